@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sub-commands of the buddyscope executable. Each returns the process exit
+ * status: 0 success, 1 failure, 2 usage error. A command reports its own
+ * errors on stderr as "buddyscope <cmd>: error: <what>".
+ */
+#ifndef BUDDYSCOPE_CLI_COMMANDS_H
+#define BUDDYSCOPE_CLI_COMMANDS_H
+
+int cmd_capture(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+#endif

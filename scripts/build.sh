@@ -1,0 +1,7 @@
+#!/bin/sh
+# Configure and build into build/ (or $BUILD_DIR). Extra arguments go to cmake.
+set -eu
+cd "$(dirname "$0")/.."
+dir=${BUILD_DIR:-build}
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$dir" -j"$(nproc)"

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install what buddyscope needs to build, run and test, from Debian's packages.
+# Usage: scripts/install-deps.sh [--tests]   (--tests adds what only the test suite needs)
+set -eu
+pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
+      libcairo2-dev libsqlite3-dev sqlite3 libjansson-dev libzstd-dev zlib1g-dev zstd gzip
+      python3 ca-certificates"
+if [ "${1:-}" = "--tests" ]; then
+	pkgs="$pkgs libclang-rt-14-dev chromium valgrind"
+fi
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: need root to install:$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends $missing
+fi

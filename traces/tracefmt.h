@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tracefmt: the buddyscope trace file (.bst) — a streaming writer and a
+ * streaming, crash-tolerant reader. The byte layout is specified in
+ * traces/FORMAT.md; this header is the manual of the C interface.
+ *
+ * A trace is a preamble, an opaque JSON header blob (this library never
+ * parses it: capture and replay use jansson on it) and a sequence of
+ * self-describing blocks of records. Records are typed; a reader skips
+ * record types it does not know, so new types never break old readers.
+ *
+ * Memory: writer and reader each hold one block (at most
+ * TRACEFMT_BLOCK_MAX_RAW bytes raw) plus its compressed form, whatever the
+ * length of the trace.
+ *
+ * Errors: functions returning int give 0 on success and -errno on failure;
+ * constructors return NULL and set errno. Where a struct tracefmt_error is
+ * passed (it may be NULL) it receives the byte offset and a sentence.
+ */
+#ifndef BUDDYSCOPE_TRACEFMT_H
+#define BUDDYSCOPE_TRACEFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define TRACEFMT_VERSION_MAJOR 1
+#define TRACEFMT_VERSION_MINOR 0
+
+#define TRACEFMT_MAX_ORDERS 16	/* room for MAX_ORDER up to 15 */
+#define TRACEFMT_MAX_MT 8	/* migratetypes per zone in a checkpoint */
+#define TRACEFMT_COMM_LEN 16	/* TASK_COMM_LEN */
+#define TRACEFMT_ZONE_NAME_LEN 16
+#define TRACEFMT_BLOCK_MAX_RAW (1u << 20) /* raw payload bytes per block */
+#define TRACEFMT_BLOCK_MAX_RECORDS 65536
+
+/* pfn of a failed allocation (the kernel's tracepoint reports -1). */
+#define TRACEFMT_PFN_NONE UINT64_MAX
+
+/*
+ * Record types. Values are on disk: never renumber, only append.
+ * The first six are the kmem page tracepoints.
+ */
+enum tracefmt_type {
+	TRACEFMT_PAGE_ALLOC = 1,	      /* kmem:mm_page_alloc */
+	TRACEFMT_PAGE_FREE = 2,		      /* kmem:mm_page_free */
+	TRACEFMT_PAGE_FREE_BATCHED = 3,	      /* kmem:mm_page_free_batched */
+	TRACEFMT_PAGE_ALLOC_ZONE_LOCKED = 4,  /* kmem:mm_page_alloc_zone_locked */
+	TRACEFMT_PAGE_PCPU_DRAIN = 5,	      /* kmem:mm_page_pcpu_drain */
+	TRACEFMT_PAGE_ALLOC_EXTFRAG = 6,      /* kmem:mm_page_alloc_extfrag */
+	TRACEFMT_LOST = 7,		      /* events dropped on one cpu */
+	TRACEFMT_CHECKPOINT = 8,	      /* one zone's free counts */
+	TRACEFMT_SNAPSHOT_BLOCK = 9,	      /* one free block of the snapshot */
+	TRACEFMT_SNAPSHOT_MARK = 10,	      /* snapshot walk begin / end */
+	TRACEFMT_COMM = 11,		      /* pid -> command name */
+	TRACEFMT_NR_TYPES		      /* one past the last known type */
+};
+
+/* Name of a record type ("mm_page_alloc", "lost", ...), "unknown" else. */
+const char *tracefmt_type_name(unsigned int type);
+/* Inverse of tracefmt_type_name(); 0 when the name is not known. */
+unsigned int tracefmt_type_from_name(const char *name);
+
+/* Flags of checkpoint records. */
+enum tracefmt_checkpoint_flags {
+	TRACEFMT_CKPT_CAPPED = 1 << 0,	   /* a list count hit pagetypeinfo's cap */
+	TRACEFMT_CKPT_SNAPSHOT = 1 << 1,   /* counts taken by the snapshot walk */
+	TRACEFMT_CKPT_HAS_PAGEBLOCKS = 1 << 2, /* pageblocks[] is filled */
+	TRACEFMT_CKPT_HAS_NR_FREE = 1 << 3,    /* nr_free_pages is filled */
+};
+
+/* Flags of snapshot block records. */
+enum tracefmt_snapshot_flags {
+	TRACEFMT_SNAP_PCP = 1 << 0,	    /* on a per-cpu list (event cpu says which) */
+	TRACEFMT_SNAP_UNCERTAIN = 1 << 1,   /* its list changed under the walk */
+	TRACEFMT_SNAP_MT_UNKNOWN = 1 << 2,  /* list migratetype not known (kpageflags) */
+	TRACEFMT_SNAP_POS_UNKNOWN = 1 << 3, /* list position not known (kpageflags) */
+};
+
+/* Snapshot walk marks. */
+enum tracefmt_snapshot_phase {
+	TRACEFMT_SNAP_BEGIN = 1,
+	TRACEFMT_SNAP_END = 2,
+};
+enum tracefmt_snapshot_method {
+	TRACEFMT_SNAP_METHOD_BPF = 1,	     /* BPF walk of the real lists */
+	TRACEFMT_SNAP_METHOD_KPAGEFLAGS = 2, /* /proc/kpageflags, orders greedy */
+};
+
+/*
+ * One record. type selects the member of the union; ts_ns, cpu and pid are
+ * meaningful for every type (0 where the source has none). Timestamps are
+ * CLOCK_MONOTONIC nanoseconds (the clock of bpf_ktime_get_ns and of ftrace's
+ * default "local" clock is declared in the header blob).
+ */
+struct tracefmt_event {
+	uint32_t type;	 /* enum tracefmt_type */
+	uint32_t cpu;	 /* cpu the event fired on */
+	uint32_t pid;	 /* current task's pid (tgid not recorded) */
+	uint32_t pad0;
+	uint64_t ts_ns;	 /* timestamp, ns */
+	union {
+		struct {
+			uint64_t pfn;	     /* TRACEFMT_PFN_NONE on failure */
+			uint32_t order;
+			int32_t migratetype; /* the request's migratetype */
+			uint64_t gfp_flags;  /* raw gfp bits */
+		} alloc;
+		struct {
+			uint64_t pfn;
+			uint32_t order;
+		} free;
+		struct {
+			uint64_t pfn;
+			uint32_t order;	    /* 0 when the source has none */
+			uint32_t has_order; /* 1 if the source printed an order */
+		} free_batched;
+		struct {
+			uint64_t pfn;
+			uint32_t order;
+			int32_t migratetype;
+			uint32_t percpu_refill;
+		} zone_locked;
+		struct {
+			uint64_t pfn;
+			uint32_t order;
+			int32_t migratetype;
+		} pcpu_drain;
+		struct {
+			uint64_t pfn;
+			uint32_t alloc_order;
+			uint32_t fallback_order;
+			int32_t alloc_migratetype;
+			int32_t fallback_migratetype;
+			uint32_t change_ownership;
+		} extfrag;
+		struct {
+			uint64_t count; /* events dropped on cpu */
+		} lost;
+		struct {
+			char comm[TRACEFMT_COMM_LEN]; /* NUL-terminated */
+		} comm;
+		struct {
+			uint32_t seq;	  /* checkpoint number; zones of one reading share it */
+			uint32_t node;
+			char zone[TRACEFMT_ZONE_NAME_LEN]; /* "DMA32", "Normal", ... */
+			uint32_t flags;	  /* enum tracefmt_checkpoint_flags */
+			uint32_t nr_orders;
+			uint32_t nr_mt;
+			uint32_t pad;
+			uint64_t nr_free_pages; /* zoneinfo "pages free" */
+			/* free blocks on each list: /proc/pagetypeinfo */
+			uint32_t free_blocks[TRACEFMT_MAX_ORDERS][TRACEFMT_MAX_MT];
+			uint32_t pageblocks[TRACEFMT_MAX_MT]; /* pageblocks per mt */
+		} checkpoint;
+		struct {
+			uint64_t pfn;
+			uint64_t position;   /* index from the list head, 0 = head */
+			uint32_t order;
+			int32_t migratetype; /* the list it sits on, -1 if unknown */
+			uint32_t node;
+			uint32_t flags;	     /* enum tracefmt_snapshot_flags */
+			char zone[TRACEFMT_ZONE_NAME_LEN];
+		} snapshot_block;
+		struct {
+			uint32_t phase;	 /* enum tracefmt_snapshot_phase */
+			uint32_t method; /* enum tracefmt_snapshot_method */
+			uint32_t flags;	 /* method-specific, documented in FORMAT.md */
+			uint32_t pad;
+			uint64_t count;	 /* at END: records written by the walk */
+		} snapshot_mark;
+	} u;
+};
+
+/* Where and why an operation failed. */
+struct tracefmt_error {
+	uint64_t offset; /* byte offset in the file (or line number, see text) */
+	int code;	 /* -errno */
+	char text[160];	 /* a sentence naming what is wrong */
+};
+
+/*
+ * Writer.
+ */
+struct tracefmt_writer;
+
+struct tracefmt_writer_opts {
+	int zstd_level;		   /* 0 = default (3); <0 fast levels */
+	uint32_t block_records;	   /* records per block before a flush; 0 = default */
+	bool sync;		   /* fdatasync after each block (crash safety) */
+};
+
+/**
+ * tracefmt_writer_create() - create (truncate) @path and write the preamble
+ * and the header blob. @header may be any bytes (JSON by convention) of
+ * length @header_len (at most 64 MiB). @opts may be NULL. Returns NULL with
+ * errno set (and @err filled) on failure.
+ */
+struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *header,
+					       size_t header_len,
+					       const struct tracefmt_writer_opts *opts,
+					       struct tracefmt_error *err);
+
+/**
+ * tracefmt_writer_append() - add one record to the current block. The block
+ * is compressed and written when it is full. On a write error (disk full)
+ * returns -errno; everything in earlier blocks stays readable and later
+ * appends keep failing with the same error.
+ */
+int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_event *ev);
+
+/**
+ * tracefmt_writer_flush() - write the current block now, even if small
+ * (capture calls this at least once a second so kill -9 loses little).
+ * A flush of an empty block writes nothing.
+ */
+int tracefmt_writer_flush(struct tracefmt_writer *w);
+
+/* Records and bytes written so far (bytes include the preamble). */
+uint64_t tracefmt_writer_records(const struct tracefmt_writer *w);
+uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w);
+
+/**
+ * tracefmt_writer_close() - flush, write the end block that marks a complete
+ * trace, close the file and free @w (always, even on error). Returns 0 or the
+ * first error met since create. NULL-safe.
+ */
+int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err);
+
+/**
+ * tracefmt_writer_abandon() - close and free without writing the end block
+ * (the file then reads as truncated). NULL-safe.
+ */
+void tracefmt_writer_abandon(struct tracefmt_writer *w);
+
+/*
+ * Reader.
+ */
+struct tracefmt_reader;
+
+struct tracefmt_reader_stats {
+	uint64_t file_size;	   /* bytes */
+	uint64_t records;	   /* records returned so far */
+	uint64_t skipped_records;  /* records of unknown type skipped */
+	uint64_t blocks_ok;	   /* blocks read and verified */
+	uint64_t blocks_corrupt;   /* blocks whose checksum or content failed */
+	uint64_t bytes_skipped;	   /* bytes passed over to resynchronise */
+	uint64_t intact_end;	   /* offset just past the last good block */
+	bool complete;		   /* the end block was seen */
+	bool truncated;		   /* the file ends inside a block, or without its end block */
+	uint16_t version_major;
+	uint16_t version_minor;
+	char stop_reason[160];	   /* why reading stopped early, "" if it did not */
+	char first_corruption[160]; /* first corrupt block: offset and why, "" if none */
+};
+
+/**
+ * tracefmt_reader_open() - open @path, check the preamble and read the header
+ * blob. Fails (NULL, errno, @err) on an unreadable path, a directory, an
+ * empty file, a wrong magic, a future major version or a broken header.
+ */
+struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_error *err);
+
+/**
+ * tracefmt_reader_header() - the header blob, borrowed until close; it is
+ * NUL-terminated for convenience, *@len excludes the NUL.
+ */
+const char *tracefmt_reader_header(const struct tracefmt_reader *r, size_t *len);
+
+/**
+ * tracefmt_reader_next() - the next record into @ev. Returns 1 when a record
+ * was read, 0 at the end of the readable data. Corrupt blocks are counted
+ * and skipped (the reader resynchronises on the next block magic), never
+ * returned; a cut file ends the stream at the last complete block. Negative
+ * only for I/O errors.
+ */
+int tracefmt_reader_next(struct tracefmt_reader *r, struct tracefmt_event *ev);
+
+/* Counters and the stop reason; valid at any time, final after next() = 0. */
+const struct tracefmt_reader_stats *tracefmt_reader_stats(const struct tracefmt_reader *r);
+
+/**
+ * tracefmt_reader_rewind() - restart reading from the first block (stats
+ * restart too). Replay uses it for multi-pass work.
+ */
+int tracefmt_reader_rewind(struct tracefmt_reader *r);
+
+/* Close and free; NULL-safe. */
+void tracefmt_reader_close(struct tracefmt_reader *r);
+
+/*
+ * Importers: text traces (ftrace / trace-cmd report, perf script) to .bst.
+ */
+enum tracefmt_import_format {
+	TRACEFMT_IMPORT_FTRACE = 1,
+	TRACEFMT_IMPORT_PERF_SCRIPT = 2,
+};
+
+struct tracefmt_import_stats {
+	uint64_t lines;		 /* lines read */
+	uint64_t events;	 /* records written (page events + lost records) */
+	uint64_t by_type[TRACEFMT_NR_TYPES];
+	uint64_t lost_events;	 /* sum of [LOST N EVENTS] */
+	uint64_t ignored_lines;	 /* comments, headers, other tracepoints */
+	uint64_t bad_lines;	 /* kmem page lines that could not be parsed */
+	uint64_t bad_line_numbers[8]; /* the first few, 1-based */
+	char bad_line_reasons[8][96];
+};
+
+/**
+ * tracefmt_import() - read the text trace @in_path (a path, or "-" for
+ * stdin; gzip- and zstd-compressed input is recognised by its magic) in
+ * format @fmt and write the trace @out_path with header blob @header.
+ * Every kmem page event line becomes a record, "[LOST N EVENTS]" lines
+ * become TRACEFMT_LOST records, other lines are counted as ignored, and
+ * kmem page lines that do not parse are counted in @stats with their line
+ * numbers. Returns 0, or -errno with @err naming the file and the problem
+ * (the output is then removed).
+ */
+int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
+		    const void *header, size_t header_len, struct tracefmt_import_stats *stats,
+		    struct tracefmt_error *err);
+
+#endif /* BUDDYSCOPE_TRACEFMT_H */
