@@ -39,13 +39,14 @@ static const struct cmd commands[] = {
 #ifdef HAVE_CMD_export
 	{ "export", cmd_export, "write a run's series as CSV or JSON" },
 #endif
+	{ NULL, NULL, NULL },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: buddyscope <command> [options]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	for (const struct cmd *c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->summary);
 	fprintf(f, "\n'buddyscope <command> --help' describes a command's options.\n");
 }
 
@@ -63,9 +64,9 @@ int main(int argc, char **argv)
 		printf("buddyscope %s\n", BUDDYSCOPE_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (const struct cmd *c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->fn(argc - 1, argv + 1);
 	fprintf(stderr, "buddyscope: error: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

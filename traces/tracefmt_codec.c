@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The record codec of the .bst format (FORMAT.md §4): every record is a tag
+ * varint (type << 2 | same-cpu | same-pid), a body length and a body of
+ * varints. Timestamps and pfns are zigzag deltas from the previous record of
+ * the block, so a page-churn event costs about a dozen bytes before zstd.
+ * Also the block header layout and CRC-32C, shared by writer and reader.
+ */
+#include <errno.h>
+#include <stdbool.h>
+
+#include "tracefmt_internal.h"
+
+#define TAG_SAME_CPU 0x1u
+#define TAG_SAME_PID 0x2u
+#define TAG_TYPE_SHIFT 2
+
+static const char *const type_names[TRACEFMT_NR_TYPES] = {
+	[TRACEFMT_PAGE_ALLOC] = "mm_page_alloc",
+	[TRACEFMT_PAGE_FREE] = "mm_page_free",
+	[TRACEFMT_PAGE_FREE_BATCHED] = "mm_page_free_batched",
+	[TRACEFMT_PAGE_ALLOC_ZONE_LOCKED] = "mm_page_alloc_zone_locked",
+	[TRACEFMT_PAGE_PCPU_DRAIN] = "mm_page_pcpu_drain",
+	[TRACEFMT_PAGE_ALLOC_EXTFRAG] = "mm_page_alloc_extfrag",
+	[TRACEFMT_LOST] = "lost",
+	[TRACEFMT_CHECKPOINT] = "checkpoint",
+	[TRACEFMT_SNAPSHOT_BLOCK] = "snapshot_block",
+	[TRACEFMT_SNAPSHOT_MARK] = "snapshot_mark",
+	[TRACEFMT_COMM] = "comm",
+};
+
+const char *tracefmt_type_name(unsigned int type)
+{
+	if (type < TRACEFMT_NR_TYPES && type_names[type])
+		return type_names[type];
+	return "unknown";
+}
+
+unsigned int tracefmt_type_from_name(const char *name)
+{
+	for (unsigned int t = 1; t < TRACEFMT_NR_TYPES; t++)
+		if (!strcmp(type_names[t], name))
+			return t;
+	return 0;
+}
+
+/*
+ * CRC-32C (Castagnoli), reflected polynomial 0x82f63b78. The SSE4.2
+ * instruction does 8 bytes a cycle or so; the table is the portable path.
+ */
+static uint32_t crc_table[256];
+static bool crc_table_ready;
+static int crc_hw = -1;
+
+static void crc_table_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[i] = c;
+	}
+	__atomic_store_n(&crc_table_ready, true, __ATOMIC_RELEASE);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) static uint32_t crc32c_hw(uint32_t crc, const uint8_t *p,
+							     size_t len)
+{
+	uint64_t c = crc;
+	while (len >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		c = __builtin_ia32_crc32di(c, v);
+		p += 8;
+		len -= 8;
+	}
+	uint32_t c32 = (uint32_t)c;
+	while (len--)
+		c32 = __builtin_ia32_crc32qi(c32, *p++);
+	return c32;
+}
+#endif
+
+uint32_t tf_crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	crc = ~crc;
+#if defined(__x86_64__)
+	int hw = __atomic_load_n(&crc_hw, __ATOMIC_RELAXED);
+	if (hw < 0) {
+		__builtin_cpu_init();
+		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+		__atomic_store_n(&crc_hw, hw, __ATOMIC_RELAXED);
+	}
+	if (hw)
+		return ~crc32c_hw(crc, p, len);
+#endif
+	if (!__atomic_load_n(&crc_table_ready, __ATOMIC_ACQUIRE))
+		crc_table_init();
+	while (len--)
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+void tf_block_hdr_encode(const struct tf_block_hdr *h, uint8_t out[TF_BLOCK_HDR_LEN])
+{
+	memcpy(out, TF_BLOCK_MAGIC, 4);
+	tf_put_le16(out + 4, h->kind);
+	tf_put_le16(out + 6, h->codec);
+	tf_put_le32(out + 8, h->nr_records);
+	tf_put_le32(out + 12, h->raw_len);
+	tf_put_le32(out + 16, h->stored_len);
+	tf_put_le32(out + 20, h->payload_crc);
+	tf_put_le64(out + 24, h->first_ts_ns);
+	tf_put_le64(out + 32, h->last_ts_ns);
+	tf_put_le32(out + 40, 0);
+	tf_put_le32(out + 44, tf_crc32c(0, out, 44));
+}
+
+int tf_block_hdr_decode(const uint8_t in[TF_BLOCK_HDR_LEN], struct tf_block_hdr *h,
+			const char **why)
+{
+	if (memcmp(in, TF_BLOCK_MAGIC, 4)) {
+		*why = "no block magic";
+		return -EBADMSG;
+	}
+	if (tf_get_le32(in + 44) != tf_crc32c(0, in, 44)) {
+		*why = "block header checksum mismatch";
+		return -EBADMSG;
+	}
+	h->kind = tf_get_le16(in + 4);
+	h->codec = tf_get_le16(in + 6);
+	h->nr_records = tf_get_le32(in + 8);
+	h->raw_len = tf_get_le32(in + 12);
+	h->stored_len = tf_get_le32(in + 16);
+	h->payload_crc = tf_get_le32(in + 20);
+	h->first_ts_ns = tf_get_le64(in + 24);
+	h->last_ts_ns = tf_get_le64(in + 32);
+	return 0;
+}
+
+/* Varints: LEB128, at most 10 bytes for 64 bits. */
+static inline uint8_t *put_uv(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static inline uint8_t *put_sv(uint8_t *p, int64_t v)
+{
+	return put_uv(p, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static inline uint8_t *put_str(uint8_t *p, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max - 1);
+	p = put_uv(p, n);
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* Decoding: a cursor that turns every overrun into one sticky failure. */
+struct rd {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static inline uint64_t get_uv(struct rd *r)
+{
+	uint64_t v = 0;
+	for (unsigned int shift = 0; shift < 64; shift += 7) {
+		if (r->p >= r->end) {
+			r->bad = true;
+			return 0;
+		}
+		uint8_t b = *r->p++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	r->bad = true;
+	return 0;
+}
+
+static inline uint32_t get_u32(struct rd *r)
+{
+	uint64_t v = get_uv(r);
+	if (v > UINT32_MAX)
+		r->bad = true;
+	return (uint32_t)v;
+}
+
+static inline int64_t get_sv(struct rd *r)
+{
+	uint64_t v = get_uv(r);
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static inline int32_t get_s32(struct rd *r)
+{
+	int64_t v = get_sv(r);
+	if (v < INT32_MIN || v > INT32_MAX)
+		r->bad = true;
+	return (int32_t)v;
+}
+
+static void get_str(struct rd *r, char *dst, size_t max)
+{
+	uint64_t n = get_uv(r);
+	if (n >= max || n > (uint64_t)(r->end - r->p)) {
+		r->bad = true;
+		dst[0] = '\0';
+		return;
+	}
+	memcpy(dst, r->p, n);
+	dst[n] = '\0';
+	r->p += n;
+}
+
+/* pfn deltas skip failures so one -1 does not cost two long deltas. */
+static inline uint8_t *put_pfn(struct tf_codec *c, uint8_t *p, uint64_t pfn)
+{
+	p = put_sv(p, (int64_t)(pfn - c->last_pfn));
+	if (pfn != TRACEFMT_PFN_NONE)
+		c->last_pfn = pfn;
+	return p;
+}
+
+static inline uint64_t get_pfn(struct tf_codec *c, struct rd *r)
+{
+	uint64_t pfn = c->last_pfn + (uint64_t)get_sv(r);
+	if (pfn != TRACEFMT_PFN_NONE)
+		c->last_pfn = pfn;
+	return pfn;
+}
+
+void tf_codec_reset(struct tf_codec *c, uint64_t first_ts_ns)
+{
+	c->last_ts_ns = first_ts_ns;
+	c->last_pfn = 0;
+	c->last_cpu = 0;
+	c->last_pid = 0;
+}
+
+static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev, uint8_t *p)
+{
+	switch (ev->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		p = put_pfn(c, p, ev->u.alloc.pfn);
+		p = put_uv(p, ev->u.alloc.order);
+		p = put_sv(p, ev->u.alloc.migratetype);
+		p = put_uv(p, ev->u.alloc.gfp_flags);
+		break;
+	case TRACEFMT_PAGE_FREE:
+		p = put_pfn(c, p, ev->u.free.pfn);
+		p = put_uv(p, ev->u.free.order);
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		p = put_pfn(c, p, ev->u.free_batched.pfn);
+		p = put_uv(p, ev->u.free_batched.order);
+		p = put_uv(p, ev->u.free_batched.has_order);
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		p = put_pfn(c, p, ev->u.zone_locked.pfn);
+		p = put_uv(p, ev->u.zone_locked.order);
+		p = put_sv(p, ev->u.zone_locked.migratetype);
+		p = put_uv(p, ev->u.zone_locked.percpu_refill);
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		p = put_pfn(c, p, ev->u.pcpu_drain.pfn);
+		p = put_uv(p, ev->u.pcpu_drain.order);
+		p = put_sv(p, ev->u.pcpu_drain.migratetype);
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		p = put_pfn(c, p, ev->u.extfrag.pfn);
+		p = put_uv(p, ev->u.extfrag.alloc_order);
+		p = put_uv(p, ev->u.extfrag.fallback_order);
+		p = put_sv(p, ev->u.extfrag.alloc_migratetype);
+		p = put_sv(p, ev->u.extfrag.fallback_migratetype);
+		p = put_uv(p, ev->u.extfrag.change_ownership);
+		break;
+	case TRACEFMT_LOST:
+		p = put_uv(p, ev->u.lost.count);
+		break;
+	case TRACEFMT_COMM:
+		p = put_str(p, ev->u.comm.comm, TRACEFMT_COMM_LEN);
+		break;
+	case TRACEFMT_CHECKPOINT: {
+		const __typeof__(ev->u.checkpoint) *k = &ev->u.checkpoint;
+		uint32_t no = k->nr_orders > TRACEFMT_MAX_ORDERS ? TRACEFMT_MAX_ORDERS : k->nr_orders;
+		uint32_t nm = k->nr_mt > TRACEFMT_MAX_MT ? TRACEFMT_MAX_MT : k->nr_mt;
+		p = put_uv(p, k->seq);
+		p = put_uv(p, k->node);
+		p = put_str(p, k->zone, TRACEFMT_ZONE_NAME_LEN);
+		p = put_uv(p, k->flags);
+		p = put_uv(p, no);
+		p = put_uv(p, nm);
+		p = put_uv(p, k->nr_free_pages);
+		for (uint32_t o = 0; o < no; o++)
+			for (uint32_t m = 0; m < nm; m++)
+				p = put_uv(p, k->free_blocks[o][m]);
+		for (uint32_t m = 0; m < nm; m++)
+			p = put_uv(p, k->pageblocks[m]);
+		break;
+	}
+	case TRACEFMT_SNAPSHOT_BLOCK: {
+		const __typeof__(ev->u.snapshot_block) *s = &ev->u.snapshot_block;
+		p = put_pfn(c, p, s->pfn);
+		p = put_uv(p, s->position);
+		p = put_uv(p, s->order);
+		p = put_sv(p, s->migratetype);
+		p = put_uv(p, s->node);
+		p = put_uv(p, s->flags);
+		p = put_str(p, s->zone, TRACEFMT_ZONE_NAME_LEN);
+		break;
+	}
+	case TRACEFMT_SNAPSHOT_MARK:
+		p = put_uv(p, ev->u.snapshot_mark.phase);
+		p = put_uv(p, ev->u.snapshot_mark.method);
+		p = put_uv(p, ev->u.snapshot_mark.flags);
+		p = put_uv(p, ev->u.snapshot_mark.count);
+		break;
+	default:
+		break;
+	}
+	return p;
+}
+
+size_t tf_record_encode(struct tf_codec *c, const struct tracefmt_event *ev, uint8_t *out)
+{
+	uint32_t tag = ev->type << TAG_TYPE_SHIFT;
+	uint8_t *o = put_uv(out, tag);	/* same-cpu/pid bits are or-ed in below */
+	uint8_t *body = o + 1;		/* one length byte, widened if needed */
+	uint8_t *p = body;
+
+	p = put_sv(p, (int64_t)(ev->ts_ns - c->last_ts_ns));
+	c->last_ts_ns = ev->ts_ns;
+	if (ev->cpu == c->last_cpu)
+		tag |= TAG_SAME_CPU;
+	else
+		p = put_uv(p, ev->cpu);
+	if (ev->pid == c->last_pid)
+		tag |= TAG_SAME_PID;
+	else
+		p = put_uv(p, ev->pid);
+	c->last_cpu = ev->cpu;
+	c->last_pid = ev->pid;
+	p = encode_body(c, ev, p);
+	put_uv(out, tag); /* the flag bits never change the tag's length */
+
+	size_t body_len = (size_t)(p - body);
+	if (body_len < 0x80) {
+		*o = (uint8_t)body_len;
+		return (size_t)(p - out);
+	}
+	uint8_t len_buf[4];
+	size_t len_len = (size_t)(put_uv(len_buf, body_len) - len_buf);
+	memmove(o + len_len, body, body_len);
+	memcpy(o, len_buf, len_len);
+	return (size_t)(o - out) + len_len + body_len;
+}
+
+static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event *ev)
+{
+	switch (ev->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		ev->u.alloc.pfn = get_pfn(c, r);
+		ev->u.alloc.order = get_u32(r);
+		ev->u.alloc.migratetype = get_s32(r);
+		ev->u.alloc.gfp_flags = get_uv(r);
+		break;
+	case TRACEFMT_PAGE_FREE:
+		ev->u.free.pfn = get_pfn(c, r);
+		ev->u.free.order = get_u32(r);
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		ev->u.free_batched.pfn = get_pfn(c, r);
+		ev->u.free_batched.order = get_u32(r);
+		ev->u.free_batched.has_order = get_u32(r);
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		ev->u.zone_locked.pfn = get_pfn(c, r);
+		ev->u.zone_locked.order = get_u32(r);
+		ev->u.zone_locked.migratetype = get_s32(r);
+		ev->u.zone_locked.percpu_refill = get_u32(r);
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		ev->u.pcpu_drain.pfn = get_pfn(c, r);
+		ev->u.pcpu_drain.order = get_u32(r);
+		ev->u.pcpu_drain.migratetype = get_s32(r);
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		ev->u.extfrag.pfn = get_pfn(c, r);
+		ev->u.extfrag.alloc_order = get_u32(r);
+		ev->u.extfrag.fallback_order = get_u32(r);
+		ev->u.extfrag.alloc_migratetype = get_s32(r);
+		ev->u.extfrag.fallback_migratetype = get_s32(r);
+		ev->u.extfrag.change_ownership = get_u32(r);
+		break;
+	case TRACEFMT_LOST:
+		ev->u.lost.count = get_uv(r);
+		break;
+	case TRACEFMT_COMM:
+		get_str(r, ev->u.comm.comm, TRACEFMT_COMM_LEN);
+		break;
+	case TRACEFMT_CHECKPOINT: {
+		__typeof__(ev->u.checkpoint) *k = &ev->u.checkpoint;
+		memset(k, 0, sizeof(*k));
+		k->seq = get_u32(r);
+		k->node = get_u32(r);
+		get_str(r, k->zone, TRACEFMT_ZONE_NAME_LEN);
+		k->flags = get_u32(r);
+		k->nr_orders = get_u32(r);
+		k->nr_mt = get_u32(r);
+		k->nr_free_pages = get_uv(r);
+		if (k->nr_orders > TRACEFMT_MAX_ORDERS || k->nr_mt > TRACEFMT_MAX_MT) {
+			r->bad = true;
+			return;
+		}
+		for (uint32_t o = 0; o < k->nr_orders; o++)
+			for (uint32_t m = 0; m < k->nr_mt; m++)
+				k->free_blocks[o][m] = get_u32(r);
+		for (uint32_t m = 0; m < k->nr_mt; m++)
+			k->pageblocks[m] = get_u32(r);
+		break;
+	}
+	case TRACEFMT_SNAPSHOT_BLOCK: {
+		__typeof__(ev->u.snapshot_block) *s = &ev->u.snapshot_block;
+		s->pfn = get_pfn(c, r);
+		s->position = get_uv(r);
+		s->order = get_u32(r);
+		s->migratetype = get_s32(r);
+		s->node = get_u32(r);
+		s->flags = get_u32(r);
+		get_str(r, s->zone, TRACEFMT_ZONE_NAME_LEN);
+		break;
+	}
+	case TRACEFMT_SNAPSHOT_MARK:
+		ev->u.snapshot_mark.phase = get_u32(r);
+		ev->u.snapshot_mark.method = get_u32(r);
+		ev->u.snapshot_mark.flags = get_u32(r);
+		ev->u.snapshot_mark.pad = 0;
+		ev->u.snapshot_mark.count = get_uv(r);
+		break;
+	default:
+		break;
+	}
+}
+
+int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end,
+		     struct tracefmt_event *ev, const char **why)
+{
+	struct rd r = { .p = *pos, .end = end, .bad = false };
+	uint64_t tag = get_uv(&r);
+	uint64_t len = get_uv(&r);
+
+	if (r.bad || len > (uint64_t)(end - r.p)) {
+		*why = "record runs past the end of its block";
+		return -EBADMSG;
+	}
+	const uint8_t *next = r.p + len;
+	r.end = next;
+	*pos = next;
+
+	/* The common prefix is decoded for every type so deltas stay in step. */
+	uint64_t ts = c->last_ts_ns + (uint64_t)get_sv(&r);
+	uint32_t cpu = tag & TAG_SAME_CPU ? c->last_cpu : get_u32(&r);
+	uint32_t pid = tag & TAG_SAME_PID ? c->last_pid : get_u32(&r);
+	if (r.bad) {
+		*why = "record prefix is malformed";
+		return -EBADMSG;
+	}
+	c->last_ts_ns = ts;
+	c->last_cpu = cpu;
+	c->last_pid = pid;
+
+	uint64_t type = tag >> TAG_TYPE_SHIFT;
+	if (type == 0 || type >= TRACEFMT_NR_TYPES)
+		return 0;
+	ev->type = (uint32_t)type;
+	ev->cpu = cpu;
+	ev->pid = pid;
+	ev->pad0 = 0;
+	ev->ts_ns = ts;
+	decode_body(c, &r, ev);
+	if (r.bad) {
+		*why = "record body is malformed";
+		return -EBADMSG;
+	}
+	return 1;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to traces/: the on-disk constants of FORMAT.md, the record codec
+ * shared by writer and reader, varints and the CRC-32C checksum. Nothing
+ * here is part of the public API.
+ */
+#ifndef BUDDYSCOPE_TRACEFMT_INTERNAL_H
+#define BUDDYSCOPE_TRACEFMT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tracefmt.h"
+
+/* Preamble: magic, major, minor, flags, header_len, header_crc (FORMAT.md §2). */
+#define TF_MAGIC "\x89" "BST\r\n\x1a\n"
+#define TF_MAGIC_LEN 8
+#define TF_PREAMBLE_LEN 24
+#define TF_FLAG_LITTLE_ENDIAN 0x1u
+#define TF_HEADER_MAX (64u << 20)
+
+/* Block header (FORMAT.md §3). */
+#define TF_BLOCK_MAGIC "BSTB"
+#define TF_BLOCK_HDR_LEN 48
+#define TF_BLOCK_RECORDS 1 /* records payload */
+#define TF_BLOCK_END 2	   /* end of a complete trace */
+#define TF_CODEC_NONE 0
+#define TF_CODEC_ZSTD 1
+/* Largest encoded record: a checkpoint (FORMAT.md §4.8). */
+#define TF_RECORD_MAX 2048
+
+struct tf_block_hdr {
+	uint16_t kind;
+	uint16_t codec;
+	uint32_t nr_records;
+	uint32_t raw_len;
+	uint32_t stored_len;
+	uint32_t payload_crc;
+	uint64_t first_ts_ns;
+	uint64_t last_ts_ns;
+};
+
+void tf_block_hdr_encode(const struct tf_block_hdr *h, uint8_t out[TF_BLOCK_HDR_LEN]);
+/* 0, or -EBADMSG with @why set when magic or header checksum is wrong. */
+int tf_block_hdr_decode(const uint8_t in[TF_BLOCK_HDR_LEN], struct tf_block_hdr *h,
+			const char **why);
+
+/*
+ * Codec state: deltas run from one record to the next within a block and
+ * restart at every block (a block decodes on its own).
+ */
+struct tf_codec {
+	uint64_t last_ts_ns;
+	uint64_t last_pfn;
+	uint32_t last_cpu;
+	uint32_t last_pid;
+};
+
+void tf_codec_reset(struct tf_codec *c, uint64_t first_ts_ns);
+/* Encode @ev at @out (room for TF_RECORD_MAX bytes); returns bytes used. */
+size_t tf_record_encode(struct tf_codec *c, const struct tracefmt_event *ev, uint8_t *out);
+/*
+ * Decode one record from [*pos, end). Returns 1 (record in @ev), 0 (a record
+ * of an unknown type, skipped), or -EBADMSG with @why set.
+ */
+int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end,
+		     struct tracefmt_event *ev, const char **why);
+
+uint32_t tf_crc32c(uint32_t crc, const void *buf, size_t len);
+
+static inline void tf_put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void tf_put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void tf_put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint16_t tf_get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t tf_get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t tf_get_le64(const uint8_t *p)
+{
+	return (uint64_t)tf_get_le32(p) | (uint64_t)tf_get_le32(p + 4) << 32;
+}
+
+#endif

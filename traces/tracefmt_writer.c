@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The streaming .bst writer. Records are encoded into one raw block buffer;
+ * a full block (or an explicit flush) is compressed with zstd, checksummed and
+ * appended with its header. A failed write (disk full) truncates the file back
+ * to the end of the last complete block, so everything flushed before stays
+ * readable, and the error sticks for later calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "tracefmt_internal.h"
+
+struct tracefmt_writer {
+	int fd;
+	int error;		 /* sticky -errno */
+	uint64_t offset;	 /* bytes in the file that are complete */
+	uint64_t records;	 /* records appended */
+	uint64_t blocks;	 /* record blocks written */
+	uint32_t block_records;	 /* records per block limit */
+	bool sync;
+	int level;
+	ZSTD_CCtx *cctx;
+	struct tf_codec codec;
+	uint32_t nr;		 /* records in the current block */
+	uint64_t first_ts_ns, last_ts_ns;
+	size_t raw_len;
+	uint8_t *raw;		 /* TRACEFMT_BLOCK_MAX_RAW bytes */
+	uint8_t *out;		 /* header + compressed payload */
+	size_t out_cap;
+	char path[256];
+};
+
+static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *fmt,
+		    const char *path, const char *what)
+{
+	if (!err)
+		return;
+	err->offset = offset;
+	err->code = code;
+	snprintf(err->text, sizeof(err->text), fmt, path, what);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Append @len bytes at the end; on failure cut the file back and stick. */
+static int emit(struct tracefmt_writer *w, const void *buf, size_t len)
+{
+	if (w->error)
+		return w->error;
+	int rc = write_all(w->fd, buf, len);
+	if (!rc && w->sync && fdatasync(w->fd) < 0 && errno != EINVAL)
+		rc = -errno;
+	if (rc) {
+		w->error = rc;
+		/* Best effort: a partial block would only cost the reader a resync. */
+		if (ftruncate(w->fd, (off_t)w->offset) == 0)
+			lseek(w->fd, (off_t)w->offset, SEEK_SET);
+		return rc;
+	}
+	w->offset += len;
+	return 0;
+}
+
+static int write_block(struct tracefmt_writer *w, uint16_t kind, const uint8_t *raw,
+		       size_t raw_len, uint32_t nr, uint64_t first_ts, uint64_t last_ts)
+{
+	struct tf_block_hdr h = {
+		.kind = kind,
+		.codec = TF_CODEC_ZSTD,
+		.nr_records = nr,
+		.raw_len = (uint32_t)raw_len,
+		.first_ts_ns = first_ts,
+		.last_ts_ns = last_ts,
+	};
+	uint8_t *payload = w->out + TF_BLOCK_HDR_LEN;
+	size_t n = ZSTD_compressCCtx(w->cctx, payload, w->out_cap - TF_BLOCK_HDR_LEN, raw, raw_len,
+				     w->level);
+	if (ZSTD_isError(n))
+		return w->error = -EIO;
+	h.stored_len = (uint32_t)n;
+	h.payload_crc = tf_crc32c(0, payload, n);
+	tf_block_hdr_encode(&h, w->out);
+	return emit(w, w->out, TF_BLOCK_HDR_LEN + n);
+}
+
+struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *header,
+					       size_t header_len,
+					       const struct tracefmt_writer_opts *opts,
+					       struct tracefmt_error *err)
+{
+	struct tracefmt_writer *w = NULL;
+	int rc;
+
+	if (header_len > TF_HEADER_MAX) {
+		set_err(err, 0, -EFBIG, "%s: %s", path, "header blob larger than 64 MiB");
+		errno = EFBIG;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		goto nomem;
+	w->fd = -1;
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	w->level = opts && opts->zstd_level ? opts->zstd_level : 3;
+	w->block_records = opts && opts->block_records ? opts->block_records
+						       : TRACEFMT_BLOCK_MAX_RECORDS;
+	if (w->block_records > TRACEFMT_BLOCK_MAX_RECORDS)
+		w->block_records = TRACEFMT_BLOCK_MAX_RECORDS;
+	w->sync = opts && opts->sync;
+	w->raw = malloc(TRACEFMT_BLOCK_MAX_RAW);
+	w->out_cap = TF_BLOCK_HDR_LEN + ZSTD_compressBound(TRACEFMT_BLOCK_MAX_RAW);
+	w->out = malloc(w->out_cap);
+	w->cctx = ZSTD_createCCtx();
+	if (!w->raw || !w->out || !w->cctx)
+		goto nomem;
+
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		rc = -errno;
+		set_err(err, 0, rc, "%s: cannot create: %s", path, strerror(-rc));
+		goto fail;
+	}
+	uint8_t pre[TF_PREAMBLE_LEN];
+	memcpy(pre, TF_MAGIC, TF_MAGIC_LEN);
+	tf_put_le16(pre + 8, TRACEFMT_VERSION_MAJOR);
+	tf_put_le16(pre + 10, TRACEFMT_VERSION_MINOR);
+	tf_put_le32(pre + 12, TF_FLAG_LITTLE_ENDIAN);
+	tf_put_le32(pre + 16, (uint32_t)header_len);
+	tf_put_le32(pre + 20, tf_crc32c(0, header, header_len));
+	rc = emit(w, pre, sizeof(pre));
+	if (!rc && header_len)
+		rc = emit(w, header, header_len);
+	if (rc) {
+		set_err(err, w->offset, rc, "%s: cannot write the header: %s", path, strerror(-rc));
+		goto fail;
+	}
+	return w;
+
+nomem:
+	rc = -ENOMEM;
+	set_err(err, 0, rc, "%s: %s", path, "out of memory");
+fail:
+	tracefmt_writer_abandon(w);
+	errno = -rc;
+	return NULL;
+}
+
+int tracefmt_writer_flush(struct tracefmt_writer *w)
+{
+	if (w->error)
+		return w->error;
+	if (!w->nr)
+		return 0;
+	int rc = write_block(w, TF_BLOCK_RECORDS, w->raw, w->raw_len, w->nr, w->first_ts_ns,
+			     w->last_ts_ns);
+	w->nr = 0;
+	w->raw_len = 0;
+	if (!rc)
+		w->blocks++;
+	return rc;
+}
+
+int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_event *ev)
+{
+	if (w->error)
+		return w->error;
+	if (w->nr && (w->nr >= w->block_records ||
+		      w->raw_len + TF_RECORD_MAX > TRACEFMT_BLOCK_MAX_RAW)) {
+		int rc = tracefmt_writer_flush(w);
+		if (rc)
+			return rc;
+	}
+	if (!w->nr) {
+		tf_codec_reset(&w->codec, ev->ts_ns);
+		w->first_ts_ns = ev->ts_ns;
+		w->last_ts_ns = ev->ts_ns;
+	}
+	w->raw_len += tf_record_encode(&w->codec, ev, w->raw + w->raw_len);
+	if (ev->ts_ns > w->last_ts_ns)
+		w->last_ts_ns = ev->ts_ns;
+	if (ev->ts_ns < w->first_ts_ns)
+		w->first_ts_ns = ev->ts_ns;
+	w->nr++;
+	w->records++;
+	return 0;
+}
+
+uint64_t tracefmt_writer_records(const struct tracefmt_writer *w)
+{
+	return w->records;
+}
+
+uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w)
+{
+	return w->offset;
+}
+
+void tracefmt_writer_abandon(struct tracefmt_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	ZSTD_freeCCtx(w->cctx);
+	free(w->raw);
+	free(w->out);
+	free(w);
+}
+
+int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
+{
+	if (!w)
+		return 0;
+	int rc = tracefmt_writer_flush(w);
+	if (!rc) {
+		/* The end block: totals, so a reader can tell a complete trace. */
+		uint8_t raw[32];
+		uint8_t *p = raw;
+		uint64_t vals[2] = { w->records, w->blocks };
+		for (int i = 0; i < 2; i++) {
+			uint64_t v = vals[i];
+			while (v >= 0x80) {
+				*p++ = (uint8_t)(v | 0x80);
+				v >>= 7;
+			}
+			*p++ = (uint8_t)v;
+		}
+		rc = write_block(w, TF_BLOCK_END, raw, (size_t)(p - raw), 0, 0, 0);
+	}
+	if (!rc && fsync(w->fd) < 0 && errno != EINVAL)
+		rc = -errno;
+	if (close(w->fd) < 0 && !rc)
+		rc = -errno;
+	w->fd = -1;
+	if (!rc && w->error)
+		rc = w->error;
+	if (rc)
+		set_err(err, w->offset, rc, "%s: write failed: %s (the trace keeps every block "
+			"before this offset)", w->path, strerror(-rc));
+	tracefmt_writer_abandon(w);
+	return rc;
+}
