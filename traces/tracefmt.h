@@ -272,7 +272,9 @@ const char *tracefmt_reader_header(const struct tracefmt_reader *r, size_t *len)
  * was read, 0 at the end of the readable data. Corrupt blocks are counted
  * and skipped (the reader resynchronises on the next block magic), never
  * returned; a cut file ends the stream at the last complete block. Negative
- * only for I/O errors.
+ * only for I/O errors. The reader writes the common fields and the union
+ * member of the record's type (the whole union for checkpoints, its first
+ * 48 bytes otherwise); other bytes of @ev are left as they were.
  */
 int tracefmt_reader_next(struct tracefmt_reader *r, struct tracefmt_event *ev);
 

@@ -487,6 +487,9 @@ int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end
 	ev->pid = pid;
 	ev->pad0 = 0;
 	ev->ts_ns = ts;
+	/* Zero the part of the union a page record uses, so equal records compare equal. */
+	if (type != TRACEFMT_CHECKPOINT)
+		memset(&ev->u, 0, sizeof(ev->u.snapshot_block));
 	decode_body(c, &r, ev);
 	if (r.bad) {
 		*why = "record body is malformed";

@@ -199,10 +199,9 @@ int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_even
 		w->last_ts_ns = ev->ts_ns;
 	}
 	w->raw_len += tf_record_encode(&w->codec, ev, w->raw + w->raw_len);
+	/* first_ts_ns stays the first record's: it is the base of the deltas. */
 	if (ev->ts_ns > w->last_ts_ns)
 		w->last_ts_ns = ev->ts_ns;
-	if (ev->ts_ns < w->first_ts_ns)
-		w->first_ts_ns = ev->ts_ns;
 	w->nr++;
 	w->records++;
 	return 0;

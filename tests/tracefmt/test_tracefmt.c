@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of the .bst writer and reader: exact round trips of every record
+ * type, block boundaries, files cut at every byte, flipped bits, hostile
+ * preambles, unknown record types and a write that hits a file-size limit
+ * (what a full disk does to a capture). Expected values come from what the
+ * test wrote, never from reading the file back with the code under test.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "harness.h"
+#include "tracefmt.h"
+#include "tracefmt_internal.h"
+
+static char dir[1024];
+
+static const char *tmp(const char *name)
+{
+	static char buf[4][1200];
+	static int i;
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+/* A small deterministic generator (xorshift64*), seeded per test. */
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ull;
+}
+
+static void make_event(struct tracefmt_event *ev, uint64_t i)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = 1 + (uint32_t)(rnd() % (TRACEFMT_NR_TYPES - 1));
+	ev->cpu = (uint32_t)(rnd() % 4);
+	ev->pid = rnd() % 3 ? 4242 : (uint32_t)(rnd() % 100000);
+	ev->ts_ns = 1000000000ull + i * 1500 + rnd() % 700; /* slightly out of order */
+	uint64_t pfn = rnd() % 8 ? 0x100000 + rnd() % 0x500000 : TRACEFMT_PFN_NONE;
+	switch (ev->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		ev->u.alloc.pfn = pfn;
+		ev->u.alloc.order = (uint32_t)(rnd() % 11);
+		ev->u.alloc.migratetype = (int32_t)(rnd() % 6) - 1;
+		ev->u.alloc.gfp_flags = rnd() % 2 ? 0x140cca : rnd();
+		break;
+	case TRACEFMT_PAGE_FREE:
+		ev->u.free.pfn = pfn;
+		ev->u.free.order = (uint32_t)(rnd() % 11);
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		ev->u.free_batched.pfn = pfn;
+		ev->u.free_batched.order = (uint32_t)(rnd() % 4);
+		ev->u.free_batched.has_order = (uint32_t)(rnd() % 2);
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		ev->u.zone_locked.pfn = pfn;
+		ev->u.zone_locked.order = 3;
+		ev->u.zone_locked.migratetype = 1;
+		ev->u.zone_locked.percpu_refill = 1;
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		ev->u.pcpu_drain.pfn = pfn;
+		ev->u.pcpu_drain.order = 0;
+		ev->u.pcpu_drain.migratetype = 2;
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		ev->u.extfrag.pfn = pfn;
+		ev->u.extfrag.alloc_order = 0;
+		ev->u.extfrag.fallback_order = 10;
+		ev->u.extfrag.alloc_migratetype = 0;
+		ev->u.extfrag.fallback_migratetype = 1;
+		ev->u.extfrag.change_ownership = 1;
+		break;
+	case TRACEFMT_LOST:
+		ev->u.lost.count = rnd() % 1000000;
+		break;
+	case TRACEFMT_COMM:
+		snprintf(ev->u.comm.comm, sizeof(ev->u.comm.comm), "proc-%llu",
+			 (unsigned long long)(rnd() % 100000000));
+		break;
+	case TRACEFMT_CHECKPOINT:
+		ev->u.checkpoint.seq = (uint32_t)i;
+		ev->u.checkpoint.node = 1;
+		snprintf(ev->u.checkpoint.zone, sizeof(ev->u.checkpoint.zone), "Normal");
+		ev->u.checkpoint.flags = TRACEFMT_CKPT_HAS_PAGEBLOCKS;
+		ev->u.checkpoint.nr_orders = 11 + (uint32_t)(rnd() % 6);
+		ev->u.checkpoint.nr_mt = 5 + (uint32_t)(rnd() % 4);
+		ev->u.checkpoint.nr_free_pages = rnd() % 10000000;
+		for (uint32_t o = 0; o < ev->u.checkpoint.nr_orders; o++)
+			for (uint32_t m = 0; m < ev->u.checkpoint.nr_mt; m++)
+				ev->u.checkpoint.free_blocks[o][m] = (uint32_t)rnd();
+		for (uint32_t m = 0; m < ev->u.checkpoint.nr_mt; m++)
+			ev->u.checkpoint.pageblocks[m] = (uint32_t)(rnd() % 5000);
+		break;
+	case TRACEFMT_SNAPSHOT_BLOCK:
+		ev->u.snapshot_block.pfn = pfn == TRACEFMT_PFN_NONE ? 7 : pfn;
+		ev->u.snapshot_block.position = rnd() % 300000;
+		ev->u.snapshot_block.order = (uint32_t)(rnd() % 11);
+		ev->u.snapshot_block.migratetype = (int32_t)(rnd() % 5) - 1;
+		ev->u.snapshot_block.node = 0;
+		ev->u.snapshot_block.flags = TRACEFMT_SNAP_PCP;
+		snprintf(ev->u.snapshot_block.zone, sizeof(ev->u.snapshot_block.zone), "DMA32");
+		break;
+	case TRACEFMT_SNAPSHOT_MARK:
+		ev->u.snapshot_mark.phase = TRACEFMT_SNAP_END;
+		ev->u.snapshot_mark.method = TRACEFMT_SNAP_METHOD_BPF;
+		ev->u.snapshot_mark.flags = 3;
+		ev->u.snapshot_mark.count = rnd() % 1000000;
+		break;
+	}
+}
+
+/* The reader defines the whole union for checkpoints, its first 48 bytes otherwise. */
+static int events_equal(const struct tracefmt_event *a, const struct tracefmt_event *b)
+{
+	size_t n = a->type == TRACEFMT_CHECKPOINT
+			   ? sizeof(*a)
+			   : offsetof(struct tracefmt_event, u) + sizeof(a->u.snapshot_block);
+	return memcmp(a, b, n) == 0;
+}
+
+/* Write @n events, flushing every @per_block; block end offsets go to @ends. */
+static void write_trace(const char *path, uint64_t seed, size_t n, size_t per_block,
+			uint64_t *ends, size_t *nr_ends, uint64_t *end_off)
+{
+	struct tracefmt_error err;
+	const char *hdr = "{\"format\":\"buddyscope-trace\",\"source\":\"test\"}";
+	struct tracefmt_writer *w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
+	REQUIRE(w);
+	rng_state = seed;
+	size_t blocks = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tracefmt_event ev;
+		make_event(&ev, i);
+		REQUIRE(tracefmt_writer_append(w, &ev) == 0);
+		if ((i + 1) % per_block == 0) {
+			REQUIRE(tracefmt_writer_flush(w) == 0);
+			if (ends)
+				ends[blocks++] = tracefmt_writer_bytes(w);
+		}
+	}
+	REQUIRE(tracefmt_writer_flush(w) == 0);
+	if (ends && n % per_block)
+		ends[blocks++] = tracefmt_writer_bytes(w);
+	if (nr_ends)
+		*nr_ends = blocks;
+	if (end_off)
+		*end_off = tracefmt_writer_bytes(w);
+	REQUIRE(tracefmt_writer_close(w, &err) == 0);
+}
+
+/* Read the whole file; check records against the generator; return the count. */
+static size_t read_and_compare(const char *path, uint64_t seed, size_t skip_from,
+			       size_t skip_to, struct tracefmt_reader_stats *st_out)
+{
+	struct tracefmt_error err;
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	if (!r)
+		return (size_t)-1;
+	rng_state = seed;
+	size_t i = 0, got = 0, mismatches = 0;
+	struct tracefmt_event ev, want;
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		make_event(&want, i);
+		while (i >= skip_from && i < skip_to) {
+			i++;
+			make_event(&want, i);
+		}
+		if (!events_equal(&ev, &want))
+			mismatches++;
+		i++;
+		got++;
+	}
+	CHECK_EQ_U64(mismatches, 0);
+	if (st_out)
+		*st_out = *tracefmt_reader_stats(r);
+	tracefmt_reader_close(r);
+	return got;
+}
+
+static void test_roundtrip(void)
+{
+	const char *path = tmp("roundtrip.bst");
+	size_t n = 250000;
+	write_trace(path, 1, n, 30000, NULL, NULL, NULL);
+	struct tracefmt_reader_stats st;
+	CHECK_EQ_U64(read_and_compare(path, 1, 0, 0, &st), n);
+	CHECK(st.complete);
+	CHECK(!st.truncated);
+	CHECK_EQ_U64(st.blocks_corrupt, 0);
+	/* flushed every 30000 records (and more often when 1 MiB fills), + end block */
+	CHECK(st.blocks_ok >= 9 + 1);
+	CHECK_EQ_U64(st.intact_end, st.file_size);
+
+	/* Header blob comes back byte for byte. */
+	struct tracefmt_error err;
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	REQUIRE(r);
+	size_t len;
+	const char *h = tracefmt_reader_header(r, &len);
+	CHECK(len == strlen("{\"format\":\"buddyscope-trace\",\"source\":\"test\"}"));
+	CHECK(h && !strcmp(h, "{\"format\":\"buddyscope-trace\",\"source\":\"test\"}"));
+	/* rewind gives the same stream again */
+	struct tracefmt_event ev;
+	size_t c1 = 0, c2 = 0;
+	while (tracefmt_reader_next(r, &ev) == 1)
+		c1++;
+	tracefmt_reader_rewind(r);
+	while (tracefmt_reader_next(r, &ev) == 1)
+		c2++;
+	CHECK_EQ_U64(c1, n);
+	CHECK_EQ_U64(c2, n);
+	tracefmt_reader_close(r);
+}
+
+static void test_edge_values(void)
+{
+	const char *path = tmp("edges.bst");
+	struct tracefmt_error err;
+	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, NULL, &err);
+	REQUIRE(w);
+	struct tracefmt_event in[4];
+	memset(in, 0, sizeof(in));
+	in[0].type = TRACEFMT_PAGE_ALLOC;
+	in[0].ts_ns = UINT64_MAX - 5;
+	in[0].cpu = UINT32_MAX;
+	in[0].pid = UINT32_MAX;
+	in[0].u.alloc.pfn = TRACEFMT_PFN_NONE;
+	in[0].u.alloc.order = UINT32_MAX;
+	in[0].u.alloc.migratetype = INT32_MIN;
+	in[0].u.alloc.gfp_flags = UINT64_MAX;
+	in[1].type = TRACEFMT_PAGE_FREE;
+	in[1].ts_ns = 0; /* a backwards jump of almost 2^64 */
+	in[1].u.free.pfn = UINT64_MAX - 1;
+	in[2].type = TRACEFMT_COMM;
+	in[2].pid = 7;
+	memcpy(in[2].u.comm.comm, "fifteen-chars!!", 16);
+	in[3].type = TRACEFMT_PAGE_ALLOC_EXTFRAG;
+	in[3].u.extfrag.alloc_migratetype = INT32_MAX;
+	in[3].u.extfrag.fallback_migratetype = -1;
+	for (int i = 0; i < 4; i++)
+		REQUIRE(tracefmt_writer_append(w, &in[i]) == 0);
+	REQUIRE(tracefmt_writer_close(w, &err) == 0);
+
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	REQUIRE(r);
+	struct tracefmt_event ev;
+	for (int i = 0; i < 4; i++) {
+		CHECK(tracefmt_reader_next(r, &ev) == 1);
+		CHECK(events_equal(&ev, &in[i]));
+	}
+	CHECK(tracefmt_reader_next(r, &ev) == 0);
+	tracefmt_reader_close(r);
+}
+
+static void test_cut_everywhere(void)
+{
+	const char *path = tmp("cut-src.bst");
+	const char *cut = tmp("cut.bst");
+	uint64_t ends[16];
+	size_t nr_ends, per = 40, n = 200;
+	uint64_t end_off;
+	write_trace(path, 7, n, per, ends, &nr_ends, &end_off);
+	REQUIRE(nr_ends == 5);
+
+	FILE *f = fopen(path, "rb");
+	REQUIRE(f);
+	static uint8_t buf[1 << 20];
+	size_t size = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	size_t header_end = TF_PREAMBLE_LEN + strlen("{\"format\":\"buddyscope-trace\",\"source\":\"test\"}");
+
+	int bad = 0;
+	for (size_t len = 0; len < size; len++) {
+		f = fopen(cut, "wb");
+		REQUIRE(f);
+		fwrite(buf, 1, len, f);
+		fclose(f);
+		struct tracefmt_reader_stats st;
+		size_t got = read_and_compare(cut, 7, 0, 0, &st);
+		size_t want = 0;
+		uint64_t intact = header_end;
+		for (size_t b = 0; b < nr_ends; b++)
+			if (ends[b] <= len) {
+				want += per;
+				intact = ends[b];
+			}
+		if (len < header_end) {
+			if (got != (size_t)-1)
+				bad++;
+			continue;
+		}
+		if (got != want || !st.truncated || st.complete || st.intact_end != intact ||
+		    !st.stop_reason[0])
+			bad++;
+	}
+	CHECK_EQ_U64(bad, 0);
+}
+
+static void test_bit_flips(void)
+{
+	const char *path = tmp("flip-src.bst");
+	const char *flip = tmp("flip.bst");
+	uint64_t ends[16];
+	size_t nr_ends, per = 50, n = 250;
+	write_trace(path, 11, n, per, ends, &nr_ends, NULL);
+	FILE *f = fopen(path, "rb");
+	REQUIRE(f);
+	static uint8_t buf[1 << 20];
+	size_t size = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+
+	int bad = 0, tried = 0;
+	for (size_t pos = ends[0]; pos < ends[nr_ends - 1]; pos += 3) {
+		/* Which block does pos fall in? ends[b-1] <= pos < ends[b]. */
+		size_t b = 1;
+		while (ends[b] <= pos)
+			b++;
+		buf[pos] ^= (uint8_t)(1u << (pos % 8));
+		f = fopen(flip, "wb");
+		REQUIRE(f);
+		fwrite(buf, 1, size, f);
+		fclose(f);
+		buf[pos] ^= (uint8_t)(1u << (pos % 8));
+		struct tracefmt_reader_stats st;
+		size_t got = read_and_compare(flip, 11, b * per, (b + 1) * per, &st);
+		tried++;
+		/* Exactly the hit block is lost; the rest is intact and the end seen. */
+		if (got != n - per || st.blocks_corrupt != 1 || !st.complete ||
+		    st.intact_end != ends[b - 1] || !st.first_corruption[0])
+			bad++;
+	}
+	CHECK(tried > 100);
+	CHECK_EQ_U64(bad, 0);
+}
+
+static void write_bytes(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	REQUIRE(f);
+	fwrite(p, 1, n, f);
+	fclose(f);
+}
+
+static void expect_open_error(const char *path, const char *needle)
+{
+	struct tracefmt_error err = { 0 };
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	CHECK(r == NULL);
+	CHECK_STR_CONTAINS(err.text, needle);
+	CHECK_STR_CONTAINS(err.text, path);
+	tracefmt_reader_close(r);
+}
+
+static void test_hostile_preambles(void)
+{
+	uint8_t pre[TF_PREAMBLE_LEN + 2];
+	memcpy(pre, TF_MAGIC, TF_MAGIC_LEN);
+	tf_put_le16(pre + 8, TRACEFMT_VERSION_MAJOR + 1);
+	tf_put_le16(pre + 10, 0);
+	tf_put_le32(pre + 12, TF_FLAG_LITTLE_ENDIAN);
+	tf_put_le32(pre + 16, 2);
+	tf_put_le32(pre + 20, tf_crc32c(0, "{}", 2));
+	memcpy(pre + TF_PREAMBLE_LEN, "{}", 2);
+	write_bytes(tmp("future.bst"), pre, sizeof(pre));
+	expect_open_error(tmp("future.bst"), "version 2.0 is not supported");
+
+	tf_put_le16(pre + 8, TRACEFMT_VERSION_MAJOR);
+	tf_put_le32(pre + 16, 0x7fffffff);
+	write_bytes(tmp("absurd.bst"), pre, sizeof(pre));
+	expect_open_error(tmp("absurd.bst"), "header length");
+
+	tf_put_le32(pre + 16, 2);
+	tf_put_le32(pre + 20, 12345);
+	write_bytes(tmp("badhdr.bst"), pre, sizeof(pre));
+	expect_open_error(tmp("badhdr.bst"), "header checksum");
+
+	write_bytes(tmp("text.bst"), "# tracer: nop\n#\n# entries-in-buffer\n", 37);
+	expect_open_error(tmp("text.bst"), "wrong magic");
+	write_bytes(tmp("empty.bst"), "", 0);
+	expect_open_error(tmp("empty.bst"), "empty file");
+	write_bytes(tmp("short.bst"), TF_MAGIC, 8);
+	expect_open_error(tmp("short.bst"), "shorter than");
+	expect_open_error(dir, "is a directory");
+	expect_open_error(tmp("does-not-exist.bst"), "No such file");
+	if (geteuid() != 0) {
+		write_bytes(tmp("noperm.bst"), "x", 1);
+		chmod(tmp("noperm.bst"), 0);
+		expect_open_error(tmp("noperm.bst"), "Permission denied");
+	}
+}
+
+/* A block holding a record of a type this reader does not know, between two known ones. */
+static void test_unknown_type_skipped(void)
+{
+	uint8_t raw[64], *p = raw;
+	struct tf_codec c;
+	struct tracefmt_event a = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 100, .cpu = 1 };
+	a.u.free.pfn = 5000;
+	tf_codec_reset(&c, 100);
+	p += tf_record_encode(&c, &a, p);
+	/* type 40, not same cpu/pid: tag 160 = 0xa0 0x01, body: ts +5, cpu 1, pid 0, 3 bytes */
+	const uint8_t unknown[] = { 0xa0, 0x01, 6, 10, 1, 0, 0xde, 0xad, 0xbe };
+	memcpy(p, unknown, sizeof(unknown));
+	p += sizeof(unknown);
+	c.last_ts_ns += 5;
+	struct tracefmt_event b = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 110, .cpu = 1 };
+	b.u.free.pfn = 5001;
+	p += tf_record_encode(&c, &b, p);
+
+	uint8_t block[TF_BLOCK_HDR_LEN + 256];
+	size_t n = ZSTD_compress(block + TF_BLOCK_HDR_LEN, 256, raw, (size_t)(p - raw), 1);
+	REQUIRE(!ZSTD_isError(n));
+	struct tf_block_hdr h = { .kind = TF_BLOCK_RECORDS, .codec = TF_CODEC_ZSTD, .nr_records = 3,
+				  .raw_len = (uint32_t)(p - raw), .stored_len = (uint32_t)n,
+				  .first_ts_ns = 100, .last_ts_ns = 110 };
+	h.payload_crc = tf_crc32c(0, block + TF_BLOCK_HDR_LEN, n);
+	tf_block_hdr_encode(&h, block);
+
+	uint8_t pre[TF_PREAMBLE_LEN];
+	memcpy(pre, TF_MAGIC, TF_MAGIC_LEN);
+	tf_put_le16(pre + 8, 1);
+	tf_put_le16(pre + 10, 7); /* a newer minor version is readable */
+	tf_put_le32(pre + 12, TF_FLAG_LITTLE_ENDIAN);
+	tf_put_le32(pre + 16, 0);
+	tf_put_le32(pre + 20, tf_crc32c(0, "", 0));
+	FILE *f = fopen(tmp("unknown.bst"), "wb");
+	REQUIRE(f);
+	fwrite(pre, 1, sizeof(pre), f);
+	fwrite(block, 1, TF_BLOCK_HDR_LEN + n, f);
+	fclose(f);
+
+	struct tracefmt_error err;
+	struct tracefmt_reader *r = tracefmt_reader_open(tmp("unknown.bst"), &err);
+	REQUIRE(r);
+	struct tracefmt_event ev;
+	CHECK(tracefmt_reader_next(r, &ev) == 1);
+	CHECK_EQ_U64(ev.u.free.pfn, 5000);
+	CHECK(tracefmt_reader_next(r, &ev) == 1);
+	CHECK_EQ_U64(ev.u.free.pfn, 5001);
+	CHECK_EQ_U64(ev.ts_ns, 110);
+	CHECK(tracefmt_reader_next(r, &ev) == 0);
+	CHECK_EQ_U64(tracefmt_reader_stats(r)->skipped_records, 1);
+	CHECK_EQ_U64(tracefmt_reader_stats(r)->blocks_corrupt, 0);
+	CHECK(tracefmt_reader_stats(r)->truncated); /* no end block written */
+	tracefmt_reader_close(r);
+}
+
+/*
+ * A write that fails part-way (here: RLIMIT_FSIZE, which fails write() with
+ * EFBIG just as a full disk fails it with ENOSPC) must report the error and
+ * leave every block flushed before it readable.
+ */
+static void test_write_limit(void)
+{
+	const char *path = tmp("limited.bst");
+	pid_t pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit rl = { 20000, 20000 };
+		setrlimit(RLIMIT_FSIZE, &rl);
+		struct tracefmt_error err;
+		struct tracefmt_writer *w = tracefmt_writer_create(path, "{}", 2, NULL, &err);
+		if (!w)
+			_exit(10);
+		rng_state = 3;
+		int rc = 0;
+		uint64_t flushed = 0;
+		for (int i = 0; i < 200000 && !rc; i++) {
+			struct tracefmt_event ev;
+			make_event(&ev, (uint64_t)i);
+			rc = tracefmt_writer_append(w, &ev);
+			if (!rc && (i + 1) % 100 == 0) {
+				rc = tracefmt_writer_flush(w);
+				if (!rc)
+					flushed = (uint64_t)i + 1;
+			}
+		}
+		/* Report how many records were safely flushed through the exit code's file. */
+		int close_rc = tracefmt_writer_close(w, &err);
+		FILE *f = fopen(tmp("limited.count"), "w");
+		fprintf(f, "%llu %d %d %s\n", (unsigned long long)flushed, rc, close_rc, err.text);
+		fclose(f);
+		_exit(0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	FILE *f = fopen(tmp("limited.count"), "r");
+	REQUIRE(f);
+	unsigned long long flushed;
+	int rc, close_rc;
+	char text[200] = "";
+	REQUIRE(fscanf(f, "%llu %d %d %199[^\n]", &flushed, &rc, &close_rc, text) >= 3);
+	fclose(f);
+	CHECK(rc == -EFBIG);
+	CHECK(close_rc == -EFBIG);
+	CHECK_STR_CONTAINS(text, "File too large");
+	CHECK(flushed >= 100);
+	struct tracefmt_reader_stats st;
+	CHECK_EQ_U64(read_and_compare(path, 3, 0, 0, &st), flushed);
+	CHECK(st.truncated);
+	CHECK_EQ_U64(st.blocks_corrupt, 0);
+	CHECK_EQ_U64(st.intact_end, st.file_size); /* the partial block was cut away */
+}
+
+static void test_type_names(void)
+{
+	CHECK(!strcmp(tracefmt_type_name(TRACEFMT_PAGE_ALLOC), "mm_page_alloc"));
+	CHECK(!strcmp(tracefmt_type_name(TRACEFMT_PAGE_ALLOC_EXTFRAG), "mm_page_alloc_extfrag"));
+	CHECK(!strcmp(tracefmt_type_name(999), "unknown"));
+	for (unsigned int t = 1; t < TRACEFMT_NR_TYPES; t++)
+		CHECK(tracefmt_type_from_name(tracefmt_type_name(t)) == t);
+	CHECK(tracefmt_type_from_name("mm_page_nope") == 0);
+}
+
+int main(int argc, char **argv)
+{
+	snprintf(dir, sizeof(dir), "%s/tracefmt-tmp", argc > 1 ? argv[1] : ".");
+	mkdir(dir, 0755);
+	test_type_names();
+	test_roundtrip();
+	test_edge_values();
+	test_hostile_preambles();
+	test_unknown_type_skipped();
+	test_cut_everywhere();
+	test_bit_flips();
+	test_write_limit();
+	return TEST_REPORT();
+}
