@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buddyscope info: one pass over a trace, summarising the host and zones of
+ * its header, its time span, events by kind, losses, allocations by order and
+ * migratetype, checkpoints, the free-list snapshot and the state of its
+ * blocks (read, corrupt, where the intact part ends). The --json form is a
+ * stable interface, documented in traces/FORMAT.md §6.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "tracefmt.h"
+
+#define INFO_MAX_CPUS 1024
+#define INFO_MAX_ZONES 32
+#define INFO_MAX_MT TRACEFMT_MAX_MT
+#define INFO_MAX_ORDERS TRACEFMT_MAX_ORDERS
+
+struct snap_zone {
+	uint32_t node;
+	char name[TRACEFMT_ZONE_NAME_LEN];
+	uint64_t blocks[INFO_MAX_ORDERS][INFO_MAX_MT + 1]; /* last column: mt unknown */
+	uint64_t pages;
+};
+
+struct info {
+	uint64_t by_type[TRACEFMT_NR_TYPES];
+	uint64_t page_events;
+	uint64_t first_ns, last_ns;
+	uint64_t lost, lost_by_cpu[INFO_MAX_CPUS];
+	uint64_t allocs[INFO_MAX_ORDERS][INFO_MAX_MT];
+	uint64_t allocs_other; /* order or migratetype out of the table */
+	uint64_t failed, failed_by_order[INFO_MAX_ORDERS];
+	uint64_t checkpoint_readings;
+	uint32_t last_ckpt_seq;
+	bool any_ckpt;
+	uint64_t ckpt_first_ns, ckpt_last_ns;
+	/* snapshot */
+	bool snap_begin, snap_end;
+	uint32_t snap_method;
+	uint64_t snap_begin_ns, snap_end_ns;
+	uint64_t snap_blocks, snap_pages, snap_uncertain;
+	uint64_t snap_pcp_pages_by_cpu[INFO_MAX_CPUS];
+	uint32_t max_cpu_pcp;
+	struct snap_zone snap_zones[INFO_MAX_ZONES];
+	size_t nr_snap_zones;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: buddyscope info TRACE.bst [--json]\n"
+		   "\n"
+		   "Summarise a trace: host and zones, time span, events by kind and per\n"
+		   "second, lost events, allocations by order x migratetype, failures,\n"
+		   "checkpoints, the free-list snapshot, and blocks read / corrupt.\n"
+		   "\n"
+		   "  --json   print the stable JSON form (traces/FORMAT.md section 6)\n"
+		   "  -h, --help\n");
+}
+
+static struct snap_zone *snap_zone(struct info *in, uint32_t node, const char *name)
+{
+	for (size_t i = 0; i < in->nr_snap_zones; i++)
+		if (in->snap_zones[i].node == node && !strcmp(in->snap_zones[i].name, name))
+			return &in->snap_zones[i];
+	if (in->nr_snap_zones == INFO_MAX_ZONES)
+		return NULL;
+	struct snap_zone *z = &in->snap_zones[in->nr_snap_zones++];
+	z->node = node;
+	snprintf(z->name, sizeof(z->name), "%s", name);
+	return z;
+}
+
+static void account(struct info *in, const struct tracefmt_event *ev)
+{
+	in->by_type[ev->type]++;
+	if (ev->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) {
+		if (!in->page_events || ev->ts_ns < in->first_ns)
+			in->first_ns = ev->ts_ns;
+		if (!in->page_events || ev->ts_ns > in->last_ns)
+			in->last_ns = ev->ts_ns;
+		in->page_events++;
+	}
+	switch (ev->type) {
+	case TRACEFMT_PAGE_ALLOC: {
+		uint32_t o = ev->u.alloc.order;
+		int32_t mt = ev->u.alloc.migratetype;
+		if (ev->u.alloc.pfn == TRACEFMT_PFN_NONE) {
+			in->failed++;
+			if (o < INFO_MAX_ORDERS)
+				in->failed_by_order[o]++;
+		} else if (o < INFO_MAX_ORDERS && mt >= 0 && mt < INFO_MAX_MT) {
+			in->allocs[o][mt]++;
+		} else {
+			in->allocs_other++;
+		}
+		break;
+	}
+	case TRACEFMT_LOST:
+		in->lost += ev->u.lost.count;
+		if (ev->cpu < INFO_MAX_CPUS)
+			in->lost_by_cpu[ev->cpu] += ev->u.lost.count;
+		break;
+	case TRACEFMT_CHECKPOINT:
+		if (ev->u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT)
+			break;
+		if (!in->any_ckpt || ev->u.checkpoint.seq != in->last_ckpt_seq) {
+			in->checkpoint_readings++;
+			if (!in->any_ckpt)
+				in->ckpt_first_ns = ev->ts_ns;
+			in->ckpt_last_ns = ev->ts_ns;
+		}
+		in->any_ckpt = true;
+		in->last_ckpt_seq = ev->u.checkpoint.seq;
+		break;
+	case TRACEFMT_SNAPSHOT_MARK:
+		if (ev->u.snapshot_mark.phase == TRACEFMT_SNAP_BEGIN) {
+			in->snap_begin = true;
+			in->snap_begin_ns = ev->ts_ns;
+			in->snap_method = ev->u.snapshot_mark.method;
+		} else if (ev->u.snapshot_mark.phase == TRACEFMT_SNAP_END) {
+			in->snap_end = true;
+			in->snap_end_ns = ev->ts_ns;
+		}
+		break;
+	case TRACEFMT_SNAPSHOT_BLOCK: {
+		const __typeof__(ev->u.snapshot_block) *s = &ev->u.snapshot_block;
+		uint64_t pages = s->order < 64 ? 1ull << s->order : 0;
+		in->snap_blocks++;
+		if (s->flags & TRACEFMT_SNAP_UNCERTAIN)
+			in->snap_uncertain++;
+		if (s->flags & TRACEFMT_SNAP_PCP) {
+			if (ev->cpu < INFO_MAX_CPUS) {
+				in->snap_pcp_pages_by_cpu[ev->cpu] += pages;
+				if (ev->cpu + 1 > in->max_cpu_pcp)
+					in->max_cpu_pcp = ev->cpu + 1;
+			}
+			break;
+		}
+		in->snap_pages += pages;
+		struct snap_zone *z = snap_zone(in, s->node, s->zone);
+		if (!z || s->order >= INFO_MAX_ORDERS)
+			break;
+		int mt = s->migratetype >= 0 && s->migratetype < INFO_MAX_MT ? s->migratetype
+									       : INFO_MAX_MT;
+		z->blocks[s->order][mt]++;
+		z->pages += pages;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static json_t *header_get(json_t *hdr, const char *key)
+{
+	return hdr ? json_object_get(hdr, key) : NULL;
+}
+
+static json_t *build_json(const char *path, const struct tracefmt_reader_stats *st,
+			  const struct info *in, json_t *hdr, unsigned int nr_mt,
+			  unsigned int nr_orders)
+{
+	json_t *o = json_object();
+	double span_s = in->page_events > 1 ? (double)(in->last_ns - in->first_ns) / 1e9 : 0.0;
+
+	json_object_set_new(o, "file", json_string(path));
+	json_object_set_new(o, "file_size", json_integer((json_int_t)st->file_size));
+	char ver[32];
+	snprintf(ver, sizeof(ver), "%u.%u", st->version_major, st->version_minor);
+	json_object_set_new(o, "format_version", json_string(ver));
+	json_t *src = header_get(hdr, "source");
+	json_object_set(o, "source", src ? src : json_null());
+	json_t *host = header_get(hdr, "host");
+	json_object_set_new(o, "host", host ? json_deep_copy(host) : json_object());
+	json_t *zones = header_get(hdr, "zones");
+	json_object_set_new(o, "zones", json_is_array(zones) ? json_deep_copy(zones) : json_array());
+
+	json_object_set_new(o, "first_ns", json_integer((json_int_t)in->first_ns));
+	json_object_set_new(o, "last_ns", json_integer((json_int_t)in->last_ns));
+	json_object_set_new(o, "duration_s", json_real(span_s));
+	json_object_set_new(o, "events", json_integer((json_int_t)in->page_events));
+	json_object_set_new(o, "events_per_second",
+			    json_real(span_s > 0 ? (double)in->page_events / span_s : 0.0));
+	json_t *kinds = json_object();
+	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++)
+		json_object_set_new(kinds, tracefmt_type_name(t),
+				    json_integer((json_int_t)in->by_type[t]));
+	json_object_set_new(o, "events_by_kind", kinds);
+	json_t *recs = json_object();
+	for (unsigned int t = 1; t < TRACEFMT_NR_TYPES; t++)
+		json_object_set_new(recs, tracefmt_type_name(t),
+				    json_integer((json_int_t)in->by_type[t]));
+	json_object_set_new(o, "records_by_type", recs);
+	json_object_set_new(o, "records", json_integer((json_int_t)st->records));
+	json_object_set_new(o, "records_unknown_skipped",
+			    json_integer((json_int_t)st->skipped_records));
+
+	json_object_set_new(o, "lost_events", json_integer((json_int_t)in->lost));
+	json_t *lbc = json_object();
+	for (unsigned int c = 0; c < INFO_MAX_CPUS; c++)
+		if (in->lost_by_cpu[c]) {
+			char k[16];
+			snprintf(k, sizeof(k), "%u", c);
+			json_object_set_new(lbc, k, json_integer((json_int_t)in->lost_by_cpu[c]));
+		}
+	json_object_set_new(o, "lost_by_cpu", lbc);
+
+	json_object_set_new(o, "failed_allocations", json_integer((json_int_t)in->failed));
+	json_t *fbo = json_array();
+	for (unsigned int ord = 0; ord < nr_orders; ord++)
+		json_array_append_new(fbo, json_integer((json_int_t)in->failed_by_order[ord]));
+	json_object_set_new(o, "failed_by_order", fbo);
+	json_t *abo = json_array();
+	for (unsigned int ord = 0; ord < nr_orders; ord++) {
+		json_t *row = json_array();
+		for (unsigned int m = 0; m < nr_mt; m++)
+			json_array_append_new(row, json_integer((json_int_t)in->allocs[ord][m]));
+		json_array_append_new(abo, row);
+	}
+	json_object_set_new(o, "allocations_by_order_migratetype", abo);
+
+	json_object_set_new(o, "checkpoints", json_integer((json_int_t)in->checkpoint_readings));
+	json_object_set_new(o, "comm_records",
+			    json_integer((json_int_t)in->by_type[TRACEFMT_COMM]));
+
+	json_t *snap = json_object();
+	json_object_set_new(snap, "present", json_boolean(in->snap_begin));
+	if (in->snap_begin) {
+		json_object_set_new(snap, "method",
+				    json_string(in->snap_method == TRACEFMT_SNAP_METHOD_BPF ? "bpf"
+						: in->snap_method == TRACEFMT_SNAP_METHOD_KPAGEFLAGS
+							? "kpageflags"
+							: "unknown"));
+		json_object_set_new(snap, "complete", json_boolean(in->snap_end));
+		json_object_set_new(snap, "walk_ns",
+				    json_integer(in->snap_end ? (json_int_t)(in->snap_end_ns -
+									     in->snap_begin_ns)
+							      : 0));
+		json_object_set_new(snap, "blocks", json_integer((json_int_t)in->snap_blocks));
+		json_object_set_new(snap, "buddy_pages", json_integer((json_int_t)in->snap_pages));
+		json_object_set_new(snap, "uncertain_blocks",
+				    json_integer((json_int_t)in->snap_uncertain));
+		json_t *pcp = json_array();
+		for (unsigned int c = 0; c < in->max_cpu_pcp; c++)
+			json_array_append_new(pcp,
+					      json_integer((json_int_t)in->snap_pcp_pages_by_cpu[c]));
+		json_object_set_new(snap, "pcp_pages_by_cpu", pcp);
+		json_t *zs = json_array();
+		for (size_t i = 0; i < in->nr_snap_zones; i++) {
+			const struct snap_zone *z = &in->snap_zones[i];
+			json_t *zj = json_object();
+			json_object_set_new(zj, "node", json_integer(z->node));
+			json_object_set_new(zj, "zone", json_string(z->name));
+			json_object_set_new(zj, "pages", json_integer((json_int_t)z->pages));
+			json_t *fb = json_array();
+			for (unsigned int ord = 0; ord < nr_orders; ord++) {
+				json_t *row = json_array();
+				for (unsigned int m = 0; m <= nr_mt; m++) {
+					unsigned int col = m == nr_mt ? INFO_MAX_MT : m;
+					json_array_append_new(row,
+							      json_integer((json_int_t)z->blocks[ord][col]));
+				}
+				json_array_append_new(fb, row);
+			}
+			json_object_set_new(zj, "free_blocks", fb);
+			json_array_append_new(zs, zj);
+		}
+		json_object_set_new(snap, "zones", zs);
+	}
+	json_object_set_new(o, "snapshot", snap);
+
+	json_object_set_new(o, "blocks_ok", json_integer((json_int_t)st->blocks_ok));
+	json_object_set_new(o, "blocks_corrupt", json_integer((json_int_t)st->blocks_corrupt));
+	json_object_set_new(o, "bytes_skipped", json_integer((json_int_t)st->bytes_skipped));
+	json_object_set_new(o, "complete", json_boolean(st->complete));
+	json_object_set_new(o, "truncated", json_boolean(st->truncated));
+	json_object_set_new(o, "intact_end", json_integer((json_int_t)st->intact_end));
+	json_object_set_new(o, "stop_reason", json_string(st->stop_reason));
+	json_object_set_new(o, "first_corruption", json_string(st->first_corruption));
+	return o;
+}
+
+static const char *mt_name(json_t *names, unsigned int m, char *buf, size_t len)
+{
+	json_t *n = json_array_get(names, m);
+	if (json_is_string(n))
+		return json_string_value(n);
+	snprintf(buf, len, "mt%u", m);
+	return buf;
+}
+
+static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned int nr_mt,
+		       unsigned int nr_orders)
+{
+	json_t *host = json_object_get(o, "host");
+	json_t *names = json_object_get(host, "migratetypes");
+	char b[32];
+
+	printf("trace:       %s (%" JSON_INTEGER_FORMAT " bytes, format %s)\n",
+	       json_string_value(json_object_get(o, "file")),
+	       json_integer_value(json_object_get(o, "file_size")),
+	       json_string_value(json_object_get(o, "format_version")));
+	json_t *src = json_object_get(o, "source");
+	printf("source:      %s\n", json_is_string(src) ? json_string_value(src) : "(not given)");
+	if (json_object_size(host)) {
+		printf("host:        %s, kernel %s, %" JSON_INTEGER_FORMAT " cpus, page size %"
+		       JSON_INTEGER_FORMAT ", pageblock order %" JSON_INTEGER_FORMAT ", %"
+		       JSON_INTEGER_FORMAT " orders\n",
+		       json_string_value(json_object_get(host, "hostname")) ?: "?",
+		       json_string_value(json_object_get(host, "kernel_release")) ?: "?",
+		       json_integer_value(json_object_get(host, "cpus")),
+		       json_integer_value(json_object_get(host, "page_size")),
+		       json_integer_value(json_object_get(host, "pageblock_order")),
+		       json_integer_value(json_object_get(host, "nr_page_orders")));
+	} else {
+		printf("host:        (the header does not describe the host)\n");
+	}
+	json_t *zones = json_object_get(o, "zones");
+	size_t i;
+	json_t *z;
+	if (json_array_size(zones)) {
+		printf("zones:       node zone      start_pfn    spanned    present    managed"
+		       "      min      low     high\n");
+		json_array_foreach(zones, i, z) {
+			if (!json_integer_value(json_object_get(z, "spanned")))
+				continue;
+			printf("             %4" JSON_INTEGER_FORMAT " %-8s %10" JSON_INTEGER_FORMAT
+			       " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
+			       " %10" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT
+			       " %8" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT "\n",
+			       json_integer_value(json_object_get(z, "node")),
+			       json_string_value(json_object_get(z, "name")) ?: "?",
+			       json_integer_value(json_object_get(z, "start_pfn")),
+			       json_integer_value(json_object_get(z, "spanned")),
+			       json_integer_value(json_object_get(z, "present")),
+			       json_integer_value(json_object_get(z, "managed")),
+			       json_integer_value(json_object_get(z, "min")),
+			       json_integer_value(json_object_get(z, "low")),
+			       json_integer_value(json_object_get(z, "high")));
+		}
+	}
+	printf("time span:   %" PRIu64 " .. %" PRIu64 " ns (%.3f s)\n", in->first_ns, in->last_ns,
+	       json_real_value(json_object_get(o, "duration_s")));
+	printf("events:      %" PRIu64 " (%.0f per second)\n", in->page_events,
+	       json_real_value(json_object_get(o, "events_per_second")));
+	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++)
+		printf("  %-28s %12" PRIu64 "\n", tracefmt_type_name(t), in->by_type[t]);
+	printf("lost events: %" PRIu64 "%s\n", in->lost,
+	       in->lost ? " (the trace is lossy; see lost_by_cpu in --json)" : "");
+	printf("failed allocations: %" PRIu64 "\n", in->failed);
+	printf("allocations by order x migratetype:\n  order");
+	for (unsigned int m = 0; m < nr_mt; m++)
+		printf(" %11.11s", mt_name(names, m, b, sizeof(b)));
+	printf("\n");
+	for (unsigned int ord = 0; ord < nr_orders; ord++) {
+		uint64_t row = 0;
+		for (unsigned int m = 0; m < nr_mt; m++)
+			row += in->allocs[ord][m];
+		if (!row)
+			continue;
+		printf("  %5u", ord);
+		for (unsigned int m = 0; m < nr_mt; m++)
+			printf(" %11" PRIu64, in->allocs[ord][m]);
+		printf("\n");
+	}
+	printf("checkpoints: %" PRIu64 " readings; pid->comm records: %" PRIu64 "\n",
+	       in->checkpoint_readings, in->by_type[TRACEFMT_COMM]);
+	json_t *snap = json_object_get(o, "snapshot");
+	if (in->snap_begin) {
+		printf("snapshot:    %s walk, %s, %" PRIu64 " blocks, %" PRIu64 " buddy pages, %"
+		       PRIu64 " uncertain, %.3f ms\n",
+		       json_string_value(json_object_get(snap, "method")),
+		       in->snap_end ? "complete" : "INCOMPLETE", in->snap_blocks, in->snap_pages,
+		       in->snap_uncertain,
+		       (double)json_integer_value(json_object_get(snap, "walk_ns")) / 1e6);
+		for (size_t zi = 0; zi < in->nr_snap_zones; zi++) {
+			const struct snap_zone *sz = &in->snap_zones[zi];
+			printf("  node %u %-8s %" PRIu64 " pages free; blocks per order:", sz->node,
+			       sz->name, sz->pages);
+			for (unsigned int ord = 0; ord < nr_orders; ord++) {
+				uint64_t n = 0;
+				for (unsigned int m = 0; m <= INFO_MAX_MT; m++)
+					n += sz->blocks[ord][m];
+				printf(" %" PRIu64, n);
+			}
+			printf("\n");
+		}
+		printf("  pcp pages per cpu:");
+		for (unsigned int c = 0; c < in->max_cpu_pcp; c++)
+			printf(" %" PRIu64, in->snap_pcp_pages_by_cpu[c]);
+		printf("\n");
+	} else {
+		printf("snapshot:    none\n");
+	}
+	printf("blocks:      %" JSON_INTEGER_FORMAT " read, %" JSON_INTEGER_FORMAT " corrupt, %"
+	       JSON_INTEGER_FORMAT " bytes skipped\n",
+	       json_integer_value(json_object_get(o, "blocks_ok")),
+	       json_integer_value(json_object_get(o, "blocks_corrupt")),
+	       json_integer_value(json_object_get(o, "bytes_skipped")));
+	const char *fc = json_string_value(json_object_get(o, "first_corruption"));
+	if (fc && *fc)
+		printf("  first corruption: %s\n", fc);
+	if (json_is_true(json_object_get(o, "truncated")))
+		printf("  TRUNCATED: the intact part ends at offset %" JSON_INTEGER_FORMAT " (%s)\n",
+		       json_integer_value(json_object_get(o, "intact_end")),
+		       json_string_value(json_object_get(o, "stop_reason")));
+	else
+		printf("  complete\n");
+	(void)hdr;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool as_json = false;
+	int c, ret = 1;
+	struct tracefmt_reader *r = NULL;
+	struct info *in = NULL;
+	json_t *hdr = NULL, *out = NULL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			as_json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "buddyscope info: error: expected exactly one trace file\n");
+		usage(stderr);
+		return 2;
+	}
+	const char *path = argv[optind];
+	struct tracefmt_error err = { 0 };
+	r = tracefmt_reader_open(path, &err);
+	if (!r) {
+		fprintf(stderr, "buddyscope info: error: %s\n", err.text);
+		return 1;
+	}
+	size_t hlen;
+	const char *htext = tracefmt_reader_header(r, &hlen);
+	json_error_t jerr;
+	hdr = hlen ? json_loadb(htext, hlen, 0, &jerr) : NULL;
+	if (hlen && !hdr)
+		fprintf(stderr, "buddyscope info: warning: %s: header is not valid JSON (%s at "
+			"header byte %d); showing events only\n", path, jerr.text, jerr.position);
+
+	in = calloc(1, sizeof(*in));
+	if (!in) {
+		fprintf(stderr, "buddyscope info: error: out of memory\n");
+		goto cleanup;
+	}
+	struct tracefmt_event ev;
+	int rc;
+	while ((rc = tracefmt_reader_next(r, &ev)) == 1)
+		account(in, &ev);
+	if (rc < 0) {
+		fprintf(stderr, "buddyscope info: error: %s: read failed: %s\n", path,
+			strerror(-rc));
+		goto cleanup;
+	}
+	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(r);
+
+	json_t *host = header_get(hdr, "host");
+	json_t *names = host ? json_object_get(host, "migratetypes") : NULL;
+	unsigned int nr_mt = json_array_size(names) ? (unsigned int)json_array_size(names) : 5;
+	json_int_t no = host ? json_integer_value(json_object_get(host, "nr_page_orders")) : 0;
+	unsigned int nr_orders = no > 0 && no <= INFO_MAX_ORDERS ? (unsigned int)no : 11;
+	if (nr_mt > INFO_MAX_MT)
+		nr_mt = INFO_MAX_MT;
+
+	out = build_json(path, st, in, hdr, nr_mt, nr_orders);
+	if (as_json) {
+		if (json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+			goto cleanup;
+		printf("\n");
+	} else {
+		print_text(out, hdr, in, nr_mt, nr_orders);
+	}
+	if (st->blocks_corrupt)
+		fprintf(stderr, "buddyscope info: warning: %s: %" PRIu64 " corrupt block(s) skipped; "
+			"first: %s\n", path, st->blocks_corrupt, st->first_corruption);
+	if (st->truncated)
+		fprintf(stderr, "buddyscope info: warning: %s: truncated; the intact part ends at "
+			"offset %" PRIu64 ": %s\n", path, st->intact_end, st->stop_reason);
+	ret = fflush(stdout) ? 1 : 0;
+cleanup:
+	json_decref(out);
+	json_decref(hdr);
+	free(in);
+	tracefmt_reader_close(r);
+	return ret;
+}
