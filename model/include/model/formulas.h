@@ -295,7 +295,7 @@ uint64_t model_formulas_totalreserve_pages(const struct model_formula_zone *zone
 /**
  * model_fragmentation_index() - the kernel's extfrag index, scaled by 1000.
  * @nr_free: free blocks per order (buddy free_area[o].nr_free, pcp excluded).
- * @nr_orders: entries in @nr_free (11 on x86-64).
+ * @nr_orders: entries in @nr_free (11 on x86-64; at most the first 32 are read).
  * @order: target order.
  *
  * Models: mm/vmstat.c __fragmentation_index(), v6.1 and v6.18 (spec 7.2).
