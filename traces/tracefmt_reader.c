@@ -107,21 +107,23 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 		set_err(err, 0, rc, path, "empty file, not a trace");
 		goto fail;
 	}
-	if (r->st.file_size < TF_PREAMBLE_LEN) {
-		rc = -EBADMSG;
-		snprintf(msg, sizeof(msg), "file of %llu bytes is shorter than the %d-byte preamble",
-			 (unsigned long long)r->st.file_size, TF_PREAMBLE_LEN);
-		set_err(err, r->st.file_size, rc, path, msg);
-		goto fail;
-	}
-	rc = pread_all(r->fd, pre, sizeof(pre), 0);
+	memset(pre, 0, sizeof(pre));
+	size_t have = r->st.file_size < TF_PREAMBLE_LEN ? (size_t)r->st.file_size : TF_PREAMBLE_LEN;
+	rc = pread_all(r->fd, pre, have, 0);
 	if (rc) {
 		set_err(err, 0, rc, path, "cannot read the preamble");
 		goto fail;
 	}
-	if (memcmp(pre, TF_MAGIC, TF_MAGIC_LEN)) {
+	if (memcmp(pre, TF_MAGIC, have < TF_MAGIC_LEN ? have : TF_MAGIC_LEN)) {
 		rc = -EBADMSG;
 		set_err(err, 0, rc, path, "wrong magic at offset 0: not a buddyscope trace (.bst)");
+		goto fail;
+	}
+	if (have < TF_PREAMBLE_LEN) {
+		rc = -EBADMSG;
+		snprintf(msg, sizeof(msg), "file of %llu bytes is shorter than the %d-byte preamble",
+			 (unsigned long long)r->st.file_size, TF_PREAMBLE_LEN);
+		set_err(err, r->st.file_size, rc, path, msg);
 		goto fail;
 	}
 	r->st.version_major = tf_get_le16(pre + 8);
