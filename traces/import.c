@@ -1,0 +1,779 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The text importers' common part: what ftrace text and perf-script text
+ * share once the per-format columns (task, pid, cpu) are read — the
+ * "<timestamp>: <event>: key=value ..." tail of the six kmem page events, gfp
+ * flag names, lost-event lines — and the drivers that run a line parser over
+ * a textin source into a tracefmt writer (tracefmt_import()) or a callback
+ * (tracefmt_import_mem(), the fuzz entry point). The accepted layouts are
+ * listed, with an example of each, in traces/IMPORT.md.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "import_internal.h"
+
+static void reason_set(char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void reason_set(char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, IMPORT_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+unsigned int import_event_type(const char *name, size_t len)
+{
+	if (len > 5 && !memcmp(name, "kmem:", 5)) {
+		name += 5;
+		len -= 5;
+	}
+	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++) {
+		const char *n = tracefmt_type_name(t);
+		if (strlen(n) == len && !memcmp(name, n, len))
+			return t;
+	}
+	return 0;
+}
+
+bool import_line_mentions_kmem(const char *line)
+{
+	for (const char *p = line; (p = strstr(p, "mm_page_")); p++) {
+		size_t n = 0;
+		while (p[n] == '_' || islower((unsigned char)p[n]))
+			n++;
+		if (p[n] == ':' && import_event_type(p, n))
+			return true;
+	}
+	return false;
+}
+
+int import_parse_u64(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i = 0;
+
+	if (len == 2 && s[0] == '-' && s[1] == '1') {
+		*v = UINT64_MAX;
+		return 0;
+	}
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (len > 18)
+			return -1;
+		for (i = 2; i < len; i++) {
+			int c = (unsigned char)s[i], d;
+			if (c >= '0' && c <= '9')
+				d = c - '0';
+			else if (c >= 'a' && c <= 'f')
+				d = c - 'a' + 10;
+			else if (c >= 'A' && c <= 'F')
+				d = c - 'A' + 10;
+			else
+				return -1;
+			x = x << 4 | (uint64_t)d;
+		}
+		*v = x;
+		return 0;
+	}
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		uint64_t d = (uint64_t)(s[i] - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* A signed 32-bit field (order, migratetype, flags printed with %d). */
+static int parse_s32(const char *s, size_t len, int32_t *v)
+{
+	bool neg = len > 1 && s[0] == '-';
+	uint64_t x;
+
+	if (import_parse_u64(s + neg, len - neg, &x) < 0 || (neg && x == UINT64_MAX))
+		return -1;
+	if (neg ? x > 0x80000000ull : x > 0xffffffffull)
+		return -1;
+	/* %u and %d of the same u32: 4294967295 and -1 are one value. */
+	*v = neg ? (int32_t)(0 - (int64_t)x) : (int32_t)(uint32_t)x;
+	return 0;
+}
+
+/*
+ * gfp flag names the kernel prints (include/trace/events/mmflags.h), as the
+ * 6.4+ kernels define them; see IMPORT.md for the era differences.
+ */
+static const struct gfp_name {
+	const char *name;
+	uint64_t bits;
+} gfp_names[] = {
+	{ "GFP_TRANSHUGE", 0x1c24ca },
+	{ "GFP_TRANSHUGE_LIGHT", 0x1c20ca },
+	{ "GFP_HIGHUSER_MOVABLE", 0x100cca },
+	{ "GFP_HIGHUSER", 0x100cc2 },
+	{ "GFP_USER", 0x100cc0 },
+	{ "GFP_KERNEL_ACCOUNT", 0x400cc0 },
+	{ "GFP_KERNEL", 0xcc0 },
+	{ "GFP_NOFS", 0xc40 },
+	{ "GFP_ATOMIC", 0x820 },
+	{ "GFP_NOIO", 0xc00 },
+	{ "GFP_NOWAIT", 0x2800 },
+	{ "GFP_DMA", 0x1 },
+	{ "GFP_DMA32", 0x4 },
+	{ "__GFP_RECLAIM", 0xc00 },
+	{ "__GFP_DMA", 0x1 },
+	{ "__GFP_HIGHMEM", 0x2 },
+	{ "__GFP_DMA32", 0x4 },
+	{ "__GFP_MOVABLE", 0x8 },
+	{ "__GFP_RECLAIMABLE", 0x10 },
+	{ "__GFP_HIGH", 0x20 },
+	{ "__GFP_IO", 0x40 },
+	{ "__GFP_FS", 0x80 },
+	{ "__GFP_ZERO", 0x100 },
+	{ "__GFP_ATOMIC", 0x200 },
+	{ "__GFP_DIRECT_RECLAIM", 0x400 },
+	{ "__GFP_KSWAPD_RECLAIM", 0x800 },
+	{ "__GFP_WRITE", 0x1000 },
+	{ "__GFP_NOWARN", 0x2000 },
+	{ "__GFP_RETRY_MAYFAIL", 0x4000 },
+	{ "__GFP_NOFAIL", 0x8000 },
+	{ "__GFP_NORETRY", 0x10000 },
+	{ "__GFP_MEMALLOC", 0x20000 },
+	{ "__GFP_COMP", 0x40000 },
+	{ "__GFP_NOMEMALLOC", 0x80000 },
+	{ "__GFP_HARDWALL", 0x100000 },
+	{ "__GFP_THISNODE", 0x200000 },
+	{ "__GFP_ACCOUNT", 0x400000 },
+	{ "__GFP_ZEROTAGS", 0x800000 },
+	{ "__GFP_NO_OBJ_EXT", 0x1000000 },
+};
+
+int import_gfp_parse(const char *text, size_t len, uint64_t *gfp, char *reason)
+{
+	uint64_t bits = 0, v;
+
+	if (len == 4 && !memcmp(text, "none", 4)) {
+		*gfp = 0;
+		return 0;
+	}
+	/* A raw value: "0xcc0" (hex field) or "3264" ([FAILED TO PARSE] raw). */
+	if (import_parse_u64(text, len, &v) == 0) {
+		*gfp = v;
+		return 0;
+	}
+	const char *p = text, *end = text + len;
+	while (p <= end) {
+		const char *bar = memchr(p, '|', (size_t)(end - p));
+		size_t n = bar ? (size_t)(bar - p) : (size_t)(end - p);
+		size_t i;
+		if (n == 0) {
+			reason_set(reason, "empty gfp flag name in '%.*s'", (int)(len > 40 ? 40 : len),
+				   text);
+			return -1;
+		}
+		/* Bits left over after the names print in hex. */
+		if (import_parse_u64(p, n, &v) == 0 && n > 2 && p[1] == 'x') {
+			bits |= v;
+		} else {
+			for (i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++)
+				if (strlen(gfp_names[i].name) == n &&
+				    !memcmp(gfp_names[i].name, p, n))
+					break;
+			if (i == sizeof(gfp_names) / sizeof(gfp_names[0])) {
+				reason_set(reason, "unknown gfp flag name '%.*s'",
+					   (int)(n > 40 ? 40 : n), p);
+				return -1;
+			}
+			bits |= gfp_names[i].bits;
+		}
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	*gfp = bits;
+	return 0;
+}
+
+/*
+ * "340.593498" (seconds and 1-9 fraction digits) to ns; a plain integer (a
+ * counter or x86-tsc trace clock) is kept as it is.
+ */
+static bool parse_seconds(const char *s, size_t len, uint64_t *ns)
+{
+	const char *dot = memchr(s, '.', len);
+	size_t int_len = dot ? (size_t)(dot - s) : len;
+	uint64_t sec, frac = 0;
+
+	if (int_len == 0 || import_parse_u64(s, int_len, &sec) < 0 || !isdigit((unsigned char)*s))
+		return false;
+	if (!dot) {
+		*ns = sec;
+		return true;
+	}
+	size_t frac_len = len - int_len - 1;
+	if (frac_len == 0 || frac_len > 9 || import_parse_u64(dot + 1, frac_len, &frac) < 0 ||
+	    !isdigit((unsigned char)dot[1]) || sec > UINT64_MAX / 1000000000ull - 1)
+		return false;
+	for (size_t i = frac_len; i < 9; i++)
+		frac *= 10;
+	*ns = sec * 1000000000ull + frac;
+	return true;
+}
+
+int import_event_header(char *line, size_t *prefix_end, uint64_t *ts_ns, const char **name,
+			size_t *name_len, char **body)
+{
+	for (char *t = line; *t; t++) {
+		if (!isdigit((unsigned char)*t) || (t > line && !isspace((unsigned char)t[-1])))
+			continue;
+		/* A timestamp token "340.593498:" ... */
+		char *p = t;
+		while (isdigit((unsigned char)*p) || *p == '.')
+			p++;
+		if (p[0] != ':' || !isspace((unsigned char)p[1]))
+			continue;
+		/* ... then the event name and its ':'. */
+		char *n = p + 1;
+		while (isspace((unsigned char)*n))
+			n++;
+		char *ne = n;
+		while (isalnum((unsigned char)*ne) || *ne == '_' || *ne == ':')
+			ne++;
+		if (ne - n < 2 || ne[-1] != ':' || (*ne && !isspace((unsigned char)*ne)))
+			continue;
+		if (!parse_seconds(t, (size_t)(p - t), ts_ns))
+			continue;
+		*prefix_end = (size_t)(t - line);
+		*name = n;
+		*name_len = (size_t)(ne - 1 - n);
+		while (isspace((unsigned char)*ne))
+			ne++;
+		*body = ne;
+		return 0;
+	}
+	return -1;
+}
+
+/* The parsed key=value fields of one event body. */
+#define BODY_MAX_FIELDS 16
+
+struct body_field {
+	const char *key, *val;
+	size_t key_len, val_len;
+	bool used;
+};
+
+struct body {
+	struct body_field f[BODY_MAX_FIELDS];
+	int n;
+	unsigned int type;
+	char *reason;
+};
+
+static int body_split(struct body *b, char *s)
+{
+	/* libtraceevent prints raw fields after this when it cannot format. */
+	static const char failed[] = "[FAILED TO PARSE]";
+
+	if (!strncmp(s, failed, sizeof(failed) - 1))
+		s += sizeof(failed) - 1;
+	for (;;) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			return 0;
+		char *tok = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+		char *eq = memchr(tok, '=', (size_t)(s - tok));
+		if (!eq || eq == tok) {
+			reason_set(b->reason, "%s: unexpected text '%.*s'", tracefmt_type_name(b->type),
+				   (int)(s - tok > 32 ? 32 : s - tok), tok);
+			return -1;
+		}
+		if (b->n == BODY_MAX_FIELDS) {
+			reason_set(b->reason, "%s: more than %d fields", tracefmt_type_name(b->type),
+				   BODY_MAX_FIELDS);
+			return -1;
+		}
+		struct body_field *f = &b->f[b->n++];
+		f->key = tok;
+		f->key_len = (size_t)(eq - tok);
+		f->val = eq + 1;
+		f->val_len = (size_t)(s - eq - 1);
+		f->used = false;
+		for (int i = 0; i < b->n - 1; i++)
+			if (b->f[i].key_len == f->key_len && !memcmp(b->f[i].key, f->key, f->key_len)) {
+				reason_set(b->reason, "%s: field %.*s given twice",
+					   tracefmt_type_name(b->type), (int)(f->key_len > 24 ? 24 : f->key_len),
+					   f->key);
+				return -1;
+			}
+	}
+}
+
+static struct body_field *body_find(struct body *b, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (int i = 0; i < b->n; i++)
+		if (b->f[i].key_len == n && !memcmp(b->f[i].key, key, n)) {
+			b->f[i].used = true;
+			return &b->f[i];
+		}
+	return NULL;
+}
+
+static int body_missing(struct body *b, const char *key)
+{
+	reason_set(b->reason, "%s: missing field %s", tracefmt_type_name(b->type), key);
+	return -1;
+}
+
+static int body_bad_value(struct body *b, const struct body_field *f)
+{
+	reason_set(b->reason, "%s: bad value %.*s=%.*s", tracefmt_type_name(b->type),
+		   (int)(f->key_len > 24 ? 24 : f->key_len), f->key,
+		   (int)(f->val_len > 32 ? 32 : f->val_len), f->val);
+	return -1;
+}
+
+static int body_u64(struct body *b, const char *key, uint64_t *v)
+{
+	struct body_field *f = body_find(b, key);
+
+	if (!f)
+		return body_missing(b, key);
+	if (import_parse_u64(f->val, f->val_len, v) < 0)
+		return body_bad_value(b, f);
+	return 0;
+}
+
+static int body_s32(struct body *b, const char *key, int32_t *v)
+{
+	struct body_field *f = body_find(b, key);
+
+	if (!f)
+		return body_missing(b, key);
+	if (parse_s32(f->val, f->val_len, v) < 0)
+		return body_bad_value(b, f);
+	return 0;
+}
+
+static int body_u32(struct body *b, const char *key, uint32_t *v)
+{
+	int32_t x;
+
+	if (body_s32(b, key, &x) < 0)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+/*
+ * The page pointer: only "is it NULL" matters (a failed allocation prints
+ * a NULL page and pfn=0). Hashed pointers ("00000000a1b2c3d4") and perf's
+ * "0x<pfn>" are non-NULL; "(null)", "(nil)" and all-zero digits are NULL.
+ */
+static bool page_is_null(const struct body_field *f)
+{
+	if ((f->val_len == 6 && !memcmp(f->val, "(null)", 6)) ||
+	    (f->val_len == 5 && !memcmp(f->val, "(nil)", 5)))
+		return true;
+	size_t i = (f->val_len > 2 && f->val[0] == '0' && f->val[1] == 'x') ? 2 : 0;
+	if (i == f->val_len)
+		return false;
+	for (; i < f->val_len; i++)
+		if (f->val[i] != '0')
+			return false;
+	return true;
+}
+
+/* pfn of an event whose text prints a failure as a NULL page and pfn 0. */
+static int body_pfn_or_none(struct body *b, uint64_t *pfn)
+{
+	struct body_field *page = body_find(b, "page");
+
+	if (body_u64(b, "pfn", pfn) < 0)
+		return -1;
+	if (*pfn == 0 && (!page || page_is_null(page)))
+		*pfn = TRACEFMT_PFN_NONE;
+	return 0;
+}
+
+int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, char *reason)
+{
+	struct body b = { .n = 0, .type = type, .reason = reason };
+	int rc = -1;
+
+	if (body_split(&b, text) < 0)
+		return -1;
+	ev->type = type;
+	switch (type) {
+	case TRACEFMT_PAGE_ALLOC: {
+		struct body_field *gfp = body_find(&b, "gfp_flags");
+		if (body_pfn_or_none(&b, &ev->u.alloc.pfn) < 0 ||
+		    body_u32(&b, "order", &ev->u.alloc.order) < 0 ||
+		    body_s32(&b, "migratetype", &ev->u.alloc.migratetype) < 0)
+			return -1;
+		if (!gfp)
+			return body_missing(&b, "gfp_flags");
+		if (import_gfp_parse(gfp->val, gfp->val_len, &ev->u.alloc.gfp_flags, reason) < 0)
+			return -1;
+		rc = 0;
+		break;
+	}
+	case TRACEFMT_PAGE_FREE:
+		body_find(&b, "page");
+		rc = body_u64(&b, "pfn", &ev->u.free.pfn) < 0 ||
+		     body_u32(&b, "order", &ev->u.free.order) < 0 ? -1 : 0;
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED: {
+		body_find(&b, "page");
+		body_find(&b, "cold"); /* 4.x kernels */
+		struct body_field *order = body_find(&b, "order");
+		rc = body_u64(&b, "pfn", &ev->u.free_batched.pfn);
+		if (rc == 0 && order) {
+			int32_t o;
+			if (parse_s32(order->val, order->val_len, &o) < 0)
+				return body_bad_value(&b, order);
+			ev->u.free_batched.order = (uint32_t)o;
+			ev->u.free_batched.has_order = 1;
+		}
+		break;
+	}
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		rc = body_pfn_or_none(&b, &ev->u.zone_locked.pfn) < 0 ||
+		     body_u32(&b, "order", &ev->u.zone_locked.order) < 0 ||
+		     body_s32(&b, "migratetype", &ev->u.zone_locked.migratetype) < 0 ||
+		     body_u32(&b, "percpu_refill", &ev->u.zone_locked.percpu_refill) < 0 ? -1 : 0;
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		body_find(&b, "page");
+		rc = body_u64(&b, "pfn", &ev->u.pcpu_drain.pfn) < 0 ||
+		     body_u32(&b, "order", &ev->u.pcpu_drain.order) < 0 ||
+		     body_s32(&b, "migratetype", &ev->u.pcpu_drain.migratetype) < 0 ? -1 : 0;
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		/* Derived in the print format, not fields of the record. */
+		body_find(&b, "page");
+		body_find(&b, "pageblock_order");
+		body_find(&b, "fragmenting");
+		rc = body_u64(&b, "pfn", &ev->u.extfrag.pfn) < 0 ||
+		     body_u32(&b, "alloc_order", &ev->u.extfrag.alloc_order) < 0 ||
+		     body_u32(&b, "fallback_order", &ev->u.extfrag.fallback_order) < 0 ||
+		     body_s32(&b, "alloc_migratetype", &ev->u.extfrag.alloc_migratetype) < 0 ||
+		     body_s32(&b, "fallback_migratetype",
+			      &ev->u.extfrag.fallback_migratetype) < 0 ||
+		     body_u32(&b, "change_ownership", &ev->u.extfrag.change_ownership) < 0 ? -1 : 0;
+		break;
+	default:
+		reason_set(reason, "not a kmem page event");
+		return -1;
+	}
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < b.n; i++)
+		if (!b.f[i].used) {
+			reason_set(reason, "%s: unexpected field %.*s", tracefmt_type_name(type),
+				   (int)(b.f[i].key_len > 32 ? 32 : b.f[i].key_len), b.f[i].key);
+			return -1;
+		}
+	return 0;
+}
+
+/* Digits at @p into *@v; returns the first byte after them, NULL if none. */
+static const char *scan_u64(const char *p, uint64_t *v)
+{
+	const char *s = p;
+
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == s || import_parse_u64(s, (size_t)(p - s), v) < 0)
+		return NULL;
+	return p;
+}
+
+int import_lost_line(const char *line, struct tracefmt_event *ev, char *reason)
+{
+	const char *p, *q;
+	uint64_t count = 0, cpu = 0, ts = 0;
+	bool have_cpu = false, have_ts = false;
+
+	if ((p = strstr(line, "[LOST "))) {
+		/* ftrace: "CPU:1 [LOST 1234 EVENTS]"; trace-cmd: "CPU 1 ..." too. */
+		q = scan_u64(p + 6, &count);
+		if (!q || strncmp(q, " EVENTS]", 8)) {
+			reason_set(reason, "lost-events line without a count");
+			return -1;
+		}
+		const char *c = strstr(line, "CPU");
+		if (c && c < p && (c[3] == ':' || c[3] == ' ') && scan_u64(c + 4, &cpu))
+			have_cpu = true;
+	} else if ((p = strstr(line, "PERF_RECORD_LOST"))) {
+		/* perf script --show-lost-events: "... PERF_RECORD_LOST[_SAMPLES] lost 12" */
+		q = strstr(p, "lost ");
+		if (!q || !scan_u64(q + 5, &count)) {
+			reason_set(reason, "lost-events line without a count");
+			return -1;
+		}
+		const char *c = strchr(line, '[');
+		if (c && c < p && scan_u64(c + 1, &cpu))
+			have_cpu = true;
+		/* It carries the sample columns, time included: "591.025122: ". */
+		const char *t = p;
+		while (t > line && isspace((unsigned char)t[-1]))
+			t--;
+		if (t > line && t[-1] == ':') {
+			const char *e = --t;
+			while (t > line && (isdigit((unsigned char)t[-1]) || t[-1] == '.'))
+				t--;
+			have_ts = parse_seconds(t, (size_t)(e - t), &ts);
+		}
+	} else {
+		return 0;
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->type = TRACEFMT_LOST;
+	ev->cpu = have_cpu && cpu <= UINT32_MAX ? (uint32_t)cpu : 0;
+	ev->u.lost.count = count;
+	ev->ts_ns = have_ts ? ts : UINT64_MAX;
+	return 1;
+}
+
+/* Index just past the last non-space byte of line[0..end). */
+size_t import_col_end(const char *line, size_t end)
+{
+	while (end > 0 && isspace((unsigned char)line[end - 1]))
+		end--;
+	return end;
+}
+
+/* Start of the whitespace-separated token that ends at @end. */
+size_t import_col_start(const char *line, size_t end)
+{
+	while (end > 0 && !isspace((unsigned char)line[end - 1]))
+		end--;
+	return end;
+}
+
+/* "[001]" at line[s..e) -> cpu. */
+bool import_parse_cpu(const char *line, size_t s, size_t e, uint32_t *cpu)
+{
+	uint64_t v;
+
+	if (e - s < 3 || line[s] != '[' || line[e - 1] != ']')
+		return false;
+	if (import_parse_u64(line + s + 1, e - s - 2, &v) < 0 || v > UINT32_MAX)
+		return false;
+	*cpu = (uint32_t)v;
+	return true;
+}
+
+enum import_line_kind import_line_head(char *line, struct tracefmt_event *ev, char *reason,
+				       size_t *prefix_end, unsigned int *type, char **body)
+{
+	const char *p = line, *name;
+	size_t name_len;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p || *p == '#')
+		return IMPORT_LINE_IGNORED;
+	int lost = import_lost_line(line, ev, reason);
+	if (lost)
+		return lost > 0 ? IMPORT_LINE_LOST : IMPORT_LINE_BAD;
+	if (import_event_header(line, prefix_end, &ev->ts_ns, &name, &name_len, body) < 0) {
+		if (!import_line_mentions_kmem(line))
+			return IMPORT_LINE_IGNORED;
+		reason_set(reason, "no 'timestamp: event:' columns");
+		return IMPORT_LINE_BAD;
+	}
+	*type = import_event_type(name, name_len);
+	if (*type)
+		return IMPORT_LINE_EVENT;
+	if (!import_line_mentions_kmem(*body))
+		return IMPORT_LINE_IGNORED;
+	reason_set(reason, "kmem page event name not where expected");
+	return IMPORT_LINE_BAD;
+}
+
+/*
+ * Drivers.
+ */
+static void stats_bad(struct tracefmt_import_stats *st, uint64_t line_no, const char *reason)
+{
+	size_t n = sizeof(st->bad_line_numbers) / sizeof(st->bad_line_numbers[0]);
+
+	if (st->bad_lines < n) {
+		st->bad_line_numbers[st->bad_lines] = line_no;
+		snprintf(st->bad_line_reasons[st->bad_lines], sizeof(st->bad_line_reasons[0]),
+			 "%s", reason);
+	}
+	st->bad_lines++;
+}
+
+int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
+			   import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
+			   struct tracefmt_error *err)
+{
+	import_line_fn parse;
+	uint64_t last_ts = 0;
+	char reason[IMPORT_REASON_LEN];
+
+	memset(stats, 0, sizeof(*stats));
+	switch (fmt) {
+	case TRACEFMT_IMPORT_FTRACE:
+		parse = import_ftrace_line;
+		break;
+	case TRACEFMT_IMPORT_PERF_SCRIPT:
+		parse = import_perf_line;
+		break;
+	default:
+		if (err) {
+			err->offset = 0;
+			err->code = -EINVAL;
+			snprintf(err->text, sizeof(err->text), "unknown import format %d", (int)fmt);
+		}
+		return -EINVAL;
+	}
+	for (;;) {
+		char *line;
+		size_t len;
+		bool cut;
+		int rc = textin_next_line(in, &line, &len, &cut, err);
+		if (rc <= 0)
+			return rc;
+		stats->lines++;
+
+		struct tracefmt_event ev;
+		enum import_line_kind kind;
+		memset(&ev, 0, sizeof(ev));
+		reason[0] = '\0';
+		if (cut) {
+			if (import_line_mentions_kmem(line)) {
+				snprintf(reason, sizeof(reason), "line longer than %d bytes",
+					 TEXTIN_LINE_MAX);
+				kind = IMPORT_LINE_BAD;
+			} else {
+				kind = IMPORT_LINE_IGNORED;
+			}
+		} else {
+			kind = parse(line, len, &ev, reason);
+		}
+		switch (kind) {
+		case IMPORT_LINE_IGNORED:
+			stats->ignored_lines++;
+			continue;
+		case IMPORT_LINE_BAD:
+			stats_bad(stats, stats->lines, reason);
+			continue;
+		case IMPORT_LINE_LOST:
+			/* An ftrace lost line has no time: it sits after the last event. */
+			if (ev.ts_ns == UINT64_MAX)
+				ev.ts_ns = last_ts;
+			stats->lost_events += ev.u.lost.count;
+			break;
+		case IMPORT_LINE_EVENT:
+			last_ts = ev.ts_ns;
+			break;
+		}
+		if (emit) {
+			rc = emit(ctx, &ev);
+			if (rc < 0) {
+				if (err) {
+					err->offset = stats->lines;
+					err->code = rc;
+					snprintf(err->text, sizeof(err->text),
+						 "cannot write the record of input line %llu: %s",
+						 (unsigned long long)stats->lines, strerror(-rc));
+				}
+				return rc;
+			}
+		}
+		stats->events++;
+		if (ev.type < TRACEFMT_NR_TYPES)
+			stats->by_type[ev.type]++;
+	}
+}
+
+int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_t len,
+			import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
+			struct tracefmt_error *err)
+{
+	struct textin *in = textin_open_mem(data, len, "<memory>");
+
+	if (!in) {
+		int e = errno;
+		memset(stats, 0, sizeof(*stats));
+		if (err) {
+			err->offset = 0;
+			err->code = -e;
+			snprintf(err->text, sizeof(err->text), "<memory>: %s", strerror(e));
+		}
+		return -e;
+	}
+	int rc = tracefmt_import_stream(fmt, in, emit, ctx, stats, err);
+	textin_close(in);
+	return rc;
+}
+
+static int emit_writer(void *ctx, const struct tracefmt_event *ev)
+{
+	return tracefmt_writer_append(ctx, ev);
+}
+
+int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
+		    const void *header, size_t header_len, struct tracefmt_import_stats *stats,
+		    struct tracefmt_error *err)
+{
+	struct tracefmt_import_stats local;
+	struct tracefmt_writer *w = NULL;
+	struct textin *in = NULL;
+	int rc;
+
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	if (fmt != TRACEFMT_IMPORT_FTRACE && fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
+		if (err) {
+			err->offset = 0;
+			err->code = -EINVAL;
+			snprintf(err->text, sizeof(err->text), "unknown import format %d", (int)fmt);
+		}
+		return -EINVAL;
+	}
+	in = textin_open_path(in_path, err);
+	if (!in)
+		return -errno;
+	w = tracefmt_writer_create(out_path, header, header_len, NULL, err);
+	if (!w) {
+		rc = -errno;
+		textin_close(in);
+		return rc;
+	}
+	rc = tracefmt_import_stream(fmt, in, emit_writer, w, stats, err);
+	textin_close(in);
+	if (rc < 0) {
+		tracefmt_writer_abandon(w);
+		unlink(out_path);
+		return rc;
+	}
+	rc = tracefmt_writer_close(w, err);
+	if (rc < 0)
+		unlink(out_path);
+	return rc;
+}
