@@ -3,9 +3,10 @@
  * The kernel's fragmentation metrics for one zone (spec/page-allocator.md
  * 7.1-7.4): the external fragmentation index that compaction consults, the
  * unusable free space index of debugfs, and the percentage behind the
- * proactive compaction score. All three come from the per-order free block
- * counts alone and use the kernel's integer scaling, so a model's values can
- * be compared with /sys/kernel/debug/extfrag/ digit for digit.
+ * proactive compaction score, with that score's weighting and thresholds.
+ * The indices come from the per-order free block counts alone and use the
+ * kernel's integer scaling, so a model's values can be compared with
+ * /sys/kernel/debug/extfrag/ digit for digit.
  */
 #include "model/formulas.h"
 
@@ -85,4 +86,33 @@ int model_extfrag_for_order(const uint64_t *nr_free, unsigned int nr_orders, uns
 	if (!info.free_pages)
 		return 0;
 	return unusable_scaled(&info, order, 100);
+}
+
+unsigned int model_compaction_zone_score(unsigned int extfrag_pct, uint64_t zone_present_pages,
+					 uint64_t node_present_pages)
+{
+	/* Weight by the zone's share of the node; the +1 keeps an empty node defined. */
+	return (unsigned int)((uint64_t)extfrag_pct * zone_present_pages /
+			      (node_present_pages + 1));
+}
+
+unsigned int model_compaction_score_wmark(enum model_profile profile, unsigned int proactiveness,
+					  bool low)
+{
+	unsigned int wmark_low, leeway;
+
+	if (proactiveness > 100)
+		proactiveness = 100;
+	wmark_low = 100 - proactiveness;
+	if (profile == MODEL_PROFILE_6_1) {
+		/* 6.1 keeps a floor of 5 so proactiveness 100 is not "always compact". */
+		if (wmark_low < 5)
+			wmark_low = 5;
+		leeway = 10;
+	} else {
+		leeway = wmark_low / 2 < 10 ? wmark_low / 2 : 10;
+	}
+	if (low)
+		return wmark_low;
+	return wmark_low + leeway < 100 ? wmark_low + leeway : 100;
 }

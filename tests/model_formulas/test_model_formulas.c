@@ -695,6 +695,34 @@ static void examples_indices(void)
 	CHECK(model_fragmentation_index(dma, NR_ORDERS, 10) == -1000);
 }
 
+/* Models: mm/compaction.c fragmentation_score_zone_weighted(), fragmentation_score_wmark(). */
+static void examples_compaction_score(void)
+{
+	/*
+	 * The recorded host's node has 3998 + 782336 + 5505024 = 6291358 present
+	 * pages. Normal at 50 %: 50 x 5505024 / 6291359 = 43.7 -> 43;
+	 * DMA at 6 %: 6 x 3998 / 6291359 = 0.004 -> 0.
+	 */
+	CHECK_EQ_U64(model_compaction_zone_score(50, 5505024, 6291358), 43);
+	CHECK_EQ_U64(model_compaction_zone_score(6, 3998, 6291358), 0);
+	CHECK_EQ_U64(model_compaction_zone_score(100, 0, 0), 0);
+	/* Default proactiveness 20: low 80; high 80 + 10 = 90 in both versions. */
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_1, 20, true), 80);
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_1, 20, false), 90);
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_18, 20, true), 80);
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_18, 20, false), 90);
+	/* 90: 6.1 low 10, high 20; 6.18 low 10, leeway min(10, 5) = 5, high 15. */
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_1, 90, false), 20);
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_18, 90, false), 15);
+	/* 100: 6.1 floors low at 5 (high 15); 6.18 goes to 0 and 0. */
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_1, 100, true), 5);
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_1, 100, false), 15);
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_18, 100, true), 0);
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_18, 100, false), 0);
+	/* 0: low 100, high capped at 100. */
+	CHECK_EQ_U64(model_compaction_score_wmark(MODEL_PROFILE_6_18, 0, false), 100);
+}
+
 static int run_examples(void)
 {
 	examples_pcp();
@@ -702,6 +730,7 @@ static int run_examples(void)
 	examples_boost();
 	examples_min_free();
 	examples_indices();
+	examples_compaction_score();
 	return TEST_REPORT();
 }
 

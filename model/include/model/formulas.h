@@ -331,4 +331,36 @@ int model_unusable_index(const uint64_t *nr_free, unsigned int nr_orders, unsign
  */
 int model_extfrag_for_order(const uint64_t *nr_free, unsigned int nr_orders, unsigned int order);
 
+/**
+ * model_compaction_zone_score() - a zone's weighted part of its node's
+ * proactive-compaction score.
+ * @extfrag_pct: model_extfrag_for_order() of the zone at pageblock order (9).
+ * @zone_present_pages: the zone's present pages.
+ * @node_present_pages: present pages of the zone's node.
+ *
+ * The node's score is the sum over its populated zones; kcompactd compacts
+ * proactively while it exceeds model_compaction_score_wmark(..., false).
+ *
+ * Models: mm/compaction.c fragmentation_score_zone_weighted(), v6.1 and v6.18 (spec 7.4).
+ * Return: extfrag_pct x zone_present / (node_present + 1).
+ */
+unsigned int model_compaction_zone_score(unsigned int extfrag_pct, uint64_t zone_present_pages,
+					 uint64_t node_present_pages);
+
+/**
+ * model_compaction_score_wmark() - proactive compaction's start/stop score.
+ * @profile: behavior profile.
+ * @proactiveness: vm.compaction_proactiveness, 0..100 (default 20; larger
+ *		   values count as 100).
+ * @low: true for the stop (low) mark, false for the start (high) mark.
+ *
+ * 6.1: low = max(100 - p, 5), high = min(low + 10, 100).
+ * 6.18: low = 100 - p, high = min(low + min(10, low / 2), 100).
+ *
+ * Models: mm/compaction.c fragmentation_score_wmark(), v6.1 and v6.18 (spec 7.4).
+ * Return: the mark, 0..100.
+ */
+unsigned int model_compaction_score_wmark(enum model_profile profile, unsigned int proactiveness,
+					  bool low);
+
 #endif
