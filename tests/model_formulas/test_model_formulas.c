@@ -758,11 +758,64 @@ static void check_wm(const struct model_formula_wmarks *w, uint64_t min, uint64_
 	CHECK_EQ_U64(w->promo, promo);
 }
 
+/*
+ * The spec's own LIVE host (spec 4.2, 5.2, 5.3: another 6.18.44 VM, 2 CPUs):
+ * DMA 3840, DMA32 772808, Normal 753664 managed pages; pages_min 16896,
+ * lowmem 1530312. Every expected value is the spec's recorded zoneinfo.
+ */
+static void whatif_spec_live(void)
+{
+	const struct model_formula_zone z[] = {
+		{ 0, MODEL_FORMULA_ZONE_DMA, 3840, 3998 },
+		{ 0, MODEL_FORMULA_ZONE_DMA32, 772808, 782336 },
+		{ 0, MODEL_FORMULA_ZONE_NORMAL, 753664, 786432 },
+		{ 0, MODEL_FORMULA_ZONE_MOVABLE, 0, 0 },
+		{ 0, MODEL_FORMULA_ZONE_DEVICE, 0, 0 },
+	};
+	struct model_formula_wmarks w[5];
+	struct model_formula_settings s;
+
+	model_formula_settings_init(&s, MODEL_PROFILE_6_18);
+	s.nr_cpus = 2;
+	s.min_free_kbytes = 67584;
+	REQUIRE(model_formulas_setup_wmarks(z, 5, &s, w) == 0);
+	CHECK_EQ_U64(w[0].min, 42);
+	CHECK_EQ_U64(w[0].low, 52);
+	CHECK_EQ_U64(w[0].high, 62);
+	CHECK_EQ_U64(w[1].min, 8532);
+	CHECK_EQ_U64(w[1].low, 10665);
+	CHECK_EQ_U64(w[1].high, 12798);
+	CHECK_EQ_U64(w[2].min, 8321);
+	CHECK_EQ_U64(w[2].low, 10401);
+	CHECK_EQ_U64(w[2].high, 12481);
+	CHECK_EQ_U64(w[3].min, 32);
+	CHECK_EQ_U64(w[3].high, 32);
+	/* Protection: DMA (0, 3018, 5962, 5962, 5962); DMA32 (0, 0, 2944, 2944, 2944). */
+	CHECK_EQ_U64(w[0].lowmem_reserve[1], 3018);
+	CHECK_EQ_U64(w[0].lowmem_reserve[2], 5962);
+	CHECK_EQ_U64(w[0].lowmem_reserve[4], 5962);
+	CHECK_EQ_U64(w[1].lowmem_reserve[2], 2944);
+	CHECK_EQ_U64(w[2].lowmem_reserve[4], 0);
+	/* pcp: Normal 5200 / 47104, DMA32 5332 / 48300, DMA 26 / 240 with batch 1. */
+	CHECK_EQ_U64(w[2].pcp_batch, 63);
+	CHECK_EQ_U64(w[2].pcp_high_min, 5200);
+	CHECK_EQ_U64(w[2].pcp_high_max, 47104);
+	CHECK_EQ_U64(w[1].pcp_high_min, 5332);
+	CHECK_EQ_U64(w[1].pcp_high_max, 48300);
+	CHECK_EQ_U64(w[0].pcp_batch, 1);
+	CHECK_EQ_U64(w[0].pcp_high_min, 26);
+	CHECK_EQ_U64(w[0].pcp_high_max, 240);
+	/* And its min_free_kbytes: THP's 512 x 3 x 11 = 16896 pages = 67584 kB. */
+	s.min_free_kbytes = 0;
+	CHECK_EQ_U64(model_formulas_min_free_kbytes(z, 5, w, &s), 67584);
+}
+
 static int run_whatif(void)
 {
 	struct model_formula_settings s;
 	struct model_formula_wmarks w[NR_HOST5];
 
+	whatif_spec_live();
 	model_formula_settings_init(&s, MODEL_PROFILE_6_18);
 	s.nr_cpus = 2;
 
