@@ -186,7 +186,9 @@ uint64_t model_formulas_min_free_kbytes(const struct model_formula_zone *zones, 
  * Models: mm/page_alloc.c __setup_per_zone_wmarks(),
  * setup_per_zone_lowmem_reserve(), zone_set_pageset_high_and_batch(), v6.1 and v6.18.
  * Return: 0, or -EINVAL for a bad zone type, a duplicate (node, zone type),
- * a high fraction in 1..7, nr_cpus 0, or page_shift < 10.
+ * a high fraction in 1..7, a watermark_scale_factor outside 1..3000, nr_cpus
+ * 0, page_shift outside 10..30, pageblock_order above 20 or an unknown profile.
+ * @out is then partly written.
  */
 int model_formulas_setup_wmarks(const struct model_formula_zone *zones, size_t nr_zones,
 				const struct model_formula_settings *s,
