@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The six kmem page tracepoints, recorded into one BPF ring buffer as
+ * struct pagealloc_event (see ../pagealloc_event.h), plus the pid -> command
+ * name records that let reports name who allocates.
+ *
+ * Cost is what matters here: the allocator fires millions of times a second.
+ * So each hit is one reserve + submit of a 48-byte record, with no wakeup
+ * unless the buffer is filling (the loader polls on a timer instead of being
+ * woken per record), and the command name is sent only when the pid on this
+ * cpu differs from the previous page event's pid, not per event. The loader
+ * keeps the "already written" set. A failed reserve bumps this cpu's
+ * dropped counter, which the loader turns into lost-event records: loss is
+ * never silent.
+ *
+ * The licence is GPL-compatible because bpf_ktime_get_ns and the ring buffer
+ * helpers are GPL-only helpers.
+ */
+#ifdef BUDDYSCOPE_BPF_FULL_VMLINUX
+#include "vmlinux.h"
+#else
+#include "vmlinux_min.h"
+#endif
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#include "pagealloc_event.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Ask for a wakeup only when this many bytes wait; set before load. */
+const volatile __u64 targ_wakeup_bytes = 1 << 20;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 25); /* the loader resizes it before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pagealloc_cpu_state);
+} cpu_state SEC(".maps");
+
+/*
+ * Bumped at every task exit so that every cpu re-sends the name of its next
+ * pid: a pid can be reused by an unrelated task. It starts at 1 so the
+ * zeroed per-cpu state never matches and the first pid (even 0) is named.
+ */
+__u64 exit_gen = 1;
+
+/*
+ * The thread id. Classic tracepoint programs may not read the record's
+ * common header (common_pid), so it comes from the helper.
+ */
+static __always_inline __u32 current_pid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline __u64 submit_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= targ_wakeup_bytes ?
+		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void send_comm(__u32 type, __u32 pid, __u32 cpu)
+{
+	struct pagealloc_comm_event *c;
+
+	c = bpf_ringbuf_reserve(&events, sizeof(*c), 0);
+	if (!c)
+		return;
+	c->type = type;
+	c->cpu = cpu;
+	c->pid = pid;
+	c->pad = 0;
+	c->ts_ns = bpf_ktime_get_ns();
+	if (type == PAGEALLOC_EV_COMM)
+		bpf_get_current_comm(c->comm, sizeof(c->comm));
+	else
+		__builtin_memset(c->comm, 0, sizeof(c->comm));
+	bpf_ringbuf_submit(c, BPF_RB_NO_WAKEUP);
+}
+
+/*
+ * Reserve a page event for the current task, sending its command name
+ * first when this cpu last saw another pid (or a task has exited since).
+ */
+static __always_inline struct pagealloc_event *event_start(__u32 type, __u32 pid)
+{
+	struct pagealloc_cpu_state *st;
+	struct pagealloc_event *e;
+	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
+	__u64 gen = exit_gen;
+
+	st = bpf_map_lookup_elem(&cpu_state, &zero);
+	if (!st)
+		return NULL;
+	if (st->last_pid != pid || st->exit_gen != gen) {
+		send_comm(PAGEALLOC_EV_COMM, pid, cpu);
+		st->last_pid = pid;
+		st->exit_gen = gen;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		st->dropped++;
+		return NULL;
+	}
+	e->type = type;
+	e->cpu = cpu;
+	e->pid = pid;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->order = 0;
+	e->migratetype = 0;
+	e->arg0 = 0;
+	e->arg1 = 0;
+	e->arg2 = 0;
+	return e;
+}
+
+SEC("tp/kmem/mm_page_alloc")
+int handle_alloc(struct trace_event_raw_mm_page_alloc *ctx)
+{
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ALLOC, current_pid());
+
+	if (!e)
+		return 0;
+	e->pfn = ctx->pfn;
+	e->order = ctx->order;
+	e->migratetype = ctx->migratetype;
+	e->arg0 = (__u32)ctx->gfp_flags;
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_free")
+int handle_free(struct trace_event_raw_mm_page_free *ctx)
+{
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE, current_pid());
+
+	if (!e)
+		return 0;
+	e->pfn = ctx->pfn;
+	e->order = ctx->order;
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_free_batched")
+int handle_free_batched(struct trace_event_raw_mm_page_free_batched *ctx)
+{
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE_BATCHED, current_pid());
+
+	if (!e)
+		return 0;
+	e->pfn = ctx->pfn;
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_alloc_zone_locked")
+int handle_zone_locked(struct trace_event_raw_mm_page *ctx)
+{
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ZONE_LOCKED, current_pid());
+
+	if (!e)
+		return 0;
+	e->pfn = ctx->pfn;
+	e->order = ctx->order;
+	e->migratetype = ctx->migratetype;
+	e->arg0 = ctx->percpu_refill;
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_pcpu_drain")
+int handle_pcpu_drain(struct trace_event_raw_mm_page_pcpu_drain *ctx)
+{
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_PCPU_DRAIN, current_pid());
+
+	if (!e)
+		return 0;
+	e->pfn = ctx->pfn;
+	e->order = ctx->order;
+	e->migratetype = ctx->migratetype;
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_alloc_extfrag")
+int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
+{
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_EXTFRAG, current_pid());
+
+	if (!e)
+		return 0;
+	e->pfn = ctx->pfn;
+	e->order = ctx->alloc_order;
+	e->migratetype = ctx->alloc_migratetype;
+	e->arg0 = ctx->fallback_order;
+	e->arg1 = ctx->fallback_migratetype;
+	e->arg2 = ctx->change_ownership;
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+/* exec changes the command name under the same pid: send the new one. */
+SEC("tp/sched/sched_process_exec")
+int handle_exec(void *ctx)
+{
+	send_comm(PAGEALLOC_EV_COMM, current_pid(),
+		  bpf_get_smp_processor_id());
+	return 0;
+}
+
+/* An exited pid may come back as another task: let the loader forget it. */
+SEC("tp/sched/sched_process_exit")
+int handle_exit(void *ctx)
+{
+	__sync_fetch_and_add(&exit_gen, 1);
+	send_comm(PAGEALLOC_EV_EXIT, current_pid(),
+		  bpf_get_smp_processor_id());
+	return 0;
+}

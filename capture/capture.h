@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture: record the live kernel's page allocator into a .bst trace with
+ * eBPF. The six kmem page tracepoints go through one BPF ring buffer
+ * (bpf/pagealloc.bpf.c) into a tracefmt writer, with:
+ *  - a header of the host (sysinfo.h, schema in HEADER.md);
+ *  - checkpoints of /proc/pagetypeinfo + zoneinfo free counts at start,
+ *    every checkpoint interval and at the end, on the events' clock;
+ *  - pid -> command name records the first time a pid is seen (again after
+ *    an exec or once the pid has exited and come back);
+ *  - lost-event records per cpu whenever the ring buffer was full;
+ *  - a flushed block at least once a second, so a kill -9 loses at most
+ *    the last second and the file stays readable.
+ *
+ * Lifecycle (bootstrap.c style): capture_create() checks permissions, mounts
+ * tracefs if needed, loads and attaches the programs, writes the header and
+ * the first checkpoint; the caller then calls capture_poll() in a loop until
+ * it wants to stop (its own timer, signal or child exit), then
+ * capture_finish() and capture_destroy(). The library never prints, never
+ * forks and installs no signal handlers: that is the CLI's job.
+ */
+#ifndef BUDDYSCOPE_CAPTURE_H
+#define BUDDYSCOPE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tracefmt.h"
+
+#define CAPTURE_NR_TRACEPOINTS 6
+
+struct capture_opts {
+	const char *output;		 /* trace file to create (truncated) */
+	uint32_t checkpoint_interval_ms; /* 0 = 1000 */
+	uint32_t ringbuf_mib;		 /* ring buffer size, power of two; 0 = 64 */
+	uint32_t flush_interval_ms;	 /* 0 = 900 (must stay under 1000) */
+};
+
+struct capture_stats {
+	uint64_t start_ns;		    /* CLOCK_MONOTONIC at the first checkpoint */
+	uint64_t events;		    /* page events written */
+	uint64_t by_type[TRACEFMT_NR_TYPES]; /* records written, by tracefmt type */
+	uint64_t lost;			    /* page events dropped (sum over cpus) */
+	uint64_t lost_records;		    /* TRACEFMT_LOST records written */
+	uint64_t comms;			    /* TRACEFMT_COMM records written */
+	uint64_t checkpoints;		    /* readings taken (each = one record per zone) */
+	uint64_t bytes;			    /* bytes written to the file so far */
+	uint32_t nr_missing;		    /* tracepoints this kernel lacks */
+	const char *missing[CAPTURE_NR_TRACEPOINTS]; /* their names (static strings) */
+};
+
+struct capture;
+
+/*
+ * Why capture_create() failed, beyond -errno, so the CLI can say what to do.
+ */
+enum capture_failure {
+	CAPTURE_FAIL_NONE = 0,
+	CAPTURE_FAIL_NOT_ROOT,	    /* euid is not 0 */
+	CAPTURE_FAIL_TRACEFS,	    /* tracefs missing and could not be mounted */
+	CAPTURE_FAIL_NO_TRACEPOINTS, /* none of the six kmem tracepoints exists */
+	CAPTURE_FAIL_OUTPUT,	    /* output cannot be created or written */
+	CAPTURE_FAIL_BPF_DENIED,    /* the kernel refused BPF (EPERM/EACCES) */
+	CAPTURE_FAIL_BPF,	    /* other BPF load or attach failure */
+	CAPTURE_FAIL_PROC,	    /* /proc/zoneinfo or pagetypeinfo unreadable */
+};
+
+/**
+ * capture_create() - start recording into @opts->output. Returns NULL with
+ * errno set, @err filled (a sentence naming the file, tracepoint or step)
+ * and *@why (may be NULL) saying which kind of failure it was. On failure
+ * no output file is left behind.
+ */
+struct capture *capture_create(const struct capture_opts *opts, enum capture_failure *why,
+			       struct tracefmt_error *err);
+
+/**
+ * capture_poll() - wait up to @timeout_ms for events, write them, and do the
+ * periodic work that is due (lost-event records, checkpoints, block flush).
+ * Returns 0, or -errno when writing failed (-ENOSPC for a full disk): stop
+ * and call capture_finish(), which keeps everything already written.
+ */
+int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err);
+
+/**
+ * capture_finish() - take the end checkpoint, detach, drain the ring buffer,
+ * write the final lost counts and close the trace. Returns 0 or the first
+ * write error (the file then holds every block written before it).
+ */
+int capture_finish(struct capture *c, struct tracefmt_error *err);
+
+/* Counters so far; borrowed, valid until capture_destroy(). */
+const struct capture_stats *capture_stats(const struct capture *c);
+
+/* Detach, unload and free; abandons the trace if not finished. NULL-safe. */
+void capture_destroy(struct capture *c);
+
+/* CLOCK_MONOTONIC now, in ns: the clock of the events. */
+uint64_t capture_now_ns(void);
+
+#endif /* BUDDYSCOPE_CAPTURE_H */

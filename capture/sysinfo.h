@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysinfo: what a trace needs to know about the host it came from, read
+ * from /proc and /sys text files. Two jobs:
+ *
+ *  1. The trace header: a JSON object (schema in capture/HEADER.md) with the
+ *     kernel, page size, cpus, pageblock order, migratetype names, every
+ *     node and zone of /proc/zoneinfo, the vm sysctls, the THP mode and the
+ *     raw text of zoneinfo, pagetypeinfo and buddyinfo.
+ *  2. Checkpoints: /proc/pagetypeinfo (free blocks per zone x order x
+ *     migratetype, pageblocks per migratetype) plus zoneinfo's "pages free",
+ *     as TRACEFMT_CHECKPOINT records, one per populated zone.
+ *
+ * Layers, so each can be used alone:
+ *  - parsers take a (buf, len) text and fill a caller-owned struct; they do
+ *    no I/O, so tests run them on recorded files;
+ *  - readers take a root directory prefix (NULL or "/" for the live host),
+ *    so the same code reads a directory of saved copies laid out like the
+ *    live tree (<root>/proc/zoneinfo, <root>/proc/sys/vm/min_free_kbytes, ...).
+ *
+ * This library needs tracefmt and jansson only (no libbpf): importers use it
+ * to give imported traces the same header as captured ones:
+ *
+ *	struct sysinfo_header_opts o = { .root = dir, .source = "import-ftrace" };
+ *	size_t len;
+ *	char *json = sysinfo_header_create(&o, &len, &err);
+ *	... tracefmt_import(fmt, in, out, json, len, &stats, &err);
+ *	free(json);
+ *
+ * Errors follow tracefmt: 0 or -errno, and a struct tracefmt_error (may be
+ * NULL) whose text names the file (or "zoneinfo"/"pagetypeinfo" text) and
+ * the line that is wrong; for parse errors its offset is the 1-based line.
+ */
+#ifndef BUDDYSCOPE_SYSINFO_H
+#define BUDDYSCOPE_SYSINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "tracefmt.h"
+
+#define SYSINFO_MAX_PROTECTION 8 /* lowmem_reserve entries per zone (MAX_NR_ZONES) */
+#define SYSINFO_MT_NAME_LEN 16
+
+/* One cpu's pageset of a zone ("pagesets" in /proc/zoneinfo). */
+struct sysinfo_pcp {
+	uint32_t cpu;
+	int64_t count;	  /* pages on the pcp lists now */
+	int64_t high;	  /* pages; the current high mark */
+	int64_t batch;	  /* pages */
+	int64_t high_min; /* pages; -1 where the kernel does not print it (< 6.7) */
+	int64_t high_max; /* pages; -1 where the kernel does not print it */
+};
+
+/* One zone of /proc/zoneinfo. Counts are in pages. */
+struct sysinfo_zone {
+	uint32_t node;
+	char name[TRACEFMT_ZONE_NAME_LEN]; /* "DMA", "DMA32", "Normal", ... */
+	uint64_t nr_free_pages;		    /* "pages free" (NR_FREE_PAGES) */
+	uint64_t boost, min, low, high;	    /* watermarks; min/low/high include boost */
+	uint64_t promo;			    /* valid if has_promo */
+	uint64_t spanned, present, managed;
+	uint64_t start_pfn;		    /* valid if has_start_pfn (populated zones) */
+	uint64_t protection[SYSINFO_MAX_PROTECTION]; /* lowmem_reserve[], pages */
+	uint32_t nr_protection;
+	bool has_promo;
+	bool has_start_pfn;
+	bool has_pages_free;
+	struct sysinfo_pcp *pcp;	    /* nr_pcp entries, owned */
+	uint32_t nr_pcp;
+};
+
+/* All zones of /proc/zoneinfo in file order. Release with sysinfo_zoneinfo_release(). */
+struct sysinfo_zoneinfo {
+	struct sysinfo_zone *zones;
+	uint32_t nr_zones;
+};
+
+/* One populated zone of /proc/pagetypeinfo. */
+struct sysinfo_pagetype_zone {
+	uint32_t node;
+	char name[TRACEFMT_ZONE_NAME_LEN];
+	/* free blocks on each list; a list at the 100000 cap reads as 100000 */
+	uint32_t free_blocks[TRACEFMT_MAX_ORDERS][TRACEFMT_MAX_MT];
+	uint32_t pageblocks[TRACEFMT_MAX_MT]; /* "Number of blocks type" row */
+	bool capped;			       /* some list printed ">100000" */
+	bool has_pageblocks;
+};
+
+/*
+ * /proc/pagetypeinfo. Migratypes are indexed in the order the file names
+ * them (Unmovable, Movable, Reclaimable, HighAtomic, [CMA,] Isolate).
+ * Release with sysinfo_pagetypeinfo_release().
+ */
+struct sysinfo_pagetypeinfo {
+	uint32_t pageblock_order;
+	uint32_t pages_per_block;
+	uint32_t nr_orders; /* columns of the free-count table (NR_PAGE_ORDERS) */
+	uint32_t nr_mt;
+	char mt_names[TRACEFMT_MAX_MT][SYSINFO_MT_NAME_LEN];
+	struct sysinfo_pagetype_zone *zones; /* nr_zones entries, owned */
+	uint32_t nr_zones;
+};
+
+/**
+ * sysinfo_zoneinfo_parse() - parse the text of /proc/zoneinfo (@buf, @len;
+ * need not be NUL-terminated) into @out, which the caller releases with
+ * sysinfo_zoneinfo_release() (also after a failure). Returns 0, -EINVAL on
+ * text that is not zoneinfo (no zone, a zone without "pages free", a
+ * malformed number), -ENOMEM.
+ */
+int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo *out,
+			   struct tracefmt_error *err);
+void sysinfo_zoneinfo_release(struct sysinfo_zoneinfo *zi);
+
+/* The zone @node/@name of @zi, or NULL. */
+const struct sysinfo_zone *sysinfo_zoneinfo_find(const struct sysinfo_zoneinfo *zi,
+						 uint32_t node, const char *name);
+
+/**
+ * sysinfo_pagetypeinfo_parse() - parse the text of /proc/pagetypeinfo into
+ * @out (release with sysinfo_pagetypeinfo_release(), also after a failure).
+ * Returns 0, -EINVAL on malformed text or more than TRACEFMT_MAX_ORDERS
+ * orders / TRACEFMT_MAX_MT migratetypes, -ENOMEM.
+ */
+int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_pagetypeinfo *out,
+			       struct tracefmt_error *err);
+void sysinfo_pagetypeinfo_release(struct sysinfo_pagetypeinfo *pti);
+
+/**
+ * sysinfo_checkpoint_build() - turn one reading into TRACEFMT_CHECKPOINT
+ * records, one per zone of @pti (in its order), all with sequence @seq and
+ * time @ts_ns; nr_free_pages comes from the same zone of @zi when @zi is not
+ * NULL. With @pti NULL, one record per populated zone of @zi carries only
+ * nr_free_pages (nr_orders = nr_mt = 0). Writes at most @max records to @out
+ * and their number to *@nr. Returns 0 or -ENOSPC when @max is too small.
+ */
+int sysinfo_checkpoint_build(const struct sysinfo_pagetypeinfo *pti,
+			     const struct sysinfo_zoneinfo *zi, uint32_t seq, uint64_t ts_ns,
+			     struct tracefmt_event *out, size_t max, size_t *nr);
+
+/**
+ * sysinfo_file_read() - read <@root>/<@rel> whole (proc files report size 0,
+ * so this reads to EOF) into a NUL-terminated malloc'd buffer *@buf of
+ * *@len bytes. @root NULL means "/". Returns 0 or -errno; the error names
+ * the path.
+ */
+int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len,
+		      struct tracefmt_error *err);
+
+/**
+ * sysinfo_checkpoint_read() - read <@root>/proc/pagetypeinfo and
+ * <@root>/proc/zoneinfo and build the records as sysinfo_checkpoint_build()
+ * does. When pagetypeinfo cannot be opened (it is root-only), falls back to
+ * zoneinfo free counts alone. Returns 0 or -errno.
+ */
+int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
+			    struct tracefmt_event *out, size_t max, size_t *nr,
+			    struct tracefmt_error *err);
+
+/* What to put in a header besides what is read from the files. */
+struct sysinfo_header_opts {
+	const char *root;		  /* NULL or "/" = this host */
+	const char *source;		  /* "capture", "import-ftrace", ...; NULL = "capture" */
+	const char *tool;		  /* NULL = "buddyscope <version>" */
+	uint64_t start_time_unix_ns;	  /* 0 = now (CLOCK_REALTIME) */
+	const char *const *tracepoints_missing; /* names, may be NULL */
+	size_t nr_tracepoints_missing;
+};
+
+/**
+ * sysinfo_header_build() - the header object of capture/HEADER.md, read from
+ * @opts->root. Files that cannot be read give null values (and a null raw
+ * text); a zoneinfo that cannot be read or parsed is an error, because a
+ * trace without zones cannot be replayed. Returns a new reference (caller
+ * json_decref()s it) or NULL with errno set and @err filled.
+ */
+json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err);
+
+/**
+ * sysinfo_header_create() - sysinfo_header_build() serialised: a malloc'd,
+ * NUL-terminated compact JSON text of *@len bytes (without the NUL), for
+ * tracefmt_writer_create() or tracefmt_import(). The caller free()s it.
+ */
+char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
+			    struct tracefmt_error *err);
+
+#endif /* BUDDYSCOPE_SYSINFO_H */

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+/*
+ * buddyscope capture: record this host's page allocator into a .bst trace.
+ * Parses options, runs the optional command, drives the capture library's
+ * poll loop until the duration ends, the command exits or SIGINT/SIGTERM
+ * arrives, prints progress at most once a second and a summary at the end.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+
+#ifndef BUDDYSCOPE_WITH_CAPTURE
+
+int cmd_capture(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "buddyscope capture: built without capture support "
+			"(configure with -DBUDDYSCOPE_WITH_CAPTURE=ON; needs clang, bpftool, libbpf)\n");
+	return 2;
+}
+
+#else
+
+#include "capture.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: buddyscope capture -o FILE [--duration SECONDS] [--checkpoint-interval MS]\n"
+		"                          [--buffer-mib N] [--quiet] [-- COMMAND ARGS...]\n"
+		"\n"
+		"Record the six kmem page tracepoints of this host with eBPF (needs root), with\n"
+		"/proc/pagetypeinfo checkpoints and pid names. Stops when COMMAND exits, after\n"
+		"--duration, or on SIGINT/SIGTERM.\n"
+		"\n"
+		"  -o, --output FILE             trace to write (.bst)\n"
+		"  -d, --duration SECONDS        stop after this long (decimals allowed)\n"
+		"  -c, --checkpoint-interval MS  checkpoint period (default 1000)\n"
+		"  -b, --buffer-mib N            BPF ring buffer size, power of two (default 64)\n"
+		"  -q, --quiet                   no progress and no summary\n"
+		"  -h, --help                    this text\n");
+}
+
+static bool parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long x;
+
+	errno = 0;
+	x = strtoul(s, &end, 10);
+	if (errno || end == s || *end || x > UINT32_MAX || s[0] == '-')
+		return false;
+	*v = (uint32_t)x;
+	return true;
+}
+
+static void print_progress(const struct capture_stats *st, uint64_t now, bool tty)
+{
+	double secs = (double)(now - st->start_ns) / 1e9;
+
+	fprintf(stderr, "%scapture: %6.1f s  %12llu events  %9.0f events/s  %llu lost  %.1f MiB%s",
+		tty ? "\r" : "", secs, (unsigned long long)st->events,
+		secs > 0 ? (double)st->events / secs : 0.0, (unsigned long long)st->lost,
+		(double)st->bytes / 1048576.0, tty ? "" : "\n");
+}
+
+static void print_summary(const char *out, const struct capture_stats *st, uint64_t end_ns)
+{
+	static const char *const short_names[] = { "", "alloc", "free", "free_batched",
+						   "zone_locked", "pcpu_drain", "extfrag" };
+	double secs = (double)(end_ns - st->start_ns) / 1e9;
+
+	fprintf(stderr, "buddyscope capture: wrote %s: %.1f s, %llu events (", out, secs,
+		(unsigned long long)st->events);
+	for (int t = 1; t <= 6; t++)
+		fprintf(stderr, "%s%s %llu", t > 1 ? ", " : "", short_names[t],
+			(unsigned long long)st->by_type[t]);
+	fprintf(stderr, "), %llu checkpoints, %llu pid names, %llu bytes (%.2f bytes/event)\n",
+		(unsigned long long)st->checkpoints, (unsigned long long)st->comms,
+		(unsigned long long)st->bytes,
+		st->events ? (double)st->bytes / (double)st->events : 0.0);
+}
+
+/* Start COMMAND; its first exec failure is reported by the child itself. */
+static pid_t spawn(char **cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "buddyscope capture: error: cannot run '%s': %s\n", cmd[0],
+			strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+int cmd_capture(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "checkpoint-interval", required_argument, NULL, 'c' },
+		{ "buffer-mib", required_argument, NULL, 'b' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct capture_opts opts = { 0 };
+	struct tracefmt_error err = { 0 };
+	enum capture_failure why;
+	struct capture *c = NULL;
+	const struct capture_stats *st;
+	struct sigaction sa;
+	double duration_s = 0;
+	uint64_t last_progress = 0, deadline = 0, now;
+	bool quiet = false, tty = isatty(2), failed = false;
+	char **cmd = NULL, *end;
+	pid_t child = -1;
+	int opt, status = 0, ret, rc = 1;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+o:d:c:b:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			opts.output = optarg;
+			break;
+		case 'd':
+			errno = 0;
+			duration_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(duration_s > 0)) {
+				fprintf(stderr, "buddyscope capture: error: --duration '%s' is not "
+						"a positive number of seconds\n", optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			if (!parse_u32(optarg, &opts.checkpoint_interval_ms) ||
+			    !opts.checkpoint_interval_ms) {
+				fprintf(stderr, "buddyscope capture: error: --checkpoint-interval '%s' "
+						"is not a positive number of milliseconds\n", optarg);
+				return 2;
+			}
+			break;
+		case 'b':
+			if (!parse_u32(optarg, &opts.ringbuf_mib) || !opts.ringbuf_mib ||
+			    (opts.ringbuf_mib & (opts.ringbuf_mib - 1)) || opts.ringbuf_mib > 2048) {
+				fprintf(stderr, "buddyscope capture: error: --buffer-mib '%s' is not a "
+						"power of two from 1 to 2048\n", optarg);
+				return 2;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!opts.output) {
+		fprintf(stderr, "buddyscope capture: error: -o FILE is required\n");
+		usage(stderr);
+		return 2;
+	}
+	if (optind < argc)
+		cmd = argv + optind;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	c = capture_create(&opts, &why, &err);
+	if (!c) {
+		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		if (why == CAPTURE_FAIL_NOT_ROOT)
+			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
+		return 1;
+	}
+	st = capture_stats(c);
+	for (uint32_t i = 0; i < st->nr_missing; i++)
+		fprintf(stderr, "buddyscope capture: warning: this kernel has no tracepoint "
+				"kmem:%s; capturing the others without it\n", st->missing[i]);
+	if (cmd) {
+		fflush(stderr);
+		child = spawn(cmd);
+		if (child < 0) {
+			fprintf(stderr, "buddyscope capture: error: fork: %s\n", strerror(errno));
+			goto cleanup;
+		}
+	}
+	if (duration_s > 0)
+		deadline = st->start_ns + (uint64_t)(duration_s * 1e9);
+
+	while (!stop_signal) {
+		ret = capture_poll(c, 100, &err);
+		if (ret) {
+			fprintf(stderr, "%sbuddyscope capture: error: %s\n", tty && !quiet ? "\n" : "",
+				err.text);
+			failed = true;
+			break;
+		}
+		now = capture_now_ns();
+		if (!quiet && now - (last_progress ? last_progress : st->start_ns) >= 1000000000ull) {
+			print_progress(st, now, tty);
+			last_progress = now;
+		}
+		if (deadline && now >= deadline)
+			break;
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			child = -1;
+			break;
+		}
+	}
+	if (!quiet && tty && last_progress)
+		fputc('\n', stderr);
+	ret = capture_finish(c, &err);
+	if (ret && !failed) {
+		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		failed = true;
+	}
+	if (!quiet)
+		print_summary(opts.output, st, capture_now_ns());
+	if (st->lost)
+		fprintf(stderr, "buddyscope capture: warning: %llu events lost (ring buffer full) "
+				"in %llu lost-event records; try a larger --buffer-mib\n",
+			(unsigned long long)st->lost, (unsigned long long)st->lost_records);
+	else if (!quiet)
+		fprintf(stderr, "buddyscope capture: 0 events lost\n");
+	if (child > 0) {
+		/* Stopped by a signal or the clock while the command still runs. */
+		kill(child, SIGTERM);
+		waitpid(child, &status, 0);
+	} else if (cmd && WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		failed = true;
+	} else if (cmd && !quiet && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+		fprintf(stderr, "buddyscope capture: note: '%s' exited with status %d\n", cmd[0],
+			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+	rc = failed ? 1 : 0;
+cleanup:
+	capture_destroy(c);
+	return rc;
+}
+
+#endif /* BUDDYSCOPE_WITH_CAPTURE */

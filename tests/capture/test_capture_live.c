@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Live capture tests (label "privileged"): run the real `buddyscope capture`
+ * as root on this kernel and read what it wrote with the tracefmt reader.
+ *  - `-- capture_helper K`: at least K MiB / 4 KiB allocations and frees
+ *    under the helper's pid (found through its COMM record), checkpoints
+ *    at start and end around them, zero lost events, a complete trace, and
+ *    `buddyscope info --json` agreeing with the reader's counts;
+ *  - --duration, SIGINT, kill -9 (the file still reads, up to about the
+ *    last second), an unwritable output and a full disk (exit 1, message,
+ *    the blocks before the failure still read).
+ * Where BPF is not permitted it exits 77 (skip), unless
+ * BUDDYSCOPE_REQUIRE_CAPTURE=1 makes that a failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+#include "tracefmt.h"
+
+#define HELPER_MIB 64
+#define PAGES_PER_MIB 256 /* 4 KiB pages */
+
+static const char *buddyscope, *helper, *tmpdir;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Start argv with stderr (and stdout) to @errfile; returns the pid. */
+static pid_t start(char *const argv[], const char *errfile)
+{
+	pid_t pid = fork();
+
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		setpgid(0, 0);
+		execv(argv[0], argv);
+		_exit(126);
+	}
+	setpgid(pid, pid);
+	return pid;
+}
+
+static int finish(pid_t pid)
+{
+	int status;
+
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static char *read_text(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+struct trace_summary {
+	uint64_t records, by_type[TRACEFMT_NR_TYPES], lost;
+	uint64_t helper_allocs, helper_frees, helper_comms;
+	uint64_t first_helper_ts, last_helper_ts, last_ts;
+	uint64_t first_ckpt_ts, last_ckpt_ts;
+	uint32_t max_seq, seq0_zones;
+	bool complete, truncated, header_ok;
+};
+
+/*
+ * Read a whole trace. Helper pids are the pids of COMM records naming
+ * "capture_helper"; a pid's events follow its COMM record in the file.
+ */
+static int summarise(const char *path, struct trace_summary *s)
+{
+	struct tracefmt_error err = { 0 };
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	struct tracefmt_event ev;
+	uint32_t helper_pids[64];
+	size_t nr_helper = 0, hlen;
+	const char *hdr;
+	json_t *h;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	if (!r) {
+		fprintf(stderr, "cannot read %s: %s\n", path, err.text);
+		return -1;
+	}
+	hdr = tracefmt_reader_header(r, &hlen);
+	h = json_loadb(hdr, hlen, 0, NULL);
+	s->header_ok = h && json_is_array(json_object_get(h, "zones")) &&
+		       json_array_size(json_object_get(h, "tracepoints_missing")) == 0 &&
+		       !strcmp(json_string_value(json_object_get(h, "source")) ?: "", "capture");
+	json_decref(h);
+	while ((ret = tracefmt_reader_next(r, &ev)) == 1) {
+		bool is_helper = false;
+
+		s->records++;
+		if (ev.type < TRACEFMT_NR_TYPES)
+			s->by_type[ev.type]++;
+		if (ev.ts_ns > s->last_ts)
+			s->last_ts = ev.ts_ns;
+		for (size_t i = 0; i < nr_helper; i++)
+			is_helper |= helper_pids[i] == ev.pid;
+		switch (ev.type) {
+		case TRACEFMT_COMM:
+			if (!strcmp(ev.u.comm.comm, "capture_helper") && nr_helper < 64 && !is_helper)
+				helper_pids[nr_helper++] = ev.pid;
+			s->helper_comms += !strcmp(ev.u.comm.comm, "capture_helper");
+			break;
+		case TRACEFMT_PAGE_ALLOC:
+			if (is_helper && ev.u.alloc.pfn != TRACEFMT_PFN_NONE) {
+				s->helper_allocs++;
+				if (!s->first_helper_ts)
+					s->first_helper_ts = ev.ts_ns;
+				s->last_helper_ts = ev.ts_ns;
+			}
+			break;
+		case TRACEFMT_PAGE_FREE:
+			if (is_helper) {
+				s->helper_frees++;
+				s->last_helper_ts = ev.ts_ns;
+			}
+			break;
+		case TRACEFMT_LOST:
+			s->lost += ev.u.lost.count;
+			break;
+		case TRACEFMT_CHECKPOINT:
+			if (!s->first_ckpt_ts)
+				s->first_ckpt_ts = ev.ts_ns;
+			s->last_ckpt_ts = ev.ts_ns;
+			if (ev.u.checkpoint.seq > s->max_seq)
+				s->max_seq = ev.u.checkpoint.seq;
+			s->seq0_zones += ev.u.checkpoint.seq == 0;
+			break;
+		}
+	}
+	s->complete = tracefmt_reader_stats(r)->complete;
+	s->truncated = tracefmt_reader_stats(r)->truncated;
+	tracefmt_reader_close(r);
+	return ret < 0 ? -1 : 0;
+}
+
+static void check_info_json(const char *trace, const struct trace_summary *s)
+{
+	char cmd[4096], out[4096];
+	json_t *j, *bt;
+	json_error_t jerr;
+
+	snprintf(cmd, sizeof(cmd), "%s/info.json", tmpdir);
+	snprintf(out, sizeof(out), "%s", cmd);
+	{
+		char *argv[] = { (char *)buddyscope, "info", "--json", (char *)trace, NULL };
+
+		CHECK_EQ_U64(finish(start(argv, out)), 0);
+	}
+	j = json_load_file(out, 0, &jerr);
+	CHECK(j != NULL);
+	if (!j) {
+		fprintf(stderr, "info --json: %s\n", jerr.text);
+		return;
+	}
+	bt = json_object_get(j, "records_by_type");
+	CHECK_EQ_U64(json_integer_value(json_object_get(j, "records")), s->records);
+	CHECK_EQ_U64(json_integer_value(json_object_get(j, "lost_events")), s->lost);
+	CHECK_EQ_U64(json_integer_value(json_object_get(j, "checkpoints")), s->max_seq + 1);
+	for (unsigned int t = 1; t < TRACEFMT_NR_TYPES; t++)
+		CHECK_EQ_U64(json_integer_value(json_object_get(bt, tracefmt_type_name(t))),
+			     s->by_type[t]);
+	CHECK(json_is_true(json_object_get(j, "complete")));
+	json_decref(j);
+}
+
+/* Returns 77 when BPF is not permitted here. */
+static int test_helper_capture(void)
+{
+	char trace[4096], errf[4096], mib[16];
+	struct trace_summary s;
+	const char *msg;
+	int rc;
+
+	snprintf(trace, sizeof(trace), "%s/helper.bst", tmpdir);
+	snprintf(errf, sizeof(errf), "%s/helper.err", tmpdir);
+	snprintf(mib, sizeof(mib), "%d", HELPER_MIB);
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", "--",
+				 (char *)helper, mib, NULL };
+
+		rc = finish(start(argv, errf));
+	}
+	msg = read_text(errf);
+	if (rc == 1 && (strstr(msg, "BPF not permitted") || strstr(msg, "must run as root"))) {
+		fprintf(stderr, "capture not possible here: %s", msg);
+		return 77;
+	}
+	if (rc != 0)
+		fprintf(stderr, "capture failed (%d): %s", rc, msg);
+	REQUIRE(rc == 0);
+	REQUIRE(summarise(trace, &s) == 0);
+	CHECK(s.header_ok);
+	CHECK(s.complete && !s.truncated);
+	CHECK(s.helper_comms >= 1);
+	CHECK(s.helper_allocs >= HELPER_MIB * PAGES_PER_MIB);
+	CHECK(s.helper_frees >= HELPER_MIB * PAGES_PER_MIB);
+	if (s.helper_allocs < HELPER_MIB * PAGES_PER_MIB)
+		fprintf(stderr, "helper allocations: %llu\n", (unsigned long long)s.helper_allocs);
+	CHECK_EQ_U64(s.lost, 0);
+	CHECK_EQ_U64(s.by_type[TRACEFMT_LOST], 0);
+	/* Checkpoints at start (seq 0, every populated zone) and at the end. */
+	CHECK(s.seq0_zones >= 1);
+	CHECK(s.max_seq >= 1);
+	CHECK(s.first_ckpt_ts <= s.first_helper_ts);
+	CHECK(s.last_ckpt_ts >= s.last_helper_ts);
+	check_info_json(trace, &s);
+	return 0;
+}
+
+static void test_duration_and_sigint(void)
+{
+	char trace[4096], errf[4096];
+	struct trace_summary s;
+	uint64_t t0 = mono_ns(), dt;
+	pid_t pid;
+	int rc;
+
+	snprintf(trace, sizeof(trace), "%s/duration.bst", tmpdir);
+	snprintf(errf, sizeof(errf), "%s/duration.err", tmpdir);
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "--duration", "1.5",
+				 "--checkpoint-interval", "500", NULL };
+
+		rc = finish(start(argv, errf));
+	}
+	dt = mono_ns() - t0;
+	CHECK_EQ_U64(rc, 0);
+	CHECK(dt >= 1400000000ull && dt < 6000000000ull);
+	CHECK(summarise(trace, &s) == 0);
+	CHECK(s.complete);
+	/* start, 0.5, 1.0, (1.5,) end: at least four readings */
+	CHECK(s.max_seq >= 3);
+	CHECK_STR_CONTAINS(read_text(errf), "0 events lost");
+
+	snprintf(trace, sizeof(trace), "%s/sigint.bst", tmpdir);
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", NULL };
+
+		pid = start(argv, errf);
+	}
+	usleep(1500000);
+	kill(pid, SIGINT);
+	CHECK_EQ_U64(finish(pid), 0);
+	CHECK(summarise(trace, &s) == 0);
+	CHECK(s.complete);
+	CHECK(s.max_seq >= 1);
+}
+
+/* kill -9 loses at most about the last second: blocks are flushed each second. */
+static void test_kill9(void)
+{
+	char trace[4096], errf[4096];
+	struct trace_summary s;
+	uint64_t killed_at;
+	pid_t pid;
+
+	snprintf(trace, sizeof(trace), "%s/kill9.bst", tmpdir);
+	snprintf(errf, sizeof(errf), "%s/kill9.err", tmpdir);
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", "--",
+				 (char *)helper, "8", "100000", NULL };
+
+		pid = start(argv, errf);
+	}
+	usleep(3000000);
+	killed_at = mono_ns();
+	kill(-pid, SIGKILL);
+	finish(pid);
+	CHECK(summarise(trace, &s) == 0);
+	CHECK(!s.complete && s.truncated);
+	CHECK(s.records > 0);
+	CHECK(s.helper_allocs > 0);
+	/* The newest record read is less than ~1.2 s older than the kill. */
+	CHECK(s.last_ts + 1200000000ull >= killed_at);
+	if (s.last_ts + 1200000000ull < killed_at)
+		fprintf(stderr, "kill -9: newest record %.3f s before the kill\n",
+			(double)(killed_at - s.last_ts) / 1e9);
+}
+
+static void test_bad_output(void)
+{
+	char errf[4096];
+	const char *msg;
+
+	snprintf(errf, sizeof(errf), "%s/badout.err", tmpdir);
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "-o",
+				 "/nonexistent-buddyscope-dir/x.bst", "--duration", "1", NULL };
+
+		CHECK_EQ_U64(finish(start(argv, errf)), 1);
+	}
+	msg = read_text(errf);
+	CHECK_STR_CONTAINS(msg, "/nonexistent-buddyscope-dir/x.bst");
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "--duration", "1", NULL };
+
+		CHECK_EQ_U64(finish(start(argv, errf)), 2);
+	}
+	CHECK_STR_CONTAINS(read_text(errf), "-o FILE is required");
+}
+
+/* A full disk stops the capture cleanly: exit 1, a message, readable blocks. */
+static void test_disk_full(void)
+{
+	char dir[4096], trace[4096], errf[4096];
+	struct trace_summary s;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/full", tmpdir);
+	mkdir(dir, 0755);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=256k")) {
+		fprintf(stderr, "disk-full case skipped: cannot mount a small tmpfs: %s\n",
+			strerror(errno));
+		return;
+	}
+	snprintf(trace, sizeof(trace), "%s/full.bst", dir);
+	snprintf(errf, sizeof(errf), "%s/full.err", tmpdir);
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", "--",
+				 (char *)helper, "64", "20", NULL };
+
+		rc = finish(start(argv, errf));
+	}
+	CHECK_EQ_U64(rc, 1);
+	CHECK_STR_CONTAINS(read_text(errf), "No space left on device");
+	CHECK(summarise(trace, &s) == 0);
+	CHECK(s.records > 0);
+	CHECK(s.seq0_zones >= 1);
+	umount(dir);
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	const char *req = getenv("BUDDYSCOPE_REQUIRE_CAPTURE");
+	bool required = req && !strcmp(req, "1");
+
+	REQUIRE(argc == 4);
+	buddyscope = argv[1];
+	helper = argv[2];
+	tmpdir = argv[3];
+	mkdir(tmpdir, 0755);
+	if (geteuid() != 0 || test_helper_capture() == 77) {
+		if (required) {
+			fprintf(stderr, "BUDDYSCOPE_REQUIRE_CAPTURE=1 but capture cannot run here\n");
+			return 1;
+		}
+		printf("skipped: needs root and BPF\n");
+		return 77;
+	}
+	test_duration_and_sigint();
+	test_kill9();
+	test_bad_output();
+	test_disk_full();
+	return TEST_REPORT();
+}
