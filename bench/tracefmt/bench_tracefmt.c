@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_tracefmt: write and read throughput of the .bst format, and bytes per
+ * event on disk, for the page events of a real trace. The events are loaded
+ * once, repeated (with shifted timestamps) up to --events, then written to a
+ * file and read back, single-threaded. Peers in the same run: a bare copy of
+ * the same events in memory (the speed ceiling), and a naive format — fixed
+ * 40-byte records compressed with the same zstd level — for size.
+ * Prints figures; never fails on a figure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "tracefmt.h"
+
+/* A page event as the bench keeps it: the event header and 48 bytes of union. */
+struct small {
+	uint64_t ts_ns;
+	uint32_t type, cpu, pid, pad;
+	uint8_t u[48];
+};
+
+static void to_small(struct small *s, const struct tracefmt_event *e)
+{
+	s->ts_ns = e->ts_ns;
+	s->type = e->type;
+	s->cpu = e->cpu;
+	s->pid = e->pid;
+	s->pad = 0;
+	memcpy(s->u, &e->u, sizeof(s->u));
+}
+
+static void from_small(struct tracefmt_event *e, const struct small *s)
+{
+	e->ts_ns = s->ts_ns;
+	e->type = s->type;
+	e->cpu = s->cpu;
+	e->pid = s->pid;
+	memcpy(&e->u, s->u, sizeof(s->u));
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t file_size(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fclose(f);
+	return n > 0 ? (uint64_t)n : 0;
+}
+
+/* The naive peer: every event as 40 fixed bytes, zstd on 1 MiB chunks. */
+static uint64_t naive_bytes(const struct small *ev, size_t n)
+{
+	const size_t rec = 40, chunk = (1u << 20) / rec;
+	uint8_t *raw = malloc(chunk * rec);
+	size_t cap = ZSTD_compressBound(chunk * rec);
+	uint8_t *out = malloc(cap);
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i += chunk) {
+		size_t m = n - i < chunk ? n - i : chunk;
+		for (size_t k = 0; k < m; k++) {
+			const struct small *e = &ev[i + k];
+			uint8_t *p = raw + k * rec;
+			memcpy(p, &e->ts_ns, 8);
+			memcpy(p + 8, &e->type, 4);
+			memcpy(p + 12, &e->cpu, 4);
+			memcpy(p + 16, &e->pid, 4);
+			memcpy(p + 20, e->u, 20);
+		}
+		size_t c = ZSTD_compress(out, cap, raw, m * rec, 3);
+		total += ZSTD_isError(c) ? m * rec : c;
+	}
+	free(raw);
+	free(out);
+	return total;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_tracefmt TRACE.bst [EVENTS (default 20000000)] [OUT] "
+				"[ZSTD_LEVEL]\n");
+		return 2;
+	}
+	size_t target = argc > 2 ? strtoull(argv[2], NULL, 10) : 20000000;
+	const char *out = argc > 3 ? argv[3] : "/tmp/bench_tracefmt.bst";
+	struct tracefmt_writer_opts wopts = { .zstd_level = argc > 4 ? atoi(argv[4]) : 0 };
+	struct tracefmt_error err;
+	struct tracefmt_reader *r = tracefmt_reader_open(argv[1], &err);
+	if (!r) {
+		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
+		return 1;
+	}
+	size_t cap = 1 << 20, n = 0;
+	struct small *src = malloc(cap * sizeof(*src));
+	struct tracefmt_event ev;
+	uint64_t first = 0, last = 0;
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		if (ev.type > TRACEFMT_PAGE_ALLOC_EXTFRAG)
+			continue; /* page events only: the figure is per event */
+		if (n == cap)
+			src = realloc(src, (cap *= 2) * sizeof(*src));
+		if (!n)
+			first = ev.ts_ns;
+		last = ev.ts_ns;
+		to_small(&src[n++], &ev);
+	}
+	tracefmt_reader_close(r);
+	if (!n) {
+		fprintf(stderr, "bench_tracefmt: %s has no page events\n", argv[1]);
+		return 1;
+	}
+	size_t total = target > n ? target : n;
+	struct small *evs = malloc(total * sizeof(*evs));
+	for (size_t i = 0; i < total; i++) {
+		evs[i] = src[i % n];
+		evs[i].ts_ns += (i / n) * (last - first + 1000);
+	}
+
+	/* Peer: a bare copy of the events (what any in-memory consumer pays). */
+	struct small *copy = malloc(total * sizeof(*copy));
+	memset(copy, 0, total * sizeof(*copy)); /* fault the pages in before timing */
+	double t0 = now();
+	memcpy(copy, evs, total * sizeof(*copy));
+	double t_copy = now() - t0;
+
+	t0 = now();
+	struct tracefmt_writer *w = tracefmt_writer_create(out, "{}", 2, &wopts, &err);
+	if (!w) {
+		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
+		return 1;
+	}
+	memset(&ev, 0, sizeof(ev));
+	for (size_t i = 0; i < total; i++) {
+		from_small(&ev, &evs[i]);
+		tracefmt_writer_append(w, &ev);
+	}
+	if (tracefmt_writer_close(w, &err)) {
+		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
+		return 1;
+	}
+	double t_write = now() - t0;
+	uint64_t bytes = file_size(out);
+
+	t0 = now();
+	r = tracefmt_reader_open(out, &err);
+	size_t got = 0;
+	uint64_t sum = 0;
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		sum += ev.u.alloc.pfn;
+		got++;
+	}
+	tracefmt_reader_close(r);
+	double t_read = now() - t0;
+
+	uint64_t naive = naive_bytes(evs, total);
+	printf("input: %s, %zu page events, repeated to %zu\n", argv[1], n, total);
+	printf("write:  %8.1f M events/s  (%.3f s)\n", total / t_write / 1e6, t_write);
+	printf("read:   %8.1f M events/s  (%.3f s, %zu events, checksum %llu)\n", got / t_read / 1e6,
+	       t_read, got, (unsigned long long)(sum & 0xffff));
+	printf("bare memcpy of the events: %.1f M events/s; write is %.1fx and read %.1fx its time\n",
+	       total / t_copy / 1e6, t_write / t_copy, t_read / t_copy);
+	printf("on disk: %.2f bytes/event (%llu bytes); naive 40-byte records + zstd-3: %.2f bytes/event "
+	       "(ratio %.2f)\n",
+	       (double)bytes / total, (unsigned long long)bytes, (double)naive / total,
+	       (double)bytes / (double)naive);
+	unlink(out);
+	free(src);
+	free(evs);
+	free(copy);
+	return 0;
+}
