@@ -170,7 +170,7 @@ struct rd {
 	bool bad;
 };
 
-static inline uint64_t get_uv(struct rd *r)
+static uint64_t get_uv_slow(struct rd *r)
 {
 	uint64_t v = 0;
 	for (unsigned int shift = 0; shift < 64; shift += 7) {
@@ -185,6 +185,24 @@ static inline uint64_t get_uv(struct rd *r)
 	}
 	r->bad = true;
 	return 0;
+}
+
+/* Most fields of a page event fit in one or two bytes: decode those inline. */
+static inline __attribute__((always_inline)) uint64_t get_uv(struct rd *r)
+{
+	if (__builtin_expect(r->end - r->p >= 2, 1)) {
+		uint8_t b0 = r->p[0];
+		if (b0 < 0x80) {
+			r->p++;
+			return b0;
+		}
+		uint8_t b1 = r->p[1];
+		if (b1 < 0x80) {
+			r->p += 2;
+			return (uint64_t)(b0 & 0x7f) | (uint64_t)b1 << 7;
+		}
+	}
+	return get_uv_slow(r);
 }
 
 static inline uint32_t get_u32(struct rd *r)

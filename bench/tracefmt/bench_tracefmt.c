@@ -178,7 +178,8 @@ int main(int argc, char **argv)
 	       "(ratio %.2f)\n",
 	       (double)bytes / total, (unsigned long long)bytes, (double)naive / total,
 	       (double)bytes / (double)naive);
-	unlink(out);
+	if (argc <= 3)
+		unlink(out);
 	free(src);
 	free(evs);
 	free(copy);
