@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * buddyscope export: a run's series and metrics as long-form CSV or JSON
+ * (viz/SCHEMA.md), to a file or standard output.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+#ifdef BUDDYSCOPE_HAVE_VIZ
+#include "viz.h"
+
+static void export_usage(FILE *f)
+{
+	fprintf(f, "usage: buddyscope export --db RUNS.db [--run ID] --format csv|json [-o FILE]\n"
+		   "  --db FILE      the run store\n"
+		   "  --run ID       one run (default: every run)\n"
+		   "  --format F     csv: one row per time x zone x order x migratetype;\n"
+		   "                 json: every table of the run\n"
+		   "  -o, --out FILE write here instead of standard output\n");
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "run", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct viz_error err = { "" };
+	struct viz_store *s = NULL;
+	const char *db = NULL, *out = NULL;
+	enum viz_export_format fmt = VIZ_EXPORT_CSV;
+	int have_fmt = 0, c, ret = 2;
+	int64_t run_id = 0;
+	uint64_t rows = 0;
+	FILE *f = NULL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			errno = 0;
+			run_id = strtoll(optarg, &end, 10);
+			if (errno || *end || run_id <= 0) {
+				fprintf(stderr, "buddyscope export: error: --run '%s' is not a run "
+						"id\n", optarg);
+				return 2;
+			}
+			break;
+		case 'f':
+			have_fmt = 1;
+			if (!strcmp(optarg, "csv")) {
+				fmt = VIZ_EXPORT_CSV;
+			} else if (!strcmp(optarg, "json")) {
+				fmt = VIZ_EXPORT_JSON;
+			} else {
+				fprintf(stderr, "buddyscope export: error: --format '%s': use csv or "
+						"json\n", optarg);
+				return 2;
+			}
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			export_usage(stdout);
+			return 0;
+		default:
+			export_usage(stderr);
+			return 2;
+		}
+	}
+	if (!db || !have_fmt || optind != argc) {
+		export_usage(stderr);
+		return 2;
+	}
+	ret = 1;
+	s = viz_store_open(db, VIZ_STORE_READONLY, &err);
+	if (!s) {
+		fprintf(stderr, "buddyscope export: error: %s\n", err.text);
+		goto cleanup;
+	}
+	f = out ? fopen(out, "w") : stdout;
+	if (!f) {
+		fprintf(stderr, "buddyscope export: error: %s: %s\n", out, strerror(errno));
+		goto cleanup;
+	}
+	if (viz_export_write(s, run_id, fmt, f, &rows, &err)) {
+		fprintf(stderr, "buddyscope export: error: %s\n", err.text);
+		goto cleanup;
+	}
+	if (fflush(f)) {
+		fprintf(stderr, "buddyscope export: error: %s: %s\n", out ? out : "stdout",
+			strerror(errno));
+		goto cleanup;
+	}
+	if (out)
+		fprintf(stderr, "buddyscope export: wrote %llu %s to %s\n",
+			(unsigned long long)rows, fmt == VIZ_EXPORT_CSV ? "rows" : "samples", out);
+	ret = 0;
+cleanup:
+	if (f && f != stdout && fclose(f) && !ret) {
+		fprintf(stderr, "buddyscope export: error: %s: %s\n", out, strerror(errno));
+		ret = 1;
+	}
+	viz_store_close(s);
+	return ret;
+}
+#else
+int cmd_export(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "buddyscope export: built without viz support (cairo, sqlite3)\n");
+	return 2;
+}
+#endif

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * buddyscope report: render the runs of a store (heatmaps, memory maps,
+ * indices, fidelity, attribution, one comparison) to PNG/SVG with an
+ * index.html, and index every file in the store's reports table.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+#ifdef BUDDYSCOPE_HAVE_VIZ
+#include "viz.h"
+
+static void report_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: buddyscope report --db RUNS.db -o DIR [--run ID ...] [--format png,svg]\n"
+		"                         [--compare BASE_ID:OTHER_ID]\n"
+		"  --db FILE        the run store to read (its reports table is updated)\n"
+		"  -o, --out DIR    where the images and index.html go (created if missing)\n"
+		"  --run ID         render this run (repeat or comma-separate); default: all\n"
+		"  --format LIST    png, svg or png,svg (default png)\n"
+		"  --compare A:B    also draw run B against base run A\n");
+}
+
+/* Parse a positive run id; 0 when the text is not one. */
+static int64_t parse_id(const char *t, char **end)
+{
+	long long v;
+
+	errno = 0;
+	v = strtoll(t, end, 10);
+	if (errno || *end == t || v <= 0)
+		return 0;
+	return v;
+}
+
+static int parse_formats(const char *t, int *formats)
+{
+	char *copy = strdup(t), *save = NULL;
+	int ok = 1;
+
+	if (!copy)
+		return 0;
+	*formats = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "png"))
+			*formats |= VIZ_FORMAT_PNG;
+		else if (!strcmp(tok, "svg"))
+			*formats |= VIZ_FORMAT_SVG;
+		else
+			ok = 0;
+	}
+	free(copy);
+	return ok && *formats;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "run", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "compare", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct viz_report_opts ro = { 0 };
+	struct viz_report_result res = { 0 };
+	struct viz_error err = { "" };
+	struct viz_store *s = NULL;
+	const char *db = NULL;
+	int64_t *ids = NULL;
+	size_t nr_ids = 0;
+	int c, ret = 2;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		char *end, *p;
+
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'o':
+			ro.out_dir = optarg;
+			break;
+		case 'r':
+			for (p = optarg; *p; p = *end ? end + 1 : end) {
+				int64_t *n, id = parse_id(p, &end);
+
+				if (!id || (*end && *end != ',')) {
+					fprintf(stderr, "buddyscope report: error: --run '%s' is not "
+							"a run id\n", optarg);
+					goto cleanup;
+				}
+				n = realloc(ids, (nr_ids + 1) * sizeof(*ids));
+				if (!n) {
+					ret = 1;
+					goto cleanup;
+				}
+				ids = n;
+				ids[nr_ids++] = id;
+			}
+			break;
+		case 'f':
+			if (!parse_formats(optarg, &ro.formats)) {
+				fprintf(stderr, "buddyscope report: error: --format '%s': use png, "
+						"svg or png,svg\n", optarg);
+				goto cleanup;
+			}
+			break;
+		case 'c': {
+			char *end2;
+
+			ro.compare_base = parse_id(optarg, &end);
+			ro.compare_other = *end == ':' ? parse_id(end + 1, &end2) : 0;
+			if (!ro.compare_base || !ro.compare_other || *end2) {
+				fprintf(stderr, "buddyscope report: error: --compare '%s': expected "
+						"BASE_ID:OTHER_ID\n", optarg);
+				goto cleanup;
+			}
+			break;
+		}
+		case 'h':
+			report_usage(stdout);
+			ret = 0;
+			goto cleanup;
+		default:
+			report_usage(stderr);
+			goto cleanup;
+		}
+	}
+	if (!db || !ro.out_dir || optind != argc) {
+		report_usage(stderr);
+		goto cleanup;
+	}
+	ret = 1;
+	s = viz_store_open(db, 0, &err);
+	if (!s) {
+		fprintf(stderr, "buddyscope report: error: %s\n", err.text);
+		goto cleanup;
+	}
+	ro.run_ids = ids;
+	ro.nr_runs = nr_ids;
+	if (viz_report_write(s, &ro, &res, &err)) {
+		fprintf(stderr, "buddyscope report: error: %s\n", err.text);
+		goto cleanup;
+	}
+	fprintf(stderr, "buddyscope report: wrote %zu files (%zu figures) to %s\n"
+			"open %s/index.html in a browser\n",
+		res.nr_files, res.nr_figures, ro.out_dir, ro.out_dir);
+	ret = 0;
+cleanup:
+	viz_report_result_release(&res);
+	if (s && viz_store_close(s) && !ret) {
+		fprintf(stderr, "buddyscope report: error: %s: cannot commit\n", db);
+		ret = 1;
+	}
+	free(ids);
+	return ret;
+}
+#else
+int cmd_report(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "buddyscope report: built without viz support (cairo, sqlite3)\n");
+	return 2;
+}
+#endif

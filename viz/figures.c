@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The figures of a report, each drawn from grids (grid.c) onto a canvas
+ * (draw.c): free-block heatmaps, pageblock memory maps, index curves,
+ * fidelity, attribution, and the two comparison figures. Each function draws
+ * one figure in one format and writes it to a file; report.c decides which
+ * figures a run gets and indexes the files.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "figures.h"
+
+/* Shared geometry: data areas start at PLOT_X and are PLOT_W wide. */
+#define FIG_W 1040
+#define PLOT_X 90
+#define PLOT_W 740
+#define TOP 44
+#define PANEL_TITLE 22
+#define PANEL_AXIS 50
+
+uint32_t fig_heatmap_bins(void)
+{
+	return PLOT_W;
+}
+
+static uint32_t heat_plot_h(uint32_t nr_orders)
+{
+	uint32_t h = 12 * nr_orders;
+
+	return h < 120 ? 120 : h;
+}
+
+static void zone_title(const struct viz_zone *z, char *buf, size_t len)
+{
+	snprintf(buf, len, "node %d zone %s", z->node, z->name);
+}
+
+/* Order axis: one tick per order, order 0 at the bottom. */
+static void draw_order_axis(struct canvas *c, const struct viz_rect *r, uint32_t nr_orders)
+{
+	char buf[16];
+	uint32_t every = nr_orders > 12 ? 2 : 1;
+
+	for (uint32_t o = 0; o < nr_orders; o += every) {
+		double y = r->y + r->h - (o + 0.5) * r->h / nr_orders;
+
+		snprintf(buf, sizeof(buf), "%u", o);
+		canvas_text(c, r->x - 7, y + 4, 11, ALIGN_RIGHT, 0, "tick", buf);
+	}
+	canvas_text(c, r->x - 40, r->y + r->h / 2, 12, ALIGN_CENTER, 1, "ylabel",
+		    "order (2^order pages)");
+}
+
+static double grid_absmax(const struct viz_grid *g)
+{
+	double m = 0;
+
+	for (size_t i = 0; i < (size_t)g->nx * g->ny; i++)
+		if (!isnan(g->v[i]) && fabs(g->v[i]) > m)
+			m = fabs(g->v[i]);
+	return m;
+}
+
+/*
+ * Paint a grid into r as an image: column x of the image shows grid column
+ * x * nx / w, row y shows order ny - 1 - y * ny / h. diverging selects PuOr
+ * on a symmetric log scale, else viridis on the log scale of the colour bar.
+ */
+static int paint_grid(struct canvas *c, const struct viz_rect *r, const struct viz_grid *g,
+		      double vmax, int diverging)
+{
+	int w = (int)r->w, h = (int)r->h, stride;
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	uint32_t *colors;
+	unsigned char *data;
+	double lmax = log10(1 + vmax);
+
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		return -ENOMEM;
+	}
+	colors = malloc((size_t)g->nx * g->ny * sizeof(*colors) + 1);
+	if (!colors) {
+		cairo_surface_destroy(img);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < (size_t)g->nx * g->ny; i++) {
+		double v = g->v[i], rgb[3], pos;
+
+		if (isnan(v)) {
+			colors[i] = 0xd9d9d9;
+			continue;
+		}
+		if (diverging)
+			pos = 0.5 + (lmax > 0 ? 0.5 * copysign(log10(1 + fabs(v)) / lmax, v) : 0);
+		else
+			pos = viz_heat_position(v, vmax);
+		viz_palette_rgb(diverging ? VIZ_PALETTE_PUOR : VIZ_PALETTE_VIRIDIS, pos, rgb);
+		colors[i] = (uint32_t)lround(rgb[0] * 255) << 16 |
+			    (uint32_t)lround(rgb[1] * 255) << 8 | (uint32_t)lround(rgb[2] * 255);
+	}
+	cairo_surface_flush(img);
+	data = cairo_image_surface_get_data(img);
+	stride = cairo_image_surface_get_stride(img);
+	for (int y = 0; y < h; y++) {
+		uint32_t row = g->ny - 1 - (uint32_t)((uint64_t)y * g->ny / (uint32_t)h);
+		uint32_t *px = (uint32_t *)(void *)(data + (size_t)y * stride);
+
+		for (int x = 0; x < w; x++)
+			px[x] = colors[(size_t)row * g->nx + (uint64_t)x * g->nx / (uint32_t)w];
+	}
+	cairo_surface_mark_dirty(img);
+	cairo_set_source_surface(c->cr, img, r->x, r->y);
+	cairo_paint(c->cr);
+	cairo_surface_destroy(img);
+	free(colors);
+	draw_frame(c, r);
+	return 0;
+}
+
+/*
+ * One heatmap panel (the mt-th of its figure): data area, order and time
+ * axes, and a log colour bar (viridis) or a diverging one (PuOr) for
+ * differences.
+ */
+static int heat_panel(struct canvas *c, uint32_t mt, const struct viz_zone *z,
+		      const struct viz_grid *g, int diverging, const char *title,
+		      const struct viz_series *x)
+{
+	uint32_t ph = heat_plot_h(z->nr_orders), block = PANEL_TITLE + ph + PANEL_AXIS;
+	struct viz_rect r = { PLOT_X, TOP + mt * block + PANEL_TITLE, PLOT_W, ph };
+	struct viz_rect bar = { PLOT_X + PLOT_W + 20, r.y, 16, ph };
+	double vmax = grid_absmax(g);
+	char id[64];
+	int ret;
+
+	snprintf(id, sizeof(id), "%s-%s", diverging ? "diff" : "heatmap", z->mt_names[mt]);
+	canvas_panel_begin(c, id, &r);
+	canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
+	ret = paint_grid(c, &r, g, vmax, diverging);
+	if (diverging && vmax == 0)
+		canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
+			    "no difference");
+	draw_order_axis(c, &r, z->nr_orders);
+	draw_time_axis(c, &r, x->t0_ns, x->t1_ns);
+	if (diverging)
+		draw_diff_colorbar(c, &bar, vmax, "change in free blocks");
+	else
+		draw_log_colorbar(c, &bar, vmax, "free blocks (log scale)");
+	return ret;
+}
+
+static int heat_fig_height(const struct viz_zone *z, uint32_t panels)
+{
+	return (int)(TOP + panels * (PANEL_TITLE + heat_plot_h(z->nr_orders) + PANEL_AXIS) + 8);
+}
+
+int fig_heatmap(const struct fig_zone_data *d, int svg, const char *path, struct viz_figure *fig,
+		char sha[65])
+{
+	const struct viz_zone *z = d->zone;
+	struct canvas c;
+	char title[160], zt[64];
+	int ret;
+
+	zone_title(z, zt, sizeof(zt));
+	snprintf(title, sizeof(title), "Free blocks by order over time: run %lld, %s",
+		 (long long)d->run_id, zt);
+	ret = canvas_begin(&c, svg, FIG_W, heat_fig_height(z, z->nr_migratetypes), fig, title);
+	if (ret)
+		return ret;
+	for (uint32_t mt = 0; mt < z->nr_migratetypes && !ret; mt++) {
+		struct viz_grid g;
+		char pt[96];
+
+		ret = viz_grid_heatmap(d->series, mt, &g);
+		if (ret)
+			break;
+		snprintf(pt, sizeof(pt), "%s: %s free blocks", zt, z->mt_names[mt]);
+		ret = heat_panel(&c, mt, z, &g, 0, pt, d->series);
+		viz_grid_release(&g);
+	}
+	if (ret) {
+		canvas_abort(&c);
+		return ret;
+	}
+	return canvas_finish(&c, path, sha);
+}
+
+int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
+		     int svg, const char *path, struct viz_figure *fig, char sha[65])
+{
+	const struct viz_zone *z = base->zone;
+	uint32_t nm = z->nr_migratetypes < other->zone->nr_migratetypes ?
+			      z->nr_migratetypes :
+			      other->zone->nr_migratetypes;
+	struct canvas c;
+	char title[200], zt[64];
+	int ret;
+
+	zone_title(z, zt, sizeof(zt));
+	snprintf(title, sizeof(title), "Free-block difference, run %lld minus run %lld: %s",
+		 (long long)other->run_id, (long long)base->run_id, zt);
+	ret = canvas_begin(&c, svg, FIG_W, heat_fig_height(z, nm), fig, title);
+	if (ret)
+		return ret;
+	for (uint32_t mt = 0; mt < nm && !ret; mt++) {
+		struct viz_grid ga, gb, gd;
+		char pt[128];
+
+		ret = viz_grid_heatmap(base->series, mt, &ga);
+		if (ret)
+			break;
+		ret = viz_grid_heatmap(other->series, mt, &gb);
+		if (!ret)
+			ret = viz_grid_diff(&ga, &gb, &gd);
+		viz_grid_release(&ga);
+		viz_grid_release(&gb);
+		if (ret)
+			break;
+		snprintf(pt, sizeof(pt), "%s: %s, run %lld - run %lld", zt, z->mt_names[mt],
+			 (long long)other->run_id, (long long)base->run_id);
+		ret = heat_panel(&c, mt, z, &gd, 1, pt, base->series);
+		viz_grid_release(&gd);
+	}
+	if (ret) {
+		canvas_abort(&c);
+		return ret;
+	}
+	return canvas_finish(&c, path, sha);
+}
+
+/* Colour of order o among n in line plots: cividis without its pale end. */
+static void order_rgb(uint32_t o, uint32_t n, double rgb[3])
+{
+	viz_palette_rgb(VIZ_PALETTE_CIVIDIS, n > 1 ? 0.85 * o / (n - 1) : 0, rgb);
+}
+
+/* Lines of one per-order quantity of a series, with an order legend. */
+static void per_order_panel(struct canvas *c, const struct viz_rect *r,
+			    const struct viz_series *x, const double *v, double lo, double hi,
+			    const char *id, const char *title, const char *ylabel, int legend)
+{
+	char buf[32];
+
+	canvas_panel_begin(c, id, r);
+	canvas_text(c, r->x, r->y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
+	draw_value_axis(c, r, lo, hi, ylabel);
+	for (uint32_t o = 0; o < x->nr_orders; o++) {
+		double rgb[3];
+
+		order_rgb(o, x->nr_orders, rgb);
+		draw_series(c, r, v + o, x->nr_bins, x->nr_orders, lo, hi, rgb, 0);
+		if (legend) {
+			snprintf(buf, sizeof(buf), "order %u", o);
+			draw_legend_item(c, r->x + r->w + 14,
+					 r->y + 10 + o * (r->h - 10) / x->nr_orders, rgb, 0, 0,
+					 buf);
+		}
+	}
+	draw_frame(c, r);
+	draw_time_axis(c, r, x->t0_ns, x->t1_ns);
+}
+
+static double series_max(const double *v, size_t n, size_t stride)
+{
+	double m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i * stride]) && v[i * stride] > m)
+			m = v[i * stride];
+	return m;
+}
+
+int fig_indices(const struct fig_zone_data *d, int svg, const char *path, struct viz_figure *fig,
+		char sha[65])
+{
+	const struct viz_series *x = d->series;
+	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS;
+	static const char *const wm_names[] = { "min watermark", "low watermark",
+						"high watermark", "watermark boost" };
+	static const char *const ctr_names[] = { "failures (all orders)", "fallbacks",
+						 "pageblock changes", "kswapd wakes" };
+	struct viz_rect r[4];
+	double *failsum = NULL, hi, rgb[3];
+	char title[160], zt[64], pt[128];
+	struct canvas c;
+	int ret;
+
+	zone_title(d->zone, zt, sizeof(zt));
+	snprintf(title, sizeof(title), "Fragmentation indices and zone state: run %lld, %s",
+		 (long long)d->run_id, zt);
+	for (int i = 0; i < 4; i++)
+		r[i] = (struct viz_rect){ PLOT_X, TOP + i * block + PANEL_TITLE, PLOT_W, ph };
+	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
+	if (ret)
+		return ret;
+	snprintf(pt, sizeof(pt), "%s: fragmentation index per order", zt);
+	per_order_panel(&c, &r[0], x, x->frag_index, -1, 1, "frag-index", pt,
+			"fragmentation index", 1);
+	snprintf(pt, sizeof(pt), "%s: unusable free space index per order", zt);
+	per_order_panel(&c, &r[1], x, x->unusable_index, 0, 1, "unusable-index", pt,
+			"unusable free space index", 1);
+
+	/* Free pages against the watermarks. */
+	hi = series_max(x->nr_free_pages, x->nr_bins, 1);
+	for (int i = 0; i < 4; i++) {
+		double m = series_max(x->wmark[i], x->nr_bins, 1);
+
+		hi = m > hi ? m : hi;
+	}
+	hi = hi > 0 ? hi * 1.05 : 1;
+	canvas_panel_begin(&c, "watermarks", &r[2]);
+	snprintf(pt, sizeof(pt), "%s: free pages and watermarks", zt);
+	canvas_text(&c, r[2].x, r[2].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
+	draw_value_axis(&c, &r[2], 0, hi, "pages");
+	viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 0.0, rgb);
+	draw_series(&c, &r[2], x->nr_free_pages, x->nr_bins, 1, 0, hi, rgb, 0);
+	draw_legend_item(&c, r[2].x + r[2].w + 14, r[2].y + 12, rgb, 0, 0, "free pages");
+	for (int i = 0; i < 4; i++) {
+		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 0.3 + 0.2 * i, rgb);
+		draw_series(&c, &r[2], x->wmark[i], x->nr_bins, 1, 0, hi, rgb, 1);
+		draw_legend_item(&c, r[2].x + r[2].w + 14, r[2].y + 30 + 18 * i, rgb, 1, 0,
+				 wm_names[i]);
+	}
+	draw_frame(&c, &r[2]);
+	draw_time_axis(&c, &r[2], x->t0_ns, x->t1_ns);
+
+	/* Cumulative counters. */
+	failsum = malloc(x->nr_bins * sizeof(*failsum) + 1);
+	if (!failsum) {
+		canvas_abort(&c);
+		return -ENOMEM;
+	}
+	for (uint32_t b = 0; b < x->nr_bins; b++) {
+		failsum[b] = 0;
+		for (uint32_t o = 0; o < x->nr_orders; o++)
+			failsum[b] += x->failures[(size_t)b * x->nr_orders + o];
+	}
+	{
+		const double *ctr[] = { failsum, x->fallbacks, x->pageblock_changes,
+					x->kswapd_wakes };
+
+		hi = 0;
+		for (int i = 0; i < 4; i++) {
+			double m = series_max(ctr[i], x->nr_bins, 1);
+
+			hi = m > hi ? m : hi;
+		}
+		hi = hi > 0 ? hi * 1.05 : 1;
+		canvas_panel_begin(&c, "counters", &r[3]);
+		snprintf(pt, sizeof(pt), "%s: cumulative events", zt);
+		canvas_text(&c, r[3].x, r[3].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
+		draw_value_axis(&c, &r[3], 0, hi, "events (count)");
+		for (int i = 0; i < 4; i++) {
+			viz_migratetype_rgb((uint32_t)i, rgb);
+			draw_series(&c, &r[3], ctr[i], x->nr_bins, 1, 0, hi, rgb, i & 1);
+			draw_legend_item(&c, r[3].x + r[3].w + 14, r[3].y + 12 + 18 * i, rgb,
+					 i & 1, 0, ctr_names[i]);
+		}
+		draw_frame(&c, &r[3]);
+		draw_time_axis(&c, &r[3], x->t0_ns, x->t1_ns);
+	}
+	free(failsum);
+	return canvas_finish(&c, path, sha);
+}
+
+int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
+			const char *path, struct viz_figure *fig, char sha[65])
+{
+	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS, pw = 340;
+	const struct fig_zone_data *runs[2] = { a, b };
+	char title[200], zt[64], pt[128], id[32];
+	struct canvas c;
+	int ret;
+
+	zone_title(a->zone, zt, sizeof(zt));
+	snprintf(title, sizeof(title), "Indices side by side: run %lld (base) and run %lld, %s",
+		 (long long)a->run_id, (long long)b->run_id, zt);
+	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
+	if (ret)
+		return ret;
+	for (int row = 0; row < 2; row++) {
+		for (int col = 0; col < 2; col++) {
+			const struct fig_zone_data *d = runs[col];
+			struct viz_rect r = { PLOT_X + col * (pw + 90), TOP + row * block + PANEL_TITLE,
+					      pw, ph };
+
+			snprintf(id, sizeof(id), "%s-run%lld", row ? "unusable" : "frag",
+				 (long long)d->run_id);
+			snprintf(pt, sizeof(pt), "run %lld%s: %s", (long long)d->run_id,
+				 col ? "" : " (base)",
+				 row ? "unusable free space index" : "fragmentation index");
+			per_order_panel(&c, &r, d->series,
+					row ? d->series->unusable_index : d->series->frag_index,
+					row ? 0 : -1, 1, id, pt,
+					row ? "unusable free space index" : "fragmentation index",
+					col == 1);
+		}
+	}
+	return canvas_finish(&c, path, sha);
+}
+
+int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
+	       const char *path, struct viz_figure *fig, char sha[65])
+{
+	struct viz_pbgrid g;
+	struct viz_rect r;
+	struct canvas c;
+	char title[200], zt[64], tbuf[32], buf[64];
+	double cs, legend_y;
+	int ret, h, label_every;
+
+	ret = viz_pbgrid_layout(m, 0, &g);
+	if (ret)
+		return ret;
+	cs = floor(PLOT_W / (double)g.cols);
+	cs = cs < 1 ? 1 : cs > 16 ? 16 : cs;
+	if (g.cols * cs > PLOT_W)
+		cs = (double)PLOT_W / g.cols;
+	r = (struct viz_rect){ PLOT_X + 10, TOP + 48, g.cols * cs, g.rows * cs };
+	legend_y = TOP + 16;
+	h = (int)(r.y + r.h + PANEL_AXIS + 8);
+	zone_title(z, zt, sizeof(zt));
+	viz_fmt_seconds(m->t_ns, tbuf, sizeof(tbuf));
+	snprintf(title, sizeof(title), "Pageblocks by migratetype and free space: run %lld, %s, t = %s s",
+		 (long long)run_id, zt, tbuf);
+	ret = canvas_begin(&c, svg, FIG_W, h, fig, title);
+	if (ret) {
+		viz_pbgrid_release(&g);
+		return ret;
+	}
+	canvas_panel_begin(&c, "memmap", &r);
+	/* Legend: migratetype colours, then how free space shades a cell. */
+	for (uint32_t mt = 0; mt < z->nr_migratetypes; mt++) {
+		double rgb[3];
+
+		viz_migratetype_rgb(mt, rgb);
+		draw_legend_item(&c, PLOT_X + 10 + mt * 118, legend_y, rgb, 0, 1, z->mt_names[mt]);
+	}
+	for (int k = 0; k <= 2; k++) {
+		double rgb[3], f = k / 2.0;
+
+		viz_migratetype_rgb(1, rgb);
+		for (int i = 0; i < 3; i++)
+			rgb[i] += (1 - rgb[i]) * 0.85 * f;
+		snprintf(buf, sizeof(buf), "%d%% free", k * 50);
+		draw_legend_item(&c, PLOT_X + 10 + k * 100, legend_y + 20, rgb, 0, 1, buf);
+	}
+	for (uint32_t i = 0; i < g.rows * g.cols; i++) {
+		double rgb[3], f = g.free_frac[i], gap = cs >= 4 ? 1 : 0;
+
+		if (g.mt[i] == 255)
+			continue;
+		viz_migratetype_rgb(g.mt[i], rgb);
+		for (int k = 0; k < 3; k++)
+			rgb[k] += (1 - rgb[k]) * 0.85 * f;
+		cairo_set_source_rgb(c.cr, rgb[0], rgb[1], rgb[2]);
+		cairo_rectangle(c.cr, r.x + (i % g.cols) * cs, r.y + (double)(i / g.cols) * cs,
+				cs - gap, cs - gap);
+		cairo_fill(c.cr);
+	}
+	draw_frame(&c, &r);
+	label_every = (int)ceil(14.0 / cs);
+	for (uint32_t row = 0; row < g.rows; row += (uint32_t)label_every) {
+		uint64_t pfn = z->start_pfn + (uint64_t)row * g.cols * m->pageblock_pages;
+
+		snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)pfn);
+		canvas_text(&c, r.x - 5, r.y + row * cs + cs / 2 + 4, 10, ALIGN_RIGHT, 0, "tick",
+			    buf);
+	}
+	canvas_text(&c, PLOT_X - 70, r.y + r.h / 2, 12, ALIGN_CENTER, 1, "ylabel",
+		    "pfn at row start");
+	for (uint32_t col = 0; col <= g.cols; col += (uint32_t)nice_step(g.cols, 6)) {
+		snprintf(buf, sizeof(buf), "%u", col);
+		canvas_text(&c, r.x + col * cs, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", buf);
+	}
+	snprintf(buf, sizeof(buf), "pageblock in row (%u pages = %u KiB each at 4 KiB pages)",
+		 m->pageblock_pages, m->pageblock_pages * 4);
+	canvas_text(&c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
+	viz_pbgrid_release(&g);
+	return canvas_finish(&c, path, sha);
+}
+
+int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, int svg,
+		 const char *path, struct viz_figure *fig, char sha[65])
+{
+	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS;
+	int64_t t0 = rows[0].t_ns, t1 = rows[n - 1].t_ns;
+	double dmax = 0, rgb[3];
+	char title[128];
+	struct canvas c;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		dmax = rows[i].distance > dmax ? rows[i].distance : dmax;
+	dmax = dmax > 0 ? dmax * 1.1 : 0.01;
+	snprintf(title, sizeof(title), "Shadow-mode fidelity: run %lld", (long long)run_id);
+	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
+	if (ret)
+		return ret;
+	for (int p = 0; p < 2; p++) {
+		struct viz_rect r = { PLOT_X, TOP + p * block + PANEL_TITLE, PLOT_W, ph };
+		double lo = 0, hi = p ? 1 : dmax;
+
+		canvas_panel_begin(&c, p ? "pfn-rate" : "distance", &r);
+		canvas_text(&c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
+			    p ? "pfn prediction rate (cumulative)" :
+				"checkpoint distance: sum |model - kernel| / sum kernel");
+		draw_value_axis(&c, &r, lo, hi, p ? "fraction predicted" : "relative distance");
+		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, p ? 0.55 : 0.0, rgb);
+		cairo_save(c.cr);
+		cairo_set_source_rgb(c.cr, rgb[0], rgb[1], rgb[2]);
+		cairo_set_line_width(c.cr, 1.5);
+		for (size_t i = 0; i < n; i++) {
+			double v = p ? rows[i].pfn_rate : rows[i].distance;
+			double x = r.x + (t1 > t0 ? (double)(rows[i].t_ns - t0) / (double)(t1 - t0) :
+						    0.5) * r.w;
+			double y = r.y + r.h - (v - lo) / (hi - lo) * r.h;
+
+			if (i)
+				cairo_line_to(c.cr, x, y);
+			else
+				cairo_move_to(c.cr, x, y);
+		}
+		cairo_stroke(c.cr);
+		for (size_t i = 0; i < n && n <= 200; i++) {
+			double v = p ? rows[i].pfn_rate : rows[i].distance;
+			double x = r.x + (t1 > t0 ? (double)(rows[i].t_ns - t0) / (double)(t1 - t0) :
+						    0.5) * r.w;
+
+			cairo_arc(c.cr, x, r.y + r.h - (v - lo) / (hi - lo) * r.h, 2.5, 0, 2 * M_PI);
+			cairo_fill(c.cr);
+		}
+		cairo_restore(c.cr);
+		draw_legend_item(&c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,
+				 p ? "prediction rate" : "distance");
+		draw_frame(&c, &r);
+		draw_time_axis(&c, &r, t0, t1 > t0 ? t1 : t0 + 1);
+	}
+	return canvas_finish(&c, path, sha);
+}
+
+int fig_attribution(struct viz_store *s, int64_t run_id, int svg, const char *path,
+		    struct viz_figure *fig, char sha[65])
+{
+	static const char *const what[] = { "allocations", "failed allocations",
+					    "fallback/steal events (extfrag)" };
+	const size_t top = 10;
+	const uint32_t ph = 10 * 20, block = PANEL_TITLE + ph + PANEL_AXIS;
+	const double px = 330, pw = 560;
+	char title[128], buf[96];
+	struct canvas c;
+	int ret;
+
+	snprintf(title, sizeof(title), "Who allocates and who fragments: run %lld",
+		 (long long)run_id);
+	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 3 * block + 8), fig, title);
+	if (ret)
+		return ret;
+	for (int p = 0; p < 3 && !ret; p++) {
+		struct viz_rect r = { px, TOP + p * block + PANEL_TITLE, pw, ph };
+		struct viz_attr_row *rows = NULL;
+		size_t n = 0;
+		double hi = 0, rgb[3];
+
+		ret = viz_attribution_top(s, run_id, (enum viz_attr_order)p, top, &rows, &n);
+		if (ret)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t v = p == 0 ? rows[i].allocations :
+				     p == 1 ? rows[i].failures : rows[i].extfrag;
+
+			hi = (double)v > hi ? (double)v : hi;
+		}
+		hi = hi > 0 ? hi * 1.1 : 1;
+		snprintf(buf, sizeof(buf), "top %zu by %s", top, what[p]);
+		canvas_panel_begin(&c, p == 0 ? "allocations" : p == 1 ? "failures" : "extfrag",
+				   &r);
+		canvas_text(&c, r.x - px + PLOT_X - 60, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
+			    buf);
+		viz_migratetype_rgb((uint32_t)(p == 0 ? 1 : p == 1 ? 0 : 4), rgb);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t v = p == 0 ? rows[i].allocations :
+				     p == 1 ? rows[i].failures : rows[i].extfrag;
+			double y = r.y + i * 20 + 3;
+
+			cairo_set_source_rgb(c.cr, rgb[0], rgb[1], rgb[2]);
+			cairo_rectangle(c.cr, r.x, y, (double)v / hi * r.w, 14);
+			cairo_fill(c.cr);
+			snprintf(buf, sizeof(buf), "%s [%d] gfp %#x", rows[i].comm, rows[i].pid,
+				 rows[i].gfp_flags);
+			canvas_text(&c, r.x - 6, y + 11, 11, ALIGN_RIGHT, 0, "tick", buf);
+			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+			canvas_text(&c, r.x + (double)v / hi * r.w + 4, y + 11, 10, ALIGN_LEFT, 0,
+				    "value", buf);
+		}
+		if (!n)
+			canvas_text(&c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
+				    "none recorded");
+		draw_frame(&c, &r);
+		{
+			double step = nice_step(hi, 5);
+
+			for (double v = 0; v <= hi; v += step) {
+				fmt_number(v, buf, sizeof(buf));
+				canvas_text(&c, r.x + v / hi * r.w, r.y + r.h + 14, 10,
+					    ALIGN_CENTER, 0, "tick", buf);
+			}
+		}
+		snprintf(buf, sizeof(buf), "%s (count) by command [pid] and gfp flags", what[p]);
+		canvas_text(&c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
+		free(rows);
+	}
+	if (ret) {
+		canvas_abort(&c);
+		return ret;
+	}
+	return canvas_finish(&c, path, sha);
+}

@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * viz: the run store (one SQLite file per set of runs) and the reports drawn
+ * from it. Replay hands each run to the store as plain structs (the CLI adapts
+ * replay's sink to these calls); report and export read the store back.
+ *
+ * The library has three layers, kept apart so tests can check each alone:
+ *  - the store (viz_store_*, viz_run_*, viz_*_add): SQLite in WAL mode, the
+ *    schema of viz/SCHEMA.md, writes batched in transactions;
+ *  - grids (viz_series_*, viz_grid_*, viz_pbmap_*): store rows turned into
+ *    plain numeric arrays, exactly the numbers an image shows;
+ *  - rendering (viz_report_*): Cairo PNG/SVG drawing of those grids, the
+ *    index.html, and the reports table that indexes every file written.
+ *
+ * Errors: functions return 0 or -errno; constructors return NULL and set
+ * errno. Each takes an optional struct viz_error that receives a sentence
+ * naming the file and what is wrong. Nothing here prints or exits.
+ *
+ * Ownership: strings passed in are copied before the call returns. Structs
+ * filled by the library are released with their paired *_release().
+ */
+#ifndef BUDDYSCOPE_VIZ_H
+#define BUDDYSCOPE_VIZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Schema version this build writes; a store with a larger one is refused. */
+#define VIZ_SCHEMA_VERSION 1
+
+/* Upper bounds that keep every per-order or per-migratetype array small. */
+#define VIZ_MAX_ORDERS 16
+#define VIZ_MAX_MIGRATETYPES 8
+
+struct viz_error {
+	char text[320];
+};
+
+struct viz_store;
+
+enum viz_store_open_flags {
+	VIZ_STORE_CREATE = 1 << 0,	/* create the file and schema if missing */
+	VIZ_STORE_READONLY = 1 << 1,	/* never write (report, export) */
+};
+
+/**
+ * viz_store_open() - open (or create) a run store
+ * @path: SQLite file
+ * @flags: enum viz_store_open_flags
+ * @err: optional detail
+ *
+ * Sets WAL journaling and creates the schema on a new file. A file that is
+ * not SQLite, lacks the buddyscope schema, or was written by a newer schema
+ * version (PRAGMA user_version > VIZ_SCHEMA_VERSION) is refused with a
+ * sentence in @err.
+ *
+ * Return: the store, or NULL with errno set (EPROTONOSUPPORT for a newer
+ * version, EINVAL for a foreign file, others from SQLite's I/O).
+ */
+struct viz_store *viz_store_open(const char *path, int flags, struct viz_error *err);
+
+/**
+ * viz_store_close() - commit anything pending and close
+ * @s: store, may be NULL
+ *
+ * Return: 0, or -errno when the final commit failed.
+ */
+int viz_store_close(struct viz_store *s);
+
+/* ---- writing a run ---------------------------------------------------- */
+
+enum viz_run_status {
+	VIZ_RUN_INCOMPLETE = 0,	/* begun, never finished: the writer died */
+	VIZ_RUN_COMPLETE,	/* finished normally */
+	VIZ_RUN_INTERRUPTED,	/* the writer stopped early and said so */
+};
+
+/* What identifies a run; every string may be NULL except trace_path, mode. */
+struct viz_run_info {
+	const char *trace_path;
+	const char *trace_sha256;	/* 64 lowercase hex digits of the trace file */
+	const char *mode;		/* "shadow", "whatif" or "sweep" */
+	const char *label;		/* free text, e.g. a sweep point */
+	const char *settings_json;	/* the model settings, a JSON object */
+	const char *kernel_release;	/* uname -r of the traced host */
+	const char *host;		/* hostname of the traced host */
+	int64_t started_unix_ms;	/* wall clock when the replay began */
+};
+
+/**
+ * viz_run_begin() - record a new run and open its write transaction
+ * @s: store opened writable
+ * @info: the run's identity
+ * @run_id: receives the new run's id
+ * @err: optional detail
+ *
+ * The run row is committed at once with status "incomplete", so a writer
+ * that dies later leaves a valid store in which the run says so.
+ */
+int viz_run_begin(struct viz_store *s, const struct viz_run_info *info, int64_t *run_id,
+		  struct viz_error *err);
+
+/* A zone of a run. @idx numbers the run's zones from 0 in the order added. */
+struct viz_zone_info {
+	int32_t node;
+	const char *name;			/* "DMA", "DMA32", "Normal", ... */
+	uint64_t start_pfn;
+	uint64_t spanned_pages;
+	uint64_t managed_pages;
+	uint32_t pageblock_order;
+	uint32_t nr_orders;			/* NR_PAGE_ORDERS, <= VIZ_MAX_ORDERS */
+	uint32_t nr_migratetypes;		/* <= VIZ_MAX_MIGRATETYPES */
+	const char *const *migratetype_names;	/* [nr_migratetypes] */
+};
+
+/**
+ * viz_zone_add() - add a zone to a run before any sample of it
+ * @s: store
+ * @run_id: a run begun on @s
+ * @zone: the zone; copied
+ * @zone_idx: receives the zone's index in the run (0, 1, ...)
+ * @err: optional detail
+ */
+int viz_zone_add(struct viz_store *s, int64_t run_id, const struct viz_zone_info *zone,
+		 uint32_t *zone_idx, struct viz_error *err);
+
+/*
+ * One sample of one zone at trace time t_ns (nanoseconds since the trace
+ * started). The array pointers are borrowed for the call; their lengths come
+ * from the zone (nr_orders, nr_migratetypes). Index values are the kernel's
+ * scaled integers (index x 1000; the fragmentation index is -1000 where an
+ * allocation of that order would succeed). Counters are cumulative.
+ */
+struct viz_sample {
+	int64_t t_ns;
+	uint32_t zone_idx;
+	const uint32_t *free_blocks;	/* [order * nr_migratetypes + mt], blocks */
+	uint64_t nr_free_pages;		/* pages */
+	uint64_t wmark_min;		/* pages */
+	uint64_t wmark_low;		/* pages */
+	uint64_t wmark_high;		/* pages */
+	uint64_t wmark_boost;		/* pages */
+	const int32_t *frag_index;	/* [order], x1000 */
+	const int32_t *unusable_index;	/* [order], x1000 */
+	const uint64_t *failures;	/* [order], cumulative failed allocations */
+	uint64_t fallbacks;		/* cumulative fallback allocations */
+	uint64_t pageblock_changes;	/* cumulative pageblock migratetype changes */
+	uint64_t kswapd_wakes;		/* cumulative */
+};
+
+/**
+ * viz_sample_add() - append a sample
+ * @s: store
+ * @run_id: run
+ * @sample: the sample, zone_idx from viz_zone_add()
+ *
+ * Return: 0, -EINVAL for an unknown zone or missing array, -EIO on SQLite.
+ */
+int viz_sample_add(struct viz_store *s, int64_t run_id, const struct viz_sample *sample);
+
+/*
+ * The state of every pageblock of a zone at one time, in pfn order from the
+ * zone's first pageblock: its migratetype index and how many of its pages
+ * are free (0 .. 1 << pageblock_order).
+ */
+struct viz_pbmap {
+	int64_t t_ns;
+	uint32_t zone_idx;
+	uint32_t nr_pageblocks;
+	uint32_t pageblock_pages;	/* 1 << pageblock_order */
+	uint8_t *migratetype;		/* [nr_pageblocks] */
+	uint16_t *free_pages;		/* [nr_pageblocks] */
+};
+
+/**
+ * viz_pbmap_add() - store a pageblock map (as one compact blob)
+ * @s: store
+ * @run_id: run
+ * @map: the map; its arrays are borrowed for the call
+ */
+int viz_pbmap_add(struct viz_store *s, int64_t run_id, const struct viz_pbmap *map);
+
+/**
+ * viz_fidelity_add() - record a shadow-mode checkpoint comparison
+ * @s: store
+ * @run_id: run
+ * @t_ns: checkpoint time
+ * @distance: sum |model - kernel| / sum kernel over zone x order x mt
+ * @pfn_rate: cumulative fraction of allocations whose pfn was predicted
+ */
+int viz_fidelity_add(struct viz_store *s, int64_t run_id, int64_t t_ns, double distance,
+		     double pfn_rate);
+
+/**
+ * viz_event_add() - record a notable event
+ * @s: store
+ * @run_id: run
+ * @t_ns: trace time
+ * @kind: short word ("watermark", "oom", "lost", ...)
+ * @text: one sentence
+ */
+int viz_event_add(struct viz_store *s, int64_t run_id, int64_t t_ns, const char *kind,
+		  const char *text);
+
+/* Who allocates and who fragments; counts for one (comm, pid, gfp) key. */
+struct viz_attribution {
+	const char *comm;
+	int32_t pid;
+	uint32_t gfp_flags;
+	uint64_t allocations;
+	uint64_t failures;
+	uint64_t extfrag;	/* mm_page_alloc_extfrag: fallback/steal events */
+};
+
+/**
+ * viz_attribution_add() - add counts to a (comm, pid, gfp) key
+ * @s: store
+ * @run_id: run
+ * @a: counts, added to any already stored for the key
+ */
+int viz_attribution_add(struct viz_store *s, int64_t run_id, const struct viz_attribution *a);
+
+/**
+ * viz_run_finish() - close a run: status, summary, finish time, commit
+ * @s: store
+ * @run_id: run
+ * @status: VIZ_RUN_COMPLETE or VIZ_RUN_INTERRUPTED
+ * @summary_json: replay's --json summary (a JSON object) or NULL
+ * @finished_unix_ms: wall clock
+ */
+int viz_run_finish(struct viz_store *s, int64_t run_id, enum viz_run_status status,
+		   const char *summary_json, int64_t finished_unix_ms);
+
+/**
+ * viz_store_flush() - commit the pending write transaction now
+ * @s: store
+ *
+ * Writes are committed every few thousand rows and at viz_run_finish(); a
+ * caller that wants a point it can lose nothing before calls this.
+ */
+int viz_store_flush(struct viz_store *s);
+
+/* ---- reading ---------------------------------------------------------- */
+
+/* A run as stored. Strings are owned; release with viz_run_release(). */
+struct viz_run {
+	int64_t id;
+	char *uuid;
+	char *trace_path;
+	char *trace_sha256;
+	char *mode;
+	char *label;
+	char *settings_json;
+	char *kernel_release;
+	char *host;
+	int64_t started_unix_ms;
+	int64_t finished_unix_ms;	/* 0 when never finished */
+	enum viz_run_status status;
+	char *summary_json;		/* NULL when none */
+};
+
+/* A zone as stored; migratetype names owned. */
+struct viz_zone {
+	uint32_t idx;
+	int32_t node;
+	char name[32];
+	uint64_t start_pfn;
+	uint64_t spanned_pages;
+	uint64_t managed_pages;
+	uint32_t pageblock_order;
+	uint32_t nr_orders;
+	uint32_t nr_migratetypes;
+	char mt_names[VIZ_MAX_MIGRATETYPES][24];
+};
+
+/**
+ * viz_run_ids() - ids of every run, ascending
+ * @s: store
+ * @ids: receives a malloc'd array (caller frees)
+ * @n: receives its length
+ */
+int viz_run_ids(struct viz_store *s, int64_t **ids, size_t *n);
+
+/**
+ * viz_run_get() - read one run
+ * @s: store
+ * @id: run id
+ * @run: filled; release with viz_run_release()
+ *
+ * Return: 0, -ENOENT when there is no such run.
+ */
+int viz_run_get(struct viz_store *s, int64_t id, struct viz_run *run);
+void viz_run_release(struct viz_run *run);
+
+/**
+ * viz_zones_get() - the zones of a run, by index
+ * @s: store
+ * @run_id: run
+ * @zones: receives a malloc'd array (caller frees)
+ * @n: receives its length
+ */
+int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, size_t *n);
+
+/**
+ * viz_run_time_range() - first and last sample time of a run
+ * @s: store
+ * @run_id: run
+ * @t0_ns: receives the first sample time
+ * @t1_ns: receives the last
+ * @nr_samples: receives the number of (time, zone) sample rows
+ *
+ * Return: 0, -ENODATA when the run has no samples.
+ */
+int viz_run_time_range(struct viz_store *s, int64_t run_id, int64_t *t0_ns, int64_t *t1_ns,
+		       uint64_t *nr_samples);
+
+/**
+ * viz_run_status_name() - "complete", "interrupted" or "incomplete"
+ * @status: a status
+ */
+const char *viz_run_status_name(enum viz_run_status status);
+
+/* ---- grids: the numbers behind the images ---------------------------- */
+
+/*
+ * A zone's samples resampled onto nr_bins equal time bins covering
+ * [t0_ns, t1_ns] inclusive. Sample time t falls in bin
+ *   floor((t - t0_ns) * nr_bins / (t1_ns - t0_ns + 1)).
+ * A bin holding samples gets their mean for gauges (free blocks, free pages,
+ * watermarks, indices) and the last value for cumulative counters (failures,
+ * fallbacks, pageblock changes, kswapd wakes). An empty bin carries the
+ * previous bin's values forward (the state held until the next sample); bins
+ * before the first sample are NaN. Index values are divided by 1000.
+ */
+struct viz_series {
+	int64_t t0_ns;
+	int64_t t1_ns;
+	uint32_t nr_bins;
+	uint32_t nr_orders;
+	uint32_t nr_migratetypes;
+	uint64_t nr_samples;		/* samples that fell in range */
+	double *free_blocks;		/* [bin][order][mt] */
+	double *frag_index;		/* [bin][order] */
+	double *unusable_index;		/* [bin][order] */
+	double *failures;		/* [bin][order] */
+	double *nr_free_pages;		/* [bin] */
+	double *wmark[4];		/* [bin] min, low, high, boost */
+	double *fallbacks;		/* [bin] */
+	double *pageblock_changes;	/* [bin] */
+	double *kswapd_wakes;		/* [bin] */
+};
+
+/**
+ * viz_series_load() - resample one zone of a run onto time bins
+ * @s: store
+ * @run_id: run
+ * @zone_idx: zone
+ * @t0_ns: first time covered
+ * @t1_ns: last time covered (>= t0_ns)
+ * @nr_bins: number of bins (>= 1)
+ * @out: filled; release with viz_series_release()
+ *
+ * One pass over the zone's samples, in time order, through the
+ * (run_id, zone_idx, t_ns) index.
+ */
+int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t t0_ns,
+		    int64_t t1_ns, uint32_t nr_bins, struct viz_series *out);
+void viz_series_release(struct viz_series *series);
+
+/* A dense grid: v[y * nx + x]; NaN means no data. */
+struct viz_grid {
+	uint32_t nx;
+	uint32_t ny;
+	double *v;
+};
+
+/**
+ * viz_grid_heatmap() - free blocks of one migratetype: x = bin, y = order
+ * @series: a loaded series
+ * @mt: migratetype index
+ * @out: filled (nx = nr_bins, ny = nr_orders); release with viz_grid_release()
+ */
+int viz_grid_heatmap(const struct viz_series *series, uint32_t mt, struct viz_grid *out);
+
+/**
+ * viz_grid_diff() - other - base, cell by cell (NaN where either is NaN)
+ * @base: grid
+ * @other: grid of the same shape
+ * @out: filled
+ */
+int viz_grid_diff(const struct viz_grid *base, const struct viz_grid *other,
+		  struct viz_grid *out);
+void viz_grid_release(struct viz_grid *grid);
+
+/**
+ * viz_pbmap_times() - the times at which a zone has pageblock maps
+ * @s: store
+ * @run_id: run
+ * @zone_idx: zone
+ * @times: receives a malloc'd ascending array (caller frees)
+ * @n: receives its length
+ */
+int viz_pbmap_times(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t **times,
+		    size_t *n);
+
+/**
+ * viz_pbmap_get() - read the pageblock map of a zone at a time
+ * @s: store
+ * @run_id: run
+ * @zone_idx: zone
+ * @t_ns: exact time, one of viz_pbmap_times()
+ * @map: filled; arrays owned, release with viz_pbmap_release()
+ */
+int viz_pbmap_get(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t t_ns,
+		  struct viz_pbmap *map);
+void viz_pbmap_release(struct viz_pbmap *map);
+
+/*
+ * A memory map laid out for drawing: pageblock i sits at row i / cols,
+ * column i % cols. mt[] is the migratetype index (255 past the last
+ * pageblock), free_frac[] the free fraction 0..1 (NaN past the end).
+ */
+struct viz_pbgrid {
+	uint32_t cols;
+	uint32_t rows;
+	uint8_t *mt;
+	double *free_frac;
+};
+
+/**
+ * viz_pbgrid_layout() - wrap a pageblock map into rows
+ * @map: the map
+ * @cols: cells per row; 0 picks ceil(sqrt(2 * n)) so the map is about 2:1
+ * @out: filled; release with viz_pbgrid_release()
+ */
+int viz_pbgrid_layout(const struct viz_pbmap *map, uint32_t cols, struct viz_pbgrid *out);
+void viz_pbgrid_release(struct viz_pbgrid *grid);
+
+/* One line of the attribution table. comm is owned. */
+struct viz_attr_row {
+	char comm[32];
+	int32_t pid;
+	uint32_t gfp_flags;
+	uint64_t allocations;
+	uint64_t failures;
+	uint64_t extfrag;
+};
+
+enum viz_attr_order {
+	VIZ_ATTR_BY_ALLOCATIONS,
+	VIZ_ATTR_BY_FAILURES,
+	VIZ_ATTR_BY_EXTFRAG,
+};
+
+/**
+ * viz_attribution_top() - the @limit keys with the most of one count
+ * @s: store
+ * @run_id: run
+ * @by: which count orders the rows (descending; ties by comm, pid, gfp)
+ * @limit: at most this many rows; keys whose count is 0 are left out
+ * @rows: receives a malloc'd array (caller frees)
+ * @n: receives its length
+ */
+int viz_attribution_top(struct viz_store *s, int64_t run_id, enum viz_attr_order by,
+			size_t limit, struct viz_attr_row **rows, size_t *n);
+
+/* Fidelity checkpoints in time order. */
+struct viz_fidelity_row {
+	int64_t t_ns;
+	double distance;
+	double pfn_rate;
+};
+
+int viz_fidelity_get(struct viz_store *s, int64_t run_id, struct viz_fidelity_row **rows,
+		     size_t *n);
+
+/* ---- colour ------------------------------------------------------------ */
+
+enum viz_palette {
+	VIZ_PALETTE_VIRIDIS,	/* sequential: heatmaps */
+	VIZ_PALETTE_CIVIDIS,	/* sequential: lines by order */
+	VIZ_PALETTE_PUOR,	/* diverging: differences (0.5 = no change) */
+};
+
+/**
+ * viz_palette_rgb() - colour at position @x of a palette
+ * @p: palette
+ * @x: 0..1 (clamped)
+ * @rgb: receives red, green, blue in 0..1
+ *
+ * Linear interpolation in sRGB between the palette's published anchors.
+ */
+void viz_palette_rgb(enum viz_palette p, double x, double rgb[3]);
+
+/**
+ * viz_migratetype_rgb() - the colour of a migratetype in memory maps
+ * @mt: migratetype index
+ * @rgb: receives the colour (Okabe-Ito's colour-blind-safe set)
+ */
+void viz_migratetype_rgb(uint32_t mt, double rgb[3]);
+
+/**
+ * viz_heat_position() - where a free-block count sits on the log colour bar
+ * @v: free blocks (>= 0)
+ * @vmax: the panel's largest value
+ *
+ * Return: log10(1 + v) / log10(1 + vmax), 0 when vmax <= 0.
+ */
+double viz_heat_position(double v, double vmax);
+
+/* ---- reports ------------------------------------------------------------ */
+
+enum viz_format_flags {
+	VIZ_FORMAT_PNG = 1 << 0,
+	VIZ_FORMAT_SVG = 1 << 1,
+};
+
+/* Where a figure's panels are, so tests can probe the pixels of a PNG. */
+#define VIZ_MAX_PANELS 32
+struct viz_rect {
+	double x, y, w, h;
+};
+
+struct viz_figure {
+	char kind[32];		/* "heatmap", "memmap", "indices", ... */
+	char name[160];		/* file name without extension */
+	int width;
+	int height;
+	uint32_t nr_panels;
+	struct viz_rect plot[VIZ_MAX_PANELS];	/* data area of each panel */
+};
+
+struct viz_report_opts {
+	const char *out_dir;		/* created if missing */
+	const int64_t *run_ids;		/* NULL: every run */
+	size_t nr_runs;
+	int formats;			/* enum viz_format_flags, 0 = PNG */
+	int64_t compare_base;		/* 0: no comparison */
+	int64_t compare_other;
+	uint32_t heatmap_bins;		/* 0: one bin per pixel column */
+};
+
+struct viz_report_result {
+	size_t nr_files;		/* files written, index.html included */
+	struct viz_figure *figures;	/* every figure drawn (each in each format) */
+	size_t nr_figures;
+};
+
+/**
+ * viz_report_write() - render every image of the chosen runs and index.html
+ * @s: store opened writable (the reports table is written)
+ * @opts: what to render
+ * @res: optional; receives what was written (release with
+ *       viz_report_result_release())
+ * @err: optional detail
+ */
+int viz_report_write(struct viz_store *s, const struct viz_report_opts *opts,
+		     struct viz_report_result *res, struct viz_error *err);
+void viz_report_result_release(struct viz_report_result *res);
+
+/* ---- export and merge --------------------------------------------------- */
+
+enum viz_export_format {
+	VIZ_EXPORT_CSV,
+	VIZ_EXPORT_JSON,
+};
+
+/**
+ * viz_export_write() - write runs' series and metrics to a stream
+ * @s: store
+ * @run_id: one run, or 0 for every run
+ * @fmt: long-form CSV or JSON (viz/SCHEMA.md describes both)
+ * @out: a FILE * (declared void * to keep stdio out of this header)
+ * @rows: optional; receives the number of data rows (CSV) or samples (JSON)
+ * @err: optional detail
+ */
+int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format fmt,
+		     void *out, uint64_t *rows, struct viz_error *err);
+
+/**
+ * viz_store_merge() - copy every run of another store into @s
+ * @s: destination, opened writable
+ * @src_path: a store file; opened read-only
+ * @nr_copied: optional; receives how many runs were copied
+ * @err: optional detail
+ *
+ * Runs get new ids; a run whose uuid is already in @s is skipped, so merging
+ * the same shard twice changes nothing. Rendered reports are not copied (they
+ * belong to the source's output directory). One transaction per source.
+ */
+int viz_store_merge(struct viz_store *s, const char *src_path, size_t *nr_copied,
+		    struct viz_error *err);
+
+/**
+ * viz_sha256_hex() - SHA-256 of a buffer as 64 lowercase hex digits
+ * @data: bytes
+ * @len: length
+ * @hex: receives 64 digits and a NUL
+ */
+void viz_sha256_hex(const void *data, size_t len, char hex[65]);
+
+#endif
