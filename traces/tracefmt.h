@@ -185,7 +185,7 @@ struct tracefmt_error {
 struct tracefmt_writer;
 
 struct tracefmt_writer_opts {
-	int zstd_level;		   /* 0 = default (3); <0 fast levels */
+	int zstd_level;		   /* 0 = default (1); <0 fast levels */
 	uint32_t block_records;	   /* records per block before a flush; 0 = default */
 	bool sync;		   /* fdatasync after each block (crash safety) */
 };

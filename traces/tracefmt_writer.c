@@ -124,7 +124,7 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 		goto nomem;
 	w->fd = -1;
 	snprintf(w->path, sizeof(w->path), "%s", path);
-	w->level = opts && opts->zstd_level ? opts->zstd_level : 3;
+	w->level = opts && opts->zstd_level ? opts->zstd_level : 1;
 	w->block_records = opts && opts->block_records ? opts->block_records
 						       : TRACEFMT_BLOCK_MAX_RECORDS;
 	if (w->block_records > TRACEFMT_BLOCK_MAX_RECORDS)
