@@ -3,7 +3,7 @@
  * bench_tracefmt: write and read throughput of the .bst format, and bytes per
  * event on disk, for the page events of a real trace. The events are loaded
  * once, repeated (with shifted timestamps) up to --events, then written to a
- * file and read back, single-threaded. Peers in the same run: a bare copy of
+ * file and read back, single-threaded. Peers in the same run: a bare pass over
  * the same events in memory (the speed ceiling), and a naive format — fixed
  * 40-byte records compressed with zstd level 1, the writer's default — for size.
  * Prints figures; never fails on a figure.
