@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declarations shared by the files of capture/snapshot/ and nothing else:
+ * the /proc readers, the record emitter and the two walk methods.
+ */
+#ifndef BUDDYSCOPE_SNAPSHOT_INTERNAL_H
+#define BUDDYSCOPE_SNAPSHOT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+
+/* One zone of /proc/zoneinfo. */
+struct snap_proc_zone {
+	uint32_t node;
+	char name[TRACEFMT_ZONE_NAME_LEN];
+	uint64_t start_pfn;
+	uint64_t spanned;
+	uint64_t present;
+	uint64_t pcp_count; /* sum of the "count:" of its pagesets, pages */
+};
+
+/* /proc/pagetypeinfo. */
+struct snap_pti_zone {
+	uint32_t node;
+	char name[TRACEFMT_ZONE_NAME_LEN];
+	uint64_t free[TRACEFMT_MAX_ORDERS][TRACEFMT_MAX_MT]; /* blocks on each list */
+	uint64_t pageblocks[TRACEFMT_MAX_MT];
+	bool has_pageblocks;
+	bool capped;	/* a list count was printed as ">100000" */
+};
+
+struct snap_pti {
+	unsigned int pageblock_order;
+	unsigned int nr_orders;
+	unsigned int nr_mt;
+	char mt_names[TRACEFMT_MAX_MT][16];
+	unsigned int nr_zones;
+	struct snap_pti_zone zones[SNAPSHOT_MAX_ZONES];
+};
+
+int snap_proc_zoneinfo(const char *proc, struct snap_proc_zone *zones, unsigned int max,
+		       unsigned int *nr, char *err, size_t errlen);
+int snap_proc_pagetypeinfo(const char *proc, struct snap_pti *pti, char *err, size_t errlen);
+const struct snap_pti_zone *snap_pti_zone_find(const struct snap_pti *pti, uint32_t node,
+					       const char *name);
+
+/* Everything one snapshot_take() call carries around. */
+struct snap_ctx {
+	struct tracefmt_writer *w;
+	struct snapshot_stats *st; /* never NULL inside (a scratch copy if need be) */
+	const char *proc;
+	unsigned int max_attempts;
+	char *err;
+	size_t errlen;
+	bool wrote;		/* something went to w: no fallback any more */
+};
+
+/* printf into ctx->err; returns @ret for "return snap_fail(c, -E, ...)". */
+int snap_fail(struct snap_ctx *c, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Record writers; each updates the stats and returns 0 or -EIO. */
+int snap_emit_mark(struct snap_ctx *c, uint32_t phase, uint32_t method, uint32_t flags,
+		   uint64_t count, uint64_t ts_ns);
+int snap_emit_block(struct snap_ctx *c, const struct snapshot_zone_stats *z, uint64_t pfn,
+		    uint64_t pos, uint32_t order, int32_t mt, uint32_t cpu, uint32_t flags,
+		    uint64_t ts_ns);
+int snap_emit_checkpoint(struct snap_ctx *c, const struct snapshot_zone_stats *z,
+			 const uint64_t (*free_blocks)[TRACEFMT_MAX_MT], uint32_t nr_mt,
+			 uint32_t flags, uint64_t ts_ns);
+
+uint64_t snap_now_ns(void); /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns */
+
+int snap_bpf_take(struct snap_ctx *c);
+int snap_kpageflags_take(struct snap_ctx *c);
+
+#endif /* BUDDYSCOPE_SNAPSHOT_INTERNAL_H */

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Live test of the free-list snapshot (issue 4), run as root on a
+ * BPF-capable kernel: "test_snapshot_live bpf" or "... kpageflags".
+ *
+ * It reads /proc/pagetypeinfo, takes a snapshot into a temporary trace,
+ * reads pagetypeinfo again, and then reads the trace back and checks it
+ * against what the kernel itself reported, parsed here independently of
+ * the library:
+ *  - for every zone x order x migratetype, the snapshot's count of buddy
+ *    blocks lies between the two readings, widened by W = the page events
+ *    counted (by this test's own tracepoint programs, activity.bpf.c) that
+ *    can change one list count by one each: zone_locked (a removal plus
+ *    its splits), pcpu_drain (an insertion plus its merges), mm_page_free
+ *    (a direct free plus merges; frees into a pcp are counted too, which
+ *    only widens), 512 per extfrag (a claim moves at most a pageblock of
+ *    blocks between lists) and the pages compaction took off the lists,
+ *    counted per zone (the zone holding the event's pfn).
+ *    kpageflags has no lists, so there the check is per zone x order on
+ *    the sums over migratetypes, skipped for zones with HighAtomic or
+ *    Isolate pageblocks, where greedy order recovery is known to merge
+ *    what the kernel keeps apart (spec section 8.1);
+ *  - every block is aligned to its order, lies inside its zone (spans from
+ *    /proc/zoneinfo) and overlaps no other block (buddy or pcp);
+ *  - under the zone lock no buddy list can change, so no buddy block of a
+ *    BPF snapshot is flagged uncertain;
+ *  - each zone's pcp pages lie within zoneinfo's pcp counts before and
+ *    after, widened by 512 pages per event that can move pcp pages;
+ *  - the marks: BEGIN first, END last, END's count = block records, the
+ *    method asked for; the checkpoints carry the walk's own counts.
+ * Exit 77 (skip) without root or BPF, unless BUDDYSCOPE_REQUIRE_CAPTURE=1.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+#include "harness.h"
+#include "snapshot.h"
+#include "tracefmt.h"
+#include "activity.skel.h"
+
+#define MAXZ 32
+#define MAXO 16
+#define MAXMT 8
+
+struct pti_zone {
+	unsigned int node;
+	char name[16];
+	uint64_t free[MAXO][MAXMT];
+	uint64_t pageblocks[MAXMT];
+	bool capped;
+};
+
+struct pti {
+	unsigned int nr_orders, nr_mt, nr_zones;
+	char mt_names[MAXMT][16];
+	struct pti_zone z[MAXZ];
+};
+
+struct zinfo {
+	unsigned int node;
+	char name[16];
+	uint64_t start, spanned, present, pcp;
+};
+
+static int zinfo_read(struct zinfo *z, unsigned int *n)
+{
+	char line[512], name[16];
+	unsigned long long v;
+	unsigned int node;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	struct zinfo *cur = NULL;
+
+	*n = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line + strspn(line, " \t");
+
+		if (sscanf(line, "Node %u, zone %15s", &node, name) == 2 && *n < MAXZ) {
+			cur = &z[(*n)++];
+			memset(cur, 0, sizeof(*cur));
+			cur->node = node;
+			strcpy(cur->name, name);
+		} else if (cur && sscanf(s, "spanned %llu", &v) == 1) {
+			cur->spanned = v;
+		} else if (cur && sscanf(s, "present %llu", &v) == 1) {
+			cur->present = v;
+		} else if (cur && sscanf(s, "start_pfn: %llu", &v) == 1) {
+			cur->start = v;
+		} else if (cur && sscanf(s, "count: %llu", &v) == 1) {
+			cur->pcp += v;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static struct pti_zone *pti_zone(struct pti *p, unsigned int node, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_zones; i++)
+		if (p->z[i].node == node && !strcmp(p->z[i].name, name))
+			return &p->z[i];
+	if (p->nr_zones == MAXZ)
+		return NULL;
+	memset(&p->z[p->nr_zones], 0, sizeof(p->z[0]));
+	p->z[p->nr_zones].node = node;
+	snprintf(p->z[p->nr_zones].name, 16, "%s", name);
+	return &p->z[p->nr_zones++];
+}
+
+/* Tokenising reader of /proc/pagetypeinfo (spec section 7.6). */
+static int pti_read(struct pti *p)
+{
+	char line[1024], *tok[64], *save;
+	FILE *f = fopen("/proc/pagetypeinfo", "r");
+	struct pti_zone *z, *last = NULL;
+	unsigned int nt, i, row = 0, node;
+	bool blocks = false;
+
+	memset(p, 0, sizeof(*p));
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		bool is_free = strstr(line, ", type ") != NULL;
+
+		nt = 0;
+		for (char *t = strtok_r(line, " ,\n", &save); t && nt < 64;
+		     t = strtok_r(NULL, " ,\n", &save))
+			tok[nt++] = t;
+		if (nt > 8 && !strcmp(tok[0], "Free") && !strcmp(tok[1], "pages")) {
+			p->nr_orders = nt - 8; /* "Free pages count per migrate type at order" */
+		} else if (nt > 4 && !strcmp(tok[0], "Number") && !strcmp(tok[2], "blocks") &&
+			   !strcmp(tok[3], "type")) {
+			for (i = 4; i < nt && p->nr_mt < MAXMT; i++)
+				snprintf(p->mt_names[p->nr_mt++], 16, "%s", tok[i]);
+			blocks = true;
+		} else if (nt > 2 && !strcmp(tok[0], "Number") && !strcmp(tok[2], "mixed")) {
+			blocks = false;
+		} else if (nt >= 4 && !strcmp(tok[0], "Node") && !strcmp(tok[2], "zone")) {
+			node = (unsigned int)atoi(tok[1]);
+			z = pti_zone(p, node, tok[3]);
+			if (!z)
+				break;
+			if (is_free) {
+				/* Node N zone NAME type TYPE c0 .. cN */
+				row = z == last ? row + 1 : 0;
+				last = z;
+				for (i = 0; i < p->nr_orders && 6 + i < nt && row < MAXMT; i++) {
+					const char *c = tok[6 + i];
+
+					if (*c == '>') {
+						z->capped = true;
+						c++;
+					}
+					z->free[i][row] = strtoull(c, NULL, 10);
+				}
+			} else if (blocks) {
+				for (i = 0; i < p->nr_mt && 4 + i < nt; i++)
+					z->pageblocks[i] = strtoull(tok[4 + i], NULL, 10);
+			}
+		}
+	}
+	fclose(f);
+	return p->nr_orders && p->nr_zones ? 0 : -1;
+}
+
+struct act {
+	uint64_t alloc, free, zl, drain, extfrag, compaction;
+};
+
+static struct act act_read(const struct activity *a)
+{
+	struct act r;
+
+	r.alloc = __atomic_load_n(&a->bss->n_alloc, __ATOMIC_SEQ_CST);
+	r.free = __atomic_load_n(&a->bss->n_free, __ATOMIC_SEQ_CST) +
+		 __atomic_load_n(&a->bss->n_free_batched, __ATOMIC_SEQ_CST);
+	r.zl = __atomic_load_n(&a->bss->n_zone_locked, __ATOMIC_SEQ_CST);
+	r.drain = __atomic_load_n(&a->bss->n_pcpu_drain, __ATOMIC_SEQ_CST);
+	r.extfrag = __atomic_load_n(&a->bss->n_extfrag, __ATOMIC_SEQ_CST);
+	r.compaction = __atomic_load_n(&a->bss->n_compaction_taken, __ATOMIC_SEQ_CST);
+	return r;
+}
+
+static int skip(const char *why)
+{
+	const char *req = getenv("BUDDYSCOPE_REQUIRE_CAPTURE");
+
+	if (req && !strcmp(req, "1")) {
+		fprintf(stderr, "required but not possible: %s\n", why);
+		return 1;
+	}
+	printf("SKIP: %s\n", why);
+	return 77;
+}
+
+static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
+{
+	(void)l;
+	(void)f;
+	(void)ap;
+	return 0;
+}
+
+struct blk {
+	uint64_t pfn, end;
+	unsigned int zone; /* index in zi[] */
+	bool pcp;
+};
+
+static int blk_cmp(const void *a, const void *b)
+{
+	const struct blk *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+static int zinfo_find(const struct zinfo *zi, unsigned int n, unsigned int node, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (zi[i].node == node && !strcmp(zi[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct pti before, after;
+	static struct zinfo zi[MAXZ], zi_after[MAXZ];
+	static struct snapshot_stats st;
+	static uint64_t got[MAXZ][MAXO][MAXMT], got_pcp_pages[MAXZ], zw0[MAXZ], zwide[MAXZ];
+	struct snapshot_opts opts = { 0 };
+	bool kpf = argc > 1 && !strcmp(argv[1], "kpageflags");
+	char path[] = "/tmp/buddyscope-snapshot-XXXXXX";
+	struct tracefmt_writer *w = NULL;
+	struct tracefmt_reader *r = NULL;
+	struct tracefmt_event ev;
+	struct tracefmt_error terr;
+	struct activity *act = NULL;
+	struct act a0, a1;
+	struct blk *blks = NULL;
+	size_t nblk = 0, capblk = 0, k;
+	unsigned int nz = 0, nz_after = 0, i, o, m;
+	uint64_t wide, nrec = 0, nblock_recs = 0, end_count = 0;
+	int ret, fd, begin_seen = 0, end_seen = 0, ckpts = 0;
+	uint32_t method = 0;
+	char err[256];
+
+	if (geteuid() != 0)
+		return skip("not root");
+	libbpf_set_print(quiet);
+	REQUIRE(zinfo_read(zi, &nz) == 0 && nz > 0);
+	act = activity__open_and_load();
+	if (act) {
+		for (i = 0; i < nz && i < MAXZ; i++) {
+			act->bss->zone_lo[i] = zi[i].start;
+			act->bss->zone_hi[i] = zi[i].start + zi[i].spanned;
+		}
+		act->bss->nr_zones = nz;
+	}
+	if (!act || activity__attach(act)) {
+		activity__destroy(act);
+		return skip("BPF programs cannot be loaded or attached here");
+	}
+	if (access("/proc/pagetypeinfo", R_OK) || (kpf && access("/proc/kpageflags", R_OK))) {
+		activity__destroy(act);
+		return skip("/proc/pagetypeinfo or /proc/kpageflags not readable");
+	}
+	fd = mkstemp(path);
+	REQUIRE(fd >= 0);
+	close(fd);
+	w = tracefmt_writer_create(path, "{}", 2, NULL, &terr);
+	REQUIRE(w);
+
+	for (i = 0; i < nz; i++)
+		zw0[i] = __atomic_load_n(&act->bss->zone_weight[i], __ATOMIC_SEQ_CST);
+	a0 = act_read(act);
+	REQUIRE(pti_read(&before) == 0);
+	opts.method = kpf ? SNAPSHOT_METHOD_KPAGEFLAGS : SNAPSHOT_METHOD_BPF;
+	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	REQUIRE(pti_read(&after) == 0);
+	REQUIRE(zinfo_read(zi_after, &nz_after) == 0);
+	a1 = act_read(act);
+	for (i = 0; i < nz; i++)
+		zwide[i] = __atomic_load_n(&act->bss->zone_weight[i], __ATOMIC_SEQ_CST) - zw0[i];
+	activity__destroy(act);
+	if (ret)
+		fprintf(stderr, "snapshot_take: %d: %s\n", ret, err);
+	REQUIRE(ret == 0);
+	REQUIRE(tracefmt_writer_close(w, &terr) == 0);
+
+	wide = (a1.zl - a0.zl) + (a1.drain - a0.drain) + (a1.free - a0.free) +
+	       512 * (a1.extfrag - a0.extfrag) + (a1.compaction - a0.compaction);
+	printf("method %s: %llu blocks, %llu pcp blocks, walk %.3f ms, events W = %llu "
+	       "(zone_locked %llu, pcpu_drain %llu, free %llu, extfrag %llu, compaction %llu)\n",
+	       kpf ? "kpageflags" : "bpf", (unsigned long long)st.blocks,
+	       (unsigned long long)st.pcp_blocks, st.walk_ns / 1e6, (unsigned long long)wide,
+	       (unsigned long long)(a1.zl - a0.zl), (unsigned long long)(a1.drain - a0.drain),
+	       (unsigned long long)(a1.free - a0.free),
+	       (unsigned long long)(a1.extfrag - a0.extfrag),
+	       (unsigned long long)(a1.compaction - a0.compaction));
+
+	r = tracefmt_reader_open(path, &terr);
+	REQUIRE(r);
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		nrec++;
+		if (ev.type == TRACEFMT_SNAPSHOT_MARK) {
+			if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_BEGIN) {
+				CHECK(nrec == 1);
+				begin_seen++;
+				method = ev.u.snapshot_mark.method;
+			} else {
+				CHECK(ev.u.snapshot_mark.phase == TRACEFMT_SNAP_END);
+				end_seen++;
+				end_count = ev.u.snapshot_mark.count;
+				CHECK(ev.u.snapshot_mark.method == method);
+			}
+		} else if (ev.type == TRACEFMT_SNAPSHOT_BLOCK) {
+			const struct tracefmt_event *b = &ev;
+			int zix = zinfo_find(zi, nz, b->u.snapshot_block.node, b->u.snapshot_block.zone);
+			uint32_t order = b->u.snapshot_block.order;
+			bool pcp = b->u.snapshot_block.flags & TRACEFMT_SNAP_PCP;
+
+			nblock_recs++;
+			CHECK(!end_seen);
+			CHECK(zix >= 0);
+			CHECK(order < MAXO);
+			if (zix < 0 || order >= MAXO)
+				continue;
+			/* aligned to its order, inside its zone */
+			CHECK((b->u.snapshot_block.pfn & ((1ull << order) - 1)) == 0);
+			CHECK(b->u.snapshot_block.pfn >= zi[zix].start);
+			CHECK(b->u.snapshot_block.pfn + (1ull << order) <=
+			      zi[zix].start + zi[zix].spanned);
+			if (kpf) {
+				CHECK(b->u.snapshot_block.migratetype == -1);
+				CHECK(b->u.snapshot_block.flags ==
+				      (TRACEFMT_SNAP_MT_UNKNOWN | TRACEFMT_SNAP_POS_UNKNOWN));
+			} else if (!pcp) {
+				CHECK(!(b->u.snapshot_block.flags & TRACEFMT_SNAP_UNCERTAIN));
+			}
+			if (pcp)
+				got_pcp_pages[zix] += 1ull << order;
+			else if (b->u.snapshot_block.migratetype >= 0 &&
+				 b->u.snapshot_block.migratetype < MAXMT)
+				got[zix][order][b->u.snapshot_block.migratetype]++;
+			else
+				got[zix][order][MAXMT - 1]++; /* kpageflags: list unknown */
+			if (nblk == capblk) {
+				capblk = capblk ? capblk * 2 : 65536;
+				blks = realloc(blks, capblk * sizeof(*blks));
+				REQUIRE(blks);
+			}
+			blks[nblk].pfn = b->u.snapshot_block.pfn;
+			blks[nblk].end = b->u.snapshot_block.pfn + (1ull << order);
+			blks[nblk].zone = (unsigned int)zix;
+			blks[nblk].pcp = pcp;
+			nblk++;
+		} else if (ev.type == TRACEFMT_CHECKPOINT) {
+			int zix = zinfo_find(zi, nz, ev.u.checkpoint.node, ev.u.checkpoint.zone);
+
+			ckpts++;
+			CHECK(ev.u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT);
+			CHECK(ev.u.checkpoint.seq == SNAPSHOT_CHECKPOINT_SEQ);
+			CHECK(zix >= 0);
+			if (zix < 0 || kpf)
+				continue;
+			/* The walk's counts: what its own block records add up to. */
+			for (o = 0; o < ev.u.checkpoint.nr_orders && o < MAXO; o++)
+				for (m = 0; m < ev.u.checkpoint.nr_mt && m < MAXMT; m++)
+					CHECK_EQ_U64(ev.u.checkpoint.free_blocks[o][m], got[zix][o][m]);
+		}
+	}
+	CHECK(tracefmt_reader_stats(r)->complete);
+	tracefmt_reader_close(r);
+	unlink(path);
+
+	CHECK_EQ_U64(begin_seen, 1);
+	CHECK_EQ_U64(end_seen, 1);
+	CHECK_EQ_U64(end_count, nblock_recs);
+	CHECK_EQ_U64(nblock_recs, st.blocks + st.pcp_blocks);
+	CHECK_EQ_U64(method, kpf ? TRACEFMT_SNAP_METHOD_KPAGEFLAGS : TRACEFMT_SNAP_METHOD_BPF);
+	CHECK(ckpts > 0);
+	CHECK(st.blocks > 0);
+
+	/* Never overlapping. */
+	qsort(blks, nblk, sizeof(*blks), blk_cmp);
+	for (k = 1; k < nblk; k++) {
+		if (blks[k - 1].end > blks[k].pfn) {
+			fprintf(stderr, "overlap: [%llu,%llu)%s and [%llu,%llu)%s\n",
+				(unsigned long long)blks[k - 1].pfn,
+				(unsigned long long)blks[k - 1].end, blks[k - 1].pcp ? " pcp" : "",
+				(unsigned long long)blks[k].pfn, (unsigned long long)blks[k].end,
+				blks[k].pcp ? " pcp" : "");
+		}
+		CHECK(blks[k - 1].end <= blks[k].pfn);
+	}
+	free(blks);
+
+	/* Counts within the readings, widened by the activity. */
+	for (i = 0; i < before.nr_zones; i++) {
+		const struct pti_zone *b = &before.z[i];
+		const struct pti_zone *a = pti_zone(&after, b->node, b->name);
+		int zix = zinfo_find(zi, nz, b->node, b->name);
+		bool odd_blocks = false;
+
+		REQUIRE(a && zix >= 0);
+		wide = zwide[zix];
+		printf("zone %s: W = %llu\n", b->name, (unsigned long long)wide);
+		for (m = 0; m < before.nr_mt; m++)
+			if ((!strcmp(before.mt_names[m], "HighAtomic") ||
+			     !strcmp(before.mt_names[m], "Isolate")) &&
+			    (b->pageblocks[m] || a->pageblocks[m]))
+				odd_blocks = true;
+		for (o = 0; o < before.nr_orders; o++) {
+			uint64_t lo, hi, n;
+
+			if (b->capped || a->capped)
+				continue;
+			if (kpf) {
+				uint64_t sb = 0, sa = 0;
+
+				if (odd_blocks)
+					continue;
+				for (m = 0; m < before.nr_mt; m++) {
+					sb += b->free[o][m];
+					sa += a->free[o][m];
+				}
+				n = got[zix][o][MAXMT - 1];
+				lo = (sb < sa ? sb : sa);
+				hi = (sb > sa ? sb : sa) + wide;
+				lo = lo > wide ? lo - wide : 0;
+				if (n < lo || n > hi)
+					fprintf(stderr, "%s order %u: %llu not in [%llu, %llu]\n", b->name,
+						o, (unsigned long long)n, (unsigned long long)lo,
+						(unsigned long long)hi);
+				CHECK(n >= lo && n <= hi);
+				continue;
+			}
+			for (m = 0; m < before.nr_mt; m++) {
+				n = got[zix][o][m];
+				lo = b->free[o][m] < a->free[o][m] ? b->free[o][m] : a->free[o][m];
+				hi = (b->free[o][m] > a->free[o][m] ? b->free[o][m] : a->free[o][m]) +
+				     wide;
+				lo = lo > wide ? lo - wide : 0;
+				if (n < lo || n > hi)
+					fprintf(stderr, "%s order %u %s: %llu not in [%llu, %llu]\n",
+						b->name, o, before.mt_names[m], (unsigned long long)n,
+						(unsigned long long)lo, (unsigned long long)hi);
+				CHECK(n >= lo && n <= hi);
+			}
+		}
+	}
+
+	/* pcp pages per zone against zoneinfo's counts (BPF only). */
+	if (!kpf) {
+		uint64_t pwide = 512 * ((a1.alloc - a0.alloc) + (a1.free - a0.free) +
+					(a1.drain - a0.drain) + (a1.zl - a0.zl));
+
+		for (i = 0; i < nz; i++) {
+			uint64_t lo = zi[i].pcp < zi_after[i].pcp ? zi[i].pcp : zi_after[i].pcp;
+			uint64_t hi = (zi[i].pcp > zi_after[i].pcp ? zi[i].pcp : zi_after[i].pcp) +
+				      pwide;
+
+			if (!zi[i].present)
+				continue;
+			lo = lo > pwide ? lo - pwide : 0;
+			if (got_pcp_pages[i] < lo || got_pcp_pages[i] > hi)
+				fprintf(stderr, "%s pcp pages %llu not in [%llu, %llu]\n", zi[i].name,
+					(unsigned long long)got_pcp_pages[i], (unsigned long long)lo,
+					(unsigned long long)hi);
+			CHECK(got_pcp_pages[i] >= lo && got_pcp_pages[i] <= hi);
+		}
+		CHECK(st.vmemmap_base != 0);
+		CHECK(st.calib_agree * 4 >= st.calib_pairs * 3);
+	}
+	return TEST_REPORT();
+}
