@@ -1,0 +1,231 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Capture the text sample traces of traces/samples/ on this host, as root:
+# one through tracefs (ftrace text from trace_pipe) and one through perf
+# (perf record + perf script), each while the same page-churning workload
+# runs, each compressed, each with a note (host, kernel, workload, the
+# commands below) and a sysinfo directory: copies of the /proc and /sys files
+# `buddyscope import --sysinfo DIR` reads, taken just before the workload
+# (sysinfo/) and just after it (sysinfo-end/).
+#
+# Usage: scripts/make-samples.sh [OUTDIR]   (default traces/samples)
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$here/traces/samples}
+kver=$(uname -r | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+tracefs=/sys/kernel/tracing
+events="mm_page_alloc mm_page_free mm_page_free_batched mm_page_alloc_zone_locked
+	mm_page_pcpu_drain mm_page_alloc_extfrag"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "make-samples: needs root (tracefs and perf record -a)" >&2
+	exit 1
+fi
+for tool in cc perf zstd gzip; do
+	command -v $tool >/dev/null || { echo "make-samples: $tool not found" >&2; exit 1; }
+done
+[ -e $tracefs/events ] || mount -t tracefs tracefs $tracefs
+
+work=$(mktemp -d /tmp/bs-samples.XXXXXX)
+inst=$tracefs/instances/bs-samples-$$
+cleanup() {
+	[ -d "$inst" ] && { echo 0 > "$inst/tracing_on" 2>/dev/null || :; rmdir "$inst" || :; }
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# The workload: anonymous order-0 churn (touch, then free every other page,
+# then the rest), THP faults (order 9 via MADV_HUGEPAGE), a file written,
+# copied and read back, and a drop of the page cache (a burst of frees).
+cat > "$work/churn.c" <<'EOF'
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define MB (1ul << 20)
+
+static void churn_small(size_t bytes, int rounds)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	for (int r = 0; r < rounds; r++) {
+		char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) { perror("mmap"); exit(1); }
+		madvise(p, bytes, MADV_NOHUGEPAGE);
+		for (size_t i = 0; i < bytes; i += page)
+			p[i] = (char)i;
+		for (size_t i = 0; i < bytes; i += 2 * page)
+			madvise(p + i, page, MADV_DONTNEED);
+		munmap(p, bytes);
+	}
+}
+
+static void churn_thp(size_t bytes, int rounds)
+{
+	for (int r = 0; r < rounds; r++) {
+		char *raw = mmap(NULL, bytes + 2 * MB, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (raw == MAP_FAILED) { perror("mmap"); exit(1); }
+		char *p = (char *)(((unsigned long)raw + 2 * MB - 1) & ~(2 * MB - 1));
+		madvise(p, bytes, MADV_HUGEPAGE);
+		for (size_t i = 0; i < bytes; i += 4096)
+			p[i] = 1;
+		munmap(raw, bytes + 2 * MB);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	size_t small_mb = argc > 1 ? strtoul(argv[1], NULL, 0) : 12;
+	churn_small(small_mb * MB, 2);
+	churn_thp(32 * MB, 2);
+	return 0;
+}
+EOF
+cc -O2 -o "$work/churn" "$work/churn.c"
+
+cat > "$work/workload.sh" <<EOF
+set -e
+"$work/churn" 16
+dd if=/dev/urandom of="$work/file" bs=1M count=8 status=none
+cp "$work/file" "$work/file2"
+sync
+cat "$work/file2" > /dev/null
+dd if="$work/file" iflag=nocache count=0 status=none
+dd if="$work/file2" iflag=nocache count=0 status=none
+rm -f "$work/file" "$work/file2"
+"$work/churn" 8
+EOF
+
+save_sysinfo() {
+	d=$1
+	mkdir -p "$d/proc/sys/vm" "$d/proc/sys/kernel" "$d/sys/devices/system/cpu" \
+		"$d/sys/kernel/mm/transparent_hugepage" "$d/sys/module/page_alloc/parameters" \
+		"$d/sys/module/page_reporting/parameters"
+	for f in zoneinfo pagetypeinfo buddyinfo; do
+		cat /proc/$f > "$d/proc/$f"
+	done
+	for f in min_free_kbytes watermark_scale_factor watermark_boost_factor \
+		 percpu_pagelist_high_fraction lowmem_reserve_ratio zone_reclaim_mode \
+		 compaction_proactiveness defrag_mode; do
+		[ -r /proc/sys/vm/$f ] && cat /proc/sys/vm/$f > "$d/proc/sys/vm/$f"
+	done
+	for f in osrelease version; do
+		cat /proc/sys/kernel/$f > "$d/proc/sys/kernel/$f"
+	done
+	echo buddyscope-sample-host > "$d/proc/sys/kernel/hostname"
+	cat /sys/devices/system/cpu/online > "$d/sys/devices/system/cpu/online"
+	for f in enabled defrag hpage_pmd_size; do
+		cat /sys/kernel/mm/transparent_hugepage/$f > "$d/sys/kernel/mm/transparent_hugepage/$f"
+	done
+	for f in page_alloc/parameters/shuffle page_reporting/parameters/page_reporting_order; do
+		[ -r /sys/module/$f ] && cat /sys/module/$f > "$d/sys/module/$f"
+	done
+	return 0
+}
+
+# The busiest tasks of a text trace: "N lines  comm" (ftrace TASK-PID or perf COMM PID).
+top_tasks() {
+	case $2 in
+	ftrace) zstd -dc "$1" | grep ': mm_page_' | awk '{sub(/-[0-9]+$/, "", $1); print $1}' ;;
+	perf) gzip -dc "$1" | grep 'kmem:mm_page_' | awk '{print $1}' ;;
+	esac | sort | uniq -c | sort -rn | head -6 | awk '{printf "  %8d  %s\n", $1, $2}'
+}
+
+note() {
+	# $1 note file, $2 what, $3 commands, $4 trace, $5 format
+	cat > "$1" <<EOF
+# $2
+
+- host: a $(nproc)-CPU x86-64 VM with $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB,
+  the project's development machine (hostname replaced in sysinfo/ by
+  buddyscope-sample-host)
+- kernel: \`uname -r\` = $(uname -r); \`uname -v\` = $(uname -v)
+- THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled); trace clock: $(sed 's/.*\[\(.*\)\].*/\1/' $tracefs/trace_clock)
+- captured: $(date -u +%Y-%m-%dT%H:%MZ) by scripts/make-samples.sh
+- workload (the whole machine is traced, so other tasks appear too):
+  churn 16 (two rounds of: mmap 16 MiB anonymous with MADV_NOHUGEPAGE, touch
+  each page, MADV_DONTNEED every other page, munmap; then two rounds of a
+  32 MiB MADV_HUGEPAGE region touched page by page: order-9 THP faults);
+  dd 8 MiB from /dev/urandom to a file, cp it, sync, read the copy, drop
+  both from the page cache (dd iflag=nocache count=0), rm both; churn 8.
+  The C source of churn and workload.sh are in scripts/make-samples.sh
+- lines: $(zstd -dcf "$4" 2>/dev/null | wc -l) ($(stat -c %s "$4") bytes compressed); kmem page
+  events by task (the busiest six; other developers' builds and benchmarks ran
+  on the machine at the same time and are part of the trace):
+
+\`\`\`
+$(top_tasks "$4" "$5")
+\`\`\`
+- sysinfo/: /proc and /sys files copied just before the workload,
+  sysinfo-end/: just after; laid out as on the host, for
+  \`buddyscope import --sysinfo DIR\`
+- commands:
+
+\`\`\`
+$3
+\`\`\`
+EOF
+}
+
+# 1. ftrace: a private tracefs instance, trace_pipe drained while it runs.
+name=ftrace-churn-$kver
+rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
+mkdir -p "$inst"
+echo 8192 > "$inst/buffer_size_kb"
+for e in $events; do echo 1 > "$inst/events/kmem/$e/enable"; done
+save_sysinfo "$out/$name.sysinfo"
+cat "$inst/trace_pipe" > "$work/ftrace.txt" &
+reader=$!
+echo 1 > "$inst/tracing_on"
+sh "$work/workload.sh"
+sleep 1
+echo 0 > "$inst/tracing_on"
+sleep 1
+# 6.18 ends a trace_pipe read once tracing is off and the buffer is empty.
+kill $reader 2>/dev/null || :
+wait $reader 2>/dev/null || :
+save_sysinfo "$out/$name.sysinfo-end"
+zstd -q -19 -f "$work/ftrace.txt" -o "$out/$name.txt.zst"
+note "$out/$name.note.md" "ftrace text sample: $name.txt.zst" \
+"mount -t tracefs tracefs /sys/kernel/tracing      # if not mounted
+mkdir /sys/kernel/tracing/instances/bs-samples-PID
+echo 8192 > .../instances/bs-samples-PID/buffer_size_kb
+echo 1 > .../instances/bs-samples-PID/events/kmem/{$(echo $events | tr ' ' ',')}/enable
+cat .../instances/bs-samples-PID/trace_pipe > ftrace.txt &
+echo 1 > .../instances/bs-samples-PID/tracing_on; sh workload.sh; sleep 1
+echo 0 > .../instances/bs-samples-PID/tracing_on; sleep 1; kill %1
+zstd -19 ftrace.txt -o $name.txt.zst" "$out/$name.txt.zst" ftrace
+rmdir "$inst"
+
+# 2. perf: perf record -a over the same workload, perf script text.
+name=perf-churn-$kver
+rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
+ev=$(for e in $events; do printf 'kmem:%s,' $e; done | sed 's/,$//')
+save_sysinfo "$out/$name.sysinfo"
+perf record -q -m 1024 -e "$ev" -a -o "$work/perf.data" -- sh "$work/workload.sh" \
+	>/dev/null 2>"$work/perf.err" || { cat "$work/perf.err" >&2; exit 1; }
+save_sysinfo "$out/$name.sysinfo-end"
+perf script --show-lost-events -i "$work/perf.data" 2>"$work/script.err" | gzip -9 > "$out/$name.txt.gz"
+if [ "$(gzip -dc "$out/$name.txt.gz" | head -c 1 | wc -c)" -eq 0 ]; then
+	echo "make-samples: perf script printed nothing:" >&2
+	cat "$work/perf.err" "$work/script.err" >&2
+	exit 1
+fi
+note "$out/$name.note.md" "perf-script text sample: $name.txt.gz ($(perf --version))" \
+"perf record -m 1024 -e $ev -a -o perf.data -- sh workload.sh
+perf script --show-lost-events -i perf.data | gzip -9 > $name.txt.gz" "$out/$name.txt.gz" perf
+
+# Keep them small enough for git; a busy host (other tasks churning) may
+# need a second try.
+for f in "$out"/ftrace-churn-$kver.txt.zst "$out"/perf-churn-$kver.txt.gz; do
+	if [ "$(stat -c %s "$f")" -gt 3500000 ]; then
+		echo "make-samples: $f is over 3.5 MB: the host was busy; run again" >&2
+		exit 1
+	fi
+done
+ls -l "$out"
