@@ -359,9 +359,9 @@ void draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 		double y = r->y + r->h - viz_heat_position(v, vmax) * r->h;
 
 		/* Labels closer than a line of text to the one below are dropped. */
-		if (v > 0 && viz_heat_position(v, vmax) * r->h < 11)
+		if (v > 0 && viz_heat_position(v, vmax) * r->h < 13)
 			continue;
-		if (v > 0 && (1 - viz_heat_position(v, vmax)) * r->h < 11)
+		if (v > 0 && (1 - viz_heat_position(v, vmax)) * r->h < 13)
 			continue;
 		tick_line(c, r->x + r->w, y, r->x + r->w + 4, y);
 		fmt_number(v, buf, sizeof(buf));

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# index.html in headless Chromium (Debian's package): the page loads from
+# file:// with every image decoded (naturalWidth > 0) and no external
+# resource, and a screenshot is taken. The image check runs in a copy of the
+# page with a small script appended; a second copy with one image renamed
+# must be reported broken, which shows the check can fail.
+# usage: test_viz_html.sh BUDDYSCOPE VIZ_FILL SRCDIR WORKDIR
+set -u
+bs=$1 fill=$2 src=$3 work=$4
+if ! command -v chromium >/dev/null 2>&1; then
+	if [ "$(id -u)" -eq 0 ]; then
+		sh "$src/../../scripts/install-deps.sh" --tests || exit 1
+	else
+		echo "chromium is not installed and installing it needs root: skipped"
+		exit 77
+	fi
+fi
+rm -rf "$work" && mkdir -p "$work" || exit 1
+"$fill" "$work/runs.db" 30 2 11 4 || exit 1
+"$bs" report --db "$work/runs.db" -o "$work/rep" --compare 1:2 || exit 1
+rep=$(cd "$work/rep" && pwd)
+
+chrome() {
+	profile=$(mktemp -d)
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$profile" --virtual-time-budget=10000 "$@" 2>>"$work/chromium.log"
+	st=$?
+	rm -rf "$profile"
+	return $st
+}
+
+# The checker goes in with python (sed would eat its '&&').
+python3 - "$rep" <<'PY' || exit 1
+import sys
+rep = sys.argv[1]
+checker = """<script>
+window.addEventListener("load", function () {
+	var imgs = document.images, ok = 0, broken = [];
+	for (var i = 0; i < imgs.length; i++) {
+		if (imgs[i].complete && imgs[i].naturalWidth > 0)
+			ok++;
+		else
+			broken.push(imgs[i].getAttribute("src"));
+	}
+	var ext = performance.getEntriesByType("resource").filter(function (r) {
+		return !r.name.startsWith("file:");
+	}).length;
+	var p = document.createElement("pre");
+	p.textContent = "IMG" + "CHECK ok=" + ok + " total=" + imgs.length + " external=" + ext +
+		" broken=[" + broken.join(",") + "]";
+	document.body.appendChild(p);
+});
+</script>
+"""
+page = open(rep + "/index.html", encoding="utf-8").read()
+assert page.count("</body>") == 1
+check = page.replace("</body>", checker + "</body>")
+open(rep + "/check.html", "w", encoding="utf-8").write(check)
+broken = check.replace('src="run1-heatmap-z0.png"', 'src="run1-heatmap-z0-missing.png"')
+assert broken != check
+open(rep + "/broken.html", "w", encoding="utf-8").write(broken)
+PY
+nimg=$(grep -o '<img ' "$rep/index.html" | wc -l)
+fail=0
+
+chrome --dump-dom "file://$rep/check.html" >"$work/dom.html"
+line=$(grep -o 'IMGCHECK[^<]*' "$work/dom.html")
+echo "index.html: $line (page has $nimg images)"
+[ "$line" = "IMGCHECK ok=$nimg total=$nimg external=0 broken=[]" ] && [ "$nimg" -gt 10 ] || {
+	echo "FAIL: images missing or not decoded in index.html" >&2
+	fail=1
+}
+chrome --dump-dom "file://$rep/broken.html" >"$work/dom-broken.html"
+line=$(grep -o 'IMGCHECK[^<]*' "$work/dom-broken.html")
+echo "control with a missing image: $line"
+case "$line" in
+*"broken=[run1-heatmap-z0-missing.png]"*) ;;
+*) echo "FAIL: the image check did not notice a missing image" >&2; fail=1 ;;
+esac
+
+chrome --screenshot="$work/index.png" --window-size=1280,2000 "file://$rep/index.html" >/dev/null
+size=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]) if d[:4]==b"\x89PNG" else "none")' "$work/index.png" 2>/dev/null)
+echo "screenshot: $work/index.png ($size)"
+[ "$size" = "1280x2000" ] || { echo "FAIL: no 1280x2000 screenshot" >&2; fail=1; }
+exit $fail
