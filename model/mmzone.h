@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal data layout of the model, named after the kernel's mmzone.h
+ * concepts, shared by the model's .c files and by nothing else.
+ *
+ * Per-pfn state is three parallel arrays per zone, indexed by "node id":
+ * node ids 0 .. nr_lists-1 are list sentinels (one per buddy free list
+ * (order, mt) and one per pcp list (cpu, pindex)), node id nr_lists + i is
+ * pfn start_pfn + i. next[]/prev[] (uint32) make circular doubly linked
+ * lists, so a block is unlinked in O(1) without knowing its list; state[]
+ * (one byte per pfn) says what a block head is:
+ *
+ *	high nibble 0        allocated (or reserved, hole), not movable
+ *	high nibble 1        allocated by a MOVABLE request (claim heuristic, spec 2.8)
+ *	high nibble 2..7     head of a free buddy block on free_list[nibble - 2]
+ *	high nibble 8..13    head of a pcp block; nibble - 8 is the remembered
+ *	                     migratetype (6.1 drains under it, spec 3.3)
+ *	low nibble           block order (heads only)
+ *
+ * Invariant: only real heads carry a free or pcp nibble; tail pages of free
+ * blocks keep whatever allocated nibble they had and are never read as
+ * heads. That is 9 bytes per page frame.
+ */
+#ifndef BUDDYSCOPE_MODEL_MMZONE_H
+#define BUDDYSCOPE_MODEL_MMZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+#define MT_STRIDE MODEL_MAX_MIGRATETYPES
+#define NR_LOWORDER_PCP_LISTS 12
+#define PCP_BATCH_SCALE_MAX 5		/* CONFIG_PCP_BATCH_SCALE_MAX */
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define PCPF_PREV_FREE_HIGH_ORDER 0x1
+#define PCPF_FREE_HIGH_BATCH 0x2
+
+#define ST_ALLOC 0x00
+#define ST_ALLOC_MOVABLE 0x10
+#define ST_BUDDY_BASE 2
+#define ST_PCP_BASE 8
+#define PB_ISOLATE_BIT 0x10		/* 6.18 separate isolate bit (spec 1.4) */
+
+/* struct per_cpu_pages - one (zone, cpu) pcp; lists live in the zone's link arrays. */
+struct per_cpu_pages {
+	int64_t count;			/* pages on all lists, order-weighted */
+	uint32_t high;			/* pages: current high (6.18 auto-tuned) */
+	uint32_t batch;			/* pages */
+	uint32_t high_min, high_max;	/* pages (6.1: both = high) */
+	uint32_t free_count;		/* 6.18: pages freed recently */
+	uint8_t alloc_factor;		/* 6.18 */
+	uint8_t free_factor;		/* 6.1 */
+	uint8_t flags;			/* PCPF_* */
+	uint32_t list_len[MODEL_NR_PCP_LISTS]; /* entries per pindex */
+};
+
+/*
+ * struct zone - one zone. nr_free[] and list_blocks[][] count blocks,
+ * free_pages_mt[] pages; NR_FREE_PAGES is the sum over non-ISOLATE lists.
+ */
+struct zone {
+	unsigned int idx;		/* position in model.zones */
+	unsigned int node;
+	enum model_zone_type type;
+	char name[MODEL_ZONE_NAME_LEN];
+	uint64_t start_pfn, spanned, present, managed;
+	uint64_t wmark[4];		/* pages: MIN LOW HIGH PROMO, without boost */
+	uint64_t watermark_boost;	/* pages */
+	uint64_t lowmem_reserve[MODEL_NR_ZONE_TYPES];
+	uint64_t nr_reserved_highatomic;
+	uint64_t nr_free_pages;		/* NR_FREE_PAGES */
+	uint64_t free_pages_mt[MT_STRIDE];	/* pages per list mt */
+	uint64_t nr_free[MODEL_MAX_ORDERS];	/* blocks per order, all lists */
+	uint64_t list_blocks[MODEL_MAX_ORDERS][MT_STRIDE];
+	unsigned int flags;		/* enum model_zone_flags */
+	uint32_t pcp_batch, pcp_high_min, pcp_high_max, pcp_high_start;
+
+	uint32_t nr_lists;		/* sentinel node ids */
+	uint8_t *state;			/* [spanned] */
+	uint32_t *next, *prev;		/* [nr_lists + spanned] */
+	uint8_t *pageblock;		/* [nr_pageblocks] type byte */
+	uint64_t pb_base;		/* first pfn >> pageblock_order */
+	uint64_t nr_pageblocks;
+	uint64_t pb_count[MT_STRIDE];	/* blocks starting inside the zone, by effective type */
+	uint64_t nr_isolate_pageblock;
+	struct per_cpu_pages *pcp;	/* [nr_cpus] */
+	size_t alloc_bytes;
+};
+
+/* struct pglist_data - one node: its zonelist (zone indices, fallback order). */
+struct pglist_data {
+	unsigned int nr_cpus;
+	unsigned int nr_zonelist;
+	int zonelist[MODEL_MAX_ZONES];	/* all nodes by distance, zones high to low */
+	unsigned int nr_thisnode;	/* the first nr_thisnode entries are this node's */
+	int zone_of_type[MODEL_NR_ZONE_TYPES];	/* this node's zone index per type, or -1 */
+};
+
+struct model {
+	struct model_config cfg;
+	struct model_formula_settings fs;
+	unsigned int nr_orders, max_order, pb_order, thp_order, nr_mt;
+	uint64_t pb_nr;			/* pages per pageblock */
+	int mt_isolate, mt_cma;
+	bool is_618;
+	bool mobility_disabled;
+	bool derive_any;
+	unsigned int nr_online_nodes;	/* nodes with populated zones */
+	unsigned int nr_zones;
+	struct zone *zones;
+	unsigned int *zone_order;	/* zone indices sorted by start_pfn */
+	struct zone *last_zone;		/* pfn lookup cache */
+	unsigned int node_cpus[MODEL_MAX_NODES];	/* cpus per node, for formulas.h */
+	struct pglist_data nodes[MODEL_MAX_NODES];
+	struct model_observer obs;
+	void *obs_ctx;
+	struct model_counters ctr;
+	struct model_alloc_result *res;	/* result of the allocation in progress */
+	struct model_alloc_result scratch_res;	/* res target outside allocations */
+	int last_list_mt;		/* list the last __rmqueue* took from (6.1 pcp memory) */
+};
+
+/* ---- state byte helpers ---- */
+static inline unsigned int st_order(uint8_t s)
+{
+	return s & 0xf;
+}
+
+static inline bool st_is_buddy(uint8_t s)
+{
+	return (unsigned int)((s >> 4) - ST_BUDDY_BASE) < MT_STRIDE;
+}
+
+static inline bool st_is_pcp(uint8_t s)
+{
+	return (unsigned int)((s >> 4) - ST_PCP_BASE) < MT_STRIDE;
+}
+
+static inline bool st_is_free(uint8_t s)
+{
+	return st_is_buddy(s) || st_is_pcp(s);
+}
+
+static inline int st_mt(uint8_t s)
+{
+	return st_is_buddy(s) ? (s >> 4) - ST_BUDDY_BASE : (s >> 4) - ST_PCP_BASE;
+}
+
+static inline uint8_t st_buddy(int mt, unsigned int order)
+{
+	return (uint8_t)(((ST_BUDDY_BASE + mt) << 4) | order);
+}
+
+static inline uint8_t st_pcp(int mt, unsigned int order)
+{
+	return (uint8_t)(((ST_PCP_BASE + mt) << 4) | order);
+}
+
+/* ---- zone geometry ---- */
+static inline bool zone_has_pfn(const struct zone *z, uint64_t pfn)
+{
+	return pfn - z->start_pfn < z->spanned;
+}
+
+static inline uint32_t pfn_node(const struct zone *z, uint64_t pfn)
+{
+	return z->nr_lists + (uint32_t)(pfn - z->start_pfn);
+}
+
+static inline uint64_t node_pfn(const struct zone *z, uint32_t node)
+{
+	return z->start_pfn + (node - z->nr_lists);
+}
+
+static inline uint8_t *pfn_state(struct zone *z, uint64_t pfn)
+{
+	return &z->state[pfn - z->start_pfn];
+}
+
+/* ---- lists ---- */
+static inline uint32_t buddy_list(unsigned int order, int mt)
+{
+	return order * MT_STRIDE + (uint32_t)mt;
+}
+
+static inline uint32_t pcp_list(const struct model *m, unsigned int cpu, unsigned int pindex)
+{
+	return m->nr_orders * MT_STRIDE + cpu * MODEL_NR_PCP_LISTS + pindex;
+}
+
+static inline bool list_empty(const struct zone *z, uint32_t l)
+{
+	return z->next[l] == l;
+}
+
+static inline void list_insert_after(struct zone *z, uint32_t pos, uint32_t n)
+{
+	uint32_t nx = z->next[pos];
+
+	z->next[n] = nx;
+	z->prev[n] = pos;
+	z->prev[nx] = n;
+	z->next[pos] = n;
+}
+
+static inline void list_add_head(struct zone *z, uint32_t l, uint32_t n)
+{
+	list_insert_after(z, l, n);
+}
+
+static inline void list_add_tail(struct zone *z, uint32_t l, uint32_t n)
+{
+	list_insert_after(z, z->prev[l], n);
+}
+
+static inline void list_unlink(struct zone *z, uint32_t n)
+{
+	uint32_t p = z->prev[n], nx = z->next[n];
+
+	z->next[p] = nx;
+	z->prev[nx] = p;
+}
+
+/* ---- pageblocks ---- */
+static inline uint64_t pb_index(const struct model *m, const struct zone *z, uint64_t pfn)
+{
+	return (pfn >> m->pb_order) - z->pb_base;
+}
+
+static inline int pb_effective(const struct model *m, uint8_t b)
+{
+	return (b & PB_ISOLATE_BIT) ? m->mt_isolate : (b & 0x7);
+}
+
+static inline int get_pageblock_migratetype(const struct model *m, const struct zone *z,
+					    uint64_t pfn)
+{
+	return pb_effective(m, z->pageblock[pb_index(m, z, pfn)]);
+}
+
+static inline bool is_migrate_mergeable(int mt)
+{
+	return mt < MODEL_MIGRATE_PCPTYPES;
+}
+
+/* ---- shared internal functions ---- */
+/* model.c */
+struct zone *model_pfn_zone(struct model *m, uint64_t pfn);
+const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn);
+int model_zone_recompute(struct model *m);
+
+/* pageblock.c */
+void set_pageblock_migratetype(struct model *m, struct zone *z, uint64_t pfn, int mt);
+void change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
+			    int mt);
+bool pageblock_in_zone(const struct model *m, const struct zone *z, uint64_t pfn);
+void pageblock_count_pages(const struct model *m, const struct zone *z, uint64_t pfn,
+			   uint64_t *free_pages, uint64_t *movable_pages);
+uint64_t move_freepages_block(struct model *m, struct zone *z, uint64_t pfn, int to_mt,
+			      uint64_t *movable_pages);
+
+/* page_alloc.c */
+void add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+		      bool tail);
+void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn);
+void move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt);
+void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+		     bool to_tail, struct model_free_result *res);
+uint64_t __rmqueue(struct model *m, struct zone *z, unsigned int order, int mt,
+		   unsigned int alloc_flags, int *mode);
+void mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt);
+uint64_t containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn);
+bool free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
+		  unsigned int cpu, unsigned int flags, struct model_free_result *res);
+bool zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+
+/* pcp.c */
+bool pcp_allowed_order(const struct model *m, unsigned int order);
+unsigned int order_to_pindex(const struct model *m, int mt, unsigned int order);
+unsigned int pindex_to_order(const struct model *m, unsigned int pindex);
+uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, int mt,
+			 unsigned int alloc_flags, unsigned int cpu);
+void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+		     int remembered_mt, unsigned int cpu, unsigned int flags,
+		     struct model_free_result *res);
+void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64_t count,
+			unsigned int pindex, struct model_free_result *res);
+void pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int *pindex_out);
+int pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,
+		   int *pindex);
+void pcp_setup(struct model *m, struct zone *z);
+
+#endif

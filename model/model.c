@@ -1,0 +1,724 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The model's lifecycle and bookkeeping: config defaults and validation,
+ * model_create() (zone arrays sized from the spans, zonelists, watermarks
+ * and pcp sizes from formulas.h or recorded values), seeding a start state,
+ * boot-like population and hotplug, and the read-only queries and
+ * statistics of model.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmzone.h"
+
+static const char *const zone_names[MODEL_NR_ZONE_TYPES] = {
+	"DMA", "DMA32", "Normal", "Movable", "Device",
+};
+
+void model_config_init(struct model_config *cfg, enum model_profile profile)
+{
+	static const unsigned int ratio[MODEL_NR_ZONE_TYPES] = { 256, 256, 32, 0, 0 };
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->profile = profile;
+	cfg->nr_page_orders = 11;
+	cfg->pageblock_order = 9;
+	cfg->thp_order = 9;
+	cfg->nr_migratetypes = 5;
+	cfg->nr_cpus = 1;
+	cfg->nr_nodes = 1;
+	cfg->watermark_scale_factor = 10;
+	cfg->watermark_boost_factor = 15000;
+	memcpy(cfg->lowmem_reserve_ratio, ratio, sizeof(ratio));
+	cfg->thp_enabled = true;
+	cfg->boost_clear = MODEL_BOOST_CLEAR_MANUAL;
+}
+
+int model_config_add_zone(struct model_config *cfg, unsigned int node, enum model_zone_type type,
+			  uint64_t start_pfn, uint64_t spanned_pages)
+{
+	struct model_zone_config *zc;
+
+	if (cfg->nr_zones >= MODEL_MAX_ZONES)
+		return -ENOSPC;
+	zc = &cfg->zones[cfg->nr_zones];
+	memset(zc, 0, sizeof(*zc));
+	zc->node = node;
+	zc->type = type;
+	if ((unsigned int)type < MODEL_NR_ZONE_TYPES)
+		strcpy(zc->name, zone_names[type]);
+	zc->start_pfn = start_pfn;
+	zc->spanned_pages = spanned_pages;
+	zc->present_pages = spanned_pages;
+	zc->managed_pages = spanned_pages;
+	return (int)cfg->nr_zones++;
+}
+
+static int parse_uint(const char **p)
+{
+	int v = 0, digits = 0;
+
+	while (**p >= '0' && **p <= '9' && digits < 6) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		digits++;
+	}
+	return digits ? v : -1;
+}
+
+int model_profile_from_release(const char *release, enum model_profile *out)
+{
+	const char *p = release;
+	int major, minor;
+
+	if (!release || !out)
+		return -EINVAL;
+	major = parse_uint(&p);
+	if (major < 0 || *p != '.')
+		return -EINVAL;
+	p++;
+	minor = parse_uint(&p);
+	if (minor < 0 || major < 6)
+		return -EINVAL;
+	if (major == 6 && minor < 15) {
+		*out = MODEL_PROFILE_6_1;
+		return minor == 1 ? 0 : 1;
+	}
+	*out = MODEL_PROFILE_6_18;
+	return major == 6 && minor == 18 ? 0 : 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Creation                                                               */
+/* ---------------------------------------------------------------------- */
+
+static int config_check(const struct model_config *c)
+{
+	if (c->profile != MODEL_PROFILE_6_1 && c->profile != MODEL_PROFILE_6_18)
+		return -EINVAL;
+	if (c->nr_page_orders < MODEL_MIN_ORDERS || c->nr_page_orders > MODEL_MAX_ORDERS)
+		return -EINVAL;
+	if (c->pageblock_order < 2 || c->pageblock_order >= c->nr_page_orders)
+		return -EINVAL;
+	if (c->thp_order && (c->thp_order <= PAGE_ALLOC_COSTLY_ORDER ||
+			     c->thp_order >= c->nr_page_orders))
+		return -EINVAL;
+	if (c->nr_migratetypes != 5 && c->nr_migratetypes != 6)
+		return -EINVAL;
+	if (!c->nr_cpus || c->nr_cpus > MODEL_MAX_CPUS || !c->nr_nodes ||
+	    c->nr_nodes > MODEL_MAX_NODES)
+		return -EINVAL;
+	if (!c->nr_zones || c->nr_zones > MODEL_MAX_ZONES)
+		return -EINVAL;
+	if (c->percpu_pagelist_high_fraction && c->percpu_pagelist_high_fraction < 8)
+		return -EINVAL;
+	if (c->boost_clear != MODEL_BOOST_CLEAR_MANUAL && c->boost_clear != MODEL_BOOST_CLEAR_ON_WAKE)
+		return -EINVAL;
+	for (unsigned int i = 0; i < c->nr_cpus; i++)
+		if (c->cpu_node[i] >= c->nr_nodes)
+			return -EINVAL;
+	for (unsigned int i = 0; i < c->nr_zones; i++) {
+		const struct model_zone_config *a = &c->zones[i];
+
+		if (a->node >= c->nr_nodes || (unsigned int)a->type >= MODEL_NR_ZONE_TYPES)
+			return -EINVAL;
+		if (a->present_pages > a->spanned_pages || a->managed_pages > a->present_pages)
+			return -EINVAL;
+		if (a->spanned_pages >= ((uint64_t)1 << 31) ||
+		    a->start_pfn + a->spanned_pages < a->start_pfn ||
+		    a->start_pfn + a->spanned_pages > ((uint64_t)1 << 52))
+			return -EINVAL;
+		for (unsigned int j = 0; j < i; j++) {
+			const struct model_zone_config *b = &c->zones[j];
+
+			if (a->node == b->node && a->type == b->type)
+				return -EINVAL;
+			if (a->spanned_pages && b->spanned_pages &&
+			    a->start_pfn < b->start_pfn + b->spanned_pages &&
+			    b->start_pfn < a->start_pfn + a->spanned_pages)
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static unsigned int node_distance(const struct model_config *c, unsigned int a, unsigned int b)
+{
+	if (c->node_distance[a][b])
+		return c->node_distance[a][b];
+	return a == b ? 10 : 20;
+}
+
+/*
+ * Local node first, then by distance (node id breaks ties); within a node
+ * the populated zones from highest type to lowest.
+ *
+ * Models: mm/page_alloc.c build_zonelists() / find_next_best_node(), v6.1/v6.18 (spec §1.6).
+ */
+static void build_zonelists(struct model *m)
+{
+	const struct model_config *c = &m->cfg;
+
+	for (unsigned int n = 0; n < c->nr_nodes; n++) {
+		struct pglist_data *pg = &m->nodes[n];
+		unsigned int order[MODEL_MAX_NODES], nr = 0;
+
+		for (unsigned int k = 0; k < c->nr_nodes; k++) {
+			unsigned int pos = nr++;
+
+			/* insertion sort by (local first, distance, id) */
+			while (pos > 0) {
+				unsigned int prev = order[pos - 1];
+				unsigned int dp = prev == n ? 0 : node_distance(c, n, prev);
+				unsigned int dk = k == n ? 0 : node_distance(c, n, k);
+
+				if (dp < dk || (dp == dk && prev < k))
+					break;
+				order[pos] = prev;
+				pos--;
+			}
+			order[pos] = k;
+		}
+		pg->nr_zonelist = 0;
+		for (unsigned int k = 0; k < nr; k++) {
+			for (int t = MODEL_ZONE_MOVABLE; t >= MODEL_ZONE_DMA; t--) {
+				int zi = m->nodes[order[k]].zone_of_type[t];
+
+				if (zi < 0 || !m->zones[zi].present || !m->zones[zi].managed)
+					continue;
+				pg->zonelist[pg->nr_zonelist++] = zi;
+			}
+			if (k == 0)
+				pg->nr_thisnode = pg->nr_zonelist;
+		}
+	}
+}
+
+static int derive_zone_numbers(struct model *m)
+{
+	struct model_formula_zone fz[MODEL_MAX_ZONES];
+	struct model_formula_wmarks w[MODEL_MAX_ZONES];
+	int ret;
+
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		fz[i].node = m->zones[i].node;
+		fz[i].zone_type = (unsigned int)m->zones[i].type;
+		fz[i].managed_pages = m->zones[i].managed;
+		fz[i].present_pages = m->zones[i].present;
+	}
+	ret = model_formulas_setup_wmarks(fz, m->nr_zones, &m->fs, w);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		struct zone *z = &m->zones[i];
+		const struct model_zone_config *zc = &m->cfg.zones[i];
+		bool rec = !m->cfg.derive_all;
+
+		if (rec && zc->has_wmarks) {
+			z->wmark[0] = zc->wmark_min;
+			z->wmark[1] = zc->wmark_low;
+			z->wmark[2] = zc->wmark_high;
+			z->wmark[3] = zc->wmark_promo;
+		} else {
+			z->wmark[0] = w[i].min;
+			z->wmark[1] = w[i].low;
+			z->wmark[2] = w[i].high;
+			z->wmark[3] = w[i].promo;
+		}
+		if (rec && zc->has_lowmem_reserve)
+			memcpy(z->lowmem_reserve, zc->lowmem_reserve, sizeof(z->lowmem_reserve));
+		else
+			memcpy(z->lowmem_reserve, w[i].lowmem_reserve, sizeof(z->lowmem_reserve));
+		if (rec && zc->has_pcp) {
+			z->pcp_batch = zc->pcp_batch;
+			z->pcp_high_start = zc->pcp_high;
+			z->pcp_high_min = m->is_618 ? zc->pcp_high_min : zc->pcp_high;
+			z->pcp_high_max = m->is_618 ? zc->pcp_high_max : zc->pcp_high;
+		} else {
+			z->pcp_batch = w[i].pcp_batch;
+			z->pcp_high_start = w[i].pcp_high;
+			z->pcp_high_min = w[i].pcp_high_min;
+			z->pcp_high_max = w[i].pcp_high_max;
+		}
+	}
+	return 0;
+}
+
+/* Allocate (or grow at the end) a zone's per-pfn arrays for @spanned pages. */
+static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
+{
+	uint64_t old = z->state ? z->spanned : 0;
+	uint64_t pb_last = spanned ? (z->start_pfn + spanned - 1) >> m->pb_order : z->pb_base;
+	uint64_t nr_pb = spanned ? pb_last - z->pb_base + 1 : 0;
+	uint8_t *state, *pb;
+	uint32_t *next, *prev;
+
+	state = realloc(z->state, spanned ? spanned : 1);
+	if (!state)
+		return -ENOMEM;
+	z->state = state;
+	next = realloc(z->next, (z->nr_lists + spanned) * sizeof(uint32_t));
+	if (!next)
+		return -ENOMEM;
+	z->next = next;
+	prev = realloc(z->prev, (z->nr_lists + spanned) * sizeof(uint32_t));
+	if (!prev)
+		return -ENOMEM;
+	z->prev = prev;
+	pb = realloc(z->pageblock, nr_pb ? nr_pb : 1);
+	if (!pb)
+		return -ENOMEM;
+	z->pageblock = pb;
+	memset(z->state + old, ST_ALLOC, spanned - old);
+	for (uint64_t i = z->nr_pageblocks; i < nr_pb; i++) {
+		uint64_t first = (z->pb_base + i) << m->pb_order;
+
+		z->pageblock[i] = MODEL_MT_MOVABLE;
+		if (first >= z->start_pfn)
+			z->pb_count[MODEL_MT_MOVABLE]++;
+	}
+	z->nr_pageblocks = nr_pb;
+	z->spanned = spanned;
+	z->alloc_bytes = spanned + (z->nr_lists + spanned) * 2 * sizeof(uint32_t) + nr_pb +
+			 m->cfg.nr_cpus * sizeof(struct per_cpu_pages);
+	return 0;
+}
+
+static int zone_init(struct model *m, unsigned int i)
+{
+	const struct model_zone_config *zc = &m->cfg.zones[i];
+	struct zone *z = &m->zones[i];
+
+	z->idx = i;
+	z->node = zc->node;
+	z->type = zc->type;
+	memcpy(z->name, zc->name, sizeof(z->name));
+	z->name[MODEL_ZONE_NAME_LEN - 1] = '\0';
+	if (!z->name[0])
+		strcpy(z->name, zone_names[zc->type]);
+	z->start_pfn = zc->start_pfn;
+	z->present = zc->present_pages;
+	z->managed = zc->managed_pages;
+	z->watermark_boost = zc->watermark_boost;
+	z->nr_lists = m->nr_orders * MT_STRIDE + m->cfg.nr_cpus * MODEL_NR_PCP_LISTS;
+	z->pb_base = zc->start_pfn >> m->pb_order;
+	z->pcp = calloc(m->cfg.nr_cpus, sizeof(*z->pcp));
+	if (!z->pcp)
+		return -ENOMEM;
+	if (zone_arrays_resize(m, z, zc->spanned_pages))
+		return -ENOMEM;
+	for (uint32_t l = 0; l < z->nr_lists; l++)
+		z->next[l] = z->prev[l] = l;
+	return 0;
+}
+
+/* zone_order[] = zone indices by ascending start_pfn (insertion sort: few zones). */
+static void sort_zones(struct model *m)
+{
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		unsigned int v = i, pos = i;
+
+		while (pos > 0 && m->zones[m->zone_order[pos - 1]].start_pfn > m->zones[v].start_pfn) {
+			m->zone_order[pos] = m->zone_order[pos - 1];
+			pos--;
+		}
+		m->zone_order[pos] = v;
+	}
+}
+
+static void settings_fill(struct model *m)
+{
+	const struct model_config *c = &m->cfg;
+	unsigned int *node_cpus = m->node_cpus;
+
+	model_formula_settings_init(&m->fs, c->profile);
+	m->fs.min_free_kbytes = c->min_free_kbytes;
+	m->fs.watermark_scale_factor = c->watermark_scale_factor;
+	m->fs.watermark_boost_factor = c->watermark_boost_factor;
+	memcpy(m->fs.lowmem_reserve_ratio, c->lowmem_reserve_ratio,
+	       sizeof(m->fs.lowmem_reserve_ratio));
+	m->fs.percpu_pagelist_high_fraction = c->percpu_pagelist_high_fraction;
+	m->fs.pcp_batch = c->pcp_batch;
+	m->fs.nr_cpus = c->nr_cpus;
+	memset(node_cpus, 0, sizeof(m->node_cpus));
+	for (unsigned int i = 0; i < c->nr_cpus; i++)
+		node_cpus[c->cpu_node[i]]++;
+	m->fs.node_nr_cpus = node_cpus;
+	m->fs.nr_nodes = c->nr_nodes;
+	m->fs.pageblock_order = c->pageblock_order;
+	m->fs.thp_enabled = c->thp_enabled;
+}
+
+struct model *model_create(const struct model_config *cfg)
+{
+	struct model *m;
+	uint64_t total_managed = 0;
+	int ret;
+
+	if (!cfg || config_check(cfg)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	m->cfg = *cfg;
+	m->nr_orders = cfg->nr_page_orders;
+	m->max_order = cfg->nr_page_orders - 1;
+	m->pb_order = cfg->pageblock_order;
+	m->pb_nr = (uint64_t)1 << cfg->pageblock_order;
+	m->thp_order = cfg->thp_order;
+	m->nr_mt = cfg->nr_migratetypes;
+	m->mt_isolate = model_mt_isolate(cfg->nr_migratetypes);
+	m->mt_cma = model_mt_cma(cfg->nr_migratetypes);
+	m->is_618 = cfg->profile == MODEL_PROFILE_6_18;
+	m->nr_online_nodes = cfg->nr_nodes;
+	m->nr_zones = cfg->nr_zones;
+	m->res = &m->scratch_res;
+	settings_fill(m);
+	m->zones = calloc(m->nr_zones, sizeof(*m->zones));
+	m->zone_order = calloc(m->nr_zones, sizeof(*m->zone_order));
+	if (!m->zones || !m->zone_order)
+		goto nomem;
+	for (unsigned int n = 0; n < MODEL_MAX_NODES; n++)
+		for (unsigned int t = 0; t < MODEL_NR_ZONE_TYPES; t++)
+			m->nodes[n].zone_of_type[t] = -1;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		if (zone_init(m, i))
+			goto nomem;
+		m->nodes[m->zones[i].node].zone_of_type[m->zones[i].type] = (int)i;
+		total_managed += m->zones[i].managed;
+	}
+	sort_zones(m);
+	m->mobility_disabled = total_managed < m->pb_nr * m->nr_mt;
+	build_zonelists(m);
+	ret = derive_zone_numbers(m);
+	if (ret) {
+		model_destroy(m);
+		errno = -ret;
+		return NULL;
+	}
+	for (unsigned int i = 0; i < m->nr_zones; i++)
+		pcp_setup(m, &m->zones[i]);
+	return m;
+nomem:
+	model_destroy(m);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void model_destroy(struct model *m)
+{
+	if (!m)
+		return;
+	for (unsigned int i = 0; m->zones && i < m->nr_zones; i++) {
+		free(m->zones[i].state);
+		free(m->zones[i].next);
+		free(m->zones[i].prev);
+		free(m->zones[i].pageblock);
+		free(m->zones[i].pcp);
+	}
+	free(m->zones);
+	free(m->zone_order);
+	free(m);
+}
+
+const struct model_config *model_config_get(const struct model *m)
+{
+	return m ? &m->cfg : NULL;
+}
+
+void model_observer_set(struct model *m, const struct model_observer *obs, void *ctx)
+{
+	if (!m)
+		return;
+	if (obs)
+		m->obs = *obs;
+	else
+		memset(&m->obs, 0, sizeof(m->obs));
+	m->obs_ctx = ctx;
+}
+
+/* ---------------------------------------------------------------------- */
+/* pfn -> zone                                                            */
+/* ---------------------------------------------------------------------- */
+
+const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn)
+{
+	unsigned int lo = 0, hi = m->nr_zones;
+
+	/* last zone starting at or below pfn */
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (m->zones[m->zone_order[mid]].start_pfn <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo > 0) {
+		const struct zone *z = &m->zones[m->zone_order[lo - 1]];
+
+		if (zone_has_pfn(z, pfn))
+			return z;
+		if (z->spanned)
+			return NULL;
+		lo--;	/* skip empty zones sharing the start */
+	}
+	return NULL;
+}
+
+struct zone *model_pfn_zone(struct model *m, uint64_t pfn)
+{
+	struct zone *z = m->last_zone;
+
+	if (z && zone_has_pfn(z, pfn))
+		return z;
+	z = (struct zone *)model_pfn_zone_const(m, pfn);
+	if (z)
+		m->last_zone = z;
+	return z;
+}
+
+int model_zone_of_pfn(const struct model *m, uint64_t pfn)
+{
+	const struct zone *z;
+
+	if (!m)
+		return -EINVAL;
+	z = model_pfn_zone_const(m, pfn);
+	return z ? (int)z->idx : -ENOENT;
+}
+
+unsigned int model_zone_count(const struct model *m)
+{
+	return m ? m->nr_zones : 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Seeding and population                                                 */
+/* ---------------------------------------------------------------------- */
+
+static int seed_check(struct model *m, uint64_t pfn, unsigned int order, struct zone **zp)
+{
+	struct zone *z;
+	uint64_t n = (uint64_t)1 << order;
+
+	if (order >= m->nr_orders || (pfn & (n - 1)))
+		return -EINVAL;
+	z = model_pfn_zone(m, pfn);
+	if (!z)
+		return -ENOENT;
+	if (pfn + n > z->start_pfn + z->spanned)
+		return -EINVAL;
+	for (uint64_t p = pfn; p < pfn + n; p++)
+		if (st_is_free(*pfn_state(z, p)))
+			return -EEXIST;
+	for (unsigned int o = order + 1; o < m->nr_orders; o++) {
+		uint64_t h = pfn & ~(((uint64_t)1 << o) - 1);
+
+		if (!zone_has_pfn(z, h))
+			break;
+		if (st_is_free(*pfn_state(z, h)) && st_order(*pfn_state(z, h)) >= o)
+			return -EEXIST;
+	}
+	*zp = z;
+	return 0;
+}
+
+int model_seed_buddy(struct model *m, uint64_t pfn, unsigned int order, int mt, bool tail)
+{
+	struct zone *z;
+	int ret;
+
+	if (!m || mt < 0 || mt >= (int)m->nr_mt)
+		return -EINVAL;
+	ret = seed_check(m, pfn, order, &z);
+	if (ret)
+		return ret;
+	add_to_free_list(m, z, pfn, order, mt, tail);
+	return 0;
+}
+
+int model_seed_pcp(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int order, int mt,
+		   bool tail)
+{
+	struct zone *z;
+	unsigned int pindex;
+	uint32_t l;
+	int ret;
+
+	if (!m || cpu >= m->cfg.nr_cpus || mt < 0 || mt >= MODEL_MIGRATE_PCPTYPES ||
+	    !pcp_allowed_order(m, order))
+		return -EINVAL;
+	ret = seed_check(m, pfn, order, &z);
+	if (ret)
+		return ret;
+	pindex = order_to_pindex(m, mt, order);
+	l = pcp_list(m, cpu, pindex);
+	*pfn_state(z, pfn) = st_pcp(get_pageblock_migratetype(m, z, pfn), order);
+	if (tail)
+		list_add_tail(z, l, pfn_node(z, pfn));
+	else
+		list_add_head(z, l, pfn_node(z, pfn));
+	z->pcp[cpu].list_len[pindex]++;
+	z->pcp[cpu].count += (int64_t)1 << order;
+	return 0;
+}
+
+int model_pcp_tuning_set(struct model *m, unsigned int zone, unsigned int cpu,
+			 const struct model_pcp_tuning *t)
+{
+	struct per_cpu_pages *pcp;
+
+	if (!m || !t || zone >= m->nr_zones || cpu >= m->cfg.nr_cpus ||
+	    t->alloc_factor > PCP_BATCH_SCALE_MAX || t->free_factor > PCP_BATCH_SCALE_MAX)
+		return -EINVAL;
+	pcp = &m->zones[zone].pcp[cpu];
+	pcp->high = t->high;
+	pcp->free_count = t->free_count;
+	pcp->alloc_factor = t->alloc_factor;
+	pcp->free_factor = t->free_factor;
+	if (t->prev_free_high_order)
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	else
+		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
+	return 0;
+}
+
+/*
+ * Models: mm/page_alloc.c __free_pages_core() / memblock_free_pages(), v6.1/v6.18 (spec §3.6, §6.6 item 5).
+ */
+int model_free_range(struct model *m, uint64_t start_pfn, uint64_t nr_pages)
+{
+	struct zone *z;
+	uint64_t end = start_pfn + nr_pages;
+	struct model_free_result fr;
+	int ret = 0;
+
+	if (!m)
+		return -EINVAL;
+	if (!nr_pages)
+		return 0;
+	z = model_pfn_zone(m, start_pfn);
+	if (!z || end < start_pfn || end > z->start_pfn + z->spanned)
+		return -ERANGE;
+	m->res = &m->scratch_res;
+	for (uint64_t pfn = start_pfn; pfn < end;) {
+		unsigned int o = 0;
+
+		while (o < m->max_order && !(pfn & ((uint64_t)1 << o)) &&
+		       pfn + ((uint64_t)2 << o) <= end)
+			o++;
+		memset(&fr, 0, sizeof(fr));
+		if (free_checked(m, z, pfn, o, 0, MODEL_FREE_TO_TAIL, &fr))
+			ret = -EEXIST;
+		pfn += (uint64_t)1 << o;
+	}
+	return ret;
+}
+
+int model_populate(struct model *m)
+{
+	int ret = 0;
+
+	if (!m)
+		return -EINVAL;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		const struct zone *z = &m->zones[m->zone_order[i]];
+		int r = model_free_range(m, z->start_pfn, z->spanned);
+
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
+int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
+			 uint64_t nr_pages)
+{
+	struct zone *z;
+	uint64_t end = start_pfn + nr_pages, zend;
+	int ret;
+
+	if (!m || zone >= m->nr_zones)
+		return -EINVAL;
+	z = &m->zones[zone];
+	zend = z->start_pfn + z->spanned;
+	if (start_pfn < z->start_pfn || end < start_pfn || end - z->start_pfn >= ((uint64_t)1 << 31))
+		return -ERANGE;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		const struct zone *o = &m->zones[i];
+
+		if (o != z && o->spanned && start_pfn < o->start_pfn + o->spanned &&
+		    o->start_pfn < end)
+			return -ERANGE;
+	}
+	if (end > zend) {
+		ret = zone_arrays_resize(m, z, end - z->start_pfn);
+		if (ret)
+			return ret;
+		m->cfg.zones[zone].spanned_pages = z->spanned;
+	}
+	z->present += nr_pages;
+	z->managed += nr_pages;
+	if (z->present > z->spanned)
+		z->present = z->spanned;
+	if (z->managed > z->present)
+		z->managed = z->present;
+	m->cfg.zones[zone].present_pages = z->present;
+	m->cfg.zones[zone].managed_pages = z->managed;
+	m->last_zone = NULL;
+	build_zonelists(m);
+	ret = derive_zone_numbers(m);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		struct zone *zz = &m->zones[i];
+
+		for (unsigned int c = 0; c < m->cfg.nr_cpus; c++) {
+			zz->pcp[c].batch = zz->pcp_batch;
+			zz->pcp[c].high_min = zz->pcp_high_min;
+			zz->pcp[c].high_max = zz->pcp_high_max;
+			if (!m->is_618)
+				zz->pcp[c].high = zz->pcp_high_min;
+		}
+	}
+	return model_free_range(m, start_pfn, nr_pages);
+}
+
+int model_kswapd_sleep(struct model *m, int node)
+{
+	if (!m || node >= (int)m->cfg.nr_nodes || node < -1)
+		return -EINVAL;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		struct zone *z = &m->zones[i];
+
+		if (node >= 0 && z->node != (unsigned int)node)
+			continue;
+		z->watermark_boost = 0;
+		z->flags &= ~(unsigned int)(MODEL_ZONE_RECLAIM_ACTIVE | MODEL_ZONE_BOOSTED_WATERMARK);
+	}
+	return 0;
+}
+
+int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone_type highest_zone,
+			     bool active)
+{
+	if (!m || node >= m->cfg.nr_nodes || (unsigned int)highest_zone >= MODEL_NR_ZONE_TYPES)
+		return -EINVAL;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		struct zone *z = &m->zones[i];
+
+		if (z->node != node || z->type > highest_zone)
+			continue;
+		if (active)
+			z->flags |= MODEL_ZONE_RECLAIM_ACTIVE;
+		else
+			z->flags &= ~(unsigned int)MODEL_ZONE_RECLAIM_ACTIVE;
+	}
+	return 0;
+}
