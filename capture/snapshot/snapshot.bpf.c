@@ -62,6 +62,7 @@ __u64 vmemmap_base;	/* struct page * of pfn 0 */
 __u32 n_entries;
 __u32 nr_zones;
 __u32 output_full;
+__u32 layout_unsupported; /* list node or private beyond SNAP_PAGE_WORDS */
 __u32 nr_cpu_off;	/* cpus whose per-CPU offset is known */
 __u64 cpu_off[SNAP_MAX_CPUS]; /* per-CPU offset of each cpu */
 __u64 ruler_map;	/* address of cpu_ruler's struct bpf_array */
@@ -80,8 +81,8 @@ struct walk {
 	__u64 prev;	   /* node visited before (head at first) */
 	__u64 link_off;	   /* offset of the list node in struct page */
 	__u64 private_off; /* offset of page->private */
-	__u64 lo_pfn;	   /* zone span */
-	__u64 hi_pfn;
+	__u64 page_lo;	   /* struct page of the zone's first pfn */
+	__u64 page_hi;	   /* ... and of its end */
 	__u64 ts;	   /* start of the last attempt, ns */
 	__u32 cap;	   /* most blocks the list can hold */
 	__u32 pos;
@@ -104,9 +105,9 @@ static __always_inline int self(void)
 
 static long list_step(__u32 i, struct walk *w)
 {
-	struct list_head node;
+	__u64 pg[SNAP_PAGE_WORDS]; /* the start of the struct page */
+	__u64 page, next, prev;
 	struct snap_entry *e;
-	__u64 page, pfn, priv;
 	__u32 idx;
 
 	if (w->cur == w->head) {
@@ -117,35 +118,28 @@ static long list_step(__u32 i, struct walk *w)
 		w->status |= SNAP_LS_TOO_LONG;
 		return 1;
 	}
-	if (bpf_probe_read_kernel(&node, sizeof(node), (void *)w->cur)) {
+	/* Inside the zone's part of the memmap, on a struct page boundary. */
+	page = w->cur - w->link_off;
+	if (page < w->page_lo || page >= w->page_hi || (page - w->page_lo) % page_struct_size) {
+		w->status |= SNAP_LS_OUT_OF_ZONE;
+		return 1;
+	}
+	/* One read for the list node and private: a helper call per block. */
+	if (bpf_probe_read_kernel(pg, sizeof(pg), (void *)page)) {
 		w->status |= SNAP_LS_READ_FAULT;
 		return 1;
 	}
+	next = pg[(w->link_off / 8) & (SNAP_PAGE_WORDS - 1)];
+	prev = pg[(w->link_off / 8 + 1) & (SNAP_PAGE_WORDS - 1)];
 	/* A node unlinked or moved since we stepped onto it breaks this. */
-	if ((__u64)node.prev != w->prev) {
+	if (prev != w->prev) {
 		w->status |= SNAP_LS_BAD_LINK;
 		return 1;
 	}
-	page = w->cur - w->link_off;
-	if (page < vmemmap_base || !page_struct_size ||
-	    (page - vmemmap_base) % page_struct_size) {
-		w->status |= SNAP_LS_OUT_OF_ZONE;
+	if (w->kind == SNAP_E_BUDDY &&
+	    pg[(w->private_off / 8) & (SNAP_PAGE_WORDS - 1)] != w->order) {
+		w->status |= SNAP_LS_ORDER_MISMATCH;
 		return 1;
-	}
-	pfn = (page - vmemmap_base) / page_struct_size;
-	if (pfn < w->lo_pfn || pfn >= w->hi_pfn) {
-		w->status |= SNAP_LS_OUT_OF_ZONE;
-		return 1;
-	}
-	if (w->kind == SNAP_E_BUDDY) {
-		if (bpf_probe_read_kernel(&priv, sizeof(priv), (void *)(page + w->private_off))) {
-			w->status |= SNAP_LS_READ_FAULT;
-			return 1;
-		}
-		if (priv != w->order) {
-			w->status |= SNAP_LS_ORDER_MISMATCH;
-			return 1;
-		}
 	}
 	idx = n_entries;
 	if (idx >= cap_entries) {
@@ -168,7 +162,7 @@ static long list_step(__u32 i, struct walk *w)
 	e->tries = 0;
 	n_entries = idx + 1;
 	w->prev = w->cur;
-	w->cur = (__u64)node.next;
+	w->cur = next;
 	w->pos++;
 	return 0;
 }
@@ -254,6 +248,12 @@ static __always_inline __u32 loop_cap(__u64 n)
 	return n >= SNAP_LOOP_MAX - 1 ? SNAP_LOOP_MAX - 1 : (__u32)n;
 }
 
+static __always_inline void zone_pages(struct walk *w, const struct snap_zone *z)
+{
+	w->page_lo = vmemmap_base + z->start_pfn * page_struct_size;
+	w->page_hi = vmemmap_base + (z->start_pfn + z->spanned) * page_struct_size;
+}
+
 static long buddy_list_cb(__u32 i, struct zone_walk *zw)
 {
 	__u32 slot = zw->slot & (SNAP_MAX_ZONES - 1);
@@ -270,8 +270,7 @@ static long buddy_list_cb(__u32 i, struct zone_walk *zw)
 		 mt * bpf_core_type_size(struct list_head);
 	w.link_off = bpf_core_field_offset(struct page, buddy_list);
 	w.private_off = bpf_core_field_offset(struct page, private);
-	w.lo_pfn = z->start_pfn;
-	w.hi_pfn = z->start_pfn + z->spanned;
+	zone_pages(&w, z);
 	/* Under the zone lock a list cannot hold more than its order's nr_free. */
 	w.cap = loop_cap(z->nr_free[order] + 64);
 	w.zone = slot;
@@ -311,8 +310,7 @@ static long pcp_list_cb(__u32 i, struct zone_walk *zw)
 	w.head = pcp + bpf_core_field_offset(struct per_cpu_pages, lists) +
 		 li * bpf_core_type_size(struct list_head);
 	w.link_off = bpf_core_field_offset(struct page, pcp_list);
-	w.lo_pfn = z->start_pfn;
-	w.hi_pfn = z->start_pfn + z->spanned;
+	zone_pages(&w, z);
 	/* The list may grow while read: allow up to high plus two batches. */
 	w.cap = loop_cap((__u64)(count > high ? count : high) + 2 * (__u64)batch + 64);
 	w.cpu = cpu;
@@ -376,6 +374,12 @@ int walk_zone(__u64 *ctx)
 	if (!self())
 		return 0;
 	page_struct_size = bpf_core_type_size(struct page);
+	if (bpf_core_field_offset(struct page, buddy_list) + 16 > SNAP_PAGE_WORDS * 8 ||
+	    bpf_core_field_offset(struct page, pcp_list) + 16 > SNAP_PAGE_WORDS * 8 ||
+	    bpf_core_field_offset(struct page, private) + 8 > SNAP_PAGE_WORDS * 8) {
+		layout_unsupported = 1;
+		return 0;
+	}
 	slot = nr_zones;
 	for (i = 0; i < SNAP_MAX_ZONES; i++) {
 		if (i >= slot)

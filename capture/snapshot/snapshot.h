@@ -109,6 +109,9 @@ struct snapshot_stats {
 	uint64_t records;	     /* all records written, marks included */
 	uint64_t walk_ns;	     /* BEGIN to END (the trigger write or the file scan) */
 	uint64_t total_ns;	     /* the whole call: load, calibration, walk, write */
+	uint64_t load_ns;	     /* BPF: open, verify, load and attach */
+	uint64_t calib_ns;	     /* BPF: measuring the vmemmap base */
+	uint64_t lock_ns_max;	     /* BPF: longest walk of one zone (its lock held, irqs off) */
 	uint64_t cpu_ns;	     /* CPU time of the calling thread over the call */
 	uint64_t vmemmap_base;	     /* BPF: struct page * of pfn 0 */
 	uint32_t page_struct_size;   /* BPF: sizeof(struct page) */

@@ -23,6 +23,7 @@
 #define SNAP_CALIB_SLOTS 64	/* page/pfn pairs kept for the vmemmap base */
 #define SNAP_LIST_TRIES 3	/* attempts at a list that changes under the walk */
 #define SNAP_LOOP_MAX (1u << 23) /* bpf_loop's own iteration limit */
+#define SNAP_PAGE_WORDS 8	/* u64s read from each struct page: list node and private */
 #define SNAP_ORDER_PCP 0xff	/* order of PCP entries: the loader decodes the pindex */
 
 enum snap_entry_kind {

@@ -223,6 +223,7 @@ static int walk_once(struct snap_ctx *c, struct walk_run *r)
 	bss->n_entries = 0;
 	bss->nr_zones = 0;
 	bss->output_full = 0;
+	bss->layout_unsupported = 0;
 	bss->cap_entries = r->cap;
 	bss->nr_cpus = (uint32_t)libbpf_num_possible_cpus();
 	memset(bss->zones, 0, sizeof(bss->zones));
@@ -233,6 +234,10 @@ static int walk_once(struct snap_ctx *c, struct walk_run *r)
 	__atomic_store_n(&bss->walk_armed, 0, __ATOMIC_SEQ_CST);
 	if (ret)
 		return ret;
+	if (bss->layout_unsupported)
+		return snap_fail(c, -ENOTSUP,
+				 "struct page keeps its list node or private beyond its first %d "
+				 "bytes on this kernel", SNAP_PAGE_WORDS * 8);
 	if (!bss->nr_zones)
 		return snap_fail(c, -ENOTSUP,
 				 "kmem:mm_setup_per_zone_wmarks did not fire on a write of "
@@ -288,6 +293,8 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 		z->nr_mt = bz->nr_mt;
 		z->nr_free_pages = bz->nr_free_pages;
 		z->walk_ns = bz->ts_end_ns - bz->ts_begin_ns;
+		if (z->walk_ns > st->lock_ns_max)
+			st->lock_ns_max = z->walk_ns;
 		if (r->have_pti) {
 			const struct snap_pti_zone *pz = snap_pti_zone_find(&r->pti, z->node, z->name);
 
@@ -372,10 +379,15 @@ int snap_bpf_take(struct snap_ctx *c)
 	want = want * 2 + (uint64_t)SNAPSHOT_MAX_ZONES * SNAP_MAX_ORDERS * SNAP_MAX_MT +
 	       (uint64_t)libbpf_num_possible_cpus() * SNAP_MAX_PCP_LISTS * 8 + 65536;
 	for (grow = 0; grow < 3; grow++) {
+		uint64_t t0 = snap_now_ns();
+
 		cap = want > (1u << 28) ? (1u << 28) : (uint32_t)want;
 		ret = walk_open(c, r, cap);
+		c->st->load_ns = snap_now_ns() - t0;
+		t0 = snap_now_ns();
 		if (!ret)
 			ret = vmemmap_calibrate(c, r);
+		c->st->calib_ns = snap_now_ns() - t0;
 		for (attempt = 1; !ret && attempt <= c->max_attempts; attempt++) {
 			c->st->attempts = attempt;
 			ret = walk_once(c, r);
