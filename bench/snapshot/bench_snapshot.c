@@ -4,7 +4,8 @@
  * N snapshots into a throw-away trace, reporting the median of
  *  - walk: the BEGIN..END window (for BPF, the sysctl write that runs the
  *    walk in every zone), and blocks per second of it;
- *  - lock: the longest time one zone's lock was held by the walk (irqs off);
+ *  - lock: the longest time one zone's lock was held by the walk (irqs off),
+ *    and the walk's time per list entry (zone walks / entries);
  *  - load (BPF verification + attach), calibration, and the whole call;
  *  - CPU: thread CPU time of the whole call.
  * The peer is the kernel's own list walk behind /proc/pagetypeinfo (counts
@@ -67,7 +68,7 @@ static int bench_method(enum snapshot_method method, const char *name, int iters
 {
 	static struct snapshot_stats st;
 	uint64_t walk[MAX_ITERS], total[MAX_ITERS], cpu[MAX_ITERS], lock[MAX_ITERS];
-	uint64_t load[MAX_ITERS], calib[MAX_ITERS], blocks = 0, pcp = 0, bytes = 0;
+	uint64_t load[MAX_ITERS], calib[MAX_ITERS], per[MAX_ITERS], blocks = 0, pcp = 0, bytes = 0;
 	struct snapshot_opts opts = { .method = method };
 	char path[] = "/tmp/buddyscope-bench-snapshot-XXXXXX", err[256];
 	struct tracefmt_error terr;
@@ -102,6 +103,11 @@ static int bench_method(enum snapshot_method method, const char *name, int iters
 		lock[i] = st.lock_ns_max;
 		load[i] = st.load_ns;
 		calib[i] = st.calib_ns;
+		per[i] = 0;
+		for (unsigned int z = 0; z < st.nr_zones; z++)
+			per[i] += st.zones[z].walk_ns;
+		/* ns per list entry inside the zone walks, x1000 for precision */
+		per[i] = st.blocks + st.pcp_blocks ? per[i] * 1000 / (st.blocks + st.pcp_blocks) : 0;
 		blocks = st.blocks;
 		pcp = st.pcp_blocks;
 	}
@@ -110,11 +116,11 @@ static int bench_method(enum snapshot_method method, const char *name, int iters
 		uint64_t wm = median(walk, iters);
 
 		printf("%-10s blocks %8llu + pcp %6llu | walk %9.3f ms (%6.2f M blocks/s) | "
-		       "zone lock max %7.3f ms | load %7.1f ms | calib %6.2f ms | total %8.1f ms | "
-		       "CPU %8.1f ms | trace %llu bytes | walk/pagetypeinfo %.2f\n",
+		       "zone lock max %7.3f ms | %6.1f ns/entry | load %7.1f ms | calib %6.2f ms | "
+		       "total %8.1f ms | CPU %8.1f ms | trace %llu bytes | walk/pagetypeinfo %.2f\n",
 		       name, (unsigned long long)blocks, (unsigned long long)pcp, wm / 1e6,
 		       wm ? (blocks + pcp) * 1e3 / (double)wm : 0.0, median(lock, iters) / 1e6,
-		       median(load, iters) / 1e6, median(calib, iters) / 1e6,
+		       median(per, iters) / 1e3, median(load, iters) / 1e6, median(calib, iters) / 1e6,
 		       median(total, iters) / 1e6, median(cpu, iters) / 1e6,
 		       (unsigned long long)bytes, pti_ns ? (double)wm / (double)pti_ns : 0.0);
 	}

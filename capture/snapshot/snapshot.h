@@ -137,7 +137,9 @@ struct snapshot_stats {
  * Nothing is written to @w unless a method succeeded. Returns 0, or -errno
  * with @err (@errlen bytes, may be NULL) naming what failed: -EPERM/-EACCES
  * without privileges, -ENOENT when a /proc file is missing, -EIO on a
- * writer error, -ENOTSUP when the tracepoint never fired.
+ * writer error, -ENOTSUP when the tracepoint never fired or the vmemmap
+ * base could not be measured, -EPROTO when the measured base does not fit
+ * the blocks walked (a block misaligned for its order).
  */
 int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
 		  struct snapshot_stats *st, char *err, size_t errlen);

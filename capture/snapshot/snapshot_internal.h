@@ -56,6 +56,7 @@ struct snap_ctx {
 	char *err;
 	size_t errlen;
 	bool wrote;		/* something went to w: no fallback any more */
+	uint64_t test_base_skew; /* tests only: added to the measured vmemmap base */
 };
 
 /* printf into ctx->err; returns @ret for "return snap_fail(c, -E, ...)". */

@@ -171,7 +171,33 @@ static int vmemmap_calibrate(struct snap_ctx *c, struct walk_run *r)
 		return snap_fail(c, -ENOTSUP,
 				 "vmemmap calibration: %u of %u page/pfn pairs agree (need %u and 3/4)",
 				 best, n, CALIB_MIN_PAIRS);
-	bss->vmemmap_base = base;
+	bss->vmemmap_base = base + c->test_base_skew;
+	return 0;
+}
+
+/*
+ * Every block must start on a pfn aligned to its order. A vmemmap base that
+ * is off by some struct pages passes the walk's zone check but not this.
+ */
+static int walk_check_aligned(struct snap_ctx *c, const struct walk_run *r)
+{
+	const struct snapshot_bpf__bss *bss = r->skel->bss;
+	uint32_t i;
+
+	for (i = 0; i < bss->n_entries; i++) {
+		const struct snap_entry *e = &r->entries[i];
+		uint64_t pfn;
+
+		if (e->kind != SNAP_E_BUDDY)
+			continue;
+		pfn = (e->page - bss->vmemmap_base) / bss->page_struct_size;
+		if (e->order < 64 && (pfn & ((1ull << e->order) - 1)))
+			return snap_fail(c, -EPROTO,
+					 "vmemmap base 0x%llx inconsistent: free block at pfn %llu "
+					 "misaligned for order %u",
+					 (unsigned long long)bss->vmemmap_base,
+					 (unsigned long long)pfn, e->order);
+	}
 	return 0;
 }
 
@@ -402,6 +428,8 @@ int snap_bpf_take(struct snap_ctx *c)
 	if (ret == -ENOSPC)
 		snap_fail(c, ret, "snapshot: more than %u list entries", cap);
 	c->st->walk_ns = r->t_end - r->t_begin;
+	if (!ret)
+		ret = walk_check_aligned(c, r);
 	if (!ret) {
 		r->have_pti = !snap_proc_pagetypeinfo(c->proc, &r->pti, perr, sizeof(perr));
 		ret = walk_emit(c, r);

@@ -28,6 +28,12 @@
  *    after, widened by 512 pages per event that can move pcp pages;
  *  - the marks: BEGIN first, END last, END's count = block records, the
  *    method asked for; the checkpoints carry the walk's own counts.
+ * "test_snapshot_live inject" checks the walk's own defences by skewing
+ * the measured vmemmap base (a test hook of the internal API): by one
+ * struct page, the blocks no longer align and the BPF method must fail
+ * with nothing written; by 2^40 bytes, every page is outside its zone, so
+ * every non-empty list reads as uncertain, is retried, and the snapshot
+ * says so (END flag, stats) instead of inventing blocks.
  * Exit 77 (skip) without root or BPF, unless BUDDYSCOPE_REQUIRE_CAPTURE=1.
  */
 #include <errno.h>
@@ -42,6 +48,7 @@
 
 #include "harness.h"
 #include "snapshot.h"
+#include "snapshot_internal.h"
 #include "tracefmt.h"
 #include "activity.skel.h"
 
@@ -234,6 +241,81 @@ static int zinfo_find(const struct zinfo *zi, unsigned int n, unsigned int node,
 	return -1;
 }
 
+static int inject_test(void)
+{
+	static struct snapshot_stats st;
+	static struct pti p;
+	char path[] = "/tmp/buddyscope-snapshot-XXXXXX", err[256];
+	struct tracefmt_writer *w;
+	struct tracefmt_reader *r;
+	struct tracefmt_error terr;
+	struct tracefmt_event ev;
+	struct snap_ctx c;
+	unsigned int i, o, m, nonempty = 0;
+	uint64_t blocks = 0, end_flags = 0;
+	int fd, ret;
+
+	fd = mkstemp(path);
+	REQUIRE(fd >= 0);
+	close(fd);
+
+	/* Off by one struct page: misaligned blocks, a failure, nothing written. */
+	w = tracefmt_writer_create(path, "{}", 2, NULL, &terr);
+	REQUIRE(w);
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	c.st = &st;
+	c.proc = "/proc";
+	c.max_attempts = 1;
+	c.err = err;
+	c.errlen = sizeof(err);
+	c.test_base_skew = 64;
+	ret = snap_bpf_take(&c);
+	CHECK(ret == -EPROTO);
+	CHECK_STR_CONTAINS(err, "misaligned");
+	CHECK_EQ_U64(tracefmt_writer_records(w), 0);
+	tracefmt_writer_abandon(w);
+
+	/* Far off: every list reads as leaving its zone. */
+	w = tracefmt_writer_create(path, "{}", 2, NULL, &terr);
+	REQUIRE(w);
+	memset(&st, 0, sizeof(st));
+	c.w = w;
+	c.wrote = false;
+	c.max_attempts = 2;
+	c.test_base_skew = 1ull << 40;
+	REQUIRE(pti_read(&p) == 0);
+	ret = snap_bpf_take(&c);
+	CHECK(ret == 0);
+	REQUIRE(tracefmt_writer_close(w, &terr) == 0);
+	for (i = 0; i < p.nr_zones; i++)
+		for (o = 0; o < p.nr_orders; o++)
+			for (m = 0; m < p.nr_mt; m++)
+				nonempty += p.z[i].free[o][m] > 0;
+	printf("inject: %u non-empty lists in pagetypeinfo, %u uncertain, %u retried, "
+	       "%u attempts\n", nonempty, st.uncertain_lists, st.retried_lists, st.attempts);
+	CHECK_EQ_U64(st.attempts, 2);
+	CHECK(st.uncertain_lists >= nonempty / 2); /* lists may empty or fill meanwhile */
+	CHECK(st.uncertain_lists > 0);
+	CHECK(st.retried_lists >= st.uncertain_lists);
+	CHECK_EQ_U64(st.blocks, 0);
+	r = tracefmt_reader_open(path, &terr);
+	REQUIRE(r);
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		if (ev.type == TRACEFMT_SNAPSHOT_BLOCK &&
+		    !(ev.u.snapshot_block.flags & TRACEFMT_SNAP_PCP))
+			blocks++;
+		if (ev.type == TRACEFMT_SNAPSHOT_MARK &&
+		    ev.u.snapshot_mark.phase == TRACEFMT_SNAP_END)
+			end_flags = ev.u.snapshot_mark.flags;
+	}
+	tracefmt_reader_close(r);
+	unlink(path);
+	CHECK_EQ_U64(blocks, 0);
+	CHECK(end_flags & SNAPSHOT_MARK_UNCERTAIN);
+	return TEST_REPORT();
+}
+
 int main(int argc, char **argv)
 {
 	static struct pti before, after;
@@ -276,6 +358,10 @@ int main(int argc, char **argv)
 	if (access("/proc/pagetypeinfo", R_OK) || (kpf && access("/proc/kpageflags", R_OK))) {
 		activity__destroy(act);
 		return skip("/proc/pagetypeinfo or /proc/kpageflags not readable");
+	}
+	if (argc > 1 && !strcmp(argv[1], "inject")) {
+		activity__destroy(act);
+		return inject_test();
 	}
 	fd = mkstemp(path);
 	REQUIRE(fd >= 0);
