@@ -7,7 +7,10 @@
  * has to handle a zone that starts at pfn 1, a run crossing a zone
  * boundary, maximal order-10 blocks and a run ending at the zone's end.
  * The expected blocks were worked out by hand (comments below). Also checks
- * the error for a missing kpageflags file. Needs no privileges.
+ * that AUTO falls back to kpageflags when the BPF walk cannot run (here it
+ * cannot: unprivileged, or the made-up /proc has no sys/vm/min_free_kbytes
+ * to trigger it) and says why, and the error for a missing kpageflags
+ * file. Needs no privileges.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -183,6 +186,21 @@ int main(void)
 	}
 	tracefmt_reader_close(r);
 	CHECK_EQ_U64(n, sizeof(wants) / sizeof(wants[0]));
+
+	/* AUTO: the BPF walk cannot run on this /proc, kpageflags takes over. */
+	w = tracefmt_writer_create(trace, "{}", 2, NULL, &terr);
+	REQUIRE(w);
+	opts.method = SNAPSHOT_METHOD_AUTO;
+	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "snapshot_take: %s\n", err);
+	CHECK(ret == 0);
+	CHECK(st.method == SNAPSHOT_METHOD_KPAGEFLAGS);
+	CHECK(st.fallback_reason[0] != '\0');
+	printf("AUTO fell back: %s\n", st.fallback_reason);
+	CHECK_EQ_U64(st.blocks, sizeof(wants) / sizeof(wants[0]));
+	REQUIRE(tracefmt_writer_close(w, &terr) == 0);
+	opts.method = SNAPSHOT_METHOD_KPAGEFLAGS;
 
 	/* A /proc without kpageflags: a clear error naming the file, nothing written. */
 	unlink(path);
