@@ -301,11 +301,12 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 	int ret;
 
 	st->nr_cpus = bss->nr_cpu_off;
+	for (i = 0; i < SNAP_MAX_ZONES; i++)
+		slot_to_stat[i] = -1;
 	for (i = 0; i < bss->nr_zones && i < SNAP_MAX_ZONES; i++) {
 		const struct snap_zone *bz = &bss->zones[i];
 		struct snapshot_zone_stats *z;
 
-		slot_to_stat[i] = -1;
 		if (!bz->present || st->nr_zones >= SNAPSHOT_MAX_ZONES)
 			continue;
 		slot_to_stat[i] = (int)st->nr_zones;
