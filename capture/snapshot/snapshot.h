@@ -74,6 +74,7 @@ enum snapshot_mark_flags {
 	SNAPSHOT_MARK_PCP_UNKNOWN = 1 << 1,  /* pcp lists not read (kpageflags) */
 	SNAPSHOT_MARK_LIST_UNKNOWN = 1 << 2, /* list mt and position unknown (kpageflags) */
 	SNAPSHOT_MARK_PCP_PARTIAL = 1 << 3,  /* some cpu's pcp lists not read */
+	SNAPSHOT_MARK_NR_FREE_MISMATCH = 1 << 4, /* walked blocks != free_area nr_free */
 };
 
 struct snapshot_opts {
@@ -120,6 +121,9 @@ struct snapshot_stats {
 	uint32_t attempts;	     /* whole walks made */
 	uint32_t uncertain_lists;    /* lists that still changed under the last walk */
 	uint32_t retried_lists;	     /* lists read more than once in the last walk */
+	uint32_t nr_free_mismatches; /* BPF: zone x order whose lists, summed over
+					migratetypes, differ from free_area.nr_free
+					read in the same locked instant (should be 0) */
 	uint32_t nr_zones;	     /* zones[] filled */
 	uint32_t nr_cpus;	     /* pcp_pages[] filled */
 	struct snapshot_zone_stats zones[SNAPSHOT_MAX_ZONES];

@@ -370,10 +370,22 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 	}
 	for (i = 0; !ret && i < bss->nr_zones && i < SNAP_MAX_ZONES; i++) {
 		const struct snapshot_zone_stats *z;
+		uint32_t o, m;
 
 		if (slot_to_stat[i] < 0)
 			continue;
 		z = &st->zones[slot_to_stat[i]];
+		/* Under the zone lock the lists of an order add up to its nr_free. */
+		for (o = 0; o < z->nr_orders && o < TRACEFMT_MAX_ORDERS; o++) {
+			uint64_t sum = 0;
+
+			for (m = 0; m < z->nr_mt && m < TRACEFMT_MAX_MT; m++)
+				sum += z->blocks[o][m];
+			if (sum != bss->zones[i].nr_free[o]) {
+				st->nr_free_mismatches++;
+				mark_flags |= SNAPSHOT_MARK_NR_FREE_MISMATCH;
+			}
+		}
 		ret = snap_emit_checkpoint(c, z, (const uint64_t(*)[TRACEFMT_MAX_MT])z->blocks,
 					   z->nr_mt,
 					   TRACEFMT_CKPT_HAS_NR_FREE |

@@ -23,7 +23,8 @@
  *  - every block is aligned to its order, lies inside its zone (spans from
  *    /proc/zoneinfo) and overlaps no other block (buddy or pcp);
  *  - under the zone lock no buddy list can change, so no buddy block of a
- *    BPF snapshot is flagged uncertain;
+ *    BPF snapshot is flagged uncertain, and each order's lists add up to
+ *    the kernel's free_area.nr_free read in the same instant;
  *  - each zone's pcp pages lie within zoneinfo's pcp counts before and
  *    after, widened by 512 pages per event that can move pcp pages;
  *  - the marks: BEGIN first, END last, END's count = block records, the
@@ -299,6 +300,7 @@ static int inject_test(void)
 	CHECK(st.uncertain_lists > 0);
 	CHECK(st.retried_lists >= st.uncertain_lists);
 	CHECK_EQ_U64(st.blocks, 0);
+	CHECK(st.nr_free_mismatches > 0); /* nothing walked, the kernel counts free blocks */
 	r = tracefmt_reader_open(path, &terr);
 	REQUIRE(r);
 	while (tracefmt_reader_next(r, &ev) == 1) {
@@ -313,6 +315,7 @@ static int inject_test(void)
 	unlink(path);
 	CHECK_EQ_U64(blocks, 0);
 	CHECK(end_flags & SNAPSHOT_MARK_UNCERTAIN);
+	CHECK(end_flags & SNAPSHOT_MARK_NR_FREE_MISMATCH);
 	return TEST_REPORT();
 }
 
@@ -569,6 +572,8 @@ int main(int argc, char **argv)
 			CHECK(got_pcp_pages[i] >= lo && got_pcp_pages[i] <= hi);
 		}
 		CHECK(st.vmemmap_base != 0);
+		/* Each order's lists add up to free_area.nr_free read under the same lock. */
+		CHECK_EQ_U64(st.nr_free_mismatches, 0);
 		CHECK(st.calib_agree * 4 >= st.calib_pairs * 3);
 	}
 	return TEST_REPORT();
