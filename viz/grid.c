@@ -44,14 +44,31 @@ void viz_series_release(struct viz_series *x)
 	memset(x, 0, sizeof(*x));
 }
 
-static double *nan_array(size_t n)
+static double *zero_array(size_t n)
 {
-	double *v = malloc((n ? n : 1) * sizeof(*v));
+	return calloc(n ? n : 1, sizeof(double));
+}
 
-	if (v)
-		for (size_t i = 0; i < n; i++)
-			v[i] = NAN;
-	return v;
+/* Add a blob's n unsigned varints to acc[]; -EINVAL when it is short. */
+static int blob_add(const uint8_t *p, size_t len, size_t n, double *acc)
+{
+	size_t off = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+		size_t used;
+
+		if (off < len && p[off] < 0x80) {	/* the common one-byte case */
+			acc[i] += p[off++];
+			continue;
+		}
+		used = viz_varint_get(p + off, len - off, &v);
+		if (!used)
+			return -EINVAL;
+		off += used;
+		acc[i] += (double)v;
+	}
+	return 0;
 }
 
 static int zone_shape(struct viz_store *s, int64_t run_id, uint32_t zone_idx, uint32_t *nr_orders,
@@ -71,12 +88,6 @@ static int zone_shape(struct viz_store *s, int64_t run_id, uint32_t zone_idx, ui
 		}
 	free(zones);
 	return found ? 0 : -ENOENT;
-}
-
-/* Add a sample's gauge values into bin b (sum; NaN means "not yet"). */
-static void add_gauge(double *v, double x)
-{
-	*v = isnan(*v) ? x : *v + x;
 }
 
 int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t t0,
@@ -100,16 +111,16 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 	x->nr_bins = nr_bins;
 	x->nr_orders = no;
 	x->nr_migratetypes = nm;
-	x->free_blocks = nan_array((size_t)nr_bins * ncell);
-	x->frag_index = nan_array((size_t)nr_bins * no);
-	x->unusable_index = nan_array((size_t)nr_bins * no);
-	x->failures = nan_array((size_t)nr_bins * no);
-	x->nr_free_pages = nan_array(nr_bins);
+	x->free_blocks = zero_array((size_t)nr_bins * ncell);
+	x->frag_index = zero_array((size_t)nr_bins * no);
+	x->unusable_index = zero_array((size_t)nr_bins * no);
+	x->failures = zero_array((size_t)nr_bins * no);
+	x->nr_free_pages = zero_array(nr_bins);
 	for (int i = 0; i < 4; i++)
-		x->wmark[i] = nan_array(nr_bins);
-	x->fallbacks = nan_array(nr_bins);
-	x->pageblock_changes = nan_array(nr_bins);
-	x->kswapd_wakes = nan_array(nr_bins);
+		x->wmark[i] = zero_array(nr_bins);
+	x->fallbacks = zero_array(nr_bins);
+	x->pageblock_changes = zero_array(nr_bins);
+	x->kswapd_wakes = zero_array(nr_bins);
 	count = calloc(nr_bins, sizeof(*count));
 	if (!x->free_blocks || !x->frag_index || !x->unusable_index || !x->failures ||
 	    !x->nr_free_pages || !x->wmark[0] || !x->wmark[1] || !x->wmark[2] || !x->wmark[3] ||
@@ -133,18 +144,14 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 	sqlite3_bind_int64(st, 4, t1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		uint32_t b = viz_time_bin(sqlite3_column_int64(st, 0), t0, t1, nr_bins);
-		double *fb = &x->free_blocks[(size_t)b * ncell];
-
-		if (viz_blob_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-				    ncell, 0, vals)) {
+		if (blob_add(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), ncell,
+			     &x->free_blocks[(size_t)b * ncell])) {
 			ret = -EINVAL;
 			goto out;
 		}
-		for (size_t i = 0; i < ncell; i++)
-			add_gauge(&fb[i], (double)vals[i]);
-		add_gauge(&x->nr_free_pages[b], (double)sqlite3_column_int64(st, 2));
+		x->nr_free_pages[b] += (double)sqlite3_column_int64(st, 2);
 		for (int i = 0; i < 4; i++)
-			add_gauge(&x->wmark[i][b], (double)sqlite3_column_int64(st, 3 + i));
+			x->wmark[i][b] += (double)sqlite3_column_int64(st, 3 + i);
 		for (int k = 0; k < 3; k++) {
 			double *dst = k == 0 ? x->frag_index : k == 1 ? x->unusable_index :
 									x->failures;
@@ -157,7 +164,7 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 			}
 			for (uint32_t o = 0; o < no; o++) {
 				if (k < 2)
-					add_gauge(&dst[(size_t)b * no + o], vals[o] / 1000.0);
+					dst[(size_t)b * no + o] += vals[o] / 1000.0;
 				else
 					dst[(size_t)b * no + o] = (double)vals[o];
 			}
@@ -191,8 +198,21 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 				gauges[g][b] /= c;
 			continue;
 		}
-		if (!b)
+		if (!b || isnan(x->nr_free_pages[b - 1])) {
+			/* No sample yet: no data, not zero. */
+			for (size_t i = 0; i < ncell; i++)
+				x->free_blocks[(size_t)b * ncell + i] = NAN;
+			for (uint32_t o = 0; o < no; o++) {
+				x->frag_index[(size_t)b * no + o] = NAN;
+				x->unusable_index[(size_t)b * no + o] = NAN;
+				x->failures[(size_t)b * no + o] = NAN;
+			}
+			for (size_t g = 0; g < 5; g++)
+				gauges[g][b] = NAN;
+			for (size_t g = 0; g < 3; g++)
+				counters[g][b] = NAN;
 			continue;
+		}
 		memcpy(&x->free_blocks[(size_t)b * ncell], &x->free_blocks[(size_t)(b - 1) * ncell],
 		       ncell * sizeof(double));
 		memcpy(&x->frag_index[(size_t)b * no], &x->frag_index[(size_t)(b - 1) * no],

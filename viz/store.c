@@ -195,7 +195,14 @@ int viz_blob_decode(const void *blob, size_t len, size_t n, int is_signed, int64
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t v;
-		size_t used = viz_varint_get(p + off, len - off, &v);
+		size_t used;
+
+		if (off < len && p[off] < 0x80) {	/* most values fit one byte */
+			out[i] = is_signed ? viz_unzigzag(p[off]) : p[off];
+			off++;
+			continue;
+		}
+		used = viz_varint_get(p + off, len - off, &v);
 
 		if (!used)
 			return -EINVAL;
@@ -294,7 +301,8 @@ struct viz_store *viz_store_open(const char *path, int flags, struct viz_error *
 		errno = ENOMEM;
 		return NULL;
 	}
-	oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	/* A handle is used by one thread at a time (viz.h): no SQLite mutexes. */
+	oflags = SQLITE_OPEN_NOMUTEX | (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 	if (!s->readonly && (flags & VIZ_STORE_CREATE))
 		oflags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {

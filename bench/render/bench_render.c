@@ -10,7 +10,8 @@
  *     PNG + SVG), index.html and the reports table included;
  *   - peer: reading every sample row and its blobs back from SQLite with no
  *     decoding, the least any renderer must do;
- * and prints both and their ratio. The figure the issue tracks is the PNG
+ * each best of three, and prints both and their ratio. The figure the issue
+ * tracks is the PNG
  * render time (target < 2 s).
  * usage: bench_render [--samples N] [--dir DIR]
  */
@@ -193,36 +194,42 @@ int main(int argc, char **argv)
 	t_fill = now() - t;
 	stat(path, &stb);
 
-	/* Warm the page cache the same way for both contenders. */
-	t_read = read_samples(path, &rows, &bytes);
-	t_read = read_samples(path, &rows, &bytes);
-
+	/*
+	 * Best of three for each contender, alternating, so both see the same
+	 * page cache and the machine's other work hurts neither more.
+	 */
+	t_read = t_png = t_both = 1e9;
 	s = viz_store_open(path, 0, &err);
 	o.out_dir = out;
-	o.formats = VIZ_FORMAT_PNG;
-	t = now();
-	if (viz_report_write(s, &o, &res, &err)) {
-		fprintf(stderr, "bench_render: %s\n", err.text);
-		return 1;
+	for (int k = 0; k < 3; k++) {
+		double r = read_samples(path, &rows, &bytes);
+
+		t_read = r < t_read ? r : t_read;
+		for (int both = 0; both < 2; both++) {
+			o.formats = VIZ_FORMAT_PNG | (both ? VIZ_FORMAT_SVG : 0);
+			t = now();
+			if (viz_report_write(s, &o, &res, &err)) {
+				fprintf(stderr, "bench_render: %s\n", err.text);
+				return 1;
+			}
+			t = now() - t;
+			if (both)
+				t_both = t < t_both ? t : t_both;
+			else
+				t_png = t < t_png ? t : t_png;
+			if (k == 2)
+				printf("%s: %zu images + index.html (%zu files)\n",
+				       both ? "PNG + SVG" : "PNG", res.nr_figures, res.nr_files);
+			viz_report_result_release(&res);
+		}
 	}
-	t_png = now() - t;
+	viz_store_close(s);
 	printf("run: %llu samples (%d zones x %llu times, %d orders x %d migratetypes), "
 	       "store %.1f MiB, written in %.2f s (%.0f samples/s)\n",
 	       (unsigned long long)rows, NR_ZONES, (unsigned long long)(rows / NR_ZONES),
 	       NR_ORDERS, NR_MT, stb.st_size / 1048576.0, t_fill, rows / t_fill);
-	printf("render PNG:       %.3f s for %zu images + index.html (%zu files)\n", t_png,
-	       res.nr_figures, res.nr_files);
-	viz_report_result_release(&res);
-	o.formats = VIZ_FORMAT_PNG | VIZ_FORMAT_SVG;
-	t = now();
-	if (viz_report_write(s, &o, &res, &err)) {
-		fprintf(stderr, "bench_render: %s\n", err.text);
-		return 1;
-	}
-	t_both = now() - t;
-	printf("render PNG + SVG: %.3f s for %zu files\n", t_both, res.nr_files);
-	viz_report_result_release(&res);
-	viz_store_close(s);
+	printf("render PNG (best of 3):       %.3f s\n", t_png);
+	printf("render PNG + SVG (best of 3): %.3f s\n", t_both);
 	printf("peer, read the samples only: %.3f s (%llu rows, %.1f MiB of blobs)\n", t_read,
 	       (unsigned long long)rows, bytes / 1048576.0);
 	printf("ratio render PNG / read: %.2f; target: render PNG < 2 s: %s\n", t_png / t_read,

@@ -359,12 +359,15 @@ static void test_schema(void)
 	/* The queries users run, each served by an index. */
 	CHECK(plan_uses(db, "SELECT t_ns, free_blocks FROM samples WHERE run_id = 1 AND"
 			    " zone_idx = 0 ORDER BY t_ns", "samples_by_zone_time"));
+	/* ... in time order as stored: no sorting step. */
+	CHECK(!plan_uses(db, "SELECT t_ns, free_blocks FROM samples WHERE run_id = 1 AND"
+			     " zone_idx = 0 ORDER BY t_ns", "TEMP B-TREE"));
 	CHECK(plan_uses(db, "SELECT id FROM runs WHERE trace_sha256 = 'x' ORDER BY started_ms",
 			"runs_by_trace"));
 	CHECK(plan_uses(db, "SELECT a.t_ns, a.free_blocks, b.free_blocks FROM samples a JOIN"
 			    " samples b ON b.run_id = 2 AND b.zone_idx = a.zone_idx AND"
 			    " b.t_ns = a.t_ns WHERE a.run_id = 1 AND a.zone_idx = 0",
-			"samples_by_zone_time"));
+			"samples_by_zone_time (run_id=? AND zone_idx=? AND t_ns=?)"));
 	CHECK(plan_uses(db, "SELECT kind, count(*) FROM events WHERE run_id = 1 GROUP BY kind",
 			"events_by_kind"));
 	CHECK(plan_uses(db, "SELECT * FROM reports WHERE run_id = 1 AND kind = 'heatmap'",
