@@ -9,10 +9,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -29,7 +32,8 @@
 
 #define MAX_CKPT_ZONES 64	     /* checkpoint records per reading */
 #define LOST_CHECK_NS 100000000ull   /* read the drop counters every 100 ms */
-#define WAKEUP_FRACTION 16	     /* BPF wakes us when 1/16 of the buffer waits */
+#define WAKEUP_FRACTION 4	     /* BPF wakes us when 1/4 of a cpu's buffer waits */
+#define RELEASE_EVERY 1024	     /* records consumed before handing space back */
 
 static const char *const tp_names[CAPTURE_NR_TRACEPOINTS] = {
 	"mm_page_alloc",	     "mm_page_free",	   "mm_page_free_batched",
@@ -44,9 +48,29 @@ struct pid_entry {
 	char comm[TRACEFMT_COMM_LEN];
 };
 
+/*
+ * One cpu's BPF ring buffer, read directly through its mappings (the ABI of
+ * BPF_MAP_TYPE_RINGBUF: a consumer page we write, a producer page and the
+ * data area mapped twice in a row, so a record that wraps is contiguous).
+ */
+struct ring {
+	int fd;
+	uint64_t *consumer_pos;	 /* shared with the kernel */
+	const uint64_t *producer_pos;
+	const uint8_t *data;
+	uint64_t mask;		 /* data size - 1 */
+	size_t ro_len;		 /* producer page + 2 x data */
+	uint64_t cons;		 /* our read position */
+	uint64_t prod;		 /* producer position seen at the start of a drain */
+	uint32_t unreleased;	 /* records read since consumer_pos was stored */
+};
+
 struct capture {
 	struct pagealloc_skel *skel;
-	struct ring_buffer *rb;
+	struct ring *rings;
+	int nr_rings;
+	int epfd;
+	size_t page_size;
 	struct tracefmt_writer *w;
 	char *output;
 	struct capture_stats st;
@@ -62,7 +86,9 @@ struct capture {
 
 	int nr_cpus;			  /* possible cpus (per-cpu map width) */
 	uint64_t *dropped_seen;		  /* per cpu, already written as LOST */
-	struct pagealloc_cpu_state *cpu_vals; /* lookup buffer, nr_cpus entries */
+	uint64_t misses_seen;		  /* tracepoint hits the kernel skipped, written */
+	const struct pagealloc_cpu_state *cpu_vals; /* mmap of cpu_state, nr_cpus entries */
+	size_t cpu_vals_len;
 
 	struct pid_entry *pids;
 	uint32_t pid_cap, pid_used;
@@ -167,6 +193,40 @@ static struct bpf_link **tp_link(struct pagealloc_skel *s, int i)
 	return links[i];
 }
 
+static void *link_destroy_thread(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detach every program. Closing a tracepoint's perf event waits for an RCU
+ * grace period (~70 ms here), so the links are closed from one thread each
+ * and the waits overlap: 8 links cost one grace period, not eight.
+ */
+static void links_destroy(struct pagealloc_skel *s)
+{
+	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS + 2];
+	pthread_t tid[CAPTURE_NR_TRACEPOINTS + 2];
+	bool started[CAPTURE_NR_TRACEPOINTS + 2] = { false };
+	int n = 0;
+
+	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++)
+		links[n++] = tp_link(s, i);
+	links[n++] = &s->links.handle_exec;
+	links[n++] = &s->links.handle_exit;
+	for (int i = 0; i < n; i++)
+		if (*links[i])
+			started[i] = !pthread_create(&tid[i], NULL, link_destroy_thread, *links[i]);
+	for (int i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else if (*links[i])
+			bpf_link__destroy(*links[i]);
+		*links[i] = NULL;
+	}
+}
+
 static struct pid_entry *pid_slot(struct pid_entry *tab, uint32_t cap, uint32_t pid)
 {
 	uint32_t i = (pid * 2654435761u) & (cap - 1);
@@ -191,6 +251,8 @@ static int pid_table_grow(struct capture *c)
 	c->pid_cap = cap;
 	return 0;
 }
+
+static int write_failed(struct capture *c, struct tracefmt_error *err);
 
 static int append(struct capture *c, const struct tracefmt_event *ev)
 {
@@ -310,18 +372,194 @@ static int on_record(void *ctx, void *data, size_t size)
 	return append(c, &ev);
 }
 
+/* Offset of ts_ns in both record layouts, for the merge. */
+_Static_assert(__builtin_offsetof(struct pagealloc_event, ts_ns) ==
+		       __builtin_offsetof(struct pagealloc_comm_event, ts_ns),
+	       "records must share the ts_ns offset");
+
+/*
+ * The next committed record of @r at or before its producer snapshot, or
+ * NULL. Discarded records are stepped over; a record still being written
+ * (busy) ends this drain for the ring.
+ */
+static const uint8_t *ring_peek(struct ring *r, uint32_t *len)
+{
+	while (r->cons < r->prod) {
+		const uint32_t *hdr = (const uint32_t *)(r->data + (r->cons & r->mask));
+		uint32_t h = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		uint32_t n = h & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+
+		if (h & BPF_RINGBUF_BUSY_BIT)
+			return NULL;
+		if (!(h & BPF_RINGBUF_DISCARD_BIT)) {
+			*len = n;
+			return (const uint8_t *)hdr + BPF_RINGBUF_HDR_SZ;
+		}
+		r->cons += (n + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
+	}
+	return NULL;
+}
+
+static void ring_release(struct ring *r)
+{
+	__atomic_store_n(r->consumer_pos, r->cons, __ATOMIC_RELEASE);
+	r->unreleased = 0;
+}
+
+/*
+ * Read every record committed so far on all cpus, merged by timestamp, so
+ * the trace is in time order across cpus (up to records still being
+ * written when the drain started). Stops at the first write error.
+ */
+static int rings_drain(struct capture *c)
+{
+	struct ring *best;
+	const uint8_t *rec, *best_rec = NULL;
+	uint32_t len, best_len = 0;
+	uint64_t best_ts;
+	int ret = 0;
+
+	for (int i = 0; i < c->nr_rings; i++)
+		c->rings[i].prod = __atomic_load_n(c->rings[i].producer_pos, __ATOMIC_ACQUIRE);
+	for (;;) {
+		best = NULL;
+		best_ts = UINT64_MAX;
+		for (int i = 0; i < c->nr_rings; i++) {
+			struct ring *r = &c->rings[i];
+			uint64_t ts;
+
+			rec = ring_peek(r, &len);
+			if (!rec)
+				continue;
+			memcpy(&ts, rec + __builtin_offsetof(struct pagealloc_event, ts_ns),
+			       sizeof(ts));
+			if (ts < best_ts) {
+				best = r;
+				best_ts = ts;
+				best_rec = rec;
+				best_len = len;
+			}
+		}
+		if (!best)
+			break;
+		ret = on_record(c, (void *)best_rec, best_len);
+		best->cons += (best_len + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
+		if (++best->unreleased >= RELEASE_EVERY)
+			ring_release(best);
+		if (ret)
+			break;
+	}
+	for (int i = 0; i < c->nr_rings; i++)
+		ring_release(&c->rings[i]);
+	return ret;
+}
+
+/* Sleep until BPF asks for a wakeup (a ring 1/4 full) or @timeout_ms passes. */
+static void rings_wait(struct capture *c, int timeout_ms)
+{
+	struct epoll_event evs[8];
+
+	epoll_wait(c->epfd, evs, 8, timeout_ms);
+}
+
+/* One ring buffer of @size bytes per possible cpu, put in the "rings" map. */
+static int rings_create(struct capture *c, uint64_t size, struct tracefmt_error *err)
+{
+	int outer = bpf_map__fd(c->skel->maps.rings);
+
+	c->rings = calloc((size_t)c->nr_cpus, sizeof(*c->rings));
+	if (!c->rings)
+		return set_err(err, -ENOMEM, "out of memory");
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->epfd < 0)
+		return set_err(err, -errno, "epoll: %s", strerror(errno));
+	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
+		struct ring *r = &c->rings[cpu];
+		struct epoll_event ev = { .events = EPOLLIN };
+		uint32_t key = (uint32_t)cpu;
+		void *p;
+		int ret;
+
+		r->fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "pagealloc_rb", 0, 0, (uint32_t)size,
+				       NULL);
+		if (r->fd < 0)
+			return r->fd;
+		c->nr_rings++;
+		ret = bpf_map_update_elem(outer, &key, &r->fd, BPF_ANY);
+		if (ret)
+			return ret;
+		p = mmap(NULL, c->page_size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		r->consumer_pos = p;
+		r->ro_len = c->page_size + 2 * size;
+		p = mmap(NULL, r->ro_len, PROT_READ, MAP_SHARED, r->fd, (off_t)c->page_size);
+		if (p == MAP_FAILED)
+			return -errno;
+		r->producer_pos = p;
+		r->data = (const uint8_t *)p + c->page_size;
+		r->mask = size - 1;
+		r->cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
+		ev.data.u32 = key;
+		if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, r->fd, &ev))
+			return -errno;
+	}
+	return 0;
+}
+
+static void rings_destroy(struct capture *c)
+{
+	for (int i = 0; i < c->nr_rings; i++) {
+		struct ring *r = &c->rings[i];
+
+		if (r->consumer_pos)
+			munmap(r->consumer_pos, c->page_size);
+		if (r->producer_pos)
+			munmap((void *)r->producer_pos, r->ro_len);
+		close(r->fd);
+	}
+	free(c->rings);
+	c->rings = NULL;
+	c->nr_rings = 0;
+	if (c->epfd >= 0)
+		close(c->epfd);
+	c->epfd = -1;
+}
+
+/*
+ * Hits the kernel did not run our programs for, because another BPF
+ * program was already running on that cpu (an interrupt came in during
+ * one): the kernel counts them per program as recursion misses. The cpu
+ * is not known, so they are written with cpu TRACEFMT_LOST_CPU_UNKNOWN.
+ */
+static uint64_t tracepoint_misses(struct capture *c)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+		struct bpf_program *p = tp_prog(c->skel, i);
+
+		if (!bpf_program__autoload(p))
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
 /* Write a LOST record for every cpu whose drop counter moved. */
 static int lost_update(struct capture *c, uint64_t now)
 {
 	struct tracefmt_event ev;
-	uint32_t zero = 0;
+	uint64_t misses;
 	int ret;
 
 	c->last_lost_ns = now;
-	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cpu_state), &zero, c->cpu_vals))
-		return 0; /* the counters stay in the map; the next look catches up */
 	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
-		uint64_t d = c->cpu_vals[cpu].dropped;
+		uint64_t d = __atomic_load_n(&c->cpu_vals[cpu].dropped, __ATOMIC_RELAXED);
 
 		if (d <= c->dropped_seen[cpu])
 			continue;
@@ -337,6 +575,21 @@ static int lost_update(struct capture *c, uint64_t now)
 		c->st.lost_records++;
 		c->dropped_seen[cpu] = d;
 	}
+	misses = tracepoint_misses(c);
+	if (misses > c->misses_seen) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = TRACEFMT_LOST;
+		ev.cpu = CAPTURE_LOST_CPU_UNKNOWN;
+		ev.ts_ns = now;
+		ev.u.lost.count = misses - c->misses_seen;
+		ret = append(c, &ev);
+		if (ret)
+			return ret;
+		c->st.lost += ev.u.lost.count;
+		c->st.lost_records++;
+		c->st.lost_recursion += ev.u.lost.count;
+		c->misses_seen = misses;
+	}
 	return 0;
 }
 
@@ -351,7 +604,7 @@ static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
 	size_t nr;
 	int ret;
 
-	ring_buffer__consume(c->rb);
+	rings_drain(c);
 	if (c->write_err)
 		return c->write_err;
 	t0 = capture_now_ns();
@@ -430,7 +683,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	if (!o.checkpoint_interval_ms)
 		o.checkpoint_interval_ms = 1000;
 	if (!o.ringbuf_mib)
-		o.ringbuf_mib = 64;
+		o.ringbuf_mib = 16;
 	if (!o.flush_interval_ms || o.flush_interval_ms >= 1000)
 		o.flush_interval_ms = 900;
 	if (o.ringbuf_mib & (o.ringbuf_mib - 1)) {
@@ -451,6 +704,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 	c->ckpt_interval_ms = o.checkpoint_interval_ms;
 	c->flush_interval_ms = o.flush_interval_ms;
+	c->epfd = -1;
+	c->page_size = (size_t)sysconf(_SC_PAGESIZE);
 	ret = tracefs_find(tracefs, sizeof(tracefs), err);
 	if (ret) {
 		*why = CAPTURE_FAIL_TRACEFS;
@@ -499,9 +754,16 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 
-	ret = bpf_map__set_max_entries(c->skel->maps.events, o.ringbuf_mib << 20);
+	c->nr_cpus = libbpf_num_possible_cpus();
+	if (c->nr_cpus <= 0) {
+		ret = bpf_fail(why, err, c->nr_cpus ? c->nr_cpus : -EINVAL, "counting cpus");
+		goto fail;
+	}
+	ret = bpf_map__set_max_entries(c->skel->maps.rings, (uint32_t)c->nr_cpus);
+	if (!ret)
+		ret = bpf_map__set_max_entries(c->skel->maps.cpu_state, (uint32_t)c->nr_cpus);
 	if (ret) {
-		ret = bpf_fail(why, err, ret, "sizing the ring buffer");
+		ret = bpf_fail(why, err, ret, "sizing the ring buffer table");
 		goto fail;
 	}
 	c->skel->rodata->targ_wakeup_bytes = ((uint64_t)o.ringbuf_mib << 20) / WAKEUP_FRACTION;
@@ -510,20 +772,26 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = bpf_fail(why, err, ret, "loading the BPF programs");
 		goto fail;
 	}
-	c->nr_cpus = libbpf_num_possible_cpus();
-	if (c->nr_cpus <= 0) {
-		ret = bpf_fail(why, err, c->nr_cpus ? c->nr_cpus : -EINVAL, "counting cpus");
-		goto fail;
-	}
 	c->dropped_seen = calloc((size_t)c->nr_cpus, sizeof(*c->dropped_seen));
-	c->cpu_vals = calloc((size_t)c->nr_cpus, sizeof(*c->cpu_vals));
-	if (!c->dropped_seen || !c->cpu_vals || pid_table_grow(c)) {
+	if (!c->dropped_seen || pid_table_grow(c)) {
 		ret = set_err(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
-	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_record, c, NULL);
-	if (!c->rb) {
-		ret = bpf_fail(why, err, -errno, "opening the ring buffer");
+	c->cpu_vals_len = ((size_t)c->nr_cpus * sizeof(*c->cpu_vals) + c->page_size - 1) &
+			  ~(c->page_size - 1);
+	{
+		void *p = mmap(NULL, c->cpu_vals_len, PROT_READ, MAP_SHARED,
+			       bpf_map__fd(c->skel->maps.cpu_state), 0);
+
+		if (p == MAP_FAILED) {
+			ret = bpf_fail(why, err, -errno, "mapping the per-cpu counters");
+			goto fail;
+		}
+		c->cpu_vals = p;
+	}
+	ret = rings_create(c, (uint64_t)o.ringbuf_mib << 20, err);
+	if (ret) {
+		ret = bpf_fail(why, err, ret, "creating the per-cpu ring buffers");
 		goto fail;
 	}
 	if (bpf_program__autoload(c->skel->progs.handle_exec))
@@ -549,8 +817,13 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	c->st.start_ns = capture_now_ns();
 	c->last_flush_ns = c->st.start_ns;
 	c->last_lost_ns = c->st.start_ns;
+	/* The start checkpoint goes to disk at once: a trace is useful from here. */
 	ret = checkpoint_take(c, err);
+	if (!ret)
+		ret = c->write_err = tracefmt_writer_flush(c->w);
 	if (ret) {
+		if (c->write_err)
+			write_failed(c, err);
 		*why = c->write_err ? CAPTURE_FAIL_OUTPUT : CAPTURE_FAIL_PROC;
 		goto fail;
 	}
@@ -604,11 +877,10 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
 
 	if (c->write_err)
 		return write_failed(c, err);
-	ret = ring_buffer__poll(c->rb, timeout_ms);
+	rings_wait(c, timeout_ms);
+	rings_drain(c);
 	if (c->write_err)
 		return write_failed(c, err);
-	if (ret < 0 && ret != -EINTR)
-		return set_err(err, ret, "reading the ring buffer: %s", strerror(-ret));
 	ret = periodic(c, capture_now_ns(), err);
 	if (c->write_err)
 		return write_failed(c, err);
@@ -624,8 +896,8 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 	c->finished = true;
 	/* End checkpoint while still attached, so no event falls between. */
 	ret = c->write_err ? c->write_err : checkpoint_take(c, err);
-	pagealloc_skel__detach(c->skel);
-	ring_buffer__consume(c->rb);
+	links_destroy(c->skel);
+	rings_drain(c);
 	if (!ret)
 		ret = lost_update(c, capture_now_ns());
 	if (c->write_err) {
@@ -655,11 +927,14 @@ void capture_destroy(struct capture *c)
 {
 	if (!c)
 		return;
-	ring_buffer__free(c->rb);
+	if (c->skel)
+		links_destroy(c->skel);
+	rings_destroy(c);
 	pagealloc_skel__destroy(c->skel);
 	tracefmt_writer_abandon(c->w);
 	free(c->dropped_seen);
-	free(c->cpu_vals);
+	if (c->cpu_vals)
+		munmap((void *)c->cpu_vals, c->cpu_vals_len);
 	free(c->pids);
 	free(c->output);
 	free(c);

@@ -8,7 +8,8 @@
  *    every checkpoint interval and at the end, on the events' clock;
  *  - pid -> command name records the first time a pid is seen (again after
  *    an exec or once the pid has exited and come back);
- *  - lost-event records per cpu whenever the ring buffer was full;
+ *  - lost-event records per cpu whenever a cpu's ring buffer was full,
+ *    and (cpu CAPTURE_LOST_CPU_UNKNOWN) for hits the kernel skipped;
  *  - a flushed block at least once a second, so a kill -9 loses at most
  *    the last second and the file stays readable.
  *
@@ -29,10 +30,17 @@
 
 #define CAPTURE_NR_TRACEPOINTS 6
 
+/*
+ * cpu of the lost-event records for tracepoint hits the kernel skipped
+ * because another BPF program was already running on that cpu (it counts
+ * them per program, not per cpu).
+ */
+#define CAPTURE_LOST_CPU_UNKNOWN UINT32_MAX
+
 struct capture_opts {
 	const char *output;		 /* trace file to create (truncated) */
 	uint32_t checkpoint_interval_ms; /* 0 = 1000 */
-	uint32_t ringbuf_mib;		 /* ring buffer size, power of two; 0 = 64 */
+	uint32_t ringbuf_mib;		 /* ring buffer per cpu, MiB, power of two; 0 = 16 */
 	uint32_t flush_interval_ms;	 /* 0 = 900 (must stay under 1000) */
 };
 
@@ -41,6 +49,7 @@ struct capture_stats {
 	uint64_t events;		    /* page events written */
 	uint64_t by_type[TRACEFMT_NR_TYPES]; /* records written, by tracefmt type */
 	uint64_t lost;			    /* page events dropped (sum over cpus) */
+	uint64_t lost_recursion;	    /* of which: hits skipped by the kernel (cpu unknown) */
 	uint64_t lost_records;		    /* TRACEFMT_LOST records written */
 	uint64_t comms;			    /* TRACEFMT_COMM records written */
 	uint64_t checkpoints;		    /* readings taken (each = one record per zone) */

@@ -71,13 +71,20 @@ struct pagealloc_comm_event {
 };
 _Static_assert(sizeof(struct pagealloc_comm_event) == 40, "pagealloc_comm_event has a hole");
 
-/* Per-cpu state of the BPF program (map "cpu_state"). */
+/*
+ * Per-cpu state of the BPF program: entry <cpu> of the mmap-able array
+ * "cpu_state". The loader reads the drop counters through the mapping, not
+ * with a map lookup syscall, because the kernel skips BPF programs on a
+ * cpu while such a syscall runs there (and would drop events it caused).
+ * One cache line per cpu so cpus never write to a shared line.
+ */
 struct pagealloc_cpu_state {
 	__u64 dropped;	    /* page events the ring buffer had no room for */
 	__u64 exit_gen;	    /* exits seen when last_pid was recorded */
 	__u32 last_pid;	    /* pid of this cpu's previous page event */
 	__u32 pad;
+	__u64 pad2[5];
 };
-_Static_assert(sizeof(struct pagealloc_cpu_state) == 24, "pagealloc_cpu_state has a hole");
+_Static_assert(sizeof(struct pagealloc_cpu_state) == 64, "pagealloc_cpu_state is one cache line");
 
 #endif /* BUDDYSCOPE_PAGEALLOC_EVENT_H */

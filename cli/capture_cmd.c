@@ -52,7 +52,7 @@ static void usage(FILE *f)
 		"  -o, --output FILE             trace to write (.bst)\n"
 		"  -d, --duration SECONDS        stop after this long (decimals allowed)\n"
 		"  -c, --checkpoint-interval MS  checkpoint period (default 1000)\n"
-		"  -b, --buffer-mib N            BPF ring buffer size, power of two (default 64)\n"
+		"  -b, --buffer-mib N            BPF ring buffer per cpu, MiB, power of two (default 16)\n"
 		"  -q, --quiet                   no progress and no summary\n"
 		"  -h, --help                    this text\n");
 }
@@ -245,9 +245,13 @@ int cmd_capture(int argc, char **argv)
 	if (!quiet)
 		print_summary(opts.output, st, capture_now_ns());
 	if (st->lost)
-		fprintf(stderr, "buddyscope capture: warning: %llu events lost (ring buffer full) "
-				"in %llu lost-event records; try a larger --buffer-mib\n",
-			(unsigned long long)st->lost, (unsigned long long)st->lost_records);
+		fprintf(stderr, "buddyscope capture: warning: %llu events lost, written as %llu "
+				"lost-event records: %llu with the ring buffer full (try a larger "
+				"--buffer-mib), %llu skipped by the kernel because another BPF "
+				"program was running on that cpu (an interrupt during one)\n",
+			(unsigned long long)st->lost, (unsigned long long)st->lost_records,
+			(unsigned long long)(st->lost - st->lost_recursion),
+			(unsigned long long)st->lost_recursion);
 	else if (!quiet)
 		fprintf(stderr, "buddyscope capture: 0 events lost\n");
 	if (child > 0) {

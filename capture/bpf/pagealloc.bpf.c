@@ -31,14 +31,27 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Ask for a wakeup only when this many bytes wait; set before load. */
 const volatile __u64 targ_wakeup_bytes = 1 << 20;
 
-struct {
+/*
+ * One ring buffer per cpu, so producers on different cpus never share a
+ * lock or a cache line; the loader creates them (its --buffer-mib size
+ * each) and merges their records by timestamp.
+ */
+struct ringbuf_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 25); /* the loader resizes it before load */
-} events SEC(".maps");
+	__uint(max_entries, 1 << 16); /* template only */
+};
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* the loader sets it to the number of possible cpus */
+	__type(key, __u32);
+	__array(values, struct ringbuf_map);
+} rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* the loader sets it to the number of possible cpus */
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct pagealloc_cpu_state);
 } cpu_state SEC(".maps");
@@ -59,17 +72,17 @@ static __always_inline __u32 current_pid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
-static __always_inline __u64 submit_flags(void)
+static __always_inline __u64 submit_flags(void *rb)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= targ_wakeup_bytes ?
+	return bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= targ_wakeup_bytes ?
 		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void send_comm(__u32 type, __u32 pid, __u32 cpu)
+static __always_inline void send_comm(void *rb, __u32 type, __u32 pid, __u32 cpu)
 {
 	struct pagealloc_comm_event *c;
 
-	c = bpf_ringbuf_reserve(&events, sizeof(*c), 0);
+	c = bpf_ringbuf_reserve(rb, sizeof(*c), 0);
 	if (!c)
 		return;
 	c->type = type;
@@ -88,26 +101,33 @@ static __always_inline void send_comm(__u32 type, __u32 pid, __u32 cpu)
  * Reserve a page event for the current task, sending its command name
  * first when this cpu last saw another pid (or a task has exited since).
  */
-static __always_inline struct pagealloc_event *event_start(__u32 type, __u32 pid)
+static __always_inline struct pagealloc_event *event_start(__u32 type, __u32 pid, void **rbp)
 {
 	struct pagealloc_cpu_state *st;
 	struct pagealloc_event *e;
-	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
+	__u32 cpu = bpf_get_smp_processor_id();
 	__u64 gen = exit_gen;
+	void *rb;
 
-	st = bpf_map_lookup_elem(&cpu_state, &zero);
+	st = bpf_map_lookup_elem(&cpu_state, &cpu);
 	if (!st)
 		return NULL;
+	rb = bpf_map_lookup_elem(&rings, &cpu);
+	if (!rb) {
+		st->dropped++;
+		return NULL;
+	}
 	if (st->last_pid != pid || st->exit_gen != gen) {
-		send_comm(PAGEALLOC_EV_COMM, pid, cpu);
+		send_comm(rb, PAGEALLOC_EV_COMM, pid, cpu);
 		st->last_pid = pid;
 		st->exit_gen = gen;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
 	if (!e) {
 		st->dropped++;
 		return NULL;
 	}
+	*rbp = rb;
 	e->type = type;
 	e->cpu = cpu;
 	e->pid = pid;
@@ -123,7 +143,8 @@ static __always_inline struct pagealloc_event *event_start(__u32 type, __u32 pid
 SEC("tp/kmem/mm_page_alloc")
 int handle_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 {
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ALLOC, current_pid());
+	void *rb;
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ALLOC, current_pid(), &rb);
 
 	if (!e)
 		return 0;
@@ -131,39 +152,42 @@ int handle_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 	e->order = ctx->order;
 	e->migratetype = ctx->migratetype;
 	e->arg0 = (__u32)ctx->gfp_flags;
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
 
 SEC("tp/kmem/mm_page_free")
 int handle_free(struct trace_event_raw_mm_page_free *ctx)
 {
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE, current_pid());
+	void *rb;
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE, current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
 	e->order = ctx->order;
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
 
 SEC("tp/kmem/mm_page_free_batched")
 int handle_free_batched(struct trace_event_raw_mm_page_free_batched *ctx)
 {
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE_BATCHED, current_pid());
+	void *rb;
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE_BATCHED, current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
 
 SEC("tp/kmem/mm_page_alloc_zone_locked")
 int handle_zone_locked(struct trace_event_raw_mm_page *ctx)
 {
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ZONE_LOCKED, current_pid());
+	void *rb;
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ZONE_LOCKED, current_pid(), &rb);
 
 	if (!e)
 		return 0;
@@ -171,28 +195,30 @@ int handle_zone_locked(struct trace_event_raw_mm_page *ctx)
 	e->order = ctx->order;
 	e->migratetype = ctx->migratetype;
 	e->arg0 = ctx->percpu_refill;
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
 
 SEC("tp/kmem/mm_page_pcpu_drain")
 int handle_pcpu_drain(struct trace_event_raw_mm_page_pcpu_drain *ctx)
 {
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_PCPU_DRAIN, current_pid());
+	void *rb;
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_PCPU_DRAIN, current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
 	e->order = ctx->order;
 	e->migratetype = ctx->migratetype;
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
 
 SEC("tp/kmem/mm_page_alloc_extfrag")
 int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 {
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_EXTFRAG, current_pid());
+	void *rb;
+	struct pagealloc_event *e = event_start(PAGEALLOC_EV_EXTFRAG, current_pid(), &rb);
 
 	if (!e)
 		return 0;
@@ -202,7 +228,7 @@ int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	e->arg0 = ctx->fallback_order;
 	e->arg1 = ctx->fallback_migratetype;
 	e->arg2 = ctx->change_ownership;
-	bpf_ringbuf_submit(e, submit_flags());
+	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
 
@@ -210,8 +236,11 @@ int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 SEC("tp/sched/sched_process_exec")
 int handle_exec(void *ctx)
 {
-	send_comm(PAGEALLOC_EV_COMM, current_pid(),
-		  bpf_get_smp_processor_id());
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *rb = bpf_map_lookup_elem(&rings, &cpu);
+
+	if (rb)
+		send_comm(rb, PAGEALLOC_EV_COMM, current_pid(), cpu);
 	return 0;
 }
 
@@ -219,8 +248,11 @@ int handle_exec(void *ctx)
 SEC("tp/sched/sched_process_exit")
 int handle_exit(void *ctx)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *rb = bpf_map_lookup_elem(&rings, &cpu);
+
 	__sync_fetch_and_add(&exit_gen, 1);
-	send_comm(PAGEALLOC_EV_EXIT, current_pid(),
-		  bpf_get_smp_processor_id());
+	if (rb)
+		send_comm(rb, PAGEALLOC_EV_EXIT, current_pid(), cpu);
 	return 0;
 }
