@@ -497,7 +497,8 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 	int ret;
 
 	for (size_t i = 0; i < n; i++)
-		dmax = rows[i].distance > dmax ? rows[i].distance : dmax;
+		if (rows[i].distance > dmax)	/* false for NaN */
+			dmax = rows[i].distance;
 	dmax = dmax > 0 ? dmax * 1.1 : 0.01;
 	snprintf(title, sizeof(title), "Shadow-mode fidelity: run %lld", (long long)run_id);
 	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
@@ -516,25 +517,34 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 		cairo_save(c.cr);
 		cairo_set_source_rgb(c.cr, rgb[0], rgb[1], rgb[2]);
 		cairo_set_line_width(c.cr, 1.5);
-		for (size_t i = 0; i < n; i++) {
-			double v = p ? rows[i].pfn_rate : rows[i].distance;
-			double x = r.x + (t1 > t0 ? (double)(rows[i].t_ns - t0) / (double)(t1 - t0) :
-						    0.5) * r.w;
-			double y = r.y + r.h - (v - lo) / (hi - lo) * r.h;
+		/* Unknown (NaN) or negative values are gaps in the line. */
+		for (int dots = 0; dots < 2; dots++) {
+			int pen = 0;
 
-			if (i)
-				cairo_line_to(c.cr, x, y);
-			else
-				cairo_move_to(c.cr, x, y);
-		}
-		cairo_stroke(c.cr);
-		for (size_t i = 0; i < n && n <= 200; i++) {
-			double v = p ? rows[i].pfn_rate : rows[i].distance;
-			double x = r.x + (t1 > t0 ? (double)(rows[i].t_ns - t0) / (double)(t1 - t0) :
-						    0.5) * r.w;
+			for (size_t i = 0; i < n; i++) {
+				double v = p ? rows[i].pfn_rate : rows[i].distance;
+				double x = r.x + (t1 > t0 ? (double)(rows[i].t_ns - t0) /
+								    (double)(t1 - t0) :
+							    0.5) * r.w;
+				double y = r.y + r.h - (v - lo) / (hi - lo) * r.h;
 
-			cairo_arc(c.cr, x, r.y + r.h - (v - lo) / (hi - lo) * r.h, 2.5, 0, 2 * M_PI);
-			cairo_fill(c.cr);
+				if (!(v >= 0)) {
+					pen = 0;
+					continue;
+				}
+				if (dots && n <= 200) {
+					cairo_arc(c.cr, x, y, 2.5, 0, 2 * M_PI);
+					cairo_fill(c.cr);
+				} else if (!dots) {
+					if (pen)
+						cairo_line_to(c.cr, x, y);
+					else
+						cairo_move_to(c.cr, x, y);
+					pen = 1;
+				}
+			}
+			if (!dots)
+				cairo_stroke(c.cr);
 		}
 		cairo_restore(c.cr);
 		draw_legend_item(&c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,

@@ -8,6 +8,7 @@
  * leaves a valid store whose run still says it is incomplete.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -76,8 +77,8 @@ static const char schema_sql[] =
 	"CREATE TABLE fidelity ("
 	" run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
 	" t_ns INTEGER NOT NULL,"
-	" distance REAL NOT NULL,"
-	" pfn_rate REAL NOT NULL);"
+	" distance REAL,"
+	" pfn_rate REAL);"
 	"CREATE INDEX fidelity_by_time ON fidelity (run_id, t_ns);"
 	"CREATE TABLE events ("
 	" run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
@@ -668,8 +669,15 @@ int viz_fidelity_add(struct viz_store *s, int64_t run_id, int64_t t_ns, double d
 		return -EIO;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int64(st, 2, t_ns);
-	sqlite3_bind_double(st, 3, distance);
-	sqlite3_bind_double(st, 4, pfn_rate);
+	/* Unknown values (NaN) are NULL: SQLite has no NaN. */
+	if (isnan(distance))
+		sqlite3_bind_null(st, 3);
+	else
+		sqlite3_bind_double(st, 3, distance);
+	if (isnan(pfn_rate))
+		sqlite3_bind_null(st, 4);
+	else
+		sqlite3_bind_double(st, 4, pfn_rate);
 	ret = step_done(s, st);
 	return ret ? ret : tx_row(s);
 }
@@ -1126,8 +1134,12 @@ int viz_fidelity_get(struct viz_store *s, int64_t run_id, struct viz_fidelity_ro
 			cap = ncap;
 		}
 		v[len].t_ns = sqlite3_column_int64(st, 0);
-		v[len].distance = sqlite3_column_double(st, 1);
-		v[len].pfn_rate = sqlite3_column_double(st, 2);
+		v[len].distance = sqlite3_column_type(st, 1) == SQLITE_NULL ?
+					  NAN :
+					  sqlite3_column_double(st, 1);
+		v[len].pfn_rate = sqlite3_column_type(st, 2) == SQLITE_NULL ?
+					  NAN :
+					  sqlite3_column_double(st, 2);
 		len++;
 	}
 	sqlite3_finalize(st);

@@ -187,6 +187,9 @@ int viz_pbmap_add(struct viz_store *s, int64_t run_id, const struct viz_pbmap *m
  * @t_ns: checkpoint time
  * @distance: sum |model - kernel| / sum kernel over zone x order x mt
  * @pfn_rate: cumulative fraction of allocations whose pfn was predicted
+ *
+ * Either value may be NaN when it is not known (stored as NULL, read back
+ * as NaN, drawn as a gap).
  */
 int viz_fidelity_add(struct viz_store *s, int64_t run_id, int64_t t_ns, double distance,
 		     double pfn_rate);

@@ -286,9 +286,12 @@ static void test_attribution_fidelity(void)
 	REQUIRE(!viz_attribution_top(s, run, VIZ_ATTR_BY_EXTFRAG, 10, &rows, &n));
 	CHECK(n == 3 && rows[0].extfrag == 120 && rows[2].extfrag == 3);
 	free(rows);
+	/* An unknown rate (NaN) is kept as unknown, not as a number. */
+	REQUIRE(!viz_fidelity_add(s, run, synth_t(24) + 1, 0.5, NAN));
 	REQUIRE(!viz_fidelity_get(s, run, &fid, &n));
-	CHECK_EQ_U64(n, 3);	/* times 0, 10, 20 */
+	CHECK_EQ_U64(n, 4);	/* times 0, 10, 20, and the one above */
 	CHECK(fid[1].t_ns == synth_t(10) && near(fid[1].distance, 0.03));
+	CHECK(near(fid[3].distance, 0.5) && isnan(fid[3].pfn_rate));
 	free(fid);
 	REQUIRE(!viz_pbmap_times(s, run, 0, &times, &n));
 	CHECK(n == 2 && times[0] == 0 && times[1] == synth_t(24));
