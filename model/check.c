@@ -218,8 +218,15 @@ static int check_pfns(const struct model *m, const struct zone *z, uint64_t entr
 		uint64_t pfn = z->start_pfn + i;
 		unsigned int o;
 
-		if (!st_is_free(s))
+		if (!st_is_free(s)) {
+			if (pfn < covered_end && s != ST_FREE_TAIL)
+				return fail(buf, len, "zone %s: pfn %u inside a free block is not marked as a free tail",
+					    z->name, pfn);
+			if (pfn >= covered_end && s == ST_FREE_TAIL)
+				return fail(buf, len, "zone %s: pfn %u is marked as a free tail outside every free block",
+					    z->name, pfn);
 			continue;
+		}
 		heads++;
 		o = st_order(s);
 		if (pfn < covered_end)

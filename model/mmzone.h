@@ -15,11 +15,13 @@
  *	high nibble 2..7     head of a free buddy block on free_list[nibble - 2]
  *	high nibble 8..13    head of a pcp block; nibble - 8 is the remembered
  *	                     migratetype (6.1 drains under it, spec 3.3)
+ *	0xe0                 tail page of a free buddy or pcp block
  *	low nibble           block order (heads only)
  *
- * Invariant: only real heads carry a free or pcp nibble; tail pages of free
- * blocks keep whatever allocated nibble they had and are never read as
- * heads. That is 9 bytes per page frame.
+ * Invariant: only real heads carry a free or pcp nibble, and every other
+ * page of a free or pcp block is 0xe0, so "is any page of this range free"
+ * is one scan of the range's own bytes (free and pcp bytes are >= 0x20).
+ * That is 9 bytes per page frame.
  */
 #ifndef BUDDYSCOPE_MODEL_MMZONE_H
 #define BUDDYSCOPE_MODEL_MMZONE_H
@@ -27,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "model/model.h"
 
@@ -39,6 +42,7 @@
 
 #define ST_ALLOC 0x00
 #define ST_ALLOC_MOVABLE 0x10
+#define ST_FREE_TAIL 0xe0
 #define ST_BUDDY_BASE 2
 #define ST_PCP_BASE 8
 #define PB_ISOLATE_BIT 0x10		/* 6.18 separate isolate bit (spec 1.4) */
@@ -138,6 +142,12 @@ static inline bool st_is_pcp(uint8_t s)
 	return (unsigned int)((s >> 4) - ST_PCP_BASE) < MT_STRIDE;
 }
 
+/* Any page of a free or pcp block (head or tail)? */
+static inline bool st_in_free_block(uint8_t s)
+{
+	return s & 0xe0;
+}
+
 static inline bool st_is_free(uint8_t s)
 {
 	return st_is_buddy(s) || st_is_pcp(s);
@@ -177,6 +187,13 @@ static inline uint64_t node_pfn(const struct zone *z, uint32_t node)
 static inline uint8_t *pfn_state(struct zone *z, uint64_t pfn)
 {
 	return &z->state[pfn - z->start_pfn];
+}
+
+/* Mark the pages after @pfn of a block entering the free state as free tails. */
+static inline void mark_free_tails(struct zone *z, uint64_t pfn, unsigned int order)
+{
+	if (order)
+		memset(pfn_state(z, pfn + 1), ST_FREE_TAIL, ((size_t)1 << order) - 1);
 }
 
 /* ---- lists ---- */

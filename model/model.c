@@ -515,16 +515,8 @@ static int seed_check(struct model *m, uint64_t pfn, unsigned int order, struct 
 	if (pfn + n > z->start_pfn + z->spanned)
 		return -EINVAL;
 	for (uint64_t p = pfn; p < pfn + n; p++)
-		if (st_is_free(*pfn_state(z, p)))
+		if (st_in_free_block(*pfn_state(z, p)))
 			return -EEXIST;
-	for (unsigned int o = order + 1; o < m->nr_orders; o++) {
-		uint64_t h = pfn & ~(((uint64_t)1 << o) - 1);
-
-		if (!zone_has_pfn(z, h))
-			break;
-		if (st_is_free(*pfn_state(z, h)) && st_order(*pfn_state(z, h)) >= o)
-			return -EEXIST;
-	}
 	*zp = z;
 	return 0;
 }
@@ -539,6 +531,7 @@ int model_seed_buddy(struct model *m, uint64_t pfn, unsigned int order, int mt, 
 	ret = seed_check(m, pfn, order, &z);
 	if (ret)
 		return ret;
+	mark_free_tails(z, pfn, order);
 	add_to_free_list(m, z, pfn, order, mt, tail);
 	return 0;
 }
@@ -559,6 +552,7 @@ int model_seed_pcp(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int
 		return ret;
 	pindex = order_to_pindex(m, mt, order);
 	l = pcp_list(m, cpu, pindex);
+	mark_free_tails(z, pfn, order);
 	*pfn_state(z, pfn) = st_pcp(get_pageblock_migratetype(m, z, pfn), order);
 	if (tail)
 		list_add_tail(z, l, pfn_node(z, pfn));

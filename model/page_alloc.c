@@ -63,7 +63,7 @@ void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 	z->free_pages_mt[mt] -= pages;
 	if (mt != m->mt_isolate)
 		z->nr_free_pages -= pages;
-	*s = ST_ALLOC;
+	*s = ST_FREE_TAIL;	/* a merge makes it a tail; allocation paths overwrite it */
 }
 
 /*
@@ -127,6 +127,8 @@ static bool buddy_merge_likely(const struct model *m, struct zone *z, uint64_t p
 void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     bool to_tail, struct model_free_result *res)
 {
+	/* the whole block, head included: a merge with a lower buddy makes the head a tail */
+	memset(pfn_state(z, pfn), ST_FREE_TAIL, (size_t)1 << order);
 	while (order < m->max_order) {
 		uint64_t buddy = pfn ^ ((uint64_t)1 << order);
 		int bmt = mt;
@@ -1029,6 +1031,8 @@ static void free_result_init(struct model_free_result *res)
 /* Head of the free or pcp block that contains @pfn, or MODEL_PFN_NONE. */
 uint64_t containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn)
 {
+	if (!st_in_free_block(z->state[pfn - z->start_pfn]))
+		return MODEL_PFN_NONE;
 	for (unsigned int o = 0; o < m->nr_orders; o++) {
 		uint64_t h = pfn & ~(((uint64_t)1 << o) - 1);
 		uint8_t s;
@@ -1049,9 +1053,8 @@ static bool range_has_free(const struct model *m, const struct zone *z, uint64_t
 	const uint8_t *s = &z->state[pfn - z->start_pfn];
 	size_t n = (size_t)1 << order, i = 0;
 
-	if (containing_free_head(m, z, pfn) != MODEL_PFN_NONE)
-		return true;
-	/* free and pcp nibbles are all >= 2: test 8 state bytes at once */
+	(void)m;
+	/* free heads, pcp heads and free tails are all >= 0x20: 8 bytes at once */
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 

@@ -375,6 +375,7 @@ void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 
 	if (m->is_618)
 		pcp->alloc_factor >>= 1;
+	mark_free_tails(z, pfn, order);
 	*pfn_state(z, pfn) = st_pcp(remembered_mt, order);
 	list_add_head(z, pcp_list(m, cpu, pindex), pfn_node(z, pfn));
 	pcp->list_len[pindex]++;

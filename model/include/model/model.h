@@ -302,7 +302,7 @@ int model_populate(struct model *m);
  *
  * The range is cut into the largest aligned blocks (at most the top order),
  * each freed directly to the buddy with tail placement (FPI_TO_TAIL) and
- * merged. Pages already free are skipped.
+ * merged. Pages already free are taken out first and freed again.
  *
  * Models: mm/page_alloc.c __free_pages_core(), v6.1/v6.18 (spec 3.6, 6.6 item 5).
  * Return: 0, -ERANGE if the range is not inside one zone, -EEXIST if some
