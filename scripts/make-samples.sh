@@ -8,6 +8,9 @@
 # `buddyscope import --sysinfo DIR` reads, taken just before the workload
 # (sysinfo/) and just after it (sysinfo-end/).
 #
+# A third sample, `trace-cmd report` text, is made when trace-cmd is
+# installed (apt-get install trace-cmd).
+#
 # Usage: scripts/make-samples.sh [OUTDIR]   (default traces/samples)
 set -eu
 
@@ -86,11 +89,11 @@ int main(int argc, char **argv)
 	return 0;
 }
 EOF
-cc -O2 -o "$work/churn" "$work/churn.c"
+cc -O2 -o "$work/bs-sample-churn" "$work/churn.c"
 
 cat > "$work/workload.sh" <<EOF
 set -e
-"$work/churn" 16
+"$work/bs-sample-churn" 16
 dd if=/dev/urandom of="$work/file" bs=1M count=8 status=none
 cp "$work/file" "$work/file2"
 sync
@@ -98,7 +101,7 @@ cat "$work/file2" > /dev/null
 dd if="$work/file" iflag=nocache count=0 status=none
 dd if="$work/file2" iflag=nocache count=0 status=none
 rm -f "$work/file" "$work/file2"
-"$work/churn" 8
+"$work/bs-sample-churn" 8
 EOF
 
 save_sysinfo() {
@@ -128,10 +131,12 @@ save_sysinfo() {
 	return 0
 }
 
-# The busiest tasks of a text trace: "N lines  comm" (ftrace TASK-PID or perf COMM PID).
+# The busiest tasks of a text trace: "N lines  comm" (ftrace TASK-PID, after
+# trace-cmd's "instance:" column if any, or perf COMM PID).
 top_tasks() {
 	case $2 in
-	ftrace) zstd -dc "$1" | grep ': mm_page_' | awk '{sub(/-[0-9]+$/, "", $1); print $1}' ;;
+	ftrace) zstd -dc "$1" | grep ': mm_page_' |
+		awk '{ i = ($1 ~ /:$/) ? 2 : 1; t = $i; sub(/-[0-9]+$/, "", t); print t }' ;;
 	perf) gzip -dc "$1" | grep 'kmem:mm_page_' | awk '{print $1}' ;;
 	esac | sort | uniq -c | sort -rn | head -6 | awk '{printf "  %8d  %s\n", $1, $2}'
 }
@@ -148,12 +153,12 @@ note() {
 - THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled); trace clock: $(sed 's/.*\[\(.*\)\].*/\1/' $tracefs/trace_clock)
 - captured: $(date -u +%Y-%m-%dT%H:%MZ) by scripts/make-samples.sh
 - workload (the whole machine is traced, so other tasks appear too):
-  churn 16 (two rounds of: mmap 16 MiB anonymous with MADV_NOHUGEPAGE, touch
+  bs-sample-churn 16 (two rounds of: mmap 16 MiB anonymous with MADV_NOHUGEPAGE, touch
   each page, MADV_DONTNEED every other page, munmap; then two rounds of a
   32 MiB MADV_HUGEPAGE region touched page by page: order-9 THP faults);
   dd 8 MiB from /dev/urandom to a file, cp it, sync, read the copy, drop
-  both from the page cache (dd iflag=nocache count=0), rm both; churn 8.
-  The C source of churn and workload.sh are in scripts/make-samples.sh
+  both from the page cache (dd iflag=nocache count=0), rm both; bs-sample-churn 8.
+  The C source of bs-sample-churn and workload.sh are in scripts/make-samples.sh
 - lines: $(zstd -dcf "$4" 2>/dev/null | wc -l) ($(stat -c %s "$4") bytes compressed); kmem page
   events by task (the busiest six; other developers' builds and benchmarks ran
   on the machine at the same time and are part of the trace):
@@ -213,6 +218,7 @@ save_sysinfo "$out/$name.sysinfo-end"
 perf script --show-lost-events -i "$work/perf.data" 2>"$work/script.err" | gzip -9 > "$out/$name.txt.gz"
 if [ "$(gzip -dc "$out/$name.txt.gz" | head -c 1 | wc -c)" -eq 0 ]; then
 	echo "make-samples: perf script printed nothing:" >&2
+	cp "$work/perf.data" /tmp/make-samples-perf.data 2>/dev/null || :
 	cat "$work/perf.err" "$work/script.err" >&2
 	exit 1
 fi
@@ -220,9 +226,38 @@ note "$out/$name.note.md" "perf-script text sample: $name.txt.gz ($(perf --versi
 "perf record -m 1024 -e $ev -a -o perf.data -- sh workload.sh
 perf script --show-lost-events -i perf.data | gzip -9 > $name.txt.gz" "$out/$name.txt.gz" perf
 
+# 3. trace-cmd report (when trace-cmd is installed): the same workload into
+# a tracefs instance big enough to hold it, extracted and reported.
+if command -v trace-cmd >/dev/null; then
+	name=ftrace-tracecmd-churn-$kver
+	rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
+	inst=$tracefs/instances/bs-tc-$$
+	mkdir -p "$inst"
+	echo 32768 > "$inst/buffer_size_kb"
+	for e in $events; do echo 1 > "$inst/events/kmem/$e/enable"; done
+	save_sysinfo "$out/$name.sysinfo"
+	echo 1 > "$inst/tracing_on"
+	sh "$work/workload.sh"
+	echo 0 > "$inst/tracing_on"
+	save_sysinfo "$out/$name.sysinfo-end"
+	trace-cmd extract -B "bs-tc-$$" -o "$work/tc.dat" >/dev/null 2>"$work/tc.err" || {
+		cat "$work/tc.err" >&2; exit 1; }
+	[ -d "$inst" ] && rmdir "$inst"
+	trace-cmd report -i "$work/tc.dat" 2>/dev/null | zstd -q -19 > "$out/$name.txt.zst"
+	note "$out/$name.note.md" "trace-cmd report sample: $name.txt.zst ($(trace-cmd --version 2>&1 | head -1))" \
+"mkdir /sys/kernel/tracing/instances/bs-tc-PID
+echo 32768 > .../instances/bs-tc-PID/buffer_size_kb
+echo 1 > .../instances/bs-tc-PID/events/kmem/{$(echo $events | tr ' ' ',')}/enable
+echo 1 > .../instances/bs-tc-PID/tracing_on; sh workload.sh
+echo 0 > .../instances/bs-tc-PID/tracing_on
+trace-cmd extract -B bs-tc-PID -o tc.dat     # trace-cmd record cannot write
+                                            # ftrace_enabled on this VM
+trace-cmd report -i tc.dat | zstd -19 > $name.txt.zst" "$out/$name.txt.zst" ftrace
+fi
+
 # Keep them small enough for git; a busy host (other tasks churning) may
 # need a second try.
-for f in "$out"/ftrace-churn-$kver.txt.zst "$out"/perf-churn-$kver.txt.gz; do
+for f in "$out"/ftrace-*churn-$kver.txt.zst "$out"/perf-churn-$kver.txt.gz; do
 	if [ "$(stat -c %s "$f")" -gt 3500000 ]; then
 		echo "make-samples: $f is over 3.5 MB: the host was busy; run again" >&2
 		exit 1
