@@ -47,6 +47,27 @@
 #define ST_PCP_BASE 8
 #define PB_ISOLATE_BIT 0x10		/* 6.18 separate isolate bit (spec 1.4) */
 
+/*
+ * struct journal - undo log of per-pfn writes while model_alloc_predict()
+ * runs: each entry saves the old bytes at ptr; restored newest first.
+ */
+struct journal_entry {
+	void *ptr;
+	uint32_t len;			/* bytes */
+	uint32_t off;			/* into bytes[] */
+};
+
+struct journal {
+	struct journal_entry *e;
+	size_t nr, cap;
+	uint8_t *bytes;
+	size_t nr_bytes, cap_bytes;
+	bool failed;			/* could not grow: the changes cannot be undone */
+};
+
+void journal_save(struct journal *j, void *ptr, size_t len);
+void journal_release(struct model *m);
+
 /* struct per_cpu_pages - one (zone, cpu) pcp; lists live in the zone's link arrays. */
 struct per_cpu_pages {
 	int64_t count;			/* pages on all lists, order-weighted */
@@ -91,6 +112,7 @@ struct zone {
 	uint64_t nr_isolate_pageblock;
 	struct per_cpu_pages *pcp;	/* [nr_cpus] */
 	size_t alloc_bytes;
+	struct journal *jr;		/* non-NULL while a prediction runs */
 };
 
 /* struct pglist_data - one node: its zonelist (zone indices, fallback order). */
@@ -121,6 +143,9 @@ struct model {
 	struct model_observer obs;
 	void *obs_ctx;
 	struct model_counters ctr;
+	struct journal journal;		/* undo log of model_alloc_predict() */
+	struct zone *zone_save;		/* [nr_zones] zone scalars saved by predict */
+	struct per_cpu_pages *pcp_save;	/* [nr_zones] the requesting cpu's pcp */
 	struct model_alloc_result *res;	/* result of the allocation in progress */
 	struct model_alloc_result scratch_res;	/* res target outside allocations */
 	int last_list_mt;		/* list the last __rmqueue* took from (6.1 pcp memory) */
@@ -189,11 +214,34 @@ static inline uint8_t *pfn_state(struct zone *z, uint64_t pfn)
 	return &z->state[pfn - z->start_pfn];
 }
 
+/* Every write to per-pfn state goes through these, so a prediction can be undone. */
+static inline void jr_save(struct zone *z, void *p, size_t len)
+{
+	if (z->jr)
+		journal_save(z->jr, p, len);
+}
+
+static inline void st_set(struct zone *z, uint64_t pfn, uint8_t v)
+{
+	uint8_t *s = pfn_state(z, pfn);
+
+	jr_save(z, s, 1);
+	*s = v;
+}
+
+static inline void st_fill(struct zone *z, uint64_t pfn, uint8_t v, size_t n)
+{
+	uint8_t *s = pfn_state(z, pfn);
+
+	jr_save(z, s, n);
+	memset(s, v, n);
+}
+
 /* Mark the pages after @pfn of a block entering the free state as free tails. */
 static inline void mark_free_tails(struct zone *z, uint64_t pfn, unsigned int order)
 {
 	if (order)
-		memset(pfn_state(z, pfn + 1), ST_FREE_TAIL, ((size_t)1 << order) - 1);
+		st_fill(z, pfn + 1, ST_FREE_TAIL, ((size_t)1 << order) - 1);
 }
 
 /* ---- lists ---- */
@@ -216,6 +264,12 @@ static inline void list_insert_after(struct zone *z, uint32_t pos, uint32_t n)
 {
 	uint32_t nx = z->next[pos];
 
+	if (z->jr) {
+		jr_save(z, &z->next[n], 4);
+		jr_save(z, &z->prev[n], 4);
+		jr_save(z, &z->prev[nx], 4);
+		jr_save(z, &z->next[pos], 4);
+	}
 	z->next[n] = nx;
 	z->prev[n] = pos;
 	z->prev[nx] = n;
@@ -236,6 +290,10 @@ static inline void list_unlink(struct zone *z, uint32_t n)
 {
 	uint32_t p = z->prev[n], nx = z->next[n];
 
+	if (z->jr) {
+		jr_save(z, &z->next[p], 4);
+		jr_save(z, &z->prev[nx], 4);
+	}
 	z->next[p] = nx;
 	z->prev[nx] = p;
 }

@@ -423,6 +423,7 @@ void model_destroy(struct model *m)
 	}
 	free(m->zones);
 	free(m->zone_order);
+	journal_release(m);
 	free(m);
 }
 
@@ -553,7 +554,7 @@ int model_seed_pcp(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int
 	pindex = order_to_pindex(m, mt, order);
 	l = pcp_list(m, cpu, pindex);
 	mark_free_tails(z, pfn, order);
-	*pfn_state(z, pfn) = st_pcp(get_pageblock_migratetype(m, z, pfn), order);
+	st_set(z, pfn, st_pcp(get_pageblock_migratetype(m, z, pfn), order));
 	if (tail)
 		list_add_tail(z, l, pfn_node(z, pfn));
 	else

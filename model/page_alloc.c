@@ -35,7 +35,7 @@ void add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned in
 	uint32_t n = pfn_node(z, pfn), l = buddy_list(order, mt);
 	uint64_t pages = (uint64_t)1 << order;
 
-	*pfn_state(z, pfn) = st_buddy(mt, order);
+	st_set(z, pfn, st_buddy(mt, order));
 	if (tail)
 		list_add_tail(z, l, n);
 	else
@@ -52,9 +52,9 @@ void add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned in
  */
 void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 {
-	uint8_t *s = pfn_state(z, pfn);
-	unsigned int order = st_order(*s);
-	int mt = st_mt(*s);
+	uint8_t s = *pfn_state(z, pfn);
+	unsigned int order = st_order(s);
+	int mt = st_mt(s);
 	uint64_t pages = (uint64_t)1 << order;
 
 	list_unlink(z, pfn_node(z, pfn));
@@ -63,7 +63,7 @@ void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 	z->free_pages_mt[mt] -= pages;
 	if (mt != m->mt_isolate)
 		z->nr_free_pages -= pages;
-	*s = ST_FREE_TAIL;	/* a merge makes it a tail; allocation paths overwrite it */
+	st_set(z, pfn, ST_FREE_TAIL);	/* a merge makes it a tail; allocations overwrite it */
 }
 
 /*
@@ -81,8 +81,7 @@ void move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt)
 void mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt)
 {
 	(void)m;
-	memset(pfn_state(z, pfn), mt == MODEL_MT_MOVABLE ? ST_ALLOC_MOVABLE : ST_ALLOC,
-	       (size_t)1 << order);
+	st_fill(z, pfn, mt == MODEL_MT_MOVABLE ? ST_ALLOC_MOVABLE : ST_ALLOC, (size_t)1 << order);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -128,7 +127,7 @@ void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 		     bool to_tail, struct model_free_result *res)
 {
 	/* the whole block, head included: a merge with a lower buddy makes the head a tail */
-	memset(pfn_state(z, pfn), ST_FREE_TAIL, (size_t)1 << order);
+	st_fill(z, pfn, ST_FREE_TAIL, (size_t)1 << order);
 	while (order < m->max_order) {
 		uint64_t buddy = pfn ^ ((uint64_t)1 << order);
 		int bmt = mt;
@@ -1078,7 +1077,7 @@ void pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int
 	list_unlink(z, pfn_node(z, pfn));
 	z->pcp[cpu].count -= (int64_t)1 << order;
 	z->pcp[cpu].list_len[pindex]--;
-	*pfn_state(z, pfn) = ST_ALLOC;
+	st_set(z, pfn, ST_ALLOC);
 	if (cpu_out)
 		*cpu_out = cpu;
 	if (pindex_out)
@@ -1193,24 +1192,19 @@ static struct zone *block_zone(struct model *m, uint64_t pfn, unsigned int order
 	return NULL;
 }
 
-/*
- * Models: mm/page_alloc.c rmqueue_pcplist() / expand() as seen from a trace, v6.1/v6.18 (spec §10 item 8).
- */
-int model_force_alloc(struct model *m, uint64_t pfn, unsigned int order, int cpu, int mt,
-		      struct model_force_result *res)
+/* Shared start of the forced operations: the block's zone, out of the free state. */
+static struct zone *force_take(struct model *m, uint64_t pfn, unsigned int order,
+			       struct model_force_result *res)
 {
 	struct zone *z;
 	uint64_t not_free;
 
-	if (!m || !res || order >= m->nr_orders || (pfn & (((uint64_t)1 << order) - 1)) ||
-	    cpu >= (int)m->cfg.nr_cpus)
-		return -EINVAL;
 	force_result_init(res);
 	m->res = &m->scratch_res;
 	m->ctr.force_allocs++;
 	z = block_zone(m, pfn, order, &res->contradiction);
 	if (!z)
-		return 0;
+		return NULL;
 	res->zone = (int)z->idx;
 	not_free = take_out_range(m, z, pfn, order, res);
 	if (not_free) {
@@ -1218,7 +1212,50 @@ int model_force_alloc(struct model *m, uint64_t pfn, unsigned int order, int cpu
 		res->contradiction = MODEL_CONTRA_NOT_FREE;
 		m->ctr.contradictions[MODEL_CONTRA_NOT_FREE]++;
 	}
+	return z;
+}
+
+/*
+ * Models: mm/page_alloc.c rmqueue_pcplist() / expand() as seen from a trace, v6.1/v6.18 (spec §10 item 8).
+ */
+int model_force_alloc(struct model *m, uint64_t pfn, unsigned int order, int cpu, int mt,
+		      struct model_force_result *res)
+{
+	struct zone *z;
+
+	if (!m || !res || order >= m->nr_orders || (pfn & (((uint64_t)1 << order) - 1)) ||
+	    cpu >= (int)m->cfg.nr_cpus)
+		return -EINVAL;
+	z = force_take(m, pfn, order, res);
+	if (!z)
+		return 0;
 	mark_allocated(m, z, pfn, order, mt);
+	return 0;
+}
+
+/*
+ * Models: mm/page_alloc.c rmqueue_bulk() as seen from a trace, v6.1/v6.18 (spec §2.5, §6.3).
+ */
+int model_force_pcp_refill(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int order,
+			   int mt, struct model_force_result *res)
+{
+	struct zone *z;
+	unsigned int pindex;
+
+	if (!m || !res || cpu >= m->cfg.nr_cpus || order >= m->nr_orders ||
+	    (pfn & (((uint64_t)1 << order) - 1)) || !pcp_allowed_order(m, order) || mt < 0 ||
+	    mt >= MODEL_MIGRATE_PCPTYPES)
+		return -EINVAL;
+	z = force_take(m, pfn, order, res);
+	if (!z)
+		return 0;
+	pindex = order_to_pindex(m, mt, order);
+	mark_free_tails(z, pfn, order);
+	st_set(z, pfn, st_pcp(mt, order));
+	list_add_tail(z, pcp_list(m, cpu, pindex), pfn_node(z, pfn));
+	z->pcp[cpu].list_len[pindex]++;
+	z->pcp[cpu].count += (int64_t)1 << order;
+	m->ctr.pcp_refill_pages += (uint64_t)1 << order;
 	return 0;
 }
 

@@ -27,6 +27,7 @@ static void pageblock_write(struct model *m, struct zone *z, uint64_t idx, uint8
 	uint8_t old = z->pageblock[idx];
 	int old_mt = pb_effective(m, old), new_mt = pb_effective(m, byte);
 
+	jr_save(z, &z->pageblock[idx], 1);
 	z->pageblock[idx] = byte;
 	if (old_mt == new_mt)
 		return;

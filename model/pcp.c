@@ -123,7 +123,7 @@ static int rmqueue_bulk(struct model *m, struct zone *z, unsigned int order, int
 
 		if (pfn == MODEL_PFN_NONE)
 			break;
-		*pfn_state(z, pfn) = st_pcp(m->last_list_mt, order);
+		st_set(z, pfn, st_pcp(m->last_list_mt, order));
 		list_add_tail(z, l, pfn_node(z, pfn));
 		z->pcp[cpu].list_len[pindex]++;
 	}
@@ -196,14 +196,13 @@ void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64
 		do {
 			uint32_t n = z->prev[l];
 			uint64_t pfn = node_pfn(z, n);
-			uint8_t *s = pfn_state(z, pfn);
 			int mt = (!m->is_618 && !z->nr_isolate_pageblock)
-					 ? st_mt(*s)
+					 ? st_mt(*pfn_state(z, pfn))
 					 : get_pageblock_migratetype(m, z, pfn);
 
 			list_unlink(z, n);
 			pcp->list_len[p]--;
-			*s = ST_ALLOC;
+			st_set(z, pfn, ST_ALLOC);
 			count -= (int64_t)1 << order;
 			pcp->count -= (int64_t)1 << order;
 			__free_one_page(m, z, pfn, order, mt, false, NULL);
@@ -376,7 +375,7 @@ void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 	if (m->is_618)
 		pcp->alloc_factor >>= 1;
 	mark_free_tails(z, pfn, order);
-	*pfn_state(z, pfn) = st_pcp(remembered_mt, order);
+	st_set(z, pfn, st_pcp(remembered_mt, order));
 	list_add_head(z, pcp_list(m, cpu, pindex), pfn_node(z, pfn));
 	pcp->list_len[pindex]++;
 	pcp->count += (int64_t)1 << order;

@@ -522,6 +522,61 @@ static void test_force_alloc(enum model_profile p)
 }
 
 /*
+ * spec §2.5 / §6.3 shadow replay: a prediction leaves the model untouched
+ * (the refill of P..P+7 is undone, four order-10 blocks stay), and a
+ * zone_locked refill event of P+4 puts exactly that page on cpu 0's MOVABLE
+ * order-0 list, so the next request there is a pcp hit on P+4.
+ */
+static void test_predict_and_refill(enum model_profile p)
+{
+	const uint64_t P = NORMAL_START;
+	struct model *m = normal_zone(p, true);
+	struct model_alloc_req req = { 0 };
+	struct model_alloc_result pred, res;
+	struct model_force_result fo;
+	struct model_pfn_state st;
+	struct model_pcp_info pi;
+	struct model_counters ctr;
+	struct recorder r;
+
+	recorder_attach(m, &r);
+	req.gfp_flags = MODEL_GFP_HIGHUSER_MOVABLE;
+	req.preferred_node = -1;
+	REQUIRE(model_alloc_predict(m, &req, &pred) == 0);
+	CHECK_EQ_U64(pred.pfn, P);
+	CHECK(pred.flags & MODEL_ALLOC_R_PCP_REFILL);
+	CHECK_EQ_U64(pred.refill_blocks, 8);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 10), 4);
+	model_pcp_info_get(m, 0, 0, &pi);
+	CHECK_EQ_U64(pi.count, 0);
+	model_counters_get(m, &ctr);
+	CHECK_EQ_U64(ctr.allocs, 0);
+	CHECK_EQ_U64(r.nr_locked, 0);
+	CHECK_MODEL(m);
+	REQUIRE(model_alloc_pages(m, &req, &res) == 0);
+	CHECK_EQ_U64(res.pfn, pred.pfn);
+	CHECK_EQ_U64(res.flags, pred.flags);
+	CHECK_EQ_U64(r.nr_locked, 8);
+	CHECK_EQ_U64(model_drain_pcp(m, -1), 7);
+	REQUIRE(model_free_pages(m, P, 0, 0, MODEL_FREE_BUDDY, &(struct model_free_result){ 0 }) == 0);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 10), 4);
+
+	REQUIRE(model_force_pcp_refill(m, 0, P + 4, 0, MODEL_MT_MOVABLE, &fo) == 0);
+	CHECK_EQ_U64(fo.source, MODEL_FORCE_FROM_BUDDY);
+	CHECK_EQ_U64(fo.contradiction, MODEL_CONTRA_NONE);
+	model_pfn_state_get(m, P + 4, &st);
+	CHECK_EQ_U64(st.kind, MODEL_PFN_ON_PCP);
+	CHECK_EQ_U64(st.pcp_cpu, 0);
+	CHECK_EQ_U64(st.pcp_pindex, 1);
+	CHECK_MODEL(m);
+	res = alloc_one(m, 0, MODEL_GFP_HIGHUSER_MOVABLE, 0, 0);
+	CHECK_EQ_U64(res.pfn, P + 4);
+	CHECK(res.flags & MODEL_ALLOC_R_PCP_HIT);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/*
  * spec §3.6: at pageblock order, a HIGHATOMIC block never merges with a
  * buddy of another type; two different mergeable types do merge, and 6.18
  * retypes the buddy's pageblock while 6.1 leaves it.
@@ -662,6 +717,7 @@ int main(void)
 		test_two_nodes(p);
 		test_force_alloc(p);
 		test_merge_types(p);
+		test_predict_and_refill(p);
 		test_live_zoneinfo(p);
 	}
 	test_profiles();

@@ -100,8 +100,68 @@ static void push_live(struct run *r, uint64_t pfn, unsigned int order)
 	r->held_pages += (uint64_t)1 << order;
 }
 
+/* FNV-1a over everything the public API shows of the state. */
+static uint64_t fingerprint(const struct model *m, unsigned int nr_cpus)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint64_t buf[64];
+
+#define MIX(v)                                                                          \
+	do {                                                                            \
+		h ^= (uint64_t)(v);                                                     \
+		h *= 1099511628211ull;                                                  \
+	} while (0)
+	for (unsigned int z = 0; z < model_zone_count(m); z++) {
+		struct model_zone_info zi;
+		uint64_t fb[MODEL_MAX_ORDERS][MODEL_MAX_MIGRATETYPES];
+
+		model_zone_info_get(m, z, &zi);
+		MIX(zi.nr_free_pages);
+		MIX(zi.watermark_boost);
+		MIX(zi.flags);
+		MIX(zi.nr_reserved_highatomic);
+		model_zone_free_blocks(m, z, fb);
+		for (int o = 0; o < MODEL_MAX_ORDERS; o++) {
+			for (int mt = 0; mt < 5; mt++) {
+				long n = model_free_list_get(m, z, (unsigned int)o, mt, buf, 64);
+
+				MIX(fb[o][mt]);
+				for (long i = 0; i < n && i < 64; i++)
+					MIX(buf[i]);
+			}
+		}
+		for (unsigned int c = 0; c < nr_cpus; c++) {
+			struct model_pcp_info pi;
+
+			model_pcp_info_get(m, z, c, &pi);
+			MIX(pi.count);
+			MIX(pi.high);
+			MIX(pi.free_count);
+			MIX(pi.alloc_factor);
+			MIX(pi.free_factor);
+			for (unsigned int p = 0; p < MODEL_NR_PCP_LISTS; p++) {
+				long n = model_pcp_list_get(m, z, c, p, buf, 64);
+
+				for (long i = 0; i < n && i < 64; i++)
+					MIX(buf[i]);
+			}
+		}
+		{
+			uint64_t pbc[MODEL_MAX_MIGRATETYPES];
+
+			model_zone_pageblock_counts(m, z, pbc);
+			for (int mt = 0; mt < MODEL_MAX_MIGRATETYPES; mt++)
+				MIX(pbc[mt]);
+		}
+	}
+#undef MIX
+	return h;
+}
+
 static void op_alloc(struct run *r)
 {
+	struct model_alloc_result pred;
+	uint64_t before;
 	struct model_alloc_req req = { 0 };
 	struct model_alloc_result res;
 	unsigned int rf = (unsigned int)(rnd() % 8);
@@ -114,7 +174,15 @@ static void op_alloc(struct run *r)
 	req.preferred_node = -1;
 	req.req_flags = (rf == 0 ? MODEL_REQ_NO_PCP : 0) | (rf == 1 ? MODEL_REQ_SLOWPATH : 0) |
 			(rf == 2 ? MODEL_REQ_MUST_SUCCEED : 0);
+	/* a prediction changes nothing and equals what the allocation then does */
+	before = fingerprint(r->m, r->nr_cpus);
+	REQUIRE(model_alloc_predict(r->m, &req, &pred) == 0);
+	CHECK(fingerprint(r->m, r->nr_cpus) == before);
 	REQUIRE(model_alloc_pages(r->m, &req, &res) == 0);
+	CHECK(pred.pfn == res.pfn);
+	CHECK(pred.flags == res.flags);
+	CHECK(pred.refill_blocks == res.refill_blocks);
+	CHECK(pred.pageblocks_changed == res.pageblocks_changed);
 	if (res.pfn != MODEL_PFN_NONE) {
 		CHECK(res.fail == MODEL_ALLOC_OK);
 		CHECK((res.pfn & ((1u << req.order) - 1)) == 0);

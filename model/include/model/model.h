@@ -43,6 +43,17 @@
  * zone) returns 0 with res.contradiction set, resolved in the kernel's
  * favour, and leaves the state consistent. model_check() verifies the
  * structural invariants after any call.
+ *
+ * Not modelled
+ * ------------
+ * Reclaim and compaction (their frees come from the trace; kswapd runs are
+ * signalled with model_kswapd_sleep() / model_reclaim_active_set()),
+ * cpusets, dirty limits, node reclaim, memcg charging, compaction capture,
+ * page isolation and highatomic unreserve, free page reporting, shuffle,
+ * unaccepted memory, 6.18 defrag_mode, the kswapd-busy node skip and the
+ * nolock/trylock allocator paths, and vmstat counter drift (spec 5.6): the
+ * model's counts are exact. Mobility grouping switches itself off for tiny
+ * layouts exactly as the kernel does (spec 1.4).
  */
 #ifndef BUDDYSCOPE_MODEL_MODEL_H
 #define BUDDYSCOPE_MODEL_MODEL_H
@@ -518,6 +529,25 @@ struct model_alloc_result {
 int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 		      struct model_alloc_result *res);
 
+/**
+ * model_alloc_predict() - what model_alloc_pages() would do, leaving the model unchanged.
+ * @m: model.
+ * @req: the request.
+ * @res: the outcome model_alloc_pages() would report (always written).
+ *
+ * Runs the allocation with an undo journal and rolls every change back
+ * (per-pfn state, lists, pageblocks, zone scalars, the cpu's pcp,
+ * counters); observer callbacks are not called. Shadow replay asks it for
+ * the pfn the kernel should return, then applies the real one with
+ * model_force_alloc() / model_force_pcp_refill(). The journal grows on
+ * first use (this call may allocate).
+ *
+ * Return: as model_alloc_pages(); -ENOMEM when the journal could not grow,
+ * in which case the allocation stays applied.
+ */
+int model_alloc_predict(struct model *m, const struct model_alloc_req *req,
+			struct model_alloc_result *res);
+
 /* gfp_migratetype(): the request migratetype of @gfp_flags (spec 1.6). */
 int model_gfp_migratetype(const struct model *m, uint64_t gfp_flags);
 
@@ -633,6 +663,26 @@ struct model_force_result {
  */
 int model_force_alloc(struct model *m, uint64_t pfn, unsigned int order, int cpu, int mt,
 		      struct model_force_result *res);
+
+/**
+ * model_force_pcp_refill() - move one block from the buddy to the tail of a pcp list.
+ * @m: model.
+ * @cpu: the cpu whose pcp is refilled.
+ * @pfn: the block (mm_page_alloc_zone_locked with percpu_refill = 1).
+ * @order: a pcp-able order.
+ * @mt: the list's migratetype (0..2); the list is pindex(@order, @mt).
+ * @res: outcome; source/split fields say where the block came from.
+ *
+ * The block leaves the buddy exactly as model_force_alloc() takes it
+ * (splitting a larger block if needed) and is appended at the tail, as
+ * rmqueue_bulk does; pcp.count grows by 2^@order. Pages that were not free
+ * are reported (MODEL_CONTRA_NOT_FREE) and put on the list anyway.
+ *
+ * Models: mm/page_alloc.c rmqueue_bulk(), v6.1/v6.18 (spec 2.5, 6.3).
+ * Return: 0, or -EINVAL (NULL, misaligned, order not pcp-able, bad cpu or mt).
+ */
+int model_force_pcp_refill(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int order,
+			   int mt, struct model_force_result *res);
 
 /**
  * model_pcpu_drain_page() - move one specific pcp page to the buddy.

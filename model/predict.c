@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model_alloc_predict(): run an allocation and undo it. Every write to the
+ * per-pfn arrays and pageblock bytes goes through jr_save() (mmzone.h),
+ * which, while a prediction runs, records the old bytes in the journal;
+ * the zones' scalars and the requesting cpu's pcp are saved whole. Shadow
+ * replay uses it to ask "which pfn would the kernel return?" before it
+ * applies the pfn the kernel really returned.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmzone.h"
+
+void journal_save(struct journal *j, void *ptr, size_t len)
+{
+	if (j->failed)
+		return;
+	if (j->nr == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 1024;
+		struct journal_entry *e = realloc(j->e, cap * sizeof(*e));
+
+		if (!e) {
+			j->failed = true;
+			return;
+		}
+		j->e = e;
+		j->cap = cap;
+	}
+	if (j->nr_bytes + len > j->cap_bytes) {
+		size_t cap = j->cap_bytes ? j->cap_bytes * 2 : 16384;
+		uint8_t *b;
+
+		while (cap < j->nr_bytes + len)
+			cap *= 2;
+		b = realloc(j->bytes, cap);
+		if (!b) {
+			j->failed = true;
+			return;
+		}
+		j->bytes = b;
+		j->cap_bytes = cap;
+	}
+	memcpy(j->bytes + j->nr_bytes, ptr, len);
+	j->e[j->nr].ptr = ptr;
+	j->e[j->nr].len = (uint32_t)len;
+	j->e[j->nr].off = (uint32_t)j->nr_bytes;
+	j->nr++;
+	j->nr_bytes += len;
+}
+
+static void journal_undo(struct journal *j)
+{
+	while (j->nr) {
+		struct journal_entry *e = &j->e[--j->nr];
+
+		memcpy(e->ptr, j->bytes + e->off, e->len);
+	}
+	j->nr_bytes = 0;
+}
+
+void journal_release(struct model *m)
+{
+	free(m->journal.e);
+	free(m->journal.bytes);
+	free(m->zone_save);
+	free(m->pcp_save);
+}
+
+int model_alloc_predict(struct model *m, const struct model_alloc_req *req,
+			struct model_alloc_result *res)
+{
+	struct model_counters ctr;
+	struct model_observer obs;
+	struct zone *last_zone;
+	int last_list_mt, ret;
+
+	if (!m || !req || !res || req->cpu >= m->cfg.nr_cpus)
+		return -EINVAL;
+	if (!m->zone_save) {
+		m->zone_save = calloc(m->nr_zones, sizeof(*m->zone_save));
+		m->pcp_save = calloc(m->nr_zones, sizeof(*m->pcp_save));
+		if (!m->zone_save || !m->pcp_save)
+			return -ENOMEM;
+	}
+	memcpy(m->zone_save, m->zones, m->nr_zones * sizeof(*m->zones));
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		m->pcp_save[i] = m->zones[i].pcp[req->cpu];
+		m->zones[i].jr = &m->journal;
+	}
+	ctr = m->ctr;
+	obs = m->obs;
+	last_zone = m->last_zone;
+	last_list_mt = m->last_list_mt;
+	memset(&m->obs, 0, sizeof(m->obs));
+	m->journal.failed = false;
+
+	ret = model_alloc_pages(m, req, res);
+
+	if (m->journal.failed) {
+		/* cannot undo: the allocation stays applied, and says so */
+		m->journal.nr = 0;
+		m->journal.nr_bytes = 0;
+		for (unsigned int i = 0; i < m->nr_zones; i++)
+			m->zones[i].jr = NULL;
+		m->obs = obs;
+		return -ENOMEM;
+	}
+	journal_undo(&m->journal);
+	memcpy(m->zones, m->zone_save, m->nr_zones * sizeof(*m->zones));	/* jr = NULL again */
+	for (unsigned int i = 0; i < m->nr_zones; i++)
+		m->zones[i].pcp[req->cpu] = m->pcp_save[i];
+	m->ctr = ctr;
+	m->obs = obs;
+	m->last_zone = last_zone;
+	m->last_list_mt = last_list_mt;
+	return ret;
+}
