@@ -16,6 +16,9 @@ static const char *const zone_names[MODEL_NR_ZONE_TYPES] = {
 	"DMA", "DMA32", "Normal", "Movable", "Device",
 };
 
+/*
+ * Models: mm/page_alloc.c and mm/vmscan.c sysctl defaults, v6.1/v6.18 (spec §5.1-§5.4, §4.2)
+ */
 void model_config_init(struct model_config *cfg, enum model_profile profile)
 {
 	static const unsigned int ratio[MODEL_NR_ZONE_TYPES] = { 256, 256, 32, 0, 0 };
@@ -350,6 +353,9 @@ static void settings_fill(struct model *m)
 	m->fs.thp_enabled = c->thp_enabled;
 }
 
+/*
+ * Models: mm/page_alloc.c build_all_zonelists() / setup_per_zone_wmarks() / setup_per_zone_lowmem_reserve() / zone_pcp_init(), v6.1/v6.18 (spec §1, §4.2, §5.2, §5.3)
+ */
 struct model *model_create(const struct model_config *cfg)
 {
 	struct model *m;
@@ -522,6 +528,9 @@ static int seed_check(struct model *m, uint64_t pfn, unsigned int order, struct 
 	return 0;
 }
 
+/*
+ * Models: mm/page_alloc.c __add_to_free_list() for a snapshot, v6.1/v6.18 (spec §8.2)
+ */
 int model_seed_buddy(struct model *m, uint64_t pfn, unsigned int order, int mt, bool tail)
 {
 	struct zone *z;
@@ -537,6 +546,9 @@ int model_seed_buddy(struct model *m, uint64_t pfn, unsigned int order, int mt, 
 	return 0;
 }
 
+/*
+ * Models: mm/page_alloc.c per_cpu_pages lists for a snapshot, v6.1/v6.18 (spec §4.1, §8.2)
+ */
 int model_seed_pcp(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int order, int mt,
 		   bool tail)
 {
@@ -616,6 +628,9 @@ int model_free_range(struct model *m, uint64_t start_pfn, uint64_t nr_pages)
 	return ret;
 }
 
+/*
+ * Models: mm/memblock.c memblock_free_all() -> __free_pages_core(), v6.1/v6.18 (spec §6.6 item 6)
+ */
 int model_populate(struct model *m)
 {
 	int ret = 0;
@@ -632,6 +647,9 @@ int model_populate(struct model *m)
 	return ret;
 }
 
+/*
+ * Models: mm/memory_hotplug.c online_pages() -> setup_per_zone_wmarks(), v6.1/v6.18 (spec §6.6 item 5)
+ */
 int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
 			 uint64_t nr_pages)
 {
@@ -685,6 +703,9 @@ int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
 	return model_free_range(m, start_pfn, nr_pages);
 }
 
+/*
+ * Models: mm/vmscan.c balance_pgdat() end: boost cleared, v6.1/v6.18 (spec §5.4, §5.5)
+ */
 int model_kswapd_sleep(struct model *m, int node)
 {
 	if (!m || node >= (int)m->cfg.nr_nodes || node < -1)
@@ -700,6 +721,9 @@ int model_kswapd_sleep(struct model *m, int node)
 	return 0;
 }
 
+/*
+ * Models: mm/vmscan.c set_reclaim_active() / clear_reclaim_active(), v6.1/v6.18 (spec §4.3)
+ */
 int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone_type highest_zone,
 			     bool active)
 {

@@ -77,7 +77,11 @@ void move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt)
 	add_to_free_list(m, z, pfn, order, mt, true);
 }
 
-/* Record who holds an allocated range (the claim heuristic reads it, spec 10 item 5). */
+/*
+ * Record who holds an allocated range (the claim heuristic reads it, spec 10 item 5).
+ *
+ * Models: mm/page_alloc.c prep_new_page() (movable-page heuristic of spec §10 item 5), v6.1/v6.18
+ */
 void mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt)
 {
 	(void)m;
@@ -269,6 +273,9 @@ static int find_suitable_fallback(const struct model *m, const struct zone *z, u
 	return -1;
 }
 
+/*
+ * Models: include/trace/events/kmem.h mm_page_alloc_extfrag, v6.1/v6.18 (spec §6.2)
+ */
 static void note_fallback(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 			  unsigned int fb_order, int start_mt, int fb_mt, bool claimed)
 {
@@ -365,6 +372,8 @@ find_smallest:
 		if (fb >= 0)
 			break;
 	}
+	if (fb < 0)	/* cannot happen: a larger fallback block was seen above */
+		return false;
 	can = should_try_claim_block(m, (unsigned int)o, start_mt);
 
 do_steal:

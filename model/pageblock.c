@@ -67,7 +67,11 @@ void set_pageblock_migratetype(struct model *m, struct zone *z, uint64_t pfn, in
 	pageblock_write(m, z, idx, pageblock_byte(m, z->pageblock[idx], mt), true);
 }
 
-/* Seeding: the same write without counting it as a behavior event. */
+/*
+ * Seeding: the same write without counting it as a behavior event.
+ *
+ * Models: mm/page_alloc.c set_pageblock_migratetype() for a snapshot, v6.1/v6.18 (spec §1.4)
+ */
 int model_pageblock_set_migratetype(struct model *m, uint64_t pfn, int mt)
 {
 	struct zone *z;
@@ -108,6 +112,8 @@ bool pageblock_in_zone(const struct model *m, const struct zone *z, uint64_t pfn
  * to the tail of free_list[to_mt] in ascending pfn order when to_mt >= 0),
  * pcp blocks are skipped (neither free nor on an LRU), and allocated pages
  * made by MOVABLE requests stand in for the kernel's LRU/movable pages.
+ *
+ * Models: mm/page_alloc.c move_freepages() / prep_move_freepages_block(), v6.1/v6.18 (spec §2.8)
  */
 static uint64_t scan_block(struct model *m, struct zone *z, uint64_t start, uint64_t end,
 			   int to_mt, uint64_t *movable_pages)

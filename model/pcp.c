@@ -12,6 +12,9 @@
 
 #include "mmzone.h"
 
+/*
+ * Models: mm/page_alloc.c pcp_allowed_order(), v6.1/v6.18 (spec §2.4)
+ */
 bool pcp_allowed_order(const struct model *m, unsigned int order)
 {
 	return order <= PAGE_ALLOC_COSTLY_ORDER || (m->thp_order && order == m->thp_order);
@@ -385,7 +388,11 @@ void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 		free_commit_61(m, z, cpu, order, pindex, flags, res);
 }
 
-/* Set a pcp's sizes from its zone (create, hotplug). */
+/*
+ * Set a pcp's sizes from its zone (create, hotplug).
+ *
+ * Models: mm/page_alloc.c zone_set_pageset_high_and_batch(), v6.1/v6.18 (spec §4.2)
+ */
 void pcp_setup(struct model *m, struct zone *z)
 {
 	for (unsigned int c = 0; c < m->cfg.nr_cpus; c++) {
@@ -418,6 +425,9 @@ static int64_t drain_pages_zone(struct model *m, struct zone *z, unsigned int cp
 	return before;
 }
 
+/*
+ * Models: mm/page_alloc.c drain_pages() / drain_all_pages(), v6.1/v6.18 (spec §4.4)
+ */
 long model_drain_pcp(struct model *m, int cpu)
 {
 	long total = 0;
@@ -459,6 +469,9 @@ static int64_t decay_pcp_high(struct model *m, struct zone *z, unsigned int cpu)
 	return before - pcp->count;
 }
 
+/*
+ * Models: mm/vmstat.c refresh_cpu_vm_stats() -> decay_pcp_high(), v6.18 (spec §4.3)
+ */
 long model_pcp_decay(struct model *m, int cpu)
 {
 	long total = 0;

@@ -68,6 +68,9 @@ void journal_release(struct model *m)
 	free(m->pcp_save);
 }
 
+/*
+ * Models: mm/page_alloc.c get_page_from_freelist() without its side effects, v6.1/v6.18 (spec §2, §10)
+ */
 int model_alloc_predict(struct model *m, const struct model_alloc_req *req,
 			struct model_alloc_result *res)
 {

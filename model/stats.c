@@ -58,6 +58,9 @@ int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_st
 	return 0;
 }
 
+/*
+ * Models: mm/vmstat.c zoneinfo_show_print(), v6.1/v6.18 (spec §7.7)
+ */
 int model_zone_info_get(const struct model *m, unsigned int zone, struct model_zone_info *out)
 {
 	const struct zone *z = zone_get(m, zone);
@@ -90,6 +93,9 @@ int model_zone_info_get(const struct model *m, unsigned int zone, struct model_z
 	return 0;
 }
 
+/*
+ * Models: mm/vmstat.c pagetypeinfo_showfree_print(), v6.1/v6.18 (spec §7.6)
+ */
 int model_zone_free_blocks(const struct model *m, unsigned int zone,
 			   uint64_t out[MODEL_MAX_ORDERS][MODEL_MAX_MIGRATETYPES])
 {
@@ -104,6 +110,9 @@ int model_zone_free_blocks(const struct model *m, unsigned int zone,
 	return 0;
 }
 
+/*
+ * Models: mm/vmstat.c frag_show_print(), v6.1/v6.18 (spec §7.5)
+ */
 int model_zone_buddyinfo(const struct model *m, unsigned int zone, uint64_t out[MODEL_MAX_ORDERS])
 {
 	const struct zone *z = zone_get(m, zone);
@@ -115,6 +124,9 @@ int model_zone_buddyinfo(const struct model *m, unsigned int zone, uint64_t out[
 	return 0;
 }
 
+/*
+ * Models: mm/vmstat.c pagetypeinfo_showblockcount_print(), v6.1/v6.18 (spec §7.6)
+ */
 int model_zone_pageblock_counts(const struct model *m, unsigned int zone,
 				uint64_t out[MODEL_MAX_MIGRATETYPES])
 {
@@ -170,6 +182,9 @@ long model_zone_pageblocks(const struct model *m, unsigned int zone,
 	return (long)z->nr_pageblocks;
 }
 
+/*
+ * Models: mm/vmstat.c zoneinfo_show_print() pagesets, v6.1/v6.18 (spec §7.7)
+ */
 int model_pcp_info_get(const struct model *m, unsigned int zone, unsigned int cpu,
 		       struct model_pcp_info *out)
 {
@@ -223,6 +238,9 @@ long model_free_list_get(const struct model *m, unsigned int zone, unsigned int 
 	return list_get(z, buddy_list(order, mt), buf, len);
 }
 
+/*
+ * Models: mm/vmstat.c extfrag_show_print() / unusable_show_print(), v6.1/v6.18 (spec §7.2, §7.3)
+ */
 int model_zone_frag_indices(const struct model *m, unsigned int zone, int frag[MODEL_MAX_ORDERS],
 			    int unusable[MODEL_MAX_ORDERS])
 {

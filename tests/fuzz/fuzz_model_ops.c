@@ -4,9 +4,10 @@
  * Fuzz target: the input bytes choose a model configuration (profile,
  * nodes, cpus, number of orders, pcp batch) and then a stream of operations
  * - allocations, frees of held and of arbitrary (contradicting) pfns,
- * forced allocations, drains, decay, single-page drains, kswapd and reclaim
- * state changes, hotplug growth - with model_check() after every one. A
- * broken invariant aborts, which libFuzzer and the corpus driver report.
+ * forced allocations and pcp refills, drains, decay, single-page drains,
+ * kswapd and reclaim state changes, hotplug growth, predictions (which must
+ * equal the allocation that follows) - with model_check() after every one.
+ * A broken invariant aborts, which libFuzzer and the corpus driver report.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -95,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct model_free_result fr;
 		struct model_force_result fo;
 
-		switch (b[0] % 12) {
+		switch (b[0] % 13) {
 		case 0:
 		case 1:
 		case 2: {
@@ -106,8 +107,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			req.cpu = b[3] % c.nr_cpus;
 			req.preferred_node = (b[3] >> 4) % 3 == 2 ? -1 : (int)((b[3] >> 4) % c.nr_nodes);
 			req.req_flags = (b[2] >> 4) & 7;
-			if (model_alloc_pages(m, &req, &ar))
+			if (b[1] & 0x80) {
+				/* a prediction must equal the allocation that follows it */
+				struct model_alloc_result pr;
+
+				if (model_alloc_predict(m, &req, &pr))
+					abort();
+				check_or_die(m, i);
+				if (model_alloc_pages(m, &req, &ar))
+					abort();
+				if (pr.pfn != ar.pfn || pr.flags != ar.flags || pr.fail != ar.fail) {
+					fprintf(stderr, "fuzz_model_ops: prediction differs at byte %zu\n", i);
+					abort();
+				}
+			} else if (model_alloc_pages(m, &req, &ar)) {
 				abort();
+			}
 			if (ar.pfn != MODEL_PFN_NONE && nr_held < MAX_HELD) {
 				held[nr_held].pfn = ar.pfn;
 				held[nr_held].order = req.order;
@@ -151,6 +166,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				model_reclaim_active_set(m, 0, MODEL_ZONE_NORMAL, b[2] & 1);
 			break;
+		case 12: {
+			unsigned int order = b[3] % 4;
+			uint64_t pfn = any_pfn(b + 1) & ~(((uint64_t)1 << order) - 1);
+
+			model_force_pcp_refill(m, b[3] >> 6 < c.nr_cpus ? b[3] >> 6 : 0, pfn, order,
+					       b[1] % 3, &fo);
+			break;
+		}
 		case 11: {
 			/* memory appearing at the end of the NORMAL zone of node 0 */
 			struct model_zone_info zi;
