@@ -25,7 +25,7 @@
 enum textin_codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
 
 struct textin {
-	char name[64];		/* for messages: the path as given (cut) */
+	char name[4096];	/* for messages: the path as given */
 	int fd;			/* -1 for a memory source */
 	bool own_fd;
 	const uint8_t *mem;	/* memory source */
@@ -50,14 +50,28 @@ struct textin {
 	char line[TEXTIN_LINE_MAX + 1];
 };
 
-static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *fmt,
-		    const char *name, const char *what)
+/*
+ * "PATH: WHAT" into @err. A path too long for the message keeps its end
+ * ("...dir/trace.txt.zst"), so the reason is never cut off.
+ */
+static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *path,
+		    const char *what1, const char *what2)
 {
 	if (!err)
 		return;
+	size_t room = sizeof(err->text) - strlen(what1) - strlen(what2) - 3;
+	size_t len = strlen(path);
+	const char *dots = "";
+
+	if ((ssize_t)room < 16)
+		room = 16;
+	if (len > room) {
+		path += len - (room - 3);
+		dots = "...";
+	}
 	err->offset = offset;
 	err->code = code;
-	snprintf(err->text, sizeof(err->text), fmt, name, what);
+	snprintf(err->text, sizeof(err->text), "%s%s: %s%s", dots, path, what1, what2);
 }
 
 /* Refill raw[] from the source; keeps unconsumed bytes. */
@@ -88,8 +102,8 @@ static int raw_fill(struct textin *in, struct tracefmt_error *err)
 			continue;
 		if (n < 0) {
 			int e = errno;
-			set_err(err, in->raw_offset + in->raw_len, -e, "%s: read failed: %s",
-				in->name, strerror(e));
+			set_err(err, in->raw_offset + in->raw_len, -e, in->name, "read failed: ",
+				strerror(e));
 			return -e;
 		}
 		if (n == 0)
@@ -101,8 +115,7 @@ static int raw_fill(struct textin *in, struct tracefmt_error *err)
 
 static int bad_stream(struct textin *in, struct tracefmt_error *err, const char *what)
 {
-	set_err(err, in->raw_offset + in->raw_pos, -EBADMSG,
-		"%s: %s", in->name, what);
+	set_err(err, in->raw_offset + in->raw_pos, -EBADMSG, in->name, what, "");
 	return -EBADMSG;
 }
 
@@ -263,7 +276,7 @@ struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 {
 	struct textin *in = textin_alloc(strcmp(path, "-") ? path : "<stdin>");
 	if (!in) {
-		set_err(err, 0, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+		set_err(err, 0, -ENOMEM, path, strerror(ENOMEM), "");
 		return NULL;
 	}
 	if (!strcmp(path, "-")) {
@@ -272,7 +285,7 @@ struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 		in->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (in->fd < 0) {
 			int e = errno;
-			set_err(err, 0, -e, "%s: cannot open: %s", path, strerror(e));
+			set_err(err, 0, -e, path, "cannot open: ", strerror(e));
 			textin_close(in);
 			errno = e;
 			return NULL;
@@ -281,7 +294,7 @@ struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 	}
 	struct stat st;
 	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		set_err(err, 0, -EISDIR, "%s: cannot read: %s", path, strerror(EISDIR));
+		set_err(err, 0, -EISDIR, path, "cannot read: ", strerror(EISDIR));
 		textin_close(in);
 		errno = EISDIR;
 		return NULL;

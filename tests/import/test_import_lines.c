@@ -197,10 +197,13 @@ static void test_ftrace_variants(void)
 	e = one(FT, "  bash-7 [000] ..... 2.000000: mm_page_alloc: page=00000000aaaa0000 "
 		    "pfn=0x10 order=0 migratetype=0 gfp_flags=none");
 	CHECK_EQ_U64(e.u.alloc.gfp_flags, 0);
-	/* GFP_ATOMIC (6.4+: __GFP_HIGH|__GFP_KSWAPD_RECLAIM) and THP. */
+	/*
+	 * GFP_ATOMIC: __GFP_HIGH|__GFP_KSWAPD_RECLAIM, plus 6.1's __GFP_ATOMIC
+	 * (0x200, spec 1.6: unused from 6.4 on, so harmless there), and THP.
+	 */
 	e = one(FT, "  bash-7 [000] ..... 2.000000: mm_page_alloc: page=00000000aaaa0000 "
 		    "pfn=0x10 order=0 migratetype=0 gfp_flags=GFP_ATOMIC|__GFP_NOWARN");
-	CHECK_EQ_U64(e.u.alloc.gfp_flags, 0x20 | 0x800 | 0x2000);
+	CHECK_EQ_U64(e.u.alloc.gfp_flags, 0x20 | 0x200 | 0x800 | 0x2000);
 	e = one(FT, "  bash-7 [000] ..... 2.000000: mm_page_alloc: page=00000000aaaa0000 "
 		    "pfn=0x200 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE|__GFP_NORETRY");
 	/* HIGHUSER_MOVABLE|COMP|NOMEMALLOC|NOWARN|DIRECT_RECLAIM, then NORETRY */
@@ -448,8 +451,24 @@ static void test_compressed(void)
 	CHECK_STR_CONTAINS(err.text, "gzip stream");
 }
 
+static void test_long_path(void)
+{
+	/* The reason survives a path longer than the message. */
+	char path[400] = "/no-such-dir";
+	struct tracefmt_error err;
+
+	for (int i = 0; i < 15; i++)
+		strcat(path, "/aaaaaaaaaaaaaaaaaaaa");
+	strcat(path, "/trace.txt");
+	CHECK(textin_open_path(path, &err) == NULL);
+	CHECK_EQ_U64(err.code, -ENOENT);
+	CHECK(!strncmp(err.text, "...", 3));
+	CHECK_STR_CONTAINS(err.text, "/trace.txt: cannot open: No such file or directory");
+}
+
 int main(void)
 {
+	test_long_path();
 	test_ftrace_618();
 	test_ftrace_variants();
 	test_lost_and_ignored();
