@@ -413,6 +413,7 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 	struct canvas c;
 	char title[200], zt[64], tbuf[32], buf[64];
 	double cs, legend_y;
+	uint32_t col_step;
 	int ret, h, label_every;
 
 	ret = viz_pbgrid_layout(m, 0, &g);
@@ -475,7 +476,8 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 	}
 	canvas_text(&c, PLOT_X - 70, r.y + r.h / 2, 12, ALIGN_CENTER, 1, "ylabel",
 		    "pfn at row start");
-	for (uint32_t col = 0; col <= g.cols; col += (uint32_t)nice_step(g.cols, 6)) {
+	col_step = (uint32_t)nice_step(g.cols, 6);
+	for (uint32_t col = 0; col <= g.cols; col += col_step ? col_step : 1) {
 		snprintf(buf, sizeof(buf), "%u", col);
 		canvas_text(&c, r.x + col * cs, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", buf);
 	}

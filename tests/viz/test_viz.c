@@ -760,6 +760,37 @@ static void test_report_png(void)
 	viz_store_close(s);
 }
 
+/*
+ * The smallest runs: one sample (t0 == t1) and zones of a few pageblocks.
+ * Axes with fewer units than ticks once looped forever here.
+ */
+static void test_report_tiny(void)
+{
+	struct viz_store *s = fresh_store("tiny.db");
+	struct viz_report_opts o = { .formats = VIZ_FORMAT_PNG | VIZ_FORMAT_SVG };
+	struct viz_report_result res;
+	struct viz_error err = { "" };
+	char dir[512];
+	int64_t run;
+
+	for (uint32_t pbs = 1; pbs <= 8; pbs *= 2) {
+		struct synth p = { .nr_times = 1, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3,
+				   .nr_pageblocks = pbs };
+
+		REQUIRE(!synth_fill(s, &p, 1, &run));
+	}
+	path_in_tmp(dir, sizeof(dir), "tiny-report");
+	o.out_dir = dir;
+	o.compare_base = 1;
+	o.compare_other = 4;
+	CHECK(!viz_report_write(s, &o, &res, &err));
+	/* 4 runs x (heatmap, indices, 1 map (start and end are the same time:
+	 * the second replaced the first), fidelity, attribution) + 2 compared */
+	CHECK_EQ_U64(res.nr_figures, 4 * 5 + 2);
+	viz_report_result_release(&res);
+	viz_store_close(s);
+}
+
 int main(void)
 {
 	const char *base = getenv("VIZ_TEST_TMP");
@@ -776,5 +807,6 @@ int main(void)
 	test_interrupted();
 	test_export_merge();
 	test_report_png();
+	test_report_tiny();
 	return TEST_REPORT();
 }
