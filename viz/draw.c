@@ -177,7 +177,10 @@ void canvas_text(struct canvas *c, double x, double y, double size, enum canvas_
 				       CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_text_extents(c->cr, text, &ext);
 	dx = align == ALIGN_LEFT ? 0 : align == ALIGN_CENTER ? -ext.x_advance / 2 : -ext.x_advance;
-	cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);
+	if (strcmp(cls, "note-on-dark"))
+		cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);
+	else
+		cairo_set_source_rgb(c->cr, 1, 1, 1);
 	cairo_translate(c->cr, x, y);
 	if (vertical)
 		cairo_rotate(c->cr, -M_PI / 2);

@@ -142,9 +142,12 @@ static int heat_panel(struct canvas *c, uint32_t mt, const struct viz_zone *z,
 	canvas_panel_begin(c, id, &r);
 	canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
 	ret = paint_grid(c, &r, g, vmax, diverging);
-	if (diverging && vmax == 0)
-		canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
-			    "no difference");
+	if (vmax == 0) {
+		/* All-zero panels are the darkest viridis colour: light text. */
+		canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0,
+			    diverging ? "note" : "note-on-dark",
+			    diverging ? "no difference" : "no free blocks of this migratetype");
+	}
 	draw_order_axis(c, &r, z->nr_orders);
 	draw_time_axis(c, &r, x->t0_ns, x->t1_ns);
 	if (diverging)
