@@ -42,8 +42,8 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Start argv with stderr (and stdout) to @errfile; returns the pid. */
-static pid_t start(char *const argv[], const char *errfile)
+/* Start argv as user @uid (0: unchanged) with stdout and stderr to @errfile. */
+static pid_t start_as(char *const argv[], const char *errfile, uid_t uid)
 {
 	pid_t pid = fork();
 
@@ -56,11 +56,18 @@ static pid_t start(char *const argv[], const char *errfile)
 			dup2(fd, 2);
 		}
 		setpgid(0, 0);
+		if (uid && (setgid(uid) || setuid(uid)))
+			_exit(125);
 		execv(argv[0], argv);
 		_exit(126);
 	}
 	setpgid(pid, pid);
 	return pid;
+}
+
+static pid_t start(char *const argv[], const char *errfile)
+{
+	return start_as(argv, errfile, 0);
 }
 
 static int finish(pid_t pid)
@@ -351,6 +358,14 @@ static void test_bad_output(void)
 		CHECK_EQ_U64(finish(start(argv, errf)), 2);
 	}
 	CHECK_STR_CONTAINS(read_text(errf), "-o FILE is required");
+	/* Not root: a clear message and exit 1 (nobody cannot write tmpdir: use /tmp). */
+	{
+		char *argv[] = { (char *)buddyscope, "capture", "-o", "/tmp/buddyscope-nobody.bst",
+				 "--duration", "1", NULL };
+
+		CHECK_EQ_U64(finish(start_as(argv, errf, 65534)), 1);
+	}
+	CHECK_STR_CONTAINS(read_text(errf), "must run as root");
 }
 
 /* A full disk stops the capture cleanly: exit 1, a message, readable blocks. */
