@@ -197,7 +197,9 @@ int fig_heatmap(const struct fig_zone_data *d, int svg, const char *path, struct
 int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
 		     int svg, const char *path, struct viz_figure *fig, char sha[65])
 {
-	const struct viz_zone *z = base->zone;
+	/* A what-if may change the number of orders: compare the common ones. */
+	struct viz_zone common = *base->zone;
+	const struct viz_zone *z = &common;
 	uint32_t nm = z->nr_migratetypes < other->zone->nr_migratetypes ?
 			      z->nr_migratetypes :
 			      other->zone->nr_migratetypes;
@@ -205,6 +207,8 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 	char title[200], zt[64];
 	int ret;
 
+	if (other->zone->nr_orders < common.nr_orders)
+		common.nr_orders = other->zone->nr_orders;
 	zone_title(z, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Free-block difference, run %lld minus run %lld: %s",
 		 (long long)other->run_id, (long long)base->run_id, zt);
@@ -219,6 +223,8 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 		if (ret)
 			break;
 		ret = viz_grid_heatmap(other->series, mt, &gb);
+		/* Rows are orders from 0 up: dropping the top rows keeps the rest. */
+		ga.ny = gb.ny = common.nr_orders;
 		if (!ret)
 			ret = viz_grid_diff(&ga, &gb, &gd);
 		viz_grid_release(&ga);

@@ -476,8 +476,7 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 		char name[160], cap[256];
 
 		for (size_t j = 0; j < nb; j++)
-			if (zb[j].node == za[i].node && !strcmp(zb[j].name, za[i].name) &&
-			    zb[j].nr_orders == za[i].nr_orders)
+			if (zb[j].node == za[i].node && !strcmp(zb[j].name, za[i].name))
 				zo = &zb[j];
 		if (!zo) {
 			membuf_printf(&rc->html, "<p class=\"warn\">Zone ");

@@ -783,10 +783,33 @@ static void test_report_tiny(void)
 	o.out_dir = dir;
 	o.compare_base = 1;
 	o.compare_other = 4;
+	/* Run 5 has one order fewer (a what-if of max-order): still comparable. */
+	{
+		struct synth p = { .nr_times = 3, .nr_zones = 1, .nr_orders = 10, .nr_mt = 3,
+				   .variant = 1 };
+
+		REQUIRE(!synth_fill(s, &p, 1, &run));
+	}
+	o.run_ids = (int64_t[]){ 1, 2, 3, 4 };
+	o.nr_runs = 4;
 	CHECK(!viz_report_write(s, &o, &res, &err));
 	/* 4 runs x (heatmap, indices, 1 map (start and end are the same time:
 	 * the second replaced the first), fidelity, attribution) + 2 compared */
 	CHECK_EQ_U64(res.nr_figures, 4 * 5 + 2);
+	viz_report_result_release(&res);
+	o.run_ids = (int64_t[]){ 5 };
+	o.nr_runs = 1;
+	o.compare_other = 5;
+	CHECK(!viz_report_write(s, &o, &res, &err));
+	/* run 5 has no pageblock maps: heatmap, indices, fidelity, attribution */
+	CHECK_EQ_U64(res.nr_figures, 4 + 2);
+	if (res.nr_figures == 6) {
+		/* the difference keeps the 10 common orders (120 px, not 11 x 12),
+		 * one panel per migratetype */
+		CHECK(!strcmp(res.figures[4].kind, "compare-heatmap"));
+		CHECK_EQ_U64(res.figures[4].nr_panels, 3);
+		CHECK(fabs(res.figures[4].plot[0].h - 120) < 1e-9);
+	}
 	viz_report_result_release(&res);
 	viz_store_close(s);
 }
