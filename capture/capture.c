@@ -923,6 +923,11 @@ const struct capture_stats *capture_stats(const struct capture *c)
 	return &c->st;
 }
 
+struct tracefmt_writer *capture_writer(struct capture *c)
+{
+	return c->w;
+}
+
 void capture_destroy(struct capture *c)
 {
 	if (!c)

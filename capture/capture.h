@@ -101,6 +101,14 @@ int capture_finish(struct capture *c, struct tracefmt_error *err);
 /* Counters so far; borrowed, valid until capture_destroy(). */
 const struct capture_stats *capture_stats(const struct capture *c);
 
+/**
+ * capture_writer() - the trace writer, borrowed until capture_finish(), for
+ * records another module adds at one point of the capture (the free-list
+ * snapshot, capture/snapshot/snapshot.h). Use it between capture_poll()
+ * calls only: the writer is not thread-safe.
+ */
+struct tracefmt_writer *capture_writer(struct capture *c);
+
 /* Detach, unload and free; abandons the trace if not finished. NULL-safe. */
 void capture_destroy(struct capture *c);
 

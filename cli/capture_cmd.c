@@ -31,6 +31,11 @@ int cmd_capture(int argc, char **argv)
 #else
 
 #include "capture.h"
+#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
+#include "snapshot.h"
+#endif
+
+#define OPT_NO_SNAPSHOT 256
 
 static volatile sig_atomic_t stop_signal;
 
@@ -43,7 +48,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope capture -o FILE [--duration SECONDS] [--checkpoint-interval MS]\n"
-		"                          [--buffer-mib N] [--quiet] [-- COMMAND ARGS...]\n"
+		"                          [--buffer-mib N] [--no-snapshot] [--quiet] [-- COMMAND ARGS...]\n"
 		"\n"
 		"Record the six kmem page tracepoints of this host with eBPF (needs root), with\n"
 		"/proc/pagetypeinfo checkpoints and pid names. Stops when COMMAND exits, after\n"
@@ -53,6 +58,10 @@ static void usage(FILE *f)
 		"  -d, --duration SECONDS        stop after this long (decimals allowed)\n"
 		"  -c, --checkpoint-interval MS  checkpoint period (default 1000)\n"
 		"  -b, --buffer-mib N            BPF ring buffer per cpu, MiB, power of two (default 16)\n"
+		"      --no-snapshot             do not record the free lists at the start (by default\n"
+		"                                every free block's pfn, order, list and position, and\n"
+		"                                the per-cpu lists; this rewrites vm.min_free_kbytes\n"
+		"                                with its own value to run the walk)\n"
 		"  -q, --quiet                   no progress and no summary\n"
 		"  -h, --help                    this text\n");
 }
@@ -97,6 +106,29 @@ static void print_summary(const char *out, const struct capture_stats *st, uint6
 		st->events ? (double)st->bytes / (double)st->events : 0.0);
 }
 
+#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
+/* The free lists at the start, taken once the event programs are attached. */
+static void snapshot_at_start(struct capture *c, bool quiet)
+{
+	static struct snapshot_stats sst;
+	char serr[256];
+
+	if (snapshot_take(capture_writer(c), NULL, &sst, serr, sizeof(serr))) {
+		fprintf(stderr, "buddyscope capture: warning: no free-list snapshot: %s\n", serr);
+		return;
+	}
+	if (sst.fallback_reason[0])
+		fprintf(stderr, "buddyscope capture: warning: free-list snapshot from "
+				"/proc/kpageflags (list order and per-cpu lists unknown): the BPF "
+				"walk was not possible: %s\n", sst.fallback_reason);
+	if (!quiet)
+		fprintf(stderr, "buddyscope capture: snapshot: %llu free blocks, %llu per-cpu "
+				"blocks, %u uncertain lists, walk %.1f ms\n",
+			(unsigned long long)sst.blocks, (unsigned long long)sst.pcp_blocks,
+			sst.uncertain_lists, (double)sst.walk_ns / 1e6);
+}
+#endif
+
 /* Start COMMAND; its first exec failure is reported by the child itself. */
 static pid_t spawn(char **cmd)
 {
@@ -121,6 +153,7 @@ int cmd_capture(int argc, char **argv)
 		{ "checkpoint-interval", required_argument, NULL, 'c' },
 		{ "buffer-mib", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -132,7 +165,7 @@ int cmd_capture(int argc, char **argv)
 	struct sigaction sa;
 	double duration_s = 0;
 	uint64_t last_progress = 0, deadline = 0, now;
-	bool quiet = false, tty = isatty(2), failed = false;
+	bool quiet = false, tty = isatty(2), failed = false, snapshot = true;
 	char **cmd = NULL, *end;
 	pid_t child = -1;
 	int opt, status = 0, ret, rc = 1;
@@ -171,6 +204,9 @@ int cmd_capture(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case OPT_NO_SNAPSHOT:
+			snapshot = false;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -204,6 +240,13 @@ int cmd_capture(int argc, char **argv)
 	for (uint32_t i = 0; i < st->nr_missing; i++)
 		fprintf(stderr, "buddyscope capture: warning: this kernel has no tracepoint "
 				"kmem:%s; capturing the others without it\n", st->missing[i]);
+#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
+	if (snapshot)
+		snapshot_at_start(c, quiet);
+#else
+	if (snapshot && !quiet)
+		fprintf(stderr, "buddyscope capture: built without the free-list snapshot\n");
+#endif
 	if (cmd) {
 		fflush(stderr);
 		child = spawn(cmd);

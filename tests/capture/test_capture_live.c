@@ -170,6 +170,9 @@ static int summarise(const char *path, struct trace_summary *s)
 				s->lost_ring += ev.u.lost.count;
 			break;
 		case TRACEFMT_CHECKPOINT:
+			/* The free-list snapshot's own counts (capture --no-snapshot omits them). */
+			if (ev.u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT)
+				break;
 			if (!s->first_ckpt_ts)
 				s->first_ckpt_ts = ev.ts_ns;
 			s->last_ckpt_ts = ev.ts_ns;
