@@ -192,6 +192,20 @@ int cmd_import(int argc, char **argv)
 	const char *in_path = argv[optind];
 	struct tracefmt_error err = { 0 };
 	struct tracefmt_import_stats st;
+	struct stat in_st, out_st;
+
+	if (!strcmp(out_path, "-")) {
+		fprintf(stderr, "buddyscope import: error: -o wants a file: the .bst cannot "
+				"go to stdout\n");
+		return 2;
+	}
+	/* The writer truncates its file first: never let that be the input. */
+	if (strcmp(in_path, "-") && stat(in_path, &in_st) == 0 && stat(out_path, &out_st) == 0 &&
+	    in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
+		fprintf(stderr, "buddyscope import: error: %s: the output is the input file\n",
+			out_path);
+		return 1;
+	}
 
 	header = header_create(source, in_path, sysinfo_dir, &header_len, &err);
 	if (!header) {

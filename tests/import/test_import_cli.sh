@@ -193,6 +193,11 @@ expect_fail 2 "-o OUT.bst is required" "$bs" import --from ftrace "$f"
 expect_fail 2 "--from wants ftrace or perf-script" "$bs" import --from systemtap "$f" -o x.bst
 expect_fail 2 "expected exactly one input" "$bs" import --from ftrace a b -o "$work/x.bst"
 expect_fail 2 "--max-bad wants a count" "$bs" import --from ftrace "$f" -o x.bst --max-bad -1
+expect_fail 2 "-o wants a file" "$bs" import --from ftrace "$f" -o -
+cp "$work/plain.txt" "$work/same.txt"
+expect_fail 1 "the output is the input file" \
+	"$bs" import --from ftrace "$work/same.txt" -o "$work/./same.txt"
+check "the input is left alone" cmp -s "$work/plain.txt" "$work/same.txt"
 # An output that cannot be created.
 expect_fail 1 "no/such/dir/x.bst" \
 	"$bs" import --from ftrace "$f" -o "$work/no/such/dir/x.bst"
