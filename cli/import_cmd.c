@@ -224,16 +224,18 @@ int cmd_import(int argc, char **argv)
 			fprintf(stderr, "buddyscope import: error: %s\n", err.text);
 		goto cleanup;
 	}
-	print_summary(in_path, out_path, &st, secs);
+	/* Nothing read at all: not a trace worth keeping. */
+	if (st.events == 0)
+		remove(out_path);
+	print_summary(in_path, st.events ? out_path : NULL, &st, secs);
 	size_t shown = sizeof(st.bad_line_numbers) / sizeof(st.bad_line_numbers[0]);
 	for (size_t i = 0; i < shown && i < st.bad_lines; i++)
 		fprintf(stderr, "buddyscope import: %s:%" PRIu64 ": bad kmem page line: %s\n",
 			in_path, st.bad_line_numbers[i], st.bad_line_reasons[i]);
 	if (st.events == 0) {
 		fprintf(stderr, "buddyscope import: error: %s: no kmem page event or lost-event "
-				"line in %" PRIu64 " lines (is this %s text?)\n",
+				"line read from %" PRIu64 " lines (is this %s text?); no output\n",
 			in_path, st.lines, from);
-		remove(out_path);
 		goto cleanup;
 	}
 	if (st.bad_lines > max_bad) {

@@ -156,10 +156,10 @@ expect_fail 1 "garbage.bin: no kmem page event" \
 	"$bs" import --from ftrace "$work/garbage.bin" -o "$work/x.bst"
 check "no output left after garbage" [ ! -e "$work/x.bst" ]
 printf 'hello\nworld\n' > "$work/words.txt"
-expect_fail 1 "no kmem page event or lost-event line in 2 lines" \
+expect_fail 1 "no kmem page event or lost-event line read from 2 lines" \
 	"$bs" import --from perf-script "$work/words.txt" -o "$work/x.bst"
 : > "$work/empty.txt"
-expect_fail 1 "in 0 lines" "$bs" import --from ftrace "$work/empty.txt" -o "$work/x.bst"
+expect_fail 1 "read from 0 lines" "$bs" import --from ftrace "$work/empty.txt" -o "$work/x.bst"
 # Cut compressed streams.
 size=$(stat -c %s "$f")
 head -c $((size / 2)) "$f" > "$work/cut.zst"
