@@ -92,6 +92,19 @@ for f in "$samples"/*.txt.zst "$samples"/*.txt.gz; do
 		fail "$base: records differ from the text's event lines"
 		diff "$work/expect" "$work/got" >&2
 	fi
+	# Issue 2's check: `info --json` counts match the event lines too.
+	if "$bs" info --help > /dev/null 2>&1; then
+		"$bs" info --json "$out" | awk '
+			/"events_by_kind"/ { on = 1; next }
+			on && /}/ { on = 0 }
+			on { gsub(/[",:]/, ""); print $1, $2 }
+			/"lost_events"/ { gsub(/[",:]/, ""); print $1, $2 }' > "$work/info.got"
+		awk '/^mm_page_|^lost_events/ { print $1, $2 }' "$work/expect" > "$work/info.want"
+		if cmp -s "$work/info.want" "$work/info.got"; then ok; else
+			fail "$base: info --json counts differ from the text's event lines"
+			diff "$work/info.want" "$work/info.got" >&2
+		fi
+	fi
 	# The counts are not all zero (the sample is not empty).
 	check "$base has page events" grep -q '^mm_page_alloc [1-9]' "$work/expect"
 	"$summary" "$out" | grep '^header ' > "$work/header"
