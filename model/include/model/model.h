@@ -647,7 +647,8 @@ struct model_force_result {
  * @m: model.
  * @pfn: first pfn (aligned to 2^@order).
  * @order: order.
- * @cpu: the allocating cpu (its pcp is searched first), or -1 for any.
+ * @cpu: the allocating cpu, or -1; informational: a pcp entry is found on
+ *	whichever cpu's list holds it (res->pcp_cpu says which).
  * @mt: the request migratetype (recorded for the claim heuristics), or -1.
  * @res: outcome (always written).
  *
