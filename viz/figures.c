@@ -162,18 +162,17 @@ static int heat_fig_height(const struct viz_zone *z, uint32_t panels)
 	return (int)(TOP + panels * (PANEL_TITLE + heat_plot_h(z->nr_orders) + PANEL_AXIS) + 8);
 }
 
-int fig_heatmap(const struct fig_zone_data *d, int svg, const char *path, struct viz_figure *fig,
-		char sha[65])
+int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
+		struct viz_figure *fig)
 {
 	const struct viz_zone *z = d->zone;
-	struct canvas c;
 	char title[160], zt[64];
 	int ret;
 
 	zone_title(z, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Free blocks by order over time: run %lld, %s",
 		 (long long)d->run_id, zt);
-	ret = canvas_begin(&c, svg, FIG_W, heat_fig_height(z, z->nr_migratetypes), fig, title);
+	ret = canvas_begin(c, svg, FIG_W, heat_fig_height(z, z->nr_migratetypes), fig, title);
 	if (ret)
 		return ret;
 	for (uint32_t mt = 0; mt < z->nr_migratetypes && !ret; mt++) {
@@ -184,18 +183,19 @@ int fig_heatmap(const struct fig_zone_data *d, int svg, const char *path, struct
 		if (ret)
 			break;
 		snprintf(pt, sizeof(pt), "%s: %s free blocks", zt, z->mt_names[mt]);
-		ret = heat_panel(&c, mt, z, &g, 0, pt, d->series);
+		ret = heat_panel(c, mt, z, &g, 0, pt, d->series);
 		viz_grid_release(&g);
 	}
 	if (ret) {
-		canvas_abort(&c);
+		canvas_abort(c);
 		return ret;
 	}
-	return canvas_finish(&c, path, sha);
+	return 0;
 }
 
 int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
-		     int svg, const char *path, struct viz_figure *fig, char sha[65])
+		     int svg, struct canvas *c,
+		struct viz_figure *fig)
 {
 	/* A what-if may change the number of orders: compare the common ones. */
 	struct viz_zone common = *base->zone;
@@ -203,7 +203,6 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 	uint32_t nm = z->nr_migratetypes < other->zone->nr_migratetypes ?
 			      z->nr_migratetypes :
 			      other->zone->nr_migratetypes;
-	struct canvas c;
 	char title[200], zt[64];
 	int ret;
 
@@ -212,7 +211,7 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 	zone_title(z, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Free-block difference, run %lld minus run %lld: %s",
 		 (long long)other->run_id, (long long)base->run_id, zt);
-	ret = canvas_begin(&c, svg, FIG_W, heat_fig_height(z, nm), fig, title);
+	ret = canvas_begin(c, svg, FIG_W, heat_fig_height(z, nm), fig, title);
 	if (ret)
 		return ret;
 	for (uint32_t mt = 0; mt < nm && !ret; mt++) {
@@ -233,14 +232,14 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 			break;
 		snprintf(pt, sizeof(pt), "%s: %s, run %lld - run %lld", zt, z->mt_names[mt],
 			 (long long)other->run_id, (long long)base->run_id);
-		ret = heat_panel(&c, mt, z, &gd, 1, pt, base->series);
+		ret = heat_panel(c, mt, z, &gd, 1, pt, base->series);
 		viz_grid_release(&gd);
 	}
 	if (ret) {
-		canvas_abort(&c);
+		canvas_abort(c);
 		return ret;
 	}
-	return canvas_finish(&c, path, sha);
+	return 0;
 }
 
 /* Colour of order o among n in line plots: cividis without its pale end. */
@@ -285,8 +284,8 @@ static double series_max(const double *v, size_t n, size_t stride)
 	return m;
 }
 
-int fig_indices(const struct fig_zone_data *d, int svg, const char *path, struct viz_figure *fig,
-		char sha[65])
+int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
+		struct viz_figure *fig)
 {
 	const struct viz_series *x = d->series;
 	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS;
@@ -297,7 +296,6 @@ int fig_indices(const struct fig_zone_data *d, int svg, const char *path, struct
 	struct viz_rect r[4];
 	double *failsum = NULL, hi, rgb[3];
 	char title[160], zt[64], pt[128];
-	struct canvas c;
 	int ret;
 
 	zone_title(d->zone, zt, sizeof(zt));
@@ -305,14 +303,14 @@ int fig_indices(const struct fig_zone_data *d, int svg, const char *path, struct
 		 (long long)d->run_id, zt);
 	for (int i = 0; i < 4; i++)
 		r[i] = (struct viz_rect){ PLOT_X, TOP + i * block + PANEL_TITLE, PLOT_W, ph };
-	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
+	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	snprintf(pt, sizeof(pt), "%s: fragmentation index per order", zt);
-	per_order_panel(&c, &r[0], x, x->frag_index, -1, 1, "frag-index", pt,
+	per_order_panel(c, &r[0], x, x->frag_index, -1, 1, "frag-index", pt,
 			"fragmentation index", 1);
 	snprintf(pt, sizeof(pt), "%s: unusable free space index per order", zt);
-	per_order_panel(&c, &r[1], x, x->unusable_index, 0, 1, "unusable-index", pt,
+	per_order_panel(c, &r[1], x, x->unusable_index, 0, 1, "unusable-index", pt,
 			"unusable free space index", 1);
 
 	/* Free pages against the watermarks. */
@@ -323,26 +321,26 @@ int fig_indices(const struct fig_zone_data *d, int svg, const char *path, struct
 		hi = m > hi ? m : hi;
 	}
 	hi = hi > 0 ? hi * 1.05 : 1;
-	canvas_panel_begin(&c, "watermarks", &r[2]);
+	canvas_panel_begin(c, "watermarks", &r[2]);
 	snprintf(pt, sizeof(pt), "%s: free pages and watermarks", zt);
-	canvas_text(&c, r[2].x, r[2].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
-	draw_value_axis(&c, &r[2], 0, hi, "pages");
+	canvas_text(c, r[2].x, r[2].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
+	draw_value_axis(c, &r[2], 0, hi, "pages");
 	viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 0.0, rgb);
-	draw_series(&c, &r[2], x->nr_free_pages, x->nr_bins, 1, 0, hi, rgb, 0);
-	draw_legend_item(&c, r[2].x + r[2].w + 14, r[2].y + 12, rgb, 0, 0, "free pages");
+	draw_series(c, &r[2], x->nr_free_pages, x->nr_bins, 1, 0, hi, rgb, 0);
+	draw_legend_item(c, r[2].x + r[2].w + 14, r[2].y + 12, rgb, 0, 0, "free pages");
 	for (int i = 0; i < 4; i++) {
 		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 0.3 + 0.2 * i, rgb);
-		draw_series(&c, &r[2], x->wmark[i], x->nr_bins, 1, 0, hi, rgb, 1);
-		draw_legend_item(&c, r[2].x + r[2].w + 14, r[2].y + 30 + 18 * i, rgb, 1, 0,
+		draw_series(c, &r[2], x->wmark[i], x->nr_bins, 1, 0, hi, rgb, 1);
+		draw_legend_item(c, r[2].x + r[2].w + 14, r[2].y + 30 + 18 * i, rgb, 1, 0,
 				 wm_names[i]);
 	}
-	draw_frame(&c, &r[2]);
-	draw_time_axis(&c, &r[2], x->t0_ns, x->t1_ns);
+	draw_frame(c, &r[2]);
+	draw_time_axis(c, &r[2], x->t0_ns, x->t1_ns);
 
 	/* Cumulative counters. */
 	failsum = malloc(x->nr_bins * sizeof(*failsum) + 1);
 	if (!failsum) {
-		canvas_abort(&c);
+		canvas_abort(c);
 		return -ENOMEM;
 	}
 	for (uint32_t b = 0; b < x->nr_bins; b++) {
@@ -361,36 +359,36 @@ int fig_indices(const struct fig_zone_data *d, int svg, const char *path, struct
 			hi = m > hi ? m : hi;
 		}
 		hi = hi > 0 ? hi * 1.05 : 1;
-		canvas_panel_begin(&c, "counters", &r[3]);
+		canvas_panel_begin(c, "counters", &r[3]);
 		snprintf(pt, sizeof(pt), "%s: cumulative events", zt);
-		canvas_text(&c, r[3].x, r[3].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
-		draw_value_axis(&c, &r[3], 0, hi, "events (count)");
+		canvas_text(c, r[3].x, r[3].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
+		draw_value_axis(c, &r[3], 0, hi, "events (count)");
 		for (int i = 0; i < 4; i++) {
 			viz_migratetype_rgb((uint32_t)i, rgb);
-			draw_series(&c, &r[3], ctr[i], x->nr_bins, 1, 0, hi, rgb, i & 1);
-			draw_legend_item(&c, r[3].x + r[3].w + 14, r[3].y + 12 + 18 * i, rgb,
+			draw_series(c, &r[3], ctr[i], x->nr_bins, 1, 0, hi, rgb, i & 1);
+			draw_legend_item(c, r[3].x + r[3].w + 14, r[3].y + 12 + 18 * i, rgb,
 					 i & 1, 0, ctr_names[i]);
 		}
-		draw_frame(&c, &r[3]);
-		draw_time_axis(&c, &r[3], x->t0_ns, x->t1_ns);
+		draw_frame(c, &r[3]);
+		draw_time_axis(c, &r[3], x->t0_ns, x->t1_ns);
 	}
 	free(failsum);
-	return canvas_finish(&c, path, sha);
+	return 0;
 }
 
 int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
-			const char *path, struct viz_figure *fig, char sha[65])
+			struct canvas *c,
+		struct viz_figure *fig)
 {
 	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS, pw = 340;
 	const struct fig_zone_data *runs[2] = { a, b };
 	char title[200], zt[64], pt[128], id[32];
-	struct canvas c;
 	int ret;
 
 	zone_title(a->zone, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Indices side by side: run %lld (base) and run %lld, %s",
 		 (long long)a->run_id, (long long)b->run_id, zt);
-	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
+	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	for (int row = 0; row < 2; row++) {
@@ -404,22 +402,22 @@ int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_dat
 			snprintf(pt, sizeof(pt), "run %lld%s: %s", (long long)d->run_id,
 				 col ? "" : " (base)",
 				 row ? "unusable free space index" : "fragmentation index");
-			per_order_panel(&c, &r, d->series,
+			per_order_panel(c, &r, d->series,
 					row ? d->series->unusable_index : d->series->frag_index,
 					row ? 0 : -1, 1, id, pt,
 					row ? "unusable free space index" : "fragmentation index",
 					col == 1);
 		}
 	}
-	return canvas_finish(&c, path, sha);
+	return 0;
 }
 
 int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
-	       const char *path, struct viz_figure *fig, char sha[65])
+	       struct canvas *c,
+		struct viz_figure *fig)
 {
 	struct viz_pbgrid g;
 	struct viz_rect r;
-	struct canvas c;
 	char title[200], zt[64], tbuf[32], buf[64];
 	double cs, legend_y;
 	uint32_t col_step;
@@ -439,18 +437,18 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 	viz_fmt_seconds(m->t_ns, tbuf, sizeof(tbuf));
 	snprintf(title, sizeof(title), "Pageblocks by migratetype and free space: run %lld, %s, t = %s s",
 		 (long long)run_id, zt, tbuf);
-	ret = canvas_begin(&c, svg, FIG_W, h, fig, title);
+	ret = canvas_begin(c, svg, FIG_W, h, fig, title);
 	if (ret) {
 		viz_pbgrid_release(&g);
 		return ret;
 	}
-	canvas_panel_begin(&c, "memmap", &r);
+	canvas_panel_begin(c, "memmap", &r);
 	/* Legend: migratetype colours, then how free space shades a cell. */
 	for (uint32_t mt = 0; mt < z->nr_migratetypes; mt++) {
 		double rgb[3];
 
 		viz_migratetype_rgb(mt, rgb);
-		draw_legend_item(&c, PLOT_X + 10 + mt * 118, legend_y, rgb, 0, 1, z->mt_names[mt]);
+		draw_legend_item(c, PLOT_X + 10 + mt * 118, legend_y, rgb, 0, 1, z->mt_names[mt]);
 	}
 	for (int k = 0; k <= 2; k++) {
 		double rgb[3], f = k / 2.0;
@@ -459,7 +457,7 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 		for (int i = 0; i < 3; i++)
 			rgb[i] += (1 - rgb[i]) * 0.85 * f;
 		snprintf(buf, sizeof(buf), "%d%% free", k * 50);
-		draw_legend_item(&c, PLOT_X + 10 + k * 100, legend_y + 20, rgb, 0, 1, buf);
+		draw_legend_item(c, PLOT_X + 10 + k * 100, legend_y + 20, rgb, 0, 1, buf);
 	}
 	for (uint32_t i = 0; i < g.rows * g.cols; i++) {
 		double rgb[3], f = g.free_frac[i], gap = cs >= 4 ? 1 : 0;
@@ -469,42 +467,42 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 		viz_migratetype_rgb(g.mt[i], rgb);
 		for (int k = 0; k < 3; k++)
 			rgb[k] += (1 - rgb[k]) * 0.85 * f;
-		cairo_set_source_rgb(c.cr, rgb[0], rgb[1], rgb[2]);
-		cairo_rectangle(c.cr, r.x + (i % g.cols) * cs, r.y + (double)(i / g.cols) * cs,
+		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
+		cairo_rectangle(c->cr, r.x + (i % g.cols) * cs, r.y + (double)(i / g.cols) * cs,
 				cs - gap, cs - gap);
-		cairo_fill(c.cr);
+		cairo_fill(c->cr);
 	}
-	draw_frame(&c, &r);
+	draw_frame(c, &r);
 	label_every = (int)ceil(14.0 / cs);
 	for (uint32_t row = 0; row < g.rows; row += (uint32_t)label_every) {
 		uint64_t pfn = z->start_pfn + (uint64_t)row * g.cols * m->pageblock_pages;
 
 		snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)pfn);
-		canvas_text(&c, r.x - 5, r.y + row * cs + cs / 2 + 4, 10, ALIGN_RIGHT, 0, "tick",
+		canvas_text(c, r.x - 5, r.y + row * cs + cs / 2 + 4, 10, ALIGN_RIGHT, 0, "tick",
 			    buf);
 	}
-	canvas_text(&c, PLOT_X - 70, r.y + r.h / 2, 12, ALIGN_CENTER, 1, "ylabel",
+	canvas_text(c, PLOT_X - 70, r.y + r.h / 2, 12, ALIGN_CENTER, 1, "ylabel",
 		    "pfn at row start");
 	col_step = (uint32_t)nice_step(g.cols, 6);
 	for (uint32_t col = 0; col <= g.cols; col += col_step ? col_step : 1) {
 		snprintf(buf, sizeof(buf), "%u", col);
-		canvas_text(&c, r.x + col * cs, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", buf);
+		canvas_text(c, r.x + col * cs, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", buf);
 	}
 	snprintf(buf, sizeof(buf), "pageblock in row (%u pages = %u KiB each at 4 KiB pages)",
 		 m->pageblock_pages, m->pageblock_pages * 4);
-	canvas_text(&c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
+	canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
 	viz_pbgrid_release(&g);
-	return canvas_finish(&c, path, sha);
+	return 0;
 }
 
 int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, int svg,
-		 const char *path, struct viz_figure *fig, char sha[65])
+		 struct canvas *c,
+		struct viz_figure *fig)
 {
 	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS;
 	int64_t t0 = rows[0].t_ns, t1 = rows[n - 1].t_ns;
 	double dmax = 0, rgb[3];
 	char title[128];
-	struct canvas c;
 	int ret;
 
 	for (size_t i = 0; i < n; i++)
@@ -512,22 +510,22 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 			dmax = rows[i].distance;
 	dmax = dmax > 0 ? dmax * 1.1 : 0.01;
 	snprintf(title, sizeof(title), "Shadow-mode fidelity: run %lld", (long long)run_id);
-	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
+	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	for (int p = 0; p < 2; p++) {
 		struct viz_rect r = { PLOT_X, TOP + p * block + PANEL_TITLE, PLOT_W, ph };
 		double lo = 0, hi = p ? 1 : dmax;
 
-		canvas_panel_begin(&c, p ? "pfn-rate" : "distance", &r);
-		canvas_text(&c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
+		canvas_panel_begin(c, p ? "pfn-rate" : "distance", &r);
+		canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
 			    p ? "pfn prediction rate (cumulative)" :
 				"checkpoint distance: sum |model - kernel| / sum kernel");
-		draw_value_axis(&c, &r, lo, hi, p ? "fraction predicted" : "relative distance");
+		draw_value_axis(c, &r, lo, hi, p ? "fraction predicted" : "relative distance");
 		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, p ? 0.55 : 0.0, rgb);
-		cairo_save(c.cr);
-		cairo_set_source_rgb(c.cr, rgb[0], rgb[1], rgb[2]);
-		cairo_set_line_width(c.cr, 1.5);
+		cairo_save(c->cr);
+		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
+		cairo_set_line_width(c->cr, 1.5);
 		/* Unknown (NaN) or negative values are gaps in the line. */
 		for (int dots = 0; dots < 2; dots++) {
 			int pen = 0;
@@ -544,30 +542,30 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 					continue;
 				}
 				if (dots && n <= 200) {
-					cairo_arc(c.cr, x, y, 2.5, 0, 2 * M_PI);
-					cairo_fill(c.cr);
+					cairo_arc(c->cr, x, y, 2.5, 0, 2 * M_PI);
+					cairo_fill(c->cr);
 				} else if (!dots) {
 					if (pen)
-						cairo_line_to(c.cr, x, y);
+						cairo_line_to(c->cr, x, y);
 					else
-						cairo_move_to(c.cr, x, y);
+						cairo_move_to(c->cr, x, y);
 					pen = 1;
 				}
 			}
 			if (!dots)
-				cairo_stroke(c.cr);
+				cairo_stroke(c->cr);
 		}
-		cairo_restore(c.cr);
-		draw_legend_item(&c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,
+		cairo_restore(c->cr);
+		draw_legend_item(c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,
 				 p ? "prediction rate" : "distance");
-		draw_frame(&c, &r);
-		draw_time_axis(&c, &r, t0, t1 > t0 ? t1 : t0 + 1);
+		draw_frame(c, &r);
+		draw_time_axis(c, &r, t0, t1 > t0 ? t1 : t0 + 1);
 	}
-	return canvas_finish(&c, path, sha);
+	return 0;
 }
 
-int fig_attribution(struct viz_store *s, int64_t run_id, int svg, const char *path,
-		    struct viz_figure *fig, char sha[65])
+int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas *c,
+		struct viz_figure *fig)
 {
 	static const char *const what[] = { "allocations", "failed allocations",
 					    "fallback/steal events (extfrag)" };
@@ -575,12 +573,11 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, const char *pa
 	const uint32_t ph = 10 * 20, block = PANEL_TITLE + ph + PANEL_AXIS;
 	const double px = 330, pw = 560;
 	char title[128], buf[96];
-	struct canvas c;
 	int ret;
 
 	snprintf(title, sizeof(title), "Who allocates and who fragments: run %lld",
 		 (long long)run_id);
-	ret = canvas_begin(&c, svg, FIG_W, (int)(TOP + 3 * block + 8), fig, title);
+	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 3 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	for (int p = 0; p < 3 && !ret; p++) {
@@ -600,9 +597,9 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, const char *pa
 		}
 		hi = hi > 0 ? hi * 1.1 : 1;
 		snprintf(buf, sizeof(buf), "top %zu by %s", top, what[p]);
-		canvas_panel_begin(&c, p == 0 ? "allocations" : p == 1 ? "failures" : "extfrag",
+		canvas_panel_begin(c, p == 0 ? "allocations" : p == 1 ? "failures" : "extfrag",
 				   &r);
-		canvas_text(&c, r.x - px + PLOT_X - 60, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
+		canvas_text(c, r.x - px + PLOT_X - 60, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
 			    buf);
 		viz_migratetype_rgb((uint32_t)(p == 0 ? 1 : p == 1 ? 0 : 4), rgb);
 		for (size_t i = 0; i < n; i++) {
@@ -610,36 +607,36 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, const char *pa
 				     p == 1 ? rows[i].failures : rows[i].extfrag;
 			double y = r.y + i * 20 + 3;
 
-			cairo_set_source_rgb(c.cr, rgb[0], rgb[1], rgb[2]);
-			cairo_rectangle(c.cr, r.x, y, (double)v / hi * r.w, 14);
-			cairo_fill(c.cr);
+			cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
+			cairo_rectangle(c->cr, r.x, y, (double)v / hi * r.w, 14);
+			cairo_fill(c->cr);
 			snprintf(buf, sizeof(buf), "%s [%d] gfp %#x", rows[i].comm, rows[i].pid,
 				 rows[i].gfp_flags);
-			canvas_text(&c, r.x - 6, y + 11, 11, ALIGN_RIGHT, 0, "tick", buf);
+			canvas_text(c, r.x - 6, y + 11, 11, ALIGN_RIGHT, 0, "tick", buf);
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-			canvas_text(&c, r.x + (double)v / hi * r.w + 4, y + 11, 10, ALIGN_LEFT, 0,
+			canvas_text(c, r.x + (double)v / hi * r.w + 4, y + 11, 10, ALIGN_LEFT, 0,
 				    "value", buf);
 		}
 		if (!n)
-			canvas_text(&c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
+			canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
 				    "none recorded");
-		draw_frame(&c, &r);
+		draw_frame(c, &r);
 		{
 			double step = nice_step(hi, 5);
 
 			for (double v = 0; v <= hi; v += step) {
 				fmt_number(v, buf, sizeof(buf));
-				canvas_text(&c, r.x + v / hi * r.w, r.y + r.h + 14, 10,
+				canvas_text(c, r.x + v / hi * r.w, r.y + r.h + 14, 10,
 					    ALIGN_CENTER, 0, "tick", buf);
 			}
 		}
 		snprintf(buf, sizeof(buf), "%s (count) by command [pid] and gfp flags", what[p]);
-		canvas_text(&c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
+		canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
 		free(rows);
 	}
 	if (ret) {
-		canvas_abort(&c);
+		canvas_abort(c);
 		return ret;
 	}
-	return canvas_finish(&c, path, sha);
+	return 0;
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One function per kind of figure (figures.c). Each draws one format (PNG
- * or SVG) to @path, fills @fig (size and panel rectangles) and returns the
- * file's SHA-256 in @sha. Private to viz/.
+ * or SVG) onto the canvas @c it begins, and fills @fig (size and panel
+ * rectangles); the caller finishes the canvas (canvas_finish() writes the
+ * file). On error the canvas is already released. Private to viz/.
  */
 #ifndef BUDDYSCOPE_VIZ_FIGURES_H
 #define BUDDYSCOPE_VIZ_FIGURES_H
 
-#include "viz_internal.h"
+#include "draw.h"
 
 /* A zone of a run and its series, loaded once and shared by figures. */
 struct fig_zone_data {
@@ -19,19 +20,23 @@ struct fig_zone_data {
 /* Bins a series needs so that each heatmap pixel column is one bin. */
 uint32_t fig_heatmap_bins(void);
 
-int fig_heatmap(const struct fig_zone_data *d, int svg, const char *path, struct viz_figure *fig,
-		char sha[65]);
-int fig_indices(const struct fig_zone_data *d, int svg, const char *path, struct viz_figure *fig,
-		char sha[65]);
+int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
+		struct viz_figure *fig);
+int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
+		struct viz_figure *fig);
 int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
-	       const char *path, struct viz_figure *fig, char sha[65]);
+	       struct canvas *c,
+		struct viz_figure *fig);
 int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, int svg,
-		 const char *path, struct viz_figure *fig, char sha[65]);
-int fig_attribution(struct viz_store *s, int64_t run_id, int svg, const char *path,
-		    struct viz_figure *fig, char sha[65]);
+		 struct canvas *c,
+		struct viz_figure *fig);
+int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas *c,
+		struct viz_figure *fig);
 int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
-		     int svg, const char *path, struct viz_figure *fig, char sha[65]);
+		     int svg, struct canvas *c,
+		struct viz_figure *fig);
 int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
-			const char *path, struct viz_figure *fig, char sha[65]);
+			struct canvas *c,
+		struct viz_figure *fig);
 
 #endif

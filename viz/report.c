@@ -100,75 +100,77 @@ struct fig_call {
 static const char *const kind_names[] = { "heatmap", "indices", "memmap", "fidelity",
 					  "attribution", "compare-heatmap", "compare-indices" };
 
-static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, const char *path,
-		    struct viz_figure *fig, char sha[65])
+static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, struct canvas *c,
+		    struct viz_figure *fig)
 {
 	switch (fc->id) {
 	case FK_HEATMAP:
-		return fig_heatmap(fc->a, svg, path, fig, sha);
+		return fig_heatmap(fc->a, svg, c, fig);
 	case FK_INDICES:
-		return fig_indices(fc->a, svg, path, fig, sha);
+		return fig_indices(fc->a, svg, c, fig);
 	case FK_MEMMAP:
-		return fig_memmap(fc->zone, fc->run_id, fc->map, svg, path, fig, sha);
+		return fig_memmap(fc->zone, fc->run_id, fc->map, svg, c, fig);
 	case FK_FIDELITY:
-		return fig_fidelity(fc->run_id, fc->fid, fc->nr_fid, svg, path, fig, sha);
+		return fig_fidelity(fc->run_id, fc->fid, fc->nr_fid, svg, c, fig);
 	case FK_ATTRIBUTION:
-		return fig_attribution(rc->s, fc->run_id, svg, path, fig, sha);
+		return fig_attribution(rc->s, fc->run_id, svg, c, fig);
 	case FK_DIFF:
-		return fig_diff_heatmap(fc->a, fc->b, svg, path, fig, sha);
+		return fig_diff_heatmap(fc->a, fc->b, svg, c, fig);
 	case FK_CMP_INDICES:
-		return fig_compare_indices(fc->a, fc->b, svg, path, fig, sha);
+		return fig_compare_indices(fc->a, fc->b, svg, c, fig);
 	}
 	return -EINVAL;
 }
 
-/* Draw a figure in each format, index the files, and show it in the HTML. */
+/*
+ * Draw a figure in each format, write and index its files, and show it in
+ * the HTML. (Encoding on a worker thread while the next figure draws was
+ * tried: ThreadSanitizer reported races inside libcairo's object pools that
+ * could not be ruled out, so files are finished here, one at a time.)
+ */
 static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *name,
 		const char *caption)
 {
 	struct viz_figure fig;
-	char *paths[2] = { NULL, NULL };
-	int ret = 0, shown = 0;
+	int ret = 0, have[2] = { 0, 0 };
 
 	memset(&fig, 0, sizeof(fig));
 	snprintf(fig.kind, sizeof(fig.kind), "%s", kind_names[fc->id]);
 	snprintf(fig.name, sizeof(fig.name), "%s", name);
 	for (int svg = 0; svg < 2 && !ret; svg++) {
-		char sha[65];
-		size_t len;
+		size_t len = strlen(rc->o->out_dir) + strlen(name) + 8;
+		struct canvas c;
+		char sha[65], *path;
 
 		if (!(rc->o->formats & (svg ? VIZ_FORMAT_SVG : VIZ_FORMAT_PNG)))
 			continue;
-		len = strlen(rc->o->out_dir) + strlen(name) + 8;
-		paths[svg] = malloc(len);
-		if (!paths[svg]) {
-			ret = -ENOMEM;
-			break;
-		}
-		snprintf(paths[svg], len, "%s/%s.%s", rc->o->out_dir, name, svg ? "svg" : "png");
-		ret = call_fig(rc, fc, svg, paths[svg], &fig, sha);
+		path = malloc(len);
+		if (!path)
+			return -ENOMEM;
+		snprintf(path, len, "%s/%s.%s", rc->o->out_dir, name, svg ? "svg" : "png");
+		ret = call_fig(rc, fc, svg, &c, &fig);
+		if (!ret)
+			ret = canvas_finish(&c, path, sha);
 		if (ret) {
-			viz_err_set(rc->err, "%s: cannot render: %s", paths[svg], strerror(-ret));
-			break;
+			viz_err_set(rc->err, "%s: cannot render: %s", path, strerror(-ret));
+		} else {
+			ret = viz_report_index(rc->s, fc->run_id, fc->base_id, fig.kind,
+					       svg ? "svg" : "png", path, fig.width, fig.height, sha);
+			if (ret)
+				viz_err_set(rc->err, "%s: cannot index %s in the reports table",
+					    rc->s->path, path);
 		}
-		ret = viz_report_index(rc->s, fc->run_id, fc->base_id, fig.kind,
-				       svg ? "svg" : "png", paths[svg], fig.width, fig.height, sha);
-		if (ret) {
-			viz_err_set(rc->err, "%s: cannot index %s in the reports table",
-				    rc->s->path, paths[svg]);
-			break;
-		}
-		rc->nr_files++;
+		free(path);
+		rc->nr_files += !ret;
+		have[svg] = !ret;
 	}
 	if (!ret) {
 		struct viz_figure *nf = realloc(rc->figs, (rc->nr_figs + 1) * sizeof(*nf));
 
-		if (!nf) {
-			ret = -ENOMEM;
-		} else {
-			rc->figs = nf;
-			rc->figs[rc->nr_figs++] = fig;
-		}
+		if (!nf)
+			return -ENOMEM;
+		rc->figs = nf;
+		rc->figs[rc->nr_figs++] = fig;
 	}
 	if (!ret) {
 		const char *ext = rc->o->formats & VIZ_FORMAT_PNG ? "png" : "svg";
@@ -181,7 +183,7 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 		membuf_printf(&rc->html, "\"><figcaption>");
 		membuf_escape(&rc->html, caption);
 		for (int svg = 0; svg < 2; svg++) {
-			if (!paths[svg])
+			if (!have[svg])
 				continue;
 			membuf_printf(&rc->html, " <a href=\"");
 			membuf_escape(&rc->html, name);
@@ -189,11 +191,7 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 				      svg ? "SVG" : "PNG");
 		}
 		membuf_printf(&rc->html, "</figcaption></figure>\n");
-		shown = 1;
 	}
-	(void)shown;
-	free(paths[0]);
-	free(paths[1]);
 	return ret;
 }
 
