@@ -760,6 +760,49 @@ static void test_report_png(void)
 	viz_store_close(s);
 }
 
+/* A damaged store is reported, not read past its end or drawn as garbage. */
+static void test_damaged(void)
+{
+	struct synth p = { .nr_times = 4, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3,
+			   .nr_pageblocks = 10 };
+	struct viz_store *s = fresh_store("damaged.db");
+	struct viz_report_opts o = { .formats = VIZ_FORMAT_PNG };
+	struct viz_error err = { "" };
+	struct viz_series x;
+	struct viz_pbmap m;
+	char path[512], dir[512];
+	uint64_t rows;
+	sqlite3 *db;
+	int64_t run;
+	FILE *f;
+
+	REQUIRE(!synth_fill(s, &p, 1, &run));
+	viz_store_close(s);
+	path_in_tmp(path, sizeof(path), "damaged.db");
+	REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
+	/* One sample's free blocks cut to 3 bytes; one map's blob cut short. */
+	REQUIRE(sqlite3_exec(db, "UPDATE samples SET free_blocks = x'818181' WHERE t_ns = "
+				 "(SELECT max(t_ns) FROM samples);"
+				 "UPDATE pbmaps SET data = substr(data, 1, 7) WHERE t_ns = 0",
+			     NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	s = viz_store_open(path, 0, NULL);
+	REQUIRE(s);
+	CHECK(viz_series_load(s, run, 0, 0, synth_t(3), 4, &x) == -EINVAL);
+	CHECK(viz_pbmap_get(s, run, 0, 0, &m) == -EINVAL);
+	path_in_tmp(dir, sizeof(dir), "damaged-report");
+	o.out_dir = dir;
+	CHECK(viz_report_write(s, &o, NULL, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "damaged.db");
+	path_in_tmp(dir, sizeof(dir), "damaged.csv");
+	f = fopen(dir, "w");
+	REQUIRE(f);
+	CHECK(viz_export_write(s, run, VIZ_EXPORT_CSV, f, &rows, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "damaged sample");
+	fclose(f);
+	viz_store_close(s);
+}
+
 /*
  * The smallest runs: one sample (t0 == t1) and zones of a few pageblocks.
  * Axes with fewer units than ticks once looped forever here.
@@ -831,5 +874,6 @@ int main(void)
 	test_export_merge();
 	test_report_png();
 	test_report_tiny();
+	test_damaged();
 	return TEST_REPORT();
 }
