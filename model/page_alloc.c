@@ -958,6 +958,12 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 
 	if (!m || !req || !res)
 		return -EINVAL;
+	if (req->req_flags & MODEL_REQ_DRY_RUN) {
+		struct model_alloc_req r = *req;
+
+		r.req_flags &= ~(unsigned int)MODEL_REQ_DRY_RUN;
+		return model_alloc_predict(m, &r, res);
+	}
 	alloc_result_init(res);
 	node = req->preferred_node < 0 ? m->cfg.cpu_node[req->cpu % MODEL_MAX_CPUS]
 				       : req->preferred_node;

@@ -178,3 +178,33 @@ uint64_t move_freepages_block(struct model *m, struct zone *z, uint64_t pfn, int
 		start = pfn;
 	return scan_block(m, z, start, end, to_mt, movable_pages);
 }
+
+int model_pageblock_claim(struct model *m, uint64_t pfn, int mt)
+{
+	struct zone *z;
+	uint64_t start, h;
+
+	if (!m || mt < 0 || mt >= (int)m->nr_mt)
+		return -EINVAL;
+	z = model_pfn_zone(m, pfn);
+	if (!z)
+		return -ENOENT;
+	m->res = &m->scratch_res;
+	start = pfn & ~(m->pb_nr - 1);
+	if (start < z->start_pfn)
+		start = z->start_pfn;
+	h = containing_free_head(m, z, start);
+	if (h != MODEL_PFN_NONE && st_is_buddy(*pfn_state(z, h)) &&
+	    st_order(*pfn_state(z, h)) > m->pb_order) {
+		change_pageblock_range(m, z, h, st_order(*pfn_state(z, h)), mt);
+		move_to_free_list(m, z, h, mt);
+		return 0;
+	}
+	set_pageblock_migratetype(m, z, pfn, mt);
+	start = pfn & ~(m->pb_nr - 1);
+	scan_block(m, z, start < z->start_pfn ? z->start_pfn : start,
+		   start + m->pb_nr < z->start_pfn + z->spanned ? start + m->pb_nr
+								: z->start_pfn + z->spanned,
+		   mt, NULL);
+	return 0;
+}

@@ -553,6 +553,11 @@ static void test_predict_and_refill(enum model_profile p)
 	CHECK_EQ_U64(ctr.allocs, 0);
 	CHECK_EQ_U64(r.nr_locked, 0);
 	CHECK_MODEL(m);
+	req.req_flags = MODEL_REQ_DRY_RUN;	/* the same through the request flag */
+	REQUIRE(model_alloc_pages(m, &req, &res) == 0);
+	CHECK_EQ_U64(res.pfn, P);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 10), 4);
+	req.req_flags = 0;
 	REQUIRE(model_alloc_pages(m, &req, &res) == 0);
 	CHECK_EQ_U64(res.pfn, pred.pfn);
 	CHECK_EQ_U64(res.flags, pred.flags);
@@ -572,6 +577,67 @@ static void test_predict_and_refill(enum model_profile p)
 	res = alloc_one(m, 0, MODEL_GFP_HIGHUSER_MOVABLE, 0, 0);
 	CHECK_EQ_U64(res.pfn, P + 4);
 	CHECK(res.flags & MODEL_ALLOC_R_PCP_HIT);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/*
+ * spec §2.8 claims as replay applies them: converting the pageblock of P+1
+ * after P was taken from an order-10 block moves the pageblock's free
+ * blocks P+1 (0), P+2 (1) ... P+256 (8) to the UNMOVABLE lists and leaves
+ * P+512 (the other pageblock) alone; a pageblock inside a free order-10
+ * block converts the whole block (both pageblocks).
+ */
+static void test_pageblock_claim(enum model_profile p)
+{
+	const uint64_t P = NORMAL_START;
+	struct model *m = normal_zone(p, true);
+	uint64_t pbc[MODEL_MAX_MIGRATETYPES];
+
+	CHECK_EQ_U64(alloc_one(m, 0, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P);
+	REQUIRE(model_pageblock_claim(m, P + 1, MODEL_MT_UNMOVABLE) == 0);
+	for (unsigned int o = 0; o < 9; o++) {
+		CHECK_EQ_U64(list_head(m, 0, o, MODEL_MT_UNMOVABLE), P + (1u << o));
+		CHECK_EQ_U64(list_head(m, 0, o, MODEL_MT_MOVABLE), MODEL_PFN_NONE);
+	}
+	CHECK_EQ_U64(list_head(m, 0, 9, MODEL_MT_MOVABLE), P + 512);
+	REQUIRE(model_pageblock_claim(m, P + 2048 + 600, MODEL_MT_RECLAIMABLE) == 0);
+	CHECK_EQ_U64(list_head(m, 0, 10, MODEL_MT_RECLAIMABLE), P + 2048);
+	model_zone_pageblock_counts(m, 0, pbc);
+	CHECK_EQ_U64(pbc[MODEL_MT_UNMOVABLE], 1);
+	CHECK_EQ_U64(pbc[MODEL_MT_RECLAIMABLE], 2);
+	CHECK_EQ_U64(pbc[MODEL_MT_MOVABLE], 5);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/*
+ * spec §1.2 what-if "MAX_ORDER 8": 9 orders, pageblock order 8. Boot frees
+ * the 4096 pages as sixteen order-8 blocks; an order-0 request splits the
+ * first into one block of each order 0..7; order 9 is refused.
+ */
+static void test_nine_orders(enum model_profile p)
+{
+	struct model_config c;
+	struct model *m;
+	struct model_alloc_result res;
+
+	base_config(&c, p);
+	c.nr_page_orders = 9;
+	c.pageblock_order = 8;
+	c.thp_order = 8;
+	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 4096);
+	m = model_create(&c);
+	REQUIRE(m);
+	REQUIRE(model_populate(m) == 0);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 8), 16);
+	res = alloc_one(m, 0, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP);
+	CHECK_EQ_U64(res.pfn, NORMAL_START);
+	for (unsigned int o = 0; o < 8; o++)
+		CHECK_EQ_U64(buddyinfo_at(m, 0, o), 1);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 8), 15);
+	res = alloc_one(m, 9, MODEL_GFP_HIGHUSER_MOVABLE, 0, 0);
+	CHECK_EQ_U64(res.fail, MODEL_FAIL_ORDER);
 	CHECK_MODEL(m);
 	model_destroy(m);
 }
@@ -718,6 +784,8 @@ int main(void)
 		test_force_alloc(p);
 		test_merge_types(p);
 		test_predict_and_refill(p);
+		test_pageblock_claim(p);
+		test_nine_orders(p);
 		test_live_zoneinfo(p);
 	}
 	test_profiles();

@@ -68,8 +68,8 @@
 /* Limits and numbering                                                   */
 /* ---------------------------------------------------------------------- */
 
-#define MODEL_MAX_ORDERS 14		/* nr_page_orders may be 10..14 (MAX_ORDER 9..13) */
-#define MODEL_MIN_ORDERS 10
+#define MODEL_MAX_ORDERS 14		/* nr_page_orders may be 9..14 (MAX_ORDER 8..13) */
+#define MODEL_MIN_ORDERS 9
 #define MODEL_MAX_MIGRATETYPES 6	/* with CMA */
 #define MODEL_MIGRATE_PCPTYPES 3	/* UNMOVABLE, MOVABLE, RECLAIMABLE */
 #define MODEL_MAX_NODES 16
@@ -202,9 +202,10 @@ enum model_boost_clear {
  */
 struct model_config {
 	enum model_profile profile;		/* version-dependent rules */
-	unsigned int nr_page_orders;		/* NR_PAGE_ORDERS, 10..14 (x86-64: 11) */
-	unsigned int pageblock_order;		/* x86-64: 9; < nr_page_orders */
-	unsigned int thp_order;			/* order of the THP pcp lists, 0 = no THP lists; x86-64: 9 */
+	unsigned int nr_page_orders;		/* NR_PAGE_ORDERS, 9..14 (x86-64: 11) */
+	unsigned int pageblock_order;		/* x86-64: 9; 2 .. nr_page_orders - 1 */
+	unsigned int thp_order;			/* order of the THP pcp lists, 4 .. nr_page_orders - 1,
+						 * or 0 = no THP lists; x86-64: 9 */
 	unsigned int nr_migratetypes;		/* 5 (no CMA) or 6 (CMA) */
 	unsigned int nr_cpus;			/* 1..MODEL_MAX_CPUS */
 	unsigned int nr_nodes;			/* 1..MODEL_MAX_NODES */
@@ -402,6 +403,24 @@ struct model_pcp_tuning {
 int model_pcp_tuning_set(struct model *m, unsigned int zone, unsigned int cpu,
 			 const struct model_pcp_tuning *t);
 
+/**
+ * model_pageblock_claim() - convert a pageblock and move its free blocks, as a claim does.
+ * @m: model.
+ * @pfn: any pfn of the pageblock.
+ * @mt: new migratetype (0 .. nr_migratetypes - 1).
+ *
+ * Sets the type and moves every free buddy block of the pageblock to the
+ * tail of free_list[@mt] in ascending pfn order (move_freepages_block). A
+ * free block larger than a pageblock that covers it is retyped and moved
+ * whole. For applying mm_page_alloc_extfrag change_ownership = 1 in shadow
+ * replay without breaking 6.18's "free list matches pageblock type".
+ * Counted as a pageblock change; the observer's pageblock_change is called.
+ *
+ * Models: mm/page_alloc.c move_freepages_block() + set_pageblock_migratetype(), v6.1/v6.18 (spec 2.8).
+ * Return: 0, -ENOENT (outside every zone), -EINVAL (bad mt).
+ */
+int model_pageblock_claim(struct model *m, uint64_t pfn, int mt);
+
 /* ---------------------------------------------------------------------- */
 /* Observer: the kernel events the model's own actions would emit         */
 /* ---------------------------------------------------------------------- */
@@ -445,7 +464,10 @@ enum model_req_flags {
 	MODEL_REQ_NO_PCP = 1 << 2,
 	/* Use model_alloc_req.alloc_flags verbatim instead of the fast-path flags. */
 	MODEL_REQ_ALLOC_FLAGS = 1 << 3,
+	/* Report what the allocation would do and change nothing: model_alloc_predict(). */
+	MODEL_REQ_DRY_RUN = 1 << 4,
 };
+#define MODEL_HAVE_REQ_DRY_RUN 1
 
 /**
  * struct model_alloc_req - one allocation request, as mm_page_alloc reports it.
