@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include <linux/types.h>
 #include <bpf/libbpf.h>
@@ -51,9 +52,11 @@
 #include "snapshot.h"
 #include "snapshot_internal.h"
 #include "tracefmt.h"
+#include "activity.h"
 #include "activity.skel.h"
 
 #define MAXZ 32
+#define BURST_BYTES (16u << 20) /* faulted in right after the snapshot */
 #define MAXO 16
 #define MAXMT 8
 
@@ -319,6 +322,149 @@ static int inject_test(void)
 	return TEST_REPORT();
 }
 
+/*
+ * Positions. The kernel takes from the head of a list (spec 1.3, 2.6), so
+ * right after the snapshot each mm_page_alloc_zone_locked of a zone must
+ * name the head block of the first non-empty list of its migratetype at or
+ * above its order; the split remainders then go to the heads of the lower
+ * lists (expand()). This replays the zone's takes in time order from the
+ * snapshot's lists until the first event that can put a block back into the
+ * buddy lists unseen by this simple model: a pcpu_drain, an extfrag, or a
+ * free of an order the pcp does not take (not 0-3 or 9, spec 4.1). Every
+ * take before that point must match, which it cannot if positions were
+ * wrong (reversed lists, wrong migratetype, wrong order). The test faults
+ * in 16 MiB right after the snapshot so that pcp refills take a run of
+ * heads before anything is freed back.
+ */
+struct plist {
+	uint64_t *v; /* tail first, head last */
+	size_t n, cap;
+};
+
+static void plist_push_head(struct plist *l, uint64_t pfn)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		REQUIRE(l->v);
+	}
+	l->v[l->n++] = pfn;
+}
+
+static struct act_log *ev_log;
+static size_t ev_n, ev_cap;
+
+static int log_cb(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	if (size < sizeof(struct act_log))
+		return 0;
+	if (ev_n == ev_cap) {
+		ev_cap = ev_cap ? ev_cap * 2 : 65536;
+		ev_log = realloc(ev_log, ev_cap * sizeof(*ev_log));
+		REQUIRE(ev_log);
+	}
+	memcpy(&ev_log[ev_n++], data, sizeof(struct act_log));
+	return 0;
+}
+
+static int log_cmp(const void *a, const void *b)
+{
+	const struct act_log *x = a, *y = b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static struct plist lists[MAXZ][MAXO][MAXMT];
+static uint64_t zone_last_ts[MAXZ];
+
+static void positions_check(const struct zinfo *zi, unsigned int nz, unsigned int nr_orders)
+{
+	uint64_t hits_all = 0, misses_all = 0;
+	unsigned int z, o, m;
+	size_t k;
+
+	qsort(ev_log, ev_n, sizeof(*ev_log), log_cmp);
+	for (z = 0; z < nz; z++) {
+		const char *stop = "end of the log";
+		uint64_t hits = 0, misses = 0, lo = zi[z].start, hi = zi[z].start + zi[z].spanned;
+
+		for (o = 0; o < MAXO; o++)
+			for (m = 0; m < MAXMT; m++) {
+				struct plist *l = &lists[z][o][m];
+
+				for (size_t a = 0, b = l->n; a + 1 < b; a++, b--) {
+					uint64_t t = l->v[a];
+
+					l->v[a] = l->v[b - 1];
+					l->v[b - 1] = t;
+				}
+			}
+		for (k = 0; k < ev_n; k++) {
+			const struct act_log *e = &ev_log[k];
+			struct plist *l = NULL;
+			unsigned int from;
+
+			if (e->ts <= zone_last_ts[z] || e->pfn < lo || e->pfn >= hi)
+				continue;
+			if (e->type == TRACEFMT_PAGE_PCPU_DRAIN) {
+				stop = "mm_page_pcpu_drain";
+				break;
+			}
+			if (e->type == TRACEFMT_PAGE_ALLOC_EXTFRAG) {
+				stop = "mm_page_alloc_extfrag";
+				break;
+			}
+			if (e->type == TRACEFMT_PAGE_FREE && e->order > 3 && e->order != 9) {
+				stop = "a free of a non-pcp order";
+				break;
+			}
+			if (e->type != TRACEFMT_PAGE_ALLOC_ZONE_LOCKED)
+				continue;
+			if (e->mt < 0 || e->mt >= MAXMT || e->order >= MAXO) {
+				stop = "a take from an unknown list";
+				break;
+			}
+			for (from = e->order; from < nr_orders && from < MAXO; from++)
+				if (lists[z][from][e->mt].n) {
+					l = &lists[z][from][e->mt];
+					break;
+				}
+			if (!l) {
+				stop = "a take with no block of its type (fallback)";
+				break;
+			}
+			if (l->v[l->n - 1] != e->pfn) {
+				misses++;
+				fprintf(stderr, "%s: take of order %u mt %d got pfn %llu, snapshot head "
+						"of order %u is %llu (after %llu matching takes)\n",
+					zi[z].name, e->order, e->mt, (unsigned long long)e->pfn, from,
+					(unsigned long long)l->v[l->n - 1], (unsigned long long)hits);
+				stop = "a mismatch";
+				break;
+			}
+			hits++;
+			l->n--;
+			while (from-- > e->order)
+				plist_push_head(&lists[z][from][e->mt], e->pfn + (1ull << from));
+		}
+		if (hits || misses)
+			printf("positions %s: %llu takes matched the snapshot's list heads, %llu did "
+			       "not; stopped at %s\n",
+			       zi[z].name, (unsigned long long)hits, (unsigned long long)misses, stop);
+		hits_all += hits;
+		misses_all += misses;
+	}
+	CHECK_EQ_U64(misses_all, 0);
+	if (!hits_all)
+		printf("positions: no buddy take came before the first unmodelled event\n");
+	for (z = 0; z < MAXZ; z++)
+		for (o = 0; o < MAXO; o++)
+			for (m = 0; m < MAXMT; m++)
+				free(lists[z][o][m].v);
+	free(ev_log);
+}
+
 int main(int argc, char **argv)
 {
 	static struct pti before, after;
@@ -333,6 +479,9 @@ int main(int argc, char **argv)
 	struct tracefmt_event ev;
 	struct tracefmt_error terr;
 	struct activity *act = NULL;
+	struct ring_buffer *rb = NULL;
+	uint64_t log_dropped;
+	char *burst = NULL;
 	struct act a0, a1;
 	struct blk *blks = NULL;
 	size_t nblk = 0, capblk = 0, k;
@@ -375,14 +524,34 @@ int main(int argc, char **argv)
 	for (i = 0; i < nz; i++)
 		zw0[i] = __atomic_load_n(&act->bss->zone_weight[i], __ATOMIC_SEQ_CST);
 	a0 = act_read(act);
+	rb = ring_buffer__new(bpf_map__fd(act->maps.events_log), log_cb, NULL, NULL);
+	REQUIRE(rb);
+	__atomic_store_n(&act->bss->log_armed, !kpf, __ATOMIC_SEQ_CST);
 	REQUIRE(pti_read(&before) == 0);
 	opts.method = kpf ? SNAPSHOT_METHOD_KPAGEFLAGS : SNAPSHOT_METHOD_BPF;
 	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	if (!kpf) {
+		/* A burst of takes (pcp refills) right away, before drains come. */
+		burst = mmap(NULL, BURST_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0);
+		REQUIRE(burst != MAP_FAILED);
+		for (size_t off = 0; off < BURST_BYTES; off += 4096)
+			burst[off] = 1;
+	}
 	REQUIRE(pti_read(&after) == 0);
 	REQUIRE(zinfo_read(zi_after, &nz_after) == 0);
 	a1 = act_read(act);
 	for (i = 0; i < nz; i++)
 		zwide[i] = __atomic_load_n(&act->bss->zone_weight[i], __ATOMIC_SEQ_CST) - zw0[i];
+	/* Keep logging a little while: the takes right after the snapshot. */
+	if (!kpf)
+		usleep(200000);
+	__atomic_store_n(&act->bss->log_armed, 0, __ATOMIC_SEQ_CST);
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	log_dropped = act->bss->log_dropped;
+	if (burst)
+		munmap(burst, BURST_BYTES);
 	activity__destroy(act);
 	if (ret)
 		fprintf(stderr, "snapshot_take: %d: %s\n", ret, err);
@@ -439,6 +608,12 @@ int main(int argc, char **argv)
 			} else if (!pcp) {
 				CHECK(!(b->u.snapshot_block.flags & TRACEFMT_SNAP_UNCERTAIN));
 			}
+			if (ev.ts_ns > zone_last_ts[zix])
+				zone_last_ts[zix] = ev.ts_ns;
+			if (!kpf && !pcp && b->u.snapshot_block.migratetype >= 0 &&
+			    b->u.snapshot_block.migratetype < MAXMT)
+				plist_push_head(&lists[zix][order][b->u.snapshot_block.migratetype],
+						b->u.snapshot_block.pfn); /* reversed below */
 			if (pcp)
 				got_pcp_pages[zix] += 1ull << order;
 			else if (b->u.snapshot_block.migratetype >= 0 &&
@@ -571,6 +746,11 @@ int main(int argc, char **argv)
 					(unsigned long long)hi);
 			CHECK(got_pcp_pages[i] >= lo && got_pcp_pages[i] <= hi);
 		}
+		if (log_dropped)
+			printf("positions: not checked, the event log dropped %llu events\n",
+			       (unsigned long long)log_dropped);
+		else
+			positions_check(zi, nz, before.nr_orders);
 		CHECK(st.vmemmap_base != 0);
 		/* Each order's lists add up to free_area.nr_free read under the same lock. */
 		CHECK_EQ_U64(st.nr_free_mismatches, 0);
