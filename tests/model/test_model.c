@@ -399,6 +399,141 @@ static void test_pcp_free_threshold(enum model_profile p)
 }
 
 /*
+ * spec §3.3 free_high. After 48 NO_PCP allocations of order 0 (P..P+47)
+ * and one of order 1 twice (P+48, P+50), free 30 order-0 pages (count 30,
+ * free_count 30, below the threshold 40), then the two order-1 blocks.
+ * 6.18: the first order-1 free only sets PREV_FREE_HIGH_ORDER; at the second
+ * free_count 32 >= batch 8 + high_min 40 / 2 and the flag is set, so the
+ * threshold is 0 and min(count 34, batch x 32) = 34 pages drain: all.
+ * 6.1: free_factor is 0 (no drain happened yet), so free_high is false and
+ * count 34 < high 40: nothing drains.
+ */
+static void test_free_high(enum model_profile p)
+{
+	const uint64_t P = NORMAL_START;
+	struct model *m = normal_zone(p, true);
+	struct model_free_result fr;
+	struct model_pcp_info pi;
+
+	for (int i = 0; i < 48; i++)
+		alloc_one(m, 0, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP);
+	CHECK_EQ_U64(alloc_one(m, 1, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P + 48);
+	CHECK_EQ_U64(alloc_one(m, 1, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P + 50);
+	for (int i = 0; i < 30; i++) {
+		REQUIRE(model_free_pages(m, P + i, 0, 0, 0, &fr) == 0);
+		CHECK(!(fr.flags & MODEL_FREE_R_DRAIN));
+	}
+	REQUIRE(model_free_pages(m, P + 48, 1, 0, 0, &fr) == 0);
+	CHECK(!(fr.flags & MODEL_FREE_R_DRAIN));
+	REQUIRE(model_free_pages(m, P + 50, 1, 0, 0, &fr) == 0);
+	model_pcp_info_get(m, 0, 0, &pi);
+	if (p == MODEL_PROFILE_6_18) {
+		CHECK(fr.flags & MODEL_FREE_R_DRAIN);
+		CHECK_EQ_U64(fr.drained_pages, 34);
+		CHECK_EQ_U64(pi.count, 0);
+	} else {
+		CHECK(!(fr.flags & MODEL_FREE_R_DRAIN));
+		CHECK_EQ_U64(pi.count, 34);
+	}
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/*
+ * spec §4.3 decay (6.18): high 200 above high_min 40 with 100 pages on the
+ * list decays by high/8 per step: 175, 154, 135, 119, 105 (no drain, count
+ * 100 is below), then 92 < 100, so min(8, batch 8) pages drain from
+ * pindex 0. 6.1 has no decay.
+ */
+static void test_decay(enum model_profile p)
+{
+	const uint64_t P = NORMAL_START;
+	struct model *m = normal_zone(p, true);
+	struct model_free_result fr;
+	struct model_pcp_info pi;
+	struct model_pcp_tuning t = { .high = 200 };
+	static const long drained[6] = { 0, 0, 0, 0, 0, 8 };
+	static const uint32_t highs[6] = { 175, 154, 135, 119, 105, 92 };
+
+	for (int i = 0; i < 100; i++)
+		alloc_one(m, 0, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP);
+	for (int i = 0; i < 100; i++)
+		REQUIRE(model_free_pages(m, P + i, 0, 0, MODEL_FREE_NO_DRAIN, &fr) == 0);
+	REQUIRE(model_pcp_tuning_set(m, 0, 0, &t) == 0);
+	for (int step = 0; step < 6; step++) {
+		long n = model_pcp_decay(m, 0);
+
+		model_pcp_info_get(m, 0, 0, &pi);
+		if (p == MODEL_PROFILE_6_1) {
+			CHECK_EQ_U64(n, 0);
+			CHECK_EQ_U64(pi.high, 200);
+			continue;
+		}
+		CHECK_EQ_U64(n, drained[step]);
+		CHECK_EQ_U64(pi.high, highs[step]);
+	}
+	CHECK_EQ_U64(pi.count, p == MODEL_PROFILE_6_18 ? 92 : 100);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/*
+ * spec §2.9: an order-1 GFP_ATOMIC allocation in the slow path
+ * (ALLOC_HIGHATOMIC) reserves its pageblock. 65536 managed pages: 6.18
+ * limit roundup(655, 512) = 1024, 6.1 limit 655 + 512; both reserve. Order
+ * 1 is pcp-able, so the request refills max(8 >> 1, 2) = 4 order-1 blocks:
+ * the first claims the order-10 block at P (both pageblocks become
+ * UNMOVABLE), then P+2, P+4 (split from order 2) and P+6; it gets P. Then
+ * P's pageblock becomes HIGHATOMIC with its free blocks P+8 (3) .. P+256
+ * (8) = 504 pages, and P+512 (9) stays UNMOVABLE (other pageblock).
+ */
+static void test_highatomic_reserve(enum model_profile p)
+{
+	const uint64_t P = NORMAL_START;
+	struct model_config c;
+	struct model *m;
+	struct model_alloc_req req = { 0 };
+	struct model_alloc_result res;
+	struct model_zone_info zi;
+	uint64_t pbc[MODEL_MAX_MIGRATETYPES];
+
+	base_config(&c, p);
+	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, P, 65536);
+	m = model_create(&c);
+	REQUIRE(m);
+	REQUIRE(model_populate(m) == 0);
+	req.order = 1;
+	req.gfp_flags = MODEL_GFP_HIGH | MODEL_GFP_KSWAPD_RECLAIM;
+	req.preferred_node = -1;
+	req.req_flags = MODEL_REQ_ALLOC_FLAGS;
+	req.alloc_flags = MODEL_ALLOC_WMARK_MIN | MODEL_ALLOC_MIN_RESERVE | MODEL_ALLOC_NON_BLOCK |
+			  MODEL_ALLOC_HIGHATOMIC | MODEL_ALLOC_KSWAPD;
+	REQUIRE(model_alloc_pages(m, &req, &res) == 0);
+	CHECK_EQ_U64(res.pfn, P);
+	CHECK(res.flags & MODEL_ALLOC_R_HIGHATOMIC_RESERVE);
+	model_zone_info_get(m, 0, &zi);
+	CHECK_EQ_U64(zi.nr_reserved_highatomic, 512);
+	CHECK_EQ_U64(zi.nr_free_highatomic, 504);
+	CHECK_EQ_U64(res.refill_blocks, 4);
+	{
+		uint64_t l[4];
+
+		CHECK_EQ_U64(model_pcp_list_get(m, 0, 0, 3, l, 4), 3);
+		for (int i = 0; i < 3; i++)
+			CHECK_EQ_U64(l[i], P + 2 + 2 * i);
+	}
+	for (unsigned int o = 3; o < 9; o++)
+		CHECK_EQ_U64(list_head(m, 0, o, MODEL_MT_HIGHATOMIC), P + (1u << o));
+	CHECK_EQ_U64(list_head(m, 0, 9, MODEL_MT_UNMOVABLE), P + 512);
+	model_zone_pageblock_counts(m, 0, pbc);
+	CHECK_EQ_U64(pbc[MODEL_MT_HIGHATOMIC], 1);
+	CHECK_EQ_U64(pbc[MODEL_MT_UNMOVABLE], 1);
+	CHECK_EQ_U64(pbc[MODEL_MT_MOVABLE], 126);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/*
  * spec §1.6 / §2.2: cpu 0 sits on node 0, whose only zone (NORMAL at 2^20)
  * has nothing free; node 1's NORMAL zone (at 2^21) is all free. The
  * zonelist of node 0 is node 0 NORMAL, then node 1 NORMAL, so the request
@@ -781,6 +916,9 @@ int main(void)
 		test_pcp_refill_drain(p);
 		test_pcp_free_threshold(p);
 		test_two_nodes(p);
+		test_free_high(p);
+		test_decay(p);
+		test_highatomic_reserve(p);
 		test_force_alloc(p);
 		test_merge_types(p);
 		test_predict_and_refill(p);
