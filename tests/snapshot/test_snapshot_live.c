@@ -28,7 +28,9 @@
  *  - each zone's pcp pages lie within zoneinfo's pcp counts before and
  *    after, widened by 512 pages per event that can move pcp pages;
  *  - the marks: BEGIN first, END last, END's count = block records, the
- *    method asked for; the checkpoints carry the walk's own counts.
+ *    method asked for; the checkpoints carry the walk's own counts;
+ *  - positions (BPF): the buddy takes right after the snapshot are the
+ *    snapshot's list heads, in order (positions_check() below).
  * "test_snapshot_live inject" checks the walk's own defences by skewing
  * the measured vmemmap base (a test hook of the internal API): by one
  * struct page, the blocks no longer align and the BPF method must fail
