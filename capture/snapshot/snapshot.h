@@ -12,8 +12,9 @@
  * value. That write recomputes exactly the same watermarks, lowmem reserves
  * and totalreserve_pages; its side effects are that any watermark boost
  * in force is reset (the kernel does that on every recompute) and that the
- * value counts as set by the administrator from then on (the kernel no
- * longer raises it by itself when memory is hot-added). Each zone's buddy
+ * value counts as set by the administrator from then on: when memory is
+ * hot-added or removed, the kernel may still raise it but no longer lowers
+ * it below this value. Each zone's buddy
  * lists are read under that zone's lock, so they are an exact instant of
  * that zone; pcp lists are read without their owners' locks and are
  * checked link by link. Needs root (CAP_BPF + CAP_PERFMON + writing the
