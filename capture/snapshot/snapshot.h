@@ -14,10 +14,9 @@
  * in force is reset (the kernel does that on every recompute) and that the
  * value counts as set by the administrator from then on: when memory is
  * hot-added or removed, the kernel may still raise it but no longer lowers
- * it below this value. Each zone's buddy
- * lists are read under that zone's lock, so they are an exact instant of
- * that zone; pcp lists are read without their owners' locks and are
- * checked link by link. Needs root (CAP_BPF + CAP_PERFMON + writing the
+ * it below this value. Each zone's buddy lists are read under that zone's
+ * lock, so they are an exact instant of that zone; pcp lists are read
+ * without their owners' locks and are checked link by link. Needs root (CAP_BPF + CAP_PERFMON + writing the
  * sysctl) and a kernel whose BTF has the types used (6.18 is checked).
  *
  * struct page * becomes pfn through the vmemmap base, measured by pairing
