@@ -148,6 +148,12 @@ int cmd_report(int argc, char **argv)
 	}
 	ro.run_ids = ids;
 	ro.nr_runs = nr_ids;
+	if (nr_ids)
+		fprintf(stderr, "buddyscope report: rendering %zu run%s%s from %s\n", nr_ids,
+			nr_ids == 1 ? "" : "s", ro.compare_base ? " and a comparison" : "", db);
+	else
+		fprintf(stderr, "buddyscope report: rendering every run%s from %s\n",
+			ro.compare_base ? " and a comparison" : "", db);
 	if (viz_report_write(s, &ro, &res, &err)) {
 		fprintf(stderr, "buddyscope report: error: %s\n", err.text);
 		goto cleanup;

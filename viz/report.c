@@ -599,6 +599,24 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 		      gen);
 	if (!opts.nr_runs)
 		membuf_printf(&rc.html, "<p class=\"warn\">The store holds no runs.</p>\n");
+	/* Contents: one line per run, then the comparison. */
+	membuf_printf(&rc.html, "<nav><ul>\n");
+	for (size_t i = 0; i < opts.nr_runs; i++) {
+		struct viz_run r;
+
+		if (viz_run_get(s, opts.run_ids[i], &r))
+			continue;
+		membuf_printf(&rc.html, "<li><a href=\"#run-%lld\">Run %lld</a>: %s, ",
+			      (long long)r.id, (long long)r.id, r.mode);
+		membuf_escape(&rc.html, r.label ? r.label : r.trace_path);
+		membuf_printf(&rc.html, " (%s)</li>\n", viz_run_status_name(r.status));
+		viz_run_release(&r);
+	}
+	if (opts.compare_base)
+		membuf_printf(&rc.html, "<li><a href=\"#compare\">Comparison of run %lld (base) "
+					"and run %lld</a></li>\n",
+			      (long long)opts.compare_base, (long long)opts.compare_other);
+	membuf_printf(&rc.html, "</ul></nav>\n");
 	for (size_t i = 0; i < opts.nr_runs && !ret; i++)
 		ret = report_run(&rc, opts.run_ids[i]);
 	if (!ret && opts.compare_base)

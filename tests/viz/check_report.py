@@ -115,10 +115,12 @@ def check_svg(path, kind, nr_mt):
 class Imgs(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.imgs, self.links, self.external = [], [], []
+        self.imgs, self.links, self.external, self.ids = [], [], [], set()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
         if tag == "img":
             self.imgs.append(a)
         if tag == "a":
@@ -161,7 +163,11 @@ def main():
     check(not page.external, f"index.html loads external resources: {page.external}")
     check(sorted(srcs) == sorted(f for f in files if f.endswith(".png")),
           "index.html shows every PNG once")
-    check(all(l in files for l in page.links), "every link points at a file")
+    check(all(l in files for l in page.links if not l.startswith("#")),
+          "every link points at a file")
+    anchors = [l[1:] for l in page.links if l.startswith("#")]
+    check(anchors and all(a in page.ids for a in anchors), f"contents links {anchors}")
+    check("compare" in anchors and "run-3" in anchors, "contents lists runs and comparison")
     idx = open(os.path.join(d, "index.html"), encoding="utf-8").read()
     for needed in ("6.1.0-synthetic", "testhost", "min_free_kbytes", "lost_events",
                    "traces/samples/synthetic.bst", "watermark", "incomplete"):
