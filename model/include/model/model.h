@@ -153,7 +153,7 @@ static inline int model_mt_cma(unsigned int nr_migratetypes)
  * struct model_zone_config - one zone of the layout, plus optional recorded values.
  *
  * The span [start_pfn, start_pfn + spanned_pages) must not overlap another
- * zone's span. A zone with present_pages 0 is unpopulated: it is never in a
+ * zone's span and holds fewer than 2^31 pages (8 TiB). A zone with present_pages 0 is unpopulated: it is never in a
  * zonelist (Movable and Device zones usually are). Watermarks, lowmem
  * reserve and pcp sizes are derived with formulas.h from the settings and
  * every zone's managed pages, unless has_wmarks / has_lowmem_reserve /
