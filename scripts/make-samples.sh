@@ -8,8 +8,9 @@
 # `buddyscope import --sysinfo DIR` reads, taken just before the workload
 # (sysinfo/) and just after it (sysinfo-end/).
 #
-# A third sample, `trace-cmd report` text, is made when trace-cmd is
-# installed (apt-get install trace-cmd).
+# Two lossy ones follow (buffers too small: real lost-event lines), and a
+# `trace-cmd report` one when trace-cmd is installed (apt-get install
+# trace-cmd).
 #
 # Usage: scripts/make-samples.sh [OUTDIR]   (default traces/samples)
 set -eu
@@ -141,6 +142,14 @@ top_tasks() {
 	esac | sort | uniq -c | sort -rn | head -6 | awk '{printf "  %8d  %s\n", $1, $2}'
 }
 
+# "N lines, M events lost" from ftrace [LOST M EVENTS] and perf PERF_RECORD_LOST.
+lost_summary() {
+	zstd -dcf "$1" | awk '
+		/\[LOST [0-9]+ EVENTS\]/ { match($0, /\[LOST [0-9]+/); n++; m += substr($0, RSTART + 6, RLENGTH - 6) }
+		/PERF_RECORD_LOST/ { match($0, /lost [0-9]+/); n++; m += substr($0, RSTART + 5, RLENGTH - 5) }
+		END { printf "%d lines, %d events lost\n", n, m }'
+}
+
 note() {
 	# $1 note file, $2 what, $3 commands, $4 trace, $5 format
 	cat > "$1" <<EOF
@@ -166,6 +175,7 @@ note() {
 \`\`\`
 $(top_tasks "$4" "$5")
 \`\`\`
+- lost-event lines: $(lost_summary "$4")
 - sysinfo/: /proc and /sys files copied just before the workload,
   sysinfo-end/: just after; laid out as on the host, for
   \`buddyscope import --sysinfo DIR\`
@@ -207,23 +217,74 @@ echo 0 > .../instances/bs-samples-PID/tracing_on; sleep 1; kill %1
 zstd -19 ftrace.txt -o $name.txt.zst" "$out/$name.txt.zst" ftrace
 rmdir "$inst"
 
+# perf record -a around the workload, then perf script. On this VM a
+# recording sometimes holds no sample at all (perf report --stats: forks and
+# mmaps, no tracepoint sample); such a run is repeated, at most 3 times.
+# $1 sample name, $2 ring buffer pages per cpu, $3 perf.data path
+perf_capture() {
+	for try in 1 2 3; do
+		save_sysinfo "$out/$1.sysinfo"
+		perf record -q -m "$2" -e "$ev" -a -o "$3" -- sh "$work/workload.sh" \
+			>/dev/null 2>"$work/perf.err" || { cat "$work/perf.err" >&2; exit 1; }
+		save_sysinfo "$out/$1.sysinfo-end"
+		perf script --show-lost-events -i "$3" 2>"$work/script.err" |
+			gzip -9 > "$out/$1.txt.gz"
+		[ "$(gzip -dc "$out/$1.txt.gz" | head -c 1 | wc -c)" -eq 0 ] || return 0
+		echo "make-samples: $1: perf recorded no sample (try $try)" >&2
+	done
+	cat "$work/perf.err" "$work/script.err" >&2
+	exit 1
+}
+
 # 2. perf: perf record -a over the same workload, perf script text.
 name=perf-churn-$kver
 rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
 ev=$(for e in $events; do printf 'kmem:%s,' $e; done | sed 's/,$//')
-save_sysinfo "$out/$name.sysinfo"
-perf record -q -m 1024 -e "$ev" -a -o "$work/perf.data" -- sh "$work/workload.sh" \
-	>/dev/null 2>"$work/perf.err" || { cat "$work/perf.err" >&2; exit 1; }
-save_sysinfo "$out/$name.sysinfo-end"
-perf script --show-lost-events -i "$work/perf.data" 2>"$work/script.err" | gzip -9 > "$out/$name.txt.gz"
-if [ "$(gzip -dc "$out/$name.txt.gz" | head -c 1 | wc -c)" -eq 0 ]; then
-	echo "make-samples: perf script printed nothing:" >&2
-	cp "$work/perf.data" /tmp/make-samples-perf.data 2>/dev/null || :
-	cat "$work/perf.err" "$work/script.err" >&2
-	exit 1
-fi
+perf_capture "$name" 1024 "$work/perf.data"
 note "$out/$name.note.md" "perf-script text sample: $name.txt.gz ($(perf --version))" \
 "perf record -m 1024 -e $ev -a -o perf.data -- sh workload.sh
+perf script --show-lost-events -i perf.data | gzip -9 > $name.txt.gz" "$out/$name.txt.gz" perf
+
+# 2b. Lossy captures: the same workload with buffers too small for it, so
+# the texts carry real lost-event lines. ftrace: a 64 KiB buffer per cpu
+# read 64 KiB at a time every 50 ms; perf: a 2-page ring buffer.
+name=ftrace-lossy-churn-$kver
+rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
+inst=$tracefs/instances/bs-lossy-$$
+mkdir -p "$inst"
+echo 64 > "$inst/buffer_size_kb"
+for e in $events; do echo 1 > "$inst/events/kmem/$e/enable"; done
+save_sysinfo "$out/$name.sysinfo"
+rm -f "$work/stop"
+(while [ ! -e "$work/stop" ]; do dd bs=65536 count=1 status=none; sleep 0.05; done) \
+	< "$inst/trace_pipe" > "$work/lossy.txt" &
+reader=$!
+echo 1 > "$inst/tracing_on"
+sh "$work/workload.sh"
+sleep 1
+echo 0 > "$inst/tracing_on"
+touch "$work/stop"
+sleep 1
+kill $reader 2>/dev/null || :
+wait $reader 2>/dev/null || :
+rmdir "$inst"
+save_sysinfo "$out/$name.sysinfo-end"
+zstd -q -19 -f "$work/lossy.txt" -o "$out/$name.txt.zst"
+note "$out/$name.note.md" "lossy ftrace text sample: $name.txt.zst" \
+"mkdir /sys/kernel/tracing/instances/bs-lossy-PID
+echo 64 > .../instances/bs-lossy-PID/buffer_size_kb
+echo 1 > .../instances/bs-lossy-PID/events/kmem/{$(echo $events | tr ' ' ',')}/enable
+(while [ ! -e stop ]; do dd bs=65536 count=1 status=none; sleep 0.05; done) \\
+	< .../instances/bs-lossy-PID/trace_pipe > lossy.txt &
+echo 1 > .../instances/bs-lossy-PID/tracing_on; sh workload.sh; sleep 1
+echo 0 > .../instances/bs-lossy-PID/tracing_on; touch stop
+zstd -19 lossy.txt -o $name.txt.zst" "$out/$name.txt.zst" ftrace
+
+name=perf-lossy-churn-$kver
+rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
+perf_capture "$name" 2 "$work/lossy.data"
+note "$out/$name.note.md" "lossy perf-script text sample: $name.txt.gz ($(perf --version))" \
+"perf record -m 2 -e $ev -a -o perf.data -- sh workload.sh
 perf script --show-lost-events -i perf.data | gzip -9 > $name.txt.gz" "$out/$name.txt.gz" perf
 
 # 3. trace-cmd report (when trace-cmd is installed): the same workload into
@@ -257,7 +318,7 @@ fi
 
 # Keep them small enough for git; a busy host (other tasks churning) may
 # need a second try.
-for f in "$out"/ftrace-*churn-$kver.txt.zst "$out"/perf-churn-$kver.txt.gz; do
+for f in "$out"/ftrace-*churn-$kver.txt.zst "$out"/perf-*churn-$kver.txt.gz; do
 	if [ "$(stat -c %s "$f")" -gt 3500000 ]; then
 		echo "make-samples: $f is over 3.5 MB: the host was busy; run again" >&2
 		exit 1
