@@ -395,12 +395,19 @@ void draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 			double pos = lmax > 0 ? sign * log10(1 + v) / lmax : 0;
 			double y = r->y + r->h / 2 - pos * r->h / 2;
 
-			if (!v && sign < 0)
+			/* 0 once; nothing crowding the end labels drawn below */
+			if ((!v && sign < 0) || (v > 0 && fabs(pos) * r->h / 2 > r->h / 2 - 13))
 				continue;
 			tick_line(c, r->x + r->w, y, r->x + r->w + 4, y);
 			fmt_number(sign * v, buf, sizeof(buf));
 			canvas_text(c, r->x + r->w + 7, y + 4, 10, ALIGN_LEFT, 0, "tick", buf);
 		}
+	}
+	if (vmax > 0) {
+		fmt_number(vmax, buf, sizeof(buf));
+		canvas_text(c, r->x + r->w + 7, r->y - 4, 10, ALIGN_LEFT, 0, "tick", buf);
+		fmt_number(-vmax, buf, sizeof(buf));
+		canvas_text(c, r->x + r->w + 7, r->y + r->h + 10, 10, ALIGN_LEFT, 0, "tick", buf);
 	}
 	canvas_text(c, r->x + r->w + 52, r->y + r->h / 2, 11, ALIGN_CENTER, 1, "legend", label);
 }
