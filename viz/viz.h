@@ -262,7 +262,7 @@ struct viz_run {
 	char *summary_json;		/* NULL when none */
 };
 
-/* A zone as stored; migratetype names owned. */
+/* A zone as stored. */
 struct viz_zone {
 	uint32_t idx;
 	int32_t node;
@@ -439,7 +439,7 @@ struct viz_pbgrid {
 int viz_pbgrid_layout(const struct viz_pbmap *map, uint32_t cols, struct viz_pbgrid *out);
 void viz_pbgrid_release(struct viz_pbgrid *grid);
 
-/* One line of the attribution table. comm is owned. */
+/* One line of the attribution table. */
 struct viz_attr_row {
 	char comm[32];
 	int32_t pid;
