@@ -45,6 +45,7 @@ struct info {
 	/* snapshot */
 	bool snap_begin, snap_end;
 	uint32_t snap_method;
+	uint32_t snap_end_flags;
 	uint64_t snap_begin_ns, snap_end_ns;
 	uint64_t snap_blocks, snap_pages, snap_uncertain;
 	uint64_t snap_pcp_pages_by_cpu[INFO_MAX_CPUS];
@@ -128,6 +129,7 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 		} else if (ev->u.snapshot_mark.phase == TRACEFMT_SNAP_END) {
 			in->snap_end = true;
 			in->snap_end_ns = ev->ts_ns;
+			in->snap_end_flags = ev->u.snapshot_mark.flags;
 		}
 		break;
 	case TRACEFMT_SNAPSHOT_BLOCK: {
@@ -248,6 +250,21 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 		json_object_set_new(snap, "buddy_pages", json_integer((json_int_t)in->snap_pages));
 		json_object_set_new(snap, "uncertain_blocks",
 				    json_integer((json_int_t)in->snap_uncertain));
+		static const struct {
+			uint32_t bit;
+			const char *key;
+		} mark_flags[] = {
+			{ TRACEFMT_SNAP_MARK_UNCERTAIN, "lists_changed_during_walk" },
+			{ TRACEFMT_SNAP_MARK_PCP_UNKNOWN, "pcp_unknown" },
+			{ TRACEFMT_SNAP_MARK_LIST_UNKNOWN, "list_order_unknown" },
+			{ TRACEFMT_SNAP_MARK_PCP_PARTIAL, "pcp_partial" },
+			{ TRACEFMT_SNAP_MARK_NR_FREE_MISMATCH, "nr_free_mismatch" },
+		};
+		json_t *warn = json_array();
+		for (size_t k = 0; k < sizeof(mark_flags) / sizeof(mark_flags[0]); k++)
+			if (in->snap_end_flags & mark_flags[k].bit)
+				json_array_append_new(warn, json_string(mark_flags[k].key));
+		json_object_set_new(snap, "warnings", warn);
 		json_t *pcp = json_array();
 		for (unsigned int c = 0; c < in->max_cpu_pcp; c++)
 			json_array_append_new(pcp,
@@ -391,6 +408,15 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 					n += sz->blocks[ord][m];
 				printf(" %" PRIu64, n);
 			}
+			printf("\n");
+		}
+		json_t *warn = json_object_get(snap, "warnings");
+		if (json_array_size(warn)) {
+			size_t wi;
+			json_t *wv;
+			printf("  warnings:");
+			json_array_foreach(warn, wi, wv)
+				printf(" %s", json_string_value(wv));
 			printf("\n");
 		}
 		printf("  pcp pages per cpu:");

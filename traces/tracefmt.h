@@ -82,6 +82,17 @@ enum tracefmt_snapshot_phase {
 	TRACEFMT_SNAP_BEGIN = 1,
 	TRACEFMT_SNAP_END = 2,
 };
+/* Flags of the END mark: what the walk could not vouch for. */
+enum tracefmt_snapshot_mark_flags {
+	TRACEFMT_SNAP_MARK_UNCERTAIN = 1 << 0,	     /* some list changed under the walk */
+	TRACEFMT_SNAP_MARK_PCP_UNKNOWN = 1 << 1,     /* pcp lists not read (kpageflags) */
+	TRACEFMT_SNAP_MARK_LIST_UNKNOWN = 1 << 2,    /* list mt and position unknown */
+	TRACEFMT_SNAP_MARK_PCP_PARTIAL = 1 << 3,     /* some cpu's pcp lists not read */
+	TRACEFMT_SNAP_MARK_NR_FREE_MISMATCH = 1 << 4, /* walked blocks != free_area nr_free */
+};
+/* seq of the checkpoint records a snapshot writes (pageblock counts). */
+#define TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ UINT32_MAX
+
 enum tracefmt_snapshot_method {
 	TRACEFMT_SNAP_METHOD_BPF = 1,	     /* BPF walk of the real lists */
 	TRACEFMT_SNAP_METHOD_KPAGEFLAGS = 2, /* /proc/kpageflags, orders greedy */

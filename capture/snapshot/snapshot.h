@@ -60,7 +60,7 @@
 
 #define SNAPSHOT_MAX_ZONES 32
 #define SNAPSHOT_MAX_CPUS 4096
-#define SNAPSHOT_CHECKPOINT_SEQ UINT32_MAX /* seq of the snapshot's checkpoints */
+#define SNAPSHOT_CHECKPOINT_SEQ TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ
 
 enum snapshot_method {
 	SNAPSHOT_METHOD_AUTO = 0,	/* BPF, else KPAGEFLAGS */
@@ -70,11 +70,11 @@ enum snapshot_method {
 
 /* Flags of the END mark (TRACEFMT_SNAPSHOT_MARK .flags). */
 enum snapshot_mark_flags {
-	SNAPSHOT_MARK_UNCERTAIN = 1 << 0,    /* some list changed under the walk */
-	SNAPSHOT_MARK_PCP_UNKNOWN = 1 << 1,  /* pcp lists not read (kpageflags) */
-	SNAPSHOT_MARK_LIST_UNKNOWN = 1 << 2, /* list mt and position unknown (kpageflags) */
-	SNAPSHOT_MARK_PCP_PARTIAL = 1 << 3,  /* some cpu's pcp lists not read */
-	SNAPSHOT_MARK_NR_FREE_MISMATCH = 1 << 4, /* walked blocks != free_area nr_free */
+	SNAPSHOT_MARK_UNCERTAIN = TRACEFMT_SNAP_MARK_UNCERTAIN,
+	SNAPSHOT_MARK_PCP_UNKNOWN = TRACEFMT_SNAP_MARK_PCP_UNKNOWN,
+	SNAPSHOT_MARK_LIST_UNKNOWN = TRACEFMT_SNAP_MARK_LIST_UNKNOWN,
+	SNAPSHOT_MARK_PCP_PARTIAL = TRACEFMT_SNAP_MARK_PCP_PARTIAL,
+	SNAPSHOT_MARK_NR_FREE_MISMATCH = TRACEFMT_SNAP_MARK_NR_FREE_MISMATCH,
 };
 
 struct snapshot_opts {
