@@ -1031,6 +1031,59 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 	return 0;
 }
 
+/*
+ * Give back one HIGHATOMIC pageblock to the request's migratetype: the
+ * first zone of the zonelist (skipping zones with at most one reserved
+ * block unless @force) with a free HIGHATOMIC block, lowest order first.
+ *
+ * Models: mm/page_alloc.c unreserve_highatomic_pageblock(), v6.1/v6.18 (spec §2.9).
+ */
+int model_unreserve_highatomic(struct model *m, const struct model_alloc_req *req, bool force)
+{
+	const struct pglist_data *pg;
+	int node, hz, mt;
+
+	if (!m || !req || req->cpu >= m->cfg.nr_cpus)
+		return -EINVAL;
+	node = req->preferred_node < 0 ? m->cfg.cpu_node[req->cpu] : req->preferred_node;
+	hz = model_gfp_zone(req->gfp_flags);
+	mt = model_gfp_migratetype(m, req->gfp_flags);
+	if (node >= (int)m->cfg.nr_nodes || hz < 0 || mt >= MODEL_MIGRATE_PCPTYPES)
+		return -EINVAL;
+	m->res = &m->scratch_res;
+	pg = &m->nodes[node];
+	for (unsigned int i = 0; i < pg->nr_zonelist; i++) {
+		struct zone *z = &m->zones[pg->zonelist[i]];
+
+		if ((int)z->type > hz || (!force && z->nr_reserved_highatomic <= m->pb_nr))
+			continue;
+		for (unsigned int o = 0; o < m->nr_orders; o++) {
+			uint32_t l = buddy_list(o, MODEL_MT_HIGHATOMIC);
+			uint64_t pfn, size;
+
+			if (list_empty(z, l))
+				continue;
+			pfn = node_pfn(z, z->next[l]);
+			if (get_pageblock_migratetype(m, z, pfn) == MODEL_MT_HIGHATOMIC) {
+				size = m->is_618 && ((uint64_t)1 << o) > m->pb_nr ? (uint64_t)1 << o
+										 : m->pb_nr;
+				z->nr_reserved_highatomic -= size < z->nr_reserved_highatomic
+								     ? size
+								     : z->nr_reserved_highatomic;
+			}
+			if (o >= m->pb_order) {
+				move_to_free_list(m, z, pfn, mt);
+				change_pageblock_range(m, z, pfn, o, mt);
+			} else {
+				set_pageblock_migratetype(m, z, pfn, mt);
+				move_freepages_block(m, z, pfn, mt, NULL);
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Free, force-alloc, pcpu drain of one page                              */
 /* ---------------------------------------------------------------------- */

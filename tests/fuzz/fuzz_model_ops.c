@@ -5,7 +5,8 @@
  * nodes, cpus, number of orders, pcp batch) and then a stream of operations
  * - allocations, frees of held and of arbitrary (contradicting) pfns,
  * forced allocations and pcp refills, drains, decay, single-page drains,
- * kswapd and reclaim state changes, hotplug growth, predictions (which must
+ * kswapd and reclaim state changes, highatomic unreserve, hotplug growth,
+ * predictions (which must
  * equal the allocation that follows) - with model_check() after every one.
  * A broken invariant aborts, which libFuzzer and the corpus driver report.
  */
@@ -96,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct model_free_result fr;
 		struct model_force_result fo;
 
-		switch (b[0] % 13) {
+		switch (b[0] % 14) {
 		case 0:
 		case 1:
 		case 2: {
@@ -172,6 +173,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			model_force_pcp_refill(m, b[3] >> 6 < c.nr_cpus ? b[3] >> 6 : 0, pfn, order,
 					       b[1] % 3, &fo);
+			break;
+		}
+		case 13: {
+			struct model_alloc_req req = { 0 };
+
+			req.gfp_flags = fuzz_gfps[b[2] % (sizeof(fuzz_gfps) / sizeof(fuzz_gfps[0]))];
+			req.cpu = b[3] % c.nr_cpus;
+			req.preferred_node = -1;
+			model_unreserve_highatomic(m, &req, b[1] & 1);
 			break;
 		}
 		case 11: {

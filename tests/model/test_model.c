@@ -530,6 +530,25 @@ static void test_highatomic_reserve(enum model_profile p)
 	CHECK_EQ_U64(pbc[MODEL_MT_UNMOVABLE], 1);
 	CHECK_EQ_U64(pbc[MODEL_MT_MOVABLE], 126);
 	CHECK_MODEL(m);
+
+	/*
+	 * Unreserve (spec §2.9) for a failing GFP_KERNEL request: not forced, the
+	 * zone's only reserved block is kept; forced, the lowest-order HIGHATOMIC
+	 * head (P+8, order 3) releases P's pageblock to UNMOVABLE, its free
+	 * blocks move to the UNMOVABLE tails, and the reserve drops to 0.
+	 */
+	req.gfp_flags = MODEL_GFP_KERNEL;
+	CHECK_EQ_U64(model_unreserve_highatomic(m, &req, false), 0);
+	CHECK_EQ_U64(model_unreserve_highatomic(m, &req, true), 1);
+	model_zone_info_get(m, 0, &zi);
+	CHECK_EQ_U64(zi.nr_reserved_highatomic, 0);
+	CHECK_EQ_U64(zi.nr_free_highatomic, 0);
+	CHECK_EQ_U64(list_head(m, 0, 3, MODEL_MT_UNMOVABLE), P + 8);
+	model_zone_pageblock_counts(m, 0, pbc);
+	CHECK_EQ_U64(pbc[MODEL_MT_HIGHATOMIC], 0);
+	CHECK_EQ_U64(pbc[MODEL_MT_UNMOVABLE], 2);
+	CHECK_EQ_U64(model_unreserve_highatomic(m, &req, true), 0);
+	CHECK_MODEL(m);
 	model_destroy(m);
 }
 

@@ -317,6 +317,13 @@ static void run_one(struct model_config *c, uint64_t seed, unsigned int alloc_pc
 			op_drain_page(&r);
 		else if (k < 98)
 			model_kswapd_sleep(r.m, -1);
+		else if (k == 98 && rnd() % 2) {
+			struct model_alloc_req req = { 0 };
+
+			req.gfp_flags = gfps[rnd() % (sizeof(gfps) / sizeof(gfps[0]))];
+			req.preferred_node = -1;
+			model_unreserve_highatomic(r.m, &req, rnd() % 2);
+		}
 		else
 			op_contradiction(&r);
 		balance_check(&r, op);
@@ -332,8 +339,9 @@ static void run_one(struct model_config *c, uint64_t seed, unsigned int alloc_pc
 	if (alloc_pct > 55)	/* memory kept near exhaustion: single-page steals must occur */
 		CHECK(ctr.steals > 0);
 	fprintf(stderr, "  %" PRIu64 " allocs (%" PRIu64 " ok), %" PRIu64 " fallbacks, %" PRIu64
-		" claims, %" PRIu64 " steals, %" PRIu64 " pcp drains\n",
-		ctr.allocs, ctr.alloc_success, ctr.fallbacks, ctr.claims, ctr.steals, ctr.pcp_drains);
+		" claims, %" PRIu64 " steals, %" PRIu64 " pcp drains, %" PRIu64 " highatomic reserves\n",
+		ctr.allocs, ctr.alloc_success, ctr.fallbacks, ctr.claims, ctr.steals, ctr.pcp_drains,
+		ctr.highatomic_reserves);
 	model_destroy(r.m);
 }
 

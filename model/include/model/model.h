@@ -49,7 +49,7 @@
  * Reclaim and compaction (their frees come from the trace; kswapd runs are
  * signalled with model_kswapd_sleep() / model_reclaim_active_set()),
  * cpusets, dirty limits, node reclaim, memcg charging, compaction capture,
- * page isolation and highatomic unreserve, free page reporting, shuffle,
+ * page isolation, free page reporting, shuffle,
  * unaccepted memory, 6.18 defrag_mode, the kswapd-busy node skip and the
  * nolock/trylock allocator paths, and vmstat counter drift (spec 5.6): the
  * model's counts are exact. Mobility grouping switches itself off for tiny
@@ -569,6 +569,25 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
  */
 int model_alloc_predict(struct model *m, const struct model_alloc_req *req,
 			struct model_alloc_result *res);
+
+/**
+ * model_unreserve_highatomic() - release one HIGHATOMIC pageblock, as reclaim failure does.
+ * @m: model.
+ * @req: the failing request (its node, highest zone and migratetype are used).
+ * @force: the "retries exhausted" variant, which also takes a zone's last block.
+ *
+ * Walks the request's zonelist; in each zone with more than one reserved
+ * block (any, when @force) takes the head of the lowest-order non-empty
+ * HIGHATOMIC list, lowers nr_reserved_highatomic (6.1: by a pageblock;
+ * 6.18: by max(pageblock, 2^order)) and converts that block to the
+ * request's migratetype, moving its free pages. At most one block per call.
+ * The kernel does this in direct reclaim (spec 2.10), which the model does
+ * not simulate: a caller uses it when its trace implies that path.
+ *
+ * Models: mm/page_alloc.c unreserve_highatomic_pageblock(), v6.1/v6.18 (spec 2.9).
+ * Return: 1 when a block was released, 0 when none, -EINVAL.
+ */
+int model_unreserve_highatomic(struct model *m, const struct model_alloc_req *req, bool force);
 
 /* gfp_migratetype(): the request migratetype of @gfp_flags (spec 1.6). */
 int model_gfp_migratetype(const struct model *m, uint64_t gfp_flags);
