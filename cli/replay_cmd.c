@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * buddyscope replay: replay a trace through the model, in shadow mode (how
+ * close is the model to what the kernel did?) or what-if mode (what would
+ * other settings have done?), into a run store.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+#if defined(BUDDYSCOPE_HAVE_REPLAY)
+#include "replay_sink_viz.h"
+
+static volatile int replay_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	replay_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: buddyscope replay TRACE --db RUNS.db [--mode shadow|whatif] [settings...]\n"
+		"                         [--config FILE.json] [--json] [--sample-interval-ms N]\n"
+		"                         [--paranoid[=N]] [--label TEXT]\n"
+		"\n"
+		"  --db RUNS.db            run store to add the run to (created if missing)\n"
+		"  --mode shadow|whatif    shadow (default) follows the kernel and measures the\n"
+		"                          model's fidelity; whatif replays the same requests\n"
+		"                          under the settings below\n"
+		"  --config FILE.json      settings as a JSON object {\"max-order\": 12, ...}\n"
+		"  --json                  print the summary (replay/SUMMARY.md) as JSON\n"
+		"  --sample-interval-ms N  sample every N ms of trace time (default 100;\n"
+		"                          0 = only at checkpoints and at the end)\n"
+		"  --paranoid[=N]          run model_check() after every (N-th) page event\n"
+		"  --label TEXT            label of the run in the store\n"
+		"\n"
+		"what-if settings (default: the traced host's values):\n"
+		"  --max-order N                number of orders (kernel 6.1 MAX_ORDER), 9..14\n"
+		"  --pageblock-order N\n"
+		"  --min-free-kbytes N\n"
+		"  --watermark-scale-factor N   1..3000\n"
+		"  --watermark-boost-factor N   0 disables boosting\n"
+		"  --lowmem-reserve-ratio A,B,C,...\n"
+		"  --pcp-high-fraction N        0 or >= 8\n"
+		"  --pcp-batch N\n"
+		"  --cpus N\n");
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	enum { OPT_DB = 1000, OPT_MODE, OPT_CONFIG, OPT_JSON, OPT_INTERVAL, OPT_PARANOID,
+	       OPT_LABEL, OPT_HELP, OPT_SETTING };
+	struct option longopts[32];
+	struct replay_cli_run run;
+	struct replay_result res;
+	struct replay_settings from_flags;
+	struct replay_error err;
+	const char *config = NULL;
+	int n = 0, c, idx, status;
+
+	static const struct { const char *name; int has_arg; int val; } base[] = {
+		{ "db", 1, OPT_DB },	       { "mode", 1, OPT_MODE },
+		{ "config", 1, OPT_CONFIG },   { "json", 0, OPT_JSON },
+		{ "sample-interval-ms", 1, OPT_INTERVAL }, { "paranoid", 2, OPT_PARANOID },
+		{ "label", 1, OPT_LABEL },     { "help", 0, OPT_HELP },
+	};
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		longopts[n++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
+	for (int i = 0; replay_cli_setting_names[i]; i++)
+		longopts[n++] = (struct option){ replay_cli_setting_names[i], 1, NULL,
+						 OPT_SETTING + i };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+	memset(&run, 0, sizeof(run));
+	run.cmd = "replay";
+	replay_opts_init(&run.opts);
+	replay_settings_init(&from_flags);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+		switch (c) {
+		case OPT_DB:
+			run.db = optarg;
+			break;
+		case OPT_MODE:
+			if (!strcmp(optarg, "shadow")) {
+				run.opts.mode = REPLAY_SHADOW;
+			} else if (!strcmp(optarg, "whatif") || !strcmp(optarg, "what-if")) {
+				run.opts.mode = REPLAY_WHATIF;
+			} else {
+				fprintf(stderr, "buddyscope replay: error: --mode '%s': expected "
+					"shadow or whatif\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_CONFIG:
+			config = optarg;
+			break;
+		case OPT_JSON:
+			run.json = true;
+			break;
+		case OPT_INTERVAL: {
+			char *end;
+			unsigned long long ms = strtoull(optarg, &end, 10);
+
+			if (end == optarg || *end || optarg[0] == '-' || ms > 1000000000ull) {
+				fprintf(stderr, "buddyscope replay: error: --sample-interval-ms '%s' "
+					"is not a number of milliseconds\n", optarg);
+				return 2;
+			}
+			run.opts.sample_interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
+			break;
+		}
+		case OPT_PARANOID:
+			run.opts.paranoid = true;
+			if (optarg) {
+				char *end;
+				unsigned long n = strtoul(optarg, &end, 10);
+
+				if (end == optarg || *end || !n || n > UINT32_MAX) {
+					fprintf(stderr, "buddyscope replay: error: --paranoid=%s: "
+						"expected a positive number of events\n", optarg);
+					return 2;
+				}
+				run.opts.paranoid_every = (uint32_t)n;
+			}
+			break;
+		case OPT_LABEL:
+			run.opts.label = optarg;
+			break;
+		case OPT_HELP:
+		case 'h':
+			usage(stdout);
+			return 0;
+		case '?':
+			if (optopt)
+				fprintf(stderr, "buddyscope replay: error: option '%s' needs a value "
+					"or is unknown\n", argv[optind - 1]);
+			else
+				fprintf(stderr, "buddyscope replay: error: unknown option '%s'\n",
+					argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		default:
+			if (c >= OPT_SETTING && c < OPT_SETTING + 16) {
+				const char *name = replay_cli_setting_names[c - OPT_SETTING];
+
+				if (replay_cli_setting("replay", &from_flags, name, optarg) < 0)
+					return 2;
+				break;
+			}
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "buddyscope replay: error: %s\n",
+			optind >= argc ? "no TRACE given" : "more than one TRACE given");
+		usage(stderr);
+		return 2;
+	}
+	run.trace = argv[optind];
+	if (!run.db) {
+		fprintf(stderr, "buddyscope replay: error: --db RUNS.db is required\n");
+		usage(stderr);
+		return 2;
+	}
+	/* the config file first, then the flags given on the command line win */
+	if (config && replay_settings_load_json(&run.opts.settings, config, &err)) {
+		fprintf(stderr, "buddyscope replay: error: %s\n", err.text);
+		return 2;
+	}
+	/* the flags (checked above) are applied again on top of the config */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1)
+		if (c >= OPT_SETTING && c < OPT_SETTING + 16)
+			replay_cli_setting("replay", &run.opts.settings,
+					   replay_cli_setting_names[c - OPT_SETTING], optarg);
+	if (run.opts.mode == REPLAY_SHADOW) {
+		char *j = replay_settings_json(&run.opts.settings);
+		bool changed = j && strcmp(j, "{}");
+
+		free(j);
+		if (changed) {
+			fprintf(stderr, "buddyscope replay: error: settings change what-if runs only; "
+				"add --mode whatif\n");
+			return 2;
+		}
+	}
+	run.opts.stop = &replay_stop;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	status = replay_cli_run_one(&run, &res);
+	replay_result_release(&res);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	return status;
+}
+
+#else /* !BUDDYSCOPE_HAVE_REPLAY */
+
+int cmd_replay(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "buddyscope replay: error: built without replay support\n");
+	return 2;
+}
+
+#endif

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+/*
+ * replay's sink implemented with the run store: each callback of struct
+ * replay_sink becomes the matching viz_* call, so replay never links SQLite.
+ * Also what `replay` and `sweep` share: one run into a store, the summary
+ * printout and the progress line on stderr.
+ */
+#if defined(BUDDYSCOPE_HAVE_REPLAY)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "replay_sink_viz.h"
+
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+#include "viz.h"
+#endif
+
+const char *const replay_cli_setting_names[] = {
+	"max-order",	      "pageblock-order",   "min-free-kbytes", "watermark-scale-factor",
+	"watermark-boost-factor", "lowmem-reserve-ratio", "pcp-high-fraction", "pcp-batch",
+	"cpus",		      NULL,
+};
+
+int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,
+		       const char *value)
+{
+	struct replay_error err;
+
+	for (int i = 0; replay_cli_setting_names[i]; i++) {
+		if (strcmp(name, replay_cli_setting_names[i]))
+			continue;
+		if (replay_settings_set(s, name, value, &err)) {
+			fprintf(stderr, "buddyscope %s: error: --%s\n", cmd, err.text);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+
+struct viz_sink {
+	struct viz_store *s;
+	int64_t run_id;
+	const char *trace;
+	char sha[65];
+	uint32_t zone_idx[64];
+	uint32_t nr_zones;
+	int64_t last_sample_t[64];
+	int64_t last_pbmap_t[64];
+};
+
+static int64_t now_unix_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SHA-256 of the trace file; "" when it cannot be mapped. */
+static void file_sha256(const char *path, char hex[65])
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY);
+
+	hex[0] = '\0';
+	if (fd < 0)
+		return;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			viz_sha256_hex(p, (size_t)st.st_size, hex);
+			munmap(p, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+}
+
+static int vs_run_begin(void *ctx, const struct replay_run_info *info)
+{
+	struct viz_sink *v = ctx;
+	struct viz_run_info ri = {
+		.trace_path = info->trace_path,
+		.trace_sha256 = v->sha[0] ? v->sha : NULL,
+		.mode = info->mode,
+		.label = info->label,
+		.settings_json = info->settings_json,
+		.kernel_release = info->kernel_release,
+		.host = info->host,
+		.started_unix_ms = info->started_unix_ms,
+	};
+
+	return viz_run_begin(v->s, &ri, &v->run_id, NULL);
+}
+
+static int vs_zone(void *ctx, const struct replay_zone *z)
+{
+	struct viz_sink *v = ctx;
+	static const char *const dflt[] = { "Unmovable", "Movable", "Reclaimable", "HighAtomic",
+					    "CMA", "Isolate" };
+	const char *names5[] = { "Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate" };
+	struct viz_zone_info zi = {
+		.node = z->node,
+		.name = z->name,
+		.start_pfn = z->start_pfn,
+		.spanned_pages = z->spanned_pages,
+		.managed_pages = z->managed_pages,
+		.pageblock_order = z->pageblock_order,
+		.nr_orders = z->nr_orders,
+		.nr_migratetypes = z->nr_migratetypes,
+		.migratetype_names = z->migratetype_names ? z->migratetype_names
+				     : z->nr_migratetypes == 6 ? dflt : names5,
+	};
+
+	if (v->nr_zones == 64)
+		return -ENOSPC;
+	v->last_sample_t[v->nr_zones] = -1;
+	v->last_pbmap_t[v->nr_zones] = -1;
+	return viz_zone_add(v->s, v->run_id, &zi, &v->zone_idx[v->nr_zones++], NULL);
+}
+
+static int vs_sample(void *ctx, const struct replay_sample *s)
+{
+	struct viz_sink *v = ctx;
+	struct viz_sample vs = {
+		.t_ns = s->t_ns,
+		.zone_idx = v->zone_idx[s->zone],
+		.free_blocks = s->free_blocks,
+		.nr_free_pages = s->nr_free_pages,
+		.wmark_min = s->wmark_min,
+		.wmark_low = s->wmark_low,
+		.wmark_high = s->wmark_high,
+		.wmark_boost = s->wmark_boost,
+		.frag_index = s->frag_index,
+		.unusable_index = s->unusable_index,
+		.failures = s->failures,
+		.fallbacks = s->fallbacks,
+		.pageblock_changes = s->pageblock_changes,
+		.kswapd_wakes = s->kswapd_wakes,
+	};
+
+	/* (run, zone, t) is the store's key: never send a time twice */
+	if (vs.t_ns <= v->last_sample_t[s->zone])
+		vs.t_ns = v->last_sample_t[s->zone] + 1;
+	v->last_sample_t[s->zone] = vs.t_ns;
+	return viz_sample_add(v->s, v->run_id, &vs);
+}
+
+static int vs_pbmap(void *ctx, const struct replay_pbmap *m)
+{
+	struct viz_sink *v = ctx;
+	struct viz_pbmap pm = {
+		.t_ns = m->t_ns,
+		.zone_idx = v->zone_idx[m->zone],
+		.nr_pageblocks = m->nr_pageblocks,
+		.pageblock_pages = m->pageblock_pages,
+		.migratetype = (uint8_t *)m->migratetype,
+		.free_pages = (uint16_t *)m->free_pages,
+	};
+
+	if (pm.t_ns <= v->last_pbmap_t[m->zone])
+		pm.t_ns = v->last_pbmap_t[m->zone] + 1;
+	v->last_pbmap_t[m->zone] = pm.t_ns;
+	return viz_pbmap_add(v->s, v->run_id, &pm);
+}
+
+static int vs_fidelity(void *ctx, int64_t t_ns, double distance, double pfn_rate)
+{
+	struct viz_sink *v = ctx;
+
+	/* NaN (nothing predicted) is stored as NULL */
+	return viz_fidelity_add(v->s, v->run_id, t_ns, distance, pfn_rate);
+}
+
+static int vs_event(void *ctx, int64_t t_ns, const char *kind, const char *text)
+{
+	struct viz_sink *v = ctx;
+
+	return viz_event_add(v->s, v->run_id, t_ns, kind, text);
+}
+
+static int vs_attribution(void *ctx, const char *comm, int32_t pid, uint32_t gfp, uint64_t allocs,
+			  uint64_t fails, uint64_t extfrag)
+{
+	struct viz_sink *v = ctx;
+	struct viz_attribution a = {
+		.comm = comm,
+		.pid = pid,
+		.gfp_flags = gfp,
+		.allocations = allocs,
+		.failures = fails,
+		.extfrag = extfrag,
+	};
+
+	return viz_attribution_add(v->s, v->run_id, &a);
+}
+
+static int vs_run_end(void *ctx, const char *summary, bool complete)
+{
+	struct viz_sink *v = ctx;
+
+	return viz_run_finish(v->s, v->run_id, complete ? VIZ_RUN_COMPLETE : VIZ_RUN_INTERRUPTED,
+			      summary, now_unix_ms());
+}
+
+static const struct replay_sink viz_sink_ops = {
+	.run_begin = vs_run_begin,
+	.zone = vs_zone,
+	.sample = vs_sample,
+	.pbmap = vs_pbmap,
+	.fidelity = vs_fidelity,
+	.event = vs_event,
+	.attribution = vs_attribution,
+	.run_end = vs_run_end,
+};
+#endif /* BUDDYSCOPE_HAVE_VIZ */
+
+struct progress {
+	const char *cmd;
+	bool tty;
+	bool shown;
+	double last;
+};
+
+static void progress_cb(void *ctx, double frac, uint64_t events, double elapsed)
+{
+	struct progress *p = ctx;
+	double rate = elapsed > 0 ? (double)events / elapsed : 0;
+	double eta = frac > 0.001 ? elapsed * (1 - frac) / frac : 0;
+
+	if (elapsed < 1.0 || elapsed - p->last < (p->tty ? 0.25 : 2.0))
+		return;
+	p->last = elapsed;
+	p->shown = true;
+	fprintf(stderr, "%sbuddyscope %s: %5.1f%%  %.2f M events/s  ETA %.0f s%s",
+		p->tty ? "\r" : "", p->cmd, frac * 100, rate / 1e6, eta, p->tty ? "  " : "\n");
+}
+
+static void print_text(const struct replay_cli_run *r, const struct replay_result *res)
+{
+	printf("%s replay of %s: %llu events in %.2f s (%.2f M events/s)%s\n",
+	       r->opts.mode == REPLAY_SHADOW ? "shadow" : "what-if", r->trace,
+	       (unsigned long long)res->events, res->wall_seconds, res->events_per_second / 1e6,
+	       res->complete ? "" : " - stopped early");
+	if (r->opts.mode == REPLAY_SHADOW) {
+		if (isnan(res->pfn_prediction_rate))
+			printf("  pfn prediction rate: unavailable\n");
+		else
+			printf("  pfn prediction rate: %.4f (%llu of %llu allocations)\n",
+			       res->pfn_prediction_rate, (unsigned long long)res->predicted_ok,
+			       (unsigned long long)res->predicted);
+		if (res->checkpoints)
+			printf("  checkpoints: %llu, distance mean %.4f, max %.4f\n",
+			       (unsigned long long)res->checkpoints, res->checkpoint_distance_mean,
+			       res->checkpoint_distance_max);
+	}
+	printf("  contradictions: %llu\n", (unsigned long long)res->contradictions);
+	printf("  failures by order:");
+	for (unsigned int o = 0; o < res->nr_orders; o++)
+		printf(" %llu", (unsigned long long)res->failures_by_order[o]);
+	printf("\n");
+	if (!isnan(res->unusable_order9_mean))
+		printf("  mean unusable free space index at order 9: %.3f\n",
+		       res->unusable_order9_mean / 1000.0);
+	if (r->opts.paranoid)
+		printf("  model_check failures: %llu\n",
+		       (unsigned long long)res->model_check_failures);
+	if (r->db)
+		printf("  run stored in %s\n", r->db);
+}
+
+int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
+{
+	struct replay_error err = { "" };
+	struct progress prog = { .cmd = r->cmd, .tty = isatty(2) };
+	const struct replay_sink *sink = NULL;
+	void *sink_ctx = NULL;
+	int ret, status = 0;
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	struct viz_sink vs;
+	struct viz_error verr = { "" };
+
+	memset(&vs, 0, sizeof(vs));
+	if (r->db) {
+		vs.trace = r->trace;
+		if (access(r->trace, R_OK)) {
+			fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace,
+				strerror(errno));
+			memset(res, 0, sizeof(*res));
+			return 1;
+		}
+		vs.s = viz_store_open(r->db, VIZ_STORE_CREATE, &verr);
+		if (!vs.s) {
+			fprintf(stderr, "buddyscope %s: error: %s\n", r->cmd,
+				verr.text[0] ? verr.text : strerror(errno));
+			memset(res, 0, sizeof(*res));
+			return 1;
+		}
+		file_sha256(r->trace, vs.sha);
+		sink = &viz_sink_ops;
+		sink_ctx = &vs;
+	}
+#else
+	if (r->db) {
+		fprintf(stderr, "buddyscope %s: error: built without the run store (viz): --db "
+			"cannot be written\n", r->cmd);
+		memset(res, 0, sizeof(*res));
+		return 1;
+	}
+#endif
+	if (!r->quiet) {
+		r->opts.progress = progress_cb;
+		r->opts.progress_ctx = &prog;
+	}
+	ret = replay_run(r->trace, &r->opts, sink, sink_ctx, res, &err);
+	if (prog.shown && prog.tty)
+		fprintf(stderr, "\n");
+	if (ret) {
+		fprintf(stderr, "buddyscope %s: error: %s\n", r->cmd,
+			err.text[0] ? err.text : strerror(-ret));
+		status = 1;
+	} else {
+		if (res->trace_truncated)
+			fprintf(stderr, "buddyscope %s: warning: %s\n", r->cmd, res->trace_problem);
+		if (r->json && res->summary_json)
+			printf("%s\n", res->summary_json);
+		else if (!r->quiet)
+			print_text(r, res);
+	}
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	if (vs.s && viz_store_close(vs.s) && !status) {
+		fprintf(stderr, "buddyscope %s: error: %s: the final commit failed\n", r->cmd,
+			r->db);
+		status = 1;
+	}
+#endif
+	return status;
+}
+
+#endif /* BUDDYSCOPE_HAVE_REPLAY */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bridge between replay's sink (replay/replay.h) and the run store
+ * (viz/viz.h), and the parts of `replay` and `sweep` they share: running one
+ * replay into a store, printing its summary, and the progress line.
+ */
+#ifndef BUDDYSCOPE_CLI_REPLAY_SINK_VIZ_H
+#define BUDDYSCOPE_CLI_REPLAY_SINK_VIZ_H
+
+#include <stdbool.h>
+
+#include "replay.h"
+
+/* Options of one replay run as the commands give them. */
+struct replay_cli_run {
+	const char *cmd;	/* "replay" or "sweep": prefix of messages */
+	const char *trace;
+	const char *db;		/* run store; NULL: no store is written */
+	bool json;		/* print the summary JSON on stdout */
+	bool quiet;		/* no summary text, no progress */
+	struct replay_opts opts;
+};
+
+/**
+ * replay_cli_run_one() - replay into the store and print the result.
+ * @r: what to run.
+ * @res: receives the result (release with replay_result_release()).
+ *
+ * Return: the exit status: 0, 1 (trace unreadable, store failure).
+ */
+int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res);
+
+/* Parse a settings option (--max-order ... --cpus) if @name is one; 1 = consumed, 0 = not
+ * a setting, -1 = bad value (message printed). */
+int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,
+		       const char *value);
+
+/* The long options of the settings, for getopt_long tables (terminated by a NULL name). */
+extern const char *const replay_cli_setting_names[];
+
+#endif

@@ -1,0 +1,1648 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The replay engine. A first pass over the head of the trace finds the
+ * free-list snapshot (or the first checkpoint); the model is built from the
+ * header and seeded; the main pass then reads every record through a bounded
+ * reorder window and applies it:
+ *
+ *  - shadow: each allocation is predicted (model dry run) and then the
+ *    kernel's real pfn is forced; mm_page_alloc_zone_locked (and 6.18
+ *    steals' mm_page_alloc_extfrag) take blocks out of the buddy, onto the
+ *    cpu's pcp when the request was a pcp refill; mm_page_free frees once
+ *    (mm_page_free_batched is only a hint that the page went to a pcp);
+ *    mm_page_pcpu_drain moves the named page to the buddy. Contradictions
+ *    are counted and resolved in the kernel's favour. Checkpoints are
+ *    compared with the model's free counts.
+ *  - what-if: each mm_page_alloc is re-asked of the model, which picks its
+ *    own pfn; frees are tied to the allocation that produced the page
+ *    through a kernel-pfn -> model-pfn map; pages allocated before the
+ *    capture are freed at their own pfns.
+ *
+ * Samples, pageblock maps, fidelity points, notable events and attribution
+ * leave through the sink.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "replay_internal.h"
+
+const char *const replay_contra_names[RC_NR] = {
+	[RC_FREE_OF_FREE] = "free_of_free_page",
+	[RC_ALLOC_OF_ALLOCATED] = "alloc_of_allocated_page",
+	[RC_DRAIN_NOT_ON_PCP] = "drain_not_on_pcp",
+	[RC_OUTSIDE] = "pfn_outside_zones",
+	[RC_CROSSES_ZONE] = "block_crosses_zone",
+	[RC_MISALIGNED] = "misaligned_pfn",
+	[RC_WHATIF_FREE_CONFLICT] = "whatif_free_conflict",
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- the reorder window ------------------------------------------------ */
+
+/*
+ * Page events are kept compact (48 bytes); the rare big records (checkpoint,
+ * comm, lost) sit in a side ring and the compact event points at them.
+ */
+struct cev {
+	uint64_t ts;
+	uint64_t pfn;
+	uint64_t gfp;
+	uint32_t cpu, pid;
+	uint8_t type;
+	uint8_t order, order2;	/* order2: extfrag fallback order */
+	uint8_t flag;		/* percpu_refill / change_ownership / has_order */
+	int8_t mt, mt2;
+	uint16_t side;		/* index in the side ring for big records */
+};
+
+#define SIDE_CAP 1024u
+
+struct reorder {
+	struct cev *buf;	/* [2 * window] */
+	size_t head, tail, window;
+	struct tracefmt_event *side; /* [SIDE_CAP] */
+	uint16_t side_free[SIDE_CAP]; /* stack of free side slots */
+	unsigned int nr_side_free;
+	uint64_t late;		/* records older than one already applied */
+	uint64_t last_out_ts;
+};
+
+static int reorder_init(struct reorder *r, size_t window)
+{
+	memset(r, 0, sizeof(*r));
+	r->window = window;
+	r->buf = malloc(2 * window * sizeof(*r->buf));
+	r->side = malloc(SIDE_CAP * sizeof(*r->side));
+	for (unsigned int i = 0; i < SIDE_CAP; i++)
+		r->side_free[i] = (uint16_t)(SIDE_CAP - 1 - i);
+	r->nr_side_free = SIDE_CAP;
+	return r->buf && r->side ? 0 : -ENOMEM;
+}
+
+static void reorder_release(struct reorder *r)
+{
+	free(r->buf);
+	free(r->side);
+}
+
+static inline size_t reorder_len(const struct reorder *r)
+{
+	return r->tail - r->head;
+}
+
+/* Insert keeping time order; equal times keep arrival order (per-cpu program order). */
+static void reorder_push(struct reorder *r, const struct cev *e)
+{
+	size_t i;
+
+	if (r->tail == 2 * r->window) {
+		memmove(r->buf, r->buf + r->head, reorder_len(r) * sizeof(*r->buf));
+		r->tail -= r->head;
+		r->head = 0;
+	}
+	i = r->tail;
+	while (i > r->head && r->buf[i - 1].ts > e->ts) {
+		r->buf[i] = r->buf[i - 1];
+		i--;
+	}
+	r->buf[i] = *e;
+	r->tail++;
+}
+
+/* ---- run context ------------------------------------------------------ */
+
+struct pending {
+	uint64_t pfn;
+	uint8_t order;
+	int8_t mt;
+	bool applied;
+	bool via_extfrag;
+};
+
+#define PENDING_MAX 64
+
+struct cpu_state {
+	struct pending p[PENDING_MAX];
+	unsigned int n;
+};
+
+struct attr_entry {
+	uint64_t key;		/* pid << 32 | gfp, UINT64_MAX empty */
+	char comm[TRACEFMT_COMM_LEN];
+	uint64_t allocs, fails, extfrag;
+};
+
+struct comm_entry {
+	uint32_t pid;		/* 0 = empty */
+	char comm[TRACEFMT_COMM_LEN];
+};
+
+#define ATTR_CAP (1u << 16)
+#define COMM_CAP (1u << 16)
+#define MAX_NOTABLE 2000
+
+struct pred_count {
+	uint64_t n, ok;
+};
+
+struct ctx {
+	const char *path;
+	const struct replay_opts *opts;
+	const struct replay_sink *sink;
+	void *sink_ctx;
+	int sink_ret;
+	struct model *m;
+	const struct model_config *cfg;
+	struct replay_header hdr;
+	struct tracefmt_reader *rd;
+	enum replay_mode mode;
+	bool dry_run;		/* the model offers side-effect-free prediction */
+	bool prof_618;
+
+	/* zones reported to the sink */
+	unsigned int nr_szones;
+	unsigned int szone_model[MODEL_MAX_ZONES];
+	unsigned int largest_szone;
+	struct model_pageblock_info *pbbuf;
+	size_t pbbuf_len;
+	uint8_t *pb_mt;
+	uint16_t *pb_free;
+
+	/* time */
+	bool have_t0;
+	uint64_t t0, last_ts, start_ts;
+	uint64_t sample_ns, next_sample;
+	uint64_t next_decay;
+	unsigned int pbmap_done, pbmap_total;
+
+	/* shadow */
+	struct cpu_state *cpus;
+	unsigned int nr_cpu_states;
+	struct pred_count pred, pred_order[REPLAY_MAX_ORDERS], pred_pcp, pred_buddy;
+	uint64_t pred_uncertain;
+	bool uncertain;
+	uint64_t uncertain_events;
+
+	/* checkpoints */
+	bool ck_open;
+	uint32_t ck_seq;
+	uint64_t ck_ts;
+	double ck_abs, ck_kernel;
+	uint64_t ck_count;
+	double ck_max, ck_sum, ck_first, ck_last;
+	uint64_t ck_unmatched_zones;
+
+	/* what-if */
+	struct pfn_map map;
+	uint64_t *owned;	/* bitmap of model pfns held by what-if allocations */
+	uint64_t owned_base, owned_len;
+	uint64_t whatif_unfreed, whatif_untied_frees, whatif_frees_of_failed;
+	uint64_t breaches;
+
+	/* counts */
+	uint64_t events, records, by_type[TRACEFMT_NR_TYPES];
+	uint64_t skipped_before_start;
+	uint64_t contra[RC_NR], contra_uncertain;
+	uint64_t kfail[REPLAY_MAX_ORDERS];	/* kernel failures (trace) */
+	uint64_t wfail[REPLAY_MAX_ORDERS];	/* what-if: the model's failures */
+	uint64_t wfail_reason[MODEL_NR_ALLOC_FAIL];
+	unsigned int nr_fail_orders;		/* max(model orders, header orders) */
+	uint64_t pcp_hint_mismatch, pageblock_hints, lost_events, lost_records;
+	uint64_t samples, pbmaps, notable;
+	uint64_t paranoid_checks, paranoid_fail;
+	char paranoid_first[200];
+	uint64_t first_fail_reported[REPLAY_MAX_ORDERS];
+	bool first_breach_reported;
+	double unusable9_sum;
+	uint64_t unusable9_n;
+
+	/* attribution */
+	struct attr_entry *attr;
+	uint64_t attr_n, attr_overflow;
+	struct comm_entry *comms;
+
+	struct start_report start;
+	struct prescan ps;
+	struct reorder ro;
+	double t_begin;
+};
+
+static int sink_ok(struct ctx *c, int ret)
+{
+	if (ret && !c->sink_ret)
+		c->sink_ret = ret < 0 ? ret : -EIO;
+	return c->sink_ret;
+}
+
+static int64_t rel_t(const struct ctx *c, uint64_t ts)
+{
+	return c->have_t0 && ts > c->t0 ? (int64_t)(ts - c->t0) : 0;
+}
+
+static void notable(struct ctx *c, uint64_t ts, const char *kind, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	if (c->notable >= MAX_NOTABLE || !c->sink || !c->sink->event || c->sink_ret)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	c->notable++;
+	sink_ok(c, c->sink->event(c->sink_ctx, rel_t(c, ts), kind, text));
+}
+
+static void count_contra(struct ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn)
+{
+	if (c->contra[k]++ == 0)
+		notable(c, ts, "contradiction", "first %s (pfn %#llx)", replay_contra_names[k],
+			(unsigned long long)pfn);
+	if (c->uncertain)
+		c->contra_uncertain++;
+}
+
+static void count_model_contra(struct ctx *c, enum model_contradiction mc, uint64_t ts,
+			       uint64_t pfn)
+{
+	switch (mc) {
+	case MODEL_CONTRA_NONE:
+		break;
+	case MODEL_CONTRA_OUTSIDE:
+		count_contra(c, RC_OUTSIDE, ts, pfn);
+		break;
+	case MODEL_CONTRA_CROSSES_ZONE:
+		count_contra(c, RC_CROSSES_ZONE, ts, pfn);
+		break;
+	case MODEL_CONTRA_MISALIGNED:
+		count_contra(c, RC_MISALIGNED, ts, pfn);
+		break;
+	case MODEL_CONTRA_ALREADY_FREE:
+		count_contra(c, RC_FREE_OF_FREE, ts, pfn);
+		break;
+	case MODEL_CONTRA_NOT_FREE:
+		count_contra(c, RC_ALLOC_OF_ALLOCATED, ts, pfn);
+		break;
+	case MODEL_CONTRA_NOT_ON_PCP:
+		count_contra(c, RC_DRAIN_NOT_ON_PCP, ts, pfn);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- attribution ---------------------------------------------------------- */
+
+static const char *comm_of(struct ctx *c, uint32_t pid)
+{
+	size_t i = (pid * 2654435761u) & (COMM_CAP - 1);
+
+	for (size_t n = 0; n < COMM_CAP; n++, i = (i + 1) & (COMM_CAP - 1)) {
+		if (c->comms[i].pid == pid)
+			return c->comms[i].comm;
+		if (!c->comms[i].pid)
+			break;
+	}
+	return "";
+}
+
+static void comm_set(struct ctx *c, uint32_t pid, const char *comm)
+{
+	size_t i = (pid * 2654435761u) & (COMM_CAP - 1);
+
+	if (!pid)
+		return;
+	for (size_t n = 0; n < COMM_CAP; n++, i = (i + 1) & (COMM_CAP - 1)) {
+		if (c->comms[i].pid == pid || !c->comms[i].pid) {
+			c->comms[i].pid = pid;
+			snprintf(c->comms[i].comm, sizeof(c->comms[i].comm), "%s", comm);
+			return;
+		}
+	}
+}
+
+static void attribute(struct ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs, uint64_t fails,
+		      uint64_t extfrag)
+{
+	uint64_t key = (uint64_t)pid << 32 | (uint32_t)gfp;
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (ATTR_CAP - 1);
+
+	for (size_t n = 0; n < ATTR_CAP; n++, i = (i + 1) & (ATTR_CAP - 1)) {
+		struct attr_entry *a = &c->attr[i];
+
+		if (a->key == UINT64_MAX) {
+			if (c->attr_n * 4 >= ATTR_CAP * 3) {
+				c->attr_overflow++;
+				return;
+			}
+			a->key = key;
+			snprintf(a->comm, sizeof(a->comm), "%s", comm_of(c, pid));
+			c->attr_n++;
+		}
+		if (a->key == key) {
+			a->allocs += allocs;
+			a->fails += fails;
+			a->extfrag += extfrag;
+			return;
+		}
+	}
+}
+
+/* ---- samples ------------------------------------------------------------ */
+
+static void emit_samples(struct ctx *c, uint64_t ts)
+{
+	struct model_counters mc;
+	uint64_t fb[MODEL_MAX_ORDERS][MODEL_MAX_MIGRATETYPES];
+	uint32_t flat[REPLAY_MAX_ORDERS * REPLAY_MAX_MT];
+	int frag[MODEL_MAX_ORDERS], unus[MODEL_MAX_ORDERS];
+	int32_t frag32[REPLAY_MAX_ORDERS], unus32[REPLAY_MAX_ORDERS];
+	uint64_t fails[REPLAY_MAX_ORDERS] = { 0 };
+	unsigned int no = c->cfg->nr_page_orders, nmt = c->cfg->nr_migratetypes;
+
+	if (c->sink_ret)
+		return;
+	model_counters_get(c->m, &mc);
+	for (unsigned int o = 0; o < no; o++)
+		fails[o] = c->mode == REPLAY_SHADOW ? c->kfail[o] : c->wfail[o];
+	for (unsigned int z = 0; z < c->nr_szones; z++) {
+		struct model_zone_info zi;
+		struct replay_sample s;
+		unsigned int mz = c->szone_model[z];
+
+		model_zone_free_blocks(c->m, mz, fb);
+		model_zone_frag_indices(c->m, mz, frag, unus);
+		model_zone_info_get(c->m, mz, &zi);
+		for (unsigned int o = 0; o < no; o++) {
+			for (unsigned int t = 0; t < nmt; t++)
+				flat[o * nmt + t] = (uint32_t)fb[o][t];
+			frag32[o] = frag[o];
+			unus32[o] = unus[o];
+		}
+		if (z == c->largest_szone && no > 9) {
+			c->unusable9_sum += unus[9];
+			c->unusable9_n++;
+		}
+		memset(&s, 0, sizeof(s));
+		s.t_ns = rel_t(c, ts);
+		s.zone = z;
+		s.free_blocks = flat;
+		s.nr_free_pages = zi.nr_free_pages;
+		s.wmark_min = zi.wmark_min;
+		s.wmark_low = zi.wmark_low;
+		s.wmark_high = zi.wmark_high;
+		s.wmark_boost = zi.watermark_boost;
+		s.frag_index = frag32;
+		s.unusable_index = unus32;
+		s.failures = fails;
+		s.fallbacks = mc.fallbacks;
+		s.pageblock_changes = mc.pageblock_changes;
+		s.kswapd_wakes = mc.kswapd_wakes;
+		c->samples++;
+		if (c->sink && c->sink->sample)
+			sink_ok(c, c->sink->sample(c->sink_ctx, &s));
+	}
+}
+
+static void emit_pbmaps(struct ctx *c, uint64_t ts)
+{
+	if (!c->sink || !c->sink->pbmap || c->sink_ret)
+		return;
+	for (unsigned int z = 0; z < c->nr_szones; z++) {
+		struct replay_pbmap map;
+		long n = model_zone_pageblocks(c->m, c->szone_model[z], c->pbbuf, c->pbbuf_len);
+
+		if (n < 0)
+			continue;
+		if ((size_t)n > c->pbbuf_len)
+			n = (long)c->pbbuf_len;
+		for (long i = 0; i < n; i++) {
+			c->pb_mt[i] = (uint8_t)(c->pbbuf[i].mt < 0 ? 255 : c->pbbuf[i].mt);
+			c->pb_free[i] = (uint16_t)(c->pbbuf[i].nr_free_buddy + c->pbbuf[i].nr_free_pcp);
+		}
+		map.t_ns = rel_t(c, ts);
+		map.zone = z;
+		map.nr_pageblocks = (uint32_t)n;
+		map.pageblock_pages = 1u << c->cfg->pageblock_order;
+		map.migratetype = c->pb_mt;
+		map.free_pages = c->pb_free;
+		c->pbmaps++;
+		sink_ok(c, c->sink->pbmap(c->sink_ctx, &map));
+	}
+}
+
+/* ---- checkpoints ---------------------------------------------------------- */
+
+static void checkpoint_close(struct ctx *c)
+{
+	double d;
+
+	if (!c->ck_open)
+		return;
+	c->ck_open = false;
+	emit_samples(c, c->ck_ts);
+	if (c->mode != REPLAY_SHADOW)
+		return;
+	d = c->ck_kernel > 0 ? c->ck_abs / c->ck_kernel : (c->ck_abs > 0 ? 1.0 : 0.0);
+	if (!c->ck_count)
+		c->ck_first = d;
+	c->ck_count++;
+	c->ck_last = d;
+	c->ck_sum += d;
+	if (d > c->ck_max)
+		c->ck_max = d;
+	if (c->sink && c->sink->fidelity)
+		sink_ok(c, c->sink->fidelity(c->sink_ctx, rel_t(c, c->ck_ts), d,
+					     c->pred.n ? (double)c->pred.ok / (double)c->pred.n
+						       : NAN));
+	/* A checkpoint re-anchors nothing, but it ends a lost-event stretch. */
+	c->uncertain = false;
+}
+
+static void checkpoint_add(struct ctx *c, const struct tracefmt_event *ev)
+{
+	uint64_t fb[MODEL_MAX_ORDERS][MODEL_MAX_MIGRATETYPES];
+	int zone;
+	unsigned int no, nmt;
+
+	if (c->ck_open && c->ck_seq != ev->u.checkpoint.seq)
+		checkpoint_close(c);
+	if (!c->ck_open) {
+		c->ck_open = true;
+		c->ck_seq = ev->u.checkpoint.seq;
+		c->ck_ts = ev->ts_ns;
+		c->ck_abs = c->ck_kernel = 0;
+	}
+	zone = replay_zone_by_name(c->m, ev->u.checkpoint.node, ev->u.checkpoint.zone);
+	if (zone < 0) {
+		c->ck_unmatched_zones++;
+		return;
+	}
+	model_zone_free_blocks(c->m, (unsigned int)zone, fb);
+	no = ev->u.checkpoint.nr_orders;
+	nmt = ev->u.checkpoint.nr_mt;
+	if (no > c->cfg->nr_page_orders)
+		no = c->cfg->nr_page_orders;
+	if (nmt > c->cfg->nr_migratetypes)
+		nmt = c->cfg->nr_migratetypes;
+	for (unsigned int o = 0; o < no; o++)
+		for (unsigned int t = 0; t < nmt; t++) {
+			double k = ev->u.checkpoint.free_blocks[o][t];
+			double mv = (double)fb[o][t];
+
+			/* pagetypeinfo stops counting at 100000 */
+			if ((ev->u.checkpoint.flags & TRACEFMT_CKPT_CAPPED) && k >= 100000 &&
+			    mv > k)
+				mv = k;
+			c->ck_abs += fabs(mv - k);
+			c->ck_kernel += k;
+		}
+}
+
+/* ---- shadow mode ---------------------------------------------------------- */
+
+static bool pcpable(const struct ctx *c, unsigned int order)
+{
+	return order <= 3 || (c->cfg->thp_order && order == c->cfg->thp_order);
+}
+
+static struct cpu_state *cpu_st(struct ctx *c, uint32_t cpu)
+{
+	if (cpu >= c->nr_cpu_states) {
+		unsigned int n = cpu + 1 > 2 * c->nr_cpu_states ? cpu + 1 : 2 * c->nr_cpu_states;
+		struct cpu_state *p = realloc(c->cpus, n * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		memset(p + c->nr_cpu_states, 0, (n - c->nr_cpu_states) * sizeof(*p));
+		c->cpus = p;
+		c->nr_cpu_states = n;
+	}
+	return &c->cpus[cpu];
+}
+
+static unsigned int mcpu(const struct ctx *c, uint32_t cpu)
+{
+	return cpu % c->cfg->nr_cpus;
+}
+
+/* Take a block the kernel pulled from the buddy; a pcp-able one lands on the cpu's pcp. */
+static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int list_mt,
+			  uint64_t ts, bool to_pcp)
+{
+	struct model_force_result fr;
+
+	if (p->applied)
+		return;
+	p->applied = true;
+	model_force_alloc(c->m, p->pfn, p->order, (int)mcpu(c, cpu), p->mt, &fr);
+	if (fr.contradiction != MODEL_CONTRA_NONE)
+		count_model_contra(c, fr.contradiction, ts, p->pfn);
+	if (to_pcp && pcpable(c, p->order)) {
+		int mt = list_mt >= 0 && list_mt < MODEL_MIGRATE_PCPTYPES ? list_mt
+			 : p->mt >= 0 && p->mt < MODEL_MIGRATE_PCPTYPES ? p->mt
+									: MODEL_MT_MOVABLE;
+
+		model_seed_pcp(c->m, mcpu(c, cpu), p->pfn, p->order, mt, true);
+	}
+}
+
+/* Another kind of event on @cpu: blocks pulled without an allocation were a bulk refill. */
+static void pending_flush(struct ctx *c, uint32_t cpu, uint64_t ts)
+{
+	struct cpu_state *s = cpu < c->nr_cpu_states ? &c->cpus[cpu] : NULL;
+
+	if (!s || !s->n)
+		return;
+	for (unsigned int i = 0; i < s->n; i++)
+		pending_apply(c, cpu, &s->p[i], -1, ts, true);
+	s->n = 0;
+}
+
+static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, bool via_extfrag)
+{
+	struct cpu_state *s = cpu_st(c, e->cpu);
+	struct pending *p;
+
+	if (!s)
+		return;
+	if (s->n == PENDING_MAX) {
+		pending_apply(c, e->cpu, &s->p[0], -1, e->ts, true);
+		memmove(s->p, s->p + 1, (PENDING_MAX - 1) * sizeof(*s->p));
+		s->n--;
+	}
+	p = &s->p[s->n++];
+	p->pfn = e->pfn;
+	p->order = (uint8_t)order;
+	p->mt = e->mt;
+	p->applied = false;
+	p->via_extfrag = via_extfrag;
+}
+
+static void shadow_alloc(struct ctx *c, const struct cev *e)
+{
+	struct cpu_state *s = cpu_st(c, e->cpu);
+	bool buddy_served = s && s->n > 0, matched = false;
+	struct model_force_result fr;
+
+	if (e->pfn == TRACEFMT_PFN_NONE) {
+		if (e->order < REPLAY_MAX_ORDERS && c->kfail[e->order]++ == 0)
+			notable(c, e->ts, "failure", "first failed allocation of order %u (gfp %#llx)",
+				e->order, (unsigned long long)e->gfp);
+		attribute(c, e->pid, e->gfp, 0, 1, 0);
+		pending_flush(c, e->cpu, e->ts);
+		return;
+	}
+	attribute(c, e->pid, e->gfp, 1, 0, 0);
+	(void)buddy_served;
+#ifdef MODEL_HAVE_REQ_DRY_RUN
+	if (c->dry_run) {
+		struct model_alloc_req req = {
+			.order = e->order,
+			.gfp_flags = e->gfp,
+			.cpu = mcpu(c, e->cpu),
+			.preferred_node = -1,
+			.req_flags = MODEL_REQ_DRY_RUN | MODEL_REQ_SLOWPATH | MODEL_REQ_MUST_SUCCEED,
+		};
+		struct model_alloc_result res;
+
+		if (c->uncertain) {
+			c->pred_uncertain++;
+		} else if (!model_alloc_pages(c->m, &req, &res)) {
+			bool ok = res.pfn == e->pfn;
+			struct pred_count *k = buddy_served ? &c->pred_buddy : &c->pred_pcp;
+
+			c->pred.n++;
+			c->pred.ok += ok;
+			k->n++;
+			k->ok += ok;
+			if (e->order < REPLAY_MAX_ORDERS) {
+				c->pred_order[e->order].n++;
+				c->pred_order[e->order].ok += ok;
+			}
+		}
+	}
+#endif
+	if (s) {
+		for (unsigned int i = 0; i < s->n; i++) {
+			struct pending *p = &s->p[i];
+
+			if (!matched && p->pfn == e->pfn && p->order == e->order) {
+				/* the block handed out: straight from the buddy to the caller */
+				matched = true;
+				if (!p->applied) {
+					p->applied = true;
+					model_force_alloc(c->m, p->pfn, p->order, (int)mcpu(c, e->cpu),
+							  e->mt, &fr);
+					count_model_contra(c, fr.contradiction, e->ts, p->pfn);
+				} else if (pcpable(c, p->order)) {
+					matched = false; /* it went to the pcp: take it from there */
+				}
+				continue;
+			}
+			pending_apply(c, e->cpu, p, e->mt, e->ts, true);
+		}
+		s->n = 0;
+	}
+	if (!matched) {
+		model_force_alloc(c->m, e->pfn, e->order, (int)mcpu(c, e->cpu), e->mt, &fr);
+		count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+	}
+}
+
+static void shadow_free(struct ctx *c, const struct cev *e)
+{
+	struct model_free_result fr;
+
+	pending_flush(c, e->cpu, e->ts);
+	model_free_pages(c->m, e->pfn, e->order, mcpu(c, e->cpu), MODEL_FREE_NO_DRAIN, &fr);
+	count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+}
+
+static void shadow_drain(struct ctx *c, const struct cev *e)
+{
+	struct model_free_result fr;
+
+	pending_flush(c, e->cpu, e->ts);
+	model_pcpu_drain_page(c->m, e->pfn, e->order, &fr);
+	if (fr.contradiction == MODEL_CONTRA_NOT_ON_PCP) {
+		struct model_pfn_state st;
+
+		count_contra(c, RC_DRAIN_NOT_ON_PCP, e->ts, e->pfn);
+		/* the kernel says the page is in the buddy now */
+		if (!model_pfn_state_get(c->m, e->pfn, &st) && st.kind == MODEL_PFN_ALLOCATED)
+			model_free_pages(c->m, e->pfn, e->order, mcpu(c, e->cpu),
+					 MODEL_FREE_BUDDY, &fr);
+	} else {
+		count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+	}
+}
+
+static void shadow_extfrag(struct ctx *c, const struct cev *e)
+{
+	struct cpu_state *s = cpu_st(c, e->cpu);
+
+	attribute(c, e->pid, 0, 0, 0, 1);
+	if (e->flag)
+		c->pageblock_hints++;
+	if (!c->prof_618 || !s)
+		return; /* 6.1: the zone_locked that follows takes the page */
+	for (unsigned int i = 0; i < s->n; i++)
+		if (s->p[i].pfn == e->pfn)
+			return; /* a claim's zone_locked already named it */
+	pending_add(c, e, e->order, true);
+}
+
+static void shadow_free_batched(struct ctx *c, const struct cev *e)
+{
+	struct model_pfn_state st;
+
+	if (!model_pfn_state_get(c->m, e->pfn, &st) && st.kind != MODEL_PFN_ON_PCP)
+		c->pcp_hint_mismatch++;
+}
+
+/* ---- what-if mode ---------------------------------------------------------- */
+
+static void owned_set(struct ctx *c, uint64_t pfn, unsigned int order, bool on)
+{
+	for (uint64_t p = pfn; p < pfn + (1ull << order); p++) {
+		uint64_t i = p - c->owned_base;
+
+		if (p < c->owned_base || i >= c->owned_len)
+			continue;
+		if (on)
+			c->owned[i >> 6] |= 1ull << (i & 63);
+		else
+			c->owned[i >> 6] &= ~(1ull << (i & 63));
+	}
+}
+
+static bool owned_any(const struct ctx *c, uint64_t pfn, unsigned int order)
+{
+	for (uint64_t p = pfn; p < pfn + (1ull << order); p++) {
+		uint64_t i = p - c->owned_base;
+
+		if (p >= c->owned_base && i < c->owned_len && (c->owned[i >> 6] >> (i & 63)) & 1)
+			return true;
+	}
+	return false;
+}
+
+static void whatif_alloc(struct ctx *c, const struct cev *e)
+{
+	bool kernel_ok = e->pfn != TRACEFMT_PFN_NONE;
+	struct model_alloc_req req = {
+		.order = e->order,
+		.gfp_flags = e->gfp,
+		.cpu = mcpu(c, e->cpu),
+		.preferred_node = -1,
+		.req_flags = MODEL_REQ_SLOWPATH | (kernel_ok ? MODEL_REQ_MUST_SUCCEED : 0),
+	};
+	struct model_alloc_result res;
+
+	if (model_alloc_pages(c->m, &req, &res)) {
+		res.pfn = MODEL_PFN_NONE;
+		res.fail = MODEL_FAIL_ORDER;
+		res.nr_fallbacks = 0;
+		res.flags = 0;
+	}
+	attribute(c, e->pid, e->gfp, res.pfn != MODEL_PFN_NONE, res.pfn == MODEL_PFN_NONE,
+		  res.nr_fallbacks);
+	if (res.flags & MODEL_ALLOC_R_NO_WATERMARKS) {
+		if (!c->first_breach_reported)
+			notable(c, e->ts, "watermark",
+				"first watermark breach: order %u served below the min mark",
+				e->order);
+		c->first_breach_reported = true;
+		c->breaches++;
+	}
+	if (res.pfn == MODEL_PFN_NONE) {
+		if (e->order < REPLAY_MAX_ORDERS)
+			c->wfail[e->order]++;
+		if (res.fail < MODEL_NR_ALLOC_FAIL)
+			c->wfail_reason[res.fail]++;
+	}
+	if (res.pfn == MODEL_PFN_NONE && e->order < REPLAY_MAX_ORDERS &&
+	    c->first_fail_reported[e->order]++ == 0)
+		notable(c, e->ts, "failure", "first failed allocation of order %u (reason %d)",
+			e->order, (int)res.fail);
+	if (res.pfn != MODEL_PFN_NONE)
+		owned_set(c, res.pfn, e->order, true);
+	if (kernel_ok) {
+		struct pfn_map_entry *me = pfn_map_put(&c->map, e->pfn);
+
+		if (me) {
+			me->val = res.pfn;
+			me->order = e->order;
+			me->left = 1u << e->order;
+		}
+	} else if (res.pfn != MODEL_PFN_NONE) {
+		c->whatif_unfreed++;
+	}
+}
+
+/* The allocation whose range holds @pfn: the head is at one of the aligned candidates. */
+static struct pfn_map_entry *whatif_find(struct ctx *c, uint64_t pfn, unsigned int order)
+{
+	for (unsigned int o = order; o < REPLAY_MAX_ORDERS; o++) {
+		struct pfn_map_entry *me = pfn_map_get(&c->map, pfn & ~((1ull << o) - 1));
+
+		if (me && me->order >= order && pfn < me->key + (1ull << me->order))
+			return me;
+	}
+	return NULL;
+}
+
+static void whatif_free(struct ctx *c, const struct cev *e)
+{
+	struct pfn_map_entry *me = whatif_find(c, e->pfn, e->order);
+	struct model_free_result fr;
+	uint64_t target;
+
+	if (me) {
+		if (me->val == MODEL_PFN_NONE) {
+			c->whatif_frees_of_failed++;
+		} else {
+			target = me->val + (e->pfn - me->key);
+			owned_set(c, target, e->order, false);
+			model_free_pages(c->m, target, e->order, mcpu(c, e->cpu), 0, &fr);
+			count_model_contra(c, fr.contradiction, e->ts, target);
+		}
+		if (me->left <= (1u << e->order))
+			pfn_map_del(&c->map, me);
+		else
+			me->left -= 1u << e->order;
+		return;
+	}
+	/* allocated before the capture (or never seen): freed at its own pfn */
+	c->whatif_untied_frees++;
+	if (owned_any(c, e->pfn, e->order)) {
+		count_contra(c, RC_WHATIF_FREE_CONFLICT, e->ts, e->pfn);
+		return;
+	}
+	model_free_pages(c->m, e->pfn, e->order, mcpu(c, e->cpu), 0, &fr);
+	count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+}
+
+/* ---- dispatch ------------------------------------------------------------------ */
+
+static void paranoid_check(struct ctx *c, const struct cev *e)
+{
+	char buf[200];
+
+	c->paranoid_checks++;
+	if (!model_check(c->m, buf, sizeof(buf)))
+		return;
+	if (!c->paranoid_fail++) {
+		snprintf(c->paranoid_first, sizeof(c->paranoid_first), "after %s at t=%lld ns: %s",
+			 tracefmt_type_name(e->type), (long long)rel_t(c, e->ts), buf);
+		notable(c, e->ts, "model_check", "model_check failed %s", c->paranoid_first);
+	}
+}
+
+static void apply(struct ctx *c, const struct cev *e)
+{
+	bool page = e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
+
+	if (page && e->ts < c->start_ts) {
+		c->skipped_before_start++;
+		return;
+	}
+	if (!c->have_t0 && (page || e->type == TRACEFMT_CHECKPOINT)) {
+		c->have_t0 = true;
+		c->t0 = e->ts;
+		c->next_sample = c->sample_ns == UINT64_MAX ? UINT64_MAX : e->ts + c->sample_ns;
+		c->next_decay = e->ts + 1000000000ull;
+	}
+	if (e->ts > c->last_ts)
+		c->last_ts = e->ts;
+	if (page && c->ck_open)
+		checkpoint_close(c);
+	if (c->have_t0 && e->ts >= c->next_sample) {
+		emit_samples(c, c->next_sample);
+		c->next_sample += c->sample_ns * (1 + (e->ts - c->next_sample) / c->sample_ns);
+	}
+	if (c->mode == REPLAY_WHATIF && c->prof_618 && c->have_t0 && e->ts >= c->next_decay) {
+		model_pcp_decay(c->m, -1);
+		c->next_decay = e->ts + 1000000000ull;
+	}
+	if (page) {
+		c->events++;
+		if (c->uncertain)
+			c->uncertain_events++;
+	}
+	c->by_type[e->type]++;
+
+	switch (e->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		if (c->mode == REPLAY_SHADOW) {
+			shadow_alloc(c, e);
+		} else {
+			if (e->pfn == TRACEFMT_PFN_NONE && e->order < REPLAY_MAX_ORDERS)
+				c->kfail[e->order]++;
+			whatif_alloc(c, e);
+		}
+		break;
+	case TRACEFMT_PAGE_FREE:
+		if (c->mode == REPLAY_SHADOW)
+			shadow_free(c, e);
+		else
+			whatif_free(c, e);
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		if (c->mode == REPLAY_SHADOW)
+			shadow_free_batched(c, e);
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		if (c->mode == REPLAY_SHADOW)
+			pending_add(c, e, e->order, false);
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		if (c->mode == REPLAY_SHADOW)
+			shadow_drain(c, e);
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		if (c->mode == REPLAY_SHADOW)
+			shadow_extfrag(c, e);
+		break;
+	default:
+		break;
+	}
+	if (c->opts->paranoid && page &&
+	    (c->opts->paranoid_every <= 1 || !(c->events % c->opts->paranoid_every)))
+		paranoid_check(c, e);
+}
+
+static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
+{
+	if (ev->ts_ns > c->last_ts)
+		c->last_ts = ev->ts_ns;
+	switch (ev->type) {
+	case TRACEFMT_CHECKPOINT:
+		if (!c->have_t0) {
+			c->have_t0 = true;
+			c->t0 = ev->ts_ns;
+			c->next_sample =
+				c->sample_ns == UINT64_MAX ? UINT64_MAX : ev->ts_ns + c->sample_ns;
+			c->next_decay = ev->ts_ns + 1000000000ull;
+		}
+		/* the what-if model follows other settings: its free counts are its own */
+		checkpoint_add(c, ev);
+		break;
+	case TRACEFMT_COMM:
+		comm_set(c, ev->pid, ev->u.comm.comm);
+		break;
+	case TRACEFMT_LOST:
+		c->lost_records++;
+		c->lost_events += ev->u.lost.count;
+		if (ev->ts_ns >= c->start_ts) {
+			c->uncertain = true;
+			notable(c, ev->ts_ns, "lost", "%llu events lost on cpu %u: uncertain until the "
+				"next checkpoint", (unsigned long long)ev->u.lost.count, ev->cpu);
+		}
+		break;
+	default:
+		break;
+	}
+	c->by_type[ev->type]++;
+}
+
+static void cev_from(struct cev *e, const struct tracefmt_event *ev)
+{
+	e->ts = ev->ts_ns;
+	e->cpu = ev->cpu;
+	e->pid = ev->pid;
+	e->type = (uint8_t)ev->type;
+	e->gfp = 0;
+	e->flag = 0;
+	e->mt = -1;
+	e->mt2 = -1;
+	e->order2 = 0;
+	switch (ev->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		e->pfn = ev->u.alloc.pfn;
+		e->order = (uint8_t)ev->u.alloc.order;
+		e->mt = (int8_t)ev->u.alloc.migratetype;
+		e->gfp = ev->u.alloc.gfp_flags;
+		break;
+	case TRACEFMT_PAGE_FREE:
+		e->pfn = ev->u.free.pfn;
+		e->order = (uint8_t)ev->u.free.order;
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		e->pfn = ev->u.free_batched.pfn;
+		e->order = (uint8_t)ev->u.free_batched.order;
+		e->flag = (uint8_t)ev->u.free_batched.has_order;
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		e->pfn = ev->u.zone_locked.pfn;
+		e->order = (uint8_t)ev->u.zone_locked.order;
+		e->mt = (int8_t)ev->u.zone_locked.migratetype;
+		e->flag = (uint8_t)ev->u.zone_locked.percpu_refill;
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		e->pfn = ev->u.pcpu_drain.pfn;
+		e->order = (uint8_t)ev->u.pcpu_drain.order;
+		e->mt = (int8_t)ev->u.pcpu_drain.migratetype;
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		e->pfn = ev->u.extfrag.pfn;
+		e->order = (uint8_t)ev->u.extfrag.alloc_order;
+		e->order2 = (uint8_t)ev->u.extfrag.fallback_order;
+		e->mt = (int8_t)ev->u.extfrag.alloc_migratetype;
+		e->mt2 = (int8_t)ev->u.extfrag.fallback_migratetype;
+		e->flag = (uint8_t)ev->u.extfrag.change_ownership;
+		break;
+	default:
+		e->pfn = 0;
+		e->order = 0;
+		break;
+	}
+}
+
+/* ---- first pass: snapshot and first checkpoint ------------------------------ */
+
+#define PRESCAN_EVENTS_NO_SNAPSHOT 200000u
+
+static int prescan_add_snap(struct prescan *ps, struct model *m, const struct tracefmt_event *ev)
+{
+	struct snap_rec *r;
+
+	if (ps->nr_snap == ps->cap_snap) {
+		size_t n = ps->cap_snap ? 2 * ps->cap_snap : 4096;
+		struct snap_rec *p = realloc(ps->snap, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		ps->snap = p;
+		ps->cap_snap = n;
+	}
+	r = &ps->snap[ps->nr_snap++];
+	r->pfn = ev->u.snapshot_block.pfn;
+	r->position = ev->u.snapshot_block.position;
+	r->order = ev->u.snapshot_block.order;
+	r->mt = (ev->u.snapshot_block.flags & TRACEFMT_SNAP_MT_UNKNOWN)
+			? -1 : ev->u.snapshot_block.migratetype;
+	r->cpu = ev->cpu;
+	r->flags = ev->u.snapshot_block.flags;
+	r->zone = replay_zone_by_name(m, ev->u.snapshot_block.node, ev->u.snapshot_block.zone);
+	if (r->flags & TRACEFMT_SNAP_UNCERTAIN)
+		ps->snap_uncertain++;
+	return 0;
+}
+
+static int prescan_run(struct ctx *c)
+{
+	struct prescan *ps = &c->ps;
+	struct tracefmt_event ev;
+	uint64_t page_events = 0;
+	bool ckpt_closed = false;
+	int r;
+
+	ps->first_ts = UINT64_MAX;
+	while ((r = tracefmt_reader_next(c->rd, &ev)) > 0) {
+		if (ev.type >= TRACEFMT_PAGE_ALLOC && ev.type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) {
+			page_events++;
+			if (ev.ts_ns < ps->first_ts)
+				ps->first_ts = ev.ts_ns;
+			if (ps->have_ckpt)
+				ckpt_closed = true;
+		}
+		switch (ev.type) {
+		case TRACEFMT_SNAPSHOT_MARK:
+			if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_BEGIN) {
+				ps->snapshot_begun = true;
+				ps->snapshot_method = ev.u.snapshot_mark.method;
+				ps->nr_snap = 0;
+			} else if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_END &&
+				   ps->snapshot_begun) {
+				ps->snapshot = true;
+				ps->snap_end_ts = ev.ts_ns;
+			}
+			break;
+		case TRACEFMT_SNAPSHOT_BLOCK:
+			if (ps->snapshot_begun && !ps->snapshot && prescan_add_snap(ps, c->m, &ev))
+				return -ENOMEM;
+			break;
+		case TRACEFMT_CHECKPOINT:
+			if (!ps->have_ckpt) {
+				ps->have_ckpt = true;
+				ps->ckpt_seq = ev.u.checkpoint.seq;
+				ps->ckpt_ts = ev.ts_ns;
+			} else if (ev.u.checkpoint.seq != ps->ckpt_seq) {
+				ckpt_closed = true;
+			}
+			if (!ckpt_closed && ev.u.checkpoint.seq == ps->ckpt_seq) {
+				struct tracefmt_event *p =
+					realloc(ps->ckpt, (ps->nr_ckpt + 1) * sizeof(*p));
+
+				if (!p)
+					return -ENOMEM;
+				ps->ckpt = p;
+				ps->ckpt[ps->nr_ckpt++] = ev;
+			}
+			break;
+		default:
+			break;
+		}
+		if (ps->snapshot)
+			break;
+		if (!ps->snapshot_begun && page_events > PRESCAN_EVENTS_NO_SNAPSHOT)
+			break;
+	}
+	if (r < 0)
+		return r;
+	return tracefmt_reader_rewind(c->rd);
+}
+
+/* ---- summary ------------------------------------------------------------------ */
+
+static json_t *jrate(uint64_t ok, uint64_t n)
+{
+	return n ? json_real((double)ok / (double)n) : json_null();
+}
+
+static json_t *jreal(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *pred_json(const struct pred_count *p)
+{
+	return json_pack("{sI sI so}", "predicted", (json_int_t)p->n, "correct", (json_int_t)p->ok,
+			 "rate", jrate(p->ok, p->n));
+}
+
+static const char *const fail_reason_names[MODEL_NR_ALLOC_FAIL] = {
+	[MODEL_ALLOC_OK] = "ok",
+	[MODEL_FAIL_ORDER] = "order_too_large",
+	[MODEL_FAIL_GFP] = "invalid_gfp",
+	[MODEL_FAIL_NO_ZONE] = "no_zone",
+	[MODEL_FAIL_WATERMARK] = "watermark",
+	[MODEL_FAIL_NO_BLOCK] = "no_free_block",
+};
+
+static char *summary_build(struct ctx *c, struct replay_result *res, bool complete)
+{
+	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(c->rd);
+	struct model_counters mc;
+	json_t *o = json_object(), *a, *k;
+	char *settings = replay_settings_json(&c->opts->settings), *text;
+	unsigned int no = c->cfg->nr_page_orders;
+	uint64_t total = 0;
+	static const char *const start_names[] = { "snapshot", "checkpoint", "boot" };
+
+	model_counters_get(c->m, &mc);
+	json_object_set_new(o, "format", json_string("buddyscope-replay-summary"));
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "mode", json_string(c->mode == REPLAY_SHADOW ? "shadow" : "whatif"));
+	json_object_set_new(o, "trace", json_string(c->path));
+	json_object_set_new(o, "label", c->opts->label ? json_string(c->opts->label) : json_null());
+	json_object_set_new(o, "kernel_release", c->hdr.kernel_release
+				 ? json_string(c->hdr.kernel_release) : json_null());
+	json_object_set_new(o, "profile", json_string(c->cfg->profile == MODEL_PROFILE_6_1
+						      ? "6.1" : "6.18"));
+	json_object_set_new(o, "profile_guessed", json_boolean(c->hdr.profile_guessed));
+	json_object_set_new(o, "settings", settings ? json_loads(settings, 0, NULL) : json_object());
+	free(settings);
+	json_object_set_new(o, "model", json_pack("{sI sI sI sI sI sI}",
+		"nr_page_orders", (json_int_t)no, "pageblock_order",
+		(json_int_t)c->cfg->pageblock_order, "nr_cpus", (json_int_t)c->cfg->nr_cpus,
+		"nr_migratetypes", (json_int_t)c->cfg->nr_migratetypes, "zones",
+		(json_int_t)c->cfg->nr_zones, "memory_bytes",
+		(json_int_t)model_memory_bytes(c->m)));
+	json_object_set_new(o, "start_state", json_string(start_names[c->start.kind]));
+	json_object_set_new(o, "start", json_pack("{sI sI sI sI sb sI}",
+		"blocks_seeded", (json_int_t)c->start.blocks_seeded, "blocks_rejected",
+		(json_int_t)c->start.blocks_rejected, "pcp_seeded", (json_int_t)c->start.pcp_seeded,
+		"blocks_unplaced", (json_int_t)c->start.layout_unplaced, "exact",
+		c->start.exact, "snapshot_uncertain_blocks", (json_int_t)c->ps.snap_uncertain));
+	json_object_set_new(o, "pfn_prediction_meaningful",
+			    json_boolean(c->start.kind == START_SNAPSHOT));
+	a = json_array();
+	if (c->start.kind != START_SNAPSHOT)
+		json_array_append_new(a, json_string(
+			"the trace has no free-list snapshot: the start state only matches the "
+			"first checkpoint's counts, so pfn prediction is not meaningful"));
+	if (c->ps.snapshot_begun && !c->ps.snapshot)
+		json_array_append_new(a, json_string("the snapshot walk never ended: not used"));
+	if (c->hdr.profile_guessed)
+		json_array_append_new(a, json_string(
+			"the kernel release is neither 6.1.y nor 6.18.y: nearest profile used"));
+	if (c->mode == REPLAY_SHADOW && !c->dry_run)
+		json_array_append_new(a, json_string(
+			"this model offers no side-effect-free prediction: pfn prediction unavailable"));
+	if (res->trace_truncated)
+		json_array_append_new(a, json_string(res->trace_problem));
+	json_object_set_new(o, "notes", a);
+
+	json_object_set_new(o, "events", json_integer((json_int_t)c->events));
+	json_object_set_new(o, "records", json_integer((json_int_t)c->records));
+	k = json_object();
+	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++)
+		json_object_set_new(k, tracefmt_type_name(t), json_integer((json_int_t)c->by_type[t]));
+	json_object_set_new(o, "events_by_kind", k);
+	json_object_set_new(o, "skipped_before_start",
+			    json_integer((json_int_t)c->skipped_before_start));
+	json_object_set_new(o, "wall_seconds", json_real(res->wall_seconds));
+	json_object_set_new(o, "events_per_second", json_real(res->events_per_second));
+	json_object_set_new(o, "trace_seconds", json_real(c->have_t0 && c->last_ts > c->t0
+						 ? (double)(c->last_ts - c->t0) * 1e-9 : 0.0));
+	json_object_set_new(o, "complete", json_boolean(complete));
+	json_object_set_new(o, "trace_complete", json_boolean(st->complete));
+	json_object_set_new(o, "trace_truncated", json_boolean(res->trace_truncated));
+	json_object_set_new(o, "blocks_corrupt", json_integer((json_int_t)st->blocks_corrupt));
+	json_object_set_new(o, "trace_problem", json_string(res->trace_problem));
+	json_object_set_new(o, "reorder", json_pack("{sI sI}", "window",
+		(json_int_t)REPLAY_REORDER_WINDOW, "late_records", (json_int_t)c->ro.late));
+	json_object_set_new(o, "lost_events", json_integer((json_int_t)c->lost_events));
+	json_object_set_new(o, "lost_records", json_integer((json_int_t)c->lost_records));
+	json_object_set_new(o, "uncertain_events", json_integer((json_int_t)c->uncertain_events));
+
+	k = json_object();
+	for (int i = 0; i < RC_NR; i++) {
+		json_object_set_new(k, replay_contra_names[i], json_integer((json_int_t)c->contra[i]));
+		total += c->contra[i];
+	}
+	json_object_set_new(k, "total", json_integer((json_int_t)total));
+	json_object_set_new(k, "in_uncertain_stretches",
+			    json_integer((json_int_t)c->contra_uncertain));
+	json_object_set_new(o, "contradictions", k);
+	res->contradictions = total;
+
+	a = json_array();
+	for (unsigned int i = 0; i < c->nr_fail_orders; i++) {
+		uint64_t f = c->mode == REPLAY_SHADOW ? c->kfail[i] : c->wfail[i];
+
+		json_array_append_new(a, json_integer((json_int_t)f));
+		res->failures_by_order[i] = f;
+	}
+	res->nr_orders = c->nr_fail_orders;
+	json_object_set_new(o, "failures_by_order", a);
+	a = json_array();
+	for (unsigned int i = 0; i < c->nr_fail_orders; i++)
+		json_array_append_new(a, json_integer((json_int_t)c->kfail[i]));
+	json_object_set_new(o, "kernel_failures_by_order", a);
+	k = json_object();
+	for (int i = 1; i < MODEL_NR_ALLOC_FAIL; i++)
+		json_object_set_new(k, fail_reason_names[i],
+				    json_integer((json_int_t)c->wfail_reason[i]));
+	json_object_set_new(o, "failures_by_reason", k);
+	json_object_set_new(o, "fallbacks", json_integer((json_int_t)mc.fallbacks));
+	json_object_set_new(o, "steals", json_integer((json_int_t)mc.steals));
+	json_object_set_new(o, "claims", json_integer((json_int_t)mc.claims));
+	json_object_set_new(o, "pageblock_changes", json_integer((json_int_t)mc.pageblock_changes));
+	json_object_set_new(o, "watermark_breaches", json_integer((json_int_t)c->breaches));
+	json_object_set_new(o, "kswapd_wakes", json_integer((json_int_t)mc.kswapd_wakes));
+	json_object_set_new(o, "boosts", json_integer((json_int_t)mc.boosts));
+	json_object_set_new(o, "pcp_hint_mismatch", json_integer((json_int_t)c->pcp_hint_mismatch));
+	json_object_set_new(o, "pageblock_hints", json_integer((json_int_t)c->pageblock_hints));
+	json_object_set_new(o, "samples", json_integer((json_int_t)c->samples));
+	json_object_set_new(o, "pageblock_maps", json_integer((json_int_t)c->pbmaps));
+	res->unusable_order9_mean = c->unusable9_n ? c->unusable9_sum / (double)c->unusable9_n : NAN;
+	json_object_set_new(o, "unusable_index_order9_mean", jreal(res->unusable_order9_mean));
+	json_object_set_new(o, "attribution_keys", json_integer((json_int_t)c->attr_n));
+
+	if (c->mode == REPLAY_SHADOW) {
+		res->predicted = c->pred.n;
+		res->predicted_ok = c->pred.ok;
+		res->pfn_prediction_rate = c->pred.n ? (double)c->pred.ok / (double)c->pred.n : NAN;
+		json_object_set_new(o, "pfn_prediction_rate", jrate(c->pred.ok, c->pred.n));
+		a = json_array();
+		for (unsigned int i = 0; i < no && i < REPLAY_MAX_ORDERS; i++) {
+			json_t *p = pred_json(&c->pred_order[i]);
+
+			json_object_set_new(p, "order", json_integer(i));
+			json_array_append_new(a, p);
+		}
+		json_object_set_new(o, "pfn_prediction", json_pack("{sb sI sI sI so so so}",
+			"available", c->dry_run, "predicted", (json_int_t)c->pred.n, "correct",
+			(json_int_t)c->pred.ok, "excluded_uncertain", (json_int_t)c->pred_uncertain,
+			"by_order", a, "pcp_served", pred_json(&c->pred_pcp), "buddy_served",
+			pred_json(&c->pred_buddy)));
+		res->checkpoints = c->ck_count;
+		res->checkpoint_distance_max = c->ck_count ? c->ck_max : NAN;
+		res->checkpoint_distance_mean = c->ck_count ? c->ck_sum / (double)c->ck_count : NAN;
+		json_object_set_new(o, "checkpoints", json_integer((json_int_t)c->ck_count));
+		json_object_set_new(o, "checkpoint_distance_max", jreal(res->checkpoint_distance_max));
+		json_object_set_new(o, "checkpoint_distance_mean",
+				    jreal(res->checkpoint_distance_mean));
+		json_object_set_new(o, "checkpoint_distance_first",
+				    c->ck_count ? jreal(c->ck_first) : json_null());
+		json_object_set_new(o, "checkpoint_distance_last",
+				    c->ck_count ? jreal(c->ck_last) : json_null());
+		json_object_set_new(o, "checkpoint_zones_unmatched",
+				    json_integer((json_int_t)c->ck_unmatched_zones));
+	} else {
+		json_object_set_new(o, "whatif", json_pack("{sI sI sI sI}",
+			"untied_frees", (json_int_t)c->whatif_untied_frees, "frees_of_failed",
+			(json_int_t)c->whatif_frees_of_failed, "unfreed_model_allocations",
+			(json_int_t)c->whatif_unfreed, "live_tied_allocations",
+			(json_int_t)c->map.n));
+	}
+	json_object_set_new(o, "model_check", json_pack("{sb sI sI ss}",
+		"enabled", c->opts->paranoid, "checks", (json_int_t)c->paranoid_checks,
+		"failures", (json_int_t)c->paranoid_fail, "first_failure", c->paranoid_first));
+	res->model_check_failures = c->paranoid_fail;
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
+/* ---- main pass ------------------------------------------------------------------ */
+
+static void pop_apply(struct ctx *c)
+{
+	struct reorder *r = &c->ro;
+	struct cev e = r->buf[r->head++];
+
+	if (e.type == TRACEFMT_CHECKPOINT || e.type == TRACEFMT_COMM || e.type == TRACEFMT_LOST) {
+		apply_big(c, &r->side[e.side]);
+		r->side_free[r->nr_side_free++] = e.side;
+	} else {
+		apply(c, &e);
+	}
+}
+
+static void push_record(struct ctx *c, const struct tracefmt_event *ev)
+{
+	struct reorder *r = &c->ro;
+	struct cev e;
+
+	cev_from(&e, ev);
+	if (ev->type == TRACEFMT_CHECKPOINT || ev->type == TRACEFMT_COMM ||
+	    ev->type == TRACEFMT_LOST) {
+		while (!r->nr_side_free)
+			pop_apply(c);
+		e.side = r->side_free[--r->nr_side_free];
+		r->side[e.side] = *ev;
+	}
+	if (reorder_len(r) && e.ts < r->buf[r->head].ts && r->head > 0 &&
+	    e.ts < r->buf[r->head - 1].ts)
+		r->late++;
+	reorder_push(r, &e);
+	while (reorder_len(r) > r->window)
+		pop_apply(c);
+}
+
+static void sink_zones(struct ctx *c)
+{
+	uint64_t best = 0;
+	size_t maxpb = 0;
+
+	for (unsigned int z = 0; z < c->cfg->nr_zones; z++) {
+		const struct model_zone_config *zc = &c->cfg->zones[z];
+		struct replay_zone rz;
+		long npb;
+
+		if (!zc->managed_pages || !zc->present_pages)
+			continue;
+		c->szone_model[c->nr_szones] = z;
+		if (zc->managed_pages > best) {
+			best = zc->managed_pages;
+			c->largest_szone = c->nr_szones;
+		}
+		npb = model_zone_pageblocks(c->m, z, NULL, 0);
+		if (npb > 0 && (size_t)npb > maxpb)
+			maxpb = (size_t)npb;
+		rz.node = (int32_t)zc->node;
+		rz.name = zc->name;
+		rz.start_pfn = zc->start_pfn;
+		rz.spanned_pages = zc->spanned_pages;
+		rz.managed_pages = zc->managed_pages;
+		rz.pageblock_order = c->cfg->pageblock_order;
+		rz.nr_orders = c->cfg->nr_page_orders;
+		rz.nr_migratetypes = c->cfg->nr_migratetypes;
+		rz.migratetype_names = c->hdr.nr_mt_names >= c->cfg->nr_migratetypes
+				       ? c->hdr.mt_names : NULL;
+		c->nr_szones++;
+		if (c->sink && c->sink->zone)
+			sink_ok(c, c->sink->zone(c->sink_ctx, &rz));
+	}
+	c->pbbuf_len = maxpb;
+	c->pbbuf = calloc(maxpb ? maxpb : 1, sizeof(*c->pbbuf));
+	c->pb_mt = calloc(maxpb ? maxpb : 1, 1);
+	c->pb_free = calloc(maxpb ? maxpb : 1, sizeof(*c->pb_free));
+}
+
+static int whatif_init(struct ctx *c)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (unsigned int z = 0; z < c->cfg->nr_zones; z++) {
+		const struct model_zone_config *zc = &c->cfg->zones[z];
+
+		if (zc->start_pfn < lo)
+			lo = zc->start_pfn;
+		if (zc->start_pfn + zc->spanned_pages > hi)
+			hi = zc->start_pfn + zc->spanned_pages;
+	}
+	c->owned_base = lo;
+	c->owned_len = hi > lo ? hi - lo : 0;
+	c->owned = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
+	if (!c->owned)
+		return -ENOMEM;
+	return pfn_map_init(&c->map, 1u << 16);
+}
+
+void replay_opts_init(struct replay_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = REPLAY_SHADOW;
+	replay_settings_init(&o->settings);
+}
+
+void replay_result_release(struct replay_result *res)
+{
+	if (!res)
+		return;
+	free(res->summary_json);
+	res->summary_json = NULL;
+}
+
+static bool settings_changed(const struct replay_settings *s)
+{
+	char *j = replay_settings_json(s);
+	bool changed = j && strcmp(j, "{}");
+
+	free(j);
+	return changed;
+}
+
+static void ctx_release(struct ctx *c)
+{
+	tracefmt_reader_close(c->rd);
+	model_destroy(c->m);
+	replay_header_release(&c->hdr);
+	reorder_release(&c->ro);
+	free(c->ps.snap);
+	free(c->ps.ckpt);
+	free(c->cpus);
+	free(c->attr);
+	free(c->comms);
+	free(c->pbbuf);
+	free(c->pb_mt);
+	free(c->pb_free);
+	free(c->owned);
+	pfn_map_release(&c->map);
+}
+
+static void run_attribution(struct ctx *c)
+{
+	if (!c->sink || !c->sink->attribution)
+		return;
+	for (size_t i = 0; i < ATTR_CAP && !c->sink_ret; i++) {
+		const struct attr_entry *a = &c->attr[i];
+
+		if (a->key == UINT64_MAX)
+			continue;
+		sink_ok(c, c->sink->attribution(c->sink_ctx, a->comm, (int32_t)(a->key >> 32),
+						(uint32_t)a->key, a->allocs, a->fails,
+						a->extfrag));
+	}
+}
+
+int replay_run(const char *trace_path, const struct replay_opts *opts,
+	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
+	       struct replay_error *err)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	struct model_config *cfg = malloc(sizeof(*cfg));
+	struct tracefmt_error terr;
+	struct tracefmt_event ev;
+	const struct tracefmt_reader_stats *st;
+	const char *blob;
+	size_t blob_len;
+	bool complete = true, exact;
+	double next_pb_frac;
+	int ret = 0, r = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->pfn_prediction_rate = NAN;
+	res->checkpoint_distance_max = res->checkpoint_distance_mean = NAN;
+	res->unusable_order9_mean = NAN;
+	if (!c || !cfg || reorder_init(&c->ro, REPLAY_REORDER_WINDOW)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	c->path = trace_path;
+	c->opts = opts;
+	c->sink = sink;
+	c->sink_ctx = sink_ctx;
+	c->mode = opts->mode;
+	c->t_begin = now_s();
+	c->sample_ns = opts->sample_interval_ns ? opts->sample_interval_ns : REPLAY_DEFAULT_SAMPLE_NS;
+	c->pbmap_total = opts->pbmaps_between ? opts->pbmaps_between : 3;
+	c->attr = malloc(ATTR_CAP * sizeof(*c->attr));
+	c->comms = calloc(COMM_CAP, sizeof(*c->comms));
+	if (!c->attr || !c->comms) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < ATTR_CAP; i++)
+		c->attr[i].key = UINT64_MAX;
+
+	if (opts->mode == REPLAY_SHADOW && settings_changed(&opts->settings)) {
+		replay_err_set(err, "shadow mode follows the kernel's own settings; use --mode whatif to "
+			"change them");
+		ret = -EINVAL;
+		goto out;
+	}
+	c->rd = tracefmt_reader_open(trace_path, &terr);
+	if (!c->rd) {
+		ret = -errno ? -errno : -EIO;
+		replay_err_set(err, "%s", terr.text);
+		goto out;
+	}
+	blob = tracefmt_reader_header(c->rd, &blob_len);
+	ret = replay_header_parse(trace_path, blob, &c->hdr, cfg, &opts->settings, opts->mode,
+				  err);
+	if (ret)
+		goto out;
+	c->m = model_create(cfg);
+	if (!c->m) {
+		ret = -errno ? -errno : -EINVAL;
+		replay_err_set(err, "%s: the model refused this configuration (%u orders, pageblock order "
+			"%u, %u cpus, %u zones): %s", trace_path, cfg->nr_page_orders,
+			cfg->pageblock_order, cfg->nr_cpus, cfg->nr_zones, strerror(-ret));
+		goto out;
+	}
+	c->cfg = model_config_get(c->m);
+	c->nr_fail_orders = c->cfg->nr_page_orders > c->hdr.header_orders
+			    ? c->cfg->nr_page_orders : c->hdr.header_orders;
+	if (c->nr_fail_orders > REPLAY_MAX_ORDERS)
+		c->nr_fail_orders = REPLAY_MAX_ORDERS;
+	c->prof_618 = c->cfg->profile == MODEL_PROFILE_6_18;
+#ifdef MODEL_HAVE_REQ_DRY_RUN
+	c->dry_run = true;
+#endif
+	if (opts->mode == REPLAY_WHATIF && (ret = whatif_init(c)))
+		goto out;
+
+	ret = prescan_run(c);
+	if (ret) {
+		replay_err_set(err, "%s: reading the trace's start failed: %s", trace_path, strerror(-ret));
+		goto out;
+	}
+	exact = c->cfg->nr_page_orders == c->hdr.header_orders &&
+		c->cfg->pageblock_order == c->hdr.header_pb_order;
+	replay_start_build(c->m, &c->ps, exact, c->hdr.header_orders, &c->start);
+	c->start_ts = c->ps.snapshot ? c->ps.snap_end_ts : c->ps.have_ckpt ? c->ps.ckpt_ts : 0;
+
+	if (sink && sink->run_begin) {
+		char *sj = replay_settings_json(&opts->settings);
+		struct replay_run_info info = {
+			.trace_path = trace_path,
+			.mode = opts->mode == REPLAY_SHADOW ? "shadow" : "whatif",
+			.label = opts->label,
+			.settings_json = sj ? sj : "{}",
+			.kernel_release = c->hdr.kernel_release,
+			.host = c->hdr.host,
+		};
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		info.started_unix_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		sink_ok(c, sink->run_begin(sink_ctx, &info));
+		free(sj);
+	}
+	sink_zones(c);
+	if (!c->pbbuf || !c->pb_mt || !c->pb_free) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	emit_pbmaps(c, 0);
+	next_pb_frac = 1.0 / (c->pbmap_total + 1);
+
+	while (!c->sink_ret && (r = tracefmt_reader_next(c->rd, &ev)) > 0) {
+		c->records++;
+		if (ev.type == TRACEFMT_SNAPSHOT_BLOCK || ev.type == TRACEFMT_SNAPSHOT_MARK ||
+		    ev.type >= TRACEFMT_NR_TYPES || ev.type == 0)
+			continue;
+		push_record(c, &ev);
+		if (!(c->records & 0xfff)) {
+			st = tracefmt_reader_stats(c->rd);
+			double frac = st->file_size ? (double)st->intact_end / (double)st->file_size
+						    : 0;
+
+			if (opts->stop && *opts->stop) {
+				complete = false;
+				break;
+			}
+			if (c->pbmap_done < c->pbmap_total && frac >= next_pb_frac) {
+				emit_pbmaps(c, c->last_ts);
+				c->pbmap_done++;
+				next_pb_frac = (double)(c->pbmap_done + 1) / (c->pbmap_total + 1);
+			}
+			if (opts->progress && !(c->records & 0xfffff))
+				opts->progress(opts->progress_ctx, frac, c->events, now_s() - c->t_begin);
+		}
+	}
+	if (r < 0 && complete) {
+		snprintf(res->trace_problem, sizeof(res->trace_problem),
+			 "%s: read error after %llu records: %s", trace_path,
+			 (unsigned long long)c->records, strerror(-r));
+		res->trace_truncated = true;
+	}
+	while (reorder_len(&c->ro))
+		pop_apply(c);
+	checkpoint_close(c);
+	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++)
+		pending_flush(c, cpu, c->last_ts);
+	if (c->sink_ret)
+		complete = false;
+
+	st = tracefmt_reader_stats(c->rd);
+	if (!res->trace_truncated && (st->truncated || st->blocks_corrupt || !st->complete)) {
+		res->trace_truncated = true;
+		snprintf(res->trace_problem, sizeof(res->trace_problem),
+			 "%s: %s; replayed the %llu readable records%s%s", trace_path,
+			 st->blocks_corrupt ? "corrupt blocks were skipped"
+			 : st->truncated	? "the trace is cut short"
+					: "the trace has no end block",
+			 (unsigned long long)c->records, st->stop_reason[0] ? " (" : "",
+			 st->stop_reason[0] ? st->stop_reason : "");
+		if (st->stop_reason[0])
+			strncat(res->trace_problem, ")",
+				sizeof(res->trace_problem) - strlen(res->trace_problem) - 1);
+		notable(c, c->last_ts, "trace", "%s", res->trace_problem);
+	}
+	emit_samples(c, c->last_ts);
+	emit_pbmaps(c, c->last_ts);
+	run_attribution(c);
+
+	res->events = c->events;
+	res->wall_seconds = now_s() - c->t_begin;
+	res->events_per_second = res->wall_seconds > 0 ? (double)c->events / res->wall_seconds : 0;
+	res->complete = complete;
+	res->summary_json = summary_build(c, res, complete);
+	if (sink && sink->run_end) {
+		int sr = sink->run_end(sink_ctx, res->summary_json ? res->summary_json : "{}",
+				       complete);
+
+		if (sr && !c->sink_ret)
+			c->sink_ret = sr < 0 ? sr : -EIO;
+	}
+	if (c->sink_ret) {
+		ret = c->sink_ret;
+		replay_err_set(err, "the run store refused a write: %s", strerror(-ret));
+	}
+out:
+	if (c)
+		ctx_release(c);
+	free(c);
+	free(cfg);
+	return ret;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations shared by the replay files: the run context, the
+ * compact event of the reorder window, the kernel-pfn -> model-pfn map of
+ * what-if mode, and the start-state builders (start.c).
+ */
+#ifndef BUDDYSCOPE_REPLAY_INTERNAL_H
+#define BUDDYSCOPE_REPLAY_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "model/model.h"
+#include "replay.h"
+#include "tracefmt.h"
+
+/* Counters of events the model's state contradicted, by where they arose. */
+enum replay_contra {
+	RC_FREE_OF_FREE,	/* mm_page_free of a page the model has free */
+	RC_ALLOC_OF_ALLOCATED,	/* the kernel returned a pfn the model has allocated */
+	RC_DRAIN_NOT_ON_PCP,	/* mm_page_pcpu_drain of a page on no pcp list */
+	RC_OUTSIDE,		/* a pfn in no zone */
+	RC_CROSSES_ZONE,	/* a block running past its zone's end */
+	RC_MISALIGNED,		/* a pfn not aligned to its order */
+	RC_WHATIF_FREE_CONFLICT, /* what-if: an untied free hit a page a what-if alloc owns */
+	RC_NR
+};
+
+extern const char *const replay_contra_names[RC_NR];
+
+/* Fill @err (may be NULL) with a formatted sentence. */
+void replay_err_set(struct replay_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Where the start state came from. */
+enum replay_start {
+	START_SNAPSHOT,		/* the trace's free-list snapshot */
+	START_CHECKPOINT,	/* laid out to match the first checkpoint's counts */
+	START_BOOT,		/* every page free (no snapshot, no checkpoint) */
+};
+
+/* One record of the snapshot, kept for seeding. */
+struct snap_rec {
+	uint64_t pfn;
+	uint64_t position;
+	uint32_t order;
+	int32_t mt;
+	uint32_t cpu;
+	uint32_t flags;
+	int zone;		/* model zone index, -1 unknown */
+};
+
+/* What the first pass over the head of the trace found. */
+struct prescan {
+	bool snapshot;			/* a complete snapshot walk is present */
+	bool snapshot_begun;
+	uint32_t snapshot_method;
+	uint64_t snap_end_ts;
+	struct snap_rec *snap;
+	size_t nr_snap, cap_snap;
+	uint64_t snap_uncertain;
+	/* first checkpoint reading, one entry per zone record */
+	bool have_ckpt;
+	uint32_t ckpt_seq;
+	uint64_t ckpt_ts;
+	struct tracefmt_event *ckpt;
+	size_t nr_ckpt;
+	uint64_t first_ts;		/* smallest page-event timestamp seen */
+};
+
+/* The parts of the header replay uses. */
+struct replay_header {
+	json_t *root;
+	const char *kernel_release;
+	const char *host;
+	const char *mt_names[REPLAY_MAX_MT];
+	unsigned int nr_mt_names;
+	unsigned int header_orders;	/* nr_page_orders recorded */
+	unsigned int header_pb_order;
+	bool profile_guessed;		/* the release was not 6.1.y / 6.18.y */
+};
+
+/*
+ * start.c: header -> model config, and the start state.
+ */
+int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
+			struct model_config *cfg, const struct replay_settings *set,
+			enum replay_mode mode, struct replay_error *err);
+void replay_header_release(struct replay_header *h);
+
+/* Zone index of (node, name), or -1. */
+int replay_zone_by_name(const struct model *m, unsigned int node, const char *name);
+
+struct start_report {
+	enum replay_start kind;
+	uint64_t blocks_seeded;
+	uint64_t blocks_rejected;	/* snapshot blocks the model refused */
+	uint64_t pcp_seeded;
+	uint64_t layout_unplaced;	/* checkpoint blocks that did not fit */
+	bool exact;			/* seeded list by list (not re-freed) */
+};
+
+int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
+		       unsigned int header_orders, struct start_report *rep);
+
+/*
+ * map.c: open-addressing hash u64 -> value, backward-shift deletion.
+ */
+struct pfn_map_entry {
+	uint64_t key;		/* kernel pfn of the allocation's head; UINT64_MAX = empty */
+	uint64_t val;		/* model pfn, or MODEL_PFN_NONE if the model failed it */
+	uint32_t order;
+	uint32_t left;		/* pages not yet freed */
+};
+
+struct pfn_map {
+	struct pfn_map_entry *e;
+	size_t cap, n;		/* cap is a power of two */
+};
+
+int pfn_map_init(struct pfn_map *m, size_t cap);
+void pfn_map_release(struct pfn_map *m);
+struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key);
+struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key); /* NULL on ENOMEM */
+void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
+
+#endif

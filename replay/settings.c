@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What-if settings: parsing them from option text, from a JSON config file
+ * and from sweep grid points, and printing the changed ones as JSON for the
+ * run store. One table names every setting so the three front doors agree.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "replay_internal.h"
+
+enum setting_kind {
+	SET_INT,
+	SET_I64,
+	SET_LIST,
+};
+
+struct setting_desc {
+	const char *name;
+	enum setting_kind kind;
+	size_t offset;
+	long long min, max;
+};
+
+#define SD(n, k, f, lo, hi) { n, k, offsetof(struct replay_settings, f), lo, hi }
+static const struct setting_desc settings_table[] = {
+	SD("max-order", SET_INT, nr_page_orders, 9, 14),
+	SD("pageblock-order", SET_INT, pageblock_order, 1, 13),
+	SD("min-free-kbytes", SET_I64, min_free_kbytes, 128, 1ll << 40),
+	SD("watermark-scale-factor", SET_INT, watermark_scale_factor, 1, 3000),
+	SD("watermark-boost-factor", SET_INT, watermark_boost_factor, 0, 1 << 30),
+	SD("lowmem-reserve-ratio", SET_LIST, lowmem_reserve_ratio, 0, 1 << 30),
+	SD("pcp-high-fraction", SET_INT, pcp_high_fraction, 0, 1 << 20),
+	SD("pcp-batch", SET_INT, pcp_batch, 1, 1 << 20),
+	SD("cpus", SET_INT, nr_cpus, 1, 1024),
+};
+#define NR_SETTINGS (sizeof(settings_table) / sizeof(settings_table[0]))
+
+void replay_err_set(struct replay_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+}
+
+void replay_settings_init(struct replay_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->nr_page_orders = -1;
+	s->pageblock_order = -1;
+	s->min_free_kbytes = -1;
+	s->watermark_scale_factor = -1;
+	s->watermark_boost_factor = -1;
+	s->nr_lowmem_reserve_ratio = 0;
+	s->pcp_high_fraction = -1;
+	s->pcp_batch = -1;
+	s->nr_cpus = -1;
+}
+
+/* Accept "watermark_scale_factor" for "watermark-scale-factor". */
+static const struct setting_desc *setting_find(const char *name)
+{
+	char buf[64];
+	size_t i;
+
+	if (strlen(name) >= sizeof(buf))
+		return NULL;
+	for (i = 0; name[i]; i++)
+		buf[i] = name[i] == '_' ? '-' : name[i];
+	buf[i] = '\0';
+	for (i = 0; i < NR_SETTINGS; i++)
+		if (!strcmp(settings_table[i].name, buf))
+			return &settings_table[i];
+	return NULL;
+}
+
+static int parse_ll(const char *text, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(text, &end, 10);
+	if (errno || end == text || *end)
+		return -EINVAL;
+	return 0;
+}
+
+static int setting_store(struct replay_settings *s, const struct setting_desc *d,
+			 const long long *vals, int n, struct replay_error *err)
+{
+	char *base = (char *)s + d->offset;
+
+	for (int i = 0; i < n; i++) {
+		if (vals[i] < d->min || vals[i] > d->max) {
+			replay_err_set(err, "%s: %lld is out of range (%lld..%lld)", d->name, vals[i],
+				d->min, d->max);
+			return -EINVAL;
+		}
+	}
+	if (!strcmp(d->name, "pcp-high-fraction") && vals[0] > 0 && vals[0] < 8) {
+		replay_err_set(err, "pcp-high-fraction: %lld must be 0 or at least 8", vals[0]);
+		return -EINVAL;
+	}
+	switch (d->kind) {
+	case SET_INT:
+		*(int *)base = (int)vals[0];
+		break;
+	case SET_I64:
+		*(int64_t *)base = vals[0];
+		break;
+	case SET_LIST:
+		for (int i = 0; i < n; i++)
+			s->lowmem_reserve_ratio[i] = (int)vals[i];
+		s->nr_lowmem_reserve_ratio = n;
+		break;
+	}
+	return 0;
+}
+
+int replay_settings_set(struct replay_settings *s, const char *name, const char *value,
+			struct replay_error *err)
+{
+	const struct setting_desc *d = setting_find(name);
+	long long vals[8];
+	int n = 0;
+
+	if (!d) {
+		replay_err_set(err, "unknown setting '%s'", name);
+		return -ENOENT;
+	}
+	if (d->kind == SET_LIST) {
+		char buf[256], *save = NULL, *tok;
+
+		snprintf(buf, sizeof(buf), "%s", value);
+		for (tok = strtok_r(buf, ",/", &save); tok; tok = strtok_r(NULL, ",/", &save)) {
+			if (n == 8 || parse_ll(tok, &vals[n])) {
+				replay_err_set(err, "%s: '%s' is not a list of up to 8 integers", name,
+					value);
+				return -EINVAL;
+			}
+			n++;
+		}
+		if (!n) {
+			replay_err_set(err, "%s: empty list", name);
+			return -EINVAL;
+		}
+	} else {
+		if (parse_ll(value, &vals[0])) {
+			replay_err_set(err, "%s: '%s' is not an integer", name, value);
+			return -EINVAL;
+		}
+		n = 1;
+	}
+	return setting_store(s, d, vals, n, err);
+}
+
+int replay_settings_load_json(struct replay_settings *s, const char *path,
+			      struct replay_error *err)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr), *v;
+	const char *key;
+	int ret = 0;
+
+	if (!root) {
+		replay_err_set(err, "%s: %s (line %d)", path, jerr.text, jerr.line);
+		return errno == ENOENT ? -ENOENT : -EINVAL;
+	}
+	if (!json_is_object(root)) {
+		replay_err_set(err, "%s: not a JSON object", path);
+		json_decref(root);
+		return -EINVAL;
+	}
+	json_object_foreach(root, key, v) {
+		const struct setting_desc *d = setting_find(key);
+		long long vals[8];
+		int n = 0;
+
+		if (!d) {
+			replay_err_set(err, "%s: unknown setting '%s'", path, key);
+			ret = -EINVAL;
+			break;
+		}
+		if (json_is_array(v) && d->kind == SET_LIST) {
+			size_t i;
+			json_t *e;
+
+			json_array_foreach(v, i, e) {
+				if (!json_is_integer(e) || n == 8) {
+					n = -1;
+					break;
+				}
+				vals[n++] = json_integer_value(e);
+			}
+		} else if (json_is_integer(v)) {
+			vals[n++] = json_integer_value(v);
+		} else {
+			n = -1;
+		}
+		if (n <= 0) {
+			replay_err_set(err, "%s: setting '%s' needs %s", path, key,
+				d->kind == SET_LIST ? "an array of integers" : "an integer");
+			ret = -EINVAL;
+			break;
+		}
+		ret = setting_store(s, d, vals, n, err);
+		if (ret) {
+			char tmp[256];
+
+			snprintf(tmp, sizeof(tmp), "%s: %s", path, err ? err->text : "");
+			replay_err_set(err, "%s", tmp);
+			break;
+		}
+	}
+	json_decref(root);
+	return ret;
+}
+
+char *replay_settings_json(const struct replay_settings *s)
+{
+	json_t *o = json_object();
+	char *text;
+
+	for (size_t i = 0; i < NR_SETTINGS; i++) {
+		const struct setting_desc *d = &settings_table[i];
+		const char *base = (const char *)s + d->offset;
+
+		switch (d->kind) {
+		case SET_INT:
+			if (*(const int *)base >= 0)
+				json_object_set_new(o, d->name, json_integer(*(const int *)base));
+			break;
+		case SET_I64:
+			if (*(const int64_t *)base >= 0)
+				json_object_set_new(o, d->name,
+						    json_integer(*(const int64_t *)base));
+			break;
+		case SET_LIST:
+			if (s->nr_lowmem_reserve_ratio > 0) {
+				json_t *a = json_array();
+
+				for (int k = 0; k < s->nr_lowmem_reserve_ratio; k++)
+					json_array_append_new(
+						a, json_integer(s->lowmem_reserve_ratio[k]));
+				json_object_set_new(o, d->name, a);
+			}
+			break;
+		}
+	}
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return text;
+}
+
+int replay_point_apply(struct replay_settings *s, const char *point, struct replay_error *err)
+{
+	char buf[1024], *save = NULL, *tok;
+
+	if (strlen(point) >= sizeof(buf)) {
+		replay_err_set(err, "grid point too long");
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", point);
+	for (tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(tok, '=');
+		int ret;
+
+		if (!eq) {
+			replay_err_set(err, "'%s' is not key=value", tok);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		ret = replay_settings_set(s, tok, eq + 1, err);
+		if (ret)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+struct grid_axis {
+	char key[64];
+	char *values[256];
+	int n;
+};
+
+static void axes_free(struct grid_axis *ax, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < ax[i].n; k++)
+			free(ax[i].values[k]);
+}
+
+int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
+		      struct replay_error *err)
+{
+	struct grid_axis ax[16];
+	int nax = 0, ret = -EINVAL;
+	char *copy = strdup(grid), *save = NULL, *tok;
+	size_t total = 1, idx[16] = { 0 };
+	char **out = NULL;
+
+	*points = NULL;
+	*nr_points = 0;
+	if (!copy)
+		return -ENOMEM;
+	memset(ax, 0, sizeof(ax));
+	for (tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(tok, '='), *s2 = NULL, *v;
+		struct replay_settings probe;
+
+		while (*tok == ' ')
+			tok++;
+		if (!*tok)
+			continue;
+		if (!eq || eq == tok) {
+			replay_err_set(err, "grid: '%s' is not key=v1,v2,...", tok);
+			goto out;
+		}
+		if (nax == 16) {
+			replay_err_set(err, "grid: more than 16 keys");
+			goto out;
+		}
+		*eq = '\0';
+		if (!setting_find(tok)) {
+			replay_err_set(err, "grid: unknown setting '%s'", tok);
+			goto out;
+		}
+		snprintf(ax[nax].key, sizeof(ax[nax].key), "%s", tok);
+		for (v = strtok_r(eq + 1, ",", &s2); v; v = strtok_r(NULL, ",", &s2)) {
+			replay_settings_init(&probe);
+			if (ax[nax].n == 256 || replay_settings_set(&probe, tok, v, err)) {
+				if (ax[nax].n == 256)
+					replay_err_set(err, "grid: more than 256 values for '%s'", tok);
+				nax++;
+				goto out;
+			}
+			ax[nax].values[ax[nax].n++] = strdup(v);
+		}
+		if (!ax[nax].n) {
+			replay_err_set(err, "grid: no values for '%s'", tok);
+			nax++;
+			goto out;
+		}
+		total *= (size_t)ax[nax].n;
+		nax++;
+		if (total > 100000) {
+			replay_err_set(err, "grid: more than 100000 points");
+			ret = -E2BIG;
+			goto out;
+		}
+	}
+	if (!nax) {
+		replay_err_set(err, "grid: empty");
+		goto out;
+	}
+	out = calloc(total, sizeof(*out));
+	if (!out) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t p = 0; p < total; p++) {
+		char line[1024];
+		size_t len = 0;
+
+		line[0] = '\0';
+		for (int a = 0; a < nax; a++)
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s=%s",
+						a ? ";" : "", ax[a].key, ax[a].values[idx[a]]);
+		out[p] = strdup(line);
+		/* odometer: last key fastest */
+		for (int a = nax - 1; a >= 0; a--) {
+			if (++idx[a] < (size_t)ax[a].n)
+				break;
+			idx[a] = 0;
+		}
+	}
+	*points = out;
+	*nr_points = total;
+	ret = 0;
+out:
+	axes_free(ax, nax);
+	free(copy);
+	return ret;
+}

@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The start of a replay: the trace header becomes a struct model_config
+ * (zones, recorded watermarks / lowmem reserve / pcp sizes, sysctls, kernel
+ * release -> behavior profile), what-if settings are laid over it, and the
+ * model's free state is built from the trace's snapshot, or - without one -
+ * laid out to match the first checkpoint's per order x migratetype counts
+ * (spec 8.3), or as boot leaves it. Also the pfn map of what-if mode.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay_internal.h"
+
+static int zone_type_of(const char *name)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
+
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+static int64_t jint(json_t *o, const char *key, int64_t dflt)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
+			struct model_config *cfg, const struct replay_settings *set,
+			enum replay_mode mode, struct replay_error *err)
+{
+	json_error_t jerr;
+	json_t *host, *sysctl, *zones, *z, *mts;
+	enum model_profile profile = MODEL_PROFILE_6_18;
+	size_t i;
+	int64_t cpus;
+	bool derive_wmarks, derive_lowmem, derive_pcp;
+
+	memset(h, 0, sizeof(*h));
+	h->root = json_loads(blob, 0, &jerr);
+	if (!h->root || !json_is_object(h->root)) {
+		replay_err_set(err, "%s: the trace header is not a JSON object (%s)", path,
+			h->root ? "wrong type" : jerr.text);
+		return -EINVAL;
+	}
+	host = json_object_get(h->root, "host");
+	sysctl = json_object_get(h->root, "sysctl");
+	zones = json_object_get(h->root, "zones");
+	h->kernel_release = jstr(host, "kernel_release");
+	h->host = jstr(host, "hostname");
+	if (h->kernel_release) {
+		int r = model_profile_from_release(h->kernel_release, &profile);
+
+		if (r < 0)
+			profile = MODEL_PROFILE_6_18;
+		h->profile_guessed = r != 0;
+	} else {
+		h->profile_guessed = true;
+	}
+	model_config_init(cfg, profile);
+
+	mts = json_object_get(host, "migratetypes");
+	if (json_is_array(mts)) {
+		json_array_foreach(mts, i, z) {
+			if (i < REPLAY_MAX_MT && json_is_string(z))
+				h->mt_names[h->nr_mt_names++] = json_string_value(z);
+		}
+	}
+	if (h->nr_mt_names == 6)
+		cfg->nr_migratetypes = 6;
+	cfg->nr_page_orders = (unsigned int)jint(host, "nr_page_orders", 11);
+	cfg->pageblock_order = (unsigned int)jint(host, "pageblock_order", 9);
+	h->header_orders = cfg->nr_page_orders;
+	h->header_pb_order = cfg->pageblock_order;
+	cpus = jint(host, "cpus", 0);
+	if (cpus <= 0 || cpus > MODEL_MAX_CPUS)
+		cpus = 1;
+	cfg->nr_cpus = (unsigned int)cpus;
+	{
+		const char *thp = jstr(host, "thp_enabled");
+
+		cfg->thp_enabled = !thp || strcmp(thp, "never");
+	}
+	if (jint(sysctl, "min_free_kbytes", -1) > 0)
+		cfg->min_free_kbytes = (uint64_t)jint(sysctl, "min_free_kbytes", 0);
+	if (jint(sysctl, "watermark_scale_factor", -1) > 0)
+		cfg->watermark_scale_factor = (unsigned int)jint(sysctl, "watermark_scale_factor", 10);
+	if (jint(sysctl, "watermark_boost_factor", -1) >= 0)
+		cfg->watermark_boost_factor = (unsigned int)jint(sysctl, "watermark_boost_factor",
+								 15000);
+	if (jint(sysctl, "percpu_pagelist_high_fraction", -1) >= 0)
+		cfg->percpu_pagelist_high_fraction =
+			(unsigned int)jint(sysctl, "percpu_pagelist_high_fraction", 0);
+	{
+		json_t *lr = json_object_get(sysctl, "lowmem_reserve_ratio");
+
+		if (json_is_array(lr))
+			json_array_foreach(lr, i, z) {
+				if (i < MODEL_NR_ZONE_TYPES && json_is_integer(z))
+					cfg->lowmem_reserve_ratio[i] =
+						(unsigned int)json_integer_value(z);
+			}
+	}
+
+	/* What-if settings: a changed input makes the recorded outputs stale. */
+	derive_wmarks = set->min_free_kbytes >= 0 || set->watermark_scale_factor >= 0 ||
+			set->nr_lowmem_reserve_ratio > 0;
+	derive_lowmem = set->nr_lowmem_reserve_ratio > 0;
+	derive_pcp = set->pcp_high_fraction >= 0 || set->pcp_batch >= 0 || set->nr_cpus >= 0 ||
+		     derive_wmarks;
+	if (set->nr_page_orders >= 0) {
+		cfg->nr_page_orders = (unsigned int)set->nr_page_orders;
+		if (set->pageblock_order < 0 && cfg->pageblock_order >= cfg->nr_page_orders)
+			cfg->pageblock_order = cfg->nr_page_orders - 1;
+		if (cfg->thp_order >= cfg->nr_page_orders)
+			cfg->thp_order = cfg->pageblock_order;
+	}
+	if (set->pageblock_order >= 0) {
+		cfg->pageblock_order = (unsigned int)set->pageblock_order;
+		if (cfg->thp_order)
+			cfg->thp_order = cfg->pageblock_order;
+	}
+	if (set->min_free_kbytes >= 0)
+		cfg->min_free_kbytes = (uint64_t)set->min_free_kbytes;
+	if (set->watermark_scale_factor >= 0)
+		cfg->watermark_scale_factor = (unsigned int)set->watermark_scale_factor;
+	if (set->watermark_boost_factor >= 0)
+		cfg->watermark_boost_factor = (unsigned int)set->watermark_boost_factor;
+	for (int k = 0; k < set->nr_lowmem_reserve_ratio && k < MODEL_NR_ZONE_TYPES; k++)
+		cfg->lowmem_reserve_ratio[k] = (unsigned int)set->lowmem_reserve_ratio[k];
+	if (set->pcp_high_fraction >= 0)
+		cfg->percpu_pagelist_high_fraction = (unsigned int)set->pcp_high_fraction;
+	if (set->pcp_batch >= 0)
+		cfg->pcp_batch = (unsigned int)set->pcp_batch;
+	if (set->nr_cpus >= 0)
+		cfg->nr_cpus = (unsigned int)set->nr_cpus;
+	cfg->boost_clear = mode == REPLAY_WHATIF ? MODEL_BOOST_CLEAR_ON_WAKE
+						 : MODEL_BOOST_CLEAR_MANUAL;
+
+	if (!json_is_array(zones) || !json_array_size(zones)) {
+		replay_err_set(err, "%s: the trace header has no zones; replay needs the host's zones "
+			"(capture records them; give an import a header with zones)", path);
+		return -EINVAL;
+	}
+	json_array_foreach(zones, i, z) {
+		struct model_zone_config *zc;
+		const char *name = jstr(z, "name");
+		int type = name ? zone_type_of(name) : -1;
+		int64_t spanned = jint(z, "spanned", 0);
+		json_t *prot = json_object_get(z, "protection");
+		json_t *pcp = json_object_get(z, "pcp");
+
+		if (type < 0) {
+			replay_err_set(err, "%s: header zone %zu has an unknown name '%s'", path, i,
+				name ? name : "(none)");
+			return -EINVAL;
+		}
+		if (spanned <= 0)
+			continue;
+		if (cfg->nr_zones == MODEL_MAX_ZONES) {
+			replay_err_set(err, "%s: more than %d zones in the header", path, MODEL_MAX_ZONES);
+			return -EINVAL;
+		}
+		zc = &cfg->zones[cfg->nr_zones++];
+		memset(zc, 0, sizeof(*zc));
+		zc->node = (unsigned int)jint(z, "node", 0);
+		zc->type = (enum model_zone_type)type;
+		snprintf(zc->name, sizeof(zc->name), "%s", name);
+		zc->start_pfn = (uint64_t)jint(z, "start_pfn", 0);
+		zc->spanned_pages = (uint64_t)spanned;
+		zc->present_pages = (uint64_t)jint(z, "present", spanned);
+		zc->managed_pages = (uint64_t)jint(z, "managed", (int64_t)zc->present_pages);
+		if (zc->node + 1 > cfg->nr_nodes)
+			cfg->nr_nodes = zc->node + 1;
+		if (!derive_wmarks && json_is_integer(json_object_get(z, "min"))) {
+			zc->has_wmarks = true;
+			zc->wmark_min = (uint64_t)jint(z, "min", 0);
+			zc->wmark_low = (uint64_t)jint(z, "low", 0);
+			zc->wmark_high = (uint64_t)jint(z, "high", 0);
+			zc->wmark_promo = (uint64_t)jint(z, "promo", (int64_t)zc->wmark_high);
+			zc->watermark_boost = (uint64_t)jint(z, "boost", 0);
+		}
+		if (!derive_lowmem && !derive_wmarks && json_is_array(prot)) {
+			size_t k;
+			json_t *v;
+
+			zc->has_lowmem_reserve = true;
+			json_array_foreach(prot, k, v) {
+				if (k < MODEL_NR_ZONE_TYPES && json_is_integer(v))
+					zc->lowmem_reserve[k] = (uint64_t)json_integer_value(v);
+			}
+		}
+		if (!derive_pcp && json_is_array(pcp) && json_array_size(pcp)) {
+			json_t *p0 = json_array_get(pcp, 0);
+
+			if (jint(p0, "batch", 0) > 0) {
+				zc->has_pcp = true;
+				zc->pcp_batch = (uint32_t)jint(p0, "batch", 1);
+				zc->pcp_high = (uint32_t)jint(p0, "high", 0);
+				zc->pcp_high_min = (uint32_t)jint(p0, "high_min", zc->pcp_high);
+				zc->pcp_high_max = (uint32_t)jint(p0, "high_max", zc->pcp_high);
+			}
+		}
+	}
+	if (!cfg->nr_zones) {
+		replay_err_set(err, "%s: the trace header's zones are all empty", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void replay_header_release(struct replay_header *h)
+{
+	json_decref(h->root);
+	h->root = NULL;
+}
+
+int replay_zone_by_name(const struct model *m, unsigned int node, const char *name)
+{
+	const struct model_config *c = model_config_get(m);
+
+	for (unsigned int i = 0; i < c->nr_zones; i++)
+		if (c->zones[i].node == node && !strcmp(c->zones[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* ---- start state ------------------------------------------------------ */
+
+static int snap_cmp(const void *a, const void *b)
+{
+	const struct snap_rec *x = a, *y = b;
+	bool px = x->flags & TRACEFMT_SNAP_PCP, py = y->flags & TRACEFMT_SNAP_PCP;
+
+	if (px != py)
+		return px - py;
+	if (px && x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	if (x->zone != y->zone)
+		return x->zone - y->zone;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	if (x->mt != y->mt)
+		return x->mt - y->mt;
+	if (x->position != y->position)
+		return x->position < y->position ? -1 : 1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* Set the type of every pageblock a block covers (6.18 wants list == block type). */
+static void set_block_types(struct model *m, uint64_t pfn, unsigned int order, int mt)
+{
+	const struct model_config *c = model_config_get(m);
+	uint64_t pb = 1ull << c->pageblock_order;
+	uint64_t end = pfn + (1ull << order);
+
+	for (uint64_t p = pfn & ~(pb - 1); p < end; p += pb)
+		model_pageblock_set_migratetype(m, p, mt);
+}
+
+static int seed_snapshot(struct model *m, const struct prescan *ps, bool exact,
+			 struct start_report *rep)
+{
+	const struct model_config *c = model_config_get(m);
+	int isolate = model_mt_isolate(c->nr_migratetypes);
+
+	qsort(ps->snap, ps->nr_snap, sizeof(*ps->snap), snap_cmp);
+	/* Types first: a pageblock takes its free list's type. */
+	for (size_t i = 0; i < ps->nr_snap; i++) {
+		const struct snap_rec *r = &ps->snap[i];
+
+		if (r->mt >= 0 && r->mt < (int)c->nr_migratetypes && r->mt != isolate &&
+		    !(r->flags & TRACEFMT_SNAP_PCP) && r->order < c->nr_page_orders)
+			set_block_types(m, r->pfn, r->order, r->mt);
+	}
+	for (size_t i = 0; i < ps->nr_snap; i++) {
+		const struct snap_rec *r = &ps->snap[i];
+		int mt = r->mt >= 0 && r->mt < (int)c->nr_migratetypes ? r->mt : MODEL_MT_MOVABLE;
+		int ret;
+
+		if (!exact || r->order >= c->nr_page_orders) {
+			ret = model_free_range(m, r->pfn, 1ull << r->order);
+			if (ret)
+				rep->blocks_rejected++;
+			else
+				rep->blocks_seeded++;
+			continue;
+		}
+		if (r->flags & TRACEFMT_SNAP_PCP) {
+			unsigned int cpu = r->cpu % c->nr_cpus;
+
+			ret = model_seed_pcp(m, cpu, r->pfn, r->order,
+					     mt < MODEL_MIGRATE_PCPTYPES ? mt : MODEL_MT_MOVABLE,
+					     true);
+			if (ret)
+				rep->blocks_rejected++;
+			else
+				rep->pcp_seeded++;
+			continue;
+		}
+		ret = model_seed_buddy(m, r->pfn, r->order, mt, true);
+		if (ret)
+			rep->blocks_rejected++;
+		else
+			rep->blocks_seeded++;
+	}
+	return 0;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* Place one free block: exact seeding, or a merging free when orders changed. */
+static int place_block(struct model *m, uint64_t pfn, unsigned int order, int mt, bool exact)
+{
+	set_block_types(m, pfn, order, mt);
+	if (exact)
+		return model_seed_buddy(m, pfn, order, mt, true);
+	return model_free_range(m, pfn, 1ull << order);
+}
+
+/*
+ * A layout matching one zone's counts n[order][mt]. Max-order blocks stand
+ * alone. The rest form chains: chain k holds one block of every order o
+ * with n[o][mt] > k, in descending order from the start of an aligned
+ * region of twice the chain's top order, and ends with at least one
+ * allocated page, so every block's buddy (the rest of the region above it)
+ * holds that page and nothing merges. Each migratetype starts on a fresh
+ * max-order boundary so pageblocks keep one type.
+ */
+static void layout_zone(struct model *m, unsigned int zone, const struct tracefmt_event *ck,
+			unsigned int header_orders, bool exact, struct start_report *rep)
+{
+	const struct model_config *c = model_config_get(m);
+	const struct model_zone_config *zc = &c->zones[zone];
+	unsigned int nr_o = ck->u.checkpoint.nr_orders, nr_mt = ck->u.checkpoint.nr_mt;
+	unsigned int maxo = header_orders - 1;
+	uint64_t end = zc->start_pfn + zc->spanned_pages;
+	uint64_t cursor = align_up(zc->start_pfn, 1ull << maxo);
+	uint64_t assigned[MODEL_MAX_MIGRATETYPES] = { 0 };
+	uint64_t pb = 1ull << c->pageblock_order;
+	int isolate = model_mt_isolate(c->nr_migratetypes);
+
+	if (nr_o > header_orders)
+		nr_o = header_orders;
+	if (nr_mt > c->nr_migratetypes)
+		nr_mt = c->nr_migratetypes;
+	for (unsigned int mt = 0; mt < nr_mt; mt++) {
+		uint64_t k_max = 0, start = cursor;
+
+		if ((int)mt == isolate)
+			continue;
+		for (uint64_t i = 0; nr_o == header_orders && i < ck->u.checkpoint.free_blocks[maxo][mt];
+		     i++) {
+			if (cursor + (1ull << maxo) > end) {
+				rep->layout_unplaced++;
+				continue;
+			}
+			if (place_block(m, cursor, maxo, (int)mt, exact))
+				rep->layout_unplaced++;
+			else
+				rep->blocks_seeded++;
+			cursor += 1ull << maxo;
+		}
+		for (unsigned int o = 0; o < nr_o && o < maxo; o++)
+			if (ck->u.checkpoint.free_blocks[o][mt] > k_max)
+				k_max = ck->u.checkpoint.free_blocks[o][mt];
+		for (uint64_t k = 0; k < k_max; k++) {
+			int top = -1;
+			uint64_t p;
+
+			for (int o = (int)(nr_o < maxo ? nr_o : maxo) - 1; o >= 0; o--)
+				if (ck->u.checkpoint.free_blocks[o][mt] > k) {
+					top = o;
+					break;
+				}
+			cursor = align_up(cursor, 2ull << top);
+			if (cursor + (2ull << top) > end) {
+				for (int o = top; o >= 0; o--)
+					rep->layout_unplaced += ck->u.checkpoint.free_blocks[o][mt] > k;
+				continue;
+			}
+			p = cursor;
+			for (int o = top; o >= 0; o--) {
+				if (ck->u.checkpoint.free_blocks[o][mt] <= k)
+					continue;
+				if (place_block(m, p, (unsigned int)o, (int)mt, exact))
+					rep->layout_unplaced++;
+				else
+					rep->blocks_seeded++;
+				p += 1ull << o;
+			}
+			cursor += 2ull << top;
+		}
+		cursor = align_up(cursor, 1ull << maxo);
+		assigned[mt] += (cursor - start) / pb;
+	}
+	/* Untouched pageblocks hold no free page: give them the missing types. */
+	if (ck->u.checkpoint.flags & TRACEFMT_CKPT_HAS_PAGEBLOCKS) {
+		for (unsigned int mt = 0; mt < nr_mt; mt++) {
+			if (mt == MODEL_MT_MOVABLE || (int)mt == isolate)
+				continue;
+			while (assigned[mt] < ck->u.checkpoint.pageblocks[mt] && cursor + pb <= end) {
+				model_pageblock_set_migratetype(m, cursor, (int)mt);
+				assigned[mt]++;
+				cursor += pb;
+			}
+		}
+	}
+}
+
+int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
+		       unsigned int header_orders, struct start_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->exact = exact;
+	if (ps->snapshot) {
+		rep->kind = START_SNAPSHOT;
+		return seed_snapshot(m, ps, exact, rep);
+	}
+	if (ps->have_ckpt) {
+		rep->kind = START_CHECKPOINT;
+		for (size_t i = 0; i < ps->nr_ckpt; i++) {
+			const struct tracefmt_event *ck = &ps->ckpt[i];
+			int zone = replay_zone_by_name(m, ck->u.checkpoint.node, ck->u.checkpoint.zone);
+
+			if (zone >= 0)
+				layout_zone(m, (unsigned int)zone, ck, header_orders, exact, rep);
+		}
+		return 0;
+	}
+	rep->kind = START_BOOT;
+	return model_populate(m);
+}
+
+/* ---- pfn map ------------------------------------------------------------ */
+
+#define MAP_EMPTY UINT64_MAX
+
+static size_t map_slot(const struct pfn_map *m, uint64_t key)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (m->cap - 1);
+}
+
+int pfn_map_init(struct pfn_map *m, size_t cap)
+{
+	m->cap = cap;
+	m->n = 0;
+	m->e = malloc(cap * sizeof(*m->e));
+	if (!m->e)
+		return -ENOMEM;
+	for (size_t i = 0; i < cap; i++)
+		m->e[i].key = MAP_EMPTY;
+	return 0;
+}
+
+void pfn_map_release(struct pfn_map *m)
+{
+	free(m->e);
+	m->e = NULL;
+}
+
+struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key)
+{
+	for (size_t i = map_slot(m, key);; i = (i + 1) & (m->cap - 1)) {
+		if (m->e[i].key == key)
+			return &m->e[i];
+		if (m->e[i].key == MAP_EMPTY)
+			return NULL;
+	}
+}
+
+static int map_grow(struct pfn_map *m)
+{
+	struct pfn_map old = *m;
+
+	if (pfn_map_init(m, old.cap * 2)) {
+		*m = old;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.e[i].key != MAP_EMPTY)
+			*pfn_map_put(m, old.e[i].key) = old.e[i];
+	pfn_map_release(&old);
+	return 0;
+}
+
+struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap && map_grow(m))
+		return NULL;
+	for (i = map_slot(m, key); m->e[i].key != MAP_EMPTY && m->e[i].key != key;
+	     i = (i + 1) & (m->cap - 1))
+		;
+	if (m->e[i].key == MAP_EMPTY)
+		m->n++;
+	m->e[i].key = key;
+	return &m->e[i];
+}
+
+void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e)
+{
+	size_t i = (size_t)(e - m->e), j = i;
+
+	m->e[i].key = MAP_EMPTY;
+	m->n--;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & (m->cap - 1);
+		if (m->e[j].key == MAP_EMPTY)
+			return;
+		home = map_slot(m, m->e[j].key);
+		/* move j back to i if its home is not cyclically in (i, j] */
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			m->e[i] = m->e[j];
+			m->e[j].key = MAP_EMPTY;
+			i = j;
+		}
+	}
+}

@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Replay on small hand-made traces whose outcome is worked out by hand from
+ * spec/page-allocator.md: a snapshot of a few free blocks in one 8192-page
+ * Normal zone, then events whose effect on the free lists follows from the
+ * head-of-list and split rules (2.6), the merge rule (3.6) and the pcp
+ * routing of frees (3.1). The traces are written with tracefmt_writer and a
+ * header chosen here; a sink written here collects what replay emits.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+#include "replay.h"
+#include "tracefmt.h"
+
+#define BASE 1048576ull /* Normal zone start: the 4 GiB boundary */
+#define ZONE_PAGES 8192ull
+#define GFP_MOVABLE_KERNEL 0x140cca /* GFP_HIGHUSER_MOVABLE as 6.18 prints it */
+#define MT_MOVABLE 1
+
+static const char header_fmt[] =
+	"{\"format\":\"buddyscope-trace\",\"source\":\"test\","
+	"\"host\":{\"hostname\":\"t\",\"kernel_release\":\"6.18.44\",\"cpus\":1,"
+	"\"pageblock_order\":9,\"nr_page_orders\":11,\"migratetypes\":"
+	"[\"Unmovable\",\"Movable\",\"Reclaimable\",\"HighAtomic\",\"Isolate\"]},"
+	"\"sysctl\":{\"min_free_kbytes\":128,\"watermark_scale_factor\":10,"
+	"\"watermark_boost_factor\":0,\"percpu_pagelist_high_fraction\":0,"
+	"\"lowmem_reserve_ratio\":[256,256,32,0,0]},"
+	"\"zones\":[{\"node\":0,\"name\":\"Normal\",\"start_pfn\":%llu,\"spanned\":%llu,"
+	"\"present\":%llu,\"managed\":%llu,\"nr_free_pages\":0,\"min\":4,\"low\":5,"
+	"\"high\":6,\"promo\":7,\"boost\":0,\"protection\":[0,0,0,0,0],"
+	"\"pcp\":[{\"cpu\":0,\"count\":0,\"high\":%d,\"batch\":%d,\"high_min\":%d,"
+	"\"high_max\":%d}]}]}";
+
+/* ---- a trace writer ------------------------------------------------------ */
+
+static struct tracefmt_writer *trace_open(const char *path)
+{
+	char hdr[2048];
+	struct tracefmt_error err;
+	struct tracefmt_writer *w;
+
+	/*
+	 * pcp high 0 < batch 1: every refill pulls one block (spec 2.5
+	 * nr_pcp_alloc: "hi < batch: return 1") and every free drains again.
+	 */
+	snprintf(hdr, sizeof(hdr), header_fmt, BASE, ZONE_PAGES, ZONE_PAGES, ZONE_PAGES, 0, 1,
+		 0, 0);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
+	REQUIRE(w);
+	return w;
+}
+
+static void put(struct tracefmt_writer *w, struct tracefmt_event *ev)
+{
+	REQUIRE(tracefmt_writer_append(w, ev) == 0);
+}
+
+static void ev_init(struct tracefmt_event *ev, unsigned int type, uint64_t ts)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->ts_ns = ts;
+	ev->pid = 42;
+}
+
+static void snap_mark(struct tracefmt_writer *w, uint64_t ts, unsigned int phase, uint64_t n)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_SNAPSHOT_MARK, ts);
+	ev.u.snapshot_mark.phase = phase;
+	ev.u.snapshot_mark.method = TRACEFMT_SNAP_METHOD_BPF;
+	ev.u.snapshot_mark.count = n;
+	put(w, &ev);
+}
+
+static void snap_block(struct tracefmt_writer *w, uint64_t ts, uint64_t pfn, unsigned int order,
+		       uint64_t pos)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_SNAPSHOT_BLOCK, ts);
+	ev.u.snapshot_block.pfn = pfn;
+	ev.u.snapshot_block.order = order;
+	ev.u.snapshot_block.position = pos;
+	ev.u.snapshot_block.migratetype = MT_MOVABLE;
+	snprintf(ev.u.snapshot_block.zone, sizeof(ev.u.snapshot_block.zone), "Normal");
+	put(w, &ev);
+}
+
+/* A checkpoint of the Normal zone with MOVABLE counts per order (others 0). */
+static void checkpoint(struct tracefmt_writer *w, uint64_t ts, uint32_t seq,
+		       const uint32_t movable[11])
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_CHECKPOINT, ts);
+	ev.u.checkpoint.seq = seq;
+	snprintf(ev.u.checkpoint.zone, sizeof(ev.u.checkpoint.zone), "Normal");
+	ev.u.checkpoint.nr_orders = 11;
+	ev.u.checkpoint.nr_mt = 5;
+	for (int o = 0; o < 11; o++)
+		ev.u.checkpoint.free_blocks[o][MT_MOVABLE] = movable[o];
+	put(w, &ev);
+}
+
+static void alloc(struct tracefmt_writer *w, uint64_t ts, uint64_t pfn, unsigned int order)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_PAGE_ALLOC, ts);
+	ev.u.alloc.pfn = pfn;
+	ev.u.alloc.order = order;
+	ev.u.alloc.migratetype = MT_MOVABLE;
+	ev.u.alloc.gfp_flags = GFP_MOVABLE_KERNEL;
+	put(w, &ev);
+}
+
+static void zone_locked(struct tracefmt_writer *w, uint64_t ts, uint64_t pfn, unsigned int order)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_PAGE_ALLOC_ZONE_LOCKED, ts);
+	ev.u.zone_locked.pfn = pfn;
+	ev.u.zone_locked.order = order;
+	ev.u.zone_locked.migratetype = MT_MOVABLE;
+	ev.u.zone_locked.percpu_refill = order <= 3;
+	put(w, &ev);
+}
+
+static void free_ev(struct tracefmt_writer *w, uint64_t ts, uint64_t pfn, unsigned int order)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_PAGE_FREE, ts);
+	ev.u.free.pfn = pfn;
+	ev.u.free.order = order;
+	put(w, &ev);
+}
+
+static void drain(struct tracefmt_writer *w, uint64_t ts, uint64_t pfn)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_PAGE_PCPU_DRAIN, ts);
+	ev.u.pcpu_drain.pfn = pfn;
+	ev.u.pcpu_drain.migratetype = MT_MOVABLE;
+	put(w, &ev);
+}
+
+static void comm(struct tracefmt_writer *w, uint64_t ts, const char *name)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_COMM, ts);
+	snprintf(ev.u.comm.comm, sizeof(ev.u.comm.comm), "%s", name);
+	put(w, &ev);
+}
+
+/*
+ * The snapshot shared by the traces, all on MOVABLE lists of zone Normal:
+ *   A: BASE + 0,    order 10, list position 0 (the head)
+ *   B: BASE + 2048, order 10, position 1
+ *   C: BASE + 1024, order 3   (its buddy BASE + 1032 is allocated)
+ *   D: BASE + 1041, order 0   (its buddy BASE + 1040 is allocated)
+ * Every other page is allocated. Free pages: 2048 + 8 + 1 = 2057.
+ */
+static void write_snapshot(struct tracefmt_writer *w)
+{
+	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
+	snap_block(w, 110, BASE + 0, 10, 0);
+	snap_block(w, 111, BASE + 2048, 10, 1);
+	snap_block(w, 112, BASE + 1024, 3, 0);
+	snap_block(w, 113, BASE + 1041, 0, 0);
+	snap_mark(w, 150, TRACEFMT_SNAP_END, 4);
+}
+
+/* ---- a collecting sink ------------------------------------------------------ */
+
+struct collect {
+	int run_begin, zones, samples, pbmaps, fidelity, events, attributions, run_end;
+	bool complete;
+	double distances[16];
+	uint64_t last_nr_free;
+	int64_t last_t;
+	uint32_t last_free_blocks[11][5];
+	char attr_comm[32];
+	uint64_t attr_allocs, attr_fails;
+	char *summary;
+	char mode[16];
+};
+
+static int c_begin(void *ctx, const struct replay_run_info *i)
+{
+	struct collect *c = ctx;
+
+	c->run_begin++;
+	snprintf(c->mode, sizeof(c->mode), "%s", i->mode);
+	return 0;
+}
+
+static int c_zone(void *ctx, const struct replay_zone *z)
+{
+	struct collect *c = ctx;
+
+	c->zones++;
+	CHECK(!strcmp(z->name, "Normal"));
+	return 0;
+}
+
+static int c_sample(void *ctx, const struct replay_sample *s)
+{
+	struct collect *c = ctx;
+
+	c->samples++;
+	c->last_nr_free = s->nr_free_pages;
+	c->last_t = s->t_ns;
+	for (int o = 0; o < 11; o++)
+		for (int m = 0; m < 5; m++)
+			c->last_free_blocks[o][m] = s->free_blocks[o * 5 + m];
+	return 0;
+}
+
+static int c_pbmap(void *ctx, const struct replay_pbmap *m)
+{
+	struct collect *c = ctx;
+
+	c->pbmaps++;
+	CHECK_EQ_U64(m->nr_pageblocks, ZONE_PAGES / 512);
+	return 0;
+}
+
+static int c_fidelity(void *ctx, int64_t t, double d, double rate)
+{
+	struct collect *c = ctx;
+
+	(void)t;
+	(void)rate;
+	if (c->fidelity < 16)
+		c->distances[c->fidelity] = d;
+	c->fidelity++;
+	return 0;
+}
+
+static int c_event(void *ctx, int64_t t, const char *kind, const char *text)
+{
+	struct collect *c = ctx;
+
+	(void)t;
+	(void)kind;
+	(void)text;
+	c->events++;
+	return 0;
+}
+
+static int c_attr(void *ctx, const char *comm_name, int32_t pid, uint32_t gfp, uint64_t a,
+		  uint64_t f, uint64_t x)
+{
+	struct collect *c = ctx;
+
+	(void)x;
+	c->attributions++;
+	if (pid == 42 && gfp == GFP_MOVABLE_KERNEL) {
+		snprintf(c->attr_comm, sizeof(c->attr_comm), "%s", comm_name);
+		c->attr_allocs += a;
+		c->attr_fails += f;
+	}
+	return 0;
+}
+
+static int c_end(void *ctx, const char *summary, bool complete)
+{
+	struct collect *c = ctx;
+
+	c->run_end++;
+	c->complete = complete;
+	c->summary = strdup(summary);
+	return 0;
+}
+
+static const struct replay_sink collect_sink = {
+	c_begin, c_zone, c_sample, c_pbmap, c_fidelity, c_event, c_attr, c_end,
+};
+
+static json_t *summary_of(const struct collect *c)
+{
+	json_t *j = json_loads(c->summary, 0, NULL);
+
+	REQUIRE(j);
+	return j;
+}
+
+static uint64_t jpath_u(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+
+	if (b)
+		v = json_object_get(v, b);
+	return json_is_integer(v) ? (uint64_t)json_integer_value(v) : UINT64_MAX;
+}
+
+/* ---- shadow: contradictions and checkpoint distance, worked by hand --------- */
+
+static void test_shadow(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	json_t *j, *fb;
+	/* the snapshot's counts: order 0: D, order 3: C, order 10: A and B */
+	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	/* after step 1 and 2 (see below), as a kernel would report it: order 0 still 1 */
+	const uint32_t ck2[11] = { 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1 };
+	/* the end: A merged again, C, D drained back and BASE + 1536 */
+	const uint32_t ck3[11] = { 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+
+	snprintf(path, sizeof(path), "%s/shadow.bst", dir);
+	w = trace_open(path);
+	comm(w, 90, "testproc");
+	write_snapshot(w);
+	checkpoint(w, 200, 1, ck1);
+	/*
+	 * 1. An order-4 buddy allocation: the head of the smallest non-empty
+	 *    MOVABLE list of order >= 4 is A (order 10, position 0); expand()
+	 *    keeps the lowest 16 pages and pushes BASE+16 (4), +32 (5), +64 (6),
+	 *    +128 (7), +256 (8), +512 (9) to their lists (spec 2.6).
+	 */
+	zone_locked(w, 1000, BASE, 4);
+	alloc(w, 1001, BASE, 4);
+	/*
+	 * 2. A free of D, which the model holds free: contradiction
+	 *    free_of_free_page. Resolved in the kernel's favour, the order-0
+	 *    page goes to the cpu's pcp (spec 3.1), so the buddy's order-0
+	 *    count drops to 0 while this checkpoint says 1: |0 - 1| over
+	 *    1 + 1 + 6 + 1 = 9 pages of counts -> distance 1/9.
+	 */
+	free_ev(w, 2000, BASE + 1041, 0);
+	checkpoint(w, 5000, 2, ck2);
+	/*
+	 * 3. The order-4 block comes back: not a pcp order (0..3 and 9), so it
+	 *    goes to the buddy and merges with +16, +32, ..., +512 back into A.
+	 * 4. D is drained from the pcp to the buddy (buddy +1040 allocated: stays order 0).
+	 * 5. A drain of BASE + 1536, which is on no pcp: contradiction
+	 *    drain_not_on_pcp; the kernel says it is in the buddy now: a free
+	 *    order-0 block (its buddy +1537 is allocated).
+	 * 6. An allocation of BASE + 1600, allocated in the model: alloc_of_allocated_page.
+	 * 7. A failed order-10 allocation: failures_by_order[10] = 1.
+	 */
+	free_ev(w, 6000, BASE, 4);
+	drain(w, 6001, BASE + 1041);
+	drain(w, 6002, BASE + 1536);
+	alloc(w, 7000, BASE + 1600, 0);
+	alloc(w, 7500, TRACEFMT_PFN_NONE, 10);
+	checkpoint(w, 9000, 3, ck3);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK(!strcmp(c.mode, "shadow"));
+	CHECK_EQ_U64(c.run_begin, 1);
+	CHECK_EQ_U64(c.run_end, 1);
+	CHECK(c.complete && res.complete);
+	CHECK_EQ_U64(c.zones, 1);
+	CHECK_EQ_U64(jpath_u(j, "events", NULL), 8);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "free_of_free_page"), 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "drain_not_on_pcp"), 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "alloc_of_allocated_page"), 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 3);
+	CHECK_EQ_U64(res.contradictions, 3);
+	CHECK_EQ_U64(res.checkpoints, 3);
+	CHECK_EQ_U64(c.fidelity, 3);
+	CHECK(fabs(c.distances[0] - 0.0) < 1e-12);
+	CHECK(fabs(c.distances[1] - 1.0 / 9.0) < 1e-12);
+	CHECK(fabs(c.distances[2] - 0.0) < 1e-12);
+	CHECK(fabs(res.checkpoint_distance_max - 1.0 / 9.0) < 1e-12);
+	CHECK(fabs(res.checkpoint_distance_mean - 1.0 / 27.0) < 1e-12);
+	fb = json_object_get(j, "failures_by_order");
+	CHECK_EQ_U64(json_array_size(fb), 11);
+	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 1);
+	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 0)), 0);
+	CHECK(!strcmp(json_string_value(json_object_get(j, "start_state")), "snapshot"));
+	CHECK(json_is_true(json_object_get(j, "pfn_prediction_meaningful")));
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 8);
+	/* the end state: 2 x 1024 + 8 + 1 + 1 free pages, by order as ck3 */
+	CHECK_EQ_U64(c.last_nr_free, 2058);
+	for (int ord = 0; ord < 11; ord++)
+		CHECK_EQ_U64(c.last_free_blocks[ord][MT_MOVABLE], ck3[ord]);
+	/* samples: three checkpoints and the end; maps: start and end */
+	CHECK_EQ_U64(c.samples, 4);
+	CHECK_EQ_U64(c.pbmaps, 2);
+	/* attribution: two allocations and one failure by pid 42, "testproc" */
+	CHECK(!strcmp(c.attr_comm, "testproc"));
+	CHECK_EQ_U64(c.attr_allocs, 2);
+	CHECK_EQ_U64(c.attr_fails, 1);
+	/* the end sample is at 9000 - 200 ns after the first checkpoint */
+	CHECK_EQ_U64(c.last_t, 8800);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+}
+
+/* ---- what-if: fewer orders, tied frees, untied frees ---------------------- */
+
+static void write_whatif_trace(const char *path)
+{
+	struct tracefmt_writer *w = trace_open(path);
+	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+
+	write_snapshot(w);
+	checkpoint(w, 200, 1, ck1);
+	/* the kernel served an order-10 request with A, and an order-0 one with D */
+	zone_locked(w, 1000, BASE, 10);
+	alloc(w, 1001, BASE, 10);
+	alloc(w, 1100, BASE + 1041, 0);
+	/* a page allocated before the capture, freed during it: freed at its own pfn */
+	free_ev(w, 1200, BASE + 1536, 0);
+	/* both allocations are freed again */
+	free_ev(w, 2000, BASE, 10);
+	free_ev(w, 2100, BASE + 1041, 0);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+}
+
+static void test_whatif(const char *dir)
+{
+	char path[512];
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	json_t *j, *fb;
+
+	snprintf(path, sizeof(path), "%s/whatif.bst", dir);
+	write_whatif_trace(path);
+
+	/*
+	 * Same settings: the order-10 request is served (A and B are free),
+	 * every free is tied to its allocation, nothing is contradicted.
+	 */
+	replay_opts_init(&o);
+	o.mode = REPLAY_WHATIF;
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK(!strcmp(c.mode, "whatif"));
+	fb = json_object_get(j, "failures_by_order");
+	CHECK_EQ_U64(json_array_size(fb), 11);
+	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 0);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "whatif", "untied_frees"), 1);
+	CHECK_EQ_U64(jpath_u(j, "whatif", "frees_of_failed"), 0);
+	CHECK_EQ_U64(jpath_u(j, "whatif", "live_tied_allocations"), 0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	/* A came back whole: its order-10 buddy (BASE + 1024) is not free */
+	CHECK_EQ_U64(c.last_free_blocks[10][MT_MOVABLE], 2);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+
+	/*
+	 * --max-order 10: orders 0..9 only. The order-10 request fails as
+	 * "order too large" (spec 1.2: the largest block is 2^(orders-1)), and
+	 * its free is tied to a failed allocation, so it frees nothing.
+	 */
+	memset(&c, 0, sizeof(c));
+	replay_opts_init(&o);
+	o.mode = REPLAY_WHATIF;
+	o.paranoid = true;
+	REQUIRE(replay_settings_set(&o.settings, "max-order", "10", &err) == 0);
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	fb = json_object_get(j, "failures_by_order");
+	CHECK_EQ_U64(json_array_size(fb), 11);
+	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 1);
+	CHECK_EQ_U64(res.failures_by_order[10], 1);
+	CHECK_EQ_U64(jpath_u(j, "failures_by_reason", "order_too_large"), 1);
+	CHECK_EQ_U64(jpath_u(j, "whatif", "frees_of_failed"), 1);
+	CHECK_EQ_U64(jpath_u(j, "model", "nr_page_orders"), 10);
+	CHECK_EQ_U64(jpath_u(j, "model", "pageblock_order"), 9);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	/*
+	 * A and B were re-freed as order-9 halves; the order-0 request's
+	 * one-block refill took D (the smallest order first), so no half was
+	 * split: 4 order-9 blocks at the end.
+	 */
+	CHECK_EQ_U64(c.last_free_blocks[9][MT_MOVABLE], 4);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+
+	/* shadow mode refuses settings */
+	replay_opts_init(&o);
+	replay_settings_set(&o.settings, "max-order", "12", &err);
+	CHECK(replay_run(path, &o, NULL, NULL, &res, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "whatif");
+	replay_result_release(&res);
+}
+
+/* ---- a trace cut short, and a trace that is no trace ------------------------ */
+
+static void test_bad_input(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cut.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	checkpoint(w, 200, 1, ck1);
+	zone_locked(w, 1000, BASE, 4);
+	alloc(w, 1001, BASE, 4);
+	REQUIRE(tracefmt_writer_flush(w) == 0);
+	free_ev(w, 2000, BASE, 4);
+	tracefmt_writer_abandon(w); /* the second block never reaches the file */
+
+	replay_opts_init(&o);
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	CHECK(res.trace_truncated);
+	CHECK_EQ_U64(res.events, 2);
+	CHECK_STR_CONTAINS(res.trace_problem, path);
+	replay_result_release(&res);
+
+	snprintf(path, sizeof(path), "%s/not-a-trace.bst", dir);
+	f = fopen(path, "w");
+	REQUIRE(f);
+	fputs("hello\n", f);
+	fclose(f);
+	CHECK(replay_run(path, &o, NULL, NULL, &res, &err) < 0);
+	CHECK_STR_CONTAINS(err.text, "not-a-trace");
+	replay_result_release(&res);
+}
+
+/* ---- settings, config files and grids ------------------------------------------------ */
+
+static void test_settings(const char *dir)
+{
+	struct replay_settings s;
+	struct replay_error err;
+	char **pts = NULL, path[512], *j;
+	size_t n = 0;
+	FILE *f;
+
+	replay_settings_init(&s);
+	CHECK(replay_settings_set(&s, "watermark-scale-factor", "100", &err) == 0);
+	CHECK_EQ_U64(s.watermark_scale_factor, 100);
+	CHECK(replay_settings_set(&s, "watermark-scale-factor", "0", &err) == -EINVAL);
+	CHECK(replay_settings_set(&s, "pcp-high-fraction", "4", &err) == -EINVAL);
+	CHECK(replay_settings_set(&s, "no-such", "1", &err) == -ENOENT);
+	CHECK(replay_settings_set(&s, "lowmem-reserve-ratio", "256,256,32", &err) == 0);
+	CHECK_EQ_U64(s.nr_lowmem_reserve_ratio, 3);
+	CHECK_EQ_U64(s.lowmem_reserve_ratio[2], 32);
+	j = replay_settings_json(&s);
+	CHECK(j && !strcmp(j, "{\"lowmem-reserve-ratio\":[256,256,32],"
+			      "\"watermark-scale-factor\":100}"));
+	free(j);
+
+	CHECK(replay_grid_parse("max-order=11,12,13;watermark-scale-factor=10,100,1000", &pts, &n,
+				&err) == 0);
+	CHECK_EQ_U64(n, 9);
+	if (n == 9) {
+		CHECK(!strcmp(pts[0], "max-order=11;watermark-scale-factor=10"));
+		CHECK(!strcmp(pts[1], "max-order=11;watermark-scale-factor=100"));
+		CHECK(!strcmp(pts[8], "max-order=13;watermark-scale-factor=1000"));
+	}
+	for (size_t i = 0; i < n; i++)
+		free(pts[i]);
+	free(pts);
+	CHECK(replay_grid_parse("max-order=11;bogus=1", &pts, &n, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "bogus");
+	CHECK(replay_grid_parse("max-order", &pts, &n, &err) == -EINVAL);
+	CHECK(replay_grid_parse("max-order=99", &pts, &n, &err) == -EINVAL);
+
+	replay_settings_init(&s);
+	CHECK(replay_point_apply(&s, "max-order=12;lowmem-reserve-ratio=1/2/3", &err) == 0);
+	CHECK_EQ_U64(s.nr_page_orders, 12);
+	CHECK_EQ_U64(s.lowmem_reserve_ratio[1], 2);
+
+	snprintf(path, sizeof(path), "%s/cfg.json", dir);
+	f = fopen(path, "w");
+	REQUIRE(f);
+	fputs("{\"max_order\": 12, \"lowmem-reserve-ratio\": [1, 2], \"cpus\": 4}", f);
+	fclose(f);
+	replay_settings_init(&s);
+	CHECK(replay_settings_load_json(&s, path, &err) == 0);
+	CHECK_EQ_U64(s.nr_page_orders, 12);
+	CHECK_EQ_U64(s.nr_cpus, 4);
+	CHECK_EQ_U64(s.nr_lowmem_reserve_ratio, 2);
+	f = fopen(path, "w");
+	REQUIRE(f);
+	fputs("{\"max-order\": \"twelve\"}", f);
+	fclose(f);
+	CHECK(replay_settings_load_json(&s, path, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "max-order");
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/bs-replay-test-XXXXXX";
+
+	REQUIRE(mkdtemp(dir));
+	test_settings(dir);
+	test_shadow(dir);
+	test_whatif(dir);
+	test_bad_input(dir);
+	if (!harness_failed) {
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return TEST_REPORT();
+}
