@@ -660,15 +660,18 @@ static bool zone_watermark_fast(const struct model *m, const struct zone *z, uns
  */
 static bool pgdat_balanced(struct model *m, unsigned int node, unsigned int order, int hz)
 {
+	bool any = false;
+
 	for (unsigned int i = 0; i < m->nr_zones; i++) {
 		struct zone *z = &m->zones[i];
 
 		if (z->node != node || !z->managed || (int)z->type > hz)
 			continue;
+		any = true;
 		if (zone_watermark_ok(m, z, order, z->wmark[2] + z->watermark_boost, hz, 0))
 			return true;
 	}
-	return false;
+	return !any;	/* no managed zone to balance */
 }
 
 /*
