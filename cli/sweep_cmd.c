@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+/*
+ * buddyscope sweep: what-if replays over a grid of settings. Every point is
+ * an independent child process writing its own temporary store, which the
+ * parent merges into --db as the child finishes (so points never contend
+ * for one SQLite writer). --shard I/N keeps every N-th point starting at I,
+ * so Slurm job arrays or Kubernetes indexed jobs can spread a sweep over
+ * machines and `buddyscope merge` joins their stores. A table of the grid
+ * (failures by order, mean unusable index at order 9) ends the run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+
+#if defined(BUDDYSCOPE_HAVE_REPLAY)
+#include <jansson.h>
+
+#include "replay_sink_viz.h"
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+#include "viz.h"
+#endif
+
+struct point {
+	char *settings;		/* "k=v;k2=w" */
+	size_t index;		/* in the whole grid */
+	pid_t pid;
+	int status;		/* exit status, -1 not run */
+	char tmp_db[4200];
+	char tmp_json[4200];
+	json_t *summary;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: buddyscope sweep TRACE --db RUNS.db --grid 'k=v1,v2;k2=w1,w2' [--jobs N]\n"
+		"                        [--shard I/N] [--config FILE.json] [--json]\n"
+		"                        [--sample-interval-ms N]\n"
+		"\n"
+		"Every point of the grid (the product of the value lists) is a what-if replay,\n"
+		"run in its own process; keys are the settings of `buddyscope replay --help`\n"
+		"(lowmem-reserve-ratio values use '/' between zones: 256/256/32).\n"
+		"\n"
+		"  --db RUNS.db       store the runs are added to (created if missing)\n"
+		"  --grid SPEC        the grid\n"
+		"  --jobs N           points run at once (default: 1)\n"
+		"  --shard I/N        run only points I, I+N, I+2N, ... (0 <= I < N), for job\n"
+		"                     arrays; join the stores with `buddyscope merge`\n"
+		"  --config FILE      settings shared by every point (a point's value wins)\n"
+		"  --json             print the table as JSON\n"
+		"  --sample-interval-ms N  as for replay\n");
+}
+
+static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
+{
+	char *end;
+
+	*i = strtoul(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	s = end + 1;
+	*n = strtoul(s, &end, 10);
+	if (end == s || *end || !*n || *i >= *n)
+		return -1;
+	return 0;
+}
+
+static void remove_tmp(const struct point *p)
+{
+	char path[4300];
+
+	unlink(p->tmp_db);
+	snprintf(path, sizeof(path), "%s-wal", p->tmp_db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", p->tmp_db);
+	unlink(path);
+	unlink(p->tmp_json);
+}
+
+/* The child: one what-if replay into its own store; the summary into a file. */
+static int run_point(const char *trace, const struct point *p,
+		     const struct replay_settings *base, uint64_t interval_ns)
+{
+	struct replay_cli_run run;
+	struct replay_result res;
+	struct replay_error err;
+	int status;
+	FILE *f;
+
+	memset(&run, 0, sizeof(run));
+	run.cmd = "sweep";
+	run.trace = trace;
+	run.db = p->tmp_db;
+	run.quiet = true;
+	replay_opts_init(&run.opts);
+	run.opts.mode = REPLAY_WHATIF;
+	run.opts.settings = *base;
+	run.opts.label = p->settings;
+	run.opts.sample_interval_ns = interval_ns;
+	if (replay_point_apply(&run.opts.settings, p->settings, &err)) {
+		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
+		return 2;
+	}
+	status = replay_cli_run_one(&run, &res);
+	if (!status && res.summary_json) {
+		f = fopen(p->tmp_json, "w");
+		if (!f || fputs(res.summary_json, f) < 0)
+			status = 1;
+		if (f && fclose(f))
+			status = 1;
+	}
+	replay_result_release(&res);
+	return status;
+}
+
+static void print_table(struct point *pts, size_t n, bool json)
+{
+	json_t *arr = json ? json_array() : NULL;
+	char *text;
+
+	if (!json)
+		printf("%-48s %-7s %-30s %s\n", "point", "status", "failures by order (order:count)",
+		       "unusable@9");
+	for (size_t i = 0; i < n; i++) {
+		struct point *p = &pts[i];
+		json_t *fb = p->summary ? json_object_get(p->summary, "failures_by_order") : NULL;
+		json_t *un = p->summary ? json_object_get(p->summary, "unusable_index_order9_mean")
+					: NULL;
+		char fails[256] = "";
+		size_t len = 0, k;
+		json_t *v;
+
+		if (json) {
+			json_array_append_new(arr, json_pack("{ss sI ss sO* sO*}",
+				"point", p->settings, "index", (json_int_t)p->index, "status",
+				p->status == 0 ? "ok" : "failed", "failures_by_order", fb,
+				"unusable_index_order9_mean", un));
+			continue;
+		}
+		json_array_foreach(fb, k, v) {
+			if (json_integer_value(v) && len < sizeof(fails) - 32)
+				len += (size_t)snprintf(fails + len, sizeof(fails) - len, "%s%zu:%lld",
+							len ? " " : "", k,
+							(long long)json_integer_value(v));
+		}
+		if (!len)
+			snprintf(fails, sizeof(fails), "%s", p->summary ? "none" : "-");
+		if (json_is_number(un))
+			printf("%-48s %-7s %-30s %.3f\n", p->settings, p->status ? "failed" : "ok",
+			       fails, json_number_value(un) / 1000.0);
+		else
+			printf("%-48s %-7s %-30s %s\n", p->settings, p->status ? "failed" : "ok",
+			       fails, "-");
+	}
+	if (json) {
+		text = json_dumps(arr, JSON_INDENT(2));
+		printf("%s\n", text);
+		free(text);
+		json_decref(arr);
+	}
+}
+
+/* Parent side of a finished child: merge its store, keep its summary. */
+static int collect_point(const char *db, struct point *p)
+{
+	int ret = 0;
+	json_error_t jerr;
+
+	if (p->status != 0)
+		goto out;
+	p->summary = json_load_file(p->tmp_json, 0, &jerr);
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	{
+		struct viz_error verr = { "" };
+		struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+
+		if (!s || viz_store_merge(s, p->tmp_db, NULL, &verr)) {
+			fprintf(stderr, "buddyscope sweep: error: merging point '%s' into %s: %s\n",
+				p->settings, db, verr.text);
+			p->status = 1;
+			ret = -1;
+		}
+		if (s && viz_store_close(s)) {
+			p->status = 1;
+			ret = -1;
+		}
+	}
+#else
+	(void)db;
+#endif
+out:
+	remove_tmp(p);
+	return ret;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "grid", required_argument, NULL, 'g' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "sample-interval-ms", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *grid = NULL, *config = NULL, *trace;
+	unsigned long jobs = 1, shard_i = 0, shard_n = 1;
+	uint64_t interval_ns = 0;
+	bool json = false;
+	struct replay_settings base;
+	struct replay_error err;
+	char **all = NULL;
+	size_t nr_all = 0, nr = 0, next = 0, running = 0;
+	struct point *pts = NULL;
+	int c, status = 0;
+	char *end;
+
+	replay_settings_init(&base);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'g':
+			grid = optarg;
+			break;
+		case 'j':
+			jobs = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || !jobs || jobs > 1024) {
+				fprintf(stderr, "buddyscope sweep: error: --jobs '%s': expected "
+					"1..1024\n", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			if (parse_shard(optarg, &shard_i, &shard_n)) {
+				fprintf(stderr, "buddyscope sweep: error: --shard '%s': expected I/N "
+					"with 0 <= I < N\n", optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'i': {
+			unsigned long long ms = strtoull(optarg, &end, 10);
+
+			if (end == optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, "buddyscope sweep: error: --sample-interval-ms '%s' is "
+					"not a number\n", optarg);
+				return 2;
+			}
+			interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "buddyscope sweep: error: unknown option or missing value: "
+				"'%s'\n", argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || !db || !grid) {
+		fprintf(stderr, "buddyscope sweep: error: %s\n",
+			optind != argc - 1 ? "give exactly one TRACE"
+			: !db ? "--db RUNS.db is required" : "--grid is required");
+		usage(stderr);
+		return 2;
+	}
+	trace = argv[optind];
+	if (access(trace, R_OK)) {
+		fprintf(stderr, "buddyscope sweep: error: %s: %s\n", trace, strerror(errno));
+		return 1;
+	}
+	if (config && replay_settings_load_json(&base, config, &err)) {
+		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
+		return 2;
+	}
+	if (replay_grid_parse(grid, &all, &nr_all, &err)) {
+		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
+		return 2;
+	}
+	pts = calloc(nr_all, sizeof(*pts));
+	if (!pts) {
+		status = 1;
+		goto out;
+	}
+	for (size_t i = shard_i; i < nr_all; i += shard_n) {
+		struct point *p = &pts[nr++];
+
+		p->settings = all[i];
+		p->index = i;
+		p->status = -1;
+		snprintf(p->tmp_db, sizeof(p->tmp_db), "%s.sweep-%ld-%zu.tmp", db, (long)getpid(), i);
+		snprintf(p->tmp_json, sizeof(p->tmp_json), "%s.sweep-%ld-%zu.json", db,
+			 (long)getpid(), i);
+	}
+	if (!json)
+		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu), %lu at a time\n",
+			nr, nr_all, shard_i, shard_n, jobs);
+	fflush(stdout);
+	fflush(stderr);
+	while (next < nr || running) {
+		int wstatus;
+		pid_t pid;
+
+		while (next < nr && running < jobs) {
+			struct point *p = &pts[next++];
+
+			pid = fork();
+			if (pid < 0) {
+				fprintf(stderr, "buddyscope sweep: error: fork: %s\n", strerror(errno));
+				p->status = 1;
+				continue;
+			}
+			if (pid == 0)
+				_exit(run_point(trace, p, &base, interval_ns));
+			p->pid = pid;
+			running++;
+		}
+		if (!running)
+			break;
+		pid = wait(&wstatus);
+		if (pid < 0)
+			break;
+		for (size_t i = 0; i < nr; i++) {
+			struct point *p = &pts[i];
+
+			if (p->pid != pid)
+				continue;
+			running--;
+			p->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1;
+			collect_point(db, p);
+			if (!json)
+				fprintf(stderr, "buddyscope sweep: point %zu (%s): %s\n", p->index,
+					p->settings, p->status ? "failed" : "done");
+		}
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (pts[i].status)
+			status = 1;
+	print_table(pts, nr, json);
+out:
+	for (size_t i = 0; i < nr; i++)
+		json_decref(pts[i].summary);
+	for (size_t i = 0; i < nr_all; i++)
+		free(all[i]);
+	free(all);
+	free(pts);
+	return status;
+}
+
+#else /* !BUDDYSCOPE_HAVE_REPLAY */
+
+int cmd_sweep(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "buddyscope sweep: error: built without replay support\n");
+	return 2;
+}
+
+#endif
