@@ -674,7 +674,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	struct capture *c = NULL;
 	char tracefs[64], path[256], *hdr = NULL;
 	size_t hdr_len;
-	int ret, nr_attached = 0;
+	int ret;
 
 	if (!why)
 		why = &dummy;
@@ -809,7 +809,6 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 			ret = bpf_fail(why, err, -errno, path);
 			goto fail;
 		}
-		nr_attached++;
 	}
 	free(hdr);
 	hdr = NULL;
