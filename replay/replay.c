@@ -547,16 +547,18 @@ static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int li
 	if (p->applied)
 		return;
 	p->applied = true;
-	model_force_alloc(c->m, p->pfn, p->order, (int)mcpu(c, cpu), p->mt, &fr);
-	if (fr.contradiction != MODEL_CONTRA_NONE)
-		count_model_contra(c, fr.contradiction, ts, p->pfn);
 	if (to_pcp && pcpable(c, p->order)) {
+		/* rmqueue_bulk: the list is the request's migratetype */
 		int mt = list_mt >= 0 && list_mt < MODEL_MIGRATE_PCPTYPES ? list_mt
 			 : p->mt >= 0 && p->mt < MODEL_MIGRATE_PCPTYPES ? p->mt
 									: MODEL_MT_MOVABLE;
 
-		model_seed_pcp(c->m, mcpu(c, cpu), p->pfn, p->order, mt, true);
+		model_force_pcp_refill(c->m, mcpu(c, cpu), p->pfn, p->order, mt, &fr);
+	} else {
+		model_force_alloc(c->m, p->pfn, p->order, (int)mcpu(c, cpu), p->mt, &fr);
 	}
+	if (fr.contradiction != MODEL_CONTRA_NONE)
+		count_model_contra(c, fr.contradiction, ts, p->pfn);
 }
 
 /* Another kind of event on @cpu: blocks pulled without an allocation were a bulk refill. */
@@ -695,8 +697,11 @@ static void shadow_extfrag(struct ctx *c, const struct cev *e)
 	struct cpu_state *s = cpu_st(c, e->cpu);
 
 	attribute(c, e->pid, 0, 0, 0, 1);
-	if (e->flag)
+	/* change_ownership: the block was claimed for the request's type (spec 6.2) */
+	if (e->flag && e->mt >= 0 && e->mt < (int)c->cfg->nr_migratetypes) {
 		c->pageblock_hints++;
+		model_pageblock_claim(c->m, e->pfn, e->mt);
+	}
 	if (!c->prof_618 || !s)
 		return; /* 6.1: the zone_locked that follows takes the page */
 	for (unsigned int i = 0; i < s->n; i++)

@@ -134,6 +134,9 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 		if (cfg->thp_order)
 			cfg->thp_order = cfg->pageblock_order;
 	}
+	/* THP pcp lists exist for orders 4 .. nr_page_orders - 1 only */
+	if (cfg->thp_order && (cfg->thp_order < 4 || cfg->thp_order >= cfg->nr_page_orders))
+		cfg->thp_order = 0;
 	if (set->min_free_kbytes >= 0)
 		cfg->min_free_kbytes = (uint64_t)set->min_free_kbytes;
 	if (set->watermark_scale_factor >= 0)

@@ -406,6 +406,32 @@ static void test_shadow(const char *dir)
 	CHECK(!strcmp(c.attr_comm, "testproc"));
 	CHECK_EQ_U64(c.attr_allocs, 2);
 	CHECK_EQ_U64(c.attr_fails, 1);
+	/*
+	 * pfn prediction (model dry run before each successful allocation):
+	 * step 1 predicts BASE (head of the order-10 list, lowest part kept:
+	 * right, buddy-served: a zone_locked preceded it); step 6 predicts the
+	 * head of the order-0 list - BASE + 1536, inserted at the head after D
+	 * (spec 3.6: neither parent's buddy is free, so both went to the head)
+	 * and pulled by a one-block refill - while the kernel said BASE + 1600:
+	 * wrong, pcp-served. 1 of 2.
+	 */
+	CHECK_EQ_U64(res.predicted, 2);
+	CHECK_EQ_U64(res.predicted_ok, 1);
+	CHECK(fabs(res.pfn_prediction_rate - 0.5) < 1e-12);
+	{
+		json_t *p = json_object_get(j, "pfn_prediction");
+		json_t *o4 = json_array_get(json_object_get(p, "by_order"), 4);
+		json_t *o0 = json_array_get(json_object_get(p, "by_order"), 0);
+
+		CHECK_EQ_U64(jpath_u(o4, "predicted", NULL), 1);
+		CHECK_EQ_U64(jpath_u(o4, "correct", NULL), 1);
+		CHECK_EQ_U64(jpath_u(o0, "predicted", NULL), 1);
+		CHECK_EQ_U64(jpath_u(o0, "correct", NULL), 0);
+		CHECK_EQ_U64(jpath_u(p, "buddy_served", "correct"), 1);
+		CHECK_EQ_U64(jpath_u(p, "buddy_served", "predicted"), 1);
+		CHECK_EQ_U64(jpath_u(p, "pcp_served", "predicted"), 1);
+		CHECK_EQ_U64(jpath_u(p, "pcp_served", "correct"), 0);
+	}
 	/* the end sample is at 9000 - 200 ns after the first checkpoint */
 	CHECK_EQ_U64(c.last_t, 8800);
 	json_decref(j);
