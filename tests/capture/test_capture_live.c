@@ -310,35 +310,35 @@ static void test_duration_and_sigint(void)
 	CHECK(s.max_seq >= 1);
 }
 
-/* kill -9 loses at most about the last second: blocks are flushed each second. */
+/*
+ * kill -9 loses at most about the last second: a block is flushed at least
+ * once a second. The command only sleeps, so few events fill blocks on
+ * their own; the checkpoints of seconds 1 and 2 can only be in the file if
+ * the periodic flush wrote them.
+ */
 static void test_kill9(void)
 {
 	char trace[4096], errf[4096];
 	struct trace_summary s;
-	uint64_t killed_at;
 	pid_t pid;
 
 	snprintf(trace, sizeof(trace), "%s/kill9.bst", tmpdir);
 	snprintf(errf, sizeof(errf), "%s/kill9.err", tmpdir);
 	{
-		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", "--",
-				 (char *)helper, "8", "100000", NULL };
+		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", "--no-snapshot",
+				 "--", "/bin/sleep", "30", NULL };
 
 		pid = start(argv, errf);
 	}
-	usleep(3000000);
-	killed_at = mono_ns();
+	usleep(3300000);
 	kill(-pid, SIGKILL);
 	finish(pid);
 	CHECK(summarise(trace, &s) == 0);
 	CHECK(!s.complete && s.truncated);
 	CHECK(s.records > 0);
-	CHECK(s.helper_allocs > 0);
-	/* The newest record read is less than ~1.2 s older than the kill. */
-	CHECK(s.last_ts + 1200000000ull >= killed_at);
-	if (s.last_ts + 1200000000ull < killed_at)
-		fprintf(stderr, "kill -9: newest record %.3f s before the kill\n",
-			(double)(killed_at - s.last_ts) / 1e9);
+	CHECK(s.max_seq >= 2);
+	if (s.max_seq < 2)
+		fprintf(stderr, "kill -9 after 3.3 s: last checkpoint read is seq %u\n", s.max_seq);
 }
 
 static void test_bad_output(void)
