@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -392,9 +394,68 @@ static void test_header(void)
 	CHECK_STR_CONTAINS(err.text, "/nonexistent-buddyscope-root/proc/zoneinfo");
 }
 
+/*
+ * Without pagetypeinfo (it is root-only): pageblock_order comes from the
+ * THP PMD size (2 MiB / 4 KiB = 2^9), the orders from buddyinfo's 11
+ * columns, the default migratetype names, and checkpoints carry zoneinfo's
+ * free counts only, one per zone with managed pages (DMA, DMA32, Normal).
+ */
+static void test_without_pagetypeinfo(const char *tmp)
+{
+	static const char *const files[] = {
+		"proc/zoneinfo", "proc/buddyinfo", "proc/sys/kernel/osrelease",
+		"sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+	};
+	static const char *const dirs[] = {
+		"", "/proc", "/proc/sys", "/proc/sys/kernel", "/sys", "/sys/kernel", "/sys/kernel/mm",
+		"/sys/kernel/mm/transparent_hugepage",
+	};
+	struct sysinfo_header_opts o = { .root = tmp };
+	struct tracefmt_event ev[8];
+	struct tracefmt_error err = { 0 };
+	char from[4096], to[4096];
+	json_t *h, *host;
+	size_t len, nr;
+	char *text;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(to, sizeof(to), "%s%s", tmp, dirs[i]);
+		mkdir(to, 0755);
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(from, sizeof(from), "%s/%s", data_root, files[i]);
+		snprintf(to, sizeof(to), "%s/%s", tmp, files[i]);
+		unlink(to);
+		REQUIRE(symlink(from, to) == 0);
+	}
+	text = sysinfo_header_create(&o, &len, &err);
+	REQUIRE(text);
+	h = json_loads(text, 0, NULL);
+	REQUIRE(h);
+	host = json_object_get(h, "host");
+	CHECK_EQ_U64(json_integer_value(json_object_get(host, "pageblock_order")), 9);
+	CHECK_EQ_U64(json_integer_value(json_object_get(host, "nr_page_orders")), 11);
+	CHECK(json_array_size(json_object_get(host, "migratetypes")) == 5);
+	CHECK(json_is_null(json_object_get(host, "thp_enabled")));
+	CHECK(json_is_null(json_object_get(host, "hostname")));
+	/* cpus from the pagesets zoneinfo lists (no cpu/online file here) */
+	CHECK_EQ_U64(json_integer_value(json_object_get(host, "cpus")), 2);
+	CHECK(json_is_null(json_object_get(json_object_get(h, "raw"), "pagetypeinfo")));
+	CHECK(json_is_null(json_object_get(json_object_get(h, "sysctl"), "min_free_kbytes")));
+	json_decref(h);
+	free(text);
+
+	REQUIRE(sysinfo_checkpoint_read(tmp, 1, 5, ev, 8, &nr, &err) == 0);
+	CHECK_EQ_U64(nr, 3);
+	CHECK_EQ_U64(ev[0].u.checkpoint.nr_mt, 0);
+	CHECK_EQ_U64(ev[0].u.checkpoint.flags, TRACEFMT_CKPT_HAS_NR_FREE);
+	CHECK_EQ_U64(ev[1].u.checkpoint.nr_free_pages, 772915);
+	CHECK(!strcmp(ev[2].u.checkpoint.zone, "Normal"));
+}
+
 int main(int argc, char **argv)
 {
-	REQUIRE(argc == 2);
+	REQUIRE(argc == 3);
 	data_root = argv[1];
 	test_zoneinfo_recorded();
 	test_zoneinfo_handwritten();
@@ -402,5 +463,6 @@ int main(int argc, char **argv)
 	test_pagetypeinfo_handwritten();
 	test_checkpoint();
 	test_header();
+	test_without_pagetypeinfo(argv[2]);
 	return TEST_REPORT();
 }
