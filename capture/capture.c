@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The libbpf loader of bpf/pagealloc.bpf.c: it loads and attaches the
  * programs (skipping tracepoints this kernel lacks), drains the ring buffer

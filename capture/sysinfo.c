@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Readers and parsers for the /proc and /sys views a trace header and its
  * checkpoints are made of (spec §7.5–7.7): /proc/zoneinfo, /proc/pagetypeinfo,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * buddyscope capture: record this host's page allocator into a .bst trace.
  * Parses options, runs the optional command, drives the capture library's

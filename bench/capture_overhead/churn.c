@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Page-churn workload for the capture overhead benchmark: PROCS processes
  * each map MIB MiB of anonymous memory, touch every page and unmap it,

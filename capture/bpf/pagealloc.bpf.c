@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * The six kmem page tracepoints, recorded into one BPF ring buffer as
  * struct pagealloc_event (see ../pagealloc_event.h), plus the pid -> command

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Workload for the capture tests: map MIB MiB of anonymous memory, write
  * one byte in every page (one order-0 page fault each, huge pages refused

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Live capture tests (label "privileged"): run the real `buddyscope capture`
  * as root on this kernel and read what it wrote with the tracefmt reader.

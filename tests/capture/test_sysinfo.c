@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of capture/sysinfo (unprivileged): the zoneinfo and
  * pagetypeinfo parsers, checkpoint records and the JSON header, run on
