@@ -682,8 +682,14 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	libbpf_last[0] = '\0';
 	if (!o.checkpoint_interval_ms)
 		o.checkpoint_interval_ms = 1000;
-	if (!o.ringbuf_mib)
+	if (!o.ringbuf_mib) {
+		/* 16 MiB a cpu, halved on big hosts so all rings stay within 256 MiB. */
+		int cpus = libbpf_num_possible_cpus();
+
 		o.ringbuf_mib = 16;
+		while (cpus > 0 && o.ringbuf_mib > 2 && o.ringbuf_mib * (uint32_t)cpus > 256)
+			o.ringbuf_mib /= 2;
+	}
 	if (!o.flush_interval_ms || o.flush_interval_ms >= 1000)
 		o.flush_interval_ms = 900;
 	if (o.ringbuf_mib & (o.ringbuf_mib - 1)) {

@@ -40,7 +40,8 @@
 struct capture_opts {
 	const char *output;		 /* trace file to create (truncated) */
 	uint32_t checkpoint_interval_ms; /* 0 = 1000 */
-	uint32_t ringbuf_mib;		 /* ring buffer per cpu, MiB, power of two; 0 = 16 */
+	uint32_t ringbuf_mib;		 /* ring buffer per cpu, MiB, power of two; 0 = 16,
+					    less on hosts with over 16 cpus (256 MiB in all, >= 2 each) */
 	uint32_t flush_interval_ms;	 /* 0 = 900 (must stay under 1000) */
 };
 
