@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -120,6 +121,9 @@ def main():
                          str(args.thp_rounds)]),
     ]
     modes = ["bare", "buddyscope", "perf"]
+    if not shutil.which("perf"):
+        print("# perf not found (Debian package linux-perf): its rows are left out")
+        modes.remove("perf")
     with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
         thp = f.read().strip()
     print(f"# host: {os.uname().release}, {os.cpu_count()} cpus, THP {thp}; "
