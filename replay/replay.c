@@ -193,6 +193,7 @@ struct ctx {
 	struct pred_count pred, pred_order[REPLAY_MAX_ORDERS], pred_pcp, pred_buddy;
 	uint64_t pred_uncertain;
 	bool uncertain;
+	uint64_t uncertain_until;	/* trace time the lost-event stretch ends */
 	uint64_t uncertain_events;
 
 	/* checkpoints */
@@ -885,6 +886,8 @@ static void apply(struct ctx *c, const struct cev *e)
 	}
 	if (page) {
 		c->events++;
+		if (c->uncertain && e->ts >= c->uncertain_until)
+			c->uncertain = false;
 		if (c->uncertain)
 			c->uncertain_events++;
 	}
@@ -954,8 +957,9 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 		c->lost_events += ev->u.lost.count;
 		if (ev->ts_ns >= c->start_ts) {
 			c->uncertain = true;
+			c->uncertain_until = ev->ts_ns + REPLAY_UNCERTAIN_NS;
 			notable(c, ev->ts_ns, "lost", "%llu events lost on cpu %u: uncertain until the "
-				"next checkpoint", (unsigned long long)ev->u.lost.count, ev->cpu);
+				"next checkpoint or for 1 s", (unsigned long long)ev->u.lost.count, ev->cpu);
 		}
 		break;
 	default:
@@ -1226,6 +1230,7 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 			    json_integer((json_int_t)c->contra_uncertain));
 	json_object_set_new(o, "contradictions", k);
 	res->contradictions = total;
+	res->contradictions_uncertain = c->contra_uncertain;
 
 	a = json_array();
 	for (unsigned int i = 0; i < c->nr_fail_orders; i++) {

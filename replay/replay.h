@@ -14,6 +14,10 @@
  * replay lays out free blocks that match the first checkpoint's counts and
  * says that pfn prediction is then not meaningful.
  *
+ * Lost events: a lost-event record makes the stretch after it uncertain
+ * (allocations are not predicted, contradictions are counted apart) until
+ * the next checkpoint or REPLAY_UNCERTAIN_NS of trace time, whichever is first.
+ *
  * Ordering: records are not strictly time-ordered across cpus in a file;
  * replay sorts them through a bounded reorder window (REPLAY_REORDER_WINDOW
  * records), so memory stays constant whatever the trace length.
@@ -34,6 +38,7 @@
 #define REPLAY_MAX_MT 8
 #define REPLAY_REORDER_WINDOW 8192	/* records held back to restore time order */
 #define REPLAY_DEFAULT_SAMPLE_NS 100000000ull /* 100 ms of trace time */
+#define REPLAY_UNCERTAIN_NS 1000000000ull	/* a lost-event stretch lasts at most 1 s */
 
 /* A sentence naming the file and what is wrong. */
 struct replay_error {
@@ -211,6 +216,7 @@ struct replay_result {
 	uint64_t checkpoints;
 	double checkpoint_distance_max, checkpoint_distance_mean;
 	uint64_t contradictions;	/* all kinds */
+	uint64_t contradictions_uncertain; /* of those, inside lost-event stretches */
 	uint64_t model_check_failures;	/* --paranoid */
 	/* both */
 	uint64_t failures_by_order[REPLAY_MAX_ORDERS];
