@@ -270,7 +270,7 @@ static int append(struct capture *c, const struct tracefmt_event *ev)
 }
 
 /* A COMM or EXIT record from BPF: write the name when it is news. */
-static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce)
+static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce, uint32_t cpu)
 {
 	struct tracefmt_event ev;
 	struct pid_entry *e;
@@ -282,7 +282,7 @@ static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce)
 			return ret;
 	}
 	e = pid_slot(c->pids, c->pid_cap, ce->pid);
-	if (ce->type == PAGEALLOC_EV_EXIT) {
+	if (PAGEALLOC_INFO_TYPE(ce->info) == PAGEALLOC_EV_EXIT) {
 		if (e->used)
 			e->exited = 1;
 		return 0;
@@ -298,7 +298,7 @@ static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce)
 	e->comm[TRACEFMT_COMM_LEN - 1] = '\0';
 
 	ev.type = TRACEFMT_COMM;
-	ev.cpu = ce->cpu;
+	ev.cpu = cpu;
 	ev.pid = ce->pid;
 	ev.pad0 = 0;
 	ev.ts_ns = ce->ts_ns;
@@ -314,32 +314,33 @@ static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce)
  * Only the union member of the record's type is filled (the encoder reads
  * nothing else), because clearing the whole event costs more than the rest.
  */
-static int on_record(void *ctx, void *data, size_t size)
+static int on_record(struct capture *c, const void *data, size_t size, uint32_t cpu)
 {
-	struct capture *c = ctx;
 	const struct pagealloc_event *e = data;
 	struct tracefmt_event ev;
+	uint32_t type, info;
 
-	if (size >= sizeof(struct pagealloc_comm_event) &&
-	    (e->type == PAGEALLOC_EV_COMM || e->type == PAGEALLOC_EV_EXIT))
-		return on_comm(c, data);
 	if (size < sizeof(*e))
 		return 0;
-	ev.type = e->type;
-	ev.cpu = e->cpu;
+	info = e->info;
+	type = PAGEALLOC_INFO_TYPE(info);
+	if (type == PAGEALLOC_EV_COMM || type == PAGEALLOC_EV_EXIT)
+		return size >= sizeof(struct pagealloc_comm_event) ? on_comm(c, data, cpu) : 0;
+	ev.type = type;
+	ev.cpu = cpu;
 	ev.pid = e->pid;
 	ev.pad0 = 0;
 	ev.ts_ns = e->ts_ns;
-	switch (e->type) {
+	switch (type) {
 	case PAGEALLOC_EV_ALLOC:
 		ev.u.alloc.pfn = e->pfn;
-		ev.u.alloc.order = e->order;
-		ev.u.alloc.migratetype = (int32_t)e->migratetype;
-		ev.u.alloc.gfp_flags = e->arg0;
+		ev.u.alloc.order = PAGEALLOC_INFO_ORDER(info);
+		ev.u.alloc.migratetype = PAGEALLOC_INFO_MT(info);
+		ev.u.alloc.gfp_flags = e->arg;
 		break;
 	case PAGEALLOC_EV_FREE:
 		ev.u.free.pfn = e->pfn;
-		ev.u.free.order = e->order;
+		ev.u.free.order = PAGEALLOC_INFO_ORDER(info);
 		break;
 	case PAGEALLOC_EV_FREE_BATCHED:
 		ev.u.free_batched.pfn = e->pfn;
@@ -348,22 +349,22 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case PAGEALLOC_EV_ZONE_LOCKED:
 		ev.u.zone_locked.pfn = e->pfn;
-		ev.u.zone_locked.order = e->order;
-		ev.u.zone_locked.migratetype = (int32_t)e->migratetype;
-		ev.u.zone_locked.percpu_refill = e->arg0;
+		ev.u.zone_locked.order = PAGEALLOC_INFO_ORDER(info);
+		ev.u.zone_locked.migratetype = PAGEALLOC_INFO_MT(info);
+		ev.u.zone_locked.percpu_refill = PAGEALLOC_INFO_FLAG(info);
 		break;
 	case PAGEALLOC_EV_PCPU_DRAIN:
 		ev.u.pcpu_drain.pfn = e->pfn;
-		ev.u.pcpu_drain.order = e->order;
-		ev.u.pcpu_drain.migratetype = (int32_t)e->migratetype;
+		ev.u.pcpu_drain.order = PAGEALLOC_INFO_ORDER(info);
+		ev.u.pcpu_drain.migratetype = PAGEALLOC_INFO_MT(info);
 		break;
 	case PAGEALLOC_EV_EXTFRAG:
 		ev.u.extfrag.pfn = e->pfn;
-		ev.u.extfrag.alloc_order = e->order;
-		ev.u.extfrag.fallback_order = e->arg0;
-		ev.u.extfrag.alloc_migratetype = (int32_t)e->migratetype;
-		ev.u.extfrag.fallback_migratetype = (int32_t)e->arg1;
-		ev.u.extfrag.change_ownership = e->arg2;
+		ev.u.extfrag.alloc_order = PAGEALLOC_INFO_ORDER(info);
+		ev.u.extfrag.fallback_order = e->arg & 0xff;
+		ev.u.extfrag.alloc_migratetype = PAGEALLOC_INFO_MT(info);
+		ev.u.extfrag.fallback_migratetype = (int32_t)(signed char)((e->arg >> 8) & 0xff);
+		ev.u.extfrag.change_ownership = PAGEALLOC_INFO_FLAG(info);
 		break;
 	default:
 		return 0; /* a record type this loader does not know */
@@ -442,7 +443,7 @@ static int rings_drain(struct capture *c)
 		}
 		if (!best)
 			break;
-		ret = on_record(c, (void *)best_rec, best_len);
+		ret = on_record(c, best_rec, best_len, (uint32_t)(best - c->rings));
 		best->cons += (best_len + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
 		if (++best->unreleased >= RELEASE_EVERY)
 			ring_release(best);

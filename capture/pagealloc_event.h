@@ -6,8 +6,8 @@
  * explicit padding and a size check: the layout is the same under clang
  * -target bpf and the host compiler.
  *
- * Every record starts with the same 24 bytes (type, cpu, pid, pad, ts_ns),
- * so the reader switches on @type before it looks at the rest. This is a
+ * Both records start with the same 24 bytes (ts_ns, 8 bytes, pid, info),
+ * so the reader switches on the type byte of @info before the rest. This is a
  * transport format only; the file format is traces/FORMAT.md.
  */
 #ifndef BUDDYSCOPE_PAGEALLOC_EVENT_H
@@ -30,43 +30,49 @@ enum pagealloc_event_type {
 };
 
 /*
- * One page-allocator tracepoint hit. The meaning of order, migratetype and
- * arg0..arg2 depends on @type:
- *   ALLOC:       order, migratetype (of the request), arg0 = gfp_flags
- *                (gfp_t is 32 bits wide in the kernel); pfn ~0 on failure
- *   FREE:        order
+ * One page-allocator tracepoint hit: 32 bytes, 40 in the ring with its
+ * header, because every byte is written by one cpu and read by another. The
+ * cpu is not stored: each cpu has its own ring. @info packs four bytes,
+ * built with PAGEALLOC_INFO() and read with the PAGEALLOC_INFO_*() macros:
+ *   type | order << 8 | (u8)migratetype << 16 | flag << 24
+ * and the fields mean, by type:
+ *   ALLOC:        order, migratetype (of the request), arg = gfp_flags (gfp_t
+ *                 is 32 bits wide in the kernel); pfn ~0 on failure
+ *   FREE:         order
  *   FREE_BATCHED: nothing (the tracepoint has no order field)
- *   ZONE_LOCKED: order, migratetype, arg0 = percpu_refill
- *   PCPU_DRAIN:  order, migratetype
- *   EXTFRAG:     order = alloc_order, migratetype = alloc_migratetype,
- *                arg0 = fallback_order, arg1 = fallback_migratetype,
- *                arg2 = change_ownership
- * Signed kernel fields (migratetype, the extfrag ints) travel as their
- * two's-complement bits.
+ *   ZONE_LOCKED:  order, migratetype, flag = percpu_refill
+ *   PCPU_DRAIN:   order, migratetype
+ *   EXTFRAG:      order = alloc_order, migratetype = alloc_migratetype,
+ *                 flag = change_ownership, arg = fallback_order |
+ *                 (u8)fallback_migratetype << 8
+ * Migratetypes (-1..7) travel as their low byte, sign-extended on reading.
  */
 struct pagealloc_event {
-	__u32 type;	   /* enum pagealloc_event_type */
-	__u32 cpu;	   /* cpu the tracepoint fired on */
-	__u32 pid;	   /* current task's pid (thread id) */
-	__u32 order;	   /* see above */
-	__u64 ts_ns;	   /* bpf_ktime_get_ns(): CLOCK_MONOTONIC, ns */
-	__u64 pfn;	   /* page frame number */
-	__u32 migratetype; /* see above */
-	__u32 arg0;
-	__u32 arg1;
-	__u32 arg2;
+	__u64 ts_ns;	/* bpf_ktime_get_ns(): CLOCK_MONOTONIC, ns */
+	__u64 pfn;	/* page frame number */
+	__u32 pid;	/* current task's pid (thread id) */
+	__u32 info;	/* see above */
+	__u32 arg;	/* see above */
+	__u32 pad;
 };
-_Static_assert(sizeof(struct pagealloc_event) == 48, "pagealloc_event has a hole");
+_Static_assert(sizeof(struct pagealloc_event) == 32, "pagealloc_event has a hole");
+
+#define PAGEALLOC_INFO(type, order, mt, flag)                                          \
+	((__u32)(type) | ((__u32)(order) & 0xff) << 8 | ((__u32)(mt) & 0xff) << 16 |      \
+	 ((__u32)(flag) & 0xff) << 24)
+#define PAGEALLOC_INFO_TYPE(info) ((info) & 0xff)
+#define PAGEALLOC_INFO_ORDER(info) (((info) >> 8) & 0xff)
+#define PAGEALLOC_INFO_MT(info) ((int)(signed char)(((info) >> 16) & 0xff))
+#define PAGEALLOC_INFO_FLAG(info) ((info) >> 24)
 
 #define PAGEALLOC_COMM_LEN 16 /* TASK_COMM_LEN */
 
-/* A pid's command name (COMM) or a pid that exited (EXIT). */
+/* A pid's command name (COMM) or a pid that exited (EXIT); same head as above. */
 struct pagealloc_comm_event {
-	__u32 type;	/* PAGEALLOC_EV_COMM or PAGEALLOC_EV_EXIT */
-	__u32 cpu;
-	__u32 pid;
-	__u32 pad;
 	__u64 ts_ns;
+	__u64 pad;
+	__u32 pid;
+	__u32 info;	/* PAGEALLOC_EV_COMM or PAGEALLOC_EV_EXIT in the type byte */
 	char comm[PAGEALLOC_COMM_LEN]; /* NUL-terminated unless 16 chars long */
 };
 _Static_assert(sizeof(struct pagealloc_comm_event) == 40, "pagealloc_comm_event has a hole");

@@ -5,7 +5,7 @@
  * name records that let reports name who allocates.
  *
  * Cost is what matters here: the allocator fires millions of times a second.
- * So each hit is one reserve + submit of a 48-byte record, with no wakeup
+ * So each hit is one reserve + submit of a 32-byte record, with no wakeup
  * unless the buffer is filling (the loader polls on a timer instead of being
  * woken per record), and the command name is sent only when the pid on this
  * cpu differs from the previous page event's pid, not per event. The loader
@@ -78,15 +78,14 @@ static __always_inline __u64 submit_flags(void *rb)
 		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void send_comm(void *rb, __u32 type, __u32 pid, __u32 cpu)
+static __always_inline void send_comm(void *rb, __u32 type, __u32 pid)
 {
 	struct pagealloc_comm_event *c;
 
 	c = bpf_ringbuf_reserve(rb, sizeof(*c), 0);
 	if (!c)
 		return;
-	c->type = type;
-	c->cpu = cpu;
+	c->info = type;
 	c->pid = pid;
 	c->pad = 0;
 	c->ts_ns = bpf_ktime_get_ns();
@@ -101,7 +100,7 @@ static __always_inline void send_comm(void *rb, __u32 type, __u32 pid, __u32 cpu
  * Reserve a page event for the current task, sending its command name
  * first when this cpu last saw another pid (or a task has exited since).
  */
-static __always_inline struct pagealloc_event *event_start(__u32 type, __u32 pid, void **rbp)
+static __always_inline struct pagealloc_event *event_start(__u32 pid, void **rbp)
 {
 	struct pagealloc_cpu_state *st;
 	struct pagealloc_event *e;
@@ -118,7 +117,7 @@ static __always_inline struct pagealloc_event *event_start(__u32 type, __u32 pid
 		return NULL;
 	}
 	if (st->last_pid != pid || st->exit_gen != gen) {
-		send_comm(rb, PAGEALLOC_EV_COMM, pid, cpu);
+		send_comm(rb, PAGEALLOC_EV_COMM, pid);
 		st->last_pid = pid;
 		st->exit_gen = gen;
 	}
@@ -128,15 +127,10 @@ static __always_inline struct pagealloc_event *event_start(__u32 type, __u32 pid
 		return NULL;
 	}
 	*rbp = rb;
-	e->type = type;
-	e->cpu = cpu;
 	e->pid = pid;
 	e->ts_ns = bpf_ktime_get_ns();
-	e->order = 0;
-	e->migratetype = 0;
-	e->arg0 = 0;
-	e->arg1 = 0;
-	e->arg2 = 0;
+	e->arg = 0;
+	e->pad = 0;
 	return e;
 }
 
@@ -144,14 +138,13 @@ SEC("tp/kmem/mm_page_alloc")
 int handle_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 {
 	void *rb;
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ALLOC, current_pid(), &rb);
+	struct pagealloc_event *e = event_start(current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
-	e->order = ctx->order;
-	e->migratetype = ctx->migratetype;
-	e->arg0 = (__u32)ctx->gfp_flags;
+	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_ALLOC, ctx->order, ctx->migratetype, 0);
+	e->arg = (__u32)ctx->gfp_flags;
 	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
@@ -160,12 +153,12 @@ SEC("tp/kmem/mm_page_free")
 int handle_free(struct trace_event_raw_mm_page_free *ctx)
 {
 	void *rb;
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE, current_pid(), &rb);
+	struct pagealloc_event *e = event_start(current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
-	e->order = ctx->order;
+	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_FREE, ctx->order, 0, 0);
 	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
@@ -174,11 +167,12 @@ SEC("tp/kmem/mm_page_free_batched")
 int handle_free_batched(struct trace_event_raw_mm_page_free_batched *ctx)
 {
 	void *rb;
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_FREE_BATCHED, current_pid(), &rb);
+	struct pagealloc_event *e = event_start(current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
+	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_FREE_BATCHED, 0, 0, 0);
 	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
@@ -187,14 +181,13 @@ SEC("tp/kmem/mm_page_alloc_zone_locked")
 int handle_zone_locked(struct trace_event_raw_mm_page *ctx)
 {
 	void *rb;
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_ZONE_LOCKED, current_pid(), &rb);
+	struct pagealloc_event *e = event_start(current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
-	e->order = ctx->order;
-	e->migratetype = ctx->migratetype;
-	e->arg0 = ctx->percpu_refill;
+	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_ZONE_LOCKED, ctx->order, ctx->migratetype,
+				 ctx->percpu_refill);
 	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
@@ -203,13 +196,12 @@ SEC("tp/kmem/mm_page_pcpu_drain")
 int handle_pcpu_drain(struct trace_event_raw_mm_page_pcpu_drain *ctx)
 {
 	void *rb;
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_PCPU_DRAIN, current_pid(), &rb);
+	struct pagealloc_event *e = event_start(current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
-	e->order = ctx->order;
-	e->migratetype = ctx->migratetype;
+	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_PCPU_DRAIN, ctx->order, ctx->migratetype, 0);
 	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
@@ -218,16 +210,15 @@ SEC("tp/kmem/mm_page_alloc_extfrag")
 int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 {
 	void *rb;
-	struct pagealloc_event *e = event_start(PAGEALLOC_EV_EXTFRAG, current_pid(), &rb);
+	struct pagealloc_event *e = event_start(current_pid(), &rb);
 
 	if (!e)
 		return 0;
 	e->pfn = ctx->pfn;
-	e->order = ctx->alloc_order;
-	e->migratetype = ctx->alloc_migratetype;
-	e->arg0 = ctx->fallback_order;
-	e->arg1 = ctx->fallback_migratetype;
-	e->arg2 = ctx->change_ownership;
+	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_EXTFRAG, ctx->alloc_order, ctx->alloc_migratetype,
+				 ctx->change_ownership);
+	e->arg = ((__u32)ctx->fallback_order & 0xff) |
+		 ((__u32)ctx->fallback_migratetype & 0xff) << 8;
 	bpf_ringbuf_submit(e, submit_flags(rb));
 	return 0;
 }
@@ -240,7 +231,7 @@ int handle_exec(void *ctx)
 	void *rb = bpf_map_lookup_elem(&rings, &cpu);
 
 	if (rb)
-		send_comm(rb, PAGEALLOC_EV_COMM, current_pid(), cpu);
+		send_comm(rb, PAGEALLOC_EV_COMM, current_pid());
 	return 0;
 }
 
@@ -253,6 +244,6 @@ int handle_exit(void *ctx)
 
 	__sync_fetch_and_add(&exit_gen, 1);
 	if (rb)
-		send_comm(rb, PAGEALLOC_EV_EXIT, current_pid(), cpu);
+		send_comm(rb, PAGEALLOC_EV_EXIT, current_pid());
 	return 0;
 }
