@@ -328,6 +328,7 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 	size_t nr_zones = 0, nr_fid = 0;
 	int64_t t0 = 0, t1 = 0;
 	uint64_t nr_samples = 0;
+	struct membuf outer, body;
 	char name[160], cap[256];
 	int ret, have_samples;
 
@@ -340,10 +341,13 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 	ret = viz_zones_get(rc->s, run_id, &zones, &nr_zones);
 	if (ret)
 		goto out;
-	have_samples = !viz_run_time_range(rc->s, run_id, &t0, &t1, &nr_samples);
-	ret = html_run_header(rc, &run, nr_samples, nr_zones);
-	if (ret)
-		goto out;
+	have_samples = !viz_run_time_range(rc->s, run_id, &t0, &t1, NULL);
+	/*
+	 * The zones' HTML goes to a buffer of its own: the header above it
+	 * counts the samples, which are known once the zones are read.
+	 */
+	outer = rc->html;
+	memset(&rc->html, 0, sizeof(rc->html));
 	if (!have_samples)
 		membuf_printf(&rc->html, "<p class=\"warn\">No samples were recorded.</p>\n");
 	for (size_t i = 0; i < nr_zones && !ret; i++) {
@@ -364,6 +368,7 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 			ret = load_zone(rc, run_id, z, t0, t1, &x);
 			if (ret)
 				break;
+			nr_samples += x.nr_samples;
 			fc.id = FK_HEATMAP;
 			snprintf(name, sizeof(name), "run%lld-heatmap-z%u", (long long)run_id, z->idx);
 			snprintf(cap, sizeof(cap), "Run %lld, %s: free blocks by order over time",
@@ -436,6 +441,12 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 		}
 	}
 	membuf_printf(&rc->html, "</section>\n");
+	body = rc->html;
+	rc->html = outer;
+	if (!ret)
+		ret = html_run_header(rc, &run, nr_samples, nr_zones);
+	membuf_add(&rc->html, body.data ? body.data : (unsigned char *)"", body.len);
+	membuf_release(&body);
 out:
 	free(fid);
 	free(zones);

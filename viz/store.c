@@ -956,26 +956,41 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 int viz_run_time_range(struct viz_store *s, int64_t run_id, int64_t *t0, int64_t *t1,
 		       uint64_t *nr)
 {
+	/*
+	 * Without a count, two index probes per zone; min() and max() over
+	 * the run would walk all its index entries.
+	 */
+	static const char probe_sql[] =
+		"SELECT (SELECT t_ns FROM samples WHERE run_id = ?1 AND zone_idx = z.idx"
+		" ORDER BY t_ns LIMIT 1), (SELECT t_ns FROM samples WHERE run_id = ?1 AND"
+		" zone_idx = z.idx ORDER BY t_ns DESC LIMIT 1) FROM zones z WHERE z.run_id = ?1";
+	static const char count_sql[] =
+		"SELECT min(t_ns), max(t_ns), count(*) FROM samples WHERE run_id = ?1";
 	sqlite3_stmt *st = NULL;
-	int ret = 0;
+	int found = 0, rc;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT min(t_ns), max(t_ns), count(*) FROM samples WHERE run_id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, nr ? count_sql : probe_sql, -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, run_id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		ret = -EIO;
-	else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-		ret = -ENODATA;
-	else {
-		*t0 = sqlite3_column_int64(st, 0);
-		*t1 = sqlite3_column_int64(st, 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t a, b;
+
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;
+		a = sqlite3_column_int64(st, 0);
+		b = sqlite3_column_int64(st, 1);
+		if (!found || a < *t0)
+			*t0 = a;
+		if (!found || b > *t1)
+			*t1 = b;
 		if (nr)
 			*nr = (uint64_t)sqlite3_column_int64(st, 2);
+		found = 1;
 	}
 	sqlite3_finalize(st);
-	return ret;
+	if (rc != SQLITE_DONE)
+		return -EIO;
+	return found ? 0 : -ENODATA;
 }
 
 int viz_pbmap_times(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t **times,

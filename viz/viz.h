@@ -310,7 +310,8 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
  * @run_id: run
  * @t0_ns: receives the first sample time
  * @t1_ns: receives the last
- * @nr_samples: receives the number of (time, zone) sample rows
+ * @nr_samples: receives the number of (time, zone) sample rows; may be
+ *              NULL, which saves a walk over all of them
  *
  * Return: 0, -ENODATA when the run has no samples.
  */

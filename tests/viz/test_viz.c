@@ -126,6 +126,12 @@ static void test_series_by_hand(void)
 
 	REQUIRE(!viz_run_begin(s, &info, &run, NULL));
 	REQUIRE(!viz_zone_add(s, run, &zi, &z, NULL));
+	{
+		int64_t a, b;
+
+		CHECK(viz_run_time_range(s, run, &a, &b, NULL) == -ENODATA);
+		CHECK(viz_run_time_range(s, run, &a, &b, &(uint64_t){ 0 }) == -ENODATA);
+	}
 	for (int i = 0; i < 3; i++) {
 		uint32_t fb[4] = { 0, vals[i], 1, 1 };	/* order 0 Movable = vals[i] */
 		struct viz_sample x1 = { .t_ns = times[i], .zone_idx = z, .free_blocks = fb,
@@ -217,6 +223,12 @@ static void test_series_synthetic(void)
 	CHECK_EQ_U64(n, 100);
 	CHECK_EQ_U64(t0, synth_t(0));
 	CHECK_EQ_U64(t1, synth_t(49));
+	{
+		int64_t u0 = -1, u1 = -1;	/* the index-probe path, without a count */
+
+		REQUIRE(!viz_run_time_range(s, run, &u0, &u1, NULL));
+		CHECK(u0 == t0 && u1 == t1);
+	}
 	for (size_t k = 0; k < 3; k++) {
 		for (uint32_t z = 0; z < 2; z++) {
 			struct viz_series x;
