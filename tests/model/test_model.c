@@ -735,6 +735,80 @@ static void test_predict_and_refill(enum model_profile p)
 	model_destroy(m);
 }
 
+/* Event sequence recorder: 'L' zone_locked, 'X' extfrag (owned in the flag), 'D' drain. */
+struct seq {
+	char kind[16];
+	uint64_t pfn[16];
+	bool owned[16];
+	int n;
+};
+
+static void seq_add(struct seq *q, char kind, uint64_t pfn, bool owned)
+{
+	if (q->n < 16) {
+		q->kind[q->n] = kind;
+		q->pfn[q->n] = pfn;
+		q->owned[q->n] = owned;
+		q->n++;
+	}
+}
+
+static void seq_locked(void *ctx, uint64_t pfn, unsigned int order, int mt, bool refill)
+{
+	(void)order, (void)mt, (void)refill;
+	seq_add(ctx, 'L', pfn, false);
+}
+
+static void seq_extfrag(void *ctx, uint64_t pfn, unsigned int ao, unsigned int fo, int amt, int fmt,
+			bool owned)
+{
+	(void)ao, (void)fo, (void)amt, (void)fmt;
+	seq_add(ctx, 'X', pfn, owned);
+}
+
+/*
+ * spec §6.3 canonical sequences of a fallback, as the observer reports them.
+ * A claim of an order-10 block: 6.18 emits only extfrag (no zone_locked for
+ * claims at order >= 9); 6.1 emits extfrag then the retry's zone_locked.
+ * A claim below pageblock order (the NORMAL order-3 block at P+8): 6.18
+ * emits zone_locked then extfrag with change_ownership; 6.1 extfrag first.
+ */
+static void test_event_sequences(enum model_profile p)
+{
+	static const struct model_observer obs = {
+		.zone_locked = seq_locked,
+		.extfrag = seq_extfrag,
+	};
+	struct model *m = normal_zone(p, true);
+	struct seq q = { 0 };
+
+	model_observer_set(m, &obs, &q);
+	CHECK_EQ_U64(alloc_one(m, 0, MODEL_GFP_KERNEL, 0, MODEL_REQ_NO_PCP).pfn, NORMAL_START);
+	if (p == MODEL_PROFILE_6_18) {
+		CHECK_EQ_U64(q.n, 1);
+		CHECK(q.kind[0] == 'X' && q.pfn[0] == NORMAL_START && q.owned[0]);
+	} else {
+		CHECK_EQ_U64(q.n, 2);
+		CHECK(q.kind[0] == 'X' && q.pfn[0] == NORMAL_START && q.owned[0]);
+		CHECK(q.kind[1] == 'L' && q.pfn[1] == NORMAL_START);
+	}
+	model_destroy(m);
+
+	m = dma32_normal(p, 0);
+	memset(&q, 0, sizeof(q));
+	model_observer_set(m, &obs, &q);
+	CHECK_EQ_U64(alloc_one(m, 0, MODEL_GFP_KERNEL, 0, MODEL_REQ_NO_PCP).pfn, NORMAL_START + 8);
+	CHECK_EQ_U64(q.n, 2);
+	if (p == MODEL_PROFILE_6_18) {
+		CHECK(q.kind[0] == 'L' && q.pfn[0] == NORMAL_START + 8);
+		CHECK(q.kind[1] == 'X' && q.pfn[1] == NORMAL_START + 8 && q.owned[1]);
+	} else {
+		CHECK(q.kind[0] == 'X' && q.pfn[0] == NORMAL_START + 8 && q.owned[0]);
+		CHECK(q.kind[1] == 'L' && q.pfn[1] == NORMAL_START + 8);
+	}
+	model_destroy(m);
+}
+
 /*
  * spec §2.8 claims as replay applies them: converting the pageblock of P+1
  * after P was taken from an order-10 block moves the pageblock's free
@@ -942,6 +1016,7 @@ int main(void)
 		test_merge_types(p);
 		test_predict_and_refill(p);
 		test_pageblock_claim(p);
+		test_event_sequences(p);
 		test_nine_orders(p);
 		test_live_zoneinfo(p);
 	}
