@@ -116,7 +116,8 @@ static int config_check(const struct model_config *c)
 		return -EINVAL;
 	if (c->percpu_pagelist_high_fraction && c->percpu_pagelist_high_fraction < 8)
 		return -EINVAL;
-	if (c->boost_clear != MODEL_BOOST_CLEAR_MANUAL && c->boost_clear != MODEL_BOOST_CLEAR_ON_WAKE)
+	if (c->boost_clear != MODEL_BOOST_CLEAR_MANUAL &&
+	    c->boost_clear != MODEL_BOOST_CLEAR_ON_WAKE)
 		return -EINVAL;
 	for (unsigned int i = 0; i < c->nr_cpus; i++)
 		if (c->cpu_node[i] >= c->nr_nodes)
@@ -322,7 +323,8 @@ static void sort_zones(struct model *m)
 	for (unsigned int i = 0; i < m->nr_zones; i++) {
 		unsigned int v = i, pos = i;
 
-		while (pos > 0 && m->zones[m->zone_order[pos - 1]].start_pfn > m->zones[v].start_pfn) {
+		while (pos > 0 &&
+		       m->zones[m->zone_order[pos - 1]].start_pfn > m->zones[v].start_pfn) {
 			m->zone_order[pos] = m->zone_order[pos - 1];
 			pos--;
 		}
@@ -354,7 +356,7 @@ static void settings_fill(struct model *m)
 }
 
 /*
- * Models: mm/page_alloc.c build_all_zonelists() / setup_per_zone_wmarks() / setup_per_zone_lowmem_reserve() / zone_pcp_init(), v6.1/v6.18 (spec §1, §4.2, §5.2, §5.3)
+ * Models: mm/page_alloc.c build_all_zonelists(), setup_per_zone_wmarks(), v6.1/v6.18 (spec §1, §5)
  */
 struct model *model_create(const struct model_config *cfg)
 {
@@ -661,7 +663,8 @@ int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
 		return -EINVAL;
 	z = &m->zones[zone];
 	zend = z->start_pfn + z->spanned;
-	if (start_pfn < z->start_pfn || end < start_pfn || end - z->start_pfn >= ((uint64_t)1 << 31))
+	if (start_pfn < z->start_pfn || end < start_pfn ||
+	    end - z->start_pfn >= ((uint64_t)1 << 31))
 		return -ERANGE;
 	for (unsigned int i = 0; i < m->nr_zones; i++) {
 		const struct zone *o = &m->zones[i];
@@ -716,7 +719,8 @@ int model_kswapd_sleep(struct model *m, int node)
 		if (node >= 0 && z->node != (unsigned int)node)
 			continue;
 		z->watermark_boost = 0;
-		z->flags &= ~(unsigned int)(MODEL_ZONE_RECLAIM_ACTIVE | MODEL_ZONE_BOOSTED_WATERMARK);
+		z->flags &= ~(unsigned int)(MODEL_ZONE_RECLAIM_ACTIVE |
+					    MODEL_ZONE_BOOSTED_WATERMARK);
 	}
 	return 0;
 }

@@ -218,7 +218,8 @@ static uint64_t __rmqueue_smallest(struct model *m, struct zone *z, unsigned int
 		m->last_list_mt = mt;
 		if (m->obs.zone_locked)
 			m->obs.zone_locked(m->obs_ctx, pfn, order, mt,
-					   pcp_allowed_order(m, order) && mt < MODEL_MIGRATE_PCPTYPES);
+					   pcp_allowed_order(m, order) &&
+						   mt < MODEL_MIGRATE_PCPTYPES);
 		return pfn;
 	}
 	return MODEL_PFN_NONE;
@@ -1200,7 +1201,8 @@ static uint64_t take_out_range(struct model *m, struct zone *z, uint64_t pfn, un
 				add_to_free_list(m, z, other, co, mt, false);
 			else
 				__free_one_page(m, z, other, co,
-						get_pageblock_migratetype(m, z, other), false, NULL);
+						get_pageblock_migratetype(m, z, other), false,
+						NULL);
 		}
 		return 0;
 	}

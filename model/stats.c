@@ -252,7 +252,8 @@ int model_zone_frag_indices(const struct model *m, unsigned int zone, int frag[M
 		bool valid = o < m->nr_orders;
 
 		if (frag)
-			frag[o] = valid ? model_fragmentation_index(z->nr_free, m->nr_orders, o) : 0;
+			frag[o] = valid ? model_fragmentation_index(z->nr_free, m->nr_orders, o)
+					: 0;
 		if (unusable)
 			unusable[o] = valid ? model_unusable_index(z->nr_free, m->nr_orders, o) : 0;
 	}
