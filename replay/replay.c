@@ -39,6 +39,7 @@ const char *const replay_contra_names[RC_NR] = {
 	[RC_CROSSES_ZONE] = "block_crosses_zone",
 	[RC_MISALIGNED] = "misaligned_pfn",
 	[RC_WHATIF_FREE_CONFLICT] = "whatif_free_conflict",
+	[RC_STALE_PCP] = "stale_pcp_entries",
 };
 
 static double now_s(void)
@@ -221,6 +222,7 @@ struct ctx {
 	uint64_t wfail_reason[MODEL_NR_ALLOC_FAIL];
 	unsigned int nr_fail_orders;		/* max(model orders, header orders) */
 	uint64_t pcp_hint_mismatch, pageblock_hints, lost_events, lost_records;
+	uint64_t pageblock_learned;	/* types corrected from drain / zone_locked events */
 	uint64_t samples, pbmaps, notable;
 	uint64_t paranoid_checks, paranoid_fail;
 	char paranoid_first[200];
@@ -594,6 +596,58 @@ static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, 
 	p->via_extfrag = via_extfrag;
 }
 
+/*
+ * 6.18 reports the pageblock's current type in mm_page_pcpu_drain and
+ * mm_page_alloc_zone_locked (spec 8.3): correct the model's type, which the
+ * snapshot only knows for pageblocks holding a free block.
+ */
+static void pageblock_learn(struct ctx *c, uint64_t pfn, int mt)
+{
+	struct model_pfn_state st;
+
+	if (!c->prof_618 || mt < 0 || mt >= MODEL_MIGRATE_PCPTYPES)
+		return;
+	if (model_pfn_state_get(c->m, pfn, &st) || st.pageblock_mt < 0 || st.pageblock_mt == mt ||
+	    st.pageblock_mt >= MODEL_MIGRATE_PCPTYPES)
+		return;
+	c->pageblock_learned++;
+	model_pageblock_claim(c->m, pfn, mt);
+}
+
+/*
+ * A pcp hit takes the head of its list (spec 2.5). When the kernel's page
+ * sits deeper in the very list the model would take from, the entries in
+ * front of it are not on the kernel's list (a racy snapshot, a free routed
+ * elsewhere): re-synchronise by taking them out (they count as allocated).
+ */
+static void pcp_resync(struct ctx *c, const struct cev *e, uint64_t predicted)
+{
+	struct model_pfn_state sk, sp;
+	struct model_force_result fr;
+	uint64_t buf[256];
+	long n;
+
+	if (model_pfn_state_get(c->m, e->pfn, &sk) || model_pfn_state_get(c->m, predicted, &sp) ||
+	    sk.kind != MODEL_PFN_ON_PCP || sp.kind != MODEL_PFN_ON_PCP ||
+	    sk.pcp_cpu != sp.pcp_cpu || sk.pcp_pindex != sp.pcp_pindex || sk.zone != sp.zone ||
+	    sk.order != e->order)
+		return;
+	for (;;) {
+		n = model_pcp_list_get(c->m, (unsigned int)sk.zone, (unsigned int)sk.pcp_cpu,
+				       (unsigned int)sk.pcp_pindex, buf, 256);
+		if (n <= 0)
+			return;
+		if (n > 256)
+			n = 256;
+		for (long i = 0; i < n; i++) {
+			if (buf[i] == e->pfn)
+				return;
+			model_force_alloc(c->m, buf[i], sk.order, sk.pcp_cpu, -1, &fr);
+			c->contra[RC_STALE_PCP]++;
+		}
+	}
+}
+
 static void shadow_alloc(struct ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
@@ -625,6 +679,9 @@ static void shadow_alloc(struct ctx *c, const struct cev *e)
 			c->pred_uncertain++;
 		} else if (!model_alloc_pages(c->m, &req, &res)) {
 			bool ok = res.pfn == e->pfn;
+
+			if (!ok && !buddy_served && (res.flags & MODEL_ALLOC_R_PCP_HIT))
+				pcp_resync(c, e, res.pfn);
 			struct pred_count *k = buddy_served ? &c->pred_buddy : &c->pred_pcp;
 
 			c->pred.n++;
@@ -679,6 +736,7 @@ static void shadow_drain(struct ctx *c, const struct cev *e)
 	struct model_free_result fr;
 
 	pending_flush(c, e->cpu, e->ts);
+	pageblock_learn(c, e->pfn, e->mt);
 	model_pcpu_drain_page(c->m, e->pfn, e->order, &fr);
 	if (fr.contradiction == MODEL_CONTRA_NOT_ON_PCP) {
 		struct model_pfn_state st;
@@ -914,8 +972,10 @@ static void apply(struct ctx *c, const struct cev *e)
 			shadow_free_batched(c, e);
 		break;
 	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-		if (c->mode == REPLAY_SHADOW)
+		if (c->mode == REPLAY_SHADOW) {
+			pageblock_learn(c, e->pfn, e->mt);
 			pending_add(c, e, e->order, false);
+		}
 		break;
 	case TRACEFMT_PAGE_PCPU_DRAIN:
 		if (c->mode == REPLAY_SHADOW)
@@ -1259,6 +1319,8 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 	json_object_set_new(o, "boosts", json_integer((json_int_t)mc.boosts));
 	json_object_set_new(o, "pcp_hint_mismatch", json_integer((json_int_t)c->pcp_hint_mismatch));
 	json_object_set_new(o, "pageblock_hints", json_integer((json_int_t)c->pageblock_hints));
+	json_object_set_new(o, "pageblock_types_learned",
+			    json_integer((json_int_t)c->pageblock_learned));
 	json_object_set_new(o, "samples", json_integer((json_int_t)c->samples));
 	json_object_set_new(o, "pageblock_maps", json_integer((json_int_t)c->pbmaps));
 	res->unusable_order9_mean = c->unusable9_n ? c->unusable9_sum / (double)c->unusable9_n : NAN;

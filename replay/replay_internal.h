@@ -25,6 +25,7 @@ enum replay_contra {
 	RC_CROSSES_ZONE,	/* a block running past its zone's end */
 	RC_MISALIGNED,		/* a pfn not aligned to its order */
 	RC_WHATIF_FREE_CONFLICT, /* what-if: an untied free hit a page a what-if alloc owns */
+	RC_STALE_PCP,		/* pcp entries in front of the page a pcp hit took */
 	RC_NR
 };
 
