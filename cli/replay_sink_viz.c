@@ -254,6 +254,10 @@ static void print_text(const struct replay_cli_run *r, const struct replay_resul
 	       r->opts.mode == REPLAY_SHADOW ? "shadow" : "what-if", r->trace,
 	       (unsigned long long)res->events, res->wall_seconds, res->events_per_second / 1e6,
 	       res->complete ? "" : " - stopped early");
+	printf("  start state: %s%s\n", res->start_state,
+	       res->pfn_prediction_meaningful ? ""
+	       : " (no free-list snapshot in the trace: the start matches the first checkpoint's "
+		 "counts only, so pfn prediction is not meaningful)");
 	if (r->opts.mode == REPLAY_SHADOW) {
 		if (isnan(res->pfn_prediction_rate))
 			printf("  pfn prediction rate: unavailable\n");

@@ -71,7 +71,7 @@ struct cev {
 #define SIDE_CAP 1024u
 
 struct reorder {
-	struct cev *buf;	/* [2 * window] */
+	struct cev *buf;	/* [4 * window]: compacted when the tail reaches the end */
 	size_t head, tail, window;
 	struct tracefmt_event *side; /* [SIDE_CAP] */
 	uint16_t side_free[SIDE_CAP]; /* stack of free side slots */
@@ -84,7 +84,7 @@ static int reorder_init(struct reorder *r, size_t window)
 {
 	memset(r, 0, sizeof(*r));
 	r->window = window;
-	r->buf = malloc(2 * window * sizeof(*r->buf));
+	r->buf = malloc(4 * window * sizeof(*r->buf));
 	r->side = malloc(SIDE_CAP * sizeof(*r->side));
 	for (unsigned int i = 0; i < SIDE_CAP; i++)
 		r->side_free[i] = (uint16_t)(SIDE_CAP - 1 - i);
@@ -108,7 +108,7 @@ static void reorder_push(struct reorder *r, const struct cev *e)
 {
 	size_t i;
 
-	if (r->tail == 2 * r->window) {
+	if (r->tail == 4 * r->window) {
 		memmove(r->buf, r->buf + r->head, reorder_len(r) * sizeof(*r->buf));
 		r->tail -= r->head;
 		r->head = 0;
@@ -860,7 +860,7 @@ static void whatif_alloc(struct ctx *c, const struct cev *e)
 /* The allocation whose range holds @pfn: the head is at one of the aligned candidates. */
 static struct pfn_map_entry *whatif_find(struct ctx *c, uint64_t pfn, unsigned int order)
 {
-	for (unsigned int o = order; o < REPLAY_MAX_ORDERS; o++) {
+	for (unsigned int o = order; o < c->nr_fail_orders; o++) {
 		struct pfn_map_entry *me = pfn_map_get(&c->map, pfn & ~((1ull << o) - 1));
 
 		if (me && me->order >= order && pfn < me->key + (1ull << me->order))
@@ -1233,6 +1233,8 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 		(json_int_t)c->cfg->nr_zones, "memory_bytes",
 		(json_int_t)model_memory_bytes(c->m)));
 	json_object_set_new(o, "start_state", json_string(start_names[c->start.kind]));
+	snprintf(res->start_state, sizeof(res->start_state), "%s", start_names[c->start.kind]);
+	res->pfn_prediction_meaningful = c->start.kind == START_SNAPSHOT;
 	json_object_set_new(o, "start", json_pack("{sI sI sI sI sb sI}",
 		"blocks_seeded", (json_int_t)c->start.blocks_seeded, "blocks_rejected",
 		(json_int_t)c->start.blocks_rejected, "pcp_seeded", (json_int_t)c->start.pcp_seeded,

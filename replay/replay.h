@@ -210,6 +210,8 @@ struct replay_result {
 	bool complete;			/* the whole readable trace was replayed */
 	bool trace_truncated;		/* the trace ended early or had corrupt blocks */
 	char trace_problem[200];	/* what the reader said, "" if none */
+	char start_state[16];		/* "snapshot", "checkpoint" or "boot" */
+	bool pfn_prediction_meaningful;	/* only with a snapshot */
 	/* shadow */
 	uint64_t predicted, predicted_ok; /* allocations predicted, and right */
 	double pfn_prediction_rate;	/* NaN when nothing was predicted */
