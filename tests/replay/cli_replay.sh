@@ -40,6 +40,15 @@ grep -q '"mode": "shadow"' "$work/out" || fail "no shadow summary"
 expect 0 "$bin" replay "$trace" --db "$work/r.db" --mode whatif --max-order 12 \
 	--watermark-scale-factor 100 --json
 grep -q '"max-order": 12' "$work/out" || fail "what-if settings not in the summary"
+# a config file, with a flag on top of it: the flag wins, the rest of the file stays
+echo '{"max-order": 12, "watermark-scale-factor": 50}' >"$work/cfg.json"
+expect 0 "$bin" replay "$trace" --db "$work/r.db" --mode whatif --config "$work/cfg.json" \
+	--max-order 13 --json
+grep -q '"max-order": 13' "$work/out" || fail "--max-order did not override the config"
+grep -q '"watermark-scale-factor": 50' "$work/out" || fail "the config's setting was lost"
+echo '{"max-order": "x"}' >"$work/bad.json"
+expect 2 "$bin" replay "$trace" --db "$work/r.db" --mode whatif --config "$work/bad.json"
+grep -q "bad.json" "$work/err" || fail "no file name in: $(cat "$work/err")"
 # a trace cut in the middle: replay what reads, say so, exit 0
 size=$(wc -c <"$trace")
 head -c $((size / 2)) "$trace" >"$work/cut.bst"
