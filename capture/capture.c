@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The libbpf loader of bpf/pagealloc.bpf.c: it loads and attaches the
- * programs (skipping tracepoints this kernel lacks), drains the ring buffer
- * into a tracefmt writer, turns the per-cpu drop counters into lost-event
+ * programs (skipping tracepoints this kernel lacks), drains the per-cpu ring
+ * buffers, merged by timestamp, into a tracefmt writer, turns the per-cpu
+ * drop counters and the kernel's recursion misses into lost-event
  * records, and interleaves /proc checkpoints and block flushes on a timer.
  * The lifecycle follows libbpf-bootstrap's bootstrap.c: open, set rodata and
  * map sizes, load, attach, poll, destroy.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * The six kmem page tracepoints, recorded into one BPF ring buffer as
- * struct pagealloc_event (see ../pagealloc_event.h), plus the pid -> command
- * name records that let reports name who allocates.
+ * The six kmem page tracepoints, recorded into this cpu's BPF ring buffer
+ * as struct pagealloc_event (see ../pagealloc_event.h), plus the pid ->
+ * command name records that let reports name who allocates.
  *
  * Cost is what matters here: the allocator fires millions of times a second.
  * So each hit is one reserve + submit of a 32-byte record, with no wakeup
@@ -14,7 +14,11 @@
  * never silent.
  *
  * The licence is GPL-compatible because bpf_ktime_get_ns and the ring buffer
- * helpers are GPL-only helpers.
+ * helpers are GPL-only helpers. Classic tracepoints (tp/) are used because
+ * their records carry the pfn; kprobes and fentry are not available on the
+ * target hosts. The kernel does not run these programs for a hit that nests
+ * in a running BPF program on the same cpu; it counts those per program
+ * (recursion_misses), and the loader reports them as lost.
  */
 #ifdef BUDDYSCOPE_BPF_FULL_VMLINUX
 #include "vmlinux.h"
