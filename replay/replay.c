@@ -209,6 +209,7 @@ struct ctx {
 	/* what-if */
 	struct pfn_map map;
 	uint64_t *owned;	/* bitmap of model pfns held by what-if allocations */
+	uint64_t *tied;		/* bitmap of kernel pfns allocated during the trace */
 	uint64_t owned_base, owned_len;
 	uint64_t whatif_unfreed, whatif_untied_frees, whatif_frees_of_failed;
 	uint64_t breaches;
@@ -779,29 +780,42 @@ static void shadow_free_batched(struct ctx *c, const struct cev *e)
 
 /* ---- what-if mode ---------------------------------------------------------- */
 
-static void owned_set(struct ctx *c, uint64_t pfn, unsigned int order, bool on)
+/*
+ * Bitmaps over the zones' pfn span, one bit per page: owned (model pfns held
+ * by what-if allocations) and tied (kernel pfns of allocations seen in the
+ * trace, so an untied free costs no map lookup). Blocks are aligned, so a
+ * block of order >= 6 covers whole words.
+ */
+static void bits_set(const struct ctx *c, uint64_t *map, uint64_t pfn, unsigned int order, bool on)
 {
-	for (uint64_t p = pfn; p < pfn + (1ull << order); p++) {
-		uint64_t i = p - c->owned_base;
+	uint64_t i = pfn - c->owned_base, n = 1ull << order;
 
-		if (p < c->owned_base || i >= c->owned_len)
-			continue;
-		if (on)
-			c->owned[i >> 6] |= 1ull << (i & 63);
-		else
-			c->owned[i >> 6] &= ~(1ull << (i & 63));
+	if (pfn < c->owned_base || i + n > c->owned_len)
+		return;
+	if (order >= 6) {
+		for (uint64_t w = i >> 6; w < (i + n) >> 6; w++)
+			map[w] = on ? ~0ull : 0;
+		return;
 	}
+	if (on)
+		map[i >> 6] |= ((1ull << n) - 1) << (i & 63);
+	else
+		map[i >> 6] &= ~(((1ull << n) - 1) << (i & 63));
 }
 
-static bool owned_any(const struct ctx *c, uint64_t pfn, unsigned int order)
+static bool bits_any(const struct ctx *c, const uint64_t *map, uint64_t pfn, unsigned int order)
 {
-	for (uint64_t p = pfn; p < pfn + (1ull << order); p++) {
-		uint64_t i = p - c->owned_base;
+	uint64_t i = pfn - c->owned_base, n = 1ull << order;
 
-		if (p >= c->owned_base && i < c->owned_len && (c->owned[i >> 6] >> (i & 63)) & 1)
-			return true;
+	if (pfn < c->owned_base || i + n > c->owned_len)
+		return false;
+	if (order >= 6) {
+		for (uint64_t w = i >> 6; w < (i + n) >> 6; w++)
+			if (map[w])
+				return true;
+		return false;
 	}
-	return false;
+	return (map[i >> 6] >> (i & 63)) & ((1ull << n) - 1);
 }
 
 static void whatif_alloc(struct ctx *c, const struct cev *e)
@@ -843,9 +857,11 @@ static void whatif_alloc(struct ctx *c, const struct cev *e)
 		notable(c, e->ts, "failure", "first failed allocation of order %u (reason %d)",
 			e->order, (int)res.fail);
 	if (res.pfn != MODEL_PFN_NONE)
-		owned_set(c, res.pfn, e->order, true);
+		bits_set(c, c->owned, res.pfn, e->order, true);
 	if (kernel_ok) {
 		struct pfn_map_entry *me = pfn_map_put(&c->map, e->pfn);
+
+		bits_set(c, c->tied, e->pfn, e->order, true);
 
 		if (me) {
 			me->val = res.pfn;
@@ -871,7 +887,8 @@ static struct pfn_map_entry *whatif_find(struct ctx *c, uint64_t pfn, unsigned i
 
 static void whatif_free(struct ctx *c, const struct cev *e)
 {
-	struct pfn_map_entry *me = whatif_find(c, e->pfn, e->order);
+	struct pfn_map_entry *me = bits_any(c, c->tied, e->pfn, e->order)
+				   ? whatif_find(c, e->pfn, e->order) : NULL;
 	struct model_free_result fr;
 	uint64_t target;
 
@@ -880,10 +897,11 @@ static void whatif_free(struct ctx *c, const struct cev *e)
 			c->whatif_frees_of_failed++;
 		} else {
 			target = me->val + (e->pfn - me->key);
-			owned_set(c, target, e->order, false);
+			bits_set(c, c->owned, target, e->order, false);
 			model_free_pages(c->m, target, e->order, mcpu(c, e->cpu), 0, &fr);
 			count_model_contra(c, fr.contradiction, e->ts, target);
 		}
+		bits_set(c, c->tied, e->pfn, e->order, false);
 		if (me->left <= (1u << e->order))
 			pfn_map_del(&c->map, me);
 		else
@@ -892,7 +910,7 @@ static void whatif_free(struct ctx *c, const struct cev *e)
 	}
 	/* allocated before the capture (or never seen): freed at its own pfn */
 	c->whatif_untied_frees++;
-	if (owned_any(c, e->pfn, e->order)) {
+	if (bits_any(c, c->owned, e->pfn, e->order)) {
 		count_contra(c, RC_WHATIF_FREE_CONFLICT, e->ts, e->pfn);
 		return;
 	}
@@ -1463,10 +1481,12 @@ static int whatif_init(struct ctx *c)
 		if (zc->start_pfn + zc->spanned_pages > hi)
 			hi = zc->start_pfn + zc->spanned_pages;
 	}
-	c->owned_base = lo;
-	c->owned_len = hi > lo ? hi - lo : 0;
+	/* aligned so that aligned blocks sit on whole words of the bitmaps */
+	c->owned_base = lo & ~((1ull << 14) - 1);
+	c->owned_len = hi > c->owned_base ? hi - c->owned_base : 0;
 	c->owned = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
-	if (!c->owned)
+	c->tied = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
+	if (!c->owned || !c->tied)
 		return -ENOMEM;
 	return pfn_map_init(&c->map, 1u << 16);
 }
@@ -1510,6 +1530,7 @@ static void ctx_release(struct ctx *c)
 	free(c->pb_mt);
 	free(c->pb_free);
 	free(c->owned);
+	free(c->tied);
 	pfn_map_release(&c->map);
 }
 

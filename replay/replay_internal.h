@@ -119,6 +119,7 @@ struct pfn_map_entry {
 struct pfn_map {
 	struct pfn_map_entry *e;
 	size_t cap, n;		/* cap is a power of two */
+	unsigned int shift;	/* 64 - log2(cap) */
 };
 
 int pfn_map_init(struct pfn_map *m, size_t cap);

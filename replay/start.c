@@ -456,15 +456,19 @@ int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 
 #define MAP_EMPTY UINT64_MAX
 
+/* Fibonacci hashing: the top bits of the product. */
 static size_t map_slot(const struct pfn_map *m, uint64_t key)
 {
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (m->cap - 1);
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> m->shift);
 }
 
 int pfn_map_init(struct pfn_map *m, size_t cap)
 {
 	m->cap = cap;
 	m->n = 0;
+	m->shift = 64;
+	for (size_t c = cap; c > 1; c >>= 1)
+		m->shift--;
 	m->e = malloc(cap * sizeof(*m->e));
 	if (!m->e)
 		return -ENOMEM;
