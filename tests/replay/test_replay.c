@@ -636,6 +636,41 @@ static void test_bad_input(const char *dir)
 	CHECK_STR_CONTAINS(res.trace_problem, path);
 	replay_result_release(&res);
 
+	/* a corrupt block in the middle: skipped, the rest replayed, and said */
+	{
+		uint64_t end_of_second;
+		FILE *fc;
+
+		snprintf(path, sizeof(path), "%s/corrupt.bst", dir);
+		w = trace_open(path);
+		write_snapshot(w);
+		checkpoint(w, 200, 1, ck1);
+		REQUIRE(tracefmt_writer_flush(w) == 0);
+		zone_locked(w, 1000, BASE, 4);
+		alloc(w, 1001, BASE, 4);
+		REQUIRE(tracefmt_writer_flush(w) == 0);
+		end_of_second = tracefmt_writer_bytes(w);
+		free_ev(w, 2000, BASE + 1536, 0);
+		REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+		fc = fopen(path, "r+b");
+		REQUIRE(fc);
+		REQUIRE(fseek(fc, (long)end_of_second - 3, SEEK_SET) == 0);
+		{
+			int byte = fgetc(fc);
+
+			REQUIRE(byte != EOF);
+			REQUIRE(fseek(fc, (long)end_of_second - 3, SEEK_SET) == 0);
+			fputc(byte ^ 0xff, fc); /* a payload byte of the second block */
+		}
+		fclose(fc);
+		REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+		CHECK(res.trace_truncated);
+		CHECK_STR_CONTAINS(res.trace_problem, "corrupt");
+		CHECK_EQ_U64(res.events, 1); /* the free of the third block */
+		CHECK_EQ_U64(res.contradictions, 0);
+		replay_result_release(&res);
+	}
+
 	snprintf(path, sizeof(path), "%s/not-a-trace.bst", dir);
 	f = fopen(path, "w");
 	REQUIRE(f);
