@@ -599,6 +599,25 @@ static void test_whatif(const char *dir)
 	free(c.summary);
 	replay_result_release(&res);
 
+	/*
+	 * --min-free-kbytes 65536: the min watermark alone (16384 pages x
+	 * this zone's share, all of lowmem) exceeds the whole 8192-page zone,
+	 * so both requests the kernel served can only be served below it:
+	 * two watermark breaches, no failure.
+	 */
+	memset(&c, 0, sizeof(c));
+	replay_opts_init(&o);
+	o.mode = REPLAY_WHATIF;
+	REQUIRE(replay_settings_set(&o.settings, "min-free-kbytes", "65536", &err) == 0);
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK_EQ_U64(jpath_u(j, "watermark_breaches", NULL), 2);
+	CHECK_EQ_U64(json_integer_value(json_array_get(json_object_get(j, "failures_by_order"), 10)), 0);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+
 	/* shadow mode refuses settings */
 	replay_opts_init(&o);
 	replay_settings_set(&o.settings, "max-order", "12", &err);
