@@ -35,6 +35,7 @@ struct info {
 	uint64_t page_events;
 	uint64_t first_ns, last_ns;
 	uint64_t lost, lost_by_cpu[INFO_MAX_CPUS];
+	uint64_t lost_unknown_cpu; /* cpu 0xffffffff: nested hits the kernel skipped */
 	uint64_t allocs[INFO_MAX_ORDERS][INFO_MAX_MT];
 	uint64_t allocs_other; /* order or migratetype out of the table */
 	uint64_t failed, failed_by_order[INFO_MAX_ORDERS];
@@ -108,6 +109,8 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 		in->lost += ev->u.lost.count;
 		if (ev->cpu < INFO_MAX_CPUS)
 			in->lost_by_cpu[ev->cpu] += ev->u.lost.count;
+		else
+			in->lost_unknown_cpu += ev->u.lost.count;
 		break;
 	case TRACEFMT_CHECKPOINT:
 		if (ev->u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT)
@@ -213,6 +216,8 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 			snprintf(k, sizeof(k), "%u", c);
 			json_object_set_new(lbc, k, json_integer((json_int_t)in->lost_by_cpu[c]));
 		}
+	if (in->lost_unknown_cpu)
+		json_object_set_new(lbc, "unknown", json_integer((json_int_t)in->lost_unknown_cpu));
 	json_object_set_new(o, "lost_by_cpu", lbc);
 
 	json_object_set_new(o, "failed_allocations", json_integer((json_int_t)in->failed));

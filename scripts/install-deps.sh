@@ -1,13 +1,16 @@
 #!/bin/sh
 # Install what buddyscope needs to build, run and test, from Debian's packages.
-# Usage: scripts/install-deps.sh [--tests]   (--tests adds what only the test suite needs)
+# Usage: scripts/install-deps.sh [--tests|--bench]
+#   --tests adds what only the test suite needs; --bench adds the peers the
+#   benchmarks compare against (perf, trace-cmd).
 set -eu
 pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
       libcairo2-dev libsqlite3-dev sqlite3 libjansson-dev libzstd-dev zlib1g-dev zstd gzip
       python3 ca-certificates"
-if [ "${1:-}" = "--tests" ]; then
-	pkgs="$pkgs libclang-rt-14-dev chromium valgrind"
-fi
+case "${1:-}" in
+--tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind" ;;
+--bench) pkgs="$pkgs linux-perf trace-cmd hyperfine" ;;
+esac
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
