@@ -1252,15 +1252,21 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 		(json_int_t)model_memory_bytes(c->m)));
 	json_object_set_new(o, "start_state", json_string(start_names[c->start.kind]));
 	snprintf(res->start_state, sizeof(res->start_state), "%s", start_names[c->start.kind]);
-	res->pfn_prediction_meaningful = c->start.kind == START_SNAPSHOT;
+	/* a kpageflags snapshot knows neither list positions nor list types */
+	res->pfn_prediction_meaningful = c->start.kind == START_SNAPSHOT &&
+					 c->ps.snapshot_method != TRACEFMT_SNAP_METHOD_KPAGEFLAGS;
 	json_object_set_new(o, "start", json_pack("{sI sI sI sI sb sI}",
 		"blocks_seeded", (json_int_t)c->start.blocks_seeded, "blocks_rejected",
 		(json_int_t)c->start.blocks_rejected, "pcp_seeded", (json_int_t)c->start.pcp_seeded,
 		"blocks_unplaced", (json_int_t)c->start.layout_unplaced, "exact",
 		c->start.exact, "snapshot_uncertain_blocks", (json_int_t)c->ps.snap_uncertain));
 	json_object_set_new(o, "pfn_prediction_meaningful",
-			    json_boolean(c->start.kind == START_SNAPSHOT));
+			    json_boolean(res->pfn_prediction_meaningful));
 	a = json_array();
+	if (c->start.kind == START_SNAPSHOT && !res->pfn_prediction_meaningful)
+		json_array_append_new(a, json_string(
+			"the snapshot comes from /proc/kpageflags: free blocks are known, their lists' "
+			"order and type are not, so pfn prediction is not meaningful"));
 	if (c->start.kind != START_SNAPSHOT)
 		json_array_append_new(a, json_string(
 			"the trace has no free-list snapshot: the start state only matches the "
