@@ -1640,6 +1640,16 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	exact = c->cfg->nr_page_orders == c->hdr.header_orders &&
 		c->cfg->pageblock_order == c->hdr.header_pb_order;
 	replay_start_build(c->m, &c->ps, exact, c->hdr.header_orders, &c->start);
+	if (opts->paranoid) {
+		char buf[160];
+
+		c->paranoid_checks++;
+		if (model_check(c->m, buf, sizeof(buf))) {
+			c->paranoid_fail++;
+			snprintf(c->paranoid_first, sizeof(c->paranoid_first),
+				 "after the start state: %s", buf);
+		}
+	}
 	c->start_ts = c->ps.snapshot ? c->ps.snap_end_ts : c->ps.have_ckpt ? c->ps.ckpt_ts : 0;
 
 	if (sink && sink->run_begin) {

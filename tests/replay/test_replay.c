@@ -399,7 +399,7 @@ static void test_shadow(const char *dir)
 		      strncmp(release, "6.1.", 4) ? "6.18" : "6.1"));
 	CHECK(json_is_true(json_object_get(j, "pfn_prediction_meaningful")));
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 8);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 9); /* the start, then 8 events */
 	/* the end state: 2 x 1024 + 8 + 1 + 1 free pages, by order as ck3 */
 	CHECK_EQ_U64(c.last_nr_free, 2058);
 	for (int ord = 0; ord < 11; ord++)
@@ -439,6 +439,59 @@ static void test_shadow(const char *dir)
 	}
 	/* the end sample is at 9000 - 200 ns after the first checkpoint */
 	CHECK_EQ_U64(c.last_t, 8800);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+}
+
+/* ---- no snapshot: a start laid out from the first checkpoint -------------------- */
+
+static void test_checkpoint_start(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/nosnap.bst", dir);
+	w = trace_open(path);
+	/* MOVABLE: 2 x order 10, 3 x order 3, 2 x order 0; UNMOVABLE: 1 x order 2, 1 x order 0 */
+	ev_init(&ev, TRACEFMT_CHECKPOINT, 200);
+	ev.u.checkpoint.seq = 1;
+	snprintf(ev.u.checkpoint.zone, sizeof(ev.u.checkpoint.zone), "Normal");
+	ev.u.checkpoint.nr_orders = 11;
+	ev.u.checkpoint.nr_mt = 5;
+	ev.u.checkpoint.free_blocks[10][1] = 2;
+	ev.u.checkpoint.free_blocks[3][1] = 3;
+	ev.u.checkpoint.free_blocks[0][1] = 2;
+	ev.u.checkpoint.free_blocks[2][0] = 1;
+	ev.u.checkpoint.free_blocks[0][0] = 1;
+	put(w, &ev);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK(!strcmp(json_string_value(json_object_get(j, "start_state")), "checkpoint"));
+	CHECK(json_is_false(json_object_get(j, "pfn_prediction_meaningful")));
+	CHECK_EQ_U64(jpath_u(j, "start", "blocks_unplaced"), 0);
+	CHECK_EQ_U64(jpath_u(j, "start", "blocks_seeded"), 9);
+	/* the layout reproduces the counts exactly: distance 0, no merge undone them */
+	CHECK_EQ_U64(res.checkpoints, 1);
+	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK_EQ_U64(c.last_free_blocks[10][1], 2);
+	CHECK_EQ_U64(c.last_free_blocks[3][1], 3);
+	CHECK_EQ_U64(c.last_free_blocks[0][1], 2);
+	CHECK_EQ_U64(c.last_free_blocks[2][0], 1);
+	CHECK_EQ_U64(c.last_free_blocks[0][0], 1);
+	CHECK_EQ_U64(c.last_nr_free, 2048 + 24 + 2 + 4 + 1);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 1);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	json_decref(j);
 	free(c.summary);
 	replay_result_release(&res);
@@ -771,6 +824,7 @@ int main(void)
 	test_settings(dir);
 	test_shadow(dir);
 	test_shadow_pcp(dir);
+	test_checkpoint_start(dir);
 	/*
 	 * The same events give the same figures under 6.1 (Debian 12): split,
 	 * merge, placement and the one-block refill (batch 1) do not differ.
