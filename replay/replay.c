@@ -1406,6 +1406,8 @@ static void pop_apply(struct ctx *c)
 	struct reorder *r = &c->ro;
 	struct cev e = r->buf[r->head++];
 
+	if (e.ts > r->last_out_ts)
+		r->last_out_ts = e.ts;
 	if (e.type == TRACEFMT_CHECKPOINT || e.type == TRACEFMT_COMM || e.type == TRACEFMT_LOST) {
 		apply_big(c, &r->side[e.side]);
 		r->side_free[r->nr_side_free++] = e.side;
@@ -1427,9 +1429,8 @@ static void push_record(struct ctx *c, const struct tracefmt_event *ev)
 		e.side = r->side_free[--r->nr_side_free];
 		r->side[e.side] = *ev;
 	}
-	if (reorder_len(r) && e.ts < r->buf[r->head].ts && r->head > 0 &&
-	    e.ts < r->buf[r->head - 1].ts)
-		r->late++;
+	if (e.ts < r->last_out_ts)
+		r->late++; /* older than a record already applied: applied late */
 	reorder_push(r, &e);
 	while (reorder_len(r) > r->window)
 		pop_apply(c);
