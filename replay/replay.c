@@ -615,39 +615,37 @@ static void pageblock_learn(struct ctx *c, uint64_t pfn, int mt)
 	model_pageblock_claim(c->m, pfn, mt);
 }
 
+#ifdef MODEL_HAVE_REQ_DRY_RUN
 /*
  * A pcp hit takes the head of its list (spec 2.5). When the kernel's page
  * sits deeper in the very list the model would take from, the entries in
  * front of it are not on the kernel's list (a racy snapshot, a free routed
  * elsewhere): re-synchronise by taking them out (they count as allocated).
  */
-static void pcp_resync(struct ctx *c, const struct cev *e, uint64_t predicted)
+static void pcp_resync(struct ctx *c, const struct cev *e, struct model_alloc_req *req,
+		       uint64_t predicted)
 {
 	struct model_pfn_state sk, sp;
 	struct model_force_result fr;
-	uint64_t buf[256];
-	long n;
+	struct model_alloc_result res;
 
-	if (model_pfn_state_get(c->m, e->pfn, &sk) || model_pfn_state_get(c->m, predicted, &sp) ||
-	    sk.kind != MODEL_PFN_ON_PCP || sp.kind != MODEL_PFN_ON_PCP ||
-	    sk.pcp_cpu != sp.pcp_cpu || sk.pcp_pindex != sp.pcp_pindex || sk.zone != sp.zone ||
+	if (model_pfn_state_get(c->m, e->pfn, &sk) || sk.kind != MODEL_PFN_ON_PCP ||
 	    sk.order != e->order)
 		return;
-	for (;;) {
-		n = model_pcp_list_get(c->m, (unsigned int)sk.zone, (unsigned int)sk.pcp_cpu,
-				       (unsigned int)sk.pcp_pindex, buf, 256);
-		if (n <= 0)
+	/* the dry run's pcp hit is the list head: take heads until the kernel's page leads */
+	for (unsigned int guard = 0; predicted != e->pfn && guard < (1u << 20); guard++) {
+		if (model_pfn_state_get(c->m, predicted, &sp) || sp.kind != MODEL_PFN_ON_PCP ||
+		    sk.pcp_cpu != sp.pcp_cpu || sk.pcp_pindex != sp.pcp_pindex ||
+		    sk.zone != sp.zone)
 			return;
-		if (n > 256)
-			n = 256;
-		for (long i = 0; i < n; i++) {
-			if (buf[i] == e->pfn)
-				return;
-			model_force_alloc(c->m, buf[i], sk.order, sk.pcp_cpu, -1, &fr);
-			c->contra[RC_STALE_PCP]++;
-		}
+		model_force_alloc(c->m, predicted, sk.order, sk.pcp_cpu, -1, &fr);
+		c->contra[RC_STALE_PCP]++;
+		if (model_alloc_pages(c->m, req, &res) || !(res.flags & MODEL_ALLOC_R_PCP_HIT))
+			return;
+		predicted = res.pfn;
 	}
 }
+#endif
 
 static void shadow_alloc(struct ctx *c, const struct cev *e)
 {
@@ -682,7 +680,7 @@ static void shadow_alloc(struct ctx *c, const struct cev *e)
 			bool ok = res.pfn == e->pfn;
 
 			if (!ok && !buddy_served && (res.flags & MODEL_ALLOC_R_PCP_HIT))
-				pcp_resync(c, e, res.pfn);
+				pcp_resync(c, e, &req, res.pfn);
 			struct pred_count *k = buddy_served ? &c->pred_buddy : &c->pred_pcp;
 
 			c->pred.n++;
