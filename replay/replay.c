@@ -137,6 +137,7 @@ struct pending {
 struct cpu_state {
 	struct pending p[PENDING_MAX];
 	unsigned int n;
+	uint32_t extfrag;	/* extfrag events since this cpu's last allocation */
 };
 
 struct attr_entry {
@@ -229,6 +230,7 @@ struct ctx {
 	char paranoid_first[200];
 	uint64_t first_fail_reported[REPLAY_MAX_ORDERS];
 	bool first_breach_reported;
+	bool first_kswapd_reported;
 	double unusable9_sum;
 	uint64_t unusable9_n;
 
@@ -657,11 +659,16 @@ static void shadow_alloc(struct ctx *c, const struct cev *e)
 		if (e->order < REPLAY_MAX_ORDERS && c->kfail[e->order]++ == 0)
 			notable(c, e->ts, "failure", "first failed allocation of order %u (gfp %#llx)",
 				e->order, (unsigned long long)e->gfp);
-		attribute(c, e->pid, e->gfp, 0, 1, 0);
+		attribute(c, e->pid, e->gfp, 0, 1, s ? s->extfrag : 0);
+		if (s)
+			s->extfrag = 0;
 		pending_flush(c, e->cpu, e->ts);
 		return;
 	}
-	attribute(c, e->pid, e->gfp, 1, 0, 0);
+	/* the fallbacks just before it on this cpu were this request's */
+	attribute(c, e->pid, e->gfp, 1, 0, s ? s->extfrag : 0);
+	if (s)
+		s->extfrag = 0;
 	(void)buddy_served;
 #ifdef MODEL_HAVE_REQ_DRY_RUN
 	if (c->dry_run) {
@@ -754,7 +761,10 @@ static void shadow_extfrag(struct ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 
-	attribute(c, e->pid, 0, 0, 0, 1);
+	if (s)
+		s->extfrag++;
+	else
+		attribute(c, e->pid, 0, 0, 0, 1);
 	/* change_ownership: the block was claimed for the request's type (spec 6.2) */
 	if (e->flag && e->mt >= 0 && e->mt < (int)c->cfg->nr_migratetypes) {
 		c->pageblock_hints++;
@@ -836,6 +846,10 @@ static void whatif_alloc(struct ctx *c, const struct cev *e)
 	}
 	attribute(c, e->pid, e->gfp, res.pfn != MODEL_PFN_NONE, res.pfn == MODEL_PFN_NONE,
 		  res.nr_fallbacks);
+	if ((res.flags & MODEL_ALLOC_R_KSWAPD_WAKE) && !c->first_kswapd_reported) {
+		c->first_kswapd_reported = true;
+		notable(c, e->ts, "kswapd", "first kswapd wake-up (order %u request)", e->order);
+	}
 	if (res.flags & MODEL_ALLOC_R_NO_WATERMARKS) {
 		if (!c->first_breach_reported)
 			notable(c, e->ts, "watermark",
