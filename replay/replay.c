@@ -1267,11 +1267,12 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 	/* a kpageflags snapshot knows neither list positions nor list types */
 	res->pfn_prediction_meaningful = c->start.kind == START_SNAPSHOT &&
 					 c->ps.snapshot_method != TRACEFMT_SNAP_METHOD_KPAGEFLAGS;
-	json_object_set_new(o, "start", json_pack("{sI sI sI sI sb sI}",
+	json_object_set_new(o, "start", json_pack("{sI sI sI sI sb sI sI}",
 		"blocks_seeded", (json_int_t)c->start.blocks_seeded, "blocks_rejected",
 		(json_int_t)c->start.blocks_rejected, "pcp_seeded", (json_int_t)c->start.pcp_seeded,
 		"blocks_unplaced", (json_int_t)c->start.layout_unplaced, "exact",
-		c->start.exact, "snapshot_uncertain_blocks", (json_int_t)c->ps.snap_uncertain));
+		c->start.exact, "snapshot_uncertain_blocks", (json_int_t)c->ps.snap_uncertain,
+		"snapshot_type_conflicts", (json_int_t)c->start.type_conflicts));
 	json_object_set_new(o, "pfn_prediction_meaningful",
 			    json_boolean(res->pfn_prediction_meaningful));
 	a = json_array();

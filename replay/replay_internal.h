@@ -100,6 +100,7 @@ struct start_report {
 	uint64_t blocks_rejected;	/* snapshot blocks the model refused */
 	uint64_t pcp_seeded;
 	uint64_t layout_unplaced;	/* checkpoint blocks that did not fit */
+	uint64_t type_conflicts;	/* 6.18: snapshot blocks moved to their pageblock's list */
 	bool exact;			/* seeded list by list (not re-freed) */
 };
 

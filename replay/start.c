@@ -315,6 +315,20 @@ static int seed_snapshot(struct model *m, const struct prescan *ps, bool exact,
 				rep->pcp_seeded++;
 			continue;
 		}
+		/*
+		 * 6.18 keeps every free list equal to its pageblock's type; a
+		 * racy walk can disagree within one pageblock. The type set
+		 * last (by the largest block) wins and the block follows it.
+		 */
+		if (c->profile == MODEL_PROFILE_6_18 && r->order < c->pageblock_order) {
+			struct model_pfn_state st;
+
+			if (!model_pfn_state_get(m, r->pfn, &st) && st.pageblock_mt >= 0 &&
+			    st.pageblock_mt != mt && st.pageblock_mt != isolate) {
+				mt = st.pageblock_mt;
+				rep->type_conflicts++;
+			}
+		}
 		ret = model_seed_buddy(m, r->pfn, r->order, mt, true);
 		if (ret)
 			rep->blocks_rejected++;
