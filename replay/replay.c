@@ -213,6 +213,7 @@ struct ctx {
 	uint64_t *tied;		/* bitmap of kernel pfns allocated during the trace */
 	uint64_t owned_base, owned_len;
 	uint64_t whatif_unfreed, whatif_untied_frees, whatif_frees_of_failed;
+	uint64_t whatif_same_pfn;	/* the model chose the kernel's pfn */
 	uint64_t breaches;
 
 	/* counts */
@@ -870,6 +871,8 @@ static void whatif_alloc(struct ctx *c, const struct cev *e)
 			e->order, (int)res.fail);
 	if (res.pfn != MODEL_PFN_NONE)
 		bits_set(c, c->owned, res.pfn, e->order, true);
+	if (kernel_ok && res.pfn == e->pfn)
+		c->whatif_same_pfn++;
 	if (kernel_ok) {
 		struct pfn_map_entry *me = pfn_map_put(&c->map, e->pfn);
 
@@ -1397,11 +1400,11 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 		json_object_set_new(o, "checkpoint_zones_unmatched",
 				    json_integer((json_int_t)c->ck_unmatched_zones));
 	} else {
-		json_object_set_new(o, "whatif", json_pack("{sI sI sI sI}",
+		json_object_set_new(o, "whatif", json_pack("{sI sI sI sI sI}",
 			"untied_frees", (json_int_t)c->whatif_untied_frees, "frees_of_failed",
 			(json_int_t)c->whatif_frees_of_failed, "unfreed_model_allocations",
 			(json_int_t)c->whatif_unfreed, "live_tied_allocations",
-			(json_int_t)c->map.n));
+			(json_int_t)c->map.n, "same_pfn_as_kernel", (json_int_t)c->whatif_same_pfn));
 	}
 	json_object_set_new(o, "model_check", json_pack("{sb sI sI ss}",
 		"enabled", c->opts->paranoid, "checks", (json_int_t)c->paranoid_checks,
