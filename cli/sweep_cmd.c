@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,14 @@
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 #include "viz.h"
 #endif
+
+static volatile int sweep_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	sweep_stop = 1;
+}
 
 struct point {
 	char *settings;		/* "k=v;k2=w" */
@@ -104,6 +113,7 @@ static int run_point(const char *trace, const struct point *p,
 	run.opts.settings = *base;
 	run.opts.label = p->settings;
 	run.opts.sample_interval_ns = interval_ns;
+	run.opts.stop = &sweep_stop; /* a signal ends the run as "interrupted" */
 	if (replay_point_apply(&run.opts.settings, p->settings, &err)) {
 		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
 		return 2;
@@ -318,11 +328,13 @@ int cmd_sweep(int argc, char **argv)
 			nr, nr_all, shard_i, shard_n, jobs);
 	fflush(stdout);
 	fflush(stderr);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	while (next < nr || running) {
 		int wstatus;
 		pid_t pid;
 
-		while (next < nr && running < jobs) {
+		while (next < nr && running < jobs && !sweep_stop) {
 			struct point *p = &pts[next++];
 
 			pid = fork();
@@ -354,9 +366,13 @@ int cmd_sweep(int argc, char **argv)
 					p->settings, p->status ? "failed" : "done");
 		}
 	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	for (size_t i = 0; i < nr; i++)
 		if (pts[i].status)
 			status = 1;
+	if (sweep_stop)
+		fprintf(stderr, "buddyscope sweep: interrupted: points not started are marked failed\n");
 	print_table(pts, nr, json);
 out:
 	for (size_t i = 0; i < nr; i++)
