@@ -806,6 +806,64 @@ static void test_bad_input(const char *dir)
 	replay_result_release(&res);
 }
 
+/* ---- every cut and many flipped bytes of a trace: no crash, bounded figures ---------- */
+
+static void test_damage(const char *dir)
+{
+	char src[512], dst[512];
+	unsigned char *buf;
+	long size;
+	FILE *f;
+	uint32_t rng = 12345;
+	int ok = 0, refused = 0;
+
+	snprintf(src, sizeof(src), "%s/shadow.bst", dir);
+	snprintf(dst, sizeof(dst), "%s/damaged.bst", dir);
+	f = fopen(src, "rb");
+	REQUIRE(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)size);
+	REQUIRE(buf && fread(buf, 1, (size_t)size, f) == (size_t)size);
+	fclose(f);
+	for (int round = 0; round < 2 * size; round++) {
+		struct replay_opts o;
+		struct replay_result res;
+		struct replay_error err;
+		long len = size, at = -1;
+		int ret;
+
+		rng = rng * 1103515245u + 12345u;
+		if (round < size)
+			len = round; /* every cut */
+		else
+			at = (long)(rng >> 8) % size; /* a flipped byte */
+		f = fopen(dst, "wb");
+		REQUIRE(f);
+		if (at >= 0)
+			buf[at] ^= 0x5a;
+		fwrite(buf, 1, (size_t)len, f);
+		if (at >= 0)
+			buf[at] ^= 0x5a;
+		fclose(f);
+		replay_opts_init(&o);
+		o.paranoid = true;
+		ret = replay_run(dst, &o, NULL, NULL, &res, &err);
+		if (ret == 0) {
+			ok++;
+			CHECK(res.events <= 8);
+			CHECK_EQ_U64(res.model_check_failures, 0);
+		} else {
+			refused++;
+			CHECK(err.text[0] != '\0');
+		}
+		replay_result_release(&res);
+	}
+	printf("damaged traces: %d replayed, %d refused with a message\n", ok, refused);
+	free(buf);
+}
+
 /* ---- settings, config files and grids ------------------------------------------------ */
 
 static void test_settings(const char *dir)
@@ -889,6 +947,7 @@ int main(void)
 	release = "6.18.44";
 	test_whatif(dir);
 	test_bad_input(dir);
+	test_damage(dir);
 	if (!harness_failed) {
 		char cmd[600];
 
