@@ -244,8 +244,10 @@ static void progress_cb(void *ctx, double frac, uint64_t events, double elapsed)
 		return;
 	p->last = elapsed;
 	p->shown = true;
-	fprintf(stderr, "%sbuddyscope %s: %5.1f%%  %.2f M events/s  ETA %.0f s%s",
-		p->tty ? "\r" : "", p->cmd, frac * 100, rate / 1e6, eta, p->tty ? "  " : "\n");
+	fprintf(stderr, "%sbuddyscope %s: %5.1f%%  %.*f %s events/s  ETA %.0f s%s",
+		p->tty ? "\r" : "", p->cmd, frac * 100, rate >= 1e6 ? 2 : 1,
+		rate >= 1e6 ? rate / 1e6 : rate / 1e3, rate >= 1e6 ? "M" : "k", eta,
+		p->tty ? "  " : "\n");
 }
 
 static void print_text(const struct replay_cli_run *r, const struct replay_result *res)

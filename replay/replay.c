@@ -1584,7 +1584,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	const char *blob;
 	size_t blob_len;
 	bool complete = true, exact;
-	double next_pb_frac;
+	double next_pb_frac, last_progress = 0;
 	int ret = 0, r = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -1714,8 +1714,15 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 				c->pbmap_done++;
 				next_pb_frac = (double)(c->pbmap_done + 1) / (c->pbmap_total + 1);
 			}
-			if (opts->progress && !(c->records & 0xfffff))
-				opts->progress(opts->progress_ctx, frac, c->events, now_s() - c->t_begin);
+			if (opts->progress) {
+				double t = now_s() - c->t_begin;
+
+				/* by time, so that slow (--paranoid) runs report too */
+				if (t - last_progress >= 0.25) {
+					last_progress = t;
+					opts->progress(opts->progress_ctx, frac, c->events, t);
+				}
+			}
 		}
 	}
 	if (r < 0 && complete) {

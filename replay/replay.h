@@ -178,7 +178,7 @@ struct replay_sink {
 
 /* ---- running --------------------------------------------------------- */
 
-/* Progress report: called about every 2^20 records. */
+/* Progress report: called about every 0.25 s (checked every 4096 records). */
 typedef void (*replay_progress_fn)(void *ctx, double fraction, uint64_t events,
 				   double elapsed_s);
 
