@@ -1740,7 +1740,9 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		complete = false;
 
 	st = tracefmt_reader_stats(c->rd);
-	if (!res->trace_truncated && (st->truncated || st->blocks_corrupt || !st->complete)) {
+	/* a run stopped on request has not reached the end: that says nothing of the file */
+	if (complete && !c->sink_ret && !res->trace_truncated &&
+	    (st->truncated || st->blocks_corrupt || !st->complete)) {
 		res->trace_truncated = true;
 		snprintf(res->trace_problem, sizeof(res->trace_problem),
 			 "%s: %s; replayed the %llu readable records%s%s", trace_path,
