@@ -470,10 +470,14 @@ int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 
 #define MAP_EMPTY UINT64_MAX
 
-/* Fibonacci hashing: the top bits of the product. */
+/*
+ * Fibonacci hashing of the 64-page group, the low 6 bits kept: neighbouring
+ * pfns (a pcp batch) land in neighbouring slots, which keeps lookups in cache.
+ */
 static size_t map_slot(const struct pfn_map *m, uint64_t key)
 {
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> m->shift);
+	return ((size_t)(((key >> 6) * 0x9E3779B97F4A7C15ull) >> m->shift) + (key & 63)) &
+	       (m->cap - 1);
 }
 
 int pfn_map_init(struct pfn_map *m, size_t cap)
