@@ -22,10 +22,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$work"
 rm -f "$work/cap.bst" "$work/cap.db" "$work/cap.db-wal" "$work/cap.db-shm"
 "$bin" capture -o "$work/cap.bst" -d 3 -q -- sh -c '
-	i=0
-	while [ $i -lt 6 ]; do
-		dd if=/dev/zero of="$0/churn" bs=1M count=32 2>/dev/null
-		cat "$0/churn" > /dev/null; rm -f "$0/churn"; i=$((i + 1))
+	end=$(($(date +%s) + 3))
+	while [ "$(date +%s)" -lt $end ]; do
+		dd if=/dev/zero of="$0/churn" bs=1M count=16 2>/dev/null
+		cat "$0/churn" > /dev/null; rm -f "$0/churn"; sleep 0.05
 	done' "$work" >"$work/capture.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
