@@ -60,8 +60,8 @@ struct replay_settings {
 	int64_t min_free_kbytes;	/* --min-free-kbytes, kB */
 	int watermark_scale_factor;	/* --watermark-scale-factor, 1/10000 */
 	int watermark_boost_factor;	/* --watermark-boost-factor, 1/10000; 0 disables */
-	int lowmem_reserve_ratio[8];	/* --lowmem-reserve-ratio a,b,c,...; [0] < 0 = keep */
-	int nr_lowmem_reserve_ratio;	/* entries given */
+	int lowmem_reserve_ratio[8];	/* --lowmem-reserve-ratio a,b,c,... by zone type */
+	int nr_lowmem_reserve_ratio;	/* entries given; 0 = keep */
 	int pcp_high_fraction;		/* --pcp-high-fraction (0 or >= 8) */
 	int pcp_batch;			/* --pcp-batch, pages */
 	int nr_cpus;			/* --cpus */
