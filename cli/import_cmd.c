@@ -4,8 +4,10 @@
  * trace / trace_pipe, trace-cmd report) or `perf script` — into a .bst
  * trace. The header blob says where the events came from; with --sysinfo it
  * also carries the host and zones read from saved copies of the /proc and
- * /sys files (capture/sysinfo), as a captured trace does. Accepted layouts:
- * traces/IMPORT.md.
+ * /sys files (capture/sysinfo), as a captured trace does, and the free
+ * counts of those copies become checkpoint records at the start (and, with
+ * --sysinfo-end, at the end) so a replay has ground truth to compare with.
+ * Accepted layouts: traces/IMPORT.md.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,8 +39,12 @@ static void usage(FILE *f)
 		"                    or perf-script (`perf script` default output)\n"
 		"  -o, --output OUT  the .bst file to write (replaced)\n"
 		"  --sysinfo DIR     add host and zones from saved copies of /proc and /sys\n"
-		"                    laid out as on the host: DIR/proc/zoneinfo, ...\n"
+		"                    laid out as on the host: DIR/proc/zoneinfo, ...; their\n"
+		"                    free counts become checkpoints at the first event\n"
+		"  --sysinfo-end DIR2  the same files saved when the trace ended: checkpoints\n"
+		"                    at the last event (needs --sysinfo; never guessed)\n"
 		"  --max-bad N       succeed with up to N unparseable kmem lines (default 0)\n"
+		"  -q, --quiet       no progress lines (the final summary stays)\n"
 		"  -h, --help\n"
 		"\n"
 		"Exit status: 0 done, 1 bad input or failure, 2 usage.\n");
@@ -54,7 +60,7 @@ static double now_s(void)
 
 /* The header object: what import knows, plus the host with --sysinfo. */
 static char *header_create(const char *source, const char *in_path, const char *sysinfo_dir,
-			   size_t *len, struct tracefmt_error *err)
+			   const char *sysinfo_end_dir, size_t *len, struct tracefmt_error *err)
 {
 	json_t *hdr = NULL;
 	char tool[64];
@@ -83,6 +89,8 @@ static char *header_create(const char *source, const char *in_path, const char *
 	json_object_set_new(hdr, "input", json_string(in_path));
 	json_object_set_new(hdr, "clock", json_string("text"));
 	json_object_set_new(hdr, "sysinfo_dir", sysinfo_dir ? json_string(sysinfo_dir) : json_null());
+	json_object_set_new(hdr, "sysinfo_end_dir",
+			    sysinfo_end_dir ? json_string(sysinfo_end_dir) : json_null());
 	char *text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
 	if (text)
@@ -95,9 +103,15 @@ static void print_summary(const char *in_path, const char *out_path,
 {
 	fprintf(stderr, "buddyscope import: %s: %" PRIu64 " lines in %.2f s (%.0f lines/s)\n",
 		in_path, st->lines, secs, secs > 0 ? (double)st->lines / secs : 0.0);
-	fprintf(stderr, "  records  %" PRIu64 "\n", st->events);
+	fprintf(stderr, "  records  %" PRIu64 "\n", st->records);
 	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++)
 		fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(t), st->by_type[t]);
+	fprintf(stderr, "    %-26s %" PRIu64 " (pid -> command name", "comm",
+		st->by_type[TRACEFMT_COMM]);
+	if (st->comm_evictions)
+		fprintf(stderr, "; %" PRIu64 " pids left the full pid table", st->comm_evictions);
+	fprintf(stderr, ")\n");
+	fprintf(stderr, "    %-26s %" PRIu64 "\n", "checkpoint", st->by_type[TRACEFMT_CHECKPOINT]);
 	fprintf(stderr, "  lost     %" PRIu64 " events in %" PRIu64 " lost-event records\n",
 		st->lost_events, st->by_type[TRACEFMT_LOST]);
 	fprintf(stderr, "  ignored  %" PRIu64 " lines (comments, headers, other events)\n",
@@ -115,7 +129,74 @@ static void print_summary(const char *in_path, const char *out_path,
 	if (out_path && stat(out_path, &sb) == 0)
 		fprintf(stderr, "  wrote    %s: %lld bytes (%.2f bytes per record)\n", out_path,
 			(long long)sb.st_size,
-			st->events ? (double)sb.st_size / (double)st->events : 0.0);
+			st->records ? (double)sb.st_size / (double)st->records : 0.0);
+}
+
+/* Progress on stderr: only past the first second, at most once a second. */
+struct progress {
+	const char *in_path;
+	double t0, last;
+};
+
+static void progress_print(void *ctx, const struct tracefmt_import_stats *st)
+{
+	struct progress *p = ctx;
+	double now = now_s();
+
+	if (now - p->t0 < 1.0 || now - p->last < 1.0)
+		return;
+	p->last = now;
+	fprintf(stderr, "buddyscope import: %s: %" PRIu64 " lines, %.0f lines/s, %" PRIu64
+			" records\n", p->in_path, st->lines, (double)st->lines / (now - p->t0),
+		st->records);
+}
+
+/*
+ * The end state is never guessed (a directory that merely looks right may
+ * be from another run), but a user who has DIR-end next to DIR is told.
+ */
+static void end_dir_hint(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+	struct stat sb;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (snprintf(path, sizeof(path), "%.*s-end", (int)n, dir) >= (int)sizeof(path))
+		return;
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		fprintf(stderr, "buddyscope import: note: %s exists; add --sysinfo-end %s for "
+				"checkpoints at the end\n", path, path);
+}
+
+#define MAX_CKPT_ZONES 64
+
+/* One reading of @dir as checkpoint records (seq @seq) into a new array. */
+static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, size_t *nr)
+{
+	struct tracefmt_error err = { 0 };
+	struct tracefmt_event *ev = calloc(MAX_CKPT_ZONES, sizeof(*ev));
+
+	*nr = 0;
+	if (!ev) {
+		fprintf(stderr, "buddyscope import: error: %s: %s\n", dir, strerror(errno));
+		return NULL;
+	}
+#ifdef BUDDYSCOPE_HAVE_SYSINFO
+	int rc = sysinfo_checkpoint_read(dir, seq, 0, ev, MAX_CKPT_ZONES, nr, &err);
+#else
+	(void)seq;
+	int rc = -ENOTSUP;
+	snprintf(err.text, sizeof(err.text), "built without the sysinfo library");
+#endif
+	if (rc < 0) {
+		fprintf(stderr, "buddyscope import: error: %s: checkpoints: %s\n", dir,
+			err.text[0] ? err.text : strerror(-rc));
+		free(ev);
+		return NULL;
+	}
+	return ev;
 }
 
 int cmd_import(int argc, char **argv)
@@ -124,11 +205,16 @@ int cmd_import(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "sysinfo", required_argument, NULL, 's' },
+		{ "sysinfo-end", required_argument, NULL, 'e' },
 		{ "max-bad", required_argument, NULL, 'b' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *from = NULL, *out_path = NULL, *sysinfo_dir = NULL, *source;
+	const char *from = NULL, *out_path = NULL, *sysinfo_dir = NULL, *sysinfo_end_dir = NULL;
+	const char *source;
+	struct tracefmt_event *ckpt_first = NULL, *ckpt_last = NULL;
+	bool quiet = false;
 	enum tracefmt_import_format fmt;
 	unsigned long long max_bad = 0;
 	char *header = NULL, *end;
@@ -136,7 +222,7 @@ int cmd_import(int argc, char **argv)
 	int c, ret = 1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			from = optarg;
@@ -146,6 +232,12 @@ int cmd_import(int argc, char **argv)
 			break;
 		case 's':
 			sysinfo_dir = optarg;
+			break;
+		case 'e':
+			sysinfo_end_dir = optarg;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		case 'b':
 			errno = 0;
@@ -171,6 +263,11 @@ int cmd_import(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (sysinfo_end_dir && !sysinfo_dir) {
+		fprintf(stderr, "buddyscope import: error: --sysinfo-end needs --sysinfo "
+				"(the header and the start checkpoints come from it)\n");
+		return 2;
+	}
 	if (!strcmp(from, "ftrace")) {
 		fmt = TRACEFMT_IMPORT_FTRACE;
 		source = "import-ftrace";
@@ -183,7 +280,7 @@ int cmd_import(int argc, char **argv)
 		return 2;
 	}
 #ifndef BUDDYSCOPE_HAVE_SYSINFO
-	if (sysinfo_dir) {
+	if (sysinfo_dir || sysinfo_end_dir) {
 		fprintf(stderr, "buddyscope import: error: --sysinfo: built without the sysinfo "
 				"library (capture/sysinfo.c)\n");
 		return 2;
@@ -207,14 +304,34 @@ int cmd_import(int argc, char **argv)
 		return 1;
 	}
 
-	header = header_create(source, in_path, sysinfo_dir, &header_len, &err);
+	header = header_create(source, in_path, sysinfo_dir, sysinfo_end_dir, &header_len, &err);
 	if (!header) {
 		fprintf(stderr, "buddyscope import: error: %s\n",
 			err.text[0] ? err.text : "cannot build the trace header");
 		goto cleanup;
 	}
-	double t0 = now_s();
-	int rc = tracefmt_import(fmt, in_path, out_path, header, header_len, &st, &err);
+	struct tracefmt_import_opts io = { 0 };
+	if (sysinfo_dir) {
+		ckpt_first = checkpoints_read(sysinfo_dir, 0, &io.nr_first);
+		if (!ckpt_first)
+			goto cleanup;
+		io.first = ckpt_first;
+	}
+	if (sysinfo_end_dir) {
+		ckpt_last = checkpoints_read(sysinfo_end_dir, 1, &io.nr_last);
+		if (!ckpt_last)
+			goto cleanup;
+		io.last = ckpt_last;
+	}
+	if (sysinfo_dir && !sysinfo_end_dir && !quiet)
+		end_dir_hint(sysinfo_dir);
+	struct progress prog = { .in_path = in_path, .t0 = now_s() };
+	if (!quiet) {
+		io.progress = progress_print;
+		io.progress_ctx = &prog;
+	}
+	double t0 = prog.t0;
+	int rc = tracefmt_import(fmt, in_path, out_path, header, header_len, &io, &st, &err);
 	double secs = now_s() - t0;
 	if (rc < 0) {
 		if (st.lines)
@@ -246,6 +363,8 @@ int cmd_import(int argc, char **argv)
 	}
 	ret = 0;
 cleanup:
+	free(ckpt_first);
+	free(ckpt_last);
 	free(header);
 	return ret;
 }

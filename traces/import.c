@@ -5,7 +5,8 @@
  * "<timestamp>: <event>: key=value ..." tail of the six kmem page events, gfp
  * flag names, lost-event lines — and the drivers that run a line parser over
  * a textin source into a tracefmt writer (tracefmt_import()) or a callback
- * (tracefmt_import_mem(), the fuzz entry point). The accepted layouts are
+ * (tracefmt_import_mem(), the fuzz entry point), adding the pid -> command
+ * name records and the caller's start and end records on the way. The accepted layouts are
  * listed, with an example of each, in traces/IMPORT.md.
  */
 #include <ctype.h>
@@ -633,15 +634,166 @@ static void stats_bad(struct tracefmt_import_stats *st, uint64_t line_no, const 
 	st->bad_lines++;
 }
 
-int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
-			   import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
-			   struct tracefmt_error *err)
+/*
+ * pid -> last command name written, so a COMM record goes out only when a
+ * pid is new or its name changed. Open addressing over a fixed number of
+ * slots: a pid that finds neither itself nor a free slot within
+ * PID_PROBE slots takes over one of them (round robin), and the pid it
+ * displaces simply gets a fresh COMM record when it shows up again. Memory
+ * is therefore fixed (PID_SLOTS x 24 bytes) whatever the input.
+ */
+#define PID_SLOTS 65536u /* a power of two */
+#define PID_PROBE 16u
+
+struct pid_slot {
+	uint32_t pid;
+	uint8_t used;
+	char comm[TRACEFMT_COMM_LEN]; /* NUL-terminated */
+};
+
+struct importer {
+	struct tracefmt_import_stats *st;
+	const struct tracefmt_import_opts *opts;
+	import_emit_fn emit;
+	void *ctx;
+	struct tracefmt_error *err;
+	struct pid_slot *pids; /* PID_SLOTS, allocated at the first named task */
+	uint32_t victim;       /* rotates over the probe window on eviction */
+	bool started;	       /* opts->first written */
+	uint64_t last_ts;      /* of the last record made from a line */
+};
+
+/* Write one record; every record goes through here so the counts agree. */
+static int importer_put(struct importer *im, const struct tracefmt_event *ev)
 {
+	struct tracefmt_import_stats *st = im->st;
+
+	if (im->emit) {
+		int rc = im->emit(im->ctx, ev);
+		if (rc < 0) {
+			if (im->err) {
+				im->err->offset = st->lines;
+				im->err->code = rc;
+				snprintf(im->err->text, sizeof(im->err->text),
+					 "cannot write the record of input line %llu: %s",
+					 (unsigned long long)st->lines, strerror(-rc));
+			}
+			return rc;
+		}
+	}
+	st->records++;
+	if (ev->type < TRACEFMT_NR_TYPES)
+		st->by_type[ev->type]++;
+	return 0;
+}
+
+/* opts->first or ->last, stamped @ts_ns. */
+static int importer_put_extra(struct importer *im, const struct tracefmt_event *evs, size_t n,
+			      uint64_t ts_ns)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct tracefmt_event ev = evs[i];
+		ev.ts_ns = ts_ns;
+		int rc = importer_put(im, &ev);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The slot that holds @pid, or the one it is to take; *@found says which. */
+static struct pid_slot *pid_lookup(struct importer *im, uint32_t pid, bool *found)
+{
+	uint32_t home = (uint32_t)(pid * 2654435761u) & (PID_SLOTS - 1);
+
+	for (uint32_t i = 0; i < PID_PROBE; i++) {
+		struct pid_slot *p = &im->pids[(home + i) & (PID_SLOTS - 1)];
+		if (!p->used || p->pid == pid) {
+			*found = p->used;
+			return p;
+		}
+	}
+	*found = false;
+	im->st->comm_evictions++;
+	im->victim = (im->victim + 1) % PID_PROBE;
+	return &im->pids[(home + im->victim) & (PID_SLOTS - 1)];
+}
+
+/* A COMM record before @ev if its task's name is news. */
+static int importer_comm(struct importer *im, const struct tracefmt_event *ev,
+			 const struct import_task *task)
+{
+	char name[TRACEFMT_COMM_LEN];
+	size_t n = task->len < TRACEFMT_COMM_LEN - 1 ? task->len : TRACEFMT_COMM_LEN - 1;
+	bool found;
+
+	if (!task->name)
+		return 0;
+	if (!im->pids) {
+		im->pids = calloc(PID_SLOTS, sizeof(*im->pids));
+		if (!im->pids) {
+			if (im->err) {
+				im->err->offset = im->st->lines;
+				im->err->code = -ENOMEM;
+				snprintf(im->err->text, sizeof(im->err->text),
+					 "no memory for the pid table");
+			}
+			return -ENOMEM;
+		}
+	}
+	memset(name, 0, sizeof(name));
+	memcpy(name, task->name, n);
+	struct pid_slot *p = pid_lookup(im, ev->pid, &found);
+	if (found && !memcmp(p->comm, name, sizeof(name)))
+		return 0;
+	p->used = 1;
+	p->pid = ev->pid;
+	memcpy(p->comm, name, sizeof(name));
+
+	struct tracefmt_event c;
+	memset(&c, 0, sizeof(c));
+	c.type = TRACEFMT_COMM;
+	c.cpu = ev->cpu;
+	c.pid = ev->pid;
+	c.ts_ns = ev->ts_ns;
+	memcpy(c.u.comm.comm, name, sizeof(name));
+	return importer_put(im, &c);
+}
+
+/* One record made from a line: start records first, its COMM, then it. */
+static int importer_line_record(struct importer *im, const struct tracefmt_event *ev,
+				const struct import_task *task)
+{
+	int rc;
+
+	if (!im->started) {
+		im->started = true;
+		if (im->opts) {
+			rc = importer_put_extra(im, im->opts->first, im->opts->nr_first, ev->ts_ns);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	if (ev->type != TRACEFMT_LOST) {
+		rc = importer_comm(im, ev, task);
+		if (rc < 0)
+			return rc;
+	}
+	rc = importer_put(im, ev);
+	if (rc < 0)
+		return rc;
+	im->st->events++;
+	im->last_ts = ev->ts_ns;
+	return 0;
+}
+
+static int importer_run(struct importer *im, enum tracefmt_import_format fmt, struct textin *in)
+{
+	struct tracefmt_import_stats *st = im->st;
 	import_line_fn parse;
-	uint64_t last_ts = 0;
+	uint64_t last_event_ts = 0;
 	char reason[IMPORT_REASON_LEN];
 
-	memset(stats, 0, sizeof(*stats));
 	switch (fmt) {
 	case TRACEFMT_IMPORT_FTRACE:
 		parse = import_ftrace_line;
@@ -650,10 +802,11 @@ int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 		parse = import_perf_line;
 		break;
 	default:
-		if (err) {
-			err->offset = 0;
-			err->code = -EINVAL;
-			snprintf(err->text, sizeof(err->text), "unknown import format %d", (int)fmt);
+		if (im->err) {
+			im->err->offset = 0;
+			im->err->code = -EINVAL;
+			snprintf(im->err->text, sizeof(im->err->text), "unknown import format %d",
+				 (int)fmt);
 		}
 		return -EINVAL;
 	}
@@ -661,12 +814,17 @@ int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 		char *line;
 		size_t len;
 		bool cut;
-		int rc = textin_next_line(in, &line, &len, &cut, err);
-		if (rc <= 0)
+		int rc = textin_next_line(in, &line, &len, &cut, im->err);
+		if (rc < 0)
 			return rc;
-		stats->lines++;
+		if (rc == 0)
+			break;
+		st->lines++;
+		if (im->opts && im->opts->progress && st->lines % TRACEFMT_IMPORT_PROGRESS_LINES == 0)
+			im->opts->progress(im->opts->progress_ctx, st);
 
 		struct tracefmt_event ev;
+		struct import_task task = { NULL, 0 };
 		enum import_line_kind kind;
 		memset(&ev, 0, sizeof(ev));
 		reason[0] = '\0';
@@ -679,42 +837,47 @@ int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 				kind = IMPORT_LINE_IGNORED;
 			}
 		} else {
-			kind = parse(line, len, &ev, reason);
+			kind = parse(line, len, &ev, reason, &task);
 		}
 		switch (kind) {
 		case IMPORT_LINE_IGNORED:
-			stats->ignored_lines++;
+			st->ignored_lines++;
 			continue;
 		case IMPORT_LINE_BAD:
-			stats_bad(stats, stats->lines, reason);
+			stats_bad(st, st->lines, reason);
 			continue;
 		case IMPORT_LINE_LOST:
 			/* An ftrace lost line has no time: it sits after the last event. */
 			if (ev.ts_ns == UINT64_MAX)
-				ev.ts_ns = last_ts;
-			stats->lost_events += ev.u.lost.count;
+				ev.ts_ns = last_event_ts;
+			st->lost_events += ev.u.lost.count;
 			break;
 		case IMPORT_LINE_EVENT:
-			last_ts = ev.ts_ns;
+			last_event_ts = ev.ts_ns;
 			break;
 		}
-		if (emit) {
-			rc = emit(ctx, &ev);
-			if (rc < 0) {
-				if (err) {
-					err->offset = stats->lines;
-					err->code = rc;
-					snprintf(err->text, sizeof(err->text),
-						 "cannot write the record of input line %llu: %s",
-						 (unsigned long long)stats->lines, strerror(-rc));
-				}
-				return rc;
-			}
-		}
-		stats->events++;
-		if (ev.type < TRACEFMT_NR_TYPES)
-			stats->by_type[ev.type]++;
+		rc = importer_line_record(im, &ev, &task);
+		if (rc < 0)
+			return rc;
 	}
+	if (im->started && im->opts)
+		return importer_put_extra(im, im->opts->last, im->opts->nr_last, im->last_ts);
+	return 0;
+}
+
+int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
+			   const struct tracefmt_import_opts *opts, import_emit_fn emit,
+			   void *ctx, struct tracefmt_import_stats *stats,
+			   struct tracefmt_error *err)
+{
+	struct importer im = {
+		.st = stats, .opts = opts, .emit = emit, .ctx = ctx, .err = err,
+	};
+
+	memset(stats, 0, sizeof(*stats));
+	int rc = importer_run(&im, fmt, in);
+	free(im.pids);
+	return rc;
 }
 
 int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_t len,
@@ -733,7 +896,7 @@ int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_
 		}
 		return -e;
 	}
-	int rc = tracefmt_import_stream(fmt, in, emit, ctx, stats, err);
+	int rc = tracefmt_import_stream(fmt, in, NULL, emit, ctx, stats, err);
 	textin_close(in);
 	return rc;
 }
@@ -744,8 +907,8 @@ static int emit_writer(void *ctx, const struct tracefmt_event *ev)
 }
 
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
-		    const void *header, size_t header_len, struct tracefmt_import_stats *stats,
-		    struct tracefmt_error *err)
+		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
+		    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
 {
 	struct tracefmt_import_stats local;
 	struct tracefmt_writer *w = NULL;
@@ -772,7 +935,7 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 		textin_close(in);
 		return rc;
 	}
-	rc = tracefmt_import_stream(fmt, in, emit_writer, w, stats, err);
+	rc = tracefmt_import_stream(fmt, in, opts, emit_writer, w, stats, err);
 	textin_close(in);
 	if (rc < 0) {
 		tracefmt_writer_abandon(w);

@@ -4,8 +4,9 @@
  * `trace-cmd report` — to a record. The columns before the timestamp are
  * "TASK-PID", an optional "(TGID)" (the record-tgid option), "[CPU]" and
  * an optional irq-info column ("d..1."); TASK may itself hold spaces and
- * dashes, so the pid is what follows the last dash. The rest of the line is
- * common to both formats (import.c).
+ * dashes, so the pid is what follows the last dash; TASK is the command
+ * name the driver turns into COMM records. The rest of the line is common
+ * to both formats (import.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,8 +20,35 @@ static enum import_line_kind bad(char *reason, const char *what)
 	return IMPORT_LINE_BAD;
 }
 
+/*
+ * TASK is line[0..@dash), right-aligned in its column; a `trace-cmd report`
+ * of an instance puts "INSTANCE:" first, at the very start of the line,
+ * where a task column always begins with padding. "<...>" is ftrace's "not
+ * in the comm cache".
+ */
+static void task_name(const char *line, size_t dash, struct import_task *task)
+{
+	size_t s = 0;
+
+	if (!isspace((unsigned char)line[0])) {
+		size_t e = 0;
+		while (e < dash && !isspace((unsigned char)line[e]))
+			e++;
+		if (e < dash && e > 1 && line[e - 1] == ':')
+			s = e;
+	}
+	while (s < dash && isspace((unsigned char)line[s]))
+		s++;
+	task->name = NULL;
+	task->len = 0;
+	if (s == dash || (dash - s == 5 && !memcmp(line + s, "<...>", 5)))
+		return;
+	task->name = line + s;
+	task->len = dash - s;
+}
+
 enum import_line_kind import_ftrace_line(char *line, size_t len, struct tracefmt_event *ev,
-					 char *reason)
+					 char *reason, struct import_task *task)
 {
 	size_t prefix_end;
 	unsigned int type;
@@ -60,6 +88,7 @@ enum import_line_kind import_ftrace_line(char *line, size_t len, struct tracefmt
 
 	if (import_event_body(type, body, ev, reason) < 0)
 		return IMPORT_LINE_BAD;
+	task_name(line, s - 1, task);
 	ev->cpu = cpu;
 	ev->pid = (uint32_t)pid;
 	return IMPORT_LINE_EVENT;

@@ -67,18 +67,28 @@ enum import_line_kind {
 #define IMPORT_REASON_LEN 96
 
 /*
+ * The task a line names: name[0..len) points into the line, or name is
+ * NULL when the text does not know the task (ftrace "<...>", perf ":PID").
+ */
+struct import_task {
+	const char *name;
+	size_t len;
+};
+
+/*
  * A line parser fills @ev (ts_ns of a LOST record without a time of its own
- * is UINT64_MAX: the driver gives it the time of the event before) and, for
- * IMPORT_LINE_BAD, @reason.
+ * is UINT64_MAX: the driver gives it the time of the event before), for
+ * IMPORT_LINE_EVENT @task, and for IMPORT_LINE_BAD @reason.
  * @line is writable scratch: parsers may modify it.
  */
 typedef enum import_line_kind (*import_line_fn)(char *line, size_t len,
-						struct tracefmt_event *ev, char *reason);
+						struct tracefmt_event *ev, char *reason,
+						struct import_task *task);
 
 enum import_line_kind import_ftrace_line(char *line, size_t len, struct tracefmt_event *ev,
-					 char *reason);
+					 char *reason, struct import_task *task);
 enum import_line_kind import_perf_line(char *line, size_t len, struct tracefmt_event *ev,
-				       char *reason);
+				       char *reason, struct import_task *task);
 
 /*
  * Shared by both formats (import.c).
@@ -145,16 +155,19 @@ typedef int (*import_emit_fn)(void *ctx, const struct tracefmt_event *ev);
 
 /**
  * tracefmt_import_stream() - parse every line of @in in format @fmt, hand
- * each record to @emit and count into @stats (zeroed first). Stops at the
- * first input or @emit error and returns it (-errno, @err filled).
+ * each record (with the COMM records and @opts' first and last records of
+ * tracefmt_import(); @opts may be NULL) to @emit and count into @stats
+ * (zeroed first). Stops at the first input or @emit error and returns it
+ * (-errno, @err filled).
  */
 int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
-			   import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
+			   const struct tracefmt_import_opts *opts, import_emit_fn emit,
+			   void *ctx, struct tracefmt_import_stats *stats,
 			   struct tracefmt_error *err);
 
 /**
  * tracefmt_import_mem() - tracefmt_import_stream() over a memory buffer
- * (plain or compressed); @emit may be NULL to only count.
+ * (plain or compressed), without opts; @emit may be NULL to only count.
  */
 int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_t len,
 			import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,

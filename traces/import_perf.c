@@ -3,8 +3,9 @@
  * One line of `perf script` text (the default fields for a tracepoint
  * recording: comm, tid, cpu, time, event, trace) to a record. The columns
  * before the timestamp are "COMM TID" or "COMM PID/TID", then "[CPU]" when
- * the recording sampled the cpu; COMM may hold spaces. The rest of the line
- * is common to both formats (import.c).
+ * the recording sampled the cpu; COMM may hold spaces and is the command
+ * name the driver turns into COMM records. The rest of the line is common to
+ * both formats (import.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ static enum import_line_kind bad(char *reason, const char *what)
 }
 
 enum import_line_kind import_perf_line(char *line, size_t len, struct tracefmt_event *ev,
-				       char *reason)
+				       char *reason, struct import_task *task)
 {
 	size_t prefix_end;
 	unsigned int type;
@@ -48,6 +49,18 @@ enum import_line_kind import_perf_line(char *line, size_t len, struct tracefmt_e
 
 	if (import_event_body(type, body, ev, reason) < 0)
 		return IMPORT_LINE_BAD;
+	/* COMM is right-aligned; perf prints ":TID" for a thread it has no name for. */
+	size_t cs = 0, ce = import_col_end(line, s);
+	uint64_t tid;
+	while (cs < ce && isspace((unsigned char)line[cs]))
+		cs++;
+	task->name = NULL;
+	task->len = 0;
+	if (cs < ce && !(line[cs] == ':' && ce - cs > 1 &&
+			 import_parse_u64(line + cs + 1, ce - cs - 1, &tid) == 0)) {
+		task->name = line + cs;
+		task->len = ce - cs;
+	}
 	ev->cpu = cpu;
 	ev->pid = (uint32_t)pid;
 	return IMPORT_LINE_EVENT;

@@ -311,13 +311,41 @@ enum tracefmt_import_format {
 
 struct tracefmt_import_stats {
 	uint64_t lines;		 /* lines read */
-	uint64_t events;	 /* records written (page events + lost records) */
-	uint64_t by_type[TRACEFMT_NR_TYPES];
+	uint64_t events;	 /* records made from lines: page events + lost records */
+	uint64_t records;	 /* every record written: events + comm + checkpoints */
+	uint64_t by_type[TRACEFMT_NR_TYPES]; /* records written, by type */
 	uint64_t lost_events;	 /* sum of [LOST N EVENTS] */
 	uint64_t ignored_lines;	 /* comments, headers, other tracepoints */
 	uint64_t bad_lines;	 /* kmem page lines that could not be parsed */
 	uint64_t bad_line_numbers[8]; /* the first few, 1-based */
 	char bad_line_reasons[8][96];
+	uint64_t comm_evictions; /* pids dropped from the full pid table (see below) */
+};
+
+/* How often (in lines read) tracefmt_import_opts.progress is called. */
+#define TRACEFMT_IMPORT_PROGRESS_LINES 65536
+
+/*
+ * Optional extras of tracefmt_import(); a NULL opts means none of them.
+ *
+ * @first records (e.g. TRACEFMT_CHECKPOINT records of the host's state when
+ * the text trace began) are written before the first record made from the
+ * input, and @last records after the last one; their ts_ns is replaced by
+ * the time of that first (last) record, the rest is written as given. Both
+ * are written only when the input gave at least one record. The arrays are
+ * borrowed for the duration of the call.
+ *
+ * @progress, when set, is called with the counts so far after every
+ * TRACEFMT_IMPORT_PROGRESS_LINES lines; the library keeps no clock, so the
+ * caller decides what to print and how often.
+ */
+struct tracefmt_import_opts {
+	const struct tracefmt_event *first; /* nr_first records */
+	size_t nr_first;
+	const struct tracefmt_event *last;  /* nr_last records */
+	size_t nr_last;
+	void (*progress)(void *ctx, const struct tracefmt_import_stats *st);
+	void *progress_ctx;
 };
 
 /**
@@ -327,11 +355,21 @@ struct tracefmt_import_stats {
  * Every kmem page event line becomes a record, "[LOST N EVENTS]" lines
  * become TRACEFMT_LOST records, other lines are counted as ignored, and
  * kmem page lines that do not parse are counted in @stats with their line
- * numbers. Returns 0, or -errno with @err naming the file and the problem
- * (the output is then removed).
+ * numbers.
+ *
+ * The text names the task of every event, so the first time a pid is seen
+ * a TRACEFMT_COMM record (same ts, cpu and pid) goes just before its event,
+ * and another whenever the name of that pid changes (exec). A name the text
+ * does not know (ftrace "<...>", perf ":PID") gives no record. The pid table
+ * is bounded (65536 slots): when it is full a pid is dropped
+ * (@stats->comm_evictions) and gets a new COMM record at its next event, so
+ * memory stays constant whatever the input.
+ *
+ * @opts may be NULL. Returns 0, or -errno with @err naming the file and the
+ * problem (the output is then removed).
  */
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
-		    const void *header, size_t header_len, struct tracefmt_import_stats *stats,
-		    struct tracefmt_error *err);
+		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
+		    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
 
 #endif /* BUDDYSCOPE_TRACEFMT_H */

@@ -5,6 +5,12 @@
  * one line per record type ("<name> <records> <sum of orders>"), events per
  * cpu ("cpu <n> <events>"), failed allocations ("failed <n>"), lost events
  * ("lost_events <n>") and the header blob ("header <json>").
+ *
+ * With --detail it prints instead, in file order, "commrec <pid> <name>"
+ * for each COMM record and "ckpt <index> <seq> <ts_ns> <node> <zone>
+ * <nr_free_pages> <sum of free blocks> <sum of pageblocks> <flags>" for each
+ * checkpoint, then "events_without_comm <n>" (page events whose pid had no
+ * COMM record before them) and "records <n>".
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,6 +40,50 @@ static uint32_t order_of(const struct tracefmt_event *ev)
 	}
 }
 
+/* Remembered pids for --detail: a plain list is enough for test inputs. */
+#define MAX_PIDS 65536
+
+static int detail(struct tracefmt_reader *r)
+{
+	static uint32_t pids[MAX_PIDS];
+	size_t nr_pids = 0;
+	uint64_t idx = 0, without = 0;
+	struct tracefmt_event ev;
+	int rc;
+
+	while ((rc = tracefmt_reader_next(r, &ev)) == 1) {
+		if (ev.type == TRACEFMT_COMM) {
+			printf("commrec %" PRIu32 " %s\n", ev.pid, ev.u.comm.comm);
+			size_t i = 0;
+			while (i < nr_pids && pids[i] != ev.pid)
+				i++;
+			if (i == nr_pids && nr_pids < MAX_PIDS)
+				pids[nr_pids++] = ev.pid;
+		} else if (ev.type == TRACEFMT_CHECKPOINT) {
+			const __typeof__(ev.u.checkpoint) *k = &ev.u.checkpoint;
+			uint64_t blocks = 0, pageblocks = 0;
+			for (uint32_t o = 0; o < k->nr_orders && o < TRACEFMT_MAX_ORDERS; o++)
+				for (uint32_t m = 0; m < k->nr_mt && m < TRACEFMT_MAX_MT; m++)
+					blocks += k->free_blocks[o][m];
+			for (uint32_t m = 0; m < k->nr_mt && m < TRACEFMT_MAX_MT; m++)
+				pageblocks += k->pageblocks[m];
+			printf("ckpt %" PRIu64 " %" PRIu32 " %" PRIu64 " %" PRIu32 " %s %" PRIu64
+			       " %" PRIu64 " %" PRIu64 " %" PRIu32 "\n", idx, k->seq, ev.ts_ns,
+			       k->node, k->zone, k->nr_free_pages, blocks, pageblocks, k->flags);
+		} else if (ev.type >= TRACEFMT_PAGE_ALLOC && ev.type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) {
+			size_t i = 0;
+			while (i < nr_pids && pids[i] != ev.pid)
+				i++;
+			if (i == nr_pids)
+				without++;
+		}
+		idx++;
+	}
+	printf("events_without_comm %" PRIu64 "\n", without);
+	printf("records %" PRIu64 "\n", idx);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t count[TRACEFMT_NR_TYPES] = { 0 }, orders[TRACEFMT_NR_TYPES] = { 0 };
@@ -43,14 +93,21 @@ int main(int argc, char **argv)
 	size_t hlen;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: bst_summary TRACE.bst\n");
+	bool want_detail = argc == 3 && !strcmp(argv[1], "--detail");
+
+	if (argc != 2 && !want_detail) {
+		fprintf(stderr, "usage: bst_summary [--detail] TRACE.bst\n");
 		return 2;
 	}
-	struct tracefmt_reader *r = tracefmt_reader_open(argv[1], &err);
+	struct tracefmt_reader *r = tracefmt_reader_open(argv[argc - 1], &err);
 	if (!r) {
 		fprintf(stderr, "bst_summary: %s\n", err.text);
 		return 1;
+	}
+	if (want_detail) {
+		rc = detail(r);
+		tracefmt_reader_close(r);
+		return rc < 0 ? 1 : 0;
 	}
 	while ((rc = tracefmt_reader_next(r, &ev)) == 1) {
 		if (ev.type >= TRACEFMT_NR_TYPES)

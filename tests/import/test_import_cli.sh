@@ -55,6 +55,96 @@ text_summary() {
 	}'
 }
 
+# awk's view of the tasks: "commrec PID NAME" each time a pid shows up with
+# a name (cut to 15 bytes) other than the last one it had, in line order, then
+# "events_without_comm N" (event lines of pids never named so far: ftrace
+# prints "<...>" for a task not in its comm cache, perf ":TID"). $1 is
+# ftrace or perf-script.
+text_comms() {
+	awk -v fmt="$1" '
+	{
+		ev = 0
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^(kmem:)?mm_page_[a-z_]+:$/) { ev = i; break }
+		if (!ev) next
+		line = $0
+		if (fmt == "ftrace" && line ~ /^[^ ]+: /)
+			sub(/^[^ ]+: +/, "", line)	# trace-cmd INSTANCE: prefix
+		if (match(line, / \[[0-9]+\] /))
+			pre = substr(line, 1, RSTART - 1)
+		else if (fmt == "perf-script" && match(line, / [0-9.]+: /))
+			pre = substr(line, 1, RSTART - 1)
+		sub(/ +$/, "", pre)
+		if (fmt == "ftrace") {
+			sub(/ *\( *[0-9]+\)$/, "", pre)
+			match(pre, /-[0-9]+$/)
+			pid = substr(pre, RSTART + 1); comm = substr(pre, 1, RSTART - 1)
+		} else {
+			match(pre, /[0-9]+$/)
+			pid = substr(pre, RSTART); comm = substr(pre, 1, RSTART - 1)
+			sub(/[0-9]+\/$/, "", comm)
+		}
+		sub(/^ +/, "", comm); sub(/ +$/, "", comm)
+		comm = substr(comm, 1, 15)
+		if (comm == "" || comm == "<...>" || comm ~ /^:[0-9]+$/) {
+			if (!(pid in name)) without++
+			next
+		}
+		if (!(pid in name) || name[pid] != comm) {
+			print "commrec", pid + 0, comm
+			name[pid] = comm
+		}
+	}
+	END { print "events_without_comm", without + 0 }'
+}
+
+# "<ts_ns> <ts_ns>": times of the first and the last record made from a
+# line (an ftrace lost line has the time of the event before it).
+text_first_last() {
+	awk '
+	function ns(t,   a) { sub(/:$/, "", t); split(t, a, ".")
+		a[2] = substr(a[2] "000000000", 1, 9); t = a[1] a[2]; sub(/^0+/, "", t)
+		return t == "" ? "0" : t }
+	/\[LOST [0-9]+ EVENTS\]/ { if (first == "") first = cur + 0; last = cur + 0; next }
+	{
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^[0-9]+\.[0-9]+:$/ && i < NF &&
+			    $(i + 1) ~ /^((kmem:)?mm_page_[a-z_]+:|PERF_RECORD_LOST)$/) {
+				cur = ns($i)
+				if (first == "") first = cur
+				last = cur
+				break
+			}
+	}
+	END { print first, last }'
+}
+
+# "ckpt INDEX SEQ TS NODE ZONE NR_FREE FREE_BLOCKS PAGEBLOCKS FLAGS" for the
+# zones of DIR/proc/pagetypeinfo ("pages free" from DIR/proc/zoneinfo),
+# as bst_summary --detail prints checkpoint records. Args: DIR SEQ TS
+# FIRST_INDEX. Flags 12: pageblocks and nr_free_pages present.
+dir_ckpts() {
+	awk -v seq="$2" -v ts="$3" -v idx="$4" '
+	FILENAME ~ /zoneinfo$/ && /^Node/ { z = $2 " " $4; sub(/,/, "", z) }
+	FILENAME ~ /zoneinfo$/ && $1 == "pages" && $2 == "free" { free[z] = $3 }
+	FILENAME ~ /pagetypeinfo$/ && /^Node .*, type / {
+		z = $2 " " $4; sub(/,/, "", z); sub(/,$/, "", z)
+		if (!(z in seen)) { seen[z] = 1; order[++n] = z }
+		for (i = 7; i <= NF; i++) blocks[z] += $i
+	}
+	FILENAME ~ /pagetypeinfo$/ && /^Node [0-9]+, zone / && !/type/ {
+		z = $2 " " $4; sub(/,/, "", z)
+		for (i = 5; i <= NF; i++) pb[z] += $i
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			split(order[i], a, " ")
+			print "ckpt", idx + i - 1, seq, ts, a[1], a[2], free[order[i]], \
+				blocks[order[i]] + 0, pb[order[i]] + 0, 12
+		}
+	}' "$1/proc/zoneinfo" "$1/proc/pagetypeinfo"
+}
+
 # The part of bst_summary that text_summary also computes.
 bst_counts() {
 	"$summary" "$1" | grep -v -e '^header ' -e '^lost ' -e '^checkpoint ' -e '^snapshot_' \
@@ -88,6 +178,7 @@ for f in "$samples"/*.txt.zst "$samples"/*.txt.gz; do
 	fi
 	text_summary < "$work/plain.txt" > "$work/expect"
 	bst_counts "$out" > "$work/got"
+	"$summary" "$out" > "$work/got.all"
 	if cmp -s "$work/expect" "$work/got"; then ok; else
 		fail "$base: records differ from the text's event lines"
 		diff "$work/expect" "$work/got" >&2
@@ -105,6 +196,20 @@ for f in "$samples"/*.txt.zst "$samples"/*.txt.gz; do
 			diff "$work/info.want" "$work/info.got" >&2
 		fi
 	fi
+	# pid -> name records: where awk sees a new pid or a new name, in order.
+	text_comms $from < "$work/plain.txt" > "$work/comm.want"
+	"$summary" --detail "$out" | grep -e '^commrec ' -e '^events_without_comm ' \
+		> "$work/comm.got"
+	if cmp -s "$work/comm.want" "$work/comm.got"; then ok; else
+		fail "$base: COMM records differ from the task columns"
+		diff "$work/comm.want" "$work/comm.got" | head -20 >&2
+	fi
+	check "$base names some tasks" grep -q '^commrec ' "$work/comm.want"
+	# records = page events + lost records + comm records (summary line).
+	n_rec=$(awk '/^mm_page_|^lost / { s += $2 } END { print s }' "$work/got.all")
+	n_comm=$(grep -c '^commrec ' "$work/comm.want")
+	check "$base summary records = events + lost + comm" \
+		grep -q "^  records  $((n_rec + n_comm))\$" "$work/stderr"
 	# The counts are not all zero (the sample is not empty).
 	check "$base has page events" grep -q '^mm_page_alloc [1-9]' "$work/expect"
 	"$summary" "$out" | grep '^header ' > "$work/header"
@@ -141,12 +246,97 @@ for f in "$samples"/*.txt.zst "$samples"/*.txt.gz; do
 			check "$base sysinfo osrelease" grep -q "\"$(cat "$si/proc/sys/kernel/osrelease")\"" \
 				"$work/header"
 			check "$base sysinfo source" grep -q "\"source\":\"import-$from\"" "$work/header"
+			check "$base no end dir guessed" grep -q '"sysinfo_end_dir":null' "$work/header"
+			check "$base hint at the end dir" grep -q "note: $si-end exists" "$work/stderr"
 		else
 			fail "$base --sysinfo exit $rc"; cat "$work/stderr" >&2
 		fi
 	fi
 done
 check "at least one ftrace and one perf sample" [ $n_samples -ge 2 ]
+
+# Checkpoints from the saved start and end files: one per zone of
+# pagetypeinfo, first in the file at the first record's time and last at the
+# last record's, with the counts awk reads from the files.
+n_ckpt=0
+for f in "$samples"/*.txt.zst "$samples"/*.txt.gz; do
+	base=$(basename "$f")
+	si=$samples/${base%%.txt.*}.sysinfo
+	[ -d "$si" ] && [ -d "$si-end" ] || continue
+	case $base in ftrace-*) from=ftrace ;; *) from=perf-script ;; esac
+	"$bs" import --from $from "$f" -o "$work/ck.bst" --sysinfo "$si" --sysinfo-end "$si-end" \
+		2> "$work/stderr"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q 'built without the sysinfo' "$work/stderr"; then
+		echo "note: checkpoints not tested: built without capture/sysinfo" >&2
+		break
+	fi
+	check "$base import with --sysinfo-end" [ $rc -eq 0 ]
+	n_ckpt=$((n_ckpt + 1))
+	decompress "$f" | text_first_last > "$work/fl"
+	read t_first t_last < "$work/fl"
+	"$summary" --detail "$work/ck.bst" > "$work/detail"
+	n_all=$(awk '/^records / { print $2 }' "$work/detail")
+	nz=$(grep -c ', type  *Unmovable' "$si/proc/pagetypeinfo")
+	nz_end=$(grep -c ', type  *Unmovable' "$si-end/proc/pagetypeinfo")
+	{ dir_ckpts "$si" 0 "$t_first" 0
+	  dir_ckpts "$si-end" 1 "$t_last" $((n_all - nz_end)); } > "$work/ck.want"
+	grep '^ckpt ' "$work/detail" > "$work/ck.got"
+	if cmp -s "$work/ck.want" "$work/ck.got"; then ok; else
+		fail "$base: checkpoint records differ from the sysinfo files"
+		diff "$work/ck.want" "$work/ck.got" >&2
+	fi
+	check "$base $nz start zones" [ "$nz" -ge 1 ]
+	"$summary" "$work/ck.bst" | grep '^header ' > "$work/header"
+	check "$base header sysinfo_end_dir" grep -q "\"sysinfo_end_dir\":\"$si-end\"" "$work/header"
+	check "$base summary checkpoints" grep -q "checkpoint  *$((nz + nz_end))\$" "$work/stderr"
+	# info counts two readings and the same page events as without them.
+	"$bs" info --json "$work/ck.bst" > "$work/ck.json" 2>/dev/null
+	check "$base info: 2 checkpoint readings" grep -q '"checkpoints": 2' "$work/ck.json"
+done
+check "checkpoints tested on at least 2 samples" [ $n_ckpt -ge 2 ]
+
+# Progress: an import held past a second by a slow producer (three chunks
+# of 70000 lines, 1.3 s apart) prints progress lines, at most one a second,
+# each with lines, lines/s and records; --quiet prints none; the final
+# summary stays; a fast import prints none.
+big=$(ls "$samples"/ftrace-tracecmd-*.txt.zst 2>/dev/null | head -1)
+if [ -n "$big" ]; then
+	decompress "$big" > "$work/big.txt"
+	slow_feed() {
+		sed -n 1,70000p "$work/big.txt"; sleep 1.3
+		sed -n 70001,140000p "$work/big.txt"; sleep 1.3
+		sed -n 140001,210000p "$work/big.txt"
+	}
+	for q in "" -q; do
+		t0=$(date +%s.%N)
+		slow_feed | "$bs" import --from ftrace - -o "$work/p.bst" $q 2> "$work/p.err"
+		rc=$?
+		t1=$(date +%s.%N)
+		check "slow import$q exit 0" [ $rc -eq 0 ]
+		grep ' lines, [0-9]* lines/s, [0-9]* records$' "$work/p.err" > "$work/p.lines"
+		n=$(wc -l < "$work/p.lines")
+		check "slow import$q summary stays" grep -q '^buddyscope import: -: 210000 lines in' \
+			"$work/p.err"
+		if [ -z "$q" ]; then
+			check "progress lines printed ($n)" [ "$n" -ge 1 ]
+			secs=$(echo "$t0 $t1" | awk '{ printf "%d", $2 - $1 }')
+			check "at most one progress line a second ($n in $secs s)" [ "$n" -le "$secs" ]
+			check "progress line names the input" grep -q '^buddyscope import: -: [0-9]* lines, ' \
+				"$work/p.lines"
+			awk '{ for (i = 1; i <= NF; i++) if ($(i + 1) == "lines,") print $i }' \
+				"$work/p.lines" > "$work/p.n"
+			check "progress counts within the input" awk '$1 < 1 || $1 > 210000 { exit 1 }' \
+				"$work/p.n"
+		else
+			check "--quiet: no progress lines ($n)" [ "$n" -eq 0 ]
+		fi
+	done
+	# Fewer lines than one progress interval (65536): never a progress line.
+	head -n 60000 "$work/big.txt" > "$work/small.txt"
+	"$bs" import --from ftrace "$work/small.txt" -o "$work/p.bst" 2> "$work/p.err"
+	check "fast import: no progress line" sh -c "! grep -q ' lines, ' '$work/p.err'"
+fi
 
 # expect_fail STATUS PATTERN COMMAND...: exit status and a stderr pattern.
 expect_fail() {
@@ -207,6 +397,15 @@ expect_fail 2 "--from wants ftrace or perf-script" "$bs" import --from systemtap
 expect_fail 2 "expected exactly one input" "$bs" import --from ftrace a b -o "$work/x.bst"
 expect_fail 2 "--max-bad wants a count" "$bs" import --from ftrace "$f" -o x.bst --max-bad -1
 expect_fail 2 "-o wants a file" "$bs" import --from ftrace "$f" -o -
+expect_fail 2 "--sysinfo-end needs --sysinfo" \
+	"$bs" import --from ftrace "$f" -o "$work/x.bst" --sysinfo-end "$work"
+# A sysinfo directory without zoneinfo: no checkpoints to read, exit 1.
+mkdir -p "$work/empty-si/proc"
+expect_fail 1 "zoneinfo" \
+	"$bs" import --from ftrace "$f" -o "$work/x.bst" --sysinfo "$work/empty-si"
+si=$(ls -d "$samples"/*.sysinfo | head -1)
+expect_fail 1 "empty-si.*zoneinfo" \
+	"$bs" import --from ftrace "$f" -o "$work/x.bst" --sysinfo "$si" --sysinfo-end "$work/empty-si"
 cp "$work/plain.txt" "$work/same.txt"
 expect_fail 1 "the output is the input file" \
 	"$bs" import --from ftrace "$work/same.txt" -o "$work/./same.txt"

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -46,24 +48,50 @@ static int run(enum tracefmt_import_format fmt, const char *text, struct collect
 	return tracefmt_import_mem(fmt, text, strlen(text), collect, c, st, &err);
 }
 
-/* One line that must give one record: returns it (zeroed if it did not). */
+/*
+ * One line that must give one record (after the COMM record of its task,
+ * if the line names one, which must carry the event's pid, cpu and time):
+ * returns it (zeroed if it did not).
+ */
 static struct tracefmt_event one(enum tracefmt_import_format fmt, const char *line)
 {
 	static struct collect c;
 	struct tracefmt_import_stats st;
 	int rc = run(fmt, line, &c, &st);
+	int comm = c.n == 2 && c.ev[0].type == TRACEFMT_COMM;
 
 	CHECK(rc == 0);
-	CHECK_EQ_U64(c.n, 1);
+	CHECK_EQ_U64(c.n, 1 + comm);
 	CHECK_EQ_U64(st.bad_lines, 0);
+	CHECK_EQ_U64(st.events, 1);
+	CHECK_EQ_U64(st.records, (uint64_t)c.n);
 	if (st.bad_lines)
 		fprintf(stderr, "  line: %s\n  reason: %s\n", line, st.bad_line_reasons[0]);
-	if (c.n != 1) {
+	if (c.n != 1 + comm) {
 		struct tracefmt_event z;
 		memset(&z, 0, sizeof(z));
 		return z;
 	}
-	return c.ev[0];
+	if (comm) {
+		CHECK_EQ_U64(c.ev[0].pid, c.ev[1].pid);
+		CHECK_EQ_U64(c.ev[0].cpu, c.ev[1].cpu);
+		CHECK_EQ_U64(c.ev[0].ts_ns, c.ev[1].ts_ns);
+	}
+	return c.ev[comm];
+}
+
+/* The name of the COMM record one line gives, "" when it gives none. */
+static const char *comm_of(enum tracefmt_import_format fmt, const char *line)
+{
+	static struct collect c;
+	struct tracefmt_import_stats st;
+
+	CHECK(run(fmt, line, &c, &st) == 0);
+	CHECK_EQ_U64(st.events, 1);
+	if (c.n == 2 && c.ev[0].type == TRACEFMT_COMM)
+		return c.ev[0].u.comm.comm;
+	CHECK_EQ_U64(c.n, 1);
+	return "";
 }
 
 /* One line that must be counted bad, with @why in its reason. */
@@ -269,20 +297,24 @@ static void test_lost_and_ignored(void)
 
 	CHECK(run(FT, text, &c, &st) == 0);
 	CHECK_EQ_U64(st.lines, 11);
-	CHECK_EQ_U64(c.n, 4);
+	/* COMM bash-7, free, lost, lost, free (bash-7 already named) */
+	CHECK_EQ_U64(c.n, 5);
 	CHECK_EQ_U64(st.events, 4);
+	CHECK_EQ_U64(st.records, 5);
 	CHECK_EQ_U64(st.by_type[TRACEFMT_PAGE_FREE], 2);
 	CHECK_EQ_U64(st.by_type[TRACEFMT_LOST], 2);
+	CHECK_EQ_U64(st.by_type[TRACEFMT_COMM], 1);
 	CHECK_EQ_U64(st.lost_events, 1236);
 	CHECK_EQ_U64(st.ignored_lines, 7);
 	CHECK_EQ_U64(st.bad_lines, 0);
-	CHECK_EQ_U64(c.ev[1].type, TRACEFMT_LOST);
-	CHECK_EQ_U64(c.ev[1].cpu, 1);
-	CHECK_EQ_U64(c.ev[1].u.lost.count, 1234);
-	CHECK_EQ_U64(c.ev[1].ts_ns, 9000000000ull); /* the event before */
-	CHECK_EQ_U64(c.ev[2].cpu, 0);
-	CHECK_EQ_U64(c.ev[2].u.lost.count, 2);
-	CHECK_EQ_U64(c.ev[3].u.free.pfn, 0x11);
+	CHECK_EQ_U64(c.ev[0].type, TRACEFMT_COMM);
+	CHECK_EQ_U64(c.ev[2].type, TRACEFMT_LOST);
+	CHECK_EQ_U64(c.ev[2].cpu, 1);
+	CHECK_EQ_U64(c.ev[2].u.lost.count, 1234);
+	CHECK_EQ_U64(c.ev[2].ts_ns, 9000000000ull); /* the event before */
+	CHECK_EQ_U64(c.ev[3].cpu, 0);
+	CHECK_EQ_U64(c.ev[3].u.lost.count, 2);
+	CHECK_EQ_U64(c.ev[4].u.free.pfn, 0x11);
 }
 
 static void test_perf(void)
@@ -362,7 +394,7 @@ static void test_bad(void)
 			   "random words\n"
 			   "  a-1 [000] ..... 1.0: mm_page_alloc: pfn=1 order=0\n";
 	CHECK(run(FT, text, &c, &st) == 0);
-	CHECK_EQ_U64(c.n, 1);
+	CHECK_EQ_U64(c.n, 2); /* COMM a-1 and the good line */
 	CHECK_EQ_U64(st.bad_lines, 2);
 	CHECK_EQ_U64(st.bad_line_numbers[0], 3);
 	CHECK_EQ_U64(st.bad_line_numbers[1], 5);
@@ -395,10 +427,10 @@ static const char sample[] =
 static void check_sample(int rc, const struct collect *c, const struct tracefmt_import_stats *st)
 {
 	CHECK(rc == 0);
-	CHECK_EQ_U64(c->n, 3);
+	CHECK_EQ_U64(c->n, 4); /* COMM a-1, free, alloc, lost */
 	CHECK_EQ_U64(st->lines, 3);
-	CHECK_EQ_U64(c->ev[1].u.alloc.pfn, 2);
-	CHECK_EQ_U64(c->ev[2].u.lost.count, 5);
+	CHECK_EQ_U64(c->ev[2].u.alloc.pfn, 2);
+	CHECK_EQ_U64(c->ev[3].u.lost.count, 5);
 }
 
 static void test_compressed(void)
@@ -434,7 +466,7 @@ static void test_compressed(void)
 	memcpy(two + gz_len, gz, gz_len);
 	memset(&c, 0, sizeof(c));
 	CHECK(tracefmt_import_mem(FT, two, 2 * gz_len, collect, &c, &st, &err) == 0);
-	CHECK_EQ_U64(c.n, 6);
+	CHECK_EQ_U64(c.n, 7); /* a-1 is named once */
 
 	/* Cut streams are errors, never a quiet end. */
 	memset(&c, 0, sizeof(c));
@@ -466,6 +498,249 @@ static void test_long_path(void)
 	CHECK_STR_CONTAINS(err.text, "/trace.txt: cannot open: No such file or directory");
 }
 
+#define CHECK_COMM(fmt, line, want) CHECK(!strcmp(comm_of(fmt, line), want))
+
+/* The task column of each layout, read by hand from the lines. */
+static void test_comm_names(void)
+{
+	CHECK_COMM(FT, "            bash-6425    [001] .....   340.593498: mm_page_free: "
+		       "pfn=0x1 order=0", "bash");
+	CHECK_COMM(FT, "  Web Content-a-1234 (   1200) [003] d..1.  77.123456789: "
+		       "mm_page_free: pfn=0x2000 order=0", "Web Content-a");
+	CHECK_COMM(FT, "     kworker/1:2-88      [001] d..3.  1000.000001: mm_page_free: "
+		       "pfn=0x1000 order=3", "kworker/1:2");
+	CHECK_COMM(FT, "          <idle>-0       [000] ..s1.   340.593592: mm_page_free: "
+		       "pfn=0x12a09f order=0", "<idle>");
+	/* trace-cmd report of an instance: "INSTANCE:" is not part of the task. */
+	CHECK_COMM(FT, "bs-tc-30802:            churn-31450 [001]  1999.303520: mm_page_free: "
+		       "  page=0x38000f pfn=0x38000f order=0", "churn");
+	CHECK_COMM(FT, "bash-7 [000] ..... 1.000000: mm_page_free: pfn=1 order=0", "bash");
+	/* ftrace's "not in the comm cache" names nothing. */
+	CHECK_COMM(FT, "           <...>-4242    [000] ..... 1.000000: mm_page_free: "
+		       "pfn=1 order=0", "");
+	/* Cut to TASK_COMM_LEN - 1 = 15 bytes. */
+	CHECK_COMM(FT, "  averyveryverylongname-5 [000] ..... 1.0: mm_page_free: pfn=1 order=0",
+		   "averyveryverylo");
+	CHECK_COMM(PS, "            perf  6454 [001]   343.398585:             kmem:mm_page_free: "
+		       "page=0x1 pfn=0x1 order=0", "perf");
+	CHECK_COMM(PS, "  Web Content  1234/1240 [000] 1.000000005: kmem:mm_page_free: "
+		       "page=0x1 pfn=0x1 order=2", "Web Content");
+	CHECK_COMM(PS, "              dd  6458   343.402843: kmem:mm_page_free: pfn=1 order=0",
+		   "dd");
+	CHECK_COMM(PS, " kworker/u8:2-kv    35 [000] 1.0: kmem:mm_page_free: pfn=1 order=0",
+		   "kworker/u8:2-kv");
+	/* perf's name for a thread it saw no COMM event of. */
+	CHECK_COMM(PS, "           :1240  1240 [000] 1.0: kmem:mm_page_free: pfn=1 order=0", "");
+	/* A bad line names nobody: no COMM without its event. */
+	struct collect c;
+	struct tracefmt_import_stats st;
+	CHECK(run(FT, "  bash-9 [000] ..... 1.0: mm_page_free: pfn=1", &c, &st) == 0);
+	CHECK_EQ_U64(c.n, 0);
+	CHECK_EQ_U64(st.by_type[TRACEFMT_COMM], 0);
+}
+
+/* First sight of a pid and every change of its name (exec), nothing else. */
+static void test_comm_changes(void)
+{
+	struct collect c;
+	struct tracefmt_import_stats st;
+	const char *text =
+		"  sh-5 [000] ..... 1.0: mm_page_free: pfn=1 order=0\n"
+		"  sh-5 [001] ..... 1.1: mm_page_free: pfn=2 order=0\n"
+		"  dd-5 [001] ..... 1.2: mm_page_free: pfn=3 order=0\n"
+		"  sh-6 [000] ..... 1.3: mm_page_free: pfn=4 order=0\n"
+		"  dd-5 [000] ..... 1.4: mm_page_free: pfn=5 order=0\n"
+		"  <...>-7 [000] ..... 1.5: mm_page_free: pfn=6 order=0\n"
+		"  bash-7 [000] ..... 1.6: mm_page_free: pfn=7 order=0\n"
+		"  <...>-7 [000] ..... 1.7: mm_page_free: pfn=8 order=0\n"
+		"  sh-5 [000] ..... 1.8: mm_page_free: pfn=9 order=0\n";
+	/* C = COMM: C5 1 2 C5 3 C6 4 5 6 C7 7 8 C5 9 */
+	static const struct {
+		uint32_t type, pid;
+		uint64_t ts_ns;
+		const char *comm;
+	} want[] = {
+		{ TRACEFMT_COMM, 5, 1000000000, "sh" }, { TRACEFMT_PAGE_FREE, 5, 1000000000, 0 },
+		{ TRACEFMT_PAGE_FREE, 5, 1100000000, 0 }, { TRACEFMT_COMM, 5, 1200000000, "dd" },
+		{ TRACEFMT_PAGE_FREE, 5, 1200000000, 0 }, { TRACEFMT_COMM, 6, 1300000000, "sh" },
+		{ TRACEFMT_PAGE_FREE, 6, 1300000000, 0 }, { TRACEFMT_PAGE_FREE, 5, 1400000000, 0 },
+		{ TRACEFMT_PAGE_FREE, 7, 1500000000, 0 }, { TRACEFMT_COMM, 7, 1600000000, "bash" },
+		{ TRACEFMT_PAGE_FREE, 7, 1600000000, 0 }, { TRACEFMT_PAGE_FREE, 7, 1700000000, 0 },
+		{ TRACEFMT_COMM, 5, 1800000000, "sh" }, { TRACEFMT_PAGE_FREE, 5, 1800000000, 0 },
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+
+	CHECK(run(FT, text, &c, &st) == 0);
+	CHECK_EQ_U64(c.n, n);
+	CHECK_EQ_U64(st.events, 9);
+	CHECK_EQ_U64(st.by_type[TRACEFMT_COMM], 5);
+	CHECK_EQ_U64(st.records, 14);
+	CHECK_EQ_U64(st.comm_evictions, 0);
+	for (size_t i = 0; i < n && i < (size_t)c.n; i++) {
+		CHECK_EQ_U64(c.ev[i].type, want[i].type);
+		CHECK_EQ_U64(c.ev[i].pid, want[i].pid);
+		CHECK_EQ_U64(c.ev[i].ts_ns, want[i].ts_ns);
+		if (want[i].comm)
+			CHECK(!strcmp(c.ev[i].u.comm.comm, want[i].comm));
+	}
+}
+
+/* Counts COMM records per pass over the pids, and checks each COMM/event pair. */
+struct comm_count {
+	uint64_t comm[2], events;
+	uint32_t npids;
+	uint32_t pending_pid;
+	bool pending, broken;
+};
+
+static int count_comm(void *ctx, const struct tracefmt_event *ev)
+{
+	struct comm_count *k = ctx;
+	int pass = k->events >= k->npids;
+
+	if (ev->type == TRACEFMT_COMM) {
+		char want[TRACEFMT_COMM_LEN];
+		snprintf(want, sizeof(want), "t%u", ev->pid);
+		if (strcmp(ev->u.comm.comm, want))
+			k->broken = true;
+		k->comm[pass]++;
+		k->pending = true;
+		k->pending_pid = ev->pid;
+		return 0;
+	}
+	if (k->pending && k->pending_pid != ev->pid)
+		k->broken = true;
+	k->pending = false;
+	k->events++;
+	return 0;
+}
+
+/*
+ * More pids than the table has slots (65536), twice over: the first pass
+ * names each pid once; in the second, at most 65536 pids can still be
+ * remembered, so at least npids - 65536 get a COMM record again. A table
+ * that grew would give none.
+ */
+static void test_comm_bounded(void)
+{
+	const uint32_t npids = 100000;
+	size_t cap = (size_t)npids * 2 * 64, len = 0;
+	char *text = malloc(cap);
+	struct comm_count k = { .npids = npids };
+	struct tracefmt_import_stats st;
+	struct tracefmt_error err;
+
+	REQUIRE(text);
+	for (int pass = 0; pass < 2; pass++)
+		for (uint32_t p = 0; p < npids; p++)
+			len += (size_t)snprintf(text + len, cap - len,
+						"  t%u-%u [000] ..... 1.0: mm_page_free: pfn=1 order=0\n",
+						p, p);
+	CHECK(tracefmt_import_mem(FT, text, len, count_comm, &k, &st, &err) == 0);
+	free(text);
+	CHECK_EQ_U64(k.events, 2 * npids);
+	CHECK_EQ_U64(k.comm[0], npids);
+	CHECK(k.comm[1] >= npids - 65536);
+	CHECK(k.comm[1] <= npids);
+	CHECK(st.comm_evictions >= npids - 65536);
+	CHECK_EQ_U64(st.by_type[TRACEFMT_COMM], k.comm[0] + k.comm[1]);
+	CHECK(!k.broken);
+}
+
+/* Progress calls: the line counts they saw. */
+struct progress_log {
+	uint64_t lines[8];
+	int n;
+};
+
+static void progress_log(void *ctx, const struct tracefmt_import_stats *st)
+{
+	struct progress_log *l = ctx;
+
+	if (l->n < 8)
+		l->lines[l->n] = st->lines;
+	l->n++;
+}
+
+static struct collect big; /* records of test_opts */
+
+static int collect_big(void *ctx, const struct tracefmt_event *ev)
+{
+	(void)ctx;
+	if (big.n < MAX_EVENTS)
+		big.ev[big.n] = *ev;
+	big.n++;
+	return 0;
+}
+
+/* opts: records first and last, stamped with the first and last times; progress. */
+static void test_opts(void)
+{
+	struct tracefmt_event first[2], last[1];
+	struct progress_log log = { .n = 0 };
+	struct tracefmt_import_opts o = {
+		.first = first, .nr_first = 2, .last = last, .nr_last = 1,
+		.progress = progress_log, .progress_ctx = &log,
+	};
+	struct tracefmt_import_stats st;
+	struct tracefmt_error err;
+
+	memset(first, 0, sizeof(first));
+	memset(last, 0, sizeof(last));
+	first[0].type = first[1].type = last[0].type = TRACEFMT_CHECKPOINT;
+	first[0].ts_ns = first[1].ts_ns = last[0].ts_ns = 12345; /* replaced */
+	first[1].u.checkpoint.seq = 0;
+	first[1].u.checkpoint.nr_free_pages = 777;
+	last[0].u.checkpoint.seq = 1;
+	strcpy(first[1].u.checkpoint.zone, "Normal");
+
+	/* 2 x 65536 + 5 lines: comments, then two events and a lost line. */
+	size_t nlines = 2 * 65536 + 5, cap = nlines * 4 + 256, len = 0;
+	char *text = malloc(cap);
+	REQUIRE(text);
+	for (size_t i = 0; i < nlines - 3; i++)
+		len += (size_t)snprintf(text + len, cap - len, "#\n");
+	len += (size_t)snprintf(text + len, cap - len,
+				"  a-1 [000] ..... 5.0: mm_page_free: pfn=1 order=0\n"
+				"  a-1 [000] ..... 7.5: mm_page_free: pfn=2 order=0\n"
+				"CPU:1 [LOST 3 EVENTS]\n");
+	struct textin *in = textin_open_mem(text, len, "<test>");
+	REQUIRE(in);
+	memset(&big, 0, sizeof(big));
+	CHECK(tracefmt_import_stream(FT, in, &o, collect_big, NULL, &st, &err) == 0);
+	textin_close(in);
+	/* ckpt ckpt COMM free free lost ckpt */
+	CHECK_EQ_U64(big.n, 7);
+	CHECK_EQ_U64(st.records, 7);
+	CHECK_EQ_U64(st.events, 3);
+	CHECK_EQ_U64(st.by_type[TRACEFMT_CHECKPOINT], 3);
+	CHECK_EQ_U64(big.ev[0].type, TRACEFMT_CHECKPOINT);
+	CHECK_EQ_U64(big.ev[0].ts_ns, 5000000000ull);
+	CHECK_EQ_U64(big.ev[1].ts_ns, 5000000000ull);
+	CHECK_EQ_U64(big.ev[1].u.checkpoint.nr_free_pages, 777);
+	CHECK(!strcmp(big.ev[1].u.checkpoint.zone, "Normal"));
+	CHECK_EQ_U64(big.ev[2].type, TRACEFMT_COMM);
+	CHECK_EQ_U64(big.ev[5].type, TRACEFMT_LOST);
+	CHECK_EQ_U64(big.ev[6].type, TRACEFMT_CHECKPOINT);
+	CHECK_EQ_U64(big.ev[6].u.checkpoint.seq, 1);
+	CHECK_EQ_U64(big.ev[6].ts_ns, 7500000000ull); /* the lost line's: the event before */
+	CHECK_EQ_U64(first[0].ts_ns, 12345);	       /* the caller's array is left alone */
+	/* floor(131077 / 65536) = 2 calls, at lines 65536 and 131072. */
+	CHECK_EQ_U64(log.n, 2);
+	CHECK_EQ_U64(log.lines[0], 65536);
+	CHECK_EQ_U64(log.lines[1], 131072);
+
+	/* No record from the input: no start or end records either. */
+	in = textin_open_mem(text, 2 * 100, "<test>");
+	REQUIRE(in);
+	memset(&big, 0, sizeof(big));
+	CHECK(tracefmt_import_stream(FT, in, &o, collect_big, NULL, &st, &err) == 0);
+	textin_close(in);
+	CHECK_EQ_U64(big.n, 0);
+	CHECK_EQ_U64(st.records, 0);
+	free(text);
+}
+
 int main(void)
 {
 	test_long_path();
@@ -475,5 +750,9 @@ int main(void)
 	test_perf();
 	test_bad();
 	test_compressed();
+	test_comm_names();
+	test_comm_changes();
+	test_comm_bounded();
+	test_opts();
 	return TEST_REPORT();
 }
