@@ -35,6 +35,7 @@
 #define LOST_CHECK_NS 100000000ull   /* read the drop counters every 100 ms */
 #define WAKEUP_FRACTION 4	     /* BPF wakes us when 1/4 of a cpu's buffer waits */
 #define RELEASE_EVERY 1024	     /* records consumed before handing space back */
+#define CALIB_SLOTS 64		     /* as in bpf/pagealloc.bpf.c */
 
 static const char *const tp_names[CAPTURE_NR_TRACEPOINTS] = {
 	"mm_page_alloc",	     "mm_page_free",	   "mm_page_free_batched",
@@ -78,6 +79,7 @@ struct capture {
 	int write_err;		/* first append/flush error, sticky */
 	bool finished;
 
+	uint64_t vmemmap_base;		/* measured for the raw programs */
 	uint32_t ckpt_interval_ms;
 	uint32_t flush_interval_ms;
 	uint32_t ckpt_seq;
@@ -85,6 +87,8 @@ struct capture {
 	uint64_t last_flush_ns;
 	uint64_t last_lost_ns;
 
+	bool raw;			  /* raw tracepoints record (else classic ones) */
+	char raw_why[128];		  /* why not, when not */
 	int nr_cpus;			  /* possible cpus (per-cpu map width) */
 	uint64_t *dropped_seen;		  /* per cpu, already written as LOST */
 	uint64_t misses_seen;		  /* tracepoint hits the kernel skipped, written */
@@ -174,24 +178,32 @@ static int tracefs_find(char *dir, size_t size, struct tracefmt_error *err)
 	return 0;
 }
 
-static struct bpf_program *tp_prog(struct pagealloc_skel *s, int i)
+/*
+ * The program recording tracepoint @i: the raw one when @raw and there is
+ * one (mm_page_alloc_extfrag is always classic: see the BPF source).
+ */
+static struct bpf_program *tp_prog(struct pagealloc_skel *s, int i, bool raw)
 {
-	struct bpf_program *progs[CAPTURE_NR_TRACEPOINTS] = {
-		s->progs.handle_alloc,	     s->progs.handle_free,
-		s->progs.handle_free_batched, s->progs.handle_zone_locked,
-		s->progs.handle_pcpu_drain,  s->progs.handle_extfrag,
+	struct bpf_program *progs[2][CAPTURE_NR_TRACEPOINTS] = {
+		{ s->progs.handle_alloc, s->progs.handle_free, s->progs.handle_free_batched,
+		  s->progs.handle_zone_locked, s->progs.handle_pcpu_drain,
+		  s->progs.handle_extfrag },
+		{ s->progs.raw_alloc, s->progs.raw_free, s->progs.raw_free_batched,
+		  s->progs.raw_zone_locked, s->progs.raw_pcpu_drain, s->progs.handle_extfrag },
 	};
-	return progs[i];
+	return progs[raw][i];
 }
 
-static struct bpf_link **tp_link(struct pagealloc_skel *s, int i)
+static struct bpf_link **tp_link(struct pagealloc_skel *s, int i, bool raw)
 {
-	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS] = {
-		&s->links.handle_alloc,	      &s->links.handle_free,
-		&s->links.handle_free_batched, &s->links.handle_zone_locked,
-		&s->links.handle_pcpu_drain,  &s->links.handle_extfrag,
+	struct bpf_link **links[2][CAPTURE_NR_TRACEPOINTS] = {
+		{ &s->links.handle_alloc, &s->links.handle_free, &s->links.handle_free_batched,
+		  &s->links.handle_zone_locked, &s->links.handle_pcpu_drain,
+		  &s->links.handle_extfrag },
+		{ &s->links.raw_alloc, &s->links.raw_free, &s->links.raw_free_batched,
+		  &s->links.raw_zone_locked, &s->links.raw_pcpu_drain, &s->links.handle_extfrag },
 	};
-	return links[i];
+	return links[raw][i];
 }
 
 static void *link_destroy_thread(void *link)
@@ -201,21 +213,16 @@ static void *link_destroy_thread(void *link)
 }
 
 /*
- * Detach every program. Closing a tracepoint's perf event waits for an RCU
- * grace period (~70 ms here), so the links are closed from one thread each
- * and the waits overlap: 8 links cost one grace period, not eight.
+ * Detach the @n links of @links. Closing a tracepoint's perf event or raw
+ * tracepoint waits for an RCU grace period (~70 ms here), so the links are
+ * closed from one thread each and the waits overlap: 8 links cost one grace
+ * period, not eight.
  */
-static void links_destroy(struct pagealloc_skel *s)
+static void links_destroy_n(struct bpf_link ***links, int n)
 {
-	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS + 2];
-	pthread_t tid[CAPTURE_NR_TRACEPOINTS + 2];
-	bool started[CAPTURE_NR_TRACEPOINTS + 2] = { false };
-	int n = 0;
+	pthread_t tid[CAPTURE_NR_TRACEPOINTS * 2 + 4];
+	bool started[CAPTURE_NR_TRACEPOINTS * 2 + 4] = { false };
 
-	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++)
-		links[n++] = tp_link(s, i);
-	links[n++] = &s->links.handle_exec;
-	links[n++] = &s->links.handle_exit;
 	for (int i = 0; i < n; i++)
 		if (*links[i])
 			started[i] = !pthread_create(&tid[i], NULL, link_destroy_thread, *links[i]);
@@ -226,6 +233,24 @@ static void links_destroy(struct pagealloc_skel *s)
 			bpf_link__destroy(*links[i]);
 		*links[i] = NULL;
 	}
+}
+
+/* Detach every program. */
+static void links_destroy(struct pagealloc_skel *s)
+{
+	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS * 2 + 4];
+	int n = 0;
+
+	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
+		links[n++] = tp_link(s, i, false);
+		if (tp_link(s, i, true) != tp_link(s, i, false))
+			links[n++] = tp_link(s, i, true);
+	}
+	links[n++] = &s->links.handle_exec;
+	links[n++] = &s->links.handle_exit;
+	links[n++] = &s->links.calib_page;
+	links[n++] = &s->links.calib_pfn;
+	links_destroy_n(links, n);
 }
 
 static struct pid_entry *pid_slot(struct pid_entry *tab, uint32_t cap, uint32_t pid)
@@ -541,9 +566,9 @@ static uint64_t tracepoint_misses(struct capture *c)
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
-		struct bpf_program *p = tp_prog(c->skel, i);
+		struct bpf_program *p = tp_prog(c->skel, i, c->raw);
 
-		if (!bpf_program__autoload(p))
+		if (!*tp_link(c->skel, i, c->raw))
 			continue;
 		memset(&info, 0, sizeof(info));
 		if (!bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
@@ -625,6 +650,74 @@ static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
 	return 0;
 }
 
+/*
+ * Measure the struct page * of pfn 0 for the raw programs: arm calib_page
+ * (raw) and calib_pfn (classic) for this thread, fault pages in, and pair
+ * what both saw of the same allocations. An interrupt that allocates
+ * between the two programs of one event shifts the pairs, so the base is
+ * the value at least 3/4 of them give. Returns 0 with the base set in the
+ * BPF program, or -ENOTSUP with the reason in c->raw_why.
+ */
+static int vmemmap_measure(struct capture *c)
+{
+	struct pagealloc_skel__bss *bss = c->skel->bss;
+	struct bpf_link **links[2] = { &c->skel->links.calib_page, &c->skel->links.calib_pfn };
+	uint64_t cand[CALIB_SLOTS], base = 0;
+	uint32_t n, best = 0, size;
+
+	c->skel->links.calib_page = bpf_program__attach(c->skel->progs.calib_page);
+	c->skel->links.calib_pfn = bpf_program__attach(c->skel->progs.calib_pfn);
+	if (!c->skel->links.calib_page || !c->skel->links.calib_pfn) {
+		links_destroy_n(links, 2);
+		snprintf(c->raw_why, sizeof(c->raw_why), "attaching the calibration: %s",
+			 strerror(errno));
+		return -ENOTSUP;
+	}
+	bss->calib_tid = (uint32_t)gettid();
+	__atomic_store_n(&bss->calib_armed, 1, __ATOMIC_SEQ_CST);
+	for (int round = 0; round < 64; round++) {
+		size_t len = 16 * c->page_size;
+		volatile char *p;
+
+		if (__atomic_load_n(&bss->n_calib_pfn, __ATOMIC_SEQ_CST) >= CALIB_SLOTS / 2)
+			break;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			break;
+		madvise((void *)p, len, MADV_NOHUGEPAGE);
+		for (size_t off = 0; off < len; off += c->page_size)
+			p[off] = 1; /* a fault: one order-0 mm_page_alloc */
+		munmap((void *)p, len);
+	}
+	__atomic_store_n(&bss->calib_armed, 0, __ATOMIC_SEQ_CST);
+	links_destroy_n(links, 2);
+
+	n = bss->n_calib_page < bss->n_calib_pfn ? bss->n_calib_page : bss->n_calib_pfn;
+	n = n < CALIB_SLOTS ? n : CALIB_SLOTS;
+	size = bss->page_struct_size;
+	for (uint32_t i = 0; i < n; i++)
+		cand[i] = bss->calib_page_ptr[i] - bss->calib_pfn_val[i] * size;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t agree = 0;
+
+		for (uint32_t j = 0; j < n; j++)
+			agree += cand[j] == cand[i];
+		if (agree > best) {
+			best = agree;
+			base = cand[i];
+		}
+	}
+	if (!size || n < 8 || best * 4 < n * 3) {
+		snprintf(c->raw_why, sizeof(c->raw_why),
+			 "vmemmap base: %u of %u page/pfn pairs agree (need 8 and 3/4)", best, n);
+		return -ENOTSUP;
+	}
+	bss->vmemmap_base = base;
+	bss->page_shift = (size & (size - 1)) ? 0 : (uint32_t)__builtin_ctz(size);
+	c->vmemmap_base = base;
+	return 0;
+}
+
 static char *header_create(const struct capture_opts *opts, struct capture *c, size_t *len,
 			   struct tracefmt_error *err)
 {
@@ -638,7 +731,8 @@ static char *header_create(const struct capture_opts *opts, struct capture *c, s
 
 	if (!hdr)
 		return NULL;
-	cap = json_pack("{ss sI sI sI}", "method", "bpf tp/kmem ringbuf", "ringbuf_bytes",
+	cap = json_pack("{ss sI sI sI}", "method",
+			c->raw ? "bpf raw_tp/kmem ringbuf" : "bpf tp/kmem ringbuf", "ringbuf_bytes",
 			(json_int_t)opts->ringbuf_mib << 20, "checkpoint_interval_ms",
 			(json_int_t)c->ckpt_interval_ms, "flush_interval_ms",
 			(json_int_t)c->flush_interval_ms);
@@ -731,13 +825,19 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		snprintf(path, sizeof(path), "%s/events/kmem/%s", tracefs, tp_names[i]);
 		if (path_exists(path))
 			continue;
-		bpf_program__set_autoload(tp_prog(c->skel, i), false);
+		bpf_program__set_autoload(tp_prog(c->skel, i, false), false);
+		bpf_program__set_autoload(tp_prog(c->skel, i, true), false);
 		c->st.missing[c->st.nr_missing++] = tp_names[i];
 	}
 	if (c->st.nr_missing == CAPTURE_NR_TRACEPOINTS) {
 		*why = CAPTURE_FAIL_NO_TRACEPOINTS;
 		ret = set_err(err, -ENOENT, "no kmem page tracepoint under %s/events/kmem", tracefs);
 		goto fail;
+	}
+	/* The calibration pairs both kinds of mm_page_alloc programs. */
+	if (!bpf_program__autoload(c->skel->progs.raw_alloc)) {
+		bpf_program__set_autoload(c->skel->progs.calib_page, false);
+		bpf_program__set_autoload(c->skel->progs.calib_pfn, false);
 	}
 	/* exec/exit only keep the pid names fresh; their absence is not fatal. */
 	snprintf(path, sizeof(path), "%s/events/sched/sched_process_exec", tracefs);
@@ -746,21 +846,6 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	snprintf(path, sizeof(path), "%s/events/sched/sched_process_exit", tracefs);
 	if (!path_exists(path))
 		bpf_program__set_autoload(c->skel->progs.handle_exit, false);
-
-	/* The output comes before the BPF load so a bad path fails fast. */
-	hdr = header_create(&o, c, &hdr_len, err);
-	if (!hdr) {
-		ret = -errno;
-		*why = CAPTURE_FAIL_PROC;
-		goto fail;
-	}
-	c->output = strdup(o.output);
-	c->w = tracefmt_writer_create(o.output, hdr, hdr_len, &wo, err);
-	if (!c->w || !c->output) {
-		ret = -errno;
-		*why = CAPTURE_FAIL_OUTPUT;
-		goto fail;
-	}
 
 	c->nr_cpus = libbpf_num_possible_cpus();
 	if (c->nr_cpus <= 0) {
@@ -780,6 +865,23 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = bpf_fail(why, err, ret, "loading the BPF programs");
 		goto fail;
 	}
+	/* Raw tracepoints when this kernel lets us turn their page pointers into pfns. */
+	c->raw = bpf_program__autoload(c->skel->progs.calib_page) && !vmemmap_measure(c);
+	/* The header names the programs chosen, so the output comes after the load. */
+	hdr = header_create(&o, c, &hdr_len, err);
+	if (!hdr) {
+		ret = -errno;
+		*why = CAPTURE_FAIL_PROC;
+		goto fail;
+	}
+	c->output = strdup(o.output);
+	c->w = tracefmt_writer_create(o.output, hdr, hdr_len, &wo, err);
+	if (!c->w || !c->output) {
+		ret = -errno;
+		*why = CAPTURE_FAIL_OUTPUT;
+		goto fail;
+	}
+
 	c->dropped_seen = calloc((size_t)c->nr_cpus, sizeof(*c->dropped_seen));
 	if (!c->dropped_seen || pid_table_grow(c)) {
 		ret = set_err(err, -ENOMEM, "out of memory");
@@ -807,12 +909,12 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	if (bpf_program__autoload(c->skel->progs.handle_exit))
 		c->skel->links.handle_exit = bpf_program__attach(c->skel->progs.handle_exit);
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
-		struct bpf_program *p = tp_prog(c->skel, i);
+		struct bpf_program *p = tp_prog(c->skel, i, c->raw);
 
 		if (!bpf_program__autoload(p))
 			continue;
-		*tp_link(c->skel, i) = bpf_program__attach(p);
-		if (!*tp_link(c->skel, i)) {
+		*tp_link(c->skel, i, c->raw) = bpf_program__attach(p);
+		if (!*tp_link(c->skel, i, c->raw)) {
 			snprintf(path, sizeof(path), "attaching kmem:%s", tp_names[i]);
 			ret = bpf_fail(why, err, -errno, path);
 			goto fail;

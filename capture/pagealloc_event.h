@@ -88,7 +88,7 @@ struct pagealloc_cpu_state {
 	__u64 dropped;	    /* page events the ring buffer had no room for */
 	__u64 exit_gen;	    /* exits seen when last_pid was recorded */
 	__u32 last_pid;	    /* pid of this cpu's previous page event */
-	__u32 pad;
+	__u32 hits;	    /* page events recorded, wrapping: when to look at the fill */
 	__u64 pad2[5];
 };
 _Static_assert(sizeof(struct pagealloc_cpu_state) == 64, "pagealloc_cpu_state is one cache line");

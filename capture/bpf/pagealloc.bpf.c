@@ -7,18 +7,34 @@
  * Cost is what matters here: the allocator fires millions of times a second.
  * So each hit is one reserve + submit of a 32-byte record, with no wakeup
  * unless the buffer is filling (the loader polls on a timer instead of being
- * woken per record), and the command name is sent only when the pid on this
- * cpu differs from the previous page event's pid, not per event. The loader
+ * woken per record; the fill level is looked at every QUERY_EVERY hits, not
+ * per hit), and the command name is sent only when the pid on this cpu
+ * differs from the previous page event's pid, not per event. The loader
  * keeps the "already written" set. A failed reserve bumps this cpu's
  * dropped counter, which the loader turns into lost-event records: loss is
  * never silent.
  *
+ * Two sets of programs record the same events; the loader attaches one.
+ * Raw tracepoints (raw_tp/, the default) get the tracepoint's arguments
+ * as they are, struct page * included, without the kernel assembling a
+ * perf trace record first; the pfn is (page - vmemmap_base) / sizeof(struct
+ * page), with the base measured by the loader (calib_page/calib_pfn see the
+ * same allocations of the loader's thread through both kinds of
+ * tracepoint). Classic tracepoints (tp/kmem/...) carry the pfn in their
+ * record; they are the fallback when that measurement fails, and always
+ * record mm_page_alloc_extfrag, whose change_ownership the kernel computes
+ * while building the record. kprobes and fentry are not available on the
+ * target hosts.
+ *
+ * The kernel does not run a program for a hit that nests in a running BPF
+ * program it may not interrupt (classic: any BPF program on the cpu; raw:
+ * the same program); it counts those per program (recursion_misses), and
+ * the loader reports them as lost. Raw programs of other tracepoints do
+ * nest (an interrupt freeing pages during an allocation's program): those
+ * events are recorded, a few hundred ns out of order in their cpu's ring.
+ *
  * The licence is GPL-compatible because bpf_ktime_get_ns and the ring buffer
- * helpers are GPL-only helpers. Classic tracepoints (tp/) are used because
- * their records carry the pfn; kprobes and fentry are not available on the
- * target hosts. The kernel does not run these programs for a hit that nests
- * in a running BPF program on the same cpu; it counts those per program
- * (recursion_misses), and the loader reports them as lost.
+ * helpers are GPL-only helpers.
  */
 #ifdef BUDDYSCOPE_BPF_FULL_VMLINUX
 #include "vmlinux.h"
@@ -34,6 +50,9 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Ask for a wakeup only when this many bytes wait; set before load. */
 const volatile __u64 targ_wakeup_bytes = 1 << 20;
+
+/* Hits between two looks at a ring's fill level (a power of two). */
+#define QUERY_EVERY 256
 
 /*
  * One ring buffer per cpu, so producers on different cpus never share a
@@ -68,18 +87,33 @@ struct {
 __u64 exit_gen = 1;
 
 /*
+ * struct page * -> pfn for the raw programs, written by the loader before
+ * it attaches them: the struct page * of pfn 0, and log2(sizeof(struct
+ * page)) when that is a power of two (else 0, and the pfn is divided).
+ */
+__u64 vmemmap_base;
+__u32 page_shift;
+
+/*
+ * The calibration: while calib_armed, calib_page and calib_pfn store the
+ * page pointer and the pfn of each mm_page_alloc of thread calib_tid (the
+ * loader faulting pages in on purpose) in turn; the loader pairs them.
+ */
+#define CALIB_SLOTS 64
+__u32 calib_armed;
+__u32 calib_tid;
+__u32 n_calib_page, n_calib_pfn;
+__u64 calib_page_ptr[CALIB_SLOTS];
+__u64 calib_pfn_val[CALIB_SLOTS];
+__u32 page_struct_size;
+
+/*
  * The thread id. Classic tracepoint programs may not read the record's
  * common header (common_pid), so it comes from the helper.
  */
 static __always_inline __u32 current_pid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();
-}
-
-static __always_inline __u64 submit_flags(void *rb)
-{
-	return bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= targ_wakeup_bytes ?
-		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void send_comm(void *rb, __u32 type, __u32 pid)
@@ -101,24 +135,28 @@ static __always_inline void send_comm(void *rb, __u32 type, __u32 pid)
 }
 
 /*
- * Reserve a page event for the current task, sending its command name
- * first when this cpu last saw another pid (or a task has exited since).
+ * Record one page event on this cpu's ring, sending the current task's
+ * command name first when this cpu last saw another pid (or a task has
+ * exited since). The timestamp is taken first, so an event recorded by a
+ * program that interrupts this one is stamped after it.
  */
-static __always_inline struct pagealloc_event *event_start(__u32 pid, void **rbp)
+static __always_inline int emit(__u64 pfn, __u32 info, __u32 arg)
 {
 	struct pagealloc_cpu_state *st;
 	struct pagealloc_event *e;
+	__u64 ts = bpf_ktime_get_ns();
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 gen = exit_gen;
+	__u32 pid = current_pid();
+	__u64 gen = exit_gen, flags = BPF_RB_NO_WAKEUP;
 	void *rb;
 
 	st = bpf_map_lookup_elem(&cpu_state, &cpu);
 	if (!st)
-		return NULL;
+		return 0;
 	rb = bpf_map_lookup_elem(&rings, &cpu);
 	if (!rb) {
 		st->dropped++;
-		return NULL;
+		return 0;
 	}
 	if (st->last_pid != pid || st->exit_gen != gen) {
 		send_comm(rb, PAGEALLOC_EV_COMM, pid);
@@ -128,102 +166,141 @@ static __always_inline struct pagealloc_event *event_start(__u32 pid, void **rbp
 	e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
 	if (!e) {
 		st->dropped++;
-		return NULL;
+		return 0;
 	}
-	*rbp = rb;
+	e->ts_ns = ts;
+	e->pfn = pfn;
 	e->pid = pid;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->arg = 0;
+	e->info = info;
+	e->arg = arg;
 	e->pad = 0;
-	return e;
+	if (!(++st->hits & (QUERY_EVERY - 1)) &&
+	    bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= targ_wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
+	return 0;
 }
+
+/* The pfn of a raw tracepoint's struct page * argument (~0 for NULL, as the kernel's). */
+static __always_inline __u64 page_pfn(__u64 page)
+{
+	__u64 off = page - vmemmap_base;
+
+	if (!page)
+		return ~0ull;
+	if (page_shift)
+		return off >> page_shift;
+	return off / bpf_core_type_size(struct page);
+}
+
+/* Raw tracepoints: ctx[] are the arguments of the kernel's trace_mm_*() call. */
+
+SEC("raw_tp/mm_page_alloc") /* page, order, gfp_flags, migratetype */
+int raw_alloc(__u64 *ctx)
+{
+	return emit(page_pfn(ctx[0]),
+		    PAGEALLOC_INFO(PAGEALLOC_EV_ALLOC, ctx[1], (int)ctx[3], 0), (__u32)ctx[2]);
+}
+
+SEC("raw_tp/mm_page_free") /* page, order */
+int raw_free(__u64 *ctx)
+{
+	return emit(page_pfn(ctx[0]), PAGEALLOC_INFO(PAGEALLOC_EV_FREE, ctx[1], 0, 0), 0);
+}
+
+SEC("raw_tp/mm_page_free_batched") /* page */
+int raw_free_batched(__u64 *ctx)
+{
+	return emit(page_pfn(ctx[0]), PAGEALLOC_INFO(PAGEALLOC_EV_FREE_BATCHED, 0, 0, 0), 0);
+}
+
+SEC("raw_tp/mm_page_alloc_zone_locked") /* page, order, migratetype, percpu_refill */
+int raw_zone_locked(__u64 *ctx)
+{
+	return emit(page_pfn(ctx[0]),
+		    PAGEALLOC_INFO(PAGEALLOC_EV_ZONE_LOCKED, ctx[1], (int)ctx[2], ctx[3]), 0);
+}
+
+SEC("raw_tp/mm_page_pcpu_drain") /* page, order, migratetype */
+int raw_pcpu_drain(__u64 *ctx)
+{
+	return emit(page_pfn(ctx[0]),
+		    PAGEALLOC_INFO(PAGEALLOC_EV_PCPU_DRAIN, ctx[1], (int)ctx[2], 0), 0);
+}
+
+/* Classic tracepoints: the kernel's trace record, pfn included. */
 
 SEC("tp/kmem/mm_page_alloc")
 int handle_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 {
-	void *rb;
-	struct pagealloc_event *e = event_start(current_pid(), &rb);
-
-	if (!e)
-		return 0;
-	e->pfn = ctx->pfn;
-	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_ALLOC, ctx->order, ctx->migratetype, 0);
-	e->arg = (__u32)ctx->gfp_flags;
-	bpf_ringbuf_submit(e, submit_flags(rb));
-	return 0;
+	return emit(ctx->pfn, PAGEALLOC_INFO(PAGEALLOC_EV_ALLOC, ctx->order, ctx->migratetype, 0),
+		    (__u32)ctx->gfp_flags);
 }
 
 SEC("tp/kmem/mm_page_free")
 int handle_free(struct trace_event_raw_mm_page_free *ctx)
 {
-	void *rb;
-	struct pagealloc_event *e = event_start(current_pid(), &rb);
-
-	if (!e)
-		return 0;
-	e->pfn = ctx->pfn;
-	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_FREE, ctx->order, 0, 0);
-	bpf_ringbuf_submit(e, submit_flags(rb));
-	return 0;
+	return emit(ctx->pfn, PAGEALLOC_INFO(PAGEALLOC_EV_FREE, ctx->order, 0, 0), 0);
 }
 
 SEC("tp/kmem/mm_page_free_batched")
 int handle_free_batched(struct trace_event_raw_mm_page_free_batched *ctx)
 {
-	void *rb;
-	struct pagealloc_event *e = event_start(current_pid(), &rb);
-
-	if (!e)
-		return 0;
-	e->pfn = ctx->pfn;
-	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_FREE_BATCHED, 0, 0, 0);
-	bpf_ringbuf_submit(e, submit_flags(rb));
-	return 0;
+	return emit(ctx->pfn, PAGEALLOC_INFO(PAGEALLOC_EV_FREE_BATCHED, 0, 0, 0), 0);
 }
 
 SEC("tp/kmem/mm_page_alloc_zone_locked")
 int handle_zone_locked(struct trace_event_raw_mm_page *ctx)
 {
-	void *rb;
-	struct pagealloc_event *e = event_start(current_pid(), &rb);
-
-	if (!e)
-		return 0;
-	e->pfn = ctx->pfn;
-	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_ZONE_LOCKED, ctx->order, ctx->migratetype,
-				 ctx->percpu_refill);
-	bpf_ringbuf_submit(e, submit_flags(rb));
-	return 0;
+	return emit(ctx->pfn, PAGEALLOC_INFO(PAGEALLOC_EV_ZONE_LOCKED, ctx->order,
+					     ctx->migratetype, ctx->percpu_refill), 0);
 }
 
 SEC("tp/kmem/mm_page_pcpu_drain")
 int handle_pcpu_drain(struct trace_event_raw_mm_page_pcpu_drain *ctx)
 {
-	void *rb;
-	struct pagealloc_event *e = event_start(current_pid(), &rb);
-
-	if (!e)
-		return 0;
-	e->pfn = ctx->pfn;
-	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_PCPU_DRAIN, ctx->order, ctx->migratetype, 0);
-	bpf_ringbuf_submit(e, submit_flags(rb));
-	return 0;
+	return emit(ctx->pfn,
+		    PAGEALLOC_INFO(PAGEALLOC_EV_PCPU_DRAIN, ctx->order, ctx->migratetype, 0), 0);
 }
 
 SEC("tp/kmem/mm_page_alloc_extfrag")
 int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 {
-	void *rb;
-	struct pagealloc_event *e = event_start(current_pid(), &rb);
+	return emit(ctx->pfn,
+		    PAGEALLOC_INFO(PAGEALLOC_EV_EXTFRAG, ctx->alloc_order, ctx->alloc_migratetype,
+				   ctx->change_ownership),
+		    ((__u32)ctx->fallback_order & 0xff) |
+			    ((__u32)ctx->fallback_migratetype & 0xff) << 8);
+}
 
-	if (!e)
+static __always_inline int calib_self(void)
+{
+	return calib_armed && current_pid() == calib_tid;
+}
+
+SEC("raw_tp/mm_page_alloc")
+int calib_page(__u64 *ctx)
+{
+	__u32 n = n_calib_page;
+
+	if (!calib_self() || !ctx[0] || n >= CALIB_SLOTS)
 		return 0;
-	e->pfn = ctx->pfn;
-	e->info = PAGEALLOC_INFO(PAGEALLOC_EV_EXTFRAG, ctx->alloc_order, ctx->alloc_migratetype,
-				 ctx->change_ownership);
-	e->arg = ((__u32)ctx->fallback_order & 0xff) |
-		 ((__u32)ctx->fallback_migratetype & 0xff) << 8;
-	bpf_ringbuf_submit(e, submit_flags(rb));
+	calib_page_ptr[n & (CALIB_SLOTS - 1)] = ctx[0];
+	n_calib_page = n + 1;
+	page_struct_size = bpf_core_type_size(struct page);
+	return 0;
+}
+
+SEC("tp/kmem/mm_page_alloc")
+int calib_pfn(struct trace_event_raw_mm_page_alloc *ctx)
+{
+	__u32 n = n_calib_pfn;
+	__u64 pfn = ctx->pfn;
+
+	if (!calib_self() || pfn == ~0ull || n >= CALIB_SLOTS)
+		return 0;
+	calib_pfn_val[n & (CALIB_SLOTS - 1)] = pfn;
+	n_calib_pfn = n + 1;
 	return 0;
 }
 

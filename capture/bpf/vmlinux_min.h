@@ -58,6 +58,11 @@ enum {
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 #endif
 
+/* Only its size is used (bpf_core_type_size), relocated to the kernel's. */
+struct page {
+	long unsigned int flags;
+};
+
 struct trace_entry {
 	short unsigned int type;
 	unsigned char flags;

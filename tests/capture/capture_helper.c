@@ -4,12 +4,42 @@
  * one byte in every page (one order-0 page fault each, huge pages refused
  * with MADV_NOHUGEPAGE), then unmap it, ROUNDS times. Each round therefore
  * allocates and frees at least MIB * 256 pages under this process's pid.
- * usage: capture_helper MIB [ROUNDS]
+ * With PFNFILE, the first round also writes the pfn of every page it
+ * touched, as /proc/self/pagemap gives it (root sees pfns), one per line:
+ * an account of the allocations that does not come from the tracepoints.
+ * usage: capture_helper MIB [ROUNDS [PFNFILE]]
  */
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+/* Write the pfns of the @n pages at @p to @path; 0 or -1. */
+static int pfns_write(const char *path, volatile char *p, size_t n, long page)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	FILE *f = fopen(path, "w");
+	int ret = fd < 0 || !f ? -1 : 0;
+
+	for (size_t i = 0; !ret && i < n; i++) {
+		uint64_t ent;
+		off_t off = (off_t)(((uintptr_t)p / (uintptr_t)page + i) * sizeof(ent));
+
+		if (pread(fd, &ent, sizeof(ent), off) != (ssize_t)sizeof(ent))
+			ret = -1;
+		else if (ent >> 63) /* present: bits 0-54 are the pfn */
+			fprintf(f, "%llu\n", (unsigned long long)(ent & ((1ull << 55) - 1)));
+	}
+	if (f && fclose(f))
+		ret = -1;
+	if (fd >= 0)
+		close(fd);
+	if (ret)
+		perror(path);
+	return ret;
+}
 
 int main(int argc, char **argv)
 {
@@ -33,6 +63,8 @@ int main(int argc, char **argv)
 		madvise((void *)p, len, MADV_NOHUGEPAGE);
 		for (size_t off = 0; off < len; off += (size_t)page)
 			p[off] = 1;
+		if (r == 0 && argc > 3 && pfns_write(argv[3], p, len / (size_t)page, page))
+			return 1;
 		munmap((void *)p, len);
 	}
 	return 0;

@@ -5,7 +5,9 @@
  *  - `-- capture_helper K`: at least K MiB / 4 KiB allocations and frees
  *    under the helper's pid (found through its COMM record), checkpoints
  *    at start and end around them, zero lost events, a complete trace, and
- *    `buddyscope info --json` agreeing with the reader's counts;
+ *    `buddyscope info --json` agreeing with the reader's counts, and the pfn
+ *    of every page the helper touched (from its /proc/self/pagemap) inside
+ *    one of its recorded allocations: the pfns are the kernel's;
  *  - --duration, SIGINT, kill -9 (the file still reads, up to about the
  *    last second), an unwritable output and a full disk (exit 1, message,
  *    the blocks before the failure still read).
@@ -103,6 +105,8 @@ struct trace_summary {
 	uint64_t first_helper_ts, last_helper_ts, last_ts;
 	uint64_t first_ckpt_ts, last_ckpt_ts;
 	uint32_t max_seq, seq0_zones;
+	uint64_t *helper_blocks; /* pfn << 8 | order of each helper allocation (malloc) */
+	size_t nr_helper_blocks, cap_helper_blocks;
 	bool complete, truncated, header_ok;
 };
 
@@ -153,6 +157,16 @@ static int summarise(const char *path, struct trace_summary *s)
 		case TRACEFMT_PAGE_ALLOC:
 			if (is_helper && ev.u.alloc.pfn != TRACEFMT_PFN_NONE) {
 				s->helper_allocs++;
+				if (s->nr_helper_blocks == s->cap_helper_blocks) {
+					size_t cap = s->cap_helper_blocks * 2 + 1024;
+					uint64_t *b = realloc(s->helper_blocks, cap * sizeof(*b));
+
+					REQUIRE(b);
+					s->helper_blocks = b;
+					s->cap_helper_blocks = cap;
+				}
+				s->helper_blocks[s->nr_helper_blocks++] =
+					ev.u.alloc.pfn << 8 | (ev.u.alloc.order & 0xff);
 				if (!s->first_helper_ts)
 					s->first_helper_ts = ev.ts_ns;
 				s->last_helper_ts = ev.ts_ns;
@@ -218,20 +232,64 @@ static void check_info_json(const char *trace, const struct trace_summary *s)
 	json_decref(j);
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every pfn of @pfnfile (the pages the helper touched, from pagemap) lies in
+ * a block the trace says the helper allocated: [pfn, pfn + 2^order).
+ */
+static void check_helper_pfns(const char *pfnfile, struct trace_summary *s)
+{
+	FILE *f = fopen(pfnfile, "r");
+	unsigned long long pfn;
+	uint64_t seen = 0, covered = 0;
+
+	REQUIRE(f);
+	qsort(s->helper_blocks, s->nr_helper_blocks, sizeof(uint64_t), u64_cmp);
+	while (fscanf(f, "%llu", &pfn) == 1) {
+		/* the last block starting at or below pfn */
+		size_t lo = 0, hi = s->nr_helper_blocks;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if ((s->helper_blocks[mid] >> 8) <= pfn)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		seen++;
+		if (lo) {
+			uint64_t b = s->helper_blocks[lo - 1];
+
+			covered += pfn < (b >> 8) + (1ull << (b & 0xff));
+		}
+	}
+	fclose(f);
+	CHECK_EQ_U64(seen, HELPER_MIB * PAGES_PER_MIB);
+	CHECK_EQ_U64(covered, seen);
+}
+
 /* Returns 77 when BPF is not permitted here. */
 static int test_helper_capture(void)
 {
-	char trace[4096], errf[4096], mib[16];
+	char trace[4096], errf[4096], pfns[4096], mib[16];
 	struct trace_summary s;
 	const char *msg;
 	int rc;
 
 	snprintf(trace, sizeof(trace), "%s/helper.bst", tmpdir);
 	snprintf(errf, sizeof(errf), "%s/helper.err", tmpdir);
+	snprintf(pfns, sizeof(pfns), "%s/helper.pfns", tmpdir);
 	snprintf(mib, sizeof(mib), "%d", HELPER_MIB);
 	{
 		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", "--",
-				 (char *)helper, mib, NULL };
+				 (char *)helper, mib, "1", pfns, NULL };
 
 		rc = finish(start(argv, errf));
 	}
@@ -268,6 +326,8 @@ static int test_helper_capture(void)
 	CHECK(s.first_ckpt_ts <= s.first_helper_ts);
 	CHECK(s.last_ckpt_ts >= s.last_helper_ts);
 	check_info_json(trace, &s);
+	check_helper_pfns(pfns, &s);
+	free(s.helper_blocks);
 	return 0;
 }
 
@@ -398,6 +458,7 @@ static void test_disk_full(void)
 	CHECK(summarise(trace, &s) == 0);
 	CHECK(s.records > 0);
 	CHECK(s.seq0_zones >= 1);
+	free(s.helper_blocks);
 	umount(dir);
 	rmdir(dir);
 }
