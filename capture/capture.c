@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The libbpf loader of bpf/pagealloc.bpf.c: it loads and attaches the
- * programs (skipping tracepoints this kernel lacks), drains the per-cpu ring
- * buffers, merged by timestamp, into a tracefmt writer, turns the per-cpu
+ * programs (skipping tracepoints this kernel lacks), drains the per-cpu slot
+ * rings (pagealloc_event.h), merged by timestamp, into a tracefmt writer, turns the per-cpu
  * drop counters and the kernel's recursion misses into lost-event
  * records, and interleaves /proc checkpoints and block flushes on a timer.
  * The lifecycle follows libbpf-bootstrap's bootstrap.c: open, set rodata and
@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -33,7 +32,8 @@
 
 #define MAX_CKPT_ZONES 64	     /* checkpoint records per reading */
 #define LOST_CHECK_NS 100000000ull   /* read the drop counters every 100 ms */
-#define WAKEUP_FRACTION 4	     /* BPF wakes us when 1/4 of a cpu's buffer waits */
+#define MIN_WAIT_NS 1000000ull	     /* shortest sleep between drains */
+#define MAX_RATE 4000000ull	     /* page events a second one cpu may produce, at most */
 #define RELEASE_EVERY 1024	     /* records consumed before handing space back */
 #define CALIB_SLOTS 64		     /* as in bpf/pagealloc.bpf.c */
 
@@ -50,28 +50,27 @@ struct pid_entry {
 	char comm[TRACEFMT_COMM_LEN];
 };
 
-/*
- * One cpu's BPF ring buffer, read directly through its mappings (the ABI of
- * BPF_MAP_TYPE_RINGBUF: a consumer page we write, a producer page and the
- * data area mapped twice in a row, so a record that wraps is contiguous).
- */
+/* One cpu's slot ring (pagealloc_event.h), read through the shared mapping. */
 struct ring {
-	int fd;
-	uint64_t *consumer_pos;	 /* shared with the kernel */
-	const uint64_t *producer_pos;
-	const uint8_t *data;
-	uint64_t mask;		 /* data size - 1 */
-	size_t ro_len;		 /* producer page + 2 x data */
-	uint64_t cons;		 /* our read position */
-	uint64_t prod;		 /* producer position seen at the start of a drain */
-	uint32_t unreleased;	 /* records read since consumer_pos was stored */
+	uint8_t *slots;		 /* this cpu's slots in the mapping of "slots" */
+	__u64 *tail_pub;	 /* its cpu_state tail, which the producers read */
+	const __u64 *head;	 /* its cpu_state head: slots reserved */
+	uint64_t tail;		 /* next slot to read */
+	uint64_t end;		 /* head seen at the start of a drain */
+	uint64_t ts;		 /* timestamp of the slot at tail, 0 when not ready */
+	uint32_t unreleased;	 /* slots read since tail_pub was stored */
 };
 
 struct capture {
 	struct pagealloc_skel *skel;
 	struct ring *rings;
 	int nr_rings;
-	int epfd;
+	uint8_t *slots;			/* mmap of the "slots" map, all cpus */
+	size_t slots_len;
+	uint32_t slot_shift;		/* log2 slots per cpu */
+	uint64_t drained_max;		/* most slots one ring held at the last drain */
+	uint64_t drain_gap_ns;		/* time between the last two drains */
+	uint64_t last_drain_ns;
 	size_t page_size;
 	struct tracefmt_writer *w;
 	char *output;
@@ -92,7 +91,7 @@ struct capture {
 	int nr_cpus;			  /* possible cpus (per-cpu map width) */
 	uint64_t *dropped_seen;		  /* per cpu, already written as LOST */
 	uint64_t misses_seen;		  /* tracepoint hits the kernel skipped, written */
-	const struct pagealloc_cpu_state *cpu_vals; /* mmap of cpu_state, nr_cpus entries */
+	struct pagealloc_cpu_state *cpu_vals; /* mmap of cpu_state, nr_cpus entries */
 	size_t cpu_vals_len;
 
 	struct pid_entry *pids;
@@ -340,18 +339,16 @@ static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce, uin
  * Only the union member of the record's type is filled (the encoder reads
  * nothing else), because clearing the whole event costs more than the rest.
  */
-static int on_record(struct capture *c, const void *data, size_t size, uint32_t cpu)
+static int on_record(struct capture *c, const void *data, uint32_t cpu)
 {
 	const struct pagealloc_event *e = data;
 	struct tracefmt_event ev;
 	uint32_t type, info;
 
-	if (size < sizeof(*e))
-		return 0;
 	info = e->info;
 	type = PAGEALLOC_INFO_TYPE(info);
 	if (type == PAGEALLOC_EV_COMM || type == PAGEALLOC_EV_EXIT)
-		return size >= sizeof(struct pagealloc_comm_event) ? on_comm(c, data, cpu) : 0;
+		return on_comm(c, data, cpu);
 	ev.type = type;
 	ev.cpu = cpu;
 	ev.pid = e->pid;
@@ -399,158 +396,144 @@ static int on_record(struct capture *c, const void *data, size_t size, uint32_t 
 	return append(c, &ev);
 }
 
-/* Offset of ts_ns in both record layouts, for the merge. */
-_Static_assert(__builtin_offsetof(struct pagealloc_event, ts_ns) ==
-		       __builtin_offsetof(struct pagealloc_comm_event, ts_ns),
-	       "records must share the ts_ns offset");
+_Static_assert(sizeof(struct pagealloc_event) == sizeof(struct pagealloc_comm_event) &&
+		       __builtin_offsetof(struct pagealloc_event, ts_ns) == 0 &&
+		       __builtin_offsetof(struct pagealloc_comm_event, ts_ns) == 0,
+	       "records are one slot with the timestamp first");
+#define SLOT_SIZE sizeof(struct pagealloc_event)
 
-/*
- * The next committed record of @r at or before its producer snapshot, or
- * NULL. Discarded records are stepped over; a record still being written
- * (busy) ends this drain for the ring.
- */
-static const uint8_t *ring_peek(struct ring *r, uint32_t *len)
+/* The slot at @r's tail, with its timestamp in r->ts; NULL when not ready. */
+static const uint8_t *ring_peek(struct capture *c, struct ring *r)
 {
-	while (r->cons < r->prod) {
-		const uint32_t *hdr = (const uint32_t *)(r->data + (r->cons & r->mask));
-		uint32_t h = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-		uint32_t n = h & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+	uint8_t *slot = r->slots + (r->tail & ((1ull << c->slot_shift) - 1)) * SLOT_SIZE;
 
-		if (h & BPF_RINGBUF_BUSY_BIT)
-			return NULL;
-		if (!(h & BPF_RINGBUF_DISCARD_BIT)) {
-			*len = n;
-			return (const uint8_t *)hdr + BPF_RINGBUF_HDR_SZ;
-		}
-		r->cons += (n + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
-	}
-	return NULL;
+	r->ts = r->tail < r->end ? __atomic_load_n((uint64_t *)slot, __ATOMIC_ACQUIRE) : 0;
+	return r->ts ? slot : NULL;
 }
 
-static void ring_release(struct ring *r)
+/* Clear the slot at @r's tail (read) and step over it. */
+static void ring_advance(struct capture *c, struct ring *r)
 {
-	__atomic_store_n(r->consumer_pos, r->cons, __ATOMIC_RELEASE);
-	r->unreleased = 0;
+	uint8_t *slot = r->slots + (r->tail & ((1ull << c->slot_shift) - 1)) * SLOT_SIZE;
+
+	__atomic_store_n((uint64_t *)slot, 0, __ATOMIC_RELAXED);
+	r->tail++;
+	if (++r->unreleased >= RELEASE_EVERY) {
+		__atomic_store_n(r->tail_pub, r->tail, __ATOMIC_RELEASE);
+		r->unreleased = 0;
+	}
 }
 
 /*
  * Read every record committed so far on all cpus, merged by timestamp, so
  * the trace is in time order across cpus (up to records still being
- * written when the drain started). Stops at the first write error.
+ * written when the drain started, and nested ones). A ring's drain ends at
+ * the first slot not yet committed. Stops at the first write error.
  */
 static int rings_drain(struct capture *c)
 {
-	struct ring *best;
-	const uint8_t *rec, *best_rec = NULL;
-	uint32_t len, best_len = 0;
-	uint64_t best_ts;
+	uint64_t most = 0, now = capture_now_ns();
 	int ret = 0;
 
-	for (int i = 0; i < c->nr_rings; i++)
-		c->rings[i].prod = __atomic_load_n(c->rings[i].producer_pos, __ATOMIC_ACQUIRE);
-	for (;;) {
-		best = NULL;
-		best_ts = UINT64_MAX;
-		for (int i = 0; i < c->nr_rings; i++) {
-			struct ring *r = &c->rings[i];
-			uint64_t ts;
+	c->drain_gap_ns = c->last_drain_ns ? now - c->last_drain_ns : 0;
+	c->last_drain_ns = now;
+	for (int i = 0; i < c->nr_rings; i++) {
+		struct ring *r = &c->rings[i];
 
-			rec = ring_peek(r, &len);
-			if (!rec)
-				continue;
-			memcpy(&ts, rec + __builtin_offsetof(struct pagealloc_event, ts_ns),
-			       sizeof(ts));
-			if (ts < best_ts) {
-				best = r;
-				best_ts = ts;
-				best_rec = rec;
-				best_len = len;
+		r->end = __atomic_load_n(r->head, __ATOMIC_ACQUIRE);
+		if (r->end - r->tail > most)
+			most = r->end - r->tail;
+		ring_peek(c, r);
+	}
+	c->drained_max = most;
+	for (;;) {
+		struct ring *best = NULL;
+		uint64_t best_ts = UINT64_MAX;
+
+		for (int i = 0; i < c->nr_rings; i++)
+			if (c->rings[i].ts && c->rings[i].ts < best_ts) {
+				best = &c->rings[i];
+				best_ts = best->ts;
 			}
-		}
 		if (!best)
 			break;
-		ret = on_record(c, best_rec, best_len, (uint32_t)(best - c->rings));
-		best->cons += (best_len + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
-		if (++best->unreleased >= RELEASE_EVERY)
-			ring_release(best);
+		ret = on_record(c, best->slots + (best->tail & ((1ull << c->slot_shift) - 1)) *
+						     SLOT_SIZE,
+				(uint32_t)(best - c->rings));
+		ring_advance(c, best);
 		if (ret)
 			break;
+		ring_peek(c, best);
 	}
-	for (int i = 0; i < c->nr_rings; i++)
-		ring_release(&c->rings[i]);
+	for (int i = 0; i < c->nr_rings; i++) {
+		__atomic_store_n(c->rings[i].tail_pub, c->rings[i].tail, __ATOMIC_RELEASE);
+		c->rings[i].unreleased = 0;
+	}
 	return ret;
 }
 
-/* Sleep until BPF asks for a wakeup (a ring 1/4 full) or @timeout_ms passes. */
+/*
+ * Sleep @timeout_ms, or less: nothing wakes us, so the pace follows the
+ * producers. At most the time a cpu producing MAX_RATE events a second
+ * takes to fill a quarter of its ring (32 ms with 16 MiB rings), so a burst
+ * after a quiet spell is caught; and less when the fullest ring would reach
+ * a quarter at the rate it filled since the previous drain.
+ */
 static void rings_wait(struct capture *c, int timeout_ms)
 {
-	struct epoll_event evs[8];
+	uint64_t wait_ns = (uint64_t)timeout_ms * 1000000ull;
+	uint64_t burst_ns = ((1ull << c->slot_shift) / 4) * (1000000000ull / MAX_RATE);
+	struct timespec ts;
 
-	epoll_wait(c->epfd, evs, 8, timeout_ms);
+	if (burst_ns < wait_ns)
+		wait_ns = burst_ns > MIN_WAIT_NS ? burst_ns : MIN_WAIT_NS;
+	if (c->drained_max && c->drain_gap_ns) {
+		/* gap * (size / 4) / backlog, in 128-bit-free steps */
+		uint64_t quarter = (1ull << c->slot_shift) / 4;
+		uint64_t ns = c->drain_gap_ns / c->drained_max * quarter;
+
+		if (ns < wait_ns)
+			wait_ns = ns > MIN_WAIT_NS ? ns : MIN_WAIT_NS;
+	}
+	ts.tv_sec = (time_t)(wait_ns / 1000000000ull);
+	ts.tv_nsec = (long)(wait_ns % 1000000000ull);
+	nanosleep(&ts, NULL);
 }
 
-/* One ring buffer of @size bytes per possible cpu, put in the "rings" map. */
-static int rings_create(struct capture *c, uint64_t size, struct tracefmt_error *err)
+/* Map the rings: "slots" and "cpu_state" are created by the skeleton's load. */
+static int rings_create(struct capture *c)
 {
-	int outer = bpf_map__fd(c->skel->maps.rings);
+	void *p;
 
 	c->rings = calloc((size_t)c->nr_cpus, sizeof(*c->rings));
 	if (!c->rings)
-		return set_err(err, -ENOMEM, "out of memory");
-	c->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (c->epfd < 0)
-		return set_err(err, -errno, "epoll: %s", strerror(errno));
+		return -ENOMEM;
+	c->slots_len = ((size_t)c->nr_cpus << c->slot_shift) * SLOT_SIZE;
+	p = mmap(NULL, c->slots_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(c->skel->maps.slots), 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	c->slots = p;
 	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
 		struct ring *r = &c->rings[cpu];
-		struct epoll_event ev = { .events = EPOLLIN };
-		uint32_t key = (uint32_t)cpu;
-		void *p;
-		int ret;
 
-		r->fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "pagealloc_rb", 0, 0, (uint32_t)size,
-				       NULL);
-		if (r->fd < 0)
-			return r->fd;
-		c->nr_rings++;
-		ret = bpf_map_update_elem(outer, &key, &r->fd, BPF_ANY);
-		if (ret)
-			return ret;
-		p = mmap(NULL, c->page_size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
-		if (p == MAP_FAILED)
-			return -errno;
-		r->consumer_pos = p;
-		r->ro_len = c->page_size + 2 * size;
-		p = mmap(NULL, r->ro_len, PROT_READ, MAP_SHARED, r->fd, (off_t)c->page_size);
-		if (p == MAP_FAILED)
-			return -errno;
-		r->producer_pos = p;
-		r->data = (const uint8_t *)p + c->page_size;
-		r->mask = size - 1;
-		r->cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
-		ev.data.u32 = key;
-		if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, r->fd, &ev))
-			return -errno;
+		r->slots = c->slots + ((size_t)cpu << c->slot_shift) * SLOT_SIZE;
+		r->tail_pub = &c->cpu_vals[cpu].tail;
+		r->head = &c->cpu_vals[cpu].head;
+		r->tail = __atomic_load_n(r->tail_pub, __ATOMIC_ACQUIRE);
 	}
+	c->nr_rings = c->nr_cpus;
 	return 0;
 }
 
 static void rings_destroy(struct capture *c)
 {
-	for (int i = 0; i < c->nr_rings; i++) {
-		struct ring *r = &c->rings[i];
-
-		if (r->consumer_pos)
-			munmap(r->consumer_pos, c->page_size);
-		if (r->producer_pos)
-			munmap((void *)r->producer_pos, r->ro_len);
-		close(r->fd);
-	}
+	if (c->slots)
+		munmap(c->slots, c->slots_len);
+	c->slots = NULL;
 	free(c->rings);
 	c->rings = NULL;
 	c->nr_rings = 0;
-	if (c->epfd >= 0)
-		close(c->epfd);
-	c->epfd = -1;
 }
 
 /*
@@ -732,7 +715,8 @@ static char *header_create(const struct capture_opts *opts, struct capture *c, s
 	if (!hdr)
 		return NULL;
 	cap = json_pack("{ss sI sI sI}", "method",
-			c->raw ? "bpf raw_tp/kmem ringbuf" : "bpf tp/kmem ringbuf", "ringbuf_bytes",
+			c->raw ? "bpf raw_tp/kmem slot rings" : "bpf tp/kmem slot rings",
+			"ringbuf_bytes",
 			(json_int_t)opts->ringbuf_mib << 20, "checkpoint_interval_ms",
 			(json_int_t)c->ckpt_interval_ms, "flush_interval_ms",
 			(json_int_t)c->flush_interval_ms);
@@ -807,7 +791,6 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 	c->ckpt_interval_ms = o.checkpoint_interval_ms;
 	c->flush_interval_ms = o.flush_interval_ms;
-	c->epfd = -1;
 	c->page_size = (size_t)sysconf(_SC_PAGESIZE);
 	ret = tracefs_find(tracefs, sizeof(tracefs), err);
 	if (ret) {
@@ -853,14 +836,22 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = bpf_fail(why, err, c->nr_cpus ? c->nr_cpus : -EINVAL, "counting cpus");
 		goto fail;
 	}
-	ret = bpf_map__set_max_entries(c->skel->maps.rings, (uint32_t)c->nr_cpus);
+	c->slot_shift = (uint32_t)__builtin_ctzll(((uint64_t)o.ringbuf_mib << 20) / SLOT_SIZE);
+	if (((uint64_t)c->nr_cpus << c->slot_shift) > UINT32_MAX) {
+		ret = set_err(err, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
+				     "(at most %llu MiB each)", o.ringbuf_mib, c->nr_cpus,
+			      (unsigned long long)(((uint64_t)UINT32_MAX / (uint64_t)c->nr_cpus) *
+						   SLOT_SIZE >> 20));
+		goto fail;
+	}
+	ret = bpf_map__set_max_entries(c->skel->maps.slots, (uint32_t)c->nr_cpus << c->slot_shift);
 	if (!ret)
 		ret = bpf_map__set_max_entries(c->skel->maps.cpu_state, (uint32_t)c->nr_cpus);
 	if (ret) {
-		ret = bpf_fail(why, err, ret, "sizing the ring buffer table");
+		ret = bpf_fail(why, err, ret, "sizing the per-cpu rings");
 		goto fail;
 	}
-	c->skel->rodata->targ_wakeup_bytes = ((uint64_t)o.ringbuf_mib << 20) / WAKEUP_FRACTION;
+	c->skel->rodata->slot_shift = c->slot_shift;
 	ret = pagealloc_skel__load(c->skel);
 	if (ret) {
 		ret = bpf_fail(why, err, ret, "loading the BPF programs");
@@ -891,7 +882,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	c->cpu_vals_len = ((size_t)c->nr_cpus * sizeof(*c->cpu_vals) + c->page_size - 1) &
 			  ~(c->page_size - 1);
 	{
-		void *p = mmap(NULL, c->cpu_vals_len, PROT_READ, MAP_SHARED,
+		void *p = mmap(NULL, c->cpu_vals_len, PROT_READ | PROT_WRITE, MAP_SHARED,
 			       bpf_map__fd(c->skel->maps.cpu_state), 0);
 
 		if (p == MAP_FAILED) {
@@ -900,9 +891,9 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		}
 		c->cpu_vals = p;
 	}
-	ret = rings_create(c, (uint64_t)o.ringbuf_mib << 20, err);
+	ret = rings_create(c);
 	if (ret) {
-		ret = bpf_fail(why, err, ret, "creating the per-cpu ring buffers");
+		ret = bpf_fail(why, err, ret, "mapping the per-cpu rings");
 		goto fail;
 	}
 	if (bpf_program__autoload(c->skel->progs.handle_exec))

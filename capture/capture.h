@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * capture: record the live kernel's page allocator into a .bst trace with
- * eBPF. The six kmem page tracepoints go through one BPF ring buffer
- * (bpf/pagealloc.bpf.c) into a tracefmt writer, with:
+ * eBPF. The six kmem page tracepoints go through per-cpu rings of 32-byte
+ * slots in a BPF array map (bpf/pagealloc.bpf.c, pagealloc_event.h) into a
+ * tracefmt writer, with:
  *  - a header of the host (sysinfo.h, schema in HEADER.md);
  *  - checkpoints of /proc/pagetypeinfo + zoneinfo free counts at start,
  *    every checkpoint interval and at the end, on the events' clock;
  *  - pid -> command name records the first time a pid is seen (again after
  *    an exec or once the pid has exited and come back);
- *  - lost-event records per cpu whenever a cpu's ring buffer was full,
+ *  - lost-event records per cpu whenever a cpu's ring was full,
  *    and (cpu CAPTURE_LOST_CPU_UNKNOWN) for hits the kernel skipped;
  *  - a flushed block at least once a second, so a kill -9 loses at most
  *    the last second and the file stays readable.
@@ -40,7 +41,7 @@
 struct capture_opts {
 	const char *output;		 /* trace file to create (truncated) */
 	uint32_t checkpoint_interval_ms; /* 0 = 1000 */
-	uint32_t ringbuf_mib;		 /* ring buffer per cpu, MiB, power of two; 0 = 16,
+	uint32_t ringbuf_mib;		 /* ring per cpu, MiB, power of two; 0 = 16,
 					    less on hosts with over 16 cpus (256 MiB in all, >= 2 each) */
 	uint32_t flush_interval_ms;	 /* 0 = 900 (must stay under 1000) */
 };
@@ -93,7 +94,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err);
 
 /**
- * capture_finish() - take the end checkpoint, detach, drain the ring buffer,
+ * capture_finish() - take the end checkpoint, detach, drain the rings,
  * write the final lost counts and close the trace. Returns 0 or the first
  * write error (the file then holds every block written before it).
  */

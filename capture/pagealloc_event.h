@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The records the BPF program (bpf/pagealloc.bpf.c) puts in its ring buffer
- * and the loader (capture.c) reads back. Both sides include this header, so
- * it uses only fixed-width __u64/__u32 fields, no pointers and no long, with
- * explicit padding and a size check: the layout is the same under clang
- * -target bpf and the host compiler.
+ * The records the BPF program (bpf/pagealloc.bpf.c) puts in its per-cpu
+ * slot rings and the loader (capture.c) reads back. Both sides include this
+ * header, so it uses only fixed-width __u64/__u32 fields, no pointers and no
+ * long, with explicit padding and a size check: the layout is the same
+ * under clang -target bpf and the host compiler.
  *
- * Both records start with the same 24 bytes (ts_ns, 8 bytes, pid, info),
- * so the reader switches on the type byte of @info before the rest. This is a
+ * Every record is one 32-byte slot starting with the same 16 bytes (ts_ns,
+ * pid, info), so the reader switches on the type byte of @info before the
+ * rest. A slot whose ts_ns is 0 is empty or still being written: the
+ * producer stores ts_ns last (an atomic exchange, which orders the stores
+ * before it), the loader clears it once it has read the slot. This is a
  * transport format only; the file format is traces/FORMAT.md.
+ *
+ * The rings: the array map "slots" holds 2^slot_shift slots per cpu, cpu
+ * c's at [c << slot_shift, (c + 1) << slot_shift). Its producers (this
+ * cpu's programs, nested ones included) reserve slot head++ with an atomic
+ * fetch-and-add, and only while head - tail leaves PAGEALLOC_NEST_MARGIN
+ * slots free; the loader consumes from tail, clears each slot and
+ * publishes tail. No lock, no header, no wakeup: the loader polls.
  */
 #ifndef BUDDYSCOPE_PAGEALLOC_EVENT_H
 #define BUDDYSCOPE_PAGEALLOC_EVENT_H
@@ -30,9 +40,9 @@ enum pagealloc_event_type {
 };
 
 /*
- * One page-allocator tracepoint hit: 32 bytes, 40 in the ring with its
- * header, because every byte is written by one cpu and read by another. The
- * cpu is not stored: each cpu has its own ring. @info packs four bytes,
+ * One page-allocator tracepoint hit: 32 bytes, because every byte is
+ * written by one cpu and read by another. The cpu is not stored: each cpu
+ * has its own ring. @info packs four bytes,
  * built with PAGEALLOC_INFO() and read with the PAGEALLOC_INFO_*() macros:
  *   type | order << 8 | (u8)migratetype << 16 | flag << 24
  * and the fields mean, by type:
@@ -48,10 +58,10 @@ enum pagealloc_event_type {
  * Migratetypes (-1..7) travel as their low byte, sign-extended on reading.
  */
 struct pagealloc_event {
-	__u64 ts_ns;	/* bpf_ktime_get_ns(): CLOCK_MONOTONIC, ns */
-	__u64 pfn;	/* page frame number */
+	__u64 ts_ns;	/* bpf_ktime_get_ns(): CLOCK_MONOTONIC, ns; 0 = empty slot */
 	__u32 pid;	/* current task's pid (thread id) */
 	__u32 info;	/* see above */
+	__u64 pfn;	/* page frame number */
 	__u32 arg;	/* see above */
 	__u32 pad;
 };
@@ -70,27 +80,33 @@ _Static_assert(sizeof(struct pagealloc_event) == 32, "pagealloc_event has a hole
 /* A pid's command name (COMM) or a pid that exited (EXIT); same head as above. */
 struct pagealloc_comm_event {
 	__u64 ts_ns;
-	__u64 pad;
 	__u32 pid;
 	__u32 info;	/* PAGEALLOC_EV_COMM or PAGEALLOC_EV_EXIT in the type byte */
 	char comm[PAGEALLOC_COMM_LEN]; /* NUL-terminated unless 16 chars long */
 };
-_Static_assert(sizeof(struct pagealloc_comm_event) == 40, "pagealloc_comm_event has a hole");
+_Static_assert(sizeof(struct pagealloc_comm_event) == 32, "pagealloc_comm_event is one slot");
+
+/* Slots a producer leaves free for programs that interrupt it on its cpu. */
+#define PAGEALLOC_NEST_MARGIN 8
 
 /*
- * Per-cpu state of the BPF program: entry <cpu> of the mmap-able array
- * "cpu_state". The loader reads the drop counters through the mapping, not
- * with a map lookup syscall, because the kernel skips BPF programs on a
- * cpu while such a syscall runs there (and would drop events it caused).
- * One cache line per cpu so cpus never write to a shared line.
+ * Per-cpu state: entry <cpu> of the mmap-able array "cpu_state". The first
+ * cache line is written by that cpu's programs only, the second by the
+ * loader only. The loader reads the drop counters and writes tail through
+ * the mapping, not with map syscalls, because the kernel skips BPF programs
+ * on a cpu while such a syscall runs there (and would drop events it
+ * caused).
  */
 struct pagealloc_cpu_state {
-	__u64 dropped;	    /* page events the ring buffer had no room for */
+	__u64 head;	    /* slots reserved on this cpu, ever */
+	__u64 dropped;	    /* page events the ring had no room for */
 	__u64 exit_gen;	    /* exits seen when last_pid was recorded */
 	__u32 last_pid;	    /* pid of this cpu's previous page event */
-	__u32 hits;	    /* page events recorded, wrapping: when to look at the fill */
-	__u64 pad2[5];
+	__u32 pad;
+	__u64 pad2[4];
+	__u64 tail;	    /* slots the loader has read and cleared, ever */
+	__u64 pad3[7];
 };
-_Static_assert(sizeof(struct pagealloc_cpu_state) == 64, "pagealloc_cpu_state is one cache line");
+_Static_assert(sizeof(struct pagealloc_cpu_state) == 128, "pagealloc_cpu_state is two cache lines");
 
 #endif /* BUDDYSCOPE_PAGEALLOC_EVENT_H */

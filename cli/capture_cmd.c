@@ -57,7 +57,7 @@ static void usage(FILE *f)
 		"  -o, --output FILE             trace to write (.bst)\n"
 		"  -d, --duration SECONDS        stop after this long (decimals allowed)\n"
 		"  -c, --checkpoint-interval MS  checkpoint period (default 1000)\n"
-		"  -b, --buffer-mib N            BPF ring buffer per cpu, MiB, power of two (default 16;\n"
+		"  -b, --buffer-mib N            event ring per cpu, MiB, power of two (default 16;\n"
 		"                                less above 16 cpus: 256 MiB in all, at least 2 each)\n"
 		"      --no-snapshot             do not record the free lists at the start (by default\n"
 		"                                every free block's pfn, order, list and position, and\n"
@@ -290,7 +290,7 @@ int cmd_capture(int argc, char **argv)
 		print_summary(opts.output, st, capture_now_ns());
 	if (st->lost)
 		fprintf(stderr, "buddyscope capture: warning: %llu events lost, written as %llu "
-				"lost-event records: %llu with the ring buffer full (try a larger "
+				"lost-event records: %llu with the ring full (try a larger "
 				"--buffer-mib), %llu skipped by the kernel because another BPF "
 				"program was running on that cpu (an interrupt during one)\n",
 			(unsigned long long)st->lost, (unsigned long long)st->lost_records,

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# bpf_skeleton(<target> SOURCE <file.bpf.c> [INCLUDES dir...] [DEPENDS file...])
+# bpf_skeleton(<target> SOURCE <file.bpf.c> [INCLUDES dir...] [DEPENDS file...]
+#              [FLAGS clang-flag...])
 #
 # Compiles a BPF program with clang (-g -O2 -target bpf -D__TARGET_ARCH_x86)
 # into <target>.bpf.o and turns it into <target>.skel.h with
@@ -17,7 +18,7 @@ option(BUDDYSCOPE_BPF_FULL_VMLINUX
        "Build BPF programs against a vmlinux.h generated from this host's BTF" OFF)
 
 function(bpf_skeleton target)
-	cmake_parse_arguments(ARG "" "SOURCE" "INCLUDES;DEPENDS" ${ARGN})
+	cmake_parse_arguments(ARG "" "SOURCE" "INCLUDES;DEPENDS;FLAGS" ${ARGN})
 	if(NOT ARG_SOURCE)
 		message(FATAL_ERROR "bpf_skeleton(${target}): SOURCE is required")
 	endif()
@@ -26,7 +27,7 @@ function(bpf_skeleton target)
 	set(skel ${outdir}/${target}.skel.h)
 	file(MAKE_DIRECTORY ${outdir})
 
-	set(flags -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror)
+	set(flags -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror ${ARG_FLAGS})
 	set(deps ${ARG_SOURCE} ${ARG_DEPENDS})
 	foreach(dir ${ARG_INCLUDES})
 		list(APPEND flags -I${dir})

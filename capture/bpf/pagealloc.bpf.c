@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * The six kmem page tracepoints, recorded into this cpu's BPF ring buffer
- * as struct pagealloc_event (see ../pagealloc_event.h), plus the pid ->
- * command name records that let reports name who allocates.
+ * The six kmem page tracepoints, recorded into this cpu's slot ring as
+ * struct pagealloc_event (see ../pagealloc_event.h for the ring), plus the
+ * pid -> command name records that let reports name who allocates.
  *
  * Cost is what matters here: the allocator fires millions of times a second.
- * So each hit is one reserve + submit of a 32-byte record, with no wakeup
- * unless the buffer is filling (the loader polls on a timer instead of being
- * woken per record; the fill level is looked at every QUERY_EVERY hits, not
- * per hit), and the command name is sent only when the pid on this cpu
- * differs from the previous page event's pid, not per event. The loader
- * keeps the "already written" set. A failed reserve bumps this cpu's
- * dropped counter, which the loader turns into lost-event records: loss is
- * never silent.
+ * So each hit fills one 32-byte slot of a plain mmap-able array: a
+ * fetch-and-add reserves it and an exchange of its timestamp commits it,
+ * where the kernel's BPF ring buffer takes a spinlock with interrupts off
+ * and writes a header per record (~30 ns more per hit here). Nothing wakes
+ * the loader; it polls. The command name is sent only when the pid on this
+ * cpu differs from the previous page event's pid, not per event; the loader
+ * keeps the "already written" set. A full ring bumps this cpu's dropped
+ * counter, which the loader turns into lost-event records: loss is never
+ * silent.
  *
  * Two sets of programs record the same events; the loader attaches one.
  * Raw tracepoints (raw_tp/, the default) get the tracepoint's arguments
@@ -31,10 +32,11 @@
  * the same program); it counts those per program (recursion_misses), and
  * the loader reports them as lost. Raw programs of other tracepoints do
  * nest (an interrupt freeing pages during an allocation's program): those
- * events are recorded, a few hundred ns out of order in their cpu's ring.
+ * events are recorded, up to a few hundred ns out of order in their cpu's
+ * ring.
  *
- * The licence is GPL-compatible because bpf_ktime_get_ns and the ring buffer
- * helpers are GPL-only helpers.
+ * The licence is GPL-compatible because bpf_ktime_get_ns is a GPL-only
+ * helper.
  */
 #ifdef BUDDYSCOPE_BPF_FULL_VMLINUX
 #include "vmlinux.h"
@@ -48,28 +50,16 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* Ask for a wakeup only when this many bytes wait; set before load. */
-const volatile __u64 targ_wakeup_bytes = 1 << 20;
-
-/* Hits between two looks at a ring's fill level (a power of two). */
-#define QUERY_EVERY 256
-
-/*
- * One ring buffer per cpu, so producers on different cpus never share a
- * lock or a cache line; the loader creates them (its --buffer-mib size
- * each) and merges their records by timestamp.
- */
-struct ringbuf_map {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 16); /* template only */
-};
+/* log2 of the slots per cpu; set before load. */
+const volatile __u32 slot_shift = 16;
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 1); /* the loader sets it to the number of possible cpus */
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* the loader sets it to possible cpus << slot_shift */
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__array(values, struct ringbuf_map);
-} rings SEC(".maps");
+	__type(value, struct pagealloc_event);
+} slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -116,22 +106,46 @@ static __always_inline __u32 current_pid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
-static __always_inline void send_comm(void *rb, __u32 type, __u32 pid)
+/*
+ * Reserve the next slot of @cpu's ring, or NULL (and count a drop) when it
+ * is full. Nested programs may take slots between the look at the fill and
+ * the reservation: the margin keeps them from reaching the loader's.
+ */
+static __always_inline void *slot_reserve(struct pagealloc_cpu_state *st, __u32 cpu)
 {
-	struct pagealloc_comm_event *c;
+	__u64 size = 1ull << slot_shift, idx;
+	__u32 key;
 
-	c = bpf_ringbuf_reserve(rb, sizeof(*c), 0);
+	if (st->head - *(volatile __u64 *)&st->tail > size - PAGEALLOC_NEST_MARGIN) {
+		st->dropped++;
+		return NULL;
+	}
+	idx = __sync_fetch_and_add(&st->head, 1);
+	key = cpu << slot_shift | (__u32)(idx & (size - 1));
+	/* Never NULL: the loader sized the map for every possible cpu. */
+	return bpf_map_lookup_elem(&slots, &key);
+}
+
+/* Commit a filled slot: its timestamp goes in last, with a full barrier. */
+static __always_inline void slot_commit(__u64 *ts_slot, __u64 ts)
+{
+	__sync_lock_test_and_set(ts_slot, ts);
+}
+
+static __always_inline void send_comm(struct pagealloc_cpu_state *st, __u32 cpu, __u32 type,
+				      __u32 pid, __u64 ts)
+{
+	struct pagealloc_comm_event *c = slot_reserve(st, cpu);
+
 	if (!c)
 		return;
 	c->info = type;
 	c->pid = pid;
-	c->pad = 0;
-	c->ts_ns = bpf_ktime_get_ns();
 	if (type == PAGEALLOC_EV_COMM)
 		bpf_get_current_comm(c->comm, sizeof(c->comm));
 	else
 		__builtin_memset(c->comm, 0, sizeof(c->comm));
-	bpf_ringbuf_submit(c, BPF_RB_NO_WAKEUP);
+	slot_commit(&c->ts_ns, ts);
 }
 
 /*
@@ -147,37 +161,25 @@ static __always_inline int emit(__u64 pfn, __u32 info, __u32 arg)
 	__u64 ts = bpf_ktime_get_ns();
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 pid = current_pid();
-	__u64 gen = exit_gen, flags = BPF_RB_NO_WAKEUP;
-	void *rb;
+	__u64 gen = exit_gen;
 
 	st = bpf_map_lookup_elem(&cpu_state, &cpu);
 	if (!st)
 		return 0;
-	rb = bpf_map_lookup_elem(&rings, &cpu);
-	if (!rb) {
-		st->dropped++;
-		return 0;
-	}
 	if (st->last_pid != pid || st->exit_gen != gen) {
-		send_comm(rb, PAGEALLOC_EV_COMM, pid);
+		send_comm(st, cpu, PAGEALLOC_EV_COMM, pid, ts);
 		st->last_pid = pid;
 		st->exit_gen = gen;
 	}
-	e = bpf_ringbuf_reserve(rb, sizeof(*e), 0);
-	if (!e) {
-		st->dropped++;
+	e = slot_reserve(st, cpu);
+	if (!e)
 		return 0;
-	}
-	e->ts_ns = ts;
-	e->pfn = pfn;
 	e->pid = pid;
 	e->info = info;
+	e->pfn = pfn;
 	e->arg = arg;
 	e->pad = 0;
-	if (!(++st->hits & (QUERY_EVERY - 1)) &&
-	    bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= targ_wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
+	slot_commit(&e->ts_ns, ts);
 	return 0;
 }
 
@@ -309,10 +311,10 @@ SEC("tp/sched/sched_process_exec")
 int handle_exec(void *ctx)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	void *rb = bpf_map_lookup_elem(&rings, &cpu);
+	struct pagealloc_cpu_state *st = bpf_map_lookup_elem(&cpu_state, &cpu);
 
-	if (rb)
-		send_comm(rb, PAGEALLOC_EV_COMM, current_pid());
+	if (st)
+		send_comm(st, cpu, PAGEALLOC_EV_COMM, current_pid(), bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -321,10 +323,10 @@ SEC("tp/sched/sched_process_exit")
 int handle_exit(void *ctx)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	void *rb = bpf_map_lookup_elem(&rings, &cpu);
+	struct pagealloc_cpu_state *st = bpf_map_lookup_elem(&cpu_state, &cpu);
 
 	__sync_fetch_and_add(&exit_gen, 1);
-	if (rb)
-		send_comm(rb, PAGEALLOC_EV_EXIT, current_pid());
+	if (st)
+		send_comm(st, cpu, PAGEALLOC_EV_EXIT, current_pid(), bpf_ktime_get_ns());
 	return 0;
 }
