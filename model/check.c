@@ -73,8 +73,8 @@ static int fail(char *buf, size_t len, const char *fmt, ...)
 }
 
 /* Walk one list; return its length or -1 (message in buf) on a broken link or entry. */
-static int64_t check_list(const struct zone *z, uint32_t l, bool pcp,
-			  unsigned int order, int mt, char *buf, size_t len)
+static int64_t check_list(const struct zone *z, uint32_t l, bool pcp, unsigned int order, int mt,
+			  unsigned int owner, char *buf, size_t len)
 {
 	uint64_t n = 0, zend = z->start_pfn + z->spanned;
 	uint32_t prev = l;
@@ -98,6 +98,11 @@ static int64_t check_list(const struct zone *z, uint32_t l, bool pcp,
 		if (pcp ? !st_is_pcp(s) : !(st_is_buddy(s) && st_mt(s) == mt)) {
 			fail(buf, len, "zone %s: pfn %u on a %s list (order %u, type %d) is not marked as such",
 			     z->name, pfn, pcp ? "pcp" : "free", (uint64_t)order, mt);
+			return -1;
+		}
+		if (pcp && z->pcp_owner[x - z->nr_lists] != owner) {
+			fail(buf, len, "zone %s: pcp pfn %u does not record the list that holds it",
+			     z->name, pfn);
 			return -1;
 		}
 		if (st_order(s) != order) {
@@ -132,8 +137,8 @@ static int check_lists(const struct model *m, const struct zone *z, uint64_t *en
 		uint64_t blocks = 0;
 
 		for (unsigned int mt = 0; mt < m->nr_mt; mt++) {
-			int64_t n = check_list(z, buddy_list(o, (int)mt), false, o, (int)mt, buf,
-					       len);
+			int64_t n = check_list(z, buddy_list(o, (int)mt), false, o, (int)mt, 0,
+					       buf, len);
 
 			if (n < 0)
 				return -EINVAL;
@@ -174,7 +179,8 @@ static int check_lists(const struct model *m, const struct zone *z, uint64_t *en
 						    z->name, (int)c);
 				continue;
 			}
-			n = check_list(z, pcp_list(m, c, p), true, order, -1, buf, len);
+			n = check_list(z, pcp_list(m, c, p), true, order, -1,
+				       c * MODEL_NR_PCP_LISTS + p, buf, len);
 			if (n < 0)
 				return -EINVAL;
 			if ((uint64_t)n != pcp->list_len[p])

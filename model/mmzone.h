@@ -21,7 +21,11 @@
  * Invariant: only real heads carry a free or pcp nibble, and every other
  * page of a free or pcp block is 0xe0, so "is any page of this range free"
  * is one scan of the range's own bytes (free and pcp bytes are >= 0x20).
- * That is 9 bytes per page frame.
+ *
+ * pcp_owner[] (uint16 per pfn) names the pcp list (cpu * MODEL_NR_PCP_LISTS
+ * + pindex) of a pcp head, written whenever a block joins a pcp list, so
+ * pcp_find_owner() is O(1); it means nothing for other pages.
+ * That is 11 bytes per page frame.
  */
 #ifndef BUDDYSCOPE_MODEL_MMZONE_H
 #define BUDDYSCOPE_MODEL_MMZONE_H
@@ -105,6 +109,7 @@ struct zone {
 	uint32_t nr_lists;		/* sentinel node ids */
 	uint8_t *state;			/* [spanned] */
 	uint32_t *next, *prev;		/* [nr_lists + spanned] */
+	uint16_t *pcp_owner;		/* [spanned] list of a pcp head (see top) */
 	uint8_t *pageblock;		/* [nr_pageblocks] type byte */
 	uint64_t pb_base;		/* first pfn >> pageblock_order */
 	uint64_t nr_pageblocks;
@@ -296,6 +301,21 @@ static inline void list_unlink(struct zone *z, uint32_t n)
 	}
 	z->next[p] = nx;
 	z->prev[nx] = p;
+}
+
+/* Put pcp block @pfn on (@cpu, @pindex)'s list, at its head or tail, and remember the list. */
+static inline void pcp_list_add(const struct model *m, struct zone *z, unsigned int cpu,
+				unsigned int pindex, uint64_t pfn, bool tail)
+{
+	uint16_t *o = &z->pcp_owner[pfn - z->start_pfn];
+	uint32_t l = pcp_list(m, cpu, pindex);
+
+	jr_save(z, o, sizeof(*o));
+	*o = (uint16_t)(cpu * MODEL_NR_PCP_LISTS + pindex);
+	if (tail)
+		list_add_tail(z, l, pfn_node(z, pfn));
+	else
+		list_add_head(z, l, pfn_node(z, pfn));
 }
 
 /* ---- pageblocks ---- */

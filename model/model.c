@@ -257,6 +257,7 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 	uint64_t nr_pb = spanned ? pb_last - z->pb_base + 1 : 0;
 	uint8_t *state, *pb;
 	uint32_t *next, *prev;
+	uint16_t *owner;
 
 	state = realloc(z->state, spanned ? spanned : 1);
 	if (!state)
@@ -270,6 +271,10 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 	if (!prev)
 		return -ENOMEM;
 	z->prev = prev;
+	owner = realloc(z->pcp_owner, (spanned ? spanned : 1) * sizeof(*owner));
+	if (!owner)
+		return -ENOMEM;
+	z->pcp_owner = owner;
 	pb = realloc(z->pageblock, nr_pb ? nr_pb : 1);
 	if (!pb)
 		return -ENOMEM;
@@ -284,7 +289,8 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 	}
 	z->nr_pageblocks = nr_pb;
 	z->spanned = spanned;
-	z->alloc_bytes = spanned + (z->nr_lists + spanned) * 2 * sizeof(uint32_t) + nr_pb +
+	z->alloc_bytes = spanned + spanned * sizeof(*owner) +
+			 (z->nr_lists + spanned) * 2 * sizeof(uint32_t) + nr_pb +
 			 m->cfg.nr_cpus * sizeof(struct per_cpu_pages);
 	return 0;
 }
@@ -426,6 +432,7 @@ void model_destroy(struct model *m)
 		free(m->zones[i].state);
 		free(m->zones[i].next);
 		free(m->zones[i].prev);
+		free(m->zones[i].pcp_owner);
 		free(m->zones[i].pageblock);
 		free(m->zones[i].pcp);
 	}
@@ -556,7 +563,6 @@ int model_seed_pcp(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int
 {
 	struct zone *z;
 	unsigned int pindex;
-	uint32_t l;
 	int ret;
 
 	if (!m || cpu >= m->cfg.nr_cpus || mt < 0 || mt >= MODEL_MIGRATE_PCPTYPES ||
@@ -566,13 +572,9 @@ int model_seed_pcp(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int
 	if (ret)
 		return ret;
 	pindex = order_to_pindex(m, mt, order);
-	l = pcp_list(m, cpu, pindex);
 	mark_free_tails(z, pfn, order);
 	st_set(z, pfn, st_pcp(get_pageblock_migratetype(m, z, pfn), order));
-	if (tail)
-		list_add_tail(z, l, pfn_node(z, pfn));
-	else
-		list_add_head(z, l, pfn_node(z, pfn));
+	pcp_list_add(m, z, cpu, pindex, pfn, tail);
 	z->pcp[cpu].list_len[pindex]++;
 	z->pcp[cpu].count += (int64_t)1 << order;
 	return 0;

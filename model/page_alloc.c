@@ -1325,7 +1325,7 @@ int model_force_pcp_refill(struct model *m, unsigned int cpu, uint64_t pfn, unsi
 	pindex = order_to_pindex(m, mt, order);
 	mark_free_tails(z, pfn, order);
 	st_set(z, pfn, st_pcp(mt, order));
-	list_add_tail(z, pcp_list(m, cpu, pindex), pfn_node(z, pfn));
+	pcp_list_add(m, z, cpu, pindex, pfn, true);
 	z->pcp[cpu].list_len[pindex]++;
 	z->pcp[cpu].count += (int64_t)1 << order;
 	m->ctr.pcp_refill_pages += (uint64_t)1 << order;

@@ -39,28 +39,18 @@ unsigned int pindex_to_order(const struct model *m, unsigned int pindex)
 	return pindex < NR_LOWORDER_PCP_LISTS ? pindex / MODEL_MIGRATE_PCPTYPES : m->thp_order;
 }
 
-/* Which (cpu, pindex) list holds pcp entry @pfn: walk both ways to the nearer sentinel. */
+/* Which (cpu, pindex) list holds pcp entry @pfn: -ENOENT unless @pfn heads a pcp block. */
 int pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,
 		   int *pindex)
 {
-	uint32_t a = pfn_node(z, pfn), b = a, l, base = m->nr_orders * MT_STRIDE;
+	uint16_t o;
 
-	for (;;) {
-		a = z->next[a];
-		if (a < z->nr_lists) {
-			l = a;
-			break;
-		}
-		b = z->prev[b];
-		if (b < z->nr_lists) {
-			l = b;
-			break;
-		}
-	}
-	if (l < base)
+	(void)m;
+	if (!st_is_pcp(z->state[pfn - z->start_pfn]))
 		return -ENOENT;
-	*cpu = (int)((l - base) / MODEL_NR_PCP_LISTS);
-	*pindex = (int)((l - base) % MODEL_NR_PCP_LISTS);
+	o = z->pcp_owner[pfn - z->start_pfn];
+	*cpu = o / MODEL_NR_PCP_LISTS;
+	*pindex = o % MODEL_NR_PCP_LISTS;
 	return 0;
 }
 
@@ -118,7 +108,6 @@ static int nr_pcp_alloc(const struct model *m, struct zone *z, struct per_cpu_pa
 static int rmqueue_bulk(struct model *m, struct zone *z, unsigned int order, int count, int mt,
 			unsigned int alloc_flags, unsigned int cpu, unsigned int pindex)
 {
-	uint32_t l = pcp_list(m, cpu, pindex);
 	int mode = 0, i;
 
 	for (i = 0; i < count; i++) {
@@ -127,7 +116,7 @@ static int rmqueue_bulk(struct model *m, struct zone *z, unsigned int order, int
 		if (pfn == MODEL_PFN_NONE)
 			break;
 		st_set(z, pfn, st_pcp(m->last_list_mt, order));
-		list_add_tail(z, l, pfn_node(z, pfn));
+		pcp_list_add(m, z, cpu, pindex, pfn, true);
 		z->pcp[cpu].list_len[pindex]++;
 	}
 	return i;
@@ -379,7 +368,7 @@ void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 		pcp->alloc_factor >>= 1;
 	mark_free_tails(z, pfn, order);
 	st_set(z, pfn, st_pcp(remembered_mt, order));
-	list_add_head(z, pcp_list(m, cpu, pindex), pfn_node(z, pfn));
+	pcp_list_add(m, z, cpu, pindex, pfn, false);
 	pcp->list_len[pindex]++;
 	pcp->count += (int64_t)1 << order;
 	if (m->is_618)
