@@ -54,11 +54,13 @@
 /*
  * struct journal - undo log of per-pfn writes while model_alloc_predict()
  * runs: each entry saves the old bytes at ptr; restored newest first.
+ * Writes of 1, 2 or 4 bytes (state bytes, owners, links: nearly all) keep
+ * the old bytes in the entry itself, longer ones in bytes[].
  */
 struct journal_entry {
 	void *ptr;
 	uint32_t len;			/* bytes */
-	uint32_t off;			/* into bytes[] */
+	uint32_t off;			/* into bytes[]; len 1, 2, 4: the old bytes */
 };
 
 struct journal {

@@ -13,20 +13,48 @@
 
 #include "mmzone.h"
 
+/* Copy @len bytes; the small sizes the model writes compile to single moves. */
+static inline void copy_small(void *dst, const void *src, size_t len)
+{
+	switch (len) {
+	case 1:
+		memcpy(dst, src, 1);
+		break;
+	case 2:
+		memcpy(dst, src, 2);
+		break;
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	default:
+		memcpy(dst, src, len);
+	}
+}
+
 void journal_save(struct journal *j, void *ptr, size_t len)
 {
+	struct journal_entry *e;
+
 	if (j->failed)
 		return;
 	if (j->nr == j->cap) {
 		size_t cap = j->cap ? j->cap * 2 : 1024;
-		struct journal_entry *e = realloc(j->e, cap * sizeof(*e));
 
+		e = realloc(j->e, cap * sizeof(*e));
 		if (!e) {
 			j->failed = true;
 			return;
 		}
 		j->e = e;
 		j->cap = cap;
+	}
+	e = &j->e[j->nr];
+	e->ptr = ptr;
+	e->len = (uint32_t)len;
+	if (len == 1 || len == 2 || len == 4) {
+		copy_small(&e->off, ptr, len);
+		j->nr++;
+		return;
 	}
 	if (j->nr_bytes + len > j->cap_bytes) {
 		size_t cap = j->cap_bytes ? j->cap_bytes * 2 : 16384;
@@ -43,9 +71,7 @@ void journal_save(struct journal *j, void *ptr, size_t len)
 		j->cap_bytes = cap;
 	}
 	memcpy(j->bytes + j->nr_bytes, ptr, len);
-	j->e[j->nr].ptr = ptr;
-	j->e[j->nr].len = (uint32_t)len;
-	j->e[j->nr].off = (uint32_t)j->nr_bytes;
+	e->off = (uint32_t)j->nr_bytes;
 	j->nr++;
 	j->nr_bytes += len;
 }
@@ -55,7 +81,10 @@ static void journal_undo(struct journal *j)
 	while (j->nr) {
 		struct journal_entry *e = &j->e[--j->nr];
 
-		memcpy(e->ptr, j->bytes + e->off, e->len);
+		if (e->len == 1 || e->len == 2 || e->len == 4)
+			copy_small(e->ptr, &e->off, e->len);
+		else
+			memcpy(e->ptr, j->bytes + e->off, e->len);
 	}
 	j->nr_bytes = 0;
 }
