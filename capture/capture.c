@@ -88,7 +88,6 @@ struct capture {
 	uint64_t last_lost_ns;
 
 	bool raw;			  /* raw tracepoints record (else classic ones) */
-	char raw_why[128];		  /* why not, when not */
 	int nr_cpus;			  /* possible cpus (per-cpu map width) */
 	uint64_t *dropped_seen;		  /* per cpu, already written as LOST */
 	uint64_t misses_seen;		  /* tracepoint hits the kernel skipped, written */
@@ -643,7 +642,7 @@ static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
  * what both saw of the same allocations. An interrupt that allocates
  * between the two programs of one event shifts the pairs, so the base is
  * the value at least 3/4 of them give. Returns 0 with the base set in the
- * BPF program, or -ENOTSUP with the reason in c->raw_why.
+ * BPF program, or -ENOTSUP with the reason in c->st.classic_reason.
  */
 static int vmemmap_measure(struct capture *c)
 {
@@ -656,7 +655,7 @@ static int vmemmap_measure(struct capture *c)
 	c->skel->links.calib_pfn = bpf_program__attach(c->skel->progs.calib_pfn);
 	if (!c->skel->links.calib_page || !c->skel->links.calib_pfn) {
 		links_destroy_n(links, 2);
-		snprintf(c->raw_why, sizeof(c->raw_why), "attaching the calibration: %s",
+		snprintf(c->st.classic_reason, sizeof(c->st.classic_reason), "attaching the calibration: %s",
 			 strerror(errno));
 		return -ENOTSUP;
 	}
@@ -695,7 +694,7 @@ static int vmemmap_measure(struct capture *c)
 		}
 	}
 	if (!size || n < 8 || best * 4 < n * 3) {
-		snprintf(c->raw_why, sizeof(c->raw_why),
+		snprintf(c->st.classic_reason, sizeof(c->st.classic_reason),
 			 "vmemmap base: %u of %u page/pfn pairs agree (need 8 and 3/4)", best, n);
 		return -ENOTSUP;
 	}
@@ -862,7 +861,9 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 	/* Raw tracepoints when this kernel lets us turn their page pointers into pfns. */
-	c->raw = bpf_program__autoload(c->skel->progs.calib_page) && !vmemmap_measure(c);
+	c->raw = !o.classic_tracepoints && bpf_program__autoload(c->skel->progs.calib_page) &&
+		 !vmemmap_measure(c);
+	c->st.raw_tracepoints = c->raw;
 	/* The header names the programs chosen, so the output comes after the load. */
 	hdr = header_create(&o, c, &hdr_len, err);
 	if (!hdr) {

@@ -44,9 +44,13 @@ struct capture_opts {
 	uint32_t ringbuf_mib;		 /* ring per cpu, MiB, power of two; 0 = 16,
 					    less on hosts with over 16 cpus (256 MiB in all, >= 2 each) */
 	uint32_t flush_interval_ms;	 /* 0 = 900 (must stay under 1000) */
+	bool classic_tracepoints;	 /* record with the classic tp/kmem programs only
+					    (slower; the fallback, kept for comparison) */
 };
 
 struct capture_stats {
+	bool raw_tracepoints;		    /* raw_tp programs record (else classic tp/) */
+	char classic_reason[128];	    /* why not, when raw ones could not be used */
 	uint64_t start_ns;		    /* CLOCK_MONOTONIC at the first checkpoint */
 	uint64_t events;		    /* page events written */
 	uint64_t by_type[TRACEFMT_NR_TYPES]; /* records written, by tracefmt type */

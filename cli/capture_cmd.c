@@ -36,6 +36,7 @@ int cmd_capture(int argc, char **argv)
 #endif
 
 #define OPT_NO_SNAPSHOT 256
+#define OPT_CLASSIC 257
 
 static volatile sig_atomic_t stop_signal;
 
@@ -48,7 +49,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope capture -o FILE [--duration SECONDS] [--checkpoint-interval MS]\n"
-		"                          [--buffer-mib N] [--no-snapshot] [--quiet] [-- COMMAND ARGS...]\n"
+		"                          [--buffer-mib N] [--no-snapshot] [--classic-tracepoints]\n"
+		"                          [--quiet] [-- COMMAND ARGS...]\n"
 		"\n"
 		"Record the six kmem page tracepoints of this host with eBPF (needs root), with\n"
 		"/proc/pagetypeinfo checkpoints and pid names. Stops when COMMAND exits, after\n"
@@ -63,6 +65,9 @@ static void usage(FILE *f)
 		"                                every free block's pfn, order, list and position, and\n"
 		"                                the per-cpu lists; this rewrites vm.min_free_kbytes\n"
 		"                                with its own value to run the walk)\n"
+		"      --classic-tracepoints     record through the classic tp/kmem tracepoints, not the\n"
+		"                                raw ones (slower; the fallback when the struct page ->\n"
+		"                                pfn mapping cannot be measured)\n"
 		"  -q, --quiet                   no progress and no summary\n"
 		"  -h, --help                    this text\n");
 }
@@ -155,6 +160,7 @@ int cmd_capture(int argc, char **argv)
 		{ "buffer-mib", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
+		{ "classic-tracepoints", no_argument, NULL, OPT_CLASSIC },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -208,6 +214,9 @@ int cmd_capture(int argc, char **argv)
 		case OPT_NO_SNAPSHOT:
 			snapshot = false;
 			break;
+		case OPT_CLASSIC:
+			opts.classic_tracepoints = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -241,6 +250,9 @@ int cmd_capture(int argc, char **argv)
 	for (uint32_t i = 0; i < st->nr_missing; i++)
 		fprintf(stderr, "buddyscope capture: warning: this kernel has no tracepoint "
 				"kmem:%s; capturing the others without it\n", st->missing[i]);
+	if (!quiet && st->classic_reason[0])
+		fprintf(stderr, "buddyscope capture: note: recording through the classic (slower) "
+				"tracepoints: %s\n", st->classic_reason);
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 	if (snapshot)
 		snapshot_at_start(c, quiet);

@@ -105,6 +105,7 @@ struct trace_summary {
 	uint64_t first_helper_ts, last_helper_ts, last_ts;
 	uint64_t first_ckpt_ts, last_ckpt_ts;
 	uint32_t max_seq, seq0_zones;
+	char method[64];	 /* the header's capture.method */
 	uint64_t *helper_blocks; /* pfn << 8 | order of each helper allocation (malloc) */
 	size_t nr_helper_blocks, cap_helper_blocks;
 	bool complete, truncated, header_ok;
@@ -132,6 +133,8 @@ static int summarise(const char *path, struct trace_summary *s)
 	}
 	hdr = tracefmt_reader_header(r, &hlen);
 	h = json_loadb(hdr, hlen, 0, NULL);
+	snprintf(s->method, sizeof(s->method), "%s",
+		 json_string_value(json_object_get(json_object_get(h, "capture"), "method")) ?: "");
 	s->header_ok = h && json_is_array(json_object_get(h, "zones")) &&
 		       json_array_size(json_object_get(h, "tracepoints_missing")) == 0 &&
 		       !strcmp(json_string_value(json_object_get(h, "source")) ?: "", "capture");
@@ -243,7 +246,7 @@ static int u64_cmp(const void *a, const void *b)
  * Every pfn of @pfnfile (the pages the helper touched, from pagemap) lies in
  * a block the trace says the helper allocated: [pfn, pfn + 2^order).
  */
-static void check_helper_pfns(const char *pfnfile, struct trace_summary *s)
+static void check_helper_pfns(const char *pfnfile, struct trace_summary *s, int mib)
 {
 	FILE *f = fopen(pfnfile, "r");
 	unsigned long long pfn;
@@ -271,12 +274,16 @@ static void check_helper_pfns(const char *pfnfile, struct trace_summary *s)
 		}
 	}
 	fclose(f);
-	CHECK_EQ_U64(seen, HELPER_MIB * PAGES_PER_MIB);
+	CHECK_EQ_U64(seen, (uint64_t)mib * PAGES_PER_MIB);
 	CHECK_EQ_U64(covered, seen);
 }
 
-/* Returns 77 when BPF is not permitted here. */
-static int test_helper_capture(void)
+/*
+ * Capture the helper touching @mib MiB, with @flag (NULL: none) added to the
+ * command line; the header must name @method. Returns 77 when BPF is not
+ * permitted here.
+ */
+static int test_helper_capture(const char *flag, int mib_n, const char *method)
 {
 	char trace[4096], errf[4096], pfns[4096], mib[16];
 	struct trace_summary s;
@@ -286,10 +293,11 @@ static int test_helper_capture(void)
 	snprintf(trace, sizeof(trace), "%s/helper.bst", tmpdir);
 	snprintf(errf, sizeof(errf), "%s/helper.err", tmpdir);
 	snprintf(pfns, sizeof(pfns), "%s/helper.pfns", tmpdir);
-	snprintf(mib, sizeof(mib), "%d", HELPER_MIB);
+	snprintf(mib, sizeof(mib), "%d", mib_n);
 	{
-		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q", "--",
-				 (char *)helper, mib, "1", pfns, NULL };
+		char *argv[] = { (char *)buddyscope, "capture", "-o", trace, "-q",
+				 (char *)(flag ? flag : "-q"), "--", (char *)helper, mib, "1", pfns,
+				 NULL };
 
 		rc = finish(start(argv, errf));
 	}
@@ -303,11 +311,14 @@ static int test_helper_capture(void)
 	REQUIRE(rc == 0);
 	REQUIRE(summarise(trace, &s) == 0);
 	CHECK(s.header_ok);
+	CHECK(!strcmp(s.method, method));
+	if (strcmp(s.method, method))
+		fprintf(stderr, "capture.method '%s', expected '%s'\n", s.method, method);
 	CHECK(s.complete && !s.truncated);
 	CHECK(s.helper_comms >= 1);
-	CHECK(s.helper_allocs >= HELPER_MIB * PAGES_PER_MIB);
-	CHECK(s.helper_frees >= HELPER_MIB * PAGES_PER_MIB);
-	if (s.helper_allocs < HELPER_MIB * PAGES_PER_MIB)
+	CHECK(s.helper_allocs >= (uint64_t)mib_n * PAGES_PER_MIB);
+	CHECK(s.helper_frees >= (uint64_t)mib_n * PAGES_PER_MIB);
+	if (s.helper_allocs < (uint64_t)mib_n * PAGES_PER_MIB)
 		fprintf(stderr, "helper allocations: %llu\n", (unsigned long long)s.helper_allocs);
 	/*
 	 * Nothing dropped for want of buffer space. The kernel itself skips a
@@ -326,7 +337,7 @@ static int test_helper_capture(void)
 	CHECK(s.first_ckpt_ts <= s.first_helper_ts);
 	CHECK(s.last_ckpt_ts >= s.last_helper_ts);
 	check_info_json(trace, &s);
-	check_helper_pfns(pfns, &s);
+	check_helper_pfns(pfns, &s, mib_n);
 	free(s.helper_blocks);
 	return 0;
 }
@@ -473,7 +484,8 @@ int main(int argc, char **argv)
 	helper = argv[2];
 	tmpdir = argv[3];
 	mkdir(tmpdir, 0755);
-	if (geteuid() != 0 || test_helper_capture() == 77) {
+	if (geteuid() != 0 ||
+	    test_helper_capture(NULL, HELPER_MIB, "bpf raw_tp/kmem slot rings") == 77) {
 		if (required) {
 			fprintf(stderr, "BUDDYSCOPE_REQUIRE_CAPTURE=1 but capture cannot run here\n");
 			return 1;
@@ -481,6 +493,8 @@ int main(int argc, char **argv)
 		printf("skipped: needs root and BPF\n");
 		return 77;
 	}
+	/* The fallback programs, on demand: same checks, pfns from the kernel's records. */
+	test_helper_capture("--classic-tracepoints", HELPER_MIB / 4, "bpf tp/kmem slot rings");
 	test_duration_and_sigint();
 	test_kill9();
 	test_bad_output();
