@@ -369,6 +369,7 @@ uint64_t __rmqueue(struct model *m, struct zone *z, unsigned int order, int mt,
 		   unsigned int alloc_flags, int *mode);
 void mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt);
 uint64_t containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn);
+bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn, unsigned int order);
 bool free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 		  unsigned int cpu, unsigned int flags, struct model_free_result *res);
 bool zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,

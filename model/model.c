@@ -530,9 +530,8 @@ static int seed_check(struct model *m, uint64_t pfn, unsigned int order, struct 
 		return -ENOENT;
 	if (pfn + n > z->start_pfn + z->spanned)
 		return -EINVAL;
-	for (uint64_t p = pfn; p < pfn + n; p++)
-		if (st_in_free_block(*pfn_state(z, p)))
-			return -EEXIST;
+	if (range_has_free(m, z, pfn, order))
+		return -EEXIST;
 	*zp = z;
 	return 0;
 }

@@ -1118,7 +1118,7 @@ uint64_t containing_free_head(const struct model *m, const struct zone *z, uint6
 }
 
 /* True when some page of [pfn, pfn + 2^order) is free (buddy or pcp). */
-static bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn,
+bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn,
 			   unsigned int order)
 {
 	const uint8_t *s = &z->state[pfn - z->start_pfn];
