@@ -11,7 +11,7 @@
  * One opaque handle, struct model, holds every piece of state; nothing is
  * global, so many models (one per what-if configuration) run side by side.
  * model_create() copies the plain-data struct model_config and allocates all
- * per-pfn metadata from the zone spans (about 9 bytes per page frame);
+ * per-pfn metadata from the zone spans (about 11 bytes per page frame);
  * allocation, free and drain never call malloc. model_destroy() frees it.
  * The library performs no I/O, reads no clock and has no hidden randomness:
  * the same config and the same calls give the same state.
