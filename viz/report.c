@@ -271,8 +271,9 @@ static int html_run_header(struct report_ctx *rc, const struct viz_run *r, uint6
 	json_decref(settings);
 	membuf_printf(h, "</table>\n");
 
-	/* Notable events by kind (events_by_kind index). */
-	membuf_printf(h, "<h3>Event counts</h3>\n<table class=\"counts\"><tr><th>kind</th>"
+	/* Notable replay events by kind (contradictions, failures, ...); the trace's own
+	 * event counts by tracepoint and lost events are in the summary table below. */
+	membuf_printf(h, "<h3>Notable replay events by kind</h3>\n<table class=\"counts\"><tr><th>kind</th>"
 			 "<th>events</th></tr>\n");
 	if (sqlite3_prepare_v2(rc->s->db,
 			       "SELECT kind, count(*) FROM events WHERE run_id = ? GROUP BY kind"
