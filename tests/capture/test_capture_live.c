@@ -324,10 +324,12 @@ static int test_helper_capture(const char *flag, int mib_n, const char *method)
 	 * Nothing dropped for want of buffer space. The kernel itself skips a
 	 * tracepoint hit that nests in a running BPF program (an interrupt's
 	 * softirq freeing pages): those are written as lost with cpu unknown;
-	 * they must stay rare (under 0.1% of page events here).
+	 * they must stay rare. Seen here: 0.003 % on a long churn, and 0.15 % on
+	 * this test's short classic-tracepoint leg in one CI run (classic
+	 * programs share one per-cpu recursion guard), so the bound is 1 %.
 	 */
 	CHECK_EQ_U64(s.lost_ring, 0);
-	CHECK(s.lost * 1000 <= s.page_events);
+	CHECK(s.lost * 100 <= s.page_events);
 	if (s.lost)
 		fprintf(stderr, "note: %llu hits skipped by the kernel (BPF recursion) of %llu\n",
 			(unsigned long long)s.lost, (unsigned long long)s.page_events);
