@@ -28,6 +28,7 @@
 #include "capture.h"
 #include "pagealloc_event.h"
 #include "pagealloc_skel.skel.h"
+#include "snapshot.h"
 #include "sysinfo.h"
 
 #define MAX_CKPT_ZONES 64	     /* checkpoint records per reading */
@@ -648,7 +649,7 @@ static int vmemmap_measure(struct capture *c)
 {
 	struct pagealloc_skel__bss *bss = c->skel->bss;
 	struct bpf_link **links[2] = { &c->skel->links.calib_page, &c->skel->links.calib_pfn };
-	uint64_t cand[CALIB_SLOTS], base = 0;
+	uint64_t base;
 	uint32_t n, best = 0, size;
 
 	c->skel->links.calib_page = bpf_program__attach(c->skel->progs.calib_page);
@@ -681,18 +682,8 @@ static int vmemmap_measure(struct capture *c)
 	n = bss->n_calib_page < bss->n_calib_pfn ? bss->n_calib_page : bss->n_calib_pfn;
 	n = n < CALIB_SLOTS ? n : CALIB_SLOTS;
 	size = bss->page_struct_size;
-	for (uint32_t i = 0; i < n; i++)
-		cand[i] = bss->calib_page_ptr[i] - bss->calib_pfn_val[i] * size;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t agree = 0;
-
-		for (uint32_t j = 0; j < n; j++)
-			agree += cand[j] == cand[i];
-		if (agree > best) {
-			best = agree;
-			base = cand[i];
-		}
-	}
+	base = snapshot_vmemmap_vote((const uint64_t *)bss->calib_page_ptr,
+				     (const uint64_t *)bss->calib_pfn_val, n, size, &best);
 	if (!size || n < 8 || best * 4 < n * 3) {
 		snprintf(c->st.classic_reason, sizeof(c->st.classic_reason),
 			 "vmemmap base: %u of %u page/pfn pairs agree (need 8 and 3/4)", best, n);

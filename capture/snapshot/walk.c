@@ -114,14 +114,35 @@ static int min_free_kbytes_rewrite(struct snap_ctx *c)
 	return ret;
 }
 
+uint64_t snapshot_vmemmap_vote(const uint64_t *page_ptr, const uint64_t *pfn, uint32_t n,
+			       uint64_t struct_size, uint32_t *agree)
+{
+	uint64_t base = 0;
+	uint32_t best = 0;
+
+	/* n is at most a few dozen pairs: the quadratic count is cheap. */
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t cand = page_ptr[i] - pfn[i] * struct_size;
+		uint32_t votes = 0;
+
+		for (uint32_t j = 0; j < n; j++)
+			votes += page_ptr[j] - pfn[j] * struct_size == cand;
+		if (votes > best) {
+			best = votes;
+			base = cand;
+		}
+	}
+	*agree = best;
+	return base;
+}
+
 /* Make the kernel allocate pages for us and pair pointer with pfn. */
 static int vmemmap_calibrate(struct snap_ctx *c, struct walk_run *r)
 {
 	struct snapshot_bpf__bss *bss = r->skel->bss;
-	uint64_t cand[SNAP_CALIB_SLOTS];
 	long psz = sysconf(_SC_PAGESIZE);
-	unsigned int i, j, n, best = 0, round;
-	uint64_t base = 0;
+	unsigned int i, n, best = 0, round;
+	uint64_t base;
 
 	bss->n_calib_page = 0;
 	bss->n_calib_pfn = 0;
@@ -148,22 +169,9 @@ static int vmemmap_calibrate(struct snap_ctx *c, struct walk_run *r)
 	c->st->page_struct_size = (uint32_t)bss->page_struct_size;
 	if (!bss->page_struct_size)
 		return snap_fail(c, -ENOTSUP, "vmemmap calibration: no mm_page_alloc event seen");
-	for (i = 0; i < n; i++)
-		cand[i] = bss->calib_page_ptr[i] - bss->calib_pfn_val[i] * bss->page_struct_size;
-	/*
-	 * An interrupt that allocates between the two programs of one event
-	 * swaps a pair; the base is the value most pairs agree on.
-	 */
-	for (i = 0; i < n; i++) {
-		unsigned int agree = 0;
-
-		for (j = 0; j < n; j++)
-			agree += cand[j] == cand[i];
-		if (agree > best) {
-			best = agree;
-			base = cand[i];
-		}
-	}
+	base = snapshot_vmemmap_vote((const uint64_t *)bss->calib_page_ptr,
+				     (const uint64_t *)bss->calib_pfn_val, n, bss->page_struct_size,
+				     &best);
 	c->st->calib_pairs = n;
 	c->st->calib_agree = best;
 	c->st->vmemmap_base = base;
