@@ -2,14 +2,15 @@
 # Install what buddyscope needs to build, run and test, from Debian's packages.
 # Usage: scripts/install-deps.sh [--tests|--bench]
 #   --tests adds what only the test suite needs; --bench adds the peers the
-#   benchmarks compare against (perf, trace-cmd).
+#   benchmarks compare against (perf, trace-cmd) and the workloads of the
+#   fidelity lab (stress-ng).
 set -eu
 pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
       libcairo2-dev libsqlite3-dev sqlite3 libjansson-dev libzstd-dev zlib1g-dev zstd gzip
       python3 ca-certificates"
 case "${1:-}" in
 --tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind" ;;
---bench) pkgs="$pkgs linux-perf trace-cmd hyperfine" ;;
+--bench) pkgs="$pkgs linux-perf trace-cmd hyperfine stress-ng" ;;
 esac
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""What-if against the real kernel: does a what-if replay predict what the
+kernel really does under another setting?
+
+For each sysctl pair (A = the host's value, B = another value) of
+vm.percpu_pagelist_high_fraction (0, 8, 100, 1000), vm.watermark_scale_factor
+(10, 100, 1000) and vm.min_free_kbytes (half and twice the host's), runs the
+same CPU-pinned order-0 churn under A and under B for real, --runs times each,
+interleaved A B A B ..., each run preceded by the same settling churn on the
+pinned CPU (there is no user-space drain of the per-cpu lists on 6.18; see
+README.md) and captured with `buddyscope capture`. Then replays each A capture
+in what-if mode with B's setting and each B capture with A's, and prints
+predicted / real for pcp refill pages, pcp drain pages and fallbacks
+(`model_counters` of the what-if replay against `trace_counters` of the real
+capture under that setting), and the watermarks (the replay's `zones` against
+/proc/zoneinfo read while the setting was in force). Every sysctl is restored
+on any exit (finally, plus SIGINT/SIGTERM/SIGHUP/SIGQUIT handlers). Needs
+root. A benchmark that prints figures, never a pass/fail test.
+
+usage: whatif_vs_kernel.py BUDDYSCOPE [--runs N] [--only NAMES] [--cpu N]
+                           [--mib M] [--rounds R] [--settle-mib M] [--out DIR]
+"""
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lab  # noqa: E402
+from lab import NA, dig, fmt_num  # noqa: E402
+
+PROG = "whatif_vs_kernel"
+SYSCTL_DIR = "/proc/sys/vm"
+# sysctl, replay option, values besides the host's (None: computed from the host's)
+SETTINGS = [
+    ("percpu_pagelist_high_fraction", "pcp-high-fraction", [0, 8, 100, 1000]),
+    ("watermark_scale_factor", "watermark-scale-factor", [10, 100, 1000]),
+    ("min_free_kbytes", "min-free-kbytes", None),
+]
+# (label, model_counters key = predicted, trace_counters key = real)
+QUANTITIES = [
+    ("refill pages", "pcp_refill_pages", "pcp_refill_pages"),
+    ("drain pages", "pcp_drain_pages", "pcp_drain_pages"),
+    ("fallbacks", "fallbacks", "fallbacks"),
+]
+ZONE_NAMES = ["DMA", "DMA32", "Normal", "Movable", "Device"]
+
+
+class Interrupted(Exception):
+    """A signal asked the lab to stop; sysctls are restored on the way out."""
+
+
+def on_signal(signum, frame):
+    raise Interrupted(signum)
+
+
+def sysctl_read(name):
+    with open(os.path.join(SYSCTL_DIR, name)) as f:
+        return int(f.read().split()[0])
+
+
+def sysctl_write(name, value):
+    with open(os.path.join(SYSCTL_DIR, name), "w") as f:
+        f.write(f"{value}\n")
+
+
+class SysctlGuard:
+    """Saves the sysctls it is given and writes every one back on restore()."""
+
+    def __init__(self, names):
+        self.saved = {n: sysctl_read(n) for n in names}
+
+    def set(self, name, value):
+        if sysctl_read(name) != value:
+            sysctl_write(name, value)
+
+    def restore(self):
+        """Writes back each saved value that differs; signals are held off meanwhile.
+        Returns the lines to print."""
+        old = {s: signal.signal(s, signal.SIG_IGN) for s in CAUGHT_SIGNALS}
+        lines = []
+        try:
+            for name, value in self.saved.items():
+                try:
+                    now = sysctl_read(name)
+                    if now != value:
+                        sysctl_write(name, value)
+                        lines.append(f"# restored vm.{name}: {now} -> {value}")
+                except OSError as e:
+                    lines.append(f"# ERROR: could not restore vm.{name} to {value}: {e}")
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+        return lines
+
+
+CAUGHT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+def read_zoneinfo():
+    """{(node, zone): {managed, min, low, high, boost, pcp: {cpu: {count, high, ...}}}}
+    for the zones with managed pages."""
+    zones, cur, cpu = {}, None, None
+    with open("/proc/zoneinfo") as f:
+        for line in f:
+            w = line.split()
+            if not w:
+                continue
+            if w[0] == "Node":
+                cur = {"pcp": {}}
+                zones[(int(w[1].rstrip(",")), w[3])] = cur
+                cpu = None
+            elif cur is None:
+                continue
+            elif w[0] in ("min", "low", "high", "managed", "boost") and len(w) == 2 and cpu is None:
+                cur[w[0]] = int(w[1])
+            elif w[0] == "cpu:":
+                cpu = int(w[1])
+                cur["pcp"][cpu] = {}
+            elif cpu is not None and w[0].endswith(":") and len(w) == 2:
+                cur["pcp"][cpu][w[0][:-1]] = int(w[1])
+            elif w[0] == "vm" or w[0] == "node_unreclaimable:":
+                cpu = None
+    return {k: v for k, v in zones.items() if v.get("managed")}
+
+
+def pcp_state(zi, cpu):
+    """'count/high' of cpu's pcp in each zone that has one, e.g. 'Normal 512/4316'."""
+    parts = []
+    for (node, zone), z in sorted(zi.items(), key=lambda kv: -kv[1]["managed"]):
+        p = z["pcp"].get(cpu)
+        if p and "count" in p:
+            parts.append(f"{zone} {p['count']}/{p.get('high', '?')}")
+    return ", ".join(parts)
+
+
+def model_zone_name(z):
+    name = z.get("zone")
+    if isinstance(name, int):
+        return ZONE_NAMES[name] if 0 <= name < len(ZONE_NAMES) else str(name)
+    return name
+
+
+def pair_values(name, host, listed):
+    """The B values of one sysctl: listed ones other than the host's; min_free_kbytes: half, twice."""
+    if listed is None:
+        return [host // 2, host * 2]
+    return [v for v in listed if v != host]
+
+
+def one_run(args, guard, name, value, trace, runs_log):
+    """Set the sysctl, settle the pinned cpu, capture the churn (the capture itself
+    on the other cpus); returns the zoneinfo read before and after the capture."""
+    guard.set(name, value)
+    cpu = str(args.cpu)
+    settle = ["taskset", "-c", cpu, args.churn, "1", str(args.settle_mib), "1"]
+    rc, err = lab.run_stoppable(settle)
+    if rc:
+        raise lab.LabError(f"settling churn failed (exit {rc}): {err.strip()}")
+    before = read_zoneinfo()
+    workload = ["taskset", "-c", cpu, args.churn, "1", str(args.mib), str(args.rounds)]
+    wrap = ["taskset", "-c", args.loader_cpus] if args.loader_cpus else []
+    secs = lab.run_capture(args.buddyscope, trace, workload, wrap=wrap)
+    after = read_zoneinfo()
+    runs_log.append((name, value, trace, pcp_state(before, args.cpu), secs))
+    return before, after
+
+
+def median(values):
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if len(vals) == len(values) and vals else None
+
+
+def sign(x):
+    return None if x is None else (x > 0) - (x < 0)
+
+
+def direction_rows(label, src, dst):
+    """Rows of the counter table for one direction src -> dst of a pair.
+    src/dst: {"value", "runs": [{"own": summary, "other": summary}]} where "own" is the
+    capture replayed under its own setting and "other" under the other side's."""
+    rows = []
+    for qname, model_key, trace_key in QUANTITIES:
+        real_src = median([dig(r["own"], "trace_counters." + trace_key) for r in src["runs"]])
+        real_dst = median([dig(r["own"], "trace_counters." + trace_key) for r in dst["runs"]])
+        model_src = median([dig(r["own"], "model_counters." + model_key) for r in src["runs"]])
+        pred_dst = median([dig(r["other"], "model_counters." + model_key) for r in src["runs"]])
+        ratio = pred_dst / real_dst if pred_dst is not None and real_dst else None
+        d_pred = pred_dst - model_src if pred_dst is not None and model_src is not None else None
+        d_real = real_dst - real_src if real_dst is not None and real_src is not None else None
+        ok = NA if d_pred is None or d_real is None else \
+            ("yes" if sign(d_pred) == sign(d_real) else "no")
+        rows.append([label, f"{src['value']} -> {dst['value']}", qname,
+                     fmt_num(real_src), fmt_num(real_dst), fmt_num(model_src), fmt_num(pred_dst),
+                     fmt_num(ratio, 2), signed(d_pred), signed(d_real), ok])
+    return rows
+
+
+def signed(v):
+    return NA if v is None else f"{v:+.0f}"
+
+
+def watermark_rows(label, src, dst):
+    """Per zone: the model's min/low/high after replaying src's captures under dst's
+    setting, against /proc/zoneinfo (boost taken out) read right after each dst run."""
+    rows = []
+    zone_keys = sorted({k for r in dst["runs"] for k in r["zoneinfo"]},
+                       key=lambda k: (k[0], ZONE_NAMES.index(k[1]) if k[1] in ZONE_NAMES else 9))
+    for key in zone_keys:
+        exact = 0
+        compared = 0
+        first = None
+        for r_src, r_dst in zip(src["runs"], dst["runs"]):
+            model = [z for z in (r_src["other"].get("zones") or [])
+                     if z.get("node", 0) == key[0] and model_zone_name(z) == key[1]]
+            real = r_dst["zoneinfo"].get(key)
+            if not model or not real:
+                continue
+            m = model[0]
+            boost = real.get("boost", 0)
+            pm = tuple(m.get(k) for k in ("min", "low", "high"))
+            pr = tuple(real[k] - boost for k in ("min", "low", "high"))
+            compared += 1
+            exact += pm == pr
+            if first is None:
+                first = (pm, pr, m.get("managed"), real["managed"])
+        if first is None:
+            rows.append([label, f"{src['value']} -> {dst['value']}", f"{key[0]}/{key[1]}",
+                         NA, "/".join(str(dst["runs"][0]["zoneinfo"][key][k] -
+                                          dst["runs"][0]["zoneinfo"][key].get("boost", 0))
+                                      for k in ("min", "low", "high")), NA, NA, NA])
+            continue
+        pm, pr, mm, rm = first
+        rows.append([label, f"{src['value']} -> {dst['value']}", f"{key[0]}/{key[1]}",
+                     "/".join(fmt_num(x) for x in pm), "/".join(str(x) for x in pr),
+                     fmt_num(mm), str(rm), f"{exact}/{compared}"])
+    return rows
+
+
+def replay_pair(args, db, name, option, a, b):
+    """Replays every capture of the pair under its own and under the other setting."""
+    for side, other in ((a, b), (b, a)):
+        for r in side["runs"]:
+            stem = os.path.splitext(r["trace"])[0]
+            r["own"] = lab.replay(args.buddyscope, r["trace"], db, ["--mode", "whatif"],
+                                  save=stem + ".own.json")
+            r["other"] = lab.replay(args.buddyscope, r["trace"], db,
+                                    ["--mode", "whatif", f"--{option}", str(other["value"])],
+                                    save=stem + f".as-{other['value']}.json")
+            if not args.keep_traces:
+                os.unlink(r["trace"])
+
+
+def run_pair(args, guard, db, name, option, host, value, runs_log):
+    a = {"value": host, "runs": []}
+    b = {"value": value, "runs": []}
+    for i in range(args.runs):
+        for side in (a, b):
+            trace = os.path.join(args.out, f"{name}-{host}-vs-{value}-at-{side['value']}"
+                                 f"-run{i + 1}.bst")
+            before, after = one_run(args, guard, name, side["value"], trace, runs_log)
+            side["runs"].append({"trace": trace, "zoneinfo": after, "before": before})
+    guard.set(name, host)
+    replay_pair(args, db, name, option, a, b)
+    return a, b
+
+
+COUNTER_COLUMNS = ["sysctl", "A -> B", "quantity", "real A", "real B", "model A", "pred B",
+                   "pred/real", "d pred", "d real", "sign ok"]
+WATERMARK_COLUMNS = ["sysctl", "A -> B", "zone", "pred min/low/high", "real min/low/high",
+                     "pred managed", "real managed", "exact"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("buddyscope", help="the buddyscope binary to run")
+    ap.add_argument("--runs", type=int, default=3, help="runs per setting (interleaved)")
+    ap.add_argument("--only", help="comma-separated sysctls to test (default: all three)")
+    ap.add_argument("--cpu", type=int, default=os.cpu_count() - 1, help="cpu the churn runs on")
+    ap.add_argument("--mib", type=int, default=32, help="churn: MiB mapped per round")
+    ap.add_argument("--rounds", type=int, default=10, help="churn: rounds per run")
+    ap.add_argument("--settle-mib", type=int, default=64,
+                    help="settling churn before each run: MiB mapped once on the pinned cpu")
+    ap.add_argument("--churn", help="the churn program (default: next to BUDDYSCOPE's build)")
+    ap.add_argument("--out", help="directory for the JSON summaries and tables")
+    ap.add_argument("--keep-traces", action="store_true", help="keep the .bst captures")
+    args = ap.parse_args()
+    lab.need_root(PROG)
+    args.buddyscope = os.path.abspath(args.buddyscope)
+    args.churn = os.path.abspath(args.churn or lab.default_churn(args.buddyscope))
+    if not os.access(args.churn, os.X_OK):
+        sys.exit(f"{PROG}: error: {args.churn}: no churn program (build the target 'churn' "
+                 "or give --churn)")
+    if args.runs < 1 or not 0 <= args.cpu < os.cpu_count():
+        sys.exit(f"{PROG}: error: --runs must be >= 1 and --cpu a cpu of this host")
+    others = [str(c) for c in range(os.cpu_count()) if c != args.cpu]
+    args.loader_cpus = ",".join(others)
+    settings = SETTINGS
+    if args.only:
+        wanted = [w.strip().removeprefix("vm.") for w in args.only.split(",")]
+        settings = [s for s in SETTINGS if s[0] in wanted or s[1] in wanted]
+        if len(settings) != len(wanted):
+            sys.exit(f"{PROG}: error: --only: known: {', '.join(s[0] for s in SETTINGS)}")
+    args.out = os.path.abspath(args.out or tempfile.mkdtemp(prefix="buddyscope-whatif-"))
+    os.makedirs(args.out, exist_ok=True)
+    db = os.path.join(args.out, "runs.db")
+
+    guard = SysctlGuard([s[0] for s in SETTINGS])
+    for s in CAUGHT_SIGNALS:
+        signal.signal(s, on_signal)
+    report = lab.Report(args.out)
+    report.preamble(lab.preamble(args.buddyscope) + [
+        f"# workload: taskset -c {args.cpu} churn 1 {args.mib} {args.rounds} "
+        f"(capture loader on cpus {args.loader_cpus or 'any'}), "
+        f"settled by taskset -c {args.cpu} churn 1 {args.settle_mib} 1 before each run; "
+        f"{args.runs} runs per setting, interleaved; medians",
+        "# host sysctls: " + ", ".join(f"vm.{n} = {v}" for n, v in guard.saved.items())])
+    counters = lab.Table(COUNTER_COLUMNS)
+    watermarks = lab.Table(WATERMARK_COLUMNS)
+    runs_log = []
+    status = 0
+    try:
+        for name, option, listed in settings:
+            host = guard.saved[name]
+            for value in pair_values(name, host, listed):
+                label = f"{name}"
+                print(f"# {name}: {host} vs {value} ...", flush=True)
+                try:
+                    a, b = run_pair(args, guard, db, name, option, host, value, runs_log)
+                except lab.LabError as e:
+                    print(f"# {name} {host} vs {value}: failed: {e}", file=sys.stderr)
+                    status = 1
+                    continue
+                finally:
+                    for line in guard.restore():
+                        print(line, flush=True)
+                for src, dst in ((a, b), (b, a)):
+                    for row in direction_rows(label, src, dst):
+                        counters.add(row)
+                    for row in watermark_rows(label, src, dst):
+                        watermarks.add(row)
+    except Interrupted as e:
+        signum = e.args[0]
+        print(f"\n# {PROG}: stopped by {signal.Signals(signum).name}", file=sys.stderr,
+              flush=True)
+        status = 128 + signum
+    finally:
+        for line in guard.restore():
+            print(line, flush=True)
+    report.table("Predicted / real, pcp refill and drain pages and fallbacks per run (medians)",
+                 counters, notes=[
+                     "real A/B: trace_counters of the captures under A/B; model A: model_counters "
+                     "of A's captures replayed under A (what-if, no change); pred B: of A's "
+                     "captures replayed under B; d pred = pred B - model A; d real = real B - "
+                     "real A; sign ok: both changes have the same sign."])
+    report.table("Watermarks: the model's under B (after replaying A's capture) against "
+                 "/proc/zoneinfo under B", watermarks, notes=[
+                     "real values are /proc/zoneinfo's min/low/high minus the zone's boost, "
+                     "read right after each B run; pred: the replay's `zones` (first run); "
+                     "exact: runs where all three agree."])
+    start = lab.Table(["sysctl", "value", "trace", "pcp count/high of the pinned cpu before",
+                       "capture s"])
+    for name, value, trace, state, secs in runs_log:
+        start.add([name, str(value), os.path.basename(trace), state, f"{secs:.1f}"])
+    report.table("Start state of each run (after the settling churn)", start)
+    report.save("whatif_vs_kernel")
+    print(f"# JSON summaries, whatif_vs_kernel.md and .txt in {args.out}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
