@@ -7,9 +7,9 @@ For each sysctl pair (A = the host's value, B = another value) of
 vm.percpu_pagelist_high_fraction (0, 8, 100, 1000), vm.watermark_scale_factor
 (10, 100, 1000) and vm.min_free_kbytes (half and twice the host's), runs the
 same CPU-pinned order-0 churn under A and under B for real, --runs times each,
-interleaved A B A B ..., each run preceded by the same settling churn on the
-pinned CPU (there is no user-space drain of the per-cpu lists on 6.18; see
-README.md) and captured with `buddyscope capture`. Then replays each A capture
+interleaved A B A B ..., each run preceded by pcp_empty, which empties the
+pinned CPU's order-0 per-cpu lists (there is no user-space
+drain_all_pages on 6.18; see README.md), and captured with `buddyscope capture`. Then replays each A capture
 in what-if mode with B's setting and each B capture with A's, and prints
 predicted / real for pcp refill pages, pcp drain pages and fallbacks
 (`model_counters` of the what-if replay against `trace_counters` of the real
@@ -19,9 +19,10 @@ on any exit (finally, plus SIGINT/SIGTERM/SIGHUP/SIGQUIT handlers). Needs
 root. A benchmark that prints figures, never a pass/fail test.
 
 usage: whatif_vs_kernel.py BUDDYSCOPE [--runs N] [--only NAMES] [--cpu N]
-                           [--mib M] [--rounds R] [--settle-mib M] [--out DIR]
+                           [--mib M] [--rounds R] [--no-empty] [--out DIR]
 """
 import argparse
+import json
 import os
 import signal
 import statistics
@@ -129,11 +130,12 @@ def read_zoneinfo():
 
 
 def pcp_state(zi, cpu):
-    """'count/high' of cpu's pcp in each zone that has one, e.g. 'Normal 512/4316'."""
+    """'count/high' of cpu's pcp in the largest zone and any other zone holding pages,
+    e.g. 'Normal 512/4316'."""
     parts = []
-    for (node, zone), z in sorted(zi.items(), key=lambda kv: -kv[1]["managed"]):
+    for i, ((node, zone), z) in enumerate(sorted(zi.items(), key=lambda kv: -kv[1]["managed"])):
         p = z["pcp"].get(cpu)
-        if p and "count" in p:
+        if p and "count" in p and (i == 0 or p["count"]):
             parts.append(f"{zone} {p['count']}/{p.get('high', '?')}")
     return ", ".join(parts)
 
@@ -152,22 +154,74 @@ def pair_values(name, host, listed):
     return [v for v in listed if v != host]
 
 
-def one_run(args, guard, name, value, trace, runs_log):
-    """Set the sysctl, settle the pinned cpu, capture the churn (the capture itself
-    on the other cpus); returns the zoneinfo read before and after the capture."""
-    guard.set(name, value)
-    cpu = str(args.cpu)
-    settle = ["taskset", "-c", cpu, args.churn, "1", str(args.settle_mib), "1"]
-    rc, err = lab.run_stoppable(settle)
+def pcp_pages(zi, cpu):
+    """Pages on cpu's per-cpu lists, all zones."""
+    return sum(z["pcp"].get(cpu, {}).get("count", 0) for z in zi.values())
+
+
+def header_pcp_state(buddyscope, trace, cpu):
+    """'count/high' per zone of cpu's pcp as the capture's header recorded them at its start."""
+    r = subprocess.run([buddyscope, "info", "--json", trace], capture_output=True, text=True)
+    try:
+        zones = json.loads(r.stdout)["zones"]
+    except (ValueError, KeyError, TypeError):
+        return NA
+    parts = []
+    for i, z in enumerate(sorted(zones, key=lambda z: -(z.get("managed") or 0))):
+        for p in z.get("pcp") or []:
+            if p.get("cpu") == cpu and (i == 0 or p.get("count")):
+                parts.append(f"{z.get('name')} {p.get('count')}/{p.get('high')}")
+    return ", ".join(parts) or NA
+
+
+def empty_pinned_pcp(args):
+    """Runs pcp_empty: takes page-table pages and then more data pages than the pinned
+    cpu's lists hold on that cpu, frees them on another. Returns the data pages taken."""
+    pages = min(pcp_pages(read_zoneinfo(), args.cpu) + args.empty_margin,
+                args.empty_max_mib * 256)
+    helper = [args.pcp_empty, str(args.cpu), args.other_cpus.split(",")[0],
+              str(args.empty_table_pages), str(pages)]
+    rc, err = lab.run_stoppable(helper)
     if rc:
-        raise lab.LabError(f"settling churn failed (exit {rc}): {err.strip()}")
-    before = read_zoneinfo()
-    workload = ["taskset", "-c", cpu, args.churn, "1", str(args.mib), str(args.rounds)]
-    wrap = ["taskset", "-c", args.loader_cpus] if args.loader_cpus else []
+        raise lab.LabError(f"pcp_empty failed (exit {rc}): {err.strip()}")
+    return pages
+
+
+def snapshot_lists(args, trace):
+    """The pinned cpu's lists in the capture's snapshot: pages on order-0 movable,
+    order-0 unmovable and all other lists, as 'o0 mov / o0 unmov / other'."""
+    r = subprocess.run([args.pcp_lists, trace, str(args.cpu)], capture_output=True, text=True)
+    if r.returncode:
+        return NA
+    mov = unmov = other = 0
+    for item in r.stdout.split():
+        if "=" not in item:
+            continue
+        key, pages = item.split("=")
+        pages = int(pages)
+        if key == "0/1":
+            mov += pages
+        elif key == "0/0":
+            unmov += pages
+        else:
+            other += pages
+    return f"{mov} / {unmov} / {other}"
+
+
+def one_run(args, guard, name, value, trace, runs_log):
+    """Set the sysctl, empty the pinned cpu's order-0 lists, capture the churn (the
+    capture itself on the other cpus); returns the zoneinfo read after the capture."""
+    guard.set(name, value)
+    taken = empty_pinned_pcp(args) if args.empty else 0
+    emptied = pcp_state(read_zoneinfo(), args.cpu)
+    workload = ["taskset", "-c", str(args.cpu), args.churn, "1", str(args.mib), str(args.rounds)]
+    wrap = ["taskset", "-c", args.other_cpus]
     secs = lab.run_capture(args.buddyscope, trace, workload, wrap=wrap)
     after = read_zoneinfo()
-    runs_log.append((name, value, trace, pcp_state(before, args.cpu), secs))
-    return before, after
+    runs_log.append((name, value, os.path.basename(trace), taken, emptied,
+                     header_pcp_state(args.buddyscope, trace, args.cpu),
+                     snapshot_lists(args, trace), secs))
+    return after
 
 
 def median(values):
@@ -229,10 +283,11 @@ def watermark_rows(label, src, dst):
             if first is None:
                 first = (pm, pr, m.get("managed"), real["managed"])
         if first is None:
+            real = next(r["zoneinfo"][key] for r in dst["runs"] if key in r["zoneinfo"])
             rows.append([label, f"{src['value']} -> {dst['value']}", f"{key[0]}/{key[1]}",
-                         NA, "/".join(str(dst["runs"][0]["zoneinfo"][key][k] -
-                                          dst["runs"][0]["zoneinfo"][key].get("boost", 0))
-                                      for k in ("min", "low", "high")), NA, NA, NA])
+                         NA, "/".join(str(real[k] - real.get("boost", 0))
+                                      for k in ("min", "low", "high")),
+                         NA, str(real["managed"]), NA])
             continue
         pm, pr, mm, rm = first
         rows.append([label, f"{src['value']} -> {dst['value']}", f"{key[0]}/{key[1]}",
@@ -262,8 +317,8 @@ def run_pair(args, guard, db, name, option, host, value, runs_log):
         for side in (a, b):
             trace = os.path.join(args.out, f"{name}-{host}-vs-{value}-at-{side['value']}"
                                  f"-run{i + 1}.bst")
-            before, after = one_run(args, guard, name, side["value"], trace, runs_log)
-            side["runs"].append({"trace": trace, "zoneinfo": after, "before": before})
+            after = one_run(args, guard, name, side["value"], trace, runs_log)
+            side["runs"].append({"trace": trace, "zoneinfo": after})
     guard.set(name, host)
     replay_pair(args, db, name, option, a, b)
     return a, b
@@ -283,8 +338,14 @@ def main():
     ap.add_argument("--cpu", type=int, default=os.cpu_count() - 1, help="cpu the churn runs on")
     ap.add_argument("--mib", type=int, default=32, help="churn: MiB mapped per round")
     ap.add_argument("--rounds", type=int, default=10, help="churn: rounds per run")
-    ap.add_argument("--settle-mib", type=int, default=64,
-                    help="settling churn before each run: MiB mapped once on the pinned cpu")
+    ap.add_argument("--no-empty", dest="empty", action="store_false",
+                    help="do not run pcp_empty before each run")
+    ap.add_argument("--empty-margin", type=int, default=4096,
+                    help="data pages pcp_empty takes beyond the pinned cpu's pcp count")
+    ap.add_argument("--empty-max-mib", type=int, default=512,
+                    help="at most this much data memory taken by pcp_empty")
+    ap.add_argument("--empty-table-pages", type=int, default=24576,
+                    help="page-table pages pcp_empty takes (order-0 unmovable list)")
     ap.add_argument("--churn", help="the churn program (default: next to BUDDYSCOPE's build)")
     ap.add_argument("--out", help="directory for the JSON summaries and tables")
     ap.add_argument("--keep-traces", action="store_true", help="keep the .bst captures")
@@ -292,13 +353,18 @@ def main():
     lab.need_root(PROG)
     args.buddyscope = os.path.abspath(args.buddyscope)
     args.churn = os.path.abspath(args.churn or lab.default_churn(args.buddyscope))
-    if not os.access(args.churn, os.X_OK):
-        sys.exit(f"{PROG}: error: {args.churn}: no churn program (build the target 'churn' "
-                 "or give --churn)")
+    build = os.path.dirname(os.path.dirname(args.buddyscope))
+    args.pcp_empty = os.path.join(build, "bench", "fidelity", "pcp_empty")
+    args.pcp_lists = os.path.join(build, "bench", "fidelity", "pcp_lists")
+    for path, target in ((args.churn, "churn"), (args.pcp_empty, "pcp_empty"),
+                         (args.pcp_lists, "pcp_lists")):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"{PROG}: error: {path}: missing (build the target '{target}')")
     if args.runs < 1 or not 0 <= args.cpu < os.cpu_count():
         sys.exit(f"{PROG}: error: --runs must be >= 1 and --cpu a cpu of this host")
-    others = [str(c) for c in range(os.cpu_count()) if c != args.cpu]
-    args.loader_cpus = ",".join(others)
+    if os.cpu_count() < 2:
+        sys.exit(f"{PROG}: error: needs two cpus (one for the workload, one for the rest)")
+    args.other_cpus = ",".join(str(c) for c in range(os.cpu_count()) if c != args.cpu)
     settings = SETTINGS
     if args.only:
         wanted = [w.strip().removeprefix("vm.") for w in args.only.split(",")]
@@ -315,9 +381,11 @@ def main():
     report = lab.Report(args.out)
     report.preamble(lab.preamble(args.buddyscope) + [
         f"# workload: taskset -c {args.cpu} churn 1 {args.mib} {args.rounds} "
-        f"(capture loader on cpus {args.loader_cpus or 'any'}), "
-        f"settled by taskset -c {args.cpu} churn 1 {args.settle_mib} 1 before each run; "
-        f"{args.runs} runs per setting, interleaved; medians",
+        f"(capture on cpus {args.other_cpus}); before each run "
+        + (f"pcp_empty takes {args.empty_table_pages} page-table pages and the pinned cpu's "
+           f"pcp count + {args.empty_margin} data pages there and frees them elsewhere; "
+           if args.empty else "nothing is done to the per-cpu lists; ")
+        + f"{args.runs} runs per setting, interleaved; medians",
         "# host sysctls: " + ", ".join(f"vm.{n} = {v}" for n, v in guard.saved.items())])
     counters = lab.Table(COUNTER_COLUMNS)
     watermarks = lab.Table(WATERMARK_COLUMNS)
@@ -362,11 +430,14 @@ def main():
                      "real values are /proc/zoneinfo's min/low/high minus the zone's boost, "
                      "read right after each B run; pred: the replay's `zones` (first run); "
                      "exact: runs where all three agree."])
-    start = lab.Table(["sysctl", "value", "trace", "pcp count/high of the pinned cpu before",
-                       "capture s"])
-    for name, value, trace, state, secs in runs_log:
-        start.add([name, str(value), os.path.basename(trace), state, f"{secs:.1f}"])
-    report.table("Start state of each run (after the settling churn)", start)
+    start = lab.Table(["sysctl", "value", "run", "pages taken", "pcp after emptying",
+                       "at capture start", "snapshot: o0 mov / o0 unmov / other", "capture s"])
+    for name, value, trace, taken, emptied, at_start, lists, secs in runs_log:
+        start.add([name, str(value), trace.rsplit("-", 1)[-1].removesuffix(".bst"), str(taken),
+                   emptied, at_start, lists, f"{secs:.1f}"])
+    report.table(f"Start state of each run: cpu {args.cpu}'s pcp count/high per zone after "
+                 "pcp_empty (/proc/zoneinfo) and in the capture's header, and its lists in the "
+                 "capture's snapshot (pages)", start)
     report.save("whatif_vs_kernel")
     print(f"# JSON summaries, whatif_vs_kernel.md and .txt in {args.out}")
     return status
