@@ -647,6 +647,114 @@ static void test_shadow_pcp(const char *dir)
 }
 
 /*
+ * A pageblock holding only pcp pages: the snapshot's pcp list says its type
+ * (UNMOVABLE, spec 3.3). A page of the same block freed on cpu 0 then goes
+ * to the UNMOVABLE list's head, and an UNMOVABLE pcp hit takes it. Were
+ * the block left MOVABLE, the free would land on the MOVABLE list and the
+ * model would predict the snapshot's entry instead.
+ */
+static void test_pcp_only_block_type(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/pcptype.bst", dir);
+	w = trace_open(path);
+	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
+	snap_block(w, 110, BASE + 0, 10, 0);
+	ev_init(&ev, TRACEFMT_SNAPSHOT_BLOCK, 111);
+	ev.u.snapshot_block.pfn = BASE + 4200;
+	ev.u.snapshot_block.migratetype = 0;
+	ev.u.snapshot_block.flags = TRACEFMT_SNAP_PCP;
+	snprintf(ev.u.snapshot_block.zone, sizeof(ev.u.snapshot_block.zone), "Normal");
+	put(w, &ev);
+	snap_mark(w, 150, TRACEFMT_SNAP_END, 2);
+	free_ev(w, 1000, BASE + 4300, 0);
+	ev_init(&ev, TRACEFMT_PAGE_ALLOC, 1100);
+	ev.u.alloc.pfn = BASE + 4300;
+	ev.u.alloc.migratetype = 0;
+	ev.u.alloc.gfp_flags = 0xcc0; /* GFP_KERNEL: UNMOVABLE */
+	put(w, &ev);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK_EQ_U64(res.predicted, 1);
+	CHECK_EQ_U64(res.predicted_ok, 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+}
+
+/*
+ * The DMA zone starts at pfn 1, inside its first pageblock (0..511). The
+ * snapshot's order-8 UNMOVABLE block at 256 types that pageblock through a
+ * pfn of the zone and is seeded on the UNMOVABLE list; the checkpoint that
+ * follows says so (distance 0), with no type conflict at seeding.
+ */
+static void test_first_pageblock(const char *dir)
+{
+	static const char hdr[] =
+		"{\"host\":{\"kernel_release\":\"6.18.44\",\"cpus\":1,\"pageblock_order\":9,"
+		"\"nr_page_orders\":11,\"migratetypes\":[\"Unmovable\",\"Movable\",\"Reclaimable\","
+		"\"HighAtomic\",\"Isolate\"]},\"sysctl\":{\"min_free_kbytes\":128},"
+		"\"zones\":[{\"node\":0,\"name\":\"DMA\",\"start_pfn\":1,\"spanned\":4095,"
+		"\"present\":3998,\"managed\":3840,\"min\":1,\"low\":2,\"high\":3,"
+		"\"protection\":[0,0,0,0,0],\"pcp\":[{\"cpu\":0,\"high\":0,\"batch\":1}]}]}";
+	char path[512];
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct tracefmt_error terr;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/dma.bst", dir);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &terr);
+	REQUIRE(w);
+	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
+	ev_init(&ev, TRACEFMT_SNAPSHOT_BLOCK, 110);
+	ev.u.snapshot_block.pfn = 256;
+	ev.u.snapshot_block.order = 8;
+	ev.u.snapshot_block.migratetype = 0;
+	snprintf(ev.u.snapshot_block.zone, sizeof(ev.u.snapshot_block.zone), "DMA");
+	put(w, &ev);
+	snap_mark(w, 150, TRACEFMT_SNAP_END, 1);
+	ev_init(&ev, TRACEFMT_CHECKPOINT, 200);
+	ev.u.checkpoint.seq = 1;
+	snprintf(ev.u.checkpoint.zone, sizeof(ev.u.checkpoint.zone), "DMA");
+	ev.u.checkpoint.nr_orders = 11;
+	ev.u.checkpoint.nr_mt = 5;
+	ev.u.checkpoint.free_blocks[8][0] = 1;
+	put(w, &ev);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	CHECK_EQ_U64(jpath_u(j, "start", "snapshot_type_conflicts"), 0);
+	CHECK_EQ_U64(jpath_u(j, "start", "blocks_seeded"), 1);
+	CHECK_EQ_U64(res.checkpoints, 1);
+	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(&res);
+}
+
+/*
  * A prediction must never see its answer. The kernel refills N blocks
  * from the top of B (BASE + 3071 down), then hands out the first. The
  * model's own refill would split the head of its smallest list, A, and
@@ -1059,6 +1167,8 @@ int main(void)
 	test_shadow_pcp(dir);
 	test_checkpoint_start(dir);
 	test_checkpoint_scoring(dir);
+	test_pcp_only_block_type(dir);
+	test_first_pageblock(dir);
 	test_refill_leak(dir, 65);
 	test_refill_leak(dir, 200);
 	test_refill_leak(dir, 1000);
