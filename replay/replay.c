@@ -175,6 +175,15 @@ struct pred_count {
 	uint64_t n, ok;
 };
 
+/* Where a stale pcp entry turned out to be (SUMMARY.md "stale_pcp_entries_found"). */
+enum stale_where {
+	STALE_IN_BUDDY,		/* a later zone_locked took it: its free went to the buddy */
+	STALE_ON_PCP,		/* a later pcp hit or drain: it was on another pcp list */
+	STALE_ALLOCATED,	/* a later free: the bulk allocator had handed it out */
+	STALE_UNTRACKED,	/* over STALE_MAX: not followed */
+	STALE_NR
+};
+
 enum ck_kind {
 	CK_SCORED,
 	CK_BEFORE_START,
@@ -229,6 +238,9 @@ struct ctx {
 	uint64_t inferred_direct_frees;	/* pcp entries the kernel took from the buddy (trylock frees) */
 	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
 	uint64_t pages_added;		/* memory that appeared at runtime */
+	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
+	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
+	uint64_t stale_found[STALE_NR];
 	bool uncertain;
 	uint64_t uncertain_until;	/* trace time the lost-event stretch ends */
 	uint64_t uncertain_events;
@@ -615,20 +627,104 @@ static unsigned int mcpu(const struct ctx *c, uint32_t cpu)
 }
 
 /*
- * The kernel took @pfn from the buddy while the model holds it on a pcp
- * list: its free went straight to the buddy (pcp trylock failure, spec 3.1
- * and 12), which no event shows. Move it there first.
+ * The kernel took @pfn from the buddy (zone_locked, 6.18 steal) while the
+ * model holds it on a pcp list or has set it aside: its free went straight
+ * to the buddy (pcp trylock failure, spec 3.1 and 12), which no event
+ * shows. Put it there before the pull is applied - after the allocation's
+ * prediction, which must not learn from the pull.
  */
-static void unlink_pcp_to_buddy(struct ctx *c, uint64_t pfn, unsigned int order)
+static void pull_prepare(struct ctx *c, uint64_t pfn, unsigned int order, uint32_t cpu)
 {
 	struct model_pfn_state st;
 	struct model_free_result fr;
+	struct pfn_map_entry *me;
 
+	if (c->stale.n && (me = pfn_map_get(&c->stale, pfn))) {
+		unsigned int o = me->order;
+
+		pfn_map_del(&c->stale, me);
+		c->stale_found[STALE_IN_BUDDY]++;
+		model_free_pages(c->m, pfn, o, mcpu(c, cpu), MODEL_FREE_BUDDY, &fr);
+		return;
+	}
 	if (model_pfn_state_get(c->m, pfn, &st) || st.kind != MODEL_PFN_ON_PCP ||
 	    st.head_pfn != pfn || st.order != order)
 		return;
 	model_pcpu_drain_page(c->m, pfn, order, &fr);
 	c->inferred_direct_frees++;
+}
+
+/* ---- stale pcp entries: set aside until the trace says where they are ------ */
+
+static bool pending_holds(const struct ctx *c, uint32_t cpu, uint64_t pfn)
+{
+	const struct cpu_state *s = cpu < c->nr_cpu_states ? &c->cpus[cpu] : NULL;
+
+	for (unsigned int i = 0; s && i < s->n; i++)
+		if (s->p[i].pfn == pfn && !s->p[i].applied)
+			return true;
+	return false;
+}
+
+#define STALE_MAX (1u << 20)	/* entries tracked; past it one is simply dropped */
+
+/* Take a stale entry off its pcp list: not free in the model, location unknown. */
+static void stale_set_aside(struct ctx *c, uint64_t pfn, unsigned int order, int cpu)
+{
+	struct model_force_result fr;
+	struct pfn_map_entry *me;
+
+	model_force_alloc(c->m, pfn, order, cpu, -1, &fr);
+	if (c->stale.n >= STALE_MAX || !(me = pfn_map_put(&c->stale, pfn))) {
+		c->stale_found[STALE_UNTRACKED]++;
+		return;
+	}
+	me->val = 0;
+	me->order = order;
+	me->left = 0;
+}
+
+/*
+ * The trace names a page that was set aside: its event says where it was.
+ * Returns true when the event is fully handled here.
+ */
+static bool stale_found(struct ctx *c, const struct cev *e)
+{
+	struct pfn_map_entry *me;
+	struct model_free_result fr;
+	unsigned int order;
+
+	if (!c->stale.n || !(me = pfn_map_get(&c->stale, e->pfn)))
+		return false;
+	if (e->type == TRACEFMT_PAGE_ALLOC && pending_holds(c, e->cpu, e->pfn))
+		return false; /* a pull of it is pending: pull_prepare places it */
+	order = me->order;
+	pfn_map_del(&c->stale, me);
+	switch (e->type) {
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		/* placed when the pull is applied, after the prediction (pull_prepare) */
+		me = pfn_map_put(&c->stale, e->pfn);
+		if (me)
+			me->order = order;
+		return false;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		/* it was on a pcp list the model did not have it on */
+		c->stale_found[STALE_ON_PCP]++;
+		model_free_pages(c->m, e->pfn, order, mcpu(c, e->cpu), MODEL_FREE_BUDDY, &fr);
+		return true;
+	case TRACEFMT_PAGE_ALLOC:
+		/* a pcp hit from another list (shadow_alloc learns its type); it stays allocated */
+		c->stale_found[STALE_ON_PCP]++;
+		c->alloc_of_set_aside = true;
+		return false;
+	case TRACEFMT_PAGE_FREE:
+		/* it had been handed out unseen (bulk allocator): this free is ordinary */
+		c->stale_found[STALE_ALLOCATED]++;
+		return false;
+	default:
+		return false;
+	}
 }
 
 /* Take a block the kernel pulled from the buddy; a pcp-able one lands on the cpu's pcp. */
@@ -640,7 +736,7 @@ static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int li
 	if (p->applied)
 		return;
 	p->applied = true;
-	unlink_pcp_to_buddy(c, p->pfn, p->order);
+	pull_prepare(c, p->pfn, p->order, cpu);
 	if (to_pcp && pcpable(c, p->order)) {
 		/* rmqueue_bulk: the list is the request's migratetype */
 		int mt = list_mt >= 0 && list_mt < MODEL_MIGRATE_PCPTYPES ? list_mt
@@ -820,9 +916,12 @@ static bool freed_since_last_alloc(const struct cpu_state *s, uint64_t pfn)
  * head (spec 2.5: a hit takes the head). An entry in front of it that this
  * cpu freed after its previous mm_page_alloc may be an interrupt's free
  * traced before this allocation (mm_page_alloc fires after the page is
- * prepared, spec 12): it stays. Any other entry in front was never on the
- * kernel's list: its free went straight to the buddy (pcp trylock failure,
- * spec 3.1), so it moves there. Nothing is marked allocated.
+ * prepared, spec 12): it stays. Any other entry in front was not on the
+ * kernel's list there: it was on another list (a pageblock type the model
+ * got wrong), in the buddy (a free whose pcp trylock failed, spec 3.1) or
+ * handed out by the bulk allocator (no mm_page_alloc, spec 6.5). The trace
+ * cannot tell which until the page shows up again, so it is set aside
+ * (stale_set_aside) and placed where its next event says (stale_found).
  */
 static void pcp_resync(struct ctx *c, const struct cev *e, const struct cpu_state *s)
 {
@@ -836,12 +935,10 @@ static void pcp_resync(struct ctx *c, const struct cev *e, const struct cpu_stat
 		return;
 	n = model_pcp_list_get(c->m, (unsigned int)sk.zone, (unsigned int)sk.pcp_cpu,
 			       (unsigned int)sk.pcp_pindex, front, 64);
-	if (n < 0)
-		return;
 	for (long i = 0; i < n && i < 64 && front[i] != e->pfn; i++) {
 		if (s && freed_since_last_alloc(s, front[i]))
 			continue;
-		unlink_pcp_to_buddy(c, front[i], sk.order);
+		stale_set_aside(c, front[i], sk.order, sk.pcp_cpu);
 		c->contra[RC_STALE_PCP]++;
 	}
 }
@@ -857,13 +954,12 @@ static void pcp_hit_learn(struct ctx *c, const struct cev *e)
 
 	if (!c->prof_618 || e->mt < 0 || e->mt >= MODEL_MIGRATE_PCPTYPES)
 		return;
-	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind != MODEL_PFN_ON_PCP ||
-	    st.list_mt == e->mt || st.pageblock_mt < 0 || st.pageblock_mt >= MODEL_MIGRATE_PCPTYPES)
+	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind == MODEL_PFN_OUTSIDE ||
+	    st.pageblock_mt < 0 || st.pageblock_mt >= MODEL_MIGRATE_PCPTYPES ||
+	    st.pageblock_mt == e->mt)
 		return;
-	if (st.pageblock_mt != e->mt) {
-		model_pageblock_claim(c->m, e->pfn, e->mt);
-		c->pageblock_learned_pcp++;
-	}
+	model_pageblock_claim(c->m, e->pfn, e->mt);
+	c->pageblock_learned_pcp++;
 }
 
 /* The allocation took its pending blocks: the one handed out, the rest to the pcp. */
@@ -880,7 +976,7 @@ static bool pending_consume(struct ctx *c, const struct cev *e, struct cpu_state
 			matched = true;
 			if (!p->applied) {
 				p->applied = true;
-				unlink_pcp_to_buddy(c, p->pfn, p->order);
+				pull_prepare(c, p->pfn, p->order, e->cpu);
 				model_force_alloc(c->m, p->pfn, p->order, (int)mcpu(c, e->cpu), e->mt,
 						  &fr);
 				count_model_contra(c, fr.contradiction, e->ts, p->pfn);
@@ -924,9 +1020,12 @@ static void shadow_alloc(struct ctx *c, const struct cev *e)
 		if (predicted != e->pfn && (flags & MODEL_ALLOC_R_PCP_HIT))
 			pcp_resync(c, e, s);
 		pcp_hit_learn(c, e);
-		model_force_alloc(c->m, e->pfn, e->order, (int)mcpu(c, e->cpu), e->mt, &fr);
-		count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+		if (!c->alloc_of_set_aside) {
+			model_force_alloc(c->m, e->pfn, e->order, (int)mcpu(c, e->cpu), e->mt, &fr);
+			count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+		}
 	}
+	c->alloc_of_set_aside = false;
 	if (s)
 		s->nr_recent = 0;
 }
@@ -1161,6 +1260,55 @@ static void paranoid_check(struct ctx *c, const struct cev *e)
 	}
 }
 
+/* When the walk read the lists @e touches (its cpu's pcp lists, else the zone's); 0 unknown. */
+static uint64_t walk_time(const struct ctx *c, int zone, const struct cev *e)
+{
+	const struct prescan *ps = &c->ps;
+	bool pcp_side = e->type == TRACEFMT_PAGE_ALLOC || e->type == TRACEFMT_PAGE_FREE;
+
+	if (zone < 0 || zone >= MODEL_MAX_ZONES)
+		return 0;
+	if (pcp_side && ps->walk_pcp_ts && e->cpu < ps->walk_nr_cpus &&
+	    ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu])
+		return ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu];
+	return ps->walk_zone_ts[zone];
+}
+
+/*
+ * A page event between the snapshot walk's begin and end marks: applied
+ * only if the walk had not already seen its effect. With the walk's own
+ * times (a SNAPSHOT_WALK record per zone and per cpu's pcp lists) that is
+ * "after the walk read its lists"; without them the model's state decides:
+ * an allocation of a block the walk saw free, a free of a page it saw
+ * allocated, a drain of a page it saw on a pcp list happened after the walk.
+ */
+static bool window_event_is_new(struct ctx *c, const struct cev *e)
+{
+	struct model_pfn_state st;
+	uint64_t walked;
+
+	if (c->start.kind != START_SNAPSHOT || e->ts < c->ps.snap_begin_ts)
+		return false;
+	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind == MODEL_PFN_OUTSIDE)
+		return false;
+	walked = walk_time(c, st.zone, e);
+	if (walked)
+		return e->ts > walked;
+	switch (e->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		return e->pfn != TRACEFMT_PFN_NONE && st.kind != MODEL_PFN_ALLOCATED;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		return st.kind == MODEL_PFN_FREE_BUDDY;
+	case TRACEFMT_PAGE_FREE:
+		return st.kind == MODEL_PFN_ALLOCATED;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		return st.kind == MODEL_PFN_ON_PCP;
+	default:
+		return false;
+	}
+}
+
 /*
  * The kernel's own figures, read from the trace the same way in both modes:
  * a refill is a burst of zone_locked blocks with percpu_refill set (6.18
@@ -1214,7 +1362,7 @@ static void apply(struct ctx *c, const struct cev *e)
 {
 	bool page = e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
 
-	if (page && e->ts < c->start_ts) {
+	if (page && e->ts < c->start_ts && !window_event_is_new(c, e)) {
 		c->skipped_before_start++;
 		return;
 	}
@@ -1246,6 +1394,8 @@ static void apply(struct ctx *c, const struct cev *e)
 	}
 	c->by_type[e->type]++;
 
+	if (c->mode == REPLAY_SHADOW && page && stale_found(c, e))
+		goto checked;
 	switch (e->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		if (c->mode == REPLAY_SHADOW) {
@@ -1283,6 +1433,7 @@ static void apply(struct ctx *c, const struct cev *e)
 	default:
 		break;
 	}
+checked:
 	if (c->opts->paranoid && page &&
 	    (c->opts->paranoid_every <= 1 || !(c->events % c->opts->paranoid_every)))
 		paranoid_check(c, e);
@@ -1428,6 +1579,7 @@ static int prescan_run(struct ctx *c)
 		case TRACEFMT_SNAPSHOT_MARK:
 			if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_BEGIN) {
 				ps->snapshot_begun = true;
+				ps->snap_begin_ts = ev.ts_ns;
 				ps->snapshot_method = ev.u.snapshot_mark.method;
 				ps->nr_snap = 0;
 			} else if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_END &&
@@ -1734,6 +1886,12 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 			    json_integer((json_int_t)c->pageblock_learned_pcp));
 	json_object_set_new(o, "inferred_direct_buddy_frees",
 			    json_integer((json_int_t)c->inferred_direct_frees));
+	json_object_set_new(o, "stale_pcp_entries_found", json_pack("{sI sI sI sI sI}",
+		"in_buddy", (json_int_t)c->stale_found[STALE_IN_BUDDY],
+		"on_another_pcp_list", (json_int_t)c->stale_found[STALE_ON_PCP],
+		"allocated_unseen", (json_int_t)c->stale_found[STALE_ALLOCATED],
+		"not_seen_again", (json_int_t)c->stale.n,
+		"untracked", (json_int_t)c->stale_found[STALE_UNTRACKED]));
 	json_object_set_new(o, "model_counters", model_counters_json(c, &mc));
 	json_object_set_new(o, "trace_counters", trace_counters_json(&c->tc));
 	json_object_set_new(o, "zones", zones_json(c));
@@ -1927,6 +2085,7 @@ static void ctx_release(struct ctx *c)
 	reorder_release(&c->ro);
 	free(c->ps.snap);
 	free(c->ps.ckpt);
+	free(c->ps.walk_pcp_ts);
 	for (unsigned int i = 0; i < c->nr_cpu_states; i++)
 		free(c->cpus[i].p);
 	free(c->cpus);
@@ -1938,6 +2097,7 @@ static void ctx_release(struct ctx *c)
 	free(c->owned);
 	free(c->tied);
 	pfn_map_release(&c->map);
+	pfn_map_release(&c->stale);
 }
 
 static void run_attribution(struct ctx *c)
@@ -2030,6 +2190,8 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->dry_run = true;
 #endif
 	if (opts->mode == REPLAY_WHATIF && (ret = whatif_init(c)))
+		goto out;
+	if (opts->mode == REPLAY_SHADOW && (ret = pfn_map_init(&c->stale, 1024)))
 		goto out;
 
 	ret = prescan_run(c);
