@@ -137,9 +137,11 @@ def run_stoppable(argv):
 
 
 def replay(buddyscope, trace, db, extra=(), save=None):
-    """buddyscope replay trace --db db --json [extra]; the parsed summary.
-    save: path to write the JSON text to."""
-    argv = [buddyscope, "replay", trace, "--db", db, "--json", *extra]
+    """buddyscope replay trace --db db --json --sample-interval-ms 0 [extra]; the
+    parsed summary. Samples only at checkpoints: the lab reads the summary, not the
+    series, and a store of ~100 runs stays small. save: path to write the JSON to."""
+    argv = [buddyscope, "replay", trace, "--db", db, "--json", "--sample-interval-ms", "0",
+            *extra]
     r = subprocess.run(argv, capture_output=True, text=True)
     if r.returncode != 0:
         raise LabError(f"replay of {trace} {' '.join(extra)} failed (exit {r.returncode}): "

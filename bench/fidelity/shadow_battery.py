@@ -209,6 +209,7 @@ def main():
         workloads = [w for w in workloads if w[0] in wanted]
 
     summaries, failed = {}, {}
+    t0 = time.monotonic()
     for name, what, cmd, unavailable in workloads:
         if unavailable:
             failed[name] = f"not run: {unavailable}"
@@ -220,6 +221,7 @@ def main():
             failed[name] = f"failed: {e}"
             print(f"# {name}: {failed[name]}", file=sys.stderr, flush=True)
     print_tables(report, summaries, failed, workloads)
+    report.line(f"# {PROG}: {time.monotonic() - t0:.0f} s")
     report.save("shadow_battery")
     print(f"# JSON summaries, shadow_battery.md and .txt in {args.out}")
     return 0 if summaries else 1

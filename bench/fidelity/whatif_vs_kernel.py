@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lab  # noqa: E402
@@ -233,16 +234,40 @@ def sign(x):
     return None if x is None else (x > 0) - (x < 0)
 
 
-def direction_rows(label, src, dst):
-    """Rows of the counter table for one direction src -> dst of a pair.
-    src/dst: {"value", "runs": [{"own": summary, "other": summary}]} where "own" is the
-    capture replayed under its own setting and "other" under the other side's."""
+def counter(summary, group, key, cpu):
+    """summary[group][key] for the whole host, or for one cpu when cpu is not None
+    (summary[group + "_by_cpu"]: a list indexed by cpu, or of objects with a "cpu")."""
+    if cpu is None:
+        return dig(summary, f"{group}.{key}")
+    per_cpu = summary.get(group + "_by_cpu")
+    if not isinstance(per_cpu, list):
+        return None
+    for i, c in enumerate(per_cpu):
+        if isinstance(c, dict) and c.get("cpu", i) == cpu:
+            return c.get(key)
+    return None
+
+
+def has_per_cpu_counters(pairs):
+    """True when every summary of every run has both per-cpu counter groups."""
+    return all(isinstance(r[which].get(g + "_by_cpu"), list)
+               for a, b in pairs for side in (a, b) for r in side["runs"]
+               for which in ("own", "other") for g in ("model_counters", "trace_counters"))
+
+
+def direction_rows(label, src, dst, cpu):
+    """Rows of the counter table for one direction src -> dst of a pair, for the whole
+    host (cpu None) or one cpu. src/dst: {"value", "runs": [{"own": summary, "other":
+    summary}]}: "own" is the capture replayed under its own setting, "other" under the
+    other side's."""
+    def med(side, which, group, key):
+        return median([counter(r[which], group, key, cpu) for r in side["runs"]])
     rows = []
     for qname, model_key, trace_key in QUANTITIES:
-        real_src = median([dig(r["own"], "trace_counters." + trace_key) for r in src["runs"]])
-        real_dst = median([dig(r["own"], "trace_counters." + trace_key) for r in dst["runs"]])
-        model_src = median([dig(r["own"], "model_counters." + model_key) for r in src["runs"]])
-        pred_dst = median([dig(r["other"], "model_counters." + model_key) for r in src["runs"]])
+        real_src = med(src, "own", "trace_counters", trace_key)
+        real_dst = med(dst, "own", "trace_counters", trace_key)
+        model_src = med(src, "own", "model_counters", model_key)
+        pred_dst = med(src, "other", "model_counters", model_key)
         ratio = pred_dst / real_dst if pred_dst is not None and real_dst else None
         d_pred = pred_dst - model_src if pred_dst is not None and model_src is not None else None
         d_real = real_dst - real_src if real_dst is not None and real_src is not None else None
@@ -324,6 +349,15 @@ def run_pair(args, guard, db, name, option, host, value, runs_log):
     return a, b
 
 
+def report_counters(report, table, scope):
+    report.table("Predicted / real: pcp refill and drain pages and fallbacks per run, "
+                 f"{scope} (medians)", table, notes=[
+                     "real A/B: trace_counters of the captures under A/B; model A: model_counters "
+                     "of A's captures replayed under A (what-if, no change); pred B: of A's "
+                     "captures replayed under B; d pred = pred B - model A; d real = real B - "
+                     "real A; sign ok: both changes have the same sign."])
+
+
 COUNTER_COLUMNS = ["sysctl", "A -> B", "quantity", "real A", "real B", "model A", "pred B",
                    "pred/real", "d pred", "d real", "sign ok"]
 WATERMARK_COLUMNS = ["sysctl", "A -> B", "zone", "pred min/low/high", "real min/low/high",
@@ -337,7 +371,7 @@ def main():
     ap.add_argument("--only", help="comma-separated sysctls to test (default: all three)")
     ap.add_argument("--cpu", type=int, default=os.cpu_count() - 1, help="cpu the churn runs on")
     ap.add_argument("--mib", type=int, default=32, help="churn: MiB mapped per round")
-    ap.add_argument("--rounds", type=int, default=10, help="churn: rounds per run")
+    ap.add_argument("--rounds", type=int, default=6, help="churn: rounds per run")
     ap.add_argument("--no-empty", dest="empty", action="store_false",
                     help="do not run pcp_empty before each run")
     ap.add_argument("--empty-margin", type=int, default=4096,
@@ -387,10 +421,11 @@ def main():
            if args.empty else "nothing is done to the per-cpu lists; ")
         + f"{args.runs} runs per setting, interleaved; medians",
         "# host sysctls: " + ", ".join(f"vm.{n} = {v}" for n, v in guard.saved.items())])
-    counters = lab.Table(COUNTER_COLUMNS)
     watermarks = lab.Table(WATERMARK_COLUMNS)
     runs_log = []
+    pairs = []
     status = 0
+    t0 = time.monotonic()
     try:
         for name, option, listed in settings:
             host = guard.saved[name]
@@ -406,11 +441,7 @@ def main():
                 finally:
                     for line in guard.restore():
                         print(line, flush=True)
-                for src, dst in ((a, b), (b, a)):
-                    for row in direction_rows(label, src, dst):
-                        counters.add(row)
-                    for row in watermark_rows(label, src, dst):
-                        watermarks.add(row)
+                pairs.append((label, a, b))
     except Interrupted as e:
         signum = e.args[0]
         print(f"\n# {PROG}: stopped by {signal.Signals(signum).name}", file=sys.stderr,
@@ -419,12 +450,20 @@ def main():
     finally:
         for line in guard.restore():
             print(line, flush=True)
-    report.table("Predicted / real, pcp refill and drain pages and fallbacks per run (medians)",
-                 counters, notes=[
-                     "real A/B: trace_counters of the captures under A/B; model A: model_counters "
-                     "of A's captures replayed under A (what-if, no change); pred B: of A's "
-                     "captures replayed under B; d pred = pred B - model A; d real = real B - "
-                     "real A; sign ok: both changes have the same sign."])
+    scopes = [(None, "the whole host")]
+    if pairs and has_per_cpu_counters([(a, b) for _, a, b in pairs]):
+        scopes.insert(0, (args.cpu, f"cpu {args.cpu}, where the churn ran"))
+    for cpu, scope in scopes:
+        counters = lab.Table(COUNTER_COLUMNS)
+        for label, a, b in pairs:
+            for src, dst in ((a, b), (b, a)):
+                for row in direction_rows(label, src, dst, cpu):
+                    counters.add(row)
+        report_counters(report, counters, scope)
+    for label, a, b in pairs:
+        for src, dst in ((a, b), (b, a)):
+            for row in watermark_rows(label, src, dst):
+                watermarks.add(row)
     report.table("Watermarks: the model's under B (after replaying A's capture) against "
                  "/proc/zoneinfo under B", watermarks, notes=[
                      "real values are /proc/zoneinfo's min/low/high minus the zone's boost, "
@@ -438,6 +477,7 @@ def main():
     report.table(f"Start state of each run: cpu {args.cpu}'s pcp count/high per zone after "
                  "pcp_empty (/proc/zoneinfo) and in the capture's header, and its lists in the "
                  "capture's snapshot (pages)", start)
+    report.line(f"# {PROG}: {time.monotonic() - t0:.0f} s")
     report.save("whatif_vs_kernel")
     print(f"# JSON summaries, whatif_vs_kernel.md and .txt in {args.out}")
     return status
