@@ -1820,6 +1820,7 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 						      ? "6.1" : "6.18"));
 	json_object_set_new(o, "profile_guessed", json_boolean(c->hdr.profile_guessed));
 	json_object_set_new(o, "settings", settings ? json_loads(settings, 0, NULL) : json_object());
+	json_object_set_new(o, "host_settings", replay_host_settings_json(&c->hdr));
 	free(settings);
 	json_object_set_new(o, "model", json_pack("{sI sI sI sI sI sI}",
 		"nr_page_orders", (json_int_t)no, "pageblock_order",

@@ -96,6 +96,9 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 			enum replay_mode mode, struct replay_error *err);
 void replay_header_release(struct replay_header *h);
 
+/* The host's value of every what-if setting, by option name (a new JSON object). */
+json_t *replay_host_settings_json(const struct replay_header *h);
+
 /* Start each (zone, cpu) pcp at the high the header recorded for that cpu. */
 void replay_pcp_high_seed(struct model *m, const struct replay_header *h);
 

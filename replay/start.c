@@ -93,6 +93,29 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 		s->nr_lowmem_reserve_ratio = 0;
 }
 
+/* The traced host's value of every what-if setting, by option name (null if not recorded). */
+json_t *replay_host_settings_json(const struct replay_header *h)
+{
+	json_t *host = json_object_get(h->root, "host"), *sysctl = json_object_get(h->root, "sysctl");
+	json_t *o = json_object(), *v;
+
+	json_object_set(o, "max-order", (v = json_object_get(host, "nr_page_orders")) ? v : json_null());
+	json_object_set(o, "pageblock-order",
+			(v = json_object_get(host, "pageblock_order")) ? v : json_null());
+	json_object_set(o, "min-free-kbytes",
+			(v = json_object_get(sysctl, "min_free_kbytes")) ? v : json_null());
+	json_object_set(o, "watermark-scale-factor",
+			(v = json_object_get(sysctl, "watermark_scale_factor")) ? v : json_null());
+	json_object_set(o, "watermark-boost-factor",
+			(v = json_object_get(sysctl, "watermark_boost_factor")) ? v : json_null());
+	json_object_set(o, "lowmem-reserve-ratio",
+			(v = json_object_get(sysctl, "lowmem_reserve_ratio")) ? v : json_null());
+	json_object_set(o, "pcp-high-fraction",
+			(v = json_object_get(sysctl, "percpu_pagelist_high_fraction")) ? v : json_null());
+	json_object_set(o, "cpus", (v = json_object_get(host, "cpus")) ? v : json_null());
+	return o;
+}
+
 int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
 			struct model_config *cfg, const struct replay_settings *given,
 			enum replay_mode mode, struct replay_error *err)
