@@ -421,6 +421,53 @@ static void attribute(struct ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs
 
 /* ---- samples ------------------------------------------------------------ */
 
+static const char *const counter_names[] = {
+	"model.pcp_hits", "model.pcp_refills", "model.pcp_refill_pages", "model.pcp_drains",
+	"model.pcp_drain_pages", "model.buddy_allocs", "model.fallbacks", "model.claims",
+	"model.steals", "model.boosts", "model.kswapd_wakes", "model.watermark_breaches",
+	"trace.allocations", "trace.alloc_failures", "trace.frees", "trace.pcp_refills",
+	"trace.pcp_refill_pages", "trace.pcp_drains", "trace.pcp_drain_pages", "trace.fallbacks",
+};
+#define NR_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
+
+/* The summary's model_counters and trace_counters, as they stand at @ts, to the sink. */
+static void emit_counters(struct ctx *c, uint64_t ts)
+{
+	const struct model_counters *k = &c->pmc;
+	const struct trace_counters *t = &c->tc;
+	struct model_counters mc;
+	bool shadow = c->mode == REPLAY_SHADOW;
+	int64_t v[NR_COUNTERS];
+
+	if (!c->sink || !c->sink->counters || c->sink_ret)
+		return;
+	if (!shadow) {
+		model_counters_get(c->m, &mc);
+		k = &mc;
+	}
+	v[0] = (int64_t)k->pcp_hits;
+	v[1] = (int64_t)k->pcp_refills;
+	v[2] = (int64_t)k->pcp_refill_pages;
+	v[3] = shadow ? -1 : (int64_t)k->pcp_drains;
+	v[4] = shadow ? -1 : (int64_t)k->pcp_drained_pages;
+	v[5] = (int64_t)k->buddy_allocs;
+	v[6] = (int64_t)k->fallbacks;
+	v[7] = (int64_t)k->claims;
+	v[8] = (int64_t)k->steals;
+	v[9] = (int64_t)k->boosts;
+	v[10] = (int64_t)k->kswapd_wakes;
+	v[11] = (int64_t)c->breaches;
+	v[12] = (int64_t)t->allocations;
+	v[13] = (int64_t)t->alloc_failures;
+	v[14] = (int64_t)t->frees;
+	v[15] = (int64_t)t->pcp_refills;
+	v[16] = (int64_t)t->pcp_refill_pages;
+	v[17] = (int64_t)t->pcp_drains;
+	v[18] = (int64_t)t->pcp_drain_pages;
+	v[19] = (int64_t)t->fallbacks;
+	sink_ok(c, c->sink->counters(c->sink_ctx, rel_t(c, ts), counter_names, v, NR_COUNTERS));
+}
+
 static void emit_samples(struct ctx *c, uint64_t ts)
 {
 	struct model_counters mc;
@@ -433,6 +480,7 @@ static void emit_samples(struct ctx *c, uint64_t ts)
 
 	if (c->sink_ret)
 		return;
+	emit_counters(c, ts);
 	model_counters_get(c->m, &mc);
 	for (unsigned int o = 0; o < no; o++)
 		fails[o] = c->mode == REPLAY_SHADOW ? c->kfail[o] : c->wfail[o];

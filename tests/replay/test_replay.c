@@ -199,6 +199,8 @@ struct collect {
 	uint64_t attr_allocs, attr_fails;
 	char *summary;
 	char mode[16];
+	int counter_calls;
+	int64_t refill_pages_sampled;
 };
 
 static int c_begin(void *ctx, const struct replay_run_info *i)
@@ -289,8 +291,22 @@ static int c_end(void *ctx, const char *summary, bool complete)
 	return 0;
 }
 
+/* Keep the last value of trace.pcp_refill_pages the sink was given. */
+static int c_counters(void *ctx, int64_t t, const char *const *names, const int64_t *values,
+		      size_t n)
+{
+	struct collect *c = ctx;
+
+	(void)t;
+	c->counter_calls++;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "trace.pcp_refill_pages"))
+			c->refill_pages_sampled = values[i];
+	return 0;
+}
+
 static const struct replay_sink collect_sink = {
-	c_begin, c_zone, c_sample, c_pbmap, c_fidelity, c_event, c_attr, c_end,
+	c_begin, c_zone, c_sample, c_pbmap, c_fidelity, c_event, c_attr, c_end, c_counters,
 };
 
 static json_t *summary_of(const struct collect *c)
@@ -842,6 +858,9 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refills"), 1);
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refill_pages"), n);
+	/* the same counter reaches the sink with the samples (the end sample sees them all) */
+	CHECK(c.counter_calls > 0);
+	CHECK_EQ_U64((uint64_t)c.refill_pages_sampled, n);
 	json_decref(j);
 	free(c.summary);
 	replay_result_release(&res);
