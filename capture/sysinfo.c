@@ -651,6 +651,12 @@ static void zone_state_fill(struct tracefmt_event *ev, const struct sysinfo_zone
 		zs->min_free_kbytes = (uint64_t)min_free_kbytes;
 		zs->flags |= TRACEFMT_ZS_HAS_MIN_FREE_KBYTES;
 	}
+	if (z->nr_pcp) {
+		zs->pcp_batch = z->pcp[0].batch > 0 ? (uint64_t)z->pcp[0].batch : 0;
+		zs->pcp_high_min = z->pcp[0].high_min > 0 ? (uint64_t)z->pcp[0].high_min : 0;
+		zs->pcp_high_max = z->pcp[0].high_max > 0 ? (uint64_t)z->pcp[0].high_max : 0;
+		zs->flags |= TRACEFMT_ZS_HAS_PCP;
+	}
 	zs->nr_protection = z->nr_protection < TRACEFMT_MAX_ZONE_TYPES ? z->nr_protection
 									: TRACEFMT_MAX_ZONE_TYPES;
 	memcpy(zs->protection, z->protection, zs->nr_protection * sizeof(zs->protection[0]));

@@ -110,6 +110,7 @@ enum tracefmt_zone_state_flags {
 	TRACEFMT_ZS_HAS_START_PFN = 1 << 0,	  /* zoneinfo printed start_pfn */
 	TRACEFMT_ZS_HAS_PROMO = 1 << 1,		  /* the kernel has a promo watermark */
 	TRACEFMT_ZS_HAS_MIN_FREE_KBYTES = 1 << 2, /* vm.min_free_kbytes was read */
+	TRACEFMT_ZS_HAS_PCP = 1 << 3,		  /* pcp_batch and pcp_high_min/max are filled */
 };
 #define TRACEFMT_MAX_ZONE_TYPES 8 /* lowmem_reserve entries in a zone state */
 
@@ -233,6 +234,10 @@ struct tracefmt_event {
 			uint64_t boost;	   /* pages */
 			uint64_t nr_free_pages;	  /* "pages free" */
 			uint64_t min_free_kbytes; /* vm.min_free_kbytes read with it, KiB */
+			/* the zone's pcp sizes (the kernel computes them per zone) */
+			uint64_t pcp_batch;	  /* pages */
+			uint64_t pcp_high_min;	  /* pages; 0 before 6.7 */
+			uint64_t pcp_high_max;	  /* pages; 0 before 6.7 */
 			uint64_t protection[TRACEFMT_MAX_ZONE_TYPES]; /* lowmem_reserve[], pages */
 		} zone_state;
 		/* The watermarks the kernel just computed for one zone (boost is 0 then). */

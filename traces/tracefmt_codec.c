@@ -302,6 +302,9 @@ static uint8_t *encode_zone_record(const struct tracefmt_event *ev, uint8_t *p)
 		p = put_uv(p, z->boost);
 		p = put_uv(p, z->nr_free_pages);
 		p = put_uv(p, z->min_free_kbytes);
+		p = put_uv(p, z->pcp_batch);
+		p = put_uv(p, z->pcp_high_min);
+		p = put_uv(p, z->pcp_high_max);
 		p = put_uv(p, np);
 		for (uint32_t i = 0; i < np; i++)
 			p = put_uv(p, z->protection[i]);
@@ -477,6 +480,9 @@ static void decode_zone_record(struct rd *r, struct tracefmt_event *ev)
 		z->boost = get_uv(r);
 		z->nr_free_pages = get_uv(r);
 		z->min_free_kbytes = get_uv(r);
+		z->pcp_batch = get_uv(r);
+		z->pcp_high_min = get_uv(r);
+		z->pcp_high_max = get_uv(r);
 		z->nr_protection = get_u32(r);
 		if (z->nr_protection > TRACEFMT_MAX_ZONE_TYPES) {
 			r->bad = true;

@@ -325,7 +325,10 @@ static void test_zone_state(void)
 	CHECK_EQ_U64(dma->seq, 4);
 	CHECK(!strcmp(dma->zone, "DMA"));
 	CHECK_EQ_U64(dma->flags, TRACEFMT_ZS_HAS_START_PFN | TRACEFMT_ZS_HAS_PROMO |
-					 TRACEFMT_ZS_HAS_MIN_FREE_KBYTES);
+					 TRACEFMT_ZS_HAS_MIN_FREE_KBYTES | TRACEFMT_ZS_HAS_PCP);
+	CHECK_EQ_U64(dma->pcp_batch, 1);
+	CHECK_EQ_U64(dma->pcp_high_min, 35);
+	CHECK_EQ_U64(dma->pcp_high_max, 240);
 	CHECK_EQ_U64(dma->start_pfn, 1);
 	CHECK_EQ_U64(dma->spanned, 4095);
 	CHECK_EQ_U64(dma->present, 3998);
@@ -342,6 +345,9 @@ static void test_zone_state(void)
 	CHECK_EQ_U64(ev[5].u.zone_state.start_pfn, 1048576);
 	CHECK_EQ_U64(ev[5].u.zone_state.managed, 360448);
 	CHECK_EQ_U64(ev[5].u.zone_state.nr_free_pages, 184039);
+	CHECK_EQ_U64(ev[5].u.zone_state.pcp_batch, 63);
+	CHECK_EQ_U64(ev[5].u.zone_state.pcp_high_min, 3346);
+	CHECK_EQ_U64(ev[5].u.zone_state.pcp_high_max, 22528);
 	movable = &ev[6].u.zone_state;
 	CHECK(!strcmp(movable->zone, "Movable"));
 	CHECK_EQ_U64(movable->flags, TRACEFMT_ZS_HAS_PROMO | TRACEFMT_ZS_HAS_MIN_FREE_KBYTES);

@@ -134,7 +134,7 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		z->seq = (uint32_t)i;
 		z->node = (uint32_t)(rnd() % 4);
 		snprintf(z->zone, sizeof(z->zone), "DMA32");
-		z->flags = (uint32_t)(rnd() % 8);
+		z->flags = (uint32_t)(rnd() % 16);
 		z->start_pfn = rnd() % 0x1000000;
 		z->spanned = rnd() % 0x1000000;
 		z->present = rnd() % 0x1000000;
@@ -146,6 +146,9 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		z->boost = rnd() % 1000;
 		z->nr_free_pages = rnd();
 		z->min_free_kbytes = rnd() % 300000;
+		z->pcp_batch = rnd() % 64;
+		z->pcp_high_min = rnd() % 100000;
+		z->pcp_high_max = rnd();
 		z->nr_protection = (uint32_t)(rnd() % (TRACEFMT_MAX_ZONE_TYPES + 1));
 		for (uint32_t k = 0; k < z->nr_protection; k++)
 			z->protection[k] = rnd() % 1000000;
