@@ -113,13 +113,22 @@ static void print_summary(const char *out, const struct capture_stats *st, uint6
 }
 
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
-/* The free lists at the start, taken once the event programs are attached. */
+/*
+ * The free lists at the start, taken once the event programs are attached,
+ * and a checkpoint right after them: the first reading of the start state.
+ * A write error there is sticky and stops the capture at its next poll.
+ */
 static void snapshot_at_start(struct capture *c, bool quiet)
 {
 	static struct snapshot_stats sst;
+	struct tracefmt_error err = { 0 };
 	char serr[256];
+	int ret = snapshot_take(capture_writer(c), NULL, &sst, serr, sizeof(serr));
 
-	if (snapshot_take(capture_writer(c), NULL, &sst, serr, sizeof(serr))) {
+	if (capture_checkpoint(c, &err))
+		fprintf(stderr, "buddyscope capture: warning: no checkpoint after the snapshot: "
+				"%s\n", err.text);
+	if (ret) {
 		fprintf(stderr, "buddyscope capture: warning: no free-list snapshot: %s\n", serr);
 		return;
 	}
