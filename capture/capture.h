@@ -65,7 +65,7 @@ struct capture_stats {
 	uint64_t checkpoints;		    /* readings taken (each = one record per zone) */
 	bool wmark_tracepoint;		    /* kmem:mm_setup_per_zone_wmarks is recorded */
 	uint64_t wmarks_overwritten;	    /* recomputes whose values were overwritten before
-					       they were read (not written; never seen so far) */
+					       they were read: not written (none seen so far) */
 	uint64_t bytes;			    /* bytes written to the file so far */
 	uint32_t nr_missing;		    /* tracepoints this kernel lacks */
 	const char *missing[CAPTURE_NR_TRACEPOINTS]; /* their names (static strings) */

@@ -319,6 +319,10 @@ int cmd_capture(int argc, char **argv)
 			(unsigned long long)st->lost_recursion);
 	else if (!quiet)
 		fprintf(stderr, "buddyscope capture: 0 events lost\n");
+	if (st->wmarks_overwritten)
+		fprintf(stderr, "buddyscope capture: warning: %llu watermark recompute records lost "
+				"(over 64 recomputes between two reads of the rings)\n",
+			(unsigned long long)st->wmarks_overwritten);
 	if (child > 0) {
 		/* Stopped by a signal or the clock while the command still runs. */
 		kill(child, SIGTERM);
