@@ -562,6 +562,11 @@ int model_zone_of_pfn(const struct model *m, uint64_t pfn)
 	return z ? (int)z->idx : -ENOENT;
 }
 
+uint64_t model_min_free_kbytes_get(const struct model *m)
+{
+	return m ? m->min_free_kb : 0;
+}
+
 unsigned int model_zone_count(const struct model *m)
 {
 	return m ? m->nr_zones : 0;

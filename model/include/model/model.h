@@ -1038,6 +1038,12 @@ struct model_pfn_state {
 /* model_pfn_state_get() - fill @st for @pfn. 0 or -EINVAL (NULL). */
 int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_state *st);
 
+/*
+ * model_min_free_kbytes_get() - the model's min_free_kbytes now: the config's
+ * value or the derived one at create, as memory hotplug moved it since.
+ */
+uint64_t model_min_free_kbytes_get(const struct model *m);
+
 /* model_zone_count() - number of zones (config entries). */
 unsigned int model_zone_count(const struct model *m);
 
