@@ -736,6 +736,15 @@ enum model_contradiction {
 /* Free, forced allocation, drains                                        */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Routing of model_free_pages() (KERNEL-FACTS.md "Direct-to-buddy frees"):
+ * BUDDY is the pcp-trylock-failure path (free_one_page(), FPI_NONE: head
+ * placement unless buddy_merge_likely; 6.1 under the pcp type, HIGHATOMIC
+ * and CMA as MOVABLE; 6.18 under each pageblock's own type). TO_TAIL is
+ * __free_pages_ok(page, order, FPI_TO_TAIL): buddy, real pageblock type,
+ * the merged block at the list tail - alloc_pages_exact's unused tail
+ * pages (order 0, ascending) and boot/hotplug frees.
+ */
 enum model_free_flags {
 	MODEL_FREE_BUDDY = 1 << 0,		/* skip the pcp (trylock failed, non-pcp API) */
 	MODEL_FREE_TO_TAIL = 1 << 1,		/* FPI_TO_TAIL placement (implies BUDDY) */
