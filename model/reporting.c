@@ -227,3 +227,25 @@ int model_page_reporting_state_set(struct model *m, enum model_page_reporting_st
 	m->pr_state = st;
 	return 0;
 }
+
+/*
+ * Models: include/linux/page-flags.h PageReported (PG_reported = PG_uptodate of a buddy head), v6.1/v6.18
+ */
+int model_page_reported_set(struct model *m, uint64_t pfn, bool on)
+{
+	struct zone *z;
+	uint8_t s;
+
+	if (!m)
+		return -EINVAL;
+	if (!m->report_order)
+		return -EOPNOTSUPP;
+	z = model_pfn_zone(m, pfn);
+	if (!z)
+		return -ENOENT;
+	s = *pfn_state(z, pfn);
+	if (!st_is_buddy(s) || st_order(s) < m->report_order)
+		return -EINVAL;
+	page_reported_set(m, z, pfn, on);
+	return 0;
+}

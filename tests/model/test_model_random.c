@@ -130,8 +130,13 @@ static uint64_t fingerprint(const struct model *m, unsigned int nr_cpus)
 				long n = model_free_list_get(m, z, (unsigned int)o, mt, buf, 64);
 
 				MIX(fb[o][mt]);
-				for (long i = 0; i < n && i < 64; i++)
+				for (long i = 0; i < n && i < 64; i++) {
+					struct model_pfn_state st;
+
+					model_pfn_state_get(m, buf[i], &st);
 					MIX(buf[i]);
+					MIX(st.reported);
+				}
 			}
 		}
 		for (unsigned int c = 0; c < nr_cpus; c++) {

@@ -238,6 +238,39 @@ static void test_reporting_notify(enum model_profile p)
 
 	m = reporting_zone(p, 4096, 0);
 	CHECK(model_page_reporting_run(m, -1, &rr) == -EOPNOTSUPP);
+	CHECK(model_page_reported_set(m, P, true) == -EOPNOTSUPP);
+	model_destroy(m);
+}
+
+/*
+ * A snapshot's PageReported marks seeded on B0 and B2 of four order-10
+ * blocks (4096 pages; here the zone threshold is met with reporting order
+ * 5: LOW 40 + 32 << 5 = 1064 < 4096): the pass skips them and reports B1
+ * and B3 in one call, putting them back B3 then B1 at the tail: B0, B2,
+ * B3, B1. A mark needs a free block of at least the reporting order.
+ */
+static void test_reported_seed(enum model_profile p)
+{
+	const uint64_t P = NORMAL_START;
+	struct model *m = reporting_zone(p, 4096, 5);
+	struct model_report_result rr;
+	uint64_t l[4];
+
+	for (int i = 0; i < 4; i++)
+		REQUIRE(model_seed_buddy(m, P + 1024 * (uint64_t)i, 10, MODEL_MT_MOVABLE, true) == 0);
+	REQUIRE(model_page_reported_set(m, P, true) == 0);
+	REQUIRE(model_page_reported_set(m, P + 2048, true) == 0);
+	CHECK(model_page_reported_set(m, P + 1, true) == -EINVAL);
+	CHECK_MODEL(m);
+	REQUIRE(model_page_reporting_run(m, 0, &rr) == 0);
+	CHECK_EQ_U64(rr.nr_reports, 1);
+	CHECK_EQ_U64(rr.blocks_reported, 2);
+	REQUIRE(model_free_list_get(m, 0, 10, MODEL_MT_MOVABLE, l, 4) == 4);
+	CHECK_EQ_U64(l[0], P);
+	CHECK_EQ_U64(l[1], P + 2048);
+	CHECK_EQ_U64(l[2], P + 3072);
+	CHECK_EQ_U64(l[3], P + 1024);
+	CHECK_MODEL(m);
 	model_destroy(m);
 }
 
@@ -650,6 +683,7 @@ int main(void)
 		test_reporting_retype(p);
 		test_reporting_budget(p);
 		test_reporting_notify(p);
+		test_reported_seed(p);
 		test_exact_tail_frees(p);
 		test_unlink_to_buddy(p);
 		test_boost_ops(p);

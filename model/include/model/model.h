@@ -1009,6 +1009,20 @@ struct model_report_result {
  */
 int model_page_reporting_run(struct model *m, int zone, struct model_report_result *res);
 
+/**
+ * model_page_reported_set() - seed or clear the reported mark of a free block.
+ * @m: model (cfg.page_reporting_order set).
+ * @pfn: head of a free buddy block of at least the reporting order.
+ * @on: reported or not.
+ *
+ * For a start state from a snapshot that read PageReported (the
+ * PG_uptodate bit of a buddy head, include/linux/page-flags.h); without it
+ * every block starts unreported and the first pass reports them all.
+ * Return: 0, -EOPNOTSUPP (reporting off), -ENOENT (no zone), -EINVAL (not
+ * such a block head).
+ */
+int model_page_reported_set(struct model *m, uint64_t pfn, bool on);
+
 /* model_page_reporting_state_get() - the reporting state (MODEL_PR_IDLE for NULL). */
 enum model_page_reporting_state model_page_reporting_state_get(const struct model *m);
 
