@@ -406,11 +406,17 @@ int model_zone_state_set(struct model *m, unsigned int zone, const struct model_
  * boost = min(boost + pageblock_nr_pages, max(pageblock_nr_pages,
  * HIGH x watermark_boost_factor / 10000)); nothing when the factor is 0,
  * managed < 4 pageblocks, or HIGH x factor / 10000 is 0. Shadow replay
- * calls it when the trace shows a fallback that boosts (mm_page_alloc_extfrag
- * with fallback_order < pageblock_order: 6.1 every such steal, 6.18 every
- * claim attempt; a 6.18 extfrag with change_ownership 0 at that order is a
- * failed claim followed by a steal, which also boosted). Counted in
- * model_counters.boosts; ZONE_BOOSTED_WATERMARK is not set (no kswapd wake).
+ * calls it once per boosting fallback the trace implies. 6.1: every
+ * mm_page_alloc_extfrag with fallback_order < pageblock_order (each steal
+ * boosts). 6.18: every claim *attempt* at a fallback order < pageblock
+ * order boosts, successful or not, but extfrag shows only the final claim
+ * (change_ownership 1) or steal (0): a claim below pageblock order means
+ * at least one boost; a steal follows one failed attempt per claim-worthy
+ * fallback order tried (none for a MOVABLE request below pageblock_order /
+ * 2). The model's own prediction counts them (model_alloc_result.boosts)
+ * when it took the same path; checkpoints re-anchor with
+ * model_zone_boost_set(). Counted in model_counters.boosts;
+ * ZONE_BOOSTED_WATERMARK is not set (no kswapd wake).
  *
  * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec 5.4).
  * Return: 1 boosted (possibly already at the cap), 0 this zone never boosts, -EINVAL.
