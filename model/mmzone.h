@@ -422,6 +422,7 @@ uint64_t containing_free_head(const struct model *m, const struct zone *z, uint6
 bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn, unsigned int order);
 bool free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 		  unsigned int cpu, unsigned int flags, struct model_free_result *res);
+bool zone_boost_step(struct model *m, struct zone *z);
 bool zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
 

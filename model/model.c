@@ -877,18 +877,9 @@ int model_zone_state_set(struct model *m, unsigned int zone, const struct model_
  */
 int model_zone_boost_watermark(struct model *m, unsigned int zone)
 {
-	struct zone *z;
-	uint64_t b;
-
 	if (!m || zone >= m->nr_zones)
 		return -EINVAL;
-	z = &m->zones[zone];
-	if (!model_formulas_boost_max(z->managed, z->wmark[2], &m->fs))
-		return 0;
-	b = model_formulas_boost_step(z->managed, z->wmark[2], z->watermark_boost, &m->fs);
-	z->watermark_boost = b;
-	m->ctr.boosts++;
-	return 1;
+	return zone_boost_step(m, &m->zones[zone]);
 }
 
 int model_zone_boost_set(struct model *m, unsigned int zone, uint64_t pages)

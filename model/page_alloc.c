@@ -231,17 +231,27 @@ static uint64_t __rmqueue_smallest(struct model *m, struct zone *z, unsigned int
 }
 
 /*
+ * One boost step of @z; false when the zone never boosts.
+ *
+ * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec §5.4).
+ */
+bool zone_boost_step(struct model *m, struct zone *z)
+{
+	if (!model_formulas_boost_max(z->managed, z->wmark[2], &m->fs))
+		return false;
+	z->watermark_boost = model_formulas_boost_step(z->managed, z->wmark[2],
+						       z->watermark_boost, &m->fs);
+	m->ctr.boosts++;
+	return true;
+}
+
+/*
  * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec §5.4).
  */
 static bool boost_watermark(struct model *m, struct zone *z)
 {
-	uint64_t b;
-
-	if (!model_formulas_boost_max(z->managed, z->wmark[2], &m->fs))
+	if (!zone_boost_step(m, z))
 		return false;
-	b = model_formulas_boost_step(z->managed, z->wmark[2], z->watermark_boost, &m->fs);
-	z->watermark_boost = b;
-	m->ctr.boosts++;
 	m->res->boosts++;
 	m->res->flags |= MODEL_ALLOC_R_BOOST;
 	return true;
