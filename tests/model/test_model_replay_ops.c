@@ -162,6 +162,43 @@ static void test_reporting_retype(enum model_profile p)
 }
 
 /*
+ * KERNEL-FACTS "Free page reporting", __isolate_free_page with reporting
+ * order 8 (half a pageblock): pageblock 1 is UNMOVABLE with P+512 free at
+ * order 8 and P+768 free at order 7, the rest of it allocated; nine
+ * order-10 MOVABLE blocks from P+4096 (16384 pages: LOW 32 + 16 = 48, the
+ * zone's 9600 free pages pass 48 + 32 << 8 = 8240). Isolating P+512 turns
+ * pageblock 1 MOVABLE; 6.18 also moves its other free page, P+768, to the
+ * MOVABLE order-7 list (move_freepages_block), 6.1 leaves it on the
+ * UNMOVABLE list. P+512 comes back on the MOVABLE order-8 list, reported;
+ * P+768 (below the reporting order) is never reported.
+ */
+static void test_reporting_half_block(enum model_profile p)
+{
+	const uint64_t P = NORMAL_START;
+	struct model *m = reporting_zone(p, 16384, 8);
+	struct model_report_result rr;
+	struct model_pfn_state st;
+	int keep = p == MODEL_PROFILE_6_18 ? MODEL_MT_MOVABLE : MODEL_MT_UNMOVABLE;
+
+	REQUIRE(model_pageblock_set_migratetype(m, P + 512, MODEL_MT_UNMOVABLE) == 0);
+	REQUIRE(model_seed_buddy(m, P + 512, 8, MODEL_MT_UNMOVABLE, true) == 0);
+	REQUIRE(model_seed_buddy(m, P + 768, 7, MODEL_MT_UNMOVABLE, true) == 0);
+	for (uint64_t b = P + 4096; b < P + 4096 + 9 * 1024; b += 1024)
+		REQUIRE(model_seed_buddy(m, b, 10, MODEL_MT_MOVABLE, true) == 0);
+	REQUIRE(model_page_reporting_run(m, -1, &rr) == 0);
+	CHECK_EQ_U64(rr.blocks_reported, 10);
+	CHECK_EQ_U64(rr.isolate_failed, 0);
+	CHECK_EQ_U64(list_head(m, 0, 8, MODEL_MT_MOVABLE), P + 512);
+	CHECK(reported(m, P + 512));
+	CHECK_EQ_U64(list_head(m, 0, 7, keep), P + 768);
+	REQUIRE(model_pfn_state_get(m, P + 768, &st) == 0);
+	CHECK_EQ_U64(st.pageblock_mt, MODEL_MT_MOVABLE);
+	CHECK(!st.reported);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/*
  * KERNEL-FACTS "Free page reporting", the budget: 262144 pages, the 256
  * even pageblocks free as order-9 MOVABLE blocks A_i = P + 1024 i (odd
  * ones allocated, so nothing merges), seeded in ascending order. Budget
@@ -681,6 +718,7 @@ int main(void)
 		fprintf(stderr, "profile %s\n", prof_name[p]);
 		test_reporting_pass(p);
 		test_reporting_retype(p);
+		test_reporting_half_block(p);
 		test_reporting_budget(p);
 		test_reporting_notify(p);
 		test_reported_seed(p);
