@@ -1011,6 +1011,57 @@ static void test_whatif(const char *dir)
 	replay_result_release(&res);
 }
 
+/*
+ * A setting equal to the traced host's value is no change: the what-if run
+ * with the header's own values gives exactly the summary of one with none
+ * (but for the clock), and lists no settings.
+ */
+static json_t *whatif_summary(const char *path, const char *const *kv)
+{
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+
+	replay_opts_init(&o);
+	o.mode = REPLAY_WHATIF;
+	for (; kv && kv[0]; kv += 2)
+		REQUIRE(replay_settings_set(&o.settings, kv[0], kv[1], &err) == 0);
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	json_object_del(j, "wall_seconds");
+	json_object_del(j, "events_per_second");
+	replay_result_release(&res);
+	return j;
+}
+
+static void test_host_settings(const char *dir)
+{
+	static const char *const host[] = {
+		"max-order", "11", "pageblock-order", "9", "min-free-kbytes", "128",
+		"watermark-scale-factor", "10", "watermark-boost-factor", "0",
+		"pcp-high-fraction", "0", "pcp-batch", "1", "cpus", "1",
+		"lowmem-reserve-ratio", "256,256,32", NULL,
+	};
+	static const char *const other[] = { "watermark-scale-factor", "100", NULL };
+	char path[512];
+	json_t *none, *same, *diff;
+
+	snprintf(path, sizeof(path), "%s/whatif.bst", dir);
+	write_whatif_trace(path);
+	none = whatif_summary(path, NULL);
+	same = whatif_summary(path, host);
+	diff = whatif_summary(path, other);
+	CHECK(json_equal(none, same));
+	CHECK_EQ_U64(json_object_size(json_object_get(same, "settings")), 0);
+	CHECK_EQ_U64(json_object_size(json_object_get(diff, "settings")), 1);
+	CHECK(!json_equal(none, diff));
+	json_decref(none);
+	json_decref(same);
+	json_decref(diff);
+}
+
 /* ---- a trace cut short, and a trace that is no trace ------------------------ */
 
 static void test_bad_input(const char *dir)
@@ -1232,6 +1283,7 @@ int main(void)
 	test_shadow_pcp(dir);
 	release = "6.18.44";
 	test_whatif(dir);
+	test_host_settings(dir);
 	test_bad_input(dir);
 	test_damage(dir);
 	if (!harness_failed) {
