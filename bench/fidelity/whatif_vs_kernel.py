@@ -271,8 +271,12 @@ def direction_rows(label, src, dst, cpu):
         ratio = pred_dst / real_dst if pred_dst is not None and real_dst else None
         d_pred = pred_dst - model_src if pred_dst is not None and model_src is not None else None
         d_real = real_dst - real_src if real_dst is not None and real_src is not None else None
-        ok = NA if d_pred is None or d_real is None else \
-            ("yes" if sign(d_pred) == sign(d_real) else "no")
+        if d_pred is None or d_real is None:
+            ok = NA
+        elif d_pred == 0 and d_real == 0:
+            ok = "none"    # nothing changed on either side: no sign to get right
+        else:
+            ok = "yes" if sign(d_pred) == sign(d_real) else "no"
         rows.append([label, f"{src['value']} -> {dst['value']}", qname,
                      fmt_num(real_src), fmt_num(real_dst), fmt_num(model_src), fmt_num(pred_dst),
                      fmt_num(ratio, 2), signed(d_pred), signed(d_real), ok])
@@ -358,7 +362,7 @@ def report_counters(report, table, scope):
                      "real A/B: trace_counters of the captures under A/B; model A: model_counters "
                      "of A's captures replayed under A (what-if, no change); pred B: of A's "
                      "captures replayed under B; d pred = pred B - model A; d real = real B - "
-                     "real A; sign ok: both changes have the same sign."])
+                     "real A; sign ok: both changes have the same sign ('none': neither changed)."])
 
 
 COUNTER_COLUMNS = ["sysctl", "A -> B", "quantity", "real A", "real B", "model A", "pred B",
