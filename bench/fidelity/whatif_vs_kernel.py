@@ -50,6 +50,7 @@ QUANTITIES = [
     ("fallbacks", "fallbacks", "fallbacks"),
 ]
 ZONE_NAMES = ["DMA", "DMA32", "Normal", "Movable", "Device"]
+CAUGHT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 class Interrupted(Exception):
@@ -99,8 +100,6 @@ class SysctlGuard:
                 signal.signal(s, h)
         return lines
 
-
-CAUGHT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 def read_zoneinfo():
