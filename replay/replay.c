@@ -236,6 +236,7 @@ struct ctx {
 	uint64_t pred_in_start_window;	/* allocations before the whole start state was read */
 	uint64_t pred_pending_overflow;	/* predictions skipped: a pending block reached the pcp early */
 	uint64_t inferred_direct_frees;	/* pcp entries the kernel took from the buddy (trylock frees) */
+	uint64_t inferred_bulk_allocs;	/* frees of pcp pages: the bulk allocator took them unseen */
 	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
 	uint64_t pages_added;		/* memory that appeared at runtime */
 	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
@@ -699,7 +700,7 @@ static void pull_prepare(struct ctx *c, uint64_t pfn, unsigned int order, uint32
 	if (model_pfn_state_get(c->m, pfn, &st) || st.kind != MODEL_PFN_ON_PCP ||
 	    st.head_pfn != pfn || st.order != order)
 		return;
-	model_pcpu_drain_page(c->m, pfn, order, &fr);
+	model_pcp_unlink_to_buddy(c->m, pfn, order, &fr);
 	c->inferred_direct_frees++;
 }
 
@@ -1106,11 +1107,30 @@ static void note_recent_free(struct cpu_state *s, uint64_t pfn)
 	s->nr_recent++;
 }
 
+/*
+ * A free of a page the model holds on a pcp list: the bulk allocator
+ * (alloc_pages_bulk) hands pages out from the pcp with no mm_page_alloc
+ * (spec 6.5), so this page was allocated unseen. Take it off the list first;
+ * not a contradiction.
+ */
+static void bulk_alloc_infer(struct ctx *c, const struct cev *e)
+{
+	struct model_pfn_state st;
+	struct model_force_result fr;
+
+	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind != MODEL_PFN_ON_PCP ||
+	    st.head_pfn != e->pfn || st.order != e->order)
+		return;
+	model_force_alloc(c->m, e->pfn, e->order, st.pcp_cpu, -1, &fr);
+	c->inferred_bulk_allocs++;
+}
+
 static void shadow_free(struct ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 	struct model_free_result fr;
 
+	bulk_alloc_infer(c, e);
 	model_free_pages(c->m, e->pfn, e->order, mcpu(c, e->cpu), MODEL_FREE_NO_DRAIN, &fr);
 	count_model_contra(c, fr.contradiction, e->ts, e->pfn);
 	if (s) {
@@ -1330,18 +1350,28 @@ static void paranoid_check(struct ctx *c, const struct cev *e)
 	}
 }
 
-/* When the walk read the lists @e touches (its cpu's pcp lists, else the zone's); 0 unknown. */
-static uint64_t walk_time(const struct ctx *c, int zone, const struct cev *e)
+/* The walk span of (zone, cpu), NULL if the trace has none. */
+static const struct walk_span *walk_find(const struct prescan *ps, int zone, uint32_t cpu)
 {
-	const struct prescan *ps = &c->ps;
-	bool pcp_side = e->type == TRACEFMT_PAGE_ALLOC || e->type == TRACEFMT_PAGE_FREE;
+	for (size_t i = 0; i < ps->nr_walks; i++)
+		if (ps->walks[i].zone == zone && ps->walks[i].cpu == cpu)
+			return &ps->walks[i];
+	return NULL;
+}
 
-	if (zone < 0 || zone >= MODEL_MAX_ZONES)
-		return 0;
-	if (pcp_side && ps->walk_pcp_ts && e->cpu < ps->walk_nr_cpus &&
-	    ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu])
-		return ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu];
-	return ps->walk_zone_ts[zone];
+/*
+ * The walk span of the lists @e touches: the cpu's pcp lists for an
+ * allocation from the pcp or a free, the zone's buddy lists for what happens
+ * under the zone lock (zone_locked, extfrag, drain, a buddy-served allocation).
+ */
+static const struct walk_span *walk_span_of(const struct ctx *c, int zone, const struct cev *e)
+{
+	bool pcp_side = (e->type == TRACEFMT_PAGE_ALLOC && !pending_holds(c, e->cpu, e->pfn)) ||
+			e->type == TRACEFMT_PAGE_FREE;
+
+	if (pcp_side)
+		return walk_find(&c->ps, zone, e->cpu);
+	return walk_find(&c->ps, zone, TRACEFMT_WALK_BUDDY_CPU);
 }
 
 /*
@@ -1355,15 +1385,17 @@ static uint64_t walk_time(const struct ctx *c, int zone, const struct cev *e)
 static bool window_event_is_new(struct ctx *c, const struct cev *e)
 {
 	struct model_pfn_state st;
-	uint64_t walked;
+	const struct walk_span *w;
 
 	if (c->start.kind != START_SNAPSHOT || e->ts < c->ps.snap_begin_ts)
 		return false;
 	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind == MODEL_PFN_OUTSIDE)
 		return false;
-	walked = walk_time(c, st.zone, e);
-	if (walked)
-		return e->ts > walked;
+	w = walk_span_of(c, st.zone, e);
+	if (w && e->ts < w->begin)
+		return false;
+	if (w && e->ts > w->end)
+		return true;
 	switch (e->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		return e->pfn != TRACEFMT_PFN_NONE && st.kind != MODEL_PFN_ALLOCATED;
@@ -1646,6 +1678,30 @@ static int prescan_add_snap(struct prescan *ps, struct model *m, const struct tr
 	return 0;
 }
 
+static int prescan_add_walk(struct prescan *ps, struct model *m, const struct tracefmt_event *ev)
+{
+	int zone = replay_zone_by_name(m, ev->u.snapshot_walk.node, ev->u.snapshot_walk.zone);
+	struct walk_span *w;
+
+	if (zone < 0 || ev->u.snapshot_walk.end_ns < ev->ts_ns)
+		return 0;
+	if (ps->nr_walks == ps->cap_walks) {
+		size_t n = ps->cap_walks ? 2 * ps->cap_walks : 16;
+
+		w = realloc(ps->walks, n * sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		ps->walks = w;
+		ps->cap_walks = n;
+	}
+	w = &ps->walks[ps->nr_walks++];
+	w->zone = zone;
+	w->cpu = ev->cpu;
+	w->begin = ev->ts_ns;
+	w->end = ev->u.snapshot_walk.end_ns;
+	return 0;
+}
+
 static int prescan_run(struct ctx *c)
 {
 	struct prescan *ps = &c->ps;
@@ -1678,6 +1734,10 @@ static int prescan_run(struct ctx *c)
 			break;
 		case TRACEFMT_SNAPSHOT_BLOCK:
 			if (ps->snapshot_begun && !ps->snapshot && prescan_add_snap(ps, c->m, &ev))
+				return -ENOMEM;
+			break;
+		case TRACEFMT_SNAPSHOT_WALK:
+			if (ps->snapshot_begun && !ps->snapshot && prescan_add_walk(ps, c->m, &ev))
 				return -ENOMEM;
 			break;
 		case TRACEFMT_CHECKPOINT:
@@ -1980,6 +2040,8 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 			    json_integer((json_int_t)c->pageblock_learned_pcp));
 	json_object_set_new(o, "inferred_direct_buddy_frees",
 			    json_integer((json_int_t)c->inferred_direct_frees));
+	json_object_set_new(o, "inferred_bulk_allocations",
+			    json_integer((json_int_t)c->inferred_bulk_allocs));
 	json_object_set_new(o, "stale_pcp_entries_found", json_pack("{sI sI sI sI sI}",
 		"in_buddy", (json_int_t)c->stale_found[STALE_IN_BUDDY],
 		"on_another_pcp_list", (json_int_t)c->stale_found[STALE_ON_PCP],
@@ -2179,7 +2241,7 @@ static void ctx_release(struct ctx *c)
 	reorder_release(&c->ro);
 	free(c->ps.snap);
 	free(c->ps.ckpt);
-	free(c->ps.walk_pcp_ts);
+	free(c->ps.walks);
 	for (unsigned int i = 0; i < c->nr_cpu_states; i++)
 		free(c->cpus[i].p);
 	free(c->cpus);
