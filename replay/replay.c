@@ -239,6 +239,11 @@ struct ctx {
 	uint64_t inferred_bulk_allocs;	/* frees of pcp pages: the bulk allocator took them unseen */
 	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
 	uint64_t pages_added;		/* memory that appeared at runtime */
+	bool hotplug_seen;
+	uint64_t managed_end[MODEL_MAX_ZONES];	/* growable managed prefix's end pfn, 0 = none */
+	uint64_t zone_states_applied, wmark_recomputes;
+	uint64_t report_at;		/* trace ns of the next free page reporting pass, 0 none */
+	uint64_t reporting_passes, pages_reported;
 	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
 	struct model_counters pmc;	/* shadow: the model's decisions at its predictions */
 	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
@@ -1460,6 +1465,174 @@ static void trace_count(struct ctx *c, const struct cev *e)
 	}
 }
 
+/* ---- memory that appears at runtime, watermark recomputes ------------------- */
+
+static uint64_t sat_sub(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+/* The model's zone as it stands, as a model_zone_state to adjust. */
+static int zone_state_now(struct ctx *c, unsigned int zone, struct model_zone_state *st)
+{
+	struct model_zone_info zi;
+
+	if (model_zone_info_get(c->m, zone, &zi))
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	st->spanned_pages = zi.spanned_pages;
+	st->present_pages = zi.present_pages;
+	st->managed_pages = zi.managed_pages;
+	st->wmark_min = zi.wmark_min;
+	st->wmark_low = zi.wmark_low;
+	st->wmark_high = zi.wmark_high;
+	st->wmark_promo = zi.wmark_promo;
+	st->watermark_boost = zi.watermark_boost;
+	return 0;
+}
+
+/*
+ * Shadow: a zone_state record (with every checkpoint reading) re-anchors the
+ * zone's sizes, watermarks and boost to what the kernel reported; zoneinfo's
+ * watermarks include the boost, the model's do not.
+ */
+static void zone_state_apply(struct ctx *c, const struct tracefmt_event *ev)
+{
+	int zone = replay_zone_by_name(c->m, ev->u.zone_state.node, ev->u.zone_state.zone);
+	uint64_t boost = ev->u.zone_state.boost;
+	struct model_zone_state st, now;
+
+	if (zone < 0 || zone_state_now(c, (unsigned int)zone, &now) || !ev->u.zone_state.spanned)
+		return;
+	st = now;
+	if (ev->u.zone_state.spanned > now.spanned_pages)
+		st.spanned_pages = ev->u.zone_state.spanned;
+	if (ev->u.zone_state.present <= st.spanned_pages)
+		st.present_pages = ev->u.zone_state.present;
+	if (ev->u.zone_state.managed <= st.present_pages)
+		st.managed_pages = ev->u.zone_state.managed;
+	st.wmark_min = sat_sub(ev->u.zone_state.min, boost);
+	st.wmark_low = sat_sub(ev->u.zone_state.low, boost);
+	st.wmark_high = sat_sub(ev->u.zone_state.high, boost);
+	if (ev->u.zone_state.flags & TRACEFMT_ZS_HAS_PROMO)
+		st.wmark_promo = sat_sub(ev->u.zone_state.promo, boost);
+	st.watermark_boost = boost;
+	if (!memcmp(&st, &now, sizeof(st)))
+		return;
+	if (st.managed_pages > now.managed_pages && !c->hotplug_seen)
+		c->pages_added += st.managed_pages - now.managed_pages;
+	c->zone_states_applied++;
+	model_zone_state_set(c->m, (unsigned int)zone, &st);
+}
+
+/* Shadow: the kernel just recomputed a zone's watermarks (boost is reset to 0 then). */
+static void wmark_apply(struct ctx *c, const struct tracefmt_event *ev)
+{
+	int zone = replay_zone_by_name(c->m, ev->u.wmark.node, ev->u.wmark.zone);
+	struct model_zone_state st;
+
+	if (zone < 0 || zone_state_now(c, (unsigned int)zone, &st))
+		return;
+	st.wmark_min = ev->u.wmark.min;
+	st.wmark_low = ev->u.wmark.low;
+	st.wmark_high = ev->u.wmark.high;
+	st.wmark_promo = ev->u.wmark.promo;
+	st.watermark_boost = 0;
+	c->wmark_recomputes++;
+	model_zone_state_set(c->m, (unsigned int)zone, &st);
+}
+
+/*
+ * Memory that appears at runtime (capture/HOTPLUG.md): on this kind of host
+ * (deferred struct-page init) a zone's managed pages are the prefix
+ * [start_pfn, start_pfn + managed) and grow by frees of never-allocated
+ * blocks of pageblock order or more, ascending from its end, which enter the
+ * buddy at the list tail (FPI_TO_TAIL, spec 6.6 item 5). Shadow: freed as
+ * such, managed grows (the watermarks follow the recorded recompute).
+ * What-if: the model adds the pages and recomputes as the kernel does.
+ */
+static bool hotplug_free(struct ctx *c, const struct cev *e)
+{
+	const struct model_config *cfg = c->cfg;
+	uint64_t n;
+	int zone;
+
+	if (e->order < cfg->pageblock_order || e->order >= 63)
+		return false;
+	zone = model_zone_of_pfn(c->m, e->pfn);
+	if (zone < 0 || zone >= MODEL_MAX_ZONES || !c->managed_end[zone] ||
+	    e->pfn != c->managed_end[zone])
+		return false;
+	n = 1ull << e->order;
+	c->managed_end[zone] += n;
+	c->pages_added += n;
+	c->hotplug_seen = true;
+	if (c->mode == REPLAY_WHATIF) {
+		struct model_zone_state before, after;
+
+		zone_state_now(c, (unsigned int)zone, &before);
+		model_zone_add_pages(c->m, (unsigned int)zone, e->pfn, n);
+		/* the pages were present already: only managed grows */
+		if (!zone_state_now(c, (unsigned int)zone, &after)) {
+			after.present_pages = before.present_pages;
+			after.spanned_pages = before.spanned_pages;
+			model_zone_state_set(c->m, (unsigned int)zone, &after);
+		}
+	} else {
+		struct model_zone_state st;
+
+		model_free_range(c->m, e->pfn, n);
+		if (!zone_state_now(c, (unsigned int)zone, &st)) {
+			st.managed_pages += n;
+			if (st.managed_pages <= st.present_pages)
+				model_zone_state_set(c->m, (unsigned int)zone, &st);
+		}
+	}
+	return true;
+}
+
+/* Zones whose managed pages are a prefix that can grow (present == spanned). */
+static void hotplug_init(struct ctx *c)
+{
+	for (unsigned int z = 0; z < c->cfg->nr_zones && z < MODEL_MAX_ZONES; z++) {
+		const struct model_zone_config *zc = &c->cfg->zones[z];
+
+		if (zc->present_pages == zc->spanned_pages && zc->managed_pages < zc->present_pages)
+			c->managed_end[z] = zc->start_pfn + zc->managed_pages;
+	}
+}
+
+/*
+ * Free page reporting (model/KERNEL-FACTS.md): a free whose merged block
+ * reaches the reporting order requests a pass, which the kernel's worker
+ * runs 2 s later and again 2 s after a pass that left work; the pass puts
+ * reported blocks back at their lists' tails. The model has no clock, so
+ * the replay keeps the worker's.
+ */
+#define PAGE_REPORTING_DELAY_NS 2000000000ull
+
+static void page_reporting_due(struct ctx *c, uint64_t ts)
+{
+	struct model_report_result r;
+
+	if (!c->cfg->page_reporting_order)
+		return;
+	if (!c->report_at) {
+		if (model_page_reporting_state_get(c->m) == MODEL_PR_REQUESTED)
+			c->report_at = ts + PAGE_REPORTING_DELAY_NS;
+		return;
+	}
+	if (ts < c->report_at)
+		return;
+	c->report_at = 0;
+	if (model_page_reporting_run(c->m, -1, &r))
+		return;
+	c->reporting_passes++;
+	c->pages_reported += r.pages_reported;
+	if (r.requested || model_page_reporting_state_get(c->m) == MODEL_PR_REQUESTED)
+		c->report_at = ts + PAGE_REPORTING_DELAY_NS;
+}
+
 /*
  * 6.18 decays each cpu's pcp high from that cpu's vmstat worker, about once
  * a second and deferrable, so an idle cpu skips it (spec 4.3): a cpu's
@@ -1528,6 +1701,8 @@ static void apply(struct ctx *c, const struct cev *e)
 		}
 		break;
 	case TRACEFMT_PAGE_FREE:
+		if (hotplug_free(c, e))
+			break;
 		if (c->mode == REPLAY_SHADOW)
 			shadow_free(c, e);
 		else
@@ -1555,6 +1730,8 @@ static void apply(struct ctx *c, const struct cev *e)
 		break;
 	}
 checked:
+	if (page)
+		page_reporting_due(c, e->ts);
 	if (c->opts->paranoid && page &&
 	    (c->opts->paranoid_every <= 1 || !(c->events % c->opts->paranoid_every)))
 		paranoid_check(c, e);
@@ -1578,6 +1755,14 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 	case TRACEFMT_COMM:
 		comm_set(c, ev->pid, ev->u.comm.comm);
 		break;
+	case TRACEFMT_ZONE_STATE:
+		if (c->mode == REPLAY_SHADOW)
+			zone_state_apply(c, ev);
+		break;
+	case TRACEFMT_WMARK:
+		if (c->mode == REPLAY_SHADOW)
+			wmark_apply(c, ev);
+		break;
 	case TRACEFMT_LOST:
 		c->lost_records++;
 		c->lost_events += ev->u.lost.count;
@@ -1592,6 +1777,13 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 		break;
 	}
 	c->by_type[ev->type]++;
+}
+
+/* Records that travel whole through the reorder window's side ring. */
+static bool is_big_record(unsigned int type)
+{
+	return type == TRACEFMT_CHECKPOINT || type == TRACEFMT_COMM || type == TRACEFMT_LOST ||
+	       type == TRACEFMT_ZONE_STATE || type == TRACEFMT_WMARK;
 }
 
 static void cev_from(struct cev *e, const struct tracefmt_event *ev)
@@ -2040,6 +2232,12 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 			    json_integer((json_int_t)c->pageblock_learned_pcp));
 	json_object_set_new(o, "inferred_direct_buddy_frees",
 			    json_integer((json_int_t)c->inferred_direct_frees));
+	json_object_set_new(o, "memory", json_pack("{sI sI sI}", "pages_added",
+		(json_int_t)c->pages_added, "zone_states_applied", (json_int_t)c->zone_states_applied,
+		"watermark_recomputes_applied", (json_int_t)c->wmark_recomputes));
+	json_object_set_new(o, "page_reporting", json_pack("{sI sI sI}", "order",
+		(json_int_t)c->cfg->page_reporting_order, "passes", (json_int_t)c->reporting_passes,
+		"pages_reported", (json_int_t)c->pages_reported));
 	json_object_set_new(o, "inferred_bulk_allocations",
 			    json_integer((json_int_t)c->inferred_bulk_allocs));
 	json_object_set_new(o, "stale_pcp_entries_found", json_pack("{sI sI sI sI sI}",
@@ -2119,7 +2317,7 @@ static void pop_apply(struct ctx *c)
 
 	if (e.ts > r->last_out_ts)
 		r->last_out_ts = e.ts;
-	if (e.type == TRACEFMT_CHECKPOINT || e.type == TRACEFMT_COMM || e.type == TRACEFMT_LOST) {
+	if (is_big_record(e.type)) {
 		apply_big(c, &r->side[e.side]);
 		r->side_free[r->nr_side_free++] = e.side;
 	} else {
@@ -2133,8 +2331,7 @@ static void push_record(struct ctx *c, const struct tracefmt_event *ev)
 	struct cev e;
 
 	cev_from(&e, ev);
-	if (ev->type == TRACEFMT_CHECKPOINT || ev->type == TRACEFMT_COMM ||
-	    ev->type == TRACEFMT_LOST) {
+	if (is_big_record(ev->type)) {
 		while (!r->nr_side_free)
 			pop_apply(c);
 		e.side = r->side_free[--r->nr_side_free];
@@ -2338,6 +2535,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	}
 	c->cfg = model_config_get(c->m);
 	replay_pcp_high_seed(c->m, &c->hdr);
+	hotplug_init(c);
 	c->nr_fail_orders = c->cfg->nr_page_orders > c->hdr.header_orders
 			    ? c->cfg->nr_page_orders : c->hdr.header_orders;
 	if (c->nr_fail_orders > REPLAY_MAX_ORDERS)
