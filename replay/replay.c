@@ -239,6 +239,8 @@ struct ctx {
 	uint64_t inferred_bulk_allocs;	/* frees of pcp pages: the bulk allocator took them unseen */
 	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
 	uint64_t pages_added;		/* memory that appeared at runtime */
+	uint64_t highatomic_learned;	/* HIGHATOMIC reserves / unreserves seen in drain or zone_locked */
+	uint64_t boosts_implied;	/* shadow: watermark boosts the trace's fallbacks imply */
 	bool hotplug_seen;
 	uint64_t managed_end[MODEL_MAX_ZONES];	/* growable managed prefix's end pfn, 0 = none */
 	uint64_t zone_states_applied, wmark_recomputes;
@@ -874,17 +876,50 @@ static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, 
  * mm_page_alloc_zone_locked (spec 8.3): correct the model's type, which the
  * snapshot only knows for pageblocks holding a free block.
  */
+static bool learnable_type(int mt)
+{
+	return (mt >= 0 && mt < MODEL_MIGRATE_PCPTYPES) || mt == MODEL_MT_HIGHATOMIC;
+}
+
+/*
+ * A HIGHATOMIC type learned this way is a reserve the kernel made with no
+ * event (spec 2.9); model_pageblock_claim() keeps nr_reserved_highatomic
+ * one pageblock per HIGHATOMIC block, and undoes it when the block is seen
+ * as another type again (an unreserve).
+ */
 static void pageblock_learn(struct ctx *c, uint64_t pfn, int mt)
 {
 	struct model_pfn_state st;
 
-	if (!c->prof_618 || mt < 0 || mt >= MODEL_MIGRATE_PCPTYPES)
+	if (!c->prof_618 || !learnable_type(mt))
 		return;
 	if (model_pfn_state_get(c->m, pfn, &st) || st.pageblock_mt < 0 || st.pageblock_mt == mt ||
-	    st.pageblock_mt >= MODEL_MIGRATE_PCPTYPES)
+	    !learnable_type(st.pageblock_mt))
 		return;
 	c->pageblock_learned++;
+	if (mt == MODEL_MT_HIGHATOMIC || st.pageblock_mt == MODEL_MT_HIGHATOMIC)
+		c->highatomic_learned++;
 	model_pageblock_claim(c->m, pfn, mt);
+}
+
+/*
+ * The watermark boost a fallback below pageblock order implies (spec 5.4):
+ * 6.1 boosts at every such steal; 6.18 at every claim attempt, which
+ * extfrag shows as the final claim, or as a steal after a failed attempt
+ * (none for a MOVABLE request below half a pageblock, which never tries).
+ */
+static void fallback_boost(struct ctx *c, const struct cev *e)
+{
+	unsigned int pbo = c->cfg->pageblock_order;
+	int zone;
+
+	if (e->order2 >= pbo)
+		return;
+	if (c->prof_618 && !e->flag && e->mt == MODEL_MT_MOVABLE && e->order2 < pbo / 2)
+		return;
+	zone = model_zone_of_pfn(c->m, e->pfn);
+	if (zone >= 0 && model_zone_boost_watermark(c->m, (unsigned int)zone) == 1)
+		c->boosts_implied++;
 }
 
 /* ---- the baseline predictor ------------------------------------------------ */
@@ -1172,6 +1207,7 @@ static void shadow_extfrag(struct ctx *c, const struct cev *e)
 		s->extfrag++;
 	else
 		attribute(c, e->pid, 0, 0, 0, 1);
+	fallback_boost(c, e);
 	/* change_ownership: the block was claimed for the request's type (spec 6.2) */
 	if (e->flag && e->mt >= 0 && e->mt < (int)c->cfg->nr_migratetypes) {
 		c->pageblock_hints++;
@@ -2228,6 +2264,9 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 	json_object_set_new(o, "pageblock_hints", json_integer((json_int_t)c->pageblock_hints));
 	json_object_set_new(o, "pageblock_types_learned",
 			    json_integer((json_int_t)c->pageblock_learned));
+	json_object_set_new(o, "highatomic_types_learned",
+			    json_integer((json_int_t)c->highatomic_learned));
+	json_object_set_new(o, "boosts_implied", json_integer((json_int_t)c->boosts_implied));
 	json_object_set_new(o, "pageblock_types_learned_from_pcp_hits",
 			    json_integer((json_int_t)c->pageblock_learned_pcp));
 	json_object_set_new(o, "inferred_direct_buddy_frees",

@@ -922,6 +922,90 @@ static void test_page_reporting_schedule(const char *dir)
 }
 
 /*
+ * What the trace implies without showing it (6.18):
+ * 1. A free of X, which the snapshot has on cpu 0's pcp list: the bulk
+ *    allocator had handed X out with no mm_page_alloc (spec 6.5). Not a
+ *    contradiction; X goes back to the pcp.
+ * 2. A drain of Y naming migratetype 3: Y's pageblock is HIGHATOMIC now (a
+ *    reserve, no event, spec 2.9); Y reaches the buddy on that list. The
+ *    checkpoint after counts it there: distance 0.
+ * 3. A claim from an order-2 fallback (extfrag, change_ownership 1): below
+ *    pageblock order it boosts the zone's watermark by one pageblock,
+ *    512 pages (watermark_boost_factor 15000: the cap is max(512,
+ *    HIGH x 1.5) = 512, spec 5.4).
+ */
+static void test_shadow_inferences(const char *dir)
+{
+	char path[512], hdr[2048], *p;
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct tracefmt_error terr;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+	const uint32_t movable[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+
+	snprintf(hdr, sizeof(hdr), header_fmt, release, BASE, ZONE_PAGES, ZONE_PAGES, ZONE_PAGES,
+		 0, 1, 0, 0);
+	p = strstr(hdr, "\"watermark_boost_factor\":0");
+	REQUIRE(p);
+	memmove(p + strlen("\"watermark_boost_factor\":15000"), p + strlen("\"watermark_boost_factor\":0"),
+		strlen(p + strlen("\"watermark_boost_factor\":0")) + 1);
+	memcpy(p, "\"watermark_boost_factor\":15000", strlen("\"watermark_boost_factor\":15000"));
+	snprintf(path, sizeof(path), "%s/infer.bst", dir);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &terr);
+	REQUIRE(w);
+	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
+	snap_block(w, 110, BASE + 0, 10, 0);
+	snap_block(w, 111, BASE + 2048, 10, 1);
+	snap_block(w, 112, BASE + 1024, 3, 0);
+	snap_block(w, 113, BASE + 1041, 0, 0);
+	snap_pcp(w, 114, BASE + 1100, 0);
+	snap_pcp(w, 115, BASE + 4200, 1);
+	snap_mark(w, 150, TRACEFMT_SNAP_END, 6);
+	free_ev(w, 1000, BASE + 1100, 0);
+	ev_init(&ev, TRACEFMT_PAGE_PCPU_DRAIN, 2000);
+	ev.u.pcpu_drain.pfn = BASE + 4200;
+	ev.u.pcpu_drain.migratetype = 3;
+	put(w, &ev);
+	ev_init(&ev, TRACEFMT_CHECKPOINT, 3000);
+	ev.u.checkpoint.seq = 1;
+	snprintf(ev.u.checkpoint.zone, sizeof(ev.u.checkpoint.zone), "Normal");
+	ev.u.checkpoint.nr_orders = 11;
+	ev.u.checkpoint.nr_mt = 5;
+	for (int o2 = 0; o2 < 11; o2++)
+		ev.u.checkpoint.free_blocks[o2][MT_MOVABLE] = movable[o2];
+	ev.u.checkpoint.free_blocks[0][3] = 1;
+	put(w, &ev);
+	ev_init(&ev, TRACEFMT_PAGE_ALLOC_EXTFRAG, 4000);
+	ev.u.extfrag.pfn = BASE + 1024;
+	ev.u.extfrag.alloc_order = 0;
+	ev.u.extfrag.fallback_order = 2;
+	ev.u.extfrag.alloc_migratetype = 0;
+	ev.u.extfrag.fallback_migratetype = 1;
+	ev.u.extfrag.change_ownership = 1;
+	put(w, &ev);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	CHECK_EQ_U64(jpath_u(j, "inferred_bulk_allocations", NULL), 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "highatomic_types_learned", NULL), 1);
+	CHECK_EQ_U64(res.checkpoints, 1);
+	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK_EQ_U64(jpath_u(j, "boosts_implied", NULL), 1);
+	CHECK_EQ_U64(jpath_u(json_array_get(json_object_get(j, "zones"), 0), "boost", NULL), 512);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(&res);
+}
+
+/*
  * A prediction must never see its answer. The kernel refills N blocks
  * from the top of B (BASE + 3071 down), then hands out the first. The
  * model's own refill would split the head of its smallest list, A, and
@@ -1388,6 +1472,7 @@ int main(void)
 	test_shadow_pcp(dir);
 	test_checkpoint_start(dir);
 	test_checkpoint_scoring(dir);
+	test_shadow_inferences(dir);
 	test_page_reporting_schedule(dir);
 	test_hotplug(dir);
 	test_walk_window(dir);
