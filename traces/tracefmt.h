@@ -11,7 +11,9 @@
  *
  * Memory: writer and reader each hold one block (at most
  * TRACEFMT_BLOCK_MAX_RAW bytes raw) plus its compressed form, whatever the
- * length of the trace.
+ * length of the trace; the reader also holds the block's decoded records
+ * (56 bytes each, at most 3.5 MiB), because it checks a whole block before
+ * it returns any record of it.
  *
  * Errors: functions returning int give 0 on success and -errno on failure;
  * constructors return NULL and set errno. Where a struct tracefmt_error is

@@ -84,7 +84,8 @@ struct tracefmt_reader {
 	size_t header_len;
 	ZSTD_DCtx *dctx;
 	uint8_t *stored;     /* compressed payload of the current block */
-	size_t stored_cap;
+	size_t stored_cap;   /* both grow to the largest block seen (1 MiB raw at most) */
+	size_t raw_cap;
 	uint8_t *raw;	     /* decoded payload */
 	size_t raw_len;
 	struct slot *slots;  /* the current block's records */
@@ -137,8 +138,8 @@ static int check_preamble(struct tracefmt_reader *r, const uint8_t *pre, char *m
 	r->st.version_minor = tf_get_le16(pre + 10);
 	if (r->st.version_major != TRACEFMT_VERSION_MAJOR) {
 		*off = 8;
-		snprintf(msg, len, "offset 8, field version_major: format version %u.%u is not "
-			 "supported (this build reads %d.x)", r->st.version_major,
+		snprintf(msg, len, "format version %u.%u is not supported (offset 8, field "
+			 "version_major; this build reads %d.x)", r->st.version_major,
 			 r->st.version_minor, TRACEFMT_VERSION_MAJOR);
 		return -EPROTONOSUPPORT;
 	}
@@ -214,7 +215,7 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	}
 	if (memcmp(pre, TF_MAGIC, have < TF_MAGIC_LEN ? have : TF_MAGIC_LEN)) {
 		rc = -EBADMSG;
-		set_err(err, 0, rc, path, "offset 0, field magic: wrong magic: not a buddyscope "
+		set_err(err, 0, rc, path, "wrong magic at offset 0 (field magic): not a buddyscope "
 			"trace (.bst)");
 		goto fail;
 	}
@@ -251,11 +252,8 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 		goto fail;
 	}
 	r->data_start = TF_PREAMBLE_LEN + r->header_len;
-	r->stored_cap = ZSTD_compressBound(TRACEFMT_BLOCK_MAX_RAW);
-	r->stored = malloc(r->stored_cap);
-	r->raw = malloc(TRACEFMT_BLOCK_MAX_RAW);
 	r->dctx = ZSTD_createDCtx();
-	if (!r->stored || !r->raw || !r->dctx) {
+	if (!r->dctx) {
 		rc = -ENOMEM;
 		set_err(err, 0, rc, path, "out of memory");
 		goto fail;
@@ -615,6 +613,31 @@ static void block_read(struct tracefmt_reader *r)
 }
 
 /*
+ * Room for the block's stored and raw bytes. Buffers grow to the largest
+ * block seen, so a small trace never costs the 2 MiB a full block needs.
+ */
+static bool buffers_reserve(struct tracefmt_reader *r, const struct tf_block_hdr *h)
+{
+	size_t stored = h->stored_len ? h->stored_len : 1, raw = h->raw_len ? h->raw_len : 1;
+
+	if (stored > r->stored_cap) {
+		uint8_t *p = realloc(r->stored, stored);
+		if (!p)
+			return false;
+		r->stored = p;
+		r->stored_cap = stored;
+	}
+	if (raw > r->raw_cap) {
+		uint8_t *p = realloc(r->raw, raw);
+		if (!p)
+			return false;
+		r->raw = p;
+		r->raw_cap = raw;
+	}
+	return true;
+}
+
+/*
  * Load the next block of records. Returns true if one is ready. Not inlined:
  * next() stays a leaf that saves no registers, once per block is enough.
  */
@@ -656,6 +679,11 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 		}
 		uint64_t off = r->pos;
 		r->pos += TF_BLOCK_HDR_LEN + h.stored_len;
+		if (!buffers_reserve(r, &h)) {
+			stop(r, false, "no memory for the block at offset %llu (field raw_len %u)",
+			     (unsigned long long)off, h.raw_len);
+			return false;
+		}
 		rc = pread_all(r->fd, r->stored, h.stored_len, off + TF_BLOCK_HDR_LEN);
 		if (rc) {
 			stop(r, false, "read error at offset %llu: %s", (unsigned long long)off,
@@ -668,7 +696,7 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 		}
 		r->raw_len = h.raw_len;
 		if (h.codec == TF_CODEC_ZSTD) {
-			size_t n = ZSTD_decompressDCtx(r->dctx, r->raw, TRACEFMT_BLOCK_MAX_RAW,
+			size_t n = ZSTD_decompressDCtx(r->dctx, r->raw, h.raw_len,
 						       r->stored, h.stored_len);
 			if (ZSTD_isError(n) || n != h.raw_len) {
 				corrupt(r, off, "payload does not decompress to field raw_len (%u bytes)",
