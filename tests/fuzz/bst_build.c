@@ -105,7 +105,11 @@ void bst_build_block(struct bst_build *b, uint16_t kind, bool zstd, uint32_t nr_
 	uint8_t *payload = p + TF_BLOCK_HDR_LEN;
 	size_t n = raw_len;
 	if (zstd) {
-		n = ZSTD_compress(payload, cap, raw, raw_len, 1);
+		/* One context for the process: creating one per block is most of a fuzz run. */
+		static ZSTD_CCtx *cctx;
+		if (!cctx)
+			cctx = ZSTD_createCCtx();
+		n = cctx ? ZSTD_compressCCtx(cctx, payload, cap, raw, raw_len, 1) : (size_t)-1;
 		if (ZSTD_isError(n)) {
 			b->failed = true;
 			return;
