@@ -2240,7 +2240,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->t_begin = now_s();
 	c->sample_ns = opts->sample_interval_ns ? opts->sample_interval_ns : REPLAY_DEFAULT_SAMPLE_NS;
 	c->pbmap_total = opts->pbmaps_between ? opts->pbmaps_between : 3;
-	c->attr = malloc(ATTR_CAP * sizeof(*c->attr));
+	c->attr = calloc(ATTR_CAP, sizeof(*c->attr)); /* counters start at 0; keys are set below */
 	c->comms = calloc(COMM_CAP, sizeof(*c->comms));
 	if (!c->attr || !c->comms) {
 		ret = -ENOMEM;
