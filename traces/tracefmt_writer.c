@@ -287,8 +287,7 @@ int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
 		set_err(err, w->offset, rc, "%s: %s (kept with every block before this offset)",
 			outfile_name(&w->of), strerror(-rc));
 	else
-		set_err(err, w->offset, rc, "%s: write failed: %s (not written)", w->of.path,
-			strerror(-rc));
+		set_err(err, w->offset, rc, "%s: write failed: %s", w->of.path, strerror(-rc));
 	tracefmt_writer_abandon(w);
 	return rc;
 }

@@ -13,11 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "draw.h"
 #include "figures.h"
+#include "outfile.h"
 
 void viz_time_iso(int64_t unix_ms, char *buf, size_t len)
 {
@@ -38,16 +40,27 @@ void viz_fmt_seconds(int64_t t_ns, char *buf, size_t len)
 
 int viz_file_write(const char *path, const void *data, size_t len)
 {
-	FILE *f = fopen(path, "wb");
-	int ret = 0;
+	struct outfile of = OUTFILE_INIT;
+	const uint8_t *p = data;
+	int ret = outfile_open(&of, path, 0, 0666);
 
-	if (!f)
-		return -errno;
-	if (len && fwrite(data, 1, len, f) != len)
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
+	while (!ret && len) {
+		ssize_t n = write(of.fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (ret) {
+		outfile_discard(&of);
+		return ret;
+	}
+	return outfile_commit(&of);
 }
 
 static int mkdir_p(const char *dir)
@@ -561,9 +574,8 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 
 	if (res)
 		memset(res, 0, sizeof(*res));
-	if (!opts.out_dir || s->readonly) {
-		viz_err_set(err, "%s: a report needs an output directory and a writable store",
-			    s->path);
+	if (!opts.out_dir) {
+		viz_err_set(err, "%s: a report needs an output directory", s->path);
 		return -EINVAL;
 	}
 	if (!opts.formats)
