@@ -161,8 +161,8 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	if (!rc && header_len)
 		rc = emit(w, header, header_len);
 	if (rc) {
-		set_err(err, w->offset, rc, "%s: cannot write the header: %s",
-			outfile_name(&w->of), strerror(-rc));
+		set_err(err, w->offset, rc, "%s: cannot write the header: %s", path,
+			strerror(-rc));
 		goto fail;
 	}
 	return w;

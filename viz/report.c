@@ -355,7 +355,12 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 	ret = viz_zones_get(rc->s, run_id, &zones, &nr_zones);
 	if (ret)
 		goto out;
-	have_samples = !viz_run_time_range(rc->s, run_id, &t0, &t1, NULL);
+	ret = viz_run_time_range(rc->s, run_id, &t0, &t1, NULL);
+	have_samples = !ret;
+	if (ret == -ENODATA)
+		ret = 0;
+	if (ret)
+		goto out;
 	/*
 	 * The zones' HTML goes to a buffer of its own: the header above it
 	 * counts the samples, which are known once the zones are read.

@@ -358,6 +358,15 @@ static int check_schema(struct viz_store *s, int flags, struct viz_error *err)
 	}
 	return 0;
 notdb:
+	/* A full disk or a missing permission is not a foreign file: say what it is. */
+	switch (sqlite3_errcode(s->db) & 0xff) {
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+	case SQLITE_ERROR:
+		break;
+	default:
+		return viz_sql_fail(s, err);
+	}
 	viz_err_set(err, "%s: not an SQLite database: %s", s->path, sqlite3_errmsg(s->db));
 	return -EINVAL;
 }
