@@ -58,7 +58,11 @@ struct prescan {
 	bool snapshot;			/* a complete snapshot walk is present */
 	bool snapshot_begun;
 	uint32_t snapshot_method;
-	uint64_t snap_end_ts;
+	uint64_t snap_begin_ts, snap_end_ts;
+	/* when the walk read each zone's buddy lists and each (zone, cpu)'s pcp lists; 0 unknown */
+	uint64_t walk_zone_ts[MODEL_MAX_ZONES];
+	uint64_t *walk_pcp_ts;		/* [zone * walk_nr_cpus + cpu], NULL when none */
+	unsigned int walk_nr_cpus;
 	struct snap_rec *snap;
 	size_t nr_snap, cap_snap;
 	uint64_t snap_uncertain;

@@ -264,15 +264,58 @@ static int snap_cmp(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
-/* Set the type of every pageblock a block covers (6.18 wants list == block type). */
+/*
+ * Set the type of every pageblock a block covers (6.18 wants list == block
+ * type). Counted in pageblocks, so a block near the top of the pfn space
+ * cannot wrap; a zone starting inside its first pageblock (DMA at pfn 1) is
+ * addressed through a pfn of the zone, not the aligned one below it.
+ */
 static void set_block_types(struct model *m, uint64_t pfn, unsigned int order, int mt)
 {
-	const struct model_config *c = model_config_get(m);
-	uint64_t pb = 1ull << c->pageblock_order;
-	uint64_t end = pfn + (1ull << order);
+	unsigned int pbo = model_config_get(m)->pageblock_order;
+	uint64_t first = pfn & ~((1ull << pbo) - 1);
+	uint64_t nr = order > pbo ? 1ull << (order - pbo) : 1;
 
-	for (uint64_t p = pfn & ~(pb - 1); p < end; p += pb)
-		model_pageblock_set_migratetype(m, p, mt);
+	if (order >= 63 || pfn > UINT64_MAX - (1ull << order))
+		return;
+	for (uint64_t i = 0; i < nr; i++) {
+		uint64_t p = first + (i << pbo);
+
+		model_pageblock_set_migratetype(m, p < pfn ? pfn : p, mt);
+	}
+}
+
+/* A snapshot record the model can place: in a zone, an order that fits. */
+static bool snap_rec_usable(const struct snap_rec *r)
+{
+	return r->zone >= 0 && r->order < MODEL_MAX_ORDERS + 2 &&
+	       r->pfn <= UINT64_MAX - (1ull << r->order);
+}
+
+/*
+ * Pageblock types from the snapshot. A pcp list's migratetype is its
+ * pageblock's type when the page was freed (spec 3.3): it types the blocks
+ * that hold only pcp pages. Buddy lists are typed as the block is now
+ * (6.18 keeps them equal), so they are applied last and win.
+ */
+static void seed_block_types(struct model *m, const struct prescan *ps)
+{
+	const struct model_config *c = model_config_get(m);
+	int isolate = model_mt_isolate(c->nr_migratetypes);
+
+	for (int pass = 0; pass < 2; pass++) {
+		bool want_pcp = pass == 0;
+
+		for (size_t i = 0; i < ps->nr_snap; i++) {
+			const struct snap_rec *r = &ps->snap[i];
+
+			if (!snap_rec_usable(r) || !!(r->flags & TRACEFMT_SNAP_PCP) != want_pcp)
+				continue;
+			if (r->mt >= 0 && r->mt < (int)c->nr_migratetypes && r->mt != isolate &&
+			    r->order < c->nr_page_orders)
+				set_block_types(m, r->pfn, r->order, r->mt);
+		}
+	}
 }
 
 static int seed_snapshot(struct model *m, const struct prescan *ps, bool exact,
@@ -282,18 +325,16 @@ static int seed_snapshot(struct model *m, const struct prescan *ps, bool exact,
 	int isolate = model_mt_isolate(c->nr_migratetypes);
 
 	qsort(ps->snap, ps->nr_snap, sizeof(*ps->snap), snap_cmp);
-	/* Types first: a pageblock takes its free list's type. */
-	for (size_t i = 0; i < ps->nr_snap; i++) {
-		const struct snap_rec *r = &ps->snap[i];
-
-		if (r->mt >= 0 && r->mt < (int)c->nr_migratetypes && r->mt != isolate &&
-		    !(r->flags & TRACEFMT_SNAP_PCP) && r->order < c->nr_page_orders)
-			set_block_types(m, r->pfn, r->order, r->mt);
-	}
+	seed_block_types(m, ps);
 	for (size_t i = 0; i < ps->nr_snap; i++) {
 		const struct snap_rec *r = &ps->snap[i];
 		int mt = r->mt >= 0 && r->mt < (int)c->nr_migratetypes ? r->mt : MODEL_MT_MOVABLE;
 		int ret;
+
+		if (!snap_rec_usable(r)) {
+			rep->blocks_rejected++;
+			continue;
+		}
 
 		if (!exact || r->order >= c->nr_page_orders) {
 			ret = model_free_range(m, r->pfn, 1ull << r->order);
