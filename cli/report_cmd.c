@@ -172,9 +172,11 @@ int cmd_report(int argc, char **argv)
 	ret = 0;
 cleanup:
 	viz_report_result_release(&res);
-	if (s && viz_store_close(s) && !ret) {
-		fprintf(stderr, "buddyscope report: error: %s: cannot commit\n", db);
-		ret = 1;
+	if (s) {
+		int rc = viz_store_close(s);
+
+		if (rc && !ret)
+			ret = cli_fail("report", db, rc, NULL);
 	}
 	free(ids);
 	return ret;

@@ -198,9 +198,11 @@ static bool store_runs_complete(const char *path)
 	for (size_t i = 0; ok && i < n; i++) {
 		struct viz_run r;
 
-		ok = !viz_run_get(s, ids[i], &r) && r.status == VIZ_RUN_COMPLETE;
-		if (ok)
+		ok = !viz_run_get(s, ids[i], &r);
+		if (ok) {
+			ok = r.status == VIZ_RUN_COMPLETE;
 			viz_run_release(&r);
+		}
 	}
 	free(ids);
 	viz_store_close(s);
@@ -276,7 +278,8 @@ static int collect_point(const char *db, struct point *p)
 
 		if (!s || viz_store_merge(s, p->tmp_db, NULL, &verr)) {
 			fprintf(stderr, "buddyscope sweep: error: merging point '%s' into %s: %s\n",
-				p->settings, db, verr.text);
+				p->settings, db, verr.text[0] ? verr.text
+					  : s ? viz_store_error(s) : strerror(errno));
 			p->status = 1;
 			ret = -1;
 		}
