@@ -153,6 +153,7 @@ struct cpu_state {
 	unsigned int nr_recent;
 	uint64_t last_freed_plus1[REPLAY_MAX_ORDERS]; /* baseline: last pfn freed here + 1, 0 none */
 	bool refill_open;	/* trace counters: a refill burst not yet closed by an allocation */
+	uint64_t next_decay;	/* what-if 6.18: this cpu's next pcp decay, trace ns */
 	uint64_t last_zone_locked_pfn;
 };
 
@@ -224,7 +225,6 @@ struct ctx {
 	bool have_t0;
 	uint64_t t0, last_ts, start_ts;
 	uint64_t sample_ns, next_sample;
-	uint64_t next_decay;
 	unsigned int pbmap_done, pbmap_total;
 
 	/* shadow */
@@ -239,6 +239,7 @@ struct ctx {
 	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
 	uint64_t pages_added;		/* memory that appeared at runtime */
 	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
+	struct model_counters pmc;	/* shadow: the model's decisions at its predictions */
 	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
 	uint64_t stale_found[STALE_NR];
 	bool uncertain;
@@ -420,6 +421,53 @@ static void attribute(struct ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs
 
 /* ---- samples ------------------------------------------------------------ */
 
+static const char *const counter_names[] = {
+	"model.pcp_hits", "model.pcp_refills", "model.pcp_refill_pages", "model.pcp_drains",
+	"model.pcp_drain_pages", "model.buddy_allocs", "model.fallbacks", "model.claims",
+	"model.steals", "model.boosts", "model.kswapd_wakes", "model.watermark_breaches",
+	"trace.allocations", "trace.alloc_failures", "trace.frees", "trace.pcp_refills",
+	"trace.pcp_refill_pages", "trace.pcp_drains", "trace.pcp_drain_pages", "trace.fallbacks",
+};
+#define NR_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
+
+/* The summary's model_counters and trace_counters, as they stand at @ts, to the sink. */
+static void emit_counters(struct ctx *c, uint64_t ts)
+{
+	const struct model_counters *k = &c->pmc;
+	const struct trace_counters *t = &c->tc;
+	struct model_counters mc;
+	bool shadow = c->mode == REPLAY_SHADOW;
+	int64_t v[NR_COUNTERS];
+
+	if (!c->sink || !c->sink->counters || c->sink_ret)
+		return;
+	if (!shadow) {
+		model_counters_get(c->m, &mc);
+		k = &mc;
+	}
+	v[0] = (int64_t)k->pcp_hits;
+	v[1] = (int64_t)k->pcp_refills;
+	v[2] = (int64_t)k->pcp_refill_pages;
+	v[3] = shadow ? -1 : (int64_t)k->pcp_drains;
+	v[4] = shadow ? -1 : (int64_t)k->pcp_drained_pages;
+	v[5] = (int64_t)k->buddy_allocs;
+	v[6] = (int64_t)k->fallbacks;
+	v[7] = (int64_t)k->claims;
+	v[8] = (int64_t)k->steals;
+	v[9] = (int64_t)k->boosts;
+	v[10] = (int64_t)k->kswapd_wakes;
+	v[11] = (int64_t)c->breaches;
+	v[12] = (int64_t)t->allocations;
+	v[13] = (int64_t)t->alloc_failures;
+	v[14] = (int64_t)t->frees;
+	v[15] = (int64_t)t->pcp_refills;
+	v[16] = (int64_t)t->pcp_refill_pages;
+	v[17] = (int64_t)t->pcp_drains;
+	v[18] = (int64_t)t->pcp_drain_pages;
+	v[19] = (int64_t)t->fallbacks;
+	sink_ok(c, c->sink->counters(c->sink_ctx, rel_t(c, ts), counter_names, v, NR_COUNTERS));
+}
+
 static void emit_samples(struct ctx *c, uint64_t ts)
 {
 	struct model_counters mc;
@@ -432,6 +480,7 @@ static void emit_samples(struct ctx *c, uint64_t ts)
 
 	if (c->sink_ret)
 		return;
+	emit_counters(c, ts);
 	model_counters_get(c->m, &mc);
 	for (unsigned int o = 0; o < no; o++)
 		fails[o] = c->mode == REPLAY_SHADOW ? c->kfail[o] : c->wfail[o];
@@ -859,6 +908,26 @@ static void pred_count(struct pred_count *k, bool ok)
 }
 
 /*
+ * Shadow mode's model_counters: what the model decided at each allocation
+ * it predicted (the state it then follows is the kernel's). Drains are
+ * never the model's decision in shadow mode, so they are not counted.
+ */
+static void predicted_counts(struct model_counters *k, const struct model_alloc_result *r)
+{
+	k->pcp_hits += !!(r->flags & MODEL_ALLOC_R_PCP_HIT);
+	if (r->flags & MODEL_ALLOC_R_PCP_REFILL) {
+		k->pcp_refills++;
+		k->pcp_refill_pages += r->refill_pages;
+	}
+	k->buddy_allocs += !!(r->flags & MODEL_ALLOC_R_BUDDY);
+	k->fallbacks += r->nr_fallbacks;
+	k->claims += !!(r->flags & MODEL_ALLOC_R_CLAIM);
+	k->steals += !!(r->flags & MODEL_ALLOC_R_STEAL);
+	k->boosts += r->boosts;
+	k->kswapd_wakes += !!(r->flags & MODEL_ALLOC_R_KSWAPD_WAKE);
+}
+
+/*
  * Ask the model where the allocation @e would land, from the state before
  * anything the kernel pulled for it (its pending blocks) is applied: the
  * answer must never be visible to the prediction. Returns the predicted
@@ -895,6 +964,7 @@ static uint64_t shadow_predict(struct ctx *c, const struct cev *e, struct cpu_st
 		return MODEL_PFN_NONE;
 	ok = res.pfn == e->pfn;
 	*res_flags = res.flags;
+	predicted_counts(&c->pmc, &res);
 	pred_count(&c->pred, ok);
 	pred_count(buddy_served ? &c->pred_buddy : &c->pred_pcp, ok);
 	pred_count(&c->pred_baseline, baseline_hit(s, e->pfn, e->order));
@@ -1358,6 +1428,28 @@ static void trace_count(struct ctx *c, const struct cev *e)
 	}
 }
 
+/*
+ * 6.18 decays each cpu's pcp high from that cpu's vmstat worker, about once
+ * a second and deferrable, so an idle cpu skips it (spec 4.3): a cpu's
+ * decay runs at its first event a second or more after its last one, the
+ * first a second after the start state.
+ */
+#define PCP_DECAY_NS 1000000000ull
+
+static void pcp_decay_due(struct ctx *c, const struct cev *e)
+{
+	struct cpu_state *s = cpu_st(c, e->cpu);
+
+	if (!s)
+		return;
+	if (!s->next_decay)
+		s->next_decay = (e->ts > c->start_ts ? e->ts : c->start_ts) + PCP_DECAY_NS;
+	if (e->ts < s->next_decay)
+		return;
+	model_pcp_decay(c->m, (int)mcpu(c, e->cpu));
+	s->next_decay = e->ts + PCP_DECAY_NS;
+}
+
 static void apply(struct ctx *c, const struct cev *e)
 {
 	bool page = e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
@@ -1370,7 +1462,6 @@ static void apply(struct ctx *c, const struct cev *e)
 		c->have_t0 = true;
 		c->t0 = e->ts;
 		c->next_sample = c->sample_ns == UINT64_MAX ? UINT64_MAX : e->ts + c->sample_ns;
-		c->next_decay = e->ts + 1000000000ull;
 	}
 	if (e->ts > c->last_ts)
 		c->last_ts = e->ts;
@@ -1380,10 +1471,8 @@ static void apply(struct ctx *c, const struct cev *e)
 		emit_samples(c, c->next_sample);
 		c->next_sample += c->sample_ns * (1 + (e->ts - c->next_sample) / c->sample_ns);
 	}
-	if (c->mode == REPLAY_WHATIF && c->prof_618 && c->have_t0 && e->ts >= c->next_decay) {
-		model_pcp_decay(c->m, -1);
-		c->next_decay = e->ts + 1000000000ull;
-	}
+	if (c->mode == REPLAY_WHATIF && c->prof_618 && page)
+		pcp_decay_due(c, e);
 	if (page) {
 		c->events++;
 		trace_count(c, e);
@@ -1450,7 +1539,6 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 			c->t0 = ev->ts_ns;
 			c->next_sample =
 				c->sample_ns == UINT64_MAX ? UINT64_MAX : ev->ts_ns + c->sample_ns;
-			c->next_decay = ev->ts_ns + 1000000000ull;
 		}
 		/* the what-if model follows other settings: its free counts are its own */
 		checkpoint_add(c, ev);
@@ -1652,11 +1740,16 @@ static const char *const fail_reason_names[MODEL_NR_ALLOC_FAIL] = {
 
 static json_t *model_counters_json(const struct ctx *c, const struct model_counters *mc)
 {
-	return json_pack("{sI sI sI sI sI sI sI sI sI sI sI sI}",
+	bool shadow = c->mode == REPLAY_SHADOW;
+
+	if (shadow)
+		mc = &c->pmc;
+	return json_pack("{sI sI sI so so sI sI sI sI sI sI sI}",
 		"pcp_hits", (json_int_t)mc->pcp_hits, "pcp_refills", (json_int_t)mc->pcp_refills,
 		"pcp_refill_pages", (json_int_t)mc->pcp_refill_pages,
-		"pcp_drains", (json_int_t)mc->pcp_drains,
-		"pcp_drain_pages", (json_int_t)mc->pcp_drained_pages,
+		"pcp_drains", shadow ? json_null() : json_integer((json_int_t)mc->pcp_drains),
+		"pcp_drain_pages", shadow ? json_null()
+					  : json_integer((json_int_t)mc->pcp_drained_pages),
 		"buddy_allocs", (json_int_t)mc->buddy_allocs, "fallbacks", (json_int_t)mc->fallbacks,
 		"claims", (json_int_t)mc->claims, "steals", (json_int_t)mc->steals,
 		"boosts", (json_int_t)mc->boosts, "kswapd_wakes", (json_int_t)mc->kswapd_wakes,
@@ -1758,7 +1851,7 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(c->rd);
 	struct model_counters mc;
 	json_t *o = json_object(), *a, *k;
-	char *settings = replay_settings_json(&c->opts->settings), *text;
+	char *settings = replay_settings_json(&c->hdr.settings), *text;
 	unsigned int no = c->cfg->nr_page_orders;
 	uint64_t total = 0;
 	static const char *const start_names[] = { "snapshot", "checkpoint", "boot" };
@@ -1775,6 +1868,7 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 						      ? "6.1" : "6.18"));
 	json_object_set_new(o, "profile_guessed", json_boolean(c->hdr.profile_guessed));
 	json_object_set_new(o, "settings", settings ? json_loads(settings, 0, NULL) : json_object());
+	json_object_set_new(o, "host_settings", replay_host_settings_json(&c->hdr));
 	free(settings);
 	json_object_set_new(o, "model", json_pack("{sI sI sI sI sI sI}",
 		"nr_page_orders", (json_int_t)no, "pageblock_order",
@@ -2179,12 +2273,6 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	for (size_t i = 0; i < ATTR_CAP; i++)
 		c->attr[i].key = UINT64_MAX;
 
-	if (opts->mode == REPLAY_SHADOW && settings_changed(&opts->settings)) {
-		replay_err_set(err, "shadow mode follows the kernel's own settings; use --mode whatif to "
-			"change them");
-		ret = -EINVAL;
-		goto out;
-	}
 	c->rd = tracefmt_reader_open(trace_path, &terr);
 	if (!c->rd) {
 		ret = -errno ? -errno : -EIO;
@@ -2196,6 +2284,12 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 				  err);
 	if (ret)
 		goto out;
+	if (opts->mode == REPLAY_SHADOW && settings_changed(&c->hdr.settings)) {
+		replay_err_set(err, "shadow mode follows the kernel's own settings; use --mode whatif to "
+			"change them");
+		ret = -EINVAL;
+		goto out;
+	}
 	c->m = model_create(cfg);
 	if (!c->m) {
 		ret = -errno ? -errno : -EINVAL;
@@ -2203,6 +2297,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		goto out;
 	}
 	c->cfg = model_config_get(c->m);
+	replay_pcp_high_seed(c->m, &c->hdr);
 	c->nr_fail_orders = c->cfg->nr_page_orders > c->hdr.header_orders
 			    ? c->cfg->nr_page_orders : c->hdr.header_orders;
 	if (c->nr_fail_orders > REPLAY_MAX_ORDERS)
@@ -2237,7 +2332,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->start_ts = c->ps.snapshot ? c->ps.snap_end_ts : c->ps.have_ckpt ? c->ps.ckpt_ts : 0;
 
 	if (sink && sink->run_begin) {
-		char *sj = replay_settings_json(&opts->settings);
+		char *sj = replay_settings_json(&c->hdr.settings);
 		struct replay_run_info info = {
 			.trace_path = trace_path,
 			.mode = opts->mode == REPLAY_SHADOW ? "shadow" : "whatif",

@@ -206,6 +206,8 @@ struct collect {
 	uint64_t attr_allocs, attr_fails;
 	char *summary;
 	char mode[16];
+	int counter_calls;
+	int64_t refill_pages_sampled;
 };
 
 static int c_begin(void *ctx, const struct replay_run_info *i)
@@ -296,8 +298,22 @@ static int c_end(void *ctx, const char *summary, bool complete)
 	return 0;
 }
 
+/* Keep the last value of trace.pcp_refill_pages the sink was given. */
+static int c_counters(void *ctx, int64_t t, const char *const *names, const int64_t *values,
+		      size_t n)
+{
+	struct collect *c = ctx;
+
+	(void)t;
+	c->counter_calls++;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "trace.pcp_refill_pages"))
+			c->refill_pages_sampled = values[i];
+	return 0;
+}
+
 static const struct replay_sink collect_sink = {
-	c_begin, c_zone, c_sample, c_pbmap, c_fidelity, c_event, c_attr, c_end,
+	c_begin, c_zone, c_sample, c_pbmap, c_fidelity, c_event, c_attr, c_end, c_counters,
 };
 
 static json_t *summary_of(const struct collect *c)
@@ -849,6 +865,9 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refills"), 1);
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refill_pages"), n);
+	/* the same counter reaches the sink with the samples (the end sample sees them all) */
+	CHECK(c.counter_calls > 0);
+	CHECK_EQ_U64((uint64_t)c.refill_pages_sampled, n);
 	json_decref(j);
 	free(c.summary);
 	replay_result_release(&res);
@@ -1016,6 +1035,57 @@ static void test_whatif(const char *dir)
 	CHECK(replay_run(path, &o, NULL, NULL, &res, &err) == -EINVAL);
 	CHECK_STR_CONTAINS(err.text, "whatif");
 	replay_result_release(&res);
+}
+
+/*
+ * A setting equal to the traced host's value is no change: the what-if run
+ * with the header's own values gives exactly the summary of one with none
+ * (but for the clock), and lists no settings.
+ */
+static json_t *whatif_summary(const char *path, const char *const *kv)
+{
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+
+	replay_opts_init(&o);
+	o.mode = REPLAY_WHATIF;
+	for (; kv && kv[0]; kv += 2)
+		REQUIRE(replay_settings_set(&o.settings, kv[0], kv[1], &err) == 0);
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	json_object_del(j, "wall_seconds");
+	json_object_del(j, "events_per_second");
+	replay_result_release(&res);
+	return j;
+}
+
+static void test_host_settings(const char *dir)
+{
+	static const char *const host[] = {
+		"max-order", "11", "pageblock-order", "9", "min-free-kbytes", "128",
+		"watermark-scale-factor", "10", "watermark-boost-factor", "0",
+		"pcp-high-fraction", "0", "pcp-batch", "1", "cpus", "1",
+		"lowmem-reserve-ratio", "256,256,32", NULL,
+	};
+	static const char *const other[] = { "watermark-scale-factor", "100", NULL };
+	char path[512];
+	json_t *none, *same, *diff;
+
+	snprintf(path, sizeof(path), "%s/whatif.bst", dir);
+	write_whatif_trace(path);
+	none = whatif_summary(path, NULL);
+	same = whatif_summary(path, host);
+	diff = whatif_summary(path, other);
+	CHECK(json_equal(none, same));
+	CHECK_EQ_U64(json_object_size(json_object_get(same, "settings")), 0);
+	CHECK_EQ_U64(json_object_size(json_object_get(diff, "settings")), 1);
+	CHECK(!json_equal(none, diff));
+	json_decref(none);
+	json_decref(same);
+	json_decref(diff);
 }
 
 /* ---- a trace cut short, and a trace that is no trace ------------------------ */
@@ -1241,6 +1311,7 @@ int main(void)
 	test_shadow_pcp(dir);
 	release = "6.18.44";
 	test_whatif(dir);
+	test_host_settings(dir);
 	test_bad_input(dir);
 	test_damage(dir);
 	if (!harness_failed) {
