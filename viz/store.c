@@ -902,7 +902,7 @@ int viz_counters_add(struct viz_store *s, int64_t run_id, int64_t t_ns,
 	if (viz_tx_begin(s) ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO counters VALUES (?, ?, ?, ?)", -1, &st,
 			       NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	for (size_t i = 0; i < n && !ret; i++) {
 		sqlite3_bind_int64(st, 1, run_id);
 		sqlite3_bind_int64(st, 2, t_ns);
@@ -911,7 +911,7 @@ int viz_counters_add(struct viz_store *s, int64_t run_id, int64_t t_ns,
 			sqlite3_bind_null(st, 4);
 		else
 			sqlite3_bind_int64(st, 4, values[i]);
-		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : viz_sql_fail(s, NULL);
 		sqlite3_reset(st);
 		if (!ret)
 			ret = tx_row(s);
