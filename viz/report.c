@@ -63,6 +63,35 @@ int viz_file_write(const char *path, const void *data, size_t len)
 	return outfile_commit(&of);
 }
 
+/*
+ * -o DIR given as a symlink someone else planted in a world-writable sticky
+ * directory (/tmp) is not followed: the rule of fs.protected_symlinks,
+ * applied whatever that sysctl says. The files inside DIR are safe anyway
+ * (viz_file_write); this keeps them out of a directory the user never chose.
+ */
+static int out_dir_check(const char *dir)
+{
+	struct stat ls, ps;
+	char *parent = strdup(dir), *slash;
+	int ret = 0;
+
+	if (!parent)
+		return -ENOMEM;
+	while ((slash = strrchr(parent, '/')) && slash > parent && !slash[1])
+		*slash = '\0';
+	slash = strrchr(parent, '/');
+	if (!slash)
+		snprintf(parent, strlen(dir) + 1, ".");
+	else
+		slash[slash == parent] = '\0';
+	if (!lstat(dir, &ls) && S_ISLNK(ls.st_mode) && ls.st_uid != geteuid() &&
+	    !stat(parent, &ps) && (ps.st_mode & S_ISVTX) && (ps.st_mode & S_IWOTH) &&
+	    ls.st_uid != ps.st_uid)
+		ret = -ELOOP;
+	free(parent);
+	return ret;
+}
+
 static int mkdir_p(const char *dir)
 {
 	char *p = strdup(dir);
@@ -585,6 +614,12 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 	}
 	if (!opts.formats)
 		opts.formats = VIZ_FORMAT_PNG;
+	ret = out_dir_check(opts.out_dir);
+	if (ret) {
+		viz_err_set(err, "%s: a symlink another user made in a world-writable directory: "
+			    "not followed", opts.out_dir);
+		return ret;
+	}
 	ret = mkdir_p(opts.out_dir);
 	if (ret) {
 		viz_err_set(err, "%s: cannot create directory: %s", opts.out_dir, strerror(-ret));

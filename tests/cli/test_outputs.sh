@@ -44,6 +44,14 @@ mkdir -m 1777 "$work/pub/rep" && ln -s "$work/secret" "$work/pub/rep/index.html"
 expect 0 "" "$bs" report --db "$work/runs.db" -o "$work/pub/rep"
 check "report -o DIR with DIR/index.html a symlink: the target is intact" \
 	untouched rep/index.html
+# -o DIR itself planted by another user in a sticky world-writable directory
+if id nobody >/dev/null 2>&1; then
+	mkdir "$work/private"
+	ln -s "$work/private" "$work/pub/repdir" && chown -h nobody "$work/pub/repdir"
+	expect 1 "pub/repdir: a symlink another user made in a world-writable directory" \
+		"$bs" report --db "$work/runs.db" -o "$work/pub/repdir"
+	check "nothing written through a planted -o DIR" [ -z "$(ls -A "$work/private")" ]
+fi
 # a dangling symlink where a store or a capture goes: nothing is created through it
 ln -s "$work/made-through-link.db" "$work/pub/dangling.db"
 expect 1 "dangling.db: a symlink to a missing file" \
