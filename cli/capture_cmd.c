@@ -359,7 +359,7 @@ int cmd_capture(int argc, char **argv)
 
 	c = capture_create(&opts, &why, &err);
 	if (!c) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		cli_fail("capture", opts.output, errno, err.text);
 		if (why == CAPTURE_FAIL_NOT_ROOT)
 			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
 		return 1;
@@ -417,7 +417,7 @@ int cmd_capture(int argc, char **argv)
 		fputc('\n', stderr);
 	ret = capture_finish(c, &err);
 	if (ret && !failed) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		cli_fail("capture", opts.output, ret, err.text);
 		failed = true;
 	}
 	if (!quiet && !failed)

@@ -340,7 +340,7 @@ int cmd_import(int argc, char **argv)
 			fprintf(stderr, "buddyscope import: error: %s (after %" PRIu64
 					" lines; %s not written)\n", err.text, st.lines, out_path);
 		else
-			fprintf(stderr, "buddyscope import: error: %s\n", err.text);
+			cli_fail("import", in_path, rc, err.text);
 		goto cleanup;
 	}
 	print_summary(in_path, rc ? NULL : out_path, &st, secs);

@@ -386,8 +386,8 @@ int cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "buddyscope sweep: error: %s: %s\n", trace, strerror(errno));
 		return 1;
 	}
-	if (config && replay_settings_load_json(&base, config, &err)) {
-		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
+	if (config && (c = replay_settings_load_json(&base, config, &err))) {
+		cli_fail("sweep", config, c, err.text);
 		return 2;
 	}
 	if (replay_grid_parse(grid, &all, &nr_all, &err)) {
