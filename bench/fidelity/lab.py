@@ -101,10 +101,12 @@ def default_churn(buddyscope):
     return os.path.join(build, "bench", "capture_overhead", "churn")
 
 
-def run_capture(buddyscope, trace, cmd, duration=None, wrap=()):
+def run_capture(buddyscope, trace, cmd, duration=None, wrap=(), ok_status=(0,)):
     """[wrap...] buddyscope capture -q -o trace [--duration S] -- cmd; returns
-    seconds taken. wrap: e.g. taskset, to keep the capture off a cpu. Raises
-    LabError if the capture fails or writes no trace."""
+    seconds taken. wrap: e.g. taskset, to keep the capture off a cpu. With a
+    command, capture exits with the command's status: ok_status lists those
+    that are expected (124 for a command under timeout). Raises LabError if the
+    capture exits otherwise or writes no trace."""
     argv = [*wrap, buddyscope, "capture", "-q", "-o", trace]
     if duration:
         argv += ["--duration", str(duration)]
@@ -112,7 +114,7 @@ def run_capture(buddyscope, trace, cmd, duration=None, wrap=()):
         argv += ["--", *cmd]
     t0 = time.monotonic()
     rc, err = run_stoppable(argv)
-    if rc != 0 or not os.path.exists(trace):
+    if rc not in ok_status or not os.path.exists(trace):
         raise LabError(f"capture {trace} failed (exit {rc}): {err.strip()}")
     return time.monotonic() - t0
 
