@@ -246,6 +246,14 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
 	       struct replay_error *err);
 
+/**
+ * replay_summary_text() - the text form of a --json summary, as `replay` prints it.
+ * @summary_json: replay_result.summary_json.
+ *
+ * Return: malloc'd text (caller frees), NULL if the summary is not JSON or on ENOMEM.
+ */
+char *replay_summary_text(const char *summary_json);
+
 /* replay_result_release() - free what replay_run() allocated in @res; NULL-safe. */
 void replay_result_release(struct replay_result *res);
 
