@@ -207,6 +207,14 @@ static int vs_attribution(void *ctx, const char *comm, int32_t pid, uint32_t gfp
 	return viz_attribution_add(v->s, v->run_id, &a);
 }
 
+static int vs_counters(void *ctx, int64_t t_ns, const char *const *names, const int64_t *values,
+		       size_t n)
+{
+	struct viz_sink *v = ctx;
+
+	return viz_counters_add(v->s, v->run_id, t_ns, names, values, n);
+}
+
 static int vs_run_end(void *ctx, const char *summary, bool complete)
 {
 	struct viz_sink *v = ctx;
@@ -221,6 +229,7 @@ static const struct replay_sink viz_sink_ops = {
 	.sample = vs_sample,
 	.pbmap = vs_pbmap,
 	.fidelity = vs_fidelity,
+	.counters = vs_counters,
 	.event = vs_event,
 	.attribution = vs_attribution,
 	.run_end = vs_run_end,

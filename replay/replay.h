@@ -174,6 +174,13 @@ struct replay_sink {
 			   uint64_t allocations, uint64_t failures, uint64_t extfrag);
 	/* summary: replay's --json summary text; complete: false if stopped early */
 	int (*run_end)(void *ctx, const char *summary_json, bool complete);
+	/*
+	 * cumulative counters at a sample time, once per time (not per zone):
+	 * "model.<key>" (SUMMARY.md model_counters) and "trace.<key>"
+	 * (trace_counters); a negative value is unknown
+	 */
+	int (*counters)(void *ctx, int64_t t_ns, const char *const *names, const int64_t *values,
+			size_t n);
 };
 
 /* ---- running --------------------------------------------------------- */
