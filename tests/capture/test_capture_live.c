@@ -261,17 +261,21 @@ static bool has_ended(pid_t pid)
 }
 
 /*
- * Wait until the trace that @pid is writing shows checkpoint @seq on disk:
- * the capture got that far. False if @pid ended first or WAIT_FILE_S passed.
+ * Wait until the trace that @pid is writing (as @trace.partial until it is
+ * complete) shows checkpoint @seq on disk: the capture got that far. False
+ * if @pid ended first or WAIT_FILE_S passed.
  */
 static bool wait_for_checkpoint(pid_t pid, const char *trace, uint32_t seq)
 {
+	char partial[4200];
+
+	snprintf(partial, sizeof(partial), "%s.partial", trace);
 	for (int i = 0; i < WAIT_FILE_S * 10; i++) {
 		struct trace_summary s;
 		struct stat st;
 		bool there = false;
 
-		if (!stat(trace, &st) && st.st_size > 0 && summarise(trace, &s) == 0) {
+		if (!stat(partial, &st) && st.st_size > 0 && summarise(partial, &s) == 0) {
 			there = s.seq0_zones >= 1 && s.max_seq >= seq;
 			free(s.helper_blocks);
 		}
