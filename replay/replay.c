@@ -355,6 +355,7 @@ static void attribute(struct ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs
 				return;
 			}
 			a->key = key;
+			a->allocs = a->fails = a->extfrag = 0;
 			snprintf(a->comm, sizeof(a->comm), "%s", comm_of(c, pid));
 			c->attr_n++;
 		}
