@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "reorder.h"
 #include "replay_internal.h"
 
 const char *const replay_contra_names[RC_NR] = {
@@ -48,78 +49,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* ---- the reorder window ------------------------------------------------ */
-
-/*
- * Page events are kept compact (48 bytes); the rare big records (checkpoint,
- * comm, lost) sit in a side ring and the compact event points at them.
- */
-struct cev {
-	uint64_t ts;
-	uint64_t pfn;
-	uint64_t gfp;
-	uint32_t cpu, pid;
-	uint8_t type;
-	uint8_t order, order2;	/* order2: extfrag fallback order */
-	uint8_t flag;		/* percpu_refill / change_ownership / has_order */
-	int8_t mt, mt2;
-	uint16_t side;		/* index in the side ring for big records */
-};
-
-#define SIDE_CAP 1024u
-
-struct reorder {
-	struct cev *buf;	/* [4 * window]: compacted when the tail reaches the end */
-	size_t head, tail, window;
-	struct tracefmt_event *side; /* [SIDE_CAP] */
-	uint16_t side_free[SIDE_CAP]; /* stack of free side slots */
-	unsigned int nr_side_free;
-	uint64_t late;		/* records older than one already applied */
-	uint64_t last_out_ts;
-};
-
-static int reorder_init(struct reorder *r, size_t window)
-{
-	memset(r, 0, sizeof(*r));
-	r->window = window;
-	r->buf = malloc(4 * window * sizeof(*r->buf));
-	r->side = malloc(SIDE_CAP * sizeof(*r->side));
-	for (unsigned int i = 0; i < SIDE_CAP; i++)
-		r->side_free[i] = (uint16_t)(SIDE_CAP - 1 - i);
-	r->nr_side_free = SIDE_CAP;
-	return r->buf && r->side ? 0 : -ENOMEM;
-}
-
-static void reorder_release(struct reorder *r)
-{
-	free(r->buf);
-	free(r->side);
-}
-
-static inline size_t reorder_len(const struct reorder *r)
-{
-	return r->tail - r->head;
-}
-
-/* Insert keeping time order; equal times keep arrival order (per-cpu program order). */
-static void reorder_push(struct reorder *r, const struct cev *e)
-{
-	size_t i;
-
-	if (r->tail == 4 * r->window) {
-		memmove(r->buf, r->buf + r->head, reorder_len(r) * sizeof(*r->buf));
-		r->tail -= r->head;
-		r->head = 0;
-	}
-	i = r->tail;
-	while (i > r->head && r->buf[i - 1].ts > e->ts) {
-		r->buf[i] = r->buf[i - 1];
-		i--;
-	}
-	r->buf[i] = *e;
-	r->tail++;
 }
 
 /* ---- run context ------------------------------------------------------ */
@@ -1421,8 +1350,10 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 static void pop_apply(struct ctx *c)
 {
 	struct reorder *r = &c->ro;
-	struct cev e = r->buf[r->head++];
+	struct cev e;
 
+	if (reorder_pop(r, &e))
+		return;
 	if (e.ts > r->last_out_ts)
 		r->last_out_ts = e.ts;
 	if (e.type == TRACEFMT_CHECKPOINT || e.type == TRACEFMT_COMM || e.type == TRACEFMT_LOST) {
