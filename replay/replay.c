@@ -169,6 +169,10 @@ struct ctx {
 	uint64_t attr_n, attr_overflow;
 	struct comm_entry *comms;
 
+	/* records no host could produce: counted, skipped (validate.c) */
+	struct replay_limits lim;
+	uint64_t rejected[RJ_NR];
+
 	struct start_report start;
 	struct prescan ps;
 	struct reorder ro;
@@ -182,9 +186,17 @@ static int sink_ok(struct ctx *c, int ret)
 	return c->sink_ret;
 }
 
+/* Trace time since the first event, saturating at INT64_MAX (file timestamps are u64). */
 static int64_t rel_t(const struct ctx *c, uint64_t ts)
 {
-	return c->have_t0 && ts > c->t0 ? (int64_t)(ts - c->t0) : 0;
+	uint64_t d = c->have_t0 && ts > c->t0 ? ts - c->t0 : 0;
+
+	return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 static void notable(struct ctx *c, uint64_t ts, const char *kind, const char *fmt, ...)
@@ -725,11 +737,22 @@ static void shadow_free_batched(struct ctx *c, const struct cev *e)
  * trace, so an untied free costs no map lookup). Blocks are aligned, so a
  * block of order >= 6 covers whole words.
  */
+/* [pfn, pfn + 2^order) inside the bitmaps, computed so that nothing wraps. */
+static bool bits_range(const struct ctx *c, uint64_t pfn, unsigned int order, uint64_t *i,
+		       uint64_t *n)
+{
+	if (order >= 64 || pfn < c->owned_base)
+		return false;
+	*i = pfn - c->owned_base;
+	*n = 1ull << order;
+	return *i < c->owned_len && *n <= c->owned_len - *i;
+}
+
 static void bits_set(const struct ctx *c, uint64_t *map, uint64_t pfn, unsigned int order, bool on)
 {
-	uint64_t i = pfn - c->owned_base, n = 1ull << order;
+	uint64_t i, n;
 
-	if (pfn < c->owned_base || i + n > c->owned_len)
+	if (!bits_range(c, pfn, order, &i, &n))
 		return;
 	if (order >= 6) {
 		for (uint64_t w = i >> 6; w < (i + n) >> 6; w++)
@@ -744,9 +767,9 @@ static void bits_set(const struct ctx *c, uint64_t *map, uint64_t pfn, unsigned 
 
 static bool bits_any(const struct ctx *c, const uint64_t *map, uint64_t pfn, unsigned int order)
 {
-	uint64_t i = pfn - c->owned_base, n = 1ull << order;
+	uint64_t i, n;
 
-	if (pfn < c->owned_base || i + n > c->owned_len)
+	if (!bits_range(c, pfn, order, &i, &n))
 		return false;
 	if (order >= 6) {
 		for (uint64_t w = i >> 6; w < (i + n) >> 6; w++)
@@ -824,7 +847,9 @@ static struct pfn_map_entry *whatif_find(struct ctx *c, uint64_t pfn, unsigned i
 	for (unsigned int o = order; o < c->nr_fail_orders; o++) {
 		struct pfn_map_entry *me = pfn_map_get(&c->map, pfn & ~((1ull << o) - 1));
 
-		if (me && me->order >= order && pfn < me->key + (1ull << me->order))
+		/* the candidate head is at or below pfn: the difference cannot wrap */
+		if (me && me->order >= order && me->order < 64 &&
+		    pfn - me->key < (1ull << me->order))
 			return me;
 	}
 	return NULL;
@@ -890,20 +915,24 @@ static void apply(struct ctx *c, const struct cev *e)
 	if (!c->have_t0 && (page || e->type == TRACEFMT_CHECKPOINT)) {
 		c->have_t0 = true;
 		c->t0 = e->ts;
-		c->next_sample = c->sample_ns == UINT64_MAX ? UINT64_MAX : e->ts + c->sample_ns;
-		c->next_decay = e->ts + 1000000000ull;
+		c->next_sample = add_sat(e->ts, c->sample_ns);
+		c->next_decay = add_sat(e->ts, 1000000000ull);
 	}
 	if (e->ts > c->last_ts)
 		c->last_ts = e->ts;
 	if (page && c->ck_open)
 		checkpoint_close(c);
-	if (c->have_t0 && e->ts >= c->next_sample) {
+	if (c->have_t0 && e->ts >= c->next_sample && c->next_sample != UINT64_MAX) {
+		uint64_t steps = 1 + (e->ts - c->next_sample) / c->sample_ns;
+
 		emit_samples(c, c->next_sample);
-		c->next_sample += c->sample_ns * (1 + (e->ts - c->next_sample) / c->sample_ns);
+		c->next_sample = steps > (UINT64_MAX - c->next_sample) / c->sample_ns
+				 ? UINT64_MAX : c->next_sample + steps * c->sample_ns;
 	}
-	if (c->mode == REPLAY_WHATIF && c->prof_618 && c->have_t0 && e->ts >= c->next_decay) {
+	if (c->mode == REPLAY_WHATIF && c->prof_618 && c->have_t0 && e->ts >= c->next_decay &&
+	    c->next_decay != UINT64_MAX) {
 		model_pcp_decay(c->m, -1);
-		c->next_decay = e->ts + 1000000000ull;
+		c->next_decay = add_sat(e->ts, 1000000000ull);
 	}
 	if (page) {
 		c->events++;
@@ -965,9 +994,8 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 		if (!c->have_t0) {
 			c->have_t0 = true;
 			c->t0 = ev->ts_ns;
-			c->next_sample =
-				c->sample_ns == UINT64_MAX ? UINT64_MAX : ev->ts_ns + c->sample_ns;
-			c->next_decay = ev->ts_ns + 1000000000ull;
+			c->next_sample = add_sat(ev->ts_ns, c->sample_ns);
+			c->next_decay = add_sat(ev->ts_ns, 1000000000ull);
 		}
 		/* the what-if model follows other settings: its free counts are its own */
 		checkpoint_add(c, ev);
@@ -980,7 +1008,7 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 		c->lost_events += ev->u.lost.count;
 		if (ev->ts_ns >= c->start_ts) {
 			c->uncertain = true;
-			c->uncertain_until = ev->ts_ns + REPLAY_UNCERTAIN_NS;
+			c->uncertain_until = add_sat(ev->ts_ns, REPLAY_UNCERTAIN_NS);
 			notable(c, ev->ts_ns, "lost", "%llu events lost on cpu %u: uncertain until the "
 				"next checkpoint or for 1 s", (unsigned long long)ev->u.lost.count, ev->cpu);
 		}
@@ -1044,6 +1072,28 @@ static void cev_from(struct cev *e, const struct tracefmt_event *ev)
 	}
 }
 
+/* ---- validation and stop hooks ----------------------------------------------- */
+
+/* A stop request (SIGINT, SIGTERM) is read on every record: one load. */
+static bool stop_requested(const struct ctx *c)
+{
+	return c->opts->stop && *c->opts->stop;
+}
+
+/* A record no host could produce is counted and never reaches the engine. */
+static bool record_rejected(struct ctx *c, const struct tracefmt_event *ev)
+{
+	int k = replay_record_check(&c->lim, ev);
+
+	if (k < 0)
+		return false;
+	if (!c->rejected[k]++)
+		notable(c, ev->ts_ns, "rejected", "first record with an impossible %s skipped "
+			"(%s on cpu %u)", replay_reject_names[k], tracefmt_type_name(ev->type),
+			ev->cpu);
+	return true;
+}
+
 /* ---- first pass: snapshot and first checkpoint ------------------------------ */
 
 #define PRESCAN_EVENTS_NO_SNAPSHOT 200000u
@@ -1085,6 +1135,10 @@ static int prescan_run(struct ctx *c)
 
 	ps->first_ts = UINT64_MAX;
 	while ((r = tracefmt_reader_next(c->rd, &ev)) > 0) {
+		if (stop_requested(c))
+			return -EINTR;
+		if (replay_record_check(&c->lim, &ev) >= 0)
+			continue; /* counted by the main pass */
 		if (ev.type >= TRACEFMT_PAGE_ALLOC && ev.type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) {
 			page_events++;
 			if (ev.ts_ns < ps->first_ts)
@@ -1105,7 +1159,11 @@ static int prescan_run(struct ctx *c)
 			}
 			break;
 		case TRACEFMT_SNAPSHOT_BLOCK:
-			if (ps->snapshot_begun && !ps->snapshot && prescan_add_snap(ps, c->m, &ev))
+			if (!ps->snapshot_begun || ps->snapshot)
+				break;
+			if (!replay_snapshot_block_fits(c->cfg, c->hdr.header_orders, &ev))
+				c->rejected[RJ_SNAPSHOT_BLOCK]++;
+			else if (prescan_add_snap(ps, c->m, &ev))
 				return -ENOMEM;
 			break;
 		case TRACEFMT_CHECKPOINT:
@@ -1575,6 +1633,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	if (c->nr_fail_orders > REPLAY_MAX_ORDERS)
 		c->nr_fail_orders = REPLAY_MAX_ORDERS;
 	c->prof_618 = c->cfg->profile == MODEL_PROFILE_6_18;
+	replay_limits_init(&c->lim, &c->hdr, c->cfg);
 #ifdef MODEL_HAVE_REQ_DRY_RUN
 	c->dry_run = true;
 #endif
@@ -1582,13 +1641,19 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		goto out;
 
 	ret = prescan_run(c);
-	if (ret) {
+	if (ret && ret != -EINTR) {
 		replay_err_set(err, "%s: reading the trace's start failed: %s", trace_path, strerror(-ret));
 		goto out;
 	}
+	ret = 0;
 	exact = c->cfg->nr_page_orders == c->hdr.header_orders &&
 		c->cfg->pageblock_order == c->hdr.header_pb_order;
-	replay_start_build(c->m, &c->ps, exact, c->hdr.header_orders, &c->start);
+	c->ps.stop = opts->stop;
+	if (!stop_requested(c))
+		replay_start_build(c->m, &c->ps, exact, c->hdr.header_orders, &c->start);
+	/* stopped in start-up: the run is stored, empty and interrupted */
+	if (stop_requested(c))
+		complete = false;
 	if (opts->paranoid) {
 		char buf[160];
 
@@ -1626,10 +1691,16 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	emit_pbmaps(c, 0);
 	next_pb_frac = 1.0 / (c->pbmap_total + 1);
 
-	while (!c->sink_ret && (r = tracefmt_reader_next(c->rd, &ev)) > 0) {
+	while (complete && !c->sink_ret && (r = tracefmt_reader_next(c->rd, &ev)) > 0) {
+		if (stop_requested(c)) {
+			complete = false;
+			break;
+		}
 		c->records++;
 		if (ev.type == TRACEFMT_SNAPSHOT_BLOCK || ev.type == TRACEFMT_SNAPSHOT_MARK ||
 		    ev.type >= TRACEFMT_NR_TYPES || ev.type == 0)
+			continue;
+		if (record_rejected(c, &ev))
 			continue;
 		push_record(c, &ev);
 		if (!(c->records & 0xfff)) {
@@ -1637,10 +1708,6 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 			double frac = st->file_size ? (double)st->intact_end / (double)st->file_size
 						    : 0;
 
-			if (opts->stop && *opts->stop) {
-				complete = false;
-				break;
-			}
 			if (c->pbmap_done < c->pbmap_total && frac >= next_pb_frac) {
 				emit_pbmaps(c, c->last_ts);
 				c->pbmap_done++;
@@ -1668,7 +1735,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	checkpoint_close(c);
 	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++)
 		pending_flush(c, cpu, c->last_ts);
-	if (c->sink_ret)
+	if (c->sink_ret || stop_requested(c))
 		complete = false;
 
 	st = tracefmt_reader_stats(c->rd);
@@ -1697,6 +1764,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	res->events_per_second = res->wall_seconds > 0 ? (double)c->events / res->wall_seconds : 0;
 	res->complete = complete;
 	res->summary_json = summary_build(c, res, complete);
+	replay_summary_add_validation(&res->summary_json, c->rejected, &c->hdr, c->cfg);
 	if (sink && sink->run_end) {
 		int sr = sink->run_end(sink_ctx, res->summary_json ? res->summary_json : "{}",
 				       complete);

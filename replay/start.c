@@ -57,6 +57,8 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 			h->root ? "wrong type" : jerr.text);
 		return -EINVAL;
 	}
+	if (replay_header_validate(path, h->root, err))
+		return -EINVAL;
 	host = json_object_get(h->root, "host");
 	sysctl = json_object_get(h->root, "sysctl");
 	zones = json_object_get(h->root, "zones");
@@ -86,10 +88,10 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	cfg->pageblock_order = (unsigned int)jint(host, "pageblock_order", 9);
 	h->header_orders = cfg->nr_page_orders;
 	h->header_pb_order = cfg->pageblock_order;
+	/* validated 1..8192 or absent; the model folds cpus past its 1024 */
 	cpus = jint(host, "cpus", 0);
-	if (cpus <= 0 || cpus > MODEL_MAX_CPUS)
-		cpus = 1;
-	cfg->nr_cpus = (unsigned int)cpus;
+	h->header_cpus = (unsigned int)cpus;
+	cfg->nr_cpus = cpus <= 0 ? 1 : cpus > MODEL_MAX_CPUS ? MODEL_MAX_CPUS : (unsigned int)cpus;
 	{
 		const char *thp = jstr(host, "thp_enabled");
 
@@ -361,8 +363,24 @@ static int place_block(struct model *m, uint64_t pfn, unsigned int order, int mt
  * holds that page and nothing merges. Each migratetype starts on a fresh
  * max-order boundary so pageblocks keep one type.
  */
+/* Blocks of orders 0..top with a count above k for some k in [k, k_end): none get placed. */
+static uint64_t chains_unplaced(const uint32_t *counts, unsigned int stride, int top, uint64_t k,
+				uint64_t k_end)
+{
+	uint64_t n = 0;
+
+	for (int o = top; o >= 0; o--) {
+		uint64_t c = counts[(size_t)o * stride];
+
+		if (c > k)
+			n += (c < k_end ? c : k_end) - k;
+	}
+	return n;
+}
+
 static void layout_zone(struct model *m, unsigned int zone, const struct tracefmt_event *ck,
-			unsigned int header_orders, bool exact, struct start_report *rep)
+			unsigned int header_orders, bool exact, const volatile int *stop,
+			struct start_report *rep)
 {
 	const struct model_config *c = model_config_get(m);
 	const struct model_zone_config *zc = &c->zones[zone];
@@ -383,12 +401,17 @@ static void layout_zone(struct model *m, unsigned int zone, const struct tracefm
 
 		if ((int)mt == isolate)
 			continue;
-		for (uint64_t i = 0; nr_o == header_orders && i < ck->u.checkpoint.free_blocks[maxo][mt];
-		     i++) {
-			if (cursor + (1ull << maxo) > end) {
-				rep->layout_unplaced++;
-				continue;
-			}
+		/* counts come from the file: loop over what fits, count the rest at once */
+		uint64_t want = nr_o == header_orders ? ck->u.checkpoint.free_blocks[maxo][mt] : 0;
+		uint64_t fit = cursor < end ? (end - cursor) >> maxo : 0;
+
+		if (want > fit) {
+			rep->layout_unplaced += want - fit;
+			want = fit;
+		}
+		for (uint64_t i = 0; i < want; i++) {
+			if (!(i & 4095) && stop && *stop)
+				return;
 			if (place_block(m, cursor, maxo, (int)mt, exact))
 				rep->layout_unplaced++;
 			else
@@ -407,10 +430,16 @@ static void layout_zone(struct model *m, unsigned int zone, const struct tracefm
 					top = o;
 					break;
 				}
+			if (!(k & 4095) && stop && *stop)
+				return;
 			cursor = align_up(cursor, 2ull << top);
-			if (cursor + (2ull << top) > end) {
-				for (int o = top; o >= 0; o--)
-					rep->layout_unplaced += ck->u.checkpoint.free_blocks[o][mt] > k;
+			if (cursor >= end || (2ull << top) > end - cursor) {
+				/* no chain with this top fits: skip to the first with a lower top */
+				uint64_t k_end = ck->u.checkpoint.free_blocks[top][mt];
+
+				rep->layout_unplaced += chains_unplaced(&ck->u.checkpoint.free_blocks[0][mt],
+									TRACEFMT_MAX_MT, top, k, k_end);
+				k = k_end - 1;
 				continue;
 			}
 			p = cursor;
@@ -457,8 +486,11 @@ int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 			const struct tracefmt_event *ck = &ps->ckpt[i];
 			int zone = replay_zone_by_name(m, ck->u.checkpoint.node, ck->u.checkpoint.zone);
 
+			if (ps->stop && *ps->stop)
+				return -EINTR;
 			if (zone >= 0)
-				layout_zone(m, (unsigned int)zone, ck, header_orders, exact, rep);
+				layout_zone(m, (unsigned int)zone, ck, header_orders, exact, ps->stop,
+					    rep);
 		}
 		return 0;
 	}

@@ -27,7 +27,7 @@
 
 static const char header_fmt[] =
 	"{\"format\":\"buddyscope-trace\",\"source\":\"test\","
-	"\"host\":{\"hostname\":\"t\",\"kernel_release\":\"%s\",\"cpus\":1,"
+	"\"host\":{\"hostname\":\"t\",\"kernel_release\":\"%s\",\"cpus\":%d,"
 	"\"pageblock_order\":9,\"nr_page_orders\":11,\"migratetypes\":"
 	"[\"Unmovable\",\"Movable\",\"Reclaimable\",\"HighAtomic\",\"Isolate\"]},"
 	"\"sysctl\":{\"min_free_kbytes\":128,\"watermark_scale_factor\":10,"
@@ -43,6 +43,8 @@ static const char header_fmt[] =
 
 /* The kernel release of the traces: the shadow test runs under both profiles. */
 static const char *release = "6.18.44";
+/* host.cpus: replay skips records of a cpu the header does not have */
+static int header_cpus = 1;
 
 static struct tracefmt_writer *trace_open(const char *path)
 {
@@ -54,8 +56,8 @@ static struct tracefmt_writer *trace_open(const char *path)
 	 * pcp high 0 < batch 1: every refill pulls one block (spec 2.5
 	 * nr_pcp_alloc: "hi < batch: return 1") and every free drains again.
 	 */
-	snprintf(hdr, sizeof(hdr), header_fmt, release, BASE, ZONE_PAGES, ZONE_PAGES, ZONE_PAGES, 0, 1,
-		 0, 0);
+	snprintf(hdr, sizeof(hdr), header_fmt, release, header_cpus, BASE, ZONE_PAGES, ZONE_PAGES,
+		 ZONE_PAGES, 0, 1, 0, 0);
 	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
 	REQUIRE(w);
 	return w;
@@ -511,7 +513,9 @@ static void test_reorder(const char *dir)
 	json_t *j;
 
 	snprintf(path, sizeof(path), "%s/reorder.bst", dir);
+	header_cpus = 2;
 	w = trace_open(path);
+	header_cpus = 1;
 	write_snapshot(w);
 	/*
 	 * cpu 1 allocates BASE at order 4 (zone_locked t = 990, alloc t =
