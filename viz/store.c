@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -907,11 +909,86 @@ void viz_run_release(struct viz_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(s->row_error, sizeof(s->row_error), "%s: ", s->path);
+
+	va_start(ap, fmt);
+	vsnprintf(s->row_error + n, sizeof(s->row_error) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	if (s->row_error[0]) {
+		viz_err_set(err, "%s", s->row_error);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	viz_err_set(err, "%s: %s: %s", s->path, what, strerror(-ret));
+}
+
+const char *viz_store_row_error(const struct viz_store *s)
+{
+	return s->row_error;
+}
+
+/*
+ * A zones row as a writer makes it: every column of its type (asked before
+ * any other access converts it) and within range, then the shape.
+ */
+static int zone_row_check(struct viz_store *s, sqlite3_stmt *st, int64_t run_id)
+{
+	static const char *const cols[] = { "idx", "node", "name", "start_pfn",
+					    "spanned_pages", "managed_pages",
+					    "pageblock_order", "nr_orders", "migratetypes" };
+	static const int64_t hi[] = { UINT32_MAX, INT32_MAX, 0, INT64_MAX, INT64_MAX, INT64_MAX,
+				      VIZ_MAX_ORDERS - 1, VIZ_MAX_ORDERS, 0 };
+	int type[9];
+	int64_t idx;
+
+	for (int i = 0; i < 9; i++)
+		type[i] = sqlite3_column_type(st, i);
+	idx = type[0] == SQLITE_INTEGER ? sqlite3_column_int64(st, 0) : -1;
+	for (int i = 0; i < 9; i++) {
+		int64_t v, lo = i == 7;
+
+		if (i == 2 || i == 8) {
+			if (type[i] == SQLITE_TEXT)
+				continue;
+			viz_row_error_set(s, "table zones, column %s of run %lld zone %lld is not "
+					  "text", cols[i], (long long)run_id, (long long)idx);
+			return -EINVAL;
+		}
+		v = type[i] == SQLITE_INTEGER ? sqlite3_column_int64(st, i) : -1;
+		if (type[i] != SQLITE_INTEGER || v < lo || v > hi[i]) {
+			viz_row_error_set(s, "table zones, column %s of run %lld zone %lld: not an "
+					  "integer in %lld..%lld", cols[i], (long long)run_id,
+					  (long long)idx, (long long)lo, (long long)hi[i]);
+			return -EINVAL;
+		}
+	}
+	if (sqlite3_column_int64(st, 6) >= sqlite3_column_int64(st, 7)) {
+		viz_row_error_set(s, "table zones, column pageblock_order of run %lld zone %lld: "
+				  "not below nr_orders", (long long)run_id, (long long)idx);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
 	struct viz_zone *z = NULL;
 	size_t len = 0;
+
+	s->row_error[0] = '\0';
 
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT idx, node, name, start_pfn, spanned_pages, managed_pages,"
@@ -930,6 +1007,11 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 			return -ENOMEM;
 		}
 		z = nz;
+		if (zone_row_check(s, st, run_id)) {
+			free(z);
+			sqlite3_finalize(st);
+			return -EINVAL;
+		}
 		c = &z[len++];
 		memset(c, 0, sizeof(*c));
 		c->idx = (uint32_t)sqlite3_column_int(st, 0);
@@ -941,7 +1023,10 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 		c->pageblock_order = (uint32_t)sqlite3_column_int(st, 6);
 		c->nr_orders = (uint32_t)sqlite3_column_int(st, 7);
 		viz_mt_names_parse((const char *)sqlite3_column_text(st, 8), c);
-		if (c->nr_orders > VIZ_MAX_ORDERS || !c->nr_orders || !c->nr_migratetypes) {
+		if (!c->nr_migratetypes) {
+			viz_row_error_set(s, "table zones, column migratetypes of run %lld zone %u: "
+					  "not a JSON array of 1..%d names", (long long)run_id,
+					  c->idx, VIZ_MAX_MIGRATETYPES);
 			free(z);
 			sqlite3_finalize(st);
 			return -EINVAL;
@@ -1032,6 +1117,8 @@ int viz_pbmap_get(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_
 	size_t n, len;
 	int ret = 0;
 
+	s->row_error[0] = '\0';
+
 	memset(m, 0, sizeof(*m));
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT nr_pageblocks, pageblock_pages, data FROM pbmaps"
@@ -1048,7 +1135,11 @@ int viz_pbmap_get(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_
 	n = (size_t)sqlite3_column_int64(st, 0);
 	blob = sqlite3_column_blob(st, 2);
 	len = (size_t)sqlite3_column_bytes(st, 2);
-	if (len != 3 * n) {
+	if (len != 3 * n || sqlite3_column_int64(st, 0) < 0 || n > UINT32_MAX) {
+		viz_row_error_set(s, "table pbmaps, column data of run %lld zone %u at t_ns %lld: "
+				  "%zu bytes for %lld pageblocks (3 each)", (long long)run_id,
+				  zone_idx, (long long)t_ns, len,
+				  (long long)sqlite3_column_int64(st, 0));
 		ret = -EINVAL;
 		goto out;
 	}

@@ -319,6 +319,18 @@ int viz_run_time_range(struct viz_store *s, int64_t run_id, int64_t *t0_ns, int6
 		       uint64_t *nr_samples);
 
 /**
+ * viz_store_row_error() - why the last read refused a row
+ * @s: store
+ *
+ * A reader (viz_zones_get(), viz_series_load(), viz_pbmap_get()) that finds a
+ * row no writer produces (nr_orders 99, migratetypes that are not a JSON
+ * array of names, a blob of the wrong length) returns -EINVAL and leaves here
+ * one sentence naming the store file, the table, the column and the row.
+ * Return: the sentence (borrowed, valid until the next read), "" if none.
+ */
+const char *viz_store_row_error(const struct viz_store *s);
+
+/**
  * viz_run_status_name() - "complete", "interrupted" or "incomplete"
  * @status: a status
  */

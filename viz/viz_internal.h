@@ -32,7 +32,19 @@ struct viz_store {
 	struct viz_zone_shape *shapes;	/* zones of runs written by this handle */
 	size_t nr_shapes;
 	size_t cap_shapes;
+	char row_error[256];		/* the last row a reader refused: file, table, column */
 };
+
+/*
+ * A read failed with @ret: @err gets the refused row's sentence when a
+ * reader left one, else "<store>: <fmt>: <strerror>".
+ */
+void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Say which row a reader refused; viz_store_row_error() returns it. */
+void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 void viz_err_set(struct viz_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
