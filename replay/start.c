@@ -478,7 +478,8 @@ int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 	rep->exact = exact;
 	if (ps->snapshot) {
 		rep->kind = START_SNAPSHOT;
-		return seed_snapshot(m, ps, exact, rep);
+		/* a walk whose every block was refused leaves nothing free */
+		return ps->nr_snap ? seed_snapshot(m, ps, exact, rep) : 0;
 	}
 	if (ps->have_ckpt) {
 		rep->kind = START_CHECKPOINT;

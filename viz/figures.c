@@ -560,7 +560,7 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 		draw_legend_item(c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,
 				 p ? "prediction rate" : "distance");
 		draw_frame(c, &r);
-		draw_time_axis(c, &r, t0, t1 > t0 ? t1 : t0 + 1);
+		draw_time_axis(c, &r, t0, t1 > t0 ? t1 : t0); /* it widens an empty span */
 	}
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "../viz/synth.h"
+#include "fuzz_tmpdir.h"
 #include "viz.h"
 
 static const char *const edits[] = {
@@ -77,17 +78,6 @@ static void bind_value(sqlite3_stmt *st, uint8_t kind, const uint8_t *v)
 	}
 }
 
-static char dir[64];
-
-static void remove_dir(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
 static void apply_edits(const char *path, const uint8_t *data, size_t size)
 {
 	sqlite3 *db;
@@ -111,7 +101,7 @@ static void apply_edits(const char *path, const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
+	const char *dir = fuzz_tmpdir();
 	const struct synth p = { .nr_times = 4, .nr_zones = 1, .nr_orders = 11, .nr_mt = 5,
 				 .nr_pageblocks = 16 };
 	char path[256], out[256], csv[256], cmd[600];
@@ -121,15 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t run_id;
 	FILE *f;
 
-	/* tmpfs when there is one: SQLite's syncs then cost nothing */
-	if (!ready) {
-		snprintf(dir, sizeof(dir), "%s/bs-fuzz-store-XXXXXX",
-			 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
-		if (!mkdtemp(dir))
-			return 0;
-		atexit(remove_dir);
-		ready = 1;
-	}
+	if (!dir)
+		return 0;
 	snprintf(path, sizeof(path), "%s/runs.db", dir);
 	snprintf(out, sizeof(out), "%s/report", dir);
 	snprintf(csv, sizeof(csv), "%s/samples.csv", dir);
