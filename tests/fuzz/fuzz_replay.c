@@ -9,7 +9,7 @@
  * timestamps near 2^63). The trace is replayed in shadow and what-if mode
  * (the start state included) with model_check() after every event. Replay
  * must refuse the header with a message or run to the end, and the model's
- * invariants must hold. Zones are kept small (spanned capped at 2^14 pages
+ * invariants must hold. Zones are kept small (spanned capped at 2^13 pages
  * unless the value is one that validation refuses) so 30 s of fuzzing
  * explores.
  */
@@ -62,11 +62,11 @@ static json_t *zone_json(struct bytes *b, const char *name, uint64_t start)
 	int64_t node, start_pfn, spanned, present, managed, v;
 	json_t *z;
 
-	v = (int64_t)(1 + take(b, 2) % 16384);
+	v = (int64_t)(1 + take(b, 2) % 8192);
 	spanned = header_int(b, v);
 	/* accepted but huge (up to 2^31 - 1 pages) would only be slow: keep it small */
-	if (spanned > 16384 && spanned < 2147483648LL)
-		spanned = 16384;
+	if (spanned > 8192 && spanned < 2147483648LL)
+		spanned = 8192;
 	present = header_int(b, spanned);
 	managed = header_int(b, present);
 	node = header_int(b, 0);
@@ -258,7 +258,7 @@ static int write_trace(const char *path, struct bytes *b)
 	free(hdr);
 	if (!w)
 		return -1;
-	for (unsigned int n = 0; b->n && n < 2000; n++) {
+	for (unsigned int n = 0; b->n && n < 1000; n++) {
 		struct tracefmt_event ev;
 		uint8_t op = (uint8_t)take(b, 1);
 
@@ -286,6 +286,7 @@ static void replay_once(const char *path, enum replay_mode mode, int max_order)
 	replay_opts_init(&o);
 	o.mode = mode;
 	o.paranoid = true;
+	o.paranoid_every = 8;	/* a full model_check() per event would cap a run at a few execs/s */
 	o.sample_interval_ns = 50000;
 	if (max_order) {
 		char v[8];

@@ -10,7 +10,7 @@ H = {'0':200,'-1':201,'1':202,'2':203,'9':204,'11':205,'12':206,'14':207,'16':20
      'INT64_MAX':217,'INT64_MIN':218,'2^52':219}
 P = 0  # plausible
 def zone(spanned=8192, sp=P, pr=P, ma=P, node=P, start=P, marks=None, pcp=None):
-    b = struct.pack('<H', (spanned - 1) % 16384) + bytes([sp, pr, ma, node, start])
+    b = struct.pack('<H', (spanned - 1) % 8192) + bytes([sp, pr, ma, node, start])
     if marks is None: b += b'\0'
     else: b += b'\1' + bytes(marks[:4] + marks[4:9])
     if pcp is None: b += b'\0'
