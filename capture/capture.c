@@ -31,13 +31,17 @@
 #include "snapshot.h"
 #include "sysinfo.h"
 
-#define MAX_CKPT_ZONES 64	     /* checkpoint records per reading */
+#define MAX_CKPT_ZONES 64	     /* checkpoint + zone state records per reading */
 #define LOST_CHECK_NS 100000000ull   /* read the drop counters every 100 ms */
 #define PREFETCH_SLOTS 16	     /* how far ahead the drain fetches slots */
 #define MIN_WAIT_NS 1000000ull	     /* shortest sleep between drains */
 #define MAX_RATE 4000000ull	     /* page events a second one cpu may produce, at most */
 #define RELEASE_EVERY 1024	     /* records consumed before handing space back */
 #define CALIB_SLOTS 64		     /* as in bpf/pagealloc.bpf.c */
+#define WMARKS_LEN 4096		     /* mmap of "wmarks", rounded up to a page */
+
+_Static_assert(PAGEALLOC_WMARK_SLOTS * sizeof(struct pagealloc_wmark) <= WMARKS_LEN,
+	       "the wmarks map fits its mapping");
 
 static const char *const tp_names[CAPTURE_NR_TRACEPOINTS] = {
 	"mm_page_alloc",	     "mm_page_free",	   "mm_page_free_batched",
@@ -97,6 +101,8 @@ struct capture {
 
 	struct pid_entry *pids;
 	uint32_t pid_cap, pid_used;
+
+	const struct pagealloc_wmark *wmarks; /* mmap of "wmarks" */
 
 	struct tracefmt_event ckpt[MAX_CKPT_ZONES];
 };
@@ -220,8 +226,8 @@ static void *link_destroy_thread(void *link)
  */
 static void links_destroy_n(struct bpf_link ***links, int n)
 {
-	pthread_t tid[CAPTURE_NR_TRACEPOINTS * 2 + 4];
-	bool started[CAPTURE_NR_TRACEPOINTS * 2 + 4] = { false };
+	pthread_t tid[CAPTURE_NR_TRACEPOINTS * 2 + 5];
+	bool started[CAPTURE_NR_TRACEPOINTS * 2 + 5] = { false };
 
 	for (int i = 0; i < n; i++)
 		if (*links[i])
@@ -238,7 +244,7 @@ static void links_destroy_n(struct bpf_link ***links, int n)
 /* Detach every program. */
 static void links_destroy(struct pagealloc_skel *s)
 {
-	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS * 2 + 4];
+	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS * 2 + 5];
 	int n = 0;
 
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
@@ -248,6 +254,7 @@ static void links_destroy(struct pagealloc_skel *s)
 	}
 	links[n++] = &s->links.handle_exec;
 	links[n++] = &s->links.handle_exit;
+	links[n++] = &s->links.handle_wmarks;
 	links[n++] = &s->links.calib_page;
 	links[n++] = &s->links.calib_pfn;
 	links_destroy_n(links, n);
@@ -335,6 +342,32 @@ static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce, uin
 	return ret;
 }
 
+/* A watermark recompute: its values from the side table (pagealloc_event.h). */
+static int on_wmark(struct capture *c, const struct pagealloc_event *e, uint32_t cpu)
+{
+	const struct pagealloc_wmark *w = &c->wmarks[e->pfn % PAGEALLOC_WMARK_SLOTS];
+	struct tracefmt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACEFMT_WMARK;
+	ev.cpu = cpu;
+	ev.pid = e->pid;
+	ev.ts_ns = e->ts_ns;
+	ev.u.wmark.node = w->node;
+	memcpy(ev.u.wmark.zone, w->zone, sizeof(ev.u.wmark.zone));
+	ev.u.wmark.zone[sizeof(ev.u.wmark.zone) - 1] = '\0';
+	ev.u.wmark.min = w->min;
+	ev.u.wmark.low = w->low;
+	ev.u.wmark.high = w->high;
+	ev.u.wmark.promo = w->promo;
+	/* Overwritten by a later recompute before this drain: its values are gone. */
+	if (__atomic_load_n(&w->seq, __ATOMIC_ACQUIRE) != e->pfn + 1) {
+		c->st.wmarks_overwritten++;
+		return 0;
+	}
+	return append(c, &ev);
+}
+
 /*
  * Ring buffer callback, once per record: the hot path of the user side.
  * Only the union member of the record's type is filled (the encoder reads
@@ -350,6 +383,8 @@ static int on_record(struct capture *c, const void *data, uint32_t cpu)
 	type = PAGEALLOC_INFO_TYPE(info);
 	if (type == PAGEALLOC_EV_COMM || type == PAGEALLOC_EV_EXIT)
 		return on_comm(c, data, cpu);
+	if (type == PAGEALLOC_EV_WMARK)
+		return on_wmark(c, e, cpu);
 	ev.type = type;
 	ev.cpu = cpu;
 	ev.pid = e->pid;
@@ -527,6 +562,10 @@ static int rings_create(struct capture *c)
 		r->tail = __atomic_load_n(r->tail_pub, __ATOMIC_ACQUIRE);
 	}
 	c->nr_rings = c->nr_cpus;
+	p = mmap(NULL, WMARKS_LEN, PROT_READ, MAP_SHARED, bpf_map__fd(c->skel->maps.wmarks), 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	c->wmarks = p;
 	return 0;
 }
 
@@ -535,6 +574,9 @@ static void rings_destroy(struct capture *c)
 	if (c->slots)
 		munmap(c->slots, c->slots_len);
 	c->slots = NULL;
+	if (c->wmarks)
+		munmap((void *)c->wmarks, WMARKS_LEN);
+	c->wmarks = NULL;
 	free(c->rings);
 	c->rings = NULL;
 	c->nr_rings = 0;
@@ -608,21 +650,24 @@ static int lost_update(struct capture *c, uint64_t now)
 }
 
 /*
- * One reading of pagetypeinfo + zoneinfo. The ring buffer is drained first
- * so the records land in the file after the events that preceded them; the
- * stamp is the middle of the read, which takes the zone locks briefly.
+ * One reading of pagetypeinfo + zoneinfo: a checkpoint per populated zone
+ * and a zone state per zone, all with the same seq and time. The rings are
+ * drained first so the records land in the file after the events that
+ * preceded them; the stamp is the middle of the read, which takes the zone
+ * locks briefly.
  */
 static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
 {
 	uint64_t t0, t1;
-	size_t nr;
+	size_t nr, nr_states;
 	int ret;
 
 	rings_drain(c);
 	if (c->write_err)
 		return c->write_err;
 	t0 = capture_now_ns();
-	ret = sysinfo_checkpoint_read(NULL, c->ckpt_seq, 0, c->ckpt, MAX_CKPT_ZONES, &nr, err);
+	ret = sysinfo_checkpoint_read_full(NULL, c->ckpt_seq, 0, c->ckpt, MAX_CKPT_ZONES, &nr,
+					   &nr_states, err);
 	if (ret)
 		return ret;
 	t1 = capture_now_ns();
@@ -708,12 +753,13 @@ static char *header_create(const struct capture_opts *opts, struct capture *c, s
 
 	if (!hdr)
 		return NULL;
-	cap = json_pack("{ss sI sI sI}", "method",
+	cap = json_pack("{ss sI sI sI sb}", "method",
 			c->raw ? "bpf raw_tp/kmem slot rings" : "bpf tp/kmem slot rings",
 			"ringbuf_bytes",
 			(json_int_t)opts->ringbuf_mib << 20, "checkpoint_interval_ms",
 			(json_int_t)c->ckpt_interval_ms, "flush_interval_ms",
-			(json_int_t)c->flush_interval_ms);
+			(json_int_t)c->flush_interval_ms, "watermark_recomputes",
+			c->st.wmark_tracepoint);
 	json_object_set_new(hdr, "capture", cap ? cap : json_null());
 	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
@@ -824,6 +870,11 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	snprintf(path, sizeof(path), "%s/events/sched/sched_process_exit", tracefs);
 	if (!path_exists(path))
 		bpf_program__set_autoload(c->skel->progs.handle_exit, false);
+	/* Watermark recomputes: kernels before 6.15 lack the tracepoint. */
+	snprintf(path, sizeof(path), "%s/events/kmem/mm_setup_per_zone_wmarks", tracefs);
+	c->st.wmark_tracepoint = path_exists(path);
+	if (!c->st.wmark_tracepoint)
+		bpf_program__set_autoload(c->skel->progs.handle_wmarks, false);
 
 	c->nr_cpus = libbpf_num_possible_cpus();
 	if (c->nr_cpus <= 0) {
@@ -896,6 +947,13 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		c->skel->links.handle_exec = bpf_program__attach(c->skel->progs.handle_exec);
 	if (bpf_program__autoload(c->skel->progs.handle_exit))
 		c->skel->links.handle_exit = bpf_program__attach(c->skel->progs.handle_exit);
+	if (c->st.wmark_tracepoint) {
+		c->skel->links.handle_wmarks = bpf_program__attach(c->skel->progs.handle_wmarks);
+		if (!c->skel->links.handle_wmarks) {
+			ret = bpf_fail(why, err, -errno, "attaching kmem:mm_setup_per_zone_wmarks");
+			goto fail;
+		}
+	}
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
 		struct bpf_program *p = tp_prog(c->skel, i, c->raw);
 
@@ -979,6 +1037,24 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
 	if (c->write_err)
 		return write_failed(c, err);
 	ret = periodic(c, capture_now_ns(), err);
+	if (c->write_err)
+		return write_failed(c, err);
+	return ret;
+}
+
+int capture_checkpoint(struct capture *c, struct tracefmt_error *err)
+{
+	int ret;
+
+	if (c->finished)
+		return -EINVAL;
+	if (c->write_err)
+		return write_failed(c, err);
+	ret = checkpoint_take(c, err);
+	if (!ret && !c->write_err) {
+		c->write_err = tracefmt_writer_flush(c->w);
+		c->last_flush_ns = capture_now_ns();
+	}
 	if (c->write_err)
 		return write_failed(c, err);
 	return ret;

@@ -6,7 +6,11 @@
  * tracefmt writer, with:
  *  - a header of the host (sysinfo.h, schema in HEADER.md);
  *  - checkpoints of /proc/pagetypeinfo + zoneinfo free counts at start,
- *    every checkpoint interval and at the end, on the events' clock;
+ *    every checkpoint interval and at the end, on the events' clock, each
+ *    with every zone's size, watermarks and vm.min_free_kbytes (zone state
+ *    records: memory can appear at runtime);
+ *  - every watermark recompute (kmem:mm_setup_per_zone_wmarks), where the
+ *    kernel has that tracepoint;
  *  - pid -> command name records the first time a pid is seen (again after
  *    an exec or once the pid has exited and come back);
  *  - lost-event records per cpu whenever a cpu's ring was full,
@@ -59,6 +63,9 @@ struct capture_stats {
 	uint64_t lost_records;		    /* TRACEFMT_LOST records written */
 	uint64_t comms;			    /* TRACEFMT_COMM records written */
 	uint64_t checkpoints;		    /* readings taken (each = one record per zone) */
+	bool wmark_tracepoint;		    /* kmem:mm_setup_per_zone_wmarks is recorded */
+	uint64_t wmarks_overwritten;	    /* recomputes whose values were overwritten before
+					       they were read: not written (none seen so far) */
 	uint64_t bytes;			    /* bytes written to the file so far */
 	uint32_t nr_missing;		    /* tracepoints this kernel lacks */
 	const char *missing[CAPTURE_NR_TRACEPOINTS]; /* their names (static strings) */
@@ -96,6 +103,16 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
  * and call capture_finish(), which keeps everything already written.
  */
 int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err);
+
+/**
+ * capture_checkpoint() - take a checkpoint reading now (the next seq: a
+ * checkpoint record per populated zone and a zone state record per zone,
+ * as the periodic ones) and flush it to the file. The CLI calls it right
+ * after the free-list snapshot, so the first reading at or after the start
+ * state is seconds closer than the next periodic one. Does not move the
+ * periodic schedule. Returns 0 or -errno (write or /proc failure).
+ */
+int capture_checkpoint(struct capture *c, struct tracefmt_error *err);
 
 /**
  * capture_finish() - take the end checkpoint, detach, drain the rings,

@@ -37,6 +37,8 @@ enum pagealloc_event_type {
 	PAGEALLOC_EV_EXTFRAG = 6,	/* kmem:mm_page_alloc_extfrag */
 	PAGEALLOC_EV_COMM = 32,		/* struct pagealloc_comm_event: pid's command name */
 	PAGEALLOC_EV_EXIT = 33,		/* struct pagealloc_comm_event: pid exited (comm unused) */
+	PAGEALLOC_EV_WMARK = 34,	/* kmem:mm_setup_per_zone_wmarks: pfn = its number,
+					   the values are in the "wmarks" map */
 };
 
 /*
@@ -85,6 +87,26 @@ struct pagealloc_comm_event {
 	char comm[PAGEALLOC_COMM_LEN]; /* NUL-terminated unless 16 chars long */
 };
 _Static_assert(sizeof(struct pagealloc_comm_event) == 32, "pagealloc_comm_event is one slot");
+
+/*
+ * A watermark recompute does not fit a slot, and is rare (a sysctl write,
+ * memory appearing): its values go to entry (number % PAGEALLOC_WMARK_SLOTS)
+ * of the mmap-able array "wmarks", and a slot of type PAGEALLOC_EV_WMARK
+ * with pfn = number goes into the ring, committed after the entry was
+ * filled. The loader reads the entry when it meets the slot; an entry whose
+ * seq is not number + 1 was overwritten by a later recompute before the
+ * loader came to it (more than PAGEALLOC_WMARK_SLOTS between two drains).
+ */
+#define PAGEALLOC_WMARK_SLOTS 64
+
+struct pagealloc_wmark {
+	__u64 seq;		/* number + 1 of the recompute written here; 0 = none */
+	__u64 min, low, high, promo; /* zone->_watermark[], pages */
+	__u32 node;
+	__u32 pad;
+	char zone[16];		/* zone name, NUL-terminated */
+};
+_Static_assert(sizeof(struct pagealloc_wmark) == 64, "pagealloc_wmark has a hole");
 
 /* Slots a producer leaves free for programs that interrupt it on its cpu. */
 #define PAGEALLOC_NEST_MARGIN 8

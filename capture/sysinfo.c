@@ -624,18 +624,93 @@ fail:
 	return set_err(err, ret, n, "%s: %s", path, strerror(-ret));
 }
 
-int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
-			    struct tracefmt_event *out, size_t max, size_t *nr,
-			    struct tracefmt_error *err)
+static void zone_state_fill(struct tracefmt_event *ev, const struct sysinfo_zone *z, uint32_t seq,
+			    uint64_t ts_ns, int64_t min_free_kbytes)
+{
+	__typeof__(ev->u.zone_state) *zs = &ev->u.zone_state;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = TRACEFMT_ZONE_STATE;
+	ev->ts_ns = ts_ns;
+	zs->seq = seq;
+	zs->node = z->node;
+	snprintf(zs->zone, sizeof(zs->zone), "%s", z->name);
+	zs->start_pfn = z->has_start_pfn ? z->start_pfn : 0;
+	zs->spanned = z->spanned;
+	zs->present = z->present;
+	zs->managed = z->managed;
+	zs->min = z->min;
+	zs->low = z->low;
+	zs->high = z->high;
+	zs->promo = z->has_promo ? z->promo : 0;
+	zs->boost = z->boost;
+	zs->nr_free_pages = z->nr_free_pages;
+	zs->flags = (z->has_start_pfn ? TRACEFMT_ZS_HAS_START_PFN : 0) |
+		    (z->has_promo ? TRACEFMT_ZS_HAS_PROMO : 0);
+	if (min_free_kbytes >= 0) {
+		zs->min_free_kbytes = (uint64_t)min_free_kbytes;
+		zs->flags |= TRACEFMT_ZS_HAS_MIN_FREE_KBYTES;
+	}
+	if (z->nr_pcp) {
+		zs->pcp_batch = z->pcp[0].batch > 0 ? (uint64_t)z->pcp[0].batch : 0;
+		zs->pcp_high_min = z->pcp[0].high_min > 0 ? (uint64_t)z->pcp[0].high_min : 0;
+		zs->pcp_high_max = z->pcp[0].high_max > 0 ? (uint64_t)z->pcp[0].high_max : 0;
+		zs->flags |= TRACEFMT_ZS_HAS_PCP;
+	}
+	zs->nr_protection = z->nr_protection < TRACEFMT_MAX_ZONE_TYPES ? z->nr_protection
+									: TRACEFMT_MAX_ZONE_TYPES;
+	memcpy(zs->protection, z->protection, zs->nr_protection * sizeof(zs->protection[0]));
+}
+
+int sysinfo_zone_state_build(const struct sysinfo_zoneinfo *zi, uint32_t seq, uint64_t ts_ns,
+			     int64_t min_free_kbytes, struct tracefmt_event *out, size_t max,
+			     size_t *nr)
+{
+	*nr = 0;
+	for (uint32_t i = 0; zi && i < zi->nr_zones; i++) {
+		if (*nr >= max)
+			return -ENOSPC;
+		zone_state_fill(&out[(*nr)++], &zi->zones[i], seq, ts_ns, min_free_kbytes);
+	}
+	return 0;
+}
+
+/* vm.min_free_kbytes of @root, or -1 when it cannot be read. */
+static int64_t min_free_kbytes_read(const char *root)
+{
+	char *buf;
+	size_t len;
+	int64_t v = -1;
+
+	if (sysinfo_file_read(root, "proc/sys/vm/min_free_kbytes", &buf, &len, NULL))
+		return -1;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	if (!value_i64(buf, &v) || v < 0)
+		v = -1;
+	free(buf);
+	return v;
+}
+
+/*
+ * One reading: pagetypeinfo, then vm.min_free_kbytes and zoneinfo. The
+ * checkpoints come first in @out, then (when @nr_states is not NULL) one
+ * zone state per zone of the same zoneinfo text.
+ */
+static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct tracefmt_event *out,
+			size_t max, size_t *nr, size_t *nr_states, struct tracefmt_error *err)
 {
 	struct sysinfo_pagetypeinfo pti = { 0 };
 	struct sysinfo_zoneinfo zi = { 0 };
 	char *zbuf = NULL, *pbuf = NULL;
-	size_t zlen, plen;
+	size_t zlen, plen, ns = 0;
+	int64_t mfk = -1;
 	bool have_pti = false;
 	int ret;
 
 	*nr = 0;
+	if (nr_states)
+		*nr_states = 0;
 	ret = sysinfo_file_read(root, "proc/pagetypeinfo", &pbuf, &plen, NULL);
 	if (!ret) {
 		ret = sysinfo_pagetypeinfo_parse(pbuf, plen, &pti, err);
@@ -643,6 +718,8 @@ int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
 			goto out;
 		have_pti = true;
 	}
+	if (nr_states)
+		mfk = min_free_kbytes_read(root);
 	ret = sysinfo_file_read(root, "proc/zoneinfo", &zbuf, &zlen, err);
 	if (ret)
 		goto out;
@@ -650,14 +727,33 @@ int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
 	if (ret)
 		goto out;
 	ret = sysinfo_checkpoint_build(have_pti ? &pti : NULL, &zi, seq, ts_ns, out, max, nr);
+	if (!ret && nr_states)
+		ret = sysinfo_zone_state_build(&zi, seq, ts_ns, mfk, out + *nr, max - *nr, &ns);
 	if (ret)
-		set_err(err, ret, 0, "checkpoint: more zones than %zu", max);
+		set_err(err, ret, 0, "checkpoint: more zones than %zu records", max);
+	*nr += ns;
+	if (nr_states)
+		*nr_states = ns;
 out:
 	sysinfo_pagetypeinfo_release(&pti);
 	sysinfo_zoneinfo_release(&zi);
 	free(pbuf);
 	free(zbuf);
 	return ret;
+}
+
+int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
+			    struct tracefmt_event *out, size_t max, size_t *nr,
+			    struct tracefmt_error *err)
+{
+	return reading_read(root, seq, ts_ns, out, max, nr, NULL, err);
+}
+
+int sysinfo_checkpoint_read_full(const char *root, uint32_t seq, uint64_t ts_ns,
+				 struct tracefmt_event *out, size_t max, size_t *nr,
+				 size_t *nr_states, struct tracefmt_error *err)
+{
+	return reading_read(root, seq, ts_ns, out, max, nr, nr_states, err);
 }
 
 /* The file's text without trailing whitespace, or NULL if it cannot be read. */
@@ -749,6 +845,135 @@ static uint32_t count_cpu_list(const char *s)
 			return *s == '\0' ? n : 0;
 		s++;
 	}
+}
+
+/* The next range "a" or "a-b" of a cpu list at *s; false at its end or on junk. */
+static bool cpu_range_next(const char **s, uint64_t *a, uint64_t *b)
+{
+	const char *p = skip_ws(*s);
+
+	if (*p == ',')
+		p++;
+	if (!take_u64(&p, a))
+		return false;
+	*b = *a;
+	if (*p == '-') {
+		p++;
+		if (!take_u64(&p, b) || *b < *a)
+			return false;
+	}
+	*s = p;
+	return true;
+}
+
+/* "32768K", "16M", "1G" or plain bytes: a cache size in bytes; false if malformed. */
+static bool cache_size_bytes(const char *s, uint64_t *bytes)
+{
+	uint64_t v, mult = 1;
+
+	if (!take_u64(&s, &v))
+		return false;
+	if (*s == 'K')
+		mult = 1024, s++;
+	else if (*s == 'M')
+		mult = 1024 * 1024, s++;
+	else if (*s == 'G')
+		mult = 1024 * 1024 * 1024, s++;
+	if (*skip_ws(s) != '\0' || v > UINT64_MAX / mult)
+		return false;
+	*bytes = v * mult;
+	return true;
+}
+
+/* An integer file of cpu @cpu's cache leaf @idx, or -1. */
+static int64_t cache_leaf_int(const char *root, uint64_t cpu, unsigned int idx, const char *name)
+{
+	char rel[128], *s;
+	int64_t v = -1;
+
+	snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%llu/cache/index%u/%s",
+		 (unsigned long long)cpu, idx, name);
+	s = read_trimmed(root, rel);
+	if (s && !value_i64(s, &v))
+		v = -1;
+	free(s);
+	return v;
+}
+
+#define MAX_CACHE_LEAVES 16
+
+/*
+ * The last-level cache of @cpu as the kernel picks it for pcp batching
+ * (spec 4.3, PCPF_FREE_HIGH_BATCH): the data or unified leaf of the highest
+ * level, its size and how many cpus share it. Without cacheinfo (no cache
+ * directory: some VMs) size and sharing are null and the per-cpu data
+ * slice is 0, as the kernel then has it.
+ */
+static json_t *llc_json(const char *root, uint64_t cpu)
+{
+	int64_t best_level = -1;
+	uint64_t size = 0;
+	uint32_t shared = 0;
+	json_t *o;
+
+	for (unsigned int idx = 0; idx < MAX_CACHE_LEAVES; idx++) {
+		char rel[128], *type, *size_s, *list;
+		int64_t level = cache_leaf_int(root, cpu, idx, "level");
+		uint64_t bytes;
+
+		if (level < 0)
+			continue;
+		snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%llu/cache/index%u/type",
+			 (unsigned long long)cpu, idx);
+		type = read_trimmed(root, rel);
+		if (type && strcmp(type, "Instruction") && level > best_level) {
+			snprintf(rel, sizeof(rel),
+				 "sys/devices/system/cpu/cpu%llu/cache/index%u/size",
+				 (unsigned long long)cpu, idx);
+			size_s = read_trimmed(root, rel);
+			snprintf(rel, sizeof(rel),
+				 "sys/devices/system/cpu/cpu%llu/cache/index%u/shared_cpu_list",
+				 (unsigned long long)cpu, idx);
+			list = read_trimmed(root, rel);
+			if (size_s && cache_size_bytes(size_s, &bytes)) {
+				best_level = level;
+				size = bytes;
+				shared = list ? count_cpu_list(list) : 0;
+			}
+			free(size_s);
+			free(list);
+		}
+		free(type);
+	}
+	o = json_pack("{sI}", "cpu", (json_int_t)cpu);
+	if (!o)
+		return json_null();
+	json_object_set_new(o, "level", best_level >= 0 ? json_integer(best_level) : json_null());
+	json_object_set_new(o, "size_bytes",
+			    best_level >= 0 ? json_integer((json_int_t)size) : json_null());
+	json_object_set_new(o, "shared_cpus",
+			    best_level >= 0 && shared ? json_integer(shared) : json_null());
+	json_object_set_new(o, "data_slice_bytes",
+			    json_integer(best_level >= 0 && shared ? (json_int_t)(size / shared) : 0));
+	return o;
+}
+
+/* host.llc: one entry per online cpu, or null when the online list cannot be read. */
+static json_t *llc_array(const char *root)
+{
+	char *list = read_trimmed(root, "sys/devices/system/cpu/online");
+	const char *p = list;
+	uint64_t a, b;
+	json_t *arr;
+
+	if (!list)
+		return json_null();
+	arr = json_array();
+	while (arr && cpu_range_next(&p, &a, &b))
+		for (uint64_t cpu = a; cpu <= b && cpu < (1u << 20); cpu++)
+			json_array_append_new(arr, llc_json(root, cpu));
+	free(list);
+	return arr ? arr : json_null();
 }
 
 static json_t *zone_json(const struct sysinfo_zone *z)
@@ -909,6 +1134,7 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 	free(s);
 	json_object_set_new(host, "page_reporting_order",
 			    sysctl_int(root, "sys/module/page_reporting/parameters/page_reporting_order"));
+	json_object_set_new(host, "llc", llc_array(root));
 
 	sysctl = json_object();
 	static const char *const ints[] = { "min_free_kbytes", "watermark_scale_factor",

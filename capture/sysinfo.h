@@ -161,6 +161,29 @@ int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
 			    struct tracefmt_event *out, size_t max, size_t *nr,
 			    struct tracefmt_error *err);
 
+/**
+ * sysinfo_zone_state_build() - one TRACEFMT_ZONE_STATE record per zone of
+ * @zi (every zone, empty ones included, in file order), all with sequence
+ * @seq and time @ts_ns: start_pfn, spanned, present, managed, watermarks,
+ * boost, pages free and lowmem reserves as zoneinfo printed them, and
+ * @min_free_kbytes (< 0: unknown, flag not set). Writes at most @max
+ * records to @out and their number to *@nr. Returns 0 or -ENOSPC.
+ */
+int sysinfo_zone_state_build(const struct sysinfo_zoneinfo *zi, uint32_t seq, uint64_t ts_ns,
+			     int64_t min_free_kbytes, struct tracefmt_event *out, size_t max,
+			     size_t *nr);
+
+/**
+ * sysinfo_checkpoint_read_full() - a capture's reading: the records of
+ * sysinfo_checkpoint_read() followed by the zone states of the same
+ * zoneinfo text (sysinfo_zone_state_build(), with vm.min_free_kbytes read
+ * just before zoneinfo). *@nr counts all records, *@nr_states the zone
+ * states among them (the last ones). Returns 0 or -errno.
+ */
+int sysinfo_checkpoint_read_full(const char *root, uint32_t seq, uint64_t ts_ns,
+				 struct tracefmt_event *out, size_t max, size_t *nr,
+				 size_t *nr_states, struct tracefmt_error *err);
+
 /* What to put in a header besides what is read from the files. */
 struct sysinfo_header_opts {
 	const char *root;		  /* NULL or "/" = this host */

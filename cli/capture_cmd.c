@@ -113,13 +113,22 @@ static void print_summary(const char *out, const struct capture_stats *st, uint6
 }
 
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
-/* The free lists at the start, taken once the event programs are attached. */
+/*
+ * The free lists at the start, taken once the event programs are attached,
+ * and a checkpoint right after them: the first reading of the start state.
+ * A write error there is sticky and stops the capture at its next poll.
+ */
 static void snapshot_at_start(struct capture *c, bool quiet)
 {
 	static struct snapshot_stats sst;
+	struct tracefmt_error err = { 0 };
 	char serr[256];
+	int ret = snapshot_take(capture_writer(c), NULL, &sst, serr, sizeof(serr));
 
-	if (snapshot_take(capture_writer(c), NULL, &sst, serr, sizeof(serr))) {
+	if (capture_checkpoint(c, &err))
+		fprintf(stderr, "buddyscope capture: warning: no checkpoint after the snapshot: "
+				"%s\n", err.text);
+	if (ret) {
 		fprintf(stderr, "buddyscope capture: warning: no free-list snapshot: %s\n", serr);
 		return;
 	}
@@ -310,6 +319,10 @@ int cmd_capture(int argc, char **argv)
 			(unsigned long long)st->lost_recursion);
 	else if (!quiet)
 		fprintf(stderr, "buddyscope capture: 0 events lost\n");
+	if (st->wmarks_overwritten)
+		fprintf(stderr, "buddyscope capture: warning: %llu watermark recompute records lost "
+				"(over 64 recomputes between two reads of the rings)\n",
+			(unsigned long long)st->wmarks_overwritten);
 	if (child > 0) {
 		/* Stopped by a signal or the clock while the command still runs. */
 		kill(child, SIGTERM);

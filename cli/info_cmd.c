@@ -30,6 +30,21 @@ struct snap_zone {
 	uint64_t pages;
 };
 
+/* What a zone's zone state records said at the first and last reading. */
+struct zs_reading {
+	uint32_t seq;
+	uint64_t managed, present, spanned, min, low, high;
+};
+
+struct zs_zone {
+	uint32_t node;
+	char name[TRACEFMT_ZONE_NAME_LEN];
+	struct zs_reading first, last;
+	uint64_t changes;  /* readings whose managed/present/spanned moved */
+	uint64_t wmarks;   /* watermark recompute records */
+	bool has_state;
+};
+
 struct info {
 	uint64_t by_type[TRACEFMT_NR_TYPES];
 	uint64_t page_events;
@@ -53,6 +68,11 @@ struct info {
 	uint32_t max_cpu_pcp;
 	struct snap_zone snap_zones[INFO_MAX_ZONES];
 	size_t nr_snap_zones;
+	/* zone states and watermark recomputes */
+	uint64_t zs_readings;
+	uint32_t zs_last_seq;
+	struct zs_zone zs_zones[INFO_MAX_ZONES];
+	size_t nr_zs_zones;
 };
 
 static void usage(FILE *f)
@@ -78,6 +98,40 @@ static struct snap_zone *snap_zone(struct info *in, uint32_t node, const char *n
 	z->node = node;
 	snprintf(z->name, sizeof(z->name), "%s", name);
 	return z;
+}
+
+static struct zs_zone *zs_zone(struct info *in, uint32_t node, const char *name)
+{
+	for (size_t i = 0; i < in->nr_zs_zones; i++)
+		if (in->zs_zones[i].node == node && !strcmp(in->zs_zones[i].name, name))
+			return &in->zs_zones[i];
+	if (in->nr_zs_zones == INFO_MAX_ZONES)
+		return NULL;
+	struct zs_zone *z = &in->zs_zones[in->nr_zs_zones++];
+	z->node = node;
+	snprintf(z->name, sizeof(z->name), "%s", name);
+	return z;
+}
+
+static void account_zone_state(struct info *in, const struct tracefmt_event *ev)
+{
+	const __typeof__(ev->u.zone_state) *s = &ev->u.zone_state;
+	struct zs_reading r = { s->seq, s->managed, s->present, s->spanned, s->min, s->low, s->high };
+	struct zs_zone *z;
+
+	if (!in->zs_readings || s->seq != in->zs_last_seq)
+		in->zs_readings++;
+	in->zs_last_seq = s->seq;
+	z = zs_zone(in, s->node, s->zone);
+	if (!z)
+		return;
+	if (!z->has_state)
+		z->first = r;
+	else if (r.managed != z->last.managed || r.present != z->last.present ||
+		 r.spanned != z->last.spanned)
+		z->changes++;
+	z->last = r;
+	z->has_state = true;
 }
 
 static void account(struct info *in, const struct tracefmt_event *ev)
@@ -159,6 +213,15 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 		z->pages += pages;
 		break;
 	}
+	case TRACEFMT_ZONE_STATE:
+		account_zone_state(in, ev);
+		break;
+	case TRACEFMT_WMARK: {
+		struct zs_zone *z = zs_zone(in, ev->u.wmark.node, ev->u.wmark.zone);
+		if (z)
+			z->wmarks++;
+		break;
+	}
 	default:
 		break;
 	}
@@ -167,6 +230,46 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 static json_t *header_get(json_t *hdr, const char *key)
 {
 	return hdr ? json_object_get(hdr, key) : NULL;
+}
+
+static json_t *zs_reading_json(const struct zs_reading *r)
+{
+	return json_pack("{sI sI sI sI sI sI sI}", "seq", (json_int_t)r->seq, "managed",
+			 (json_int_t)r->managed, "present", (json_int_t)r->present, "spanned",
+			 (json_int_t)r->spanned, "min", (json_int_t)r->min, "low", (json_int_t)r->low,
+			 "high", (json_int_t)r->high);
+}
+
+/* zone_states, watermark_recomputes and snapshot_walks (FORMAT.md section 6). */
+static void zone_states_json(json_t *o, const struct info *in)
+{
+	json_t *zs = json_object(), *zones = json_array(), *wm = json_object(),
+	       *by_zone = json_object();
+	char key[64];
+
+	for (size_t i = 0; i < in->nr_zs_zones; i++) {
+		const struct zs_zone *z = &in->zs_zones[i];
+
+		if (z->wmarks) {
+			snprintf(key, sizeof(key), "%u/%s", z->node, z->name);
+			json_object_set_new(by_zone, key, json_integer((json_int_t)z->wmarks));
+		}
+		if (!z->has_state)
+			continue;
+		json_array_append_new(zones, json_pack("{sI ss so so sI}", "node",
+						       (json_int_t)z->node, "name", z->name,
+						       "first", zs_reading_json(&z->first), "last",
+						       zs_reading_json(&z->last), "changes",
+						       (json_int_t)z->changes));
+	}
+	json_object_set_new(zs, "readings", json_integer((json_int_t)in->zs_readings));
+	json_object_set_new(zs, "zones", zones);
+	json_object_set_new(o, "zone_states", zs);
+	json_object_set_new(wm, "records", json_integer((json_int_t)in->by_type[TRACEFMT_WMARK]));
+	json_object_set_new(wm, "by_zone", by_zone);
+	json_object_set_new(o, "watermark_recomputes", wm);
+	json_object_set_new(o, "snapshot_walks",
+			    json_integer((json_int_t)in->by_type[TRACEFMT_SNAPSHOT_WALK]));
 }
 
 static json_t *build_json(const char *path, const struct tracefmt_reader_stats *st,
@@ -237,6 +340,7 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_object_set_new(o, "checkpoints", json_integer((json_int_t)in->checkpoint_readings));
 	json_object_set_new(o, "comm_records",
 			    json_integer((json_int_t)in->by_type[TRACEFMT_COMM]));
+	zone_states_json(o, in);
 
 	json_t *snap = json_object();
 	json_object_set_new(snap, "present", json_boolean(in->snap_begin));
@@ -395,6 +499,17 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 	}
 	printf("checkpoints: %" PRIu64 " readings; pid->comm records: %" PRIu64 "\n",
 	       in->checkpoint_readings, in->by_type[TRACEFMT_COMM]);
+	if (in->zs_readings || in->by_type[TRACEFMT_WMARK])
+		printf("zone states: %" PRIu64 " readings; watermark recomputes: %" PRIu64
+		       " records\n", in->zs_readings, in->by_type[TRACEFMT_WMARK]);
+	for (size_t zi = 0; zi < in->nr_zs_zones; zi++) {
+		const struct zs_zone *z = &in->zs_zones[zi];
+		if (z->has_state && z->changes)
+			printf("  node %u %-8s managed %" PRIu64 " -> %" PRIu64 ", present %" PRIu64
+			       " -> %" PRIu64 " (%" PRIu64 " changes: memory appeared or went)\n",
+			       z->node, z->name, z->first.managed, z->last.managed,
+			       z->first.present, z->last.present, z->changes);
+	}
 	json_t *snap = json_object_get(o, "snapshot");
 	if (in->snap_begin) {
 		printf("snapshot:    %s walk, %s, %" PRIu64 " blocks, %" PRIu64 " buddy pages, %"

@@ -210,6 +210,14 @@ static int vs_attribution(void *ctx, const char *comm, int32_t pid, uint32_t gfp
 	return viz_attribution_add(v->s, v->run_id, &a);
 }
 
+static int vs_counters(void *ctx, int64_t t_ns, const char *const *names, const int64_t *values,
+		       size_t n)
+{
+	struct viz_sink *v = ctx;
+
+	return viz_counters_add(v->s, v->run_id, t_ns, names, values, n);
+}
+
 static int vs_run_end(void *ctx, const char *summary, bool complete)
 {
 	struct viz_sink *v = ctx;
@@ -224,6 +232,7 @@ static const struct replay_sink viz_sink_ops = {
 	.sample = vs_sample,
 	.pbmap = vs_pbmap,
 	.fidelity = vs_fidelity,
+	.counters = vs_counters,
 	.event = vs_event,
 	.attribution = vs_attribution,
 	.run_end = vs_run_end,
@@ -255,34 +264,11 @@ static void progress_cb(void *ctx, double frac, uint64_t events, double elapsed)
 
 static void print_text(const struct replay_cli_run *r, const struct replay_result *res)
 {
-	printf("%s replay of %s: %llu events in %.2f s (%.2f M events/s)%s\n",
-	       r->opts.mode == REPLAY_SHADOW ? "shadow" : "what-if", r->trace,
-	       (unsigned long long)res->events, res->wall_seconds, res->events_per_second / 1e6,
-	       res->complete ? "" : " - stopped early");
-	printf("  start state: %s%s\n", res->start_state,
-	       res->pfn_prediction_meaningful ? ""
-	       : " (no free-list snapshot in the trace: the start matches the first checkpoint's "
-		 "counts only, so pfn prediction is not meaningful)");
-	if (r->opts.mode == REPLAY_SHADOW) {
-		if (isnan(res->pfn_prediction_rate))
-			printf("  pfn prediction rate: unavailable\n");
-		else
-			printf("  pfn prediction rate: %.4f (%llu of %llu allocations)\n",
-			       res->pfn_prediction_rate, (unsigned long long)res->predicted_ok,
-			       (unsigned long long)res->predicted);
-		if (res->checkpoints)
-			printf("  checkpoints: %llu, distance mean %.4f, max %.4f\n",
-			       (unsigned long long)res->checkpoints, res->checkpoint_distance_mean,
-			       res->checkpoint_distance_max);
-	}
-	printf("  contradictions: %llu\n", (unsigned long long)res->contradictions);
-	printf("  failures by order:");
-	for (unsigned int o = 0; o < res->nr_orders; o++)
-		printf(" %llu", (unsigned long long)res->failures_by_order[o]);
-	printf("\n");
-	if (!isnan(res->unusable_order9_mean))
-		printf("  mean unusable free space index at order 9: %.3f\n",
-		       res->unusable_order9_mean / 1000.0);
+	char *text = res->summary_json ? replay_summary_text(res->summary_json) : NULL;
+
+	if (text)
+		fputs(text, stdout);
+	free(text);
 	if (r->opts.paranoid)
 		printf("  model_check failures: %llu\n",
 		       (unsigned long long)res->model_check_failures);

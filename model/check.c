@@ -197,21 +197,18 @@ static int check_lists(const struct model *m, const struct zone *z, uint64_t *en
 	return 0;
 }
 
-/* Would the kernel have merged these two free buddies of @order? */
-static bool would_merge(const struct model *m, const struct zone *z, uint64_t a, uint64_t b,
-			unsigned int order)
+/*
+ * Would the kernel have merged these two free buddies of @order? Below the
+ * pageblock order always (a pageblock has one type, and the merge ignores
+ * lists). At and above it two mergeable buddies may legitimately stay
+ * apart: a HIGHATOMIC or ISOLATE block converted back to a mergeable type
+ * (unreserve_highatomic_pageblock(), isolation undo, replay learning a
+ * type) moves its free pages without merging them, so only orders below
+ * the pageblock order are checked.
+ */
+static bool would_merge(const struct model *m, unsigned int order)
 {
-	int la = st_mt(z->state[a - z->start_pfn]), lb = st_mt(z->state[b - z->start_pfn]);
-	int pa, pb;
-
-	if (order < m->pb_order)
-		return true;
-	pa = get_pageblock_migratetype(m, z, a);
-	pb = get_pageblock_migratetype(m, z, b);
-	if (la == lb && pa == pb && la == pa)
-		return true;
-	return is_migrate_mergeable(la) && is_migrate_mergeable(lb) && is_migrate_mergeable(pa) &&
-	       is_migrate_mergeable(pb);
+	return order < m->pb_order;
 }
 
 static int check_pfns(const struct model *m, const struct zone *z, uint64_t entries, char *buf,
@@ -247,7 +244,7 @@ static int check_pfns(const struct model *m, const struct zone *z, uint64_t entr
 			if (buddy > pfn && zone_has_pfn(z, buddy) &&
 			    st_is_buddy(z->state[buddy - z->start_pfn]) &&
 			    st_order(z->state[buddy - z->start_pfn]) == o &&
-			    would_merge(m, z, pfn, buddy, o))
+			    would_merge(m, o))
 				return fail(buf, len,
 					    "zone %s: free buddies at pfn %u and %u of order %u were not merged",
 					    z->name, pfn, buddy, (uint64_t)o);
@@ -305,6 +302,39 @@ static int check_pageblocks(const struct model *m, const struct zone *z, char *b
 	return 0;
 }
 
+/*
+ * nr_reserved_highatomic is pageblock_nr_pages per HIGHATOMIC block, and a
+ * PageReported mark sits only on the head of a free buddy block of at
+ * least the reporting order.
+ */
+static int check_reserve_and_reported(const struct model *m, const struct zone *z, char *buf,
+				      size_t len)
+{
+	uint64_t ha = 0, nbits;
+
+	for (uint64_t i = 0; i < z->nr_pageblocks; i++)
+		if ((z->pageblock[i] & 0x7) == MODEL_MT_HIGHATOMIC)
+			ha++;
+	if (ha * m->pb_nr != z->nr_reserved_highatomic)
+		return fail(buf, len, "zone %s: nr_reserved_highatomic is %u but %u pageblocks are HIGHATOMIC",
+			    z->name, z->nr_reserved_highatomic, ha);
+	if (!z->reported || !z->spanned)
+		return 0;
+	nbits = ((z->start_pfn + z->spanned - 1) >> m->report_order) - z->rep_base + 1;
+	for (uint64_t b = 0; b < nbits; b++) {
+		uint64_t pfn = (z->rep_base + b) << m->report_order;
+		uint8_t s;
+
+		if (!(z->reported[b >> 3] & (1u << (b & 7))))
+			continue;
+		s = zone_has_pfn(z, pfn) ? z->state[pfn - z->start_pfn] : 0;
+		if (!st_is_buddy(s) || st_order(s) < m->report_order)
+			return fail(buf, len, "zone %s: pfn %u is marked reported but heads no free block of order %u or more",
+				    z->name, pfn, (uint64_t)m->report_order);
+	}
+	return 0;
+}
+
 int model_check(const struct model *m, char *buf, size_t len)
 {
 	if (buf && len)
@@ -321,6 +351,8 @@ int model_check(const struct model *m, char *buf, size_t len)
 			ret = check_pfns(m, z, entries, buf, len);
 		if (!ret)
 			ret = check_pageblocks(m, z, buf, len);
+		if (!ret)
+			ret = check_reserve_and_reported(m, z, buf, len);
 		if (ret)
 			return ret;
 	}

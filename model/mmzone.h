@@ -118,6 +118,9 @@ struct zone {
 	uint64_t pb_count[MT_STRIDE];	/* blocks starting inside the zone, by effective type */
 	uint64_t nr_isolate_pageblock;
 	struct per_cpu_pages *pcp;	/* [nr_cpus] */
+	uint8_t *reported;		/* bit per 2^report_order pfns: PageReported of a free head,
+					 * NULL when free page reporting is off */
+	uint64_t rep_base;		/* start_pfn >> report_order */
 	size_t alloc_bytes;
 	struct journal *jr;		/* non-NULL while a prediction runs */
 };
@@ -156,6 +159,10 @@ struct model {
 	struct model_alloc_result *res;	/* result of the allocation in progress */
 	struct model_alloc_result scratch_res;	/* res target outside allocations */
 	int last_list_mt;		/* list the last __rmqueue* took from (6.1 pcp memory) */
+	unsigned int report_order;	/* page_reporting_order, 0 = reporting off */
+	enum model_page_reporting_state pr_state;	/* prdev->state */
+	bool pr_skip_notify;		/* FPI_SKIP_REPORT_NOTIFY of the free in progress */
+	uint64_t min_free_kb;		/* the kernel's min_free_kbytes now (hotplug moves it) */
 };
 
 /* ---- state byte helpers ---- */
@@ -342,6 +349,49 @@ static inline bool is_migrate_mergeable(int mt)
 	return mt < MODEL_MIGRATE_PCPTYPES;
 }
 
+/* ---- free page reporting marks (PageReported) ---- */
+static inline uint64_t reported_bit(const struct model *m, const struct zone *z, uint64_t pfn)
+{
+	return (pfn >> m->report_order) - z->rep_base;
+}
+
+static inline bool page_reported(const struct model *m, const struct zone *z, uint64_t pfn)
+{
+	uint64_t b = reported_bit(m, z, pfn);
+
+	return z->reported[b >> 3] & (1u << (b & 7));
+}
+
+static inline void page_reported_set(const struct model *m, struct zone *z, uint64_t pfn, bool on)
+{
+	uint64_t b = reported_bit(m, z, pfn);
+	uint8_t *p = &z->reported[b >> 3];
+
+	jr_save(z, p, 1);
+	if (on)
+		*p |= (uint8_t)(1u << (b & 7));
+	else
+		*p &= (uint8_t)~(1u << (b & 7));
+}
+
+/*
+ * Clear the mark of a block leaving its free list (allocation, merge,
+ * isolation, split), as __del_page_from_free_list() does.
+ */
+static inline void page_reported_clear(const struct model *m, struct zone *z, uint64_t pfn,
+				       unsigned int order)
+{
+	if (z->reported && order >= m->report_order && page_reported(m, z, pfn))
+		page_reported_set(m, z, pfn, false);
+}
+
+/* page_reporting_notify_free(): a free of @order requests a reporting pass. */
+static inline void page_reporting_notify_free(struct model *m, unsigned int order)
+{
+	if (m->report_order && order >= m->report_order && !m->pr_skip_notify)
+		m->pr_state = MODEL_PR_REQUESTED;
+}
+
 /* ---- shared internal functions ---- */
 /* model.c */
 struct zone *model_pfn_zone(struct model *m, uint64_t pfn);
@@ -372,6 +422,7 @@ uint64_t containing_free_head(const struct model *m, const struct zone *z, uint6
 bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn, unsigned int order);
 bool free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 		  unsigned int cpu, unsigned int flags, struct model_free_result *res);
+bool zone_boost_step(struct model *m, struct zone *z);
 bool zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
 
@@ -390,5 +441,6 @@ void pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int
 int pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,
 		   int *pindex);
 void pcp_setup(struct model *m, struct zone *z);
+void zone_pcp_sizes_apply(struct model *m, struct zone *z);
 
 #endif

@@ -119,6 +119,8 @@ static int config_check(const struct model_config *c)
 	if (c->boost_clear != MODEL_BOOST_CLEAR_MANUAL &&
 	    c->boost_clear != MODEL_BOOST_CLEAR_ON_WAKE)
 		return -EINVAL;
+	if (c->page_reporting_order >= c->nr_page_orders)
+		return -EINVAL;
 	for (unsigned int i = 0; i < c->nr_cpus; i++)
 		if (c->cpu_node[i] >= c->nr_nodes)
 			return -EINVAL;
@@ -199,25 +201,49 @@ static void build_zonelists(struct model *m)
 	}
 }
 
-static int derive_zone_numbers(struct model *m)
+static void formula_zones(const struct model *m, struct model_formula_zone *fz)
 {
-	struct model_formula_zone fz[MODEL_MAX_ZONES];
-	struct model_formula_wmarks w[MODEL_MAX_ZONES];
-	int ret;
-
 	for (unsigned int i = 0; i < m->nr_zones; i++) {
 		fz[i].node = m->zones[i].node;
 		fz[i].zone_type = (unsigned int)m->zones[i].type;
 		fz[i].managed_pages = m->zones[i].managed;
 		fz[i].present_pages = m->zones[i].present;
 	}
+}
+
+/*
+ * min_free_kbytes at create: the config's value, else what boot derives
+ * (calculate_min_free_kbytes() raised by khugepaged, spec 5.1).
+ */
+static uint64_t boot_min_free_kbytes(struct model *m)
+{
+	struct model_formula_zone fz[MODEL_MAX_ZONES];
+
+	if (m->cfg.min_free_kbytes)
+		return m->cfg.min_free_kbytes;
+	formula_zones(m, fz);
+	return model_formulas_min_free_kbytes(fz, m->nr_zones, NULL, &m->fs);
+}
+
+/*
+ * Watermarks, lowmem reserve and pcp sizes of every zone from the settings
+ * (m->fs, whose min_free_kbytes is the current value) and the zones' sizes;
+ * @use_recorded takes the config's recorded values where it has them.
+ */
+static int derive_zone_numbers(struct model *m, bool use_recorded)
+{
+	struct model_formula_zone fz[MODEL_MAX_ZONES];
+	struct model_formula_wmarks w[MODEL_MAX_ZONES];
+	int ret;
+
+	formula_zones(m, fz);
 	ret = model_formulas_setup_wmarks(fz, m->nr_zones, &m->fs, w);
 	if (ret)
 		return ret;
 	for (unsigned int i = 0; i < m->nr_zones; i++) {
 		struct zone *z = &m->zones[i];
 		const struct model_zone_config *zc = &m->cfg.zones[i];
-		bool rec = !m->cfg.derive_all;
+		bool rec = use_recorded && !m->cfg.derive_all;
 
 		if (rec && zc->has_wmarks) {
 			z->wmark[0] = zc->wmark_min;
@@ -247,6 +273,15 @@ static int derive_zone_numbers(struct model *m)
 		}
 	}
 	return 0;
+}
+
+/* Bytes of the reported bitmap for a span of @spanned pages (at least 1). */
+static size_t reported_bytes(const struct model *m, const struct zone *z, uint64_t spanned)
+{
+	uint64_t bits = spanned ? ((z->start_pfn + spanned - 1) >> m->report_order) - z->rep_base + 1
+				: 1;
+
+	return (size_t)((bits + 7) / 8);
 }
 
 /* Allocate (or grow at the end) a zone's per-pfn arrays for @spanned pages. */
@@ -279,6 +314,17 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 	if (!pb)
 		return -ENOMEM;
 	z->pageblock = pb;
+	if (m->report_order) {
+		size_t old_b = z->reported ? reported_bytes(m, z, z->spanned) : 0;
+		size_t new_b = reported_bytes(m, z, spanned);
+		uint8_t *rep = realloc(z->reported, new_b);
+
+		if (!rep)
+			return -ENOMEM;
+		z->reported = rep;
+		if (new_b > old_b)
+			memset(rep + old_b, 0, new_b - old_b);
+	}
 	memset(z->state + old, ST_ALLOC, spanned - old);
 	for (uint64_t i = z->nr_pageblocks; i < nr_pb; i++) {
 		uint64_t first = (z->pb_base + i) << m->pb_order;
@@ -291,7 +337,8 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 	z->spanned = spanned;
 	z->alloc_bytes = spanned + spanned * sizeof(*owner) +
 			 (z->nr_lists + spanned) * 2 * sizeof(uint32_t) + nr_pb +
-			 m->cfg.nr_cpus * sizeof(struct per_cpu_pages);
+			 m->cfg.nr_cpus * sizeof(struct per_cpu_pages) +
+			 (z->reported ? reported_bytes(m, z, spanned) : 0);
 	return 0;
 }
 
@@ -313,6 +360,7 @@ static int zone_init(struct model *m, unsigned int i)
 	z->watermark_boost = zc->watermark_boost;
 	z->nr_lists = m->nr_orders * MT_STRIDE + m->cfg.nr_cpus * MODEL_NR_PCP_LISTS;
 	z->pb_base = zc->start_pfn >> m->pb_order;
+	z->rep_base = zc->start_pfn >> m->report_order;
 	z->pcp = calloc(m->cfg.nr_cpus, sizeof(*z->pcp));
 	if (!z->pcp)
 		return -ENOMEM;
@@ -389,6 +437,8 @@ struct model *model_create(const struct model_config *cfg)
 	m->mt_isolate = model_mt_isolate(cfg->nr_migratetypes);
 	m->mt_cma = model_mt_cma(cfg->nr_migratetypes);
 	m->is_618 = cfg->profile == MODEL_PROFILE_6_18;
+	m->report_order = cfg->page_reporting_order;
+	m->pr_state = MODEL_PR_IDLE;
 	m->nr_online_nodes = cfg->nr_nodes;
 	m->nr_zones = cfg->nr_zones;
 	m->res = &m->scratch_res;
@@ -409,7 +459,9 @@ struct model *model_create(const struct model_config *cfg)
 	sort_zones(m);
 	m->mobility_disabled = total_managed < m->pb_nr * m->nr_mt;
 	build_zonelists(m);
-	ret = derive_zone_numbers(m);
+	m->min_free_kb = boot_min_free_kbytes(m);
+	m->fs.min_free_kbytes = m->min_free_kb;
+	ret = derive_zone_numbers(m, true);
 	if (ret) {
 		model_destroy(m);
 		errno = -ret;
@@ -435,6 +487,7 @@ void model_destroy(struct model *m)
 		free(m->zones[i].pcp_owner);
 		free(m->zones[i].pageblock);
 		free(m->zones[i].pcp);
+		free(m->zones[i].reported);
 	}
 	free(m->zones);
 	free(m->zone_order);
@@ -507,6 +560,11 @@ int model_zone_of_pfn(const struct model *m, uint64_t pfn)
 		return -EINVAL;
 	z = model_pfn_zone_const(m, pfn);
 	return z ? (int)z->idx : -ENOENT;
+}
+
+uint64_t model_min_free_kbytes_get(const struct model *m)
+{
+	return m ? m->min_free_kb : 0;
 }
 
 unsigned int model_zone_count(const struct model *m)
@@ -650,20 +708,66 @@ int model_populate(struct model *m)
 	return ret;
 }
 
-/*
- * Models: mm/memory_hotplug.c online_pages() -> setup_per_zone_wmarks(), v6.1/v6.18 (spec §6.6 item 5)
- */
-int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
-			 uint64_t nr_pages)
+/* The HIGH marks with boost that nr_free_buffer_pages() reads, as a formula input. */
+static void current_high_marks(const struct model *m, struct model_formula_wmarks *w)
 {
-	struct zone *z;
-	uint64_t end = start_pfn + nr_pages, zend;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].high = m->zones[i].wmark[2] + m->zones[i].watermark_boost;
+	}
+}
+
+/*
+ * What memory online does once the pages are in: calculate_min_free_kbytes()
+ * (the default from the current marks replaces min_free_kbytes unless a
+ * user value is at least as large), setup_per_zone_wmarks() (boosts reset,
+ * pcp sizes updated), setup_per_zone_lowmem_reserve(), then khugepaged
+ * raises min_free_kbytes to its recommendation computed with those new
+ * marks and sets the watermarks again. Recorded config values are stale
+ * for the new layout and are dropped.
+ *
+ * Models: mm/page_alloc.c init_per_zone_wmark_min() / calculate_min_free_kbytes(),
+ * mm/khugepaged.c khugepaged_min_free_kbytes_update(), v6.1/v6.18 (spec §5.1, §5.2, §12)
+ */
+static int hotplug_recompute(struct model *m)
+{
+	struct model_formula_zone fz[MODEL_MAX_ZONES];
+	struct model_formula_wmarks w[MODEL_MAX_ZONES];
+	uint64_t dflt, user = m->cfg.user_min_free_kbytes, thp;
 	int ret;
 
-	if (!m || zone >= m->nr_zones)
-		return -EINVAL;
-	z = &m->zones[zone];
-	zend = z->start_pfn + z->spanned;
+	formula_zones(m, fz);
+	current_high_marks(m, w);
+	dflt = model_formulas_min_free_kbytes_default(fz, m->nr_zones, w, &m->fs);
+	if (!user || dflt > user)
+		m->min_free_kb = dflt;
+	m->fs.min_free_kbytes = m->min_free_kb;
+	ret = model_formulas_setup_wmarks(fz, m->nr_zones, &m->fs, w);
+	if (ret)
+		return ret;
+	thp = model_formulas_min_free_kbytes_thp(fz, m->nr_zones, w, &m->fs);
+	if (thp > m->min_free_kb)
+		m->min_free_kb = thp;
+	m->fs.min_free_kbytes = m->min_free_kb;
+	ret = derive_zone_numbers(m, false);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		struct model_zone_config *zc = &m->cfg.zones[i];
+
+		zc->has_wmarks = zc->has_lowmem_reserve = zc->has_pcp = false;
+		m->zones[i].watermark_boost = 0;
+		m->zones[i].flags &= ~(unsigned int)MODEL_ZONE_BOOSTED_WATERMARK;
+		zone_pcp_sizes_apply(m, &m->zones[i]);
+	}
+	return 0;
+}
+
+/* Grow @z's span to end at @end (exclusive); the range may not meet another zone. */
+static int zone_span_grow(struct model *m, struct zone *z, uint64_t start_pfn, uint64_t end)
+{
+	int ret;
+
 	if (start_pfn < z->start_pfn || end < start_pfn ||
 	    end - z->start_pfn >= ((uint64_t)1 << 31))
 		return -ERANGE;
@@ -674,12 +778,31 @@ int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
 		    o->start_pfn < end)
 			return -ERANGE;
 	}
-	if (end > zend) {
-		ret = zone_arrays_resize(m, z, end - z->start_pfn);
-		if (ret)
-			return ret;
-		m->cfg.zones[zone].spanned_pages = z->spanned;
-	}
+	if (end <= z->start_pfn + z->spanned)
+		return 0;
+	ret = zone_arrays_resize(m, z, end - z->start_pfn);
+	if (ret)
+		return ret;
+	m->cfg.zones[z->idx].spanned_pages = z->spanned;
+	m->last_zone = NULL;
+	return 0;
+}
+
+/*
+ * Models: mm/memory_hotplug.c online_pages() -> init_per_zone_wmark_min(), v6.1/v6.18 (spec §6.6 item 5)
+ */
+int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
+			 uint64_t nr_pages)
+{
+	struct zone *z;
+	int ret;
+
+	if (!m || zone >= m->nr_zones)
+		return -EINVAL;
+	z = &m->zones[zone];
+	ret = zone_span_grow(m, z, start_pfn, start_pfn + nr_pages);
+	if (ret)
+		return ret;
 	z->present += nr_pages;
 	z->managed += nr_pages;
 	if (z->present > z->spanned)
@@ -690,21 +813,83 @@ int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
 	m->cfg.zones[zone].managed_pages = z->managed;
 	m->last_zone = NULL;
 	build_zonelists(m);
-	ret = derive_zone_numbers(m);
+	ret = model_free_range(m, start_pfn, nr_pages);
+	if (ret && ret != -EEXIST)
+		return ret;
+	if (hotplug_recompute(m))
+		return -EINVAL;
+	return ret;
+}
+
+/*
+ * Models: mm/page_alloc.c __setup_per_zone_wmarks() result as /proc/zoneinfo
+ * records it, then zone_pcp_update(), v6.1/v6.18 (spec §4.2, §12)
+ */
+int model_zone_state_set(struct model *m, unsigned int zone, const struct model_zone_state *st)
+{
+	struct model_formula_zone fz;
+	struct model_formula_wmarks w;
+	struct zone *z;
+	bool populated;
+	int ret;
+
+	if (!m || !st || zone >= m->nr_zones)
+		return -EINVAL;
+	z = &m->zones[zone];
+	if (st->present_pages > st->spanned_pages || st->managed_pages > st->present_pages ||
+	    st->spanned_pages < z->spanned)
+		return -EINVAL;
+	ret = zone_span_grow(m, z, z->start_pfn, z->start_pfn + st->spanned_pages);
 	if (ret)
 		return ret;
-	for (unsigned int i = 0; i < m->nr_zones; i++) {
-		struct zone *zz = &m->zones[i];
+	populated = z->present && z->managed;
+	z->present = st->present_pages;
+	z->managed = st->managed_pages;
+	z->wmark[0] = st->wmark_min;
+	z->wmark[1] = st->wmark_low;
+	z->wmark[2] = st->wmark_high;
+	z->wmark[3] = st->wmark_promo;
+	z->watermark_boost = st->watermark_boost;
+	if (st->has_lowmem_reserve)
+		memcpy(z->lowmem_reserve, st->lowmem_reserve, sizeof(z->lowmem_reserve));
+	m->cfg.zones[zone].present_pages = z->present;
+	m->cfg.zones[zone].managed_pages = z->managed;
+	if (populated != (z->present && z->managed))
+		build_zonelists(m);
+	/* zone_set_pageset_high_and_batch(): from the new LOW, as after a recompute (boost 0) */
+	fz.node = z->node;
+	fz.zone_type = (unsigned int)z->type;
+	fz.managed_pages = z->managed;
+	fz.present_pages = z->present;
+	memset(&w, 0, sizeof(w));
+	ret = model_formulas_pcp_setup(&fz, z->wmark[1], &m->fs, &w);
+	if (ret)
+		return ret;
+	z->pcp_batch = w.pcp_batch;
+	z->pcp_high_min = w.pcp_high_min;
+	z->pcp_high_max = w.pcp_high_max;
+	zone_pcp_sizes_apply(m, z);
+	return 0;
+}
 
-		for (unsigned int c = 0; c < m->cfg.nr_cpus; c++) {
-			zz->pcp[c].batch = zz->pcp_batch;
-			zz->pcp[c].high_min = zz->pcp_high_min;
-			zz->pcp[c].high_max = zz->pcp_high_max;
-			if (!m->is_618)
-				zz->pcp[c].high = zz->pcp_high_min;
-		}
-	}
-	return model_free_range(m, start_pfn, nr_pages);
+/*
+ * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec §5.4)
+ */
+int model_zone_boost_watermark(struct model *m, unsigned int zone)
+{
+	if (!m || zone >= m->nr_zones)
+		return -EINVAL;
+	return zone_boost_step(m, &m->zones[zone]);
+}
+
+int model_zone_boost_set(struct model *m, unsigned int zone, uint64_t pages)
+{
+	if (!m || zone >= m->nr_zones)
+		return -EINVAL;
+	m->zones[zone].watermark_boost = pages;
+	if (!pages)
+		m->zones[zone].flags &= ~(unsigned int)MODEL_ZONE_BOOSTED_WATERMARK;
+	return 0;
 }
 
 /*

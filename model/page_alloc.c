@@ -57,6 +57,7 @@ void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 	int mt = st_mt(s);
 	uint64_t pages = (uint64_t)1 << order;
 
+	page_reported_clear(m, z, pfn, order);
 	list_unlink(z, pfn_node(z, pfn));
 	z->nr_free[order]--;
 	z->list_blocks[order][mt]--;
@@ -72,9 +73,12 @@ void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 void move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt)
 {
 	unsigned int order = st_order(*pfn_state(z, pfn));
+	bool reported = z->reported && order >= m->report_order && page_reported(m, z, pfn);
 
 	del_from_free_list(m, z, pfn);
 	add_to_free_list(m, z, pfn, order, mt, true);
+	if (reported)	/* list_move_tail() keeps PageReported */
+		page_reported_set(m, z, pfn, true);
 }
 
 /*
@@ -152,6 +156,7 @@ void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 	if (!to_tail)
 		to_tail = buddy_merge_likely(m, z, pfn, order);
 	add_to_free_list(m, z, pfn, order, mt, to_tail);
+	page_reporting_notify_free(m, order);
 	if (res) {
 		res->merged_pfn = pfn;
 		res->merged_order = order;
@@ -226,17 +231,27 @@ static uint64_t __rmqueue_smallest(struct model *m, struct zone *z, unsigned int
 }
 
 /*
+ * One boost step of @z; false when the zone never boosts.
+ *
+ * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec §5.4).
+ */
+bool zone_boost_step(struct model *m, struct zone *z)
+{
+	if (!model_formulas_boost_max(z->managed, z->wmark[2], &m->fs))
+		return false;
+	z->watermark_boost = model_formulas_boost_step(z->managed, z->wmark[2],
+						       z->watermark_boost, &m->fs);
+	m->ctr.boosts++;
+	return true;
+}
+
+/*
  * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec §5.4).
  */
 static bool boost_watermark(struct model *m, struct zone *z)
 {
-	uint64_t b;
-
-	if (!model_formulas_boost_max(z->managed, z->wmark[2], &m->fs))
+	if (!zone_boost_step(m, z))
 		return false;
-	b = model_formulas_boost_step(z->managed, z->wmark[2], z->watermark_boost, &m->fs);
-	z->watermark_boost = b;
-	m->ctr.boosts++;
 	m->res->boosts++;
 	m->res->flags |= MODEL_ALLOC_R_BOOST;
 	return true;
@@ -752,18 +767,36 @@ static void reserve_highatomic_pageblock(struct model *m, struct zone *z, uint64
 	mt = get_pageblock_migratetype(m, z, pfn);
 	if (!is_migrate_mergeable(mt))
 		return;
+	/* nr_reserved_highatomic grows with the blocks' type (pageblock_write) */
 	if (m->is_618 && order >= m->pb_order) {
 		change_pageblock_range(m, z, pfn, order, MODEL_MT_HIGHATOMIC);
-		z->nr_reserved_highatomic += (uint64_t)1 << order;
 	} else {
 		if (m->is_618 && !pageblock_in_zone(m, z, pfn))
 			return;
 		move_freepages_block(m, z, pfn, MODEL_MT_HIGHATOMIC, NULL);
 		set_pageblock_migratetype(m, z, pfn, MODEL_MT_HIGHATOMIC);
-		z->nr_reserved_highatomic += m->pb_nr;
 	}
 	m->ctr.highatomic_reserves++;
 	m->res->flags |= MODEL_ALLOC_R_HIGHATOMIC_RESERVE;
+}
+
+/*
+ * Models: mm/page_alloc.c reserve_highatomic_pageblock(), v6.1/v6.18 (spec §2.9)
+ */
+int model_pageblock_reserve_highatomic(struct model *m, uint64_t pfn, unsigned int order)
+{
+	struct zone *z;
+	uint64_t before;
+
+	if (!m || order >= m->nr_orders)
+		return -EINVAL;
+	z = model_pfn_zone(m, pfn);
+	if (!z)
+		return -ENOENT;
+	m->res = &m->scratch_res;
+	before = m->ctr.highatomic_reserves;
+	reserve_highatomic_pageblock(m, z, pfn, order);
+	return m->ctr.highatomic_reserves != before;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1063,18 +1096,16 @@ int model_unreserve_highatomic(struct model *m, const struct model_alloc_req *re
 			continue;
 		for (unsigned int o = 0; o < m->nr_orders; o++) {
 			uint32_t l = buddy_list(o, MODEL_MT_HIGHATOMIC);
-			uint64_t pfn, size;
+			uint64_t pfn;
 
 			if (list_empty(z, l))
 				continue;
 			pfn = node_pfn(z, z->next[l]);
-			if (get_pageblock_migratetype(m, z, pfn) == MODEL_MT_HIGHATOMIC) {
-				size = m->is_618 && ((uint64_t)1 << o) > m->pb_nr ? (uint64_t)1 << o
-										 : m->pb_nr;
-				z->nr_reserved_highatomic -= size < z->nr_reserved_highatomic
-								     ? size
-								     : z->nr_reserved_highatomic;
-			}
+			/*
+			 * The kernel lowers nr_reserved_highatomic by the pages
+			 * of the HIGHATOMIC blocks converted below (6.1 only when
+			 * the block is still HIGHATOMIC): pageblock_write does.
+			 */
 			if (o >= m->pb_order) {
 				move_to_free_list(m, z, pfn, mt);
 				change_pageblock_range(m, z, pfn, o, mt);
@@ -1430,28 +1461,77 @@ int model_free_pages(struct model *m, uint64_t pfn, unsigned int order, unsigned
 }
 
 /*
+ * Shared start of the one-pcp-entry operations: the block's zone, and
+ * whether @pfn heads a pcp entry of @order there (else the contradiction
+ * is recorded). Return: the zone, or NULL when the block is in no zone.
+ */
+static struct zone *pcp_entry_zone(struct model *m, uint64_t pfn, unsigned int order,
+				   struct model_free_result *res, bool *on_pcp)
+{
+	struct zone *z;
+	uint8_t s;
+
+	free_result_init(res);
+	m->res = &m->scratch_res;
+	*on_pcp = false;
+	z = block_zone(m, pfn, order, &res->contradiction);
+	if (!z)
+		return NULL;
+	res->zone = (int)z->idx;
+	s = *pfn_state(z, pfn);
+	*on_pcp = st_is_pcp(s) && st_order(s) == order && !(pfn & (((uint64_t)1 << order) - 1));
+	if (!*on_pcp) {
+		res->contradiction = MODEL_CONTRA_NOT_ON_PCP;
+		m->ctr.contradictions[MODEL_CONTRA_NOT_ON_PCP]++;
+	}
+	return z;
+}
+
+/*
+ * A free the model put on a pcp list but the kernel sent to the buddy (pcp
+ * trylock failure, spec 3.1 / 12): unlink it from whatever list holds it
+ * and free it as the direct path does (free_one_page(), FPI_NONE). No
+ * pcpu_drain event and no drain counters; the pcp's dynamic fields that
+ * the earlier insert changed (free_count, high, flags) stay as they are.
+ *
+ * Models: mm/page_alloc.c free_frozen_pages() / free_unref_page() trylock-failure branch, v6.1/v6.18 (spec §3.1, §3.5)
+ */
+int model_pcp_unlink_to_buddy(struct model *m, uint64_t pfn, unsigned int order,
+			      struct model_free_result *res)
+{
+	struct zone *z;
+	bool on_pcp;
+	int cpu;
+
+	if (!m || !res || order >= m->nr_orders)
+		return -EINVAL;
+	z = pcp_entry_zone(m, pfn, order, res, &on_pcp);
+	if (!z || !on_pcp)
+		return 0;
+	pcp_unlink(m, z, pfn, &cpu, NULL);
+	free_block(m, z, pfn, order, (unsigned int)cpu, MODEL_FREE_BUDDY, res);
+	if (m->ctr.frees_pcp)
+		m->ctr.frees_pcp--;	/* the same free, now counted as direct */
+	return 0;
+}
+
+/*
  * Models: mm/page_alloc.c free_pcppages_bulk() for one page, v6.1/v6.18 (spec §3.4).
  */
 int model_pcpu_drain_page(struct model *m, uint64_t pfn, unsigned int order,
 			  struct model_free_result *res)
 {
 	struct zone *z;
-	uint8_t s;
+	bool on_pcp;
 	int mt;
 
 	if (!m || !res || order >= m->nr_orders)
 		return -EINVAL;
-	free_result_init(res);
-	m->res = &m->scratch_res;
-	z = block_zone(m, pfn, order, &res->contradiction);
+	z = pcp_entry_zone(m, pfn, order, res, &on_pcp);
 	if (!z)
 		return 0;
-	res->zone = (int)z->idx;
-	s = *pfn_state(z, pfn);
-	if (!st_is_pcp(s) || st_order(s) != order || (pfn & (((uint64_t)1 << order) - 1))) {
+	if (!on_pcp) {
 		/* the kernel says this block is in the buddy now: make it so */
-		res->contradiction = MODEL_CONTRA_NOT_ON_PCP;
-		m->ctr.contradictions[MODEL_CONTRA_NOT_ON_PCP]++;
 		if (pfn & (((uint64_t)1 << order) - 1))
 			return 0;
 		if (range_has_free(m, z, pfn, order)) {
@@ -1464,7 +1544,7 @@ int model_pcpu_drain_page(struct model *m, uint64_t pfn, unsigned int order,
 				res);
 		return 0;
 	}
-	mt = (!m->is_618 && !z->nr_isolate_pageblock) ? st_mt(s)
+	mt = (!m->is_618 && !z->nr_isolate_pageblock) ? st_mt(*pfn_state(z, pfn))
 						      : get_pageblock_migratetype(m, z, pfn);
 	pcp_unlink(m, z, pfn, NULL, NULL);
 	__free_one_page(m, z, pfn, order, mt, false, res);

@@ -21,6 +21,24 @@ static bool pb_counted(const struct model *m, const struct zone *z, uint64_t idx
 	return first >= z->start_pfn && first < z->start_pfn + z->spanned;
 }
 
+/*
+ * A HIGHATOMIC block (its underlying type in 6.18, where ISOLATE is a
+ * separate bit) counts pageblock_nr_pages in nr_reserved_highatomic.
+ */
+static bool pb_highatomic(uint8_t b)
+{
+	return (b & 0x7) == MODEL_MT_HIGHATOMIC;
+}
+
+/*
+ * nr_reserved_highatomic follows the blocks: the kernel adds a pageblock
+ * (or 2^order for its blocks) exactly when it makes blocks HIGHATOMIC and
+ * takes the same off when it converts them back, so keeping it equal to
+ * pageblock_nr_pages x HIGHATOMIC blocks is the kernel's bookkeeping, and
+ * stays consistent when replay seeds or learns a HIGHATOMIC block.
+ *
+ * Models: mm/page_alloc.c reserve_highatomic_pageblock() / unreserve_highatomic_pageblock() accounting, v6.1/v6.18 (spec §2.9)
+ */
 static void pageblock_write(struct model *m, struct zone *z, uint64_t idx, uint8_t byte,
 			    bool notify)
 {
@@ -29,6 +47,12 @@ static void pageblock_write(struct model *m, struct zone *z, uint64_t idx, uint8
 
 	jr_save(z, &z->pageblock[idx], 1);
 	z->pageblock[idx] = byte;
+	if (pb_highatomic(old) != pb_highatomic(byte)) {
+		if (pb_highatomic(byte))
+			z->nr_reserved_highatomic += m->pb_nr;
+		else
+			z->nr_reserved_highatomic -= m->pb_nr;
+	}
 	if (old_mt == new_mt)
 		return;
 	if (pb_counted(m, z, idx)) {

@@ -378,11 +378,30 @@ void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 }
 
 /*
- * Set a pcp's sizes from its zone (create, hotplug).
+ * PCPF_FREE_HIGH_BATCH of @cpu's pcp in a zone with @batch: the cpu's slice
+ * of its last-level cache (size / cpus sharing it), in pages, exceeds three
+ * batches. Without a recorded LLC the config's global flag decides.
  *
- * Models: mm/page_alloc.c zone_set_pageset_high_and_batch(), v6.1/v6.18 (spec §4.2)
+ * Models: mm/page_alloc.c zone_pcp_update_cacheinfo(), drivers/base/cacheinfo.c
+ * update_per_cpu_data_slice_size_cpu(), v6.18 (spec §4.3, §12)
  */
-void pcp_setup(struct model *m, struct zone *z)
+static bool pcp_free_high_batch(const struct model *m, unsigned int cpu, uint32_t batch)
+{
+	uint32_t bytes = m->cfg.cpu_llc_bytes[cpu], shared = m->cfg.cpu_llc_shared[cpu];
+
+	if (!bytes || !shared)
+		return m->cfg.pcp_free_high_batch;
+	return ((bytes / shared) >> m->fs.page_shift) > 3 * (uint64_t)batch;
+}
+
+/*
+ * Copy the derived per-zone pcp sizes into every cpu's pcp. pcp->high is
+ * kept in 6.18 (only batch, high_min and high_max are written; the next
+ * use clamps high into the new range, spec 4.3); 6.1 sets its static high.
+ *
+ * Models: mm/page_alloc.c zone_set_pageset_high_and_batch() / pageset_update(), v6.1/v6.18 (spec §4.2, §12)
+ */
+void zone_pcp_sizes_apply(struct model *m, struct zone *z)
 {
 	for (unsigned int c = 0; c < m->cfg.nr_cpus; c++) {
 		struct per_cpu_pages *pcp = &z->pcp[c];
@@ -390,8 +409,25 @@ void pcp_setup(struct model *m, struct zone *z)
 		pcp->batch = z->pcp_batch;
 		pcp->high_min = z->pcp_high_min;
 		pcp->high_max = z->pcp_high_max;
+		if (!m->is_618)
+			pcp->high = z->pcp_high_min;
+	}
+}
+
+/*
+ * Set a pcp's sizes from its zone at create; the LLC flag is set once, as
+ * the kernel does when the cpu comes online (later batch changes keep it).
+ *
+ * Models: mm/page_alloc.c zone_set_pageset_high_and_batch(), setup_pcp_cacheinfo(), v6.1/v6.18 (spec §4.2)
+ */
+void pcp_setup(struct model *m, struct zone *z)
+{
+	zone_pcp_sizes_apply(m, z);
+	for (unsigned int c = 0; c < m->cfg.nr_cpus; c++) {
+		struct per_cpu_pages *pcp = &z->pcp[c];
+
 		pcp->high = z->pcp_high_start;
-		if (m->cfg.pcp_free_high_batch)
+		if (pcp_free_high_batch(m, c, pcp->batch))
 			pcp->flags |= PCPF_FREE_HIGH_BATCH;
 		else
 			pcp->flags &= (uint8_t)~PCPF_FREE_HIGH_BATCH;

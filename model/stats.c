@@ -46,6 +46,8 @@ int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_st
 	if (st_is_buddy(s)) {
 		st->kind = MODEL_PFN_FREE_BUDDY;
 		st->list_mt = st_mt(s);
+		st->reported = z->reported && st->order >= m->report_order &&
+			       page_reported(m, z, h);
 		return 0;
 	}
 	st->kind = MODEL_PFN_ON_PCP;
@@ -204,6 +206,7 @@ int model_pcp_info_get(const struct model *m, unsigned int zone, unsigned int cp
 	out->alloc_factor = pcp->alloc_factor;
 	out->free_factor = pcp->free_factor;
 	out->prev_free_high_order = pcp->flags & PCPF_PREV_FREE_HIGH_ORDER;
+	out->free_high_batch = pcp->flags & PCPF_FREE_HIGH_BATCH;
 	memcpy(out->list_len, pcp->list_len, sizeof(out->list_len));
 	return 0;
 }

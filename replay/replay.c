@@ -59,14 +59,31 @@ struct pending {
 	int8_t mt;
 	bool applied;
 	bool via_extfrag;
+	bool refill;		/* zone_locked said percpu_refill (or a 6.18 steal pull) */
 };
 
-#define PENDING_MAX 64
+/*
+ * Blocks a cpu pulled from the buddy (zone_locked, 6.18 steal extfrag) wait
+ * here, unapplied, until the cpu's next allocation: the model predicts that
+ * allocation from the state before the pull, so the kernel's answer never
+ * reaches the prediction. The list grows with the refill; past PENDING_CAP
+ * blocks the oldest is applied and the cpu's next prediction is not scored.
+ */
+#define PENDING_CAP 65536u
+
+#define RECENT_FREES 8
 
 struct cpu_state {
-	struct pending p[PENDING_MAX];
-	unsigned int n;
+	struct pending *p;
+	unsigned int n, cap;
+	bool pending_leaked;	/* a pending block was applied early: skip the next prediction */
 	uint32_t extfrag;	/* extfrag events since this cpu's last allocation */
+	uint64_t recent_free[RECENT_FREES]; /* pfns this cpu freed since its last allocation */
+	unsigned int nr_recent;
+	uint64_t last_freed_plus1[REPLAY_MAX_ORDERS]; /* baseline: last pfn freed here + 1, 0 none */
+	bool refill_open;	/* trace counters: a refill burst not yet closed by an allocation */
+	uint64_t next_decay;	/* what-if 6.18: this cpu's next pcp decay, trace ns */
+	uint64_t last_zone_locked_pfn;
 };
 
 struct attr_entry {
@@ -86,6 +103,28 @@ struct comm_entry {
 
 struct pred_count {
 	uint64_t n, ok;
+};
+
+/* Where a stale pcp entry turned out to be (SUMMARY.md "stale_pcp_entries_found"). */
+enum stale_where {
+	STALE_IN_BUDDY,		/* a later zone_locked took it: its free went to the buddy */
+	STALE_ON_PCP,		/* a later pcp hit or drain: it was on another pcp list */
+	STALE_ALLOCATED,	/* a later free: the bulk allocator had handed it out */
+	STALE_UNTRACKED,	/* over STALE_MAX: not followed */
+	STALE_NR
+};
+
+enum ck_kind {
+	CK_SCORED,
+	CK_BEFORE_START,
+	CK_START_STATE,
+};
+
+/* The kernel's figures as the trace shows them (SUMMARY.md "trace_counters"). */
+struct trace_counters {
+	uint64_t allocations, alloc_failures, frees;
+	uint64_t pcp_refills, pcp_refill_pages, pcp_drains, pcp_drain_pages;
+	uint64_t fallbacks;
 };
 
 struct ctx {
@@ -115,20 +154,32 @@ struct ctx {
 	bool have_t0;
 	uint64_t t0, last_ts, start_ts;
 	uint64_t sample_ns, next_sample;
-	uint64_t next_decay;
 	unsigned int pbmap_done, pbmap_total;
 
 	/* shadow */
 	struct cpu_state *cpus;
 	unsigned int nr_cpu_states;
 	struct pred_count pred, pred_order[REPLAY_MAX_ORDERS], pred_pcp, pred_buddy;
+	struct pred_count pred_baseline;	/* last page freed on the cpu at the order */
 	uint64_t pred_uncertain;
+	uint64_t pred_in_start_window;	/* allocations before the whole start state was read */
+	uint64_t pred_pending_overflow;	/* predictions skipped: a pending block reached the pcp early */
+	uint64_t inferred_direct_frees;	/* pcp entries the kernel took from the buddy (trylock frees) */
+	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
+	uint64_t pages_added;		/* memory that appeared at runtime */
+	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
+	struct model_counters pmc;	/* shadow: the model's decisions at its predictions */
+	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
+	uint64_t stale_found[STALE_NR];
 	bool uncertain;
 	uint64_t uncertain_until;	/* trace time the lost-event stretch ends */
 	uint64_t uncertain_events;
 
 	/* checkpoints */
 	bool ck_open;
+	enum ck_kind ck_skip;
+	uint64_t ck_before_start;	/* read before the start state: not scored */
+	uint64_t ck_of_start_state;	/* the snapshot's own or the seeding checkpoint */
 	uint32_t ck_seq;
 	uint64_t ck_ts;
 	double ck_abs, ck_kernel;
@@ -146,6 +197,7 @@ struct ctx {
 	uint64_t breaches;
 
 	/* counts */
+	struct trace_counters tc;
 	uint64_t events, records, by_type[TRACEFMT_NR_TYPES];
 	uint64_t skipped_before_start;
 	uint64_t contra[RC_NR], contra_uncertain;
@@ -311,6 +363,53 @@ static void attribute(struct ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs
 
 /* ---- samples ------------------------------------------------------------ */
 
+static const char *const counter_names[] = {
+	"model.pcp_hits", "model.pcp_refills", "model.pcp_refill_pages", "model.pcp_drains",
+	"model.pcp_drain_pages", "model.buddy_allocs", "model.fallbacks", "model.claims",
+	"model.steals", "model.boosts", "model.kswapd_wakes", "model.watermark_breaches",
+	"trace.allocations", "trace.alloc_failures", "trace.frees", "trace.pcp_refills",
+	"trace.pcp_refill_pages", "trace.pcp_drains", "trace.pcp_drain_pages", "trace.fallbacks",
+};
+#define NR_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
+
+/* The summary's model_counters and trace_counters, as they stand at @ts, to the sink. */
+static void emit_counters(struct ctx *c, uint64_t ts)
+{
+	const struct model_counters *k = &c->pmc;
+	const struct trace_counters *t = &c->tc;
+	struct model_counters mc;
+	bool shadow = c->mode == REPLAY_SHADOW;
+	int64_t v[NR_COUNTERS];
+
+	if (!c->sink || !c->sink->counters || c->sink_ret)
+		return;
+	if (!shadow) {
+		model_counters_get(c->m, &mc);
+		k = &mc;
+	}
+	v[0] = (int64_t)k->pcp_hits;
+	v[1] = (int64_t)k->pcp_refills;
+	v[2] = (int64_t)k->pcp_refill_pages;
+	v[3] = shadow ? -1 : (int64_t)k->pcp_drains;
+	v[4] = shadow ? -1 : (int64_t)k->pcp_drained_pages;
+	v[5] = (int64_t)k->buddy_allocs;
+	v[6] = (int64_t)k->fallbacks;
+	v[7] = (int64_t)k->claims;
+	v[8] = (int64_t)k->steals;
+	v[9] = (int64_t)k->boosts;
+	v[10] = (int64_t)k->kswapd_wakes;
+	v[11] = (int64_t)c->breaches;
+	v[12] = (int64_t)t->allocations;
+	v[13] = (int64_t)t->alloc_failures;
+	v[14] = (int64_t)t->frees;
+	v[15] = (int64_t)t->pcp_refills;
+	v[16] = (int64_t)t->pcp_refill_pages;
+	v[17] = (int64_t)t->pcp_drains;
+	v[18] = (int64_t)t->pcp_drain_pages;
+	v[19] = (int64_t)t->fallbacks;
+	sink_ok(c, c->sink->counters(c->sink_ctx, rel_t(c, ts), counter_names, v, NR_COUNTERS));
+}
+
 static void emit_samples(struct ctx *c, uint64_t ts)
 {
 	struct model_counters mc;
@@ -323,6 +422,7 @@ static void emit_samples(struct ctx *c, uint64_t ts)
 
 	if (c->sink_ret)
 		return;
+	emit_counters(c, ts);
 	model_counters_get(c->m, &mc);
 	for (unsigned int o = 0; o < no; o++)
 		fails[o] = c->mode == REPLAY_SHADOW ? c->kfail[o] : c->wfail[o];
@@ -404,6 +504,13 @@ static void checkpoint_close(struct ctx *c)
 	emit_samples(c, c->ck_ts);
 	if (c->mode != REPLAY_SHADOW)
 		return;
+	if (c->ck_skip != CK_SCORED) {
+		if (c->ck_skip == CK_BEFORE_START)
+			c->ck_before_start++;
+		else
+			c->ck_of_start_state++;
+		return;
+	}
 	d = c->ck_kernel > 0 ? c->ck_abs / c->ck_kernel : (c->ck_abs > 0 ? 1.0 : 0.0);
 	if (!c->ck_count)
 		c->ck_first = d;
@@ -420,6 +527,25 @@ static void checkpoint_close(struct ctx *c)
 	c->uncertain = false;
 }
 
+/*
+ * Only a checkpoint read after the start state was complete measures the
+ * model: one taken before it (capture reads checkpoint 0 before the
+ * snapshot walk), the snapshot's own counts and the checkpoint a start
+ * state was laid out from would compare the model with its own input.
+ */
+static enum ck_kind checkpoint_kind(const struct ctx *c, const struct tracefmt_event *ev)
+{
+	if (ev->u.checkpoint.seq == TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ ||
+	    (ev->u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT))
+		return CK_START_STATE;
+	if (c->start.kind == START_CHECKPOINT && ev->u.checkpoint.seq == c->ps.ckpt_seq &&
+	    ev->ts_ns == c->ps.ckpt_ts)
+		return CK_START_STATE;
+	if (ev->ts_ns < c->start_ts)
+		return CK_BEFORE_START;
+	return CK_SCORED;
+}
+
 static void checkpoint_add(struct ctx *c, const struct tracefmt_event *ev)
 {
 	uint64_t fb[MODEL_MAX_ORDERS][MODEL_MAX_MIGRATETYPES];
@@ -433,6 +559,7 @@ static void checkpoint_add(struct ctx *c, const struct tracefmt_event *ev)
 		c->ck_seq = ev->u.checkpoint.seq;
 		c->ck_ts = ev->ts_ns;
 		c->ck_abs = c->ck_kernel = 0;
+		c->ck_skip = checkpoint_kind(c, ev);
 	}
 	zone = replay_zone_by_name(c->m, ev->u.checkpoint.node, ev->u.checkpoint.zone);
 	if (zone < 0) {
@@ -462,9 +589,12 @@ static void checkpoint_add(struct ctx *c, const struct tracefmt_event *ev)
 
 /* ---- shadow mode ---------------------------------------------------------- */
 
+/* PAGE_ALLOC_COSTLY_ORDER: orders 0..3 have pcp lists, and the THP order (spec 4.1). */
+#define PCP_MAX_SMALL_ORDER 3
+
 static bool pcpable(const struct ctx *c, unsigned int order)
 {
-	return order <= 3 || (c->cfg->thp_order && order == c->cfg->thp_order);
+	return order <= PCP_MAX_SMALL_ORDER || (c->cfg->thp_order && order == c->cfg->thp_order);
 }
 
 static struct cpu_state *cpu_st(struct ctx *c, uint32_t cpu)
@@ -487,6 +617,107 @@ static unsigned int mcpu(const struct ctx *c, uint32_t cpu)
 	return cpu % c->cfg->nr_cpus;
 }
 
+/*
+ * The kernel took @pfn from the buddy (zone_locked, 6.18 steal) while the
+ * model holds it on a pcp list or has set it aside: its free went straight
+ * to the buddy (pcp trylock failure, spec 3.1 and 12), which no event
+ * shows. Put it there before the pull is applied - after the allocation's
+ * prediction, which must not learn from the pull.
+ */
+static void pull_prepare(struct ctx *c, uint64_t pfn, unsigned int order, uint32_t cpu)
+{
+	struct model_pfn_state st;
+	struct model_free_result fr;
+	struct pfn_map_entry *me;
+
+	if (c->stale.n && (me = pfn_map_get(&c->stale, pfn))) {
+		unsigned int o = me->order;
+
+		pfn_map_del(&c->stale, me);
+		c->stale_found[STALE_IN_BUDDY]++;
+		model_free_pages(c->m, pfn, o, mcpu(c, cpu), MODEL_FREE_BUDDY, &fr);
+		return;
+	}
+	if (model_pfn_state_get(c->m, pfn, &st) || st.kind != MODEL_PFN_ON_PCP ||
+	    st.head_pfn != pfn || st.order != order)
+		return;
+	model_pcpu_drain_page(c->m, pfn, order, &fr);
+	c->inferred_direct_frees++;
+}
+
+/* ---- stale pcp entries: set aside until the trace says where they are ------ */
+
+static bool pending_holds(const struct ctx *c, uint32_t cpu, uint64_t pfn)
+{
+	const struct cpu_state *s = cpu < c->nr_cpu_states ? &c->cpus[cpu] : NULL;
+
+	for (unsigned int i = 0; s && i < s->n; i++)
+		if (s->p[i].pfn == pfn && !s->p[i].applied)
+			return true;
+	return false;
+}
+
+#define STALE_MAX (1u << 20)	/* entries tracked; past it one is simply dropped */
+
+/* Take a stale entry off its pcp list: not free in the model, location unknown. */
+static void stale_set_aside(struct ctx *c, uint64_t pfn, unsigned int order, int cpu)
+{
+	struct model_force_result fr;
+	struct pfn_map_entry *me;
+
+	model_force_alloc(c->m, pfn, order, cpu, -1, &fr);
+	if (c->stale.n >= STALE_MAX || !(me = pfn_map_put(&c->stale, pfn))) {
+		c->stale_found[STALE_UNTRACKED]++;
+		return;
+	}
+	me->val = 0;
+	me->order = order;
+	me->left = 0;
+}
+
+/*
+ * The trace names a page that was set aside: its event says where it was.
+ * Returns true when the event is fully handled here.
+ */
+static bool stale_found(struct ctx *c, const struct cev *e)
+{
+	struct pfn_map_entry *me;
+	struct model_free_result fr;
+	unsigned int order;
+
+	if (!c->stale.n || !(me = pfn_map_get(&c->stale, e->pfn)))
+		return false;
+	if (e->type == TRACEFMT_PAGE_ALLOC && pending_holds(c, e->cpu, e->pfn))
+		return false; /* a pull of it is pending: pull_prepare places it */
+	order = me->order;
+	pfn_map_del(&c->stale, me);
+	switch (e->type) {
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		/* placed when the pull is applied, after the prediction (pull_prepare) */
+		me = pfn_map_put(&c->stale, e->pfn);
+		if (me)
+			me->order = order;
+		return false;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		/* it was on a pcp list the model did not have it on */
+		c->stale_found[STALE_ON_PCP]++;
+		model_free_pages(c->m, e->pfn, order, mcpu(c, e->cpu), MODEL_FREE_BUDDY, &fr);
+		return true;
+	case TRACEFMT_PAGE_ALLOC:
+		/* a pcp hit from another list (shadow_alloc learns its type); it stays allocated */
+		c->stale_found[STALE_ON_PCP]++;
+		c->alloc_of_set_aside = true;
+		return false;
+	case TRACEFMT_PAGE_FREE:
+		/* it had been handed out unseen (bulk allocator): this free is ordinary */
+		c->stale_found[STALE_ALLOCATED]++;
+		return false;
+	default:
+		return false;
+	}
+}
+
 /* Take a block the kernel pulled from the buddy; a pcp-able one lands on the cpu's pcp. */
 static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int list_mt,
 			  uint64_t ts, bool to_pcp)
@@ -496,6 +727,7 @@ static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int li
 	if (p->applied)
 		return;
 	p->applied = true;
+	pull_prepare(c, p->pfn, p->order, cpu);
 	if (to_pcp && pcpable(c, p->order)) {
 		/* rmqueue_bulk: the list is the request's migratetype */
 		int mt = list_mt >= 0 && list_mt < MODEL_MIGRATE_PCPTYPES ? list_mt
@@ -510,7 +742,7 @@ static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int li
 		count_model_contra(c, fr.contradiction, ts, p->pfn);
 }
 
-/* Another kind of event on @cpu: blocks pulled without an allocation were a bulk refill. */
+/* Blocks pulled without an allocation that took them (a bulk refill): onto the pcp. */
 static void pending_flush(struct ctx *c, uint32_t cpu, uint64_t ts)
 {
 	struct cpu_state *s = cpu < c->nr_cpu_states ? &c->cpus[cpu] : NULL;
@@ -522,17 +754,47 @@ static void pending_flush(struct ctx *c, uint32_t cpu, uint64_t ts)
 	s->n = 0;
 }
 
-static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, bool via_extfrag)
+/* A drain names a block still pending on some cpu: it reached that pcp first. */
+static void pending_apply_pfn(struct ctx *c, uint64_t pfn, uint64_t ts)
+{
+	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++) {
+		struct cpu_state *s = &c->cpus[cpu];
+
+		for (unsigned int i = 0; i < s->n; i++)
+			if (s->p[i].pfn == pfn && !s->p[i].applied)
+				pending_apply(c, cpu, &s->p[i], -1, ts, true);
+	}
+}
+
+static int pending_grow(struct cpu_state *s)
+{
+	unsigned int n = s->cap ? 2 * s->cap : 64;
+	struct pending *p;
+
+	if (n > PENDING_CAP)
+		n = PENDING_CAP;
+	p = realloc(s->p, n * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	s->p = p;
+	s->cap = n;
+	return 0;
+}
+
+static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, bool via_extfrag,
+			bool refill)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 	struct pending *p;
 
 	if (!s)
 		return;
-	if (s->n == PENDING_MAX) {
+	if (s->n == s->cap && (s->cap == PENDING_CAP || pending_grow(s))) {
+		/* no room: the oldest reaches the pcp now, so the next prediction could see it */
 		pending_apply(c, e->cpu, &s->p[0], -1, e->ts, true);
-		memmove(s->p, s->p + 1, (PENDING_MAX - 1) * sizeof(*s->p));
+		memmove(s->p, s->p + 1, (s->n - 1) * sizeof(*s->p));
 		s->n--;
+		s->pending_leaked = true;
 	}
 	p = &s->p[s->n++];
 	p->pfn = e->pfn;
@@ -540,6 +802,7 @@ static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, 
 	p->mt = e->mt;
 	p->applied = false;
 	p->via_extfrag = via_extfrag;
+	p->refill = refill;
 }
 
 /*
@@ -560,43 +823,193 @@ static void pageblock_learn(struct ctx *c, uint64_t pfn, int mt)
 	model_pageblock_claim(c->m, pfn, mt);
 }
 
-#ifdef MODEL_HAVE_REQ_DRY_RUN
+/* ---- the baseline predictor ------------------------------------------------ */
+
 /*
- * A pcp hit takes the head of its list (spec 2.5). When the kernel's page
- * sits deeper in the very list the model would take from, the entries in
- * front of it are not on the kernel's list (a racy snapshot, a free routed
- * elsewhere): re-synchronise by taking them out (they count as allocated).
+ * The obvious guess: the page most recently freed on this cpu at this order
+ * (what a LIFO per-cpu cache would hand out). Shown beside the model's rate
+ * so the value the model adds is visible.
  */
-static void pcp_resync(struct ctx *c, const struct cev *e, struct model_alloc_req *req,
-		       uint64_t predicted)
+static void baseline_note_free(struct cpu_state *s, uint64_t pfn, unsigned int order)
 {
-	struct model_pfn_state sk, sp;
-	struct model_force_result fr;
+	if (s && order < REPLAY_MAX_ORDERS)
+		s->last_freed_plus1[order] = pfn + 1;
+}
+
+static bool baseline_hit(const struct cpu_state *s, uint64_t pfn, unsigned int order)
+{
+	return s && order < REPLAY_MAX_ORDERS && s->last_freed_plus1[order] == pfn + 1;
+}
+
+/* ---- shadow mode ------------------------------------------------------------ */
+
+static void pred_count(struct pred_count *k, bool ok)
+{
+	k->n++;
+	k->ok += ok;
+}
+
+/*
+ * Shadow mode's model_counters: what the model decided at each allocation
+ * it predicted (the state it then follows is the kernel's). Drains are
+ * never the model's decision in shadow mode, so they are not counted.
+ */
+static void predicted_counts(struct model_counters *k, const struct model_alloc_result *r)
+{
+	k->pcp_hits += !!(r->flags & MODEL_ALLOC_R_PCP_HIT);
+	if (r->flags & MODEL_ALLOC_R_PCP_REFILL) {
+		k->pcp_refills++;
+		k->pcp_refill_pages += r->refill_pages;
+	}
+	k->buddy_allocs += !!(r->flags & MODEL_ALLOC_R_BUDDY);
+	k->fallbacks += r->nr_fallbacks;
+	k->claims += !!(r->flags & MODEL_ALLOC_R_CLAIM);
+	k->steals += !!(r->flags & MODEL_ALLOC_R_STEAL);
+	k->boosts += r->boosts;
+	k->kswapd_wakes += !!(r->flags & MODEL_ALLOC_R_KSWAPD_WAKE);
+}
+
+/*
+ * Ask the model where the allocation @e would land, from the state before
+ * anything the kernel pulled for it (its pending blocks) is applied: the
+ * answer must never be visible to the prediction. Returns the predicted
+ * pfn, MODEL_PFN_NONE when the allocation is not scored.
+ */
+static uint64_t shadow_predict(struct ctx *c, const struct cev *e, struct cpu_state *s,
+			       bool buddy_served, unsigned int *res_flags)
+{
+	struct model_alloc_req req = {
+		.order = e->order,
+		.gfp_flags = e->gfp,
+		.cpu = mcpu(c, e->cpu),
+		.preferred_node = -1,
+		.req_flags = MODEL_REQ_DRY_RUN | MODEL_REQ_SLOWPATH | MODEL_REQ_MUST_SUCCEED,
+	};
 	struct model_alloc_result res;
+	bool ok;
+
+	*res_flags = 0;
+	if (c->uncertain) {
+		c->pred_uncertain++;
+		return MODEL_PFN_NONE;
+	}
+	if (e->ts < c->start_ts) {
+		c->pred_in_start_window++;
+		return MODEL_PFN_NONE;
+	}
+	if (s && s->pending_leaked) {
+		s->pending_leaked = false;
+		c->pred_pending_overflow++;
+		return MODEL_PFN_NONE;
+	}
+	if (model_alloc_pages(c->m, &req, &res))
+		return MODEL_PFN_NONE;
+	ok = res.pfn == e->pfn;
+	*res_flags = res.flags;
+	predicted_counts(&c->pmc, &res);
+	pred_count(&c->pred, ok);
+	pred_count(buddy_served ? &c->pred_buddy : &c->pred_pcp, ok);
+	pred_count(&c->pred_baseline, baseline_hit(s, e->pfn, e->order));
+	if (e->order < REPLAY_MAX_ORDERS)
+		pred_count(&c->pred_order[e->order], ok);
+	return res.pfn;
+}
+
+static bool freed_since_last_alloc(const struct cpu_state *s, uint64_t pfn)
+{
+	for (unsigned int i = 0; i < s->nr_recent && i < RECENT_FREES; i++)
+		if (s->recent_free[i] == pfn)
+			return true;
+	return false;
+}
+
+/*
+ * A pcp hit took the kernel's page from deeper in a list than the model's
+ * head (spec 2.5: a hit takes the head). An entry in front of it that this
+ * cpu freed after its previous mm_page_alloc may be an interrupt's free
+ * traced before this allocation (mm_page_alloc fires after the page is
+ * prepared, spec 12): it stays. Any other entry in front was not on the
+ * kernel's list there: it was on another list (a pageblock type the model
+ * got wrong), in the buddy (a free whose pcp trylock failed, spec 3.1) or
+ * handed out by the bulk allocator (no mm_page_alloc, spec 6.5). The trace
+ * cannot tell which until the page shows up again, so it is set aside
+ * (stale_set_aside) and placed where its next event says (stale_found).
+ */
+static void pcp_resync(struct ctx *c, const struct cev *e, const struct cpu_state *s)
+{
+	struct model_pfn_state sk;
+	uint64_t front[64];
+	long n;
 
 	if (model_pfn_state_get(c->m, e->pfn, &sk) || sk.kind != MODEL_PFN_ON_PCP ||
-	    sk.order != e->order)
+	    sk.head_pfn != e->pfn || sk.zone < 0 || sk.list_mt != e->mt ||
+	    (unsigned int)sk.pcp_cpu != mcpu(c, e->cpu))
 		return;
-	/* the dry run's pcp hit is the list head: take heads until the kernel's page leads */
-	for (unsigned int guard = 0; predicted != e->pfn && guard < (1u << 20); guard++) {
-		if (model_pfn_state_get(c->m, predicted, &sp) || sp.kind != MODEL_PFN_ON_PCP ||
-		    sk.pcp_cpu != sp.pcp_cpu || sk.pcp_pindex != sp.pcp_pindex ||
-		    sk.zone != sp.zone)
-			return;
-		model_force_alloc(c->m, predicted, sk.order, sk.pcp_cpu, -1, &fr);
+	n = model_pcp_list_get(c->m, (unsigned int)sk.zone, (unsigned int)sk.pcp_cpu,
+			       (unsigned int)sk.pcp_pindex, front, 64);
+	for (long i = 0; i < n && i < 64 && front[i] != e->pfn; i++) {
+		if (s && freed_since_last_alloc(s, front[i]))
+			continue;
+		stale_set_aside(c, front[i], sk.order, sk.pcp_cpu);
 		c->contra[RC_STALE_PCP]++;
-		if (model_alloc_pages(c->m, req, &res) || !(res.flags & MODEL_ALLOC_R_PCP_HIT))
-			return;
-		predicted = res.pfn;
 	}
 }
-#endif
+
+/*
+ * 6.18: a pcp hit names the list its page was on, the request's
+ * migratetype, which was the pageblock's type when the page was freed
+ * (spec 3.3). Teach the model a type it got wrong.
+ */
+static void pcp_hit_learn(struct ctx *c, const struct cev *e)
+{
+	struct model_pfn_state st;
+
+	if (!c->prof_618 || e->mt < 0 || e->mt >= MODEL_MIGRATE_PCPTYPES)
+		return;
+	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind == MODEL_PFN_OUTSIDE ||
+	    st.pageblock_mt < 0 || st.pageblock_mt >= MODEL_MIGRATE_PCPTYPES ||
+	    st.pageblock_mt == e->mt)
+		return;
+	model_pageblock_claim(c->m, e->pfn, e->mt);
+	c->pageblock_learned_pcp++;
+}
+
+/* The allocation took its pending blocks: the one handed out, the rest to the pcp. */
+static bool pending_consume(struct ctx *c, const struct cev *e, struct cpu_state *s)
+{
+	struct model_force_result fr;
+	bool matched = false;
+
+	for (unsigned int i = 0; i < s->n; i++) {
+		struct pending *p = &s->p[i];
+
+		if (!matched && p->pfn == e->pfn && p->order == e->order) {
+			/* the block handed out: straight from the buddy to the caller */
+			matched = true;
+			if (!p->applied) {
+				p->applied = true;
+				pull_prepare(c, p->pfn, p->order, e->cpu);
+				model_force_alloc(c->m, p->pfn, p->order, (int)mcpu(c, e->cpu), e->mt,
+						  &fr);
+				count_model_contra(c, fr.contradiction, e->ts, p->pfn);
+			} else if (pcpable(c, p->order)) {
+				matched = false; /* it went to the pcp: take it from there */
+			}
+			continue;
+		}
+		pending_apply(c, e->cpu, p, e->mt, e->ts, true);
+	}
+	s->n = 0;
+	return matched;
+}
 
 static void shadow_alloc(struct ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 	bool buddy_served = s && s->n > 0, matched = false;
 	struct model_force_result fr;
+	unsigned int flags = 0;
+	uint64_t predicted;
 
 	if (e->pfn == TRACEFMT_PFN_NONE) {
 		if (e->order < REPLAY_MAX_ORDERS && c->kfail[e->order]++ == 0)
@@ -612,79 +1025,47 @@ static void shadow_alloc(struct ctx *c, const struct cev *e)
 	attribute(c, e->pid, e->gfp, 1, 0, s ? s->extfrag : 0);
 	if (s)
 		s->extfrag = 0;
-	(void)buddy_served;
-#ifdef MODEL_HAVE_REQ_DRY_RUN
-	if (c->dry_run) {
-		struct model_alloc_req req = {
-			.order = e->order,
-			.gfp_flags = e->gfp,
-			.cpu = mcpu(c, e->cpu),
-			.preferred_node = -1,
-			.req_flags = MODEL_REQ_DRY_RUN | MODEL_REQ_SLOWPATH | MODEL_REQ_MUST_SUCCEED,
-		};
-		struct model_alloc_result res;
-
-		if (c->uncertain) {
-			c->pred_uncertain++;
-		} else if (!model_alloc_pages(c->m, &req, &res)) {
-			bool ok = res.pfn == e->pfn;
-
-			if (!ok && !buddy_served && (res.flags & MODEL_ALLOC_R_PCP_HIT))
-				pcp_resync(c, e, &req, res.pfn);
-			struct pred_count *k = buddy_served ? &c->pred_buddy : &c->pred_pcp;
-
-			c->pred.n++;
-			c->pred.ok += ok;
-			k->n++;
-			k->ok += ok;
-			if (e->order < REPLAY_MAX_ORDERS) {
-				c->pred_order[e->order].n++;
-				c->pred_order[e->order].ok += ok;
-			}
-		}
-	}
-#endif
-	if (s) {
-		for (unsigned int i = 0; i < s->n; i++) {
-			struct pending *p = &s->p[i];
-
-			if (!matched && p->pfn == e->pfn && p->order == e->order) {
-				/* the block handed out: straight from the buddy to the caller */
-				matched = true;
-				if (!p->applied) {
-					p->applied = true;
-					model_force_alloc(c->m, p->pfn, p->order, (int)mcpu(c, e->cpu),
-							  e->mt, &fr);
-					count_model_contra(c, fr.contradiction, e->ts, p->pfn);
-				} else if (pcpable(c, p->order)) {
-					matched = false; /* it went to the pcp: take it from there */
-				}
-				continue;
-			}
-			pending_apply(c, e->cpu, p, e->mt, e->ts, true);
-		}
-		s->n = 0;
-	}
+	predicted = shadow_predict(c, e, s, buddy_served, &flags);
+	if (s)
+		matched = pending_consume(c, e, s);
 	if (!matched) {
-		model_force_alloc(c->m, e->pfn, e->order, (int)mcpu(c, e->cpu), e->mt, &fr);
-		count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+		if (predicted != e->pfn && (flags & MODEL_ALLOC_R_PCP_HIT))
+			pcp_resync(c, e, s);
+		pcp_hit_learn(c, e);
+		if (!c->alloc_of_set_aside) {
+			model_force_alloc(c->m, e->pfn, e->order, (int)mcpu(c, e->cpu), e->mt, &fr);
+			count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+		}
 	}
+	c->alloc_of_set_aside = false;
+	if (s)
+		s->nr_recent = 0;
+}
+
+static void note_recent_free(struct cpu_state *s, uint64_t pfn)
+{
+	s->recent_free[s->nr_recent % RECENT_FREES] = pfn;
+	s->nr_recent++;
 }
 
 static void shadow_free(struct ctx *c, const struct cev *e)
 {
+	struct cpu_state *s = cpu_st(c, e->cpu);
 	struct model_free_result fr;
 
-	pending_flush(c, e->cpu, e->ts);
 	model_free_pages(c->m, e->pfn, e->order, mcpu(c, e->cpu), MODEL_FREE_NO_DRAIN, &fr);
 	count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+	if (s) {
+		baseline_note_free(s, e->pfn, e->order);
+		note_recent_free(s, e->pfn);
+	}
 }
 
 static void shadow_drain(struct ctx *c, const struct cev *e)
 {
 	struct model_free_result fr;
 
-	pending_flush(c, e->cpu, e->ts);
+	pending_apply_pfn(c, e->pfn, e->ts);
 	pageblock_learn(c, e->pfn, e->mt);
 	model_pcpu_drain_page(c->m, e->pfn, e->order, &fr);
 	if (fr.contradiction == MODEL_CONTRA_NOT_ON_PCP) {
@@ -718,7 +1099,7 @@ static void shadow_extfrag(struct ctx *c, const struct cev *e)
 	for (unsigned int i = 0; i < s->n; i++)
 		if (s->p[i].pfn == e->pfn)
 			return; /* a claim's zone_locked already named it */
-	pending_add(c, e, e->order, true);
+	pending_add(c, e, e->order, true, pcpable(c, e->order));
 }
 
 static void shadow_free_batched(struct ctx *c, const struct cev *e)
@@ -904,11 +1285,131 @@ static void paranoid_check(struct ctx *c, const struct cev *e)
 	}
 }
 
+/* When the walk read the lists @e touches (its cpu's pcp lists, else the zone's); 0 unknown. */
+static uint64_t walk_time(const struct ctx *c, int zone, const struct cev *e)
+{
+	const struct prescan *ps = &c->ps;
+	bool pcp_side = e->type == TRACEFMT_PAGE_ALLOC || e->type == TRACEFMT_PAGE_FREE;
+
+	if (zone < 0 || zone >= MODEL_MAX_ZONES)
+		return 0;
+	if (pcp_side && ps->walk_pcp_ts && e->cpu < ps->walk_nr_cpus &&
+	    ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu])
+		return ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu];
+	return ps->walk_zone_ts[zone];
+}
+
+/*
+ * A page event between the snapshot walk's begin and end marks: applied
+ * only if the walk had not already seen its effect. With the walk's own
+ * times (a SNAPSHOT_WALK record per zone and per cpu's pcp lists) that is
+ * "after the walk read its lists"; without them the model's state decides:
+ * an allocation of a block the walk saw free, a free of a page it saw
+ * allocated, a drain of a page it saw on a pcp list happened after the walk.
+ */
+static bool window_event_is_new(struct ctx *c, const struct cev *e)
+{
+	struct model_pfn_state st;
+	uint64_t walked;
+
+	if (c->start.kind != START_SNAPSHOT || e->ts < c->ps.snap_begin_ts)
+		return false;
+	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind == MODEL_PFN_OUTSIDE)
+		return false;
+	walked = walk_time(c, st.zone, e);
+	if (walked)
+		return e->ts > walked;
+	switch (e->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		return e->pfn != TRACEFMT_PFN_NONE && st.kind != MODEL_PFN_ALLOCATED;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		return st.kind == MODEL_PFN_FREE_BUDDY;
+	case TRACEFMT_PAGE_FREE:
+		return st.kind == MODEL_PFN_ALLOCATED;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		return st.kind == MODEL_PFN_ON_PCP;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The kernel's own figures, read from the trace the same way in both modes:
+ * a refill is a burst of zone_locked blocks with percpu_refill set (6.18
+ * steal-mode pulls show only extfrag, spec 6.3) closed by the cpu's next
+ * mm_page_alloc; drains are mm_page_pcpu_drain events.
+ */
+static void trace_count(struct ctx *c, const struct cev *e)
+{
+	struct cpu_state *s = cpu_st(c, e->cpu);
+	struct trace_counters *t = &c->tc;
+	bool pulled = false;
+
+	switch (e->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		if (e->pfn == TRACEFMT_PFN_NONE)
+			t->alloc_failures++;
+		else
+			t->allocations++;
+		if (s)
+			s->refill_open = false;
+		break;
+	case TRACEFMT_PAGE_FREE:
+		t->frees++;
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		pulled = e->flag && pcpable(c, e->order);
+		if (s)
+			s->last_zone_locked_pfn = e->pfn;
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		t->fallbacks++;
+		pulled = c->prof_618 && pcpable(c, e->order) && s && s->last_zone_locked_pfn != e->pfn;
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		t->pcp_drains++;
+		t->pcp_drain_pages += 1ull << (e->order & 63);
+		break;
+	default:
+		break;
+	}
+	if (!pulled)
+		return;
+	t->pcp_refill_pages += 1ull << (e->order & 63);
+	if (s && !s->refill_open) {
+		s->refill_open = true;
+		t->pcp_refills++;
+	}
+}
+
+/*
+ * 6.18 decays each cpu's pcp high from that cpu's vmstat worker, about once
+ * a second and deferrable, so an idle cpu skips it (spec 4.3): a cpu's
+ * decay runs at its first event a second or more after its last one, the
+ * first a second after the start state.
+ */
+#define PCP_DECAY_NS 1000000000ull
+
+static void pcp_decay_due(struct ctx *c, const struct cev *e)
+{
+	struct cpu_state *s = cpu_st(c, e->cpu);
+
+	if (!s)
+		return;
+	if (!s->next_decay)
+		s->next_decay = add_sat(e->ts > c->start_ts ? e->ts : c->start_ts, PCP_DECAY_NS);
+	if (e->ts < s->next_decay)
+		return;
+	model_pcp_decay(c->m, (int)mcpu(c, e->cpu));
+	s->next_decay = add_sat(e->ts, PCP_DECAY_NS);
+}
+
 static void apply(struct ctx *c, const struct cev *e)
 {
 	bool page = e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
 
-	if (page && e->ts < c->start_ts) {
+	if (page && e->ts < c->start_ts && !window_event_is_new(c, e)) {
 		c->skipped_before_start++;
 		return;
 	}
@@ -916,7 +1417,6 @@ static void apply(struct ctx *c, const struct cev *e)
 		c->have_t0 = true;
 		c->t0 = e->ts;
 		c->next_sample = add_sat(e->ts, c->sample_ns);
-		c->next_decay = add_sat(e->ts, 1000000000ull);
 	}
 	if (e->ts > c->last_ts)
 		c->last_ts = e->ts;
@@ -929,13 +1429,11 @@ static void apply(struct ctx *c, const struct cev *e)
 		c->next_sample = steps > (UINT64_MAX - c->next_sample) / c->sample_ns
 				 ? UINT64_MAX : c->next_sample + steps * c->sample_ns;
 	}
-	if (c->mode == REPLAY_WHATIF && c->prof_618 && c->have_t0 && e->ts >= c->next_decay &&
-	    c->next_decay != UINT64_MAX) {
-		model_pcp_decay(c->m, -1);
-		c->next_decay = add_sat(e->ts, 1000000000ull);
-	}
+	if (c->mode == REPLAY_WHATIF && c->prof_618 && page)
+		pcp_decay_due(c, e);
 	if (page) {
 		c->events++;
+		trace_count(c, e);
 		if (c->uncertain && e->ts >= c->uncertain_until)
 			c->uncertain = false;
 		if (c->uncertain)
@@ -943,6 +1441,8 @@ static void apply(struct ctx *c, const struct cev *e)
 	}
 	c->by_type[e->type]++;
 
+	if (c->mode == REPLAY_SHADOW && page && stale_found(c, e))
+		goto checked;
 	switch (e->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		if (c->mode == REPLAY_SHADOW) {
@@ -966,7 +1466,7 @@ static void apply(struct ctx *c, const struct cev *e)
 	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
 		if (c->mode == REPLAY_SHADOW) {
 			pageblock_learn(c, e->pfn, e->mt);
-			pending_add(c, e, e->order, false);
+			pending_add(c, e, e->order, false, e->flag && pcpable(c, e->order));
 		}
 		break;
 	case TRACEFMT_PAGE_PCPU_DRAIN:
@@ -980,6 +1480,7 @@ static void apply(struct ctx *c, const struct cev *e)
 	default:
 		break;
 	}
+checked:
 	if (c->opts->paranoid && page &&
 	    (c->opts->paranoid_every <= 1 || !(c->events % c->opts->paranoid_every)))
 		paranoid_check(c, e);
@@ -995,7 +1496,6 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 			c->have_t0 = true;
 			c->t0 = ev->ts_ns;
 			c->next_sample = add_sat(ev->ts_ns, c->sample_ns);
-			c->next_decay = add_sat(ev->ts_ns, 1000000000ull);
 		}
 		/* the what-if model follows other settings: its free counts are its own */
 		checkpoint_add(c, ev);
@@ -1150,6 +1650,7 @@ static int prescan_run(struct ctx *c)
 		case TRACEFMT_SNAPSHOT_MARK:
 			if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_BEGIN) {
 				ps->snapshot_begun = true;
+				ps->snap_begin_ts = ev.ts_ns;
 				ps->snapshot_method = ev.u.snapshot_mark.method;
 				ps->nr_snap = 0;
 			} else if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_END &&
@@ -1224,12 +1725,120 @@ static const char *const fail_reason_names[MODEL_NR_ALLOC_FAIL] = {
 	[MODEL_FAIL_NO_BLOCK] = "no_free_block",
 };
 
+static json_t *model_counters_json(const struct ctx *c, const struct model_counters *mc)
+{
+	bool shadow = c->mode == REPLAY_SHADOW;
+
+	if (shadow)
+		mc = &c->pmc;
+	return json_pack("{sI sI sI so so sI sI sI sI sI sI sI}",
+		"pcp_hits", (json_int_t)mc->pcp_hits, "pcp_refills", (json_int_t)mc->pcp_refills,
+		"pcp_refill_pages", (json_int_t)mc->pcp_refill_pages,
+		"pcp_drains", shadow ? json_null() : json_integer((json_int_t)mc->pcp_drains),
+		"pcp_drain_pages", shadow ? json_null()
+					  : json_integer((json_int_t)mc->pcp_drained_pages),
+		"buddy_allocs", (json_int_t)mc->buddy_allocs, "fallbacks", (json_int_t)mc->fallbacks,
+		"claims", (json_int_t)mc->claims, "steals", (json_int_t)mc->steals,
+		"boosts", (json_int_t)mc->boosts, "kswapd_wakes", (json_int_t)mc->kswapd_wakes,
+		"watermark_breaches", (json_int_t)c->breaches);
+}
+
+static json_t *trace_counters_json(const struct trace_counters *t)
+{
+	return json_pack("{sI sI sI sI sI sI sI sI}",
+		"allocations", (json_int_t)t->allocations,
+		"alloc_failures", (json_int_t)t->alloc_failures, "frees", (json_int_t)t->frees,
+		"pcp_refills", (json_int_t)t->pcp_refills,
+		"pcp_refill_pages", (json_int_t)t->pcp_refill_pages,
+		"pcp_drains", (json_int_t)t->pcp_drains,
+		"pcp_drain_pages", (json_int_t)t->pcp_drain_pages,
+		"fallbacks", (json_int_t)t->fallbacks);
+}
+
+/* The model's zones at the end of the run: sizes and watermarks. */
+static json_t *zones_json(const struct ctx *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned int z = 0; z < c->cfg->nr_zones; z++) {
+		const struct model_zone_config *zc = &c->cfg->zones[z];
+		struct model_zone_info zi;
+
+		if (model_zone_info_get(c->m, z, &zi))
+			continue;
+		json_array_append_new(a, json_pack("{sI ss sI sI sI sI sI sI}",
+			"node", (json_int_t)zc->node, "zone", zc->name,
+			"managed", (json_int_t)zi.managed_pages, "min", (json_int_t)zi.wmark_min,
+			"low", (json_int_t)zi.wmark_low, "high", (json_int_t)zi.wmark_high,
+			"boost", (json_int_t)zi.watermark_boost,
+			"nr_free_pages", (json_int_t)zi.nr_free_pages));
+	}
+	return a;
+}
+
+static void note(json_t *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(json_t *notes, const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	json_array_append_new(notes, json_string(text));
+}
+
+/* Limits under which a shadow figure is called poor, and said so in words. */
+#define POOR_PFN_RATE 0.95
+#define POOR_CHECKPOINT_DISTANCE 0.01
+
+/*
+ * Say in words when fidelity is poor and the likely cause, so nobody
+ * changes a setting on the strength of a figure the replay cannot vouch for.
+ */
+static void fidelity_notes(const struct ctx *c, json_t *notes)
+{
+	uint64_t contra = 0;
+	double rate = c->pred.n ? (double)c->pred.ok / (double)c->pred.n : NAN;
+
+	for (int i = 0; i < RC_NR; i++)
+		contra += c->contra[i];
+	if (c->pred.n && rate < POOR_PFN_RATE)
+		note(notes, "poor fidelity: the model predicted %.1f %% of the kernel's pfns (below %.0f %%; "
+		     "the last-freed-page baseline got %.1f %%); likely cause: %s", 100 * rate,
+		     100 * POOR_PFN_RATE, c->pred_baseline.n ? 100.0 * (double)c->pred_baseline.ok /
+		     (double)c->pred_baseline.n : 0.0,
+		     c->lost_events ? "events were lost, so the model's lists drifted from the kernel's"
+		     : c->start.kind != START_SNAPSHOT ? "the start state is not a free-list snapshot"
+		     : contra * 100 > c->events ? "the model's state contradicted the trace often "
+		       "(see contradictions): operations without kmem events (compaction, isolation, "
+		       "free page reporting, hotplug) changed the free lists"
+		     : "list order the trace does not show (free page reporting, events the kernel "
+		       "does not trace)");
+	if (c->ck_count && c->ck_max > POOR_CHECKPOINT_DISTANCE)
+		note(notes, "poor fidelity: a checkpoint's free counts differ from the model's by %.2f %% "
+		     "(above %.0f %%); likely cause: %s", 100 * c->ck_max, 100 * POOR_CHECKPOINT_DISTANCE,
+		     c->lost_events ? "lost events" : c->pages_added ? "memory that appeared at runtime"
+		     : "buddy changes with no kmem event (compaction, isolation, hotplug)");
+	if (!c->ck_count && c->ck_before_start)
+		note(notes, "no checkpoint was read after the start state: the checkpoint distance "
+		     "measures nothing here (%llu read before it)", (unsigned long long)c->ck_before_start);
+	if (c->lost_events)
+		note(notes, "%llu events were lost: allocations inside the %llu uncertain stretches "
+		     "were not scored", (unsigned long long)c->lost_events,
+		     (unsigned long long)c->lost_records);
+	if (c->pages_added)
+		note(notes, "%llu pages appeared at runtime (memory hotplug): the model added them; "
+		     "figures around that moment are less certain", (unsigned long long)c->pages_added);
+}
+
 static char *summary_build(struct ctx *c, struct replay_result *res, bool complete)
 {
 	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(c->rd);
 	struct model_counters mc;
 	json_t *o = json_object(), *a, *k;
-	char *settings = replay_settings_json(&c->opts->settings), *text;
+	char *settings = replay_settings_json(&c->hdr.settings), *text;
 	unsigned int no = c->cfg->nr_page_orders;
 	uint64_t total = 0;
 	static const char *const start_names[] = { "snapshot", "checkpoint", "boot" };
@@ -1246,6 +1855,7 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 						      ? "6.1" : "6.18"));
 	json_object_set_new(o, "profile_guessed", json_boolean(c->hdr.profile_guessed));
 	json_object_set_new(o, "settings", settings ? json_loads(settings, 0, NULL) : json_object());
+	json_object_set_new(o, "host_settings", replay_host_settings_json(&c->hdr));
 	free(settings);
 	json_object_set_new(o, "model", json_pack("{sI sI sI sI sI sI}",
 		"nr_page_orders", (json_int_t)no, "pageblock_order",
@@ -1285,6 +1895,8 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 			"this model offers no side-effect-free prediction: pfn prediction unavailable"));
 	if (res->trace_truncated)
 		json_array_append_new(a, json_string(res->trace_problem));
+	if (c->mode == REPLAY_SHADOW)
+		fidelity_notes(c, a);
 	json_object_set_new(o, "notes", a);
 
 	json_object_set_new(o, "events", json_integer((json_int_t)c->events));
@@ -1351,6 +1963,19 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 	json_object_set_new(o, "pageblock_hints", json_integer((json_int_t)c->pageblock_hints));
 	json_object_set_new(o, "pageblock_types_learned",
 			    json_integer((json_int_t)c->pageblock_learned));
+	json_object_set_new(o, "pageblock_types_learned_from_pcp_hits",
+			    json_integer((json_int_t)c->pageblock_learned_pcp));
+	json_object_set_new(o, "inferred_direct_buddy_frees",
+			    json_integer((json_int_t)c->inferred_direct_frees));
+	json_object_set_new(o, "stale_pcp_entries_found", json_pack("{sI sI sI sI sI}",
+		"in_buddy", (json_int_t)c->stale_found[STALE_IN_BUDDY],
+		"on_another_pcp_list", (json_int_t)c->stale_found[STALE_ON_PCP],
+		"allocated_unseen", (json_int_t)c->stale_found[STALE_ALLOCATED],
+		"not_seen_again", (json_int_t)c->stale.n,
+		"untracked", (json_int_t)c->stale_found[STALE_UNTRACKED]));
+	json_object_set_new(o, "model_counters", model_counters_json(c, &mc));
+	json_object_set_new(o, "trace_counters", trace_counters_json(&c->tc));
+	json_object_set_new(o, "zones", zones_json(c));
 	json_object_set_new(o, "samples", json_integer((json_int_t)c->samples));
 	json_object_set_new(o, "pageblock_maps", json_integer((json_int_t)c->pbmaps));
 	res->unusable_order9_mean = c->unusable9_n ? c->unusable9_sum / (double)c->unusable9_n : NAN;
@@ -1369,15 +1994,22 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 			json_object_set_new(p, "order", json_integer(i));
 			json_array_append_new(a, p);
 		}
-		json_object_set_new(o, "pfn_prediction", json_pack("{sb sI sI sI so so so}",
+		json_object_set_new(o, "pfn_prediction", json_pack("{sb sI sI so sI sI sI so so so so}",
 			"available", c->dry_run, "predicted", (json_int_t)c->pred.n, "correct",
-			(json_int_t)c->pred.ok, "excluded_uncertain", (json_int_t)c->pred_uncertain,
+			(json_int_t)c->pred.ok, "rate", jrate(c->pred.ok, c->pred.n),
+			"excluded_uncertain", (json_int_t)c->pred_uncertain,
+			"excluded_start_window", (json_int_t)c->pred_in_start_window,
+			"excluded_pending_overflow", (json_int_t)c->pred_pending_overflow,
 			"by_order", a, "pcp_served", pred_json(&c->pred_pcp), "buddy_served",
-			pred_json(&c->pred_buddy)));
+			pred_json(&c->pred_buddy), "baseline", pred_json(&c->pred_baseline)));
 		res->checkpoints = c->ck_count;
 		res->checkpoint_distance_max = c->ck_count ? c->ck_max : NAN;
 		res->checkpoint_distance_mean = c->ck_count ? c->ck_sum / (double)c->ck_count : NAN;
 		json_object_set_new(o, "checkpoints", json_integer((json_int_t)c->ck_count));
+		json_object_set_new(o, "checkpoints_before_start",
+				    json_integer((json_int_t)c->ck_before_start));
+		json_object_set_new(o, "checkpoints_of_start_state",
+				    json_integer((json_int_t)c->ck_of_start_state));
 		json_object_set_new(o, "checkpoint_distance_max", jreal(res->checkpoint_distance_max));
 		json_object_set_new(o, "checkpoint_distance_mean",
 				    jreal(res->checkpoint_distance_mean));
@@ -1536,6 +2168,9 @@ static void ctx_release(struct ctx *c)
 	reorder_release(&c->ro);
 	free(c->ps.snap);
 	free(c->ps.ckpt);
+	free(c->ps.walk_pcp_ts);
+	for (unsigned int i = 0; i < c->nr_cpu_states; i++)
+		free(c->cpus[i].p);
 	free(c->cpus);
 	free(c->attr);
 	free(c->comms);
@@ -1545,6 +2180,7 @@ static void ctx_release(struct ctx *c)
 	free(c->owned);
 	free(c->tied);
 	pfn_map_release(&c->map);
+	pfn_map_release(&c->stale);
 }
 
 static void run_attribution(struct ctx *c)
@@ -1602,12 +2238,6 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	for (size_t i = 0; i < ATTR_CAP; i++)
 		c->attr[i].key = UINT64_MAX;
 
-	if (opts->mode == REPLAY_SHADOW && settings_changed(&opts->settings)) {
-		replay_err_set(err, "shadow mode follows the kernel's own settings; use --mode whatif to "
-			"change them");
-		ret = -EINVAL;
-		goto out;
-	}
 	c->rd = tracefmt_reader_open(trace_path, &terr);
 	if (!c->rd) {
 		ret = -errno ? -errno : -EIO;
@@ -1619,6 +2249,12 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 				  err);
 	if (ret)
 		goto out;
+	if (opts->mode == REPLAY_SHADOW && settings_changed(&c->hdr.settings)) {
+		replay_err_set(err, "shadow mode follows the kernel's own settings; use --mode whatif to "
+			"change them");
+		ret = -EINVAL;
+		goto out;
+	}
 	c->m = model_create(cfg);
 	if (!c->m) {
 		ret = -errno ? -errno : -EINVAL;
@@ -1628,6 +2264,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		goto out;
 	}
 	c->cfg = model_config_get(c->m);
+	replay_pcp_high_seed(c->m, &c->hdr);
 	c->nr_fail_orders = c->cfg->nr_page_orders > c->hdr.header_orders
 			    ? c->cfg->nr_page_orders : c->hdr.header_orders;
 	if (c->nr_fail_orders > REPLAY_MAX_ORDERS)
@@ -1638,6 +2275,8 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->dry_run = true;
 #endif
 	if (opts->mode == REPLAY_WHATIF && (ret = whatif_init(c)))
+		goto out;
+	if (opts->mode == REPLAY_SHADOW && (ret = pfn_map_init(&c->stale, 1024)))
 		goto out;
 
 	ret = prescan_run(c);
@@ -1667,7 +2306,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->start_ts = c->ps.snapshot ? c->ps.snap_end_ts : c->ps.have_ckpt ? c->ps.ckpt_ts : 0;
 
 	if (sink && sink->run_begin) {
-		char *sj = replay_settings_json(&opts->settings);
+		char *sj = replay_settings_json(&c->hdr.settings);
 		struct replay_run_info info = {
 			.trace_path = trace_path,
 			.mode = opts->mode == REPLAY_SHADOW ? "shadow" : "whatif",

@@ -174,6 +174,13 @@ struct replay_sink {
 			   uint64_t allocations, uint64_t failures, uint64_t extfrag);
 	/* summary: replay's --json summary text; complete: false if stopped early */
 	int (*run_end)(void *ctx, const char *summary_json, bool complete);
+	/*
+	 * cumulative counters at a sample time, once per time (not per zone):
+	 * "model.<key>" (SUMMARY.md model_counters) and "trace.<key>"
+	 * (trace_counters); a negative value is unknown
+	 */
+	int (*counters)(void *ctx, int64_t t_ns, const char *const *names, const int64_t *values,
+			size_t n);
 };
 
 /* ---- running --------------------------------------------------------- */
@@ -245,6 +252,14 @@ struct replay_result {
 int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
 	       struct replay_error *err);
+
+/**
+ * replay_summary_text() - the text form of a --json summary, as `replay` prints it.
+ * @summary_json: replay_result.summary_json.
+ *
+ * Return: malloc'd text (caller frees), NULL if the summary is not JSON or on ENOMEM.
+ */
+char *replay_summary_text(const char *summary_json);
 
 /* replay_result_release() - free what replay_run() allocated in @res; NULL-safe. */
 void replay_result_release(struct replay_result *res);

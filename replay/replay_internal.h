@@ -58,7 +58,11 @@ struct prescan {
 	bool snapshot;			/* a complete snapshot walk is present */
 	bool snapshot_begun;
 	uint32_t snapshot_method;
-	uint64_t snap_end_ts;
+	uint64_t snap_begin_ts, snap_end_ts;
+	/* when the walk read each zone's buddy lists and each (zone, cpu)'s pcp lists; 0 unknown */
+	uint64_t walk_zone_ts[MODEL_MAX_ZONES];
+	uint64_t *walk_pcp_ts;		/* [zone * walk_nr_cpus + cpu], NULL when none */
+	unsigned int walk_nr_cpus;
 	struct snap_rec *snap;
 	size_t nr_snap, cap_snap;
 	uint64_t snap_uncertain;
@@ -83,15 +87,22 @@ struct replay_header {
 	unsigned int header_pb_order;
 	unsigned int header_cpus;	/* host.cpus, 0 when the header does not say */
 	bool profile_guessed;		/* the release was not 6.1.y / 6.18.y */
+	struct replay_settings settings; /* the given settings less those equal to the host's */
 };
 
 /*
  * start.c: header -> model config, and the start state.
  */
 int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
-			struct model_config *cfg, const struct replay_settings *set,
+			struct model_config *cfg, const struct replay_settings *given,
 			enum replay_mode mode, struct replay_error *err);
 void replay_header_release(struct replay_header *h);
+
+/* The host's value of every what-if setting, by option name (a new JSON object). */
+json_t *replay_host_settings_json(const struct replay_header *h);
+
+/* Start each (zone, cpu) pcp at the high the header recorded for that cpu. */
+void replay_pcp_high_seed(struct model *m, const struct replay_header *h);
 
 /* Zone index of (node, name), or -1. */
 int replay_zone_by_name(const struct model *m, unsigned int node, const char *name);

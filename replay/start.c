@@ -39,10 +39,88 @@ static const char *jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Every recorded pcp batch of every zone equals @batch. */
+static bool host_pcp_batch_is(json_t *zones, int batch)
+{
+	json_t *z, *p;
+	size_t i, k;
+	bool any = false;
+
+	json_array_foreach(zones, i, z) {
+		json_array_foreach(json_object_get(z, "pcp"), k, p) {
+			if (jint(p, "batch", -1) != batch)
+				return false;
+			any = true;
+		}
+	}
+	return any;
+}
+
+/*
+ * A what-if setting equal to the traced host's value is no change: drop it,
+ * so that giving the host's own values gives exactly the result of giving
+ * none, and the run's settings list only what differs.
+ */
+static void settings_drop_host_values(struct replay_settings *s, json_t *root)
+{
+	json_t *host = json_object_get(root, "host"), *sysctl = json_object_get(root, "sysctl");
+	json_t *lr = json_object_get(sysctl, "lowmem_reserve_ratio");
+	bool same = json_is_array(lr) && s->nr_lowmem_reserve_ratio > 0;
+
+	if (s->nr_page_orders >= 0 && s->nr_page_orders == jint(host, "nr_page_orders", -2))
+		s->nr_page_orders = -1;
+	if (s->pageblock_order >= 0 && s->pageblock_order == jint(host, "pageblock_order", -2))
+		s->pageblock_order = -1;
+	if (s->min_free_kbytes >= 0 && s->min_free_kbytes == jint(sysctl, "min_free_kbytes", -2))
+		s->min_free_kbytes = -1;
+	if (s->watermark_scale_factor >= 0 &&
+	    s->watermark_scale_factor == jint(sysctl, "watermark_scale_factor", -2))
+		s->watermark_scale_factor = -1;
+	if (s->watermark_boost_factor >= 0 &&
+	    s->watermark_boost_factor == jint(sysctl, "watermark_boost_factor", -2))
+		s->watermark_boost_factor = -1;
+	if (s->pcp_high_fraction >= 0 &&
+	    s->pcp_high_fraction == jint(sysctl, "percpu_pagelist_high_fraction", -2))
+		s->pcp_high_fraction = -1;
+	if (s->pcp_batch >= 0 && host_pcp_batch_is(json_object_get(root, "zones"), s->pcp_batch))
+		s->pcp_batch = -1;
+	if (s->nr_cpus >= 0 && s->nr_cpus == jint(host, "cpus", -2))
+		s->nr_cpus = -1;
+	for (int k = 0; same && k < s->nr_lowmem_reserve_ratio; k++)
+		same = json_integer_value(json_array_get(lr, (size_t)k)) == s->lowmem_reserve_ratio[k] &&
+		       json_is_integer(json_array_get(lr, (size_t)k));
+	if (same)
+		s->nr_lowmem_reserve_ratio = 0;
+}
+
+/* The traced host's value of every what-if setting, by option name (null if not recorded). */
+json_t *replay_host_settings_json(const struct replay_header *h)
+{
+	json_t *host = json_object_get(h->root, "host"), *sysctl = json_object_get(h->root, "sysctl");
+	json_t *o = json_object(), *v;
+
+	json_object_set(o, "max-order", (v = json_object_get(host, "nr_page_orders")) ? v : json_null());
+	json_object_set(o, "pageblock-order",
+			(v = json_object_get(host, "pageblock_order")) ? v : json_null());
+	json_object_set(o, "min-free-kbytes",
+			(v = json_object_get(sysctl, "min_free_kbytes")) ? v : json_null());
+	json_object_set(o, "watermark-scale-factor",
+			(v = json_object_get(sysctl, "watermark_scale_factor")) ? v : json_null());
+	json_object_set(o, "watermark-boost-factor",
+			(v = json_object_get(sysctl, "watermark_boost_factor")) ? v : json_null());
+	json_object_set(o, "lowmem-reserve-ratio",
+			(v = json_object_get(sysctl, "lowmem_reserve_ratio")) ? v : json_null());
+	json_object_set(o, "pcp-high-fraction",
+			(v = json_object_get(sysctl, "percpu_pagelist_high_fraction")) ? v : json_null());
+	json_object_set(o, "cpus", (v = json_object_get(host, "cpus")) ? v : json_null());
+	return o;
+}
+
 int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
-			struct model_config *cfg, const struct replay_settings *set,
+			struct model_config *cfg, const struct replay_settings *given,
 			enum replay_mode mode, struct replay_error *err)
 {
+	const struct replay_settings *set = given;
 	json_error_t jerr;
 	json_t *host, *sysctl, *zones, *z, *mts;
 	enum model_profile profile = MODEL_PROFILE_6_18;
@@ -59,6 +137,9 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	}
 	if (replay_header_validate(path, h->root, err))
 		return -EINVAL;
+	h->settings = *given;
+	settings_drop_host_values(&h->settings, h->root);
+	set = &h->settings;
 	host = json_object_get(h->root, "host");
 	sysctl = json_object_get(h->root, "sysctl");
 	zones = json_object_get(h->root, "zones");
@@ -228,6 +309,38 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	return 0;
 }
 
+/*
+ * Each cpu's pcp starts at the high it had when the capture began: the
+ * kernel keeps pcp->high across watermark and sysctl changes (spec 12) and
+ * clamps it into [high_min, high_max] on next use, so a what-if setting
+ * changes the bounds, not the current value. Every cpu has its own.
+ */
+void replay_pcp_high_seed(struct model *m, const struct replay_header *h)
+{
+	const struct model_config *c = model_config_get(m);
+	json_t *zones = json_object_get(h->root, "zones"), *z;
+	size_t i;
+
+	json_array_foreach(zones, i, z) {
+		const char *name = jstr(z, "name");
+		int zone = name ? replay_zone_by_name(m, (unsigned int)jint(z, "node", 0), name) : -1;
+		json_t *pcp = json_object_get(z, "pcp"), *p;
+		size_t k;
+
+		if (zone < 0 || !json_is_array(pcp))
+			continue;
+		json_array_foreach(pcp, k, p) {
+			int64_t cpu = jint(p, "cpu", -1), high = jint(p, "high", -1);
+			struct model_pcp_tuning t = { 0 };
+
+			if (cpu < 0 || cpu >= (int64_t)c->nr_cpus || high < 0 || high > UINT32_MAX)
+				continue;
+			t.high = (uint32_t)high;
+			model_pcp_tuning_set(m, (unsigned int)zone, (unsigned int)cpu, &t);
+		}
+	}
+}
+
 void replay_header_release(struct replay_header *h)
 {
 	json_decref(h->root);
@@ -266,15 +379,58 @@ static int snap_cmp(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
-/* Set the type of every pageblock a block covers (6.18 wants list == block type). */
+/*
+ * Set the type of every pageblock a block covers (6.18 wants list == block
+ * type). Counted in pageblocks, so a block near the top of the pfn space
+ * cannot wrap; a zone starting inside its first pageblock (DMA at pfn 1) is
+ * addressed through a pfn of the zone, not the aligned one below it.
+ */
 static void set_block_types(struct model *m, uint64_t pfn, unsigned int order, int mt)
 {
-	const struct model_config *c = model_config_get(m);
-	uint64_t pb = 1ull << c->pageblock_order;
-	uint64_t end = pfn + (1ull << order);
+	unsigned int pbo = model_config_get(m)->pageblock_order;
+	uint64_t first = pfn & ~((1ull << pbo) - 1);
+	uint64_t nr = order > pbo ? 1ull << (order - pbo) : 1;
 
-	for (uint64_t p = pfn & ~(pb - 1); p < end; p += pb)
-		model_pageblock_set_migratetype(m, p, mt);
+	if (order >= 63 || pfn > UINT64_MAX - (1ull << order))
+		return;
+	for (uint64_t i = 0; i < nr; i++) {
+		uint64_t p = first + (i << pbo);
+
+		model_pageblock_set_migratetype(m, p < pfn ? pfn : p, mt);
+	}
+}
+
+/* A snapshot record the model can place: in a zone, an order that fits. */
+static bool snap_rec_usable(const struct snap_rec *r)
+{
+	return r->zone >= 0 && r->order < MODEL_MAX_ORDERS + 2 &&
+	       r->pfn <= UINT64_MAX - (1ull << r->order);
+}
+
+/*
+ * Pageblock types from the snapshot. A pcp list's migratetype is its
+ * pageblock's type when the page was freed (spec 3.3): it types the blocks
+ * that hold only pcp pages. Buddy lists are typed as the block is now
+ * (6.18 keeps them equal), so they are applied last and win.
+ */
+static void seed_block_types(struct model *m, const struct prescan *ps)
+{
+	const struct model_config *c = model_config_get(m);
+	int isolate = model_mt_isolate(c->nr_migratetypes);
+
+	for (int pass = 0; pass < 2; pass++) {
+		bool want_pcp = pass == 0;
+
+		for (size_t i = 0; i < ps->nr_snap; i++) {
+			const struct snap_rec *r = &ps->snap[i];
+
+			if (!snap_rec_usable(r) || !!(r->flags & TRACEFMT_SNAP_PCP) != want_pcp)
+				continue;
+			if (r->mt >= 0 && r->mt < (int)c->nr_migratetypes && r->mt != isolate &&
+			    r->order < c->nr_page_orders)
+				set_block_types(m, r->pfn, r->order, r->mt);
+		}
+	}
 }
 
 static int seed_snapshot(struct model *m, const struct prescan *ps, bool exact,
@@ -284,18 +440,16 @@ static int seed_snapshot(struct model *m, const struct prescan *ps, bool exact,
 	int isolate = model_mt_isolate(c->nr_migratetypes);
 
 	qsort(ps->snap, ps->nr_snap, sizeof(*ps->snap), snap_cmp);
-	/* Types first: a pageblock takes its free list's type. */
-	for (size_t i = 0; i < ps->nr_snap; i++) {
-		const struct snap_rec *r = &ps->snap[i];
-
-		if (r->mt >= 0 && r->mt < (int)c->nr_migratetypes && r->mt != isolate &&
-		    !(r->flags & TRACEFMT_SNAP_PCP) && r->order < c->nr_page_orders)
-			set_block_types(m, r->pfn, r->order, r->mt);
-	}
+	seed_block_types(m, ps);
 	for (size_t i = 0; i < ps->nr_snap; i++) {
 		const struct snap_rec *r = &ps->snap[i];
 		int mt = r->mt >= 0 && r->mt < (int)c->nr_migratetypes ? r->mt : MODEL_MT_MOVABLE;
 		int ret;
+
+		if (!snap_rec_usable(r)) {
+			rep->blocks_rejected++;
+			continue;
+		}
 
 		if (!exact || r->order >= c->nr_page_orders) {
 			ret = model_free_range(m, r->pfn, 1ull << r->order);

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 
 #define TRACEFMT_VERSION_MAJOR 1
-#define TRACEFMT_VERSION_MINOR 0
+#define TRACEFMT_VERSION_MINOR 1
 
 #define TRACEFMT_MAX_ORDERS 16	/* room for MAX_ORDER up to 15 */
 #define TRACEFMT_MAX_MT 8	/* migratetypes per zone in a checkpoint */
@@ -53,6 +53,9 @@ enum tracefmt_type {
 	TRACEFMT_SNAPSHOT_BLOCK = 9,	      /* one free block of the snapshot */
 	TRACEFMT_SNAPSHOT_MARK = 10,	      /* snapshot walk begin / end */
 	TRACEFMT_COMM = 11,		      /* pid -> command name */
+	TRACEFMT_SNAPSHOT_WALK = 12,	      /* when one zone's / cpu's lists were read */
+	TRACEFMT_ZONE_STATE = 13,	      /* one zone's size and watermarks at a checkpoint */
+	TRACEFMT_WMARK = 14,		      /* kmem:mm_setup_per_zone_wmarks */
 	TRACEFMT_NR_TYPES		      /* one past the last known type */
 };
 
@@ -90,6 +93,27 @@ enum tracefmt_snapshot_mark_flags {
 	TRACEFMT_SNAP_MARK_PCP_PARTIAL = 1 << 3,     /* some cpu's pcp lists not read */
 	TRACEFMT_SNAP_MARK_NR_FREE_MISMATCH = 1 << 4, /* walked blocks != free_area nr_free */
 };
+/*
+ * Flags of snapshot walk records. The record's cpu is the cpu whose pcp
+ * lists were read, or TRACEFMT_WALK_BUDDY_CPU for the zone's buddy lists.
+ */
+#define TRACEFMT_WALK_BUDDY_CPU UINT32_MAX
+enum tracefmt_snapshot_walk_flags {
+	TRACEFMT_WALK_LOCKED = 1 << 0,	  /* read under the zone lock: one instant */
+	TRACEFMT_WALK_UNCERTAIN = 1 << 1, /* some of these lists changed under the walk */
+	TRACEFMT_WALK_RETRIED = 1 << 2,	  /* some of these lists were read more than once */
+	TRACEFMT_WALK_UNLOCKED = 1 << 3,  /* read without the lock (kpageflags scan) */
+};
+
+/* Flags of zone state records: which optional fields are filled. */
+enum tracefmt_zone_state_flags {
+	TRACEFMT_ZS_HAS_START_PFN = 1 << 0,	  /* zoneinfo printed start_pfn */
+	TRACEFMT_ZS_HAS_PROMO = 1 << 1,		  /* the kernel has a promo watermark */
+	TRACEFMT_ZS_HAS_MIN_FREE_KBYTES = 1 << 2, /* vm.min_free_kbytes was read */
+	TRACEFMT_ZS_HAS_PCP = 1 << 3,		  /* pcp_batch and pcp_high_min/max are filled */
+};
+#define TRACEFMT_MAX_ZONE_TYPES 8 /* lowmem_reserve entries in a zone state */
+
 /* seq of the checkpoint records a snapshot writes (pageblock counts). */
 #define TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ UINT32_MAX
 
@@ -180,6 +204,52 @@ struct tracefmt_event {
 			uint32_t pad;
 			uint64_t count;	 /* at END: records written by the walk */
 		} snapshot_mark;
+		/*
+		 * The lists of one zone (cpu TRACEFMT_WALK_BUDDY_CPU: its buddy
+		 * lists; else that cpu's pcp lists of the zone) were read from
+		 * ts_ns to end_ns. With TRACEFMT_WALK_LOCKED they are the state
+		 * of every instant in between.
+		 */
+		struct {
+			uint32_t node;
+			uint32_t flags;	 /* enum tracefmt_snapshot_walk_flags */
+			char zone[TRACEFMT_ZONE_NAME_LEN];
+			uint64_t end_ns; /* when reading them ended, ns (>= ts_ns) */
+		} snapshot_walk;
+		/* One zone of /proc/zoneinfo, read with the checkpoint of the same seq. */
+		struct {
+			uint32_t seq;	   /* the checkpoint reading it belongs to */
+			uint32_t node;
+			char zone[TRACEFMT_ZONE_NAME_LEN];
+			uint32_t flags;	   /* enum tracefmt_zone_state_flags */
+			uint32_t nr_protection; /* entries of protection[] */
+			uint64_t start_pfn;
+			uint64_t spanned;  /* pages */
+			uint64_t present;  /* pages */
+			uint64_t managed;  /* pages */
+			uint64_t min;	   /* watermarks, pages; they include boost */
+			uint64_t low;
+			uint64_t high;
+			uint64_t promo;
+			uint64_t boost;	   /* pages */
+			uint64_t nr_free_pages;	  /* "pages free" */
+			uint64_t min_free_kbytes; /* vm.min_free_kbytes read with it, KiB */
+			/* the zone's pcp sizes (the kernel computes them per zone) */
+			uint64_t pcp_batch;	  /* pages */
+			uint64_t pcp_high_min;	  /* pages; 0 before 6.7 */
+			uint64_t pcp_high_max;	  /* pages; 0 before 6.7 */
+			uint64_t protection[TRACEFMT_MAX_ZONE_TYPES]; /* lowmem_reserve[], pages */
+		} zone_state;
+		/* The watermarks the kernel just computed for one zone (boost is 0 then). */
+		struct {
+			uint32_t node;
+			uint32_t pad;
+			char zone[TRACEFMT_ZONE_NAME_LEN];
+			uint64_t min;	/* pages */
+			uint64_t low;
+			uint64_t high;
+			uint64_t promo;
+		} wmark;
 	} u;
 };
 
@@ -284,8 +354,9 @@ const char *tracefmt_reader_header(const struct tracefmt_reader *r, size_t *len)
  * and skipped (the reader resynchronises on the next block magic), never
  * returned; a cut file ends the stream at the last complete block. Negative
  * only for I/O errors. The reader writes the common fields and the union
- * member of the record's type (the whole union for checkpoints, its first
- * 48 bytes otherwise); other bytes of @ev are left as they were.
+ * member of the record's type (the whole member for checkpoints, snapshot
+ * walks, zone states and watermarks; its first 48 bytes otherwise); other
+ * bytes of @ev are left as they were.
  */
 int tracefmt_reader_next(struct tracefmt_reader *r, struct tracefmt_event *ev);
 

@@ -27,6 +27,9 @@ static const char *const type_names[TRACEFMT_NR_TYPES] = {
 	[TRACEFMT_SNAPSHOT_BLOCK] = "snapshot_block",
 	[TRACEFMT_SNAPSHOT_MARK] = "snapshot_mark",
 	[TRACEFMT_COMM] = "comm",
+	[TRACEFMT_SNAPSHOT_WALK] = "snapshot_walk",
+	[TRACEFMT_ZONE_STATE] = "zone_state",
+	[TRACEFMT_WMARK] = "mm_setup_per_zone_wmarks",
 };
 
 const char *tracefmt_type_name(unsigned int type)
@@ -265,6 +268,64 @@ void tf_codec_reset(struct tf_codec *c, uint64_t first_ts_ns)
 	c->last_pid = 0;
 }
 
+/*
+ * The per-zone record types (12-14). They code no pfn delta, so readers
+ * that skip them stay in step; their fields are varints in struct order.
+ */
+static uint8_t *encode_zone_record(const struct tracefmt_event *ev, uint8_t *p)
+{
+	switch (ev->type) {
+	case TRACEFMT_SNAPSHOT_WALK: {
+		const __typeof__(ev->u.snapshot_walk) *w = &ev->u.snapshot_walk;
+		p = put_uv(p, w->node);
+		p = put_str(p, w->zone, TRACEFMT_ZONE_NAME_LEN);
+		p = put_uv(p, w->flags);
+		p = put_uv(p, w->end_ns - ev->ts_ns);
+		break;
+	}
+	case TRACEFMT_ZONE_STATE: {
+		const __typeof__(ev->u.zone_state) *z = &ev->u.zone_state;
+		uint32_t np = z->nr_protection > TRACEFMT_MAX_ZONE_TYPES ? TRACEFMT_MAX_ZONE_TYPES
+									  : z->nr_protection;
+		p = put_uv(p, z->seq);
+		p = put_uv(p, z->node);
+		p = put_str(p, z->zone, TRACEFMT_ZONE_NAME_LEN);
+		p = put_uv(p, z->flags);
+		p = put_uv(p, z->start_pfn);
+		p = put_uv(p, z->spanned);
+		p = put_uv(p, z->present);
+		p = put_uv(p, z->managed);
+		p = put_uv(p, z->min);
+		p = put_uv(p, z->low);
+		p = put_uv(p, z->high);
+		p = put_uv(p, z->promo);
+		p = put_uv(p, z->boost);
+		p = put_uv(p, z->nr_free_pages);
+		p = put_uv(p, z->min_free_kbytes);
+		p = put_uv(p, z->pcp_batch);
+		p = put_uv(p, z->pcp_high_min);
+		p = put_uv(p, z->pcp_high_max);
+		p = put_uv(p, np);
+		for (uint32_t i = 0; i < np; i++)
+			p = put_uv(p, z->protection[i]);
+		break;
+	}
+	case TRACEFMT_WMARK: {
+		const __typeof__(ev->u.wmark) *m = &ev->u.wmark;
+		p = put_uv(p, m->node);
+		p = put_str(p, m->zone, TRACEFMT_ZONE_NAME_LEN);
+		p = put_uv(p, m->min);
+		p = put_uv(p, m->low);
+		p = put_uv(p, m->high);
+		p = put_uv(p, m->promo);
+		break;
+	}
+	default:
+		break;
+	}
+	return p;
+}
+
 static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev, uint8_t *p)
 {
 	switch (ev->type) {
@@ -343,6 +404,11 @@ static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev,
 		p = put_uv(p, ev->u.snapshot_mark.flags);
 		p = put_uv(p, ev->u.snapshot_mark.count);
 		break;
+	case TRACEFMT_SNAPSHOT_WALK:
+	case TRACEFMT_ZONE_STATE:
+	case TRACEFMT_WMARK:
+		p = encode_zone_record(ev, p);
+		break;
 	default:
 		break;
 	}
@@ -381,6 +447,65 @@ size_t tf_record_encode(struct tf_codec *c, const struct tracefmt_event *ev, uin
 	memmove(o + len_len, body, body_len);
 	memcpy(o, len_buf, len_len);
 	return (size_t)(o - out) + len_len + body_len;
+}
+
+/* Inverse of encode_zone_record(); the member is zeroed first, whole. */
+static void decode_zone_record(struct rd *r, struct tracefmt_event *ev)
+{
+	switch (ev->type) {
+	case TRACEFMT_SNAPSHOT_WALK: {
+		__typeof__(ev->u.snapshot_walk) *w = &ev->u.snapshot_walk;
+		memset(w, 0, sizeof(*w));
+		w->node = get_u32(r);
+		get_str(r, w->zone, TRACEFMT_ZONE_NAME_LEN);
+		w->flags = get_u32(r);
+		w->end_ns = ev->ts_ns + get_uv(r);
+		break;
+	}
+	case TRACEFMT_ZONE_STATE: {
+		__typeof__(ev->u.zone_state) *z = &ev->u.zone_state;
+		memset(z, 0, sizeof(*z));
+		z->seq = get_u32(r);
+		z->node = get_u32(r);
+		get_str(r, z->zone, TRACEFMT_ZONE_NAME_LEN);
+		z->flags = get_u32(r);
+		z->start_pfn = get_uv(r);
+		z->spanned = get_uv(r);
+		z->present = get_uv(r);
+		z->managed = get_uv(r);
+		z->min = get_uv(r);
+		z->low = get_uv(r);
+		z->high = get_uv(r);
+		z->promo = get_uv(r);
+		z->boost = get_uv(r);
+		z->nr_free_pages = get_uv(r);
+		z->min_free_kbytes = get_uv(r);
+		z->pcp_batch = get_uv(r);
+		z->pcp_high_min = get_uv(r);
+		z->pcp_high_max = get_uv(r);
+		z->nr_protection = get_u32(r);
+		if (z->nr_protection > TRACEFMT_MAX_ZONE_TYPES) {
+			r->bad = true;
+			return;
+		}
+		for (uint32_t i = 0; i < z->nr_protection; i++)
+			z->protection[i] = get_uv(r);
+		break;
+	}
+	case TRACEFMT_WMARK: {
+		__typeof__(ev->u.wmark) *m = &ev->u.wmark;
+		memset(m, 0, sizeof(*m));
+		m->node = get_u32(r);
+		get_str(r, m->zone, TRACEFMT_ZONE_NAME_LEN);
+		m->min = get_uv(r);
+		m->low = get_uv(r);
+		m->high = get_uv(r);
+		m->promo = get_uv(r);
+		break;
+	}
+	default:
+		break;
+	}
 }
 
 static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event *ev)
@@ -464,6 +589,11 @@ static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event 
 		ev->u.snapshot_mark.flags = get_u32(r);
 		ev->u.snapshot_mark.pad = 0;
 		ev->u.snapshot_mark.count = get_uv(r);
+		break;
+	case TRACEFMT_SNAPSHOT_WALK:
+	case TRACEFMT_ZONE_STATE:
+	case TRACEFMT_WMARK:
+		decode_zone_record(r, ev);
 		break;
 	default:
 		break;

@@ -7,6 +7,7 @@
  * new id together with every row that hangs off it, in one transaction.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,22 @@ static const char *const child_tables[][2] = {
 	{ "fidelity", "t_ns, distance, pfn_rate" },
 	{ "events", "t_ns, kind, text" },
 	{ "attribution", "comm, pid, gfp_flags, allocations, failures, extfrag" },
+	{ "counters", "t_ns, name, value" }, /* schema 2: a version-1 source has none */
 };
+
+static bool src_has_table(struct viz_store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	bool has;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM src.sqlite_schema WHERE type = 'table'"
+			       " AND name = ?1", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
 
 static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct viz_error *err)
 {
@@ -53,6 +69,8 @@ static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct viz
 	}
 	new_id = sqlite3_last_insert_rowid(s->db);
 	for (size_t i = 0; i < sizeof(child_tables) / sizeof(child_tables[0]); i++) {
+		if (!src_has_table(s, child_tables[i][0]))
+			continue;
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO main.%s (run_id, %s) SELECT ?1, %s FROM src.%s"
 			 " WHERE run_id = ?2",

@@ -21,6 +21,15 @@
 
 #define VIZ_BATCH_ROWS 8192
 
+/* Schema 2 added this table; opening a version-1 store for writing adds it. */
+#define COUNTERS_SQL \
+	"CREATE TABLE IF NOT EXISTS counters (" \
+	" run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE," \
+	" t_ns INTEGER NOT NULL," \
+	" name TEXT NOT NULL," \
+	" value INTEGER," \
+	" PRIMARY KEY (run_id, name, t_ns)) WITHOUT ROWID;"
+
 static const char schema_sql[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE runs ("
@@ -109,7 +118,8 @@ static const char schema_sql[] =
 	" sha256 TEXT NOT NULL,"
 	" created_ms INTEGER NOT NULL);"
 	"CREATE INDEX reports_by_run ON reports (run_id, kind);"
-	"CREATE INDEX reports_by_path ON reports (path);";
+	"CREATE INDEX reports_by_path ON reports (path);"
+	COUNTERS_SQL;
 
 void viz_err_set(struct viz_error *err, const char *fmt, ...)
 {
@@ -280,6 +290,13 @@ static int check_schema(struct viz_store *s, int flags, struct viz_error *err)
 	if (version < 1) {
 		viz_err_set(err, "%s: store schema version %d is unknown", s->path, version);
 		return -EINVAL;
+	}
+	if (version < VIZ_SCHEMA_VERSION && !s->readonly) {
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+			 COUNTERS_SQL, VIZ_SCHEMA_VERSION);
+		return viz_exec(s, sql, err);
 	}
 	return 0;
 notdb:
@@ -682,6 +699,33 @@ int viz_fidelity_add(struct viz_store *s, int64_t run_id, int64_t t_ns, double d
 		sqlite3_bind_double(st, 4, pfn_rate);
 	ret = step_done(s, st);
 	return ret ? ret : tx_row(s);
+}
+
+int viz_counters_add(struct viz_store *s, int64_t run_id, int64_t t_ns,
+		     const char *const *names, const int64_t *values, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = 0;
+
+	if (viz_tx_begin(s) ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO counters VALUES (?, ?, ?, ?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -EIO;
+	for (size_t i = 0; i < n && !ret; i++) {
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_int64(st, 2, t_ns);
+		sqlite3_bind_text(st, 3, names[i], -1, SQLITE_STATIC);
+		if (values[i] < 0)
+			sqlite3_bind_null(st, 4);
+		else
+			sqlite3_bind_int64(st, 4, values[i]);
+		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		sqlite3_reset(st);
+		if (!ret)
+			ret = tx_row(s);
+	}
+	sqlite3_finalize(st);
+	return ret;
 }
 
 int viz_event_add(struct viz_store *s, int64_t run_id, int64_t t_ns, const char *kind,

@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 /* Schema version this build writes; a store with a larger one is refused. */
-#define VIZ_SCHEMA_VERSION 1
+#define VIZ_SCHEMA_VERSION 2
 
 /* Upper bounds that keep every per-order or per-migratetype array small. */
 #define VIZ_MAX_ORDERS 16
@@ -193,6 +193,20 @@ int viz_pbmap_add(struct viz_store *s, int64_t run_id, const struct viz_pbmap *m
  */
 int viz_fidelity_add(struct viz_store *s, int64_t run_id, int64_t t_ns, double distance,
 		     double pfn_rate);
+
+/**
+ * viz_counters_add() - record cumulative counters at one time
+ * @s: store
+ * @run_id: run
+ * @t_ns: trace time
+ * @names: counter names ("model.pcp_refills", "trace.pcp_drain_pages", ...)
+ * @values: their cumulative values; a negative value is unknown (NULL)
+ * @n: number of counters
+ *
+ * Return: 0 or -errno.
+ */
+int viz_counters_add(struct viz_store *s, int64_t run_id, int64_t t_ns,
+		     const char *const *names, const int64_t *values, size_t n);
 
 /**
  * viz_event_add() - record a notable event

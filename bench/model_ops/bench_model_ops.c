@@ -5,7 +5,8 @@
  * migratetype mix of a real trace, on a model of the development machine
  * (24 GiB, its /proc/zoneinfo layout) and of a 1 TiB host; and bytes of
  * model state per page frame of each. Targets (issue 5): >= 30 M ops/s and
- * <= 16 bytes per frame. Usage: bench_model_ops [ops (default 20000000) [24g|1t]].
+ * <= 16 bytes per frame. Usage: bench_model_ops [ops (default 20000000) [24g|1t
+ * [page_reporting_order]]] (reporting order 0 = off, the default).
  * Speed is reported per CPU second of this thread (the machine may be busy)
  * and per wall second.
  */
@@ -75,10 +76,13 @@ static double cpu_s(void)
 	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
+static unsigned int reporting_order;	/* free page reporting of the models, 0 = off */
+
 /* The development machine's zones (/proc/zoneinfo), 2 CPUs; or a 1 TiB host with 64. */
 static void layout(struct model_config *c, enum model_profile p, bool tib)
 {
 	model_config_init(c, p);
+	c->page_reporting_order = reporting_order;
 	model_config_add_zone(c, 0, MODEL_ZONE_DMA, 1, 4095);
 	c->zones[0].present_pages = 3998;
 	c->zones[0].managed_pages = 3840;
@@ -192,8 +196,10 @@ int main(int argc, char **argv)
 	uint64_t ops = argc > 1 ? strtoull(argv[1], NULL, 10) : 20000000;
 	const char *only = argc > 2 ? argv[2] : "";
 
-	if (!ops || argc > 3) {
-		fprintf(stderr, "usage: bench_model_ops [ops [24g|1t]]\n");
+	if (argc > 3)
+		reporting_order = (unsigned int)strtoul(argv[3], NULL, 10);
+	if (!ops || argc > 4 || reporting_order > 10) {
+		fprintf(stderr, "usage: bench_model_ops [ops [24g|1t|all [page_reporting_order]]]\n");
 		return 2;
 	}
 	printf("model_ops: %" PRIu64 " ops per run, mix of traces/samples/ftrace-churn-6.18, %d live slots\n",

@@ -69,6 +69,17 @@ struct {
 	__type(value, struct pagealloc_cpu_state);
 } cpu_state SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAGEALLOC_WMARK_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct pagealloc_wmark);
+} wmarks SEC(".maps");
+
+/* Watermark recomputes seen, ever (each zone's counts one). */
+__u64 wmark_count;
+
 /*
  * Bumped at every task exit so that every cpu re-sends the name of its next
  * pid: a pid can be reused by an unrelated task. It starts at 1 so the
@@ -273,6 +284,35 @@ int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 				   ctx->change_ownership),
 		    ((__u32)ctx->fallback_order & 0xff) |
 			    ((__u32)ctx->fallback_migratetype & 0xff) << 8);
+}
+
+/*
+ * Watermarks of one zone, just recomputed (with the zone lock held): the
+ * values into the side table, then a slot naming the entry (see
+ * pagealloc_event.h). The free-list snapshot's walker attaches to the same
+ * tracepoint as a raw program; both run, one after the other.
+ */
+SEC("tp/kmem/mm_setup_per_zone_wmarks")
+int handle_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
+{
+	__u64 n = __sync_fetch_and_add(&wmark_count, 1);
+	__u32 key = (__u32)(n % PAGEALLOC_WMARK_SLOTS);
+	struct pagealloc_wmark *w = bpf_map_lookup_elem(&wmarks, &key);
+	__u32 loc;
+
+	if (!w)
+		return 0;
+	w->seq = 0;
+	w->node = (__u32)ctx->node_id;
+	w->pad = 0;
+	w->min = ctx->watermark_min;
+	w->low = ctx->watermark_low;
+	w->high = ctx->watermark_high;
+	w->promo = ctx->watermark_promo;
+	loc = ctx->__data_loc_name;
+	bpf_probe_read_kernel_str(w->zone, sizeof(w->zone), (void *)ctx + (loc & 0xffff));
+	__sync_lock_test_and_set(&w->seq, n + 1);
+	return emit(n, PAGEALLOC_INFO(PAGEALLOC_EV_WMARK, 0, 0, 0), 0);
 }
 
 static __always_inline int calib_self(void)

@@ -121,6 +121,17 @@ struct trace_event_raw_mm_page_alloc_extfrag {
 	char __data[0];
 };
 
+/* kmem:mm_setup_per_zone_wmarks (6.15+); name is a __data_loc string. */
+struct trace_event_raw_mm_setup_per_zone_wmarks {
+	struct trace_entry ent;
+	int node_id;
+	__u32 __data_loc_name;
+	long unsigned int watermark_min;
+	long unsigned int watermark_low;
+	long unsigned int watermark_high;
+	long unsigned int watermark_promo;
+	char __data[0];
+};
 #ifndef BPF_NO_PRESERVE_ACCESS_INDEX
 #pragma clang attribute pop
 #endif

@@ -176,6 +176,11 @@ int snap_kpageflags_take(struct snap_ctx *c)
 		ret = snap_emit_block(c, &st->zones[s.v[k].zone], s.v[k].pfn, 0, s.v[k].order, -1,
 				      0, TRACEFMT_SNAP_MT_UNKNOWN | TRACEFMT_SNAP_POS_UNKNOWN,
 				      zone_ts[s.v[k].zone]);
+	/* Each zone was scanned without its lock over [start, start + walk_ns]. */
+	for (i = 0; !ret && i < st->nr_zones; i++)
+		ret = snap_emit_walk(c, &st->zones[i], TRACEFMT_WALK_BUDDY_CPU,
+				     TRACEFMT_WALK_UNLOCKED, zone_ts[i],
+				     zone_ts[i] + st->zones[i].walk_ns);
 	for (i = 0; !ret && have_pti && i < st->nr_zones; i++) {
 		const struct snap_pti_zone *tz =
 			snap_pti_zone_find(pti, st->zones[i].node, st->zones[i].name);

@@ -160,6 +160,7 @@ static long list_step(__u32 i, struct walk *w)
 	e->kind = w->kind;
 	e->status = 0;
 	e->tries = 0;
+	e->dur_ns = 0;
 	n_entries = idx + 1;
 	w->prev = w->cur;
 	w->cur = next;
@@ -202,6 +203,7 @@ __noinline int list_walk(struct walk *arg)
 {
 	struct walk lw, *w = &lw;
 	struct snap_entry *e;
+	__u64 dur;
 	__u32 idx;
 
 	if (!arg)
@@ -209,6 +211,7 @@ __noinline int list_walk(struct walk *arg)
 	lw = *arg;
 	w->start = n_entries;
 	bpf_loop(SNAP_LIST_TRIES, list_try, w, 0);
+	dur = bpf_ktime_get_ns() - w->ts;
 	idx = n_entries;
 	if (idx >= cap_entries) {
 		output_full = 1;
@@ -228,6 +231,7 @@ __noinline int list_walk(struct walk *arg)
 	e->kind = SNAP_E_LIST_END;
 	e->status = w->status;
 	e->tries = w->tries;
+	e->dur_ns = dur > 0xffffffffull ? 0xffffffffu : (__u32)dur;
 	n_entries = idx + 1;
 	if (w->status & SNAP_LS_OUTPUT_FULL)
 		output_full = 1;

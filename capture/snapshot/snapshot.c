@@ -112,6 +112,23 @@ int snap_emit_block(struct snap_ctx *c, const struct snapshot_zone_stats *z, uin
 	return 0;
 }
 
+/* When one zone's buddy lists (@cpu TRACEFMT_WALK_BUDDY_CPU) or one cpu's pcp lists were read. */
+int snap_emit_walk(struct snap_ctx *c, const struct snapshot_zone_stats *z, uint32_t cpu,
+		   uint32_t flags, uint64_t begin_ns, uint64_t end_ns)
+{
+	struct tracefmt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACEFMT_SNAPSHOT_WALK;
+	ev.cpu = cpu;
+	ev.ts_ns = begin_ns;
+	ev.u.snapshot_walk.node = z->node;
+	ev.u.snapshot_walk.flags = flags;
+	ev.u.snapshot_walk.end_ns = end_ns < begin_ns ? begin_ns : end_ns;
+	memcpy(ev.u.snapshot_walk.zone, z->name, sizeof(ev.u.snapshot_walk.zone));
+	return snap_append(c, &ev);
+}
+
 int snap_emit_checkpoint(struct snap_ctx *c, const struct snapshot_zone_stats *z,
 			 const uint64_t (*free_blocks)[TRACEFMT_MAX_MT], uint32_t nr_mt,
 			 uint32_t flags, uint64_t ts_ns)

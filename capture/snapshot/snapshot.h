@@ -39,6 +39,13 @@
  *     from the pcp list index: order 9 migratetype 0 is the non-movable THP
  *     list), TRACEFMT_SNAP_UNCERTAIN when its list changed under the walk,
  *     MT_UNKNOWN|POS_UNKNOWN for kpageflags; ts = when its list was read
+ *   TRACEFMT_SNAPSHOT_WALK after the blocks of each group of lists: one
+ *     per zone for its buddy lists (cpu TRACEFMT_WALK_BUDDY_CPU, flag
+ *     LOCKED: ts and end_ns are when the walk took and left the zone, with
+ *     the zone lock held throughout) and one per (zone, cpu) for that cpu's
+ *     pcp lists (ts = start of its first list's last attempt, end_ns = end
+ *     of its last list; no lock); flags UNCERTAIN / RETRIED as its lists
+ *     were; KPAGEFLAGS: one per zone, flag UNLOCKED, over that zone's scan
  *   TRACEFMT_CHECKPOINT per populated zone, flags TRACEFMT_CKPT_SNAPSHOT:
  *     free_blocks[order][mt] counted by the walk (KPAGEFLAGS: as
  *     /proc/pagetypeinfo reported them during the walk), pageblocks[mt]

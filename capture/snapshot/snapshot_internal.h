@@ -69,6 +69,8 @@ int snap_emit_mark(struct snap_ctx *c, uint32_t phase, uint32_t method, uint32_t
 int snap_emit_block(struct snap_ctx *c, const struct snapshot_zone_stats *z, uint64_t pfn,
 		    uint64_t pos, uint32_t order, int32_t mt, uint32_t cpu, uint32_t flags,
 		    uint64_t ts_ns);
+int snap_emit_walk(struct snap_ctx *c, const struct snapshot_zone_stats *z, uint32_t cpu,
+		   uint32_t flags, uint64_t begin_ns, uint64_t end_ns);
 int snap_emit_checkpoint(struct snap_ctx *c, const struct snapshot_zone_stats *z,
 			 const uint64_t (*free_blocks)[TRACEFMT_MAX_MT], uint32_t nr_mt,
 			 uint32_t flags, uint64_t ts_ns);

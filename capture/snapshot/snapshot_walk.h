@@ -52,7 +52,7 @@ struct snap_entry {
 	__u8 kind;   /* enum snap_entry_kind */
 	__u8 status; /* LIST_END: enum snap_list_status */
 	__u8 tries;  /* LIST_END: attempts used, 1..SNAP_LIST_TRIES */
-	__u32 pad;
+	__u32 dur_ns; /* LIST_END: ns its last attempt took (saturated); else 0 */
 };
 
 struct snap_zone {

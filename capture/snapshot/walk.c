@@ -298,6 +298,66 @@ static void pcp_decode(uint32_t pindex, uint32_t nr_lists, uint32_t thp_order, u
 	}
 }
 
+/*
+ * When a group of lists was read: a zone's buddy lists (cpu
+ * TRACEFMT_WALK_BUDDY_CPU) or one cpu's pcp lists of a zone. The entry
+ * stream holds each group's lists together, so a group ends where the
+ * zone, the kind or the cpu of the next list end changes.
+ */
+struct walk_group {
+	int zone;		/* slot; -1 = none open */
+	uint32_t cpu;
+	uint32_t flags;
+	uint64_t begin_ns, end_ns;
+};
+
+static int walk_group_flush(struct snap_ctx *c, const struct walk_run *r, struct walk_group *g,
+			    const int *slot_to_stat)
+{
+	const struct snapshot_bpf__bss *bss = r->skel->bss;
+	int ret = 0;
+
+	if (g->zone < 0)
+		return 0;
+	if (g->cpu == TRACEFMT_WALK_BUDDY_CPU) {
+		/* The zone lock is held for the whole of the zone's walk. */
+		g->begin_ns = bss->zones[g->zone].ts_begin_ns;
+		g->end_ns = bss->zones[g->zone].ts_end_ns;
+		g->flags |= TRACEFMT_WALK_LOCKED;
+	}
+	ret = snap_emit_walk(c, &c->st->zones[slot_to_stat[g->zone]], g->cpu, g->flags,
+			     g->begin_ns, g->end_ns);
+	g->zone = -1;
+	return ret;
+}
+
+/* Add the list that ends at @end to the open group, or flush it and open another. */
+static int walk_group_add(struct snap_ctx *c, const struct walk_run *r, struct walk_group *g,
+			  const struct snap_entry *end, const int *slot_to_stat)
+{
+	uint32_t cpu = end->order == SNAP_ORDER_PCP ? end->cpu : TRACEFMT_WALK_BUDDY_CPU;
+	uint64_t list_end = end->page + end->dur_ns;
+	int ret = 0;
+
+	if (g->zone != end->zone || g->cpu != cpu) {
+		ret = walk_group_flush(c, r, g, slot_to_stat);
+		g->zone = end->zone;
+		g->cpu = cpu;
+		g->flags = 0;
+		g->begin_ns = end->page;
+		g->end_ns = list_end;
+	}
+	if (end->page < g->begin_ns)
+		g->begin_ns = end->page;
+	if (list_end > g->end_ns)
+		g->end_ns = list_end;
+	if (end->status)
+		g->flags |= TRACEFMT_WALK_UNCERTAIN;
+	if (end->tries > 1)
+		g->flags |= TRACEFMT_WALK_RETRIED;
+	return ret;
+}
+
 static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 {
 	struct snapshot_bpf__bss *bss = r->skel->bss;
@@ -306,6 +366,7 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 	uint32_t n = bss->n_entries, i, k, start = 0, mark_flags = 0;
 	uint32_t thp_order = r->have_pti && r->pti.pageblock_order ? r->pti.pageblock_order : 9;
 	uint64_t base = bss->vmemmap_base, psz = bss->page_struct_size;
+	struct walk_group group = { .zone = -1 };
 	int ret;
 
 	st->nr_cpus = bss->nr_cpu_off;
@@ -374,8 +435,12 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 			}
 			ret = snap_emit_block(c, z, pfn, e->pos, order, mt, e->cpu, f, end->page);
 		}
+		if (!ret)
+			ret = walk_group_add(c, r, &group, end, slot_to_stat);
 		start = i + 1;
 	}
+	if (!ret)
+		ret = walk_group_flush(c, r, &group, slot_to_stat);
 	for (i = 0; !ret && i < bss->nr_zones && i < SNAP_MAX_ZONES; i++) {
 		const struct snapshot_zone_stats *z;
 		uint32_t o, m;

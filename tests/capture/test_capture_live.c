@@ -15,6 +15,7 @@
  * BUDDYSCOPE_REQUIRE_CAPTURE=1 makes that a failure.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -232,7 +233,320 @@ static void check_info_json(const char *trace, const struct trace_summary *s)
 		CHECK_EQ_U64(json_integer_value(json_object_get(bt, tracefmt_type_name(t))),
 			     s->by_type[t]);
 	CHECK(json_is_true(json_object_get(j, "complete")));
+	/* Every checkpoint reading has its zone states (FORMAT.md section 6). */
+	CHECK_EQ_U64(json_integer_value(json_object_get(json_object_get(j, "zone_states"),
+							 "readings")),
+		     s->max_seq + 1);
+	CHECK_EQ_U64(json_integer_value(json_object_get(j, "snapshot_walks")),
+		     s->by_type[TRACEFMT_SNAPSHOT_WALK]);
+	CHECK_EQ_U64(json_integer_value(json_object_get(json_object_get(j, "watermark_recomputes"),
+							 "records")),
+		     s->by_type[TRACEFMT_WMARK]);
 	json_decref(j);
+}
+
+#define MAX_ZONES 16
+
+/* One zone of /proc/zoneinfo as this test reads it (its own parser). */
+struct zi_zone {
+	unsigned int node;
+	char name[16];
+	unsigned long long start_pfn, spanned, present, managed, min, low, high, promo, boost;
+	unsigned long long batch, high_min, high_max; /* of the first pageset */
+};
+
+/* /proc/zoneinfo now: the zone header lines and the fields a zone state carries. */
+static size_t zoneinfo_now(struct zi_zone *z, size_t max)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[512], key[64];
+	unsigned long long v;
+	size_t n = 0;
+
+	REQUIRE(f);
+	while (fgets(line, sizeof(line), f)) {
+		struct zi_zone *c = n ? &z[n - 1] : NULL;
+
+		if (n < max && sscanf(line, "Node %u, zone %15s", &z[n].node, z[n].name) == 2) {
+			memset(&z[n].start_pfn, 0, sizeof(*z) - offsetof(struct zi_zone, start_pfn));
+			n++;
+			continue;
+		}
+		if (!c)
+			continue;
+		if (sscanf(line, " start_pfn: %llu", &v) == 1)
+			c->start_pfn = v;
+		else if (sscanf(line, " %63s %llu", key, &v) == 2) {
+			/* watermark lines have no colon; pageset "high:" lines do */
+			if (!strcmp(key, "spanned"))
+				c->spanned = v;
+			else if (!strcmp(key, "present"))
+				c->present = v;
+			else if (!strcmp(key, "managed"))
+				c->managed = v;
+			else if (!strcmp(key, "min"))
+				c->min = v;
+			else if (!strcmp(key, "low"))
+				c->low = v;
+			else if (!strcmp(key, "high"))
+				c->high = v;
+			else if (!strcmp(key, "promo"))
+				c->promo = v;
+			else if (!strcmp(key, "boost"))
+				c->boost = v;
+			else if (!strcmp(key, "batch:") && !c->batch)
+				c->batch = v;
+			else if (!strcmp(key, "high_min:") && !c->high_min)
+				c->high_min = v;
+			else if (!strcmp(key, "high_max:") && !c->high_max)
+				c->high_max = v;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* An integer vm sysctl now, -1 if unreadable. */
+static long long read_sysctl(const char *name)
+{
+	char path[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/vm/%s", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+struct walk_rec {
+	uint32_t cpu, node, flags;
+	char zone[16];
+	uint64_t begin, end;
+};
+
+/*
+ * The records capture adds around the snapshot and at every checkpoint
+ * (issue 10), read from a finished capture of its own:
+ *  - a checkpoint reading (seq 1, the one after checkpoint 0) follows the
+ *    snapshot's END mark, stamped at or after it;
+ *  - every zone the walk counted has a buddy-list walk record, taken under
+ *    the zone lock, between the BEGIN and END marks, and every snapshot
+ *    block was read inside the walk record of its zone and cpu;
+ *  - every checkpoint seq has one zone state per zone of the header, with
+ *    the checkpoint's ts, and the last one matches this test's own read of
+ *    /proc/zoneinfo after the capture (start_pfn, spanned and present
+ *    exactly; managed only grows here; watermarks and pcp sizes equal
+ *    when no zone's managed pages and neither watermark sysctl moved in
+ *    between, boost aside);
+ *  - the snapshot's own sysctl write shows as one watermark record per zone
+ *    between the marks (the walker and the recorder share the tracepoint);
+ *  - the header has host.llc and a pcp entry per online cpu in every
+ *    zone with managed pages.
+ * Nothing depends on how many checkpoints the capture got.
+ */
+static void check_start_state_records(const char *path)
+{
+	struct tracefmt_error err = { 0 };
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	struct tracefmt_event ev;
+	static struct walk_rec walks[4096];
+	static struct tracefmt_event states[8192];
+	struct zi_zone now[MAX_ZONES];
+	char snap_zones[MAX_ZONES][16];
+	size_t nr_walks = 0, nr_states = 0, nr_snap_zones = 0, nr_hdr_zones, nr_now, hlen;
+	uint64_t begin_ts = 0, end_ts = 0, blocks_outside = 0, wmarks_in_walk = 0;
+	struct walk_rec *blk = NULL; /* snapshot blocks: zone, cpu (or buddy), list read at */
+	size_t nr_blocks = 0, cap_blocks = 0;
+	uint32_t max_seq = 0, first_after_end = UINT32_MAX;
+	bool seen_end = false, wmark_tp;
+	long long wsf_start;
+	json_t *h, *zones, *llc;
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *hdr;
+
+	REQUIRE(r);
+	hdr = tracefmt_reader_header(r, &hlen);
+	h = json_loadb(hdr, hlen, 0, NULL);
+	REQUIRE(h);
+	zones = json_object_get(h, "zones");
+	nr_hdr_zones = json_array_size(zones);
+	wmark_tp = json_is_true(
+		json_object_get(json_object_get(h, "capture"), "watermark_recomputes"));
+	wsf_start = json_integer_value(
+		json_object_get(json_object_get(h, "sysctl"), "watermark_scale_factor"));
+	llc = json_object_get(json_object_get(h, "host"), "llc");
+	CHECK_EQ_U64(json_array_size(llc), (uint64_t)ncpus);
+	for (size_t i = 0; i < json_array_size(llc); i++) {
+		json_t *e = json_array_get(llc, i);
+
+		CHECK(json_is_integer(json_object_get(e, "cpu")));
+		CHECK(json_is_integer(json_object_get(e, "data_slice_bytes")));
+		CHECK(json_is_integer(json_object_get(e, "size_bytes")) ||
+		      json_is_null(json_object_get(e, "size_bytes")));
+	}
+	for (size_t i = 0; i < nr_hdr_zones; i++) {
+		json_t *z = json_array_get(zones, i);
+
+		if (json_integer_value(json_object_get(z, "managed")) > 0)
+			CHECK_EQ_U64(json_array_size(json_object_get(z, "pcp")), (uint64_t)ncpus);
+	}
+
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		switch (ev.type) {
+		case TRACEFMT_SNAPSHOT_MARK:
+			if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_BEGIN)
+				begin_ts = ev.ts_ns;
+			if (ev.u.snapshot_mark.phase == TRACEFMT_SNAP_END) {
+				end_ts = ev.ts_ns;
+				seen_end = true;
+			}
+			break;
+		case TRACEFMT_SNAPSHOT_WALK:
+			REQUIRE(nr_walks < 4096);
+			walks[nr_walks++] = (struct walk_rec){
+				.cpu = ev.cpu, .node = ev.u.snapshot_walk.node,
+				.flags = ev.u.snapshot_walk.flags, .begin = ev.ts_ns,
+				.end = ev.u.snapshot_walk.end_ns };
+			memcpy(walks[nr_walks - 1].zone, ev.u.snapshot_walk.zone, 16);
+			break;
+		case TRACEFMT_SNAPSHOT_BLOCK:
+			if (nr_blocks == cap_blocks) {
+				cap_blocks = cap_blocks * 2 + 4096;
+				blk = realloc(blk, cap_blocks * sizeof(*blk));
+				REQUIRE(blk);
+			}
+			blk[nr_blocks++] = (struct walk_rec){
+				.cpu = ev.u.snapshot_block.flags & TRACEFMT_SNAP_PCP
+					       ? ev.cpu : TRACEFMT_WALK_BUDDY_CPU,
+				.node = ev.u.snapshot_block.node, .begin = ev.ts_ns };
+			memcpy(blk[nr_blocks - 1].zone, ev.u.snapshot_block.zone, 16);
+			break;
+		case TRACEFMT_CHECKPOINT:
+			if (ev.u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT) {
+				if (nr_snap_zones < MAX_ZONES)
+					memcpy(snap_zones[nr_snap_zones++], ev.u.checkpoint.zone, 16);
+				break;
+			}
+			if (ev.u.checkpoint.seq > max_seq)
+				max_seq = ev.u.checkpoint.seq;
+			if (seen_end && first_after_end == UINT32_MAX) {
+				first_after_end = ev.u.checkpoint.seq;
+				CHECK(ev.ts_ns >= end_ts);
+			}
+			break;
+		case TRACEFMT_ZONE_STATE:
+			REQUIRE(nr_states < 8192);
+			states[nr_states++] = ev;
+			break;
+		case TRACEFMT_WMARK:
+			/* drained from the rings after the snapshot: by time, not file order */
+			wmarks_in_walk += begin_ts && ev.ts_ns >= begin_ts && ev.ts_ns <= end_ts;
+			break;
+		}
+	}
+	tracefmt_reader_close(r);
+	nr_now = zoneinfo_now(now, MAX_ZONES);
+
+	/* 1. A checkpoint right after the snapshot. */
+	CHECK(seen_end);
+	CHECK_EQ_U64(first_after_end, 1);
+
+	/* 2. Walk records. */
+	CHECK(nr_snap_zones >= 1);
+	for (size_t z = 0; z < nr_snap_zones; z++) {
+		size_t buddy = 0, pcp_cpus = 0;
+
+		for (size_t i = 0; i < nr_walks; i++) {
+			if (strcmp(walks[i].zone, snap_zones[z]))
+				continue;
+			CHECK(walks[i].begin >= begin_ts && walks[i].begin <= walks[i].end);
+			CHECK(walks[i].end <= end_ts);
+			if (walks[i].cpu == TRACEFMT_WALK_BUDDY_CPU) {
+				buddy++;
+				CHECK(walks[i].flags & TRACEFMT_WALK_LOCKED);
+			} else {
+				pcp_cpus++;
+				CHECK(!(walks[i].flags & TRACEFMT_WALK_LOCKED));
+			}
+		}
+		CHECK_EQ_U64(buddy, 1);
+		CHECK_EQ_U64(pcp_cpus, (uint64_t)ncpus);
+	}
+	/* Each block's list was read (its ts) inside its group's walk record. */
+	for (size_t b = 0; b < nr_blocks; b++) {
+		bool inside = false;
+
+		for (size_t i = 0; i < nr_walks && !inside; i++)
+			inside = walks[i].cpu == blk[b].cpu && walks[i].node == blk[b].node &&
+				 !strcmp(walks[i].zone, blk[b].zone) &&
+				 walks[i].begin <= blk[b].begin && blk[b].begin <= walks[i].end;
+		blocks_outside += !inside;
+	}
+	CHECK(nr_blocks > 0);
+	CHECK_EQ_U64(blocks_outside, 0);
+	free(blk);
+
+	/* 3. Zone states: one per header zone at every seq, same ts as its checkpoint. */
+	for (uint32_t seq = 0; seq <= max_seq; seq++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < nr_states; i++)
+			n += states[i].u.zone_state.seq == seq;
+		CHECK_EQ_U64(n, nr_hdr_zones);
+	}
+	CHECK_EQ_U64(nr_now, nr_hdr_zones);
+	{
+		const struct tracefmt_event *last[MAX_ZONES] = { NULL };
+		bool same_memory = true;
+
+		for (size_t k = 0; k < nr_now && k < MAX_ZONES; k++) {
+			for (size_t i = 0; i < nr_states; i++)
+				if (states[i].u.zone_state.seq == max_seq &&
+				    states[i].u.zone_state.node == now[k].node &&
+				    !strcmp(states[i].u.zone_state.zone, now[k].name))
+					last[k] = &states[i];
+			CHECK(last[k] != NULL);
+			if (!last[k])
+				return;
+			CHECK_EQ_U64(last[k]->u.zone_state.start_pfn, now[k].start_pfn);
+			CHECK_EQ_U64(last[k]->u.zone_state.spanned, now[k].spanned);
+			CHECK_EQ_U64(last[k]->u.zone_state.present, now[k].present);
+			/* Memory only appears on the hosts this runs on (deferred init). */
+			CHECK(last[k]->u.zone_state.managed <= now[k].managed);
+			same_memory &= last[k]->u.zone_state.managed == now[k].managed;
+		}
+		/*
+		 * Watermarks and pcp sizes derive from every zone's managed pages
+		 * and the two sysctls: equal when none of them moved in between
+		 * (boost comes and goes on its own).
+		 */
+		same_memory &= (long long)last[0]->u.zone_state.min_free_kbytes ==
+				read_sysctl("min_free_kbytes") &&
+			       wsf_start == read_sysctl("watermark_scale_factor");
+		for (size_t k = 0; same_memory && k < nr_now; k++) {
+			const __typeof__(last[k]->u.zone_state) *zs = &last[k]->u.zone_state;
+
+			CHECK_EQ_U64(zs->min - zs->boost, now[k].min - now[k].boost);
+			CHECK_EQ_U64(zs->high - zs->boost, now[k].high - now[k].boost);
+			CHECK_EQ_U64(zs->promo - zs->boost, now[k].promo - now[k].boost);
+			CHECK_EQ_U64(zs->pcp_batch, now[k].batch);
+			CHECK_EQ_U64(zs->pcp_high_min, now[k].high_min);
+			CHECK_EQ_U64(zs->pcp_high_max, now[k].high_max);
+		}
+		if (!same_memory)
+			fprintf(stderr, "note: memory or watermark sysctls changed during the "
+					"capture; watermarks not compared\n");
+	}
+
+	/* 4. The snapshot's trigger recomputed every zone's watermarks. */
+	if (wmark_tp)
+		CHECK(wmarks_in_walk >= nr_hdr_zones);
+	json_decref(h);
 }
 
 static int u64_cmp(const void *a, const void *b)
@@ -340,6 +654,7 @@ static int test_helper_capture(const char *flag, int mib_n, const char *method)
 	CHECK(s.last_ckpt_ts >= s.last_helper_ts);
 	check_info_json(trace, &s);
 	check_helper_pfns(pfns, &s, mib_n);
+	check_start_state_records(trace);
 	free(s.helper_blocks);
 	return 0;
 }

@@ -304,6 +304,156 @@ static void test_checkpoint(void)
 	free(buddy);
 }
 
+/*
+ * Zone states from the recorded zoneinfo: one per zone, empty ones too,
+ * after the three checkpoints, with the values as printed (read by eye).
+ */
+static void test_zone_state(void)
+{
+	struct tracefmt_event ev[16];
+	struct tracefmt_error err = { 0 };
+	size_t nr, ns;
+	const __typeof__(ev[0].u.zone_state) *dma, *movable;
+
+	REQUIRE(sysinfo_checkpoint_read_full(data_root, 4, 99, ev, 16, &nr, &ns, &err) == 0);
+	REQUIRE(nr == 8 && ns == 5);
+	for (size_t i = 0; i < nr; i++) {
+		CHECK_EQ_U64(ev[i].type, i < 3 ? TRACEFMT_CHECKPOINT : TRACEFMT_ZONE_STATE);
+		CHECK_EQ_U64(ev[i].ts_ns, 99);
+	}
+	dma = &ev[3].u.zone_state;
+	CHECK_EQ_U64(dma->seq, 4);
+	CHECK(!strcmp(dma->zone, "DMA"));
+	CHECK_EQ_U64(dma->flags, TRACEFMT_ZS_HAS_START_PFN | TRACEFMT_ZS_HAS_PROMO |
+					 TRACEFMT_ZS_HAS_MIN_FREE_KBYTES | TRACEFMT_ZS_HAS_PCP);
+	CHECK_EQ_U64(dma->pcp_batch, 1);
+	CHECK_EQ_U64(dma->pcp_high_min, 35);
+	CHECK_EQ_U64(dma->pcp_high_max, 240);
+	CHECK_EQ_U64(dma->start_pfn, 1);
+	CHECK_EQ_U64(dma->spanned, 4095);
+	CHECK_EQ_U64(dma->present, 3998);
+	CHECK_EQ_U64(dma->managed, 3840);
+	CHECK_EQ_U64(dma->min, 57);
+	CHECK_EQ_U64(dma->low, 71);
+	CHECK_EQ_U64(dma->high, 85);
+	CHECK_EQ_U64(dma->promo, 99);
+	CHECK_EQ_U64(dma->boost, 0);
+	CHECK_EQ_U64(dma->min_free_kbytes, 67584);
+	CHECK_EQ_U64(dma->nr_protection, 5);
+	CHECK_EQ_U64(dma->protection[1], 3019);
+	CHECK_EQ_U64(dma->protection[4], 4427);
+	CHECK_EQ_U64(ev[5].u.zone_state.start_pfn, 1048576);
+	CHECK_EQ_U64(ev[5].u.zone_state.managed, 360448);
+	CHECK_EQ_U64(ev[5].u.zone_state.nr_free_pages, 184039);
+	CHECK_EQ_U64(ev[5].u.zone_state.pcp_batch, 63);
+	CHECK_EQ_U64(ev[5].u.zone_state.pcp_high_min, 3346);
+	CHECK_EQ_U64(ev[5].u.zone_state.pcp_high_max, 22528);
+	movable = &ev[6].u.zone_state;
+	CHECK(!strcmp(movable->zone, "Movable"));
+	CHECK_EQ_U64(movable->flags, TRACEFMT_ZS_HAS_PROMO | TRACEFMT_ZS_HAS_MIN_FREE_KBYTES);
+	CHECK_EQ_U64(movable->spanned, 0);
+	CHECK_EQ_U64(movable->min, 32);
+	CHECK(!strcmp(ev[7].u.zone_state.zone, "Device"));
+	CHECK(sysinfo_checkpoint_read_full(data_root, 4, 99, ev, 7, &nr, &ns, &err) == -ENOSPC);
+}
+
+static void mkdir_p(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+	mkdir(buf, 0755);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	REQUIRE(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * host.llc from made-up cacheinfo under @tmp: cpu 0 has L1d, L1i, L2 and an
+ * L3 shared by cpus 0-3; cpu 1 has only an L2 (the highest level present
+ * wins); cpu 2 has only an instruction cache and cpu 3 no cache directory
+ * (as on the development VM): no LLC, data slice 0.
+ */
+static void test_llc(const char *tmp)
+{
+	static const char *const leaves[][5] = {
+		/* cpu, index, level, type, size, shared_cpu_list */
+		{ "0/cache/index0", "1", "Data", "32K", "0" },
+		{ "0/cache/index1", "1", "Instruction", "32K", "0" },
+		{ "0/cache/index2", "2", "Unified", "512K", "0" },
+		{ "0/cache/index3", "3", "Unified", "32768K", "0-3" },
+		{ "1/cache/index0", "2", "Unified", "1M", "1,3" },
+		{ "2/cache/index0", "1", "Instruction", "64K", "2" },
+	};
+	struct sysinfo_header_opts o = { .root = tmp };
+	struct tracefmt_error err = { 0 };
+	char path[4096], from[4096];
+	json_t *h, *llc, *e;
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu", tmp);
+	mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/proc", tmp);
+	mkdir_p(path);
+	snprintf(from, sizeof(from), "%s/proc/zoneinfo", data_root);
+	snprintf(path, sizeof(path), "%s/proc/zoneinfo", tmp);
+	unlink(path);
+	REQUIRE(symlink(from, path) == 0);
+	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", tmp);
+	write_file(path, "0-3\n");
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		static const char *const names[] = { "level", "type", "size", "shared_cpu_list" };
+		char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu/cpu%s", tmp, leaves[i][0]);
+		mkdir_p(dir);
+		for (int k = 0; k < 4; k++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+			write_file(path, leaves[i][k + 1]);
+		}
+	}
+	text = sysinfo_header_create(&o, &len, &err);
+	REQUIRE(text);
+	h = json_loads(text, 0, NULL);
+	REQUIRE(h);
+	llc = json_object_get(json_object_get(h, "host"), "llc");
+	REQUIRE(json_array_size(llc) == 4);
+	e = json_array_get(llc, 0);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "cpu")), 0);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "level")), 3);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "size_bytes")), 32u << 20);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "shared_cpus")), 4);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "data_slice_bytes")), 8u << 20);
+	e = json_array_get(llc, 1);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "level")), 2);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "size_bytes")), 1u << 20);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "shared_cpus")), 2);
+	CHECK_EQ_U64(json_integer_value(json_object_get(e, "data_slice_bytes")), 512u << 10);
+	for (size_t i = 2; i < 4; i++) {
+		e = json_array_get(llc, i);
+		CHECK_EQ_U64(json_integer_value(json_object_get(e, "cpu")), i);
+		CHECK(json_is_null(json_object_get(e, "level")));
+		CHECK(json_is_null(json_object_get(e, "size_bytes")));
+		CHECK(json_is_null(json_object_get(e, "shared_cpus")));
+		CHECK_EQ_U64(json_integer_value(json_object_get(e, "data_slice_bytes")), 0);
+	}
+	json_decref(h);
+	free(text);
+}
+
 static void test_header(void)
 {
 	static const char *const missing[] = { "mm_page_alloc_extfrag" };
@@ -347,6 +497,13 @@ static void test_header(void)
 	CHECK(!strcmp(json_string_value(json_array_get(v, 1)), "Movable"));
 	CHECK(!strcmp(json_string_value(json_object_get(host, "thp_enabled")), "madvise"));
 	CHECK(!strcmp(json_string_value(json_object_get(host, "thp_defrag")), "madvise"));
+	CHECK_EQ_U64(json_integer_value(json_object_get(host, "page_reporting_order")), 9);
+	CHECK(json_is_false(json_object_get(host, "page_alloc_shuffle")));
+	/* The development VM has no cpuN/cache directories: no LLC known, slice 0. */
+	v = json_object_get(host, "llc");
+	CHECK(json_array_size(v) == 2);
+	CHECK(json_is_null(json_object_get(json_array_get(v, 1), "size_bytes")));
+	CHECK_EQ_U64(json_integer_value(json_object_get(json_array_get(v, 1), "data_slice_bytes")), 0);
 
 	sysctl = json_object_get(h, "sysctl");
 	REQUIRE(json_is_object(sysctl));
@@ -464,5 +621,12 @@ int main(int argc, char **argv)
 	test_checkpoint();
 	test_header();
 	test_without_pagetypeinfo(argv[2]);
+	test_zone_state();
+	{
+		char llc_root[4096];
+
+		snprintf(llc_root, sizeof(llc_root), "%s-llc", argv[2]);
+		test_llc(llc_root);
+	}
 	return TEST_REPORT();
 }

@@ -104,6 +104,22 @@ int main(int argc, char **argv)
 		REQUIRE(tracefmt_writer_append(w, &c) == 0);
 		snprintf(c.u.checkpoint.zone, sizeof(c.u.checkpoint.zone), "Normal");
 		REQUIRE(tracefmt_writer_append(w, &c) == 0);
+		/* Normal's managed pages grow once, between readings 1 and 2. */
+		struct tracefmt_event z = { .type = TRACEFMT_ZONE_STATE, .ts_ns = t0 + seq };
+		z.u.zone_state.seq = seq;
+		snprintf(z.u.zone_state.zone, sizeof(z.u.zone_state.zone), "Normal");
+		z.u.zone_state.present = z.u.zone_state.spanned = 4096;
+		z.u.zone_state.managed = seq < 2 ? 1000 : 1500;
+		z.u.zone_state.min = seq < 2 ? 10 : 12;
+		REQUIRE(tracefmt_writer_append(w, &z) == 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		struct tracefmt_event m = { .type = TRACEFMT_WMARK, .ts_ns = t0 + 10 + (uint64_t)i };
+		snprintf(m.u.wmark.zone, sizeof(m.u.wmark.zone), "Normal");
+		REQUIRE(tracefmt_writer_append(w, &m) == 0);
+		struct tracefmt_event k = { .type = TRACEFMT_SNAPSHOT_WALK, .ts_ns = t0 + 20 };
+		snprintf(k.u.snapshot_walk.zone, sizeof(k.u.snapshot_walk.zone), "DMA32");
+		REQUIRE(tracefmt_writer_append(w, &k) == 0);
 	}
 	REQUIRE(tracefmt_writer_close(w, &err) == 0);
 
@@ -120,6 +136,18 @@ int main(int argc, char **argv)
 	CHECK_EQ_U64(geti(j, "lost_by_cpu", "1"), lost);
 	CHECK_EQ_U64(geti(j, "failed_allocations", NULL), failed);
 	CHECK_EQ_U64(geti(j, "checkpoints", NULL), 3);
+	CHECK_EQ_U64(geti(j, "zone_states", "readings"), 3);
+	json_t *zsz = json_array_get(json_object_get(json_object_get(j, "zone_states"), "zones"), 0);
+	CHECK(!strcmp(json_string_value(json_object_get(zsz, "name")) ?: "", "Normal"));
+	CHECK_EQ_U64(geti(zsz, "first", "managed"), 1000);
+	CHECK_EQ_U64(geti(zsz, "last", "managed"), 1500);
+	CHECK_EQ_U64(geti(zsz, "last", "min"), 12);
+	CHECK_EQ_U64(geti(zsz, "last", "seq"), 2);
+	CHECK_EQ_U64(geti(zsz, "changes", NULL), 1);
+	CHECK_EQ_U64(geti(j, "watermark_recomputes", "records"), 2);
+	CHECK_EQ_U64(geti(json_object_get(j, "watermark_recomputes"), "by_zone", "0/Normal"), 2);
+	CHECK_EQ_U64(geti(j, "snapshot_walks", NULL), 2);
+	CHECK_EQ_U64(geti(j, "records_by_type", "zone_state"), 3);
 	CHECK_EQ_U64(geti(j, "first_ns", NULL), t0);
 	/* the last page event: the alloc of i=999 (t0+999000) or its free (+500): 999 % 4 != 0 */
 	CHECK_EQ_U64(geti(j, "last_ns", NULL), t0 + 999000);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Randomized operation streams against the model: allocations with an
- * order and gfp mix, whole and partial frees, forced allocations, pcp
- * drains and decay, single-page pcp drains and deliberate contradictions,
+ * order and gfp mix, whole and partial frees (pcp, direct, tail-placed),
+ * forced allocations, pcp drains and decay, single-page pcp drains, pcp
+ * entries re-routed to the buddy, free page reporting passes, watermark
+ * boosts and re-anchoring, HIGHATOMIC learning and reserves, recorded zone
+ * state, memory hotplug, and deliberate contradictions,
  * for both profiles on a one-node and a two-node layout. After every
  * operation model_check() must hold, and an independent page balance must
  * add up: pages free in the buddy + pages on pcp lists + pages this test
@@ -66,6 +69,7 @@ struct run {
 	uint64_t held_pages, total_pages;
 	unsigned int nr_cpus;
 	int failures;
+	int nr_hotplugs;
 };
 
 static void balance_check(struct run *r, int op)
@@ -126,8 +130,13 @@ static uint64_t fingerprint(const struct model *m, unsigned int nr_cpus)
 				long n = model_free_list_get(m, z, (unsigned int)o, mt, buf, 64);
 
 				MIX(fb[o][mt]);
-				for (long i = 0; i < n && i < 64; i++)
+				for (long i = 0; i < n && i < 64; i++) {
+					struct model_pfn_state st;
+
+					model_pfn_state_get(m, buf[i], &st);
 					MIX(buf[i]);
+					MIX(st.reported);
+				}
 			}
 		}
 		for (unsigned int c = 0; c < nr_cpus; c++) {
@@ -195,10 +204,11 @@ static void op_alloc(struct run *r)
 static void op_free(struct run *r)
 {
 	struct model_free_result fr;
-	static const unsigned int flag_mix[] = { 0, 0, 0, MODEL_FREE_BUDDY, MODEL_FREE_NO_DRAIN };
+	static const unsigned int flag_mix[] = { 0, 0, 0, MODEL_FREE_BUDDY, MODEL_FREE_NO_DRAIN,
+						 MODEL_FREE_TO_TAIL };
 	int i;
 	struct live l;
-	unsigned int flags = flag_mix[rnd() % 5], cpu = (unsigned int)(rnd() % r->nr_cpus);
+	unsigned int flags = flag_mix[rnd() % 6], cpu = (unsigned int)(rnd() % r->nr_cpus);
 
 	if (!r->nr_live)
 		return;
@@ -256,7 +266,11 @@ static void op_force(struct run *r)
 	push_live(r, pfn, order);
 }
 
-static void op_drain_page(struct run *r)
+/*
+ * A random pcp entry moves to the buddy: drained (mm_page_pcpu_drain), or
+ * re-routed because its free "really" went direct (pcp trylock failure).
+ */
+static void op_pcp_to_buddy(struct run *r, bool drain)
 {
 	struct model_pfn_state st;
 	struct model_free_result fr;
@@ -267,7 +281,10 @@ static void op_drain_page(struct run *r)
 	model_pfn_state_get(r->m, pfn, &st);
 	if (st.kind != MODEL_PFN_ON_PCP)
 		return;
-	REQUIRE(model_pcpu_drain_page(r->m, st.head_pfn, st.order, &fr) == 0);
+	if (drain)
+		REQUIRE(model_pcpu_drain_page(r->m, st.head_pfn, st.order, &fr) == 0);
+	else
+		REQUIRE(model_pcp_unlink_to_buddy(r->m, st.head_pfn, st.order, &fr) == 0);
 	CHECK(fr.contradiction == MODEL_CONTRA_NONE);
 }
 
@@ -284,6 +301,76 @@ static void op_contradiction(struct run *r)
 		return;
 	REQUIRE(model_free_pages(r->m, pfn, 0, 0, 0, &fr) == 0);
 	CHECK(fr.contradiction == MODEL_CONTRA_ALREADY_FREE);
+}
+
+static void op_reporting(struct run *r)
+{
+	struct model_report_result rr;
+	int zone = rnd() % 2 ? -1 : (int)(rnd() % model_zone_count(r->m));
+
+	REQUIRE(model_page_reporting_run(r->m, zone, &rr) == 0);
+	CHECK(rr.blocks_reported + rr.blocks_merged <= 32 * rr.nr_reports);
+}
+
+/* Boost steps, a recorded boost, or the zone's own state taken back as recorded. */
+static void op_zone_state(struct run *r)
+{
+	unsigned int z = (unsigned int)(rnd() % model_zone_count(r->m));
+	struct model_zone_info zi;
+	struct model_zone_state st = { 0 };
+
+	switch (rnd() % 3) {
+	case 0:
+		CHECK(model_zone_boost_watermark(r->m, z) >= 0);
+		break;
+	case 1:
+		REQUIRE(model_zone_boost_set(r->m, z, rnd() % 2048) == 0);
+		break;
+	default:
+		model_zone_info_get(r->m, z, &zi);
+		st.spanned_pages = zi.spanned_pages;
+		st.present_pages = zi.present_pages;
+		st.managed_pages = zi.managed_pages;
+		st.wmark_min = zi.wmark_min + rnd() % 8;
+		st.wmark_low = st.wmark_min + zi.wmark_low - zi.wmark_min;
+		st.wmark_high = st.wmark_low + zi.wmark_high - zi.wmark_low;
+		st.wmark_promo = st.wmark_high + zi.wmark_promo - zi.wmark_high;
+		st.watermark_boost = zi.watermark_boost;
+		REQUIRE(model_zone_state_set(r->m, z, &st) == 0);
+	}
+}
+
+/* HIGHATOMIC learnt from a trace (claim), released, or reserved for an allocation. */
+static void op_highatomic(struct run *r)
+{
+	uint64_t pfn;
+
+	if (!random_block(r, 0, &pfn))
+		return;
+	switch (rnd() % 3) {
+	case 0:
+		REQUIRE(model_pageblock_claim(r->m, pfn, MODEL_MT_HIGHATOMIC) == 0);
+		break;
+	case 1:
+		REQUIRE(model_pageblock_claim(r->m, pfn, (int)(rnd() % 3)) == 0);
+		break;
+	default:
+		CHECK(model_pageblock_reserve_highatomic(r->m, pfn, (unsigned int)(rnd() % 4)) >= 0);
+	}
+}
+
+/* Memory appearing at the end of the last zone, a few times per run. */
+static void op_hotplug(struct run *r)
+{
+	unsigned int last = model_zone_count(r->m) - 1;
+	struct model_zone_info zi;
+
+	if (r->nr_hotplugs >= 4)
+		return;
+	model_zone_info_get(r->m, last, &zi);
+	REQUIRE(model_zone_add_pages(r->m, last, zi.start_pfn + zi.spanned_pages, 2048) == 0);
+	r->total_pages += 2048;
+	r->nr_hotplugs++;
 }
 
 static void run_one(struct model_config *c, uint64_t seed, unsigned int alloc_pct)
@@ -305,25 +392,34 @@ static void run_one(struct model_config *c, uint64_t seed, unsigned int alloc_pc
 
 		if (k < alloc_pct)
 			op_alloc(&r);
-		else if (k < 85)
+		else if (k < 83)
 			op_free(&r);
-		else if (k < 90)
+		else if (k < 87)
 			op_force(&r);
-		else if (k < 92)
+		else if (k < 88)
 			model_drain_pcp(r.m, rnd() % 2 ? -1 : (int)(rnd() % r.nr_cpus));
-		else if (k < 94)
+		else if (k < 89)
 			model_pcp_decay(r.m, -1);
-		else if (k < 97)
-			op_drain_page(&r);
-		else if (k < 98)
+		else if (k < 91)
+			op_pcp_to_buddy(&r, true);
+		else if (k < 92)
 			model_kswapd_sleep(r.m, -1);
-		else if (k == 98 && rnd() % 2) {
+		else if (k == 92) {
 			struct model_alloc_req req = { 0 };
 
 			req.gfp_flags = gfps[rnd() % (sizeof(gfps) / sizeof(gfps[0]))];
 			req.preferred_node = -1;
 			model_unreserve_highatomic(r.m, &req, rnd() % 2);
-		}
+		} else if (k < 95)
+			op_pcp_to_buddy(&r, false);
+		else if (k == 95)
+			op_reporting(&r);
+		else if (k == 96)
+			op_zone_state(&r);
+		else if (k == 97)
+			op_highatomic(&r);
+		else if (k == 98 && rnd() % 8 == 0)
+			op_hotplug(&r);
 		else
 			op_contradiction(&r);
 		balance_check(&r, op);
@@ -339,9 +435,10 @@ static void run_one(struct model_config *c, uint64_t seed, unsigned int alloc_pc
 	if (alloc_pct > 55)	/* memory kept near exhaustion: single-page steals must occur */
 		CHECK(ctr.steals > 0);
 	fprintf(stderr, "  %" PRIu64 " allocs (%" PRIu64 " ok), %" PRIu64 " fallbacks, %" PRIu64
-		" claims, %" PRIu64 " steals, %" PRIu64 " pcp drains, %" PRIu64 " highatomic reserves\n",
+		" claims, %" PRIu64 " steals, %" PRIu64 " pcp drains, %" PRIu64 " highatomic reserves, %"
+		PRIu64 " reporting passes, %" PRIu64 " blocks reported, %d hotplugs\n",
 		ctr.allocs, ctr.alloc_success, ctr.fallbacks, ctr.claims, ctr.steals, ctr.pcp_drains,
-		ctr.highatomic_reserves);
+		ctr.highatomic_reserves, ctr.reporting_passes, ctr.reported_blocks, r.nr_hotplugs);
 	model_destroy(r.m);
 }
 
@@ -356,6 +453,7 @@ int main(void)
 		model_config_add_zone(&c, 0, MODEL_ZONE_DMA, 1, 4095);
 		model_config_add_zone(&c, 0, MODEL_ZONE_DMA32, 4096, 16384);
 		model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 32768);
+		c.page_reporting_order = 9;
 		fprintf(stderr, "profile %d, one node\n", p);
 		run_one(&c, 0x9e3779b97f4a7c15ull + (uint64_t)p, 55);
 		run_one(&c, 0x51ed270b1ee5c4a1ull + (uint64_t)p, 75);
@@ -368,6 +466,9 @@ int main(void)
 		model_config_add_zone(&c, 0, MODEL_ZONE_DMA32, 4096, 8192);
 		model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 16384);
 		model_config_add_zone(&c, 1, MODEL_ZONE_NORMAL, 2 * NORMAL_START, 16384);
+		c.page_reporting_order = 5;
+		c.cpu_llc_bytes[0] = c.cpu_llc_bytes[1] = 1u << 20;
+		c.cpu_llc_shared[0] = c.cpu_llc_shared[1] = 2;
 		fprintf(stderr, "profile %d, two nodes\n", p);
 		run_one(&c, 0x1234567887654321ull + (uint64_t)p, 55);
 	}

@@ -201,6 +201,8 @@ struct collect {
 	uint64_t attr_allocs, attr_fails;
 	char *summary;
 	char mode[16];
+	int counter_calls;
+	int64_t refill_pages_sampled;
 };
 
 static int c_begin(void *ctx, const struct replay_run_info *i)
@@ -291,8 +293,22 @@ static int c_end(void *ctx, const char *summary, bool complete)
 	return 0;
 }
 
+/* Keep the last value of trace.pcp_refill_pages the sink was given. */
+static int c_counters(void *ctx, int64_t t, const char *const *names, const int64_t *values,
+		      size_t n)
+{
+	struct collect *c = ctx;
+
+	(void)t;
+	c->counter_calls++;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "trace.pcp_refill_pages"))
+			c->refill_pages_sampled = values[i];
+	return 0;
+}
+
 static const struct replay_sink collect_sink = {
-	c_begin, c_zone, c_sample, c_pbmap, c_fidelity, c_event, c_attr, c_end,
+	c_begin, c_zone, c_sample, c_pbmap, c_fidelity, c_event, c_attr, c_end, c_counters,
 };
 
 static json_t *summary_of(const struct collect *c)
@@ -483,9 +499,10 @@ static void test_checkpoint_start(const char *dir)
 	CHECK(json_is_false(json_object_get(j, "pfn_prediction_meaningful")));
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_unplaced"), 0);
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_seeded"), 9);
-	/* the layout reproduces the counts exactly: distance 0, no merge undone them */
-	CHECK_EQ_U64(res.checkpoints, 1);
-	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	/* the checkpoint the layout came from is the start state, not a fidelity sample */
+	CHECK_EQ_U64(res.checkpoints, 0);
+	CHECK_EQ_U64(jpath_u(j, "checkpoints_of_start_state", NULL), 1);
+	/* the layout reproduces the counts exactly: no merge undid them */
 	CHECK_EQ_U64(c.last_free_blocks[10][1], 2);
 	CHECK_EQ_U64(c.last_free_blocks[3][1], 3);
 	CHECK_EQ_U64(c.last_free_blocks[0][1], 2);
@@ -590,16 +607,36 @@ static void test_shadow_pcp(const char *dir)
 	snap_pcp(w, 113, BASE + 1104, 2);
 	snap_mark(w, 150, TRACEFMT_SNAP_END, 4);
 	/*
-	 * The kernel's pcp hits (no zone_locked before them) return Y, then Z:
-	 * the model predicts X (its head) for the first - wrong - and X, in
-	 * front of Y on the same list, is stale: taken out (1 entry). The
-	 * second prediction is the new head, Z: right. The kernel then frees
-	 * X, which it held: no contradiction, X goes back to the pcp head.
+	 * 1. The kernel's pcp hit (no zone_locked before it) returns Y: the
+	 *    model predicts its head X - wrong. X, in front of Y on the same
+	 *    list and not freed by this cpu since its last allocation, was not
+	 *    on the kernel's list there; where it was, the trace says later: it
+	 *    is set aside (not free, not on a list). Nothing is counted as
+	 *    allocated.
+	 * 2. The next hit returns Z, the model's new head: right.
+	 * 3. The kernel refills one block, X, from the buddy and hands it out:
+	 *    X's free had gone straight to the buddy (pcp trylock failure, spec
+	 *    3.1 and 12). The prediction comes first, from a model that does not
+	 *    know that yet: its refill splits A and returns BASE - wrong,
+	 *    buddy-served. Then X is placed in the buddy and taken.
+	 * 4. G is freed (head of the pcp list), then F: list F, G. The kernel
+	 *    hands out G: its allocation took G before an interrupt freed F,
+	 *    whose mm_page_free is traced first (mm_page_alloc fires after the
+	 *    page is prepared, spec 12). The model predicts F - wrong - and F,
+	 *    freed since this cpu's last allocation, stays.
+	 * 5. The kernel hands out F: the model's head, right.
+	 * Predictions 2 of 5 (pcp-served 2 of 4, buddy-served 0 of 1); the
+	 * baseline (last page freed on the cpu at the order) is right only for
+	 * step 5.
 	 */
 	alloc(w, 1000, BASE + 1102, 0);
 	alloc(w, 1100, BASE + 1104, 0);
-	free_ev(w, 1200, BASE + 1100, 0);
-	alloc(w, 1300, BASE + 1100, 0);
+	zone_locked(w, 1200, BASE + 1100, 0);
+	alloc(w, 1201, BASE + 1100, 0);
+	free_ev(w, 1290, BASE + 1108, 0);
+	free_ev(w, 1300, BASE + 1106, 0);
+	alloc(w, 1301, BASE + 1108, 0);
+	alloc(w, 1400, BASE + 1106, 0);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
 	replay_opts_init(&o);
@@ -609,12 +646,273 @@ static void test_shadow_pcp(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "stale_pcp_entries"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "free_of_free_page"), 0);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "alloc_of_allocated_page"), 0);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 1);
+	CHECK_EQ_U64(jpath_u(j, "stale_pcp_entries_found", "in_buddy"), 1);
+	CHECK_EQ_U64(jpath_u(j, "stale_pcp_entries_found", "not_seen_again"), 0);
 	CHECK_EQ_U64(jpath_u(j, "start", "pcp_seeded"), 3);
-	/* X freed goes to the head, so the last allocation is predicted too: 2 of 3 */
-	CHECK_EQ_U64(res.predicted, 3);
+	CHECK_EQ_U64(res.predicted, 5);
 	CHECK_EQ_U64(res.predicted_ok, 2);
-	CHECK_EQ_U64(jpath_u(json_object_get(j, "pfn_prediction"), "pcp_served", "correct"), 2);
+	{
+		json_t *p = json_object_get(j, "pfn_prediction");
+
+		CHECK_EQ_U64(jpath_u(p, "pcp_served", "predicted"), 4);
+		CHECK_EQ_U64(jpath_u(p, "pcp_served", "correct"), 2);
+		CHECK_EQ_U64(jpath_u(p, "buddy_served", "predicted"), 1);
+		CHECK_EQ_U64(jpath_u(p, "buddy_served", "correct"), 0);
+		CHECK_EQ_U64(jpath_u(p, "baseline", "predicted"), 5);
+		CHECK_EQ_U64(jpath_u(p, "baseline", "correct"), 1);
+	}
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+}
+
+/*
+ * A pageblock holding only pcp pages: the snapshot's pcp list says its type
+ * (UNMOVABLE, spec 3.3). A page of the same block freed on cpu 0 then goes
+ * to the UNMOVABLE list's head, and an UNMOVABLE pcp hit takes it. Were
+ * the block left MOVABLE, the free would land on the MOVABLE list and the
+ * model would predict the snapshot's entry instead.
+ */
+static void test_pcp_only_block_type(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/pcptype.bst", dir);
+	w = trace_open(path);
+	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
+	snap_block(w, 110, BASE + 0, 10, 0);
+	ev_init(&ev, TRACEFMT_SNAPSHOT_BLOCK, 111);
+	ev.u.snapshot_block.pfn = BASE + 4200;
+	ev.u.snapshot_block.migratetype = 0;
+	ev.u.snapshot_block.flags = TRACEFMT_SNAP_PCP;
+	snprintf(ev.u.snapshot_block.zone, sizeof(ev.u.snapshot_block.zone), "Normal");
+	put(w, &ev);
+	snap_mark(w, 150, TRACEFMT_SNAP_END, 2);
+	free_ev(w, 1000, BASE + 4300, 0);
+	ev_init(&ev, TRACEFMT_PAGE_ALLOC, 1100);
+	ev.u.alloc.pfn = BASE + 4300;
+	ev.u.alloc.migratetype = 0;
+	ev.u.alloc.gfp_flags = 0xcc0; /* GFP_KERNEL: UNMOVABLE */
+	put(w, &ev);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK_EQ_U64(res.predicted, 1);
+	CHECK_EQ_U64(res.predicted_ok, 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+}
+
+/*
+ * The DMA zone starts at pfn 1, inside its first pageblock (0..511). The
+ * snapshot's order-8 UNMOVABLE block at 256 types that pageblock through a
+ * pfn of the zone and is seeded on the UNMOVABLE list; the checkpoint that
+ * follows says so (distance 0), with no type conflict at seeding.
+ */
+static void test_first_pageblock(const char *dir)
+{
+	static const char hdr[] =
+		"{\"host\":{\"kernel_release\":\"6.18.44\",\"cpus\":1,\"pageblock_order\":9,"
+		"\"nr_page_orders\":11,\"migratetypes\":[\"Unmovable\",\"Movable\",\"Reclaimable\","
+		"\"HighAtomic\",\"Isolate\"]},\"sysctl\":{\"min_free_kbytes\":128},"
+		"\"zones\":[{\"node\":0,\"name\":\"DMA\",\"start_pfn\":1,\"spanned\":4095,"
+		"\"present\":3998,\"managed\":3840,\"min\":1,\"low\":2,\"high\":3,"
+		"\"protection\":[0,0,0,0,0],\"pcp\":[{\"cpu\":0,\"high\":0,\"batch\":1}]}]}";
+	char path[512];
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct tracefmt_error terr;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/dma.bst", dir);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &terr);
+	REQUIRE(w);
+	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
+	ev_init(&ev, TRACEFMT_SNAPSHOT_BLOCK, 110);
+	ev.u.snapshot_block.pfn = 256;
+	ev.u.snapshot_block.order = 8;
+	ev.u.snapshot_block.migratetype = 0;
+	snprintf(ev.u.snapshot_block.zone, sizeof(ev.u.snapshot_block.zone), "DMA");
+	put(w, &ev);
+	snap_mark(w, 150, TRACEFMT_SNAP_END, 1);
+	ev_init(&ev, TRACEFMT_CHECKPOINT, 200);
+	ev.u.checkpoint.seq = 1;
+	snprintf(ev.u.checkpoint.zone, sizeof(ev.u.checkpoint.zone), "DMA");
+	ev.u.checkpoint.nr_orders = 11;
+	ev.u.checkpoint.nr_mt = 5;
+	ev.u.checkpoint.free_blocks[8][0] = 1;
+	put(w, &ev);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	CHECK_EQ_U64(jpath_u(j, "start", "snapshot_type_conflicts"), 0);
+	CHECK_EQ_U64(jpath_u(j, "start", "blocks_seeded"), 1);
+	CHECK_EQ_U64(res.checkpoints, 1);
+	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(&res);
+}
+
+/*
+ * Page events between the walk's begin and end marks: applied when the
+ * walk had not seen their effect. The walk saw B free, so the kernel's
+ * allocation of B (ts 120-121) came after it; it saw BASE + 1600 allocated,
+ * so the free of it (130) came after it too (to the pcp, spec 3.1); it saw
+ * BASE + 1700 allocated, so that allocation (125) is already in the
+ * snapshot: skipped, no contradiction. The checkpoint after the walk then
+ * matches exactly: order 10: A; order 3: C; order 0: D (the pcp page is not
+ * counted, spec 7.6).
+ */
+static void test_walk_window(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1 };
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/window.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	zone_locked(w, 120, BASE + 2048, 10);
+	alloc(w, 121, BASE + 2048, 10);
+	alloc(w, 125, BASE + 1700, 0);
+	free_ev(w, 130, BASE + 1600, 0);
+	checkpoint(w, 200, 1, after);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK_EQ_U64(res.checkpoints, 1);
+	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "skipped_before_start", NULL), 1);
+	CHECK_EQ_U64(jpath_u(j, "pfn_prediction", "excluded_start_window"), 1);
+	CHECK_EQ_U64(res.predicted, 0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+}
+
+/*
+ * A prediction must never see its answer. The kernel refills N blocks
+ * from the top of B (BASE + 3071 down), then hands out the first. The
+ * model's own refill would split the head of its smallest list, A, and
+ * return BASE (spec 2.6): wrong, whatever N. Had any of the kernel's
+ * blocks reached the model's pcp list before the prediction, the dry run
+ * would hit it and count a right answer it was shown.
+ */
+static void test_refill_leak(const char *dir, unsigned int n)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	json_t *j, *p;
+
+	snprintf(path, sizeof(path), "%s/refill-%u.bst", dir, n);
+	w = trace_open(path);
+	write_snapshot(w);
+	for (unsigned int i = 0; i < n; i++)
+		zone_locked(w, 1000 + i, BASE + 3071 - i, 0);
+	alloc(w, 5000, BASE + 3071, 0);
+	/* the rest reached the pcp tail in pull order: the next hit takes the second */
+	alloc(w, 6000, BASE + 3070, 0);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	p = json_object_get(j, "pfn_prediction");
+	CHECK_EQ_U64(jpath_u(p, "buddy_served", "predicted"), 1);
+	CHECK_EQ_U64(jpath_u(p, "buddy_served", "correct"), 0);
+	CHECK_EQ_U64(jpath_u(p, "pcp_served", "predicted"), 1);
+	CHECK_EQ_U64(jpath_u(p, "pcp_served", "correct"), 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refills"), 1);
+	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refill_pages"), n);
+	/* the same counter reaches the sink with the samples (the end sample sees them all) */
+	CHECK(c.counter_calls > 0);
+	CHECK_EQ_U64((uint64_t)c.refill_pages_sampled, n);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+}
+
+/*
+ * Only checkpoints read after the start state measure the model. Seq 0 is
+ * read before the snapshot walk (as capture did) and disagrees with it;
+ * the snapshot's own counts (seq UINT32_MAX) agree by construction; seq 1,
+ * after the walk, is scored: distance 0.
+ */
+static void test_checkpoint_scoring(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	const uint32_t before[11] = { 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0 };
+	const uint32_t snap_counts[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/ckscore.bst", dir);
+	w = trace_open(path);
+	checkpoint(w, 50, 0, before);
+	write_snapshot(w);
+	ev_init(&ev, TRACEFMT_CHECKPOINT, 149);
+	ev.u.checkpoint.seq = TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ;
+	ev.u.checkpoint.flags = TRACEFMT_CKPT_SNAPSHOT;
+	snprintf(ev.u.checkpoint.zone, sizeof(ev.u.checkpoint.zone), "Normal");
+	ev.u.checkpoint.nr_orders = 11;
+	ev.u.checkpoint.nr_mt = 5;
+	for (int o2 = 0; o2 < 11; o2++)
+		ev.u.checkpoint.free_blocks[o2][MT_MOVABLE] = snap_counts[o2];
+	put(w, &ev);
+	checkpoint(w, 200, 1, snap_counts);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	j = summary_of(&c);
+	CHECK_EQ_U64(res.checkpoints, 1);
+	CHECK_EQ_U64(jpath_u(j, "checkpoints_before_start", NULL), 1);
+	CHECK_EQ_U64(jpath_u(j, "checkpoints_of_start_state", NULL), 1);
+	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK(fabs(json_real_value(json_object_get(j, "checkpoint_distance_first"))) < 1e-12);
 	json_decref(j);
 	free(c.summary);
 	replay_result_release(&res);
@@ -734,6 +1032,57 @@ static void test_whatif(const char *dir)
 	CHECK(replay_run(path, &o, NULL, NULL, &res, &err) == -EINVAL);
 	CHECK_STR_CONTAINS(err.text, "whatif");
 	replay_result_release(&res);
+}
+
+/*
+ * A setting equal to the traced host's value is no change: the what-if run
+ * with the header's own values gives exactly the summary of one with none
+ * (but for the clock), and lists no settings.
+ */
+static json_t *whatif_summary(const char *path, const char *const *kv)
+{
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+
+	replay_opts_init(&o);
+	o.mode = REPLAY_WHATIF;
+	for (; kv && kv[0]; kv += 2)
+		REQUIRE(replay_settings_set(&o.settings, kv[0], kv[1], &err) == 0);
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	json_object_del(j, "wall_seconds");
+	json_object_del(j, "events_per_second");
+	replay_result_release(&res);
+	return j;
+}
+
+static void test_host_settings(const char *dir)
+{
+	static const char *const host[] = {
+		"max-order", "11", "pageblock-order", "9", "min-free-kbytes", "128",
+		"watermark-scale-factor", "10", "watermark-boost-factor", "0",
+		"pcp-high-fraction", "0", "pcp-batch", "1", "cpus", "1",
+		"lowmem-reserve-ratio", "256,256,32", NULL,
+	};
+	static const char *const other[] = { "watermark-scale-factor", "100", NULL };
+	char path[512];
+	json_t *none, *same, *diff;
+
+	snprintf(path, sizeof(path), "%s/whatif.bst", dir);
+	write_whatif_trace(path);
+	none = whatif_summary(path, NULL);
+	same = whatif_summary(path, host);
+	diff = whatif_summary(path, other);
+	CHECK(json_equal(none, same));
+	CHECK_EQ_U64(json_object_size(json_object_get(same, "settings")), 0);
+	CHECK_EQ_U64(json_object_size(json_object_get(diff, "settings")), 1);
+	CHECK(!json_equal(none, diff));
+	json_decref(none);
+	json_decref(same);
+	json_decref(diff);
 }
 
 /* ---- a trace cut short, and a trace that is no trace ------------------------ */
@@ -940,6 +1289,13 @@ int main(void)
 	test_shadow(dir);
 	test_shadow_pcp(dir);
 	test_checkpoint_start(dir);
+	test_checkpoint_scoring(dir);
+	test_walk_window(dir);
+	test_pcp_only_block_type(dir);
+	test_first_pageblock(dir);
+	test_refill_leak(dir, 65);
+	test_refill_leak(dir, 200);
+	test_refill_leak(dir, 1000);
 	test_reorder(dir);
 	/*
 	 * The same events give the same figures under 6.1 (Debian 12): split,
@@ -950,6 +1306,7 @@ int main(void)
 	test_shadow_pcp(dir);
 	release = "6.18.44";
 	test_whatif(dir);
+	test_host_settings(dir);
 	test_bad_input(dir);
 	test_damage(dir);
 	if (!harness_failed) {

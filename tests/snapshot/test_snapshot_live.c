@@ -481,6 +481,7 @@ int main(int argc, char **argv)
 	static struct zinfo zi[MAXZ], zi_after[MAXZ];
 	static struct snapshot_stats st;
 	static uint64_t got[MAXZ][MAXO][MAXMT], got_pcp_pages[MAXZ], zw0[MAXZ], zwide[MAXZ];
+	static uint64_t buddy_walks[MAXZ];
 	struct snapshot_opts opts = { 0 };
 	bool kpf = argc > 1 && !strcmp(argv[1], "kpageflags");
 	char path[] = "/tmp/buddyscope-snapshot-XXXXXX";
@@ -641,6 +642,20 @@ int main(int argc, char **argv)
 			blks[nblk].zone = (unsigned int)zix;
 			blks[nblk].pcp = pcp;
 			nblk++;
+		} else if (ev.type == TRACEFMT_SNAPSHOT_WALK) {
+			int zix = zinfo_find(zi, nz, ev.u.snapshot_walk.node, ev.u.snapshot_walk.zone);
+
+			/* Written after the blocks of its lists, which were read inside it. */
+			CHECK(!end_seen);
+			CHECK(zix >= 0);
+			CHECK(ev.ts_ns <= ev.u.snapshot_walk.end_ns);
+			if (zix < 0 || ev.cpu != TRACEFMT_WALK_BUDDY_CPU)
+				continue;
+			buddy_walks[zix]++;
+			CHECK(ev.u.snapshot_walk.flags &
+			      (kpf ? TRACEFMT_WALK_UNLOCKED : TRACEFMT_WALK_LOCKED));
+			CHECK(zone_last_ts[zix] <= ev.u.snapshot_walk.end_ns);
+			CHECK(!zone_last_ts[zix] || zone_last_ts[zix] >= ev.ts_ns);
 		} else if (ev.type == TRACEFMT_CHECKPOINT) {
 			int zix = zinfo_find(zi, nz, ev.u.checkpoint.node, ev.u.checkpoint.zone);
 
@@ -667,6 +682,10 @@ int main(int argc, char **argv)
 	CHECK_EQ_U64(method, kpf ? TRACEFMT_SNAP_METHOD_KPAGEFLAGS : TRACEFMT_SNAP_METHOD_BPF);
 	CHECK(ckpts > 0);
 	CHECK(st.blocks > 0);
+	/* One buddy-list walk record for every zone that had blocks. */
+	for (i = 0; i < (unsigned int)nz && i < MAXZ; i++)
+		if (zone_last_ts[i])
+			CHECK_EQ_U64(buddy_walks[i], 1);
 
 	/* Never overlapping. */
 	qsort(blks, nblk, sizeof(*blks), blk_cmp);

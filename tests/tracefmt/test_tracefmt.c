@@ -42,10 +42,11 @@ static uint64_t rnd(void)
 	return rng_state * 2685821657736338717ull;
 }
 
-static void make_event(struct tracefmt_event *ev, uint64_t i)
+/* A record of @type with random fields (the generator's next values). */
+static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 {
 	memset(ev, 0, sizeof(*ev));
-	ev->type = 1 + (uint32_t)(rnd() % (TRACEFMT_NR_TYPES - 1));
+	ev->type = type;
 	ev->cpu = (uint32_t)(rnd() % 4);
 	ev->pid = rnd() % 3 ? 4242 : (uint32_t)(rnd() % 100000);
 	ev->ts_ns = 1000000000ull + i * 1500 + rnd() % 700; /* slightly out of order */
@@ -121,15 +122,70 @@ static void make_event(struct tracefmt_event *ev, uint64_t i)
 		ev->u.snapshot_mark.flags = 3;
 		ev->u.snapshot_mark.count = rnd() % 1000000;
 		break;
+	case TRACEFMT_SNAPSHOT_WALK:
+		ev->cpu = rnd() % 2 ? TRACEFMT_WALK_BUDDY_CPU : ev->cpu;
+		ev->u.snapshot_walk.node = (uint32_t)(rnd() % 4);
+		snprintf(ev->u.snapshot_walk.zone, sizeof(ev->u.snapshot_walk.zone), "Normal");
+		ev->u.snapshot_walk.flags = (uint32_t)(rnd() % 16);
+		ev->u.snapshot_walk.end_ns = ev->ts_ns + rnd() % 40000000;
+		break;
+	case TRACEFMT_ZONE_STATE: {
+		__typeof__(ev->u.zone_state) *z = &ev->u.zone_state;
+		z->seq = (uint32_t)i;
+		z->node = (uint32_t)(rnd() % 4);
+		snprintf(z->zone, sizeof(z->zone), "DMA32");
+		z->flags = (uint32_t)(rnd() % 16);
+		z->start_pfn = rnd() % 0x1000000;
+		z->spanned = rnd() % 0x1000000;
+		z->present = rnd() % 0x1000000;
+		z->managed = rnd() % 0x1000000;
+		z->min = rnd() % 100000;
+		z->low = rnd() % 100000;
+		z->high = rnd() % 100000;
+		z->promo = rnd() % 100000;
+		z->boost = rnd() % 1000;
+		z->nr_free_pages = rnd();
+		z->min_free_kbytes = rnd() % 300000;
+		z->pcp_batch = rnd() % 64;
+		z->pcp_high_min = rnd() % 100000;
+		z->pcp_high_max = rnd();
+		z->nr_protection = (uint32_t)(rnd() % (TRACEFMT_MAX_ZONE_TYPES + 1));
+		for (uint32_t k = 0; k < z->nr_protection; k++)
+			z->protection[k] = rnd() % 1000000;
+		break;
+	}
+	case TRACEFMT_WMARK:
+		ev->u.wmark.node = (uint32_t)(rnd() % 4);
+		snprintf(ev->u.wmark.zone, sizeof(ev->u.wmark.zone), "Movable");
+		ev->u.wmark.min = rnd() % 100000;
+		ev->u.wmark.low = rnd() % 100000;
+		ev->u.wmark.high = rnd() % 100000;
+		ev->u.wmark.promo = rnd();
+		break;
 	}
 }
 
-/* The reader defines the whole union for checkpoints, its first 48 bytes otherwise. */
+static void make_event(struct tracefmt_event *ev, uint64_t i)
+{
+	make_event_of(ev, 1 + (uint32_t)(rnd() % (TRACEFMT_NR_TYPES - 1)), i);
+}
+
+/*
+ * The reader defines the whole member for checkpoints, snapshot walks, zone
+ * states and watermarks, the first 48 bytes of the union otherwise.
+ */
 static int events_equal(const struct tracefmt_event *a, const struct tracefmt_event *b)
 {
-	size_t n = a->type == TRACEFMT_CHECKPOINT
-			   ? sizeof(*a)
-			   : offsetof(struct tracefmt_event, u) + sizeof(a->u.snapshot_block);
+	size_t n = offsetof(struct tracefmt_event, u) + sizeof(a->u.snapshot_block);
+
+	if (a->type == TRACEFMT_CHECKPOINT)
+		n = sizeof(*a);
+	else if (a->type == TRACEFMT_SNAPSHOT_WALK)
+		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.snapshot_walk);
+	else if (a->type == TRACEFMT_ZONE_STATE)
+		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.zone_state);
+	else if (a->type == TRACEFMT_WMARK)
+		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.wmark);
 	return memcmp(a, b, n) == 0;
 }
 
@@ -461,6 +517,107 @@ static void test_unknown_type_skipped(void)
 }
 
 /*
+ * A reader that predates a record type must skip it and stay in step. The
+ * new types (12-14) code no pfn delta: a block holding pfn records around
+ * each of them decodes the same when the new record is re-tagged with a
+ * type this reader does not know (31, still a one-byte tag), which is what
+ * an older reader sees.
+ */
+static void test_new_types_skippable(void)
+{
+	static const uint32_t types[] = { TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE,
+					  TRACEFMT_WMARK };
+
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		uint8_t raw[2048], *p = raw, *mid;
+		struct tf_codec c;
+		struct tracefmt_event a = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 100, .cpu = 1 };
+		struct tracefmt_event n, b = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 130, .cpu = 0 };
+		struct tracefmt_event ev;
+		const uint8_t *pos;
+		const char *why;
+
+		rng_state = 11 + t;
+		make_event_of(&n, types[t], 5);
+		n.ts_ns = 120;
+		if (n.type == TRACEFMT_SNAPSHOT_WALK)
+			n.u.snapshot_walk.end_ns = 125;
+		a.u.free.pfn = 0x123456;
+		b.u.free.pfn = 0x123457;
+		tf_codec_reset(&c, 100);
+		p += tf_record_encode(&c, &a, p);
+		mid = p;
+		p += tf_record_encode(&c, &n, p);
+		p += tf_record_encode(&c, &b, p);
+		CHECK(*mid >> 2 == types[t]); /* the tag is one byte */
+
+		/* This reader: all three, exactly. */
+		tf_codec_reset(&c, 100);
+		pos = raw;
+		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
+		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
+		CHECK(events_equal(&ev, &n));
+		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
+		CHECK_EQ_U64(ev.u.free.pfn, 0x123457);
+
+		/* An older reader: the middle record is skipped, the next one is intact. */
+		*mid = (uint8_t)(31 << 2 | (*mid & 3));
+		tf_codec_reset(&c, 100);
+		pos = raw;
+		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
+		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 0);
+		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
+		CHECK_EQ_U64(ev.u.free.pfn, 0x123457);
+		CHECK_EQ_U64(ev.ts_ns, 130);
+		CHECK_EQ_U64(ev.cpu, 0);
+		CHECK(pos == p);
+	}
+}
+
+/* Values at the edges of the new record types come back exactly. */
+static void test_new_types_edges(void)
+{
+	const char *path = tmp("newtypes.bst");
+	struct tracefmt_error err;
+	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, NULL, &err);
+	struct tracefmt_event in[3], ev;
+	struct tracefmt_reader *r;
+
+	REQUIRE(w);
+	memset(in, 0, sizeof(in));
+	in[0].type = TRACEFMT_SNAPSHOT_WALK;
+	in[0].cpu = TRACEFMT_WALK_BUDDY_CPU;
+	in[0].ts_ns = 5000;
+	in[0].u.snapshot_walk.end_ns = 4000; /* earlier than ts: still exact */
+	in[0].u.snapshot_walk.flags = UINT32_MAX;
+	memcpy(in[0].u.snapshot_walk.zone, "fifteen-chars!!", 16);
+	in[1].type = TRACEFMT_ZONE_STATE;
+	in[1].ts_ns = UINT64_MAX;
+	in[1].u.zone_state.seq = UINT32_MAX;
+	in[1].u.zone_state.start_pfn = UINT64_MAX;
+	in[1].u.zone_state.managed = UINT64_MAX - 1;
+	in[1].u.zone_state.min_free_kbytes = UINT64_MAX;
+	in[1].u.zone_state.nr_protection = TRACEFMT_MAX_ZONE_TYPES;
+	for (int k = 0; k < TRACEFMT_MAX_ZONE_TYPES; k++)
+		in[1].u.zone_state.protection[k] = UINT64_MAX - (uint64_t)k;
+	in[2].type = TRACEFMT_WMARK;
+	in[2].u.wmark.node = UINT32_MAX;
+	in[2].u.wmark.promo = UINT64_MAX;
+	for (int i = 0; i < 3; i++)
+		REQUIRE(tracefmt_writer_append(w, &in[i]) == 0);
+	REQUIRE(tracefmt_writer_close(w, &err) == 0);
+	r = tracefmt_reader_open(path, &err);
+	REQUIRE(r);
+	for (int i = 0; i < 3; i++) {
+		memset(&ev, 0xa5, sizeof(ev)); /* stale bytes must not survive */
+		CHECK(tracefmt_reader_next(r, &ev) == 1);
+		CHECK(events_equal(&ev, &in[i]));
+	}
+	CHECK(tracefmt_reader_next(r, &ev) == 0);
+	tracefmt_reader_close(r);
+}
+
+/*
  * A write that fails part-way (here: RLIMIT_FSIZE, which fails write() with
  * EFBIG just as a full disk fails it with ENOSPC) must report the error and
  * leave every block flushed before it readable.
@@ -524,6 +681,9 @@ static void test_type_names(void)
 	CHECK(!strcmp(tracefmt_type_name(TRACEFMT_PAGE_ALLOC), "mm_page_alloc"));
 	CHECK(!strcmp(tracefmt_type_name(TRACEFMT_PAGE_ALLOC_EXTFRAG), "mm_page_alloc_extfrag"));
 	CHECK(!strcmp(tracefmt_type_name(999), "unknown"));
+	CHECK(!strcmp(tracefmt_type_name(12), "snapshot_walk"));
+	CHECK(!strcmp(tracefmt_type_name(13), "zone_state"));
+	CHECK(!strcmp(tracefmt_type_name(14), "mm_setup_per_zone_wmarks"));
 	for (unsigned int t = 1; t < TRACEFMT_NR_TYPES; t++)
 		CHECK(tracefmt_type_from_name(tracefmt_type_name(t)) == t);
 	CHECK(tracefmt_type_from_name("mm_page_nope") == 0);
@@ -538,6 +698,8 @@ int main(int argc, char **argv)
 	test_edge_values();
 	test_hostile_preambles();
 	test_unknown_type_skipped();
+	test_new_types_skippable();
+	test_new_types_edges();
 	test_cut_everywhere();
 	test_bit_flips();
 	test_write_limit();

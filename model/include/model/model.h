@@ -49,11 +49,14 @@
  * Reclaim and compaction (their frees come from the trace; kswapd runs are
  * signalled with model_kswapd_sleep() / model_reclaim_active_set()),
  * cpusets, dirty limits, node reclaim, memcg charging, compaction capture,
- * page isolation, free page reporting, shuffle,
+ * page isolation, shuffle,
  * unaccepted memory, 6.18 defrag_mode, the kswapd-busy node skip and the
  * nolock/trylock allocator paths, and vmstat counter drift (spec 5.6): the
  * model's counts are exact. Mobility grouping switches itself off for tiny
- * layouts exactly as the kernel does (spec 1.4).
+ * layouts exactly as the kernel does (spec 1.4). Free page reporting is
+ * modelled as a pass the caller triggers (model_page_reporting_run()): the
+ * model has no clock, so it only says when the kernel would schedule one.
+ * Kernel facts beyond the spec, with their sources: model/KERNEL-FACTS.md.
  */
 #ifndef BUDDYSCOPE_MODEL_MODEL_H
 #define BUDDYSCOPE_MODEL_MODEL_H
@@ -219,7 +222,16 @@ struct model_config {
 	unsigned int percpu_pagelist_high_fraction; /* 0 or >= 8 */
 	unsigned int pcp_batch;			/* pages; 0 = zone_batchsize() */
 	bool thp_enabled;			/* THP on: khugepaged raises min_free_kbytes */
-	bool pcp_free_high_batch;		/* 6.18 PCPF_FREE_HIGH_BATCH (LLC slice > 3 x batch) */
+	bool pcp_free_high_batch;		/* 6.18 PCPF_FREE_HIGH_BATCH of cpus without cpu_llc_* */
+	uint32_t cpu_llc_bytes[MODEL_MAX_CPUS];	/* bytes of each cpu's last-level cache
+						 * (sysfs cache/indexN/size of the highest N), 0 = unknown */
+	uint16_t cpu_llc_shared[MODEL_MAX_CPUS]; /* cpus sharing it (weight of shared_cpu_map), 0 = unknown;
+						 * PCPF_FREE_HIGH_BATCH = (bytes / shared) in pages > 3 x batch */
+	uint64_t user_min_free_kbytes;		/* kB a user wrote to vm.min_free_kbytes (the kernel's
+						 * user_min_free_kbytes), 0 = never; memory hotplug
+						 * lowers min_free_kbytes no further than this */
+	unsigned int page_reporting_order;	/* free page reporting (page_reporting.page_reporting_order
+						 * with a reporting device, e.g. virtio-balloon), 0 = off */
 	enum model_boost_clear boost_clear;
 
 	bool derive_all;			/* ignore every has_* recorded value */
@@ -235,7 +247,8 @@ struct model_config {
  * 11 orders, pageblock order 9, THP order 9, 5 migratetypes, 1 cpu, 1 node,
  * derived min_free_kbytes, scale factor 10, boost factor 15000, lowmem ratio
  * {256, 256, 32, 0, 0}, high fraction 0, derived batch, THP on, boost
- * cleared manually, no zones.
+ * cleared manually, no LLC recorded, no user min_free_kbytes, free page
+ * reporting off, no zones.
  */
 void model_config_init(struct model_config *cfg, enum model_profile profile);
 
@@ -323,22 +336,101 @@ int model_populate(struct model *m);
 int model_free_range(struct model *m, uint64_t start_pfn, uint64_t nr_pages);
 
 /**
- * model_zone_add_pages() - memory appearing at runtime (hotplug, virtio-mem).
+ * model_zone_add_pages() - memory appearing at runtime (hotplug, virtio-mem), what-if side.
  * @m: model.
  * @zone: zone index.
  * @start_pfn: first pfn; the range may extend the zone's end (not its start).
  * @nr_pages: pages.
  *
  * Grows the span if needed (this call may allocate), adds @nr_pages to
- * present and managed, recomputes watermarks, reserves and pcp sizes unless
- * the config supplied recorded values, and frees the range as
- * model_free_range() does.
+ * present and managed, frees the range as model_free_range() does, then
+ * recomputes as the kernel's init_per_zone_wmark_min() does after memory
+ * online: min_free_kbytes becomes the default computed from the current
+ * HIGH marks (with boost) unless cfg.user_min_free_kbytes is at least as
+ * large, the watermarks of every zone are set (boosts reset to 0), lowmem
+ * reserves and pcp batch/high_min/high_max follow, and with THP khugepaged
+ * raises min_free_kbytes to its recommendation (computed with those new
+ * marks) and the watermarks are set again. pcp->high is kept (6.18). The
+ * config's recorded watermarks/reserves/pcp values no longer apply and are
+ * dropped. Shadow replay re-anchors to recorded values with
+ * model_zone_state_set().
  *
+ * Models: mm/memory_hotplug.c online_pages(), mm/page_alloc.c
+ * init_per_zone_wmark_min(), mm/khugepaged.c khugepaged_min_free_kbytes_update(),
+ * v6.1/v6.18 (spec 5.1, 6.6 item 5, 12).
  * Return: 0, -ERANGE (range starts before the zone or overlaps another
- * zone), -EEXIST (some page already free), -ENOMEM.
+ * zone), -EEXIST (some page already free; the rest is done), -ENOMEM.
  */
 int model_zone_add_pages(struct model *m, unsigned int zone, uint64_t start_pfn,
 			 uint64_t nr_pages);
+
+/**
+ * struct model_zone_state - a zone's sizes and marks as /proc/zoneinfo records them.
+ */
+struct model_zone_state {
+	uint64_t spanned_pages;			/* pages; may grow at the end, never shrink */
+	uint64_t present_pages;			/* pages, <= spanned */
+	uint64_t managed_pages;			/* pages, <= present */
+	uint64_t wmark_min, wmark_low, wmark_high, wmark_promo; /* pages, without boost */
+	uint64_t watermark_boost;		/* pages */
+	bool has_lowmem_reserve;		/* also set lowmem_reserve[] */
+	uint64_t lowmem_reserve[MODEL_NR_ZONE_TYPES]; /* pages, by request's highest zone type */
+};
+
+/**
+ * model_zone_state_set() - shadow side of a watermark recompute: take recorded values.
+ * @m: model.
+ * @zone: zone index.
+ * @st: the recorded values.
+ *
+ * Sets the zone's spans, watermarks and boost (and lowmem reserve when
+ * given) to @st, rebuilds the zonelists when the zone became (un)populated,
+ * and recomputes the zone's pcp batch, high_min and high_max from the new
+ * LOW and managed pages as the kernel's zone_pcp_update() does after a
+ * recompute (boost counted as 0, as the recompute resets it), for every
+ * cpu. Each cpu's pcp->high is kept (6.18: clamped into the new range on
+ * its next use; 6.1: set to the static high). Free lists are not touched:
+ * pages that appeared arrive as the trace's frees.
+ *
+ * Models: mm/page_alloc.c setup_per_zone_wmarks() -> zone_pcp_update(), v6.1/v6.18 (spec 4.2, 12).
+ * Return: 0, -EINVAL (present > spanned, managed > present, span shrinks,
+ * bad zone), -ERANGE (the grown span meets another zone), -ENOMEM.
+ */
+int model_zone_state_set(struct model *m, unsigned int zone, const struct model_zone_state *st);
+
+/**
+ * model_zone_boost_watermark() - one watermark boost step, as a boosting fallback does.
+ * @m: model.
+ * @zone: zone index.
+ *
+ * boost = min(boost + pageblock_nr_pages, max(pageblock_nr_pages,
+ * HIGH x watermark_boost_factor / 10000)); nothing when the factor is 0,
+ * managed < 4 pageblocks, or HIGH x factor / 10000 is 0. Shadow replay
+ * calls it once per boosting fallback the trace implies. 6.1: every
+ * mm_page_alloc_extfrag with fallback_order < pageblock_order (each steal
+ * boosts). 6.18: every claim *attempt* at a fallback order < pageblock
+ * order boosts, successful or not, but extfrag shows only the final claim
+ * (change_ownership 1) or steal (0): a claim below pageblock order means
+ * at least one boost; a steal follows one failed attempt per claim-worthy
+ * fallback order tried (none for a MOVABLE request below pageblock_order /
+ * 2). The model's own prediction counts them (model_alloc_result.boosts)
+ * when it took the same path; checkpoints re-anchor with
+ * model_zone_boost_set(). Counted in model_counters.boosts;
+ * ZONE_BOOSTED_WATERMARK is not set (no kswapd wake).
+ *
+ * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec 5.4).
+ * Return: 1 boosted (possibly already at the cap), 0 this zone never boosts, -EINVAL.
+ */
+int model_zone_boost_watermark(struct model *m, unsigned int zone);
+
+/**
+ * model_zone_boost_set() - set a zone's watermark_boost to a recorded value.
+ * @m: model. @zone: zone index. @pages: the boost (0 clears it and ZONE_BOOSTED_WATERMARK).
+ *
+ * For re-anchoring at a checkpoint (/proc/zoneinfo "boost"); no cap applied.
+ * Return: 0 or -EINVAL.
+ */
+int model_zone_boost_set(struct model *m, unsigned int zone, uint64_t pages);
 
 /**
  * model_seed_buddy() - insert one free buddy block exactly as a snapshot shows it.
@@ -399,9 +491,42 @@ struct model_pcp_tuning {
 	bool prev_free_high_order;		/* 6.18 PCPF_PREV_FREE_HIGH_ORDER */
 };
 
-/* model_pcp_tuning_set() - overwrite one (zone, cpu) pcp's dynamic fields. 0 or -EINVAL. */
+/*
+ * model_pcp_tuning_set() - overwrite one (zone, cpu) pcp's dynamic fields. 0 or -EINVAL.
+ *
+ * high is stored as given, even outside [high_min, high_max]: like the
+ * kernel's pcp->high after a sysctl or watermark change it is clamped into
+ * the range at its next use (a free's nr_pcp_high(), a refill's
+ * nr_pcp_alloc()); the decay reads it unclamped (spec 4.3, 12). So a what-if
+ * with new high_min/high_max starts each cpu at its recorded high by
+ * calling this after model_create().
+ */
 int model_pcp_tuning_set(struct model *m, unsigned int zone, unsigned int cpu,
 			 const struct model_pcp_tuning *t);
+
+/**
+ * model_pageblock_reserve_highatomic() - reserve_highatomic_pageblock() for an allocation.
+ * @m: model.
+ * @pfn: the allocated page (any pfn of its pageblock).
+ * @order: the allocation's order.
+ *
+ * With the kernel's limits: nothing when the zone's reserve is full (6.18:
+ * managed/100 rounded up to pageblocks, none when managed/100 < a
+ * pageblock; 6.1: managed/100 + a pageblock) or the block's type is not
+ * mergeable. Otherwise the block (6.18, order >= pageblock order: the
+ * blocks covered) becomes HIGHATOMIC with its free pages moved to the
+ * HIGHATOMIC lists' tails. nr_reserved_highatomic is always
+ * pageblock_nr_pages x the zone's HIGHATOMIC blocks (the kernel's own
+ * bookkeeping), so model_pageblock_claim(pfn, HIGHATOMIC) and
+ * model_pageblock_set_migratetype() keep it consistent as well: replay
+ * learns a HIGHATOMIC block seen in a trace event with
+ * model_pageblock_claim(), and releases one with model_pageblock_claim(pfn,
+ * new type) or model_unreserve_highatomic().
+ *
+ * Models: mm/page_alloc.c reserve_highatomic_pageblock(), v6.1/v6.18 (spec 2.9).
+ * Return: 1 reserved, 0 refused by the limits or the type, -ENOENT, -EINVAL.
+ */
+int model_pageblock_reserve_highatomic(struct model *m, uint64_t pfn, unsigned int order);
 
 /**
  * model_pageblock_claim() - convert a pageblock and move its free blocks, as a claim does.
@@ -415,6 +540,8 @@ int model_pcp_tuning_set(struct model *m, unsigned int zone, unsigned int cpu,
  * whole. For applying mm_page_alloc_extfrag change_ownership = 1 in shadow
  * replay without breaking 6.18's "free list matches pageblock type".
  * Counted as a pageblock change; the observer's pageblock_change is called.
+ * To or from HIGHATOMIC, nr_reserved_highatomic follows (see
+ * model_pageblock_reserve_highatomic()).
  *
  * Models: mm/page_alloc.c move_freepages_block() + set_pageblock_migratetype(), v6.1/v6.18 (spec 2.8).
  * Return: 0, -ENOENT (outside every zone), -EINVAL (bad mt).
@@ -615,6 +742,15 @@ enum model_contradiction {
 /* Free, forced allocation, drains                                        */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Routing of model_free_pages() (KERNEL-FACTS.md "Direct-to-buddy frees"):
+ * BUDDY is the pcp-trylock-failure path (free_one_page(), FPI_NONE: head
+ * placement unless buddy_merge_likely; 6.1 under the pcp type, HIGHATOMIC
+ * and CMA as MOVABLE; 6.18 under each pageblock's own type). TO_TAIL is
+ * __free_pages_ok(page, order, FPI_TO_TAIL): buddy, real pageblock type,
+ * the merged block at the list tail - alloc_pages_exact's unused tail
+ * pages (order 0, ascending) and boot/hotplug frees.
+ */
 enum model_free_flags {
 	MODEL_FREE_BUDDY = 1 << 0,		/* skip the pcp (trylock failed, non-pcp API) */
 	MODEL_FREE_TO_TAIL = 1 << 1,		/* FPI_TO_TAIL placement (implies BUDDY) */
@@ -744,6 +880,31 @@ int model_pcpu_drain_page(struct model *m, uint64_t pfn, unsigned int order,
 			  struct model_free_result *res);
 
 /**
+ * model_pcp_unlink_to_buddy() - re-route a free the model put on a pcp list to the buddy.
+ * @m: model.
+ * @pfn: head of the pcp entry.
+ * @order: its order.
+ * @res: outcome (zone, merged_pfn/order, MODEL_FREE_R_BUDDY).
+ *
+ * For a free whose pcp trylock failed in the kernel (spec 3.1, 12), found
+ * out later (a zone_locked takes the page the model holds on a pcp list):
+ * the entry leaves whichever list holds it (pcp.count drops) and is freed
+ * as free_one_page() does with FPI_NONE - 6.18 under the current pageblock
+ * type, split at pageblock order; 6.1 under the pcp type (HIGHATOMIC and
+ * CMA as MOVABLE, ISOLATE as itself) - merging, head placement unless
+ * buddy_merge_likely. Unlike model_pcpu_drain_page() it emits no
+ * pcpu_drain and counts no drain: frees_pcp becomes frees_buddy. The pcp's
+ * dynamic fields changed by the earlier insert (free_count, high, flags,
+ * any drain it caused) are not undone.
+ *
+ * Models: mm/page_alloc.c free_frozen_pages() / free_unref_page() trylock-failure branch, v6.1/v6.18 (spec 3.1, 3.5).
+ * Return: 0 (MODEL_CONTRA_NOT_ON_PCP and no change when no list holds
+ * such an entry), -EINVAL.
+ */
+int model_pcp_unlink_to_buddy(struct model *m, uint64_t pfn, unsigned int order,
+			      struct model_free_result *res);
+
+/**
  * model_drain_pcp() - drain every zone's pcp of @cpu, in batch x 32 chunks from pindex 0.
  * @m: model.
  * @cpu: cpu, or -1 for all cpus (drain_all_pages).
@@ -787,6 +948,97 @@ int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone
 			     bool active);
 
 /* ---------------------------------------------------------------------- */
+/* Free page reporting                                                    */
+/* ---------------------------------------------------------------------- */
+
+/* prdev->state of mm/page_reporting.c. */
+enum model_page_reporting_state {
+	MODEL_PR_IDLE = 0,			/* no pass scheduled */
+	MODEL_PR_REQUESTED,			/* a pass is scheduled (2 s after the request) */
+	MODEL_PR_ACTIVE,			/* a pass runs (only inside model_page_reporting_run()) */
+};
+
+/**
+ * struct model_report_result - outcome of model_page_reporting_run().
+ */
+struct model_report_result {
+	unsigned int zones_processed;		/* zones above LOW + boost + 32 << order */
+	unsigned int zones_skipped;		/* zones below it: nothing done there */
+	unsigned int nr_reports;		/* report() calls (full scatterlists of 32, plus leftovers) */
+	unsigned int blocks_reported;		/* blocks put back at their list tail, marked reported */
+	uint64_t pages_reported;
+	unsigned int blocks_merged;		/* put back but merged with a buddy: not marked */
+	unsigned int isolate_failed;		/* lists left early: the zone hit MIN + block size */
+	bool budget_exhausted;			/* some list used up its budget: reporting re-requested */
+	bool requested;				/* state is MODEL_PR_REQUESTED afterwards: the kernel
+						 * runs the next pass 2 s after this one */
+};
+
+/**
+ * model_page_reporting_run() - one free page reporting pass, exactly as the kernel's work does.
+ * @m: model (cfg.page_reporting_order set).
+ * @zone: zone index for one zone's pass, or -1 for the whole work item
+ *	  (every zone, node by node and zone type upward, as for_each_zone).
+ * @res: outcome (always written).
+ *
+ * Per zone: nothing unless free pages exceed LOW + boost + 32 << order
+ * (order-0 check, highest zone 0, ALLOC_CMA). Then for every order from
+ * the reporting order up and every type but ISOLATE: a budget of
+ * ceil(nr_free[order] / 512) report calls; walking the list head to tail,
+ * reported blocks are skipped, unreported ones are isolated (each needs
+ * free > MIN + its size, else the list ends there; a block of at least
+ * half a pageblock turns its mergeable pageblocks MOVABLE, 6.18 moving
+ * their other free pages too) into a 32-entry scatterlist shared by the
+ * zone's lists; when it is full and another unreported block follows,
+ * that block is rotated to the list head, the 32 are put back - last
+ * isolated first - each at the tail of its pageblock type's list, merging
+ * as frees do but without a new request, and marked reported unless they
+ * merged - and the walk restarts at the head. When the budget is spent
+ * the state becomes REQUESTED. At a list's end (or stop) the list is
+ * rotated so that it starts at the first unprocessed block. The zone's
+ * last partial scatterlist is put back the same way. The mark is cleared
+ * whenever the block leaves its list (allocation, split, merge); a type
+ * move keeps it. The device's report() is taken to succeed.
+ *
+ * With @zone -1 the state is ACTIVE during the pass and IDLE afterwards
+ * unless it became REQUESTED. Every free (pcp drains, direct and boot
+ * frees alike) whose merged block has order >= the reporting order sets
+ * the state to REQUESTED (the kernel's notify): replay reads
+ * model_page_reporting_state_get() after its events and, at the first
+ * REQUESTED after IDLE, runs the pass 2 s of trace time later; after a
+ * pass with res->requested it runs the next one 2 s later.
+ *
+ * Models: mm/page_reporting.c page_reporting_process() / page_reporting_process_zone() /
+ * page_reporting_cycle() / page_reporting_drain(), mm/page_alloc.c __isolate_free_page() /
+ * __putback_isolated_page(), v6.1/v6.18 (model/KERNEL-FACTS.md).
+ * Return: 0, -EOPNOTSUPP (reporting off), -EINVAL.
+ */
+int model_page_reporting_run(struct model *m, int zone, struct model_report_result *res);
+
+/**
+ * model_page_reported_set() - seed or clear the reported mark of a free block.
+ * @m: model (cfg.page_reporting_order set).
+ * @pfn: head of a free buddy block of at least the reporting order.
+ * @on: reported or not.
+ *
+ * For a start state from a snapshot that read PageReported (the
+ * PG_uptodate bit of a buddy head, include/linux/page-flags.h); without it
+ * every block starts unreported and the first pass reports them all.
+ * Return: 0, -EOPNOTSUPP (reporting off), -ENOENT (no zone), -EINVAL (not
+ * such a block head).
+ */
+int model_page_reported_set(struct model *m, uint64_t pfn, bool on);
+
+/* model_page_reporting_state_get() - the reporting state (MODEL_PR_IDLE for NULL). */
+enum model_page_reporting_state model_page_reporting_state_get(const struct model *m);
+
+/*
+ * model_page_reporting_state_set() - set the state to IDLE or REQUESTED (e.g.
+ * REQUESTED at the start of a replay when the device just registered). 0 or -EINVAL.
+ */
+int model_page_reporting_state_set(struct model *m, enum model_page_reporting_state st);
+
+/* ---------------------------------------------------------------------- */
 /* Queries                                                                */
 /* ---------------------------------------------------------------------- */
 
@@ -809,10 +1061,17 @@ struct model_pfn_state {
 	int pcp_cpu;				/* ON_PCP: cpu */
 	int pcp_pindex;				/* ON_PCP: list index */
 	int pageblock_mt;			/* effective pageblock type, or -1 outside */
+	bool reported;				/* FREE_BUDDY: the block carries PageReported */
 };
 
 /* model_pfn_state_get() - fill @st for @pfn. 0 or -EINVAL (NULL). */
 int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_state *st);
+
+/*
+ * model_min_free_kbytes_get() - the model's min_free_kbytes now: the config's
+ * value or the derived one at create, as memory hotplug moved it since.
+ */
+uint64_t model_min_free_kbytes_get(const struct model *m);
 
 /* model_zone_count() - number of zones (config entries). */
 unsigned int model_zone_count(const struct model *m);
@@ -894,6 +1153,7 @@ struct model_pcp_info {
 	uint8_t alloc_factor;			/* 6.18 */
 	uint8_t free_factor;			/* 6.1 */
 	bool prev_free_high_order;		/* 6.18 */
+	bool free_high_batch;			/* 6.18 PCPF_FREE_HIGH_BATCH */
 	uint32_t list_len[MODEL_NR_PCP_LISTS];	/* entries per pindex */
 };
 
@@ -954,6 +1214,9 @@ struct model_counters {
 	uint64_t pcp_drains;			/* pcp entries moved to the buddy */
 	uint64_t pcp_drained_pages;
 	uint64_t force_allocs;
+	uint64_t reporting_passes;		/* model_page_reporting_run() calls */
+	uint64_t reported_blocks;		/* blocks put back marked reported */
+	uint64_t reported_pages;
 	uint64_t contradictions[MODEL_NR_CONTRA];	/* by kind ([0] unused) */
 };
 
@@ -977,7 +1240,9 @@ size_t model_memory_bytes(const struct model *m);
  * highatomic count equal what the lists hold; pcp.count equals its lists'
  * pages; no two free buddies of the same order that the kernel would have
  * merged; pageblock counts add up to the zone's pageblocks; 6.18: every free
- * list matches its blocks' pageblock type.
+ * list matches its blocks' pageblock type; nr_reserved_highatomic is a
+ * pageblock per HIGHATOMIC block; a reported mark sits only on the head of
+ * a free block of at least the reporting order.
  *
  * Return: 0, or -EINVAL with @buf describing the first problem.
  */
