@@ -87,7 +87,7 @@ int main(void)
 	expect_refused("UPDATE zones SET migratetypes = 'not json'",
 		       "table zones, column migratetypes");
 	expect_refused("UPDATE zones SET migratetypes = '[]'", "table zones, column migratetypes");
-	expect_refused("UPDATE zones SET pageblock_order = 11", "table zones, column pageblock_order");
+	expect_refused("UPDATE zones SET pageblock_order = 99", "table zones, column pageblock_order");
 	expect_refused("UPDATE zones SET node = 'x'", "table zones, column node");
 	/* the report reads the sample blobs (the export's own decoder names the run) */
 	snprintf(path, sizeof(path), "%s/runs.db", dir);
