@@ -163,7 +163,7 @@ static void page_record(struct bytes *b, struct tracefmt_event *ev, uint8_t op)
 	case TRACEFMT_PAGE_ALLOC:
 		ev->u.alloc.pfn = take(b, 1) < 16 ? TRACEFMT_PFN_NONE : pfn;
 		ev->u.alloc.order = order;
-		ev->u.alloc.migratetype = (int32_t)(take(b, 1) % 6) - 1;
+		ev->u.alloc.migratetype = (int8_t)take(b, 1); /* import accepts 99 and -7 */
 		ev->u.alloc.gfp_flags = take(b, 1) & 1 ? 0x140cca : 0xcc0;
 		break;
 	case TRACEFMT_PAGE_FREE:

@@ -13,11 +13,13 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <jansson.h>
 
@@ -503,6 +505,75 @@ static void test_stop(void)
 	json_decref(o.summary);
 }
 
+/*
+ * A real SIGTERM, from another process: a child replays with a handler that
+ * sets the stop flag (as the CLI's does); its run_begin tells the parent it
+ * runs and waits for a byte the parent writes only after kill() returned,
+ * so the signal is pending before the child goes on. The child exits 0 when
+ * its run ended stored as interrupted.
+ */
+static volatile int term_flag;
+static int ready_fd, go_fd;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	term_flag = 1;
+}
+
+static int wait_for_parent(void *ctx, const struct replay_run_info *info)
+{
+	char c = 'r';
+
+	(void)ctx;
+	(void)info;
+	if (write(ready_fd, &c, 1) != 1)
+		return -EIO;
+	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static void test_sigterm(void)
+{
+	char path[512], c;
+	int up[2], down[2], status = -1;
+	pid_t pid;
+
+	write_long_trace(path, sizeof(path), 100000);
+	REQUIRE(pipe(up) == 0 && pipe(down) == 0);
+	pid = fork();
+	REQUIRE(pid >= 0);
+	if (!pid) {
+		struct sigaction sa;
+		struct replay_sink sink = outcome_sink;
+		struct replay_opts opts;
+		struct replay_result res;
+		struct outcome o = { 0 };
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_term;
+		sigaction(SIGTERM, &sa, NULL);
+		ready_fd = up[1];
+		go_fd = down[0];
+		sink.run_begin = wait_for_parent;
+		replay_opts_init(&opts);
+		opts.stop = &term_flag;
+		if (replay_run(path, &opts, &sink, &o, &res, NULL))
+			_exit(2);
+		_exit(o.run_end == 1 && !o.complete && !res.complete && res.events == 0 ? 0 : 1);
+	}
+	REQUIRE(read(up[0], &c, 1) == 1);
+	REQUIRE(kill(pid, SIGTERM) == 0);
+	REQUIRE(write(down[1], "g", 1) == 1);
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
+}
+
 /* ---- 4. the reorder window --------------------------------------------------------------- */
 
 struct keyed {
@@ -569,6 +640,7 @@ int main(void)
 	test_timestamps(REPLAY_SHADOW);
 	test_timestamps(REPLAY_WHATIF);
 	test_stop();
+	test_sigterm();
 	test_reorder_order();
 	if (!harness_failed) {
 		char cmd[600];
