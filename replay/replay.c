@@ -165,8 +165,16 @@ struct ctx {
 	uint64_t pred_in_start_window;	/* allocations before the whole start state was read */
 	uint64_t pred_pending_overflow;	/* predictions skipped: a pending block reached the pcp early */
 	uint64_t inferred_direct_frees;	/* pcp entries the kernel took from the buddy (trylock frees) */
+	uint64_t inferred_bulk_allocs;	/* frees of pcp pages: the bulk allocator took them unseen */
 	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
 	uint64_t pages_added;		/* memory that appeared at runtime */
+	uint64_t highatomic_learned;	/* HIGHATOMIC reserves / unreserves seen in drain or zone_locked */
+	uint64_t boosts_implied;	/* shadow: watermark boosts the trace's fallbacks imply */
+	bool hotplug_seen;
+	uint64_t managed_end[MODEL_MAX_ZONES];	/* growable managed prefix's end pfn, 0 = none */
+	uint64_t zone_states_applied, wmark_recomputes;
+	uint64_t report_at;		/* trace ns of the next free page reporting pass, 0 none */
+	uint64_t reporting_passes, pages_reported;
 	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
 	struct model_counters pmc;	/* shadow: the model's decisions at its predictions */
 	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
@@ -641,7 +649,7 @@ static void pull_prepare(struct ctx *c, uint64_t pfn, unsigned int order, uint32
 	if (model_pfn_state_get(c->m, pfn, &st) || st.kind != MODEL_PFN_ON_PCP ||
 	    st.head_pfn != pfn || st.order != order)
 		return;
-	model_pcpu_drain_page(c->m, pfn, order, &fr);
+	model_pcp_unlink_to_buddy(c->m, pfn, order, &fr);
 	c->inferred_direct_frees++;
 }
 
@@ -810,17 +818,50 @@ static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, 
  * mm_page_alloc_zone_locked (spec 8.3): correct the model's type, which the
  * snapshot only knows for pageblocks holding a free block.
  */
+static bool learnable_type(int mt)
+{
+	return (mt >= 0 && mt < MODEL_MIGRATE_PCPTYPES) || mt == MODEL_MT_HIGHATOMIC;
+}
+
+/*
+ * A HIGHATOMIC type learned this way is a reserve the kernel made with no
+ * event (spec 2.9); model_pageblock_claim() keeps nr_reserved_highatomic
+ * one pageblock per HIGHATOMIC block, and undoes it when the block is seen
+ * as another type again (an unreserve).
+ */
 static void pageblock_learn(struct ctx *c, uint64_t pfn, int mt)
 {
 	struct model_pfn_state st;
 
-	if (!c->prof_618 || mt < 0 || mt >= MODEL_MIGRATE_PCPTYPES)
+	if (!c->prof_618 || !learnable_type(mt))
 		return;
 	if (model_pfn_state_get(c->m, pfn, &st) || st.pageblock_mt < 0 || st.pageblock_mt == mt ||
-	    st.pageblock_mt >= MODEL_MIGRATE_PCPTYPES)
+	    !learnable_type(st.pageblock_mt))
 		return;
 	c->pageblock_learned++;
+	if (mt == MODEL_MT_HIGHATOMIC || st.pageblock_mt == MODEL_MT_HIGHATOMIC)
+		c->highatomic_learned++;
 	model_pageblock_claim(c->m, pfn, mt);
+}
+
+/*
+ * The watermark boost a fallback below pageblock order implies (spec 5.4):
+ * 6.1 boosts at every such steal; 6.18 at every claim attempt, which
+ * extfrag shows as the final claim, or as a steal after a failed attempt
+ * (none for a MOVABLE request below half a pageblock, which never tries).
+ */
+static void fallback_boost(struct ctx *c, const struct cev *e)
+{
+	unsigned int pbo = c->cfg->pageblock_order;
+	int zone;
+
+	if (e->order2 >= pbo)
+		return;
+	if (c->prof_618 && !e->flag && e->mt == MODEL_MT_MOVABLE && e->order2 < pbo / 2)
+		return;
+	zone = model_zone_of_pfn(c->m, e->pfn);
+	if (zone >= 0 && model_zone_boost_watermark(c->m, (unsigned int)zone) == 1)
+		c->boosts_implied++;
 }
 
 /* ---- the baseline predictor ------------------------------------------------ */
@@ -1048,11 +1089,30 @@ static void note_recent_free(struct cpu_state *s, uint64_t pfn)
 	s->nr_recent++;
 }
 
+/*
+ * A free of a page the model holds on a pcp list: the bulk allocator
+ * (alloc_pages_bulk) hands pages out from the pcp with no mm_page_alloc
+ * (spec 6.5), so this page was allocated unseen. Take it off the list first;
+ * not a contradiction.
+ */
+static void bulk_alloc_infer(struct ctx *c, const struct cev *e)
+{
+	struct model_pfn_state st;
+	struct model_force_result fr;
+
+	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind != MODEL_PFN_ON_PCP ||
+	    st.head_pfn != e->pfn || st.order != e->order)
+		return;
+	model_force_alloc(c->m, e->pfn, e->order, st.pcp_cpu, -1, &fr);
+	c->inferred_bulk_allocs++;
+}
+
 static void shadow_free(struct ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 	struct model_free_result fr;
 
+	bulk_alloc_infer(c, e);
 	model_free_pages(c->m, e->pfn, e->order, mcpu(c, e->cpu), MODEL_FREE_NO_DRAIN, &fr);
 	count_model_contra(c, fr.contradiction, e->ts, e->pfn);
 	if (s) {
@@ -1089,6 +1149,7 @@ static void shadow_extfrag(struct ctx *c, const struct cev *e)
 		s->extfrag++;
 	else
 		attribute(c, e->pid, 0, 0, 0, 1);
+	fallback_boost(c, e);
 	/* change_ownership: the block was claimed for the request's type (spec 6.2) */
 	if (e->flag && e->mt >= 0 && e->mt < (int)c->cfg->nr_migratetypes) {
 		c->pageblock_hints++;
@@ -1285,18 +1346,28 @@ static void paranoid_check(struct ctx *c, const struct cev *e)
 	}
 }
 
-/* When the walk read the lists @e touches (its cpu's pcp lists, else the zone's); 0 unknown. */
-static uint64_t walk_time(const struct ctx *c, int zone, const struct cev *e)
+/* The walk span of (zone, cpu), NULL if the trace has none. */
+static const struct walk_span *walk_find(const struct prescan *ps, int zone, uint32_t cpu)
 {
-	const struct prescan *ps = &c->ps;
-	bool pcp_side = e->type == TRACEFMT_PAGE_ALLOC || e->type == TRACEFMT_PAGE_FREE;
+	for (size_t i = 0; i < ps->nr_walks; i++)
+		if (ps->walks[i].zone == zone && ps->walks[i].cpu == cpu)
+			return &ps->walks[i];
+	return NULL;
+}
 
-	if (zone < 0 || zone >= MODEL_MAX_ZONES)
-		return 0;
-	if (pcp_side && ps->walk_pcp_ts && e->cpu < ps->walk_nr_cpus &&
-	    ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu])
-		return ps->walk_pcp_ts[(size_t)zone * ps->walk_nr_cpus + e->cpu];
-	return ps->walk_zone_ts[zone];
+/*
+ * The walk span of the lists @e touches: the cpu's pcp lists for an
+ * allocation from the pcp or a free, the zone's buddy lists for what happens
+ * under the zone lock (zone_locked, extfrag, drain, a buddy-served allocation).
+ */
+static const struct walk_span *walk_span_of(const struct ctx *c, int zone, const struct cev *e)
+{
+	bool pcp_side = (e->type == TRACEFMT_PAGE_ALLOC && !pending_holds(c, e->cpu, e->pfn)) ||
+			e->type == TRACEFMT_PAGE_FREE;
+
+	if (pcp_side)
+		return walk_find(&c->ps, zone, e->cpu);
+	return walk_find(&c->ps, zone, TRACEFMT_WALK_BUDDY_CPU);
 }
 
 /*
@@ -1310,15 +1381,17 @@ static uint64_t walk_time(const struct ctx *c, int zone, const struct cev *e)
 static bool window_event_is_new(struct ctx *c, const struct cev *e)
 {
 	struct model_pfn_state st;
-	uint64_t walked;
+	const struct walk_span *w;
 
 	if (c->start.kind != START_SNAPSHOT || e->ts < c->ps.snap_begin_ts)
 		return false;
 	if (model_pfn_state_get(c->m, e->pfn, &st) || st.kind == MODEL_PFN_OUTSIDE)
 		return false;
-	walked = walk_time(c, st.zone, e);
-	if (walked)
-		return e->ts > walked;
+	w = walk_span_of(c, st.zone, e);
+	if (w && e->ts < w->begin)
+		return false;
+	if (w && e->ts > w->end)
+		return true;
 	switch (e->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		return e->pfn != TRACEFMT_PFN_NONE && st.kind != MODEL_PFN_ALLOCATED;
@@ -1381,6 +1454,174 @@ static void trace_count(struct ctx *c, const struct cev *e)
 		s->refill_open = true;
 		t->pcp_refills++;
 	}
+}
+
+/* ---- memory that appears at runtime, watermark recomputes ------------------- */
+
+static uint64_t sat_sub(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+/* The model's zone as it stands, as a model_zone_state to adjust. */
+static int zone_state_now(struct ctx *c, unsigned int zone, struct model_zone_state *st)
+{
+	struct model_zone_info zi;
+
+	if (model_zone_info_get(c->m, zone, &zi))
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	st->spanned_pages = zi.spanned_pages;
+	st->present_pages = zi.present_pages;
+	st->managed_pages = zi.managed_pages;
+	st->wmark_min = zi.wmark_min;
+	st->wmark_low = zi.wmark_low;
+	st->wmark_high = zi.wmark_high;
+	st->wmark_promo = zi.wmark_promo;
+	st->watermark_boost = zi.watermark_boost;
+	return 0;
+}
+
+/*
+ * Shadow: a zone_state record (with every checkpoint reading) re-anchors the
+ * zone's sizes, watermarks and boost to what the kernel reported; zoneinfo's
+ * watermarks include the boost, the model's do not.
+ */
+static void zone_state_apply(struct ctx *c, const struct tracefmt_event *ev)
+{
+	int zone = replay_zone_by_name(c->m, ev->u.zone_state.node, ev->u.zone_state.zone);
+	uint64_t boost = ev->u.zone_state.boost;
+	struct model_zone_state st, now;
+
+	if (zone < 0 || zone_state_now(c, (unsigned int)zone, &now) || !ev->u.zone_state.spanned)
+		return;
+	st = now;
+	if (ev->u.zone_state.spanned > now.spanned_pages)
+		st.spanned_pages = ev->u.zone_state.spanned;
+	if (ev->u.zone_state.present <= st.spanned_pages)
+		st.present_pages = ev->u.zone_state.present;
+	if (ev->u.zone_state.managed <= st.present_pages)
+		st.managed_pages = ev->u.zone_state.managed;
+	st.wmark_min = sat_sub(ev->u.zone_state.min, boost);
+	st.wmark_low = sat_sub(ev->u.zone_state.low, boost);
+	st.wmark_high = sat_sub(ev->u.zone_state.high, boost);
+	if (ev->u.zone_state.flags & TRACEFMT_ZS_HAS_PROMO)
+		st.wmark_promo = sat_sub(ev->u.zone_state.promo, boost);
+	st.watermark_boost = boost;
+	if (!memcmp(&st, &now, sizeof(st)))
+		return;
+	if (st.managed_pages > now.managed_pages && !c->hotplug_seen)
+		c->pages_added += st.managed_pages - now.managed_pages;
+	c->zone_states_applied++;
+	model_zone_state_set(c->m, (unsigned int)zone, &st);
+}
+
+/* Shadow: the kernel just recomputed a zone's watermarks (boost is reset to 0 then). */
+static void wmark_apply(struct ctx *c, const struct tracefmt_event *ev)
+{
+	int zone = replay_zone_by_name(c->m, ev->u.wmark.node, ev->u.wmark.zone);
+	struct model_zone_state st;
+
+	if (zone < 0 || zone_state_now(c, (unsigned int)zone, &st))
+		return;
+	st.wmark_min = ev->u.wmark.min;
+	st.wmark_low = ev->u.wmark.low;
+	st.wmark_high = ev->u.wmark.high;
+	st.wmark_promo = ev->u.wmark.promo;
+	st.watermark_boost = 0;
+	c->wmark_recomputes++;
+	model_zone_state_set(c->m, (unsigned int)zone, &st);
+}
+
+/*
+ * Memory that appears at runtime (capture/HOTPLUG.md): on this kind of host
+ * (deferred struct-page init) a zone's managed pages are the prefix
+ * [start_pfn, start_pfn + managed) and grow by frees of never-allocated
+ * blocks of pageblock order or more, ascending from its end, which enter the
+ * buddy at the list tail (FPI_TO_TAIL, spec 6.6 item 5). Shadow: freed as
+ * such, managed grows (the watermarks follow the recorded recompute).
+ * What-if: the model adds the pages and recomputes as the kernel does.
+ */
+static bool hotplug_free(struct ctx *c, const struct cev *e)
+{
+	const struct model_config *cfg = c->cfg;
+	uint64_t n;
+	int zone;
+
+	if (e->order < cfg->pageblock_order || e->order >= 63)
+		return false;
+	zone = model_zone_of_pfn(c->m, e->pfn);
+	if (zone < 0 || zone >= MODEL_MAX_ZONES || !c->managed_end[zone] ||
+	    e->pfn != c->managed_end[zone])
+		return false;
+	n = 1ull << e->order;
+	c->managed_end[zone] += n;
+	c->pages_added += n;
+	c->hotplug_seen = true;
+	if (c->mode == REPLAY_WHATIF) {
+		struct model_zone_state before, after;
+
+		zone_state_now(c, (unsigned int)zone, &before);
+		model_zone_add_pages(c->m, (unsigned int)zone, e->pfn, n);
+		/* the pages were present already: only managed grows */
+		if (!zone_state_now(c, (unsigned int)zone, &after)) {
+			after.present_pages = before.present_pages;
+			after.spanned_pages = before.spanned_pages;
+			model_zone_state_set(c->m, (unsigned int)zone, &after);
+		}
+	} else {
+		struct model_zone_state st;
+
+		model_free_range(c->m, e->pfn, n);
+		if (!zone_state_now(c, (unsigned int)zone, &st)) {
+			st.managed_pages += n;
+			if (st.managed_pages <= st.present_pages)
+				model_zone_state_set(c->m, (unsigned int)zone, &st);
+		}
+	}
+	return true;
+}
+
+/* Zones whose managed pages are a prefix that can grow (present == spanned). */
+static void hotplug_init(struct ctx *c)
+{
+	for (unsigned int z = 0; z < c->cfg->nr_zones && z < MODEL_MAX_ZONES; z++) {
+		const struct model_zone_config *zc = &c->cfg->zones[z];
+
+		if (zc->present_pages == zc->spanned_pages && zc->managed_pages < zc->present_pages)
+			c->managed_end[z] = zc->start_pfn + zc->managed_pages;
+	}
+}
+
+/*
+ * Free page reporting (model/KERNEL-FACTS.md): a free whose merged block
+ * reaches the reporting order requests a pass, which the kernel's worker
+ * runs 2 s later and again 2 s after a pass that left work; the pass puts
+ * reported blocks back at their lists' tails. The model has no clock, so
+ * the replay keeps the worker's.
+ */
+#define PAGE_REPORTING_DELAY_NS 2000000000ull
+
+static void page_reporting_due(struct ctx *c, uint64_t ts)
+{
+	struct model_report_result r;
+
+	if (!c->cfg->page_reporting_order)
+		return;
+	if (!c->report_at) {
+		if (model_page_reporting_state_get(c->m) == MODEL_PR_REQUESTED)
+			c->report_at = ts + PAGE_REPORTING_DELAY_NS;
+		return;
+	}
+	if (ts < c->report_at)
+		return;
+	c->report_at = 0;
+	if (model_page_reporting_run(c->m, -1, &r))
+		return;
+	c->reporting_passes++;
+	c->pages_reported += r.pages_reported;
+	if (r.requested || model_page_reporting_state_get(c->m) == MODEL_PR_REQUESTED)
+		c->report_at = ts + PAGE_REPORTING_DELAY_NS;
 }
 
 /*
@@ -1454,6 +1695,8 @@ static void apply(struct ctx *c, const struct cev *e)
 		}
 		break;
 	case TRACEFMT_PAGE_FREE:
+		if (hotplug_free(c, e))
+			break;
 		if (c->mode == REPLAY_SHADOW)
 			shadow_free(c, e);
 		else
@@ -1481,6 +1724,8 @@ static void apply(struct ctx *c, const struct cev *e)
 		break;
 	}
 checked:
+	if (page)
+		page_reporting_due(c, e->ts);
 	if (c->opts->paranoid && page &&
 	    (c->opts->paranoid_every <= 1 || !(c->events % c->opts->paranoid_every)))
 		paranoid_check(c, e);
@@ -1503,6 +1748,14 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 	case TRACEFMT_COMM:
 		comm_set(c, ev->pid, ev->u.comm.comm);
 		break;
+	case TRACEFMT_ZONE_STATE:
+		if (c->mode == REPLAY_SHADOW)
+			zone_state_apply(c, ev);
+		break;
+	case TRACEFMT_WMARK:
+		if (c->mode == REPLAY_SHADOW)
+			wmark_apply(c, ev);
+		break;
 	case TRACEFMT_LOST:
 		c->lost_records++;
 		c->lost_events += ev->u.lost.count;
@@ -1517,6 +1770,13 @@ static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
 		break;
 	}
 	c->by_type[ev->type]++;
+}
+
+/* Records that travel whole through the reorder window's side ring. */
+static bool is_big_record(unsigned int type)
+{
+	return type == TRACEFMT_CHECKPOINT || type == TRACEFMT_COMM || type == TRACEFMT_LOST ||
+	       type == TRACEFMT_ZONE_STATE || type == TRACEFMT_WMARK;
 }
 
 static void cev_from(struct cev *e, const struct tracefmt_event *ev)
@@ -1625,6 +1885,30 @@ static int prescan_add_snap(struct prescan *ps, struct model *m, const struct tr
 	return 0;
 }
 
+static int prescan_add_walk(struct prescan *ps, struct model *m, const struct tracefmt_event *ev)
+{
+	int zone = replay_zone_by_name(m, ev->u.snapshot_walk.node, ev->u.snapshot_walk.zone);
+	struct walk_span *w;
+
+	if (zone < 0 || ev->u.snapshot_walk.end_ns < ev->ts_ns)
+		return 0;
+	if (ps->nr_walks == ps->cap_walks) {
+		size_t n = ps->cap_walks ? 2 * ps->cap_walks : 16;
+
+		w = realloc(ps->walks, n * sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		ps->walks = w;
+		ps->cap_walks = n;
+	}
+	w = &ps->walks[ps->nr_walks++];
+	w->zone = zone;
+	w->cpu = ev->cpu;
+	w->begin = ev->ts_ns;
+	w->end = ev->u.snapshot_walk.end_ns;
+	return 0;
+}
+
 static int prescan_run(struct ctx *c)
 {
 	struct prescan *ps = &c->ps;
@@ -1665,6 +1949,10 @@ static int prescan_run(struct ctx *c)
 			if (!replay_snapshot_block_fits(c->cfg, c->hdr.header_orders, &ev))
 				c->rejected[RJ_SNAPSHOT_BLOCK]++;
 			else if (prescan_add_snap(ps, c->m, &ev))
+				return -ENOMEM;
+			break;
+		case TRACEFMT_SNAPSHOT_WALK:
+			if (ps->snapshot_begun && !ps->snapshot && prescan_add_walk(ps, c->m, &ev))
 				return -ENOMEM;
 			break;
 		case TRACEFMT_CHECKPOINT:
@@ -1963,10 +2251,21 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 	json_object_set_new(o, "pageblock_hints", json_integer((json_int_t)c->pageblock_hints));
 	json_object_set_new(o, "pageblock_types_learned",
 			    json_integer((json_int_t)c->pageblock_learned));
+	json_object_set_new(o, "highatomic_types_learned",
+			    json_integer((json_int_t)c->highatomic_learned));
+	json_object_set_new(o, "boosts_implied", json_integer((json_int_t)c->boosts_implied));
 	json_object_set_new(o, "pageblock_types_learned_from_pcp_hits",
 			    json_integer((json_int_t)c->pageblock_learned_pcp));
 	json_object_set_new(o, "inferred_direct_buddy_frees",
 			    json_integer((json_int_t)c->inferred_direct_frees));
+	json_object_set_new(o, "memory", json_pack("{sI sI sI}", "pages_added",
+		(json_int_t)c->pages_added, "zone_states_applied", (json_int_t)c->zone_states_applied,
+		"watermark_recomputes_applied", (json_int_t)c->wmark_recomputes));
+	json_object_set_new(o, "page_reporting", json_pack("{sI sI sI}", "order",
+		(json_int_t)c->cfg->page_reporting_order, "passes", (json_int_t)c->reporting_passes,
+		"pages_reported", (json_int_t)c->pages_reported));
+	json_object_set_new(o, "inferred_bulk_allocations",
+			    json_integer((json_int_t)c->inferred_bulk_allocs));
 	json_object_set_new(o, "stale_pcp_entries_found", json_pack("{sI sI sI sI sI}",
 		"in_buddy", (json_int_t)c->stale_found[STALE_IN_BUDDY],
 		"on_another_pcp_list", (json_int_t)c->stale_found[STALE_ON_PCP],
@@ -2046,7 +2345,7 @@ static void pop_apply(struct ctx *c)
 		return;
 	if (e.ts > r->last_out_ts)
 		r->last_out_ts = e.ts;
-	if (e.type == TRACEFMT_CHECKPOINT || e.type == TRACEFMT_COMM || e.type == TRACEFMT_LOST) {
+	if (is_big_record(e.type)) {
 		apply_big(c, &r->side[e.side]);
 		r->side_free[r->nr_side_free++] = e.side;
 	} else {
@@ -2060,8 +2359,7 @@ static void push_record(struct ctx *c, const struct tracefmt_event *ev)
 	struct cev e;
 
 	cev_from(&e, ev);
-	if (ev->type == TRACEFMT_CHECKPOINT || ev->type == TRACEFMT_COMM ||
-	    ev->type == TRACEFMT_LOST) {
+	if (is_big_record(ev->type)) {
 		while (!r->nr_side_free)
 			pop_apply(c);
 		e.side = r->side_free[--r->nr_side_free];
@@ -2168,7 +2466,7 @@ static void ctx_release(struct ctx *c)
 	reorder_release(&c->ro);
 	free(c->ps.snap);
 	free(c->ps.ckpt);
-	free(c->ps.walk_pcp_ts);
+	free(c->ps.walks);
 	for (unsigned int i = 0; i < c->nr_cpu_states; i++)
 		free(c->cpus[i].p);
 	free(c->cpus);
@@ -2265,6 +2563,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	}
 	c->cfg = model_config_get(c->m);
 	replay_pcp_high_seed(c->m, &c->hdr);
+	hotplug_init(c);
 	c->nr_fail_orders = c->cfg->nr_page_orders > c->hdr.header_orders
 			    ? c->cfg->nr_page_orders : c->hdr.header_orders;
 	if (c->nr_fail_orders > REPLAY_MAX_ORDERS)

@@ -53,16 +53,22 @@ struct snap_rec {
 	int zone;		/* model zone index, -1 unknown */
 };
 
+/* A snapshot_walk record: the lists of (zone, cpu) were read from begin to end. */
+struct walk_span {
+	int zone;			/* model zone */
+	uint32_t cpu;			/* TRACEFMT_WALK_BUDDY_CPU: the zone's buddy lists */
+	uint64_t begin, end;		/* ns */
+};
+
 /* What the first pass over the head of the trace found. */
 struct prescan {
 	bool snapshot;			/* a complete snapshot walk is present */
 	bool snapshot_begun;
 	uint32_t snapshot_method;
 	uint64_t snap_begin_ts, snap_end_ts;
-	/* when the walk read each zone's buddy lists and each (zone, cpu)'s pcp lists; 0 unknown */
-	uint64_t walk_zone_ts[MODEL_MAX_ZONES];
-	uint64_t *walk_pcp_ts;		/* [zone * walk_nr_cpus + cpu], NULL when none */
-	unsigned int walk_nr_cpus;
+	/* when the walk read each zone's buddy lists and each (zone, cpu)'s pcp lists */
+	struct walk_span *walks;
+	size_t nr_walks, cap_walks;
 	struct snap_rec *snap;
 	size_t nr_snap, cap_snap;
 	uint64_t snap_uncertain;

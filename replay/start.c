@@ -39,6 +39,29 @@ static const char *jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+static uint64_t wmark_less_boost(int64_t mark, uint64_t boost)
+{
+	return mark > 0 && (uint64_t)mark > boost ? (uint64_t)mark - boost : 0;
+}
+
+/* Each cpu's last-level cache, for 6.18's PCPF_FREE_HIGH_BATCH (spec 4.3; header host.llc). */
+static void header_llc(struct model_config *cfg, json_t *llc)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(llc, i, e) {
+		int64_t cpu = jint(e, "cpu", -1), bytes = jint(e, "size_bytes", 0);
+		int64_t shared = jint(e, "shared_cpus", 0);
+
+		if (cpu < 0 || cpu >= MODEL_MAX_CPUS || bytes <= 0 || bytes > UINT32_MAX ||
+		    shared <= 0 || shared > UINT16_MAX)
+			continue;
+		cfg->cpu_llc_bytes[cpu] = (uint32_t)bytes;
+		cfg->cpu_llc_shared[cpu] = (uint16_t)shared;
+	}
+}
+
 /* Every recorded pcp batch of every zone equals @batch. */
 static bool host_pcp_batch_is(json_t *zones, int batch)
 {
@@ -180,6 +203,17 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	}
 	if (jint(sysctl, "min_free_kbytes", -1) > 0)
 		cfg->min_free_kbytes = (uint64_t)jint(sysctl, "min_free_kbytes", 0);
+	/*
+	 * A capture's snapshot trigger writes vm.min_free_kbytes with its own
+	 * value, which makes it the kernel's user value (kept over the computed
+	 * default when memory appears, spec 5.1); a value read without a write
+	 * is at least the computed default, so either way it is a floor.
+	 */
+	cfg->user_min_free_kbytes = cfg->min_free_kbytes;
+	header_llc(cfg, json_object_get(host, "llc"));
+	if (jint(host, "page_reporting_order", 0) > 0 &&
+	    jint(host, "page_reporting_order", 0) < (int64_t)cfg->nr_page_orders)
+		cfg->page_reporting_order = (unsigned int)jint(host, "page_reporting_order", 0);
 	if (jint(sysctl, "watermark_scale_factor", -1) > 0)
 		cfg->watermark_scale_factor = (unsigned int)jint(sysctl, "watermark_scale_factor", 10);
 	if (jint(sysctl, "watermark_boost_factor", -1) >= 0)
@@ -221,7 +255,7 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	if (cfg->thp_order && (cfg->thp_order < 4 || cfg->thp_order >= cfg->nr_page_orders))
 		cfg->thp_order = 0;
 	if (set->min_free_kbytes >= 0)
-		cfg->min_free_kbytes = (uint64_t)set->min_free_kbytes;
+		cfg->min_free_kbytes = cfg->user_min_free_kbytes = (uint64_t)set->min_free_kbytes;
 	if (set->watermark_scale_factor >= 0)
 		cfg->watermark_scale_factor = (unsigned int)set->watermark_scale_factor;
 	if (set->watermark_boost_factor >= 0)
@@ -273,12 +307,15 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 		if (zc->node + 1 > cfg->nr_nodes)
 			cfg->nr_nodes = zc->node + 1;
 		if (!derive_wmarks && json_is_integer(json_object_get(z, "min"))) {
+			/* zoneinfo's watermarks include the boost (capture/HEADER.md); the model's do not */
+			uint64_t boost = (uint64_t)jint(z, "boost", 0);
+
 			zc->has_wmarks = true;
-			zc->wmark_min = (uint64_t)jint(z, "min", 0);
-			zc->wmark_low = (uint64_t)jint(z, "low", 0);
-			zc->wmark_high = (uint64_t)jint(z, "high", 0);
-			zc->wmark_promo = (uint64_t)jint(z, "promo", (int64_t)zc->wmark_high);
-			zc->watermark_boost = (uint64_t)jint(z, "boost", 0);
+			zc->wmark_min = wmark_less_boost(jint(z, "min", 0), boost);
+			zc->wmark_low = wmark_less_boost(jint(z, "low", 0), boost);
+			zc->wmark_high = wmark_less_boost(jint(z, "high", 0), boost);
+			zc->wmark_promo = wmark_less_boost(jint(z, "promo", jint(z, "high", 0)), boost);
+			zc->watermark_boost = boost;
 		}
 		if (!derive_lowmem && !derive_wmarks && json_is_array(prot)) {
 			size_t k;
@@ -490,6 +527,14 @@ static int seed_snapshot(struct model *m, const struct prescan *ps, bool exact,
 			rep->blocks_rejected++;
 		else
 			rep->blocks_seeded++;
+		/*
+		 * The walk does not read PG_reported. A block that sat free long
+		 * enough to be walked is taken as reported (the worker runs 2 s
+		 * after a free of its order): only blocks freed during the trace
+		 * are reported, and reordered, by the model.
+		 */
+		if (!ret && c->page_reporting_order && r->order >= c->page_reporting_order)
+			model_page_reported_set(m, r->pfn, true);
 	}
 	return 0;
 }

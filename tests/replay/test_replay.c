@@ -28,6 +28,7 @@
 static const char header_fmt[] =
 	"{\"format\":\"buddyscope-trace\",\"source\":\"test\","
 	"\"host\":{\"hostname\":\"t\",\"kernel_release\":\"%s\",\"cpus\":%d,"
+	"\"page_reporting_order\":9,"
 	"\"pageblock_order\":9,\"nr_page_orders\":11,\"migratetypes\":"
 	"[\"Unmovable\",\"Movable\",\"Reclaimable\",\"HighAtomic\",\"Isolate\"]},"
 	"\"sysctl\":{\"min_free_kbytes\":128,\"watermark_scale_factor\":10,"
@@ -45,6 +46,19 @@ static const char header_fmt[] =
 static const char *release = "6.18.44";
 /* host.cpus: replay skips records of a cpu the header does not have */
 static int header_cpus = 1;
+
+static struct tracefmt_writer *trace_open_managed(const char *path, uint64_t managed)
+{
+	char hdr[2048];
+	struct tracefmt_error err;
+	struct tracefmt_writer *w;
+
+	snprintf(hdr, sizeof(hdr), header_fmt, release, header_cpus, BASE, ZONE_PAGES, ZONE_PAGES,
+		 (unsigned long long)managed, 0, 1, 0, 0);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
+	REQUIRE(w);
+	return w;
+}
 
 static struct tracefmt_writer *trace_open(const char *path)
 {
@@ -824,6 +838,178 @@ static void test_walk_window(const char *dir)
 }
 
 /*
+ * Memory that appears at runtime (capture/HOTPLUG.md): the zone's managed
+ * pages are the prefix [BASE, BASE + 7168) of its 8192 present pages; the
+ * kernel frees the next 1024 (order 10 at BASE + 7168, never allocated) as
+ * they are initialised. Shadow: they join the buddy at the tail (FPI_TO_TAIL)
+ * and managed grows to 8192: the checkpoint after counts three order-10
+ * blocks (A, B and the new one), distance 0, no contradiction, 1024 pages
+ * added. What-if: the model adds them and recomputes (managed 8192 too).
+ */
+static void test_hotplug(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3 };
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/hotplug.bst", dir);
+	w = trace_open_managed(path, ZONE_PAGES - 1024);
+	write_snapshot(w);
+	free_ev(w, 1000, BASE + 7168, 10);
+	checkpoint(w, 2000, 1, after);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	for (int mode = 0; mode < 2; mode++) {
+		replay_opts_init(&o);
+		o.mode = mode ? REPLAY_WHATIF : REPLAY_SHADOW;
+		o.paranoid = true;
+		REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+		j = json_loads(res.summary_json, 0, NULL);
+		REQUIRE(j);
+		CHECK_EQ_U64(jpath_u(j, "memory", "pages_added"), 1024);
+		CHECK_EQ_U64(jpath_u(json_array_get(json_object_get(j, "zones"), 0), "managed", NULL),
+			     ZONE_PAGES);
+		CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+		CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+		if (!mode) {
+			CHECK_EQ_U64(res.checkpoints, 1);
+			CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+		}
+		json_decref(j);
+		replay_result_release(&res);
+	}
+}
+
+/*
+ * Free page reporting (page_reporting_order 9 in the header). The halves of
+ * the order-9 block at BASE + 4096 (allocated in the snapshot) are freed as
+ * order 8; the second free merges them to order 9, which requests a pass
+ * (mm/page_reporting.c page_reporting_notify_free); the worker runs it 2 s
+ * later: at the first event 2 s or more after the request, not at the one
+ * 1 s after. The 8192-page zone is below LOW + 32 << 9 free pages, so the
+ * pass reports nothing.
+ */
+static void test_page_reporting_schedule(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/reporting.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	free_ev(w, 1000, BASE + 4096, 8);
+	free_ev(w, 1100, BASE + 4352, 8);
+	alloc(w, 1000001100ull, BASE + 1041, 0);	/* 1 s later: no pass yet */
+	free_ev(w, 2000001200ull, BASE + 1041, 0);	/* 2 s after the request: the pass */
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	CHECK_EQ_U64(jpath_u(j, "page_reporting", "order"), 9);
+	CHECK_EQ_U64(jpath_u(j, "page_reporting", "passes"), 1);
+	CHECK_EQ_U64(jpath_u(j, "page_reporting", "pages_reported"), 0);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(&res);
+}
+
+/*
+ * What the trace implies without showing it (6.18):
+ * 1. A free of X, which the snapshot has on cpu 0's pcp list: the bulk
+ *    allocator had handed X out with no mm_page_alloc (spec 6.5). Not a
+ *    contradiction; X goes back to the pcp.
+ * 2. A drain of Y naming migratetype 3: Y's pageblock is HIGHATOMIC now (a
+ *    reserve, no event, spec 2.9); Y reaches the buddy on that list. The
+ *    checkpoint after counts it there: distance 0.
+ * 3. A claim from an order-2 fallback (extfrag, change_ownership 1): below
+ *    pageblock order it boosts the zone's watermark by one pageblock,
+ *    512 pages (watermark_boost_factor 15000: the cap is max(512,
+ *    HIGH x 1.5) = 512, spec 5.4).
+ */
+static void test_shadow_inferences(const char *dir)
+{
+	char path[512], hdr[2048], *p;
+	struct tracefmt_writer *w;
+	struct tracefmt_event ev;
+	struct tracefmt_error terr;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	json_t *j;
+	const uint32_t movable[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+
+	snprintf(hdr, sizeof(hdr), header_fmt, release, header_cpus, BASE, ZONE_PAGES, ZONE_PAGES,
+		 ZONE_PAGES, 0, 1, 0, 0);
+	p = strstr(hdr, "\"watermark_boost_factor\":0");
+	REQUIRE(p);
+	memmove(p + strlen("\"watermark_boost_factor\":15000"), p + strlen("\"watermark_boost_factor\":0"),
+		strlen(p + strlen("\"watermark_boost_factor\":0")) + 1);
+	memcpy(p, "\"watermark_boost_factor\":15000", strlen("\"watermark_boost_factor\":15000"));
+	snprintf(path, sizeof(path), "%s/infer.bst", dir);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &terr);
+	REQUIRE(w);
+	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
+	snap_block(w, 110, BASE + 0, 10, 0);
+	snap_block(w, 111, BASE + 2048, 10, 1);
+	snap_block(w, 112, BASE + 1024, 3, 0);
+	snap_block(w, 113, BASE + 1041, 0, 0);
+	snap_pcp(w, 114, BASE + 1100, 0);
+	snap_pcp(w, 115, BASE + 4200, 1);
+	snap_mark(w, 150, TRACEFMT_SNAP_END, 6);
+	free_ev(w, 1000, BASE + 1100, 0);
+	ev_init(&ev, TRACEFMT_PAGE_PCPU_DRAIN, 2000);
+	ev.u.pcpu_drain.pfn = BASE + 4200;
+	ev.u.pcpu_drain.migratetype = 3;
+	put(w, &ev);
+	ev_init(&ev, TRACEFMT_CHECKPOINT, 3000);
+	ev.u.checkpoint.seq = 1;
+	snprintf(ev.u.checkpoint.zone, sizeof(ev.u.checkpoint.zone), "Normal");
+	ev.u.checkpoint.nr_orders = 11;
+	ev.u.checkpoint.nr_mt = 5;
+	for (int o2 = 0; o2 < 11; o2++)
+		ev.u.checkpoint.free_blocks[o2][MT_MOVABLE] = movable[o2];
+	ev.u.checkpoint.free_blocks[0][3] = 1;
+	put(w, &ev);
+	ev_init(&ev, TRACEFMT_PAGE_ALLOC_EXTFRAG, 4000);
+	ev.u.extfrag.pfn = BASE + 1024;
+	ev.u.extfrag.alloc_order = 0;
+	ev.u.extfrag.fallback_order = 2;
+	ev.u.extfrag.alloc_migratetype = 0;
+	ev.u.extfrag.fallback_migratetype = 1;
+	ev.u.extfrag.change_ownership = 1;
+	put(w, &ev);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	replay_opts_init(&o);
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	CHECK_EQ_U64(jpath_u(j, "inferred_bulk_allocations", NULL), 1);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "highatomic_types_learned", NULL), 1);
+	CHECK_EQ_U64(res.checkpoints, 1);
+	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK_EQ_U64(jpath_u(j, "boosts_implied", NULL), 1);
+	CHECK_EQ_U64(jpath_u(json_array_get(json_object_get(j, "zones"), 0), "boost", NULL), 512);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(&res);
+}
+
+/*
  * A prediction must never see its answer. The kernel refills N blocks
  * from the top of B (BASE + 3071 down), then hands out the first. The
  * model's own refill would split the head of its smallest list, A, and
@@ -1290,6 +1476,9 @@ int main(void)
 	test_shadow_pcp(dir);
 	test_checkpoint_start(dir);
 	test_checkpoint_scoring(dir);
+	test_shadow_inferences(dir);
+	test_page_reporting_schedule(dir);
+	test_hotplug(dir);
 	test_walk_window(dir);
 	test_pcp_only_block_type(dir);
 	test_first_pageblock(dir);
