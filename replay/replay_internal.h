@@ -153,6 +153,8 @@ void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
  */
 #define REPLAY_PFN_LIMIT (1ull << 52)	/* pfns stay below: the model's limit */
 #define REPLAY_MAX_ZONE_PAGES ((1ll << 31) - 1) /* the model's largest zone */
+#define REPLAY_MAX_WMARK_PAGES (1ll << 32) /* a watermark: pages of one zone, with room */
+#define REPLAY_MAX_PROTECTION_PAGES (1ll << 37) /* lowmem_reserve: 64 zones of 2^31 pages */
 #define REPLAY_MAX_HOST_CPUS 8192	/* x86-64 NR_CPUS maximum (arch/x86/Kconfig) */
 #define REPLAY_HEADER_MAX_ORDERS 16	/* TRACEFMT_MAX_ORDERS and REPLAY_MAX_ORDERS */
 

@@ -134,17 +134,23 @@ static int check_zone_pages(const char *path, const char *where, json_t *z, int6
 			       *spanned);
 		return -EINVAL;
 	}
-	/* min + lowmem_reserve stays far from int64 overflow in the watermark check */
+	/*
+	 * A watermark counts pages of one zone (< 2^31), a protection entry
+	 * pages of the zones above it (64 zones at most): the bounds keep
+	 * mark + boost + lowmem_reserve and the boost's high * factor / 10000
+	 * far from 64-bit overflow in the model.
+	 */
 	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (check_int(path, where, z, marks[i], 0, lim, 0,
-			      "a watermark in pages, below 2^52", &v, err))
+		if (check_int(path, where, z, marks[i], 0, REPLAY_MAX_WMARK_PAGES, 0,
+			      "pages of one zone, which holds fewer than 2^31", &v, err))
 			return -EINVAL;
 	if (json_is_array(prot))
 		json_array_foreach(prot, i, e) {
 			if (!json_is_integer(e) || json_integer_value(e) < 0 ||
-			    json_integer_value(e) > lim) {
+			    json_integer_value(e) > REPLAY_MAX_PROTECTION_PAGES) {
 				replay_err_set(err, "%s: header field %s.protection[%zu] is not an "
-					       "integer in 0..2^52 (pages)", path, where, i);
+					       "integer in 0..2^37 (pages of at most 64 zones)", path,
+					       where, i);
 				return -EINVAL;
 			}
 		}

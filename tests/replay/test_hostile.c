@@ -276,10 +276,13 @@ static void test_header(void)
 	expect_refused("zones[0].present", "8193", "zones[0].present");
 	expect_refused("zones[0].managed", "8193", "zones[0].managed");
 	expect_refused("zones[0].node", "-1", "zones[0].node");
-	/* watermarks and protection: pages, never negative, below 2^52 */
+	/* watermarks and protection: pages, never negative, bounded by what zones hold */
 	expect_refused("zones[0].min", "-1", "zones[0].min");
 	expect_refused("zones[0].high", "9223372036854775807", "zones[0].high");
 	expect_refused("zones[0].boost", "-5", "zones[0].boost");
+	/* a zone holds fewer than 2^31 pages: a watermark of 2^33 is no host's */
+	expect_refused("zones[0].low", "8589934592", "zones[0].low");
+	expect_refused("zones[0].protection", "[0, 0, 137438953473]", "zones[0].protection[2]");
 	expect_refused("zones[0].protection", "[0, 9223372036854775807]", "zones[0].protection[1]");
 	expect_refused("zones[0].protection", "[-1]", "zones[0].protection[0]");
 	expect_refused("sysctl.watermark_scale_factor", "-1", "sysctl.watermark_scale_factor");
