@@ -670,6 +670,37 @@ static void layout_zone(struct model *m, unsigned int zone, const struct tracefm
 	}
 }
 
+/*
+ * model_populate() in slices of 2^20 pages, reading the stop flag between
+ * them: a header's zone may span 2^31 pages. Slices start on multiples of
+ * 2^20, which the top order (< 2^16) divides, so model_free_range() cuts
+ * the same blocks as over the whole span; zones never merge with each
+ * other, so their order does not matter.
+ */
+static int populate_stoppable(struct model *m, const volatile int *stop)
+{
+	const struct model_config *c = model_config_get(m);
+	const uint64_t slice = 1ull << 20;
+	int ret = 0;
+
+	for (unsigned int i = 0; i < c->nr_zones; i++) {
+		uint64_t p = c->zones[i].start_pfn, end = p + c->zones[i].spanned_pages;
+
+		while (p < end) {
+			uint64_t cut = (p | (slice - 1)) + 1;
+			int r;
+
+			if (stop && *stop)
+				return -EINTR;
+			r = model_free_range(m, p, (cut < end ? cut : end) - p);
+			if (r && !ret)
+				ret = r;
+			p = cut;
+		}
+	}
+	return ret;
+}
+
 int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 		       unsigned int header_orders, struct start_report *rep)
 {
@@ -695,7 +726,7 @@ int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 		return 0;
 	}
 	rep->kind = START_BOOT;
-	return model_populate(m);
+	return populate_stoppable(m, ps->stop);
 }
 
 /* ---- pfn map ------------------------------------------------------------ */
