@@ -97,8 +97,9 @@ struct comm_entry {
 	char comm[TRACEFMT_COMM_LEN];
 };
 
-#define ATTR_CAP (1u << 16)
+#define ATTR_CAP (1u << 16)	/* the tables grow from TABLE_START to these */
 #define COMM_CAP (1u << 16)
+#define TABLE_START 1024u
 #define MAX_NOTABLE 2000
 
 struct pred_count {
@@ -227,6 +228,7 @@ struct ctx {
 	/* attribution */
 	struct attr_entry *attr;
 	uint64_t attr_n, attr_overflow;
+	size_t attr_cap, comm_cap, comm_n;	/* powers of two */
 	struct comm_entry *comms;
 
 	/* records no host could produce: counted, skipped (validate.c) */
@@ -313,11 +315,25 @@ static void count_model_contra(struct ctx *c, enum model_contradiction mc, uint6
 
 /* ---- attribution ---------------------------------------------------------- */
 
+/*
+ * Both tables start small and double at 3/4 load up to their caps, so a
+ * short run (a fuzz input, a test) does not fill megabytes it never uses.
+ */
+static size_t comm_slot(uint32_t pid, size_t cap)
+{
+	return (pid * 2654435761u) & (cap - 1);
+}
+
+static size_t attr_slot(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
 static const char *comm_of(struct ctx *c, uint32_t pid)
 {
-	size_t i = (pid * 2654435761u) & (COMM_CAP - 1);
+	size_t i = comm_slot(pid, c->comm_cap);
 
-	for (size_t n = 0; n < COMM_CAP; n++, i = (i + 1) & (COMM_CAP - 1)) {
+	for (size_t n = 0; n < c->comm_cap; n++, i = (i + 1) & (c->comm_cap - 1)) {
 		if (c->comms[i].pid == pid)
 			return c->comms[i].comm;
 		if (!c->comms[i].pid)
@@ -326,14 +342,39 @@ static const char *comm_of(struct ctx *c, uint32_t pid)
 	return "";
 }
 
+static void comm_grow(struct ctx *c)
+{
+	size_t cap = 2 * c->comm_cap;
+	struct comm_entry *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return; /* keep filling the small table */
+	for (size_t k = 0; k < c->comm_cap; k++) {
+		size_t i;
+
+		if (!c->comms[k].pid)
+			continue;
+		for (i = comm_slot(c->comms[k].pid, cap); t[i].pid; i = (i + 1) & (cap - 1))
+			;
+		t[i] = c->comms[k];
+	}
+	free(c->comms);
+	c->comms = t;
+	c->comm_cap = cap;
+}
+
 static void comm_set(struct ctx *c, uint32_t pid, const char *comm)
 {
-	size_t i = (pid * 2654435761u) & (COMM_CAP - 1);
+	size_t i;
 
 	if (!pid)
 		return;
-	for (size_t n = 0; n < COMM_CAP; n++, i = (i + 1) & (COMM_CAP - 1)) {
+	if (c->comm_n * 4 >= c->comm_cap * 3 && c->comm_cap < COMM_CAP)
+		comm_grow(c);
+	i = comm_slot(pid, c->comm_cap);
+	for (size_t n = 0; n < c->comm_cap; n++, i = (i + 1) & (c->comm_cap - 1)) {
 		if (c->comms[i].pid == pid || !c->comms[i].pid) {
+			c->comm_n += !c->comms[i].pid;
 			c->comms[i].pid = pid;
 			snprintf(c->comms[i].comm, sizeof(c->comms[i].comm), "%s", comm);
 			return;
@@ -341,17 +382,45 @@ static void comm_set(struct ctx *c, uint32_t pid, const char *comm)
 	}
 }
 
+static int attr_grow(struct ctx *c)
+{
+	size_t cap = 2 * c->attr_cap;
+	struct attr_entry *t = malloc(cap * sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < cap; i++)
+		t[i].key = UINT64_MAX;
+	for (size_t k = 0; k < c->attr_cap; k++) {
+		size_t i;
+
+		if (c->attr[k].key == UINT64_MAX)
+			continue;
+		for (i = attr_slot(c->attr[k].key, cap); t[i].key != UINT64_MAX;
+		     i = (i + 1) & (cap - 1))
+			;
+		t[i] = c->attr[k];
+	}
+	free(c->attr);
+	c->attr = t;
+	c->attr_cap = cap;
+	return 0;
+}
+
 static void attribute(struct ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs, uint64_t fails,
 		      uint64_t extfrag)
 {
 	uint64_t key = (uint64_t)pid << 32 | (uint32_t)gfp;
-	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (ATTR_CAP - 1);
+	size_t i;
 
-	for (size_t n = 0; n < ATTR_CAP; n++, i = (i + 1) & (ATTR_CAP - 1)) {
+	if (c->attr_n * 4 >= c->attr_cap * 3 && c->attr_cap < ATTR_CAP)
+		attr_grow(c);
+	i = attr_slot(key, c->attr_cap);
+	for (size_t n = 0; n < c->attr_cap; n++, i = (i + 1) & (c->attr_cap - 1)) {
 		struct attr_entry *a = &c->attr[i];
 
 		if (a->key == UINT64_MAX) {
-			if (c->attr_n * 4 >= ATTR_CAP * 3) {
+			if (c->attr_n * 4 >= c->attr_cap * 3) {
 				c->attr_overflow++;
 				return;
 			}
@@ -2431,7 +2500,7 @@ static int whatif_init(struct ctx *c)
 	c->tied = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
 	if (!c->owned || !c->tied)
 		return -ENOMEM;
-	return pfn_map_init(&c->map, 1u << 16);
+	return pfn_map_init(&c->map, 1u << 12); /* it grows */
 }
 
 void replay_opts_init(struct replay_opts *o)
@@ -2485,7 +2554,7 @@ static void run_attribution(struct ctx *c)
 {
 	if (!c->sink || !c->sink->attribution)
 		return;
-	for (size_t i = 0; i < ATTR_CAP && !c->sink_ret; i++) {
+	for (size_t i = 0; i < c->attr_cap && !c->sink_ret; i++) {
 		const struct attr_entry *a = &c->attr[i];
 
 		if (a->key == UINT64_MAX)
@@ -2527,13 +2596,14 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->t_begin = now_s();
 	c->sample_ns = opts->sample_interval_ns ? opts->sample_interval_ns : REPLAY_DEFAULT_SAMPLE_NS;
 	c->pbmap_total = opts->pbmaps_between ? opts->pbmaps_between : 3;
-	c->attr = malloc(ATTR_CAP * sizeof(*c->attr));
-	c->comms = calloc(COMM_CAP, sizeof(*c->comms));
+	c->attr_cap = c->comm_cap = TABLE_START;
+	c->attr = malloc(c->attr_cap * sizeof(*c->attr));
+	c->comms = calloc(c->comm_cap, sizeof(*c->comms));
 	if (!c->attr || !c->comms) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < ATTR_CAP; i++)
+	for (size_t i = 0; i < c->attr_cap; i++)
 		c->attr[i].key = UINT64_MAX;
 
 	c->rd = tracefmt_reader_open(trace_path, &terr);
