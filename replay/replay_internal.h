@@ -160,7 +160,7 @@ void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
 
 /* Kinds of records that no host could produce, counted and skipped. */
 enum replay_reject {
-	RJ_CPU,			/* cpu >= the header's cpus (8192 when it does not say) */
+	RJ_CPU,			/* cpu id >= 8192, x86-64's NR_CPUS maximum */
 	RJ_ORDER,		/* order >= the host's (or the model's, if more) orders */
 	RJ_PFN,			/* no page, or a block reaching past pfn 2^52 */
 	RJ_SNAPSHOT_BLOCK,	/* a snapshot block that fits in no zone */

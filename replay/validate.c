@@ -3,8 +3,8 @@
  * What comes from a trace file is checked here before it reaches the model.
  * The header's numbers are checked against what a host can have and what
  * the model and the record format can hold; a refusal names the file and
- * the JSON field. A record that no host could produce (a cpu beyond the
- * header's, an order beyond the host's orders, a pfn beyond the physical
+ * the JSON field. A record that no host could produce (a cpu id at or
+ * beyond x86-64's NR_CPUS maximum, an order beyond the host's orders, a pfn beyond the physical
  * address space, a snapshot block outside every zone) is counted by kind and
  * skipped, so no later arithmetic sees it. The counts reach the summary as
  * "records_rejected" (replay/SUMMARY.md).
@@ -311,7 +311,13 @@ bool replay_snapshot_block_fits(const struct model_config *cfg, unsigned int hea
 void replay_limits_init(struct replay_limits *l, const struct replay_header *h,
 			const struct model_config *cfg)
 {
-	l->nr_cpus = h->header_cpus ? h->header_cpus : REPLAY_MAX_HOST_CPUS;
+	/*
+	 * Not the header's cpus: that counts the online cpus, whose ids may be
+	 * sparse ("0-3,5" is 5 cpus, one of them cpu 5) or grow by hotplug.
+	 * No kernel has a cpu id at or beyond NR_CPUS.
+	 */
+	(void)h;
+	l->nr_cpus = REPLAY_MAX_HOST_CPUS;
 	l->nr_orders = h->header_orders > cfg->nr_page_orders ? h->header_orders
 							      : cfg->nr_page_orders;
 	if (l->nr_orders > REPLAY_MAX_ORDERS)
