@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "capture.h"
+#include "outfile.h"
 #include "pagealloc_event.h"
 #include "pagealloc_skel.skel.h"
 #include "snapshot.h"
@@ -914,6 +915,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 	c->output = strdup(o.output);
+	/* OUTPUT.partial until the end: a killed capture keeps its complete blocks there. */
+	wo.outfile_flags = OUTFILE_PARTIAL | (o.replace ? OUTFILE_REPLACE : OUTFILE_NO_REPLACE);
 	c->w = tracefmt_writer_create(o.output, hdr, hdr_len, &wo, err);
 	if (!c->w || !c->output) {
 		ret = -errno;
@@ -987,9 +990,9 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 fail:
 	free(hdr);
 	if (c && c->w) {
+		/* Removes OUTPUT.partial: nothing in it is worth keeping yet. */
 		tracefmt_writer_abandon(c->w);
 		c->w = NULL;
-		unlink(o.output);
 	}
 	capture_destroy(c);
 	errno = -ret;
@@ -1021,8 +1024,8 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 
 static int write_failed(struct capture *c, struct tracefmt_error *err)
 {
-	return set_err(err, c->write_err, "writing %s: %s (everything before %llu bytes is kept)",
-		       c->output, strerror(-c->write_err),
+	return set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
+		       "is kept there)", c->output, strerror(-c->write_err),
 		       (unsigned long long)tracefmt_writer_bytes(c->w));
 }
 
@@ -1085,7 +1088,7 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 		c->w = NULL;
 		if (cret && !ret)
 			ret = set_err(err, cret, "%s", cerr.text);
-		if (!stat(c->output, &sb))
+		if (!cret && !stat(c->output, &sb))
 			c->st.bytes = (uint64_t)sb.st_size;
 	}
 	return ret;

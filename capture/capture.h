@@ -43,7 +43,10 @@
 #define CAPTURE_LOST_CPU_UNKNOWN UINT32_MAX
 
 struct capture_opts {
-	const char *output;		 /* trace file to create (truncated) */
+	const char *output;		 /* trace file to create: written as OUTPUT.partial
+					    (kept if the capture dies), renamed at the end */
+	bool replace;			 /* an existing OUTPUT (or OUTPUT.partial) may be
+					    replaced; else -EEXIST */
 	uint32_t checkpoint_interval_ms; /* 0 = 1000 */
 	uint32_t ringbuf_mib;		 /* ring per cpu, MiB, power of two; 0 = 16,
 					    less on hosts with over 16 cpus (256 MiB in all, >= 2 each) */

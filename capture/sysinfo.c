@@ -42,6 +42,21 @@ static int set_err(struct tracefmt_error *err, int code, uint64_t offset, const 
 	return code;
 }
 
+/*
+ * A parser's message names the file by its kind ("zoneinfo line 5: ...");
+ * the reader of a saved copy adds where it is: "ROOT/proc/zoneinfo: ...".
+ */
+static int err_in_file(struct tracefmt_error *err, int code, const char *root, const char *rel)
+{
+	char text[sizeof(err->text)];
+
+	if (!err)
+		return code;
+	snprintf(text, sizeof(text), "%s", err->text);
+	return set_err(err, code, err->offset, "%s%s%s: %s", root,
+		       root[0] && root[strlen(root) - 1] == '/' ? "" : "/", rel, text);
+}
+
 /* A cursor over the lines of a buffer that need not be NUL-terminated. */
 struct line_iter {
 	const char *p, *end;
@@ -714,8 +729,10 @@ static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct t
 	ret = sysinfo_file_read(root, "proc/pagetypeinfo", &pbuf, &plen, NULL);
 	if (!ret) {
 		ret = sysinfo_pagetypeinfo_parse(pbuf, plen, &pti, err);
-		if (ret)
+		if (ret) {
+			err_in_file(err, ret, root, "proc/pagetypeinfo");
 			goto out;
+		}
 		have_pti = true;
 	}
 	if (nr_states)
@@ -724,8 +741,10 @@ static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct t
 	if (ret)
 		goto out;
 	ret = sysinfo_zoneinfo_parse(zbuf, zlen, &zi, err);
-	if (ret)
+	if (ret) {
+		err_in_file(err, ret, root, "proc/zoneinfo");
 		goto out;
+	}
 	ret = sysinfo_checkpoint_build(have_pti ? &pti : NULL, &zi, seq, ts_ns, out, max, nr);
 	if (!ret && nr_states)
 		ret = sysinfo_zone_state_build(&zi, seq, ts_ns, mfk, out + *nr, max - *nr, &ns);
@@ -1069,12 +1088,16 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 	if (ret)
 		goto fail;
 	ret = sysinfo_zoneinfo_parse(ztext, zlen, &zi, err);
-	if (ret)
+	if (ret) {
+		err_in_file(err, ret, root, "proc/zoneinfo");
 		goto fail;
+	}
 	if (!sysinfo_file_read(root, "proc/pagetypeinfo", &ptext, &len, NULL)) {
 		ret = sysinfo_pagetypeinfo_parse(ptext, len, &pti, err);
-		if (ret)
+		if (ret) {
+			err_in_file(err, ret, root, "proc/pagetypeinfo");
 			goto fail;
+		}
 		have_pti = true;
 		pageblock_order = pti.pageblock_order;
 		nr_orders = pti.nr_orders;

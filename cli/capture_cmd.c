@@ -2,15 +2,21 @@
 /*
  * buddyscope capture: record this host's page allocator into a .bst trace.
  * Parses options, runs the optional command, drives the capture library's
- * poll loop until the duration ends, the command exits or SIGINT/SIGTERM
- * arrives, prints progress at most once a second and a summary at the end.
+ * poll loop until the duration ends, the command exits or SIGINT, SIGTERM
+ * or SIGHUP arrives, prints progress at most once a second and a summary at
+ * the end. The trace is written as OUTPUT.partial and renamed to OUTPUT when
+ * it is complete, so a capture killed with SIGKILL leaves its complete
+ * blocks in OUTPUT.partial and never a half-written OUTPUT.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,12 +37,17 @@ int cmd_capture(int argc, char **argv)
 #else
 
 #include "capture.h"
+#include "outfile.h"
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 #include "snapshot.h"
 #endif
 
 #define OPT_NO_SNAPSHOT 256
 #define OPT_CLASSIC 257
+#define OPT_FORCE 258
+
+/* Longer than this is not a capture but a mistake; it also keeps the ns count in range. */
+#define MAX_DURATION_S (366.0 * 24 * 3600)
 
 static volatile sig_atomic_t stop_signal;
 
@@ -48,16 +59,21 @@ static void on_stop(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: buddyscope capture -o FILE [--duration SECONDS] [--checkpoint-interval MS]\n"
-		"                          [--buffer-mib N] [--no-snapshot] [--classic-tracepoints]\n"
-		"                          [--quiet] [-- COMMAND ARGS...]\n"
+		"usage: buddyscope capture -o FILE [--force] [--duration SECONDS]\n"
+		"                          [--checkpoint-interval MS] [--buffer-mib N] [--no-snapshot]\n"
+		"                          [--classic-tracepoints] [--quiet] [-- COMMAND ARGS...]\n"
 		"\n"
 		"Record the six kmem page tracepoints of this host with eBPF (needs root), with\n"
 		"/proc/pagetypeinfo checkpoints and pid names. Stops when COMMAND exits, after\n"
-		"--duration, or on SIGINT/SIGTERM.\n"
+		"--duration, or on SIGINT/SIGTERM/SIGHUP (each writes the end of the trace).\n"
+		"The trace is written as FILE.partial and renamed to FILE when complete; a\n"
+		"capture killed with SIGKILL leaves its complete blocks in FILE.partial.\n"
 		"\n"
-		"  -o, --output FILE             trace to write (.bst)\n"
-		"  -d, --duration SECONDS        stop after this long (decimals allowed)\n"
+		"  -o, --output FILE             trace to write (.bst); an existing FILE or\n"
+		"                                FILE.partial is refused\n"
+		"  -f, --force                   replace an existing FILE (and FILE.partial)\n"
+		"  -d, --duration SECONDS        stop after this long (decimals allowed; at most\n"
+		"                                a year)\n"
 		"  -c, --checkpoint-interval MS  checkpoint period (default 1000)\n"
 		"  -b, --buffer-mib N            event ring per cpu, MiB, power of two (default 16;\n"
 		"                                less above 16 cpus: 256 MiB in all, at least 2 each)\n"
@@ -69,7 +85,11 @@ static void usage(FILE *f)
 		"                                raw ones (slower; the fallback when the struct page ->\n"
 		"                                pfn mapping cannot be measured)\n"
 		"  -q, --quiet                   no progress and no summary\n"
-		"  -h, --help                    this text\n");
+		"  -h, --help                    this text\n"
+		"\n"
+		"Exit status: with COMMAND, COMMAND's own status when it ended the capture\n"
+		"(128+N when killed by signal N; 127 when it cannot be run, and then nothing is\n"
+		"recorded); else 0 done, 1 failure, 2 usage. COMMAND gets SIGKILL if capture dies.\n");
 }
 
 static bool parse_u32(const char *s, uint32_t *v)
@@ -144,14 +164,22 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 }
 #endif
 
-/* Start COMMAND; its first exec failure is reported by the child itself. */
+/*
+ * Start COMMAND; its first exec failure is reported by the child itself.
+ * The child dies with capture (PR_SET_PDEATHSIG); if capture died before
+ * the prctl, getppid() no longer names it and the child stops at once.
+ */
 static pid_t spawn(char **cmd)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		execvp(cmd[0], cmd);
 		fprintf(stderr, "buddyscope capture: error: cannot run '%s': %s\n", cmd[0],
 			strerror(errno));
@@ -160,10 +188,81 @@ static pid_t spawn(char **cmd)
 	return pid;
 }
 
+/* Whether execvp() would find @name: 0 or -errno (checked before anything is recorded). */
+static int command_runnable(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	int last = -ENOENT;
+
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/'))
+		return access(name, X_OK) ? -errno : 0;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path;; p++) {
+		const char *colon = strchrnul(p, ':');
+		int n = snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(colon - p), p,
+				 colon == p ? "" : "/", name);
+		struct stat sb;
+
+		if (n > 0 && (size_t)n < sizeof(buf) && !stat(buf, &sb) && S_ISREG(sb.st_mode)) {
+			if (!access(buf, X_OK))
+				return 0;
+			last = -EACCES;
+		}
+		p = colon;
+		if (!*p)
+			break;
+	}
+	return last;
+}
+
+/* The output and its .partial must not exist unless --force: said before BPF is loaded. */
+static int output_free(const char *out, bool force)
+{
+	char partial[4096];
+	struct stat sb;
+
+	if (force)
+		return 0;
+	if (!lstat(out, &sb)) {
+		fprintf(stderr, "buddyscope capture: error: %s: the file exists; use --force to "
+				"replace it\n", out);
+		return -1;
+	}
+	if (!outfile_partial_name(out, partial, sizeof(partial)) && !lstat(partial, &sb)) {
+		fprintf(stderr, "buddyscope capture: error: %s: the file exists (a capture killed "
+				"before its end leaves one: rename it to keep it); use --force to "
+				"replace it\n", partial);
+		return -1;
+	}
+	return 0;
+}
+
+/* --duration: a positive number of seconds that fits in the ns clock, or usage. */
+static bool parse_duration(const char *s, double *secs)
+{
+	char *end;
+
+	errno = 0;
+	*secs = strtod(s, &end);
+	return !errno && end != s && !*end && isfinite(*secs) && *secs > 0 &&
+	       *secs <= MAX_DURATION_S;
+}
+
+/* Exit status for COMMAND's wait status: its exit code, or 128 + the signal. */
+static int command_status(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int cmd_capture(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "checkpoint-interval", required_argument, NULL, 'c' },
 		{ "buffer-mib", required_argument, NULL, 'b' },
@@ -181,23 +280,25 @@ int cmd_capture(int argc, char **argv)
 	struct sigaction sa;
 	double duration_s = 0;
 	uint64_t last_progress = 0, deadline = 0, now;
-	bool quiet = false, tty = isatty(2), failed = false, snapshot = true;
-	char **cmd = NULL, *end;
+	bool quiet = false, tty = isatty(2), failed = false, snapshot = true, cmd_ended = false;
+	char **cmd = NULL;
 	pid_t child = -1;
 	int opt, status = 0, ret, rc = 1;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:d:c:b:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+o:fd:c:b:qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			opts.output = optarg;
 			break;
+		case 'f':
+			opts.replace = true;
+			break;
 		case 'd':
-			errno = 0;
-			duration_s = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(duration_s > 0)) {
+			if (!parse_duration(optarg, &duration_s)) {
 				fprintf(stderr, "buddyscope capture: error: --duration '%s' is not "
-						"a positive number of seconds\n", optarg);
+						"a number of seconds from 0 to %.0f (a year)\n", optarg,
+					MAX_DURATION_S);
 				return 2;
 			}
 			break;
@@ -241,21 +342,32 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv + optind;
+	if (output_free(opts.output, opts.replace))
+		return 1;
+	if (cmd && (ret = command_runnable(cmd[0]))) {
+		fprintf(stderr, "buddyscope capture: error: cannot run '%s': %s; nothing "
+				"recorded\n", cmd[0], strerror(-ret));
+		return 127;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
 	c = capture_create(&opts, &why, &err);
 	if (!c) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		cli_fail("capture", opts.output, errno, err.text);
 		if (why == CAPTURE_FAIL_NOT_ROOT)
 			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
 		return 1;
 	}
 	st = capture_stats(c);
+	if (!quiet)
+		fprintf(stderr, "buddyscope capture: recording into %s.partial (renamed to %s at "
+				"the end)\n", opts.output, opts.output);
 	for (uint32_t i = 0; i < st->nr_missing; i++)
 		fprintf(stderr, "buddyscope capture: warning: this kernel has no tracepoint "
 				"kmem:%s; capturing the others without it\n", st->missing[i]);
@@ -297,6 +409,7 @@ int cmd_capture(int argc, char **argv)
 			break;
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = -1;
+			cmd_ended = true;
 			break;
 		}
 	}
@@ -304,10 +417,10 @@ int cmd_capture(int argc, char **argv)
 		fputc('\n', stderr);
 	ret = capture_finish(c, &err);
 	if (ret && !failed) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		cli_fail("capture", opts.output, ret, err.text);
 		failed = true;
 	}
-	if (!quiet)
+	if (!quiet && !failed)
 		print_summary(opts.output, st, capture_now_ns());
 	if (st->lost)
 		fprintf(stderr, "buddyscope capture: warning: %llu events lost, written as %llu "
@@ -327,13 +440,12 @@ int cmd_capture(int argc, char **argv)
 		/* Stopped by a signal or the clock while the command still runs. */
 		kill(child, SIGTERM);
 		waitpid(child, &status, 0);
-	} else if (cmd && WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		failed = true;
-	} else if (cmd && !quiet && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+	} else if (cmd_ended && !quiet && command_status(status)) {
 		fprintf(stderr, "buddyscope capture: note: '%s' exited with status %d\n", cmd[0],
-			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			command_status(status));
 	}
-	rc = failed ? 1 : 0;
+	/* A capture that failed says 1 whatever the command did. */
+	rc = failed ? 1 : cmd_ended ? command_status(status) : 0;
 cleanup:
 	capture_destroy(c);
 	return rc;

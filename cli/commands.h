@@ -16,4 +16,11 @@ int cmd_merge(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
+/*
+ * cli_fail() - print "buddyscope CMD: error: TEXT", or "FILE: strerror(ERR)"
+ * when TEXT is NULL or empty (@err is an errno, either sign). Returns 1,
+ * the failure exit status.
+ */
+int cli_fail(const char *cmd, const char *file, int err, const char *text);
+
 #endif

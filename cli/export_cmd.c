@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "outfile.h"
 
 #ifdef BUDDYSCOPE_HAVE_VIZ
 #include "viz.h"
@@ -41,6 +42,7 @@ int cmd_export(int argc, char **argv)
 	int have_fmt = 0, c, ret = 2;
 	int64_t run_id = 0;
 	uint64_t rows = 0;
+	struct outfile of = OUTFILE_INIT;
 	FILE *f = NULL;
 
 	optind = 1;
@@ -90,21 +92,36 @@ int cmd_export(int argc, char **argv)
 	ret = 1;
 	s = viz_store_open(db, VIZ_STORE_READONLY, &err);
 	if (!s) {
-		fprintf(stderr, "buddyscope export: error: %s\n", err.text);
+		cli_fail("export", db, errno, err.text);
 		goto cleanup;
 	}
-	f = out ? fopen(out, "w") : stdout;
-	if (!f) {
-		fprintf(stderr, "buddyscope export: error: %s: %s\n", out, strerror(errno));
+	/* A file appears only when complete: written under a temporary name, renamed. */
+	if (out) {
+		int rc = outfile_open(&of, out, 0, 0666);
+
+		f = rc ? NULL : outfile_stream(&of);
+		if (!f) {
+			cli_fail("export", outfile_name(&of), rc ? rc : -errno, NULL);
+			goto cleanup;
+		}
+	} else {
+		f = stdout;
+	}
+	int rc = viz_export_write(s, run_id, fmt, f, &rows, &err);
+	if (rc || (out && of.error)) {
+		/* A write error is the output's, whatever the library said about it. */
+		if (out && of.error)
+			cli_fail("export", out, of.error, NULL);
+		else if (!out && ferror(stdout))
+			cli_fail("export", "standard output", rc, NULL);
+		else
+			cli_fail("export", db, rc, err.text[0] ? err.text : viz_store_error(s));
 		goto cleanup;
 	}
-	if (viz_export_write(s, run_id, fmt, f, &rows, &err)) {
-		fprintf(stderr, "buddyscope export: error: %s\n", err.text);
-		goto cleanup;
-	}
-	if (fflush(f)) {
-		fprintf(stderr, "buddyscope export: error: %s: %s\n", out ? out : "stdout",
-			strerror(errno));
+	rc = out ? outfile_commit(&of) : fflush(stdout) ? -errno : 0;
+	f = NULL;
+	if (rc) {
+		cli_fail("export", out ? out : "standard output", rc, NULL);
 		goto cleanup;
 	}
 	if (out)
@@ -112,10 +129,7 @@ int cmd_export(int argc, char **argv)
 			(unsigned long long)rows, fmt == VIZ_EXPORT_CSV ? "rows" : "samples", out);
 	ret = 0;
 cleanup:
-	if (f && f != stdout && fclose(f) && !ret) {
-		fprintf(stderr, "buddyscope export: error: %s: %s\n", out, strerror(errno));
-		ret = 1;
-	}
+	outfile_discard(&of);
 	viz_store_close(s);
 	return ret;
 }

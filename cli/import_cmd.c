@@ -37,7 +37,8 @@ static void usage(FILE *f)
 		"\n"
 		"  --from FORMAT     ftrace (tracefs trace/trace_pipe, trace-cmd report)\n"
 		"                    or perf-script (`perf script` default output)\n"
-		"  -o, --output OUT  the .bst file to write (replaced)\n"
+		"  -o, --output OUT  the .bst file to write; replaced only when the import\n"
+		"                    succeeds (written under a temporary name, renamed)\n"
 		"  --sysinfo DIR     add host and zones from saved copies of /proc and /sys\n"
 		"                    laid out as on the host: DIR/proc/zoneinfo, ...; their\n"
 		"                    free counts become checkpoints at the first event\n"
@@ -296,7 +297,7 @@ int cmd_import(int argc, char **argv)
 				"go to stdout\n");
 		return 2;
 	}
-	/* The writer truncates its file first: never let that be the input. */
+	/* The output replaces its name at the end: never let that be the input. */
 	if (strcmp(in_path, "-") && stat(in_path, &in_st) == 0 && stat(out_path, &out_st) == 0 &&
 	    in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
 		fprintf(stderr, "buddyscope import: error: %s: the output is the input file\n",
@@ -331,34 +332,32 @@ int cmd_import(int argc, char **argv)
 		io.progress_ctx = &prog;
 	}
 	double t0 = prog.t0;
+	io.max_bad_lines = max_bad;
 	int rc = tracefmt_import(fmt, in_path, out_path, header, header_len, &io, &st, &err);
 	double secs = now_s() - t0;
-	if (rc < 0) {
+	if (rc < 0 && !st.output_refused) {
 		if (st.lines)
 			fprintf(stderr, "buddyscope import: error: %s (after %" PRIu64
 					" lines; %s not written)\n", err.text, st.lines, out_path);
 		else
-			fprintf(stderr, "buddyscope import: error: %s\n", err.text);
+			cli_fail("import", in_path, rc, err.text);
 		goto cleanup;
 	}
-	/* Nothing read at all: not a trace worth keeping. */
-	if (st.events == 0)
-		remove(out_path);
-	print_summary(in_path, st.events ? out_path : NULL, &st, secs);
+	print_summary(in_path, rc ? NULL : out_path, &st, secs);
 	size_t shown = sizeof(st.bad_line_numbers) / sizeof(st.bad_line_numbers[0]);
 	for (size_t i = 0; i < shown && i < st.bad_lines; i++)
 		fprintf(stderr, "buddyscope import: %s:%" PRIu64 ": bad kmem page line: %s\n",
 			in_path, st.bad_line_numbers[i], st.bad_line_reasons[i]);
-	if (st.events == 0) {
+	if (rc < 0 && !st.events) {
 		fprintf(stderr, "buddyscope import: error: %s: no kmem page event or lost-event "
-				"line read from %" PRIu64 " lines (is this %s text?); no output\n",
-			in_path, st.lines, from);
+				"line read from %" PRIu64 " lines (is this %s text?); %s not "
+				"written\n", in_path, st.lines, from, out_path);
 		goto cleanup;
 	}
-	if (st.bad_lines > max_bad) {
+	if (rc < 0) {
 		fprintf(stderr, "buddyscope import: error: %s: %" PRIu64 " kmem page lines could "
-				"not be parsed (allowed: %llu); %s holds the other records\n",
-			in_path, st.bad_lines, max_bad, out_path);
+				"not be parsed (allowed: %llu; --max-bad N accepts them); %s not "
+				"written\n", in_path, st.bad_lines, max_bad, out_path);
 		goto cleanup;
 	}
 	ret = 0;

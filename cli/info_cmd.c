@@ -599,8 +599,7 @@ int cmd_info(int argc, char **argv)
 	struct tracefmt_error err = { 0 };
 	r = tracefmt_reader_open(path, &err);
 	if (!r) {
-		fprintf(stderr, "buddyscope info: error: %s\n", err.text);
-		return 1;
+		return cli_fail("info", path, errno, err.text);
 	}
 	size_t hlen;
 	const char *htext = tracefmt_reader_header(r, &hlen);

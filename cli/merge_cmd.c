@@ -35,15 +35,15 @@ int cmd_merge(int argc, char **argv)
 		return 2;
 	}
 	s = viz_store_open(argv[1], VIZ_STORE_CREATE, &err);
-	if (!s) {
-		fprintf(stderr, "buddyscope merge: error: %s\n", err.text);
-		return 1;
-	}
+	if (!s)
+		return cli_fail("merge", argv[1], errno, err.text);
 	for (int i = 2; i < argc; i++) {
 		size_t n = 0;
 
-		if (viz_store_merge(s, argv[i], &n, &err)) {
-			fprintf(stderr, "buddyscope merge: error: %s\n", err.text);
+		int rc = viz_store_merge(s, argv[i], &n, &err);
+
+		if (rc) {
+			cli_fail("merge", argv[i], rc, err.text[0] ? err.text : viz_store_error(s));
 			goto cleanup;
 		}
 		fprintf(stderr, "buddyscope merge: %s: %zu runs copied\n", argv[i], n);
@@ -52,10 +52,9 @@ int cmd_merge(int argc, char **argv)
 	fprintf(stderr, "buddyscope merge: %zu runs copied into %s\n", total, argv[1]);
 	ret = 0;
 cleanup:
-	if (viz_store_close(s) && !ret) {
-		fprintf(stderr, "buddyscope merge: error: %s: cannot commit\n", argv[1]);
-		ret = 1;
-	}
+	int rc = viz_store_close(s);
+	if (rc && !ret)
+		ret = cli_fail("merge", argv[1], rc, NULL);
 	return ret;
 }
 #else

@@ -173,8 +173,9 @@ int cmd_replay(int argc, char **argv)
 		return 2;
 	}
 	/* the config file first, then the flags given on the command line win */
-	if (config && replay_settings_load_json(&run.opts.settings, config, &err)) {
-		fprintf(stderr, "buddyscope replay: error: %s\n", err.text);
+	int rc = config ? replay_settings_load_json(&run.opts.settings, config, &err) : 0;
+	if (rc) {
+		cli_fail("replay", config, rc, err.text);
 		return 2;
 	}
 	/* the flags (checked above) are applied again on top of the config */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "replay_sink_viz.h"
 
 #if defined(BUDDYSCOPE_HAVE_VIZ)
@@ -298,8 +299,7 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 		}
 		vs.s = viz_store_open(r->db, VIZ_STORE_CREATE, &verr);
 		if (!vs.s) {
-			fprintf(stderr, "buddyscope %s: error: %s\n", r->cmd,
-				verr.text[0] ? verr.text : strerror(errno));
+			cli_fail(r->cmd, r->db, errno, verr.text);
 			memset(res, 0, sizeof(*res));
 			return 1;
 		}
@@ -323,8 +323,13 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 	if (prog.shown && prog.tty)
 		fprintf(stderr, "\n");
 	if (ret) {
-		fprintf(stderr, "buddyscope %s: error: %s\n", r->cmd,
-			err.text[0] ? err.text : strerror(-ret));
+		const char *text = err.text;
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+		/* A store that refused a write says which file and why, better than replay can. */
+		if (vs.s && viz_store_error(vs.s)[0])
+			text = viz_store_error(vs.s);
+#endif
+		cli_fail(r->cmd, r->trace, ret, text);
 		status = 1;
 	} else {
 		if (res->trace_truncated)
@@ -335,10 +340,13 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 			print_text(r, res);
 	}
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-	if (vs.s && viz_store_close(vs.s) && !status) {
-		fprintf(stderr, "buddyscope %s: error: %s: the final commit failed\n", r->cmd,
-			r->db);
-		status = 1;
+	if (vs.s) {
+		ret = viz_store_close(vs.s);
+		if (ret && !status) {
+			fprintf(stderr, "buddyscope %s: error: %s: the final commit failed: %s\n",
+				r->cmd, r->db, strerror(-ret));
+			status = 1;
+		}
 	}
 #endif
 	return status;

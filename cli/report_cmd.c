@@ -142,8 +142,15 @@ int cmd_report(int argc, char **argv)
 	}
 	ret = 1;
 	s = viz_store_open(db, 0, &err);
+	if (!s && (errno == EROFS || errno == EACCES)) {
+		/* A store we may not write: render all the same, record the files nowhere. */
+		fprintf(stderr, "buddyscope report: note: %s; the files are rendered but not "
+				"recorded in its reports table\n", err.text);
+		err.text[0] = '\0';
+		s = viz_store_open(db, VIZ_STORE_READONLY, &err);
+	}
 	if (!s) {
-		fprintf(stderr, "buddyscope report: error: %s\n", err.text);
+		cli_fail("report", db, errno, err.text);
 		goto cleanup;
 	}
 	ro.run_ids = ids;
@@ -154,8 +161,9 @@ int cmd_report(int argc, char **argv)
 	else
 		fprintf(stderr, "buddyscope report: rendering every run%s from %s\n",
 			ro.compare_base ? " and a comparison" : "", db);
-	if (viz_report_write(s, &ro, &res, &err)) {
-		fprintf(stderr, "buddyscope report: error: %s\n", err.text);
+	int rc = viz_report_write(s, &ro, &res, &err);
+	if (rc) {
+		cli_fail("report", db, rc, err.text[0] ? err.text : viz_store_error(s));
 		goto cleanup;
 	}
 	fprintf(stderr, "buddyscope report: wrote %zu files (%zu figures) to %s\n"
@@ -164,9 +172,11 @@ int cmd_report(int argc, char **argv)
 	ret = 0;
 cleanup:
 	viz_report_result_release(&res);
-	if (s && viz_store_close(s) && !ret) {
-		fprintf(stderr, "buddyscope report: error: %s: cannot commit\n", db);
-		ret = 1;
+	if (s) {
+		int rc = viz_store_close(s);
+
+		if (rc && !ret)
+			ret = cli_fail("report", db, rc, NULL);
 	}
 	free(ids);
 	return ret;

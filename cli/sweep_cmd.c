@@ -7,6 +7,13 @@
  * so Slurm job arrays or Kubernetes indexed jobs can spread a sweep over
  * machines and `buddyscope merge` joins their stores. A table of the grid
  * (failures by order, mean unusable index at order 9) ends the run.
+ *
+ * Faults: each worker dies with the sweep (PR_SET_PDEATHSIG), so a sweep
+ * killed with SIGKILL leaves no worker running. A point that finished is
+ * merged as soon as its worker exits; one whose worker finished but was not
+ * merged yet (the sweep died in between) stays as DB.sweep-PID-N.tmp, and
+ * the next sweep into DB merges it before it starts (its runs are complete),
+ * or removes it when its run was cut short (it is run again).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +21,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <glob.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -177,6 +186,82 @@ static void print_table(struct point *pts, size_t n, bool json)
 	}
 }
 
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+/* Whether every run of the store @path finished (a worker killed mid-run leaves one that did not). */
+static bool store_runs_complete(const char *path)
+{
+	struct viz_store *s = viz_store_open(path, VIZ_STORE_READONLY, NULL);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	bool ok = s && !viz_run_ids(s, &ids, &n) && n;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		struct viz_run r;
+
+		ok = !viz_run_get(s, ids[i], &r);
+		if (ok) {
+			ok = r.status == VIZ_RUN_COMPLETE;
+			viz_run_release(&r);
+		}
+	}
+	free(ids);
+	viz_store_close(s);
+	return ok;
+}
+
+/*
+ * DB.sweep-PID-N.tmp left by a sweep that died (its PID is gone): merge the
+ * complete ones into @db, remove the rest. A live sweep's files are left alone.
+ */
+static void adopt_stranded(const char *db)
+{
+	size_t len = strlen(db) + 32;
+	char *pattern = malloc(len);
+	glob_t g;
+
+	if (!pattern)
+		return;
+	snprintf(pattern, len, "%s.sweep-*-*.tmp", db);
+	if (glob(pattern, GLOB_NOSORT, NULL, &g)) {
+		free(pattern);
+		return;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *path = g.gl_pathv[i];
+		struct point p = { .settings = (char *)"", .status = 0 };
+		long pid = strtol(path + strlen(db) + strlen(".sweep-"), NULL, 10);
+
+		if (pid <= 0 || pid == (long)getpid() || !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(p.tmp_db, sizeof(p.tmp_db), "%s", path);
+		snprintf(p.tmp_json, sizeof(p.tmp_json), "%.*s.json",
+			 (int)(strlen(path) - strlen(".tmp")), path);
+		if (store_runs_complete(path)) {
+			struct viz_error verr = { "" };
+			struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+			size_t copied = 0;
+
+			if (!s || viz_store_merge(s, path, &copied, &verr)) {
+				fprintf(stderr, "buddyscope sweep: warning: %s from an earlier sweep "
+						"could not be merged (kept): %s\n", path, verr.text);
+				viz_store_close(s);
+				continue;
+			}
+			viz_store_close(s);
+			fprintf(stderr, "buddyscope sweep: merged %zu run%s that an earlier sweep "
+					"(pid %ld) finished but did not merge, from %s\n", copied,
+				copied == 1 ? "" : "s", pid, path);
+		} else {
+			fprintf(stderr, "buddyscope sweep: removed %s: its point was cut short "
+					"when an earlier sweep (pid %ld) died\n", path, pid);
+		}
+		remove_tmp(&p);
+	}
+	globfree(&g);
+	free(pattern);
+}
+#endif
+
 /* Parent side of a finished child: merge its store, keep its summary. */
 static int collect_point(const char *db, struct point *p)
 {
@@ -193,7 +278,8 @@ static int collect_point(const char *db, struct point *p)
 
 		if (!s || viz_store_merge(s, p->tmp_db, NULL, &verr)) {
 			fprintf(stderr, "buddyscope sweep: error: merging point '%s' into %s: %s\n",
-				p->settings, db, verr.text);
+				p->settings, db, verr.text[0] ? verr.text
+					  : s ? viz_store_error(s) : strerror(errno));
 			p->status = 1;
 			ret = -1;
 		}
@@ -300,8 +386,8 @@ int cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "buddyscope sweep: error: %s: %s\n", trace, strerror(errno));
 		return 1;
 	}
-	if (config && replay_settings_load_json(&base, config, &err)) {
-		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
+	if (config && (c = replay_settings_load_json(&base, config, &err))) {
+		cli_fail("sweep", config, c, err.text);
 		return 2;
 	}
 	if (replay_grid_parse(grid, &all, &nr_all, &err)) {
@@ -323,6 +409,9 @@ int cmd_sweep(int argc, char **argv)
 		snprintf(p->tmp_json, sizeof(p->tmp_json), "%s.sweep-%ld-%zu.json", db,
 			 (long)getpid(), i);
 	}
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	adopt_stranded(db);
+#endif
 	if (!json)
 		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu), %lu at a time\n",
 			nr, nr_all, shard_i, shard_n, jobs);
@@ -330,6 +419,7 @@ int cmd_sweep(int argc, char **argv)
 	fflush(stderr);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	pid_t parent = getpid();
 	while (next < nr || running) {
 		int wstatus;
 		pid_t pid;
@@ -343,8 +433,12 @@ int cmd_sweep(int argc, char **argv)
 				p->status = 1;
 				continue;
 			}
-			if (pid == 0)
+			if (pid == 0) {
+				/* Die with the sweep; if it already died, getppid() says so. */
+				if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+					_exit(1);
 				_exit(run_point(trace, p, &base, interval_ns));
+			}
 			p->pid = pid;
 			running++;
 		}

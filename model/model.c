@@ -96,55 +96,86 @@ int model_profile_from_release(const char *release, enum model_profile *out)
 /* Creation                                                               */
 /* ---------------------------------------------------------------------- */
 
-static int config_check(const struct model_config *c)
+/* Name the field model_config_check() refuses; -EINVAL. */
+static int refuse(struct model_config_fault *f, const char *field, int zone)
 {
+	if (f) {
+		f->field = field;
+		f->zone = zone;
+	}
+	return -EINVAL;
+}
+
+/* The fields of one zone, against the config and the zones before it. */
+static int zone_config_check(const struct model_config *c, unsigned int i,
+			     struct model_config_fault *f)
+{
+	const struct model_zone_config *a = &c->zones[i];
+
+	if (a->node >= c->nr_nodes)
+		return refuse(f, "node", (int)i);
+	if ((unsigned int)a->type >= MODEL_NR_ZONE_TYPES)
+		return refuse(f, "type", (int)i);
+	if (a->present_pages > a->spanned_pages)
+		return refuse(f, "present_pages", (int)i);
+	if (a->managed_pages > a->present_pages)
+		return refuse(f, "managed_pages", (int)i);
+	if (a->spanned_pages >= ((uint64_t)1 << 31))
+		return refuse(f, "spanned_pages", (int)i);
+	if (a->start_pfn + a->spanned_pages < a->start_pfn ||
+	    a->start_pfn + a->spanned_pages > ((uint64_t)1 << 52))
+		return refuse(f, "start_pfn", (int)i);
+	for (unsigned int j = 0; j < i; j++) {
+		const struct model_zone_config *b = &c->zones[j];
+
+		if (a->node == b->node && a->type == b->type)
+			return refuse(f, "type (twice in one node)", (int)i);
+		if (a->spanned_pages && b->spanned_pages &&
+		    a->start_pfn < b->start_pfn + b->spanned_pages &&
+		    b->start_pfn < a->start_pfn + a->spanned_pages)
+			return refuse(f, "start_pfn (overlaps another zone)", (int)i);
+	}
+	return 0;
+}
+
+int model_config_check(const struct model_config *c, struct model_config_fault *f)
+{
+	if (f) {
+		f->field = NULL;
+		f->zone = -1;
+	}
 	if (c->profile != MODEL_PROFILE_6_1 && c->profile != MODEL_PROFILE_6_18)
-		return -EINVAL;
+		return refuse(f, "profile", -1);
 	if (c->nr_page_orders < MODEL_MIN_ORDERS || c->nr_page_orders > MODEL_MAX_ORDERS)
-		return -EINVAL;
+		return refuse(f, "nr_page_orders", -1);
 	if (c->pageblock_order < 2 || c->pageblock_order >= c->nr_page_orders)
-		return -EINVAL;
+		return refuse(f, "pageblock_order", -1);
 	if (c->thp_order && (c->thp_order <= PAGE_ALLOC_COSTLY_ORDER ||
 			     c->thp_order >= c->nr_page_orders))
-		return -EINVAL;
+		return refuse(f, "thp_order", -1);
 	if (c->nr_migratetypes != 5 && c->nr_migratetypes != 6)
-		return -EINVAL;
-	if (!c->nr_cpus || c->nr_cpus > MODEL_MAX_CPUS || !c->nr_nodes ||
-	    c->nr_nodes > MODEL_MAX_NODES)
-		return -EINVAL;
+		return refuse(f, "nr_migratetypes", -1);
+	if (!c->nr_cpus || c->nr_cpus > MODEL_MAX_CPUS)
+		return refuse(f, "nr_cpus", -1);
+	if (!c->nr_nodes || c->nr_nodes > MODEL_MAX_NODES)
+		return refuse(f, "nr_nodes", -1);
 	if (!c->nr_zones || c->nr_zones > MODEL_MAX_ZONES)
-		return -EINVAL;
+		return refuse(f, "nr_zones", -1);
 	if (c->percpu_pagelist_high_fraction && c->percpu_pagelist_high_fraction < 8)
-		return -EINVAL;
+		return refuse(f, "percpu_pagelist_high_fraction", -1);
 	if (c->boost_clear != MODEL_BOOST_CLEAR_MANUAL &&
 	    c->boost_clear != MODEL_BOOST_CLEAR_ON_WAKE)
-		return -EINVAL;
+		return refuse(f, "boost_clear", -1);
 	if (c->page_reporting_order >= c->nr_page_orders)
-		return -EINVAL;
+		return refuse(f, "page_reporting_order", -1);
 	for (unsigned int i = 0; i < c->nr_cpus; i++)
 		if (c->cpu_node[i] >= c->nr_nodes)
-			return -EINVAL;
+			return refuse(f, "cpu_node", -1);
 	for (unsigned int i = 0; i < c->nr_zones; i++) {
-		const struct model_zone_config *a = &c->zones[i];
+		int ret = zone_config_check(c, i, f);
 
-		if (a->node >= c->nr_nodes || (unsigned int)a->type >= MODEL_NR_ZONE_TYPES)
-			return -EINVAL;
-		if (a->present_pages > a->spanned_pages || a->managed_pages > a->present_pages)
-			return -EINVAL;
-		if (a->spanned_pages >= ((uint64_t)1 << 31) ||
-		    a->start_pfn + a->spanned_pages < a->start_pfn ||
-		    a->start_pfn + a->spanned_pages > ((uint64_t)1 << 52))
-			return -EINVAL;
-		for (unsigned int j = 0; j < i; j++) {
-			const struct model_zone_config *b = &c->zones[j];
-
-			if (a->node == b->node && a->type == b->type)
-				return -EINVAL;
-			if (a->spanned_pages && b->spanned_pages &&
-			    a->start_pfn < b->start_pfn + b->spanned_pages &&
-			    b->start_pfn < a->start_pfn + a->spanned_pages)
-				return -EINVAL;
-		}
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -418,7 +449,7 @@ struct model *model_create(const struct model_config *cfg)
 	uint64_t total_managed = 0;
 	int ret;
 
-	if (!cfg || config_check(cfg)) {
+	if (!cfg || model_config_check(cfg, NULL)) {
 		errno = EINVAL;
 		return NULL;
 	}

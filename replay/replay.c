@@ -2565,6 +2565,30 @@ static void run_attribution(struct ctx *c)
 	}
 }
 
+/* Why model_create() said no, naming the field when the config checks name one. */
+static void model_refusal_explain(const char *trace_path, const struct model_config *cfg, int ret,
+				  struct replay_error *err)
+{
+	struct model_config_fault f;
+
+	if (ret == -EINVAL && model_config_check(cfg, &f) && f.field) {
+		char zone[48] = "";
+
+		if (f.zone >= 0)
+			snprintf(zone, sizeof(zone), "zone %d (%s) ", f.zone, cfg->zones[f.zone].name);
+		replay_err_set(err, "%s: the model cannot hold this configuration: %s%s is out of "
+			       "range (%u orders, pageblock order %u, %u cpus, %u zones)",
+			       trace_path, zone, f.field, cfg->nr_page_orders, cfg->pageblock_order,
+			       cfg->nr_cpus, cfg->nr_zones);
+		return;
+	}
+	replay_err_set(err, "%s: the model refused this configuration (%u orders, pageblock order "
+		       "%u, %u cpus, %u zones, min_free_kbytes %llu, watermark_scale_factor %u): %s",
+		       trace_path, cfg->nr_page_orders, cfg->pageblock_order, cfg->nr_cpus,
+		       cfg->nr_zones, (unsigned long long)cfg->min_free_kbytes,
+		       (unsigned)cfg->watermark_scale_factor, strerror(-ret));
+}
+
 int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
 	       struct replay_error *err)
@@ -2626,9 +2650,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->m = model_create(cfg);
 	if (!c->m) {
 		ret = -errno ? -errno : -EINVAL;
-		replay_err_set(err, "%s: the model refused this configuration (%u orders, pageblock order "
-			"%u, %u cpus, %u zones): %s", trace_path, cfg->nr_page_orders,
-			cfg->pageblock_order, cfg->nr_cpus, cfg->nr_zones, strerror(-ret));
+		model_refusal_explain(trace_path, cfg, ret, err);
 		goto out;
 	}
 	c->cfg = model_config_get(c->m);

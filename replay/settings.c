@@ -172,8 +172,15 @@ int replay_settings_load_json(struct replay_settings *s, const char *path,
 	int ret = 0;
 
 	if (!root) {
-		replay_err_set(err, "%s: %s (line %d)", path, jerr.text, jerr.line);
-		return errno == ENOENT ? -ENOENT : -EINVAL;
+		int e = errno;
+
+		/* jansson gives line -1 when the file could not be read at all. */
+		if (jerr.line < 0)
+			replay_err_set(err, "%s: cannot read: %s", path,
+				       e ? strerror(e) : jerr.text);
+		else
+			replay_err_set(err, "%s:%d: %s", path, jerr.line, jerr.text);
+		return e == ENOENT ? -ENOENT : -EINVAL;
 	}
 	if (!json_is_object(root)) {
 		replay_err_set(err, "%s: not a JSON object", path);
@@ -304,7 +311,7 @@ int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
 {
 	struct grid_axis ax[16];
 	int nax = 0, ret = -EINVAL;
-	char *copy = strdup(grid), *save = NULL, *tok;
+	char *copy = strdup(grid), *rest, *tok;
 	size_t total = 1, idx[16] = { 0 };
 	char **out = NULL;
 
@@ -313,14 +320,18 @@ int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
 	if (!copy)
 		return -ENOMEM;
 	memset(ax, 0, sizeof(ax));
-	for (tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(tok, '='), *s2 = NULL, *v;
+	/* strsep, not strtok: an empty part or value is a mistake to report, not skip. */
+	rest = copy;
+	while ((tok = strsep(&rest, ";"))) {
+		char *eq = strchr(tok, '='), *vals, *v;
 		struct replay_settings probe;
 
 		while (*tok == ' ')
 			tok++;
-		if (!*tok)
-			continue;
+		if (!*tok) {
+			replay_err_set(err, "grid: an empty part (a trailing or doubled ';')");
+			goto out;
+		}
 		if (!eq || eq == tok) {
 			replay_err_set(err, "grid: '%s' is not key=v1,v2,...", tok);
 			goto out;
@@ -334,8 +345,20 @@ int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
 			replay_err_set(err, "grid: unknown setting '%s'", tok);
 			goto out;
 		}
+		for (int a = 0; a < nax; a++) {
+			if (!strcmp(ax[a].key, tok)) {
+				replay_err_set(err, "grid: key '%s' given twice", tok);
+				goto out;
+			}
+		}
 		snprintf(ax[nax].key, sizeof(ax[nax].key), "%s", tok);
-		for (v = strtok_r(eq + 1, ",", &s2); v; v = strtok_r(NULL, ",", &s2)) {
+		vals = eq + 1;
+		while ((v = strsep(&vals, ","))) {
+			if (!*v) {
+				replay_err_set(err, "grid: an empty value for '%s'", tok);
+				nax++;
+				goto out;
+			}
 			replay_settings_init(&probe);
 			if (ax[nax].n == 256 || replay_settings_set(&probe, tok, v, err)) {
 				if (ax[nax].n == 256)

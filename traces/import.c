@@ -901,6 +901,28 @@ int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_
 	return rc;
 }
 
+/* An input with no event, or with more bad lines than allowed, gives no output. */
+static int import_worth_writing(const char *in_path, const struct tracefmt_import_opts *opts,
+				struct tracefmt_import_stats *st, struct tracefmt_error *err)
+{
+	uint64_t max_bad = opts ? opts->max_bad_lines : 0;
+	int rc = 0;
+
+	if (!st->events)
+		rc = -ENODATA;
+	else if (st->bad_lines > max_bad)
+		rc = -EBADMSG;
+	st->output_refused = rc != 0;
+	if (rc && err) {
+		err->offset = 0;
+		err->code = rc;
+		snprintf(err->text, sizeof(err->text), "%s: %s", in_path,
+			 rc == -ENODATA ? "no kmem page event or lost-event line"
+					: "more unparseable kmem page lines than allowed");
+	}
+	return rc;
+}
+
 static int emit_writer(void *ctx, const struct tracefmt_event *ev)
 {
 	return tracefmt_writer_append(ctx, ev);
@@ -937,13 +959,12 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 	}
 	rc = tracefmt_import_stream(fmt, in, opts, emit_writer, w, stats, err);
 	textin_close(in);
+	if (!rc)
+		rc = import_worth_writing(in_path, opts, stats, err);
+	/* Until the close the output is a temporary: on failure @out_path is untouched. */
 	if (rc < 0) {
 		tracefmt_writer_abandon(w);
-		unlink(out_path);
 		return rc;
 	}
-	rc = tracefmt_writer_close(w, err);
-	if (rc < 0)
-		unlink(out_path);
-	return rc;
+	return tracefmt_writer_close(w, err);
 }

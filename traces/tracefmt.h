@@ -269,13 +269,21 @@ struct tracefmt_writer_opts {
 	int zstd_level;		   /* 0 = default (1); <0 fast levels */
 	uint32_t block_records;	   /* records per block before a flush; 0 = default */
 	bool sync;		   /* fdatasync after each block (crash safety) */
+	unsigned int outfile_flags; /* enum outfile_flags (outfile/outfile.h): 0 writes a
+				       hidden temporary; OUTFILE_PARTIAL writes PATH.partial,
+				       kept with its complete blocks when the trace is not
+				       closed cleanly (capture); OUTFILE_NO_REPLACE refuses
+				       an existing @path */
 };
 
 /**
- * tracefmt_writer_create() - create (truncate) @path and write the preamble
- * and the header blob. @header may be any bytes (JSON by convention) of
- * length @header_len (at most 64 MiB). @opts may be NULL. Returns NULL with
- * errno set (and @err filled) on failure.
+ * tracefmt_writer_create() - start the trace that becomes @path and write
+ * the preamble and the header blob. @header may be any bytes (JSON by
+ * convention) of length @header_len (at most 64 MiB). @opts may be NULL.
+ * The trace is written under another name in the same directory, created
+ * without following symlinks (outfile.h), and renamed to @path by a
+ * successful tracefmt_writer_close(): until then @path keeps what it held.
+ * Returns NULL with errno set (and @err filled) on failure.
  */
 struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *header,
 					       size_t header_len,
@@ -303,14 +311,19 @@ uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w);
 
 /**
  * tracefmt_writer_close() - flush, write the end block that marks a complete
- * trace, close the file and free @w (always, even on error). Returns 0 or the
- * first error met since create. NULL-safe.
+ * trace, sync and close the file, rename it to its path and free @w
+ * (always, even on error). Returns 0 or the first error met since create;
+ * on error the path is left as it was, and the file written is removed
+ * (with OUTFILE_PARTIAL it stays as PATH.partial when it holds a block).
+ * NULL-safe.
  */
 int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err);
 
 /**
  * tracefmt_writer_abandon() - close and free without writing the end block
- * (the file then reads as truncated). NULL-safe.
+ * or renaming: the file written is removed, except an OUTFILE_PARTIAL one
+ * holding a block, which stays as PATH.partial and reads as truncated.
+ * NULL-safe.
  */
 void tracefmt_writer_abandon(struct tracefmt_writer *w);
 
@@ -391,6 +404,8 @@ struct tracefmt_import_stats {
 	uint64_t bad_line_numbers[8]; /* the first few, 1-based */
 	char bad_line_reasons[8][96];
 	uint64_t comm_evictions; /* pids dropped from the full pid table (see below) */
+	bool output_refused;	 /* tracefmt_import(): read to the end, but no event or
+				    too many bad lines, so nothing was written */
 };
 
 /* How often (in lines read) tracefmt_import_opts.progress is called. */
@@ -417,6 +432,7 @@ struct tracefmt_import_opts {
 	size_t nr_last;
 	void (*progress)(void *ctx, const struct tracefmt_import_stats *st);
 	void *progress_ctx;
+	uint64_t max_bad_lines;	/* tracefmt_import(): more bad lines fail (-EBADMSG) */
 };
 
 /**
@@ -436,8 +452,15 @@ struct tracefmt_import_opts {
  * (@stats->comm_evictions) and gets a new COMM record at its next event, so
  * memory stays constant whatever the input.
  *
+ * @out_path appears only when the whole import succeeded (the trace is
+ * written under a temporary name and renamed, tracefmt_writer_create()):
+ * on any failure an existing @out_path is left as it was. The input must
+ * give at least one event (else -ENODATA) and at most
+ * @opts->max_bad_lines bad kmem lines (else -EBADMSG); @stats is filled
+ * either way.
+ *
  * @opts may be NULL. Returns 0, or -errno with @err naming the file and the
- * problem (the output is then removed).
+ * problem.
  */
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,

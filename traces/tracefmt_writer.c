@@ -7,6 +7,7 @@
  * readable, and the error sticks for later calls.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,12 @@
 
 #include <zstd.h>
 
+#include "outfile.h"
 #include "tracefmt_internal.h"
 
 struct tracefmt_writer {
-	int fd;
+	struct outfile of;
+	int fd;			 /* of.fd */
 	int error;		 /* sticky -errno */
 	uint64_t offset;	 /* bytes in the file that are complete */
 	uint64_t records;	 /* records appended */
@@ -34,17 +37,20 @@ struct tracefmt_writer {
 	uint8_t *raw;		 /* TRACEFMT_BLOCK_MAX_RAW bytes */
 	uint8_t *out;		 /* header + compressed payload */
 	size_t out_cap;
-	char path[256];
 };
 
-static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *fmt,
-		    const char *path, const char *what)
+__attribute__((format(printf, 4, 5)))
+static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (!err)
 		return;
 	err->offset = offset;
 	err->code = code;
-	snprintf(err->text, sizeof(err->text), fmt, path, what);
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -123,7 +129,7 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	if (!w)
 		goto nomem;
 	w->fd = -1;
-	snprintf(w->path, sizeof(w->path), "%s", path);
+	w->of.fd = -1;
 	w->level = opts && opts->zstd_level ? opts->zstd_level : 1;
 	w->block_records = opts && opts->block_records ? opts->block_records
 						       : TRACEFMT_BLOCK_MAX_RECORDS;
@@ -137,12 +143,13 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	if (!w->raw || !w->out || !w->cctx)
 		goto nomem;
 
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w->fd < 0) {
-		rc = -errno;
-		set_err(err, 0, rc, "%s: cannot create: %s", path, strerror(-rc));
+	rc = outfile_open(&w->of, path, opts ? opts->outfile_flags : 0, 0644);
+	if (rc) {
+		set_err(err, 0, rc, "%s: cannot create: %s", outfile_name(&w->of),
+			rc == -EEXIST ? "the file exists" : strerror(-rc));
 		goto fail;
 	}
+	w->fd = w->of.fd;
 	uint8_t pre[TF_PREAMBLE_LEN];
 	memcpy(pre, TF_MAGIC, TF_MAGIC_LEN);
 	tf_put_le16(pre + 8, TRACEFMT_VERSION_MAJOR);
@@ -154,7 +161,8 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	if (!rc && header_len)
 		rc = emit(w, header, header_len);
 	if (rc) {
-		set_err(err, w->offset, rc, "%s: cannot write the header: %s", path, strerror(-rc));
+		set_err(err, w->offset, rc, "%s: cannot write the header: %s", path,
+			strerror(-rc));
 		goto fail;
 	}
 	return w;
@@ -217,16 +225,29 @@ uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w)
 	return w->offset;
 }
 
-void tracefmt_writer_abandon(struct tracefmt_writer *w)
+static void writer_free(struct tracefmt_writer *w)
 {
-	if (!w)
-		return;
-	if (w->fd >= 0)
-		close(w->fd);
 	ZSTD_freeCCtx(w->cctx);
 	free(w->raw);
 	free(w->out);
 	free(w);
+}
+
+/* A partial file is worth keeping once it holds a record block; anything else goes. */
+static void writer_drop_file(struct tracefmt_writer *w)
+{
+	if ((w->of.flags & OUTFILE_PARTIAL) && w->blocks)
+		outfile_abandon(&w->of);
+	else
+		outfile_discard(&w->of);
+}
+
+void tracefmt_writer_abandon(struct tracefmt_writer *w)
+{
+	if (!w)
+		return;
+	writer_drop_file(w);
+	writer_free(w);
 }
 
 int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
@@ -249,16 +270,24 @@ int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
 		}
 		rc = write_block(w, TF_BLOCK_END, raw, (size_t)(p - raw), 0, 0, 0);
 	}
-	if (!rc && fsync(w->fd) < 0 && errno != EINVAL)
-		rc = -errno;
-	if (close(w->fd) < 0 && !rc)
-		rc = -errno;
-	w->fd = -1;
 	if (!rc && w->error)
 		rc = w->error;
-	if (rc)
-		set_err(err, w->offset, rc, "%s: write failed: %s (the trace keeps every block "
-			"before this offset)", w->path, strerror(-rc));
+	if (!rc) {
+		char *path = strdup(w->of.path);
+
+		rc = outfile_commit(&w->of);
+		if (rc)
+			set_err(err, w->offset, rc, "%s: cannot put the trace in place: %s",
+				path ? path : "trace", strerror(-rc));
+		free(path);
+		writer_free(w);
+		return rc;
+	}
+	if ((w->of.flags & OUTFILE_PARTIAL) && w->blocks)
+		set_err(err, w->offset, rc, "%s: %s (kept with every block before this offset)",
+			outfile_name(&w->of), strerror(-rc));
+	else
+		set_err(err, w->offset, rc, "%s: write failed: %s", w->of.path, strerror(-rc));
 	tracefmt_writer_abandon(w);
 	return rc;
 }

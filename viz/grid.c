@@ -103,7 +103,7 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 	int ret, rc;
 
 	memset(x, 0, sizeof(*x));
-	s->row_error[0] = '\0';
+	s->last.text[0] = '\0';
 	if (!nr_bins || t1 < t0)
 		return -EINVAL;
 	ret = zone_shape(s, run_id, zone_idx, &no, &nm);

@@ -13,11 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "draw.h"
 #include "figures.h"
+#include "outfile.h"
 
 void viz_time_iso(int64_t unix_ms, char *buf, size_t len)
 {
@@ -38,15 +40,55 @@ void viz_fmt_seconds(int64_t t_ns, char *buf, size_t len)
 
 int viz_file_write(const char *path, const void *data, size_t len)
 {
-	FILE *f = fopen(path, "wb");
+	struct outfile of = OUTFILE_INIT;
+	const uint8_t *p = data;
+	int ret = outfile_open(&of, path, 0, 0666);
+
+	while (!ret && len) {
+		ssize_t n = write(of.fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (ret) {
+		outfile_discard(&of);
+		return ret;
+	}
+	return outfile_commit(&of);
+}
+
+/*
+ * -o DIR given as a symlink someone else planted in a world-writable sticky
+ * directory (/tmp) is not followed: the rule of fs.protected_symlinks,
+ * applied whatever that sysctl says. The files inside DIR are safe anyway
+ * (viz_file_write); this keeps them out of a directory the user never chose.
+ */
+static int out_dir_check(const char *dir)
+{
+	struct stat ls, ps;
+	char *parent = strdup(dir), *slash;
 	int ret = 0;
 
-	if (!f)
-		return -errno;
-	if (len && fwrite(data, 1, len, f) != len)
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -errno;
+	if (!parent)
+		return -ENOMEM;
+	while ((slash = strrchr(parent, '/')) && slash > parent && !slash[1])
+		*slash = '\0';
+	slash = strrchr(parent, '/');
+	if (!slash)
+		snprintf(parent, strlen(dir) + 1, ".");
+	else
+		slash[slash == parent] = '\0';
+	if (!lstat(dir, &ls) && S_ISLNK(ls.st_mode) && ls.st_uid != geteuid() &&
+	    !stat(parent, &ps) && (ps.st_mode & S_ISVTX) && (ps.st_mode & S_IWOTH) &&
+	    ls.st_uid != ps.st_uid)
+		ret = -ELOOP;
+	free(parent);
 	return ret;
 }
 
@@ -345,7 +387,12 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 			     (long long)run_id);
 		goto out;
 	}
-	have_samples = !viz_run_time_range(rc->s, run_id, &t0, &t1, NULL);
+	ret = viz_run_time_range(rc->s, run_id, &t0, &t1, NULL);
+	have_samples = !ret;
+	if (ret == -ENODATA)
+		ret = 0;
+	if (ret)
+		goto out;
 	/*
 	 * The zones' HTML goes to a buffer of its own: the header above it
 	 * counts the samples, which are known once the zones are read.
@@ -567,13 +614,18 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 
 	if (res)
 		memset(res, 0, sizeof(*res));
-	if (!opts.out_dir || s->readonly) {
-		viz_err_set(err, "%s: a report needs an output directory and a writable store",
-			    s->path);
+	if (!opts.out_dir) {
+		viz_err_set(err, "%s: a report needs an output directory", s->path);
 		return -EINVAL;
 	}
 	if (!opts.formats)
 		opts.formats = VIZ_FORMAT_PNG;
+	ret = out_dir_check(opts.out_dir);
+	if (ret) {
+		viz_err_set(err, "%s: a symlink another user made in a world-writable directory: "
+			    "not followed", opts.out_dir);
+		return ret;
+	}
 	ret = mkdir_p(opts.out_dir);
 	if (ret) {
 		viz_err_set(err, "%s: cannot create directory: %s", opts.out_dir, strerror(-ret));

@@ -16,7 +16,10 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "outfile.h"
 #include "viz_internal.h"
 
 #define VIZ_BATCH_ROWS 8192
@@ -132,24 +135,70 @@ void viz_err_set(struct viz_error *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The errno behind SQLite's last error on @db: the system's when it saw one. */
+static int sql_errno(sqlite3 *db)
+{
+	int code = sqlite3_extended_errcode(db), sys = sqlite3_system_errno(db);
+
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return ENOSPC;
+	case SQLITE_READONLY:
+		return sys ? sys : EROFS;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return EACCES;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return EBUSY;
+	case SQLITE_NOMEM:
+		return ENOMEM;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return EBADMSG;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+		return sys ? sys : EIO;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_RANGE:
+		return EINVAL;
+	default:
+		return sys ? sys : EIO;
+	}
+}
+
+int viz_sql_fail(struct viz_store *s, struct viz_error *err)
+{
+	int e = sql_errno(s->db);
+
+	viz_err_set(&s->last, "%s: %s (%s)", s->path, sqlite3_errmsg(s->db), strerror(e));
+	if (err)
+		*err = s->last;
+	return -e;
+}
+
+const char *viz_store_error(const struct viz_store *s)
+{
+	return s ? s->last.text : "";
+}
+
 int viz_exec(struct viz_store *s, const char *sql, struct viz_error *err)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		viz_err_set(err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return -EIO;
-	}
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return viz_sql_fail(s, err);
 	return 0;
 }
 
 int viz_tx_begin(struct viz_store *s)
 {
-	if (s->in_tx)
+	/* A read-only handle writes nothing: there is nothing to group. */
+	if (s->in_tx || s->readonly)
 		return 0;
-	if (viz_exec(s, "BEGIN IMMEDIATE", NULL))
-		return -EIO;
+	int ret = viz_exec(s, "BEGIN IMMEDIATE", NULL);
+
+	if (ret)
+		return ret;
 	s->in_tx = 1;
 	s->pending = 0;
 	return 0;
@@ -225,55 +274,83 @@ int viz_blob_decode(const void *blob, size_t len, size_t n, int is_signed, int64
 	return 0;
 }
 
+/* PRAGMA user_version, application_id and the number of schema objects. */
+static int schema_read(struct viz_store *s, int *version, int *app_id, int *nr_tables)
+{
+	static const char *const sql[] = { "PRAGMA user_version", "PRAGMA application_id",
+					    "SELECT count(*) FROM sqlite_schema" };
+	int *out[] = { version, app_id, nr_tables };
+
+	for (int i = 0; i < 3; i++) {
+		sqlite3_stmt *st = NULL;
+		int ok = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) == SQLITE_OK &&
+			 sqlite3_step(st) == SQLITE_ROW;
+
+		if (ok)
+			*out[i] = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		if (!ok)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* The tables of an empty store, in the caller's transaction. */
+static int schema_create(struct viz_store *s, struct viz_error *err)
+{
+	char sql[256];
+	int ret = viz_exec(s, schema_sql, err);
+
+	if (ret)
+		return ret;
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA user_version = %d; PRAGMA application_id = %d;"
+		 "INSERT INTO meta VALUES ('schema_version', '%d'), ('created_by', 'buddyscope');",
+		 VIZ_SCHEMA_VERSION, VIZ_APPLICATION_ID, VIZ_SCHEMA_VERSION);
+	return viz_exec(s, sql, err);
+}
+
+/*
+ * An empty file (made by hand, or a 0-byte file left by an older build):
+ * the schema is created under the write lock, and only if the file is still
+ * empty then, so two creators never both run CREATE TABLE.
+ */
+static int schema_fill_empty(struct viz_store *s, int *version, int *app_id, int *nr_tables,
+			     struct viz_error *err)
+{
+	int ret = viz_exec(s, "BEGIN IMMEDIATE", err);
+
+	if (ret)
+		return ret;
+	ret = schema_read(s, version, app_id, nr_tables);
+	if (!ret && *nr_tables == 0 && *version == 0) {
+		ret = schema_create(s, err);
+		if (!ret)
+			ret = schema_read(s, version, app_id, nr_tables);
+	}
+	if (ret) {
+		viz_exec(s, "ROLLBACK", NULL);
+		return ret;
+	}
+	return viz_exec(s, "COMMIT", err);
+}
+
 static int check_schema(struct viz_store *s, int flags, struct viz_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int version = 0, app_id = 0, nr_tables = 0;
+	int version = 0, app_id = 0, nr_tables = 0, ret;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (schema_read(s, &version, &app_id, &nr_tables))
 		goto notdb;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto notdb;
-	version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto notdb;
-	app_id = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto notdb;
-	nr_tables = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-
 	if (nr_tables == 0 && version == 0) {
-		int ret;
-
 		if (s->readonly || !(flags & VIZ_STORE_CREATE)) {
 			viz_err_set(err, "%s: empty file, not a buddyscope run store", s->path);
 			return -EINVAL;
 		}
-		ret = viz_exec(s, "BEGIN IMMEDIATE", err);
-		if (!ret)
-			ret = viz_exec(s, schema_sql, err);
-		if (!ret) {
-			char sql[256];
-
-			snprintf(sql, sizeof(sql),
-				 "PRAGMA user_version = %d; PRAGMA application_id = %d;"
-				 "INSERT INTO meta VALUES ('schema_version', '%d'),"
-				 " ('created_by', 'buddyscope');",
-				 VIZ_SCHEMA_VERSION, VIZ_APPLICATION_ID, VIZ_SCHEMA_VERSION);
-			ret = viz_exec(s, sql, err);
-		}
-		if (!ret)
-			ret = viz_exec(s, "COMMIT", err);
-		return ret;
+		ret = schema_fill_empty(s, &version, &app_id, &nr_tables, err);
+		if (ret == -EINVAL)
+			goto notdb;
+		if (ret)
+			return ret;
 	}
 	if (app_id != VIZ_APPLICATION_ID) {
 		viz_err_set(err, "%s: not a buddyscope run store (SQLite application_id %#x)",
@@ -300,9 +377,115 @@ static int check_schema(struct viz_store *s, int flags, struct viz_error *err)
 	}
 	return 0;
 notdb:
+	/* A full disk or a missing permission is not a foreign file: say what it is. */
+	switch (sqlite3_errcode(s->db) & 0xff) {
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+	case SQLITE_ERROR:
+		break;
+	default:
+		return viz_sql_fail(s, err);
+	}
 	viz_err_set(err, "%s: not an SQLite database: %s", s->path, sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
 	return -EINVAL;
+}
+
+/*
+ * A new store appears whole: its schema is written into a temporary file
+ * next to @path (outfile.h: O_EXCL, no symlink followed) that is renamed
+ * to @path without replacing anything. Losing that race to another creator
+ * is success: the caller then opens the store the other one made.
+ */
+static int store_create_new(const char *path, struct viz_error *err)
+{
+	struct outfile of = OUTFILE_INIT;
+	struct viz_store tmp = { 0 };
+	int ret = outfile_open(&of, path, OUTFILE_NO_REPLACE, 0666);
+
+	if (ret) {
+		if (ret != -EEXIST)
+			viz_err_set(err, "%s: cannot create: %s", outfile_name(&of),
+				    strerror(-ret));
+		outfile_discard(&of);
+		return ret == -EEXIST ? 0 : ret;
+	}
+	tmp.path = (char *)outfile_name(&of);
+	if (sqlite3_open_v2(tmp.path, &tmp.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		ret = tmp.db ? viz_sql_fail(&tmp, err) : -ENOMEM;
+	} else {
+		ret = viz_exec(&tmp, "BEGIN IMMEDIATE", err);
+		if (!ret)
+			ret = schema_create(&tmp, err);
+		if (!ret)
+			ret = viz_exec(&tmp, "COMMIT", err);
+	}
+	if (sqlite3_close(tmp.db) != SQLITE_OK && !ret)
+		ret = -EIO;
+	if (ret) {
+		outfile_discard(&of);
+		return ret;
+	}
+	ret = outfile_commit(&of);
+	if (ret && ret != -EEXIST) {
+		viz_err_set(err, "%s: cannot create: %s", path, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Whether @path is missing (so a store must be made), refusing a dangling symlink. */
+static int store_missing(const char *path, struct viz_error *err)
+{
+	struct stat st;
+
+	if (!lstat(path, &st)) {
+		if (S_ISLNK(st.st_mode) && stat(path, &st) && errno == ENOENT) {
+			viz_err_set(err, "%s: a symlink to a missing file: not created through it",
+				    path);
+			return -ELOOP;
+		}
+		return 0;
+	}
+	return errno == ENOENT ? 1 : 0;
+}
+
+/*
+ * A WAL store in a directory we cannot write (a read-only mount, another
+ * user's directory) cannot be read normally: SQLite needs to create
+ * PATH-shm. Read it as immutable instead: no locks, no -shm. Only a reader
+ * does this, and only after the normal open failed so.
+ */
+static int store_open_immutable(struct viz_store *s)
+{
+	size_t len = strlen(s->path) * 3 + 32;
+	char *uri = malloc(len), *q = uri;
+	int rc;
+
+	if (!uri)
+		return -ENOMEM;
+	q += sprintf(q, "file:");
+	for (const unsigned char *p = (const unsigned char *)s->path; *p; p++)
+		q += sprintf(q, *p == '?' || *p == '#' || *p == '%' ? "%%%02X" : "%c", *p);
+	sprintf(q, "?immutable=1");
+	sqlite3_close(s->db);
+	s->db = NULL;
+	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+			     SQLITE_OPEN_URI, NULL);
+	free(uri);
+	return rc == SQLITE_OK ? 0 : -EIO;
+}
+
+/* A store opened for writing that SQLite could only open read-only: say why. */
+static int store_check_writable(struct viz_store *s, struct viz_error *err)
+{
+	int e;
+
+	if (sqlite3_db_readonly(s->db, "main") != 1)
+		return 0;
+	e = access(s->path, W_OK) ? errno : EROFS;
+	viz_err_set(err, "%s: cannot write the run store: %s", s->path, strerror(e));
+	return -e;
 }
 
 struct viz_store *viz_store_open(const char *path, int flags, struct viz_error *err)
@@ -321,18 +504,28 @@ struct viz_store *viz_store_open(const char *path, int flags, struct viz_error *
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (!s->readonly && (flags & VIZ_STORE_CREATE)) {
+		ret = store_missing(path, err);
+		if (ret > 0)
+			ret = store_create_new(path, err);
+		if (ret)
+			goto fail;
+	}
 	/* A handle is used by one thread at a time (viz.h): no SQLite mutexes. */
 	oflags = SQLITE_OPEN_NOMUTEX | (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-	if (!s->readonly && (flags & VIZ_STORE_CREATE))
-		oflags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		viz_err_set(err, "%s: cannot open: %s", path,
-			    s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		ret = -ENOENT;
+		ret = s->db ? -sql_errno(s->db) : -ENOMEM;
+		viz_err_set(err, "%s: cannot open: %s (%s)", path,
+			    s->db ? sqlite3_errmsg(s->db) : "out of memory", strerror(-ret));
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
-	ret = check_schema(s, flags, err);
+	ret = s->readonly ? 0 : store_check_writable(s, err);
+	if (!ret)
+		ret = check_schema(s, flags, err);
+	if (ret && s->readonly && (sqlite3_errcode(s->db) & 0xff) == SQLITE_CANTOPEN &&
+	    !store_open_immutable(s))
+		ret = check_schema(s, flags, err);
 	if (ret)
 		goto fail;
 	if (!s->readonly) {
@@ -388,9 +581,12 @@ static int step_done(struct viz_store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
+	if (rc != SQLITE_DONE)
+		rc = viz_sql_fail(s, NULL);
+	else
+		rc = 0;
 	sqlite3_finalize(st);
-	(void)s;
-	return rc == SQLITE_DONE ? 0 : -EIO;
+	return rc;
 }
 
 static int is_json_object(const char *text)
@@ -428,7 +624,7 @@ int viz_run_begin(struct viz_store *s, const struct viz_run_info *info, int64_t 
 	}
 	/* The run row gets its own commit: it must survive whatever follows. */
 	if (viz_tx_commit(s))
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO runs (trace_path, trace_sha256, mode, label, settings,"
 			       " kernel, host, started_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -448,8 +644,7 @@ int viz_run_begin(struct viz_store *s, const struct viz_run_info *info, int64_t 
 	*run_id = sqlite3_last_insert_rowid(s->db);
 	return viz_tx_begin(s);
 fail:
-	viz_err_set(err, "%s: cannot record run: %s", s->path, sqlite3_errmsg(s->db));
-	return -EIO;
+	return viz_sql_fail(s, err);
 }
 
 char *viz_mt_names_json(const struct viz_zone_info *z)
@@ -533,8 +728,7 @@ int viz_zone_add(struct viz_store *s, int64_t run_id, const struct viz_zone_info
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		free(mts);
-		viz_err_set(err, "%s: cannot add zone: %s", s->path, sqlite3_errmsg(s->db));
-		return -EIO;
+		return viz_sql_fail(s, err);
 	}
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, (int)idx);
@@ -602,7 +796,7 @@ int viz_sample_add(struct viz_store *s, int64_t run_id, const struct viz_sample 
 	if (!z)
 		return -EINVAL;
 	if (viz_tx_begin(s))
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	if (!s->ins_sample &&
 	    sqlite3_prepare_v2(s->db,
 			       "INSERT INTO samples (run_id, zone_idx, t_ns, free_blocks,"
@@ -611,7 +805,7 @@ int viz_sample_add(struct viz_store *s, int64_t run_id, const struct viz_sample 
 			       " pageblock_changes, kswapd_wakes)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &s->ins_sample, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	st = s->ins_sample;
 	nfb = encode_u32(fb, x->free_blocks, (size_t)z->nr_orders * z->nr_migratetypes);
 	nfi = encode_i32(fi, x->frag_index, z->nr_orders);
@@ -636,7 +830,7 @@ int viz_sample_add(struct viz_store *s, int64_t run_id, const struct viz_sample 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	return tx_row(s);
 }
 
@@ -664,7 +858,7 @@ int viz_pbmap_add(struct viz_store *s, int64_t run_id, const struct viz_pbmap *m
 			       " nr_pageblocks, pageblock_pages, data) VALUES (?, ?, ?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		free(blob);
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	}
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, (int)m->zone_idx);
@@ -685,7 +879,7 @@ int viz_fidelity_add(struct viz_store *s, int64_t run_id, int64_t t_ns, double d
 	if (viz_tx_begin(s) ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO fidelity VALUES (?, ?, ?, ?)", -1, &st,
 			       NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int64(st, 2, t_ns);
 	/* Unknown values (NaN) are NULL: SQLite has no NaN. */
@@ -710,7 +904,7 @@ int viz_counters_add(struct viz_store *s, int64_t run_id, int64_t t_ns,
 	if (viz_tx_begin(s) ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO counters VALUES (?, ?, ?, ?)", -1, &st,
 			       NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	for (size_t i = 0; i < n && !ret; i++) {
 		sqlite3_bind_int64(st, 1, run_id);
 		sqlite3_bind_int64(st, 2, t_ns);
@@ -719,7 +913,7 @@ int viz_counters_add(struct viz_store *s, int64_t run_id, int64_t t_ns,
 			sqlite3_bind_null(st, 4);
 		else
 			sqlite3_bind_int64(st, 4, values[i]);
-		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : viz_sql_fail(s, NULL);
 		sqlite3_reset(st);
 		if (!ret)
 			ret = tx_row(s);
@@ -739,7 +933,7 @@ int viz_event_add(struct viz_store *s, int64_t run_id, int64_t t_ns, const char 
 	if (viz_tx_begin(s) ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO events VALUES (?, ?, ?, ?)", -1, &st,
 			       NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int64(st, 2, t_ns);
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
@@ -763,7 +957,7 @@ int viz_attribution_add(struct viz_store *s, int64_t run_id, const struct viz_at
 			       " failures = failures + excluded.failures,"
 			       " extfrag = extfrag + excluded.extfrag",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_text(st, 2, a->comm, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 3, a->pid);
@@ -802,7 +996,7 @@ int viz_run_finish(struct viz_store *s, int64_t run_id, enum viz_run_status stat
 			       "UPDATE runs SET status = ?, summary = ?, finished_ms = ?"
 			       " WHERE id = ?",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_text(st, 1, viz_run_status_name(status), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 2, summary_json);
 	sqlite3_bind_int64(st, 3, finished_unix_ms);
@@ -822,20 +1016,22 @@ int viz_report_index(struct viz_store *s, int64_t run_id, int64_t base_run_id, c
 	sqlite3_stmt *st = NULL;
 	struct timespec ts;
 
+	if (s->readonly)
+		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	/* A file rendered again replaces its row: one row per file on disk. */
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM reports WHERE path = ?", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
 	if (step_done(s, st))
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	st = NULL;
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO reports (run_id, base_run_id, kind, format, path, width,"
 			       " height, sha256, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	if (run_id)
 		sqlite3_bind_int64(st, 1, run_id);
 	else
@@ -869,7 +1065,7 @@ int viz_run_ids(struct viz_store *s, int64_t **ids, size_t *n)
 	if (sqlite3_prepare_v2(s->db, "SELECT id FROM runs ORDER BY id", -1, &st, NULL) !=
 	    SQLITE_OK) {
 		free(v);
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (len == cap) {
@@ -910,12 +1106,12 @@ int viz_run_get(struct viz_store *s, int64_t id, struct viz_run *r)
 			       " kernel, host, started_ms, finished_ms, status, summary"
 			       " FROM runs WHERE id = ?",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? -ENOENT : -EIO;
+		return rc == SQLITE_DONE ? -ENOENT : viz_sql_fail(s, NULL);
 	}
 	r->id = sqlite3_column_int64(st, 0);
 	r->uuid = col_dup(st, 1);
@@ -956,10 +1152,12 @@ void viz_run_release(struct viz_run *r)
 void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(s->row_error, sizeof(s->row_error), "%s: ", s->path);
+	int n = snprintf(s->last.text, sizeof(s->last.text), "%s: ", s->path);
 
+	if (n < 0 || (size_t)n >= sizeof(s->last.text))
+		return;
 	va_start(ap, fmt);
-	vsnprintf(s->row_error + n, sizeof(s->row_error) - (size_t)n, fmt, ap);
+	vsnprintf(s->last.text + n, sizeof(s->last.text) - (size_t)n, fmt, ap);
 	va_end(ap);
 }
 
@@ -968,19 +1166,14 @@ void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, con
 	char what[200];
 	va_list ap;
 
-	if (s->row_error[0]) {
-		viz_err_set(err, "%s", s->row_error);
+	if (s->last.text[0]) {
+		viz_err_set(err, "%s", s->last.text);
 		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	viz_err_set(err, "%s: %s: %s", s->path, what, strerror(-ret));
-}
-
-const char *viz_store_row_error(const struct viz_store *s)
-{
-	return s->row_error;
 }
 
 /*
@@ -1027,14 +1220,14 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 	struct viz_zone *z = NULL;
 	size_t len = 0;
 
-	s->row_error[0] = '\0';
+	s->last.text[0] = '\0';
 
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT idx, node, name, start_pfn, spanned_pages, managed_pages,"
 			       " pageblock_order, nr_orders, migratetypes FROM zones"
 			       " WHERE run_id = ? ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct viz_zone *nz = realloc(z, (len + 1) * sizeof(*z));
@@ -1094,7 +1287,7 @@ int viz_run_time_range(struct viz_store *s, int64_t run_id, int64_t *t0, int64_t
 	int found = 0, rc;
 
 	if (sqlite3_prepare_v2(s->db, nr ? count_sql : probe_sql, -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t a, b;
@@ -1113,8 +1306,17 @@ int viz_run_time_range(struct viz_store *s, int64_t run_id, int64_t *t0, int64_t
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return -EIO;
-	return found ? 0 : -ENODATA;
+		return viz_sql_fail(s, NULL);
+	if (!found)
+		return -ENODATA;
+	/* The renderers subtract and scale times: keep them where that cannot overflow. */
+	if (*t0 < 0 || *t1 > VIZ_MAX_T_NS) {
+		viz_err_set(&s->last, "%s: run %lld: sample t_ns from %lld to %lld is out of "
+			    "range (0 to %lld)", s->path, (long long)run_id, (long long)*t0,
+			    (long long)*t1, (long long)VIZ_MAX_T_NS);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int viz_pbmap_times(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t **times,
@@ -1128,7 +1330,7 @@ int viz_pbmap_times(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 			       "SELECT t_ns FROM pbmaps WHERE run_id = ? AND zone_idx = ?"
 			       " ORDER BY t_ns",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, (int)zone_idx);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -1156,14 +1358,14 @@ int viz_pbmap_get(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_
 	size_t n, len;
 	int ret = 0;
 
-	s->row_error[0] = '\0';
+	s->last.text[0] = '\0';
 
 	memset(m, 0, sizeof(*m));
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT nr_pageblocks, pageblock_pages, data FROM pbmaps"
 			       " WHERE run_id = ? AND zone_idx = ? AND t_ns = ?",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, (int)zone_idx);
 	sqlite3_bind_int64(st, 3, t_ns);
@@ -1232,7 +1434,7 @@ int viz_attribution_top(struct viz_store *s, int64_t run_id, enum viz_attr_order
 		 col[by], col[by]);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		free(v);
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	}
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
@@ -1263,7 +1465,7 @@ int viz_fidelity_get(struct viz_store *s, int64_t run_id, struct viz_fidelity_ro
 			       "SELECT t_ns, distance, pfn_rate FROM fidelity WHERE run_id = ?"
 			       " ORDER BY t_ns",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (len == cap) {

@@ -60,6 +60,14 @@ enum viz_store_open_flags {
 struct viz_store *viz_store_open(const char *path, int flags, struct viz_error *err);
 
 /**
+ * viz_store_error() - the last failure of a call on @s, as a sentence that
+ * names the store and the field or SQLite's error and the errno ("" when
+ * none). For calls that take no struct viz_error (the row writers and
+ * readers); borrowed until the next call on @s.
+ */
+const char *viz_store_error(const struct viz_store *s);
+
+/**
  * viz_store_close() - commit anything pending and close
  * @s: store, may be NULL
  *
@@ -333,18 +341,6 @@ int viz_run_time_range(struct viz_store *s, int64_t run_id, int64_t *t0_ns, int6
 		       uint64_t *nr_samples);
 
 /**
- * viz_store_row_error() - why the last read refused a row
- * @s: store
- *
- * A reader (viz_zones_get(), viz_series_load(), viz_pbmap_get()) that finds a
- * row no writer produces (nr_orders 99, migratetypes that are not a JSON
- * array of names, a blob of the wrong length) returns -EINVAL and leaves here
- * one sentence naming the store file, the table, the column and the row.
- * Return: the sentence (borrowed, valid until the next read), "" if none.
- */
-const char *viz_store_row_error(const struct viz_store *s);
-
-/**
  * viz_run_status_name() - "complete", "interrupted" or "incomplete"
  * @status: a status
  */
@@ -578,7 +574,13 @@ struct viz_report_result {
 
 /**
  * viz_report_write() - render every image of the chosen runs and index.html
- * @s: store opened writable (the reports table is written)
+ * @s: store; opened writable, each file written is recorded in the
+ *     reports table; opened read-only, the files are written all the same
+ *     and recorded nowhere
+ *
+ * Each file is written under a temporary name in @opts->out_dir and renamed
+ * into place when complete (outfile.h): a failure leaves no partial or
+ * empty file, and @err names the file and the errno as it was.
  * @opts: what to render
  * @res: optional; receives what was written (release with
  *       viz_report_result_release())

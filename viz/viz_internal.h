@@ -32,7 +32,7 @@ struct viz_store {
 	struct viz_zone_shape *shapes;	/* zones of runs written by this handle */
 	size_t nr_shapes;
 	size_t cap_shapes;
-	char row_error[256];		/* the last row a reader refused: file, table, column */
+	struct viz_error last;		/* the last failure on this handle (viz_store_error) */
 };
 
 /*
@@ -42,14 +42,24 @@ struct viz_store {
 void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Say which row a reader refused; viz_store_row_error() returns it. */
+/* Say which row a reader refused, in the handle's last error (viz_store_error()). */
 void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 void viz_err_set(struct viz_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Run SQL with no result rows; -EIO and a message naming the store on error. */
+/*
+ * SQLite's last error on @s as -errno (SQLITE_FULL is -ENOSPC, a read-only
+ * file -EROFS or the system's errno, ...), with a message naming the store
+ * kept in @s->last and copied to @err.
+ */
+int viz_sql_fail(struct viz_store *s, struct viz_error *err);
+
+/* Sample times beyond 2^62 ns (146 years) are damage, not data. */
+#define VIZ_MAX_T_NS (INT64_C(1) << 62)
+
+/* Run SQL with no result rows; -errno and a message naming the store on error. */
 int viz_exec(struct viz_store *s, const char *sql, struct viz_error *err);
 int viz_tx_begin(struct viz_store *s);
 int viz_tx_commit(struct viz_store *s);
@@ -86,7 +96,10 @@ void viz_fmt_seconds(int64_t t_ns, char *buf, size_t len);
 char *viz_mt_names_json(const struct viz_zone_info *z);
 void viz_mt_names_parse(const char *json, struct viz_zone *z);
 
-/* Write a memory buffer to a file; -errno. */
+/*
+ * Write a memory buffer to a file: under a temporary name, renamed over
+ * @path when complete (outfile.h); -errno as it was (-ENOSPC).
+ */
 int viz_file_write(const char *path, const void *data, size_t len);
 
 /* Record a rendered file in the reports table. */

@@ -135,16 +135,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ro.out_dir = out;
 	err.text[0] = '\0';
-	if (viz_report_write(s, &ro, NULL, &err) && !err.text[0])
-		abort(); /* a refusal must say why */
+	/* a refusal must say why, in @err or on the handle (what the CLI prints) */
+	if (viz_report_write(s, &ro, NULL, &err) && !err.text[0] && !viz_store_error(s)[0])
+		abort();
 	if (getenv("FUZZ_VERBOSE"))
-		fprintf(stderr, "report: %s\n", err.text);
+		fprintf(stderr, "report: %s\n", err.text[0] ? err.text : viz_store_error(s));
 	f = fopen(csv, "w");
 	if (f) {
 		uint64_t rows = 0;
 
 		err.text[0] = '\0';
-		if (viz_export_write(s, run_id, VIZ_EXPORT_CSV, f, &rows, &err) && !err.text[0])
+		if (viz_export_write(s, run_id, VIZ_EXPORT_CSV, f, &rows, &err) && !err.text[0] &&
+		    !viz_store_error(s)[0])
 			abort();
 		fclose(f);
 	}

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "outfile.h"
 #include "replay.h"
 #include "tracefmt.h"
 
@@ -27,7 +28,7 @@
 
 static const char header_fmt[] =
 	"{\"format\":\"buddyscope-trace\",\"source\":\"test\","
-	"\"host\":{\"hostname\":\"t\",\"kernel_release\":\"%s\",\"cpus\":%d,"
+	"\"host\":{\"hostname\":\"t\",\"kernel_release\":\"%s\",\"cpus\":1,"
 	"\"page_reporting_order\":9,"
 	"\"pageblock_order\":9,\"nr_page_orders\":11,\"migratetypes\":"
 	"[\"Unmovable\",\"Movable\",\"Reclaimable\",\"HighAtomic\",\"Isolate\"]},"
@@ -44,24 +45,12 @@ static const char header_fmt[] =
 
 /* The kernel release of the traces: the shadow test runs under both profiles. */
 static const char *release = "6.18.44";
-/* host.cpus: replay skips records of a cpu the header does not have */
-static int header_cpus = 1;
 
-static struct tracefmt_writer *trace_open_managed(const char *path, uint64_t managed)
+/* A trace of one zone whose managed pages are @managed, written with @outfile_flags. */
+static struct tracefmt_writer *trace_open_with(const char *path, uint64_t managed,
+					       unsigned int outfile_flags)
 {
-	char hdr[2048];
-	struct tracefmt_error err;
-	struct tracefmt_writer *w;
-
-	snprintf(hdr, sizeof(hdr), header_fmt, release, header_cpus, BASE, ZONE_PAGES, ZONE_PAGES,
-		 (unsigned long long)managed, 0, 1, 0, 0);
-	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
-	REQUIRE(w);
-	return w;
-}
-
-static struct tracefmt_writer *trace_open(const char *path)
-{
+	struct tracefmt_writer_opts wo = { .outfile_flags = outfile_flags };
 	char hdr[2048];
 	struct tracefmt_error err;
 	struct tracefmt_writer *w;
@@ -70,11 +59,26 @@ static struct tracefmt_writer *trace_open(const char *path)
 	 * pcp high 0 < batch 1: every refill pulls one block (spec 2.5
 	 * nr_pcp_alloc: "hi < batch: return 1") and every free drains again.
 	 */
-	snprintf(hdr, sizeof(hdr), header_fmt, release, header_cpus, BASE, ZONE_PAGES, ZONE_PAGES,
-		 ZONE_PAGES, 0, 1, 0, 0);
-	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
+	snprintf(hdr, sizeof(hdr), header_fmt, release, BASE, ZONE_PAGES, ZONE_PAGES,
+		 (unsigned long long)managed, 0, 1, 0, 0);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), &wo, &err);
 	REQUIRE(w);
 	return w;
+}
+
+static struct tracefmt_writer *trace_open_managed(const char *path, uint64_t managed)
+{
+	return trace_open_with(path, managed, 0);
+}
+
+static struct tracefmt_writer *trace_open_flags(const char *path, unsigned int outfile_flags)
+{
+	return trace_open_with(path, ZONE_PAGES, outfile_flags);
+}
+
+static struct tracefmt_writer *trace_open(const char *path)
+{
+	return trace_open_with(path, ZONE_PAGES, 0);
 }
 
 static void put(struct tracefmt_writer *w, struct tracefmt_event *ev)
@@ -544,9 +548,7 @@ static void test_reorder(const char *dir)
 	json_t *j;
 
 	snprintf(path, sizeof(path), "%s/reorder.bst", dir);
-	header_cpus = 2;
 	w = trace_open(path);
-	header_cpus = 1;
 	write_snapshot(w);
 	/*
 	 * cpu 1 allocates BASE at order 4 (zone_locked t = 990, alloc t =
@@ -950,8 +952,8 @@ static void test_shadow_inferences(const char *dir)
 	json_t *j;
 	const uint32_t movable[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 
-	snprintf(hdr, sizeof(hdr), header_fmt, release, header_cpus, BASE, ZONE_PAGES, ZONE_PAGES,
-		 ZONE_PAGES, 0, 1, 0, 0);
+	snprintf(hdr, sizeof(hdr), header_fmt, release, BASE, ZONE_PAGES, ZONE_PAGES, ZONE_PAGES,
+		 0, 1, 0, 0);
 	p = strstr(hdr, "\"watermark_boost_factor\":0");
 	REQUIRE(p);
 	memmove(p + strlen("\"watermark_boost_factor\":15000"), p + strlen("\"watermark_boost_factor\":0"),
@@ -1283,8 +1285,9 @@ static void test_bad_input(const char *dir)
 	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	FILE *f;
 
+	/* A trace cut short is what a killed capture leaves: PATH.partial. */
 	snprintf(path, sizeof(path), "%s/cut.bst", dir);
-	w = trace_open(path);
+	w = trace_open_flags(path, OUTFILE_PARTIAL | OUTFILE_REPLACE);
 	write_snapshot(w);
 	checkpoint(w, 200, 1, ck1);
 	zone_locked(w, 1000, BASE, 4);
@@ -1292,6 +1295,7 @@ static void test_bad_input(const char *dir)
 	REQUIRE(tracefmt_writer_flush(w) == 0);
 	free_ev(w, 2000, BASE, 4);
 	tracefmt_writer_abandon(w); /* the second block never reaches the file */
+	strcat(path, ".partial");
 
 	replay_opts_init(&o);
 	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);

@@ -288,6 +288,21 @@ int model_profile_from_release(const char *release, enum model_profile *out);
 
 struct model;
 
+/* Which field of a struct model_config model_config_check() refused. */
+struct model_config_fault {
+	const char *field;	/* the field's name (a static string), NULL if none */
+	int zone;		/* its index in zones[] for a zone field, else -1 */
+};
+
+/**
+ * model_config_check() - the checks model_create() makes on @cfg, with
+ * the field at fault named in @fault (optional), so a caller can say which
+ * value of its input the model cannot hold.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int model_config_check(const struct model_config *cfg, struct model_config_fault *fault);
+
 /**
  * model_create() - build a model; nothing is free afterwards.
  * @cfg: configuration (copied).
