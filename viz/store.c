@@ -1199,15 +1199,23 @@ static int zone_row_check(struct viz_store *s, sqlite3_stmt *st, int64_t run_id)
 		if (i == 2 || i == 8) {
 			if (type[i] == SQLITE_TEXT)
 				continue;
-			viz_row_error_set(s, "table zones, column %s of run %lld zone %lld is not "
-					  "text", cols[i], (long long)run_id, (long long)idx);
+			viz_row_error_set(s, "run %lld zone %lld: %s is not text (table zones, "
+					  "column %s)", (long long)run_id, (long long)idx, cols[i],
+					  cols[i]);
 			return -EINVAL;
 		}
-		v = type[i] == SQLITE_INTEGER ? sqlite3_column_int64(st, i) : -1;
-		if (type[i] != SQLITE_INTEGER || v < lo || v > hi[i]) {
-			viz_row_error_set(s, "table zones, column %s of run %lld zone %lld: not an "
-					  "integer in %lld..%lld", cols[i], (long long)run_id,
-					  (long long)idx, (long long)lo, (long long)hi[i]);
+		if (type[i] != SQLITE_INTEGER) {
+			viz_row_error_set(s, "run %lld zone %lld: %s is not an integer (table "
+					  "zones, column %s)", (long long)run_id, (long long)idx,
+					  cols[i], cols[i]);
+			return -EINVAL;
+		}
+		v = sqlite3_column_int64(st, i);
+		if (v < lo || v > hi[i]) {
+			viz_row_error_set(s, "run %lld zone %lld: %s %lld is out of range (%lld to "
+					  "%lld; table zones, column %s)", (long long)run_id,
+					  (long long)idx, cols[i], (long long)v, (long long)lo,
+					  (long long)hi[i], cols[i]);
 			return -EINVAL;
 		}
 	}
@@ -1256,9 +1264,9 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 		c->nr_orders = (uint32_t)sqlite3_column_int(st, 7);
 		viz_mt_names_parse((const char *)sqlite3_column_text(st, 8), c);
 		if (!c->nr_migratetypes) {
-			viz_row_error_set(s, "table zones, column migratetypes of run %lld zone %u: "
-					  "not a JSON array of 1..%d names", (long long)run_id,
-					  c->idx, VIZ_MAX_MIGRATETYPES);
+			viz_row_error_set(s, "run %lld zone %u: migratetypes is not a JSON array "
+					  "of 1 to %d names (table zones, column migratetypes)",
+					  (long long)run_id, c->idx, VIZ_MAX_MIGRATETYPES);
 			free(z);
 			sqlite3_finalize(st);
 			return -EINVAL;
