@@ -409,6 +409,16 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_object_set_new(o, "complete", json_boolean(st->complete));
 	json_object_set_new(o, "truncated", json_boolean(st->truncated));
 	json_object_set_new(o, "intact_end", json_integer((json_int_t)st->intact_end));
+	json_object_set_new(o, "end_block", json_boolean(st->end_seen));
+	json_object_set_new(o, "records_expected", json_integer((json_int_t)st->records_expected));
+	json_object_set_new(o, "blocks_expected", json_integer((json_int_t)st->blocks_expected));
+	json_object_set_new(o, "records_missing", json_integer((json_int_t)st->records_missing));
+	json_object_set_new(o, "records_extra", json_integer((json_int_t)st->records_extra));
+	json_object_set_new(o, "blocks_missing", json_integer((json_int_t)st->blocks_missing));
+	json_object_set_new(o, "blocks_extra", json_integer((json_int_t)st->blocks_extra));
+	json_object_set_new(o, "blocks_unknown", json_integer((json_int_t)st->blocks_unknown));
+	json_object_set_new(o, "trailing_offset", json_integer((json_int_t)st->trailing_offset));
+	json_object_set_new(o, "trailing_bytes", json_integer((json_int_t)st->trailing_bytes));
 	json_object_set_new(o, "stop_reason", json_string(st->stop_reason));
 	json_object_set_new(o, "first_corruption", json_string(st->first_corruption));
 	return o;
@@ -558,6 +568,8 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 		printf("  TRUNCATED: the intact part ends at offset %" JSON_INTEGER_FORMAT " (%s)\n",
 		       json_integer_value(json_object_get(o, "intact_end")),
 		       json_string_value(json_object_get(o, "stop_reason")));
+	else if (!json_is_true(json_object_get(o, "complete")))
+		printf("  NOT COMPLETE: %s\n", json_string_value(json_object_get(o, "stop_reason")));
 	else
 		printf("  complete\n");
 	(void)hdr;
@@ -647,6 +659,9 @@ int cmd_info(int argc, char **argv)
 	if (st->truncated)
 		fprintf(stderr, "buddyscope info: warning: %s: truncated; the intact part ends at "
 			"offset %" PRIu64 ": %s\n", path, st->intact_end, st->stop_reason);
+	else if (!st->complete)
+		fprintf(stderr, "buddyscope info: warning: %s: not complete: %s\n", path,
+			st->stop_reason);
 	ret = fflush(stdout) ? 1 : 0;
 cleanup:
 	json_decref(out);

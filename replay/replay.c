@@ -2776,8 +2776,9 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		snprintf(res->trace_problem, sizeof(res->trace_problem),
 			 "%s: %s; replayed the %llu readable records%s%s", trace_path,
 			 st->blocks_corrupt ? "corrupt blocks were skipped"
-			 : st->truncated	? "the trace is cut short"
-					: "the trace has no end block",
+			 : st->truncated ? "the trace is cut short"
+			 : !st->end_seen ? "the trace has no end block"
+					 : "the trace is not complete",
 			 (unsigned long long)c->records, st->stop_reason[0] ? " (" : "",
 			 st->stop_reason[0] ? st->stop_reason : "");
 		if (st->stop_reason[0])

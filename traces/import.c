@@ -392,6 +392,55 @@ static int body_u32(struct body *b, const char *key, uint32_t *v)
 }
 
 /*
+ * An order field: 0..TRACEFMT_MAX_ORDERS-1. The text prints it with %d, so
+ * order=-1 (a u32 of all ones, once stored as 255 by a narrower field) and
+ * order=99 are read, then refused.
+ */
+static int body_out_of_range(struct body *b, const struct body_field *f, int max)
+{
+	reason_set(b->reason, "%s: %.*s=%.*s out of range 0..%d", tracefmt_type_name(b->type),
+		   (int)(f->key_len > 24 ? 24 : f->key_len), f->key,
+		   (int)(f->val_len > 24 ? 24 : f->val_len), f->val, max);
+	return -1;
+}
+
+static int order_ok(struct body *b, const struct body_field *f, int32_t v)
+{
+	if (v >= 0 && v < TRACEFMT_MAX_ORDERS)
+		return 0;
+	return body_out_of_range(b, f, TRACEFMT_MAX_ORDERS - 1);
+}
+
+static int body_order(struct body *b, const char *key, uint32_t *v)
+{
+	struct body_field *f = body_find(b, key);
+	int32_t x;
+
+	if (!f)
+		return body_missing(b, key);
+	if (parse_s32(f->val, f->val_len, &x) < 0)
+		return body_bad_value(b, f);
+	if (order_ok(b, f, x) < 0)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+/* A migratetype field: a free-list index, 0..TRACEFMT_MAX_MT-1. */
+static int body_mt(struct body *b, const char *key, int32_t *v)
+{
+	struct body_field *f = body_find(b, key);
+
+	if (!f)
+		return body_missing(b, key);
+	if (parse_s32(f->val, f->val_len, v) < 0)
+		return body_bad_value(b, f);
+	if (*v >= 0 && *v < TRACEFMT_MAX_MT)
+		return 0;
+	return body_out_of_range(b, f, TRACEFMT_MAX_MT - 1);
+}
+
+/*
  * The page pointer: only "is it NULL" matters (a failed allocation prints
  * a NULL page and pfn=0). Hashed pointers ("00000000a1b2c3d4") and perf's
  * "0x<pfn>" are non-NULL; "(null)", "(nil)" and all-zero digits are NULL.
@@ -434,8 +483,8 @@ int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, 
 	case TRACEFMT_PAGE_ALLOC: {
 		struct body_field *gfp = body_find(&b, "gfp_flags");
 		if (body_pfn_or_none(&b, &ev->u.alloc.pfn) < 0 ||
-		    body_u32(&b, "order", &ev->u.alloc.order) < 0 ||
-		    body_s32(&b, "migratetype", &ev->u.alloc.migratetype) < 0)
+		    body_order(&b, "order", &ev->u.alloc.order) < 0 ||
+		    body_mt(&b, "migratetype", &ev->u.alloc.migratetype) < 0)
 			return -1;
 		if (!gfp)
 			return body_missing(&b, "gfp_flags");
@@ -447,7 +496,7 @@ int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, 
 	case TRACEFMT_PAGE_FREE:
 		body_find(&b, "page");
 		rc = body_u64(&b, "pfn", &ev->u.free.pfn) < 0 ||
-		     body_u32(&b, "order", &ev->u.free.order) < 0 ? -1 : 0;
+		     body_order(&b, "order", &ev->u.free.order) < 0 ? -1 : 0;
 		break;
 	case TRACEFMT_PAGE_FREE_BATCHED: {
 		body_find(&b, "page");
@@ -458,6 +507,8 @@ int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, 
 			int32_t o;
 			if (parse_s32(order->val, order->val_len, &o) < 0)
 				return body_bad_value(&b, order);
+			if (order_ok(&b, order, o) < 0)
+				return -1;
 			ev->u.free_batched.order = (uint32_t)o;
 			ev->u.free_batched.has_order = 1;
 		}
@@ -465,15 +516,15 @@ int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, 
 	}
 	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
 		rc = body_pfn_or_none(&b, &ev->u.zone_locked.pfn) < 0 ||
-		     body_u32(&b, "order", &ev->u.zone_locked.order) < 0 ||
-		     body_s32(&b, "migratetype", &ev->u.zone_locked.migratetype) < 0 ||
+		     body_order(&b, "order", &ev->u.zone_locked.order) < 0 ||
+		     body_mt(&b, "migratetype", &ev->u.zone_locked.migratetype) < 0 ||
 		     body_u32(&b, "percpu_refill", &ev->u.zone_locked.percpu_refill) < 0 ? -1 : 0;
 		break;
 	case TRACEFMT_PAGE_PCPU_DRAIN:
 		body_find(&b, "page");
 		rc = body_u64(&b, "pfn", &ev->u.pcpu_drain.pfn) < 0 ||
-		     body_u32(&b, "order", &ev->u.pcpu_drain.order) < 0 ||
-		     body_s32(&b, "migratetype", &ev->u.pcpu_drain.migratetype) < 0 ? -1 : 0;
+		     body_order(&b, "order", &ev->u.pcpu_drain.order) < 0 ||
+		     body_mt(&b, "migratetype", &ev->u.pcpu_drain.migratetype) < 0 ? -1 : 0;
 		break;
 	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
 		/* Derived in the print format, not fields of the record. */
@@ -481,11 +532,10 @@ int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, 
 		body_find(&b, "pageblock_order");
 		body_find(&b, "fragmenting");
 		rc = body_u64(&b, "pfn", &ev->u.extfrag.pfn) < 0 ||
-		     body_u32(&b, "alloc_order", &ev->u.extfrag.alloc_order) < 0 ||
-		     body_u32(&b, "fallback_order", &ev->u.extfrag.fallback_order) < 0 ||
-		     body_s32(&b, "alloc_migratetype", &ev->u.extfrag.alloc_migratetype) < 0 ||
-		     body_s32(&b, "fallback_migratetype",
-			      &ev->u.extfrag.fallback_migratetype) < 0 ||
+		     body_order(&b, "alloc_order", &ev->u.extfrag.alloc_order) < 0 ||
+		     body_order(&b, "fallback_order", &ev->u.extfrag.fallback_order) < 0 ||
+		     body_mt(&b, "alloc_migratetype", &ev->u.extfrag.alloc_migratetype) < 0 ||
+		     body_mt(&b, "fallback_migratetype", &ev->u.extfrag.fallback_migratetype) < 0 ||
 		     body_u32(&b, "change_ownership", &ev->u.extfrag.change_ownership) < 0 ? -1 : 0;
 		break;
 	default:
@@ -554,9 +604,14 @@ int import_lost_line(const char *line, struct tracefmt_event *ev, char *reason)
 	} else {
 		return 0;
 	}
+	if (have_cpu && cpu >= TRACEFMT_MAX_CPUS) {
+		reason_set(reason, "lost-events line: cpu %llu out of range 0..%d",
+			   (unsigned long long)cpu, TRACEFMT_MAX_CPUS - 1);
+		return -1;
+	}
 	memset(ev, 0, sizeof(*ev));
 	ev->type = TRACEFMT_LOST;
-	ev->cpu = have_cpu && cpu <= UINT32_MAX ? (uint32_t)cpu : 0;
+	ev->cpu = have_cpu ? (uint32_t)cpu : 0;
 	ev->u.lost.count = count;
 	ev->ts_ns = have_ts ? ts : UINT64_MAX;
 	return 1;
@@ -602,6 +657,10 @@ enum import_line_kind import_line_head(char *line, struct tracefmt_event *ev, ch
 	if (!*p || *p == '#')
 		return IMPORT_LINE_IGNORED;
 	int lost = import_lost_line(line, ev, reason);
+	if (lost > 0 && import_line_mentions_kmem(line)) {
+		reason_set(reason, "lost-events marker inside a kmem page line");
+		return IMPORT_LINE_BAD;
+	}
 	if (lost)
 		return lost > 0 ? IMPORT_LINE_LOST : IMPORT_LINE_BAD;
 	if (import_event_header(line, prefix_end, &ev->ts_ns, &name, &name_len, body) < 0) {
@@ -613,9 +672,14 @@ enum import_line_kind import_line_head(char *line, struct tracefmt_event *ev, ch
 	*type = import_event_type(name, name_len);
 	if (*type)
 		return IMPORT_LINE_EVENT;
-	if (!import_line_mentions_kmem(*body))
+	/* From the event name on: "mm_page_alloc::" is a kmem line gone wrong. */
+	if (!import_line_mentions_kmem(name))
 		return IMPORT_LINE_IGNORED;
-	reason_set(reason, "kmem page event name not where expected");
+	if (import_line_mentions_kmem(*body))
+		reason_set(reason, "kmem page event name not where expected");
+	else
+		reason_set(reason, "event name '%.*s' is not a kmem page event",
+			   (int)(name_len > 40 ? 40 : name_len), name);
 	return IMPORT_LINE_BAD;
 }
 
@@ -787,6 +851,27 @@ static int importer_line_record(struct importer *im, const struct tracefmt_event
 	return 0;
 }
 
+/* A NUL byte cannot be in text: read the line as if each were a '?'. */
+static void line_unnul(char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!line[i])
+			line[i] = '?';
+}
+
+static enum import_line_kind line_bad(char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum import_line_kind line_bad(char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, IMPORT_REASON_LEN, fmt, ap);
+	va_end(ap);
+	return IMPORT_LINE_BAD;
+}
+
 static int importer_run(struct importer *im, enum tracefmt_import_format fmt, struct textin *in)
 {
 	struct tracefmt_import_stats *st = im->st;
@@ -828,17 +913,27 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 		enum import_line_kind kind;
 		memset(&ev, 0, sizeof(ev));
 		reason[0] = '\0';
-		if (cut) {
-			if (import_line_mentions_kmem(line)) {
-				snprintf(reason, sizeof(reason), "line longer than %d bytes",
-					 TEXTIN_LINE_MAX);
-				kind = IMPORT_LINE_BAD;
-			} else {
+		const char *nul = memchr(line, '\0', len);
+		if (cut || nul) {
+			size_t at = nul ? (size_t)(nul - line) : 0;
+			if (nul)
+				line_unnul(line, len);
+			if (!import_line_mentions_kmem(line))
 				kind = IMPORT_LINE_IGNORED;
-			}
+			else if (nul)
+				kind = line_bad(reason, "NUL byte at column %zu", at + 1);
+			else
+				kind = line_bad(reason, "line longer than %d bytes", TEXTIN_LINE_MAX);
 		} else {
 			kind = parse(line, len, &ev, reason, &task);
 		}
+		/* An ftrace lost line has no time: it sits after the last event. */
+		if (kind == IMPORT_LINE_LOST && ev.ts_ns == UINT64_MAX)
+			ev.ts_ns = last_event_ts;
+		/* The format's limits (cpu, pfn, time) for both formats, named in the reason. */
+		if ((kind == IMPORT_LINE_EVENT || kind == IMPORT_LINE_LOST) &&
+		    tracefmt_event_check(&ev, reason, sizeof(reason)) < 0)
+			kind = IMPORT_LINE_BAD;
 		switch (kind) {
 		case IMPORT_LINE_IGNORED:
 			st->ignored_lines++;
@@ -847,9 +942,6 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 			stats_bad(st, st->lines, reason);
 			continue;
 		case IMPORT_LINE_LOST:
-			/* An ftrace lost line has no time: it sits after the last event. */
-			if (ev.ts_ns == UINT64_MAX)
-				ev.ts_ns = last_event_ts;
 			st->lost_events += ev.u.lost.count;
 			break;
 		case IMPORT_LINE_EVENT:

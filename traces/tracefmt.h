@@ -11,7 +11,9 @@
  *
  * Memory: writer and reader each hold one block (at most
  * TRACEFMT_BLOCK_MAX_RAW bytes raw) plus its compressed form, whatever the
- * length of the trace.
+ * length of the trace; the reader also holds the block's decoded records
+ * (56 bytes each, at most 3.5 MiB), because it checks a whole block before
+ * it returns any record of it.
  *
  * Errors: functions returning int give 0 on success and -errno on failure;
  * constructors return NULL and set errno. Where a struct tracefmt_error is
@@ -33,6 +35,18 @@
 #define TRACEFMT_ZONE_NAME_LEN 16
 #define TRACEFMT_BLOCK_MAX_RAW (1u << 20) /* raw payload bytes per block */
 #define TRACEFMT_BLOCK_MAX_RECORDS 65536
+
+/*
+ * Format limits: values no host can produce, so a record holding one is
+ * malformed and the reader skips its whole block (FORMAT.md §4, "Value
+ * limits"). Host limits (a cpu below the header's cpu count, a pfn inside
+ * a zone) are for replay to check.
+ */
+#define TRACEFMT_MAX_CPUS 8192	/* cpu < this: x86-64's largest NR_CPUS */
+#define TRACEFMT_MAX_NODES 1024 /* node < this: MAX_NUMNODES with NODES_SHIFT 10 */
+#define TRACEFMT_MAX_PFN ((1ull << 52) - 1) /* 4 KiB pages of a 2^64-byte space */
+#define TRACEFMT_MAX_TS_NS ((uint64_t)INT64_MAX) /* timestamps fit an int64_t */
+#define TRACEFMT_CPU_UNKNOWN UINT32_MAX /* a lost record's cpu when not known */
 
 /* pfn of a failed allocation (the kernel's tracepoint reports -1). */
 #define TRACEFMT_PFN_NONE UINT64_MAX
@@ -260,6 +274,22 @@ struct tracefmt_error {
 	char text[160];	 /* a sentence naming what is wrong */
 };
 
+/**
+ * tracefmt_event_check() - whether every field of @ev is within the format
+ * limits (FORMAT.md §4 "Value limits"): orders below TRACEFMT_MAX_ORDERS,
+ * migratetypes below TRACEFMT_MAX_MT (snapshot blocks also -1), cpus below
+ * TRACEFMT_MAX_CPUS (a lost record also TRACEFMT_CPU_UNKNOWN, a snapshot
+ * walk TRACEFMT_WALK_BUDDY_CPU), pfns at most
+ * TRACEFMT_MAX_PFN (TRACEFMT_PFN_NONE only for a failed mm_page_alloc or
+ * mm_page_alloc_zone_locked), nodes below TRACEFMT_MAX_NODES, timestamps at
+ * most TRACEFMT_MAX_TS_NS, checkpoint sizes within the arrays. The reader
+ * applies it to every record it decodes; importers and writers may apply it
+ * before they write. Types it does not know pass on their common fields.
+ * Returns 0, or -EINVAL with a sentence naming the type, the field and its
+ * value in @why (@len bytes; @why may be NULL).
+ */
+int tracefmt_event_check(const struct tracefmt_event *ev, char *why, size_t len);
+
 /*
  * Writer.
  */
@@ -332,19 +362,41 @@ void tracefmt_writer_abandon(struct tracefmt_writer *w);
  */
 struct tracefmt_reader;
 
+/*
+ * What the reader found. "Records read" below means records of good record
+ * blocks, returned or skipped as of an unknown type (records +
+ * skipped_records). The end block holds the writer's totals; once it is
+ * read they are compared with what was read, and @complete is true only
+ * when the end block was seen, the totals agree and nothing follows it.
+ *
+ * stop_reason and first_corruption name the offset and the field but not
+ * the file: print them after the file's name.
+ */
 struct tracefmt_reader_stats {
 	uint64_t file_size;	   /* bytes */
 	uint64_t records;	   /* records returned so far */
 	uint64_t skipped_records;  /* records of unknown type skipped */
-	uint64_t blocks_ok;	   /* blocks read and verified */
+	uint64_t blocks_ok;	   /* blocks read and verified (records, end, unknown kinds) */
+	uint64_t record_blocks;	   /* of them, record blocks (kind 1) */
+	uint64_t blocks_unknown;   /* of them, blocks of a kind this reader does not know */
 	uint64_t blocks_corrupt;   /* blocks whose checksum or content failed */
-	uint64_t bytes_skipped;	   /* bytes passed over to resynchronise */
+	uint64_t bytes_skipped;	   /* bytes passed over to resynchronise, and trailing bytes */
 	uint64_t intact_end;	   /* offset just past the last good block */
-	bool complete;		   /* the end block was seen */
+	bool complete;		   /* end block seen, its totals agree, nothing after it */
 	bool truncated;		   /* the file ends inside a block, or without its end block */
+	bool end_seen;		   /* an end block was read */
 	uint16_t version_major;
 	uint16_t version_minor;
-	char stop_reason[160];	   /* why reading stopped early, "" if it did not */
+	uint64_t end_offset;	   /* offset of the end block (when end_seen) */
+	uint64_t records_expected; /* the end block's records total (when end_seen) */
+	uint64_t blocks_expected;  /* the end block's record-block total (when end_seen) */
+	uint64_t records_missing;  /* expected but not read (a block lost or corrupt) */
+	uint64_t records_extra;	   /* read beyond the total (a block given twice) */
+	uint64_t blocks_missing;   /* record blocks expected but not read */
+	uint64_t blocks_extra;	   /* record blocks read beyond the total */
+	uint64_t trailing_offset;  /* where data after the end block starts, 0 if none */
+	uint64_t trailing_bytes;   /* its length */
+	char stop_reason[160];	   /* why reading stopped early or is not complete, "" if neither */
 	char first_corruption[160]; /* first corrupt block: offset and why, "" if none */
 };
 
@@ -363,13 +415,18 @@ const char *tracefmt_reader_header(const struct tracefmt_reader *r, size_t *len)
 
 /**
  * tracefmt_reader_next() - the next record into @ev. Returns 1 when a record
- * was read, 0 at the end of the readable data. Corrupt blocks are counted
- * and skipped (the reader resynchronises on the next block magic), never
- * returned; a cut file ends the stream at the last complete block. Negative
- * only for I/O errors. The reader writes the common fields and the union
- * member of the record's type (the whole member for checkpoints, snapshot
- * walks, zone states and watermarks; its first 48 bytes otherwise); other
- * bytes of @ev are left as they were.
+ * was read, 0 at the end of the readable data. A block is decoded whole and
+ * checked (every record well formed, every value within the format limits
+ * of tracefmt_event_check(), as many records as its header says) before
+ * any of its records is returned: a block that fails is counted in
+ * blocks_corrupt and none of its records is returned. Corrupt blocks are
+ * skipped (the reader resynchronises on the next block magic); a cut file
+ * ends the stream at the last complete block. Negative only for I/O
+ * errors (a read error today ends the stream, with stop_reason saying so).
+ * The reader writes the common fields and the union member of the
+ * record's type (the whole member for checkpoints, snapshot walks, zone
+ * states and watermarks; its first 48 bytes otherwise); other bytes of @ev
+ * are left as they were.
  */
 int tracefmt_reader_next(struct tracefmt_reader *r, struct tracefmt_event *ev);
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "tracefmt_internal.h"
 
@@ -190,20 +191,49 @@ static uint64_t get_uv_slow(struct rd *r)
 	return 0;
 }
 
-/* Most fields of a page event fit in one or two bytes: decode those inline. */
+/*
+ * A varint of up to 8 bytes in one 8-byte load, without a branch per byte
+ * (varint lengths vary from field to field, so per-byte branches
+ * mispredict): find the terminating byte, keep the bytes up to it, and
+ * squeeze out the continuation bits. Little-endian hosts only.
+ */
+static inline __attribute__((always_inline)) bool get_uv8(struct rd *r, uint64_t *v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t x;
+	memcpy(&x, r->p, 8);
+	uint64_t stop = ~x & 0x8080808080808080ull; /* bit 7 of bytes that end a varint */
+	if (__builtin_expect(!stop, 0))
+		return false;
+	x &= (stop ^ (stop - 1)) & 0x7f7f7f7f7f7f7f7full;
+	x = ((x & 0x7f007f007f007f00ull) >> 1) | (x & 0x007f007f007f007full);
+	x = ((x & 0x3fff00003fff0000ull) >> 2) | (x & 0x00003fff00003fffull);
+	x = ((x & 0x0fffffff00000000ull) >> 4) | (x & 0x000000000fffffffull);
+	r->p += ((unsigned int)__builtin_ctzll(stop) + 1) >> 3;
+	*v = x;
+	return true;
+#else
+	(void)r;
+	(void)v;
+	return false;
+#endif
+}
+
+/*
+ * Most fields of a page event fit in one byte; longer ones (pfn deltas, gfp
+ * flags) take get_uv8() while 8 bytes remain, which is nearly always: the
+ * decoder reads against the end of the block and checks the record's own
+ * end afterwards.
+ */
 static inline __attribute__((always_inline)) uint64_t get_uv(struct rd *r)
 {
-	if (__builtin_expect(r->end - r->p >= 2, 1)) {
-		uint8_t b0 = r->p[0];
-		if (b0 < 0x80) {
-			r->p++;
-			return b0;
-		}
-		uint8_t b1 = r->p[1];
-		if (b1 < 0x80) {
-			r->p += 2;
-			return (uint64_t)(b0 & 0x7f) | (uint64_t)b1 << 7;
-		}
+	uint64_t v;
+
+	if (__builtin_expect(r->end - r->p >= 8, 1)) {
+		if (r->p[0] < 0x80)
+			return *r->p++;
+		if (get_uv8(r, &v))
+			return v;
 	}
 	return get_uv_slow(r);
 }
@@ -600,6 +630,159 @@ static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event 
 	}
 }
 
+/*
+ * Format limits (FORMAT.md §4, "Value limits"): values no kernel can trace.
+ * event_limits() is inlined into the decoder with @why NULL, where it costs
+ * a few well-predicted compares; tracefmt_event_check() runs the same code
+ * with a buffer to say which field failed and with what value.
+ */
+#define LIMIT_FAIL(...)                                     \
+	do {                                                \
+		if (why)                                    \
+			snprintf(why, len, __VA_ARGS__);    \
+		return -EINVAL;                             \
+	} while (0)
+
+#define CHECK_ORDER(ev, field)                                                              \
+	do {                                                                                \
+		if ((ev)->field >= TRACEFMT_MAX_ORDERS)                                     \
+			LIMIT_FAIL("%s: %s %u is out of range 0..%d", tracefmt_type_name((ev)->type), \
+				   field_name(#field), (ev)->field,           \
+				   TRACEFMT_MAX_ORDERS - 1);                                \
+	} while (0)
+
+#define CHECK_MT(ev, field, lowest)                                                         \
+	do {                                                                                \
+		if ((ev)->field < (lowest) || (ev)->field >= TRACEFMT_MAX_MT)               \
+			LIMIT_FAIL("%s: %s %d is out of range %d..%d",                      \
+				   tracefmt_type_name((ev)->type), field_name(#field), \
+				   (ev)->field, (lowest), TRACEFMT_MAX_MT - 1);             \
+	} while (0)
+
+#define CHECK_PFN(ev, field, none_ok)                                                       \
+	do {                                                                                \
+		uint64_t pfn_ = (ev)->field;                                                \
+		if (pfn_ == TRACEFMT_PFN_NONE && !(none_ok))                                \
+			LIMIT_FAIL("%s: pfn -1 is only valid for a failed allocation",      \
+				   tracefmt_type_name((ev)->type));                         \
+		if (pfn_ > TRACEFMT_MAX_PFN && pfn_ != TRACEFMT_PFN_NONE)                   \
+			LIMIT_FAIL("%s: pfn %#llx is above the largest pfn %#llx",          \
+				   tracefmt_type_name((ev)->type), (unsigned long long)pfn_, \
+				   (unsigned long long)TRACEFMT_MAX_PFN);                   \
+	} while (0)
+
+#define CHECK_NODE(ev, field)                                                               \
+	do {                                                                                \
+		if ((ev)->field >= TRACEFMT_MAX_NODES)                                      \
+			LIMIT_FAIL("%s: node %u is out of range 0..%d",                     \
+				   tracefmt_type_name((ev)->type), (ev)->field,             \
+				   TRACEFMT_MAX_NODES - 1);                                 \
+	} while (0)
+
+/* "u.alloc.order" -> "order": the field's own name for messages. */
+static inline const char *field_name(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot ? dot + 1 : path;
+}
+
+static inline __attribute__((always_inline)) int event_limits(const struct tracefmt_event *ev,
+							      char *why, size_t len)
+{
+	if (ev->ts_ns > TRACEFMT_MAX_TS_NS)
+		LIMIT_FAIL("%s: ts_ns %llu is above %lld (INT64_MAX)", tracefmt_type_name(ev->type),
+			   (unsigned long long)ev->ts_ns, (long long)INT64_MAX);
+	if (ev->cpu >= TRACEFMT_MAX_CPUS &&
+	    !(ev->type == TRACEFMT_LOST && ev->cpu == TRACEFMT_CPU_UNKNOWN) &&
+	    !(ev->type == TRACEFMT_SNAPSHOT_WALK && ev->cpu == TRACEFMT_WALK_BUDDY_CPU))
+		LIMIT_FAIL("%s: cpu %u is out of range 0..%d", tracefmt_type_name(ev->type), ev->cpu,
+			   TRACEFMT_MAX_CPUS - 1);
+	switch (ev->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		CHECK_PFN(ev, u.alloc.pfn, true);
+		CHECK_ORDER(ev, u.alloc.order);
+		CHECK_MT(ev, u.alloc.migratetype, 0);
+		break;
+	case TRACEFMT_PAGE_FREE:
+		CHECK_PFN(ev, u.free.pfn, false);
+		CHECK_ORDER(ev, u.free.order);
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		CHECK_PFN(ev, u.free_batched.pfn, false);
+		CHECK_ORDER(ev, u.free_batched.order);
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		CHECK_PFN(ev, u.zone_locked.pfn, true);
+		CHECK_ORDER(ev, u.zone_locked.order);
+		CHECK_MT(ev, u.zone_locked.migratetype, 0);
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		CHECK_PFN(ev, u.pcpu_drain.pfn, false);
+		CHECK_ORDER(ev, u.pcpu_drain.order);
+		CHECK_MT(ev, u.pcpu_drain.migratetype, 0);
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		CHECK_PFN(ev, u.extfrag.pfn, false);
+		CHECK_ORDER(ev, u.extfrag.alloc_order);
+		CHECK_ORDER(ev, u.extfrag.fallback_order);
+		CHECK_MT(ev, u.extfrag.alloc_migratetype, 0);
+		CHECK_MT(ev, u.extfrag.fallback_migratetype, 0);
+		break;
+	case TRACEFMT_CHECKPOINT:
+		CHECK_NODE(ev, u.checkpoint.node);
+		if (ev->u.checkpoint.nr_orders > TRACEFMT_MAX_ORDERS ||
+		    ev->u.checkpoint.nr_mt > TRACEFMT_MAX_MT)
+			LIMIT_FAIL("checkpoint: nr_orders %u or nr_mt %u is above %d or %d",
+				   ev->u.checkpoint.nr_orders, ev->u.checkpoint.nr_mt,
+				   TRACEFMT_MAX_ORDERS, TRACEFMT_MAX_MT);
+		break;
+	case TRACEFMT_SNAPSHOT_BLOCK:
+		CHECK_PFN(ev, u.snapshot_block.pfn, false);
+		CHECK_ORDER(ev, u.snapshot_block.order);
+		CHECK_MT(ev, u.snapshot_block.migratetype, -1);
+		CHECK_NODE(ev, u.snapshot_block.node);
+		break;
+	case TRACEFMT_SNAPSHOT_WALK:
+		CHECK_NODE(ev, u.snapshot_walk.node);
+		if (ev->u.snapshot_walk.end_ns > TRACEFMT_MAX_TS_NS)
+			LIMIT_FAIL("snapshot_walk: end_ns %llu is above %lld (INT64_MAX)",
+				   (unsigned long long)ev->u.snapshot_walk.end_ns, (long long)INT64_MAX);
+		break;
+	case TRACEFMT_ZONE_STATE: {
+		const __typeof__(ev->u.zone_state) *z = &ev->u.zone_state;
+		CHECK_NODE(ev, u.zone_state.node);
+		/* A zone lies inside the pfn space; managed <= present <= spanned. */
+		if (z->start_pfn > TRACEFMT_MAX_PFN || z->spanned > TRACEFMT_MAX_PFN + 1 - z->start_pfn)
+			LIMIT_FAIL("zone_state: start_pfn %#llx + spanned %llu is past the largest pfn",
+				   (unsigned long long)z->start_pfn, (unsigned long long)z->spanned);
+		if (z->present > z->spanned || z->managed > z->present)
+			LIMIT_FAIL("zone_state: managed %llu <= present %llu <= spanned %llu does not hold",
+				   (unsigned long long)z->managed, (unsigned long long)z->present,
+				   (unsigned long long)z->spanned);
+		break;
+	}
+	case TRACEFMT_WMARK:
+		CHECK_NODE(ev, u.wmark.node);
+		break;
+	case TRACEFMT_SNAPSHOT_MARK:
+		if (ev->u.snapshot_mark.phase != TRACEFMT_SNAP_BEGIN &&
+		    ev->u.snapshot_mark.phase != TRACEFMT_SNAP_END)
+			LIMIT_FAIL("snapshot_mark: phase %u is neither %d (begin) nor %d (end)",
+				   ev->u.snapshot_mark.phase, TRACEFMT_SNAP_BEGIN, TRACEFMT_SNAP_END);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int tracefmt_event_check(const struct tracefmt_event *ev, char *why, size_t len)
+{
+	if (why && len)
+		why[0] = '\0';
+	return event_limits(ev, why && len ? why : NULL, len);
+}
+
 int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end,
 		     struct tracefmt_event *ev, const char **why)
 {
@@ -611,15 +794,15 @@ int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end
 		*why = "record runs past the end of its block";
 		return -EBADMSG;
 	}
+	/* Fields are read up to the block's end; a record that overran its own fails below. */
 	const uint8_t *next = r.p + len;
-	r.end = next;
 	*pos = next;
 
 	/* The common prefix is decoded for every type so deltas stay in step. */
 	uint64_t ts = c->last_ts_ns + (uint64_t)get_sv(&r);
 	uint32_t cpu = tag & TAG_SAME_CPU ? c->last_cpu : get_u32(&r);
 	uint32_t pid = tag & TAG_SAME_PID ? c->last_pid : get_u32(&r);
-	if (r.bad) {
+	if (r.bad || r.p > next) {
 		*why = "record prefix is malformed";
 		return -EBADMSG;
 	}
@@ -639,9 +822,13 @@ int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end
 	if (type != TRACEFMT_CHECKPOINT)
 		memset(&ev->u, 0, sizeof(ev->u.snapshot_block));
 	decode_body(c, &r, ev);
-	if (r.bad) {
+	if (r.bad || r.p > next) {
 		*why = "record body is malformed";
 		return -EBADMSG;
+	}
+	if (event_limits(ev, NULL, 0)) {
+		*why = "a field is outside the format's limits";
+		return -ERANGE;
 	}
 	return 1;
 }

@@ -62,7 +62,9 @@ void tf_codec_reset(struct tf_codec *c, uint64_t first_ts_ns);
 size_t tf_record_encode(struct tf_codec *c, const struct tracefmt_event *ev, uint8_t *out);
 /*
  * Decode one record from [*pos, end). Returns 1 (record in @ev), 0 (a record
- * of an unknown type, skipped), or -EBADMSG with @why set.
+ * of an unknown type, skipped), -EBADMSG with @why set when the bytes do not
+ * decode, or -ERANGE when a value is outside the format limits (@ev then
+ * holds the record: tracefmt_event_check() on it says which field).
  */
 int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end,
 		     struct tracefmt_event *ev, const char **why);

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The streaming .bst reader. It holds one block at a time, verifies each
- * block's header and payload checksums before decoding, skips corrupt blocks
- * by resynchronising on the next valid block header, and stops at the last
- * complete block of a file cut short, recording where and why.
+ * block's header and payload checksums, decodes and checks the whole block
+ * before it returns any of its records (so a malformed block is skipped
+ * whole), skips corrupt blocks by resynchronising on the next valid block
+ * header, stops at the last complete block of a file cut short, and checks
+ * what it read against the end block's totals, recording where and why.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,57 @@
 
 #define RESYNC_CHUNK (64u << 10)
 
+/*
+ * One decoded record of the current block, laid out as the first bytes of
+ * struct tracefmt_event so that returning it is one copy. Page events, lost,
+ * comm and snapshot-mark records fill at most 32 bytes of the union; a
+ * record whose union member is larger (a snapshot block, a checkpoint, and
+ * types added after format 1.0) is not kept: the slot holds where it starts
+ * and the codec state before it, and next() decodes it again from the block
+ * (rare records, already checked once). Small slots keep the block's slots
+ * (65536 x 56 bytes at most) as close to the cache as they can be.
+ */
+#define SLOT_UNION_BYTES 32
+#define EVENT_UNION_BYTES 48 /* what next() defines of the union (tracefmt.h) */
+
+struct slot {
+	uint32_t type;
+	uint32_t cpu;
+	uint32_t pid;
+	uint32_t redecode; /* in pad0's place: 0 = the bytes are the record */
+	uint64_t ts_ns;
+	union {
+		uint8_t bytes[SLOT_UNION_BYTES];
+		struct {
+			struct tf_codec codec; /* state before the record */
+			uint32_t raw_off;      /* its offset in the payload */
+		} again;
+	} u;
+};
+
+#define SLOT_BYTES (offsetof(struct tracefmt_event, u) + SLOT_UNION_BYTES)
+_Static_assert(sizeof(struct slot) == SLOT_BYTES, "a slot is the event's first bytes");
+_Static_assert(offsetof(struct slot, ts_ns) == offsetof(struct tracefmt_event, ts_ns) &&
+		       offsetof(struct slot, redecode) == offsetof(struct tracefmt_event, pad0) &&
+		       offsetof(struct slot, u) == offsetof(struct tracefmt_event, u),
+	       "slot and event prefixes agree");
+_Static_assert(sizeof(((struct tracefmt_event *)0)->u.extfrag) <= SLOT_UNION_BYTES &&
+		       sizeof(((struct tracefmt_event *)0)->u.alloc) <= SLOT_UNION_BYTES &&
+		       sizeof(((struct tracefmt_event *)0)->u.snapshot_mark) <= SLOT_UNION_BYTES &&
+		       sizeof(((struct tracefmt_event *)0)->u.comm) <= SLOT_UNION_BYTES,
+	       "the records kept in slots fit them");
+_Static_assert(sizeof(((struct tracefmt_event *)0)->u.snapshot_block) == EVENT_UNION_BYTES,
+	       "the reader defines 48 bytes of the union");
+
+/* Types of format 1.0 whose union member fits a slot; later types do not say. */
+static const bool type_fits_slot[TRACEFMT_SNAPSHOT_MARK + 2] = {
+	[TRACEFMT_PAGE_ALLOC] = true,	       [TRACEFMT_PAGE_FREE] = true,
+	[TRACEFMT_PAGE_FREE_BATCHED] = true,   [TRACEFMT_PAGE_ALLOC_ZONE_LOCKED] = true,
+	[TRACEFMT_PAGE_PCPU_DRAIN] = true,     [TRACEFMT_PAGE_ALLOC_EXTFRAG] = true,
+	[TRACEFMT_LOST] = true,		       [TRACEFMT_SNAPSHOT_MARK] = true,
+	[TRACEFMT_COMM] = true,
+};
+
 struct tracefmt_reader {
 	int fd;
 	uint64_t data_start; /* offset of the first block */
@@ -30,13 +84,17 @@ struct tracefmt_reader {
 	size_t header_len;
 	ZSTD_DCtx *dctx;
 	uint8_t *stored;     /* compressed payload of the current block */
-	size_t stored_cap;
+	size_t stored_cap;   /* both grow to the largest block seen (1 MiB raw at most) */
+	size_t raw_cap;
 	uint8_t *raw;	     /* decoded payload */
-	const uint8_t *cur, *end;
-	uint64_t block_off;  /* offset of the current block */
-	uint32_t block_nr;   /* records the current block declares */
-	uint32_t block_seen; /* records decoded from it so far */
-	struct tf_codec codec;
+	size_t raw_len;
+	struct slot *slots;  /* the current block's records */
+	uint32_t slots_cap;
+	uint32_t nr_slots, next_slot;
+	uint64_t first_unknown_off; /* first block of an unknown kind */
+	uint16_t first_unknown_kind;
+	struct tracefmt_event scratch; /* decode target of records not kept in place */
+	struct tf_codec before;	       /* codec state before such a record */
 	struct tracefmt_reader_stats st;
 	char path[256];
 };
@@ -70,12 +128,51 @@ static int pread_all(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/* Check the 24-byte preamble; 0 or -errno with @msg and *@off saying what. */
+static int check_preamble(struct tracefmt_reader *r, const uint8_t *pre, char *msg, size_t len,
+			  uint64_t *off)
+{
+	uint32_t flags = tf_get_le32(pre + 12);
+
+	r->st.version_major = tf_get_le16(pre + 8);
+	r->st.version_minor = tf_get_le16(pre + 10);
+	if (r->st.version_major != TRACEFMT_VERSION_MAJOR) {
+		*off = 8;
+		snprintf(msg, len, "format version %u.%u is not supported (offset 8, field "
+			 "version_major; this build reads %d.x)", r->st.version_major,
+			 r->st.version_minor, TRACEFMT_VERSION_MAJOR);
+		return -EPROTONOSUPPORT;
+	}
+	*off = 12;
+	if (!(flags & TF_FLAG_LITTLE_ENDIAN)) {
+		snprintf(msg, len, "offset 12, field flags: bit 0 (little-endian) is clear; "
+			 "big-endian traces are not supported");
+		return -EPROTONOSUPPORT;
+	}
+	if (flags & ~TF_FLAG_LITTLE_ENDIAN) {
+		snprintf(msg, len, "offset 12, field flags: unknown bits %#x set (flags %#x; format "
+			 "%d.%d defines only bit 0, little-endian)", flags & ~TF_FLAG_LITTLE_ENDIAN,
+			 flags, TRACEFMT_VERSION_MAJOR, TRACEFMT_VERSION_MINOR);
+		return -EPROTONOSUPPORT;
+	}
+	*off = 16;
+	r->header_len = tf_get_le32(pre + 16);
+	if (r->header_len > TF_HEADER_MAX || r->header_len > r->st.file_size - TF_PREAMBLE_LEN) {
+		snprintf(msg, len, "offset 16, field header_len: %zu bytes is over the 64 MiB limit "
+			 "or past the end of the %llu-byte file", r->header_len,
+			 (unsigned long long)r->st.file_size);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_error *err)
 {
 	struct tracefmt_reader *r = calloc(1, sizeof(*r));
 	uint8_t pre[TF_PREAMBLE_LEN];
 	char msg[160];
 	struct stat sb;
+	uint64_t off;
 	int rc;
 
 	if (!r) {
@@ -93,7 +190,8 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	}
 	if (fstat(r->fd, &sb) < 0) {
 		rc = -errno;
-		set_err(err, 0, rc, path, "cannot stat");
+		snprintf(msg, sizeof(msg), "cannot stat: %s", strerror(-rc));
+		set_err(err, 0, rc, path, msg);
 		goto fail;
 	}
 	if (S_ISDIR(sb.st_mode)) {
@@ -111,12 +209,14 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	size_t have = r->st.file_size < TF_PREAMBLE_LEN ? (size_t)r->st.file_size : TF_PREAMBLE_LEN;
 	rc = pread_all(r->fd, pre, have, 0);
 	if (rc) {
-		set_err(err, 0, rc, path, "cannot read the preamble");
+		snprintf(msg, sizeof(msg), "cannot read the preamble at offset 0: %s", strerror(-rc));
+		set_err(err, 0, rc, path, msg);
 		goto fail;
 	}
 	if (memcmp(pre, TF_MAGIC, have < TF_MAGIC_LEN ? have : TF_MAGIC_LEN)) {
 		rc = -EBADMSG;
-		set_err(err, 0, rc, path, "wrong magic at offset 0: not a buddyscope trace (.bst)");
+		set_err(err, 0, rc, path, "wrong magic at offset 0 (field magic): not a buddyscope "
+			"trace (.bst)");
 		goto fail;
 	}
 	if (have < TF_PREAMBLE_LEN) {
@@ -126,28 +226,9 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 		set_err(err, r->st.file_size, rc, path, msg);
 		goto fail;
 	}
-	r->st.version_major = tf_get_le16(pre + 8);
-	r->st.version_minor = tf_get_le16(pre + 10);
-	if (r->st.version_major != TRACEFMT_VERSION_MAJOR) {
-		rc = -EPROTONOSUPPORT;
-		snprintf(msg, sizeof(msg),
-			 "format version %u.%u is not supported (this build reads %d.x)",
-			 r->st.version_major, r->st.version_minor, TRACEFMT_VERSION_MAJOR);
-		set_err(err, 8, rc, path, msg);
-		goto fail;
-	}
-	if (!(tf_get_le32(pre + 12) & TF_FLAG_LITTLE_ENDIAN)) {
-		rc = -EPROTONOSUPPORT;
-		set_err(err, 12, rc, path, "big-endian traces are not supported");
-		goto fail;
-	}
-	r->header_len = tf_get_le32(pre + 16);
-	if (r->header_len > TF_HEADER_MAX ||
-	    r->header_len > r->st.file_size - TF_PREAMBLE_LEN) {
-		rc = -EBADMSG;
-		snprintf(msg, sizeof(msg), "header length %zu is absurd or past the end of the "
-			 "%llu-byte file", r->header_len, (unsigned long long)r->st.file_size);
-		set_err(err, 16, rc, path, msg);
+	rc = check_preamble(r, pre, msg, sizeof(msg), &off);
+	if (rc) {
+		set_err(err, off, rc, path, msg);
 		goto fail;
 	}
 	r->header = malloc(r->header_len + 1);
@@ -158,21 +239,21 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	}
 	rc = pread_all(r->fd, r->header, r->header_len, TF_PREAMBLE_LEN);
 	if (rc) {
-		set_err(err, TF_PREAMBLE_LEN, rc, path, "cannot read the header");
+		snprintf(msg, sizeof(msg), "cannot read the header blob at offset %d: %s",
+			 TF_PREAMBLE_LEN, strerror(-rc));
+		set_err(err, TF_PREAMBLE_LEN, rc, path, msg);
 		goto fail;
 	}
 	r->header[r->header_len] = '\0';
 	if (tf_crc32c(0, r->header, r->header_len) != tf_get_le32(pre + 20)) {
 		rc = -EBADMSG;
-		set_err(err, TF_PREAMBLE_LEN, rc, path, "header checksum mismatch (corrupt header)");
+		set_err(err, 20, rc, path, "offset 20, field header_crc: does not match the header "
+			"blob (corrupt header)");
 		goto fail;
 	}
 	r->data_start = TF_PREAMBLE_LEN + r->header_len;
-	r->stored_cap = ZSTD_compressBound(TRACEFMT_BLOCK_MAX_RAW);
-	r->stored = malloc(r->stored_cap);
-	r->raw = malloc(TRACEFMT_BLOCK_MAX_RAW);
 	r->dctx = ZSTD_createDCtx();
-	if (!r->stored || !r->raw || !r->dctx) {
+	if (!r->dctx) {
 		rc = -ENOMEM;
 		set_err(err, 0, rc, path, "out of memory");
 		goto fail;
@@ -208,7 +289,8 @@ int tracefmt_reader_rewind(struct tracefmt_reader *r)
 	r->pos = r->data_start;
 	r->done = false;
 	r->problem_seen = false;
-	r->cur = r->end = NULL;
+	r->nr_slots = r->next_slot = 0;
+	r->first_unknown_off = 0;
 	return 0;
 }
 
@@ -222,12 +304,8 @@ void tracefmt_reader_close(struct tracefmt_reader *r)
 	free(r->header);
 	free(r->stored);
 	free(r->raw);
+	free(r->slots);
 	free(r);
-}
-
-static void note_problem(struct tracefmt_reader *r)
-{
-	r->problem_seen = true;
 }
 
 __attribute__((format(printf, 3, 4))) static void stop(struct tracefmt_reader *r, bool truncated,
@@ -240,16 +318,23 @@ __attribute__((format(printf, 3, 4))) static void stop(struct tracefmt_reader *r
 	va_start(ap, fmt);
 	vsnprintf(r->st.stop_reason, sizeof(r->st.stop_reason), fmt, ap);
 	va_end(ap);
-	note_problem(r);
+	r->problem_seen = true;
 }
 
-static void corrupt(struct tracefmt_reader *r, uint64_t off, const char *why)
+__attribute__((format(printf, 3, 4))) static void corrupt(struct tracefmt_reader *r, uint64_t off,
+							   const char *fmt, ...)
 {
 	r->st.blocks_corrupt++;
-	if (!r->st.first_corruption[0])
-		snprintf(r->st.first_corruption, sizeof(r->st.first_corruption),
-			 "block at offset %llu: %s", (unsigned long long)off, why);
-	note_problem(r);
+	r->problem_seen = true;
+	if (r->st.first_corruption[0])
+		return;
+	char why[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(r->st.first_corruption, sizeof(r->st.first_corruption), "block at offset %llu: %s",
+		 (unsigned long long)off, why);
 }
 
 /* Offset of the next valid block header after @from, or 0 if none. */
@@ -283,10 +368,10 @@ static uint64_t resync(struct tracefmt_reader *r, uint64_t from)
 static bool skip_bad_header(struct tracefmt_reader *r, const char *why)
 {
 	uint64_t next = resync(r, r->pos + 1);
-	corrupt(r, r->pos, why);
+	corrupt(r, r->pos, "%s", why);
 	if (!next) {
 		r->st.bytes_skipped += r->st.file_size - r->pos;
-		stop(r, false, "no valid block after offset %llu (%llu bytes unreadable)",
+		stop(r, false, "no valid block header after offset %llu (%llu bytes unreadable)",
 		     (unsigned long long)r->pos, (unsigned long long)(r->st.file_size - r->pos));
 		return false;
 	}
@@ -298,40 +383,272 @@ static bool skip_bad_header(struct tracefmt_reader *r, const char *why)
 static bool block_sane(const struct tf_block_hdr *h, const char **why)
 {
 	if (h->codec != TF_CODEC_ZSTD && h->codec != TF_CODEC_NONE)
-		*why = "unknown compression codec";
+		*why = "field codec: unknown compression codec";
 	else if (h->raw_len > TRACEFMT_BLOCK_MAX_RAW)
-		*why = "raw size larger than the 1 MiB block limit";
+		*why = "field raw_len: larger than the 1 MiB block limit";
 	else if (h->stored_len > ZSTD_compressBound(TRACEFMT_BLOCK_MAX_RAW))
-		*why = "stored size larger than any valid block";
+		*why = "field stored_len: larger than any valid block";
 	else if (h->nr_records > TRACEFMT_BLOCK_MAX_RECORDS)
-		*why = "record count larger than the block limit";
+		*why = "field nr_records: larger than the 65536-record block limit";
 	else if (h->codec == TF_CODEC_NONE && h->stored_len != h->raw_len)
-		*why = "uncompressed block whose sizes differ";
+		*why = "fields stored_len and raw_len differ in an uncompressed block";
 	else
 		return true;
 	return false;
 }
 
-static void read_end_block(struct tracefmt_reader *r)
+/*
+ * Room for @n slots; false (and the block is skipped as corrupt) without
+ * memory. The array has a whole event's bytes to spare at its end, because
+ * records are decoded in place (see decode_block()): the decoder clears 48
+ * bytes of the union, 16 more than a slot holds, which land in the next
+ * slot before it is decoded, or in the spare bytes.
+ */
+static bool slots_reserve(struct tracefmt_reader *r, uint32_t n)
 {
-	r->st.complete = true;
-	r->done = true;
-	if (r->pos < r->st.file_size) {
-		r->st.bytes_skipped += r->st.file_size - r->pos;
-		snprintf(r->st.stop_reason, sizeof(r->st.stop_reason),
-			 "%llu bytes after the end block ignored",
-			 (unsigned long long)(r->st.file_size - r->pos));
-	}
+	if (n <= r->slots_cap)
+		return true;
+	struct slot *s = realloc(r->slots, (size_t)n * sizeof(*s) + sizeof(struct tracefmt_event));
+	if (!s)
+		return false;
+	r->slots = s;
+	r->slots_cap = n;
+	return true;
 }
 
-/* Load the next block of records. Returns true if one is ready. */
-static bool load_block(struct tracefmt_reader *r)
+/* The type of the record at @p when its tag is one byte, else 0. */
+static inline uint32_t peek_type(const uint8_t *p)
+{
+	return *p < 0x80 ? (uint32_t)*p >> 2 : 0;
+}
+
+/*
+ * Decode every record of the payload in r->raw into slots, checking each
+ * one. Only when the whole block is good are its records made available;
+ * otherwise it is counted corrupt and the first problem described. A
+ * record of a type that fits a slot is decoded straight into it (the hot
+ * path); others go through r->scratch.
+ */
+static bool decode_block(struct tracefmt_reader *r, const struct tf_block_hdr *h, uint64_t off)
+{
+	const uint8_t *cur = r->raw, *end = r->raw + r->raw_len;
+	struct tf_codec codec;
+	uint32_t kept = 0, seen = 0;
+
+	if (!slots_reserve(r, h->nr_records)) {
+		corrupt(r, off, "no memory for its %u records", h->nr_records);
+		return false;
+	}
+	tf_codec_reset(&codec, h->first_ts_ns);
+	while (cur < end) {
+		const uint8_t *rec = cur;
+		uint32_t type = peek_type(cur);
+		bool in_place = type < sizeof(type_fits_slot) && type_fits_slot[type];
+		struct tracefmt_event *ev =
+			in_place ? (struct tracefmt_event *)(void *)&r->slots[kept] : &r->scratch;
+		const char *why;
+
+		if (!in_place)
+			r->before = codec;
+
+		if (seen == h->nr_records) {
+			corrupt(r, off, "field nr_records is %u but the payload holds more records "
+				"(the next at payload byte %zu)", h->nr_records, (size_t)(rec - r->raw));
+			return false;
+		}
+		int rc = tf_record_decode(&codec, &cur, end, ev, &why);
+		seen++;
+		if (__builtin_expect(rc == 1, 1)) {
+			struct slot *s = &r->slots[kept++];
+			if (in_place)
+				continue;
+			memcpy(s, ev, offsetof(struct slot, u));
+			s->redecode = 1;
+			s->u.again.codec = r->before;
+			s->u.again.raw_off = (uint32_t)(rec - r->raw);
+			continue;
+		}
+		if (rc == 0)
+			continue;
+		if (rc == -ERANGE) {
+			char what[120];
+			tracefmt_event_check(ev, what, sizeof(what));
+			corrupt(r, off, "record %u at payload byte %zu: %s", seen - 1,
+				(size_t)(rec - r->raw), what);
+		} else {
+			corrupt(r, off, "record %u at payload byte %zu: %s", seen - 1,
+				(size_t)(rec - r->raw), why);
+		}
+		return false;
+	}
+	if (seen != h->nr_records) {
+		corrupt(r, off, "field nr_records is %u but the payload holds %u records",
+			h->nr_records, seen);
+		return false;
+	}
+	r->nr_slots = kept;
+	r->next_slot = 0;
+	r->st.skipped_records += seen - kept;
+	return true;
+}
+
+/* The end block's payload: the writer's totals of records and record blocks. */
+static bool read_totals(struct tracefmt_reader *r, const struct tf_block_hdr *h, uint64_t off)
+{
+	const uint8_t *p = r->raw, *end = r->raw + r->raw_len;
+	uint64_t v[2];
+
+	if (h->nr_records != 0) {
+		corrupt(r, off, "end block: field nr_records is %u, not 0", h->nr_records);
+		return false;
+	}
+	for (int i = 0; i < 2; i++) {
+		uint64_t x = 0;
+		unsigned int shift = 0;
+		for (;;) {
+			if (p == end || shift > 63) {
+				corrupt(r, off, "end block: payload does not hold the %s total",
+					i ? "blocks" : "records");
+				return false;
+			}
+			uint8_t b = *p++;
+			x |= (uint64_t)(b & 0x7f) << shift;
+			shift += 7;
+			if (!(b & 0x80))
+				break;
+		}
+		v[i] = x;
+	}
+	/* Later minor versions may append more totals: they are not read. */
+	r->st.records_expected = v[0];
+	r->st.blocks_expected = v[1];
+	return true;
+}
+
+/* "65536 records and 1 block missing", "1 block extra", ... into @buf. */
+static void describe_difference(const struct tracefmt_reader_stats *st, char *buf, size_t len)
+{
+	const char *rw = st->records_missing ? "missing" : "extra";
+	const char *bw = st->blocks_missing ? "missing" : "extra";
+	uint64_t rn = st->records_missing ? st->records_missing : st->records_extra;
+	uint64_t bn = st->blocks_missing ? st->blocks_missing : st->blocks_extra;
+
+	if (rn && bn && !strcmp(rw, bw))
+		snprintf(buf, len, "%llu record%s and %llu block%s %s", (unsigned long long)rn,
+			 rn == 1 ? "" : "s", (unsigned long long)bn, bn == 1 ? "" : "s", rw);
+	else if (rn && bn)
+		snprintf(buf, len, "%llu record%s %s, %llu block%s %s", (unsigned long long)rn,
+			 rn == 1 ? "" : "s", rw, (unsigned long long)bn, bn == 1 ? "" : "s", bw);
+	else if (rn)
+		snprintf(buf, len, "%llu record%s %s", (unsigned long long)rn, rn == 1 ? "" : "s", rw);
+	else
+		snprintf(buf, len, "%llu block%s %s", (unsigned long long)bn, bn == 1 ? "" : "s", bw);
+}
+
+/*
+ * Compare what was read with the end block's totals, note data after it,
+ * and decide whether the trace is complete; stop_reason says what is not.
+ */
+static void check_totals(struct tracefmt_reader *r, uint64_t end_off)
+{
+	struct tracefmt_reader_stats *st = &r->st;
+	uint64_t records = st->records + st->skipped_records;
+	size_t used = 0;
+
+	st->end_seen = true;
+	st->end_offset = end_off;
+	if (records < st->records_expected)
+		st->records_missing = st->records_expected - records;
+	else
+		st->records_extra = records - st->records_expected;
+	if (st->record_blocks < st->blocks_expected)
+		st->blocks_missing = st->blocks_expected - st->record_blocks;
+	else
+		st->blocks_extra = st->record_blocks - st->blocks_expected;
+
+	if (st->records_missing || st->records_extra || st->blocks_missing || st->blocks_extra) {
+		char diff[80];
+		describe_difference(st, diff, sizeof(diff));
+		used = (size_t)snprintf(st->stop_reason, sizeof(st->stop_reason),
+					"end block at offset %llu counts %llu records in %llu blocks; "
+					"read %llu in %llu: %s",
+					(unsigned long long)end_off,
+					(unsigned long long)st->records_expected,
+					(unsigned long long)st->blocks_expected,
+					(unsigned long long)records,
+					(unsigned long long)st->record_blocks, diff);
+		if (st->blocks_unknown && used < sizeof(st->stop_reason))
+			used += (size_t)snprintf(st->stop_reason + used, sizeof(st->stop_reason) - used,
+						 " (kind %u block at offset %llu skipped)",
+						 r->first_unknown_kind,
+						 (unsigned long long)r->first_unknown_off);
+	}
+	if (r->pos < st->file_size) {
+		uint8_t magic[TF_MAGIC_LEN];
+		bool trace = st->file_size - r->pos >= TF_MAGIC_LEN &&
+			     !pread_all(r->fd, magic, sizeof(magic), r->pos) &&
+			     !memcmp(magic, TF_MAGIC, TF_MAGIC_LEN);
+		st->trailing_offset = r->pos;
+		st->trailing_bytes = st->file_size - r->pos;
+		st->bytes_skipped += st->trailing_bytes;
+		if (used < sizeof(st->stop_reason))
+			snprintf(st->stop_reason + used, sizeof(st->stop_reason) - used,
+				 "%s%llu bytes after the end block, from offset %llu%s", used ? "; " : "",
+				 (unsigned long long)st->trailing_bytes, (unsigned long long)r->pos,
+				 trace ? " (another trace's preamble starts there)" : "");
+	}
+	st->complete = !st->stop_reason[0] && !st->blocks_corrupt;
+	if (!st->complete && !st->stop_reason[0])
+		snprintf(st->stop_reason, sizeof(st->stop_reason),
+			 "the end block's totals agree, but %llu corrupt blocks were skipped",
+			 (unsigned long long)st->blocks_corrupt);
+}
+
+/* A good record block was read whole: count it. */
+static void block_read(struct tracefmt_reader *r)
+{
+	r->st.blocks_ok++;
+	if (!r->problem_seen)
+		r->st.intact_end = r->pos;
+}
+
+/*
+ * Room for the block's stored and raw bytes. Buffers grow to the largest
+ * block seen, so a small trace never costs the 2 MiB a full block needs.
+ */
+static bool buffers_reserve(struct tracefmt_reader *r, const struct tf_block_hdr *h)
+{
+	size_t stored = h->stored_len ? h->stored_len : 1, raw = h->raw_len ? h->raw_len : 1;
+
+	if (stored > r->stored_cap) {
+		uint8_t *p = realloc(r->stored, stored);
+		if (!p)
+			return false;
+		r->stored = p;
+		r->stored_cap = stored;
+	}
+	if (raw > r->raw_cap) {
+		uint8_t *p = realloc(r->raw, raw);
+		if (!p)
+			return false;
+		r->raw = p;
+		r->raw_cap = raw;
+	}
+	return true;
+}
+
+/*
+ * Load the next block of records. Returns true if one is ready. Not inlined:
+ * next() stays a leaf that saves no registers, once per block is enough.
+ */
+static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 {
 	while (!r->done) {
 		uint8_t hb[TF_BLOCK_HDR_LEN];
 		struct tf_block_hdr h;
 		const char *why;
 		uint64_t left = r->st.file_size - r->pos;
+		int rc;
 
 		if (left == 0) {
 			stop(r, true, "no end block: the trace was not finished (ends at offset %llu)",
@@ -343,8 +660,10 @@ static bool load_block(struct tracefmt_reader *r)
 			     (unsigned long long)r->pos, (unsigned long long)left);
 			return false;
 		}
-		if (pread_all(r->fd, hb, sizeof(hb), r->pos)) {
-			stop(r, false, "read error at offset %llu", (unsigned long long)r->pos);
+		rc = pread_all(r->fd, hb, sizeof(hb), r->pos);
+		if (rc) {
+			stop(r, false, "read error at offset %llu: %s", (unsigned long long)r->pos,
+			     strerror(-rc));
 			return false;
 		}
 		if (tf_block_hdr_decode(hb, &h, &why) || !block_sane(&h, &why)) {
@@ -353,85 +672,92 @@ static bool load_block(struct tracefmt_reader *r)
 			continue;
 		}
 		if (h.stored_len > left - TF_BLOCK_HDR_LEN) {
-			stop(r, true, "file ends inside the block at offset %llu (%llu payload bytes "
-			     "missing)", (unsigned long long)r->pos,
+			stop(r, true, "file ends inside the block at offset %llu (field stored_len %u: "
+			     "%llu payload bytes missing)", (unsigned long long)r->pos, h.stored_len,
 			     (unsigned long long)(h.stored_len - (left - TF_BLOCK_HDR_LEN)));
 			return false;
 		}
 		uint64_t off = r->pos;
 		r->pos += TF_BLOCK_HDR_LEN + h.stored_len;
-		if (pread_all(r->fd, r->stored, h.stored_len, off + TF_BLOCK_HDR_LEN)) {
-			stop(r, false, "read error at offset %llu", (unsigned long long)off);
+		if (!buffers_reserve(r, &h)) {
+			stop(r, false, "no memory for the block at offset %llu (field raw_len %u)",
+			     (unsigned long long)off, h.raw_len);
+			return false;
+		}
+		rc = pread_all(r->fd, r->stored, h.stored_len, off + TF_BLOCK_HDR_LEN);
+		if (rc) {
+			stop(r, false, "read error at offset %llu: %s", (unsigned long long)off,
+			     strerror(-rc));
 			return false;
 		}
 		if (tf_crc32c(0, r->stored, h.stored_len) != h.payload_crc) {
-			corrupt(r, off, "payload checksum mismatch");
+			corrupt(r, off, "field payload_crc does not match the payload");
 			continue;
 		}
-		size_t n = h.raw_len;
+		r->raw_len = h.raw_len;
 		if (h.codec == TF_CODEC_ZSTD) {
-			n = ZSTD_decompressDCtx(r->dctx, r->raw, TRACEFMT_BLOCK_MAX_RAW, r->stored,
-						h.stored_len);
+			size_t n = ZSTD_decompressDCtx(r->dctx, r->raw, h.raw_len,
+						       r->stored, h.stored_len);
 			if (ZSTD_isError(n) || n != h.raw_len) {
-				corrupt(r, off, "payload does not decompress to its declared size");
+				corrupt(r, off, "payload does not decompress to field raw_len (%u bytes)",
+					h.raw_len);
 				continue;
 			}
 		} else {
-			memcpy(r->raw, r->stored, n);
+			memcpy(r->raw, r->stored, h.raw_len);
 		}
 		if (h.kind == TF_BLOCK_END) {
-			r->st.blocks_ok++;
-			if (!r->problem_seen)
-				r->st.intact_end = r->pos;
-			read_end_block(r);
+			if (!read_totals(r, &h, off))
+				continue;
+			block_read(r);
+			r->done = true;
+			check_totals(r, off);
 			return false;
 		}
 		if (h.kind != TF_BLOCK_RECORDS) {
 			/* A block kind from a newer minor version: skip it whole. */
-			r->st.blocks_ok++;
+			if (!r->st.blocks_unknown++) {
+				r->first_unknown_off = off;
+				r->first_unknown_kind = h.kind;
+			}
+			block_read(r);
 			continue;
 		}
-		r->block_off = off;
-		r->block_nr = h.nr_records;
-		r->block_seen = 0;
-		r->cur = r->raw;
-		r->end = r->raw + n;
-		tf_codec_reset(&r->codec, h.first_ts_ns);
-		r->st.blocks_ok++;
-		if (!r->problem_seen)
-			r->st.intact_end = r->pos;
-		return true;
+		if (!decode_block(r, &h, off))
+			continue;
+		r->st.record_blocks++;
+		block_read(r);
+		if (r->nr_slots)
+			return true;
 	}
 	return false;
 }
 
+/* A record too large for its slot: decode it again from the block. */
+static void redecode(struct tracefmt_reader *r, const struct slot *s, struct tracefmt_event *ev)
+{
+	struct tf_codec codec = s->u.again.codec;
+	const uint8_t *cur = r->raw + s->u.again.raw_off;
+	const char *why;
+
+	/* It decoded and passed its checks a moment ago, from the same bytes. */
+	tf_record_decode(&codec, &cur, r->raw + r->raw_len, ev, &why);
+}
+
 int tracefmt_reader_next(struct tracefmt_reader *r, struct tracefmt_event *ev)
 {
-	for (;;) {
-		while (r->cur < r->end) {
-			const char *why;
-			int rc = tf_record_decode(&r->codec, &r->cur, r->end, ev, &why);
-			r->block_seen++;
-			if (rc == 1) {
-				r->st.records++;
-				return 1;
-			}
-			if (rc == 0) {
-				r->st.skipped_records++;
-				continue;
-			}
-			/* A checksummed block that does not decode: count it, drop the rest. */
-			r->st.blocks_ok--;
-			corrupt(r, r->block_off, why);
-			r->cur = r->end;
-			r->block_seen = r->block_nr;
-		}
-		if (r->cur && r->block_seen != r->block_nr) {
-			r->st.blocks_ok--;
-			corrupt(r, r->block_off, "record count differs from the block header");
-		}
-		r->cur = r->end = NULL;
+	while (__builtin_expect(r->next_slot == r->nr_slots, 0)) {
+		r->nr_slots = r->next_slot = 0;
 		if (!load_block(r))
 			return 0;
 	}
+	const struct slot *s = &r->slots[r->next_slot++];
+	if (__builtin_expect(!s->redecode, 1)) {
+		memcpy(ev, s, SLOT_BYTES);
+		memset((uint8_t *)ev + SLOT_BYTES, 0, EVENT_UNION_BYTES - SLOT_UNION_BYTES);
+	} else {
+		redecode(r, s, ev);
+	}
+	r->st.records++;
+	return 1;
 }

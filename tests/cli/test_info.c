@@ -194,5 +194,33 @@ int main(int argc, char **argv)
 	CHECK_EQ_U64(geti(j, "intact_end", NULL), block1_end);
 	CHECK_STR_CONTAINS(json_string_value(json_object_get(j, "stop_reason")), "inside");
 	json_decref(j);
+
+	/* Two copies concatenated: the first is read, the second reported as trailing data. */
+	char twice[1200], size_s[40];
+	struct stat sb;
+	REQUIRE(stat(path, &sb) == 0);
+	snprintf(twice, sizeof(twice), "%s/known-twice.bst", dir);
+	in = fopen(path, "rb");
+	out = fopen(twice, "wb");
+	REQUIRE(in && out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	rewind(in);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+	j = run_info(twice, &status);
+	REQUIRE(j);
+	CHECK(status == 0);
+	CHECK_EQ_U64(geti(j, "events_by_kind", "mm_page_alloc"), 1000);
+	CHECK(json_is_false(json_object_get(j, "complete")));
+	CHECK(json_is_false(json_object_get(j, "truncated")));
+	CHECK(json_is_true(json_object_get(j, "end_block")));
+	CHECK_EQ_U64(geti(j, "trailing_offset", NULL), sb.st_size);
+	CHECK_EQ_U64(geti(j, "trailing_bytes", NULL), sb.st_size);
+	snprintf(size_s, sizeof(size_s), "from offset %lld", (long long)sb.st_size);
+	CHECK_STR_CONTAINS(json_string_value(json_object_get(j, "stop_reason")), size_s);
+	json_decref(j);
 	return TEST_REPORT();
 }

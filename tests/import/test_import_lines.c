@@ -364,6 +364,22 @@ static void test_perf(void)
 	CHECK_EQ_U64(e.ts_ns, 591290939000ull);
 }
 
+/* Values on the limits are taken. */
+static void e_ok_limits(void)
+{
+	struct tracefmt_event e;
+
+	e = one(FT, "  bash-1 [8191] ..... 1.0: mm_page_alloc: pfn=0xfffffffffffff order=15 "
+		    "migratetype=7 gfp_flags=GFP_KERNEL");
+	CHECK_EQ_U64(e.cpu, 8191);
+	CHECK_EQ_U64(e.u.alloc.pfn, TRACEFMT_MAX_PFN);
+	CHECK_EQ_U64(e.u.alloc.order, 15);
+	CHECK_EQ_U64(e.u.alloc.migratetype, 7);
+	e = one(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc: pfn=-1 order=0 migratetype=0 "
+		    "gfp_flags=GFP_KERNEL");
+	CHECK_EQ_U64(e.u.alloc.pfn, TRACEFMT_PFN_NONE);
+}
+
 static void test_bad(void)
 {
 	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc: pfn=0x10 order=0 migratetype=0 "
@@ -385,9 +401,57 @@ static void test_bad(void)
 	bad(PS, "  perf [000] 1.0: kmem:mm_page_free: pfn=1 order=0", "no pid column");
 	bad(PS, "  perf x1 [000] 1.0: kmem:mm_page_free: pfn=1 order=0", "no pid column");
 
-	/* Line numbers of bad lines among good and ignored ones. */
+	/* Values no kernel prints: bad, with the field named (IMPORT.md, Limits). */
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc: pfn=0x10 order=-1 migratetype=0 "
+		"gfp_flags=GFP_KERNEL", "mm_page_alloc: order=-1 out of range 0..15");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc: pfn=0x10 order=99 migratetype=0 "
+		"gfp_flags=GFP_KERNEL", "order=99 out of range 0..15");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc: pfn=0x10 order=16 migratetype=0 "
+		"gfp_flags=GFP_KERNEL", "order=16 out of range 0..15");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc: pfn=0x10 order=0 migratetype=99 "
+		"gfp_flags=GFP_KERNEL", "migratetype=99 out of range 0..7");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_pcpu_drain: pfn=0x10 order=0 migratetype=-7",
+	    "mm_page_pcpu_drain: migratetype=-7 out of range 0..7");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc_extfrag: pfn=1 alloc_order=0 "
+		"fallback_order=-3 alloc_migratetype=0 fallback_migratetype=1 change_ownership=0",
+	    "fallback_order=-3 out of range 0..15");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_free_batched: pfn=1 order=4294967295",
+	    "order=4294967295 out of range 0..15");
+	bad(FT, "  mkdir-24078 [4294967295] ..... 1048.963500: mm_page_alloc: "
+		"page=000000003638c8b5 pfn=0x14c409 order=0 migratetype=0 gfp_flags=GFP_KERNEL",
+	    "mm_page_alloc: cpu 4294967295 is out of range 0..8191");
+	bad(FT, "  bash-1 [8192] ..... 1.0: mm_page_free: pfn=1 order=0", "cpu 8192 is out of range");
+	bad(PS, "  perf 12 [4294967295] 1.0: kmem:mm_page_free: pfn=1 order=0",
+	    "cpu 4294967295 is out of range 0..8191");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_free: page=0000000012345678 pfn=-1 order=0",
+	    "mm_page_free: pfn -1 is only valid for a failed allocation");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_free: pfn=0x10000000000000 order=0",
+	    "mm_page_free: pfn 0x10000000000000 is above the largest pfn 0xfffffffffffff");
+	bad(FT, "  bash-1 [000] ..... 9300000000.0: mm_page_free: pfn=1 order=0",
+	    "ts_ns 9300000000000000000 is above");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_alloc:: pfn=0x10 order=0 migratetype=0 "
+		"gfp_flags=GFP_KERNEL", "event name 'mm_page_alloc:' is not a kmem page event");
+	bad(FT, "  bash-1 [000] ..... 1.0: mm_page_free: pfn=1 order=0 [LOST 3 EVENTS]",
+	    "lost-events marker inside a kmem page line");
+	bad(FT, "CPU:99999 [LOST 5 EVENTS]", "lost-events line: cpu 99999 out of range 0..8191");
+	e_ok_limits();
+
+	/* A NUL byte before the event name: bad, with its column, not ignored. */
 	struct collect c;
 	struct tracefmt_import_stats st;
+	struct tracefmt_error err;
+	static const char nul_line[] = "  bash-1 [000] ..... 1.0: \0mm_page_alloc: pfn=0x10 "
+				       "order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+				       "random\0words\n";
+	memset(&c, 0, sizeof(c));
+	CHECK(tracefmt_import_mem(FT, nul_line, sizeof(nul_line) - 1, collect, &c, &st, &err) == 0);
+	CHECK_EQ_U64(c.n, 0);
+	CHECK_EQ_U64(st.bad_lines, 1);
+	CHECK_EQ_U64(st.bad_line_numbers[0], 1);
+	CHECK_STR_CONTAINS(st.bad_line_reasons[0], "NUL byte at column 27");
+	CHECK_EQ_U64(st.ignored_lines, 1);
+
+	/* Line numbers of bad lines among good and ignored ones. */
 	const char *text = "# comment\n"
 			   "  a-1 [000] ..... 1.0: mm_page_free: pfn=1 order=0\n"
 			   "  a-1 [000] ..... 1.0: mm_page_free: pfn=1\n"

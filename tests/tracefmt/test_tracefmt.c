@@ -17,6 +17,7 @@
 
 #include <zstd.h>
 
+#include "bst_build.h"
 #include "harness.h"
 #include "outfile.h"
 #include "tracefmt.h"
@@ -51,12 +52,14 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 	ev->cpu = (uint32_t)(rnd() % 4);
 	ev->pid = rnd() % 3 ? 4242 : (uint32_t)(rnd() % 100000);
 	ev->ts_ns = 1000000000ull + i * 1500 + rnd() % 700; /* slightly out of order */
-	uint64_t pfn = rnd() % 8 ? 0x100000 + rnd() % 0x500000 : TRACEFMT_PFN_NONE;
+	uint64_t pfn = 0x100000 + rnd() % 0x500000;
+	/* -1 only where the kernel prints it: a failed allocation */
+	uint64_t pfn_or_none = rnd() % 8 ? pfn : TRACEFMT_PFN_NONE;
 	switch (ev->type) {
 	case TRACEFMT_PAGE_ALLOC:
-		ev->u.alloc.pfn = pfn;
+		ev->u.alloc.pfn = pfn_or_none;
 		ev->u.alloc.order = (uint32_t)(rnd() % 11);
-		ev->u.alloc.migratetype = (int32_t)(rnd() % 6) - 1;
+		ev->u.alloc.migratetype = (int32_t)(rnd() % 6);
 		ev->u.alloc.gfp_flags = rnd() % 2 ? 0x140cca : rnd();
 		break;
 	case TRACEFMT_PAGE_FREE:
@@ -69,7 +72,7 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		ev->u.free_batched.has_order = (uint32_t)(rnd() % 2);
 		break;
 	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-		ev->u.zone_locked.pfn = pfn;
+		ev->u.zone_locked.pfn = pfn_or_none;
 		ev->u.zone_locked.order = 3;
 		ev->u.zone_locked.migratetype = 1;
 		ev->u.zone_locked.percpu_refill = 1;
@@ -109,7 +112,7 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 			ev->u.checkpoint.pageblocks[m] = (uint32_t)(rnd() % 5000);
 		break;
 	case TRACEFMT_SNAPSHOT_BLOCK:
-		ev->u.snapshot_block.pfn = pfn == TRACEFMT_PFN_NONE ? 7 : pfn;
+		ev->u.snapshot_block.pfn = pfn;
 		ev->u.snapshot_block.position = rnd() % 300000;
 		ev->u.snapshot_block.order = (uint32_t)(rnd() % 11);
 		ev->u.snapshot_block.migratetype = (int32_t)(rnd() % 5) - 1;
@@ -138,8 +141,8 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		z->flags = (uint32_t)(rnd() % 16);
 		z->start_pfn = rnd() % 0x1000000;
 		z->spanned = rnd() % 0x1000000;
-		z->present = rnd() % 0x1000000;
-		z->managed = rnd() % 0x1000000;
+		z->present = z->spanned - z->spanned / (1 + rnd() % 8); /* managed <= present <= spanned */
+		z->managed = z->present - z->present / (1 + rnd() % 8);
 		z->min = rnd() % 100000;
 		z->low = rnd() % 100000;
 		z->high = rnd() % 100000;
@@ -284,43 +287,53 @@ static void test_roundtrip(void)
 	tracefmt_reader_close(r);
 }
 
+/* The largest values the format allows come back exactly (FORMAT.md §4, value limits). */
 static void test_edge_values(void)
 {
 	const char *path = tmp("edges.bst");
 	struct tracefmt_error err;
 	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, NULL, &err);
 	REQUIRE(w);
-	struct tracefmt_event in[4];
+	struct tracefmt_event in[6];
 	memset(in, 0, sizeof(in));
 	in[0].type = TRACEFMT_PAGE_ALLOC;
-	in[0].ts_ns = UINT64_MAX - 5;
-	in[0].cpu = UINT32_MAX;
+	in[0].ts_ns = (uint64_t)INT64_MAX;
+	in[0].cpu = TRACEFMT_MAX_CPUS - 1;
 	in[0].pid = UINT32_MAX;
 	in[0].u.alloc.pfn = TRACEFMT_PFN_NONE;
-	in[0].u.alloc.order = UINT32_MAX;
-	in[0].u.alloc.migratetype = INT32_MIN;
+	in[0].u.alloc.order = TRACEFMT_MAX_ORDERS - 1;
+	in[0].u.alloc.migratetype = TRACEFMT_MAX_MT - 1;
 	in[0].u.alloc.gfp_flags = UINT64_MAX;
 	in[1].type = TRACEFMT_PAGE_FREE;
-	in[1].ts_ns = 0; /* a backwards jump of almost 2^64 */
-	in[1].u.free.pfn = UINT64_MAX - 1;
+	in[1].ts_ns = 0; /* a backwards jump of 2^63 - 1 */
+	in[1].u.free.pfn = TRACEFMT_MAX_PFN;
 	in[2].type = TRACEFMT_COMM;
 	in[2].pid = 7;
 	memcpy(in[2].u.comm.comm, "fifteen-chars!!", 16);
 	in[3].type = TRACEFMT_PAGE_ALLOC_EXTFRAG;
-	in[3].u.extfrag.alloc_migratetype = INT32_MAX;
-	in[3].u.extfrag.fallback_migratetype = -1;
-	for (int i = 0; i < 4; i++)
+	in[3].u.extfrag.alloc_migratetype = TRACEFMT_MAX_MT - 1;
+	in[3].u.extfrag.fallback_order = TRACEFMT_MAX_ORDERS - 1;
+	in[4].type = TRACEFMT_LOST;
+	in[4].cpu = TRACEFMT_CPU_UNKNOWN;
+	in[4].u.lost.count = UINT64_MAX;
+	in[5].type = TRACEFMT_SNAPSHOT_BLOCK;
+	in[5].u.snapshot_block.pfn = TRACEFMT_MAX_PFN - 1;
+	in[5].u.snapshot_block.migratetype = -1;
+	in[5].u.snapshot_block.node = TRACEFMT_MAX_NODES - 1;
+	in[5].u.snapshot_block.position = UINT64_MAX;
+	for (int i = 0; i < 6; i++)
 		REQUIRE(tracefmt_writer_append(w, &in[i]) == 0);
 	REQUIRE(tracefmt_writer_close(w, &err) == 0);
 
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	REQUIRE(r);
 	struct tracefmt_event ev;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		CHECK(tracefmt_reader_next(r, &ev) == 1);
 		CHECK(events_equal(&ev, &in[i]));
 	}
 	CHECK(tracefmt_reader_next(r, &ev) == 0);
+	CHECK(tracefmt_reader_stats(r)->complete);
 	tracefmt_reader_close(r);
 }
 
@@ -396,9 +409,14 @@ static void test_bit_flips(void)
 		struct tracefmt_reader_stats st;
 		size_t got = read_and_compare(flip, 11, b * per, (b + 1) * per, &st);
 		tried++;
-		/* Exactly the hit block is lost; the rest is intact and the end seen. */
-		if (got != n - per || st.blocks_corrupt != 1 || !st.complete ||
-		    st.intact_end != ends[b - 1] || !st.first_corruption[0])
+		/*
+		 * Exactly the hit block is lost; the rest is intact, the end seen,
+		 * and its totals say what is missing: the trace is not complete.
+		 */
+		if (got != n - per || st.blocks_corrupt != 1 || st.complete || !st.end_seen ||
+		    st.records_missing != per || st.blocks_missing != 1 ||
+		    st.intact_end != ends[b - 1] || !st.first_corruption[0] ||
+		    !strstr(st.stop_reason, "50 records and 1 block missing"))
 			bad++;
 	}
 	CHECK(tried > 100);
@@ -439,12 +457,12 @@ static void test_hostile_preambles(void)
 	tf_put_le16(pre + 8, TRACEFMT_VERSION_MAJOR);
 	tf_put_le32(pre + 16, 0x7fffffff);
 	write_bytes(tmp("absurd.bst"), pre, sizeof(pre));
-	expect_open_error(tmp("absurd.bst"), "header length");
+	expect_open_error(tmp("absurd.bst"), "offset 16, field header_len");
 
 	tf_put_le32(pre + 16, 2);
 	tf_put_le32(pre + 20, 12345);
 	write_bytes(tmp("badhdr.bst"), pre, sizeof(pre));
-	expect_open_error(tmp("badhdr.bst"), "header checksum");
+	expect_open_error(tmp("badhdr.bst"), "offset 20, field header_crc");
 
 	write_bytes(tmp("text.bst"), "# tracer: nop\n#\n# entries-in-buffer\n", 37);
 	expect_open_error(tmp("text.bst"), "wrong magic");
@@ -592,17 +610,21 @@ static void test_new_types_edges(void)
 	in[0].u.snapshot_walk.end_ns = 4000; /* earlier than ts: still exact */
 	in[0].u.snapshot_walk.flags = UINT32_MAX;
 	memcpy(in[0].u.snapshot_walk.zone, "fifteen-chars!!", 16);
+	/* At the format limits (FORMAT.md §4): a zone ending at the last pfn. */
 	in[1].type = TRACEFMT_ZONE_STATE;
-	in[1].ts_ns = UINT64_MAX;
+	in[1].ts_ns = TRACEFMT_MAX_TS_NS;
 	in[1].u.zone_state.seq = UINT32_MAX;
-	in[1].u.zone_state.start_pfn = UINT64_MAX;
-	in[1].u.zone_state.managed = UINT64_MAX - 1;
+	in[1].u.zone_state.node = TRACEFMT_MAX_NODES - 1;
+	in[1].u.zone_state.start_pfn = TRACEFMT_MAX_PFN;
+	in[1].u.zone_state.spanned = 1;
+	in[1].u.zone_state.present = 1;
+	in[1].u.zone_state.managed = 1;
 	in[1].u.zone_state.min_free_kbytes = UINT64_MAX;
 	in[1].u.zone_state.nr_protection = TRACEFMT_MAX_ZONE_TYPES;
 	for (int k = 0; k < TRACEFMT_MAX_ZONE_TYPES; k++)
 		in[1].u.zone_state.protection[k] = UINT64_MAX - (uint64_t)k;
 	in[2].type = TRACEFMT_WMARK;
-	in[2].u.wmark.node = UINT32_MAX;
+	in[2].u.wmark.node = TRACEFMT_MAX_NODES - 1;
 	in[2].u.wmark.promo = UINT64_MAX;
 	for (int i = 0; i < 3; i++)
 		REQUIRE(tracefmt_writer_append(w, &in[i]) == 0);
@@ -626,6 +648,7 @@ static void test_new_types_edges(void)
 static void test_write_limit(void)
 {
 	const char *path = tmp("limited.bst");
+	unlink(path); /* a file left by an earlier run of the test must not count */
 	pid_t pid = fork();
 	REQUIRE(pid >= 0);
 	if (pid == 0) {
@@ -684,6 +707,384 @@ static void test_write_limit(void)
 	CHECK_EQ_U64(st.intact_end, st.file_size); /* the partial block was cut away */
 }
 
+/*
+ * Hostile whole-block changes that keep every checksum right: only the end
+ * block's totals can tell. Expected counts come from what the test built.
+ */
+static void build_events(struct bst_build *b, uint64_t seed, size_t n)
+{
+	struct tracefmt_event evs[64];
+	REQUIRE(n <= 64);
+	rng_state = seed;
+	for (size_t i = 0; i < n; i++)
+		make_event(&evs[i], i);
+	bst_build_events(b, evs, n, true);
+}
+
+/* Three record blocks of 10, 12 and 9 records (blocks 0..2), no end block yet. */
+static void build_three(struct bst_build *b)
+{
+	bst_build_init(b);
+	bst_build_preamble(b, "{}", 2, 1);
+	build_events(b, 21, 10);
+	build_events(b, 22, 12);
+	build_events(b, 23, 9);
+}
+
+static struct tracefmt_reader_stats read_image(struct bst_build *b, const char *name,
+					       uint64_t *got)
+{
+	struct tracefmt_error err;
+	struct tracefmt_event ev;
+	const char *path = tmp(name);
+	REQUIRE(!b->failed);
+	write_bytes(path, b->buf, b->len);
+	bst_build_release(b);
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	REQUIRE(r);
+	*got = 0;
+	while (tracefmt_reader_next(r, &ev) == 1)
+		++*got;
+	struct tracefmt_reader_stats st = *tracefmt_reader_stats(r);
+	tracefmt_reader_close(r);
+	return st;
+}
+
+static void test_end_totals(void)
+{
+	struct bst_build b;
+	struct tracefmt_reader_stats st;
+	uint64_t got;
+
+	/* Untouched: complete, totals as built. */
+	build_three(&b);
+	bst_build_end(&b);
+	st = read_image(&b, "totals-ok.bst", &got);
+	CHECK_EQ_U64(got, 31);
+	CHECK(st.complete && st.end_seen && !st.stop_reason[0]);
+	CHECK_EQ_U64(st.records_expected, 31);
+	CHECK_EQ_U64(st.blocks_expected, 3);
+	CHECK_EQ_U64(st.record_blocks, 3);
+
+	/* One whole block deleted. */
+	build_three(&b);
+	bst_build_end(&b);
+	bst_build_drop_block(&b, 1);
+	st = read_image(&b, "totals-deleted.bst", &got);
+	CHECK_EQ_U64(got, 19);
+	CHECK(!st.complete && st.end_seen && !st.truncated);
+	CHECK_EQ_U64(st.blocks_corrupt, 0);
+	CHECK_EQ_U64(st.records_missing, 12);
+	CHECK_EQ_U64(st.blocks_missing, 1);
+	CHECK_STR_CONTAINS(st.stop_reason, "counts 31 records in 3 blocks; read 19 in 2: "
+			   "12 records and 1 block missing");
+
+	/* One block given twice (before the end block). */
+	build_three(&b);
+	bst_build_dup_block(&b, 1);
+	bst_build_end_totals(&b, 31, 3);
+	st = read_image(&b, "totals-duplicated.bst", &got);
+	CHECK_EQ_U64(got, 43);
+	CHECK(!st.complete);
+	CHECK_EQ_U64(st.records_extra, 12);
+	CHECK_EQ_U64(st.blocks_extra, 1);
+	CHECK_STR_CONTAINS(st.stop_reason, "12 records and 1 block extra");
+
+	/* One block re-kinded to a kind this reader does not know. */
+	build_three(&b);
+	bst_build_end(&b);
+	size_t off1 = b.block_off[1];
+	bst_build_rekind_block(&b, 1, 7);
+	st = read_image(&b, "totals-rekinded.bst", &got);
+	CHECK_EQ_U64(got, 19);
+	CHECK(!st.complete);
+	CHECK_EQ_U64(st.blocks_unknown, 1);
+	CHECK_EQ_U64(st.records_missing, 12);
+	char want[80];
+	snprintf(want, sizeof(want), "(kind 7 block at offset %zu skipped)", off1);
+	CHECK_STR_CONTAINS(st.stop_reason, want);
+
+	/* Two traces concatenated: the second is trailing data. */
+	struct bst_build second;
+	build_three(&second);
+	bst_build_end(&second);
+	build_three(&b);
+	bst_build_end(&b);
+	size_t first_len = b.len, second_len = second.len;
+	bst_build_bytes(&b, second.buf, second.len);
+	bst_build_release(&second);
+	st = read_image(&b, "concatenated.bst", &got);
+	CHECK_EQ_U64(got, 31);
+	CHECK(!st.complete && st.end_seen && !st.truncated);
+	CHECK_EQ_U64(st.trailing_offset, first_len);
+	CHECK_EQ_U64(st.trailing_bytes, second_len);
+	CHECK_EQ_U64(st.intact_end, first_len);
+	snprintf(want, sizeof(want), "%zu bytes after the end block, from offset %zu (another "
+		 "trace's", second_len, first_len);
+	CHECK_STR_CONTAINS(st.stop_reason, want);
+
+	/* An end block whose payload lacks the totals is corrupt: no end, truncated. */
+	build_three(&b);
+	bst_build_block(&b, 2, false, 0, "\x80", 1, 0);
+	st = read_image(&b, "end-short.bst", &got);
+	CHECK_EQ_U64(got, 31);
+	CHECK(!st.complete && !st.end_seen && st.truncated);
+	CHECK_EQ_U64(st.blocks_corrupt, 1);
+	CHECK_STR_CONTAINS(st.first_corruption, "end block: payload does not hold the records");
+}
+
+/* Unknown preamble flag bits are refused, naming the file, the field and the bits. */
+static void test_flag_bits(void)
+{
+	struct bst_build b;
+	bst_build_init(&b);
+	bst_build_preamble(&b, "{}", 2, 0x5);
+	bst_build_end(&b);
+	write_bytes(tmp("flags.bst"), b.buf, b.len);
+	bst_build_release(&b);
+	expect_open_error(tmp("flags.bst"), "offset 12, field flags: unknown bits 0x4 set");
+}
+
+/*
+ * A checksummed block whose records do not all decode, or hold a value
+ * outside the format limits, is skipped whole: none of its records is
+ * returned, though the ones before the bad record decoded fine.
+ */
+static void test_malformed_block_whole(void)
+{
+	struct tracefmt_event evs[6];
+	struct tracefmt_reader_stats st;
+	struct bst_build b;
+	uint64_t got;
+
+	rng_state = 5;
+	for (int i = 0; i < 6; i++) {
+		make_event(&evs[i], (uint64_t)i);
+		evs[i].type = TRACEFMT_PAGE_FREE;
+		evs[i].u.free.pfn = 0x1000 + (uint64_t)i;
+		evs[i].u.free.order = 0;
+	}
+	evs[3].u.free.order = 99;
+
+	bst_build_init(&b);
+	bst_build_preamble(&b, "{}", 2, 1);
+	build_events(&b, 31, 5);
+	bst_build_events(&b, evs, 6, true);
+	size_t bad_off = b.block_off[1];
+	build_events(&b, 32, 4);
+	bst_build_end(&b);
+	st = read_image(&b, "bad-value.bst", &got);
+	CHECK_EQ_U64(got, 9);
+	CHECK_EQ_U64(st.blocks_corrupt, 1);
+	CHECK_EQ_U64(st.records_missing, 6);
+	CHECK(!st.complete);
+	char want[120];
+	snprintf(want, sizeof(want), "block at offset %zu: record 3 at payload byte", bad_off);
+	CHECK_STR_CONTAINS(st.first_corruption, want);
+	CHECK_STR_CONTAINS(st.first_corruption, "mm_page_free: order 99 is out of range 0..15");
+
+	/* Four good records, then one that runs past the payload. */
+	uint8_t raw[4 * TF_RECORD_MAX + 2];
+	struct tf_codec c;
+	size_t len = 0;
+	tf_codec_reset(&c, evs[0].ts_ns);
+	for (int i = 0; i < 4; i++)
+		len += tf_record_encode(&c, &evs[i == 3 ? 4 : i], raw + len);
+	raw[len++] = TRACEFMT_PAGE_FREE << 2;
+	raw[len++] = 0x7f;
+	bst_build_init(&b);
+	bst_build_preamble(&b, "{}", 2, 1);
+	bst_build_block(&b, 1, true, 5, raw, len, evs[0].ts_ns);
+	build_events(&b, 33, 3);
+	bst_build_end(&b);
+	st = read_image(&b, "bad-record.bst", &got);
+	CHECK_EQ_U64(got, 3);
+	CHECK_EQ_U64(st.blocks_corrupt, 1);
+	CHECK_STR_CONTAINS(st.first_corruption, "record 4 at payload byte");
+	CHECK_STR_CONTAINS(st.first_corruption, "runs past the end of its block");
+
+	/* nr_records smaller than the payload's records. */
+	bst_build_init(&b);
+	bst_build_preamble(&b, "{}", 2, 1);
+	bst_build_block(&b, 1, false, 3, raw, len - 2, evs[0].ts_ns);
+	bst_build_end(&b);
+	st = read_image(&b, "bad-count.bst", &got);
+	CHECK_EQ_U64(got, 0);
+	CHECK_STR_CONTAINS(st.first_corruption, "field nr_records is 3 but the payload holds more");
+}
+
+/*
+ * Case @i of the format limits (FORMAT.md §4, value limits): a record that
+ * is valid but for one field, and the sentence that must name it ("" for a
+ * record on the limit, which is valid). False past the last case.
+ */
+static bool limit_case(int i, struct tracefmt_event *ev, const char **want)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = TRACEFMT_PAGE_ALLOC;
+	ev->ts_ns = 1000;
+	ev->u.alloc.pfn = 0x1000;
+	*want = "";
+	switch (i) {
+	case 0: ev->u.alloc.order = 16; *want = "mm_page_alloc: order 16 is out of range 0..15"; break;
+	case 1: ev->u.alloc.order = 15; break;
+	case 2: ev->u.alloc.migratetype = -1; *want = "migratetype -1 is out of range 0..7"; break;
+	case 3: ev->u.alloc.migratetype = 8; *want = "migratetype 8 is out of range 0..7"; break;
+	case 4: ev->u.alloc.pfn = TRACEFMT_PFN_NONE; break;
+	case 5: ev->u.alloc.pfn = TRACEFMT_MAX_PFN + 1; *want = "pfn 0x10000000000000 is above the largest pfn 0xfffffffffffff"; break;
+	case 6: ev->cpu = TRACEFMT_MAX_CPUS; *want = "cpu 8192 is out of range 0..8191"; break;
+	case 7: ev->cpu = TRACEFMT_MAX_CPUS - 1; break;
+	case 8: ev->ts_ns = 1ull << 63; *want = "ts_ns 9223372036854775808 is above"; break;
+	case 9:
+		ev->type = TRACEFMT_PAGE_FREE;
+		ev->u.free.pfn = TRACEFMT_PFN_NONE;
+		*want = "mm_page_free: pfn -1 is only valid for a failed allocation";
+		break;
+	case 10:
+		ev->type = TRACEFMT_PAGE_FREE_BATCHED;
+		ev->u.free_batched.order = UINT32_MAX;
+		*want = "mm_page_free_batched: order 4294967295 is out of range";
+		break;
+	case 11:
+		ev->type = TRACEFMT_PAGE_PCPU_DRAIN;
+		ev->u.pcpu_drain.pfn = TRACEFMT_PFN_NONE;
+		*want = "mm_page_pcpu_drain: pfn -1 is only valid";
+		break;
+	case 12:
+		ev->type = TRACEFMT_PAGE_ALLOC_EXTFRAG;
+		ev->u.extfrag.fallback_order = 16;
+		*want = "mm_page_alloc_extfrag: fallback_order 16 is out of range";
+		break;
+	case 13:
+		ev->type = TRACEFMT_PAGE_ALLOC_EXTFRAG;
+		ev->u.extfrag.fallback_migratetype = -7;
+		*want = "fallback_migratetype -7 is out of range 0..7";
+		break;
+	case 14:
+		ev->type = TRACEFMT_PAGE_ALLOC_ZONE_LOCKED;
+		ev->u.zone_locked.pfn = TRACEFMT_PFN_NONE;
+		ev->u.zone_locked.migratetype = 99;
+		*want = "mm_page_alloc_zone_locked: migratetype 99";
+		break;
+	case 15: ev->type = TRACEFMT_LOST; ev->cpu = TRACEFMT_CPU_UNKNOWN; break;
+	case 16:
+		ev->type = TRACEFMT_LOST;
+		ev->cpu = TRACEFMT_CPU_UNKNOWN - 1;
+		*want = "lost: cpu 4294967294 is out of range";
+		break;
+	case 17:
+		ev->type = TRACEFMT_SNAPSHOT_BLOCK;
+		ev->u.snapshot_block.order = 64;
+		*want = "snapshot_block: order 64 is out of range 0..15";
+		break;
+	case 18:
+		ev->type = TRACEFMT_SNAPSHOT_BLOCK;
+		ev->u.snapshot_block.migratetype = -2;
+		*want = "snapshot_block: migratetype -2 is out of range -1..7";
+		break;
+	case 19:
+		ev->type = TRACEFMT_SNAPSHOT_BLOCK;
+		ev->u.snapshot_block.pfn = 0xfffffffffffffffeull;
+		*want = "snapshot_block: pfn 0xfffffffffffffffe is above";
+		break;
+	case 20:
+		ev->type = TRACEFMT_SNAPSHOT_BLOCK;
+		ev->u.snapshot_block.node = TRACEFMT_MAX_NODES;
+		*want = "snapshot_block: node 1024 is out of range 0..1023";
+		break;
+	case 21:
+		ev->type = TRACEFMT_CHECKPOINT;
+		ev->u.checkpoint.node = UINT32_MAX;
+		*want = "checkpoint: node 4294967295";
+		break;
+	case 22:
+		ev->type = TRACEFMT_CHECKPOINT;
+		ev->u.checkpoint.nr_orders = TRACEFMT_MAX_ORDERS;
+		ev->u.checkpoint.nr_mt = TRACEFMT_MAX_MT;
+		break;
+	case 23:
+		ev->type = TRACEFMT_SNAPSHOT_MARK;
+		ev->u.snapshot_mark.phase = 3;
+		*want = "snapshot_mark: phase 3 is neither 1 (begin) nor 2 (end)";
+		break;
+	case 24: ev->type = TRACEFMT_SNAPSHOT_MARK; ev->u.snapshot_mark.phase = 2; break;
+	case 25:
+		ev->type = TRACEFMT_ZONE_STATE;
+		ev->u.zone_state.start_pfn = 1;
+		ev->u.zone_state.spanned = UINT64_MAX;
+		*want = "zone_state: start_pfn 0x1 + spanned 18446744073709551615 is past";
+		break;
+	case 26:
+		ev->type = TRACEFMT_ZONE_STATE;
+		ev->u.zone_state.spanned = 10;
+		ev->u.zone_state.present = 8;
+		ev->u.zone_state.managed = 9;
+		*want = "zone_state: managed 9 <= present 8 <= spanned 10 does not hold";
+		break;
+	case 27:
+		ev->type = TRACEFMT_SNAPSHOT_WALK;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->cpu = TRACEFMT_WALK_BUDDY_CPU;
+		break;
+	case 28:
+		ev->type = TRACEFMT_WMARK;
+		ev->u.wmark.node = TRACEFMT_MAX_NODES;
+		*want = "mm_setup_per_zone_wmarks: node 1024 is out of range";
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static void test_value_limits(void)
+{
+	struct tracefmt_event ev;
+	const char *want;
+	char why[160];
+	int bad = 0;
+
+	for (int i = 0; limit_case(i, &ev, &want); i++) {
+		int rc = tracefmt_event_check(&ev, why, sizeof(why));
+		if (*want) {
+			CHECK(rc == -EINVAL);
+			CHECK_STR_CONTAINS(why, want);
+		} else {
+			CHECK(rc == 0 && !why[0]);
+		}
+		/* Through the reader: [good] [good, this] [good] end. */
+		struct tracefmt_event pair[2];
+		struct bst_build b;
+		struct tracefmt_reader_stats st;
+		uint64_t got;
+		pair[1] = ev;
+		pair[0] = ev;
+		pair[0].type = TRACEFMT_COMM;
+		memset(&pair[0].u, 0, sizeof(pair[0].u));
+		pair[0].cpu = 1;
+		pair[0].ts_ns = 500;
+		bst_build_init(&b);
+		bst_build_preamble(&b, "{}", 2, 1);
+		build_events(&b, 41, 3);
+		bst_build_events(&b, pair, 2, i % 2);
+		build_events(&b, 42, 2);
+		bst_build_end(&b);
+		st = read_image(&b, "limits.bst", &got);
+		if (*want && (got != 5 || st.blocks_corrupt != 1 || st.complete ||
+			      !strstr(st.first_corruption, want))) {
+			fprintf(stderr, "limit case %d: got %llu, %s\n", i, (unsigned long long)got,
+				st.first_corruption);
+			bad++;
+		}
+		if (!*want && (got != 7 || !st.complete)) {
+			fprintf(stderr, "limit case %d (valid): got %llu, %s\n", i,
+				(unsigned long long)got, st.stop_reason);
+			bad++;
+		}
+	}
+	CHECK_EQ_U64(bad, 0);
+}
+
 static void test_type_names(void)
 {
 	CHECK(!strcmp(tracefmt_type_name(TRACEFMT_PAGE_ALLOC), "mm_page_alloc"));
@@ -711,5 +1112,9 @@ int main(int argc, char **argv)
 	test_cut_everywhere();
 	test_bit_flips();
 	test_write_limit();
+	test_end_totals();
+	test_flag_bits();
+	test_malformed_block_whole();
+	test_value_limits();
 	return TEST_REPORT();
 }
