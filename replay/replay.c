@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "reorder.h"
 #include "replay_internal.h"
@@ -2589,6 +2590,35 @@ static void model_refusal_explain(const char *trace_path, const struct model_con
 		       (unsigned)cfg->watermark_scale_factor, strerror(-ret));
 }
 
+/*
+ * The model takes about 11 bytes per page frame of the zones' spans
+ * (model.h), allocated at once by model_create(), which nothing can
+ * interrupt: a header declaring more than half of this machine's memory in
+ * model state is refused before it, with the figure.
+ */
+#define MODEL_BYTES_PER_FRAME 12ull
+
+static int model_fits_memory(const char *path, const struct model_config *cfg,
+			     struct replay_error *err)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t frames = 0, need, have;
+
+	for (unsigned int z = 0; z < cfg->nr_zones; z++)
+		frames += cfg->zones[z].spanned_pages;
+	if (pages <= 0 || psize <= 0)
+		return 0;
+	need = frames * MODEL_BYTES_PER_FRAME;
+	have = (uint64_t)pages * (uint64_t)psize;
+	if (need <= have / 2)
+		return 0;
+	replay_err_set(err, "%s: the header's zones span %llu pages (field zones[].spanned): the "
+		       "model would need about %.1f GiB, more than half of this machine's %.1f GiB",
+		       path, (unsigned long long)frames, (double)need / (1 << 30),
+		       (double)have / (1 << 30));
+	return -ENOMEM;
+}
+
 int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
 	       struct replay_error *err)
@@ -2647,6 +2677,9 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = model_fits_memory(trace_path, cfg, err);
+	if (ret)
+		goto out;
 	c->m = model_create(cfg);
 	if (!c->m) {
 		ret = -errno ? -errno : -EINVAL;
