@@ -2138,7 +2138,7 @@ static void note(json_t *notes, const char *fmt, ...) __attribute__((format(prin
 
 static void note(json_t *notes, const char *fmt, ...)
 {
-	char text[400];
+	char text[640];
 	va_list ap;
 
 	va_start(ap, fmt);
