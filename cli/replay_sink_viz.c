@@ -153,8 +153,11 @@ static int vs_sample(void *ctx, const struct replay_sample *s)
 	};
 
 	/* (run, zone, t) is the store's key: never send a time twice */
-	if (vs.t_ns <= v->last_sample_t[s->zone])
+	if (vs.t_ns <= v->last_sample_t[s->zone]) {
+		if (v->last_sample_t[s->zone] == INT64_MAX)
+			return 0; /* no later time to give it */
 		vs.t_ns = v->last_sample_t[s->zone] + 1;
+	}
 	v->last_sample_t[s->zone] = vs.t_ns;
 	return viz_sample_add(v->s, v->run_id, &vs);
 }

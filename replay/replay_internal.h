@@ -79,6 +79,7 @@ struct prescan {
 	struct tracefmt_event *ckpt;
 	size_t nr_ckpt;
 	uint64_t first_ts;		/* smallest page-event timestamp seen */
+	const volatile int *stop;	/* replay_opts.stop: loops over file data end early */
 };
 
 /* The parts of the header replay uses. */
@@ -90,6 +91,7 @@ struct replay_header {
 	unsigned int nr_mt_names;
 	unsigned int header_orders;	/* nr_page_orders recorded */
 	unsigned int header_pb_order;
+	unsigned int header_cpus;	/* host.cpus, 0 when the header does not say */
 	bool profile_guessed;		/* the release was not 6.1.y / 6.18.y */
 	struct replay_settings settings; /* the given settings less those equal to the host's */
 };
@@ -145,5 +147,45 @@ void pfn_map_release(struct pfn_map *m);
 struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key);
 struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key); /* NULL on ENOMEM */
 void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
+
+/*
+ * validate.c: what comes from the file, checked before the model sees it.
+ */
+#define REPLAY_PFN_LIMIT (1ull << 52)	/* pfns stay below: the model's limit */
+#define REPLAY_MAX_ZONE_PAGES ((1ll << 31) - 1) /* the model's largest zone */
+#define REPLAY_MAX_WMARK_PAGES (1ll << 32) /* a watermark: pages of one zone, with room */
+#define REPLAY_MAX_PROTECTION_PAGES (1ll << 37) /* lowmem_reserve: 64 zones of 2^31 pages */
+#define REPLAY_MAX_HOST_CPUS 8192	/* x86-64 NR_CPUS maximum (arch/x86/Kconfig) */
+#define REPLAY_HEADER_MAX_ORDERS 16	/* TRACEFMT_MAX_ORDERS and REPLAY_MAX_ORDERS */
+
+/* Kinds of records that no host could produce, counted and skipped. */
+enum replay_reject {
+	RJ_CPU,			/* cpu id >= 8192, x86-64's NR_CPUS maximum */
+	RJ_ORDER,		/* order >= the host's (or the model's, if more) orders */
+	RJ_PFN,			/* no page, or a block reaching past pfn 2^52 */
+	RJ_SNAPSHOT_BLOCK,	/* a snapshot block that fits in no zone */
+	RJ_NR
+};
+
+extern const char *const replay_reject_names[RJ_NR];
+
+/* Bounds of a record, from the header and the model. */
+struct replay_limits {
+	uint32_t nr_cpus;
+	uint32_t nr_orders;
+};
+
+/* replay_header_validate() - 0, or -EINVAL with @err naming the file and the JSON field. */
+int replay_header_validate(const char *path, json_t *root, struct replay_error *err);
+void replay_limits_init(struct replay_limits *l, const struct replay_header *h,
+			const struct model_config *cfg);
+/* replay_record_check() - -1 if @ev may reach the engine, else its enum replay_reject. */
+int replay_record_check(const struct replay_limits *l, const struct tracefmt_event *ev);
+/* A snapshot block whose order the host has and that lies inside one zone. */
+bool replay_snapshot_block_fits(const struct model_config *cfg, unsigned int header_orders,
+				const struct tracefmt_event *ev);
+/* Add "records_rejected" (and a cpu-folding note) to a summary JSON text. */
+int replay_summary_add_validation(char **summary, const uint64_t rejected[RJ_NR],
+				  const struct replay_header *h, const struct model_config *cfg);
 
 #endif

@@ -158,6 +158,8 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 			h->root ? "wrong type" : jerr.text);
 		return -EINVAL;
 	}
+	if (replay_header_validate(path, h->root, err))
+		return -EINVAL;
 	h->settings = *given;
 	settings_drop_host_values(&h->settings, h->root);
 	set = &h->settings;
@@ -190,10 +192,10 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	cfg->pageblock_order = (unsigned int)jint(host, "pageblock_order", 9);
 	h->header_orders = cfg->nr_page_orders;
 	h->header_pb_order = cfg->pageblock_order;
+	/* validated 1..8192 or absent; the model folds cpus past its 1024 */
 	cpus = jint(host, "cpus", 0);
-	if (cpus <= 0 || cpus > MODEL_MAX_CPUS)
-		cpus = 1;
-	cfg->nr_cpus = (unsigned int)cpus;
+	h->header_cpus = (unsigned int)cpus;
+	cfg->nr_cpus = cpus <= 0 ? 1 : cpus > MODEL_MAX_CPUS ? MODEL_MAX_CPUS : (unsigned int)cpus;
 	{
 		const char *thp = jstr(host, "thp_enabled");
 
@@ -560,8 +562,24 @@ static int place_block(struct model *m, uint64_t pfn, unsigned int order, int mt
  * holds that page and nothing merges. Each migratetype starts on a fresh
  * max-order boundary so pageblocks keep one type.
  */
+/* Blocks of orders 0..top with a count above k for some k in [k, k_end): none get placed. */
+static uint64_t chains_unplaced(const uint32_t *counts, unsigned int stride, int top, uint64_t k,
+				uint64_t k_end)
+{
+	uint64_t n = 0;
+
+	for (int o = top; o >= 0; o--) {
+		uint64_t c = counts[(size_t)o * stride];
+
+		if (c > k)
+			n += (c < k_end ? c : k_end) - k;
+	}
+	return n;
+}
+
 static void layout_zone(struct model *m, unsigned int zone, const struct tracefmt_event *ck,
-			unsigned int header_orders, bool exact, struct start_report *rep)
+			unsigned int header_orders, bool exact, const volatile int *stop,
+			struct start_report *rep)
 {
 	const struct model_config *c = model_config_get(m);
 	const struct model_zone_config *zc = &c->zones[zone];
@@ -582,12 +600,17 @@ static void layout_zone(struct model *m, unsigned int zone, const struct tracefm
 
 		if ((int)mt == isolate)
 			continue;
-		for (uint64_t i = 0; nr_o == header_orders && i < ck->u.checkpoint.free_blocks[maxo][mt];
-		     i++) {
-			if (cursor + (1ull << maxo) > end) {
-				rep->layout_unplaced++;
-				continue;
-			}
+		/* counts come from the file: loop over what fits, count the rest at once */
+		uint64_t want = nr_o == header_orders ? ck->u.checkpoint.free_blocks[maxo][mt] : 0;
+		uint64_t fit = cursor < end ? (end - cursor) >> maxo : 0;
+
+		if (want > fit) {
+			rep->layout_unplaced += want - fit;
+			want = fit;
+		}
+		for (uint64_t i = 0; i < want; i++) {
+			if (!(i & 4095) && stop && *stop)
+				return;
 			if (place_block(m, cursor, maxo, (int)mt, exact))
 				rep->layout_unplaced++;
 			else
@@ -606,10 +629,16 @@ static void layout_zone(struct model *m, unsigned int zone, const struct tracefm
 					top = o;
 					break;
 				}
+			if (!(k & 4095) && stop && *stop)
+				return;
 			cursor = align_up(cursor, 2ull << top);
-			if (cursor + (2ull << top) > end) {
-				for (int o = top; o >= 0; o--)
-					rep->layout_unplaced += ck->u.checkpoint.free_blocks[o][mt] > k;
+			if (cursor >= end || (2ull << top) > end - cursor) {
+				/* no chain with this top fits: skip to the first with a lower top */
+				uint64_t k_end = ck->u.checkpoint.free_blocks[top][mt];
+
+				rep->layout_unplaced += chains_unplaced(&ck->u.checkpoint.free_blocks[0][mt],
+									TRACEFMT_MAX_MT, top, k, k_end);
+				k = k_end - 1;
 				continue;
 			}
 			p = cursor;
@@ -641,6 +670,37 @@ static void layout_zone(struct model *m, unsigned int zone, const struct tracefm
 	}
 }
 
+/*
+ * model_populate() in slices of 2^20 pages, reading the stop flag between
+ * them: a header's zone may span 2^31 pages. Slices start on multiples of
+ * 2^20, which the top order (< 2^16) divides, so model_free_range() cuts
+ * the same blocks as over the whole span; zones never merge with each
+ * other, so their order does not matter.
+ */
+static int populate_stoppable(struct model *m, const volatile int *stop)
+{
+	const struct model_config *c = model_config_get(m);
+	const uint64_t slice = 1ull << 20;
+	int ret = 0;
+
+	for (unsigned int i = 0; i < c->nr_zones; i++) {
+		uint64_t p = c->zones[i].start_pfn, end = p + c->zones[i].spanned_pages;
+
+		while (p < end) {
+			uint64_t cut = (p | (slice - 1)) + 1;
+			int r;
+
+			if (stop && *stop)
+				return -EINTR;
+			r = model_free_range(m, p, (cut < end ? cut : end) - p);
+			if (r && !ret)
+				ret = r;
+			p = cut;
+		}
+	}
+	return ret;
+}
+
 int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 		       unsigned int header_orders, struct start_report *rep)
 {
@@ -648,7 +708,8 @@ int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 	rep->exact = exact;
 	if (ps->snapshot) {
 		rep->kind = START_SNAPSHOT;
-		return seed_snapshot(m, ps, exact, rep);
+		/* a walk whose every block was refused leaves nothing free */
+		return ps->nr_snap ? seed_snapshot(m, ps, exact, rep) : 0;
 	}
 	if (ps->have_ckpt) {
 		rep->kind = START_CHECKPOINT;
@@ -656,13 +717,16 @@ int replay_start_build(struct model *m, const struct prescan *ps, bool exact,
 			const struct tracefmt_event *ck = &ps->ckpt[i];
 			int zone = replay_zone_by_name(m, ck->u.checkpoint.node, ck->u.checkpoint.zone);
 
+			if (ps->stop && *ps->stop)
+				return -EINTR;
 			if (zone >= 0)
-				layout_zone(m, (unsigned int)zone, ck, header_orders, exact, rep);
+				layout_zone(m, (unsigned int)zone, ck, header_orders, exact, ps->stop,
+					    rep);
 		}
 		return 0;
 	}
 	rep->kind = START_BOOT;
-	return model_populate(m);
+	return populate_stoppable(m, ps->stop);
 }
 
 /* ---- pfn map ------------------------------------------------------------ */

@@ -1,13 +1,16 @@
 #!/bin/sh
 # Install what buddyscope needs to build, run and test, from Debian's packages.
 # Usage: scripts/install-deps.sh [--tests|--bench]
-#   --tests adds what only the test suite needs; --bench adds the peers the
-#   benchmarks compare against (perf, trace-cmd) and the workloads of the
-#   fidelity lab (stress-ng).
+#   --tests adds what only the test suite needs (the libFuzzer runtime,
+#   Chromium for the HTML report test, valgrind); --bench adds the peers the
+#   benchmarks compare against (perf, trace-cmd) and the fidelity lab's
+#   workloads (stress-ng). Tests never install anything themselves: run this
+#   first (scripts/test.sh does).
 set -eu
+# fonts-dejavu-core: the reports draw their text in DejaVu Sans (viz/draw.c).
 pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
       libcairo2-dev libsqlite3-dev sqlite3 libjansson-dev libzstd-dev zlib1g-dev zstd gzip
-      python3 ca-certificates"
+      fonts-dejavu-core python3 ca-certificates"
 case "${1:-}" in
 --tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind" ;;
 --bench) pkgs="$pkgs linux-perf trace-cmd hyperfine stress-ng" ;;

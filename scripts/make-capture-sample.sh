@@ -20,7 +20,7 @@ cat >"$work/workload.sh" <<WL
 "$work/bs-sample-churn" 1 16 2
 WL
 chmod +x "$work/workload.sh"
-"$bs" capture -o "$out" --checkpoint-interval 250 -- "$work/workload.sh"
+"$bs" capture --force -o "$out" --checkpoint-interval 250 -- "$work/workload.sh"
 "$bs" info "$out" >"$work/info.txt"
 note=${out%.bst}.note.md
 {

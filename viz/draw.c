@@ -306,10 +306,18 @@ static void tick_line(struct canvas *c, double x0, double y0, double x1, double 
 
 void draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0, int64_t t1)
 {
-	double s0 = t0 / 1e9, s1 = (t1 + 1) / 1e9, step = nice_step(s1 - s0, 6);
+	/* t1 + 1 ns without the int64 overflow at INT64_MAX */
+	double s0 = (double)t0 / 1e9, s1 = (double)t1 / 1e9 + 1e-9, step;
 	char buf[32];
+	int ticks = 0;
 
-	for (double v = ceil(s0 / step) * step; v <= s1 + step * 1e-9; v += step) {
+	if (!(s1 > s0))
+		s1 = nextafter(s0, INFINITY);
+	step = nice_step(s1 - s0, 6);
+
+	/* far from 0 a tiny step no longer moves v in a double: stop after a few ticks */
+	for (double v = ceil(s0 / step) * step; v <= s1 + step * 1e-9 && ticks < 32;
+	     v += step, ticks++) {
 		double x = r->x + (v - s0) / (s1 - s0) * r->w;
 
 		if (x > r->x + r->w + 0.5)

@@ -94,8 +94,10 @@ static int export_csv_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_t
 	if (!r)
 		return -ENOMEM;
 	ret = viz_zones_get(s, run_id, &zones, &nz);
-	if (ret)
+	if (ret) {
+		viz_read_err(err, s, ret, "cannot read the zones of run %lld", (long long)run_id);
 		goto out;
+	}
 	if (sqlite3_prepare_v2(s->db, samples_sql, -1, &st, NULL) != SQLITE_OK) {
 		ret = -EIO;
 		goto out;
@@ -258,8 +260,10 @@ static int export_json_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_
 		return ret;
 	}
 	ret = viz_zones_get(s, run_id, &zones, &nz);
-	if (ret)
+	if (ret) {
+		viz_read_err(err, s, ret, "cannot read the zones of run %lld", (long long)run_id);
 		goto out;
+	}
 	/* The run's fields, then the long arrays streamed one element at a time. */
 	head = run_json(&run, zones, nz);
 	text = json_dumps(head, JSON_COMPACT);

@@ -532,8 +532,9 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 
 			for (size_t i = 0; i < n; i++) {
 				double v = p ? rows[i].pfn_rate : rows[i].distance;
-				double x = r.x + (t1 > t0 ? (double)(rows[i].t_ns - t0) /
-								    (double)(t1 - t0) :
+				/* in double: t1 - t0 overflows int64 for extreme stored times */
+				double x = r.x + (t1 > t0 ? ((double)rows[i].t_ns - (double)t0) /
+								    ((double)t1 - (double)t0) :
 							    0.5) * r.w;
 				double y = r.y + r.h - (v - lo) / (hi - lo) * r.h;
 
@@ -559,7 +560,7 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 		draw_legend_item(c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,
 				 p ? "prediction rate" : "distance");
 		draw_frame(c, &r);
-		draw_time_axis(c, &r, t0, t1 > t0 ? t1 : t0 + 1);
+		draw_time_axis(c, &r, t0, t1 > t0 ? t1 : t0); /* it widens an empty span */
 	}
 	return 0;
 }

@@ -14,13 +14,16 @@
 
 uint32_t viz_time_bin(int64_t t, int64_t t0, int64_t t1, uint32_t nr_bins)
 {
-	uint64_t span = (uint64_t)(t1 - t0) + 1, off = (uint64_t)(t - t0), b;
+	/* differences in uint64: t1 - t0 overflows int64 for extreme stored times */
+	uint64_t span = (uint64_t)t1 - (uint64_t)t0 + 1, off = (uint64_t)t - (uint64_t)t0, b;
 
 	if (t < t0)
 		return 0;
 	if (t > t1)
 		return nr_bins - 1;
-	if (off <= UINT64_MAX / nr_bins)
+	if (!span) /* the whole int64 range: 2^64 */
+		b = (uint64_t)((long double)off * nr_bins / 18446744073709551616.0L);
+	else if (off <= UINT64_MAX / nr_bins)
 		b = off * nr_bins / span;
 	else
 		b = (uint64_t)((long double)off * nr_bins / (long double)span);
@@ -100,6 +103,7 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 	int ret, rc;
 
 	memset(x, 0, sizeof(*x));
+	s->last.text[0] = '\0';
 	if (!nr_bins || t1 < t0)
 		return -EINVAL;
 	ret = zone_shape(s, run_id, zone_idx, &no, &nm);
@@ -143,9 +147,13 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 	sqlite3_bind_int64(st, 3, t0);
 	sqlite3_bind_int64(st, 4, t1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint32_t b = viz_time_bin(sqlite3_column_int64(st, 0), t0, t1, nr_bins);
+		int64_t t = sqlite3_column_int64(st, 0);
+		uint32_t b = viz_time_bin(t, t0, t1, nr_bins);
 		if (blob_add(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), ncell,
 			     &x->free_blocks[(size_t)b * ncell])) {
+			viz_row_error_set(s, "table samples, column free_blocks of run %lld zone %u "
+					  "at t_ns %lld: not %zu varints", (long long)run_id,
+					  zone_idx, (long long)t, ncell);
 			ret = -EINVAL;
 			goto out;
 		}
@@ -159,6 +167,10 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 			if (viz_blob_decode(sqlite3_column_blob(st, 7 + k),
 					    (size_t)sqlite3_column_bytes(st, 7 + k), no, k < 2,
 					    vals)) {
+				viz_row_error_set(s, "table samples, column %s of run %lld zone %u "
+						  "at t_ns %lld: not %u values", k == 0 ? "frag_index"
+						  : k == 1 ? "unusable_index" : "failures",
+						  (long long)run_id, zone_idx, (long long)t, no);
 				ret = -EINVAL;
 				goto out;
 			}

@@ -358,8 +358,8 @@ static int load_zone(struct report_ctx *rc, int64_t run_id, const struct viz_zon
 	int ret = viz_series_load(rc->s, run_id, z->idx, t0, t1, bins, x);
 
 	if (ret)
-		viz_err_set(rc->err, "%s: cannot read samples of run %lld zone %u: %s",
-			    rc->s->path, (long long)run_id, z->idx, strerror(-ret));
+		viz_read_err(rc->err, rc->s, ret, "cannot read samples of run %lld zone %u",
+			     (long long)run_id, z->idx);
 	return ret;
 }
 
@@ -382,8 +382,11 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 		return ret;
 	}
 	ret = viz_zones_get(rc->s, run_id, &zones, &nr_zones);
-	if (ret)
+	if (ret) {
+		viz_read_err(rc->err, rc->s, ret, "cannot read the zones of run %lld",
+			     (long long)run_id);
 		goto out;
+	}
 	ret = viz_run_time_range(rc->s, run_id, &t0, &t1, NULL);
 	have_samples = !ret;
 	if (ret == -ENODATA)
@@ -442,8 +445,8 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 
 			ret = viz_pbmap_get(rc->s, run_id, z->idx, times[k], &m);
 			if (ret) {
-				viz_err_set(rc->err, "%s: pageblock map of run %lld zone %u is damaged",
-					    rc->s->path, (long long)run_id, z->idx);
+				viz_read_err(rc->err, rc->s, ret, "cannot read the pageblock map of "
+					     "run %lld zone %u", (long long)run_id, z->idx);
 				break;
 			}
 			fc.id = FK_MEMMAP;
@@ -512,8 +515,11 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 	ret = viz_zones_get(rc->s, base, &za, &na);
 	if (!ret)
 		ret = viz_zones_get(rc->s, other, &zb, &nb);
-	if (ret)
+	if (ret) {
+		viz_read_err(rc->err, rc->s, ret, "cannot read the zones of runs %lld and %lld",
+			     (long long)base, (long long)other);
 		goto out;
+	}
 	if (viz_run_time_range(rc->s, base, &a0, &a1, NULL) ||
 	    viz_run_time_range(rc->s, other, &b0, &b1, NULL)) {
 		viz_err_set(rc->err, "%s: cannot compare runs %lld and %lld: one has no samples",

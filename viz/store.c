@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1147,26 +1149,77 @@ void viz_run_release(struct viz_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* A zones row must fit what the readers index with it; say which field does not. */
-static int zone_row_check(struct viz_store *s, int64_t run_id, sqlite3_stmt *st,
-			  const struct viz_zone *c)
+void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
 {
-	int64_t orders = sqlite3_column_int64(st, 7), pb = sqlite3_column_int64(st, 6);
+	va_list ap;
+	int n = snprintf(s->last.text, sizeof(s->last.text), "%s: ", s->path);
 
-	if (orders < 1 || orders > VIZ_MAX_ORDERS)
-		viz_err_set(&s->last, "%s: run %lld zone %u: nr_orders %lld is out of range "
-			    "(1 to %d)", s->path, (long long)run_id, c->idx, (long long)orders,
-			    VIZ_MAX_ORDERS);
-	else if (pb < 0 || pb >= 64)
-		viz_err_set(&s->last, "%s: run %lld zone %u: pageblock_order %lld is out of "
-			    "range (0 to 63)", s->path, (long long)run_id, c->idx, (long long)pb);
-	else if (!c->nr_migratetypes)
-		viz_err_set(&s->last, "%s: run %lld zone %u: migratetypes is not a JSON array "
-			    "of 1 to %d names", s->path, (long long)run_id, c->idx,
-			    VIZ_MAX_MIGRATETYPES);
-	else
-		return 0;
-	return -EINVAL;
+	if (n < 0 || (size_t)n >= sizeof(s->last.text))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->last.text + n, sizeof(s->last.text) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	if (s->last.text[0]) {
+		viz_err_set(err, "%s", s->last.text);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	viz_err_set(err, "%s: %s: %s", s->path, what, strerror(-ret));
+}
+
+/*
+ * A zones row as a writer makes it: every column of its type (asked before
+ * any other access converts it) and within range.
+ */
+static int zone_row_check(struct viz_store *s, sqlite3_stmt *st, int64_t run_id)
+{
+	static const char *const cols[] = { "idx", "node", "name", "start_pfn",
+					    "spanned_pages", "managed_pages",
+					    "pageblock_order", "nr_orders", "migratetypes" };
+	static const int64_t hi[] = { UINT32_MAX, INT32_MAX, 0, INT64_MAX, INT64_MAX, INT64_MAX,
+				      30 /* 1 << it fits an int */, VIZ_MAX_ORDERS, 0 };
+	int type[9];
+	int64_t idx;
+
+	for (int i = 0; i < 9; i++)
+		type[i] = sqlite3_column_type(st, i);
+	idx = type[0] == SQLITE_INTEGER ? sqlite3_column_int64(st, 0) : -1;
+	for (int i = 0; i < 9; i++) {
+		int64_t v, lo = i == 7;
+
+		if (i == 2 || i == 8) {
+			if (type[i] == SQLITE_TEXT)
+				continue;
+			viz_row_error_set(s, "run %lld zone %lld: %s is not text (table zones, "
+					  "column %s)", (long long)run_id, (long long)idx, cols[i],
+					  cols[i]);
+			return -EINVAL;
+		}
+		if (type[i] != SQLITE_INTEGER) {
+			viz_row_error_set(s, "run %lld zone %lld: %s is not an integer (table "
+					  "zones, column %s)", (long long)run_id, (long long)idx,
+					  cols[i], cols[i]);
+			return -EINVAL;
+		}
+		v = sqlite3_column_int64(st, i);
+		if (v < lo || v > hi[i]) {
+			viz_row_error_set(s, "run %lld zone %lld: %s %lld is out of range (%lld to "
+					  "%lld; table zones, column %s)", (long long)run_id,
+					  (long long)idx, cols[i], (long long)v, (long long)lo,
+					  (long long)hi[i], cols[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, size_t *n)
@@ -1174,6 +1227,8 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 	sqlite3_stmt *st = NULL;
 	struct viz_zone *z = NULL;
 	size_t len = 0;
+
+	s->last.text[0] = '\0';
 
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT idx, node, name, start_pfn, spanned_pages, managed_pages,"
@@ -1192,6 +1247,11 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 			return -ENOMEM;
 		}
 		z = nz;
+		if (zone_row_check(s, st, run_id)) {
+			free(z);
+			sqlite3_finalize(st);
+			return -EINVAL;
+		}
 		c = &z[len++];
 		memset(c, 0, sizeof(*c));
 		c->idx = (uint32_t)sqlite3_column_int(st, 0);
@@ -1203,7 +1263,10 @@ int viz_zones_get(struct viz_store *s, int64_t run_id, struct viz_zone **zones, 
 		c->pageblock_order = (uint32_t)sqlite3_column_int(st, 6);
 		c->nr_orders = (uint32_t)sqlite3_column_int(st, 7);
 		viz_mt_names_parse((const char *)sqlite3_column_text(st, 8), c);
-		if (zone_row_check(s, run_id, st, c)) {
+		if (!c->nr_migratetypes) {
+			viz_row_error_set(s, "run %lld zone %u: migratetypes is not a JSON array "
+					  "of 1 to %d names (table zones, column migratetypes)",
+					  (long long)run_id, c->idx, VIZ_MAX_MIGRATETYPES);
 			free(z);
 			sqlite3_finalize(st);
 			return -EINVAL;
@@ -1303,6 +1366,8 @@ int viz_pbmap_get(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_
 	size_t n, len;
 	int ret = 0;
 
+	s->last.text[0] = '\0';
+
 	memset(m, 0, sizeof(*m));
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT nr_pageblocks, pageblock_pages, data FROM pbmaps"
@@ -1319,7 +1384,11 @@ int viz_pbmap_get(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_
 	n = (size_t)sqlite3_column_int64(st, 0);
 	blob = sqlite3_column_blob(st, 2);
 	len = (size_t)sqlite3_column_bytes(st, 2);
-	if (len != 3 * n) {
+	if (len != 3 * n || sqlite3_column_int64(st, 0) < 0 || n > UINT32_MAX) {
+		viz_row_error_set(s, "table pbmaps, column data of run %lld zone %u at t_ns %lld: "
+				  "%zu bytes for %lld pageblocks (3 each)", (long long)run_id,
+				  zone_idx, (long long)t_ns, len,
+				  (long long)sqlite3_column_int64(st, 0));
 		ret = -EINVAL;
 		goto out;
 	}

@@ -35,6 +35,17 @@ struct viz_store {
 	struct viz_error last;		/* the last failure on this handle (viz_store_error) */
 };
 
+/*
+ * A read failed with @ret: @err gets the refused row's sentence when a
+ * reader left one, else "<store>: <fmt>: <strerror>".
+ */
+void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Say which row a reader refused, in the handle's last error (viz_store_error()). */
+void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 void viz_err_set(struct viz_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

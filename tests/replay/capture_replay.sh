@@ -21,11 +21,14 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || skip "capture needs root"
 mkdir -p "$work"
 rm -f "$work/cap.bst" "$work/cap.db" "$work/cap.db-wal" "$work/cap.db-shm"
-"$bin" capture -o "$work/cap.bst" -d 3 -q -- sh -c '
-	end=$(($(date +%s) + 3))
-	while [ "$(date +%s)" -lt $end ]; do
+# The capture ends with its command: about 3 s of file churn, and at least
+# 10 rounds of it however slow a loaded machine makes them.
+"$bin" capture -o "$work/cap.bst" -q -- sh -c '
+	end=$(($(date +%s) + 3)) i=0
+	while [ $i -lt 10 ] || [ "$(date +%s)" -lt $end ]; do
 		dd if=/dev/zero of="$0/churn" bs=1M count=16 2>/dev/null
 		cat "$0/churn" > /dev/null; rm -f "$0/churn"; sleep 0.05
+		i=$((i + 1))
 	done' "$work" >"$work/capture.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then

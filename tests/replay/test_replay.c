@@ -1273,6 +1273,41 @@ static void test_host_settings(const char *dir)
 	json_decref(diff);
 }
 
+/*
+ * A header whose zones the model cannot hold in this machine's memory is
+ * refused before the model allocates anything (model_create cannot be
+ * interrupted): a 2^31 - 1 page zone needs ~24 GiB of model state.
+ */
+static void test_model_too_big(const char *dir)
+{
+	static const char hdr[] =
+		"{\"host\":{\"kernel_release\":\"6.18.44\",\"cpus\":1,\"pageblock_order\":9,"
+		"\"nr_page_orders\":11},\"zones\":[{\"node\":0,\"name\":\"Normal\","
+		"\"start_pfn\":1048576,\"spanned\":2147483647,\"present\":2147483647,"
+		"\"managed\":2147483647}]}";
+	char path[512];
+	struct tracefmt_writer *w;
+	struct tracefmt_error terr;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err = { "" };
+	double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+
+	if (phys > 40.0 * (1 << 30)) {
+		printf("skip test_model_too_big: this machine has over 40 GiB\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/huge.bst", dir);
+	w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &terr);
+	REQUIRE(w);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+	replay_opts_init(&o);
+	CHECK(replay_run(path, &o, NULL, NULL, &res, &err) == -ENOMEM);
+	CHECK_STR_CONTAINS(err.text, "huge.bst");
+	CHECK_STR_CONTAINS(err.text, "zones[].spanned");
+	replay_result_release(&res);
+}
+
 /* ---- a trace cut short, and a trace that is no trace ------------------------ */
 
 static void test_bad_input(const char *dir)
@@ -1501,6 +1536,7 @@ int main(void)
 	test_whatif(dir);
 	test_host_settings(dir);
 	test_bad_input(dir);
+	test_model_too_big(dir);
 	test_damage(dir);
 	if (!harness_failed) {
 		char cmd[600];
