@@ -24,7 +24,7 @@ int cmd_merge(int argc, char **argv)
 	struct viz_error err = { "" };
 	struct viz_store *s = NULL;
 	size_t total = 0;
-	int ret = 1;
+	int ret = 1, close_rc;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		merge_usage(stdout);
@@ -52,9 +52,9 @@ int cmd_merge(int argc, char **argv)
 	fprintf(stderr, "buddyscope merge: %zu runs copied into %s\n", total, argv[1]);
 	ret = 0;
 cleanup:
-	int rc = viz_store_close(s);
-	if (rc && !ret)
-		ret = cli_fail("merge", argv[1], rc, NULL);
+	close_rc = viz_store_close(s);
+	if (close_rc && !ret)
+		ret = cli_fail("merge", argv[1], close_rc, NULL);
 	return ret;
 }
 #else
