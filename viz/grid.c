@@ -65,6 +65,8 @@ static int blob_add(const uint8_t *p, size_t len, size_t n, double *acc)
 			acc[i] += p[off++];
 			continue;
 		}
+		if (off >= len)
+			return -EINVAL;	/* short (an empty blob is NULL from SQLite) */
 		used = viz_varint_get(p + off, len - off, &v);
 		if (!used)
 			return -EINVAL;

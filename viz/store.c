@@ -264,8 +264,9 @@ int viz_blob_decode(const void *blob, size_t len, size_t n, int is_signed, int64
 			off++;
 			continue;
 		}
+		if (off >= len)
+			return -EINVAL;	/* short (an empty blob is NULL from SQLite) */
 		used = viz_varint_get(p + off, len - off, &v);
-
 		if (!used)
 			return -EINVAL;
 		off += used;
