@@ -337,6 +337,22 @@ static json_t *summary_of(const struct collect *c)
 	return j;
 }
 
+/* Replay @path with no sink (paranoid), and its summary; @res is the caller's to release. */
+static json_t *summary_run(const char *path, enum replay_mode mode, struct replay_result *res)
+{
+	struct replay_opts o;
+	struct replay_error err;
+	json_t *j;
+
+	replay_opts_init(&o);
+	o.mode = mode;
+	o.paranoid = true;
+	REQUIRE(replay_run(path, &o, NULL, NULL, res, &err) == 0);
+	j = json_loads(res->summary_json, 0, NULL);
+	REQUIRE(j);
+	return j;
+}
+
 static uint64_t jpath_u(json_t *o, const char *a, const char *b)
 {
 	json_t *v = json_object_get(o, a);
@@ -753,9 +769,7 @@ static void test_first_pageblock(const char *dir)
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
 	struct tracefmt_error terr;
-	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	json_t *j;
 
 	snprintf(path, sizeof(path), "%s/dma.bst", dir);
@@ -778,11 +792,7 @@ static void test_first_pageblock(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
-	j = json_loads(res.summary_json, 0, NULL);
-	REQUIRE(j);
+	j = summary_run(path, REPLAY_SHADOW, &res);
 	CHECK_EQ_U64(jpath_u(j, "start", "snapshot_type_conflicts"), 0);
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_seeded"), 1);
 	CHECK_EQ_U64(res.checkpoints, 1);
@@ -852,9 +862,7 @@ static void test_hotplug(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3 };
 	json_t *j;
 
@@ -866,12 +874,7 @@ static void test_hotplug(const char *dir)
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
 	for (int mode = 0; mode < 2; mode++) {
-		replay_opts_init(&o);
-		o.mode = mode ? REPLAY_WHATIF : REPLAY_SHADOW;
-		o.paranoid = true;
-		REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
-		j = json_loads(res.summary_json, 0, NULL);
-		REQUIRE(j);
+		j = summary_run(path, mode ? REPLAY_WHATIF : REPLAY_SHADOW, &res);
 		CHECK_EQ_U64(jpath_u(j, "memory", "pages_added"), 1024);
 		CHECK_EQ_U64(jpath_u(json_array_get(json_object_get(j, "zones"), 0), "managed", NULL),
 			     ZONE_PAGES);
@@ -899,9 +902,7 @@ static void test_page_reporting_schedule(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	json_t *j;
 
 	snprintf(path, sizeof(path), "%s/reporting.bst", dir);
@@ -913,11 +914,7 @@ static void test_page_reporting_schedule(const char *dir)
 	free_ev(w, 2000001200ull, BASE + 1041, 0);	/* 2 s after the request: the pass */
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
-	j = json_loads(res.summary_json, 0, NULL);
-	REQUIRE(j);
+	j = summary_run(path, REPLAY_SHADOW, &res);
 	CHECK_EQ_U64(jpath_u(j, "page_reporting", "order"), 9);
 	CHECK_EQ_U64(jpath_u(j, "page_reporting", "passes"), 1);
 	CHECK_EQ_U64(jpath_u(j, "page_reporting", "pages_reported"), 0);
@@ -946,9 +943,7 @@ static void test_shadow_inferences(const char *dir)
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
 	struct tracefmt_error terr;
-	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	json_t *j;
 	const uint32_t movable[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 
@@ -994,11 +989,7 @@ static void test_shadow_inferences(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
-	j = json_loads(res.summary_json, 0, NULL);
-	REQUIRE(j);
+	j = summary_run(path, REPLAY_SHADOW, &res);
 	CHECK_EQ_U64(jpath_u(j, "inferred_bulk_allocations", NULL), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "highatomic_types_learned", NULL), 1);
