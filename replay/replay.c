@@ -765,18 +765,14 @@ static bool stale_found(struct ctx *c, const struct cev *e)
 
 	if (!c->stale.n || !(me = pfn_map_get(&c->stale, e->pfn)))
 		return false;
-	if (e->type == TRACEFMT_PAGE_ALLOC && pending_holds(c, e->cpu, e->pfn))
-		return false; /* a pull of it is pending: pull_prepare places it */
+	/* a pull of it (zone_locked, extfrag, or the allocation a pull is pending for) is
+	 * placed when the pull is applied, after the prediction: pull_prepare() */
+	if (e->type == TRACEFMT_PAGE_ALLOC_ZONE_LOCKED || e->type == TRACEFMT_PAGE_ALLOC_EXTFRAG ||
+	    (e->type == TRACEFMT_PAGE_ALLOC && pending_holds(c, e->cpu, e->pfn)))
+		return false;
 	order = me->order;
 	pfn_map_del(&c->stale, me);
 	switch (e->type) {
-	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
-		/* placed when the pull is applied, after the prediction (pull_prepare) */
-		me = pfn_map_put(&c->stale, e->pfn);
-		if (me)
-			me->order = order;
-		return false;
 	case TRACEFMT_PAGE_PCPU_DRAIN:
 		/* it was on a pcp list the model did not have it on */
 		c->stale_found[STALE_ON_PCP]++;
