@@ -55,6 +55,17 @@ head -c $((size / 2)) "$trace" >"$work/cut.bst"
 expect 0 "$bin" replay "$work/cut.bst" --db "$work/r.db"
 grep -q "warning" "$work/err" || fail "no warning for a cut trace"
 grep -q '"trace_truncated": true' "$work/out" && fail "text mode printed json"
+# the store's trace checksum, hashed while replaying (a cut trace too), is sha256sum's
+if command -v python3 >/dev/null 2>&1; then
+	for t in "$trace" "$work/cut.bst"; do
+		want=$(sha256sum "$t" | cut -d' ' -f1)
+		got=$(python3 -c 'import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT DISTINCT trace_sha256 FROM runs WHERE trace_path = ?", (sys.argv[2],)).fetchall()
+print(" ".join(str(r[0]) for r in rows))' "$work/r.db" "$t")
+		[ "$got" = "$want" ] || fail "$t: trace_sha256 in the store is '$got', sha256sum says $want"
+	done
+fi
 
 expect 2 "$bin" sweep "$trace" --db "$work/s.db"
 expect 2 "$bin" sweep "$trace" --db "$work/s.db" --grid 'bogus=1'
