@@ -297,6 +297,8 @@ struct tracefmt_writer;
 
 struct tracefmt_writer_opts {
 	int zstd_level;		   /* 0 = default (1); <0 fast levels */
+	bool uncompressed;	   /* store blocks without zstd (codec 0, FORMAT.md §3): readers
+				      skip decompression; about 2.3x the bytes on disk */
 	uint32_t block_records;	   /* records per block before a flush; 0 = default */
 	bool sync;		   /* fdatasync after each block (crash safety) */
 	unsigned int outfile_flags; /* enum outfile_flags (outfile/outfile.h): 0 writes a

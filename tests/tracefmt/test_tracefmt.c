@@ -194,12 +194,15 @@ static int events_equal(const struct tracefmt_event *a, const struct tracefmt_ev
 }
 
 /* Write @n events, flushing every @per_block; block end offsets go to @ends. */
+static void write_bytes(const char *path, const void *p, size_t n);
+static const struct tracefmt_writer_opts *write_opts; /* of write_trace(); NULL: defaults */
+
 static void write_trace(const char *path, uint64_t seed, size_t n, size_t per_block,
 			uint64_t *ends, size_t *nr_ends, uint64_t *end_off)
 {
 	struct tracefmt_error err;
 	const char *hdr = "{\"format\":\"buddyscope-trace\",\"source\":\"test\"}";
-	struct tracefmt_writer *w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
+	struct tracefmt_writer *w = tracefmt_writer_create(path, hdr, strlen(hdr), write_opts, &err);
 	REQUIRE(w);
 	rng_state = seed;
 	size_t blocks = 0;
@@ -285,6 +288,41 @@ static void test_roundtrip(void)
 	CHECK_EQ_U64(c1, n);
 	CHECK_EQ_U64(c2, n);
 	tracefmt_reader_close(r);
+}
+
+/*
+ * Blocks written without compression (codec 0) read back the same, and a
+ * flipped payload bit is still caught by the payload checksum.
+ */
+static void test_uncompressed(void)
+{
+	const char *path = tmp("plain.bst"), *flip = tmp("plain-flip.bst");
+	const struct tracefmt_writer_opts plain = { .uncompressed = true };
+	size_t n = 8000, nr_ends, size;
+	uint64_t ends[16];
+	static uint8_t buf[1 << 20];
+	struct tracefmt_reader_stats st;
+	FILE *f;
+
+	write_opts = &plain;
+	write_trace(path, 5, n, 2000, ends, &nr_ends, NULL);
+	write_opts = NULL;
+	CHECK_EQ_U64(read_and_compare(path, 5, 0, 0, &st), n);
+	CHECK(st.complete);
+	f = fopen(path, "rb");
+	REQUIRE(f);
+	size = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	REQUIRE(size < sizeof(buf));
+	/* the first block's codec field (FORMAT.md §3, offset 6) is 0 */
+	CHECK_EQ_U64(tf_get_le16(buf + TF_PREAMBLE_LEN +
+				 strlen("{\"format\":\"buddyscope-trace\",\"source\":\"test\"}") + 6),
+		     TF_CODEC_NONE);
+	buf[ends[1] + TF_BLOCK_HDR_LEN + 100] ^= 0x10; /* inside block 3's payload */
+	write_bytes(flip, buf, size);
+	CHECK_EQ_U64(read_and_compare(flip, 5, 4000, 6000, &st), n - 2000);
+	CHECK_EQ_U64(st.blocks_corrupt, 1);
+	CHECK_STR_CONTAINS(st.first_corruption, "payload_crc");
 }
 
 /* The largest values the format allows come back exactly (FORMAT.md §4, value limits). */
@@ -1192,6 +1230,7 @@ int main(int argc, char **argv)
 	mkdir(dir, 0755);
 	test_type_names();
 	test_roundtrip();
+	test_uncompressed();
 	test_edge_values();
 	test_hostile_preambles();
 	test_unknown_type_skipped();
