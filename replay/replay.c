@@ -2840,6 +2840,11 @@ bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, doub
 	return !c->sink_ret;
 }
 
+void replay_ctx_stop(struct replay_ctx *c)
+{
+	c->complete = false;
+}
+
 /*
  * After the main pass (@r: the reader's last return): drain the window, the
  * end samples and maps, the summary, run_end. Frees @c.

@@ -199,6 +199,8 @@ int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
 		    struct replay_result *res, struct replay_error *err,
 		    struct tracefmt_reader *shared);
 bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, double frac);
+/* replay_ctx_stop() - the run ends here, stored as interrupted. */
+void replay_ctx_stop(struct replay_ctx *c);
 int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 		      struct replay_error *err);
 
