@@ -24,6 +24,9 @@ static const struct cmd commands[] = {
 #ifdef HAVE_CMD_info
 	{ "info", cmd_info, "describe a .bst trace: host, zones, events, losses" },
 #endif
+#ifdef HAVE_CMD_dump
+	{ "dump", cmd_dump, "print a trace's records as text or JSON lines" },
+#endif
 #ifdef HAVE_CMD_replay
 	{ "replay", cmd_replay, "replay a trace through the model (shadow or what-if)" },
 #endif
