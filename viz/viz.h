@@ -595,15 +595,19 @@ void viz_report_result_release(struct viz_report_result *res);
 enum viz_export_format {
 	VIZ_EXPORT_CSV,
 	VIZ_EXPORT_JSON,
+	VIZ_EXPORT_PERFETTO,	/* Chrome JSON trace event format (ui.perfetto.dev) */
+	VIZ_EXPORT_OPENMETRICS,	/* OpenMetrics text exposition format */
 };
 
 /**
  * viz_export_write() - write runs' series and metrics to a stream
  * @s: store
  * @run_id: one run, or 0 for every run
- * @fmt: long-form CSV or JSON (viz/SCHEMA.md describes both)
+ * @fmt: long-form CSV, JSON, a Perfetto/Chrome trace or OpenMetrics text
+ *       (viz/SCHEMA.md describes each)
  * @out: a FILE * (declared void * to keep stdio out of this header)
- * @rows: optional; receives the number of data rows (CSV) or samples (JSON)
+ * @rows: optional; receives the number of data rows (CSV), samples (JSON),
+ *        trace events (Perfetto) or metric points (OpenMetrics)
  * @err: optional detail
  */
 int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format fmt,
