@@ -21,7 +21,7 @@ static void report_usage(FILE *f)
 		"usage: buddyscope report --db RUNS.db -o DIR [--run ID ...] [--format png,svg]\n"
 		"                         [--compare BASE_ID:OTHER_ID]\n"
 		"  --db FILE        the run store to read (its reports table is updated)\n"
-		"  -o, --out DIR    where the images and index.html go (created if missing)\n"
+		"  -o, --output DIR where the images and index.html go (created if missing)\n"
 		"  --run ID         render this run (repeat or comma-separate); default: all\n"
 		"  --format LIST    png, svg or png,svg (default png)\n"
 		"  --compare A:B    also draw run B against base run A\n");
@@ -63,7 +63,8 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
-		{ "out", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, 'o' }, /* the old spelling, kept */
 		{ "run", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "compare", required_argument, NULL, 'c' },
