@@ -100,4 +100,20 @@ assert j["run_id"] == 2 and ids == [1, 2], (j.get("run_id"), ids)' "$work/r2.jso
 # export's old spelling --out still works (hidden alias)
 expect 0 "" "$bs" export --db "$work/runs.db" --run 1 --format csv --out "$work/r1.csv"
 check "export --out wrote the file" [ -s "$work/r1.csv" ]
+# README and docs: every relative link points into the clone (no ../shared/)
+check "relative links resolve inside the repository" python3 - "$src" <<'PY'
+import glob, os, re, sys
+root = os.path.realpath(sys.argv[1])
+bad = []
+for md in [os.path.join(root, "README.md")] + glob.glob(os.path.join(root, "docs", "*.md")):
+    for m in re.finditer(r"\]\(([^)\s]+)\)", open(md).read()):
+        t = m.group(1).split("#")[0]
+        if not t or re.match(r"[a-z]+:", t):
+            continue
+        p = os.path.realpath(os.path.join(os.path.dirname(md), t))
+        if not os.path.exists(p) or not p.startswith(root + os.sep):
+            bad.append((os.path.relpath(md, root), t))
+assert not bad, bad
+PY
+check "LICENSE is MIT" grep -q "^MIT License" "$src/LICENSE"
 finish
