@@ -97,8 +97,8 @@ static int64_t get_kswapd(const struct viz_export_row *r, const struct om_series
 
 static const struct om_family families[] = {
 	{ "buddyscope_free_blocks", "gauge", "blocks",
-	  "Free blocks on the buddy lists of a zone by order and migratetype (the model's; "
-	  "/proc/pagetypeinfo's in shadow mode at checkpoints).",
+	  "Free blocks on the buddy lists of a zone by order and migratetype, as the replay's "
+	  "model holds them (the numbers of /proc/pagetypeinfo).",
 	  OM_ORDER | OM_MT, OM_INT, get_free_blocks },
 	{ "buddyscope_zone_free_pages", "gauge", "pages", "Free pages of a zone.", 0, OM_INT,
 	  get_free_pages },

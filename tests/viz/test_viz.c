@@ -806,12 +806,17 @@ static void test_damaged(void)
 	o.out_dir = dir;
 	CHECK(viz_report_write(s, &o, NULL, &err) == -EINVAL);
 	CHECK_STR_CONTAINS(err.text, "damaged.db");
-	path_in_tmp(dir, sizeof(dir), "damaged.csv");
-	f = fopen(dir, "w");
-	REQUIRE(f);
-	CHECK(viz_export_write(s, run, VIZ_EXPORT_CSV, f, &rows, &err) == -EINVAL);
-	CHECK_STR_CONTAINS(err.text, "damaged sample");
-	fclose(f);
+	/* every export format refuses the damaged sample and names it */
+	for (int fmt = VIZ_EXPORT_CSV; fmt <= VIZ_EXPORT_OPENMETRICS; fmt++) {
+		path_in_tmp(dir, sizeof(dir), "damaged.export");
+		f = fopen(dir, "w");
+		REQUIRE(f);
+		err.text[0] = '\0';
+		CHECK(viz_export_write(s, run, (enum viz_export_format)fmt, f, &rows, &err) ==
+		      -EINVAL);
+		CHECK_STR_CONTAINS(err.text, "damaged sample");
+		fclose(f);
+	}
 	viz_store_close(s);
 }
 
