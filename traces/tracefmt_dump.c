@@ -25,6 +25,7 @@ enum field_kind {
 	F_U32_ARRAY,	/* uint32_t[], length in the u32 field at count_off */
 	F_U64_ARRAY,	/* uint64_t[], length in the u32 field at count_off */
 	F_FREE_BLOCKS,	/* checkpoint free_blocks[nr_orders][nr_mt] */
+	F_NAMED,	/* uint32_t printed as the name @names gives it (a string in JSON) */
 };
 
 struct field {
@@ -33,16 +34,18 @@ struct field {
 	size_t off;
 	size_t size;		/* F_STR: bytes; arrays: capacity */
 	size_t count_off;	/* arrays: offset of the uint32_t length */
+	const char *(*names)(unsigned int value); /* F_NAMED */
 };
 
 #define OFF(m) offsetof(struct tracefmt_event, u.m)
-#define FLD(kind, name, m) { name, kind, OFF(m), 0, 0 }
-#define STR(name, m) { name, F_STR, OFF(m), sizeof(((struct tracefmt_event *)0)->u.m), 0 }
+#define FLD(kind, name, m) { name, kind, OFF(m), 0, 0, NULL }
+#define STR(name, m) { name, F_STR, OFF(m), sizeof(((struct tracefmt_event *)0)->u.m), 0, NULL }
+#define NAMED(name, m, fn) { name, F_NAMED, OFF(m), 0, 0, fn }
 #define ARR(kind, name, m, count)                                                       \
 	{ name, kind, OFF(m),                                                             \
 	  sizeof(((struct tracefmt_event *)0)->u.m) /                                     \
 		  sizeof(((struct tracefmt_event *)0)->u.m[0]),                           \
-	  OFF(count) }
+	  OFF(count), NULL }
 
 static const struct field f_alloc[] = {
 	FLD(F_PFN, "pfn", alloc.pfn), FLD(F_U32, "order", alloc.order),
@@ -82,7 +85,7 @@ static const struct field f_checkpoint[] = {
 	STR("zone", checkpoint.zone), FLD(F_HEX32, "flags", checkpoint.flags),
 	FLD(F_U32, "nr_orders", checkpoint.nr_orders), FLD(F_U32, "nr_mt", checkpoint.nr_mt),
 	FLD(F_U64, "nr_free_pages", checkpoint.nr_free_pages),
-	{ "free_blocks", F_FREE_BLOCKS, OFF(checkpoint.free_blocks), 0, 0 },
+	{ "free_blocks", F_FREE_BLOCKS, OFF(checkpoint.free_blocks), 0, 0, NULL },
 	ARR(F_U32_ARRAY, "pageblocks", checkpoint.pageblocks, checkpoint.nr_mt),
 };
 static const struct field f_snapshot_block[] = {
@@ -91,8 +94,20 @@ static const struct field f_snapshot_block[] = {
 	FLD(F_U64, "position", snapshot_block.position), FLD(F_U32, "node", snapshot_block.node),
 	STR("zone", snapshot_block.zone), FLD(F_HEX32, "flags", snapshot_block.flags),
 };
+static const char *snapshot_phase_name(unsigned int v)
+{
+	return v == TRACEFMT_SNAP_BEGIN ? "begin" : v == TRACEFMT_SNAP_END ? "end" : "unknown";
+}
+
+static const char *snapshot_method_name(unsigned int v)
+{
+	return v == TRACEFMT_SNAP_METHOD_BPF ? "bpf"
+	       : v == TRACEFMT_SNAP_METHOD_KPAGEFLAGS ? "kpageflags" : "unknown";
+}
+
 static const struct field f_snapshot_mark[] = {
-	FLD(F_U32, "phase", snapshot_mark.phase), FLD(F_U32, "method", snapshot_mark.method),
+	NAMED("phase", snapshot_mark.phase, snapshot_phase_name),
+	NAMED("method", snapshot_mark.method, snapshot_method_name),
 	FLD(F_HEX32, "flags", snapshot_mark.flags), FLD(F_U64, "count", snapshot_mark.count),
 };
 static const struct field f_snapshot_walk[] = {
@@ -222,6 +237,10 @@ static void put_field_value(struct line *l, const struct tracefmt_event *ev,
 		break;
 	case F_STR:
 		put_name(l, base, f->size, json);
+		break;
+	case F_NAMED:
+		memcpy(&u32, base, sizeof(u32));
+		put(l, json ? "\"%s\"" : "%s", f->names(u32));
 		break;
 	case F_U32_ARRAY:
 	case F_U64_ARRAY:

@@ -100,6 +100,20 @@ static void test_checkpoint_and_lost(void)
 	CHECK_STR_CONTAINS(fmt(&lost, TRACEFMT_DUMP_JSON), "\"cpu\":null,");
 }
 
+static void test_named_values(void)
+{
+	struct tracefmt_event ev = { .type = TRACEFMT_SNAPSHOT_MARK };
+
+	ev.u.snapshot_mark.phase = TRACEFMT_SNAP_END;
+	ev.u.snapshot_mark.method = TRACEFMT_SNAP_METHOD_KPAGEFLAGS;
+	ev.u.snapshot_mark.count = 3;
+	CHECK_STR_CONTAINS(fmt(&ev, TRACEFMT_DUMP_TEXT),
+			   " snapshot_mark: phase=end method=kpageflags flags=0x0 count=3");
+	CHECK_STR_CONTAINS(fmt(&ev, TRACEFMT_DUMP_JSON), "\"phase\":\"end\",\"method\":\"kpageflags\",");
+	ev.u.snapshot_mark.phase = 99;
+	CHECK_STR_CONTAINS(fmt(&ev, TRACEFMT_DUMP_JSON), "\"phase\":\"unknown\",");
+}
+
 static void test_short_buffer(void)
 {
 	struct tracefmt_event ev = { .type = TRACEFMT_PAGE_FREE };
@@ -118,6 +132,7 @@ int main(void)
 	test_alloc_lines();
 	test_names_escaped();
 	test_checkpoint_and_lost();
+	test_named_values();
 	test_short_buffer();
 	return TEST_REPORT();
 }
