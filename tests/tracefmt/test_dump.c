@@ -96,7 +96,9 @@ static void test_checkpoint_and_lost(void)
 
 	struct tracefmt_event lost = { .type = TRACEFMT_LOST, .cpu = TRACEFMT_CPU_UNKNOWN };
 	lost.u.lost.count = 42;
-	CHECK(!strcmp(fmt(&lost, TRACEFMT_DUMP_TEXT), "     0.000000000 [---]       0 lost: count=42"));
+	/* a prefix: format 1.2 adds the loss window after the count */
+	CHECK(!strncmp(fmt(&lost, TRACEFMT_DUMP_TEXT), "     0.000000000 [---]       0 lost: count=42",
+		       45));
 	CHECK_STR_CONTAINS(fmt(&lost, TRACEFMT_DUMP_JSON), "\"cpu\":null,");
 }
 
