@@ -820,3 +820,98 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 	}
 	return 0;
 }
+
+/* The label of a sweep point on the x axis: its values, joined by "/". */
+static void sweep_point_label(const struct viz_sweep *sw, size_t i, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (uint32_t k = 0; k < sw->nr_keys && pos < len; k++)
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", k ? "/" : "",
+					sw->points[i].values[k]);
+}
+
+static double sweep_value(const struct viz_sweep_point *p, int outcome)
+{
+	switch (outcome) {
+	case 0:
+		return (double)p->high_free_end;
+	case 1:
+		return (double)p->failures;
+	case 2:
+		return (double)p->fallbacks;
+	default:
+		return p->unusable_worst;
+	}
+}
+
+int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig)
+{
+	static const char *const what[] = {
+		"pages free in blocks of order >= 9, end", "failed allocations",
+		"fallbacks", "worst unusable free space index (order 9)" };
+	static const char *const ids[] = { "high-free", "failures", "fallbacks", "unusable" };
+	const uint32_t ph = 150, block = PANEL_TITLE + ph + PANEL_AXIS + 14;
+	char title[320], keys[200], buf[160];
+	size_t pos = 0;
+	int ret;
+
+	keys[0] = '\0';
+	for (uint32_t k = 0; k < sw->nr_keys && pos < sizeof(keys); k++)
+		pos += (size_t)snprintf(keys + pos, sizeof(keys) - pos, "%s%s", k ? " / " : "",
+					sw->keys[k]);
+	snprintf(title, sizeof(title), "Sweep of %.120s: outcome by %s", sw->trace_path, keys);
+	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
+	if (ret)
+		return ret;
+	for (int o = 0; o < 4; o++) {
+		struct viz_rect r = { PLOT_X, TOP + o * block + PANEL_TITLE, PLOT_W, ph };
+		double hi = 0, rgb[3];
+		size_t n = sw->nr_points;
+
+		for (size_t i = 0; i < n; i++)
+			if (sweep_value(&sw->points[i], o) > hi)
+				hi = sweep_value(&sw->points[i], o);
+		hi = o == 3 ? 1 : hi > 0 ? hi * 1.1 : 1;
+		canvas_panel_begin(c, ids[o], &r);
+		canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", what[o]);
+		draw_value_axis(c, &r, 0, hi, o == 3 ? "index" : "count");
+		viz_migratetype_rgb((uint32_t)o + 1, rgb);
+		cairo_save(c->cr);
+		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
+		cairo_set_line_width(c->cr, 1.5);
+		for (size_t i = 0; i < n; i++) {
+			double v = sweep_value(&sw->points[i], o);
+			double x = r.x + (i + 0.5) * r.w / n, y = r.y + r.h - v / hi * r.h;
+
+			if (i)
+				cairo_line_to(c->cr, x, y);
+			else
+				cairo_move_to(c->cr, x, y);
+		}
+		cairo_stroke(c->cr);
+		for (size_t i = 0; i < n; i++) {
+			double v = sweep_value(&sw->points[i], o), x = r.x + (i + 0.5) * r.w / n;
+			struct viz_rect cell = { r.x + i * r.w / n, r.y, r.w / n, r.h };
+			char label[120];
+
+			cairo_arc(c->cr, x, r.y + r.h - v / hi * r.h, 3.5, 0, 2 * M_PI);
+			cairo_fill(c->cr);
+			sweep_point_label(sw, i, label, sizeof(label));
+			if (o == 3)
+				snprintf(buf, sizeof(buf), "run %lld (%s): %.3f",
+					 (long long)sw->points[i].run_id, label, v);
+			else
+				snprintf(buf, sizeof(buf), "run %lld (%s): %.0f",
+					 (long long)sw->points[i].run_id, label, v);
+			canvas_hover(c, &cell, c->fig->name, buf);
+			canvas_text(c, x, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", label);
+			cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
+		}
+		cairo_restore(c->cr);
+		draw_frame(c, &r);
+		canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", keys);
+	}
+	return 0;
+}

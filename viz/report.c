@@ -125,7 +125,7 @@ struct report_ctx {
 };
 
 enum fig_kind_id { FK_HEATMAP, FK_INDICES, FK_MEMMAP, FK_FIDELITY, FK_ATTRIBUTION, FK_DIFF,
-		   FK_CMP_INDICES };
+		   FK_CMP_INDICES, FK_SWEEP };
 
 /* Everything a figure function needs; one struct so emit() can dispatch. */
 struct fig_call {
@@ -136,12 +136,13 @@ struct fig_call {
 	const struct viz_pbmap *map;
 	const struct viz_fidelity_row *fid;
 	size_t nr_fid;
+	const struct viz_sweep *sweep;
 	int64_t run_id;
 	int64_t base_id;
 };
 
 static const char *const kind_names[] = { "heatmap", "indices", "memmap", "fidelity",
-					  "attribution", "compare-heatmap", "compare-indices" };
+					  "attribution", "compare-heatmap", "compare-indices", "sweep" };
 
 static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, struct canvas *c,
 		    struct viz_figure *fig)
@@ -161,6 +162,8 @@ static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, s
 		return fig_diff_heatmap(fc->a, fc->b, svg, c, fig);
 	case FK_CMP_INDICES:
 		return fig_compare_indices(fc->a, fc->b, svg, c, fig);
+	case FK_SWEEP:
+		return fig_sweep(fc->sweep, svg, c, fig);
 	}
 	return -EINVAL;
 }
@@ -829,6 +832,38 @@ static void nav_run_parts(struct report_ctx *rc, int64_t run_id)
 				 "</li></ul>", (long long)run_id, (long long)run_id);
 }
 
+/* Every sweep among the chosen runs: its figure and table. */
+static int report_sweeps(struct report_ctx *rc, const int64_t *ids, size_t nr, size_t *nr_sweeps)
+{
+	struct viz_sweep *sw = NULL;
+	size_t n = 0;
+	int ret = viz_sweeps_find(rc->s, ids, nr, rc->o->from_ns,
+				  rc->o->to_ns > 0 ? rc->o->to_ns : INT64_MAX, &sw, &n);
+
+	if (ret) {
+		viz_read_err(rc->err, rc->s, ret, "cannot read the runs' settings for sweeps");
+		return ret;
+	}
+	for (size_t i = 0; i < n && !ret; i++) {
+		struct fig_call fc = { .id = FK_SWEEP, .sweep = &sw[i] };
+		char name[64], cap[400];
+
+		membuf_printf(&rc->html, "<section id=\"sweep-%zu\">\n<h2>Sweep of ", i + 1);
+		membuf_escape(&rc->html, sw[i].trace_path);
+		membuf_printf(&rc->html, " (%zu runs)</h2>\n", sw[i].nr_points);
+		html_sweep_table(&rc->html, &sw[i]);
+		snprintf(name, sizeof(name), "sweep-%zu-outcomes", i + 1);
+		snprintf(cap, sizeof(cap), "Sweep %zu: each outcome against the settings that "
+			 "vary between its %zu runs (hover a point for its run)", i + 1,
+			 sw[i].nr_points);
+		ret = emit(rc, &fc, name, cap);
+		membuf_printf(&rc->html, "</section>\n");
+	}
+	viz_sweeps_release(sw, n);
+	*nr_sweeps = n;
+	return ret;
+}
+
 static const char html_head[] =
 	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	"<title>buddyscope report</title>\n<style>\n"
@@ -852,6 +887,8 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 {
 	struct viz_report_opts opts = *o;
 	struct report_ctx rc = { .s = s, .o = &opts, .err = err };
+	struct membuf sweeps_html = { 0 };
+	size_t nr_sweeps = 0;
 	int64_t *all = NULL;
 	size_t nr_all = 0;
 	char *index_path = NULL, sha[65], gen[64];
@@ -914,8 +951,24 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 		      gen);
 	if (!opts.nr_runs)
 		membuf_printf(&rc.html, "<p class=\"warn\">The store holds no runs.</p>\n");
-	/* Contents: one line per run, then the comparison. */
+	/*
+	 * Sweeps come first (the grid's answer before its runs' details); they
+	 * are drawn into a buffer of their own so the contents can list them.
+	 */
+	sweeps_html = rc.html;
+	memset(&rc.html, 0, sizeof(rc.html));
+	ret = report_sweeps(&rc, opts.run_ids, opts.nr_runs, &nr_sweeps);
+	{
+		struct membuf t = sweeps_html;
+
+		sweeps_html = rc.html;
+		rc.html = t;
+	}
+	/* Contents: the sweeps, one line per run, then the comparison. */
 	membuf_printf(&rc.html, "<nav><ul>\n");
+	for (size_t i = 0; i < nr_sweeps; i++)
+		membuf_printf(&rc.html, "<li><a href=\"#sweep-%zu\">Sweep %zu</a>: settings "
+					"against outcomes</li>\n", i + 1, i + 1);
 	for (size_t i = 0; i < opts.nr_runs; i++) {
 		struct viz_run r;
 
@@ -935,10 +988,14 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 					"help?</a></li>\n",
 			      (long long)opts.compare_base, (long long)opts.compare_other);
 	membuf_printf(&rc.html, "</ul></nav>\n");
+	membuf_add(&rc.html, sweeps_html.data ? sweeps_html.data : (unsigned char *)"",
+		   sweeps_html.len);
+	membuf_release(&sweeps_html);
 	for (size_t i = 0; i < opts.nr_runs && !ret; i++)
 		ret = report_run(&rc, opts.run_ids[i]);
 	if (!ret && opts.compare_base)
 		ret = report_compare(&rc, opts.compare_base, opts.compare_other);
+
 	membuf_printf(&rc.html, "</body>\n</html>\n");
 	if (!ret && rc.html.failed)
 		ret = -ENOMEM;

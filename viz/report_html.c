@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The report's answers in words (report_html.h): "is my memory fragmented"
- * (the unusable free space index at the pageblock order and the free memory
+ * (the unusable free space index at order 9 and the free memory
  * left in blocks that large), "why" (failures, fallbacks, pageblock
  * changes), "who did it" (commands whose allocations fell back to other
  * migratetypes' pageblocks, their pids merged), and "would X help" (a
@@ -146,8 +146,9 @@ static void verdict_table(struct membuf *h, const struct viz_zone *zones,
 			 "fraction of a zone's free memory in blocks smaller than the order asked "
 			 "for, 0 when every free page could serve the request, 1 when none could. "
 			 "Words: below 0.25 not fragmented, below 0.75 partly, else fragmented. "
-			 "The order watched is the pageblock order (order 9, 2 MiB on x86-64: a "
-			 "transparent huge page). Counts are over the window shown.</p>\n");
+			 "The order watched is 9 (2 MiB with 4 KiB pages: x86-64's pageblock and a "
+			 "transparent huge page), for every run alike. Counts are over the window "
+			 "shown.</p>\n");
 }
 
 static int verdict_fragmenters(struct membuf *h, struct viz_store *s, int64_t run_id)
@@ -321,4 +322,36 @@ int html_zone_quiet(const struct viz_zone *z, const struct viz_zone_verdict *zv)
 
 	return !zv->failures && !zv->fallbacks && !zv->pageblock_changes &&
 	       zv->free_pages_max - zv->free_pages_min <= (still > 1 ? still : 1);
+}
+
+void html_sweep_table(struct membuf *h, const struct viz_sweep *sw)
+{
+	membuf_printf(h, "<table class=\"sweep\" data-trace=\"%s\"><tr><th>run</th>",
+		      sw->trace_sha256);
+	for (uint32_t k = 0; k < sw->nr_keys; k++) {
+		membuf_printf(h, "<th>");
+		membuf_escape(h, sw->keys[k]);
+		membuf_printf(h, "</th>");
+	}
+	membuf_printf(h, "<th>pages free in blocks of order &ge; 9, end</th><th>failed "
+			 "allocations</th><th>fallbacks</th><th>worst unusable index</th></tr>\n");
+	for (size_t i = 0; i < sw->nr_points; i++) {
+		const struct viz_sweep_point *p = &sw->points[i];
+
+		membuf_printf(h, "<tr data-run=\"%lld\"><td><a href=\"#run-%lld\">%lld</a></td>",
+			      (long long)p->run_id, (long long)p->run_id, (long long)p->run_id);
+		for (uint32_t k = 0; k < sw->nr_keys; k++) {
+			membuf_printf(h, "<td>");
+			membuf_escape(h, p->values[k]);
+			membuf_printf(h, "</td>");
+		}
+		td_u64(h, "high_free_end", p->high_free_end);
+		td_u64(h, "failures", p->failures);
+		td_u64(h, "fallbacks", p->fallbacks);
+		td_index(h, "unusable_worst", p->unusable_worst);
+		membuf_printf(h, "</tr>\n");
+	}
+	membuf_printf(h, "</table>\n<p class=\"note\">The grid is read from the runs' stored "
+			 "settings; a setting a run left at the traced host's value shows that "
+			 "value (from its summary's host_settings), or \"host\" when unknown.</p>\n");
 }

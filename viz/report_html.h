@@ -25,6 +25,9 @@ void html_verdict_compare(struct membuf *h, const struct viz_zone *za, const str
 /* Every command with its counts, and its pids and gfp flags in a <details>. */
 int html_attribution(struct membuf *h, struct viz_store *s, int64_t run_id);
 
+/* A sweep's table: each point's settings and outcomes. */
+void html_sweep_table(struct membuf *h, const struct viz_sweep *sw);
+
 /* A zone did nothing worth a figure in the window: folded in the page. */
 int html_zone_quiet(const struct viz_zone *z, const struct viz_zone_verdict *zv);
 

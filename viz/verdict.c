@@ -116,7 +116,7 @@ static int zone_verdict(struct viz_store *s, int64_t run_id, const struct viz_zo
 {
 	struct verdict_row r, prev, base;
 	sqlite3_stmt *st = NULL;
-	uint32_t high = z->pageblock_order < z->nr_orders ? z->pageblock_order : z->nr_orders - 1;
+	uint32_t high = VIZ_VERDICT_ORDER < z->nr_orders ? VIZ_VERDICT_ORDER : z->nr_orders - 1;
 	int ret = 0, rc;
 
 	memset(zv, 0, sizeof(*zv));

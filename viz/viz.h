@@ -506,12 +506,15 @@ int viz_fidelity_get(struct viz_store *s, int64_t run_id, struct viz_fidelity_ro
  * What one zone of a run did over a time window, from its raw samples (no
  * binning): the free memory still usable for large requests, the kernel's
  * unusable free space index, and the failures and fallbacks counted in the
- * window. The order watched is the zone's pageblock_order (9 on x86-64:
- * 2 MiB, the size of a transparent huge page), capped at its largest order.
+ * window. The order watched is VIZ_VERDICT_ORDER (9: 2 MiB with 4 KiB pages,
+ * a transparent huge page and x86-64's pageblock), capped at the zone's
+ * largest order; fixed, so runs with other pageblock orders compare alike.
  * Counters are cumulative in the store; a window's count is the last
  * sample's value minus the value of the last sample before the window (0
  * when the window starts with the run).
  */
+#define VIZ_VERDICT_ORDER 9
+
 struct viz_zone_verdict {
 	uint32_t zone_idx;
 	uint32_t high_order;		/* the order watched */
@@ -639,6 +642,52 @@ struct viz_map_pick {
 int viz_memmap_pick(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t t0_ns,
 		    int64_t t1_ns, const struct viz_moment *moments, size_t nr_moments,
 		    struct viz_map_pick **picks, size_t *n);
+
+/* ---- sweeps: several runs of one trace differing by settings ----------- */
+
+#define VIZ_SWEEP_MAX_KEYS 8
+
+/* One point of a sweep: a run, the values of the settings that vary, its outcomes. */
+struct viz_sweep_point {
+	int64_t run_id;
+	char values[VIZ_SWEEP_MAX_KEYS][48];	/* JSON text of each varying setting; an
+						 * unset one: the summary's host_settings
+						 * value, else "host" */
+	uint64_t high_free_end;	/* pages free in blocks of order >= 9, all zones, end */
+	uint64_t failures;	/* failed allocations, all zones */
+	uint64_t fallbacks;
+	double unusable_worst;	/* the worst unusable index of any zone at order 9 */
+};
+
+/*
+ * The runs of one trace (same trace_sha256, not shadow mode) whose stored
+ * settings differ: the grid is read back from the settings themselves.
+ */
+struct viz_sweep {
+	char trace_sha256[65];
+	char trace_path[256];
+	uint32_t nr_keys;
+	char keys[VIZ_SWEEP_MAX_KEYS][48];	/* the settings that vary, sorted by name */
+	size_t nr_points;
+	struct viz_sweep_point *points;		/* sorted by the values of keys[0], keys[1], ... */
+};
+
+/**
+ * viz_sweeps_find() - the sweeps among runs
+ * @s: store
+ * @run_ids: the runs to look at
+ * @nr_runs: their number
+ * @t0_ns: window for the outcomes (as viz_verdict_get())
+ * @t1_ns: window end
+ * @sweeps: receives a malloc'd array (release with viz_sweeps_release())
+ * @n: receives its length
+ *
+ * A sweep needs at least two runs of one trace, outside shadow mode, whose
+ * settings differ in at least one key.
+ */
+int viz_sweeps_find(struct viz_store *s, const int64_t *run_ids, size_t nr_runs, int64_t t0_ns,
+		    int64_t t1_ns, struct viz_sweep **sweeps, size_t *n);
+void viz_sweeps_release(struct viz_sweep *sweeps, size_t n);
 
 /* ---- colour ------------------------------------------------------------ */
 
