@@ -24,12 +24,16 @@ static size_t nearest_before(const int64_t *times, size_t n, int64_t t)
 
 static void why_add(struct viz_map_pick *p, const char *why, int64_t t_ns)
 {
+	char text[160];
 	size_t len = strlen(p->why);
 
-	snprintf(p->why + len, sizeof(p->why) - len, "%s%s", len ? "; " : "", why);
-	len = strlen(p->why);
 	if (t_ns >= 0)
-		snprintf(p->why + len, sizeof(p->why) - len, " at t = %.3f s", t_ns / 1e9);
+		snprintf(text, sizeof(text), "%s at t = %.3f s", why, t_ns / 1e9);
+	else
+		snprintf(text, sizeof(text), "%s", why);
+	if (strstr(p->why, text))	/* two zones' worst at one time: say it once */
+		return;
+	snprintf(p->why + len, sizeof(p->why) - len, "%s%s", len ? "; " : "", text);
 }
 
 static int maps_equal(const struct viz_pbmap *a, const struct viz_pbmap *b)
