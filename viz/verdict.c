@@ -42,20 +42,20 @@ static int verdict_row_read(struct viz_store *s, sqlite3_stmt *st, int64_t run_i
 	int bad = -1;
 
 	r->t = sqlite3_column_int64(st, 0);
+	r->free_pages = (uint64_t)sqlite3_column_int64(st, 2);
 	if (viz_blob_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
 			    (size_t)no * nm, 0, fb))
 		bad = 0;
-	else
-		r->high_free = high_free_pages(fb, no, nm, high);
-	r->free_pages = (uint64_t)sqlite3_column_int64(st, 2);
-	if (bad < 0 && viz_blob_decode(sqlite3_column_blob(st, 3),
-				       (size_t)sqlite3_column_bytes(st, 3), no, 1, v))
+	else if (viz_blob_decode(sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+				 no, 1, v))
 		bad = 1;
-	else
+	if (bad < 0) {
+		r->high_free = high_free_pages(fb, no, nm, high);
 		r->unusable = v[high] / 1000.0;
-	if (bad < 0 && viz_blob_decode(sqlite3_column_blob(st, 4),
-				       (size_t)sqlite3_column_bytes(st, 4), no, 0, v))
-		bad = 2;
+		if (viz_blob_decode(sqlite3_column_blob(st, 4), (size_t)sqlite3_column_bytes(st, 4),
+				    no, 0, v))
+			bad = 2;
+	}
 	r->failures = 0;
 	for (uint32_t o = 0; bad < 0 && o < no; o++)
 		r->failures += (uint64_t)v[o];
