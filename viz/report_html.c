@@ -194,9 +194,14 @@ int html_verdict_run(struct membuf *h, struct viz_store *s, const struct viz_run
 	}
 }
 
+/* Outcomes of a comparison by judgement: better, worse, unchanged. */
+struct delta_tally {
+	unsigned better, worse, same;
+};
+
 /* One delta row: which way is better decides the words. */
-static void delta_row(struct membuf *h, const char *key, const char *what, double a, double b,
-		      int higher_is_better, int is_index)
+static void delta_row(struct membuf *h, struct delta_tally *t, const char *key, const char *what,
+		      double a, double b, int higher_is_better, int is_index)
 {
 	double d = b - a;
 	const char *dir = d > 0 ? (is_index ? "higher" : "more") :
@@ -216,19 +221,21 @@ static void delta_row(struct membuf *h, const char *key, const char *what, doubl
 		membuf_printf(h, "<td>%s</td>", d == 0 ? "0%" : "(from 0)");
 	membuf_printf(h, "<td class=\"%s\">%s%s</td></tr>\n",
 		      !*judge ? "same" : strstr(judge, "better") ? "better" : "worse", dir, judge);
+	if (!*judge)
+		t->same++;
+	else if (strstr(judge, "better"))
+		t->better++;
+	else
+		t->worse++;
 }
 
 void html_verdict_compare(struct membuf *h, const struct viz_zone *za, const struct viz_verdict *a,
 			  const struct viz_zone *zb, const struct viz_verdict *b)
 {
+	struct membuf rows = { 0 };
+	struct delta_tally t = { 0, 0, 0 };
 	char what[160], key[64];
 
-	membuf_printf(h, "<div class=\"verdict\" id=\"compare-verdict\">\n<h3>Would it help? "
-			 "Run %lld against run %lld (base)</h3>\n<table class=\"deltas\">\n"
-			 "<tr><th>outcome</th><th>run %lld (base)</th><th>run %lld</th>"
-			 "<th>change</th><th>relative</th><th>in words</th></tr>\n",
-		      (long long)b->run_id, (long long)a->run_id, (long long)a->run_id,
-		      (long long)b->run_id);
 	for (size_t i = 0; i < a->nr_zones; i++) {
 		const struct viz_zone_verdict *x = &a->zones[i], *y = NULL;
 
@@ -240,26 +247,39 @@ void html_verdict_compare(struct membuf *h, const struct viz_zone *za, const str
 		snprintf(what, sizeof(what), "%s: pages free in blocks of order >= %u, end",
 			 za[i].name, x->high_order);
 		snprintf(key, sizeof(key), "z%u.high_free_end", x->zone_idx);
-		delta_row(h, key, what, (double)x->high_free_end, (double)y->high_free_end, 1, 0);
+		delta_row(&rows, &t, key, what, (double)x->high_free_end, (double)y->high_free_end, 1, 0);
 		snprintf(what, sizeof(what), "%s: pages free in blocks of order >= %u, lowest",
 			 za[i].name, x->high_order);
 		snprintf(key, sizeof(key), "z%u.high_free_min", x->zone_idx);
-		delta_row(h, key, what, (double)x->high_free_min, (double)y->high_free_min, 1, 0);
+		delta_row(&rows, &t, key, what, (double)x->high_free_min, (double)y->high_free_min, 1, 0);
 		snprintf(what, sizeof(what), "%s: unusable free space index (order %u), end",
 			 za[i].name, x->high_order);
 		snprintf(key, sizeof(key), "z%u.unusable_end", x->zone_idx);
-		delta_row(h, key, what, x->unusable_end, y->unusable_end, -1, 1);
+		delta_row(&rows, &t, key, what, x->unusable_end, y->unusable_end, -1, 1);
 		snprintf(what, sizeof(what), "%s: unusable free space index (order %u), worst",
 			 za[i].name, x->high_order);
 		snprintf(key, sizeof(key), "z%u.unusable_worst", x->zone_idx);
-		delta_row(h, key, what, x->unusable_worst, y->unusable_worst, -1, 1);
+		delta_row(&rows, &t, key, what, x->unusable_worst, y->unusable_worst, -1, 1);
 	}
-	delta_row(h, "failures", "failed allocations (all zones)", (double)a->failures,
+	delta_row(&rows, &t, "failures", "failed allocations (all zones)", (double)a->failures,
 		  (double)b->failures, -1, 0);
-	delta_row(h, "fallbacks", "fallbacks (all zones)", (double)a->fallbacks,
+	delta_row(&rows, &t, "fallbacks", "fallbacks (all zones)", (double)a->fallbacks,
 		  (double)b->fallbacks, -1, 0);
-	delta_row(h, "pageblock_changes", "pageblock migratetype changes (all zones)",
+	delta_row(&rows, &t, "pageblock_changes", "pageblock migratetype changes (all zones)",
 		  (double)a->pageblock_changes, (double)b->pageblock_changes, -1, 0);
+	membuf_printf(h, "<div class=\"verdict\" id=\"compare-verdict\">\n<h3>Would it help? "
+			 "Run %lld against run %lld (base)</h3>\n<p class=\"headline\"><strong>%s"
+			 "</strong>: run %lld is better on %u outcome%s, worse on %u and unchanged on "
+			 "%u.</p>\n<table class=\"deltas\">\n<tr><th>outcome</th><th>run %lld "
+			 "(base)</th><th>run %lld</th><th>change</th><th>relative</th><th>in words"
+			 "</th></tr>\n",
+		      (long long)b->run_id, (long long)a->run_id,
+		      t.better && !t.worse ? "It helps" : t.worse && !t.better ? "It does not help" :
+		      t.better ? "Mixed" : "No difference",
+		      (long long)b->run_id, t.better, t.better == 1 ? "" : "s", t.worse, t.same,
+		      (long long)a->run_id, (long long)b->run_id);
+	membuf_add(h, rows.data ? rows.data : (unsigned char *)"", rows.len);
+	membuf_release(&rows);
 	membuf_printf(h, "</table>\n<p class=\"note\">Better means more free memory in large "
 			 "blocks, a lower unusable index, fewer failures, fallbacks and pageblock "
 			 "changes. Relative change is against the base; from 0 it has none.</p>\n"
