@@ -28,7 +28,7 @@ int cmd_merge(int argc, char **argv)
 {
 	struct viz_error err = { "" };
 	const char *const *srcs = (const char *const *)argv + 2;
-	size_t nr_src, *staged = NULL, total = 0;
+	size_t nr_src, *staged = NULL, total = 0, nr_read = 0;
 	int ret;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -52,10 +52,14 @@ int cmd_merge(int argc, char **argv)
 		free(staged);
 		return 1;
 	}
-	for (size_t i = 0; i < nr_src; i++)
-		fprintf(stderr, "buddyscope merge: %s: %zu new run%s\n", srcs[i], staged[i],
+	/* Per input: its runs that no earlier input had; then what OUT lacked of them. */
+	for (size_t i = 0; i < nr_src; i++) {
+		fprintf(stderr, "buddyscope merge: %s: %zu run%s\n", srcs[i], staged[i],
 			staged[i] == 1 ? "" : "s");
-	fprintf(stderr, "buddyscope merge: %zu runs copied into %s\n", total, argv[1]);
+		nr_read += staged[i];
+	}
+	fprintf(stderr, "buddyscope merge: %zu new run%s copied into %s (%zu already there)\n",
+		total, total == 1 ? "" : "s", argv[1], nr_read - total);
 	free(staged);
 	return 0;
 }

@@ -55,6 +55,8 @@ struct viz_sink {
 	int64_t run_id;
 	const char *trace;
 	char sha[65];
+	const char *grid;	/* a sweep point's grid, or NULL */
+	int64_t grid_index;
 	uint32_t zone_idx[64];
 	uint32_t nr_zones;
 	int64_t last_sample_t[64];
@@ -101,6 +103,8 @@ static int vs_run_begin(void *ctx, const struct replay_run_info *info)
 		.kernel_release = info->kernel_release,
 		.host = info->host,
 		.started_unix_ms = info->started_unix_ms,
+		.grid = v->grid,
+		.grid_index = v->grid_index,
 	};
 
 	return viz_run_begin(v->s, &ri, &v->run_id, NULL);
@@ -291,6 +295,8 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 	memset(&vs, 0, sizeof(vs));
 	if (r->db) {
 		vs.trace = r->trace;
+		vs.grid = r->grid;
+		vs.grid_index = r->grid_index;
 		if (access(r->trace, R_OK)) {
 			fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace,
 				strerror(errno));

@@ -4,9 +4,12 @@
  * an independent child process writing its own temporary store, which the
  * parent merges into --db as the child finishes (so points never contend
  * for one SQLite writer). --shard I/N keeps every N-th point starting at I,
- * so Slurm job arrays or Kubernetes indexed jobs can spread a sweep over
- * machines and `buddyscope merge` joins their stores. A table of the grid
- * (failures by order, mean unusable index at order 9) ends the run.
+ * and --shard auto takes I and N from a Slurm job array or a Kubernetes
+ * Indexed Job (cli/shard.h), so a scheduler spreads a sweep over machines
+ * and `buddyscope merge` joins their stores; each run stores the grid and its
+ * point's index in it, and a shard without points writes an empty store. A
+ * table of the grid (failures by order, mean unusable index at order 9) ends
+ * the run.
  *
  * Faults: each worker dies with the sweep (PR_SET_PDEATHSIG), so a sweep
  * killed with SIGKILL leaves no worker running. A point that finished is
@@ -28,6 +31,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "shard.h"
 
 #if defined(BUDDYSCOPE_HAVE_REPLAY)
 #include <jansson.h>
@@ -59,7 +63,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope sweep TRACE --db RUNS.db --grid 'k=v1,v2;k2=w1,w2' [--jobs N]\n"
-		"                        [--shard I/N] [--config FILE.json] [--json]\n"
+		"                        [--shard I/N|auto] [--config FILE.json] [--json]\n"
 		"                        [--sample-interval-ms N]\n"
 		"\n"
 		"Every point of the grid (the product of the value lists) is a what-if replay,\n"
@@ -71,23 +75,12 @@ static void usage(FILE *f)
 		"  --jobs N           points run at once (default: 1)\n"
 		"  --shard I/N        run only points I, I+N, I+2N, ... (0 <= I < N), for job\n"
 		"                     arrays; join the stores with `buddyscope merge`\n"
+		"  --shard auto       I and N from a Slurm job array (SLURM_ARRAY_TASK_ID minus\n"
+		"                     SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT) or a Kubernetes\n"
+		"                     Indexed Job (JOB_COMPLETION_INDEX, BUDDYSCOPE_SHARD_COUNT)\n"
 		"  --config FILE      settings shared by every point (a point's value wins)\n"
 		"  --json             print the table as JSON\n"
 		"  --sample-interval-ms N  as for replay\n");
-}
-
-static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
-{
-	char *end;
-
-	*i = strtoul(s, &end, 10);
-	if (end == s || *end != '/')
-		return -1;
-	s = end + 1;
-	*n = strtoul(s, &end, 10);
-	if (end == s || *end || !*n || *i >= *n)
-		return -1;
-	return 0;
 }
 
 static void remove_tmp(const struct point *p)
@@ -103,7 +96,7 @@ static void remove_tmp(const struct point *p)
 }
 
 /* The child: one what-if replay into its own store; the summary into a file. */
-static int run_point(const char *trace, const struct point *p,
+static int run_point(const char *trace, const char *grid, const struct point *p,
 		     const struct replay_settings *base, uint64_t interval_ns)
 {
 	struct replay_cli_run run;
@@ -117,6 +110,8 @@ static int run_point(const char *trace, const struct point *p,
 	run.trace = trace;
 	run.db = p->tmp_db;
 	run.quiet = true;
+	run.grid = grid;
+	run.grid_index = p->index;
 	replay_opts_init(&run.opts);
 	run.opts.mode = REPLAY_WHATIF;
 	run.opts.settings = *base;
@@ -262,6 +257,26 @@ static void adopt_stranded(const char *db)
 }
 #endif
 
+/*
+ * A shard with no point (more shards than points) still leaves a store, with
+ * no run, so the merge step of a job array finds every shard's file.
+ */
+static int write_empty_store(const char *db, unsigned long shard_index, size_t nr_all)
+{
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	struct viz_error verr = { "" };
+	struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+
+	if (!s || viz_store_close(s))
+		return cli_fail("sweep", db, errno, verr.text);
+	fprintf(stderr, "buddyscope sweep: shard %lu has no point (the grid has %zu): %s holds "
+		"no run\n", shard_index, nr_all, db);
+#else
+	(void)db, (void)shard_index, (void)nr_all;
+#endif
+	return 0;
+}
+
 /* Parent side of a finished child: merge its store, keep its summary. */
 static int collect_point(const char *db, struct point *p)
 {
@@ -310,7 +325,9 @@ int cmd_sweep(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *grid = NULL, *config = NULL, *trace;
-	unsigned long jobs = 1, shard_i = 0, shard_n = 1;
+	unsigned long jobs = 1;
+	struct sweep_shard shard = { .index = 0, .count = 1, .source = "" };
+	char shard_msg[400];
 	uint64_t interval_ns = 0;
 	bool json = false;
 	struct replay_settings base;
@@ -341,9 +358,8 @@ int cmd_sweep(int argc, char **argv)
 			}
 			break;
 		case 's':
-			if (parse_shard(optarg, &shard_i, &shard_n)) {
-				fprintf(stderr, "buddyscope sweep: error: --shard '%s': expected I/N "
-					"with 0 <= I < N\n", optarg);
+			if (sweep_shard_parse(optarg, &shard, shard_msg, sizeof(shard_msg))) {
+				fprintf(stderr, "buddyscope sweep: error: %s\n", shard_msg);
 				return 2;
 			}
 			break;
@@ -399,7 +415,7 @@ int cmd_sweep(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	for (size_t i = shard_i; i < nr_all; i += shard_n) {
+	for (size_t i = shard.index; i < nr_all; i += shard.count) {
 		struct point *p = &pts[nr++];
 
 		p->settings = all[i];
@@ -413,8 +429,11 @@ int cmd_sweep(int argc, char **argv)
 	adopt_stranded(db);
 #endif
 	if (!json)
-		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu), %lu at a time\n",
-			nr, nr_all, shard_i, shard_n, jobs);
+		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu, from %s), %lu "
+			"at a time\n", nr, nr_all, shard.index, shard.count,
+			shard.source[0] ? shard.source : "no --shard", jobs);
+	if (!nr && (status = write_empty_store(db, shard.index, nr_all)))
+		goto out;
 	fflush(stdout);
 	fflush(stderr);
 	signal(SIGINT, on_signal);
@@ -437,7 +456,7 @@ int cmd_sweep(int argc, char **argv)
 				/* Die with the sweep; if it already died, getppid() says so. */
 				if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 					_exit(1);
-				_exit(run_point(trace, p, &base, interval_ns));
+				_exit(run_point(trace, grid, p, &base, interval_ns));
 			}
 			p->pid = pid;
 			running++;
