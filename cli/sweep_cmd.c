@@ -52,6 +52,7 @@ static void on_signal(int sig)
 struct point {
 	char *settings;		/* "k=v;k2=w" */
 	size_t index;		/* in the whole grid */
+	const char *grid;	/* the whole grid (--grid), stored with the run */
 	pid_t pid;
 	int status;		/* exit status, -1 not run */
 	char tmp_db[4200];
@@ -96,7 +97,7 @@ static void remove_tmp(const struct point *p)
 }
 
 /* The child: one what-if replay into its own store; the summary into a file. */
-static int run_point(const char *trace, const char *grid, const struct point *p,
+static int run_point(const char *trace, const struct point *p,
 		     const struct replay_settings *base, uint64_t interval_ns)
 {
 	struct replay_cli_run run;
@@ -110,7 +111,7 @@ static int run_point(const char *trace, const char *grid, const struct point *p,
 	run.trace = trace;
 	run.db = p->tmp_db;
 	run.quiet = true;
-	run.grid = grid;
+	run.grid = p->grid;
 	run.grid_index = p->index;
 	replay_opts_init(&run.opts);
 	run.opts.mode = REPLAY_WHATIF;
@@ -420,6 +421,7 @@ int cmd_sweep(int argc, char **argv)
 
 		p->settings = all[i];
 		p->index = i;
+		p->grid = grid;
 		p->status = -1;
 		snprintf(p->tmp_db, sizeof(p->tmp_db), "%s.sweep-%ld-%zu.tmp", db, (long)getpid(), i);
 		snprintf(p->tmp_json, sizeof(p->tmp_json), "%s.sweep-%ld-%zu.json", db,
@@ -456,7 +458,7 @@ int cmd_sweep(int argc, char **argv)
 				/* Die with the sweep; if it already died, getppid() says so. */
 				if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 					_exit(1);
-				_exit(run_point(trace, grid, p, &base, interval_ns));
+				_exit(run_point(trace, p, &base, interval_ns));
 			}
 			p->pid = pid;
 			running++;
