@@ -156,7 +156,6 @@ static int shard_from_text(const char *arg, struct sweep_shard *sh, char *msg, s
 	if (sh->index >= sh->count)
 		return say(msg, len, "--shard '%s': the index I=%lu is outside 0..%lu", arg,
 			   sh->index, sh->count - 1);
-	snprintf(sh->source, sizeof(sh->source), "--shard %lu/%lu", sh->index, sh->count);
 	return 0;
 }
 

@@ -26,7 +26,8 @@
 struct sweep_shard {
 	unsigned long index;	/* I, 0 <= I < count */
 	unsigned long count;	/* N >= 1 */
-	char source[160];	/* where I and N came from, for the progress line */
+	char source[160];	/* the variables I and N came from ("" for I/N), for the
+				   progress line */
 };
 
 /**

@@ -431,9 +431,9 @@ int cmd_sweep(int argc, char **argv)
 	adopt_stranded(db);
 #endif
 	if (!json)
-		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu, from %s), %lu "
-			"at a time\n", nr, nr_all, shard.index, shard.count,
-			shard.source[0] ? shard.source : "no --shard", jobs);
+		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu%s%s), %lu at a "
+			"time\n", nr, nr_all, shard.index, shard.count, shard.source[0] ? ", from " : "",
+			shard.source, jobs);
 	if (!nr && (status = write_empty_store(db, shard.index, nr_all)))
 		goto out;
 	fflush(stdout);
