@@ -33,6 +33,16 @@ struct replay_cli_run {
  */
 int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res);
 
+/*
+ * replay_cli_run_many() - @n runs of the same trace (runs[i].trace) from one
+ * decoding pass (replay_run_many()) on @threads worker threads; each run into
+ * its own store (--db) as replay_cli_run_one() would, its result in res[i]
+ * (release each) and its exit status in status[i]. Return 0, or -errno when
+ * the trace could not be read at all (every status is then 1).
+ */
+int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int threads,
+			struct replay_result *res, int *status);
+
 /* Parse a settings option (--max-order ... --cpus) if @name is one; 1 = consumed, 0 = not
  * a setting, -1 = bad value (message printed). */
 int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,
