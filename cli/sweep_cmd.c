@@ -55,6 +55,7 @@ struct point {
 	char *settings;		/* "k=v;k2=w" */
 	size_t index;		/* in the whole grid */
 	const char *grid;	/* the whole grid (--grid), stored with the run */
+	bool stored_before;	/* --db had this run complete already: not added again */
 	int status;		/* exit status, -1 not run */
 	char tmp_db[4200];
 	char tmp_json[4200];
@@ -295,14 +296,16 @@ static int collect_point(const char *db, struct point *p)
 	{
 		struct viz_error verr = { "" };
 		struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+		size_t copied = 0;
 
-		if (!s || viz_store_merge(s, p->tmp_db, NULL, &verr)) {
+		if (!s || viz_store_merge(s, p->tmp_db, &copied, &verr)) {
 			fprintf(stderr, "buddyscope sweep: error: merging point '%s' into %s: %s\n",
 				p->settings, db, verr.text[0] ? verr.text
 					  : s ? viz_store_error(s) : strerror(errno));
 			p->status = 1;
 			ret = -1;
 		}
+		p->stored_before = !ret && !copied;
 		if (s && viz_store_close(s)) {
 			p->status = 1;
 			ret = -1;
@@ -352,7 +355,9 @@ static void run_pass(const char *trace, const char *db, struct point *pts, size_
 		collect_point(db, p);
 		if (!json)
 			fprintf(stderr, "buddyscope sweep: point %zu (%s): %s\n", p->index,
-				p->settings, p->status ? "failed" : "done");
+				p->settings, p->status ? "failed" : p->stored_before ?
+				"done, already in the store (a complete run of the same settings): "
+				"not added again" : "done");
 	}
 out:
 	free(idx);

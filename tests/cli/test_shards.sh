@@ -87,6 +87,11 @@ expect 0 "" sweep "$work/slurm-2-requeued.db" SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_
 	SLURM_ARRAY_TASK_MIN=1
 expect 0 "0 new runs copied into .*merged.db \(1 already there\)" \
 	"$bs" merge "$work/merged.db" "$work/slurm-2-requeued.db"
+expect 0 "point 1 \(watermark-scale-factor=20\): done, already in the store" \
+	sweep "$work/slurm-2-requeued.db" SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=3 \
+	SLURM_ARRAY_TASK_MIN=1
+check "a re-run task adds nothing to its own store" \
+	[ "$(runs "$work/slurm-2-requeued.db")" -eq 1 ]
 expect 0 "slurm-2-requeued.db: 0 runs" \
 	"$bs" merge "$work/twice.db" "$work/slurm-2.db" "$work/slurm-2-requeued.db"
 check "one merge of a shard and its re-run copies the shard once" \
