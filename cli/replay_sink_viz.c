@@ -379,7 +379,7 @@ static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int r
 			fprintf(stderr, "buddyscope %s: warning: %s\n", r->cmd, res->trace_problem);
 		int64_t run_id = 0;
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-		run_id = vs.s ? vs.run_id : 0;
+		run_id = cs->vs.s ? cs->vs.run_id : 0;
 #endif
 		if (r->json && res->summary_json)
 			print_json(res->summary_json, run_id);
