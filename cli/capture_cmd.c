@@ -37,7 +37,9 @@ int cmd_capture(int argc, char **argv)
 #else
 
 #include "capture.h"
+#include "capture_rec.h"
 #include "outfile.h"
+#include "sysinfo.h"
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 #include "snapshot.h"
 #endif
@@ -45,9 +47,30 @@ int cmd_capture(int argc, char **argv)
 #define OPT_NO_SNAPSHOT 256
 #define OPT_CLASSIC 257
 #define OPT_FORCE 258
+#define OPT_RING 259
+#define OPT_SNAP_INTERVAL 260
+#define OPT_TRIGGER 261
+#define OPT_POST 262
+#define OPT_DUMP 263
+#define OPT_PIDFILE 264
+#define OPT_MAX_SIZE 265
+#define OPT_SWITCH 266
+#define OPT_KEEP 267
+
+/*
+ * Default --snapshot-interval: one BPF snapshot costs ~0.3 s of CPU (most of
+ * it loading its program), ~0.4 MB of trace and up to ~19 ms with one
+ * zone's lock held (bench/snapshot, capture/RECORDER.md): once a minute
+ * that is 0.5% of a cpu.
+ */
+#define DEFAULT_SNAPSHOT_INTERVAL_S 60
+#define DEFAULT_POST_S 5
 
 /* Longer than this is not a capture but a mistake; it also keeps the ns count in range. */
 #define MAX_DURATION_S (366.0 * 24 * 3600)
+
+static bool parse_duration(const char *s, double *secs);
+static bool parse_u32(const char *s, uint32_t *v);
 
 static volatile sig_atomic_t stop_signal;
 
@@ -56,12 +79,122 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
+static void on_dump(int sig)
+{
+	(void)sig;
+	rec_dump_requested = 1;
+}
+
+/* The host's pageblock order (/proc/pagetypeinfo), 9 when it cannot be read. */
+static uint32_t host_pageblock_order(void)
+{
+	struct sysinfo_pagetypeinfo pti;
+	uint32_t order = 9;
+	size_t len;
+	char *buf;
+
+	memset(&pti, 0, sizeof(pti));
+	if (sysinfo_file_read(NULL, "pagetypeinfo", &buf, &len, NULL))
+		return order;
+	if (!sysinfo_pagetypeinfo_parse(buf, len, &pti, NULL) && pti.pageblock_order)
+		order = pti.pageblock_order;
+	sysinfo_pagetypeinfo_release(&pti);
+	free(buf);
+	return order;
+}
+
+/* The recorder's options (capture_rec.h); false after a usage message. */
+static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
+{
+	double secs;
+	uint32_t n;
+
+	switch (opt) {
+	case OPT_RING:
+	case OPT_MAX_SIZE:
+		if (!recorder_parse_size(arg, opt == OPT_RING ? &ro->ring_bytes : &ro->max_bytes))
+			return true;
+		fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a size (a positive "
+				"number with K, M or G)\n", opt == OPT_RING ? "ring" : "max-size", arg);
+		return false;
+	case OPT_SWITCH:
+		if (!recorder_parse_switch(arg, &ro->switch_bytes, &ro->switch_ns))
+			return true;
+		fprintf(stderr, "buddyscope capture: error: --switch-output '%s' is neither a size "
+				"(100M, 1G) nor a duration (30s, 10m, 1h)\n", arg);
+		return false;
+	case OPT_SNAP_INTERVAL:
+	case OPT_POST:
+		if (!parse_duration(arg, &secs) && !(opt == OPT_POST && !strcmp(arg, "0"))) {
+			fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a number of "
+					"seconds\n", opt == OPT_POST ? "post" : "snapshot-interval", arg);
+			return false;
+		}
+		if (opt == OPT_POST)
+			ro->post_ns = !strcmp(arg, "0") ? 0 : (uint64_t)(secs * 1e9);
+		else
+			ro->snapshot_interval_ns = (uint64_t)(secs * 1e9);
+		return true;
+	case OPT_TRIGGER:
+		if (ro->nr_triggers == REC_MAX_TRIGGERS) {
+			fprintf(stderr, "buddyscope capture: error: at most %d --trigger\n",
+				REC_MAX_TRIGGERS);
+			return false;
+		}
+		ro->triggers[ro->nr_triggers++] = arg;
+		return true;
+	case OPT_KEEP:
+		if (parse_u32(arg, &n) && n) {
+			ro->keep = n;
+			return true;
+		}
+		fprintf(stderr, "buddyscope capture: error: --keep '%s' is not a positive count\n",
+			arg);
+		return false;
+	case OPT_PIDFILE:
+		ro->pidfile = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Options that only make sense together; false after a usage message. */
+static bool rec_opts_check(struct rec_opts *ro)
+{
+	const char *bad = NULL;
+
+	if (ro->ring_bytes && (ro->switch_bytes || ro->switch_ns))
+		bad = "--ring and --switch-output exclude each other";
+	else if (ro->ring_bytes && ro->max_bytes)
+		bad = "--ring is its own size bound: no --max-size with it";
+	else if (!ro->ring_bytes && (ro->nr_triggers || ro->snapshot_interval_ns))
+		bad = "--trigger and --snapshot-interval need --ring";
+	else if (ro->keep && !ro->switch_bytes && !ro->switch_ns)
+		bad = "--keep needs --switch-output";
+	else if (ro->ring_bytes && ro->ring_bytes < (8u << 20))
+		bad = "--ring must be at least 8M (a segment holds a snapshot of ~0.5 MB)";
+	else if (ro->max_bytes && ro->max_bytes < (4u << 20))
+		bad = "--max-size must be at least 4M";
+	if (bad) {
+		fprintf(stderr, "buddyscope capture: error: %s\n", bad);
+		return false;
+	}
+	if (ro->ring_bytes && !ro->snapshot_interval_ns)
+		ro->snapshot_interval_ns = DEFAULT_SNAPSHOT_INTERVAL_S * 1000000000ull;
+	return true;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope capture -o FILE [--force] [--duration SECONDS]\n"
 		"                          [--checkpoint-interval MS] [--buffer-mib N] [--no-snapshot]\n"
-		"                          [--classic-tracepoints] [--quiet] [-- COMMAND ARGS...]\n"
+		"                          [--classic-tracepoints] [--quiet]\n"
+		"                          [--ring SIZE [--snapshot-interval S] [--trigger T]... [--post S]]\n"
+		"                          [--switch-output SIZE|DURATION [--keep N]] [--max-size SIZE]\n"
+		"                          [--pidfile FILE] [-- COMMAND ARGS...]\n"
+		"       buddyscope capture --dump PID|PIDFILE\n"
 		"\n"
 		"Record the six kmem page tracepoints of this host with eBPF (needs root), with\n"
 		"/proc/pagetypeinfo checkpoints and pid names. Stops when COMMAND exits, after\n"
@@ -84,6 +217,24 @@ static void usage(FILE *f)
 		"      --classic-tracepoints     record through the classic tp/kmem tracepoints, not the\n"
 		"                                raw ones (slower; the fallback when the struct page ->\n"
 		"                                pfn mapping cannot be measured)\n"
+		"      --ring SIZE               flight recorder: keep only the last SIZE (K, M, G) of\n"
+		"                                trace, as segment files in FILE-without-.bst.ring/;\n"
+		"                                a dump (SIGUSR1, --dump, a trigger) joins them into\n"
+		"                                FILE.NNNN.YYYYmmddTHHMMSS.bst; the ring goes at the end\n"
+		"      --snapshot-interval S     ring: a new segment, with its own free-list snapshot,\n"
+		"                                every S seconds (default 60) or a quarter of SIZE\n"
+		"      --trigger T               ring: dump when T happens: alloc-fail (an allocation\n"
+		"                                failed), 'free-orderK<N[@ZONE]' (a checkpoint where a\n"
+		"                                zone has fewer than N free blocks of order >= K),\n"
+		"                                extfrag (a fallback that splits a foreign pageblock)\n"
+		"      --post S                  ring: capture S seconds more after a trigger (default 5)\n"
+		"      --dump PID|PIDFILE        ask the recorder PID (or the pid in PIDFILE) for a dump\n"
+		"      --pidfile FILE            write this capture's pid to FILE (removed at the end)\n"
+		"      --switch-output SIZE|DURATION\n"
+		"                                a new self-contained file FILE.NNNN.YYYYmmddTHHMMSS.bst\n"
+		"                                each SIZE (K, M, G) or DURATION (s, m, h)\n"
+		"      --keep N                  switch-output: keep the newest N files\n"
+		"      --max-size SIZE           stop cleanly before the trace (all files) reaches SIZE\n"
 		"  -q, --quiet                   no progress and no summary\n"
 		"  -h, --help                    this text\n"
 		"\n"
@@ -269,10 +420,22 @@ int cmd_capture(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
 		{ "classic-tracepoints", no_argument, NULL, OPT_CLASSIC },
+		{ "ring", required_argument, NULL, OPT_RING },
+		{ "snapshot-interval", required_argument, NULL, OPT_SNAP_INTERVAL },
+		{ "trigger", required_argument, NULL, OPT_TRIGGER },
+		{ "post", required_argument, NULL, OPT_POST },
+		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "switch-output", required_argument, NULL, OPT_SWITCH },
+		{ "keep", required_argument, NULL, OPT_KEEP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture_opts opts = { 0 };
+	struct rec_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull };
+	struct rec *rec = NULL;
+	char first_out[4096];
 	struct tracefmt_error err = { 0 };
 	enum capture_failure why;
 	struct capture *c = NULL;
@@ -327,6 +490,19 @@ int cmd_capture(int argc, char **argv)
 		case OPT_CLASSIC:
 			opts.classic_tracepoints = true;
 			break;
+		case OPT_DUMP:
+			return rec_send_dump(optarg);
+		case OPT_RING:
+		case OPT_SNAP_INTERVAL:
+		case OPT_TRIGGER:
+		case OPT_POST:
+		case OPT_PIDFILE:
+		case OPT_MAX_SIZE:
+		case OPT_SWITCH:
+		case OPT_KEEP:
+			if (!parse_rec_opt(opt, optarg, &ro))
+				return 2;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -342,6 +518,9 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv + optind;
+	if (!rec_opts_check(&ro))
+		return 2;
+	ro.quiet = quiet;
 	if (output_free(opts.output, opts.replace))
 		return 1;
 	if (cmd && (ret = command_runnable(cmd[0]))) {
@@ -356,12 +535,30 @@ int cmd_capture(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_dump;
+	sigaction(SIGUSR1, &sa, NULL);
 
+	if (rec_opts_active(&ro)) {
+		rec = rec_create(&ro, opts.output, &opts, host_pageblock_order(),
+#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
+				 snapshot ? snapshot_at_start : NULL);
+#else
+				 NULL);
+#endif
+		if (!rec)
+			return 2;
+		if (rec_first_output(&ro, opts.output, opts.replace, first_out, sizeof(first_out))) {
+			rec_destroy(rec, NULL);
+			return 1;
+		}
+		opts.output = first_out;
+	}
 	c = capture_create(&opts, &why, &err);
 	if (!c) {
 		cli_fail("capture", opts.output, errno, err.text);
 		if (why == CAPTURE_FAIL_NOT_ROOT)
 			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
+		rec_destroy(rec, NULL);
 		return 1;
 	}
 	st = capture_stats(c);
@@ -391,6 +588,10 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (duration_s > 0)
 		deadline = st->start_ns + (uint64_t)(duration_s * 1e9);
+	if (rec && rec_start(rec, c)) {
+		failed = true;
+		stop_signal = SIGTERM;
+	}
 
 	while (!stop_signal) {
 		ret = capture_poll(c, 100, &err);
@@ -401,6 +602,10 @@ int cmd_capture(int argc, char **argv)
 			break;
 		}
 		now = capture_now_ns();
+		if (rec && (ret = rec_poll(rec, c, now)) != 0) {
+			failed = ret < 0;
+			break;
+		}
 		if (!quiet && now - (last_progress ? last_progress : st->start_ns) >= 1000000000ull) {
 			print_progress(st, now, tty);
 			last_progress = now;
@@ -415,13 +620,14 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (!quiet && tty && last_progress)
 		fputc('\n', stderr);
+	rec_before_finish(rec, c);
 	ret = capture_finish(c, &err);
 	if (ret && !failed) {
 		cli_fail("capture", opts.output, ret, err.text);
 		failed = true;
 	}
 	if (!quiet && !failed)
-		print_summary(opts.output, st, capture_now_ns());
+		print_summary(capture_output(c), st, capture_now_ns());
 	if (st->lost)
 		fprintf(stderr, "buddyscope capture: warning: %llu events lost, written as %llu "
 				"lost-event records: %llu with the ring full (try a larger "
@@ -447,6 +653,7 @@ int cmd_capture(int argc, char **argv)
 	/* A capture that failed says 1 whatever the command did. */
 	rc = failed ? 1 : cmd_ended ? command_status(status) : 0;
 cleanup:
+	rec_destroy(rec, c);
 	capture_destroy(c);
 	return rc;
 }
