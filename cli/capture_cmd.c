@@ -626,7 +626,8 @@ int cmd_capture(int argc, char **argv)
 		cli_fail("capture", opts.output, ret, err.text);
 		failed = true;
 	}
-	if (!quiet && !failed)
+	/* A ring's last segment is scratch: its dumps were said as they were written. */
+	if (!quiet && !failed && !ro.ring_bytes)
 		print_summary(capture_output(c), st, capture_now_ns());
 	if (st->lost)
 		fprintf(stderr, "buddyscope capture: warning: %llu events lost, written as %llu "
