@@ -27,7 +27,7 @@
 #include <stdbool.h>
 
 #define TRACEFMT_VERSION_MAJOR 1
-#define TRACEFMT_VERSION_MINOR 1
+#define TRACEFMT_VERSION_MINOR 2
 
 #define TRACEFMT_MAX_ORDERS 16	/* room for MAX_ORDER up to 15 */
 #define TRACEFMT_MAX_MT 8	/* migratetypes per zone in a checkpoint */
@@ -184,7 +184,10 @@ struct tracefmt_event {
 			uint32_t change_ownership;
 		} extfrag;
 		struct {
-			uint64_t count; /* events dropped on cpu */
+			uint64_t count;	   /* events dropped on cpu */
+			uint64_t first_ns; /* the loss window (format 1.2): first and last */
+			uint64_t last_ns;  /* dropped event, first <= last <= ts_ns; both 0
+					      when not known (older files, imports) */
 		} lost;
 		struct {
 			char comm[TRACEFMT_COMM_LEN]; /* NUL-terminated */
