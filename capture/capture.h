@@ -70,6 +70,15 @@ struct capture_stats {
 	uint64_t wmarks_overwritten;	    /* recomputes whose values were overwritten before
 					       they were read: not written (none seen so far) */
 	uint64_t bytes;			    /* bytes written to the file so far */
+	/* What limits the drain (bench figures; they depend on load, tests never assert them): */
+	uint64_t drains;		    /* drain passes */
+	uint64_t drain_gap_max_ns;	    /* longest time from one drain's start to the next's */
+	uint64_t drain_busy_max_ns;	    /* longest drain pass (reading + encoding) */
+	uint64_t drain_busy_ns;		    /* all drain passes together */
+	uint64_t ring_fill_max;		    /* most slots one ring held at a drain's start */
+	uint64_t checkpoint_max_ns;	    /* longest /proc checkpoint reading (no drain meanwhile) */
+	uint64_t flush_max_ns;		    /* longest block flush to the file */
+	uint32_t ring_slots;		    /* slots per cpu ring */
 	uint32_t nr_missing;		    /* tracepoints this kernel lacks */
 	const char *missing[CAPTURE_NR_TRACEPOINTS]; /* their names (static strings) */
 };
