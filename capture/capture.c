@@ -162,6 +162,23 @@ uint64_t capture_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t capture_process_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Add the CPU spent since *@mark to @step and move the mark. */
+static void startup_step(uint64_t *step, uint64_t *mark)
+{
+	uint64_t now = capture_process_cpu_ns();
+
+	*step += now - *mark;
+	*mark = now;
+}
+
 static bool path_exists(const char *p)
 {
 	struct stat sb;
@@ -937,6 +954,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	struct tracefmt_writer_opts wo = { .zstd_level = -1 };
 	struct capture *c = NULL;
 	char tracefs[64], path[256], *hdr = NULL;
+	uint64_t cpu_start = capture_process_cpu_ns(), cpu_mark = cpu_start;
+	struct capture_startup_cpu *cpu;
 	size_t hdr_len;
 	int ret;
 
@@ -972,6 +991,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = set_err(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
+	cpu = &c->st.startup;
 	c->ckpt_interval_ms = o.checkpoint_interval_ms;
 	c->flush_interval_ms = o.flush_interval_ms;
 	c->page_size = (size_t)sysconf(_SC_PAGESIZE);
@@ -1041,15 +1061,18 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 	c->skel->rodata->slot_shift = c->slot_shift;
 	c->st.ring_slots = 1u << c->slot_shift;
+	startup_step(&cpu->open_ns, &cpu_mark);
 	ret = pagealloc_skel__load(c->skel);
 	if (ret) {
 		ret = bpf_fail(why, err, ret, "loading the BPF programs");
 		goto fail;
 	}
+	startup_step(&cpu->load_ns, &cpu_mark);
 	/* Raw tracepoints when this kernel lets us turn their page pointers into pfns. */
 	c->raw = !o.classic_tracepoints && bpf_program__autoload(c->skel->progs.calib_page) &&
 		 !vmemmap_measure(c);
 	c->st.raw_tracepoints = c->raw;
+	startup_step(&cpu->calib_ns, &cpu_mark);
 	/* The header names the programs chosen, so the output comes after the load. */
 	hdr = header_create(&o, c, &hdr_len, err);
 	if (!hdr) {
@@ -1057,6 +1080,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		*why = CAPTURE_FAIL_PROC;
 		goto fail;
 	}
+	startup_step(&cpu->header_ns, &cpu_mark);
 	c->output = strdup(o.output);
 	/* OUTPUT.partial until the end: a killed capture keeps its complete blocks there. */
 	wo.outfile_flags = OUTFILE_PARTIAL | (o.replace ? OUTFILE_REPLACE : OUTFILE_NO_REPLACE);
@@ -1088,6 +1112,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = bpf_fail(why, err, ret, "mapping the per-cpu rings");
 		goto fail;
 	}
+	startup_step(&cpu->output_ns, &cpu_mark);
 	if (bpf_program__autoload(c->skel->progs.handle_exec))
 		c->skel->links.handle_exec = bpf_program__attach(c->skel->progs.handle_exec);
 	if (bpf_program__autoload(c->skel->progs.handle_exit))
@@ -1115,6 +1140,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	free(hdr);
 	hdr = NULL;
 
+	startup_step(&cpu->attach_ns, &cpu_mark);
 	c->st.start_ns = capture_now_ns();
 	c->last_flush_ns = c->st.start_ns;
 	c->last_lost_ns = c->st.start_ns;
@@ -1129,6 +1155,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 	c->next_ckpt_ns = capture_now_ns() + (uint64_t)c->ckpt_interval_ms * 1000000ull;
+	startup_step(&cpu->checkpoint_ns, &cpu_mark);
+	cpu->total_ns = cpu_mark - cpu_start;
 	return c;
 fail:
 	free(hdr);

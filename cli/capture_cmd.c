@@ -42,6 +42,7 @@ int cmd_capture(int argc, char **argv)
 #include "outfile.h"
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 #include "snapshot.h"
+#include "sysinfo.h"
 #endif
 
 #define OPT_NO_SNAPSHOT 256
@@ -49,6 +50,7 @@ int cmd_capture(int argc, char **argv)
 #define OPT_FORCE 258
 #define OPT_NICE 259
 #define OPT_REALTIME 260
+#define OPT_SNAPSHOT 261
 #define DEFAULT_DRAIN_NICE (-10)
 
 /* Longer than this is not a capture but a mistake; it also keeps the ns count in range. */
@@ -65,7 +67,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope capture -o FILE [--force] [--duration SECONDS]\n"
-		"                          [--checkpoint-interval MS] [--buffer-mib N] [--no-snapshot]\n"
+		"                          [--checkpoint-interval MS] [--buffer-mib N]\n"
+		"                          [--snapshot bpf|kpageflags|none|auto]\n"
 		"                          [--classic-tracepoints] [--nice N | --realtime PRIO]\n"
 		"                          [--quiet] [-- COMMAND ARGS...]\n"
 		"\n"
@@ -83,10 +86,20 @@ static void usage(FILE *f)
 		"  -c, --checkpoint-interval MS  checkpoint period (default 1000)\n"
 		"  -b, --buffer-mib N            event ring per cpu, MiB, power of two (default 16;\n"
 		"                                less above 16 cpus: 256 MiB in all, at least 2 each)\n"
-		"      --no-snapshot             do not record the free lists at the start (by default\n"
-		"                                every free block's pfn, order, list and position, and\n"
-		"                                the per-cpu lists; this rewrites vm.min_free_kbytes\n"
-		"                                with its own value to run the walk)\n"
+		"      --snapshot METHOD         the free lists at the start (default auto: bpf, else\n"
+		"                                kpageflags):\n"
+		"                                bpf: every free block's pfn, order, list and position\n"
+		"                                and the per-cpu lists, read under each zone's lock by a\n"
+		"                                BPF walk triggered by writing vm.min_free_kbytes with\n"
+		"                                its own value: that resets any watermark boost (said\n"
+		"                                at run time when one is in force) and marks the value\n"
+		"                                as set by the administrator; ~0.15 s of CPU (verifier)\n"
+		"                                kpageflags: free pfns from /proc/kpageflags, orders cut\n"
+		"                                greedily, lists and per-cpu pages unknown; no sysctl\n"
+		"                                write, no lock; reads 8 bytes a page frame\n"
+		"                                none: no snapshot; a replay starts from the first\n"
+		"                                checkpoint's counts\n"
+		"      --no-snapshot             the same as --snapshot none\n"
 		"      --classic-tracepoints     record through the classic tp/kmem tracepoints, not the\n"
 		"                                raw ones (slower; the fallback when the struct page ->\n"
 		"                                pfn mapping cannot be measured)\n"
@@ -115,6 +128,23 @@ static bool parse_u32(const char *s, uint32_t *v)
 	return true;
 }
 
+/* --snapshot=METHOD: the values of enum snapshot_method, or none. */
+static bool parse_snapshot_method(const char *s, bool *on, int *method)
+{
+	static const struct {
+		const char *name;
+		int method;
+	} names[] = { { "auto", 0 }, { "bpf", 1 }, { "kpageflags", 2 }, { "none", -1 } };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name)) {
+			*on = names[i].method >= 0;
+			*method = *on ? names[i].method : 0;
+			return true;
+		}
+	return false;
+}
+
 static bool parse_int_range(const char *s, int lo, int hi, int *v)
 {
 	char *end;
@@ -136,6 +166,25 @@ static void print_progress(const struct capture_stats *st, uint64_t now, bool tt
 		tty ? "\r" : "", secs, (unsigned long long)st->events,
 		secs > 0 ? (double)st->events / secs : 0.0, (unsigned long long)st->lost,
 		(double)st->bytes / 1048576.0, tty ? "" : "\n");
+}
+
+/*
+ * CPU of the start, by step, up to the recorder running with its start
+ * state written (the snapshot included); the process's CPU before
+ * capture_create() (exec, option parsing) is in "other".
+ */
+static void print_startup(const struct capture_stats *st, uint64_t create_cpu_ns)
+{
+	const struct capture_startup_cpu *s = &st->startup;
+	uint64_t all = capture_process_cpu_ns();
+
+	fprintf(stderr, "buddyscope capture: start-up CPU %.0f ms: BPF open %.0f, load+verify "
+			"%.0f, calibration %.0f, header %.0f, output+rings %.0f, attach %.0f, first "
+			"checkpoint %.0f, snapshot+its checkpoint %.0f, other %.0f\n",
+		(double)all / 1e6, (double)s->open_ns / 1e6, (double)s->load_ns / 1e6,
+		(double)s->calib_ns / 1e6, (double)s->header_ns / 1e6, (double)s->output_ns / 1e6,
+		(double)s->attach_ns / 1e6, (double)s->checkpoint_ns / 1e6,
+		(double)(all - create_cpu_ns - s->total_ns) / 1e6, (double)create_cpu_ns / 1e6);
 }
 
 static void print_summary(const char *out, const struct capture_stats *st, uint64_t end_ns)
@@ -164,16 +213,57 @@ static void print_summary(const char *out, const struct capture_stats *st, uint6
 
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 /*
+ * The BPF walk is triggered by writing vm.min_free_kbytes back with its own
+ * value; the watermark recompute that follows resets every zone's
+ * watermark boost (the kernel clears zone->watermark_boost there), which
+ * ends the extra reclaim kswapd does after a fragmenting fallback. Say so
+ * when a boost is in force now (/proc/zoneinfo "boost").
+ */
+static void boost_reset_notice(void)
+{
+	struct sysinfo_zoneinfo zi = { 0 };
+	char *buf = NULL, zones[256] = "";
+	size_t len, used = 0;
+
+	if (!sysinfo_file_read(NULL, "proc/zoneinfo", &buf, &len, NULL) &&
+	    !sysinfo_zoneinfo_parse(buf, len, &zi, NULL)) {
+		for (uint32_t i = 0; i < zi.nr_zones; i++) {
+			const struct sysinfo_zone *z = &zi.zones[i];
+			int n;
+
+			if (!z->boost || used >= sizeof(zones))
+				continue;
+			n = snprintf(zones + used, sizeof(zones) - used, "%snode %u %s: %llu pages",
+				     used ? ", " : "", z->node, z->name,
+				     (unsigned long long)z->boost);
+			used += n > 0 ? (size_t)n : 0;
+		}
+	}
+	if (zones[0])
+		fprintf(stderr, "buddyscope capture: note: a watermark boost is in force (%s); the "
+				"free-list snapshot rewrites vm.min_free_kbytes with its own value, which "
+				"resets it (kswapd's boosted reclaim ends early); --snapshot=kpageflags "
+				"or --snapshot=none leave it alone\n", zones);
+	sysinfo_zoneinfo_release(&zi);
+	free(buf);
+}
+
+/*
  * The free lists at the start, taken once the event programs are attached,
  * and a checkpoint right after them: the first reading of the start state.
  * A write error there is sticky and stops the capture at its next poll.
  */
-static void snapshot_at_start(struct capture *c, bool quiet)
+static void snapshot_at_start(struct capture *c, enum snapshot_method method, bool quiet)
 {
 	static struct snapshot_stats sst;
+	struct snapshot_opts so = { .method = method };
 	struct tracefmt_error err = { 0 };
 	char serr[256];
-	int ret = snapshot_take(capture_writer(c), NULL, &sst, serr, sizeof(serr));
+	int ret;
+
+	if (method != SNAPSHOT_METHOD_KPAGEFLAGS)
+		boost_reset_notice();
+	ret = snapshot_take(capture_writer(c), &so, &sst, serr, sizeof(serr));
 
 	if (capture_checkpoint(c, &err))
 		fprintf(stderr, "buddyscope capture: warning: no checkpoint after the snapshot: "
@@ -187,10 +277,13 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 				"/proc/kpageflags (list order and per-cpu lists unknown): the BPF "
 				"walk was not possible: %s\n", sst.fallback_reason);
 	if (!quiet)
-		fprintf(stderr, "buddyscope capture: snapshot: %llu free blocks, %llu per-cpu "
-				"blocks, %u uncertain lists, walk %.1f ms\n",
+		fprintf(stderr, "buddyscope capture: snapshot (%s): %llu free blocks, %llu per-cpu "
+				"blocks, %u uncertain lists, walk %.1f ms; %.0f ms of CPU (load+verify "
+				"%.0f ms, calibration %.0f ms wall)\n",
+			sst.method == SNAPSHOT_METHOD_BPF ? "bpf" : "kpageflags",
 			(unsigned long long)sst.blocks, (unsigned long long)sst.pcp_blocks,
-			sst.uncertain_lists, (double)sst.walk_ns / 1e6);
+			sst.uncertain_lists, (double)sst.walk_ns / 1e6, (double)sst.cpu_ns / 1e6,
+			(double)sst.load_ns / 1e6, (double)sst.calib_ns / 1e6);
 }
 #endif
 
@@ -344,6 +437,7 @@ int cmd_capture(int argc, char **argv)
 		{ "buffer-mib", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
+		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 		{ "classic-tracepoints", no_argument, NULL, OPT_CLASSIC },
 		{ "nice", required_argument, NULL, OPT_NICE },
 		{ "realtime", required_argument, NULL, OPT_REALTIME },
@@ -358,8 +452,9 @@ int cmd_capture(int argc, char **argv)
 	const struct capture_stats *st;
 	struct sigaction sa;
 	double duration_s = 0;
-	uint64_t last_progress = 0, deadline = 0, now;
+	uint64_t last_progress = 0, deadline = 0, now, start_cpu_ns;
 	bool quiet = false, tty = isatty(2), failed = false, snapshot = true, cmd_ended = false;
+	int snapshot_method = 0; /* enum snapshot_method; 0 = auto */
 	char **cmd = NULL;
 	pid_t child = -1;
 	int opt, status = 0, ret, rc = 1;
@@ -402,6 +497,13 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case OPT_NO_SNAPSHOT:
 			snapshot = false;
+			break;
+		case OPT_SNAPSHOT:
+			if (!parse_snapshot_method(optarg, &snapshot, &snapshot_method)) {
+				fprintf(stderr, "buddyscope capture: error: --snapshot '%s' is not "
+						"one of bpf, kpageflags, none, auto\n", optarg);
+				return 2;
+			}
 			break;
 		case OPT_CLASSIC:
 			opts.classic_tracepoints = true;
@@ -451,6 +553,7 @@ int cmd_capture(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	drain_priority_raise(&prio);
+	start_cpu_ns = capture_process_cpu_ns();
 	c = capture_create(&opts, &why, &err);
 	if (!c) {
 		cli_fail("capture", opts.output, errno, err.text);
@@ -470,11 +573,13 @@ int cmd_capture(int argc, char **argv)
 				"tracepoints: %s\n", st->classic_reason);
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 	if (snapshot)
-		snapshot_at_start(c, quiet);
+		snapshot_at_start(c, snapshot_method, quiet);
 #else
 	if (snapshot && !quiet)
 		fprintf(stderr, "buddyscope capture: built without the free-list snapshot\n");
 #endif
+	if (!quiet)
+		print_startup(st, start_cpu_ns);
 	if (cmd) {
 		fflush(stderr);
 		child = spawn(cmd, &prio);
