@@ -119,6 +119,13 @@ struct capture {
 	struct reading reading;		/* the checkpoint reading in flight or last taken */
 	pthread_t reading_tid;
 	bool reading_busy;		/* reading_tid runs and has not been joined */
+	struct tracefmt_event ckpt[MAX_CKPT_ZONES];
+	size_t ckpt_nr;			/* records of the latest reading written, in ckpt[] */
+
+	char *hdr;			/* the header blob, for every file */
+	size_t hdr_len;
+	void (*on_rare)(void *ctx, const struct tracefmt_event *ev);
+	void *rare_ctx;
 };
 
 /* libbpf's last warning, quoted in our error text (the library never prints). */
@@ -494,6 +501,15 @@ static int on_record(struct capture *c, const void *data, uint32_t cpu)
 		return 0; /* a record type this loader does not know */
 	}
 	c->st.events++;
+	if (__builtin_expect(c->on_rare != NULL, 0) &&
+	    (type == PAGEALLOC_EV_EXTFRAG ||
+	     (type == PAGEALLOC_EV_ALLOC && e->pfn == TRACEFMT_PFN_NONE))) {
+		int ret = append(c, &ev);
+
+		if (!ret)
+			c->on_rare(c->rare_ctx, &ev);
+		return ret ? ret : c->write_err;
+	}
 	return append(c, &ev);
 }
 
@@ -777,6 +793,8 @@ static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_
 		if (ret)
 			return ret;
 	}
+	memcpy(c->ckpt, rd->ev, rd->nr * sizeof(rd->ev[0]));
+	c->ckpt_nr = rd->nr;
 	c->ckpt_seq++;
 	c->st.checkpoints++;
 	return 0;
@@ -1137,8 +1155,11 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 			goto fail;
 		}
 	}
-	free(hdr);
+	c->hdr = hdr;
+	c->hdr_len = hdr_len;
 	hdr = NULL;
+	c->on_rare = o.on_rare_event;
+	c->rare_ctx = o.rare_ctx;
 
 	startup_step(&cpu->attach_ns, &cpu_mark);
 	c->st.start_ns = capture_now_ns();
@@ -1201,7 +1222,7 @@ static int write_failed(struct capture *c, struct tracefmt_error *err)
 {
 	return set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
 		       "is kept there)", c->output, strerror(-c->write_err),
-		       (unsigned long long)tracefmt_writer_bytes(c->w));
+		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }
 
 int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
@@ -1271,6 +1292,67 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 	return ret;
 }
 
+/* Every pid's name is news again: a new file must carry its own. */
+static void pid_names_forget(struct capture *c)
+{
+	for (uint32_t i = 0; i < c->pid_cap; i++)
+		if (c->pids[i].used)
+			c->pids[i].exited = 1;
+}
+
+int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err)
+{
+	struct tracefmt_writer_opts wo = { .zstd_level = -1,
+					   .outfile_flags = OUTFILE_PARTIAL | OUTFILE_NO_REPLACE };
+	struct tracefmt_error cerr = { 0 };
+	char *name;
+	int ret;
+
+	if (c->finished || !c->w)
+		return -EINVAL;
+	if (c->write_err)
+		return write_failed(c, err);
+	ret = rings_drain(c);
+	if (!ret && !c->write_err)
+		ret = lost_update(c, capture_now_ns());
+	if (c->write_err)
+		return write_failed(c, err);
+	ret = tracefmt_writer_close(c->w, &cerr);
+	c->w = NULL;
+	if (ret) {
+		c->write_err = ret;
+		return set_err(err, ret, "%s", cerr.text);
+	}
+	name = strdup(path);
+	if (!name)
+		return c->write_err = set_err(err, -ENOMEM, "out of memory");
+	free(c->output);
+	c->output = name;
+	c->w = tracefmt_writer_create(path, c->hdr, c->hdr_len, &wo, err);
+	if (!c->w)
+		return c->write_err = -errno;
+	pid_names_forget(c);
+	c->st.bytes = tracefmt_writer_bytes(c->w);
+	ret = checkpoint_take(c, err);
+	if (!ret && !c->write_err)
+		c->write_err = tracefmt_writer_flush(c->w);
+	c->last_flush_ns = capture_now_ns();
+	if (c->write_err)
+		return write_failed(c, err);
+	return ret;
+}
+
+const struct tracefmt_event *capture_last_reading(const struct capture *c, size_t *n)
+{
+	*n = c->ckpt_nr;
+	return c->ckpt;
+}
+
+const char *capture_output(const struct capture *c)
+{
+	return c->output;
+}
+
 const struct capture_stats *capture_stats(const struct capture *c)
 {
 	return &c->st;
@@ -1296,5 +1378,6 @@ void capture_destroy(struct capture *c)
 		munmap((void *)c->cpu_vals, c->cpu_vals_len);
 	free(c->pids);
 	free(c->output);
+	free(c->hdr);
 	free(c);
 }

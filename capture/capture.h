@@ -53,6 +53,14 @@ struct capture_opts {
 	uint32_t flush_interval_ms;	 /* 0 = 900 (must stay under 1000) */
 	bool classic_tracepoints;	 /* record with the classic tp/kmem programs only
 					    (slower; the fallback, kept for comparison) */
+	/*
+	 * Called, if set, from capture_poll() for each rare page event as it
+	 * is written: a failed mm_page_alloc (pfn TRACEFMT_PFN_NONE) and every
+	 * mm_page_alloc_extfrag (the flight recorder's triggers). It may write
+	 * records through capture_writer(); they follow @ev in the file.
+	 */
+	void (*on_rare_event)(void *ctx, const struct tracefmt_event *ev);
+	void *rare_ctx;
 };
 
 /*
@@ -149,6 +157,30 @@ int capture_checkpoint(struct capture *c, struct tracefmt_error *err);
  * write error (the file then holds every block written before it).
  */
 int capture_finish(struct capture *c, struct tracefmt_error *err);
+
+/**
+ * capture_output_switch() - end the current file as a complete trace (the
+ * rings drained into it first, its lost counts written) and go on in a new
+ * file @path, written as @path.partial like the first, with the same header
+ * and a checkpoint reading at once. The caller then takes the free-list
+ * snapshot and capture_checkpoint(), as at the start, so the new file
+ * replays on its own. Pid names are written again as pids show up. The
+ * counters (capture_stats()) go on over all files, except bytes, which is
+ * the new file's. Returns 0 or -errno: the old file could not be finished
+ * (it stays as its .partial) or @path not created (the capture cannot go
+ * on: call capture_finish(), which then only detaches).
+ */
+int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err);
+
+/**
+ * capture_last_reading() - the records of the latest checkpoint reading
+ * (checkpoints and zone states of one seq), *@n of them; borrowed until
+ * the next capture call.
+ */
+const struct tracefmt_event *capture_last_reading(const struct capture *c, size_t *n);
+
+/* The file being written now (its final name; it is @path.partial until done). */
+const char *capture_output(const struct capture *c);
 
 /* Counters so far; borrowed, valid until capture_destroy(). */
 const struct capture_stats *capture_stats(const struct capture *c);

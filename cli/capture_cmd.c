@@ -39,22 +39,44 @@ int cmd_capture(int argc, char **argv)
 #else
 
 #include "capture.h"
+#include "capture_rec.h"
 #include "outfile.h"
+#include "sysinfo.h"
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 #include "snapshot.h"
-#include "sysinfo.h"
 #endif
 
 #define OPT_NO_SNAPSHOT 256
 #define OPT_CLASSIC 257
 #define OPT_FORCE 258
-#define OPT_NICE 259
-#define OPT_REALTIME 260
-#define OPT_SNAPSHOT 261
+#define OPT_RING 259
+#define OPT_SNAP_INTERVAL 260
+#define OPT_TRIGGER 261
+#define OPT_POST 262
+#define OPT_DUMP 263
+#define OPT_PIDFILE 264
+#define OPT_MAX_SIZE 265
+#define OPT_SWITCH 266
+#define OPT_KEEP 267
+
+/*
+ * Default --snapshot-interval: one BPF snapshot costs ~0.3 s of CPU (most of
+ * it loading its program), ~0.4 MB of trace and up to ~19 ms with one
+ * zone's lock held (bench/snapshot, capture/RECORDER.md): once a minute
+ * that is 0.5% of a cpu.
+ */
+#define DEFAULT_SNAPSHOT_INTERVAL_S 60
+#define DEFAULT_POST_S 5
+#define OPT_NICE 268
+#define OPT_REALTIME 269
+#define OPT_SNAPSHOT 270
 #define DEFAULT_DRAIN_NICE (-10)
 
 /* Longer than this is not a capture but a mistake; it also keeps the ns count in range. */
 #define MAX_DURATION_S (366.0 * 24 * 3600)
+
+static bool parse_duration(const char *s, double *secs);
+static bool parse_u32(const char *s, uint32_t *v);
 
 static volatile sig_atomic_t stop_signal;
 
@@ -63,14 +85,123 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
+static void on_dump(int sig)
+{
+	(void)sig;
+	rec_dump_requested = 1;
+}
+
+/* The host's pageblock order (/proc/pagetypeinfo), 9 when it cannot be read. */
+static uint32_t host_pageblock_order(void)
+{
+	struct sysinfo_pagetypeinfo pti;
+	uint32_t order = 9;
+	size_t len;
+	char *buf;
+
+	memset(&pti, 0, sizeof(pti));
+	if (sysinfo_file_read(NULL, "pagetypeinfo", &buf, &len, NULL))
+		return order;
+	if (!sysinfo_pagetypeinfo_parse(buf, len, &pti, NULL) && pti.pageblock_order)
+		order = pti.pageblock_order;
+	sysinfo_pagetypeinfo_release(&pti);
+	free(buf);
+	return order;
+}
+
+/* The recorder's options (capture_rec.h); false after a usage message. */
+static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
+{
+	double secs;
+	uint32_t n;
+
+	switch (opt) {
+	case OPT_RING:
+	case OPT_MAX_SIZE:
+		if (!recorder_parse_size(arg, opt == OPT_RING ? &ro->ring_bytes : &ro->max_bytes))
+			return true;
+		fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a size (a positive "
+				"number with K, M or G)\n", opt == OPT_RING ? "ring" : "max-size", arg);
+		return false;
+	case OPT_SWITCH:
+		if (!recorder_parse_switch(arg, &ro->switch_bytes, &ro->switch_ns))
+			return true;
+		fprintf(stderr, "buddyscope capture: error: --switch-output '%s' is neither a size "
+				"(100M, 1G) nor a duration (30s, 10m, 1h)\n", arg);
+		return false;
+	case OPT_SNAP_INTERVAL:
+	case OPT_POST:
+		if (!parse_duration(arg, &secs) && !(opt == OPT_POST && !strcmp(arg, "0"))) {
+			fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a number of "
+					"seconds\n", opt == OPT_POST ? "post" : "snapshot-interval", arg);
+			return false;
+		}
+		if (opt == OPT_POST)
+			ro->post_ns = !strcmp(arg, "0") ? 0 : (uint64_t)(secs * 1e9);
+		else
+			ro->snapshot_interval_ns = (uint64_t)(secs * 1e9);
+		return true;
+	case OPT_TRIGGER:
+		if (ro->nr_triggers == REC_MAX_TRIGGERS) {
+			fprintf(stderr, "buddyscope capture: error: at most %d --trigger\n",
+				REC_MAX_TRIGGERS);
+			return false;
+		}
+		ro->triggers[ro->nr_triggers++] = arg;
+		return true;
+	case OPT_KEEP:
+		if (parse_u32(arg, &n) && n) {
+			ro->keep = n;
+			return true;
+		}
+		fprintf(stderr, "buddyscope capture: error: --keep '%s' is not a positive count\n",
+			arg);
+		return false;
+	case OPT_PIDFILE:
+		ro->pidfile = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Options that only make sense together; false after a usage message. */
+static bool rec_opts_check(struct rec_opts *ro)
+{
+	const char *bad = NULL;
+
+	if (ro->ring_bytes && (ro->switch_bytes || ro->switch_ns))
+		bad = "--ring and --switch-output exclude each other";
+	else if (ro->ring_bytes && ro->max_bytes)
+		bad = "--ring is its own size bound: no --max-size with it";
+	else if (!ro->ring_bytes && (ro->nr_triggers || ro->snapshot_interval_ns))
+		bad = "--trigger and --snapshot-interval need --ring";
+	else if (ro->keep && !ro->switch_bytes && !ro->switch_ns)
+		bad = "--keep needs --switch-output";
+	else if (ro->ring_bytes && ro->ring_bytes < (8u << 20))
+		bad = "--ring must be at least 8M (a segment holds a snapshot of ~0.5 MB)";
+	else if (ro->max_bytes && ro->max_bytes < (4u << 20))
+		bad = "--max-size must be at least 4M";
+	if (bad) {
+		fprintf(stderr, "buddyscope capture: error: %s\n", bad);
+		return false;
+	}
+	if (ro->ring_bytes && !ro->snapshot_interval_ns)
+		ro->snapshot_interval_ns = DEFAULT_SNAPSHOT_INTERVAL_S * 1000000000ull;
+	return true;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope capture -o FILE [--force] [--duration SECONDS]\n"
 		"                          [--checkpoint-interval MS] [--buffer-mib N]\n"
 		"                          [--snapshot bpf|kpageflags|none|auto]\n"
-		"                          [--classic-tracepoints] [--nice N | --realtime PRIO]\n"
-		"                          [--quiet] [-- COMMAND ARGS...]\n"
+		"                          [--classic-tracepoints] [--nice N | --realtime PRIO] [--quiet]\n"
+		"                          [--ring SIZE [--snapshot-interval S] [--trigger T]... [--post S]]\n"
+		"                          [--switch-output SIZE|DURATION [--keep N]] [--max-size SIZE]\n"
+		"                          [--pidfile FILE] [-- COMMAND ARGS...]\n"
+		"       buddyscope capture --dump PID|PIDFILE\n"
 		"\n"
 		"Record the six kmem page tracepoints of this host with eBPF (needs root), with\n"
 		"/proc/pagetypeinfo checkpoints and pid names. Stops when COMMAND exits, after\n"
@@ -107,6 +238,24 @@ static void usage(FILE *f)
 		"                                (default -10, so a busy host cannot starve it; COMMAND\n"
 		"                                runs at the caller's own nice)\n"
 		"      --realtime PRIO           drain as SCHED_FIFO PRIO (1-99) instead, as perf record -r\n"
+		"      --ring SIZE               flight recorder: keep only the last SIZE (K, M, G) of\n"
+		"                                trace, as segment files in FILE-without-.bst.ring/;\n"
+		"                                a dump (SIGUSR1, --dump, a trigger) joins them into\n"
+		"                                FILE.NNNN.YYYYmmddTHHMMSS.bst; the ring goes at the end\n"
+		"      --snapshot-interval S     ring: a new segment, with its own free-list snapshot,\n"
+		"                                every S seconds (default 60) or a quarter of SIZE\n"
+		"      --trigger T               ring: dump when T happens: alloc-fail (an allocation\n"
+		"                                failed), 'free-orderK<N[@ZONE]' (a checkpoint where a\n"
+		"                                zone has fewer than N free blocks of order >= K),\n"
+		"                                extfrag (a fallback that splits a foreign pageblock)\n"
+		"      --post S                  ring: capture S seconds more after a trigger (default 5)\n"
+		"      --dump PID|PIDFILE        ask the recorder PID (or the pid in PIDFILE) for a dump\n"
+		"      --pidfile FILE            write this capture's pid to FILE (removed at the end)\n"
+		"      --switch-output SIZE|DURATION\n"
+		"                                a new self-contained file FILE.NNNN.YYYYmmddTHHMMSS.bst\n"
+		"                                each SIZE (K, M, G) or DURATION (s, m, h)\n"
+		"      --keep N                  switch-output: keep the newest N files\n"
+		"      --max-size SIZE           stop cleanly before the trace (all files) reaches SIZE\n"
 		"  -q, --quiet                   no progress and no summary\n"
 		"  -h, --help                    this text\n"
 		"\n"
@@ -127,6 +276,8 @@ static bool parse_u32(const char *s, uint32_t *v)
 	*v = (uint32_t)x;
 	return true;
 }
+
+static int snapshot_method_chosen; /* enum snapshot_method of --snapshot; 0 = auto */
 
 /* --snapshot=METHOD: the values of enum snapshot_method, or none. */
 static bool parse_snapshot_method(const char *s, bool *on, int *method)
@@ -253,8 +404,9 @@ static void boost_reset_notice(void)
  * and a checkpoint right after them: the first reading of the start state.
  * A write error there is sticky and stops the capture at its next poll.
  */
-static void snapshot_at_start(struct capture *c, enum snapshot_method method, bool quiet)
+static void snapshot_at_start(struct capture *c, bool quiet)
 {
+	enum snapshot_method method = (enum snapshot_method)snapshot_method_chosen;
 	static struct snapshot_stats sst;
 	struct snapshot_opts so = { .method = method };
 	struct tracefmt_error err = { 0 };
@@ -441,11 +593,23 @@ int cmd_capture(int argc, char **argv)
 		{ "classic-tracepoints", no_argument, NULL, OPT_CLASSIC },
 		{ "nice", required_argument, NULL, OPT_NICE },
 		{ "realtime", required_argument, NULL, OPT_REALTIME },
+		{ "ring", required_argument, NULL, OPT_RING },
+		{ "snapshot-interval", required_argument, NULL, OPT_SNAP_INTERVAL },
+		{ "trigger", required_argument, NULL, OPT_TRIGGER },
+		{ "post", required_argument, NULL, OPT_POST },
+		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "switch-output", required_argument, NULL, OPT_SWITCH },
+		{ "keep", required_argument, NULL, OPT_KEEP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture_opts opts = { 0 };
 	struct drain_priority prio = { .nice = DEFAULT_DRAIN_NICE };
+	struct rec_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull };
+	struct rec *rec = NULL;
+	char first_out[4096];
 	struct tracefmt_error err = { 0 };
 	enum capture_failure why;
 	struct capture *c = NULL;
@@ -454,7 +618,6 @@ int cmd_capture(int argc, char **argv)
 	double duration_s = 0;
 	uint64_t last_progress = 0, deadline = 0, now, start_cpu_ns;
 	bool quiet = false, tty = isatty(2), failed = false, snapshot = true, cmd_ended = false;
-	int snapshot_method = 0; /* enum snapshot_method; 0 = auto */
 	char **cmd = NULL;
 	pid_t child = -1;
 	int opt, status = 0, ret, rc = 1;
@@ -499,7 +662,7 @@ int cmd_capture(int argc, char **argv)
 			snapshot = false;
 			break;
 		case OPT_SNAPSHOT:
-			if (!parse_snapshot_method(optarg, &snapshot, &snapshot_method)) {
+			if (!parse_snapshot_method(optarg, &snapshot, &snapshot_method_chosen)) {
 				fprintf(stderr, "buddyscope capture: error: --snapshot '%s' is not "
 						"one of bpf, kpageflags, none, auto\n", optarg);
 				return 2;
@@ -522,6 +685,19 @@ int cmd_capture(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case OPT_DUMP:
+			return rec_send_dump(optarg);
+		case OPT_RING:
+		case OPT_SNAP_INTERVAL:
+		case OPT_TRIGGER:
+		case OPT_POST:
+		case OPT_PIDFILE:
+		case OPT_MAX_SIZE:
+		case OPT_SWITCH:
+		case OPT_KEEP:
+			if (!parse_rec_opt(opt, optarg, &ro))
+				return 2;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -537,6 +713,9 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv + optind;
+	if (!rec_opts_check(&ro))
+		return 2;
+	ro.quiet = quiet;
 	if (output_free(opts.output, opts.replace))
 		return 1;
 	if (cmd && (ret = command_runnable(cmd[0]))) {
@@ -551,7 +730,24 @@ int cmd_capture(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_dump;
+	sigaction(SIGUSR1, &sa, NULL);
 
+	if (rec_opts_active(&ro)) {
+		rec = rec_create(&ro, opts.output, &opts, host_pageblock_order(),
+#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
+				 snapshot ? snapshot_at_start : NULL);
+#else
+				 NULL);
+#endif
+		if (!rec)
+			return 2;
+		if (rec_first_output(&ro, opts.output, opts.replace, first_out, sizeof(first_out))) {
+			rec_destroy(rec, NULL);
+			return 1;
+		}
+		opts.output = first_out;
+	}
 	drain_priority_raise(&prio);
 	start_cpu_ns = capture_process_cpu_ns();
 	c = capture_create(&opts, &why, &err);
@@ -559,6 +755,7 @@ int cmd_capture(int argc, char **argv)
 		cli_fail("capture", opts.output, errno, err.text);
 		if (why == CAPTURE_FAIL_NOT_ROOT)
 			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
+		rec_destroy(rec, NULL);
 		return 1;
 	}
 	st = capture_stats(c);
@@ -573,7 +770,7 @@ int cmd_capture(int argc, char **argv)
 				"tracepoints: %s\n", st->classic_reason);
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 	if (snapshot)
-		snapshot_at_start(c, snapshot_method, quiet);
+		snapshot_at_start(c, quiet);
 #else
 	if (snapshot && !quiet)
 		fprintf(stderr, "buddyscope capture: built without the free-list snapshot\n");
@@ -590,6 +787,10 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (duration_s > 0)
 		deadline = st->start_ns + (uint64_t)(duration_s * 1e9);
+	if (rec && rec_start(rec, c)) {
+		failed = true;
+		stop_signal = SIGTERM;
+	}
 
 	while (!stop_signal) {
 		ret = capture_poll(c, 100, &err);
@@ -600,6 +801,10 @@ int cmd_capture(int argc, char **argv)
 			break;
 		}
 		now = capture_now_ns();
+		if (rec && (ret = rec_poll(rec, c, now)) != 0) {
+			failed = ret < 0;
+			break;
+		}
 		if (!quiet && now - (last_progress ? last_progress : st->start_ns) >= 1000000000ull) {
 			print_progress(st, now, tty);
 			last_progress = now;
@@ -614,13 +819,15 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (!quiet && tty && last_progress)
 		fputc('\n', stderr);
+	rec_before_finish(rec, c);
 	ret = capture_finish(c, &err);
 	if (ret && !failed) {
 		cli_fail("capture", opts.output, ret, err.text);
 		failed = true;
 	}
-	if (!quiet && !failed)
-		print_summary(opts.output, st, capture_now_ns());
+	/* A ring's last segment is scratch: its dumps were said as they were written. */
+	if (!quiet && !failed && !ro.ring_bytes)
+		print_summary(capture_output(c), st, capture_now_ns());
 	if (st->lost)
 		fprintf(stderr, "buddyscope capture: warning: %llu events lost, written as %llu "
 				"lost-event records: %llu with the ring full (try a larger "
@@ -646,6 +853,7 @@ int cmd_capture(int argc, char **argv)
 	/* A capture that failed says 1 whatever the command did. */
 	rc = failed ? 1 : cmd_ended ? command_status(status) : 0;
 cleanup:
+	rec_destroy(rec, c);
 	capture_destroy(c);
 	return rc;
 }

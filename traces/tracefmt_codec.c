@@ -31,6 +31,7 @@ static const char *const type_names[TRACEFMT_NR_TYPES] = {
 	[TRACEFMT_SNAPSHOT_WALK] = "snapshot_walk",
 	[TRACEFMT_ZONE_STATE] = "zone_state",
 	[TRACEFMT_WMARK] = "mm_setup_per_zone_wmarks",
+	[TRACEFMT_TRIGGER] = "trigger",
 };
 
 const char *tracefmt_type_name(unsigned int type)
@@ -38,6 +39,14 @@ const char *tracefmt_type_name(unsigned int type)
 	if (type < TRACEFMT_NR_TYPES && type_names[type])
 		return type_names[type];
 	return "unknown";
+}
+
+const char *tracefmt_trigger_kind_name(unsigned int kind)
+{
+	static const char *const names[] = { "unknown", "alloc-fail", "free-order", "extfrag",
+					     "request" };
+
+	return kind <= TRACEFMT_TRIGGER_MAX_KIND ? names[kind] : names[0];
 }
 
 unsigned int tracefmt_type_from_name(const char *name)
@@ -351,6 +360,16 @@ static uint8_t *encode_zone_record(const struct tracefmt_event *ev, uint8_t *p)
 		p = put_uv(p, m->promo);
 		break;
 	}
+	case TRACEFMT_TRIGGER: {
+		const __typeof__(ev->u.trigger) *t = &ev->u.trigger;
+		p = put_uv(p, t->kind);
+		p = put_uv(p, t->node);
+		p = put_str(p, t->zone, TRACEFMT_ZONE_NAME_LEN);
+		p = put_uv(p, t->order);
+		p = put_uv(p, t->value);
+		p = put_uv(p, t->limit);
+		break;
+	}
 	default:
 		break;
 	}
@@ -444,6 +463,7 @@ static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev,
 	case TRACEFMT_SNAPSHOT_WALK:
 	case TRACEFMT_ZONE_STATE:
 	case TRACEFMT_WMARK:
+	case TRACEFMT_TRIGGER:
 		p = encode_zone_record(ev, p);
 		break;
 	default:
@@ -538,6 +558,17 @@ static void decode_zone_record(struct rd *r, struct tracefmt_event *ev)
 		m->low = get_uv(r);
 		m->high = get_uv(r);
 		m->promo = get_uv(r);
+		break;
+	}
+	case TRACEFMT_TRIGGER: {
+		__typeof__(ev->u.trigger) *t = &ev->u.trigger;
+		memset(t, 0, sizeof(*t));
+		t->kind = get_u32(r);
+		t->node = get_u32(r);
+		get_str(r, t->zone, TRACEFMT_ZONE_NAME_LEN);
+		t->order = get_uv(r);
+		t->value = get_uv(r);
+		t->limit = get_uv(r);
 		break;
 	}
 	default:
@@ -641,6 +672,7 @@ static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event 
 	case TRACEFMT_SNAPSHOT_WALK:
 	case TRACEFMT_ZONE_STATE:
 	case TRACEFMT_WMARK:
+	case TRACEFMT_TRIGGER:
 		decode_zone_record(r, ev);
 		break;
 	default:
@@ -790,6 +822,12 @@ static inline __attribute__((always_inline)) int event_limits(const struct trace
 	}
 	case TRACEFMT_WMARK:
 		CHECK_NODE(ev, u.wmark.node);
+		break;
+	case TRACEFMT_TRIGGER:
+		CHECK_NODE(ev, u.trigger.node);
+		if (ev->u.trigger.kind < 1 || ev->u.trigger.kind > TRACEFMT_TRIGGER_MAX_KIND)
+			LIMIT_FAIL("trigger: kind %u is not one of 1..%d", ev->u.trigger.kind,
+				   TRACEFMT_TRIGGER_MAX_KIND);
 		break;
 	case TRACEFMT_SNAPSHOT_MARK:
 		if (ev->u.snapshot_mark.phase != TRACEFMT_SNAP_BEGIN &&

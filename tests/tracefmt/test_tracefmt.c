@@ -166,6 +166,14 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		ev->u.wmark.high = rnd() % 100000;
 		ev->u.wmark.promo = rnd();
 		break;
+	case TRACEFMT_TRIGGER:
+		ev->u.trigger.kind = 1 + (uint32_t)(rnd() % TRACEFMT_TRIGGER_MAX_KIND);
+		ev->u.trigger.node = (uint32_t)(rnd() % 4);
+		snprintf(ev->u.trigger.zone, sizeof(ev->u.trigger.zone), "Normal");
+		ev->u.trigger.order = rnd() % 16;
+		ev->u.trigger.value = rnd();
+		ev->u.trigger.limit = rnd() % 100000;
+		break;
 	}
 }
 
@@ -190,6 +198,8 @@ static int events_equal(const struct tracefmt_event *a, const struct tracefmt_ev
 		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.zone_state);
 	else if (a->type == TRACEFMT_WMARK)
 		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.wmark);
+	else if (a->type == TRACEFMT_TRIGGER)
+		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.trigger);
 	return memcmp(a, b, n) == 0;
 }
 
@@ -603,7 +613,7 @@ static void test_unknown_type_skipped(void)
 static void test_new_types_skippable(void)
 {
 	static const uint32_t types[] = { TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE,
-					  TRACEFMT_WMARK };
+					  TRACEFMT_WMARK, TRACEFMT_TRIGGER };
 
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 		uint8_t raw[2048], *p = raw, *mid;
