@@ -17,19 +17,8 @@
 set -u
 bs=$1 churn=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" || exit 1
-pass=0 fail=0
+. "$(dirname "$0")/live_checks.sh"
 hogs=
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; fail=$((fail + 1)); }
-check() { what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
-skip() {
-	if [ "${BUDDYSCOPE_REQUIRE_CAPTURE:-0}" = 1 ]; then
-		echo "FAIL (BUDDYSCOPE_REQUIRE_CAPTURE=1): $*" >&2
-		exit 1
-	fi
-	echo "skip: $*"
-	exit 77
-}
 cleanup() { [ -n "$hogs" ] && kill $hogs 2>/dev/null; }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] || skip "not root"
