@@ -57,6 +57,17 @@ struct pid_entry {
 	char comm[TRACEFMT_COMM_LEN];
 };
 
+/* One /proc checkpoint reading: the records of one seq and when it was read. */
+struct reading {
+	uint32_t seq;
+	int ret;			/* 0 or -errno, with err */
+	struct tracefmt_error err;
+	size_t nr;			/* records in ev */
+	uint64_t t0, t1;		/* the read's start and end, CLOCK_MONOTONIC ns */
+	bool done;			/* set (release) by the reader when all above is final */
+	struct tracefmt_event ev[MAX_CKPT_ZONES];
+};
+
 /* One cpu's slot ring (pagealloc_event.h), read through the shared mapping. */
 struct ring {
 	uint8_t *slots;		 /* this cpu's slots in the mapping of "slots" */
@@ -95,8 +106,8 @@ struct capture {
 
 	bool raw;			  /* raw tracepoints record (else classic ones) */
 	int nr_cpus;			  /* possible cpus (per-cpu map width) */
-	uint64_t *dropped_seen;		  /* per cpu, already written as LOST */
 	uint64_t misses_seen;		  /* tracepoint hits the kernel skipped, written */
+	uint64_t misses_read_ns;	  /* when misses_seen was read (or the attach) */
 	struct pagealloc_cpu_state *cpu_vals; /* mmap of cpu_state, nr_cpus entries */
 	size_t cpu_vals_len;
 
@@ -105,8 +116,11 @@ struct capture {
 
 	const struct pagealloc_wmark *wmarks; /* mmap of "wmarks" */
 
+	struct reading reading;		/* the checkpoint reading in flight or last taken */
+	pthread_t reading_tid;
+	bool reading_busy;		/* reading_tid runs and has not been joined */
 	struct tracefmt_event ckpt[MAX_CKPT_ZONES];
-	size_t ckpt_nr;			/* records of the latest reading in ckpt[] */
+	size_t ckpt_nr;			/* records of the latest reading written, in ckpt[] */
 
 	char *hdr;			/* the header blob, for every file */
 	size_t hdr_len;
@@ -153,6 +167,23 @@ uint64_t capture_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t capture_process_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Add the CPU spent since *@mark to @step and move the mark. */
+static void startup_step(uint64_t *step, uint64_t *mark)
+{
+	uint64_t now = capture_process_cpu_ns();
+
+	*step += now - *mark;
+	*mark = now;
 }
 
 static bool path_exists(const char *p)
@@ -309,6 +340,35 @@ static int append(struct capture *c, const struct tracefmt_event *ev)
 	return 0;
 }
 
+/*
+ * A lost-event record: @count events of @cpu dropped in [@first_ns,
+ * @last_ns], written at @ts_ns (>= last_ns).
+ */
+static int lost_write(struct capture *c, uint32_t cpu, uint64_t count, uint64_t first_ns,
+		      uint64_t last_ns, uint64_t ts_ns)
+{
+	struct tracefmt_event ev;
+	int ret;
+
+	if (!count)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACEFMT_LOST;
+	ev.cpu = cpu;
+	ev.ts_ns = ts_ns;
+	ev.u.lost.count = count;
+	ev.u.lost.first_ns = first_ns <= last_ns ? first_ns : last_ns;
+	ev.u.lost.last_ns = last_ns;
+	ret = append(c, &ev);
+	if (ret)
+		return ret;
+	c->st.lost += count;
+	c->st.lost_records++;
+	if (cpu == CAPTURE_LOST_CPU_UNKNOWN)
+		c->st.lost_recursion += count;
+	return 0;
+}
+
 /* A COMM or EXIT record from BPF: write the name when it is news. */
 static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce, uint32_t cpu)
 {
@@ -392,6 +452,11 @@ static int on_record(struct capture *c, const void *data, uint32_t cpu)
 		return on_comm(c, data, cpu);
 	if (type == PAGEALLOC_EV_WMARK)
 		return on_wmark(c, e, cpu);
+	if (type == PAGEALLOC_EV_LOST) {
+		const struct pagealloc_lost_event *l = data;
+
+		return lost_write(c, cpu, l->count, l->first_ns, l->ts_ns, l->ts_ns);
+	}
 	ev.type = type;
 	ev.cpu = cpu;
 	ev.pid = e->pid;
@@ -479,6 +544,17 @@ static void ring_advance(struct capture *c, struct ring *r)
 	}
 }
 
+/* Figures of the drain pass that started at @start_ns. */
+static void drain_account(struct capture *c, uint64_t start_ns)
+{
+	uint64_t busy = capture_now_ns() - start_ns;
+
+	c->st.drains++;
+	c->st.drain_busy_ns += busy;
+	if (busy > c->st.drain_busy_max_ns)
+		c->st.drain_busy_max_ns = busy;
+}
+
 /*
  * Read every record committed so far on all cpus, merged by timestamp, so
  * the trace is in time order across cpus (up to records still being
@@ -492,6 +568,8 @@ static int rings_drain(struct capture *c)
 
 	c->drain_gap_ns = c->last_drain_ns ? now - c->last_drain_ns : 0;
 	c->last_drain_ns = now;
+	if (c->drain_gap_ns > c->st.drain_gap_max_ns)
+		c->st.drain_gap_max_ns = c->drain_gap_ns;
 	for (int i = 0; i < c->nr_rings; i++) {
 		struct ring *r = &c->rings[i];
 
@@ -501,6 +579,8 @@ static int rings_drain(struct capture *c)
 		ring_peek(c, r);
 	}
 	c->drained_max = most;
+	if (most > c->st.ring_fill_max)
+		c->st.ring_fill_max = most;
 	for (;;) {
 		struct ring *best = NULL;
 		uint64_t best_ts = UINT64_MAX;
@@ -524,6 +604,7 @@ static int rings_drain(struct capture *c)
 		__atomic_store_n(c->rings[i].tail_pub, c->rings[i].tail, __ATOMIC_RELEASE);
 		c->rings[i].unreleased = 0;
 	}
+	drain_account(c, now);
 	return ret;
 }
 
@@ -622,47 +703,55 @@ static uint64_t tracepoint_misses(struct capture *c)
 	return sum;
 }
 
-/* Write a LOST record for every cpu whose drop counter moved. */
-static int lost_update(struct capture *c, uint64_t now)
+/*
+ * The kernel's nesting misses since the previous look, as a lost record of
+ * cpu unknown whose window is the time between the two looks: the counter
+ * is read by a syscall, so that is as close as it can be placed.
+ */
+static int misses_update(struct capture *c, uint64_t now)
 {
-	struct tracefmt_event ev;
-	uint64_t misses;
+	uint64_t misses = tracepoint_misses(c), since = c->misses_read_ns;
 	int ret;
 
-	c->last_lost_ns = now;
-	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
-		uint64_t d = __atomic_load_n(&c->cpu_vals[cpu].dropped, __ATOMIC_RELAXED);
-
-		if (d <= c->dropped_seen[cpu])
-			continue;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = TRACEFMT_LOST;
-		ev.cpu = (uint32_t)cpu;
-		ev.ts_ns = now;
-		ev.u.lost.count = d - c->dropped_seen[cpu];
-		ret = append(c, &ev);
-		if (ret)
-			return ret;
-		c->st.lost += ev.u.lost.count;
-		c->st.lost_records++;
-		c->dropped_seen[cpu] = d;
-	}
-	misses = tracepoint_misses(c);
-	if (misses > c->misses_seen) {
-		memset(&ev, 0, sizeof(ev));
-		ev.type = TRACEFMT_LOST;
-		ev.cpu = CAPTURE_LOST_CPU_UNKNOWN;
-		ev.ts_ns = now;
-		ev.u.lost.count = misses - c->misses_seen;
-		ret = append(c, &ev);
-		if (ret)
-			return ret;
-		c->st.lost += ev.u.lost.count;
-		c->st.lost_records++;
-		c->st.lost_recursion += ev.u.lost.count;
+	c->misses_read_ns = now;
+	if (misses <= c->misses_seen)
+		return 0;
+	ret = lost_write(c, CAPTURE_LOST_CPU_UNKNOWN, misses - c->misses_seen, since, now, now);
+	if (!ret)
 		c->misses_seen = misses;
+	return ret;
+}
+
+/*
+ * Drops no LOST slot has reported yet, once the programs are detached (a
+ * cpu whose ring stayed full to the end, or that recorded nothing after
+ * its last drop): nothing races with the reading any more.
+ */
+static int drops_unsent_write(struct capture *c, uint64_t now)
+{
+	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
+		struct pagealloc_cpu_state *st = &c->cpu_vals[cpu];
+		uint64_t n = st->dropped - st->dropped_sent;
+		uint64_t first = st->drop_first_ns ? st->drop_first_ns : st->drop_last_ns;
+		int ret;
+
+		if (!n)
+			continue;
+		ret = lost_write(c, (uint32_t)cpu, n, first, st->drop_last_ns,
+				 now > st->drop_last_ns ? now : st->drop_last_ns);
+		if (ret)
+			return ret;
+		st->dropped_sent = st->dropped;
+		st->drop_first_ns = 0;
 	}
 	return 0;
+}
+
+/* Lost counts due at @now: the ring drops come through the rings themselves. */
+static int lost_update(struct capture *c, uint64_t now)
+{
+	c->last_lost_ns = now;
+	return misses_update(c, now);
 }
 
 /*
@@ -672,31 +761,103 @@ static int lost_update(struct capture *c, uint64_t now)
  * preceded them; the stamp is the middle of the read, which takes the zone
  * locks briefly.
  */
-static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
+/* The /proc reading of one checkpoint, timed; runs in the reader thread or inline. */
+static void *reading_run(void *arg)
 {
-	uint64_t t0, t1;
-	size_t nr, nr_states;
+	struct reading *rd = arg;
+	size_t nr_states;
+
+	rd->t0 = capture_now_ns();
+	rd->ret = sysinfo_checkpoint_read_full(NULL, rd->seq, 0, rd->ev, MAX_CKPT_ZONES, &rd->nr,
+					       &nr_states, &rd->err);
+	rd->t1 = capture_now_ns();
+	__atomic_store_n(&rd->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Write a finished reading's records, stamped at the middle of the read. */
+static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_error *err)
+{
 	int ret;
 
-	rings_drain(c);
-	if (c->write_err)
-		return c->write_err;
-	t0 = capture_now_ns();
-	ret = sysinfo_checkpoint_read_full(NULL, c->ckpt_seq, 0, c->ckpt, MAX_CKPT_ZONES, &nr,
-					   &nr_states, err);
-	if (ret)
-		return ret;
-	t1 = capture_now_ns();
-	c->ckpt_nr = nr;
-	for (size_t i = 0; i < nr; i++) {
-		c->ckpt[i].ts_ns = t0 + (t1 - t0) / 2;
-		ret = append(c, &c->ckpt[i]);
+	if (rd->ret) {
+		if (err)
+			*err = rd->err;
+		return rd->ret;
+	}
+	if (rd->t1 - rd->t0 > c->st.checkpoint_max_ns)
+		c->st.checkpoint_max_ns = rd->t1 - rd->t0;
+	for (size_t i = 0; i < rd->nr; i++) {
+		rd->ev[i].ts_ns = rd->t0 + (rd->t1 - rd->t0) / 2;
+		ret = append(c, &rd->ev[i]);
 		if (ret)
 			return ret;
 	}
+	memcpy(c->ckpt, rd->ev, rd->nr * sizeof(rd->ev[0]));
+	c->ckpt_nr = rd->nr;
 	c->ckpt_seq++;
 	c->st.checkpoints++;
 	return 0;
+}
+
+/*
+ * Wait for the periodic reading in flight, if any, and write it (its
+ * records stay in seq order ahead of a reading taken now).
+ */
+static int reading_collect(struct capture *c, struct tracefmt_error *err)
+{
+	if (!c->reading_busy)
+		return 0;
+	pthread_join(c->reading_tid, NULL);
+	c->reading_busy = false;
+	return reading_write(c, &c->reading, err);
+}
+
+/*
+ * The periodic reading: /proc/pagetypeinfo walks every pageblock under the
+ * zone locks, which took up to 157 ms on a loaded 2-cpu host; read inline,
+ * the rings were not drained meanwhile and filled. So it runs in a thread
+ * of its own while this one keeps draining, and its records are written
+ * when it is done; the events drained meanwhile come before them in the
+ * file, as the events of the read's first half used to come after them.
+ * Falls back to an inline reading when no thread can be started.
+ */
+static int reading_start(struct capture *c, struct tracefmt_error *err)
+{
+	c->reading = (struct reading){ .seq = c->ckpt_seq };
+	if (!pthread_create(&c->reading_tid, NULL, reading_run, &c->reading)) {
+		c->reading_busy = true;
+		return 0;
+	}
+	reading_run(&c->reading);
+	return reading_write(c, &c->reading, err);
+}
+
+/* Write the periodic reading once its thread is done; 0 while it runs. */
+static int reading_poll(struct capture *c, struct tracefmt_error *err)
+{
+	if (!c->reading_busy || !__atomic_load_n(&c->reading.done, __ATOMIC_ACQUIRE))
+		return 0;
+	return reading_collect(c, err);
+}
+
+/*
+ * A reading now, in this thread, after the one in flight: start, after
+ * the snapshot, at the end. The rings are drained first so the records
+ * land after the events that preceded them.
+ */
+static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
+{
+	int ret = reading_collect(c, err);
+
+	if (ret)
+		return ret;
+	rings_drain(c);
+	if (c->write_err)
+		return c->write_err;
+	c->reading = (struct reading){ .seq = c->ckpt_seq };
+	reading_run(&c->reading);
+	return reading_write(c, &c->reading, err);
 }
 
 /*
@@ -811,6 +972,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	struct tracefmt_writer_opts wo = { .zstd_level = -1 };
 	struct capture *c = NULL;
 	char tracefs[64], path[256], *hdr = NULL;
+	uint64_t cpu_start = capture_process_cpu_ns(), cpu_mark = cpu_start;
+	struct capture_startup_cpu *cpu;
 	size_t hdr_len;
 	int ret;
 
@@ -846,6 +1009,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = set_err(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
+	cpu = &c->st.startup;
 	c->ckpt_interval_ms = o.checkpoint_interval_ms;
 	c->flush_interval_ms = o.flush_interval_ms;
 	c->page_size = (size_t)sysconf(_SC_PAGESIZE);
@@ -914,15 +1078,19 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 	c->skel->rodata->slot_shift = c->slot_shift;
+	c->st.ring_slots = 1u << c->slot_shift;
+	startup_step(&cpu->open_ns, &cpu_mark);
 	ret = pagealloc_skel__load(c->skel);
 	if (ret) {
 		ret = bpf_fail(why, err, ret, "loading the BPF programs");
 		goto fail;
 	}
+	startup_step(&cpu->load_ns, &cpu_mark);
 	/* Raw tracepoints when this kernel lets us turn their page pointers into pfns. */
 	c->raw = !o.classic_tracepoints && bpf_program__autoload(c->skel->progs.calib_page) &&
 		 !vmemmap_measure(c);
 	c->st.raw_tracepoints = c->raw;
+	startup_step(&cpu->calib_ns, &cpu_mark);
 	/* The header names the programs chosen, so the output comes after the load. */
 	hdr = header_create(&o, c, &hdr_len, err);
 	if (!hdr) {
@@ -930,6 +1098,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		*why = CAPTURE_FAIL_PROC;
 		goto fail;
 	}
+	startup_step(&cpu->header_ns, &cpu_mark);
 	c->output = strdup(o.output);
 	/* OUTPUT.partial until the end: a killed capture keeps its complete blocks there. */
 	wo.outfile_flags = OUTFILE_PARTIAL | (o.replace ? OUTFILE_REPLACE : OUTFILE_NO_REPLACE);
@@ -940,8 +1109,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 
-	c->dropped_seen = calloc((size_t)c->nr_cpus, sizeof(*c->dropped_seen));
-	if (!c->dropped_seen || pid_table_grow(c)) {
+	if (pid_table_grow(c)) {
 		ret = set_err(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -962,6 +1130,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = bpf_fail(why, err, ret, "mapping the per-cpu rings");
 		goto fail;
 	}
+	startup_step(&cpu->output_ns, &cpu_mark);
 	if (bpf_program__autoload(c->skel->progs.handle_exec))
 		c->skel->links.handle_exec = bpf_program__attach(c->skel->progs.handle_exec);
 	if (bpf_program__autoload(c->skel->progs.handle_exit))
@@ -973,6 +1142,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 			goto fail;
 		}
 	}
+	c->misses_read_ns = capture_now_ns();
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
 		struct bpf_program *p = tp_prog(c->skel, i, c->raw);
 
@@ -991,6 +1161,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	c->on_rare = o.on_rare_event;
 	c->rare_ctx = o.rare_ctx;
 
+	startup_step(&cpu->attach_ns, &cpu_mark);
 	c->st.start_ns = capture_now_ns();
 	c->last_flush_ns = c->st.start_ns;
 	c->last_lost_ns = c->st.start_ns;
@@ -1005,6 +1176,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 	c->next_ckpt_ns = capture_now_ns() + (uint64_t)c->ckpt_interval_ms * 1000000ull;
+	startup_step(&cpu->checkpoint_ns, &cpu_mark);
+	cpu->total_ns = cpu_mark - cpu_start;
 	return c;
 fail:
 	free(hdr);
@@ -1025,8 +1198,10 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 
 	if (now - c->last_lost_ns >= LOST_CHECK_NS)
 		ret = lost_update(c, now);
-	if (!ret && now >= c->next_ckpt_ns) {
-		ret = checkpoint_take(c, err);
+	if (!ret)
+		ret = reading_poll(c, err);
+	if (!ret && now >= c->next_ckpt_ns && !c->reading_busy) {
+		ret = reading_start(c, err);
 		c->next_ckpt_ns += (uint64_t)c->ckpt_interval_ms * 1000000ull;
 		if (c->next_ckpt_ns <= now)
 			c->next_ckpt_ns = now + (uint64_t)c->ckpt_interval_ms * 1000000ull;
@@ -1035,7 +1210,9 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 		ret = tracefmt_writer_flush(c->w);
 		if (ret)
 			c->write_err = ret;
-		c->last_flush_ns = now;
+		c->last_flush_ns = capture_now_ns();
+		if (c->last_flush_ns - now > c->st.flush_max_ns)
+			c->st.flush_max_ns = c->last_flush_ns - now;
 	}
 	c->st.bytes = tracefmt_writer_bytes(c->w);
 	return ret;
@@ -1095,6 +1272,8 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 	rings_drain(c);
 	if (!ret)
 		ret = lost_update(c, capture_now_ns());
+	if (!ret)
+		ret = drops_unsent_write(c, capture_now_ns());
 	if (c->write_err) {
 		write_failed(c, err);
 		ret = c->write_err;
@@ -1188,12 +1367,13 @@ void capture_destroy(struct capture *c)
 {
 	if (!c)
 		return;
+	if (c->reading_busy)
+		pthread_join(c->reading_tid, NULL);
 	if (c->skel)
 		links_destroy(c->skel);
 	rings_destroy(c);
 	pagealloc_skel__destroy(c->skel);
 	tracefmt_writer_abandon(c->w);
-	free(c->dropped_seen);
 	if (c->cpu_vals)
 		munmap((void *)c->cpu_vals, c->cpu_vals_len);
 	free(c->pids);

@@ -63,6 +63,22 @@ struct capture_opts {
 	void *rare_ctx;
 };
 
+/*
+ * CPU time of the process (all threads, kernel time included: the BPF
+ * verifier runs in the loading thread's syscall) in each step of
+ * capture_create(), ns. Bench figures.
+ */
+struct capture_startup_cpu {
+	uint64_t open_ns;	/* opening the BPF object, tracefs, probing tracepoints */
+	uint64_t load_ns;	/* BPF load: map creation (the rings) and verification */
+	uint64_t calib_ns;	/* measuring the vmemmap base for raw tracepoints */
+	uint64_t header_ns;	/* the header: /proc and /sys reads, JSON */
+	uint64_t output_ns;	/* creating the file, mapping the rings */
+	uint64_t attach_ns;	/* attaching the programs */
+	uint64_t checkpoint_ns; /* the first checkpoint reading and its flush */
+	uint64_t total_ns;	/* capture_create() as a whole */
+};
+
 struct capture_stats {
 	bool raw_tracepoints;		    /* raw_tp programs record (else classic tp/) */
 	char classic_reason[128];	    /* why not, when raw ones could not be used */
@@ -78,6 +94,16 @@ struct capture_stats {
 	uint64_t wmarks_overwritten;	    /* recomputes whose values were overwritten before
 					       they were read: not written (none seen so far) */
 	uint64_t bytes;			    /* bytes written to the file so far */
+	/* What limits the drain (bench figures; they depend on load, tests never assert them): */
+	uint64_t drains;		    /* drain passes */
+	uint64_t drain_gap_max_ns;	    /* longest time from one drain's start to the next's */
+	uint64_t drain_busy_max_ns;	    /* longest drain pass (reading + encoding) */
+	uint64_t drain_busy_ns;		    /* all drain passes together */
+	uint64_t ring_fill_max;		    /* most slots one ring held at a drain's start */
+	uint64_t checkpoint_max_ns;	    /* longest /proc checkpoint reading (no drain meanwhile) */
+	uint64_t flush_max_ns;		    /* longest block flush to the file */
+	uint32_t ring_slots;		    /* slots per cpu ring */
+	struct capture_startup_cpu startup; /* CPU spent by capture_create(), by step */
 	uint32_t nr_missing;		    /* tracepoints this kernel lacks */
 	const char *missing[CAPTURE_NR_TRACEPOINTS]; /* their names (static strings) */
 };
@@ -172,5 +198,8 @@ void capture_destroy(struct capture *c);
 
 /* CLOCK_MONOTONIC now, in ns: the clock of the events. */
 uint64_t capture_now_ns(void);
+
+/* CPU time of this process so far (all threads, user + system), ns. */
+uint64_t capture_process_cpu_ns(void);
 
 #endif /* BUDDYSCOPE_CAPTURE_H */

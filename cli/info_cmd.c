@@ -51,6 +51,7 @@ struct info {
 	uint64_t page_events;
 	uint64_t first_ns, last_ns;
 	uint64_t lost, lost_by_cpu[INFO_MAX_CPUS];
+	uint64_t lost_records, lost_records_unwindowed;
 	uint64_t lost_unknown_cpu; /* cpu 0xffffffff: nested hits the kernel skipped */
 	uint64_t allocs[INFO_MAX_ORDERS][INFO_MAX_MT];
 	uint64_t allocs_other; /* order or migratetype out of the table */
@@ -165,6 +166,9 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 	}
 	case TRACEFMT_LOST:
 		in->lost += ev->u.lost.count;
+		in->lost_records++;
+		if (!ev->u.lost.last_ns)
+			in->lost_records_unwindowed++;
 		if (ev->cpu < INFO_MAX_CPUS)
 			in->lost_by_cpu[ev->cpu] += ev->u.lost.count;
 		else
@@ -350,6 +354,9 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	if (in->lost_unknown_cpu)
 		json_object_set_new(lbc, "unknown", json_integer((json_int_t)in->lost_unknown_cpu));
 	json_object_set_new(o, "lost_by_cpu", lbc);
+	json_object_set_new(o, "lost_records", json_integer((json_int_t)in->lost_records));
+	json_object_set_new(o, "lost_records_without_window",
+			    json_integer((json_int_t)in->lost_records_unwindowed));
 
 	json_object_set_new(o, "failed_allocations", json_integer((json_int_t)in->failed));
 	json_t *fbo = json_array();

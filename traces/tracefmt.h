@@ -204,7 +204,10 @@ struct tracefmt_event {
 			uint32_t change_ownership;
 		} extfrag;
 		struct {
-			uint64_t count; /* events dropped on cpu */
+			uint64_t count;	   /* events dropped on cpu */
+			uint64_t first_ns; /* the loss window (format 1.2): first and last */
+			uint64_t last_ns;  /* dropped event, first <= last <= ts_ns; both 0
+					      when not known (older files, imports) */
 		} lost;
 		struct {
 			char comm[TRACEFMT_COMM_LEN]; /* NUL-terminated */

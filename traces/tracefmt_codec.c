@@ -180,6 +180,7 @@ static inline uint8_t *put_str(uint8_t *p, const char *s, size_t max)
 /* Decoding: a cursor that turns every overrun into one sticky failure. */
 struct rd {
 	const uint8_t *p, *end;
+	const uint8_t *rec_end; /* end of the record being decoded (fields a later minor adds) */
 	bool bad;
 };
 
@@ -414,6 +415,12 @@ static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev,
 		break;
 	case TRACEFMT_LOST:
 		p = put_uv(p, ev->u.lost.count);
+		/* 1.2 appends the window; 1.1 readers skip it (the record's len covers it). */
+		if (ev->u.lost.last_ns && ev->u.lost.first_ns <= ev->u.lost.last_ns &&
+		    ev->u.lost.last_ns <= ev->ts_ns) {
+			p = put_uv(p, ev->ts_ns - ev->u.lost.first_ns);
+			p = put_uv(p, ev->ts_ns - ev->u.lost.last_ns);
+		}
 		break;
 	case TRACEFMT_COMM:
 		p = put_str(p, ev->u.comm.comm, TRACEFMT_COMM_LEN);
@@ -608,6 +615,17 @@ static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event 
 		break;
 	case TRACEFMT_LOST:
 		ev->u.lost.count = get_uv(r);
+		ev->u.lost.first_ns = ev->u.lost.last_ns = 0;
+		if (r->p < r->rec_end) {
+			uint64_t before_first = get_uv(r), before_last = get_uv(r);
+
+			if (before_first < before_last || before_first > ev->ts_ns) {
+				r->bad = true;
+				break;
+			}
+			ev->u.lost.first_ns = ev->ts_ns - before_first;
+			ev->u.lost.last_ns = ev->ts_ns - before_last;
+		}
 		break;
 	case TRACEFMT_COMM:
 		get_str(r, ev->u.comm.comm, TRACEFMT_COMM_LEN);
@@ -730,6 +748,15 @@ static inline __attribute__((always_inline)) int event_limits(const struct trace
 		LIMIT_FAIL("%s: cpu %u is out of range 0..%d", tracefmt_type_name(ev->type), ev->cpu,
 			   TRACEFMT_MAX_CPUS - 1);
 	switch (ev->type) {
+	case TRACEFMT_LOST:
+		if ((ev->u.lost.first_ns || ev->u.lost.last_ns) &&
+		    (!ev->u.lost.last_ns || ev->u.lost.first_ns > ev->u.lost.last_ns ||
+		     ev->u.lost.last_ns > ev->ts_ns))
+			LIMIT_FAIL("lost: window %llu..%llu ns is not within 1..ts %llu",
+				   (unsigned long long)ev->u.lost.first_ns,
+				   (unsigned long long)ev->u.lost.last_ns,
+				   (unsigned long long)ev->ts_ns);
+		break;
 	case TRACEFMT_PAGE_ALLOC:
 		CHECK_PFN(ev, u.alloc.pfn, true);
 		CHECK_ORDER(ev, u.alloc.order);
@@ -835,6 +862,7 @@ int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end
 	/* Fields are read up to the block's end; a record that overran its own fails below. */
 	const uint8_t *next = r.p + len;
 	*pos = next;
+	r.rec_end = next;
 
 	/* The common prefix is decoded for every type so deltas stay in step. */
 	uint64_t ts = c->last_ts_ns + (uint64_t)get_sv(&r);

@@ -14,18 +14,7 @@
 set -u
 bs=$1 failalloc=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; fail=$((fail + 1)); }
-check() { what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
-skip() {
-	if [ "${BUDDYSCOPE_REQUIRE_CAPTURE:-0}" = 1 ]; then
-		echo "FAIL (BUDDYSCOPE_REQUIRE_CAPTURE=1): $*" >&2
-		exit 1
-	fi
-	echo "skip: $*"
-	exit 77
-}
+. "$(dirname "$0")/live_checks.sh"
 [ "$(id -u)" = 0 ] || skip "not root"
 command -v jq >/dev/null || skip "jq is not installed"
 # A one-second capture says whether BPF works here at all.
