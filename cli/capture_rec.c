@@ -33,6 +33,7 @@ struct rec {
 	char *out;			 /* -o as given */
 	char *ring_dir;			 /* OUT.ring when a ring */
 	struct recorder_trigger trig[REC_MAX_TRIGGERS];
+	bool held[REC_MAX_TRIGGERS];	 /* free-order: fired, waits for the zone to recover */
 	int nr_trig;
 	void (*snapshot)(struct capture *c, bool quiet);
 	struct capture *c;		 /* for the rare-event hook */
@@ -214,7 +215,7 @@ int rec_start(struct rec *r, struct capture *c)
 
 	r->c = c;
 	r->file_start_ns = capture_now_ns();
-	r->last_checkpoints = capture_stats(c)->checkpoints;
+	r->last_checkpoints = 0; /* the start's reading is checked at the first poll */
 	if (!r->o.pidfile)
 		return 0;
 	f = fopen(r->o.pidfile, "w");
@@ -347,11 +348,17 @@ static void check_reading(struct rec *r, struct capture *c)
 		return;
 	r->last_checkpoints = st->checkpoints;
 	recs = capture_last_reading(c, &n);
-	for (int i = 0; i < r->nr_trig; i++)
-		if (recorder_trigger_reading(&r->trig[i], recs, n, &t)) {
-			fire(r, &t);
-			return;
+	for (int i = 0; i < r->nr_trig; i++) {
+		/* A state, not an event: it fires once, and again only after it cleared. */
+		if (!recorder_trigger_reading(&r->trig[i], recs, n, &t)) {
+			r->held[i] = false;
+			continue;
 		}
+		if (r->held[i])
+			continue;
+		r->held[i] = true;
+		fire(r, &t);
+	}
 }
 
 int rec_poll(struct rec *r, struct capture *c, uint64_t now)
@@ -400,8 +407,9 @@ void rec_destroy(struct rec *r, struct capture *c)
 		/* The ring is scratch: what is worth keeping was dumped. */
 		recorder_files_trim(&r->files, 0, 1, UINT64_MAX / 2);
 		unlink(capture_output(c));
-		rmdir(r->ring_dir);
 	}
+	if (r->ring_dir)
+		rmdir(r->ring_dir); /* only when empty: a capture that never started */
 	if (r->o.pidfile && c)
 		unlink(r->o.pidfile);
 	recorder_files_release(&r->files);

@@ -222,6 +222,7 @@ static void test_join(void)
 	snprintf(a, sizeof(a), "%s/seg1.bst", work);
 	snprintf(b, sizeof(b), "%s/seg2.bst", work);
 	snprintf(out, sizeof(out), "%s/joined.bst", work);
+	unlink(out); /* left by an earlier run */
 	write_trace(a, 1000, 10, true);
 	write_trace(b, 2000, 7, true);
 	REQUIRE(!recorder_join(out, paths, 2, &records, NULL));
