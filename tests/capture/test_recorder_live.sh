@@ -109,5 +109,24 @@ check "requested dump written" one_file "$dump"
 [ -n "$dump" ] && check "requested dump holds a request trigger" \
 	[ "$(info "$dump" | jq -r '[.triggers[] | select(.kind == "request")] | length')" -eq 1 ]
 
+# 6. A full disk while switching files: exit 1, the message names the .partial being written,
+# which keeps its complete blocks; the files finished before it are complete.
+mkdir -p "$work/mnt"
+if [ -x "$churn" ] && mount -t tmpfs -o size=3m,mode=0755 buddyscope-rec "$work/mnt" 2>/dev/null; then
+	"$bs" capture -o "$work/mnt/full.bst" --switch-output 1M --no-snapshot -q -d 60 -- \
+		"$churn" 2 64 8 >/dev/null 2>"$work/full.err"
+	check "full disk: exit 1" [ $? -eq 1 ]
+	check "full disk: the message names the .partial ($(tail -c 300 "$work/full.err"))" \
+		grep -q -E "full\.[0-9]{4}\.[0-9T]{15}\.bst\.partial.*No space left on device" "$work/full.err"
+	partial=$(ls "$work"/mnt/full.*.bst.partial 2>/dev/null | head -n 1)
+	check "full disk: the .partial is readable ($partial)" sh -c "'$bs' info '$partial' >/dev/null 2>&1"
+	for f in "$work"/mnt/full.*.bst; do
+		[ -e "$f" ] && check "full disk: $f complete" [ "$(info "$f" | jq -r .complete)" = true ]
+	done
+	umount "$work/mnt"
+else
+	echo "note: no tmpfs mount or no churn here: the full-disk part is left out"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
