@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "commands.h"
 #include "replay_sink_viz.h"
 
@@ -263,7 +265,33 @@ static void progress_cb(void *ctx, double frac, uint64_t events, double elapsed)
 		p->tty ? "  " : "\n");
 }
 
-static void print_text(const struct replay_cli_run *r, const struct replay_result *res)
+/*
+ * The summary JSON with "run_id" (the id --run, --compare and export --run
+ * take; null when no store was written) after "version".
+ */
+static void print_json(const char *summary, int64_t run_id)
+{
+	json_t *in = json_loads(summary, 0, NULL), *out = json_object(), *v;
+	const char *key;
+	char *text = NULL;
+
+	if (in && out && json_is_object(in)) {
+		json_object_foreach(in, key, v) {
+			json_object_set(out, key, v);
+			if (!strcmp(key, "version"))
+				json_object_set_new(out, "run_id",
+						    run_id ? json_integer(run_id) : json_null());
+		}
+		text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	}
+	printf("%s\n", text ? text : summary);
+	free(text);
+	json_decref(in);
+	json_decref(out);
+}
+
+static void print_text(const struct replay_cli_run *r, const struct replay_result *res,
+		       int64_t run_id)
 {
 	char *text = res->summary_json ? replay_summary_text(res->summary_json) : NULL;
 
@@ -273,7 +301,10 @@ static void print_text(const struct replay_cli_run *r, const struct replay_resul
 	if (r->opts.paranoid)
 		printf("  model_check failures: %llu\n",
 		       (unsigned long long)res->model_check_failures);
-	if (r->db)
+	if (r->db && run_id)
+		printf("  run %lld stored in %s (--run %lld)\n", (long long)run_id, r->db,
+		       (long long)run_id);
+	else if (r->db)
 		printf("  run stored in %s\n", r->db);
 }
 
@@ -334,10 +365,14 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 	} else {
 		if (res->trace_truncated)
 			fprintf(stderr, "buddyscope %s: warning: %s\n", r->cmd, res->trace_problem);
+		int64_t run_id = 0;
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+		run_id = vs.s ? vs.run_id : 0;
+#endif
 		if (r->json && res->summary_json)
-			printf("%s\n", res->summary_json);
+			print_json(res->summary_json, run_id);
 		else if (!r->quiet)
-			print_text(r, res);
+			print_text(r, res, run_id);
 	}
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	if (vs.s) {

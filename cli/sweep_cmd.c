@@ -173,7 +173,7 @@ static void print_table(struct point *pts, size_t n, bool json)
 			snprintf(fails, sizeof(fails), "%s", p->summary ? "none" : "-");
 		if (json_is_number(un))
 			printf("%-48s %-7s %-30s %.3f\n", p->settings, p->status ? "failed" : "ok",
-			       fails, json_number_value(un) / 1000.0);
+			       fails, json_number_value(un));
 		else
 			printf("%-48s %-7s %-30s %s\n", p->settings, p->status ? "failed" : "ok",
 			       fails, "-");

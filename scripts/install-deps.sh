@@ -8,11 +8,13 @@
 #   first (scripts/test.sh does).
 set -eu
 # fonts-dejavu-core: the reports draw their text in DejaVu Sans (viz/draw.c).
+# help2man: the man pages are made from the --help texts at build time.
 pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
       libcairo2-dev libsqlite3-dev sqlite3 libjansson-dev libzstd-dev zlib1g-dev zstd gzip
-      fonts-dejavu-core python3 ca-certificates"
+      fonts-dejavu-core python3 ca-certificates help2man"
 case "${1:-}" in
---tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind" ;;
+# python3-prometheus-client: its OpenMetrics parser checks `export --format openmetrics`.
+--tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind python3-prometheus-client" ;;
 --bench) pkgs="$pkgs linux-perf trace-cmd hyperfine stress-ng" ;;
 esac
 missing=""

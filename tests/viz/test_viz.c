@@ -20,6 +20,7 @@
 
 #include "harness.h"
 #include "synth.h"
+#include "tracefmt_gfp.h"
 #include "viz.h"
 
 static char tmpdir[256];
@@ -806,12 +807,17 @@ static void test_damaged(void)
 	o.out_dir = dir;
 	CHECK(viz_report_write(s, &o, NULL, &err) == -EINVAL);
 	CHECK_STR_CONTAINS(err.text, "damaged.db");
-	path_in_tmp(dir, sizeof(dir), "damaged.csv");
-	f = fopen(dir, "w");
-	REQUIRE(f);
-	CHECK(viz_export_write(s, run, VIZ_EXPORT_CSV, f, &rows, &err) == -EINVAL);
-	CHECK_STR_CONTAINS(err.text, "damaged sample");
-	fclose(f);
+	/* every export format refuses the damaged sample and names it */
+	for (int fmt = VIZ_EXPORT_CSV; fmt <= VIZ_EXPORT_OPENMETRICS; fmt++) {
+		path_in_tmp(dir, sizeof(dir), "damaged.export");
+		f = fopen(dir, "w");
+		REQUIRE(f);
+		err.text[0] = '\0';
+		CHECK(viz_export_write(s, run, (enum viz_export_format)fmt, f, &rows, &err) ==
+		      -EINVAL);
+		CHECK_STR_CONTAINS(err.text, "damaged sample");
+		fclose(f);
+	}
 	viz_store_close(s);
 }
 
@@ -859,13 +865,155 @@ static void test_report_tiny(void)
 	/* run 5 has no pageblock maps: heatmap, indices, fidelity, attribution */
 	CHECK_EQ_U64(res.nr_figures, 4 + 2);
 	if (res.nr_figures == 6) {
-		/* the difference keeps the 10 common orders (120 px, not 11 x 12),
-		 * one panel per migratetype */
+		/* the difference covers the union of the orders (11 x 12 px, not the
+		 * 10 run 5 has), one panel per migratetype */
 		CHECK(!strcmp(res.figures[4].kind, "compare-heatmap"));
 		CHECK_EQ_U64(res.figures[4].nr_panels, 3);
-		CHECK(fabs(res.figures[4].plot[0].h - 120) < 1e-9);
+		CHECK(fabs(res.figures[4].plot[0].h - 11 * 12) < 1e-9);
 	}
 	viz_report_result_release(&res);
+	viz_store_close(s);
+}
+
+/*
+ * gfp names as the kernel's show_gfp_flags() prints them; the bits are
+ * include/linux/gfp_types.h's (x86-64): GFP_KERNEL = __GFP_RECLAIM (0xc00) |
+ * __GFP_IO (0x40) | __GFP_FS (0x80); GFP_HIGHUSER_MOVABLE = GFP_USER |
+ * __GFP_HIGHMEM | __GFP_MOVABLE = 0x100cca; 6.18's GFP_ATOMIC = __GFP_HIGH |
+ * __GFP_KSWAPD_RECLAIM = 0x820.
+ */
+static void test_gfp_names(void)
+{
+	char buf[128];
+	uint64_t bits;
+
+	tracefmt_gfp_format(0, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "none"));
+	tracefmt_gfp_format(0xcc0, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_KERNEL"));
+	tracefmt_gfp_format(0x140dca, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP"));
+	tracefmt_gfp_format(0x820, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_ATOMIC"));
+	/* a bit no name covers prints in hex, as the kernel's trace does */
+	tracefmt_gfp_format(0x4000cc0, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_KERNEL|0x4000000"));
+	/* a short buffer is cut and terminated; the full length is returned */
+	CHECK_EQ_U64(tracefmt_gfp_format(0xcc0, buf, 5), strlen("GFP_KERNEL"));
+	CHECK(!strcmp(buf, "GFP_"));
+	CHECK(!tracefmt_gfp_lookup("__GFP_COMP", 10, &bits) && bits == 0x40000);
+	CHECK(tracefmt_gfp_lookup("GFP_BOGUS", 9, &bits) == -ENOENT);
+}
+
+/* Free pages in blocks of order >= 9 of synth's zone z at time i (closed form). */
+static uint64_t synth_high_free(const struct synth *p, uint32_t i, uint32_t z)
+{
+	uint64_t pages = 0;
+
+	for (uint32_t o = 9; o < p->nr_orders; o++)
+		for (uint32_t mt = 0; mt < p->nr_mt; mt++)
+			pages += (uint64_t)synth_fb(p, i, z, o, mt) << o;
+	return pages;
+}
+
+static uint64_t synth_fail_all(const struct synth *p, uint32_t i)
+{
+	uint64_t n = 0;
+
+	for (uint32_t o = 0; o < p->nr_orders; o++)
+		n += synth_fail(p, i, o);
+	return n;
+}
+
+/* The verdict's numbers against synth.h's closed forms, whole run and a window. */
+static void test_verdict(void)
+{
+	struct synth p = { .nr_times = 10, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3,
+			   .variant = 1, .nr_pageblocks = 8 };
+	struct viz_store *s = fresh_store("verdict.db");
+	struct viz_verdict v;
+	const struct viz_zone_verdict *zv;
+	uint64_t lo = UINT64_MAX;
+	double worst = 0;
+	int64_t run;
+
+	REQUIRE(!synth_fill(s, &p, 1, &run));
+	REQUIRE(!viz_verdict_get(s, run, INT64_MIN, INT64_MAX, &v));
+	REQUIRE(v.nr_zones == 1);
+	zv = &v.zones[0];
+	CHECK_EQ_U64(zv->nr_samples, 10);
+	CHECK_EQ_U64(zv->high_order, 9);
+	CHECK_EQ_U64(zv->high_free_start, synth_high_free(&p, 0, 0));
+	CHECK_EQ_U64(zv->high_free_end, synth_high_free(&p, 9, 0));
+	for (uint32_t i = 0; i < 10; i++) {
+		lo = synth_high_free(&p, i, 0) < lo ? synth_high_free(&p, i, 0) : lo;
+		worst = synth_unusable(i, 9) / 1000.0 > worst ? synth_unusable(i, 9) / 1000.0 : worst;
+	}
+	CHECK_EQ_U64(zv->high_free_min, lo);
+	CHECK(near(zv->unusable_start, synth_unusable(0, 9) / 1000.0));
+	CHECK(near(zv->unusable_end, synth_unusable(9, 9) / 1000.0));
+	CHECK(near(zv->unusable_worst, worst));
+	/* counters are cumulative from 0 at the run's start */
+	CHECK_EQ_U64(zv->failures, synth_fail_all(&p, 9));
+	CHECK_EQ_U64(zv->fallbacks, 9 * 2 + 1);
+	CHECK_EQ_U64(zv->pageblock_changes, 9 / 2);
+	/* fallbacks go 1, 3, 5, ...: the first sample's 1 (from 0) is no burst over 2 */
+	CHECK_EQ_U64(zv->fallback_burst, 2);
+	CHECK(zv->fallback_burst_t_ns == synth_t(1));
+	CHECK(zv->first_failure_t_ns == synth_t(1));	/* variant 1 fails i per sample */
+	viz_verdict_release(&v);
+
+	/* a window counts from the last sample before it */
+	REQUIRE(!viz_verdict_get(s, run, synth_t(3), synth_t(6), &v));
+	zv = &v.zones[0];
+	CHECK_EQ_U64(zv->nr_samples, 4);
+	CHECK_EQ_U64(zv->failures, synth_fail_all(&p, 6) - synth_fail_all(&p, 2));
+	CHECK_EQ_U64(zv->fallbacks, (6 * 2 + 1) - (2 * 2 + 1));
+	CHECK_EQ_U64(zv->high_free_start, synth_high_free(&p, 3, 0));
+	CHECK(zv->first_failure_t_ns == synth_t(3));
+	viz_verdict_release(&v);
+	viz_store_close(s);
+}
+
+/*
+ * Memory maps: each moment gets the latest map at or before it, and a map
+ * equal to one already picked is left out with its reason moved over.
+ */
+static void test_memmap_pick(void)
+{
+	struct synth p = { .nr_times = 10, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3,
+			   .nr_pageblocks = 8 };
+	struct viz_store *s = fresh_store("pick.db");
+	uint8_t mt[8];
+	uint16_t fp[8];
+	struct viz_pbmap same = { .t_ns = synth_t(5), .zone_idx = 0, .nr_pageblocks = 8,
+				  .pageblock_pages = 512, .migratetype = mt, .free_pages = fp };
+	struct viz_moment m[] = { { synth_t(6), "requested" }, { synth_t(2), "first failure" } };
+	struct viz_map_pick *picks;
+	size_t n;
+	int64_t run;
+
+	REQUIRE(!synth_fill(s, &p, 1, &run));	/* maps at 0 and synth_t(9), different */
+	for (uint32_t i = 0; i < 8; i++) {
+		mt[i] = synth_pb_mt(&p, 0, i);
+		fp[i] = synth_pb_free(0, i);
+	}
+	REQUIRE(!viz_pbmap_add(s, run, &same));	/* the picture of t = 0 again */
+	/* synth_t(): 2 -> 0.669 s, 5 -> 1.667 s, 6 -> 2.001 s */
+	REQUIRE(!viz_memmap_pick(s, run, 0, INT64_MIN, INT64_MAX, m, 2, &picks, &n));
+	CHECK_EQ_U64(n, 2);
+	if (n == 2) {
+		CHECK(picks[0].t_ns == 0 && picks[1].t_ns == synth_t(9));
+		CHECK(strstr(picks[0].why, "first failure at t = 0.669 s") != NULL);
+		CHECK(strstr(picks[0].why, "unchanged at t = 1.667 s (requested at t = 2.001 s)")
+		      != NULL);
+		CHECK(strstr(picks[1].why, "last map in the window") != NULL);
+	}
+	free(picks);
+	/* a window holding only the duplicate shows it once, as its own time */
+	REQUIRE(!viz_memmap_pick(s, run, 0, synth_t(4), synth_t(8), m, 2, &picks, &n));
+	CHECK(n == 1 && picks[0].t_ns == synth_t(5));
+	free(picks);
 	viz_store_close(s);
 }
 
@@ -877,6 +1025,9 @@ int main(void)
 	REQUIRE(mkdtemp(tmpdir));
 	test_sha256();
 	test_palette();
+	test_gfp_names();
+	test_verdict();
+	test_memmap_pick();
 	test_series_by_hand();
 	test_series_synthetic();
 	test_pbgrid();
