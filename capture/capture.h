@@ -13,8 +13,11 @@
  *    kernel has that tracepoint;
  *  - pid -> command name records the first time a pid is seen (again after
  *    an exec or once the pid has exited and come back);
- *  - lost-event records per cpu whenever a cpu's ring was full,
- *    and (cpu CAPTURE_LOST_CPU_UNKNOWN) for hits the kernel skipped;
+ *  - lost-event records per cpu whenever a cpu's ring was full, sent by
+ *    the BPF side once the ring has room again, so each lands among its
+ *    cpu's events with the window of its drops (first and last ns), and
+ *    (cpu CAPTURE_LOST_CPU_UNKNOWN) for hits the kernel skipped, with the
+ *    window between the two reads of its counter (every 100 ms);
  *  - a flushed block at least once a second, so a kill -9 loses at most
  *    the last second and the file stays readable.
  *
