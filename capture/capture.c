@@ -40,6 +40,8 @@
 #define RELEASE_EVERY 1024	     /* records consumed before handing space back */
 #define CALIB_SLOTS 64		     /* as in bpf/pagealloc.bpf.c */
 #define WMARKS_LEN 4096		     /* mmap of "wmarks", rounded up to a page */
+#define STASH_MAX_SLOTS (4u << 20)   /* side drain: 128 MiB a cpu at most, then the ring fills */
+#define SIDE_DRAIN_WAIT_NS 2000000ull /* side drain: sleep between passes */
 
 _Static_assert(PAGEALLOC_WMARK_SLOTS * sizeof(struct pagealloc_wmark) <= WMARKS_LEN,
 	       "the wmarks map fits its mapping");
@@ -77,6 +79,10 @@ struct ring {
 	uint64_t end;		 /* head seen at the start of a drain */
 	uint64_t ts;		 /* timestamp of the slot at tail, 0 when not ready */
 	uint32_t unreleased;	 /* slots read since tail_pub was stored */
+	const uint8_t *cur;	 /* the slot ring_peek() found: in the stash or the ring */
+	/* Slots moved aside by the side drain (capture_side_drain_start()), read first. */
+	uint8_t *stash;
+	size_t stash_n, stash_pos, stash_cap; /* slots held, read, room for */
 };
 
 struct capture {
@@ -119,6 +125,9 @@ struct capture {
 	struct reading reading;		/* the checkpoint reading in flight or last taken */
 	pthread_t reading_tid;
 	bool reading_busy;		/* reading_tid runs and has not been joined */
+	pthread_t side_tid;		/* the side drain (capture_side_drain_start()) */
+	bool side_running;
+	int side_stop;			/* set to end the side drain */
 	struct tracefmt_event ckpt[MAX_CKPT_ZONES];
 	size_t ckpt_nr;			/* records of the latest reading written, in ckpt[] */
 
@@ -519,15 +528,24 @@ _Static_assert(sizeof(struct pagealloc_event) == sizeof(struct pagealloc_comm_ev
 	       "records are one slot with the timestamp first");
 #define SLOT_SIZE sizeof(struct pagealloc_event)
 
-/* The slot at @r's tail, with its timestamp in r->ts; NULL when not ready. */
+/*
+ * The next slot of @r, with its timestamp in r->ts; NULL when not ready.
+ * Slots the side drain moved aside come first: they are older.
+ */
 static const uint8_t *ring_peek(struct capture *c, struct ring *r)
 {
 	uint64_t mask = (1ull << c->slot_shift) - 1;
 	uint8_t *slot = r->slots + (r->tail & mask) * SLOT_SIZE;
 
+	if (r->stash_pos < r->stash_n) {
+		r->cur = r->stash + r->stash_pos * SLOT_SIZE;
+		memcpy(&r->ts, r->cur, sizeof(r->ts));
+		return r->cur;
+	}
 	/* The producer's cpu wrote these lines: fetch them ahead, for writing. */
 	__builtin_prefetch(r->slots + ((r->tail + PREFETCH_SLOTS) & mask) * SLOT_SIZE, 1);
 	r->ts = r->tail < r->end ? __atomic_load_n((uint64_t *)slot, __ATOMIC_ACQUIRE) : 0;
+	r->cur = slot;
 	return r->ts ? slot : NULL;
 }
 
@@ -536,6 +554,11 @@ static void ring_advance(struct capture *c, struct ring *r)
 {
 	uint8_t *slot = r->slots + (r->tail & ((1ull << c->slot_shift) - 1)) * SLOT_SIZE;
 
+	if (r->stash_pos < r->stash_n) {
+		if (++r->stash_pos == r->stash_n)
+			r->stash_pos = r->stash_n = 0;
+		return;
+	}
 	__atomic_store_n((uint64_t *)slot, 0, __ATOMIC_RELAXED);
 	r->tail++;
 	if (++r->unreleased >= RELEASE_EVERY) {
@@ -592,9 +615,7 @@ static int rings_drain(struct capture *c)
 			}
 		if (!best)
 			break;
-		ret = on_record(c, best->slots + (best->tail & ((1ull << c->slot_shift) - 1)) *
-						     SLOT_SIZE,
-				(uint32_t)(best - c->rings));
+		ret = on_record(c, best->cur, (uint32_t)(best - c->rings));
 		ring_advance(c, best);
 		if (ret)
 			break;
@@ -636,6 +657,74 @@ static void rings_wait(struct capture *c, int timeout_ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Move @r's committed slots into its stash (the side drain); false when the stash is full. */
+static bool stash_move(struct capture *c, struct ring *r)
+{
+	uint64_t end = __atomic_load_n(r->head, __ATOMIC_ACQUIRE), mask = (1ull << c->slot_shift) - 1;
+	bool room = true;
+
+	while (r->tail < end) {
+		uint8_t *slot = r->slots + (r->tail & mask) * SLOT_SIZE;
+
+		if (!__atomic_load_n((uint64_t *)slot, __ATOMIC_ACQUIRE))
+			break;
+		if (r->stash_n == r->stash_cap) {
+			size_t cap = r->stash_cap ? r->stash_cap * 2 : 65536;
+			uint8_t *p = cap <= STASH_MAX_SLOTS ? realloc(r->stash, cap * SLOT_SIZE) : NULL;
+
+			if (!p) {
+				room = false;
+				break;
+			}
+			r->stash = p;
+			r->stash_cap = cap;
+		}
+		memcpy(r->stash + r->stash_n++ * SLOT_SIZE, slot, SLOT_SIZE);
+		__atomic_store_n((uint64_t *)slot, 0, __ATOMIC_RELAXED);
+		r->tail++;
+	}
+	__atomic_store_n(r->tail_pub, r->tail, __ATOMIC_RELEASE);
+	return room;
+}
+
+static void *side_drain_run(void *arg)
+{
+	struct capture *c = arg;
+	struct timespec ts = { 0, (long)SIDE_DRAIN_WAIT_NS };
+
+	while (!__atomic_load_n(&c->side_stop, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < c->nr_rings; i++)
+			stash_move(c, &c->rings[i]);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int capture_side_drain_start(struct capture *c)
+{
+	int ret;
+
+	if (c->side_running || c->finished)
+		return -EINVAL;
+	c->side_stop = 0;
+	ret = pthread_create(&c->side_tid, NULL, side_drain_run, c);
+	if (ret)
+		return -ret;
+	c->side_running = true;
+	return 0;
+}
+
+void capture_side_drain_stop(struct capture *c)
+{
+	if (!c || !c->side_running)
+		return;
+	__atomic_store_n(&c->side_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(c->side_tid, NULL);
+	c->side_running = false;
+	/* The rings were emptied meanwhile: the time since the last drain is no gap. */
+	c->last_drain_ns = 0;
+}
+
 /* Map the rings: "slots" and "cpu_state" are created by the skeleton's load. */
 static int rings_create(struct capture *c)
 {
@@ -668,6 +757,8 @@ static int rings_create(struct capture *c)
 
 static void rings_destroy(struct capture *c)
 {
+	for (int i = 0; i < c->nr_rings; i++)
+		free(c->rings[i].stash);
 	if (c->slots)
 		munmap(c->slots, c->slots_len);
 	c->slots = NULL;
@@ -849,6 +940,7 @@ static int reading_poll(struct capture *c, struct tracefmt_error *err)
 static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
 {
 	int ret = reading_collect(c, err);
+	bool side;
 
 	if (ret)
 		return ret;
@@ -856,7 +948,11 @@ static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
 	if (c->write_err)
 		return c->write_err;
 	c->reading = (struct reading){ .seq = c->ckpt_seq };
+	/* The rings keep emptying during the read (up to ~0.5 s on a loaded host). */
+	side = !c->side_running && !capture_side_drain_start(c);
 	reading_run(&c->reading);
+	if (side)
+		capture_side_drain_stop(c);
 	return reading_write(c, &c->reading, err);
 }
 
@@ -1241,6 +1337,18 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
 	return ret;
 }
 
+int capture_reading_settle(struct capture *c, struct tracefmt_error *err)
+{
+	int ret;
+
+	if (c->finished)
+		return 0;
+	ret = reading_collect(c, err);
+	if (c->write_err)
+		return write_failed(c, err);
+	return ret;
+}
+
 int capture_checkpoint(struct capture *c, struct tracefmt_error *err)
 {
 	int ret;
@@ -1369,6 +1477,7 @@ void capture_destroy(struct capture *c)
 		return;
 	if (c->reading_busy)
 		pthread_join(c->reading_tid, NULL);
+	capture_side_drain_stop(c);
 	if (c->skel)
 		links_destroy(c->skel);
 	rings_destroy(c);

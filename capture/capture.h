@@ -13,8 +13,11 @@
  *    kernel has that tracepoint;
  *  - pid -> command name records the first time a pid is seen (again after
  *    an exec or once the pid has exited and come back);
- *  - lost-event records per cpu whenever a cpu's ring was full,
- *    and (cpu CAPTURE_LOST_CPU_UNKNOWN) for hits the kernel skipped;
+ *  - lost-event records per cpu whenever a cpu's ring was full, sent by
+ *    the BPF side once the ring has room again, so each lands among its
+ *    cpu's events with the window of its drops (first and last ns), and
+ *    (cpu CAPTURE_LOST_CPU_UNKNOWN) for hits the kernel skipped, with the
+ *    window between the two reads of its counter (every 100 ms);
  *  - a flushed block at least once a second, so a kill -9 loses at most
  *    the last second and the file stays readable.
  *
@@ -152,6 +155,15 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err);
 int capture_checkpoint(struct capture *c, struct tracefmt_error *err);
 
 /**
+ * capture_reading_settle() - the periodic checkpoint reading runs in a
+ * thread of its own (/proc/pagetypeinfo can take a few hundred ms on a
+ * busy host); wait for the one in flight, if any, and write it, so a
+ * caller about to stop sees it in capture_last_reading(). Returns 0 or
+ * -errno (the reading's or the writer's error).
+ */
+int capture_reading_settle(struct capture *c, struct tracefmt_error *err);
+
+/**
  * capture_finish() - take the end checkpoint, detach, drain the rings,
  * write the final lost counts and close the trace. Returns 0 or the first
  * write error (the file then holds every block written before it).
@@ -192,6 +204,22 @@ const struct capture_stats *capture_stats(const struct capture *c);
  * calls only: the writer is not thread-safe.
  */
 struct tracefmt_writer *capture_writer(struct capture *c);
+
+/**
+ * capture_side_drain_start() - while the caller keeps the writer for long
+ * between two capture_poll() calls (the free-list snapshot: its BPF load
+ * alone took over a second on a busy host), a thread moves the committed
+ * slots out of the rings into memory, so the rings do not fill meanwhile;
+ * the next capture_poll() writes them first, in order. Up to 128 MiB a
+ * cpu, then the ring fills as it would without. Until
+ * capture_side_drain_stop(), call nothing else of @c but capture_writer()
+ * and capture_stats(). Returns 0, -EINVAL when already running or
+ * finished, or -errno of the thread's creation.
+ */
+int capture_side_drain_start(struct capture *c);
+
+/* capture_side_drain_stop() - end the side drain (waits for its thread). NULL-safe. */
+void capture_side_drain_stop(struct capture *c);
 
 /* Detach, unload and free; abandons the trace if not finished. NULL-safe. */
 void capture_destroy(struct capture *c);

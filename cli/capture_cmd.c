@@ -411,11 +411,15 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 	struct snapshot_opts so = { .method = method };
 	struct tracefmt_error err = { 0 };
 	char serr[256];
-	int ret;
+	int ret, side;
 
 	if (method != SNAPSHOT_METHOD_KPAGEFLAGS)
 		boost_reset_notice();
+	/* The rings keep emptying while the snapshot holds this thread (~0.5-3 s). */
+	side = capture_side_drain_start(c);
 	ret = snapshot_take(capture_writer(c), &so, &sst, serr, sizeof(serr));
+	if (!side)
+		capture_side_drain_stop(c);
 
 	if (capture_checkpoint(c, &err))
 		fprintf(stderr, "buddyscope capture: warning: no checkpoint after the snapshot: "
@@ -819,6 +823,11 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (!quiet && tty && last_progress)
 		fputc('\n', stderr);
+	/* A reading still in flight is written first: the free-order triggers see it. */
+	if (!failed && capture_reading_settle(c, &err)) {
+		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		failed = true;
+	}
 	rec_before_finish(rec, c);
 	ret = capture_finish(c, &err);
 	if (ret && !failed) {

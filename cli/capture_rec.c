@@ -391,6 +391,8 @@ int rec_poll(struct rec *r, struct capture *c, uint64_t now)
 
 void rec_before_finish(struct rec *r, struct capture *c)
 {
+	if (r && r->nr_trig && !r->pending)
+		check_reading(r, c); /* the reading that was in flight at the stop */
 	if (r && r->pending)
 		dump_write(r, c);
 	if (r && r->triggers_ignored && !r->o.quiet)
