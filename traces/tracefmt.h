@@ -27,7 +27,7 @@
 #include <stdbool.h>
 
 #define TRACEFMT_VERSION_MAJOR 1
-#define TRACEFMT_VERSION_MINOR 1
+#define TRACEFMT_VERSION_MINOR 2
 
 #define TRACEFMT_MAX_ORDERS 16	/* room for MAX_ORDER up to 15 */
 #define TRACEFMT_MAX_MT 8	/* migratetypes per zone in a checkpoint */
@@ -70,6 +70,7 @@ enum tracefmt_type {
 	TRACEFMT_SNAPSHOT_WALK = 12,	      /* when one zone's / cpu's lists were read */
 	TRACEFMT_ZONE_STATE = 13,	      /* one zone's size and watermarks at a checkpoint */
 	TRACEFMT_WMARK = 14,		      /* kmem:mm_setup_per_zone_wmarks */
+	TRACEFMT_TRIGGER = 15,		      /* a flight-recorder trigger fired */
 	TRACEFMT_NR_TYPES		      /* one past the last known type */
 };
 
@@ -128,6 +129,25 @@ enum tracefmt_zone_state_flags {
 };
 #define TRACEFMT_MAX_ZONE_TYPES 8 /* lowmem_reserve entries in a zone state */
 
+/*
+ * What fired a flight-recorder dump (capture --trigger, FORMAT.md §4): the
+ * kind says how to read the trigger record's order, value and limit.
+ */
+enum tracefmt_trigger_kind {
+	TRACEFMT_TRIGGER_ALLOC_FAIL = 1, /* an mm_page_alloc with no page: order = its order,
+					    value = its gfp flags; cpu, pid, ts are the event's */
+	TRACEFMT_TRIGGER_FREE_ORDER = 2, /* a checkpoint zone with fewer than limit free blocks
+					    of order >= order: value = the blocks it had */
+	TRACEFMT_TRIGGER_EXTFRAG = 3,	 /* a fragmenting fallback (mm_page_alloc_extfrag with
+					    fallback_order < pageblock_order): order = alloc
+					    order, value = fallback order, limit = pageblock_order */
+	TRACEFMT_TRIGGER_REQUEST = 4,	 /* a dump asked for (SIGUSR1, capture --dump) */
+	TRACEFMT_TRIGGER_MAX_KIND = 4,
+};
+
+/* "alloc-fail", "free-order", "extfrag", "request"; "unknown" else. */
+const char *tracefmt_trigger_kind_name(unsigned int kind);
+
 /* seq of the checkpoint records a snapshot writes (pageblock counts). */
 #define TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ UINT32_MAX
 
@@ -184,7 +204,10 @@ struct tracefmt_event {
 			uint32_t change_ownership;
 		} extfrag;
 		struct {
-			uint64_t count; /* events dropped on cpu */
+			uint64_t count;	   /* events dropped on cpu */
+			uint64_t first_ns; /* the loss window (format 1.2): first and last */
+			uint64_t last_ns;  /* dropped event, first <= last <= ts_ns; both 0
+					      when not known (older files, imports) */
 		} lost;
 		struct {
 			char comm[TRACEFMT_COMM_LEN]; /* NUL-terminated */
@@ -264,6 +287,15 @@ struct tracefmt_event {
 			uint64_t high;
 			uint64_t promo;
 		} wmark;
+		/* A trigger fired (enum tracefmt_trigger_kind says how to read it). */
+		struct {
+			uint32_t kind;	 /* enum tracefmt_trigger_kind */
+			uint32_t node;	 /* the zone's node (free-order), else 0 */
+			char zone[TRACEFMT_ZONE_NAME_LEN]; /* the zone (free-order), else "" */
+			uint64_t order;	 /* see the kind */
+			uint64_t value;	 /* the value that fired */
+			uint64_t limit;	 /* the threshold it was held against */
+		} trigger;
 	} u;
 };
 
@@ -356,6 +388,21 @@ int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_even
  * A flush of an empty block writes nothing.
  */
 int tracefmt_writer_flush(struct tracefmt_writer *w);
+
+/**
+ * tracefmt_writer_append_trace() - flush @w, then copy the record blocks of
+ * the trace file @path into it as stored (no decoding, checksums verified):
+ * every block up to its end block, or up to the last complete block of a
+ * trace still being written (a .partial). The blocks keep their own
+ * timestamps; @w's end block counts them. Blocks of @path's header are not
+ * copied: the caller makes @w with the header it wants. A flight recorder
+ * joins its segments into one trace with it. *@records (may be NULL)
+ * receives the records copied. Returns 0, -errno (@err names @path and the
+ * offset) for an unreadable @path or a write error; a corrupt block of
+ * @path ends the copy there with -EBADMSG, the blocks before it copied.
+ */
+int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, uint64_t *records,
+				 struct tracefmt_error *err);
 
 /* Records and bytes written so far (bytes include the preamble). */
 uint64_t tracefmt_writer_records(const struct tracefmt_writer *w);
