@@ -15,6 +15,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_sysinfo(int argc, char **argv);
 
 /*
  * cli_fail() - print "buddyscope CMD: error: TEXT", or "FILE: strerror(ERR)"

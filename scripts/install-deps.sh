@@ -2,7 +2,8 @@
 # Install what buddyscope needs to build, run and test, from Debian's packages.
 # Usage: scripts/install-deps.sh [--tests|--bench]
 #   --tests adds what only the test suite needs (the libFuzzer runtime,
-#   Chromium for the HTML report test, valgrind); --bench adds the peers the
+#   Chromium for the HTML report test, valgrind, and trace-cmd and perf, which
+#   make the trace.dat and perf.data the import tests read); --bench adds the peers the
 #   benchmarks compare against (perf, trace-cmd) and the fidelity lab's
 #   workloads (stress-ng). Tests never install anything themselves: run this
 #   first (scripts/test.sh does).
@@ -10,9 +11,10 @@ set -eu
 # fonts-dejavu-core: the reports draw their text in DejaVu Sans (viz/draw.c).
 pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
       libcairo2-dev libsqlite3-dev sqlite3 libjansson-dev libzstd-dev zlib1g-dev zstd gzip
+      libtracecmd-dev libtracefs-dev libtraceevent-dev
       fonts-dejavu-core python3 ca-certificates"
 case "${1:-}" in
---tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind" ;;
+--tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind trace-cmd linux-perf" ;;
 --bench) pkgs="$pkgs linux-perf trace-cmd hyperfine stress-ng" ;;
 esac
 missing=""
