@@ -256,7 +256,8 @@ int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stat
  * (proc/pagetypeinfo, or proc/buddyinfo with
  * sys/kernel/mm/transparent_hugepage/hpage_pmd_size), the kernel release and
  * the online cpus; optional files, when present, must parse too. Returns 0,
- * or -ENOENT / -EINVAL with @err naming the missing or malformed file.
+ * or -ENOENT / -EINVAL with @err naming the missing or malformed file
+ * relative to @dir (the caller names @dir).
  */
 int sysinfo_dir_check(const char *dir, struct tracefmt_error *err);
 

@@ -235,26 +235,25 @@ static int check_orders(const char *dir, struct tracefmt_error *err)
 		bool ok = !rc && pti.pageblock_order > 0 && pti.nr_orders > pti.pageblock_order;
 		sysinfo_pagetypeinfo_release(&pti);
 		if (!ok)
-			return tracefmt_error_set(err, -EINVAL, "%s/proc/pagetypeinfo: not /proc/pagetypeinfo "
-					"text (no pageblock order or free-count table)", dir);
+			return tracefmt_error_set(err, -EINVAL, "proc/pagetypeinfo: not /proc/pagetypeinfo "
+					"text (no pageblock order or free-count table)");
 		return 0;
 	}
 	if (!dir_has(dir, "proc/buddyinfo") ||
 	    !dir_has(dir, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size"))
-		return tracefmt_error_set(err, -ENOENT, "%s: no proc/pagetypeinfo (pageblock order, orders), "
+		return tracefmt_error_set(err, -ENOENT, "no proc/pagetypeinfo (pageblock order, orders), "
 				"nor proc/buddyinfo with sys/kernel/mm/transparent_hugepage/"
-				"hpage_pmd_size instead", dir);
+				"hpage_pmd_size instead");
 	if (sysinfo_file_read(dir, "proc/buddyinfo", &text, &len, err))
 		return -EIO;
 	uint32_t orders = sysinfo_buddyinfo_nr_orders(text);
 	free(text);
 	if (!orders)
-		return tracefmt_error_set(err, -EINVAL, "%s/proc/buddyinfo: no zone line with free counts",
-			       dir);
+		return tracefmt_error_set(err, -EINVAL, "proc/buddyinfo: no zone line with free counts");
 	rc = dir_int(dir, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &pmd);
 	if (rc < 0 || pmd < 4096 || (pmd & (pmd - 1)))
-		return tracefmt_error_set(err, -EINVAL, "%s/sys/kernel/mm/transparent_hugepage/hpage_pmd_size: "
-				"not a size in bytes (a power of two)", dir);
+		return tracefmt_error_set(err, -EINVAL, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size: "
+				"not a size in bytes (a power of two)");
 	return 0;
 }
 
@@ -266,7 +265,7 @@ static int check_zoneinfo(const char *dir, struct tracefmt_error *err)
 	int rc;
 
 	if (!dir_has(dir, "proc/zoneinfo"))
-		return tracefmt_error_set(err, -ENOENT, "%s: no proc/zoneinfo (the zones)", dir);
+		return tracefmt_error_set(err, -ENOENT, "no proc/zoneinfo (the zones)");
 	rc = sysinfo_file_read(dir, "proc/zoneinfo", &text, &len, err);
 	if (rc)
 		return rc;
@@ -276,7 +275,7 @@ static int check_zoneinfo(const char *dir, struct tracefmt_error *err)
 	if (rc) {
 		char why[sizeof(err->text)];
 		snprintf(why, sizeof(why), "%s", err ? err->text : "");
-		return tracefmt_error_set(err, rc, "%s/proc/zoneinfo: not /proc/zoneinfo text (%s)", dir, why);
+		return tracefmt_error_set(err, rc, "proc/zoneinfo: not /proc/zoneinfo text (%s)", why);
 	}
 	return 0;
 }
@@ -289,7 +288,7 @@ int sysinfo_dir_check(const char *dir, struct tracefmt_error *err)
 
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		return tracefmt_error_set(err, stat(dir, &sb) < 0 ? -errno : -ENOTDIR,
-			       "%s: not a directory (`buddyscope sysinfo save DIR` makes one)", dir);
+			       "not a directory (`buddyscope sysinfo save DIR` makes one)");
 	rc = check_zoneinfo(dir, err);
 	if (!rc)
 		rc = check_orders(dir, err);
@@ -300,7 +299,7 @@ int sysinfo_dir_check(const char *dir, struct tracefmt_error *err)
 	free(rel);
 	if (!ok)
 		return tracefmt_error_set(err, dir_has(dir, "proc/sys/kernel/osrelease") ? -EINVAL : -ENOENT,
-			       "%s/proc/sys/kernel/osrelease: %s", dir,
+			       "proc/sys/kernel/osrelease: %s",
 			       dir_has(dir, "proc/sys/kernel/osrelease")
 				       ? "not a kernel release (like 6.18.0)"
 				       : "missing (the kernel release)");
@@ -309,20 +308,19 @@ int sysinfo_dir_check(const char *dir, struct tracefmt_error *err)
 	free(online);
 	if (!ok)
 		return tracefmt_error_set(err, dir_has(dir, "sys/devices/system/cpu/online") ? -EINVAL : -ENOENT,
-			       "%s/sys/devices/system/cpu/online: %s",
-			       dir, dir_has(dir, "sys/devices/system/cpu/online")
+			       "sys/devices/system/cpu/online: %s", dir_has(dir, "sys/devices/system/cpu/online")
 					    ? "not a cpu list (like 0-3)"
 					    : "missing (the cpu count)");
 	/* Optional files, when present, must hold what they say. */
 	rc = dir_int(dir, "page_size", &v);
 	if (rc == -EINVAL || (!rc && (v < 4096 || (v & (v - 1)))))
-		return tracefmt_error_set(err, -EINVAL, "%s/page_size: not a page size in bytes", dir);
+		return tracefmt_error_set(err, -EINVAL, "page_size: not a page size in bytes");
 	for (size_t i = 0; i < NR_FILES; i++) {
 		if (strncmp(files[i].rel, "proc/sys/vm/", 12) ||
 		    !strcmp(files[i].rel, "proc/sys/vm/lowmem_reserve_ratio"))
 			continue;
 		if (dir_int(dir, files[i].rel, &v) == -EINVAL)
-			return tracefmt_error_set(err, -EINVAL, "%s/%s: not an integer", dir, files[i].rel);
+			return tracefmt_error_set(err, -EINVAL, "%s: not an integer", files[i].rel);
 	}
 	return 0;
 }

@@ -469,10 +469,10 @@ int cmd_import(int argc, char **argv)
 #ifdef BUDDYSCOPE_HAVE_SYSINFO
 	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
 		if (sysinfo_dir_check(d, &err) < 0) {
-			fprintf(stderr, "buddyscope import: error: --sysinfo%s %s\n"
+			fprintf(stderr, "buddyscope import: error: --sysinfo%s %s: %s\n"
 					"buddyscope import: `buddyscope sysinfo save DIR` on the traced "
 					"host writes a complete directory (capture/HEADER.md lists "
-					"its files)\n", d == sysinfo_dir ? "" : "-end", err.text);
+					"its files)\n", d == sysinfo_dir ? "" : "-end", d, err.text);
 			return 1;
 		}
 #endif
@@ -512,6 +512,12 @@ int cmd_import(int argc, char **argv)
 	int rc = import_run(kind, in_path, out_path, instance, header, header_len, &io, &st, &ti,
 			    &err);
 	double secs = now_s() - t0;
+	if (rc == -ENOENT && kind->fmt == TRACEFMT_IMPORT_PERF_DATA && !st.lines) {
+		fprintf(stderr, "buddyscope import: error: %s\nbuddyscope import: run `perf "
+				TRACEFMT_PERF_SCRIPT_ARGS " %s > %s.txt` where perf is, and "
+				"import that text\n", err.text, in_path, in_path);
+		goto cleanup;
+	}
 	if (rc < 0 && !st.output_refused) {
 		if (st.lines)
 			fprintf(stderr, "buddyscope import: error: %s (after %" PRIu64
@@ -542,6 +548,8 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "buddyscope import: error: %s: %" PRIu64 " kmem page lines could "
 				"not be parsed (allowed: %llu; --max-bad N accepts them); %s not "
 				"written\n", in_path, st.bad_lines, max_bad, out_path);
+		if (from)
+			kind_mismatch_hint(in_path, kind);
 		goto cleanup;
 	}
 	if (kind->fmt == TRACEFMT_IMPORT_PERF_SCRIPT && !st.by_type[TRACEFMT_LOST])

@@ -18,16 +18,6 @@
 
 #include "import_internal.h"
 
-static void perf_err(struct tracefmt_error *err, int code, const char *fmt, const char *a,
-		     const char *b)
-{
-	if (!err)
-		return;
-	err->offset = 0;
-	err->code = code;
-	snprintf(err->text, sizeof(err->text), fmt, a, b);
-}
-
 /* @name as execvp would find it: true if an executable file is on PATH. */
 static bool on_path(const char *name)
 {
@@ -107,9 +97,8 @@ static int perf_script_end(void *ctx, struct tracefmt_error *err)
 		snprintf(what, sizeof(what), "exit status %d", WEXITSTATUS(status));
 	else
 		snprintf(what, sizeof(what), "signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	perf_err(err, -EPROTO, "%s " TRACEFMT_PERF_SCRIPT_ARGS " ... failed (%s; perf's own "
-			       "message is above)", c->perf, what);
-	return -EPROTO;
+	return tracefmt_error_set(err, -EPROTO, "%s " TRACEFMT_PERF_SCRIPT_ARGS " ... failed (%s; "
+				  "perf's own message is above)", c->perf, what);
 }
 
 int tracefmt_import_perf_data(const char *in_path, const char *perf, const char *out_path,
@@ -126,19 +115,17 @@ int tracefmt_import_perf_data(const char *in_path, const char *perf, const char 
 	memset(stats, 0, sizeof(*stats));
 	if (access(in_path, R_OK) < 0) {
 		int e = errno;
-		perf_err(err, -e, "%s: cannot open: %s", in_path, strerror(e));
+		tracefmt_error_set(err, -e, "%s: cannot open: %s", in_path, strerror(e));
 		return -e;
 	}
 	if (!on_path(c.perf)) {
-		perf_err(err, -ENOENT, "perf.data needs perf, which is not installed here: run "
-				       "`perf " TRACEFMT_PERF_SCRIPT_ARGS " %s > %s.txt` where perf is "
-				       "and import that text",
-			 in_path, in_path);
+		tracefmt_error_set(err, -ENOENT, "%s: perf.data needs %s, which is not installed here",
+			 in_path, c.perf);
 		return -ENOENT;
 	}
 	c.pid = perf_script_start(c.perf, in_path, &fd);
 	if (c.pid < 0) {
-		perf_err(err, (int)c.pid, "cannot start %s: %s", c.perf, strerror((int)-c.pid));
+		tracefmt_error_set(err, (int)c.pid, "cannot start %s: %s", c.perf, strerror((int)-c.pid));
 		return (int)c.pid;
 	}
 	c.in = textin_open_fd(fd, in_path, err);
