@@ -13,23 +13,8 @@ set -u
 bs=$1 summary=$2 samples=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { # check DESCRIPTION COMMAND...
-	d=$1; shift
-	if "$@"; then ok; else fail "$d"; fi
-}
-# expect STATUS PATTERN COMMAND...: exit status and a stderr pattern.
-expect() {
-	want=$1 pat=$2; shift 2
-	"$@" > /dev/null 2> "$work/err"
-	rc=$?
-	if [ $rc -eq "$want" ] && grep -q -- "$pat" "$work/err"; then ok; else
-		fail "'$*': exit $rc (want $want, '$pat'), stderr:"; cat "$work/err" >&2
-	fi
-}
+# ok, bad, check, expect (grep -E on stderr), finish
+. "$(dirname "$0")/../cli/lib.sh"
 
 # 1. The samples, detected: same records as with --from.
 for f in "$samples"/ftrace-churn-6.18.txt.zst "$samples"/perf-lossy-churn-6.18.txt.gz; do
@@ -52,7 +37,7 @@ expect 1 "looks like xz-compressed data.*xz -dk $work/t.txt.xz" \
 	"$bs" import "$work/t.txt.xz" -o "$work/x.bst"
 bzip2 -c "$plain" > "$work/t.txt.bz2"
 expect 1 "looks like bzip2-compressed data.*bunzip2 -k" "$bs" import "$work/t.txt.bz2" -o "$work/x.bst"
-expect 1 "a buddyscope trace (.bst) already.*buddyscope info" \
+expect 1 "a buddyscope trace \\(.bst\\) already.*buddyscope info" \
 	"$bs" import "$samples"/capture-churn-6.18.bst -o "$work/x.bst"
 head -c 4096 /dev/urandom | tr -d '\n' > "$work/random.bin"
 expect 1 "looks like binary data of a kind import does not know" \
@@ -112,7 +97,7 @@ check "header has the saved zones" sh -c "'$summary' '$work/withhost.bst' | grep
 
 mkdir -p "$work/only/proc"
 cp /proc/zoneinfo "$work/only/proc/"
-expect 1 "--sysinfo $work/only: no proc/pagetypeinfo (pageblock order, orders), nor proc/buddyinfo with sys/kernel/mm/transparent_hugepage/hpage_pmd_size" \
+expect 1 "--sysinfo $work/only: no proc/pagetypeinfo \\(pageblock order, orders\\), nor proc/buddyinfo with sys/kernel/mm/transparent_hugepage/hpage_pmd_size" \
 	"$bs" import --sysinfo "$work/only" "$plain" -o "$work/x.bst"
 expect 1 "sysinfo save DIR\` on the traced host writes a complete directory" \
 	"$bs" import --sysinfo "$work/only" "$plain" -o "$work/x.bst"
@@ -142,5 +127,4 @@ for case in "proc/zoneinfo:rm:no proc/zoneinfo" \
 done
 check "no output after a bad --sysinfo" [ ! -e "$work/x.bst" ]
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
