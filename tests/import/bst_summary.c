@@ -13,8 +13,8 @@
  * COMM record before them) and "records <n>".
  *
  * With --records it prints each kmem event record as `trace-cmd report -t
- * -R` prints its raw fields ("<ts_ns> <cpu> <pid> <event> pfn=0x.. order=..",
- * unsigned longs in hex, ints in decimal, in the tracepoint's field order)
+ * -R` prints its raw fields ("<ts_ns> <cpu> <pid> <event> pfn=0x.. order=..":
+ * pfn and gfp_flags in hex, the rest in decimal, in the tracepoint's field order)
  * and each lost record as "<ts_ns> <cpu> lost <count>", so a test can diff
  * the import of a trace.dat against trace-cmd's own reading of it.
  */
@@ -132,8 +132,8 @@ static void record_print(const struct tracefmt_event *e)
 		       e->u.extfrag.fallback_migratetype, e->u.extfrag.change_ownership);
 		break;
 	case TRACEFMT_WMARK:
-		printf(" node_id=%u name=%s watermark_min=0x%llx watermark_low=0x%llx "
-		       "watermark_high=0x%llx watermark_promo=0x%llx\n", e->u.wmark.node,
+		printf(" node_id=%u name=%s watermark_min=%llu watermark_low=%llu "
+		       "watermark_high=%llu watermark_promo=%llu\n", e->u.wmark.node,
 		       e->u.wmark.zone, (unsigned long long)e->u.wmark.min,
 		       (unsigned long long)e->u.wmark.low, (unsigned long long)e->u.wmark.high,
 		       (unsigned long long)e->u.wmark.promo);
