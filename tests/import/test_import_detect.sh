@@ -70,6 +70,9 @@ gzip -dc "$samples"/perf-churn-6.18.txt.gz | head -20000 > "$perf_plain"
 check "perf-churn sample has no lost lines" [ "$(grep -c PERF_RECORD_LOST "$perf_plain")" -eq 0 ]
 expect 0 "warning: .*its loss cannot be known" "$bs" import "$perf_plain" -o "$work/perf.bst"
 check "header import_notes" sh -c "'$summary' '$work/perf.bst' | grep -q '\"import_notes\":\[\"perf script text without PERF_RECORD_LOST'"
+"$bs" info "$work/perf.bst" > "$work/info.txt"
+check "info shows the import note" grep -q '^note: *perf script text without PERF_RECORD_LOST' "$work/info.txt"
+check "info says the zones are not recorded" grep -q '^zones: *none recorded: replay infers them' "$work/info.txt"
 "$bs" import -q "$samples"/perf-lossy-churn-6.18.txt.gz -o "$work/lossy.bst" 2> "$work/err"
 check "no loss warning when lost lines are there" sh -c "! grep -q 'loss cannot be known' '$work/err'"
 check "no import_notes when lost lines are there" sh -c "! '$summary' '$work/lossy.bst' | grep -q import_notes"
@@ -94,6 +97,8 @@ expect 2 "usage" "$bs" sysinfo
 expect 2 "usage" "$bs" sysinfo load "$hostdir"
 check "import --sysinfo saved" "$bs" import -q --sysinfo "$hostdir" "$plain" -o "$work/withhost.bst"
 check "header has the saved zones" sh -c "'$summary' '$work/withhost.bst' | grep -q '\"zones\":\[{'"
+check "info: pageblock order and orders from the saved files" \
+	sh -c "'$bs' info '$work/withhost.bst' | grep -q 'pageblock order [0-9][0-9]*, [0-9][0-9]* orders'"
 
 mkdir -p "$work/only/proc"
 cp /proc/zoneinfo "$work/only/proc/"
