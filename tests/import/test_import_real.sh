@@ -96,13 +96,24 @@ report_records() {
 	}'
 }
 
+# make_dat INSTANCE KIB WORKLOAD OUT: record and extract, retried when the
+# instance comes back without a kmem event (another tracefs user on a shared
+# machine can reset every instance's buffer).
+make_dat() {
+	for try in 1 2 3; do
+		record_instance "$1" "$2" "$3" || skip "cannot make a tracefs instance"
+		extract "$1" "$4"
+		drop_instance "$1"
+		trace-cmd report "$4" 2> /dev/null | grep -q "^$1: .* mm_page_" && return 0
+	done
+	skip "instance $1 came back empty three times: is another program resetting tracefs?"
+}
+
 # ---- trace.dat ----
 inst=bs-import-$$
 trap 'drop_instance $inst; drop_instance $inst-loss' EXIT
-record_instance $inst 1024 'workload 8; cat /proc/sys/vm/min_free_kbytes > /proc/sys/vm/min_free_kbytes' ||
-	skip "cannot make a tracefs instance"
-extract $inst "$work/t.dat"
-drop_instance $inst
+make_dat $inst 1024 'workload 8; cat /proc/sys/vm/min_free_kbytes > /proc/sys/vm/min_free_kbytes' \
+	"$work/t.dat"
 expect 0 "trace.dat" "$bs" import --instance $inst "$work/t.dat" -o "$work/t.bst"
 "$summary" --records "$work/t.bst" | grep -v '^[0-9]* [0-9]* lost ' > "$work/t.ours"
 report_records "$work/t.dat" $inst "$work/t.lost.report" > "$work/t.theirs"
@@ -115,9 +126,7 @@ check "trace.dat: both kinds of free imported" grep -q ' mm_page_free_batched: p
 # Without --instance: the buffers holding kmem events, listed in the summary.
 expect 0 "buffer +$inst +imported: [0-9]+ records, $n kmem" "$bs" import "$work/t.dat" -o "$work/t2.bst"
 
-record_instance $inst-loss 8 'workload 32' || skip "cannot make a tracefs instance"
-extract $inst-loss "$work/l.dat"
-drop_instance $inst-loss
+make_dat $inst-loss 8 'workload 32' "$work/l.dat"
 expect 0 "" "$bs" import -q --instance $inst-loss "$work/l.dat" -o "$work/l.bst"
 "$summary" --records "$work/l.bst" > "$work/l.all"
 grep -v '^[0-9]* [0-9]* lost ' "$work/l.all" > "$work/l.ours"
