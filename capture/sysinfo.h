@@ -256,8 +256,9 @@ int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stat
  * (proc/pagetypeinfo, or proc/buddyinfo with
  * sys/kernel/mm/transparent_hugepage/hpage_pmd_size), the kernel release and
  * the online cpus; optional files, when present, must parse too. Returns 0,
- * or -ENOENT / -EINVAL with @err naming the missing or malformed file
- * relative to @dir (the caller names @dir).
+ * or -ENOENT / -EINVAL with @err naming the missing or malformed file:
+ * "FILE: what is wrong", FILE relative to @dir (the caller puts @dir in
+ * front: long paths do not fit the error text), or "not a directory ...".
  */
 int sysinfo_dir_check(const char *dir, struct tracefmt_error *err);
 

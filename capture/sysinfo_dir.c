@@ -241,9 +241,9 @@ static int check_orders(const char *dir, struct tracefmt_error *err)
 	}
 	if (!dir_has(dir, "proc/buddyinfo") ||
 	    !dir_has(dir, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size"))
-		return tracefmt_error_set(err, -ENOENT, "no proc/pagetypeinfo (pageblock order, orders), "
-				"nor proc/buddyinfo with sys/kernel/mm/transparent_hugepage/"
-				"hpage_pmd_size instead");
+		return tracefmt_error_set(err, -ENOENT, "proc/pagetypeinfo: missing (pageblock order, "
+				"orders), and no proc/buddyinfo with sys/kernel/mm/"
+				"transparent_hugepage/hpage_pmd_size instead");
 	if (sysinfo_file_read(dir, "proc/buddyinfo", &text, &len, err))
 		return -EIO;
 	uint32_t orders = sysinfo_buddyinfo_nr_orders(text);
@@ -265,7 +265,7 @@ static int check_zoneinfo(const char *dir, struct tracefmt_error *err)
 	int rc;
 
 	if (!dir_has(dir, "proc/zoneinfo"))
-		return tracefmt_error_set(err, -ENOENT, "no proc/zoneinfo (the zones)");
+		return tracefmt_error_set(err, -ENOENT, "proc/zoneinfo: missing (the zones)");
 	rc = sysinfo_file_read(dir, "proc/zoneinfo", &text, &len, err);
 	if (rc)
 		return rc;

@@ -24,4 +24,11 @@ int cmd_sysinfo(int argc, char **argv);
  */
 int cli_fail(const char *cmd, const char *file, int err, const char *text);
 
+/*
+ * cli_sysinfo_dir_fail() - print a sysinfo_dir_check() / sysinfo_dir_save()
+ * error of directory @dir: "DIR/FILE: what" when @text names a file in it,
+ * "DIR: what" otherwise. Returns 1.
+ */
+int cli_sysinfo_dir_fail(const char *cmd, const char *dir, const char *text);
+
 #endif

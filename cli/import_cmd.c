@@ -469,10 +469,10 @@ int cmd_import(int argc, char **argv)
 #ifdef BUDDYSCOPE_HAVE_SYSINFO
 	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
 		if (sysinfo_dir_check(d, &err) < 0) {
-			fprintf(stderr, "buddyscope import: error: --sysinfo%s %s: %s\n"
-					"buddyscope import: `buddyscope sysinfo save DIR` on the traced "
+			cli_sysinfo_dir_fail("import", d, err.text);
+			fprintf(stderr, "buddyscope import: `buddyscope sysinfo save DIR` on the traced "
 					"host writes a complete directory (capture/HEADER.md lists "
-					"its files)\n", d == sysinfo_dir ? "" : "-end", d, err.text);
+					"its files)\n");
 			return 1;
 		}
 #endif

@@ -42,10 +42,8 @@ int cmd_sysinfo(int argc, char **argv)
 	const char *dir = argv[2];
 
 	if (!strcmp(argv[1], "check")) {
-		if (sysinfo_dir_check(dir, &err) < 0) {
-			fprintf(stderr, "buddyscope sysinfo: error: %s: %s\n", dir, err.text);
-			return 1;
-		}
+		if (sysinfo_dir_check(dir, &err) < 0)
+			return cli_sysinfo_dir_fail("sysinfo", dir, err.text);
 		printf("%s: complete\n", dir);
 		return 0;
 	}
@@ -54,10 +52,8 @@ int cmd_sysinfo(int argc, char **argv)
 	for (uint32_t i = 0; i < st.nr_unreadable && i < 24; i++)
 		fprintf(stderr, "buddyscope sysinfo: note: /%s not readable here; not saved\n",
 			st.unreadable[i]);
-	if (rc < 0) {
-		fprintf(stderr, "buddyscope sysinfo: error: %s: %s\n", dir, err.text);
-		return 1;
-	}
+	if (rc < 0)
+		return cli_sysinfo_dir_fail("sysinfo", dir, err.text);
 	printf("%s: %u files written\n", dir, st.written);
 	return 0;
 #else

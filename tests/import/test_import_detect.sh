@@ -102,27 +102,27 @@ check "info: pageblock order and orders from the saved files" \
 
 mkdir -p "$work/only/proc"
 cp /proc/zoneinfo "$work/only/proc/"
-expect 1 "--sysinfo $work/only: no proc/pagetypeinfo \\(pageblock order, orders\\), nor proc/buddyinfo with sys/kernel/mm/transparent_hugepage/hpage_pmd_size" \
+expect 1 "$work/only/proc/pagetypeinfo: missing \\(pageblock order, orders\\), and no proc/buddyinfo with sys/kernel/mm/transparent_hugepage/hpage_pmd_size instead" \
 	"$bs" import --sysinfo "$work/only" "$plain" -o "$work/x.bst"
 expect 1 "sysinfo save DIR\` on the traced host writes a complete directory" \
 	"$bs" import --sysinfo "$work/only" "$plain" -o "$work/x.bst"
-expect 1 "only: no proc/pagetypeinfo" "$bs" sysinfo check "$work/only"
+expect 1 "only/proc/pagetypeinfo: missing" "$bs" sysinfo check "$work/only"
 # buddyinfo and hpage_pmd_size stand in for pagetypeinfo.
 cp -r "$hostdir" "$work/nopti"
 rm "$work/nopti/proc/pagetypeinfo"
 check "buddyinfo + hpage_pmd_size stand in" "$bs" sysinfo check "$work/nopti"
 rm "$work/nopti/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
-expect 1 "nor proc/buddyinfo with" "$bs" sysinfo check "$work/nopti"
+expect 1 "nopti/proc/pagetypeinfo: missing .* and no proc/buddyinfo with" "$bs" sysinfo check "$work/nopti"
 # One file missing or malformed at a time: the message names it.
-for case in "proc/zoneinfo:rm:no proc/zoneinfo" \
-	    "proc/zoneinfo:junk:proc/zoneinfo: not /proc/zoneinfo text" \
+for case in "proc/zoneinfo:rm:broken/proc/zoneinfo: missing" \
+	    "proc/zoneinfo:junk:broken/proc/zoneinfo: not /proc/zoneinfo text" \
 	    "proc/pagetypeinfo:junk:proc/pagetypeinfo: not /proc/pagetypeinfo text" \
 	    "proc/sys/kernel/osrelease:rm:osrelease: missing" \
 	    "proc/sys/kernel/osrelease:junk:osrelease: not a kernel release" \
 	    "sys/devices/system/cpu/online:rm:cpu/online: missing" \
-	    "sys/devices/system/cpu/online:junk:cpu/online: not a cpu list" \
+	    "sys/devices/system/cpu/online:junk:broken/sys/devices/system/cpu/online: not a cpu list" \
 	    "proc/sys/vm/min_free_kbytes:junk:min_free_kbytes: not an integer" \
-	    "page_size:junk:page_size: not a page size"; do
+	    "page_size:junk:broken/page_size: not a page size"; do
 	file=${case%%:*} rest=${case#*:}
 	how=${rest%%:*} msg=${rest#*:}
 	rm -rf "$work/broken"
