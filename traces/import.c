@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "import_internal.h"
+#include "tracefmt_gfp.h"
 
 static void reason_set(char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -123,61 +124,6 @@ static int parse_s32(const char *s, size_t len, int32_t *v)
 	return 0;
 }
 
-/*
- * gfp flag names the kernel prints (include/trace/events/mmflags.h). Where a
- * composite changed between kernels, it takes the union of its definitions
- * when the extra bit means nothing in the other era: GFP_ATOMIC keeps 6.1's
- * __GFP_ATOMIC (0x200, unused since 6.4) and GFP_NOWAIT 6.18's __GFP_NOWARN
- * (which no allocation decision reads). IMPORT.md explains why.
- */
-#define GFP_NAME(n, b) { n, sizeof(n) - 1, b }
-
-static const struct gfp_name {
-	const char *name;
-	size_t len;
-	uint64_t bits;
-} gfp_names[] = {
-	GFP_NAME("GFP_TRANSHUGE", 0x1c24ca),
-	GFP_NAME("GFP_TRANSHUGE_LIGHT", 0x1c20ca),
-	GFP_NAME("GFP_HIGHUSER_MOVABLE", 0x100cca),
-	GFP_NAME("GFP_HIGHUSER", 0x100cc2),
-	GFP_NAME("GFP_USER", 0x100cc0),
-	GFP_NAME("GFP_KERNEL_ACCOUNT", 0x400cc0),
-	GFP_NAME("GFP_KERNEL", 0xcc0),
-	GFP_NAME("GFP_NOFS", 0xc40),
-	GFP_NAME("GFP_ATOMIC", 0xa20),
-	GFP_NAME("GFP_NOIO", 0xc00),
-	GFP_NAME("GFP_NOWAIT", 0x2800),
-	GFP_NAME("GFP_DMA", 0x1),
-	GFP_NAME("GFP_DMA32", 0x4),
-	GFP_NAME("__GFP_RECLAIM", 0xc00),
-	GFP_NAME("__GFP_DMA", 0x1),
-	GFP_NAME("__GFP_HIGHMEM", 0x2),
-	GFP_NAME("__GFP_DMA32", 0x4),
-	GFP_NAME("__GFP_MOVABLE", 0x8),
-	GFP_NAME("__GFP_RECLAIMABLE", 0x10),
-	GFP_NAME("__GFP_HIGH", 0x20),
-	GFP_NAME("__GFP_IO", 0x40),
-	GFP_NAME("__GFP_FS", 0x80),
-	GFP_NAME("__GFP_ZERO", 0x100),
-	GFP_NAME("__GFP_ATOMIC", 0x200),
-	GFP_NAME("__GFP_DIRECT_RECLAIM", 0x400),
-	GFP_NAME("__GFP_KSWAPD_RECLAIM", 0x800),
-	GFP_NAME("__GFP_WRITE", 0x1000),
-	GFP_NAME("__GFP_NOWARN", 0x2000),
-	GFP_NAME("__GFP_RETRY_MAYFAIL", 0x4000),
-	GFP_NAME("__GFP_NOFAIL", 0x8000),
-	GFP_NAME("__GFP_NORETRY", 0x10000),
-	GFP_NAME("__GFP_MEMALLOC", 0x20000),
-	GFP_NAME("__GFP_COMP", 0x40000),
-	GFP_NAME("__GFP_NOMEMALLOC", 0x80000),
-	GFP_NAME("__GFP_HARDWALL", 0x100000),
-	GFP_NAME("__GFP_THISNODE", 0x200000),
-	GFP_NAME("__GFP_ACCOUNT", 0x400000),
-	GFP_NAME("__GFP_ZEROTAGS", 0x800000),
-	GFP_NAME("__GFP_NO_OBJ_EXT", 0x1000000),
-};
-
 int import_gfp_parse(const char *text, size_t len, uint64_t *gfp, char *reason)
 {
 	uint64_t bits = 0, v;
@@ -195,7 +141,6 @@ int import_gfp_parse(const char *text, size_t len, uint64_t *gfp, char *reason)
 	while (p <= end) {
 		const char *bar = memchr(p, '|', (size_t)(end - p));
 		size_t n = bar ? (size_t)(bar - p) : (size_t)(end - p);
-		size_t i;
 		if (n == 0) {
 			reason_set(reason, "empty gfp flag name in '%.*s'", (int)(len > 40 ? 40 : len),
 				   text);
@@ -205,15 +150,12 @@ int import_gfp_parse(const char *text, size_t len, uint64_t *gfp, char *reason)
 		if (import_parse_u64(p, n, &v) == 0 && n > 2 && p[1] == 'x') {
 			bits |= v;
 		} else {
-			for (i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++)
-				if (gfp_names[i].len == n && !memcmp(gfp_names[i].name, p, n))
-					break;
-			if (i == sizeof(gfp_names) / sizeof(gfp_names[0])) {
+			if (tracefmt_gfp_lookup(p, n, &v)) {
 				reason_set(reason, "unknown gfp flag name '%.*s'",
 					   (int)(n > 40 ? 40 : n), p);
 				return -1;
 			}
-			bits |= gfp_names[i].bits;
+			bits |= v;
 		}
 		if (!bar)
 			break;

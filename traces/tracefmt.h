@@ -299,6 +299,28 @@ int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ..
 int tracefmt_event_check(const struct tracefmt_event *ev, char *why, size_t len);
 
 /*
+ * Printing records (`buddyscope dump`).
+ */
+enum tracefmt_dump_style {
+	TRACEFMT_DUMP_TEXT = 0, /* "SEC.NS [CPU] PID TYPE: field=value ..." */
+	TRACEFMT_DUMP_JSON = 1, /* {"type":..,"ts_ns":..,"cpu":..,"pid":..,field:value,..} */
+};
+
+/**
+ * tracefmt_event_format() - @ev as one line, without a newline, into @buf
+ * (@len bytes, always NUL-terminated when @len > 0; as snprintf). Every
+ * field of the record's type is printed under its struct member's name;
+ * in text pfns, gfp bits and flags are hex, a failed allocation's pfn is
+ * -1, a cpu a record does not know is "[---]" (JSON null). JSON escapes
+ * names (comm, zone) so any byte gives valid JSON. Formats are one table
+ * entry per record type (traces/tracefmt_dump.c).
+ * Returns the length of the whole line (larger than @len - 1 when it was
+ * cut), or -EINVAL for a type this build cannot print.
+ */
+int tracefmt_event_format(const struct tracefmt_event *ev, enum tracefmt_dump_style style,
+			  char *buf, size_t len);
+
+/*
  * Writer.
  */
 struct tracefmt_writer;
