@@ -53,6 +53,8 @@ struct viz_sink {
 	struct viz_store *s;
 	int64_t run_id;
 	const char *trace;
+	const char *grid;	/* a sweep point's grid, or NULL */
+	int64_t grid_index;
 	uint32_t zone_idx[64];
 	uint32_t nr_zones;
 	int64_t last_sample_t[64];
@@ -79,6 +81,8 @@ static int vs_run_begin(void *ctx, const struct replay_run_info *info)
 		.kernel_release = info->kernel_release,
 		.host = info->host,
 		.started_unix_ms = info->started_unix_ms,
+		.grid = v->grid,
+		.grid_index = v->grid_index,
 	};
 
 	return viz_run_begin(v->s, &ri, &v->run_id, NULL);
@@ -312,6 +316,8 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 	if (!r->db)
 		return 0;
 	cs->vs.trace = r->trace;
+	cs->vs.grid = r->grid;
+	cs->vs.grid_index = r->grid_index;
 	if (access(r->trace, R_OK)) {
 		fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace, strerror(errno));
 		return 1;

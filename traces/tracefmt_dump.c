@@ -134,6 +134,12 @@ static const struct field f_wmark[] = {
 	FLD(F_U64, "promo", wmark.promo),
 };
 
+static const struct field f_trigger[] = {
+	NAMED("kind", trigger.kind, tracefmt_trigger_kind_name), FLD(F_U32, "node", trigger.node),
+	STR("zone", trigger.zone), FLD(F_U64, "order", trigger.order),
+	FLD(F_U64, "value", trigger.value), FLD(F_U64, "limit", trigger.limit),
+};
+
 #define TYPE(t, f) [t] = { f, sizeof(f) / sizeof(f[0]) }
 static const struct type_format {
 	const struct field *fields;
@@ -153,6 +159,7 @@ static const struct type_format {
 	TYPE(TRACEFMT_SNAPSHOT_WALK, f_snapshot_walk),
 	TYPE(TRACEFMT_ZONE_STATE, f_zone_state),
 	TYPE(TRACEFMT_WMARK, f_wmark),
+	TYPE(TRACEFMT_TRIGGER, f_trigger),
 };
 
 /* A bounded line being built; @need counts what the whole line takes. */
