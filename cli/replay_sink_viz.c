@@ -57,6 +57,8 @@ struct viz_sink {
 	int64_t run_id;
 	const char *trace;
 	char sha[65];
+	const char *grid;	/* a sweep point's grid, or NULL */
+	int64_t grid_index;
 	uint32_t zone_idx[64];
 	uint32_t nr_zones;
 	int64_t last_sample_t[64];
@@ -103,6 +105,8 @@ static int vs_run_begin(void *ctx, const struct replay_run_info *info)
 		.kernel_release = info->kernel_release,
 		.host = info->host,
 		.started_unix_ms = info->started_unix_ms,
+		.grid = v->grid,
+		.grid_index = v->grid_index,
 	};
 
 	return viz_run_begin(v->s, &ri, &v->run_id, NULL);
@@ -308,57 +312,65 @@ static void print_text(const struct replay_cli_run *r, const struct replay_resul
 		printf("  run stored in %s\n", r->db);
 }
 
-int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
-{
-	struct replay_error err = { "" };
-	struct progress prog = { .cmd = r->cmd, .tty = isatty(2) };
-	const struct replay_sink *sink = NULL;
-	void *sink_ctx = NULL;
-	int ret, status = 0;
+/* A run's store and sink; sha: the trace's SHA-256 if known (a sweep hashes once). */
+struct cli_store {
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	struct viz_sink vs;
+#endif
+	const struct replay_sink *sink;
+	void *sink_ctx;
+};
+
+/* Open @r's store (if --db); 0, or 1 after printing why not. */
+static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs, const char *sha)
+{
+	memset(cs, 0, sizeof(*cs));
+#if defined(BUDDYSCOPE_HAVE_VIZ)
 	struct viz_error verr = { "" };
 
-	memset(&vs, 0, sizeof(vs));
-	if (r->db) {
-		vs.trace = r->trace;
-		if (access(r->trace, R_OK)) {
-			fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace,
-				strerror(errno));
-			memset(res, 0, sizeof(*res));
-			return 1;
-		}
-		vs.s = viz_store_open(r->db, VIZ_STORE_CREATE, &verr);
-		if (!vs.s) {
-			cli_fail(r->cmd, r->db, errno, verr.text);
-			memset(res, 0, sizeof(*res));
-			return 1;
-		}
-		file_sha256(r->trace, vs.sha);
-		sink = &viz_sink_ops;
-		sink_ctx = &vs;
+	if (!r->db)
+		return 0;
+	cs->vs.trace = r->trace;
+	cs->vs.grid = r->grid;
+	cs->vs.grid_index = r->grid_index;
+	if (access(r->trace, R_OK)) {
+		fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace, strerror(errno));
+		return 1;
 	}
+	cs->vs.s = viz_store_open(r->db, VIZ_STORE_CREATE, &verr);
+	if (!cs->vs.s) {
+		cli_fail(r->cmd, r->db, errno, verr.text);
+		return 1;
+	}
+	if (sha)
+		snprintf(cs->vs.sha, sizeof(cs->vs.sha), "%s", sha);
+	else
+		file_sha256(r->trace, cs->vs.sha);
+	cs->sink = &viz_sink_ops;
+	cs->sink_ctx = &cs->vs;
 #else
+	(void)sha;
 	if (r->db) {
 		fprintf(stderr, "buddyscope %s: error: built without the run store (viz): --db "
 			"cannot be written\n", r->cmd);
-		memset(res, 0, sizeof(*res));
 		return 1;
 	}
 #endif
-	if (!r->quiet) {
-		r->opts.progress = progress_cb;
-		r->opts.progress_ctx = &prog;
-	}
-	ret = replay_run(r->trace, &r->opts, sink, sink_ctx, res, &err);
-	if (prog.shown && prog.tty)
-		fprintf(stderr, "\n");
+	return 0;
+}
+
+/* Report replay's outcome @ret for @r, close its store: the exit status. */
+static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int ret,
+			   const struct replay_error *err, const struct replay_result *res)
+{
+	int status = 0;
+
 	if (ret) {
-		const char *text = err.text;
+		const char *text = err->text;
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 		/* A store that refused a write says which file and why, better than replay can. */
-		if (vs.s && viz_store_error(vs.s)[0])
-			text = viz_store_error(vs.s);
+		if (cs->vs.s && viz_store_error(cs->vs.s)[0])
+			text = viz_store_error(cs->vs.s);
 #endif
 		cli_fail(r->cmd, r->trace, ret, text);
 		status = 1;
@@ -367,7 +379,7 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 			fprintf(stderr, "buddyscope %s: warning: %s\n", r->cmd, res->trace_problem);
 		int64_t run_id = 0;
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-		run_id = vs.s ? vs.run_id : 0;
+		run_id = cs->vs.s ? cs->vs.run_id : 0;
 #endif
 		if (r->json && res->summary_json)
 			print_json(res->summary_json, run_id);
@@ -375,8 +387,8 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 			print_text(r, res, run_id);
 	}
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-	if (vs.s) {
-		ret = viz_store_close(vs.s);
+	if (cs->vs.s) {
+		ret = viz_store_close(cs->vs.s);
 		if (ret && !status) {
 			fprintf(stderr, "buddyscope %s: error: %s: the final commit failed: %s\n",
 				r->cmd, r->db, strerror(-ret));
@@ -385,6 +397,73 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 	}
 #endif
 	return status;
+}
+
+int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
+{
+	struct replay_error err = { "" };
+	struct progress prog = { .cmd = r->cmd, .tty = isatty(2) };
+	struct cli_store cs;
+	int ret;
+
+	if (cli_store_open(r, &cs, NULL)) {
+		memset(res, 0, sizeof(*res));
+		return 1;
+	}
+	if (!r->quiet) {
+		r->opts.progress = progress_cb;
+		r->opts.progress_ctx = &prog;
+	}
+	ret = replay_run(r->trace, &r->opts, cs.sink, cs.sink_ctx, res, &err);
+	if (prog.shown && prog.tty)
+		fprintf(stderr, "\n");
+	return cli_store_close(r, &cs, ret, &err, res);
+}
+
+int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int threads,
+			struct replay_result *res, int *status)
+{
+	struct replay_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+	struct cli_store *cs = calloc(n ? n : 1, sizeof(*cs));
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
+	struct replay_error err = { "" };
+	char sha[65] = "";
+	size_t k = 0;
+	int ret = 0;
+
+	if (!jobs || !cs || !idx) {
+		ret = -ENOMEM;
+		goto out;
+	}
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	if (n && runs[0].db)
+		file_sha256(runs[0].trace, sha);
+#endif
+	/* a run whose store does not open is left out */
+	for (size_t i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof(res[i]));
+		status[i] = cli_store_open(&runs[i], &cs[i], sha);
+		if (status[i])
+			continue;
+		jobs[k].opts = &runs[i].opts;
+		jobs[k].sink = cs[i].sink;
+		jobs[k].sink_ctx = cs[i].sink_ctx;
+		idx[k++] = i;
+	}
+	if (k)
+		ret = replay_run_many(runs[0].trace, jobs, k, threads, &err);
+	for (size_t u = 0; u < k; u++) {
+		size_t i = idx[u];
+
+		res[i] = jobs[u].res;
+		status[i] = cli_store_close(&runs[i], &cs[i], ret ? ret : jobs[u].ret,
+					    ret ? &err : &jobs[u].err, &res[i]);
+	}
+out:
+	free(idx);
+	free(jobs);
+	free(cs);
+	return ret;
 }
 
 #endif /* BUDDYSCOPE_HAVE_REPLAY */

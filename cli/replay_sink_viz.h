@@ -8,6 +8,7 @@
 #define BUDDYSCOPE_CLI_REPLAY_SINK_VIZ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "replay.h"
 
@@ -18,6 +19,8 @@ struct replay_cli_run {
 	const char *db;		/* run store; NULL: no store is written */
 	bool json;		/* print the summary JSON on stdout */
 	bool quiet;		/* no summary text, no progress */
+	const char *grid;	/* a sweep point: the sweep's --grid, stored with the run */
+	size_t grid_index;	/* with @grid: the point's index in the whole grid */
 	struct replay_opts opts;
 };
 
@@ -29,6 +32,16 @@ struct replay_cli_run {
  * Return: the exit status: 0, 1 (trace unreadable, store failure).
  */
 int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res);
+
+/*
+ * replay_cli_run_many() - @n runs of the same trace (runs[i].trace) from one
+ * decoding pass (replay_run_many()) on @threads worker threads; each run into
+ * its own store (--db) as replay_cli_run_one() would, its result in res[i]
+ * (release each) and its exit status in status[i]. Return 0, or -errno when
+ * the trace could not be read at all (every status is then 1).
+ */
+int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int threads,
+			struct replay_result *res, int *status);
 
 /* Parse a settings option (--max-order ... --cpus) if @name is one; 1 = consumed, 0 = not
  * a setting, -1 = bad value (message printed). */

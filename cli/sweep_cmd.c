@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * buddyscope sweep: what-if replays over a grid of settings. Every point is
- * an independent child process writing its own temporary store, which the
- * parent merges into --db as the child finishes (so points never contend
- * for one SQLite writer). --shard I/N keeps every N-th point starting at I,
- * so Slurm job arrays or Kubernetes indexed jobs can spread a sweep over
- * machines and `buddyscope merge` joins their stores. A table of the grid
- * (failures by order, mean unusable index at order 9) ends the run.
+ * buddyscope sweep: what-if replays over a grid of settings. The trace is
+ * read and decoded once per pass of up to --points-per-pass points, and every
+ * point's model is fed from those decoded records (replay_run_many(): one
+ * decoding thread, --jobs worker threads sharing the points). Every point
+ * writes its own temporary store, merged into --db when the pass ends (so
+ * points never contend for one SQLite writer). --shard I/N keeps every N-th
+ * point starting at I, and --shard auto takes I and N from a Slurm job array
+ * or a Kubernetes Indexed Job (cli/shard.h), so a scheduler spreads a sweep
+ * over machines and `buddyscope merge` joins their stores; each run stores
+ * the grid and its point's index in it, and a shard without points writes an
+ * empty store. A table of the grid (failures by order, mean unusable index at
+ * order 9) ends the run.
  *
- * Faults: each worker dies with the sweep (PR_SET_PDEATHSIG), so a sweep
- * killed with SIGKILL leaves no worker running. A point that finished is
- * merged as soon as its worker exits; one whose worker finished but was not
- * merged yet (the sweep died in between) stays as DB.sweep-PID-N.tmp, and
+ * Faults: the points of a pass run as threads of the sweep, so a sweep
+ * killed with SIGKILL leaves nothing running. A point that finished is
+ * merged when its pass ends; one that finished but was not merged yet (the
+ * sweep died in between) stays as DB.sweep-PID-N.tmp, and
  * the next sweep into DB merges it before it starts (its runs are complete),
  * or removes it when its run was cut short (it is run again).
  */
@@ -23,11 +28,10 @@
 #include <stdlib.h>
 #include <glob.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "shard.h"
 
 #if defined(BUDDYSCOPE_HAVE_REPLAY)
 #include <jansson.h>
@@ -36,6 +40,8 @@
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 #include "viz.h"
 #endif
+
+#define SWEEP_POINTS_PER_PASS 16	/* default --points-per-pass */
 
 static volatile int sweep_stop;
 
@@ -48,7 +54,8 @@ static void on_signal(int sig)
 struct point {
 	char *settings;		/* "k=v;k2=w" */
 	size_t index;		/* in the whole grid */
-	pid_t pid;
+	const char *grid;	/* the whole grid (--grid), stored with the run */
+	bool stored_before;	/* --db had this run complete already: not added again */
 	int status;		/* exit status, -1 not run */
 	char tmp_db[4200];
 	char tmp_json[4200];
@@ -59,34 +66,41 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope sweep TRACE --db RUNS.db --grid 'k=v1,v2;k2=w1,w2' [--jobs N]\n"
-		"                        [--shard I/N] [--config FILE.json] [--json]\n"
-		"                        [--sample-interval-ms N]\n"
+		"                        [--shard I/N|auto] [--config FILE.json] [--json]\n"
+		"                        [--sample-interval-ms N] [--points-per-pass N]\n"
 		"\n"
-		"Every point of the grid (the product of the value lists) is a what-if replay,\n"
-		"run in its own process; keys are the settings of `buddyscope replay --help`\n"
-		"(lowmem-reserve-ratio values use '/' between zones: 256/256/32).\n"
+		"Every point of the grid (the product of the value lists) is a what-if replay;\n"
+		"keys are the settings of `buddyscope replay --help` (lowmem-reserve-ratio\n"
+		"values use '/' between zones: 256/256/32). The trace is decoded once for\n"
+		"all the points of a pass, and each point's model is fed from it.\n"
 		"\n"
 		"  --db RUNS.db       store the runs are added to (created if missing)\n"
 		"  --grid SPEC        the grid\n"
-		"  --jobs N           points run at once (default: 1)\n"
+		"  --jobs N           worker threads sharing the points of a pass (default: 1;\n"
+		"                     one more thread reads and decodes the trace)\n"
 		"  --shard I/N        run only points I, I+N, I+2N, ... (0 <= I < N), for job\n"
 		"                     arrays; join the stores with `buddyscope merge`\n"
+		"  --shard auto       I and N from a Slurm job array (SLURM_ARRAY_TASK_ID minus\n"
+		"                     SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT) or a Kubernetes\n"
+		"                     Indexed Job (JOB_COMPLETION_INDEX, BUDDYSCOPE_SHARD_COUNT)\n"
 		"  --config FILE      settings shared by every point (a point's value wins)\n"
 		"  --json             print the table as JSON\n"
-		"  --sample-interval-ms N  as for replay\n");
+		"  --sample-interval-ms N  as for replay\n"
+		"  --points-per-pass N  points fed from one reading of the trace (default 16;\n"
+		"                     each holds its own model in memory)\n");
 }
 
-static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
+/* A count option, 1..1024; -1 after saying what is wrong. */
+static int parse_count(const char *name, const char *text, unsigned long *out)
 {
 	char *end;
 
-	*i = strtoul(s, &end, 10);
-	if (end == s || *end != '/')
+	*out = strtoul(text, &end, 10);
+	if (end == text || *end || !*out || *out > 1024) {
+		fprintf(stderr, "buddyscope sweep: error: --%s '%s': expected 1..1024\n", name,
+			text);
 		return -1;
-	s = end + 1;
-	*n = strtoul(s, &end, 10);
-	if (end == s || *end || !*n || *i >= *n)
-		return -1;
+	}
 	return 0;
 }
 
@@ -102,41 +116,30 @@ static void remove_tmp(const struct point *p)
 	unlink(p->tmp_json);
 }
 
-/* The child: one what-if replay into its own store; the summary into a file. */
-static int run_point(const char *trace, const struct point *p,
-		     const struct replay_settings *base, uint64_t interval_ns)
+/* A point's what-if run into its own temporary store; 0, or 2 for a bad point. */
+static int point_run_init(struct replay_cli_run *run, const char *trace, const struct point *p,
+			  const struct replay_settings *base, uint64_t interval_ns)
 {
-	struct replay_cli_run run;
-	struct replay_result res;
 	struct replay_error err;
-	int status;
-	FILE *f;
 
-	memset(&run, 0, sizeof(run));
-	run.cmd = "sweep";
-	run.trace = trace;
-	run.db = p->tmp_db;
-	run.quiet = true;
-	replay_opts_init(&run.opts);
-	run.opts.mode = REPLAY_WHATIF;
-	run.opts.settings = *base;
-	run.opts.label = p->settings;
-	run.opts.sample_interval_ns = interval_ns;
-	run.opts.stop = &sweep_stop; /* a signal ends the run as "interrupted" */
-	if (replay_point_apply(&run.opts.settings, p->settings, &err)) {
+	memset(run, 0, sizeof(*run));
+	run->cmd = "sweep";
+	run->trace = trace;
+	run->db = p->tmp_db;
+	run->quiet = true;
+	run->grid = p->grid;
+	run->grid_index = p->index;
+	replay_opts_init(&run->opts);
+	run->opts.mode = REPLAY_WHATIF;
+	run->opts.settings = *base;
+	run->opts.label = p->settings;
+	run->opts.sample_interval_ns = interval_ns;
+	run->opts.stop = &sweep_stop; /* a signal ends the run as "interrupted" */
+	if (replay_point_apply(&run->opts.settings, p->settings, &err)) {
 		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
 		return 2;
 	}
-	status = replay_cli_run_one(&run, &res);
-	if (!status && res.summary_json) {
-		f = fopen(p->tmp_json, "w");
-		if (!f || fputs(res.summary_json, f) < 0)
-			status = 1;
-		if (f && fclose(f))
-			status = 1;
-	}
-	replay_result_release(&res);
-	return status;
+	return 0;
 }
 
 static void print_table(struct point *pts, size_t n, bool json)
@@ -262,27 +265,47 @@ static void adopt_stranded(const char *db)
 }
 #endif
 
-/* Parent side of a finished child: merge its store, keep its summary. */
+/*
+ * A shard with no point (more shards than points) still leaves a store, with
+ * no run, so the merge step of a job array finds every shard's file.
+ */
+static int write_empty_store(const char *db, unsigned long shard_index, size_t nr_all)
+{
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	struct viz_error verr = { "" };
+	struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+
+	if (!s || viz_store_close(s))
+		return cli_fail("sweep", db, errno, verr.text);
+	fprintf(stderr, "buddyscope sweep: shard %lu has no point (the grid has %zu): %s holds "
+		"no run\n", shard_index, nr_all, db);
+#else
+	(void)db, (void)shard_index, (void)nr_all;
+#endif
+	return 0;
+}
+
+/* A finished point: merge its store into @db. */
 static int collect_point(const char *db, struct point *p)
 {
 	int ret = 0;
-	json_error_t jerr;
 
 	if (p->status != 0)
 		goto out;
-	p->summary = json_load_file(p->tmp_json, 0, &jerr);
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	{
 		struct viz_error verr = { "" };
 		struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+		size_t copied = 0;
 
-		if (!s || viz_store_merge(s, p->tmp_db, NULL, &verr)) {
+		if (!s || viz_store_merge(s, p->tmp_db, &copied, &verr)) {
 			fprintf(stderr, "buddyscope sweep: error: merging point '%s' into %s: %s\n",
 				p->settings, db, verr.text[0] ? verr.text
 					  : s ? viz_store_error(s) : strerror(errno));
 			p->status = 1;
 			ret = -1;
 		}
+		p->stored_before = !ret && !copied;
 		if (s && viz_store_close(s)) {
 			p->status = 1;
 			ret = -1;
@@ -296,6 +319,53 @@ out:
 	return ret;
 }
 
+/*
+ * One decoding pass of the trace for @n points (replay_cli_run_many()), on
+ * @jobs threads; each point's store is merged into @db once the pass ends.
+ */
+static void run_pass(const char *trace, const char *db, struct point *pts, size_t n,
+		     const struct replay_settings *base, uint64_t interval_ns, unsigned int jobs,
+		     bool json)
+{
+	struct replay_cli_run *runs = calloc(n, sizeof(*runs));
+	struct replay_result *res = calloc(n, sizeof(*res));
+	int *st = calloc(n, sizeof(*st));
+	size_t *idx = calloc(n, sizeof(*idx)), k = 0;
+	json_error_t jerr;
+
+	if (!runs || !res || !st || !idx) {
+		fprintf(stderr, "buddyscope sweep: error: %s\n", strerror(ENOMEM));
+		for (size_t i = 0; i < n; i++)
+			pts[i].status = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		pts[i].status = point_run_init(&runs[k], trace, &pts[i], base, interval_ns);
+		if (!pts[i].status)
+			idx[k++] = i;
+	}
+	replay_cli_run_many(runs, k, jobs, res, st);
+	for (size_t u = 0; u < k; u++) {
+		struct point *p = &pts[idx[u]];
+
+		p->status = st[u];
+		if (!p->status && res[u].summary_json)
+			p->summary = json_loads(res[u].summary_json, 0, &jerr);
+		replay_result_release(&res[u]);
+		collect_point(db, p);
+		if (!json)
+			fprintf(stderr, "buddyscope sweep: point %zu (%s): %s\n", p->index,
+				p->settings, p->status ? "failed" : p->stored_before ?
+				"done, already in the store (a complete run of the same settings): "
+				"not added again" : "done");
+	}
+out:
+	free(idx);
+	free(st);
+	free(res);
+	free(runs);
+}
+
 int cmd_sweep(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -306,17 +376,20 @@ int cmd_sweep(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "sample-interval-ms", required_argument, NULL, 'i' },
+		{ "points-per-pass", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *grid = NULL, *config = NULL, *trace;
-	unsigned long jobs = 1, shard_i = 0, shard_n = 1;
+	unsigned long jobs = 1, per_pass = SWEEP_POINTS_PER_PASS;
+	struct sweep_shard shard = { .index = 0, .count = 1, .source = "" };
+	char shard_msg[400];
 	uint64_t interval_ns = 0;
 	bool json = false;
 	struct replay_settings base;
 	struct replay_error err;
 	char **all = NULL;
-	size_t nr_all = 0, nr = 0, next = 0, running = 0;
+	size_t nr_all = 0, nr = 0;
 	struct point *pts = NULL;
 	int c, status = 0;
 	char *end;
@@ -333,17 +406,16 @@ int cmd_sweep(int argc, char **argv)
 			grid = optarg;
 			break;
 		case 'j':
-			jobs = strtoul(optarg, &end, 10);
-			if (end == optarg || *end || !jobs || jobs > 1024) {
-				fprintf(stderr, "buddyscope sweep: error: --jobs '%s': expected "
-					"1..1024\n", optarg);
+			if (parse_count("jobs", optarg, &jobs))
 				return 2;
-			}
+			break;
+		case 'P':
+			if (parse_count("points-per-pass", optarg, &per_pass))
+				return 2;
 			break;
 		case 's':
-			if (parse_shard(optarg, &shard_i, &shard_n)) {
-				fprintf(stderr, "buddyscope sweep: error: --shard '%s': expected I/N "
-					"with 0 <= I < N\n", optarg);
+			if (sweep_shard_parse(optarg, &shard, shard_msg, sizeof(shard_msg))) {
+				fprintf(stderr, "buddyscope sweep: error: %s\n", shard_msg);
 				return 2;
 			}
 			break;
@@ -399,11 +471,12 @@ int cmd_sweep(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	for (size_t i = shard_i; i < nr_all; i += shard_n) {
+	for (size_t i = shard.index; i < nr_all; i += shard.count) {
 		struct point *p = &pts[nr++];
 
 		p->settings = all[i];
 		p->index = i;
+		p->grid = grid;
 		p->status = -1;
 		snprintf(p->tmp_db, sizeof(p->tmp_db), "%s.sweep-%ld-%zu.tmp", db, (long)getpid(), i);
 		snprintf(p->tmp_json, sizeof(p->tmp_json), "%s.sweep-%ld-%zu.json", db,
@@ -413,53 +486,18 @@ int cmd_sweep(int argc, char **argv)
 	adopt_stranded(db);
 #endif
 	if (!json)
-		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu), %lu at a time\n",
-			nr, nr_all, shard_i, shard_n, jobs);
+		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu%s%s), %lu at a "
+			"time\n", nr, nr_all, shard.index, shard.count, shard.source[0] ? ", from " : "",
+			shard.source, jobs);
+	if (!nr && (status = write_empty_store(db, shard.index, nr_all)))
+		goto out;
 	fflush(stdout);
 	fflush(stderr);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	pid_t parent = getpid();
-	while (next < nr || running) {
-		int wstatus;
-		pid_t pid;
-
-		while (next < nr && running < jobs && !sweep_stop) {
-			struct point *p = &pts[next++];
-
-			pid = fork();
-			if (pid < 0) {
-				fprintf(stderr, "buddyscope sweep: error: fork: %s\n", strerror(errno));
-				p->status = 1;
-				continue;
-			}
-			if (pid == 0) {
-				/* Die with the sweep; if it already died, getppid() says so. */
-				if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-					_exit(1);
-				_exit(run_point(trace, p, &base, interval_ns));
-			}
-			p->pid = pid;
-			running++;
-		}
-		if (!running)
-			break;
-		pid = wait(&wstatus);
-		if (pid < 0)
-			break;
-		for (size_t i = 0; i < nr; i++) {
-			struct point *p = &pts[i];
-
-			if (p->pid != pid)
-				continue;
-			running--;
-			p->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1;
-			collect_point(db, p);
-			if (!json)
-				fprintf(stderr, "buddyscope sweep: point %zu (%s): %s\n", p->index,
-					p->settings, p->status ? "failed" : "done");
-		}
-	}
+	for (size_t g = 0; g < nr && !sweep_stop; g += per_pass)
+		run_pass(trace, db, &pts[g], nr - g < per_pass ? nr - g : per_pass, &base,
+			 interval_ns, (unsigned int)jobs, json);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	for (size_t i = 0; i < nr; i++)

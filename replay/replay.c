@@ -129,7 +129,7 @@ struct trace_counters {
 	uint64_t fallbacks;
 };
 
-struct ctx {
+struct replay_ctx {
 	const char *path;
 	const struct replay_opts *opts;
 	const struct replay_sink *sink;
@@ -240,9 +240,15 @@ struct ctx {
 	struct prescan ps;
 	struct reorder ro;
 	double t_begin;
+
+	/* the run as a whole (replay_ctx_open / feed / finish) */
+	struct model_config *cfg_owned;	/* the config the header gave */
+	bool rd_shared;			/* rd belongs to replay_run_many() */
+	bool complete;			/* false once stopped early */
+	double next_pb_frac, last_progress;
 };
 
-static int sink_ok(struct ctx *c, int ret)
+static int sink_ok(struct replay_ctx *c, int ret)
 {
 	if (ret && !c->sink_ret)
 		c->sink_ret = ret < 0 ? ret : -EIO;
@@ -250,7 +256,7 @@ static int sink_ok(struct ctx *c, int ret)
 }
 
 /* Trace time since the first event, saturating at INT64_MAX (file timestamps are u64). */
-static int64_t rel_t(const struct ctx *c, uint64_t ts)
+static int64_t rel_t(const struct replay_ctx *c, uint64_t ts)
 {
 	uint64_t d = c->have_t0 && ts > c->t0 ? ts - c->t0 : 0;
 
@@ -262,7 +268,7 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-static void notable(struct ctx *c, uint64_t ts, const char *kind, const char *fmt, ...)
+static void notable(struct replay_ctx *c, uint64_t ts, const char *kind, const char *fmt, ...)
 {
 	char text[256];
 	va_list ap;
@@ -276,7 +282,7 @@ static void notable(struct ctx *c, uint64_t ts, const char *kind, const char *fm
 	sink_ok(c, c->sink->event(c->sink_ctx, rel_t(c, ts), kind, text));
 }
 
-static void count_contra(struct ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn)
+static void count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn)
 {
 	if (c->contra[k]++ == 0)
 		notable(c, ts, "contradiction", "first %s (pfn %#llx)", replay_contra_names[k],
@@ -285,7 +291,7 @@ static void count_contra(struct ctx *c, enum replay_contra k, uint64_t ts, uint6
 		c->contra_uncertain++;
 }
 
-static void count_model_contra(struct ctx *c, enum model_contradiction mc, uint64_t ts,
+static void count_model_contra(struct replay_ctx *c, enum model_contradiction mc, uint64_t ts,
 			       uint64_t pfn)
 {
 	switch (mc) {
@@ -330,7 +336,7 @@ static size_t attr_slot(uint64_t key, size_t cap)
 	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
 }
 
-static const char *comm_of(struct ctx *c, uint32_t pid)
+static const char *comm_of(struct replay_ctx *c, uint32_t pid)
 {
 	size_t i = comm_slot(pid, c->comm_cap);
 
@@ -343,7 +349,7 @@ static const char *comm_of(struct ctx *c, uint32_t pid)
 	return "";
 }
 
-static void comm_grow(struct ctx *c)
+static void comm_grow(struct replay_ctx *c)
 {
 	size_t cap = 2 * c->comm_cap;
 	struct comm_entry *t = calloc(cap, sizeof(*t));
@@ -364,7 +370,7 @@ static void comm_grow(struct ctx *c)
 	c->comm_cap = cap;
 }
 
-static void comm_set(struct ctx *c, uint32_t pid, const char *comm)
+static void comm_set(struct replay_ctx *c, uint32_t pid, const char *comm)
 {
 	size_t i;
 
@@ -383,7 +389,7 @@ static void comm_set(struct ctx *c, uint32_t pid, const char *comm)
 	}
 }
 
-static int attr_grow(struct ctx *c)
+static int attr_grow(struct replay_ctx *c)
 {
 	size_t cap = 2 * c->attr_cap;
 	struct attr_entry *t = malloc(cap * sizeof(*t));
@@ -408,7 +414,7 @@ static int attr_grow(struct ctx *c)
 	return 0;
 }
 
-static void attribute(struct ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs, uint64_t fails,
+static void attribute(struct replay_ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs, uint64_t fails,
 		      uint64_t extfrag)
 {
 	uint64_t key = (uint64_t)pid << 32 | (uint32_t)gfp;
@@ -451,7 +457,7 @@ static const char *const counter_names[] = {
 #define NR_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
 
 /* The summary's model_counters and trace_counters, as they stand at @ts, to the sink. */
-static void emit_counters(struct ctx *c, uint64_t ts)
+static void emit_counters(struct replay_ctx *c, uint64_t ts)
 {
 	const struct model_counters *k = &c->pmc;
 	const struct trace_counters *t = &c->tc;
@@ -488,7 +494,7 @@ static void emit_counters(struct ctx *c, uint64_t ts)
 	sink_ok(c, c->sink->counters(c->sink_ctx, rel_t(c, ts), counter_names, v, NR_COUNTERS));
 }
 
-static void emit_samples(struct ctx *c, uint64_t ts)
+static void emit_samples(struct replay_ctx *c, uint64_t ts)
 {
 	struct model_counters mc;
 	uint64_t fb[MODEL_MAX_ORDERS][MODEL_MAX_MIGRATETYPES];
@@ -543,7 +549,7 @@ static void emit_samples(struct ctx *c, uint64_t ts)
 	}
 }
 
-static void emit_pbmaps(struct ctx *c, uint64_t ts)
+static void emit_pbmaps(struct replay_ctx *c, uint64_t ts)
 {
 	if (!c->sink || !c->sink->pbmap || c->sink_ret)
 		return;
@@ -572,7 +578,7 @@ static void emit_pbmaps(struct ctx *c, uint64_t ts)
 
 /* ---- checkpoints ---------------------------------------------------------- */
 
-static void checkpoint_close(struct ctx *c)
+static void checkpoint_close(struct replay_ctx *c)
 {
 	double d;
 
@@ -611,7 +617,7 @@ static void checkpoint_close(struct ctx *c)
  * snapshot walk), the snapshot's own counts and the checkpoint a start
  * state was laid out from would compare the model with its own input.
  */
-static enum ck_kind checkpoint_kind(const struct ctx *c, const struct tracefmt_event *ev)
+static enum ck_kind checkpoint_kind(const struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	if (ev->u.checkpoint.seq == TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ ||
 	    (ev->u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT))
@@ -624,7 +630,7 @@ static enum ck_kind checkpoint_kind(const struct ctx *c, const struct tracefmt_e
 	return CK_SCORED;
 }
 
-static void checkpoint_add(struct ctx *c, const struct tracefmt_event *ev)
+static void checkpoint_add(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	uint64_t fb[MODEL_MAX_ORDERS][MODEL_MAX_MIGRATETYPES];
 	int zone;
@@ -670,12 +676,12 @@ static void checkpoint_add(struct ctx *c, const struct tracefmt_event *ev)
 /* PAGE_ALLOC_COSTLY_ORDER: orders 0..3 have pcp lists, and the THP order (spec 4.1). */
 #define PCP_MAX_SMALL_ORDER 3
 
-static bool pcpable(const struct ctx *c, unsigned int order)
+static bool pcpable(const struct replay_ctx *c, unsigned int order)
 {
 	return order <= PCP_MAX_SMALL_ORDER || (c->cfg->thp_order && order == c->cfg->thp_order);
 }
 
-static struct cpu_state *cpu_st(struct ctx *c, uint32_t cpu)
+static struct cpu_state *cpu_st(struct replay_ctx *c, uint32_t cpu)
 {
 	if (cpu >= c->nr_cpu_states) {
 		unsigned int n = cpu + 1 > 2 * c->nr_cpu_states ? cpu + 1 : 2 * c->nr_cpu_states;
@@ -690,7 +696,7 @@ static struct cpu_state *cpu_st(struct ctx *c, uint32_t cpu)
 	return &c->cpus[cpu];
 }
 
-static unsigned int mcpu(const struct ctx *c, uint32_t cpu)
+static unsigned int mcpu(const struct replay_ctx *c, uint32_t cpu)
 {
 	return cpu % c->cfg->nr_cpus;
 }
@@ -702,7 +708,7 @@ static unsigned int mcpu(const struct ctx *c, uint32_t cpu)
  * shows. Put it there before the pull is applied - after the allocation's
  * prediction, which must not learn from the pull.
  */
-static void pull_prepare(struct ctx *c, uint64_t pfn, unsigned int order, uint32_t cpu)
+static void pull_prepare(struct replay_ctx *c, uint64_t pfn, unsigned int order, uint32_t cpu)
 {
 	struct model_pfn_state st;
 	struct model_free_result fr;
@@ -725,7 +731,7 @@ static void pull_prepare(struct ctx *c, uint64_t pfn, unsigned int order, uint32
 
 /* ---- stale pcp entries: set aside until the trace says where they are ------ */
 
-static bool pending_holds(const struct ctx *c, uint32_t cpu, uint64_t pfn)
+static bool pending_holds(const struct replay_ctx *c, uint32_t cpu, uint64_t pfn)
 {
 	const struct cpu_state *s = cpu < c->nr_cpu_states ? &c->cpus[cpu] : NULL;
 
@@ -738,7 +744,7 @@ static bool pending_holds(const struct ctx *c, uint32_t cpu, uint64_t pfn)
 #define STALE_MAX (1u << 20)	/* entries tracked; past it one is simply dropped */
 
 /* Take a stale entry off its pcp list: not free in the model, location unknown. */
-static void stale_set_aside(struct ctx *c, uint64_t pfn, unsigned int order, int cpu)
+static void stale_set_aside(struct replay_ctx *c, uint64_t pfn, unsigned int order, int cpu)
 {
 	struct model_force_result fr;
 	struct pfn_map_entry *me;
@@ -757,7 +763,7 @@ static void stale_set_aside(struct ctx *c, uint64_t pfn, unsigned int order, int
  * The trace names a page that was set aside: its event says where it was.
  * Returns true when the event is fully handled here.
  */
-static bool stale_found(struct ctx *c, const struct cev *e)
+static bool stale_found(struct replay_ctx *c, const struct cev *e)
 {
 	struct pfn_map_entry *me;
 	struct model_free_result fr;
@@ -793,7 +799,7 @@ static bool stale_found(struct ctx *c, const struct cev *e)
 }
 
 /* Take a block the kernel pulled from the buddy; a pcp-able one lands on the cpu's pcp. */
-static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int list_mt,
+static void pending_apply(struct replay_ctx *c, uint32_t cpu, struct pending *p, int list_mt,
 			  uint64_t ts, bool to_pcp)
 {
 	struct model_force_result fr;
@@ -817,7 +823,7 @@ static void pending_apply(struct ctx *c, uint32_t cpu, struct pending *p, int li
 }
 
 /* Blocks pulled without an allocation that took them (a bulk refill): onto the pcp. */
-static void pending_flush(struct ctx *c, uint32_t cpu, uint64_t ts)
+static void pending_flush(struct replay_ctx *c, uint32_t cpu, uint64_t ts)
 {
 	struct cpu_state *s = cpu < c->nr_cpu_states ? &c->cpus[cpu] : NULL;
 
@@ -829,7 +835,7 @@ static void pending_flush(struct ctx *c, uint32_t cpu, uint64_t ts)
 }
 
 /* A drain names a block still pending on some cpu: it reached that pcp first. */
-static void pending_apply_pfn(struct ctx *c, uint64_t pfn, uint64_t ts)
+static void pending_apply_pfn(struct replay_ctx *c, uint64_t pfn, uint64_t ts)
 {
 	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++) {
 		struct cpu_state *s = &c->cpus[cpu];
@@ -855,7 +861,7 @@ static int pending_grow(struct cpu_state *s)
 	return 0;
 }
 
-static void pending_add(struct ctx *c, const struct cev *e, unsigned int order, bool via_extfrag,
+static void pending_add(struct replay_ctx *c, const struct cev *e, unsigned int order, bool via_extfrag,
 			bool refill)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
@@ -895,7 +901,7 @@ static bool learnable_type(int mt)
  * one pageblock per HIGHATOMIC block, and undoes it when the block is seen
  * as another type again (an unreserve).
  */
-static void pageblock_learn(struct ctx *c, uint64_t pfn, int mt)
+static void pageblock_learn(struct replay_ctx *c, uint64_t pfn, int mt)
 {
 	struct model_pfn_state st;
 
@@ -916,7 +922,7 @@ static void pageblock_learn(struct ctx *c, uint64_t pfn, int mt)
  * extfrag shows as the final claim, or as a steal after a failed attempt
  * (none for a MOVABLE request below half a pageblock, which never tries).
  */
-static void fallback_boost(struct ctx *c, const struct cev *e)
+static void fallback_boost(struct replay_ctx *c, const struct cev *e)
 {
 	unsigned int pbo = c->cfg->pageblock_order;
 	int zone;
@@ -982,7 +988,7 @@ static void predicted_counts(struct model_counters *k, const struct model_alloc_
  * answer must never be visible to the prediction. Returns the predicted
  * pfn, MODEL_PFN_NONE when the allocation is not scored.
  */
-static uint64_t shadow_predict(struct ctx *c, const struct cev *e, struct cpu_state *s,
+static uint64_t shadow_predict(struct replay_ctx *c, const struct cev *e, struct cpu_state *s,
 			       bool buddy_served, unsigned int *res_flags)
 {
 	struct model_alloc_req req = {
@@ -1042,7 +1048,7 @@ static bool freed_since_last_alloc(const struct cpu_state *s, uint64_t pfn)
  * cannot tell which until the page shows up again, so it is set aside
  * (stale_set_aside) and placed where its next event says (stale_found).
  */
-static void pcp_resync(struct ctx *c, const struct cev *e, const struct cpu_state *s)
+static void pcp_resync(struct replay_ctx *c, const struct cev *e, const struct cpu_state *s)
 {
 	struct model_pfn_state sk;
 	uint64_t front[64];
@@ -1067,7 +1073,7 @@ static void pcp_resync(struct ctx *c, const struct cev *e, const struct cpu_stat
  * migratetype, which was the pageblock's type when the page was freed
  * (spec 3.3). Teach the model a type it got wrong.
  */
-static void pcp_hit_learn(struct ctx *c, const struct cev *e)
+static void pcp_hit_learn(struct replay_ctx *c, const struct cev *e)
 {
 	struct model_pfn_state st;
 
@@ -1082,7 +1088,7 @@ static void pcp_hit_learn(struct ctx *c, const struct cev *e)
 }
 
 /* The allocation took its pending blocks: the one handed out, the rest to the pcp. */
-static bool pending_consume(struct ctx *c, const struct cev *e, struct cpu_state *s)
+static bool pending_consume(struct replay_ctx *c, const struct cev *e, struct cpu_state *s)
 {
 	struct model_force_result fr;
 	bool matched = false;
@@ -1110,7 +1116,7 @@ static bool pending_consume(struct ctx *c, const struct cev *e, struct cpu_state
 	return matched;
 }
 
-static void shadow_alloc(struct ctx *c, const struct cev *e)
+static void shadow_alloc(struct replay_ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 	bool buddy_served = s && s->n > 0, matched = false;
@@ -1161,7 +1167,7 @@ static void note_recent_free(struct cpu_state *s, uint64_t pfn)
  * (spec 6.5), so this page was allocated unseen. Take it off the list first;
  * not a contradiction.
  */
-static void bulk_alloc_infer(struct ctx *c, const struct cev *e)
+static void bulk_alloc_infer(struct replay_ctx *c, const struct cev *e)
 {
 	struct model_pfn_state st;
 	struct model_force_result fr;
@@ -1173,7 +1179,7 @@ static void bulk_alloc_infer(struct ctx *c, const struct cev *e)
 	c->inferred_bulk_allocs++;
 }
 
-static void shadow_free(struct ctx *c, const struct cev *e)
+static void shadow_free(struct replay_ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 	struct model_free_result fr;
@@ -1187,7 +1193,7 @@ static void shadow_free(struct ctx *c, const struct cev *e)
 	}
 }
 
-static void shadow_drain(struct ctx *c, const struct cev *e)
+static void shadow_drain(struct replay_ctx *c, const struct cev *e)
 {
 	struct model_free_result fr;
 
@@ -1207,7 +1213,7 @@ static void shadow_drain(struct ctx *c, const struct cev *e)
 	}
 }
 
-static void shadow_extfrag(struct ctx *c, const struct cev *e)
+static void shadow_extfrag(struct replay_ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 
@@ -1229,7 +1235,7 @@ static void shadow_extfrag(struct ctx *c, const struct cev *e)
 	pending_add(c, e, e->order, true, pcpable(c, e->order));
 }
 
-static void shadow_free_batched(struct ctx *c, const struct cev *e)
+static void shadow_free_batched(struct replay_ctx *c, const struct cev *e)
 {
 	struct model_pfn_state st;
 
@@ -1246,7 +1252,7 @@ static void shadow_free_batched(struct ctx *c, const struct cev *e)
  * block of order >= 6 covers whole words.
  */
 /* [pfn, pfn + 2^order) inside the bitmaps, computed so that nothing wraps. */
-static bool bits_range(const struct ctx *c, uint64_t pfn, unsigned int order, uint64_t *i,
+static bool bits_range(const struct replay_ctx *c, uint64_t pfn, unsigned int order, uint64_t *i,
 		       uint64_t *n)
 {
 	if (order >= 64 || pfn < c->owned_base)
@@ -1256,7 +1262,7 @@ static bool bits_range(const struct ctx *c, uint64_t pfn, unsigned int order, ui
 	return *i < c->owned_len && *n <= c->owned_len - *i;
 }
 
-static void bits_set(const struct ctx *c, uint64_t *map, uint64_t pfn, unsigned int order, bool on)
+static void bits_set(const struct replay_ctx *c, uint64_t *map, uint64_t pfn, unsigned int order, bool on)
 {
 	uint64_t i, n;
 
@@ -1273,7 +1279,7 @@ static void bits_set(const struct ctx *c, uint64_t *map, uint64_t pfn, unsigned 
 		map[i >> 6] &= ~(((1ull << n) - 1) << (i & 63));
 }
 
-static bool bits_any(const struct ctx *c, const uint64_t *map, uint64_t pfn, unsigned int order)
+static bool bits_any(const struct replay_ctx *c, const uint64_t *map, uint64_t pfn, unsigned int order)
 {
 	uint64_t i, n;
 
@@ -1288,7 +1294,7 @@ static bool bits_any(const struct ctx *c, const uint64_t *map, uint64_t pfn, uns
 	return (map[i >> 6] >> (i & 63)) & ((1ull << n) - 1);
 }
 
-static void whatif_alloc(struct ctx *c, const struct cev *e)
+static void whatif_alloc(struct replay_ctx *c, const struct cev *e)
 {
 	bool kernel_ok = e->pfn != TRACEFMT_PFN_NONE;
 	struct model_alloc_req req = {
@@ -1350,7 +1356,7 @@ static void whatif_alloc(struct ctx *c, const struct cev *e)
 }
 
 /* The allocation whose range holds @pfn: the head is at one of the aligned candidates. */
-static struct pfn_map_entry *whatif_find(struct ctx *c, uint64_t pfn, unsigned int order)
+static struct pfn_map_entry *whatif_find(struct replay_ctx *c, uint64_t pfn, unsigned int order)
 {
 	for (unsigned int o = order; o < c->nr_fail_orders; o++) {
 		struct pfn_map_entry *me = pfn_map_get(&c->map, pfn & ~((1ull << o) - 1));
@@ -1363,7 +1369,7 @@ static struct pfn_map_entry *whatif_find(struct ctx *c, uint64_t pfn, unsigned i
 	return NULL;
 }
 
-static void whatif_free(struct ctx *c, const struct cev *e)
+static void whatif_free(struct replay_ctx *c, const struct cev *e)
 {
 	struct pfn_map_entry *me = bits_any(c, c->tied, e->pfn, e->order)
 				   ? whatif_find(c, e->pfn, e->order) : NULL;
@@ -1398,7 +1404,7 @@ static void whatif_free(struct ctx *c, const struct cev *e)
 
 /* ---- dispatch ------------------------------------------------------------------ */
 
-static void paranoid_check(struct ctx *c, const struct cev *e)
+static void paranoid_check(struct replay_ctx *c, const struct cev *e)
 {
 	char buf[200];
 
@@ -1426,7 +1432,7 @@ static const struct walk_span *walk_find(const struct prescan *ps, int zone, uin
  * allocation from the pcp or a free, the zone's buddy lists for what happens
  * under the zone lock (zone_locked, extfrag, drain, a buddy-served allocation).
  */
-static const struct walk_span *walk_span_of(const struct ctx *c, int zone, const struct cev *e)
+static const struct walk_span *walk_span_of(const struct replay_ctx *c, int zone, const struct cev *e)
 {
 	bool pcp_side = (e->type == TRACEFMT_PAGE_ALLOC && !pending_holds(c, e->cpu, e->pfn)) ||
 			e->type == TRACEFMT_PAGE_FREE;
@@ -1444,7 +1450,7 @@ static const struct walk_span *walk_span_of(const struct ctx *c, int zone, const
  * an allocation of a block the walk saw free, a free of a page it saw
  * allocated, a drain of a page it saw on a pcp list happened after the walk.
  */
-static bool window_event_is_new(struct ctx *c, const struct cev *e)
+static bool window_event_is_new(struct replay_ctx *c, const struct cev *e)
 {
 	struct model_pfn_state st;
 	const struct walk_span *w;
@@ -1479,7 +1485,7 @@ static bool window_event_is_new(struct ctx *c, const struct cev *e)
  * steal-mode pulls show only extfrag, spec 6.3) closed by the cpu's next
  * mm_page_alloc; drains are mm_page_pcpu_drain events.
  */
-static void trace_count(struct ctx *c, const struct cev *e)
+static void trace_count(struct replay_ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 	struct trace_counters *t = &c->tc;
@@ -1530,7 +1536,7 @@ static uint64_t sat_sub(uint64_t a, uint64_t b)
 }
 
 /* The model's zone as it stands, as a model_zone_state to adjust. */
-static int zone_state_now(struct ctx *c, unsigned int zone, struct model_zone_state *st)
+static int zone_state_now(struct replay_ctx *c, unsigned int zone, struct model_zone_state *st)
 {
 	struct model_zone_info zi;
 
@@ -1553,7 +1559,7 @@ static int zone_state_now(struct ctx *c, unsigned int zone, struct model_zone_st
  * zone's sizes, watermarks and boost to what the kernel reported; zoneinfo's
  * watermarks include the boost, the model's do not.
  */
-static void zone_state_apply(struct ctx *c, const struct tracefmt_event *ev)
+static void zone_state_apply(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	int zone = replay_zone_by_name(c->m, ev->u.zone_state.node, ev->u.zone_state.zone);
 	uint64_t boost = ev->u.zone_state.boost;
@@ -1583,7 +1589,7 @@ static void zone_state_apply(struct ctx *c, const struct tracefmt_event *ev)
 }
 
 /* Shadow: the kernel just recomputed a zone's watermarks (boost is reset to 0 then). */
-static void wmark_apply(struct ctx *c, const struct tracefmt_event *ev)
+static void wmark_apply(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	int zone = replay_zone_by_name(c->m, ev->u.wmark.node, ev->u.wmark.zone);
 	struct model_zone_state st;
@@ -1608,7 +1614,7 @@ static void wmark_apply(struct ctx *c, const struct tracefmt_event *ev)
  * such, managed grows (the watermarks follow the recorded recompute).
  * What-if: the model adds the pages and recomputes as the kernel does.
  */
-static bool hotplug_free(struct ctx *c, const struct cev *e)
+static bool hotplug_free(struct replay_ctx *c, const struct cev *e)
 {
 	const struct model_config *cfg = c->cfg;
 	uint64_t n;
@@ -1649,7 +1655,7 @@ static bool hotplug_free(struct ctx *c, const struct cev *e)
 }
 
 /* Zones whose managed pages are a prefix that can grow (present == spanned). */
-static void hotplug_init(struct ctx *c)
+static void hotplug_init(struct replay_ctx *c)
 {
 	for (unsigned int z = 0; z < c->cfg->nr_zones && z < MODEL_MAX_ZONES; z++) {
 		const struct model_zone_config *zc = &c->cfg->zones[z];
@@ -1668,7 +1674,7 @@ static void hotplug_init(struct ctx *c)
  */
 #define PAGE_REPORTING_DELAY_NS 2000000000ull
 
-static void page_reporting_due(struct ctx *c, uint64_t ts)
+static void page_reporting_due(struct replay_ctx *c, uint64_t ts)
 {
 	struct model_report_result r;
 
@@ -1698,7 +1704,7 @@ static void page_reporting_due(struct ctx *c, uint64_t ts)
  */
 #define PCP_DECAY_NS 1000000000ull
 
-static void pcp_decay_due(struct ctx *c, const struct cev *e)
+static void pcp_decay_due(struct replay_ctx *c, const struct cev *e)
 {
 	struct cpu_state *s = cpu_st(c, e->cpu);
 
@@ -1712,7 +1718,7 @@ static void pcp_decay_due(struct ctx *c, const struct cev *e)
 	s->next_decay = add_sat(e->ts, PCP_DECAY_NS);
 }
 
-static void apply(struct ctx *c, const struct cev *e)
+static void apply(struct replay_ctx *c, const struct cev *e)
 {
 	bool page = e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
 
@@ -1797,7 +1803,7 @@ checked:
 		paranoid_check(c, e);
 }
 
-static void apply_big(struct ctx *c, const struct tracefmt_event *ev)
+static void apply_big(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	if (ev->ts_ns > c->last_ts)
 		c->last_ts = ev->ts_ns;
@@ -1901,13 +1907,13 @@ static void cev_from(struct cev *e, const struct tracefmt_event *ev)
 /* ---- validation and stop hooks ----------------------------------------------- */
 
 /* A stop request (SIGINT, SIGTERM) is read on every record: one load. */
-static bool stop_requested(const struct ctx *c)
+static bool stop_requested(const struct replay_ctx *c)
 {
 	return c->opts->stop && *c->opts->stop;
 }
 
 /* A record no host could produce is counted and never reaches the engine. */
-static bool record_rejected(struct ctx *c, const struct tracefmt_event *ev)
+static bool record_rejected(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	int k = replay_record_check(&c->lim, ev);
 
@@ -1975,7 +1981,7 @@ static int prescan_add_walk(struct prescan *ps, struct model *m, const struct tr
 	return 0;
 }
 
-static int prescan_run(struct ctx *c)
+static int prescan_run(struct replay_ctx *c)
 {
 	struct prescan *ps = &c->ps;
 	struct tracefmt_event ev;
@@ -2079,7 +2085,7 @@ static const char *const fail_reason_names[MODEL_NR_ALLOC_FAIL] = {
 	[MODEL_FAIL_NO_BLOCK] = "no_free_block",
 };
 
-static json_t *model_counters_json(const struct ctx *c, const struct model_counters *mc)
+static json_t *model_counters_json(const struct replay_ctx *c, const struct model_counters *mc)
 {
 	bool shadow = c->mode == REPLAY_SHADOW;
 
@@ -2110,7 +2116,7 @@ static json_t *trace_counters_json(const struct trace_counters *t)
 }
 
 /* The model's zones at the end of the run: sizes and watermarks. */
-static json_t *zones_json(const struct ctx *c)
+static json_t *zones_json(const struct replay_ctx *c)
 {
 	json_t *a = json_array();
 
@@ -2151,7 +2157,7 @@ static void note(json_t *notes, const char *fmt, ...)
  * Say in words when fidelity is poor and the likely cause, so nobody
  * changes a setting on the strength of a figure the replay cannot vouch for.
  */
-static void fidelity_notes(const struct ctx *c, json_t *notes)
+static void fidelity_notes(const struct replay_ctx *c, json_t *notes)
 {
 	uint64_t contra = 0;
 	double rate = c->pred.n ? (double)c->pred.ok / (double)c->pred.n : NAN;
@@ -2194,7 +2200,7 @@ static void fidelity_notes(const struct ctx *c, json_t *notes)
 		     "figures around that moment are less certain", (unsigned long long)c->pages_added);
 }
 
-static char *summary_build(struct ctx *c, struct replay_result *res, bool complete)
+static char *summary_build(struct replay_ctx *c, struct replay_result *res, bool complete)
 {
 	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(c->rd);
 	struct model_counters mc;
@@ -2411,7 +2417,7 @@ static char *summary_build(struct ctx *c, struct replay_result *res, bool comple
 
 /* ---- main pass ------------------------------------------------------------------ */
 
-static void pop_apply(struct ctx *c)
+static void pop_apply(struct replay_ctx *c)
 {
 	struct reorder *r = &c->ro;
 	struct cev e;
@@ -2428,7 +2434,7 @@ static void pop_apply(struct ctx *c)
 	}
 }
 
-static void push_record(struct ctx *c, const struct tracefmt_event *ev)
+static void push_record(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	struct reorder *r = &c->ro;
 	struct cev e;
@@ -2447,7 +2453,7 @@ static void push_record(struct ctx *c, const struct tracefmt_event *ev)
 		pop_apply(c);
 }
 
-static void sink_zones(struct ctx *c)
+static void sink_zones(struct replay_ctx *c)
 {
 	uint64_t best = 0;
 	size_t maxpb = 0;
@@ -2487,7 +2493,7 @@ static void sink_zones(struct ctx *c)
 	c->pb_free = calloc(maxpb ? maxpb : 1, sizeof(*c->pb_free));
 }
 
-static int whatif_init(struct ctx *c)
+static int whatif_init(struct replay_ctx *c)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 
@@ -2533,9 +2539,10 @@ static bool settings_changed(const struct replay_settings *s)
 	return changed;
 }
 
-static void ctx_release(struct ctx *c)
+static void ctx_release(struct replay_ctx *c)
 {
-	tracefmt_reader_close(c->rd);
+	if (!c->rd_shared)
+		tracefmt_reader_close(c->rd);
 	model_destroy(c->m);
 	replay_header_release(&c->hdr);
 	reorder_release(&c->ro);
@@ -2556,7 +2563,7 @@ static void ctx_release(struct ctx *c)
 	pfn_map_release(&c->stale);
 }
 
-static void run_attribution(struct ctx *c)
+static void run_attribution(struct replay_ctx *c)
 {
 	if (!c->sink || !c->sink->attribution)
 		return;
@@ -2624,21 +2631,26 @@ static int model_fits_memory(const char *path, const struct model_config *cfg,
 	return -ENOMEM;
 }
 
-int replay_run(const char *trace_path, const struct replay_opts *opts,
-	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
-	       struct replay_error *err)
+/*
+ * Everything before the main pass: the header, the model, the prescan and the
+ * start state, run_begin and the first pageblock maps. @shared: the reader of
+ * the main pass when several runs share one (replay_run_many()); the prescan
+ * then reads the trace's head through a reader of its own.
+ */
+int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
+		    const struct replay_opts *opts, const struct replay_sink *sink, void *sink_ctx,
+		    struct replay_result *res, struct replay_error *err,
+		    struct tracefmt_reader *shared)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
+	struct replay_ctx *c = calloc(1, sizeof(*c));
 	struct model_config *cfg = malloc(sizeof(*cfg));
 	struct tracefmt_error terr;
-	struct tracefmt_event ev;
-	const struct tracefmt_reader_stats *st;
 	const char *blob;
 	size_t blob_len;
-	bool complete = true, exact;
-	double next_pb_frac, last_progress = 0;
-	int ret = 0, r = 0;
+	bool exact;
+	int ret = 0;
 
+	*out = NULL;
 	memset(res, 0, sizeof(*res));
 	res->pfn_prediction_rate = NAN;
 	res->checkpoint_distance_max = res->checkpoint_distance_mean = NAN;
@@ -2652,6 +2664,8 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	c->sink = sink;
 	c->sink_ctx = sink_ctx;
 	c->mode = opts->mode;
+	c->cfg_owned = cfg;
+	c->complete = true;
 	c->t_begin = now_s();
 	c->sample_ns = opts->sample_interval_ns ? opts->sample_interval_ns : REPLAY_DEFAULT_SAMPLE_NS;
 	c->pbmap_total = opts->pbmaps_between ? opts->pbmaps_between : 3;
@@ -2721,7 +2735,7 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		replay_start_build(c->m, &c->ps, exact, c->hdr.header_orders, &c->start);
 	/* stopped in start-up: the run is stored, empty and interrupted */
 	if (stop_requested(c))
-		complete = false;
+		c->complete = false;
 	if (opts->paranoid) {
 		char buf[160];
 
@@ -2757,41 +2771,96 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		goto out;
 	}
 	emit_pbmaps(c, 0);
-	next_pb_frac = 1.0 / (c->pbmap_total + 1);
+	c->next_pb_frac = 1.0 / (c->pbmap_total + 1);
+	if (shared) {
+		tracefmt_reader_close(c->rd);
+		c->rd = shared;
+		c->rd_shared = true;
+	}
+	*out = c;
+	return 0;
+out:
+	res->summary_json = NULL;
+	if (c)
+		ctx_release(c);
+	free(c);
+	free(cfg);
+	return ret;
+}
 
-	while (complete && !c->sink_ret && (r = tracefmt_reader_next(c->rd, &ev)) > 0) {
-		if (stop_requested(c)) {
-			complete = false;
-			break;
-		}
-		c->records++;
-		if (ev.type == TRACEFMT_SNAPSHOT_BLOCK || ev.type == TRACEFMT_SNAPSHOT_MARK ||
-		    ev.type >= TRACEFMT_NR_TYPES || ev.type == 0)
-			continue;
-		if (record_rejected(c, &ev))
-			continue;
-		push_record(c, &ev);
-		if (!(c->records & 0xfff)) {
-			st = tracefmt_reader_stats(c->rd);
-			double frac = st->file_size ? (double)st->intact_end / (double)st->file_size
-						    : 0;
+/* The fraction of the file read, for the pageblock maps and progress. */
+static double read_fraction(const struct replay_ctx *c)
+{
+	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(c->rd);
 
-			if (c->pbmap_done < c->pbmap_total && frac >= next_pb_frac) {
-				emit_pbmaps(c, c->last_ts);
-				c->pbmap_done++;
-				next_pb_frac = (double)(c->pbmap_done + 1) / (c->pbmap_total + 1);
-			}
-			if (opts->progress) {
-				double t = now_s() - c->t_begin;
+	return st->file_size ? (double)st->intact_end / (double)st->file_size : 0;
+}
 
-				/* by time, so that slow (--paranoid) runs report too */
-				if (t - last_progress >= 0.25) {
-					last_progress = t;
-					opts->progress(opts->progress_ctx, frac, c->events, t);
-				}
-			}
+/* Every 4096th record: the pageblock maps at their fractions of the file, progress. */
+static void every_4096(struct replay_ctx *c, double frac)
+{
+	const struct replay_opts *opts = c->opts;
+
+	if (c->pbmap_done < c->pbmap_total && frac >= c->next_pb_frac) {
+		emit_pbmaps(c, c->last_ts);
+		c->pbmap_done++;
+		c->next_pb_frac = (double)(c->pbmap_done + 1) / (c->pbmap_total + 1);
+	}
+	if (opts->progress) {
+		double t = now_s() - c->t_begin;
+
+		/* by time, so that slow (--paranoid) runs report too */
+		if (t - c->last_progress >= 0.25) {
+			c->last_progress = t;
+			opts->progress(opts->progress_ctx, frac, c->events, t);
 		}
 	}
+}
+
+/*
+ * One record of the main pass. @frac: the fraction of the file read when the
+ * record was, needed on every 4096th record only; NAN asks the context's own
+ * reader. Returns false once the run stops (a stop request, a sink's error).
+ */
+bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, double frac)
+{
+	if (!c->complete || c->sink_ret)
+		return false;
+	if (stop_requested(c)) {
+		c->complete = false;
+		return false;
+	}
+	c->records++;
+	if (ev->type == TRACEFMT_SNAPSHOT_BLOCK || ev->type == TRACEFMT_SNAPSHOT_MARK ||
+	    ev->type >= TRACEFMT_NR_TYPES || ev->type == 0)
+		return true;
+	if (record_rejected(c, ev))
+		return true;
+	push_record(c, ev);
+	if (!(c->records & 0xfff))
+		every_4096(c, isnan(frac) ? read_fraction(c) : frac);
+	return !c->sink_ret;
+}
+
+void replay_ctx_stop(struct replay_ctx *c)
+{
+	c->complete = false;
+}
+
+/*
+ * After the main pass (@r: the reader's last return): drain the window, the
+ * end samples and maps, the summary, run_end. Frees @c.
+ */
+int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
+		      struct replay_error *err)
+{
+	const struct tracefmt_reader_stats *st;
+	const char *trace_path = c->path;
+	const struct replay_sink *sink = c->sink;
+	void *sink_ctx = c->sink_ctx;
+	bool complete = c->complete;
+	int ret = 0;
+
 	if (r < 0 && complete) {
 		snprintf(res->trace_problem, sizeof(res->trace_problem),
 			 "%s: read error after %llu records: %s", trace_path,
@@ -2845,10 +2914,24 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 		ret = c->sink_ret;
 		replay_err_set(err, "the run store refused a write: %s", strerror(-ret));
 	}
-out:
-	if (c)
-		ctx_release(c);
+	free(c->cfg_owned);
+	ctx_release(c);
 	free(c);
-	free(cfg);
 	return ret;
+}
+
+int replay_run(const char *trace_path, const struct replay_opts *opts,
+	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
+	       struct replay_error *err)
+{
+	struct replay_ctx *c;
+	struct tracefmt_event ev;
+	int ret, r = 0;
+
+	ret = replay_ctx_open(&c, trace_path, opts, sink, sink_ctx, res, err, NULL);
+	if (ret)
+		return ret;
+	while ((r = tracefmt_reader_next(c->rd, &ev)) > 0 && replay_ctx_feed(c, &ev, NAN))
+		;
+	return replay_ctx_finish(c, r, res, err);
 }

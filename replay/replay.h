@@ -254,6 +254,40 @@ int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       struct replay_error *err);
 
 /**
+ * struct replay_job - one run of replay_run_many(): what replay_run() takes
+ * and gives, for one set of options.
+ */
+struct replay_job {
+	const struct replay_opts *opts;	/* in */
+	const struct replay_sink *sink;	/* in, may be NULL */
+	void *sink_ctx;			/* in */
+	struct replay_result res;	/* out: as replay_run() fills it */
+	struct replay_error err;	/* out: detail when ret != 0 */
+	int ret;			/* out: replay_run()'s return; -ECANCELED if never run */
+};
+
+/**
+ * replay_run_many() - several runs of one trace from one decoding pass.
+ * @trace_path: a .bst trace.
+ * @jobs: the runs; each gets exactly the result replay_run() would give it
+ *	(the prescan of the trace's head is still read once per run).
+ * @nr_jobs: how many.
+ * @threads: worker threads (the runs are spread over them, round robin);
+ *	the calling thread reads and decodes the trace for all of them.
+ * @err: detail when the trace cannot be opened or the threads not started.
+ *
+ * Memory: one model per run, all alive at once, plus 4 batches of 1024
+ * decoded records. A sink is only ever called from one thread at a time,
+ * but not from the caller's thread; each job's sink must not share
+ * unsynchronised state with another's. progress callbacks likewise.
+ *
+ * Return: 0 when the trace was read (each job's own outcome is in its ret),
+ * -ENOENT/-EIO/-EINVAL when it cannot be opened, -ENOMEM.
+ */
+int replay_run_many(const char *trace_path, struct replay_job *jobs, size_t nr_jobs,
+		    unsigned int threads, struct replay_error *err);
+
+/**
  * replay_summary_text() - the text form of a --json summary, as `replay` prints it.
  * @summary_json: replay_result.summary_json.
  *

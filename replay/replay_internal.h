@@ -188,4 +188,20 @@ bool replay_snapshot_block_fits(const struct model_config *cfg, unsigned int hea
 int replay_summary_add_validation(char **summary, const uint64_t rejected[RJ_NR],
 				  const struct replay_header *h, const struct model_config *cfg);
 
+/*
+ * replay.c: one run in three steps, so that several runs can share one
+ * decoded trace (many.c). replay_run() is open, feed every record, finish.
+ */
+struct replay_ctx;
+
+int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
+		    const struct replay_opts *opts, const struct replay_sink *sink, void *sink_ctx,
+		    struct replay_result *res, struct replay_error *err,
+		    struct tracefmt_reader *shared);
+bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, double frac);
+/* replay_ctx_stop() - the run ends here, stored as interrupted. */
+void replay_ctx_stop(struct replay_ctx *c);
+int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
+		      struct replay_error *err);
+
 #endif

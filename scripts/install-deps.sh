@@ -2,7 +2,9 @@
 # Install what buddyscope needs to build, run and test, from Debian's packages.
 # Usage: scripts/install-deps.sh [--tests|--bench]
 #   --tests adds what only the test suite needs (the libFuzzer runtime,
-#   Chromium for the HTML report test, valgrind); --bench adds the peers the
+#   Chromium for the HTML report test, valgrind, a single-node Slurm and
+#   munge for the job array example, PyYAML for the Kubernetes manifest's
+#   test); --bench adds the peers the
 #   benchmarks compare against (perf, trace-cmd) and the fidelity lab's
 #   workloads (stress-ng). Tests never install anything themselves: run this
 #   first (scripts/test.sh does).
@@ -14,7 +16,8 @@ pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
       fonts-dejavu-core python3 ca-certificates help2man"
 case "${1:-}" in
 # python3-prometheus-client: its OpenMetrics parser checks `export --format openmetrics`.
---tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind python3-prometheus-client" ;;
+# slurm-wlm, munge: the single-node Slurm of the cluster_slurm test; python3-yaml: the k8s manifest test.
+--tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind python3-prometheus-client slurm-wlm munge python3-yaml" ;;
 --bench) pkgs="$pkgs linux-perf trace-cmd hyperfine stress-ng" ;;
 esac
 missing=""

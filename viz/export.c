@@ -123,6 +123,8 @@ static json_t *run_json(const struct viz_run *r, const struct viz_zone *zones, s
 			    r->finished_unix_ms ? json_integer(r->finished_unix_ms) : json_null());
 	json_object_set_new(o, "status", json_string(viz_run_status_name(r->status)));
 	json_object_set_new(o, "summary", json_parsed(r->summary_json));
+	json_object_set_new(o, "grid", json_text_or_null(r->grid));
+	json_object_set_new(o, "grid_index", r->grid ? json_integer(r->grid_index) : json_null());
 	for (size_t i = 0; i < nz; i++) {
 		json_t *z = json_object(), *mts = json_array();
 

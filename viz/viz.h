@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 /* Schema version this build writes; a store with a larger one is refused. */
-#define VIZ_SCHEMA_VERSION 2
+#define VIZ_SCHEMA_VERSION 3
 
 /* Upper bounds that keep every per-order or per-migratetype array small. */
 #define VIZ_MAX_ORDERS 16
@@ -93,6 +93,8 @@ struct viz_run_info {
 	const char *kernel_release;	/* uname -r of the traced host */
 	const char *host;		/* hostname of the traced host */
 	int64_t started_unix_ms;	/* wall clock when the replay began */
+	const char *grid;		/* a sweep point: the sweep's --grid; NULL otherwise */
+	int64_t grid_index;		/* with @grid: the point's index in the whole grid */
 };
 
 /**
@@ -282,6 +284,8 @@ struct viz_run {
 	int64_t finished_unix_ms;	/* 0 when never finished */
 	enum viz_run_status status;
 	char *summary_json;		/* NULL when none */
+	char *grid;			/* a sweep point's grid; NULL otherwise (and in schema < 3) */
+	int64_t grid_index;		/* its index in that grid, from 0; -1 when @grid is NULL */
 };
 
 /* A zone as stored. */
@@ -824,12 +828,35 @@ int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format
  * @nr_copied: optional; receives how many runs were copied
  * @err: optional detail
  *
- * Runs get new ids; a run whose uuid is already in @s is skipped, so merging
- * the same shard twice changes nothing. Rendered reports are not copied (they
- * belong to the source's output directory). One transaction per source.
+ * Runs get new ids. A run is skipped when @s has its uuid, or has a complete
+ * run of the same trace (trace_sha256), mode and settings (the settings JSON
+ * as stored): merging the same shard twice, or the store of a shard that ran
+ * again (new uuids), adds nothing, and an unfinished attempt is not copied
+ * beside a finished one. Rendered reports are not copied (they belong to the
+ * source's output directory). One transaction per source.
  */
 int viz_store_merge(struct viz_store *s, const char *src_path, size_t *nr_copied,
 		    struct viz_error *err);
+
+/**
+ * viz_store_merge_files() - merge stores into @out_path, all of them or nothing
+ * @out_path: destination store; created when missing
+ * @src_paths: [@nr_src] source stores
+ * @nr_src: how many
+ * @nr_staged: optional [@nr_src]: runs each source added beyond the sources before it
+ * @nr_copied: optional; runs added to @out_path
+ * @err: optional detail, naming the file at fault
+ *
+ * Every source is opened and its runs listed first (an unreadable, foreign or
+ * newer store is refused before anything is written), and so is an existing
+ * @out_path. The sources are then merged into a staging store next to
+ * @out_path, which becomes @out_path by a rename when it did not exist (never
+ * replacing one that appeared meanwhile: -EEXIST), or is merged into it in one
+ * transaction. A failure at any step leaves @out_path as it was. Duplicates
+ * are skipped as viz_store_merge() says.
+ */
+int viz_store_merge_files(const char *out_path, const char *const *src_paths, size_t nr_src,
+			  size_t *nr_staged, size_t *nr_copied, struct viz_error *err);
 
 /**
  * viz_sha256_hex() - SHA-256 of a buffer as 64 lowercase hex digits

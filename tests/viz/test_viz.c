@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,7 +507,10 @@ static void test_export_merge(void)
 
 	REQUIRE(!synth_fill(a, &pa, 1, &ra));
 	REQUIRE(!synth_fill(b, &pb, 1, &rb));
-	REQUIRE(!synth_fill(b, &pb, 2, &rb2));
+	/* another variant: an interrupted run of the same settings would be a duplicate */
+	REQUIRE(!synth_fill(b, &(struct synth){ .nr_times = 7, .nr_zones = 1, .nr_orders = 10,
+						.nr_mt = 3, .variant = 2, .nr_pageblocks = 20 },
+			    2, &rb2));
 
 	path_in_tmp(path, sizeof(path), "export.csv");
 	f = fopen(path, "w");
@@ -574,6 +578,149 @@ static void test_export_merge(void)
 	path_in_tmp(path, sizeof(path), "garbage.db");
 	CHECK(viz_store_merge(m, path, &copied, NULL) < 0);
 	viz_store_close(m);
+}
+
+/* The number of runs in the store file @path (0 when it cannot be read). */
+static int64_t runs_in(const char *path)
+{
+	sqlite3 *db;
+	int64_t n = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		n = query_int(db, "SELECT count(*) FROM runs");
+	sqlite3_close(db);
+	return n;
+}
+
+/* A sweep point's run: complete, with its grid index. */
+static void sweep_point_store(const char *name, const char *settings, int64_t index)
+{
+	struct viz_store *s = fresh_store(name);
+	struct viz_run_info info = {
+		.trace_path = "t.bst", .mode = "whatif", .settings_json = settings,
+		.trace_sha256 = "ab", .grid = "max-order=10,11", .grid_index = index,
+	};
+	int64_t run;
+
+	REQUIRE(!viz_run_begin(s, &info, &run, NULL));
+	REQUIRE(!viz_run_finish(s, run, VIZ_RUN_COMPLETE, "{}", 1764000000000LL));
+	viz_store_close(s);
+}
+
+/*
+ * Merging shards: a shard that ran twice (new uuids, same trace, mode and
+ * settings) adds nothing; the grid index survives; a bad source or an
+ * existing destination that is not a store leaves the destination as it was.
+ */
+static void test_merge_dedup(void)
+{
+	char p0[512], p1[512], again[512], bad[512], out[512], fresh[512];
+	const char *srcs[3];
+	size_t staged[3], copied = 99;
+	struct viz_error err = { "" };
+	struct viz_store *m;
+	struct viz_run r;
+	int64_t *ids = NULL;
+	size_t n = 0;
+
+	sweep_point_store("point0.db", "{\"max_order\": 10}", 0);
+	sweep_point_store("point1.db", "{\"max_order\": 11}", 1);
+	sweep_point_store("point1-again.db", "{\"max_order\": 11}", 1);
+	path_in_tmp(p0, sizeof(p0), "point0.db");
+	path_in_tmp(p1, sizeof(p1), "point1.db");
+	path_in_tmp(again, sizeof(again), "point1-again.db");
+	path_in_tmp(bad, sizeof(bad), "garbage.db");
+	path_in_tmp(out, sizeof(out), "dedup-out.db");
+	unlink(out);
+
+	srcs[0] = p0, srcs[1] = p1, srcs[2] = again;
+	CHECK(!viz_store_merge_files(out, srcs, 3, staged, &copied, &err));
+	CHECK_EQ_U64(copied, 2);
+	CHECK(staged[0] == 1 && staged[1] == 1 && staged[2] == 0);
+	srcs[0] = again;
+	CHECK(!viz_store_merge_files(out, srcs, 1, staged, &copied, &err));
+	CHECK_EQ_U64(copied, 0);
+	CHECK_EQ_U64(runs_in(out), 2);
+	m = viz_store_open(out, VIZ_STORE_READONLY, NULL);
+	REQUIRE(m);
+	REQUIRE(!viz_run_ids(m, &ids, &n) && n == 2);
+	CHECK(!viz_run_get(m, ids[1], &r));
+	CHECK(r.grid_index == 1 && r.grid && !strcmp(r.grid, "max-order=10,11"));
+	viz_run_release(&r);
+	free(ids);
+	viz_store_close(m);
+
+	/* A bad source, last: nothing is written, to a new or an existing store. */
+	path_in_tmp(fresh, sizeof(fresh), "never-made.db");
+	unlink(fresh);
+	srcs[0] = p0, srcs[1] = bad;
+	CHECK(viz_store_merge_files(fresh, srcs, 2, NULL, NULL, &err) < 0);
+	CHECK_STR_CONTAINS(err.text, "garbage.db");
+	CHECK(access(fresh, F_OK) && errno == ENOENT);
+	sweep_point_store("point2.db", "{\"max_order\": 12}", 2);
+	path_in_tmp(p0, sizeof(p0), "point2.db");
+	srcs[0] = p0;
+	CHECK(viz_store_merge_files(out, srcs, 2, NULL, NULL, &err) < 0);
+	CHECK_EQ_U64(runs_in(out), 2);
+	/* ... and an existing destination that is not a store is refused as it is. */
+	srcs[0] = p0;
+	CHECK(viz_store_merge_files(bad, srcs, 1, NULL, NULL, &err) < 0);
+	CHECK_STR_CONTAINS(err.text, "garbage.db");
+	{
+		DIR *d = opendir(tmpdir);
+		struct dirent *e;
+		int stray = 0;
+
+		REQUIRE(d);
+		while ((e = readdir(d)))
+			stray += strstr(e->d_name, ".tmp") != NULL;
+		closedir(d);
+		CHECK(stray == 0);	/* no staging store left behind */
+	}
+}
+
+/* A schema-2 store (no grid columns) is read as it is and upgraded by a writer. */
+static void test_schema2_store(void)
+{
+	struct synth p = { .nr_times = 3, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3 };
+	struct viz_store *s = fresh_store("v2.db");
+	char path[512], merged[512];
+	const char *srcs[1];
+	struct viz_run r;
+	sqlite3 *db;
+	int64_t run;
+	size_t copied = 0;
+
+	REQUIRE(!synth_fill(s, &p, 1, &run));
+	viz_store_close(s);
+	path_in_tmp(path, sizeof(path), "v2.db");
+	REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN grid; ALTER TABLE runs DROP COLUMN"
+				 " grid_index; PRAGMA user_version = 2;",
+			     NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	s = viz_store_open(path, VIZ_STORE_READONLY, NULL);
+	REQUIRE(s);
+	CHECK(!viz_run_get(s, run, &r));
+	CHECK(!r.grid && r.grid_index == -1 && r.status == VIZ_RUN_COMPLETE);
+	viz_run_release(&r);
+	viz_store_close(s);
+
+	path_in_tmp(merged, sizeof(merged), "from-v2.db");
+	unlink(merged);
+	srcs[0] = path;
+	CHECK(!viz_store_merge_files(merged, srcs, 1, NULL, &copied, NULL));
+	CHECK_EQ_U64(copied, 1);
+
+	s = viz_store_open(path, 0, NULL);	/* a writer upgrades it */
+	REQUIRE(s);
+	viz_store_close(s);
+	REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK_EQ_U64(query_int(db, "PRAGMA user_version"), VIZ_SCHEMA_VERSION);
+	CHECK_EQ_U64(query_int(db, "SELECT count(*) FROM pragma_table_info('runs')"
+				   " WHERE name IN ('grid', 'grid_index')"), 2);
+	sqlite3_close(db);
 }
 
 /* Pixel (x, y) of a PNG as 0xRRGGBB. */
@@ -1035,6 +1182,8 @@ int main(void)
 	test_schema();
 	test_interrupted();
 	test_export_merge();
+	test_merge_dedup();
+	test_schema2_store();
 	test_report_png();
 	test_report_tiny();
 	test_damaged();

@@ -65,7 +65,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 T, Z, O, M = map(int, sys.argv[2:])
 r = d["runs"][0]
-assert d["schema_version"] == 2 and len(d["runs"]) == 1, d.keys()
+assert d["schema_version"] == 3 and len(d["runs"]) == 1, d.keys()
 assert r["id"] == 2 and r["mode"] == "whatif" and r["status"] == "complete"
 assert r["settings"]["min_free_kbytes"] == 65536 and r["summary"]["lost_events"] == 12
 assert len(r["samples"]) == T * Z, len(r["samples"])
