@@ -322,6 +322,9 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_object_set_new(o, "host", host ? json_deep_copy(host) : json_object());
 	json_t *zones = header_get(hdr, "zones");
 	json_object_set_new(o, "zones", json_is_array(zones) ? json_deep_copy(zones) : json_array());
+	json_t *notes = header_get(hdr, "import_notes");
+	json_object_set_new(o, "import_notes",
+			    json_is_array(notes) ? json_deep_copy(notes) : json_array());
 
 	json_object_set_new(o, "first_ns", json_integer((json_int_t)in->first_ns));
 	json_object_set_new(o, "last_ns", json_integer((json_int_t)in->last_ns));
@@ -469,6 +472,17 @@ static const char *mt_name(json_t *names, unsigned int m, char *buf, size_t len)
 	return buf;
 }
 
+/* An integer of @o as text, "unknown" when the header holds null or nothing. */
+static const char *int_or_unknown(json_t *o, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		return "unknown";
+	snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	return buf;
+}
+
 static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned int nr_mt,
 		       unsigned int nr_orders)
 {
@@ -483,21 +497,26 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 	json_t *src = json_object_get(o, "source");
 	printf("source:      %s\n", json_is_string(src) ? json_string_value(src) : "(not given)");
 	if (json_object_size(host)) {
-		printf("host:        %s, kernel %s, %" JSON_INTEGER_FORMAT " cpus, page size %"
-		       JSON_INTEGER_FORMAT ", pageblock order %" JSON_INTEGER_FORMAT ", %"
-		       JSON_INTEGER_FORMAT " orders\n",
+		char cpus[24], pbo[24], orders[24];
+		printf("host:        %s, kernel %s, %s cpus, page size %" JSON_INTEGER_FORMAT
+		       ", pageblock order %s, %s orders\n",
 		       json_string_value(json_object_get(host, "hostname")) ?: "?",
 		       json_string_value(json_object_get(host, "kernel_release")) ?: "?",
-		       json_integer_value(json_object_get(host, "cpus")),
+		       int_or_unknown(host, "cpus", cpus, sizeof(cpus)),
 		       json_integer_value(json_object_get(host, "page_size")),
-		       json_integer_value(json_object_get(host, "pageblock_order")),
-		       json_integer_value(json_object_get(host, "nr_page_orders")));
+		       int_or_unknown(host, "pageblock_order", pbo, sizeof(pbo)),
+		       int_or_unknown(host, "nr_page_orders", orders, sizeof(orders)));
 	} else {
 		printf("host:        (the header does not describe the host)\n");
 	}
 	json_t *zones = json_object_get(o, "zones");
 	size_t i;
 	json_t *z;
+	json_array_foreach(json_object_get(o, "import_notes"), i, z)
+		printf("note:        %s\n", json_string_value(z) ?: "?");
+	if (!json_array_size(zones))
+		printf("zones:       none recorded: replay infers them from the pfns (import with "
+		       "--sysinfo DIR for the real ones)\n");
 	if (json_array_size(zones)) {
 		printf("zones:       node zone      start_pfn    spanned    present    managed"
 		       "      min      low     high\n");

@@ -20,7 +20,7 @@ static const struct cmd commands[] = {
 	{ "capture", cmd_capture, "record the page allocator of this host with eBPF" },
 #endif
 #ifdef HAVE_CMD_import
-	{ "import", cmd_import, "convert ftrace or perf-script text to a .bst trace" },
+	{ "import", cmd_import, "convert trace.dat, perf.data, ftrace or perf script text to .bst" },
 #endif
 #ifdef HAVE_CMD_info
 	{ "info", cmd_info, "describe a .bst trace: host, zones, events, losses" },
@@ -42,6 +42,9 @@ static const struct cmd commands[] = {
 #endif
 #ifdef HAVE_CMD_export
 	{ "export", cmd_export, "write runs as CSV, JSON, a Perfetto trace or OpenMetrics" },
+#endif
+#ifdef HAVE_CMD_sysinfo
+	{ "sysinfo", cmd_sysinfo, "save this host's description for import --sysinfo" },
 #endif
 	{ NULL, NULL, NULL },
 };

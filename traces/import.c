@@ -38,18 +38,26 @@ unsigned int import_event_type(const char *name, size_t len)
 		name += 5;
 		len -= 5;
 	}
-	if (len < 12 || memcmp(name, "mm_page_", 8))
+	if (len < 12 || memcmp(name, "mm_", 3))
 		return 0;
-	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++) {
+	for (unsigned int t = 1; t < TRACEFMT_NR_TYPES; t++) {
 		const char *n = tracefmt_type_name(t);
-		if (!strncmp(name, n, len) && n[len] == '\0')
+		if (import_is_event_type(t) && !strncmp(name, n, len) && n[len] == '\0')
 			return t;
 	}
 	return 0;
 }
 
+bool import_is_event_type(unsigned int type)
+{
+	return (type >= TRACEFMT_PAGE_ALLOC && type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) ||
+	       type == TRACEFMT_WMARK;
+}
+
 bool import_line_mentions_kmem(const char *line)
 {
+	if (strstr(line, "mm_setup_per_zone_wmarks:"))
+		return true;
 	for (const char *p = line; (p = strstr(p, "mm_page_")); p++) {
 		size_t n = 0;
 		while (p[n] == '_' || islower((unsigned char)p[n]))
@@ -249,6 +257,11 @@ static int body_split(struct body *b, char *s)
 		while (*s && !isspace((unsigned char)*s))
 			s++;
 		char *eq = memchr(tok, '=', (size_t)(s - tok));
+		/* mm_setup_per_zone_wmarks prints "zone name=.. watermark min=..". */
+		if (!eq && b->type == TRACEFMT_WMARK &&
+		    ((s - tok == 4 && !memcmp(tok, "zone", 4)) ||
+		     (s - tok == 9 && !memcmp(tok, "watermark", 9))))
+			continue;
 		if (!eq || eq == tok) {
 			reason_set(b->reason, "%s: unexpected text '%.*s'", tracefmt_type_name(b->type),
 				   (int)(s - tok > 32 ? 32 : s - tok), tok);
@@ -285,6 +298,17 @@ static struct body_field *body_find(struct body *b, const char *key)
 			return &b->f[i];
 		}
 	return NULL;
+}
+
+/* Whether @key is there, without marking it used. */
+static bool body_find_peek(const struct body *b, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (int i = 0; i < b->n; i++)
+		if (b->f[i].key_len == n && !memcmp(b->f[i].key, key, n))
+			return true;
+	return false;
 }
 
 static int body_missing(struct body *b, const char *key)
@@ -413,6 +437,36 @@ static int body_pfn_or_none(struct body *b, uint64_t *pfn)
 	return 0;
 }
 
+/* A field the print format names @pretty and the raw record @raw ("min", "watermark_min"). */
+static int body_u64_either(struct body *b, const char *pretty, const char *raw, uint64_t *v)
+{
+	return body_u64(b, body_find_peek(b, pretty) ? pretty : raw, v);
+}
+
+/* mm_setup_per_zone_wmarks: node_id, zone name and the four marks (pages). */
+static int body_wmark(struct body *b, struct tracefmt_event *ev)
+{
+	struct body_field *name = body_find(b, "name");
+	uint32_t node;
+
+	if (!name)
+		return body_missing(b, "name");
+	if (name->val_len == 0 || name->val_len >= TRACEFMT_ZONE_NAME_LEN)
+		return body_bad_value(b, name);
+	memcpy(ev->u.wmark.zone, name->val, name->val_len);
+	if (body_u32(b, "node_id", &node) < 0)
+		return -1;
+	if (node >= TRACEFMT_MAX_NODES)
+		return body_out_of_range(b, body_find(b, "node_id"), TRACEFMT_MAX_NODES - 1);
+	ev->u.wmark.node = node;
+	return body_u64_either(b, "min", "watermark_min", &ev->u.wmark.min) < 0 ||
+			       body_u64_either(b, "low", "watermark_low", &ev->u.wmark.low) < 0 ||
+			       body_u64_either(b, "high", "watermark_high", &ev->u.wmark.high) < 0 ||
+			       body_u64_either(b, "promo", "watermark_promo", &ev->u.wmark.promo) < 0
+		       ? -1
+		       : 0;
+}
+
 int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, char *reason)
 {
 	struct body b = { .n = 0, .type = type, .reason = reason };
@@ -479,6 +533,9 @@ int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, 
 		     body_mt(&b, "alloc_migratetype", &ev->u.extfrag.alloc_migratetype) < 0 ||
 		     body_mt(&b, "fallback_migratetype", &ev->u.extfrag.fallback_migratetype) < 0 ||
 		     body_u32(&b, "change_ownership", &ev->u.extfrag.change_ownership) < 0 ? -1 : 0;
+		break;
+	case TRACEFMT_WMARK:
+		rc = body_wmark(&b, ev);
 		break;
 	default:
 		reason_set(reason, "not a kmem page event");
@@ -793,6 +850,16 @@ static int importer_line_record(struct importer *im, const struct tracefmt_event
 	return 0;
 }
 
+/* One more line (record) read: count it, and call the progress hook now and then. */
+static void importer_count_input(struct importer *im)
+{
+	struct tracefmt_import_stats *st = im->st;
+
+	st->lines++;
+	if (im->opts && im->opts->progress && st->lines % TRACEFMT_IMPORT_PROGRESS_LINES == 0)
+		im->opts->progress(im->opts->progress_ctx, st);
+}
+
 /* A NUL byte cannot be in text: read the line as if each were a '?'. */
 static void line_unnul(char *line, size_t len)
 {
@@ -846,9 +913,7 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 			return rc;
 		if (rc == 0)
 			break;
-		st->lines++;
-		if (im->opts && im->opts->progress && st->lines % TRACEFMT_IMPORT_PROGRESS_LINES == 0)
-			im->opts->progress(im->opts->progress_ctx, st);
+		importer_count_input(im);
 
 		struct tracefmt_event ev;
 		struct import_task task = { NULL, 0 };
@@ -890,6 +955,42 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 			last_event_ts = ev.ts_ns;
 			break;
 		}
+		rc = importer_line_record(im, &ev, &task);
+		if (rc < 0)
+			return rc;
+	}
+	if (im->started && im->opts)
+		return importer_put_extra(im, im->opts->last, im->opts->nr_last, im->last_ts);
+	return 0;
+}
+
+/* The record counterpart of importer_run(): one record per call of @next. */
+static int importer_run_records(struct importer *im, import_record_fn next, void *src)
+{
+	struct tracefmt_import_stats *st = im->st;
+	char reason[IMPORT_REASON_LEN];
+	uint64_t last_event_ts = 0;
+
+	for (;;) {
+		struct tracefmt_event ev;
+		struct import_task task = { NULL, 0 };
+		memset(&ev, 0, sizeof(ev));
+		int rc = next(src, &ev, &task, im->err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			break;
+		importer_count_input(im);
+		if (ev.type == TRACEFMT_LOST && ev.ts_ns == UINT64_MAX)
+			ev.ts_ns = last_event_ts;
+		if (tracefmt_event_check(&ev, reason, sizeof(reason)) < 0) {
+			stats_bad(st, st->lines, reason);
+			continue;
+		}
+		if (ev.type == TRACEFMT_LOST)
+			st->lost_events += ev.u.lost.count;
+		else
+			last_event_ts = ev.ts_ns;
 		rc = importer_line_record(im, &ev, &task);
 		if (rc < 0)
 			return rc;
@@ -962,12 +1063,40 @@ static int emit_writer(void *ctx, const struct tracefmt_event *ev)
 	return tracefmt_writer_append(ctx, ev);
 }
 
+int tracefmt_import_records(import_record_fn next, void *src, const char *in_path,
+			    const char *out_path, const void *header, size_t header_len,
+			    const struct tracefmt_import_opts *opts,
+			    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+{
+	struct tracefmt_import_stats local;
+	struct tracefmt_writer *w;
+	int rc;
+
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	w = tracefmt_writer_create(out_path, header, header_len, NULL, err);
+	if (!w)
+		return -errno;
+	struct importer im = {
+		.st = stats, .opts = opts, .emit = emit_writer, .ctx = w, .err = err,
+	};
+	rc = importer_run_records(&im, next, src);
+	free(im.pids);
+	if (!rc)
+		rc = import_worth_writing(in_path, opts, stats, err);
+	if (rc < 0) {
+		tracefmt_writer_abandon(w);
+		return rc;
+	}
+	return tracefmt_writer_close(w, err);
+}
+
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
 		    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
 {
 	struct tracefmt_import_stats local;
-	struct tracefmt_writer *w = NULL;
 	struct textin *in = NULL;
 	int rc;
 
@@ -985,14 +1114,30 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 	in = textin_open_path(in_path, err);
 	if (!in)
 		return -errno;
-	w = tracefmt_writer_create(out_path, header, header_len, NULL, err);
-	if (!w) {
-		rc = -errno;
-		textin_close(in);
-		return rc;
-	}
-	rc = tracefmt_import_stream(fmt, in, opts, emit_writer, w, stats, err);
+	rc = tracefmt_import_textin(fmt, in, in_path, out_path, header, header_len, opts, NULL,
+				    NULL, stats, err);
 	textin_close(in);
+	return rc;
+}
+
+int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
+			   const char *in_path, const char *out_path, const void *header,
+			   size_t header_len, const struct tracefmt_import_opts *opts,
+			   int (*at_end)(void *ctx, struct tracefmt_error *err), void *at_end_ctx,
+			   struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+{
+	struct tracefmt_writer *w;
+	int rc;
+
+	w = tracefmt_writer_create(out_path, header, header_len, NULL, err);
+	if (!w)
+		return -errno;
+	rc = tracefmt_import_stream(fmt, in, opts, emit_writer, w, stats, err);
+	if (at_end) {
+		int end_rc = at_end(at_end_ctx, rc ? NULL : err);
+		if (!rc)
+			rc = end_rc;
+	}
 	if (!rc)
 		rc = import_worth_writing(in_path, opts, stats, err);
 	/* Until the close the output is a temporary: on failure @out_path is untouched. */

@@ -307,6 +307,14 @@ struct tracefmt_error {
 };
 
 /**
+ * tracefmt_error_set() - fill @err (may be NULL) with offset 0, @code and
+ * the printf-formatted sentence; returns @code, so `return
+ * tracefmt_error_set(err, -EINVAL, "...")` reports and fails in one step.
+ */
+int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
  * tracefmt_event_check() - whether every field of @ev is within the format
  * limits (FORMAT.md §4 "Value limits"): orders below TRACEFMT_MAX_ORDERS,
  * migratetypes below TRACEFMT_MAX_MT (snapshot blocks also -1), cpus below
@@ -515,9 +523,40 @@ void tracefmt_reader_close(struct tracefmt_reader *r);
  * Importers: text traces (ftrace / trace-cmd report, perf script) to .bst.
  */
 enum tracefmt_import_format {
-	TRACEFMT_IMPORT_FTRACE = 1,
-	TRACEFMT_IMPORT_PERF_SCRIPT = 2,
+	TRACEFMT_IMPORT_FTRACE = 1,	 /* tracefs trace / trace_pipe, trace-cmd report */
+	TRACEFMT_IMPORT_PERF_SCRIPT = 2, /* `perf script` text */
+	TRACEFMT_IMPORT_PERF_DATA = 3,	 /* perf.data: read through `perf script` */
+	TRACEFMT_IMPORT_TRACE_DAT = 4,	 /* trace-cmd's trace.dat (libtracecmd, traces/tracedat.h) */
 };
+
+/*
+ * What tracefmt_import_detect() found. @fmt is 0 when the input is nothing
+ * import reads; then @what says what it looks like and @hint the command
+ * that would make an importable input of it.
+ */
+struct tracefmt_import_guess {
+	enum tracefmt_import_format fmt; /* 0: refused */
+	char codec[8];			 /* "plain", "gzip", "zstd", "xz", "bzip2" */
+	char what[96];			 /* "perf.data", "ftrace text", "a .bst trace", ... */
+	char hint[256];			 /* for a refused input: what to run instead */
+};
+
+/* "ftrace", "perf-script", "perf.data", "trace.dat" (the --from names); "?" otherwise. */
+const char *tracefmt_import_format_name(enum tracefmt_import_format fmt);
+
+/**
+ * tracefmt_import_detect() - what the file @path holds, by its content: the
+ * trace.dat and perf.data magics; gzip or zstd compression (looked through);
+ * text, as ftrace or perf-script text by its first line that is a kmem
+ * event or a lost-events line (perf names events "kmem:mm_page_...",
+ * ftrace and trace-cmd "mm_page_..."; perf says PERF_RECORD_LOST, ftrace
+ * [LOST N EVENTS]). Stdin cannot be looked at twice: "-" gives -EINVAL.
+ * Returns 0 with @g filled (g->fmt 0 for a refused input), or -errno when
+ * @path cannot be read (@err names it).
+ */
+int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
+			   struct tracefmt_error *err);
+
 
 struct tracefmt_import_stats {
 	uint64_t lines;		 /* lines read */
@@ -591,5 +630,67 @@ struct tracefmt_import_opts {
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
 		    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+
+/**
+ * tracefmt_import_has_lost_lines() - whether the text file @path (plain or
+ * compressed) holds a lost-events line (PERF_RECORD_LOST, [LOST N EVENTS]):
+ * perf script prints them only with --show-lost-events, so perf text
+ * without one does not say whether events were lost. Returns 0 with
+ * *@found set, or -errno.
+ */
+int tracefmt_import_has_lost_lines(const char *path, bool *found, struct tracefmt_error *err);
+
+/**
+ * tracefmt_import_perf_data() - import a perf.data: runs @perf (NULL: "perf"
+ * from PATH) as `perf script -i IN --show-lost-events --ns` and reads its
+ * output as perf-script text (its own stderr is left to the caller's).
+ * Without perf, -ENOENT with @err saying the command to run where perf is.
+ * A perf that exits non-zero fails the import (-EPROTO). Otherwise as
+ * tracefmt_import().
+ */
+int tracefmt_import_perf_data(const char *in_path, const char *perf, const char *out_path,
+			      const void *header, size_t header_len,
+			      const struct tracefmt_import_opts *opts,
+			      struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+
+/* The `perf script` arguments tracefmt_import_perf_data() uses, for messages. */
+#define TRACEFMT_PERF_SCRIPT_ARGS "script --show-lost-events --ns -i"
+
+/*
+ * Zone layout inferred from pfns (traces/layout.c), for traces whose header
+ * has no zones. x86-64's zone limits: DMA below pfn 0x1000 (16 MiB, from
+ * pfn 1), DMA32 below 0x100000 (4 GiB), Normal above. Only the zones the
+ * pfns touch; each spans from its architectural start to its limit, the
+ * last one to the highest pfn seen rounded up to a block of the largest
+ * order. Holes and reserved pages are not known (managed = spanned).
+ */
+struct tracefmt_layout_zone {
+	char name[TRACEFMT_ZONE_NAME_LEN];
+	uint64_t start_pfn;
+	uint64_t spanned; /* pages */
+};
+
+struct tracefmt_layout {
+	uint64_t min_pfn, end_pfn; /* the pfns the events touch: [min_pfn, end_pfn) */
+	uint32_t nr_zones;
+	struct tracefmt_layout_zone zones[3];
+};
+
+/**
+ * tracefmt_layout_from_pfns() - the x86-64 layout covering [@min_pfn,
+ * @end_pfn) with @nr_page_orders orders. Returns 0, or -EINVAL for an
+ * empty or impossible range.
+ */
+int tracefmt_layout_from_pfns(uint64_t min_pfn, uint64_t end_pfn, unsigned int nr_page_orders,
+			      struct tracefmt_layout *out);
+
+/**
+ * tracefmt_layout_infer() - read the trace @path once for the pfns of its
+ * page events (failed allocations aside; each block's last page counts)
+ * and lay them out with tracefmt_layout_from_pfns(). Returns 0, -ENODATA
+ * when no event has a pfn, or the reader's -errno (@err filled).
+ */
+int tracefmt_layout_infer(const char *path, unsigned int nr_page_orders,
+			  struct tracefmt_layout *out, struct tracefmt_error *err);
 
 #endif /* BUDDYSCOPE_TRACEFMT_H */

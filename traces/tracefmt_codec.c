@@ -7,6 +7,7 @@
  * Also the block header layout and CRC-32C, shared by writer and reader.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -47,6 +48,20 @@ const char *tracefmt_trigger_kind_name(unsigned int kind)
 					     "request" };
 
 	return kind <= TRACEFMT_TRIGGER_MAX_KIND ? names[kind] : names[0];
+}
+
+int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->offset = 0;
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->text, sizeof(err->text), fmt, ap);
+		va_end(ap);
+	}
+	return code;
 }
 
 unsigned int tracefmt_type_from_name(const char *name)

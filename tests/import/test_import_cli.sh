@@ -391,9 +391,11 @@ got=$("$summary" "$work/x.bst" | awk '/^mm_page_/ { s += $2 } END { print s }')
 check "records of a file with 2 bad lines" [ "$got" -eq $((total - 2)) ]
 # Usage errors.
 expect_fail 2 "unrecognized option" "$bs" import --from ftrace --bogus "$f" -o "$work/x.bst"
-expect_fail 2 "--from is required" "$bs" import "$f" -o "$work/x.bst"
+expect_fail 2 "stdin cannot be looked at before it is read: give --from" \
+	"$bs" import - -o "$work/x.bst" < "$f"
 expect_fail 2 "-o OUT.bst is required" "$bs" import --from ftrace "$f"
-expect_fail 2 "--from wants ftrace or perf-script" "$bs" import --from systemtap "$f" -o x.bst
+expect_fail 2 "--from wants ftrace, perf-script, perf.data or trace.dat" \
+	"$bs" import --from systemtap "$f" -o x.bst
 expect_fail 2 "expected exactly one input" "$bs" import --from ftrace a b -o "$work/x.bst"
 expect_fail 2 "--max-bad wants a count" "$bs" import --from ftrace "$f" -o x.bst --max-bad -1
 expect_fail 2 "-o wants a file" "$bs" import --from ftrace "$f" -o -

@@ -54,7 +54,9 @@ window.addEventListener("load", function () {
 	p.textContent = "IMG" + "CHECK ok=" + ok + " total=" + imgs.length + " external=" + ext +
 		" broken=[" + broken.join(",") + "]";
 	/* the answers come first: verdict near the top, hover values in image maps */
-	var v = document.getElementById("run-1-verdict");
+	/* the first answer on the page: a sweep view (runs of one trace differing by
+	   settings come first) or a run's or comparison's verdict */
+	var v = document.querySelector('[id^="sweep-"], [id$="-verdict"]');
 	var maps = 0, areas = document.querySelectorAll("map area[title]").length;
 	for (var i = 0; i < imgs.length; i++) {
 		var u = imgs[i].getAttribute("usemap");
@@ -92,7 +94,7 @@ line=$(grep -o 'NAVCHECK[^<]*' "$work/dom.html")
 echo "index.html: $line"
 top=$(echo "$line" | sed -n 's/.*verdict_top=\([-0-9]*\).*/\1/p')
 maps=$(echo "$line" | sed -n 's/.* maps=\([0-9]*\).*/\1/p')
-# the verdict of run 1 within the first screen (after the contents); every
+# the first verdict (or sweep view) within the first screen (after the contents); every
 # heatmap and memory map image has its map of hover values
 [ -n "$top" ] && [ "$top" -ge 0 ] && [ "$top" -lt 1500 ] || {
 	echo "FAIL: the verdict is not near the top of the page ($line)" >&2
