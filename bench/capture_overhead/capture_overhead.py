@@ -194,6 +194,8 @@ def main():
                     help="this project's source: adds the build workload (cmake --build -j2 "
                          "of a clean build dir; configured once, cleaned before every run)")
     ap.add_argument("--build-reps", type=int, default=1)
+    ap.add_argument("--no-churn", action="store_true",
+                    help="leave out the churn variants (build and start-up only)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("capture_overhead: error: needs root (BPF and perf tracepoints)")
@@ -207,6 +209,8 @@ def main():
         ("THP order-9", [args.churn, "--thp", str(args.procs), str(args.mib),
                          str(args.thp_rounds)], 0, None, args.reps),
     ]
+    if args.no_churn:
+        variants = []
     if args.build_src:
         bdir = os.path.join(workdir, "build")
         subprocess.run(["cmake", "-S", args.build_src, "-B", bdir, "-DCMAKE_BUILD_TYPE=RelWithDebInfo"],
