@@ -1408,6 +1408,17 @@ static void pid_names_forget(struct capture *c)
 			c->pids[i].exited = 1;
 }
 
+void capture_output_limit(struct capture *c, uint64_t bytes)
+{
+	if (c->w)
+		tracefmt_writer_set_limit(c->w, bytes);
+}
+
+bool capture_output_limit_reached(const struct capture *c)
+{
+	return c->w && tracefmt_writer_limit_reached(c->w);
+}
+
 int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err)
 {
 	struct tracefmt_writer_opts wo = { .zstd_level = -1,

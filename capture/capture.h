@@ -185,6 +185,15 @@ int capture_finish(struct capture *c, struct tracefmt_error *err);
 int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err);
 
 /**
+ * capture_output_limit() - keep the file being written within @bytes (0: no
+ * limit; tracefmt_writer_set_limit()): past it events are dropped, counted in
+ * one lost record at the end, and capture_output_limit_reached() turns true so
+ * the caller stops. A new file (capture_output_switch()) starts unlimited.
+ */
+void capture_output_limit(struct capture *c, uint64_t bytes);
+bool capture_output_limit_reached(const struct capture *c);
+
+/**
  * capture_last_reading() - the records of the latest checkpoint reading
  * (checkpoints and zone states of one seq), *@n of them; borrowed until
  * the next capture call.

@@ -23,7 +23,8 @@
 #include "outfile.h"
 
 #define PROG "buddyscope capture"
-/* --max-size stops this far below the bound: a poll's drain and the end fit in it. */
+/* --max-size stops this far below the bound, so a poll's drain and the end usually fit;
+ * the writer's limit (capture_output_limit()) is the hard bound behind it. */
 #define MAX_SIZE_RESERVE (2ull << 20)
 
 volatile sig_atomic_t rec_dump_requested;
@@ -216,6 +217,8 @@ int rec_start(struct rec *r, struct capture *c)
 	r->c = c;
 	r->file_start_ns = capture_now_ns();
 	r->last_checkpoints = 0; /* the start's reading is checked at the first poll */
+	if (r->o.max_bytes)
+		capture_output_limit(c, r->o.max_bytes);
 	if (!r->o.pidfile)
 		return 0;
 	f = fopen(r->o.pidfile, "w");
@@ -314,6 +317,9 @@ static int file_switch(struct rec *r, struct capture *c)
 		if (recorder_files_add(&r->files, done, (uint64_t)sb.st_size))
 			return -1;
 	}
+	if (r->o.max_bytes) /* the hard bound behind the stop below: what is left */
+		capture_output_limit(c, r->o.max_bytes > r->written_bytes
+						? r->o.max_bytes - r->written_bytes : 1);
 	if (r->snapshot)
 		r->snapshot(c, true);
 	if (r->o.ring_bytes)
@@ -378,6 +384,12 @@ int rec_poll(struct rec *r, struct capture *c, uint64_t now)
 		return -1;
 	if (numbered_files(&r->o) && switch_due(r, st, now) && file_switch(r, c))
 		return -1;
+	if (r->o.max_bytes && capture_output_limit_reached(c)) {
+		fprintf(stderr, PROG ": stopping: --max-size %.1f MiB reached; the events past it "
+				"are counted in one lost record at the end of %s\n",
+			(double)r->o.max_bytes / 1048576.0, capture_output(c));
+		return 1;
+	}
 	if (r->o.max_bytes && r->written_bytes + st->bytes + MAX_SIZE_RESERVE >= r->o.max_bytes) {
 		fprintf(stderr, PROG ": stopping: --max-size %.1f MiB reached (%.1f MiB written; "
 				"the last %.0f MiB are kept for the end of the trace)\n",

@@ -414,6 +414,19 @@ int tracefmt_writer_flush(struct tracefmt_writer *w);
 int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, uint64_t *records,
 				 struct tracefmt_error *err);
 
+/**
+ * tracefmt_writer_set_limit() - keep the file within @bytes (0: no limit).
+ * A record block that would end past the limit, less a small reserve, is
+ * dropped instead of written, and so is every record after it; the close
+ * then writes one lost record (cpu unknown, the count and the window of the
+ * dropped records) and the end block into the reserve, so the trace stays
+ * complete and says what it is missing. tracefmt_writer_limit_reached() tells
+ * the producer to stop; tracefmt_writer_dropped() counts what was dropped.
+ */
+void tracefmt_writer_set_limit(struct tracefmt_writer *w, uint64_t bytes);
+bool tracefmt_writer_limit_reached(const struct tracefmt_writer *w);
+uint64_t tracefmt_writer_dropped(const struct tracefmt_writer *w);
+
 /* Records and bytes written so far (bytes include the preamble). */
 uint64_t tracefmt_writer_records(const struct tracefmt_writer *w);
 uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w);

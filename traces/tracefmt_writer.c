@@ -38,7 +38,18 @@ struct tracefmt_writer {
 	uint8_t *raw;		 /* TRACEFMT_BLOCK_MAX_RAW bytes */
 	uint8_t *out;		 /* header + compressed payload */
 	size_t out_cap;
+	/* tracefmt_writer_set_limit(): record blocks that would end past
+	 * limit - TF_LIMIT_RESERVE are dropped; the reserve holds the one lost
+	 * record that names them and the end block. */
+	uint64_t limit;
+	bool limit_reached;
+	bool closing;		 /* the lost record and end block may use the reserve */
+	uint64_t dropped;	 /* records dropped at the limit */
+	uint64_t dropped_first_ns, dropped_last_ns;
 };
+
+/* Far more than a block of one lost record plus the end block need. */
+#define TF_LIMIT_RESERVE 4096u
 
 __attribute__((format(printf, 4, 5)))
 static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *fmt, ...)
@@ -114,6 +125,9 @@ static int write_block(struct tracefmt_writer *w, uint16_t kind, const uint8_t *
 		if (ZSTD_isError(n))
 			return w->error = -EIO;
 	}
+	if (w->limit && !w->closing &&
+	    w->offset + TF_BLOCK_HDR_LEN + n + TF_LIMIT_RESERVE > w->limit)
+		return -EFBIG; /* not sticky: the caller drops the block */
 	h.stored_len = (uint32_t)n;
 	h.payload_crc = tf_crc32c(0, payload, n);
 	tf_block_hdr_encode(&h, w->out);
@@ -185,6 +199,50 @@ fail:
 	return NULL;
 }
 
+/* Count @nr records of [@first, @last] as dropped at the size limit. */
+static void drop_at_limit(struct tracefmt_writer *w, uint64_t nr, uint64_t first, uint64_t last)
+{
+	if (!w->dropped || first < w->dropped_first_ns)
+		w->dropped_first_ns = first;
+	if (last > w->dropped_last_ns)
+		w->dropped_last_ns = last;
+	w->dropped += nr;
+	w->limit_reached = true;
+}
+
+void tracefmt_writer_set_limit(struct tracefmt_writer *w, uint64_t bytes)
+{
+	w->limit = bytes;
+}
+
+bool tracefmt_writer_limit_reached(const struct tracefmt_writer *w)
+{
+	return w->limit_reached;
+}
+
+uint64_t tracefmt_writer_dropped(const struct tracefmt_writer *w)
+{
+	return w->dropped;
+}
+
+/* At close: one lost record for everything dropped at the limit, in the reserve. */
+static int write_dropped_lost(struct tracefmt_writer *w)
+{
+	struct tracefmt_event ev = {
+		.type = TRACEFMT_LOST,
+		.cpu = TRACEFMT_CPU_UNKNOWN,
+		.ts_ns = w->dropped_last_ns,
+	};
+
+	ev.u.lost.count = w->dropped;
+	ev.u.lost.first_ns = w->dropped_first_ns;
+	ev.u.lost.last_ns = w->dropped_last_ns;
+	w->closing = true;
+	w->limit_reached = false;
+	int rc = tracefmt_writer_append(w, &ev);
+	return rc ? rc : tracefmt_writer_flush(w);
+}
+
 int tracefmt_writer_flush(struct tracefmt_writer *w)
 {
 	if (w->error)
@@ -193,9 +251,14 @@ int tracefmt_writer_flush(struct tracefmt_writer *w)
 		return 0;
 	int rc = write_block(w, TF_BLOCK_RECORDS, w->raw, w->raw_len, w->nr, w->first_ts_ns,
 			     w->last_ts_ns);
+	if (rc == -EFBIG && !w->error) {
+		drop_at_limit(w, w->nr, w->first_ts_ns, w->last_ts_ns);
+		w->records -= w->nr;
+		rc = 0;
+	}
 	w->nr = 0;
 	w->raw_len = 0;
-	if (!rc)
+	if (!rc && !w->limit_reached)
 		w->blocks++;
 	return rc;
 }
@@ -204,11 +267,19 @@ int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_even
 {
 	if (w->error)
 		return w->error;
+	if (w->limit_reached) {
+		drop_at_limit(w, 1, ev->ts_ns, ev->ts_ns);
+		return 0;
+	}
 	if (w->nr && (w->nr >= w->block_records ||
 		      w->raw_len + TF_RECORD_MAX > TRACEFMT_BLOCK_MAX_RAW)) {
 		int rc = tracefmt_writer_flush(w);
 		if (rc)
 			return rc;
+		if (w->limit_reached) { /* that block was dropped: so is this record */
+			drop_at_limit(w, 1, ev->ts_ns, ev->ts_ns);
+			return 0;
+		}
 	}
 	if (!w->nr) {
 		tf_codec_reset(&w->codec, ev->ts_ns);
@@ -264,6 +335,9 @@ int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
 	if (!w)
 		return 0;
 	int rc = tracefmt_writer_flush(w);
+	if (!rc && w->dropped)
+		rc = write_dropped_lost(w);
+	w->closing = true;
 	if (!rc) {
 		/* The end block: totals, so a reader can tell a complete trace. */
 		uint8_t raw[32];

@@ -443,6 +443,73 @@ static void test_lost_window(void)
 	CHECK(tracefmt_event_check(&ev, why, sizeof(why)) == -EINVAL);
 }
 
+/*
+ * tracefmt_writer_set_limit(): the file never passes the limit, it stays a
+ * complete trace, the records kept are the first ones in order, and one lost
+ * record (cpu unknown) counts the rest with their window.
+ */
+static uint64_t limit_pfn(uint64_t i)
+{
+	uint64_t x = i * 0x9e3779b97f4a7c15ull + 1; /* splitmix64's mixer */
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return (x ^ (x >> 31)) & ((1ull << 30) - 1);
+}
+
+static void test_size_limit(void)
+{
+	const char *path = tmp("limit.bst");
+	const uint64_t limit = 64 * 1024, n = 200000;
+	struct tracefmt_writer_opts small = { .block_records = 1000 };
+	struct tracefmt_error err;
+	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, &small, &err);
+	struct tracefmt_event ev, in;
+	uint64_t kept = 0, lost = 0, lost_records = 0, first = 0, last = 0;
+	struct stat sb;
+
+	REQUIRE(w);
+	tracefmt_writer_set_limit(w, limit);
+	for (uint64_t i = 0; i < n; i++) {
+		memset(&in, 0, sizeof(in));
+		in.type = TRACEFMT_PAGE_FREE;
+		in.cpu = (uint32_t)(i % 2);
+		in.ts_ns = 1000000 + i * 10;
+		in.u.free.pfn = limit_pfn(i); /* scattered: compresses poorly */
+		REQUIRE(tracefmt_writer_append(w, &in) == 0);
+	}
+	CHECK(tracefmt_writer_limit_reached(w));
+	uint64_t dropped = tracefmt_writer_dropped(w);
+	CHECK(dropped > 0 && dropped < n);
+	REQUIRE(tracefmt_writer_close(w, &err) == 0);
+	REQUIRE(stat(path, &sb) == 0);
+	CHECK((uint64_t)sb.st_size <= limit);
+
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	REQUIRE(r);
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		if (ev.type == TRACEFMT_LOST) {
+			lost += ev.u.lost.count;
+			lost_records++;
+			CHECK(ev.cpu == TRACEFMT_CPU_UNKNOWN);
+			first = ev.u.lost.first_ns;
+			last = ev.u.lost.last_ns;
+			continue;
+		}
+		CHECK(ev.type == TRACEFMT_PAGE_FREE);
+		CHECK_EQ_U64(ev.ts_ns, 1000000 + kept * 10); /* a prefix, in order */
+		CHECK_EQ_U64(ev.u.free.pfn, limit_pfn(kept));
+		kept++;
+	}
+	CHECK(tracefmt_reader_stats(r)->complete);
+	tracefmt_reader_close(r);
+	CHECK_EQ_U64(lost_records, 1);
+	CHECK_EQ_U64(lost, dropped);
+	CHECK_EQ_U64(kept + lost, n);
+	CHECK_EQ_U64(first, 1000000 + kept * 10);	 /* the first record not kept */
+	CHECK_EQ_U64(last, 1000000 + (n - 1) * 10); /* the last appended */
+}
+
 static void test_cut_everywhere(void)
 {
 	const char *path = tmp("cut-src.bst");
@@ -1301,6 +1368,7 @@ int main(int argc, char **argv)
 	test_uncompressed();
 	test_edge_values();
 	test_lost_window();
+	test_size_limit();
 	test_hostile_preambles();
 	test_unknown_type_skipped();
 	test_new_types_skippable();
