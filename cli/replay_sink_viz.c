@@ -8,13 +8,10 @@
 #if defined(BUDDYSCOPE_HAVE_REPLAY)
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,7 +51,6 @@ struct viz_sink {
 	struct viz_store *s;
 	int64_t run_id;
 	const char *trace;
-	char sha[65];
 	uint32_t zone_idx[64];
 	uint32_t nr_zones;
 	int64_t last_sample_t[64];
@@ -69,32 +65,12 @@ static int64_t now_unix_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* SHA-256 of the trace file; "" when it cannot be mapped. */
-static void file_sha256(const char *path, char hex[65])
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY);
-
-	hex[0] = '\0';
-	if (fd < 0)
-		return;
-	if (!fstat(fd, &st) && st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p != MAP_FAILED) {
-			viz_sha256_hex(p, (size_t)st.st_size, hex);
-			munmap(p, (size_t)st.st_size);
-		}
-	}
-	close(fd);
-}
-
 static int vs_run_begin(void *ctx, const struct replay_run_info *info)
 {
 	struct viz_sink *v = ctx;
 	struct viz_run_info ri = {
 		.trace_path = info->trace_path,
-		.trace_sha256 = v->sha[0] ? v->sha : NULL,
+		.trace_sha256 = NULL, /* known at the end: vs_trace_sha256() */
 		.mode = info->mode,
 		.label = info->label,
 		.settings_json = info->settings_json,
@@ -219,6 +195,14 @@ static int vs_counters(void *ctx, int64_t t_ns, const char *const *names, const 
 	return viz_counters_add(v->s, v->run_id, t_ns, names, values, n);
 }
 
+/* The replay hashed the trace while reading it: the digest comes at the end. */
+static int vs_trace_sha256(void *ctx, const char *sha256_hex)
+{
+	struct viz_sink *v = ctx;
+
+	return viz_run_set_trace_sha256(v->s, v->run_id, sha256_hex);
+}
+
 static int vs_run_end(void *ctx, const char *summary, bool complete)
 {
 	struct viz_sink *v = ctx;
@@ -237,6 +221,7 @@ static const struct replay_sink viz_sink_ops = {
 	.event = vs_event,
 	.attribution = vs_attribution,
 	.run_end = vs_run_end,
+	.trace_sha256 = vs_trace_sha256,
 };
 #endif /* BUDDYSCOPE_HAVE_VIZ */
 
@@ -277,7 +262,7 @@ static void print_text(const struct replay_cli_run *r, const struct replay_resul
 		printf("  run stored in %s\n", r->db);
 }
 
-/* A run's store and sink; sha: the trace's SHA-256 if known (a sweep hashes once). */
+/* A run's store and sink. */
 struct cli_store {
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	struct viz_sink vs;
@@ -287,7 +272,7 @@ struct cli_store {
 };
 
 /* Open @r's store (if --db); 0, or 1 after printing why not. */
-static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs, const char *sha)
+static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 {
 	memset(cs, 0, sizeof(*cs));
 #if defined(BUDDYSCOPE_HAVE_VIZ)
@@ -305,14 +290,9 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs, 
 		cli_fail(r->cmd, r->db, errno, verr.text);
 		return 1;
 	}
-	if (sha)
-		snprintf(cs->vs.sha, sizeof(cs->vs.sha), "%s", sha);
-	else
-		file_sha256(r->trace, cs->vs.sha);
 	cs->sink = &viz_sink_ops;
 	cs->sink_ctx = &cs->vs;
 #else
-	(void)sha;
 	if (r->db) {
 		fprintf(stderr, "buddyscope %s: error: built without the run store (viz): --db "
 			"cannot be written\n", r->cmd);
@@ -365,7 +345,9 @@ int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 	struct cli_store cs;
 	int ret;
 
-	if (cli_store_open(r, &cs, NULL)) {
+	/* the store's run row gets the trace's SHA-256, hashed while the replay reads it */
+	r->opts.hash_trace = r->db != NULL;
+	if (cli_store_open(r, &cs)) {
 		memset(res, 0, sizeof(*res));
 		return 1;
 	}
@@ -386,7 +368,6 @@ int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int thre
 	struct cli_store *cs = calloc(n ? n : 1, sizeof(*cs));
 	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
 	struct replay_error err = { "" };
-	char sha[65] = "";
 	size_t k = 0;
 	int ret = 0;
 
@@ -394,14 +375,11 @@ int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int thre
 		ret = -ENOMEM;
 		goto out;
 	}
-#if defined(BUDDYSCOPE_HAVE_VIZ)
-	if (n && runs[0].db)
-		file_sha256(runs[0].trace, sha);
-#endif
 	/* a run whose store does not open is left out */
 	for (size_t i = 0; i < n; i++) {
 		memset(&res[i], 0, sizeof(res[i]));
-		status[i] = cli_store_open(&runs[i], &cs[i], sha);
+		runs[i].opts.hash_trace = runs[i].db != NULL; /* hashed once, by the shared reader */
+		status[i] = cli_store_open(&runs[i], &cs[i]);
 		if (status[i])
 			continue;
 		jobs[k].opts = &runs[i].opts;

@@ -40,6 +40,7 @@ struct many {
 	unsigned int nr_workers;	/* started: each consumes every batch */
 	unsigned int stride;		/* worker i owns runs i, i + stride, ... */
 	bool abort;			/* the threads could not all start */
+	bool hashing;			/* a run has opts->hash_trace: rd hashes the file */
 };
 
 struct worker {
@@ -109,6 +110,19 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * At the end of the reading, before the workers learn of it: the digest of
+ * the file when a run asked for it, so that their replay_ctx_finish() calls
+ * only read the digest the shared reader keeps (no worker hashes).
+ */
+static void hash_end(struct many *m)
+{
+	char hex[65];
+
+	if (m->hashing)
+		tracefmt_reader_file_sha256(m->rd, hex);
+}
+
 /* Decode the trace into the ring until its end; the workers consume. */
 static void decode_all(struct many *m)
 {
@@ -127,6 +141,8 @@ static void decode_all(struct many *m)
 			s->n++;
 		st = tracefmt_reader_stats(m->rd);
 		s->frac = st->file_size ? (double)st->intact_end / (double)st->file_size : 0;
+		if (r <= 0)
+			hash_end(m);
 		pthread_mutex_lock(&m->lock);
 		if (s->n) {
 			s->readers = m->nr_workers;
@@ -161,6 +177,10 @@ static int many_init(struct many *m, const char *path, struct replay_job *jobs, 
 		replay_err_set(err, "%s", terr.text);
 		return ret;
 	}
+	for (size_t j = 0; j < nr_jobs; j++)
+		m->hashing |= jobs[j].opts->hash_trace;
+	if (m->hashing)
+		tracefmt_reader_hash_file(m->rd);
 	m->slots = calloc(MANY_SLOTS, sizeof(*m->slots));
 	if (!m->slots) {
 		tracefmt_reader_close(m->rd);
@@ -210,6 +230,7 @@ int replay_run_many(const char *trace_path, struct replay_job *jobs, size_t nr_j
 	}
 	if (started < m.nr_workers) {
 		/* the started workers see an empty trace and finish their runs */
+		hash_end(&m);
 		pthread_mutex_lock(&m.lock);
 		m.nr_workers = started;
 		m.eof = true;

@@ -2683,6 +2683,9 @@ int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
 		replay_err_set(err, "%s", terr.text);
 		goto out;
 	}
+	/* a shared reader hashes for every run (replay_run_many()) */
+	if (opts->hash_trace && !shared)
+		tracefmt_reader_hash_file(c->rd);
 	blob = tracefmt_reader_header(c->rd, &blob_len);
 	ret = replay_header_parse(trace_path, blob, &c->hdr, cfg, &opts->settings, opts->mode,
 				  err);
@@ -2901,6 +2904,9 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 	res->complete = complete;
 	res->summary_json = summary_build(c, res, complete);
 	replay_summary_add_validation(&res->summary_json, c->rejected, &c->hdr, c->cfg);
+	if (c->opts->hash_trace && !tracefmt_reader_file_sha256(c->rd, res->trace_sha256) && sink &&
+	    sink->trace_sha256)
+		sink_ok(c, sink->trace_sha256(sink_ctx, res->trace_sha256));
 	if (sink && sink->run_end) {
 		int sr = sink->run_end(sink_ctx, res->summary_json ? res->summary_json : "{}",
 				       complete);

@@ -181,6 +181,12 @@ struct replay_sink {
 	 */
 	int (*counters)(void *ctx, int64_t t_ns, const char *const *names, const int64_t *values,
 			size_t n);
+	/*
+	 * with replay_opts.hash_trace: the SHA-256 of the trace file (64 hex
+	 * digits), hashed while it was read; called once, just before run_end
+	 * (not when the hash could not be computed)
+	 */
+	int (*trace_sha256)(void *ctx, const char *sha256_hex);
 };
 
 /* ---- running --------------------------------------------------------- */
@@ -200,6 +206,8 @@ struct replay_opts {
 	replay_progress_fn progress;
 	void *progress_ctx;
 	volatile int *stop;		/* if set and non-zero, stop early (interrupted run) */
+	bool hash_trace;		/* SHA-256 of the trace file in the same pass as the
+					 * reading: result.trace_sha256, sink trace_sha256 */
 };
 
 /* replay_opts_init() - shadow mode, defaults everywhere. */
@@ -231,6 +239,7 @@ struct replay_result {
 	uint64_t failures_by_order[REPLAY_MAX_ORDERS];
 	unsigned int nr_orders;
 	double unusable_order9_mean;	/* largest zone, mean over samples, x1000; NaN if none */
+	char trace_sha256[65];		/* with opts.hash_trace: the file's SHA-256, "" if unread */
 };
 
 /**

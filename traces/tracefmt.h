@@ -297,6 +297,8 @@ struct tracefmt_writer;
 
 struct tracefmt_writer_opts {
 	int zstd_level;		   /* 0 = default (1); <0 fast levels */
+	bool uncompressed;	   /* store blocks without zstd (codec 0, FORMAT.md §3): readers
+				      skip decompression; about 2.3x the bytes on disk */
 	uint32_t block_records;	   /* records per block before a flush; 0 = default */
 	bool sync;		   /* fdatasync after each block (crash safety) */
 	unsigned int outfile_flags; /* enum outfile_flags (outfile/outfile.h): 0 writes a
@@ -438,6 +440,27 @@ const struct tracefmt_reader_stats *tracefmt_reader_stats(const struct tracefmt_
  * restart too). Replay uses it for multi-pass work.
  */
 int tracefmt_reader_rewind(struct tracefmt_reader *r);
+
+/**
+ * tracefmt_reader_hash_file() - compute the SHA-256 of the whole file in the
+ * same pass as the reading: from now on every byte the reader reads goes
+ * into the digest once, in file order, whatever rewinds happen; bytes it
+ * passes over (its preamble and header, data skipped to resynchronise) are
+ * read for the hash when the reading passes them. Memory stays constant;
+ * the digest is that of `sha256sum FILE` (FILE's size as at open).
+ * Call it before the first tracefmt_reader_next() to hash in one pass.
+ */
+void tracefmt_reader_hash_file(struct tracefmt_reader *r);
+
+/**
+ * tracefmt_reader_file_sha256() - the SHA-256 of the file's bytes 0 .. its
+ * size at open, as 64 lowercase hex digits and a NUL into @hex. Bytes after the last block read
+ * (data after the end block, a cut block, or all the rest when called
+ * before the end) are read now for the hash only. Hashing ends: later calls
+ * return the same digest. Returns 0, -EINVAL when tracefmt_reader_hash_file()
+ * was not called, or -errno of a read that failed.
+ */
+int tracefmt_reader_file_sha256(struct tracefmt_reader *r, char hex[65]);
 
 /* Close and free; NULL-safe. */
 void tracefmt_reader_close(struct tracefmt_reader *r);

@@ -538,35 +538,66 @@ static void decode_zone_record(struct rd *r, struct tracefmt_event *ev)
 	}
 }
 
-static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event *ev)
+/* pfn limits (FORMAT.md §4): -1 only for a failed allocation, else at most TRACEFMT_MAX_PFN. */
+static inline bool pfn_bad(uint64_t pfn)
 {
+	return pfn > TRACEFMT_MAX_PFN;
+}
+
+static inline bool alloc_pfn_bad(uint64_t pfn)
+{
+	return pfn > TRACEFMT_MAX_PFN && pfn != TRACEFMT_PFN_NONE;
+}
+
+/*
+ * Decode the fields of @ev's type. The page events (types 1-6, nearly every
+ * record) are checked against the value limits here, with or-ed compares
+ * rather than a second switch: returns 1 (checked, within limits) or -1
+ * (outside: event_limits() says which field). Other types return 0 and are
+ * checked by event_limits().
+ */
+static inline __attribute__((always_inline)) int decode_body(struct tf_codec *c, struct rd *r,
+							     struct tracefmt_event *ev)
+{
+	bool bad;
+
 	switch (ev->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		ev->u.alloc.pfn = get_pfn(c, r);
 		ev->u.alloc.order = get_u32(r);
 		ev->u.alloc.migratetype = get_s32(r);
 		ev->u.alloc.gfp_flags = get_uv(r);
-		break;
+		bad = alloc_pfn_bad(ev->u.alloc.pfn) | (ev->u.alloc.order >= TRACEFMT_MAX_ORDERS) |
+		      ((uint32_t)ev->u.alloc.migratetype >= TRACEFMT_MAX_MT);
+		return bad ? -1 : 1;
 	case TRACEFMT_PAGE_FREE:
 		ev->u.free.pfn = get_pfn(c, r);
 		ev->u.free.order = get_u32(r);
-		break;
+		bad = pfn_bad(ev->u.free.pfn) | (ev->u.free.order >= TRACEFMT_MAX_ORDERS);
+		return bad ? -1 : 1;
 	case TRACEFMT_PAGE_FREE_BATCHED:
 		ev->u.free_batched.pfn = get_pfn(c, r);
 		ev->u.free_batched.order = get_u32(r);
 		ev->u.free_batched.has_order = get_u32(r);
-		break;
+		bad = pfn_bad(ev->u.free_batched.pfn) |
+		      (ev->u.free_batched.order >= TRACEFMT_MAX_ORDERS);
+		return bad ? -1 : 1;
 	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
 		ev->u.zone_locked.pfn = get_pfn(c, r);
 		ev->u.zone_locked.order = get_u32(r);
 		ev->u.zone_locked.migratetype = get_s32(r);
 		ev->u.zone_locked.percpu_refill = get_u32(r);
-		break;
+		bad = alloc_pfn_bad(ev->u.zone_locked.pfn) |
+		      (ev->u.zone_locked.order >= TRACEFMT_MAX_ORDERS) |
+		      ((uint32_t)ev->u.zone_locked.migratetype >= TRACEFMT_MAX_MT);
+		return bad ? -1 : 1;
 	case TRACEFMT_PAGE_PCPU_DRAIN:
 		ev->u.pcpu_drain.pfn = get_pfn(c, r);
 		ev->u.pcpu_drain.order = get_u32(r);
 		ev->u.pcpu_drain.migratetype = get_s32(r);
-		break;
+		bad = pfn_bad(ev->u.pcpu_drain.pfn) | (ev->u.pcpu_drain.order >= TRACEFMT_MAX_ORDERS) |
+		      ((uint32_t)ev->u.pcpu_drain.migratetype >= TRACEFMT_MAX_MT);
+		return bad ? -1 : 1;
 	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
 		ev->u.extfrag.pfn = get_pfn(c, r);
 		ev->u.extfrag.alloc_order = get_u32(r);
@@ -574,7 +605,11 @@ static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event 
 		ev->u.extfrag.alloc_migratetype = get_s32(r);
 		ev->u.extfrag.fallback_migratetype = get_s32(r);
 		ev->u.extfrag.change_ownership = get_u32(r);
-		break;
+		bad = pfn_bad(ev->u.extfrag.pfn) | (ev->u.extfrag.alloc_order >= TRACEFMT_MAX_ORDERS) |
+		      (ev->u.extfrag.fallback_order >= TRACEFMT_MAX_ORDERS) |
+		      ((uint32_t)ev->u.extfrag.alloc_migratetype >= TRACEFMT_MAX_MT) |
+		      ((uint32_t)ev->u.extfrag.fallback_migratetype >= TRACEFMT_MAX_MT);
+		return bad ? -1 : 1;
 	case TRACEFMT_LOST:
 		ev->u.lost.count = get_uv(r);
 		break;
@@ -593,7 +628,7 @@ static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event 
 		k->nr_free_pages = get_uv(r);
 		if (k->nr_orders > TRACEFMT_MAX_ORDERS || k->nr_mt > TRACEFMT_MAX_MT) {
 			r->bad = true;
-			return;
+			return 0;
 		}
 		for (uint32_t o = 0; o < k->nr_orders; o++)
 			for (uint32_t m = 0; m < k->nr_mt; m++)
@@ -628,6 +663,7 @@ static void decode_body(struct tf_codec *c, struct rd *r, struct tracefmt_event 
 	default:
 		break;
 	}
+	return 0;
 }
 
 /*
@@ -821,12 +857,15 @@ int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end
 	/* Zero the part of the union a page record uses, so equal records compare equal. */
 	if (type != TRACEFMT_CHECKPOINT)
 		memset(&ev->u, 0, sizeof(ev->u.snapshot_block));
-	decode_body(c, &r, ev);
+	int checked = decode_body(c, &r, ev);
 	if (r.bad || r.p > next) {
 		*why = "record body is malformed";
 		return -EBADMSG;
 	}
-	if (event_limits(ev, NULL, 0)) {
+	/* the common fields' limits, for the page events whose own fields decode_body() checked */
+	if (checked > 0 && (ts > TRACEFMT_MAX_TS_NS || cpu >= TRACEFMT_MAX_CPUS))
+		checked = -1;
+	if (checked < 0 || (!checked && event_limits(ev, NULL, 0))) {
 		*why = "a field is outside the format's limits";
 		return -ERANGE;
 	}

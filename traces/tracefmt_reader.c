@@ -19,6 +19,7 @@
 
 #include <zstd.h>
 
+#include "sha256.h"
 #include "tracefmt_internal.h"
 
 #define RESYNC_CHUNK (64u << 10)
@@ -96,6 +97,13 @@ struct tracefmt_reader {
 	struct tracefmt_event scratch; /* decode target of records not kept in place */
 	struct tf_codec before;	       /* codec state before such a record */
 	struct tracefmt_reader_stats st;
+	/* tracefmt_reader_hash_file(): the file's bytes [0, hashed_upto) are in sha */
+	bool hashing;
+	bool digest_done;
+	int hash_err;		/* a read for the hash failed: -errno */
+	uint64_t hashed_upto;
+	struct sha256_ctx sha;
+	uint8_t digest[SHA256_DIGEST_LEN];
 	char path[256];
 };
 
@@ -125,6 +133,73 @@ static int pread_all(int fd, void *buf, size_t len, uint64_t off)
 		off += (uint64_t)n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+/*
+ * Hashing the file as it is read: every byte goes into the digest once, in
+ * file order. Bytes the reader has in memory (block headers and payloads)
+ * are hashed from there; bytes it passes over (the preamble and header read
+ * before hashing began, data skipped to resynchronise, what follows the
+ * last block read) are read again for the hash only. A rewind re-reads
+ * bytes already hashed, which are not hashed twice.
+ */
+static void hash_gap(struct tracefmt_reader *r, uint64_t to)
+{
+	uint8_t buf[RESYNC_CHUNK];
+
+	while (r->hashed_upto < to) {
+		size_t n = to - r->hashed_upto < sizeof(buf) ? (size_t)(to - r->hashed_upto)
+							      : sizeof(buf);
+		int rc = pread_all(r->fd, buf, n, r->hashed_upto);
+
+		if (rc) {
+			r->hash_err = rc;
+			r->hashing = false;
+			return;
+		}
+		sha256_update(&r->sha, buf, n);
+		r->hashed_upto += n;
+	}
+}
+
+/* The reader read @len bytes at file offset @off into @buf. */
+static inline void hash_read(struct tracefmt_reader *r, uint64_t off, const void *buf, size_t len)
+{
+	if (!r->hashing || off + len <= r->hashed_upto)
+		return;
+	if (off > r->hashed_upto) {
+		hash_gap(r, off);
+		if (!r->hashing)
+			return;
+	}
+	size_t done = (size_t)(r->hashed_upto - off);
+	sha256_update(&r->sha, (const uint8_t *)buf + done, len - done);
+	r->hashed_upto = off + len;
+}
+
+void tracefmt_reader_hash_file(struct tracefmt_reader *r)
+{
+	if (r->hashing || r->digest_done || r->hash_err)
+		return;
+	sha256_init(&r->sha);
+	r->hashed_upto = 0;
+	r->hashing = true;
+}
+
+int tracefmt_reader_file_sha256(struct tracefmt_reader *r, char hex[65])
+{
+	if (!r->digest_done) {
+		if (!r->hashing)
+			return r->hash_err ? r->hash_err : -EINVAL;
+		hash_gap(r, r->st.file_size);
+		if (!r->hashing)
+			return r->hash_err;
+		sha256_final(&r->sha, r->digest);
+		r->hashing = false;
+		r->digest_done = true;
+	}
+	sha256_hex(r->digest, hex);
 	return 0;
 }
 
@@ -666,6 +741,7 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 			     strerror(-rc));
 			return false;
 		}
+		hash_read(r, r->pos, hb, sizeof(hb));
 		if (tf_block_hdr_decode(hb, &h, &why) || !block_sane(&h, &why)) {
 			if (!skip_bad_header(r, why))
 				return false;
@@ -690,6 +766,7 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 			     strerror(-rc));
 			return false;
 		}
+		hash_read(r, off + TF_BLOCK_HDR_LEN, r->stored, h.stored_len);
 		if (tf_crc32c(0, r->stored, h.stored_len) != h.payload_crc) {
 			corrupt(r, off, "field payload_crc does not match the payload");
 			continue;

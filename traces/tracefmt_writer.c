@@ -30,6 +30,7 @@ struct tracefmt_writer {
 	bool sync;
 	int level;
 	ZSTD_CCtx *cctx;
+	bool uncompressed; /* codec 0: payloads stored as encoded */
 	struct tf_codec codec;
 	uint32_t nr;		 /* records in the current block */
 	uint64_t first_ts_ns, last_ts_ns;
@@ -102,10 +103,17 @@ static int write_block(struct tracefmt_writer *w, uint16_t kind, const uint8_t *
 		.last_ts_ns = last_ts,
 	};
 	uint8_t *payload = w->out + TF_BLOCK_HDR_LEN;
-	size_t n = ZSTD_compressCCtx(w->cctx, payload, w->out_cap - TF_BLOCK_HDR_LEN, raw, raw_len,
-				     w->level);
-	if (ZSTD_isError(n))
-		return w->error = -EIO;
+	size_t n = raw_len;
+
+	if (w->uncompressed) {
+		h.codec = TF_CODEC_NONE;
+		memcpy(payload, raw, raw_len);
+	} else {
+		n = ZSTD_compressCCtx(w->cctx, payload, w->out_cap - TF_BLOCK_HDR_LEN, raw, raw_len,
+				      w->level);
+		if (ZSTD_isError(n))
+			return w->error = -EIO;
+	}
 	h.stored_len = (uint32_t)n;
 	h.payload_crc = tf_crc32c(0, payload, n);
 	tf_block_hdr_encode(&h, w->out);
@@ -131,6 +139,7 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	w->fd = -1;
 	w->of.fd = -1;
 	w->level = opts && opts->zstd_level ? opts->zstd_level : 1;
+	w->uncompressed = opts && opts->uncompressed;
 	w->block_records = opts && opts->block_records ? opts->block_records
 						       : TRACEFMT_BLOCK_MAX_RECORDS;
 	if (w->block_records > TRACEFMT_BLOCK_MAX_RECORDS)

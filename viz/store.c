@@ -8,6 +8,7 @@
  * leaves a valid store whose run still says it is incomplete.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1008,6 +1009,35 @@ int viz_run_finish(struct viz_store *s, int64_t run_id, enum viz_run_status stat
 	if (sqlite3_changes(s->db) != 1)
 		return -ENOENT;
 	return viz_tx_commit(s);
+}
+
+static bool is_sha256_hex(const char *v)
+{
+	size_t n = 0;
+
+	for (; v[n]; n++)
+		if (!((v[n] >= '0' && v[n] <= '9') || (v[n] >= 'a' && v[n] <= 'f')))
+			return false;
+	return n == 64;
+}
+
+int viz_run_set_trace_sha256(struct viz_store *s, int64_t run_id, const char *sha256)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if (!sha256 || !is_sha256_hex(sha256))
+		return -EINVAL;
+	if (viz_tx_begin(s) ||
+	    sqlite3_prepare_v2(s->db, "UPDATE runs SET trace_sha256 = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return viz_sql_fail(s, NULL);
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, run_id);
+	ret = step_done(s, st);
+	if (ret)
+		return ret;
+	return sqlite3_changes(s->db) == 1 ? 0 : -ENOENT;
 }
 
 int viz_report_index(struct viz_store *s, int64_t run_id, int64_t base_run_id, const char *kind,

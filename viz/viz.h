@@ -257,6 +257,19 @@ int viz_run_finish(struct viz_store *s, int64_t run_id, enum viz_run_status stat
 		   const char *summary_json, int64_t finished_unix_ms);
 
 /**
+ * viz_run_set_trace_sha256() - set the trace checksum of a run begun without
+ * it (replay hashes the trace while reading it, so the digest is known only
+ * at the end); part of the run's pending transaction, committed with
+ * viz_run_finish(). Call it before viz_run_finish().
+ * @s: store
+ * @run_id: run
+ * @sha256: 64 lowercase hex digits
+ *
+ * Return: 0, -EINVAL (not 64 hex digits), -ENOENT (no such run), -errno.
+ */
+int viz_run_set_trace_sha256(struct viz_store *s, int64_t run_id, const char *sha256);
+
+/**
  * viz_store_flush() - commit the pending write transaction now
  * @s: store
  *

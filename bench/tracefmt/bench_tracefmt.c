@@ -3,11 +3,15 @@
  * bench_tracefmt: write and read throughput of the .bst format, and bytes per
  * event on disk, for the page events of a real trace. The events are loaded
  * once, repeated (with shifted timestamps) up to --events, then written to a
- * file and read back, single-threaded. Peers in the same run: a bare pass over
+ * file and read back, single-threaded, in CPU time: with zstd blocks (the
+ * default) and uncompressed ones (codec 0), so the cost of the compression is
+ * the difference, and reading with the file's SHA-256 computed in the same
+ * pass. Peers in the same run: a bare pass over
  * the same events in memory (the speed ceiling), and a naive format — fixed
  * 40-byte records compressed with zstd level 1, the writer's default — for size.
  * Prints figures; never fails on a figure.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +48,11 @@ static void from_small(struct tracefmt_event *e, const struct small *s)
 	memcpy(&e->u, s->u, sizeof(s->u));
 }
 
+/* CPU seconds of this process: "one core" on a shared machine. */
 static double now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -60,6 +65,58 @@ static uint64_t file_size(const char *path)
 	long n = ftell(f);
 	fclose(f);
 	return n > 0 ? (uint64_t)n : 0;
+}
+
+/* Write @total events (the @n of @src repeated, shifted by @period); CPU s. */
+static double write_file(const char *out, const struct tracefmt_writer_opts *o,
+			 const struct small *src, size_t n, size_t total, uint64_t period)
+{
+	struct tracefmt_error err;
+	struct tracefmt_event ev;
+	double t0 = now();
+	struct tracefmt_writer *w = tracefmt_writer_create(out, "{}", 2, o, &err);
+
+	if (!w) {
+		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
+		exit(1);
+	}
+	memset(&ev, 0, sizeof(ev));
+	for (size_t i = 0; i < total; i++) {
+		from_small(&ev, &src[i % n]);
+		ev.ts_ns += (i / n) * period;
+		tracefmt_writer_append(w, &ev);
+	}
+	if (tracefmt_writer_close(w, &err)) {
+		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
+		exit(1);
+	}
+	return now() - t0;
+}
+
+/* Read @path back (with @hash, its SHA-256 in the same pass); CPU s. */
+static double read_file(const char *path, bool hash, size_t *got, uint64_t *sum)
+{
+	struct tracefmt_error err;
+	struct tracefmt_event ev;
+	char hex[65];
+	double t0 = now();
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+
+	if (!r) {
+		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
+		exit(1);
+	}
+	if (hash)
+		tracefmt_reader_hash_file(r);
+	*got = 0;
+	while (tracefmt_reader_next(r, &ev) == 1) {
+		*sum += ev.u.alloc.pfn;
+		(*got)++;
+	}
+	if (hash)
+		tracefmt_reader_file_sha256(r, hex);
+	tracefmt_reader_close(r);
+	return now() - t0;
 }
 
 /* The naive peer: every event as 40 fixed bytes, zstd on 1 MiB chunks. */
@@ -141,45 +198,38 @@ int main(int argc, char **argv)
 		__asm__ volatile("" : : "r"(&ev) : "memory");
 	}
 	double t_copy = now() - t0;
-	t0 = now();
-	struct tracefmt_writer *w = tracefmt_writer_create(out, "{}", 2, &wopts, &err);
-	if (!w) {
-		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
-		return 1;
+	printf("input: %s, %zu page events, repeated to %zu; CPU time of this process\n", argv[1],
+	       n, total);
+	printf("bare pass over the events: %.1f M events/s (sum %llu)\n", total / t_copy / 1e6,
+	       (unsigned long long)(bare_sum & 0xff));
+	uint64_t bytes = 0;
+	for (int plain = 0; plain < 2; plain++) {
+		wopts.uncompressed = plain;
+		double t_write = write_file(out, &wopts, src, n, total, period);
+		uint64_t b = file_size(out);
+		if (!plain)
+			bytes = b;
+		double t_read = 0, t_hash = 0;
+		size_t got = 0;
+		uint64_t sum = 0;
+		for (int rep = 0; rep < 3; rep++) {
+			double t = read_file(out, false, &got, &sum);
+			double th = read_file(out, true, &got, &sum);
+			if (!rep || t < t_read)
+				t_read = t;
+			if (!rep || th < t_hash)
+				t_hash = th;
+		}
+		printf("%s (%.2f bytes/event):\n", plain ? "uncompressed blocks (codec 0)"
+						      : "zstd blocks (the default)", (double)b / total);
+		printf("  write:             %8.1f M events/s  (%.3f CPU s)\n", total / t_write / 1e6,
+		       t_write);
+		printf("  read:              %8.1f M events/s  (%.3f CPU s, %zu events, sum %llu)\n",
+		       got / t_read / 1e6, t_read, got, (unsigned long long)(sum & 0xffff));
+		printf("  read + sha256:     %8.1f M events/s  (%.3f CPU s)\n", got / t_hash / 1e6,
+		       t_hash);
 	}
-	memset(&ev, 0, sizeof(ev));
-	for (size_t i = 0; i < total; i++) {
-		from_small(&ev, &src[i % n]);
-		ev.ts_ns += (i / n) * period;
-		tracefmt_writer_append(w, &ev);
-	}
-	if (tracefmt_writer_close(w, &err)) {
-		fprintf(stderr, "bench_tracefmt: %s\n", err.text);
-		return 1;
-	}
-	double t_write = now() - t0;
-	uint64_t bytes = file_size(out);
-
-	t0 = now();
-	r = tracefmt_reader_open(out, &err);
-	size_t got = 0;
-	uint64_t sum = 0;
-	while (tracefmt_reader_next(r, &ev) == 1) {
-		sum += ev.u.alloc.pfn;
-		got++;
-	}
-	tracefmt_reader_close(r);
-	double t_read = now() - t0;
-
 	uint64_t naive = naive_bytes(src, n);
-	printf("input: %s, %zu page events, repeated to %zu\n", argv[1], n, total);
-	printf("write:  %8.1f M events/s  (%.3f s)\n", total / t_write / 1e6, t_write);
-	printf("read:   %8.1f M events/s  (%.3f s, %zu events, checksum %llu)\n", got / t_read / 1e6,
-	       t_read, got, (unsigned long long)(sum & 0xffff));
-	printf("bare pass over the events: %.1f M events/s (sum %llu); write takes %.1fx and "
-	       "read %.1fx its time\n",
-	       total / t_copy / 1e6, (unsigned long long)(bare_sum & 0xff), t_write / t_copy,
-	       t_read / t_copy);
 	printf("on disk: %.2f bytes/event (%llu bytes); naive 40-byte records + zstd-1: %.2f bytes/event "
 	       "(ratio %.2f)\n",
 	       (double)bytes / total, (unsigned long long)bytes, (double)naive / n,

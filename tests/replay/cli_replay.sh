@@ -55,6 +55,20 @@ head -c $((size / 2)) "$trace" >"$work/cut.bst"
 expect 0 "$bin" replay "$work/cut.bst" --db "$work/r.db"
 grep -q "warning" "$work/err" || fail "no warning for a cut trace"
 grep -q '"trace_truncated": true' "$work/out" && fail "text mode printed json"
+# the store's trace checksum, hashed while replaying (a cut trace too), is sha256sum's
+stored_sha() { # stored_sha DB TRACE: the distinct trace_sha256 of TRACE's runs in DB
+	python3 -c 'import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT DISTINCT trace_sha256 FROM runs WHERE trace_path = ?", (sys.argv[2],)).fetchall()
+print(" ".join(str(r[0]) for r in rows))' "$1" "$2"
+}
+if command -v python3 >/dev/null 2>&1; then
+	for t in "$trace" "$work/cut.bst"; do
+		want=$(sha256sum "$t" | cut -d' ' -f1)
+		got=$(stored_sha "$work/r.db" "$t")
+		[ "$got" = "$want" ] || fail "$t: trace_sha256 in the store is '$got', sha256sum says $want"
+	done
+fi
 
 expect 2 "$bin" sweep "$trace" --db "$work/s.db"
 expect 2 "$bin" sweep "$trace" --db "$work/s.db" --grid 'bogus=1'
@@ -69,6 +83,12 @@ grep -q '"point": "max-order=10;pcp-batch=31"' "$work/out" || fail "shard 0/2 la
 grep -q '"point": "max-order=11;pcp-batch=31"' "$work/out" || fail "shard 0/2 lacks point 2"
 expect 0 "$bin" sweep "$trace" --db "$work/s1.db" --grid 'max-order=10,11;pcp-batch=31,63' \
 	--shard 1/2
+# a sweep hashes the trace once, in its shared decoding pass: every point's run has the digest
+if command -v python3 >/dev/null 2>&1; then
+	want=$(sha256sum "$trace" | cut -d' ' -f1)
+	got=$(stored_sha "$work/s1.db" "$trace")
+	[ "$got" = "$want" ] || fail "sweep: trace_sha256 in the store is '$got', sha256sum says $want"
+fi
 if "$bin" merge --help >/dev/null 2>&1; then
 	expect 0 "$bin" merge "$work/all.db" "$work/s0.db" "$work/s1.db"
 fi

@@ -194,12 +194,15 @@ static int events_equal(const struct tracefmt_event *a, const struct tracefmt_ev
 }
 
 /* Write @n events, flushing every @per_block; block end offsets go to @ends. */
+static void write_bytes(const char *path, const void *p, size_t n);
+static const struct tracefmt_writer_opts *write_opts; /* of write_trace(); NULL: defaults */
+
 static void write_trace(const char *path, uint64_t seed, size_t n, size_t per_block,
 			uint64_t *ends, size_t *nr_ends, uint64_t *end_off)
 {
 	struct tracefmt_error err;
 	const char *hdr = "{\"format\":\"buddyscope-trace\",\"source\":\"test\"}";
-	struct tracefmt_writer *w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
+	struct tracefmt_writer *w = tracefmt_writer_create(path, hdr, strlen(hdr), write_opts, &err);
 	REQUIRE(w);
 	rng_state = seed;
 	size_t blocks = 0;
@@ -285,6 +288,41 @@ static void test_roundtrip(void)
 	CHECK_EQ_U64(c1, n);
 	CHECK_EQ_U64(c2, n);
 	tracefmt_reader_close(r);
+}
+
+/*
+ * Blocks written without compression (codec 0) read back the same, and a
+ * flipped payload bit is still caught by the payload checksum.
+ */
+static void test_uncompressed(void)
+{
+	const char *path = tmp("plain.bst"), *flip = tmp("plain-flip.bst");
+	const struct tracefmt_writer_opts plain = { .uncompressed = true };
+	size_t n = 8000, nr_ends, size;
+	uint64_t ends[16];
+	static uint8_t buf[1 << 20];
+	struct tracefmt_reader_stats st;
+	FILE *f;
+
+	write_opts = &plain;
+	write_trace(path, 5, n, 2000, ends, &nr_ends, NULL);
+	write_opts = NULL;
+	CHECK_EQ_U64(read_and_compare(path, 5, 0, 0, &st), n);
+	CHECK(st.complete);
+	f = fopen(path, "rb");
+	REQUIRE(f);
+	size = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	REQUIRE(size < sizeof(buf));
+	/* the first block's codec field (FORMAT.md §3, offset 6) is 0 */
+	CHECK_EQ_U64(tf_get_le16(buf + TF_PREAMBLE_LEN +
+				 strlen("{\"format\":\"buddyscope-trace\",\"source\":\"test\"}") + 6),
+		     TF_CODEC_NONE);
+	buf[ends[1] + TF_BLOCK_HDR_LEN + 100] ^= 0x10; /* inside block 3's payload */
+	write_bytes(flip, buf, size);
+	CHECK_EQ_U64(read_and_compare(flip, 5, 4000, 6000, &st), n - 2000);
+	CHECK_EQ_U64(st.blocks_corrupt, 1);
+	CHECK_STR_CONTAINS(st.first_corruption, "payload_crc");
 }
 
 /* The largest values the format allows come back exactly (FORMAT.md §4, value limits). */
@@ -1098,12 +1136,101 @@ static void test_type_names(void)
 	CHECK(tracefmt_type_from_name("mm_page_nope") == 0);
 }
 
+/* The file's SHA-256 as coreutils computes it (an independent implementation). */
+static void sha256sum_of(const char *path, char hex[65])
+{
+	char cmd[1400];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
+	p = popen(cmd, "r");
+	REQUIRE(p);
+	REQUIRE(fscanf(p, "%64s", hex) == 1);
+	pclose(p);
+}
+
+/*
+ * Read @path with hashing on: @rewind_at records in, rewind once; stop after
+ * @stop_after records (SIZE_MAX: the end). Returns whether the reader's
+ * digest is sha256sum's.
+ */
+static bool hash_matches(const char *path, size_t rewind_at, size_t stop_after)
+{
+	struct tracefmt_error err;
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	struct tracefmt_event ev;
+	char want[65], got[65] = "", again[65] = "";
+	size_t i = 0;
+	bool rewound = false;
+
+	REQUIRE(r);
+	tracefmt_reader_hash_file(r);
+	while (i < stop_after && tracefmt_reader_next(r, &ev) == 1) {
+		if (++i == rewind_at && !rewound) {
+			rewound = true;
+			i = 0;
+			REQUIRE(tracefmt_reader_rewind(r) == 0);
+		}
+	}
+	CHECK(tracefmt_reader_file_sha256(r, got) == 0);
+	CHECK(tracefmt_reader_file_sha256(r, again) == 0); /* the same, hashing is over */
+	tracefmt_reader_close(r);
+	sha256sum_of(path, want);
+	return !strcmp(got, want) && !strcmp(again, want);
+}
+
+/*
+ * Hash while reading: the digest is the whole file's, however the reader
+ * went through it (to the end, rewound, stopped early, over a corrupt block
+ * it resynchronised past, a cut block, data after the end block).
+ */
+static void test_hash_while_reading(void)
+{
+	const char *path = tmp("hash.bst"), *bad = tmp("hash-bad.bst");
+	uint64_t ends[16];
+	size_t nr_ends, size;
+	static uint8_t buf[1 << 20];
+	FILE *f;
+
+	write_trace(path, 21, 300, 40, ends, &nr_ends, NULL);
+	CHECK(hash_matches(path, 0, SIZE_MAX));
+	CHECK(hash_matches(path, 100, SIZE_MAX));   /* a rewind mid-way, as replay's prescan */
+	CHECK(hash_matches(path, 0, 50));	    /* stopped early: the rest read for the hash */
+	CHECK(hash_matches(path, 0, 0));	    /* nothing read */
+
+	f = fopen(path, "rb");
+	REQUIRE(f);
+	size = fread(buf, 1, sizeof(buf) - 100, f);
+	fclose(f);
+	/* the magic of block 3 broken: the reader skips to block 4 */
+	buf[ends[1]] ^= 0x20;
+	write_bytes(bad, buf, size);
+	CHECK(hash_matches(bad, 0, SIZE_MAX));
+	buf[ends[1]] ^= 0x20;
+	/* data after the end block */
+	memcpy(buf + size, "trailing bytes", 14);
+	write_bytes(bad, buf, size + 14);
+	CHECK(hash_matches(bad, 0, SIZE_MAX));
+	/* cut inside block 2 */
+	write_bytes(bad, buf, (size_t)ends[0] + 30);
+	CHECK(hash_matches(bad, 0, SIZE_MAX));
+
+	/* not asked for: no digest */
+	struct tracefmt_reader *r = tracefmt_reader_open(path, NULL);
+	char hex[65];
+
+	REQUIRE(r);
+	CHECK(tracefmt_reader_file_sha256(r, hex) == -EINVAL);
+	tracefmt_reader_close(r);
+}
+
 int main(int argc, char **argv)
 {
 	snprintf(dir, sizeof(dir), "%s/tracefmt-tmp", argc > 1 ? argv[1] : ".");
 	mkdir(dir, 0755);
 	test_type_names();
 	test_roundtrip();
+	test_uncompressed();
 	test_edge_values();
 	test_hostile_preambles();
 	test_unknown_type_skipped();
@@ -1116,5 +1243,6 @@ int main(int argc, char **argv)
 	test_flag_bits();
 	test_malformed_block_whole();
 	test_value_limits();
+	test_hash_while_reading();
 	return TEST_REPORT();
 }
