@@ -40,6 +40,8 @@
 #define RELEASE_EVERY 1024	     /* records consumed before handing space back */
 #define CALIB_SLOTS 64		     /* as in bpf/pagealloc.bpf.c */
 #define WMARKS_LEN 4096		     /* mmap of "wmarks", rounded up to a page */
+#define STASH_MAX_SLOTS (4u << 20)   /* side drain: 128 MiB a cpu at most, then the ring fills */
+#define SIDE_DRAIN_WAIT_NS 2000000ull /* side drain: sleep between passes */
 
 _Static_assert(PAGEALLOC_WMARK_SLOTS * sizeof(struct pagealloc_wmark) <= WMARKS_LEN,
 	       "the wmarks map fits its mapping");
@@ -57,6 +59,17 @@ struct pid_entry {
 	char comm[TRACEFMT_COMM_LEN];
 };
 
+/* One /proc checkpoint reading: the records of one seq and when it was read. */
+struct reading {
+	uint32_t seq;
+	int ret;			/* 0 or -errno, with err */
+	struct tracefmt_error err;
+	size_t nr;			/* records in ev */
+	uint64_t t0, t1;		/* the read's start and end, CLOCK_MONOTONIC ns */
+	bool done;			/* set (release) by the reader when all above is final */
+	struct tracefmt_event ev[MAX_CKPT_ZONES];
+};
+
 /* One cpu's slot ring (pagealloc_event.h), read through the shared mapping. */
 struct ring {
 	uint8_t *slots;		 /* this cpu's slots in the mapping of "slots" */
@@ -66,6 +79,10 @@ struct ring {
 	uint64_t end;		 /* head seen at the start of a drain */
 	uint64_t ts;		 /* timestamp of the slot at tail, 0 when not ready */
 	uint32_t unreleased;	 /* slots read since tail_pub was stored */
+	const uint8_t *cur;	 /* the slot ring_peek() found: in the stash or the ring */
+	/* Slots moved aside by the side drain (capture_side_drain_start()), read first. */
+	uint8_t *stash;
+	size_t stash_n, stash_pos, stash_cap; /* slots held, read, room for */
 };
 
 struct capture {
@@ -95,8 +112,8 @@ struct capture {
 
 	bool raw;			  /* raw tracepoints record (else classic ones) */
 	int nr_cpus;			  /* possible cpus (per-cpu map width) */
-	uint64_t *dropped_seen;		  /* per cpu, already written as LOST */
 	uint64_t misses_seen;		  /* tracepoint hits the kernel skipped, written */
+	uint64_t misses_read_ns;	  /* when misses_seen was read (or the attach) */
 	struct pagealloc_cpu_state *cpu_vals; /* mmap of cpu_state, nr_cpus entries */
 	size_t cpu_vals_len;
 
@@ -105,7 +122,19 @@ struct capture {
 
 	const struct pagealloc_wmark *wmarks; /* mmap of "wmarks" */
 
+	struct reading reading;		/* the checkpoint reading in flight or last taken */
+	pthread_t reading_tid;
+	bool reading_busy;		/* reading_tid runs and has not been joined */
+	pthread_t side_tid;		/* the side drain (capture_side_drain_start()) */
+	bool side_running;
+	int side_stop;			/* set to end the side drain */
 	struct tracefmt_event ckpt[MAX_CKPT_ZONES];
+	size_t ckpt_nr;			/* records of the latest reading written, in ckpt[] */
+
+	char *hdr;			/* the header blob, for every file */
+	size_t hdr_len;
+	void (*on_rare)(void *ctx, const struct tracefmt_event *ev);
+	void *rare_ctx;
 };
 
 /* libbpf's last warning, quoted in our error text (the library never prints). */
@@ -147,6 +176,23 @@ uint64_t capture_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t capture_process_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Add the CPU spent since *@mark to @step and move the mark. */
+static void startup_step(uint64_t *step, uint64_t *mark)
+{
+	uint64_t now = capture_process_cpu_ns();
+
+	*step += now - *mark;
+	*mark = now;
 }
 
 static bool path_exists(const char *p)
@@ -303,6 +349,35 @@ static int append(struct capture *c, const struct tracefmt_event *ev)
 	return 0;
 }
 
+/*
+ * A lost-event record: @count events of @cpu dropped in [@first_ns,
+ * @last_ns], written at @ts_ns (>= last_ns).
+ */
+static int lost_write(struct capture *c, uint32_t cpu, uint64_t count, uint64_t first_ns,
+		      uint64_t last_ns, uint64_t ts_ns)
+{
+	struct tracefmt_event ev;
+	int ret;
+
+	if (!count)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACEFMT_LOST;
+	ev.cpu = cpu;
+	ev.ts_ns = ts_ns;
+	ev.u.lost.count = count;
+	ev.u.lost.first_ns = first_ns <= last_ns ? first_ns : last_ns;
+	ev.u.lost.last_ns = last_ns;
+	ret = append(c, &ev);
+	if (ret)
+		return ret;
+	c->st.lost += count;
+	c->st.lost_records++;
+	if (cpu == CAPTURE_LOST_CPU_UNKNOWN)
+		c->st.lost_recursion += count;
+	return 0;
+}
+
 /* A COMM or EXIT record from BPF: write the name when it is news. */
 static int on_comm(struct capture *c, const struct pagealloc_comm_event *ce, uint32_t cpu)
 {
@@ -386,6 +461,11 @@ static int on_record(struct capture *c, const void *data, uint32_t cpu)
 		return on_comm(c, data, cpu);
 	if (type == PAGEALLOC_EV_WMARK)
 		return on_wmark(c, e, cpu);
+	if (type == PAGEALLOC_EV_LOST) {
+		const struct pagealloc_lost_event *l = data;
+
+		return lost_write(c, cpu, l->count, l->first_ns, l->ts_ns, l->ts_ns);
+	}
 	ev.type = type;
 	ev.cpu = cpu;
 	ev.pid = e->pid;
@@ -430,6 +510,15 @@ static int on_record(struct capture *c, const void *data, uint32_t cpu)
 		return 0; /* a record type this loader does not know */
 	}
 	c->st.events++;
+	if (__builtin_expect(c->on_rare != NULL, 0) &&
+	    (type == PAGEALLOC_EV_EXTFRAG ||
+	     (type == PAGEALLOC_EV_ALLOC && e->pfn == TRACEFMT_PFN_NONE))) {
+		int ret = append(c, &ev);
+
+		if (!ret)
+			c->on_rare(c->rare_ctx, &ev);
+		return ret ? ret : c->write_err;
+	}
 	return append(c, &ev);
 }
 
@@ -439,15 +528,24 @@ _Static_assert(sizeof(struct pagealloc_event) == sizeof(struct pagealloc_comm_ev
 	       "records are one slot with the timestamp first");
 #define SLOT_SIZE sizeof(struct pagealloc_event)
 
-/* The slot at @r's tail, with its timestamp in r->ts; NULL when not ready. */
+/*
+ * The next slot of @r, with its timestamp in r->ts; NULL when not ready.
+ * Slots the side drain moved aside come first: they are older.
+ */
 static const uint8_t *ring_peek(struct capture *c, struct ring *r)
 {
 	uint64_t mask = (1ull << c->slot_shift) - 1;
 	uint8_t *slot = r->slots + (r->tail & mask) * SLOT_SIZE;
 
+	if (r->stash_pos < r->stash_n) {
+		r->cur = r->stash + r->stash_pos * SLOT_SIZE;
+		memcpy(&r->ts, r->cur, sizeof(r->ts));
+		return r->cur;
+	}
 	/* The producer's cpu wrote these lines: fetch them ahead, for writing. */
 	__builtin_prefetch(r->slots + ((r->tail + PREFETCH_SLOTS) & mask) * SLOT_SIZE, 1);
 	r->ts = r->tail < r->end ? __atomic_load_n((uint64_t *)slot, __ATOMIC_ACQUIRE) : 0;
+	r->cur = slot;
 	return r->ts ? slot : NULL;
 }
 
@@ -456,12 +554,28 @@ static void ring_advance(struct capture *c, struct ring *r)
 {
 	uint8_t *slot = r->slots + (r->tail & ((1ull << c->slot_shift) - 1)) * SLOT_SIZE;
 
+	if (r->stash_pos < r->stash_n) {
+		if (++r->stash_pos == r->stash_n)
+			r->stash_pos = r->stash_n = 0;
+		return;
+	}
 	__atomic_store_n((uint64_t *)slot, 0, __ATOMIC_RELAXED);
 	r->tail++;
 	if (++r->unreleased >= RELEASE_EVERY) {
 		__atomic_store_n(r->tail_pub, r->tail, __ATOMIC_RELEASE);
 		r->unreleased = 0;
 	}
+}
+
+/* Figures of the drain pass that started at @start_ns. */
+static void drain_account(struct capture *c, uint64_t start_ns)
+{
+	uint64_t busy = capture_now_ns() - start_ns;
+
+	c->st.drains++;
+	c->st.drain_busy_ns += busy;
+	if (busy > c->st.drain_busy_max_ns)
+		c->st.drain_busy_max_ns = busy;
 }
 
 /*
@@ -477,6 +591,8 @@ static int rings_drain(struct capture *c)
 
 	c->drain_gap_ns = c->last_drain_ns ? now - c->last_drain_ns : 0;
 	c->last_drain_ns = now;
+	if (c->drain_gap_ns > c->st.drain_gap_max_ns)
+		c->st.drain_gap_max_ns = c->drain_gap_ns;
 	for (int i = 0; i < c->nr_rings; i++) {
 		struct ring *r = &c->rings[i];
 
@@ -486,6 +602,8 @@ static int rings_drain(struct capture *c)
 		ring_peek(c, r);
 	}
 	c->drained_max = most;
+	if (most > c->st.ring_fill_max)
+		c->st.ring_fill_max = most;
 	for (;;) {
 		struct ring *best = NULL;
 		uint64_t best_ts = UINT64_MAX;
@@ -497,9 +615,7 @@ static int rings_drain(struct capture *c)
 			}
 		if (!best)
 			break;
-		ret = on_record(c, best->slots + (best->tail & ((1ull << c->slot_shift) - 1)) *
-						     SLOT_SIZE,
-				(uint32_t)(best - c->rings));
+		ret = on_record(c, best->cur, (uint32_t)(best - c->rings));
 		ring_advance(c, best);
 		if (ret)
 			break;
@@ -509,6 +625,7 @@ static int rings_drain(struct capture *c)
 		__atomic_store_n(c->rings[i].tail_pub, c->rings[i].tail, __ATOMIC_RELEASE);
 		c->rings[i].unreleased = 0;
 	}
+	drain_account(c, now);
 	return ret;
 }
 
@@ -538,6 +655,74 @@ static void rings_wait(struct capture *c, int timeout_ms)
 	ts.tv_sec = (time_t)(wait_ns / 1000000000ull);
 	ts.tv_nsec = (long)(wait_ns % 1000000000ull);
 	nanosleep(&ts, NULL);
+}
+
+/* Move @r's committed slots into its stash (the side drain); false when the stash is full. */
+static bool stash_move(struct capture *c, struct ring *r)
+{
+	uint64_t end = __atomic_load_n(r->head, __ATOMIC_ACQUIRE), mask = (1ull << c->slot_shift) - 1;
+	bool room = true;
+
+	while (r->tail < end) {
+		uint8_t *slot = r->slots + (r->tail & mask) * SLOT_SIZE;
+
+		if (!__atomic_load_n((uint64_t *)slot, __ATOMIC_ACQUIRE))
+			break;
+		if (r->stash_n == r->stash_cap) {
+			size_t cap = r->stash_cap ? r->stash_cap * 2 : 65536;
+			uint8_t *p = cap <= STASH_MAX_SLOTS ? realloc(r->stash, cap * SLOT_SIZE) : NULL;
+
+			if (!p) {
+				room = false;
+				break;
+			}
+			r->stash = p;
+			r->stash_cap = cap;
+		}
+		memcpy(r->stash + r->stash_n++ * SLOT_SIZE, slot, SLOT_SIZE);
+		__atomic_store_n((uint64_t *)slot, 0, __ATOMIC_RELAXED);
+		r->tail++;
+	}
+	__atomic_store_n(r->tail_pub, r->tail, __ATOMIC_RELEASE);
+	return room;
+}
+
+static void *side_drain_run(void *arg)
+{
+	struct capture *c = arg;
+	struct timespec ts = { 0, (long)SIDE_DRAIN_WAIT_NS };
+
+	while (!__atomic_load_n(&c->side_stop, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < c->nr_rings; i++)
+			stash_move(c, &c->rings[i]);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int capture_side_drain_start(struct capture *c)
+{
+	int ret;
+
+	if (c->side_running || c->finished)
+		return -EINVAL;
+	c->side_stop = 0;
+	ret = pthread_create(&c->side_tid, NULL, side_drain_run, c);
+	if (ret)
+		return -ret;
+	c->side_running = true;
+	return 0;
+}
+
+void capture_side_drain_stop(struct capture *c)
+{
+	if (!c || !c->side_running)
+		return;
+	__atomic_store_n(&c->side_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(c->side_tid, NULL);
+	c->side_running = false;
+	/* The rings were emptied meanwhile: the time since the last drain is no gap. */
+	c->last_drain_ns = 0;
 }
 
 /* Map the rings: "slots" and "cpu_state" are created by the skeleton's load. */
@@ -572,6 +757,8 @@ static int rings_create(struct capture *c)
 
 static void rings_destroy(struct capture *c)
 {
+	for (int i = 0; i < c->nr_rings; i++)
+		free(c->rings[i].stash);
 	if (c->slots)
 		munmap(c->slots, c->slots_len);
 	c->slots = NULL;
@@ -607,47 +794,55 @@ static uint64_t tracepoint_misses(struct capture *c)
 	return sum;
 }
 
-/* Write a LOST record for every cpu whose drop counter moved. */
-static int lost_update(struct capture *c, uint64_t now)
+/*
+ * The kernel's nesting misses since the previous look, as a lost record of
+ * cpu unknown whose window is the time between the two looks: the counter
+ * is read by a syscall, so that is as close as it can be placed.
+ */
+static int misses_update(struct capture *c, uint64_t now)
 {
-	struct tracefmt_event ev;
-	uint64_t misses;
+	uint64_t misses = tracepoint_misses(c), since = c->misses_read_ns;
 	int ret;
 
-	c->last_lost_ns = now;
-	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
-		uint64_t d = __atomic_load_n(&c->cpu_vals[cpu].dropped, __ATOMIC_RELAXED);
-
-		if (d <= c->dropped_seen[cpu])
-			continue;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = TRACEFMT_LOST;
-		ev.cpu = (uint32_t)cpu;
-		ev.ts_ns = now;
-		ev.u.lost.count = d - c->dropped_seen[cpu];
-		ret = append(c, &ev);
-		if (ret)
-			return ret;
-		c->st.lost += ev.u.lost.count;
-		c->st.lost_records++;
-		c->dropped_seen[cpu] = d;
-	}
-	misses = tracepoint_misses(c);
-	if (misses > c->misses_seen) {
-		memset(&ev, 0, sizeof(ev));
-		ev.type = TRACEFMT_LOST;
-		ev.cpu = CAPTURE_LOST_CPU_UNKNOWN;
-		ev.ts_ns = now;
-		ev.u.lost.count = misses - c->misses_seen;
-		ret = append(c, &ev);
-		if (ret)
-			return ret;
-		c->st.lost += ev.u.lost.count;
-		c->st.lost_records++;
-		c->st.lost_recursion += ev.u.lost.count;
+	c->misses_read_ns = now;
+	if (misses <= c->misses_seen)
+		return 0;
+	ret = lost_write(c, CAPTURE_LOST_CPU_UNKNOWN, misses - c->misses_seen, since, now, now);
+	if (!ret)
 		c->misses_seen = misses;
+	return ret;
+}
+
+/*
+ * Drops no LOST slot has reported yet, once the programs are detached (a
+ * cpu whose ring stayed full to the end, or that recorded nothing after
+ * its last drop): nothing races with the reading any more.
+ */
+static int drops_unsent_write(struct capture *c, uint64_t now)
+{
+	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
+		struct pagealloc_cpu_state *st = &c->cpu_vals[cpu];
+		uint64_t n = st->dropped - st->dropped_sent;
+		uint64_t first = st->drop_first_ns ? st->drop_first_ns : st->drop_last_ns;
+		int ret;
+
+		if (!n)
+			continue;
+		ret = lost_write(c, (uint32_t)cpu, n, first, st->drop_last_ns,
+				 now > st->drop_last_ns ? now : st->drop_last_ns);
+		if (ret)
+			return ret;
+		st->dropped_sent = st->dropped;
+		st->drop_first_ns = 0;
 	}
 	return 0;
+}
+
+/* Lost counts due at @now: the ring drops come through the rings themselves. */
+static int lost_update(struct capture *c, uint64_t now)
+{
+	c->last_lost_ns = now;
+	return misses_update(c, now);
 }
 
 /*
@@ -657,30 +852,108 @@ static int lost_update(struct capture *c, uint64_t now)
  * preceded them; the stamp is the middle of the read, which takes the zone
  * locks briefly.
  */
-static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
+/* The /proc reading of one checkpoint, timed; runs in the reader thread or inline. */
+static void *reading_run(void *arg)
 {
-	uint64_t t0, t1;
-	size_t nr, nr_states;
+	struct reading *rd = arg;
+	size_t nr_states;
+
+	rd->t0 = capture_now_ns();
+	rd->ret = sysinfo_checkpoint_read_full(NULL, rd->seq, 0, rd->ev, MAX_CKPT_ZONES, &rd->nr,
+					       &nr_states, &rd->err);
+	rd->t1 = capture_now_ns();
+	__atomic_store_n(&rd->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Write a finished reading's records, stamped at the middle of the read. */
+static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_error *err)
+{
 	int ret;
 
-	rings_drain(c);
-	if (c->write_err)
-		return c->write_err;
-	t0 = capture_now_ns();
-	ret = sysinfo_checkpoint_read_full(NULL, c->ckpt_seq, 0, c->ckpt, MAX_CKPT_ZONES, &nr,
-					   &nr_states, err);
-	if (ret)
-		return ret;
-	t1 = capture_now_ns();
-	for (size_t i = 0; i < nr; i++) {
-		c->ckpt[i].ts_ns = t0 + (t1 - t0) / 2;
-		ret = append(c, &c->ckpt[i]);
+	if (rd->ret) {
+		if (err)
+			*err = rd->err;
+		return rd->ret;
+	}
+	if (rd->t1 - rd->t0 > c->st.checkpoint_max_ns)
+		c->st.checkpoint_max_ns = rd->t1 - rd->t0;
+	for (size_t i = 0; i < rd->nr; i++) {
+		rd->ev[i].ts_ns = rd->t0 + (rd->t1 - rd->t0) / 2;
+		ret = append(c, &rd->ev[i]);
 		if (ret)
 			return ret;
 	}
+	memcpy(c->ckpt, rd->ev, rd->nr * sizeof(rd->ev[0]));
+	c->ckpt_nr = rd->nr;
 	c->ckpt_seq++;
 	c->st.checkpoints++;
 	return 0;
+}
+
+/*
+ * Wait for the periodic reading in flight, if any, and write it (its
+ * records stay in seq order ahead of a reading taken now).
+ */
+static int reading_collect(struct capture *c, struct tracefmt_error *err)
+{
+	if (!c->reading_busy)
+		return 0;
+	pthread_join(c->reading_tid, NULL);
+	c->reading_busy = false;
+	return reading_write(c, &c->reading, err);
+}
+
+/*
+ * The periodic reading: /proc/pagetypeinfo walks every pageblock under the
+ * zone locks, which took up to 157 ms on a loaded 2-cpu host; read inline,
+ * the rings were not drained meanwhile and filled. So it runs in a thread
+ * of its own while this one keeps draining, and its records are written
+ * when it is done; the events drained meanwhile come before them in the
+ * file, as the events of the read's first half used to come after them.
+ * Falls back to an inline reading when no thread can be started.
+ */
+static int reading_start(struct capture *c, struct tracefmt_error *err)
+{
+	c->reading = (struct reading){ .seq = c->ckpt_seq };
+	if (!pthread_create(&c->reading_tid, NULL, reading_run, &c->reading)) {
+		c->reading_busy = true;
+		return 0;
+	}
+	reading_run(&c->reading);
+	return reading_write(c, &c->reading, err);
+}
+
+/* Write the periodic reading once its thread is done; 0 while it runs. */
+static int reading_poll(struct capture *c, struct tracefmt_error *err)
+{
+	if (!c->reading_busy || !__atomic_load_n(&c->reading.done, __ATOMIC_ACQUIRE))
+		return 0;
+	return reading_collect(c, err);
+}
+
+/*
+ * A reading now, in this thread, after the one in flight: start, after
+ * the snapshot, at the end. The rings are drained first so the records
+ * land after the events that preceded them.
+ */
+static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
+{
+	int ret = reading_collect(c, err);
+	bool side;
+
+	if (ret)
+		return ret;
+	rings_drain(c);
+	if (c->write_err)
+		return c->write_err;
+	c->reading = (struct reading){ .seq = c->ckpt_seq };
+	/* The rings keep emptying during the read (up to ~0.5 s on a loaded host). */
+	side = !c->side_running && !capture_side_drain_start(c);
+	reading_run(&c->reading);
+	if (side)
+		capture_side_drain_stop(c);
+	return reading_write(c, &c->reading, err);
 }
 
 /*
@@ -795,6 +1068,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	struct tracefmt_writer_opts wo = { .zstd_level = -1 };
 	struct capture *c = NULL;
 	char tracefs[64], path[256], *hdr = NULL;
+	uint64_t cpu_start = capture_process_cpu_ns(), cpu_mark = cpu_start;
+	struct capture_startup_cpu *cpu;
 	size_t hdr_len;
 	int ret;
 
@@ -830,6 +1105,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = set_err(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
+	cpu = &c->st.startup;
 	c->ckpt_interval_ms = o.checkpoint_interval_ms;
 	c->flush_interval_ms = o.flush_interval_ms;
 	c->page_size = (size_t)sysconf(_SC_PAGESIZE);
@@ -898,15 +1174,19 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 	c->skel->rodata->slot_shift = c->slot_shift;
+	c->st.ring_slots = 1u << c->slot_shift;
+	startup_step(&cpu->open_ns, &cpu_mark);
 	ret = pagealloc_skel__load(c->skel);
 	if (ret) {
 		ret = bpf_fail(why, err, ret, "loading the BPF programs");
 		goto fail;
 	}
+	startup_step(&cpu->load_ns, &cpu_mark);
 	/* Raw tracepoints when this kernel lets us turn their page pointers into pfns. */
 	c->raw = !o.classic_tracepoints && bpf_program__autoload(c->skel->progs.calib_page) &&
 		 !vmemmap_measure(c);
 	c->st.raw_tracepoints = c->raw;
+	startup_step(&cpu->calib_ns, &cpu_mark);
 	/* The header names the programs chosen, so the output comes after the load. */
 	hdr = header_create(&o, c, &hdr_len, err);
 	if (!hdr) {
@@ -914,6 +1194,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		*why = CAPTURE_FAIL_PROC;
 		goto fail;
 	}
+	startup_step(&cpu->header_ns, &cpu_mark);
 	c->output = strdup(o.output);
 	/* OUTPUT.partial until the end: a killed capture keeps its complete blocks there. */
 	wo.outfile_flags = OUTFILE_PARTIAL | (o.replace ? OUTFILE_REPLACE : OUTFILE_NO_REPLACE);
@@ -924,8 +1205,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 
-	c->dropped_seen = calloc((size_t)c->nr_cpus, sizeof(*c->dropped_seen));
-	if (!c->dropped_seen || pid_table_grow(c)) {
+	if (pid_table_grow(c)) {
 		ret = set_err(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -946,6 +1226,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		ret = bpf_fail(why, err, ret, "mapping the per-cpu rings");
 		goto fail;
 	}
+	startup_step(&cpu->output_ns, &cpu_mark);
 	if (bpf_program__autoload(c->skel->progs.handle_exec))
 		c->skel->links.handle_exec = bpf_program__attach(c->skel->progs.handle_exec);
 	if (bpf_program__autoload(c->skel->progs.handle_exit))
@@ -957,6 +1238,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 			goto fail;
 		}
 	}
+	c->misses_read_ns = capture_now_ns();
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
 		struct bpf_program *p = tp_prog(c->skel, i, c->raw);
 
@@ -969,9 +1251,13 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 			goto fail;
 		}
 	}
-	free(hdr);
+	c->hdr = hdr;
+	c->hdr_len = hdr_len;
 	hdr = NULL;
+	c->on_rare = o.on_rare_event;
+	c->rare_ctx = o.rare_ctx;
 
+	startup_step(&cpu->attach_ns, &cpu_mark);
 	c->st.start_ns = capture_now_ns();
 	c->last_flush_ns = c->st.start_ns;
 	c->last_lost_ns = c->st.start_ns;
@@ -986,6 +1272,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto fail;
 	}
 	c->next_ckpt_ns = capture_now_ns() + (uint64_t)c->ckpt_interval_ms * 1000000ull;
+	startup_step(&cpu->checkpoint_ns, &cpu_mark);
+	cpu->total_ns = cpu_mark - cpu_start;
 	return c;
 fail:
 	free(hdr);
@@ -1006,8 +1294,10 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 
 	if (now - c->last_lost_ns >= LOST_CHECK_NS)
 		ret = lost_update(c, now);
-	if (!ret && now >= c->next_ckpt_ns) {
-		ret = checkpoint_take(c, err);
+	if (!ret)
+		ret = reading_poll(c, err);
+	if (!ret && now >= c->next_ckpt_ns && !c->reading_busy) {
+		ret = reading_start(c, err);
 		c->next_ckpt_ns += (uint64_t)c->ckpt_interval_ms * 1000000ull;
 		if (c->next_ckpt_ns <= now)
 			c->next_ckpt_ns = now + (uint64_t)c->ckpt_interval_ms * 1000000ull;
@@ -1016,7 +1306,9 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 		ret = tracefmt_writer_flush(c->w);
 		if (ret)
 			c->write_err = ret;
-		c->last_flush_ns = now;
+		c->last_flush_ns = capture_now_ns();
+		if (c->last_flush_ns - now > c->st.flush_max_ns)
+			c->st.flush_max_ns = c->last_flush_ns - now;
 	}
 	c->st.bytes = tracefmt_writer_bytes(c->w);
 	return ret;
@@ -1026,7 +1318,7 @@ static int write_failed(struct capture *c, struct tracefmt_error *err)
 {
 	return set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
 		       "is kept there)", c->output, strerror(-c->write_err),
-		       (unsigned long long)tracefmt_writer_bytes(c->w));
+		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }
 
 int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
@@ -1040,6 +1332,18 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
 	if (c->write_err)
 		return write_failed(c, err);
 	ret = periodic(c, capture_now_ns(), err);
+	if (c->write_err)
+		return write_failed(c, err);
+	return ret;
+}
+
+int capture_reading_settle(struct capture *c, struct tracefmt_error *err)
+{
+	int ret;
+
+	if (c->finished)
+		return 0;
+	ret = reading_collect(c, err);
 	if (c->write_err)
 		return write_failed(c, err);
 	return ret;
@@ -1076,6 +1380,8 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 	rings_drain(c);
 	if (!ret)
 		ret = lost_update(c, capture_now_ns());
+	if (!ret)
+		ret = drops_unsent_write(c, capture_now_ns());
 	if (c->write_err) {
 		write_failed(c, err);
 		ret = c->write_err;
@@ -1094,6 +1400,67 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 	return ret;
 }
 
+/* Every pid's name is news again: a new file must carry its own. */
+static void pid_names_forget(struct capture *c)
+{
+	for (uint32_t i = 0; i < c->pid_cap; i++)
+		if (c->pids[i].used)
+			c->pids[i].exited = 1;
+}
+
+int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err)
+{
+	struct tracefmt_writer_opts wo = { .zstd_level = -1,
+					   .outfile_flags = OUTFILE_PARTIAL | OUTFILE_NO_REPLACE };
+	struct tracefmt_error cerr = { 0 };
+	char *name;
+	int ret;
+
+	if (c->finished || !c->w)
+		return -EINVAL;
+	if (c->write_err)
+		return write_failed(c, err);
+	ret = rings_drain(c);
+	if (!ret && !c->write_err)
+		ret = lost_update(c, capture_now_ns());
+	if (c->write_err)
+		return write_failed(c, err);
+	ret = tracefmt_writer_close(c->w, &cerr);
+	c->w = NULL;
+	if (ret) {
+		c->write_err = ret;
+		return set_err(err, ret, "%s", cerr.text);
+	}
+	name = strdup(path);
+	if (!name)
+		return c->write_err = set_err(err, -ENOMEM, "out of memory");
+	free(c->output);
+	c->output = name;
+	c->w = tracefmt_writer_create(path, c->hdr, c->hdr_len, &wo, err);
+	if (!c->w)
+		return c->write_err = -errno;
+	pid_names_forget(c);
+	c->st.bytes = tracefmt_writer_bytes(c->w);
+	ret = checkpoint_take(c, err);
+	if (!ret && !c->write_err)
+		c->write_err = tracefmt_writer_flush(c->w);
+	c->last_flush_ns = capture_now_ns();
+	if (c->write_err)
+		return write_failed(c, err);
+	return ret;
+}
+
+const struct tracefmt_event *capture_last_reading(const struct capture *c, size_t *n)
+{
+	*n = c->ckpt_nr;
+	return c->ckpt;
+}
+
+const char *capture_output(const struct capture *c)
+{
+	return c->output;
+}
+
 const struct capture_stats *capture_stats(const struct capture *c)
 {
 	return &c->st;
@@ -1108,15 +1475,18 @@ void capture_destroy(struct capture *c)
 {
 	if (!c)
 		return;
+	if (c->reading_busy)
+		pthread_join(c->reading_tid, NULL);
+	capture_side_drain_stop(c);
 	if (c->skel)
 		links_destroy(c->skel);
 	rings_destroy(c);
 	pagealloc_skel__destroy(c->skel);
 	tracefmt_writer_abandon(c->w);
-	free(c->dropped_seen);
 	if (c->cpu_vals)
 		munmap((void *)c->cpu_vals, c->cpu_vals_len);
 	free(c->pids);
 	free(c->output);
+	free(c->hdr);
 	free(c);
 }

@@ -39,6 +39,8 @@ enum pagealloc_event_type {
 	PAGEALLOC_EV_EXIT = 33,		/* struct pagealloc_comm_event: pid exited (comm unused) */
 	PAGEALLOC_EV_WMARK = 34,	/* kmem:mm_setup_per_zone_wmarks: pfn = its number,
 					   the values are in the "wmarks" map */
+	PAGEALLOC_EV_LOST = 35,		/* struct pagealloc_lost_event: events this cpu's
+					   ring had no room for, and when */
 };
 
 /*
@@ -89,6 +91,20 @@ struct pagealloc_comm_event {
 _Static_assert(sizeof(struct pagealloc_comm_event) == 32, "pagealloc_comm_event is one slot");
 
 /*
+ * Events dropped on this cpu since its previous LOST slot, sent by the
+ * next program that finds room in the ring, so the loss reaches the file
+ * in its place among the cpu's events. ts_ns is the last drop's time.
+ */
+struct pagealloc_lost_event {
+	__u64 ts_ns;	/* last_ns: the last dropped event's bpf_ktime_get_ns() */
+	__u32 pad0;
+	__u32 info;	/* PAGEALLOC_EV_LOST in the type byte */
+	__u64 first_ns;	/* the first dropped event's time */
+	__u64 count;	/* events dropped */
+};
+_Static_assert(sizeof(struct pagealloc_lost_event) == 32, "pagealloc_lost_event is one slot");
+
+/*
  * A watermark recompute does not fit a slot, and is rare (a sysctl write,
  * memory appearing): its values go to entry (number % PAGEALLOC_WMARK_SLOTS)
  * of the mmap-able array "wmarks", and a slot of type PAGEALLOC_EV_WMARK
@@ -121,11 +137,14 @@ _Static_assert(sizeof(struct pagealloc_wmark) == 64, "pagealloc_wmark has a hole
  */
 struct pagealloc_cpu_state {
 	__u64 head;	    /* slots reserved on this cpu, ever */
-	__u64 dropped;	    /* page events the ring had no room for */
+	__u64 dropped;	    /* page events the ring had no room for, ever */
 	__u64 exit_gen;	    /* exits seen when last_pid was recorded */
 	__u32 last_pid;	    /* pid of this cpu's previous page event */
 	__u32 pad;
-	__u64 pad2[4];
+	__u64 dropped_sent; /* of dropped: reported in LOST slots */
+	__u64 drop_first_ns; /* time of the first drop not yet reported; 0 = none */
+	__u64 drop_last_ns; /* time of the latest drop */
+	__u64 pad2;
 	__u64 tail;	    /* slots the loader has read and cleared, ever */
 	__u64 pad3[7];
 };

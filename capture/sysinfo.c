@@ -1237,3 +1237,24 @@ char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 	*len = strlen(text);
 	return text;
 }
+
+/* For sysinfo_dir.c (sysinfo_internal.h). */
+char *sysinfo_read_trimmed(const char *root, const char *rel)
+{
+	return read_trimmed(root, rel);
+}
+
+bool sysinfo_value_i64(const char *s, int64_t *v)
+{
+	return value_i64(s, v);
+}
+
+uint32_t sysinfo_count_cpu_list(const char *s)
+{
+	return count_cpu_list(s);
+}
+
+uint32_t sysinfo_buddyinfo_nr_orders(const char *text)
+{
+	return buddyinfo_nr_orders(text);
+}

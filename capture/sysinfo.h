@@ -211,4 +211,55 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 			    struct tracefmt_error *err);
 
+/*
+ * Host description directories: the files above copied from a host, laid
+ * out as under / (DIR/proc/zoneinfo, DIR/proc/sys/vm/min_free_kbytes, ...),
+ * plus DIR/page_size. `buddyscope sysinfo save DIR` writes one on the
+ * traced host; `buddyscope import --sysinfo DIR` reads it elsewhere.
+ */
+enum sysinfo_file_need {
+	SYSINFO_FILE_OPTIONAL = 0,  /* the header holds null without it */
+	SYSINFO_FILE_REQUIRED = 1,  /* sysinfo_dir_check() refuses a directory without it */
+	SYSINFO_FILE_ORDERS = 2,    /* pagetypeinfo: required unless the two below are there */
+	SYSINFO_FILE_ORDERS_ALT = 3, /* buddyinfo and hpage_pmd_size, together */
+};
+
+struct sysinfo_dir_file {
+	const char *rel;  /* path under the directory (and under / on the host) */
+	const char *what; /* what the header takes from it */
+	enum sysinfo_file_need need;
+};
+
+/* The list (without the per-cpu cache files sysinfo_dir_save() also copies). */
+const struct sysinfo_dir_file *sysinfo_dir_files(size_t *nr);
+
+struct sysinfo_save_stats {
+	uint32_t written;	  /* files written */
+	uint32_t nr_unreadable;	  /* files of the list that could not be read on the host */
+	char unreadable[24][64];  /* their names (the first 24) */
+};
+
+/**
+ * sysinfo_dir_save() - copy the host description files from @root (NULL or
+ * "/" for this host) into @dir (made if missing; files in it are replaced),
+ * write @dir/page_size, and check the result with sysinfo_dir_check().
+ * Files that cannot be read (pagetypeinfo is root-only; a sysctl the
+ * kernel lacks) are skipped and listed in @st. Returns 0 or -errno with @err
+ * naming the file.
+ */
+int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stats *st,
+		     struct tracefmt_error *err);
+
+/**
+ * sysinfo_dir_check() - whether @dir describes a host well enough for a
+ * header: proc/zoneinfo that parses, the pageblock order and orders
+ * (proc/pagetypeinfo, or proc/buddyinfo with
+ * sys/kernel/mm/transparent_hugepage/hpage_pmd_size), the kernel release and
+ * the online cpus; optional files, when present, must parse too. Returns 0,
+ * or -ENOENT / -EINVAL with @err naming the missing or malformed file:
+ * "FILE: what is wrong", FILE relative to @dir (the caller puts @dir in
+ * front: long paths do not fit the error text), or "not a directory ...".
+ */
+int sysinfo_dir_check(const char *dir, struct tracefmt_error *err);
+
 #endif /* BUDDYSCOPE_SYSINFO_H */

@@ -10,11 +10,13 @@
 int cmd_capture(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_sysinfo(int argc, char **argv);
 
 /*
  * cli_fail() - print "buddyscope CMD: error: TEXT", or "FILE: strerror(ERR)"
@@ -22,5 +24,12 @@ int cmd_export(int argc, char **argv);
  * the failure exit status.
  */
 int cli_fail(const char *cmd, const char *file, int err, const char *text);
+
+/*
+ * cli_sysinfo_dir_fail() - print a sysinfo_dir_check() / sysinfo_dir_save()
+ * error of directory @dir: "DIR/FILE: what" when @text names a file in it,
+ * "DIR: what" otherwise. Returns 1.
+ */
+int cli_sysinfo_dir_fail(const char *cmd, const char *dir, const char *text);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * buddyscope export: a run's series and metrics as long-form CSV or JSON
- * (viz/SCHEMA.md), to a file or standard output.
+ * buddyscope export: a run's series and metrics as long-form CSV, JSON, a
+ * Perfetto (Chrome JSON) trace or OpenMetrics text (viz/SCHEMA.md), to a
+ * file or standard output.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,12 +18,41 @@
 
 static void export_usage(FILE *f)
 {
-	fprintf(f, "usage: buddyscope export --db RUNS.db [--run ID] --format csv|json [-o FILE]\n"
-		   "  --db FILE      the run store\n"
-		   "  --run ID       one run (default: every run)\n"
-		   "  --format F     csv: one row per time x zone x order x migratetype;\n"
-		   "                 json: every table of the run\n"
-		   "  -o, --out FILE write here instead of standard output\n");
+	fprintf(f, "usage: buddyscope export --db RUNS.db [--run ID] --format FORMAT [-o FILE]\n"
+		   "  --db FILE          the run store\n"
+		   "  --run ID           one run (default: every run)\n"
+		   "  --format FORMAT    csv: one row per time x zone x order x migratetype;\n"
+		   "                     json: every table of the run;\n"
+		   "                     perfetto: a JSON trace for ui.perfetto.dev and\n"
+		   "                     chrome://tracing (counters per zone, instants);\n"
+		   "                     openmetrics: OpenMetrics text (Prometheus), like\n"
+		   "                     node_exporter's buddyinfo, every sample timestamped\n"
+		   "  -o, --output FILE  write here instead of standard output\n");
+}
+
+static const char *const format_names[] = {
+	[VIZ_EXPORT_CSV] = "csv",
+	[VIZ_EXPORT_JSON] = "json",
+	[VIZ_EXPORT_PERFETTO] = "perfetto",
+	[VIZ_EXPORT_OPENMETRICS] = "openmetrics",
+};
+
+/* What each format's count is of, for the closing message. */
+static const char *const format_units[] = {
+	[VIZ_EXPORT_CSV] = "rows",
+	[VIZ_EXPORT_JSON] = "samples",
+	[VIZ_EXPORT_PERFETTO] = "trace events",
+	[VIZ_EXPORT_OPENMETRICS] = "metric points",
+};
+
+static int parse_format(const char *name, enum viz_export_format *fmt)
+{
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(name, format_names[i])) {
+			*fmt = (enum viz_export_format)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 int cmd_export(int argc, char **argv)
@@ -31,7 +61,8 @@ int cmd_export(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "run", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, 'o' }, /* the old spelling, kept */
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -64,13 +95,9 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'f':
 			have_fmt = 1;
-			if (!strcmp(optarg, "csv")) {
-				fmt = VIZ_EXPORT_CSV;
-			} else if (!strcmp(optarg, "json")) {
-				fmt = VIZ_EXPORT_JSON;
-			} else {
-				fprintf(stderr, "buddyscope export: error: --format '%s': use csv or "
-						"json\n", optarg);
+			if (parse_format(optarg, &fmt)) {
+				fprintf(stderr, "buddyscope export: error: --format '%s': use csv, json, "
+						"perfetto or openmetrics\n", optarg);
 				return 2;
 			}
 			break;
@@ -126,7 +153,7 @@ int cmd_export(int argc, char **argv)
 	}
 	if (out)
 		fprintf(stderr, "buddyscope export: wrote %llu %s to %s\n",
-			(unsigned long long)rows, fmt == VIZ_EXPORT_CSV ? "rows" : "samples", out);
+			(unsigned long long)rows, format_units[fmt], out);
 	ret = 0;
 cleanup:
 	outfile_discard(&of);

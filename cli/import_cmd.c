@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * buddyscope import: turn the text other tools print — ftrace (tracefs
- * trace / trace_pipe, trace-cmd report) or `perf script` — into a .bst
- * trace. The header blob says where the events came from; with --sysinfo it
+ * buddyscope import: turn what other tools record — trace-cmd's trace.dat,
+ * perf.data, ftrace text (tracefs trace / trace_pipe, trace-cmd report) or
+ * `perf script` text — into a .bst trace. The input's kind is found from its
+ * content (tracefmt_import_detect()); --from overrides it. The header blob says where the events came from; with --sysinfo it
  * also carries the host and zones read from saved copies of the /proc and
  * /sys files (capture/sysinfo), as a captured trace does, and the free
  * counts of those copies become checkpoint records at the start (and, with
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "commands.h"
+#include "tracedat.h"
 #include "tracefmt.h"
 #ifdef BUDDYSCOPE_HAVE_SYSINFO
 #include "sysinfo.h"
@@ -29,25 +31,32 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: buddyscope import --from ftrace|perf-script IN -o OUT.bst [options]\n"
+		"usage: buddyscope import IN -o OUT.bst [options]\n"
 		"\n"
-		"Convert a text trace of the kmem page tracepoints into a .bst trace.\n"
-		"IN is a file (plain, gzip or zstd: recognised by its first bytes) or '-'\n"
-		"for stdin. Accepted layouts: traces/IMPORT.md.\n"
+		"Convert a recording of the kmem page tracepoints into a .bst trace. IN is\n"
+		"a trace.dat (trace-cmd record / extract), a perf.data (perf record), ftrace\n"
+		"text (tracefs trace, trace-cmd report) or perf script text; text may be\n"
+		"gzip- or zstd-compressed. The kind is found from the content. Details:\n"
+		"traces/IMPORT.md.\n"
 		"\n"
-		"  --from FORMAT     ftrace (tracefs trace/trace_pipe, trace-cmd report)\n"
-		"                    or perf-script (`perf script` default output)\n"
+		"  --from ftrace|perf-script|perf.data|trace.dat\n"
+		"                    skip the detection (needed for '-', stdin, which is\n"
+		"                    ftrace or perf-script text)\n"
 		"  -o, --output OUT  the .bst file to write; replaced only when the import\n"
 		"                    succeeds (written under a temporary name, renamed)\n"
-		"  --sysinfo DIR     add host and zones from saved copies of /proc and /sys\n"
-		"                    laid out as on the host: DIR/proc/zoneinfo, ...; their\n"
-		"                    free counts become checkpoints at the first event\n"
-		"  --sysinfo-end DIR2  the same files saved when the trace ended: checkpoints\n"
+		"  --instance NAME   trace.dat: import only this buffer ('' = top level);\n"
+		"                    default: every buffer with kmem events, merged by time\n"
+		"  --sysinfo DIR     the traced host's description, written there by\n"
+		"                    `buddyscope sysinfo save DIR`: zones, page size,\n"
+		"                    orders, sysctls; its free counts become checkpoints at\n"
+		"                    the first event. Without it, replay infers a layout\n"
+		"  --sysinfo-end DIR2  the same, saved when the trace ended: checkpoints\n"
 		"                    at the last event (needs --sysinfo; never guessed)\n"
 		"  --max-bad N       succeed with up to N unparseable kmem lines (default 0)\n"
 		"  -q, --quiet       no progress lines (the final summary stays)\n"
 		"  -h, --help\n"
 		"\n"
+		"perf.data is read by running `perf " TRACEFMT_PERF_SCRIPT_ARGS " IN`.\n"
 		"Exit status: 0 done, 1 bad input or failure, 2 usage.\n");
 }
 
@@ -60,8 +69,9 @@ static double now_s(void)
 }
 
 /* The header object: what import knows, plus the host with --sysinfo. */
-static char *header_create(const char *source, const char *in_path, const char *sysinfo_dir,
-			   const char *sysinfo_end_dir, size_t *len, struct tracefmt_error *err)
+static char *header_create(const char *source, const char *clock, json_t *notes,
+			   const char *in_path, const char *sysinfo_dir, const char *sysinfo_end_dir,
+			   size_t *len, struct tracefmt_error *err)
 {
 	json_t *hdr = NULL;
 	char tool[64];
@@ -88,7 +98,9 @@ static char *header_create(const char *source, const char *in_path, const char *
 		json_object_set_new(hdr, "source", json_string(source));
 	}
 	json_object_set_new(hdr, "input", json_string(in_path));
-	json_object_set_new(hdr, "clock", json_string("text"));
+	json_object_set_new(hdr, "clock", json_string(clock));
+	if (json_array_size(notes))
+		json_object_set(hdr, "import_notes", notes);
 	json_object_set_new(hdr, "sysinfo_dir", sysinfo_dir ? json_string(sysinfo_dir) : json_null());
 	json_object_set_new(hdr, "sysinfo_end_dir",
 			    sysinfo_end_dir ? json_string(sysinfo_end_dir) : json_null());
@@ -107,6 +119,8 @@ static void print_summary(const char *in_path, const char *out_path,
 	fprintf(stderr, "  records  %" PRIu64 "\n", st->records);
 	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++)
 		fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(t), st->by_type[t]);
+	fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(TRACEFMT_WMARK),
+		st->by_type[TRACEFMT_WMARK]);
 	fprintf(stderr, "    %-26s %" PRIu64 " (pid -> command name", "comm",
 		st->by_type[TRACEFMT_COMM]);
 	if (st->comm_evictions)
@@ -200,11 +214,140 @@ static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, si
 	return ev;
 }
 
+/* What each kind of input is called in the header and in messages. */
+struct import_kind {
+	enum tracefmt_import_format fmt;
+	const char *from;   /* --from name */
+	const char *source; /* header "source" */
+	const char *clock;  /* header "clock" */
+};
+
+static const struct import_kind kinds[] = {
+	{ TRACEFMT_IMPORT_FTRACE, "ftrace", "import-ftrace", "text" },
+	{ TRACEFMT_IMPORT_PERF_SCRIPT, "perf-script", "import-perf-script", "text" },
+	{ TRACEFMT_IMPORT_PERF_DATA, "perf.data", "import-perf-data", "perf" },
+	{ TRACEFMT_IMPORT_TRACE_DAT, "trace.dat", "import-tracedat", "trace-cmd" },
+};
+
+static const struct import_kind *kind_of(enum tracefmt_import_format fmt)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].fmt == fmt)
+			return &kinds[i];
+	return NULL;
+}
+
+static const struct import_kind *kind_from_name(const char *name)
+{
+	if (!strcmp(name, "perf"))
+		name = "perf-script";
+	else if (!strcmp(name, "perf-data"))
+		name = "perf.data";
+	else if (!strcmp(name, "trace-dat") || !strcmp(name, "tracedat"))
+		name = "trace.dat";
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].from, name))
+			return &kinds[i];
+	return NULL;
+}
+
+/* The kind of @in_path from its content; NULL (after saying why) if refused. */
+static const struct import_kind *kind_detect(const char *in_path, bool quiet)
+{
+	struct tracefmt_import_guess g;
+	struct tracefmt_error err = { 0 };
+
+	if (tracefmt_import_detect(in_path, &g, &err) < 0) {
+		cli_fail("import", in_path, err.code, err.text);
+		return NULL;
+	}
+	if (!g.fmt) {
+		fprintf(stderr, "buddyscope import: error: %s: this looks like %s, which import does "
+				"not read: %s\n", in_path, g.what, g.hint);
+		return NULL;
+	}
+	if (!quiet)
+		fprintf(stderr, "buddyscope import: %s: %s%s%s\n", in_path, g.what,
+			strcmp(g.codec, "plain") ? ", " : "", strcmp(g.codec, "plain") ? g.codec : "");
+	return kind_of(g.fmt);
+}
+
+/* After a text import found nothing: say what the input looks like instead. */
+static void kind_mismatch_hint(const char *in_path, const struct import_kind *k)
+{
+	struct tracefmt_import_guess g;
+
+	if (!strcmp(in_path, "-") || tracefmt_import_detect(in_path, &g, NULL) < 0)
+		return;
+	if (g.fmt && g.fmt != k->fmt)
+		fprintf(stderr, "buddyscope import: %s looks like %s: try --from %s, or leave "
+				"--from out\n", in_path, g.what, kind_of(g.fmt)->from);
+	else if (!g.fmt)
+		fprintf(stderr, "buddyscope import: %s looks like %s: %s\n", in_path, g.what, g.hint);
+}
+
+#define NOTE_PERF_TEXT_LOSS                                                                    \
+	"perf script text without PERF_RECORD_LOST lines: its loss cannot be known (perf script "  \
+	"prints lost events only with --show-lost-events); import the perf.data itself, or run "   \
+	"`perf script --show-lost-events` again"
+
+/* Header notes known before the import: perf text whose loss cannot be known. */
+static int notes_before(const struct import_kind *k, const char *in_path, json_t *notes)
+{
+	struct tracefmt_error err = { 0 };
+	bool found = true;
+
+	if (k->fmt != TRACEFMT_IMPORT_PERF_SCRIPT || !strcmp(in_path, "-"))
+		return 0;
+	if (tracefmt_import_has_lost_lines(in_path, &found, &err) < 0)
+		return cli_fail("import", in_path, err.code, err.text);
+	if (!found)
+		json_array_append_new(notes, json_string(NOTE_PERF_TEXT_LOSS));
+	return 0;
+}
+
+static void tracedat_summary(const struct tracedat_info *ti)
+{
+	uint32_t imported = 0;
+
+	for (uint32_t i = 0; i < ti->nr_buffers; i++) {
+		const struct tracedat_buffer_info *b = &ti->buffers[i];
+		imported += b->imported;
+		fprintf(stderr, "  buffer   %-16s %s: %" PRIu64 " records, %" PRIu64 " kmem, %" PRIu64
+				" missed events%s\n", b->name[0] ? b->name : "(top level)",
+			b->imported ? "imported" : "skipped ", b->records, b->kmem_records,
+			b->missed_events, b->missed_unknown ? " (and losses of unknown size)" : "");
+	}
+	if (imported > 1)
+		fprintf(stderr, "buddyscope import: warning: %u buffers merged by time; an event "
+				"enabled in two of them is imported twice (--instance NAME picks "
+				"one)\n", imported);
+}
+
+/* Run the importer of @k. */
+static int import_run(const struct import_kind *k, const char *in_path, const char *out_path,
+		      const char *instance, const char *header, size_t header_len,
+		      const struct tracefmt_import_opts *io, struct tracefmt_import_stats *st,
+		      struct tracedat_info *ti, struct tracefmt_error *err)
+{
+	switch (k->fmt) {
+	case TRACEFMT_IMPORT_TRACE_DAT:
+		return tracedat_import(in_path, out_path, header, header_len, instance, io, ti, st,
+				       err);
+	case TRACEFMT_IMPORT_PERF_DATA:
+		return tracefmt_import_perf_data(in_path, NULL, out_path, header, header_len, io, st,
+						 err);
+	default:
+		return tracefmt_import(k->fmt, in_path, out_path, header, header_len, io, st, err);
+	}
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "instance", required_argument, NULL, 'i' },
 		{ "sysinfo", required_argument, NULL, 's' },
 		{ "sysinfo-end", required_argument, NULL, 'e' },
 		{ "max-bad", required_argument, NULL, 'b' },
@@ -213,12 +356,13 @@ int cmd_import(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *from = NULL, *out_path = NULL, *sysinfo_dir = NULL, *sysinfo_end_dir = NULL;
-	const char *source;
+	const char *instance = NULL;
+	const struct import_kind *kind = NULL;
 	struct tracefmt_event *ckpt_first = NULL, *ckpt_last = NULL;
 	bool quiet = false;
-	enum tracefmt_import_format fmt;
 	unsigned long long max_bad = 0;
 	char *header = NULL, *end;
+	json_t *notes = NULL;
 	size_t header_len = 0;
 	int c, ret = 1;
 
@@ -230,6 +374,9 @@ int cmd_import(int argc, char **argv)
 			break;
 		case 'o':
 			out_path = optarg;
+			break;
+		case 'i':
+			instance = optarg;
 			break;
 		case 's':
 			sysinfo_dir = optarg;
@@ -257,27 +404,36 @@ int cmd_import(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!from || !out_path || optind != argc - 1) {
+	if (!out_path || optind != argc - 1) {
 		fprintf(stderr, "buddyscope import: error: %s\n",
-			!from ? "--from is required" :
 			!out_path ? "-o OUT.bst is required" : "expected exactly one input (or -)");
 		usage(stderr);
 		return 2;
 	}
+	const char *in_path = argv[optind];
 	if (sysinfo_end_dir && !sysinfo_dir) {
 		fprintf(stderr, "buddyscope import: error: --sysinfo-end needs --sysinfo "
 				"(the header and the start checkpoints come from it)\n");
 		return 2;
 	}
-	if (!strcmp(from, "ftrace")) {
-		fmt = TRACEFMT_IMPORT_FTRACE;
-		source = "import-ftrace";
-	} else if (!strcmp(from, "perf-script") || !strcmp(from, "perf")) {
-		fmt = TRACEFMT_IMPORT_PERF_SCRIPT;
-		source = "import-perf-script";
-	} else {
-		fprintf(stderr, "buddyscope import: error: --from wants ftrace or perf-script, "
-				"not '%s'\n", from);
+	if (from && !(kind = kind_from_name(from))) {
+		fprintf(stderr, "buddyscope import: error: --from wants ftrace, perf-script, "
+				"perf.data or trace.dat, not '%s'\n", from);
+		return 2;
+	}
+	if (!from && !strcmp(in_path, "-")) {
+		fprintf(stderr, "buddyscope import: error: stdin cannot be looked at before it is "
+				"read: give --from ftrace or --from perf-script\n");
+		return 2;
+	}
+	if (!strcmp(in_path, "-") && from && kind->fmt != TRACEFMT_IMPORT_FTRACE &&
+	    kind->fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
+		fprintf(stderr, "buddyscope import: error: %s is read from a file, not stdin\n",
+			kind->from);
+		return 2;
+	}
+	if (instance && from && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
+		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input\n");
 		return 2;
 	}
 #ifndef BUDDYSCOPE_HAVE_SYSINFO
@@ -287,9 +443,9 @@ int cmd_import(int argc, char **argv)
 		return 2;
 	}
 #endif
-	const char *in_path = argv[optind];
 	struct tracefmt_error err = { 0 };
 	struct tracefmt_import_stats st;
+	struct tracedat_info ti;
 	struct stat in_st, out_st;
 
 	if (!strcmp(out_path, "-")) {
@@ -304,8 +460,28 @@ int cmd_import(int argc, char **argv)
 			out_path);
 		return 1;
 	}
-
-	header = header_create(source, in_path, sysinfo_dir, sysinfo_end_dir, &header_len, &err);
+	if (!from && !(kind = kind_detect(in_path, quiet)))
+		return 1;
+	if (instance && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
+		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input; %s is "
+				"%s\n", in_path, kind->from);
+		return 2;
+	}
+#ifdef BUDDYSCOPE_HAVE_SYSINFO
+	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
+		if (sysinfo_dir_check(d, &err) < 0) {
+			cli_sysinfo_dir_fail("import", d, err.text);
+			fprintf(stderr, "buddyscope import: `buddyscope sysinfo save DIR` on the traced "
+					"host writes a complete directory (capture/HEADER.md lists "
+					"its files)\n");
+			return 1;
+		}
+#endif
+	notes = json_array();
+	if (!notes || notes_before(kind, in_path, notes))
+		goto cleanup;
+	header = header_create(kind->source, kind->clock, notes, in_path, sysinfo_dir,
+			       sysinfo_end_dir, &header_len, &err);
 	if (!header) {
 		fprintf(stderr, "buddyscope import: error: %s\n",
 			err.text[0] ? err.text : "cannot build the trace header");
@@ -333,8 +509,16 @@ int cmd_import(int argc, char **argv)
 	}
 	double t0 = prog.t0;
 	io.max_bad_lines = max_bad;
-	int rc = tracefmt_import(fmt, in_path, out_path, header, header_len, &io, &st, &err);
+	memset(&ti, 0, sizeof(ti));
+	int rc = import_run(kind, in_path, out_path, instance, header, header_len, &io, &st, &ti,
+			    &err);
 	double secs = now_s() - t0;
+	if (rc == -ENOENT && kind->fmt == TRACEFMT_IMPORT_PERF_DATA && !st.lines) {
+		fprintf(stderr, "buddyscope import: error: %s\nbuddyscope import: run `perf "
+				TRACEFMT_PERF_SCRIPT_ARGS " %s > %s.txt` where perf is, and "
+				"import that text\n", err.text, in_path, in_path);
+		goto cleanup;
+	}
 	if (rc < 0 && !st.output_refused) {
 		if (st.lines)
 			fprintf(stderr, "buddyscope import: error: %s (after %" PRIu64
@@ -344,24 +528,38 @@ int cmd_import(int argc, char **argv)
 		goto cleanup;
 	}
 	print_summary(in_path, rc ? NULL : out_path, &st, secs);
+	if (kind->fmt == TRACEFMT_IMPORT_TRACE_DAT)
+		tracedat_summary(&ti);
 	size_t shown = sizeof(st.bad_line_numbers) / sizeof(st.bad_line_numbers[0]);
 	for (size_t i = 0; i < shown && i < st.bad_lines; i++)
-		fprintf(stderr, "buddyscope import: %s:%" PRIu64 ": bad kmem page line: %s\n",
-			in_path, st.bad_line_numbers[i], st.bad_line_reasons[i]);
+		fprintf(stderr, "buddyscope import: %s:%" PRIu64 ": bad kmem %s: %s\n", in_path,
+			st.bad_line_numbers[i],
+			kind->fmt == TRACEFMT_IMPORT_TRACE_DAT ? "record" : "page line",
+			st.bad_line_reasons[i]);
 	if (rc < 0 && !st.events) {
+		bool dat = kind->fmt == TRACEFMT_IMPORT_TRACE_DAT;
 		fprintf(stderr, "buddyscope import: error: %s: no kmem page event or lost-event "
-				"line read from %" PRIu64 " lines (is this %s text?); %s not "
-				"written\n", in_path, st.lines, from, out_path);
+				"%s read from %" PRIu64 " %s; %s not written\n", in_path,
+			dat ? "record" : "line", st.lines, dat ? "records" : "lines", out_path);
+		if (from)
+			kind_mismatch_hint(in_path, kind);
 		goto cleanup;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "buddyscope import: error: %s: %" PRIu64 " kmem page lines could "
 				"not be parsed (allowed: %llu; --max-bad N accepts them); %s not "
 				"written\n", in_path, st.bad_lines, max_bad, out_path);
+		if (from)
+			kind_mismatch_hint(in_path, kind);
 		goto cleanup;
 	}
+	if (kind->fmt == TRACEFMT_IMPORT_PERF_SCRIPT && !st.by_type[TRACEFMT_LOST])
+		fprintf(stderr, "buddyscope import: warning: %s: %s%s\n", in_path,
+			NOTE_PERF_TEXT_LOSS, strcmp(in_path, "-") ? " (noted in the trace header: "
+			"import_notes)" : "");
 	ret = 0;
 cleanup:
+	json_decref(notes);
 	free(ckpt_first);
 	free(ckpt_last);
 	free(header);

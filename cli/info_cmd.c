@@ -20,6 +20,7 @@
 
 #define INFO_MAX_CPUS 1024
 #define INFO_MAX_ZONES 32
+#define INFO_MAX_TRIGGERS 16 /* trigger records listed */
 #define INFO_MAX_MT TRACEFMT_MAX_MT
 #define INFO_MAX_ORDERS TRACEFMT_MAX_ORDERS
 
@@ -50,6 +51,7 @@ struct info {
 	uint64_t page_events;
 	uint64_t first_ns, last_ns;
 	uint64_t lost, lost_by_cpu[INFO_MAX_CPUS];
+	uint64_t lost_records, lost_records_unwindowed;
 	uint64_t lost_unknown_cpu; /* cpu 0xffffffff: nested hits the kernel skipped */
 	uint64_t allocs[INFO_MAX_ORDERS][INFO_MAX_MT];
 	uint64_t allocs_other; /* order or migratetype out of the table */
@@ -73,6 +75,9 @@ struct info {
 	uint32_t zs_last_seq;
 	struct zs_zone zs_zones[INFO_MAX_ZONES];
 	size_t nr_zs_zones;
+	/* flight-recorder triggers: the first INFO_MAX_TRIGGERS are listed */
+	struct tracefmt_event triggers[INFO_MAX_TRIGGERS];
+	size_t nr_triggers;
 };
 
 static void usage(FILE *f)
@@ -161,6 +166,9 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 	}
 	case TRACEFMT_LOST:
 		in->lost += ev->u.lost.count;
+		in->lost_records++;
+		if (!ev->u.lost.last_ns)
+			in->lost_records_unwindowed++;
 		if (ev->cpu < INFO_MAX_CPUS)
 			in->lost_by_cpu[ev->cpu] += ev->u.lost.count;
 		else
@@ -222,6 +230,10 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 			z->wmarks++;
 		break;
 	}
+	case TRACEFMT_TRIGGER:
+		if (in->nr_triggers < INFO_MAX_TRIGGERS)
+			in->triggers[in->nr_triggers++] = *ev;
+		break;
 	default:
 		break;
 	}
@@ -272,6 +284,26 @@ static void zone_states_json(json_t *o, const struct info *in)
 			    json_integer((json_int_t)in->by_type[TRACEFMT_SNAPSHOT_WALK]));
 }
 
+/* "triggers": the first INFO_MAX_TRIGGERS trigger records (FORMAT.md section 6). */
+static json_t *triggers_json(const struct info *in)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < in->nr_triggers; i++) {
+		const struct tracefmt_event *e = &in->triggers[i];
+		const __typeof__(e->u.trigger) *t = &e->u.trigger;
+
+		json_array_append_new(a, json_pack("{ss sI sI sI sI ss sI sI sI}", "kind",
+						   tracefmt_trigger_kind_name(t->kind), "ts_ns",
+						   (json_int_t)e->ts_ns, "cpu", (json_int_t)e->cpu,
+						   "pid", (json_int_t)e->pid, "node",
+						   (json_int_t)t->node, "zone", t->zone, "order",
+						   (json_int_t)t->order, "value", (json_int_t)t->value,
+						   "limit", (json_int_t)t->limit));
+	}
+	return a;
+}
+
 static json_t *build_json(const char *path, const struct tracefmt_reader_stats *st,
 			  const struct info *in, json_t *hdr, unsigned int nr_mt,
 			  unsigned int nr_orders)
@@ -290,6 +322,9 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_object_set_new(o, "host", host ? json_deep_copy(host) : json_object());
 	json_t *zones = header_get(hdr, "zones");
 	json_object_set_new(o, "zones", json_is_array(zones) ? json_deep_copy(zones) : json_array());
+	json_t *notes = header_get(hdr, "import_notes");
+	json_object_set_new(o, "import_notes",
+			    json_is_array(notes) ? json_deep_copy(notes) : json_array());
 
 	json_object_set_new(o, "first_ns", json_integer((json_int_t)in->first_ns));
 	json_object_set_new(o, "last_ns", json_integer((json_int_t)in->last_ns));
@@ -322,6 +357,9 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	if (in->lost_unknown_cpu)
 		json_object_set_new(lbc, "unknown", json_integer((json_int_t)in->lost_unknown_cpu));
 	json_object_set_new(o, "lost_by_cpu", lbc);
+	json_object_set_new(o, "lost_records", json_integer((json_int_t)in->lost_records));
+	json_object_set_new(o, "lost_records_without_window",
+			    json_integer((json_int_t)in->lost_records_unwindowed));
 
 	json_object_set_new(o, "failed_allocations", json_integer((json_int_t)in->failed));
 	json_t *fbo = json_array();
@@ -341,6 +379,7 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_object_set_new(o, "comm_records",
 			    json_integer((json_int_t)in->by_type[TRACEFMT_COMM]));
 	zone_states_json(o, in);
+	json_object_set_new(o, "triggers", triggers_json(in));
 
 	json_t *snap = json_object();
 	json_object_set_new(snap, "present", json_boolean(in->snap_begin));
@@ -433,6 +472,17 @@ static const char *mt_name(json_t *names, unsigned int m, char *buf, size_t len)
 	return buf;
 }
 
+/* An integer of @o as text, "unknown" when the header holds null or nothing. */
+static const char *int_or_unknown(json_t *o, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		return "unknown";
+	snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	return buf;
+}
+
 static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned int nr_mt,
 		       unsigned int nr_orders)
 {
@@ -447,21 +497,26 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 	json_t *src = json_object_get(o, "source");
 	printf("source:      %s\n", json_is_string(src) ? json_string_value(src) : "(not given)");
 	if (json_object_size(host)) {
-		printf("host:        %s, kernel %s, %" JSON_INTEGER_FORMAT " cpus, page size %"
-		       JSON_INTEGER_FORMAT ", pageblock order %" JSON_INTEGER_FORMAT ", %"
-		       JSON_INTEGER_FORMAT " orders\n",
+		char cpus[24], pbo[24], orders[24];
+		printf("host:        %s, kernel %s, %s cpus, page size %" JSON_INTEGER_FORMAT
+		       ", pageblock order %s, %s orders\n",
 		       json_string_value(json_object_get(host, "hostname")) ?: "?",
 		       json_string_value(json_object_get(host, "kernel_release")) ?: "?",
-		       json_integer_value(json_object_get(host, "cpus")),
+		       int_or_unknown(host, "cpus", cpus, sizeof(cpus)),
 		       json_integer_value(json_object_get(host, "page_size")),
-		       json_integer_value(json_object_get(host, "pageblock_order")),
-		       json_integer_value(json_object_get(host, "nr_page_orders")));
+		       int_or_unknown(host, "pageblock_order", pbo, sizeof(pbo)),
+		       int_or_unknown(host, "nr_page_orders", orders, sizeof(orders)));
 	} else {
 		printf("host:        (the header does not describe the host)\n");
 	}
 	json_t *zones = json_object_get(o, "zones");
 	size_t i;
 	json_t *z;
+	json_array_foreach(json_object_get(o, "import_notes"), i, z)
+		printf("note:        %s\n", json_string_value(z) ?: "?");
+	if (!json_array_size(zones))
+		printf("zones:       none recorded: replay infers them from the pfns (import with "
+		       "--sysinfo DIR for the real ones)\n");
 	if (json_array_size(zones)) {
 		printf("zones:       node zone      start_pfn    spanned    present    managed"
 		       "      min      low     high\n");
@@ -509,6 +564,15 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 	}
 	printf("checkpoints: %" PRIu64 " readings; pid->comm records: %" PRIu64 "\n",
 	       in->checkpoint_readings, in->by_type[TRACEFMT_COMM]);
+	for (size_t i = 0; i < in->nr_triggers; i++) {
+		const struct tracefmt_event *e = &in->triggers[i];
+
+		printf("trigger: %s at %.6f s (cpu %u, pid %u): order %" PRIu64 ", value %" PRIu64
+		       ", limit %" PRIu64 "%s%s\n", tracefmt_trigger_kind_name(e->u.trigger.kind),
+		       (double)(int64_t)(e->ts_ns - in->first_ns) / 1e9, e->cpu, e->pid, e->u.trigger.order,
+		       e->u.trigger.value, e->u.trigger.limit, e->u.trigger.zone[0] ? ", zone " : "",
+		       e->u.trigger.zone);
+	}
 	if (in->zs_readings || in->by_type[TRACEFMT_WMARK])
 		printf("zone states: %" PRIu64 " readings; watermark recomputes: %" PRIu64
 		       " records\n", in->zs_readings, in->by_type[TRACEFMT_WMARK]);

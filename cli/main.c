@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "version.h"
 
 struct cmd {
 	const char *name;
@@ -19,10 +20,13 @@ static const struct cmd commands[] = {
 	{ "capture", cmd_capture, "record the page allocator of this host with eBPF" },
 #endif
 #ifdef HAVE_CMD_import
-	{ "import", cmd_import, "convert ftrace or perf-script text to a .bst trace" },
+	{ "import", cmd_import, "convert trace.dat, perf.data, ftrace or perf script text to .bst" },
 #endif
 #ifdef HAVE_CMD_info
 	{ "info", cmd_info, "describe a .bst trace: host, zones, events, losses" },
+#endif
+#ifdef HAVE_CMD_dump
+	{ "dump", cmd_dump, "print a trace's records as text or JSON lines" },
 #endif
 #ifdef HAVE_CMD_replay
 	{ "replay", cmd_replay, "replay a trace through the model (shadow or what-if)" },
@@ -37,17 +41,46 @@ static const struct cmd commands[] = {
 	{ "report", cmd_report, "render heatmaps, memory maps and an HTML index" },
 #endif
 #ifdef HAVE_CMD_export
-	{ "export", cmd_export, "write a run's series as CSV or JSON" },
+	{ "export", cmd_export, "write runs as CSV, JSON, a Perfetto trace or OpenMetrics" },
+#endif
+#ifdef HAVE_CMD_sysinfo
+	{ "sysinfo", cmd_sysinfo, "save this host's description for import --sysinfo" },
 #endif
 	{ NULL, NULL, NULL },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: buddyscope <command> [options]\n\ncommands:\n");
+	fprintf(f, "usage: buddyscope <command> [options]\n"
+		   "       buddyscope help [<command>]\n"
+		   "       buddyscope -V | --version\n\ncommands:\n");
 	for (const struct cmd *c = commands; c->name; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->summary);
-	fprintf(f, "\n'buddyscope <command> --help' describes a command's options.\n");
+	fprintf(f, "  %-8s %s\n", "help", "this text, or a command's options (same as <command> --help)");
+	fprintf(f, "\n'buddyscope <command> --help' describes a command's options.\n"
+		   "Manual pages: buddyscope(1), buddyscope-<command>(1).\n");
+}
+
+static const struct cmd *find_command(const char *name)
+{
+	for (const struct cmd *c = commands; c->name; c++)
+		if (!strcmp(name, c->name))
+			return c;
+	return NULL;
+}
+
+/* "buddyscope help CMD" prints what "buddyscope CMD --help" prints. */
+static int help_command(const char *name)
+{
+	const struct cmd *c = find_command(name);
+	char *args[] = { (char *)name, "--help", NULL };
+
+	if (!c) {
+		fprintf(stderr, "buddyscope help: error: unknown command '%s'\n", name);
+		usage(stderr);
+		return 2;
+	}
+	return c->fn(2, args);
 }
 
 int main(int argc, char **argv)
@@ -56,17 +89,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "help") && argc > 2)
+		return help_command(argv[2]);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("buddyscope %s\n", BUDDYSCOPE_VERSION);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("buddyscope %s\n", BUDDYSCOPE_VERSION_TEXT);
 		return 0;
 	}
-	for (const struct cmd *c = commands; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->fn(argc - 1, argv + 1);
+	const struct cmd *c = find_command(argv[1]);
+
+	if (c)
+		return c->fn(argc - 1, argv + 1);
 	fprintf(stderr, "buddyscope: error: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * buddyscope merge: join the run stores written by sweep shards (or any
- * stores) into one. Runs already present in OUT (same uuid) are skipped, so
- * merging a shard twice is harmless.
+ * stores) into one, all of them or none (viz_store_merge_files()). A run
+ * already in OUT (the same uuid, or a complete run of the same trace, mode and
+ * settings) is skipped, so merging a shard twice, or a shard that ran twice,
+ * adds nothing.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -16,15 +19,17 @@
 static void merge_usage(FILE *f)
 {
 	fprintf(f, "usage: buddyscope merge OUT.db IN.db...\n"
-		   "  copies every run of each IN store into OUT (created if missing)\n");
+		   "  copies every run of each IN store into OUT (created if missing), all\n"
+		   "  of them or nothing; a run OUT has already (the same trace, mode and\n"
+		   "  settings, complete) is skipped, so merging a shard again adds nothing\n");
 }
 
 int cmd_merge(int argc, char **argv)
 {
 	struct viz_error err = { "" };
-	struct viz_store *s = NULL;
-	size_t total = 0;
-	int ret = 1, close_rc;
+	const char *const *srcs = (const char *const *)argv + 2;
+	size_t nr_src, *staged = NULL, total = 0, nr_read = 0;
+	int ret;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		merge_usage(stdout);
@@ -34,28 +39,29 @@ int cmd_merge(int argc, char **argv)
 		merge_usage(stderr);
 		return 2;
 	}
-	s = viz_store_open(argv[1], VIZ_STORE_CREATE, &err);
-	if (!s)
-		return cli_fail("merge", argv[1], errno, err.text);
-	for (int i = 2; i < argc; i++) {
-		size_t n = 0;
-
-		int rc = viz_store_merge(s, argv[i], &n, &err);
-
-		if (rc) {
-			cli_fail("merge", argv[i], rc, err.text[0] ? err.text : viz_store_error(s));
-			goto cleanup;
-		}
-		fprintf(stderr, "buddyscope merge: %s: %zu runs copied\n", argv[i], n);
-		total += n;
+	nr_src = (size_t)argc - 2;
+	staged = calloc(nr_src, sizeof(*staged));
+	if (!staged)
+		return cli_fail("merge", argv[1], ENOMEM, NULL);
+	ret = viz_store_merge_files(argv[1], srcs, nr_src, staged, &total, &err);
+	if (ret) {
+		/* The message names the file at fault; OUT is as it was. */
+		fprintf(stderr, "buddyscope merge: error: %s\n", err.text[0] ? err.text
+			: strerror(-ret));
+		fprintf(stderr, "buddyscope merge: nothing was written to %s\n", argv[1]);
+		free(staged);
+		return 1;
 	}
-	fprintf(stderr, "buddyscope merge: %zu runs copied into %s\n", total, argv[1]);
-	ret = 0;
-cleanup:
-	close_rc = viz_store_close(s);
-	if (close_rc && !ret)
-		ret = cli_fail("merge", argv[1], close_rc, NULL);
-	return ret;
+	/* Per input: its runs that no earlier input had; then what OUT lacked of them. */
+	for (size_t i = 0; i < nr_src; i++) {
+		fprintf(stderr, "buddyscope merge: %s: %zu run%s\n", srcs[i], staged[i],
+			staged[i] == 1 ? "" : "s");
+		nr_read += staged[i];
+	}
+	fprintf(stderr, "buddyscope merge: %zu new run%s copied into %s (%zu already there)\n",
+		total, total == 1 ? "" : "s", argv[1], nr_read - total);
+	free(staged);
+	return 0;
 }
 #else
 int cmd_merge(int argc, char **argv)

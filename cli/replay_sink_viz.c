@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "commands.h"
 #include "replay_sink_viz.h"
 
@@ -51,6 +53,8 @@ struct viz_sink {
 	struct viz_store *s;
 	int64_t run_id;
 	const char *trace;
+	const char *grid;	/* a sweep point's grid, or NULL */
+	int64_t grid_index;
 	uint32_t zone_idx[64];
 	uint32_t nr_zones;
 	int64_t last_sample_t[64];
@@ -77,6 +81,8 @@ static int vs_run_begin(void *ctx, const struct replay_run_info *info)
 		.kernel_release = info->kernel_release,
 		.host = info->host,
 		.started_unix_ms = info->started_unix_ms,
+		.grid = v->grid,
+		.grid_index = v->grid_index,
 	};
 
 	return viz_run_begin(v->s, &ri, &v->run_id, NULL);
@@ -248,7 +254,33 @@ static void progress_cb(void *ctx, double frac, uint64_t events, double elapsed)
 		p->tty ? "  " : "\n");
 }
 
-static void print_text(const struct replay_cli_run *r, const struct replay_result *res)
+/*
+ * The summary JSON with "run_id" (the id --run, --compare and export --run
+ * take; null when no store was written) after "version".
+ */
+static void print_json(const char *summary, int64_t run_id)
+{
+	json_t *in = json_loads(summary, 0, NULL), *out = json_object(), *v;
+	const char *key;
+	char *text = NULL;
+
+	if (in && out && json_is_object(in)) {
+		json_object_foreach(in, key, v) {
+			json_object_set(out, key, v);
+			if (!strcmp(key, "version"))
+				json_object_set_new(out, "run_id",
+						    run_id ? json_integer(run_id) : json_null());
+		}
+		text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	}
+	printf("%s\n", text ? text : summary);
+	free(text);
+	json_decref(in);
+	json_decref(out);
+}
+
+static void print_text(const struct replay_cli_run *r, const struct replay_result *res,
+		       int64_t run_id)
 {
 	char *text = res->summary_json ? replay_summary_text(res->summary_json) : NULL;
 
@@ -258,7 +290,10 @@ static void print_text(const struct replay_cli_run *r, const struct replay_resul
 	if (r->opts.paranoid)
 		printf("  model_check failures: %llu\n",
 		       (unsigned long long)res->model_check_failures);
-	if (r->db)
+	if (r->db && run_id)
+		printf("  run %lld stored in %s (--run %lld)\n", (long long)run_id, r->db,
+		       (long long)run_id);
+	else if (r->db)
 		printf("  run stored in %s\n", r->db);
 }
 
@@ -281,6 +316,8 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 	if (!r->db)
 		return 0;
 	cs->vs.trace = r->trace;
+	cs->vs.grid = r->grid;
+	cs->vs.grid_index = r->grid_index;
 	if (access(r->trace, R_OK)) {
 		fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace, strerror(errno));
 		return 1;
@@ -320,10 +357,14 @@ static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int r
 	} else {
 		if (res->trace_truncated)
 			fprintf(stderr, "buddyscope %s: warning: %s\n", r->cmd, res->trace_problem);
+		int64_t run_id = 0;
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+		run_id = cs->vs.s ? cs->vs.run_id : 0;
+#endif
 		if (r->json && res->summary_json)
-			printf("%s\n", res->summary_json);
+			print_json(res->summary_json, run_id);
 		else if (!r->quiet)
-			print_text(r, res);
+			print_text(r, res, run_id);
 	}
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	if (cs->vs.s) {

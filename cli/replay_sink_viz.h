@@ -8,6 +8,7 @@
 #define BUDDYSCOPE_CLI_REPLAY_SINK_VIZ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "replay.h"
 
@@ -18,6 +19,8 @@ struct replay_cli_run {
 	const char *db;		/* run store; NULL: no store is written */
 	bool json;		/* print the summary JSON on stdout */
 	bool quiet;		/* no summary text, no progress */
+	const char *grid;	/* a sweep point: the sweep's --grid, stored with the run */
+	size_t grid_index;	/* with @grid: the point's index in the whole grid */
 	struct replay_opts opts;
 };
 

@@ -19,12 +19,17 @@ static void report_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope report --db RUNS.db -o DIR [--run ID ...] [--format png,svg]\n"
-		"                         [--compare BASE_ID:OTHER_ID]\n"
+		"                         [--compare BASE_ID:OTHER_ID] [--from S] [--to S]\n"
+		"                         [--at S[,S...]]\n"
 		"  --db FILE        the run store to read (its reports table is updated)\n"
-		"  -o, --out DIR    where the images and index.html go (created if missing)\n"
+		"  -o, --output DIR where the images and index.html go (created if missing)\n"
 		"  --run ID         render this run (repeat or comma-separate); default: all\n"
 		"  --format LIST    png, svg or png,svg (default png)\n"
-		"  --compare A:B    also draw run B against base run A\n");
+		"  --compare A:B    also draw run B against base run A\n"
+		"  --from S, --to S a time window in seconds of trace time: every figure,\n"
+		"                   verdict and memory map covers only that window\n"
+		"  --at S,S...      also show the memory maps nearest these times (at or\n"
+		"                   before each; replay stores maps at a few times only)\n");
 }
 
 /* Parse a positive run id; 0 when the text is not one. */
@@ -37,6 +42,36 @@ static int64_t parse_id(const char *t, char **end)
 	if (errno || *end == t || v <= 0)
 		return 0;
 	return v;
+}
+
+/* Seconds of trace time ("1.5") to ns; -1 when the text is not one. */
+static int64_t parse_seconds(const char *t, char **end)
+{
+	double v;
+
+	errno = 0;
+	v = strtod(t, end);
+	if (errno || *end == t || !(v >= 0) || v > 9e9)
+		return -1;
+	return (int64_t)(v * 1e9 + 0.5);
+}
+
+static int parse_at(const char *t, int64_t **at, size_t *n)
+{
+	char *end;
+
+	for (const char *p = t; *p; p = *end ? end + 1 : end) {
+		int64_t *na, ns = parse_seconds(p, &end);
+
+		if (ns < 0 || (*end && *end != ','))
+			return -EINVAL;
+		na = realloc(*at, (*n + 1) * sizeof(**at));
+		if (!na)
+			return -ENOMEM;
+		*at = na;
+		(*at)[(*n)++] = ns;
+	}
+	return *n ? 0 : -EINVAL;
 }
 
 static int parse_formats(const char *t, int *formats)
@@ -63,10 +98,14 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
-		{ "out", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, 'o' }, /* the old spelling, kept */
 		{ "run", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "compare", required_argument, NULL, 'c' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "at", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -75,9 +114,9 @@ int cmd_report(int argc, char **argv)
 	struct viz_error err = { "" };
 	struct viz_store *s = NULL;
 	const char *db = NULL;
-	int64_t *ids = NULL;
-	size_t nr_ids = 0;
-	int c, ret = 2;
+	int64_t *ids = NULL, *at = NULL;
+	size_t nr_ids = 0, nr_at = 0;
+	int c, ret = 2, have_to = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -127,6 +166,30 @@ int cmd_report(int argc, char **argv)
 			}
 			break;
 		}
+		case 'F':
+		case 'T': {
+			int64_t ns = parse_seconds(optarg, &end);
+
+			if (ns < 0 || *end) {
+				fprintf(stderr, "buddyscope report: error: --%s '%s': expected "
+						"seconds of trace time (0 or more)\n",
+					c == 'F' ? "from" : "to", optarg);
+				goto cleanup;
+			}
+			if (c == 'F')
+				ro.from_ns = ns;
+			else
+				ro.to_ns = ns;
+			have_to |= c == 'T';
+			break;
+		}
+		case 'a':
+			if (parse_at(optarg, &at, &nr_at)) {
+				fprintf(stderr, "buddyscope report: error: --at '%s': expected "
+						"seconds of trace time, comma-separated\n", optarg);
+				goto cleanup;
+			}
+			break;
 		case 'h':
 			report_usage(stdout);
 			ret = 0;
@@ -140,6 +203,13 @@ int cmd_report(int argc, char **argv)
 		report_usage(stderr);
 		goto cleanup;
 	}
+	if (have_to && ro.to_ns <= ro.from_ns) {
+		fprintf(stderr, "buddyscope report: error: --to must be later than --from "
+				"(%.3f s)\n", ro.from_ns / 1e9);
+		goto cleanup;
+	}
+	ro.at_ns = at;
+	ro.nr_at = nr_at;
 	ret = 1;
 	s = viz_store_open(db, 0, &err);
 	if (!s && (errno == EROFS || errno == EACCES)) {
@@ -179,6 +249,7 @@ cleanup:
 			ret = cli_fail("report", db, rc, NULL);
 	}
 	free(ids);
+	free(at);
 	return ret;
 }
 #else

@@ -5,10 +5,13 @@
  * point's model is fed from those decoded records (replay_run_many(): one
  * decoding thread, --jobs worker threads sharing the points). Every point
  * writes its own temporary store, merged into --db when the pass ends (so
- * points never contend for one SQLite writer). --shard I/N keeps every N-th point starting at I,
- * so Slurm job arrays or Kubernetes indexed jobs can spread a sweep over
- * machines and `buddyscope merge` joins their stores. A table of the grid
- * (failures by order, mean unusable index at order 9) ends the run.
+ * points never contend for one SQLite writer). --shard I/N keeps every N-th
+ * point starting at I, and --shard auto takes I and N from a Slurm job array
+ * or a Kubernetes Indexed Job (cli/shard.h), so a scheduler spreads a sweep
+ * over machines and `buddyscope merge` joins their stores; each run stores
+ * the grid and its point's index in it, and a shard without points writes an
+ * empty store. A table of the grid (failures by order, mean unusable index at
+ * order 9) ends the run.
  *
  * Faults: the points of a pass run as threads of the sweep, so a sweep
  * killed with SIGKILL leaves nothing running. A point that finished is
@@ -28,6 +31,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "shard.h"
 
 #if defined(BUDDYSCOPE_HAVE_REPLAY)
 #include <jansson.h>
@@ -50,6 +54,8 @@ static void on_signal(int sig)
 struct point {
 	char *settings;		/* "k=v;k2=w" */
 	size_t index;		/* in the whole grid */
+	const char *grid;	/* the whole grid (--grid), stored with the run */
+	bool stored_before;	/* --db had this run complete already: not added again */
 	int status;		/* exit status, -1 not run */
 	char tmp_db[4200];
 	char tmp_json[4200];
@@ -60,7 +66,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: buddyscope sweep TRACE --db RUNS.db --grid 'k=v1,v2;k2=w1,w2' [--jobs N]\n"
-		"                        [--shard I/N] [--config FILE.json] [--json]\n"
+		"                        [--shard I/N|auto] [--config FILE.json] [--json]\n"
 		"                        [--sample-interval-ms N] [--points-per-pass N]\n"
 		"\n"
 		"Every point of the grid (the product of the value lists) is a what-if replay;\n"
@@ -74,6 +80,9 @@ static void usage(FILE *f)
 		"                     one more thread reads and decodes the trace)\n"
 		"  --shard I/N        run only points I, I+N, I+2N, ... (0 <= I < N), for job\n"
 		"                     arrays; join the stores with `buddyscope merge`\n"
+		"  --shard auto       I and N from a Slurm job array (SLURM_ARRAY_TASK_ID minus\n"
+		"                     SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT) or a Kubernetes\n"
+		"                     Indexed Job (JOB_COMPLETION_INDEX, BUDDYSCOPE_SHARD_COUNT)\n"
 		"  --config FILE      settings shared by every point (a point's value wins)\n"
 		"  --json             print the table as JSON\n"
 		"  --sample-interval-ms N  as for replay\n"
@@ -92,20 +101,6 @@ static int parse_count(const char *name, const char *text, unsigned long *out)
 			text);
 		return -1;
 	}
-	return 0;
-}
-
-static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
-{
-	char *end;
-
-	*i = strtoul(s, &end, 10);
-	if (end == s || *end != '/')
-		return -1;
-	s = end + 1;
-	*n = strtoul(s, &end, 10);
-	if (end == s || *end || !*n || *i >= *n)
-		return -1;
 	return 0;
 }
 
@@ -132,6 +127,8 @@ static int point_run_init(struct replay_cli_run *run, const char *trace, const s
 	run->trace = trace;
 	run->db = p->tmp_db;
 	run->quiet = true;
+	run->grid = p->grid;
+	run->grid_index = p->index;
 	replay_opts_init(&run->opts);
 	run->opts.mode = REPLAY_WHATIF;
 	run->opts.settings = *base;
@@ -179,7 +176,7 @@ static void print_table(struct point *pts, size_t n, bool json)
 			snprintf(fails, sizeof(fails), "%s", p->summary ? "none" : "-");
 		if (json_is_number(un))
 			printf("%-48s %-7s %-30s %.3f\n", p->settings, p->status ? "failed" : "ok",
-			       fails, json_number_value(un) / 1000.0);
+			       fails, json_number_value(un));
 		else
 			printf("%-48s %-7s %-30s %s\n", p->settings, p->status ? "failed" : "ok",
 			       fails, "-");
@@ -268,6 +265,26 @@ static void adopt_stranded(const char *db)
 }
 #endif
 
+/*
+ * A shard with no point (more shards than points) still leaves a store, with
+ * no run, so the merge step of a job array finds every shard's file.
+ */
+static int write_empty_store(const char *db, unsigned long shard_index, size_t nr_all)
+{
+#if defined(BUDDYSCOPE_HAVE_VIZ)
+	struct viz_error verr = { "" };
+	struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+
+	if (!s || viz_store_close(s))
+		return cli_fail("sweep", db, errno, verr.text);
+	fprintf(stderr, "buddyscope sweep: shard %lu has no point (the grid has %zu): %s holds "
+		"no run\n", shard_index, nr_all, db);
+#else
+	(void)db, (void)shard_index, (void)nr_all;
+#endif
+	return 0;
+}
+
 /* A finished point: merge its store into @db. */
 static int collect_point(const char *db, struct point *p)
 {
@@ -279,14 +296,16 @@ static int collect_point(const char *db, struct point *p)
 	{
 		struct viz_error verr = { "" };
 		struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
+		size_t copied = 0;
 
-		if (!s || viz_store_merge(s, p->tmp_db, NULL, &verr)) {
+		if (!s || viz_store_merge(s, p->tmp_db, &copied, &verr)) {
 			fprintf(stderr, "buddyscope sweep: error: merging point '%s' into %s: %s\n",
 				p->settings, db, verr.text[0] ? verr.text
 					  : s ? viz_store_error(s) : strerror(errno));
 			p->status = 1;
 			ret = -1;
 		}
+		p->stored_before = !ret && !copied;
 		if (s && viz_store_close(s)) {
 			p->status = 1;
 			ret = -1;
@@ -336,7 +355,9 @@ static void run_pass(const char *trace, const char *db, struct point *pts, size_
 		collect_point(db, p);
 		if (!json)
 			fprintf(stderr, "buddyscope sweep: point %zu (%s): %s\n", p->index,
-				p->settings, p->status ? "failed" : "done");
+				p->settings, p->status ? "failed" : p->stored_before ?
+				"done, already in the store (a complete run of the same settings): "
+				"not added again" : "done");
 	}
 out:
 	free(idx);
@@ -360,7 +381,9 @@ int cmd_sweep(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *grid = NULL, *config = NULL, *trace;
-	unsigned long jobs = 1, shard_i = 0, shard_n = 1, per_pass = SWEEP_POINTS_PER_PASS;
+	unsigned long jobs = 1, per_pass = SWEEP_POINTS_PER_PASS;
+	struct sweep_shard shard = { .index = 0, .count = 1, .source = "" };
+	char shard_msg[400];
 	uint64_t interval_ns = 0;
 	bool json = false;
 	struct replay_settings base;
@@ -391,9 +414,8 @@ int cmd_sweep(int argc, char **argv)
 				return 2;
 			break;
 		case 's':
-			if (parse_shard(optarg, &shard_i, &shard_n)) {
-				fprintf(stderr, "buddyscope sweep: error: --shard '%s': expected I/N "
-					"with 0 <= I < N\n", optarg);
+			if (sweep_shard_parse(optarg, &shard, shard_msg, sizeof(shard_msg))) {
+				fprintf(stderr, "buddyscope sweep: error: %s\n", shard_msg);
 				return 2;
 			}
 			break;
@@ -449,11 +471,12 @@ int cmd_sweep(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	for (size_t i = shard_i; i < nr_all; i += shard_n) {
+	for (size_t i = shard.index; i < nr_all; i += shard.count) {
 		struct point *p = &pts[nr++];
 
 		p->settings = all[i];
 		p->index = i;
+		p->grid = grid;
 		p->status = -1;
 		snprintf(p->tmp_db, sizeof(p->tmp_db), "%s.sweep-%ld-%zu.tmp", db, (long)getpid(), i);
 		snprintf(p->tmp_json, sizeof(p->tmp_json), "%s.sweep-%ld-%zu.json", db,
@@ -463,8 +486,11 @@ int cmd_sweep(int argc, char **argv)
 	adopt_stranded(db);
 #endif
 	if (!json)
-		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu), %lu at a time\n",
-			nr, nr_all, shard_i, shard_n, jobs);
+		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu%s%s), %lu at a "
+			"time\n", nr, nr_all, shard.index, shard.count, shard.source[0] ? ", from " : "",
+			shard.source, jobs);
+	if (!nr && (status = write_empty_store(db, shard.index, nr_all)))
+		goto out;
 	fflush(stdout);
 	fflush(stderr);
 	signal(SIGINT, on_signal);

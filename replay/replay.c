@@ -2356,7 +2356,9 @@ static char *summary_build(struct replay_ctx *c, struct replay_result *res, bool
 	json_object_set_new(o, "zones", zones_json(c));
 	json_object_set_new(o, "samples", json_integer((json_int_t)c->samples));
 	json_object_set_new(o, "pageblock_maps", json_integer((json_int_t)c->pbmaps));
-	res->unusable_order9_mean = c->unusable9_n ? c->unusable9_sum / (double)c->unusable9_n : NAN;
+	/* the kernel's x1000 integers back to the 0..1 fraction debugfs prints */
+	res->unusable_order9_mean =
+		c->unusable9_n ? c->unusable9_sum / (double)c->unusable9_n / 1000.0 : NAN;
 	json_object_set_new(o, "unusable_index_order9_mean", jreal(res->unusable_order9_mean));
 	json_object_set_new(o, "attribution_keys", json_integer((json_int_t)c->attr_n));
 

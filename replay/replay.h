@@ -238,7 +238,7 @@ struct replay_result {
 	/* both */
 	uint64_t failures_by_order[REPLAY_MAX_ORDERS];
 	unsigned int nr_orders;
-	double unusable_order9_mean;	/* largest zone, mean over samples, x1000; NaN if none */
+	double unusable_order9_mean;	/* largest zone, mean over samples, 0..1; NaN if none */
 	char trace_sha256[65];		/* with opts.hash_trace: the file's SHA-256, "" if unread */
 };
 

@@ -94,7 +94,17 @@ struct replay_header {
 	unsigned int header_cpus;	/* host.cpus, 0 when the header does not say */
 	bool profile_guessed;		/* the release was not 6.1.y / 6.18.y */
 	struct replay_settings settings; /* the given settings less those equal to the host's */
+	bool layout_inferred;		/* zones inferred from pfns (layout_infer.c) */
+	uint64_t inferred_min_pfn, inferred_end_pfn;
 };
+
+/*
+ * layout_infer.c: a header without zones gets zones inferred from the
+ * trace's pfns (x86-64 limits), set into h->root; 0 or -errno (@err says
+ * to import with --sysinfo).
+ */
+int replay_zones_infer(const char *path, struct replay_header *h, unsigned int nr_page_orders,
+		       struct replay_error *err);
 
 /*
  * start.c: header -> model config, and the start state.

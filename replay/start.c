@@ -272,9 +272,9 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 						 : MODEL_BOOST_CLEAR_MANUAL;
 
 	if (!json_is_array(zones) || !json_array_size(zones)) {
-		replay_err_set(err, "%s: the trace header has no zones; replay needs the host's zones "
-			"(capture records them; give an import a header with zones)", path);
-		return -EINVAL;
+		if (replay_zones_infer(path, h, cfg->nr_page_orders, err) < 0)
+			return -EINVAL;
+		zones = json_object_get(h->root, "zones");
 	}
 	json_array_foreach(zones, i, z) {
 		struct model_zone_config *zc;

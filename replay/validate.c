@@ -326,6 +326,40 @@ void replay_limits_init(struct replay_limits *l, const struct replay_header *h,
 
 /* ---- summary ---------------------------------------------------------------- */
 
+/*
+ * Notes the header brings: an inferred layout (and what it cannot know),
+ * and the importer's notes (import_notes: a perf text whose loss is unknown).
+ */
+static void summary_header_notes(json_t *notes, const struct replay_header *h,
+				 const struct model_config *cfg)
+{
+	json_t *n;
+	size_t i;
+
+	if (!json_is_array(notes))
+		return;
+	if (h->layout_inferred) {
+		char note[640];
+		bool known = json_is_integer(
+			json_object_get(json_object_get(h->root, "host"), "nr_page_orders"));
+
+		snprintf(note, sizeof(note), "the trace header has no zones: the layout is inferred "
+			 "from the trace's pfns 0x%llx..0x%llx and x86-64's zone limits (DMA < 16 "
+			 "MiB, DMA32 < 4 GiB, Normal above), with pageblock order %u and %u orders%s; "
+			 "it cannot know holes, reserved pages or memory no event touched, so "
+			 "managed = spanned and the watermarks come from those inferred managed "
+			 "pages, and pageblock migratetypes are not known. Import with --sysinfo DIR "
+			 "(`buddyscope sysinfo save DIR` on the traced host) for the real zones",
+			 (unsigned long long)h->inferred_min_pfn,
+			 (unsigned long long)(h->inferred_end_pfn - 1), cfg->pageblock_order,
+			 cfg->nr_page_orders, known ? "" : " (6.x defaults: not in the header)");
+		json_array_append_new(notes, json_string(note));
+	}
+	json_array_foreach(json_object_get(h->root, "import_notes"), i, n)
+		if (json_is_string(n))
+			json_array_append_new(notes, json_pack("s+", "import: ", json_string_value(n)));
+}
+
 int replay_summary_add_validation(char **summary, const uint64_t rejected[RJ_NR],
 				  const struct replay_header *h, const struct model_config *cfg)
 {
@@ -344,6 +378,7 @@ int replay_summary_add_validation(char **summary, const uint64_t rejected[RJ_NR]
 		json_object_set_new(k, replay_reject_names[i], json_integer((json_int_t)rejected[i]));
 	json_object_set_new(o, "records_rejected", k);
 	notes = json_object_get(o, "notes");
+	summary_header_notes(notes, h, cfg);
 	if (json_is_array(notes) && h->header_cpus > cfg->nr_cpus) {
 		char note[200];
 

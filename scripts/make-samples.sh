@@ -13,10 +13,13 @@
 # trace-cmd).
 #
 # Usage: scripts/make-samples.sh [OUTDIR]   (default traces/samples)
+# BUDDYSCOPE: the binary whose `sysinfo save` writes the directories
+# (default build/cli/buddyscope).
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/traces/samples}
+bs=${BUDDYSCOPE:-$here/build/cli/buddyscope}
 kver=$(uname -r | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
 tracefs=/sys/kernel/tracing
 events="mm_page_alloc mm_page_free mm_page_free_batched mm_page_alloc_zone_locked
@@ -26,6 +29,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "make-samples: needs root (tracefs and perf record -a)" >&2
 	exit 1
 fi
+[ -x "$bs" ] || { echo "make-samples: $bs not found: build first, or set BUDDYSCOPE" >&2; exit 1; }
 for tool in cc perf zstd gzip; do
 	command -v $tool >/dev/null || { echo "make-samples: $tool not found" >&2; exit 1; }
 done
@@ -105,31 +109,11 @@ rm -f "$work/file" "$work/file2"
 "$work/bs-sample-churn" 8
 EOF
 
+# The host description `buddyscope sysinfo save` writes (its list is in
+# capture/HEADER.md), with the host name replaced.
 save_sysinfo() {
-	d=$1
-	mkdir -p "$d/proc/sys/vm" "$d/proc/sys/kernel" "$d/sys/devices/system/cpu" \
-		"$d/sys/kernel/mm/transparent_hugepage" "$d/sys/module/page_alloc/parameters" \
-		"$d/sys/module/page_reporting/parameters"
-	for f in zoneinfo pagetypeinfo buddyinfo; do
-		cat /proc/$f > "$d/proc/$f"
-	done
-	for f in min_free_kbytes watermark_scale_factor watermark_boost_factor \
-		 percpu_pagelist_high_fraction lowmem_reserve_ratio zone_reclaim_mode \
-		 compaction_proactiveness defrag_mode; do
-		[ -r /proc/sys/vm/$f ] && cat /proc/sys/vm/$f > "$d/proc/sys/vm/$f"
-	done
-	for f in osrelease version; do
-		cat /proc/sys/kernel/$f > "$d/proc/sys/kernel/$f"
-	done
-	echo buddyscope-sample-host > "$d/proc/sys/kernel/hostname"
-	cat /sys/devices/system/cpu/online > "$d/sys/devices/system/cpu/online"
-	for f in enabled defrag hpage_pmd_size; do
-		cat /sys/kernel/mm/transparent_hugepage/$f > "$d/sys/kernel/mm/transparent_hugepage/$f"
-	done
-	for f in page_alloc/parameters/shuffle page_reporting/parameters/page_reporting_order; do
-		[ -r /sys/module/$f ] && cat /sys/module/$f > "$d/sys/module/$f"
-	done
-	return 0
+	"$bs" sysinfo save "$1" > /dev/null
+	echo buddyscope-sample-host > "$1/proc/sys/kernel/hostname"
 }
 
 # The busiest tasks of a text trace: "N lines  comm" (ftrace TASK-PID, after

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "import_internal.h"
+#include "tracefmt_gfp.h"
 
 static void reason_set(char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -37,18 +38,26 @@ unsigned int import_event_type(const char *name, size_t len)
 		name += 5;
 		len -= 5;
 	}
-	if (len < 12 || memcmp(name, "mm_page_", 8))
+	if (len < 12 || memcmp(name, "mm_", 3))
 		return 0;
-	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++) {
+	for (unsigned int t = 1; t < TRACEFMT_NR_TYPES; t++) {
 		const char *n = tracefmt_type_name(t);
-		if (!strncmp(name, n, len) && n[len] == '\0')
+		if (import_is_event_type(t) && !strncmp(name, n, len) && n[len] == '\0')
 			return t;
 	}
 	return 0;
 }
 
+bool import_is_event_type(unsigned int type)
+{
+	return (type >= TRACEFMT_PAGE_ALLOC && type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) ||
+	       type == TRACEFMT_WMARK;
+}
+
 bool import_line_mentions_kmem(const char *line)
 {
+	if (strstr(line, "mm_setup_per_zone_wmarks:"))
+		return true;
 	for (const char *p = line; (p = strstr(p, "mm_page_")); p++) {
 		size_t n = 0;
 		while (p[n] == '_' || islower((unsigned char)p[n]))
@@ -115,61 +124,6 @@ static int parse_s32(const char *s, size_t len, int32_t *v)
 	return 0;
 }
 
-/*
- * gfp flag names the kernel prints (include/trace/events/mmflags.h). Where a
- * composite changed between kernels, it takes the union of its definitions
- * when the extra bit means nothing in the other era: GFP_ATOMIC keeps 6.1's
- * __GFP_ATOMIC (0x200, unused since 6.4) and GFP_NOWAIT 6.18's __GFP_NOWARN
- * (which no allocation decision reads). IMPORT.md explains why.
- */
-#define GFP_NAME(n, b) { n, sizeof(n) - 1, b }
-
-static const struct gfp_name {
-	const char *name;
-	size_t len;
-	uint64_t bits;
-} gfp_names[] = {
-	GFP_NAME("GFP_TRANSHUGE", 0x1c24ca),
-	GFP_NAME("GFP_TRANSHUGE_LIGHT", 0x1c20ca),
-	GFP_NAME("GFP_HIGHUSER_MOVABLE", 0x100cca),
-	GFP_NAME("GFP_HIGHUSER", 0x100cc2),
-	GFP_NAME("GFP_USER", 0x100cc0),
-	GFP_NAME("GFP_KERNEL_ACCOUNT", 0x400cc0),
-	GFP_NAME("GFP_KERNEL", 0xcc0),
-	GFP_NAME("GFP_NOFS", 0xc40),
-	GFP_NAME("GFP_ATOMIC", 0xa20),
-	GFP_NAME("GFP_NOIO", 0xc00),
-	GFP_NAME("GFP_NOWAIT", 0x2800),
-	GFP_NAME("GFP_DMA", 0x1),
-	GFP_NAME("GFP_DMA32", 0x4),
-	GFP_NAME("__GFP_RECLAIM", 0xc00),
-	GFP_NAME("__GFP_DMA", 0x1),
-	GFP_NAME("__GFP_HIGHMEM", 0x2),
-	GFP_NAME("__GFP_DMA32", 0x4),
-	GFP_NAME("__GFP_MOVABLE", 0x8),
-	GFP_NAME("__GFP_RECLAIMABLE", 0x10),
-	GFP_NAME("__GFP_HIGH", 0x20),
-	GFP_NAME("__GFP_IO", 0x40),
-	GFP_NAME("__GFP_FS", 0x80),
-	GFP_NAME("__GFP_ZERO", 0x100),
-	GFP_NAME("__GFP_ATOMIC", 0x200),
-	GFP_NAME("__GFP_DIRECT_RECLAIM", 0x400),
-	GFP_NAME("__GFP_KSWAPD_RECLAIM", 0x800),
-	GFP_NAME("__GFP_WRITE", 0x1000),
-	GFP_NAME("__GFP_NOWARN", 0x2000),
-	GFP_NAME("__GFP_RETRY_MAYFAIL", 0x4000),
-	GFP_NAME("__GFP_NOFAIL", 0x8000),
-	GFP_NAME("__GFP_NORETRY", 0x10000),
-	GFP_NAME("__GFP_MEMALLOC", 0x20000),
-	GFP_NAME("__GFP_COMP", 0x40000),
-	GFP_NAME("__GFP_NOMEMALLOC", 0x80000),
-	GFP_NAME("__GFP_HARDWALL", 0x100000),
-	GFP_NAME("__GFP_THISNODE", 0x200000),
-	GFP_NAME("__GFP_ACCOUNT", 0x400000),
-	GFP_NAME("__GFP_ZEROTAGS", 0x800000),
-	GFP_NAME("__GFP_NO_OBJ_EXT", 0x1000000),
-};
-
 int import_gfp_parse(const char *text, size_t len, uint64_t *gfp, char *reason)
 {
 	uint64_t bits = 0, v;
@@ -187,7 +141,6 @@ int import_gfp_parse(const char *text, size_t len, uint64_t *gfp, char *reason)
 	while (p <= end) {
 		const char *bar = memchr(p, '|', (size_t)(end - p));
 		size_t n = bar ? (size_t)(bar - p) : (size_t)(end - p);
-		size_t i;
 		if (n == 0) {
 			reason_set(reason, "empty gfp flag name in '%.*s'", (int)(len > 40 ? 40 : len),
 				   text);
@@ -197,15 +150,12 @@ int import_gfp_parse(const char *text, size_t len, uint64_t *gfp, char *reason)
 		if (import_parse_u64(p, n, &v) == 0 && n > 2 && p[1] == 'x') {
 			bits |= v;
 		} else {
-			for (i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++)
-				if (gfp_names[i].len == n && !memcmp(gfp_names[i].name, p, n))
-					break;
-			if (i == sizeof(gfp_names) / sizeof(gfp_names[0])) {
+			if (tracefmt_gfp_lookup(p, n, &v)) {
 				reason_set(reason, "unknown gfp flag name '%.*s'",
 					   (int)(n > 40 ? 40 : n), p);
 				return -1;
 			}
-			bits |= gfp_names[i].bits;
+			bits |= v;
 		}
 		if (!bar)
 			break;
@@ -307,6 +257,11 @@ static int body_split(struct body *b, char *s)
 		while (*s && !isspace((unsigned char)*s))
 			s++;
 		char *eq = memchr(tok, '=', (size_t)(s - tok));
+		/* mm_setup_per_zone_wmarks prints "zone name=.. watermark min=..". */
+		if (!eq && b->type == TRACEFMT_WMARK &&
+		    ((s - tok == 4 && !memcmp(tok, "zone", 4)) ||
+		     (s - tok == 9 && !memcmp(tok, "watermark", 9))))
+			continue;
 		if (!eq || eq == tok) {
 			reason_set(b->reason, "%s: unexpected text '%.*s'", tracefmt_type_name(b->type),
 				   (int)(s - tok > 32 ? 32 : s - tok), tok);
@@ -343,6 +298,17 @@ static struct body_field *body_find(struct body *b, const char *key)
 			return &b->f[i];
 		}
 	return NULL;
+}
+
+/* Whether @key is there, without marking it used. */
+static bool body_find_peek(const struct body *b, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (int i = 0; i < b->n; i++)
+		if (b->f[i].key_len == n && !memcmp(b->f[i].key, key, n))
+			return true;
+	return false;
 }
 
 static int body_missing(struct body *b, const char *key)
@@ -471,6 +437,36 @@ static int body_pfn_or_none(struct body *b, uint64_t *pfn)
 	return 0;
 }
 
+/* A field the print format names @pretty and the raw record @raw ("min", "watermark_min"). */
+static int body_u64_either(struct body *b, const char *pretty, const char *raw, uint64_t *v)
+{
+	return body_u64(b, body_find_peek(b, pretty) ? pretty : raw, v);
+}
+
+/* mm_setup_per_zone_wmarks: node_id, zone name and the four marks (pages). */
+static int body_wmark(struct body *b, struct tracefmt_event *ev)
+{
+	struct body_field *name = body_find(b, "name");
+	uint32_t node;
+
+	if (!name)
+		return body_missing(b, "name");
+	if (name->val_len == 0 || name->val_len >= TRACEFMT_ZONE_NAME_LEN)
+		return body_bad_value(b, name);
+	memcpy(ev->u.wmark.zone, name->val, name->val_len);
+	if (body_u32(b, "node_id", &node) < 0)
+		return -1;
+	if (node >= TRACEFMT_MAX_NODES)
+		return body_out_of_range(b, body_find(b, "node_id"), TRACEFMT_MAX_NODES - 1);
+	ev->u.wmark.node = node;
+	return body_u64_either(b, "min", "watermark_min", &ev->u.wmark.min) < 0 ||
+			       body_u64_either(b, "low", "watermark_low", &ev->u.wmark.low) < 0 ||
+			       body_u64_either(b, "high", "watermark_high", &ev->u.wmark.high) < 0 ||
+			       body_u64_either(b, "promo", "watermark_promo", &ev->u.wmark.promo) < 0
+		       ? -1
+		       : 0;
+}
+
 int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, char *reason)
 {
 	struct body b = { .n = 0, .type = type, .reason = reason };
@@ -537,6 +533,9 @@ int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, 
 		     body_mt(&b, "alloc_migratetype", &ev->u.extfrag.alloc_migratetype) < 0 ||
 		     body_mt(&b, "fallback_migratetype", &ev->u.extfrag.fallback_migratetype) < 0 ||
 		     body_u32(&b, "change_ownership", &ev->u.extfrag.change_ownership) < 0 ? -1 : 0;
+		break;
+	case TRACEFMT_WMARK:
+		rc = body_wmark(&b, ev);
 		break;
 	default:
 		reason_set(reason, "not a kmem page event");
@@ -851,6 +850,16 @@ static int importer_line_record(struct importer *im, const struct tracefmt_event
 	return 0;
 }
 
+/* One more line (record) read: count it, and call the progress hook now and then. */
+static void importer_count_input(struct importer *im)
+{
+	struct tracefmt_import_stats *st = im->st;
+
+	st->lines++;
+	if (im->opts && im->opts->progress && st->lines % TRACEFMT_IMPORT_PROGRESS_LINES == 0)
+		im->opts->progress(im->opts->progress_ctx, st);
+}
+
 /* A NUL byte cannot be in text: read the line as if each were a '?'. */
 static void line_unnul(char *line, size_t len)
 {
@@ -904,9 +913,7 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 			return rc;
 		if (rc == 0)
 			break;
-		st->lines++;
-		if (im->opts && im->opts->progress && st->lines % TRACEFMT_IMPORT_PROGRESS_LINES == 0)
-			im->opts->progress(im->opts->progress_ctx, st);
+		importer_count_input(im);
 
 		struct tracefmt_event ev;
 		struct import_task task = { NULL, 0 };
@@ -948,6 +955,42 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 			last_event_ts = ev.ts_ns;
 			break;
 		}
+		rc = importer_line_record(im, &ev, &task);
+		if (rc < 0)
+			return rc;
+	}
+	if (im->started && im->opts)
+		return importer_put_extra(im, im->opts->last, im->opts->nr_last, im->last_ts);
+	return 0;
+}
+
+/* The record counterpart of importer_run(): one record per call of @next. */
+static int importer_run_records(struct importer *im, import_record_fn next, void *src)
+{
+	struct tracefmt_import_stats *st = im->st;
+	char reason[IMPORT_REASON_LEN];
+	uint64_t last_event_ts = 0;
+
+	for (;;) {
+		struct tracefmt_event ev;
+		struct import_task task = { NULL, 0 };
+		memset(&ev, 0, sizeof(ev));
+		int rc = next(src, &ev, &task, im->err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			break;
+		importer_count_input(im);
+		if (ev.type == TRACEFMT_LOST && ev.ts_ns == UINT64_MAX)
+			ev.ts_ns = last_event_ts;
+		if (tracefmt_event_check(&ev, reason, sizeof(reason)) < 0) {
+			stats_bad(st, st->lines, reason);
+			continue;
+		}
+		if (ev.type == TRACEFMT_LOST)
+			st->lost_events += ev.u.lost.count;
+		else
+			last_event_ts = ev.ts_ns;
 		rc = importer_line_record(im, &ev, &task);
 		if (rc < 0)
 			return rc;
@@ -1020,12 +1063,40 @@ static int emit_writer(void *ctx, const struct tracefmt_event *ev)
 	return tracefmt_writer_append(ctx, ev);
 }
 
+int tracefmt_import_records(import_record_fn next, void *src, const char *in_path,
+			    const char *out_path, const void *header, size_t header_len,
+			    const struct tracefmt_import_opts *opts,
+			    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+{
+	struct tracefmt_import_stats local;
+	struct tracefmt_writer *w;
+	int rc;
+
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	w = tracefmt_writer_create(out_path, header, header_len, NULL, err);
+	if (!w)
+		return -errno;
+	struct importer im = {
+		.st = stats, .opts = opts, .emit = emit_writer, .ctx = w, .err = err,
+	};
+	rc = importer_run_records(&im, next, src);
+	free(im.pids);
+	if (!rc)
+		rc = import_worth_writing(in_path, opts, stats, err);
+	if (rc < 0) {
+		tracefmt_writer_abandon(w);
+		return rc;
+	}
+	return tracefmt_writer_close(w, err);
+}
+
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
 		    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
 {
 	struct tracefmt_import_stats local;
-	struct tracefmt_writer *w = NULL;
 	struct textin *in = NULL;
 	int rc;
 
@@ -1043,14 +1114,30 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 	in = textin_open_path(in_path, err);
 	if (!in)
 		return -errno;
-	w = tracefmt_writer_create(out_path, header, header_len, NULL, err);
-	if (!w) {
-		rc = -errno;
-		textin_close(in);
-		return rc;
-	}
-	rc = tracefmt_import_stream(fmt, in, opts, emit_writer, w, stats, err);
+	rc = tracefmt_import_textin(fmt, in, in_path, out_path, header, header_len, opts, NULL,
+				    NULL, stats, err);
 	textin_close(in);
+	return rc;
+}
+
+int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
+			   const char *in_path, const char *out_path, const void *header,
+			   size_t header_len, const struct tracefmt_import_opts *opts,
+			   int (*at_end)(void *ctx, struct tracefmt_error *err), void *at_end_ctx,
+			   struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+{
+	struct tracefmt_writer *w;
+	int rc;
+
+	w = tracefmt_writer_create(out_path, header, header_len, NULL, err);
+	if (!w)
+		return -errno;
+	rc = tracefmt_import_stream(fmt, in, opts, emit_writer, w, stats, err);
+	if (at_end) {
+		int end_rc = at_end(at_end_ctx, rc ? NULL : err);
+		if (!rc)
+			rc = end_rc;
+	}
 	if (!rc)
 		rc = import_worth_writing(in_path, opts, stats, err);
 	/* Until the close the output is a temporary: on failure @out_path is untouched. */

@@ -33,6 +33,13 @@ struct textin;
 struct textin *textin_open_path(const char *path, struct tracefmt_error *err);
 
 /**
+ * textin_open_fd() - read lines from @fd (a pipe, say), which the textin
+ * owns from now on (closed by textin_close(), also on failure); @name is
+ * for messages.
+ */
+struct textin *textin_open_fd(int fd, const char *name, struct tracefmt_error *err);
+
+/**
  * textin_open_mem() - read lines from @data (@len bytes), which the caller
  * keeps valid until textin_close(). Compressed buffers are decoded too.
  */
@@ -94,8 +101,14 @@ enum import_line_kind import_perf_line(char *line, size_t len, struct tracefmt_e
  * Shared by both formats (import.c).
  */
 
-/* The six kmem page event names, with or without "kmem:"; 0 if not one. */
+/*
+ * The kmem event names a capture records (the six page events and
+ * mm_setup_per_zone_wmarks), with or without "kmem:"; 0 if not one.
+ */
 unsigned int import_event_type(const char *name, size_t len);
+
+/* True for the record types that come from a kmem event (import_event_type()). */
+bool import_is_event_type(unsigned int type);
 
 /* True if @line names a kmem page event followed by ':' anywhere. */
 bool import_line_mentions_kmem(const char *line);
@@ -172,5 +185,39 @@ int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_t len,
 			import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
 			struct tracefmt_error *err);
+
+/**
+ * tracefmt_import_textin() - tracefmt_import() from an open textin (the
+ * caller closes it); @in_path names it in messages. @at_end, when set, runs
+ * once the input is read and before the output is committed: an error it
+ * returns (with @err filled when it is given) fails the import, so the
+ * output is not written (perf.data: the exit status of perf).
+ */
+int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
+			   const char *in_path, const char *out_path, const void *header,
+			   size_t header_len, const struct tracefmt_import_opts *opts,
+			   int (*at_end)(void *ctx, struct tracefmt_error *err), void *at_end_ctx,
+			   struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+
+/*
+ * Binary sources (trace.dat): records instead of lines.
+ *
+ * import_record_fn fills @ev (and @task, whose name may be NULL) with the
+ * next record and returns 1, 0 at the end, or -errno with @err filled. A
+ * record that breaks the format's limits is counted as bad (its 1-based
+ * number in the input stands for the line number), like a bad text line.
+ */
+typedef int (*import_record_fn)(void *src, struct tracefmt_event *ev, struct import_task *task,
+				struct tracefmt_error *err);
+
+/**
+ * tracefmt_import_records() - tracefmt_import() for a record source: the
+ * same COMM records, opts' first and last records, stats, max_bad rule and
+ * all-or-nothing output. stats->lines counts the records read.
+ */
+int tracefmt_import_records(import_record_fn next, void *src, const char *in_path,
+			    const char *out_path, const void *header, size_t header_len,
+			    const struct tracefmt_import_opts *opts,
+			    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
 
 #endif /* BUDDYSCOPE_IMPORT_INTERNAL_H */

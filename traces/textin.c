@@ -272,6 +272,19 @@ static struct textin *textin_alloc(const char *name)
 	return in;
 }
 
+/* Read the first bytes for the codec; on failure close @in and return NULL. */
+static struct textin *textin_start(struct textin *in, struct tracefmt_error *err)
+{
+	int rc = detect_codec(in, err);
+
+	if (rc < 0) {
+		textin_close(in);
+		errno = -rc;
+		return NULL;
+	}
+	return in;
+}
+
 struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 {
 	struct textin *in = textin_alloc(strcmp(path, "-") ? path : "<stdin>");
@@ -299,13 +312,20 @@ struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 		errno = EISDIR;
 		return NULL;
 	}
-	int rc = detect_codec(in, err);
-	if (rc < 0) {
-		textin_close(in);
-		errno = -rc;
+	return textin_start(in, err);
+}
+
+struct textin *textin_open_fd(int fd, const char *name, struct tracefmt_error *err)
+{
+	struct textin *in = textin_alloc(name);
+	if (!in) {
+		close(fd);
+		set_err(err, 0, -ENOMEM, name, strerror(ENOMEM), "");
 		return NULL;
 	}
-	return in;
+	in->fd = fd;
+	in->own_fd = true;
+	return textin_start(in, err);
 }
 
 struct textin *textin_open_mem(const void *data, size_t len, const char *name)

@@ -27,7 +27,7 @@
 #include <stdbool.h>
 
 #define TRACEFMT_VERSION_MAJOR 1
-#define TRACEFMT_VERSION_MINOR 1
+#define TRACEFMT_VERSION_MINOR 2
 
 #define TRACEFMT_MAX_ORDERS 16	/* room for MAX_ORDER up to 15 */
 #define TRACEFMT_MAX_MT 8	/* migratetypes per zone in a checkpoint */
@@ -70,6 +70,7 @@ enum tracefmt_type {
 	TRACEFMT_SNAPSHOT_WALK = 12,	      /* when one zone's / cpu's lists were read */
 	TRACEFMT_ZONE_STATE = 13,	      /* one zone's size and watermarks at a checkpoint */
 	TRACEFMT_WMARK = 14,		      /* kmem:mm_setup_per_zone_wmarks */
+	TRACEFMT_TRIGGER = 15,		      /* a flight-recorder trigger fired */
 	TRACEFMT_NR_TYPES		      /* one past the last known type */
 };
 
@@ -128,6 +129,25 @@ enum tracefmt_zone_state_flags {
 };
 #define TRACEFMT_MAX_ZONE_TYPES 8 /* lowmem_reserve entries in a zone state */
 
+/*
+ * What fired a flight-recorder dump (capture --trigger, FORMAT.md §4): the
+ * kind says how to read the trigger record's order, value and limit.
+ */
+enum tracefmt_trigger_kind {
+	TRACEFMT_TRIGGER_ALLOC_FAIL = 1, /* an mm_page_alloc with no page: order = its order,
+					    value = its gfp flags; cpu, pid, ts are the event's */
+	TRACEFMT_TRIGGER_FREE_ORDER = 2, /* a checkpoint zone with fewer than limit free blocks
+					    of order >= order: value = the blocks it had */
+	TRACEFMT_TRIGGER_EXTFRAG = 3,	 /* a fragmenting fallback (mm_page_alloc_extfrag with
+					    fallback_order < pageblock_order): order = alloc
+					    order, value = fallback order, limit = pageblock_order */
+	TRACEFMT_TRIGGER_REQUEST = 4,	 /* a dump asked for (SIGUSR1, capture --dump) */
+	TRACEFMT_TRIGGER_MAX_KIND = 4,
+};
+
+/* "alloc-fail", "free-order", "extfrag", "request"; "unknown" else. */
+const char *tracefmt_trigger_kind_name(unsigned int kind);
+
 /* seq of the checkpoint records a snapshot writes (pageblock counts). */
 #define TRACEFMT_SNAPSHOT_CHECKPOINT_SEQ UINT32_MAX
 
@@ -184,7 +204,10 @@ struct tracefmt_event {
 			uint32_t change_ownership;
 		} extfrag;
 		struct {
-			uint64_t count; /* events dropped on cpu */
+			uint64_t count;	   /* events dropped on cpu */
+			uint64_t first_ns; /* the loss window (format 1.2): first and last */
+			uint64_t last_ns;  /* dropped event, first <= last <= ts_ns; both 0
+					      when not known (older files, imports) */
 		} lost;
 		struct {
 			char comm[TRACEFMT_COMM_LEN]; /* NUL-terminated */
@@ -264,6 +287,15 @@ struct tracefmt_event {
 			uint64_t high;
 			uint64_t promo;
 		} wmark;
+		/* A trigger fired (enum tracefmt_trigger_kind says how to read it). */
+		struct {
+			uint32_t kind;	 /* enum tracefmt_trigger_kind */
+			uint32_t node;	 /* the zone's node (free-order), else 0 */
+			char zone[TRACEFMT_ZONE_NAME_LEN]; /* the zone (free-order), else "" */
+			uint64_t order;	 /* see the kind */
+			uint64_t value;	 /* the value that fired */
+			uint64_t limit;	 /* the threshold it was held against */
+		} trigger;
 	} u;
 };
 
@@ -273,6 +305,14 @@ struct tracefmt_error {
 	int code;	 /* -errno */
 	char text[160];	 /* a sentence naming what is wrong */
 };
+
+/**
+ * tracefmt_error_set() - fill @err (may be NULL) with offset 0, @code and
+ * the printf-formatted sentence; returns @code, so `return
+ * tracefmt_error_set(err, -EINVAL, "...")` reports and fails in one step.
+ */
+int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /**
  * tracefmt_event_check() - whether every field of @ev is within the format
@@ -289,6 +329,28 @@ struct tracefmt_error {
  * value in @why (@len bytes; @why may be NULL).
  */
 int tracefmt_event_check(const struct tracefmt_event *ev, char *why, size_t len);
+
+/*
+ * Printing records (`buddyscope dump`).
+ */
+enum tracefmt_dump_style {
+	TRACEFMT_DUMP_TEXT = 0, /* "SEC.NS [CPU] PID TYPE: field=value ..." */
+	TRACEFMT_DUMP_JSON = 1, /* {"type":..,"ts_ns":..,"cpu":..,"pid":..,field:value,..} */
+};
+
+/**
+ * tracefmt_event_format() - @ev as one line, without a newline, into @buf
+ * (@len bytes, always NUL-terminated when @len > 0; as snprintf). Every
+ * field of the record's type is printed under its struct member's name;
+ * in text pfns, gfp bits and flags are hex, a failed allocation's pfn is
+ * -1, a cpu a record does not know is "[---]" (JSON null). JSON escapes
+ * names (comm, zone) so any byte gives valid JSON. Formats are one table
+ * entry per record type (traces/tracefmt_dump.c).
+ * Returns the length of the whole line (larger than @len - 1 when it was
+ * cut), or -EINVAL for a type this build cannot print.
+ */
+int tracefmt_event_format(const struct tracefmt_event *ev, enum tracefmt_dump_style style,
+			  char *buf, size_t len);
 
 /*
  * Writer.
@@ -336,6 +398,21 @@ int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_even
  * A flush of an empty block writes nothing.
  */
 int tracefmt_writer_flush(struct tracefmt_writer *w);
+
+/**
+ * tracefmt_writer_append_trace() - flush @w, then copy the record blocks of
+ * the trace file @path into it as stored (no decoding, checksums verified):
+ * every block up to its end block, or up to the last complete block of a
+ * trace still being written (a .partial). The blocks keep their own
+ * timestamps; @w's end block counts them. Blocks of @path's header are not
+ * copied: the caller makes @w with the header it wants. A flight recorder
+ * joins its segments into one trace with it. *@records (may be NULL)
+ * receives the records copied. Returns 0, -errno (@err names @path and the
+ * offset) for an unreadable @path or a write error; a corrupt block of
+ * @path ends the copy there with -EBADMSG, the blocks before it copied.
+ */
+int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, uint64_t *records,
+				 struct tracefmt_error *err);
 
 /* Records and bytes written so far (bytes include the preamble). */
 uint64_t tracefmt_writer_records(const struct tracefmt_writer *w);
@@ -469,9 +546,40 @@ void tracefmt_reader_close(struct tracefmt_reader *r);
  * Importers: text traces (ftrace / trace-cmd report, perf script) to .bst.
  */
 enum tracefmt_import_format {
-	TRACEFMT_IMPORT_FTRACE = 1,
-	TRACEFMT_IMPORT_PERF_SCRIPT = 2,
+	TRACEFMT_IMPORT_FTRACE = 1,	 /* tracefs trace / trace_pipe, trace-cmd report */
+	TRACEFMT_IMPORT_PERF_SCRIPT = 2, /* `perf script` text */
+	TRACEFMT_IMPORT_PERF_DATA = 3,	 /* perf.data: read through `perf script` */
+	TRACEFMT_IMPORT_TRACE_DAT = 4,	 /* trace-cmd's trace.dat (libtracecmd, traces/tracedat.h) */
 };
+
+/*
+ * What tracefmt_import_detect() found. @fmt is 0 when the input is nothing
+ * import reads; then @what says what it looks like and @hint the command
+ * that would make an importable input of it.
+ */
+struct tracefmt_import_guess {
+	enum tracefmt_import_format fmt; /* 0: refused */
+	char codec[8];			 /* "plain", "gzip", "zstd", "xz", "bzip2" */
+	char what[96];			 /* "perf.data", "ftrace text", "a .bst trace", ... */
+	char hint[256];			 /* for a refused input: what to run instead */
+};
+
+/* "ftrace", "perf-script", "perf.data", "trace.dat" (the --from names); "?" otherwise. */
+const char *tracefmt_import_format_name(enum tracefmt_import_format fmt);
+
+/**
+ * tracefmt_import_detect() - what the file @path holds, by its content: the
+ * trace.dat and perf.data magics; gzip or zstd compression (looked through);
+ * text, as ftrace or perf-script text by its first line that is a kmem
+ * event or a lost-events line (perf names events "kmem:mm_page_...",
+ * ftrace and trace-cmd "mm_page_..."; perf says PERF_RECORD_LOST, ftrace
+ * [LOST N EVENTS]). Stdin cannot be looked at twice: "-" gives -EINVAL.
+ * Returns 0 with @g filled (g->fmt 0 for a refused input), or -errno when
+ * @path cannot be read (@err names it).
+ */
+int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
+			   struct tracefmt_error *err);
+
 
 struct tracefmt_import_stats {
 	uint64_t lines;		 /* lines read */
@@ -545,5 +653,67 @@ struct tracefmt_import_opts {
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
 		    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+
+/**
+ * tracefmt_import_has_lost_lines() - whether the text file @path (plain or
+ * compressed) holds a lost-events line (PERF_RECORD_LOST, [LOST N EVENTS]):
+ * perf script prints them only with --show-lost-events, so perf text
+ * without one does not say whether events were lost. Returns 0 with
+ * *@found set, or -errno.
+ */
+int tracefmt_import_has_lost_lines(const char *path, bool *found, struct tracefmt_error *err);
+
+/**
+ * tracefmt_import_perf_data() - import a perf.data: runs @perf (NULL: "perf"
+ * from PATH) as `perf script -i IN --show-lost-events --ns` and reads its
+ * output as perf-script text (its own stderr is left to the caller's).
+ * Without perf, -ENOENT with @err saying the command to run where perf is.
+ * A perf that exits non-zero fails the import (-EPROTO). Otherwise as
+ * tracefmt_import().
+ */
+int tracefmt_import_perf_data(const char *in_path, const char *perf, const char *out_path,
+			      const void *header, size_t header_len,
+			      const struct tracefmt_import_opts *opts,
+			      struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+
+/* The `perf script` arguments tracefmt_import_perf_data() uses, for messages. */
+#define TRACEFMT_PERF_SCRIPT_ARGS "script --show-lost-events --ns -i"
+
+/*
+ * Zone layout inferred from pfns (traces/layout.c), for traces whose header
+ * has no zones. x86-64's zone limits: DMA below pfn 0x1000 (16 MiB, from
+ * pfn 1), DMA32 below 0x100000 (4 GiB), Normal above. Only the zones the
+ * pfns touch; each spans from its architectural start to its limit, the
+ * last one to the highest pfn seen rounded up to a block of the largest
+ * order. Holes and reserved pages are not known (managed = spanned).
+ */
+struct tracefmt_layout_zone {
+	char name[TRACEFMT_ZONE_NAME_LEN];
+	uint64_t start_pfn;
+	uint64_t spanned; /* pages */
+};
+
+struct tracefmt_layout {
+	uint64_t min_pfn, end_pfn; /* the pfns the events touch: [min_pfn, end_pfn) */
+	uint32_t nr_zones;
+	struct tracefmt_layout_zone zones[3];
+};
+
+/**
+ * tracefmt_layout_from_pfns() - the x86-64 layout covering [@min_pfn,
+ * @end_pfn) with @nr_page_orders orders. Returns 0, or -EINVAL for an
+ * empty or impossible range.
+ */
+int tracefmt_layout_from_pfns(uint64_t min_pfn, uint64_t end_pfn, unsigned int nr_page_orders,
+			      struct tracefmt_layout *out);
+
+/**
+ * tracefmt_layout_infer() - read the trace @path once for the pfns of its
+ * page events (failed allocations aside; each block's last page counts)
+ * and lay them out with tracefmt_layout_from_pfns(). Returns 0, -ENODATA
+ * when no event has a pfn, or the reader's -errno (@err filled).
+ */
+int tracefmt_layout_infer(const char *path, unsigned int nr_page_orders,
+			  struct tracefmt_layout *out, struct tracefmt_error *err);
 
 #endif /* BUDDYSCOPE_TRACEFMT_H */

@@ -7,6 +7,7 @@
  * Also the block header layout and CRC-32C, shared by writer and reader.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -31,6 +32,7 @@ static const char *const type_names[TRACEFMT_NR_TYPES] = {
 	[TRACEFMT_SNAPSHOT_WALK] = "snapshot_walk",
 	[TRACEFMT_ZONE_STATE] = "zone_state",
 	[TRACEFMT_WMARK] = "mm_setup_per_zone_wmarks",
+	[TRACEFMT_TRIGGER] = "trigger",
 };
 
 const char *tracefmt_type_name(unsigned int type)
@@ -38,6 +40,28 @@ const char *tracefmt_type_name(unsigned int type)
 	if (type < TRACEFMT_NR_TYPES && type_names[type])
 		return type_names[type];
 	return "unknown";
+}
+
+const char *tracefmt_trigger_kind_name(unsigned int kind)
+{
+	static const char *const names[] = { "unknown", "alloc-fail", "free-order", "extfrag",
+					     "request" };
+
+	return kind <= TRACEFMT_TRIGGER_MAX_KIND ? names[kind] : names[0];
+}
+
+int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->offset = 0;
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->text, sizeof(err->text), fmt, ap);
+		va_end(ap);
+	}
+	return code;
 }
 
 unsigned int tracefmt_type_from_name(const char *name)
@@ -171,6 +195,7 @@ static inline uint8_t *put_str(uint8_t *p, const char *s, size_t max)
 /* Decoding: a cursor that turns every overrun into one sticky failure. */
 struct rd {
 	const uint8_t *p, *end;
+	const uint8_t *rec_end; /* end of the record being decoded (fields a later minor adds) */
 	bool bad;
 };
 
@@ -350,6 +375,16 @@ static uint8_t *encode_zone_record(const struct tracefmt_event *ev, uint8_t *p)
 		p = put_uv(p, m->promo);
 		break;
 	}
+	case TRACEFMT_TRIGGER: {
+		const __typeof__(ev->u.trigger) *t = &ev->u.trigger;
+		p = put_uv(p, t->kind);
+		p = put_uv(p, t->node);
+		p = put_str(p, t->zone, TRACEFMT_ZONE_NAME_LEN);
+		p = put_uv(p, t->order);
+		p = put_uv(p, t->value);
+		p = put_uv(p, t->limit);
+		break;
+	}
 	default:
 		break;
 	}
@@ -395,6 +430,12 @@ static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev,
 		break;
 	case TRACEFMT_LOST:
 		p = put_uv(p, ev->u.lost.count);
+		/* 1.2 appends the window; 1.1 readers skip it (the record's len covers it). */
+		if (ev->u.lost.last_ns && ev->u.lost.first_ns <= ev->u.lost.last_ns &&
+		    ev->u.lost.last_ns <= ev->ts_ns) {
+			p = put_uv(p, ev->ts_ns - ev->u.lost.first_ns);
+			p = put_uv(p, ev->ts_ns - ev->u.lost.last_ns);
+		}
 		break;
 	case TRACEFMT_COMM:
 		p = put_str(p, ev->u.comm.comm, TRACEFMT_COMM_LEN);
@@ -437,6 +478,7 @@ static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev,
 	case TRACEFMT_SNAPSHOT_WALK:
 	case TRACEFMT_ZONE_STATE:
 	case TRACEFMT_WMARK:
+	case TRACEFMT_TRIGGER:
 		p = encode_zone_record(ev, p);
 		break;
 	default:
@@ -533,6 +575,17 @@ static void decode_zone_record(struct rd *r, struct tracefmt_event *ev)
 		m->promo = get_uv(r);
 		break;
 	}
+	case TRACEFMT_TRIGGER: {
+		__typeof__(ev->u.trigger) *t = &ev->u.trigger;
+		memset(t, 0, sizeof(*t));
+		t->kind = get_u32(r);
+		t->node = get_u32(r);
+		get_str(r, t->zone, TRACEFMT_ZONE_NAME_LEN);
+		t->order = get_uv(r);
+		t->value = get_uv(r);
+		t->limit = get_uv(r);
+		break;
+	}
 	default:
 		break;
 	}
@@ -612,6 +665,17 @@ static inline __attribute__((always_inline)) int decode_body(struct tf_codec *c,
 		return bad ? -1 : 1;
 	case TRACEFMT_LOST:
 		ev->u.lost.count = get_uv(r);
+		ev->u.lost.first_ns = ev->u.lost.last_ns = 0;
+		if (r->p < r->rec_end) {
+			uint64_t before_first = get_uv(r), before_last = get_uv(r);
+
+			if (before_first < before_last || before_first > ev->ts_ns) {
+				r->bad = true;
+				break;
+			}
+			ev->u.lost.first_ns = ev->ts_ns - before_first;
+			ev->u.lost.last_ns = ev->ts_ns - before_last;
+		}
 		break;
 	case TRACEFMT_COMM:
 		get_str(r, ev->u.comm.comm, TRACEFMT_COMM_LEN);
@@ -658,6 +722,7 @@ static inline __attribute__((always_inline)) int decode_body(struct tf_codec *c,
 	case TRACEFMT_SNAPSHOT_WALK:
 	case TRACEFMT_ZONE_STATE:
 	case TRACEFMT_WMARK:
+	case TRACEFMT_TRIGGER:
 		decode_zone_record(r, ev);
 		break;
 	default:
@@ -734,6 +799,15 @@ static inline __attribute__((always_inline)) int event_limits(const struct trace
 		LIMIT_FAIL("%s: cpu %u is out of range 0..%d", tracefmt_type_name(ev->type), ev->cpu,
 			   TRACEFMT_MAX_CPUS - 1);
 	switch (ev->type) {
+	case TRACEFMT_LOST:
+		if ((ev->u.lost.first_ns || ev->u.lost.last_ns) &&
+		    (!ev->u.lost.last_ns || ev->u.lost.first_ns > ev->u.lost.last_ns ||
+		     ev->u.lost.last_ns > ev->ts_ns))
+			LIMIT_FAIL("lost: window %llu..%llu ns is not within 1..ts %llu",
+				   (unsigned long long)ev->u.lost.first_ns,
+				   (unsigned long long)ev->u.lost.last_ns,
+				   (unsigned long long)ev->ts_ns);
+		break;
 	case TRACEFMT_PAGE_ALLOC:
 		CHECK_PFN(ev, u.alloc.pfn, true);
 		CHECK_ORDER(ev, u.alloc.order);
@@ -800,6 +874,12 @@ static inline __attribute__((always_inline)) int event_limits(const struct trace
 	case TRACEFMT_WMARK:
 		CHECK_NODE(ev, u.wmark.node);
 		break;
+	case TRACEFMT_TRIGGER:
+		CHECK_NODE(ev, u.trigger.node);
+		if (ev->u.trigger.kind < 1 || ev->u.trigger.kind > TRACEFMT_TRIGGER_MAX_KIND)
+			LIMIT_FAIL("trigger: kind %u is not one of 1..%d", ev->u.trigger.kind,
+				   TRACEFMT_TRIGGER_MAX_KIND);
+		break;
 	case TRACEFMT_SNAPSHOT_MARK:
 		if (ev->u.snapshot_mark.phase != TRACEFMT_SNAP_BEGIN &&
 		    ev->u.snapshot_mark.phase != TRACEFMT_SNAP_END)
@@ -833,6 +913,7 @@ int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end
 	/* Fields are read up to the block's end; a record that overran its own fails below. */
 	const uint8_t *next = r.p + len;
 	*pos = next;
+	r.rec_end = next;
 
 	/* The common prefix is decoded for every type so deltas stay in step. */
 	uint64_t ts = c->last_ts_ns + (uint64_t)get_sv(&r);

@@ -71,6 +71,9 @@ int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end
 
 uint32_t tf_crc32c(uint32_t crc, const void *buf, size_t len);
 
+/* pread exactly @len bytes at @off: 0, -ENODATA when the file ends first, or -errno. */
+int tf_pread_all(int fd, void *buf, size_t len, uint64_t off);
+
 static inline void tf_put_le16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;

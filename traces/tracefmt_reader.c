@@ -117,7 +117,7 @@ static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const
 	snprintf(err->text, sizeof(err->text), "%s: %s", path, what);
 }
 
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+int tf_pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
 	uint8_t *p = buf;
 	while (len) {
@@ -151,7 +151,7 @@ static void hash_gap(struct tracefmt_reader *r, uint64_t to)
 	while (r->hashed_upto < to) {
 		size_t n = to - r->hashed_upto < sizeof(buf) ? (size_t)(to - r->hashed_upto)
 							      : sizeof(buf);
-		int rc = pread_all(r->fd, buf, n, r->hashed_upto);
+		int rc = tf_pread_all(r->fd, buf, n, r->hashed_upto);
 
 		if (rc) {
 			r->hash_err = rc;
@@ -282,7 +282,7 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	}
 	memset(pre, 0, sizeof(pre));
 	size_t have = r->st.file_size < TF_PREAMBLE_LEN ? (size_t)r->st.file_size : TF_PREAMBLE_LEN;
-	rc = pread_all(r->fd, pre, have, 0);
+	rc = tf_pread_all(r->fd, pre, have, 0);
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot read the preamble at offset 0: %s", strerror(-rc));
 		set_err(err, 0, rc, path, msg);
@@ -312,7 +312,7 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 		set_err(err, 16, rc, path, "out of memory for the header");
 		goto fail;
 	}
-	rc = pread_all(r->fd, r->header, r->header_len, TF_PREAMBLE_LEN);
+	rc = tf_pread_all(r->fd, r->header, r->header_len, TF_PREAMBLE_LEN);
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot read the header blob at offset %d: %s",
 			 TF_PREAMBLE_LEN, strerror(-rc));
@@ -422,7 +422,7 @@ static uint64_t resync(struct tracefmt_reader *r, uint64_t from)
 		size_t want = RESYNC_CHUNK + TF_BLOCK_HDR_LEN;
 		if (off + want > r->st.file_size)
 			want = (size_t)(r->st.file_size - off);
-		if (pread_all(r->fd, buf, want, off))
+		if (tf_pread_all(r->fd, buf, want, off))
 			return 0;
 		for (size_t i = 0; i + TF_BLOCK_HDR_LEN <= want; i++) {
 			if (buf[i] != 'B' || memcmp(buf + i, TF_BLOCK_MAGIC, 4))
@@ -661,7 +661,7 @@ static void check_totals(struct tracefmt_reader *r, uint64_t end_off)
 	if (r->pos < st->file_size) {
 		uint8_t magic[TF_MAGIC_LEN];
 		bool trace = st->file_size - r->pos >= TF_MAGIC_LEN &&
-			     !pread_all(r->fd, magic, sizeof(magic), r->pos) &&
+			     !tf_pread_all(r->fd, magic, sizeof(magic), r->pos) &&
 			     !memcmp(magic, TF_MAGIC, TF_MAGIC_LEN);
 		st->trailing_offset = r->pos;
 		st->trailing_bytes = st->file_size - r->pos;
@@ -735,7 +735,7 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 			     (unsigned long long)r->pos, (unsigned long long)left);
 			return false;
 		}
-		rc = pread_all(r->fd, hb, sizeof(hb), r->pos);
+		rc = tf_pread_all(r->fd, hb, sizeof(hb), r->pos);
 		if (rc) {
 			stop(r, false, "read error at offset %llu: %s", (unsigned long long)r->pos,
 			     strerror(-rc));
@@ -760,7 +760,7 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 			     (unsigned long long)off, h.raw_len);
 			return false;
 		}
-		rc = pread_all(r->fd, r->stored, h.stored_len, off + TF_BLOCK_HDR_LEN);
+		rc = tf_pread_all(r->fd, r->stored, h.stored_len, off + TF_BLOCK_HDR_LEN);
 		if (rc) {
 			stop(r, false, "read error at offset %llu: %s", (unsigned long long)off,
 			     strerror(-rc));

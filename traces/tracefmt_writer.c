@@ -300,3 +300,94 @@ int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
 	tracefmt_writer_abandon(w);
 	return rc;
 }
+
+/*
+ * Copy one block at @off of @fd (header already decoded into @h) into @w.
+ * Returns 1 copied, 0 not a record block (skipped), or -errno.
+ */
+static int copy_block(struct tracefmt_writer *w, int fd, uint64_t off, const struct tf_block_hdr *h,
+		      uint64_t *records)
+{
+	size_t len = TF_BLOCK_HDR_LEN + h->stored_len;
+	int rc;
+
+	if (h->kind != TF_BLOCK_RECORDS)
+		return 0;
+	if (len > w->out_cap)
+		return -EBADMSG;
+	rc = tf_pread_all(fd, w->out, len, off);
+	if (rc)
+		return rc;
+	if (tf_crc32c(0, w->out + TF_BLOCK_HDR_LEN, h->stored_len) != h->payload_crc)
+		return -EBADMSG;
+	rc = emit(w, w->out, len);
+	if (rc)
+		return rc;
+	w->records += h->nr_records;
+	w->blocks++;
+	*records += h->nr_records;
+	return 1;
+}
+
+int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, uint64_t *records,
+				 struct tracefmt_error *err)
+{
+	uint8_t pre[TF_PREAMBLE_LEN], hb[TF_BLOCK_HDR_LEN];
+	uint64_t off, copied = 0;
+	int fd, rc = tracefmt_writer_flush(w);
+
+	if (records)
+		*records = 0;
+	if (rc) {
+		set_err(err, w->offset, rc, "writing: %s", strerror(-rc));
+		return rc;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		set_err(err, 0, rc, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	rc = tf_pread_all(fd, pre, sizeof(pre), 0);
+	if (rc || memcmp(pre, TF_MAGIC, TF_MAGIC_LEN) ||
+	    tf_get_le16(pre + 8) != TRACEFMT_VERSION_MAJOR) {
+		rc = rc && rc != -ENODATA ? rc : -EBADMSG;
+		set_err(err, 0, rc, "%s: not a .bst trace of format %d.x", path,
+			TRACEFMT_VERSION_MAJOR);
+		close(fd);
+		return rc;
+	}
+	off = TF_PREAMBLE_LEN + (uint64_t)tf_get_le32(pre + 16);
+	for (;;) {
+		struct tf_block_hdr h;
+		const char *why;
+
+		rc = tf_pread_all(fd, hb, sizeof(hb), off);
+		if (rc == -ENODATA) { /* the end of a trace still being written */
+			rc = 0;
+			break;
+		}
+		if (!rc && tf_block_hdr_decode(hb, &h, &why))
+			rc = -EBADMSG;
+		if (!rc && h.kind == TF_BLOCK_END)
+			break;
+		if (!rc) {
+			rc = copy_block(w, fd, off, &h, &copied);
+			if (rc == -ENODATA) { /* a block cut short: the writer is still at it */
+				rc = 0;
+				break;
+			}
+		}
+		if (rc < 0) {
+			set_err(err, off, rc, "%s: copying the block at offset %llu: %s", path,
+				(unsigned long long)off,
+				rc == -EBADMSG ? "the block is corrupt" : strerror(-rc));
+			break;
+		}
+		off += TF_BLOCK_HDR_LEN + h.stored_len;
+	}
+	close(fd);
+	if (records)
+		*records = copied;
+	return rc < 0 ? rc : 0;
+}

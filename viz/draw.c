@@ -200,6 +200,23 @@ void canvas_text(struct canvas *c, double x, double y, double size, enum canvas_
 	membuf_printf(&c->text, "</text>\n");
 }
 
+void canvas_hover(struct canvas *c, const struct viz_rect *r, const char *href, const char *text)
+{
+	membuf_printf(&c->text, "<rect class=\"hover\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+				"height=\"%.1f\"><title>", r->x, r->y, r->w, r->h);
+	membuf_escape(&c->text, text);
+	membuf_printf(&c->text, "</title></rect>\n");
+	membuf_printf(&c->areas, "<area shape=\"rect\" coords=\"%d,%d,%d,%d\" href=\"#",
+		      (int)floor(r->x), (int)floor(r->y), (int)ceil(r->x + r->w),
+		      (int)ceil(r->y + r->h));
+	membuf_escape(&c->areas, href);
+	membuf_printf(&c->areas, "\" title=\"");
+	membuf_escape(&c->areas, text);
+	membuf_printf(&c->areas, "\" alt=\"");
+	membuf_escape(&c->areas, text);
+	membuf_printf(&c->areas, "\">\n");
+}
+
 void canvas_abort(struct canvas *c)
 {
 	if (c->cr)
@@ -208,6 +225,7 @@ void canvas_abort(struct canvas *c)
 		cairo_surface_destroy(c->surf);
 	membuf_release(&c->out);
 	membuf_release(&c->text);
+	membuf_release(&c->areas);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -258,6 +276,7 @@ out:
 	c->surf = NULL;
 	membuf_release(&c->out);
 	membuf_release(&c->text);
+	membuf_release(&c->areas);
 	return ret;
 }
 

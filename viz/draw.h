@@ -36,6 +36,7 @@ struct canvas {
 	int height;
 	struct membuf out;	/* SVG bytes as Cairo writes them */
 	struct membuf text;	/* the text layer */
+	struct membuf areas;	/* <area> elements of the HTML image map (canvas_hover) */
 	int in_panel;
 	struct viz_figure *fig;
 };
@@ -49,6 +50,13 @@ void canvas_panel_end(struct canvas *c);
 /* Draw text; cls is its role ("title", "xlabel", "ylabel", "tick", "legend"). */
 void canvas_text(struct canvas *c, double x, double y, double size, enum canvas_align align,
 		 int vertical, const char *cls, const char *text);
+/*
+ * A hover value for a rectangle of the figure: a transparent <rect> with a
+ * <title> in the SVG's text layer, and an <area title> of the HTML image map
+ * that links to the figure's own anchor @href (borrowed).
+ */
+void canvas_hover(struct canvas *c, const struct viz_rect *cell, const char *href,
+		  const char *text);
 /* Finish and write the file; sha receives its SHA-256. */
 int canvas_finish(struct canvas *c, const char *path, char sha[65]);
 void canvas_abort(struct canvas *c);

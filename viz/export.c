@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "viz_internal.h"
+#include "export_internal.h"
 
 static void csv_field(FILE *f, const char *t)
 {
@@ -31,63 +31,12 @@ static void csv_field(FILE *f, const char *t)
 	fputc('"', f);
 }
 
-static const char samples_sql[] =
-	"SELECT t_ns, zone_idx, free_blocks, nr_free_pages, wmark_min, wmark_low, wmark_high,"
-	" wmark_boost, frag_index, unusable_index, failures, fallbacks, pageblock_changes,"
-	" kswapd_wakes FROM samples WHERE run_id = ? ORDER BY zone_idx, t_ns";
-
-/* One decoded sample row. */
-struct row {
-	int64_t t_ns;
-	uint32_t zone;
-	int64_t fb[VIZ_MAX_ORDERS * VIZ_MAX_MIGRATETYPES];
-	int64_t fi[VIZ_MAX_ORDERS], ui[VIZ_MAX_ORDERS], fl[VIZ_MAX_ORDERS];
-	int64_t v[10];	/* nr_free_pages, wmarks x4, fallbacks, pb changes, kswapd */
-};
-
-static int decode_row(sqlite3_stmt *st, const struct viz_zone *z, struct row *r)
-{
-	size_t ncell = (size_t)z->nr_orders * z->nr_migratetypes;
-
-	r->t_ns = sqlite3_column_int64(st, 0);
-	r->zone = (uint32_t)sqlite3_column_int(st, 1);
-	for (int i = 0; i < 5; i++)
-		r->v[i] = sqlite3_column_int64(st, 3 + i);
-	for (int i = 0; i < 3; i++)
-		r->v[5 + i] = sqlite3_column_int64(st, 11 + i);
-	if (viz_blob_decode(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), ncell,
-			    0, r->fb) ||
-	    viz_blob_decode(sqlite3_column_blob(st, 8), (size_t)sqlite3_column_bytes(st, 8),
-			    z->nr_orders, 1, r->fi) ||
-	    viz_blob_decode(sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9),
-			    z->nr_orders, 1, r->ui) ||
-	    viz_blob_decode(sqlite3_column_blob(st, 10), (size_t)sqlite3_column_bytes(st, 10),
-			    z->nr_orders, 0, r->fl))
-		return -EINVAL;
-	return 0;
-}
-
-static const struct viz_zone *zone_of(const struct viz_zone *zones, size_t n, uint32_t idx)
-{
-	for (size_t i = 0; i < n; i++)
-		if (zones[i].idx == idx)
-			return &zones[i];
-	return NULL;
-}
-
-/* Index values are the kernel's x1000 integers; print them as it does. */
-static void put_milli(FILE *f, int64_t v)
-{
-	fprintf(f, "%s%lld.%03lld", v < 0 ? "-" : "", (long long)(v < 0 ? -v : v) / 1000,
-		(long long)(v < 0 ? -v : v) % 1000);
-}
-
 static int export_csv_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_t *rows,
 			  struct viz_error *err)
 {
 	struct viz_zone *zones = NULL;
 	sqlite3_stmt *st = NULL;
-	struct row *r = malloc(sizeof(*r));
+	struct viz_export_row *r = malloc(sizeof(*r));
 	size_t nz = 0;
 	int ret, rc;
 
@@ -98,15 +47,15 @@ static int export_csv_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_t
 		viz_read_err(err, s, ret, "cannot read the zones of run %lld", (long long)run_id);
 		goto out;
 	}
-	if (sqlite3_prepare_v2(s->db, samples_sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, viz_export_samples_sql, -1, &st, NULL) != SQLITE_OK) {
 		ret = -EIO;
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct viz_zone *z = zone_of(zones, nz, (uint32_t)sqlite3_column_int(st, 1));
+		const struct viz_zone *z = viz_export_zone_of(zones, nz, (uint32_t)sqlite3_column_int(st, 1));
 
-		if (!z || decode_row(st, z, r)) {
+		if (!z || viz_export_row_decode(st, z, r)) {
 			viz_err_set(err, "%s: run %lld has a damaged sample", s->path,
 				    (long long)run_id);
 			ret = -EINVAL;
@@ -123,9 +72,9 @@ static int export_csv_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_t
 					(long long)r->fb[o * z->nr_migratetypes + mt],
 					(long long)r->v[0], (long long)r->v[1], (long long)r->v[2],
 					(long long)r->v[3], (long long)r->v[4]);
-				put_milli(f, r->fi[o]);
+				viz_put_milli(f, r->fi[o]);
 				fputc(',', f);
-				put_milli(f, r->ui[o]);
+				viz_put_milli(f, r->ui[o]);
 				fprintf(f, ",%lld,%lld,%lld,%lld\n", (long long)r->fl[o],
 					(long long)r->v[5], (long long)r->v[6], (long long)r->v[7]);
 				(*rows)++;
@@ -174,6 +123,8 @@ static json_t *run_json(const struct viz_run *r, const struct viz_zone *zones, s
 			    r->finished_unix_ms ? json_integer(r->finished_unix_ms) : json_null());
 	json_object_set_new(o, "status", json_string(viz_run_status_name(r->status)));
 	json_object_set_new(o, "summary", json_parsed(r->summary_json));
+	json_object_set_new(o, "grid", json_text_or_null(r->grid));
+	json_object_set_new(o, "grid_index", r->grid ? json_integer(r->grid_index) : json_null());
 	for (size_t i = 0; i < nz; i++) {
 		json_t *z = json_object(), *mts = json_array();
 
@@ -196,7 +147,7 @@ static json_t *run_json(const struct viz_run *r, const struct viz_zone *zones, s
 	return o;
 }
 
-static json_t *sample_json(const struct viz_zone *z, const struct row *r)
+static json_t *sample_json(const struct viz_zone *z, const struct viz_export_row *r)
 {
 	static const char *const keys[] = { "nr_free_pages", "wmark_min", "wmark_low",
 					    "wmark_high", "wmark_boost", "fallbacks",
@@ -213,21 +164,22 @@ static json_t *sample_json(const struct viz_zone *z, const struct row *r)
 			json_array_append_new(row,
 					      json_integer(r->fb[ord * z->nr_migratetypes + mt]));
 		json_array_append_new(fb, row);
-		json_array_append_new(fi, json_integer(r->fi[ord]));
-		json_array_append_new(ui, json_integer(r->ui[ord]));
+		/* 0..1 (-1 for "would succeed"), the scale debugfs extfrag prints */
+		json_array_append_new(fi, json_real((double)r->fi[ord] / 1000.0));
+		json_array_append_new(ui, json_real((double)r->ui[ord] / 1000.0));
 		json_array_append_new(fl, json_integer(r->fl[ord]));
 	}
 	json_object_set_new(o, "free_blocks", fb);
 	for (int i = 0; i < 8; i++)
 		json_object_set_new(o, keys[i], json_integer(r->v[i]));
-	json_object_set_new(o, "frag_index_x1000", fi);
-	json_object_set_new(o, "unusable_index_x1000", ui);
+	json_object_set_new(o, "frag_index", fi);
+	json_object_set_new(o, "unusable_index", ui);
 	json_object_set_new(o, "failures", fl);
 	return o;
 }
 
-/* Write ",\n  <element>" (no comma before the first) and drop the element. */
-static int put_elem(FILE *f, json_t *j, int *first)
+/* Write ",\n  <element>" (no comma before the first) with @flags and drop the element. */
+static int put_elem(FILE *f, json_t *j, int *first, size_t flags)
 {
 	int ret;
 
@@ -235,7 +187,7 @@ static int put_elem(FILE *f, json_t *j, int *first)
 		return -ENOMEM;
 	fputs(*first ? "\n    " : ",\n    ", f);
 	*first = 0;
-	ret = json_dumpf(j, f, JSON_COMPACT) ? -EIO : 0;
+	ret = json_dumpf(j, f, flags) ? -EIO : 0;
 	json_decref(j);
 	return ret;
 }
@@ -246,7 +198,7 @@ static int export_json_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_
 	struct viz_run run;
 	struct viz_zone *zones = NULL;
 	sqlite3_stmt *st = NULL;
-	struct row *r = malloc(sizeof(*r));
+	struct viz_export_row *r = malloc(sizeof(*r));
 	size_t nz = 0;
 	json_t *head;
 	char *text;
@@ -275,22 +227,23 @@ static int export_json_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_
 	text[strlen(text) - 1] = '\0';	/* reopen the object */
 	fprintf(f, "%s,\n  \"samples\": [", text);
 	free(text);
-	if (sqlite3_prepare_v2(s->db, samples_sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, viz_export_samples_sql, -1, &st, NULL) != SQLITE_OK) {
 		ret = -EIO;
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, run_id);
 	first = 1;
 	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct viz_zone *z = zone_of(zones, nz, (uint32_t)sqlite3_column_int(st, 1));
+		const struct viz_zone *z = viz_export_zone_of(zones, nz, (uint32_t)sqlite3_column_int(st, 1));
 
-		if (!z || decode_row(st, z, r)) {
+		if (!z || viz_export_row_decode(st, z, r)) {
 			viz_err_set(err, "%s: run %lld has a damaged sample", s->path,
 				    (long long)run_id);
 			ret = -EINVAL;
 			break;
 		}
-		ret = put_elem(f, sample_json(z, r), &first);
+		/* the indices' thousandths exactly: 0.361, not 0.36099999999999999 */
+		ret = put_elem(f, sample_json(z, r), &first, JSON_COMPACT | JSON_REAL_PRECISION(3));
 		(*rows)++;
 	}
 	sqlite3_finalize(st);
@@ -325,7 +278,7 @@ static int export_json_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_
 			json_object_set_new(o, "migratetype", mt);
 			json_object_set_new(o, "free_pages", fp);
 			viz_pbmap_release(&m);
-			ret = put_elem(f, o, &first);
+			ret = put_elem(f, o, &first, JSON_COMPACT);
 		}
 		free(times);
 	}
@@ -376,7 +329,7 @@ static int export_json_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_
 					}
 					json_object_set_new(o, cn, v ? v : json_null());
 				}
-				ret = put_elem(f, o, &first);
+				ret = put_elem(f, o, &first, JSON_COMPACT);
 			}
 			sqlite3_finalize(st);
 			st = NULL;
@@ -418,20 +371,31 @@ int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format
 		if (ret)
 			return ret;
 	}
-	if (fmt == VIZ_EXPORT_CSV) {
+	switch (fmt) {
+	case VIZ_EXPORT_CSV:
 		fputs("run_id,t_ns,node,zone,order,migratetype,free_blocks,nr_free_pages,wmark_min,"
 		      "wmark_low,wmark_high,wmark_boost,frag_index,unusable_index,failures,"
 		      "fallbacks,pageblock_changes,kswapd_wakes\n",
 		      f);
 		for (size_t i = 0; i < n && !ret; i++)
 			ret = export_csv_run(s, ids[i], f, &count, err);
-	} else {
+		break;
+	case VIZ_EXPORT_JSON:
 		fprintf(f, "{\"schema_version\": %d, \"runs\": [", VIZ_SCHEMA_VERSION);
 		for (size_t i = 0; i < n && !ret; i++) {
 			fputs(i ? ",\n" : "\n", f);
 			ret = export_json_run(s, ids[i], f, &count, err);
 		}
 		fputs("\n]}\n", f);
+		break;
+	case VIZ_EXPORT_PERFETTO:
+		ret = viz_export_perfetto(s, ids, n, f, &count, err);
+		break;
+	case VIZ_EXPORT_OPENMETRICS:
+		ret = viz_export_openmetrics(s, ids, n, f, &count, err);
+		break;
+	default:
+		ret = -EINVAL;
 	}
 	free(ids);
 	if (!ret && ferror(f)) {

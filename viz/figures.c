@@ -127,9 +127,66 @@ static int paint_grid(struct canvas *c, const struct viz_rect *r, const struct v
  * axes, and a log colour bar (viridis) or a diverging one (PuOr) for
  * differences.
  */
+/* Columns of hover cells across a heatmap panel (each covers nx / HOVER_COLS bins). */
+#define HOVER_COLS 8
+
+/* Start and end time (ns) of bins [b0, b1) of a series. */
+static void bin_span(const struct viz_series *x, uint32_t b0, uint32_t b1, double *t0, double *t1)
+{
+	double span = (double)x->t1_ns - (double)x->t0_ns + 1;
+
+	*t0 = (double)x->t0_ns + span * b0 / x->nr_bins;
+	*t1 = (double)x->t0_ns + span * b1 / x->nr_bins;
+}
+
+/*
+ * Hover values of a heatmap panel: HOVER_COLS columns x one row per order,
+ * each the mean of the grid cells it covers (NaN cells left out). Orders at
+ * or above @only_from exist in the compared run only.
+ */
+static void heat_hover(struct canvas *c, const struct viz_rect *r, const struct viz_grid *g,
+		       const struct viz_series *x, const char *what, int diverging,
+		       uint32_t only_from)
+{
+	uint32_t cols = g->nx < HOVER_COLS ? g->nx : HOVER_COLS;
+	char text[256];
+
+	for (uint32_t o = 0; o < g->ny; o++) {
+		for (uint32_t k = 0; k < cols; k++) {
+			uint32_t b0 = (uint32_t)((uint64_t)k * g->nx / cols);
+			uint32_t b1 = (uint32_t)((uint64_t)(k + 1) * g->nx / cols);
+			double sum = 0, t0, t1;
+			uint32_t n = 0;
+			struct viz_rect cell = { r->x + r->w * k / cols,
+						 r->y + r->h - r->h * (o + 1) / g->ny,
+						 r->w / cols, r->h / g->ny };
+
+			for (uint32_t b = b0; b < b1; b++) {
+				double v = g->v[(size_t)o * g->nx + b];
+
+				if (!isnan(v)) {
+					sum += v;
+					n++;
+				}
+			}
+			bin_span(x, b0, b1, &t0, &t1);
+			if (!n)
+				snprintf(text, sizeof(text), "%s, order %u, t %.3f-%.3f s: no data",
+					 what, o, t0 / 1e9, t1 / 1e9);
+			else
+				snprintf(text, sizeof(text), "%s, order %u, t %.3f-%.3f s: %s%.1f "
+					 "free blocks%s%s", what, o, t0 / 1e9, t1 / 1e9,
+					 diverging && sum > 0 ? "+" : "", sum / n,
+					 diverging ? " more than base" : "",
+					 o >= only_from ? " (order absent in base: 0 there)" : "");
+			canvas_hover(c, &cell, c->fig->name, text);
+		}
+	}
+}
+
 static int heat_panel(struct canvas *c, uint32_t mt, const struct viz_zone *z,
 		      const struct viz_grid *g, int diverging, const char *title,
-		      const struct viz_series *x)
+		      const struct viz_series *x, uint32_t only_from)
 {
 	uint32_t ph = heat_plot_h(z->nr_orders), block = PANEL_TITLE + ph + PANEL_AXIS;
 	struct viz_rect r = { PLOT_X, TOP + mt * block + PANEL_TITLE, PLOT_W, ph };
@@ -150,6 +207,7 @@ static int heat_panel(struct canvas *c, uint32_t mt, const struct viz_zone *z,
 	}
 	draw_order_axis(c, &r, z->nr_orders);
 	draw_time_axis(c, &r, x->t0_ns, x->t1_ns);
+	heat_hover(c, &r, g, x, z->mt_names[mt], diverging, only_from);
 	if (diverging)
 		draw_diff_colorbar(c, &bar, vmax, "change in free blocks");
 	else
@@ -183,7 +241,7 @@ int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
 		if (ret)
 			break;
 		snprintf(pt, sizeof(pt), "%s: %s free blocks", zt, z->mt_names[mt]);
-		ret = heat_panel(c, mt, z, &g, 0, pt, d->series);
+		ret = heat_panel(c, mt, z, &g, 0, pt, d->series, z->nr_orders);
 		viz_grid_release(&g);
 	}
 	if (ret) {
@@ -193,21 +251,46 @@ int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
 	return 0;
 }
 
-int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
-		     int svg, struct canvas *c,
-		struct viz_figure *fig)
+/*
+ * Grid @g padded to @ny orders: the added rows hold 0, the free blocks a run
+ * without those orders has there (it cannot hold a block of an order it
+ * does not have). Rows are orders from 0 up, so the existing rows stay put.
+ */
+static int grid_pad_orders(struct viz_grid *g, uint32_t ny)
 {
-	/* A what-if may change the number of orders: compare the common ones. */
-	struct viz_zone common = *base->zone;
-	const struct viz_zone *z = &common;
+	double *v;
+
+	if (g->ny >= ny)
+		return 0;
+	v = realloc(g->v, (size_t)g->nx * ny * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = (size_t)g->nx * g->ny; i < (size_t)g->nx * ny; i++)
+		v[i] = isnan(v[i % g->nx]) ? NAN : 0;
+	g->v = v;
+	g->ny = ny;
+	return 0;
+}
+
+int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
+		     int svg, struct canvas *c, struct viz_figure *fig)
+{
+	/*
+	 * A what-if may change the number of orders: compare over the union,
+	 * so blocks that merged into orders the base lacks show where they went.
+	 */
+	struct viz_zone both = *base->zone;
+	const struct viz_zone *z = &both;
 	uint32_t nm = z->nr_migratetypes < other->zone->nr_migratetypes ?
 			      z->nr_migratetypes :
 			      other->zone->nr_migratetypes;
+	uint32_t common = base->zone->nr_orders < other->zone->nr_orders ?
+				  base->zone->nr_orders : other->zone->nr_orders;
 	char title[200], zt[64];
 	int ret;
 
-	if (other->zone->nr_orders < common.nr_orders)
-		common.nr_orders = other->zone->nr_orders;
+	if (other->zone->nr_orders > both.nr_orders)
+		both.nr_orders = other->zone->nr_orders;
 	zone_title(z, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Free-block difference, run %lld minus run %lld: %s",
 		 (long long)other->run_id, (long long)base->run_id, zt);
@@ -215,15 +298,16 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 	if (ret)
 		return ret;
 	for (uint32_t mt = 0; mt < nm && !ret; mt++) {
-		struct viz_grid ga, gb, gd;
+		struct viz_grid ga = { 0 }, gb = { 0 }, gd;
 		char pt[128];
 
 		ret = viz_grid_heatmap(base->series, mt, &ga);
-		if (ret)
-			break;
-		ret = viz_grid_heatmap(other->series, mt, &gb);
-		/* Rows are orders from 0 up: dropping the top rows keeps the rest. */
-		ga.ny = gb.ny = common.nr_orders;
+		if (!ret)
+			ret = viz_grid_heatmap(other->series, mt, &gb);
+		if (!ret)
+			ret = grid_pad_orders(&ga, both.nr_orders);
+		if (!ret)
+			ret = grid_pad_orders(&gb, both.nr_orders);
 		if (!ret)
 			ret = viz_grid_diff(&ga, &gb, &gd);
 		viz_grid_release(&ga);
@@ -232,7 +316,8 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 			break;
 		snprintf(pt, sizeof(pt), "%s: %s, run %lld - run %lld", zt, z->mt_names[mt],
 			 (long long)other->run_id, (long long)base->run_id);
-		ret = heat_panel(c, mt, z, &gd, 1, pt, base->series);
+		ret = heat_panel(c, mt, z, &gd, 1, pt, base->series,
+				 base->zone->nr_orders > common ? both.nr_orders : common);
 		viz_grid_release(&gd);
 	}
 	if (ret) {
@@ -242,36 +327,62 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 	return 0;
 }
 
-/* Colour of order o among n in line plots: cividis without its pale end. */
-static void order_rgb(uint32_t o, uint32_t n, double rgb[3])
+/*
+ * Lines of one per-order quantity of a series, each order in its one colour
+ * (viz_order_rgb), with a legend of @legend_orders orders (0: none). With
+ * @gap_below, values under it are not drawn: the fragmentation index is -1
+ * where a request of that order would succeed, which is no point on its
+ * 0..1 scale.
+ */
+static int per_order_panel(struct canvas *c, const struct viz_rect *r,
+			   const struct viz_series *x, const double *v, double lo, double hi,
+			   const char *id, const char *title, const char *ylabel,
+			   uint32_t legend_orders, double gap_below)
 {
-	viz_palette_rgb(VIZ_PALETTE_CIVIDIS, n > 1 ? 0.85 * o / (n - 1) : 0, rgb);
-}
-
-/* Lines of one per-order quantity of a series, with an order legend. */
-static void per_order_panel(struct canvas *c, const struct viz_rect *r,
-			    const struct viz_series *x, const double *v, double lo, double hi,
-			    const char *id, const char *title, const char *ylabel, int legend)
-{
+	double *line = malloc(x->nr_bins * sizeof(*line) + 1);
+	size_t drawn = 0;
 	char buf[32];
 
+	if (!line)
+		return -ENOMEM;
 	canvas_panel_begin(c, id, r);
 	canvas_text(c, r->x, r->y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
 	draw_value_axis(c, r, lo, hi, ylabel);
 	for (uint32_t o = 0; o < x->nr_orders; o++) {
 		double rgb[3];
 
-		order_rgb(o, x->nr_orders, rgb);
-		draw_series(c, r, v + o, x->nr_bins, x->nr_orders, lo, hi, rgb, 0);
-		if (legend) {
-			snprintf(buf, sizeof(buf), "order %u", o);
-			draw_legend_item(c, r->x + r->w + 14,
-					 r->y + 10 + o * (r->h - 10) / x->nr_orders, rgb, 0, 0,
-					 buf);
+		for (uint32_t b = 0; b < x->nr_bins; b++) {
+			double y = v[(size_t)b * x->nr_orders + o];
+
+			line[b] = y < gap_below ? NAN : y;
+			drawn += !isnan(line[b]);
 		}
+		viz_order_rgb(o, rgb);
+		draw_series(c, r, line, x->nr_bins, 1, lo, hi, rgb, 0);
 	}
+	for (uint32_t o = 0; o < legend_orders; o++) {
+		double rgb[3];
+
+		viz_order_rgb(o, rgb);
+		snprintf(buf, sizeof(buf), "order %u", o);
+		draw_legend_item(c, r->x + r->w + 14, r->y + 10 + o * (r->h - 10) / legend_orders,
+				 rgb, 0, 0, buf);
+	}
+	if (!drawn)
+		canvas_text(c, r->x + r->w / 2, r->y + r->h / 2, 12, ALIGN_CENTER, 0, "note",
+			    gap_below > -INFINITY ? "-1 at every order: every request would succeed"
+						  : "no data");
 	draw_frame(c, r);
 	draw_time_axis(c, r, x->t0_ns, x->t1_ns);
+	free(line);
+	return 0;
+}
+
+/* The note under a fragmentation index panel: what a missing line means. */
+static void frag_gap_note(struct canvas *c, const struct viz_rect *r)
+{
+	canvas_text(c, r->x, r->y + r->h + 46, 11, ALIGN_LEFT, 0, "note",
+		    "no line where the index is -1: a request of that order would succeed");
 }
 
 static double series_max(const double *v, size_t n, size_t stride)
@@ -307,11 +418,17 @@ int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 	if (ret)
 		return ret;
 	snprintf(pt, sizeof(pt), "%s: fragmentation index per order", zt);
-	per_order_panel(c, &r[0], x, x->frag_index, -1, 1, "frag-index", pt,
-			"fragmentation index", 1);
+	ret = per_order_panel(c, &r[0], x, x->frag_index, 0, 1, "frag-index", pt,
+			      "fragmentation index", x->nr_orders, 0);
+	frag_gap_note(c, &r[0]);
 	snprintf(pt, sizeof(pt), "%s: unusable free space index per order", zt);
-	per_order_panel(c, &r[1], x, x->unusable_index, 0, 1, "unusable-index", pt,
-			"unusable free space index", 1);
+	if (!ret)
+		ret = per_order_panel(c, &r[1], x, x->unusable_index, 0, 1, "unusable-index", pt,
+				      "unusable free space index", x->nr_orders, -INFINITY);
+	if (ret) {
+		canvas_abort(c);
+		return ret;
+	}
 
 	/* Free pages against the watermarks. */
 	hi = series_max(x->nr_free_pages, x->nr_bins, 1);
@@ -377,11 +494,12 @@ int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 }
 
 int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
-			struct canvas *c,
-		struct viz_figure *fig)
+			struct canvas *c, struct viz_figure *fig)
 {
 	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS, pw = 340;
 	const struct fig_zone_data *runs[2] = { a, b };
+	uint32_t legend = a->series->nr_orders > b->series->nr_orders ? a->series->nr_orders :
+									 b->series->nr_orders;
 	char title[200], zt[64], pt[128], id[32];
 	int ret;
 
@@ -391,8 +509,8 @@ int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_dat
 	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
 	if (ret)
 		return ret;
-	for (int row = 0; row < 2; row++) {
-		for (int col = 0; col < 2; col++) {
+	for (int row = 0; row < 2 && !ret; row++) {
+		for (int col = 0; col < 2 && !ret; col++) {
 			const struct fig_zone_data *d = runs[col];
 			struct viz_rect r = { PLOT_X + col * (pw + 90), TOP + row * block + PANEL_TITLE,
 					      pw, ph };
@@ -402,14 +520,73 @@ int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_dat
 			snprintf(pt, sizeof(pt), "run %lld%s: %s", (long long)d->run_id,
 				 col ? "" : " (base)",
 				 row ? "unusable free space index" : "fragmentation index");
-			per_order_panel(c, &r, d->series,
-					row ? d->series->unusable_index : d->series->frag_index,
-					row ? 0 : -1, 1, id, pt,
-					row ? "unusable free space index" : "fragmentation index",
-					col == 1);
+			/* one legend, of the union of both runs' orders */
+			ret = per_order_panel(c, &r, d->series,
+					      row ? d->series->unusable_index :
+						    d->series->frag_index,
+					      0, 1, id, pt,
+					      row ? "unusable free space index" :
+						    "fragmentation index",
+					      col == 1 ? legend : 0, row ? -INFINITY : 0);
+			if (!row && col == 0)
+				frag_gap_note(c, &r);
 		}
 	}
+	if (ret) {
+		canvas_abort(c);
+		return ret;
+	}
 	return 0;
+}
+
+/* Hover cells of a memory map: at most about this many per map. */
+#define MEMMAP_HOVER_CELLS 256
+
+/*
+ * Hover values of a memory map: each row split into segments of k
+ * consecutive pageblocks (k = 1 for a small map), each saying its pfn range,
+ * migratetypes and free pages.
+ */
+static void memmap_hover(struct canvas *c, const struct viz_zone *z, const struct viz_pbmap *m,
+			 const struct viz_pbgrid *g, const struct viz_rect *r, double cs)
+{
+	uint32_t per_row = MEMMAP_HOVER_CELLS / (g->rows ? g->rows : 1);
+	uint32_t k = per_row ? (g->cols + per_row - 1) / per_row : g->cols;
+
+	for (uint32_t row = 0; row < g->rows; row++) {
+		for (uint32_t col = 0; col < g->cols; col += k) {
+			uint32_t first = row * g->cols + col, n = 0, sep = 0;
+			uint32_t counts[VIZ_MAX_MIGRATETYPES] = { 0 };
+			uint64_t free_pages = 0, pfn = z->start_pfn + (uint64_t)first * m->pageblock_pages;
+			struct viz_rect cell = { r->x + col * cs, r->y + row * cs, 0, cs };
+			struct membuf t = { 0 };
+
+			while (n < k && col + n < g->cols && first + n < m->nr_pageblocks) {
+				counts[m->migratetype[first + n] % VIZ_MAX_MIGRATETYPES]++;
+				free_pages += m->free_pages[first + n++];
+			}
+			if (!n)
+				break;
+			cell.w = n * cs;
+			membuf_printf(&t, "pfn %#llx-%#llx: ", (unsigned long long)pfn,
+				      (unsigned long long)(pfn + (uint64_t)n * m->pageblock_pages - 1));
+			if (n > 1)
+				membuf_printf(&t, "%u pageblocks (", n);
+			for (uint32_t mt = 0; mt < VIZ_MAX_MIGRATETYPES; mt++) {
+				if (!counts[mt])
+					continue;
+				if (n > 1)
+					membuf_printf(&t, "%s%u ", sep++ ? ", " : "", counts[mt]);
+				membuf_printf(&t, "%s", mt < z->nr_migratetypes ? z->mt_names[mt] : "?");
+			}
+			membuf_printf(&t, "%s, %llu of %llu pages free", n > 1 ? ")" : "",
+				      (unsigned long long)free_pages,
+				      (unsigned long long)n * m->pageblock_pages);
+			if (!t.failed)
+				canvas_hover(c, &cell, c->fig->name, (const char *)t.data);
+			membuf_release(&t);
+		}
+	}
 }
 
 int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
@@ -473,6 +650,7 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 		cairo_fill(c->cr);
 	}
 	draw_frame(c, &r);
+	memmap_hover(c, z, m, &g, &r, cs);
 	label_every = (int)ceil(14.0 / cs);
 	for (uint32_t row = 0; row < g.rows; row += (uint32_t)label_every) {
 		uint64_t pfn = z->start_pfn + (uint64_t)row * g.cols * m->pageblock_pages;
@@ -566,7 +744,7 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 }
 
 int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas *c,
-		struct viz_figure *fig)
+		    struct viz_figure *fig)
 {
 	static const char *const what[] = { "allocations", "failed allocations",
 					    "fallback/steal events (extfrag)" };
@@ -583,11 +761,11 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 		return ret;
 	for (int p = 0; p < 3 && !ret; p++) {
 		struct viz_rect r = { px, TOP + p * block + PANEL_TITLE, pw, ph };
-		struct viz_attr_row *rows = NULL;
+		struct viz_comm_row *rows = NULL;
 		size_t n = 0;
 		double hi = 0, rgb[3];
 
-		ret = viz_attribution_top(s, run_id, (enum viz_attr_order)p, top, &rows, &n);
+		ret = viz_attribution_by_comm(s, run_id, (enum viz_attr_order)p, top, &rows, &n);
 		if (ret)
 			break;
 		for (size_t i = 0; i < n; i++) {
@@ -597,7 +775,7 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 			hi = (double)v > hi ? (double)v : hi;
 		}
 		hi = hi > 0 ? hi * 1.1 : 1;
-		snprintf(buf, sizeof(buf), "top %zu by %s", top, what[p]);
+		snprintf(buf, sizeof(buf), "top %zu commands by %s", top, what[p]);
 		canvas_panel_begin(c, p == 0 ? "allocations" : p == 1 ? "failures" : "extfrag",
 				   &r);
 		canvas_text(c, r.x - px + PLOT_X - 60, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
@@ -607,12 +785,13 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 			uint64_t v = p == 0 ? rows[i].allocations :
 				     p == 1 ? rows[i].failures : rows[i].extfrag;
 			double y = r.y + i * 20 + 3;
+			struct viz_rect bar = { r.x, y, (double)v / hi * r.w, 14 };
 
 			cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
-			cairo_rectangle(c->cr, r.x, y, (double)v / hi * r.w, 14);
+			cairo_rectangle(c->cr, bar.x, bar.y, bar.w, bar.h);
 			cairo_fill(c->cr);
-			snprintf(buf, sizeof(buf), "%s [%d] gfp %#x", rows[i].comm, rows[i].pid,
-				 rows[i].gfp_flags);
+			snprintf(buf, sizeof(buf), "%s (%u pid%s)", rows[i].comm, rows[i].nr_pids,
+				 rows[i].nr_pids == 1 ? "" : "s");
 			canvas_text(c, r.x - 6, y + 11, 11, ALIGN_RIGHT, 0, "tick", buf);
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
 			canvas_text(c, r.x + (double)v / hi * r.w + 4, y + 11, 10, ALIGN_LEFT, 0,
@@ -631,13 +810,108 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 					    ALIGN_CENTER, 0, "tick", buf);
 			}
 		}
-		snprintf(buf, sizeof(buf), "%s (count) by command [pid] and gfp flags", what[p]);
+		snprintf(buf, sizeof(buf), "%s (count) by command, its pids merged", what[p]);
 		canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
 		free(rows);
 	}
 	if (ret) {
 		canvas_abort(c);
 		return ret;
+	}
+	return 0;
+}
+
+/* The label of a sweep point on the x axis: its values, joined by "/". */
+static void sweep_point_label(const struct viz_sweep *sw, size_t i, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (uint32_t k = 0; k < sw->nr_keys && pos < len; k++)
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", k ? "/" : "",
+					sw->points[i].values[k]);
+}
+
+static double sweep_value(const struct viz_sweep_point *p, int outcome)
+{
+	switch (outcome) {
+	case 0:
+		return (double)p->high_free_end;
+	case 1:
+		return (double)p->failures;
+	case 2:
+		return (double)p->fallbacks;
+	default:
+		return p->unusable_worst;
+	}
+}
+
+int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig)
+{
+	static const char *const what[] = {
+		"pages free in blocks of order >= 9, end", "failed allocations",
+		"fallbacks", "worst unusable free space index (order 9)" };
+	static const char *const ids[] = { "high-free", "failures", "fallbacks", "unusable" };
+	const uint32_t ph = 150, block = PANEL_TITLE + ph + PANEL_AXIS + 14;
+	char title[320], keys[200], buf[160];
+	size_t pos = 0;
+	int ret;
+
+	keys[0] = '\0';
+	for (uint32_t k = 0; k < sw->nr_keys && pos < sizeof(keys); k++)
+		pos += (size_t)snprintf(keys + pos, sizeof(keys) - pos, "%s%s", k ? " / " : "",
+					sw->keys[k]);
+	snprintf(title, sizeof(title), "Sweep of %.120s: outcome by %s", sw->trace_path, keys);
+	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
+	if (ret)
+		return ret;
+	for (int o = 0; o < 4; o++) {
+		struct viz_rect r = { PLOT_X, TOP + o * block + PANEL_TITLE, PLOT_W, ph };
+		double hi = 0, rgb[3];
+		size_t n = sw->nr_points;
+
+		for (size_t i = 0; i < n; i++)
+			if (sweep_value(&sw->points[i], o) > hi)
+				hi = sweep_value(&sw->points[i], o);
+		hi = o == 3 ? 1 : hi > 0 ? hi * 1.1 : 1;
+		canvas_panel_begin(c, ids[o], &r);
+		canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", what[o]);
+		draw_value_axis(c, &r, 0, hi, o == 3 ? "index" : "count");
+		viz_migratetype_rgb((uint32_t)o + 1, rgb);
+		cairo_save(c->cr);
+		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
+		cairo_set_line_width(c->cr, 1.5);
+		for (size_t i = 0; i < n; i++) {
+			double v = sweep_value(&sw->points[i], o);
+			double x = r.x + (i + 0.5) * r.w / n, y = r.y + r.h - v / hi * r.h;
+
+			if (i)
+				cairo_line_to(c->cr, x, y);
+			else
+				cairo_move_to(c->cr, x, y);
+		}
+		cairo_stroke(c->cr);
+		for (size_t i = 0; i < n; i++) {
+			double v = sweep_value(&sw->points[i], o), x = r.x + (i + 0.5) * r.w / n;
+			struct viz_rect cell = { r.x + i * r.w / n, r.y, r.w / n, r.h };
+			char label[120];
+
+			cairo_arc(c->cr, x, r.y + r.h - v / hi * r.h, 3.5, 0, 2 * M_PI);
+			cairo_fill(c->cr);
+			sweep_point_label(sw, i, label, sizeof(label));
+			if (o == 3)
+				snprintf(buf, sizeof(buf), "run %lld (%s): %.3f",
+					 (long long)sw->points[i].run_id, label, v);
+			else
+				snprintf(buf, sizeof(buf), "run %lld (%s): %.0f",
+					 (long long)sw->points[i].run_id, label, v);
+			canvas_hover(c, &cell, c->fig->name, buf);
+			canvas_text(c, x, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", label);
+			cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
+		}
+		cairo_restore(c->cr);
+		draw_frame(c, &r);
+		canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", keys);
 	}
 	return 0;
 }

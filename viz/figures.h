@@ -39,4 +39,7 @@ int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_dat
 			struct canvas *c,
 		struct viz_figure *fig);
 
+/* A sweep: each outcome against the grid's points, one panel per outcome. */
+int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig);
+
 #endif

@@ -3,13 +3,19 @@
  * Merging run stores: sweep shards each write their own store, and
  * `buddyscope merge` joins them. The source is checked like any store it
  * opens (buddyscope schema, not newer than this build), attached to the
- * destination, and each run not already present (by uuid) is copied with a
- * new id together with every row that hangs off it, in one transaction.
+ * destination, and each run not already present (copy_run() says when a run
+ * is) is copied with a new id together with every row that hangs off it, in
+ * one transaction. Merging several stores goes through a staging store so the
+ * destination receives all of them in one transaction or nothing.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "outfile.h"
 
 #include "viz_internal.h"
 
@@ -41,21 +47,44 @@ static bool src_has_table(struct viz_store *s, const char *name)
 	return has;
 }
 
+static bool src_runs_have_grid(struct viz_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	bool has;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info('runs', 'src')"
+			       " WHERE name = 'grid'", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
+/*
+ * Copy source run @old_id unless the destination has it already: the same
+ * uuid, or a complete run of the same trace (SHA-256), mode and settings. A
+ * shard that ran twice (a re-queued job writes new uuids) so adds nothing,
+ * and an unfinished attempt is not kept beside a finished one.
+ */
 static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct viz_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t new_id;
-	char sql[640];
+	char sql[1024];
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO main.runs (uuid, trace_path, trace_sha256, mode, label,"
-			       " settings, kernel, host, started_ms, finished_ms, status, summary)"
-			       " SELECT uuid, trace_path, trace_sha256, mode, label, settings,"
-			       " kernel, host, started_ms, finished_ms, status, summary"
-			       " FROM src.runs WHERE id = ?1 AND uuid NOT IN"
-			       " (SELECT uuid FROM main.runs)",
-			       -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO main.runs (uuid, trace_path, trace_sha256, mode, label,"
+		 " settings, kernel, host, started_ms, finished_ms, status, summary,"
+		 " grid_index, grid)"
+		 " SELECT uuid, trace_path, trace_sha256, mode, label, settings,"
+		 " kernel, host, started_ms, finished_ms, status, summary, %s"
+		 " FROM src.runs r WHERE id = ?1 AND uuid NOT IN (SELECT uuid FROM main.runs)"
+		 " AND NOT EXISTS (SELECT 1 FROM main.runs m WHERE m.status = 'complete'"
+		 " AND m.trace_sha256 = r.trace_sha256 AND m.mode = r.mode"
+		 " AND m.settings = r.settings)",
+		 src_runs_have_grid(s) ? "grid_index, grid" : "NULL, NULL");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, old_id);
 	rc = sqlite3_step(st);
@@ -145,6 +174,112 @@ int viz_store_merge(struct viz_store *s, const char *src_path, size_t *nr_copied
 	viz_exec(s, "DETACH src", NULL);
 out:
 	free(ids);
+	if (nr_copied)
+		*nr_copied = ret ? 0 : copied;
+	return ret;
+}
+
+/* Each source opens as a store and lists its runs: checked before anything is written. */
+static int merge_sources_check(const char *const *src_paths, size_t nr_src,
+			       struct viz_error *err)
+{
+	for (size_t i = 0; i < nr_src; i++) {
+		struct viz_store *src = viz_store_open(src_paths[i], VIZ_STORE_READONLY, err);
+		int64_t *ids = NULL;
+		size_t n = 0;
+		int ret;
+
+		if (!src)
+			return errno ? -errno : -EINVAL;
+		ret = viz_run_ids(src, &ids, &n);
+		if (ret)
+			viz_err_set(err, "%s: cannot list its runs: %s", src_paths[i],
+				    viz_store_error(src));
+		free(ids);
+		viz_store_close(src);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Every source into the (new, empty) staging store @stage_path. */
+static int merge_into_stage(const char *stage_path, const char *const *src_paths,
+			    size_t nr_src, size_t *nr_staged, size_t *total, struct viz_error *err)
+{
+	struct viz_store *stage = viz_store_open(stage_path, VIZ_STORE_CREATE, err);
+	int ret = 0, close_ret;
+
+	if (!stage)
+		return errno ? -errno : -EIO;
+	for (size_t i = 0; !ret && i < nr_src; i++) {
+		size_t n = 0;
+
+		ret = viz_store_merge(stage, src_paths[i], &n, err);
+		if (ret && !err->text[0])
+			viz_err_set(err, "%s: %s", src_paths[i], viz_store_error(stage));
+		if (nr_staged)
+			nr_staged[i] = n;
+		*total += n;
+	}
+	close_ret = viz_store_close(stage);
+	return ret ? ret : close_ret;
+}
+
+int viz_store_merge_files(const char *out_path, const char *const *src_paths, size_t nr_src,
+			  size_t *nr_staged, size_t *nr_copied, struct viz_error *err)
+{
+	struct viz_error local = { "" };
+	struct outfile of = OUTFILE_INIT;
+	struct viz_store *out = NULL;
+	struct stat st;
+	bool out_exists = !stat(out_path, &st);
+	size_t copied = 0;
+	int ret;
+
+	if (!err)
+		err = &local;
+	err->text[0] = '\0';
+	ret = merge_sources_check(src_paths, nr_src, err);
+	if (ret)
+		return ret;
+	if (out_exists) {
+		/* Refused (not a store, newer, not writable) before any work. */
+		out = viz_store_open(out_path, 0, err);
+		if (!out)
+			return errno ? -errno : -EIO;
+	}
+	ret = outfile_open(&of, out_path, out_exists ? 0 : OUTFILE_NO_REPLACE, 0666);
+	if (ret) {
+		viz_err_set(err, "%s: cannot create: %s", outfile_name(&of), strerror(-ret));
+		goto out;
+	}
+	ret = merge_into_stage(outfile_name(&of), src_paths, nr_src, nr_staged, &copied, err);
+	if (ret)
+		goto out;
+	if (out_exists) {
+		ret = viz_store_merge(out, outfile_name(&of), &copied, err);
+		if (ret && !err->text[0])
+			viz_err_set(err, "%s: %s", out_path, viz_store_error(out));
+		goto out;
+	}
+	ret = outfile_commit(&of);
+	if (ret == -EEXIST)
+		viz_err_set(err, "%s: created by another process during the merge; merge again "
+				 "(runs already there are skipped)", out_path);
+	else if (ret)
+		viz_err_set(err, "%s: cannot create: %s", out_path, strerror(-ret));
+out:
+	outfile_discard(&of);
+	if (out) {
+		int close_ret = viz_store_close(out);
+
+		if (!ret && close_ret) {
+			ret = close_ret;
+			viz_err_set(err, "%s: the final commit failed: %s", out_path,
+				    strerror(-ret));
+		}
+	}
 	if (nr_copied)
 		*nr_copied = ret ? 0 : copied;
 	return ret;

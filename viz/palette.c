@@ -71,6 +71,12 @@ void viz_migratetype_rgb(uint32_t mt, double rgb[3])
 	unpack(okabe_ito[mt % (sizeof(okabe_ito) / sizeof(okabe_ito[0]))], rgb);
 }
 
+void viz_order_rgb(uint32_t order, double rgb[3])
+{
+	/* viridis' last tenth is too pale on white for a line */
+	viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 0.9 * (order > 13 ? 13 : order) / 13.0, rgb);
+}
+
 double viz_heat_position(double v, double vmax)
 {
 	if (!(vmax > 0) || !(v > 0))

@@ -20,6 +20,7 @@
 #include "draw.h"
 #include "figures.h"
 #include "outfile.h"
+#include "report_html.h"
 
 void viz_time_iso(int64_t unix_ms, char *buf, size_t len)
 {
@@ -124,7 +125,7 @@ struct report_ctx {
 };
 
 enum fig_kind_id { FK_HEATMAP, FK_INDICES, FK_MEMMAP, FK_FIDELITY, FK_ATTRIBUTION, FK_DIFF,
-		   FK_CMP_INDICES };
+		   FK_CMP_INDICES, FK_SWEEP };
 
 /* Everything a figure function needs; one struct so emit() can dispatch. */
 struct fig_call {
@@ -135,12 +136,13 @@ struct fig_call {
 	const struct viz_pbmap *map;
 	const struct viz_fidelity_row *fid;
 	size_t nr_fid;
+	const struct viz_sweep *sweep;
 	int64_t run_id;
 	int64_t base_id;
 };
 
 static const char *const kind_names[] = { "heatmap", "indices", "memmap", "fidelity",
-					  "attribution", "compare-heatmap", "compare-indices" };
+					  "attribution", "compare-heatmap", "compare-indices", "sweep" };
 
 static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, struct canvas *c,
 		    struct viz_figure *fig)
@@ -160,6 +162,8 @@ static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, s
 		return fig_diff_heatmap(fc->a, fc->b, svg, c, fig);
 	case FK_CMP_INDICES:
 		return fig_compare_indices(fc->a, fc->b, svg, c, fig);
+	case FK_SWEEP:
+		return fig_sweep(fc->sweep, svg, c, fig);
 	}
 	return -EINVAL;
 }
@@ -174,6 +178,7 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 		const char *caption)
 {
 	struct viz_figure fig;
+	struct membuf areas = { 0 };
 	int ret = 0, have[2] = { 0, 0 };
 
 	memset(&fig, 0, sizeof(fig));
@@ -187,10 +192,16 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 		if (!(rc->o->formats & (svg ? VIZ_FORMAT_SVG : VIZ_FORMAT_PNG)))
 			continue;
 		path = malloc(len);
-		if (!path)
+		if (!path) {
+			membuf_release(&areas);
 			return -ENOMEM;
+		}
 		snprintf(path, len, "%s/%s.%s", rc->o->out_dir, name, svg ? "svg" : "png");
 		ret = call_fig(rc, fc, svg, &c, &fig);
+		if (!ret && !areas.len) {
+			areas = c.areas;	/* the same cells in either format */
+			memset(&c.areas, 0, sizeof(c.areas));
+		}
 		if (!ret)
 			ret = canvas_finish(&c, path, sha);
 		if (ret) {
@@ -209,20 +220,35 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 	if (!ret) {
 		struct viz_figure *nf = realloc(rc->figs, (rc->nr_figs + 1) * sizeof(*nf));
 
-		if (!nf)
+		if (!nf) {
+			membuf_release(&areas);
 			return -ENOMEM;
+		}
 		rc->figs = nf;
 		rc->figs[rc->nr_figs++] = fig;
 	}
 	if (!ret) {
 		const char *ext = rc->o->formats & VIZ_FORMAT_PNG ? "png" : "svg";
 
-		membuf_printf(&rc->html, "<figure><img src=\"");
+		membuf_printf(&rc->html, "<figure id=\"");
+		membuf_escape(&rc->html, name);
+		membuf_printf(&rc->html, "\"><img src=\"");
 		membuf_escape(&rc->html, name);
 		membuf_printf(&rc->html, ".%s\" width=\"%d\" height=\"%d\" alt=\"", ext, fig.width,
 			      fig.height);
 		membuf_escape(&rc->html, caption);
-		membuf_printf(&rc->html, "\"><figcaption>");
+		if (areas.len) {
+			/* hover values: the image map of the cells canvas_hover() drew */
+			membuf_printf(&rc->html, "\" usemap=\"#map-");
+			membuf_escape(&rc->html, name);
+			membuf_printf(&rc->html, "\"><map name=\"map-");
+			membuf_escape(&rc->html, name);
+			membuf_printf(&rc->html, "\">\n");
+			membuf_add(&rc->html, areas.data, areas.len);
+			membuf_printf(&rc->html, "</map><figcaption>");
+		} else {
+			membuf_printf(&rc->html, "\"><figcaption>");
+		}
 		membuf_escape(&rc->html, caption);
 		for (int svg = 0; svg < 2; svg++) {
 			if (!have[svg])
@@ -234,6 +260,7 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 		}
 		membuf_printf(&rc->html, "</figcaption></figure>\n");
 	}
+	membuf_release(&areas);
 	return ret;
 }
 
@@ -269,8 +296,24 @@ static void html_json_rows(struct membuf *h, const char *prefix, json_t *j, int 
 	}
 }
 
-static int html_run_header(struct report_ctx *rc, const struct viz_run *r, uint64_t nr_samples,
-			   size_t nr_zones)
+/* Count the keys a JSON object flattens to (the raw summary's row count). */
+static size_t json_leaf_count(json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t n = 0;
+
+	json_object_foreach(j, key, v)
+		n += json_is_object(v) ? json_leaf_count(v) : 1;
+	return n;
+}
+
+/*
+ * A run's identity, settings, notable replay events and raw summary: folded
+ * in a <details>, since the verdict above says what they add up to.
+ */
+static int html_run_details(struct report_ctx *rc, const struct viz_run *r, uint64_t nr_samples,
+			    size_t nr_zones)
 {
 	struct membuf *h = &rc->html;
 	sqlite3_stmt *st = NULL;
@@ -279,19 +322,12 @@ static int html_run_header(struct report_ctx *rc, const struct viz_run *r, uint6
 	int lost_seen = 0;
 	uint64_t lost_events = 0;
 
-	membuf_printf(h, "<section id=\"run-%lld\">\n<h2>Run %lld: %s", (long long)r->id,
-		      (long long)r->id, r->mode);
-	if (r->label) {
-		membuf_printf(h, " &mdash; ");
-		membuf_escape(h, r->label);
-	}
-	membuf_printf(h, " <span class=\"status %s\">%s</span></h2>\n",
-		      viz_run_status_name(r->status), viz_run_status_name(r->status));
-	if (r->status != VIZ_RUN_COMPLETE)
-		membuf_printf(h, "<p class=\"warn\">This run did not finish normally (%s): its "
-				 "figures show only what was recorded before it stopped.</p>\n",
-			      viz_run_status_name(r->status));
-	membuf_printf(h, "<table class=\"meta\">\n");
+	if (r->summary_json)
+		summary = json_loads(r->summary_json, 0, NULL);
+	membuf_printf(h, "<details class=\"raw\" id=\"run-%lld-details\"><summary>Run identity, "
+			 "settings, notable replay events and the raw summary (%zu keys)"
+			 "</summary>\n<table class=\"meta\">\n",
+		      (long long)r->id, json_is_object(summary) ? json_leaf_count(summary) : 0);
 	html_row(h, "trace", r->trace_path, 0);
 	html_row(h, "trace sha256", r->trace_sha256, 0);
 	html_row(h, "mode", r->mode, 0);
@@ -315,13 +351,15 @@ static int html_run_header(struct report_ctx *rc, const struct viz_run *r, uint6
 
 	/* Notable replay events by kind (contradictions, failures, ...); the trace's own
 	 * event counts by tracepoint and lost events are in the summary table below. */
-	membuf_printf(h, "<h3>Notable replay events by kind</h3>\n<table class=\"counts\"><tr><th>kind</th>"
+	membuf_printf(h, "<h4>Notable replay events by kind</h4>\n<table class=\"counts\"><tr><th>kind</th>"
 			 "<th>events</th></tr>\n");
 	if (sqlite3_prepare_v2(rc->s->db,
 			       "SELECT kind, count(*) FROM events WHERE run_id = ? GROUP BY kind"
 			       " ORDER BY kind",
-			       -1, &st, NULL) != SQLITE_OK)
+			       -1, &st, NULL) != SQLITE_OK) {
+		json_decref(summary);
 		return -EIO;
+	}
 	sqlite3_bind_int64(st, 1, r->id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
@@ -334,9 +372,7 @@ static int html_run_header(struct report_ctx *rc, const struct viz_run *r, uint6
 	sqlite3_finalize(st);
 	membuf_printf(h, "</table>\n");
 
-	membuf_printf(h, "<h3>Summary</h3>\n<table class=\"summary\">\n");
-	if (r->summary_json)
-		summary = json_loads(r->summary_json, 0, NULL);
+	membuf_printf(h, "<h4>Summary</h4>\n<table class=\"summary\">\n");
 	if (json_is_object(summary))
 		html_json_rows(h, "", summary, &lost_seen);
 	else
@@ -347,7 +383,7 @@ static int html_run_header(struct report_ctx *rc, const struct viz_run *r, uint6
 			 (unsigned long long)lost_events);
 		html_row(h, "lost events", lost_events ? buf : "none reported", 0);
 	}
-	membuf_printf(h, "</table>\n");
+	membuf_printf(h, "</table>\n</details>\n");
 	return 0;
 }
 
@@ -363,16 +399,231 @@ static int load_zone(struct report_ctx *rc, int64_t run_id, const struct viz_zon
 	return ret;
 }
 
+/*
+ * The run's sample time range cut to the report's window (--from/--to).
+ * Return: 0, -ENODATA when no sample falls in it, or a read error.
+ */
+static int run_window(struct report_ctx *rc, int64_t run_id, int64_t *t0, int64_t *t1)
+{
+	int ret = viz_run_time_range(rc->s, run_id, t0, t1, NULL);
+
+	if (ret)
+		return ret;
+	if (rc->o->from_ns > *t0)
+		*t0 = rc->o->from_ns;
+	if (rc->o->to_ns > 0 && rc->o->to_ns < *t1)
+		*t1 = rc->o->to_ns;
+	return *t0 <= *t1 ? 0 : -ENODATA;
+}
+
+#define MAX_MOMENTS 24
+
+/* Moments worth a memory map: --at times, then notable events of the run. */
+struct run_moments {
+	struct viz_moment m[MAX_MOMENTS];
+	char why[MAX_MOMENTS][64];
+	size_t n;
+};
+
+static void moment_add(struct run_moments *rm, int64_t t_ns, const char *why)
+{
+	if (rm->n == MAX_MOMENTS || t_ns < 0)
+		return;
+	snprintf(rm->why[rm->n], sizeof(rm->why[0]), "%s", why);
+	rm->m[rm->n].t_ns = t_ns;
+	rm->m[rm->n].why = rm->why[rm->n];
+	rm->n++;
+}
+
+static void run_moments_find(struct report_ctx *rc, int64_t run_id, const struct viz_verdict *v,
+			     int64_t t0, int64_t t1, struct run_moments *rm)
+{
+	const struct viz_zone_verdict *burst = NULL;
+	int64_t first_fail = -1;
+	sqlite3_stmt *st = NULL;
+
+	rm->n = 0;
+	for (size_t i = 0; i < rc->o->nr_at; i++)
+		moment_add(rm, rc->o->at_ns[i], "requested");
+	for (size_t i = 0; i < v->nr_zones; i++) {
+		const struct viz_zone_verdict *zv = &v->zones[i];
+
+		if (zv->first_failure_t_ns >= 0 &&
+		    (first_fail < 0 || zv->first_failure_t_ns < first_fail))
+			first_fail = zv->first_failure_t_ns;
+		if (zv->fallback_burst && (!burst || zv->fallback_burst > burst->fallback_burst))
+			burst = zv;
+	}
+	moment_add(rm, first_fail, "first failure");
+	if (burst)
+		moment_add(rm, burst->fallback_burst_t_ns, "biggest fallback burst");
+	for (size_t i = 0; i < v->nr_zones; i++)
+		if (v->zones[i].nr_samples && v->zones[i].unusable_worst > v->zones[i].unusable_start)
+			moment_add(rm, v->zones[i].unusable_worst_t_ns, "worst unusable index");
+	if (sqlite3_prepare_v2(rc->s->db,
+			       "SELECT kind, min(t_ns) FROM events WHERE run_id = ? AND t_ns"
+			       " BETWEEN ? AND ? GROUP BY kind ORDER BY min(t_ns)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, t0);
+	sqlite3_bind_int64(st, 3, t1);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "first %.40s event", sqlite3_column_text(st, 0));
+		moment_add(rm, sqlite3_column_int64(st, 1), why);
+	}
+	sqlite3_finalize(st);
+}
+
+/* The memory maps of a zone: the picks, each labelled with its true time and reasons. */
+static int zone_memmaps(struct report_ctx *rc, int64_t run_id, const struct viz_zone *z,
+			int64_t t0, int64_t t1, const struct run_moments *rm)
+{
+	struct viz_map_pick *picks = NULL;
+	size_t n = 0;
+	char name[160], cap[512], tbuf[32];
+	int ret = viz_memmap_pick(rc->s, run_id, z->idx, t0, t1, rm->m, rm->n, &picks, &n);
+
+	if (ret) {
+		viz_read_err(rc->err, rc->s, ret, "cannot read the pageblock maps of run %lld "
+			     "zone %u", (long long)run_id, z->idx);
+		return ret;
+	}
+	for (size_t k = 0; k < n && !ret; k++) {
+		struct fig_call fc = { .id = FK_MEMMAP, .run_id = run_id, .zone = z };
+		struct viz_pbmap m;
+
+		ret = viz_pbmap_get(rc->s, run_id, z->idx, picks[k].t_ns, &m);
+		if (ret) {
+			viz_read_err(rc->err, rc->s, ret, "cannot read the pageblock map of "
+				     "run %lld zone %u", (long long)run_id, z->idx);
+			break;
+		}
+		fc.map = &m;
+		viz_fmt_seconds(picks[k].t_ns, tbuf, sizeof(tbuf));
+		snprintf(name, sizeof(name), "run%lld-memmap-z%u-%zu", (long long)run_id, z->idx, k);
+		snprintf(cap, sizeof(cap), "Run %lld, %s: pageblocks at t = %s s (shown for: %s)",
+			 (long long)run_id, z->name, tbuf, picks[k].why);
+		ret = emit(rc, &fc, name, cap);
+		viz_pbmap_release(&m);
+	}
+	free(picks);
+	return ret;
+}
+
+/* One zone of a run: its figures, folded when nothing happened in it. */
+static int report_zone(struct report_ctx *rc, int64_t run_id, const struct viz_zone *z,
+		       const struct viz_zone_verdict *zv, int64_t t0, int64_t t1,
+		       const struct run_moments *rm, uint64_t *nr_samples)
+{
+	int quiet = zv->nr_samples && html_zone_quiet(z, zv), ret = 0;
+	struct viz_series x;
+	struct fig_zone_data d = { run_id, z, &x };
+	struct fig_call fc = { .a = &d, .run_id = run_id, .zone = z };
+	char name[160], cap[256];
+
+	membuf_printf(&rc->html, "<details class=\"zone\" id=\"run-%lld-z%u\"%s><summary>"
+				 "Node %d, zone ", (long long)run_id, z->idx, quiet ? "" : " open",
+		      z->node);
+	membuf_escape(&rc->html, z->name);
+	membuf_printf(&rc->html, " (pfn %#llx, %llu pages spanned, %llu managed)%s</summary>\n",
+		      (unsigned long long)z->start_pfn, (unsigned long long)z->spanned_pages,
+		      (unsigned long long)z->managed_pages,
+		      quiet ? ": nothing happened (free pages steady, no failure, fallback or "
+			      "pageblock change): folded" : "");
+	if (zv->nr_samples) {
+		ret = load_zone(rc, run_id, z, t0, t1, &x);
+		if (ret)
+			return ret;
+		*nr_samples += x.nr_samples;
+		fc.id = FK_HEATMAP;
+		snprintf(name, sizeof(name), "run%lld-heatmap-z%u", (long long)run_id, z->idx);
+		snprintf(cap, sizeof(cap), "Run %lld, %s: free blocks by order over time (hover "
+			 "a cell for its value)", (long long)run_id, z->name);
+		ret = emit(rc, &fc, name, cap);
+		if (!ret) {
+			fc.id = FK_INDICES;
+			snprintf(name, sizeof(name), "run%lld-indices-z%u", (long long)run_id, z->idx);
+			snprintf(cap, sizeof(cap),
+				 "Run %lld, %s: fragmentation and unusable free space indices, "
+				 "watermarks, cumulative events. The fragmentation index is -1 "
+				 "where a request of that order would succeed: no line is drawn "
+				 "there.", (long long)run_id, z->name);
+			ret = emit(rc, &fc, name, cap);
+		}
+		viz_series_release(&x);
+	}
+	/* maps of the whole window asked for: the start state precedes the first sample */
+	if (!ret)
+		ret = zone_memmaps(rc, run_id, z, rc->o->from_ns > 0 ? rc->o->from_ns : INT64_MIN,
+				   rc->o->to_ns > 0 ? rc->o->to_ns : INT64_MAX, rm);
+	membuf_printf(&rc->html, "</details>\n");
+	return ret;
+}
+
+static int report_fidelity(struct report_ctx *rc, int64_t run_id, int64_t t0, int64_t t1)
+{
+	struct viz_fidelity_row *fid = NULL;
+	size_t nr_fid = 0, first = 0, n = 0;
+	char name[160], cap[256];
+	int ret = viz_fidelity_get(rc->s, run_id, &fid, &nr_fid);
+
+	while (!ret && first < nr_fid && fid[first].t_ns < t0)
+		first++;
+	while (!ret && first + n < nr_fid && fid[first + n].t_ns <= t1)
+		n++;
+	if (!ret && n) {
+		struct fig_call fc = { .id = FK_FIDELITY, .run_id = run_id, .fid = fid + first,
+				       .nr_fid = n };
+
+		membuf_printf(&rc->html, "<h3 id=\"run-%lld-fidelity\">Fidelity</h3>\n",
+			      (long long)run_id);
+		snprintf(name, sizeof(name), "run%lld-fidelity", (long long)run_id);
+		snprintf(cap, sizeof(cap), "Run %lld: shadow-mode fidelity over time",
+			 (long long)run_id);
+		ret = emit(rc, &fc, name, cap);
+	}
+	free(fid);
+	return ret;
+}
+
+static int report_attribution(struct report_ctx *rc, int64_t run_id)
+{
+	struct viz_attr_row *rows = NULL;
+	size_t n = 0;
+	char name[160], cap[256];
+	int ret = viz_attribution_top(rc->s, run_id, VIZ_ATTR_BY_ALLOCATIONS, 1, &rows, &n);
+
+	free(rows);
+	if (ret || !n)
+		return ret;
+	{
+		struct fig_call fc = { .id = FK_ATTRIBUTION, .run_id = run_id };
+
+		membuf_printf(&rc->html, "<h3 id=\"run-%lld-attribution\">Who allocates and who "
+					 "fragments</h3>\n", (long long)run_id);
+		snprintf(name, sizeof(name), "run%lld-attribution", (long long)run_id);
+		snprintf(cap, sizeof(cap),
+			 "Run %lld: allocations, failures and fallback/steal events by command "
+			 "(pids merged; the whole run)", (long long)run_id);
+		ret = emit(rc, &fc, name, cap);
+	}
+	if (!ret)
+		ret = html_attribution(&rc->html, rc->s, run_id);
+	return ret;
+}
+
 static int report_run(struct report_ctx *rc, int64_t run_id)
 {
 	struct viz_run run;
 	struct viz_zone *zones = NULL;
-	struct viz_fidelity_row *fid = NULL;
-	size_t nr_zones = 0, nr_fid = 0;
+	struct viz_verdict v = { 0 };
+	struct run_moments rm = { .n = 0 };
+	size_t nr_zones = 0;
 	int64_t t0 = 0, t1 = 0;
 	uint64_t nr_samples = 0;
-	struct membuf outer, body;
-	char name[160], cap[256];
 	int ret, have_samples;
 
 	ret = viz_run_get(rc->s, run_id, &run);
@@ -387,119 +638,57 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 			     (long long)run_id);
 		goto out;
 	}
-	ret = viz_run_time_range(rc->s, run_id, &t0, &t1, NULL);
+	ret = run_window(rc, run_id, &t0, &t1);
 	have_samples = !ret;
-	if (ret == -ENODATA)
+	if (ret == -ENODATA) {
+		/* maps and checkpoints may still be there: show those of the window */
+		t0 = rc->o->from_ns;
+		t1 = rc->o->to_ns > 0 ? rc->o->to_ns : INT64_MAX;
 		ret = 0;
-	if (ret)
+	}
+	if (!ret && have_samples)
+		ret = viz_verdict_get(rc->s, run_id, t0, t1, &v);
+	if (ret) {
+		viz_read_err(rc->err, rc->s, ret, "cannot read the samples of run %lld",
+			     (long long)run_id);
 		goto out;
-	/*
-	 * The zones' HTML goes to a buffer of its own: the header above it
-	 * counts the samples, which are known once the zones are read.
-	 */
-	outer = rc->html;
-	memset(&rc->html, 0, sizeof(rc->html));
-	if (!have_samples)
-		membuf_printf(&rc->html, "<p class=\"warn\">No samples were recorded.</p>\n");
+	}
+	membuf_printf(&rc->html, "<section id=\"run-%lld\">\n<h2>Run %lld: %s", (long long)run.id,
+		      (long long)run.id, run.mode);
+	if (run.label) {
+		membuf_printf(&rc->html, " &mdash; ");
+		membuf_escape(&rc->html, run.label);
+	}
+	membuf_printf(&rc->html, " <span class=\"status %s\">%s</span></h2>\n",
+		      viz_run_status_name(run.status), viz_run_status_name(run.status));
+	if (run.status != VIZ_RUN_COMPLETE)
+		membuf_printf(&rc->html, "<p class=\"warn\">This run did not finish normally (%s): "
+					 "its figures show only what was recorded before it "
+					 "stopped.</p>\n", viz_run_status_name(run.status));
+	if (have_samples) {
+		membuf_printf(&rc->html, "<p class=\"window\">Window: t = %.3f s to %.3f s.</p>\n",
+			      t0 / 1e9, t1 / 1e9);
+		ret = html_verdict_run(&rc->html, rc->s, &run, zones, &v);
+		run_moments_find(rc, run_id, &v, t0, t1, &rm);
+	} else {
+		membuf_printf(&rc->html, "<p class=\"warn\">No samples were recorded%s.</p>\n",
+			      rc->o->from_ns || rc->o->to_ns ? " in the window" : "");
+	}
 	for (size_t i = 0; i < nr_zones && !ret; i++) {
-		const struct viz_zone *z = &zones[i];
-		struct viz_series x;
-		struct fig_zone_data d = { run_id, z, &x };
-		struct fig_call fc = { .a = &d, .run_id = run_id, .zone = z };
-		int64_t *times = NULL;
-		size_t nr_times = 0;
+		static const struct viz_zone_verdict none = { .nr_samples = 0 };
 
-		membuf_printf(&rc->html, "<h3>Node %d, zone ", z->node);
-		membuf_escape(&rc->html, z->name);
-		membuf_printf(&rc->html, " (pfn %#llx, %llu pages spanned, %llu managed)</h3>\n",
-			      (unsigned long long)z->start_pfn,
-			      (unsigned long long)z->spanned_pages,
-			      (unsigned long long)z->managed_pages);
-		if (have_samples) {
-			ret = load_zone(rc, run_id, z, t0, t1, &x);
-			if (ret)
-				break;
-			nr_samples += x.nr_samples;
-			fc.id = FK_HEATMAP;
-			snprintf(name, sizeof(name), "run%lld-heatmap-z%u", (long long)run_id, z->idx);
-			snprintf(cap, sizeof(cap), "Run %lld, %s: free blocks by order over time",
-				 (long long)run_id, z->name);
-			ret = emit(rc, &fc, name, cap);
-			if (!ret) {
-				fc.id = FK_INDICES;
-				snprintf(name, sizeof(name), "run%lld-indices-z%u", (long long)run_id,
-					 z->idx);
-				snprintf(cap, sizeof(cap),
-					 "Run %lld, %s: fragmentation and unusable free space "
-					 "indices, watermarks, cumulative events",
-					 (long long)run_id, z->name);
-				ret = emit(rc, &fc, name, cap);
-			}
-			viz_series_release(&x);
-		}
-		if (!ret)
-			ret = viz_pbmap_times(rc->s, run_id, z->idx, &times, &nr_times);
-		for (size_t k = 0; k < nr_times && !ret; k++) {
-			struct viz_pbmap m;
-			char tbuf[32];
-
-			ret = viz_pbmap_get(rc->s, run_id, z->idx, times[k], &m);
-			if (ret) {
-				viz_read_err(rc->err, rc->s, ret, "cannot read the pageblock map of "
-					     "run %lld zone %u", (long long)run_id, z->idx);
-				break;
-			}
-			fc.id = FK_MEMMAP;
-			fc.map = &m;
-			viz_fmt_seconds(times[k], tbuf, sizeof(tbuf));
-			snprintf(name, sizeof(name), "run%lld-memmap-z%u-%zu", (long long)run_id,
-				 z->idx, k);
-			snprintf(cap, sizeof(cap), "Run %lld, %s: pageblocks at t = %s s",
-				 (long long)run_id, z->name, tbuf);
-			ret = emit(rc, &fc, name, cap);
-			viz_pbmap_release(&m);
-		}
-		free(times);
+		ret = report_zone(rc, run_id, &zones[i], have_samples ? &v.zones[i] : &none, t0, t1,
+				  &rm, &nr_samples);
 	}
 	if (!ret)
-		ret = viz_fidelity_get(rc->s, run_id, &fid, &nr_fid);
-	if (!ret && nr_fid) {
-		struct fig_call fc = { .id = FK_FIDELITY, .run_id = run_id, .fid = fid,
-				       .nr_fid = nr_fid };
-
-		membuf_printf(&rc->html, "<h3>Fidelity</h3>\n");
-		snprintf(name, sizeof(name), "run%lld-fidelity", (long long)run_id);
-		snprintf(cap, sizeof(cap), "Run %lld: shadow-mode fidelity over time",
-			 (long long)run_id);
-		ret = emit(rc, &fc, name, cap);
-	}
-	if (!ret) {
-		struct viz_attr_row *rows = NULL;
-		size_t n = 0;
-
-		ret = viz_attribution_top(rc->s, run_id, VIZ_ATTR_BY_ALLOCATIONS, 1, &rows, &n);
-		free(rows);
-		if (!ret && n) {
-			struct fig_call fc = { .id = FK_ATTRIBUTION, .run_id = run_id };
-
-			membuf_printf(&rc->html, "<h3>Attribution</h3>\n");
-			snprintf(name, sizeof(name), "run%lld-attribution", (long long)run_id);
-			snprintf(cap, sizeof(cap),
-				 "Run %lld: allocations, failures and fallback/steal events by "
-				 "command, pid and gfp flags",
-				 (long long)run_id);
-			ret = emit(rc, &fc, name, cap);
-		}
-	}
+		ret = report_fidelity(rc, run_id, t0, t1);
+	if (!ret)
+		ret = report_attribution(rc, run_id);
+	if (!ret)
+		ret = html_run_details(rc, &run, nr_samples, nr_zones);
 	membuf_printf(&rc->html, "</section>\n");
-	body = rc->html;
-	rc->html = outer;
-	if (!ret)
-		ret = html_run_header(rc, &run, nr_samples, nr_zones);
-	membuf_add(&rc->html, body.data ? body.data : (unsigned char *)"", body.len);
-	membuf_release(&body);
 out:
-	free(fid);
+	viz_verdict_release(&v);
 	free(zones);
 	viz_run_release(&run);
 	return ret;
@@ -508,6 +697,7 @@ out:
 static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 {
 	struct viz_zone *za = NULL, *zb = NULL;
+	struct viz_verdict va = { 0 }, vb = { 0 };
 	size_t na = 0, nb = 0;
 	int64_t a0, a1, b0, b1, t0, t1;
 	int ret;
@@ -520,23 +710,33 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 			     (long long)base, (long long)other);
 		goto out;
 	}
-	if (viz_run_time_range(rc->s, base, &a0, &a1, NULL) ||
-	    viz_run_time_range(rc->s, other, &b0, &b1, NULL)) {
-		viz_err_set(rc->err, "%s: cannot compare runs %lld and %lld: one has no samples",
-			    rc->s->path, (long long)base, (long long)other);
+	if (run_window(rc, base, &a0, &a1) || run_window(rc, other, &b0, &b1)) {
+		viz_err_set(rc->err, "%s: cannot compare runs %lld and %lld: one has no samples%s",
+			    rc->s->path, (long long)base, (long long)other,
+			    rc->o->from_ns || rc->o->to_ns ? " in the window" : "");
 		ret = -ENODATA;
 		goto out;
 	}
 	/* One time axis for both runs, so bins line up cell by cell. */
 	t0 = a0 < b0 ? a0 : b0;
 	t1 = a1 > b1 ? a1 : b1;
+	ret = viz_verdict_get(rc->s, base, t0, t1, &va);
+	if (!ret)
+		ret = viz_verdict_get(rc->s, other, t0, t1, &vb);
+	if (ret) {
+		viz_read_err(rc->err, rc->s, ret, "cannot read the samples of runs %lld and %lld",
+			     (long long)base, (long long)other);
+		goto out;
+	}
 	membuf_printf(&rc->html, "<section id=\"compare\">\n<h2>Comparison: run %lld (base) and "
-				 "run %lld</h2>\n",
-		      (long long)base, (long long)other);
+				 "run %lld</h2>\n<p class=\"window\">Window: t = %.3f s to %.3f s."
+				 "</p>\n",
+		      (long long)base, (long long)other, t0 / 1e9, t1 / 1e9);
+	html_verdict_compare(&rc->html, za, &va, zb, &vb);
 	for (size_t i = 0; i < na && !ret; i++) {
 		const struct viz_zone *zo = NULL;
 		struct viz_series xa, xb;
-		char name[160], cap[256];
+		char name[160], cap[400];
 
 		for (size_t j = 0; j < nb; j++)
 			if (zb[j].node == za[i].node && !strcmp(zb[j].name, za[i].name))
@@ -560,13 +760,29 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 			struct fig_zone_data da = { base, &za[i], &xa }, db = { other, zo, &xb };
 			struct fig_call fc = { .id = FK_DIFF, .a = &da, .b = &db, .run_id = other,
 					       .base_id = base };
+			int quiet = html_zone_quiet(&za[i], &va.zones[i]) &&
+				    html_zone_quiet(zo, &vb.zones[zo - zb]);
+			char extra[160] = "";
 
+			if (za[i].nr_orders != zo->nr_orders)
+				snprintf(extra, sizeof(extra), " Orders %u-%u exist in run %lld only: "
+					 "the other counts 0 free blocks there.",
+					 za[i].nr_orders < zo->nr_orders ? za[i].nr_orders : zo->nr_orders,
+					 (za[i].nr_orders > zo->nr_orders ? za[i].nr_orders : zo->nr_orders) - 1,
+					 (long long)(za[i].nr_orders > zo->nr_orders ? base : other));
+			membuf_printf(&rc->html, "<details class=\"zone\" id=\"compare-z%u\"%s>"
+						 "<summary>Node %d, zone ", za[i].idx,
+				      quiet ? "" : " open", za[i].node);
+			membuf_escape(&rc->html, za[i].name);
+			membuf_printf(&rc->html, "%s</summary>\n", quiet ? ": nothing happened in "
+					     "either run: folded" : "");
 			snprintf(name, sizeof(name), "compare-%lld-%lld-heatmap-z%u",
 				 (long long)base, (long long)other, za[i].idx);
 			snprintf(cap, sizeof(cap),
-				 "%s: free blocks of run %lld minus run %lld (purple: more in run "
-				 "%lld; orange: fewer)",
-				 za[i].name, (long long)other, (long long)base, (long long)other);
+				 "%s: free blocks of run %lld minus run %lld over the orders of "
+				 "both runs (purple: more in run %lld; orange: fewer).%s",
+				 za[i].name, (long long)other, (long long)base, (long long)other,
+				 extra);
 			ret = emit(rc, &fc, name, cap);
 			if (!ret) {
 				fc.id = FK_CMP_INDICES;
@@ -574,18 +790,77 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 					 (long long)base, (long long)other, za[i].idx);
 				snprintf(cap, sizeof(cap),
 					 "%s: fragmentation and unusable free space indices, run "
-					 "%lld (base) beside run %lld",
+					 "%lld (base) beside run %lld; one colour per order in both. "
+					 "No fragmentation-index line where it is -1 (the request "
+					 "would succeed).",
 					 za[i].name, (long long)base, (long long)other);
 				ret = emit(rc, &fc, name, cap);
 			}
+			membuf_printf(&rc->html, "</details>\n");
 		}
 		viz_series_release(&xa);
 		viz_series_release(&xb);
 	}
 	membuf_printf(&rc->html, "</section>\n");
 out:
+	viz_verdict_release(&va);
+	viz_verdict_release(&vb);
 	free(za);
 	free(zb);
+	return ret;
+}
+
+/* The contents entry of a run: its verdict, zones, attribution and raw details. */
+static void nav_run_parts(struct report_ctx *rc, int64_t run_id)
+{
+	struct viz_zone *zones = NULL;
+	size_t n = 0;
+
+	membuf_printf(&rc->html, "<ul><li><a href=\"#run-%lld-verdict\">verdict</a></li>",
+		      (long long)run_id);
+	if (!viz_zones_get(rc->s, run_id, &zones, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			membuf_printf(&rc->html, "<li><a href=\"#run-%lld-z%u\">zone ",
+				      (long long)run_id, zones[i].idx);
+			membuf_escape(&rc->html, zones[i].name);
+			membuf_printf(&rc->html, "</a></li>");
+		}
+	}
+	free(zones);
+	membuf_printf(&rc->html, "<li><a href=\"#run-%lld-attribution\">who allocates</a></li>"
+				 "<li><a href=\"#run-%lld-details\">settings and raw summary</a>"
+				 "</li></ul>", (long long)run_id, (long long)run_id);
+}
+
+/* Every sweep among the chosen runs: its figure and table. */
+static int report_sweeps(struct report_ctx *rc, const int64_t *ids, size_t nr, size_t *nr_sweeps)
+{
+	struct viz_sweep *sw = NULL;
+	size_t n = 0;
+	int ret = viz_sweeps_find(rc->s, ids, nr, rc->o->from_ns,
+				  rc->o->to_ns > 0 ? rc->o->to_ns : INT64_MAX, &sw, &n);
+
+	if (ret) {
+		viz_read_err(rc->err, rc->s, ret, "cannot read the runs' settings for sweeps");
+		return ret;
+	}
+	for (size_t i = 0; i < n && !ret; i++) {
+		struct fig_call fc = { .id = FK_SWEEP, .sweep = &sw[i] };
+		char name[64], cap[400];
+
+		membuf_printf(&rc->html, "<section id=\"sweep-%zu\">\n<h2>Sweep of ", i + 1);
+		membuf_escape(&rc->html, sw[i].trace_path);
+		membuf_printf(&rc->html, " (%zu runs)</h2>\n", sw[i].nr_points);
+		html_sweep_table(&rc->html, &sw[i]);
+		snprintf(name, sizeof(name), "sweep-%zu-outcomes", i + 1);
+		snprintf(cap, sizeof(cap), "Sweep %zu: each outcome against the settings that "
+			 "vary between its %zu runs (hover a point for its run)", i + 1,
+			 sw[i].nr_points);
+		ret = emit(rc, &fc, name, cap);
+		membuf_printf(&rc->html, "</section>\n");
+	}
+	viz_sweeps_release(sw, n);
+	*nr_sweeps = n;
 	return ret;
 }
 
@@ -600,6 +875,11 @@ static const char html_head[] =
 	".status{font-size:70%;padding:.1em .4em;border-radius:3px;background:#009e73;color:#fff}\n"
 	".status.incomplete,.status.interrupted{background:#d55e00}.warn{color:#a03c00}\n"
 	"section{border-top:2px solid #0072b2;margin-top:2em}\n"
+	"details.zone,details.raw,details.comm{margin:.6em 0}details>summary{cursor:pointer;"
+	"font-weight:bold}details.comm>summary{font-weight:normal}\n"
+	".verdict{background:#f6f9fc;border-left:4px solid #0072b2;padding:.3em 1em}\n"
+	".headline{font-size:105%}.note{font-size:85%;color:#444}td.better{color:#00734f}"
+	"td.worse{color:#a03c00}\nnav ul ul{font-size:90%}\n"
 	"</style>\n</head>\n<body>\n<h1>buddyscope report</h1>\n";
 
 int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
@@ -607,6 +887,8 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 {
 	struct viz_report_opts opts = *o;
 	struct report_ctx rc = { .s = s, .o = &opts, .err = err };
+	struct membuf sweeps_html = { 0 };
+	size_t nr_sweeps = 0;
 	int64_t *all = NULL;
 	size_t nr_all = 0;
 	char *index_path = NULL, sha[65], gen[64];
@@ -669,8 +951,24 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 		      gen);
 	if (!opts.nr_runs)
 		membuf_printf(&rc.html, "<p class=\"warn\">The store holds no runs.</p>\n");
-	/* Contents: one line per run, then the comparison. */
+	/*
+	 * Sweeps come first (the grid's answer before its runs' details); they
+	 * are drawn into a buffer of their own so the contents can list them.
+	 */
+	sweeps_html = rc.html;
+	memset(&rc.html, 0, sizeof(rc.html));
+	ret = report_sweeps(&rc, opts.run_ids, opts.nr_runs, &nr_sweeps);
+	{
+		struct membuf t = sweeps_html;
+
+		sweeps_html = rc.html;
+		rc.html = t;
+	}
+	/* Contents: the sweeps, one line per run, then the comparison. */
 	membuf_printf(&rc.html, "<nav><ul>\n");
+	for (size_t i = 0; i < nr_sweeps; i++)
+		membuf_printf(&rc.html, "<li><a href=\"#sweep-%zu\">Sweep %zu</a>: settings "
+					"against outcomes</li>\n", i + 1, i + 1);
 	for (size_t i = 0; i < opts.nr_runs; i++) {
 		struct viz_run r;
 
@@ -679,18 +977,25 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 		membuf_printf(&rc.html, "<li><a href=\"#run-%lld\">Run %lld</a>: %s, ",
 			      (long long)r.id, (long long)r.id, r.mode);
 		membuf_escape(&rc.html, r.label ? r.label : r.trace_path);
-		membuf_printf(&rc.html, " (%s)</li>\n", viz_run_status_name(r.status));
+		membuf_printf(&rc.html, " (%s)", viz_run_status_name(r.status));
+		nav_run_parts(&rc, r.id);
+		membuf_printf(&rc.html, "</li>\n");
 		viz_run_release(&r);
 	}
 	if (opts.compare_base)
 		membuf_printf(&rc.html, "<li><a href=\"#compare\">Comparison of run %lld (base) "
-					"and run %lld</a></li>\n",
+					"and run %lld</a>: <a href=\"#compare-verdict\">would it "
+					"help?</a></li>\n",
 			      (long long)opts.compare_base, (long long)opts.compare_other);
 	membuf_printf(&rc.html, "</ul></nav>\n");
+	membuf_add(&rc.html, sweeps_html.data ? sweeps_html.data : (unsigned char *)"",
+		   sweeps_html.len);
+	membuf_release(&sweeps_html);
 	for (size_t i = 0; i < opts.nr_runs && !ret; i++)
 		ret = report_run(&rc, opts.run_ids[i]);
 	if (!ret && opts.compare_base)
 		ret = report_compare(&rc, opts.compare_base, opts.compare_other);
+
 	membuf_printf(&rc.html, "</body>\n</html>\n");
 	if (!ret && rc.html.failed)
 		ret = -ENOMEM;

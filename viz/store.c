@@ -25,7 +25,11 @@
 
 #define VIZ_BATCH_ROWS 8192
 
-/* Schema 2 added this table; opening a version-1 store for writing adds it. */
+/*
+ * Upgrades applied when an older store is opened for writing: schema 2 added
+ * the counters table, schema 3 the runs' grid columns (a sweep point's index
+ * in its grid, and the grid).
+ */
 #define COUNTERS_SQL \
 	"CREATE TABLE IF NOT EXISTS counters (" \
 	" run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE," \
@@ -33,6 +37,10 @@
 	" name TEXT NOT NULL," \
 	" value INTEGER," \
 	" PRIMARY KEY (run_id, name, t_ns)) WITHOUT ROWID;"
+
+#define GRID_COLUMNS_SQL \
+	"ALTER TABLE runs ADD COLUMN grid_index INTEGER;" \
+	"ALTER TABLE runs ADD COLUMN grid TEXT;"
 
 static const char schema_sql[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -50,7 +58,9 @@ static const char schema_sql[] =
 	" finished_ms INTEGER,"
 	" status TEXT NOT NULL DEFAULT 'incomplete'"
 	"  CHECK (status IN ('incomplete', 'complete', 'interrupted')),"
-	" summary TEXT);"
+	" summary TEXT,"
+	" grid_index INTEGER,"
+	" grid TEXT);"
 	"CREATE INDEX runs_by_trace ON runs (trace_sha256, started_ms);"
 	"CREATE TABLE zones ("
 	" run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
@@ -337,6 +347,36 @@ static int schema_fill_empty(struct viz_store *s, int *version, int *app_id, int
 	return viz_exec(s, "COMMIT", err);
 }
 
+/*
+ * An older store opened for writing gets what later schemas added. The
+ * version is read again under the write lock, so two writers opening the
+ * same old store upgrade it once.
+ */
+static int schema_upgrade(struct viz_store *s, struct viz_error *err)
+{
+	int version = 0, app_id = 0, nr_tables = 0;
+	char sql[512];
+	int ret = viz_exec(s, "BEGIN IMMEDIATE", err);
+
+	if (ret)
+		return ret;
+	ret = schema_read(s, &version, &app_id, &nr_tables);
+	if (!ret && version < VIZ_SCHEMA_VERSION) {
+		snprintf(sql, sizeof(sql), "%s %s PRAGMA user_version = %d;",
+			 version < 2 ? COUNTERS_SQL : "", version < 3 ? GRID_COLUMNS_SQL : "",
+			 VIZ_SCHEMA_VERSION);
+		ret = viz_exec(s, sql, err);
+	}
+	if (ret) {
+		viz_exec(s, "ROLLBACK", NULL);
+		return ret;
+	}
+	ret = viz_exec(s, "COMMIT", err);
+	if (!ret)
+		s->version = VIZ_SCHEMA_VERSION;
+	return ret;
+}
+
 static int check_schema(struct viz_store *s, int flags, struct viz_error *err)
 {
 	int version = 0, app_id = 0, nr_tables = 0, ret;
@@ -370,13 +410,9 @@ static int check_schema(struct viz_store *s, int flags, struct viz_error *err)
 		viz_err_set(err, "%s: store schema version %d is unknown", s->path, version);
 		return -EINVAL;
 	}
-	if (version < VIZ_SCHEMA_VERSION && !s->readonly) {
-		char sql[160];
-
-		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
-			 COUNTERS_SQL, VIZ_SCHEMA_VERSION);
-		return viz_exec(s, sql, err);
-	}
+	s->version = version;
+	if (version < VIZ_SCHEMA_VERSION && !s->readonly)
+		return schema_upgrade(s, err);
 	return 0;
 notdb:
 	/* A full disk or a missing permission is not a foreign file: say what it is. */
@@ -629,7 +665,8 @@ int viz_run_begin(struct viz_store *s, const struct viz_run_info *info, int64_t 
 		return viz_sql_fail(s, NULL);
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO runs (trace_path, trace_sha256, mode, label, settings,"
-			       " kernel, host, started_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			       " kernel, host, started_ms, grid_index, grid)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	bind_text_or_null(st, 1, info->trace_path);
@@ -641,6 +678,10 @@ int viz_run_begin(struct viz_store *s, const struct viz_run_info *info, int64_t 
 	bind_text_or_null(st, 6, info->kernel_release);
 	bind_text_or_null(st, 7, info->host);
 	sqlite3_bind_int64(st, 8, info->started_unix_ms);
+	if (info->grid) {
+		sqlite3_bind_int64(st, 9, info->grid_index);
+		sqlite3_bind_text(st, 10, info->grid, -1, SQLITE_TRANSIENT);
+	}
 	if (step_done(s, st))
 		goto fail;
 	*run_id = sqlite3_last_insert_rowid(s->db);
@@ -1132,10 +1173,14 @@ int viz_run_get(struct viz_store *s, int64_t id, struct viz_run *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (sqlite3_prepare_v2(s->db,
+	/* A version-2 store read as it is has no grid columns. */
+	if (sqlite3_prepare_v2(s->db, s->version >= 3 ?
 			       "SELECT id, uuid, trace_path, trace_sha256, mode, label, settings,"
-			       " kernel, host, started_ms, finished_ms, status, summary"
-			       " FROM runs WHERE id = ?",
+			       " kernel, host, started_ms, finished_ms, status, summary,"
+			       " grid_index, grid FROM runs WHERE id = ?" :
+			       "SELECT id, uuid, trace_path, trace_sha256, mode, label, settings,"
+			       " kernel, host, started_ms, finished_ms, status, summary,"
+			       " NULL, NULL FROM runs WHERE id = ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, id);
@@ -1160,6 +1205,8 @@ int viz_run_get(struct viz_store *s, int64_t id, struct viz_run *r)
 		    !strcmp(status, "complete")		     ? VIZ_RUN_COMPLETE :
 								       VIZ_RUN_INTERRUPTED;
 	r->summary_json = col_dup(st, 12);
+	r->grid = col_dup(st, 14);
+	r->grid_index = r->grid ? sqlite3_column_int64(st, 13) : -1;
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -1177,6 +1224,7 @@ void viz_run_release(struct viz_run *r)
 	free(r->kernel_release);
 	free(r->host);
 	free(r->summary_json);
+	free(r->grid);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 /* Schema version this build writes; a store with a larger one is refused. */
-#define VIZ_SCHEMA_VERSION 2
+#define VIZ_SCHEMA_VERSION 3
 
 /* Upper bounds that keep every per-order or per-migratetype array small. */
 #define VIZ_MAX_ORDERS 16
@@ -93,6 +93,8 @@ struct viz_run_info {
 	const char *kernel_release;	/* uname -r of the traced host */
 	const char *host;		/* hostname of the traced host */
 	int64_t started_unix_ms;	/* wall clock when the replay began */
+	const char *grid;		/* a sweep point: the sweep's --grid; NULL otherwise */
+	int64_t grid_index;		/* with @grid: the point's index in the whole grid */
 };
 
 /**
@@ -295,6 +297,8 @@ struct viz_run {
 	int64_t finished_unix_ms;	/* 0 when never finished */
 	enum viz_run_status status;
 	char *summary_json;		/* NULL when none */
+	char *grid;			/* a sweep point's grid; NULL otherwise (and in schema < 3) */
+	int64_t grid_index;		/* its index in that grid, from 0; -1 when @grid is NULL */
 };
 
 /* A zone as stored. */
@@ -513,6 +517,195 @@ struct viz_fidelity_row {
 int viz_fidelity_get(struct viz_store *s, int64_t run_id, struct viz_fidelity_row **rows,
 		     size_t *n);
 
+/* ---- verdicts: the numbers a report leads with ------------------------- */
+
+/*
+ * What one zone of a run did over a time window, from its raw samples (no
+ * binning): the free memory still usable for large requests, the kernel's
+ * unusable free space index, and the failures and fallbacks counted in the
+ * window. The order watched is VIZ_VERDICT_ORDER (9: 2 MiB with 4 KiB pages,
+ * a transparent huge page and x86-64's pageblock), capped at the zone's
+ * largest order; fixed, so runs with other pageblock orders compare alike.
+ * Counters are cumulative in the store; a window's count is the last
+ * sample's value minus the value of the last sample before the window (0
+ * when the window starts with the run).
+ */
+#define VIZ_VERDICT_ORDER 9
+
+struct viz_zone_verdict {
+	uint32_t zone_idx;
+	uint32_t high_order;		/* the order watched */
+	uint64_t nr_samples;		/* samples in the window */
+	int64_t t_first_ns;		/* first and last sample in the window */
+	int64_t t_last_ns;
+	uint64_t high_free_start;	/* pages free in blocks of order >= high_order */
+	uint64_t high_free_end;
+	uint64_t high_free_min;
+	int64_t high_free_min_t_ns;
+	uint64_t free_pages_start;	/* all free pages (nr_free_pages) */
+	uint64_t free_pages_end;
+	uint64_t free_pages_min;
+	uint64_t free_pages_max;
+	double unusable_start;		/* unusable free space index at high_order, 0..1 */
+	double unusable_end;
+	double unusable_worst;		/* the largest in the window */
+	int64_t unusable_worst_t_ns;
+	uint64_t failures;		/* failed allocations in the window, all orders */
+	int64_t first_failure_t_ns;	/* -1 when none */
+	uint64_t fallbacks;		/* fallback allocations in the window */
+	uint64_t fallback_burst;	/* the most fallbacks between two consecutive samples */
+	int64_t fallback_burst_t_ns;	/* the later sample of that pair; -1 when none */
+	uint64_t pageblock_changes;	/* in the window */
+};
+
+struct viz_verdict {
+	int64_t run_id;
+	int64_t t0_ns;			/* the window asked for */
+	int64_t t1_ns;
+	size_t nr_zones;
+	struct viz_zone_verdict *zones;	/* [nr_zones], by zone index */
+	uint64_t failures;		/* sums over the zones */
+	uint64_t fallbacks;
+	uint64_t pageblock_changes;
+	uint64_t high_free_end;
+};
+
+/**
+ * viz_verdict_get() - the verdict numbers of a run over [t0_ns, t1_ns]
+ * @s: store
+ * @run_id: run
+ * @t0_ns: window start (use INT64_MIN ... INT64_MAX for the whole run)
+ * @t1_ns: window end
+ * @v: filled; release with viz_verdict_release()
+ *
+ * A zone with no sample in the window has nr_samples 0 and zero values.
+ */
+int viz_verdict_get(struct viz_store *s, int64_t run_id, int64_t t0_ns, int64_t t1_ns,
+		    struct viz_verdict *v);
+void viz_verdict_release(struct viz_verdict *v);
+
+/*
+ * What one command did, its pids merged: the attribution table summed over
+ * (pid, gfp flags). Attribution has no time, so it covers the whole run.
+ */
+struct viz_comm_row {
+	char comm[32];
+	uint64_t allocations;
+	uint64_t failures;
+	uint64_t extfrag;		/* fallback/steal events its allocations caused */
+	uint32_t nr_pids;
+	uint32_t nr_keys;		/* (pid, gfp) rows merged */
+};
+
+/**
+ * viz_attribution_by_comm() - commands by one count (descending; ties by the
+ * other counts, then name); commands whose count is 0 are left out
+ * @s: store
+ * @run_id: run
+ * @by: the count that orders the rows
+ * @limit: at most this many rows
+ * @rows: receives a malloc'd array (caller frees)
+ * @n: receives its length
+ */
+int viz_attribution_by_comm(struct viz_store *s, int64_t run_id, enum viz_attr_order by,
+			    size_t limit, struct viz_comm_row **rows, size_t *n);
+
+/**
+ * viz_attribution_of_comm() - the (pid, gfp) rows of one command, by pid then
+ * allocations descending
+ * @s: store
+ * @run_id: run
+ * @comm: command name
+ * @limit: at most this many rows
+ * @rows: receives a malloc'd array (caller frees)
+ * @n: receives its length
+ */
+int viz_attribution_of_comm(struct viz_store *s, int64_t run_id, const char *comm, size_t limit,
+			    struct viz_attr_row **rows, size_t *n);
+
+/* ---- which memory maps a report shows ---------------------------------- */
+
+/* A moment worth a memory map: a requested time or a notable event. */
+struct viz_moment {
+	int64_t t_ns;
+	const char *why;	/* "requested", "first failure", ...; borrowed */
+};
+
+/* A stored map chosen for a report, with every reason it was chosen. */
+struct viz_map_pick {
+	int64_t t_ns;		/* the map's own time: what its label says */
+	char why[320];		/* "first failure at t = 0.150 s; requested t = 0.2 s" */
+};
+
+/**
+ * viz_memmap_pick() - the stored pageblock maps of a zone to show
+ * @s: store
+ * @run_id: run
+ * @zone_idx: zone
+ * @t0_ns: window start
+ * @t1_ns: window end
+ * @moments: times of interest (requested, notable events); may be NULL
+ * @nr_moments: their number
+ * @picks: receives a malloc'd array in time order (caller frees)
+ * @n: receives its length
+ *
+ * Maps are stored at a few times only (replay writes them), so each moment
+ * gets the latest map at or before it (the first map after it when none is
+ * before), and the window's first and last maps are always shown. No two
+ * picks are the same map, and a map whose content equals an earlier pick's
+ * is left out (that pick's reasons say "unchanged until t = ..."): a report
+ * never shows two identical maps.
+ */
+int viz_memmap_pick(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int64_t t0_ns,
+		    int64_t t1_ns, const struct viz_moment *moments, size_t nr_moments,
+		    struct viz_map_pick **picks, size_t *n);
+
+/* ---- sweeps: several runs of one trace differing by settings ----------- */
+
+#define VIZ_SWEEP_MAX_KEYS 8
+
+/* One point of a sweep: a run, the values of the settings that vary, its outcomes. */
+struct viz_sweep_point {
+	int64_t run_id;
+	char values[VIZ_SWEEP_MAX_KEYS][48];	/* JSON text of each varying setting; an
+						 * unset one: the summary's host_settings
+						 * value, else "host" */
+	uint64_t high_free_end;	/* pages free in blocks of order >= 9, all zones, end */
+	uint64_t failures;	/* failed allocations, all zones */
+	uint64_t fallbacks;
+	double unusable_worst;	/* the worst unusable index of any zone at order 9 */
+};
+
+/*
+ * The runs of one trace (same trace_sha256, not shadow mode) whose stored
+ * settings differ: the grid is read back from the settings themselves.
+ */
+struct viz_sweep {
+	char trace_sha256[65];
+	char trace_path[256];
+	uint32_t nr_keys;
+	char keys[VIZ_SWEEP_MAX_KEYS][48];	/* the settings that vary, sorted by name */
+	size_t nr_points;
+	struct viz_sweep_point *points;		/* sorted by the values of keys[0], keys[1], ... */
+};
+
+/**
+ * viz_sweeps_find() - the sweeps among runs
+ * @s: store
+ * @run_ids: the runs to look at
+ * @nr_runs: their number
+ * @t0_ns: window for the outcomes (as viz_verdict_get())
+ * @t1_ns: window end
+ * @sweeps: receives a malloc'd array (release with viz_sweeps_release())
+ * @n: receives its length
+ *
+ * A sweep needs at least two runs of one trace, outside shadow mode, whose
+ * settings differ in at least one key.
+ */
+int viz_sweeps_find(struct viz_store *s, const int64_t *run_ids, size_t nr_runs, int64_t t0_ns,
+		    int64_t t1_ns, struct viz_sweep **sweeps, size_t *n);
+void viz_sweeps_release(struct viz_sweep *sweeps, size_t n);
+
 /* ---- colour ------------------------------------------------------------ */
 
 enum viz_palette {
@@ -537,6 +730,17 @@ void viz_palette_rgb(enum viz_palette p, double x, double rgb[3]);
  * @rgb: receives the colour (Okabe-Ito's colour-blind-safe set)
  */
 void viz_migratetype_rgb(uint32_t mt, double rgb[3]);
+
+/**
+ * viz_order_rgb() - the one colour of a page order in every figure and legend
+ * @order: 0 .. VIZ_MAX_ORDERS - 1
+ * @rgb: receives the colour
+ *
+ * Fixed per order, whatever the number of orders of a run (an 11-order run
+ * and a 13-order what-if show order 5 alike): viridis from order 0 (dark
+ * purple) to order 13 (yellow-green), orders above 13 as 13.
+ */
+void viz_order_rgb(uint32_t order, double rgb[3]);
 
 /**
  * viz_heat_position() - where a free-block count sits on the log colour bar
@@ -577,6 +781,10 @@ struct viz_report_opts {
 	int64_t compare_base;		/* 0: no comparison */
 	int64_t compare_other;
 	uint32_t heatmap_bins;		/* 0: one bin per pixel column */
+	int64_t from_ns;		/* time window of every figure and verdict: start */
+	int64_t to_ns;			/* window end; 0: the run's end */
+	const int64_t *at_ns;		/* memory maps wanted at these times (nearest stored) */
+	size_t nr_at;
 };
 
 struct viz_report_result {
@@ -608,15 +816,19 @@ void viz_report_result_release(struct viz_report_result *res);
 enum viz_export_format {
 	VIZ_EXPORT_CSV,
 	VIZ_EXPORT_JSON,
+	VIZ_EXPORT_PERFETTO,	/* Chrome JSON trace event format (ui.perfetto.dev) */
+	VIZ_EXPORT_OPENMETRICS,	/* OpenMetrics text exposition format */
 };
 
 /**
  * viz_export_write() - write runs' series and metrics to a stream
  * @s: store
  * @run_id: one run, or 0 for every run
- * @fmt: long-form CSV or JSON (viz/SCHEMA.md describes both)
+ * @fmt: long-form CSV, JSON, a Perfetto/Chrome trace or OpenMetrics text
+ *       (viz/SCHEMA.md describes each)
  * @out: a FILE * (declared void * to keep stdio out of this header)
- * @rows: optional; receives the number of data rows (CSV) or samples (JSON)
+ * @rows: optional; receives the number of data rows (CSV), samples (JSON),
+ *        trace events (Perfetto) or metric points (OpenMetrics)
  * @err: optional detail
  */
 int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format fmt,
@@ -629,12 +841,35 @@ int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format
  * @nr_copied: optional; receives how many runs were copied
  * @err: optional detail
  *
- * Runs get new ids; a run whose uuid is already in @s is skipped, so merging
- * the same shard twice changes nothing. Rendered reports are not copied (they
- * belong to the source's output directory). One transaction per source.
+ * Runs get new ids. A run is skipped when @s has its uuid, or has a complete
+ * run of the same trace (trace_sha256), mode and settings (the settings JSON
+ * as stored): merging the same shard twice, or the store of a shard that ran
+ * again (new uuids), adds nothing, and an unfinished attempt is not copied
+ * beside a finished one. Rendered reports are not copied (they belong to the
+ * source's output directory). One transaction per source.
  */
 int viz_store_merge(struct viz_store *s, const char *src_path, size_t *nr_copied,
 		    struct viz_error *err);
+
+/**
+ * viz_store_merge_files() - merge stores into @out_path, all of them or nothing
+ * @out_path: destination store; created when missing
+ * @src_paths: [@nr_src] source stores
+ * @nr_src: how many
+ * @nr_staged: optional [@nr_src]: runs each source added beyond the sources before it
+ * @nr_copied: optional; runs added to @out_path
+ * @err: optional detail, naming the file at fault
+ *
+ * Every source is opened and its runs listed first (an unreadable, foreign or
+ * newer store is refused before anything is written), and so is an existing
+ * @out_path. The sources are then merged into a staging store next to
+ * @out_path, which becomes @out_path by a rename when it did not exist (never
+ * replacing one that appeared meanwhile: -EEXIST), or is merged into it in one
+ * transaction. A failure at any step leaves @out_path as it was. Duplicates
+ * are skipped as viz_store_merge() says.
+ */
+int viz_store_merge_files(const char *out_path, const char *const *src_paths, size_t nr_src,
+			  size_t *nr_staged, size_t *nr_copied, struct viz_error *err);
 
 /**
  * viz_sha256_hex() - SHA-256 of a buffer as 64 lowercase hex digits

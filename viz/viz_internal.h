@@ -26,6 +26,7 @@ struct viz_store {
 	sqlite3 *db;
 	char *path;
 	int readonly;
+	int version;			/* PRAGMA user_version as opened (after any upgrade) */
 	int in_tx;			/* a write transaction is open */
 	uint32_t pending;		/* rows written since the last commit */
 	sqlite3_stmt *ins_sample;

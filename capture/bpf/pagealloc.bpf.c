@@ -12,8 +12,9 @@
  * the loader; it polls. The command name is sent only when the pid on this
  * cpu differs from the previous page event's pid, not per event; the loader
  * keeps the "already written" set. A full ring bumps this cpu's dropped
- * counter, which the loader turns into lost-event records: loss is never
- * silent.
+ * counter and notes the time; the next program that finds room sends a
+ * LOST slot with the count and the window (first and last drop), so the
+ * lost-event record lands among the cpu's events: loss is never silent.
  *
  * Two sets of programs record the same events; the loader attaches one.
  * Raw tracepoints (raw_tp/, the default) get the tracepoint's arguments
@@ -118,19 +119,18 @@ static __always_inline __u32 current_pid(void)
 }
 
 /*
- * Reserve the next slot of @cpu's ring, or NULL (and count a drop) when it
- * is full. Nested programs may take slots between the look at the fill and
- * the reservation: the margin keeps them from reaching the loader's.
+ * Reserve the next slot of @cpu's ring, or NULL when it is full. Nested
+ * programs may take slots between the look at the fill and the
+ * reservation: the margin keeps them from reaching the loader's.
  */
-static __always_inline void *slot_reserve(struct pagealloc_cpu_state *st, __u32 cpu)
+static __always_inline void *slot_try_reserve(struct pagealloc_cpu_state *st, __u32 cpu,
+					      __u64 margin)
 {
 	__u64 size = 1ull << slot_shift, idx;
 	__u32 key;
 
-	if (st->head - *(volatile __u64 *)&st->tail > size - PAGEALLOC_NEST_MARGIN) {
-		st->dropped++;
+	if (st->head - *(volatile __u64 *)&st->tail > size - margin)
 		return NULL;
-	}
 	idx = __sync_fetch_and_add(&st->head, 1);
 	key = cpu << slot_shift | (__u32)(idx & (size - 1));
 	/* Never NULL: the loader sized the map for every possible cpu. */
@@ -143,10 +143,57 @@ static __always_inline void slot_commit(__u64 *ts_slot, __u64 ts)
 	__sync_lock_test_and_set(ts_slot, ts);
 }
 
+/* Count an event the ring had no room for, with its time for the window. */
+static __always_inline void drop_count(struct pagealloc_cpu_state *st, __u64 ts)
+{
+	if (!st->drop_first_ns)
+		st->drop_first_ns = ts;
+	st->drop_last_ns = ts;
+	st->dropped++;
+}
+
+/*
+ * Report this cpu's drops since its last LOST slot, now that the ring has
+ * room again (one slot more than an event needs, so the event behind it
+ * still fits). The first drop's time is taken before the count, so a drop
+ * by a program nested in this one lands in this window or the next: a
+ * window always covers its events, and is at worst wider than they are.
+ */
+static __always_inline void send_lost(struct pagealloc_cpu_state *st, __u32 cpu)
+{
+	struct pagealloc_lost_event *l;
+	__u64 n;
+
+	l = slot_try_reserve(st, cpu, PAGEALLOC_NEST_MARGIN + 1);
+	if (!l)
+		return;
+	l->first_ns = __sync_lock_test_and_set(&st->drop_first_ns, 0);
+	n = st->dropped;
+	l->count = n - st->dropped_sent;
+	st->dropped_sent = n;
+	l->pad0 = 0;
+	l->info = PAGEALLOC_EV_LOST;
+	if (!l->first_ns)
+		l->first_ns = st->drop_last_ns;
+	slot_commit(&l->ts_ns, st->drop_last_ns);
+}
+
+static __always_inline void *slot_reserve(struct pagealloc_cpu_state *st, __u32 cpu, __u64 ts)
+{
+	void *slot;
+
+	if (st->dropped != st->dropped_sent)
+		send_lost(st, cpu);
+	slot = slot_try_reserve(st, cpu, PAGEALLOC_NEST_MARGIN);
+	if (!slot)
+		drop_count(st, ts);
+	return slot;
+}
+
 static __always_inline void send_comm(struct pagealloc_cpu_state *st, __u32 cpu, __u32 type,
 				      __u32 pid, __u64 ts)
 {
-	struct pagealloc_comm_event *c = slot_reserve(st, cpu);
+	struct pagealloc_comm_event *c = slot_reserve(st, cpu, ts);
 
 	if (!c)
 		return;
@@ -182,7 +229,7 @@ static __always_inline int emit(__u64 pfn, __u32 info, __u32 arg)
 		st->last_pid = pid;
 		st->exit_gen = gen;
 	}
-	e = slot_reserve(st, cpu);
+	e = slot_reserve(st, cpu, ts);
 	if (!e)
 		return 0;
 	e->pid = pid;

@@ -27,6 +27,14 @@ expect 1 "" "$bs" capture -o "$work/false.bst" --no-snapshot -q -- false
 check "capture -- false wrote its trace all the same" complete "$work/false.bst"
 expect 3 "" "$bs" capture -o "$work/three.bst" --no-snapshot -q -- sh -c 'exit 3'
 expect 0 "" "$bs" capture -o "$work/true.bst" --no-snapshot -q -- true
+# The recorder drains at nice -10; the command keeps the caller's nice.
+expect 0 "" "$bs" capture -o "$work/nice.bst" --snapshot none -q -- nice
+check "COMMAND runs at the caller's nice ($(cat "$work/out"), not the recorder's)" \
+	[ "$(cat "$work/out")" = "$(nice)" ]
+expect 2 "--snapshot 'walk' is not one of bpf, kpageflags, none" \
+	"$bs" capture -o "$work/x.bst" --snapshot walk -- true
+expect 2 "--nice '-21' is not a number from -20 to 19" "$bs" capture -o "$work/x.bst" --nice -21
+expect 2 "--realtime '0' is not a SCHED_FIFO priority" "$bs" capture -o "$work/x.bst" --realtime 0
 
 # SIGHUP: the capture ends as with SIGTERM, trace complete, command stopped.
 "$bs" capture -o "$work/hup.bst" --no-snapshot -q -- sleep 1000 2>"$work/hup-err" &

@@ -29,12 +29,13 @@ static int check_record(void *ctx, const struct tracefmt_event *ev)
 {
 	struct seen *s = ctx;
 
-	if (ev->type < TRACEFMT_PAGE_ALLOC ||
-	    (ev->type > TRACEFMT_LOST && ev->type != TRACEFMT_COMM))
+	bool kmem = (ev->type >= TRACEFMT_PAGE_ALLOC && ev->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) ||
+		    ev->type == TRACEFMT_WMARK;
+	if (!kmem && ev->type != TRACEFMT_LOST && ev->type != TRACEFMT_COMM)
 		abort();
 	if (ev->type == TRACEFMT_LOST && ev->ts_ns == UINT64_MAX)
 		abort(); /* the driver gives lost records a time */
-	if (s->comm && (ev->type > TRACEFMT_PAGE_ALLOC_EXTFRAG || ev->pid != s->comm->pid ||
+	if (s->comm && (!kmem || ev->pid != s->comm->pid ||
 			ev->ts_ns != s->comm->ts_ns))
 		abort(); /* a COMM record belongs to the event after it */
 	s->comm = NULL;

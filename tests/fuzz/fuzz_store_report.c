@@ -140,13 +140,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (getenv("FUZZ_VERBOSE"))
 		fprintf(stderr, "report: %s\n", err.text[0] ? err.text : viz_store_error(s));
-	f = fopen(csv, "w");
-	if (f) {
+	for (int fmt = VIZ_EXPORT_CSV; fmt <= VIZ_EXPORT_OPENMETRICS; fmt++) {
 		uint64_t rows = 0;
 
+		f = fopen(csv, "w");
+		if (!f)
+			break;
 		err.text[0] = '\0';
-		if (viz_export_write(s, run_id, VIZ_EXPORT_CSV, f, &rows, &err) && !err.text[0] &&
-		    !viz_store_error(s)[0])
+		if (viz_export_write(s, run_id, (enum viz_export_format)fmt, f, &rows, &err) &&
+		    !err.text[0] && !viz_store_error(s)[0])
 			abort();
 		fclose(f);
 	}

@@ -11,6 +11,12 @@
  * <nr_free_pages> <sum of free blocks> <sum of pageblocks> <flags>" for each
  * checkpoint, then "events_without_comm <n>" (page events whose pid had no
  * COMM record before them) and "records <n>".
+ *
+ * With --records it prints each kmem event record as `trace-cmd report -t
+ * -R` prints its raw fields ("<ts_ns> <cpu> <pid> <event> pfn=0x.. order=..":
+ * pfn and gfp_flags in hex, the rest in decimal, in the tracepoint's field order)
+ * and each lost record as "<ts_ns> <cpu> lost <count>", so a test can diff
+ * the import of a trace.dat against trace-cmd's own reading of it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -84,6 +90,57 @@ static int detail(struct tracefmt_reader *r)
 	return rc;
 }
 
+static void record_print(const struct tracefmt_event *e)
+{
+	unsigned long long pfn;
+
+	if (e->type == TRACEFMT_LOST) {
+		printf("%" PRIu64 " %" PRIu32 " lost %" PRIu64 "\n", e->ts_ns, e->cpu, e->u.lost.count);
+		return;
+	}
+	if (!(e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) &&
+	    e->type != TRACEFMT_WMARK)
+		return;
+	printf("%" PRIu64 " %" PRIu32 " %" PRIu32 " %s:", e->ts_ns, e->cpu, e->pid,
+	       tracefmt_type_name(e->type));
+	switch (e->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		pfn = e->u.alloc.pfn;
+		printf(" pfn=0x%llx order=%u gfp_flags=0x%llx migratetype=%d\n", pfn, e->u.alloc.order,
+		       (unsigned long long)e->u.alloc.gfp_flags, e->u.alloc.migratetype);
+		break;
+	case TRACEFMT_PAGE_FREE:
+		printf(" pfn=0x%llx order=%u\n", (unsigned long long)e->u.free.pfn, e->u.free.order);
+		break;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		printf(" pfn=0x%llx\n", (unsigned long long)e->u.free_batched.pfn);
+		break;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		printf(" pfn=0x%llx order=%u migratetype=%d percpu_refill=%u\n",
+		       (unsigned long long)e->u.zone_locked.pfn, e->u.zone_locked.order,
+		       e->u.zone_locked.migratetype, e->u.zone_locked.percpu_refill);
+		break;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		printf(" pfn=0x%llx order=%u migratetype=%d\n", (unsigned long long)e->u.pcpu_drain.pfn,
+		       e->u.pcpu_drain.order, e->u.pcpu_drain.migratetype);
+		break;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		printf(" pfn=0x%llx alloc_order=%u fallback_order=%u alloc_migratetype=%d "
+		       "fallback_migratetype=%d change_ownership=%u\n",
+		       (unsigned long long)e->u.extfrag.pfn, e->u.extfrag.alloc_order,
+		       e->u.extfrag.fallback_order, e->u.extfrag.alloc_migratetype,
+		       e->u.extfrag.fallback_migratetype, e->u.extfrag.change_ownership);
+		break;
+	case TRACEFMT_WMARK:
+		printf(" node_id=%u name=%s watermark_min=%llu watermark_low=%llu "
+		       "watermark_high=%llu watermark_promo=%llu\n", e->u.wmark.node,
+		       e->u.wmark.zone, (unsigned long long)e->u.wmark.min,
+		       (unsigned long long)e->u.wmark.low, (unsigned long long)e->u.wmark.high,
+		       (unsigned long long)e->u.wmark.promo);
+		break;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t count[TRACEFMT_NR_TYPES] = { 0 }, orders[TRACEFMT_NR_TYPES] = { 0 };
@@ -94,15 +151,22 @@ int main(int argc, char **argv)
 	int rc;
 
 	bool want_detail = argc == 3 && !strcmp(argv[1], "--detail");
+	bool want_records = argc == 3 && !strcmp(argv[1], "--records");
 
-	if (argc != 2 && !want_detail) {
-		fprintf(stderr, "usage: bst_summary [--detail] TRACE.bst\n");
+	if (argc != 2 && !want_detail && !want_records) {
+		fprintf(stderr, "usage: bst_summary [--detail|--records] TRACE.bst\n");
 		return 2;
 	}
 	struct tracefmt_reader *r = tracefmt_reader_open(argv[argc - 1], &err);
 	if (!r) {
 		fprintf(stderr, "bst_summary: %s\n", err.text);
 		return 1;
+	}
+	if (want_records) {
+		while ((rc = tracefmt_reader_next(r, &ev)) == 1)
+			record_print(&ev);
+		tracefmt_reader_close(r);
+		return rc < 0 ? 1 : 0;
 	}
 	if (want_detail) {
 		rc = detail(r);

@@ -148,7 +148,7 @@ dir_ckpts() {
 # The part of bst_summary that text_summary also computes.
 bst_counts() {
 	"$summary" "$1" | grep -v -e '^header ' -e '^lost ' -e '^checkpoint ' -e '^snapshot_' \
-		-e '^comm ' -e '^zone_state ' -e '^mm_setup_per_zone_wmarks '
+		-e '^comm ' -e '^zone_state ' -e '^mm_setup_per_zone_wmarks ' -e '^trigger '
 }
 
 decompress() {
@@ -391,9 +391,11 @@ got=$("$summary" "$work/x.bst" | awk '/^mm_page_/ { s += $2 } END { print s }')
 check "records of a file with 2 bad lines" [ "$got" -eq $((total - 2)) ]
 # Usage errors.
 expect_fail 2 "unrecognized option" "$bs" import --from ftrace --bogus "$f" -o "$work/x.bst"
-expect_fail 2 "--from is required" "$bs" import "$f" -o "$work/x.bst"
+expect_fail 2 "stdin cannot be looked at before it is read: give --from" \
+	"$bs" import - -o "$work/x.bst" < "$f"
 expect_fail 2 "-o OUT.bst is required" "$bs" import --from ftrace "$f"
-expect_fail 2 "--from wants ftrace or perf-script" "$bs" import --from systemtap "$f" -o x.bst
+expect_fail 2 "--from wants ftrace, perf-script, perf.data or trace.dat" \
+	"$bs" import --from systemtap "$f" -o x.bst
 expect_fail 2 "expected exactly one input" "$bs" import --from ftrace a b -o "$work/x.bst"
 expect_fail 2 "--max-bad wants a count" "$bs" import --from ftrace "$f" -o x.bst --max-bad -1
 expect_fail 2 "-o wants a file" "$bs" import --from ftrace "$f" -o -

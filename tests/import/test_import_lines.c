@@ -805,6 +805,95 @@ static void test_opts(void)
 	free(text);
 }
 
+/*
+ * Every kind of kmem event a capture records reads from both text formats:
+ * the six page events and mm_setup_per_zone_wmarks, whose 6.18 print format
+ * is "node_id=%d zone name=%s watermark min=%lu low=%lu high=%lu promo=%lu"
+ * (include/trace/events/kmem.h) and whose raw fields are watermark_min..
+ */
+static void test_every_kind(void)
+{
+	static const char *const ft[] = {
+		"  a-1 [000] .....  1.000000001: mm_page_alloc: page=0x10 pfn=0x10 order=1 migratetype=2 gfp_flags=GFP_KERNEL",
+		"  a-1 [000] .....  1.000000002: mm_page_free: page=0x10 pfn=0x10 order=1",
+		"  a-1 [000] .....  1.000000003: mm_page_free_batched: page=0x11 pfn=0x11",
+		"  a-1 [000] .....  1.000000004: mm_page_alloc_zone_locked: page=0x12 pfn=0x12 order=0 migratetype=1 percpu_refill=1",
+		"  a-1 [000] .....  1.000000005: mm_page_pcpu_drain: page=0x13 pfn=0x13 order=0 migratetype=1",
+		"  a-1 [000] .....  1.000000006: mm_page_alloc_extfrag: page=0x14 pfn=0x14 alloc_order=0 fallback_order=9 pageblock_order=9 alloc_migratetype=0 fallback_migratetype=1 fragmenting=1 change_ownership=1",
+		"  a-1 [000] .....  1.000000007: mm_setup_per_zone_wmarks: node_id=0 zone name=DMA32 watermark min=3321 low=4151 high=4981 promo=5811",
+	};
+	static const char *const ps[] = {
+		"  a 1 [000] 1.000000007: kmem:mm_setup_per_zone_wmarks: node_id=1 zone name=Normal watermark min=1 low=2 high=3 promo=4",
+		"  a 1 [000] 1.000000008: kmem:mm_setup_per_zone_wmarks: [FAILED TO PARSE] node_id=0 name=DMA watermark_min=5 watermark_low=6 watermark_high=7 watermark_promo=8",
+	};
+
+	for (unsigned int i = 0; i < sizeof(ft) / sizeof(ft[0]); i++) {
+		struct tracefmt_event e = one(FT, ft[i]);
+		CHECK_EQ_U64(e.type, i < 6 ? TRACEFMT_PAGE_ALLOC + i : TRACEFMT_WMARK);
+		CHECK_EQ_U64(e.ts_ns, 1000000001ull + i);
+	}
+	struct tracefmt_event e = one(FT, ft[6]);
+	CHECK_EQ_U64(e.u.wmark.node, 0);
+	CHECK(!strcmp(e.u.wmark.zone, "DMA32"));
+	CHECK_EQ_U64(e.u.wmark.min, 3321);
+	CHECK_EQ_U64(e.u.wmark.low, 4151);
+	CHECK_EQ_U64(e.u.wmark.high, 4981);
+	CHECK_EQ_U64(e.u.wmark.promo, 5811);
+	e = one(PS, ps[0]);
+	CHECK_EQ_U64(e.type, TRACEFMT_WMARK);
+	CHECK_EQ_U64(e.u.wmark.node, 1);
+	CHECK(!strcmp(e.u.wmark.zone, "Normal"));
+	CHECK_EQ_U64(e.u.wmark.promo, 4);
+	e = one(PS, ps[1]);
+	CHECK(!strcmp(e.u.wmark.zone, "DMA"));
+	CHECK_EQ_U64(e.u.wmark.min + e.u.wmark.low + e.u.wmark.high + e.u.wmark.promo, 26);
+	bad(FT, "  a-1 [000] .....  1.0: mm_setup_per_zone_wmarks: node_id=0 zone name=DMA "
+		"watermark min=1 low=2 high=3", "missing field");
+	bad(FT, "  a-1 [000] .....  1.0: mm_setup_per_zone_wmarks: node_id=0 zone name=DMA "
+		"watermark min=1 low=2 high=3 promo=x", "bad value promo=x");
+	bad(FT, "  a-1 [000] .....  1.0: mm_setup_per_zone_wmarks: node_id=0 zone name=AVeryLongZoneName "
+		"watermark min=1 low=2 high=3 promo=4", "bad value name=");
+	bad(FT, "  a-1 [000] .....  1.0: mm_setup_per_zone_wmarks: node_id=0 area name=DMA "
+		"watermark min=1 low=2 high=3 promo=4", "unexpected text 'area'");
+}
+
+/*
+ * The inferred layout, against x86-64's limits worked out by hand:
+ * MAX_DMA_PFN 0x1000 (16 MiB), MAX_DMA32_PFN 0x100000 (4 GiB), ZONE_DMA
+ * from pfn 1, the top zone rounded up to 1024 pages (order 10, 11 orders).
+ */
+static void test_layout(void)
+{
+	struct tracefmt_layout l;
+
+	CHECK(tracefmt_layout_from_pfns(0x102aa8, 0x61b929, 11, &l) == 0);
+	CHECK_EQ_U64(l.nr_zones, 1);
+	CHECK(!strcmp(l.zones[0].name, "Normal"));
+	CHECK_EQ_U64(l.zones[0].start_pfn, 0x100000);
+	CHECK_EQ_U64(l.zones[0].spanned, 0x51bc00);
+
+	CHECK(tracefmt_layout_from_pfns(0x10, 0x200001, 11, &l) == 0);
+	CHECK_EQ_U64(l.nr_zones, 3);
+	CHECK(!strcmp(l.zones[0].name, "DMA") && !strcmp(l.zones[1].name, "DMA32"));
+	CHECK_EQ_U64(l.zones[0].start_pfn, 1);
+	CHECK_EQ_U64(l.zones[0].spanned, 0xfff);
+	CHECK_EQ_U64(l.zones[1].start_pfn, 0x1000);
+	CHECK_EQ_U64(l.zones[1].spanned, 0xff000);
+	CHECK_EQ_U64(l.zones[2].start_pfn, 0x100000);
+	CHECK_EQ_U64(l.zones[2].spanned, 0x100400);
+
+	CHECK(tracefmt_layout_from_pfns(0x2000, 0x3001, 11, &l) == 0);
+	CHECK_EQ_U64(l.nr_zones, 1);
+	CHECK(!strcmp(l.zones[0].name, "DMA32"));
+	CHECK_EQ_U64(l.zones[0].spanned, 0x2400);
+	/* 13 orders: blocks of 4096 pages */
+	CHECK(tracefmt_layout_from_pfns(0x2000, 0x3001, 13, &l) == 0);
+	CHECK_EQ_U64(l.zones[0].spanned, 0x3000);
+
+	CHECK(tracefmt_layout_from_pfns(5, 5, 11, &l) == -EINVAL);
+	CHECK(tracefmt_layout_from_pfns(0, 1, 0, &l) == -EINVAL);
+}
+
 int main(void)
 {
 	test_long_path();
@@ -818,5 +907,7 @@ int main(void)
 	test_comm_changes();
 	test_comm_bounded();
 	test_opts();
+	test_every_kind();
+	test_layout();
 	return TEST_REPORT();
 }

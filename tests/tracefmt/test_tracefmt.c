@@ -166,6 +166,14 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		ev->u.wmark.high = rnd() % 100000;
 		ev->u.wmark.promo = rnd();
 		break;
+	case TRACEFMT_TRIGGER:
+		ev->u.trigger.kind = 1 + (uint32_t)(rnd() % TRACEFMT_TRIGGER_MAX_KIND);
+		ev->u.trigger.node = (uint32_t)(rnd() % 4);
+		snprintf(ev->u.trigger.zone, sizeof(ev->u.trigger.zone), "Normal");
+		ev->u.trigger.order = rnd() % 16;
+		ev->u.trigger.value = rnd();
+		ev->u.trigger.limit = rnd() % 100000;
+		break;
 	}
 }
 
@@ -190,6 +198,8 @@ static int events_equal(const struct tracefmt_event *a, const struct tracefmt_ev
 		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.zone_state);
 	else if (a->type == TRACEFMT_WMARK)
 		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.wmark);
+	else if (a->type == TRACEFMT_TRIGGER)
+		n = offsetof(struct tracefmt_event, u) + sizeof(a->u.trigger);
 	return memcmp(a, b, n) == 0;
 }
 
@@ -373,6 +383,64 @@ static void test_edge_values(void)
 	CHECK(tracefmt_reader_next(r, &ev) == 0);
 	CHECK(tracefmt_reader_stats(r)->complete);
 	tracefmt_reader_close(r);
+}
+
+/*
+ * Format 1.2: a lost record carries its loss window (FORMAT.md §4, type 7),
+ * first_ns <= last_ns <= ts; a record without one (1.1, imports) reads
+ * back with both 0.
+ */
+static void test_lost_window(void)
+{
+	const char *path = tmp("lost-window.bst");
+	struct tracefmt_error err;
+	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, NULL, &err);
+	struct tracefmt_event in[4], ev;
+	char why[160];
+
+	REQUIRE(w);
+	memset(in, 0, sizeof(in));
+	for (int i = 0; i < 4; i++) {
+		in[i].type = TRACEFMT_LOST;
+		in[i].cpu = (uint32_t)i;
+		in[i].ts_ns = 5000000000ull + (uint64_t)i;
+		in[i].u.lost.count = 10u + (uint64_t)i;
+	}
+	in[0].u.lost.first_ns = 4000000000ull; /* a second-long window ending before ts */
+	in[0].u.lost.last_ns = 4999999999ull;
+	in[1].u.lost.first_ns = in[1].u.lost.last_ns = in[1].ts_ns; /* one drop, reported at once */
+	in[3].cpu = TRACEFMT_CPU_UNKNOWN;
+	in[3].u.lost.first_ns = 1; /* the widest window the limits allow */
+	in[3].u.lost.last_ns = in[3].ts_ns;
+	for (int i = 0; i < 4; i++) {
+		CHECK(tracefmt_event_check(&in[i], why, sizeof(why)) == 0);
+		REQUIRE(tracefmt_writer_append(w, &in[i]) == 0);
+	}
+	REQUIRE(tracefmt_writer_close(w, &err) == 0);
+	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
+	REQUIRE(r);
+	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, 2);
+	for (int i = 0; i < 4; i++) {
+		CHECK(tracefmt_reader_next(r, &ev) == 1);
+		CHECK(events_equal(&ev, &in[i]));
+		CHECK_EQ_U64(ev.u.lost.first_ns, in[i].u.lost.first_ns);
+		CHECK_EQ_U64(ev.u.lost.last_ns, in[i].u.lost.last_ns);
+	}
+	CHECK(tracefmt_reader_next(r, &ev) == 0);
+	CHECK(tracefmt_reader_stats(r)->complete);
+	tracefmt_reader_close(r);
+
+	/* Windows that cannot be: after ts, reversed, a first without a last. */
+	ev = in[0];
+	ev.u.lost.last_ns = ev.ts_ns + 1;
+	CHECK(tracefmt_event_check(&ev, why, sizeof(why)) == -EINVAL);
+	CHECK_STR_CONTAINS(why, "lost: window");
+	ev = in[0];
+	ev.u.lost.first_ns = ev.u.lost.last_ns + 1;
+	CHECK(tracefmt_event_check(&ev, why, sizeof(why)) == -EINVAL);
+	ev = in[0];
+	ev.u.lost.last_ns = 0;
+	CHECK(tracefmt_event_check(&ev, why, sizeof(why)) == -EINVAL);
 }
 
 static void test_cut_everywhere(void)
@@ -583,7 +651,7 @@ static void test_unknown_type_skipped(void)
 static void test_new_types_skippable(void)
 {
 	static const uint32_t types[] = { TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE,
-					  TRACEFMT_WMARK };
+					  TRACEFMT_WMARK, TRACEFMT_TRIGGER };
 
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 		uint8_t raw[2048], *p = raw, *mid;
@@ -1232,6 +1300,7 @@ int main(int argc, char **argv)
 	test_roundtrip();
 	test_uncompressed();
 	test_edge_values();
+	test_lost_window();
 	test_hostile_preambles();
 	test_unknown_type_skipped();
 	test_new_types_skippable();

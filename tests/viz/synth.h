@@ -73,18 +73,26 @@ static inline uint16_t synth_pb_free(uint32_t k, uint32_t i)
 
 /*
  * Write a run. finish: 1 complete, 2 interrupted, 0 leave incomplete.
+ * Runs of different shapes stand for different traces (their trace_sha256
+ * differs) and each variant has its own settings, so merging synthetic
+ * stores de-duplicates only what is really the same run.
  * Return: 0 or a negative errno from the store.
  */
 static inline int synth_fill(struct viz_store *s, const struct synth *p, int finish,
 			     int64_t *run_id)
 {
+	static const char *const settings[] = {
+		"{\"nr_orders\": 11}",
+		"{\"min_free_kbytes\": 65536, \"nr_orders\": 11}",
+		"{\"min_free_kbytes\": 65536, \"nr_orders\": 11, \"watermark_scale_factor\": 20}",
+	};
+	char sha[65];
 	struct viz_run_info info = {
 		.trace_path = "traces/samples/synthetic.bst",
-		.trace_sha256 = "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000",
+		.trace_sha256 = sha,
 		.mode = p->variant ? "whatif" : "shadow",
 		.label = p->variant ? "pageblock_order=9 min_free_kbytes=65536" : NULL,
-		.settings_json = p->variant ? "{\"min_free_kbytes\": 65536, \"nr_orders\": 11}" :
-					      "{\"nr_orders\": 11}",
+		.settings_json = settings[p->variant < 2 ? p->variant : 2],
 		.kernel_release = "6.1.0-synthetic",
 		.host = "testhost",
 		.started_unix_ms = 1764000000000LL,
@@ -92,7 +100,11 @@ static inline int synth_fill(struct viz_store *s, const struct synth *p, int fin
 	uint32_t fb[VIZ_MAX_ORDERS * VIZ_MAX_MIGRATETYPES];
 	int32_t fi[VIZ_MAX_ORDERS], ui[VIZ_MAX_ORDERS];
 	uint64_t fl[VIZ_MAX_ORDERS];
-	int ret = viz_run_begin(s, &info, run_id, NULL);
+	int ret;
+
+	snprintf(sha, sizeof(sha), "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a09080%08x%08x",
+		 p->nr_times, p->nr_zones);
+	ret = viz_run_begin(s, &info, run_id, NULL);
 
 	for (uint32_t z = 0; z < p->nr_zones && !ret; z++) {
 		struct viz_zone_info zi = {

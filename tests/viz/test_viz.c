@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #include "harness.h"
 #include "synth.h"
+#include "tracefmt_gfp.h"
 #include "viz.h"
 
 static char tmpdir[256];
@@ -505,7 +507,10 @@ static void test_export_merge(void)
 
 	REQUIRE(!synth_fill(a, &pa, 1, &ra));
 	REQUIRE(!synth_fill(b, &pb, 1, &rb));
-	REQUIRE(!synth_fill(b, &pb, 2, &rb2));
+	/* another variant: an interrupted run of the same settings would be a duplicate */
+	REQUIRE(!synth_fill(b, &(struct synth){ .nr_times = 7, .nr_zones = 1, .nr_orders = 10,
+						.nr_mt = 3, .variant = 2, .nr_pageblocks = 20 },
+			    2, &rb2));
 
 	path_in_tmp(path, sizeof(path), "export.csv");
 	f = fopen(path, "w");
@@ -573,6 +578,149 @@ static void test_export_merge(void)
 	path_in_tmp(path, sizeof(path), "garbage.db");
 	CHECK(viz_store_merge(m, path, &copied, NULL) < 0);
 	viz_store_close(m);
+}
+
+/* The number of runs in the store file @path (0 when it cannot be read). */
+static int64_t runs_in(const char *path)
+{
+	sqlite3 *db;
+	int64_t n = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		n = query_int(db, "SELECT count(*) FROM runs");
+	sqlite3_close(db);
+	return n;
+}
+
+/* A sweep point's run: complete, with its grid index. */
+static void sweep_point_store(const char *name, const char *settings, int64_t index)
+{
+	struct viz_store *s = fresh_store(name);
+	struct viz_run_info info = {
+		.trace_path = "t.bst", .mode = "whatif", .settings_json = settings,
+		.trace_sha256 = "ab", .grid = "max-order=10,11", .grid_index = index,
+	};
+	int64_t run;
+
+	REQUIRE(!viz_run_begin(s, &info, &run, NULL));
+	REQUIRE(!viz_run_finish(s, run, VIZ_RUN_COMPLETE, "{}", 1764000000000LL));
+	viz_store_close(s);
+}
+
+/*
+ * Merging shards: a shard that ran twice (new uuids, same trace, mode and
+ * settings) adds nothing; the grid index survives; a bad source or an
+ * existing destination that is not a store leaves the destination as it was.
+ */
+static void test_merge_dedup(void)
+{
+	char p0[512], p1[512], again[512], bad[512], out[512], fresh[512];
+	const char *srcs[3];
+	size_t staged[3], copied = 99;
+	struct viz_error err = { "" };
+	struct viz_store *m;
+	struct viz_run r;
+	int64_t *ids = NULL;
+	size_t n = 0;
+
+	sweep_point_store("point0.db", "{\"max_order\": 10}", 0);
+	sweep_point_store("point1.db", "{\"max_order\": 11}", 1);
+	sweep_point_store("point1-again.db", "{\"max_order\": 11}", 1);
+	path_in_tmp(p0, sizeof(p0), "point0.db");
+	path_in_tmp(p1, sizeof(p1), "point1.db");
+	path_in_tmp(again, sizeof(again), "point1-again.db");
+	path_in_tmp(bad, sizeof(bad), "garbage.db");
+	path_in_tmp(out, sizeof(out), "dedup-out.db");
+	unlink(out);
+
+	srcs[0] = p0, srcs[1] = p1, srcs[2] = again;
+	CHECK(!viz_store_merge_files(out, srcs, 3, staged, &copied, &err));
+	CHECK_EQ_U64(copied, 2);
+	CHECK(staged[0] == 1 && staged[1] == 1 && staged[2] == 0);
+	srcs[0] = again;
+	CHECK(!viz_store_merge_files(out, srcs, 1, staged, &copied, &err));
+	CHECK_EQ_U64(copied, 0);
+	CHECK_EQ_U64(runs_in(out), 2);
+	m = viz_store_open(out, VIZ_STORE_READONLY, NULL);
+	REQUIRE(m);
+	REQUIRE(!viz_run_ids(m, &ids, &n) && n == 2);
+	CHECK(!viz_run_get(m, ids[1], &r));
+	CHECK(r.grid_index == 1 && r.grid && !strcmp(r.grid, "max-order=10,11"));
+	viz_run_release(&r);
+	free(ids);
+	viz_store_close(m);
+
+	/* A bad source, last: nothing is written, to a new or an existing store. */
+	path_in_tmp(fresh, sizeof(fresh), "never-made.db");
+	unlink(fresh);
+	srcs[0] = p0, srcs[1] = bad;
+	CHECK(viz_store_merge_files(fresh, srcs, 2, NULL, NULL, &err) < 0);
+	CHECK_STR_CONTAINS(err.text, "garbage.db");
+	CHECK(access(fresh, F_OK) && errno == ENOENT);
+	sweep_point_store("point2.db", "{\"max_order\": 12}", 2);
+	path_in_tmp(p0, sizeof(p0), "point2.db");
+	srcs[0] = p0;
+	CHECK(viz_store_merge_files(out, srcs, 2, NULL, NULL, &err) < 0);
+	CHECK_EQ_U64(runs_in(out), 2);
+	/* ... and an existing destination that is not a store is refused as it is. */
+	srcs[0] = p0;
+	CHECK(viz_store_merge_files(bad, srcs, 1, NULL, NULL, &err) < 0);
+	CHECK_STR_CONTAINS(err.text, "garbage.db");
+	{
+		DIR *d = opendir(tmpdir);
+		struct dirent *e;
+		int stray = 0;
+
+		REQUIRE(d);
+		while ((e = readdir(d)))
+			stray += strstr(e->d_name, ".tmp") != NULL;
+		closedir(d);
+		CHECK(stray == 0);	/* no staging store left behind */
+	}
+}
+
+/* A schema-2 store (no grid columns) is read as it is and upgraded by a writer. */
+static void test_schema2_store(void)
+{
+	struct synth p = { .nr_times = 3, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3 };
+	struct viz_store *s = fresh_store("v2.db");
+	char path[512], merged[512];
+	const char *srcs[1];
+	struct viz_run r;
+	sqlite3 *db;
+	int64_t run;
+	size_t copied = 0;
+
+	REQUIRE(!synth_fill(s, &p, 1, &run));
+	viz_store_close(s);
+	path_in_tmp(path, sizeof(path), "v2.db");
+	REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN grid; ALTER TABLE runs DROP COLUMN"
+				 " grid_index; PRAGMA user_version = 2;",
+			     NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	s = viz_store_open(path, VIZ_STORE_READONLY, NULL);
+	REQUIRE(s);
+	CHECK(!viz_run_get(s, run, &r));
+	CHECK(!r.grid && r.grid_index == -1 && r.status == VIZ_RUN_COMPLETE);
+	viz_run_release(&r);
+	viz_store_close(s);
+
+	path_in_tmp(merged, sizeof(merged), "from-v2.db");
+	unlink(merged);
+	srcs[0] = path;
+	CHECK(!viz_store_merge_files(merged, srcs, 1, NULL, &copied, NULL));
+	CHECK_EQ_U64(copied, 1);
+
+	s = viz_store_open(path, 0, NULL);	/* a writer upgrades it */
+	REQUIRE(s);
+	viz_store_close(s);
+	REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK_EQ_U64(query_int(db, "PRAGMA user_version"), VIZ_SCHEMA_VERSION);
+	CHECK_EQ_U64(query_int(db, "SELECT count(*) FROM pragma_table_info('runs')"
+				   " WHERE name IN ('grid', 'grid_index')"), 2);
+	sqlite3_close(db);
 }
 
 /* Pixel (x, y) of a PNG as 0xRRGGBB. */
@@ -806,12 +954,17 @@ static void test_damaged(void)
 	o.out_dir = dir;
 	CHECK(viz_report_write(s, &o, NULL, &err) == -EINVAL);
 	CHECK_STR_CONTAINS(err.text, "damaged.db");
-	path_in_tmp(dir, sizeof(dir), "damaged.csv");
-	f = fopen(dir, "w");
-	REQUIRE(f);
-	CHECK(viz_export_write(s, run, VIZ_EXPORT_CSV, f, &rows, &err) == -EINVAL);
-	CHECK_STR_CONTAINS(err.text, "damaged sample");
-	fclose(f);
+	/* every export format refuses the damaged sample and names it */
+	for (int fmt = VIZ_EXPORT_CSV; fmt <= VIZ_EXPORT_OPENMETRICS; fmt++) {
+		path_in_tmp(dir, sizeof(dir), "damaged.export");
+		f = fopen(dir, "w");
+		REQUIRE(f);
+		err.text[0] = '\0';
+		CHECK(viz_export_write(s, run, (enum viz_export_format)fmt, f, &rows, &err) ==
+		      -EINVAL);
+		CHECK_STR_CONTAINS(err.text, "damaged sample");
+		fclose(f);
+	}
 	viz_store_close(s);
 }
 
@@ -859,13 +1012,155 @@ static void test_report_tiny(void)
 	/* run 5 has no pageblock maps: heatmap, indices, fidelity, attribution */
 	CHECK_EQ_U64(res.nr_figures, 4 + 2);
 	if (res.nr_figures == 6) {
-		/* the difference keeps the 10 common orders (120 px, not 11 x 12),
-		 * one panel per migratetype */
+		/* the difference covers the union of the orders (11 x 12 px, not the
+		 * 10 run 5 has), one panel per migratetype */
 		CHECK(!strcmp(res.figures[4].kind, "compare-heatmap"));
 		CHECK_EQ_U64(res.figures[4].nr_panels, 3);
-		CHECK(fabs(res.figures[4].plot[0].h - 120) < 1e-9);
+		CHECK(fabs(res.figures[4].plot[0].h - 11 * 12) < 1e-9);
 	}
 	viz_report_result_release(&res);
+	viz_store_close(s);
+}
+
+/*
+ * gfp names as the kernel's show_gfp_flags() prints them; the bits are
+ * include/linux/gfp_types.h's (x86-64): GFP_KERNEL = __GFP_RECLAIM (0xc00) |
+ * __GFP_IO (0x40) | __GFP_FS (0x80); GFP_HIGHUSER_MOVABLE = GFP_USER |
+ * __GFP_HIGHMEM | __GFP_MOVABLE = 0x100cca; 6.18's GFP_ATOMIC = __GFP_HIGH |
+ * __GFP_KSWAPD_RECLAIM = 0x820.
+ */
+static void test_gfp_names(void)
+{
+	char buf[128];
+	uint64_t bits;
+
+	tracefmt_gfp_format(0, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "none"));
+	tracefmt_gfp_format(0xcc0, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_KERNEL"));
+	tracefmt_gfp_format(0x140dca, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP"));
+	tracefmt_gfp_format(0x820, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_ATOMIC"));
+	/* a bit no name covers prints in hex, as the kernel's trace does */
+	tracefmt_gfp_format(0x4000cc0, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "GFP_KERNEL|0x4000000"));
+	/* a short buffer is cut and terminated; the full length is returned */
+	CHECK_EQ_U64(tracefmt_gfp_format(0xcc0, buf, 5), strlen("GFP_KERNEL"));
+	CHECK(!strcmp(buf, "GFP_"));
+	CHECK(!tracefmt_gfp_lookup("__GFP_COMP", 10, &bits) && bits == 0x40000);
+	CHECK(tracefmt_gfp_lookup("GFP_BOGUS", 9, &bits) == -ENOENT);
+}
+
+/* Free pages in blocks of order >= 9 of synth's zone z at time i (closed form). */
+static uint64_t synth_high_free(const struct synth *p, uint32_t i, uint32_t z)
+{
+	uint64_t pages = 0;
+
+	for (uint32_t o = 9; o < p->nr_orders; o++)
+		for (uint32_t mt = 0; mt < p->nr_mt; mt++)
+			pages += (uint64_t)synth_fb(p, i, z, o, mt) << o;
+	return pages;
+}
+
+static uint64_t synth_fail_all(const struct synth *p, uint32_t i)
+{
+	uint64_t n = 0;
+
+	for (uint32_t o = 0; o < p->nr_orders; o++)
+		n += synth_fail(p, i, o);
+	return n;
+}
+
+/* The verdict's numbers against synth.h's closed forms, whole run and a window. */
+static void test_verdict(void)
+{
+	struct synth p = { .nr_times = 10, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3,
+			   .variant = 1, .nr_pageblocks = 8 };
+	struct viz_store *s = fresh_store("verdict.db");
+	struct viz_verdict v;
+	const struct viz_zone_verdict *zv;
+	uint64_t lo = UINT64_MAX;
+	double worst = 0;
+	int64_t run;
+
+	REQUIRE(!synth_fill(s, &p, 1, &run));
+	REQUIRE(!viz_verdict_get(s, run, INT64_MIN, INT64_MAX, &v));
+	REQUIRE(v.nr_zones == 1);
+	zv = &v.zones[0];
+	CHECK_EQ_U64(zv->nr_samples, 10);
+	CHECK_EQ_U64(zv->high_order, 9);
+	CHECK_EQ_U64(zv->high_free_start, synth_high_free(&p, 0, 0));
+	CHECK_EQ_U64(zv->high_free_end, synth_high_free(&p, 9, 0));
+	for (uint32_t i = 0; i < 10; i++) {
+		lo = synth_high_free(&p, i, 0) < lo ? synth_high_free(&p, i, 0) : lo;
+		worst = synth_unusable(i, 9) / 1000.0 > worst ? synth_unusable(i, 9) / 1000.0 : worst;
+	}
+	CHECK_EQ_U64(zv->high_free_min, lo);
+	CHECK(near(zv->unusable_start, synth_unusable(0, 9) / 1000.0));
+	CHECK(near(zv->unusable_end, synth_unusable(9, 9) / 1000.0));
+	CHECK(near(zv->unusable_worst, worst));
+	/* counters are cumulative from 0 at the run's start */
+	CHECK_EQ_U64(zv->failures, synth_fail_all(&p, 9));
+	CHECK_EQ_U64(zv->fallbacks, 9 * 2 + 1);
+	CHECK_EQ_U64(zv->pageblock_changes, 9 / 2);
+	/* fallbacks go 1, 3, 5, ...: the first sample's 1 (from 0) is no burst over 2 */
+	CHECK_EQ_U64(zv->fallback_burst, 2);
+	CHECK(zv->fallback_burst_t_ns == synth_t(1));
+	CHECK(zv->first_failure_t_ns == synth_t(1));	/* variant 1 fails i per sample */
+	viz_verdict_release(&v);
+
+	/* a window counts from the last sample before it */
+	REQUIRE(!viz_verdict_get(s, run, synth_t(3), synth_t(6), &v));
+	zv = &v.zones[0];
+	CHECK_EQ_U64(zv->nr_samples, 4);
+	CHECK_EQ_U64(zv->failures, synth_fail_all(&p, 6) - synth_fail_all(&p, 2));
+	CHECK_EQ_U64(zv->fallbacks, (6 * 2 + 1) - (2 * 2 + 1));
+	CHECK_EQ_U64(zv->high_free_start, synth_high_free(&p, 3, 0));
+	CHECK(zv->first_failure_t_ns == synth_t(3));
+	viz_verdict_release(&v);
+	viz_store_close(s);
+}
+
+/*
+ * Memory maps: each moment gets the latest map at or before it, and a map
+ * equal to one already picked is left out with its reason moved over.
+ */
+static void test_memmap_pick(void)
+{
+	struct synth p = { .nr_times = 10, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3,
+			   .nr_pageblocks = 8 };
+	struct viz_store *s = fresh_store("pick.db");
+	uint8_t mt[8];
+	uint16_t fp[8];
+	struct viz_pbmap same = { .t_ns = synth_t(5), .zone_idx = 0, .nr_pageblocks = 8,
+				  .pageblock_pages = 512, .migratetype = mt, .free_pages = fp };
+	struct viz_moment m[] = { { synth_t(6), "requested" }, { synth_t(2), "first failure" } };
+	struct viz_map_pick *picks;
+	size_t n;
+	int64_t run;
+
+	REQUIRE(!synth_fill(s, &p, 1, &run));	/* maps at 0 and synth_t(9), different */
+	for (uint32_t i = 0; i < 8; i++) {
+		mt[i] = synth_pb_mt(&p, 0, i);
+		fp[i] = synth_pb_free(0, i);
+	}
+	REQUIRE(!viz_pbmap_add(s, run, &same));	/* the picture of t = 0 again */
+	/* synth_t(): 2 -> 0.669 s, 5 -> 1.667 s, 6 -> 2.001 s */
+	REQUIRE(!viz_memmap_pick(s, run, 0, INT64_MIN, INT64_MAX, m, 2, &picks, &n));
+	CHECK_EQ_U64(n, 2);
+	if (n == 2) {
+		CHECK(picks[0].t_ns == 0 && picks[1].t_ns == synth_t(9));
+		CHECK(strstr(picks[0].why, "first failure at t = 0.669 s") != NULL);
+		CHECK(strstr(picks[0].why, "unchanged at t = 1.667 s (requested at t = 2.001 s)")
+		      != NULL);
+		CHECK(strstr(picks[1].why, "last map in the window") != NULL);
+	}
+	free(picks);
+	/* a window holding only the duplicate shows it once, as its own time */
+	REQUIRE(!viz_memmap_pick(s, run, 0, synth_t(4), synth_t(8), m, 2, &picks, &n));
+	CHECK(n == 1 && picks[0].t_ns == synth_t(5));
+	free(picks);
 	viz_store_close(s);
 }
 
@@ -877,6 +1172,9 @@ int main(void)
 	REQUIRE(mkdtemp(tmpdir));
 	test_sha256();
 	test_palette();
+	test_gfp_names();
+	test_verdict();
+	test_memmap_pick();
 	test_series_by_hand();
 	test_series_synthetic();
 	test_pbgrid();
@@ -884,6 +1182,8 @@ int main(void)
 	test_schema();
 	test_interrupted();
 	test_export_merge();
+	test_merge_dedup();
+	test_schema2_store();
 	test_report_png();
 	test_report_tiny();
 	test_damaged();

@@ -27,6 +27,24 @@ expect 0 "report png+svg with a comparison" \
 grep -q "index.html" "$work/err" || bad "report does not say where to open the report"
 python3 "$src/check_report.py" "$work/rep" "$work/runs.db" $Z $M || bad "check_report.py"
 
+# The numbers behind the figures, recomputed from the store (check_numbers.py):
+# a 13-order what-if against an 11-order base, a map at 4 s identical to the
+# one at 0 s, a command name that is HTML, a command with two pids.
+"$fill" "$work/x.db" $T $Z $O $M --whatif-orders 13 --extras || bad "viz_fill --extras"
+expect 0 "report of a 13-order what-if with --at" \
+	"$bs" report --db "$work/x.db" -o "$work/xrep" --format png,svg --compare 1:2 --at 4
+python3 "$src/check_numbers.py" "$work/xrep" "$work/x.db" 1 2 --names || bad "check_numbers.py"
+python3 "$src/check_report.py" "$work/xrep" "$work/x.db" $Z $M || bad "check_report.py (13 orders)"
+grep -q "unchanged at t = 3.668 s (requested at t = 4.000 s)" "$work/xrep/index.html" ||
+	bad "the map identical to t = 0 is not named as unchanged"
+expect 0 "report with a window" \
+	"$bs" report --db "$work/x.db" -o "$work/wrep" --format svg --compare 1:2 --from 1 --to 5
+python3 "$src/check_numbers.py" "$work/wrep" "$work/x.db" 1 2 1 5 || bad "check_numbers.py --from 1 --to 5"
+grep -q "Window: t = 1.000 s to 5.000 s" "$work/wrep/index.html" || bad "the window is not stated"
+expect 2 "report --to before --from" "$bs" report --db "$work/x.db" -o "$work/wrep" --from 3 --to 2
+expect 2 "report --at with a word" "$bs" report --db "$work/x.db" -o "$work/wrep" --at 1,soon
+grep -q "at.*soon" "$work/err" || bad "--at error does not quote the value"
+
 expect 0 "report of one run, svg only" \
 	"$bs" report --db "$work/runs.db" -o "$work/rep3" --run 3 --format svg
 [ -f "$work/rep3/run3-heatmap-z0.svg" ] && [ ! -e "$work/rep3/run3-heatmap-z0.png" ] &&
@@ -47,7 +65,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 T, Z, O, M = map(int, sys.argv[2:])
 r = d["runs"][0]
-assert d["schema_version"] == 2 and len(d["runs"]) == 1, d.keys()
+assert d["schema_version"] == 3 and len(d["runs"]) == 1, d.keys()
 assert r["id"] == 2 and r["mode"] == "whatif" and r["status"] == "complete"
 assert r["settings"]["min_free_kbytes"] == 65536 and r["summary"]["lost_events"] == 12
 assert len(r["samples"]) == T * Z, len(r["samples"])

@@ -53,7 +53,22 @@ window.addEventListener("load", function () {
 	var p = document.createElement("pre");
 	p.textContent = "IMG" + "CHECK ok=" + ok + " total=" + imgs.length + " external=" + ext +
 		" broken=[" + broken.join(",") + "]";
+	/* the answers come first: verdict near the top, hover values in image maps */
+	/* the first answer on the page: a sweep view (runs of one trace differing by
+	   settings come first) or a run's or comparison's verdict */
+	var v = document.querySelector('[id^="sweep-"], [id$="-verdict"]');
+	var maps = 0, areas = document.querySelectorAll("map area[title]").length;
+	for (var i = 0; i < imgs.length; i++) {
+		var u = imgs[i].getAttribute("usemap");
+		if (u && document.querySelector("map[name='" + u.slice(1) + "']"))
+			maps++;
+	}
+	var q = document.createElement("pre");
+	q.textContent = "NAV" + "CHECK verdict_top=" + (v ? Math.round(v.getBoundingClientRect().top) : -1) +
+		" height=" + document.documentElement.scrollHeight + " maps=" + maps + " areas=" + areas +
+		" toc=" + document.querySelectorAll("nav a").length;
 	document.body.appendChild(p);
+	document.body.appendChild(q);
 });
 </script>
 """
@@ -73,6 +88,21 @@ line=$(grep -o 'IMGCHECK[^<]*' "$work/dom.html")
 echo "index.html: $line (page has $nimg images)"
 [ "$line" = "IMGCHECK ok=$nimg total=$nimg external=0 broken=[]" ] && [ "$nimg" -gt 10 ] || {
 	echo "FAIL: images missing or not decoded in index.html" >&2
+	fail=1
+}
+line=$(grep -o 'NAVCHECK[^<]*' "$work/dom.html")
+echo "index.html: $line"
+top=$(echo "$line" | sed -n 's/.*verdict_top=\([-0-9]*\).*/\1/p')
+maps=$(echo "$line" | sed -n 's/.* maps=\([0-9]*\).*/\1/p')
+# the first verdict (or sweep view) within the first screen (after the contents); every
+# heatmap and memory map image has its map of hover values
+[ -n "$top" ] && [ "$top" -ge 0 ] && [ "$top" -lt 1500 ] || {
+	echo "FAIL: the verdict is not near the top of the page ($line)" >&2
+	fail=1
+}
+nmaps=$(grep -c 'usemap=' "$rep/index.html")
+[ -n "$maps" ] && [ "$maps" -eq "$nmaps" ] && [ "$nmaps" -gt 5 ] || {
+	echo "FAIL: $nmaps images with hover maps in the page, $maps resolved in the browser" >&2
 	fail=1
 }
 chrome --dump-dom "file://$rep/broken.html" >"$work/dom-broken.html"

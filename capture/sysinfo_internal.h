@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the sysinfo library: sysinfo.c's text helpers, for sysinfo_dir.c. */
+#ifndef BUDDYSCOPE_SYSINFO_INTERNAL_H
+#define BUDDYSCOPE_SYSINFO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* <root>/<rel> without trailing blanks, malloc'd; NULL if it cannot be read. */
+char *sysinfo_read_trimmed(const char *root, const char *rel);
+/* A whole text that is one integer. */
+bool sysinfo_value_i64(const char *s, int64_t *v);
+/* Cpus in a list like "0-3,5"; 0 if it does not parse. */
+uint32_t sysinfo_count_cpu_list(const char *s);
+/* Orders (columns) of /proc/buddyinfo text; 0 if none. */
+uint32_t sysinfo_buddyinfo_nr_orders(const char *text);
+
+#endif
