@@ -571,6 +571,23 @@ const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn)
 	return NULL;
 }
 
+void model_prefetch(const struct model *m, uint64_t pfn)
+{
+	const struct zone *z = m->last_zone;
+	uint64_t off;
+
+	if (!z || !zone_has_pfn(z, pfn))
+		z = model_pfn_zone_const(m, pfn);
+	if (!z)
+		return;
+	off = pfn - z->start_pfn;
+	__builtin_prefetch(&z->state[off]);
+	__builtin_prefetch(&z->next[pfn_node(z, pfn)]);
+	__builtin_prefetch(&z->prev[pfn_node(z, pfn)]);
+	if (z->pcp_owner)
+		__builtin_prefetch(&z->pcp_owner[off]);
+}
+
 struct zone *model_pfn_zone(struct model *m, uint64_t pfn)
 {
 	struct zone *z = m->last_zone;

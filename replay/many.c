@@ -16,7 +16,7 @@
 
 #include "replay_internal.h"
 
-#define MANY_BATCH 1024u	/* divides 4096: a batch's last record may be a 4096th */
+#define MANY_BATCH 256u	/* divides 4096: a batch's last record may be a 4096th */
 #define MANY_SLOTS 4u
 
 struct many_slot {

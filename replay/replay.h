@@ -285,7 +285,7 @@ struct replay_job {
  *	the calling thread reads and decodes the trace for all of them.
  * @err: detail when the trace cannot be opened or the threads not started.
  *
- * Memory: one model per run, all alive at once, plus 4 batches of 1024
+ * Memory: one model per run, all alive at once, plus 4 batches of 256
  * decoded records. A sink is only ever called from one thread at a time,
  * but not from the caller's thread; each job's sink must not share
  * unsynchronised state with another's. progress callbacks likewise.

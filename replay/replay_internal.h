@@ -155,6 +155,7 @@ struct pfn_map {
 int pfn_map_init(struct pfn_map *m, size_t cap);
 void pfn_map_release(struct pfn_map *m);
 struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key);
+void pfn_map_prefetch(const struct pfn_map *m, uint64_t key);	/* a cache hint */
 struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key); /* NULL on ENOMEM */
 void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
 

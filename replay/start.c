@@ -764,6 +764,11 @@ void pfn_map_release(struct pfn_map *m)
 	m->e = NULL;
 }
 
+void pfn_map_prefetch(const struct pfn_map *m, uint64_t key)
+{
+	__builtin_prefetch(&m->e[map_slot(m, key)]);
+}
+
 struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key)
 {
 	for (size_t i = map_slot(m, key);; i = (i + 1) & (m->cap - 1)) {

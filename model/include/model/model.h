@@ -1083,6 +1083,14 @@ struct model_pfn_state {
 int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_state *st);
 
 /*
+ * model_prefetch() - a hint that @pfn's page state (state byte, list links,
+ * pcp owner) is about to be used: starts loading it into the cache. Changes
+ * nothing in the model; a pfn in no zone is ignored. Replay calls it for a
+ * record a few places before the record is applied.
+ */
+void model_prefetch(const struct model *m, uint64_t pfn);
+
+/*
  * model_min_free_kbytes_get() - the model's min_free_kbytes now: the config's
  * value or the derived one at create, as memory hotplug moved it since.
  */
