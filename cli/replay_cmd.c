@@ -28,7 +28,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: buddyscope replay TRACE --db RUNS.db [--mode shadow|whatif] [settings...]\n"
 		"                         [--config FILE.json] [--json] [--sample-interval-ms N]\n"
-		"                         [--paranoid[=N]] [--label TEXT]\n"
+		"                         [--paranoid[=N]] [--label TEXT] [--maps N]\n"
 		"\n"
 		"  --db RUNS.db            run store to add the run to (created if missing)\n"
 		"  --mode shadow|whatif    shadow (default) follows the kernel and measures the\n"
@@ -40,6 +40,10 @@ static void usage(FILE *f)
 		"                          0 = only at checkpoints and at the end)\n"
 		"  --paranoid[=N]          run model_check() after every (N-th) page event\n"
 		"  --label TEXT            label of the run in the store\n"
+		"  --maps N                pageblock memory maps stored between the start and\n"
+		"                          the end, evenly through the trace (default 3, up to\n"
+		"                          1000): report --at shows the stored map nearest each\n"
+		"                          time asked\n"
 		"\n"
 		"what-if settings (default: the traced host's values):\n"
 		"  --max-order N                the NUMBER of orders, 9..14 (orders 0..N-1): 6.1's\n"
@@ -58,7 +62,7 @@ static void usage(FILE *f)
 int cmd_replay(int argc, char **argv)
 {
 	enum { OPT_DB = 1000, OPT_MODE, OPT_CONFIG, OPT_JSON, OPT_INTERVAL, OPT_PARANOID,
-	       OPT_LABEL, OPT_HELP, OPT_SETTING };
+	       OPT_LABEL, OPT_HELP, OPT_MAPS, OPT_SETTING };
 	struct option longopts[32];
 	struct replay_cli_run run;
 	struct replay_result res;
@@ -72,6 +76,7 @@ int cmd_replay(int argc, char **argv)
 		{ "config", 1, OPT_CONFIG },   { "json", 0, OPT_JSON },
 		{ "sample-interval-ms", 1, OPT_INTERVAL }, { "paranoid", 2, OPT_PARANOID },
 		{ "label", 1, OPT_LABEL },     { "help", 0, OPT_HELP },
+		{ "maps", 1, OPT_MAPS },
 	};
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		longopts[n++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
@@ -118,6 +123,18 @@ int cmd_replay(int argc, char **argv)
 				return 2;
 			}
 			run.opts.sample_interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
+			break;
+		}
+		case OPT_MAPS: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || optarg[0] == '-' || n < 1 || n > 1000) {
+				fprintf(stderr, "buddyscope replay: error: --maps '%s' is not a "
+					"number of maps from 1 to 1000\n", optarg);
+				return 2;
+			}
+			run.opts.pbmaps_between = (uint32_t)n;
 			break;
 		}
 		case OPT_PARANOID:

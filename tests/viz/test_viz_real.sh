@@ -17,3 +17,13 @@ grep -q "Orders 11-12 exist in run 2 only" "$work/rep/index.html" || {
 	echo "FAIL: the comparison does not say which orders only run 2 has" >&2
 	exit 1
 }
+# replay --maps N stores N pageblock maps between the start and the end of
+# every zone: N + 2 distinct times, and report --at picks among them
+"$bs" replay "$trace" --db "$work/maps.db" --maps 10 >/dev/null || exit 1
+times=$(sqlite3 "$work/maps.db" "SELECT COUNT(DISTINCT t_ns) FROM pbmaps WHERE zone_idx = 0")
+[ "$times" = 12 ] || {
+	echo "FAIL: replay --maps 10 stored maps at $times times, not 12" >&2
+	exit 1
+}
+"$bs" report --db "$work/maps.db" -o "$work/maps" --format svg --at 0.5,1,1.5 >/dev/null || exit 1
+exit 0
