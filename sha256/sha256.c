@@ -12,6 +12,7 @@
 #include "sha256.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define HAVE_SHANI_CODE 1
 #endif
@@ -126,9 +127,11 @@ int sha256_uses_shani(void)
 	int v = __atomic_load_n(&shani, __ATOMIC_RELAXED);
 
 	if (v < 0) {
-		__builtin_cpu_init();
-		v = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-		    __builtin_cpu_supports("ssse3");
+		/* cpuid directly: clang 14 (the fuzz build) knows no "sha" feature name */
+		unsigned int a, b, c, d;
+
+		v = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3) &&
+		    __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
 		__atomic_store_n(&shani, v, __ATOMIC_RELAXED);
 	}
 	return v && !__atomic_load_n(&forced_portable, __ATOMIC_RELAXED);
