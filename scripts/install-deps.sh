@@ -19,8 +19,8 @@ pkgs="build-essential cmake pkg-config clang llvm libbpf-dev bpftool
 case "${1:-}" in
 # python3-prometheus-client: its OpenMetrics parser checks `export --format openmetrics`.
 # slurm-wlm, munge: the single-node Slurm of the cluster_slurm test; python3-yaml: the k8s manifest test.
-# trace-cmd, linux-perf: the import test makes a real trace.dat and perf.data.
---tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind python3-prometheus-client slurm-wlm munge python3-yaml trace-cmd linux-perf" ;;
+# trace-cmd, linux-perf: the import test makes a real trace.dat and perf.data; jq: the live capture tests.
+--tests) pkgs="$pkgs libclang-rt-14-dev chromium valgrind python3-prometheus-client slurm-wlm munge python3-yaml trace-cmd linux-perf jq" ;;
 --bench) pkgs="$pkgs linux-perf trace-cmd hyperfine stress-ng" ;;
 esac
 missing=""
