@@ -236,40 +236,6 @@ static bool page_event(uint32_t type)
 	return type >= TRACEFMT_PAGE_ALLOC && type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
 }
 
-/* pfn, order and whether the record names a page at all (a failed allocation does not). */
-static void page_fields(const struct tracefmt_event *ev, uint64_t *pfn, uint32_t *order,
-			uint32_t *order2)
-{
-	*order2 = 0;
-	switch (ev->type) {
-	case TRACEFMT_PAGE_ALLOC:
-		*pfn = ev->u.alloc.pfn;
-		*order = ev->u.alloc.order;
-		break;
-	case TRACEFMT_PAGE_FREE:
-		*pfn = ev->u.free.pfn;
-		*order = ev->u.free.order;
-		break;
-	case TRACEFMT_PAGE_FREE_BATCHED:
-		*pfn = ev->u.free_batched.pfn;
-		*order = ev->u.free_batched.order;
-		break;
-	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-		*pfn = ev->u.zone_locked.pfn;
-		*order = ev->u.zone_locked.order;
-		break;
-	case TRACEFMT_PAGE_PCPU_DRAIN:
-		*pfn = ev->u.pcpu_drain.pfn;
-		*order = ev->u.pcpu_drain.order;
-		break;
-	default: /* TRACEFMT_PAGE_ALLOC_EXTFRAG */
-		*pfn = ev->u.extfrag.pfn;
-		*order = ev->u.extfrag.alloc_order;
-		*order2 = ev->u.extfrag.fallback_order;
-		break;
-	}
-}
-
 int replay_record_check(const struct replay_limits *l, const struct tracefmt_event *ev)
 {
 	uint64_t pfn;
@@ -279,7 +245,8 @@ int replay_record_check(const struct replay_limits *l, const struct tracefmt_eve
 		return -1;
 	if (ev->cpu >= l->nr_cpus)
 		return RJ_CPU;
-	page_fields(ev, &pfn, &order, &order2);
+	tracefmt_event_page(ev, &pfn, &order);
+	order2 = ev->type == TRACEFMT_PAGE_ALLOC_EXTFRAG ? ev->u.extfrag.fallback_order : 0;
 	if (order >= l->nr_orders || order2 >= l->nr_orders)
 		return RJ_ORDER;
 	/* only an allocation may say "no page" */

@@ -60,36 +60,10 @@ int tracefmt_layout_from_pfns(uint64_t min_pfn, uint64_t end_pfn, unsigned int n
 static uint64_t event_end_pfn(const struct tracefmt_event *ev, uint64_t *first)
 {
 	uint64_t pfn;
-	unsigned int order = 0;
+	uint32_t order;
 
-	switch (ev->type) {
-	case TRACEFMT_PAGE_ALLOC:
-		pfn = ev->u.alloc.pfn;
-		order = ev->u.alloc.order;
-		break;
-	case TRACEFMT_PAGE_FREE:
-		pfn = ev->u.free.pfn;
-		order = ev->u.free.order;
-		break;
-	case TRACEFMT_PAGE_FREE_BATCHED:
-		pfn = ev->u.free_batched.pfn;
-		order = ev->u.free_batched.order;
-		break;
-	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-		pfn = ev->u.zone_locked.pfn;
-		order = ev->u.zone_locked.order;
-		break;
-	case TRACEFMT_PAGE_PCPU_DRAIN:
-		pfn = ev->u.pcpu_drain.pfn;
-		order = ev->u.pcpu_drain.order;
-		break;
-	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
-		pfn = ev->u.extfrag.pfn;
-		break;
-	default:
-		return 0;
-	}
-	if (pfn == TRACEFMT_PFN_NONE || pfn > TRACEFMT_MAX_PFN || order >= TRACEFMT_MAX_ORDERS)
+	if (!tracefmt_event_page(ev, &pfn, &order) || pfn == TRACEFMT_PFN_NONE ||
+	    pfn > TRACEFMT_MAX_PFN || order >= TRACEFMT_MAX_ORDERS)
 		return 0;
 	*first = pfn;
 	return pfn + (1ull << order);

@@ -330,6 +330,14 @@ int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ..
  */
 int tracefmt_event_check(const struct tracefmt_event *ev, char *why, size_t len);
 
+/**
+ * tracefmt_event_page() - the pfn and order of a page event's page (for an
+ * mm_page_alloc_extfrag the allocation's order). Returns false, leaving
+ * @pfn and @order alone, for records that are not page events; a failed
+ * allocation gives TRACEFMT_PFN_NONE.
+ */
+bool tracefmt_event_page(const struct tracefmt_event *ev, uint64_t *pfn, uint32_t *order);
+
 /*
  * Printing records (`buddyscope dump`).
  */

@@ -892,6 +892,38 @@ static inline __attribute__((always_inline)) int event_limits(const struct trace
 	return 0;
 }
 
+bool tracefmt_event_page(const struct tracefmt_event *ev, uint64_t *pfn, uint32_t *order)
+{
+	switch (ev->type) {
+	case TRACEFMT_PAGE_ALLOC:
+		*pfn = ev->u.alloc.pfn;
+		*order = ev->u.alloc.order;
+		return true;
+	case TRACEFMT_PAGE_FREE:
+		*pfn = ev->u.free.pfn;
+		*order = ev->u.free.order;
+		return true;
+	case TRACEFMT_PAGE_FREE_BATCHED:
+		*pfn = ev->u.free_batched.pfn;
+		*order = ev->u.free_batched.order;
+		return true;
+	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
+		*pfn = ev->u.zone_locked.pfn;
+		*order = ev->u.zone_locked.order;
+		return true;
+	case TRACEFMT_PAGE_PCPU_DRAIN:
+		*pfn = ev->u.pcpu_drain.pfn;
+		*order = ev->u.pcpu_drain.order;
+		return true;
+	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
+		*pfn = ev->u.extfrag.pfn;
+		*order = ev->u.extfrag.alloc_order;
+		return true;
+	default:
+		return false;
+	}
+}
+
 int tracefmt_event_check(const struct tracefmt_event *ev, char *why, size_t len)
 {
 	if (why && len)

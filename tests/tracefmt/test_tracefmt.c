@@ -510,6 +510,36 @@ static void test_size_limit(void)
 	CHECK_EQ_U64(last, 1000000 + (n - 1) * 10); /* the last appended */
 }
 
+/* tracefmt_event_page(): each page event's own pfn and order fields; no page for the rest. */
+static void test_event_page(void)
+{
+	struct tracefmt_event ev;
+	uint64_t pfn = 7;
+	uint32_t order = 7;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACEFMT_PAGE_PCPU_DRAIN;
+	ev.u.pcpu_drain.pfn = 0x1234;
+	ev.u.pcpu_drain.order = 3;
+	CHECK(tracefmt_event_page(&ev, &pfn, &order));
+	CHECK_EQ_U64(pfn, 0x1234);
+	CHECK_EQ_U64(order, 3);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACEFMT_PAGE_ALLOC_EXTFRAG;
+	ev.u.extfrag.pfn = 0x200;
+	ev.u.extfrag.alloc_order = 2;
+	ev.u.extfrag.fallback_order = 9;
+	CHECK(tracefmt_event_page(&ev, &pfn, &order));
+	CHECK_EQ_U64(pfn, 0x200);
+	CHECK_EQ_U64(order, 2); /* the allocation's order, not the fallback block's */
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACEFMT_LOST;
+	pfn = order = 7;
+	CHECK(!tracefmt_event_page(&ev, &pfn, &order));
+	CHECK_EQ_U64(pfn, 7);
+	CHECK_EQ_U64(order, 7);
+}
+
 static void test_cut_everywhere(void)
 {
 	const char *path = tmp("cut-src.bst");
@@ -1369,6 +1399,7 @@ int main(int argc, char **argv)
 	test_edge_values();
 	test_lost_window();
 	test_size_limit();
+	test_event_page();
 	test_hostile_preambles();
 	test_unknown_type_skipped();
 	test_new_types_skippable();
