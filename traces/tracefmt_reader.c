@@ -517,20 +517,21 @@ static bool decode_block(struct tracefmt_reader *r, const struct tf_block_hdr *h
 	tf_codec_reset(&codec, h->first_ts_ns);
 	while (cur < end) {
 		const uint8_t *rec = cur;
-		uint32_t type = peek_type(cur);
-		bool in_place = type < sizeof(type_fits_slot) && type_fits_slot[type];
-		struct tracefmt_event *ev =
-			in_place ? (struct tracefmt_event *)(void *)&r->slots[kept] : &r->scratch;
 		const char *why;
 
-		if (!in_place)
-			r->before = codec;
-
+		/* Checked first: with nr_records 0 there are no slots to point into. */
 		if (seen == h->nr_records) {
 			corrupt(r, off, "field nr_records is %u but the payload holds more records "
 				"(the next at payload byte %zu)", h->nr_records, (size_t)(rec - r->raw));
 			return false;
 		}
+		uint32_t type = peek_type(cur);
+		bool in_place = type < sizeof(type_fits_slot) && type_fits_slot[type];
+		struct tracefmt_event *ev =
+			in_place ? (struct tracefmt_event *)(void *)&r->slots[kept] : &r->scratch;
+
+		if (!in_place)
+			r->before = codec;
 		int rc = tf_record_decode(&codec, &cur, end, ev, &why);
 		seen++;
 		if (__builtin_expect(rc == 1, 1)) {

@@ -1114,6 +1114,17 @@ static void test_malformed_block_whole(void)
 	st = read_image(&b, "bad-count.bst", &got);
 	CHECK_EQ_U64(got, 0);
 	CHECK_STR_CONTAINS(st.first_corruption, "field nr_records is 3 but the payload holds more");
+
+	/* nr_records 0 over a payload that holds records: no slots were made, so
+	 * the count must be checked before anything points into them (found by
+	 * fuzz_tracefmt_blocks under UBSan). */
+	bst_build_init(&b);
+	bst_build_preamble(&b, "{}", 2, 1);
+	bst_build_block(&b, 1, false, 0, raw, len - 2, evs[0].ts_ns);
+	bst_build_end(&b);
+	st = read_image(&b, "zero-count.bst", &got);
+	CHECK_EQ_U64(got, 0);
+	CHECK_STR_CONTAINS(st.first_corruption, "field nr_records is 0 but the payload holds more");
 }
 
 /*
