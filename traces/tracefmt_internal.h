@@ -123,15 +123,17 @@ size_t tf_columns_finish(const struct tf_columns *c, uint8_t *out);
  * records go through @row, which decodes one from *@cur with @codec into
  * @slot and returns 1 (kept in the slot), 0 (an unknown type, skipped) or
  * a negative error with @why set. @raw has TF_COLUMNS_PAD readable bytes
- * past @raw_len. Returns 0 with *@kept slots filled, or a negative error
- * with *@bad_index (the record) and @why (a sentence) set.
+ * past @raw_len; @tmp has room for TF_COLUMNS_TMP(nr_records) values.
+ * Returns 0 with *@kept slots filled, or a negative error with *@bad_index
+ * (the record) and @why (a sentence) set.
  */
 #define TF_COLUMNS_PAD 16
+#define TF_COLUMNS_TMP(nr) (5 * (size_t)(nr) + 3)
 typedef int (*tf_row_fn)(void *ctx, struct tf_codec *codec, const uint8_t **cur,
 			 const uint8_t *end, struct tf_slot *slot, char *why, size_t len);
 int tf_columns_decode(const uint8_t *raw, size_t raw_len, uint32_t nr_records, uint64_t first_ts_ns,
 		      struct tf_slot *slots, uint32_t *kept, tf_row_fn row, void *ctx,
-		      uint32_t *bad_index, char *why, size_t len);
+		      uint32_t *tmp, uint32_t *bad_index, char *why, size_t len);
 
 uint32_t tf_crc32c(uint32_t crc, const void *buf, size_t len);
 

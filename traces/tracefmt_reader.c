@@ -71,6 +71,7 @@ struct tracefmt_reader {
 	size_t raw_len;
 	struct tf_slot *slots;  /* the current block's records */
 	uint32_t slots_cap;
+	uint32_t *col_tmp;   /* TF_COLUMNS_TMP(slots_cap) values for tf_columns_decode() */
 	uint32_t nr_slots, next_slot;
 	uint64_t first_unknown_off; /* first block of an unknown kind */
 	uint16_t first_unknown_kind;
@@ -361,6 +362,7 @@ void tracefmt_reader_close(struct tracefmt_reader *r)
 	free(r->stored);
 	free(r->raw);
 	free(r->slots);
+	free(r->col_tmp);
 	free(r);
 }
 
@@ -468,6 +470,10 @@ static bool slots_reserve(struct tracefmt_reader *r, uint32_t n)
 	if (!s)
 		return false;
 	r->slots = s;
+	uint32_t *t = realloc(r->col_tmp, TF_COLUMNS_TMP(n) * sizeof(*t));
+	if (!t)
+		return false;
+	r->col_tmp = t;
 	r->slots_cap = n;
 	return true;
 }
@@ -581,7 +587,7 @@ static bool decode_columns(struct tracefmt_reader *r, const struct tf_block_hdr 
 	uint32_t kept, bad;
 	char why[160];
 	int rc = tf_columns_decode(r->raw, r->raw_len, h->nr_records, h->first_ts_ns, r->slots,
-				   &kept, row_to_slot_fn, r, &bad, why, sizeof(why));
+				   &kept, row_to_slot_fn, r, r->col_tmp, &bad, why, sizeof(why));
 
 	if (rc) {
 		corrupt(r, off, "record %u: %s", bad, why);
