@@ -94,11 +94,6 @@ static inline uint32_t zigzag32(int64_t d)
 	return (uint32_t)(((uint64_t)d << 1) ^ (uint64_t)(d >> 63));
 }
 
-static inline int64_t unzigzag32(uint32_t z)
-{
-	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
-}
-
 static inline bool fits_i32(int64_t d)
 {
 	return d >= INT32_MIN && d <= INT32_MAX;
