@@ -21,11 +21,11 @@
 static bool bits_range(const struct replay_ctx *c, uint64_t pfn, unsigned int order, uint64_t *i,
 		       uint64_t *n)
 {
-	if (order >= 64 || pfn < c->owned_base)
+	if (order >= 64 || pfn < c->whatif.owned_base)
 		return false;
-	*i = pfn - c->owned_base;
+	*i = pfn - c->whatif.owned_base;
 	*n = 1ull << order;
-	return *i < c->owned_len && *n <= c->owned_len - *i;
+	return *i < c->whatif.owned_len && *n <= c->whatif.owned_len - *i;
 }
 
 static void bits_set(const struct replay_ctx *c, uint64_t *map, uint64_t pfn, unsigned int order, bool on)
@@ -60,7 +60,7 @@ static bool bits_any(const struct replay_ctx *c, const uint64_t *map, uint64_t p
 	return (map[i >> 6] >> (i & 63)) & ((1ull << n) - 1);
 }
 
-void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e)
+void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e)
 {
 	bool kernel_ok = e->pfn != TRACEFMT_PFN_NONE;
 	struct model_alloc_req req = {
@@ -80,36 +80,36 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e)
 	}
 	replay_attribute(c, e->pid, e->gfp, res.pfn != MODEL_PFN_NONE, res.pfn == MODEL_PFN_NONE,
 		  res.nr_fallbacks);
-	if ((res.flags & MODEL_ALLOC_R_KSWAPD_WAKE) && !c->first_kswapd_reported) {
-		c->first_kswapd_reported = true;
+	if ((res.flags & MODEL_ALLOC_R_KSWAPD_WAKE) && !c->whatif.first_kswapd_reported) {
+		c->whatif.first_kswapd_reported = true;
 		replay_notable(c, e->ts, "kswapd", "first kswapd wake-up (order %u request)", e->order);
 	}
 	if (res.flags & MODEL_ALLOC_R_NO_WATERMARKS) {
-		if (!c->first_breach_reported)
+		if (!c->whatif.first_breach_reported)
 			replay_notable(c, e->ts, "watermark",
 				"first watermark breach: order %u served below the min mark",
 				e->order);
-		c->first_breach_reported = true;
-		c->breaches++;
+		c->whatif.first_breach_reported = true;
+		c->whatif.breaches++;
 	}
 	if (res.pfn == MODEL_PFN_NONE) {
 		if (e->order < REPLAY_MAX_ORDERS)
-			c->wfail[e->order]++;
+			c->whatif.fail[e->order]++;
 		if (res.fail < MODEL_NR_ALLOC_FAIL)
-			c->wfail_reason[res.fail]++;
+			c->whatif.fail_reason[res.fail]++;
 	}
 	if (res.pfn == MODEL_PFN_NONE && e->order < REPLAY_MAX_ORDERS &&
-	    c->first_fail_reported[e->order]++ == 0)
+	    c->whatif.first_fail_reported[e->order]++ == 0)
 		replay_notable(c, e->ts, "failure", "first failed allocation of order %u (reason %d)",
 			e->order, (int)res.fail);
 	if (res.pfn != MODEL_PFN_NONE)
-		bits_set(c, c->owned, res.pfn, e->order, true);
+		bits_set(c, c->whatif.owned, res.pfn, e->order, true);
 	if (kernel_ok && res.pfn == e->pfn)
-		c->whatif_same_pfn++;
+		c->whatif.same_pfn++;
 	if (kernel_ok) {
-		struct pfn_map_entry *me = pfn_map_put(&c->map, e->pfn);
+		struct pfn_map_entry *me = pfn_map_put(&c->whatif.map, e->pfn);
 
-		bits_set(c, c->tied, e->pfn, e->order, true);
+		bits_set(c, c->whatif.tied, e->pfn, e->order, true);
 
 		if (me) {
 			me->val = res.pfn;
@@ -117,15 +117,15 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e)
 			me->left = 1u << e->order;
 		}
 	} else if (res.pfn != MODEL_PFN_NONE) {
-		c->whatif_unfreed++;
+		c->whatif.unfreed++;
 	}
 }
 
 /* The allocation whose range holds @pfn: the head is at one of the aligned candidates. */
 static struct pfn_map_entry *whatif_find(struct replay_ctx *c, uint64_t pfn, unsigned int order)
 {
-	for (unsigned int o = order; o < c->nr_fail_orders; o++) {
-		struct pfn_map_entry *me = pfn_map_get(&c->map, pfn & ~((1ull << o) - 1));
+	for (unsigned int o = order; o < c->count.nr_fail_orders; o++) {
+		struct pfn_map_entry *me = pfn_map_get(&c->whatif.map, pfn & ~((1ull << o) - 1));
 
 		/* the candidate head is at or below pfn: the difference cannot wrap */
 		if (me && me->order >= order && me->order < 64 &&
@@ -135,32 +135,32 @@ static struct pfn_map_entry *whatif_find(struct replay_ctx *c, uint64_t pfn, uns
 	return NULL;
 }
 
-void replay_whatif_free(struct replay_ctx *c, const struct cev *e)
+void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e)
 {
-	struct pfn_map_entry *me = bits_any(c, c->tied, e->pfn, e->order)
+	struct pfn_map_entry *me = bits_any(c, c->whatif.tied, e->pfn, e->order)
 				   ? whatif_find(c, e->pfn, e->order) : NULL;
 	struct model_free_result fr;
 	uint64_t target;
 
 	if (me) {
 		if (me->val == MODEL_PFN_NONE) {
-			c->whatif_frees_of_failed++;
+			c->whatif.frees_of_failed++;
 		} else {
 			target = me->val + (e->pfn - me->key);
-			bits_set(c, c->owned, target, e->order, false);
+			bits_set(c, c->whatif.owned, target, e->order, false);
 			model_free_pages(c->m, target, e->order, replay_model_cpu(c, e->cpu), 0, &fr);
 			replay_count_model_contra(c, fr.contradiction, e->ts, target);
 		}
-		bits_set(c, c->tied, e->pfn, e->order, false);
+		bits_set(c, c->whatif.tied, e->pfn, e->order, false);
 		if (me->left <= (1u << e->order))
-			pfn_map_del(&c->map, me);
+			pfn_map_del(&c->whatif.map, me);
 		else
 			me->left -= 1u << e->order;
 		return;
 	}
 	/* allocated before the capture (or never seen): freed at its own pfn */
-	c->whatif_untied_frees++;
-	if (bits_any(c, c->owned, e->pfn, e->order)) {
+	c->whatif.untied_frees++;
+	if (bits_any(c, c->whatif.owned, e->pfn, e->order)) {
 		replay_count_contra(c, RC_WHATIF_FREE_CONFLICT, e->ts, e->pfn);
 		return;
 	}
@@ -181,30 +181,30 @@ int replay_whatif_init(struct replay_ctx *c)
 			hi = zc->start_pfn + zc->spanned_pages;
 	}
 	/* aligned so that aligned blocks sit on whole words of the bitmaps */
-	c->owned_base = lo & ~((1ull << 14) - 1);
-	c->owned_len = hi > c->owned_base ? hi - c->owned_base : 0;
-	c->owned = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
-	c->tied = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
-	if (!c->owned || !c->tied)
+	c->whatif.owned_base = lo & ~((1ull << 14) - 1);
+	c->whatif.owned_len = hi > c->whatif.owned_base ? hi - c->whatif.owned_base : 0;
+	c->whatif.owned = calloc(c->whatif.owned_len / 64 + 1, sizeof(uint64_t));
+	c->whatif.tied = calloc(c->whatif.owned_len / 64 + 1, sizeof(uint64_t));
+	if (!c->whatif.owned || !c->whatif.tied)
 		return -ENOMEM;
-	return pfn_map_init(&c->map, 1u << 12); /* it grows */
+	return pfn_map_init(&c->whatif.map, 1u << 12); /* it grows */
 }
 
 void replay_whatif_release(struct replay_ctx *c)
 {
-	free(c->owned);
-	free(c->tied);
-	pfn_map_release(&c->map);
+	free(c->whatif.owned);
+	free(c->whatif.tied);
+	pfn_map_release(&c->whatif.map);
 }
 
-void replay_whatif_prefetch(const struct replay_ctx *c, const struct cev *e)
+void replay_whatif_prefetch(const struct replay_ctx *c, const struct reorder_event *e)
 {
 	uint64_t i;
 
-	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->owned_base)
+	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->whatif.owned_base)
 		return;
-	i = e->pfn - c->owned_base;
-	if (i < c->owned_len)
-		__builtin_prefetch(&c->tied[i >> 6]);
-	pfn_map_prefetch(&c->map, e->pfn);
+	i = e->pfn - c->whatif.owned_base;
+	if (i < c->whatif.owned_len)
+		__builtin_prefetch(&c->whatif.tied[i >> 6]);
+	pfn_map_prefetch(&c->whatif.map, e->pfn);
 }
