@@ -512,6 +512,13 @@ int tf_columns_decode(const uint8_t *raw, size_t raw_len, uint32_t nr, uint64_t 
 	struct col_counts n;
 
 	*kept = 0;
+	if (nr == 0 && raw_len) { /* and with no records there are no slots or tmp to use */
+		*bad_index = 0;
+		snprintf(why, len, "%zu payload bytes follow its last record", raw_len);
+		return -EBADMSG;
+	}
+	if (nr == 0)
+		return 0;
 	if (raw_len < nr) {
 		*bad_index = 0;
 		snprintf(why, len, "the payload (%zu bytes) is shorter than its %u kind bytes",
