@@ -370,7 +370,7 @@ static void ctx_destroy(struct replay_ctx *c)
 		tracefmt_reader_close(c->rd);
 	model_destroy(c->m);
 	replay_header_release(&c->hdr);
-	reorder_release(&c->ro);
+	replay_reorder_release(&c->ro);
 	replay_prescan_release(&c->ps);
 	replay_shadow_release(c);
 	replay_whatif_release(c);
@@ -442,7 +442,7 @@ static struct replay_ctx *ctx_create(const char *trace_path, const struct replay
 	if (!c)
 		return NULL;
 	c->cfg_owned = malloc(sizeof(*c->cfg_owned));
-	if (!c->cfg_owned || reorder_init(&c->ro, REPLAY_REORDER_WINDOW) ||
+	if (!c->cfg_owned || replay_reorder_init(&c->ro, REPLAY_REORDER_WINDOW) ||
 	    replay_attribution_init(c)) {
 		ctx_destroy(c);
 		return NULL;
@@ -513,7 +513,7 @@ static int modes_init(struct replay_ctx *c)
 	replay_limits_init(&c->lim, &c->hdr, c->cfg);
 	if (c->mode == REPLAY_WHATIF)
 		return replay_whatif_init(c);
-	return pfn_map_init(&c->shadow.stale, 1024);
+	return replay_pfn_map_init(&c->shadow.stale, 1024);
 }
 
 /* model_check() of the start state under --paranoid. */
@@ -724,7 +724,7 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 			 (unsigned long long)c->count.records, strerror(-r));
 		res->trace_truncated = true;
 	}
-	while (reorder_len(&c->ro))
+	while (replay_reorder_len(&c->ro))
 		replay_window_pop(c);
 	replay_checkpoint_close(c);
 	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++)

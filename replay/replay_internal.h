@@ -153,12 +153,12 @@ struct pfn_map {
 	unsigned int shift;	/* 64 - log2(cap) */
 };
 
-int pfn_map_init(struct pfn_map *m, size_t cap);
-void pfn_map_release(struct pfn_map *m);
-struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key);
-void pfn_map_prefetch(const struct pfn_map *m, uint64_t key);	/* a cache hint */
-struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key); /* NULL on ENOMEM */
-void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
+int replay_pfn_map_init(struct pfn_map *m, size_t cap);
+void replay_pfn_map_release(struct pfn_map *m);
+struct pfn_map_entry *replay_pfn_map_get(struct pfn_map *m, uint64_t key);
+void replay_pfn_map_prefetch(const struct pfn_map *m, uint64_t key);	/* a cache hint */
+struct pfn_map_entry *replay_pfn_map_put(struct pfn_map *m, uint64_t key); /* NULL on ENOMEM */
+void replay_pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
 
 /*
  * validate.c: what comes from the file, checked before the model sees it.

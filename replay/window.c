@@ -92,7 +92,7 @@ void replay_window_pop(struct replay_ctx *c)
 
 	if (r->fifo_len > PREFETCH_AHEAD)
 		prefetch_record(c, &r->fifo[(r->fifo_head + PREFETCH_AHEAD) & r->fifo_mask]);
-	if (reorder_pop(r, &e))
+	if (replay_reorder_pop(r, &e))
 		return;
 	if (e.ts > r->last_out_ts)
 		r->last_out_ts = e.ts;
@@ -118,7 +118,7 @@ void replay_window_push(struct replay_ctx *c, const struct tracefmt_event *ev)
 	}
 	if (e.ts < r->last_out_ts)
 		r->late++; /* older than a record already applied: applied late */
-	reorder_push(r, &e);
-	while (reorder_len(r) > r->window)
+	replay_reorder_push(r, &e);
+	while (replay_reorder_len(r) > r->window)
 		replay_window_pop(c);
 }
