@@ -196,15 +196,3 @@ void replay_whatif_release(struct replay_ctx *c)
 	free(c->whatif.tied);
 	replay_pfn_map_release(&c->whatif.map);
 }
-
-void replay_whatif_prefetch(const struct replay_ctx *c, const struct reorder_event *e)
-{
-	uint64_t i;
-
-	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->whatif.owned_base)
-		return;
-	i = e->pfn - c->whatif.owned_base;
-	if (i < c->whatif.owned_len)
-		__builtin_prefetch(&c->whatif.tied[i >> 6]);
-	replay_pfn_map_prefetch(&c->whatif.map, e->pfn);
-}
