@@ -217,7 +217,7 @@ static uint64_t __rmqueue_smallest(struct model *m, struct zone *z, unsigned int
 
 		if (list_empty(z, l))
 			continue;
-		pfn = node_pfn(z, z->next[l]);
+		pfn = node_pfn(z, list_first(z, l));
 		del_from_free_list(m, z, pfn);
 		expand(m, z, pfn, order, o, mt);
 		m->last_list_mt = mt;
@@ -393,7 +393,7 @@ find_smallest:
 	can = should_try_claim_block(m, (unsigned int)o, start_mt);
 
 do_steal:
-	pfn = node_pfn(z, z->next[buddy_list((unsigned int)o, fb)]);
+	pfn = node_pfn(z, list_first(z, buddy_list((unsigned int)o, fb)));
 	can = steal_suitable_fallback(m, z, pfn, (unsigned int)o, alloc_flags, start_mt, can);
 	note_fallback(m, z, pfn, order, (unsigned int)o, start_mt, fb, can);
 	return true;
@@ -451,7 +451,7 @@ static uint64_t __rmqueue_claim(struct model *m, struct zone *z, unsigned int or
 			continue;
 		if (fb == -2)
 			break;
-		pfn = node_pfn(z, z->next[buddy_list((unsigned int)o, fb)]);
+		pfn = node_pfn(z, list_first(z, buddy_list((unsigned int)o, fb)));
 		pfn = try_to_claim_block(m, z, pfn, (unsigned int)o, order, start_mt, fb,
 					 alloc_flags);
 		if (pfn != MODEL_PFN_NONE) {
@@ -474,7 +474,7 @@ static uint64_t __rmqueue_steal(struct model *m, struct zone *z, unsigned int or
 
 		if (fb < 0)
 			continue;
-		pfn = node_pfn(z, z->next[buddy_list(o, fb)]);
+		pfn = node_pfn(z, list_first(z, buddy_list(o, fb)));
 		del_from_free_list(m, z, pfn);
 		expand(m, z, pfn, order, o, fb);
 		m->last_list_mt = fb;
@@ -1100,7 +1100,7 @@ int model_unreserve_highatomic(struct model *m, const struct model_alloc_req *re
 
 			if (list_empty(z, l))
 				continue;
-			pfn = node_pfn(z, z->next[l]);
+			pfn = node_pfn(z, list_first(z, l));
 			/*
 			 * The kernel lowers nr_reserved_highatomic by the pages
 			 * of the HIGHATOMIC blocks converted below (6.1 only when

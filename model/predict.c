@@ -26,9 +26,18 @@ static inline void copy_small(void *dst, const void *src, size_t len)
 	case 4:
 		memcpy(dst, src, 4);
 		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
 	default:
 		memcpy(dst, src, len);
 	}
+}
+
+/* Sizes whose old bytes fit in the entry itself. */
+static inline bool is_inline(size_t len)
+{
+	return len == 1 || len == 2 || len == 4 || len == 8;
 }
 
 void journal_save(struct journal *j, void *ptr, size_t len)
@@ -50,9 +59,9 @@ void journal_save(struct journal *j, void *ptr, size_t len)
 	}
 	e = &j->e[j->nr];
 	e->ptr = ptr;
-	e->len = (uint32_t)len;
-	if (len == 1 || len == 2 || len == 4) {
-		copy_small(&e->off, ptr, len);
+	e->len = len;
+	if (is_inline(len)) {
+		copy_small(&e->old, ptr, len);
 		j->nr++;
 		return;
 	}
@@ -71,7 +80,7 @@ void journal_save(struct journal *j, void *ptr, size_t len)
 		j->cap_bytes = cap;
 	}
 	memcpy(j->bytes + j->nr_bytes, ptr, len);
-	e->off = (uint32_t)j->nr_bytes;
+	e->old = j->nr_bytes;
 	j->nr++;
 	j->nr_bytes += len;
 }
@@ -81,10 +90,10 @@ static void journal_undo(struct journal *j)
 	while (j->nr) {
 		struct journal_entry *e = &j->e[--j->nr];
 
-		if (e->len == 1 || e->len == 2 || e->len == 4)
-			copy_small(e->ptr, &e->off, e->len);
+		if (is_inline(e->len))
+			copy_small(e->ptr, &e->old, e->len);
 		else
-			memcpy(e->ptr, j->bytes + e->off, e->len);
+			memcpy(e->ptr, j->bytes + e->old, e->len);
 	}
 	j->nr_bytes = 0;
 }
