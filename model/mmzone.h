@@ -263,6 +263,34 @@ static inline void st_fill(struct zone *z, uint64_t pfn, uint8_t v, size_t n)
 	memset(s, v, n);
 }
 
+/*
+ * Zone counters and flags change through these too: a prediction undoes
+ * them from the journal instead of copying whole zones.
+ */
+static inline void zone_add(struct zone *z, uint64_t *counter, int64_t delta)
+{
+	jr_save(z, counter, sizeof(*counter));
+	*counter += (uint64_t)delta;
+}
+
+static inline void zone_set(struct zone *z, uint64_t *field, uint64_t v)
+{
+	jr_save(z, field, sizeof(*field));
+	*field = v;
+}
+
+static inline void zone_flags_set(struct zone *z, unsigned int bits)
+{
+	jr_save(z, &z->flags, sizeof(z->flags));
+	z->flags |= bits;
+}
+
+static inline void zone_flags_clear(struct zone *z, unsigned int bits)
+{
+	jr_save(z, &z->flags, sizeof(z->flags));
+	z->flags &= ~bits;
+}
+
 /* Mark the pages after @pfn of a block entering the free state as free tails. */
 static inline void mark_free_tails(struct zone *z, uint64_t pfn, unsigned int order)
 {

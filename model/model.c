@@ -937,9 +937,9 @@ int model_kswapd_sleep(struct model *m, int node)
 
 		if (node >= 0 && z->node != (unsigned int)node)
 			continue;
-		z->watermark_boost = 0;
-		z->flags &= ~(unsigned int)(MODEL_ZONE_RECLAIM_ACTIVE |
-					    MODEL_ZONE_BOOSTED_WATERMARK);
+		/* journaled: an allocation's kswapd wake clears the boost (predict undoes it) */
+		zone_set(z, &z->watermark_boost, 0);
+		zone_flags_clear(z, MODEL_ZONE_RECLAIM_ACTIVE | MODEL_ZONE_BOOSTED_WATERMARK);
 	}
 	return 0;
 }
@@ -958,9 +958,9 @@ int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone
 		if (z->node != node || z->type > highest_zone)
 			continue;
 		if (active)
-			z->flags |= MODEL_ZONE_RECLAIM_ACTIVE;
+			zone_flags_set(z, MODEL_ZONE_RECLAIM_ACTIVE);
 		else
-			z->flags &= ~(unsigned int)MODEL_ZONE_RECLAIM_ACTIVE;
+			zone_flags_clear(z, MODEL_ZONE_RECLAIM_ACTIVE);
 	}
 	return 0;
 }

@@ -349,7 +349,7 @@ static void free_commit_618(struct model *m, struct zone *z, unsigned int cpu, u
 	res->flags |= MODEL_FREE_R_DRAIN;
 	if ((z->flags & MODEL_ZONE_BELOW_HIGH) &&
 	    zone_watermark_ok(m, z, 0, z->wmark[2] + z->watermark_boost, MODEL_ZONE_MOVABLE, 0))
-		z->flags &= ~MODEL_ZONE_BELOW_HIGH;
+		zone_flags_clear(z, MODEL_ZONE_BELOW_HIGH);
 }
 
 /*
