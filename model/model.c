@@ -538,6 +538,9 @@ const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn)
 {
 	unsigned int lo = 0, hi = m->nr_zones;
 
+	/* zones never overlap, so the zone of the last lookup is the answer when it holds @pfn */
+	if (m->last_zone && zone_has_pfn(m->last_zone, pfn))
+		return m->last_zone;
 	/* last zone starting at or below pfn */
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
@@ -561,11 +564,9 @@ const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn)
 
 void model_prefetch(const struct model *m, uint64_t pfn)
 {
-	const struct zone *z = m->last_zone;
+	const struct zone *z = model_pfn_zone_const(m, pfn);
 	uint64_t off;
 
-	if (!z || !zone_has_pfn(z, pfn))
-		z = model_pfn_zone_const(m, pfn);
 	if (!z)
 		return;
 	off = pfn - z->start_pfn;
@@ -575,11 +576,8 @@ void model_prefetch(const struct model *m, uint64_t pfn)
 
 struct zone *model_pfn_zone(struct model *m, uint64_t pfn)
 {
-	struct zone *z = m->last_zone;
+	struct zone *z = (struct zone *)model_pfn_zone_const(m, pfn);
 
-	if (z && zone_has_pfn(z, pfn))
-		return z;
-	z = (struct zone *)model_pfn_zone_const(m, pfn);
 	if (z)
 		m->last_zone = z;
 	return z;

@@ -158,6 +158,9 @@ uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, in
 	list_unlink(z, n);
 	pcp->list_len[pindex]--;
 	pcp->count -= (int64_t)1 << order;
+	/* the next hit on this list marks the new head allocated: start loading its state byte */
+	if (!list_empty(z, l))
+		__builtin_prefetch(pfn_state(z, node_pfn(z, list_first(z, l))));
 	return pfn;
 }
 
