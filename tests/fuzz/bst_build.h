@@ -11,9 +11,9 @@
  * call it with their own header blob.
  *
  * Library: tests/fuzz/bst_build.c, CMake target buddyscope::bst_build
- * (a fuzz target names it on its "fuzz-libs:" line). It uses the format's
- * internal encoder (traces/tracefmt_internal.h), so records are encoded
- * exactly as the writer encodes them.
+ * (tests/fuzz/CMakeLists.txt links the targets that need it). It uses the
+ * format's internal encoder (traces/tracefmt_internal.h), so records are
+ * encoded exactly as the writer encodes them.
  */
 #ifndef BUDDYSCOPE_BST_BUILD_H
 #define BUDDYSCOPE_BST_BUILD_H

@@ -1581,32 +1581,39 @@ static void test_hash_while_reading(void)
 	tracefmt_reader_close(r);
 }
 
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_type_names),
+	HARNESS_CASE(test_roundtrip),
+	HARNESS_CASE(test_uncompressed),
+	HARNESS_CASE(test_edge_values),
+	HARNESS_CASE(test_lost_window),
+	HARNESS_CASE(test_size_limit),
+	HARNESS_CASE(test_event_page),
+	HARNESS_CASE(test_hostile_preambles),
+	HARNESS_CASE(test_unknown_type_skipped),
+	HARNESS_CASE(test_new_types_skippable),
+	HARNESS_CASE(test_new_types_edges),
+	HARNESS_CASE(test_cut_everywhere),
+	HARNESS_CASE(test_bit_flips),
+	HARNESS_CASE(test_write_limit),
+	HARNESS_CASE(test_end_totals),
+	HARNESS_CASE(test_flag_bits),
+	HARNESS_CASE(test_malformed_block_whole),
+	HARNESS_CASE(test_value_limits),
+	HARNESS_CASE(test_hash_while_reading),
+	HARNESS_CASE(test_columns_layout),
+	HARNESS_CASE(test_columns_which),
+	HARNESS_CASE(test_columns_hostile),
+	HARNESS_CASE(test_row_blocks),
+};
+
 int main(int argc, char **argv)
 {
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
+	if (argc > 1)
+		mkdir(argv[1], 0755);
 	snprintf(dir, sizeof(dir), "%s/tracefmt-tmp", argc > 1 ? argv[1] : ".");
 	mkdir(dir, 0755);
-	test_type_names();
-	test_roundtrip();
-	test_uncompressed();
-	test_edge_values();
-	test_lost_window();
-	test_size_limit();
-	test_event_page();
-	test_hostile_preambles();
-	test_unknown_type_skipped();
-	test_new_types_skippable();
-	test_new_types_edges();
-	test_cut_everywhere();
-	test_bit_flips();
-	test_write_limit();
-	test_end_totals();
-	test_flag_bits();
-	test_malformed_block_whole();
-	test_value_limits();
-	test_hash_while_reading();
-	test_columns_layout();
-	test_columns_which();
-	test_columns_hostile();
-	test_row_blocks();
+	harness_run(cases, HARNESS_NR(cases));
 	return TEST_REPORT();
 }
