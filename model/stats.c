@@ -211,14 +211,21 @@ int model_pcp_info_get(const struct model *m, unsigned int zone, unsigned int cp
 	return 0;
 }
 
-static long list_get(const struct zone *z, uint32_t l, uint64_t *buf, size_t len)
+/*
+ * Copy the first @len pfns of list @l, which holds @nr entries (the zone's
+ * counter, equal to the list's length: model_check() verifies it). Only the
+ * copied entries are walked: replay reads the front of pcp lists thousands
+ * of entries long, where walking to the end missed the cache at every entry.
+ */
+static long list_get(const struct zone *z, uint32_t l, uint64_t nr, uint64_t *buf, size_t len)
 {
-	long n = 0;
+	size_t n = 0;
 
-	for (uint32_t x = z->next[l]; x != l; x = z->next[x], n++)
-		if (buf && (size_t)n < len)
-			buf[n] = node_pfn(z, x);
-	return n;
+	if (!buf)
+		return (long)nr;
+	for (uint32_t x = list_first(z, l); x != l && n < len; x = z->link[x].next)
+		buf[n++] = node_pfn(z, x);
+	return (long)nr;
 }
 
 long model_pcp_list_get(const struct model *m, unsigned int zone, unsigned int cpu,
@@ -228,7 +235,7 @@ long model_pcp_list_get(const struct model *m, unsigned int zone, unsigned int c
 
 	if (!z || cpu >= m->cfg.nr_cpus || pindex >= MODEL_NR_PCP_LISTS)
 		return -EINVAL;
-	return list_get(z, pcp_list(m, cpu, pindex), buf, len);
+	return list_get(z, pcp_list(m, cpu, pindex), z->pcp[cpu].list_len[pindex], buf, len);
 }
 
 long model_free_list_get(const struct model *m, unsigned int zone, unsigned int order, int mt,
@@ -238,7 +245,7 @@ long model_free_list_get(const struct model *m, unsigned int zone, unsigned int 
 
 	if (!z || order >= m->nr_orders || mt < 0 || mt >= (int)m->nr_mt)
 		return -EINVAL;
-	return list_get(z, buddy_list(order, mt), buf, len);
+	return list_get(z, buddy_list(order, mt), z->list_blocks[order][mt], buf, len);
 }
 
 /*

@@ -13,7 +13,6 @@
 
 #include "model_test_util.h"
 
-static const char *const prof_name[] = { "6.1", "6.18" };
 
 /* @c (set up by the caller) plus one NORMAL zone of @pages at @start_pfn, as a model; every page free if @populate. */
 static struct model *normal_zone_model(struct model_config *c, uint64_t start_pfn, uint64_t pages,
@@ -706,23 +705,34 @@ static void test_llc_flag(enum model_profile p)
 	model_destroy(m);
 }
 
-int main(void)
-{
-	for (int p = MODEL_PROFILE_6_1; p <= MODEL_PROFILE_6_18; p++) {
-		fprintf(stderr, "profile %s\n", prof_name[p]);
-		test_reporting_pass(p);
-		test_reporting_retype(p);
-		test_reporting_half_block(p);
-		test_reporting_budget(p);
-		test_reporting_notify(p);
-		test_reported_seed(p);
-		test_exact_tail_frees(p);
-		test_unlink_to_buddy(p);
-		test_boost_ops(p);
-		test_highatomic_ops(p);
-		test_zone_state_set(p);
-		test_hotplug_recompute(p);
-		test_llc_flag(p);
-	}
-	return TEST_REPORT();
-}
+DEFINE_PROFILE_CASE(test_reporting_pass)
+DEFINE_PROFILE_CASE(test_reporting_retype)
+DEFINE_PROFILE_CASE(test_reporting_half_block)
+DEFINE_PROFILE_CASE(test_reporting_budget)
+DEFINE_PROFILE_CASE(test_reporting_notify)
+DEFINE_PROFILE_CASE(test_reported_seed)
+DEFINE_PROFILE_CASE(test_exact_tail_frees)
+DEFINE_PROFILE_CASE(test_unlink_to_buddy)
+DEFINE_PROFILE_CASE(test_boost_ops)
+DEFINE_PROFILE_CASE(test_highatomic_ops)
+DEFINE_PROFILE_CASE(test_zone_state_set)
+DEFINE_PROFILE_CASE(test_hotplug_recompute)
+DEFINE_PROFILE_CASE(test_llc_flag)
+
+static const struct harness_case cases[] = {
+	PROFILE_CASE(test_reporting_pass),
+	PROFILE_CASE(test_reporting_retype),
+	PROFILE_CASE(test_reporting_half_block),
+	PROFILE_CASE(test_reporting_budget),
+	PROFILE_CASE(test_reporting_notify),
+	PROFILE_CASE(test_reported_seed),
+	PROFILE_CASE(test_exact_tail_frees),
+	PROFILE_CASE(test_unlink_to_buddy),
+	PROFILE_CASE(test_boost_ops),
+	PROFILE_CASE(test_highatomic_ops),
+	PROFILE_CASE(test_zone_state_set),
+	PROFILE_CASE(test_hotplug_recompute),
+	PROFILE_CASE(test_llc_flag),
+};
+
+HARNESS_MAIN(cases)

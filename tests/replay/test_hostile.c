@@ -646,19 +646,44 @@ static void test_reorder_order(void)
 	}
 }
 
-int main(void)
+static void test_records_shadow(void)
 {
-	REQUIRE(mkdtemp(dir));
-	test_header();
-	test_many_cpus();
 	test_records(REPLAY_SHADOW);
+}
+
+static void test_records_whatif(void)
+{
 	test_records(REPLAY_WHATIF);
-	test_checkpoint_counts();
+}
+
+static void test_timestamps_shadow(void)
+{
 	test_timestamps(REPLAY_SHADOW);
+}
+
+static void test_timestamps_whatif(void)
+{
 	test_timestamps(REPLAY_WHATIF);
-	test_stop();
-	test_sigterm();
-	test_reorder_order();
+}
+
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_header),
+	HARNESS_CASE(test_many_cpus),
+	HARNESS_CASE(test_records_shadow),
+	HARNESS_CASE(test_records_whatif),
+	HARNESS_CASE(test_checkpoint_counts),
+	HARNESS_CASE(test_timestamps_shadow),
+	HARNESS_CASE(test_timestamps_whatif),
+	HARNESS_CASE(test_stop),
+	HARNESS_CASE(test_sigterm),
+	HARNESS_CASE(test_reorder_order),
+};
+
+int main(int argc, char **argv)
+{
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
+	REQUIRE(mkdtemp(dir));
+	harness_run(cases, HARNESS_NR(cases));
 	if (!harness_failed) {
 		char cmd[600];
 

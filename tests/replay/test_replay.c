@@ -1500,45 +1500,91 @@ static void test_settings(const char *dir)
 	CHECK_STR_CONTAINS(err.text, "max-order");
 }
 
-int main(void)
-{
-	char dir[] = "/tmp/bs-replay-test-XXXXXX";
+/* The cases take the scratch directory main() made. */
+static char tmp_dir[] = "/tmp/bs-replay-test-XXXXXX";
 
-	REQUIRE(mkdtemp(dir));
-	test_settings(dir);
-	test_shadow(dir);
-	test_shadow_pcp(dir);
-	test_checkpoint_start(dir);
-	test_checkpoint_scoring(dir);
-	test_shadow_inferences(dir);
-	test_page_reporting_schedule(dir);
-	test_hotplug(dir);
-	test_walk_window(dir);
-	test_pcp_only_block_type(dir);
-	test_first_pageblock(dir);
-	test_refill_leak(dir, 65);
-	test_refill_leak(dir, 200);
-	test_refill_leak(dir, 1000);
-	test_reorder(dir);
-	/*
-	 * The same events give the same figures under 6.1 (Debian 12): split,
-	 * merge, placement and the one-block refill (batch 1) do not differ.
-	 */
+#define IN_TMP_CASE(fn) { #fn, fn##_in_tmp }
+#define DEFINE_IN_TMP_CASE(fn)                                                         \
+	static void fn##_in_tmp(void)                                                   \
+	{                                                                               \
+		fn(tmp_dir);                                                            \
+	}
+DEFINE_IN_TMP_CASE(test_settings)
+DEFINE_IN_TMP_CASE(test_shadow)
+DEFINE_IN_TMP_CASE(test_shadow_pcp)
+DEFINE_IN_TMP_CASE(test_checkpoint_start)
+DEFINE_IN_TMP_CASE(test_checkpoint_scoring)
+DEFINE_IN_TMP_CASE(test_shadow_inferences)
+DEFINE_IN_TMP_CASE(test_page_reporting_schedule)
+DEFINE_IN_TMP_CASE(test_hotplug)
+DEFINE_IN_TMP_CASE(test_walk_window)
+DEFINE_IN_TMP_CASE(test_pcp_only_block_type)
+DEFINE_IN_TMP_CASE(test_first_pageblock)
+DEFINE_IN_TMP_CASE(test_reorder)
+DEFINE_IN_TMP_CASE(test_whatif)
+DEFINE_IN_TMP_CASE(test_host_settings)
+DEFINE_IN_TMP_CASE(test_bad_input)
+DEFINE_IN_TMP_CASE(test_model_too_big)
+
+/* Damages the trace the shadow case writes: that case runs first. */
+static void test_damage_after_shadow(void)
+{
+	test_shadow(tmp_dir);
+	test_damage(tmp_dir);
+}
+
+static void test_refill_leaks(void)
+{
+	test_refill_leak(tmp_dir, 65);
+	test_refill_leak(tmp_dir, 200);
+	test_refill_leak(tmp_dir, 1000);
+}
+
+/*
+ * The same events give the same figures under 6.1 (Debian 12): split,
+ * merge, placement and the one-block refill (batch 1) do not differ.
+ */
+static void test_shadow_6_1(void)
+{
 	release = "6.1.0-37-amd64";
-	test_shadow(dir);
-	test_shadow_pcp(dir);
+	test_shadow(tmp_dir);
+	test_shadow_pcp(tmp_dir);
 	release = "6.18.44";
-	test_whatif(dir);
-	test_host_settings(dir);
-	test_bad_input(dir);
-	test_model_too_big(dir);
-	test_damage(dir);
+}
+
+static const struct harness_case cases[] = {
+	IN_TMP_CASE(test_settings),
+	IN_TMP_CASE(test_shadow),
+	IN_TMP_CASE(test_shadow_pcp),
+	IN_TMP_CASE(test_checkpoint_start),
+	IN_TMP_CASE(test_checkpoint_scoring),
+	IN_TMP_CASE(test_shadow_inferences),
+	IN_TMP_CASE(test_page_reporting_schedule),
+	IN_TMP_CASE(test_hotplug),
+	IN_TMP_CASE(test_walk_window),
+	IN_TMP_CASE(test_pcp_only_block_type),
+	IN_TMP_CASE(test_first_pageblock),
+	HARNESS_CASE(test_refill_leaks),
+	IN_TMP_CASE(test_reorder),
+	HARNESS_CASE(test_shadow_6_1),
+	IN_TMP_CASE(test_whatif),
+	IN_TMP_CASE(test_host_settings),
+	IN_TMP_CASE(test_bad_input),
+	IN_TMP_CASE(test_model_too_big),
+	{ "damage", test_damage_after_shadow },
+};
+
+int main(int argc, char **argv)
+{
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
+	REQUIRE(mkdtemp(tmp_dir));
+	harness_run(cases, HARNESS_NR(cases));
 	if (!harness_failed) {
 		char cmd[600];
 
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_dir);
 		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
+			fprintf(stderr, "could not remove %s\n", tmp_dir);
 	}
 	return TEST_REPORT();
 }
