@@ -63,7 +63,7 @@ struct pid_entry {
 struct reading {
 	uint32_t seq;
 	int ret;			/* 0 or -errno, with err */
-	struct tracefmt_error err;
+	struct bs_error err;
 	size_t nr;			/* records in ev */
 	uint64_t t0, t1;		/* the read's start and end, CLOCK_MONOTONIC ns */
 	bool done;			/* set (release) by the reader when all above is final */
@@ -153,10 +153,10 @@ static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt, va
 	return 0;
 }
 
-static int set_err(struct tracefmt_error *err, int code, const char *fmt, ...)
+static int set_err(struct bs_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int set_err(struct tracefmt_error *err, int code, const char *fmt, ...)
+static int set_err(struct bs_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -207,7 +207,7 @@ static bool path_exists(const char *p)
  * is not mounted at boot on the target hosts). libbpf looks in the same two
  * places when it attaches a tracepoint.
  */
-static int tracefs_find(char *dir, size_t size, struct tracefmt_error *err)
+static int tracefs_find(char *dir, size_t size, struct bs_error *err)
 {
 	static const char *const cands[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	char p[256];
@@ -332,7 +332,7 @@ static int pid_table_grow(struct capture *c)
 	return 0;
 }
 
-static int write_failed(struct capture *c, struct tracefmt_error *err);
+static int write_failed(struct capture *c, struct bs_error *err);
 
 static int append(struct capture *c, const struct tracefmt_event *ev)
 {
@@ -867,7 +867,7 @@ static void *reading_run(void *arg)
 }
 
 /* Write a finished reading's records, stamped at the middle of the read. */
-static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_error *err)
+static int reading_write(struct capture *c, struct reading *rd, struct bs_error *err)
 {
 	int ret;
 
@@ -895,7 +895,7 @@ static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_
  * Wait for the periodic reading in flight, if any, and write it (its
  * records stay in seq order ahead of a reading taken now).
  */
-static int reading_collect(struct capture *c, struct tracefmt_error *err)
+static int reading_collect(struct capture *c, struct bs_error *err)
 {
 	if (!c->reading_busy)
 		return 0;
@@ -913,7 +913,7 @@ static int reading_collect(struct capture *c, struct tracefmt_error *err)
  * file, as the events of the read's first half used to come after them.
  * Falls back to an inline reading when no thread can be started.
  */
-static int reading_start(struct capture *c, struct tracefmt_error *err)
+static int reading_start(struct capture *c, struct bs_error *err)
 {
 	c->reading = (struct reading){ .seq = c->ckpt_seq };
 	if (!pthread_create(&c->reading_tid, NULL, reading_run, &c->reading)) {
@@ -925,7 +925,7 @@ static int reading_start(struct capture *c, struct tracefmt_error *err)
 }
 
 /* Write the periodic reading once its thread is done; 0 while it runs. */
-static int reading_poll(struct capture *c, struct tracefmt_error *err)
+static int reading_poll(struct capture *c, struct bs_error *err)
 {
 	if (!c->reading_busy || !__atomic_load_n(&c->reading.done, __ATOMIC_ACQUIRE))
 		return 0;
@@ -937,7 +937,7 @@ static int reading_poll(struct capture *c, struct tracefmt_error *err)
  * the snapshot, at the end. The rings are drained first so the records
  * land after the events that preceded them.
  */
-static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
+static int checkpoint_take(struct capture *c, struct bs_error *err)
 {
 	int ret = reading_collect(c, err);
 	bool side;
@@ -1015,7 +1015,7 @@ static int vmemmap_measure(struct capture *c)
 }
 
 static char *header_create(const struct capture_opts *opts, struct capture *c, size_t *len,
-			   struct tracefmt_error *err)
+			   struct bs_error *err)
 {
 	struct sysinfo_header_opts ho = {
 		.source = "capture",
@@ -1046,7 +1046,7 @@ static char *header_create(const struct capture_opts *opts, struct capture *c, s
 	return text;
 }
 
-static int bpf_fail(enum capture_failure *why, struct tracefmt_error *err, int ret,
+static int bpf_fail(enum capture_failure *why, struct bs_error *err, int ret,
 		    const char *what)
 {
 	if (ret == -EPERM || ret == -EACCES) {
@@ -1060,7 +1060,7 @@ static int bpf_fail(enum capture_failure *why, struct tracefmt_error *err, int r
 }
 
 struct capture *capture_create(const struct capture_opts *opts, enum capture_failure *why,
-			       struct tracefmt_error *err)
+			       struct bs_error *err)
 {
 	struct capture_opts o = *opts;
 	enum capture_failure dummy;
@@ -1288,7 +1288,7 @@ fail:
 }
 
 /* Lost counters, checkpoints and flushes that are due at @now. */
-static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
+static int periodic(struct capture *c, uint64_t now, struct bs_error *err)
 {
 	int ret = 0;
 
@@ -1314,14 +1314,14 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 	return ret;
 }
 
-static int write_failed(struct capture *c, struct tracefmt_error *err)
+static int write_failed(struct capture *c, struct bs_error *err)
 {
 	return set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
 		       "is kept there)", c->output, strerror(-c->write_err),
 		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }
 
-int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
+int capture_poll(struct capture *c, int timeout_ms, struct bs_error *err)
 {
 	int ret;
 
@@ -1337,7 +1337,7 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
 	return ret;
 }
 
-int capture_reading_settle(struct capture *c, struct tracefmt_error *err)
+int capture_reading_settle(struct capture *c, struct bs_error *err)
 {
 	int ret;
 
@@ -1349,7 +1349,7 @@ int capture_reading_settle(struct capture *c, struct tracefmt_error *err)
 	return ret;
 }
 
-int capture_checkpoint(struct capture *c, struct tracefmt_error *err)
+int capture_checkpoint(struct capture *c, struct bs_error *err)
 {
 	int ret;
 
@@ -1367,7 +1367,7 @@ int capture_checkpoint(struct capture *c, struct tracefmt_error *err)
 	return ret;
 }
 
-int capture_finish(struct capture *c, struct tracefmt_error *err)
+int capture_finish(struct capture *c, struct bs_error *err)
 {
 	int ret;
 
@@ -1387,7 +1387,7 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 		ret = c->write_err;
 	}
 	{
-		struct tracefmt_error cerr = { 0 };
+		struct bs_error cerr = { 0 };
 		int cret = tracefmt_writer_close(c->w, &cerr);
 		struct stat sb;
 
@@ -1419,11 +1419,11 @@ bool capture_output_limit_reached(const struct capture *c)
 	return c->w && tracefmt_writer_limit_reached(c->w);
 }
 
-int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err)
+int capture_output_switch(struct capture *c, const char *path, struct bs_error *err)
 {
 	struct tracefmt_writer_opts wo = { .zstd_level = -1,
 					   .outfile_flags = OUTFILE_PARTIAL | OUTFILE_NO_REPLACE };
-	struct tracefmt_error cerr = { 0 };
+	struct bs_error cerr = { 0 };
 	char *name;
 	int ret;
 

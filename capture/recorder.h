@@ -113,6 +113,6 @@ void recorder_files_release(struct recorder_files *f);
  * or -errno with @err naming the file.
  */
 int recorder_join(const char *out, const char *const *paths, size_t n, uint64_t *records,
-		  struct tracefmt_error *err);
+		  struct bs_error *err);
 
 #endif /* BUDDYSCOPE_RECORDER_H */

@@ -25,10 +25,10 @@
 /* pagetypeinfo prints ">100000" for a list it stopped counting. */
 #define PAGETYPEINFO_CAP 100000
 
-static int set_err(struct tracefmt_error *err, int code, uint64_t offset, const char *fmt, ...)
+static int set_err(struct bs_error *err, int code, uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static int set_err(struct tracefmt_error *err, int code, uint64_t offset, const char *fmt, ...)
+static int set_err(struct bs_error *err, int code, uint64_t offset, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -46,7 +46,7 @@ static int set_err(struct tracefmt_error *err, int code, uint64_t offset, const 
  * A parser's message names the file by its kind ("zoneinfo line 5: ...");
  * the reader of a saved copy adds where it is: "ROOT/proc/zoneinfo: ...".
  */
-static int err_in_file(struct tracefmt_error *err, int code, const char *root, const char *rel)
+static int err_in_file(struct bs_error *err, int code, const char *root, const char *rel)
 {
 	char text[sizeof(err->text)];
 
@@ -229,7 +229,7 @@ static bool parse_protection(const char *s, struct sysinfo_zone *z)
  * vmstat counters (nr_*, numa_*, ...) are not needed and are skipped.
  */
 int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo *out,
-			   struct tracefmt_error *err)
+			   struct bs_error *err)
 {
 	struct line_iter it = { .p = buf, .end = buf + len };
 	struct sysinfo_zone *z = NULL;
@@ -395,7 +395,7 @@ static bool take_word(const char **s, const char **word, size_t *len)
  * "Node" lines under it.
  */
 int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_pagetypeinfo *out,
-			       struct tracefmt_error *err)
+			       struct bs_error *err)
 {
 	enum { SEC_NONE, SEC_FREE, SEC_BLOCKS, SEC_OTHER } sec = SEC_NONE;
 	struct line_iter it = { .p = buf, .end = buf + len };
@@ -584,7 +584,7 @@ static int root_path(const char *root, const char *rel, char *path, size_t size)
 }
 
 int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len,
-		      struct tracefmt_error *err)
+		      struct bs_error *err)
 {
 	char path[4096];
 	size_t cap = 16384, n = 0;
@@ -713,7 +713,7 @@ static int64_t min_free_kbytes_read(const char *root)
  * zone state per zone of the same zoneinfo text.
  */
 static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct tracefmt_event *out,
-			size_t max, size_t *nr, size_t *nr_states, struct tracefmt_error *err)
+			size_t max, size_t *nr, size_t *nr_states, struct bs_error *err)
 {
 	struct sysinfo_pagetypeinfo pti = { 0 };
 	struct sysinfo_zoneinfo zi = { 0 };
@@ -763,14 +763,14 @@ out:
 
 int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
 			    struct tracefmt_event *out, size_t max, size_t *nr,
-			    struct tracefmt_error *err)
+			    struct bs_error *err)
 {
 	return reading_read(root, seq, ts_ns, out, max, nr, NULL, err);
 }
 
 int sysinfo_checkpoint_read_full(const char *root, uint32_t seq, uint64_t ts_ns,
 				 struct tracefmt_event *out, size_t max, size_t *nr,
-				 size_t *nr_states, struct tracefmt_error *err)
+				 size_t *nr_states, struct bs_error *err)
 {
 	return reading_read(root, seq, ts_ns, out, max, nr, nr_states, err);
 }
@@ -1069,7 +1069,7 @@ static uint32_t buddyinfo_nr_orders(const char *text)
 	return 0;
 }
 
-json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err)
+json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct bs_error *err)
 {
 	const char *root = opts && opts->root ? opts->root : "/";
 	struct sysinfo_pagetypeinfo pti = { 0 };
@@ -1220,7 +1220,7 @@ fail:
 }
 
 char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
-			    struct tracefmt_error *err)
+			    struct bs_error *err)
 {
 	json_t *hdr = sysinfo_header_build(opts, err);
 	char *text;

@@ -27,7 +27,7 @@
  *	... tracefmt_import(fmt, in, out, json, len, &stats, &err);
  *	free(json);
  *
- * Errors follow tracefmt: 0 or -errno, and a struct tracefmt_error (may be
+ * Errors follow tracefmt: 0 or -errno, and a struct bs_error (may be
  * NULL) whose text names the file (or "zoneinfo"/"pagetypeinfo" text) and
  * the line that is wrong; for parse errors its offset is the 1-based line.
  */
@@ -113,7 +113,7 @@ struct sysinfo_pagetypeinfo {
  * malformed number), -ENOMEM.
  */
 int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo *out,
-			   struct tracefmt_error *err);
+			   struct bs_error *err);
 void sysinfo_zoneinfo_release(struct sysinfo_zoneinfo *zi);
 
 /* The zone @node/@name of @zi, or NULL. */
@@ -127,7 +127,7 @@ const struct sysinfo_zone *sysinfo_zoneinfo_find(const struct sysinfo_zoneinfo *
  * orders / TRACEFMT_MAX_MT migratetypes, -ENOMEM.
  */
 int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_pagetypeinfo *out,
-			       struct tracefmt_error *err);
+			       struct bs_error *err);
 void sysinfo_pagetypeinfo_release(struct sysinfo_pagetypeinfo *pti);
 
 /**
@@ -149,7 +149,7 @@ int sysinfo_checkpoint_build(const struct sysinfo_pagetypeinfo *pti,
  * the path.
  */
 int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len,
-		      struct tracefmt_error *err);
+		      struct bs_error *err);
 
 /**
  * sysinfo_checkpoint_read() - read <@root>/proc/pagetypeinfo and
@@ -159,7 +159,7 @@ int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len
  */
 int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
 			    struct tracefmt_event *out, size_t max, size_t *nr,
-			    struct tracefmt_error *err);
+			    struct bs_error *err);
 
 /**
  * sysinfo_zone_state_build() - one TRACEFMT_ZONE_STATE record per zone of
@@ -182,7 +182,7 @@ int sysinfo_zone_state_build(const struct sysinfo_zoneinfo *zi, uint32_t seq, ui
  */
 int sysinfo_checkpoint_read_full(const char *root, uint32_t seq, uint64_t ts_ns,
 				 struct tracefmt_event *out, size_t max, size_t *nr,
-				 size_t *nr_states, struct tracefmt_error *err);
+				 size_t *nr_states, struct bs_error *err);
 
 /* What to put in a header besides what is read from the files. */
 struct sysinfo_header_opts {
@@ -201,7 +201,7 @@ struct sysinfo_header_opts {
  * trace without zones cannot be replayed. Returns a new reference (caller
  * json_decref()s it) or NULL with errno set and @err filled.
  */
-json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err);
+json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct bs_error *err);
 
 /**
  * sysinfo_header_create() - sysinfo_header_build() serialised: a malloc'd,
@@ -209,7 +209,7 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
  * tracefmt_writer_create() or tracefmt_import(). The caller free()s it.
  */
 char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
-			    struct tracefmt_error *err);
+			    struct bs_error *err);
 
 /*
  * Host description directories: the files above copied from a host, laid
@@ -248,7 +248,7 @@ struct sysinfo_save_stats {
  * naming the file.
  */
 int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stats *st,
-		     struct tracefmt_error *err);
+		     struct bs_error *err);
 
 /**
  * sysinfo_dir_check() - whether @dir describes a host well enough for a
@@ -260,6 +260,6 @@ int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stat
  * "FILE: what is wrong", FILE relative to @dir (the caller puts @dir in
  * front: long paths do not fit the error text), or "not a directory ...".
  */
-int sysinfo_dir_check(const char *dir, struct tracefmt_error *err);
+int sysinfo_dir_check(const char *dir, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_SYSINFO_H */

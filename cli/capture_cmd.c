@@ -409,7 +409,7 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 	enum snapshot_method method = (enum snapshot_method)snapshot_method_chosen;
 	static struct snapshot_stats sst;
 	struct snapshot_opts so = { .method = method };
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char serr[256];
 	int ret, side;
 
@@ -614,7 +614,7 @@ int cmd_capture(int argc, char **argv)
 	struct rec_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull };
 	struct rec *rec = NULL;
 	char first_out[4096];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	enum capture_failure why;
 	struct capture *c = NULL;
 	const struct capture_stats *st;

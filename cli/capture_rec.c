@@ -238,7 +238,7 @@ int rec_start(struct rec *r, struct capture *c)
 static int dump_write(struct rec *r, struct capture *c)
 {
 	const char **paths = calloc(r->files.nr + 1, sizeof(*paths));
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char name[4096], partial[4096];
 	uint64_t t0 = capture_now_ns(), records = 0;
 	int ret;
@@ -295,7 +295,7 @@ static int dump_on_request(struct rec *r, struct capture *c)
  */
 static int file_switch(struct rec *r, struct capture *c)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char next[4096], done[4096];
 	struct stat sb;
 	int ret;

@@ -92,7 +92,7 @@ int cmd_dump(int argc, char **argv)
 	};
 	bool want[TRACEFMT_NR_TYPES] = { false }, any = false;
 	enum tracefmt_dump_style style = TRACEFMT_DUMP_TEXT;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_reader *r = NULL;
 	struct outfile of = OUTFILE_INIT;
 	const char *out = NULL, *path;

@@ -66,7 +66,7 @@ int cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *s = NULL;
 	const char *db = NULL, *out = NULL;
 	enum viz_export_format fmt = VIZ_EXPORT_CSV;

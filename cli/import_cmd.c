@@ -71,7 +71,7 @@ static double now_s(void)
 /* The header object: what import knows, plus the host with --sysinfo. */
 static char *header_create(const char *source, const char *clock, json_t *notes,
 			   const char *in_path, const char *sysinfo_dir, const char *sysinfo_end_dir,
-			   size_t *len, struct tracefmt_error *err)
+			   size_t *len, struct bs_error *err)
 {
 	json_t *hdr = NULL;
 	char tool[64];
@@ -190,7 +190,7 @@ static void end_dir_hint(const char *dir)
 /* One reading of @dir as checkpoint records (seq @seq) into a new array. */
 static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, size_t *nr)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_event *ev = calloc(MAX_CKPT_ZONES, sizeof(*ev));
 
 	*nr = 0;
@@ -255,7 +255,7 @@ static const struct import_kind *kind_from_name(const char *name)
 static const struct import_kind *kind_detect(const char *in_path, bool quiet)
 {
 	struct tracefmt_import_guess g;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 
 	if (tracefmt_import_detect(in_path, &g, &err) < 0) {
 		cli_fail("import", in_path, err.code, err.text);
@@ -294,7 +294,7 @@ static void kind_mismatch_hint(const char *in_path, const struct import_kind *k)
 /* Header notes known before the import: perf text whose loss cannot be known. */
 static int notes_before(const struct import_kind *k, const char *in_path, json_t *notes)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	bool found = true;
 
 	if (k->fmt != TRACEFMT_IMPORT_PERF_SCRIPT || !strcmp(in_path, "-"))
@@ -328,7 +328,7 @@ static void tracedat_summary(const struct tracedat_info *ti)
 static int import_run(const struct import_kind *k, const char *in_path, const char *out_path,
 		      const char *instance, const char *header, size_t header_len,
 		      const struct tracefmt_import_opts *io, struct tracefmt_import_stats *st,
-		      struct tracedat_info *ti, struct tracefmt_error *err)
+		      struct tracedat_info *ti, struct bs_error *err)
 {
 	switch (k->fmt) {
 	case TRACEFMT_IMPORT_TRACE_DAT:
@@ -443,7 +443,7 @@ int cmd_import(int argc, char **argv)
 		return 2;
 	}
 #endif
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_import_stats st;
 	struct tracedat_info ti;
 	struct stat in_st, out_st;

@@ -672,7 +672,7 @@ int cmd_info(int argc, char **argv)
 		return 2;
 	}
 	const char *path = argv[optind];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	r = tracefmt_reader_open(path, &err);
 	if (!r) {
 		return cli_fail("info", path, errno, err.text);

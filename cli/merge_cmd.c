@@ -26,7 +26,7 @@ static void merge_usage(FILE *f)
 
 int cmd_merge(int argc, char **argv)
 {
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	const char *const *srcs = (const char *const *)argv + 2;
 	size_t nr_src, *staged = NULL, total = 0, nr_read = 0;
 	int ret;

@@ -67,7 +67,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay_cli_run run;
 	struct replay_result res;
 	struct replay_settings from_flags;
-	struct replay_error err;
+	struct bs_error err;
 	const char *config = NULL;
 	int n = 0, c, idx, status;
 

@@ -33,7 +33,7 @@ const char *const replay_cli_setting_names[] = {
 int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,
 		       const char *value)
 {
-	struct replay_error err;
+	struct bs_error err;
 
 	for (int i = 0; replay_cli_setting_names[i]; i++) {
 		if (strcmp(name, replay_cli_setting_names[i]))
@@ -311,7 +311,7 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 {
 	memset(cs, 0, sizeof(*cs));
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-	struct viz_error verr = { "" };
+	struct bs_error verr = { .text = "" };
 
 	if (!r->db)
 		return 0;
@@ -341,7 +341,7 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 
 /* Report replay's outcome @ret for @r, close its store: the exit status. */
 static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int ret,
-			   const struct replay_error *err, const struct replay_result *res)
+			   const struct bs_error *err, const struct replay_result *res)
 {
 	int status = 0;
 
@@ -381,7 +381,7 @@ static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int r
 
 int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 {
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct progress prog = { .cmd = r->cmd, .tty = isatty(2) };
 	struct cli_store cs;
 	int ret;
@@ -408,7 +408,7 @@ int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int thre
 	struct replay_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
 	struct cli_store *cs = calloc(n ? n : 1, sizeof(*cs));
 	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	size_t k = 0;
 	int ret = 0;
 

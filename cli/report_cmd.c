@@ -111,7 +111,7 @@ int cmd_report(int argc, char **argv)
 	};
 	struct viz_report_opts ro = { 0 };
 	struct viz_report_result res = { 0 };
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *s = NULL;
 	const char *db = NULL;
 	int64_t *ids = NULL, *at = NULL;

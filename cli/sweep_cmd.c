@@ -120,7 +120,7 @@ static void remove_tmp(const struct point *p)
 static int point_run_init(struct replay_cli_run *run, const char *trace, const struct point *p,
 			  const struct replay_settings *base, uint64_t interval_ns)
 {
-	struct replay_error err;
+	struct bs_error err;
 
 	memset(run, 0, sizeof(*run));
 	run->cmd = "sweep";
@@ -240,7 +240,7 @@ static void adopt_stranded(const char *db)
 		snprintf(p.tmp_json, sizeof(p.tmp_json), "%.*s.json",
 			 (int)(strlen(path) - strlen(".tmp")), path);
 		if (store_runs_complete(path)) {
-			struct viz_error verr = { "" };
+			struct bs_error verr = { .text = "" };
 			struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
 			size_t copied = 0;
 
@@ -272,7 +272,7 @@ static void adopt_stranded(const char *db)
 static int write_empty_store(const char *db, unsigned long shard_index, size_t nr_all)
 {
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-	struct viz_error verr = { "" };
+	struct bs_error verr = { .text = "" };
 	struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
 
 	if (!s || viz_store_close(s))
@@ -294,7 +294,7 @@ static int collect_point(const char *db, struct point *p)
 		goto out;
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	{
-		struct viz_error verr = { "" };
+		struct bs_error verr = { .text = "" };
 		struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
 		size_t copied = 0;
 
@@ -387,7 +387,7 @@ int cmd_sweep(int argc, char **argv)
 	uint64_t interval_ns = 0;
 	bool json = false;
 	struct replay_settings base;
-	struct replay_error err;
+	struct bs_error err;
 	char **all = NULL;
 	size_t nr_all = 0, nr = 0;
 	struct point *pts = NULL;

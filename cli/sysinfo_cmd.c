@@ -38,7 +38,7 @@ int cmd_sysinfo(int argc, char **argv)
 		return 2;
 	}
 #ifdef BUDDYSCOPE_HAVE_SYSINFO
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	const char *dir = argv[2];
 
 	if (!strcmp(argv[1], "check")) {

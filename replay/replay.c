@@ -2608,7 +2608,7 @@ static void run_attribution(struct replay_ctx *c)
 
 /* Why model_create() said no, naming the field when the config checks name one. */
 static void model_refusal_explain(const char *trace_path, const struct model_config *cfg, int ret,
-				  struct replay_error *err)
+				  struct bs_error *err)
 {
 	struct model_config_fault f;
 
@@ -2639,7 +2639,7 @@ static void model_refusal_explain(const char *trace_path, const struct model_con
 #define MODEL_BYTES_PER_FRAME 12ull
 
 static int model_fits_memory(const char *path, const struct model_config *cfg,
-			     struct replay_error *err)
+			     struct bs_error *err)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 	uint64_t frames = 0, need, have;
@@ -2667,12 +2667,12 @@ static int model_fits_memory(const char *path, const struct model_config *cfg,
  */
 int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
 		    const struct replay_opts *opts, const struct replay_sink *sink, void *sink_ctx,
-		    struct replay_result *res, struct replay_error *err,
+		    struct replay_result *res, struct bs_error *err,
 		    struct tracefmt_reader *shared)
 {
 	struct replay_ctx *c = calloc(1, sizeof(*c));
 	struct model_config *cfg = malloc(sizeof(*cfg));
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	const char *blob;
 	size_t blob_len;
 	bool exact;
@@ -2883,7 +2883,7 @@ void replay_ctx_stop(struct replay_ctx *c)
  * end samples and maps, the summary, run_end. Frees @c.
  */
 int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
-		      struct replay_error *err)
+		      struct bs_error *err)
 {
 	const struct tracefmt_reader_stats *st;
 	const char *trace_path = c->path;
@@ -2956,7 +2956,7 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 
 int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
-	       struct replay_error *err)
+	       struct bs_error *err)
 {
 	struct replay_ctx *c;
 	struct tracefmt_event ev;

@@ -22,7 +22,7 @@
  * replay sorts them through a bounded reorder window (REPLAY_REORDER_WINDOW
  * records), so memory stays constant whatever the trace length.
  *
- * Errors: functions return 0 or -errno; struct replay_error (may be NULL)
+ * Errors: functions return 0 or -errno; struct bs_error (may be NULL)
  * receives a sentence naming the file and what is wrong. Domain problems
  * (contradictions, lost events, a truncated trace) are not errors: they are
  * counted in the result. Nothing here prints or exits.
@@ -34,16 +34,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bs_error.h"
+
 #define REPLAY_MAX_ORDERS 16
 #define REPLAY_MAX_MT 8
 #define REPLAY_REORDER_WINDOW 8192	/* records held back to restore time order */
 #define REPLAY_DEFAULT_SAMPLE_NS 100000000ull /* 100 ms of trace time */
 #define REPLAY_UNCERTAIN_NS 1000000000ull	/* a lost-event stretch lasts at most 1 s */
-
-/* A sentence naming the file and what is wrong. */
-struct replay_error {
-	char text[256];
-};
 
 enum replay_mode {
 	REPLAY_SHADOW = 0,
@@ -80,7 +77,7 @@ void replay_settings_init(struct replay_settings *s);
  * Return: 0, -ENOENT for an unknown name, -EINVAL for a bad value.
  */
 int replay_settings_set(struct replay_settings *s, const char *name, const char *value,
-			struct replay_error *err);
+			struct bs_error *err);
 
 /**
  * replay_settings_load_json() - read settings from a JSON object file.
@@ -92,7 +89,7 @@ int replay_settings_set(struct replay_settings *s, const char *name, const char 
  * Return: 0, -ENOENT (missing file), -EINVAL (not JSON, unknown key, bad value).
  */
 int replay_settings_load_json(struct replay_settings *s, const char *path,
-			      struct replay_error *err);
+			      struct bs_error *err);
 
 /**
  * replay_settings_json() - the settings as a JSON object text (malloc'd; caller frees).
@@ -260,7 +257,7 @@ struct replay_result {
  */
 int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
-	       struct replay_error *err);
+	       struct bs_error *err);
 
 /**
  * struct replay_job - one run of replay_run_many(): what replay_run() takes
@@ -271,7 +268,7 @@ struct replay_job {
 	const struct replay_sink *sink;	/* in, may be NULL */
 	void *sink_ctx;			/* in */
 	struct replay_result res;	/* out: as replay_run() fills it */
-	struct replay_error err;	/* out: detail when ret != 0 */
+	struct bs_error err;	/* out: detail when ret != 0 */
 	int ret;			/* out: replay_run()'s return; -ECANCELED if never run */
 };
 
@@ -294,7 +291,7 @@ struct replay_job {
  * -ENOENT/-EIO/-EINVAL when it cannot be opened, -ENOMEM.
  */
 int replay_run_many(const char *trace_path, struct replay_job *jobs, size_t nr_jobs,
-		    unsigned int threads, struct replay_error *err);
+		    unsigned int threads, struct bs_error *err);
 
 /**
  * replay_summary_text() - the text form of a --json summary, as `replay` prints it.
@@ -319,9 +316,9 @@ void replay_result_release(struct replay_result *res);
  * Return: 0, -EINVAL (syntax or an unknown key), -E2BIG (over 100000 points).
  */
 int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
-		      struct replay_error *err);
+		      struct bs_error *err);
 
 /* replay_point_apply() - apply a "k=v;k2=w" point to @s. 0 or -EINVAL. */
-int replay_point_apply(struct replay_settings *s, const char *point, struct replay_error *err);
+int replay_point_apply(struct replay_settings *s, const char *point, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_REPLAY_H */

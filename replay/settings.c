@@ -41,14 +41,12 @@ static const struct setting_desc settings_table[] = {
 };
 #define NR_SETTINGS (sizeof(settings_table) / sizeof(settings_table[0]))
 
-void replay_err_set(struct replay_error *err, const char *fmt, ...)
+void replay_err_set(struct bs_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	bs_error_vformat(err, BS_NOWHERE, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -95,7 +93,7 @@ static int parse_ll(const char *text, long long *out)
 }
 
 static int setting_store(struct replay_settings *s, const struct setting_desc *d,
-			 const long long *vals, int n, struct replay_error *err)
+			 const long long *vals, int n, struct bs_error *err)
 {
 	char *base = (char *)s + d->offset;
 
@@ -127,7 +125,7 @@ static int setting_store(struct replay_settings *s, const struct setting_desc *d
 }
 
 int replay_settings_set(struct replay_settings *s, const char *name, const char *value,
-			struct replay_error *err)
+			struct bs_error *err)
 {
 	const struct setting_desc *d = setting_find(name);
 	long long vals[8];
@@ -164,7 +162,7 @@ int replay_settings_set(struct replay_settings *s, const char *name, const char 
 }
 
 int replay_settings_load_json(struct replay_settings *s, const char *path,
-			      struct replay_error *err)
+			      struct bs_error *err)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr), *v;
@@ -268,7 +266,7 @@ char *replay_settings_json(const struct replay_settings *s)
 	return text;
 }
 
-int replay_point_apply(struct replay_settings *s, const char *point, struct replay_error *err)
+int replay_point_apply(struct replay_settings *s, const char *point, struct bs_error *err)
 {
 	char buf[1024], *save = NULL, *tok;
 
@@ -307,7 +305,7 @@ static void axes_free(struct grid_axis *ax, int n)
 }
 
 int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
-		      struct replay_error *err)
+		      struct bs_error *err)
 {
 	struct grid_axis ax[16];
 	int nax = 0, ret = -EINVAL;

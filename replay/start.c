@@ -141,7 +141,7 @@ json_t *replay_host_settings_json(const struct replay_header *h)
 
 int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
 			struct model_config *cfg, const struct replay_settings *given,
-			enum replay_mode mode, struct replay_error *err)
+			enum replay_mode mode, struct bs_error *err)
 {
 	const struct replay_settings *set = given;
 	json_error_t jerr;

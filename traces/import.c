@@ -719,7 +719,7 @@ struct importer {
 	const struct tracefmt_import_opts *opts;
 	import_emit_fn emit;
 	void *ctx;
-	struct tracefmt_error *err;
+	struct bs_error *err;
 	struct pid_slot *pids; /* PID_SLOTS, allocated at the first named task */
 	uint32_t victim;       /* rotates over the probe window on eviction */
 	bool started;	       /* opts->first written */
@@ -734,13 +734,8 @@ static int importer_put(struct importer *im, const struct tracefmt_event *ev)
 	if (im->emit) {
 		int rc = im->emit(im->ctx, ev);
 		if (rc < 0) {
-			if (im->err) {
-				im->err->offset = st->lines;
-				im->err->code = rc;
-				snprintf(im->err->text, sizeof(im->err->text),
-					 "cannot write the record of input line %llu: %s",
-					 (unsigned long long)st->lines, strerror(-rc));
-			}
+			tracefmt_error_set(im->err, BS_AT(NULL, st->lines), rc, "cannot write the record of input line %llu: %s",
+					    (unsigned long long)st->lines, strerror(-rc));
 			return rc;
 		}
 	}
@@ -795,12 +790,7 @@ static int importer_comm(struct importer *im, const struct tracefmt_event *ev,
 	if (!im->pids) {
 		im->pids = calloc(PID_SLOTS, sizeof(*im->pids));
 		if (!im->pids) {
-			if (im->err) {
-				im->err->offset = im->st->lines;
-				im->err->code = -ENOMEM;
-				snprintf(im->err->text, sizeof(im->err->text),
-					 "no memory for the pid table");
-			}
+			tracefmt_error_set(im->err, BS_AT(NULL, im->st->lines), -ENOMEM, "no memory for the pid table");
 			return -ENOMEM;
 		}
 	}
@@ -896,12 +886,8 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 		parse = import_perf_line;
 		break;
 	default:
-		if (im->err) {
-			im->err->offset = 0;
-			im->err->code = -EINVAL;
-			snprintf(im->err->text, sizeof(im->err->text), "unknown import format %d",
-				 (int)fmt);
-		}
+		tracefmt_error_set(im->err, BS_NOWHERE, -EINVAL, "unknown import format %d",
+				    (int)fmt);
 		return -EINVAL;
 	}
 	for (;;) {
@@ -1003,7 +989,7 @@ static int importer_run_records(struct importer *im, import_record_fn next, void
 int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 			   const struct tracefmt_import_opts *opts, import_emit_fn emit,
 			   void *ctx, struct tracefmt_import_stats *stats,
-			   struct tracefmt_error *err)
+			   struct bs_error *err)
 {
 	struct importer im = {
 		.st = stats, .opts = opts, .emit = emit, .ctx = ctx, .err = err,
@@ -1017,18 +1003,14 @@ int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 
 int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_t len,
 			import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
-			struct tracefmt_error *err)
+			struct bs_error *err)
 {
 	struct textin *in = textin_open_mem(data, len, "<memory>");
 
 	if (!in) {
 		int e = errno;
 		memset(stats, 0, sizeof(*stats));
-		if (err) {
-			err->offset = 0;
-			err->code = -e;
-			snprintf(err->text, sizeof(err->text), "<memory>: %s", strerror(e));
-		}
+		tracefmt_error_set(err, BS_NOWHERE, -e, "<memory>: %s", strerror(e));
 		return -e;
 	}
 	int rc = tracefmt_import_stream(fmt, in, NULL, emit, ctx, stats, err);
@@ -1038,7 +1020,7 @@ int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_
 
 /* An input with no event, or with more bad lines than allowed, gives no output. */
 static int import_worth_writing(const char *in_path, const struct tracefmt_import_opts *opts,
-				struct tracefmt_import_stats *st, struct tracefmt_error *err)
+				struct tracefmt_import_stats *st, struct bs_error *err)
 {
 	uint64_t max_bad = opts ? opts->max_bad_lines : 0;
 	int rc = 0;
@@ -1066,7 +1048,7 @@ static int emit_writer(void *ctx, const struct tracefmt_event *ev)
 int tracefmt_import_records(import_record_fn next, void *src, const char *in_path,
 			    const char *out_path, const void *header, size_t header_len,
 			    const struct tracefmt_import_opts *opts,
-			    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+			    struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	struct tracefmt_import_stats local;
 	struct tracefmt_writer *w;
@@ -1094,7 +1076,7 @@ int tracefmt_import_records(import_record_fn next, void *src, const char *in_pat
 
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
-		    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+		    struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	struct tracefmt_import_stats local;
 	struct textin *in = NULL;
@@ -1104,11 +1086,7 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
 	if (fmt != TRACEFMT_IMPORT_FTRACE && fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
-		if (err) {
-			err->offset = 0;
-			err->code = -EINVAL;
-			snprintf(err->text, sizeof(err->text), "unknown import format %d", (int)fmt);
-		}
+		tracefmt_error_set(err, BS_NOWHERE, -EINVAL, "unknown import format %d", (int)fmt);
 		return -EINVAL;
 	}
 	in = textin_open_path(in_path, err);
@@ -1123,8 +1101,8 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
 			   const char *in_path, const char *out_path, const void *header,
 			   size_t header_len, const struct tracefmt_import_opts *opts,
-			   int (*at_end)(void *ctx, struct tracefmt_error *err), void *at_end_ctx,
-			   struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+			   int (*at_end)(void *ctx, struct bs_error *err), void *at_end_ctx,
+			   struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	struct tracefmt_writer *w;
 	int rc;

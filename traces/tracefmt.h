@@ -16,7 +16,7 @@
  * it returns any record of it.
  *
  * Errors: functions returning int give 0 on success and -errno on failure;
- * constructors return NULL and set errno. Where a struct tracefmt_error is
+ * constructors return NULL and set errno. Where a struct bs_error is
  * passed (it may be NULL) it receives the byte offset and a sentence.
  */
 #ifndef BUDDYSCOPE_TRACEFMT_H
@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+
+#include "bs_error.h"
 
 #define TRACEFMT_VERSION_MAJOR 1
 #define TRACEFMT_VERSION_MINOR 2
@@ -299,20 +301,15 @@ struct tracefmt_event {
 	} u;
 };
 
-/* Where and why an operation failed. */
-struct tracefmt_error {
-	uint64_t offset; /* byte offset in the file (or line number, see text) */
-	int code;	 /* -errno */
-	char text[160];	 /* a sentence naming what is wrong */
-};
-
 /**
- * tracefmt_error_set() - fill @err (may be NULL) with offset 0, @code and
- * the printf-formatted sentence; returns @code, so `return
- * tracefmt_error_set(err, -EINVAL, "...")` reports and fails in one step.
+ * tracefmt_error_set() - the traces module's one error setter: fill @err
+ * (may be NULL) through bs_error_vformat() with @where (file and offset,
+ * BS_NOWHERE when the sentence names them itself), @code (-errno) and the
+ * printf-formatted reason; returns @code, so `return tracefmt_error_set(err,
+ * BS_NOWHERE, -EINVAL, "...")` reports and fails in one step.
  */
-int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int tracefmt_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /**
  * tracefmt_event_check() - whether every field of @ev is within the format
@@ -390,7 +387,7 @@ struct tracefmt_writer_opts {
 struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *header,
 					       size_t header_len,
 					       const struct tracefmt_writer_opts *opts,
-					       struct tracefmt_error *err);
+					       struct bs_error *err);
 
 /**
  * tracefmt_writer_append() - add one record to the current block. The block
@@ -420,7 +417,7 @@ int tracefmt_writer_flush(struct tracefmt_writer *w);
  * @path ends the copy there with -EBADMSG, the blocks before it copied.
  */
 int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, uint64_t *records,
-				 struct tracefmt_error *err);
+				 struct bs_error *err);
 
 /**
  * tracefmt_writer_set_limit() - keep the file within @bytes (0: no limit).
@@ -447,7 +444,7 @@ uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w);
  * (with OUTFILE_PARTIAL it stays as PATH.partial when it holds a block).
  * NULL-safe.
  */
-int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err);
+int tracefmt_writer_close(struct tracefmt_writer *w, struct bs_error *err);
 
 /**
  * tracefmt_writer_abandon() - close and free without writing the end block
@@ -505,7 +502,7 @@ struct tracefmt_reader_stats {
  * blob. Fails (NULL, errno, @err) on an unreadable path, a directory, an
  * empty file, a wrong magic, a future major version or a broken header.
  */
-struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_error *err);
+struct tracefmt_reader *tracefmt_reader_open(const char *path, struct bs_error *err);
 
 /**
  * tracefmt_reader_header() - the header blob, borrowed until close; it is
@@ -599,7 +596,7 @@ const char *tracefmt_import_format_name(enum tracefmt_import_format fmt);
  * @path cannot be read (@err names it).
  */
 int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
-			   struct tracefmt_error *err);
+			   struct bs_error *err);
 
 
 struct tracefmt_import_stats {
@@ -673,7 +670,7 @@ struct tracefmt_import_opts {
  */
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
-		    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+		    struct tracefmt_import_stats *stats, struct bs_error *err);
 
 /**
  * tracefmt_import_has_lost_lines() - whether the text file @path (plain or
@@ -682,7 +679,7 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
  * without one does not say whether events were lost. Returns 0 with
  * *@found set, or -errno.
  */
-int tracefmt_import_has_lost_lines(const char *path, bool *found, struct tracefmt_error *err);
+int tracefmt_import_has_lost_lines(const char *path, bool *found, struct bs_error *err);
 
 /**
  * tracefmt_import_perf_data() - import a perf.data: runs @perf (NULL: "perf"
@@ -695,7 +692,7 @@ int tracefmt_import_has_lost_lines(const char *path, bool *found, struct tracefm
 int tracefmt_import_perf_data(const char *in_path, const char *perf, const char *out_path,
 			      const void *header, size_t header_len,
 			      const struct tracefmt_import_opts *opts,
-			      struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+			      struct tracefmt_import_stats *stats, struct bs_error *err);
 
 /* The `perf script` arguments tracefmt_import_perf_data() uses, for messages. */
 #define TRACEFMT_PERF_SCRIPT_ARGS "script --show-lost-events --ns -i"
@@ -735,6 +732,6 @@ int tracefmt_layout_from_pfns(uint64_t min_pfn, uint64_t end_pfn, unsigned int n
  * when no event has a pfn, or the reader's -errno (@err filled).
  */
 int tracefmt_layout_infer(const char *path, unsigned int nr_page_orders,
-			  struct tracefmt_layout *out, struct tracefmt_error *err);
+			  struct tracefmt_layout *out, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_TRACEFMT_H */

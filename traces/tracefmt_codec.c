@@ -50,17 +50,13 @@ const char *tracefmt_trigger_kind_name(unsigned int kind)
 	return kind <= TRACEFMT_TRIGGER_MAX_KIND ? names[kind] : names[0];
 }
 
-int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
+int tracefmt_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err) {
-		err->offset = 0;
-		err->code = code;
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = bs_error_vformat(err, where, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 

@@ -71,7 +71,7 @@ static int bench_method(enum snapshot_method method, const char *name, int iters
 	uint64_t load[MAX_ITERS], calib[MAX_ITERS], per[MAX_ITERS], blocks = 0, pcp = 0, bytes = 0;
 	struct snapshot_opts opts = { .method = method };
 	char path[] = "/tmp/buddyscope-bench-snapshot-XXXXXX", err[256];
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	int i, fd;
 
 	fd = mkstemp(path);

@@ -129,7 +129,7 @@ struct trace_summary {
  */
 static int summarise(const char *path, struct trace_summary *s)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	struct tracefmt_event ev;
 	uint32_t helper_pids[64];
@@ -433,7 +433,7 @@ struct walk_rec {
  */
 static void check_start_state_records(const char *path)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	struct tracefmt_event ev;
 	static struct walk_rec walks[4096];

@@ -25,7 +25,7 @@ static const char *data_root;
 static char *slurp(const char *rel, size_t *len)
 {
 	char *buf;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	int ret = sysinfo_file_read(data_root, rel, &buf, len, &err);
 
 	if (ret)
@@ -37,7 +37,7 @@ static char *slurp(const char *rel, size_t *len)
 static void test_zoneinfo_recorded(void)
 {
 	struct sysinfo_zoneinfo zi;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	const struct sysinfo_zone *z;
 	size_t len;
 	char *text = slurp("proc/zoneinfo", &len);
@@ -131,7 +131,7 @@ static void test_zoneinfo_handwritten(void)
 	static const char no_pages_free[] = "Node 0, zone DMA\n        min 5\n";
 	static const char bad_zone[] = "Node zero, zone DMA\n";
 	struct sysinfo_zoneinfo zi;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 
 	REQUIRE(sysinfo_zoneinfo_parse(v61, strlen(v61), &zi, &err) == 0);
 	REQUIRE(zi.nr_zones == 1);
@@ -165,7 +165,7 @@ static void test_zoneinfo_handwritten(void)
 static void test_pagetypeinfo_recorded(void)
 {
 	struct sysinfo_pagetypeinfo pti;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	size_t len;
 	char *text = slurp("proc/pagetypeinfo", &len);
 	const struct sysinfo_pagetype_zone *n;
@@ -219,7 +219,7 @@ static void test_pagetypeinfo_handwritten(void)
 		"Free pages count per migrate type at order       0      1 \n"
 		"Node    0, zone   Normal, type    Unmovable      5\n";
 	struct sysinfo_pagetypeinfo pti;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 
 	REQUIRE(sysinfo_pagetypeinfo_parse(capped, strlen(capped), &pti, &err) == 0);
 	CHECK_EQ_U64(pti.nr_orders, 3);
@@ -254,7 +254,7 @@ static uint64_t blocks_at(const struct tracefmt_event *ev, unsigned int order)
 static void test_checkpoint(void)
 {
 	struct tracefmt_event ev[8];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	size_t nr, blen;
 	char *buddy = slurp("proc/buddyinfo", &blen), *line, *save = NULL;
 	unsigned int node, rows = 0;
@@ -311,7 +311,7 @@ static void test_checkpoint(void)
 static void test_zone_state(void)
 {
 	struct tracefmt_event ev[16];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	size_t nr, ns;
 	const __typeof__(ev[0].u.zone_state) *dma, *movable;
 
@@ -398,7 +398,7 @@ static void test_llc(const char *tmp)
 		{ "2/cache/index0", "1", "Instruction", "64K", "2" },
 	};
 	struct sysinfo_header_opts o = { .root = tmp };
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char path[4096], from[4096];
 	json_t *h, *llc, *e;
 	size_t len;
@@ -464,7 +464,7 @@ static void test_header(void)
 		.tracepoints_missing = missing,
 		.nr_tracepoints_missing = 1,
 	};
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	json_t *h, *host, *sysctl, *zones, *z, *pcp, *v;
 	size_t len, zlen;
 	char *text, *ztext = slurp("proc/zoneinfo", &zlen);
@@ -569,7 +569,7 @@ static void test_without_pagetypeinfo(const char *tmp)
 	};
 	struct sysinfo_header_opts o = { .root = tmp };
 	struct tracefmt_event ev[8];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char from[4096], to[4096];
 	json_t *h, *host;
 	size_t len, nr;

@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 {
 	uint64_t count[TRACEFMT_NR_TYPES] = { 0 }, orders[TRACEFMT_NR_TYPES] = { 0 };
 	uint64_t per_cpu[MAX_CPUS] = { 0 }, failed = 0, lost = 0;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_event ev;
 	size_t hlen;
 	int rc;

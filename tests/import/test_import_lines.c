@@ -42,7 +42,7 @@ static int collect(void *ctx, const struct tracefmt_event *ev)
 static int run(enum tracefmt_import_format fmt, const char *text, struct collect *c,
 	       struct tracefmt_import_stats *st)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	memset(c, 0, sizeof(*c));
 	return tracefmt_import_mem(fmt, text, strlen(text), collect, c, st, &err);
@@ -439,7 +439,7 @@ static void test_bad(void)
 	/* A NUL byte before the event name: bad, with its column, not ignored. */
 	struct collect c;
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 	static const char nul_line[] = "  bash-1 [000] ..... 1.0: \0mm_page_alloc: pfn=0x10 "
 				       "order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
 				       "random\0words\n";
@@ -501,7 +501,7 @@ static void test_compressed(void)
 {
 	struct collect c;
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 	uint8_t gz[1024], zs[1024];
 
 	/* gzip through zlib's deflate with a gzip wrapper (windowBits 31). */
@@ -551,7 +551,7 @@ static void test_long_path(void)
 {
 	/* The reason survives a path longer than the message. */
 	char path[400] = "/no-such-dir";
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	for (int i = 0; i < 15; i++)
 		strcat(path, "/aaaaaaaaaaaaaaaaaaaa");
@@ -692,7 +692,7 @@ static void test_comm_bounded(void)
 	char *text = malloc(cap);
 	struct comm_count k = { .npids = npids };
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	REQUIRE(text);
 	for (int pass = 0; pass < 2; pass++)
@@ -747,7 +747,7 @@ static void test_opts(void)
 		.progress = progress_log, .progress_ctx = &log,
 	};
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	memset(first, 0, sizeof(first));
 	memset(last, 0, sizeof(last));

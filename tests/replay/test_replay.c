@@ -52,7 +52,7 @@ static struct tracefmt_writer *trace_open_with(const char *path, uint64_t manage
 {
 	struct tracefmt_writer_opts wo = { .outfile_flags = outfile_flags };
 	char hdr[2048];
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w;
 
 	/*
@@ -366,7 +366,7 @@ static json_t *summary_of(const struct collect *c)
 static json_t *summary_run(const char *path, enum replay_mode mode, struct replay_result *res)
 {
 	struct replay_opts o;
-	struct replay_error err;
+	struct bs_error err;
 	json_t *j;
 
 	replay_opts_init(&o);
@@ -395,7 +395,7 @@ static void test_shadow(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j, *fb;
 	/* the snapshot's counts: order 0: D, order 3: C, order 10: A and B */
@@ -540,7 +540,7 @@ static void test_checkpoint_start(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -594,7 +594,7 @@ static void test_reorder(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -660,7 +660,7 @@ static void test_shadow_pcp(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -749,7 +749,7 @@ static void test_pcp_only_block_type(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -803,7 +803,7 @@ static void test_first_pageblock(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct replay_result res;
 	json_t *j;
 
@@ -853,7 +853,7 @@ static void test_walk_window(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1 };
 	json_t *j;
@@ -977,7 +977,7 @@ static void test_shadow_inferences(const char *dir)
 	char path[512], hdr[2048], *p;
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct replay_result res;
 	json_t *j;
 	const uint32_t movable[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
@@ -1051,7 +1051,7 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j, *p;
 
@@ -1097,7 +1097,7 @@ static void test_checkpoint_scoring(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	const uint32_t before[11] = { 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0 };
 	const uint32_t snap_counts[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
@@ -1158,7 +1158,7 @@ static void test_whatif(const char *dir)
 	char path[512];
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j, *fb;
 
@@ -1257,7 +1257,7 @@ static json_t *whatif_summary(const char *path, const char *const *kv)
 {
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	json_t *j;
 
 	replay_opts_init(&o);
@@ -1313,10 +1313,10 @@ static void test_model_too_big(const char *dir)
 		"\"managed\":2147483647}]}";
 	char path[512];
 	struct tracefmt_writer *w;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
 
 	if (phys > 40.0 * (1 << 30)) {
@@ -1342,7 +1342,7 @@ static void test_bad_input(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	FILE *f;
 
@@ -1434,7 +1434,7 @@ static void test_damage(const char *dir)
 	for (int round = 0; round < 2 * size; round++) {
 		struct replay_opts o;
 		struct replay_result res;
-		struct replay_error err;
+		struct bs_error err;
 		long len = size, at = -1;
 		int ret;
 
@@ -1473,7 +1473,7 @@ static void test_damage(const char *dir)
 static void test_settings(const char *dir)
 {
 	struct replay_settings s;
-	struct replay_error err;
+	struct bs_error err;
 	char **pts = NULL, path[512], *j;
 	size_t n = 0;
 	FILE *f;

@@ -101,7 +101,7 @@ int main(void)
 	static struct snapshot_stats st;
 	struct tracefmt_writer *w;
 	struct tracefmt_reader *r;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct tracefmt_event ev;
 	size_t n = 0;
 	FILE *f;

@@ -254,7 +254,7 @@ static int inject_test(void)
 	char path[] = "/tmp/buddyscope-snapshot-XXXXXX", err[256];
 	struct tracefmt_writer *w;
 	struct tracefmt_reader *r;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct tracefmt_event ev;
 	struct snap_ctx c;
 	unsigned int i, o, m, nonempty = 0;
@@ -488,7 +488,7 @@ int main(int argc, char **argv)
 	struct tracefmt_writer *w = NULL;
 	struct tracefmt_reader *r = NULL;
 	struct tracefmt_event ev;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct activity *act = NULL;
 	struct ring_buffer *rb = NULL;
 	uint64_t log_dropped;

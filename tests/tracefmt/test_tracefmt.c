@@ -210,7 +210,7 @@ static const struct tracefmt_writer_opts *write_opts; /* of write_trace(); NULL:
 static void write_trace(const char *path, uint64_t seed, size_t n, size_t per_block,
 			uint64_t *ends, size_t *nr_ends, uint64_t *end_off)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	const char *hdr = "{\"format\":\"buddyscope-trace\",\"source\":\"test\"}";
 	struct tracefmt_writer *w = tracefmt_writer_create(path, hdr, strlen(hdr), write_opts, &err);
 	REQUIRE(w);
@@ -240,7 +240,7 @@ static void write_trace(const char *path, uint64_t seed, size_t n, size_t per_bl
 static size_t read_and_compare(const char *path, uint64_t seed, size_t skip_from,
 			       size_t skip_to, struct tracefmt_reader_stats *st_out)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	if (!r)
 		return (size_t)-1;
@@ -280,7 +280,7 @@ static void test_roundtrip(void)
 	CHECK_EQ_U64(st.intact_end, st.file_size);
 
 	/* Header blob comes back byte for byte. */
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	REQUIRE(r);
 	size_t len;
@@ -339,7 +339,7 @@ static void test_uncompressed(void)
 static void test_edge_values(void)
 {
 	const char *path = tmp("edges.bst");
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, NULL, &err);
 	REQUIRE(w);
 	struct tracefmt_event in[6];
@@ -393,7 +393,7 @@ static void test_edge_values(void)
 static void test_lost_window(void)
 {
 	const char *path = tmp("lost-window.bst");
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, NULL, &err);
 	struct tracefmt_event in[4], ev;
 	char why[160];
@@ -462,7 +462,7 @@ static void test_size_limit(void)
 	const char *path = tmp("limit.bst");
 	const uint64_t limit = 64 * 1024, n = 200000;
 	struct tracefmt_writer_opts small = { .block_records = 1000 };
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, &small, &err);
 	struct tracefmt_event ev, in;
 	uint64_t kept = 0, lost = 0, lost_records = 0, first = 0, last = 0;
@@ -636,7 +636,7 @@ static void write_bytes(const char *path, const void *p, size_t n)
 
 static void expect_open_error(const char *path, const char *needle)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	CHECK(r == NULL);
 	CHECK_STR_CONTAINS(err.text, needle);
@@ -722,7 +722,7 @@ static void test_unknown_type_skipped(void)
 	fwrite(block, 1, TF_BLOCK_HDR_LEN + n, f);
 	fclose(f);
 
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r = tracefmt_reader_open(tmp("unknown.bst"), &err);
 	REQUIRE(r);
 	struct tracefmt_event ev;
@@ -800,7 +800,7 @@ static void test_new_types_skippable(void)
 static void test_new_types_edges(void)
 {
 	const char *path = tmp("newtypes.bst");
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w = tracefmt_writer_create(path, "", 0, NULL, &err);
 	struct tracefmt_event in[3], ev;
 	struct tracefmt_reader *r;
@@ -858,7 +858,7 @@ static void test_write_limit(void)
 		signal(SIGXFSZ, SIG_IGN);
 		struct rlimit rl = { 20000, 20000 };
 		setrlimit(RLIMIT_FSIZE, &rl);
-		struct tracefmt_error err;
+		struct bs_error err;
 		struct tracefmt_writer_opts wo = { .outfile_flags = OUTFILE_PARTIAL |
 							    OUTFILE_REPLACE };
 		struct tracefmt_writer *w = tracefmt_writer_create(path, "{}", 2, &wo, &err);
@@ -937,7 +937,7 @@ static void build_three(struct bst_build *b)
 static struct tracefmt_reader_stats read_image(struct bst_build *b, const char *name,
 					       uint64_t *got)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_event ev;
 	const char *path = tmp(name);
 	REQUIRE(!b->failed);
@@ -1332,7 +1332,7 @@ static void sha256sum_of(const char *path, char hex[65])
  */
 static bool hash_matches(const char *path, size_t rewind_at, size_t stop_after)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	struct tracefmt_event ev;
 	char want[65], got[65] = "", again[65] = "";

@@ -45,7 +45,7 @@ static void store_with(const char *path, const char *sql)
 static int read_back(const char *path, char *report_err, char *export_err)
 {
 	struct viz_report_opts ro = { .heatmap_bins = 8 };
-	struct viz_error err = { .text = "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *s = viz_store_open(path, 0, NULL);
 	char out[300];
 	FILE *f = tmpfile();
