@@ -153,20 +153,18 @@ static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt, va
 	return 0;
 }
 
-static int set_err(struct bs_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* The capture library's one error setter (bs_error.h); returns @code. */
+static int capture_error_set(struct bs_error *err, struct bs_where where, int code,
+			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int set_err(struct bs_error *err, int code, const char *fmt, ...)
+static int capture_error_set(struct bs_error *err, struct bs_where where, int code,
+			     const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err) {
-		err->code = code;
-		err->offset = 0;
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = bs_error_vformat(err, where, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -222,7 +220,7 @@ static int tracefs_find(char *dir, size_t size, struct bs_error *err)
 	if (mount("tracefs", cands[0], "tracefs", 0, NULL)) {
 		int e = errno;
 
-		return set_err(err, -e,
+		return capture_error_set(err, BS_NOWHERE, -e,
 			       "tracefs is not mounted and mounting it at %s failed: %s "
 			       "(try: mount -t tracefs tracefs %s)",
 			       cands[0], strerror(e), cands[0]);
@@ -1038,7 +1036,7 @@ static char *header_create(const struct capture_opts *opts, struct capture *c, s
 	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
 	if (!text) {
-		set_err(err, -ENOMEM, "header: out of memory");
+		capture_error_set(err, BS_NOWHERE, -ENOMEM, "header: out of memory");
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -1051,11 +1049,11 @@ static int bpf_fail(enum capture_failure *why, struct bs_error *err, int ret,
 {
 	if (ret == -EPERM || ret == -EACCES) {
 		*why = CAPTURE_FAIL_BPF_DENIED;
-		return set_err(err, ret, "BPF not permitted: %s: %s%s%.60s", what, strerror(-ret),
+		return capture_error_set(err, BS_NOWHERE, ret, "BPF not permitted: %s: %s%s%.60s", what, strerror(-ret),
 			       libbpf_last[0] ? "; libbpf: " : "", libbpf_last);
 	}
 	*why = CAPTURE_FAIL_BPF;
-	return set_err(err, ret, "%s: %s%s%.80s", what, strerror(-ret),
+	return capture_error_set(err, BS_NOWHERE, ret, "%s: %s%s%.80s", what, strerror(-ret),
 		       libbpf_last[0] ? "; libbpf: " : "", libbpf_last);
 }
 
@@ -1090,19 +1088,19 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	if (!o.flush_interval_ms || o.flush_interval_ms >= 1000)
 		o.flush_interval_ms = 900;
 	if (o.ringbuf_mib & (o.ringbuf_mib - 1)) {
-		ret = set_err(err, -EINVAL, "ring buffer size %u MiB is not a power of two",
+		ret = capture_error_set(err, BS_NOWHERE, -EINVAL, "ring buffer size %u MiB is not a power of two",
 			      o.ringbuf_mib);
 		goto fail;
 	}
 	if (geteuid() != 0) {
 		*why = CAPTURE_FAIL_NOT_ROOT;
-		ret = set_err(err, -EPERM, "must run as root (capture loads eBPF programs "
+		ret = capture_error_set(err, BS_NOWHERE, -EPERM, "must run as root (capture loads eBPF programs "
 				     "and reads /proc/pagetypeinfo)");
 		goto fail;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		ret = set_err(err, -ENOMEM, "out of memory");
+		ret = capture_error_set(err, BS_NOWHERE, -ENOMEM, "out of memory");
 		goto fail;
 	}
 	cpu = &c->st.startup;
@@ -1132,7 +1130,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 	if (c->st.nr_missing == CAPTURE_NR_TRACEPOINTS) {
 		*why = CAPTURE_FAIL_NO_TRACEPOINTS;
-		ret = set_err(err, -ENOENT, "no kmem page tracepoint under %s/events/kmem", tracefs);
+		ret = capture_error_set(err, BS_NOWHERE, -ENOENT, "no kmem page tracepoint under %s/events/kmem", tracefs);
 		goto fail;
 	}
 	/* The calibration pairs both kinds of mm_page_alloc programs. */
@@ -1160,7 +1158,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 	c->slot_shift = (uint32_t)__builtin_ctzll(((uint64_t)o.ringbuf_mib << 20) / SLOT_SIZE);
 	if (((uint64_t)c->nr_cpus << c->slot_shift) > UINT32_MAX) {
-		ret = set_err(err, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
+		ret = capture_error_set(err, BS_NOWHERE, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
 				     "(at most %llu MiB each)", o.ringbuf_mib, c->nr_cpus,
 			      (unsigned long long)(((uint64_t)UINT32_MAX / (uint64_t)c->nr_cpus) *
 						   SLOT_SIZE >> 20));
@@ -1206,7 +1204,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 
 	if (pid_table_grow(c)) {
-		ret = set_err(err, -ENOMEM, "out of memory");
+		ret = capture_error_set(err, BS_NOWHERE, -ENOMEM, "out of memory");
 		goto fail;
 	}
 	c->cpu_vals_len = ((size_t)c->nr_cpus * sizeof(*c->cpu_vals) + c->page_size - 1) &
@@ -1316,7 +1314,7 @@ static int periodic(struct capture *c, uint64_t now, struct bs_error *err)
 
 static int write_failed(struct capture *c, struct bs_error *err)
 {
-	return set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
+	return capture_error_set(err, BS_NOWHERE, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
 		       "is kept there)", c->output, strerror(-c->write_err),
 		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }
@@ -1393,7 +1391,7 @@ int capture_finish(struct capture *c, struct bs_error *err)
 
 		c->w = NULL;
 		if (cret && !ret)
-			ret = set_err(err, cret, "%s", cerr.text);
+			ret = capture_error_set(err, BS_NOWHERE, cret, "%s", cerr.text);
 		if (!cret && !stat(c->output, &sb))
 			c->st.bytes = (uint64_t)sb.st_size;
 	}
@@ -1440,11 +1438,11 @@ int capture_output_switch(struct capture *c, const char *path, struct bs_error *
 	c->w = NULL;
 	if (ret) {
 		c->write_err = ret;
-		return set_err(err, ret, "%s", cerr.text);
+		return capture_error_set(err, BS_NOWHERE, ret, "%s", cerr.text);
 	}
 	name = strdup(path);
 	if (!name)
-		return c->write_err = set_err(err, -ENOMEM, "out of memory");
+		return c->write_err = capture_error_set(err, BS_NOWHERE, -ENOMEM, "out of memory");
 	free(c->output);
 	c->output = name;
 	c->w = tracefmt_writer_create(path, c->hdr, c->hdr_len, &wo, err);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sysinfo.h"
+#include "sysinfo_internal.h"
 
 #ifndef BUDDYSCOPE_VERSION
 #define BUDDYSCOPE_VERSION "unknown"
@@ -25,20 +26,13 @@
 /* pagetypeinfo prints ">100000" for a list it stopped counting. */
 #define PAGETYPEINFO_CAP 100000
 
-static int set_err(struct bs_error *err, int code, uint64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int set_err(struct bs_error *err, int code, uint64_t offset, const char *fmt, ...)
+int sysinfo_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err) {
-		err->code = code;
-		err->offset = offset;
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = bs_error_vformat(err, where, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -53,7 +47,7 @@ static int err_in_file(struct bs_error *err, int code, const char *root, const c
 	if (!err)
 		return code;
 	snprintf(text, sizeof(text), "%s", err->text);
-	return set_err(err, code, err->offset, "%s%s%s: %s", root,
+	return sysinfo_error_set(err, BS_AT(NULL, err->offset), code, "%s%s%s: %s", root,
 		       root[0] && root[strlen(root) - 1] == '/' ? "" : "/", rel, text);
 }
 
@@ -248,10 +242,10 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 		if (!strncmp(s, "Node", 4)) {
 			z = zoneinfo_add_zone(out);
 			if (!z)
-				return set_err(err, -ENOMEM, it.lineno, "zoneinfo: out of memory");
+				return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM, "zoneinfo: out of memory");
 			pcp = NULL;
 			if (!parse_node_zone(s, &z->node, z->name, NULL))
-				return set_err(err, -EINVAL, it.lineno,
+				return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
 					       "zoneinfo line %" PRIu64 ": bad zone line '%.60s'",
 					       it.lineno, s);
 			continue;
@@ -279,7 +273,7 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 				if (ok) {
 					pcp = zone_add_pcp(z, (uint32_t)v);
 					if (!pcp)
-						return set_err(err, -ENOMEM, it.lineno,
+						return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM,
 							       "zoneinfo: out of memory");
 				}
 			} else if (!strcmp(key, "start_pfn")) {
@@ -318,15 +312,15 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 			ok = value_u64(s, &z->managed);
 check:
 		if (!ok)
-			return set_err(err, -EINVAL, it.lineno,
+			return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
 				       "zoneinfo line %" PRIu64 ": bad value in '%.80s'", it.lineno,
 				       skip_ws(it.line));
 	}
 	if (out->nr_zones == 0)
-		return set_err(err, -EINVAL, 0, "zoneinfo: no 'Node N, zone NAME' line");
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "zoneinfo: no 'Node N, zone NAME' line");
 	for (uint32_t i = 0; i < out->nr_zones; i++)
 		if (!out->zones[i].has_pages_free)
-			return set_err(err, -EINVAL, 0, "zoneinfo: zone %s of node %u has no 'pages free'",
+			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "zoneinfo: zone %s of node %u has no 'pages free'",
 				       out->zones[i].name, out->zones[i].node);
 	return 0;
 }
@@ -464,7 +458,7 @@ int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_paget
 			goto bad;
 		z = pti_zone(out, node, zname, true);
 		if (!z)
-			return set_err(err, -ENOMEM, it.lineno, "pagetypeinfo: out of memory");
+			return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM, "pagetypeinfo: out of memory");
 		if (sec == SEC_FREE) {
 			rest = skip_ws(rest);
 			if (*rest++ != ',')
@@ -500,14 +494,14 @@ int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_paget
 			goto bad;
 	}
 	if (!have_order || out->nr_orders == 0 || out->nr_zones == 0)
-		return set_err(err, -EINVAL, 0,
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
 			       "pagetypeinfo: missing 'Page block order', the free-count table or any zone");
 	return 0;
 bad:
-	return set_err(err, -EINVAL, it.lineno, "pagetypeinfo line %" PRIu64 ": cannot parse '%.80s'",
+	return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL, "pagetypeinfo line %" PRIu64 ": cannot parse '%.80s'",
 		       it.lineno, skip_ws(it.line));
 toomany:
-	return set_err(err, -EINVAL, it.lineno,
+	return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
 		       "pagetypeinfo line %" PRIu64 ": more than %d migratetypes or a name too long",
 		       it.lineno, TRACEFMT_MAX_MT);
 }
@@ -596,16 +590,16 @@ int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len
 	*len = 0;
 	ret = root_path(root, rel, path, sizeof(path));
 	if (ret)
-		return set_err(err, ret, 0, "%s: path too long", rel);
+		return sysinfo_error_set(err, BS_NOWHERE, ret, "%s: path too long", rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		return set_err(err, ret, 0, "%s: %s", path, strerror(-ret));
+		return sysinfo_error_set(err, BS_NOWHERE, ret, "%s: %s", path, strerror(-ret));
 	}
 	b = malloc(cap);
 	if (!b) {
 		close(fd);
-		return set_err(err, -ENOMEM, 0, "%s: out of memory", path);
+		return sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "%s: out of memory", path);
 	}
 	for (;;) {
 		if (n + 1 >= cap) {
@@ -636,7 +630,7 @@ int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len
 fail:
 	close(fd);
 	free(b);
-	return set_err(err, ret, n, "%s: %s", path, strerror(-ret));
+	return sysinfo_error_set(err, BS_AT(NULL, n), ret, "%s: %s", path, strerror(-ret));
 }
 
 static void zone_state_fill(struct tracefmt_event *ev, const struct sysinfo_zone *z, uint32_t seq,
@@ -749,7 +743,7 @@ static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct t
 	if (!ret && nr_states)
 		ret = sysinfo_zone_state_build(&zi, seq, ts_ns, mfk, out + *nr, max - *nr, &ns);
 	if (ret)
-		set_err(err, ret, 0, "checkpoint: more zones than %zu records", max);
+		sysinfo_error_set(err, BS_NOWHERE, ret, "checkpoint: more zones than %zu records", max);
 	*nr += ns;
 	if (nr_states)
 		*nr_states = ns;
@@ -1200,7 +1194,7 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct bs_e
 			"host", host, "sysctl", sysctl, "zones", zones, "tracepoints_missing",
 			missing, "raw", raw);
 	if (!hdr) {
-		ret = set_err(err, -ENOMEM, 0, "header: cannot build the JSON object");
+		ret = sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "header: cannot build the JSON object");
 		goto fail;
 	}
 	sysinfo_zoneinfo_release(&zi);
@@ -1230,7 +1224,7 @@ char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
 	if (!text) {
-		set_err(err, -ENOMEM, 0, "header: cannot serialise the JSON object");
+		sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "header: cannot serialise the JSON object");
 		errno = ENOMEM;
 		return NULL;
 	}

@@ -6,6 +6,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bs_error.h"
+
+/*
+ * The sysinfo library's one error setter: @err (may be NULL) gets @where,
+ * @code (-errno) and the sentence through bs_error_vformat(); returns @code.
+ */
+int sysinfo_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* <root>/<rel> without trailing blanks, malloc'd; NULL if it cannot be read. */
 char *sysinfo_read_trimmed(const char *root, const char *rel);
 /* A whole text that is one integer. */
