@@ -120,20 +120,20 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 	case OPT_MAX_SIZE:
 		if (!recorder_parse_size(arg, opt == OPT_RING ? &ro->ring_bytes : &ro->max_bytes))
 			return true;
-		fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a size (a positive "
-				"number with K, M or G)\n", opt == OPT_RING ? "ring" : "max-size", arg);
+		cli_error("capture", "--%s '%s' is not a size (a positive "
+				"number with K, M or G)", opt == OPT_RING ? "ring" : "max-size", arg);
 		return false;
 	case OPT_SWITCH:
 		if (!recorder_parse_switch(arg, &ro->switch_bytes, &ro->switch_ns))
 			return true;
-		fprintf(stderr, "buddyscope capture: error: --switch-output '%s' is neither a size "
-				"(100M, 1G) nor a duration (30s, 10m, 1h)\n", arg);
+		cli_error("capture", "--switch-output '%s' is neither a size "
+				"(100M, 1G) nor a duration (30s, 10m, 1h)", arg);
 		return false;
 	case OPT_SNAP_INTERVAL:
 	case OPT_POST:
 		if (!parse_duration(arg, &secs) && !(opt == OPT_POST && !strcmp(arg, "0"))) {
-			fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a number of "
-					"seconds\n", opt == OPT_POST ? "post" : "snapshot-interval", arg);
+			cli_error("capture", "--%s '%s' is not a number of "
+					"seconds", opt == OPT_POST ? "post" : "snapshot-interval", arg);
 			return false;
 		}
 		if (opt == OPT_POST)
@@ -143,8 +143,7 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 		return true;
 	case OPT_TRIGGER:
 		if (ro->nr_triggers == REC_MAX_TRIGGERS) {
-			fprintf(stderr, "buddyscope capture: error: at most %d --trigger\n",
-				REC_MAX_TRIGGERS);
+			cli_error("capture", "at most %d --trigger", REC_MAX_TRIGGERS);
 			return false;
 		}
 		ro->triggers[ro->nr_triggers++] = arg;
@@ -154,8 +153,7 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 			ro->keep = n;
 			return true;
 		}
-		fprintf(stderr, "buddyscope capture: error: --keep '%s' is not a positive count\n",
-			arg);
+		cli_error("capture", "--keep '%s' is not a positive count", arg);
 		return false;
 	case OPT_PIDFILE:
 		ro->pidfile = arg;
@@ -183,7 +181,7 @@ static bool rec_opts_check(struct rec_opts *ro)
 	else if (ro->max_bytes && ro->max_bytes < (4u << 20))
 		bad = "--max-size must be at least 4M";
 	if (bad) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", bad);
+		cli_error("capture", "%s", bad);
 		return false;
 	}
 	if (ro->ring_bytes && !ro->snapshot_interval_ns)
@@ -506,8 +504,7 @@ static pid_t spawn(char **cmd, const struct drain_priority *prio)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(127);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "buddyscope capture: error: cannot run '%s': %s\n", cmd[0],
-			strerror(errno));
+		cli_error("capture", "cannot run '%s': %s", cmd[0], strerror(errno));
 		_exit(127);
 	}
 	return pid;
@@ -553,14 +550,13 @@ static int output_free(const char *out, bool force)
 	if (force)
 		return 0;
 	if (!lstat(out, &sb)) {
-		fprintf(stderr, "buddyscope capture: error: %s: the file exists; use --force to "
-				"replace it\n", out);
+		cli_error("capture", "%s: the file exists; use --force to replace it", out);
 		return -1;
 	}
 	if (!outfile_partial_name(out, partial, sizeof(partial)) && !lstat(partial, &sb)) {
-		fprintf(stderr, "buddyscope capture: error: %s: the file exists (a capture killed "
+		cli_error("capture", "%s: the file exists (a capture killed "
 				"before its end leaves one: rename it to keep it); use --force to "
-				"replace it\n", partial);
+				"replace it", partial);
 		return -1;
 	}
 	return 0;
@@ -637,26 +633,23 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case 'd':
 			if (!parse_duration(optarg, &duration_s)) {
-				fprintf(stderr, "buddyscope capture: error: --duration '%s' is not "
-						"a number of seconds from 0 to %.0f (a year)\n", optarg,
-					MAX_DURATION_S);
-				return 2;
+				return cli_usage_error("capture", "--duration '%s' is not "
+						             "a number of seconds from 0 to %.0f (a year)", optarg,
+					             MAX_DURATION_S);
 			}
 			break;
 		case 'c':
 			if (!parse_u32(optarg, &opts.checkpoint_interval_ms) ||
 			    !opts.checkpoint_interval_ms) {
-				fprintf(stderr, "buddyscope capture: error: --checkpoint-interval '%s' "
-						"is not a positive number of milliseconds\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--checkpoint-interval '%s' "
+						             "is not a positive number of milliseconds", optarg);
 			}
 			break;
 		case 'b':
 			if (!parse_u32(optarg, &opts.ringbuf_mib) || !opts.ringbuf_mib ||
 			    (opts.ringbuf_mib & (opts.ringbuf_mib - 1)) || opts.ringbuf_mib > 2048) {
-				fprintf(stderr, "buddyscope capture: error: --buffer-mib '%s' is not a "
-						"power of two from 1 to 2048\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--buffer-mib '%s' is not a "
+						             "power of two from 1 to 2048", optarg);
 			}
 			break;
 		case 'q':
@@ -667,9 +660,8 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case OPT_SNAPSHOT:
 			if (!parse_snapshot_method(optarg, &snapshot, &snapshot_method_chosen)) {
-				fprintf(stderr, "buddyscope capture: error: --snapshot '%s' is not "
-						"one of bpf, kpageflags, none, auto\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--snapshot '%s' is not "
+						             "one of bpf, kpageflags, none, auto", optarg);
 			}
 			break;
 		case OPT_CLASSIC:
@@ -677,16 +669,14 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case OPT_NICE:
 			if (!parse_int_range(optarg, -20, 19, &prio.nice)) {
-				fprintf(stderr, "buddyscope capture: error: --nice '%s' is not a number "
-						"from -20 to 19\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--nice '%s' is not a number "
+						             "from -20 to 19", optarg);
 			}
 			break;
 		case OPT_REALTIME:
 			if (!parse_int_range(optarg, 1, 99, &prio.rt)) {
-				fprintf(stderr, "buddyscope capture: error: --realtime '%s' is not a "
-						"SCHED_FIFO priority from 1 to 99\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--realtime '%s' is not a "
+						             "SCHED_FIFO priority from 1 to 99", optarg);
 			}
 			break;
 		case OPT_DUMP:
@@ -711,7 +701,7 @@ int cmd_capture(int argc, char **argv)
 		}
 	}
 	if (!opts.output) {
-		fprintf(stderr, "buddyscope capture: error: -o FILE is required\n");
+		cli_error("capture", "-o FILE is required");
 		usage(stderr);
 		return 2;
 	}
@@ -723,8 +713,8 @@ int cmd_capture(int argc, char **argv)
 	if (output_free(opts.output, opts.replace))
 		return 1;
 	if (cmd && (ret = command_runnable(cmd[0]))) {
-		fprintf(stderr, "buddyscope capture: error: cannot run '%s': %s; nothing "
-				"recorded\n", cmd[0], strerror(-ret));
+		cli_error("capture", "cannot run '%s': %s; nothing "
+				"recorded", cmd[0], strerror(-ret));
 		return 127;
 	}
 
@@ -785,7 +775,7 @@ int cmd_capture(int argc, char **argv)
 		fflush(stderr);
 		child = spawn(cmd, &prio);
 		if (child < 0) {
-			fprintf(stderr, "buddyscope capture: error: fork: %s\n", strerror(errno));
+			cli_error("capture", "fork: %s", strerror(errno));
 			goto cleanup;
 		}
 	}
@@ -799,8 +789,9 @@ int cmd_capture(int argc, char **argv)
 	while (!stop_signal) {
 		ret = capture_poll(c, 100, &err);
 		if (ret) {
-			fprintf(stderr, "%sbuddyscope capture: error: %s\n", tty && !quiet ? "\n" : "",
-				err.text);
+			if (tty && !quiet)
+				fputc('\n', stderr); /* off the progress line */
+			cli_error("capture", "%s", err.text);
 			failed = true;
 			break;
 		}
@@ -825,7 +816,7 @@ int cmd_capture(int argc, char **argv)
 		fputc('\n', stderr);
 	/* A reading still in flight is written first: the free-order triggers see it. */
 	if (!failed && capture_reading_settle(c, &err)) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		cli_error("capture", "%s", err.text);
 		failed = true;
 	}
 	rec_before_finish(rec, c);

@@ -20,6 +20,7 @@
 #ifdef BUDDYSCOPE_WITH_CAPTURE
 
 #include "capture_rec.h"
+#include "commands.h"
 #include "outfile.h"
 
 #define PROG "buddyscope capture"
@@ -90,13 +91,13 @@ static int ring_dir_make(const char *dir, bool force)
 	if (!mkdir(dir, 0755))
 		return 0;
 	if (errno != EEXIST || !force) {
-		fprintf(stderr, PROG ": error: %s: cannot make the ring directory: %s%s\n", dir,
+		cli_error("capture", "%s: cannot make the ring directory: %s%s", dir,
 			strerror(errno), errno == EEXIST ? " (use --force to reuse it)" : "");
 		return -1;
 	}
 	d = opendir(dir);
 	if (!d) {
-		fprintf(stderr, PROG ": error: %s: %s\n", dir, strerror(errno));
+		cli_error("capture", "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)))
@@ -140,7 +141,7 @@ int rec_first_output(const struct rec_opts *o, const char *out, bool force, char
 	ret = file_name(o, out, dir, 1, buf, len);
 	free(dir);
 	if (ret)
-		fprintf(stderr, PROG ": error: %s: the file name is too long\n", out);
+		cli_error("capture", "%s: the file name is too long", out);
 	return ret ? -1 : 0;
 }
 
@@ -186,7 +187,7 @@ struct rec *rec_create(const struct rec_opts *o, const char *out, struct capture
 	struct rec *r = calloc(1, sizeof(*r));
 
 	if (!r || !(r->out = strdup(out)) || (o->ring_bytes && !(r->ring_dir = ring_dir_name(out)))) {
-		fprintf(stderr, PROG ": error: out of memory\n");
+		cli_error("capture", "out of memory");
 		rec_destroy(r, NULL);
 		return NULL;
 	}
@@ -195,8 +196,8 @@ struct rec *rec_create(const struct rec_opts *o, const char *out, struct capture
 	r->file_seq = 1;
 	for (int i = 0; i < o->nr_triggers; i++) {
 		if (recorder_trigger_parse(o->triggers[i], pageblock_order, &r->trig[i])) {
-			fprintf(stderr, PROG ": error: --trigger '%s' is not alloc-fail, extfrag or "
-					"free-orderK<N[@ZONE] (e.g. 'free-order9<4')\n",
+			cli_error("capture", "--trigger '%s' is not alloc-fail, extfrag or "
+					"free-orderK<N[@ZONE] (e.g. 'free-order9<4')",
 				o->triggers[i]);
 			rec_destroy(r, NULL);
 			return NULL;
@@ -223,8 +224,7 @@ int rec_start(struct rec *r, struct capture *c)
 		return 0;
 	f = fopen(r->o.pidfile, "w");
 	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
-		fprintf(stderr, PROG ": error: %s: cannot write the pid: %s\n", r->o.pidfile,
-			strerror(errno));
+		cli_error("capture", "%s: cannot write the pid: %s", r->o.pidfile, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -244,12 +244,12 @@ static int dump_write(struct rec *r, struct capture *c)
 	int ret;
 
 	if (!paths) {
-		fprintf(stderr, PROG ": error: out of memory\n");
+		cli_error("capture", "out of memory");
 		return -1;
 	}
 	ret = capture_checkpoint(c, &err);
 	if (ret) {
-		fprintf(stderr, PROG ": error: %s\n", err.text);
+		cli_error("capture", "%s", err.text);
 		free(paths);
 		return -1;
 	}
@@ -263,7 +263,7 @@ static int dump_write(struct rec *r, struct capture *c)
 	r->pending = false;
 	if (ret) {
 		/* A failed dump is said, and the recorder goes on: the ring is intact. */
-		fprintf(stderr, PROG ": error: dump %s: %s\n", name, err.text);
+		cli_error("capture", "dump %s: %s", name, err.text);
 		return 0;
 	}
 	fprintf(stderr, PROG ": dump: wrote %s (%llu records from %zu segments) in %.0f ms\n",
@@ -302,12 +302,12 @@ static int file_switch(struct rec *r, struct capture *c)
 
 	snprintf(done, sizeof(done), "%s", capture_output(c));
 	if (file_name(&r->o, r->out, r->ring_dir, r->file_seq + 1, next, sizeof(next))) {
-		fprintf(stderr, PROG ": error: %s: the file name is too long\n", r->out);
+		cli_error("capture", "%s: the file name is too long", r->out);
 		return -1;
 	}
 	ret = capture_output_switch(c, next, &err);
 	if (ret) {
-		fprintf(stderr, PROG ": error: %s\n", err.text);
+		cli_error("capture", "%s", err.text);
 		return -1;
 	}
 	r->file_seq++;
@@ -442,7 +442,7 @@ int rec_send_dump(const char *target)
 	if (end == target || *end) {
 		f = fopen(target, "r");
 		if (!f || !fgets(buf, sizeof(buf), f)) {
-			fprintf(stderr, PROG ": error: %s: cannot read a pid: %s\n", target,
+			cli_error("capture", "%s: cannot read a pid: %s", target,
 				f ? "empty file" : strerror(errno));
 			if (f)
 				fclose(f);
@@ -451,14 +451,12 @@ int rec_send_dump(const char *target)
 		fclose(f);
 		pid = strtol(buf, &end, 10);
 		if (end == buf || (*end && *end != '\n')) {
-			fprintf(stderr, PROG ": error: %s: '%s' is not a pid\n", target, buf);
-			return 1;
+			return cli_error("capture", "%s: '%s' is not a pid", target, buf);
 		}
 	}
 	if (pid <= 0 || kill((pid_t)pid, SIGUSR1)) {
-		fprintf(stderr, PROG ": error: cannot signal pid %ld: %s\n", pid,
-			pid <= 0 ? "not a pid" : strerror(errno));
-		return 1;
+		return cli_error("capture", "cannot signal pid %ld: %s", pid,
+			       pid <= 0 ? "not a pid" : strerror(errno));
 	}
 	fprintf(stderr, PROG ": asked pid %ld for a dump (it prints the file it writes)\n", pid);
 	return 0;

@@ -195,7 +195,7 @@ static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, si
 
 	*nr = 0;
 	if (!ev) {
-		fprintf(stderr, "buddyscope import: error: %s: %s\n", dir, strerror(errno));
+		cli_error("import", "%s: %s", dir, strerror(errno));
 		return NULL;
 	}
 #ifdef BUDDYSCOPE_HAVE_SYSINFO
@@ -206,7 +206,7 @@ static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, si
 	snprintf(err.text, sizeof(err.text), "built without the sysinfo library");
 #endif
 	if (rc < 0) {
-		fprintf(stderr, "buddyscope import: error: %s: checkpoints: %s\n", dir,
+		cli_error("import", "%s: checkpoints: %s", dir,
 			err.text[0] ? err.text : strerror(-rc));
 		free(ev);
 		return NULL;
@@ -262,8 +262,8 @@ static const struct import_kind *kind_detect(const char *in_path, bool quiet)
 		return NULL;
 	}
 	if (!g.fmt) {
-		fprintf(stderr, "buddyscope import: error: %s: this looks like %s, which import does "
-				"not read: %s\n", in_path, g.what, g.hint);
+		cli_error("import", "%s: this looks like %s, which import does "
+				"not read: %s", in_path, g.what, g.hint);
 		return NULL;
 	}
 	if (!quiet)
@@ -391,9 +391,8 @@ int cmd_import(int argc, char **argv)
 			errno = 0;
 			max_bad = strtoull(optarg, &end, 10);
 			if (errno || *end || end == optarg || optarg[0] == '-') {
-				fprintf(stderr, "buddyscope import: error: --max-bad wants a count, "
-						"not '%s'\n", optarg);
-				return 2;
+				return cli_usage_error("import", "--max-bad wants a count, "
+						             "not '%s'", optarg);
 			}
 			break;
 		case 'h':
@@ -405,42 +404,35 @@ int cmd_import(int argc, char **argv)
 		}
 	}
 	if (!out_path || optind != argc - 1) {
-		fprintf(stderr, "buddyscope import: error: %s\n",
+		cli_error("import", "%s",
 			!out_path ? "-o OUT.bst is required" : "expected exactly one input (or -)");
 		usage(stderr);
 		return 2;
 	}
 	const char *in_path = argv[optind];
 	if (sysinfo_end_dir && !sysinfo_dir) {
-		fprintf(stderr, "buddyscope import: error: --sysinfo-end needs --sysinfo "
-				"(the header and the start checkpoints come from it)\n");
-		return 2;
+		return cli_usage_error("import", "--sysinfo-end needs --sysinfo "
+				             "(the header and the start checkpoints come from it)");
 	}
 	if (from && !(kind = kind_from_name(from))) {
-		fprintf(stderr, "buddyscope import: error: --from wants ftrace, perf-script, "
-				"perf.data or trace.dat, not '%s'\n", from);
-		return 2;
+		return cli_usage_error("import", "--from wants ftrace, perf-script, "
+				             "perf.data or trace.dat, not '%s'", from);
 	}
 	if (!from && !strcmp(in_path, "-")) {
-		fprintf(stderr, "buddyscope import: error: stdin cannot be looked at before it is "
-				"read: give --from ftrace or --from perf-script\n");
-		return 2;
+		return cli_usage_error("import", "stdin cannot be looked at before it is "
+				             "read: give --from ftrace or --from perf-script");
 	}
 	if (!strcmp(in_path, "-") && from && kind->fmt != TRACEFMT_IMPORT_FTRACE &&
 	    kind->fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
-		fprintf(stderr, "buddyscope import: error: %s is read from a file, not stdin\n",
-			kind->from);
-		return 2;
+		return cli_usage_error("import", "%s is read from a file, not stdin", kind->from);
 	}
 	if (instance && from && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
-		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input\n");
-		return 2;
+		return cli_usage_error("import", "--instance is for trace.dat input");
 	}
 #ifndef BUDDYSCOPE_HAVE_SYSINFO
 	if (sysinfo_dir || sysinfo_end_dir) {
-		fprintf(stderr, "buddyscope import: error: --sysinfo: built without the sysinfo "
-				"library (capture/sysinfo.c)\n");
-		return 2;
+		return cli_usage_error("import", "--sysinfo: built without the sysinfo "
+				             "library (capture/sysinfo.c)");
 	}
 #endif
 	struct bs_error err = { 0 };
@@ -449,23 +441,18 @@ int cmd_import(int argc, char **argv)
 	struct stat in_st, out_st;
 
 	if (!strcmp(out_path, "-")) {
-		fprintf(stderr, "buddyscope import: error: -o wants a file: the .bst cannot "
-				"go to stdout\n");
-		return 2;
+		return cli_usage_error("import", "-o wants a file: the .bst cannot go to stdout");
 	}
 	/* The output replaces its name at the end: never let that be the input. */
 	if (strcmp(in_path, "-") && stat(in_path, &in_st) == 0 && stat(out_path, &out_st) == 0 &&
 	    in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
-		fprintf(stderr, "buddyscope import: error: %s: the output is the input file\n",
-			out_path);
-		return 1;
+		return cli_error("import", "%s: the output is the input file", out_path);
 	}
 	if (!from && !(kind = kind_detect(in_path, quiet)))
 		return 1;
 	if (instance && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
-		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input; %s is "
-				"%s\n", in_path, kind->from);
-		return 2;
+		return cli_usage_error("import", "--instance is for trace.dat input; %s is "
+				             "%s", in_path, kind->from);
 	}
 #ifdef BUDDYSCOPE_HAVE_SYSINFO
 	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
@@ -483,8 +470,7 @@ int cmd_import(int argc, char **argv)
 	header = header_create(kind->source, kind->clock, notes, in_path, sysinfo_dir,
 			       sysinfo_end_dir, &header_len, &err);
 	if (!header) {
-		fprintf(stderr, "buddyscope import: error: %s\n",
-			err.text[0] ? err.text : "cannot build the trace header");
+		cli_error("import", "%s", err.text[0] ? err.text : "cannot build the trace header");
 		goto cleanup;
 	}
 	struct tracefmt_import_opts io = { 0 };
@@ -514,15 +500,15 @@ int cmd_import(int argc, char **argv)
 			    &err);
 	double secs = now_s() - t0;
 	if (rc == -ENOENT && kind->fmt == TRACEFMT_IMPORT_PERF_DATA && !st.lines) {
-		fprintf(stderr, "buddyscope import: error: %s\nbuddyscope import: run `perf "
+		cli_error("import", "%s\nbuddyscope import: run `perf "
 				TRACEFMT_PERF_SCRIPT_ARGS " %s > %s.txt` where perf is, and "
-				"import that text\n", err.text, in_path, in_path);
+				"import that text", err.text, in_path, in_path);
 		goto cleanup;
 	}
 	if (rc < 0 && !st.output_refused) {
 		if (st.lines)
-			fprintf(stderr, "buddyscope import: error: %s (after %" PRIu64
-					" lines; %s not written)\n", err.text, st.lines, out_path);
+			cli_error("import", "%s (after %" PRIu64
+					" lines; %s not written)", err.text, st.lines, out_path);
 		else
 			cli_fail("import", in_path, rc, err.text);
 		goto cleanup;
@@ -538,17 +524,17 @@ int cmd_import(int argc, char **argv)
 			st.bad_line_reasons[i]);
 	if (rc < 0 && !st.events) {
 		bool dat = kind->fmt == TRACEFMT_IMPORT_TRACE_DAT;
-		fprintf(stderr, "buddyscope import: error: %s: no kmem page event or lost-event "
-				"%s read from %" PRIu64 " %s; %s not written\n", in_path,
+		cli_error("import", "%s: no kmem page event or lost-event "
+				"%s read from %" PRIu64 " %s; %s not written", in_path,
 			dat ? "record" : "line", st.lines, dat ? "records" : "lines", out_path);
 		if (from)
 			kind_mismatch_hint(in_path, kind);
 		goto cleanup;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "buddyscope import: error: %s: %" PRIu64 " kmem page lines could "
+		cli_error("import", "%s: %" PRIu64 " kmem page lines could "
 				"not be parsed (allowed: %llu; --max-bad N accepts them); %s not "
-				"written\n", in_path, st.bad_lines, max_bad, out_path);
+				"written", in_path, st.bad_lines, max_bad, out_path);
 		if (from)
 			kind_mismatch_hint(in_path, kind);
 		goto cleanup;

@@ -667,7 +667,7 @@ int cmd_info(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "buddyscope info: error: expected exactly one trace file\n");
+		cli_error("info", "expected exactly one trace file");
 		usage(stderr);
 		return 2;
 	}
@@ -687,7 +687,7 @@ int cmd_info(int argc, char **argv)
 
 	in = calloc(1, sizeof(*in));
 	if (!in) {
-		fprintf(stderr, "buddyscope info: error: out of memory\n");
+		cli_error("info", "out of memory");
 		goto cleanup;
 	}
 	struct tracefmt_event ev;
@@ -695,8 +695,7 @@ int cmd_info(int argc, char **argv)
 	while ((rc = tracefmt_reader_next(r, &ev)) == 1)
 		account(in, &ev);
 	if (rc < 0) {
-		fprintf(stderr, "buddyscope info: error: %s: read failed: %s\n", path,
-			strerror(-rc));
+		cli_error("info", "%s: read failed: %s", path, strerror(-rc));
 		goto cleanup;
 	}
 	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(r);

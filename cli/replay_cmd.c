@@ -102,9 +102,8 @@ int cmd_replay(int argc, char **argv)
 			} else if (!strcmp(optarg, "whatif") || !strcmp(optarg, "what-if")) {
 				run.opts.mode = REPLAY_WHATIF;
 			} else {
-				fprintf(stderr, "buddyscope replay: error: --mode '%s': expected "
-					"shadow or whatif\n", optarg);
-				return 2;
+				return cli_usage_error("replay", "--mode '%s': expected "
+					             "shadow or whatif", optarg);
 			}
 			break;
 		case OPT_CONFIG:
@@ -118,9 +117,8 @@ int cmd_replay(int argc, char **argv)
 			unsigned long long ms = strtoull(optarg, &end, 10);
 
 			if (end == optarg || *end || optarg[0] == '-' || ms > 1000000000ull) {
-				fprintf(stderr, "buddyscope replay: error: --sample-interval-ms '%s' "
-					"is not a number of milliseconds\n", optarg);
-				return 2;
+				return cli_usage_error("replay", "--sample-interval-ms '%s' "
+					             "is not a number of milliseconds", optarg);
 			}
 			run.opts.sample_interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
 			break;
@@ -130,9 +128,8 @@ int cmd_replay(int argc, char **argv)
 			unsigned long n = strtoul(optarg, &end, 10);
 
 			if (end == optarg || *end || optarg[0] == '-' || n < 1 || n > 1000) {
-				fprintf(stderr, "buddyscope replay: error: --maps '%s' is not a "
-					"number of maps from 1 to 1000\n", optarg);
-				return 2;
+				return cli_usage_error("replay", "--maps '%s' is not a "
+					             "number of maps from 1 to 1000", optarg);
 			}
 			run.opts.pbmaps_between = (uint32_t)n;
 			break;
@@ -144,9 +141,8 @@ int cmd_replay(int argc, char **argv)
 				unsigned long n = strtoul(optarg, &end, 10);
 
 				if (end == optarg || *end || !n || n > UINT32_MAX) {
-					fprintf(stderr, "buddyscope replay: error: --paranoid=%s: "
-						"expected a positive number of events\n", optarg);
-					return 2;
+					return cli_usage_error("replay", "--paranoid=%s: "
+						             "expected a positive number of events", optarg);
 				}
 				run.opts.paranoid_every = (uint32_t)n;
 			}
@@ -160,11 +156,10 @@ int cmd_replay(int argc, char **argv)
 			return 0;
 		case '?':
 			if (optopt)
-				fprintf(stderr, "buddyscope replay: error: option '%s' needs a value "
-					"or is unknown\n", argv[optind - 1]);
+				cli_error("replay", "option '%s' needs a value "
+					"or is unknown", argv[optind - 1]);
 			else
-				fprintf(stderr, "buddyscope replay: error: unknown option '%s'\n",
-					argv[optind - 1]);
+				cli_error("replay", "unknown option '%s'", argv[optind - 1]);
 			usage(stderr);
 			return 2;
 		default:
@@ -180,14 +175,14 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "buddyscope replay: error: %s\n",
+		cli_error("replay", "%s",
 			optind >= argc ? "no TRACE given" : "more than one TRACE given");
 		usage(stderr);
 		return 2;
 	}
 	run.trace = argv[optind];
 	if (!run.db) {
-		fprintf(stderr, "buddyscope replay: error: --db RUNS.db is required\n");
+		cli_error("replay", "--db RUNS.db is required");
 		usage(stderr);
 		return 2;
 	}
@@ -209,9 +204,8 @@ int cmd_replay(int argc, char **argv)
 
 		free(j);
 		if (changed) {
-			fprintf(stderr, "buddyscope replay: error: settings change what-if runs only; "
-				"add --mode whatif\n");
-			return 2;
+			return cli_usage_error("replay", "settings change what-if runs only; "
+				             "add --mode whatif");
 		}
 	}
 	run.opts.stop = &replay_stop;
@@ -230,8 +224,7 @@ int cmd_replay(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	fprintf(stderr, "buddyscope replay: error: built without replay support\n");
-	return 2;
+	return cli_usage_error("replay", "built without replay support");
 }
 
 #endif

@@ -39,7 +39,7 @@ int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *n
 		if (strcmp(name, replay_cli_setting_names[i]))
 			continue;
 		if (replay_settings_set(s, name, value, &err)) {
-			fprintf(stderr, "buddyscope %s: error: --%s\n", cmd, err.text);
+			cli_error(cmd, "--%s", err.text);
 			return -1;
 		}
 		return 1;
@@ -319,8 +319,7 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 	cs->vs.grid = r->grid;
 	cs->vs.grid_index = r->grid_index;
 	if (access(r->trace, R_OK)) {
-		fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace, strerror(errno));
-		return 1;
+		return cli_error(r->cmd, "%s: %s", r->trace, strerror(errno));
 	}
 	cs->vs.s = viz_store_open(r->db, VIZ_STORE_CREATE, &verr);
 	if (!cs->vs.s) {
@@ -331,9 +330,8 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 	cs->sink_ctx = &cs->vs;
 #else
 	if (r->db) {
-		fprintf(stderr, "buddyscope %s: error: built without the run store (viz): --db "
-			"cannot be written\n", r->cmd);
-		return 1;
+		return cli_error(r->cmd, "built without the run store (viz): --db "
+			       "cannot be written");
 	}
 #endif
 	return 0;
@@ -370,8 +368,7 @@ static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int r
 	if (cs->vs.s) {
 		ret = viz_store_close(cs->vs.s);
 		if (ret && !status) {
-			fprintf(stderr, "buddyscope %s: error: %s: the final commit failed: %s\n",
-				r->cmd, r->db, strerror(-ret));
+			cli_error(r->cmd, "%s: the final commit failed: %s", r->db, strerror(-ret));
 			status = 1;
 		}
 	}

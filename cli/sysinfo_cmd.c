@@ -57,7 +57,6 @@ int cmd_sysinfo(int argc, char **argv)
 	printf("%s: %u files written\n", dir, st.written);
 	return 0;
 #else
-	fprintf(stderr, "buddyscope sysinfo: error: built without the sysinfo library\n");
-	return 2;
+	return cli_usage_error("sysinfo", "built without the sysinfo library");
 #endif
 }
