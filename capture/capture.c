@@ -1049,7 +1049,8 @@ static int bpf_fail(enum capture_failure *why, struct bs_error *err, int ret,
 {
 	if (ret == -EPERM || ret == -EACCES) {
 		*why = CAPTURE_FAIL_BPF_DENIED;
-		return capture_error_set(err, BS_NOWHERE, ret, "BPF not permitted: %s: %s%s%.60s", what, strerror(-ret),
+		return capture_error_set(err, BS_NOWHERE, ret, "BPF not permitted: %s: %s%s%.60s",
+					 what, strerror(-ret),
 			       libbpf_last[0] ? "; libbpf: " : "", libbpf_last);
 	}
 	*why = CAPTURE_FAIL_BPF;
@@ -1088,13 +1089,15 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	if (!o.flush_interval_ms || o.flush_interval_ms >= 1000)
 		o.flush_interval_ms = 900;
 	if (o.ringbuf_mib & (o.ringbuf_mib - 1)) {
-		ret = capture_error_set(err, BS_NOWHERE, -EINVAL, "ring buffer size %u MiB is not a power of two",
+		ret = capture_error_set(err, BS_NOWHERE, -EINVAL,
+					"ring buffer size %u MiB is not a power of two",
 			      o.ringbuf_mib);
 		goto fail;
 	}
 	if (geteuid() != 0) {
 		*why = CAPTURE_FAIL_NOT_ROOT;
-		ret = capture_error_set(err, BS_NOWHERE, -EPERM, "must run as root (capture loads eBPF programs "
+		ret = capture_error_set(err, BS_NOWHERE, -EPERM,
+					"must run as root (capture loads eBPF programs "
 				     "and reads /proc/pagetypeinfo)");
 		goto fail;
 	}
@@ -1130,7 +1133,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 	if (c->st.nr_missing == CAPTURE_NR_TRACEPOINTS) {
 		*why = CAPTURE_FAIL_NO_TRACEPOINTS;
-		ret = capture_error_set(err, BS_NOWHERE, -ENOENT, "no kmem page tracepoint under %s/events/kmem", tracefs);
+		ret = capture_error_set(err, BS_NOWHERE, -ENOENT,
+					"no kmem page tracepoint under %s/events/kmem", tracefs);
 		goto fail;
 	}
 	/* The calibration pairs both kinds of mm_page_alloc programs. */
@@ -1158,7 +1162,8 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 	}
 	c->slot_shift = (uint32_t)__builtin_ctzll(((uint64_t)o.ringbuf_mib << 20) / SLOT_SIZE);
 	if (((uint64_t)c->nr_cpus << c->slot_shift) > UINT32_MAX) {
-		ret = capture_error_set(err, BS_NOWHERE, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
+		ret = capture_error_set(err, BS_NOWHERE, -E2BIG,
+					"a %u MiB ring for each of %d cpus is too large "
 				     "(at most %llu MiB each)", o.ringbuf_mib, c->nr_cpus,
 			      (unsigned long long)(((uint64_t)UINT32_MAX / (uint64_t)c->nr_cpus) *
 						   SLOT_SIZE >> 20));
@@ -1314,7 +1319,8 @@ static int periodic(struct capture *c, uint64_t now, struct bs_error *err)
 
 static int write_failed(struct capture *c, struct bs_error *err)
 {
-	return capture_error_set(err, BS_NOWHERE, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
+	return capture_error_set(err, BS_NOWHERE, c->write_err,
+				 "writing %s.partial: %s (everything before %llu bytes "
 		       "is kept there)", c->output, strerror(-c->write_err),
 		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }

@@ -242,7 +242,8 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 		if (!strncmp(s, "Node", 4)) {
 			z = zoneinfo_add_zone(out);
 			if (!z)
-				return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM, "zoneinfo: out of memory");
+				return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM,
+							 "zoneinfo: out of memory");
 			pcp = NULL;
 			if (!parse_node_zone(s, &z->node, z->name, NULL))
 				return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
@@ -273,7 +274,8 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 				if (ok) {
 					pcp = zone_add_pcp(z, (uint32_t)v);
 					if (!pcp)
-						return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM,
+						return sysinfo_error_set(err,
+									 BS_AT(NULL, it.lineno), -ENOMEM,
 							       "zoneinfo: out of memory");
 				}
 			} else if (!strcmp(key, "start_pfn")) {
@@ -317,10 +319,12 @@ check:
 				       skip_ws(it.line));
 	}
 	if (out->nr_zones == 0)
-		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "zoneinfo: no 'Node N, zone NAME' line");
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+					 "zoneinfo: no 'Node N, zone NAME' line");
 	for (uint32_t i = 0; i < out->nr_zones; i++)
 		if (!out->zones[i].has_pages_free)
-			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "zoneinfo: zone %s of node %u has no 'pages free'",
+			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+						 "zoneinfo: zone %s of node %u has no 'pages free'",
 				       out->zones[i].name, out->zones[i].node);
 	return 0;
 }
@@ -458,7 +462,8 @@ int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_paget
 			goto bad;
 		z = pti_zone(out, node, zname, true);
 		if (!z)
-			return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM, "pagetypeinfo: out of memory");
+			return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM,
+						 "pagetypeinfo: out of memory");
 		if (sec == SEC_FREE) {
 			rest = skip_ws(rest);
 			if (*rest++ != ',')
@@ -498,7 +503,8 @@ int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_paget
 			       "pagetypeinfo: missing 'Page block order', the free-count table or any zone");
 	return 0;
 bad:
-	return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL, "pagetypeinfo line %" PRIu64 ": cannot parse '%.80s'",
+	return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
+				 "pagetypeinfo line %" PRIu64 ": cannot parse '%.80s'",
 		       it.lineno, skip_ws(it.line));
 toomany:
 	return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
@@ -743,7 +749,8 @@ static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct t
 	if (!ret && nr_states)
 		ret = sysinfo_zone_state_build(&zi, seq, ts_ns, mfk, out + *nr, max - *nr, &ns);
 	if (ret)
-		sysinfo_error_set(err, BS_NOWHERE, ret, "checkpoint: more zones than %zu records", max);
+		sysinfo_error_set(err, BS_NOWHERE, ret, "checkpoint: more zones than %zu records",
+				  max);
 	*nr += ns;
 	if (nr_states)
 		*nr_states = ns;
@@ -1194,7 +1201,8 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct bs_e
 			"host", host, "sysctl", sysctl, "zones", zones, "tracepoints_missing",
 			missing, "raw", raw);
 	if (!hdr) {
-		ret = sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "header: cannot build the JSON object");
+		ret = sysinfo_error_set(err, BS_NOWHERE, -ENOMEM,
+					"header: cannot build the JSON object");
 		goto fail;
 	}
 	sysinfo_zoneinfo_release(&zi);
@@ -1224,7 +1232,8 @@ char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
 	if (!text) {
-		sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "header: cannot serialise the JSON object");
+		sysinfo_error_set(err, BS_NOWHERE, -ENOMEM,
+				  "header: cannot serialise the JSON object");
 		errno = ENOMEM;
 		return NULL;
 	}

@@ -85,25 +85,30 @@ static int file_write(const char *dir, const char *rel, const char *data, size_t
 	int fd, rc = 0;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
-		return sysinfo_error_set(err, BS_NOWHERE, -ENAMETOOLONG, "%s/%s: path too long", dir, rel);
+		return sysinfo_error_set(err, BS_NOWHERE, -ENAMETOOLONG, "%s/%s: path too long",
+					 dir, rel);
 	rc = parents_make(path);
 	if (rc < 0)
-		return sysinfo_error_set(err, BS_NOWHERE, rc, "%s: cannot make its directory: %s", path, strerror(-rc));
+		return sysinfo_error_set(err, BS_NOWHERE, rc, "%s: cannot make its directory: %s",
+					 path, strerror(-rc));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot create: %s", path, strerror(errno));
+		return sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot create: %s", path,
+					 strerror(errno));
 	for (size_t off = 0; off < len;) {
 		ssize_t n = write(fd, data + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot write: %s", path, strerror(errno));
+			rc = sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot write: %s",
+					       path, strerror(errno));
 			break;
 		}
 		off += (size_t)n;
 	}
 	if (close(fd) < 0 && !rc)
-		rc = sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot write: %s", path, strerror(errno));
+		rc = sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot write: %s", path,
+				       strerror(errno));
 	return rc;
 }
 
@@ -169,7 +174,8 @@ int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stat
 		st = &local;
 	memset(st, 0, sizeof(*st));
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot make the directory: %s", dir,
+		return sysinfo_error_set(err, BS_NOWHERE, -errno,
+					 "%s: cannot make the directory: %s", dir,
 			       strerror(errno));
 	for (size_t i = 0; i < NR_FILES; i++) {
 		if (!strcmp(files[i].rel, "page_size") && (!root || !strcmp(root, "/"))) {
@@ -235,13 +241,15 @@ static int check_orders(const char *dir, struct bs_error *err)
 		bool ok = !rc && pti.pageblock_order > 0 && pti.nr_orders > pti.pageblock_order;
 		sysinfo_pagetypeinfo_release(&pti);
 		if (!ok)
-			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "proc/pagetypeinfo: not /proc/pagetypeinfo "
+			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+						 "proc/pagetypeinfo: not /proc/pagetypeinfo "
 					"text (no pageblock order or free-count table)");
 		return 0;
 	}
 	if (!dir_has(dir, "proc/buddyinfo") ||
 	    !dir_has(dir, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size"))
-		return sysinfo_error_set(err, BS_NOWHERE, -ENOENT, "proc/pagetypeinfo: missing (pageblock order, "
+		return sysinfo_error_set(err, BS_NOWHERE, -ENOENT,
+					 "proc/pagetypeinfo: missing (pageblock order, "
 				"orders), and no proc/buddyinfo with sys/kernel/mm/"
 				"transparent_hugepage/hpage_pmd_size instead");
 	if (sysinfo_file_read(dir, "proc/buddyinfo", &text, &len, err))
@@ -249,10 +257,12 @@ static int check_orders(const char *dir, struct bs_error *err)
 	uint32_t orders = sysinfo_buddyinfo_nr_orders(text);
 	free(text);
 	if (!orders)
-		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "proc/buddyinfo: no zone line with free counts");
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+					 "proc/buddyinfo: no zone line with free counts");
 	rc = dir_int(dir, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &pmd);
 	if (rc < 0 || pmd < 4096 || (pmd & (pmd - 1)))
-		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size: "
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+					 "sys/kernel/mm/transparent_hugepage/hpage_pmd_size: "
 				"not a size in bytes (a power of two)");
 	return 0;
 }
@@ -265,7 +275,8 @@ static int check_zoneinfo(const char *dir, struct bs_error *err)
 	int rc;
 
 	if (!dir_has(dir, "proc/zoneinfo"))
-		return sysinfo_error_set(err, BS_NOWHERE, -ENOENT, "proc/zoneinfo: missing (the zones)");
+		return sysinfo_error_set(err, BS_NOWHERE, -ENOENT,
+					 "proc/zoneinfo: missing (the zones)");
 	rc = sysinfo_file_read(dir, "proc/zoneinfo", &text, &len, err);
 	if (rc)
 		return rc;
@@ -275,7 +286,8 @@ static int check_zoneinfo(const char *dir, struct bs_error *err)
 	if (rc) {
 		char why[sizeof(err->text)];
 		snprintf(why, sizeof(why), "%s", err ? err->text : "");
-		return sysinfo_error_set(err, BS_NOWHERE, rc, "proc/zoneinfo: not /proc/zoneinfo text (%s)", why);
+		return sysinfo_error_set(err, BS_NOWHERE, rc,
+					 "proc/zoneinfo: not /proc/zoneinfo text (%s)", why);
 	}
 	return 0;
 }
@@ -298,7 +310,8 @@ int sysinfo_dir_check(const char *dir, struct bs_error *err)
 	bool ok = rel && rel[0] && strchr(rel, '.');
 	free(rel);
 	if (!ok)
-		return sysinfo_error_set(err, BS_NOWHERE, dir_has(dir, "proc/sys/kernel/osrelease") ? -EINVAL : -ENOENT,
+		return sysinfo_error_set(err, BS_NOWHERE,
+					 dir_has(dir, "proc/sys/kernel/osrelease") ? -EINVAL : -ENOENT,
 			       "proc/sys/kernel/osrelease: %s",
 			       dir_has(dir, "proc/sys/kernel/osrelease")
 				       ? "not a kernel release (like 6.18.0)"
@@ -307,20 +320,23 @@ int sysinfo_dir_check(const char *dir, struct bs_error *err)
 	ok = online && sysinfo_count_cpu_list(online) > 0;
 	free(online);
 	if (!ok)
-		return sysinfo_error_set(err, BS_NOWHERE, dir_has(dir, "sys/devices/system/cpu/online") ? -EINVAL : -ENOENT,
+		return sysinfo_error_set(err, BS_NOWHERE,
+					 dir_has(dir, "sys/devices/system/cpu/online") ? -EINVAL : -ENOENT,
 			       "sys/devices/system/cpu/online: %s", dir_has(dir, "sys/devices/system/cpu/online")
 					    ? "not a cpu list (like 0-3)"
 					    : "missing (the cpu count)");
 	/* Optional files, when present, must hold what they say. */
 	rc = dir_int(dir, "page_size", &v);
 	if (rc == -EINVAL || (!rc && (v < 4096 || (v & (v - 1)))))
-		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "page_size: not a page size in bytes");
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+					 "page_size: not a page size in bytes");
 	for (size_t i = 0; i < NR_FILES; i++) {
 		if (strncmp(files[i].rel, "proc/sys/vm/", 12) ||
 		    !strcmp(files[i].rel, "proc/sys/vm/lowmem_reserve_ratio"))
 			continue;
 		if (dir_int(dir, files[i].rel, &v) == -EINVAL)
-			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "%s: not an integer", files[i].rel);
+			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "%s: not an integer",
+						 files[i].rel);
 	}
 	return 0;
 }

@@ -219,7 +219,7 @@ struct replay_ctx {
 	uint64_t pageblock_learned;	/* types corrected from drain / zone_locked events */
 	uint64_t samples, pbmaps, notable;
 	uint64_t paranoid_checks, paranoid_fail;
-	char paranoid_first[200];
+	char paranoid_first[280];	/* model_check()'s 200 bytes and where */
 	uint64_t first_fail_reported[REPLAY_MAX_ORDERS];
 	bool first_breach_reported;
 	bool first_kswapd_reported;
@@ -2911,17 +2911,18 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 	if (complete && !c->sink_ret && !res->trace_truncated &&
 	    (st->truncated || st->blocks_corrupt || !st->complete)) {
 		res->trace_truncated = true;
-		snprintf(res->trace_problem, sizeof(res->trace_problem),
-			 "%s: %s; replayed the %llu readable records%s%s", trace_path,
-			 st->blocks_corrupt ? "corrupt blocks were skipped"
-			 : st->truncated ? "the trace is cut short"
-			 : !st->end_seen ? "the trace has no end block"
-					 : "the trace is not complete",
-			 (unsigned long long)c->records, st->stop_reason[0] ? " (" : "",
-			 st->stop_reason[0] ? st->stop_reason : "");
-		if (st->stop_reason[0])
-			strncat(res->trace_problem, ")",
-				sizeof(res->trace_problem) - strlen(res->trace_problem) - 1);
+		int n = snprintf(res->trace_problem, sizeof(res->trace_problem),
+				 "%s: %s; replayed the %llu readable records%s%s%s", trace_path,
+				 st->blocks_corrupt ? "corrupt blocks were skipped"
+				 : st->truncated ? "the trace is cut short"
+				 : !st->end_seen ? "the trace has no end block"
+						 : "the trace is not complete",
+				 (unsigned long long)c->records, st->stop_reason[0] ? " (" : "",
+				 st->stop_reason, st->stop_reason[0] ? ")" : "");
+
+		/* a long path leaves no room for all of it: show that it was cut */
+		if (n >= (int)sizeof(res->trace_problem))
+			strcpy(res->trace_problem + sizeof(res->trace_problem) - 4, "...");
 		notable(c, c->last_ts, "trace", "%s", res->trace_problem);
 	}
 	emit_samples(c, c->last_ts);

@@ -219,10 +219,10 @@ int replay_settings_load_json(struct replay_settings *s, const char *path,
 		}
 		ret = setting_store(s, d, vals, n, err);
 		if (ret) {
-			char tmp[256];
+			char why[BS_ERROR_TEXT_LEN];
 
-			snprintf(tmp, sizeof(tmp), "%s: %s", path, err ? err->text : "");
-			replay_err_set(err, "%s", tmp);
+			snprintf(why, sizeof(why), "%s", err ? err->text : "");
+			replay_err_set(err, "%s: %s", path, why);
 			break;
 		}
 	}

@@ -734,7 +734,8 @@ static int importer_put(struct importer *im, const struct tracefmt_event *ev)
 	if (im->emit) {
 		int rc = im->emit(im->ctx, ev);
 		if (rc < 0) {
-			tracefmt_error_set(im->err, BS_AT(NULL, st->lines), rc, "cannot write the record of input line %llu: %s",
+			tracefmt_error_set(im->err, BS_AT(NULL, st->lines), rc,
+					   "cannot write the record of input line %llu: %s",
 					    (unsigned long long)st->lines, strerror(-rc));
 			return rc;
 		}
@@ -790,7 +791,8 @@ static int importer_comm(struct importer *im, const struct tracefmt_event *ev,
 	if (!im->pids) {
 		im->pids = calloc(PID_SLOTS, sizeof(*im->pids));
 		if (!im->pids) {
-			tracefmt_error_set(im->err, BS_AT(NULL, im->st->lines), -ENOMEM, "no memory for the pid table");
+			tracefmt_error_set(im->err, BS_AT(NULL, im->st->lines), -ENOMEM,
+					   "no memory for the pid table");
 			return -ENOMEM;
 		}
 	}

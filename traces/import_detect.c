@@ -193,7 +193,8 @@ int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
 	memset(g, 0, sizeof(*g));
 	snprintf(g->codec, sizeof(g->codec), "plain");
 	if (!strcmp(path, "-")) {
-		tracefmt_error_set(err, BS_NOWHERE, -EINVAL, "stdin cannot be looked at before it is read: give --from");
+		tracefmt_error_set(err, BS_NOWHERE, -EINVAL,
+				   "stdin cannot be looked at before it is read: give --from");
 		return -EINVAL;
 	}
 	n = head_read(path, head, sizeof(head));

@@ -93,7 +93,8 @@ int tracefmt_layout_infer(const char *path, unsigned int nr_page_orders,
 	if (rc < 0)
 		return rc;
 	if (!hi) {
-		tracefmt_error_set(err, BS_NOWHERE, -ENODATA, "%s: no page event with a pfn to infer "
+		tracefmt_error_set(err, BS_NOWHERE, -ENODATA,
+				   "%s: no page event with a pfn to infer "
 				    "zones from", path);
 		return -ENODATA;
 	}

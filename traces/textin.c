@@ -78,7 +78,8 @@ static int raw_fill(struct textin *in, struct bs_error *err)
 			continue;
 		if (n < 0) {
 			int e = errno;
-			tracefmt_error_set(err, BS_AT(in->name, in->raw_offset + in->raw_len), -e, "read failed: %s",
+			tracefmt_error_set(err, BS_AT(in->name, in->raw_offset + in->raw_len), -e,
+					   "read failed: %s",
 					   strerror(e));
 			return -e;
 		}
@@ -91,7 +92,8 @@ static int raw_fill(struct textin *in, struct bs_error *err)
 
 static int bad_stream(struct textin *in, struct bs_error *err, const char *what)
 {
-	tracefmt_error_set(err, BS_AT(in->name, in->raw_offset + in->raw_pos), -EBADMSG, "%s", what);
+	tracefmt_error_set(err, BS_AT(in->name, in->raw_offset + in->raw_pos), -EBADMSG, "%s",
+			   what);
 	return -EBADMSG;
 }
 

@@ -293,7 +293,8 @@ static int cursors_start(struct tdat_src *s, struct bs_error *err)
 		n += tep_get_cpus(s->bufs[i].tep);
 	s->cur = calloc(n ? (size_t)n : 1, sizeof(*s->cur));
 	if (!s->cur)
-		return tracefmt_error_set(err, BS_NOWHERE, -ENOMEM, "%s: no memory for %d cpu cursors", s->path, n);
+		return tracefmt_error_set(err, BS_NOWHERE, -ENOMEM,
+					  "%s: no memory for %d cpu cursors", s->path, n);
 	for (int i = 0; i < s->nr_bufs; i++)
 		for (int cpu = 0; cpu < tep_get_cpus(s->bufs[i].tep); cpu++) {
 			struct tdat_cursor *c = &s->cur[s->nr_cur++];
@@ -345,7 +346,8 @@ static int buffers_open(struct tdat_src *s, struct tracecmd_input *top, struct t
 		memset(bi, 0, sizeof(*bi));
 		b->h = i < 0 ? top : tracecmd_buffer_instance_handle(top, i);
 		if (!b->h)
-			return tracefmt_error_set(err, BS_NOWHERE, -EPROTO, "%s: cannot open its buffer '%s'", s->path,
+			return tracefmt_error_set(err, BS_NOWHERE, -EPROTO,
+						  "%s: cannot open its buffer '%s'", s->path,
 					tracecmd_buffer_instance_name(top, i));
 		if (i >= 0)
 			snprintf(bi->name, sizeof(bi->name), "%s",
@@ -378,7 +380,8 @@ static int buffers_pick(struct tdat_src *s, struct tdat_buffer *all, int nr_all,
 		for (int i = 1; i < nr_all; i++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 				 i > 1 ? ", " : "", all[i].info->name);
-		return tracefmt_error_set(err, BS_NOWHERE, -ENOENT, "%s: no instance '%s' (the file has: top-level%s%s)",
+		return tracefmt_error_set(err, BS_NOWHERE, -ENOENT,
+					  "%s: no instance '%s' (the file has: top-level%s%s)",
 				s->path, instance, nr_all > 1 ? ", " : "", names);
 	}
 	if (nr_all > 1) {
@@ -432,7 +435,8 @@ int tracedat_import(const char *in_path, const char *out_path, const void *heade
 	if (!top) {
 		int e = errno ? errno : EPROTO;
 		free(s);
-		return tracefmt_error_set(err, BS_NOWHERE, -e, "%s: libtracecmd cannot open it as a trace.dat (%s)",
+		return tracefmt_error_set(err, BS_NOWHERE, -e,
+					  "%s: libtracecmd cannot open it as a trace.dat (%s)",
 				in_path, strerror(e));
 	}
 	rc = buffers_open(s, top, all, &nr_all, info, err);

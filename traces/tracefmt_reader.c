@@ -280,7 +280,8 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct bs_error *
 	}
 	if (memcmp(pre, TF_MAGIC, have < TF_MAGIC_LEN ? have : TF_MAGIC_LEN)) {
 		rc = -EBADMSG;
-		tracefmt_error_set(err, BS_IN(path), rc, "wrong magic at offset 0 (field magic): not a buddyscope "
+		tracefmt_error_set(err, BS_IN(path), rc,
+				   "wrong magic at offset 0 (field magic): not a buddyscope "
 			"trace (.bst)");
 		goto fail;
 	}
@@ -312,7 +313,8 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct bs_error *
 	r->header[r->header_len] = '\0';
 	if (tf_crc32c(0, r->header, r->header_len) != tf_get_le32(pre + 20)) {
 		rc = -EBADMSG;
-		tracefmt_error_set(err, BS_AT(path, 20), rc, "offset 20, field header_crc: does not match the header "
+		tracefmt_error_set(err, BS_AT(path, 20), rc,
+				   "offset 20, field header_crc: does not match the header "
 			"blob (corrupt header)");
 		goto fail;
 	}
@@ -393,13 +395,17 @@ __attribute__((format(printf, 3, 4))) static void corrupt(struct tracefmt_reader
 	r->problem_seen = true;
 	if (r->st.first_corruption[0])
 		return;
-	char why[160];
+	char *out = r->st.first_corruption;
+	size_t len = sizeof(r->st.first_corruption);
+	int n = snprintf(out, len, "block at offset %llu: ", (unsigned long long)off);
 	va_list ap;
+
+	/* The reason fills what the offset leaves; a long one loses its end. */
+	if (n < 0 || (size_t)n >= len)
+		return;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	vsnprintf(out + n, len - (size_t)n, fmt, ap);
 	va_end(ap);
-	snprintf(r->st.first_corruption, sizeof(r->st.first_corruption), "block at offset %llu: %s",
-		 (unsigned long long)off, why);
 }
 
 /* Offset of the next valid block header after @from, or 0 if none. */

@@ -129,7 +129,8 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	int rc;
 
 	if (header_len > TF_HEADER_MAX) {
-		tracefmt_error_set(err, BS_NOWHERE, -EFBIG, "%s: %s", path, "header blob larger than 64 MiB");
+		tracefmt_error_set(err, BS_NOWHERE, -EFBIG, "%s: %s", path,
+				   "header blob larger than 64 MiB");
 		errno = EFBIG;
 		return NULL;
 	}
@@ -154,7 +155,8 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 
 	rc = outfile_open(&w->of, path, opts ? opts->outfile_flags : 0, 0644);
 	if (rc) {
-		tracefmt_error_set(err, BS_NOWHERE, rc, "%s: cannot create: %s", outfile_name(&w->of),
+		tracefmt_error_set(err, BS_NOWHERE, rc, "%s: cannot create: %s",
+				   outfile_name(&w->of),
 			rc == -EEXIST ? "the file exists" : strerror(-rc));
 		goto fail;
 	}
@@ -170,7 +172,8 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	if (!rc && header_len)
 		rc = emit(w, header, header_len);
 	if (rc) {
-		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc, "%s: cannot write the header: %s", path,
+		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc,
+				   "%s: cannot write the header: %s", path,
 			strerror(-rc));
 		goto fail;
 	}
@@ -346,17 +349,20 @@ int tracefmt_writer_close(struct tracefmt_writer *w, struct bs_error *err)
 
 		rc = outfile_commit(&w->of);
 		if (rc)
-			tracefmt_error_set(err, BS_AT(NULL, w->offset), rc, "%s: cannot put the trace in place: %s",
+			tracefmt_error_set(err, BS_AT(NULL, w->offset), rc,
+					   "%s: cannot put the trace in place: %s",
 				path ? path : "trace", strerror(-rc));
 		free(path);
 		writer_free(w);
 		return rc;
 	}
 	if ((w->of.flags & OUTFILE_PARTIAL) && w->blocks)
-		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc, "%s: %s (kept with every block before this offset)",
+		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc,
+				   "%s: %s (kept with every block before this offset)",
 			outfile_name(&w->of), strerror(-rc));
 	else
-		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc, "%s: write failed: %s", w->of.path, strerror(-rc));
+		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc, "%s: write failed: %s",
+				   w->of.path, strerror(-rc));
 	tracefmt_writer_abandon(w);
 	return rc;
 }
@@ -439,7 +445,8 @@ int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, ui
 			}
 		}
 		if (rc < 0) {
-			tracefmt_error_set(err, BS_AT(NULL, off), rc, "%s: copying the block at offset %llu: %s", path,
+			tracefmt_error_set(err, BS_AT(NULL, off), rc,
+					   "%s: copying the block at offset %llu: %s", path,
 				(unsigned long long)off,
 				rc == -EBADMSG ? "the block is corrupt" : strerror(-rc));
 			break;

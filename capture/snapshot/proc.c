@@ -165,10 +165,17 @@ int snap_proc_pagetypeinfo(const char *proc, struct snap_pti *pti, char *err, si
 			pti->nr_mt = 0;
 			while (pti->nr_mt < TRACEFMT_MAX_MT &&
 			       sscanf(s, "%31s%n", type, &n) == 1) {
-				snprintf(pti->mt_names[pti->nr_mt++], sizeof(pti->mt_names[0]), "%s",
-					 type);
+				/* a name longer than the kernel's is not this layout */
+				if (snprintf(pti->mt_names[pti->nr_mt], sizeof(pti->mt_names[0]),
+					     "%s", type) >= (int)sizeof(pti->mt_names[0])) {
+					ret = -EINVAL;
+					break;
+				}
+				pti->nr_mt++;
 				s += n;
 			}
+			if (ret)
+				break;
 			continue;
 		}
 		if (!strncmp(line, "Number of mixed blocks", 22)) {

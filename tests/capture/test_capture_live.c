@@ -885,7 +885,7 @@ static void test_bad_output(void)
 /* A full disk stops the capture cleanly: exit 1, a message, readable blocks. */
 static void test_disk_full(void)
 {
-	char dir[4096], trace[4096], errf[4096];
+	char dir[4096], trace[sizeof(dir) + 16], errf[4096];
 	struct trace_summary s;
 	int rc;
 

@@ -404,24 +404,24 @@ static void test_llc(const char *tmp)
 	size_t len;
 	char *text;
 
-	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu", tmp);
+	REQUIRE(snprintf(path, sizeof(path), "%s/sys/devices/system/cpu", tmp) < (int)sizeof(path));
 	mkdir_p(path);
-	snprintf(path, sizeof(path), "%s/proc", tmp);
+	REQUIRE(snprintf(path, sizeof(path), "%s/proc", tmp) < (int)sizeof(path));
 	mkdir_p(path);
-	snprintf(from, sizeof(from), "%s/proc/zoneinfo", data_root);
-	snprintf(path, sizeof(path), "%s/proc/zoneinfo", tmp);
+	REQUIRE(snprintf(from, sizeof(from), "%s/proc/zoneinfo", data_root) < (int)sizeof(from));
+	REQUIRE(snprintf(path, sizeof(path), "%s/proc/zoneinfo", tmp) < (int)sizeof(path));
 	unlink(path);
 	REQUIRE(symlink(from, path) == 0);
-	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", tmp);
+	REQUIRE(snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", tmp) < (int)sizeof(path));
 	write_file(path, "0-3\n");
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		static const char *const names[] = { "level", "type", "size", "shared_cpu_list" };
 		char dir[4096];
 
-		snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu/cpu%s", tmp, leaves[i][0]);
+		REQUIRE(snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu/cpu%s", tmp, leaves[i][0]) < (int)sizeof(dir));
 		mkdir_p(dir);
 		for (int k = 0; k < 4; k++) {
-			snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+			REQUIRE(snprintf(path, sizeof(path), "%s/%s", dir, names[k]) < (int)sizeof(path));
 			write_file(path, leaves[i][k + 1]);
 		}
 	}

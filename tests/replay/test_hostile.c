@@ -175,7 +175,7 @@ struct outcome {
 	int run_end;
 	bool complete;
 	json_t *summary;
-	char err[256];
+	char err[BS_ERROR_TEXT_LEN];
 	int64_t min_t, max_t;
 };
 
