@@ -45,25 +45,15 @@ static void usage(FILE *f)
 		"                          1000): report --at shows the stored map nearest each\n"
 		"                          time asked\n"
 		"\n"
-		"what-if settings (default: the traced host's values):\n"
-		"  --max-order N                the NUMBER of orders, 9..14 (orders 0..N-1): 6.1's\n"
-		"                               MAX_ORDER (11); on 6.8+ NR_PAGE_ORDERS, which is\n"
-		"                               MAX_PAGE_ORDER + 1 (6.4-6.7: MAX_ORDER + 1)\n"
-		"  --pageblock-order N\n"
-		"  --min-free-kbytes N\n"
-		"  --watermark-scale-factor N   1..3000\n"
-		"  --watermark-boost-factor N   0 disables boosting\n"
-		"  --lowmem-reserve-ratio A,B,C,...\n"
-		"  --pcp-high-fraction N        0 or >= 8\n"
-		"  --pcp-batch N\n"
-		"  --cpus N\n");
+		"what-if settings (default: the traced host's values):\n");
+	replay_cli_settings_help(f);
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	enum { OPT_DB = 1000, OPT_MODE, OPT_CONFIG, OPT_JSON, OPT_INTERVAL, OPT_PARANOID,
 	       OPT_LABEL, OPT_HELP, OPT_MAPS, OPT_SETTING };
-	struct option longopts[32];
+	struct option longopts[64];
 	struct replay_cli_run run;
 	struct replay_result res;
 	struct replay_settings from_flags;
@@ -80,9 +70,8 @@ int cmd_replay(int argc, char **argv)
 	};
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		longopts[n++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
-	for (int i = 0; replay_cli_setting_names[i]; i++)
-		longopts[n++] = (struct option){ replay_cli_setting_names[i], 1, NULL,
-						 OPT_SETTING + i };
+	n += (int)replay_cli_setting_options(longopts + n, sizeof(longopts) / sizeof(longopts[0]) -
+						     (size_t)n - 1, OPT_SETTING);
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	memset(&run, 0, sizeof(run));
@@ -163,8 +152,8 @@ int cmd_replay(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		default:
-			if (c >= OPT_SETTING && c < OPT_SETTING + 16) {
-				const char *name = replay_cli_setting_names[c - OPT_SETTING];
+			if (c >= OPT_SETTING && replay_setting_at((size_t)(c - OPT_SETTING))) {
+				const char *name = replay_setting_at((size_t)(c - OPT_SETTING))->name;
 
 				if (replay_cli_setting("replay", &from_flags, name, optarg) < 0)
 					return 2;
@@ -195,9 +184,9 @@ int cmd_replay(int argc, char **argv)
 	/* the flags (checked above) are applied again on top of the config */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1)
-		if (c >= OPT_SETTING && c < OPT_SETTING + 16)
+		if (c >= OPT_SETTING && replay_setting_at((size_t)(c - OPT_SETTING)))
 			replay_cli_setting("replay", &run.opts.settings,
-					   replay_cli_setting_names[c - OPT_SETTING], optarg);
+					   replay_setting_at((size_t)(c - OPT_SETTING))->name, optarg);
 	if (run.opts.mode == REPLAY_SHADOW) {
 		char *j = replay_settings_json(&run.opts.settings);
 		bool changed = j && strcmp(j, "{}");

@@ -20,23 +20,22 @@
 #include "commands.h"
 #include "replay_sink_viz.h"
 
+/* --help: where a setting's range and help start */
+#define SETTING_HELP_COL 31
+#define SETTING_HELP_INDENT "                               "
+
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 #include "viz.h"
 #endif
 
-const char *const replay_cli_setting_names[] = {
-	"max-order",	      "pageblock-order",   "min-free-kbytes", "watermark-scale-factor",
-	"watermark-boost-factor", "lowmem-reserve-ratio", "pcp-high-fraction", "pcp-batch",
-	"cpus",		      NULL,
-};
-
 int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,
 		       const char *value)
 {
+	const struct replay_setting_info *si;
 	struct bs_error err;
 
-	for (int i = 0; replay_cli_setting_names[i]; i++) {
-		if (strcmp(name, replay_cli_setting_names[i]))
+	for (size_t i = 0; (si = replay_setting_at(i)); i++) {
+		if (strcmp(name, si->name))
 			continue;
 		if (replay_settings_set(s, name, value, &err)) {
 			cli_error(cmd, "--%s", err.text);
@@ -45,6 +44,36 @@ int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *n
 		return 1;
 	}
 	return 0;
+}
+
+size_t replay_cli_setting_options(struct option *out, size_t room, int first_val)
+{
+	const struct replay_setting_info *si;
+	size_t n = 0;
+
+	for (; n < room && (si = replay_setting_at(n)); n++)
+		out[n] = (struct option){ si->name, required_argument, NULL, first_val + (int)n };
+	return n;
+}
+
+void replay_cli_settings_help(FILE *f)
+{
+	const struct replay_setting_info *si;
+
+	for (size_t i = 0; (si = replay_setting_at(i)); i++) {
+		const char *help = si->help;
+		int len = fprintf(f, "  --%s %s", si->name, si->arg);
+
+		fprintf(f, "%*s%lld..%lld", len < SETTING_HELP_COL ? SETTING_HELP_COL - len : 1, "",
+			si->min, si->max);
+		/* each line of the help under the first */
+		for (const char *nl; *help; help = nl ? nl + 1 : help + strlen(help)) {
+			nl = strchr(help, '\n');
+			fprintf(f, "%s%.*s", help == si->help ? "; " : "\n" SETTING_HELP_INDENT,
+				nl ? (int)(nl - help) : (int)strlen(help), help);
+		}
+		fputc('\n', f);
+	}
 }
 
 #if defined(BUDDYSCOPE_HAVE_VIZ)

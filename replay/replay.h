@@ -64,6 +64,22 @@ struct replay_settings {
 	int nr_cpus;			/* --cpus */
 };
 
+/* One what-if setting of replay's table, for front-ends that list or parse them. */
+struct replay_setting_info {
+	const char *name;	/* option and JSON key, e.g. "min-free-kbytes" */
+	const char *arg;	/* the value's shape for --help: "N" or "A,B,C,..." */
+	long long min, max;	/* accepted values (each list element), inclusive */
+	const char *help;	/* what it means, "" if the name says it; may hold '\n' */
+};
+
+/**
+ * replay_setting_at() - the @i-th what-if setting (from 0), NULL past the
+ * last. It is the table replay_settings_set(), replay_settings_load_json()
+ * and replay_point_apply() read, so a front-end that takes its option names
+ * and ranges from here cannot disagree with them.
+ */
+const struct replay_setting_info *replay_setting_at(size_t i);
+
 /* replay_settings_init() - every field "keep the trace's value". */
 void replay_settings_init(struct replay_settings *s);
 
