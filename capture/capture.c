@@ -26,11 +26,11 @@
 #include <jansson.h>
 
 #include "capture.h"
+#include "hostinfo.h"
 #include "outfile.h"
 #include "pagealloc_event.h"
+#include "vmemmap.h" /* before the skeleton: its bss holds a struct vmemmap_calib */
 #include "pagealloc_skel.skel.h"
-#include "snapshot.h"
-#include "sysinfo.h"
 
 #define MAX_CKPT_ZONES 64	     /* checkpoint + zone state records per reading */
 #define LOST_CHECK_NS 100000000ull   /* read the drop counters every 100 ms */
@@ -38,7 +38,6 @@
 #define MIN_WAIT_NS 1000000ull	     /* shortest sleep between drains */
 #define MAX_RATE 4000000ull	     /* page events a second one cpu may produce, at most */
 #define RELEASE_EVERY 1024	     /* records consumed before handing space back */
-#define CALIB_SLOTS 64		     /* as in bpf/pagealloc.bpf.c */
 #define WMARKS_LEN 4096		     /* mmap of "wmarks", rounded up to a page */
 #define STASH_MAX_SLOTS (4u << 20)   /* side drain: 128 MiB a cpu at most, then the ring fills */
 #define SIDE_DRAIN_WAIT_NS 2000000ull /* side drain: sleep between passes */
@@ -957,19 +956,18 @@ static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
 }
 
 /*
- * Measure the struct page * of pfn 0 for the raw programs: arm calib_page
- * (raw) and calib_pfn (classic) for this thread, fault pages in, and pair
- * what both saw of the same allocations. An interrupt that allocates
- * between the two programs of one event shifts the pairs, so the base is
- * the value at least 3/4 of them give. Returns 0 with the base set in the
- * BPF program, or -ENOTSUP with the reason in c->st.classic_reason.
+ * Measure the struct page * of pfn 0 for the raw programs (vmemmap.h):
+ * attach calib_page (raw) and calib_pfn (classic) for the time of the
+ * calibration only. Returns 0 with the base set in the BPF program, or
+ * -ENOTSUP with the reason in c->st.classic_reason.
  */
 static int vmemmap_measure(struct capture *c)
 {
 	struct pagealloc_skel__bss *bss = c->skel->bss;
 	struct bpf_link **links[2] = { &c->skel->links.calib_page, &c->skel->links.calib_pfn };
-	uint64_t base;
-	uint32_t n, best = 0, size;
+	struct vmemmap_result res;
+	uint32_t size;
+	int ret;
 
 	c->skel->links.calib_page = bpf_program__attach(c->skel->progs.calib_page);
 	c->skel->links.calib_pfn = bpf_program__attach(c->skel->progs.calib_pfn);
@@ -979,38 +977,18 @@ static int vmemmap_measure(struct capture *c)
 			 strerror(errno));
 		return -ENOTSUP;
 	}
-	bss->calib_tid = (uint32_t)gettid();
-	__atomic_store_n(&bss->calib_armed, 1, __ATOMIC_SEQ_CST);
-	for (int round = 0; round < 64; round++) {
-		size_t len = 16 * c->page_size;
-		volatile char *p;
-
-		if (__atomic_load_n(&bss->n_calib_pfn, __ATOMIC_SEQ_CST) >= CALIB_SLOTS / 2)
-			break;
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			break;
-		madvise((void *)p, len, MADV_NOHUGEPAGE);
-		for (size_t off = 0; off < len; off += c->page_size)
-			p[off] = 1; /* a fault: one order-0 mm_page_alloc */
-		munmap((void *)p, len);
-	}
-	__atomic_store_n(&bss->calib_armed, 0, __ATOMIC_SEQ_CST);
+	ret = vmemmap_calibrate(&bss->calib, c->page_size, &res);
 	links_destroy_n(links, 2);
-
-	n = bss->n_calib_page < bss->n_calib_pfn ? bss->n_calib_page : bss->n_calib_pfn;
-	n = n < CALIB_SLOTS ? n : CALIB_SLOTS;
-	size = bss->page_struct_size;
-	base = snapshot_vmemmap_vote((const uint64_t *)bss->calib_page_ptr,
-				     (const uint64_t *)bss->calib_pfn_val, n, size, &best);
-	if (!size || n < 8 || best * 4 < n * 3) {
+	if (ret) {
 		snprintf(c->st.classic_reason, sizeof(c->st.classic_reason),
-			 "vmemmap base: %u of %u page/pfn pairs agree (need 8 and 3/4)", best, n);
-		return -ENOTSUP;
+			 "vmemmap base: %u of %u page/pfn pairs agree (need %u and 3/4)", res.agree,
+			 res.pairs, VMEMMAP_MIN_PAIRS);
+		return ret;
 	}
-	bss->vmemmap_base = base;
+	size = res.page_struct_size;
+	bss->vmemmap_base = res.base;
 	bss->page_shift = (size & (size - 1)) ? 0 : (uint32_t)__builtin_ctz(size);
-	c->vmemmap_base = base;
+	c->vmemmap_base = res.base;
 	return 0;
 }
 

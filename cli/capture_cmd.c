@@ -41,7 +41,7 @@ int cmd_capture(int argc, char **argv)
 #include "capture.h"
 #include "capture_rec.h"
 #include "outfile.h"
-#include "sysinfo.h"
+#include "hostinfo.h"
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 #include "snapshot.h"
 #endif

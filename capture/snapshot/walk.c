@@ -20,14 +20,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "hostinfo.h"
 #include "snapshot_internal.h"
 #include "snapshot_walk.h"
+#include "vmemmap.h" /* before the skeleton: its bss holds a struct vmemmap_calib */
 #include "snapshot_bpf.skel.h"
 
 _Static_assert(sizeof(struct snap_entry) == 24, "snap_entry has no holes");
 _Static_assert(sizeof(struct snap_zone) % 8 == 0, "snap_zone has no tail hole");
 
-#define CALIB_MIN_PAIRS 8
 #define PCP_LOW_LISTS 12 /* MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1), spec 4.1 */
 #define MIGRATE_MOVABLE 1
 
@@ -38,7 +39,7 @@ struct walk_run {
 	uint32_t cap;
 	uint64_t t_begin;
 	uint64_t t_end;
-	struct snap_pti pti;
+	struct sysinfo_pagetypeinfo pti;
 	bool have_pti;
 };
 
@@ -54,40 +55,21 @@ static void walk_run_release(struct walk_run *r)
 /* Blocks in /proc/buddyinfo plus pcp pages in zoneinfo: what the walk will meet. */
 static uint64_t expected_entries(struct snap_ctx *c)
 {
-	struct snap_proc_zone zones[SNAPSHOT_MAX_ZONES];
-	char path[512], line[1024], serr[160];
-	unsigned int nr = 0, i;
+	struct sysinfo_zoneinfo zi;
 	uint64_t total = 0;
-	FILE *f;
+	char *buf;
+	size_t len;
 
-	snprintf(path, sizeof(path), "%s/buddyinfo", c->proc);
-	f = fopen(path, "r");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char *s = strchr(line, ',');
-			char *end;
-
-			if (!s || !(s = strstr(s, "zone")))
-				continue;
-			s += 4;
-			while (*s == ' ')
-				s++;
-			while (*s && *s != ' ')
-				s++; /* the zone name */
-			for (;;) {
-				unsigned long long v = strtoull(s, &end, 10);
-
-				if (end == s)
-					break;
-				total += v;
-				s = end;
-			}
-		}
-		fclose(f);
+	if (!sysinfo_file_read(c->proc, "buddyinfo", &buf, &len, NULL)) {
+		total += sysinfo_buddyinfo_blocks(buf, len, NULL);
+		free(buf);
 	}
-	if (!snap_proc_zoneinfo(c->proc, zones, SNAPSHOT_MAX_ZONES, &nr, serr, sizeof(serr)))
-		for (i = 0; i < nr; i++)
-			total += zones[i].pcp_count;
+	if (!sysinfo_zoneinfo_read(c->proc, "zoneinfo", &zi, NULL))
+		for (uint32_t i = 0; i < zi.nr_zones; i++)
+			for (uint32_t k = 0; k < zi.zones[i].nr_pcp; k++)
+				if (zi.zones[i].pcp[k].count > 0)
+					total += (uint64_t)zi.zones[i].pcp[k].count;
+	sysinfo_zoneinfo_release(&zi);
 	return total;
 }
 
@@ -114,72 +96,25 @@ static int min_free_kbytes_rewrite(struct snap_ctx *c)
 	return ret;
 }
 
-uint64_t snapshot_vmemmap_vote(const uint64_t *page_ptr, const uint64_t *pfn, uint32_t n,
-			       uint64_t struct_size, uint32_t *agree)
-{
-	uint64_t base = 0;
-	uint32_t best = 0;
-
-	/* n is at most a few dozen pairs: the quadratic count is cheap. */
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t cand = page_ptr[i] - pfn[i] * struct_size;
-		uint32_t votes = 0;
-
-		for (uint32_t j = 0; j < n; j++)
-			votes += page_ptr[j] - pfn[j] * struct_size == cand;
-		if (votes > best) {
-			best = votes;
-			base = cand;
-		}
-	}
-	*agree = best;
-	return base;
-}
-
-/* Make the kernel allocate pages for us and pair pointer with pfn. */
-static int vmemmap_calibrate(struct snap_ctx *c, struct walk_run *r)
+/* Make the kernel allocate pages for us and pair pointer with pfn (vmemmap.h). */
+static int vmemmap_measure(struct snap_ctx *c, struct walk_run *r)
 {
 	struct snapshot_bpf__bss *bss = r->skel->bss;
-	long psz = sysconf(_SC_PAGESIZE);
-	unsigned int i, n, best = 0, round;
-	uint64_t base;
+	struct vmemmap_result res;
+	int ret;
 
-	bss->n_calib_page = 0;
-	bss->n_calib_pfn = 0;
-	bss->target_tid = (uint32_t)syscall(SYS_gettid);
-	__atomic_store_n(&bss->calib_armed, 1, __ATOMIC_SEQ_CST);
-	for (round = 0; round < 64; round++) {
-		volatile char *p;
-
-		if (__atomic_load_n(&bss->n_calib_pfn, __ATOMIC_SEQ_CST) >= SNAP_CALIB_SLOTS / 2)
-			break;
-		p = mmap(NULL, (size_t)psz * 16, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			break;
-		for (i = 0; i < 16; i++)
-			p[(size_t)i * (size_t)psz] = 1; /* a fault: one mm_page_alloc each */
-		munmap((void *)p, (size_t)psz * 16);
-	}
-	__atomic_store_n(&bss->calib_armed, 0, __ATOMIC_SEQ_CST);
-
-	n = bss->n_calib_page < bss->n_calib_pfn ? bss->n_calib_page : bss->n_calib_pfn;
-	if (n > SNAP_CALIB_SLOTS)
-		n = SNAP_CALIB_SLOTS;
-	c->st->page_struct_size = (uint32_t)bss->page_struct_size;
-	if (!bss->page_struct_size)
+	ret = vmemmap_calibrate(&bss->calib, (size_t)sysconf(_SC_PAGESIZE), &res);
+	c->st->page_struct_size = res.page_struct_size;
+	if (!res.page_struct_size)
 		return snap_fail(c, -ENOTSUP, "vmemmap calibration: no mm_page_alloc event seen");
-	base = snapshot_vmemmap_vote((const uint64_t *)bss->calib_page_ptr,
-				     (const uint64_t *)bss->calib_pfn_val, n, bss->page_struct_size,
-				     &best);
-	c->st->calib_pairs = n;
-	c->st->calib_agree = best;
-	c->st->vmemmap_base = base;
-	if (n < CALIB_MIN_PAIRS || best * 4 < n * 3)
-		return snap_fail(c, -ENOTSUP,
+	c->st->calib_pairs = res.pairs;
+	c->st->calib_agree = res.agree;
+	c->st->vmemmap_base = res.base;
+	if (ret)
+		return snap_fail(c, ret,
 				 "vmemmap calibration: %u of %u page/pfn pairs agree (need %u and 3/4)",
-				 best, n, CALIB_MIN_PAIRS);
-	bss->vmemmap_base = base + c->test_base_skew;
+				 res.agree, res.pairs, VMEMMAP_MIN_PAIRS);
+	bss->vmemmap_base = res.base + c->test_base_skew;
 	return 0;
 }
 
@@ -261,6 +196,7 @@ static int walk_once(struct snap_ctx *c, struct walk_run *r)
 	bss->cap_entries = r->cap;
 	bss->nr_cpus = (uint32_t)libbpf_num_possible_cpus();
 	memset(bss->zones, 0, sizeof(bss->zones));
+	bss->target_tid = (uint32_t)syscall(SYS_gettid);
 	__atomic_store_n(&bss->walk_armed, 1, __ATOMIC_SEQ_CST);
 	r->t_begin = snap_now_ns();
 	ret = min_free_kbytes_rewrite(c);
@@ -391,12 +327,8 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 		z->walk_ns = bz->ts_end_ns - bz->ts_begin_ns;
 		if (z->walk_ns > st->lock_ns_max)
 			st->lock_ns_max = z->walk_ns;
-		if (r->have_pti) {
-			const struct snap_pti_zone *pz = snap_pti_zone_find(&r->pti, z->node, z->name);
-
-			if (pz && pz->has_pageblocks)
-				memcpy(z->pageblocks, pz->pageblocks, sizeof(z->pageblocks));
-		}
+		if (r->have_pti)
+			snap_pageblocks_copy(z, sysinfo_pagetypeinfo_find(&r->pti, z->node, z->name));
 		if (bz->pcp_cpus < bss->nr_cpu_off)
 			mark_flags |= SNAPSHOT_MARK_PCP_PARTIAL;
 	}
@@ -480,7 +412,6 @@ int snap_bpf_take(struct snap_ctx *c)
 	struct walk_run *r;
 	uint64_t want = expected_entries(c);
 	uint32_t cap, attempt, grow;
-	char perr[160];
 	int ret = 0;
 
 	r = calloc(1, sizeof(*r));
@@ -498,7 +429,7 @@ int snap_bpf_take(struct snap_ctx *c)
 		c->st->load_ns = snap_now_ns() - t0;
 		t0 = snap_now_ns();
 		if (!ret)
-			ret = vmemmap_calibrate(c, r);
+			ret = vmemmap_measure(c, r);
 		c->st->calib_ns = snap_now_ns() - t0;
 		for (attempt = 1; !ret && attempt <= c->max_attempts; attempt++) {
 			c->st->attempts = attempt;
@@ -517,9 +448,10 @@ int snap_bpf_take(struct snap_ctx *c)
 	if (!ret)
 		ret = walk_check_aligned(c, r);
 	if (!ret) {
-		r->have_pti = !snap_proc_pagetypeinfo(c->proc, &r->pti, perr, sizeof(perr));
+		r->have_pti = !sysinfo_pagetypeinfo_read(c->proc, "pagetypeinfo", &r->pti, NULL);
 		ret = walk_emit(c, r);
 	}
+	sysinfo_pagetypeinfo_release(&r->pti);
 	walk_run_release(r);
 	free(r);
 	return ret;
