@@ -218,6 +218,7 @@ struct sysinfo_header_opts {
 	uint64_t start_time_unix_ns;	  /* 0 = now (CLOCK_REALTIME) */
 	const char *const *tracepoints_missing; /* names, may be NULL */
 	size_t nr_tracepoints_missing;
+	json_t *capture;		  /* the "capture" object (HEADER.md), borrowed; NULL = none */
 };
 
 /**
@@ -230,9 +231,11 @@ struct sysinfo_header_opts {
 json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err);
 
 /**
- * sysinfo_header_create() - sysinfo_header_build() serialised: a malloc'd,
- * NUL-terminated compact JSON text of *@len bytes (without the NUL), for
- * tracefmt_writer_create() or tracefmt_import(). The caller free()s it.
+ * sysinfo_header_create() - sysinfo_header_build() with @opts->capture
+ * added, serialised: a malloc'd, NUL-terminated compact JSON text of *@len
+ * bytes (without the NUL), for tracefmt_writer_create() or
+ * tracefmt_import(). The one header serialiser: capture and the importers
+ * call it. The caller free()s it; NULL with errno set and @err filled.
  */
 char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 			    struct tracefmt_error *err);

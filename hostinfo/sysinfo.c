@@ -1288,6 +1288,8 @@ char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 
 	if (!hdr)
 		return NULL;
+	if (opts && opts->capture)
+		json_object_set(hdr, "capture", opts->capture);
 	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
 	if (!text) {
