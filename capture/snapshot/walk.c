@@ -294,16 +294,15 @@ static int walk_group_add(struct snap_ctx *c, const struct walk_run *r, struct w
 	return ret;
 }
 
-static int walk_emit(struct snap_ctx *c, struct walk_run *r)
+/*
+ * The zones the walk met, into the stats (slot_to_stat: walker slot -> stats
+ * index, -1 for a zone not kept). Returns the snapshot mark flags they set.
+ */
+static uint32_t walk_zones_stat(struct snap_ctx *c, const struct walk_run *r, int *slot_to_stat)
 {
-	struct snapshot_bpf__bss *bss = r->skel->bss;
+	const struct snapshot_bpf__bss *bss = r->skel->bss;
 	struct snapshot_stats *st = c->st;
-	int slot_to_stat[SNAP_MAX_ZONES];
-	uint32_t n = bss->n_entries, i, k, start = 0, mark_flags = 0;
-	uint32_t thp_order = r->have_pti && r->pti.pageblock_order ? r->pti.pageblock_order : 9;
-	uint64_t base = bss->vmemmap_base, psz = bss->page_struct_size;
-	struct walk_group group = { .zone = -1 };
-	int ret;
+	uint32_t i, mark_flags = 0;
 
 	st->nr_cpus = bss->nr_cpu_off;
 	for (i = 0; i < SNAP_MAX_ZONES; i++)
@@ -332,7 +331,58 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 		if (bz->pcp_cpus < bss->nr_cpu_off)
 			mark_flags |= SNAPSHOT_MARK_PCP_PARTIAL;
 	}
+	return mark_flags;
+}
 
+/*
+ * Each zone's checkpoint from the blocks walked. Under the zone lock the
+ * lists of an order add up to its nr_free; a mismatch sets a mark flag.
+ */
+static int walk_checkpoints_emit(struct snap_ctx *c, const struct walk_run *r,
+				 const int *slot_to_stat, uint32_t *mark_flags)
+{
+	const struct snapshot_bpf__bss *bss = r->skel->bss;
+	struct snapshot_stats *st = c->st;
+	int ret = 0;
+
+	for (uint32_t i = 0; !ret && i < bss->nr_zones && i < SNAP_MAX_ZONES; i++) {
+		const struct snapshot_zone_stats *z;
+		uint32_t o, m;
+
+		if (slot_to_stat[i] < 0)
+			continue;
+		z = &st->zones[slot_to_stat[i]];
+		for (o = 0; o < z->nr_orders && o < TRACEFMT_MAX_ORDERS; o++) {
+			uint64_t sum = 0;
+
+			for (m = 0; m < z->nr_mt && m < TRACEFMT_MAX_MT; m++)
+				sum += z->blocks[o][m];
+			if (sum != bss->zones[i].nr_free[o]) {
+				st->nr_free_mismatches++;
+				*mark_flags |= SNAPSHOT_MARK_NR_FREE_MISMATCH;
+			}
+		}
+		ret = snap_emit_checkpoint(c, z, (const uint64_t(*)[TRACEFMT_MAX_MT])z->blocks,
+					   z->nr_mt,
+					   TRACEFMT_CKPT_HAS_NR_FREE |
+						   (r->have_pti ? TRACEFMT_CKPT_HAS_PAGEBLOCKS : 0),
+					   bss->zones[i].ts_begin_ns);
+	}
+	return ret;
+}
+
+static int walk_emit(struct snap_ctx *c, struct walk_run *r)
+{
+	struct snapshot_bpf__bss *bss = r->skel->bss;
+	struct snapshot_stats *st = c->st;
+	int slot_to_stat[SNAP_MAX_ZONES];
+	uint32_t n = bss->n_entries, i, k, start = 0, mark_flags;
+	uint32_t thp_order = r->have_pti && r->pti.pageblock_order ? r->pti.pageblock_order : 9;
+	uint64_t base = bss->vmemmap_base, psz = bss->page_struct_size;
+	struct walk_group group = { .zone = -1 };
+	int ret;
+
+	mark_flags = walk_zones_stat(c, r, slot_to_stat);
 	ret = snap_emit_mark(c, TRACEFMT_SNAP_BEGIN, TRACEFMT_SNAP_METHOD_BPF, 0, 0, r->t_begin);
 	for (i = 0; !ret && i < n; i++) {
 		const struct snap_entry *end = &r->entries[i];
@@ -373,30 +423,8 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 	}
 	if (!ret)
 		ret = walk_group_flush(c, r, &group, slot_to_stat);
-	for (i = 0; !ret && i < bss->nr_zones && i < SNAP_MAX_ZONES; i++) {
-		const struct snapshot_zone_stats *z;
-		uint32_t o, m;
-
-		if (slot_to_stat[i] < 0)
-			continue;
-		z = &st->zones[slot_to_stat[i]];
-		/* Under the zone lock the lists of an order add up to its nr_free. */
-		for (o = 0; o < z->nr_orders && o < TRACEFMT_MAX_ORDERS; o++) {
-			uint64_t sum = 0;
-
-			for (m = 0; m < z->nr_mt && m < TRACEFMT_MAX_MT; m++)
-				sum += z->blocks[o][m];
-			if (sum != bss->zones[i].nr_free[o]) {
-				st->nr_free_mismatches++;
-				mark_flags |= SNAPSHOT_MARK_NR_FREE_MISMATCH;
-			}
-		}
-		ret = snap_emit_checkpoint(c, z, (const uint64_t(*)[TRACEFMT_MAX_MT])z->blocks,
-					   z->nr_mt,
-					   TRACEFMT_CKPT_HAS_NR_FREE |
-						   (r->have_pti ? TRACEFMT_CKPT_HAS_PAGEBLOCKS : 0),
-					   bss->zones[i].ts_begin_ns);
-	}
+	if (!ret)
+		ret = walk_checkpoints_emit(c, r, slot_to_stat, &mark_flags);
 	if (!ret)
 		ret = snap_emit_mark(c, TRACEFMT_SNAP_END, TRACEFMT_SNAP_METHOD_BPF, mark_flags,
 				     st->blocks + st->pcp_blocks, r->t_end);
