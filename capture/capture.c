@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "capture.h"
+#include "capture_internal.h"
 #include "hostinfo.h"
 #include "outfile.h"
 #include "pagealloc_event.h"
@@ -159,10 +160,7 @@ static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt, va
 	return 0;
 }
 
-static int set_err(struct tracefmt_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_err(struct tracefmt_error *err, int code, const char *fmt, ...)
+int capture_set_err(struct tracefmt_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -228,7 +226,7 @@ static int tracefs_find(char *dir, size_t size, struct tracefmt_error *err)
 	if (mount("tracefs", cands[0], "tracefs", 0, NULL)) {
 		int e = errno;
 
-		return set_err(err, -e,
+		return capture_set_err(err, -e,
 			       "tracefs is not mounted and mounting it at %s failed: %s "
 			       "(try: mount -t tracefs tracefs %s)",
 			       cands[0], strerror(e), cands[0]);
@@ -1049,11 +1047,11 @@ static int bpf_fail(struct startup *s, int ret, const char *what)
 
 	if (ret == -EPERM || ret == -EACCES) {
 		*s->why = CAPTURE_FAIL_BPF_DENIED;
-		return set_err(s->err, ret, "BPF not permitted: %s: %s%s%.60s", what, strerror(-ret),
+		return capture_set_err(s->err, ret, "BPF not permitted: %s: %s%s%.60s", what, strerror(-ret),
 			       note[0] ? "; libbpf: " : "", note);
 	}
 	*s->why = CAPTURE_FAIL_BPF;
-	return set_err(s->err, ret, "%s: %s%s%.80s", what, strerror(-ret), note[0] ? "; libbpf: " : "",
+	return capture_set_err(s->err, ret, "%s: %s%s%.80s", what, strerror(-ret), note[0] ? "; libbpf: " : "",
 		       note);
 }
 
@@ -1075,11 +1073,11 @@ static int opts_check(struct startup *s)
 	if (!o->flush_interval_ms || o->flush_interval_ms >= 1000)
 		o->flush_interval_ms = 900;
 	if (o->ringbuf_mib & (o->ringbuf_mib - 1))
-		return set_err(s->err, -EINVAL, "ring buffer size %u MiB is not a power of two",
+		return capture_set_err(s->err, -EINVAL, "ring buffer size %u MiB is not a power of two",
 			       o->ringbuf_mib);
 	if (geteuid() != 0)
 		return startup_fail(s, CAPTURE_FAIL_NOT_ROOT,
-				    set_err(s->err, -EPERM, "must run as root (capture loads eBPF "
+				    capture_set_err(s->err, -EPERM, "must run as root (capture loads eBPF "
 							   "programs and reads /proc/pagetypeinfo)"));
 	return 0;
 }
@@ -1118,7 +1116,7 @@ static int capture_open(struct startup *s)
 	}
 	if (c->st.nr_missing == CAPTURE_NR_TRACEPOINTS)
 		return startup_fail(s, CAPTURE_FAIL_NO_TRACEPOINTS,
-				    set_err(s->err, -ENOENT, "no kmem page tracepoint under %s/events/kmem",
+				    capture_set_err(s->err, -ENOENT, "no kmem page tracepoint under %s/events/kmem",
 					    s->tracefs));
 	/* The calibration pairs both kinds of mm_page_alloc programs. */
 	if (!bpf_program__autoload(skel->progs.raw_alloc)) {
@@ -1148,7 +1146,7 @@ static int capture_configure(struct startup *s)
 		return bpf_fail(s, c->nr_cpus ? c->nr_cpus : -EINVAL, "counting cpus");
 	c->slot_shift = (uint32_t)__builtin_ctzll(((uint64_t)s->o.ringbuf_mib << 20) / SLOT_SIZE);
 	if (((uint64_t)c->nr_cpus << c->slot_shift) > UINT32_MAX)
-		return set_err(s->err, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
+		return capture_set_err(s->err, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
 					       "(at most %llu MiB each)", s->o.ringbuf_mib, c->nr_cpus,
 			       (unsigned long long)(((uint64_t)UINT32_MAX / (uint64_t)c->nr_cpus) *
 						    SLOT_SIZE >> 20));
@@ -1220,7 +1218,7 @@ static int output_open(struct startup *s)
 	c->hdr_len = s->hdr_len;
 	s->hdr = NULL;
 	if (pid_table_grow(c))
-		return set_err(s->err, -ENOMEM, "out of memory");
+		return capture_set_err(s->err, -ENOMEM, "out of memory");
 	ret = cpu_state_map(c);
 	if (ret)
 		return bpf_fail(s, ret, "mapping the per-cpu counters");
@@ -1302,7 +1300,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
 		goto cleanup;
 	s.c = calloc(1, sizeof(*s.c));
 	if (!s.c) {
-		ret = set_err(err, -ENOMEM, "out of memory");
+		ret = capture_set_err(err, -ENOMEM, "out of memory");
 		goto cleanup;
 	}
 	s.c->ckpt_interval_ms = s.o.checkpoint_interval_ms;
@@ -1368,7 +1366,7 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 
 static int write_failed(struct capture *c, struct tracefmt_error *err)
 {
-	return set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
+	return capture_set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
 		       "is kept there)", c->output, strerror(-c->write_err),
 		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }
@@ -1445,7 +1443,7 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 
 		c->w = NULL;
 		if (cret && !ret)
-			ret = set_err(err, cret, "%s", cerr.text);
+			ret = capture_set_err(err, cret, "%s", cerr.text);
 		if (!cret && !stat(c->output, &sb))
 			c->st.bytes = (uint64_t)sb.st_size;
 	}
@@ -1492,11 +1490,11 @@ int capture_output_switch(struct capture *c, const char *path, struct tracefmt_e
 	c->w = NULL;
 	if (ret) {
 		c->write_err = ret;
-		return set_err(err, ret, "%s", cerr.text);
+		return capture_set_err(err, ret, "%s", cerr.text);
 	}
 	name = strdup(path);
 	if (!name)
-		return c->write_err = set_err(err, -ENOMEM, "out of memory");
+		return c->write_err = capture_set_err(err, -ENOMEM, "out of memory");
 	free(c->output);
 	c->output = name;
 	c->w = tracefmt_writer_create(path, c->hdr, c->hdr_len, &wo, err);
