@@ -28,10 +28,12 @@
 #include "capture.h"
 #include "capture_internal.h"
 #include "hostinfo.h"
+#include "mmrec.h"
 #include "outfile.h"
 #include "pagealloc_event.h"
 #include "vmemmap.h" /* before the skeleton: its bss holds a struct vmemmap_calib */
 #include "pagealloc_skel.skel.h"
+#include "vmstat.h"
 
 #define MAX_CKPT_ZONES 64	     /* checkpoint + zone state records per reading */
 #define LOST_CHECK_NS 100000000ull   /* read the drop counters every 100 ms */
@@ -68,6 +70,8 @@ struct reading {
 	uint64_t t0, t1;		/* the read's start and end, CLOCK_MONOTONIC ns */
 	bool done;			/* set (release) by the reader when all above is final */
 	struct tracefmt_event ev[MAX_CKPT_ZONES];
+	size_t nr_vm;			/* vmstat records (format 1.3) in vm */
+	struct tracefmt_event vm[VMSTAT_MAX_COUNTERS];
 };
 
 /* One cpu's slot ring (pagealloc_event.h), read through the shared mapping. */
@@ -121,6 +125,7 @@ struct capture {
 	uint32_t pid_cap, pid_used;
 
 	const struct pagealloc_wmark *wmarks; /* mmap of "wmarks" */
+	struct capture_mm mm;		      /* reclaim and compaction programs (mmrec.h) */
 
 	struct reading reading;		/* the checkpoint reading in flight or last taken */
 	pthread_t reading_tid;
@@ -277,8 +282,8 @@ static void *link_destroy_thread(void *link)
  */
 static void links_destroy_n(struct bpf_link ***links, int n)
 {
-	pthread_t tid[CAPTURE_NR_TRACEPOINTS * 2 + 5];
-	bool started[CAPTURE_NR_TRACEPOINTS * 2 + 5] = { false };
+	pthread_t tid[CAPTURE_NR_TRACEPOINTS * 2 + 5 + TRACEFMT_MM_NR_TYPES];
+	bool started[CAPTURE_NR_TRACEPOINTS * 2 + 5 + TRACEFMT_MM_NR_TYPES] = { false };
 
 	for (int i = 0; i < n; i++)
 		if (*links[i])
@@ -293,11 +298,13 @@ static void links_destroy_n(struct bpf_link ***links, int n)
 }
 
 /* Detach every program. */
-static void links_destroy(struct pagealloc_skel *s)
+static void links_destroy(struct pagealloc_skel *s, struct capture_mm *mm)
 {
-	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS * 2 + 5];
+	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS * 2 + 5 + TRACEFMT_MM_NR_TYPES];
 	int n = 0;
 
+	for (int i = 0; i < TRACEFMT_MM_NR_TYPES; i++)
+		links[n++] = &mm->links[i];
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
 		links[n++] = tp_link(s, i, false);
 		if (tp_link(s, i, true) != tp_link(s, i, false))
@@ -449,6 +456,20 @@ static int on_wmark(struct capture *c, const struct pagealloc_event *e, uint32_t
 }
 
 /*
+ * A reclaim or compaction hit: its fields from the side table (mmrec.h);
+ * one whose entry was overwritten before this drain is a lost event of its
+ * cpu, at its own time.
+ */
+static int on_mm(struct capture *c, const struct pagealloc_event *e, uint32_t cpu)
+{
+	struct tracefmt_event ev;
+
+	if (capture_mm_event(&c->mm, e, cpu, &ev))
+		return append(c, &ev);
+	return lost_write(c, cpu, 1, e->ts_ns, e->ts_ns, e->ts_ns);
+}
+
+/*
  * Ring buffer callback, once per record: the hot path of the user side.
  * Only the union member of the record's type is filled (the encoder reads
  * nothing else), because clearing the whole event costs more than the rest.
@@ -465,6 +486,8 @@ static int on_record(struct capture *c, const void *data, uint32_t cpu)
 		return on_comm(c, data, cpu);
 	if (type == PAGEALLOC_EV_WMARK)
 		return on_wmark(c, e, cpu);
+	if (type == PAGEALLOC_EV_MM)
+		return on_mm(c, e, cpu);
 	if (type == PAGEALLOC_EV_LOST) {
 		const struct pagealloc_lost_event *l = data;
 
@@ -769,6 +792,7 @@ static void rings_destroy(struct capture *c)
 	if (c->wmarks)
 		munmap((void *)c->wmarks, WMARKS_LEN);
 	c->wmarks = NULL;
+	capture_mm_release(&c->mm);
 	free(c->rings);
 	c->rings = NULL;
 	c->nr_rings = 0;
@@ -795,7 +819,7 @@ static uint64_t tracepoint_misses(struct capture *c)
 		if (!bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
 			sum += info.recursion_misses;
 	}
-	return sum;
+	return sum + capture_mm_misses(&c->mm);
 }
 
 /*
@@ -865,6 +889,9 @@ static void *reading_run(void *arg)
 	rd->t0 = capture_now_ns();
 	rd->ret = sysinfo_checkpoint_read_full(NULL, rd->seq, 0, rd->ev, MAX_CKPT_ZONES, &rd->nr,
 					       &nr_states, &rd->err);
+	/* The reclaim and compaction counters; a reading without them is still a reading. */
+	if (vmstat_read(NULL, rd->seq, rd->vm, VMSTAT_MAX_COUNTERS, &rd->nr_vm, NULL))
+		rd->nr_vm = 0;
 	rd->t1 = capture_now_ns();
 	__atomic_store_n(&rd->done, true, __ATOMIC_RELEASE);
 	return NULL;
@@ -885,6 +912,12 @@ static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_
 	for (size_t i = 0; i < rd->nr; i++) {
 		rd->ev[i].ts_ns = rd->t0 + (rd->t1 - rd->t0) / 2;
 		ret = append(c, &rd->ev[i]);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < rd->nr_vm; i++) {
+		rd->vm[i].ts_ns = rd->t0 + (rd->t1 - rd->t0) / 2;
+		ret = append(c, &rd->vm[i]);
 		if (ret)
 			return ret;
 	}
@@ -1014,7 +1047,9 @@ static char *header_create(const struct capture_opts *opts, struct capture *c, s
 			       "checkpoint_interval_ms", (json_int_t)c->ckpt_interval_ms,
 			       "flush_interval_ms", (json_int_t)c->flush_interval_ms,
 			       "watermark_recomputes", c->st.wmark_tracepoint);
-	if (!ho.capture)
+	if (ho.capture)
+		json_object_set_new(ho.capture, "mm_tracepoints", capture_mm_names_json(&c->mm));
+	else
 		ho.capture = json_null();
 	text = sysinfo_header_create(&ho, len, err);
 	json_decref(ho.capture);
@@ -1132,6 +1167,8 @@ static int capture_open(struct startup *s)
 	c->st.wmark_tracepoint = tracepoint_exists(s, "kmem", "mm_setup_per_zone_wmarks");
 	if (!c->st.wmark_tracepoint)
 		bpf_program__set_autoload(skel->progs.handle_wmarks, false);
+	/* Reclaim and compaction (format 1.3): those this kernel has. */
+	capture_mm_select(&c->mm, skel->obj, s->tracefs, false);
 	return 0;
 }
 
@@ -1233,7 +1270,9 @@ static int output_open(struct startup *s)
 static int capture_attach(struct startup *s)
 {
 	struct pagealloc_skel *skel = s->c->skel;
+	const char *mm_what = NULL;
 	char what[96];
+	int ret;
 
 	if (bpf_program__autoload(skel->progs.handle_exec))
 		skel->links.handle_exec = bpf_program__attach(skel->progs.handle_exec);
@@ -1243,6 +1282,11 @@ static int capture_attach(struct startup *s)
 		skel->links.handle_wmarks = bpf_program__attach(skel->progs.handle_wmarks);
 		if (!skel->links.handle_wmarks)
 			return bpf_fail(s, -errno, "attaching kmem:mm_setup_per_zone_wmarks");
+	}
+	ret = capture_mm_attach(&s->c->mm, skel->obj, skel->maps.mmrecs, &mm_what);
+	if (ret) {
+		snprintf(what, sizeof(what), "attaching %s", mm_what);
+		return bpf_fail(s, ret, what);
 	}
 	s->c->misses_read_ns = capture_now_ns();
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
@@ -1426,7 +1470,7 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 	c->finished = true;
 	/* End checkpoint while still attached, so no event falls between. */
 	ret = c->write_err ? c->write_err : checkpoint_take(c, err);
-	links_destroy(c->skel);
+	links_destroy(c->skel, &c->mm);
 	rings_drain(c);
 	if (!ret)
 		ret = lost_update(c, capture_now_ns());
@@ -1540,7 +1584,7 @@ void capture_destroy(struct capture *c)
 		pthread_join(c->reading_tid, NULL);
 	capture_side_drain_stop(c);
 	if (c->skel)
-		links_destroy(c->skel);
+		links_destroy(c->skel, &c->mm);
 	rings_destroy(c);
 	pagealloc_skel__destroy(c->skel);
 	tracefmt_writer_abandon(c->w);

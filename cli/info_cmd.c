@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "commands.h"
+#include "info_mm.h"
 #include "tracefmt.h"
 
 #define INFO_MAX_CPUS 1024
@@ -78,6 +79,7 @@ struct info {
 	/* flight-recorder triggers: the first INFO_MAX_TRIGGERS are listed */
 	struct tracefmt_event triggers[INFO_MAX_TRIGGERS];
 	size_t nr_triggers;
+	struct info_mm mm; /* reclaim, compaction and vmstat records (format 1.3) */
 };
 
 static void usage(FILE *f)
@@ -235,6 +237,7 @@ static void account(struct info *in, const struct tracefmt_event *ev)
 			in->triggers[in->nr_triggers++] = *ev;
 		break;
 	default:
+		info_mm_account(&in->mm, ev);
 		break;
 	}
 }
@@ -282,6 +285,7 @@ static void zone_states_json(json_t *o, const struct info *in)
 	json_object_set_new(o, "watermark_recomputes", wm);
 	json_object_set_new(o, "snapshot_walks",
 			    json_integer((json_int_t)in->by_type[TRACEFMT_SNAPSHOT_WALK]));
+	info_mm_json(o, &in->mm);
 }
 
 /* "triggers": the first INFO_MAX_TRIGGERS trigger records (FORMAT.md section 6). */
@@ -576,6 +580,7 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 	if (in->zs_readings || in->by_type[TRACEFMT_WMARK])
 		printf("zone states: %" PRIu64 " readings; watermark recomputes: %" PRIu64
 		       " records\n", in->zs_readings, in->by_type[TRACEFMT_WMARK]);
+	info_mm_print(&in->mm);
 	for (size_t zi = 0; zi < in->nr_zs_zones; zi++) {
 		const struct zs_zone *z = &in->zs_zones[zi];
 		if (z->has_state && z->changes)

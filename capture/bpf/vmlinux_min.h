@@ -205,4 +205,111 @@ struct trace_event_raw_mm_setup_per_zone_wmarks {
 #pragma clang attribute pop
 #endif
 
+/*
+ * The reclaim and compaction tracepoints (events/vmscan, events/compaction;
+ * format 1.3). Only the fields read are named.
+ */
+enum zone_type { ZONE_DMA = 0 };
+
+struct trace_event_raw_mm_vmscan_wakeup_kswapd {
+	struct trace_entry ent;
+	int nid;
+	int zid;
+	int order;
+	unsigned long gfp_flags;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_vmscan_kswapd_wake {
+	struct trace_entry ent;
+	int nid;
+	int zid;
+	int order;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_vmscan_kswapd_sleep {
+	struct trace_entry ent;
+	int nid;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template {
+	struct trace_entry ent;
+	int order;
+	unsigned long gfp_flags;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_vmscan_direct_reclaim_end_template {
+	struct trace_entry ent;
+	unsigned long nr_reclaimed;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_begin {
+	struct trace_entry ent;
+	unsigned long zone_start;
+	unsigned long migrate_pfn;
+	unsigned long free_pfn;
+	unsigned long zone_end;
+	bool sync;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_end {
+	struct trace_entry ent;
+	unsigned long zone_start;
+	unsigned long migrate_pfn;
+	unsigned long free_pfn;
+	unsigned long zone_end;
+	bool sync;
+	int status;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_isolate_template {
+	struct trace_entry ent;
+	unsigned long start_pfn;
+	unsigned long end_pfn;
+	unsigned long nr_scanned;
+	unsigned long nr_taken;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_migratepages {
+	struct trace_entry ent;
+	unsigned long nr_migrated;
+	unsigned long nr_failed;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_suitable_template {
+	struct trace_entry ent;
+	int nid;
+	enum zone_type idx;
+	int order;
+	int ret;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_defer_template {
+	struct trace_entry ent;
+	int nid;
+	enum zone_type idx;
+	int order;
+	unsigned int considered;
+	unsigned int defer_shift;
+	int order_failed;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_kcompactd_sleep {
+	struct trace_entry ent;
+	int nid;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_kcompactd_wake_template {
+	struct trace_entry ent;
+	int nid;
+	int order;
+	enum zone_type highest_zoneidx;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_mm_compaction_try_to_compact_pages {
+	struct trace_entry ent;
+	int order;
+	unsigned long gfp_mask;
+	int prio;
+} __attribute__((preserve_access_index));
+
 #endif /* BUDDYSCOPE_VMLINUX_MIN_H */

@@ -44,6 +44,35 @@ static uint64_t rnd(void)
 	return rng_state * 2685821657736338717ull;
 }
 
+/*
+ * Random values within each field's limits (FORMAT.md §4) for the reclaim
+ * and compaction types: -1 sometimes where a signed field allows it.
+ */
+static void make_mm_fields(struct tracefmt_event *ev)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(ev->type);
+
+	for (unsigned int i = 0; d && i < d->nr; i++) {
+		const struct tf_mm_field *f = &d->f[i];
+		uint64_t v;
+
+		switch (f->kind) {
+		case TF_MM_NODE: v = rnd() % TRACEFMT_MAX_NODES; break;
+		case TF_MM_ZONE: v = (uint64_t)((int64_t)(rnd() % 9) - 1); break;
+		case TF_MM_ORDER: v = (uint64_t)((int64_t)(rnd() % 17) - 1); break;
+		case TF_MM_PFN: v = rnd() % (TRACEFMT_MAX_PFN + 2); break;
+		case TF_MM_PAGES: v = rnd() % 100000; break;
+		case TF_MM_BOOL: v = rnd() % 2; break;
+		case TF_MM_RESULT:
+		case TF_MM_PRIO: v = rnd() % (TRACEFMT_MAX_COMPACT_RESULT + 1); break;
+		case TF_MM_SHIFT: v = rnd() % 64; break;
+		case TF_MM_COUNT: v = (uint32_t)rnd(); break;
+		default: v = rnd(); break;
+		}
+		tf_mm_set(ev, f, v);
+	}
+}
+
 /* A record of @type with random fields (the generator's next values). */
 static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 {
@@ -173,6 +202,15 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		ev->u.trigger.order = rnd() % 16;
 		ev->u.trigger.value = rnd();
 		ev->u.trigger.limit = rnd() % 100000;
+		break;
+	case TRACEFMT_VMSTAT:
+		ev->u.vmstat.seq = (uint32_t)i;
+		snprintf(ev->u.vmstat.name, sizeof(ev->u.vmstat.name), "compact_%llu",
+			 (unsigned long long)(rnd() % 1000));
+		ev->u.vmstat.value = rnd() >> (rnd() % 64);
+		break;
+	default:
+		make_mm_fields(ev);
 		break;
 	}
 }
@@ -419,7 +457,7 @@ static void test_lost_window(void)
 	REQUIRE(tracefmt_writer_close(w, &err) == 0);
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	REQUIRE(r);
-	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, 2);
+	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, 3);
 	for (int i = 0; i < 4; i++) {
 		CHECK(tracefmt_reader_next(r, &ev) == 1);
 		CHECK(events_equal(&ev, &in[i]));
@@ -747,17 +785,31 @@ static void test_unknown_type_skipped(void)
  */
 static void test_new_types_skippable(void)
 {
-	static const uint32_t types[] = { TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE,
-					  TRACEFMT_WMARK, TRACEFMT_TRIGGER };
+	/* 1.1-1.2 types, and 1.3's reclaim, compaction and vmstat types (FORMAT.md §2) */
+	static const uint32_t types[] = {
+		TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE, TRACEFMT_WMARK, TRACEFMT_TRIGGER,
+		TRACEFMT_VMSCAN_WAKEUP_KSWAPD, TRACEFMT_VMSCAN_KSWAPD_WAKE,
+		TRACEFMT_VMSCAN_KSWAPD_SLEEP, TRACEFMT_VMSCAN_DIRECT_BEGIN,
+		TRACEFMT_VMSCAN_DIRECT_END, TRACEFMT_COMPACTION_BEGIN, TRACEFMT_COMPACTION_END,
+		TRACEFMT_COMPACTION_ISOLATE_MIGRATE, TRACEFMT_COMPACTION_ISOLATE_FREE,
+		TRACEFMT_COMPACTION_FAST_ISOLATE_FREE, TRACEFMT_COMPACTION_MIGRATEPAGES,
+		TRACEFMT_COMPACTION_FINISHED, TRACEFMT_COMPACTION_SUITABLE,
+		TRACEFMT_COMPACTION_DEFERRED, TRACEFMT_COMPACTION_DEFER_COMPACTION,
+		TRACEFMT_COMPACTION_DEFER_RESET, TRACEFMT_COMPACTION_KCOMPACTD_WAKE,
+		TRACEFMT_COMPACTION_WAKEUP_KCOMPACTD, TRACEFMT_COMPACTION_KCOMPACTD_SLEEP,
+		TRACEFMT_COMPACTION_TRY_TO_COMPACT, TRACEFMT_VMSTAT,
+	};
 
+	CHECK_EQ_U64(sizeof(types) / sizeof(types[0]), TRACEFMT_NR_TYPES - TRACEFMT_SNAPSHOT_WALK);
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		uint8_t raw[2048], *p = raw, *mid;
+		uint8_t raw[2048], old[2048], *p = raw, *mid, *q;
 		struct tf_codec c;
 		struct tracefmt_event a = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 100, .cpu = 1 };
 		struct tracefmt_event n, b = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 130, .cpu = 0 };
 		struct tracefmt_event ev;
 		const uint8_t *pos;
 		const char *why;
+		size_t tag_len = types[t] < 32 ? 1 : 2;
 
 		rng_state = 11 + t;
 		make_event_of(&n, types[t], 5);
@@ -771,7 +823,8 @@ static void test_new_types_skippable(void)
 		mid = p;
 		p += tf_record_encode(&c, &n, p);
 		p += tf_record_encode(&c, &b, p);
-		CHECK(*mid >> 2 == types[t]); /* the tag is one byte */
+		/* the tag: (type << 2) | flags, one byte up to type 31 */
+		CHECK_EQ_U64(tag_len == 1 ? *mid >> 2 : ((mid[0] & 0x7f) | mid[1] << 7) >> 2, types[t]);
 
 		/* This reader: all three, exactly. */
 		tf_codec_reset(&c, 100);
@@ -782,17 +835,27 @@ static void test_new_types_skippable(void)
 		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
 		CHECK_EQ_U64(ev.u.free.pfn, 0x123457);
 
-		/* An older reader: the middle record is skipped, the next one is intact. */
-		*mid = (uint8_t)(31 << 2 | (*mid & 3));
+		/*
+		 * An older reader, to which the middle record's type is unknown:
+		 * given a type no reader knows (100, a two-byte tag, same flag
+		 * bits), it is skipped and the next one is intact.
+		 */
+		q = old;
+		memcpy(q, raw, (size_t)(mid - raw));
+		q += mid - raw;
+		*q++ = (uint8_t)(0x80 | ((100u << 2 | (*mid & 3)) & 0x7f));
+		*q++ = (uint8_t)((100u << 2) >> 7);
+		memcpy(q, mid + tag_len, (size_t)(p - mid) - tag_len);
+		q += (p - mid) - tag_len;
 		tf_codec_reset(&c, 100);
-		pos = raw;
-		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
-		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 0);
-		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
+		pos = old;
+		CHECK(tf_record_decode(&c, &pos, q, &ev, &why) == 1);
+		CHECK(tf_record_decode(&c, &pos, q, &ev, &why) == 0);
+		CHECK(tf_record_decode(&c, &pos, q, &ev, &why) == 1);
 		CHECK_EQ_U64(ev.u.free.pfn, 0x123457);
 		CHECK_EQ_U64(ev.ts_ns, 130);
 		CHECK_EQ_U64(ev.cpu, 0);
-		CHECK(pos == p);
+		CHECK(pos == q);
 	}
 }
 
@@ -1244,6 +1307,90 @@ static bool limit_case(int i, struct tracefmt_event *ev, const char **want)
 		ev->type = TRACEFMT_WMARK;
 		ev->u.wmark.node = TRACEFMT_MAX_NODES;
 		*want = "mm_setup_per_zone_wmarks: node 1024 is out of range";
+		break;
+	/* format 1.3 (FORMAT.md §4 "Value limits", reclaim and compaction rows) */
+	case 29:
+		ev->type = TRACEFMT_VMSCAN_KSWAPD_WAKE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.nid = TRACEFMT_MAX_NODES;
+		*want = "mm_vmscan_kswapd_wake: nid 1024 is out of range 0..1023";
+		break;
+	case 30: /* order -1: compaction of the whole zone; zid -1: not printed */
+		ev->type = TRACEFMT_VMSCAN_KSWAPD_WAKE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.order = -1;
+		ev->u.wake.zid = -1;
+		break;
+	case 31:
+		ev->type = TRACEFMT_COMPACTION_KCOMPACTD_WAKE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.order = -2;
+		*want = "mm_compaction_kcompactd_wake: order -2 is out of range -1..15";
+		break;
+	case 32:
+		ev->type = TRACEFMT_VMSCAN_WAKEUP_KSWAPD;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.zid = TRACEFMT_MAX_ZONE_TYPES;
+		*want = "mm_vmscan_wakeup_kswapd: zid 8 is out of range -1..7";
+		break;
+	case 33:
+		ev->type = TRACEFMT_COMPACTION_BEGIN;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.sync = 2;
+		*want = "mm_compaction_begin: sync 2 is out of range 0..1";
+		break;
+	case 34: /* an exclusive end at the top of the pfn space */
+		ev->type = TRACEFMT_COMPACTION_END;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.zone_end = 1ull << 52;
+		ev->u.compact.status = 8;
+		break;
+	case 35:
+		ev->type = TRACEFMT_COMPACTION_END;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.zone_end = (1ull << 52) + 1;
+		*want = "mm_compaction_end: zone_end 4503599627370497 is out of range 0..4503599627370496";
+		break;
+	case 36:
+		ev->type = TRACEFMT_COMPACTION_END;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.status = 16;
+		*want = "mm_compaction_end: status 16 is out of range 0..15";
+		break;
+	case 37:
+		ev->type = TRACEFMT_COMPACTION_DEFER_COMPACTION;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact_zone.defer_shift = 64;
+		*want = "mm_compaction_defer_compaction: defer_shift 64 is out of range 0..63";
+		break;
+	case 38:
+		ev->type = TRACEFMT_COMPACTION_ISOLATE_FREE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.isolate.nr_taken = (1ull << 52) + 1;
+		*want = "mm_compaction_isolate_freepages: nr_taken 4503599627370497 is out of range";
+		break;
+	case 39:
+		ev->type = TRACEFMT_VMSTAT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		*want = "vmstat: name is not 1..31 bytes of [a-z0-9_]";
+		break;
+	case 40:
+		ev->type = TRACEFMT_VMSTAT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		snprintf(ev->u.vmstat.name, sizeof(ev->u.vmstat.name), "compact_daemon_migrate_scanned");
+		ev->u.vmstat.value = UINT64_MAX;
+		break;
+	case 41:
+		ev->type = TRACEFMT_VMSTAT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		snprintf(ev->u.vmstat.name, sizeof(ev->u.vmstat.name), "Compact stall");
+		*want = "vmstat: name is not";
+		break;
+	case 42:
+		ev->type = TRACEFMT_COMPACTION_TRY_TO_COMPACT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.direct.prio = 16;
+		*want = "mm_compaction_try_to_compact_pages: prio 16 is out of range 0..15";
 		break;
 	default:
 		return false;
