@@ -5,7 +5,7 @@
  * `perf script` text — into a .bst trace. The input's kind is found from its
  * content (tracefmt_import_detect()); --from overrides it. The header blob says where the events came from; with --sysinfo it
  * also carries the host and zones read from saved copies of the /proc and
- * /sys files (capture/sysinfo), as a captured trace does, and the free
+ * /sys files (hostinfo/), as a captured trace does, and the free
  * counts of those copies become checkpoint records at the start (and, with
  * --sysinfo-end, at the end) so a replay has ground truth to compare with.
  * Accepted layouts: traces/IMPORT.md.
@@ -24,8 +24,8 @@
 #include "commands.h"
 #include "tracedat.h"
 #include "tracefmt.h"
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
-#include "sysinfo.h"
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
+#include "hostinfo.h"
 #endif
 
 static void usage(FILE *f)
@@ -78,7 +78,7 @@ static char *header_create(const char *source, const char *clock, json_t *notes,
 
 	snprintf(tool, sizeof(tool), "buddyscope %s", BUDDYSCOPE_VERSION);
 	if (sysinfo_dir) {
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
 		struct sysinfo_header_opts o = { .root = sysinfo_dir, .source = source };
 		hdr = sysinfo_header_build(&o, err);
 		if (!hdr)
@@ -206,7 +206,7 @@ static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, si
 		fprintf(stderr, "buddyscope import: error: %s: %s\n", dir, strerror(errno));
 		return NULL;
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
 	int rc = sysinfo_checkpoint_read(dir, seq, 0, ev, MAX_CKPT_ZONES, nr, &err);
 #else
 	(void)seq;
@@ -444,10 +444,10 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input\n");
 		return 2;
 	}
-#ifndef BUDDYSCOPE_HAVE_SYSINFO
+#ifndef BUDDYSCOPE_HAVE_HOSTINFO
 	if (sysinfo_dir || sysinfo_end_dir) {
 		fprintf(stderr, "buddyscope import: error: --sysinfo: built without the sysinfo "
-				"library (capture/sysinfo.c)\n");
+				"library (hostinfo/sysinfo.c)\n");
 		return 2;
 	}
 #endif
@@ -475,12 +475,12 @@ int cmd_import(int argc, char **argv)
 				"%s\n", in_path, kind->from);
 		return 2;
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
 	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
 		if (sysinfo_dir_check(d, &err) < 0) {
 			cli_sysinfo_dir_fail("import", d, err.text);
 			fprintf(stderr, "buddyscope import: `buddyscope sysinfo save DIR` on the traced "
-					"host writes a complete directory (capture/HEADER.md lists "
+					"host writes a complete directory (hostinfo/HEADER.md lists "
 					"its files)\n");
 			return 1;
 		}

@@ -48,6 +48,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "pagealloc_event.h"
+#include "vmemmap_calib.bpf.h" /* calib_page, calib_pfn: the vmemmap base */
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -106,19 +107,6 @@ __u64 exit_gen = 1;
  */
 __u64 vmemmap_base;
 __u32 page_shift;
-
-/*
- * The calibration: while calib_armed, calib_page and calib_pfn store the
- * page pointer and the pfn of each mm_page_alloc of thread calib_tid (the
- * loader faulting pages in on purpose) in turn; the loader pairs them.
- */
-#define CALIB_SLOTS 64
-__u32 calib_armed;
-__u32 calib_tid;
-__u32 n_calib_page, n_calib_pfn;
-__u64 calib_page_ptr[CALIB_SLOTS];
-__u64 calib_pfn_val[CALIB_SLOTS];
-__u32 page_struct_size;
 
 /*
  * The thread id. Classic tracepoint programs may not read the record's
@@ -502,37 +490,6 @@ SEC("tp/compaction/mm_compaction_try_to_compact_pages")
 int compaction_try_to_compact_pages(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
 {
 	return emit_mm(35, ctx->order, ctx->gfp_mask, ctx->prio, 0, 0, 0);
-}
-
-static __always_inline int calib_self(void)
-{
-	return calib_armed && current_pid() == calib_tid;
-}
-
-SEC("raw_tp/mm_page_alloc")
-int calib_page(__u64 *ctx)
-{
-	__u32 n = n_calib_page;
-
-	if (!calib_self() || !ctx[0] || n >= CALIB_SLOTS)
-		return 0;
-	calib_page_ptr[n & (CALIB_SLOTS - 1)] = ctx[0];
-	n_calib_page = n + 1;
-	page_struct_size = bpf_core_type_size(struct page);
-	return 0;
-}
-
-SEC("tp/kmem/mm_page_alloc")
-int calib_pfn(struct trace_event_raw_mm_page_alloc *ctx)
-{
-	__u32 n = n_calib_pfn;
-	__u64 pfn = ctx->pfn;
-
-	if (!calib_self() || pfn == ~0ull || n >= CALIB_SLOTS)
-		return 0;
-	calib_pfn_val[n & (CALIB_SLOTS - 1)] = pfn;
-	n_calib_pfn = n + 1;
-	return 0;
 }
 
 /* exec changes the command name under the same pid: send the new one. */

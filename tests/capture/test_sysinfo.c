@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of capture/sysinfo (unprivileged): the zoneinfo and
+ * Unit tests of hostinfo/ (unprivileged): the zoneinfo and
  * pagetypeinfo parsers, checkpoint records and the JSON header, run on
  * recorded copies of the development VM's files (data/root/, see
  * data/README.md) and on small hand-written texts for the awkward cases.
@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "harness.h"
-#include "sysinfo.h"
+#include "hostinfo.h"
 
 static const char *data_root;
 

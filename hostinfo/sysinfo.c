@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sysinfo.h"
+#include "hostinfo.h"
 
 #ifndef BUDDYSCOPE_VERSION
 #define BUDDYSCOPE_VERSION "unknown"
@@ -353,16 +353,23 @@ static int pti_mt_index(struct sysinfo_pagetypeinfo *pti, const char *name, size
 	return (int)pti->nr_mt++;
 }
 
+const struct sysinfo_pagetype_zone *sysinfo_pagetypeinfo_find(const struct sysinfo_pagetypeinfo *pti,
+							      uint32_t node, const char *name)
+{
+	for (uint32_t i = 0; pti && i < pti->nr_zones; i++)
+		if (pti->zones[i].node == node && !strcmp(pti->zones[i].name, name))
+			return &pti->zones[i];
+	return NULL;
+}
+
 static struct sysinfo_pagetype_zone *pti_zone(struct sysinfo_pagetypeinfo *pti, uint32_t node,
 					      const char *name, bool add)
 {
 	struct sysinfo_pagetype_zone *z;
 
-	for (uint32_t i = 0; i < pti->nr_zones; i++)
-		if (pti->zones[i].node == node && !strcmp(pti->zones[i].name, name))
-			return &pti->zones[i];
-	if (!add)
-		return NULL;
+	z = (struct sysinfo_pagetype_zone *)sysinfo_pagetypeinfo_find(pti, node, name);
+	if (z || !add)
+		return z;
 	z = realloc(pti->zones, (pti->nr_zones + 1) * sizeof(*z));
 	if (!z)
 		return NULL;
@@ -637,6 +644,48 @@ fail:
 	close(fd);
 	free(b);
 	return set_err(err, ret, n, "%s: %s", path, strerror(-ret));
+}
+
+/* Read <@root>/<@rel> and parse it with @parse; the error names the file. */
+static int text_file_parse(const char *root, const char *rel, void *out,
+			   int (*parse)(const char *, size_t, void *, struct tracefmt_error *),
+			   struct tracefmt_error *err)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	ret = sysinfo_file_read(root, rel, &buf, &len, err);
+	if (ret)
+		return ret;
+	ret = parse(buf, len, out, err);
+	free(buf);
+	return ret ? err_in_file(err, ret, root ? root : "/", rel) : 0;
+}
+
+static int zoneinfo_parse_any(const char *buf, size_t len, void *out, struct tracefmt_error *err)
+{
+	return sysinfo_zoneinfo_parse(buf, len, out, err);
+}
+
+static int pagetypeinfo_parse_any(const char *buf, size_t len, void *out,
+				  struct tracefmt_error *err)
+{
+	return sysinfo_pagetypeinfo_parse(buf, len, out, err);
+}
+
+int sysinfo_zoneinfo_read(const char *root, const char *rel, struct sysinfo_zoneinfo *out,
+			  struct tracefmt_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return text_file_parse(root, rel, out, zoneinfo_parse_any, err);
+}
+
+int sysinfo_pagetypeinfo_read(const char *root, const char *rel, struct sysinfo_pagetypeinfo *out,
+			      struct tracefmt_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return text_file_parse(root, rel, out, pagetypeinfo_parse_any, err);
 }
 
 static void zone_state_fill(struct tracefmt_event *ev, const struct sysinfo_zone *z, uint32_t seq,
@@ -1049,24 +1098,36 @@ static long header_page_size(const char *root)
 	return ps;
 }
 
-/* The number of orders buddyinfo prints (columns after the zone name). */
-static uint32_t buddyinfo_nr_orders(const char *text)
+uint64_t sysinfo_buddyinfo_blocks(const char *buf, size_t len, uint32_t *nr_orders)
 {
-	struct line_iter it = { .p = text, .end = text + strlen(text) };
+	struct line_iter it = { .p = buf, .end = buf + len };
 	char name[TRACEFMT_ZONE_NAME_LEN];
 	const char *rest;
-	uint32_t node, n = 0;
-	uint64_t v;
+	uint32_t node, n, first = 0;
+	uint64_t v, total = 0;
+	bool seen = false;
 
 	while (line_next(&it)) {
 		if (!parse_node_zone(it.line, &node, name, &rest))
 			continue;
-		n = 0;
-		while (take_u64(&rest, &v))
-			n++;
-		return n;
+		for (n = 0; take_u64(&rest, &v); n++)
+			total += v;
+		if (!seen)
+			first = n;
+		seen = true;
 	}
-	return 0;
+	if (nr_orders)
+		*nr_orders = first;
+	return total;
+}
+
+/* The number of orders buddyinfo prints (columns after the zone name). */
+static uint32_t buddyinfo_nr_orders(const char *text)
+{
+	uint32_t n;
+
+	sysinfo_buddyinfo_blocks(text, strlen(text), &n);
+	return n;
 }
 
 json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err)
@@ -1227,6 +1288,8 @@ char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 
 	if (!hdr)
 		return NULL;
+	if (opts && opts->capture)
+		json_object_set(hdr, "capture", opts->capture);
 	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
 	if (!text) {
