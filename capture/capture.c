@@ -71,7 +71,7 @@ struct reading {
 	bool done;			/* set (release) by the reader when all above is final */
 	struct tracefmt_event ev[MAX_CKPT_ZONES];
 	size_t nr_vm;			/* vmstat records (format 1.3) in vm */
-	struct tracefmt_event vm[VMSTAT_MAX_COUNTERS];
+	struct tracefmt_event vm[SYSINFO_VMSTAT_MAX];
 };
 
 /* One cpu's slot ring (pagealloc_event.h), read through the shared mapping. */
@@ -890,7 +890,7 @@ static void *reading_run(void *arg)
 	rd->ret = sysinfo_checkpoint_read_full(NULL, rd->seq, 0, rd->ev, MAX_CKPT_ZONES, &rd->nr,
 					       &nr_states, &rd->err);
 	/* The reclaim and compaction counters; a reading without them is still a reading. */
-	if (vmstat_read(NULL, rd->seq, rd->vm, VMSTAT_MAX_COUNTERS, &rd->nr_vm, NULL))
+	if (sysinfo_vmstat_read(NULL, rd->seq, 0, rd->vm, SYSINFO_VMSTAT_MAX, &rd->nr_vm, NULL))
 		rd->nr_vm = 0;
 	rd->t1 = capture_now_ns();
 	__atomic_store_n(&rd->done, true, __ATOMIC_RELEASE);

@@ -121,6 +121,14 @@ static void print_summary(const char *in_path, const char *out_path,
 		fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(t), st->by_type[t]);
 	fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(TRACEFMT_WMARK),
 		st->by_type[TRACEFMT_WMARK]);
+	{
+		uint64_t mm = 0;
+
+		for (unsigned int t = TRACEFMT_MM_FIRST; t <= TRACEFMT_MM_LAST; t++)
+			mm += st->by_type[t];
+		fprintf(stderr, "    %-26s %" PRIu64 " (vmscan and compaction events)\n",
+			"reclaim/compaction", mm);
+	}
 	fprintf(stderr, "    %-26s %" PRIu64 " (pid -> command name", "comm",
 		st->by_type[TRACEFMT_COMM]);
 	if (st->comm_evictions)

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /proc/vmstat's reclaim and compaction counters (vmstat.h): "name value"
- * lines, the names kept by prefix so counters a later kernel adds under
- * the same prefixes are recorded too.
+ * lines, kept by name prefix so counters a later kernel adds under the
+ * same prefixes are recorded too.
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostinfo.h"
 #include "vmstat.h"
 
-int vmstat_name_recorded(const char *name)
+bool sysinfo_vmstat_recorded(const char *name)
 {
 	static const char *const prefixes[] = {
 		"pgscan", "pgsteal", "compact_", "pgmigrate_", "allocstall", "kswapd_",
@@ -21,27 +21,31 @@ int vmstat_name_recorded(const char *name)
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
-			return 1;
-	return 0;
+			return true;
+	return false;
 }
 
-/* One "name value" line into @ev; 0 when it is not a recorded counter, -1 when malformed. */
-static int vmstat_line(const char *line, uint32_t seq, struct tracefmt_event *ev)
+/* One "name value" line [@p, @end) into @ev: 1 recorded, 0 not recorded, -1 malformed. */
+static int vmstat_line(const char *p, const char *end, uint32_t seq, struct tracefmt_event *ev)
 {
-	char name[64], *end;
-	const char *v;
-	size_t n = strcspn(line, " ");
+	const char *sp = memchr(p, ' ', (size_t)(end - p));
+	char name[TRACEFMT_VMSTAT_NAME_MAX + 2], num[24];
+	size_t n = sp ? (size_t)(sp - p) : 0, vlen = sp ? (size_t)(end - sp - 1) : 0;
+	char *num_end;
 
-	if (!n || n >= sizeof(name) || line[n] != ' ')
+	if (!n || !vlen || vlen >= sizeof(num))
 		return -1;
-	memcpy(name, line, n);
+	if (n >= sizeof(name))
+		return 0; /* longer than a record holds: not one of ours */
+	memcpy(name, p, n);
 	name[n] = '\0';
-	if (!vmstat_name_recorded(name) || n > TRACEFMT_VMSTAT_NAME_MAX)
+	if (!sysinfo_vmstat_recorded(name))
 		return 0;
-	v = line + n + 1;
+	memcpy(num, sp + 1, vlen);
+	num[vlen] = '\0';
 	errno = 0;
-	uint64_t value = strtoull(v, &end, 10);
-	if (end == v || errno || (*end && *end != '\n'))
+	uint64_t value = strtoull(num, &num_end, 10);
+	if (num[0] < '0' || num[0] > '9' || *num_end || errno)
 		return -1;
 	memset(ev, 0, sizeof(*ev));
 	ev->type = TRACEFMT_VMSTAT;
@@ -51,31 +55,48 @@ static int vmstat_line(const char *line, uint32_t seq, struct tracefmt_event *ev
 	return 1;
 }
 
-int vmstat_read(const char *path, uint32_t seq, struct tracefmt_event *ev, size_t cap, size_t *nr,
-		struct tracefmt_error *err)
+int sysinfo_vmstat_parse(const char *buf, size_t len, uint32_t seq, uint64_t ts_ns,
+			 struct tracefmt_event *out, size_t max, size_t *nr,
+			 struct tracefmt_error *err)
 {
-	const char *p = path ? path : "/proc/vmstat";
-	FILE *f = fopen(p, "re");
-	char line[256];
-	unsigned int line_no = 0;
-	int ret = 0;
+	const char *p = buf, *end = buf + len;
+	unsigned int line = 0;
+	struct tracefmt_event spare;
 
 	*nr = 0;
-	if (!f)
-		return tracefmt_error_set(err, -errno, "%s: %s", p, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		line_no++;
-		int rc = vmstat_line(line, seq, *nr < cap ? &ev[*nr] : &(struct tracefmt_event){ 0 });
-		if (rc < 0) {
-			ret = tracefmt_error_set(err, -EBADMSG, "%s: line %u is not 'name value'", p,
-						 line_no);
-			break;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+
+		line++;
+		if (le > p) {
+			struct tracefmt_event *ev = *nr < max ? &out[*nr] : &spare;
+			int rc = vmstat_line(p, le, seq, ev);
+
+			if (rc < 0)
+				return tracefmt_error_set(err, -EINVAL,
+							  "vmstat: line %u is not 'name value'", line);
+			if (rc > 0 && *nr < max) {
+				ev->ts_ns = ts_ns;
+				(*nr)++;
+			}
 		}
-		if (rc > 0 && *nr < cap)
-			(*nr)++;
+		p = le + 1;
 	}
-	if (!ret && ferror(f))
-		ret = tracefmt_error_set(err, -EIO, "%s: read error", p);
-	fclose(f);
+	return 0;
+}
+
+int sysinfo_vmstat_read(const char *root, uint32_t seq, uint64_t ts_ns,
+			struct tracefmt_event *out, size_t max, size_t *nr,
+			struct tracefmt_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int ret = sysinfo_file_read(root, "proc/vmstat", &buf, &len, err);
+
+	*nr = 0;
+	if (!ret)
+		ret = sysinfo_vmstat_parse(buf, len, seq, ts_ns, out, max, nr, err);
+	free(buf);
 	return ret;
 }

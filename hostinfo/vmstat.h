@@ -11,20 +11,26 @@
 
 #include "tracefmt.h"
 
-/* Counters one reading holds at most (6.18 has 35 that match). */
-#define VMSTAT_MAX_COUNTERS 64
+/* Counters one reading holds at most (6.18 has 35 that are recorded). */
+#define SYSINFO_VMSTAT_MAX 64
 
-/* Whether @name is one of the counters recorded (prefixes of FORMAT.md §4 "vmstat"). */
-int vmstat_name_recorded(const char *name);
+/* Whether the counter @name is recorded (the prefixes of FORMAT.md §4 "vmstat"). */
+bool sysinfo_vmstat_recorded(const char *name);
 
 /**
- * vmstat_read() - the recorded counters of @path (NULL: /proc/vmstat) as
- * vmstat records of checkpoint @seq into @ev (@cap of them), ts_ns 0 (the
- * caller stamps them). Counters beyond @cap, or with a name longer than
- * TRACEFMT_VMSTAT_NAME_MAX, are left out. Returns 0 with *@nr set, or
- * -errno (@err names the file and the line).
+ * sysinfo_vmstat_parse() - the recorded counters of /proc/vmstat text
+ * (@buf, @len) as vmstat records of checkpoint @seq, time @ts_ns, into
+ * @out (@max of them; the rest, and names longer than
+ * TRACEFMT_VMSTAT_NAME_MAX, are left out); *@nr receives their number.
+ * Returns 0, or -EINVAL for a line that is not "name value" (@err says which).
  */
-int vmstat_read(const char *path, uint32_t seq, struct tracefmt_event *ev, size_t cap, size_t *nr,
-		struct tracefmt_error *err);
+int sysinfo_vmstat_parse(const char *buf, size_t len, uint32_t seq, uint64_t ts_ns,
+			 struct tracefmt_event *out, size_t max, size_t *nr,
+			 struct tracefmt_error *err);
+
+/* sysinfo_vmstat_read() - the same from <@root>/proc/vmstat (@root NULL: this host). */
+int sysinfo_vmstat_read(const char *root, uint32_t seq, uint64_t ts_ns,
+			struct tracefmt_event *out, size_t max, size_t *nr,
+			struct tracefmt_error *err);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "harness.h"
 #include "hostinfo.h"
+#include "vmstat.h"
 
 static const char *data_root;
 
@@ -668,6 +669,58 @@ static void test_readers(const char *tmp)
 	unlink(path);
 }
 
+/*
+ * /proc/vmstat's reclaim and compaction counters (format 1.3 vmstat
+ * records). The recorded file (data/root/proc/vmstat, 2026-12-06) has 35
+ * counters under the recorded prefixes (grep -cE of them); the values
+ * below were read from it by eye.
+ */
+static void test_vmstat(void)
+{
+	struct tracefmt_event ev[SYSINFO_VMSTAT_MAX];
+	struct tracefmt_error err = { 0 };
+	size_t nr = 0;
+	int found = 0;
+
+	CHECK(sysinfo_vmstat_read(data_root, 7, 1234, ev, SYSINFO_VMSTAT_MAX, &nr, &err) == 0);
+	CHECK_EQ_U64(nr, 35);
+	for (size_t i = 0; i < nr; i++) {
+		CHECK_EQ_U64(ev[i].type, TRACEFMT_VMSTAT);
+		CHECK_EQ_U64(ev[i].u.vmstat.seq, 7);
+		CHECK_EQ_U64(ev[i].ts_ns, 1234);
+		CHECK(tracefmt_event_check(&ev[i], NULL, 0) == 0);
+		CHECK(strcmp(ev[i].u.vmstat.name, "nr_free_pages")); /* not a recorded prefix */
+		if (!strcmp(ev[i].u.vmstat.name, "compact_migrate_scanned")) {
+			CHECK_EQ_U64(ev[i].u.vmstat.value, 22931375);
+			found++;
+		}
+		if (!strcmp(ev[i].u.vmstat.name, "pgmigrate_success")) {
+			CHECK_EQ_U64(ev[i].u.vmstat.value, 482374);
+			found++;
+		}
+		if (!strcmp(ev[i].u.vmstat.name, "drop_slab")) {
+			CHECK_EQ_U64(ev[i].u.vmstat.value, 2);
+			found++;
+		}
+	}
+	CHECK_EQ_U64(found, 3);
+
+	/* Room for 2: the first two recorded counters, the rest left out. */
+	static const char text[] = "nr_free_pages 5\ncompact_stall 3\npgscan_kswapd 18446744073709551615\n"
+				   "allocstall_normal 9\n";
+	CHECK(sysinfo_vmstat_parse(text, strlen(text), 1, 0, ev, 2, &nr, &err) == 0);
+	CHECK_EQ_U64(nr, 2);
+	CHECK(!strcmp(ev[0].u.vmstat.name, "compact_stall"));
+	CHECK_EQ_U64(ev[0].u.vmstat.value, 3);
+	CHECK_EQ_U64(ev[1].u.vmstat.value, UINT64_MAX);
+
+	static const char bad[] = "compact_stall 3\ncompact_fail -1\n";
+	CHECK(sysinfo_vmstat_parse(bad, strlen(bad), 1, 0, ev, 4, &nr, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "line 2");
+	static const char bad2[] = "compact_stall\n";
+	CHECK(sysinfo_vmstat_parse(bad2, strlen(bad2), 1, 0, ev, 4, &nr, &err) == -EINVAL);
+}
+
 int main(int argc, char **argv)
 {
 	REQUIRE(argc == 3);
@@ -680,6 +733,7 @@ int main(int argc, char **argv)
 	test_header();
 	test_without_pagetypeinfo(argv[2]);
 	test_zone_state();
+	test_vmstat();
 	{
 		char readers_tmp[4096];
 
