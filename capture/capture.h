@@ -4,7 +4,7 @@
  * eBPF. The six kmem page tracepoints go through per-cpu rings of 32-byte
  * slots in a BPF array map (bpf/pagealloc.bpf.c, pagealloc_event.h) into a
  * tracefmt writer, with:
- *  - a header of the host (sysinfo.h, schema in HEADER.md);
+ *  - a header of the host (hostinfo/hostinfo.h, schema in hostinfo/HEADER.md);
  *  - checkpoints of /proc/pagetypeinfo + zoneinfo free counts at start,
  *    every checkpoint interval and at the end, on the events' clock, each
  *    with every zone's size, watermarks and vm.min_free_kbytes (zone state

@@ -41,7 +41,7 @@ int cmd_capture(int argc, char **argv)
 #include "capture.h"
 #include "capture_rec.h"
 #include "outfile.h"
-#include "sysinfo.h"
+#include "hostinfo.h"
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 #include "snapshot.h"
 #endif
@@ -85,10 +85,13 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
+/* SIGUSR1: a dump of the ring is asked for (handed to the recorder at its next poll). */
+static volatile sig_atomic_t dump_requested;
+
 static void on_dump(int sig)
 {
 	(void)sig;
-	rec_dump_requested = 1;
+	dump_requested = 1;
 }
 
 /* The host's pageblock order (/proc/pagetypeinfo), 9 when it cannot be read. */
@@ -109,8 +112,8 @@ static uint32_t host_pageblock_order(void)
 	return order;
 }
 
-/* The recorder's options (capture_rec.h); false after a usage message. */
-static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
+/* The recorder's options (capture/recorder.h); false after a usage message. */
+static bool parse_rec_opt(int opt, const char *arg, struct recorder_opts *ro)
 {
 	double secs;
 	uint32_t n;
@@ -142,8 +145,8 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 			ro->snapshot_interval_ns = (uint64_t)(secs * 1e9);
 		return true;
 	case OPT_TRIGGER:
-		if (ro->nr_triggers == REC_MAX_TRIGGERS) {
-			cli_error("capture", "at most %d --trigger", REC_MAX_TRIGGERS);
+		if (ro->nr_triggers == RECORDER_MAX_TRIGGERS) {
+			cli_error("capture", "at most %d --trigger", RECORDER_MAX_TRIGGERS);
 			return false;
 		}
 		ro->triggers[ro->nr_triggers++] = arg;
@@ -164,7 +167,7 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 }
 
 /* Options that only make sense together; false after a usage message. */
-static bool rec_opts_check(struct rec_opts *ro)
+static bool rec_opts_check(struct recorder_opts *ro)
 {
 	const char *bad = NULL;
 
@@ -439,6 +442,13 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 			sst.uncertain_lists, (double)sst.walk_ns / 1e6, (double)sst.cpu_ns / 1e6,
 			(double)sst.load_ns / 1e6, (double)sst.calib_ns / 1e6);
 }
+
+/* recorder_opts.snapshot: the same at the start of each new file. */
+static void snapshot_at_switch(void *ctx, struct capture *c, bool quiet)
+{
+	(void)ctx;
+	snapshot_at_start(c, quiet);
+}
 #endif
 
 /*
@@ -607,8 +617,9 @@ int cmd_capture(int argc, char **argv)
 	};
 	struct capture_opts opts = { 0 };
 	struct drain_priority prio = { .nice = DEFAULT_DRAIN_NICE };
-	struct rec_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull };
-	struct rec *rec = NULL;
+	struct recorder_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull,
+				    .note = rec_note_print };
+	struct recorder *rec = NULL;
 	char first_out[4096];
 	struct bs_error err = { 0 };
 	enum capture_failure why;
@@ -727,17 +738,19 @@ int cmd_capture(int argc, char **argv)
 	sa.sa_handler = on_dump;
 	sigaction(SIGUSR1, &sa, NULL);
 
-	if (rec_opts_active(&ro)) {
-		rec = rec_create(&ro, opts.output, &opts, host_pageblock_order(),
+	if (recorder_opts_active(&ro)) {
 #ifdef BUDDYSCOPE_HAVE_SNAPSHOT
-				 snapshot ? snapshot_at_start : NULL);
-#else
-				 NULL);
+		if (snapshot)
+			ro.snapshot = snapshot_at_switch;
 #endif
-		if (!rec)
-			return 2;
-		if (rec_first_output(&ro, opts.output, opts.replace, first_out, sizeof(first_out))) {
-			rec_destroy(rec, NULL);
+		rec = recorder_create(&ro, opts.output, &opts, host_pageblock_order(), &err);
+		if (!rec) {
+			return cli_usage_error("capture", "%s", err.text);
+		}
+		if (recorder_first_output(&ro, opts.output, opts.replace, first_out,
+					  sizeof(first_out), &err)) {
+			cli_error("capture", "%s", err.text);
+			recorder_destroy(rec, NULL);
 			return 1;
 		}
 		opts.output = first_out;
@@ -749,7 +762,7 @@ int cmd_capture(int argc, char **argv)
 		cli_fail("capture", opts.output, errno, err.text);
 		if (why == CAPTURE_FAIL_NOT_ROOT)
 			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
-		rec_destroy(rec, NULL);
+		recorder_destroy(rec, NULL);
 		return 1;
 	}
 	st = capture_stats(c);
@@ -781,7 +794,8 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (duration_s > 0)
 		deadline = st->start_ns + (uint64_t)(duration_s * 1e9);
-	if (rec && rec_start(rec, c)) {
+	if (rec && recorder_start(rec, c, &err)) {
+		cli_error("capture", "%s", err.text);
 		failed = true;
 		stop_signal = SIGTERM;
 	}
@@ -796,7 +810,13 @@ int cmd_capture(int argc, char **argv)
 			break;
 		}
 		now = capture_now_ns();
-		if (rec && (ret = rec_poll(rec, c, now)) != 0) {
+		if (rec && dump_requested) {
+			dump_requested = 0;
+			recorder_dump_request(rec);
+		}
+		if (rec && (ret = recorder_poll(rec, c, now, &err)) != 0) {
+			if (ret < 0)
+				cli_error("capture", "%s", err.text);
 			failed = ret < 0;
 			break;
 		}
@@ -819,7 +839,7 @@ int cmd_capture(int argc, char **argv)
 		cli_error("capture", "%s", err.text);
 		failed = true;
 	}
-	rec_before_finish(rec, c);
+	recorder_before_finish(rec, c);
 	ret = capture_finish(c, &err);
 	if (ret && !failed) {
 		cli_fail("capture", opts.output, ret, err.text);
@@ -853,7 +873,7 @@ int cmd_capture(int argc, char **argv)
 	/* A capture that failed says 1 whatever the command did. */
 	rc = failed ? 1 : cmd_ended ? command_status(status) : 0;
 cleanup:
-	rec_destroy(rec, c);
+	recorder_destroy(rec, c);
 	capture_destroy(c);
 	return rc;
 }

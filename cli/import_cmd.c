@@ -5,7 +5,7 @@
  * `perf script` text — into a .bst trace. The input's kind is found from its
  * content (tracefmt_import_detect()); --from overrides it. The header blob says where the events came from; with --sysinfo it
  * also carries the host and zones read from saved copies of the /proc and
- * /sys files (capture/sysinfo), as a captured trace does, and the free
+ * /sys files (hostinfo/), as a captured trace does, and the free
  * counts of those copies become checkpoint records at the start (and, with
  * --sysinfo-end, at the end) so a replay has ground truth to compare with.
  * Accepted layouts: traces/IMPORT.md.
@@ -24,8 +24,8 @@
 #include "commands.h"
 #include "tracedat.h"
 #include "tracefmt.h"
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
-#include "sysinfo.h"
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
+#include "hostinfo.h"
 #endif
 
 static void usage(FILE *f)
@@ -78,7 +78,7 @@ static char *header_create(const char *source, const char *clock, json_t *notes,
 
 	snprintf(tool, sizeof(tool), "buddyscope %s", BUDDYSCOPE_VERSION);
 	if (sysinfo_dir) {
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
 		struct sysinfo_header_opts o = { .root = sysinfo_dir, .source = source };
 		hdr = sysinfo_header_build(&o, err);
 		if (!hdr)
@@ -121,6 +121,14 @@ static void print_summary(const char *in_path, const char *out_path,
 		fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(t), st->by_type[t]);
 	fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(TRACEFMT_WMARK),
 		st->by_type[TRACEFMT_WMARK]);
+	{
+		uint64_t mm = 0;
+
+		for (unsigned int t = TRACEFMT_MM_FIRST; t <= TRACEFMT_MM_LAST; t++)
+			mm += st->by_type[t];
+		fprintf(stderr, "    %-26s %" PRIu64 " (vmscan and compaction events)\n",
+			"reclaim/compaction", mm);
+	}
 	fprintf(stderr, "    %-26s %" PRIu64 " (pid -> command name", "comm",
 		st->by_type[TRACEFMT_COMM]);
 	if (st->comm_evictions)
@@ -198,7 +206,7 @@ static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, si
 		cli_error("import", "%s: %s", dir, strerror(errno));
 		return NULL;
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
 	int rc = sysinfo_checkpoint_read(dir, seq, 0, ev, MAX_CKPT_ZONES, nr, &err);
 #else
 	(void)seq;
@@ -429,10 +437,10 @@ int cmd_import(int argc, char **argv)
 	if (instance && from && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
 		return cli_usage_error("import", "--instance is for trace.dat input");
 	}
-#ifndef BUDDYSCOPE_HAVE_SYSINFO
+#ifndef BUDDYSCOPE_HAVE_HOSTINFO
 	if (sysinfo_dir || sysinfo_end_dir) {
 		return cli_usage_error("import", "--sysinfo: built without the sysinfo "
-				             "library (capture/sysinfo.c)");
+				             "library (hostinfo/sysinfo.c)");
 	}
 #endif
 	struct bs_error err = { 0 };
@@ -454,12 +462,12 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "--instance is for trace.dat input; %s is "
 				             "%s", in_path, kind->from);
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
 	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
 		if (sysinfo_dir_check(d, &err) < 0) {
 			cli_sysinfo_dir_fail("import", d, err.text);
 			fprintf(stderr, "buddyscope import: `buddyscope sysinfo save DIR` on the traced "
-					"host writes a complete directory (capture/HEADER.md lists "
+					"host writes a complete directory (hostinfo/HEADER.md lists "
 					"its files)\n");
 			return 1;
 		}

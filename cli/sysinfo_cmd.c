@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * buddyscope sysinfo save DIR: write this host's description (the files of
- * sysinfo_dir_files(), capture/HEADER.md) into DIR, for `import --sysinfo
+ * sysinfo_dir_files(), hostinfo/HEADER.md) into DIR, for `import --sysinfo
  * DIR` of a text trace made here. `sysinfo check DIR` validates a directory.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
-#include "sysinfo.h"
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
+#include "hostinfo.h"
 #endif
 
 static void usage(FILE *f)
@@ -37,7 +37,7 @@ int cmd_sysinfo(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
+#ifdef BUDDYSCOPE_HAVE_HOSTINFO
 	struct bs_error err = { 0 };
 	const char *dir = argv[2];
 

@@ -307,7 +307,7 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 		if (zc->node + 1 > cfg->nr_nodes)
 			cfg->nr_nodes = zc->node + 1;
 		if (!derive_wmarks && json_is_integer(json_object_get(z, "min"))) {
-			/* zoneinfo's watermarks include the boost (capture/HEADER.md); the model's do not */
+			/* zoneinfo's watermarks include the boost (hostinfo/HEADER.md); the model's do not */
 			uint64_t boost = (uint64_t)jint(z, "boost", 0);
 
 			zc->has_wmarks = true;

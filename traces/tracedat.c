@@ -17,6 +17,7 @@
 #include <trace-cmd.h>
 
 #include "import_internal.h"
+#include "tracefmt_internal.h"
 #include "tracedat.h"
 
 /* One kmem event of one buffer: its id and the fields read from it. */
@@ -50,13 +51,16 @@ static const struct tdat_need {
 	{ TRACEFMT_WMARK, 6, { F_NODE, F_NAME, F_MIN, F_LOW, F_HIGH, F_PROMO } },
 };
 
-#define NR_KINDS (sizeof(needs) / sizeof(needs[0]))
+#define NR_KMEM_KINDS (sizeof(needs) / sizeof(needs[0]))
+/* then the reclaim and compaction events (format 1.3), fields from tracefmt_mm.c */
+#define NR_KINDS (NR_KMEM_KINDS + TRACEFMT_MM_NR_TYPES)
 
 struct tdat_kind {
 	int id; /* -1: the file does not have this event */
 	unsigned int type;
 	struct tep_event *event;
 	struct tep_format_field *f[NR_F];
+	struct tep_format_field *mf[TRACEFMT_MM_MAX_ARGS]; /* types 16-35: tf_mm_desc()'s fields */
 };
 
 struct tdat_buffer {
@@ -85,10 +89,41 @@ struct tdat_src {
 	char comm[TRACEFMT_COMM_LEN];
 };
 
+/* A reclaim or compaction event of @b (kind @kd of type @type), with every field it must have. */
+static int buffer_mm_kind_init(struct tdat_src *s, struct tdat_buffer *b, struct tdat_kind *kd,
+			       unsigned int type, struct bs_error *err)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(type);
+
+	memset(kd, 0, sizeof(*kd));
+	kd->id = -1;
+	kd->type = type;
+	kd->event = tep_find_event_by_name(b->tep, d->system, tracefmt_type_name(type));
+	if (!kd->event)
+		return 0;
+	kd->id = kd->event->id;
+	for (unsigned int i = 0; i < d->nr; i++) {
+		kd->mf[i] = tep_find_field(kd->event, d->f[i].name);
+		if (!kd->mf[i])
+			return tracefmt_error_set(err, BS_NOWHERE, -EPROTO,
+						  "%s: %s:%s has no field '%s' (a kernel whose "
+						  "format this import does not know)",
+						  s->path, d->system, tracefmt_type_name(type),
+						  d->f[i].name);
+	}
+	return 0;
+}
+
 /* Look the kmem events up in @b's event list; a present event must have its fields. */
 static int buffer_kinds_init(struct tdat_src *s, struct tdat_buffer *b, struct bs_error *err)
 {
-	for (size_t k = 0; k < NR_KINDS; k++) {
+	for (unsigned int t = TRACEFMT_MM_FIRST; t <= TRACEFMT_MM_LAST; t++) {
+		int ret = buffer_mm_kind_init(s, b, &b->kinds[NR_KMEM_KINDS + t - TRACEFMT_MM_FIRST],
+					      t, err);
+		if (ret)
+			return ret;
+	}
+	for (size_t k = 0; k < NR_KMEM_KINDS; k++) {
 		struct tdat_kind *kd = &b->kinds[k];
 		const char *name = tracefmt_type_name(needs[k].type);
 
@@ -145,11 +180,31 @@ static uint64_t rd_pfn(const struct tdat_kind *kd, const struct tep_record *r)
 	return v;
 }
 
+/* A reclaim or compaction record: each field as the kernel stored it, ints sign-extended. */
+static void record_fill_mm(const struct tdat_kind *kd, const struct tep_record *r,
+			   struct tracefmt_event *ev)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(kd->type);
+
+	for (unsigned int i = 0; i < d->nr; i++) {
+		unsigned long long v = 0;
+
+		tep_read_number_field(kd->mf[i], r->data, &v);
+		if (tf_mm_signed(&d->f[i]) && kd->mf[i]->size == 4)
+			v = (unsigned long long)(int64_t)(int32_t)(uint32_t)v;
+		tf_mm_set(ev, &d->f[i], v);
+	}
+}
+
 /* The raw record as a tracefmt event (its common fields are set by the caller). */
 static void record_fill(const struct tdat_kind *kd, const struct tep_record *r,
 			struct tracefmt_event *ev)
 {
 	ev->type = kd->type;
+	if (tracefmt_type_is_mm(kd->type)) {
+		record_fill_mm(kd, r, ev);
+		return;
+	}
 	switch (kd->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		ev->u.alloc.pfn = rd_pfn(kd, r);

@@ -157,6 +157,14 @@ int snap_emit_checkpoint(struct snap_ctx *c, const struct snapshot_zone_stats *z
 	return snap_append(c, &ev);
 }
 
+void snap_pageblocks_copy(struct snapshot_zone_stats *z, const struct sysinfo_pagetype_zone *pz)
+{
+	if (!pz || !pz->has_pageblocks)
+		return;
+	for (unsigned int mt = 0; mt < TRACEFMT_MAX_MT; mt++)
+		z->pageblocks[mt] = pz->pageblocks[mt];
+}
+
 int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
 		  struct snapshot_stats *st, char *err, size_t errlen)
 {

@@ -155,15 +155,4 @@ struct snapshot_stats {
 int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
 		  struct snapshot_stats *st, char *err, size_t errlen);
 
-/**
- * snapshot_vmemmap_vote() - the vmemmap base (address of pfn 0's struct
- * page) from @n pairs of a page pointer and its pfn seen by two programs on
- * the same allocations. An interrupt that allocates between the two
- * programs of one event shifts a pair, so the base is the value most pairs
- * give; *@agree says how many. Pure arithmetic, shared by the snapshot walk
- * and capture's raw-tracepoint programs. Returns the base (0 if @n is 0).
- */
-uint64_t snapshot_vmemmap_vote(const uint64_t *page_ptr, const uint64_t *pfn, uint32_t n,
-			       uint64_t struct_size, uint32_t *agree);
-
 #endif /* BUDDYSCOPE_SNAPSHOT_H */

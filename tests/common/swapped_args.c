@@ -8,7 +8,7 @@
  */
 #include <errno.h>
 
-#include "sysinfo_internal.h"
+#include "hostinfo_internal.h"
 #include "tracefmt.h"
 
 int in_order_or_swapped(struct bs_error *err, unsigned long long off);

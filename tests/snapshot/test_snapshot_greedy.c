@@ -22,6 +22,7 @@
 #include "harness.h"
 #include "snapshot.h"
 #include "tracefmt.h"
+#include "vmemmap.h"
 
 #define NPFN 12288
 #define KPF_BUDDY (1ull << 10)
@@ -85,9 +86,9 @@ static void test_vmemmap_vote(void)
 	}
 	ptr[3] = base + (pfn[3] + 1) * size;
 	ptr[6] = base + pfn[5] * size;
-	CHECK_EQ_U64(snapshot_vmemmap_vote(ptr, pfn, 9, size, &agree), base);
+	CHECK_EQ_U64(vmemmap_vote(ptr, pfn, 9, size, &agree), base);
 	CHECK_EQ_U64(agree, 7);
-	CHECK_EQ_U64(snapshot_vmemmap_vote(ptr, pfn, 0, size, &agree), 0);
+	CHECK_EQ_U64(vmemmap_vote(ptr, pfn, 0, size, &agree), 0);
 	CHECK_EQ_U64(agree, 0);
 }
 

@@ -44,6 +44,35 @@ static uint64_t rnd(void)
 	return rng_state * 2685821657736338717ull;
 }
 
+/*
+ * Random values within each field's limits (FORMAT.md §4) for the reclaim
+ * and compaction types: -1 sometimes where a signed field allows it.
+ */
+static void make_mm_fields(struct tracefmt_event *ev)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(ev->type);
+
+	for (unsigned int i = 0; d && i < d->nr; i++) {
+		const struct tf_mm_field *f = &d->f[i];
+		uint64_t v;
+
+		switch (f->kind) {
+		case TF_MM_NODE: v = rnd() % TRACEFMT_MAX_NODES; break;
+		case TF_MM_ZONE: v = (uint64_t)((int64_t)(rnd() % 9) - 1); break;
+		case TF_MM_ORDER: v = (uint64_t)((int64_t)(rnd() % 17) - 1); break;
+		case TF_MM_PFN: v = rnd() % (TRACEFMT_MAX_PFN + 2); break;
+		case TF_MM_PAGES: v = rnd() % 100000; break;
+		case TF_MM_BOOL: v = rnd() % 2; break;
+		case TF_MM_RESULT:
+		case TF_MM_PRIO: v = rnd() % (TRACEFMT_MAX_COMPACT_RESULT + 1); break;
+		case TF_MM_SHIFT: v = rnd() % 64; break;
+		case TF_MM_COUNT: v = (uint32_t)rnd(); break;
+		default: v = rnd(); break;
+		}
+		tf_mm_set(ev, f, v);
+	}
+}
+
 /* A record of @type with random fields (the generator's next values). */
 static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 {
@@ -173,6 +202,15 @@ static void make_event_of(struct tracefmt_event *ev, uint32_t type, uint64_t i)
 		ev->u.trigger.order = rnd() % 16;
 		ev->u.trigger.value = rnd();
 		ev->u.trigger.limit = rnd() % 100000;
+		break;
+	case TRACEFMT_VMSTAT:
+		ev->u.vmstat.seq = (uint32_t)i;
+		snprintf(ev->u.vmstat.name, sizeof(ev->u.vmstat.name), "compact_%llu",
+			 (unsigned long long)(rnd() % 1000));
+		ev->u.vmstat.value = rnd() >> (rnd() % 64);
+		break;
+	default:
+		make_mm_fields(ev);
 		break;
 	}
 }
@@ -419,7 +457,7 @@ static void test_lost_window(void)
 	REQUIRE(tracefmt_writer_close(w, &err) == 0);
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	REQUIRE(r);
-	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, TRACEFMT_VERSION_MINOR);
+	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, 3);
 	for (int i = 0; i < 4; i++) {
 		CHECK(tracefmt_reader_next(r, &ev) == 1);
 		CHECK(events_equal(&ev, &in[i]));
@@ -747,17 +785,31 @@ static void test_unknown_type_skipped(void)
  */
 static void test_new_types_skippable(void)
 {
-	static const uint32_t types[] = { TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE,
-					  TRACEFMT_WMARK, TRACEFMT_TRIGGER };
+	/* 1.1-1.2 types, and 1.3's reclaim, compaction and vmstat types (FORMAT.md §2) */
+	static const uint32_t types[] = {
+		TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE, TRACEFMT_WMARK, TRACEFMT_TRIGGER,
+		TRACEFMT_VMSCAN_WAKEUP_KSWAPD, TRACEFMT_VMSCAN_KSWAPD_WAKE,
+		TRACEFMT_VMSCAN_KSWAPD_SLEEP, TRACEFMT_VMSCAN_DIRECT_BEGIN,
+		TRACEFMT_VMSCAN_DIRECT_END, TRACEFMT_COMPACTION_BEGIN, TRACEFMT_COMPACTION_END,
+		TRACEFMT_COMPACTION_ISOLATE_MIGRATE, TRACEFMT_COMPACTION_ISOLATE_FREE,
+		TRACEFMT_COMPACTION_FAST_ISOLATE_FREE, TRACEFMT_COMPACTION_MIGRATEPAGES,
+		TRACEFMT_COMPACTION_FINISHED, TRACEFMT_COMPACTION_SUITABLE,
+		TRACEFMT_COMPACTION_DEFERRED, TRACEFMT_COMPACTION_DEFER_COMPACTION,
+		TRACEFMT_COMPACTION_DEFER_RESET, TRACEFMT_COMPACTION_KCOMPACTD_WAKE,
+		TRACEFMT_COMPACTION_WAKEUP_KCOMPACTD, TRACEFMT_COMPACTION_KCOMPACTD_SLEEP,
+		TRACEFMT_COMPACTION_TRY_TO_COMPACT, TRACEFMT_VMSTAT,
+	};
 
+	CHECK_EQ_U64(sizeof(types) / sizeof(types[0]), TRACEFMT_NR_TYPES - TRACEFMT_SNAPSHOT_WALK);
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		uint8_t raw[2048], *p = raw, *mid;
+		uint8_t raw[2048], old[2048], *p = raw, *mid, *q;
 		struct tf_codec c;
 		struct tracefmt_event a = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 100, .cpu = 1 };
 		struct tracefmt_event n, b = { .type = TRACEFMT_PAGE_FREE, .ts_ns = 130, .cpu = 0 };
 		struct tracefmt_event ev;
 		const uint8_t *pos;
 		const char *why;
+		size_t tag_len = types[t] < 32 ? 1 : 2;
 
 		rng_state = 11 + t;
 		make_event_of(&n, types[t], 5);
@@ -771,7 +823,8 @@ static void test_new_types_skippable(void)
 		mid = p;
 		p += tf_record_encode(&c, &n, p);
 		p += tf_record_encode(&c, &b, p);
-		CHECK(*mid >> 2 == types[t]); /* the tag is one byte */
+		/* the tag: (type << 2) | flags, one byte up to type 31 */
+		CHECK_EQ_U64(tag_len == 1 ? *mid >> 2 : ((mid[0] & 0x7f) | mid[1] << 7) >> 2, types[t]);
 
 		/* This reader: all three, exactly. */
 		tf_codec_reset(&c, 100);
@@ -782,17 +835,27 @@ static void test_new_types_skippable(void)
 		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
 		CHECK_EQ_U64(ev.u.free.pfn, 0x123457);
 
-		/* An older reader: the middle record is skipped, the next one is intact. */
-		*mid = (uint8_t)(31 << 2 | (*mid & 3));
+		/*
+		 * An older reader, to which the middle record's type is unknown:
+		 * given a type no reader knows (100, a two-byte tag, same flag
+		 * bits), it is skipped and the next one is intact.
+		 */
+		q = old;
+		memcpy(q, raw, (size_t)(mid - raw));
+		q += mid - raw;
+		*q++ = (uint8_t)(0x80 | ((100u << 2 | (*mid & 3)) & 0x7f));
+		*q++ = (uint8_t)((100u << 2) >> 7);
+		memcpy(q, mid + tag_len, (size_t)(p - mid) - tag_len);
+		q += (p - mid) - tag_len;
 		tf_codec_reset(&c, 100);
-		pos = raw;
-		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
-		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 0);
-		CHECK(tf_record_decode(&c, &pos, p, &ev, &why) == 1);
+		pos = old;
+		CHECK(tf_record_decode(&c, &pos, q, &ev, &why) == 1);
+		CHECK(tf_record_decode(&c, &pos, q, &ev, &why) == 0);
+		CHECK(tf_record_decode(&c, &pos, q, &ev, &why) == 1);
 		CHECK_EQ_U64(ev.u.free.pfn, 0x123457);
 		CHECK_EQ_U64(ev.ts_ns, 130);
 		CHECK_EQ_U64(ev.cpu, 0);
-		CHECK(pos == p);
+		CHECK(pos == q);
 	}
 }
 
@@ -1041,7 +1104,7 @@ static void test_flag_bits(void)
 {
 	struct bst_build b;
 	bst_build_init(&b);
-	bst_build_preamble(&b, "{}", 2, 0x7);
+	bst_build_preamble(&b, "{}", 2, 0x5);
 	bst_build_end(&b);
 	write_bytes(tmp("flags.bst"), b.buf, b.len);
 	bst_build_release(&b);
@@ -1245,6 +1308,90 @@ static bool limit_case(int i, struct tracefmt_event *ev, const char **want)
 		ev->u.wmark.node = TRACEFMT_MAX_NODES;
 		*want = "mm_setup_per_zone_wmarks: node 1024 is out of range";
 		break;
+	/* format 1.3 (FORMAT.md §4 "Value limits", reclaim and compaction rows) */
+	case 29:
+		ev->type = TRACEFMT_VMSCAN_KSWAPD_WAKE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.nid = TRACEFMT_MAX_NODES;
+		*want = "mm_vmscan_kswapd_wake: nid 1024 is out of range 0..1023";
+		break;
+	case 30: /* order -1: compaction of the whole zone; zid -1: not printed */
+		ev->type = TRACEFMT_VMSCAN_KSWAPD_WAKE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.order = -1;
+		ev->u.wake.zid = -1;
+		break;
+	case 31:
+		ev->type = TRACEFMT_COMPACTION_KCOMPACTD_WAKE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.order = -2;
+		*want = "mm_compaction_kcompactd_wake: order -2 is out of range -1..15";
+		break;
+	case 32:
+		ev->type = TRACEFMT_VMSCAN_WAKEUP_KSWAPD;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.wake.zid = TRACEFMT_MAX_ZONE_TYPES;
+		*want = "mm_vmscan_wakeup_kswapd: zid 8 is out of range -1..7";
+		break;
+	case 33:
+		ev->type = TRACEFMT_COMPACTION_BEGIN;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.sync = 2;
+		*want = "mm_compaction_begin: sync 2 is out of range 0..1";
+		break;
+	case 34: /* an exclusive end at the top of the pfn space */
+		ev->type = TRACEFMT_COMPACTION_END;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.zone_end = 1ull << 52;
+		ev->u.compact.status = 8;
+		break;
+	case 35:
+		ev->type = TRACEFMT_COMPACTION_END;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.zone_end = (1ull << 52) + 1;
+		*want = "mm_compaction_end: zone_end 4503599627370497 is out of range 0..4503599627370496";
+		break;
+	case 36:
+		ev->type = TRACEFMT_COMPACTION_END;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact.status = 16;
+		*want = "mm_compaction_end: status 16 is out of range 0..15";
+		break;
+	case 37:
+		ev->type = TRACEFMT_COMPACTION_DEFER_COMPACTION;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.compact_zone.defer_shift = 64;
+		*want = "mm_compaction_defer_compaction: defer_shift 64 is out of range 0..63";
+		break;
+	case 38:
+		ev->type = TRACEFMT_COMPACTION_ISOLATE_FREE;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.isolate.nr_taken = (1ull << 52) + 1;
+		*want = "mm_compaction_isolate_freepages: nr_taken 4503599627370497 is out of range";
+		break;
+	case 39:
+		ev->type = TRACEFMT_VMSTAT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		*want = "vmstat: name is not 1..31 bytes of [a-z0-9_]";
+		break;
+	case 40:
+		ev->type = TRACEFMT_VMSTAT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		snprintf(ev->u.vmstat.name, sizeof(ev->u.vmstat.name), "compact_daemon_migrate_scanned");
+		ev->u.vmstat.value = UINT64_MAX;
+		break;
+	case 41:
+		ev->type = TRACEFMT_VMSTAT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		snprintf(ev->u.vmstat.name, sizeof(ev->u.vmstat.name), "Compact stall");
+		*want = "vmstat: name is not";
+		break;
+	case 42:
+		ev->type = TRACEFMT_COMPACTION_TRY_TO_COMPACT;
+		memset(&ev->u, 0, sizeof(ev->u));
+		ev->u.direct.prio = 16;
+		*want = "mm_compaction_try_to_compact_pages: prio 16 is out of range 0..15";
+		break;
 	default:
 		return false;
 	}
@@ -1280,10 +1427,7 @@ static void test_value_limits(void)
 		bst_build_init(&b);
 		bst_build_preamble(&b, "{}", 2, 1);
 		build_events(&b, 41, 3);
-		if (i % 4 < 2)
-			bst_build_events(&b, pair, 2, i % 2);
-		else
-			bst_build_columns(&b, pair, 2, i % 2);
+		bst_build_events(&b, pair, 2, i % 2);
 		build_events(&b, 42, 2);
 		bst_build_end(&b);
 		st = read_image(&b, "limits.bst", &got);
@@ -1300,183 +1444,6 @@ static void test_value_limits(void)
 		}
 	}
 	CHECK_EQ_U64(bad, 0);
-}
-
-/*
- * A field-major block of two records, byte for byte as FORMAT.md §4.1 lays
- * it out (the bytes worked out by hand from the table there), and read
- * back as the records written.
- */
-static void test_columns_layout(void)
-{
-	static const uint8_t want[] = {
-		0x01, 0x1a,		/* kinds: alloc (new cpu, new pid); free (same cpu, pid) */
-		0x00, 0x06, 0, 0, 0, 0, 0, 0, /* ts: zigzag 0 and 3, four planes */
-		0x00, 0x02, 0x02, 0x00, 0, 0, 0, 0, /* pfn: zigzag 0x100 = 0x200, zigzag 1 = 2 */
-		0x00, 0x00,		/* order */
-		0x01,			/* c12: the alloc's migratetype */
-		0xc0, 0x0c, 0x00, 0x00, /* c16: the alloc's gfp_flags 0xcc0 */
-		0x01, 0x00,		/* cpu 1 */
-		0x07, 0x00, 0x00, 0x00, /* pid 7 */
-	};
-	struct tracefmt_event evs[2];
-	struct tf_columns c;
-	uint8_t out[64];
-
-	memset(evs, 0, sizeof(evs));
-	evs[0].type = TRACEFMT_PAGE_ALLOC;
-	evs[0].cpu = 1;
-	evs[0].pid = 7;
-	evs[0].ts_ns = 1000;
-	evs[0].u.alloc.pfn = 0x100;
-	evs[0].u.alloc.migratetype = 1;
-	evs[0].u.alloc.gfp_flags = 0xcc0;
-	evs[1] = evs[0];
-	evs[1].type = TRACEFMT_PAGE_FREE;
-	evs[1].ts_ns = 1003;
-	memset(&evs[1].u, 0, sizeof(evs[1].u));
-	evs[1].u.free.pfn = 0x101;
-	REQUIRE(tf_columns_init(&c) == 0);
-	tf_columns_reset(&c, 1000);
-	tf_columns_add(&c, &evs[0]);
-	tf_columns_add(&c, &evs[1]);
-	CHECK_EQ_U64(tf_columns_size(&c), sizeof(want));
-	CHECK_EQ_U64(tf_columns_finish(&c, out), sizeof(want));
-	CHECK(!memcmp(out, want, sizeof(want)));
-	tf_columns_release(&c);
-
-	struct bst_build b;
-	struct tracefmt_event ev;
-	struct tracefmt_error err;
-	bst_build_init(&b);
-	bst_build_preamble(&b, "{}", 2, TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS);
-	bst_build_block(&b, TF_BLOCK_COLUMNS, true, 2, want, sizeof(want), 1000);
-	bst_build_end(&b);
-	write_bytes(tmp("columns-layout.bst"), b.buf, b.len);
-	bst_build_release(&b);
-	struct tracefmt_reader *r = tracefmt_reader_open(tmp("columns-layout.bst"), &err);
-	REQUIRE(r);
-	for (int i = 0; i < 2; i++) {
-		CHECK(tracefmt_reader_next(r, &ev) == 1);
-		CHECK(events_equal(&ev, &evs[i]));
-	}
-	CHECK(tracefmt_reader_next(r, &ev) == 0);
-	CHECK(tracefmt_reader_stats(r)->complete);
-	tracefmt_reader_close(r);
-}
-
-/*
- * Which records the columns hold (FORMAT.md §4.1): types 1-5 whose deltas
- * fit 32 bits and whose pfn is not -1; everything else in the row form.
- */
-static void test_columns_which(void)
-{
-	struct tf_columns c;
-	struct tracefmt_event ev;
-	uint32_t want_compact = 0;
-
-	REQUIRE(tf_columns_init(&c) == 0);
-	rng_state = 77;
-	tf_columns_reset(&c, 1000000000ull);
-	uint64_t last_ts = 1000000000ull, last_pfn = 0;
-	for (uint64_t i = 0; i < 5000; i++) {
-		make_event(&ev, i);
-		if (i % 97 == 0)
-			ev.ts_ns += 3000000000ull; /* a 3 s gap: beyond 32 bits of delta */
-		uint64_t pfn = 0;
-		uint32_t order;
-		bool page = tracefmt_event_page(&ev, &pfn, &order) &&
-			    ev.type <= TRACEFMT_PAGE_PCPU_DRAIN;
-		int64_t dts = (int64_t)(ev.ts_ns - last_ts), dpfn = (int64_t)(pfn - last_pfn);
-		bool compact = page && pfn != TRACEFMT_PFN_NONE && dts >= INT32_MIN &&
-			       dts <= INT32_MAX && dpfn >= INT32_MIN && dpfn <= INT32_MAX &&
-			       !(ev.type == TRACEFMT_PAGE_ALLOC && ev.u.alloc.gfp_flags > UINT32_MAX);
-		want_compact += compact;
-		last_ts = ev.ts_ns;
-		if (compact || (pfn != TRACEFMT_PFN_NONE && (page ||
-		    ev.type == TRACEFMT_PAGE_ALLOC_EXTFRAG || ev.type == TRACEFMT_SNAPSHOT_BLOCK)))
-			last_pfn = pfn; /* the row form moves the pfn state too */
-		if (ev.type == TRACEFMT_SNAPSHOT_BLOCK && ev.u.snapshot_block.pfn != TRACEFMT_PFN_NONE)
-			last_pfn = ev.u.snapshot_block.pfn;
-		tf_columns_add(&c, &ev);
-	}
-	CHECK_EQ_U64(c.nr, 5000);
-	CHECK_EQ_U64(c.compact, want_compact);
-	CHECK(want_compact > 1000 && want_compact < 4000); /* both forms are exercised */
-	tf_columns_release(&c);
-}
-
-/* A field-major block that breaks §4.1 is corrupt, skipped whole, and says why. */
-static void test_columns_hostile(void)
-{
-	static const struct {
-		uint8_t bytes[40];
-		size_t len;
-		uint32_t nr;
-		const char *why;
-	} cases[] = {
-		{ { 0x21 }, 1, 1, "kind byte 0x21 (payload byte 0) is not defined" },
-		{ { 0x06 }, 1, 1, "kind byte 0x6" },   /* extfrag is never compact */
-		{ { 0x08 }, 1, 1, "kind byte 0x8" },   /* a row record with a same-cpu bit */
-		{ { 0x02, 0, 0 }, 3, 1, "its columns need" },
-		{ { 0x00 }, 1, 2, "shorter than its 2 kind bytes" },
-		{ { 0x1a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7 }, 11, 1, "1 payload bytes follow" },
-		{ { 0x1a, 0, 0, 0, 0, 0, 0, 0, 0, 16 }, 10, 1, "order 16 is out of range" },
-		{ { 0x19, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0 }, 15, 1,
-		  "migratetype 8 is out of range" },
-		{ { 0x02 | 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x20 }, 12, 1,
-		  "cpu 8192 is out of range" },
-		{ { 0x00, 0x7f }, 2, 1, "record" },   /* a row record cut short */
-	};
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct bst_build b;
-		struct tracefmt_reader_stats st;
-		uint64_t got;
-
-		bst_build_init(&b);
-		bst_build_preamble(&b, "{}", 2, TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS);
-		build_events(&b, 31, 4);
-		bst_build_block(&b, TF_BLOCK_COLUMNS, i % 2, cases[i].nr, cases[i].bytes, cases[i].len,
-				100);
-		build_events(&b, 32, 5);
-		bst_build_end(&b);
-		st = read_image(&b, "columns-hostile.bst", &got);
-		CHECK_EQ_U64(got, 9);
-		CHECK_EQ_U64(st.blocks_corrupt, 1);
-		CHECK(!st.complete);
-		CHECK_STR_CONTAINS(st.first_corruption, cases[i].why);
-	}
-}
-
-/*
- * row_blocks writes what readers before 1.3 read: row-form blocks and flag
- * bit 1 clear. The default sets it, which those readers refuse (FORMAT.md §2).
- */
-static void test_row_blocks(void)
-{
-	const struct tracefmt_writer_opts rows = { .row_blocks = true };
-	const char *hdr = "{\"format\":\"buddyscope-trace\",\"source\":\"test\"}";
-	size_t block = TF_PREAMBLE_LEN + strlen(hdr);
-	uint8_t buf[TF_PREAMBLE_LEN + 64 + TF_BLOCK_HDR_LEN];
-	struct tracefmt_reader_stats st;
-
-	for (int row = 0; row < 2; row++) {
-		const char *path = tmp(row ? "rows.bst" : "cols.bst");
-		write_opts = row ? &rows : NULL;
-		write_trace(path, 9, 20000, 5000, NULL, NULL, NULL);
-		write_opts = NULL;
-		CHECK_EQ_U64(read_and_compare(path, 9, 0, 0, &st), 20000);
-		CHECK(st.complete);
-		CHECK_EQ_U64(st.version_minor, 3);
-		int fd = open(path, O_RDONLY);
-		REQUIRE(fd >= 0);
-		REQUIRE(tf_pread_all(fd, buf, block + TF_BLOCK_HDR_LEN, 0) == 0);
-		close(fd);
-		CHECK_EQ_U64(tf_get_le32(buf + 12), row ? TF_FLAG_LITTLE_ENDIAN
-						       : TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS);
-		CHECK_EQ_U64(tf_get_le16(buf + block + 4), row ? TF_BLOCK_RECORDS : TF_BLOCK_COLUMNS);
-	}
 }
 
 static void test_type_names(void)
@@ -1603,9 +1570,5 @@ int main(int argc, char **argv)
 	test_malformed_block_whole();
 	test_value_limits();
 	test_hash_while_reading();
-	test_columns_layout();
-	test_columns_which();
-	test_columns_hostile();
-	test_row_blocks();
 	return TEST_REPORT();
 }

@@ -4,7 +4,7 @@
  * header is built from, laid out as on the host (DIR/proc/zoneinfo, ...),
  * so that a text trace made on one host can be imported on another
  * (`buddyscope sysinfo save DIR` there, `import --sysinfo DIR` here). The
- * list below is the one place that says which files; capture/HEADER.md
+ * list below is the one place that says which files; hostinfo/HEADER.md
  * documents it. sysinfo_dir_check() refuses a directory from which the
  * header would come out wrong (no orders, no pageblock order, ...), naming
  * the file.
@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sysinfo.h"
-#include "sysinfo_internal.h"
+#include "hostinfo.h"
+#include "hostinfo_internal.h"
 
 static const struct sysinfo_dir_file files[] = {
 	{ "proc/zoneinfo", "zones: spans, managed pages, watermarks, lowmem reserves, pcp sizes",

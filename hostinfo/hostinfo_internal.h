@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the sysinfo library: sysinfo.c's text helpers, for sysinfo_dir.c. */
-#ifndef BUDDYSCOPE_SYSINFO_INTERNAL_H
-#define BUDDYSCOPE_SYSINFO_INTERNAL_H
+/* Private to hostinfo/: sysinfo.c's text helpers, for sysinfo_dir.c. */
+#ifndef BUDDYSCOPE_HOSTINFO_INTERNAL_H
+#define BUDDYSCOPE_HOSTINFO_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
