@@ -11,77 +11,7 @@
 
 #include "info_mm.h"
 
-static struct info_mm_counter *counter(struct info_mm *m, const char *name)
-{
-	for (unsigned int i = 0; i < m->nr_counters; i++)
-		if (!strcmp(m->counters[i].name, name))
-			return &m->counters[i];
-	if (m->nr_counters == INFO_MM_MAX_COUNTERS)
-		return NULL;
-	struct info_mm_counter *c = &m->counters[m->nr_counters++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	return c;
-}
-
-static void account_vmstat(struct info_mm *m, const struct tracefmt_event *ev)
-{
-	uint32_t seq = ev->u.vmstat.seq;
-	struct info_mm_counter *c;
-
-	if (!m->vm_readings || seq != m->vm_last_seq) {
-		if (!m->vm_readings)
-			m->vm_first_seq = seq;
-		m->vm_readings++;
-		m->vm_last_seq = seq;
-		for (unsigned int i = 0; i < m->nr_counters; i++)
-			m->counters[i].in_last = false;
-	}
-	c = counter(m, ev->u.vmstat.name);
-	if (!c)
-		return;
-	if (seq == m->vm_first_seq && m->vm_readings == 1) {
-		c->first = ev->u.vmstat.value;
-		c->in_first = true;
-	}
-	c->last = ev->u.vmstat.value;
-	c->in_last = true;
-}
-
-void info_mm_account(struct info_mm *m, const struct tracefmt_event *ev)
-{
-	if (ev->type == TRACEFMT_VMSTAT) {
-		account_vmstat(m, ev);
-		return;
-	}
-	if (!tracefmt_type_is_mm(ev->type))
-		return;
-	m->by_type[ev->type - TRACEFMT_MM_FIRST]++;
-	switch (ev->type) {
-	case TRACEFMT_COMPACTION_END:
-		if ((uint32_t)ev->u.compact.status <= TRACEFMT_MAX_COMPACT_RESULT)
-			m->runs_by_status[ev->u.compact.status]++;
-		break;
-	case TRACEFMT_COMPACTION_ISOLATE_MIGRATE:
-		m->isolated_migrate += ev->u.isolate.nr_taken;
-		break;
-	case TRACEFMT_COMPACTION_ISOLATE_FREE:
-	case TRACEFMT_COMPACTION_FAST_ISOLATE_FREE:
-		m->isolated_free += ev->u.isolate.nr_taken;
-		break;
-	case TRACEFMT_COMPACTION_MIGRATEPAGES:
-		m->migrated += ev->u.migrate.nr_migrated;
-		m->migrate_failed += ev->u.migrate.nr_failed;
-		break;
-	case TRACEFMT_VMSCAN_DIRECT_END:
-		m->direct_reclaimed += ev->u.direct.nr_reclaimed;
-		break;
-	default:
-		break;
-	}
-}
-
-static uint64_t events(const struct info_mm *m)
+static uint64_t events(const struct tracefmt_summary_mm *m)
 {
 	uint64_t n = 0;
 
@@ -92,7 +22,7 @@ static uint64_t events(const struct info_mm *m)
 
 #define BY(m, t) ((json_int_t)(m)->by_type[(t) - TRACEFMT_MM_FIRST])
 
-void info_mm_json(json_t *o, const struct info_mm *m)
+void info_mm_json(json_t *o, const struct tracefmt_summary_mm *m)
 {
 	json_t *rc = json_object(), *by_kind = json_object(), *by_status = json_object();
 	json_t *vm = json_object(), *first = json_object(), *last = json_object(),
@@ -119,7 +49,7 @@ void info_mm_json(json_t *o, const struct info_mm *m)
 	json_object_set_new(o, "reclaim_compaction", rc);
 
 	for (unsigned int i = 0; i < m->nr_counters; i++) {
-		const struct info_mm_counter *c = &m->counters[i];
+		const struct tracefmt_summary_mm_counter *c = &m->counters[i];
 
 		if (c->in_first)
 			json_object_set_new(first, c->name, json_integer((json_int_t)c->first));
@@ -136,7 +66,7 @@ void info_mm_json(json_t *o, const struct info_mm *m)
 	json_object_set_new(o, "vmstat", vm);
 }
 
-void info_mm_print(const struct info_mm *m)
+void info_mm_print(const struct tracefmt_summary_mm *m)
 {
 	unsigned int shown = 0;
 
@@ -160,7 +90,7 @@ void info_mm_print(const struct info_mm *m)
 		return;
 	printf("vmstat:      %" PRIu64 " readings of %u counters", m->vm_readings, m->nr_counters);
 	for (unsigned int i = 0; i < m->nr_counters; i++) {
-		const struct info_mm_counter *c = &m->counters[i];
+		const struct tracefmt_summary_mm_counter *c = &m->counters[i];
 
 		if (!c->in_first || !c->in_last || c->last == c->first)
 			continue;

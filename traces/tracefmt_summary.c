@@ -8,6 +8,77 @@
 
 #include "tracefmt_summary.h"
 
+static struct tracefmt_summary_mm_counter *counter(struct tracefmt_summary_mm *m,
+						   const char *name)
+{
+	for (unsigned int i = 0; i < m->nr_counters; i++)
+		if (!strcmp(m->counters[i].name, name))
+			return &m->counters[i];
+	if (m->nr_counters == TRACEFMT_SUMMARY_MM_MAX_COUNTERS)
+		return NULL;
+	struct tracefmt_summary_mm_counter *c = &m->counters[m->nr_counters++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	return c;
+}
+
+static void account_vmstat(struct tracefmt_summary_mm *m, const struct tracefmt_event *ev)
+{
+	uint32_t seq = ev->u.vmstat.seq;
+	struct tracefmt_summary_mm_counter *c;
+
+	if (!m->vm_readings || seq != m->vm_last_seq) {
+		if (!m->vm_readings)
+			m->vm_first_seq = seq;
+		m->vm_readings++;
+		m->vm_last_seq = seq;
+		for (unsigned int i = 0; i < m->nr_counters; i++)
+			m->counters[i].in_last = false;
+	}
+	c = counter(m, ev->u.vmstat.name);
+	if (!c)
+		return;
+	if (seq == m->vm_first_seq && m->vm_readings == 1) {
+		c->first = ev->u.vmstat.value;
+		c->in_first = true;
+	}
+	c->last = ev->u.vmstat.value;
+	c->in_last = true;
+}
+
+static void summary_mm_add(struct tracefmt_summary_mm *m, const struct tracefmt_event *ev)
+{
+	if (ev->type == TRACEFMT_VMSTAT) {
+		account_vmstat(m, ev);
+		return;
+	}
+	if (!tracefmt_type_is_mm(ev->type))
+		return;
+	m->by_type[ev->type - TRACEFMT_MM_FIRST]++;
+	switch (ev->type) {
+	case TRACEFMT_COMPACTION_END:
+		if ((uint32_t)ev->u.compact.status <= TRACEFMT_MAX_COMPACT_RESULT)
+			m->runs_by_status[ev->u.compact.status]++;
+		break;
+	case TRACEFMT_COMPACTION_ISOLATE_MIGRATE:
+		m->isolated_migrate += ev->u.isolate.nr_taken;
+		break;
+	case TRACEFMT_COMPACTION_ISOLATE_FREE:
+	case TRACEFMT_COMPACTION_FAST_ISOLATE_FREE:
+		m->isolated_free += ev->u.isolate.nr_taken;
+		break;
+	case TRACEFMT_COMPACTION_MIGRATEPAGES:
+		m->migrated += ev->u.migrate.nr_migrated;
+		m->migrate_failed += ev->u.migrate.nr_failed;
+		break;
+	case TRACEFMT_VMSCAN_DIRECT_END:
+		m->direct_reclaimed += ev->u.direct.nr_reclaimed;
+		break;
+	default:
+		break;
+	}
+}
+
 static struct tracefmt_summary_snap_zone *snap_zone(struct tracefmt_summary *in, uint32_t node,
 						    const char *name)
 {
@@ -155,6 +226,7 @@ void tracefmt_summary_add(struct tracefmt_summary *in, const struct tracefmt_eve
 			in->triggers[in->nr_triggers++] = *ev;
 		break;
 	default:
+		summary_mm_add(&in->mm, ev);
 		break;
 	}
 }

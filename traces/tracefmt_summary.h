@@ -20,6 +20,27 @@
 #define TRACEFMT_SUMMARY_MAX_MT TRACEFMT_MAX_MT
 #define TRACEFMT_SUMMARY_MAX_ORDERS TRACEFMT_MAX_ORDERS
 
+#define TRACEFMT_SUMMARY_MM_MAX_COUNTERS 64
+
+/* One /proc/vmstat counter: its value in the first and the latest reading. */
+struct tracefmt_summary_mm_counter {
+	char name[TRACEFMT_VMSTAT_NAME_MAX + 1];
+	uint64_t first, last;
+	bool in_first, in_last; /* seen in the first / the latest reading */
+};
+
+/* The reclaim and compaction records of format 1.3 (types 16-36). */
+struct tracefmt_summary_mm {
+	uint64_t by_type[TRACEFMT_MM_NR_TYPES];
+	uint64_t runs_by_status[TRACEFMT_MAX_COMPACT_RESULT + 1];
+	uint64_t isolated_migrate, isolated_free, migrated, migrate_failed, direct_reclaimed;
+	/* vmstat readings: distinct seq; counters of the first and the latest */
+	uint64_t vm_readings;
+	uint32_t vm_first_seq, vm_last_seq;
+	struct tracefmt_summary_mm_counter counters[TRACEFMT_SUMMARY_MM_MAX_COUNTERS];
+	unsigned int nr_counters;
+};
+
 /* A zone's free blocks in the free-list snapshot, by order and migratetype. */
 struct tracefmt_summary_snap_zone {
 	uint32_t node;
@@ -85,6 +106,7 @@ struct tracefmt_summary {
 	/* flight-recorder triggers: the first TRACEFMT_SUMMARY_MAX_TRIGGERS are listed */
 	struct tracefmt_event triggers[TRACEFMT_SUMMARY_MAX_TRIGGERS];
 	size_t nr_triggers;
+	struct tracefmt_summary_mm mm; /* reclaim, compaction and vmstat records (format 1.3) */
 };
 
 /**

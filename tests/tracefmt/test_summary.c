@@ -59,8 +59,25 @@ static void test_page_events_and_losses(void)
 	CHECK_EQ_U64(s.lost_unknown_cpu, 2);
 }
 
+/* Format 1.3's reclaim records, counted apart from the page events. */
+static void test_reclaim(void)
+{
+	static struct tracefmt_summary s;
+	struct tracefmt_event ev = { .type = TRACEFMT_VMSCAN_DIRECT_END, .ts_ns = 10 };
+
+	memset(&s, 0, sizeof(s));
+	ev.u.direct.nr_reclaimed = 32;
+	tracefmt_summary_add(&s, &ev);
+	ev.u.direct.nr_reclaimed = 5;
+	tracefmt_summary_add(&s, &ev);
+	CHECK_EQ_U64(s.mm.by_type[TRACEFMT_VMSCAN_DIRECT_END - TRACEFMT_MM_FIRST], 2);
+	CHECK_EQ_U64(s.mm.direct_reclaimed, 37);
+	CHECK_EQ_U64(s.page_events, 0);
+}
+
 int main(void)
 {
 	test_page_events_and_losses();
+	test_reclaim();
 	return TEST_REPORT();
 }
