@@ -411,14 +411,14 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 	static struct snapshot_stats sst;
 	struct snapshot_opts so = { .method = method };
 	struct bs_error err = { 0 };
-	char serr[256];
+	struct bs_error serr;
 	int ret, side;
 
 	if (method != SNAPSHOT_METHOD_KPAGEFLAGS)
 		boost_reset_notice();
 	/* The rings keep emptying while the snapshot holds this thread (~0.5-3 s). */
 	side = capture_side_drain_start(c);
-	ret = snapshot_take(capture_writer(c), &so, &sst, serr, sizeof(serr));
+	ret = snapshot_take(capture_writer(c), &so, &sst, &serr);
 	if (!side)
 		capture_side_drain_stop(c);
 
@@ -426,7 +426,7 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 		fprintf(stderr, "buddyscope capture: warning: no checkpoint after the snapshot: "
 				"%s\n", err.text);
 	if (ret) {
-		fprintf(stderr, "buddyscope capture: warning: no free-list snapshot: %s\n", serr);
+		fprintf(stderr, "buddyscope capture: warning: no free-list snapshot: %s\n", serr.text);
 		return;
 	}
 	if (sst.fallback_reason[0])

@@ -111,7 +111,7 @@ struct snapshot_zone_stats {
 
 struct snapshot_stats {
 	enum snapshot_method method; /* the method used */
-	char fallback_reason[160];   /* why BPF was not used; "" if it was */
+	char fallback_reason[BS_ERROR_TEXT_LEN];   /* why BPF was not used; "" if it was */
 	uint64_t blocks;	     /* buddy block records */
 	uint64_t pcp_blocks;	     /* pcp block records */
 	uint64_t records;	     /* all records written, marks included */
@@ -146,13 +146,13 @@ struct snapshot_stats {
  * says why in @st->fallback_reason. @st (may be NULL) receives the figures.
  *
  * Nothing is written to @w unless a method succeeded. Returns 0, or -errno
- * with @err (@errlen bytes, may be NULL) naming what failed: -EPERM/-EACCES
+ * with @err (may be NULL) naming what failed: -EPERM/-EACCES
  * without privileges, -ENOENT when a /proc file is missing, -EIO on a
  * writer error, -ENOTSUP when the tracepoint never fired or the vmemmap
  * base could not be measured, -EPROTO when the measured base does not fit
  * the blocks walked (a block misaligned for its order).
  */
 int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
-		  struct snapshot_stats *st, char *err, size_t errlen);
+		  struct snapshot_stats *st, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_SNAPSHOT_H */

@@ -26,13 +26,12 @@ struct snap_ctx {
 	struct snapshot_stats *st; /* never NULL inside (a scratch copy if need be) */
 	const char *proc;
 	unsigned int max_attempts;
-	char *err;
-	size_t errlen;
+	struct bs_error *err;	/* never NULL inside */
 	bool wrote;		/* something went to w: no fallback any more */
 	uint64_t test_base_skew; /* tests only: added to the measured vmemmap base */
 };
 
-/* printf into ctx->err; returns @ret for "return snap_fail(c, -E, ...)". */
+/* The snapshot's error setter: ctx->err gets @ret and the sentence; returns @ret. */
 int snap_fail(struct snap_ctx *c, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -96,7 +96,8 @@ int main(void)
 {
 	test_vmemmap_vote();
 	char dir[] = "/tmp/buddyscope-fakeproc-XXXXXX";
-	char trace[512], path[512], err[256];
+	char trace[512], path[512];
+	struct bs_error err = { .text = "" };
 	static uint64_t flags[NPFN];
 	struct snapshot_opts opts = { 0 };
 	static struct snapshot_stats st;
@@ -164,9 +165,9 @@ int main(void)
 	REQUIRE(w);
 	opts.method = SNAPSHOT_METHOD_KPAGEFLAGS;
 	opts.proc_dir = dir;
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	if (ret)
-		fprintf(stderr, "snapshot_take: %s\n", err);
+		fprintf(stderr, "snapshot_take: %s\n", err.text);
 	CHECK(ret == 0);
 	REQUIRE(tracefmt_writer_close(w, &terr) == 0);
 	CHECK_EQ_U64(st.blocks, sizeof(wants) / sizeof(wants[0]));
@@ -216,9 +217,9 @@ int main(void)
 	w = tracefmt_writer_create(trace, "{}", 2, NULL, &terr);
 	REQUIRE(w);
 	opts.method = SNAPSHOT_METHOD_AUTO;
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	if (ret)
-		fprintf(stderr, "snapshot_take: %s\n", err);
+		fprintf(stderr, "snapshot_take: %s\n", err.text);
 	CHECK(ret == 0);
 	CHECK(st.method == SNAPSHOT_METHOD_KPAGEFLAGS);
 	CHECK(st.fallback_reason[0] != '\0');
@@ -231,15 +232,15 @@ int main(void)
 	unlink(path);
 	w = tracefmt_writer_create(trace, "{}", 2, NULL, &terr);
 	REQUIRE(w);
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	CHECK(ret == -ENOENT);
-	CHECK_STR_CONTAINS(err, "kpageflags");
+	CHECK_STR_CONTAINS(err.text, "kpageflags");
 	CHECK_EQ_U64(tracefmt_writer_records(w), 0);
 	tracefmt_writer_abandon(w);
 
 	/* An unknown method is refused. */
 	opts.method = (enum snapshot_method)42;
-	CHECK(snapshot_take(NULL, &opts, NULL, err, sizeof(err)) == -EINVAL);
+	CHECK(snapshot_take(NULL, &opts, NULL, &err) == -EINVAL);
 
 	unlink(trace);
 	snprintf(path, sizeof(path), "%s/zoneinfo", dir);

@@ -223,7 +223,8 @@ static int inject_test(void)
 {
 	static struct snapshot_stats st;
 	static struct pti p;
-	char path[] = "/tmp/buddyscope-snapshot-XXXXXX", err[256];
+	char path[] = "/tmp/buddyscope-snapshot-XXXXXX";
+	struct bs_error err = { .text = "" };
 	struct tracefmt_writer *w;
 	struct tracefmt_reader *r;
 	struct bs_error terr;
@@ -245,12 +246,11 @@ static int inject_test(void)
 	c.st = &st;
 	c.proc = "/proc";
 	c.max_attempts = 1;
-	c.err = err;
-	c.errlen = sizeof(err);
+	c.err = &err;
 	c.test_base_skew = 64;
 	ret = snap_bpf_take(&c);
 	CHECK(ret == -EPROTO);
-	CHECK_STR_CONTAINS(err, "misaligned");
+	CHECK_STR_CONTAINS(err.text, "misaligned");
 	CHECK_EQ_U64(tracefmt_writer_records(w), 0);
 	tracefmt_writer_abandon(w);
 
@@ -472,7 +472,7 @@ int main(int argc, char **argv)
 	uint64_t wide, nrec = 0, nblock_recs = 0, end_count = 0;
 	int ret, fd, begin_seen = 0, end_seen = 0, ckpts = 0;
 	uint32_t method = 0;
-	char err[256];
+	struct bs_error err = { .text = "" };
 
 	if (geteuid() != 0)
 		return skip("not root");
@@ -512,7 +512,7 @@ int main(int argc, char **argv)
 	__atomic_store_n(&act->bss->log_armed, !kpf, __ATOMIC_SEQ_CST);
 	REQUIRE(pti_read(&before) == 0);
 	opts.method = kpf ? SNAPSHOT_METHOD_KPAGEFLAGS : SNAPSHOT_METHOD_BPF;
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	if (!kpf) {
 		/* A burst of takes (pcp refills) right away, before drains come. */
 		burst = mmap(NULL, BURST_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -537,7 +537,7 @@ int main(int argc, char **argv)
 		munmap(burst, BURST_BYTES);
 	activity__destroy(act);
 	if (ret)
-		fprintf(stderr, "snapshot_take: %d: %s\n", ret, err);
+		fprintf(stderr, "snapshot_take: %d: %s\n", ret, err.text);
 	REQUIRE(ret == 0);
 	REQUIRE(tracefmt_writer_close(w, &terr) == 0);
 
