@@ -1348,7 +1348,7 @@ char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 	return text;
 }
 
-/* For sysinfo_dir.c (sysinfo_internal.h). */
+/* For sysinfo_dir.c (hostinfo_internal.h). */
 char *sysinfo_read_trimmed(const char *root, const char *rel)
 {
 	return read_trimmed(root, rel);

@@ -1173,13 +1173,10 @@ static int import_worth_writing(const char *in_path, const struct tracefmt_impor
 	else if (st->bad_lines > max_bad)
 		rc = -EBADMSG;
 	st->output_refused = rc != 0;
-	if (rc && err) {
-		err->offset = 0;
-		err->code = rc;
-		snprintf(err->text, sizeof(err->text), "%s: %s", in_path,
-			 rc == -ENODATA ? "no kmem page event or lost-event line"
-					: "more unparseable kmem page lines than allowed");
-	}
+	if (rc)
+		tracefmt_error_set(err, BS_IN(in_path), rc, "%s",
+				   rc == -ENODATA ? "no kmem page event or lost-event line"
+						  : "more unparseable kmem page lines than allowed");
 	return rc;
 }
 

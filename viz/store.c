@@ -1229,12 +1229,9 @@ void viz_run_release(struct viz_run *r)
 void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(s->last.text, sizeof(s->last.text), "%s: ", s->path);
 
-	if (n < 0 || (size_t)n >= sizeof(s->last.text))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(s->last.text + n, sizeof(s->last.text) - (size_t)n, fmt, ap);
+	bs_error_vformat(&s->last, BS_IN(s->path), 0, fmt, ap);
 	va_end(ap);
 }
 
