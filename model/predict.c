@@ -31,7 +31,7 @@ static inline void copy_small(void *dst, const void *src, size_t len)
 	}
 }
 
-void journal_save(struct journal *j, void *ptr, size_t len)
+void model_journal_save(struct journal *j, void *ptr, size_t len)
 {
 	struct journal_entry *e;
 
@@ -89,7 +89,7 @@ static void journal_undo(struct journal *j)
 	j->nr_bytes = 0;
 }
 
-void journal_release(struct model *m)
+void model_journal_release(struct model *m)
 {
 	free(m->journal.e);
 	free(m->journal.bytes);

@@ -15,18 +15,28 @@
 
 static const char *const prof_name[] = { "6.1", "6.18" };
 
+/* @c (set up by the caller) plus one NORMAL zone of @pages at @start_pfn, as a model; every page free if @populate. */
+static struct model *normal_zone_model(struct model_config *c, uint64_t start_pfn, uint64_t pages,
+				       bool populate)
+{
+	struct model *m;
+
+	model_config_add_zone(c, 0, MODEL_ZONE_NORMAL, start_pfn, pages);
+	m = model_create(c);
+	REQUIRE(m);
+	if (populate)
+		REQUIRE(model_populate(m) == 0);
+	return m;
+}
+
 /* A NORMAL zone of @pages at NORMAL_START, reporting order @ro, nothing free. */
 static struct model *reporting_zone(enum model_profile p, uint64_t pages, unsigned int ro)
 {
 	struct model_config c;
-	struct model *m;
 
 	base_config(&c, p);
 	c.page_reporting_order = ro;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, pages);
-	m = model_create(&c);
-	REQUIRE(m);
-	return m;
+	return normal_zone_model(&c, NORMAL_START, pages, false);
 }
 
 static bool reported(const struct model *m, uint64_t pfn)
@@ -330,10 +340,7 @@ static void test_exact_tail_frees(enum model_profile p)
 	uint64_t l[4];
 
 	base_config(&c, p);
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, P, 4096);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, P, 4096, true);
 	CHECK_EQ_U64(alloc_one(m, 2, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P);
 	CHECK_EQ_U64(alloc_one(m, 2, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P + 4);
 	REQUIRE(model_free_pages(m, P + 3, 0, 0, MODEL_FREE_TO_TAIL, &fr) == 0);
@@ -371,10 +378,7 @@ static void test_unlink_to_buddy(enum model_profile p)
 
 	base_config(&c, p);
 	c.nr_cpus = 2;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, P, 4096);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, P, 4096, true);
 	CHECK_EQ_U64(alloc_one(m, 2, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P);
 	recorder_attach(m, &r);
 	model_counters_get(m, &ctr);
@@ -416,9 +420,7 @@ static void test_boost_ops(enum model_profile p)
 
 	base_config(&c, p);
 	c.min_free_kbytes = 4096;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
+	m = normal_zone_model(&c, NORMAL_START, 65536, false);
 	model_zone_info_get(m, 0, &zi);
 	CHECK_EQ_U64(zi.wmark_high, 1536);
 	for (unsigned int i = 0; i < 6; i++) {
@@ -470,10 +472,7 @@ static void test_highatomic_ops(enum model_profile p)
 	unsigned int allowed = p == MODEL_PROFILE_6_18 ? 2 : 3;
 
 	base_config(&c, p);
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, P, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, P, 65536, true);
 	for (unsigned int i = 0; i < 5; i++)
 		REQUIRE(model_force_alloc(m, P + 512 * i, 1, 0, MODEL_MT_UNMOVABLE, &fo) == 0);
 	for (unsigned int i = 0; i < 4; i++)
@@ -522,10 +521,7 @@ static void test_zone_state_set(enum model_profile p)
 	base_config(&c, p);
 	c.pcp_batch = 0;
 	c.nr_cpus = 2;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, NORMAL_START, 65536, true);
 	t.high = 5000;
 	REQUIRE(model_pcp_tuning_set(m, 0, 0, &t) == 0);
 	t.high = 100;
@@ -702,9 +698,7 @@ static void test_llc_flag(enum model_profile p)
 	c.cpu_llc_shared[1] = 1;
 	c.cpu_llc_bytes[2] = 778240;
 	c.cpu_llc_shared[2] = 1;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
+	m = normal_zone_model(&c, NORMAL_START, 65536, false);
 	for (unsigned int cpu = 0; cpu < 4; cpu++) {
 		REQUIRE(model_pcp_info_get(m, 0, cpu, &pi) == 0);
 		CHECK_EQ_U64(pi.free_high_batch, want[cpu]);

@@ -621,7 +621,7 @@ static void test_reorder_order(void)
 	for (int kind = 0; kind < 3; kind++) {
 		uint64_t i, bad = 0;
 
-		REQUIRE(reorder_init(&r, N) == 0);
+		REQUIRE(replay_reorder_init(&r, N) == 0);
 		for (i = 0; i < N; i++) {
 			struct reorder_event e;
 
@@ -631,18 +631,18 @@ static void test_reorder_order(void)
 			e.pfn = i;
 			ref[i].ts = e.ts;
 			ref[i].idx = i;
-			reorder_push(&r, &e);
+			replay_reorder_push(&r, &e);
 		}
 		qsort(ref, N, sizeof(ref[0]), keyed_cmp);
 		for (i = 0; i < N; i++) {
 			struct reorder_event e;
 
-			REQUIRE(reorder_pop(&r, &e) == 0);
+			REQUIRE(replay_reorder_pop(&r, &e) == 0);
 			bad += e.pfn != ref[i].idx;
 		}
 		CHECK_EQ_U64(bad, 0);
-		CHECK(reorder_pop(&r, &(struct reorder_event){ 0 }) == -ENOENT);
-		reorder_release(&r);
+		CHECK(replay_reorder_pop(&r, &(struct reorder_event){ 0 }) == -ENOENT);
+		replay_reorder_release(&r);
 	}
 }
 
