@@ -26,11 +26,14 @@
 #include <jansson.h>
 
 #include "capture.h"
+#include "capture_internal.h"
+#include "hostinfo.h"
+#include "mmrec.h"
 #include "outfile.h"
 #include "pagealloc_event.h"
+#include "vmemmap.h" /* before the skeleton: its bss holds a struct vmemmap_calib */
 #include "pagealloc_skel.skel.h"
-#include "snapshot.h"
-#include "sysinfo.h"
+#include "vmstat.h"
 
 #define MAX_CKPT_ZONES 64	     /* checkpoint + zone state records per reading */
 #define LOST_CHECK_NS 100000000ull   /* read the drop counters every 100 ms */
@@ -38,7 +41,6 @@
 #define MIN_WAIT_NS 1000000ull	     /* shortest sleep between drains */
 #define MAX_RATE 4000000ull	     /* page events a second one cpu may produce, at most */
 #define RELEASE_EVERY 1024	     /* records consumed before handing space back */
-#define CALIB_SLOTS 64		     /* as in bpf/pagealloc.bpf.c */
 #define WMARKS_LEN 4096		     /* mmap of "wmarks", rounded up to a page */
 #define STASH_MAX_SLOTS (4u << 20)   /* side drain: 128 MiB a cpu at most, then the ring fills */
 #define SIDE_DRAIN_WAIT_NS 2000000ull /* side drain: sleep between passes */
@@ -63,11 +65,13 @@ struct pid_entry {
 struct reading {
 	uint32_t seq;
 	int ret;			/* 0 or -errno, with err */
-	struct tracefmt_error err;
+	struct bs_error err;
 	size_t nr;			/* records in ev */
 	uint64_t t0, t1;		/* the read's start and end, CLOCK_MONOTONIC ns */
 	bool done;			/* set (release) by the reader when all above is final */
 	struct tracefmt_event ev[MAX_CKPT_ZONES];
+	size_t nr_vm;			/* vmstat records (format 1.3) in vm */
+	struct tracefmt_event vm[SYSINFO_VMSTAT_MAX];
 };
 
 /* One cpu's slot ring (pagealloc_event.h), read through the shared mapping. */
@@ -121,6 +125,7 @@ struct capture {
 	uint32_t pid_cap, pid_used;
 
 	const struct pagealloc_wmark *wmarks; /* mmap of "wmarks" */
+	struct capture_mm mm;		      /* reclaim and compaction programs (mmrec.h) */
 
 	struct reading reading;		/* the checkpoint reading in flight or last taken */
 	pthread_t reading_tid;
@@ -137,36 +142,36 @@ struct capture {
 	void *rare_ctx;
 };
 
-/* libbpf's last warning, quoted in our error text (the library never prints). */
-static char libbpf_last[160];
+/*
+ * libbpf's warnings during one capture_create() call: its print callback
+ * takes no context, so the call points this thread's sink at its own
+ * buffer (struct startup) for its duration, and the last warning is quoted
+ * in the call's error text; outside a call they are dropped (the library
+ * never prints). Nothing here outlives the call.
+ */
+static _Thread_local char *libbpf_sink;
+#define LIBBPF_NOTE_LEN 160
 
 static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	size_t n;
 
-	if (level == LIBBPF_DEBUG)
+	if (level == LIBBPF_DEBUG || !libbpf_sink)
 		return 0;
-	vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
-	n = strlen(libbpf_last);
-	while (n && libbpf_last[n - 1] == '\n')
-		libbpf_last[--n] = '\0';
+	vsnprintf(libbpf_sink, LIBBPF_NOTE_LEN, fmt, ap);
+	n = strlen(libbpf_sink);
+	while (n && libbpf_sink[n - 1] == '\n')
+		libbpf_sink[--n] = '\0';
 	return 0;
 }
 
-static int set_err(struct tracefmt_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_err(struct tracefmt_error *err, int code, const char *fmt, ...)
+int capture_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err) {
-		err->code = code;
-		err->offset = 0;
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = bs_error_vformat(err, where, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -207,7 +212,7 @@ static bool path_exists(const char *p)
  * is not mounted at boot on the target hosts). libbpf looks in the same two
  * places when it attaches a tracepoint.
  */
-static int tracefs_find(char *dir, size_t size, struct tracefmt_error *err)
+static int tracefs_find(char *dir, size_t size, struct bs_error *err)
 {
 	static const char *const cands[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	char p[256];
@@ -222,7 +227,7 @@ static int tracefs_find(char *dir, size_t size, struct tracefmt_error *err)
 	if (mount("tracefs", cands[0], "tracefs", 0, NULL)) {
 		int e = errno;
 
-		return set_err(err, -e,
+		return capture_error_set(err, BS_NOWHERE, -e,
 			       "tracefs is not mounted and mounting it at %s failed: %s "
 			       "(try: mount -t tracefs tracefs %s)",
 			       cands[0], strerror(e), cands[0]);
@@ -273,8 +278,8 @@ static void *link_destroy_thread(void *link)
  */
 static void links_destroy_n(struct bpf_link ***links, int n)
 {
-	pthread_t tid[CAPTURE_NR_TRACEPOINTS * 2 + 5];
-	bool started[CAPTURE_NR_TRACEPOINTS * 2 + 5] = { false };
+	pthread_t tid[CAPTURE_NR_TRACEPOINTS * 2 + 5 + TRACEFMT_MM_NR_TYPES];
+	bool started[CAPTURE_NR_TRACEPOINTS * 2 + 5 + TRACEFMT_MM_NR_TYPES] = { false };
 
 	for (int i = 0; i < n; i++)
 		if (*links[i])
@@ -289,11 +294,13 @@ static void links_destroy_n(struct bpf_link ***links, int n)
 }
 
 /* Detach every program. */
-static void links_destroy(struct pagealloc_skel *s)
+static void links_destroy(struct pagealloc_skel *s, struct capture_mm *mm)
 {
-	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS * 2 + 5];
+	struct bpf_link **links[CAPTURE_NR_TRACEPOINTS * 2 + 5 + TRACEFMT_MM_NR_TYPES];
 	int n = 0;
 
+	for (int i = 0; i < TRACEFMT_MM_NR_TYPES; i++)
+		links[n++] = &mm->links[i];
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
 		links[n++] = tp_link(s, i, false);
 		if (tp_link(s, i, true) != tp_link(s, i, false))
@@ -332,7 +339,7 @@ static int pid_table_grow(struct capture *c)
 	return 0;
 }
 
-static int write_failed(struct capture *c, struct tracefmt_error *err);
+static int write_failed(struct capture *c, struct bs_error *err);
 
 static int append(struct capture *c, const struct tracefmt_event *ev)
 {
@@ -445,6 +452,20 @@ static int on_wmark(struct capture *c, const struct pagealloc_event *e, uint32_t
 }
 
 /*
+ * A reclaim or compaction hit: its fields from the side table (mmrec.h);
+ * one whose entry was overwritten before this drain is a lost event of its
+ * cpu, at its own time.
+ */
+static int on_mm(struct capture *c, const struct pagealloc_event *e, uint32_t cpu)
+{
+	struct tracefmt_event ev;
+
+	if (capture_mm_event(&c->mm, e, cpu, &ev))
+		return append(c, &ev);
+	return lost_write(c, cpu, 1, e->ts_ns, e->ts_ns, e->ts_ns);
+}
+
+/*
  * Ring buffer callback, once per record: the hot path of the user side.
  * Only the union member of the record's type is filled (the encoder reads
  * nothing else), because clearing the whole event costs more than the rest.
@@ -461,6 +482,8 @@ static int on_record(struct capture *c, const void *data, uint32_t cpu)
 		return on_comm(c, data, cpu);
 	if (type == PAGEALLOC_EV_WMARK)
 		return on_wmark(c, e, cpu);
+	if (type == PAGEALLOC_EV_MM)
+		return on_mm(c, e, cpu);
 	if (type == PAGEALLOC_EV_LOST) {
 		const struct pagealloc_lost_event *l = data;
 
@@ -765,6 +788,7 @@ static void rings_destroy(struct capture *c)
 	if (c->wmarks)
 		munmap((void *)c->wmarks, WMARKS_LEN);
 	c->wmarks = NULL;
+	capture_mm_release(&c->mm);
 	free(c->rings);
 	c->rings = NULL;
 	c->nr_rings = 0;
@@ -791,7 +815,7 @@ static uint64_t tracepoint_misses(struct capture *c)
 		if (!bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
 			sum += info.recursion_misses;
 	}
-	return sum;
+	return sum + capture_mm_misses(&c->mm);
 }
 
 /*
@@ -861,13 +885,16 @@ static void *reading_run(void *arg)
 	rd->t0 = capture_now_ns();
 	rd->ret = sysinfo_checkpoint_read_full(NULL, rd->seq, 0, rd->ev, MAX_CKPT_ZONES, &rd->nr,
 					       &nr_states, &rd->err);
+	/* The reclaim and compaction counters; a reading without them is still a reading. */
+	if (sysinfo_vmstat_read(NULL, rd->seq, 0, rd->vm, SYSINFO_VMSTAT_MAX, &rd->nr_vm, NULL))
+		rd->nr_vm = 0;
 	rd->t1 = capture_now_ns();
 	__atomic_store_n(&rd->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
 /* Write a finished reading's records, stamped at the middle of the read. */
-static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_error *err)
+static int reading_write(struct capture *c, struct reading *rd, struct bs_error *err)
 {
 	int ret;
 
@@ -884,6 +911,12 @@ static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_
 		if (ret)
 			return ret;
 	}
+	for (size_t i = 0; i < rd->nr_vm; i++) {
+		rd->vm[i].ts_ns = rd->t0 + (rd->t1 - rd->t0) / 2;
+		ret = append(c, &rd->vm[i]);
+		if (ret)
+			return ret;
+	}
 	memcpy(c->ckpt, rd->ev, rd->nr * sizeof(rd->ev[0]));
 	c->ckpt_nr = rd->nr;
 	c->ckpt_seq++;
@@ -895,7 +928,7 @@ static int reading_write(struct capture *c, struct reading *rd, struct tracefmt_
  * Wait for the periodic reading in flight, if any, and write it (its
  * records stay in seq order ahead of a reading taken now).
  */
-static int reading_collect(struct capture *c, struct tracefmt_error *err)
+static int reading_collect(struct capture *c, struct bs_error *err)
 {
 	if (!c->reading_busy)
 		return 0;
@@ -913,7 +946,7 @@ static int reading_collect(struct capture *c, struct tracefmt_error *err)
  * file, as the events of the read's first half used to come after them.
  * Falls back to an inline reading when no thread can be started.
  */
-static int reading_start(struct capture *c, struct tracefmt_error *err)
+static int reading_start(struct capture *c, struct bs_error *err)
 {
 	c->reading = (struct reading){ .seq = c->ckpt_seq };
 	if (!pthread_create(&c->reading_tid, NULL, reading_run, &c->reading)) {
@@ -925,7 +958,7 @@ static int reading_start(struct capture *c, struct tracefmt_error *err)
 }
 
 /* Write the periodic reading once its thread is done; 0 while it runs. */
-static int reading_poll(struct capture *c, struct tracefmt_error *err)
+static int reading_poll(struct capture *c, struct bs_error *err)
 {
 	if (!c->reading_busy || !__atomic_load_n(&c->reading.done, __ATOMIC_ACQUIRE))
 		return 0;
@@ -937,7 +970,7 @@ static int reading_poll(struct capture *c, struct tracefmt_error *err)
  * the snapshot, at the end. The rings are drained first so the records
  * land after the events that preceded them.
  */
-static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
+static int checkpoint_take(struct capture *c, struct bs_error *err)
 {
 	int ret = reading_collect(c, err);
 	bool side;
@@ -957,19 +990,18 @@ static int checkpoint_take(struct capture *c, struct tracefmt_error *err)
 }
 
 /*
- * Measure the struct page * of pfn 0 for the raw programs: arm calib_page
- * (raw) and calib_pfn (classic) for this thread, fault pages in, and pair
- * what both saw of the same allocations. An interrupt that allocates
- * between the two programs of one event shifts the pairs, so the base is
- * the value at least 3/4 of them give. Returns 0 with the base set in the
- * BPF program, or -ENOTSUP with the reason in c->st.classic_reason.
+ * Measure the struct page * of pfn 0 for the raw programs (vmemmap.h):
+ * attach calib_page (raw) and calib_pfn (classic) for the time of the
+ * calibration only. Returns 0 with the base set in the BPF program, or
+ * -ENOTSUP with the reason in c->st.classic_reason.
  */
 static int vmemmap_measure(struct capture *c)
 {
 	struct pagealloc_skel__bss *bss = c->skel->bss;
 	struct bpf_link **links[2] = { &c->skel->links.calib_page, &c->skel->links.calib_pfn };
-	uint64_t base;
-	uint32_t n, best = 0, size;
+	struct vmemmap_result res;
+	uint32_t size;
+	int ret;
 
 	c->skel->links.calib_page = bpf_program__attach(c->skel->progs.calib_page);
 	c->skel->links.calib_pfn = bpf_program__attach(c->skel->progs.calib_pfn);
@@ -979,316 +1011,374 @@ static int vmemmap_measure(struct capture *c)
 			 strerror(errno));
 		return -ENOTSUP;
 	}
-	bss->calib_tid = (uint32_t)gettid();
-	__atomic_store_n(&bss->calib_armed, 1, __ATOMIC_SEQ_CST);
-	for (int round = 0; round < 64; round++) {
-		size_t len = 16 * c->page_size;
-		volatile char *p;
-
-		if (__atomic_load_n(&bss->n_calib_pfn, __ATOMIC_SEQ_CST) >= CALIB_SLOTS / 2)
-			break;
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			break;
-		madvise((void *)p, len, MADV_NOHUGEPAGE);
-		for (size_t off = 0; off < len; off += c->page_size)
-			p[off] = 1; /* a fault: one order-0 mm_page_alloc */
-		munmap((void *)p, len);
-	}
-	__atomic_store_n(&bss->calib_armed, 0, __ATOMIC_SEQ_CST);
+	ret = vmemmap_calibrate(&bss->calib, c->page_size, &res);
 	links_destroy_n(links, 2);
-
-	n = bss->n_calib_page < bss->n_calib_pfn ? bss->n_calib_page : bss->n_calib_pfn;
-	n = n < CALIB_SLOTS ? n : CALIB_SLOTS;
-	size = bss->page_struct_size;
-	base = snapshot_vmemmap_vote((const uint64_t *)bss->calib_page_ptr,
-				     (const uint64_t *)bss->calib_pfn_val, n, size, &best);
-	if (!size || n < 8 || best * 4 < n * 3) {
+	if (ret) {
 		snprintf(c->st.classic_reason, sizeof(c->st.classic_reason),
-			 "vmemmap base: %u of %u page/pfn pairs agree (need 8 and 3/4)", best, n);
-		return -ENOTSUP;
+			 "vmemmap base: %u of %u page/pfn pairs agree (need %u and 3/4)", res.agree,
+			 res.pairs, VMEMMAP_MIN_PAIRS);
+		return ret;
 	}
-	bss->vmemmap_base = base;
+	size = res.page_struct_size;
+	bss->vmemmap_base = res.base;
 	bss->page_shift = (size & (size - 1)) ? 0 : (uint32_t)__builtin_ctz(size);
-	c->vmemmap_base = base;
+	c->vmemmap_base = res.base;
 	return 0;
 }
 
+/* The header, for every file: the host (hostinfo) and how this capture records. */
 static char *header_create(const struct capture_opts *opts, struct capture *c, size_t *len,
-			   struct tracefmt_error *err)
+			   struct bs_error *err)
 {
 	struct sysinfo_header_opts ho = {
 		.source = "capture",
 		.tracepoints_missing = c->st.missing,
 		.nr_tracepoints_missing = c->st.nr_missing,
 	};
-	json_t *hdr = sysinfo_header_build(&ho, err), *cap;
 	char *text;
 
-	if (!hdr)
-		return NULL;
-	cap = json_pack("{ss sI sI sI sb}", "method",
-			c->raw ? "bpf raw_tp/kmem slot rings" : "bpf tp/kmem slot rings",
-			"ringbuf_bytes",
-			(json_int_t)opts->ringbuf_mib << 20, "checkpoint_interval_ms",
-			(json_int_t)c->ckpt_interval_ms, "flush_interval_ms",
-			(json_int_t)c->flush_interval_ms, "watermark_recomputes",
-			c->st.wmark_tracepoint);
-	json_object_set_new(hdr, "capture", cap ? cap : json_null());
-	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(hdr);
-	if (!text) {
-		set_err(err, -ENOMEM, "header: out of memory");
-		errno = ENOMEM;
-		return NULL;
-	}
-	*len = strlen(text);
+	ho.capture = json_pack("{ss sI sI sI sb}", "method",
+			       c->raw ? "bpf raw_tp/kmem slot rings" : "bpf tp/kmem slot rings",
+			       "ringbuf_bytes", (json_int_t)opts->ringbuf_mib << 20,
+			       "checkpoint_interval_ms", (json_int_t)c->ckpt_interval_ms,
+			       "flush_interval_ms", (json_int_t)c->flush_interval_ms,
+			       "watermark_recomputes", c->st.wmark_tracepoint);
+	if (ho.capture)
+		json_object_set_new(ho.capture, "mm_tracepoints", capture_mm_names_json(&c->mm));
+	else
+		ho.capture = json_null();
+	text = sysinfo_header_create(&ho, len, err);
+	json_decref(ho.capture);
 	return text;
 }
 
-static int bpf_fail(enum capture_failure *why, struct tracefmt_error *err, int ret,
-		    const char *what)
+/* One capture_create() call: the capture being built and how to report its failure. */
+struct startup {
+	struct capture *c;
+	struct capture_opts o;		/* the caller's, with the defaults filled in */
+	enum capture_failure *why;
+	struct bs_error *err;
+	char tracefs[64];		/* where tracefs is mounted */
+	char libbpf_note[LIBBPF_NOTE_LEN]; /* libbpf's last warning in this call */
+	uint64_t cpu_start, cpu_mark;	/* process CPU time, for capture_stats.startup */
+	char *hdr;			/* the header blob until the capture owns it */
+	size_t hdr_len;
+};
+
+static int startup_fail(struct startup *s, enum capture_failure why, int ret)
 {
-	if (ret == -EPERM || ret == -EACCES) {
-		*why = CAPTURE_FAIL_BPF_DENIED;
-		return set_err(err, ret, "BPF not permitted: %s: %s%s%.60s", what, strerror(-ret),
-			       libbpf_last[0] ? "; libbpf: " : "", libbpf_last);
-	}
-	*why = CAPTURE_FAIL_BPF;
-	return set_err(err, ret, "%s: %s%s%.80s", what, strerror(-ret),
-		       libbpf_last[0] ? "; libbpf: " : "", libbpf_last);
+	*s->why = why;
+	return ret;
 }
 
-struct capture *capture_create(const struct capture_opts *opts, enum capture_failure *why,
-			       struct tracefmt_error *err)
+/* A libbpf step failed with @ret: the kind of failure, @what and libbpf's last word. */
+static int bpf_fail(struct startup *s, int ret, const char *what)
 {
-	struct capture_opts o = *opts;
-	enum capture_failure dummy;
-	/* zstd's fastest regular level: ~10 ns less per event than 1, 6.6 B/event */
-	struct tracefmt_writer_opts wo = { .zstd_level = -1 };
-	struct capture *c = NULL;
-	char tracefs[64], path[256], *hdr = NULL;
-	uint64_t cpu_start = capture_process_cpu_ns(), cpu_mark = cpu_start;
-	struct capture_startup_cpu *cpu;
-	size_t hdr_len;
-	int ret;
+	const char *note = s->libbpf_note;
 
-	if (!why)
-		why = &dummy;
-	*why = CAPTURE_FAIL_NONE;
-	libbpf_last[0] = '\0';
-	if (!o.checkpoint_interval_ms)
-		o.checkpoint_interval_ms = 1000;
-	if (!o.ringbuf_mib) {
+	if (ret == -EPERM || ret == -EACCES) {
+		*s->why = CAPTURE_FAIL_BPF_DENIED;
+		return capture_error_set(s->err, BS_NOWHERE, ret, "BPF not permitted: %s: %s%s%.60s", what, strerror(-ret),
+			       note[0] ? "; libbpf: " : "", note);
+	}
+	*s->why = CAPTURE_FAIL_BPF;
+	return capture_error_set(s->err, BS_NOWHERE, ret, "%s: %s%s%.80s", what, strerror(-ret), note[0] ? "; libbpf: " : "",
+		       note);
+}
+
+/* The options' defaults, and what can be refused before anything is opened. */
+static int opts_check(struct startup *s)
+{
+	struct capture_opts *o = &s->o;
+
+	if (!o->checkpoint_interval_ms)
+		o->checkpoint_interval_ms = 1000;
+	if (!o->ringbuf_mib) {
 		/* 16 MiB a cpu, halved on big hosts so all rings stay within 256 MiB. */
 		int cpus = libbpf_num_possible_cpus();
 
-		o.ringbuf_mib = 16;
-		while (cpus > 0 && o.ringbuf_mib > 2 && o.ringbuf_mib * (uint32_t)cpus > 256)
-			o.ringbuf_mib /= 2;
+		o->ringbuf_mib = 16;
+		while (cpus > 0 && o->ringbuf_mib > 2 && o->ringbuf_mib * (uint32_t)cpus > 256)
+			o->ringbuf_mib /= 2;
 	}
-	if (!o.flush_interval_ms || o.flush_interval_ms >= 1000)
-		o.flush_interval_ms = 900;
-	if (o.ringbuf_mib & (o.ringbuf_mib - 1)) {
-		ret = set_err(err, -EINVAL, "ring buffer size %u MiB is not a power of two",
-			      o.ringbuf_mib);
-		goto fail;
-	}
-	if (geteuid() != 0) {
-		*why = CAPTURE_FAIL_NOT_ROOT;
-		ret = set_err(err, -EPERM, "must run as root (capture loads eBPF programs "
-				     "and reads /proc/pagetypeinfo)");
-		goto fail;
-	}
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		ret = set_err(err, -ENOMEM, "out of memory");
-		goto fail;
-	}
-	cpu = &c->st.startup;
-	c->ckpt_interval_ms = o.checkpoint_interval_ms;
-	c->flush_interval_ms = o.flush_interval_ms;
-	c->page_size = (size_t)sysconf(_SC_PAGESIZE);
-	ret = tracefs_find(tracefs, sizeof(tracefs), err);
-	if (ret) {
-		*why = CAPTURE_FAIL_TRACEFS;
-		goto fail;
-	}
-	libbpf_set_print(libbpf_print_quiet);
+	if (!o->flush_interval_ms || o->flush_interval_ms >= 1000)
+		o->flush_interval_ms = 900;
+	if (o->ringbuf_mib & (o->ringbuf_mib - 1))
+		return capture_error_set(s->err, BS_NOWHERE, -EINVAL, "ring buffer size %u MiB is not a power of two",
+			       o->ringbuf_mib);
+	if (geteuid() != 0)
+		return startup_fail(s, CAPTURE_FAIL_NOT_ROOT,
+				    capture_error_set(s->err, BS_NOWHERE, -EPERM, "must run as root (capture loads eBPF "
+							   "programs and reads /proc/pagetypeinfo)"));
+	return 0;
+}
 
-	c->skel = pagealloc_skel__open();
-	if (!c->skel) {
-		ret = bpf_fail(why, err, -errno, "opening the BPF object");
-		goto fail;
-	}
-	/* A tracepoint this kernel lacks: do not load its program, say so. */
+/* Whether tracefs has the tracepoint @sys/@name. */
+static bool tracepoint_exists(const struct startup *s, const char *sys, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s", s->tracefs, sys, name);
+	return path_exists(path);
+}
+
+/*
+ * Open the BPF object and choose its programs: a tracepoint this kernel
+ * lacks does not get its program loaded, and is named in the header.
+ */
+static int capture_open(struct startup *s)
+{
+	struct capture *c = s->c;
+	struct pagealloc_skel *skel;
+	int ret;
+
+	ret = tracefs_find(s->tracefs, sizeof(s->tracefs), s->err);
+	if (ret)
+		return startup_fail(s, CAPTURE_FAIL_TRACEFS, ret);
+	c->skel = skel = pagealloc_skel__open();
+	if (!skel)
+		return bpf_fail(s, -errno, "opening the BPF object");
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
-		snprintf(path, sizeof(path), "%s/events/kmem/%s", tracefs, tp_names[i]);
-		if (path_exists(path))
+		if (tracepoint_exists(s, "kmem", tp_names[i]))
 			continue;
-		bpf_program__set_autoload(tp_prog(c->skel, i, false), false);
-		bpf_program__set_autoload(tp_prog(c->skel, i, true), false);
+		bpf_program__set_autoload(tp_prog(skel, i, false), false);
+		bpf_program__set_autoload(tp_prog(skel, i, true), false);
 		c->st.missing[c->st.nr_missing++] = tp_names[i];
 	}
-	if (c->st.nr_missing == CAPTURE_NR_TRACEPOINTS) {
-		*why = CAPTURE_FAIL_NO_TRACEPOINTS;
-		ret = set_err(err, -ENOENT, "no kmem page tracepoint under %s/events/kmem", tracefs);
-		goto fail;
-	}
+	if (c->st.nr_missing == CAPTURE_NR_TRACEPOINTS)
+		return startup_fail(s, CAPTURE_FAIL_NO_TRACEPOINTS,
+				    capture_error_set(s->err, BS_NOWHERE, -ENOENT, "no kmem page tracepoint under %s/events/kmem",
+					    s->tracefs));
 	/* The calibration pairs both kinds of mm_page_alloc programs. */
-	if (!bpf_program__autoload(c->skel->progs.raw_alloc)) {
-		bpf_program__set_autoload(c->skel->progs.calib_page, false);
-		bpf_program__set_autoload(c->skel->progs.calib_pfn, false);
+	if (!bpf_program__autoload(skel->progs.raw_alloc)) {
+		bpf_program__set_autoload(skel->progs.calib_page, false);
+		bpf_program__set_autoload(skel->progs.calib_pfn, false);
 	}
 	/* exec/exit only keep the pid names fresh; their absence is not fatal. */
-	snprintf(path, sizeof(path), "%s/events/sched/sched_process_exec", tracefs);
-	if (!path_exists(path))
-		bpf_program__set_autoload(c->skel->progs.handle_exec, false);
-	snprintf(path, sizeof(path), "%s/events/sched/sched_process_exit", tracefs);
-	if (!path_exists(path))
-		bpf_program__set_autoload(c->skel->progs.handle_exit, false);
+	if (!tracepoint_exists(s, "sched", "sched_process_exec"))
+		bpf_program__set_autoload(skel->progs.handle_exec, false);
+	if (!tracepoint_exists(s, "sched", "sched_process_exit"))
+		bpf_program__set_autoload(skel->progs.handle_exit, false);
 	/* Watermark recomputes: kernels before 6.15 lack the tracepoint. */
-	snprintf(path, sizeof(path), "%s/events/kmem/mm_setup_per_zone_wmarks", tracefs);
-	c->st.wmark_tracepoint = path_exists(path);
+	c->st.wmark_tracepoint = tracepoint_exists(s, "kmem", "mm_setup_per_zone_wmarks");
 	if (!c->st.wmark_tracepoint)
-		bpf_program__set_autoload(c->skel->progs.handle_wmarks, false);
+		bpf_program__set_autoload(skel->progs.handle_wmarks, false);
+	/* Reclaim and compaction (format 1.3): those this kernel has. */
+	capture_mm_select(&c->mm, skel->obj, s->tracefs, false);
+	return 0;
+}
+
+/* Size the per-cpu slot rings (before load: the maps are created by it). */
+static int capture_configure(struct startup *s)
+{
+	struct capture *c = s->c;
+	int ret;
 
 	c->nr_cpus = libbpf_num_possible_cpus();
-	if (c->nr_cpus <= 0) {
-		ret = bpf_fail(why, err, c->nr_cpus ? c->nr_cpus : -EINVAL, "counting cpus");
-		goto fail;
-	}
-	c->slot_shift = (uint32_t)__builtin_ctzll(((uint64_t)o.ringbuf_mib << 20) / SLOT_SIZE);
-	if (((uint64_t)c->nr_cpus << c->slot_shift) > UINT32_MAX) {
-		ret = set_err(err, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
-				     "(at most %llu MiB each)", o.ringbuf_mib, c->nr_cpus,
-			      (unsigned long long)(((uint64_t)UINT32_MAX / (uint64_t)c->nr_cpus) *
-						   SLOT_SIZE >> 20));
-		goto fail;
-	}
+	if (c->nr_cpus <= 0)
+		return bpf_fail(s, c->nr_cpus ? c->nr_cpus : -EINVAL, "counting cpus");
+	c->slot_shift = (uint32_t)__builtin_ctzll(((uint64_t)s->o.ringbuf_mib << 20) / SLOT_SIZE);
+	if (((uint64_t)c->nr_cpus << c->slot_shift) > UINT32_MAX)
+		return capture_error_set(s->err, BS_NOWHERE, -E2BIG, "a %u MiB ring for each of %d cpus is too large "
+					       "(at most %llu MiB each)", s->o.ringbuf_mib, c->nr_cpus,
+			       (unsigned long long)(((uint64_t)UINT32_MAX / (uint64_t)c->nr_cpus) *
+						    SLOT_SIZE >> 20));
 	ret = bpf_map__set_max_entries(c->skel->maps.slots, (uint32_t)c->nr_cpus << c->slot_shift);
 	if (!ret)
 		ret = bpf_map__set_max_entries(c->skel->maps.cpu_state, (uint32_t)c->nr_cpus);
-	if (ret) {
-		ret = bpf_fail(why, err, ret, "sizing the per-cpu rings");
-		goto fail;
-	}
+	if (ret)
+		return bpf_fail(s, ret, "sizing the per-cpu rings");
 	c->skel->rodata->slot_shift = c->slot_shift;
 	c->st.ring_slots = 1u << c->slot_shift;
-	startup_step(&cpu->open_ns, &cpu_mark);
+	return 0;
+}
+
+/* Load (map creation, verification); then choose raw or classic tracepoints. */
+static int capture_load(struct startup *s)
+{
+	struct capture *c = s->c;
+	int ret;
+
 	ret = pagealloc_skel__load(c->skel);
-	if (ret) {
-		ret = bpf_fail(why, err, ret, "loading the BPF programs");
-		goto fail;
-	}
-	startup_step(&cpu->load_ns, &cpu_mark);
+	if (ret)
+		return bpf_fail(s, ret, "loading the BPF programs");
+	startup_step(&c->st.startup.load_ns, &s->cpu_mark);
 	/* Raw tracepoints when this kernel lets us turn their page pointers into pfns. */
-	c->raw = !o.classic_tracepoints && bpf_program__autoload(c->skel->progs.calib_page) &&
+	c->raw = !s->o.classic_tracepoints && bpf_program__autoload(c->skel->progs.calib_page) &&
 		 !vmemmap_measure(c);
 	c->st.raw_tracepoints = c->raw;
-	startup_step(&cpu->calib_ns, &cpu_mark);
-	/* The header names the programs chosen, so the output comes after the load. */
-	hdr = header_create(&o, c, &hdr_len, err);
-	if (!hdr) {
-		ret = -errno;
-		*why = CAPTURE_FAIL_PROC;
-		goto fail;
-	}
-	startup_step(&cpu->header_ns, &cpu_mark);
-	c->output = strdup(o.output);
-	/* OUTPUT.partial until the end: a killed capture keeps its complete blocks there. */
-	wo.outfile_flags = OUTFILE_PARTIAL | (o.replace ? OUTFILE_REPLACE : OUTFILE_NO_REPLACE);
-	c->w = tracefmt_writer_create(o.output, hdr, hdr_len, &wo, err);
-	if (!c->w || !c->output) {
-		ret = -errno;
-		*why = CAPTURE_FAIL_OUTPUT;
-		goto fail;
-	}
+	startup_step(&c->st.startup.calib_ns, &s->cpu_mark);
+	return 0;
+}
 
-	if (pid_table_grow(c)) {
-		ret = set_err(err, -ENOMEM, "out of memory");
-		goto fail;
-	}
+/* Map "cpu_state", the per-cpu counters both sides share (created by the load). */
+static int cpu_state_map(struct capture *c)
+{
+	void *p;
+
 	c->cpu_vals_len = ((size_t)c->nr_cpus * sizeof(*c->cpu_vals) + c->page_size - 1) &
 			  ~(c->page_size - 1);
-	{
-		void *p = mmap(NULL, c->cpu_vals_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-			       bpf_map__fd(c->skel->maps.cpu_state), 0);
+	p = mmap(NULL, c->cpu_vals_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(c->skel->maps.cpu_state), 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	c->cpu_vals = p;
+	return 0;
+}
 
-		if (p == MAP_FAILED) {
-			ret = bpf_fail(why, err, -errno, "mapping the per-cpu counters");
-			goto fail;
-		}
-		c->cpu_vals = p;
-	}
+/*
+ * The header (it names the programs chosen, so it comes after the load),
+ * the output file, and the user side of the rings.
+ */
+static int output_open(struct startup *s)
+{
+	/* zstd's fastest regular level: ~10 ns less per event than 1, 6.6 B/event */
+	struct tracefmt_writer_opts wo = { .zstd_level = -1 };
+	struct capture *c = s->c;
+	int ret;
+
+	s->hdr = header_create(&s->o, c, &s->hdr_len, s->err);
+	if (!s->hdr)
+		return startup_fail(s, CAPTURE_FAIL_PROC, -errno);
+	startup_step(&c->st.startup.header_ns, &s->cpu_mark);
+	c->output = strdup(s->o.output);
+	/* OUTPUT.partial until the end: a killed capture keeps its complete blocks there. */
+	wo.outfile_flags = OUTFILE_PARTIAL | (s->o.replace ? OUTFILE_REPLACE : OUTFILE_NO_REPLACE);
+	c->w = tracefmt_writer_create(s->o.output, s->hdr, s->hdr_len, &wo, s->err);
+	if (!c->w || !c->output)
+		return startup_fail(s, CAPTURE_FAIL_OUTPUT, -errno);
+	c->hdr = s->hdr;
+	c->hdr_len = s->hdr_len;
+	s->hdr = NULL;
+	if (pid_table_grow(c))
+		return capture_error_set(s->err, BS_NOWHERE, -ENOMEM, "out of memory");
+	ret = cpu_state_map(c);
+	if (ret)
+		return bpf_fail(s, ret, "mapping the per-cpu counters");
 	ret = rings_create(c);
+	if (ret)
+		return bpf_fail(s, ret, "mapping the per-cpu rings");
+	startup_step(&c->st.startup.output_ns, &s->cpu_mark);
+	return 0;
+}
+
+/* Attach the programs loaded: pid names and watermarks first, then the page events. */
+static int capture_attach(struct startup *s)
+{
+	struct pagealloc_skel *skel = s->c->skel;
+	const char *mm_what = NULL;
+	char what[96];
+	int ret;
+
+	if (bpf_program__autoload(skel->progs.handle_exec))
+		skel->links.handle_exec = bpf_program__attach(skel->progs.handle_exec);
+	if (bpf_program__autoload(skel->progs.handle_exit))
+		skel->links.handle_exit = bpf_program__attach(skel->progs.handle_exit);
+	if (s->c->st.wmark_tracepoint) {
+		skel->links.handle_wmarks = bpf_program__attach(skel->progs.handle_wmarks);
+		if (!skel->links.handle_wmarks)
+			return bpf_fail(s, -errno, "attaching kmem:mm_setup_per_zone_wmarks");
+	}
+	ret = capture_mm_attach(&s->c->mm, skel->obj, skel->maps.mmrecs, &mm_what);
 	if (ret) {
-		ret = bpf_fail(why, err, ret, "mapping the per-cpu rings");
-		goto fail;
+		snprintf(what, sizeof(what), "attaching %s", mm_what);
+		return bpf_fail(s, ret, what);
 	}
-	startup_step(&cpu->output_ns, &cpu_mark);
-	if (bpf_program__autoload(c->skel->progs.handle_exec))
-		c->skel->links.handle_exec = bpf_program__attach(c->skel->progs.handle_exec);
-	if (bpf_program__autoload(c->skel->progs.handle_exit))
-		c->skel->links.handle_exit = bpf_program__attach(c->skel->progs.handle_exit);
-	if (c->st.wmark_tracepoint) {
-		c->skel->links.handle_wmarks = bpf_program__attach(c->skel->progs.handle_wmarks);
-		if (!c->skel->links.handle_wmarks) {
-			ret = bpf_fail(why, err, -errno, "attaching kmem:mm_setup_per_zone_wmarks");
-			goto fail;
-		}
-	}
-	c->misses_read_ns = capture_now_ns();
+	s->c->misses_read_ns = capture_now_ns();
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {
-		struct bpf_program *p = tp_prog(c->skel, i, c->raw);
+		struct bpf_program *p = tp_prog(skel, i, s->c->raw);
 
 		if (!bpf_program__autoload(p))
 			continue;
-		*tp_link(c->skel, i, c->raw) = bpf_program__attach(p);
-		if (!*tp_link(c->skel, i, c->raw)) {
-			snprintf(path, sizeof(path), "attaching kmem:%s", tp_names[i]);
-			ret = bpf_fail(why, err, -errno, path);
-			goto fail;
+		*tp_link(skel, i, s->c->raw) = bpf_program__attach(p);
+		if (!*tp_link(skel, i, s->c->raw)) {
+			snprintf(what, sizeof(what), "attaching kmem:%s", tp_names[i]);
+			return bpf_fail(s, -errno, what);
 		}
 	}
-	c->hdr = hdr;
-	c->hdr_len = hdr_len;
-	hdr = NULL;
-	c->on_rare = o.on_rare_event;
-	c->rare_ctx = o.rare_ctx;
+	startup_step(&s->c->st.startup.attach_ns, &s->cpu_mark);
+	return 0;
+}
 
-	startup_step(&cpu->attach_ns, &cpu_mark);
+/* Recording: the start checkpoint goes to disk at once, so a trace is useful from here. */
+static int capture_run(struct startup *s)
+{
+	struct capture *c = s->c;
+	int ret;
+
+	c->on_rare = s->o.on_rare_event;
+	c->rare_ctx = s->o.rare_ctx;
 	c->st.start_ns = capture_now_ns();
 	c->last_flush_ns = c->st.start_ns;
 	c->last_lost_ns = c->st.start_ns;
-	/* The start checkpoint goes to disk at once: a trace is useful from here. */
-	ret = checkpoint_take(c, err);
+	ret = checkpoint_take(c, s->err);
 	if (!ret)
 		ret = c->write_err = tracefmt_writer_flush(c->w);
 	if (ret) {
 		if (c->write_err)
-			write_failed(c, err);
-		*why = c->write_err ? CAPTURE_FAIL_OUTPUT : CAPTURE_FAIL_PROC;
-		goto fail;
+			write_failed(c, s->err);
+		return startup_fail(s, c->write_err ? CAPTURE_FAIL_OUTPUT : CAPTURE_FAIL_PROC, ret);
 	}
 	c->next_ckpt_ns = capture_now_ns() + (uint64_t)c->ckpt_interval_ms * 1000000ull;
-	startup_step(&cpu->checkpoint_ns, &cpu_mark);
-	cpu->total_ns = cpu_mark - cpu_start;
-	return c;
-fail:
-	free(hdr);
-	if (c && c->w) {
-		/* Removes OUTPUT.partial: nothing in it is worth keeping yet. */
-		tracefmt_writer_abandon(c->w);
-		c->w = NULL;
+	startup_step(&c->st.startup.checkpoint_ns, &s->cpu_mark);
+	c->st.startup.total_ns = s->cpu_mark - s->cpu_start;
+	return 0;
+}
+
+/* The libbpf-tools order: open, configure, load, attach, run; one cleanup path. */
+struct capture *capture_create(const struct capture_opts *opts, enum capture_failure *why,
+			       struct bs_error *err)
+{
+	enum capture_failure dummy;
+	struct startup s = { .o = *opts, .why = why ? why : &dummy, .err = err };
+	int ret;
+
+	s.cpu_start = s.cpu_mark = capture_process_cpu_ns();
+	*s.why = CAPTURE_FAIL_NONE;
+	ret = opts_check(&s);
+	if (ret)
+		goto cleanup;
+	s.c = calloc(1, sizeof(*s.c));
+	if (!s.c) {
+		ret = capture_error_set(err, BS_NOWHERE, -ENOMEM, "out of memory");
+		goto cleanup;
 	}
-	capture_destroy(c);
+	s.c->ckpt_interval_ms = s.o.checkpoint_interval_ms;
+	s.c->flush_interval_ms = s.o.flush_interval_ms;
+	s.c->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	libbpf_set_print(libbpf_print_quiet);
+	libbpf_sink = s.libbpf_note;
+
+	ret = capture_open(&s);
+	if (!ret)
+		ret = capture_configure(&s);
+	if (!ret) {
+		startup_step(&s.c->st.startup.open_ns, &s.cpu_mark);
+		ret = capture_load(&s);
+	}
+	if (!ret)
+		ret = output_open(&s);
+	if (!ret)
+		ret = capture_attach(&s);
+	if (!ret)
+		ret = capture_run(&s);
+cleanup:
+	libbpf_sink = NULL;
+	free(s.hdr);
+	if (!ret)
+		return s.c;
+	if (s.c && s.c->w) {
+		/* Removes OUTPUT.partial: nothing in it is worth keeping yet. */
+		tracefmt_writer_abandon(s.c->w);
+		s.c->w = NULL;
+	}
+	capture_destroy(s.c);
 	errno = -ret;
 	return NULL;
 }
 
 /* Lost counters, checkpoints and flushes that are due at @now. */
-static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
+static int periodic(struct capture *c, uint64_t now, struct bs_error *err)
 {
 	int ret = 0;
 
@@ -1314,14 +1404,14 @@ static int periodic(struct capture *c, uint64_t now, struct tracefmt_error *err)
 	return ret;
 }
 
-static int write_failed(struct capture *c, struct tracefmt_error *err)
+static int write_failed(struct capture *c, struct bs_error *err)
 {
-	return set_err(err, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
+	return capture_error_set(err, BS_NOWHERE, c->write_err, "writing %s.partial: %s (everything before %llu bytes "
 		       "is kept there)", c->output, strerror(-c->write_err),
 		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }
 
-int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
+int capture_poll(struct capture *c, int timeout_ms, struct bs_error *err)
 {
 	int ret;
 
@@ -1337,7 +1427,7 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err)
 	return ret;
 }
 
-int capture_reading_settle(struct capture *c, struct tracefmt_error *err)
+int capture_reading_settle(struct capture *c, struct bs_error *err)
 {
 	int ret;
 
@@ -1349,7 +1439,7 @@ int capture_reading_settle(struct capture *c, struct tracefmt_error *err)
 	return ret;
 }
 
-int capture_checkpoint(struct capture *c, struct tracefmt_error *err)
+int capture_checkpoint(struct capture *c, struct bs_error *err)
 {
 	int ret;
 
@@ -1367,7 +1457,7 @@ int capture_checkpoint(struct capture *c, struct tracefmt_error *err)
 	return ret;
 }
 
-int capture_finish(struct capture *c, struct tracefmt_error *err)
+int capture_finish(struct capture *c, struct bs_error *err)
 {
 	int ret;
 
@@ -1376,7 +1466,7 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 	c->finished = true;
 	/* End checkpoint while still attached, so no event falls between. */
 	ret = c->write_err ? c->write_err : checkpoint_take(c, err);
-	links_destroy(c->skel);
+	links_destroy(c->skel, &c->mm);
 	rings_drain(c);
 	if (!ret)
 		ret = lost_update(c, capture_now_ns());
@@ -1387,13 +1477,13 @@ int capture_finish(struct capture *c, struct tracefmt_error *err)
 		ret = c->write_err;
 	}
 	{
-		struct tracefmt_error cerr = { 0 };
+		struct bs_error cerr = { 0 };
 		int cret = tracefmt_writer_close(c->w, &cerr);
 		struct stat sb;
 
 		c->w = NULL;
 		if (cret && !ret)
-			ret = set_err(err, cret, "%s", cerr.text);
+			ret = capture_error_set(err, BS_NOWHERE, cret, "%s", cerr.text);
 		if (!cret && !stat(c->output, &sb))
 			c->st.bytes = (uint64_t)sb.st_size;
 	}
@@ -1419,11 +1509,11 @@ bool capture_output_limit_reached(const struct capture *c)
 	return c->w && tracefmt_writer_limit_reached(c->w);
 }
 
-int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err)
+int capture_output_switch(struct capture *c, const char *path, struct bs_error *err)
 {
 	struct tracefmt_writer_opts wo = { .zstd_level = -1,
 					   .outfile_flags = OUTFILE_PARTIAL | OUTFILE_NO_REPLACE };
-	struct tracefmt_error cerr = { 0 };
+	struct bs_error cerr = { 0 };
 	char *name;
 	int ret;
 
@@ -1440,11 +1530,11 @@ int capture_output_switch(struct capture *c, const char *path, struct tracefmt_e
 	c->w = NULL;
 	if (ret) {
 		c->write_err = ret;
-		return set_err(err, ret, "%s", cerr.text);
+		return capture_error_set(err, BS_NOWHERE, ret, "%s", cerr.text);
 	}
 	name = strdup(path);
 	if (!name)
-		return c->write_err = set_err(err, -ENOMEM, "out of memory");
+		return c->write_err = capture_error_set(err, BS_NOWHERE, -ENOMEM, "out of memory");
 	free(c->output);
 	c->output = name;
 	c->w = tracefmt_writer_create(path, c->hdr, c->hdr_len, &wo, err);
@@ -1490,7 +1580,7 @@ void capture_destroy(struct capture *c)
 		pthread_join(c->reading_tid, NULL);
 	capture_side_drain_stop(c);
 	if (c->skel)
-		links_destroy(c->skel);
+		links_destroy(c->skel, &c->mm);
 	rings_destroy(c);
 	pagealloc_skel__destroy(c->skel);
 	tracefmt_writer_abandon(c->w);

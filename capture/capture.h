@@ -4,7 +4,7 @@
  * eBPF. The six kmem page tracepoints go through per-cpu rings of 32-byte
  * slots in a BPF array map (bpf/pagealloc.bpf.c, pagealloc_event.h) into a
  * tracefmt writer, with:
- *  - a header of the host (sysinfo.h, schema in HEADER.md);
+ *  - a header of the host (hostinfo/hostinfo.h, schema in hostinfo/HEADER.md);
  *  - checkpoints of /proc/pagetypeinfo + zoneinfo free counts at start,
  *    every checkpoint interval and at the end, on the events' clock, each
  *    with every zone's size, watermarks and vm.min_free_kbytes (zone state
@@ -134,7 +134,7 @@ enum capture_failure {
  * no output file is left behind.
  */
 struct capture *capture_create(const struct capture_opts *opts, enum capture_failure *why,
-			       struct tracefmt_error *err);
+			       struct bs_error *err);
 
 /**
  * capture_poll() - wait up to @timeout_ms for events, write them, and do the
@@ -142,7 +142,7 @@ struct capture *capture_create(const struct capture_opts *opts, enum capture_fai
  * Returns 0, or -errno when writing failed (-ENOSPC for a full disk): stop
  * and call capture_finish(), which keeps everything already written.
  */
-int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err);
+int capture_poll(struct capture *c, int timeout_ms, struct bs_error *err);
 
 /**
  * capture_checkpoint() - take a checkpoint reading now (the next seq: a
@@ -152,7 +152,7 @@ int capture_poll(struct capture *c, int timeout_ms, struct tracefmt_error *err);
  * state is seconds closer than the next periodic one. Does not move the
  * periodic schedule. Returns 0 or -errno (write or /proc failure).
  */
-int capture_checkpoint(struct capture *c, struct tracefmt_error *err);
+int capture_checkpoint(struct capture *c, struct bs_error *err);
 
 /**
  * capture_reading_settle() - the periodic checkpoint reading runs in a
@@ -161,14 +161,14 @@ int capture_checkpoint(struct capture *c, struct tracefmt_error *err);
  * caller about to stop sees it in capture_last_reading(). Returns 0 or
  * -errno (the reading's or the writer's error).
  */
-int capture_reading_settle(struct capture *c, struct tracefmt_error *err);
+int capture_reading_settle(struct capture *c, struct bs_error *err);
 
 /**
  * capture_finish() - take the end checkpoint, detach, drain the rings,
  * write the final lost counts and close the trace. Returns 0 or the first
  * write error (the file then holds every block written before it).
  */
-int capture_finish(struct capture *c, struct tracefmt_error *err);
+int capture_finish(struct capture *c, struct bs_error *err);
 
 /**
  * capture_output_switch() - end the current file as a complete trace (the
@@ -182,7 +182,7 @@ int capture_finish(struct capture *c, struct tracefmt_error *err);
  * (it stays as its .partial) or @path not created (the capture cannot go
  * on: call capture_finish(), which then only detaches).
  */
-int capture_output_switch(struct capture *c, const char *path, struct tracefmt_error *err);
+int capture_output_switch(struct capture *c, const char *path, struct bs_error *err);
 
 /**
  * capture_output_limit() - keep the file being written within @bytes (0: no

@@ -41,6 +41,9 @@ enum pagealloc_event_type {
 					   the values are in the "wmarks" map */
 	PAGEALLOC_EV_LOST = 35,		/* struct pagealloc_lost_event: events this cpu's
 					   ring had no room for, and when */
+	PAGEALLOC_EV_MM = 36,		/* a reclaim or compaction tracepoint: pfn = its
+					   number, arg = its tracefmt type (16-35), the
+					   fields are in the "mmrecs" map */
 };
 
 /*
@@ -123,6 +126,29 @@ struct pagealloc_wmark {
 	char zone[16];		/* zone name, NUL-terminated */
 };
 _Static_assert(sizeof(struct pagealloc_wmark) == 64, "pagealloc_wmark has a hole");
+
+/*
+ * The reclaim and compaction tracepoints (tracefmt types 16-35) are rare
+ * but carry up to six fields, more than a slot holds: as for watermarks,
+ * the fields go to entry (number % PAGEALLOC_MM_SLOTS) of the mmap-able
+ * array "mmrecs" and a PAGEALLOC_EV_MM slot with pfn = number and arg =
+ * the type goes into the ring, committed after the entry. An entry whose
+ * seq is not number + 1 was overwritten before the loader read it: the
+ * loader counts it as a lost event of the slot's cpu. A compaction of a
+ * whole 24 GiB host fires ~3,300 of them within 3 ms, hence 16384 entries
+ * (1 MiB).
+ */
+#define PAGEALLOC_MM_SLOTS 16384
+#define PAGEALLOC_MM_ARGS 6
+
+struct pagealloc_mm {
+	__u64 seq;		/* number + 1 of the hit written here; 0 = being written */
+	__u32 type;		/* tracefmt type, 16-35 */
+	__u32 pad;
+	__u64 args[PAGEALLOC_MM_ARGS]; /* the tracepoint's fields in FORMAT.md's order;
+					  ints sign-extended */
+};
+_Static_assert(sizeof(struct pagealloc_mm) == 64, "pagealloc_mm has a hole");
 
 /* Slots a producer leaves free for programs that interrupt it on its cpu. */
 #define PAGEALLOC_NEST_MARGIN 8

@@ -267,7 +267,7 @@ void recorder_files_release(struct recorder_files *f)
 }
 
 int recorder_join(const char *out, const char *const *paths, size_t n, uint64_t *records,
-		  struct tracefmt_error *err)
+		  struct bs_error *err)
 {
 	struct tracefmt_writer_opts wo = { .outfile_flags = OUTFILE_NO_REPLACE };
 	struct tracefmt_reader *rd;

@@ -11,8 +11,10 @@
  *    UTC start time of that file), BASE being the output without ".bst";
  *  - a list of finished files, oldest first, trimmed to a byte budget or a
  *    count (the ring of segments, --keep);
- *  - joining trace files into one trace (a dump of the ring).
- * Depends on tracefmt only; nothing here prints.
+ *  - joining trace files into one trace (a dump of the ring);
+ *  - the loop around a live capture that uses them (at the end; in
+ *    buddyscope::capture).
+ * The pieces above the loop depend on tracefmt only; nothing here prints.
  */
 #ifndef BUDDYSCOPE_RECORDER_H
 #define BUDDYSCOPE_RECORDER_H
@@ -113,6 +115,84 @@ void recorder_files_release(struct recorder_files *f);
  * or -errno with @err naming the file.
  */
 int recorder_join(const char *out, const char *const *paths, size_t n, uint64_t *records,
-		  struct tracefmt_error *err);
+		  struct bs_error *err);
+
+/*
+ * The loop around a capture (recorder_loop.c, in buddyscope::capture: it
+ * drives struct capture, so it is built only with the capture). The CLI
+ * parses the options into struct recorder_opts and calls, around its
+ * capture_poll() loop: recorder_first_output(), recorder_create() (before
+ * capture_create(): it sets the rare-event hook), recorder_start(),
+ * recorder_poll() after each poll, recorder_before_finish(),
+ * recorder_destroy(). Nothing here prints: notes go to @note, failures to
+ * the error struct.
+ */
+struct capture;
+struct capture_opts;
+
+#define RECORDER_MAX_TRIGGERS 4
+
+struct recorder_opts {
+	uint64_t ring_bytes;		/* --ring: bytes of trace kept; 0 = no ring */
+	uint64_t snapshot_interval_ns;	/* --snapshot-interval: segment length */
+	uint64_t max_bytes;		/* --max-size: 0 = none */
+	uint64_t switch_bytes;		/* --switch-output SIZE */
+	uint64_t switch_ns;		/* --switch-output DURATION */
+	uint32_t keep;			/* --keep: files kept; 0 = all */
+	uint64_t post_ns;		/* --post: capture after a trigger */
+	const char *triggers[RECORDER_MAX_TRIGGERS]; /* --trigger, parsed by recorder_create() */
+	int nr_triggers;
+	const char *pidfile;		/* --pidfile */
+	bool quiet;			/* only the notes a quiet capture still gives */
+	/* What the user is told (a trigger fired, a dump written, why it stops), one line each. */
+	void (*note)(void *ctx, const char *text);
+	void *note_ctx;
+	/* Takes the free-list snapshot and the checkpoint after it at each new file. */
+	void (*snapshot)(void *ctx, struct capture *c, bool quiet);
+	void *snapshot_ctx;
+};
+
+struct recorder;
+
+/* Whether any recorder option is set (the plain capture when not). */
+bool recorder_opts_active(const struct recorder_opts *o);
+
+/**
+ * recorder_first_output() - the file the capture starts in for @out: @out
+ * for a plain capture or --max-size alone, else the first numbered file
+ * (switch-output) or segment (ring, in OUT-without-.bst.ring/, made here;
+ * @force reuses an old one). 0 or -errno with @err.
+ */
+int recorder_first_output(const struct recorder_opts *o, const char *out, bool force, char *buf,
+			  size_t len, struct bs_error *err);
+
+/**
+ * recorder_create() - the recorder state (a copy of @o), its triggers parsed
+ * for @pageblock_order; sets @copts' rare-event hook when there are
+ * triggers. NULL with errno and @err on a bad trigger (-EINVAL) or no memory.
+ */
+struct recorder *recorder_create(const struct recorder_opts *o, const char *out,
+				 struct capture_opts *copts, uint32_t pageblock_order,
+				 struct bs_error *err);
+
+/* After capture_create(): the start time of the first file, the pidfile. 0 or -errno. */
+int recorder_start(struct recorder *r, struct capture *c, struct bs_error *err);
+
+/* A dump is asked for (SIGUSR1): the next recorder_poll() writes it. Signal-unsafe. */
+void recorder_dump_request(struct recorder *r);
+
+/**
+ * recorder_poll() - after each capture_poll(): dumps asked for or due,
+ * triggers at checkpoints, segment and file switches, the size bound.
+ * Returns 0, 1 when the capture must stop cleanly (--max-size reached; said
+ * through the note), or -errno with @err.
+ */
+int recorder_poll(struct recorder *r, struct capture *c, uint64_t now, struct bs_error *err);
+
+/* Before capture_finish(): a dump still due is written now. NULL-safe. */
+void recorder_before_finish(struct recorder *r, struct capture *c);
+
+/* After capture_finish(): the ring's segments go, the pidfile goes. NULL-safe. */
+void recorder_destroy(struct recorder *r, struct capture *c);
 
 #endif /* BUDDYSCOPE_RECORDER_H */

@@ -41,7 +41,7 @@ int cmd_capture(int argc, char **argv)
 #include "capture.h"
 #include "capture_rec.h"
 #include "outfile.h"
-#include "sysinfo.h"
+#include "hostinfo.h"
 #include "snapshot.h"
 
 #define OPT_NO_SNAPSHOT 256
@@ -83,10 +83,13 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
+/* SIGUSR1: a dump of the ring is asked for (handed to the recorder at its next poll). */
+static volatile sig_atomic_t dump_requested;
+
 static void on_dump(int sig)
 {
 	(void)sig;
-	rec_dump_requested = 1;
+	dump_requested = 1;
 }
 
 /* The host's pageblock order (/proc/pagetypeinfo), 9 when it cannot be read. */
@@ -107,8 +110,8 @@ static uint32_t host_pageblock_order(void)
 	return order;
 }
 
-/* The recorder's options (capture_rec.h); false after a usage message. */
-static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
+/* The recorder's options (capture/recorder.h); false after a usage message. */
+static bool parse_rec_opt(int opt, const char *arg, struct recorder_opts *ro)
 {
 	double secs;
 	uint32_t n;
@@ -118,20 +121,20 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 	case OPT_MAX_SIZE:
 		if (!recorder_parse_size(arg, opt == OPT_RING ? &ro->ring_bytes : &ro->max_bytes))
 			return true;
-		fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a size (a positive "
-				"number with K, M or G)\n", opt == OPT_RING ? "ring" : "max-size", arg);
+		cli_error("capture", "--%s '%s' is not a size (a positive "
+				"number with K, M or G)", opt == OPT_RING ? "ring" : "max-size", arg);
 		return false;
 	case OPT_SWITCH:
 		if (!recorder_parse_switch(arg, &ro->switch_bytes, &ro->switch_ns))
 			return true;
-		fprintf(stderr, "buddyscope capture: error: --switch-output '%s' is neither a size "
-				"(100M, 1G) nor a duration (30s, 10m, 1h)\n", arg);
+		cli_error("capture", "--switch-output '%s' is neither a size "
+				"(100M, 1G) nor a duration (30s, 10m, 1h)", arg);
 		return false;
 	case OPT_SNAP_INTERVAL:
 	case OPT_POST:
 		if (!parse_duration(arg, &secs) && !(opt == OPT_POST && !strcmp(arg, "0"))) {
-			fprintf(stderr, "buddyscope capture: error: --%s '%s' is not a number of "
-					"seconds\n", opt == OPT_POST ? "post" : "snapshot-interval", arg);
+			cli_error("capture", "--%s '%s' is not a number of "
+					"seconds", opt == OPT_POST ? "post" : "snapshot-interval", arg);
 			return false;
 		}
 		if (opt == OPT_POST)
@@ -140,9 +143,8 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 			ro->snapshot_interval_ns = (uint64_t)(secs * 1e9);
 		return true;
 	case OPT_TRIGGER:
-		if (ro->nr_triggers == REC_MAX_TRIGGERS) {
-			fprintf(stderr, "buddyscope capture: error: at most %d --trigger\n",
-				REC_MAX_TRIGGERS);
+		if (ro->nr_triggers == RECORDER_MAX_TRIGGERS) {
+			cli_error("capture", "at most %d --trigger", RECORDER_MAX_TRIGGERS);
 			return false;
 		}
 		ro->triggers[ro->nr_triggers++] = arg;
@@ -152,8 +154,7 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 			ro->keep = n;
 			return true;
 		}
-		fprintf(stderr, "buddyscope capture: error: --keep '%s' is not a positive count\n",
-			arg);
+		cli_error("capture", "--keep '%s' is not a positive count", arg);
 		return false;
 	case OPT_PIDFILE:
 		ro->pidfile = arg;
@@ -164,7 +165,7 @@ static bool parse_rec_opt(int opt, const char *arg, struct rec_opts *ro)
 }
 
 /* Options that only make sense together; false after a usage message. */
-static bool rec_opts_check(struct rec_opts *ro)
+static bool rec_opts_check(struct recorder_opts *ro)
 {
 	const char *bad = NULL;
 
@@ -181,7 +182,7 @@ static bool rec_opts_check(struct rec_opts *ro)
 	else if (ro->max_bytes && ro->max_bytes < (4u << 20))
 		bad = "--max-size must be at least 4M";
 	if (bad) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", bad);
+		cli_error("capture", "%s", bad);
 		return false;
 	}
 	if (ro->ring_bytes && !ro->snapshot_interval_ns)
@@ -406,15 +407,15 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 	enum snapshot_method method = (enum snapshot_method)snapshot_method_chosen;
 	static struct snapshot_stats sst;
 	struct snapshot_opts so = { .method = method };
-	struct tracefmt_error err = { 0 };
-	char serr[256];
+	struct bs_error err = { 0 };
+	struct bs_error serr;
 	int ret, side;
 
 	if (method != SNAPSHOT_METHOD_KPAGEFLAGS)
 		boost_reset_notice();
 	/* The rings keep emptying while the snapshot holds this thread (~0.5-3 s). */
 	side = capture_side_drain_start(c);
-	ret = snapshot_take(capture_writer(c), &so, &sst, serr, sizeof(serr));
+	ret = snapshot_take(capture_writer(c), &so, &sst, &serr);
 	if (!side)
 		capture_side_drain_stop(c);
 
@@ -422,7 +423,7 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 		fprintf(stderr, "buddyscope capture: warning: no checkpoint after the snapshot: "
 				"%s\n", err.text);
 	if (ret) {
-		fprintf(stderr, "buddyscope capture: warning: no free-list snapshot: %s\n", serr);
+		fprintf(stderr, "buddyscope capture: warning: no free-list snapshot: %s\n", serr.text);
 		return;
 	}
 	if (sst.fallback_reason[0])
@@ -437,6 +438,13 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 			(unsigned long long)sst.blocks, (unsigned long long)sst.pcp_blocks,
 			sst.uncertain_lists, (double)sst.walk_ns / 1e6, (double)sst.cpu_ns / 1e6,
 			(double)sst.load_ns / 1e6, (double)sst.calib_ns / 1e6);
+}
+
+/* recorder_opts.snapshot: the same at the start of each new file. */
+static void snapshot_at_switch(void *ctx, struct capture *c, bool quiet)
+{
+	(void)ctx;
+	snapshot_at_start(c, quiet);
 }
 
 /*
@@ -502,8 +510,7 @@ static pid_t spawn(char **cmd, const struct drain_priority *prio)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(127);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "buddyscope capture: error: cannot run '%s': %s\n", cmd[0],
-			strerror(errno));
+		cli_error("capture", "cannot run '%s': %s", cmd[0], strerror(errno));
 		_exit(127);
 	}
 	return pid;
@@ -549,14 +556,13 @@ static int output_free(const char *out, bool force)
 	if (force)
 		return 0;
 	if (!lstat(out, &sb)) {
-		fprintf(stderr, "buddyscope capture: error: %s: the file exists; use --force to "
-				"replace it\n", out);
+		cli_error("capture", "%s: the file exists; use --force to replace it", out);
 		return -1;
 	}
 	if (!outfile_partial_name(out, partial, sizeof(partial)) && !lstat(partial, &sb)) {
-		fprintf(stderr, "buddyscope capture: error: %s: the file exists (a capture killed "
+		cli_error("capture", "%s: the file exists (a capture killed "
 				"before its end leaves one: rename it to keep it); use --force to "
-				"replace it\n", partial);
+				"replace it", partial);
 		return -1;
 	}
 	return 0;
@@ -607,10 +613,11 @@ int cmd_capture(int argc, char **argv)
 	};
 	struct capture_opts opts = { 0 };
 	struct drain_priority prio = { .nice = DEFAULT_DRAIN_NICE };
-	struct rec_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull };
-	struct rec *rec = NULL;
+	struct recorder_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull,
+				    .note = rec_note_print };
+	struct recorder *rec = NULL;
 	char first_out[4096];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	enum capture_failure why;
 	struct capture *c = NULL;
 	const struct capture_stats *st;
@@ -633,26 +640,23 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case 'd':
 			if (!parse_duration(optarg, &duration_s)) {
-				fprintf(stderr, "buddyscope capture: error: --duration '%s' is not "
-						"a number of seconds from 0 to %.0f (a year)\n", optarg,
-					MAX_DURATION_S);
-				return 2;
+				return cli_usage_error("capture", "--duration '%s' is not "
+						             "a number of seconds from 0 to %.0f (a year)", optarg,
+					             MAX_DURATION_S);
 			}
 			break;
 		case 'c':
 			if (!parse_u32(optarg, &opts.checkpoint_interval_ms) ||
 			    !opts.checkpoint_interval_ms) {
-				fprintf(stderr, "buddyscope capture: error: --checkpoint-interval '%s' "
-						"is not a positive number of milliseconds\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--checkpoint-interval '%s' "
+						             "is not a positive number of milliseconds", optarg);
 			}
 			break;
 		case 'b':
 			if (!parse_u32(optarg, &opts.ringbuf_mib) || !opts.ringbuf_mib ||
 			    (opts.ringbuf_mib & (opts.ringbuf_mib - 1)) || opts.ringbuf_mib > 2048) {
-				fprintf(stderr, "buddyscope capture: error: --buffer-mib '%s' is not a "
-						"power of two from 1 to 2048\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--buffer-mib '%s' is not a "
+						             "power of two from 1 to 2048", optarg);
 			}
 			break;
 		case 'q':
@@ -663,9 +667,8 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case OPT_SNAPSHOT:
 			if (!parse_snapshot_method(optarg, &snapshot, &snapshot_method_chosen)) {
-				fprintf(stderr, "buddyscope capture: error: --snapshot '%s' is not "
-						"one of bpf, kpageflags, none, auto\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--snapshot '%s' is not "
+						             "one of bpf, kpageflags, none, auto", optarg);
 			}
 			break;
 		case OPT_CLASSIC:
@@ -673,16 +676,14 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case OPT_NICE:
 			if (!parse_int_range(optarg, -20, 19, &prio.nice)) {
-				fprintf(stderr, "buddyscope capture: error: --nice '%s' is not a number "
-						"from -20 to 19\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--nice '%s' is not a number "
+						             "from -20 to 19", optarg);
 			}
 			break;
 		case OPT_REALTIME:
 			if (!parse_int_range(optarg, 1, 99, &prio.rt)) {
-				fprintf(stderr, "buddyscope capture: error: --realtime '%s' is not a "
-						"SCHED_FIFO priority from 1 to 99\n", optarg);
-				return 2;
+				return cli_usage_error("capture", "--realtime '%s' is not a "
+						             "SCHED_FIFO priority from 1 to 99", optarg);
 			}
 			break;
 		case OPT_DUMP:
@@ -707,7 +708,7 @@ int cmd_capture(int argc, char **argv)
 		}
 	}
 	if (!opts.output) {
-		fprintf(stderr, "buddyscope capture: error: -o FILE is required\n");
+		cli_error("capture", "-o FILE is required");
 		usage(stderr);
 		return 2;
 	}
@@ -719,8 +720,8 @@ int cmd_capture(int argc, char **argv)
 	if (output_free(opts.output, opts.replace))
 		return 1;
 	if (cmd && (ret = command_runnable(cmd[0]))) {
-		fprintf(stderr, "buddyscope capture: error: cannot run '%s': %s; nothing "
-				"recorded\n", cmd[0], strerror(-ret));
+		cli_error("capture", "cannot run '%s': %s; nothing "
+				"recorded", cmd[0], strerror(-ret));
 		return 127;
 	}
 
@@ -733,13 +734,17 @@ int cmd_capture(int argc, char **argv)
 	sa.sa_handler = on_dump;
 	sigaction(SIGUSR1, &sa, NULL);
 
-	if (rec_opts_active(&ro)) {
-		rec = rec_create(&ro, opts.output, &opts, host_pageblock_order(),
-				 snapshot ? snapshot_at_start : NULL);
-		if (!rec)
-			return 2;
-		if (rec_first_output(&ro, opts.output, opts.replace, first_out, sizeof(first_out))) {
-			rec_destroy(rec, NULL);
+	if (recorder_opts_active(&ro)) {
+		if (snapshot)
+			ro.snapshot = snapshot_at_switch;
+		rec = recorder_create(&ro, opts.output, &opts, host_pageblock_order(), &err);
+		if (!rec) {
+			return cli_usage_error("capture", "%s", err.text);
+		}
+		if (recorder_first_output(&ro, opts.output, opts.replace, first_out,
+					  sizeof(first_out), &err)) {
+			cli_error("capture", "%s", err.text);
+			recorder_destroy(rec, NULL);
 			return 1;
 		}
 		opts.output = first_out;
@@ -751,7 +756,7 @@ int cmd_capture(int argc, char **argv)
 		cli_fail("capture", opts.output, errno, err.text);
 		if (why == CAPTURE_FAIL_NOT_ROOT)
 			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
-		rec_destroy(rec, NULL);
+		recorder_destroy(rec, NULL);
 		return 1;
 	}
 	st = capture_stats(c);
@@ -772,13 +777,14 @@ int cmd_capture(int argc, char **argv)
 		fflush(stderr);
 		child = spawn(cmd, &prio);
 		if (child < 0) {
-			fprintf(stderr, "buddyscope capture: error: fork: %s\n", strerror(errno));
+			cli_error("capture", "fork: %s", strerror(errno));
 			goto cleanup;
 		}
 	}
 	if (duration_s > 0)
 		deadline = st->start_ns + (uint64_t)(duration_s * 1e9);
-	if (rec && rec_start(rec, c)) {
+	if (rec && recorder_start(rec, c, &err)) {
+		cli_error("capture", "%s", err.text);
 		failed = true;
 		stop_signal = SIGTERM;
 	}
@@ -786,13 +792,20 @@ int cmd_capture(int argc, char **argv)
 	while (!stop_signal) {
 		ret = capture_poll(c, 100, &err);
 		if (ret) {
-			fprintf(stderr, "%sbuddyscope capture: error: %s\n", tty && !quiet ? "\n" : "",
-				err.text);
+			if (tty && !quiet)
+				fputc('\n', stderr); /* off the progress line */
+			cli_error("capture", "%s", err.text);
 			failed = true;
 			break;
 		}
 		now = capture_now_ns();
-		if (rec && (ret = rec_poll(rec, c, now)) != 0) {
+		if (rec && dump_requested) {
+			dump_requested = 0;
+			recorder_dump_request(rec);
+		}
+		if (rec && (ret = recorder_poll(rec, c, now, &err)) != 0) {
+			if (ret < 0)
+				cli_error("capture", "%s", err.text);
 			failed = ret < 0;
 			break;
 		}
@@ -812,10 +825,10 @@ int cmd_capture(int argc, char **argv)
 		fputc('\n', stderr);
 	/* A reading still in flight is written first: the free-order triggers see it. */
 	if (!failed && capture_reading_settle(c, &err)) {
-		fprintf(stderr, "buddyscope capture: error: %s\n", err.text);
+		cli_error("capture", "%s", err.text);
 		failed = true;
 	}
-	rec_before_finish(rec, c);
+	recorder_before_finish(rec, c);
 	ret = capture_finish(c, &err);
 	if (ret && !failed) {
 		cli_fail("capture", opts.output, ret, err.text);
@@ -849,7 +862,7 @@ int cmd_capture(int argc, char **argv)
 	/* A capture that failed says 1 whatever the command did. */
 	rc = failed ? 1 : cmd_ended ? command_status(status) : 0;
 cleanup:
-	rec_destroy(rec, c);
+	recorder_destroy(rec, c);
 	capture_destroy(c);
 	return rc;
 }

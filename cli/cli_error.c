@@ -6,20 +6,52 @@
  * No command prints an empty "error: ".
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 
+/* One write per message, so that a progress line cannot land inside it. */
+static void cli_verror(const char *cmd, const char *fmt, va_list ap)
+{
+	char *what = NULL;
+
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	fprintf(stderr, "buddyscope%s%s: error: %s\n", cmd ? " " : "", cmd ? cmd : "",
+		what ? what : strerror(ENOMEM));
+	free(what);
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_verror(cmd, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_verror(cmd, fmt, ap);
+	va_end(ap);
+	return 2;
+}
+
 int cli_fail(const char *cmd, const char *file, int err, const char *text)
 {
 	if (text && text[0])
-		fprintf(stderr, "buddyscope %s: error: %s\n", cmd, text);
-	else
-		fprintf(stderr, "buddyscope %s: error: %s: %s\n", cmd, file ? file : "(no file)",
-			strerror(err < 0 ? -err : err ? err : EIO));
-	return 1;
+		return cli_error(cmd, "%s", text);
+	return cli_error(cmd, "%s: %s", file ? file : "(no file)",
+			 strerror(err < 0 ? -err : err ? err : EIO));
 }
 
 int cli_sysinfo_dir_fail(const char *cmd, const char *dir, const char *text)
@@ -30,7 +62,5 @@ int cli_sysinfo_dir_fail(const char *cmd, const char *dir, const char *text)
 
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
-	fprintf(stderr, "buddyscope %s: error: %.*s%s%s\n", cmd, (int)n, dir, file ? "/" : ": ",
-		text);
-	return 1;
+	return cli_error(cmd, "%.*s%s%s", (int)n, dir, file ? "/" : ": ", text);
 }

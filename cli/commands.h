@@ -19,6 +19,17 @@ int cmd_export(int argc, char **argv);
 int cmd_sysinfo(int argc, char **argv);
 
 /*
+ * cli_error() - print "buddyscope CMD: error: " and the printf-formatted
+ * sentence, which names the file (or option) and what is wrong, and a
+ * newline; "buddyscope: error: ..." when @cmd is NULL. The one way a
+ * command reports a failure. Returns 1, the failure exit status.
+ */
+int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* cli_usage_error() - the same message for a usage error; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
  * cli_fail() - print "buddyscope CMD: error: TEXT", or "FILE: strerror(ERR)"
  * when TEXT is NULL or empty (@err is an errno, either sign). Returns 1,
  * the failure exit status.

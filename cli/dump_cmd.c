@@ -40,8 +40,8 @@ static bool parse_types(const char *list, bool want[TRACEFMT_NR_TYPES])
 		unsigned int type = tracefmt_type_from_name(t);
 
 		if (!type) {
-			fprintf(stderr, "buddyscope dump: error: --type '%s' is not a record type "
-					"(see 'buddyscope dump --help')\n", t);
+			cli_error("dump", "--type '%s' is not a record type "
+					"(see 'buddyscope dump --help')", t);
 			ok = false;
 		}
 		want[type] = true;
@@ -92,7 +92,7 @@ int cmd_dump(int argc, char **argv)
 	};
 	bool want[TRACEFMT_NR_TYPES] = { false }, any = false;
 	enum tracefmt_dump_style style = TRACEFMT_DUMP_TEXT;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_reader *r = NULL;
 	struct outfile of = OUTFILE_INIT;
 	const char *out = NULL, *path;
@@ -123,7 +123,7 @@ int cmd_dump(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "buddyscope dump: error: expected exactly one trace file\n");
+		cli_error("dump", "expected exactly one trace file");
 		dump_usage(stderr);
 		return 2;
 	}

@@ -66,7 +66,7 @@ int cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *s = NULL;
 	const char *db = NULL, *out = NULL;
 	enum viz_export_format fmt = VIZ_EXPORT_CSV;
@@ -88,17 +88,15 @@ int cmd_export(int argc, char **argv)
 			errno = 0;
 			run_id = strtoll(optarg, &end, 10);
 			if (errno || *end || run_id <= 0) {
-				fprintf(stderr, "buddyscope export: error: --run '%s' is not a run "
-						"id\n", optarg);
-				return 2;
+				return cli_usage_error("export", "--run '%s' is not a run "
+						             "id", optarg);
 			}
 			break;
 		case 'f':
 			have_fmt = 1;
 			if (parse_format(optarg, &fmt)) {
-				fprintf(stderr, "buddyscope export: error: --format '%s': use csv, json, "
-						"perfetto or openmetrics\n", optarg);
-				return 2;
+				return cli_usage_error("export", "--format '%s': use csv, json, "
+						             "perfetto or openmetrics", optarg);
 			}
 			break;
 		case 'o':

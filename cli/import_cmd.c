@@ -5,7 +5,7 @@
  * `perf script` text — into a .bst trace. The input's kind is found from its
  * content (tracefmt_import_detect()); --from overrides it. The header blob says where the events came from; with --sysinfo it
  * also carries the host and zones read from saved copies of the /proc and
- * /sys files (capture/sysinfo), as a captured trace does, and the free
+ * /sys files (hostinfo/), as a captured trace does, and the free
  * counts of those copies become checkpoint records at the start (and, with
  * --sysinfo-end, at the end) so a replay has ground truth to compare with.
  * Accepted layouts: traces/IMPORT.md.
@@ -24,7 +24,7 @@
 #include "commands.h"
 #include "tracedat.h"
 #include "tracefmt.h"
-#include "sysinfo.h"
+#include "hostinfo.h"
 
 static void usage(FILE *f)
 {
@@ -69,7 +69,7 @@ static double now_s(void)
 /* The header object: what import knows, plus the host with --sysinfo. */
 static char *header_create(const char *source, const char *clock, json_t *notes,
 			   const char *in_path, const char *sysinfo_dir, const char *sysinfo_end_dir,
-			   size_t *len, struct tracefmt_error *err)
+			   size_t *len, struct bs_error *err)
 {
 	json_t *hdr = NULL;
 	char tool[64];
@@ -114,6 +114,14 @@ static void print_summary(const char *in_path, const char *out_path,
 		fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(t), st->by_type[t]);
 	fprintf(stderr, "    %-26s %" PRIu64 "\n", tracefmt_type_name(TRACEFMT_WMARK),
 		st->by_type[TRACEFMT_WMARK]);
+	{
+		uint64_t mm = 0;
+
+		for (unsigned int t = TRACEFMT_MM_FIRST; t <= TRACEFMT_MM_LAST; t++)
+			mm += st->by_type[t];
+		fprintf(stderr, "    %-26s %" PRIu64 " (vmscan and compaction events)\n",
+			"reclaim/compaction", mm);
+	}
 	fprintf(stderr, "    %-26s %" PRIu64 " (pid -> command name", "comm",
 		st->by_type[TRACEFMT_COMM]);
 	if (st->comm_evictions)
@@ -183,17 +191,17 @@ static void end_dir_hint(const char *dir)
 /* One reading of @dir as checkpoint records (seq @seq) into a new array. */
 static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, size_t *nr)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_event *ev = calloc(MAX_CKPT_ZONES, sizeof(*ev));
 
 	*nr = 0;
 	if (!ev) {
-		fprintf(stderr, "buddyscope import: error: %s: %s\n", dir, strerror(errno));
+		cli_error("import", "%s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	int rc = sysinfo_checkpoint_read(dir, seq, 0, ev, MAX_CKPT_ZONES, nr, &err);
 	if (rc < 0) {
-		fprintf(stderr, "buddyscope import: error: %s: checkpoints: %s\n", dir,
+		cli_error("import", "%s: checkpoints: %s", dir,
 			err.text[0] ? err.text : strerror(-rc));
 		free(ev);
 		return NULL;
@@ -242,15 +250,15 @@ static const struct import_kind *kind_from_name(const char *name)
 static const struct import_kind *kind_detect(const char *in_path, bool quiet)
 {
 	struct tracefmt_import_guess g;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 
 	if (tracefmt_import_detect(in_path, &g, &err) < 0) {
 		cli_fail("import", in_path, err.code, err.text);
 		return NULL;
 	}
 	if (!g.fmt) {
-		fprintf(stderr, "buddyscope import: error: %s: this looks like %s, which import does "
-				"not read: %s\n", in_path, g.what, g.hint);
+		cli_error("import", "%s: this looks like %s, which import does "
+				"not read: %s", in_path, g.what, g.hint);
 		return NULL;
 	}
 	if (!quiet)
@@ -281,7 +289,7 @@ static void kind_mismatch_hint(const char *in_path, const struct import_kind *k)
 /* Header notes known before the import: perf text whose loss cannot be known. */
 static int notes_before(const struct import_kind *k, const char *in_path, json_t *notes)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	bool found = true;
 
 	if (k->fmt != TRACEFMT_IMPORT_PERF_SCRIPT || !strcmp(in_path, "-"))
@@ -315,7 +323,7 @@ static void tracedat_summary(const struct tracedat_info *ti)
 static int import_run(const struct import_kind *k, const char *in_path, const char *out_path,
 		      const char *instance, const char *header, size_t header_len,
 		      const struct tracefmt_import_opts *io, struct tracefmt_import_stats *st,
-		      struct tracedat_info *ti, struct tracefmt_error *err)
+		      struct tracedat_info *ti, struct bs_error *err)
 {
 	switch (k->fmt) {
 	case TRACEFMT_IMPORT_TRACE_DAT:
@@ -378,9 +386,8 @@ int cmd_import(int argc, char **argv)
 			errno = 0;
 			max_bad = strtoull(optarg, &end, 10);
 			if (errno || *end || end == optarg || optarg[0] == '-') {
-				fprintf(stderr, "buddyscope import: error: --max-bad wants a count, "
-						"not '%s'\n", optarg);
-				return 2;
+				return cli_usage_error("import", "--max-bad wants a count, "
+						             "not '%s'", optarg);
 			}
 			break;
 		case 'h':
@@ -392,66 +399,55 @@ int cmd_import(int argc, char **argv)
 		}
 	}
 	if (!out_path || optind != argc - 1) {
-		fprintf(stderr, "buddyscope import: error: %s\n",
+		cli_error("import", "%s",
 			!out_path ? "-o OUT.bst is required" : "expected exactly one input (or -)");
 		usage(stderr);
 		return 2;
 	}
 	const char *in_path = argv[optind];
 	if (sysinfo_end_dir && !sysinfo_dir) {
-		fprintf(stderr, "buddyscope import: error: --sysinfo-end needs --sysinfo "
-				"(the header and the start checkpoints come from it)\n");
-		return 2;
+		return cli_usage_error("import", "--sysinfo-end needs --sysinfo "
+				             "(the header and the start checkpoints come from it)");
 	}
 	if (from && !(kind = kind_from_name(from))) {
-		fprintf(stderr, "buddyscope import: error: --from wants ftrace, perf-script, "
-				"perf.data or trace.dat, not '%s'\n", from);
-		return 2;
+		return cli_usage_error("import", "--from wants ftrace, perf-script, "
+				             "perf.data or trace.dat, not '%s'", from);
 	}
 	if (!from && !strcmp(in_path, "-")) {
-		fprintf(stderr, "buddyscope import: error: stdin cannot be looked at before it is "
-				"read: give --from ftrace or --from perf-script\n");
-		return 2;
+		return cli_usage_error("import", "stdin cannot be looked at before it is "
+				             "read: give --from ftrace or --from perf-script");
 	}
 	if (!strcmp(in_path, "-") && from && kind->fmt != TRACEFMT_IMPORT_FTRACE &&
 	    kind->fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
-		fprintf(stderr, "buddyscope import: error: %s is read from a file, not stdin\n",
-			kind->from);
-		return 2;
+		return cli_usage_error("import", "%s is read from a file, not stdin", kind->from);
 	}
 	if (instance && from && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
-		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input\n");
-		return 2;
+		return cli_usage_error("import", "--instance is for trace.dat input");
 	}
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_import_stats st;
 	struct tracedat_info ti;
 	struct stat in_st, out_st;
 
 	if (!strcmp(out_path, "-")) {
-		fprintf(stderr, "buddyscope import: error: -o wants a file: the .bst cannot "
-				"go to stdout\n");
-		return 2;
+		return cli_usage_error("import", "-o wants a file: the .bst cannot go to stdout");
 	}
 	/* The output replaces its name at the end: never let that be the input. */
 	if (strcmp(in_path, "-") && stat(in_path, &in_st) == 0 && stat(out_path, &out_st) == 0 &&
 	    in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
-		fprintf(stderr, "buddyscope import: error: %s: the output is the input file\n",
-			out_path);
-		return 1;
+		return cli_error("import", "%s: the output is the input file", out_path);
 	}
 	if (!from && !(kind = kind_detect(in_path, quiet)))
 		return 1;
 	if (instance && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
-		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input; %s is "
-				"%s\n", in_path, kind->from);
-		return 2;
+		return cli_usage_error("import", "--instance is for trace.dat input; %s is "
+				             "%s", in_path, kind->from);
 	}
 	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
 		if (sysinfo_dir_check(d, &err) < 0) {
 			cli_sysinfo_dir_fail("import", d, err.text);
 			fprintf(stderr, "buddyscope import: `buddyscope sysinfo save DIR` on the traced "
-					"host writes a complete directory (capture/HEADER.md lists "
+					"host writes a complete directory (hostinfo/HEADER.md lists "
 					"its files)\n");
 			return 1;
 		}
@@ -461,8 +457,7 @@ int cmd_import(int argc, char **argv)
 	header = header_create(kind->source, kind->clock, notes, in_path, sysinfo_dir,
 			       sysinfo_end_dir, &header_len, &err);
 	if (!header) {
-		fprintf(stderr, "buddyscope import: error: %s\n",
-			err.text[0] ? err.text : "cannot build the trace header");
+		cli_error("import", "%s", err.text[0] ? err.text : "cannot build the trace header");
 		goto cleanup;
 	}
 	struct tracefmt_import_opts io = { 0 };
@@ -492,15 +487,15 @@ int cmd_import(int argc, char **argv)
 			    &err);
 	double secs = now_s() - t0;
 	if (rc == -ENOENT && kind->fmt == TRACEFMT_IMPORT_PERF_DATA && !st.lines) {
-		fprintf(stderr, "buddyscope import: error: %s\nbuddyscope import: run `perf "
+		cli_error("import", "%s\nbuddyscope import: run `perf "
 				TRACEFMT_PERF_SCRIPT_ARGS " %s > %s.txt` where perf is, and "
-				"import that text\n", err.text, in_path, in_path);
+				"import that text", err.text, in_path, in_path);
 		goto cleanup;
 	}
 	if (rc < 0 && !st.output_refused) {
 		if (st.lines)
-			fprintf(stderr, "buddyscope import: error: %s (after %" PRIu64
-					" lines; %s not written)\n", err.text, st.lines, out_path);
+			cli_error("import", "%s (after %" PRIu64
+					" lines; %s not written)", err.text, st.lines, out_path);
 		else
 			cli_fail("import", in_path, rc, err.text);
 		goto cleanup;
@@ -516,17 +511,17 @@ int cmd_import(int argc, char **argv)
 			st.bad_line_reasons[i]);
 	if (rc < 0 && !st.events) {
 		bool dat = kind->fmt == TRACEFMT_IMPORT_TRACE_DAT;
-		fprintf(stderr, "buddyscope import: error: %s: no kmem page event or lost-event "
-				"%s read from %" PRIu64 " %s; %s not written\n", in_path,
+		cli_error("import", "%s: no kmem page event or lost-event "
+				"%s read from %" PRIu64 " %s; %s not written", in_path,
 			dat ? "record" : "line", st.lines, dat ? "records" : "lines", out_path);
 		if (from)
 			kind_mismatch_hint(in_path, kind);
 		goto cleanup;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "buddyscope import: error: %s: %" PRIu64 " kmem page lines could "
+		cli_error("import", "%s: %" PRIu64 " kmem page lines could "
 				"not be parsed (allowed: %llu; --max-bad N accepts them); %s not "
-				"written\n", in_path, st.bad_lines, max_bad, out_path);
+				"written", in_path, st.bad_lines, max_bad, out_path);
 		if (from)
 			kind_mismatch_hint(in_path, kind);
 		goto cleanup;

@@ -16,69 +16,9 @@
 #include <jansson.h>
 
 #include "commands.h"
+#include "info_mm.h"
 #include "tracefmt.h"
-
-#define INFO_MAX_CPUS 1024
-#define INFO_MAX_ZONES 32
-#define INFO_MAX_TRIGGERS 16 /* trigger records listed */
-#define INFO_MAX_MT TRACEFMT_MAX_MT
-#define INFO_MAX_ORDERS TRACEFMT_MAX_ORDERS
-
-struct snap_zone {
-	uint32_t node;
-	char name[TRACEFMT_ZONE_NAME_LEN];
-	uint64_t blocks[INFO_MAX_ORDERS][INFO_MAX_MT + 1]; /* last column: mt unknown */
-	uint64_t pages;
-};
-
-/* What a zone's zone state records said at the first and last reading. */
-struct zs_reading {
-	uint32_t seq;
-	uint64_t managed, present, spanned, min, low, high;
-};
-
-struct zs_zone {
-	uint32_t node;
-	char name[TRACEFMT_ZONE_NAME_LEN];
-	struct zs_reading first, last;
-	uint64_t changes;  /* readings whose managed/present/spanned moved */
-	uint64_t wmarks;   /* watermark recompute records */
-	bool has_state;
-};
-
-struct info {
-	uint64_t by_type[TRACEFMT_NR_TYPES];
-	uint64_t page_events;
-	uint64_t first_ns, last_ns;
-	uint64_t lost, lost_by_cpu[INFO_MAX_CPUS];
-	uint64_t lost_records, lost_records_unwindowed;
-	uint64_t lost_unknown_cpu; /* cpu 0xffffffff: nested hits the kernel skipped */
-	uint64_t allocs[INFO_MAX_ORDERS][INFO_MAX_MT];
-	uint64_t allocs_other; /* order or migratetype out of the table */
-	uint64_t failed, failed_by_order[INFO_MAX_ORDERS];
-	uint64_t checkpoint_readings;
-	uint32_t last_ckpt_seq;
-	bool any_ckpt;
-	uint64_t ckpt_first_ns, ckpt_last_ns;
-	/* snapshot */
-	bool snap_begin, snap_end;
-	uint32_t snap_method;
-	uint32_t snap_end_flags;
-	uint64_t snap_begin_ns, snap_end_ns;
-	uint64_t snap_blocks, snap_pages, snap_uncertain;
-	uint64_t snap_pcp_pages_by_cpu[INFO_MAX_CPUS];
-	uint32_t max_cpu_pcp;
-	struct snap_zone snap_zones[INFO_MAX_ZONES];
-	size_t nr_snap_zones;
-	/* zone states and watermark recomputes */
-	uint64_t zs_readings;
-	uint32_t zs_last_seq;
-	struct zs_zone zs_zones[INFO_MAX_ZONES];
-	size_t nr_zs_zones;
-	/* flight-recorder triggers: the first INFO_MAX_TRIGGERS are listed */
-	struct tracefmt_event triggers[INFO_MAX_TRIGGERS];
-	size_t nr_triggers;
-};
+#include "tracefmt_summary.h"
 
 static void usage(FILE *f)
 {
@@ -92,159 +32,12 @@ static void usage(FILE *f)
 		   "  -h, --help\n");
 }
 
-static struct snap_zone *snap_zone(struct info *in, uint32_t node, const char *name)
-{
-	for (size_t i = 0; i < in->nr_snap_zones; i++)
-		if (in->snap_zones[i].node == node && !strcmp(in->snap_zones[i].name, name))
-			return &in->snap_zones[i];
-	if (in->nr_snap_zones == INFO_MAX_ZONES)
-		return NULL;
-	struct snap_zone *z = &in->snap_zones[in->nr_snap_zones++];
-	z->node = node;
-	snprintf(z->name, sizeof(z->name), "%s", name);
-	return z;
-}
-
-static struct zs_zone *zs_zone(struct info *in, uint32_t node, const char *name)
-{
-	for (size_t i = 0; i < in->nr_zs_zones; i++)
-		if (in->zs_zones[i].node == node && !strcmp(in->zs_zones[i].name, name))
-			return &in->zs_zones[i];
-	if (in->nr_zs_zones == INFO_MAX_ZONES)
-		return NULL;
-	struct zs_zone *z = &in->zs_zones[in->nr_zs_zones++];
-	z->node = node;
-	snprintf(z->name, sizeof(z->name), "%s", name);
-	return z;
-}
-
-static void account_zone_state(struct info *in, const struct tracefmt_event *ev)
-{
-	const __typeof__(ev->u.zone_state) *s = &ev->u.zone_state;
-	struct zs_reading r = { s->seq, s->managed, s->present, s->spanned, s->min, s->low, s->high };
-	struct zs_zone *z;
-
-	if (!in->zs_readings || s->seq != in->zs_last_seq)
-		in->zs_readings++;
-	in->zs_last_seq = s->seq;
-	z = zs_zone(in, s->node, s->zone);
-	if (!z)
-		return;
-	if (!z->has_state)
-		z->first = r;
-	else if (r.managed != z->last.managed || r.present != z->last.present ||
-		 r.spanned != z->last.spanned)
-		z->changes++;
-	z->last = r;
-	z->has_state = true;
-}
-
-static void account(struct info *in, const struct tracefmt_event *ev)
-{
-	in->by_type[ev->type]++;
-	if (ev->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) {
-		if (!in->page_events || ev->ts_ns < in->first_ns)
-			in->first_ns = ev->ts_ns;
-		if (!in->page_events || ev->ts_ns > in->last_ns)
-			in->last_ns = ev->ts_ns;
-		in->page_events++;
-	}
-	switch (ev->type) {
-	case TRACEFMT_PAGE_ALLOC: {
-		uint32_t o = ev->u.alloc.order;
-		int32_t mt = ev->u.alloc.migratetype;
-		if (ev->u.alloc.pfn == TRACEFMT_PFN_NONE) {
-			in->failed++;
-			if (o < INFO_MAX_ORDERS)
-				in->failed_by_order[o]++;
-		} else if (o < INFO_MAX_ORDERS && mt >= 0 && mt < INFO_MAX_MT) {
-			in->allocs[o][mt]++;
-		} else {
-			in->allocs_other++;
-		}
-		break;
-	}
-	case TRACEFMT_LOST:
-		in->lost += ev->u.lost.count;
-		in->lost_records++;
-		if (!ev->u.lost.last_ns)
-			in->lost_records_unwindowed++;
-		if (ev->cpu < INFO_MAX_CPUS)
-			in->lost_by_cpu[ev->cpu] += ev->u.lost.count;
-		else
-			in->lost_unknown_cpu += ev->u.lost.count;
-		break;
-	case TRACEFMT_CHECKPOINT:
-		if (ev->u.checkpoint.flags & TRACEFMT_CKPT_SNAPSHOT)
-			break;
-		if (!in->any_ckpt || ev->u.checkpoint.seq != in->last_ckpt_seq) {
-			in->checkpoint_readings++;
-			if (!in->any_ckpt)
-				in->ckpt_first_ns = ev->ts_ns;
-			in->ckpt_last_ns = ev->ts_ns;
-		}
-		in->any_ckpt = true;
-		in->last_ckpt_seq = ev->u.checkpoint.seq;
-		break;
-	case TRACEFMT_SNAPSHOT_MARK:
-		if (ev->u.snapshot_mark.phase == TRACEFMT_SNAP_BEGIN) {
-			in->snap_begin = true;
-			in->snap_begin_ns = ev->ts_ns;
-			in->snap_method = ev->u.snapshot_mark.method;
-		} else if (ev->u.snapshot_mark.phase == TRACEFMT_SNAP_END) {
-			in->snap_end = true;
-			in->snap_end_ns = ev->ts_ns;
-			in->snap_end_flags = ev->u.snapshot_mark.flags;
-		}
-		break;
-	case TRACEFMT_SNAPSHOT_BLOCK: {
-		const __typeof__(ev->u.snapshot_block) *s = &ev->u.snapshot_block;
-		uint64_t pages = s->order < 64 ? 1ull << s->order : 0;
-		in->snap_blocks++;
-		if (s->flags & TRACEFMT_SNAP_UNCERTAIN)
-			in->snap_uncertain++;
-		if (s->flags & TRACEFMT_SNAP_PCP) {
-			if (ev->cpu < INFO_MAX_CPUS) {
-				in->snap_pcp_pages_by_cpu[ev->cpu] += pages;
-				if (ev->cpu + 1 > in->max_cpu_pcp)
-					in->max_cpu_pcp = ev->cpu + 1;
-			}
-			break;
-		}
-		in->snap_pages += pages;
-		struct snap_zone *z = snap_zone(in, s->node, s->zone);
-		if (!z || s->order >= INFO_MAX_ORDERS)
-			break;
-		int mt = s->migratetype >= 0 && s->migratetype < INFO_MAX_MT ? s->migratetype
-									       : INFO_MAX_MT;
-		z->blocks[s->order][mt]++;
-		z->pages += pages;
-		break;
-	}
-	case TRACEFMT_ZONE_STATE:
-		account_zone_state(in, ev);
-		break;
-	case TRACEFMT_WMARK: {
-		struct zs_zone *z = zs_zone(in, ev->u.wmark.node, ev->u.wmark.zone);
-		if (z)
-			z->wmarks++;
-		break;
-	}
-	case TRACEFMT_TRIGGER:
-		if (in->nr_triggers < INFO_MAX_TRIGGERS)
-			in->triggers[in->nr_triggers++] = *ev;
-		break;
-	default:
-		break;
-	}
-}
-
 static json_t *header_get(json_t *hdr, const char *key)
 {
 	return hdr ? json_object_get(hdr, key) : NULL;
 }
 
-static json_t *zs_reading_json(const struct zs_reading *r)
+static json_t *zs_reading_json(const struct tracefmt_summary_reading *r)
 {
 	return json_pack("{sI sI sI sI sI sI sI}", "seq", (json_int_t)r->seq, "managed",
 			 (json_int_t)r->managed, "present", (json_int_t)r->present, "spanned",
@@ -253,14 +46,14 @@ static json_t *zs_reading_json(const struct zs_reading *r)
 }
 
 /* zone_states, watermark_recomputes and snapshot_walks (FORMAT.md section 6). */
-static void zone_states_json(json_t *o, const struct info *in)
+static void zone_states_json(json_t *o, const struct tracefmt_summary *in)
 {
 	json_t *zs = json_object(), *zones = json_array(), *wm = json_object(),
 	       *by_zone = json_object();
 	char key[64];
 
 	for (size_t i = 0; i < in->nr_zs_zones; i++) {
-		const struct zs_zone *z = &in->zs_zones[i];
+		const struct tracefmt_summary_zone *z = &in->zs_zones[i];
 
 		if (z->wmarks) {
 			snprintf(key, sizeof(key), "%u/%s", z->node, z->name);
@@ -282,10 +75,11 @@ static void zone_states_json(json_t *o, const struct info *in)
 	json_object_set_new(o, "watermark_recomputes", wm);
 	json_object_set_new(o, "snapshot_walks",
 			    json_integer((json_int_t)in->by_type[TRACEFMT_SNAPSHOT_WALK]));
+	info_mm_json(o, &in->mm);
 }
 
-/* "triggers": the first INFO_MAX_TRIGGERS trigger records (FORMAT.md section 6). */
-static json_t *triggers_json(const struct info *in)
+/* "triggers": the first TRACEFMT_SUMMARY_MAX_TRIGGERS trigger records (FORMAT.md section 6). */
+static json_t *triggers_json(const struct tracefmt_summary *in)
 {
 	json_t *a = json_array();
 
@@ -305,7 +99,7 @@ static json_t *triggers_json(const struct info *in)
 }
 
 static json_t *build_json(const char *path, const struct tracefmt_reader_stats *st,
-			  const struct info *in, json_t *hdr, unsigned int nr_mt,
+			  const struct tracefmt_summary *in, json_t *hdr, unsigned int nr_mt,
 			  unsigned int nr_orders)
 {
 	json_t *o = json_object();
@@ -348,7 +142,7 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 
 	json_object_set_new(o, "lost_events", json_integer((json_int_t)in->lost));
 	json_t *lbc = json_object();
-	for (unsigned int c = 0; c < INFO_MAX_CPUS; c++)
+	for (unsigned int c = 0; c < TRACEFMT_SUMMARY_MAX_CPUS; c++)
 		if (in->lost_by_cpu[c]) {
 			char k[16];
 			snprintf(k, sizeof(k), "%u", c);
@@ -420,7 +214,7 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 		json_object_set_new(snap, "pcp_pages_by_cpu", pcp);
 		json_t *zs = json_array();
 		for (size_t i = 0; i < in->nr_snap_zones; i++) {
-			const struct snap_zone *z = &in->snap_zones[i];
+			const struct tracefmt_summary_snap_zone *z = &in->snap_zones[i];
 			json_t *zj = json_object();
 			json_object_set_new(zj, "node", json_integer(z->node));
 			json_object_set_new(zj, "zone", json_string(z->name));
@@ -429,7 +223,7 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 			for (unsigned int ord = 0; ord < nr_orders; ord++) {
 				json_t *row = json_array();
 				for (unsigned int m = 0; m <= nr_mt; m++) {
-					unsigned int col = m == nr_mt ? INFO_MAX_MT : m;
+					unsigned int col = m == nr_mt ? TRACEFMT_SUMMARY_MAX_MT : m;
 					json_array_append_new(row,
 							      json_integer((json_int_t)z->blocks[ord][col]));
 				}
@@ -483,8 +277,8 @@ static const char *int_or_unknown(json_t *o, const char *key, char *buf, size_t 
 	return buf;
 }
 
-static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned int nr_mt,
-		       unsigned int nr_orders)
+static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in,
+		       unsigned int nr_mt, 		       unsigned int nr_orders)
 {
 	json_t *host = json_object_get(o, "host");
 	json_t *names = json_object_get(host, "migratetypes");
@@ -576,8 +370,9 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 	if (in->zs_readings || in->by_type[TRACEFMT_WMARK])
 		printf("zone states: %" PRIu64 " readings; watermark recomputes: %" PRIu64
 		       " records\n", in->zs_readings, in->by_type[TRACEFMT_WMARK]);
+	info_mm_print(&in->mm);
 	for (size_t zi = 0; zi < in->nr_zs_zones; zi++) {
-		const struct zs_zone *z = &in->zs_zones[zi];
+		const struct tracefmt_summary_zone *z = &in->zs_zones[zi];
 		if (z->has_state && z->changes)
 			printf("  node %u %-8s managed %" PRIu64 " -> %" PRIu64 ", present %" PRIu64
 			       " -> %" PRIu64 " (%" PRIu64 " changes: memory appeared or went)\n",
@@ -593,12 +388,12 @@ static void print_text(json_t *o, json_t *hdr, const struct info *in, unsigned i
 		       in->snap_uncertain,
 		       (double)json_integer_value(json_object_get(snap, "walk_ns")) / 1e6);
 		for (size_t zi = 0; zi < in->nr_snap_zones; zi++) {
-			const struct snap_zone *sz = &in->snap_zones[zi];
+			const struct tracefmt_summary_snap_zone *sz = &in->snap_zones[zi];
 			printf("  node %u %-8s %" PRIu64 " pages free; blocks per order:", sz->node,
 			       sz->name, sz->pages);
 			for (unsigned int ord = 0; ord < nr_orders; ord++) {
 				uint64_t n = 0;
-				for (unsigned int m = 0; m <= INFO_MAX_MT; m++)
+				for (unsigned int m = 0; m <= TRACEFMT_SUMMARY_MAX_MT; m++)
 					n += sz->blocks[ord][m];
 				printf(" %" PRIu64, n);
 			}
@@ -649,7 +444,7 @@ int cmd_info(int argc, char **argv)
 	bool as_json = false;
 	int c, ret = 1;
 	struct tracefmt_reader *r = NULL;
-	struct info *in = NULL;
+	struct tracefmt_summary *in = NULL;
 	json_t *hdr = NULL, *out = NULL;
 
 	optind = 1;
@@ -667,12 +462,12 @@ int cmd_info(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "buddyscope info: error: expected exactly one trace file\n");
+		cli_error("info", "expected exactly one trace file");
 		usage(stderr);
 		return 2;
 	}
 	const char *path = argv[optind];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	r = tracefmt_reader_open(path, &err);
 	if (!r) {
 		return cli_fail("info", path, errno, err.text);
@@ -687,16 +482,11 @@ int cmd_info(int argc, char **argv)
 
 	in = calloc(1, sizeof(*in));
 	if (!in) {
-		fprintf(stderr, "buddyscope info: error: out of memory\n");
+		cli_error("info", "out of memory");
 		goto cleanup;
 	}
-	struct tracefmt_event ev;
-	int rc;
-	while ((rc = tracefmt_reader_next(r, &ev)) == 1)
-		account(in, &ev);
-	if (rc < 0) {
-		fprintf(stderr, "buddyscope info: error: %s: read failed: %s\n", path,
-			strerror(-rc));
+	if (tracefmt_summary_read(r, path, in, &err) < 0) {
+		cli_error("info", "%s", err.text);
 		goto cleanup;
 	}
 	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(r);
@@ -705,9 +495,9 @@ int cmd_info(int argc, char **argv)
 	json_t *names = host ? json_object_get(host, "migratetypes") : NULL;
 	unsigned int nr_mt = json_array_size(names) ? (unsigned int)json_array_size(names) : 5;
 	json_int_t no = host ? json_integer_value(json_object_get(host, "nr_page_orders")) : 0;
-	unsigned int nr_orders = no > 0 && no <= INFO_MAX_ORDERS ? (unsigned int)no : 11;
-	if (nr_mt > INFO_MAX_MT)
-		nr_mt = INFO_MAX_MT;
+	unsigned int nr_orders = no > 0 && no <= TRACEFMT_SUMMARY_MAX_ORDERS ? (unsigned int)no : 11;
+	if (nr_mt > TRACEFMT_SUMMARY_MAX_MT)
+		nr_mt = TRACEFMT_SUMMARY_MAX_MT;
 
 	out = build_json(path, st, in, hdr, nr_mt, nr_orders);
 	if (as_json) {

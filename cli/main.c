@@ -56,7 +56,7 @@ static int help_command(const char *name)
 	char *args[] = { (char *)name, "--help", NULL };
 
 	if (!c) {
-		fprintf(stderr, "buddyscope help: error: unknown command '%s'\n", name);
+		cli_error("help", "unknown command '%s'", name);
 		usage(stderr);
 		return 2;
 	}
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 
 	if (c)
 		return c->fn(argc - 1, argv + 1);
-	fprintf(stderr, "buddyscope: error: unknown command '%s'\n", argv[1]);
+	cli_error(NULL, "unknown command '%s'", argv[1]);
 	usage(stderr);
 	return 2;
 }

@@ -26,7 +26,7 @@ static void merge_usage(FILE *f)
 
 int cmd_merge(int argc, char **argv)
 {
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	const char *const *srcs = (const char *const *)argv + 2;
 	size_t nr_src, *staged = NULL, total = 0, nr_read = 0;
 	int ret;
@@ -46,8 +46,7 @@ int cmd_merge(int argc, char **argv)
 	ret = viz_store_merge_files(argv[1], srcs, nr_src, staged, &total, &err);
 	if (ret) {
 		/* The message names the file at fault; OUT is as it was. */
-		fprintf(stderr, "buddyscope merge: error: %s\n", err.text[0] ? err.text
-			: strerror(-ret));
+		cli_error("merge", "%s", err.text[0] ? err.text : strerror(-ret));
 		fprintf(stderr, "buddyscope merge: nothing was written to %s\n", argv[1]);
 		free(staged);
 		return 1;

@@ -44,29 +44,19 @@ static void usage(FILE *f)
 		"                          1000): report --at shows the stored map nearest each\n"
 		"                          time asked\n"
 		"\n"
-		"what-if settings (default: the traced host's values):\n"
-		"  --max-order N                the NUMBER of orders, 9..14 (orders 0..N-1): 6.1's\n"
-		"                               MAX_ORDER (11); on 6.8+ NR_PAGE_ORDERS, which is\n"
-		"                               MAX_PAGE_ORDER + 1 (6.4-6.7: MAX_ORDER + 1)\n"
-		"  --pageblock-order N\n"
-		"  --min-free-kbytes N\n"
-		"  --watermark-scale-factor N   1..3000\n"
-		"  --watermark-boost-factor N   0 disables boosting\n"
-		"  --lowmem-reserve-ratio A,B,C,...\n"
-		"  --pcp-high-fraction N        0 or >= 8\n"
-		"  --pcp-batch N\n"
-		"  --cpus N\n");
+		"what-if settings (default: the traced host's values):\n");
+	replay_cli_settings_help(f);
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	enum { OPT_DB = 1000, OPT_MODE, OPT_CONFIG, OPT_JSON, OPT_INTERVAL, OPT_PARANOID,
 	       OPT_LABEL, OPT_HELP, OPT_MAPS, OPT_SETTING };
-	struct option longopts[32];
+	struct option longopts[64];
 	struct replay_cli_run run;
 	struct replay_result res;
 	struct replay_settings from_flags;
-	struct replay_error err;
+	struct bs_error err;
 	const char *config = NULL;
 	int n = 0, c, idx, status;
 
@@ -79,9 +69,8 @@ int cmd_replay(int argc, char **argv)
 	};
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		longopts[n++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
-	for (int i = 0; replay_cli_setting_names[i]; i++)
-		longopts[n++] = (struct option){ replay_cli_setting_names[i], 1, NULL,
-						 OPT_SETTING + i };
+	n += (int)replay_cli_setting_options(longopts + n, sizeof(longopts) / sizeof(longopts[0]) -
+						     (size_t)n - 1, OPT_SETTING);
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	memset(&run, 0, sizeof(run));
@@ -101,9 +90,8 @@ int cmd_replay(int argc, char **argv)
 			} else if (!strcmp(optarg, "whatif") || !strcmp(optarg, "what-if")) {
 				run.opts.mode = REPLAY_WHATIF;
 			} else {
-				fprintf(stderr, "buddyscope replay: error: --mode '%s': expected "
-					"shadow or whatif\n", optarg);
-				return 2;
+				return cli_usage_error("replay", "--mode '%s': expected "
+					             "shadow or whatif", optarg);
 			}
 			break;
 		case OPT_CONFIG:
@@ -117,9 +105,8 @@ int cmd_replay(int argc, char **argv)
 			unsigned long long ms = strtoull(optarg, &end, 10);
 
 			if (end == optarg || *end || optarg[0] == '-' || ms > 1000000000ull) {
-				fprintf(stderr, "buddyscope replay: error: --sample-interval-ms '%s' "
-					"is not a number of milliseconds\n", optarg);
-				return 2;
+				return cli_usage_error("replay", "--sample-interval-ms '%s' "
+					             "is not a number of milliseconds", optarg);
 			}
 			run.opts.sample_interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
 			break;
@@ -129,9 +116,8 @@ int cmd_replay(int argc, char **argv)
 			unsigned long n = strtoul(optarg, &end, 10);
 
 			if (end == optarg || *end || optarg[0] == '-' || n < 1 || n > 1000) {
-				fprintf(stderr, "buddyscope replay: error: --maps '%s' is not a "
-					"number of maps from 1 to 1000\n", optarg);
-				return 2;
+				return cli_usage_error("replay", "--maps '%s' is not a "
+					             "number of maps from 1 to 1000", optarg);
 			}
 			run.opts.pbmaps_between = (uint32_t)n;
 			break;
@@ -143,9 +129,8 @@ int cmd_replay(int argc, char **argv)
 				unsigned long n = strtoul(optarg, &end, 10);
 
 				if (end == optarg || *end || !n || n > UINT32_MAX) {
-					fprintf(stderr, "buddyscope replay: error: --paranoid=%s: "
-						"expected a positive number of events\n", optarg);
-					return 2;
+					return cli_usage_error("replay", "--paranoid=%s: "
+						             "expected a positive number of events", optarg);
 				}
 				run.opts.paranoid_every = (uint32_t)n;
 			}
@@ -159,16 +144,15 @@ int cmd_replay(int argc, char **argv)
 			return 0;
 		case '?':
 			if (optopt)
-				fprintf(stderr, "buddyscope replay: error: option '%s' needs a value "
-					"or is unknown\n", argv[optind - 1]);
+				cli_error("replay", "option '%s' needs a value "
+					"or is unknown", argv[optind - 1]);
 			else
-				fprintf(stderr, "buddyscope replay: error: unknown option '%s'\n",
-					argv[optind - 1]);
+				cli_error("replay", "unknown option '%s'", argv[optind - 1]);
 			usage(stderr);
 			return 2;
 		default:
-			if (c >= OPT_SETTING && c < OPT_SETTING + 16) {
-				const char *name = replay_cli_setting_names[c - OPT_SETTING];
+			if (c >= OPT_SETTING && replay_setting_at((size_t)(c - OPT_SETTING))) {
+				const char *name = replay_setting_at((size_t)(c - OPT_SETTING))->name;
 
 				if (replay_cli_setting("replay", &from_flags, name, optarg) < 0)
 					return 2;
@@ -179,14 +163,14 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "buddyscope replay: error: %s\n",
+		cli_error("replay", "%s",
 			optind >= argc ? "no TRACE given" : "more than one TRACE given");
 		usage(stderr);
 		return 2;
 	}
 	run.trace = argv[optind];
 	if (!run.db) {
-		fprintf(stderr, "buddyscope replay: error: --db RUNS.db is required\n");
+		cli_error("replay", "--db RUNS.db is required");
 		usage(stderr);
 		return 2;
 	}
@@ -199,18 +183,17 @@ int cmd_replay(int argc, char **argv)
 	/* the flags (checked above) are applied again on top of the config */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1)
-		if (c >= OPT_SETTING && c < OPT_SETTING + 16)
+		if (c >= OPT_SETTING && replay_setting_at((size_t)(c - OPT_SETTING)))
 			replay_cli_setting("replay", &run.opts.settings,
-					   replay_cli_setting_names[c - OPT_SETTING], optarg);
+					   replay_setting_at((size_t)(c - OPT_SETTING))->name, optarg);
 	if (run.opts.mode == REPLAY_SHADOW) {
 		char *j = replay_settings_json(&run.opts.settings);
 		bool changed = j && strcmp(j, "{}");
 
 		free(j);
 		if (changed) {
-			fprintf(stderr, "buddyscope replay: error: settings change what-if runs only; "
-				"add --mode whatif\n");
-			return 2;
+			return cli_usage_error("replay", "settings change what-if runs only; "
+				             "add --mode whatif");
 		}
 	}
 	run.opts.stop = &replay_stop;

@@ -19,31 +19,60 @@
 #include "commands.h"
 #include "replay_sink_viz.h"
 
+/* --help: where a setting's range and help start */
+#define SETTING_HELP_COL 31
+#define SETTING_HELP_INDENT "                               "
+
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 #include "viz.h"
 #endif
 
-const char *const replay_cli_setting_names[] = {
-	"max-order",	      "pageblock-order",   "min-free-kbytes", "watermark-scale-factor",
-	"watermark-boost-factor", "lowmem-reserve-ratio", "pcp-high-fraction", "pcp-batch",
-	"cpus",		      NULL,
-};
-
 int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,
 		       const char *value)
 {
-	struct replay_error err;
+	const struct replay_setting_info *si;
+	struct bs_error err;
 
-	for (int i = 0; replay_cli_setting_names[i]; i++) {
-		if (strcmp(name, replay_cli_setting_names[i]))
+	for (size_t i = 0; (si = replay_setting_at(i)); i++) {
+		if (strcmp(name, si->name))
 			continue;
 		if (replay_settings_set(s, name, value, &err)) {
-			fprintf(stderr, "buddyscope %s: error: --%s\n", cmd, err.text);
+			cli_error(cmd, "--%s", err.text);
 			return -1;
 		}
 		return 1;
 	}
 	return 0;
+}
+
+size_t replay_cli_setting_options(struct option *out, size_t room, int first_val)
+{
+	const struct replay_setting_info *si;
+	size_t n = 0;
+
+	for (; n < room && (si = replay_setting_at(n)); n++)
+		out[n] = (struct option){ si->name, required_argument, NULL, first_val + (int)n };
+	return n;
+}
+
+void replay_cli_settings_help(FILE *f)
+{
+	const struct replay_setting_info *si;
+
+	for (size_t i = 0; (si = replay_setting_at(i)); i++) {
+		const char *help = si->help;
+		int len = fprintf(f, "  --%s %s", si->name, si->arg);
+
+		fprintf(f, "%*s%lld..%lld", len < SETTING_HELP_COL ? SETTING_HELP_COL - len : 1, "",
+			si->min, si->max);
+		/* each line of the help under the first */
+		for (const char *nl; *help; help = nl ? nl + 1 : help + strlen(help)) {
+			nl = strchr(help, '\n');
+			fprintf(f, "%s%.*s", help == si->help ? "; " : "\n" SETTING_HELP_INDENT,
+				nl ? (int)(nl - help) : (int)strlen(help), help);
+		}
+		fputc('\n', f);
+	}
 }
 
 #if defined(BUDDYSCOPE_HAVE_VIZ)
@@ -310,7 +339,7 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 {
 	memset(cs, 0, sizeof(*cs));
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-	struct viz_error verr = { "" };
+	struct bs_error verr = { .text = "" };
 
 	if (!r->db)
 		return 0;
@@ -318,8 +347,7 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 	cs->vs.grid = r->grid;
 	cs->vs.grid_index = r->grid_index;
 	if (access(r->trace, R_OK)) {
-		fprintf(stderr, "buddyscope %s: error: %s: %s\n", r->cmd, r->trace, strerror(errno));
-		return 1;
+		return cli_error(r->cmd, "%s: %s", r->trace, strerror(errno));
 	}
 	cs->vs.s = viz_store_open(r->db, VIZ_STORE_CREATE, &verr);
 	if (!cs->vs.s) {
@@ -330,9 +358,8 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 	cs->sink_ctx = &cs->vs;
 #else
 	if (r->db) {
-		fprintf(stderr, "buddyscope %s: error: built without the run store (viz): --db "
-			"cannot be written\n", r->cmd);
-		return 1;
+		return cli_error(r->cmd, "built without the run store (viz): --db "
+			       "cannot be written");
 	}
 #endif
 	return 0;
@@ -340,7 +367,7 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 
 /* Report replay's outcome @ret for @r, close its store: the exit status. */
 static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int ret,
-			   const struct replay_error *err, const struct replay_result *res)
+			   const struct bs_error *err, const struct replay_result *res)
 {
 	int status = 0;
 
@@ -369,8 +396,7 @@ static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int r
 	if (cs->vs.s) {
 		ret = viz_store_close(cs->vs.s);
 		if (ret && !status) {
-			fprintf(stderr, "buddyscope %s: error: %s: the final commit failed: %s\n",
-				r->cmd, r->db, strerror(-ret));
+			cli_error(r->cmd, "%s: the final commit failed: %s", r->db, strerror(-ret));
 			status = 1;
 		}
 	}
@@ -380,7 +406,7 @@ static int cli_store_close(struct replay_cli_run *r, struct cli_store *cs, int r
 
 int replay_cli_run_one(struct replay_cli_run *r, struct replay_result *res)
 {
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct progress prog = { .cmd = r->cmd, .tty = isatty(2) };
 	struct cli_store cs;
 	int ret;
@@ -407,7 +433,7 @@ int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int thre
 	struct replay_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
 	struct cli_store *cs = calloc(n ? n : 1, sizeof(*cs));
 	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	size_t k = 0;
 	int ret = 0;
 

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <getopt.h>
+#include <stdio.h>
 
 #include "replay.h"
 
@@ -48,7 +50,14 @@ int replay_cli_run_many(struct replay_cli_run *runs, size_t n, unsigned int thre
 int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,
 		       const char *value);
 
-/* The long options of the settings, for getopt_long tables (terminated by a NULL name). */
-extern const char *const replay_cli_setting_names[];
+/*
+ * The settings of replay's table (replay_setting_at()) as getopt_long
+ * options with values @first_val, @first_val + 1, ... in table order; at
+ * most @room are written. Returns how many were.
+ */
+size_t replay_cli_setting_options(struct option *out, size_t room, int first_val);
+
+/* One --help line per setting of replay's table: "--NAME ARG  MIN..MAX; help". */
+void replay_cli_settings_help(FILE *f);
 
 #endif

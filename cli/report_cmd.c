@@ -111,7 +111,7 @@ int cmd_report(int argc, char **argv)
 	};
 	struct viz_report_opts ro = { 0 };
 	struct viz_report_result res = { 0 };
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *s = NULL;
 	const char *db = NULL;
 	int64_t *ids = NULL, *at = NULL;
@@ -134,8 +134,7 @@ int cmd_report(int argc, char **argv)
 				int64_t *n, id = parse_id(p, &end);
 
 				if (!id || (*end && *end != ',')) {
-					fprintf(stderr, "buddyscope report: error: --run '%s' is not "
-							"a run id\n", optarg);
+					cli_error("report", "--run '%s' is not a run id", optarg);
 					goto cleanup;
 				}
 				n = realloc(ids, (nr_ids + 1) * sizeof(*ids));
@@ -149,8 +148,8 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'f':
 			if (!parse_formats(optarg, &ro.formats)) {
-				fprintf(stderr, "buddyscope report: error: --format '%s': use png, "
-						"svg or png,svg\n", optarg);
+				cli_error("report", "--format '%s': use png, "
+						"svg or png,svg", optarg);
 				goto cleanup;
 			}
 			break;
@@ -160,8 +159,8 @@ int cmd_report(int argc, char **argv)
 			ro.compare_base = parse_id(optarg, &end);
 			ro.compare_other = *end == ':' ? parse_id(end + 1, &end2) : 0;
 			if (!ro.compare_base || !ro.compare_other || *end2) {
-				fprintf(stderr, "buddyscope report: error: --compare '%s': expected "
-						"BASE_ID:OTHER_ID\n", optarg);
+				cli_error("report", "--compare '%s': expected "
+						"BASE_ID:OTHER_ID", optarg);
 				goto cleanup;
 			}
 			break;
@@ -171,8 +170,8 @@ int cmd_report(int argc, char **argv)
 			int64_t ns = parse_seconds(optarg, &end);
 
 			if (ns < 0 || *end) {
-				fprintf(stderr, "buddyscope report: error: --%s '%s': expected "
-						"seconds of trace time (0 or more)\n",
+				cli_error("report", "--%s '%s': expected "
+						"seconds of trace time (0 or more)",
 					c == 'F' ? "from" : "to", optarg);
 				goto cleanup;
 			}
@@ -185,8 +184,8 @@ int cmd_report(int argc, char **argv)
 		}
 		case 'a':
 			if (parse_at(optarg, &at, &nr_at)) {
-				fprintf(stderr, "buddyscope report: error: --at '%s': expected "
-						"seconds of trace time, comma-separated\n", optarg);
+				cli_error("report", "--at '%s': expected "
+						"seconds of trace time, comma-separated", optarg);
 				goto cleanup;
 			}
 			break;
@@ -204,8 +203,7 @@ int cmd_report(int argc, char **argv)
 		goto cleanup;
 	}
 	if (have_to && ro.to_ns <= ro.from_ns) {
-		fprintf(stderr, "buddyscope report: error: --to must be later than --from "
-				"(%.3f s)\n", ro.from_ns / 1e9);
+		cli_error("report", "--to must be later than --from (%.3f s)", ro.from_ns / 1e9);
 		goto cleanup;
 	}
 	ro.at_ns = at;

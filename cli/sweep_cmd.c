@@ -96,8 +96,7 @@ static int parse_count(const char *name, const char *text, unsigned long *out)
 
 	*out = strtoul(text, &end, 10);
 	if (end == text || *end || !*out || *out > 1024) {
-		fprintf(stderr, "buddyscope sweep: error: --%s '%s': expected 1..1024\n", name,
-			text);
+		cli_error("sweep", "--%s '%s': expected 1..1024", name, text);
 		return -1;
 	}
 	return 0;
@@ -119,7 +118,7 @@ static void remove_tmp(const struct point *p)
 static int point_run_init(struct replay_cli_run *run, const char *trace, const struct point *p,
 			  const struct replay_settings *base, uint64_t interval_ns)
 {
-	struct replay_error err;
+	struct bs_error err;
 
 	memset(run, 0, sizeof(*run));
 	run->cmd = "sweep";
@@ -135,8 +134,7 @@ static int point_run_init(struct replay_cli_run *run, const char *trace, const s
 	run->opts.sample_interval_ns = interval_ns;
 	run->opts.stop = &sweep_stop; /* a signal ends the run as "interrupted" */
 	if (replay_point_apply(&run->opts.settings, p->settings, &err)) {
-		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
-		return 2;
+		return cli_usage_error("sweep", "%s", err.text);
 	}
 	return 0;
 }
@@ -239,7 +237,7 @@ static void adopt_stranded(const char *db)
 		snprintf(p.tmp_json, sizeof(p.tmp_json), "%.*s.json",
 			 (int)(strlen(path) - strlen(".tmp")), path);
 		if (store_runs_complete(path)) {
-			struct viz_error verr = { "" };
+			struct bs_error verr = { .text = "" };
 			struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
 			size_t copied = 0;
 
@@ -271,7 +269,7 @@ static void adopt_stranded(const char *db)
 static int write_empty_store(const char *db, unsigned long shard_index, size_t nr_all)
 {
 #if defined(BUDDYSCOPE_HAVE_VIZ)
-	struct viz_error verr = { "" };
+	struct bs_error verr = { .text = "" };
 	struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
 
 	if (!s || viz_store_close(s))
@@ -293,12 +291,12 @@ static int collect_point(const char *db, struct point *p)
 		goto out;
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	{
-		struct viz_error verr = { "" };
+		struct bs_error verr = { .text = "" };
 		struct viz_store *s = viz_store_open(db, VIZ_STORE_CREATE, &verr);
 		size_t copied = 0;
 
 		if (!s || viz_store_merge(s, p->tmp_db, &copied, &verr)) {
-			fprintf(stderr, "buddyscope sweep: error: merging point '%s' into %s: %s\n",
+			cli_error("sweep", "merging point '%s' into %s: %s",
 				p->settings, db, verr.text[0] ? verr.text
 					  : s ? viz_store_error(s) : strerror(errno));
 			p->status = 1;
@@ -333,7 +331,7 @@ static void run_pass(const char *trace, const char *db, struct point *pts, size_
 	json_error_t jerr;
 
 	if (!runs || !res || !st || !idx) {
-		fprintf(stderr, "buddyscope sweep: error: %s\n", strerror(ENOMEM));
+		cli_error("sweep", "%s", strerror(ENOMEM));
 		for (size_t i = 0; i < n; i++)
 			pts[i].status = 1;
 		goto out;
@@ -386,7 +384,7 @@ int cmd_sweep(int argc, char **argv)
 	uint64_t interval_ns = 0;
 	bool json = false;
 	struct replay_settings base;
-	struct replay_error err;
+	struct bs_error err;
 	char **all = NULL;
 	size_t nr_all = 0, nr = 0;
 	struct point *pts = NULL;
@@ -414,8 +412,7 @@ int cmd_sweep(int argc, char **argv)
 			break;
 		case 's':
 			if (sweep_shard_parse(optarg, &shard, shard_msg, sizeof(shard_msg))) {
-				fprintf(stderr, "buddyscope sweep: error: %s\n", shard_msg);
-				return 2;
+				return cli_usage_error("sweep", "%s", shard_msg);
 			}
 			break;
 		case 'c':
@@ -428,9 +425,8 @@ int cmd_sweep(int argc, char **argv)
 			unsigned long long ms = strtoull(optarg, &end, 10);
 
 			if (end == optarg || *end || optarg[0] == '-') {
-				fprintf(stderr, "buddyscope sweep: error: --sample-interval-ms '%s' is "
-					"not a number\n", optarg);
-				return 2;
+				return cli_usage_error("sweep", "--sample-interval-ms '%s' is "
+					             "not a number", optarg);
 			}
 			interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
 			break;
@@ -439,14 +435,14 @@ int cmd_sweep(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			fprintf(stderr, "buddyscope sweep: error: unknown option or missing value: "
-				"'%s'\n", argv[optind - 1]);
+			cli_error("sweep", "unknown option or missing value: "
+				"'%s'", argv[optind - 1]);
 			usage(stderr);
 			return 2;
 		}
 	}
 	if (optind != argc - 1 || !db || !grid) {
-		fprintf(stderr, "buddyscope sweep: error: %s\n",
+		cli_error("sweep", "%s",
 			optind != argc - 1 ? "give exactly one TRACE"
 			: !db ? "--db RUNS.db is required" : "--grid is required");
 		usage(stderr);
@@ -454,16 +450,14 @@ int cmd_sweep(int argc, char **argv)
 	}
 	trace = argv[optind];
 	if (access(trace, R_OK)) {
-		fprintf(stderr, "buddyscope sweep: error: %s: %s\n", trace, strerror(errno));
-		return 1;
+		return cli_error("sweep", "%s: %s", trace, strerror(errno));
 	}
 	if (config && (c = replay_settings_load_json(&base, config, &err))) {
 		cli_fail("sweep", config, c, err.text);
 		return 2;
 	}
 	if (replay_grid_parse(grid, &all, &nr_all, &err)) {
-		fprintf(stderr, "buddyscope sweep: error: %s\n", err.text);
-		return 2;
+		return cli_usage_error("sweep", "%s", err.text);
 	}
 	pts = calloc(nr_all, sizeof(*pts));
 	if (!pts) {

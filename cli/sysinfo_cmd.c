@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * buddyscope sysinfo save DIR: write this host's description (the files of
- * sysinfo_dir_files(), capture/HEADER.md) into DIR, for `import --sysinfo
+ * sysinfo_dir_files(), hostinfo/HEADER.md) into DIR, for `import --sysinfo
  * DIR` of a text trace made here. `sysinfo check DIR` validates a directory.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
-#include "sysinfo.h"
+#include "hostinfo.h"
 
 static void usage(FILE *f)
 {
@@ -35,7 +35,7 @@ int cmd_sysinfo(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	const char *dir = argv[2];
 
 	if (!strcmp(argv[1], "check")) {

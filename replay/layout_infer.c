@@ -11,10 +11,10 @@
 #include "replay_internal.h"
 
 int replay_zones_infer(const char *path, struct replay_header *h, unsigned int nr_page_orders,
-		       struct replay_error *err)
+		       struct bs_error *err)
 {
 	struct tracefmt_layout lay;
-	struct tracefmt_error terr = { 0 };
+	struct bs_error terr = { 0 };
 	json_t *zones;
 	int rc = tracefmt_layout_infer(path, nr_page_orders, &lay, &terr);
 

@@ -158,9 +158,9 @@ static void decode_all(struct many *m)
 }
 
 static int many_init(struct many *m, const char *path, struct replay_job *jobs, size_t nr_jobs,
-		     unsigned int threads, struct replay_error *err)
+		     unsigned int threads, struct bs_error *err)
 {
-	struct tracefmt_error terr;
+	struct bs_error terr;
 
 	memset(m, 0, sizeof(*m));
 	m->path = path;
@@ -202,7 +202,7 @@ static void many_release(struct many *m)
 }
 
 int replay_run_many(const char *trace_path, struct replay_job *jobs, size_t nr_jobs,
-		    unsigned int threads, struct replay_error *err)
+		    unsigned int threads, struct bs_error *err)
 {
 	struct worker *w;
 	struct many m;

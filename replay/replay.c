@@ -156,7 +156,7 @@ static void ctx_destroy(struct replay_ctx *c)
 
 /* Why model_create() said no, naming the field when the config checks name one. */
 static void model_refusal_explain(const char *trace_path, const struct model_config *cfg, int ret,
-				  struct replay_error *err)
+				  struct bs_error *err)
 {
 	struct model_config_fault f;
 
@@ -187,7 +187,7 @@ static void model_refusal_explain(const char *trace_path, const struct model_con
 #define MODEL_BYTES_PER_FRAME 12ull
 
 static int model_fits_memory(const char *path, const struct model_config *cfg,
-			     struct replay_error *err)
+			     struct bs_error *err)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 	uint64_t frames = 0, need, have;
@@ -234,10 +234,10 @@ static struct replay_ctx *ctx_create(const char *trace_path, const struct replay
 }
 
 /* Phase 2 of open: the trace's header -> the model's config -> the model. */
-static int model_open(struct replay_ctx *c, bool shared, struct replay_error *err)
+static int model_open(struct replay_ctx *c, bool shared, struct bs_error *err)
 {
 	const struct replay_opts *opts = c->opts;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	const char *blob;
 	size_t blob_len;
 	int ret;
@@ -304,7 +304,7 @@ static void start_state_check(struct replay_ctx *c)
 }
 
 /* Phase 4 of open: the prescan and the start state it gives. */
-static int start_state_build(struct replay_ctx *c, struct replay_error *err)
+static int start_state_build(struct replay_ctx *c, struct bs_error *err)
 {
 	bool exact;
 	int ret = replay_prescan_run(c);
@@ -375,7 +375,7 @@ static void result_init(struct replay_result *res)
  */
 int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
 		    const struct replay_opts *opts, const struct replay_sink *sink, void *sink_ctx,
-		    struct replay_result *res, struct replay_error *err,
+		    struct replay_result *res, struct bs_error *err,
 		    struct tracefmt_reader *shared)
 {
 	struct replay_ctx *c;
@@ -415,21 +415,22 @@ void replay_ctx_stop(struct replay_ctx *c)
 static void trace_problem_note(struct replay_ctx *c, struct replay_result *res)
 {
 	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(c->rd);
+	int n;
 
 	if (!st->truncated && !st->blocks_corrupt && st->complete)
 		return;
 	res->trace_truncated = true;
-	snprintf(res->trace_problem, sizeof(res->trace_problem),
-		 "%s: %s; replayed the %llu readable records%s%s", c->path,
-		 st->blocks_corrupt ? "corrupt blocks were skipped"
-		 : st->truncated ? "the trace is cut short"
-		 : !st->end_seen ? "the trace has no end block"
-				 : "the trace is not complete",
-		 (unsigned long long)c->count.records, st->stop_reason[0] ? " (" : "",
-		 st->stop_reason[0] ? st->stop_reason : "");
-	if (st->stop_reason[0])
-		strncat(res->trace_problem, ")",
-			sizeof(res->trace_problem) - strlen(res->trace_problem) - 1);
+	n = snprintf(res->trace_problem, sizeof(res->trace_problem),
+		     "%s: %s; replayed the %llu readable records%s%s%s", c->path,
+		     st->blocks_corrupt ? "corrupt blocks were skipped"
+		     : st->truncated ? "the trace is cut short"
+		     : !st->end_seen ? "the trace has no end block"
+				     : "the trace is not complete",
+		     (unsigned long long)c->count.records, st->stop_reason[0] ? " (" : "",
+		     st->stop_reason, st->stop_reason[0] ? ")" : "");
+	/* a long path leaves no room for all of it: show that it was cut */
+	if (n >= (int)sizeof(res->trace_problem))
+		strcpy(res->trace_problem + sizeof(res->trace_problem) - 4, "...");
 	replay_notable(c, c->clock.last_ts, "trace", "%s", res->trace_problem);
 }
 
@@ -462,7 +463,7 @@ static void run_report(struct replay_ctx *c, struct replay_result *res, bool com
  * end samples and maps, the summary, run_end. Frees @c.
  */
 int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
-		      struct replay_error *err)
+		      struct bs_error *err)
 {
 	bool complete = c->complete;
 	int ret = 0;
@@ -497,7 +498,7 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 
 int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
-	       struct replay_error *err)
+	       struct bs_error *err)
 {
 	struct replay_ctx *c;
 	struct tracefmt_event ev;

@@ -22,7 +22,7 @@
  * replay sorts them through a bounded reorder window (REPLAY_REORDER_WINDOW
  * records), so memory stays constant whatever the trace length.
  *
- * Errors: functions return 0 or -errno; struct replay_error (may be NULL)
+ * Errors: functions return 0 or -errno; struct bs_error (may be NULL)
  * receives a sentence naming the file and what is wrong. Domain problems
  * (contradictions, lost events, a truncated trace) are not errors: they are
  * counted in the result. Nothing here prints or exits.
@@ -34,16 +34,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bs_error.h"
+
 #define REPLAY_MAX_ORDERS 16
 #define REPLAY_MAX_MT 8
 #define REPLAY_REORDER_WINDOW 8192	/* records held back to restore time order */
 #define REPLAY_DEFAULT_SAMPLE_NS 100000000ull /* 100 ms of trace time */
 #define REPLAY_UNCERTAIN_NS 1000000000ull	/* a lost-event stretch lasts at most 1 s */
-
-/* A sentence naming the file and what is wrong. */
-struct replay_error {
-	char text[256];
-};
 
 enum replay_mode {
 	REPLAY_SHADOW = 0,
@@ -67,6 +64,22 @@ struct replay_settings {
 	int nr_cpus;			/* --cpus */
 };
 
+/* One what-if setting of replay's table, for front-ends that list or parse them. */
+struct replay_setting_info {
+	const char *name;	/* option and JSON key, e.g. "min-free-kbytes" */
+	const char *arg;	/* the value's shape for --help: "N" or "A,B,C,..." */
+	long long min, max;	/* accepted values (each list element), inclusive */
+	const char *help;	/* what it means, "" if the name says it; may hold '\n' */
+};
+
+/**
+ * replay_setting_at() - the @i-th what-if setting (from 0), NULL past the
+ * last. It is the table replay_settings_set(), replay_settings_load_json()
+ * and replay_point_apply() read, so a front-end that takes its option names
+ * and ranges from here cannot disagree with them.
+ */
+const struct replay_setting_info *replay_setting_at(size_t i);
+
 /* replay_settings_init() - every field "keep the trace's value". */
 void replay_settings_init(struct replay_settings *s);
 
@@ -80,7 +93,7 @@ void replay_settings_init(struct replay_settings *s);
  * Return: 0, -ENOENT for an unknown name, -EINVAL for a bad value.
  */
 int replay_settings_set(struct replay_settings *s, const char *name, const char *value,
-			struct replay_error *err);
+			struct bs_error *err);
 
 /**
  * replay_settings_load_json() - read settings from a JSON object file.
@@ -92,7 +105,7 @@ int replay_settings_set(struct replay_settings *s, const char *name, const char 
  * Return: 0, -ENOENT (missing file), -EINVAL (not JSON, unknown key, bad value).
  */
 int replay_settings_load_json(struct replay_settings *s, const char *path,
-			      struct replay_error *err);
+			      struct bs_error *err);
 
 /**
  * replay_settings_json() - the settings as a JSON object text (malloc'd; caller frees).
@@ -260,7 +273,7 @@ struct replay_result {
  */
 int replay_run(const char *trace_path, const struct replay_opts *opts,
 	       const struct replay_sink *sink, void *sink_ctx, struct replay_result *res,
-	       struct replay_error *err);
+	       struct bs_error *err);
 
 /**
  * struct replay_job - one run of replay_run_many(): what replay_run() takes
@@ -271,7 +284,7 @@ struct replay_job {
 	const struct replay_sink *sink;	/* in, may be NULL */
 	void *sink_ctx;			/* in */
 	struct replay_result res;	/* out: as replay_run() fills it */
-	struct replay_error err;	/* out: detail when ret != 0 */
+	struct bs_error err;	/* out: detail when ret != 0 */
 	int ret;			/* out: replay_run()'s return; -ECANCELED if never run */
 };
 
@@ -294,7 +307,7 @@ struct replay_job {
  * -ENOENT/-EIO/-EINVAL when it cannot be opened, -ENOMEM.
  */
 int replay_run_many(const char *trace_path, struct replay_job *jobs, size_t nr_jobs,
-		    unsigned int threads, struct replay_error *err);
+		    unsigned int threads, struct bs_error *err);
 
 /**
  * replay_summary_text() - the text form of a --json summary, as `replay` prints it.
@@ -319,9 +332,9 @@ void replay_result_release(struct replay_result *res);
  * Return: 0, -EINVAL (syntax or an unknown key), -E2BIG (over 100000 points).
  */
 int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
-		      struct replay_error *err);
+		      struct bs_error *err);
 
 /* replay_point_apply() - apply a "k=v;k2=w" point to @s. 0 or -EINVAL. */
-int replay_point_apply(struct replay_settings *s, const char *point, struct replay_error *err);
+int replay_point_apply(struct replay_settings *s, const char *point, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_REPLAY_H */

@@ -32,8 +32,12 @@ enum replay_contra {
 
 extern const char *const replay_contra_names[RC_NR];
 
-/* Fill @err (may be NULL) with a formatted sentence. */
-void replay_err_set(struct replay_error *err, const char *fmt, ...)
+/*
+ * The replay module's one error setter: @err (may be NULL) gets the sentence
+ * through bs_error_vformat(), code 0 (the function's return value carries
+ * the errno).
+ */
+void replay_err_set(struct bs_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Where the start state came from. */
@@ -105,14 +109,14 @@ struct replay_header {
  * to import with --sysinfo).
  */
 int replay_zones_infer(const char *path, struct replay_header *h, unsigned int nr_page_orders,
-		       struct replay_error *err);
+		       struct bs_error *err);
 
 /*
  * start.c: header -> model config, and the start state.
  */
 int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
 			struct model_config *cfg, const struct replay_settings *given,
-			enum replay_mode mode, struct replay_error *err);
+			enum replay_mode mode, struct bs_error *err);
 void replay_header_release(struct replay_header *h);
 
 /* The host's value of every what-if setting, by option name (a new JSON object). */
@@ -189,7 +193,7 @@ struct replay_limits {
 };
 
 /* replay_header_validate() - 0, or -EINVAL with @err naming the file and the JSON field. */
-int replay_header_validate(const char *path, json_t *root, struct replay_error *err);
+int replay_header_validate(const char *path, json_t *root, struct bs_error *err);
 void replay_limits_init(struct replay_limits *l, const struct replay_header *h,
 			const struct model_config *cfg);
 /* replay_record_check() - -1 if @ev may reach the engine, else its enum replay_reject. */
@@ -389,7 +393,7 @@ struct replay_counts {
 	uint64_t uncertain_events;
 	uint64_t rejected[RJ_NR];		/* records no host could produce (validate.c) */
 	uint64_t paranoid_checks, paranoid_fail;
-	char paranoid_first[200];
+	char paranoid_first[280];		/* model_check()'s 200 bytes and where */
 };
 
 /*
@@ -582,12 +586,12 @@ struct replay_ctx;
 
 int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
 		    const struct replay_opts *opts, const struct replay_sink *sink, void *sink_ctx,
-		    struct replay_result *res, struct replay_error *err,
+		    struct replay_result *res, struct bs_error *err,
 		    struct tracefmt_reader *shared);
 bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, double frac);
 /* replay_ctx_stop() - the run ends here, stored as interrupted. */
 void replay_ctx_stop(struct replay_ctx *c);
 int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
-		      struct replay_error *err);
+		      struct bs_error *err);
 
 #endif

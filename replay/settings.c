@@ -21,35 +21,43 @@ enum setting_kind {
 };
 
 struct setting_desc {
-	const char *name;
+	struct replay_setting_info pub;	/* name, value shape, range, help */
 	enum setting_kind kind;
 	size_t offset;
-	long long min, max;
 };
 
-#define SD(n, k, f, lo, hi) { n, k, offsetof(struct replay_settings, f), lo, hi }
+#define SD(n, k, f, lo, hi, arg, help) \
+	{ { n, arg, lo, hi, help }, k, offsetof(struct replay_settings, f) }
+/* The one table: options, JSON config keys, sweep grid keys and --help. */
 static const struct setting_desc settings_table[] = {
-	SD("max-order", SET_INT, nr_page_orders, 9, 14),
-	SD("pageblock-order", SET_INT, pageblock_order, 1, 13),
-	SD("min-free-kbytes", SET_I64, min_free_kbytes, 128, 1ll << 40),
-	SD("watermark-scale-factor", SET_INT, watermark_scale_factor, 1, 3000),
-	SD("watermark-boost-factor", SET_INT, watermark_boost_factor, 0, 1 << 30),
-	SD("lowmem-reserve-ratio", SET_LIST, lowmem_reserve_ratio, 0, 1 << 30),
-	SD("pcp-high-fraction", SET_INT, pcp_high_fraction, 0, 1 << 20),
-	SD("pcp-batch", SET_INT, pcp_batch, 1, 1 << 20),
-	SD("cpus", SET_INT, nr_cpus, 1, 1024),
+	SD("max-order", SET_INT, nr_page_orders, 9, 14, "N",
+	   "the NUMBER of orders (orders 0..N-1): 6.1's\n"
+	   "MAX_ORDER (11); on 6.8+ NR_PAGE_ORDERS, which is\n"
+	   "MAX_PAGE_ORDER + 1 (6.4-6.7: MAX_ORDER + 1)"),
+	SD("pageblock-order", SET_INT, pageblock_order, 1, 13, "N", ""),
+	SD("min-free-kbytes", SET_I64, min_free_kbytes, 128, 1ll << 40, "N", ""),
+	SD("watermark-scale-factor", SET_INT, watermark_scale_factor, 1, 3000, "N", ""),
+	SD("watermark-boost-factor", SET_INT, watermark_boost_factor, 0, 1 << 30, "N",
+	   "0 disables boosting"),
+	SD("lowmem-reserve-ratio", SET_LIST, lowmem_reserve_ratio, 0, 1 << 30, "A,B,C,...", ""),
+	SD("pcp-high-fraction", SET_INT, pcp_high_fraction, 0, 1 << 20, "N", "0 or >= 8"),
+	SD("pcp-batch", SET_INT, pcp_batch, 1, 1 << 20, "N", ""),
+	SD("cpus", SET_INT, nr_cpus, 1, 1024, "N", ""),
 };
 #define NR_SETTINGS (sizeof(settings_table) / sizeof(settings_table[0]))
 
-void replay_err_set(struct replay_error *err, const char *fmt, ...)
+void replay_err_set(struct bs_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	bs_error_vformat(err, BS_NOWHERE, 0, fmt, ap);
 	va_end(ap);
+}
+
+const struct replay_setting_info *replay_setting_at(size_t i)
+{
+	return i < NR_SETTINGS ? &settings_table[i].pub : NULL;
 }
 
 void replay_settings_init(struct replay_settings *s)
@@ -78,7 +86,7 @@ static const struct setting_desc *setting_find(const char *name)
 		buf[i] = name[i] == '_' ? '-' : name[i];
 	buf[i] = '\0';
 	for (i = 0; i < NR_SETTINGS; i++)
-		if (!strcmp(settings_table[i].name, buf))
+		if (!strcmp(settings_table[i].pub.name, buf))
 			return &settings_table[i];
 	return NULL;
 }
@@ -95,18 +103,18 @@ static int parse_ll(const char *text, long long *out)
 }
 
 static int setting_store(struct replay_settings *s, const struct setting_desc *d,
-			 const long long *vals, int n, struct replay_error *err)
+			 const long long *vals, int n, struct bs_error *err)
 {
 	char *base = (char *)s + d->offset;
 
 	for (int i = 0; i < n; i++) {
-		if (vals[i] < d->min || vals[i] > d->max) {
-			replay_err_set(err, "%s: %lld is out of range (%lld..%lld)", d->name, vals[i],
-				d->min, d->max);
+		if (vals[i] < d->pub.min || vals[i] > d->pub.max) {
+			replay_err_set(err, "%s: %lld is out of range (%lld..%lld)", d->pub.name, vals[i],
+				d->pub.min, d->pub.max);
 			return -EINVAL;
 		}
 	}
-	if (!strcmp(d->name, "pcp-high-fraction") && vals[0] > 0 && vals[0] < 8) {
+	if (!strcmp(d->pub.name, "pcp-high-fraction") && vals[0] > 0 && vals[0] < 8) {
 		replay_err_set(err, "pcp-high-fraction: %lld must be 0 or at least 8", vals[0]);
 		return -EINVAL;
 	}
@@ -127,7 +135,7 @@ static int setting_store(struct replay_settings *s, const struct setting_desc *d
 }
 
 int replay_settings_set(struct replay_settings *s, const char *name, const char *value,
-			struct replay_error *err)
+			struct bs_error *err)
 {
 	const struct setting_desc *d = setting_find(name);
 	long long vals[8];
@@ -164,7 +172,7 @@ int replay_settings_set(struct replay_settings *s, const char *name, const char 
 }
 
 int replay_settings_load_json(struct replay_settings *s, const char *path,
-			      struct replay_error *err)
+			      struct bs_error *err)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr), *v;
@@ -221,10 +229,10 @@ int replay_settings_load_json(struct replay_settings *s, const char *path,
 		}
 		ret = setting_store(s, d, vals, n, err);
 		if (ret) {
-			char tmp[256];
+			char why[BS_ERROR_TEXT_LEN];
 
-			snprintf(tmp, sizeof(tmp), "%s: %s", path, err ? err->text : "");
-			replay_err_set(err, "%s", tmp);
+			snprintf(why, sizeof(why), "%s", err ? err->text : "");
+			replay_err_set(err, "%s: %s", path, why);
 			break;
 		}
 	}
@@ -244,11 +252,11 @@ char *replay_settings_json(const struct replay_settings *s)
 		switch (d->kind) {
 		case SET_INT:
 			if (*(const int *)base >= 0)
-				json_object_set_new(o, d->name, json_integer(*(const int *)base));
+				json_object_set_new(o, d->pub.name, json_integer(*(const int *)base));
 			break;
 		case SET_I64:
 			if (*(const int64_t *)base >= 0)
-				json_object_set_new(o, d->name,
+				json_object_set_new(o, d->pub.name,
 						    json_integer(*(const int64_t *)base));
 			break;
 		case SET_LIST:
@@ -258,7 +266,7 @@ char *replay_settings_json(const struct replay_settings *s)
 				for (int k = 0; k < s->nr_lowmem_reserve_ratio; k++)
 					json_array_append_new(
 						a, json_integer(s->lowmem_reserve_ratio[k]));
-				json_object_set_new(o, d->name, a);
+				json_object_set_new(o, d->pub.name, a);
 			}
 			break;
 		}
@@ -268,7 +276,7 @@ char *replay_settings_json(const struct replay_settings *s)
 	return text;
 }
 
-int replay_point_apply(struct replay_settings *s, const char *point, struct replay_error *err)
+int replay_point_apply(struct replay_settings *s, const char *point, struct bs_error *err)
 {
 	char buf[1024], *save = NULL, *tok;
 
@@ -311,7 +319,7 @@ static void axes_free(struct grid_axis *ax, int n)
  * whose values were strdup'ed, so axes_free() frees them on any return.
  */
 static int grid_axis_parse(char *tok, struct grid_axis *ax, int *nax, size_t *total,
-			   struct replay_error *err)
+			   struct bs_error *err)
 {
 	char *eq = strchr(tok, '='), *vals, *v;
 	struct replay_settings probe;
@@ -399,7 +407,7 @@ static char **grid_points_expand(const struct grid_axis *ax, int nax, size_t tot
 }
 
 int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
-		      struct replay_error *err)
+		      struct bs_error *err)
 {
 	struct grid_axis ax[16];
 	int nax = 0, ret = 0;

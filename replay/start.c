@@ -308,7 +308,7 @@ static void zone_recorded_outputs(json_t *z, struct model_zone_config *zc,
 
 /* The header's zones into the config; 0 or -EINVAL with @err naming the zone. */
 static int header_zones(const char *path, json_t *zones, struct model_config *cfg,
-			const struct header_derive *d, struct replay_error *err)
+			const struct header_derive *d, struct bs_error *err)
 {
 	json_t *z;
 	size_t i;
@@ -352,7 +352,7 @@ static int header_zones(const char *path, json_t *zones, struct model_config *cf
 
 int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
 			struct model_config *cfg, const struct replay_settings *given,
-			enum replay_mode mode, struct replay_error *err)
+			enum replay_mode mode, struct bs_error *err)
 {
 	struct header_derive derive;
 	json_error_t jerr;

@@ -33,7 +33,7 @@ const char *const replay_reject_names[RJ_NR] = {
  */
 static int check_int(const char *path, const char *where, json_t *obj, const char *key,
 		     int64_t lo, int64_t hi, int64_t dflt, const char *why, int64_t *v,
-		     struct replay_error *err)
+		     struct bs_error *err)
 {
 	json_t *j = obj ? json_object_get(obj, key) : NULL;
 
@@ -53,7 +53,7 @@ static int check_int(const char *path, const char *where, json_t *obj, const cha
 	return 0;
 }
 
-static int check_host(const char *path, json_t *host, struct replay_error *err)
+static int check_host(const char *path, json_t *host, struct bs_error *err)
 {
 	int64_t orders, pb, v;
 
@@ -74,7 +74,7 @@ static int check_host(const char *path, json_t *host, struct replay_error *err)
 	return 0;
 }
 
-static int check_sysctl(const char *path, json_t *sysctl, struct replay_error *err)
+static int check_sysctl(const char *path, json_t *sysctl, struct bs_error *err)
 {
 	json_t *lr = sysctl ? json_object_get(sysctl, "lowmem_reserve_ratio") : NULL, *e;
 	int64_t v;
@@ -113,7 +113,7 @@ static int check_sysctl(const char *path, json_t *sysctl, struct replay_error *e
 
 /* The page counts of one zone (pages, all bounded by the pfn limit). */
 static int check_zone_pages(const char *path, const char *where, json_t *z, int64_t *start,
-			    int64_t *spanned, struct replay_error *err)
+			    int64_t *spanned, struct bs_error *err)
 {
 	static const char *const marks[] = { "min", "low", "high", "promo", "boost" };
 	const int64_t lim = (int64_t)REPLAY_PFN_LIMIT;
@@ -160,7 +160,7 @@ static int check_zone_pages(const char *path, const char *where, json_t *z, int6
 }
 
 static int check_zone_pcp(const char *path, const char *where, json_t *z,
-			  struct replay_error *err)
+			  struct bs_error *err)
 {
 	static const char *const keys[] = { "batch", "high", "high_min", "high_max" };
 	json_t *pcp = json_object_get(z, "pcp"), *p0;
@@ -177,7 +177,7 @@ static int check_zone_pcp(const char *path, const char *where, json_t *z,
 	return 0;
 }
 
-static int check_zones(const char *path, json_t *zones, struct replay_error *err)
+static int check_zones(const char *path, json_t *zones, struct bs_error *err)
 {
 	int64_t start[MODEL_MAX_ZONES], end[MODEL_MAX_ZONES];
 	unsigned int n = 0;
@@ -222,7 +222,7 @@ static int check_zones(const char *path, json_t *zones, struct replay_error *err
 	return 0;
 }
 
-int replay_header_validate(const char *path, json_t *root, struct replay_error *err)
+int replay_header_validate(const char *path, json_t *root, struct bs_error *err)
 {
 	if (check_host(path, json_object_get(root, "host"), err) ||
 	    check_sysctl(path, json_object_get(root, "sysctl"), err) ||

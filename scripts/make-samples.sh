@@ -110,7 +110,7 @@ rm -f "$work/file" "$work/file2"
 EOF
 
 # The host description `buddyscope sysinfo save` writes (its list is in
-# capture/HEADER.md), with the host name replaced.
+# hostinfo/HEADER.md), with the host name replaced.
 save_sysinfo() {
 	"$bs" sysinfo save "$1" > /dev/null
 	echo buddyscope-sample-host > "$1/proc/sys/kernel/hostname"

@@ -19,6 +19,7 @@
 
 #include "import_internal.h"
 #include "tracefmt_gfp.h"
+#include "tracefmt_internal.h"
 
 static void reason_set(char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -34,9 +35,17 @@ static void reason_set(char *reason, const char *fmt, ...)
 
 unsigned int import_event_type(const char *name, size_t len)
 {
-	if (len > 5 && !memcmp(name, "kmem:", 5)) {
-		name += 5;
-		len -= 5;
+	/* perf names the system: kmem:, and since format 1.3 vmscan: and compaction: */
+	static const char *const systems[] = { "kmem:", "vmscan:", "compaction:" };
+
+	for (size_t i = 0; i < sizeof(systems) / sizeof(systems[0]); i++) {
+		size_t n = strlen(systems[i]);
+
+		if (len > n && !memcmp(name, systems[i], n)) {
+			name += n;
+			len -= n;
+			break;
+		}
 	}
 	if (len < 12 || memcmp(name, "mm_", 3))
 		return 0;
@@ -51,14 +60,15 @@ unsigned int import_event_type(const char *name, size_t len)
 bool import_is_event_type(unsigned int type)
 {
 	return (type >= TRACEFMT_PAGE_ALLOC && type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) ||
-	       type == TRACEFMT_WMARK;
+	       type == TRACEFMT_WMARK || tracefmt_type_is_mm(type);
 }
 
 bool import_line_mentions_kmem(const char *line)
 {
 	if (strstr(line, "mm_setup_per_zone_wmarks:"))
 		return true;
-	for (const char *p = line; (p = strstr(p, "mm_page_")); p++) {
+	/* mm_page_*, and the reclaim and compaction events (mm_vmscan_*, mm_compaction_*) */
+	for (const char *p = line; (p = strstr(p, "mm_")); p++) {
 		size_t n = 0;
 		while (p[n] == '_' || islower((unsigned char)p[n]))
 			n++;
@@ -278,6 +288,9 @@ static int body_split(struct body *b, char *s)
 		f->val = eq + 1;
 		f->val_len = (size_t)(s - eq - 1);
 		f->used = false;
+		/* mm_compaction_begin/end print "zone_end=0x..., mode=..." */
+		if (tracefmt_type_is_mm(b->type) && f->val_len && f->val[f->val_len - 1] == ',')
+			f->val_len--;
 		for (int i = 0; i < b->n - 1; i++)
 			if (b->f[i].key_len == f->key_len && !memcmp(b->f[i].key, f->key, f->key_len)) {
 				reason_set(b->reason, "%s: field %.*s given twice",
@@ -467,15 +480,143 @@ static int body_wmark(struct body *b, struct tracefmt_event *ev)
 		       : 0;
 }
 
+/*
+ * The reclaim and compaction events (format 1.3), read through the fields
+ * table of tracefmt_mm.c: each field under its print-format key, symbols
+ * where the print format prints them (zone names, compact results, sync
+ * modes, gfp names), 1 << defer_shift as "limit".
+ */
+static int name_index(const struct body_field *f, const char *const *names, size_t nr, uint64_t *v)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (names[i] && strlen(names[i]) == f->val_len && !memcmp(names[i], f->val, f->val_len)) {
+			*v = i;
+			return 0;
+		}
+	return -1;
+}
+
+static int mm_value(struct body *b, const struct tf_mm_field *mf, const struct body_field *f,
+		    uint64_t *v)
+{
+	/* the print formats' __print_symbolic tables (events/compaction/EVENT/format) */
+	static const char *const zones[] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
+	static const char *const modes[] = { "async", "sync" };
+	int32_t s32;
+
+	switch (mf->kind) {
+	case TF_MM_GFP:
+		return import_gfp_parse(f->val, f->val_len, v, b->reason);
+	case TF_MM_ZONE:
+		if (!name_index(f, zones, sizeof(zones) / sizeof(zones[0]), v))
+			return 0;
+		break;
+	case TF_MM_BOOL:
+		if (!name_index(f, modes, 2, v))
+			return 0;
+		break;
+	case TF_MM_RESULT:
+		for (unsigned int r = 0; r <= TRACEFMT_MAX_COMPACT_RESULT; r++) {
+			const char *n = tracefmt_compact_result_name(r);
+			if (strlen(n) == f->val_len && !memcmp(n, f->val, f->val_len)) {
+				*v = r;
+				return 0;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	if (tf_mm_signed(mf)) {
+		if (parse_s32(f->val, f->val_len, &s32) < 0)
+			return body_bad_value(b, f);
+		*v = (uint64_t)(int64_t)s32;
+		return 0;
+	}
+	if (import_parse_u64(f->val, f->val_len, v) < 0)
+		return body_bad_value(b, f);
+	if (mf->flags & TF_MM_TEXT_LOG2) {
+		if (!*v || (*v & (*v - 1)))
+			return body_bad_value(b, f);
+		*v = (uint64_t)__builtin_ctzll(*v);
+	}
+	return 0;
+}
+
+/*
+ * "range=(0x1000 ~ 0x1200)" of the isolate events: the two pfns, and the
+ * text blanked so the rest splits as key=value.
+ */
+static int mm_range(struct body *b, char *text, uint64_t *start, uint64_t *end)
+{
+	char *r = strstr(text, "range=(");
+	char *tilde = r ? strstr(r, " ~ ") : NULL;
+	char *close = tilde ? strchr(tilde, ')') : NULL;
+
+	if (!close) {
+		reason_set(b->reason, "%s: missing field range=(start ~ end)",
+			   tracefmt_type_name(b->type));
+		return -1;
+	}
+	if (import_parse_u64(r + 7, (size_t)(tilde - r - 7), start) < 0 ||
+	    import_parse_u64(tilde + 3, (size_t)(close - tilde - 3), end) < 0) {
+		reason_set(b->reason, "%s: bad value range=%.*s", tracefmt_type_name(b->type),
+			   (int)(close - r > 40 ? 40 : close - r + 1), r + 6);
+		return -1;
+	}
+	memset(r, ' ', (size_t)(close - r + 1));
+	return 0;
+}
+
+static int body_mm(struct body *b, char *text, struct tracefmt_event *ev)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(b->type);
+	unsigned int first = 0;
+	uint64_t v, range[2];
+
+	if (d->nr > 1 && !strcmp(d->f[0].name, "start_pfn")) {
+		if (mm_range(b, text, &range[0], &range[1]) < 0)
+			return -1;
+		tf_mm_set(ev, &d->f[0], range[0]);
+		tf_mm_set(ev, &d->f[1], range[1]);
+		first = 2;
+	}
+	if (body_split(b, text) < 0)
+		return -1;
+	for (unsigned int i = first; i < d->nr; i++) {
+		const struct tf_mm_field *mf = &d->f[i];
+		const char *key = mf->text ? mf->text : mf->name;
+		struct body_field *f = body_find(b, key);
+
+		if (!f && (mf->flags & TF_MM_TEXT_OPTIONAL)) {
+			tf_mm_set(ev, mf, UINT64_MAX); /* -1: not printed */
+			continue;
+		}
+		if (!f)
+			return body_missing(b, key);
+		if (mm_value(b, mf, f, &v) < 0)
+			return -1;
+		tf_mm_set(ev, mf, v);
+	}
+	if (tf_mm_check(ev, b->reason, IMPORT_REASON_LEN) < 0)
+		return -1;
+	return 0;
+}
+
 int import_event_body(unsigned int type, char *text, struct tracefmt_event *ev, char *reason)
 {
 	struct body b = { .n = 0, .type = type, .reason = reason };
 	int rc = -1;
 
-	if (body_split(&b, text) < 0)
-		return -1;
 	ev->type = type;
-	switch (type) {
+	if (tracefmt_type_is_mm(type)) {
+		rc = body_mm(&b, text, ev);
+	} else if (body_split(&b, text) < 0) {
+		return -1;
+	}
+	switch (tracefmt_type_is_mm(type) ? 0 : type) {
+	case 0:
+		break;
 	case TRACEFMT_PAGE_ALLOC: {
 		struct body_field *gfp = body_find(&b, "gfp_flags");
 		if (body_pfn_or_none(&b, &ev->u.alloc.pfn) < 0 ||
@@ -719,7 +860,7 @@ struct importer {
 	const struct tracefmt_import_opts *opts;
 	import_emit_fn emit;
 	void *ctx;
-	struct tracefmt_error *err;
+	struct bs_error *err;
 	struct pid_slot *pids; /* PID_SLOTS, allocated at the first named task */
 	uint32_t victim;       /* rotates over the probe window on eviction */
 	bool started;	       /* opts->first written */
@@ -734,13 +875,9 @@ static int importer_put(struct importer *im, const struct tracefmt_event *ev)
 	if (im->emit) {
 		int rc = im->emit(im->ctx, ev);
 		if (rc < 0) {
-			if (im->err) {
-				im->err->offset = st->lines;
-				im->err->code = rc;
-				snprintf(im->err->text, sizeof(im->err->text),
-					 "cannot write the record of input line %llu: %s",
-					 (unsigned long long)st->lines, strerror(-rc));
-			}
+			tracefmt_error_set(im->err, BS_AT(NULL, st->lines), rc,
+					   "cannot write the record of input line %llu: %s",
+					    (unsigned long long)st->lines, strerror(-rc));
 			return rc;
 		}
 	}
@@ -795,12 +932,8 @@ static int importer_comm(struct importer *im, const struct tracefmt_event *ev,
 	if (!im->pids) {
 		im->pids = calloc(PID_SLOTS, sizeof(*im->pids));
 		if (!im->pids) {
-			if (im->err) {
-				im->err->offset = im->st->lines;
-				im->err->code = -ENOMEM;
-				snprintf(im->err->text, sizeof(im->err->text),
-					 "no memory for the pid table");
-			}
+			tracefmt_error_set(im->err, BS_AT(NULL, im->st->lines), -ENOMEM,
+					   "no memory for the pid table");
 			return -ENOMEM;
 		}
 	}
@@ -896,12 +1029,8 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 		parse = import_perf_line;
 		break;
 	default:
-		if (im->err) {
-			im->err->offset = 0;
-			im->err->code = -EINVAL;
-			snprintf(im->err->text, sizeof(im->err->text), "unknown import format %d",
-				 (int)fmt);
-		}
+		tracefmt_error_set(im->err, BS_NOWHERE, -EINVAL, "unknown import format %d",
+				    (int)fmt);
 		return -EINVAL;
 	}
 	for (;;) {
@@ -1003,7 +1132,7 @@ static int importer_run_records(struct importer *im, import_record_fn next, void
 int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 			   const struct tracefmt_import_opts *opts, import_emit_fn emit,
 			   void *ctx, struct tracefmt_import_stats *stats,
-			   struct tracefmt_error *err)
+			   struct bs_error *err)
 {
 	struct importer im = {
 		.st = stats, .opts = opts, .emit = emit, .ctx = ctx, .err = err,
@@ -1017,18 +1146,14 @@ int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 
 int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_t len,
 			import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
-			struct tracefmt_error *err)
+			struct bs_error *err)
 {
 	struct textin *in = textin_open_mem(data, len, "<memory>");
 
 	if (!in) {
 		int e = errno;
 		memset(stats, 0, sizeof(*stats));
-		if (err) {
-			err->offset = 0;
-			err->code = -e;
-			snprintf(err->text, sizeof(err->text), "<memory>: %s", strerror(e));
-		}
+		tracefmt_error_set(err, BS_NOWHERE, -e, "<memory>: %s", strerror(e));
 		return -e;
 	}
 	int rc = tracefmt_import_stream(fmt, in, NULL, emit, ctx, stats, err);
@@ -1038,7 +1163,7 @@ int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_
 
 /* An input with no event, or with more bad lines than allowed, gives no output. */
 static int import_worth_writing(const char *in_path, const struct tracefmt_import_opts *opts,
-				struct tracefmt_import_stats *st, struct tracefmt_error *err)
+				struct tracefmt_import_stats *st, struct bs_error *err)
 {
 	uint64_t max_bad = opts ? opts->max_bad_lines : 0;
 	int rc = 0;
@@ -1048,13 +1173,10 @@ static int import_worth_writing(const char *in_path, const struct tracefmt_impor
 	else if (st->bad_lines > max_bad)
 		rc = -EBADMSG;
 	st->output_refused = rc != 0;
-	if (rc && err) {
-		err->offset = 0;
-		err->code = rc;
-		snprintf(err->text, sizeof(err->text), "%s: %s", in_path,
-			 rc == -ENODATA ? "no kmem page event or lost-event line"
-					: "more unparseable kmem page lines than allowed");
-	}
+	if (rc)
+		tracefmt_error_set(err, BS_IN(in_path), rc, "%s",
+				   rc == -ENODATA ? "no kmem page event or lost-event line"
+						  : "more unparseable kmem page lines than allowed");
 	return rc;
 }
 
@@ -1066,7 +1188,7 @@ static int emit_writer(void *ctx, const struct tracefmt_event *ev)
 int tracefmt_import_records(import_record_fn next, void *src, const char *in_path,
 			    const char *out_path, const void *header, size_t header_len,
 			    const struct tracefmt_import_opts *opts,
-			    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+			    struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	struct tracefmt_import_stats local;
 	struct tracefmt_writer *w;
@@ -1094,7 +1216,7 @@ int tracefmt_import_records(import_record_fn next, void *src, const char *in_pat
 
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
-		    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+		    struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	struct tracefmt_import_stats local;
 	struct textin *in = NULL;
@@ -1104,11 +1226,7 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
 	if (fmt != TRACEFMT_IMPORT_FTRACE && fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
-		if (err) {
-			err->offset = 0;
-			err->code = -EINVAL;
-			snprintf(err->text, sizeof(err->text), "unknown import format %d", (int)fmt);
-		}
+		tracefmt_error_set(err, BS_NOWHERE, -EINVAL, "unknown import format %d", (int)fmt);
 		return -EINVAL;
 	}
 	in = textin_open_path(in_path, err);
@@ -1123,8 +1241,8 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
 int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
 			   const char *in_path, const char *out_path, const void *header,
 			   size_t header_len, const struct tracefmt_import_opts *opts,
-			   int (*at_end)(void *ctx, struct tracefmt_error *err), void *at_end_ctx,
-			   struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+			   int (*at_end)(void *ctx, struct bs_error *err), void *at_end_ctx,
+			   struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	struct tracefmt_writer *w;
 	int rc;

@@ -142,7 +142,7 @@ static enum tracefmt_import_format text_line_format(char *line)
 
 /* Text (after decompression): read lines until one settles the format. */
 static int detect_text(const char *path, struct tracefmt_import_guess *g,
-		       struct tracefmt_error *err)
+		       struct bs_error *err)
 {
 	struct textin *in = textin_open_path(path, err);
 	uint64_t lines = 0, binary = 0;
@@ -185,7 +185,7 @@ static int detect_text(const char *path, struct tracefmt_import_guess *g,
 }
 
 int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
-			   struct tracefmt_error *err)
+			   struct bs_error *err)
 {
 	unsigned char head[16];
 	ssize_t n;
@@ -193,22 +193,14 @@ int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
 	memset(g, 0, sizeof(*g));
 	snprintf(g->codec, sizeof(g->codec), "plain");
 	if (!strcmp(path, "-")) {
-		if (err) {
-			err->offset = 0;
-			err->code = -EINVAL;
-			snprintf(err->text, sizeof(err->text),
-				 "stdin cannot be looked at before it is read: give --from");
-		}
+		tracefmt_error_set(err, BS_NOWHERE, -EINVAL,
+				   "stdin cannot be looked at before it is read: give --from");
 		return -EINVAL;
 	}
 	n = head_read(path, head, sizeof(head));
 	if (n < 0) {
-		if (err) {
-			err->offset = 0;
-			err->code = (int)n;
-			snprintf(err->text, sizeof(err->text), "%s: cannot read: %s", path,
-				 strerror((int)-n));
-		}
+		tracefmt_error_set(err, BS_NOWHERE, (int)n, "%s: cannot read: %s", path,
+				    strerror((int)-n));
 		return (int)n;
 	}
 	if (detect_binary(head, (size_t)n, path, g, "plain", ""))
@@ -224,7 +216,7 @@ int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
 	return detect_text(path, g, err);
 }
 
-int tracefmt_import_has_lost_lines(const char *path, bool *found, struct tracefmt_error *err)
+int tracefmt_import_has_lost_lines(const char *path, bool *found, struct bs_error *err)
 {
 	struct textin *in = textin_open_path(path, err);
 	char *line;

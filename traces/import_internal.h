@@ -30,14 +30,14 @@ struct textin;
  * bytes decide the decoder: gzip (1f 8b), zstd (28 b5 2f fd) or plain text.
  * Returns NULL with errno set and @err naming the file on failure.
  */
-struct textin *textin_open_path(const char *path, struct tracefmt_error *err);
+struct textin *textin_open_path(const char *path, struct bs_error *err);
 
 /**
  * textin_open_fd() - read lines from @fd (a pipe, say), which the textin
  * owns from now on (closed by textin_close(), also on failure); @name is
  * for messages.
  */
-struct textin *textin_open_fd(int fd, const char *name, struct tracefmt_error *err);
+struct textin *textin_open_fd(int fd, const char *name, struct bs_error *err);
 
 /**
  * textin_open_mem() - read lines from @data (@len bytes), which the caller
@@ -53,7 +53,7 @@ struct textin *textin_open_mem(const void *data, size_t len, const char *name);
  * error or a corrupt or truncated compressed stream (@err says where).
  */
 int textin_next_line(struct textin *in, char **line, size_t *len, bool *truncated,
-		     struct tracefmt_error *err);
+		     struct bs_error *err);
 
 /* "gzip", "zstd" or "plain": what the first bytes said. */
 const char *textin_codec(const struct textin *in);
@@ -176,7 +176,7 @@ typedef int (*import_emit_fn)(void *ctx, const struct tracefmt_event *ev);
 int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
 			   const struct tracefmt_import_opts *opts, import_emit_fn emit,
 			   void *ctx, struct tracefmt_import_stats *stats,
-			   struct tracefmt_error *err);
+			   struct bs_error *err);
 
 /**
  * tracefmt_import_mem() - tracefmt_import_stream() over a memory buffer
@@ -184,7 +184,7 @@ int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
  */
 int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_t len,
 			import_emit_fn emit, void *ctx, struct tracefmt_import_stats *stats,
-			struct tracefmt_error *err);
+			struct bs_error *err);
 
 /**
  * tracefmt_import_textin() - tracefmt_import() from an open textin (the
@@ -196,8 +196,8 @@ int tracefmt_import_mem(enum tracefmt_import_format fmt, const void *data, size_
 int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
 			   const char *in_path, const char *out_path, const void *header,
 			   size_t header_len, const struct tracefmt_import_opts *opts,
-			   int (*at_end)(void *ctx, struct tracefmt_error *err), void *at_end_ctx,
-			   struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+			   int (*at_end)(void *ctx, struct bs_error *err), void *at_end_ctx,
+			   struct tracefmt_import_stats *stats, struct bs_error *err);
 
 /*
  * Binary sources (trace.dat): records instead of lines.
@@ -208,7 +208,7 @@ int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
  * number in the input stands for the line number), like a bad text line.
  */
 typedef int (*import_record_fn)(void *src, struct tracefmt_event *ev, struct import_task *task,
-				struct tracefmt_error *err);
+				struct bs_error *err);
 
 /**
  * tracefmt_import_records() - tracefmt_import() for a record source: the
@@ -218,6 +218,6 @@ typedef int (*import_record_fn)(void *src, struct tracefmt_event *ev, struct imp
 int tracefmt_import_records(import_record_fn next, void *src, const char *in_path,
 			    const char *out_path, const void *header, size_t header_len,
 			    const struct tracefmt_import_opts *opts,
-			    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+			    struct tracefmt_import_stats *stats, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_IMPORT_INTERNAL_H */

@@ -80,7 +80,7 @@ struct perf_child {
  * The import read perf's output to its end (or stopped): close the pipe (a
  * perf still writing gets SIGPIPE) and wait. 0 if perf exited with 0.
  */
-static int perf_script_end(void *ctx, struct tracefmt_error *err)
+static int perf_script_end(void *ctx, struct bs_error *err)
 {
 	struct perf_child *c = ctx;
 	int status;
@@ -97,14 +97,15 @@ static int perf_script_end(void *ctx, struct tracefmt_error *err)
 		snprintf(what, sizeof(what), "exit status %d", WEXITSTATUS(status));
 	else
 		snprintf(what, sizeof(what), "signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	return tracefmt_error_set(err, -EPROTO, "%s " TRACEFMT_PERF_SCRIPT_ARGS " ... failed (%s; "
+	return tracefmt_error_set(err, BS_NOWHERE, -EPROTO,
+				  "%s " TRACEFMT_PERF_SCRIPT_ARGS " ... failed (%s; "
 				  "perf's own message is above)", c->perf, what);
 }
 
 int tracefmt_import_perf_data(const char *in_path, const char *perf, const char *out_path,
 			      const void *header, size_t header_len,
 			      const struct tracefmt_import_opts *opts,
-			      struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+			      struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	struct tracefmt_import_stats local;
 	struct perf_child c = { .perf = perf ? perf : "perf" };
@@ -115,17 +116,20 @@ int tracefmt_import_perf_data(const char *in_path, const char *perf, const char 
 	memset(stats, 0, sizeof(*stats));
 	if (access(in_path, R_OK) < 0) {
 		int e = errno;
-		tracefmt_error_set(err, -e, "%s: cannot open: %s", in_path, strerror(e));
+		tracefmt_error_set(err, BS_NOWHERE, -e, "%s: cannot open: %s", in_path,
+				   strerror(e));
 		return -e;
 	}
 	if (!on_path(c.perf)) {
-		tracefmt_error_set(err, -ENOENT, "%s: perf.data needs %s, which is not installed here",
+		tracefmt_error_set(err, BS_NOWHERE, -ENOENT,
+				   "%s: perf.data needs %s, which is not installed here",
 			 in_path, c.perf);
 		return -ENOENT;
 	}
 	c.pid = perf_script_start(c.perf, in_path, &fd);
 	if (c.pid < 0) {
-		tracefmt_error_set(err, (int)c.pid, "cannot start %s: %s", c.perf, strerror((int)-c.pid));
+		tracefmt_error_set(err, BS_NOWHERE, (int)c.pid, "cannot start %s: %s", c.perf,
+				   strerror((int)-c.pid));
 		return (int)c.pid;
 	}
 	c.in = textin_open_fd(fd, in_path, err);

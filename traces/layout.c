@@ -70,7 +70,7 @@ static uint64_t event_end_pfn(const struct tracefmt_event *ev, uint64_t *first)
 }
 
 int tracefmt_layout_infer(const char *path, unsigned int nr_page_orders,
-			  struct tracefmt_layout *out, struct tracefmt_error *err)
+			  struct tracefmt_layout *out, struct bs_error *err)
 {
 	struct tracefmt_reader *r = tracefmt_reader_open(path, err);
 	struct tracefmt_event ev;
@@ -93,12 +93,9 @@ int tracefmt_layout_infer(const char *path, unsigned int nr_page_orders,
 	if (rc < 0)
 		return rc;
 	if (!hi) {
-		if (err) {
-			err->offset = 0;
-			err->code = -ENODATA;
-			snprintf(err->text, sizeof(err->text), "%s: no page event with a pfn to infer "
-				 "zones from", path);
-		}
+		tracefmt_error_set(err, BS_NOWHERE, -ENODATA,
+				   "%s: no page event with a pfn to infer "
+				    "zones from", path);
 		return -ENODATA;
 	}
 	return tracefmt_layout_from_pfns(lo, hi, nr_page_orders, out);

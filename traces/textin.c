@@ -50,32 +50,8 @@ struct textin {
 	char line[TEXTIN_LINE_MAX + 1];
 };
 
-/*
- * "PATH: WHAT" into @err. A path too long for the message keeps its end
- * ("...dir/trace.txt.zst"), so the reason is never cut off.
- */
-static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *path,
-		    const char *what1, const char *what2)
-{
-	if (!err)
-		return;
-	size_t room = sizeof(err->text) - strlen(what1) - strlen(what2) - 3;
-	size_t len = strlen(path);
-	const char *dots = "";
-
-	if ((ssize_t)room < 16)
-		room = 16;
-	if (len > room) {
-		path += len - (room - 3);
-		dots = "...";
-	}
-	err->offset = offset;
-	err->code = code;
-	snprintf(err->text, sizeof(err->text), "%s%s: %s%s", dots, path, what1, what2);
-}
-
 /* Refill raw[] from the source; keeps unconsumed bytes. */
-static int raw_fill(struct textin *in, struct tracefmt_error *err)
+static int raw_fill(struct textin *in, struct bs_error *err)
 {
 	if (in->raw_pos > 0) {
 		memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
@@ -102,8 +78,9 @@ static int raw_fill(struct textin *in, struct tracefmt_error *err)
 			continue;
 		if (n < 0) {
 			int e = errno;
-			set_err(err, in->raw_offset + in->raw_len, -e, in->name, "read failed: ",
-				strerror(e));
+			tracefmt_error_set(err, BS_AT(in->name, in->raw_offset + in->raw_len), -e,
+					   "read failed: %s",
+					   strerror(e));
 			return -e;
 		}
 		if (n == 0)
@@ -113,13 +90,14 @@ static int raw_fill(struct textin *in, struct tracefmt_error *err)
 	}
 }
 
-static int bad_stream(struct textin *in, struct tracefmt_error *err, const char *what)
+static int bad_stream(struct textin *in, struct bs_error *err, const char *what)
 {
-	set_err(err, in->raw_offset + in->raw_pos, -EBADMSG, in->name, what, "");
+	tracefmt_error_set(err, BS_AT(in->name, in->raw_offset + in->raw_pos), -EBADMSG, "%s",
+			   what);
 	return -EBADMSG;
 }
 
-static int decode_gzip(struct textin *in, struct tracefmt_error *err)
+static int decode_gzip(struct textin *in, struct bs_error *err)
 {
 	if (in->z_member_done) {
 		/* Concatenated members (gzip a; gzip b; cat) decode as one text. */
@@ -164,7 +142,7 @@ static int decode_gzip(struct textin *in, struct tracefmt_error *err)
 	return 0;
 }
 
-static int decode_zstd(struct textin *in, struct tracefmt_error *err)
+static int decode_zstd(struct textin *in, struct bs_error *err)
 {
 	bool draining = false;
 
@@ -197,7 +175,7 @@ static int decode_zstd(struct textin *in, struct tracefmt_error *err)
 }
 
 /* Produce more decoded text in out[] (out_len > 0), or set out_eof. */
-static int out_fill(struct textin *in, struct tracefmt_error *err)
+static int out_fill(struct textin *in, struct bs_error *err)
 {
 	in->out_pos = 0;
 	in->out_len = 0;
@@ -230,7 +208,7 @@ static int out_fill(struct textin *in, struct tracefmt_error *err)
 	return 0;
 }
 
-static int detect_codec(struct textin *in, struct tracefmt_error *err)
+static int detect_codec(struct textin *in, struct bs_error *err)
 {
 	/* Short inputs end before 4 bytes: whatever is there decides. */
 	while (in->raw_len < 4 && !in->raw_eof) {
@@ -273,7 +251,7 @@ static struct textin *textin_alloc(const char *name)
 }
 
 /* Read the first bytes for the codec; on failure close @in and return NULL. */
-static struct textin *textin_start(struct textin *in, struct tracefmt_error *err)
+static struct textin *textin_start(struct textin *in, struct bs_error *err)
 {
 	int rc = detect_codec(in, err);
 
@@ -285,11 +263,11 @@ static struct textin *textin_start(struct textin *in, struct tracefmt_error *err
 	return in;
 }
 
-struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
+struct textin *textin_open_path(const char *path, struct bs_error *err)
 {
 	struct textin *in = textin_alloc(strcmp(path, "-") ? path : "<stdin>");
 	if (!in) {
-		set_err(err, 0, -ENOMEM, path, strerror(ENOMEM), "");
+		tracefmt_error_set(err, BS_IN(path), -ENOMEM, "%s", strerror(ENOMEM));
 		return NULL;
 	}
 	if (!strcmp(path, "-")) {
@@ -298,7 +276,7 @@ struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 		in->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (in->fd < 0) {
 			int e = errno;
-			set_err(err, 0, -e, path, "cannot open: ", strerror(e));
+			tracefmt_error_set(err, BS_IN(path), -e, "cannot open: %s", strerror(e));
 			textin_close(in);
 			errno = e;
 			return NULL;
@@ -307,7 +285,7 @@ struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 	}
 	struct stat st;
 	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		set_err(err, 0, -EISDIR, path, "cannot read: ", strerror(EISDIR));
+		tracefmt_error_set(err, BS_IN(path), -EISDIR, "cannot read: %s", strerror(EISDIR));
 		textin_close(in);
 		errno = EISDIR;
 		return NULL;
@@ -315,12 +293,12 @@ struct textin *textin_open_path(const char *path, struct tracefmt_error *err)
 	return textin_start(in, err);
 }
 
-struct textin *textin_open_fd(int fd, const char *name, struct tracefmt_error *err)
+struct textin *textin_open_fd(int fd, const char *name, struct bs_error *err)
 {
 	struct textin *in = textin_alloc(name);
 	if (!in) {
 		close(fd);
-		set_err(err, 0, -ENOMEM, name, strerror(ENOMEM), "");
+		tracefmt_error_set(err, BS_IN(name), -ENOMEM, "%s", strerror(ENOMEM));
 		return NULL;
 	}
 	in->fd = fd;
@@ -346,7 +324,7 @@ struct textin *textin_open_mem(const void *data, size_t len, const char *name)
 }
 
 int textin_next_line(struct textin *in, char **line, size_t *len, bool *truncated,
-		     struct tracefmt_error *err)
+		     struct bs_error *err)
 {
 	size_t n = 0;
 	bool cut = false, any = false;

@@ -17,6 +17,7 @@
 #include <trace-cmd.h>
 
 #include "import_internal.h"
+#include "tracefmt_internal.h"
 #include "tracedat.h"
 
 /* One kmem event of one buffer: its id and the fields read from it. */
@@ -50,13 +51,16 @@ static const struct tdat_need {
 	{ TRACEFMT_WMARK, 6, { F_NODE, F_NAME, F_MIN, F_LOW, F_HIGH, F_PROMO } },
 };
 
-#define NR_KINDS (sizeof(needs) / sizeof(needs[0]))
+#define NR_KMEM_KINDS (sizeof(needs) / sizeof(needs[0]))
+/* then the reclaim and compaction events (format 1.3), fields from tracefmt_mm.c */
+#define NR_KINDS (NR_KMEM_KINDS + TRACEFMT_MM_NR_TYPES)
 
 struct tdat_kind {
 	int id; /* -1: the file does not have this event */
 	unsigned int type;
 	struct tep_event *event;
 	struct tep_format_field *f[NR_F];
+	struct tep_format_field *mf[TRACEFMT_MM_MAX_ARGS]; /* types 16-35: tf_mm_desc()'s fields */
 };
 
 struct tdat_buffer {
@@ -85,10 +89,41 @@ struct tdat_src {
 	char comm[TRACEFMT_COMM_LEN];
 };
 
-/* Look the kmem events up in @b's event list; a present event must have its fields. */
-static int buffer_kinds_init(struct tdat_src *s, struct tdat_buffer *b, struct tracefmt_error *err)
+/* A reclaim or compaction event of @b (kind @kd of type @type), with every field it must have. */
+static int buffer_mm_kind_init(struct tdat_src *s, struct tdat_buffer *b, struct tdat_kind *kd,
+			       unsigned int type, struct bs_error *err)
 {
-	for (size_t k = 0; k < NR_KINDS; k++) {
+	const struct tf_mm_desc *d = tf_mm_desc(type);
+
+	memset(kd, 0, sizeof(*kd));
+	kd->id = -1;
+	kd->type = type;
+	kd->event = tep_find_event_by_name(b->tep, d->system, tracefmt_type_name(type));
+	if (!kd->event)
+		return 0;
+	kd->id = kd->event->id;
+	for (unsigned int i = 0; i < d->nr; i++) {
+		kd->mf[i] = tep_find_field(kd->event, d->f[i].name);
+		if (!kd->mf[i])
+			return tracefmt_error_set(err, BS_NOWHERE, -EPROTO,
+						  "%s: %s:%s has no field '%s' (a kernel whose "
+						  "format this import does not know)",
+						  s->path, d->system, tracefmt_type_name(type),
+						  d->f[i].name);
+	}
+	return 0;
+}
+
+/* Look the kmem events up in @b's event list; a present event must have its fields. */
+static int buffer_kinds_init(struct tdat_src *s, struct tdat_buffer *b, struct bs_error *err)
+{
+	for (unsigned int t = TRACEFMT_MM_FIRST; t <= TRACEFMT_MM_LAST; t++) {
+		int ret = buffer_mm_kind_init(s, b, &b->kinds[NR_KMEM_KINDS + t - TRACEFMT_MM_FIRST],
+					      t, err);
+		if (ret)
+			return ret;
+	}
+	for (size_t k = 0; k < NR_KMEM_KINDS; k++) {
 		struct tdat_kind *kd = &b->kinds[k];
 		const char *name = tracefmt_type_name(needs[k].type);
 
@@ -103,7 +138,7 @@ static int buffer_kinds_init(struct tdat_src *s, struct tdat_buffer *b, struct t
 			kd->f[f] = tep_find_field(kd->event, field_names[f]);
 		for (unsigned int i = 0; i < needs[k].nr; i++)
 			if (!kd->f[needs[k].f[i]])
-				return tracefmt_error_set(err, -EPROTO,
+				return tracefmt_error_set(err, BS_NOWHERE, -EPROTO,
 						"%s: kmem:%s has no field '%s' (a kernel whose "
 						"format this import does not know)",
 						s->path, name, field_names[needs[k].f[i]]);
@@ -145,11 +180,31 @@ static uint64_t rd_pfn(const struct tdat_kind *kd, const struct tep_record *r)
 	return v;
 }
 
+/* A reclaim or compaction record: each field as the kernel stored it, ints sign-extended. */
+static void record_fill_mm(const struct tdat_kind *kd, const struct tep_record *r,
+			   struct tracefmt_event *ev)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(kd->type);
+
+	for (unsigned int i = 0; i < d->nr; i++) {
+		unsigned long long v = 0;
+
+		tep_read_number_field(kd->mf[i], r->data, &v);
+		if (tf_mm_signed(&d->f[i]) && kd->mf[i]->size == 4)
+			v = (unsigned long long)(int64_t)(int32_t)(uint32_t)v;
+		tf_mm_set(ev, &d->f[i], v);
+	}
+}
+
 /* The raw record as a tracefmt event (its common fields are set by the caller). */
 static void record_fill(const struct tdat_kind *kd, const struct tep_record *r,
 			struct tracefmt_event *ev)
 {
 	ev->type = kd->type;
+	if (tracefmt_type_is_mm(kd->type)) {
+		record_fill_mm(kd, r, ev);
+		return;
+	}
 	switch (kd->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		ev->u.alloc.pfn = rd_pfn(kd, r);
@@ -228,7 +283,7 @@ static void task_of(struct tdat_src *s, struct tep_handle *tep, uint32_t pid,
 
 /* import_record_fn over the merged buffers. */
 static int tdat_next(void *ctx, struct tracefmt_event *ev, struct import_task *task,
-		     struct tracefmt_error *err)
+		     struct bs_error *err)
 {
 	struct tdat_src *s = ctx;
 
@@ -285,7 +340,7 @@ static int tdat_next(void *ctx, struct tracefmt_event *ev, struct import_task *t
 }
 
 /* Start (or restart) a cursor on every cpu of every imported buffer. */
-static int cursors_start(struct tdat_src *s, struct tracefmt_error *err)
+static int cursors_start(struct tdat_src *s, struct bs_error *err)
 {
 	int n = 0;
 
@@ -293,7 +348,8 @@ static int cursors_start(struct tdat_src *s, struct tracefmt_error *err)
 		n += tep_get_cpus(s->bufs[i].tep);
 	s->cur = calloc(n ? (size_t)n : 1, sizeof(*s->cur));
 	if (!s->cur)
-		return tracefmt_error_set(err, -ENOMEM, "%s: no memory for %d cpu cursors", s->path, n);
+		return tracefmt_error_set(err, BS_NOWHERE, -ENOMEM,
+					  "%s: no memory for %d cpu cursors", s->path, n);
 	for (int i = 0; i < s->nr_bufs; i++)
 		for (int cpu = 0; cpu < tep_get_cpus(s->bufs[i].tep); cpu++) {
 			struct tdat_cursor *c = &s->cur[s->nr_cur++];
@@ -314,7 +370,7 @@ static void cursors_stop(struct tdat_src *s)
 }
 
 /* Count each buffer's kmem records (without --instance, to leave out buffers without any). */
-static int buffers_count_kmem(struct tdat_src *s, struct tracefmt_error *err)
+static int buffers_count_kmem(struct tdat_src *s, struct bs_error *err)
 {
 	int rc = cursors_start(s, err);
 	struct tdat_cursor *c;
@@ -334,7 +390,7 @@ static int buffers_count_kmem(struct tdat_src *s, struct tracefmt_error *err)
 
 /* Open every buffer of @top into @all (info in @info); 0 or -errno. */
 static int buffers_open(struct tdat_src *s, struct tracecmd_input *top, struct tdat_buffer *all,
-			int *nr_all, struct tracedat_info *info, struct tracefmt_error *err)
+			int *nr_all, struct tracedat_info *info, struct bs_error *err)
 {
 	int nr_inst = tracecmd_buffer_instances(top);
 
@@ -345,7 +401,8 @@ static int buffers_open(struct tdat_src *s, struct tracecmd_input *top, struct t
 		memset(bi, 0, sizeof(*bi));
 		b->h = i < 0 ? top : tracecmd_buffer_instance_handle(top, i);
 		if (!b->h)
-			return tracefmt_error_set(err, -EPROTO, "%s: cannot open its buffer '%s'", s->path,
+			return tracefmt_error_set(err, BS_NOWHERE, -EPROTO,
+						  "%s: cannot open its buffer '%s'", s->path,
 					tracecmd_buffer_instance_name(top, i));
 		if (i >= 0)
 			snprintf(bi->name, sizeof(bi->name), "%s",
@@ -364,7 +421,7 @@ static int buffers_open(struct tdat_src *s, struct tracecmd_input *top, struct t
 
 /* The buffers to import: @instance, or (NULL) all that hold kmem records. */
 static int buffers_pick(struct tdat_src *s, struct tdat_buffer *all, int nr_all,
-			const char *instance, struct tracefmt_error *err)
+			const char *instance, struct bs_error *err)
 {
 	s->nr_bufs = 0;
 	if (instance) {
@@ -378,7 +435,8 @@ static int buffers_pick(struct tdat_src *s, struct tdat_buffer *all, int nr_all,
 		for (int i = 1; i < nr_all; i++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 				 i > 1 ? ", " : "", all[i].info->name);
-		return tracefmt_error_set(err, -ENOENT, "%s: no instance '%s' (the file has: top-level%s%s)",
+		return tracefmt_error_set(err, BS_NOWHERE, -ENOENT,
+					  "%s: no instance '%s' (the file has: top-level%s%s)",
 				s->path, instance, nr_all > 1 ? ", " : "", names);
 	}
 	if (nr_all > 1) {
@@ -407,7 +465,7 @@ static int buffers_pick(struct tdat_src *s, struct tdat_buffer *all, int nr_all,
 int tracedat_import(const char *in_path, const char *out_path, const void *header,
 		    size_t header_len, const char *instance,
 		    const struct tracefmt_import_opts *opts, struct tracedat_info *info,
-		    struct tracefmt_import_stats *stats, struct tracefmt_error *err)
+		    struct tracefmt_import_stats *stats, struct bs_error *err)
 {
 	static struct tdat_src zero;
 	struct tdat_src *s = malloc(sizeof(*s));
@@ -424,7 +482,7 @@ int tracedat_import(const char *in_path, const char *out_path, const void *heade
 	memset(info, 0, sizeof(*info));
 	memset(stats, 0, sizeof(*stats));
 	if (!s)
-		return tracefmt_error_set(err, -ENOMEM, "%s: no memory", in_path);
+		return tracefmt_error_set(err, BS_NOWHERE, -ENOMEM, "%s: no memory", in_path);
 	*s = zero;
 	s->path = in_path;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
@@ -432,7 +490,8 @@ int tracedat_import(const char *in_path, const char *out_path, const void *heade
 	if (!top) {
 		int e = errno ? errno : EPROTO;
 		free(s);
-		return tracefmt_error_set(err, -e, "%s: libtracecmd cannot open it as a trace.dat (%s)",
+		return tracefmt_error_set(err, BS_NOWHERE, -e,
+					  "%s: libtracecmd cannot open it as a trace.dat (%s)",
 				in_path, strerror(e));
 	}
 	rc = buffers_open(s, top, all, &nr_all, info, err);

@@ -58,6 +58,6 @@ struct tracedat_info {
 int tracedat_import(const char *in_path, const char *out_path, const void *header,
 		    size_t header_len, const char *instance,
 		    const struct tracefmt_import_opts *opts, struct tracedat_info *info,
-		    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+		    struct tracefmt_import_stats *stats, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_TRACEDAT_H */

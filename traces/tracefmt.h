@@ -16,7 +16,7 @@
  * it returns any record of it.
  *
  * Errors: functions returning int give 0 on success and -errno on failure;
- * constructors return NULL and set errno. Where a struct tracefmt_error is
+ * constructors return NULL and set errno. Where a struct bs_error is
  * passed (it may be NULL) it receives the byte offset and a sentence.
  */
 #ifndef BUDDYSCOPE_TRACEFMT_H
@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+
+#include "bs_error.h"
 
 #define TRACEFMT_VERSION_MAJOR 1
 #define TRACEFMT_VERSION_MINOR 3
@@ -71,8 +73,69 @@ enum tracefmt_type {
 	TRACEFMT_ZONE_STATE = 13,	      /* one zone's size and watermarks at a checkpoint */
 	TRACEFMT_WMARK = 14,		      /* kmem:mm_setup_per_zone_wmarks */
 	TRACEFMT_TRIGGER = 15,		      /* a flight-recorder trigger fired */
+	/* Format 1.3: reclaim and compaction (FORMAT.md §4, "Reclaim and compaction"). */
+	TRACEFMT_VMSCAN_WAKEUP_KSWAPD = 16,   /* vmscan:mm_vmscan_wakeup_kswapd (u.wake) */
+	TRACEFMT_VMSCAN_KSWAPD_WAKE = 17,     /* vmscan:mm_vmscan_kswapd_wake (u.wake) */
+	TRACEFMT_VMSCAN_KSWAPD_SLEEP = 18,    /* vmscan:mm_vmscan_kswapd_sleep (u.wake) */
+	TRACEFMT_VMSCAN_DIRECT_BEGIN = 19,    /* vmscan:mm_vmscan_direct_reclaim_begin (u.direct) */
+	TRACEFMT_VMSCAN_DIRECT_END = 20,      /* vmscan:mm_vmscan_direct_reclaim_end (u.direct) */
+	TRACEFMT_COMPACTION_BEGIN = 21,	      /* compaction:mm_compaction_begin (u.compact) */
+	TRACEFMT_COMPACTION_END = 22,	      /* compaction:mm_compaction_end (u.compact) */
+	TRACEFMT_COMPACTION_ISOLATE_MIGRATE = 23, /* ..._isolate_migratepages (u.isolate) */
+	TRACEFMT_COMPACTION_ISOLATE_FREE = 24,	  /* ..._isolate_freepages (u.isolate) */
+	TRACEFMT_COMPACTION_FAST_ISOLATE_FREE = 25, /* ..._fast_isolate_freepages (u.isolate) */
+	TRACEFMT_COMPACTION_MIGRATEPAGES = 26,	  /* ..._migratepages (u.migrate) */
+	TRACEFMT_COMPACTION_FINISHED = 27,	  /* ..._finished (u.compact_zone) */
+	TRACEFMT_COMPACTION_SUITABLE = 28,	  /* ..._suitable (u.compact_zone) */
+	TRACEFMT_COMPACTION_DEFERRED = 29,	  /* ..._deferred (u.compact_zone) */
+	TRACEFMT_COMPACTION_DEFER_COMPACTION = 30, /* ..._defer_compaction (u.compact_zone) */
+	TRACEFMT_COMPACTION_DEFER_RESET = 31,	  /* ..._defer_reset (u.compact_zone) */
+	TRACEFMT_COMPACTION_KCOMPACTD_WAKE = 32,  /* ..._kcompactd_wake (u.wake) */
+	TRACEFMT_COMPACTION_WAKEUP_KCOMPACTD = 33, /* ..._wakeup_kcompactd (u.wake) */
+	TRACEFMT_COMPACTION_KCOMPACTD_SLEEP = 34, /* ..._kcompactd_sleep (u.wake) */
+	TRACEFMT_COMPACTION_TRY_TO_COMPACT = 35,  /* ..._try_to_compact_pages (u.direct) */
+	TRACEFMT_VMSTAT = 36,		      /* one /proc/vmstat counter at a checkpoint */
 	TRACEFMT_NR_TYPES		      /* one past the last known type */
 };
+
+/* The first and last of the reclaim and compaction tracepoint types (16-35). */
+#define TRACEFMT_MM_FIRST TRACEFMT_VMSCAN_WAKEUP_KSWAPD
+#define TRACEFMT_MM_LAST TRACEFMT_COMPACTION_TRY_TO_COMPACT
+#define TRACEFMT_MM_NR_TYPES (TRACEFMT_MM_LAST - TRACEFMT_MM_FIRST + 1)
+#define TRACEFMT_MM_MAX_ARGS 6 /* fields of the largest of them */
+
+/* True for the reclaim and compaction tracepoint types (16-35). */
+static inline bool tracefmt_type_is_mm(unsigned int type)
+{
+	return type >= TRACEFMT_MM_FIRST && type <= TRACEFMT_MM_LAST;
+}
+
+struct tracefmt_event;
+
+/* The tracefs system of a type 16-35 ("vmscan", "compaction"), NULL for others. */
+const char *tracefmt_mm_system(unsigned int type);
+
+/**
+ * tracefmt_mm_set_args() - fill the union member of @ev's type (16-35,
+ * ev->type set) from @args, the tracepoint's fields in the order of
+ * FORMAT.md's table (signed fields as the int the kernel stored, sign
+ * extended or not). Returns the number of fields the type has, or -EINVAL
+ * for another type or fewer than that many @nr_args.
+ */
+int tracefmt_mm_set_args(struct tracefmt_event *ev, const uint64_t *args, unsigned int nr_args);
+
+/*
+ * The kernel's enum compact_result (include/linux/compaction.h), which
+ * mm_compaction_end's status and mm_compaction_finished/suitable's ret hold;
+ * the names are the tracepoints' own. Values up to TRACEFMT_MAX_COMPACT_RESULT
+ * are in the format's limits (room for results a later kernel adds).
+ */
+#define TRACEFMT_MAX_COMPACT_RESULT 15
+/* "not_suitable_zone", "skipped", ..., "success"; "unknown" else. */
+const char *tracefmt_compact_result_name(unsigned int result);
+
+/* Longest /proc/vmstat counter name a vmstat record holds, without its NUL. */
+#define TRACEFMT_VMSTAT_NAME_MAX 31
 
 /* Name of a record type ("mm_page_alloc", "lost", ...), "unknown" else. */
 const char *tracefmt_type_name(unsigned int type);
@@ -287,6 +350,61 @@ struct tracefmt_event {
 			uint64_t high;
 			uint64_t promo;
 		} wmark;
+		/*
+		 * Format 1.3, FORMAT.md §4 "Reclaim and compaction": each
+		 * member serves the types named beside it in enum
+		 * tracefmt_type; fields a type's tracepoint lacks stay 0.
+		 * Signed fields hold the kernel's ints; an order of -1 is a
+		 * compaction of the whole zone (/proc/sys/vm/compact_memory),
+		 * a zid of -1 one the text did not print.
+		 */
+		struct {
+			int32_t nid;	    /* node */
+			int32_t zid;	    /* zone index (kcompactd: highest_zoneidx) */
+			int32_t order;
+			uint32_t pad;
+			uint64_t gfp_flags; /* wakeup_kswapd only: raw gfp bits */
+		} wake;
+		struct {
+			int32_t order;
+			int32_t prio;	       /* try_to_compact_pages: enum compact_priority */
+			uint64_t gfp_flags;    /* direct_reclaim_begin, try_to_compact_pages */
+			uint64_t nr_reclaimed; /* direct_reclaim_end: pages */
+		} direct;
+		struct {
+			uint64_t zone_start;  /* pfn */
+			uint64_t migrate_pfn; /* where the migrate scanner starts (ends) */
+			uint64_t free_pfn;    /* where the free scanner starts (ends) */
+			uint64_t zone_end;    /* pfn, exclusive */
+			uint32_t sync;	      /* 1 sync, 0 async */
+			int32_t status;	      /* end only: enum compact_result */
+		} compact;
+		struct {
+			uint64_t start_pfn;   /* the range the scanner went over */
+			uint64_t end_pfn;
+			uint64_t nr_scanned;  /* pages */
+			uint64_t nr_taken;    /* pages isolated */
+		} isolate;
+		struct {
+			uint64_t nr_migrated; /* pages */
+			uint64_t nr_failed;
+		} migrate;
+		struct {
+			int32_t nid;
+			int32_t zid;	      /* the zone's index (the tracepoint's idx) */
+			int32_t order;
+			int32_t ret;	      /* finished, suitable: enum compact_result */
+			uint32_t considered;  /* defer_*: compact_considered */
+			uint32_t defer_shift; /* defer_*: compact_defer_shift (limit 1 << it) */
+			int32_t order_failed; /* defer_*: compact_order_failed */
+		} compact_zone;
+		/* One /proc/vmstat counter, read with the checkpoint of the same seq. */
+		struct {
+			uint32_t seq;	      /* the checkpoint reading it belongs to */
+			uint32_t pad;
+			uint64_t value;
+			char name[TRACEFMT_VMSTAT_NAME_MAX + 1]; /* "compact_stall", ... */
+		} vmstat;
 		/* A trigger fired (enum tracefmt_trigger_kind says how to read it). */
 		struct {
 			uint32_t kind;	 /* enum tracefmt_trigger_kind */
@@ -299,20 +417,15 @@ struct tracefmt_event {
 	} u;
 };
 
-/* Where and why an operation failed. */
-struct tracefmt_error {
-	uint64_t offset; /* byte offset in the file (or line number, see text) */
-	int code;	 /* -errno */
-	char text[160];	 /* a sentence naming what is wrong */
-};
-
 /**
- * tracefmt_error_set() - fill @err (may be NULL) with offset 0, @code and
- * the printf-formatted sentence; returns @code, so `return
- * tracefmt_error_set(err, -EINVAL, "...")` reports and fails in one step.
+ * tracefmt_error_set() - the traces module's one error setter: fill @err
+ * (may be NULL) through bs_error_vformat() with @where (file and offset,
+ * BS_NOWHERE when the sentence names them itself), @code (-errno) and the
+ * printf-formatted reason; returns @code, so `return tracefmt_error_set(err,
+ * BS_NOWHERE, -EINVAL, "...")` reports and fails in one step.
  */
-int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int tracefmt_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /**
  * tracefmt_event_check() - whether every field of @ev is within the format
@@ -394,7 +507,7 @@ struct tracefmt_writer_opts {
 struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *header,
 					       size_t header_len,
 					       const struct tracefmt_writer_opts *opts,
-					       struct tracefmt_error *err);
+					       struct bs_error *err);
 
 /**
  * tracefmt_writer_append() - add one record to the current block. The block
@@ -424,7 +537,7 @@ int tracefmt_writer_flush(struct tracefmt_writer *w);
  * @path ends the copy there with -EBADMSG, the blocks before it copied.
  */
 int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, uint64_t *records,
-				 struct tracefmt_error *err);
+				 struct bs_error *err);
 
 /**
  * tracefmt_writer_set_limit() - keep the file within @bytes (0: no limit).
@@ -451,7 +564,7 @@ uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w);
  * (with OUTFILE_PARTIAL it stays as PATH.partial when it holds a block).
  * NULL-safe.
  */
-int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err);
+int tracefmt_writer_close(struct tracefmt_writer *w, struct bs_error *err);
 
 /**
  * tracefmt_writer_abandon() - close and free without writing the end block
@@ -509,7 +622,7 @@ struct tracefmt_reader_stats {
  * blob. Fails (NULL, errno, @err) on an unreadable path, a directory, an
  * empty file, a wrong magic, a future major version or a broken header.
  */
-struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_error *err);
+struct tracefmt_reader *tracefmt_reader_open(const char *path, struct bs_error *err);
 
 /**
  * tracefmt_reader_header() - the header blob, borrowed until close; it is
@@ -603,7 +716,7 @@ const char *tracefmt_import_format_name(enum tracefmt_import_format fmt);
  * @path cannot be read (@err names it).
  */
 int tracefmt_import_detect(const char *path, struct tracefmt_import_guess *g,
-			   struct tracefmt_error *err);
+			   struct bs_error *err);
 
 
 struct tracefmt_import_stats {
@@ -677,7 +790,7 @@ struct tracefmt_import_opts {
  */
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
 		    const void *header, size_t header_len, const struct tracefmt_import_opts *opts,
-		    struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+		    struct tracefmt_import_stats *stats, struct bs_error *err);
 
 /**
  * tracefmt_import_has_lost_lines() - whether the text file @path (plain or
@@ -686,7 +799,7 @@ int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const 
  * without one does not say whether events were lost. Returns 0 with
  * *@found set, or -errno.
  */
-int tracefmt_import_has_lost_lines(const char *path, bool *found, struct tracefmt_error *err);
+int tracefmt_import_has_lost_lines(const char *path, bool *found, struct bs_error *err);
 
 /**
  * tracefmt_import_perf_data() - import a perf.data: runs @perf (NULL: "perf"
@@ -699,7 +812,7 @@ int tracefmt_import_has_lost_lines(const char *path, bool *found, struct tracefm
 int tracefmt_import_perf_data(const char *in_path, const char *perf, const char *out_path,
 			      const void *header, size_t header_len,
 			      const struct tracefmt_import_opts *opts,
-			      struct tracefmt_import_stats *stats, struct tracefmt_error *err);
+			      struct tracefmt_import_stats *stats, struct bs_error *err);
 
 /* The `perf script` arguments tracefmt_import_perf_data() uses, for messages. */
 #define TRACEFMT_PERF_SCRIPT_ARGS "script --show-lost-events --ns -i"
@@ -739,6 +852,6 @@ int tracefmt_layout_from_pfns(uint64_t min_pfn, uint64_t end_pfn, unsigned int n
  * when no event has a pfn, or the reader's -errno (@err filled).
  */
 int tracefmt_layout_infer(const char *path, unsigned int nr_page_orders,
-			  struct tracefmt_layout *out, struct tracefmt_error *err);
+			  struct tracefmt_layout *out, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_TRACEFMT_H */

@@ -33,6 +33,27 @@ static const char *const type_names[TRACEFMT_NR_TYPES] = {
 	[TRACEFMT_ZONE_STATE] = "zone_state",
 	[TRACEFMT_WMARK] = "mm_setup_per_zone_wmarks",
 	[TRACEFMT_TRIGGER] = "trigger",
+	[TRACEFMT_VMSCAN_WAKEUP_KSWAPD] = "mm_vmscan_wakeup_kswapd",
+	[TRACEFMT_VMSCAN_KSWAPD_WAKE] = "mm_vmscan_kswapd_wake",
+	[TRACEFMT_VMSCAN_KSWAPD_SLEEP] = "mm_vmscan_kswapd_sleep",
+	[TRACEFMT_VMSCAN_DIRECT_BEGIN] = "mm_vmscan_direct_reclaim_begin",
+	[TRACEFMT_VMSCAN_DIRECT_END] = "mm_vmscan_direct_reclaim_end",
+	[TRACEFMT_COMPACTION_BEGIN] = "mm_compaction_begin",
+	[TRACEFMT_COMPACTION_END] = "mm_compaction_end",
+	[TRACEFMT_COMPACTION_ISOLATE_MIGRATE] = "mm_compaction_isolate_migratepages",
+	[TRACEFMT_COMPACTION_ISOLATE_FREE] = "mm_compaction_isolate_freepages",
+	[TRACEFMT_COMPACTION_FAST_ISOLATE_FREE] = "mm_compaction_fast_isolate_freepages",
+	[TRACEFMT_COMPACTION_MIGRATEPAGES] = "mm_compaction_migratepages",
+	[TRACEFMT_COMPACTION_FINISHED] = "mm_compaction_finished",
+	[TRACEFMT_COMPACTION_SUITABLE] = "mm_compaction_suitable",
+	[TRACEFMT_COMPACTION_DEFERRED] = "mm_compaction_deferred",
+	[TRACEFMT_COMPACTION_DEFER_COMPACTION] = "mm_compaction_defer_compaction",
+	[TRACEFMT_COMPACTION_DEFER_RESET] = "mm_compaction_defer_reset",
+	[TRACEFMT_COMPACTION_KCOMPACTD_WAKE] = "mm_compaction_kcompactd_wake",
+	[TRACEFMT_COMPACTION_WAKEUP_KCOMPACTD] = "mm_compaction_wakeup_kcompactd",
+	[TRACEFMT_COMPACTION_KCOMPACTD_SLEEP] = "mm_compaction_kcompactd_sleep",
+	[TRACEFMT_COMPACTION_TRY_TO_COMPACT] = "mm_compaction_try_to_compact_pages",
+	[TRACEFMT_VMSTAT] = "vmstat",
 };
 
 const char *tracefmt_type_name(unsigned int type)
@@ -50,17 +71,13 @@ const char *tracefmt_trigger_kind_name(unsigned int kind)
 	return kind <= TRACEFMT_TRIGGER_MAX_KIND ? names[kind] : names[0];
 }
 
-int tracefmt_error_set(struct tracefmt_error *err, int code, const char *fmt, ...)
+int tracefmt_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err) {
-		err->offset = 0;
-		err->code = code;
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = bs_error_vformat(err, where, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -391,6 +408,28 @@ static uint8_t *encode_zone_record(const struct tracefmt_event *ev, uint8_t *p)
 	return p;
 }
 
+/*
+ * The reclaim and compaction types (16-35) and vmstat (36), format 1.3: no
+ * pfn deltas (their pfns are absolute), fields in tracefmt_mm.c's order,
+ * signed ones zigzag-coded.
+ */
+static uint8_t *encode_mm_record(const struct tracefmt_event *ev, uint8_t *p)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(ev->type);
+
+	if (ev->type == TRACEFMT_VMSTAT) {
+		p = put_uv(p, ev->u.vmstat.seq);
+		p = put_str(p, ev->u.vmstat.name, sizeof(ev->u.vmstat.name));
+		return put_uv(p, ev->u.vmstat.value);
+	}
+	for (unsigned int i = 0; d && i < d->nr; i++) {
+		uint64_t v = tf_mm_get(ev, &d->f[i]);
+
+		p = tf_mm_signed(&d->f[i]) ? put_sv(p, (int64_t)v) : put_uv(p, v);
+	}
+	return p;
+}
+
 static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev, uint8_t *p)
 {
 	switch (ev->type) {
@@ -482,6 +521,7 @@ static uint8_t *encode_body(struct tf_codec *c, const struct tracefmt_event *ev,
 		p = encode_zone_record(ev, p);
 		break;
 	default:
+		p = encode_mm_record(ev, p);
 		break;
 	}
 	return p;
@@ -588,6 +628,29 @@ static void decode_zone_record(struct rd *r, struct tracefmt_event *ev)
 	}
 	default:
 		break;
+	}
+}
+
+/* Inverse of encode_mm_record(); the member is zeroed first, whole. */
+static void decode_mm_record(struct rd *r, struct tracefmt_event *ev)
+{
+	const struct tf_mm_desc *d = tf_mm_desc(ev->type);
+
+	memset(&ev->u, 0, sizeof(ev->u.compact));
+	if (ev->type == TRACEFMT_VMSTAT) {
+		memset(&ev->u.vmstat, 0, sizeof(ev->u.vmstat));
+		ev->u.vmstat.seq = get_u32(r);
+		get_str(r, ev->u.vmstat.name, sizeof(ev->u.vmstat.name));
+		ev->u.vmstat.value = get_uv(r);
+		return;
+	}
+	for (unsigned int i = 0; d && i < d->nr; i++) {
+		const struct tf_mm_field *f = &d->f[i];
+
+		if (!tf_mm_signed(f))
+			tf_mm_set(ev, f, f->size == 8 ? get_uv(r) : get_u32(r));
+		else
+			tf_mm_set(ev, f, (uint64_t)(int64_t)get_s32(r));
 	}
 }
 
@@ -726,6 +789,7 @@ static inline __attribute__((always_inline)) int decode_body(struct tf_codec *c,
 		decode_zone_record(r, ev);
 		break;
 	default:
+		decode_mm_record(r, ev);
 		break;
 	}
 	return 0;
@@ -886,8 +950,10 @@ static inline __attribute__((always_inline)) int event_limits(const struct trace
 			LIMIT_FAIL("snapshot_mark: phase %u is neither %d (begin) nor %d (end)",
 				   ev->u.snapshot_mark.phase, TRACEFMT_SNAP_BEGIN, TRACEFMT_SNAP_END);
 		break;
+	case TRACEFMT_VMSTAT:
+		return tf_vmstat_check(ev, why, len);
 	default:
-		break;
+		return tf_mm_check(ev, why, len);
 	}
 	return 0;
 }

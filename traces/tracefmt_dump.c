@@ -140,6 +140,63 @@ static const struct field f_trigger[] = {
 	FLD(F_U64, "value", trigger.value), FLD(F_U64, "limit", trigger.limit),
 };
 
+/* Format 1.3: reclaim and compaction, fields as the tracepoints name them. */
+static const char *sync_name(unsigned int v)
+{
+	return v ? "sync" : "async";
+}
+
+static const struct field f_wakeup_kswapd[] = {
+	FLD(F_I32, "nid", wake.nid), FLD(F_I32, "zid", wake.zid), FLD(F_I32, "order", wake.order),
+	FLD(F_HEX64, "gfp_flags", wake.gfp_flags),
+};
+static const struct field f_kswapd_wake[] = {
+	FLD(F_I32, "nid", wake.nid), FLD(F_I32, "zid", wake.zid), FLD(F_I32, "order", wake.order),
+};
+static const struct field f_nid[] = {
+	FLD(F_I32, "nid", wake.nid),
+};
+static const struct field f_direct_begin[] = {
+	FLD(F_I32, "order", direct.order), FLD(F_HEX64, "gfp_flags", direct.gfp_flags),
+};
+static const struct field f_direct_end[] = {
+	FLD(F_U64, "nr_reclaimed", direct.nr_reclaimed),
+};
+#define COMPACT_RUN                                                                        	FLD(F_PFN, "zone_start", compact.zone_start),                                       		FLD(F_PFN, "migrate_pfn", compact.migrate_pfn),                             		FLD(F_PFN, "free_pfn", compact.free_pfn),                                   		FLD(F_PFN, "zone_end", compact.zone_end),                                   		NAMED("mode", compact.sync, sync_name)
+static const struct field f_compaction_begin[] = { COMPACT_RUN };
+static const struct field f_compaction_end[] = {
+	COMPACT_RUN, NAMED("status", compact.status, tracefmt_compact_result_name),
+};
+static const struct field f_isolate[] = {
+	FLD(F_PFN, "start_pfn", isolate.start_pfn), FLD(F_PFN, "end_pfn", isolate.end_pfn),
+	FLD(F_U64, "nr_scanned", isolate.nr_scanned), FLD(F_U64, "nr_taken", isolate.nr_taken),
+};
+static const struct field f_migratepages[] = {
+	FLD(F_U64, "nr_migrated", migrate.nr_migrated), FLD(F_U64, "nr_failed", migrate.nr_failed),
+};
+static const struct field f_compaction_result[] = {
+	FLD(F_I32, "nid", compact_zone.nid), FLD(F_I32, "zid", compact_zone.zid),
+	FLD(F_I32, "order", compact_zone.order),
+	NAMED("ret", compact_zone.ret, tracefmt_compact_result_name),
+};
+static const struct field f_compaction_defer[] = {
+	FLD(F_I32, "nid", compact_zone.nid), FLD(F_I32, "zid", compact_zone.zid),
+	FLD(F_I32, "order", compact_zone.order), FLD(F_U32, "considered", compact_zone.considered),
+	FLD(F_U32, "defer_shift", compact_zone.defer_shift),
+	FLD(F_I32, "order_failed", compact_zone.order_failed),
+};
+static const struct field f_kcompactd[] = {
+	FLD(F_I32, "nid", wake.nid), FLD(F_I32, "order", wake.order),
+	FLD(F_I32, "highest_zoneidx", wake.zid),
+};
+static const struct field f_try_to_compact[] = {
+	FLD(F_I32, "order", direct.order), FLD(F_HEX64, "gfp_mask", direct.gfp_flags),
+	FLD(F_I32, "prio", direct.prio),
+};
+static const struct field f_vmstat[] = {
+	FLD(F_U32, "seq", vmstat.seq), STR("name", vmstat.name), FLD(F_U64, "value", vmstat.value),
+};
+
 #define TYPE(t, f) [t] = { f, sizeof(f) / sizeof(f[0]) }
 static const struct type_format {
 	const struct field *fields;
@@ -160,6 +217,27 @@ static const struct type_format {
 	TYPE(TRACEFMT_ZONE_STATE, f_zone_state),
 	TYPE(TRACEFMT_WMARK, f_wmark),
 	TYPE(TRACEFMT_TRIGGER, f_trigger),
+	TYPE(TRACEFMT_VMSCAN_WAKEUP_KSWAPD, f_wakeup_kswapd),
+	TYPE(TRACEFMT_VMSCAN_KSWAPD_WAKE, f_kswapd_wake),
+	TYPE(TRACEFMT_VMSCAN_KSWAPD_SLEEP, f_nid),
+	TYPE(TRACEFMT_VMSCAN_DIRECT_BEGIN, f_direct_begin),
+	TYPE(TRACEFMT_VMSCAN_DIRECT_END, f_direct_end),
+	TYPE(TRACEFMT_COMPACTION_BEGIN, f_compaction_begin),
+	TYPE(TRACEFMT_COMPACTION_END, f_compaction_end),
+	TYPE(TRACEFMT_COMPACTION_ISOLATE_MIGRATE, f_isolate),
+	TYPE(TRACEFMT_COMPACTION_ISOLATE_FREE, f_isolate),
+	TYPE(TRACEFMT_COMPACTION_FAST_ISOLATE_FREE, f_isolate),
+	TYPE(TRACEFMT_COMPACTION_MIGRATEPAGES, f_migratepages),
+	TYPE(TRACEFMT_COMPACTION_FINISHED, f_compaction_result),
+	TYPE(TRACEFMT_COMPACTION_SUITABLE, f_compaction_result),
+	TYPE(TRACEFMT_COMPACTION_DEFERRED, f_compaction_defer),
+	TYPE(TRACEFMT_COMPACTION_DEFER_COMPACTION, f_compaction_defer),
+	TYPE(TRACEFMT_COMPACTION_DEFER_RESET, f_compaction_defer),
+	TYPE(TRACEFMT_COMPACTION_KCOMPACTD_WAKE, f_kcompactd),
+	TYPE(TRACEFMT_COMPACTION_WAKEUP_KCOMPACTD, f_kcompactd),
+	TYPE(TRACEFMT_COMPACTION_KCOMPACTD_SLEEP, f_nid),
+	TYPE(TRACEFMT_COMPACTION_TRY_TO_COMPACT, f_try_to_compact),
+	TYPE(TRACEFMT_VMSTAT, f_vmstat),
 };
 
 /* A bounded line being built; @need counts what the whole line takes. */

@@ -176,4 +176,54 @@ static inline uint64_t tf_get_le64(const uint8_t *p)
 	return (uint64_t)tf_get_le32(p) | (uint64_t)tf_get_le32(p + 4) << 32;
 }
 
+/*
+ * The reclaim and compaction types (16-35), traces/tracefmt_mm.c: each
+ * type's fields in its tracepoint's order (the order of FORMAT.md's table,
+ * of the codec and of tracefmt_mm_set_args()).
+ */
+enum tf_mm_kind {
+	TF_MM_NODE,	/* int nid: 0 .. TRACEFMT_MAX_NODES - 1 */
+	TF_MM_ZONE,	/* zone index: -1 (not printed) .. TRACEFMT_MAX_ZONE_TYPES - 1 */
+	TF_MM_ORDER,	/* int order: -1 (whole zone) .. TRACEFMT_MAX_ORDERS - 1 */
+	TF_MM_GFP,	/* gfp bits, any */
+	TF_MM_PFN,	/* pfn: at most TRACEFMT_MAX_PFN + 1 (an exclusive end) */
+	TF_MM_PAGES,	/* a page count: at most 2^52 */
+	TF_MM_BOOL,	/* 0 or 1 */
+	TF_MM_RESULT,	/* enum compact_result: 0 .. TRACEFMT_MAX_COMPACT_RESULT */
+	TF_MM_PRIO,	/* enum compact_priority: 0 .. TRACEFMT_MAX_COMPACT_RESULT */
+	TF_MM_SHIFT,	/* a shift: 0 .. 63 */
+	TF_MM_COUNT,	/* unsigned int, any */
+};
+
+enum tf_mm_text_flags {
+	TF_MM_TEXT_OPTIONAL = 1 << 0, /* the print format does not show it: -1 when absent */
+	TF_MM_TEXT_LOG2 = 1 << 1,     /* the print format shows 1 << value */
+};
+
+struct tf_mm_field {
+	const char *name;  /* the field in the kernel's record (format file, trace.dat) */
+	const char *text;  /* its key in the print format when another, else NULL */
+	uint16_t off;	   /* in struct tracefmt_event */
+	uint8_t size;	   /* 4 or 8 */
+	uint8_t kind;	   /* enum tf_mm_kind; signed kinds are int32_t members */
+	uint8_t flags;	   /* enum tf_mm_text_flags */
+};
+
+struct tf_mm_desc {
+	unsigned int type;
+	const char *system; /* "vmscan", "compaction" */
+	unsigned int nr;    /* fields */
+	struct tf_mm_field f[TRACEFMT_MM_MAX_ARGS];
+};
+
+/* The fields of type 16-35, NULL for another type. */
+const struct tf_mm_desc *tf_mm_desc(unsigned int type);
+bool tf_mm_signed(const struct tf_mm_field *f);
+/* A field's value, sign-extended for signed kinds. */
+uint64_t tf_mm_get(const struct tracefmt_event *ev, const struct tf_mm_field *f);
+void tf_mm_set(struct tracefmt_event *ev, const struct tf_mm_field *f, uint64_t v);
+/* Value limits of types 16-35 and 36 (vmstat): 0 or -EINVAL with @why (may be NULL). */
+int tf_mm_check(const struct tracefmt_event *ev, char *why, size_t len);
+int tf_vmstat_check(const struct tracefmt_event *ev, char *why, size_t len);
+
 #endif

@@ -88,16 +88,6 @@ struct tracefmt_reader {
 	char path[256];
 };
 
-static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *path,
-		    const char *what)
-{
-	if (!err)
-		return;
-	err->offset = offset;
-	err->code = code;
-	snprintf(err->text, sizeof(err->text), "%s: %s", path, what);
-}
-
 int tf_pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
 	uint8_t *p = buf;
@@ -223,7 +213,7 @@ static int check_preamble(struct tracefmt_reader *r, const uint8_t *pre, char *m
 	return 0;
 }
 
-struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_error *err)
+struct tracefmt_reader *tracefmt_reader_open(const char *path, struct bs_error *err)
 {
 	struct tracefmt_reader *r = calloc(1, sizeof(*r));
 	uint8_t pre[TF_PREAMBLE_LEN];
@@ -233,7 +223,7 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	int rc;
 
 	if (!r) {
-		set_err(err, 0, -ENOMEM, path, "out of memory");
+		tracefmt_error_set(err, BS_IN(path), -ENOMEM, "out of memory");
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -242,24 +232,24 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	if (r->fd < 0) {
 		rc = -errno;
 		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(-rc));
-		set_err(err, 0, rc, path, msg);
+		tracefmt_error_set(err, BS_IN(path), rc, "%s", msg);
 		goto fail;
 	}
 	if (fstat(r->fd, &sb) < 0) {
 		rc = -errno;
 		snprintf(msg, sizeof(msg), "cannot stat: %s", strerror(-rc));
-		set_err(err, 0, rc, path, msg);
+		tracefmt_error_set(err, BS_IN(path), rc, "%s", msg);
 		goto fail;
 	}
 	if (S_ISDIR(sb.st_mode)) {
 		rc = -EISDIR;
-		set_err(err, 0, rc, path, "is a directory, not a trace file");
+		tracefmt_error_set(err, BS_IN(path), rc, "is a directory, not a trace file");
 		goto fail;
 	}
 	r->st.file_size = (uint64_t)sb.st_size;
 	if (r->st.file_size == 0) {
 		rc = -ENODATA;
-		set_err(err, 0, rc, path, "empty file, not a trace");
+		tracefmt_error_set(err, BS_IN(path), rc, "empty file, not a trace");
 		goto fail;
 	}
 	memset(pre, 0, sizeof(pre));
@@ -267,12 +257,13 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	rc = tf_pread_all(r->fd, pre, have, 0);
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot read the preamble at offset 0: %s", strerror(-rc));
-		set_err(err, 0, rc, path, msg);
+		tracefmt_error_set(err, BS_IN(path), rc, "%s", msg);
 		goto fail;
 	}
 	if (memcmp(pre, TF_MAGIC, have < TF_MAGIC_LEN ? have : TF_MAGIC_LEN)) {
 		rc = -EBADMSG;
-		set_err(err, 0, rc, path, "wrong magic at offset 0 (field magic): not a buddyscope "
+		tracefmt_error_set(err, BS_IN(path), rc,
+				   "wrong magic at offset 0 (field magic): not a buddyscope "
 			"trace (.bst)");
 		goto fail;
 	}
@@ -280,31 +271,32 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 		rc = -EBADMSG;
 		snprintf(msg, sizeof(msg), "file of %llu bytes is shorter than the %d-byte preamble",
 			 (unsigned long long)r->st.file_size, TF_PREAMBLE_LEN);
-		set_err(err, r->st.file_size, rc, path, msg);
+		tracefmt_error_set(err, BS_AT(path, r->st.file_size), rc, "%s", msg);
 		goto fail;
 	}
 	rc = check_preamble(r, pre, msg, sizeof(msg), &off);
 	if (rc) {
-		set_err(err, off, rc, path, msg);
+		tracefmt_error_set(err, BS_AT(path, off), rc, "%s", msg);
 		goto fail;
 	}
 	r->header = malloc(r->header_len + 1);
 	if (!r->header) {
 		rc = -ENOMEM;
-		set_err(err, 16, rc, path, "out of memory for the header");
+		tracefmt_error_set(err, BS_AT(path, 16), rc, "out of memory for the header");
 		goto fail;
 	}
 	rc = tf_pread_all(r->fd, r->header, r->header_len, TF_PREAMBLE_LEN);
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot read the header blob at offset %d: %s",
 			 TF_PREAMBLE_LEN, strerror(-rc));
-		set_err(err, TF_PREAMBLE_LEN, rc, path, msg);
+		tracefmt_error_set(err, BS_AT(path, TF_PREAMBLE_LEN), rc, "%s", msg);
 		goto fail;
 	}
 	r->header[r->header_len] = '\0';
 	if (tf_crc32c(0, r->header, r->header_len) != tf_get_le32(pre + 20)) {
 		rc = -EBADMSG;
-		set_err(err, 20, rc, path, "offset 20, field header_crc: does not match the header "
+		tracefmt_error_set(err, BS_AT(path, 20), rc,
+				   "offset 20, field header_crc: does not match the header "
 			"blob (corrupt header)");
 		goto fail;
 	}
@@ -312,7 +304,7 @@ struct tracefmt_reader *tracefmt_reader_open(const char *path, struct tracefmt_e
 	r->dctx = ZSTD_createDCtx();
 	if (!r->dctx) {
 		rc = -ENOMEM;
-		set_err(err, 0, rc, path, "out of memory");
+		tracefmt_error_set(err, BS_IN(path), rc, "out of memory");
 		goto fail;
 	}
 	tracefmt_reader_rewind(r);
@@ -386,13 +378,17 @@ __attribute__((format(printf, 3, 4))) static void corrupt(struct tracefmt_reader
 	r->problem_seen = true;
 	if (r->st.first_corruption[0])
 		return;
-	char why[160];
+	char *out = r->st.first_corruption;
+	size_t len = sizeof(r->st.first_corruption);
+	int n = snprintf(out, len, "block at offset %llu: ", (unsigned long long)off);
 	va_list ap;
+
+	/* The reason fills what the offset leaves; a long one loses its end. */
+	if (n < 0 || (size_t)n >= len)
+		return;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	vsnprintf(out + n, len - (size_t)n, fmt, ap);
 	va_end(ap);
-	snprintf(r->st.first_corruption, sizeof(r->st.first_corruption), "block at offset %llu: %s",
-		 (unsigned long long)off, why);
 }
 
 /* Offset of the next valid block header after @from, or 0 if none. */

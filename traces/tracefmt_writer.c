@@ -54,20 +54,6 @@ struct tracefmt_writer {
 /* Far more than a block of one lost record plus the end block need. */
 #define TF_LIMIT_RESERVE 4096u
 
-__attribute__((format(printf, 4, 5)))
-static void set_err(struct tracefmt_error *err, uint64_t offset, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	err->offset = offset;
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
-	va_end(ap);
-}
-
 static int write_all(int fd, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
@@ -140,13 +126,14 @@ static int write_block(struct tracefmt_writer *w, uint16_t kind, const uint8_t *
 struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *header,
 					       size_t header_len,
 					       const struct tracefmt_writer_opts *opts,
-					       struct tracefmt_error *err)
+					       struct bs_error *err)
 {
 	struct tracefmt_writer *w = NULL;
 	int rc;
 
 	if (header_len > TF_HEADER_MAX) {
-		set_err(err, 0, -EFBIG, "%s: %s", path, "header blob larger than 64 MiB");
+		tracefmt_error_set(err, BS_NOWHERE, -EFBIG, "%s: %s", path,
+				   "header blob larger than 64 MiB");
 		errno = EFBIG;
 		return NULL;
 	}
@@ -174,7 +161,8 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 
 	rc = outfile_open(&w->of, path, opts ? opts->outfile_flags : 0, 0644);
 	if (rc) {
-		set_err(err, 0, rc, "%s: cannot create: %s", outfile_name(&w->of),
+		tracefmt_error_set(err, BS_NOWHERE, rc, "%s: cannot create: %s",
+				   outfile_name(&w->of),
 			rc == -EEXIST ? "the file exists" : strerror(-rc));
 		goto fail;
 	}
@@ -190,7 +178,8 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	if (!rc && header_len)
 		rc = emit(w, header, header_len);
 	if (rc) {
-		set_err(err, w->offset, rc, "%s: cannot write the header: %s", path,
+		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc,
+				   "%s: cannot write the header: %s", path,
 			strerror(-rc));
 		goto fail;
 	}
@@ -198,7 +187,7 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 
 nomem:
 	rc = -ENOMEM;
-	set_err(err, 0, rc, "%s: %s", path, "out of memory");
+	tracefmt_error_set(err, BS_NOWHERE, rc, "%s: %s", path, "out of memory");
 fail:
 	tracefmt_writer_abandon(w);
 	errno = -rc;
@@ -348,7 +337,7 @@ void tracefmt_writer_abandon(struct tracefmt_writer *w)
 	writer_free(w);
 }
 
-int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
+int tracefmt_writer_close(struct tracefmt_writer *w, struct bs_error *err)
 {
 	if (!w)
 		return 0;
@@ -378,17 +367,20 @@ int tracefmt_writer_close(struct tracefmt_writer *w, struct tracefmt_error *err)
 
 		rc = outfile_commit(&w->of);
 		if (rc)
-			set_err(err, w->offset, rc, "%s: cannot put the trace in place: %s",
+			tracefmt_error_set(err, BS_AT(NULL, w->offset), rc,
+					   "%s: cannot put the trace in place: %s",
 				path ? path : "trace", strerror(-rc));
 		free(path);
 		writer_free(w);
 		return rc;
 	}
 	if ((w->of.flags & OUTFILE_PARTIAL) && w->blocks)
-		set_err(err, w->offset, rc, "%s: %s (kept with every block before this offset)",
+		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc,
+				   "%s: %s (kept with every block before this offset)",
 			outfile_name(&w->of), strerror(-rc));
 	else
-		set_err(err, w->offset, rc, "%s: write failed: %s", w->of.path, strerror(-rc));
+		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc, "%s: write failed: %s",
+				   w->of.path, strerror(-rc));
 	tracefmt_writer_abandon(w);
 	return rc;
 }
@@ -424,7 +416,7 @@ static int copy_block(struct tracefmt_writer *w, int fd, uint64_t off, const str
 }
 
 int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, uint64_t *records,
-				 struct tracefmt_error *err)
+				 struct bs_error *err)
 {
 	uint8_t pre[TF_PREAMBLE_LEN], hb[TF_BLOCK_HDR_LEN];
 	uint64_t off, copied = 0;
@@ -433,20 +425,20 @@ int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, ui
 	if (records)
 		*records = 0;
 	if (rc) {
-		set_err(err, w->offset, rc, "writing: %s", strerror(-rc));
+		tracefmt_error_set(err, BS_AT(NULL, w->offset), rc, "writing: %s", strerror(-rc));
 		return rc;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		set_err(err, 0, rc, "%s: %s", path, strerror(-rc));
+		tracefmt_error_set(err, BS_NOWHERE, rc, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
 	rc = tf_pread_all(fd, pre, sizeof(pre), 0);
 	if (rc || memcmp(pre, TF_MAGIC, TF_MAGIC_LEN) ||
 	    tf_get_le16(pre + 8) != TRACEFMT_VERSION_MAJOR) {
 		rc = rc && rc != -ENODATA ? rc : -EBADMSG;
-		set_err(err, 0, rc, "%s: not a .bst trace of format %d.x", path,
+		tracefmt_error_set(err, BS_NOWHERE, rc, "%s: not a .bst trace of format %d.x", path,
 			TRACEFMT_VERSION_MAJOR);
 		close(fd);
 		return rc;
@@ -473,7 +465,8 @@ int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, ui
 			}
 		}
 		if (rc < 0) {
-			set_err(err, off, rc, "%s: copying the block at offset %llu: %s", path,
+			tracefmt_error_set(err, BS_AT(NULL, off), rc,
+					   "%s: copying the block at offset %llu: %s", path,
 				(unsigned long long)off,
 				rc == -EBADMSG ? "the block is corrupt"
 				: rc == -EPROTONOSUPPORT ? "a field-major block (format 1.3) cannot "

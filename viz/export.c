@@ -32,7 +32,7 @@ static void csv_field(FILE *f, const char *t)
 }
 
 static int export_csv_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_t *rows,
-			  struct viz_error *err)
+			  struct bs_error *err)
 {
 	struct viz_zone *zones = NULL;
 	sqlite3_stmt *st = NULL;
@@ -193,7 +193,7 @@ static int put_elem(FILE *f, json_t *j, int *first, size_t flags)
 }
 
 static int export_json_run(struct viz_store *s, int64_t run_id, FILE *f, uint64_t *rows,
-			   struct viz_error *err)
+			   struct bs_error *err)
 {
 	struct viz_run run;
 	struct viz_zone *zones = NULL;
@@ -344,7 +344,7 @@ out:
 }
 
 int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format fmt, void *out,
-		     uint64_t *rows, struct viz_error *err)
+		     uint64_t *rows, struct bs_error *err)
 {
 	FILE *f = out;
 	int64_t *ids = NULL;

@@ -42,8 +42,8 @@ void viz_put_milli(FILE *f, int64_t v);
 void viz_put_us(FILE *f, int64_t t_ns);
 
 int viz_export_perfetto(struct viz_store *s, const int64_t *ids, size_t n, FILE *f,
-			uint64_t *events, struct viz_error *err);
+			uint64_t *events, struct bs_error *err);
 int viz_export_openmetrics(struct viz_store *s, const int64_t *ids, size_t n, FILE *f,
-			   uint64_t *samples, struct viz_error *err);
+			   uint64_t *samples, struct bs_error *err);
 
 #endif

@@ -172,7 +172,7 @@ static void put_series_name(FILE *f, const struct om_family *fam, int64_t run,
 /* Every point of one series, in time order. */
 static int om_series_points(struct viz_store *s, FILE *f, const struct om_family *fam,
 			    int64_t run, const struct om_series *ls, struct viz_export_row *r,
-			    uint64_t *points, struct viz_error *err)
+			    uint64_t *points, struct bs_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, ret = 0;
@@ -204,7 +204,7 @@ static int om_series_points(struct viz_store *s, FILE *f, const struct om_family
 /* Every series of a family in one zone: the label sets its dimensions span. */
 static int om_zone(struct viz_store *s, FILE *f, const struct om_family *fam, int64_t run,
 		   const struct viz_zone *z, struct viz_export_row *r, uint64_t *points,
-		   struct viz_error *err)
+		   struct bs_error *err)
 {
 	uint32_t no = fam->dims & OM_ORDER ? z->nr_orders : 1;
 	uint32_t nm = fam->dims & OM_MT ? z->nr_migratetypes : 1;
@@ -223,7 +223,7 @@ static int om_zone(struct viz_store *s, FILE *f, const struct om_family *fam, in
 
 static int om_family(struct viz_store *s, FILE *f, const struct om_family *fam,
 		     const int64_t *ids, size_t n, struct viz_export_row *r, uint64_t *points,
-		     struct viz_error *err)
+		     struct bs_error *err)
 {
 	int ret = 0;
 
@@ -249,7 +249,7 @@ static int om_family(struct viz_store *s, FILE *f, const struct om_family *fam,
 
 /* The counters table: one counter family, label counter="model.pcp_refills", .... */
 static int om_replay_counters(struct viz_store *s, FILE *f, const int64_t *ids, size_t n,
-			      uint64_t *points, struct viz_error *err)
+			      uint64_t *points, struct bs_error *err)
 {
 	int ret = 0;
 
@@ -284,7 +284,7 @@ static int om_replay_counters(struct viz_store *s, FILE *f, const int64_t *ids, 
 }
 
 int viz_export_openmetrics(struct viz_store *s, const int64_t *ids, size_t n, FILE *f,
-			   uint64_t *samples, struct viz_error *err)
+			   uint64_t *samples, struct bs_error *err)
 {
 	struct viz_export_row *r = malloc(sizeof(*r));
 	int ret = 0;

@@ -140,7 +140,7 @@ static void te_zone_instants(struct te_out *o, int64_t run, const struct viz_zon
 }
 
 static int te_samples(struct viz_store *s, struct te_out *o, int64_t run,
-		      const struct viz_zone *zones, size_t nz, struct viz_error *err)
+		      const struct viz_zone *zones, size_t nz, struct bs_error *err)
 {
 	struct viz_export_row *rows = malloc(2 * sizeof(*rows)), *cur, *prev = NULL;
 	sqlite3_stmt *st = NULL;
@@ -181,7 +181,7 @@ static int te_samples(struct viz_store *s, struct te_out *o, int64_t run,
 
 /* Rows of @sql (bind 1 = run) as events: counters (name, t_ns, value) or instants (t_ns, kind, text). */
 static int te_table(struct viz_store *s, struct te_out *o, int64_t run, const char *sql,
-		    int counters, struct viz_error *err)
+		    int counters, struct bs_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -214,7 +214,7 @@ static int te_table(struct viz_store *s, struct te_out *o, int64_t run, const ch
 	return rc == SQLITE_DONE ? 0 : viz_sql_fail(s, err);
 }
 
-static int te_run(struct viz_store *s, struct te_out *o, int64_t run, struct viz_error *err)
+static int te_run(struct viz_store *s, struct te_out *o, int64_t run, struct bs_error *err)
 {
 	struct viz_zone *zones = NULL;
 	struct viz_run r;
@@ -243,7 +243,7 @@ out:
 }
 
 int viz_export_perfetto(struct viz_store *s, const int64_t *ids, size_t n, FILE *f,
-			uint64_t *events, struct viz_error *err)
+			uint64_t *events, struct bs_error *err)
 {
 	struct te_out o = { f, 0 };
 	int ret = 0;

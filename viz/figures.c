@@ -36,7 +36,8 @@ static uint32_t heat_plot_h(uint32_t nr_orders)
 
 static void zone_title(const struct viz_zone *z, char *buf, size_t len)
 {
-	snprintf(buf, len, "node %d zone %s", z->node, z->name);
+	/* the name's bound, so a copy of the struct cannot read past it */
+	snprintf(buf, len, "node %d zone %.*s", z->node, (int)sizeof(z->name), z->name);
 }
 
 /* Order axis: one tick per order, order 0 at the bottom. */

@@ -66,7 +66,7 @@ static bool src_runs_have_grid(struct viz_store *s)
  * shard that ran twice (a re-queued job writes new uuids) so adds nothing,
  * and an unfinished attempt is not kept beside a finished one.
  */
-static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct viz_error *err)
+static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct bs_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t new_id;
@@ -125,7 +125,7 @@ fail:
 }
 
 int viz_store_merge(struct viz_store *s, const char *src_path, size_t *nr_copied,
-		    struct viz_error *err)
+		    struct bs_error *err)
 {
 	struct viz_store *src;
 	sqlite3_stmt *st = NULL;
@@ -181,7 +181,7 @@ out:
 
 /* Each source opens as a store and lists its runs: checked before anything is written. */
 static int merge_sources_check(const char *const *src_paths, size_t nr_src,
-			       struct viz_error *err)
+			       struct bs_error *err)
 {
 	for (size_t i = 0; i < nr_src; i++) {
 		struct viz_store *src = viz_store_open(src_paths[i], VIZ_STORE_READONLY, err);
@@ -205,7 +205,7 @@ static int merge_sources_check(const char *const *src_paths, size_t nr_src,
 
 /* Every source into the (new, empty) staging store @stage_path. */
 static int merge_into_stage(const char *stage_path, const char *const *src_paths,
-			    size_t nr_src, size_t *nr_staged, size_t *total, struct viz_error *err)
+			    size_t nr_src, size_t *nr_staged, size_t *total, struct bs_error *err)
 {
 	struct viz_store *stage = viz_store_open(stage_path, VIZ_STORE_CREATE, err);
 	int ret = 0, close_ret;
@@ -227,9 +227,9 @@ static int merge_into_stage(const char *stage_path, const char *const *src_paths
 }
 
 int viz_store_merge_files(const char *out_path, const char *const *src_paths, size_t nr_src,
-			  size_t *nr_staged, size_t *nr_copied, struct viz_error *err)
+			  size_t *nr_staged, size_t *nr_copied, struct bs_error *err)
 {
-	struct viz_error local = { "" };
+	struct bs_error local = { .text = "" };
 	struct outfile of = OUTFILE_INIT;
 	struct viz_store *out = NULL;
 	struct stat st;

@@ -117,7 +117,7 @@ static int mkdir_p(const char *dir)
 struct report_ctx {
 	struct viz_store *s;
 	const struct viz_report_opts *o;
-	struct viz_error *err;
+	struct bs_error *err;
 	struct membuf html;
 	struct viz_figure *figs;
 	size_t nr_figs;
@@ -883,7 +883,7 @@ static const char html_head[] =
 	"</style>\n</head>\n<body>\n<h1>buddyscope report</h1>\n";
 
 int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
-		     struct viz_report_result *res, struct viz_error *err)
+		     struct viz_report_result *res, struct bs_error *err)
 {
 	struct viz_report_opts opts = *o;
 	struct report_ctx rc = { .s = s, .o = &opts, .err = err };

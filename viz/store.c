@@ -135,14 +135,12 @@ static const char schema_sql[] =
 	"CREATE INDEX reports_by_path ON reports (path);"
 	COUNTERS_SQL;
 
-void viz_err_set(struct viz_error *err, const char *fmt, ...)
+void viz_err_set(struct bs_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	bs_error_vformat(err, BS_NOWHERE, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -179,7 +177,7 @@ static int sql_errno(sqlite3 *db)
 	}
 }
 
-int viz_sql_fail(struct viz_store *s, struct viz_error *err)
+int viz_sql_fail(struct viz_store *s, struct bs_error *err)
 {
 	int e = sql_errno(s->db);
 
@@ -194,7 +192,7 @@ const char *viz_store_error(const struct viz_store *s)
 	return s ? s->last.text : "";
 }
 
-int viz_exec(struct viz_store *s, const char *sql, struct viz_error *err)
+int viz_exec(struct viz_store *s, const char *sql, struct bs_error *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return viz_sql_fail(s, err);
@@ -308,7 +306,7 @@ static int schema_read(struct viz_store *s, int *version, int *app_id, int *nr_t
 }
 
 /* The tables of an empty store, in the caller's transaction. */
-static int schema_create(struct viz_store *s, struct viz_error *err)
+static int schema_create(struct viz_store *s, struct bs_error *err)
 {
 	char sql[256];
 	int ret = viz_exec(s, schema_sql, err);
@@ -328,7 +326,7 @@ static int schema_create(struct viz_store *s, struct viz_error *err)
  * empty then, so two creators never both run CREATE TABLE.
  */
 static int schema_fill_empty(struct viz_store *s, int *version, int *app_id, int *nr_tables,
-			     struct viz_error *err)
+			     struct bs_error *err)
 {
 	int ret = viz_exec(s, "BEGIN IMMEDIATE", err);
 
@@ -352,7 +350,7 @@ static int schema_fill_empty(struct viz_store *s, int *version, int *app_id, int
  * version is read again under the write lock, so two writers opening the
  * same old store upgrade it once.
  */
-static int schema_upgrade(struct viz_store *s, struct viz_error *err)
+static int schema_upgrade(struct viz_store *s, struct bs_error *err)
 {
 	int version = 0, app_id = 0, nr_tables = 0;
 	char sql[512];
@@ -377,7 +375,7 @@ static int schema_upgrade(struct viz_store *s, struct viz_error *err)
 	return ret;
 }
 
-static int check_schema(struct viz_store *s, int flags, struct viz_error *err)
+static int check_schema(struct viz_store *s, int flags, struct bs_error *err)
 {
 	int version = 0, app_id = 0, nr_tables = 0, ret;
 
@@ -434,7 +432,7 @@ notdb:
  * to @path without replacing anything. Losing that race to another creator
  * is success: the caller then opens the store the other one made.
  */
-static int store_create_new(const char *path, struct viz_error *err)
+static int store_create_new(const char *path, struct bs_error *err)
 {
 	struct outfile of = OUTFILE_INIT;
 	struct viz_store tmp = { 0 };
@@ -473,7 +471,7 @@ static int store_create_new(const char *path, struct viz_error *err)
 }
 
 /* Whether @path is missing (so a store must be made), refusing a dangling symlink. */
-static int store_missing(const char *path, struct viz_error *err)
+static int store_missing(const char *path, struct bs_error *err)
 {
 	struct stat st;
 
@@ -515,7 +513,7 @@ static int store_open_immutable(struct viz_store *s)
 }
 
 /* A store opened for writing that SQLite could only open read-only: say why. */
-static int store_check_writable(struct viz_store *s, struct viz_error *err)
+static int store_check_writable(struct viz_store *s, struct bs_error *err)
 {
 	int e;
 
@@ -526,7 +524,7 @@ static int store_check_writable(struct viz_store *s, struct viz_error *err)
 	return -e;
 }
 
-struct viz_store *viz_store_open(const char *path, int flags, struct viz_error *err)
+struct viz_store *viz_store_open(const char *path, int flags, struct bs_error *err)
 {
 	struct viz_store *s = calloc(1, sizeof(*s));
 	int oflags, ret;
@@ -642,7 +640,7 @@ static int is_json_object(const char *text)
 }
 
 int viz_run_begin(struct viz_store *s, const struct viz_run_info *info, int64_t *run_id,
-		  struct viz_error *err)
+		  struct bs_error *err)
 {
 	sqlite3_stmt *st = NULL;
 
@@ -734,7 +732,7 @@ static const struct viz_zone_shape *shape_find(struct viz_store *s, int64_t run_
 }
 
 int viz_zone_add(struct viz_store *s, int64_t run_id, const struct viz_zone_info *z,
-		 uint32_t *zone_idx, struct viz_error *err)
+		 uint32_t *zone_idx, struct bs_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	uint32_t idx = 0;
@@ -1231,16 +1229,13 @@ void viz_run_release(struct viz_run *r)
 void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(s->last.text, sizeof(s->last.text), "%s: ", s->path);
 
-	if (n < 0 || (size_t)n >= sizeof(s->last.text))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(s->last.text + n, sizeof(s->last.text) - (size_t)n, fmt, ap);
+	bs_error_vformat(&s->last, BS_IN(s->path), 0, fmt, ap);
 	va_end(ap);
 }
 
-void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
+void viz_read_err(struct bs_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
 {
 	char what[200];
 	va_list ap;

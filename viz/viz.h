@@ -13,7 +13,7 @@
  *    index.html, and the reports table that indexes every file written.
  *
  * Errors: functions return 0 or -errno; constructors return NULL and set
- * errno. Each takes an optional struct viz_error that receives a sentence
+ * errno. Each takes an optional struct bs_error that receives a sentence
  * naming the file and what is wrong. Nothing here prints or exits.
  *
  * Ownership: strings passed in are copied before the call returns. Structs
@@ -25,16 +25,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bs_error.h"
+
 /* Schema version this build writes; a store with a larger one is refused. */
 #define VIZ_SCHEMA_VERSION 3
 
 /* Upper bounds that keep every per-order or per-migratetype array small. */
 #define VIZ_MAX_ORDERS 16
 #define VIZ_MAX_MIGRATETYPES 8
-
-struct viz_error {
-	char text[320];
-};
 
 struct viz_store;
 
@@ -57,12 +55,12 @@ enum viz_store_open_flags {
  * Return: the store, or NULL with errno set (EPROTONOSUPPORT for a newer
  * version, EINVAL for a foreign file, others from SQLite's I/O).
  */
-struct viz_store *viz_store_open(const char *path, int flags, struct viz_error *err);
+struct viz_store *viz_store_open(const char *path, int flags, struct bs_error *err);
 
 /**
  * viz_store_error() - the last failure of a call on @s, as a sentence that
  * names the store and the field or SQLite's error and the errno ("" when
- * none). For calls that take no struct viz_error (the row writers and
+ * none). For calls that take no struct bs_error (the row writers and
  * readers); borrowed until the next call on @s.
  */
 const char *viz_store_error(const struct viz_store *s);
@@ -108,7 +106,7 @@ struct viz_run_info {
  * that dies later leaves a valid store in which the run says so.
  */
 int viz_run_begin(struct viz_store *s, const struct viz_run_info *info, int64_t *run_id,
-		  struct viz_error *err);
+		  struct bs_error *err);
 
 /* A zone of a run. @idx numbers the run's zones from 0 in the order added. */
 struct viz_zone_info {
@@ -132,7 +130,7 @@ struct viz_zone_info {
  * @err: optional detail
  */
 int viz_zone_add(struct viz_store *s, int64_t run_id, const struct viz_zone_info *zone,
-		 uint32_t *zone_idx, struct viz_error *err);
+		 uint32_t *zone_idx, struct bs_error *err);
 
 /*
  * One sample of one zone at trace time t_ns (nanoseconds since the trace
@@ -817,7 +815,7 @@ struct viz_report_result {
  * @err: optional detail
  */
 int viz_report_write(struct viz_store *s, const struct viz_report_opts *opts,
-		     struct viz_report_result *res, struct viz_error *err);
+		     struct viz_report_result *res, struct bs_error *err);
 void viz_report_result_release(struct viz_report_result *res);
 
 /* ---- export and merge --------------------------------------------------- */
@@ -841,7 +839,7 @@ enum viz_export_format {
  * @err: optional detail
  */
 int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format fmt,
-		     void *out, uint64_t *rows, struct viz_error *err);
+		     void *out, uint64_t *rows, struct bs_error *err);
 
 /**
  * viz_store_merge() - copy every run of another store into @s
@@ -858,7 +856,7 @@ int viz_export_write(struct viz_store *s, int64_t run_id, enum viz_export_format
  * source's output directory). One transaction per source.
  */
 int viz_store_merge(struct viz_store *s, const char *src_path, size_t *nr_copied,
-		    struct viz_error *err);
+		    struct bs_error *err);
 
 /**
  * viz_store_merge_files() - merge stores into @out_path, all of them or nothing
@@ -878,7 +876,7 @@ int viz_store_merge(struct viz_store *s, const char *src_path, size_t *nr_copied
  * are skipped as viz_store_merge() says.
  */
 int viz_store_merge_files(const char *out_path, const char *const *src_paths, size_t nr_src,
-			  size_t *nr_staged, size_t *nr_copied, struct viz_error *err);
+			  size_t *nr_staged, size_t *nr_copied, struct bs_error *err);
 
 /**
  * viz_sha256_hex() - SHA-256 of a buffer as 64 lowercase hex digits

@@ -33,21 +33,25 @@ struct viz_store {
 	struct viz_zone_shape *shapes;	/* zones of runs written by this handle */
 	size_t nr_shapes;
 	size_t cap_shapes;
-	struct viz_error last;		/* the last failure on this handle (viz_store_error) */
+	struct bs_error last;		/* the last failure on this handle (viz_store_error) */
 };
 
 /*
  * A read failed with @ret: @err gets the refused row's sentence when a
  * reader left one, else "<store>: <fmt>: <strerror>".
  */
-void viz_read_err(struct viz_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
+void viz_read_err(struct bs_error *err, const struct viz_store *s, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* Say which row a reader refused, in the handle's last error (viz_store_error()). */
 void viz_row_error_set(struct viz_store *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-void viz_err_set(struct viz_error *err, const char *fmt, ...)
+/*
+ * The viz module's one error setter: @err (may be NULL) gets the sentence
+ * through bs_error_vformat(), code 0 (the return value carries the errno).
+ */
+void viz_err_set(struct bs_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
@@ -55,13 +59,13 @@ void viz_err_set(struct viz_error *err, const char *fmt, ...)
  * file -EROFS or the system's errno, ...), with a message naming the store
  * kept in @s->last and copied to @err.
  */
-int viz_sql_fail(struct viz_store *s, struct viz_error *err);
+int viz_sql_fail(struct viz_store *s, struct bs_error *err);
 
 /* Sample times beyond 2^62 ns (146 years) are damage, not data. */
 #define VIZ_MAX_T_NS (INT64_C(1) << 62)
 
 /* Run SQL with no result rows; -errno and a message naming the store on error. */
-int viz_exec(struct viz_store *s, const char *sql, struct viz_error *err);
+int viz_exec(struct viz_store *s, const char *sql, struct bs_error *err);
 int viz_tx_begin(struct viz_store *s);
 int viz_tx_commit(struct viz_store *s);
 

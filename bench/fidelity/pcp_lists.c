@@ -63,7 +63,7 @@ static int sum_pcp_pages(struct tracefmt_reader *r, uint32_t cpu, struct zone_pa
 int main(int argc, char **argv)
 {
 	struct zone_pages zones[MAX_ZONES];
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r;
 	int nr = 0, printed = 0, ended;
 	char *end;

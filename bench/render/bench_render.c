@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 	uint64_t nr = 1000000, rows, bytes;
 	char dir[512] = "", path[600], out[600];
 	struct viz_report_result res;
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_report_opts o = { 0 };
 	struct viz_store *s;
 	double t, t_fill, t_png, t_both, t_read;

@@ -39,7 +39,7 @@ static const struct replay_sink counting_sink = { .sample = count_sample };
 /* Read and decode every record (with @hash, SHA-256 of the file in the same pass); CPU s. */
 static double read_only(const char *path, bool hash, uint64_t *events)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	struct tracefmt_event ev;
 	char hex[65] = "";
@@ -70,7 +70,7 @@ static void run(const char *path, enum replay_mode mode, int repeat)
 	for (int i = 0; i < repeat; i++) {
 		struct replay_opts o;
 		struct replay_result res;
-		struct replay_error err;
+		struct bs_error err;
 
 		replay_opts_init(&o);
 		o.mode = mode;

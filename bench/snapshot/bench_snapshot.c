@@ -70,8 +70,9 @@ static int bench_method(enum snapshot_method method, const char *name, int iters
 	uint64_t walk[MAX_ITERS], total[MAX_ITERS], cpu[MAX_ITERS], lock[MAX_ITERS];
 	uint64_t load[MAX_ITERS], calib[MAX_ITERS], per[MAX_ITERS], blocks = 0, pcp = 0, bytes = 0;
 	struct snapshot_opts opts = { .method = method };
-	char path[] = "/tmp/buddyscope-bench-snapshot-XXXXXX", err[256];
-	struct tracefmt_error terr;
+	char path[] = "/tmp/buddyscope-bench-snapshot-XXXXXX";
+	struct bs_error err = { .text = "" };
+	struct bs_error terr;
 	int i, fd;
 
 	fd = mkstemp(path);
@@ -89,11 +90,11 @@ static int bench_method(enum snapshot_method method, const char *name, int iters
 			fprintf(stderr, "bench_snapshot: %s: %s\n", path, terr.text);
 			return 1;
 		}
-		ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+		ret = snapshot_take(w, &opts, &st, &err);
 		tracefmt_writer_close(w, NULL);
 		bytes = stat(path, &sb) ? 0 : (uint64_t)sb.st_size;
 		if (ret) {
-			fprintf(stderr, "bench_snapshot: %s: %s\n", name, err);
+			fprintf(stderr, "bench_snapshot: %s: %s\n", name, err.text);
 			unlink(path);
 			return 1;
 		}

@@ -71,7 +71,7 @@ static uint64_t file_size(const char *path)
 static double write_file(const char *out, const struct tracefmt_writer_opts *o,
 			 const struct small *src, size_t n, size_t total, uint64_t period)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_event ev;
 	double t0 = now();
 	struct tracefmt_writer *w = tracefmt_writer_create(out, "{}", 2, o, &err);
@@ -96,7 +96,7 @@ static double write_file(const char *out, const struct tracefmt_writer_opts *o,
 /* Read @path back (with @hash, its SHA-256 in the same pass); CPU s. */
 static double read_file(const char *path, bool hash, size_t *got, uint64_t *sum)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_event ev;
 	char hex[65];
 	double t0 = now();
@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 	size_t target = argc > 2 ? strtoull(argv[2], NULL, 10) : 20000000;
 	const char *out = argc > 3 ? argv[3] : "/tmp/bench_tracefmt.bst";
 	struct tracefmt_writer_opts wopts = { .zstd_level = argc > 4 ? atoi(argv[4]) : 0 };
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r = tracefmt_reader_open(argv[1], &err);
 	if (!r) {
 		fprintf(stderr, "bench_tracefmt: %s\n", err.text);

@@ -48,6 +48,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "pagealloc_event.h"
+#include "vmemmap_calib.bpf.h" /* calib_page, calib_pfn: the vmemmap base */
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -78,6 +79,17 @@ struct {
 	__type(value, struct pagealloc_wmark);
 } wmarks SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAGEALLOC_MM_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct pagealloc_mm);
+} mmrecs SEC(".maps");
+
+/* Reclaim and compaction hits seen, ever. */
+__u64 mm_count;
+
 /* Watermark recomputes seen, ever (each zone's counts one). */
 __u64 wmark_count;
 
@@ -95,19 +107,6 @@ __u64 exit_gen = 1;
  */
 __u64 vmemmap_base;
 __u32 page_shift;
-
-/*
- * The calibration: while calib_armed, calib_page and calib_pfn store the
- * page pointer and the pfn of each mm_page_alloc of thread calib_tid (the
- * loader faulting pages in on purpose) in turn; the loader pairs them.
- */
-#define CALIB_SLOTS 64
-__u32 calib_armed;
-__u32 calib_tid;
-__u32 n_calib_page, n_calib_pfn;
-__u64 calib_page_ptr[CALIB_SLOTS];
-__u64 calib_pfn_val[CALIB_SLOTS];
-__u32 page_struct_size;
 
 /*
  * The thread id. Classic tracepoint programs may not read the record's
@@ -362,35 +361,135 @@ int handle_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 	return emit(n, PAGEALLOC_INFO(PAGEALLOC_EV_WMARK, 0, 0, 0), 0);
 }
 
-static __always_inline int calib_self(void)
+/*
+ * Reclaim and compaction (format 1.3): rare, so they take the side table
+ * (pagealloc_event.h) and leave the page events' path as it was. @type is
+ * the tracefmt type; the arguments are the tracepoint's fields in
+ * FORMAT.md's order, ints sign-extended.
+ */
+static __always_inline int emit_mm(__u32 type, __s64 a0, __s64 a1, __s64 a2, __s64 a3, __s64 a4,
+				   __s64 a5)
 {
-	return calib_armed && current_pid() == calib_tid;
+	__u64 n = __sync_fetch_and_add(&mm_count, 1);
+	__u32 key = (__u32)(n % PAGEALLOC_MM_SLOTS);
+	struct pagealloc_mm *m = bpf_map_lookup_elem(&mmrecs, &key);
+
+	if (!m)
+		return 0;
+	m->seq = 0;
+	m->type = type;
+	m->pad = 0;
+	m->args[0] = a0;
+	m->args[1] = a1;
+	m->args[2] = a2;
+	m->args[3] = a3;
+	m->args[4] = a4;
+	m->args[5] = a5;
+	__sync_lock_test_and_set(&m->seq, n + 1);
+	return emit(n, PAGEALLOC_INFO(PAGEALLOC_EV_MM, 0, 0, 0), type);
 }
 
-SEC("raw_tp/mm_page_alloc")
-int calib_page(__u64 *ctx)
+/* tracefmt types (traces/tracefmt.h enum tracefmt_type); the loader checks them by name. */
+SEC("tp/vmscan/mm_vmscan_wakeup_kswapd")
+int vmscan_wakeup_kswapd(struct trace_event_raw_mm_vmscan_wakeup_kswapd *ctx)
 {
-	__u32 n = n_calib_page;
-
-	if (!calib_self() || !ctx[0] || n >= CALIB_SLOTS)
-		return 0;
-	calib_page_ptr[n & (CALIB_SLOTS - 1)] = ctx[0];
-	n_calib_page = n + 1;
-	page_struct_size = bpf_core_type_size(struct page);
-	return 0;
+	return emit_mm(16, ctx->nid, ctx->zid, ctx->order, ctx->gfp_flags, 0, 0);
 }
 
-SEC("tp/kmem/mm_page_alloc")
-int calib_pfn(struct trace_event_raw_mm_page_alloc *ctx)
+SEC("tp/vmscan/mm_vmscan_kswapd_wake")
+int vmscan_kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 {
-	__u32 n = n_calib_pfn;
-	__u64 pfn = ctx->pfn;
+	return emit_mm(17, ctx->nid, ctx->zid, ctx->order, 0, 0, 0);
+}
 
-	if (!calib_self() || pfn == ~0ull || n >= CALIB_SLOTS)
-		return 0;
-	calib_pfn_val[n & (CALIB_SLOTS - 1)] = pfn;
-	n_calib_pfn = n + 1;
-	return 0;
+SEC("tp/vmscan/mm_vmscan_kswapd_sleep")
+int vmscan_kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
+{
+	return emit_mm(18, ctx->nid, 0, 0, 0, 0, 0);
+}
+
+SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
+int vmscan_direct_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+{
+	return emit_mm(19, ctx->order, ctx->gfp_flags, 0, 0, 0, 0);
+}
+
+SEC("tp/vmscan/mm_vmscan_direct_reclaim_end")
+int vmscan_direct_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+{
+	return emit_mm(20, ctx->nr_reclaimed, 0, 0, 0, 0, 0);
+}
+
+SEC("tp/compaction/mm_compaction_begin")
+int compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
+{
+	return emit_mm(21, ctx->zone_start, ctx->migrate_pfn, ctx->free_pfn, ctx->zone_end,
+		       ctx->sync, 0);
+}
+
+SEC("tp/compaction/mm_compaction_end")
+int compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
+{
+	return emit_mm(22, ctx->zone_start, ctx->migrate_pfn, ctx->free_pfn, ctx->zone_end,
+		       ctx->sync, ctx->status);
+}
+
+#define COMPACTION_ISOLATE(type, name)                                                     \
+	SEC("tp/compaction/mm_compaction_" #name)                                           \
+	int compaction_##name(struct trace_event_raw_mm_compaction_isolate_template *ctx)  \
+	{                                                                                   \
+		return emit_mm(type, ctx->start_pfn, ctx->end_pfn, ctx->nr_scanned,         \
+			       ctx->nr_taken, 0, 0);                                        \
+	}
+COMPACTION_ISOLATE(23, isolate_migratepages)
+COMPACTION_ISOLATE(24, isolate_freepages)
+COMPACTION_ISOLATE(25, fast_isolate_freepages)
+
+SEC("tp/compaction/mm_compaction_migratepages")
+int compaction_migratepages(struct trace_event_raw_mm_compaction_migratepages *ctx)
+{
+	return emit_mm(26, ctx->nr_migrated, ctx->nr_failed, 0, 0, 0, 0);
+}
+
+#define COMPACTION_RESULT(type, name)                                                      \
+	SEC("tp/compaction/mm_compaction_" #name)                                           \
+	int compaction_##name(struct trace_event_raw_mm_compaction_suitable_template *ctx) \
+	{                                                                                   \
+		return emit_mm(type, ctx->nid, ctx->idx, ctx->order, ctx->ret, 0, 0);       \
+	}
+COMPACTION_RESULT(27, finished)
+COMPACTION_RESULT(28, suitable)
+
+#define COMPACTION_DEFER(type, name)                                                       \
+	SEC("tp/compaction/mm_compaction_" #name)                                           \
+	int compaction_##name(struct trace_event_raw_mm_compaction_defer_template *ctx)    \
+	{                                                                                   \
+		return emit_mm(type, ctx->nid, ctx->idx, ctx->order, ctx->considered,       \
+			       ctx->defer_shift, ctx->order_failed);                        \
+	}
+COMPACTION_DEFER(29, deferred)
+COMPACTION_DEFER(30, defer_compaction)
+COMPACTION_DEFER(31, defer_reset)
+
+#define KCOMPACTD_WAKE(type, name)                                                         \
+	SEC("tp/compaction/mm_compaction_" #name)                                           \
+	int compaction_##name(struct trace_event_raw_kcompactd_wake_template *ctx)         \
+	{                                                                                   \
+		return emit_mm(type, ctx->nid, ctx->order, ctx->highest_zoneidx, 0, 0, 0);  \
+	}
+KCOMPACTD_WAKE(32, kcompactd_wake)
+KCOMPACTD_WAKE(33, wakeup_kcompactd)
+
+SEC("tp/compaction/mm_compaction_kcompactd_sleep")
+int compaction_kcompactd_sleep(struct trace_event_raw_mm_compaction_kcompactd_sleep *ctx)
+{
+	return emit_mm(34, ctx->nid, 0, 0, 0, 0, 0);
+}
+
+SEC("tp/compaction/mm_compaction_try_to_compact_pages")
+int compaction_try_to_compact_pages(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
+{
+	return emit_mm(35, ctx->order, ctx->gfp_mask, ctx->prio, 0, 0, 0);
 }
 
 /* exec changes the command name under the same pid: send the new one. */

@@ -104,30 +104,53 @@ static int kpf_zone_scan(struct snap_ctx *c, int fd, const char *path, struct kp
 	return ret;
 }
 
+/*
+ * Per-list counts are not visible to a kpageflags scan: pagetypeinfo's,
+ * read in the scan's window, go into the zone's checkpoint.
+ */
+static int pti_checkpoint_emit(struct snap_ctx *c, const struct snapshot_zone_stats *z,
+			       const struct sysinfo_pagetypeinfo *pti, uint64_t ts_ns)
+{
+	const struct sysinfo_pagetype_zone *tz = sysinfo_pagetypeinfo_find(pti, z->node, z->name);
+	uint64_t free_blocks[TRACEFMT_MAX_ORDERS][TRACEFMT_MAX_MT];
+
+	if (!tz)
+		return 0;
+	for (unsigned int o = 0; o < TRACEFMT_MAX_ORDERS; o++)
+		for (unsigned int mt = 0; mt < TRACEFMT_MAX_MT; mt++)
+			free_blocks[o][mt] = tz->free_blocks[o][mt];
+	return snap_emit_checkpoint(c, z, (const uint64_t(*)[TRACEFMT_MAX_MT])free_blocks, pti->nr_mt,
+				    (tz->has_pageblocks ? TRACEFMT_CKPT_HAS_PAGEBLOCKS : 0) |
+					    (tz->capped ? TRACEFMT_CKPT_CAPPED : 0),
+				    ts_ns);
+}
+
 /**
  * snap_kpageflags_take() - the fallback method (see snapshot.h): scan
  * kpageflags zone by zone, then write the records.
  */
 int snap_kpageflags_take(struct snap_ctx *c)
 {
-	struct snap_proc_zone pz[SNAPSHOT_MAX_ZONES];
+	struct sysinfo_zoneinfo zi = { 0 };
+	struct sysinfo_pagetypeinfo pti = { 0 };
 	struct snapshot_stats *st = c->st;
 	struct kpf_scan s = { 0 };
+	struct bs_error terr;
 	uint64_t *buf = NULL, t_begin, t_end, zone_ts[SNAPSHOT_MAX_ZONES];
-	struct snap_pti *pti = NULL;
-	unsigned int nr = 0, i, nr_orders = 11;
+	unsigned int i, nr_orders = 11;
 	bool have_pti = false;
-	char path[512], perr[160];
+	char path[512];
 	size_t k;
 	int fd = -1, ret;
 
 	st->method = SNAPSHOT_METHOD_KPAGEFLAGS;
-	ret = snap_proc_zoneinfo(c->proc, pz, SNAPSHOT_MAX_ZONES, &nr, c->err, c->errlen);
-	if (ret)
-		return ret;
-	pti = calloc(1, sizeof(*pti));
+	ret = sysinfo_zoneinfo_read(c->proc, "zoneinfo", &zi, &terr);
+	if (ret) {
+		snap_fail(c, ret, "%s", terr.text);
+		goto cleanup;
+	}
 	buf = malloc(CHUNK_PFNS * sizeof(uint64_t));
-	if (!pti || !buf) {
+	if (!buf) {
 		ret = snap_fail(c, -ENOMEM, "snapshot: out of memory");
 		goto cleanup;
 	}
@@ -138,25 +161,24 @@ int snap_kpageflags_take(struct snap_ctx *c)
 		goto cleanup;
 	}
 	t_begin = snap_now_ns();
-	have_pti = !snap_proc_pagetypeinfo(c->proc, pti, perr, sizeof(perr));
-	if (have_pti && pti->nr_orders)
-		nr_orders = pti->nr_orders;
+	have_pti = !sysinfo_pagetypeinfo_read(c->proc, "pagetypeinfo", &pti, NULL);
+	if (have_pti && pti.nr_orders)
+		nr_orders = pti.nr_orders;
 	s.max_order = nr_orders - 1;
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < zi.nr_zones; i++) {
+		const struct sysinfo_zone *pz = &zi.zones[i];
 		struct snapshot_zone_stats *z;
-		const struct snap_pti_zone *tz;
 
-		if (!pz[i].spanned || !pz[i].present || st->nr_zones >= SNAPSHOT_MAX_ZONES)
+		if (!pz->spanned || !pz->present || st->nr_zones >= SNAPSHOT_MAX_ZONES)
 			continue;
 		z = &st->zones[st->nr_zones];
-		z->node = pz[i].node;
-		memcpy(z->name, pz[i].name, sizeof(z->name));
-		z->start_pfn = pz[i].start_pfn;
-		z->spanned = pz[i].spanned;
+		z->node = pz->node;
+		memcpy(z->name, pz->name, sizeof(z->name));
+		z->start_pfn = pz->start_pfn;
+		z->spanned = pz->spanned;
 		z->nr_orders = nr_orders;
-		tz = have_pti ? snap_pti_zone_find(pti, z->node, z->name) : NULL;
-		if (tz && tz->has_pageblocks)
-			memcpy(z->pageblocks, tz->pageblocks, sizeof(z->pageblocks));
+		if (have_pti)
+			snap_pageblocks_copy(z, sysinfo_pagetypeinfo_find(&pti, z->node, z->name));
 		zone_ts[st->nr_zones] = snap_now_ns();
 		ret = kpf_zone_scan(c, fd, path, &s, z, st->nr_zones, buf);
 		z->walk_ns = snap_now_ns() - zone_ts[st->nr_zones];
@@ -181,19 +203,8 @@ int snap_kpageflags_take(struct snap_ctx *c)
 		ret = snap_emit_walk(c, &st->zones[i], TRACEFMT_WALK_BUDDY_CPU,
 				     TRACEFMT_WALK_UNLOCKED, zone_ts[i],
 				     zone_ts[i] + st->zones[i].walk_ns);
-	for (i = 0; !ret && have_pti && i < st->nr_zones; i++) {
-		const struct snap_pti_zone *tz =
-			snap_pti_zone_find(pti, st->zones[i].node, st->zones[i].name);
-
-		if (!tz)
-			continue;
-		/* Per-list counts are not visible here: pagetypeinfo's, read in the window. */
-		ret = snap_emit_checkpoint(c, &st->zones[i],
-					   (const uint64_t(*)[TRACEFMT_MAX_MT])tz->free, pti->nr_mt,
-					   (tz->has_pageblocks ? TRACEFMT_CKPT_HAS_PAGEBLOCKS : 0) |
-						   (tz->capped ? TRACEFMT_CKPT_CAPPED : 0),
-					   zone_ts[i]);
-	}
+	for (i = 0; !ret && have_pti && i < st->nr_zones; i++)
+		ret = pti_checkpoint_emit(c, &st->zones[i], &pti, zone_ts[i]);
 	if (!ret)
 		ret = snap_emit_mark(c, TRACEFMT_SNAP_END, TRACEFMT_SNAP_METHOD_KPAGEFLAGS,
 				     SNAPSHOT_MARK_PCP_UNKNOWN | SNAPSHOT_MARK_LIST_UNKNOWN,
@@ -203,6 +214,7 @@ cleanup:
 		close(fd);
 	free(s.v);
 	free(buf);
-	free(pti);
+	sysinfo_pagetypeinfo_release(&pti);
+	sysinfo_zoneinfo_release(&zi);
 	return ret;
 }

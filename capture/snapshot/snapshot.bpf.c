@@ -15,16 +15,18 @@
  * slack), never more than bpf_loop's own limit; a list that does not end
  * where it began within that bound is reported, never silently cut.
  *
- * calib_page()/calib_pfn() see the same mm_page_alloc events of the loader's
+ * calib_page()/calib_pfn() (../bpf/vmemmap_calib.bpf.h, shared with the
+ * capture's program) see the same mm_page_alloc events of the loader's
  * thread as a struct page pointer (raw tracepoint) and as a pfn (classic
  * tracepoint); the loader derives the vmemmap base from the pairs.
  */
-#include "vmlinux_snap.h"
+#include "vmlinux_min.h"
 
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
 #include "snapshot_walk.h"
+#include "vmemmap_calib.bpf.h" /* calib_page, calib_pfn: the vmemmap base */
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -53,7 +55,6 @@ struct {
 /* Set by the loader. */
 __u32 target_tid;	/* only this thread's events and triggers count */
 __u32 walk_armed;
-__u32 calib_armed;
 __u32 nr_cpus;		/* possible cpus to walk pcp lists for */
 __u32 cap_entries;	/* max_entries of "entries" */
 __u64 vmemmap_base;	/* struct page * of pfn 0 */
@@ -69,11 +70,6 @@ __u64 ruler_map;	/* address of cpu_ruler's struct bpf_array */
 __u64 ruler_value;	/* a value address, as a number */
 __u64 page_struct_size;
 struct snap_zone zones[SNAP_MAX_ZONES];
-
-__u32 n_calib_page;
-__u32 n_calib_pfn;
-__u64 calib_page_ptr[SNAP_CALIB_SLOTS];
-__u64 calib_pfn_val[SNAP_CALIB_SLOTS];
 
 struct walk {
 	__u64 head;	   /* address of the list_head */
@@ -446,36 +442,5 @@ int walk_zone(__u64 *ctx)
 	}
 	z->pcp_cpus = zw.pcp_cpus;
 	z->ts_end_ns = bpf_ktime_get_ns();
-	return 0;
-}
-
-static __always_inline int calib_self(void)
-{
-	return calib_armed && (__u32)bpf_get_current_pid_tgid() == target_tid;
-}
-
-SEC("raw_tp/mm_page_alloc")
-int calib_page(__u64 *ctx)
-{
-	__u32 n = n_calib_page;
-
-	if (!calib_self() || !ctx[0] || n >= SNAP_CALIB_SLOTS)
-		return 0;
-	calib_page_ptr[n & (SNAP_CALIB_SLOTS - 1)] = ctx[0];
-	n_calib_page = n + 1;
-	page_struct_size = bpf_core_type_size(struct page);
-	return 0;
-}
-
-SEC("tp/kmem/mm_page_alloc")
-int calib_pfn(struct trace_event_raw_mm_page_alloc *ctx)
-{
-	__u32 n = n_calib_pfn;
-	__u64 pfn = BPF_CORE_READ(ctx, pfn);
-
-	if (!calib_self() || pfn == (__u64)-1 || n >= SNAP_CALIB_SLOTS)
-		return 0;
-	calib_pfn_val[n & (SNAP_CALIB_SLOTS - 1)] = pfn;
-	n_calib_pfn = n + 1;
 	return 0;
 }

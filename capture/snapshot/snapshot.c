@@ -36,11 +36,9 @@ int snap_fail(struct snap_ctx *c, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->err && c->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(c->err, c->errlen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	ret = bs_error_vformat(c->err, BS_NOWHERE, ret, fmt, ap);
+	va_end(ap);
 	return ret;
 }
 
@@ -157,27 +155,33 @@ int snap_emit_checkpoint(struct snap_ctx *c, const struct snapshot_zone_stats *z
 	return snap_append(c, &ev);
 }
 
-int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
-		  struct snapshot_stats *st, char *err, size_t errlen)
+void snap_pageblocks_copy(struct snapshot_zone_stats *z, const struct sysinfo_pagetype_zone *pz)
 {
+	if (!pz || !pz->has_pageblocks)
+		return;
+	for (unsigned int mt = 0; mt < TRACEFMT_MAX_MT; mt++)
+		z->pageblocks[mt] = pz->pageblocks[mt];
+}
+
+int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
+		  struct snapshot_stats *st, struct bs_error *err)
+{
+	struct bs_error local; /* the fallback's reason when the caller wants none */
 	enum snapshot_method method = opts ? opts->method : SNAPSHOT_METHOD_AUTO;
 	struct snapshot_stats *scratch = NULL;
 	uint64_t t0 = snap_now_ns(), cpu0 = thread_cpu_ns();
 	struct snap_ctx c;
 	int ret;
 
-	if (err && errlen)
-		err[0] = '\0';
-	if (!w) {
-		if (err && errlen)
-			snprintf(err, errlen, "snapshot: no trace writer");
-		return -EINVAL;
-	}
+	if (!err)
+		err = &local;
+	err->text[0] = '\0';
+	if (!w)
+		return tracefmt_error_set(err, BS_NOWHERE, -EINVAL, "snapshot: no trace writer");
 	if (method != SNAPSHOT_METHOD_AUTO && method != SNAPSHOT_METHOD_BPF &&
 	    method != SNAPSHOT_METHOD_KPAGEFLAGS) {
-		if (err && errlen)
-			snprintf(err, errlen, "snapshot: unknown method %d", (int)method);
-		return -EINVAL;
+		return tracefmt_error_set(err, BS_NOWHERE, -EINVAL, "snapshot: unknown method %d",
+					  (int)method);
 	}
 	if (!st) {
 		scratch = malloc(sizeof(*scratch));
@@ -192,7 +196,6 @@ int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
 	c.proc = opts && opts->proc_dir ? opts->proc_dir : "/proc";
 	c.max_attempts = opts && opts->max_attempts ? opts->max_attempts : 3;
 	c.err = err;
-	c.errlen = errlen;
 
 	if (method == SNAPSHOT_METHOD_KPAGEFLAGS) {
 		ret = snap_kpageflags_take(&c);
@@ -202,11 +205,10 @@ int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
 			char reason[sizeof(st->fallback_reason)];
 
 			snprintf(reason, sizeof(reason), "%s",
-				 err && errlen && err[0] ? err : "BPF walk failed");
+				 err->text[0] ? err->text : "BPF walk failed");
 			memset(st, 0, sizeof(*st));
 			memcpy(st->fallback_reason, reason, sizeof(reason));
-			if (err && errlen)
-				err[0] = '\0';
+			err->text[0] = '\0';
 			ret = snap_kpageflags_take(&c);
 		}
 	}

@@ -111,7 +111,7 @@ struct snapshot_zone_stats {
 
 struct snapshot_stats {
 	enum snapshot_method method; /* the method used */
-	char fallback_reason[160];   /* why BPF was not used; "" if it was */
+	char fallback_reason[BS_ERROR_TEXT_LEN];   /* why BPF was not used; "" if it was */
 	uint64_t blocks;	     /* buddy block records */
 	uint64_t pcp_blocks;	     /* pcp block records */
 	uint64_t records;	     /* all records written, marks included */
@@ -146,24 +146,13 @@ struct snapshot_stats {
  * says why in @st->fallback_reason. @st (may be NULL) receives the figures.
  *
  * Nothing is written to @w unless a method succeeded. Returns 0, or -errno
- * with @err (@errlen bytes, may be NULL) naming what failed: -EPERM/-EACCES
+ * with @err (may be NULL) naming what failed: -EPERM/-EACCES
  * without privileges, -ENOENT when a /proc file is missing, -EIO on a
  * writer error, -ENOTSUP when the tracepoint never fired or the vmemmap
  * base could not be measured, -EPROTO when the measured base does not fit
  * the blocks walked (a block misaligned for its order).
  */
 int snapshot_take(struct tracefmt_writer *w, const struct snapshot_opts *opts,
-		  struct snapshot_stats *st, char *err, size_t errlen);
-
-/**
- * snapshot_vmemmap_vote() - the vmemmap base (address of pfn 0's struct
- * page) from @n pairs of a page pointer and its pfn seen by two programs on
- * the same allocations. An interrupt that allocates between the two
- * programs of one event shifts a pair, so the base is the value most pairs
- * give; *@agree says how many. Pure arithmetic, shared by the snapshot walk
- * and capture's raw-tracepoint programs. Returns the base (0 if @n is 0).
- */
-uint64_t snapshot_vmemmap_vote(const uint64_t *page_ptr, const uint64_t *pfn, uint32_t n,
-			       uint64_t struct_size, uint32_t *agree);
+		  struct snapshot_stats *st, struct bs_error *err);
 
 #endif /* BUDDYSCOPE_SNAPSHOT_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Declarations shared by the files of capture/snapshot/ and nothing else:
- * the /proc readers, the record emitter and the two walk methods.
+ * the record emitter and the two walk methods (the /proc files are read
+ * with hostinfo/hostinfo.h).
  */
 #ifndef BUDDYSCOPE_SNAPSHOT_INTERNAL_H
 #define BUDDYSCOPE_SNAPSHOT_INTERNAL_H
@@ -10,42 +11,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "hostinfo.h"
 #include "snapshot.h"
 
-/* One zone of /proc/zoneinfo. */
-struct snap_proc_zone {
-	uint32_t node;
-	char name[TRACEFMT_ZONE_NAME_LEN];
-	uint64_t start_pfn;
-	uint64_t spanned;
-	uint64_t present;
-	uint64_t pcp_count; /* sum of the "count:" of its pagesets, pages */
-};
-
-/* /proc/pagetypeinfo. */
-struct snap_pti_zone {
-	uint32_t node;
-	char name[TRACEFMT_ZONE_NAME_LEN];
-	uint64_t free[TRACEFMT_MAX_ORDERS][TRACEFMT_MAX_MT]; /* blocks on each list */
-	uint64_t pageblocks[TRACEFMT_MAX_MT];
-	bool has_pageblocks;
-	bool capped;	/* a list count was printed as ">100000" */
-};
-
-struct snap_pti {
-	unsigned int pageblock_order;
-	unsigned int nr_orders;
-	unsigned int nr_mt;
-	char mt_names[TRACEFMT_MAX_MT][16];
-	unsigned int nr_zones;
-	struct snap_pti_zone zones[SNAPSHOT_MAX_ZONES];
-};
-
-int snap_proc_zoneinfo(const char *proc, struct snap_proc_zone *zones, unsigned int max,
-		       unsigned int *nr, char *err, size_t errlen);
-int snap_proc_pagetypeinfo(const char *proc, struct snap_pti *pti, char *err, size_t errlen);
-const struct snap_pti_zone *snap_pti_zone_find(const struct snap_pti *pti, uint32_t node,
-					       const char *name);
+/*
+ * @pz's pageblock counts (/proc/pagetypeinfo, read with hostinfo's
+ * sysinfo_pagetypeinfo_read()) into @z, when @pz has them.
+ */
+void snap_pageblocks_copy(struct snapshot_zone_stats *z, const struct sysinfo_pagetype_zone *pz);
 
 /* Everything one snapshot_take() call carries around. */
 struct snap_ctx {
@@ -53,13 +26,12 @@ struct snap_ctx {
 	struct snapshot_stats *st; /* never NULL inside (a scratch copy if need be) */
 	const char *proc;
 	unsigned int max_attempts;
-	char *err;
-	size_t errlen;
+	struct bs_error *err;	/* never NULL inside */
 	bool wrote;		/* something went to w: no fallback any more */
 	uint64_t test_base_skew; /* tests only: added to the measured vmemmap base */
 };
 
-/* printf into ctx->err; returns @ret for "return snap_fail(c, -E, ...)". */
+/* The snapshot's error setter: ctx->err gets @ret and the sentence; returns @ret. */
 int snap_fail(struct snap_ctx *c, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -20,7 +20,6 @@
 #define SNAP_MAX_MT 8		/* >= MIGRATE_TYPES */
 #define SNAP_MAX_PCP_LISTS 32	/* >= NR_PCP_LISTS */
 #define SNAP_MAX_CPUS 4096	/* cpus walked for pcp lists */
-#define SNAP_CALIB_SLOTS 64	/* page/pfn pairs kept for the vmemmap base */
 #define SNAP_LIST_TRIES 3	/* attempts at a list that changes under the walk */
 #define SNAP_LOOP_MAX (1u << 23) /* bpf_loop's own iteration limit */
 #define SNAP_PAGE_WORDS 8	/* u64s read from each struct page: list node and private */

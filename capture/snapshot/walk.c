@@ -20,14 +20,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "hostinfo.h"
 #include "snapshot_internal.h"
 #include "snapshot_walk.h"
+#include "vmemmap.h" /* before the skeleton: its bss holds a struct vmemmap_calib */
 #include "snapshot_bpf.skel.h"
 
 _Static_assert(sizeof(struct snap_entry) == 24, "snap_entry has no holes");
 _Static_assert(sizeof(struct snap_zone) % 8 == 0, "snap_zone has no tail hole");
 
-#define CALIB_MIN_PAIRS 8
 #define PCP_LOW_LISTS 12 /* MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1), spec 4.1 */
 #define MIGRATE_MOVABLE 1
 
@@ -38,7 +39,7 @@ struct walk_run {
 	uint32_t cap;
 	uint64_t t_begin;
 	uint64_t t_end;
-	struct snap_pti pti;
+	struct sysinfo_pagetypeinfo pti;
 	bool have_pti;
 };
 
@@ -54,40 +55,21 @@ static void walk_run_release(struct walk_run *r)
 /* Blocks in /proc/buddyinfo plus pcp pages in zoneinfo: what the walk will meet. */
 static uint64_t expected_entries(struct snap_ctx *c)
 {
-	struct snap_proc_zone zones[SNAPSHOT_MAX_ZONES];
-	char path[512], line[1024], serr[160];
-	unsigned int nr = 0, i;
+	struct sysinfo_zoneinfo zi;
 	uint64_t total = 0;
-	FILE *f;
+	char *buf;
+	size_t len;
 
-	snprintf(path, sizeof(path), "%s/buddyinfo", c->proc);
-	f = fopen(path, "r");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char *s = strchr(line, ',');
-			char *end;
-
-			if (!s || !(s = strstr(s, "zone")))
-				continue;
-			s += 4;
-			while (*s == ' ')
-				s++;
-			while (*s && *s != ' ')
-				s++; /* the zone name */
-			for (;;) {
-				unsigned long long v = strtoull(s, &end, 10);
-
-				if (end == s)
-					break;
-				total += v;
-				s = end;
-			}
-		}
-		fclose(f);
+	if (!sysinfo_file_read(c->proc, "buddyinfo", &buf, &len, NULL)) {
+		total += sysinfo_buddyinfo_blocks(buf, len, NULL);
+		free(buf);
 	}
-	if (!snap_proc_zoneinfo(c->proc, zones, SNAPSHOT_MAX_ZONES, &nr, serr, sizeof(serr)))
-		for (i = 0; i < nr; i++)
-			total += zones[i].pcp_count;
+	if (!sysinfo_zoneinfo_read(c->proc, "zoneinfo", &zi, NULL))
+		for (uint32_t i = 0; i < zi.nr_zones; i++)
+			for (uint32_t k = 0; k < zi.zones[i].nr_pcp; k++)
+				if (zi.zones[i].pcp[k].count > 0)
+					total += (uint64_t)zi.zones[i].pcp[k].count;
+	sysinfo_zoneinfo_release(&zi);
 	return total;
 }
 
@@ -114,72 +96,25 @@ static int min_free_kbytes_rewrite(struct snap_ctx *c)
 	return ret;
 }
 
-uint64_t snapshot_vmemmap_vote(const uint64_t *page_ptr, const uint64_t *pfn, uint32_t n,
-			       uint64_t struct_size, uint32_t *agree)
-{
-	uint64_t base = 0;
-	uint32_t best = 0;
-
-	/* n is at most a few dozen pairs: the quadratic count is cheap. */
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t cand = page_ptr[i] - pfn[i] * struct_size;
-		uint32_t votes = 0;
-
-		for (uint32_t j = 0; j < n; j++)
-			votes += page_ptr[j] - pfn[j] * struct_size == cand;
-		if (votes > best) {
-			best = votes;
-			base = cand;
-		}
-	}
-	*agree = best;
-	return base;
-}
-
-/* Make the kernel allocate pages for us and pair pointer with pfn. */
-static int vmemmap_calibrate(struct snap_ctx *c, struct walk_run *r)
+/* Make the kernel allocate pages for us and pair pointer with pfn (vmemmap.h). */
+static int vmemmap_measure(struct snap_ctx *c, struct walk_run *r)
 {
 	struct snapshot_bpf__bss *bss = r->skel->bss;
-	long psz = sysconf(_SC_PAGESIZE);
-	unsigned int i, n, best = 0, round;
-	uint64_t base;
+	struct vmemmap_result res;
+	int ret;
 
-	bss->n_calib_page = 0;
-	bss->n_calib_pfn = 0;
-	bss->target_tid = (uint32_t)syscall(SYS_gettid);
-	__atomic_store_n(&bss->calib_armed, 1, __ATOMIC_SEQ_CST);
-	for (round = 0; round < 64; round++) {
-		volatile char *p;
-
-		if (__atomic_load_n(&bss->n_calib_pfn, __ATOMIC_SEQ_CST) >= SNAP_CALIB_SLOTS / 2)
-			break;
-		p = mmap(NULL, (size_t)psz * 16, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			break;
-		for (i = 0; i < 16; i++)
-			p[(size_t)i * (size_t)psz] = 1; /* a fault: one mm_page_alloc each */
-		munmap((void *)p, (size_t)psz * 16);
-	}
-	__atomic_store_n(&bss->calib_armed, 0, __ATOMIC_SEQ_CST);
-
-	n = bss->n_calib_page < bss->n_calib_pfn ? bss->n_calib_page : bss->n_calib_pfn;
-	if (n > SNAP_CALIB_SLOTS)
-		n = SNAP_CALIB_SLOTS;
-	c->st->page_struct_size = (uint32_t)bss->page_struct_size;
-	if (!bss->page_struct_size)
+	ret = vmemmap_calibrate(&bss->calib, (size_t)sysconf(_SC_PAGESIZE), &res);
+	c->st->page_struct_size = res.page_struct_size;
+	if (!res.page_struct_size)
 		return snap_fail(c, -ENOTSUP, "vmemmap calibration: no mm_page_alloc event seen");
-	base = snapshot_vmemmap_vote((const uint64_t *)bss->calib_page_ptr,
-				     (const uint64_t *)bss->calib_pfn_val, n, bss->page_struct_size,
-				     &best);
-	c->st->calib_pairs = n;
-	c->st->calib_agree = best;
-	c->st->vmemmap_base = base;
-	if (n < CALIB_MIN_PAIRS || best * 4 < n * 3)
-		return snap_fail(c, -ENOTSUP,
+	c->st->calib_pairs = res.pairs;
+	c->st->calib_agree = res.agree;
+	c->st->vmemmap_base = res.base;
+	if (ret)
+		return snap_fail(c, ret,
 				 "vmemmap calibration: %u of %u page/pfn pairs agree (need %u and 3/4)",
-				 best, n, CALIB_MIN_PAIRS);
-	bss->vmemmap_base = base + c->test_base_skew;
+				 res.agree, res.pairs, VMEMMAP_MIN_PAIRS);
+	bss->vmemmap_base = res.base + c->test_base_skew;
 	return 0;
 }
 
@@ -261,6 +196,7 @@ static int walk_once(struct snap_ctx *c, struct walk_run *r)
 	bss->cap_entries = r->cap;
 	bss->nr_cpus = (uint32_t)libbpf_num_possible_cpus();
 	memset(bss->zones, 0, sizeof(bss->zones));
+	bss->target_tid = (uint32_t)syscall(SYS_gettid);
 	__atomic_store_n(&bss->walk_armed, 1, __ATOMIC_SEQ_CST);
 	r->t_begin = snap_now_ns();
 	ret = min_free_kbytes_rewrite(c);
@@ -358,16 +294,15 @@ static int walk_group_add(struct snap_ctx *c, const struct walk_run *r, struct w
 	return ret;
 }
 
-static int walk_emit(struct snap_ctx *c, struct walk_run *r)
+/*
+ * The zones the walk met, into the stats (slot_to_stat: walker slot -> stats
+ * index, -1 for a zone not kept). Returns the snapshot mark flags they set.
+ */
+static uint32_t walk_zones_stat(struct snap_ctx *c, const struct walk_run *r, int *slot_to_stat)
 {
-	struct snapshot_bpf__bss *bss = r->skel->bss;
+	const struct snapshot_bpf__bss *bss = r->skel->bss;
 	struct snapshot_stats *st = c->st;
-	int slot_to_stat[SNAP_MAX_ZONES];
-	uint32_t n = bss->n_entries, i, k, start = 0, mark_flags = 0;
-	uint32_t thp_order = r->have_pti && r->pti.pageblock_order ? r->pti.pageblock_order : 9;
-	uint64_t base = bss->vmemmap_base, psz = bss->page_struct_size;
-	struct walk_group group = { .zone = -1 };
-	int ret;
+	uint32_t i, mark_flags = 0;
 
 	st->nr_cpus = bss->nr_cpu_off;
 	for (i = 0; i < SNAP_MAX_ZONES; i++)
@@ -391,16 +326,63 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 		z->walk_ns = bz->ts_end_ns - bz->ts_begin_ns;
 		if (z->walk_ns > st->lock_ns_max)
 			st->lock_ns_max = z->walk_ns;
-		if (r->have_pti) {
-			const struct snap_pti_zone *pz = snap_pti_zone_find(&r->pti, z->node, z->name);
-
-			if (pz && pz->has_pageblocks)
-				memcpy(z->pageblocks, pz->pageblocks, sizeof(z->pageblocks));
-		}
+		if (r->have_pti)
+			snap_pageblocks_copy(z, sysinfo_pagetypeinfo_find(&r->pti, z->node, z->name));
 		if (bz->pcp_cpus < bss->nr_cpu_off)
 			mark_flags |= SNAPSHOT_MARK_PCP_PARTIAL;
 	}
+	return mark_flags;
+}
 
+/*
+ * Each zone's checkpoint from the blocks walked. Under the zone lock the
+ * lists of an order add up to its nr_free; a mismatch sets a mark flag.
+ */
+static int walk_checkpoints_emit(struct snap_ctx *c, const struct walk_run *r,
+				 const int *slot_to_stat, uint32_t *mark_flags)
+{
+	const struct snapshot_bpf__bss *bss = r->skel->bss;
+	struct snapshot_stats *st = c->st;
+	int ret = 0;
+
+	for (uint32_t i = 0; !ret && i < bss->nr_zones && i < SNAP_MAX_ZONES; i++) {
+		const struct snapshot_zone_stats *z;
+		uint32_t o, m;
+
+		if (slot_to_stat[i] < 0)
+			continue;
+		z = &st->zones[slot_to_stat[i]];
+		for (o = 0; o < z->nr_orders && o < TRACEFMT_MAX_ORDERS; o++) {
+			uint64_t sum = 0;
+
+			for (m = 0; m < z->nr_mt && m < TRACEFMT_MAX_MT; m++)
+				sum += z->blocks[o][m];
+			if (sum != bss->zones[i].nr_free[o]) {
+				st->nr_free_mismatches++;
+				*mark_flags |= SNAPSHOT_MARK_NR_FREE_MISMATCH;
+			}
+		}
+		ret = snap_emit_checkpoint(c, z, (const uint64_t(*)[TRACEFMT_MAX_MT])z->blocks,
+					   z->nr_mt,
+					   TRACEFMT_CKPT_HAS_NR_FREE |
+						   (r->have_pti ? TRACEFMT_CKPT_HAS_PAGEBLOCKS : 0),
+					   bss->zones[i].ts_begin_ns);
+	}
+	return ret;
+}
+
+static int walk_emit(struct snap_ctx *c, struct walk_run *r)
+{
+	struct snapshot_bpf__bss *bss = r->skel->bss;
+	struct snapshot_stats *st = c->st;
+	int slot_to_stat[SNAP_MAX_ZONES];
+	uint32_t n = bss->n_entries, i, k, start = 0, mark_flags;
+	uint32_t thp_order = r->have_pti && r->pti.pageblock_order ? r->pti.pageblock_order : 9;
+	uint64_t base = bss->vmemmap_base, psz = bss->page_struct_size;
+	struct walk_group group = { .zone = -1 };
+	int ret;
+
+	mark_flags = walk_zones_stat(c, r, slot_to_stat);
 	ret = snap_emit_mark(c, TRACEFMT_SNAP_BEGIN, TRACEFMT_SNAP_METHOD_BPF, 0, 0, r->t_begin);
 	for (i = 0; !ret && i < n; i++) {
 		const struct snap_entry *end = &r->entries[i];
@@ -441,30 +423,8 @@ static int walk_emit(struct snap_ctx *c, struct walk_run *r)
 	}
 	if (!ret)
 		ret = walk_group_flush(c, r, &group, slot_to_stat);
-	for (i = 0; !ret && i < bss->nr_zones && i < SNAP_MAX_ZONES; i++) {
-		const struct snapshot_zone_stats *z;
-		uint32_t o, m;
-
-		if (slot_to_stat[i] < 0)
-			continue;
-		z = &st->zones[slot_to_stat[i]];
-		/* Under the zone lock the lists of an order add up to its nr_free. */
-		for (o = 0; o < z->nr_orders && o < TRACEFMT_MAX_ORDERS; o++) {
-			uint64_t sum = 0;
-
-			for (m = 0; m < z->nr_mt && m < TRACEFMT_MAX_MT; m++)
-				sum += z->blocks[o][m];
-			if (sum != bss->zones[i].nr_free[o]) {
-				st->nr_free_mismatches++;
-				mark_flags |= SNAPSHOT_MARK_NR_FREE_MISMATCH;
-			}
-		}
-		ret = snap_emit_checkpoint(c, z, (const uint64_t(*)[TRACEFMT_MAX_MT])z->blocks,
-					   z->nr_mt,
-					   TRACEFMT_CKPT_HAS_NR_FREE |
-						   (r->have_pti ? TRACEFMT_CKPT_HAS_PAGEBLOCKS : 0),
-					   bss->zones[i].ts_begin_ns);
-	}
+	if (!ret)
+		ret = walk_checkpoints_emit(c, r, slot_to_stat, &mark_flags);
 	if (!ret)
 		ret = snap_emit_mark(c, TRACEFMT_SNAP_END, TRACEFMT_SNAP_METHOD_BPF, mark_flags,
 				     st->blocks + st->pcp_blocks, r->t_end);
@@ -480,7 +440,6 @@ int snap_bpf_take(struct snap_ctx *c)
 	struct walk_run *r;
 	uint64_t want = expected_entries(c);
 	uint32_t cap, attempt, grow;
-	char perr[160];
 	int ret = 0;
 
 	r = calloc(1, sizeof(*r));
@@ -498,7 +457,7 @@ int snap_bpf_take(struct snap_ctx *c)
 		c->st->load_ns = snap_now_ns() - t0;
 		t0 = snap_now_ns();
 		if (!ret)
-			ret = vmemmap_calibrate(c, r);
+			ret = vmemmap_measure(c, r);
 		c->st->calib_ns = snap_now_ns() - t0;
 		for (attempt = 1; !ret && attempt <= c->max_attempts; attempt++) {
 			c->st->attempts = attempt;
@@ -517,9 +476,10 @@ int snap_bpf_take(struct snap_ctx *c)
 	if (!ret)
 		ret = walk_check_aligned(c, r);
 	if (!ret) {
-		r->have_pti = !snap_proc_pagetypeinfo(c->proc, &r->pti, perr, sizeof(perr));
+		r->have_pti = !sysinfo_pagetypeinfo_read(c->proc, "pagetypeinfo", &r->pti, NULL);
 		ret = walk_emit(c, r);
 	}
+	sysinfo_pagetypeinfo_release(&r->pti);
 	walk_run_release(r);
 	free(r);
 	return ret;

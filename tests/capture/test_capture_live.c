@@ -36,6 +36,7 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "hostinfo.h"
 #include "tracefmt.h"
 
 #define HELPER_MIB 64
@@ -129,7 +130,7 @@ struct trace_summary {
  */
 static int summarise(const char *path, struct trace_summary *s)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	struct tracefmt_event ev;
 	uint32_t helper_pids[64];
@@ -329,7 +330,7 @@ static void check_info_json(const char *trace, const struct trace_summary *s)
 
 #define MAX_ZONES 16
 
-/* One zone of /proc/zoneinfo as this test reads it (its own parser). */
+/* One zone of /proc/zoneinfo: the fields a zone state carries. */
 struct zi_zone {
 	unsigned int node;
 	char name[16];
@@ -337,54 +338,48 @@ struct zi_zone {
 	unsigned long long batch, high_min, high_max; /* of the first pageset */
 };
 
-/* /proc/zoneinfo now: the zone header lines and the fields a zone state carries. */
+static unsigned long long pcp_value(int64_t v)
+{
+	return v > 0 ? (unsigned long long)v : 0;
+}
+
+/*
+ * /proc/zoneinfo now, read with hostinfo's parser (the one the capture
+ * uses; test_sysinfo checks it against recorded files): what the host says,
+ * against what the capture wrote.
+ */
 static size_t zoneinfo_now(struct zi_zone *z, size_t max)
 {
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[512], key[64];
-	unsigned long long v;
-	size_t n = 0;
+	struct sysinfo_zoneinfo zi;
+	struct bs_error err = { 0 };
+	size_t n;
 
-	REQUIRE(f);
-	while (fgets(line, sizeof(line), f)) {
-		struct zi_zone *c = n ? &z[n - 1] : NULL;
+	if (sysinfo_zoneinfo_read("/", "proc/zoneinfo", &zi, &err)) {
+		fprintf(stderr, "%s\n", err.text);
+		REQUIRE(0);
+	}
+	for (n = 0; n < zi.nr_zones && n < max; n++) {
+		const struct sysinfo_zone *from = &zi.zones[n];
 
-		if (n < max && sscanf(line, "Node %u, zone %15s", &z[n].node, z[n].name) == 2) {
-			memset(&z[n].start_pfn, 0, sizeof(*z) - offsetof(struct zi_zone, start_pfn));
-			n++;
-			continue;
-		}
-		if (!c)
-			continue;
-		if (sscanf(line, " start_pfn: %llu", &v) == 1)
-			c->start_pfn = v;
-		else if (sscanf(line, " %63s %llu", key, &v) == 2) {
-			/* watermark lines have no colon; pageset "high:" lines do */
-			if (!strcmp(key, "spanned"))
-				c->spanned = v;
-			else if (!strcmp(key, "present"))
-				c->present = v;
-			else if (!strcmp(key, "managed"))
-				c->managed = v;
-			else if (!strcmp(key, "min"))
-				c->min = v;
-			else if (!strcmp(key, "low"))
-				c->low = v;
-			else if (!strcmp(key, "high"))
-				c->high = v;
-			else if (!strcmp(key, "promo"))
-				c->promo = v;
-			else if (!strcmp(key, "boost"))
-				c->boost = v;
-			else if (!strcmp(key, "batch:") && !c->batch)
-				c->batch = v;
-			else if (!strcmp(key, "high_min:") && !c->high_min)
-				c->high_min = v;
-			else if (!strcmp(key, "high_max:") && !c->high_max)
-				c->high_max = v;
+		memset(&z[n], 0, sizeof(z[n]));
+		z[n].node = from->node;
+		snprintf(z[n].name, sizeof(z[n].name), "%s", from->name);
+		z[n].start_pfn = from->has_start_pfn ? from->start_pfn : 0;
+		z[n].spanned = from->spanned;
+		z[n].present = from->present;
+		z[n].managed = from->managed;
+		z[n].min = from->min;
+		z[n].low = from->low;
+		z[n].high = from->high;
+		z[n].promo = from->has_promo ? from->promo : 0;
+		z[n].boost = from->boost;
+		if (from->nr_pcp) {
+			z[n].batch = pcp_value(from->pcp[0].batch);
+			z[n].high_min = pcp_value(from->pcp[0].high_min);
+			z[n].high_max = pcp_value(from->pcp[0].high_max);
 		}
 	}
-	fclose(f);
+	sysinfo_zoneinfo_release(&zi);
 	return n;
 }
 
@@ -433,7 +428,7 @@ struct walk_rec {
  */
 static void check_start_state_records(const char *path)
 {
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	struct tracefmt_event ev;
 	static struct walk_rec walks[4096];
@@ -885,7 +880,7 @@ static void test_bad_output(void)
 /* A full disk stops the capture cleanly: exit 1, a message, readable blocks. */
 static void test_disk_full(void)
 {
-	char dir[4096], trace[4096], errf[4096];
+	char dir[4096], trace[sizeof(dir) + 16], errf[4096];
 	struct trace_summary s;
 	int rc;
 

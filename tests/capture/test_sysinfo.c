@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of capture/sysinfo (unprivileged): the zoneinfo and
+ * Unit tests of hostinfo/ (unprivileged): the zoneinfo and
  * pagetypeinfo parsers, checkpoint records and the JSON header, run on
  * recorded copies of the development VM's files (data/root/, see
  * data/README.md) and on small hand-written texts for the awkward cases.
@@ -18,14 +18,15 @@
 #include <jansson.h>
 
 #include "harness.h"
-#include "sysinfo.h"
+#include "hostinfo.h"
+#include "vmstat.h"
 
 static const char *data_root;
 
 static char *slurp(const char *rel, size_t *len)
 {
 	char *buf;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	int ret = sysinfo_file_read(data_root, rel, &buf, len, &err);
 
 	if (ret)
@@ -37,7 +38,7 @@ static char *slurp(const char *rel, size_t *len)
 static void test_zoneinfo_recorded(void)
 {
 	struct sysinfo_zoneinfo zi;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	const struct sysinfo_zone *z;
 	size_t len;
 	char *text = slurp("proc/zoneinfo", &len);
@@ -131,7 +132,7 @@ static void test_zoneinfo_handwritten(void)
 	static const char no_pages_free[] = "Node 0, zone DMA\n        min 5\n";
 	static const char bad_zone[] = "Node zero, zone DMA\n";
 	struct sysinfo_zoneinfo zi;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 
 	REQUIRE(sysinfo_zoneinfo_parse(v61, strlen(v61), &zi, &err) == 0);
 	REQUIRE(zi.nr_zones == 1);
@@ -165,7 +166,7 @@ static void test_zoneinfo_handwritten(void)
 static void test_pagetypeinfo_recorded(void)
 {
 	struct sysinfo_pagetypeinfo pti;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	size_t len;
 	char *text = slurp("proc/pagetypeinfo", &len);
 	const struct sysinfo_pagetype_zone *n;
@@ -219,7 +220,7 @@ static void test_pagetypeinfo_handwritten(void)
 		"Free pages count per migrate type at order       0      1 \n"
 		"Node    0, zone   Normal, type    Unmovable      5\n";
 	struct sysinfo_pagetypeinfo pti;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 
 	REQUIRE(sysinfo_pagetypeinfo_parse(capped, strlen(capped), &pti, &err) == 0);
 	CHECK_EQ_U64(pti.nr_orders, 3);
@@ -254,7 +255,7 @@ static uint64_t blocks_at(const struct tracefmt_event *ev, unsigned int order)
 static void test_checkpoint(void)
 {
 	struct tracefmt_event ev[8];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	size_t nr, blen;
 	char *buddy = slurp("proc/buddyinfo", &blen), *line, *save = NULL;
 	unsigned int node, rows = 0;
@@ -311,7 +312,7 @@ static void test_checkpoint(void)
 static void test_zone_state(void)
 {
 	struct tracefmt_event ev[16];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	size_t nr, ns;
 	const __typeof__(ev[0].u.zone_state) *dma, *movable;
 
@@ -398,30 +399,30 @@ static void test_llc(const char *tmp)
 		{ "2/cache/index0", "1", "Instruction", "64K", "2" },
 	};
 	struct sysinfo_header_opts o = { .root = tmp };
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char path[4096], from[4096];
 	json_t *h, *llc, *e;
 	size_t len;
 	char *text;
 
-	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu", tmp);
+	REQUIRE(snprintf(path, sizeof(path), "%s/sys/devices/system/cpu", tmp) < (int)sizeof(path));
 	mkdir_p(path);
-	snprintf(path, sizeof(path), "%s/proc", tmp);
+	REQUIRE(snprintf(path, sizeof(path), "%s/proc", tmp) < (int)sizeof(path));
 	mkdir_p(path);
-	snprintf(from, sizeof(from), "%s/proc/zoneinfo", data_root);
-	snprintf(path, sizeof(path), "%s/proc/zoneinfo", tmp);
+	REQUIRE(snprintf(from, sizeof(from), "%s/proc/zoneinfo", data_root) < (int)sizeof(from));
+	REQUIRE(snprintf(path, sizeof(path), "%s/proc/zoneinfo", tmp) < (int)sizeof(path));
 	unlink(path);
 	REQUIRE(symlink(from, path) == 0);
-	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", tmp);
+	REQUIRE(snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", tmp) < (int)sizeof(path));
 	write_file(path, "0-3\n");
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		static const char *const names[] = { "level", "type", "size", "shared_cpu_list" };
 		char dir[4096];
 
-		snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu/cpu%s", tmp, leaves[i][0]);
+		REQUIRE(snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu/cpu%s", tmp, leaves[i][0]) < (int)sizeof(dir));
 		mkdir_p(dir);
 		for (int k = 0; k < 4; k++) {
-			snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+			REQUIRE(snprintf(path, sizeof(path), "%s/%s", dir, names[k]) < (int)sizeof(path));
 			write_file(path, leaves[i][k + 1]);
 		}
 	}
@@ -464,7 +465,7 @@ static void test_header(void)
 		.tracepoints_missing = missing,
 		.nr_tracepoints_missing = 1,
 	};
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	json_t *h, *host, *sysctl, *zones, *z, *pcp, *v;
 	size_t len, zlen;
 	char *text, *ztext = slurp("proc/zoneinfo", &zlen);
@@ -569,7 +570,7 @@ static void test_without_pagetypeinfo(const char *tmp)
 	};
 	struct sysinfo_header_opts o = { .root = tmp };
 	struct tracefmt_event ev[8];
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char from[4096], to[4096];
 	json_t *h, *host;
 	size_t len, nr;
@@ -610,12 +611,131 @@ static void test_without_pagetypeinfo(const char *tmp)
 	CHECK(!strcmp(ev[2].u.checkpoint.zone, "Normal"));
 }
 
+/*
+ * The readers (file + parser) and buddyinfo's block count, on the recorded
+ * files; expected values counted from data/root/proc by hand: buddyinfo's
+ * rows sum to 5 (DMA) + 781 (DMA32) + 3878 (Normal) blocks in 11 orders;
+ * zoneinfo has 5 zones; pagetypeinfo's Normal has 597 Movable pageblocks
+ * and 2542 order-0 blocks on its Movable list.
+ */
+static void test_readers(const char *tmp)
+{
+	struct sysinfo_zoneinfo zi;
+	struct sysinfo_pagetypeinfo pti;
+	const struct sysinfo_pagetype_zone *pz;
+	struct bs_error err = { 0 };
+	char path[4096];
+	uint32_t nr_orders = 0;
+	size_t len;
+	char *text = slurp("proc/buddyinfo", &len);
+	FILE *f;
+	int movable = -1;
+
+	CHECK_EQ_U64(sysinfo_buddyinfo_blocks(text, len, &nr_orders), 5 + 781 + 3878);
+	CHECK_EQ_U64(nr_orders, 11);
+	CHECK_EQ_U64(sysinfo_buddyinfo_blocks("no zone here\n", 13, &nr_orders), 0);
+	CHECK_EQ_U64(nr_orders, 0);
+	free(text);
+
+	REQUIRE(sysinfo_zoneinfo_read(data_root, "proc/zoneinfo", &zi, &err) == 0);
+	CHECK_EQ_U64(zi.nr_zones, 5);
+	sysinfo_zoneinfo_release(&zi);
+
+	REQUIRE(sysinfo_pagetypeinfo_read(data_root, "proc/pagetypeinfo", &pti, &err) == 0);
+	pz = sysinfo_pagetypeinfo_find(&pti, 0, "Normal");
+	REQUIRE(pz);
+	for (uint32_t m = 0; m < pti.nr_mt; m++)
+		if (!strcmp(pti.mt_names[m], "Movable"))
+			movable = (int)m;
+	REQUIRE(movable >= 0);
+	CHECK_EQ_U64(pz->pageblocks[movable], 597);
+	CHECK_EQ_U64(pz->free_blocks[0][movable], 2542);
+	CHECK(sysinfo_pagetypeinfo_find(&pti, 1, "Normal") == NULL);
+	sysinfo_pagetypeinfo_release(&pti);
+
+	/* A missing file and a malformed one: -errno, and the error names the file. */
+	CHECK(sysinfo_zoneinfo_read(tmp, "no-such-zoneinfo", &zi, &err) == -ENOENT);
+	CHECK_STR_CONTAINS(err.text, "no-such-zoneinfo");
+	sysinfo_zoneinfo_release(&zi);
+	mkdir(tmp, 0755);
+	REQUIRE(snprintf(path, sizeof(path), "%s/zoneinfo", tmp) < (int)sizeof(path));
+	f = fopen(path, "w");
+	REQUIRE(f);
+	fputs("Node 0, zone   Normal\n  pages free     x12\n", f);
+	fclose(f);
+	CHECK(sysinfo_zoneinfo_read(tmp, "zoneinfo", &zi, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "/zoneinfo: zoneinfo line 2");
+	sysinfo_zoneinfo_release(&zi);
+	unlink(path);
+}
+
+/*
+ * /proc/vmstat's reclaim and compaction counters (format 1.3 vmstat
+ * records). The recorded file (data/root/proc/vmstat, 2026-12-06) has 35
+ * counters under the recorded prefixes (grep -cE of them); the values
+ * below were read from it by eye.
+ */
+static void test_vmstat(void)
+{
+	struct tracefmt_event ev[SYSINFO_VMSTAT_MAX];
+	struct bs_error err = { 0 };
+	size_t nr = 0;
+	int found = 0;
+
+	CHECK(sysinfo_vmstat_read(data_root, 7, 1234, ev, SYSINFO_VMSTAT_MAX, &nr, &err) == 0);
+	CHECK_EQ_U64(nr, 35);
+	for (size_t i = 0; i < nr; i++) {
+		CHECK_EQ_U64(ev[i].type, TRACEFMT_VMSTAT);
+		CHECK_EQ_U64(ev[i].u.vmstat.seq, 7);
+		CHECK_EQ_U64(ev[i].ts_ns, 1234);
+		CHECK(tracefmt_event_check(&ev[i], NULL, 0) == 0);
+		CHECK(strcmp(ev[i].u.vmstat.name, "nr_free_pages")); /* not a recorded prefix */
+		if (!strcmp(ev[i].u.vmstat.name, "compact_migrate_scanned")) {
+			CHECK_EQ_U64(ev[i].u.vmstat.value, 22931375);
+			found++;
+		}
+		if (!strcmp(ev[i].u.vmstat.name, "pgmigrate_success")) {
+			CHECK_EQ_U64(ev[i].u.vmstat.value, 482374);
+			found++;
+		}
+		if (!strcmp(ev[i].u.vmstat.name, "drop_slab")) {
+			CHECK_EQ_U64(ev[i].u.vmstat.value, 2);
+			found++;
+		}
+	}
+	CHECK_EQ_U64(found, 3);
+
+	/* Room for 2: the first two recorded counters, the rest left out. */
+	static const char text[] = "nr_free_pages 5\ncompact_stall 3\npgscan_kswapd 18446744073709551615\n"
+				   "allocstall_normal 9\n";
+	CHECK(sysinfo_vmstat_parse(text, strlen(text), 1, 0, ev, 2, &nr, &err) == 0);
+	CHECK_EQ_U64(nr, 2);
+	CHECK(!strcmp(ev[0].u.vmstat.name, "compact_stall"));
+	CHECK_EQ_U64(ev[0].u.vmstat.value, 3);
+	CHECK_EQ_U64(ev[1].u.vmstat.value, UINT64_MAX);
+
+	static const char bad[] = "compact_stall 3\ncompact_fail -1\n";
+	CHECK(sysinfo_vmstat_parse(bad, strlen(bad), 1, 0, ev, 4, &nr, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "line 2");
+	static const char bad2[] = "compact_stall\n";
+	CHECK(sysinfo_vmstat_parse(bad2, strlen(bad2), 1, 0, ev, 4, &nr, &err) == -EINVAL);
+}
+
+
 /* A scratch directory of the case's own (argv[2]). */
 static const char *scratch;
 
 static void test_without_pagetypeinfo_here(void)
 {
 	test_without_pagetypeinfo(scratch);
+}
+
+static void test_readers_here(void)
+{
+	char readers_tmp[4096];
+
+	snprintf(readers_tmp, sizeof(readers_tmp), "%s-readers", scratch);
+	test_readers(readers_tmp);
 }
 
 static void test_llc_here(void)
@@ -635,6 +755,8 @@ static const struct harness_case cases[] = {
 	HARNESS_CASE(test_header),
 	{ "without_pagetypeinfo", test_without_pagetypeinfo_here },
 	HARNESS_CASE(test_zone_state),
+	HARNESS_CASE(test_vmstat),
+	{ "readers", test_readers_here },
 	{ "llc", test_llc_here },
 };
 

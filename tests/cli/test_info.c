@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 			  "\"nr_page_orders\":11,\"migratetypes\":[\"Unmovable\",\"Movable\","
 			  "\"Reclaimable\",\"HighAtomic\",\"Isolate\"]},"
 			  "\"zones\":[{\"node\":0,\"name\":\"DMA32\",\"start_pfn\":4096,\"spanned\":1044480}]}";
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w = tracefmt_writer_create(path, hdr, strlen(hdr), NULL, &err);
 	REQUIRE(w);
 	/* 1000 allocs: order i%3, migratetype 1 (i%5 != 0) or 0; every 100th fails. */

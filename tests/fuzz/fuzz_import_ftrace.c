@@ -51,7 +51,7 @@ static int check_record(void *ctx, const struct tracefmt_event *ev)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct seen seen = { 0 };
 	uint64_t n, sum = 0;
 

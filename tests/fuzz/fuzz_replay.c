@@ -249,7 +249,7 @@ static uint64_t next_ts(struct bytes *b, uint64_t ts)
 static int write_trace(const char *path, struct bytes *b)
 {
 	char *hdr = header_text(b);
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct tracefmt_writer *w = hdr ? tracefmt_writer_create(path, hdr, strlen(hdr), NULL,
 								 &terr) : NULL;
 	uint64_t ts = 1000;
@@ -279,7 +279,7 @@ static void replay_once(const char *path, enum replay_mode mode, int max_order)
 {
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	int ret;
 
 	replay_opts_init(&o);

@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 .nr_pageblocks = 16 };
 	char path[256], out[256], csv[256], cmd[600];
 	struct viz_report_opts ro = { .heatmap_bins = 8 };
-	struct viz_error err;
+	struct bs_error err;
 	struct viz_store *s;
 	int64_t run_id;
 	FILE *f;

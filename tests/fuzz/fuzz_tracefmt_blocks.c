@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct bst_build b;
 	struct bst_build_truth truth;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	char path[64];
 
 	bst_build_init(&b);

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	if (!r) {
 		if (!err.text[0])

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "tracefmt.h"
+#include "tracefmt_internal.h"
 
 #define MAX_CPUS 64
 
@@ -99,10 +100,25 @@ static void record_print(const struct tracefmt_event *e)
 		return;
 	}
 	if (!(e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG) &&
-	    e->type != TRACEFMT_WMARK)
+	    e->type != TRACEFMT_WMARK && !tracefmt_type_is_mm(e->type))
 		return;
 	printf("%" PRIu64 " %" PRIu32 " %" PRIu32 " %s:", e->ts_ns, e->cpu, e->pid,
 	       tracefmt_type_name(e->type));
+	if (tracefmt_type_is_mm(e->type)) {
+		/* as trace-cmd report -R: the print format's %lx fields in hex */
+		const struct tf_mm_desc *d = tf_mm_desc(e->type);
+
+		for (unsigned int i = 0; i < d->nr; i++) {
+			unsigned long long v = tf_mm_get(e, &d->f[i]);
+			const char *fmt = d->f[i].kind == TF_MM_PFN || d->f[i].kind == TF_MM_GFP
+						  ? " %s=0x%llx"
+					  : tf_mm_signed(&d->f[i]) ? " %s=%lld" : " %s=%llu";
+
+			printf(fmt, d->f[i].name, v);
+		}
+		printf("\n");
+		return;
+	}
 	switch (e->type) {
 	case TRACEFMT_PAGE_ALLOC:
 		pfn = e->u.alloc.pfn;
@@ -145,7 +161,7 @@ int main(int argc, char **argv)
 {
 	uint64_t count[TRACEFMT_NR_TYPES] = { 0 }, orders[TRACEFMT_NR_TYPES] = { 0 };
 	uint64_t per_cpu[MAX_CPUS] = { 0 }, failed = 0, lost = 0;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	struct tracefmt_event ev;
 	size_t hlen;
 	int rc;

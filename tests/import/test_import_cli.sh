@@ -238,7 +238,7 @@ for f in "$samples"/*.txt.zst "$samples"/*.txt.gz; do
 		"$bs" import --from $from "$f" -o "$work/si.bst" --sysinfo "$si" 2> "$work/stderr"
 		rc=$?
 		if [ $rc -eq 2 ] && grep -q 'built without the sysinfo' "$work/stderr"; then
-			echo "note: --sysinfo not tested: built without capture/sysinfo" >&2
+			echo "note: --sysinfo not tested: built without hostinfo/" >&2
 		elif [ $rc -eq 0 ]; then
 			"$summary" "$work/si.bst" | grep '^header ' > "$work/header"
 			check "$base sysinfo zones" grep -q '"zones":\[{' "$work/header"
@@ -268,7 +268,7 @@ for f in "$samples"/*.txt.zst "$samples"/*.txt.gz; do
 		2> "$work/stderr"
 	rc=$?
 	if [ $rc -eq 2 ] && grep -q 'built without the sysinfo' "$work/stderr"; then
-		echo "note: checkpoints not tested: built without capture/sysinfo" >&2
+		echo "note: checkpoints not tested: built without hostinfo/" >&2
 		break
 	fi
 	check "$base import with --sysinfo-end" [ $rc -eq 0 ]

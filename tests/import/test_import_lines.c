@@ -42,7 +42,7 @@ static int collect(void *ctx, const struct tracefmt_event *ev)
 static int run(enum tracefmt_import_format fmt, const char *text, struct collect *c,
 	       struct tracefmt_import_stats *st)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	memset(c, 0, sizeof(*c));
 	return tracefmt_import_mem(fmt, text, strlen(text), collect, c, st, &err);
@@ -439,7 +439,7 @@ static void test_bad(void)
 	/* A NUL byte before the event name: bad, with its column, not ignored. */
 	struct collect c;
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 	static const char nul_line[] = "  bash-1 [000] ..... 1.0: \0mm_page_alloc: pfn=0x10 "
 				       "order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
 				       "random\0words\n";
@@ -501,7 +501,7 @@ static void test_compressed(void)
 {
 	struct collect c;
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 	uint8_t gz[1024], zs[1024];
 
 	/* gzip through zlib's deflate with a gzip wrapper (windowBits 31). */
@@ -551,7 +551,7 @@ static void test_long_path(void)
 {
 	/* The reason survives a path longer than the message. */
 	char path[400] = "/no-such-dir";
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	for (int i = 0; i < 15; i++)
 		strcat(path, "/aaaaaaaaaaaaaaaaaaaa");
@@ -692,7 +692,7 @@ static void test_comm_bounded(void)
 	char *text = malloc(cap);
 	struct comm_count k = { .npids = npids };
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	REQUIRE(text);
 	for (int pass = 0; pass < 2; pass++)
@@ -747,7 +747,7 @@ static void test_opts(void)
 		.progress = progress_log, .progress_ctx = &log,
 	};
 	struct tracefmt_import_stats st;
-	struct tracefmt_error err;
+	struct bs_error err;
 
 	memset(first, 0, sizeof(first));
 	memset(last, 0, sizeof(last));
@@ -894,6 +894,176 @@ static void test_layout(void)
 	CHECK(tracefmt_layout_from_pfns(0, 1, 0, &l) == -EINVAL);
 }
 
+/*
+ * Format 1.3: the reclaim and compaction events, one hand-written line each
+ * following the print formats of /sys/kernel/tracing/events/{vmscan,
+ * compaction}/<event>/format on the 6.18.44 host (fields, their order, the
+ * symbol tables of zone, status/ret and mode, "limit" = 1 << defer_shift).
+ */
+static void test_reclaim_compaction(void)
+{
+	struct tracefmt_event e;
+
+	e = one(FT, "         kswapd0-88      [001] .....  500.000001: mm_vmscan_kswapd_wake: "
+		    "nid=0 order=3");
+	CHECK_EQ_U64(e.type, TRACEFMT_VMSCAN_KSWAPD_WAKE);
+	CHECK_EQ_U64(e.pid, 88);
+	CHECK_EQ_U64(e.u.wake.nid, 0);
+	CHECK_EQ_U64(e.u.wake.order, 3);
+	CHECK_EQ_U64(e.u.wake.zid, -1); /* the print format has no zid */
+
+	e = one(FT, "              dd-6458    [000] .....  500.000002: mm_vmscan_wakeup_kswapd: "
+		    "nid=1 order=9 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP");
+	CHECK_EQ_U64(e.type, TRACEFMT_VMSCAN_WAKEUP_KSWAPD);
+	CHECK_EQ_U64(e.u.wake.nid, 1);
+	CHECK_EQ_U64(e.u.wake.order, 9);
+	/* GFP_HIGHUSER_MOVABLE 0x140cca | __GFP_COMP 0x40000 */
+	CHECK_EQ_U64(e.u.wake.gfp_flags, 0x140cca | 0x40000);
+
+	e = one(FT, "         kswapd0-88      [001] .....  500.100000: mm_vmscan_kswapd_sleep: nid=0");
+	CHECK_EQ_U64(e.type, TRACEFMT_VMSCAN_KSWAPD_SLEEP);
+	CHECK_EQ_U64(e.ts_ns, 500100000000ull);
+
+	e = one(FT, "              dd-6458    [000] .....  500.000003: "
+		    "mm_vmscan_direct_reclaim_begin: order=2 gfp_flags=GFP_KERNEL");
+	CHECK_EQ_U64(e.type, TRACEFMT_VMSCAN_DIRECT_BEGIN);
+	CHECK_EQ_U64(e.u.direct.order, 2);
+	CHECK_EQ_U64(e.u.direct.gfp_flags, 0xcc0);
+
+	e = one(FT, "              dd-6458    [000] .....  500.000004: "
+		    "mm_vmscan_direct_reclaim_end: nr_reclaimed=32");
+	CHECK_EQ_U64(e.type, TRACEFMT_VMSCAN_DIRECT_END);
+	CHECK_EQ_U64(e.u.direct.nr_reclaimed, 32);
+
+	e = one(FT, "            bash-25294   [000] ..... 20582.463078: mm_compaction_begin: "
+		    "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0xffe00 zone_end=0x100000, mode=sync");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_BEGIN);
+	CHECK_EQ_U64(e.u.compact.zone_start, 0x1000);
+	CHECK_EQ_U64(e.u.compact.migrate_pfn, 0x1000);
+	CHECK_EQ_U64(e.u.compact.free_pfn, 0xffe00);
+	CHECK_EQ_U64(e.u.compact.zone_end, 0x100000);
+	CHECK_EQ_U64(e.u.compact.sync, 1);
+
+	e = one(FT, "            bash-25294   [000] ..... 20582.465680: mm_compaction_end: "
+		    "zone_start=0x1 migrate_pfn=0xe00 free_pfn=0xe00 zone_end=0x1000, mode=async "
+		    "status=partial_skipped");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_END);
+	CHECK_EQ_U64(e.u.compact.zone_start, 1);
+	CHECK_EQ_U64(e.u.compact.migrate_pfn, 0xe00);
+	CHECK_EQ_U64(e.u.compact.sync, 0);
+	CHECK_EQ_U64(e.u.compact.status, 6); /* COMPACT_PARTIAL_SKIPPED */
+
+	e = one(FT, "            bash-25294   [000] ..... 20582.465710: "
+		    "mm_compaction_isolate_freepages: range=(0x61d200 ~ 0x61d220) nr_scanned=32 "
+		    "nr_taken=32");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_ISOLATE_FREE);
+	CHECK_EQ_U64(e.u.isolate.start_pfn, 0x61d200);
+	CHECK_EQ_U64(e.u.isolate.end_pfn, 0x61d220);
+	CHECK_EQ_U64(e.u.isolate.nr_scanned, 32);
+	CHECK_EQ_U64(e.u.isolate.nr_taken, 32);
+
+	e = one(FT, "            bash-25294   [000] ..... 20582.463088: "
+		    "mm_compaction_isolate_migratepages: range=(0x1 ~ 0x200) nr_scanned=511 nr_taken=0");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_ISOLATE_MIGRATE);
+	CHECK_EQ_U64(e.u.isolate.start_pfn, 1);
+	CHECK_EQ_U64(e.u.isolate.end_pfn, 0x200);
+	CHECK_EQ_U64(e.u.isolate.nr_scanned, 511);
+
+	e = one(FT, "            bash-25294   [000] ..... 20582.463089: "
+		    "mm_compaction_fast_isolate_freepages: range=(0x7000 ~ 0x7200) nr_scanned=3 "
+		    "nr_taken=1");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_FAST_ISOLATE_FREE);
+	CHECK_EQ_U64(e.u.isolate.nr_taken, 1);
+
+	e = one(FT, "            bash-25294   [000] ..... 20582.463090: mm_compaction_migratepages: "
+		    "nr_migrated=30 nr_failed=2");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_MIGRATEPAGES);
+	CHECK_EQ_U64(e.u.migrate.nr_migrated, 30);
+	CHECK_EQ_U64(e.u.migrate.nr_failed, 2);
+
+	/* order -1: compaction of the whole zone (/proc/sys/vm/compact_memory) */
+	e = one(FT, "            bash-25294   [000] ..... 20582.463082: mm_compaction_finished: "
+		    "node=0 zone=DMA      order=-1 ret=continue");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_FINISHED);
+	CHECK_EQ_U64(e.u.compact_zone.zid, 0);
+	CHECK_EQ_U64(e.u.compact_zone.order, -1);
+	CHECK_EQ_U64(e.u.compact_zone.ret, 4); /* COMPACT_CONTINUE */
+
+	e = one(FT, "              dd-6458    [001] .....  600.000000: mm_compaction_suitable: "
+		    "node=0 zone=Normal   order=9 ret=skipped");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_SUITABLE);
+	CHECK_EQ_U64(e.u.compact_zone.zid, 2);
+	CHECK_EQ_U64(e.u.compact_zone.order, 9);
+	CHECK_EQ_U64(e.u.compact_zone.ret, 1);
+
+	e = one(FT, "              dd-6458    [001] .....  600.000001: "
+		    "mm_compaction_defer_compaction: node=0 zone=DMA32    order=9 order_failed=9 "
+		    "consider=0 limit=4");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_DEFER_COMPACTION);
+	CHECK_EQ_U64(e.u.compact_zone.zid, 1);
+	CHECK_EQ_U64(e.u.compact_zone.order_failed, 9);
+	CHECK_EQ_U64(e.u.compact_zone.considered, 0);
+	CHECK_EQ_U64(e.u.compact_zone.defer_shift, 2); /* limit = 1 << defer_shift */
+
+	e = one(FT, "              dd-6458    [001] .....  600.000002: mm_compaction_deferred: "
+		    "node=0 zone=Normal   order=9 order_failed=9 consider=3 limit=64");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_DEFERRED);
+	CHECK_EQ_U64(e.u.compact_zone.considered, 3);
+	CHECK_EQ_U64(e.u.compact_zone.defer_shift, 6);
+
+	e = one(FT, "              dd-6458    [001] .....  600.000003: mm_compaction_defer_reset: "
+		    "node=0 zone=Normal   order=9 order_failed=10 consider=0 limit=1");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_DEFER_RESET);
+	CHECK_EQ_U64(e.u.compact_zone.defer_shift, 0);
+
+	e = one(FT, "         kswapd0-88      [001] .....  600.000004: "
+		    "mm_compaction_wakeup_kcompactd: nid=0 order=9 classzone_idx=Normal  ");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_WAKEUP_KCOMPACTD);
+	CHECK_EQ_U64(e.u.wake.order, 9);
+	CHECK_EQ_U64(e.u.wake.zid, 2);
+
+	e = one(FT, "     kcompactd0-89      [000] .....  600.000005: "
+		    "mm_compaction_kcompactd_wake: nid=0 order=-1 classzone_idx=Movable ");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_KCOMPACTD_WAKE);
+	CHECK_EQ_U64(e.u.wake.order, -1);
+	CHECK_EQ_U64(e.u.wake.zid, 3);
+
+	e = one(FT, "     kcompactd0-89      [000] .....  600.000006: "
+		    "mm_compaction_kcompactd_sleep: nid=0");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_KCOMPACTD_SLEEP);
+
+	e = one(FT, "              dd-6458    [001] .....  600.000007: "
+		    "mm_compaction_try_to_compact_pages: order=4 gfp_mask=GFP_KERNEL priority=2");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_TRY_TO_COMPACT);
+	CHECK_EQ_U64(e.u.direct.order, 4);
+	CHECK_EQ_U64(e.u.direct.gfp_flags, 0xcc0);
+	CHECK_EQ_U64(e.u.direct.prio, 2);
+
+	/* perf script names the system */
+	e = one(PS, "            bash 25294 [000] 20582.463078:        compaction:mm_compaction_begin: "
+		    "zone_start=0x1 migrate_pfn=0x1 free_pfn=0xe00 zone_end=0x1000, mode=async");
+	CHECK_EQ_U64(e.type, TRACEFMT_COMPACTION_BEGIN);
+	CHECK_EQ_U64(e.pid, 25294);
+	CHECK_EQ_U64(e.u.compact.free_pfn, 0xe00);
+	CHECK_EQ_U64(e.u.compact.sync, 0);
+	e = one(PS, "         kswapd0    88 [001]   500.000001:            vmscan:mm_vmscan_kswapd_wake: "
+		    "nid=0 order=0");
+	CHECK_EQ_U64(e.type, TRACEFMT_VMSCAN_KSWAPD_WAKE);
+	CHECK_EQ_U64(e.pid, 88);
+
+	/* bad values are refused with the field named */
+	bad(FT, "  dd-1 [000] .....  1.0: mm_compaction_end: zone_start=0x1 migrate_pfn=0x1 "
+		"free_pfn=0x2 zone_end=0x3, mode=sync status=exploded", "bad value status=exploded");
+	bad(FT, "  dd-1 [000] .....  1.0: mm_compaction_deferred: node=0 zone=Normal order=9 "
+		"order_failed=9 consider=0 limit=3", "bad value limit=3");
+	bad(FT, "  dd-1 [000] .....  1.0: mm_vmscan_kswapd_wake: nid=0 order=99",
+	    "mm_vmscan_kswapd_wake: order 99 is out of range -1..15");
+	bad(FT, "  dd-1 [000] .....  1.0: mm_compaction_isolate_freepages: nr_scanned=1 nr_taken=1",
+	    "missing field range=(start ~ end)");
+	bad(FT, "  dd-1 [000] .....  1.0: mm_compaction_migratepages: nr_migrated=1",
+	    "missing field nr_failed");
+}
+
 static const struct harness_case cases[] = {
 	HARNESS_CASE(test_long_path),
 	HARNESS_CASE(test_ftrace_618),
@@ -908,6 +1078,7 @@ static const struct harness_case cases[] = {
 	HARNESS_CASE(test_opts),
 	HARNESS_CASE(test_every_kind),
 	HARNESS_CASE(test_layout),
+	HARNESS_CASE(test_reclaim_compaction),
 };
 
 HARNESS_MAIN(cases)

@@ -5,8 +5,9 @@
 #  - a trace.dat from `trace-cmd extract` of a tracefs instance with the
 #    seven kmem events a capture records enabled (a short dd, and a
 #    rewrite of vm.min_free_kbytes with its own value, which recomputes the
-#    watermarks): every record equals `trace-cmd report -t -R` (raw fields,
-#    ns times); then one from an 8 KiB-per-cpu instance whose ring buffer
+#    watermarks, and a write to compact_memory, whose compaction and vmscan
+#    events are enabled too): every record equals `trace-cmd report -t -R`
+#    (raw fields, ns times); then one from an 8 KiB-per-cpu instance whose ring buffer
 #    overflows: the LOST records equal trace-cmd's "[N EVENTS DROPPED]";
 #  - a perf.data from `perf record -e kmem:...`: the counts per event and
 #    the first records equal `perf script`'s; one recorded with a 1-page
@@ -53,8 +54,15 @@ record_instance() {
 		[ -d "$T/instances/$ri/events/kmem/$e" ] &&
 			echo 1 > "$T/instances/$ri/events/kmem/$e/enable"
 	done
+	# the reclaim and compaction events (format 1.3), where the kernel has them
+	for sys in compaction vmscan; do
+		[ -d "$T/instances/$ri/events/$sys" ] && echo 1 > "$T/instances/$ri/events/$sys/enable"
+	done
 	eval "$3"
 	echo 0 > "$T/instances/$ri/events/kmem/enable"
+	for sys in compaction vmscan; do
+		[ -d "$T/instances/$ri/events/$sys" ] && echo 0 > "$T/instances/$ri/events/$sys/enable"
+	done
 }
 
 drop_instance() { rmdir "$T/instances/$1" 2> /dev/null || true; }
@@ -112,7 +120,10 @@ make_dat() {
 # ---- trace.dat ----
 inst=bs-import-$$
 trap 'drop_instance $inst; drop_instance $inst-loss' EXIT
-make_dat $inst 1024 'workload 8; cat /proc/sys/vm/min_free_kbytes > /proc/sys/vm/min_free_kbytes' \
+# compact_memory: a compaction of every zone, so the compaction records are there too
+compact=
+[ -w /proc/sys/vm/compact_memory ] && compact='; echo 1 > /proc/sys/vm/compact_memory'
+make_dat $inst 1024 "workload 8; cat /proc/sys/vm/min_free_kbytes > /proc/sys/vm/min_free_kbytes$compact" \
 	"$work/t.dat"
 expect 0 "trace.dat" "$bs" import --instance $inst "$work/t.dat" -o "$work/t.bst"
 "$summary" --records "$work/t.bst" | grep -v '^[0-9]* [0-9]* lost ' > "$work/t.ours"
@@ -123,6 +134,11 @@ check "trace.dat: every record equals trace-cmd report -t -R's ($n)" \
 	cmp -s "$work/t.ours" "$work/t.theirs"
 check "trace.dat: watermark recomputes imported" grep -q ' mm_setup_per_zone_wmarks: node_id=' "$work/t.ours"
 check "trace.dat: both kinds of free imported" grep -q ' mm_page_free_batched: pfn=' "$work/t.ours"
+if [ -n "$compact" ]; then
+	check "trace.dat: compaction runs imported" grep -q ' mm_compaction_end: zone_start=' "$work/t.ours"
+else
+	echo "note: no /proc/sys/vm/compact_memory (a kernel without CONFIG_COMPACTION): no compaction records"
+fi
 # Without --instance: the buffers holding kmem events, listed in the summary.
 expect 0 "buffer +$inst +imported: [0-9]+ records, $n kmem" "$bs" import "$work/t.dat" -o "$work/t2.bst"
 

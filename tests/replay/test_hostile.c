@@ -84,7 +84,7 @@ static char *header_with(const char *field, const char *value)
 static struct tracefmt_writer *trace_create(const char *name, const char *field, const char *value,
 					    char *path, size_t len)
 {
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w;
 	char *hdr = header_with(field, value);
 
@@ -175,7 +175,7 @@ struct outcome {
 	int run_end;
 	bool complete;
 	json_t *summary;
-	char err[256];
+	char err[BS_ERROR_TEXT_LEN];
 	int64_t min_t, max_t;
 };
 
@@ -210,7 +210,7 @@ static struct outcome run(const char *path, enum replay_mode mode, const char *s
 {
 	struct replay_opts opts;
 	struct replay_result res;
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct outcome o = { .min_t = INT64_MAX, .max_t = INT64_MIN };
 
 	replay_opts_init(&opts);

@@ -52,7 +52,7 @@ static struct tracefmt_writer *trace_open_with(const char *path, uint64_t manage
 {
 	struct tracefmt_writer_opts wo = { .outfile_flags = outfile_flags };
 	char hdr[2048];
-	struct tracefmt_error err;
+	struct bs_error err;
 	struct tracefmt_writer *w;
 
 	/*
@@ -374,7 +374,7 @@ static void opts_for(struct replay_opts *o, enum replay_mode mode, bool paranoid
 static json_t *collect_run(const char *path, const struct replay_opts *o, struct collect *c,
 			   struct replay_result *res)
 {
-	struct replay_error err;
+	struct bs_error err;
 
 	memset(c, 0, sizeof(*c));
 	REQUIRE(replay_run(path, o, &collect_sink, c, res, &err) == 0);
@@ -392,7 +392,7 @@ static void collect_release(json_t *j, struct collect *c, struct replay_result *
 static json_t *summary_run(const char *path, enum replay_mode mode, struct replay_result *res)
 {
 	struct replay_opts o;
-	struct replay_error err;
+	struct bs_error err;
 	json_t *j;
 
 	opts_for(&o, mode, true);
@@ -802,7 +802,7 @@ static void test_first_pageblock(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct replay_result res;
 	json_t *j;
 
@@ -971,7 +971,7 @@ static void test_shadow_inferences(const char *dir)
 	char path[512], hdr[2048], *p;
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct replay_result res;
 	json_t *j;
 	const uint32_t movable[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
@@ -1144,7 +1144,7 @@ static void test_whatif(const char *dir)
 	char path[512];
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j, *fb;
 
@@ -1227,7 +1227,7 @@ static json_t *whatif_summary(const char *path, const char *const *kv)
 {
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	json_t *j;
 
 	opts_for(&o, REPLAY_WHATIF, false);
@@ -1282,10 +1282,10 @@ static void test_model_too_big(const char *dir)
 		"\"managed\":2147483647}]}";
 	char path[512];
 	struct tracefmt_writer *w;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err = { "" };
+	struct bs_error err = { .text = "" };
 	double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
 
 	if (phys > 40.0 * (1 << 30)) {
@@ -1311,7 +1311,7 @@ static void test_bad_input(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	FILE *f;
 
@@ -1403,7 +1403,7 @@ static void test_damage(const char *dir)
 	for (int round = 0; round < 2 * size; round++) {
 		struct replay_opts o;
 		struct replay_result res;
-		struct replay_error err;
+		struct bs_error err;
 		long len = size, at = -1;
 		int ret;
 
@@ -1442,7 +1442,7 @@ static void test_damage(const char *dir)
 static void test_settings(const char *dir)
 {
 	struct replay_settings s;
-	struct replay_error err;
+	struct bs_error err;
 	char **pts = NULL, path[512], *j;
 	size_t n = 0;
 	FILE *f;

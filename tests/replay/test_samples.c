@@ -36,7 +36,7 @@ static void replay_both(const char *trace)
 	for (int mode = 0; mode < 2; mode++) {
 		struct replay_opts o;
 		struct replay_result res;
-		struct replay_error err = { "" };
+		struct bs_error err = { .text = "" };
 		int ret;
 
 		replay_opts_init(&o);

@@ -14,7 +14,7 @@
  * (type, pfn, order, migratetype, time), for the test that replays the
  * first buddy takes after the snapshot against the snapshot's list order.
  */
-#include "vmlinux_snap.h"
+#include "vmlinux_min.h"
 
 #include <bpf/bpf_helpers.h>
 
@@ -23,11 +23,6 @@
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define ACT_MAX_ZONES 32
-
-enum {
-	BPF_MAP_TYPE_RINGBUF = 27,
-};
-
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

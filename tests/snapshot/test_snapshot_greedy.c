@@ -22,6 +22,7 @@
 #include "harness.h"
 #include "snapshot.h"
 #include "tracefmt.h"
+#include "vmemmap.h"
 
 #define NPFN 12288
 #define KPF_BUDDY (1ull << 10)
@@ -85,9 +86,9 @@ static void test_vmemmap_vote(void)
 	}
 	ptr[3] = base + (pfn[3] + 1) * size;
 	ptr[6] = base + pfn[5] * size;
-	CHECK_EQ_U64(snapshot_vmemmap_vote(ptr, pfn, 9, size, &agree), base);
+	CHECK_EQ_U64(vmemmap_vote(ptr, pfn, 9, size, &agree), base);
 	CHECK_EQ_U64(agree, 7);
-	CHECK_EQ_U64(snapshot_vmemmap_vote(ptr, pfn, 0, size, &agree), 0);
+	CHECK_EQ_U64(vmemmap_vote(ptr, pfn, 0, size, &agree), 0);
 	CHECK_EQ_U64(agree, 0);
 }
 
@@ -95,13 +96,14 @@ int main(void)
 {
 	test_vmemmap_vote();
 	char dir[] = "/tmp/buddyscope-fakeproc-XXXXXX";
-	char trace[512], path[512], err[256];
+	char trace[512], path[512];
+	struct bs_error err = { .text = "" };
 	static uint64_t flags[NPFN];
 	struct snapshot_opts opts = { 0 };
 	static struct snapshot_stats st;
 	struct tracefmt_writer *w;
 	struct tracefmt_reader *r;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct tracefmt_event ev;
 	size_t n = 0;
 	FILE *f;
@@ -163,9 +165,9 @@ int main(void)
 	REQUIRE(w);
 	opts.method = SNAPSHOT_METHOD_KPAGEFLAGS;
 	opts.proc_dir = dir;
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	if (ret)
-		fprintf(stderr, "snapshot_take: %s\n", err);
+		fprintf(stderr, "snapshot_take: %s\n", err.text);
 	CHECK(ret == 0);
 	REQUIRE(tracefmt_writer_close(w, &terr) == 0);
 	CHECK_EQ_U64(st.blocks, sizeof(wants) / sizeof(wants[0]));
@@ -215,9 +217,9 @@ int main(void)
 	w = tracefmt_writer_create(trace, "{}", 2, NULL, &terr);
 	REQUIRE(w);
 	opts.method = SNAPSHOT_METHOD_AUTO;
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	if (ret)
-		fprintf(stderr, "snapshot_take: %s\n", err);
+		fprintf(stderr, "snapshot_take: %s\n", err.text);
 	CHECK(ret == 0);
 	CHECK(st.method == SNAPSHOT_METHOD_KPAGEFLAGS);
 	CHECK(st.fallback_reason[0] != '\0');
@@ -230,15 +232,15 @@ int main(void)
 	unlink(path);
 	w = tracefmt_writer_create(trace, "{}", 2, NULL, &terr);
 	REQUIRE(w);
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	CHECK(ret == -ENOENT);
-	CHECK_STR_CONTAINS(err, "kpageflags");
+	CHECK_STR_CONTAINS(err.text, "kpageflags");
 	CHECK_EQ_U64(tracefmt_writer_records(w), 0);
 	tracefmt_writer_abandon(w);
 
 	/* An unknown method is refused. */
 	opts.method = (enum snapshot_method)42;
-	CHECK(snapshot_take(NULL, &opts, NULL, err, sizeof(err)) == -EINVAL);
+	CHECK(snapshot_take(NULL, &opts, NULL, &err) == -EINVAL);
 
 	unlink(trace);
 	snprintf(path, sizeof(path), "%s/zoneinfo", dir);

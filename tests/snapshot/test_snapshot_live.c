@@ -51,6 +51,7 @@
 #include <bpf/libbpf.h>
 
 #include "harness.h"
+#include "hostinfo.h"
 #include "snapshot.h"
 #include "snapshot_internal.h"
 #include "tracefmt.h"
@@ -82,36 +83,34 @@ struct zinfo {
 	uint64_t start, spanned, present, pcp;
 };
 
+/*
+ * The host's /proc files are read with hostinfo's parsers, the ones the
+ * capture uses (test_sysinfo checks them against recorded files); this test
+ * checks the snapshot's walk against what they say.
+ */
 static int zinfo_read(struct zinfo *z, unsigned int *n)
 {
-	char line[512], name[16];
-	unsigned long long v;
-	unsigned int node;
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	struct zinfo *cur = NULL;
+	struct sysinfo_zoneinfo zi;
 
 	*n = 0;
-	if (!f)
+	if (sysinfo_zoneinfo_read("/", "proc/zoneinfo", &zi, NULL)) {
+		sysinfo_zoneinfo_release(&zi);
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *s = line + strspn(line, " \t");
-
-		if (sscanf(line, "Node %u, zone %15s", &node, name) == 2 && *n < MAXZ) {
-			cur = &z[(*n)++];
-			memset(cur, 0, sizeof(*cur));
-			cur->node = node;
-			strcpy(cur->name, name);
-		} else if (cur && sscanf(s, "spanned %llu", &v) == 1) {
-			cur->spanned = v;
-		} else if (cur && sscanf(s, "present %llu", &v) == 1) {
-			cur->present = v;
-		} else if (cur && sscanf(s, "start_pfn: %llu", &v) == 1) {
-			cur->start = v;
-		} else if (cur && sscanf(s, "count: %llu", &v) == 1) {
-			cur->pcp += v;
-		}
 	}
-	fclose(f);
+	for (uint32_t i = 0; i < zi.nr_zones && *n < MAXZ; i++) {
+		const struct sysinfo_zone *from = &zi.zones[i];
+		struct zinfo *cur = &z[(*n)++];
+
+		memset(cur, 0, sizeof(*cur));
+		cur->node = from->node;
+		snprintf(cur->name, sizeof(cur->name), "%s", from->name);
+		cur->spanned = from->spanned;
+		cur->present = from->present;
+		cur->start = from->has_start_pfn ? from->start_pfn : 0;
+		for (uint32_t k = 0; k < from->nr_pcp; k++)
+			cur->pcp += from->pcp[k].count > 0 ? (uint64_t)from->pcp[k].count : 0;
+	}
+	sysinfo_zoneinfo_release(&zi);
 	return 0;
 }
 
@@ -130,59 +129,32 @@ static struct pti_zone *pti_zone(struct pti *p, unsigned int node, const char *n
 	return &p->z[p->nr_zones++];
 }
 
-/* Tokenising reader of /proc/pagetypeinfo (spec section 7.6). */
 static int pti_read(struct pti *p)
 {
-	char line[1024], *tok[64], *save;
-	FILE *f = fopen("/proc/pagetypeinfo", "r");
-	struct pti_zone *z, *last = NULL;
-	unsigned int nt, i, row = 0, node;
-	bool blocks = false;
+	struct sysinfo_pagetypeinfo pti;
+	unsigned int i, o, m;
 
 	memset(p, 0, sizeof(*p));
-	if (!f)
+	if (sysinfo_pagetypeinfo_read("/", "proc/pagetypeinfo", &pti, NULL)) {
+		sysinfo_pagetypeinfo_release(&pti);
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		bool is_free = strstr(line, ", type ") != NULL;
-
-		nt = 0;
-		for (char *t = strtok_r(line, " ,\n", &save); t && nt < 64;
-		     t = strtok_r(NULL, " ,\n", &save))
-			tok[nt++] = t;
-		if (nt > 8 && !strcmp(tok[0], "Free") && !strcmp(tok[1], "pages")) {
-			p->nr_orders = nt - 8; /* "Free pages count per migrate type at order" */
-		} else if (nt > 4 && !strcmp(tok[0], "Number") && !strcmp(tok[2], "blocks") &&
-			   !strcmp(tok[3], "type")) {
-			for (i = 4; i < nt && p->nr_mt < MAXMT; i++)
-				snprintf(p->mt_names[p->nr_mt++], 16, "%s", tok[i]);
-			blocks = true;
-		} else if (nt > 2 && !strcmp(tok[0], "Number") && !strcmp(tok[2], "mixed")) {
-			blocks = false;
-		} else if (nt >= 4 && !strcmp(tok[0], "Node") && !strcmp(tok[2], "zone")) {
-			node = (unsigned int)atoi(tok[1]);
-			z = pti_zone(p, node, tok[3]);
-			if (!z)
-				break;
-			if (is_free) {
-				/* Node N zone NAME type TYPE c0 .. cN */
-				row = z == last ? row + 1 : 0;
-				last = z;
-				for (i = 0; i < p->nr_orders && 6 + i < nt && row < MAXMT; i++) {
-					const char *c = tok[6 + i];
-
-					if (*c == '>') {
-						z->capped = true;
-						c++;
-					}
-					z->free[i][row] = strtoull(c, NULL, 10);
-				}
-			} else if (blocks) {
-				for (i = 0; i < p->nr_mt && 4 + i < nt; i++)
-					z->pageblocks[i] = strtoull(tok[4 + i], NULL, 10);
-			}
-		}
 	}
-	fclose(f);
+	p->nr_orders = pti.nr_orders < MAXO ? pti.nr_orders : MAXO;
+	p->nr_mt = pti.nr_mt < MAXMT ? pti.nr_mt : MAXMT;
+	for (m = 0; m < p->nr_mt; m++)
+		snprintf(p->mt_names[m], sizeof(p->mt_names[m]), "%s", pti.mt_names[m]);
+	for (i = 0; i < pti.nr_zones && p->nr_zones < MAXZ; i++) {
+		const struct sysinfo_pagetype_zone *from = &pti.zones[i];
+		struct pti_zone *z = pti_zone(p, from->node, from->name);
+
+		for (o = 0; o < p->nr_orders; o++)
+			for (m = 0; m < p->nr_mt; m++)
+				z->free[o][m] = from->free_blocks[o][m];
+		for (m = 0; m < p->nr_mt; m++)
+			z->pageblocks[m] = from->pageblocks[m];
+		z->capped = from->capped;
+	}
+	sysinfo_pagetypeinfo_release(&pti);
 	return p->nr_orders && p->nr_zones ? 0 : -1;
 }
 
@@ -251,10 +223,11 @@ static int inject_test(void)
 {
 	static struct snapshot_stats st;
 	static struct pti p;
-	char path[] = "/tmp/buddyscope-snapshot-XXXXXX", err[256];
+	char path[] = "/tmp/buddyscope-snapshot-XXXXXX";
+	struct bs_error err = { .text = "" };
 	struct tracefmt_writer *w;
 	struct tracefmt_reader *r;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct tracefmt_event ev;
 	struct snap_ctx c;
 	unsigned int i, o, m, nonempty = 0;
@@ -273,12 +246,11 @@ static int inject_test(void)
 	c.st = &st;
 	c.proc = "/proc";
 	c.max_attempts = 1;
-	c.err = err;
-	c.errlen = sizeof(err);
+	c.err = &err;
 	c.test_base_skew = 64;
 	ret = snap_bpf_take(&c);
 	CHECK(ret == -EPROTO);
-	CHECK_STR_CONTAINS(err, "misaligned");
+	CHECK_STR_CONTAINS(err.text, "misaligned");
 	CHECK_EQ_U64(tracefmt_writer_records(w), 0);
 	tracefmt_writer_abandon(w);
 
@@ -488,7 +460,7 @@ int main(int argc, char **argv)
 	struct tracefmt_writer *w = NULL;
 	struct tracefmt_reader *r = NULL;
 	struct tracefmt_event ev;
-	struct tracefmt_error terr;
+	struct bs_error terr;
 	struct activity *act = NULL;
 	struct ring_buffer *rb = NULL;
 	uint64_t log_dropped;
@@ -500,7 +472,7 @@ int main(int argc, char **argv)
 	uint64_t wide, nrec = 0, nblock_recs = 0, end_count = 0;
 	int ret, fd, begin_seen = 0, end_seen = 0, ckpts = 0;
 	uint32_t method = 0;
-	char err[256];
+	struct bs_error err = { .text = "" };
 
 	if (geteuid() != 0)
 		return skip("not root");
@@ -540,7 +512,7 @@ int main(int argc, char **argv)
 	__atomic_store_n(&act->bss->log_armed, !kpf, __ATOMIC_SEQ_CST);
 	REQUIRE(pti_read(&before) == 0);
 	opts.method = kpf ? SNAPSHOT_METHOD_KPAGEFLAGS : SNAPSHOT_METHOD_BPF;
-	ret = snapshot_take(w, &opts, &st, err, sizeof(err));
+	ret = snapshot_take(w, &opts, &st, &err);
 	if (!kpf) {
 		/* A burst of takes (pcp refills) right away, before drains come. */
 		burst = mmap(NULL, BURST_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -565,7 +537,7 @@ int main(int argc, char **argv)
 		munmap(burst, BURST_BYTES);
 	activity__destroy(act);
 	if (ret)
-		fprintf(stderr, "snapshot_take: %d: %s\n", ret, err);
+		fprintf(stderr, "snapshot_take: %d: %s\n", ret, err.text);
 	REQUIRE(ret == 0);
 	REQUIRE(tracefmt_writer_close(w, &terr) == 0);
 

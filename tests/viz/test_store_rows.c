@@ -45,7 +45,7 @@ static void store_with(const char *path, const char *sql)
 static int read_back(const char *path, char *report_err, char *export_err)
 {
 	struct viz_report_opts ro = { .heatmap_bins = 8 };
-	struct viz_error err = { .text = "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *s = viz_store_open(path, 0, NULL);
 	char out[300];
 	FILE *f = tmpfile();
@@ -56,10 +56,10 @@ static int read_back(const char *path, char *report_err, char *export_err)
 	ro.out_dir = out;
 	r1 = viz_report_write(s, &ro, NULL, &err);
 	/* the message is in @err or on the handle, as the CLI reads it */
-	snprintf(report_err, 256, "%s", err.text[0] ? err.text : viz_store_error(s));
+	snprintf(report_err, BS_ERROR_TEXT_LEN, "%s", err.text[0] ? err.text : viz_store_error(s));
 	err.text[0] = '\0';
 	r2 = viz_export_write(s, 1, VIZ_EXPORT_CSV, f, NULL, &err);
-	snprintf(export_err, 256, "%s", err.text[0] ? err.text : viz_store_error(s));
+	snprintf(export_err, BS_ERROR_TEXT_LEN, "%s", err.text[0] ? err.text : viz_store_error(s));
 	fclose(f);
 	viz_store_close(s);
 	return r1 ? r1 : r2;
@@ -67,7 +67,7 @@ static int read_back(const char *path, char *report_err, char *export_err)
 
 static void expect_refused(const char *sql, const char *table_column)
 {
-	char path[300], rep[256], exp[256];
+	char path[300], rep[BS_ERROR_TEXT_LEN], exp[BS_ERROR_TEXT_LEN];
 
 	snprintf(path, sizeof(path), "%s/runs.db", dir);
 	store_with(path, sql);
@@ -80,7 +80,7 @@ static void expect_refused(const char *sql, const char *table_column)
 
 int main(void)
 {
-	char path[300], rep[256], exp[256];
+	char path[300], rep[BS_ERROR_TEXT_LEN], exp[BS_ERROR_TEXT_LEN];
 
 	REQUIRE(mkdtemp(dir));
 	expect_refused("UPDATE zones SET nr_orders = 99", "table zones, column nr_orders");

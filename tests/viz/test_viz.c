@@ -365,7 +365,7 @@ static void test_schema(void)
 	sqlite3 *db;
 	int64_t run;
 	sqlite3_stmt *st;
-	struct viz_error err;
+	struct bs_error err;
 	const char *tables[] = { "runs", "zones", "samples", "pbmaps", "fidelity", "events",
 				 "attribution", "reports", "meta" };
 
@@ -622,7 +622,7 @@ static void test_merge_dedup(void)
 	char p0[512], p1[512], again[512], bad[512], out[512], fresh[512];
 	const char *srcs[3];
 	size_t staged[3], copied = 99;
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *m;
 	struct viz_run r;
 	int64_t *ids = NULL;
@@ -761,7 +761,7 @@ static void test_report_png(void)
 	struct synth q = p;
 	struct viz_store *s = fresh_store("report.db");
 	struct viz_report_result res;
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_report_opts o = { 0 };
 	char dir[512], path[600];
 	const struct viz_figure *f;
@@ -933,7 +933,7 @@ static void test_damaged(void)
 			   .nr_pageblocks = 10 };
 	struct viz_store *s = fresh_store("damaged.db");
 	struct viz_report_opts o = { .formats = VIZ_FORMAT_PNG };
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_series x;
 	struct viz_pbmap m;
 	char path[512], dir[512];
@@ -983,7 +983,7 @@ static void test_report_tiny(void)
 	struct viz_store *s = fresh_store("tiny.db");
 	struct viz_report_opts o = { .formats = VIZ_FORMAT_PNG | VIZ_FORMAT_SVG };
 	struct viz_report_result res;
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	char dir[512];
 	int64_t run;
 

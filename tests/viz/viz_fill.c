@@ -45,7 +45,7 @@ static int add_extras(struct viz_store *s, const struct synth *p, int64_t run)
 int main(int argc, char **argv)
 {
 	struct synth p = { .nr_pageblocks = 64 };
-	struct viz_error err = { "" };
+	struct bs_error err = { .text = "" };
 	struct viz_store *s;
 	uint32_t whatif_orders = 0;
 	int64_t run;

@@ -4,7 +4,7 @@
  * header is built from, laid out as on the host (DIR/proc/zoneinfo, ...),
  * so that a text trace made on one host can be imported on another
  * (`buddyscope sysinfo save DIR` there, `import --sysinfo DIR` here). The
- * list below is the one place that says which files; capture/HEADER.md
+ * list below is the one place that says which files; hostinfo/HEADER.md
  * documents it. sysinfo_dir_check() refuses a directory from which the
  * header would come out wrong (no orders, no pageblock order, ...), naming
  * the file.
@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sysinfo.h"
-#include "sysinfo_internal.h"
+#include "hostinfo.h"
+#include "hostinfo_internal.h"
 
 static const struct sysinfo_dir_file files[] = {
 	{ "proc/zoneinfo", "zones: spans, managed pages, watermarks, lowmem reserves, pcp sizes",
@@ -79,37 +79,42 @@ static int parents_make(char *path)
 }
 
 static int file_write(const char *dir, const char *rel, const char *data, size_t len,
-		      struct tracefmt_error *err)
+		      struct bs_error *err)
 {
 	char path[4096];
 	int fd, rc = 0;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
-		return tracefmt_error_set(err, -ENAMETOOLONG, "%s/%s: path too long", dir, rel);
+		return sysinfo_error_set(err, BS_NOWHERE, -ENAMETOOLONG, "%s/%s: path too long",
+					 dir, rel);
 	rc = parents_make(path);
 	if (rc < 0)
-		return tracefmt_error_set(err, rc, "%s: cannot make its directory: %s", path, strerror(-rc));
+		return sysinfo_error_set(err, BS_NOWHERE, rc, "%s: cannot make its directory: %s",
+					 path, strerror(-rc));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return tracefmt_error_set(err, -errno, "%s: cannot create: %s", path, strerror(errno));
+		return sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot create: %s", path,
+					 strerror(errno));
 	for (size_t off = 0; off < len;) {
 		ssize_t n = write(fd, data + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = tracefmt_error_set(err, -errno, "%s: cannot write: %s", path, strerror(errno));
+			rc = sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot write: %s",
+					       path, strerror(errno));
 			break;
 		}
 		off += (size_t)n;
 	}
 	if (close(fd) < 0 && !rc)
-		rc = tracefmt_error_set(err, -errno, "%s: cannot write: %s", path, strerror(errno));
+		rc = sysinfo_error_set(err, BS_NOWHERE, -errno, "%s: cannot write: %s", path,
+				       strerror(errno));
 	return rc;
 }
 
 /* Copy <root>/<rel> to <dir>/<rel>: 1 copied, 0 not readable at the source, -errno. */
 static int file_copy(const char *root, const char *dir, const char *rel,
-		     struct tracefmt_error *err)
+		     struct bs_error *err)
 {
 	char *buf;
 	size_t len;
@@ -132,7 +137,7 @@ static void save_note_missing(struct sysinfo_save_stats *st, const char *rel)
 
 /* Each online cpu's cache leaves (host.llc: the pcp batch of 6.18). */
 static int cache_copy(const char *root, const char *dir, struct sysinfo_save_stats *st,
-		      struct tracefmt_error *err)
+		      struct bs_error *err)
 {
 	static const char *const leaf_files[] = { "level", "type", "size", "shared_cpu_list" };
 	char *online = sysinfo_read_trimmed(root, "sys/devices/system/cpu/online");
@@ -159,7 +164,7 @@ static int cache_copy(const char *root, const char *dir, struct sysinfo_save_sta
 }
 
 int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stats *st,
-		     struct tracefmt_error *err)
+		     struct bs_error *err)
 {
 	struct sysinfo_save_stats local;
 	char ps[32];
@@ -169,7 +174,8 @@ int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stat
 		st = &local;
 	memset(st, 0, sizeof(*st));
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return tracefmt_error_set(err, -errno, "%s: cannot make the directory: %s", dir,
+		return sysinfo_error_set(err, BS_NOWHERE, -errno,
+					 "%s: cannot make the directory: %s", dir,
 			       strerror(errno));
 	for (size_t i = 0; i < NR_FILES; i++) {
 		if (!strcmp(files[i].rel, "page_size") && (!root || !strcmp(root, "/"))) {
@@ -218,7 +224,7 @@ static bool dir_has(const char *dir, const char *rel)
 }
 
 /* pageblock order and orders: pagetypeinfo, or buddyinfo and the PMD size. */
-static int check_orders(const char *dir, struct tracefmt_error *err)
+static int check_orders(const char *dir, struct bs_error *err)
 {
 	struct sysinfo_pagetypeinfo pti = { 0 };
 	char *text;
@@ -235,13 +241,15 @@ static int check_orders(const char *dir, struct tracefmt_error *err)
 		bool ok = !rc && pti.pageblock_order > 0 && pti.nr_orders > pti.pageblock_order;
 		sysinfo_pagetypeinfo_release(&pti);
 		if (!ok)
-			return tracefmt_error_set(err, -EINVAL, "proc/pagetypeinfo: not /proc/pagetypeinfo "
+			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+						 "proc/pagetypeinfo: not /proc/pagetypeinfo "
 					"text (no pageblock order or free-count table)");
 		return 0;
 	}
 	if (!dir_has(dir, "proc/buddyinfo") ||
 	    !dir_has(dir, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size"))
-		return tracefmt_error_set(err, -ENOENT, "proc/pagetypeinfo: missing (pageblock order, "
+		return sysinfo_error_set(err, BS_NOWHERE, -ENOENT,
+					 "proc/pagetypeinfo: missing (pageblock order, "
 				"orders), and no proc/buddyinfo with sys/kernel/mm/"
 				"transparent_hugepage/hpage_pmd_size instead");
 	if (sysinfo_file_read(dir, "proc/buddyinfo", &text, &len, err))
@@ -249,15 +257,17 @@ static int check_orders(const char *dir, struct tracefmt_error *err)
 	uint32_t orders = sysinfo_buddyinfo_nr_orders(text);
 	free(text);
 	if (!orders)
-		return tracefmt_error_set(err, -EINVAL, "proc/buddyinfo: no zone line with free counts");
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+					 "proc/buddyinfo: no zone line with free counts");
 	rc = dir_int(dir, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &pmd);
 	if (rc < 0 || pmd < 4096 || (pmd & (pmd - 1)))
-		return tracefmt_error_set(err, -EINVAL, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size: "
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+					 "sys/kernel/mm/transparent_hugepage/hpage_pmd_size: "
 				"not a size in bytes (a power of two)");
 	return 0;
 }
 
-static int check_zoneinfo(const char *dir, struct tracefmt_error *err)
+static int check_zoneinfo(const char *dir, struct bs_error *err)
 {
 	struct sysinfo_zoneinfo zi = { 0 };
 	char *text;
@@ -265,7 +275,8 @@ static int check_zoneinfo(const char *dir, struct tracefmt_error *err)
 	int rc;
 
 	if (!dir_has(dir, "proc/zoneinfo"))
-		return tracefmt_error_set(err, -ENOENT, "proc/zoneinfo: missing (the zones)");
+		return sysinfo_error_set(err, BS_NOWHERE, -ENOENT,
+					 "proc/zoneinfo: missing (the zones)");
 	rc = sysinfo_file_read(dir, "proc/zoneinfo", &text, &len, err);
 	if (rc)
 		return rc;
@@ -275,19 +286,20 @@ static int check_zoneinfo(const char *dir, struct tracefmt_error *err)
 	if (rc) {
 		char why[sizeof(err->text)];
 		snprintf(why, sizeof(why), "%s", err ? err->text : "");
-		return tracefmt_error_set(err, rc, "proc/zoneinfo: not /proc/zoneinfo text (%s)", why);
+		return sysinfo_error_set(err, BS_NOWHERE, rc,
+					 "proc/zoneinfo: not /proc/zoneinfo text (%s)", why);
 	}
 	return 0;
 }
 
-int sysinfo_dir_check(const char *dir, struct tracefmt_error *err)
+int sysinfo_dir_check(const char *dir, struct bs_error *err)
 {
 	struct stat sb;
 	int64_t v;
 	int rc;
 
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
-		return tracefmt_error_set(err, stat(dir, &sb) < 0 ? -errno : -ENOTDIR,
+		return sysinfo_error_set(err, BS_NOWHERE, stat(dir, &sb) < 0 ? -errno : -ENOTDIR,
 			       "not a directory (`buddyscope sysinfo save DIR` makes one)");
 	rc = check_zoneinfo(dir, err);
 	if (!rc)
@@ -298,7 +310,8 @@ int sysinfo_dir_check(const char *dir, struct tracefmt_error *err)
 	bool ok = rel && rel[0] && strchr(rel, '.');
 	free(rel);
 	if (!ok)
-		return tracefmt_error_set(err, dir_has(dir, "proc/sys/kernel/osrelease") ? -EINVAL : -ENOENT,
+		return sysinfo_error_set(err, BS_NOWHERE,
+					 dir_has(dir, "proc/sys/kernel/osrelease") ? -EINVAL : -ENOENT,
 			       "proc/sys/kernel/osrelease: %s",
 			       dir_has(dir, "proc/sys/kernel/osrelease")
 				       ? "not a kernel release (like 6.18.0)"
@@ -307,20 +320,23 @@ int sysinfo_dir_check(const char *dir, struct tracefmt_error *err)
 	ok = online && sysinfo_count_cpu_list(online) > 0;
 	free(online);
 	if (!ok)
-		return tracefmt_error_set(err, dir_has(dir, "sys/devices/system/cpu/online") ? -EINVAL : -ENOENT,
+		return sysinfo_error_set(err, BS_NOWHERE,
+					 dir_has(dir, "sys/devices/system/cpu/online") ? -EINVAL : -ENOENT,
 			       "sys/devices/system/cpu/online: %s", dir_has(dir, "sys/devices/system/cpu/online")
 					    ? "not a cpu list (like 0-3)"
 					    : "missing (the cpu count)");
 	/* Optional files, when present, must hold what they say. */
 	rc = dir_int(dir, "page_size", &v);
 	if (rc == -EINVAL || (!rc && (v < 4096 || (v & (v - 1)))))
-		return tracefmt_error_set(err, -EINVAL, "page_size: not a page size in bytes");
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
+					 "page_size: not a page size in bytes");
 	for (size_t i = 0; i < NR_FILES; i++) {
 		if (strncmp(files[i].rel, "proc/sys/vm/", 12) ||
 		    !strcmp(files[i].rel, "proc/sys/vm/lowmem_reserve_ratio"))
 			continue;
 		if (dir_int(dir, files[i].rel, &v) == -EINVAL)
-			return tracefmt_error_set(err, -EINVAL, "%s: not an integer", files[i].rel);
+			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "%s: not an integer",
+						 files[i].rel);
 	}
 	return 0;
 }

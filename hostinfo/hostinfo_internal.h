@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the sysinfo library: sysinfo.c's text helpers, for sysinfo_dir.c. */
-#ifndef BUDDYSCOPE_SYSINFO_INTERNAL_H
-#define BUDDYSCOPE_SYSINFO_INTERNAL_H
+/* Private to hostinfo/: sysinfo.c's text helpers, for sysinfo_dir.c. */
+#ifndef BUDDYSCOPE_HOSTINFO_INTERNAL_H
+#define BUDDYSCOPE_HOSTINFO_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "bs_error.h"
+
+/*
+ * The sysinfo library's one error setter: @err (may be NULL) gets @where,
+ * @code (-errno) and the sentence through bs_error_vformat(); returns @code.
+ */
+int sysinfo_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* <root>/<rel> without trailing blanks, malloc'd; NULL if it cannot be read. */
 char *sysinfo_read_trimmed(const char *root, const char *rel);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sysinfo: what a trace needs to know about the host it came from, read
- * from /proc and /sys text files. Two jobs:
+ * hostinfo: what a trace needs to know about the host it came from, read
+ * from /proc and /sys text files (its functions keep the sysinfo_ prefix of
+ * the `buddyscope sysinfo` command). Two jobs:
  *
- *  1. The trace header: a JSON object (schema in capture/HEADER.md) with the
+ *  1. The trace header: a JSON object (schema in hostinfo/HEADER.md) with the
  *     kernel, page size, cpus, pageblock order, migratetype names, every
  *     node and zone of /proc/zoneinfo, the vm sysctls, the THP mode and the
  *     raw text of zoneinfo, pagetypeinfo and buddyinfo.
@@ -27,12 +28,12 @@
  *	... tracefmt_import(fmt, in, out, json, len, &stats, &err);
  *	free(json);
  *
- * Errors follow tracefmt: 0 or -errno, and a struct tracefmt_error (may be
+ * Errors follow tracefmt: 0 or -errno, and a struct bs_error (may be
  * NULL) whose text names the file (or "zoneinfo"/"pagetypeinfo" text) and
  * the line that is wrong; for parse errors its offset is the 1-based line.
  */
-#ifndef BUDDYSCOPE_SYSINFO_H
-#define BUDDYSCOPE_SYSINFO_H
+#ifndef BUDDYSCOPE_HOSTINFO_H
+#define BUDDYSCOPE_HOSTINFO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -113,7 +114,7 @@ struct sysinfo_pagetypeinfo {
  * malformed number), -ENOMEM.
  */
 int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo *out,
-			   struct tracefmt_error *err);
+			   struct bs_error *err);
 void sysinfo_zoneinfo_release(struct sysinfo_zoneinfo *zi);
 
 /* The zone @node/@name of @zi, or NULL. */
@@ -127,8 +128,33 @@ const struct sysinfo_zone *sysinfo_zoneinfo_find(const struct sysinfo_zoneinfo *
  * orders / TRACEFMT_MAX_MT migratetypes, -ENOMEM.
  */
 int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_pagetypeinfo *out,
-			       struct tracefmt_error *err);
+			       struct bs_error *err);
 void sysinfo_pagetypeinfo_release(struct sysinfo_pagetypeinfo *pti);
+
+/* The zone @node/@name of @pti, or NULL. */
+const struct sysinfo_pagetype_zone *sysinfo_pagetypeinfo_find(const struct sysinfo_pagetypeinfo *pti,
+							      uint32_t node, const char *name);
+
+/**
+ * sysinfo_buddyinfo_blocks() - the free blocks /proc/buddyinfo text (@buf,
+ * @len) counts, all zones and orders together; lines that are not
+ * "Node N, zone NAME counts..." are skipped. *@nr_orders (may be NULL)
+ * receives the columns of the first zone line (0 without one).
+ */
+uint64_t sysinfo_buddyinfo_blocks(const char *buf, size_t len, uint32_t *nr_orders);
+
+/**
+ * sysinfo_zoneinfo_read() - read <@root>/<@rel> (a /proc/zoneinfo: @root
+ * "/" and @rel "proc/zoneinfo" on this host, or a /proc directory as @root
+ * and "zoneinfo") and parse it into @out, which the caller releases (also
+ * after a failure). Returns 0 or -errno; the error names the file.
+ */
+int sysinfo_zoneinfo_read(const char *root, const char *rel, struct sysinfo_zoneinfo *out,
+			  struct bs_error *err);
+
+/* sysinfo_pagetypeinfo_read() - the same for a /proc/pagetypeinfo (root only, mode 0400). */
+int sysinfo_pagetypeinfo_read(const char *root, const char *rel, struct sysinfo_pagetypeinfo *out,
+			      struct bs_error *err);
 
 /**
  * sysinfo_checkpoint_build() - turn one reading into TRACEFMT_CHECKPOINT
@@ -149,7 +175,7 @@ int sysinfo_checkpoint_build(const struct sysinfo_pagetypeinfo *pti,
  * the path.
  */
 int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len,
-		      struct tracefmt_error *err);
+		      struct bs_error *err);
 
 /**
  * sysinfo_checkpoint_read() - read <@root>/proc/pagetypeinfo and
@@ -159,7 +185,7 @@ int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len
  */
 int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
 			    struct tracefmt_event *out, size_t max, size_t *nr,
-			    struct tracefmt_error *err);
+			    struct bs_error *err);
 
 /**
  * sysinfo_zone_state_build() - one TRACEFMT_ZONE_STATE record per zone of
@@ -182,7 +208,7 @@ int sysinfo_zone_state_build(const struct sysinfo_zoneinfo *zi, uint32_t seq, ui
  */
 int sysinfo_checkpoint_read_full(const char *root, uint32_t seq, uint64_t ts_ns,
 				 struct tracefmt_event *out, size_t max, size_t *nr,
-				 size_t *nr_states, struct tracefmt_error *err);
+				 size_t *nr_states, struct bs_error *err);
 
 /* What to put in a header besides what is read from the files. */
 struct sysinfo_header_opts {
@@ -192,24 +218,27 @@ struct sysinfo_header_opts {
 	uint64_t start_time_unix_ns;	  /* 0 = now (CLOCK_REALTIME) */
 	const char *const *tracepoints_missing; /* names, may be NULL */
 	size_t nr_tracepoints_missing;
+	json_t *capture;		  /* the "capture" object (HEADER.md), borrowed; NULL = none */
 };
 
 /**
- * sysinfo_header_build() - the header object of capture/HEADER.md, read from
+ * sysinfo_header_build() - the header object of hostinfo/HEADER.md, read from
  * @opts->root. Files that cannot be read give null values (and a null raw
  * text); a zoneinfo that cannot be read or parsed is an error, because a
  * trace without zones cannot be replayed. Returns a new reference (caller
  * json_decref()s it) or NULL with errno set and @err filled.
  */
-json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err);
+json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct bs_error *err);
 
 /**
- * sysinfo_header_create() - sysinfo_header_build() serialised: a malloc'd,
- * NUL-terminated compact JSON text of *@len bytes (without the NUL), for
- * tracefmt_writer_create() or tracefmt_import(). The caller free()s it.
+ * sysinfo_header_create() - sysinfo_header_build() with @opts->capture
+ * added, serialised: a malloc'd, NUL-terminated compact JSON text of *@len
+ * bytes (without the NUL), for tracefmt_writer_create() or
+ * tracefmt_import(). The one header serialiser: capture and the importers
+ * call it. The caller free()s it; NULL with errno set and @err filled.
  */
 char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
-			    struct tracefmt_error *err);
+			    struct bs_error *err);
 
 /*
  * Host description directories: the files above copied from a host, laid
@@ -248,7 +277,7 @@ struct sysinfo_save_stats {
  * naming the file.
  */
 int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stats *st,
-		     struct tracefmt_error *err);
+		     struct bs_error *err);
 
 /**
  * sysinfo_dir_check() - whether @dir describes a host well enough for a
@@ -260,6 +289,6 @@ int sysinfo_dir_save(const char *root, const char *dir, struct sysinfo_save_stat
  * "FILE: what is wrong", FILE relative to @dir (the caller puts @dir in
  * front: long paths do not fit the error text), or "not a directory ...".
  */
-int sysinfo_dir_check(const char *dir, struct tracefmt_error *err);
+int sysinfo_dir_check(const char *dir, struct bs_error *err);
 
-#endif /* BUDDYSCOPE_SYSINFO_H */
+#endif /* BUDDYSCOPE_HOSTINFO_H */

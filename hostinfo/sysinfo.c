@@ -16,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sysinfo.h"
+#include "hostinfo.h"
+#include "hostinfo_internal.h"
 
 #ifndef BUDDYSCOPE_VERSION
 #define BUDDYSCOPE_VERSION "unknown"
@@ -25,20 +26,13 @@
 /* pagetypeinfo prints ">100000" for a list it stopped counting. */
 #define PAGETYPEINFO_CAP 100000
 
-static int set_err(struct tracefmt_error *err, int code, uint64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int set_err(struct tracefmt_error *err, int code, uint64_t offset, const char *fmt, ...)
+int sysinfo_error_set(struct bs_error *err, struct bs_where where, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err) {
-		err->code = code;
-		err->offset = offset;
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = bs_error_vformat(err, where, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -46,14 +40,14 @@ static int set_err(struct tracefmt_error *err, int code, uint64_t offset, const 
  * A parser's message names the file by its kind ("zoneinfo line 5: ...");
  * the reader of a saved copy adds where it is: "ROOT/proc/zoneinfo: ...".
  */
-static int err_in_file(struct tracefmt_error *err, int code, const char *root, const char *rel)
+static int err_in_file(struct bs_error *err, int code, const char *root, const char *rel)
 {
 	char text[sizeof(err->text)];
 
 	if (!err)
 		return code;
 	snprintf(text, sizeof(text), "%s", err->text);
-	return set_err(err, code, err->offset, "%s%s%s: %s", root,
+	return sysinfo_error_set(err, BS_AT(NULL, err->offset), code, "%s%s%s: %s", root,
 		       root[0] && root[strlen(root) - 1] == '/' ? "" : "/", rel, text);
 }
 
@@ -229,7 +223,7 @@ static bool parse_protection(const char *s, struct sysinfo_zone *z)
  * vmstat counters (nr_*, numa_*, ...) are not needed and are skipped.
  */
 int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo *out,
-			   struct tracefmt_error *err)
+			   struct bs_error *err)
 {
 	struct line_iter it = { .p = buf, .end = buf + len };
 	struct sysinfo_zone *z = NULL;
@@ -248,10 +242,10 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 		if (!strncmp(s, "Node", 4)) {
 			z = zoneinfo_add_zone(out);
 			if (!z)
-				return set_err(err, -ENOMEM, it.lineno, "zoneinfo: out of memory");
+				return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM, "zoneinfo: out of memory");
 			pcp = NULL;
 			if (!parse_node_zone(s, &z->node, z->name, NULL))
-				return set_err(err, -EINVAL, it.lineno,
+				return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
 					       "zoneinfo line %" PRIu64 ": bad zone line '%.60s'",
 					       it.lineno, s);
 			continue;
@@ -279,7 +273,7 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 				if (ok) {
 					pcp = zone_add_pcp(z, (uint32_t)v);
 					if (!pcp)
-						return set_err(err, -ENOMEM, it.lineno,
+						return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM,
 							       "zoneinfo: out of memory");
 				}
 			} else if (!strcmp(key, "start_pfn")) {
@@ -318,15 +312,15 @@ int sysinfo_zoneinfo_parse(const char *buf, size_t len, struct sysinfo_zoneinfo 
 			ok = value_u64(s, &z->managed);
 check:
 		if (!ok)
-			return set_err(err, -EINVAL, it.lineno,
+			return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
 				       "zoneinfo line %" PRIu64 ": bad value in '%.80s'", it.lineno,
 				       skip_ws(it.line));
 	}
 	if (out->nr_zones == 0)
-		return set_err(err, -EINVAL, 0, "zoneinfo: no 'Node N, zone NAME' line");
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "zoneinfo: no 'Node N, zone NAME' line");
 	for (uint32_t i = 0; i < out->nr_zones; i++)
 		if (!out->zones[i].has_pages_free)
-			return set_err(err, -EINVAL, 0, "zoneinfo: zone %s of node %u has no 'pages free'",
+			return sysinfo_error_set(err, BS_NOWHERE, -EINVAL, "zoneinfo: zone %s of node %u has no 'pages free'",
 				       out->zones[i].name, out->zones[i].node);
 	return 0;
 }
@@ -353,16 +347,23 @@ static int pti_mt_index(struct sysinfo_pagetypeinfo *pti, const char *name, size
 	return (int)pti->nr_mt++;
 }
 
+const struct sysinfo_pagetype_zone *sysinfo_pagetypeinfo_find(const struct sysinfo_pagetypeinfo *pti,
+							      uint32_t node, const char *name)
+{
+	for (uint32_t i = 0; pti && i < pti->nr_zones; i++)
+		if (pti->zones[i].node == node && !strcmp(pti->zones[i].name, name))
+			return &pti->zones[i];
+	return NULL;
+}
+
 static struct sysinfo_pagetype_zone *pti_zone(struct sysinfo_pagetypeinfo *pti, uint32_t node,
 					      const char *name, bool add)
 {
 	struct sysinfo_pagetype_zone *z;
 
-	for (uint32_t i = 0; i < pti->nr_zones; i++)
-		if (pti->zones[i].node == node && !strcmp(pti->zones[i].name, name))
-			return &pti->zones[i];
-	if (!add)
-		return NULL;
+	z = (struct sysinfo_pagetype_zone *)sysinfo_pagetypeinfo_find(pti, node, name);
+	if (z || !add)
+		return z;
 	z = realloc(pti->zones, (pti->nr_zones + 1) * sizeof(*z));
 	if (!z)
 		return NULL;
@@ -388,6 +389,45 @@ static bool take_word(const char **s, const char **word, size_t *len)
 }
 
 /*
+ * The rest of a free-count row after "Node N, zone NAME": ", type TYPE"
+ * and one count per order (">100000" marks the zone capped). Returns the
+ * migratetype's index, -EINVAL on a malformed row, -E2BIG when the
+ * migratetype table is full.
+ */
+static int pti_free_row(struct sysinfo_pagetypeinfo *pti, struct sysinfo_pagetype_zone *z,
+			const char **restp)
+{
+	const char *rest = skip_ws(*restp), *w;
+	size_t wlen;
+	uint64_t v;
+	int mt;
+
+	if (*rest++ != ',')
+		return -EINVAL;
+	rest = skip_ws(rest);
+	if (strncmp(rest, "type", 4))
+		return -EINVAL;
+	rest += 4;
+	if (!take_word(&rest, &w, &wlen))
+		return -EINVAL;
+	mt = pti_mt_index(pti, w, wlen);
+	if (mt < 0)
+		return -E2BIG;
+	for (uint32_t col = 0; col < pti->nr_orders; col++) {
+		rest = skip_ws(rest);
+		if (*rest == '>') {
+			rest++;
+			z->capped = true;
+		}
+		if (!take_u64(&rest, &v) || v > UINT32_MAX)
+			return -EINVAL;
+		z->free_blocks[col][mt] = (uint32_t)v;
+	}
+	*restp = rest;
+	return mt;
+}
+
+/*
  * pagetypeinfo has three tables (spec §7.6): the free-list lengths
  * ("Node 0, zone DMA, type Movable  n0 n1 ..."), "Number of blocks type"
  * with one row per zone, and, with page_owner only, "Number of mixed
@@ -395,7 +435,7 @@ static bool take_word(const char **s, const char **word, size_t *len)
  * "Node" lines under it.
  */
 int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_pagetypeinfo *out,
-			       struct tracefmt_error *err)
+			       struct bs_error *err)
 {
 	enum { SEC_NONE, SEC_FREE, SEC_BLOCKS, SEC_OTHER } sec = SEC_NONE;
 	struct line_iter it = { .p = buf, .end = buf + len };
@@ -464,30 +504,13 @@ int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_paget
 			goto bad;
 		z = pti_zone(out, node, zname, true);
 		if (!z)
-			return set_err(err, -ENOMEM, it.lineno, "pagetypeinfo: out of memory");
+			return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -ENOMEM, "pagetypeinfo: out of memory");
 		if (sec == SEC_FREE) {
-			rest = skip_ws(rest);
-			if (*rest++ != ',')
+			mt = pti_free_row(out, z, &rest);
+			if (mt == -EINVAL)
 				goto bad;
-			rest = skip_ws(rest);
-			if (strncmp(rest, "type", 4))
-				goto bad;
-			rest += 4;
-			if (!take_word(&rest, &w, &wlen))
-				goto bad;
-			mt = pti_mt_index(out, w, wlen);
 			if (mt < 0)
 				goto toomany;
-			for (col = 0; col < out->nr_orders; col++) {
-				rest = skip_ws(rest);
-				if (*rest == '>') {
-					rest++;
-					z->capped = true;
-				}
-				if (!take_u64(&rest, &v) || v > UINT32_MAX)
-					goto bad;
-				z->free_blocks[col][mt] = (uint32_t)v;
-			}
 		} else {
 			for (col = 0; col < nr_block_cols; col++) {
 				if (!take_u64(&rest, &v) || v > UINT32_MAX)
@@ -500,14 +523,14 @@ int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_paget
 			goto bad;
 	}
 	if (!have_order || out->nr_orders == 0 || out->nr_zones == 0)
-		return set_err(err, -EINVAL, 0,
+		return sysinfo_error_set(err, BS_NOWHERE, -EINVAL,
 			       "pagetypeinfo: missing 'Page block order', the free-count table or any zone");
 	return 0;
 bad:
-	return set_err(err, -EINVAL, it.lineno, "pagetypeinfo line %" PRIu64 ": cannot parse '%.80s'",
+	return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL, "pagetypeinfo line %" PRIu64 ": cannot parse '%.80s'",
 		       it.lineno, skip_ws(it.line));
 toomany:
-	return set_err(err, -EINVAL, it.lineno,
+	return sysinfo_error_set(err, BS_AT(NULL, it.lineno), -EINVAL,
 		       "pagetypeinfo line %" PRIu64 ": more than %d migratetypes or a name too long",
 		       it.lineno, TRACEFMT_MAX_MT);
 }
@@ -584,7 +607,7 @@ static int root_path(const char *root, const char *rel, char *path, size_t size)
 }
 
 int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len,
-		      struct tracefmt_error *err)
+		      struct bs_error *err)
 {
 	char path[4096];
 	size_t cap = 16384, n = 0;
@@ -596,16 +619,16 @@ int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len
 	*len = 0;
 	ret = root_path(root, rel, path, sizeof(path));
 	if (ret)
-		return set_err(err, ret, 0, "%s: path too long", rel);
+		return sysinfo_error_set(err, BS_NOWHERE, ret, "%s: path too long", rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		return set_err(err, ret, 0, "%s: %s", path, strerror(-ret));
+		return sysinfo_error_set(err, BS_NOWHERE, ret, "%s: %s", path, strerror(-ret));
 	}
 	b = malloc(cap);
 	if (!b) {
 		close(fd);
-		return set_err(err, -ENOMEM, 0, "%s: out of memory", path);
+		return sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "%s: out of memory", path);
 	}
 	for (;;) {
 		if (n + 1 >= cap) {
@@ -636,7 +659,49 @@ int sysinfo_file_read(const char *root, const char *rel, char **buf, size_t *len
 fail:
 	close(fd);
 	free(b);
-	return set_err(err, ret, n, "%s: %s", path, strerror(-ret));
+	return sysinfo_error_set(err, BS_AT(NULL, n), ret, "%s: %s", path, strerror(-ret));
+}
+
+/* Read <@root>/<@rel> and parse it with @parse; the error names the file. */
+static int text_file_parse(const char *root, const char *rel, void *out,
+			   int (*parse)(const char *, size_t, void *, struct bs_error *),
+			   struct bs_error *err)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	ret = sysinfo_file_read(root, rel, &buf, &len, err);
+	if (ret)
+		return ret;
+	ret = parse(buf, len, out, err);
+	free(buf);
+	return ret ? err_in_file(err, ret, root ? root : "/", rel) : 0;
+}
+
+static int zoneinfo_parse_any(const char *buf, size_t len, void *out, struct bs_error *err)
+{
+	return sysinfo_zoneinfo_parse(buf, len, out, err);
+}
+
+static int pagetypeinfo_parse_any(const char *buf, size_t len, void *out,
+				  struct bs_error *err)
+{
+	return sysinfo_pagetypeinfo_parse(buf, len, out, err);
+}
+
+int sysinfo_zoneinfo_read(const char *root, const char *rel, struct sysinfo_zoneinfo *out,
+			  struct bs_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return text_file_parse(root, rel, out, zoneinfo_parse_any, err);
+}
+
+int sysinfo_pagetypeinfo_read(const char *root, const char *rel, struct sysinfo_pagetypeinfo *out,
+			      struct bs_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return text_file_parse(root, rel, out, pagetypeinfo_parse_any, err);
 }
 
 static void zone_state_fill(struct tracefmt_event *ev, const struct sysinfo_zone *z, uint32_t seq,
@@ -713,7 +778,7 @@ static int64_t min_free_kbytes_read(const char *root)
  * zone state per zone of the same zoneinfo text.
  */
 static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct tracefmt_event *out,
-			size_t max, size_t *nr, size_t *nr_states, struct tracefmt_error *err)
+			size_t max, size_t *nr, size_t *nr_states, struct bs_error *err)
 {
 	struct sysinfo_pagetypeinfo pti = { 0 };
 	struct sysinfo_zoneinfo zi = { 0 };
@@ -749,7 +814,7 @@ static int reading_read(const char *root, uint32_t seq, uint64_t ts_ns, struct t
 	if (!ret && nr_states)
 		ret = sysinfo_zone_state_build(&zi, seq, ts_ns, mfk, out + *nr, max - *nr, &ns);
 	if (ret)
-		set_err(err, ret, 0, "checkpoint: more zones than %zu records", max);
+		sysinfo_error_set(err, BS_NOWHERE, ret, "checkpoint: more zones than %zu records", max);
 	*nr += ns;
 	if (nr_states)
 		*nr_states = ns;
@@ -763,14 +828,14 @@ out:
 
 int sysinfo_checkpoint_read(const char *root, uint32_t seq, uint64_t ts_ns,
 			    struct tracefmt_event *out, size_t max, size_t *nr,
-			    struct tracefmt_error *err)
+			    struct bs_error *err)
 {
 	return reading_read(root, seq, ts_ns, out, max, nr, NULL, err);
 }
 
 int sysinfo_checkpoint_read_full(const char *root, uint32_t seq, uint64_t ts_ns,
 				 struct tracefmt_event *out, size_t max, size_t *nr,
-				 size_t *nr_states, struct tracefmt_error *err)
+				 size_t *nr_states, struct bs_error *err)
 {
 	return reading_read(root, seq, ts_ns, out, max, nr, nr_states, err);
 }
@@ -1049,104 +1114,97 @@ static long header_page_size(const char *root)
 	return ps;
 }
 
-/* The number of orders buddyinfo prints (columns after the zone name). */
-static uint32_t buddyinfo_nr_orders(const char *text)
+uint64_t sysinfo_buddyinfo_blocks(const char *buf, size_t len, uint32_t *nr_orders)
 {
-	struct line_iter it = { .p = text, .end = text + strlen(text) };
+	struct line_iter it = { .p = buf, .end = buf + len };
 	char name[TRACEFMT_ZONE_NAME_LEN];
 	const char *rest;
-	uint32_t node, n = 0;
-	uint64_t v;
+	uint32_t node, n, first = 0;
+	uint64_t v, total = 0;
+	bool seen = false;
 
 	while (line_next(&it)) {
 		if (!parse_node_zone(it.line, &node, name, &rest))
 			continue;
-		n = 0;
-		while (take_u64(&rest, &v))
-			n++;
-		return n;
+		for (n = 0; take_u64(&rest, &v); n++)
+			total += v;
+		if (!seen)
+			first = n;
+		seen = true;
 	}
-	return 0;
+	if (nr_orders)
+		*nr_orders = first;
+	return total;
 }
 
-json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err)
+/* The number of orders buddyinfo prints (columns after the zone name). */
+static uint32_t buddyinfo_nr_orders(const char *text)
 {
-	const char *root = opts && opts->root ? opts->root : "/";
-	struct sysinfo_pagetypeinfo pti = { 0 };
-	struct sysinfo_zoneinfo zi = { 0 };
-	char *ztext = NULL, *ptext = NULL, *btext = NULL, *s;
-	json_t *hdr = NULL, *host, *sysctl, *zones, *mts, *missing, *raw, *j;
-	size_t zlen, len;
-	bool have_pti = false;
-	long page_size = header_page_size(root);
-	uint32_t cpus = 0, nr_orders = 0;
-	int64_t pageblock_order = -1;
-	char tool[64];
-	int ret;
+	uint32_t n;
 
-	ret = sysinfo_file_read(root, "proc/zoneinfo", &ztext, &zlen, err);
-	if (ret)
-		goto fail;
-	ret = sysinfo_zoneinfo_parse(ztext, zlen, &zi, err);
-	if (ret) {
-		err_in_file(err, ret, root, "proc/zoneinfo");
-		goto fail;
+	sysinfo_buddyinfo_blocks(text, strlen(text), &n);
+	return n;
+}
+
+/* Without pagetypeinfo: pageblock_order is the PMD order, capped (x86); -1 if unknown. */
+static int64_t pageblock_order_from_pmd(const char *root, long page_size, uint32_t nr_orders)
+{
+	char *s = read_trimmed(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	int64_t order = -1;
+	uint64_t pmd;
+
+	if (s && page_size > 0 && value_u64(s, &pmd) && pmd >= (uint64_t)page_size) {
+		order = 0;
+		while (((uint64_t)page_size << (order + 1)) <= pmd)
+			order++;
+		if (nr_orders && order > (int64_t)nr_orders - 1)
+			order = (int64_t)nr_orders - 1;
 	}
-	if (!sysinfo_file_read(root, "proc/pagetypeinfo", &ptext, &len, NULL)) {
-		ret = sysinfo_pagetypeinfo_parse(ptext, len, &pti, err);
-		if (ret) {
-			err_in_file(err, ret, root, "proc/pagetypeinfo");
-			goto fail;
-		}
-		have_pti = true;
-		pageblock_order = pti.pageblock_order;
-		nr_orders = pti.nr_orders;
-	}
-	sysinfo_file_read(root, "proc/buddyinfo", &btext, &len, NULL);
-	if (!nr_orders && btext)
-		nr_orders = buddyinfo_nr_orders(btext);
-	if (pageblock_order < 0 && page_size > 0) {
-		/* Without pagetypeinfo: pageblock_order is the PMD order, capped (x86). */
-		s = read_trimmed(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-		uint64_t pmd;
-		if (s && value_u64(s, &pmd) && pmd >= (uint64_t)page_size) {
-			pageblock_order = 0;
-			while (((uint64_t)page_size << (pageblock_order + 1)) <= pmd)
-				pageblock_order++;
-			if (nr_orders && pageblock_order > (int64_t)nr_orders - 1)
-				pageblock_order = (int64_t)nr_orders - 1;
-		}
-		free(s);
-	}
-	s = read_trimmed(root, "sys/devices/system/cpu/online");
-	if (s)
-		cpus = count_cpu_list(s);
 	free(s);
-	if (!cpus && zi.nr_zones)
-		for (uint32_t i = 0; i < zi.nr_zones; i++)
-			if (zi.zones[i].nr_pcp > cpus)
-				cpus = zi.zones[i].nr_pcp;
+	return order;
+}
 
-	mts = json_array();
-	if (have_pti)
-		for (uint32_t i = 0; i < pti.nr_mt; i++)
-			json_array_append_new(mts, json_string(pti.mt_names[i]));
-	else
-		for (size_t i = 0; i < sizeof(default_mt_names) / sizeof(default_mt_names[0]); i++)
-			json_array_append_new(mts, json_string(default_mt_names[i]));
+/* Online cpus; without the file, the most pagesets a zone lists. */
+static uint32_t header_cpus(const char *root, const struct sysinfo_zoneinfo *zi)
+{
+	char *s = read_trimmed(root, "sys/devices/system/cpu/online");
+	uint32_t cpus = s ? count_cpu_list(s) : 0;
 
-	host = json_object();
+	free(s);
+	if (cpus)
+		return cpus;
+	for (uint32_t i = 0; i < zi->nr_zones; i++)
+		if (zi->zones[i].nr_pcp > cpus)
+			cpus = zi->zones[i].nr_pcp;
+	return cpus;
+}
+
+/* What the header's "host" object says besides what is read in host_json(). */
+struct host_facts {
+	long page_size;
+	uint32_t cpus;
+	int64_t pageblock_order; /* -1: unknown */
+	uint32_t nr_orders;	 /* 0: unknown */
+	json_t *migratetypes;	 /* stolen */
+};
+
+static json_t *host_json(const char *root, const struct host_facts *f)
+{
+	json_t *host = json_object();
+	char *s;
+
 	json_object_set_new(host, "hostname", json_string_or_null(read_trimmed(root, "proc/sys/kernel/hostname")));
 	json_object_set_new(host, "kernel_release",
 			    json_string_or_null(read_trimmed(root, "proc/sys/kernel/osrelease")));
 	json_object_set_new(host, "kernel_version",
 			    json_string_or_null(read_trimmed(root, "proc/sys/kernel/version")));
-	json_object_set_new(host, "page_size", json_integer(page_size));
-	json_object_set_new(host, "cpus", cpus ? json_integer(cpus) : json_null());
+	json_object_set_new(host, "page_size", json_integer(f->page_size));
+	json_object_set_new(host, "cpus", f->cpus ? json_integer(f->cpus) : json_null());
 	json_object_set_new(host, "pageblock_order",
-			    pageblock_order >= 0 ? json_integer(pageblock_order) : json_null());
-	json_object_set_new(host, "nr_page_orders", nr_orders ? json_integer(nr_orders) : json_null());
-	json_object_set_new(host, "migratetypes", mts);
+			    f->pageblock_order >= 0 ? json_integer(f->pageblock_order) : json_null());
+	json_object_set_new(host, "nr_page_orders",
+			    f->nr_orders ? json_integer(f->nr_orders) : json_null());
+	json_object_set_new(host, "migratetypes", f->migratetypes);
 	json_object_set_new(host, "thp_enabled",
 			    bracketed_mode(root, "sys/kernel/mm/transparent_hugepage/enabled"));
 	json_object_set_new(host, "thp_defrag",
@@ -1158,11 +1216,16 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 	json_object_set_new(host, "page_reporting_order",
 			    sysctl_int(root, "sys/module/page_reporting/parameters/page_reporting_order"));
 	json_object_set_new(host, "llc", llc_array(root));
+	return host;
+}
 
-	sysctl = json_object();
+static json_t *sysctl_json(const char *root)
+{
 	static const char *const ints[] = { "min_free_kbytes", "watermark_scale_factor",
 					    "watermark_boost_factor", "percpu_pagelist_high_fraction",
 					    "zone_reclaim_mode", "compaction_proactiveness" };
+	json_t *sysctl = json_object(), *j;
+
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
 		char rel[96];
 
@@ -1176,15 +1239,67 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 		json_decref(j); /* only kernels that have it (6.15+) */
 	else
 		json_object_set_new(sysctl, "defrag_mode", j);
+	return sysctl;
+}
+
+static json_t *migratetypes_json(const struct sysinfo_pagetypeinfo *pti)
+{
+	json_t *mts = json_array();
+
+	if (pti)
+		for (uint32_t i = 0; i < pti->nr_mt; i++)
+			json_array_append_new(mts, json_string(pti->mt_names[i]));
+	else
+		for (size_t i = 0; i < sizeof(default_mt_names) / sizeof(default_mt_names[0]); i++)
+			json_array_append_new(mts, json_string(default_mt_names[i]));
+	return mts;
+}
+
+json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct bs_error *err)
+{
+	const char *root = opts && opts->root ? opts->root : "/";
+	struct sysinfo_pagetypeinfo pti = { 0 };
+	struct sysinfo_zoneinfo zi = { 0 };
+	struct host_facts f = { .page_size = header_page_size(root), .pageblock_order = -1 };
+	char *ztext = NULL, *ptext = NULL, *btext = NULL;
+	json_t *hdr = NULL, *zones, *missing, *raw;
+	size_t zlen, len;
+	bool have_pti = false;
+	char tool[64];
+	int ret;
+
+	ret = sysinfo_file_read(root, "proc/zoneinfo", &ztext, &zlen, err);
+	if (ret)
+		goto cleanup;
+	ret = sysinfo_zoneinfo_parse(ztext, zlen, &zi, err);
+	if (ret) {
+		err_in_file(err, ret, root, "proc/zoneinfo");
+		goto cleanup;
+	}
+	if (!sysinfo_file_read(root, "proc/pagetypeinfo", &ptext, &len, NULL)) {
+		ret = sysinfo_pagetypeinfo_parse(ptext, len, &pti, err);
+		if (ret) {
+			err_in_file(err, ret, root, "proc/pagetypeinfo");
+			goto cleanup;
+		}
+		have_pti = true;
+		f.pageblock_order = pti.pageblock_order;
+		f.nr_orders = pti.nr_orders;
+	}
+	sysinfo_file_read(root, "proc/buddyinfo", &btext, &len, NULL);
+	if (!f.nr_orders && btext)
+		f.nr_orders = buddyinfo_nr_orders(btext);
+	if (f.pageblock_order < 0)
+		f.pageblock_order = pageblock_order_from_pmd(root, f.page_size, f.nr_orders);
+	f.cpus = header_cpus(root, &zi);
+	f.migratetypes = migratetypes_json(have_pti ? &pti : NULL);
 
 	zones = json_array();
 	for (uint32_t i = 0; i < zi.nr_zones; i++)
 		json_array_append_new(zones, zone_json(&zi.zones[i]));
-
 	missing = json_array();
 	for (size_t i = 0; opts && i < opts->nr_tracepoints_missing; i++)
 		json_array_append_new(missing, json_string(opts->tracepoints_missing[i]));
-
 	raw = json_object();
 	json_object_set_new(raw, "zoneinfo", json_string(ztext));
 	json_object_set_new(raw, "pagetypeinfo", ptext ? json_string(ptext) : json_null());
@@ -1197,40 +1312,35 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 			"start_time_unix_ns",
 			(json_int_t)(opts && opts->start_time_unix_ns ? opts->start_time_unix_ns :
 									now_unix_ns()),
-			"host", host, "sysctl", sysctl, "zones", zones, "tracepoints_missing",
-			missing, "raw", raw);
-	if (!hdr) {
-		ret = set_err(err, -ENOMEM, 0, "header: cannot build the JSON object");
-		goto fail;
-	}
+			"host", host_json(root, &f), "sysctl", sysctl_json(root), "zones", zones,
+			"tracepoints_missing", missing, "raw", raw);
+	if (!hdr)
+		ret = sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "header: cannot build the JSON object");
+cleanup:
 	sysinfo_zoneinfo_release(&zi);
 	sysinfo_pagetypeinfo_release(&pti);
 	free(ztext);
 	free(ptext);
 	free(btext);
-	return hdr;
-fail:
-	sysinfo_zoneinfo_release(&zi);
-	sysinfo_pagetypeinfo_release(&pti);
-	free(ztext);
-	free(ptext);
-	free(btext);
-	errno = -ret;
-	return NULL;
+	if (ret)
+		errno = -ret;
+	return ret ? NULL : hdr;
 }
 
 char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
-			    struct tracefmt_error *err)
+			    struct bs_error *err)
 {
 	json_t *hdr = sysinfo_header_build(opts, err);
 	char *text;
 
 	if (!hdr)
 		return NULL;
+	if (opts && opts->capture)
+		json_object_set(hdr, "capture", opts->capture);
 	text = json_dumps(hdr, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(hdr);
 	if (!text) {
-		set_err(err, -ENOMEM, 0, "header: cannot serialise the JSON object");
+		sysinfo_error_set(err, BS_NOWHERE, -ENOMEM, "header: cannot serialise the JSON object");
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -1238,7 +1348,7 @@ char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,
 	return text;
 }
 
-/* For sysinfo_dir.c (sysinfo_internal.h). */
+/* For sysinfo_dir.c (hostinfo_internal.h). */
 char *sysinfo_read_trimmed(const char *root, const char *rel)
 {
 	return read_trimmed(root, rel);

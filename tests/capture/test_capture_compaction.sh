@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Reclaim and compaction in a live capture (format 1.3, issue 11): a write
+# to /proc/sys/vm/compact_memory during a capture whose only checkpoint
+# readings are the start and the end one. Then
+#  - the compaction records are there (begin, end, the scanners' isolate
+#    records) and vmstat records come with both readings;
+#  - they agree with the /proc/vmstat counters between the two readings,
+#    as mm/compaction.c (v6.18) counts them: compact_zone() adds each
+#    run's total_free_scanned to compact_free_scanned at its end, the sum
+#    of the nr_scanned of its isolate_freepages and fast_isolate_freepages
+#    records; compact_isolated grows by every isolate record's nr_taken as
+#    it is taken; compact_migrate_scanned by the runs' total_migrate_scanned,
+#    the isolate_migratepages records' nr_scanned plus what
+#    fast_find_migrateblock() scans without a record (so at least their
+#    sum, exactly it when every run was a whole-zone one, order -1);
+#    pgmigrate_success by at least the migratepages records' nr_migrated
+#    (other migrations count there too).
+# The property needs every run complete between the two readings and every
+# isolate record inside a run: otherwise (a kcompactd run across a reading,
+# alloc_contig_range isolating outside compaction, lost events) it skips
+# with the reason. Kernels without CONFIG_COMPACTION skip.
+# Skips (77) without root, BPF or jq, unless BUDDYSCOPE_REQUIRE_CAPTURE=1.
+# usage: test_capture_compaction.sh BUDDYSCOPE WORKDIR
+set -u
+bs=$1 work=$2
+rm -rf "$work" && mkdir -p "$work" || exit 1
+. "$(dirname "$0")/live_checks.sh"
+[ "$(id -u)" = 0 ] || skip "not root"
+command -v jq >/dev/null || skip "jq is not installed"
+[ -w /proc/sys/vm/compact_memory ] || skip "no /proc/sys/vm/compact_memory: kernel without CONFIG_COMPACTION"
+if ! "$bs" capture -o "$work/probe.bst" -d 0.2 -q --no-snapshot 2>"$work/err"; then
+	skip "capture does not run here: $(head -c 300 "$work/err")"
+fi
+
+check "capture with a compact_memory write runs" \
+	"$bs" capture -o "$work/c.bst" -q --snapshot none -c 3600000 -- \
+	sh -c 'sleep 0.3; echo 1 > /proc/sys/vm/compact_memory; sleep 0.3'
+"$bs" info --json "$work/c.bst" > "$work/info.json" 2>/dev/null
+check "trace complete" [ "$(jq .complete "$work/info.json")" = true ]
+lost=$(jq .lost_events "$work/info.json")
+[ "$lost" = 0 ] || skip "$lost events were lost: the sums cannot be compared"
+check "two vmstat readings (start and end)" [ "$(jq .vmstat.readings "$work/info.json")" = 2 ]
+check "compact_migrate_scanned is among the vmstat counters" \
+	[ "$(jq '.vmstat.first | has("compact_migrate_scanned")' "$work/info.json")" = true ]
+runs=$(jq .reclaim_compaction.compaction_runs "$work/info.json")
+check "compaction runs recorded ($runs)" [ "$runs" -ge 1 ]
+check "isolate_migratepages recorded" \
+	[ "$(jq '.reclaim_compaction.by_kind.mm_compaction_isolate_migratepages' "$work/info.json")" -ge 1 ]
+
+"$bs" dump --json --type vmstat,mm_compaction_begin,mm_compaction_end,mm_compaction_isolate_migratepages,mm_compaction_isolate_freepages,mm_compaction_fast_isolate_freepages,mm_compaction_migratepages,mm_compaction_finished \
+	"$work/c.bst" > "$work/mm.jsonl"
+# In file order: a run is the records of its pid between its begin and end.
+jq -s '
+	([.[] | select(.type == "vmstat") | .ts_ns] | min) as $t0 |
+	([.[] | select(.type == "vmstat") | .ts_ns] | max) as $t1 |
+	(reduce .[] as $r ({open: {}, bad: 0, outside: 0, fs: 0, iso: 0, ms: 0, mig: 0};
+		($r.pid | tostring) as $p |
+		if $r.type == "mm_compaction_begin" then
+			(if .open[$p] then .bad += 1 else . end) | .open[$p] = true
+		elif $r.type == "mm_compaction_end" then
+			(if .open[$p] then . else .bad += 1 end) | .open[$p] = false
+		elif $r.type == "vmstat" or $r.type == "mm_compaction_finished" then .
+		elif (.open[$p] | not) then .outside += 1
+		elif $r.type == "mm_compaction_migratepages" then .mig += $r.nr_migrated
+		elif $r.type == "mm_compaction_isolate_migratepages" then
+			.ms += $r.nr_scanned | .iso += $r.nr_taken
+		else .fs += $r.nr_scanned | .iso += $r.nr_taken end)) as $s |
+	def d(n): ([.[] | select(.type == "vmstat" and .name == n and .ts_ns == $t1) | .value][0]) -
+		  ([.[] | select(.type == "vmstat" and .name == n and .ts_ns == $t0) | .value][0]);
+	{
+		straddling: ($s.bad + ([$s.open[] | select(.)] | length)),
+		outside: $s.outside,
+		all_whole_zone: ([.[] | select(.type == "mm_compaction_finished") | .order] | all(. == -1)),
+		free_scanned: [d("compact_free_scanned"), $s.fs],
+		isolated: [d("compact_isolated"), $s.iso],
+		migrate_scanned: [d("compact_migrate_scanned"), $s.ms],
+		migrated: [d("pgmigrate_success"), $s.mig]
+	}' "$work/mm.jsonl" > "$work/sums.json" || bad "jq could not read the dump"
+cat "$work/sums.json" | jq -c .
+[ "$(jq .straddling "$work/sums.json")" = 0 ] ||
+	skip "a compaction run crossed a checkpoint reading (kcompactd at the wrong moment): the counters cannot be split"
+[ "$(jq .outside "$work/sums.json")" = 0 ] ||
+	skip "pages were isolated outside a compaction run (alloc_contig_range): the counters include them"
+eq() { [ "$(jq ".$1[0] == .$1[1]" "$work/sums.json")" = true ]; }
+ge() { [ "$(jq ".$1[0] >= .$1[1]" "$work/sums.json")" = true ]; }
+check "compact_free_scanned delta = sum of isolate_freepages nr_scanned" eq free_scanned
+check "compact_isolated delta = sum of every isolate record's nr_taken" eq isolated
+check "compact_migrate_scanned delta >= sum of isolate_migratepages nr_scanned" ge migrate_scanned
+if [ "$(jq .all_whole_zone "$work/sums.json")" = true ]; then
+	check "compact_migrate_scanned delta = that sum (whole-zone runs only)" eq migrate_scanned
+fi
+check "pgmigrate_success delta >= sum of migratepages nr_migrated" ge migrated
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
