@@ -60,6 +60,11 @@ void replay_notable(struct replay_ctx *c, uint64_t ts, const char *kind, const c
 
 void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn)
 {
+	/* inside a compaction window the buddy changes unseen: counted apart (reclaim.c) */
+	if (c->mode == REPLAY_SHADOW && replay_mm_expected(c)) {
+		c->mm.contra_expected[k]++;
+		return;
+	}
 	if (c->count.contra[k]++ == 0)
 		replay_notable(c, ts, "contradiction", "first %s (pfn %#llx)", replay_contra_names[k],
 			(unsigned long long)pfn);
@@ -276,8 +281,11 @@ void replay_apply_event(struct replay_ctx *c, const struct reorder_event *e)
 	if (page)
 		page_event_count(c, e);
 	c->count.by_type[e->type]++;
-	if (!page)
+	if (!page) {
+		if (c->mode == REPLAY_SHADOW && tracefmt_type_is_mm(e->type))
+			replay_mm_apply(c, e);
 		return;
+	}
 	if (!(c->mode == REPLAY_SHADOW && replay_stale_found(c, e)))
 		page_event_dispatch(c, e);
 	replay_page_reporting_due(c, e->ts);

@@ -63,6 +63,9 @@ static void reorder_event_from(struct reorder_event *e, const struct tracefmt_ev
 	default:
 		e->pfn = 0;
 		e->order = 0;
+		e->side = 0;
+		if (tracefmt_type_is_mm(ev->type))
+			replay_mm_event_from(e, ev);
 		break;
 	}
 }
