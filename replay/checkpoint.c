@@ -70,6 +70,7 @@ void replay_checkpoint_add(struct replay_ctx *c, const struct tracefmt_event *ev
 	if (c->ck.open && c->ck.seq != ev->u.checkpoint.seq)
 		replay_checkpoint_close(c);
 	if (!c->ck.open) {
+		replay_mm_checkpoint(c);
 		c->ck.open = true;
 		c->ck.seq = ev->u.checkpoint.seq;
 		c->ck.ts = ev->ts_ns;

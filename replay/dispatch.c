@@ -66,6 +66,9 @@ static void reorder_event_from(struct reorder_event *e, const struct tracefmt_ev
 	default:
 		e->pfn = 0;
 		e->order = 0;
+		e->side = 0;
+		if (tracefmt_type_is_mm(ev->type))
+			replay_mm_event_from(e, ev);
 		break;
 	}
 }
@@ -235,8 +238,11 @@ static void apply_event(struct replay_ctx *c, const struct reorder_event *e)
 	if (page)
 		page_event_count(c, e);
 	c->count.by_type[e->type]++;
-	if (!page)
+	if (!page) {
+		if (c->mode == REPLAY_SHADOW && tracefmt_type_is_mm(e->type))
+			replay_mm_apply(c, e);
 		return;
+	}
 	/* the two tests in front are the callees' own first ones, kept inline: one per event */
 	if (!(c->mode == REPLAY_SHADOW && c->shadow.stale.n && replay_stale_found(c, e)))
 		page_event_dispatch(c, e);

@@ -60,6 +60,11 @@ void replay_notable(struct replay_ctx *c, uint64_t ts, const char *kind, const c
 
 void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn)
 {
+	/* inside a compaction window the buddy changes unseen: counted apart (reclaim.c) */
+	if (c->mode == REPLAY_SHADOW && replay_mm_expected(c)) {
+		c->mm.contra_expected[k]++;
+		return;
+	}
 	if (c->count.contra[k]++ == 0)
 		replay_notable(c, ts, "contradiction", "first %s (pfn %#llx)", replay_contra_names[k],
 			(unsigned long long)pfn);

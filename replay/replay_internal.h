@@ -329,6 +329,36 @@ struct replay_shadow {
 	uint64_t stale_found[STALE_NR];
 };
 
+/*
+ * Shadow mode's reclaim and compaction (reclaim.c): kswapd runs per node
+ * and the compaction runs open, by pid.
+ */
+#define REPLAY_MM_RUNS 16 /* compaction runs open at once that are followed */
+
+struct replay_mm_node {
+	bool awake;				/* between kswapd_wake and the run's end */
+	uint64_t boost_at_wake[MODEL_MAX_ZONES]; /* by model zone: boost when the run began */
+};
+
+struct replay_mm_run {
+	bool open;
+	uint8_t sync;
+	uint32_t pid;
+};
+
+struct replay_mm {
+	struct replay_mm_node node[MODEL_MAX_NODES];
+	struct replay_mm_run runs[REPLAY_MM_RUNS];
+	unsigned int nr_open;			/* compaction runs open */
+	bool expect_until_checkpoint;		/* a run (or a fast isolation) since the last checkpoint */
+	uint64_t records;			/* reclaim and compaction records applied */
+	uint64_t kswapd_runs, boost_pages_cleared;
+	uint64_t compaction_runs, runs_untracked;
+	uint64_t isolate_records, isolate_mismatch;
+	uint64_t pages_isolated_kernel, pages_isolated_model, pages_unplaced, pages_migrated;
+	uint64_t contra_expected[RC_NR];	/* contradictions inside compaction windows */
+};
+
 /* Checkpoint comparison (checkpoint.c); the open one collects its zones' records. */
 struct replay_checkpoints {
 	bool open;
@@ -429,6 +459,7 @@ struct replay_ctx {
 	struct replay_checkpoints ck;
 	struct replay_memory mem;
 	struct replay_shadow shadow;
+	struct replay_mm mm;
 	struct replay_whatif whatif;
 	struct replay_attribution attr;
 };
@@ -593,5 +624,16 @@ bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, doub
 void replay_ctx_stop(struct replay_ctx *c);
 int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 		      struct bs_error *err);
+
+/* ---- reclaim and compaction in shadow mode (reclaim.c) --------------------- */
+
+/* The compact form of a record of types 16-35 for the reorder window. */
+void replay_mm_event_from(struct reorder_event *e, const struct tracefmt_event *ev);
+/* Apply one (shadow mode). */
+void replay_mm_apply(struct replay_ctx *c, const struct reorder_event *e);
+/* Whether buddy changes without kmem events are expected now (a compaction window). */
+bool replay_mm_expected(const struct replay_ctx *c);
+/* A checkpoint reading: windows whose runs have ended close. */
+void replay_mm_checkpoint(struct replay_ctx *c);
 
 #endif

@@ -405,6 +405,33 @@ static json_t *whatif_json(const struct replay_ctx *c)
 		(json_int_t)c->whatif.map.n, "same_pfn_as_kernel", (json_int_t)c->whatif.same_pfn);
 }
 
+/* Shadow mode's reclaim and compaction (reclaim.c; SUMMARY.md "reclaim_compaction"). */
+static json_t *reclaim_compaction_json(const struct replay_ctx *c)
+{
+	const struct replay_mm *mm = &c->mm;
+	json_t *o = json_object(), *k = json_object();
+	uint64_t total = 0;
+
+	for (int i = 0; i < RC_NR; i++) {
+		json_object_set_new(k, replay_contra_names[i], json_integer((json_int_t)mm->contra_expected[i]));
+		total += mm->contra_expected[i];
+	}
+	json_object_set_new(k, "total", json_integer((json_int_t)total));
+	json_object_set_new(o, "records", json_integer((json_int_t)mm->records));
+	json_object_set_new(o, "kswapd_runs", json_integer((json_int_t)mm->kswapd_runs));
+	json_object_set_new(o, "boost_pages_cleared", json_integer((json_int_t)mm->boost_pages_cleared));
+	json_object_set_new(o, "compaction_runs", json_integer((json_int_t)mm->compaction_runs));
+	json_object_set_new(o, "compaction_runs_untracked", json_integer((json_int_t)mm->runs_untracked));
+	json_object_set_new(o, "isolate_freepages_records", json_integer((json_int_t)mm->isolate_records));
+	json_object_set_new(o, "isolate_freepages_mismatch", json_integer((json_int_t)mm->isolate_mismatch));
+	json_object_set_new(o, "pages_isolated_kernel", json_integer((json_int_t)mm->pages_isolated_kernel));
+	json_object_set_new(o, "pages_isolated_model", json_integer((json_int_t)mm->pages_isolated_model));
+	json_object_set_new(o, "pages_isolated_unplaced", json_integer((json_int_t)mm->pages_unplaced));
+	json_object_set_new(o, "pages_migrated", json_integer((json_int_t)mm->pages_migrated));
+	json_object_set_new(o, "contradictions_expected", k);
+	return o;
+}
+
 char *replay_summary_build(const struct replay_ctx *c, const struct replay_result *res,
 			   bool complete)
 {
@@ -419,9 +446,10 @@ char *replay_summary_build(const struct replay_ctx *c, const struct replay_resul
 	json_object_set_new(o, "contradictions", contradictions_json(c));
 	summary_add_failures(o, c);
 	summary_add_model(o, c, res, &mc);
-	if (c->mode == REPLAY_SHADOW)
+	if (c->mode == REPLAY_SHADOW) {
 		summary_add_shadow(o, c, res);
-	else
+		json_object_set_new(o, "reclaim_compaction", reclaim_compaction_json(c));
+	} else
 		json_object_set_new(o, "whatif", whatif_json(c));
 	json_object_set_new(o, "model_check", json_pack("{sb sI sI ss}",
 		"enabled", c->opts->paranoid, "checks", (json_int_t)c->count.paranoid_checks,

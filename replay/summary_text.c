@@ -78,6 +78,16 @@ static void put_shadow(FILE *f, json_t *j)
 		fprintf(f, "  contradictions: %lld (%.1f per 100k events)\n",
 			jll(json_object_get(j, "contradictions"), "total"),
 			1e5 * (double)jll(json_object_get(j, "contradictions"), "total") / (double)events);
+	json_t *rc = json_object_get(j, "reclaim_compaction");
+	if (rc && jll(rc, "records") > 0)
+		fprintf(f, "  reclaim/compaction: %lld kswapd runs (%lld boost pages cleared), %lld "
+			"compaction runs; free pages isolated %lld (model %lld, %lld unplaced, %lld "
+			"records mismatched); %lld contradictions inside compaction windows (counted "
+			"apart)\n",
+			jll(rc, "kswapd_runs"), jll(rc, "boost_pages_cleared"), jll(rc, "compaction_runs"),
+			jll(rc, "pages_isolated_kernel"), jll(rc, "pages_isolated_model"),
+			jll(rc, "pages_isolated_unplaced"), jll(rc, "isolate_freepages_mismatch"),
+			jll(json_object_get(rc, "contradictions_expected"), "total"));
 }
 
 /* One counter, the kernel's (from the trace) beside the model's. */

@@ -213,6 +213,7 @@ struct collect {
 	bool complete;
 	double distances[16];
 	uint64_t last_nr_free;
+	uint64_t last_boost;
 	int64_t last_t;
 	uint32_t last_free_blocks[11][5];
 	char attr_comm[32];
@@ -249,6 +250,7 @@ static int c_sample(void *ctx, const struct replay_sample *s)
 
 	c->samples++;
 	c->last_nr_free = s->nr_free_pages;
+	c->last_boost = s->wmark_boost;
 	c->last_t = s->t_ns;
 	for (int o = 0; o < 11; o++)
 		for (int m = 0; m < 5; m++)
@@ -597,6 +599,156 @@ static void test_checkpoint_start(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 1);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	collect_release(j, &c, &res);
+}
+
+/* ---- reclaim and compaction in shadow mode (format 1.3, spec 5.7 option 2) ---------- */
+
+static void mm_record(struct tracefmt_writer *w, unsigned int type, uint64_t ts, const uint64_t *args,
+		      unsigned int n)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, type, ts);
+	REQUIRE(tracefmt_mm_set_args(&ev, args, n) >= 0);
+	put(w, &ev);
+}
+
+/*
+ * A compaction run on the shared snapshot (write_snapshot()): the free
+ * scanner isolates [BASE + 1024, BASE + 1536) and takes 9 pages, C (order
+ * 3 at +1024) and D (order 0 at +1041): the only free blocks whose heads
+ * lie there (mm/compaction.c isolate_freepages_block(): every PageBuddy
+ * head met is isolated whole). Then the page migrated out of +1032 (order
+ * 3) is freed and the unused target D is released. With C and D isolated
+ * nothing merges: the end checkpoint has order 10: 2, order 3: 1 (+1032),
+ * order 0: 1 (D), which the model must show (distance 0), with no
+ * contradiction. Without the isolation the free of +1032 would merge with
+ * C into an order-4 block and D's release would be a free of a free page.
+ */
+static void test_shadow_compaction(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_result res;
+	json_t *j;
+	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	/* after: D (released) and +1032 (migrated out) where C and D were */
+	const uint32_t ck2[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	/* zone_start, migrate_pfn, free_pfn, zone_end, sync (FORMAT.md type 21) */
+	const uint64_t run[6] = { BASE, BASE, BASE + ZONE_PAGES - 512, BASE + ZONE_PAGES, 1, 5 };
+	const uint64_t iso[4] = { BASE + 1024, BASE + 1536, 512, 9 };
+
+	snprintf(path, sizeof(path), "%s/compaction.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	checkpoint(w, 200, 1, ck1);
+	mm_record(w, TRACEFMT_COMPACTION_BEGIN, 1000, run, 5);
+	mm_record(w, TRACEFMT_COMPACTION_ISOLATE_FREE, 1100, iso, 4);
+	free_ev(w, 1200, BASE + 1032, 3);
+	{
+		struct tracefmt_event ev; /* the order-3 free goes through the pcp list */
+
+		ev_init(&ev, TRACEFMT_PAGE_PCPU_DRAIN, 1201);
+		ev.u.pcpu_drain.pfn = BASE + 1032;
+		ev.u.pcpu_drain.order = 3;
+		ev.u.pcpu_drain.migratetype = MT_MOVABLE;
+		put(w, &ev);
+	}
+	free_ev(w, 1300, BASE + 1041, 0);
+	drain(w, 1301, BASE + 1041);
+	mm_record(w, TRACEFMT_COMPACTION_END, 1400, run, 6);
+	checkpoint(w, 2000, 2, ck2);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	j = summary_run(path, REPLAY_SHADOW, &res);
+	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(jpath_u(json_object_get(j, "reclaim_compaction"), "contradictions_expected",
+			     "total"), 0);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "compaction_runs"), 1);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_kernel"), 9);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_model"), 9);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "isolate_freepages_mismatch"), 0);
+	CHECK_EQ_U64(res.checkpoints, 2);
+	CHECK(res.checkpoint_distance_max == 0.0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(&res);
+}
+
+/* A zone state of the Normal zone of the test traces with @boost (zoneinfo marks include it). */
+static void zone_state_boost(struct tracefmt_writer *w, uint64_t ts, uint32_t seq, uint64_t boost)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_ZONE_STATE, ts);
+	ev.u.zone_state.seq = seq;
+	snprintf(ev.u.zone_state.zone, sizeof(ev.u.zone_state.zone), "Normal");
+	ev.u.zone_state.flags = TRACEFMT_ZS_HAS_START_PFN;
+	ev.u.zone_state.start_pfn = BASE;
+	ev.u.zone_state.spanned = ev.u.zone_state.present = ev.u.zone_state.managed = ZONE_PAGES;
+	ev.u.zone_state.min = 4 + boost;
+	ev.u.zone_state.low = 5 + boost;
+	ev.u.zone_state.high = 6 + boost;
+	ev.u.zone_state.promo = 7 + boost;
+	ev.u.zone_state.boost = boost;
+	put(w, &ev);
+}
+
+/*
+ * kswapd's run ends by taking back the boost its zones had when it began
+ * (spec 5.4: balance_pgdat() snapshots zone->watermark_boost at the start
+ * and subtracts it at the end): boost 512 at the wake, raised to 1024
+ * during the run, leaves 512 after the sleep; a second run, woken with
+ * those 512, clears them.
+ */
+static void test_shadow_kswapd_boost(const char *dir)
+{
+	char path[512];
+	struct tracefmt_writer *w;
+	struct replay_opts o;
+	struct replay_result res;
+	struct replay_error err;
+	struct collect c = { 0 };
+	json_t *j;
+	const uint64_t wake[3] = { 0, 2, 0 }, sleep_nid[1] = { 0 };
+
+	snprintf(path, sizeof(path), "%s/kswapd.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	zone_state_boost(w, 160, 1, 512);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1000, wake, 3);
+	zone_state_boost(w, 1100, 2, 1024);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, 1200, sleep_nid, 1);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+	replay_opts_init(&o);
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	CHECK_EQ_U64(c.last_boost, 512);
+	j = summary_of(&c);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "kswapd_runs"), 1);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "boost_pages_cleared"), 512);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
+
+	/* a second run begun with 512 takes them all */
+	snprintf(path, sizeof(path), "%s/kswapd2.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	zone_state_boost(w, 160, 1, 512);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1000, wake, 3);
+	zone_state_boost(w, 1100, 2, 1024);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1200, wake, 3);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, 1300, sleep_nid, 1);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+	memset(&c, 0, sizeof(c));
+	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
+	CHECK_EQ_U64(c.last_boost, 0);
+	j = summary_of(&c);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "kswapd_runs"), 2);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "boost_pages_cleared"), 1024);
+	json_decref(j);
+	free(c.summary);
+	replay_result_release(&res);
 }
 
 /* ---- records out of time order across cpus ------------------------------------------ */
@@ -1521,6 +1673,8 @@ DEFINE_IN_TMP_CASE(test_walk_window)
 DEFINE_IN_TMP_CASE(test_pcp_only_block_type)
 DEFINE_IN_TMP_CASE(test_first_pageblock)
 DEFINE_IN_TMP_CASE(test_reorder)
+DEFINE_IN_TMP_CASE(test_shadow_compaction)
+DEFINE_IN_TMP_CASE(test_shadow_kswapd_boost)
 DEFINE_IN_TMP_CASE(test_whatif)
 DEFINE_IN_TMP_CASE(test_host_settings)
 DEFINE_IN_TMP_CASE(test_bad_input)
@@ -1566,6 +1720,8 @@ static const struct harness_case cases[] = {
 	IN_TMP_CASE(test_first_pageblock),
 	HARNESS_CASE(test_refill_leaks),
 	IN_TMP_CASE(test_reorder),
+	IN_TMP_CASE(test_shadow_compaction),
+	IN_TMP_CASE(test_shadow_kswapd_boost),
 	HARNESS_CASE(test_shadow_6_1),
 	IN_TMP_CASE(test_whatif),
 	IN_TMP_CASE(test_host_settings),

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Shadow mode's reclaim and compaction (spec 5.7 option 2, format 1.3
+ * records): kswapd's runs drive RECLAIM_ACTIVE and the end of a run's
+ * boost; compaction runs open windows in which the buddy lists change
+ * without kmem events. The free pages the free scanner isolates are taken
+ * out of the model from the isolate_freepages records (the scan is
+ * repeated on the model's lists and must take as many pages as the kernel
+ * did); what no record places (fast_isolate_freepages) shows as
+ * contradictions until the next checkpoint, and those are counted apart.
+ */
+#include "reorder.h"
+#include "replay_internal.h"
+
+/* COMPACT_CLUSTER_MAX: the free scanner's stride in async mode (mm/compaction.c isolate_freepages()). */
+#define COMPACT_CLUSTER_MAX 32u
+
+/* The model zones of @node: their indices into @out, their number. */
+static unsigned int node_zones(const struct replay_ctx *c, unsigned int node,
+			       unsigned int out[MODEL_MAX_ZONES])
+{
+	unsigned int n = 0;
+
+	for (unsigned int z = 0; z < c->cfg->nr_zones; z++)
+		if (c->cfg->zones[z].node == node)
+			out[n++] = z;
+	return n;
+}
+
+/*
+ * The end of a kswapd run of @node (balance_pgdat()): each zone's boost is
+ * reduced by what it was when the run began (spec 5.4), RECLAIM_ACTIVE
+ * cleared. A run whose start the trace does not show clears every boost.
+ */
+static void kswapd_run_end(struct replay_ctx *c, unsigned int node)
+{
+	struct replay_mm_node *kn = &c->mm.node[node];
+	unsigned int zones[MODEL_MAX_ZONES], nz = node_zones(c, node, zones);
+
+	if (!kn->awake) {
+		model_kswapd_sleep(c->m, (int)node);
+		return;
+	}
+	for (unsigned int i = 0; i < nz; i++) {
+		struct model_zone_info zi;
+
+		if (model_zone_info_get(c->m, zones[i], &zi))
+			continue;
+		uint64_t snap = kn->boost_at_wake[zones[i]];
+		uint64_t left = zi.watermark_boost > snap ? zi.watermark_boost - snap : 0;
+		if (left != zi.watermark_boost) {
+			c->mm.boost_pages_cleared += zi.watermark_boost - left;
+			model_zone_boost_set(c->m, zones[i], left);
+		}
+	}
+	model_reclaim_active_set(c->m, node, MODEL_NR_ZONE_TYPES - 1, false);
+	kn->awake = false;
+}
+
+/* mm_vmscan_kswapd_wake: a balance_pgdat() run of @node up to zone type @zid begins. */
+static void kswapd_wake(struct replay_ctx *c, unsigned int node, int zid)
+{
+	struct replay_mm_node *kn = &c->mm.node[node];
+	unsigned int zones[MODEL_MAX_ZONES], nz = node_zones(c, node, zones);
+	enum model_zone_type highest = zid >= 0 && zid < MODEL_NR_ZONE_TYPES
+					       ? (enum model_zone_type)zid : MODEL_NR_ZONE_TYPES - 1;
+
+	if (kn->awake)
+		kswapd_run_end(c, node); /* the previous run ended without a sleep */
+	for (unsigned int i = 0; i < nz; i++) {
+		struct model_zone_info zi;
+
+		kn->boost_at_wake[zones[i]] = model_zone_info_get(c->m, zones[i], &zi) ? 0
+									  : zi.watermark_boost;
+	}
+	model_reclaim_active_set(c->m, node, highest, true);
+	kn->awake = true;
+	c->mm.kswapd_runs++;
+}
+
+/* The open compaction run of @pid, or a free slot for it (NULL when all are taken). */
+static struct replay_mm_run *run_slot(struct replay_ctx *c, uint32_t pid, bool take)
+{
+	struct replay_mm_run *free_slot = NULL;
+
+	for (unsigned int i = 0; i < REPLAY_MM_RUNS; i++) {
+		struct replay_mm_run *r = &c->mm.runs[i];
+
+		if (r->open && r->pid == pid)
+			return r;
+		if (!r->open && !free_slot)
+			free_slot = r;
+	}
+	return take ? free_slot : NULL;
+}
+
+static void compaction_begin(struct replay_ctx *c, const struct reorder_event *e)
+{
+	struct replay_mm_run *r = run_slot(c, e->pid, true);
+
+	c->mm.compaction_runs++;
+	c->mm.expect_until_checkpoint = true;
+	if (!r) {
+		c->mm.runs_untracked++;
+		return;
+	}
+	if (!r->open)
+		c->mm.nr_open++;
+	r->open = true;
+	r->pid = e->pid;
+	r->sync = e->flag;
+}
+
+static void compaction_end(struct replay_ctx *c, const struct reorder_event *e)
+{
+	struct replay_mm_run *r = run_slot(c, e->pid, false);
+
+	if (!r)
+		return;
+	r->open = false;
+	c->mm.nr_open--;
+}
+
+/*
+ * The free scanner over [@start, @end) of the model's buddy lists with
+ * @stride (isolate_freepages_block(), strict = false): a free block whose
+ * head is a scanned pfn is isolated whole and the scan goes on after it;
+ * pcp pages and the tails of free blocks are not PageBuddy and are passed.
+ * With @apply the blocks leave the model (a block of order >=
+ * pageblock_order - 1 retypes its pageblocks MOVABLE, as
+ * __isolate_free_page() does); else they are only counted. Returns the
+ * pages taken.
+ */
+static uint64_t free_scan(struct replay_ctx *c, uint64_t start, uint64_t end, unsigned int stride,
+			  bool apply)
+{
+	uint64_t taken = 0;
+
+	for (uint64_t pfn = start; pfn < end; pfn += stride) {
+		struct model_pfn_state st;
+		struct model_force_result fr;
+
+		if (model_pfn_state_get(c->m, pfn, &st) || st.kind != MODEL_PFN_FREE_BUDDY ||
+		    st.head_pfn != pfn)
+			continue;
+		taken += 1ull << st.order;
+		if (apply) {
+			model_force_alloc(c->m, pfn, st.order, -1, MODEL_MT_MOVABLE, &fr);
+			if (st.order + 1 >= c->cfg->pageblock_order)
+				for (uint64_t p = pfn; p < pfn + (1ull << st.order);
+				     p += 1ull << c->cfg->pageblock_order)
+					model_pageblock_set_migratetype(c->m, p, MODEL_MT_MOVABLE);
+		}
+		pfn += (1ull << st.order) - 1;
+	}
+	return taken;
+}
+
+/*
+ * mm_compaction_isolate_freepages: the kernel took @taken free pages of
+ * [@start, @end). The stride of that scan is not in the record:
+ * isolate_freepages() starts at 1 (sync) or COMPACT_CLUSTER_MAX (async),
+ * doubles it after each pageblock that gave nothing, up to
+ * COMPACT_CLUSTER_MAX, and drops it to 1 after one that gave pages. So
+ * the powers of two up to COMPACT_CLUSTER_MAX are tried on the model's
+ * lists, and the smallest stride whose scan takes exactly @taken pages is
+ * applied; when none does, the closest one is, and the record counts as a
+ * mismatch.
+ */
+static void isolate_freepages(struct replay_ctx *c, const struct reorder_event *e)
+{
+	uint64_t start = e->pfn, end = e->gfp, taken = e->side;
+	uint64_t best_diff = UINT64_MAX;
+	unsigned int best = 1;
+
+	c->mm.isolate_records++;
+	c->mm.pages_isolated_kernel += taken;
+	if (end <= start || end - start > (1ull << 20))
+		return;
+	for (unsigned int stride = 1; stride <= COMPACT_CLUSTER_MAX; stride <<= 1) {
+		uint64_t n = free_scan(c, start, end, stride, false);
+		uint64_t diff = n > taken ? n - taken : taken - n;
+
+		if (diff < best_diff) {
+			best_diff = diff;
+			best = stride;
+		}
+		if (!diff)
+			break;
+	}
+	if (best_diff)
+		c->mm.isolate_mismatch++;
+	c->mm.pages_isolated_model += free_scan(c, start, end, best, true);
+}
+
+void replay_mm_apply(struct replay_ctx *c, const struct reorder_event *e)
+{
+	unsigned int node = (unsigned int)e->pfn;
+
+	c->mm.records++;
+	switch (e->type) {
+	case TRACEFMT_VMSCAN_KSWAPD_WAKE:
+		if (node < MODEL_MAX_NODES)
+			kswapd_wake(c, node, e->mt);
+		break;
+	case TRACEFMT_VMSCAN_KSWAPD_SLEEP:
+		if (node < MODEL_MAX_NODES)
+			kswapd_run_end(c, node);
+		break;
+	case TRACEFMT_COMPACTION_BEGIN:
+		compaction_begin(c, e);
+		break;
+	case TRACEFMT_COMPACTION_END:
+		compaction_end(c, e);
+		break;
+	case TRACEFMT_COMPACTION_ISOLATE_FREE:
+		if (e->ts >= c->clock.start_ts)
+			isolate_freepages(c, e);
+		break;
+	case TRACEFMT_COMPACTION_FAST_ISOLATE_FREE:
+		/* the block is somewhere below free_pfn: nothing says which */
+		c->mm.pages_unplaced += e->side;
+		c->mm.expect_until_checkpoint = true;
+		break;
+	case TRACEFMT_COMPACTION_MIGRATEPAGES:
+		c->mm.pages_migrated += e->pfn;
+		break;
+	default:
+		break;
+	}
+}
+
+bool replay_mm_expected(const struct replay_ctx *c)
+{
+	return c->mm.nr_open || c->mm.expect_until_checkpoint;
+}
+
+void replay_mm_checkpoint(struct replay_ctx *c)
+{
+	if (!c->mm.nr_open)
+		c->mm.expect_until_checkpoint = false;
+}
+
+void replay_mm_event_from(struct reorder_event *e, const struct tracefmt_event *ev)
+{
+	switch (ev->type) {
+	case TRACEFMT_VMSCAN_KSWAPD_WAKE:
+	case TRACEFMT_VMSCAN_KSWAPD_SLEEP:
+		e->pfn = (uint64_t)(uint32_t)ev->u.wake.nid;
+		e->mt = (int8_t)(ev->u.wake.zid < 0 ? -1 : ev->u.wake.zid);
+		break;
+	case TRACEFMT_COMPACTION_BEGIN:
+	case TRACEFMT_COMPACTION_END:
+		e->flag = (uint8_t)ev->u.compact.sync;
+		break;
+	case TRACEFMT_COMPACTION_ISOLATE_FREE:
+	case TRACEFMT_COMPACTION_FAST_ISOLATE_FREE:
+		e->pfn = ev->u.isolate.start_pfn;
+		e->gfp = ev->u.isolate.end_pfn;
+		e->side = (uint16_t)(ev->u.isolate.nr_taken > UINT16_MAX ? UINT16_MAX
+									: ev->u.isolate.nr_taken);
+		break;
+	case TRACEFMT_COMPACTION_MIGRATEPAGES:
+		e->pfn = ev->u.migrate.nr_migrated;
+		break;
+	default:
+		break;
+	}
+}
