@@ -63,7 +63,7 @@ static uint64_t read_u64(const char *dir, const char *name)
 static int zoneinfo_zones(const char *dir, struct host_zone *zones, int max)
 {
 	struct sysinfo_zoneinfo zi;
-	struct tracefmt_error err = { 0 };
+	struct bs_error err = { 0 };
 	int nr;
 
 	if (sysinfo_zoneinfo_read(dir, "zoneinfo", &zi, &err)) {

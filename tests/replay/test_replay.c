@@ -707,7 +707,7 @@ static void test_shadow_kswapd_boost(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
+	struct bs_error err;
 	struct collect c = { 0 };
 	json_t *j;
 	const uint64_t wake[3] = { 0, 2, 0 }, sleep_nid[1] = { 0 };
