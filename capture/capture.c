@@ -1049,7 +1049,7 @@ static char *header_create(const struct capture_opts *opts, struct capture *c, s
 			       "watermark_recomputes", c->st.wmark_tracepoint);
 	if (ho.capture)
 		json_object_set_new(ho.capture, "mm_tracepoints", capture_mm_names_json(&c->mm));
-	if (!ho.capture)
+	else
 		ho.capture = json_null();
 	text = sysinfo_header_create(&ho, len, err);
 	json_decref(ho.capture);
@@ -1270,7 +1270,9 @@ static int output_open(struct startup *s)
 static int capture_attach(struct startup *s)
 {
 	struct pagealloc_skel *skel = s->c->skel;
+	const char *mm_what = NULL;
 	char what[96];
+	int ret;
 
 	if (bpf_program__autoload(skel->progs.handle_exec))
 		skel->links.handle_exec = bpf_program__attach(skel->progs.handle_exec);
@@ -1281,15 +1283,10 @@ static int capture_attach(struct startup *s)
 		if (!skel->links.handle_wmarks)
 			return bpf_fail(s, -errno, "attaching kmem:mm_setup_per_zone_wmarks");
 	}
-	{
-		const char *what = NULL;
-		char step[96];
-		int ret = capture_mm_attach(&s->c->mm, skel->obj, skel->maps.mmrecs, &what);
-
-		if (ret) {
-			snprintf(step, sizeof(step), "attaching %s", what);
-			return bpf_fail(s, ret, step);
-		}
+	ret = capture_mm_attach(&s->c->mm, skel->obj, skel->maps.mmrecs, &mm_what);
+	if (ret) {
+		snprintf(what, sizeof(what), "attaching %s", mm_what);
+		return bpf_fail(s, ret, what);
 	}
 	s->c->misses_read_ns = capture_now_ns();
 	for (int i = 0; i < CAPTURE_NR_TRACEPOINTS; i++) {

@@ -395,6 +395,45 @@ static bool take_word(const char **s, const char **word, size_t *len)
 }
 
 /*
+ * The rest of a free-count row after "Node N, zone NAME": ", type TYPE"
+ * and one count per order (">100000" marks the zone capped). Returns the
+ * migratetype's index, -EINVAL on a malformed row, -E2BIG when the
+ * migratetype table is full.
+ */
+static int pti_free_row(struct sysinfo_pagetypeinfo *pti, struct sysinfo_pagetype_zone *z,
+			const char **restp)
+{
+	const char *rest = skip_ws(*restp), *w;
+	size_t wlen;
+	uint64_t v;
+	int mt;
+
+	if (*rest++ != ',')
+		return -EINVAL;
+	rest = skip_ws(rest);
+	if (strncmp(rest, "type", 4))
+		return -EINVAL;
+	rest += 4;
+	if (!take_word(&rest, &w, &wlen))
+		return -EINVAL;
+	mt = pti_mt_index(pti, w, wlen);
+	if (mt < 0)
+		return -E2BIG;
+	for (uint32_t col = 0; col < pti->nr_orders; col++) {
+		rest = skip_ws(rest);
+		if (*rest == '>') {
+			rest++;
+			z->capped = true;
+		}
+		if (!take_u64(&rest, &v) || v > UINT32_MAX)
+			return -EINVAL;
+		z->free_blocks[col][mt] = (uint32_t)v;
+	}
+	*restp = rest;
+	return mt;
+}
+
+/*
  * pagetypeinfo has three tables (spec §7.6): the free-list lengths
  * ("Node 0, zone DMA, type Movable  n0 n1 ..."), "Number of blocks type"
  * with one row per zone, and, with page_owner only, "Number of mixed
@@ -473,28 +512,11 @@ int sysinfo_pagetypeinfo_parse(const char *buf, size_t len, struct sysinfo_paget
 		if (!z)
 			return set_err(err, -ENOMEM, it.lineno, "pagetypeinfo: out of memory");
 		if (sec == SEC_FREE) {
-			rest = skip_ws(rest);
-			if (*rest++ != ',')
+			mt = pti_free_row(out, z, &rest);
+			if (mt == -EINVAL)
 				goto bad;
-			rest = skip_ws(rest);
-			if (strncmp(rest, "type", 4))
-				goto bad;
-			rest += 4;
-			if (!take_word(&rest, &w, &wlen))
-				goto bad;
-			mt = pti_mt_index(out, w, wlen);
 			if (mt < 0)
 				goto toomany;
-			for (col = 0; col < out->nr_orders; col++) {
-				rest = skip_ws(rest);
-				if (*rest == '>') {
-					rest++;
-					z->capped = true;
-				}
-				if (!take_u64(&rest, &v) || v > UINT32_MAX)
-					goto bad;
-				z->free_blocks[col][mt] = (uint32_t)v;
-			}
 		} else {
 			for (col = 0; col < nr_block_cols; col++) {
 				if (!take_u64(&rest, &v) || v > UINT32_MAX)
@@ -1130,84 +1152,65 @@ static uint32_t buddyinfo_nr_orders(const char *text)
 	return n;
 }
 
-json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err)
+/* Without pagetypeinfo: pageblock_order is the PMD order, capped (x86); -1 if unknown. */
+static int64_t pageblock_order_from_pmd(const char *root, long page_size, uint32_t nr_orders)
 {
-	const char *root = opts && opts->root ? opts->root : "/";
-	struct sysinfo_pagetypeinfo pti = { 0 };
-	struct sysinfo_zoneinfo zi = { 0 };
-	char *ztext = NULL, *ptext = NULL, *btext = NULL, *s;
-	json_t *hdr = NULL, *host, *sysctl, *zones, *mts, *missing, *raw, *j;
-	size_t zlen, len;
-	bool have_pti = false;
-	long page_size = header_page_size(root);
-	uint32_t cpus = 0, nr_orders = 0;
-	int64_t pageblock_order = -1;
-	char tool[64];
-	int ret;
+	char *s = read_trimmed(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	int64_t order = -1;
+	uint64_t pmd;
 
-	ret = sysinfo_file_read(root, "proc/zoneinfo", &ztext, &zlen, err);
-	if (ret)
-		goto fail;
-	ret = sysinfo_zoneinfo_parse(ztext, zlen, &zi, err);
-	if (ret) {
-		err_in_file(err, ret, root, "proc/zoneinfo");
-		goto fail;
+	if (s && page_size > 0 && value_u64(s, &pmd) && pmd >= (uint64_t)page_size) {
+		order = 0;
+		while (((uint64_t)page_size << (order + 1)) <= pmd)
+			order++;
+		if (nr_orders && order > (int64_t)nr_orders - 1)
+			order = (int64_t)nr_orders - 1;
 	}
-	if (!sysinfo_file_read(root, "proc/pagetypeinfo", &ptext, &len, NULL)) {
-		ret = sysinfo_pagetypeinfo_parse(ptext, len, &pti, err);
-		if (ret) {
-			err_in_file(err, ret, root, "proc/pagetypeinfo");
-			goto fail;
-		}
-		have_pti = true;
-		pageblock_order = pti.pageblock_order;
-		nr_orders = pti.nr_orders;
-	}
-	sysinfo_file_read(root, "proc/buddyinfo", &btext, &len, NULL);
-	if (!nr_orders && btext)
-		nr_orders = buddyinfo_nr_orders(btext);
-	if (pageblock_order < 0 && page_size > 0) {
-		/* Without pagetypeinfo: pageblock_order is the PMD order, capped (x86). */
-		s = read_trimmed(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-		uint64_t pmd;
-		if (s && value_u64(s, &pmd) && pmd >= (uint64_t)page_size) {
-			pageblock_order = 0;
-			while (((uint64_t)page_size << (pageblock_order + 1)) <= pmd)
-				pageblock_order++;
-			if (nr_orders && pageblock_order > (int64_t)nr_orders - 1)
-				pageblock_order = (int64_t)nr_orders - 1;
-		}
-		free(s);
-	}
-	s = read_trimmed(root, "sys/devices/system/cpu/online");
-	if (s)
-		cpus = count_cpu_list(s);
 	free(s);
-	if (!cpus && zi.nr_zones)
-		for (uint32_t i = 0; i < zi.nr_zones; i++)
-			if (zi.zones[i].nr_pcp > cpus)
-				cpus = zi.zones[i].nr_pcp;
+	return order;
+}
 
-	mts = json_array();
-	if (have_pti)
-		for (uint32_t i = 0; i < pti.nr_mt; i++)
-			json_array_append_new(mts, json_string(pti.mt_names[i]));
-	else
-		for (size_t i = 0; i < sizeof(default_mt_names) / sizeof(default_mt_names[0]); i++)
-			json_array_append_new(mts, json_string(default_mt_names[i]));
+/* Online cpus; without the file, the most pagesets a zone lists. */
+static uint32_t header_cpus(const char *root, const struct sysinfo_zoneinfo *zi)
+{
+	char *s = read_trimmed(root, "sys/devices/system/cpu/online");
+	uint32_t cpus = s ? count_cpu_list(s) : 0;
 
-	host = json_object();
+	free(s);
+	if (cpus)
+		return cpus;
+	for (uint32_t i = 0; i < zi->nr_zones; i++)
+		if (zi->zones[i].nr_pcp > cpus)
+			cpus = zi->zones[i].nr_pcp;
+	return cpus;
+}
+
+/* What the header's "host" object says besides what is read in host_json(). */
+struct host_facts {
+	long page_size;
+	uint32_t cpus;
+	int64_t pageblock_order; /* -1: unknown */
+	uint32_t nr_orders;	 /* 0: unknown */
+	json_t *migratetypes;	 /* stolen */
+};
+
+static json_t *host_json(const char *root, const struct host_facts *f)
+{
+	json_t *host = json_object();
+	char *s;
+
 	json_object_set_new(host, "hostname", json_string_or_null(read_trimmed(root, "proc/sys/kernel/hostname")));
 	json_object_set_new(host, "kernel_release",
 			    json_string_or_null(read_trimmed(root, "proc/sys/kernel/osrelease")));
 	json_object_set_new(host, "kernel_version",
 			    json_string_or_null(read_trimmed(root, "proc/sys/kernel/version")));
-	json_object_set_new(host, "page_size", json_integer(page_size));
-	json_object_set_new(host, "cpus", cpus ? json_integer(cpus) : json_null());
+	json_object_set_new(host, "page_size", json_integer(f->page_size));
+	json_object_set_new(host, "cpus", f->cpus ? json_integer(f->cpus) : json_null());
 	json_object_set_new(host, "pageblock_order",
-			    pageblock_order >= 0 ? json_integer(pageblock_order) : json_null());
-	json_object_set_new(host, "nr_page_orders", nr_orders ? json_integer(nr_orders) : json_null());
-	json_object_set_new(host, "migratetypes", mts);
+			    f->pageblock_order >= 0 ? json_integer(f->pageblock_order) : json_null());
+	json_object_set_new(host, "nr_page_orders",
+			    f->nr_orders ? json_integer(f->nr_orders) : json_null());
+	json_object_set_new(host, "migratetypes", f->migratetypes);
 	json_object_set_new(host, "thp_enabled",
 			    bracketed_mode(root, "sys/kernel/mm/transparent_hugepage/enabled"));
 	json_object_set_new(host, "thp_defrag",
@@ -1219,11 +1222,16 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 	json_object_set_new(host, "page_reporting_order",
 			    sysctl_int(root, "sys/module/page_reporting/parameters/page_reporting_order"));
 	json_object_set_new(host, "llc", llc_array(root));
+	return host;
+}
 
-	sysctl = json_object();
+static json_t *sysctl_json(const char *root)
+{
 	static const char *const ints[] = { "min_free_kbytes", "watermark_scale_factor",
 					    "watermark_boost_factor", "percpu_pagelist_high_fraction",
 					    "zone_reclaim_mode", "compaction_proactiveness" };
+	json_t *sysctl = json_object(), *j;
+
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
 		char rel[96];
 
@@ -1237,15 +1245,67 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 		json_decref(j); /* only kernels that have it (6.15+) */
 	else
 		json_object_set_new(sysctl, "defrag_mode", j);
+	return sysctl;
+}
+
+static json_t *migratetypes_json(const struct sysinfo_pagetypeinfo *pti)
+{
+	json_t *mts = json_array();
+
+	if (pti)
+		for (uint32_t i = 0; i < pti->nr_mt; i++)
+			json_array_append_new(mts, json_string(pti->mt_names[i]));
+	else
+		for (size_t i = 0; i < sizeof(default_mt_names) / sizeof(default_mt_names[0]); i++)
+			json_array_append_new(mts, json_string(default_mt_names[i]));
+	return mts;
+}
+
+json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct tracefmt_error *err)
+{
+	const char *root = opts && opts->root ? opts->root : "/";
+	struct sysinfo_pagetypeinfo pti = { 0 };
+	struct sysinfo_zoneinfo zi = { 0 };
+	struct host_facts f = { .page_size = header_page_size(root), .pageblock_order = -1 };
+	char *ztext = NULL, *ptext = NULL, *btext = NULL;
+	json_t *hdr = NULL, *zones, *missing, *raw;
+	size_t zlen, len;
+	bool have_pti = false;
+	char tool[64];
+	int ret;
+
+	ret = sysinfo_file_read(root, "proc/zoneinfo", &ztext, &zlen, err);
+	if (ret)
+		goto cleanup;
+	ret = sysinfo_zoneinfo_parse(ztext, zlen, &zi, err);
+	if (ret) {
+		err_in_file(err, ret, root, "proc/zoneinfo");
+		goto cleanup;
+	}
+	if (!sysinfo_file_read(root, "proc/pagetypeinfo", &ptext, &len, NULL)) {
+		ret = sysinfo_pagetypeinfo_parse(ptext, len, &pti, err);
+		if (ret) {
+			err_in_file(err, ret, root, "proc/pagetypeinfo");
+			goto cleanup;
+		}
+		have_pti = true;
+		f.pageblock_order = pti.pageblock_order;
+		f.nr_orders = pti.nr_orders;
+	}
+	sysinfo_file_read(root, "proc/buddyinfo", &btext, &len, NULL);
+	if (!f.nr_orders && btext)
+		f.nr_orders = buddyinfo_nr_orders(btext);
+	if (f.pageblock_order < 0)
+		f.pageblock_order = pageblock_order_from_pmd(root, f.page_size, f.nr_orders);
+	f.cpus = header_cpus(root, &zi);
+	f.migratetypes = migratetypes_json(have_pti ? &pti : NULL);
 
 	zones = json_array();
 	for (uint32_t i = 0; i < zi.nr_zones; i++)
 		json_array_append_new(zones, zone_json(&zi.zones[i]));
-
 	missing = json_array();
 	for (size_t i = 0; opts && i < opts->nr_tracepoints_missing; i++)
 		json_array_append_new(missing, json_string(opts->tracepoints_missing[i]));
-
 	raw = json_object();
 	json_object_set_new(raw, "zoneinfo", json_string(ztext));
 	json_object_set_new(raw, "pagetypeinfo", ptext ? json_string(ptext) : json_null());
@@ -1258,26 +1318,19 @@ json_t *sysinfo_header_build(const struct sysinfo_header_opts *opts, struct trac
 			"start_time_unix_ns",
 			(json_int_t)(opts && opts->start_time_unix_ns ? opts->start_time_unix_ns :
 									now_unix_ns()),
-			"host", host, "sysctl", sysctl, "zones", zones, "tracepoints_missing",
-			missing, "raw", raw);
-	if (!hdr) {
+			"host", host_json(root, &f), "sysctl", sysctl_json(root), "zones", zones,
+			"tracepoints_missing", missing, "raw", raw);
+	if (!hdr)
 		ret = set_err(err, -ENOMEM, 0, "header: cannot build the JSON object");
-		goto fail;
-	}
+cleanup:
 	sysinfo_zoneinfo_release(&zi);
 	sysinfo_pagetypeinfo_release(&pti);
 	free(ztext);
 	free(ptext);
 	free(btext);
-	return hdr;
-fail:
-	sysinfo_zoneinfo_release(&zi);
-	sysinfo_pagetypeinfo_release(&pti);
-	free(ztext);
-	free(ptext);
-	free(btext);
-	errno = -ret;
-	return NULL;
+	if (ret)
+		errno = -ret;
+	return ret ? NULL : hdr;
 }
 
 char *sysinfo_header_create(const struct sysinfo_header_opts *opts, size_t *len,

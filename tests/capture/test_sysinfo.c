@@ -612,6 +612,64 @@ static void test_without_pagetypeinfo(const char *tmp)
 }
 
 /*
+ * The readers (file + parser) and buddyinfo's block count, on the recorded
+ * files; expected values counted from data/root/proc by hand: buddyinfo's
+ * rows sum to 5 (DMA) + 781 (DMA32) + 3878 (Normal) blocks in 11 orders;
+ * zoneinfo has 5 zones; pagetypeinfo's Normal has 597 Movable pageblocks
+ * and 2542 order-0 blocks on its Movable list.
+ */
+static void test_readers(const char *tmp)
+{
+	struct sysinfo_zoneinfo zi;
+	struct sysinfo_pagetypeinfo pti;
+	const struct sysinfo_pagetype_zone *pz;
+	struct tracefmt_error err = { 0 };
+	char path[4096];
+	uint32_t nr_orders = 0;
+	size_t len;
+	char *text = slurp("proc/buddyinfo", &len);
+	FILE *f;
+	int movable = -1;
+
+	CHECK_EQ_U64(sysinfo_buddyinfo_blocks(text, len, &nr_orders), 5 + 781 + 3878);
+	CHECK_EQ_U64(nr_orders, 11);
+	CHECK_EQ_U64(sysinfo_buddyinfo_blocks("no zone here\n", 13, &nr_orders), 0);
+	CHECK_EQ_U64(nr_orders, 0);
+	free(text);
+
+	REQUIRE(sysinfo_zoneinfo_read(data_root, "proc/zoneinfo", &zi, &err) == 0);
+	CHECK_EQ_U64(zi.nr_zones, 5);
+	sysinfo_zoneinfo_release(&zi);
+
+	REQUIRE(sysinfo_pagetypeinfo_read(data_root, "proc/pagetypeinfo", &pti, &err) == 0);
+	pz = sysinfo_pagetypeinfo_find(&pti, 0, "Normal");
+	REQUIRE(pz);
+	for (uint32_t m = 0; m < pti.nr_mt; m++)
+		if (!strcmp(pti.mt_names[m], "Movable"))
+			movable = (int)m;
+	REQUIRE(movable >= 0);
+	CHECK_EQ_U64(pz->pageblocks[movable], 597);
+	CHECK_EQ_U64(pz->free_blocks[0][movable], 2542);
+	CHECK(sysinfo_pagetypeinfo_find(&pti, 1, "Normal") == NULL);
+	sysinfo_pagetypeinfo_release(&pti);
+
+	/* A missing file and a malformed one: -errno, and the error names the file. */
+	CHECK(sysinfo_zoneinfo_read(tmp, "no-such-zoneinfo", &zi, &err) == -ENOENT);
+	CHECK_STR_CONTAINS(err.text, "no-such-zoneinfo");
+	sysinfo_zoneinfo_release(&zi);
+	mkdir(tmp, 0755);
+	snprintf(path, sizeof(path), "%s/zoneinfo", tmp);
+	f = fopen(path, "w");
+	REQUIRE(f);
+	fputs("Node 0, zone   Normal\n  pages free     x12\n", f);
+	fclose(f);
+	CHECK(sysinfo_zoneinfo_read(tmp, "zoneinfo", &zi, &err) == -EINVAL);
+	CHECK_STR_CONTAINS(err.text, "/zoneinfo: zoneinfo line 2");
+	sysinfo_zoneinfo_release(&zi);
+	unlink(path);
+}
+
+/*
  * /proc/vmstat's reclaim and compaction counters (format 1.3 vmstat
  * records). The recorded file (data/root/proc/vmstat, 2026-12-06) has 35
  * counters under the recorded prefixes (grep -cE of them); the values
@@ -676,6 +734,12 @@ int main(int argc, char **argv)
 	test_without_pagetypeinfo(argv[2]);
 	test_zone_state();
 	test_vmstat();
+	{
+		char readers_tmp[4096];
+
+		snprintf(readers_tmp, sizeof(readers_tmp), "%s-readers", argv[2]);
+		test_readers(readers_tmp);
+	}
 	{
 		char llc_root[4096];
 

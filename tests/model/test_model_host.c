@@ -6,10 +6,12 @@
  * derives to equal what the host's /proc/zoneinfo showed (spec 4.2, 5.2,
  * 5.3). Usage: test_model_host DATA_DIR, where DATA_DIR holds zoneinfo,
  * nproc and proc_sys_vm/ (tests/model_formulas/record.sh writes it). The
- * recorded text is parsed here, independently of the model.
+ * recorded text is parsed by hostinfo's zoneinfo parser, independently of
+ * the model.
  */
 #include <errno.h>
 
+#include "hostinfo.h"
 #include "model_test_util.h"
 
 struct host_zone {
@@ -57,76 +59,48 @@ static uint64_t read_u64(const char *dir, const char *name)
 	return v;
 }
 
-/* "key value" on a line of its own (leading blanks allowed); keeps the last pageset's. */
-static bool field(const char *line, const char *key, uint64_t *out)
+/* The zones of DIR/zoneinfo, read with hostinfo's parser (tested on its own in test_sysinfo). */
+static int zoneinfo_zones(const char *dir, struct host_zone *zones, int max)
 {
-	size_t n = strlen(key);
+	struct sysinfo_zoneinfo zi;
+	struct tracefmt_error err = { 0 };
+	int nr;
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (strncmp(line, key, n) || (line[n] != ' ' && line[n] != ':'))
-		return false;
-	line += n;
-	while (*line == ' ' || *line == ':')
-		line++;
-	*out = strtoull(line, NULL, 10);
-	return true;
-}
-
-static int parse_zoneinfo(char *text, struct host_zone *zones, int max)
-{
-	int nr = -1;
-	bool in_pagesets = false;
-
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		struct host_zone *z = nr >= 0 ? &zones[nr] : NULL;
-		unsigned int node;
-		char name[16];
-		uint64_t v;
-
-		if (sscanf(line, "Node %u, zone %15s", &node, name) == 2) {
-			REQUIRE(++nr < max);
-			memset(&zones[nr], 0, sizeof(zones[nr]));
-			zones[nr].node = node;
-			strcpy(zones[nr].name, name);
-			in_pagesets = false;
-			continue;
-		}
-		if (!z)
-			continue;
-		if (strstr(line, "pagesets"))
-			in_pagesets = true;
-		if (field(line, "start_pfn", &z->start_pfn))
-			continue;
-		if (in_pagesets) {
-			/* per-cpu values: batch/high_min/high_max are the same for every cpu */
-			if (field(line, "batch", &v)) {
-				z->batch = v;
-				z->have_pcp = true;
-			} else if (field(line, "high_min", &v)) {
-				z->high_min = v;
-			} else if (field(line, "high_max", &v)) {
-				z->high_max = v;
-			}
-			continue;
-		}
-		if (strstr(line, "protection: (")) {
-			const char *p = strchr(line, '(') + 1;
-
-			for (int t = 0; t < MODEL_NR_ZONE_TYPES; t++) {
-				z->protection[t] = strtoull(p, (char **)&p, 10);
-				while (*p == ',' || *p == ' ')
-					p++;
-			}
-			continue;
-		}
-		if (field(line, "spanned", &z->spanned) || field(line, "present", &z->present) ||
-		    field(line, "managed", &z->managed) || field(line, "boost", &z->boost) ||
-		    field(line, "min", &z->min) || field(line, "low", &z->low) ||
-		    field(line, "high", &z->high) || field(line, "promo", &z->promo))
-			continue;
+	if (sysinfo_zoneinfo_read(dir, "zoneinfo", &zi, &err)) {
+		fprintf(stderr, "test_model_host: %s\n", err.text);
+		exit(1);
 	}
-	return nr + 1;
+	REQUIRE(zi.nr_zones <= (uint32_t)max);
+	for (nr = 0; nr < (int)zi.nr_zones; nr++) {
+		const struct sysinfo_zone *from = &zi.zones[nr];
+		struct host_zone *z = &zones[nr];
+
+		memset(z, 0, sizeof(*z));
+		snprintf(z->name, sizeof(z->name), "%s", from->name);
+		z->node = from->node;
+		z->start_pfn = from->has_start_pfn ? from->start_pfn : 0;
+		z->spanned = from->spanned;
+		z->present = from->present;
+		z->managed = from->managed;
+		z->min = from->min;
+		z->low = from->low;
+		z->high = from->high;
+		z->promo = from->has_promo ? from->promo : 0;
+		z->boost = from->boost;
+		for (uint32_t t = 0; t < from->nr_protection && t < MODEL_NR_ZONE_TYPES; t++)
+			z->protection[t] = from->protection[t];
+		if (from->nr_pcp) {
+			/* per-cpu values: batch/high_min/high_max are the same for every cpu */
+			const struct sysinfo_pcp *pcp = &from->pcp[from->nr_pcp - 1];
+
+			z->batch = pcp->batch > 0 ? (uint64_t)pcp->batch : 0;
+			z->high_min = pcp->high_min > 0 ? (uint64_t)pcp->high_min : 0;
+			z->high_max = pcp->high_max > 0 ? (uint64_t)pcp->high_max : 0;
+			z->have_pcp = true;
+		}
+	}
+	sysinfo_zoneinfo_release(&zi);
+	return nr;
 }
 
 int main(int argc, char **argv)
@@ -134,7 +108,7 @@ int main(int argc, char **argv)
 	struct host_zone hz[16];
 	struct model_config c;
 	struct model *m;
-	char *text, *ratio;
+	char *ratio;
 	const char *dir;
 	int nr;
 
@@ -143,9 +117,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[1];
-	text = slurp(dir, "zoneinfo");
-	nr = parse_zoneinfo(text, hz, 16);
-	free(text);
+	nr = zoneinfo_zones(dir, hz, 16);
 	REQUIRE(nr >= 3);
 
 	model_config_init(&c, MODEL_PROFILE_6_18);	/* the recording host runs 6.18 */
