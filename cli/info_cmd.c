@@ -79,7 +79,7 @@ struct info {
 	/* flight-recorder triggers: the first INFO_MAX_TRIGGERS are listed */
 	struct tracefmt_event triggers[INFO_MAX_TRIGGERS];
 	size_t nr_triggers;
-	struct info_mm mm; /* reclaim, compaction and vmstat records (format 1.3) */
+	struct info_mm mm; /* reclaim, compaction and vmstat records (format 1.4) */
 };
 
 static void usage(FILE *f)

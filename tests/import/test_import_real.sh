@@ -54,7 +54,7 @@ record_instance() {
 		[ -d "$T/instances/$ri/events/kmem/$e" ] &&
 			echo 1 > "$T/instances/$ri/events/kmem/$e/enable"
 	done
-	# the reclaim and compaction events of format 1.3 (every compaction event; of vmscan's,
+	# the reclaim and compaction events of format 1.4 (every compaction event; of vmscan's,
 	# the five a capture records), where the kernel has them
 	for e in compaction/enable vmscan/mm_vmscan_wakeup_kswapd/enable \
 		 vmscan/mm_vmscan_kswapd_wake/enable vmscan/mm_vmscan_kswapd_sleep/enable \
