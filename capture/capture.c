@@ -70,7 +70,7 @@ struct reading {
 	uint64_t t0, t1;		/* the read's start and end, CLOCK_MONOTONIC ns */
 	bool done;			/* set (release) by the reader when all above is final */
 	struct tracefmt_event ev[MAX_CKPT_ZONES];
-	size_t nr_vm;			/* vmstat records (format 1.3) in vm */
+	size_t nr_vm;			/* vmstat records (format 1.4) in vm */
 	struct tracefmt_event vm[SYSINFO_VMSTAT_MAX];
 };
 
@@ -1163,7 +1163,7 @@ static int capture_open(struct startup *s)
 	c->st.wmark_tracepoint = tracepoint_exists(s, "kmem", "mm_setup_per_zone_wmarks");
 	if (!c->st.wmark_tracepoint)
 		bpf_program__set_autoload(skel->progs.handle_wmarks, false);
-	/* Reclaim and compaction (format 1.3): those this kernel has. */
+	/* Reclaim and compaction (format 1.4): those this kernel has. */
 	capture_mm_select(&c->mm, skel->obj, s->tracefs, false);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to capture/: the reclaim and compaction tracepoints of format 1.3
+ * Private to capture/: the reclaim and compaction tracepoints of format 1.4
  * (tracefmt types 16-35) on the loader's side. Their BPF programs
  * (bpf/pagealloc.bpf.c, one per tracepoint, named after the tracefmt type)
  * put the fields into the side table "mmrecs" and a PAGEALLOC_EV_MM slot

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `buddyscope info`: the reclaim and compaction records of format 1.3
+ * `buddyscope info`: the reclaim and compaction records of format 1.4
  * (types 16-36), counted by tracefmt_summary_read(), shown (FORMAT.md section 6, keys
  * "reclaim_compaction" and "vmstat").
  */

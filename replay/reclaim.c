@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Shadow mode's reclaim and compaction (spec 5.7 option 2, format 1.3
+ * Shadow mode's reclaim and compaction (spec 5.7 option 2, format 1.4
  * records): kswapd's runs drive RECLAIM_ACTIVE and the end of a run's
  * boost; compaction runs open windows in which the buddy lists change
  * without kmem events. The free pages the free scanner isolates are taken

@@ -35,7 +35,7 @@ static void reason_set(char *reason, const char *fmt, ...)
 
 unsigned int import_event_type(const char *name, size_t len)
 {
-	/* perf names the system: kmem:, and since format 1.3 vmscan: and compaction: */
+	/* perf names the system: kmem:, and since format 1.4 vmscan: and compaction: */
 	static const char *const systems[] = { "kmem:", "vmscan:", "compaction:" };
 
 	for (size_t i = 0; i < sizeof(systems) / sizeof(systems[0]); i++) {
@@ -481,7 +481,7 @@ static int body_wmark(struct body *b, struct tracefmt_event *ev)
 }
 
 /*
- * The reclaim and compaction events (format 1.3), read through the fields
+ * The reclaim and compaction events (format 1.4), read through the fields
  * table of tracefmt_mm.c: each field under its print-format key, symbols
  * where the print format prints them (zone names, compact results, sync
  * modes, gfp names), 1 << defer_shift as "limit".

@@ -52,7 +52,7 @@ static const struct tdat_need {
 };
 
 #define NR_KMEM_KINDS (sizeof(needs) / sizeof(needs[0]))
-/* then the reclaim and compaction events (format 1.3), fields from tracefmt_mm.c */
+/* then the reclaim and compaction events (format 1.4), fields from tracefmt_mm.c */
 #define NR_KINDS (NR_KMEM_KINDS + TRACEFMT_MM_NR_TYPES)
 
 struct tdat_kind {

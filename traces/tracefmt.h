@@ -29,7 +29,7 @@
 #include "bs_error.h"
 
 #define TRACEFMT_VERSION_MAJOR 1
-#define TRACEFMT_VERSION_MINOR 3
+#define TRACEFMT_VERSION_MINOR 4
 
 #define TRACEFMT_MAX_ORDERS 16	/* room for MAX_ORDER up to 15 */
 #define TRACEFMT_MAX_MT 8	/* migratetypes per zone in a checkpoint */
@@ -73,7 +73,7 @@ enum tracefmt_type {
 	TRACEFMT_ZONE_STATE = 13,	      /* one zone's size and watermarks at a checkpoint */
 	TRACEFMT_WMARK = 14,		      /* kmem:mm_setup_per_zone_wmarks */
 	TRACEFMT_TRIGGER = 15,		      /* a flight-recorder trigger fired */
-	/* Format 1.3: reclaim and compaction (FORMAT.md §4, "Reclaim and compaction"). */
+	/* Format 1.4: reclaim and compaction (FORMAT.md §4, "Reclaim and compaction"). */
 	TRACEFMT_VMSCAN_WAKEUP_KSWAPD = 16,   /* vmscan:mm_vmscan_wakeup_kswapd (u.wake) */
 	TRACEFMT_VMSCAN_KSWAPD_WAKE = 17,     /* vmscan:mm_vmscan_kswapd_wake (u.wake) */
 	TRACEFMT_VMSCAN_KSWAPD_SLEEP = 18,    /* vmscan:mm_vmscan_kswapd_sleep (u.wake) */
@@ -351,7 +351,7 @@ struct tracefmt_event {
 			uint64_t promo;
 		} wmark;
 		/*
-		 * Format 1.3, FORMAT.md §4 "Reclaim and compaction": each
+		 * Format 1.4, FORMAT.md §4 "Reclaim and compaction": each
 		 * member serves the types named beside it in enum
 		 * tracefmt_type; fields a type's tracepoint lacks stay 0.
 		 * Signed fields hold the kernel's ints; an order of -1 is a

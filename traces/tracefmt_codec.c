@@ -409,7 +409,7 @@ static uint8_t *encode_zone_record(const struct tracefmt_event *ev, uint8_t *p)
 }
 
 /*
- * The reclaim and compaction types (16-35) and vmstat (36), format 1.3: no
+ * The reclaim and compaction types (16-35) and vmstat (36), format 1.4: no
  * pfn deltas (their pfns are absolute), fields in tracefmt_mm.c's order,
  * signed ones zigzag-coded.
  */

@@ -140,7 +140,7 @@ static const struct field f_trigger[] = {
 	FLD(F_U64, "value", trigger.value), FLD(F_U64, "limit", trigger.limit),
 };
 
-/* Format 1.3: reclaim and compaction, fields as the tracepoints name them. */
+/* Format 1.4: reclaim and compaction, fields as the tracepoints name them. */
 static const char *sync_name(unsigned int v)
 {
 	return v ? "sync" : "async";

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The reclaim and compaction record types of format 1.3 (types 16-35,
+ * The reclaim and compaction record types of format 1.4 (types 16-35,
  * FORMAT.md §4 "Reclaim and compaction"): one table says, per type, which
  * tracepoint it records and its fields in the tracepoint's order, with the
  * struct member each lands in and the kind of value it is. The codec, the

@@ -29,7 +29,7 @@ struct tracefmt_summary_mm_counter {
 	bool in_first, in_last; /* seen in the first / the latest reading */
 };
 
-/* The reclaim and compaction records of format 1.3 (types 16-36). */
+/* The reclaim and compaction records of format 1.4 (types 16-36). */
 struct tracefmt_summary_mm {
 	uint64_t by_type[TRACEFMT_MM_NR_TYPES];
 	uint64_t runs_by_status[TRACEFMT_MAX_COMPACT_RESULT + 1];
@@ -106,7 +106,7 @@ struct tracefmt_summary {
 	/* flight-recorder triggers: the first TRACEFMT_SUMMARY_MAX_TRIGGERS are listed */
 	struct tracefmt_event triggers[TRACEFMT_SUMMARY_MAX_TRIGGERS];
 	size_t nr_triggers;
-	struct tracefmt_summary_mm mm; /* reclaim, compaction and vmstat records (format 1.3) */
+	struct tracefmt_summary_mm mm; /* reclaim, compaction and vmstat records (format 1.4) */
 };
 
 /**

@@ -362,7 +362,7 @@ int handle_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 }
 
 /*
- * Reclaim and compaction (format 1.3): rare, so they take the side table
+ * Reclaim and compaction (format 1.4): rare, so they take the side table
  * (pagealloc_event.h) and leave the page events' path as it was. @type is
  * the tracefmt type; the arguments are the tracepoint's fields in
  * FORMAT.md's order, ints sign-extended.

@@ -207,7 +207,7 @@ struct trace_event_raw_mm_setup_per_zone_wmarks {
 
 /*
  * The reclaim and compaction tracepoints (events/vmscan, events/compaction;
- * format 1.3). Only the fields read are named.
+ * format 1.4). Only the fields read are named.
  */
 enum zone_type { ZONE_DMA = 0 };
 

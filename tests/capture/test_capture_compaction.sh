@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Reclaim and compaction in a live capture (format 1.3, issue 11): a write
+# Reclaim and compaction in a live capture (format 1.4, issue 11): a write
 # to /proc/sys/vm/compact_memory during a capture whose only checkpoint
 # readings are the start and the end one. Then
 #  - the compaction records are there (begin, end, the scanners' isolate

@@ -670,7 +670,7 @@ static void test_readers(const char *tmp)
 }
 
 /*
- * /proc/vmstat's reclaim and compaction counters (format 1.3 vmstat
+ * /proc/vmstat's reclaim and compaction counters (format 1.4 vmstat
  * records). The recorded file (data/root/proc/vmstat, 2026-12-06) has 35
  * counters under the recorded prefixes (grep -cE of them); the values
  * below were read from it by eye.

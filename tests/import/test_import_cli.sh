@@ -148,7 +148,8 @@ dir_ckpts() {
 # The part of bst_summary that text_summary also computes.
 bst_counts() {
 	"$summary" "$1" | grep -v -e '^header ' -e '^lost ' -e '^checkpoint ' -e '^snapshot_' \
-		-e '^comm ' -e '^zone_state ' -e '^mm_setup_per_zone_wmarks ' -e '^trigger '
+		-e '^comm ' -e '^zone_state ' -e '^mm_setup_per_zone_wmarks ' -e '^trigger ' \
+		-e '^mm_vmscan_' -e '^mm_compaction_' -e '^vmstat '
 }
 
 decompress() {

@@ -895,7 +895,7 @@ static void test_layout(void)
 }
 
 /*
- * Format 1.3: the reclaim and compaction events, one hand-written line each
+ * Format 1.4: the reclaim and compaction events, one hand-written line each
  * following the print formats of /sys/kernel/tracing/events/{vmscan,
  * compaction}/<event>/format on the 6.18.44 host (fields, their order, the
  * symbol tables of zone, status/ret and mode, "limit" = 1 << defer_shift).

@@ -54,9 +54,12 @@ record_instance() {
 		[ -d "$T/instances/$ri/events/kmem/$e" ] &&
 			echo 1 > "$T/instances/$ri/events/kmem/$e/enable"
 	done
-	# the reclaim and compaction events (format 1.3), where the kernel has them
-	for sys in compaction vmscan; do
-		[ -d "$T/instances/$ri/events/$sys" ] && echo 1 > "$T/instances/$ri/events/$sys/enable"
+	# the reclaim and compaction events of format 1.4 (every compaction event; of vmscan's,
+	# the five a capture records), where the kernel has them
+	for e in compaction/enable vmscan/mm_vmscan_wakeup_kswapd/enable \
+		 vmscan/mm_vmscan_kswapd_wake/enable vmscan/mm_vmscan_kswapd_sleep/enable \
+		 vmscan/mm_vmscan_direct_reclaim_begin/enable vmscan/mm_vmscan_direct_reclaim_end/enable; do
+		[ -e "$T/instances/$ri/events/$e" ] && echo 1 > "$T/instances/$ri/events/$e"
 	done
 	eval "$3"
 	echo 0 > "$T/instances/$ri/events/kmem/enable"

@@ -601,7 +601,7 @@ static void test_checkpoint_start(const char *dir)
 	collect_release(j, &c, &res);
 }
 
-/* ---- reclaim and compaction in shadow mode (format 1.3, spec 5.7 option 2) ---------- */
+/* ---- reclaim and compaction in shadow mode (format 1.4, spec 5.7 option 2) ---------- */
 
 static void mm_record(struct tracefmt_writer *w, unsigned int type, uint64_t ts, const uint64_t *args,
 		      unsigned int n)

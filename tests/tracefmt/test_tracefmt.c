@@ -457,7 +457,7 @@ static void test_lost_window(void)
 	REQUIRE(tracefmt_writer_close(w, &err) == 0);
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	REQUIRE(r);
-	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, 3);
+	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, 4);
 	for (int i = 0; i < 4; i++) {
 		CHECK(tracefmt_reader_next(r, &ev) == 1);
 		CHECK(events_equal(&ev, &in[i]));
@@ -785,7 +785,7 @@ static void test_unknown_type_skipped(void)
  */
 static void test_new_types_skippable(void)
 {
-	/* 1.1-1.2 types, and 1.3's reclaim, compaction and vmstat types (FORMAT.md §2) */
+	/* 1.1-1.2 types, and 1.4's reclaim, compaction and vmstat types (FORMAT.md §2) */
 	static const uint32_t types[] = {
 		TRACEFMT_SNAPSHOT_WALK, TRACEFMT_ZONE_STATE, TRACEFMT_WMARK, TRACEFMT_TRIGGER,
 		TRACEFMT_VMSCAN_WAKEUP_KSWAPD, TRACEFMT_VMSCAN_KSWAPD_WAKE,
@@ -1308,7 +1308,7 @@ static bool limit_case(int i, struct tracefmt_event *ev, const char **want)
 		ev->u.wmark.node = TRACEFMT_MAX_NODES;
 		*want = "mm_setup_per_zone_wmarks: node 1024 is out of range";
 		break;
-	/* format 1.3 (FORMAT.md §4 "Value limits", reclaim and compaction rows) */
+	/* format 1.4 (FORMAT.md §4 "Value limits", reclaim and compaction rows) */
 	case 29:
 		ev->type = TRACEFMT_VMSCAN_KSWAPD_WAKE;
 		memset(&ev->u, 0, sizeof(ev->u));
