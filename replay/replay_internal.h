@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "model/model.h"
+#include "reorder.h"
 #include "replay.h"
 #include "tracefmt.h"
 
@@ -198,6 +199,331 @@ bool replay_snapshot_block_fits(const struct model_config *cfg, unsigned int hea
 /* Add "records_rejected" (and a cpu-folding note) to a summary JSON text. */
 int replay_summary_add_validation(char **summary, const uint64_t rejected[RJ_NR],
 				  const struct replay_header *h, const struct model_config *cfg);
+
+/* ---- the run context (replay.c and the files of each concern) ------------ */
+
+struct pending {
+	uint64_t pfn;
+	uint8_t order;
+	int8_t mt;
+	bool applied;
+	bool via_extfrag;
+	bool refill;		/* zone_locked said percpu_refill (or a 6.18 steal pull) */
+};
+
+/*
+ * Blocks a cpu pulled from the buddy (zone_locked, 6.18 steal extfrag) wait
+ * here, unapplied, until the cpu's next allocation: the model predicts that
+ * allocation from the state before the pull, so the kernel's answer never
+ * reaches the prediction. The list grows with the refill; past PENDING_CAP
+ * blocks the oldest is applied and the cpu's next prediction is not scored.
+ */
+#define PENDING_CAP 65536u
+
+#define RECENT_FREES 8
+
+struct cpu_state {
+	struct pending *p;
+	unsigned int n, cap;
+	bool pending_leaked;	/* a pending block was applied early: skip the next prediction */
+	uint32_t extfrag;	/* extfrag events since this cpu's last allocation */
+	uint64_t recent_free[RECENT_FREES]; /* pfns this cpu freed since its last allocation */
+	unsigned int nr_recent;
+	uint64_t last_freed_plus1[REPLAY_MAX_ORDERS]; /* baseline: last pfn freed here + 1, 0 none */
+	bool refill_open;	/* trace counters: a refill burst not yet closed by an allocation */
+	uint64_t next_decay;	/* what-if 6.18: this cpu's next pcp decay, trace ns */
+	uint64_t last_zone_locked_pfn;
+};
+
+struct attr_entry {
+	uint64_t key;		/* pid << 32 | gfp, UINT64_MAX empty */
+	char comm[TRACEFMT_COMM_LEN];
+	uint64_t allocs, fails, extfrag;
+};
+
+struct comm_entry {
+	uint32_t pid;		/* 0 = empty */
+	char comm[TRACEFMT_COMM_LEN];
+};
+
+#define ATTR_CAP (1u << 16)	/* the tables grow from TABLE_START to these */
+#define COMM_CAP (1u << 16)
+#define TABLE_START 1024u
+#define MAX_NOTABLE 2000
+
+struct pred_count {
+	uint64_t n, ok;
+};
+
+/* Where a stale pcp entry turned out to be (SUMMARY.md "stale_pcp_entries_found"). */
+enum stale_where {
+	STALE_IN_BUDDY,		/* a later zone_locked took it: its free went to the buddy */
+	STALE_ON_PCP,		/* a later pcp hit or drain: it was on another pcp list */
+	STALE_ALLOCATED,	/* a later free: the bulk allocator had handed it out */
+	STALE_UNTRACKED,	/* over STALE_MAX: not followed */
+	STALE_NR
+};
+
+enum ck_kind {
+	CK_SCORED,
+	CK_BEFORE_START,
+	CK_START_STATE,
+};
+
+/* The kernel's figures as the trace shows them (SUMMARY.md "trace_counters"). */
+struct trace_counters {
+	uint64_t allocations, alloc_failures, frees;
+	uint64_t pcp_refills, pcp_refill_pages, pcp_drains, pcp_drain_pages;
+	uint64_t fallbacks;
+};
+
+struct replay_ctx {
+	const char *path;
+	const struct replay_opts *opts;
+	const struct replay_sink *sink;
+	void *sink_ctx;
+	int sink_ret;
+	struct model *m;
+	const struct model_config *cfg;
+	struct replay_header hdr;
+	struct tracefmt_reader *rd;
+	enum replay_mode mode;
+	bool prof_618;
+
+	/* zones reported to the sink */
+	unsigned int nr_szones;
+	unsigned int szone_model[MODEL_MAX_ZONES];
+	unsigned int largest_szone;
+	struct model_pageblock_info *pbbuf;
+	size_t pbbuf_len;
+	uint8_t *pb_mt;
+	uint16_t *pb_free;
+
+	/* time */
+	bool have_t0;
+	uint64_t t0, last_ts, start_ts;
+	uint64_t sample_ns, next_sample;
+	unsigned int pbmap_done, pbmap_total;
+
+	/* shadow */
+	struct cpu_state *cpus;
+	unsigned int nr_cpu_states;
+	struct pred_count pred, pred_order[REPLAY_MAX_ORDERS], pred_pcp, pred_buddy;
+	struct pred_count pred_baseline;	/* last page freed on the cpu at the order */
+	uint64_t pred_uncertain;
+	uint64_t pred_in_start_window;	/* allocations before the whole start state was read */
+	uint64_t pred_pending_overflow;	/* predictions skipped: a pending block reached the pcp early */
+	uint64_t inferred_direct_frees;	/* pcp entries the kernel took from the buddy (trylock frees) */
+	uint64_t inferred_bulk_allocs;	/* frees of pcp pages: the bulk allocator took them unseen */
+	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
+	uint64_t pages_added;		/* memory that appeared at runtime */
+	uint64_t highatomic_learned;	/* HIGHATOMIC reserves / unreserves seen in drain or zone_locked */
+	uint64_t boosts_implied;	/* shadow: watermark boosts the trace's fallbacks imply */
+	bool hotplug_seen;
+	uint64_t managed_end[MODEL_MAX_ZONES];	/* growable managed prefix's end pfn, 0 = none */
+	uint64_t zone_states_applied, wmark_recomputes;
+	uint64_t report_at;		/* trace ns of the next free page reporting pass, 0 none */
+	uint64_t reporting_passes, pages_reported;
+	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
+	struct model_counters pmc;	/* shadow: the model's decisions at its predictions */
+	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
+	uint64_t stale_found[STALE_NR];
+	bool uncertain;
+	uint64_t uncertain_until;	/* trace time the lost-event stretch ends */
+	uint64_t uncertain_events;
+
+	/* checkpoints */
+	bool ck_open;
+	enum ck_kind ck_skip;
+	uint64_t ck_before_start;	/* read before the start state: not scored */
+	uint64_t ck_of_start_state;	/* the snapshot's own or the seeding checkpoint */
+	uint32_t ck_seq;
+	uint64_t ck_ts;
+	double ck_abs, ck_kernel;
+	uint64_t ck_count;
+	double ck_max, ck_sum, ck_first, ck_last;
+	uint64_t ck_unmatched_zones;
+
+	/* what-if */
+	struct pfn_map map;
+	uint64_t *owned;	/* bitmap of model pfns held by what-if allocations */
+	uint64_t *tied;		/* bitmap of kernel pfns allocated during the trace */
+	uint64_t owned_base, owned_len;
+	uint64_t whatif_unfreed, whatif_untied_frees, whatif_frees_of_failed;
+	uint64_t whatif_same_pfn;	/* the model chose the kernel's pfn */
+	uint64_t breaches;
+
+	/* counts */
+	struct trace_counters tc;
+	uint64_t events, records, by_type[TRACEFMT_NR_TYPES];
+	uint64_t skipped_before_start;
+	uint64_t contra[RC_NR], contra_uncertain;
+	uint64_t kfail[REPLAY_MAX_ORDERS];	/* kernel failures (trace) */
+	uint64_t wfail[REPLAY_MAX_ORDERS];	/* what-if: the model's failures */
+	uint64_t wfail_reason[MODEL_NR_ALLOC_FAIL];
+	unsigned int nr_fail_orders;		/* max(model orders, header orders) */
+	uint64_t pcp_hint_mismatch, pageblock_hints, lost_events, lost_records;
+	uint64_t pageblock_learned;	/* types corrected from drain / zone_locked events */
+	uint64_t samples, pbmaps, notable;
+	uint64_t paranoid_checks, paranoid_fail;
+	char paranoid_first[200];
+	uint64_t first_fail_reported[REPLAY_MAX_ORDERS];
+	bool first_breach_reported;
+	bool first_kswapd_reported;
+	double unusable9_sum;
+	uint64_t unusable9_n;
+
+	/* attribution */
+	struct attr_entry *attr;
+	uint64_t attr_n, attr_overflow;
+	size_t attr_cap, comm_cap, comm_n;	/* powers of two */
+	struct comm_entry *comms;
+
+	/* records no host could produce: counted, skipped (validate.c) */
+	struct replay_limits lim;
+	uint64_t rejected[RJ_NR];
+
+	struct start_report start;
+	struct prescan ps;
+	struct reorder ro;
+	double t_begin;
+
+	/* the run as a whole (replay_ctx_open / feed / finish) */
+	struct model_config *cfg_owned;	/* the config the header gave */
+	bool rd_shared;			/* rd belongs to replay_run_many() */
+	bool complete;			/* false once stopped early */
+	double next_pb_frac, last_progress;
+};
+
+/* ---- helpers every concern uses (replay.c) ------------------------------- */
+
+static inline uint64_t replay_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Orders with pcp lists: 0..PAGE_ALLOC_COSTLY_ORDER and the THP order (spec 4.1). */
+static inline bool replay_pcpable(const struct replay_ctx *c, unsigned int order)
+{
+	return order <= MODEL_PAGE_ALLOC_COSTLY_ORDER ||
+	       (c->cfg->thp_order && order == c->cfg->thp_order);
+}
+
+/* The model's cpu for a trace's cpu: a host with more cpus than the model folds. */
+static inline unsigned int replay_model_cpu(const struct replay_ctx *c, uint32_t cpu)
+{
+	return cpu % c->cfg->nr_cpus;
+}
+
+/* A stop request (SIGINT, SIGTERM) is read on every record: one load. */
+static inline bool replay_stop_requested(const struct replay_ctx *c)
+{
+	return c->opts->stop && *c->opts->stop;
+}
+
+struct cpu_state *replay_cpu_state_grow(struct replay_ctx *c, uint32_t cpu);
+
+/* The per-cpu state of trace cpu @cpu, grown on first sight; NULL on ENOMEM. */
+static inline struct cpu_state *replay_cpu_state(struct replay_ctx *c, uint32_t cpu)
+{
+	return cpu < c->nr_cpu_states ? &c->cpus[cpu] : replay_cpu_state_grow(c, cpu);
+}
+
+/* A sink callback's return: the first error sticks and stops the run. */
+int replay_sink_ok(struct replay_ctx *c, int ret);
+/* Trace time since the first event, saturating at INT64_MAX (file timestamps are u64). */
+int64_t replay_rel_ns(const struct replay_ctx *c, uint64_t ts);
+/* A notable event to the sink (at most MAX_NOTABLE per run). */
+void replay_notable(struct replay_ctx *c, uint64_t ts, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn);
+void replay_count_model_contra(struct replay_ctx *c, enum model_contradiction mc, uint64_t ts,
+			       uint64_t pfn);
+/* The dispatch of a page event and of a big record leaving the reorder window. */
+void replay_apply_event(struct replay_ctx *c, const struct cev *e);
+void replay_apply_record(struct replay_ctx *c, const struct tracefmt_event *ev);
+
+/* ---- window.c: the reorder window in a run ------------------------------- */
+
+void replay_window_push(struct replay_ctx *c, const struct tracefmt_event *ev);
+void replay_window_pop(struct replay_ctx *c);
+
+/* ---- prescan.c: the first pass and the start window ---------------------- */
+
+int replay_prescan_run(struct replay_ctx *c);
+void replay_prescan_release(struct prescan *ps);
+bool replay_start_window_event_is_new(struct replay_ctx *c, const struct cev *e);
+
+/* ---- shadow.c ------------------------------------------------------------ */
+
+void replay_shadow_alloc(struct replay_ctx *c, const struct cev *e);
+void replay_shadow_free(struct replay_ctx *c, const struct cev *e);
+void replay_shadow_free_batched(struct replay_ctx *c, const struct cev *e);
+void replay_shadow_zone_locked(struct replay_ctx *c, const struct cev *e);
+void replay_shadow_drain(struct replay_ctx *c, const struct cev *e);
+void replay_shadow_extfrag(struct replay_ctx *c, const struct cev *e);
+/* The trace names a page set aside as a stale pcp entry; true if fully handled. */
+bool replay_stale_found(struct replay_ctx *c, const struct cev *e);
+/* @pfn waits, unapplied, in @cpu's pending pulls. */
+bool replay_pending_holds(const struct replay_ctx *c, uint32_t cpu, uint64_t pfn);
+/* Pulled blocks no allocation took (a bulk refill): onto the cpu's pcp. */
+void replay_pending_flush(struct replay_ctx *c, uint32_t cpu, uint64_t ts);
+void replay_shadow_release(struct replay_ctx *c);
+
+/* ---- checkpoint.c -------------------------------------------------------- */
+
+void replay_checkpoint_add(struct replay_ctx *c, const struct tracefmt_event *ev);
+void replay_checkpoint_close(struct replay_ctx *c);
+
+/* ---- whatif.c ------------------------------------------------------------ */
+
+int replay_whatif_init(struct replay_ctx *c);
+void replay_whatif_release(struct replay_ctx *c);
+void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e);
+void replay_whatif_free(struct replay_ctx *c, const struct cev *e);
+/* Cache hints for a free a few records ahead: its map slot and tied-bitmap word. */
+void replay_whatif_prefetch(const struct replay_ctx *c, const struct cev *e);
+
+/* ---- memory.c: sizes, watermarks, hotplug, reporting, pcp decay ----------- */
+
+void replay_zone_state_apply(struct replay_ctx *c, const struct tracefmt_event *ev);
+void replay_wmark_apply(struct replay_ctx *c, const struct tracefmt_event *ev);
+void replay_hotplug_init(struct replay_ctx *c);
+/* A free that grows a zone's managed prefix (memory appearing); true if handled. */
+bool replay_hotplug_free(struct replay_ctx *c, const struct cev *e);
+void replay_page_reporting_due(struct replay_ctx *c, uint64_t ts);
+void replay_pcp_decay_due(struct replay_ctx *c, const struct cev *e);
+
+/* ---- attribution.c ------------------------------------------------------- */
+
+int replay_attribution_init(struct replay_ctx *c);
+void replay_attribution_release(struct replay_ctx *c);
+void replay_comm_set(struct replay_ctx *c, uint32_t pid, const char *comm);
+void replay_attribute(struct replay_ctx *c, uint32_t pid, uint64_t gfp, uint64_t allocs,
+		      uint64_t fails, uint64_t extfrag);
+void replay_attribution_emit(struct replay_ctx *c);
+
+/* ---- samples.c: what the sink receives during the run --------------------- */
+
+/* Report the zones with pages to the sink; 0 or -ENOMEM (the pageblock map buffers). */
+int replay_sink_zones(struct replay_ctx *c);
+void replay_emit_samples(struct replay_ctx *c, uint64_t ts);
+void replay_emit_pbmaps(struct replay_ctx *c, uint64_t ts);
+void replay_samples_release(struct replay_ctx *c);
+
+/* ---- progress.c ---------------------------------------------------------- */
+
+double replay_now_s(void);
+/* Every 4096th record: pageblock maps at their file fractions, progress (@frac NAN: ask the reader). */
+void replay_progress_every_4096(struct replay_ctx *c, double frac);
+
+/* ---- summary.c ----------------------------------------------------------- */
+
+/* Fill @res's figures from the finished run (before replay_summary_build()). */
+void replay_result_fill(const struct replay_ctx *c, struct replay_result *res);
+/* The summary JSON text of the finished run (caller frees); reads @res, changes nothing. */
+char *replay_summary_build(const struct replay_ctx *c, const struct replay_result *res,
+			   bool complete);
 
 /*
  * replay.c: one run in three steps, so that several runs can share one

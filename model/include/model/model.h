@@ -85,6 +85,8 @@
 #define MODEL_MAX_NODES 16
 #define MODEL_MAX_ZONES 64		/* entries of model_config.zones[] */
 #define MODEL_MAX_CPUS 1024
+#define MODEL_PAGE_ALLOC_COSTLY_ORDER 3	/* PAGE_ALLOC_COSTLY_ORDER: orders 0..3 have pcp lists */
+#define MODEL_X86_PAGEBLOCK_ORDER 9	/* pageblock_order on x86-64 (HPAGE_PMD_ORDER) */
 #define MODEL_NR_PCP_LISTS 14		/* 3 x orders 0..3, then THP non-movable, THP movable */
 #define MODEL_ZONE_NAME_LEN 16
 #define MODEL_PFN_NONE UINT64_MAX	/* "no page": the tracepoint's pfn -1 */

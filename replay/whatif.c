@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What-if mode: each mm_page_alloc is re-asked of the model, which picks its
+ * own pfn; frees are tied to the allocation that produced the page through
+ * a kernel-pfn -> model-pfn map (map.c); pages allocated before the capture
+ * are freed at their own pfns.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "reorder.h"
+#include "replay_internal.h"
+
+/*
+ * Bitmaps over the zones' pfn span, one bit per page: owned (model pfns held
+ * by what-if allocations) and tied (kernel pfns of allocations seen in the
+ * trace, so an untied free costs no map lookup). Blocks are aligned, so a
+ * block of order >= 6 covers whole words.
+ */
+/* [pfn, pfn + 2^order) inside the bitmaps, computed so that nothing wraps. */
+static bool bits_range(const struct replay_ctx *c, uint64_t pfn, unsigned int order, uint64_t *i,
+		       uint64_t *n)
+{
+	if (order >= 64 || pfn < c->owned_base)
+		return false;
+	*i = pfn - c->owned_base;
+	*n = 1ull << order;
+	return *i < c->owned_len && *n <= c->owned_len - *i;
+}
+
+static void bits_set(const struct replay_ctx *c, uint64_t *map, uint64_t pfn, unsigned int order, bool on)
+{
+	uint64_t i, n;
+
+	if (!bits_range(c, pfn, order, &i, &n))
+		return;
+	if (order >= 6) {
+		for (uint64_t w = i >> 6; w < (i + n) >> 6; w++)
+			map[w] = on ? ~0ull : 0;
+		return;
+	}
+	if (on)
+		map[i >> 6] |= ((1ull << n) - 1) << (i & 63);
+	else
+		map[i >> 6] &= ~(((1ull << n) - 1) << (i & 63));
+}
+
+static bool bits_any(const struct replay_ctx *c, const uint64_t *map, uint64_t pfn, unsigned int order)
+{
+	uint64_t i, n;
+
+	if (!bits_range(c, pfn, order, &i, &n))
+		return false;
+	if (order >= 6) {
+		for (uint64_t w = i >> 6; w < (i + n) >> 6; w++)
+			if (map[w])
+				return true;
+		return false;
+	}
+	return (map[i >> 6] >> (i & 63)) & ((1ull << n) - 1);
+}
+
+void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e)
+{
+	bool kernel_ok = e->pfn != TRACEFMT_PFN_NONE;
+	struct model_alloc_req req = {
+		.order = e->order,
+		.gfp_flags = e->gfp,
+		.cpu = replay_model_cpu(c, e->cpu),
+		.preferred_node = -1,
+		.req_flags = MODEL_REQ_SLOWPATH | (kernel_ok ? MODEL_REQ_MUST_SUCCEED : 0),
+	};
+	struct model_alloc_result res;
+
+	if (model_alloc_pages(c->m, &req, &res)) {
+		res.pfn = MODEL_PFN_NONE;
+		res.fail = MODEL_FAIL_ORDER;
+		res.nr_fallbacks = 0;
+		res.flags = 0;
+	}
+	replay_attribute(c, e->pid, e->gfp, res.pfn != MODEL_PFN_NONE, res.pfn == MODEL_PFN_NONE,
+		  res.nr_fallbacks);
+	if ((res.flags & MODEL_ALLOC_R_KSWAPD_WAKE) && !c->first_kswapd_reported) {
+		c->first_kswapd_reported = true;
+		replay_notable(c, e->ts, "kswapd", "first kswapd wake-up (order %u request)", e->order);
+	}
+	if (res.flags & MODEL_ALLOC_R_NO_WATERMARKS) {
+		if (!c->first_breach_reported)
+			replay_notable(c, e->ts, "watermark",
+				"first watermark breach: order %u served below the min mark",
+				e->order);
+		c->first_breach_reported = true;
+		c->breaches++;
+	}
+	if (res.pfn == MODEL_PFN_NONE) {
+		if (e->order < REPLAY_MAX_ORDERS)
+			c->wfail[e->order]++;
+		if (res.fail < MODEL_NR_ALLOC_FAIL)
+			c->wfail_reason[res.fail]++;
+	}
+	if (res.pfn == MODEL_PFN_NONE && e->order < REPLAY_MAX_ORDERS &&
+	    c->first_fail_reported[e->order]++ == 0)
+		replay_notable(c, e->ts, "failure", "first failed allocation of order %u (reason %d)",
+			e->order, (int)res.fail);
+	if (res.pfn != MODEL_PFN_NONE)
+		bits_set(c, c->owned, res.pfn, e->order, true);
+	if (kernel_ok && res.pfn == e->pfn)
+		c->whatif_same_pfn++;
+	if (kernel_ok) {
+		struct pfn_map_entry *me = pfn_map_put(&c->map, e->pfn);
+
+		bits_set(c, c->tied, e->pfn, e->order, true);
+
+		if (me) {
+			me->val = res.pfn;
+			me->order = e->order;
+			me->left = 1u << e->order;
+		}
+	} else if (res.pfn != MODEL_PFN_NONE) {
+		c->whatif_unfreed++;
+	}
+}
+
+/* The allocation whose range holds @pfn: the head is at one of the aligned candidates. */
+static struct pfn_map_entry *whatif_find(struct replay_ctx *c, uint64_t pfn, unsigned int order)
+{
+	for (unsigned int o = order; o < c->nr_fail_orders; o++) {
+		struct pfn_map_entry *me = pfn_map_get(&c->map, pfn & ~((1ull << o) - 1));
+
+		/* the candidate head is at or below pfn: the difference cannot wrap */
+		if (me && me->order >= order && me->order < 64 &&
+		    pfn - me->key < (1ull << me->order))
+			return me;
+	}
+	return NULL;
+}
+
+void replay_whatif_free(struct replay_ctx *c, const struct cev *e)
+{
+	struct pfn_map_entry *me = bits_any(c, c->tied, e->pfn, e->order)
+				   ? whatif_find(c, e->pfn, e->order) : NULL;
+	struct model_free_result fr;
+	uint64_t target;
+
+	if (me) {
+		if (me->val == MODEL_PFN_NONE) {
+			c->whatif_frees_of_failed++;
+		} else {
+			target = me->val + (e->pfn - me->key);
+			bits_set(c, c->owned, target, e->order, false);
+			model_free_pages(c->m, target, e->order, replay_model_cpu(c, e->cpu), 0, &fr);
+			replay_count_model_contra(c, fr.contradiction, e->ts, target);
+		}
+		bits_set(c, c->tied, e->pfn, e->order, false);
+		if (me->left <= (1u << e->order))
+			pfn_map_del(&c->map, me);
+		else
+			me->left -= 1u << e->order;
+		return;
+	}
+	/* allocated before the capture (or never seen): freed at its own pfn */
+	c->whatif_untied_frees++;
+	if (bits_any(c, c->owned, e->pfn, e->order)) {
+		replay_count_contra(c, RC_WHATIF_FREE_CONFLICT, e->ts, e->pfn);
+		return;
+	}
+	model_free_pages(c->m, e->pfn, e->order, replay_model_cpu(c, e->cpu), 0, &fr);
+	replay_count_model_contra(c, fr.contradiction, e->ts, e->pfn);
+}
+
+int replay_whatif_init(struct replay_ctx *c)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (unsigned int z = 0; z < c->cfg->nr_zones; z++) {
+		const struct model_zone_config *zc = &c->cfg->zones[z];
+
+		if (zc->start_pfn < lo)
+			lo = zc->start_pfn;
+		if (zc->start_pfn + zc->spanned_pages > hi)
+			hi = zc->start_pfn + zc->spanned_pages;
+	}
+	/* aligned so that aligned blocks sit on whole words of the bitmaps */
+	c->owned_base = lo & ~((1ull << 14) - 1);
+	c->owned_len = hi > c->owned_base ? hi - c->owned_base : 0;
+	c->owned = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
+	c->tied = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
+	if (!c->owned || !c->tied)
+		return -ENOMEM;
+	return pfn_map_init(&c->map, 1u << 12); /* it grows */
+}
+
+void replay_whatif_release(struct replay_ctx *c)
+{
+	free(c->owned);
+	free(c->tied);
+	pfn_map_release(&c->map);
+}
+
+void replay_whatif_prefetch(const struct replay_ctx *c, const struct cev *e)
+{
+	uint64_t i;
+
+	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->owned_base)
+		return;
+	i = e->pfn - c->owned_base;
+	if (i < c->owned_len)
+		__builtin_prefetch(&c->tied[i >> 6]);
+	pfn_map_prefetch(&c->map, e->pfn);
+}
