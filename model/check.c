@@ -79,11 +79,11 @@ static int64_t check_list(const struct zone *z, uint32_t l, bool pcp, unsigned i
 	uint64_t n = 0, zend = z->start_pfn + z->spanned;
 	uint32_t prev = l;
 
-	for (uint32_t x = z->next[l]; x != l; prev = x, x = z->next[x]) {
+	for (uint32_t x = z->link[l].next; x != l; prev = x, x = z->link[x].next) {
 		uint64_t pfn;
 		uint8_t s;
 
-		if (x < z->nr_lists || x - z->nr_lists >= z->spanned || z->prev[x] != prev) {
+		if (x < z->nr_lists || x - z->nr_lists >= z->spanned || z->link[x].prev != prev) {
 			fail(buf, len, "zone %s: a %s list of order %u has a broken link", z->name,
 			     pcp ? "pcp" : "free", (uint64_t)order);
 			return -1;
@@ -100,7 +100,7 @@ static int64_t check_list(const struct zone *z, uint32_t l, bool pcp, unsigned i
 			     z->name, pfn, pcp ? "pcp" : "free", (uint64_t)order, mt);
 			return -1;
 		}
-		if (pcp && z->pcp_owner[x - z->nr_lists] != owner) {
+		if (pcp && z->link[x].pcp_owner != owner) {
 			fail(buf, len, "zone %s: pcp pfn %u does not record the list that holds it",
 			     z->name, pfn);
 			return -1;
@@ -121,7 +121,7 @@ static int64_t check_list(const struct zone *z, uint32_t l, bool pcp, unsigned i
 			return -1;
 		}
 	}
-	if (z->prev[l] != prev) {
+	if (z->link[l].prev != prev) {
 		fail(buf, len, "zone %s: a list's tail link is broken", z->name);
 		return -1;
 	}

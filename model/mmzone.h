@@ -3,12 +3,16 @@
  * Internal data layout of the model, named after the kernel's mmzone.h
  * concepts, shared by the model's .c files and by nothing else.
  *
- * Per-pfn state is three parallel arrays per zone, indexed by "node id":
- * node ids 0 .. nr_lists-1 are list sentinels (one per buddy free list
- * (order, mt) and one per pcp list (cpu, pindex)), node id nr_lists + i is
- * pfn start_pfn + i. next[]/prev[] (uint32) make circular doubly linked
- * lists, so a block is unlinked in O(1) without knowing its list; state[]
- * (one byte per pfn) says what a block head is:
+ * Per-pfn state is two arrays per zone. link[] holds one 12-byte struct
+ * page_link per "node id": node ids 0 .. nr_lists-1 are list sentinels (one
+ * per buddy free list (order, mt) and one per pcp list (cpu, pindex)), node
+ * id nr_lists + i is pfn start_pfn + i. Its next/prev (uint32) make circular
+ * doubly linked lists, so a block is unlinked in O(1) without knowing its
+ * list; a page's links and pcp owner share one record, so an event touches
+ * one cache line of link[] (two for 1 record in 8) instead of one per
+ * field (16-byte records would never cross a line, but 17 bytes per frame
+ * pass the model's 16-byte budget). state[] (one byte per pfn, dense, so
+ * ranges are scanned and filled 8 bytes at a time) says what a block head is:
  *
  *	high nibble 0        allocated (or reserved, hole), not movable
  *	high nibble 1        allocated by a MOVABLE request (claim heuristic, spec 2.8)
@@ -22,10 +26,10 @@
  * page of a free or pcp block is 0xe0, so "is any page of this range free"
  * is one scan of the range's own bytes (free and pcp bytes are >= 0x20).
  *
- * pcp_owner[] (uint16 per pfn) names the pcp list (cpu * MODEL_NR_PCP_LISTS
- * + pindex) of a pcp head, written whenever a block joins a pcp list, so
+ * page_link.pcp_owner names the pcp list (cpu * MODEL_NR_PCP_LISTS +
+ * pindex) of a pcp head, written whenever a block joins a pcp list, so
  * pcp_find_owner() is O(1); it means nothing for other pages.
- * That is 11 bytes per page frame.
+ * That is 13 bytes per page frame.
  */
 #ifndef BUDDYSCOPE_MODEL_MMZONE_H
 #define BUDDYSCOPE_MODEL_MMZONE_H
@@ -51,16 +55,25 @@
 #define ST_PCP_BASE 8
 #define PB_ISOLATE_BIT 0x10		/* 6.18 separate isolate bit (spec 1.4) */
 
+/* struct page_link - list links and pcp owner of one node id (see top). */
+struct page_link {
+	uint32_t next, prev;		/* node ids */
+	uint16_t pcp_owner;		/* cpu * MODEL_NR_PCP_LISTS + pindex, pcp heads only */
+	uint16_t pad;			/* 12 bytes: 2 of 16 records cross a cache line */
+};
+
+_Static_assert(sizeof(struct page_link) == 12, "page_link: 12 bytes, 13 per frame with state");
+
 /*
  * struct journal - undo log of per-pfn writes while model_alloc_predict()
  * runs: each entry saves the old bytes at ptr; restored newest first.
- * Writes of 1, 2 or 4 bytes (state bytes, owners, links: nearly all) keep
- * the old bytes in the entry itself, longer ones in bytes[].
+ * Writes of 1, 2, 4 or 8 bytes (state bytes, owners, links, counters:
+ * nearly all) keep the old bytes in the entry itself, longer ones in bytes[].
  */
 struct journal_entry {
 	void *ptr;
-	uint32_t len;			/* bytes */
-	uint32_t off;			/* into bytes[]; len 1, 2, 4: the old bytes */
+	uint64_t old;			/* len 1, 2, 4, 8: the old bytes; else offset into bytes[] */
+	uint64_t len;			/* bytes */
 };
 
 struct journal {
@@ -110,8 +123,7 @@ struct zone {
 
 	uint32_t nr_lists;		/* sentinel node ids */
 	uint8_t *state;			/* [spanned] */
-	uint32_t *next, *prev;		/* [nr_lists + spanned] */
-	uint16_t *pcp_owner;		/* [spanned] list of a pcp head (see top) */
+	struct page_link *link;		/* [nr_lists + spanned] links, pcp owner (see top) */
 	uint8_t *pageblock;		/* [nr_pageblocks] type byte */
 	uint64_t pb_base;		/* first pfn >> pageblock_order */
 	uint64_t nr_pageblocks;
@@ -294,6 +306,34 @@ static inline void st_fill(struct zone *z, uint64_t pfn, uint8_t v, size_t n)
 	memset(s, v, n);
 }
 
+/*
+ * Zone counters and flags change through these too: a prediction undoes
+ * them from the journal instead of copying whole zones.
+ */
+static inline void zone_add(struct zone *z, uint64_t *counter, int64_t delta)
+{
+	jr_save(z, counter, sizeof(*counter));
+	*counter += (uint64_t)delta;
+}
+
+static inline void zone_set(struct zone *z, uint64_t *field, uint64_t v)
+{
+	jr_save(z, field, sizeof(*field));
+	*field = v;
+}
+
+static inline void zone_flags_set(struct zone *z, unsigned int bits)
+{
+	jr_save(z, &z->flags, sizeof(z->flags));
+	z->flags |= bits;
+}
+
+static inline void zone_flags_clear(struct zone *z, unsigned int bits)
+{
+	jr_save(z, &z->flags, sizeof(z->flags));
+	z->flags &= ~bits;
+}
+
 /* Mark the pages after @pfn of a block entering the free state as free tails. */
 static inline void mark_free_tails(struct zone *z, uint64_t pfn, unsigned int order)
 {
@@ -314,23 +354,32 @@ static inline uint32_t pcp_list(const struct model *m, unsigned int cpu, unsigne
 
 static inline bool list_empty(const struct zone *z, uint32_t l)
 {
-	return z->next[l] == l;
+	return z->link[l].next == l;
+}
+
+static inline uint32_t list_first(const struct zone *z, uint32_t l)
+{
+	return z->link[l].next;
+}
+
+static inline uint32_t list_last(const struct zone *z, uint32_t l)
+{
+	return z->link[l].prev;
 }
 
 static inline void list_insert_after(struct zone *z, uint32_t pos, uint32_t n)
 {
-	uint32_t nx = z->next[pos];
+	uint32_t nx = z->link[pos].next;
 
 	if (z->jr) {
-		jr_save(z, &z->next[n], 4);
-		jr_save(z, &z->prev[n], 4);
-		jr_save(z, &z->prev[nx], 4);
-		jr_save(z, &z->next[pos], 4);
+		jr_save(z, &z->link[n], 8);	/* next and prev */
+		jr_save(z, &z->link[nx].prev, 4);
+		jr_save(z, &z->link[pos].next, 4);
 	}
-	z->next[n] = nx;
-	z->prev[n] = pos;
-	z->prev[nx] = n;
-	z->next[pos] = n;
+	z->link[n].next = nx;
+	z->link[n].prev = pos;
+	z->link[nx].prev = n;
+	z->link[pos].next = n;
 }
 
 static inline void list_add_head(struct zone *z, uint32_t l, uint32_t n)
@@ -340,26 +389,26 @@ static inline void list_add_head(struct zone *z, uint32_t l, uint32_t n)
 
 static inline void list_add_tail(struct zone *z, uint32_t l, uint32_t n)
 {
-	list_insert_after(z, z->prev[l], n);
+	list_insert_after(z, z->link[l].prev, n);
 }
 
 static inline void list_unlink(struct zone *z, uint32_t n)
 {
-	uint32_t p = z->prev[n], nx = z->next[n];
+	uint32_t p = z->link[n].prev, nx = z->link[n].next;
 
 	if (z->jr) {
-		jr_save(z, &z->next[p], 4);
-		jr_save(z, &z->prev[nx], 4);
+		jr_save(z, &z->link[p].next, 4);
+		jr_save(z, &z->link[nx].prev, 4);
 	}
-	z->next[p] = nx;
-	z->prev[nx] = p;
+	z->link[p].next = nx;
+	z->link[nx].prev = p;
 }
 
 /* Put pcp block @pfn on (@cpu, @pindex)'s list, at its head or tail, and remember the list. */
 static inline void pcp_list_add(const struct model *m, struct zone *z, unsigned int cpu,
 				unsigned int pindex, uint64_t pfn, bool tail)
 {
-	uint16_t *o = &z->pcp_owner[pfn - z->start_pfn];
+	uint16_t *o = &z->link[pfn_node(z, pfn)].pcp_owner;
 	uint32_t l = pcp_list(m, cpu, pindex);
 
 	jr_save(z, o, sizeof(*o));

@@ -328,25 +328,16 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 	uint64_t pb_last = spanned ? (z->start_pfn + spanned - 1) >> m->pb_order : z->pb_base;
 	uint64_t nr_pb = spanned ? pb_last - z->pb_base + 1 : 0;
 	uint8_t *state, *pb;
-	uint32_t *next, *prev;
-	uint16_t *owner;
+	struct page_link *link;
 
 	state = realloc(z->state, spanned ? spanned : 1);
 	if (!state)
 		return -ENOMEM;
 	z->state = state;
-	next = realloc(z->next, (z->nr_lists + spanned) * sizeof(uint32_t));
-	if (!next)
+	link = realloc(z->link, (z->nr_lists + spanned) * sizeof(*link));
+	if (!link)
 		return -ENOMEM;
-	z->next = next;
-	prev = realloc(z->prev, (z->nr_lists + spanned) * sizeof(uint32_t));
-	if (!prev)
-		return -ENOMEM;
-	z->prev = prev;
-	owner = realloc(z->pcp_owner, (spanned ? spanned : 1) * sizeof(*owner));
-	if (!owner)
-		return -ENOMEM;
-	z->pcp_owner = owner;
+	z->link = link;
 	pb = realloc(z->pageblock, nr_pb ? nr_pb : 1);
 	if (!pb)
 		return -ENOMEM;
@@ -374,8 +365,7 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 		return -ENOMEM;
 	z->nr_pageblocks = nr_pb;
 	z->spanned = spanned;
-	z->alloc_bytes = spanned + spanned * sizeof(*owner) +
-			 (z->nr_lists + spanned) * 2 * sizeof(uint32_t) + nr_pb +
+	z->alloc_bytes = spanned + (z->nr_lists + spanned) * sizeof(*link) + nr_pb +
 			 m->cfg.nr_cpus * sizeof(struct per_cpu_pages) +
 			 (z->reported ? reported_bytes(m, z, spanned) : 0);
 	return 0;
@@ -406,7 +396,7 @@ static int zone_init(struct model *m, unsigned int i)
 	if (zone_arrays_resize(m, z, zc->spanned_pages))
 		return -ENOMEM;
 	for (uint32_t l = 0; l < z->nr_lists; l++)
-		z->next[l] = z->prev[l] = l;
+		z->link[l].next = z->link[l].prev = l;
 	return 0;
 }
 
@@ -523,9 +513,7 @@ void model_destroy(struct model *m)
 		return;
 	for (unsigned int i = 0; m->zones && i < m->nr_zones; i++) {
 		free(m->zones[i].state);
-		free(m->zones[i].next);
-		free(m->zones[i].prev);
-		free(m->zones[i].pcp_owner);
+		free(m->zones[i].link);
 		free(m->zones[i].pageblock);
 		free(m->zones[i].pcp);
 		free(m->zones[i].reported);
@@ -593,10 +581,7 @@ void model_prefetch(const struct model *m, uint64_t pfn)
 		return;
 	off = pfn - z->start_pfn;
 	__builtin_prefetch(&z->state[off]);
-	__builtin_prefetch(&z->next[pfn_node(z, pfn)]);
-	__builtin_prefetch(&z->prev[pfn_node(z, pfn)]);
-	if (z->pcp_owner)
-		__builtin_prefetch(&z->pcp_owner[off]);
+	__builtin_prefetch(&z->link[pfn_node(z, pfn)]);
 }
 
 struct zone *model_pfn_zone(struct model *m, uint64_t pfn)
@@ -963,9 +948,9 @@ int model_kswapd_sleep(struct model *m, int node)
 
 		if (node >= 0 && z->node != (unsigned int)node)
 			continue;
-		z->watermark_boost = 0;
-		z->flags &= ~(unsigned int)(MODEL_ZONE_RECLAIM_ACTIVE |
-					    MODEL_ZONE_BOOSTED_WATERMARK);
+		/* journaled: an allocation's kswapd wake clears the boost (predict undoes it) */
+		zone_set(z, &z->watermark_boost, 0);
+		zone_flags_clear(z, MODEL_ZONE_RECLAIM_ACTIVE | MODEL_ZONE_BOOSTED_WATERMARK);
 	}
 	return 0;
 }
@@ -984,9 +969,9 @@ int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone
 		if (z->node != node || z->type > highest_zone)
 			continue;
 		if (active)
-			z->flags |= MODEL_ZONE_RECLAIM_ACTIVE;
+			zone_flags_set(z, MODEL_ZONE_RECLAIM_ACTIVE);
 		else
-			z->flags &= ~(unsigned int)MODEL_ZONE_RECLAIM_ACTIVE;
+			zone_flags_clear(z, MODEL_ZONE_RECLAIM_ACTIVE);
 	}
 	return 0;
 }

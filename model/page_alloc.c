@@ -40,11 +40,11 @@ void add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned in
 		list_add_tail(z, l, n);
 	else
 		list_add_head(z, l, n);
-	z->nr_free[order]++;
-	z->list_blocks[order][mt]++;
-	z->free_pages_mt[mt] += pages;
+	zone_add(z, &z->nr_free[order], 1);
+	zone_add(z, &z->list_blocks[order][mt], 1);
+	zone_add(z, &z->free_pages_mt[mt], (int64_t)pages);
 	if (mt != m->mt_isolate)
-		z->nr_free_pages += pages;
+		zone_add(z, &z->nr_free_pages, (int64_t)pages);
 }
 
 /*
@@ -59,11 +59,11 @@ void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 
 	page_reported_clear(m, z, pfn, order);
 	list_unlink(z, pfn_node(z, pfn));
-	z->nr_free[order]--;
-	z->list_blocks[order][mt]--;
-	z->free_pages_mt[mt] -= pages;
+	zone_add(z, &z->nr_free[order], -1);
+	zone_add(z, &z->list_blocks[order][mt], -1);
+	zone_add(z, &z->free_pages_mt[mt], -(int64_t)pages);
 	if (mt != m->mt_isolate)
-		z->nr_free_pages -= pages;
+		zone_add(z, &z->nr_free_pages, -(int64_t)pages);
 	st_set(z, pfn, ST_FREE_TAIL);	/* a merge makes it a tail; allocations overwrite it */
 }
 
@@ -217,7 +217,7 @@ static uint64_t __rmqueue_smallest(struct model *m, struct zone *z, unsigned int
 
 		if (list_empty(z, l))
 			continue;
-		pfn = node_pfn(z, z->next[l]);
+		pfn = node_pfn(z, list_first(z, l));
 		del_from_free_list(m, z, pfn);
 		expand(m, z, pfn, order, o, mt);
 		m->last_list_mt = mt;
@@ -239,8 +239,8 @@ bool zone_boost_step(struct model *m, struct zone *z)
 {
 	if (!model_formulas_boost_max(z->managed, z->wmark[2], &m->fs))
 		return false;
-	z->watermark_boost = model_formulas_boost_step(z->managed, z->wmark[2],
-						       z->watermark_boost, &m->fs);
+	zone_set(z, &z->watermark_boost,
+		 model_formulas_boost_step(z->managed, z->wmark[2], z->watermark_boost, &m->fs));
 	m->ctr.boosts++;
 	return true;
 }
@@ -334,7 +334,7 @@ static bool steal_suitable_fallback(struct model *m, struct zone *z, uint64_t pf
 		return true;
 	}
 	if (boost_watermark(m, z) && (alloc_flags & MODEL_ALLOC_KSWAPD))
-		z->flags |= MODEL_ZONE_BOOSTED_WATERMARK;
+		zone_flags_set(z, MODEL_ZONE_BOOSTED_WATERMARK);
 	if (!whole_block)
 		goto single_page;
 	free_pages = move_freepages_block(m, z, pfn, start_mt, &movable);
@@ -393,7 +393,7 @@ find_smallest:
 	can = should_try_claim_block(m, (unsigned int)o, start_mt);
 
 do_steal:
-	pfn = node_pfn(z, z->next[buddy_list((unsigned int)o, fb)]);
+	pfn = node_pfn(z, list_first(z, buddy_list((unsigned int)o, fb)));
 	can = steal_suitable_fallback(m, z, pfn, (unsigned int)o, alloc_flags, start_mt, can);
 	note_fallback(m, z, pfn, order, (unsigned int)o, start_mt, fb, can);
 	return true;
@@ -415,7 +415,7 @@ static uint64_t try_to_claim_block(struct model *m, struct zone *z, uint64_t pfn
 		return pfn;
 	}
 	if (boost_watermark(m, z) && (alloc_flags & MODEL_ALLOC_KSWAPD))
-		z->flags |= MODEL_ZONE_BOOSTED_WATERMARK;
+		zone_flags_set(z, MODEL_ZONE_BOOSTED_WATERMARK);
 	if (!pageblock_in_zone(m, z, pfn))
 		return MODEL_PFN_NONE;
 	pageblock_count_pages(m, z, pfn, &free_pages, &movable);
@@ -451,7 +451,7 @@ static uint64_t __rmqueue_claim(struct model *m, struct zone *z, unsigned int or
 			continue;
 		if (fb == -2)
 			break;
-		pfn = node_pfn(z, z->next[buddy_list((unsigned int)o, fb)]);
+		pfn = node_pfn(z, list_first(z, buddy_list((unsigned int)o, fb)));
 		pfn = try_to_claim_block(m, z, pfn, (unsigned int)o, order, start_mt, fb,
 					 alloc_flags);
 		if (pfn != MODEL_PFN_NONE) {
@@ -474,7 +474,7 @@ static uint64_t __rmqueue_steal(struct model *m, struct zone *z, unsigned int or
 
 		if (fb < 0)
 			continue;
-		pfn = node_pfn(z, z->next[buddy_list(o, fb)]);
+		pfn = node_pfn(z, list_first(z, buddy_list(o, fb)));
 		del_from_free_list(m, z, pfn);
 		expand(m, z, pfn, order, o, fb);
 		m->last_list_mt = fb;
@@ -745,7 +745,7 @@ static uint64_t rmqueue(struct model *m, struct zone *z, unsigned int order, int
 		mark_allocated(m, z, pfn, order, mt);
 	if ((z->flags & MODEL_ZONE_BOOSTED_WATERMARK) &&
 	    (!m->is_618 || (alloc_flags & MODEL_ALLOC_KSWAPD))) {
-		z->flags &= ~MODEL_ZONE_BOOSTED_WATERMARK;
+		zone_flags_clear(z, MODEL_ZONE_BOOSTED_WATERMARK);
 		wakeup_kswapd(m, z->node, 0, (int)z->type);
 	}
 	return pfn;
@@ -834,7 +834,7 @@ retry:
 			mark = z->wmark[2] + z->watermark_boost;
 			if (zone_watermark_fast(m, z, order, mark, ac->hz, alloc_flags, ac->gfp))
 				goto try_this_zone;
-			z->flags |= MODEL_ZONE_BELOW_HIGH;
+			zone_flags_set(z, MODEL_ZONE_BELOW_HIGH);
 			m->res->flags |= MODEL_ALLOC_R_BELOW_HIGH;
 		}
 		mark = z->wmark[alloc_flags & MODEL_ALLOC_WMARK_MASK] + z->watermark_boost;
@@ -1101,7 +1101,7 @@ int model_unreserve_highatomic(struct model *m, const struct model_alloc_req *re
 
 			if (list_empty(z, l))
 				continue;
-			pfn = node_pfn(z, z->next[l]);
+			pfn = node_pfn(z, list_first(z, l));
 			/*
 			 * The kernel lowers nr_reserved_highatomic by the pages
 			 * of the HIGHATOMIC blocks converted below (6.1 only when

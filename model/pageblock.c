@@ -49,20 +49,20 @@ static void pageblock_write(struct model *m, struct zone *z, uint64_t idx, uint8
 	z->pageblock[idx] = byte;
 	if (pb_highatomic(old) != pb_highatomic(byte)) {
 		if (pb_highatomic(byte))
-			z->nr_reserved_highatomic += m->pb_nr;
+			zone_add(z, &z->nr_reserved_highatomic, (int64_t)m->pb_nr);
 		else
-			z->nr_reserved_highatomic -= m->pb_nr;
+			zone_add(z, &z->nr_reserved_highatomic, -(int64_t)m->pb_nr);
 	}
 	if (old_mt == new_mt)
 		return;
 	if (pb_counted(m, z, idx)) {
-		z->pb_count[old_mt]--;
-		z->pb_count[new_mt]++;
+		zone_add(z, &z->pb_count[old_mt], -1);
+		zone_add(z, &z->pb_count[new_mt], 1);
 	}
 	if (old_mt == m->mt_isolate)
-		z->nr_isolate_pageblock--;
+		zone_add(z, &z->nr_isolate_pageblock, -1);
 	if (new_mt == m->mt_isolate)
-		z->nr_isolate_pageblock++;
+		zone_add(z, &z->nr_isolate_pageblock, 1);
 	if (!notify)
 		return;
 	m->ctr.pageblock_changes++;

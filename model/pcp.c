@@ -48,7 +48,7 @@ int pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, in
 	(void)m;
 	if (!st_is_pcp(z->state[pfn - z->start_pfn]))
 		return -ENOENT;
-	o = z->pcp_owner[pfn - z->start_pfn];
+	o = z->link[pfn_node(z, pfn)].pcp_owner;
 	*cpu = o / MODEL_NR_PCP_LISTS;
 	*pindex = o % MODEL_NR_PCP_LISTS;
 	return 0;
@@ -153,7 +153,7 @@ uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, in
 		m->res->flags |= MODEL_ALLOC_R_PCP_HIT;
 		m->ctr.pcp_hits++;
 	}
-	n = z->next[l];
+	n = list_first(z, l);
 	pfn = node_pfn(z, n);
 	list_unlink(z, n);
 	pcp->list_len[pindex]--;
@@ -186,7 +186,7 @@ void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64
 		} while (list_empty(z, l));
 		order = pindex_to_order(m, (unsigned int)p);
 		do {
-			uint32_t n = z->prev[l];
+			uint32_t n = list_last(z, l);
 			uint64_t pfn = node_pfn(z, n);
 			int mt = (!m->is_618 && !z->nr_isolate_pageblock)
 					 ? st_mt(*pfn_state(z, pfn))
@@ -349,7 +349,7 @@ static void free_commit_618(struct model *m, struct zone *z, unsigned int cpu, u
 	res->flags |= MODEL_FREE_R_DRAIN;
 	if ((z->flags & MODEL_ZONE_BELOW_HIGH) &&
 	    zone_watermark_ok(m, z, 0, z->wmark[2] + z->watermark_boost, MODEL_ZONE_MOVABLE, 0))
-		z->flags &= ~MODEL_ZONE_BELOW_HIGH;
+		zone_flags_clear(z, MODEL_ZONE_BELOW_HIGH);
 }
 
 /*

@@ -28,7 +28,7 @@ struct report_sg {
 /* Make @n the first entry of list @l, keeping the cyclic order (list_rotate_to_front()). */
 static void list_rotate_to_front(struct zone *z, uint32_t l, uint32_t n)
 {
-	uint32_t p = z->prev[n];
+	uint32_t p = z->link[n].prev;
 
 	list_unlink(z, l);
 	list_insert_after(z, p, l);
@@ -119,10 +119,10 @@ static void page_reporting_cycle(struct model *m, struct zone *z, unsigned int o
 	if (list_empty(z, l))
 		return;
 	budget = (int64_t)((z->nr_free[order] + per_budget - 1) / per_budget);
-	for (n = z->next[l]; n != l; n = next) {
+	for (n = list_first(z, l); n != l; n = next) {
 		uint64_t pfn = node_pfn(z, n);
 
-		next = z->next[n];
+		next = z->link[n].next;
 		if (page_reported(m, z, pfn))
 			continue;
 		if (budget < 0) {
@@ -142,14 +142,14 @@ static void page_reporting_cycle(struct model *m, struct zone *z, unsigned int o
 			sg->order[sg->offset] = (uint8_t)order;
 			continue;
 		}
-		if (z->prev[n] != l)
+		if (z->link[n].prev != l)
 			list_rotate_to_front(z, l, n);
 		report_and_drain(m, z, sg, 0, res);
 		sg->offset = PAGE_REPORTING_CAPACITY;
 		budget--;
-		next = z->next[l];
+		next = list_first(z, l);
 	}
-	if (next != l && z->prev[next] != l)
+	if (next != l && z->link[next].prev != l)
 		list_rotate_to_front(z, l, next);
 }
 

@@ -215,7 +215,7 @@ static long list_get(const struct zone *z, uint32_t l, uint64_t *buf, size_t len
 {
 	long n = 0;
 
-	for (uint32_t x = z->next[l]; x != l; x = z->next[x], n++)
+	for (uint32_t x = list_first(z, l); x != l; x = z->link[x].next, n++)
 		if (buf && (size_t)n < len)
 			buf[n] = node_pfn(z, x);
 	return n;

@@ -11,7 +11,7 @@
  * One opaque handle, struct model, holds every piece of state; nothing is
  * global, so many models (one per what-if configuration) run side by side.
  * model_create() copies the plain-data struct model_config and allocates all
- * per-pfn metadata from the zone spans (about 11 bytes per page frame);
+ * per-pfn metadata from the zone spans (about 13 bytes per page frame);
  * allocation, free and drain never call malloc. model_destroy() frees it.
  * The library performs no I/O, reads no clock and has no hidden randomness:
  * the same config and the same calls give the same state.
@@ -1188,8 +1188,8 @@ struct model_pfn_state {
 int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_state *st);
 
 /*
- * model_prefetch() - a hint that @pfn's page state (state byte, list links,
- * pcp owner) is about to be used: starts loading it into the cache. Changes
+ * model_prefetch() - a hint that @pfn's page state (state byte, and one
+ * record of list links and pcp owner) is about to be used: starts loading it into the cache. Changes
  * nothing in the model; a pfn in no zone is ignored. Replay calls it for a
  * record a few places before the record is applied.
  */
