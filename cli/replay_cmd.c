@@ -56,13 +56,20 @@ static void usage(FILE *f)
 		"  --lowmem-reserve-ratio A,B,C,...\n"
 		"  --pcp-high-fraction N        0 or >= 8\n"
 		"  --pcp-batch N\n"
-		"  --cpus N\n");
+		"  --cpus N\n"
+		"  --compaction-proactiveness N 0..100 (0: no proactive compaction)\n"
+		"  --extfrag-threshold N        0..1000: costly orders compact only above it\n"
+		"  --compact-at SECONDS         compact all memory at that trace time, as\n"
+		"                               writing /proc/sys/vm/compact_memory\n"
+		"  --no-reclaim, --no-compaction  do not model kswapd/direct reclaim, or\n"
+		"                               compaction (both are modelled by default;\n"
+		"                               also --reclaim 0, --compaction 0)\n");
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	enum { OPT_DB = 1000, OPT_MODE, OPT_CONFIG, OPT_JSON, OPT_INTERVAL, OPT_PARANOID,
-	       OPT_LABEL, OPT_HELP, OPT_MAPS, OPT_SETTING };
+	       OPT_LABEL, OPT_HELP, OPT_MAPS, OPT_NO_RECLAIM, OPT_NO_COMPACTION, OPT_SETTING };
 	struct option longopts[32];
 	struct replay_cli_run run;
 	struct replay_result res;
@@ -77,6 +84,7 @@ int cmd_replay(int argc, char **argv)
 		{ "sample-interval-ms", 1, OPT_INTERVAL }, { "paranoid", 2, OPT_PARANOID },
 		{ "label", 1, OPT_LABEL },     { "help", 0, OPT_HELP },
 		{ "maps", 1, OPT_MAPS },
+		{ "no-reclaim", 0, OPT_NO_RECLAIM }, { "no-compaction", 0, OPT_NO_COMPACTION },
 	};
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		longopts[n++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
@@ -154,6 +162,14 @@ int cmd_replay(int argc, char **argv)
 		case OPT_LABEL:
 			run.opts.label = optarg;
 			break;
+		case OPT_NO_RECLAIM:
+		case OPT_NO_COMPACTION: {
+			const char *name = c == OPT_NO_RECLAIM ? "reclaim" : "compaction";
+
+			if (replay_cli_setting("replay", &from_flags, name, "0") < 0)
+				return 2;
+			break;
+		}
 		case OPT_HELP:
 		case 'h':
 			usage(stdout);
@@ -199,10 +215,14 @@ int cmd_replay(int argc, char **argv)
 	}
 	/* the flags (checked above) are applied again on top of the config */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1)
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
 		if (c >= OPT_SETTING && c < OPT_SETTING + 16)
 			replay_cli_setting("replay", &run.opts.settings,
 					   replay_cli_setting_names[c - OPT_SETTING], optarg);
+		else if (c == OPT_NO_RECLAIM || c == OPT_NO_COMPACTION)
+			replay_cli_setting("replay", &run.opts.settings,
+					   c == OPT_NO_RECLAIM ? "reclaim" : "compaction", "0");
+	}
 	if (run.opts.mode == REPLAY_SHADOW) {
 		char *j = replay_settings_json(&run.opts.settings);
 		bool changed = j && strcmp(j, "{}");

@@ -27,7 +27,8 @@
 const char *const replay_cli_setting_names[] = {
 	"max-order",	      "pageblock-order",   "min-free-kbytes", "watermark-scale-factor",
 	"watermark-boost-factor", "lowmem-reserve-ratio", "pcp-high-fraction", "pcp-batch",
-	"cpus",		      NULL,
+	"cpus",		      "compaction-proactiveness", "extfrag-threshold", "compact-at",
+	"reclaim",	      "compaction",	   NULL,
 };
 
 int replay_cli_setting(const char *cmd, struct replay_settings *s, const char *name,

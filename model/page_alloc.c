@@ -1061,11 +1061,13 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 	} else {
 		res->pfn = pfn;
 		m->ctr.alloc_success++;
-		if (m->press)
+	}
+	if (m->press) {
+		/* kswapd runs before the new page reaches the LRU (the caller adds it later) */
+		kswapd_run_pending(m);
+		if (pfn != MODEL_PFN_NONE)
 			lru_track_alloc(m, &m->zones[res->zone], pfn, order, ac.mt, req->tag);
 	}
-	if (m->press)
-		kswapd_run_pending(m);
 	return 0;
 }
 

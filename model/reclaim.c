@@ -431,6 +431,7 @@ uint64_t alloc_pages_direct_pressure(struct model *m, unsigned int order, unsign
 	bool costly = order > PAGE_ALLOC_COSTLY_ORDER, drained = false;
 	bool compact = m->cfg.compaction && order > 0;
 	uint64_t pfn = MODEL_PFN_NONE;
+	struct model_alloc_result *res = m->res;	/* public calls below park it */
 
 	if (!(ac->gfp & MODEL_GFP_DIRECT_RECLAIM))
 		return pfn;
@@ -447,6 +448,7 @@ uint64_t alloc_pages_direct_pressure(struct model *m, unsigned int order, unsign
 			if (pfn == MODEL_PFN_NONE && !drained) {
 				drained = true;
 				model_drain_pcp(m, -1);
+				m->res = res;
 				pfn = get_page_from_freelist(m, order, alloc_flags, ac);
 			}
 			if (pfn != MODEL_PFN_NONE)

@@ -207,6 +207,8 @@ static void page_event_count(struct replay_ctx *c, const struct cev *e)
 {
 	if (c->mode == REPLAY_WHATIF && c->prof_618)
 		replay_pcp_decay_due(c, e);
+	if (c->mode == REPLAY_WHATIF)
+		replay_whatif_time(c, e->ts);
 	c->events++;
 	trace_count(c, e);
 	if (c->uncertain && e->ts >= c->uncertain_until)

@@ -352,6 +352,15 @@ struct replay_ctx {
 	uint64_t whatif_unfreed, whatif_untied_frees, whatif_frees_of_failed;
 	uint64_t whatif_same_pfn;	/* the model chose the kernel's pfn */
 	uint64_t breaches;
+	/* what-if reclaim and compaction (model/reclaim.c, model/compaction.c) */
+	uint64_t frees_of_reclaimed;	/* trace frees of pages the model had reclaimed: skipped */
+	uint64_t reclaimed_untied;	/* reclaimed model allocations no trace free will name */
+	uint64_t migrations_remapped;	/* moves of tied allocations: their frees follow */
+	uint64_t next_proactive;	/* trace ns of kcompactd's next 500 ms check */
+	bool compact_at_done;
+	int64_t compact_at_migrated;	/* pages the --compact-at compaction moved, -1 not run */
+	uint64_t hi_blocks_start, hi_blocks_min, hi_blocks_end; /* pageblock-order free blocks */
+	bool hi_blocks_seen;
 
 	/* counts */
 	struct trace_counters tc;
@@ -483,6 +492,9 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e);
 void replay_whatif_free(struct replay_ctx *c, const struct cev *e);
 /* Cache hints for a free a few records ahead: its map slot and tied-bitmap word. */
 void replay_whatif_prefetch(const struct replay_ctx *c, const struct cev *e);
+void replay_whatif_time(struct replay_ctx *c, uint64_t ts);
+uint64_t replay_whatif_hi_blocks(const struct replay_ctx *c);
+void replay_whatif_hi_blocks_note(struct replay_ctx *c);
 
 /* ---- memory.c: sizes, watermarks, hotplug, reporting, pcp decay ----------- */
 

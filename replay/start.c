@@ -109,6 +109,9 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 		s->pcp_batch = -1;
 	if (s->nr_cpus >= 0 && s->nr_cpus == jint(host, "cpus", -2))
 		s->nr_cpus = -1;
+	if (s->compaction_proactiveness >= 0 &&
+	    s->compaction_proactiveness == jint(sysctl, "compaction_proactiveness", -2))
+		s->compaction_proactiveness = -1;
 	for (int k = 0; same && k < s->nr_lowmem_reserve_ratio; k++)
 		same = json_integer_value(json_array_get(lr, (size_t)k)) == s->lowmem_reserve_ratio[k] &&
 		       json_is_integer(json_array_get(lr, (size_t)k));
@@ -136,6 +139,8 @@ json_t *replay_host_settings_json(const struct replay_header *h)
 	json_object_set(o, "pcp-high-fraction",
 			(v = json_object_get(sysctl, "percpu_pagelist_high_fraction")) ? v : json_null());
 	json_object_set(o, "cpus", (v = json_object_get(host, "cpus")) ? v : json_null());
+	json_object_set(o, "compaction-proactiveness",
+			(v = json_object_get(sysctl, "compaction_proactiveness")) ? v : json_null());
 	return o;
 }
 
@@ -219,6 +224,10 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	if (jint(sysctl, "watermark_boost_factor", -1) >= 0)
 		cfg->watermark_boost_factor = (unsigned int)jint(sysctl, "watermark_boost_factor",
 								 15000);
+	if (jint(sysctl, "compaction_proactiveness", -1) >= 0 &&
+	    jint(sysctl, "compaction_proactiveness", -1) <= 100)
+		cfg->compaction_proactiveness =
+			(unsigned int)jint(sysctl, "compaction_proactiveness", 20);
 	if (jint(sysctl, "percpu_pagelist_high_fraction", -1) >= 0)
 		cfg->percpu_pagelist_high_fraction =
 			(unsigned int)jint(sysctl, "percpu_pagelist_high_fraction", 0);
@@ -270,6 +279,13 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 		cfg->nr_cpus = (unsigned int)set->nr_cpus;
 	cfg->boost_clear = mode == REPLAY_WHATIF ? MODEL_BOOST_CLEAR_ON_WAKE
 						 : MODEL_BOOST_CLEAR_MANUAL;
+	/* what-if models reclaim and compaction itself; shadow takes them from the trace */
+	cfg->reclaim = mode == REPLAY_WHATIF && set->reclaim != 0;
+	cfg->compaction = mode == REPLAY_WHATIF && set->compaction != 0;
+	if (set->compaction_proactiveness >= 0)
+		cfg->compaction_proactiveness = (unsigned int)set->compaction_proactiveness;
+	if (set->extfrag_threshold >= 0)
+		cfg->extfrag_threshold = (unsigned int)set->extfrag_threshold;
 
 	if (!json_is_array(zones) || !json_array_size(zones)) {
 		if (replay_zones_infer(path, h, cfg->nr_page_orders, err) < 0)

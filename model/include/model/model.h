@@ -1001,7 +1001,8 @@ int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone
  * Reclaim (cfg.reclaim; model/reclaim.c, KERNEL-FACTS.md "Reclaim"):
  * - a kswapd wake (the allocator's own wakeup_kswapd(): the slow path, a
  *   boosted zone) runs kswapd for that node when the model_alloc_pages()
- *   call ends: while no eligible zone (node, type <= the highest zone
+ *   call ends, before the call's own page joins the LRU (the kernel's
+ *   caller adds it later): while no eligible zone (node, type <= the highest zone
  *   woken for) meets HIGH + boost for the order, it reclaims
  *   SWAP_CLUSTER_MAX (32) pages of the oldest LRU allocations of the
  *   eligible zones (whole allocations, freed straight to the buddy);
