@@ -287,6 +287,26 @@ static uint64_t node_boost(struct model *m, unsigned int node, int hz)
 	return sum;
 }
 
+/* Pages the eligible zone closest to HIGH + boost (order 0) still lacks. */
+static uint64_t shortfall(struct model *m, unsigned int node, int hz)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (unsigned int i = 0; i < m->nr_zones; i++) {
+		const struct zone *z = &m->zones[i];
+		uint64_t mark;
+
+		if (!zone_eligible(z, node, hz))
+			continue;
+		mark = z->wmark[2] + z->watermark_boost + z->lowmem_reserve[hz] + 1;
+		if (mark <= z->nr_free_pages)
+			return 0;
+		if (mark - z->nr_free_pages < best)
+			best = mark - z->nr_free_pages;
+	}
+	return best == UINT64_MAX ? 0 : best;
+}
+
 /* End of a run: boosts of the eligible zones are gone, their flag too. */
 static void clear_boosts(struct model *m, unsigned int node, int hz)
 {
@@ -324,8 +344,10 @@ static void balance_pgdat(struct model *m, unsigned int node, unsigned int order
 		if (!boost_left && balanced)
 			break;
 		n = shrink_node(m, node, hz, SWAP_CLUSTER_MAX);
-		if (!n)
+		if (!n) {
+			m->ctr.kswapd_shortfall += shortfall(m, node, hz);
 			break;
+		}
 		reclaimed += n;
 		boost_left -= boost_left < n ? boost_left : n;
 		if (order && reclaimed >= ((uint64_t)2 << order))

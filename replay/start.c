@@ -112,6 +112,10 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 	if (s->compaction_proactiveness >= 0 &&
 	    s->compaction_proactiveness == jint(sysctl, "compaction_proactiveness", -2))
 		s->compaction_proactiveness = -1;
+	if (s->reclaim == 1)	/* the kernel's own: modelled by default */
+		s->reclaim = -1;
+	if (s->compaction == 1)
+		s->compaction = -1;
 	for (int k = 0; same && k < s->nr_lowmem_reserve_ratio; k++)
 		same = json_integer_value(json_array_get(lr, (size_t)k)) == s->lowmem_reserve_ratio[k] &&
 		       json_is_integer(json_array_get(lr, (size_t)k));
@@ -141,6 +145,11 @@ json_t *replay_host_settings_json(const struct replay_header *h)
 	json_object_set(o, "cpus", (v = json_object_get(host, "cpus")) ? v : json_null());
 	json_object_set(o, "compaction-proactiveness",
 			(v = json_object_get(sysctl, "compaction_proactiveness")) ? v : json_null());
+	/* the kernel reclaims and compacts; nothing records extfrag_threshold or a compaction time */
+	json_object_set_new(o, "extfrag-threshold", json_null());
+	json_object_set_new(o, "reclaim", json_integer(1));
+	json_object_set_new(o, "compaction", json_integer(1));
+	json_object_set_new(o, "compact-at", json_null());
 	return o;
 }
 

@@ -427,6 +427,7 @@ static json_t *reclaim_compaction_json(const struct replay_ctx *c, const struct 
 	json_object_set_new(o, "extfrag_threshold", jcount(c->cfg->extfrag_threshold));
 	json_object_set_new(o, "kswapd_runs", jcount(mc->kswapd_runs));
 	json_object_set_new(o, "kswapd_reclaimed_pages", jcount(mc->kswapd_reclaimed));
+	json_object_set_new(o, "kswapd_shortfall_pages", jcount(mc->kswapd_shortfall));
 	json_object_set_new(o, "direct_reclaimed_pages", jcount(mc->direct_reclaimed));
 	json_object_set_new(o, "direct_reclaim_stalls_by_order", by_order_json(c, mc->direct_stalls));
 	json_object_set_new(o, "allocations_would_fail", jcount(mc->alloc_would_fail));

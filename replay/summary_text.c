@@ -162,6 +162,10 @@ static void put_reclaim_compaction(FILE *f, json_t *r)
 			"stalls %lld (pages %lld), boost cycles %lld\n", jll(r, "kswapd_runs"),
 			jll(r, "kswapd_reclaimed_pages"), stalls, jll(r, "direct_reclaimed_pages"),
 			jll(r, "boost_cycles"));
+		if (jll(r, "kswapd_shortfall_pages"))
+			fprintf(f, "    kswapd ran out of reclaimable pages (those allocated in the "
+				"trace) %lld pages short of HIGH, summed over its runs\n",
+				jll(r, "kswapd_shortfall_pages"));
 		put_orders(f, "direct reclaim stalls", json_object_get(r,
 				"direct_reclaim_stalls_by_order"));
 		fprintf(f, "    allocations that would have failed: %lld; trace frees of reclaimed "

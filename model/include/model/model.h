@@ -731,7 +731,8 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
  * first use (this call may allocate).
  *
  * Return: as model_alloc_pages(); -ENOMEM when the journal could not grow,
- * in which case the allocation stays applied.
+ * in which case the allocation stays applied; -EOPNOTSUPP (nothing done)
+ * with cfg.reclaim or cfg.compaction.
  */
 int model_alloc_predict(struct model *m, const struct model_alloc_req *req,
 			struct model_alloc_result *res);
@@ -1359,6 +1360,8 @@ struct model_counters {
 	/* what-if reclaim (cfg.reclaim) */
 	uint64_t kswapd_runs;			/* modelled balance_pgdat() runs */
 	uint64_t kswapd_reclaimed;		/* pages kswapd reclaimed */
+	uint64_t kswapd_shortfall;		/* pages runs that ran out of LRU pages still needed
+						 * for one eligible zone to pass HIGH + boost */
 	uint64_t direct_reclaimed;		/* pages direct reclaim reclaimed */
 	uint64_t direct_stalls[MODEL_MAX_ORDERS];	/* direct reclaim attempts by request order */
 	uint64_t alloc_would_fail;		/* requests still refused after reclaim and compaction */
