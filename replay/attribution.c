@@ -28,12 +28,12 @@ static size_t attr_slot(uint64_t key, size_t cap)
 
 static const char *comm_of(struct replay_ctx *c, uint32_t pid)
 {
-	size_t i = comm_slot(pid, c->comm_cap);
+	size_t i = comm_slot(pid, c->attr.comm_cap);
 
-	for (size_t n = 0; n < c->comm_cap; n++, i = (i + 1) & (c->comm_cap - 1)) {
-		if (c->comms[i].pid == pid)
-			return c->comms[i].comm;
-		if (!c->comms[i].pid)
+	for (size_t n = 0; n < c->attr.comm_cap; n++, i = (i + 1) & (c->attr.comm_cap - 1)) {
+		if (c->attr.comms[i].pid == pid)
+			return c->attr.comms[i].comm;
+		if (!c->attr.comms[i].pid)
 			break;
 	}
 	return "";
@@ -41,23 +41,23 @@ static const char *comm_of(struct replay_ctx *c, uint32_t pid)
 
 static void comm_grow(struct replay_ctx *c)
 {
-	size_t cap = 2 * c->comm_cap;
+	size_t cap = 2 * c->attr.comm_cap;
 	struct comm_entry *t = calloc(cap, sizeof(*t));
 
 	if (!t)
 		return; /* keep filling the small table */
-	for (size_t k = 0; k < c->comm_cap; k++) {
+	for (size_t k = 0; k < c->attr.comm_cap; k++) {
 		size_t i;
 
-		if (!c->comms[k].pid)
+		if (!c->attr.comms[k].pid)
 			continue;
-		for (i = comm_slot(c->comms[k].pid, cap); t[i].pid; i = (i + 1) & (cap - 1))
+		for (i = comm_slot(c->attr.comms[k].pid, cap); t[i].pid; i = (i + 1) & (cap - 1))
 			;
-		t[i] = c->comms[k];
+		t[i] = c->attr.comms[k];
 	}
-	free(c->comms);
-	c->comms = t;
-	c->comm_cap = cap;
+	free(c->attr.comms);
+	c->attr.comms = t;
+	c->attr.comm_cap = cap;
 }
 
 void replay_comm_set(struct replay_ctx *c, uint32_t pid, const char *comm)
@@ -66,14 +66,14 @@ void replay_comm_set(struct replay_ctx *c, uint32_t pid, const char *comm)
 
 	if (!pid)
 		return;
-	if (c->comm_n * 4 >= c->comm_cap * 3 && c->comm_cap < COMM_CAP)
+	if (c->attr.comm_n * 4 >= c->attr.comm_cap * 3 && c->attr.comm_cap < COMM_CAP)
 		comm_grow(c);
-	i = comm_slot(pid, c->comm_cap);
-	for (size_t n = 0; n < c->comm_cap; n++, i = (i + 1) & (c->comm_cap - 1)) {
-		if (c->comms[i].pid == pid || !c->comms[i].pid) {
-			c->comm_n += !c->comms[i].pid;
-			c->comms[i].pid = pid;
-			snprintf(c->comms[i].comm, sizeof(c->comms[i].comm), "%s", comm);
+	i = comm_slot(pid, c->attr.comm_cap);
+	for (size_t n = 0; n < c->attr.comm_cap; n++, i = (i + 1) & (c->attr.comm_cap - 1)) {
+		if (c->attr.comms[i].pid == pid || !c->attr.comms[i].pid) {
+			c->attr.comm_n += !c->attr.comms[i].pid;
+			c->attr.comms[i].pid = pid;
+			snprintf(c->attr.comms[i].comm, sizeof(c->attr.comms[i].comm), "%s", comm);
 			return;
 		}
 	}
@@ -81,26 +81,26 @@ void replay_comm_set(struct replay_ctx *c, uint32_t pid, const char *comm)
 
 static int attr_grow(struct replay_ctx *c)
 {
-	size_t cap = 2 * c->attr_cap;
+	size_t cap = 2 * c->attr.cap;
 	struct attr_entry *t = malloc(cap * sizeof(*t));
 
 	if (!t)
 		return -ENOMEM;
 	for (size_t i = 0; i < cap; i++)
 		t[i].key = UINT64_MAX;
-	for (size_t k = 0; k < c->attr_cap; k++) {
+	for (size_t k = 0; k < c->attr.cap; k++) {
 		size_t i;
 
-		if (c->attr[k].key == UINT64_MAX)
+		if (c->attr.table[k].key == UINT64_MAX)
 			continue;
-		for (i = attr_slot(c->attr[k].key, cap); t[i].key != UINT64_MAX;
+		for (i = attr_slot(c->attr.table[k].key, cap); t[i].key != UINT64_MAX;
 		     i = (i + 1) & (cap - 1))
 			;
-		t[i] = c->attr[k];
+		t[i] = c->attr.table[k];
 	}
-	free(c->attr);
-	c->attr = t;
-	c->attr_cap = cap;
+	free(c->attr.table);
+	c->attr.table = t;
+	c->attr.cap = cap;
 	return 0;
 }
 
@@ -110,21 +110,21 @@ void replay_attribute(struct replay_ctx *c, uint32_t pid, uint64_t gfp, uint64_t
 	uint64_t key = (uint64_t)pid << 32 | (uint32_t)gfp;
 	size_t i;
 
-	if (c->attr_n * 4 >= c->attr_cap * 3 && c->attr_cap < ATTR_CAP)
+	if (c->attr.n * 4 >= c->attr.cap * 3 && c->attr.cap < ATTR_CAP)
 		attr_grow(c);
-	i = attr_slot(key, c->attr_cap);
-	for (size_t n = 0; n < c->attr_cap; n++, i = (i + 1) & (c->attr_cap - 1)) {
-		struct attr_entry *a = &c->attr[i];
+	i = attr_slot(key, c->attr.cap);
+	for (size_t n = 0; n < c->attr.cap; n++, i = (i + 1) & (c->attr.cap - 1)) {
+		struct attr_entry *a = &c->attr.table[i];
 
 		if (a->key == UINT64_MAX) {
-			if (c->attr_n * 4 >= c->attr_cap * 3) {
-				c->attr_overflow++;
+			if (c->attr.n * 4 >= c->attr.cap * 3) {
+				c->attr.overflow++;
 				return;
 			}
 			a->key = key;
 			a->allocs = a->fails = a->extfrag = 0;
 			snprintf(a->comm, sizeof(a->comm), "%s", comm_of(c, pid));
-			c->attr_n++;
+			c->attr.n++;
 		}
 		if (a->key == key) {
 			a->allocs += allocs;
@@ -137,28 +137,28 @@ void replay_attribute(struct replay_ctx *c, uint32_t pid, uint64_t gfp, uint64_t
 
 int replay_attribution_init(struct replay_ctx *c)
 {
-	c->attr_cap = c->comm_cap = TABLE_START;
-	c->attr = malloc(c->attr_cap * sizeof(*c->attr));
-	c->comms = calloc(c->comm_cap, sizeof(*c->comms));
-	if (!c->attr || !c->comms)
+	c->attr.cap = c->attr.comm_cap = TABLE_START;
+	c->attr.table = malloc(c->attr.cap * sizeof(*c->attr.table));
+	c->attr.comms = calloc(c->attr.comm_cap, sizeof(*c->attr.comms));
+	if (!c->attr.table || !c->attr.comms)
 		return -ENOMEM;
-	for (size_t i = 0; i < c->attr_cap; i++)
-		c->attr[i].key = UINT64_MAX;
+	for (size_t i = 0; i < c->attr.cap; i++)
+		c->attr.table[i].key = UINT64_MAX;
 	return 0;
 }
 
 void replay_attribution_release(struct replay_ctx *c)
 {
-	free(c->attr);
-	free(c->comms);
+	free(c->attr.table);
+	free(c->attr.comms);
 }
 
 void replay_attribution_emit(struct replay_ctx *c)
 {
 	if (!c->sink || !c->sink->attribution)
 		return;
-	for (size_t i = 0; i < c->attr_cap && !c->sink_ret; i++) {
-		const struct attr_entry *a = &c->attr[i];
+	for (size_t i = 0; i < c->attr.cap && !c->sink_ret; i++) {
+		const struct attr_entry *a = &c->attr.table[i];
 
 		if (a->key == UINT64_MAX)
 			continue;

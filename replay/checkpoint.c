@@ -13,33 +13,33 @@ void replay_checkpoint_close(struct replay_ctx *c)
 {
 	double d;
 
-	if (!c->ck_open)
+	if (!c->ck.open)
 		return;
-	c->ck_open = false;
-	replay_emit_samples(c, c->ck_ts);
+	c->ck.open = false;
+	replay_emit_samples(c, c->ck.ts);
 	if (c->mode != REPLAY_SHADOW)
 		return;
-	if (c->ck_skip != CK_SCORED) {
-		if (c->ck_skip == CK_BEFORE_START)
-			c->ck_before_start++;
+	if (c->ck.kind != CK_SCORED) {
+		if (c->ck.kind == CK_BEFORE_START)
+			c->ck.before_start++;
 		else
-			c->ck_of_start_state++;
+			c->ck.of_start_state++;
 		return;
 	}
-	d = c->ck_kernel > 0 ? c->ck_abs / c->ck_kernel : (c->ck_abs > 0 ? 1.0 : 0.0);
-	if (!c->ck_count)
-		c->ck_first = d;
-	c->ck_count++;
-	c->ck_last = d;
-	c->ck_sum += d;
-	if (d > c->ck_max)
-		c->ck_max = d;
+	d = c->ck.kernel_blocks > 0 ? c->ck.abs_diff_blocks / c->ck.kernel_blocks : (c->ck.abs_diff_blocks > 0 ? 1.0 : 0.0);
+	if (!c->ck.count)
+		c->ck.first = d;
+	c->ck.count++;
+	c->ck.last = d;
+	c->ck.sum += d;
+	if (d > c->ck.max)
+		c->ck.max = d;
 	if (c->sink && c->sink->fidelity)
-		replay_sink_ok(c, c->sink->fidelity(c->sink_ctx, replay_rel_ns(c, c->ck_ts), d,
-					     c->pred.n ? (double)c->pred.ok / (double)c->pred.n
+		replay_sink_ok(c, c->sink->fidelity(c->sink_ctx, replay_rel_ns(c, c->ck.ts), d,
+					     c->shadow.pred.n ? (double)c->shadow.pred.ok / (double)c->shadow.pred.n
 						       : NAN));
 	/* A checkpoint re-anchors nothing, but it ends a lost-event stretch. */
-	c->uncertain = false;
+	c->count.uncertain = false;
 }
 
 /*
@@ -56,7 +56,7 @@ static enum ck_kind checkpoint_kind(const struct replay_ctx *c, const struct tra
 	if (c->start.kind == START_CHECKPOINT && ev->u.checkpoint.seq == c->ps.ckpt_seq &&
 	    ev->ts_ns == c->ps.ckpt_ts)
 		return CK_START_STATE;
-	if (ev->ts_ns < c->start_ts)
+	if (ev->ts_ns < c->clock.start_ts)
 		return CK_BEFORE_START;
 	return CK_SCORED;
 }
@@ -67,18 +67,18 @@ void replay_checkpoint_add(struct replay_ctx *c, const struct tracefmt_event *ev
 	int zone;
 	unsigned int no, nmt;
 
-	if (c->ck_open && c->ck_seq != ev->u.checkpoint.seq)
+	if (c->ck.open && c->ck.seq != ev->u.checkpoint.seq)
 		replay_checkpoint_close(c);
-	if (!c->ck_open) {
-		c->ck_open = true;
-		c->ck_seq = ev->u.checkpoint.seq;
-		c->ck_ts = ev->ts_ns;
-		c->ck_abs = c->ck_kernel = 0;
-		c->ck_skip = checkpoint_kind(c, ev);
+	if (!c->ck.open) {
+		c->ck.open = true;
+		c->ck.seq = ev->u.checkpoint.seq;
+		c->ck.ts = ev->ts_ns;
+		c->ck.abs_diff_blocks = c->ck.kernel_blocks = 0;
+		c->ck.kind = checkpoint_kind(c, ev);
 	}
 	zone = replay_zone_by_name(c->m, ev->u.checkpoint.node, ev->u.checkpoint.zone);
 	if (zone < 0) {
-		c->ck_unmatched_zones++;
+		c->ck.unmatched_zones++;
 		return;
 	}
 	model_zone_free_blocks(c->m, (unsigned int)zone, fb);
@@ -97,7 +97,7 @@ void replay_checkpoint_add(struct replay_ctx *c, const struct tracefmt_event *ev
 			if ((ev->u.checkpoint.flags & TRACEFMT_CKPT_CAPPED) && k >= 100000 &&
 			    mv > k)
 				mv = k;
-			c->ck_abs += fabs(mv - k);
-			c->ck_kernel += k;
+			c->ck.abs_diff_blocks += fabs(mv - k);
+			c->ck.kernel_blocks += k;
 		}
 }

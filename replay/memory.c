@@ -63,9 +63,9 @@ void replay_zone_state_apply(struct replay_ctx *c, const struct tracefmt_event *
 	st.watermark_boost = boost;
 	if (!memcmp(&st, &now, sizeof(st)))
 		return;
-	if (st.managed_pages > now.managed_pages && !c->hotplug_seen)
-		c->pages_added += st.managed_pages - now.managed_pages;
-	c->zone_states_applied++;
+	if (st.managed_pages > now.managed_pages && !c->mem.hotplug_seen)
+		c->mem.pages_added += st.managed_pages - now.managed_pages;
+	c->mem.zone_states_applied++;
 	model_zone_state_set(c->m, (unsigned int)zone, &st);
 }
 
@@ -82,7 +82,7 @@ void replay_wmark_apply(struct replay_ctx *c, const struct tracefmt_event *ev)
 	st.wmark_high = ev->u.wmark.high;
 	st.wmark_promo = ev->u.wmark.promo;
 	st.watermark_boost = 0;
-	c->wmark_recomputes++;
+	c->mem.wmark_recomputes++;
 	model_zone_state_set(c->m, (unsigned int)zone, &st);
 }
 
@@ -95,7 +95,7 @@ void replay_wmark_apply(struct replay_ctx *c, const struct tracefmt_event *ev)
  * such, managed grows (the watermarks follow the recorded recompute).
  * What-if: the model adds the pages and recomputes as the kernel does.
  */
-bool replay_hotplug_free(struct replay_ctx *c, const struct cev *e)
+bool replay_hotplug_free(struct replay_ctx *c, const struct reorder_event *e)
 {
 	const struct model_config *cfg = c->cfg;
 	uint64_t n;
@@ -104,13 +104,13 @@ bool replay_hotplug_free(struct replay_ctx *c, const struct cev *e)
 	if (e->order < cfg->pageblock_order || e->order >= 63)
 		return false;
 	zone = model_zone_of_pfn(c->m, e->pfn);
-	if (zone < 0 || zone >= MODEL_MAX_ZONES || !c->managed_end[zone] ||
-	    e->pfn != c->managed_end[zone])
+	if (zone < 0 || zone >= MODEL_MAX_ZONES || !c->mem.managed_end[zone] ||
+	    e->pfn != c->mem.managed_end[zone])
 		return false;
 	n = 1ull << e->order;
-	c->managed_end[zone] += n;
-	c->pages_added += n;
-	c->hotplug_seen = true;
+	c->mem.managed_end[zone] += n;
+	c->mem.pages_added += n;
+	c->mem.hotplug_seen = true;
 	if (c->mode == REPLAY_WHATIF) {
 		struct model_zone_state before, after;
 
@@ -142,7 +142,7 @@ void replay_hotplug_init(struct replay_ctx *c)
 		const struct model_zone_config *zc = &c->cfg->zones[z];
 
 		if (zc->present_pages == zc->spanned_pages && zc->managed_pages < zc->present_pages)
-			c->managed_end[z] = zc->start_pfn + zc->managed_pages;
+			c->mem.managed_end[z] = zc->start_pfn + zc->managed_pages;
 	}
 }
 
@@ -161,20 +161,20 @@ void replay_page_reporting_due(struct replay_ctx *c, uint64_t ts)
 
 	if (!c->cfg->page_reporting_order)
 		return;
-	if (!c->report_at) {
+	if (!c->mem.report_at) {
 		if (model_page_reporting_state_get(c->m) == MODEL_PR_REQUESTED)
-			c->report_at = ts + PAGE_REPORTING_DELAY_NS;
+			c->mem.report_at = ts + PAGE_REPORTING_DELAY_NS;
 		return;
 	}
-	if (ts < c->report_at)
+	if (ts < c->mem.report_at)
 		return;
-	c->report_at = 0;
+	c->mem.report_at = 0;
 	if (model_page_reporting_run(c->m, -1, &r))
 		return;
-	c->reporting_passes++;
-	c->pages_reported += r.pages_reported;
+	c->mem.reporting_passes++;
+	c->mem.pages_reported += r.pages_reported;
 	if (r.requested || model_page_reporting_state_get(c->m) == MODEL_PR_REQUESTED)
-		c->report_at = ts + PAGE_REPORTING_DELAY_NS;
+		c->mem.report_at = ts + PAGE_REPORTING_DELAY_NS;
 }
 
 /*
@@ -185,14 +185,14 @@ void replay_page_reporting_due(struct replay_ctx *c, uint64_t ts)
  */
 #define PCP_DECAY_NS 1000000000ull
 
-void replay_pcp_decay_due(struct replay_ctx *c, const struct cev *e)
+void replay_pcp_decay_due(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct cpu_state *s = replay_cpu_state(c, e->cpu);
 
 	if (!s)
 		return;
 	if (!s->next_decay)
-		s->next_decay = replay_add_sat(e->ts > c->start_ts ? e->ts : c->start_ts, PCP_DECAY_NS);
+		s->next_decay = replay_add_sat(e->ts > c->clock.start_ts ? e->ts : c->clock.start_ts, PCP_DECAY_NS);
 	if (e->ts < s->next_decay)
 		return;
 	model_pcp_decay(c->m, (int)replay_model_cpu(c, e->cpu));

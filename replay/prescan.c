@@ -25,7 +25,7 @@ static const struct walk_span *walk_find(const struct prescan *ps, int zone, uin
  * allocation from the pcp or a free, the zone's buddy lists for what happens
  * under the zone lock (zone_locked, extfrag, drain, a buddy-served allocation).
  */
-static const struct walk_span *walk_span_of(const struct replay_ctx *c, int zone, const struct cev *e)
+static const struct walk_span *walk_span_of(const struct replay_ctx *c, int zone, const struct reorder_event *e)
 {
 	bool pcp_side = (e->type == TRACEFMT_PAGE_ALLOC && !replay_pending_holds(c, e->cpu, e->pfn)) ||
 			e->type == TRACEFMT_PAGE_FREE;
@@ -43,7 +43,7 @@ static const struct walk_span *walk_span_of(const struct replay_ctx *c, int zone
  * an allocation of a block the walk saw free, a free of a page it saw
  * allocated, a drain of a page it saw on a pcp list happened after the walk.
  */
-bool replay_start_window_event_is_new(struct replay_ctx *c, const struct cev *e)
+bool replay_start_window_event_is_new(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct model_pfn_state st;
 	const struct walk_span *w;
@@ -163,7 +163,7 @@ int replay_prescan_run(struct replay_ctx *c)
 			if (!ps->snapshot_begun || ps->snapshot)
 				break;
 			if (!replay_snapshot_block_fits(c->cfg, c->hdr.header_orders, &ev))
-				c->rejected[RJ_SNAPSHOT_BLOCK]++;
+				c->count.rejected[RJ_SNAPSHOT_BLOCK]++;
 			else if (prescan_add_snap(ps, c->m, &ev))
 				return -ENOMEM;
 			break;

@@ -34,18 +34,18 @@ void replay_progress_every_4096(struct replay_ctx *c, double frac)
 	if (isnan(frac))
 		frac = read_fraction(c);
 
-	if (c->pbmap_done < c->pbmap_total && frac >= c->next_pb_frac) {
-		replay_emit_pbmaps(c, c->last_ts);
-		c->pbmap_done++;
-		c->next_pb_frac = (double)(c->pbmap_done + 1) / (c->pbmap_total + 1);
+	if (c->out.pbmap_done < c->out.pbmap_total && frac >= c->out.next_pb_frac) {
+		replay_emit_pbmaps(c, c->clock.last_ts);
+		c->out.pbmap_done++;
+		c->out.next_pb_frac = (double)(c->out.pbmap_done + 1) / (c->out.pbmap_total + 1);
 	}
 	if (opts->progress) {
-		double t = replay_now_s() - c->t_begin;
+		double t = replay_now_s() - c->out.t_begin;
 
 		/* by time, so that slow (--paranoid) runs report too */
-		if (t - c->last_progress >= 0.25) {
-			c->last_progress = t;
-			opts->progress(opts->progress_ctx, frac, c->events, t);
+		if (t - c->out.last_progress >= 0.25) {
+			c->out.last_progress = t;
+			opts->progress(opts->progress_ctx, frac, c->count.events, t);
 		}
 	}
 }

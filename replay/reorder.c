@@ -13,7 +13,7 @@
 #include "reorder.h"
 
 /* (ts, seq) order: time first, then arrival. */
-static inline bool cev_before(const struct cev *a, const struct cev *b)
+static inline bool reorder_event_before(const struct reorder_event *a, const struct reorder_event *b)
 {
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
@@ -46,14 +46,14 @@ void reorder_release(struct reorder *r)
 	r->side = NULL;
 }
 
-static void heap_push(struct reorder *r, const struct cev *e)
+static void heap_push(struct reorder *r, const struct reorder_event *e)
 {
 	size_t i = r->heap_len++;
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (!cev_before(e, &r->heap[parent]))
+		if (!reorder_event_before(e, &r->heap[parent]))
 			break;
 		r->heap[i] = r->heap[parent];
 		i = parent;
@@ -61,9 +61,9 @@ static void heap_push(struct reorder *r, const struct cev *e)
 	r->heap[i] = *e;
 }
 
-static void heap_pop(struct reorder *r, struct cev *out)
+static void heap_pop(struct reorder *r, struct reorder_event *out)
 {
-	struct cev last;
+	struct reorder_event last;
 	size_t i = 0, n;
 
 	*out = r->heap[0];
@@ -76,9 +76,9 @@ static void heap_pop(struct reorder *r, struct cev *out)
 
 		if (child >= n)
 			break;
-		if (child + 1 < n && cev_before(&r->heap[child + 1], &r->heap[child]))
+		if (child + 1 < n && reorder_event_before(&r->heap[child + 1], &r->heap[child]))
 			child++;
-		if (!cev_before(&r->heap[child], &last))
+		if (!reorder_event_before(&r->heap[child], &last))
 			break;
 		r->heap[i] = r->heap[child];
 		i = child;
@@ -86,9 +86,9 @@ static void heap_pop(struct reorder *r, struct cev *out)
 	r->heap[i] = last;
 }
 
-void reorder_push(struct reorder *r, const struct cev *e)
+void reorder_push(struct reorder *r, const struct reorder_event *e)
 {
-	struct cev x = *e;
+	struct reorder_event x = *e;
 
 	x.seq = r->next_seq++;
 	/* late: older than the newest in-order record still held */
@@ -100,14 +100,14 @@ void reorder_push(struct reorder *r, const struct cev *e)
 	r->fifo_len++;
 }
 
-int reorder_pop(struct reorder *r, struct cev *out)
+int reorder_pop(struct reorder *r, struct reorder_event *out)
 {
 	bool from_fifo;
 
 	if (!r->fifo_len && !r->heap_len)
 		return -ENOENT;
 	from_fifo = r->fifo_len &&
-		    (!r->heap_len || cev_before(&r->fifo[r->fifo_head], &r->heap[0]));
+		    (!r->heap_len || reorder_event_before(&r->fifo[r->fifo_head], &r->heap[0]));
 	if (!from_fifo) {
 		heap_pop(r, out);
 		return 0;

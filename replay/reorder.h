@@ -24,7 +24,7 @@
  * big records (checkpoint, comm, lost) sit in a side ring and the compact
  * event points at them.
  */
-struct cev {
+struct reorder_event {
 	uint64_t ts;
 	uint64_t pfn;
 	uint64_t gfp;
@@ -40,9 +40,9 @@ struct cev {
 #define REORDER_SIDE_CAP 1024u
 
 struct reorder {
-	struct cev *fifo;	/* ring of in-order arrivals, [fifo_mask + 1] */
+	struct reorder_event *fifo;	/* ring of in-order arrivals, [fifo_mask + 1] */
 	size_t fifo_mask, fifo_head, fifo_len;
-	struct cev *heap;	/* min-heap of late arrivals, [window + 1] */
+	struct reorder_event *heap;	/* min-heap of late arrivals, [window + 1] */
 	size_t heap_len, heap_cap;
 	size_t window;
 	uint64_t next_seq;
@@ -67,8 +67,8 @@ static inline size_t reorder_len(const struct reorder *r)
  * reorder_push() - add @e (copied, seq set). The caller pops while the
  * length exceeds the window, so at most window + 1 records are ever held.
  */
-void reorder_push(struct reorder *r, const struct cev *e);
+void reorder_push(struct reorder *r, const struct reorder_event *e);
 /* reorder_pop() - take the oldest record into @out; 0, or -ENOENT when empty. */
-int reorder_pop(struct reorder *r, struct cev *out);
+int reorder_pop(struct reorder *r, struct reorder_event *out);
 
 #endif

@@ -39,7 +39,7 @@ int replay_sink_ok(struct replay_ctx *c, int ret)
 /* Trace time since the first event, saturating at INT64_MAX (file timestamps are u64). */
 int64_t replay_rel_ns(const struct replay_ctx *c, uint64_t ts)
 {
-	uint64_t d = c->have_t0 && ts > c->t0 ? ts - c->t0 : 0;
+	uint64_t d = c->clock.have_t0 && ts > c->clock.t0 ? ts - c->clock.t0 : 0;
 
 	return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
 }
@@ -49,22 +49,22 @@ void replay_notable(struct replay_ctx *c, uint64_t ts, const char *kind, const c
 	char text[256];
 	va_list ap;
 
-	if (c->notable >= MAX_NOTABLE || !c->sink || !c->sink->event || c->sink_ret)
+	if (c->out.notable >= MAX_NOTABLE || !c->sink || !c->sink->event || c->sink_ret)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	c->notable++;
+	c->out.notable++;
 	replay_sink_ok(c, c->sink->event(c->sink_ctx, replay_rel_ns(c, ts), kind, text));
 }
 
 void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn)
 {
-	if (c->contra[k]++ == 0)
+	if (c->count.contra[k]++ == 0)
 		replay_notable(c, ts, "contradiction", "first %s (pfn %#llx)", replay_contra_names[k],
 			(unsigned long long)pfn);
-	if (c->uncertain)
-		c->contra_uncertain++;
+	if (c->count.uncertain)
+		c->count.contra_uncertain++;
 }
 
 void replay_count_model_contra(struct replay_ctx *c, enum model_contradiction mc, uint64_t ts,
@@ -114,24 +114,24 @@ struct cpu_state *replay_cpu_state_grow(struct replay_ctx *c, uint32_t cpu)
 /* The first page event or checkpoint is the run's time 0; samples start from it. */
 static void run_clock_start(struct replay_ctx *c, uint64_t ts)
 {
-	if (c->have_t0)
+	if (c->clock.have_t0)
 		return;
-	c->have_t0 = true;
-	c->t0 = ts;
-	c->next_sample = replay_add_sat(ts, c->sample_ns);
+	c->clock.have_t0 = true;
+	c->clock.t0 = ts;
+	c->out.next_sample = replay_add_sat(ts, c->out.sample_ns);
 }
 
-static void paranoid_check(struct replay_ctx *c, const struct cev *e)
+static void paranoid_check(struct replay_ctx *c, const struct reorder_event *e)
 {
 	char buf[200];
 
-	c->paranoid_checks++;
+	c->count.paranoid_checks++;
 	if (!model_check(c->m, buf, sizeof(buf)))
 		return;
-	if (!c->paranoid_fail++) {
-		snprintf(c->paranoid_first, sizeof(c->paranoid_first), "after %s at t=%lld ns: %s",
+	if (!c->count.paranoid_fail++) {
+		snprintf(c->count.paranoid_first, sizeof(c->count.paranoid_first), "after %s at t=%lld ns: %s",
 			 tracefmt_type_name(e->type), (long long)replay_rel_ns(c, e->ts), buf);
-		replay_notable(c, e->ts, "model_check", "model_check failed %s", c->paranoid_first);
+		replay_notable(c, e->ts, "model_check", "model_check failed %s", c->count.paranoid_first);
 	}
 }
 
@@ -141,10 +141,10 @@ static void paranoid_check(struct replay_ctx *c, const struct cev *e)
  * steal-mode pulls show only extfrag, spec 6.3) closed by the cpu's next
  * mm_page_alloc; drains are mm_page_pcpu_drain events.
  */
-static void trace_count(struct replay_ctx *c, const struct cev *e)
+static void trace_count(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct cpu_state *s = replay_cpu_state(c, e->cpu);
-	struct trace_counters *t = &c->tc;
+	struct trace_counters *t = &c->count.tc;
 	bool pulled = false;
 
 	switch (e->type) {
@@ -185,40 +185,40 @@ static void trace_count(struct replay_ctx *c, const struct cev *e)
 }
 
 /* Time moves on: time 0, the last timestamp, an open checkpoint closes, samples fall due. */
-static void run_clock_advance(struct replay_ctx *c, const struct cev *e, bool page)
+static void run_clock_advance(struct replay_ctx *c, const struct reorder_event *e, bool page)
 {
 	if (page)
 		run_clock_start(c, e->ts);
-	if (e->ts > c->last_ts)
-		c->last_ts = e->ts;
-	if (page && c->ck_open)
+	if (e->ts > c->clock.last_ts)
+		c->clock.last_ts = e->ts;
+	if (page && c->ck.open)
 		replay_checkpoint_close(c);
-	if (c->have_t0 && e->ts >= c->next_sample && c->next_sample != UINT64_MAX) {
-		uint64_t steps = 1 + (e->ts - c->next_sample) / c->sample_ns;
+	if (c->clock.have_t0 && e->ts >= c->out.next_sample && c->out.next_sample != UINT64_MAX) {
+		uint64_t steps = 1 + (e->ts - c->out.next_sample) / c->out.sample_ns;
 
-		replay_emit_samples(c, c->next_sample);
-		c->next_sample = steps > (UINT64_MAX - c->next_sample) / c->sample_ns
-				 ? UINT64_MAX : c->next_sample + steps * c->sample_ns;
+		replay_emit_samples(c, c->out.next_sample);
+		c->out.next_sample = steps > (UINT64_MAX - c->out.next_sample) / c->out.sample_ns
+				 ? UINT64_MAX : c->out.next_sample + steps * c->out.sample_ns;
 	}
 }
 
 /* What every page event counts, in both modes, before the mode handles it. */
-static void page_event_count(struct replay_ctx *c, const struct cev *e)
+static void page_event_count(struct replay_ctx *c, const struct reorder_event *e)
 {
 	if (c->mode == REPLAY_WHATIF && c->prof_618)
 		replay_pcp_decay_due(c, e);
 	if (c->mode == REPLAY_WHATIF)
 		replay_whatif_time(c, e->ts);
-	c->events++;
+	c->count.events++;
 	trace_count(c, e);
-	if (c->uncertain && e->ts >= c->uncertain_until)
-		c->uncertain = false;
-	if (c->uncertain)
-		c->uncertain_events++;
+	if (c->count.uncertain && e->ts >= c->count.uncertain_until)
+		c->count.uncertain = false;
+	if (c->count.uncertain)
+		c->count.uncertain_events++;
 }
 
 /* A page event to the mode that handles it. */
-static void page_event_dispatch(struct replay_ctx *c, const struct cev *e)
+static void page_event_dispatch(struct replay_ctx *c, const struct reorder_event *e)
 {
 	bool shadow = c->mode == REPLAY_SHADOW;
 
@@ -228,7 +228,7 @@ static void page_event_dispatch(struct replay_ctx *c, const struct cev *e)
 			replay_shadow_alloc(c, e);
 		} else {
 			if (e->pfn == TRACEFMT_PFN_NONE && e->order < REPLAY_MAX_ORDERS)
-				c->kfail[e->order]++;
+				c->count.kfail[e->order]++;
 			replay_whatif_alloc(c, e);
 		}
 		break;
@@ -266,32 +266,32 @@ static void page_event_dispatch(struct replay_ctx *c, const struct cev *e)
  * big records go to replay_apply_record()). Page events before the start
  * state that it already holds are skipped.
  */
-void replay_apply_event(struct replay_ctx *c, const struct cev *e)
+void replay_apply_event(struct replay_ctx *c, const struct reorder_event *e)
 {
 	bool page = e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
 
-	if (page && e->ts < c->start_ts && !replay_start_window_event_is_new(c, e)) {
-		c->skipped_before_start++;
+	if (page && e->ts < c->clock.start_ts && !replay_start_window_event_is_new(c, e)) {
+		c->count.skipped_before_start++;
 		return;
 	}
 	run_clock_advance(c, e, page);
 	if (page)
 		page_event_count(c, e);
-	c->by_type[e->type]++;
+	c->count.by_type[e->type]++;
 	if (!page)
 		return;
 	if (!(c->mode == REPLAY_SHADOW && replay_stale_found(c, e)))
 		page_event_dispatch(c, e);
 	replay_page_reporting_due(c, e->ts);
 	if (c->opts->paranoid &&
-	    (c->opts->paranoid_every <= 1 || !(c->events % c->opts->paranoid_every)))
+	    (c->opts->paranoid_every <= 1 || !(c->count.events % c->opts->paranoid_every)))
 		paranoid_check(c, e);
 }
 
 void replay_apply_record(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
-	if (ev->ts_ns > c->last_ts)
-		c->last_ts = ev->ts_ns;
+	if (ev->ts_ns > c->clock.last_ts)
+		c->clock.last_ts = ev->ts_ns;
 	switch (ev->type) {
 	case TRACEFMT_CHECKPOINT:
 		run_clock_start(c, ev->ts_ns);
@@ -310,11 +310,11 @@ void replay_apply_record(struct replay_ctx *c, const struct tracefmt_event *ev)
 			replay_wmark_apply(c, ev);
 		break;
 	case TRACEFMT_LOST:
-		c->lost_records++;
-		c->lost_events += ev->u.lost.count;
-		if (ev->ts_ns >= c->start_ts) {
-			c->uncertain = true;
-			c->uncertain_until = replay_add_sat(ev->ts_ns, REPLAY_UNCERTAIN_NS);
+		c->count.lost_records++;
+		c->count.lost_events += ev->u.lost.count;
+		if (ev->ts_ns >= c->clock.start_ts) {
+			c->count.uncertain = true;
+			c->count.uncertain_until = replay_add_sat(ev->ts_ns, REPLAY_UNCERTAIN_NS);
 			replay_notable(c, ev->ts_ns, "lost", "%llu events lost on cpu %u: uncertain until the "
 				"next checkpoint or for 1 s", (unsigned long long)ev->u.lost.count, ev->cpu);
 		}
@@ -322,7 +322,7 @@ void replay_apply_record(struct replay_ctx *c, const struct tracefmt_event *ev)
 	default:
 		break;
 	}
-	c->by_type[ev->type]++;
+	c->count.by_type[ev->type]++;
 }
 
 /* A record no host could produce is counted and never reaches the engine. */
@@ -332,7 +332,7 @@ static bool record_rejected(struct replay_ctx *c, const struct tracefmt_event *e
 
 	if (k < 0)
 		return false;
-	if (!c->rejected[k]++)
+	if (!c->count.rejected[k]++)
 		replay_notable(c, ev->ts_ns, "rejected", "first record with an impossible %s skipped "
 			"(%s on cpu %u)", replay_reject_names[k], tracefmt_type_name(ev->type),
 			ev->cpu);
@@ -455,9 +455,9 @@ static struct replay_ctx *ctx_create(const char *trace_path, const struct replay
 	c->sink_ctx = sink_ctx;
 	c->mode = opts->mode;
 	c->complete = true;
-	c->t_begin = replay_now_s();
-	c->sample_ns = opts->sample_interval_ns ? opts->sample_interval_ns : REPLAY_DEFAULT_SAMPLE_NS;
-	c->pbmap_total = opts->pbmaps_between ? opts->pbmaps_between : 3;
+	c->out.t_begin = replay_now_s();
+	c->out.sample_ns = opts->sample_interval_ns ? opts->sample_interval_ns : REPLAY_DEFAULT_SAMPLE_NS;
+	c->out.pbmap_total = opts->pbmaps_between ? opts->pbmaps_between : 3;
 	return c;
 }
 
@@ -507,15 +507,15 @@ static int modes_init(struct replay_ctx *c)
 {
 	replay_pcp_high_seed(c->m, &c->hdr);
 	replay_hotplug_init(c);
-	c->nr_fail_orders = c->cfg->nr_page_orders > c->hdr.header_orders
+	c->count.nr_fail_orders = c->cfg->nr_page_orders > c->hdr.header_orders
 			    ? c->cfg->nr_page_orders : c->hdr.header_orders;
-	if (c->nr_fail_orders > REPLAY_MAX_ORDERS)
-		c->nr_fail_orders = REPLAY_MAX_ORDERS;
+	if (c->count.nr_fail_orders > REPLAY_MAX_ORDERS)
+		c->count.nr_fail_orders = REPLAY_MAX_ORDERS;
 	c->prof_618 = c->cfg->profile == MODEL_PROFILE_6_18;
 	replay_limits_init(&c->lim, &c->hdr, c->cfg);
 	if (c->mode == REPLAY_WHATIF)
 		return replay_whatif_init(c);
-	return pfn_map_init(&c->stale, 1024);
+	return pfn_map_init(&c->shadow.stale, 1024);
 }
 
 /* model_check() of the start state under --paranoid. */
@@ -523,10 +523,10 @@ static void start_state_check(struct replay_ctx *c)
 {
 	char buf[160];
 
-	c->paranoid_checks++;
+	c->count.paranoid_checks++;
 	if (model_check(c->m, buf, sizeof(buf))) {
-		c->paranoid_fail++;
-		snprintf(c->paranoid_first, sizeof(c->paranoid_first), "after the start state: %s",
+		c->count.paranoid_fail++;
+		snprintf(c->count.paranoid_first, sizeof(c->count.paranoid_first), "after the start state: %s",
 			 buf);
 	}
 }
@@ -552,7 +552,7 @@ static int start_state_build(struct replay_ctx *c, struct replay_error *err)
 		c->complete = false;
 	if (c->opts->paranoid)
 		start_state_check(c);
-	c->start_ts = c->ps.snapshot ? c->ps.snap_end_ts : c->ps.have_ckpt ? c->ps.ckpt_ts : 0;
+	c->clock.start_ts = c->ps.snapshot ? c->ps.snap_end_ts : c->ps.have_ckpt ? c->ps.ckpt_ts : 0;
 	return 0;
 }
 
@@ -583,7 +583,7 @@ static int run_announce(struct replay_ctx *c)
 	if (ret)
 		return ret;
 	replay_emit_pbmaps(c, 0);
-	c->next_pb_frac = 1.0 / (c->pbmap_total + 1);
+	c->out.next_pb_frac = 1.0 / (c->out.pbmap_total + 1);
 	return 0;
 }
 
@@ -647,14 +647,14 @@ bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, doub
 		c->complete = false;
 		return false;
 	}
-	c->records++;
+	c->count.records++;
 	if (ev->type == TRACEFMT_SNAPSHOT_BLOCK || ev->type == TRACEFMT_SNAPSHOT_MARK ||
 	    ev->type >= TRACEFMT_NR_TYPES || ev->type == 0)
 		return true;
 	if (record_rejected(c, ev))
 		return true;
 	replay_window_push(c, ev);
-	if (!(c->records & 0xfff))
+	if (!(c->count.records & 0xfff))
 		replay_progress_every_4096(c, frac);
 	return !c->sink_ret;
 }
@@ -678,12 +678,12 @@ static void trace_problem_note(struct replay_ctx *c, struct replay_result *res)
 		 : st->truncated ? "the trace is cut short"
 		 : !st->end_seen ? "the trace has no end block"
 				 : "the trace is not complete",
-		 (unsigned long long)c->records, st->stop_reason[0] ? " (" : "",
+		 (unsigned long long)c->count.records, st->stop_reason[0] ? " (" : "",
 		 st->stop_reason[0] ? st->stop_reason : "");
 	if (st->stop_reason[0])
 		strncat(res->trace_problem, ")",
 			sizeof(res->trace_problem) - strlen(res->trace_problem) - 1);
-	replay_notable(c, c->last_ts, "trace", "%s", res->trace_problem);
+	replay_notable(c, c->clock.last_ts, "trace", "%s", res->trace_problem);
 }
 
 /* The summary, the trace's hash and run_end to the sink. */
@@ -691,13 +691,13 @@ static void run_report(struct replay_ctx *c, struct replay_result *res, bool com
 {
 	const struct replay_sink *sink = c->sink;
 
-	res->events = c->events;
-	res->wall_seconds = replay_now_s() - c->t_begin;
-	res->events_per_second = res->wall_seconds > 0 ? (double)c->events / res->wall_seconds : 0;
+	res->events = c->count.events;
+	res->wall_seconds = replay_now_s() - c->out.t_begin;
+	res->events_per_second = res->wall_seconds > 0 ? (double)c->count.events / res->wall_seconds : 0;
 	res->complete = complete;
 	replay_result_fill(c, res);
 	res->summary_json = replay_summary_build(c, res, complete);
-	replay_summary_add_validation(&res->summary_json, c->rejected, &c->hdr, c->cfg);
+	replay_summary_add_validation(&res->summary_json, c->count.rejected, &c->hdr, c->cfg);
 	if (c->opts->hash_trace && !tracefmt_reader_file_sha256(c->rd, res->trace_sha256) && sink &&
 	    sink->trace_sha256)
 		replay_sink_ok(c, sink->trace_sha256(c->sink_ctx, res->trace_sha256));
@@ -723,21 +723,21 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 	if (r < 0 && complete) {
 		snprintf(res->trace_problem, sizeof(res->trace_problem),
 			 "%s: read error after %llu records: %s", c->path,
-			 (unsigned long long)c->records, strerror(-r));
+			 (unsigned long long)c->count.records, strerror(-r));
 		res->trace_truncated = true;
 	}
 	while (reorder_len(&c->ro))
 		replay_window_pop(c);
 	replay_checkpoint_close(c);
 	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++)
-		replay_pending_flush(c, cpu, c->last_ts);
+		replay_pending_flush(c, cpu, c->clock.last_ts);
 	if (c->sink_ret || replay_stop_requested(c))
 		complete = false;
 	/* a run stopped on request has not reached the end: that says nothing of the file */
 	if (complete && !c->sink_ret && !res->trace_truncated)
 		trace_problem_note(c, res);
-	replay_emit_samples(c, c->last_ts);
-	replay_emit_pbmaps(c, c->last_ts);
+	replay_emit_samples(c, c->clock.last_ts);
+	replay_emit_pbmaps(c, c->clock.last_ts);
 	replay_attribution_emit(c);
 	run_report(c, res, complete);
 	if (c->sink_ret) {

@@ -277,82 +277,93 @@ struct trace_counters {
 	uint64_t fallbacks;
 };
 
-struct replay_ctx {
-	const char *path;
-	const struct replay_opts *opts;
-	const struct replay_sink *sink;
-	void *sink_ctx;
-	int sink_ret;
-	struct model *m;
-	const struct model_config *cfg;
-	struct replay_header hdr;
-	struct tracefmt_reader *rd;
-	enum replay_mode mode;
-	bool prof_618;
-
-	/* zones reported to the sink */
-	unsigned int nr_szones;
-	unsigned int szone_model[MODEL_MAX_ZONES];
-	unsigned int largest_szone;
-	struct model_pageblock_info *pbbuf;
-	size_t pbbuf_len;
-	uint8_t *pb_mt;
-	uint16_t *pb_free;
-
-	/* time */
+/* Trace time of the run (ns, the file's clock). */
+struct replay_clock {
 	bool have_t0;
-	uint64_t t0, last_ts, start_ts;
-	uint64_t sample_ns, next_sample;
-	unsigned int pbmap_done, pbmap_total;
+	uint64_t t0;			/* the first page event or checkpoint: time 0 */
+	uint64_t last_ts;		/* the newest record applied */
+	uint64_t start_ts;		/* the start state's moment: earlier events are in it */
+};
 
-	/* shadow */
-	struct cpu_state *cpus;
-	unsigned int nr_cpu_states;
+/* What the sink receives while the run goes on (samples.c, progress.c). */
+struct replay_output {
+	unsigned int nr_zones;			/* zones reported (those with pages) */
+	unsigned int zone_model[MODEL_MAX_ZONES]; /* model zone of each reported zone */
+	unsigned int largest_zone;		/* the reported zone with the most managed pages */
+	struct model_pageblock_info *pbbuf;	/* one zone's pageblocks, [pbbuf_len] */
+	size_t pbbuf_len;
+	uint8_t *pb_mt;				/* pageblock map columns, [pbbuf_len] */
+	uint16_t *pb_free;
+	uint64_t sample_ns, next_sample;	/* sample interval, next sample's trace ns */
+	unsigned int pbmap_done, pbmap_total;	/* pageblock maps between start and end */
+	double next_pb_frac;			/* file fraction of the next pageblock map */
+	double t_begin, last_progress;		/* wall s: the run's start, the last report */
+	uint64_t samples, pbmaps, notable;	/* emitted */
+	double unusable9_sum;			/* largest zone's unusable index at order 9, x1000 */
+	uint64_t unusable9_n;
+};
+
+/* Shadow mode: predictions, what was learned and inferred, stale entries (shadow.c). */
+struct replay_shadow {
 	struct pred_count pred, pred_order[REPLAY_MAX_ORDERS], pred_pcp, pred_buddy;
 	struct pred_count pred_baseline;	/* last page freed on the cpu at the order */
 	uint64_t pred_uncertain;
 	uint64_t pred_in_start_window;	/* allocations before the whole start state was read */
 	uint64_t pred_pending_overflow;	/* predictions skipped: a pending block reached the pcp early */
+	struct model_counters pmc;	/* the model's decisions at its predictions */
 	uint64_t inferred_direct_frees;	/* pcp entries the kernel took from the buddy (trylock frees) */
 	uint64_t inferred_bulk_allocs;	/* frees of pcp pages: the bulk allocator took them unseen */
+	uint64_t pageblock_learned;	/* types corrected from drain / zone_locked events */
 	uint64_t pageblock_learned_pcp;	/* types corrected from pcp hits */
-	uint64_t pages_added;		/* memory that appeared at runtime */
 	uint64_t highatomic_learned;	/* HIGHATOMIC reserves / unreserves seen in drain or zone_locked */
-	uint64_t boosts_implied;	/* shadow: watermark boosts the trace's fallbacks imply */
+	uint64_t boosts_implied;	/* watermark boosts the trace's fallbacks imply */
+	uint64_t pageblock_hints;	/* extfrag change_ownership claims applied */
+	uint64_t pcp_hint_mismatch;	/* free_batched of a page the model has on no pcp list */
+	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
+	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
+	uint64_t stale_found[STALE_NR];
+};
+
+/* Checkpoint comparison (checkpoint.c); the open one collects its zones' records. */
+struct replay_checkpoints {
+	bool open;
+	enum ck_kind kind;		/* the open one's */
+	uint32_t seq;
+	uint64_t ts;
+	double abs_diff_blocks;		/* open one: sum over lists of |model - kernel| blocks */
+	double kernel_blocks;		/* open one: sum of the kernel's blocks */
+	uint64_t count;			/* scored */
+	double max, sum, first, last;	/* distances of the scored ones */
+	uint64_t before_start;		/* read before the start state: not scored */
+	uint64_t of_start_state;	/* the snapshot's own or the seeding checkpoint */
+	uint64_t unmatched_zones;
+};
+
+/* The zones' memory as it changes under the allocator (memory.c). */
+struct replay_memory {
 	bool hotplug_seen;
 	uint64_t managed_end[MODEL_MAX_ZONES];	/* growable managed prefix's end pfn, 0 = none */
+	uint64_t pages_added;			/* memory that appeared at runtime */
 	uint64_t zone_states_applied, wmark_recomputes;
 	uint64_t report_at;		/* trace ns of the next free page reporting pass, 0 none */
 	uint64_t reporting_passes, pages_reported;
-	struct pfn_map stale;		/* stale pcp entries set aside: pfn -> order */
-	struct model_counters pmc;	/* shadow: the model's decisions at its predictions */
-	bool alloc_of_set_aside;	/* the allocation being applied takes a set-aside page */
-	uint64_t stale_found[STALE_NR];
-	bool uncertain;
-	uint64_t uncertain_until;	/* trace time the lost-event stretch ends */
-	uint64_t uncertain_events;
+};
 
-	/* checkpoints */
-	bool ck_open;
-	enum ck_kind ck_skip;
-	uint64_t ck_before_start;	/* read before the start state: not scored */
-	uint64_t ck_of_start_state;	/* the snapshot's own or the seeding checkpoint */
-	uint32_t ck_seq;
-	uint64_t ck_ts;
-	double ck_abs, ck_kernel;
-	uint64_t ck_count;
-	double ck_max, ck_sum, ck_first, ck_last;
-	uint64_t ck_unmatched_zones;
-
-	/* what-if */
-	struct pfn_map map;
+/* What-if mode (whatif.c). */
+struct replay_whatif {
+	struct pfn_map map;	/* kernel pfn of a traced allocation -> the model's pfn */
 	uint64_t *owned;	/* bitmap of model pfns held by what-if allocations */
 	uint64_t *tied;		/* bitmap of kernel pfns allocated during the trace */
-	uint64_t owned_base, owned_len;
-	uint64_t whatif_unfreed, whatif_untied_frees, whatif_frees_of_failed;
-	uint64_t whatif_same_pfn;	/* the model chose the kernel's pfn */
-	uint64_t breaches;
-	/* what-if reclaim and compaction (model/reclaim.c, model/compaction.c) */
+	uint64_t owned_base, owned_len;	/* pfn of bit 0, bits */
+	uint64_t unfreed, untied_frees, frees_of_failed;
+	uint64_t same_pfn;	/* the model chose the kernel's pfn */
+	uint64_t breaches;	/* allocations served below the min watermark */
+	uint64_t fail[REPLAY_MAX_ORDERS];	/* the model's failures by order */
+	uint64_t fail_reason[MODEL_NR_ALLOC_FAIL];
+	uint64_t first_fail_reported[REPLAY_MAX_ORDERS];
+	bool first_breach_reported;
+	bool first_kswapd_reported;
+	/* reclaim and compaction (model/reclaim.c, model/compaction.c) */
 	uint64_t frees_of_reclaimed;	/* trace frees of pages the model had reclaimed: skipped */
 	uint64_t reclaimed_untied;	/* reclaimed model allocations no trace free will name */
 	uint64_t migrations_remapped;	/* moves of tied allocations: their frees follow */
@@ -361,47 +372,69 @@ struct replay_ctx {
 	int64_t compact_at_migrated;	/* pages the --compact-at compaction moved, -1 not run */
 	uint64_t hi_blocks_start, hi_blocks_min, hi_blocks_end; /* pageblock-order free blocks */
 	bool hi_blocks_seen;
+};
 
-	/* counts */
+/* Attribution tables, open addressing, powers of two (attribution.c). */
+struct replay_attribution {
+	struct attr_entry *table;	/* (pid, gfp) -> counts */
+	size_t cap;
+	uint64_t n, overflow;
+	struct comm_entry *comms;	/* pid -> comm */
+	size_t comm_cap, comm_n;
+};
+
+/* What both modes count, and the lost-event stretches. */
+struct replay_counts {
 	struct trace_counters tc;
 	uint64_t events, records, by_type[TRACEFMT_NR_TYPES];
 	uint64_t skipped_before_start;
 	uint64_t contra[RC_NR], contra_uncertain;
 	uint64_t kfail[REPLAY_MAX_ORDERS];	/* kernel failures (trace) */
-	uint64_t wfail[REPLAY_MAX_ORDERS];	/* what-if: the model's failures */
-	uint64_t wfail_reason[MODEL_NR_ALLOC_FAIL];
 	unsigned int nr_fail_orders;		/* max(model orders, header orders) */
-	uint64_t pcp_hint_mismatch, pageblock_hints, lost_events, lost_records;
-	uint64_t pageblock_learned;	/* types corrected from drain / zone_locked events */
-	uint64_t samples, pbmaps, notable;
+	uint64_t lost_events, lost_records;
+	bool uncertain;				/* inside a lost-event stretch */
+	uint64_t uncertain_until;		/* trace time the stretch ends */
+	uint64_t uncertain_events;
+	uint64_t rejected[RJ_NR];		/* records no host could produce (validate.c) */
 	uint64_t paranoid_checks, paranoid_fail;
 	char paranoid_first[200];
-	uint64_t first_fail_reported[REPLAY_MAX_ORDERS];
-	bool first_breach_reported;
-	bool first_kswapd_reported;
-	double unusable9_sum;
-	uint64_t unusable9_n;
+};
 
-	/* attribution */
-	struct attr_entry *attr;
-	uint64_t attr_n, attr_overflow;
-	size_t attr_cap, comm_cap, comm_n;	/* powers of two */
-	struct comm_entry *comms;
-
-	/* records no host could produce: counted, skipped (validate.c) */
-	struct replay_limits lim;
-	uint64_t rejected[RJ_NR];
-
-	struct start_report start;
-	struct prescan ps;
-	struct reorder ro;
-	double t_begin;
-
-	/* the run as a whole (replay_ctx_open / feed / finish) */
+/*
+ * One run. The concerns keep their state in their own sub-struct; the
+ * fields at the top are the run's inputs and the model.
+ */
+struct replay_ctx {
+	const char *path;
+	const struct replay_opts *opts;
+	const struct replay_sink *sink;
+	void *sink_ctx;
+	int sink_ret;			/* the first sink error: the run stops */
+	struct model *m;
+	const struct model_config *cfg;	/* the model's copy */
 	struct model_config *cfg_owned;	/* the config the header gave */
+	struct replay_header hdr;
+	struct tracefmt_reader *rd;
 	bool rd_shared;			/* rd belongs to replay_run_many() */
+	enum replay_mode mode;
+	bool prof_618;
 	bool complete;			/* false once stopped early */
-	double next_pb_frac, last_progress;
+	struct replay_limits lim;
+
+	struct prescan ps;
+	struct start_report start;
+	struct reorder ro;
+	struct cpu_state *cpus;		/* by trace cpu, grown on first sight */
+	unsigned int nr_cpu_states;
+
+	struct replay_clock clock;
+	struct replay_counts count;
+	struct replay_output out;
+	struct replay_checkpoints ck;
+	struct replay_memory mem;
+	struct replay_shadow shadow;
+	struct replay_whatif whatif;
+	struct replay_attribution attr;
 };
 
 /* ---- helpers every concern uses (replay.c) ------------------------------- */
@@ -449,7 +482,7 @@ void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts
 void replay_count_model_contra(struct replay_ctx *c, enum model_contradiction mc, uint64_t ts,
 			       uint64_t pfn);
 /* The dispatch of a page event and of a big record leaving the reorder window. */
-void replay_apply_event(struct replay_ctx *c, const struct cev *e);
+void replay_apply_event(struct replay_ctx *c, const struct reorder_event *e);
 void replay_apply_record(struct replay_ctx *c, const struct tracefmt_event *ev);
 
 /* ---- window.c: the reorder window in a run ------------------------------- */
@@ -461,18 +494,18 @@ void replay_window_pop(struct replay_ctx *c);
 
 int replay_prescan_run(struct replay_ctx *c);
 void replay_prescan_release(struct prescan *ps);
-bool replay_start_window_event_is_new(struct replay_ctx *c, const struct cev *e);
+bool replay_start_window_event_is_new(struct replay_ctx *c, const struct reorder_event *e);
 
 /* ---- shadow.c ------------------------------------------------------------ */
 
-void replay_shadow_alloc(struct replay_ctx *c, const struct cev *e);
-void replay_shadow_free(struct replay_ctx *c, const struct cev *e);
-void replay_shadow_free_batched(struct replay_ctx *c, const struct cev *e);
-void replay_shadow_zone_locked(struct replay_ctx *c, const struct cev *e);
-void replay_shadow_drain(struct replay_ctx *c, const struct cev *e);
-void replay_shadow_extfrag(struct replay_ctx *c, const struct cev *e);
+void replay_shadow_alloc(struct replay_ctx *c, const struct reorder_event *e);
+void replay_shadow_free(struct replay_ctx *c, const struct reorder_event *e);
+void replay_shadow_free_batched(struct replay_ctx *c, const struct reorder_event *e);
+void replay_shadow_zone_locked(struct replay_ctx *c, const struct reorder_event *e);
+void replay_shadow_drain(struct replay_ctx *c, const struct reorder_event *e);
+void replay_shadow_extfrag(struct replay_ctx *c, const struct reorder_event *e);
 /* The trace names a page set aside as a stale pcp entry; true if fully handled. */
-bool replay_stale_found(struct replay_ctx *c, const struct cev *e);
+bool replay_stale_found(struct replay_ctx *c, const struct reorder_event *e);
 /* @pfn waits, unapplied, in @cpu's pending pulls. */
 bool replay_pending_holds(const struct replay_ctx *c, uint32_t cpu, uint64_t pfn);
 /* Pulled blocks no allocation took (a bulk refill): onto the cpu's pcp. */
@@ -488,10 +521,10 @@ void replay_checkpoint_close(struct replay_ctx *c);
 
 int replay_whatif_init(struct replay_ctx *c);
 void replay_whatif_release(struct replay_ctx *c);
-void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e);
-void replay_whatif_free(struct replay_ctx *c, const struct cev *e);
+void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e);
+void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e);
 /* Cache hints for a free a few records ahead: its map slot and tied-bitmap word. */
-void replay_whatif_prefetch(const struct replay_ctx *c, const struct cev *e);
+void replay_whatif_prefetch(const struct replay_ctx *c, const struct reorder_event *e);
 void replay_whatif_time(struct replay_ctx *c, uint64_t ts);
 uint64_t replay_whatif_hi_blocks(const struct replay_ctx *c);
 void replay_whatif_hi_blocks_note(struct replay_ctx *c);
@@ -502,9 +535,9 @@ void replay_zone_state_apply(struct replay_ctx *c, const struct tracefmt_event *
 void replay_wmark_apply(struct replay_ctx *c, const struct tracefmt_event *ev);
 void replay_hotplug_init(struct replay_ctx *c);
 /* A free that grows a zone's managed prefix (memory appearing); true if handled. */
-bool replay_hotplug_free(struct replay_ctx *c, const struct cev *e);
+bool replay_hotplug_free(struct replay_ctx *c, const struct reorder_event *e);
 void replay_page_reporting_due(struct replay_ctx *c, uint64_t ts);
-void replay_pcp_decay_due(struct replay_ctx *c, const struct cev *e);
+void replay_pcp_decay_due(struct replay_ctx *c, const struct reorder_event *e);
 
 /* ---- attribution.c ------------------------------------------------------- */
 

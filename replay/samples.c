@@ -39,14 +39,14 @@ static void whatif_counters(struct replay_ctx *c, const struct model_counters *k
 	v[22] = (int64_t)stalls;
 	v[23] = (int64_t)runs;
 	v[24] = (int64_t)k->compact_migrated;
-	v[25] = (int64_t)c->hi_blocks_end;
+	v[25] = (int64_t)c->whatif.hi_blocks_end;
 }
 
 /* The summary's model_counters and trace_counters, as they stand at @ts, to the sink. */
 static void emit_counters(struct replay_ctx *c, uint64_t ts)
 {
-	const struct model_counters *k = &c->pmc;
-	const struct trace_counters *t = &c->tc;
+	const struct model_counters *k = &c->shadow.pmc;
+	const struct trace_counters *t = &c->count.tc;
 	struct model_counters mc;
 	bool shadow = c->mode == REPLAY_SHADOW;
 	int64_t v[NR_COUNTERS];
@@ -68,7 +68,7 @@ static void emit_counters(struct replay_ctx *c, uint64_t ts)
 	v[8] = (int64_t)k->steals;
 	v[9] = (int64_t)k->boosts;
 	v[10] = (int64_t)k->kswapd_wakes;
-	v[11] = (int64_t)c->breaches;
+	v[11] = (int64_t)c->whatif.breaches;
 	v[12] = (int64_t)t->allocations;
 	v[13] = (int64_t)t->alloc_failures;
 	v[14] = (int64_t)t->frees;
@@ -100,11 +100,11 @@ void replay_emit_samples(struct replay_ctx *c, uint64_t ts)
 	emit_counters(c, ts);
 	model_counters_get(c->m, &mc);
 	for (unsigned int o = 0; o < no; o++)
-		fails[o] = c->mode == REPLAY_SHADOW ? c->kfail[o] : c->wfail[o];
-	for (unsigned int z = 0; z < c->nr_szones; z++) {
+		fails[o] = c->mode == REPLAY_SHADOW ? c->count.kfail[o] : c->whatif.fail[o];
+	for (unsigned int z = 0; z < c->out.nr_zones; z++) {
 		struct model_zone_info zi;
 		struct replay_sample s;
-		unsigned int mz = c->szone_model[z];
+		unsigned int mz = c->out.zone_model[z];
 
 		model_zone_free_blocks(c->m, mz, fb);
 		model_zone_frag_indices(c->m, mz, frag, unus);
@@ -116,9 +116,9 @@ void replay_emit_samples(struct replay_ctx *c, uint64_t ts)
 			unus32[o] = unus[o];
 		}
 		/* the summary's unusable_index_order9_mean: x86-64's pageblock order */
-		if (z == c->largest_szone && no > MODEL_X86_PAGEBLOCK_ORDER) {
-			c->unusable9_sum += unus[MODEL_X86_PAGEBLOCK_ORDER];
-			c->unusable9_n++;
+		if (z == c->out.largest_zone && no > MODEL_X86_PAGEBLOCK_ORDER) {
+			c->out.unusable9_sum += unus[MODEL_X86_PAGEBLOCK_ORDER];
+			c->out.unusable9_n++;
 		}
 		memset(&s, 0, sizeof(s));
 		s.t_ns = replay_rel_ns(c, ts);
@@ -135,7 +135,7 @@ void replay_emit_samples(struct replay_ctx *c, uint64_t ts)
 		s.fallbacks = mc.fallbacks;
 		s.pageblock_changes = mc.pageblock_changes;
 		s.kswapd_wakes = mc.kswapd_wakes;
-		c->samples++;
+		c->out.samples++;
 		if (c->sink && c->sink->sample)
 			replay_sink_ok(c, c->sink->sample(c->sink_ctx, &s));
 	}
@@ -145,25 +145,25 @@ void replay_emit_pbmaps(struct replay_ctx *c, uint64_t ts)
 {
 	if (!c->sink || !c->sink->pbmap || c->sink_ret)
 		return;
-	for (unsigned int z = 0; z < c->nr_szones; z++) {
+	for (unsigned int z = 0; z < c->out.nr_zones; z++) {
 		struct replay_pbmap map;
-		long n = model_zone_pageblocks(c->m, c->szone_model[z], c->pbbuf, c->pbbuf_len);
+		long n = model_zone_pageblocks(c->m, c->out.zone_model[z], c->out.pbbuf, c->out.pbbuf_len);
 
 		if (n < 0)
 			continue;
-		if ((size_t)n > c->pbbuf_len)
-			n = (long)c->pbbuf_len;
+		if ((size_t)n > c->out.pbbuf_len)
+			n = (long)c->out.pbbuf_len;
 		for (long i = 0; i < n; i++) {
-			c->pb_mt[i] = (uint8_t)(c->pbbuf[i].mt < 0 ? 255 : c->pbbuf[i].mt);
-			c->pb_free[i] = (uint16_t)(c->pbbuf[i].nr_free_buddy + c->pbbuf[i].nr_free_pcp);
+			c->out.pb_mt[i] = (uint8_t)(c->out.pbbuf[i].mt < 0 ? 255 : c->out.pbbuf[i].mt);
+			c->out.pb_free[i] = (uint16_t)(c->out.pbbuf[i].nr_free_buddy + c->out.pbbuf[i].nr_free_pcp);
 		}
 		map.t_ns = replay_rel_ns(c, ts);
 		map.zone = z;
 		map.nr_pageblocks = (uint32_t)n;
 		map.pageblock_pages = 1u << c->cfg->pageblock_order;
-		map.migratetype = c->pb_mt;
-		map.free_pages = c->pb_free;
-		c->pbmaps++;
+		map.migratetype = c->out.pb_mt;
+		map.free_pages = c->out.pb_free;
+		c->out.pbmaps++;
 		replay_sink_ok(c, c->sink->pbmap(c->sink_ctx, &map));
 	}
 }
@@ -180,10 +180,10 @@ int replay_sink_zones(struct replay_ctx *c)
 
 		if (!zc->managed_pages || !zc->present_pages)
 			continue;
-		c->szone_model[c->nr_szones] = z;
+		c->out.zone_model[c->out.nr_zones] = z;
 		if (zc->managed_pages > best) {
 			best = zc->managed_pages;
-			c->largest_szone = c->nr_szones;
+			c->out.largest_zone = c->out.nr_zones;
 		}
 		npb = model_zone_pageblocks(c->m, z, NULL, 0);
 		if (npb > 0 && (size_t)npb > maxpb)
@@ -198,20 +198,20 @@ int replay_sink_zones(struct replay_ctx *c)
 		rz.nr_migratetypes = c->cfg->nr_migratetypes;
 		rz.migratetype_names = c->hdr.nr_mt_names >= c->cfg->nr_migratetypes
 				       ? c->hdr.mt_names : NULL;
-		c->nr_szones++;
+		c->out.nr_zones++;
 		if (c->sink && c->sink->zone)
 			replay_sink_ok(c, c->sink->zone(c->sink_ctx, &rz));
 	}
-	c->pbbuf_len = maxpb;
-	c->pbbuf = calloc(maxpb ? maxpb : 1, sizeof(*c->pbbuf));
-	c->pb_mt = calloc(maxpb ? maxpb : 1, 1);
-	c->pb_free = calloc(maxpb ? maxpb : 1, sizeof(*c->pb_free));
-	return c->pbbuf && c->pb_mt && c->pb_free ? 0 : -ENOMEM;
+	c->out.pbbuf_len = maxpb;
+	c->out.pbbuf = calloc(maxpb ? maxpb : 1, sizeof(*c->out.pbbuf));
+	c->out.pb_mt = calloc(maxpb ? maxpb : 1, 1);
+	c->out.pb_free = calloc(maxpb ? maxpb : 1, sizeof(*c->out.pb_free));
+	return c->out.pbbuf && c->out.pb_mt && c->out.pb_free ? 0 : -ENOMEM;
 }
 
 void replay_samples_release(struct replay_ctx *c)
 {
-	free(c->pbbuf);
-	free(c->pb_mt);
-	free(c->pb_free);
+	free(c->out.pbbuf);
+	free(c->out.pb_mt);
+	free(c->out.pb_free);
 }

@@ -29,11 +29,11 @@ static void pull_prepare(struct replay_ctx *c, uint64_t pfn, unsigned int order,
 	struct model_free_result fr;
 	struct pfn_map_entry *me;
 
-	if (c->stale.n && (me = pfn_map_get(&c->stale, pfn))) {
+	if (c->shadow.stale.n && (me = pfn_map_get(&c->shadow.stale, pfn))) {
 		unsigned int o = me->order;
 
-		pfn_map_del(&c->stale, me);
-		c->stale_found[STALE_IN_BUDDY]++;
+		pfn_map_del(&c->shadow.stale, me);
+		c->shadow.stale_found[STALE_IN_BUDDY]++;
 		model_free_pages(c->m, pfn, o, replay_model_cpu(c, cpu), MODEL_FREE_BUDDY, &fr);
 		return;
 	}
@@ -41,7 +41,7 @@ static void pull_prepare(struct replay_ctx *c, uint64_t pfn, unsigned int order,
 	    st.head_pfn != pfn || st.order != order)
 		return;
 	model_pcp_unlink_to_buddy(c->m, pfn, order, &fr);
-	c->inferred_direct_frees++;
+	c->shadow.inferred_direct_frees++;
 }
 
 bool replay_pending_holds(const struct replay_ctx *c, uint32_t cpu, uint64_t pfn)
@@ -63,8 +63,8 @@ static void stale_set_aside(struct replay_ctx *c, uint64_t pfn, unsigned int ord
 	struct pfn_map_entry *me;
 
 	model_force_alloc(c->m, pfn, order, cpu, -1, &fr);
-	if (c->stale.n >= STALE_MAX || !(me = pfn_map_put(&c->stale, pfn))) {
-		c->stale_found[STALE_UNTRACKED]++;
+	if (c->shadow.stale.n >= STALE_MAX || !(me = pfn_map_put(&c->shadow.stale, pfn))) {
+		c->shadow.stale_found[STALE_UNTRACKED]++;
 		return;
 	}
 	me->val = 0;
@@ -76,13 +76,13 @@ static void stale_set_aside(struct replay_ctx *c, uint64_t pfn, unsigned int ord
  * The trace names a page that was set aside: its event says where it was.
  * Returns true when the event is fully handled here.
  */
-bool replay_stale_found(struct replay_ctx *c, const struct cev *e)
+bool replay_stale_found(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct pfn_map_entry *me;
 	struct model_free_result fr;
 	unsigned int order;
 
-	if (!c->stale.n || !(me = pfn_map_get(&c->stale, e->pfn)))
+	if (!c->shadow.stale.n || !(me = pfn_map_get(&c->shadow.stale, e->pfn)))
 		return false;
 	/* a pull of it (zone_locked, extfrag, or the allocation a pull is pending for) is
 	 * placed when the pull is applied, after the prediction: pull_prepare() */
@@ -90,21 +90,21 @@ bool replay_stale_found(struct replay_ctx *c, const struct cev *e)
 	    (e->type == TRACEFMT_PAGE_ALLOC && replay_pending_holds(c, e->cpu, e->pfn)))
 		return false;
 	order = me->order;
-	pfn_map_del(&c->stale, me);
+	pfn_map_del(&c->shadow.stale, me);
 	switch (e->type) {
 	case TRACEFMT_PAGE_PCPU_DRAIN:
 		/* it was on a pcp list the model did not have it on */
-		c->stale_found[STALE_ON_PCP]++;
+		c->shadow.stale_found[STALE_ON_PCP]++;
 		model_free_pages(c->m, e->pfn, order, replay_model_cpu(c, e->cpu), MODEL_FREE_BUDDY, &fr);
 		return true;
 	case TRACEFMT_PAGE_ALLOC:
 		/* a pcp hit from another list (shadow_alloc learns its type); it stays allocated */
-		c->stale_found[STALE_ON_PCP]++;
-		c->alloc_of_set_aside = true;
+		c->shadow.stale_found[STALE_ON_PCP]++;
+		c->shadow.alloc_of_set_aside = true;
 		return false;
 	case TRACEFMT_PAGE_FREE:
 		/* it had been handed out unseen (bulk allocator): this free is ordinary */
-		c->stale_found[STALE_ALLOCATED]++;
+		c->shadow.stale_found[STALE_ALLOCATED]++;
 		return false;
 	default:
 		return false;
@@ -174,7 +174,7 @@ static int pending_grow(struct cpu_state *s)
 	return 0;
 }
 
-static void pending_add(struct replay_ctx *c, const struct cev *e, unsigned int order, bool via_extfrag,
+static void pending_add(struct replay_ctx *c, const struct reorder_event *e, unsigned int order, bool via_extfrag,
 			bool refill)
 {
 	struct cpu_state *s = replay_cpu_state(c, e->cpu);
@@ -223,9 +223,9 @@ static void pageblock_learn(struct replay_ctx *c, uint64_t pfn, int mt)
 	if (model_pfn_state_get(c->m, pfn, &st) || st.pageblock_mt < 0 || st.pageblock_mt == mt ||
 	    !learnable_type(st.pageblock_mt))
 		return;
-	c->pageblock_learned++;
+	c->shadow.pageblock_learned++;
 	if (mt == MODEL_MT_HIGHATOMIC || st.pageblock_mt == MODEL_MT_HIGHATOMIC)
-		c->highatomic_learned++;
+		c->shadow.highatomic_learned++;
 	model_pageblock_claim(c->m, pfn, mt);
 }
 
@@ -235,7 +235,7 @@ static void pageblock_learn(struct replay_ctx *c, uint64_t pfn, int mt)
  * extfrag shows as the final claim, or as a steal after a failed attempt
  * (none for a MOVABLE request below half a pageblock, which never tries).
  */
-static void fallback_boost(struct replay_ctx *c, const struct cev *e)
+static void fallback_boost(struct replay_ctx *c, const struct reorder_event *e)
 {
 	unsigned int pbo = c->cfg->pageblock_order;
 	int zone;
@@ -246,7 +246,7 @@ static void fallback_boost(struct replay_ctx *c, const struct cev *e)
 		return;
 	zone = model_zone_of_pfn(c->m, e->pfn);
 	if (zone >= 0 && model_zone_boost_watermark(c->m, (unsigned int)zone) == 1)
-		c->boosts_implied++;
+		c->shadow.boosts_implied++;
 }
 
 /*
@@ -297,7 +297,7 @@ static void predicted_counts(struct model_counters *k, const struct model_alloc_
  * answer must never be visible to the prediction. Returns the predicted
  * pfn, MODEL_PFN_NONE when the allocation is not scored.
  */
-static uint64_t shadow_predict(struct replay_ctx *c, const struct cev *e, struct cpu_state *s,
+static uint64_t shadow_predict(struct replay_ctx *c, const struct reorder_event *e, struct cpu_state *s,
 			       bool buddy_served, unsigned int *res_flags)
 {
 	struct model_alloc_req req = {
@@ -311,29 +311,29 @@ static uint64_t shadow_predict(struct replay_ctx *c, const struct cev *e, struct
 	bool ok;
 
 	*res_flags = 0;
-	if (c->uncertain) {
-		c->pred_uncertain++;
+	if (c->count.uncertain) {
+		c->shadow.pred_uncertain++;
 		return MODEL_PFN_NONE;
 	}
-	if (e->ts < c->start_ts) {
-		c->pred_in_start_window++;
+	if (e->ts < c->clock.start_ts) {
+		c->shadow.pred_in_start_window++;
 		return MODEL_PFN_NONE;
 	}
 	if (s && s->pending_leaked) {
 		s->pending_leaked = false;
-		c->pred_pending_overflow++;
+		c->shadow.pred_pending_overflow++;
 		return MODEL_PFN_NONE;
 	}
 	if (model_alloc_pages(c->m, &req, &res))
 		return MODEL_PFN_NONE;
 	ok = res.pfn == e->pfn;
 	*res_flags = res.flags;
-	predicted_counts(&c->pmc, &res);
-	pred_count(&c->pred, ok);
-	pred_count(buddy_served ? &c->pred_buddy : &c->pred_pcp, ok);
-	pred_count(&c->pred_baseline, baseline_hit(s, e->pfn, e->order));
+	predicted_counts(&c->shadow.pmc, &res);
+	pred_count(&c->shadow.pred, ok);
+	pred_count(buddy_served ? &c->shadow.pred_buddy : &c->shadow.pred_pcp, ok);
+	pred_count(&c->shadow.pred_baseline, baseline_hit(s, e->pfn, e->order));
 	if (e->order < REPLAY_MAX_ORDERS)
-		pred_count(&c->pred_order[e->order], ok);
+		pred_count(&c->shadow.pred_order[e->order], ok);
 	return res.pfn;
 }
 
@@ -357,7 +357,7 @@ static bool freed_since_last_alloc(const struct cpu_state *s, uint64_t pfn)
  * cannot tell which until the page shows up again, so it is set aside
  * (stale_set_aside) and placed where its next event says (stale_found).
  */
-static void pcp_resync(struct replay_ctx *c, const struct cev *e, const struct cpu_state *s)
+static void pcp_resync(struct replay_ctx *c, const struct reorder_event *e, const struct cpu_state *s)
 {
 	struct model_pfn_state sk;
 	uint64_t front[64];
@@ -373,7 +373,7 @@ static void pcp_resync(struct replay_ctx *c, const struct cev *e, const struct c
 		if (s && freed_since_last_alloc(s, front[i]))
 			continue;
 		stale_set_aside(c, front[i], sk.order, sk.pcp_cpu);
-		c->contra[RC_STALE_PCP]++;
+		c->count.contra[RC_STALE_PCP]++;
 	}
 }
 
@@ -382,7 +382,7 @@ static void pcp_resync(struct replay_ctx *c, const struct cev *e, const struct c
  * migratetype, which was the pageblock's type when the page was freed
  * (spec 3.3). Teach the model a type it got wrong.
  */
-static void pcp_hit_learn(struct replay_ctx *c, const struct cev *e)
+static void pcp_hit_learn(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct model_pfn_state st;
 
@@ -393,11 +393,11 @@ static void pcp_hit_learn(struct replay_ctx *c, const struct cev *e)
 	    st.pageblock_mt == e->mt)
 		return;
 	model_pageblock_claim(c->m, e->pfn, e->mt);
-	c->pageblock_learned_pcp++;
+	c->shadow.pageblock_learned_pcp++;
 }
 
 /* The allocation took its pending blocks: the one handed out, the rest to the pcp. */
-static bool pending_consume(struct replay_ctx *c, const struct cev *e, struct cpu_state *s)
+static bool pending_consume(struct replay_ctx *c, const struct reorder_event *e, struct cpu_state *s)
 {
 	struct model_force_result fr;
 	bool matched = false;
@@ -425,7 +425,7 @@ static bool pending_consume(struct replay_ctx *c, const struct cev *e, struct cp
 	return matched;
 }
 
-void replay_shadow_alloc(struct replay_ctx *c, const struct cev *e)
+void replay_shadow_alloc(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct cpu_state *s = replay_cpu_state(c, e->cpu);
 	bool buddy_served = s && s->n > 0, matched = false;
@@ -434,7 +434,7 @@ void replay_shadow_alloc(struct replay_ctx *c, const struct cev *e)
 	uint64_t predicted;
 
 	if (e->pfn == TRACEFMT_PFN_NONE) {
-		if (e->order < REPLAY_MAX_ORDERS && c->kfail[e->order]++ == 0)
+		if (e->order < REPLAY_MAX_ORDERS && c->count.kfail[e->order]++ == 0)
 			replay_notable(c, e->ts, "failure", "first failed allocation of order %u (gfp %#llx)",
 				e->order, (unsigned long long)e->gfp);
 		replay_attribute(c, e->pid, e->gfp, 0, 1, s ? s->extfrag : 0);
@@ -454,12 +454,12 @@ void replay_shadow_alloc(struct replay_ctx *c, const struct cev *e)
 		if (predicted != e->pfn && (flags & MODEL_ALLOC_R_PCP_HIT))
 			pcp_resync(c, e, s);
 		pcp_hit_learn(c, e);
-		if (!c->alloc_of_set_aside) {
+		if (!c->shadow.alloc_of_set_aside) {
 			model_force_alloc(c->m, e->pfn, e->order, (int)replay_model_cpu(c, e->cpu), e->mt, &fr);
 			replay_count_model_contra(c, fr.contradiction, e->ts, e->pfn);
 		}
 	}
-	c->alloc_of_set_aside = false;
+	c->shadow.alloc_of_set_aside = false;
 	if (s)
 		s->nr_recent = 0;
 }
@@ -476,7 +476,7 @@ static void note_recent_free(struct cpu_state *s, uint64_t pfn)
  * (spec 6.5), so this page was allocated unseen. Take it off the list first;
  * not a contradiction.
  */
-static void bulk_alloc_infer(struct replay_ctx *c, const struct cev *e)
+static void bulk_alloc_infer(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct model_pfn_state st;
 	struct model_force_result fr;
@@ -485,10 +485,10 @@ static void bulk_alloc_infer(struct replay_ctx *c, const struct cev *e)
 	    st.head_pfn != e->pfn || st.order != e->order)
 		return;
 	model_force_alloc(c->m, e->pfn, e->order, st.pcp_cpu, -1, &fr);
-	c->inferred_bulk_allocs++;
+	c->shadow.inferred_bulk_allocs++;
 }
 
-void replay_shadow_free(struct replay_ctx *c, const struct cev *e)
+void replay_shadow_free(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct cpu_state *s = replay_cpu_state(c, e->cpu);
 	struct model_free_result fr;
@@ -502,7 +502,7 @@ void replay_shadow_free(struct replay_ctx *c, const struct cev *e)
 	}
 }
 
-void replay_shadow_drain(struct replay_ctx *c, const struct cev *e)
+void replay_shadow_drain(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct model_free_result fr;
 
@@ -522,7 +522,7 @@ void replay_shadow_drain(struct replay_ctx *c, const struct cev *e)
 	}
 }
 
-void replay_shadow_extfrag(struct replay_ctx *c, const struct cev *e)
+void replay_shadow_extfrag(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct cpu_state *s = replay_cpu_state(c, e->cpu);
 
@@ -533,7 +533,7 @@ void replay_shadow_extfrag(struct replay_ctx *c, const struct cev *e)
 	fallback_boost(c, e);
 	/* change_ownership: the block was claimed for the request's type (spec 6.2) */
 	if (e->flag && e->mt >= 0 && e->mt < (int)c->cfg->nr_migratetypes) {
-		c->pageblock_hints++;
+		c->shadow.pageblock_hints++;
 		model_pageblock_claim(c->m, e->pfn, e->mt);
 	}
 	if (!c->prof_618 || !s)
@@ -544,16 +544,16 @@ void replay_shadow_extfrag(struct replay_ctx *c, const struct cev *e)
 	pending_add(c, e, e->order, true, replay_pcpable(c, e->order));
 }
 
-void replay_shadow_free_batched(struct replay_ctx *c, const struct cev *e)
+void replay_shadow_free_batched(struct replay_ctx *c, const struct reorder_event *e)
 {
 	struct model_pfn_state st;
 
 	if (!model_pfn_state_get(c->m, e->pfn, &st) && st.kind != MODEL_PFN_ON_PCP)
-		c->pcp_hint_mismatch++;
+		c->shadow.pcp_hint_mismatch++;
 }
 
 /* The kernel pulled a block from the buddy under the zone lock: it waits for the cpu's next allocation. */
-void replay_shadow_zone_locked(struct replay_ctx *c, const struct cev *e)
+void replay_shadow_zone_locked(struct replay_ctx *c, const struct reorder_event *e)
 {
 	pageblock_learn(c, e->pfn, e->mt);
 	pending_add(c, e, e->order, false, e->flag && replay_pcpable(c, e->order));
@@ -564,5 +564,5 @@ void replay_shadow_release(struct replay_ctx *c)
 	for (unsigned int i = 0; i < c->nr_cpu_states; i++)
 		free(c->cpus[i].p);
 	free(c->cpus);
-	pfn_map_release(&c->stale);
+	pfn_map_release(&c->shadow.stale);
 }

@@ -41,7 +41,7 @@ static json_t *model_counters_json(const struct replay_ctx *c, const struct mode
 	bool shadow = c->mode == REPLAY_SHADOW;
 
 	if (shadow)
-		mc = &c->pmc;
+		mc = &c->shadow.pmc;
 	return json_pack("{sI sI sI so so sI sI sI sI sI sI sI}",
 		"pcp_hits", (json_int_t)mc->pcp_hits, "pcp_refills", (json_int_t)mc->pcp_refills,
 		"pcp_refill_pages", (json_int_t)mc->pcp_refill_pages,
@@ -51,7 +51,7 @@ static json_t *model_counters_json(const struct replay_ctx *c, const struct mode
 		"buddy_allocs", (json_int_t)mc->buddy_allocs, "fallbacks", (json_int_t)mc->fallbacks,
 		"claims", (json_int_t)mc->claims, "steals", (json_int_t)mc->steals,
 		"boosts", (json_int_t)mc->boosts, "kswapd_wakes", (json_int_t)mc->kswapd_wakes,
-		"watermark_breaches", (json_int_t)c->breaches);
+		"watermark_breaches", (json_int_t)c->whatif.breaches);
 }
 
 static json_t *trace_counters_json(const struct trace_counters *t)
@@ -111,44 +111,44 @@ static void note(json_t *notes, const char *fmt, ...)
 static void fidelity_notes(const struct replay_ctx *c, json_t *notes)
 {
 	uint64_t contra = 0;
-	double rate = c->pred.n ? (double)c->pred.ok / (double)c->pred.n : NAN;
+	double rate = c->shadow.pred.n ? (double)c->shadow.pred.ok / (double)c->shadow.pred.n : NAN;
 
 	for (int i = 0; i < RC_NR; i++)
-		contra += c->contra[i];
-	if (c->pred.n && rate < POOR_PFN_RATE)
+		contra += c->count.contra[i];
+	if (c->shadow.pred.n && rate < POOR_PFN_RATE)
 		note(notes, "poor fidelity: the model predicted %.1f %% of the kernel's pfns (below %.0f %%; "
 		     "the last-freed-page baseline got %.1f %%); likely cause: %s", 100 * rate,
-		     100 * POOR_PFN_RATE, c->pred_baseline.n ? 100.0 * (double)c->pred_baseline.ok /
-		     (double)c->pred_baseline.n : 0.0,
-		     c->lost_events ? "events were lost, so the model's lists drifted from the kernel's"
+		     100 * POOR_PFN_RATE, c->shadow.pred_baseline.n ? 100.0 * (double)c->shadow.pred_baseline.ok /
+		     (double)c->shadow.pred_baseline.n : 0.0,
+		     c->count.lost_events ? "events were lost, so the model's lists drifted from the kernel's"
 		     : c->start.kind != START_SNAPSHOT ? "the start state is not a free-list snapshot"
-		     : contra * 100 > c->events ? "the model's state contradicted the trace often "
+		     : contra * 100 > c->count.events ? "the model's state contradicted the trace often "
 		       "(see contradictions): operations without kmem events (compaction, isolation, "
 		       "free page reporting, hotplug) changed the free lists"
 		     : "list order the trace does not show (free page reporting, events the kernel "
 		       "does not trace)");
-	if (c->ck_count && c->ck_max > POOR_CHECKPOINT_DISTANCE && c->ck_last <= POOR_CHECKPOINT_DISTANCE / 2)
+	if (c->ck.count && c->ck.max > POOR_CHECKPOINT_DISTANCE && c->ck.last <= POOR_CHECKPOINT_DISTANCE / 2)
 		note(notes, "a checkpoint's free counts differ from the model's by %.2f %% (above %.0f %%) "
 		     "but a later one matches again (last %.2f %%): the difference did not persist in the "
 		     "model, so the likely cause is the reading itself - /proc/pagetypeinfo counts each "
 		     "order and migratetype list under its own hold of the zone lock and may reschedule "
-		     "in between while allocations go on, so a reading on a busy host is not one instant", 100 * c->ck_max,
-		     100 * POOR_CHECKPOINT_DISTANCE, 100 * c->ck_last);
-	else if (c->ck_count && c->ck_max > POOR_CHECKPOINT_DISTANCE)
+		     "in between while allocations go on, so a reading on a busy host is not one instant", 100 * c->ck.max,
+		     100 * POOR_CHECKPOINT_DISTANCE, 100 * c->ck.last);
+	else if (c->ck.count && c->ck.max > POOR_CHECKPOINT_DISTANCE)
 		note(notes, "poor fidelity: a checkpoint's free counts differ from the model's by %.2f %% "
-		     "(above %.0f %%); likely cause: %s", 100 * c->ck_max, 100 * POOR_CHECKPOINT_DISTANCE,
-		     c->lost_events ? "lost events" : c->pages_added ? "memory that appeared at runtime"
+		     "(above %.0f %%); likely cause: %s", 100 * c->ck.max, 100 * POOR_CHECKPOINT_DISTANCE,
+		     c->count.lost_events ? "lost events" : c->mem.pages_added ? "memory that appeared at runtime"
 		     : "buddy changes with no kmem event (compaction, isolation, hotplug)");
-	if (!c->ck_count && c->ck_before_start)
+	if (!c->ck.count && c->ck.before_start)
 		note(notes, "no checkpoint was read after the start state: the checkpoint distance "
-		     "measures nothing here (%llu read before it)", (unsigned long long)c->ck_before_start);
-	if (c->lost_events)
+		     "measures nothing here (%llu read before it)", (unsigned long long)c->ck.before_start);
+	if (c->count.lost_events)
 		note(notes, "%llu events were lost: allocations inside the %llu uncertain stretches "
-		     "were not scored", (unsigned long long)c->lost_events,
-		     (unsigned long long)c->lost_records);
-	if (c->pages_added)
+		     "were not scored", (unsigned long long)c->count.lost_events,
+		     (unsigned long long)c->count.lost_records);
+	if (c->mem.pages_added)
 		note(notes, "%llu pages appeared at runtime (memory hotplug): the model added them; "
-		     "figures around that moment are less certain", (unsigned long long)c->pages_added);
+		     "figures around that moment are less certain", (unsigned long long)c->mem.pages_added);
 }
 
 static const char *const start_names[] = {
@@ -160,14 +160,14 @@ static uint64_t contradictions_total(const struct replay_ctx *c)
 	uint64_t total = 0;
 
 	for (int i = 0; i < RC_NR; i++)
-		total += c->contra[i];
+		total += c->count.contra[i];
 	return total;
 }
 
 /* Failures by order as the mode counts them: the kernel's (shadow) or the model's (what-if). */
 static uint64_t failures_of_order(const struct replay_ctx *c, unsigned int order)
 {
-	return c->mode == REPLAY_SHADOW ? c->kfail[order] : c->wfail[order];
+	return c->mode == REPLAY_SHADOW ? c->count.kfail[order] : c->whatif.fail[order];
 }
 
 void replay_result_fill(const struct replay_ctx *c, struct replay_result *res)
@@ -177,22 +177,22 @@ void replay_result_fill(const struct replay_ctx *c, struct replay_result *res)
 	res->pfn_prediction_meaningful = c->start.kind == START_SNAPSHOT &&
 					 c->ps.snapshot_method != TRACEFMT_SNAP_METHOD_KPAGEFLAGS;
 	res->contradictions = contradictions_total(c);
-	res->contradictions_uncertain = c->contra_uncertain;
-	for (unsigned int i = 0; i < c->nr_fail_orders; i++)
+	res->contradictions_uncertain = c->count.contra_uncertain;
+	for (unsigned int i = 0; i < c->count.nr_fail_orders; i++)
 		res->failures_by_order[i] = failures_of_order(c, i);
-	res->nr_orders = c->nr_fail_orders;
+	res->nr_orders = c->count.nr_fail_orders;
 	/* the kernel's x1000 integers back to the 0..1 fraction debugfs prints */
 	res->unusable_order9_mean =
-		c->unusable9_n ? c->unusable9_sum / (double)c->unusable9_n / 1000.0 : NAN;
+		c->out.unusable9_n ? c->out.unusable9_sum / (double)c->out.unusable9_n / 1000.0 : NAN;
 	if (c->mode == REPLAY_SHADOW) {
-		res->predicted = c->pred.n;
-		res->predicted_ok = c->pred.ok;
-		res->pfn_prediction_rate = c->pred.n ? (double)c->pred.ok / (double)c->pred.n : NAN;
-		res->checkpoints = c->ck_count;
-		res->checkpoint_distance_max = c->ck_count ? c->ck_max : NAN;
-		res->checkpoint_distance_mean = c->ck_count ? c->ck_sum / (double)c->ck_count : NAN;
+		res->predicted = c->shadow.pred.n;
+		res->predicted_ok = c->shadow.pred.ok;
+		res->pfn_prediction_rate = c->shadow.pred.n ? (double)c->shadow.pred.ok / (double)c->shadow.pred.n : NAN;
+		res->checkpoints = c->ck.count;
+		res->checkpoint_distance_max = c->ck.count ? c->ck.max : NAN;
+		res->checkpoint_distance_mean = c->ck.count ? c->ck.sum / (double)c->ck.count : NAN;
 	}
-	res->model_check_failures = c->paranoid_fail;
+	res->model_check_failures = c->count.paranoid_fail;
 }
 
 /* What the run was: trace, settings, model, start state. */
@@ -263,17 +263,17 @@ static void summary_add_reading(json_t *o, const struct replay_ctx *c,
 	const struct tracefmt_reader_stats *st = tracefmt_reader_stats(c->rd);
 	json_t *k = json_object();
 
-	json_object_set_new(o, "events", json_integer((json_int_t)c->events));
-	json_object_set_new(o, "records", json_integer((json_int_t)c->records));
+	json_object_set_new(o, "events", json_integer((json_int_t)c->count.events));
+	json_object_set_new(o, "records", json_integer((json_int_t)c->count.records));
 	for (unsigned int t = TRACEFMT_PAGE_ALLOC; t <= TRACEFMT_PAGE_ALLOC_EXTFRAG; t++)
-		json_object_set_new(k, tracefmt_type_name(t), json_integer((json_int_t)c->by_type[t]));
+		json_object_set_new(k, tracefmt_type_name(t), json_integer((json_int_t)c->count.by_type[t]));
 	json_object_set_new(o, "events_by_kind", k);
 	json_object_set_new(o, "skipped_before_start",
-			    json_integer((json_int_t)c->skipped_before_start));
+			    json_integer((json_int_t)c->count.skipped_before_start));
 	json_object_set_new(o, "wall_seconds", json_real(res->wall_seconds));
 	json_object_set_new(o, "events_per_second", json_real(res->events_per_second));
-	json_object_set_new(o, "trace_seconds", json_real(c->have_t0 && c->last_ts > c->t0
-						 ? (double)(c->last_ts - c->t0) * 1e-9 : 0.0));
+	json_object_set_new(o, "trace_seconds", json_real(c->clock.have_t0 && c->clock.last_ts > c->clock.t0
+						 ? (double)(c->clock.last_ts - c->clock.t0) * 1e-9 : 0.0));
 	json_object_set_new(o, "complete", json_boolean(complete));
 	json_object_set_new(o, "trace_complete", json_boolean(st->complete));
 	json_object_set_new(o, "trace_truncated", json_boolean(res->trace_truncated));
@@ -281,9 +281,9 @@ static void summary_add_reading(json_t *o, const struct replay_ctx *c,
 	json_object_set_new(o, "trace_problem", json_string(res->trace_problem));
 	json_object_set_new(o, "reorder", json_pack("{sI sI}", "window",
 		(json_int_t)REPLAY_REORDER_WINDOW, "late_records", (json_int_t)c->ro.late));
-	json_object_set_new(o, "lost_events", json_integer((json_int_t)c->lost_events));
-	json_object_set_new(o, "lost_records", json_integer((json_int_t)c->lost_records));
-	json_object_set_new(o, "uncertain_events", json_integer((json_int_t)c->uncertain_events));
+	json_object_set_new(o, "lost_events", json_integer((json_int_t)c->count.lost_events));
+	json_object_set_new(o, "lost_records", json_integer((json_int_t)c->count.lost_records));
+	json_object_set_new(o, "uncertain_events", json_integer((json_int_t)c->count.uncertain_events));
 }
 
 static json_t *contradictions_json(const struct replay_ctx *c)
@@ -291,10 +291,10 @@ static json_t *contradictions_json(const struct replay_ctx *c)
 	json_t *k = json_object();
 
 	for (int i = 0; i < RC_NR; i++)
-		json_object_set_new(k, replay_contra_names[i], json_integer((json_int_t)c->contra[i]));
+		json_object_set_new(k, replay_contra_names[i], json_integer((json_int_t)c->count.contra[i]));
 	json_object_set_new(k, "total", json_integer((json_int_t)contradictions_total(c)));
 	json_object_set_new(k, "in_uncertain_stretches",
-			    json_integer((json_int_t)c->contra_uncertain));
+			    json_integer((json_int_t)c->count.contra_uncertain));
 	return k;
 }
 
@@ -303,16 +303,16 @@ static void summary_add_failures(json_t *o, const struct replay_ctx *c)
 {
 	json_t *a = json_array(), *k = json_object();
 
-	for (unsigned int i = 0; i < c->nr_fail_orders; i++)
+	for (unsigned int i = 0; i < c->count.nr_fail_orders; i++)
 		json_array_append_new(a, json_integer((json_int_t)failures_of_order(c, i)));
 	json_object_set_new(o, "failures_by_order", a);
 	a = json_array();
-	for (unsigned int i = 0; i < c->nr_fail_orders; i++)
-		json_array_append_new(a, json_integer((json_int_t)c->kfail[i]));
+	for (unsigned int i = 0; i < c->count.nr_fail_orders; i++)
+		json_array_append_new(a, json_integer((json_int_t)c->count.kfail[i]));
 	json_object_set_new(o, "kernel_failures_by_order", a);
 	for (int i = 1; i < MODEL_NR_ALLOC_FAIL; i++)
 		json_object_set_new(k, fail_reason_names[i],
-				    json_integer((json_int_t)c->wfail_reason[i]));
+				    json_integer((json_int_t)c->whatif.fail_reason[i]));
 	json_object_set_new(o, "failures_by_reason", k);
 }
 
@@ -329,37 +329,37 @@ static void summary_add_model(json_t *o, const struct replay_ctx *c,
 	json_object_set_new(o, "steals", jcount(mc->steals));
 	json_object_set_new(o, "claims", jcount(mc->claims));
 	json_object_set_new(o, "pageblock_changes", jcount(mc->pageblock_changes));
-	json_object_set_new(o, "watermark_breaches", jcount(c->breaches));
+	json_object_set_new(o, "watermark_breaches", jcount(c->whatif.breaches));
 	json_object_set_new(o, "kswapd_wakes", jcount(mc->kswapd_wakes));
 	json_object_set_new(o, "boosts", jcount(mc->boosts));
-	json_object_set_new(o, "pcp_hint_mismatch", jcount(c->pcp_hint_mismatch));
-	json_object_set_new(o, "pageblock_hints", jcount(c->pageblock_hints));
-	json_object_set_new(o, "pageblock_types_learned", jcount(c->pageblock_learned));
-	json_object_set_new(o, "highatomic_types_learned", jcount(c->highatomic_learned));
-	json_object_set_new(o, "boosts_implied", jcount(c->boosts_implied));
+	json_object_set_new(o, "pcp_hint_mismatch", jcount(c->shadow.pcp_hint_mismatch));
+	json_object_set_new(o, "pageblock_hints", jcount(c->shadow.pageblock_hints));
+	json_object_set_new(o, "pageblock_types_learned", jcount(c->shadow.pageblock_learned));
+	json_object_set_new(o, "highatomic_types_learned", jcount(c->shadow.highatomic_learned));
+	json_object_set_new(o, "boosts_implied", jcount(c->shadow.boosts_implied));
 	json_object_set_new(o, "pageblock_types_learned_from_pcp_hits",
-			    jcount(c->pageblock_learned_pcp));
-	json_object_set_new(o, "inferred_direct_buddy_frees", jcount(c->inferred_direct_frees));
+			    jcount(c->shadow.pageblock_learned_pcp));
+	json_object_set_new(o, "inferred_direct_buddy_frees", jcount(c->shadow.inferred_direct_frees));
 	json_object_set_new(o, "memory", json_pack("{sI sI sI}", "pages_added",
-		(json_int_t)c->pages_added, "zone_states_applied", (json_int_t)c->zone_states_applied,
-		"watermark_recomputes_applied", (json_int_t)c->wmark_recomputes));
+		(json_int_t)c->mem.pages_added, "zone_states_applied", (json_int_t)c->mem.zone_states_applied,
+		"watermark_recomputes_applied", (json_int_t)c->mem.wmark_recomputes));
 	json_object_set_new(o, "page_reporting", json_pack("{sI sI sI}", "order",
-		(json_int_t)c->cfg->page_reporting_order, "passes", (json_int_t)c->reporting_passes,
-		"pages_reported", (json_int_t)c->pages_reported));
-	json_object_set_new(o, "inferred_bulk_allocations", jcount(c->inferred_bulk_allocs));
+		(json_int_t)c->cfg->page_reporting_order, "passes", (json_int_t)c->mem.reporting_passes,
+		"pages_reported", (json_int_t)c->mem.pages_reported));
+	json_object_set_new(o, "inferred_bulk_allocations", jcount(c->shadow.inferred_bulk_allocs));
 	json_object_set_new(o, "stale_pcp_entries_found", json_pack("{sI sI sI sI sI}",
-		"in_buddy", (json_int_t)c->stale_found[STALE_IN_BUDDY],
-		"on_another_pcp_list", (json_int_t)c->stale_found[STALE_ON_PCP],
-		"allocated_unseen", (json_int_t)c->stale_found[STALE_ALLOCATED],
-		"not_seen_again", (json_int_t)c->stale.n,
-		"untracked", (json_int_t)c->stale_found[STALE_UNTRACKED]));
+		"in_buddy", (json_int_t)c->shadow.stale_found[STALE_IN_BUDDY],
+		"on_another_pcp_list", (json_int_t)c->shadow.stale_found[STALE_ON_PCP],
+		"allocated_unseen", (json_int_t)c->shadow.stale_found[STALE_ALLOCATED],
+		"not_seen_again", (json_int_t)c->shadow.stale.n,
+		"untracked", (json_int_t)c->shadow.stale_found[STALE_UNTRACKED]));
 	json_object_set_new(o, "model_counters", model_counters_json(c, mc));
-	json_object_set_new(o, "trace_counters", trace_counters_json(&c->tc));
+	json_object_set_new(o, "trace_counters", trace_counters_json(&c->count.tc));
 	json_object_set_new(o, "zones", zones_json(c));
-	json_object_set_new(o, "samples", jcount(c->samples));
-	json_object_set_new(o, "pageblock_maps", jcount(c->pbmaps));
+	json_object_set_new(o, "samples", jcount(c->out.samples));
+	json_object_set_new(o, "pageblock_maps", jcount(c->out.pbmaps));
 	json_object_set_new(o, "unusable_index_order9_mean", jreal(res->unusable_order9_mean));
-	json_object_set_new(o, "attribution_keys", jcount(c->attr_n));
+	json_object_set_new(o, "attribution_keys", jcount(c->attr.n));
 }
 
 /* Shadow: pfn prediction and checkpoint distances. */
@@ -368,41 +368,41 @@ static void summary_add_shadow(json_t *o, const struct replay_ctx *c,
 {
 	json_t *a = json_array();
 
-	json_object_set_new(o, "pfn_prediction_rate", jrate(c->pred.ok, c->pred.n));
+	json_object_set_new(o, "pfn_prediction_rate", jrate(c->shadow.pred.ok, c->shadow.pred.n));
 	for (unsigned int i = 0; i < c->cfg->nr_page_orders && i < REPLAY_MAX_ORDERS; i++) {
-		json_t *p = pred_json(&c->pred_order[i]);
+		json_t *p = pred_json(&c->shadow.pred_order[i]);
 
 		json_object_set_new(p, "order", json_integer(i));
 		json_array_append_new(a, p);
 	}
 	/* model_alloc_pages() always offers a side-effect-free prediction (MODEL_REQ_DRY_RUN) */
 	json_object_set_new(o, "pfn_prediction", json_pack("{sb sI sI so sI sI sI so so so so}",
-		"available", true, "predicted", (json_int_t)c->pred.n, "correct",
-		(json_int_t)c->pred.ok, "rate", jrate(c->pred.ok, c->pred.n),
-		"excluded_uncertain", (json_int_t)c->pred_uncertain,
-		"excluded_start_window", (json_int_t)c->pred_in_start_window,
-		"excluded_pending_overflow", (json_int_t)c->pred_pending_overflow,
-		"by_order", a, "pcp_served", pred_json(&c->pred_pcp), "buddy_served",
-		pred_json(&c->pred_buddy), "baseline", pred_json(&c->pred_baseline)));
-	json_object_set_new(o, "checkpoints", jcount(c->ck_count));
-	json_object_set_new(o, "checkpoints_before_start", jcount(c->ck_before_start));
-	json_object_set_new(o, "checkpoints_of_start_state", jcount(c->ck_of_start_state));
+		"available", true, "predicted", (json_int_t)c->shadow.pred.n, "correct",
+		(json_int_t)c->shadow.pred.ok, "rate", jrate(c->shadow.pred.ok, c->shadow.pred.n),
+		"excluded_uncertain", (json_int_t)c->shadow.pred_uncertain,
+		"excluded_start_window", (json_int_t)c->shadow.pred_in_start_window,
+		"excluded_pending_overflow", (json_int_t)c->shadow.pred_pending_overflow,
+		"by_order", a, "pcp_served", pred_json(&c->shadow.pred_pcp), "buddy_served",
+		pred_json(&c->shadow.pred_buddy), "baseline", pred_json(&c->shadow.pred_baseline)));
+	json_object_set_new(o, "checkpoints", jcount(c->ck.count));
+	json_object_set_new(o, "checkpoints_before_start", jcount(c->ck.before_start));
+	json_object_set_new(o, "checkpoints_of_start_state", jcount(c->ck.of_start_state));
 	json_object_set_new(o, "checkpoint_distance_max", jreal(res->checkpoint_distance_max));
 	json_object_set_new(o, "checkpoint_distance_mean", jreal(res->checkpoint_distance_mean));
 	json_object_set_new(o, "checkpoint_distance_first",
-			    c->ck_count ? jreal(c->ck_first) : json_null());
+			    c->ck.count ? jreal(c->ck.first) : json_null());
 	json_object_set_new(o, "checkpoint_distance_last",
-			    c->ck_count ? jreal(c->ck_last) : json_null());
-	json_object_set_new(o, "checkpoint_zones_unmatched", jcount(c->ck_unmatched_zones));
+			    c->ck.count ? jreal(c->ck.last) : json_null());
+	json_object_set_new(o, "checkpoint_zones_unmatched", jcount(c->ck.unmatched_zones));
 }
 
 static json_t *whatif_json(const struct replay_ctx *c)
 {
 	return json_pack("{sI sI sI sI sI}",
-		"untied_frees", (json_int_t)c->whatif_untied_frees, "frees_of_failed",
-		(json_int_t)c->whatif_frees_of_failed, "unfreed_model_allocations",
-		(json_int_t)c->whatif_unfreed, "live_tied_allocations",
-		(json_int_t)c->map.n, "same_pfn_as_kernel", (json_int_t)c->whatif_same_pfn);
+		"untied_frees", (json_int_t)c->whatif.untied_frees, "frees_of_failed",
+		(json_int_t)c->whatif.frees_of_failed, "unfreed_model_allocations",
+		(json_int_t)c->whatif.unfreed, "live_tied_allocations",
+		(json_int_t)c->whatif.map.n, "same_pfn_as_kernel", (json_int_t)c->whatif.same_pfn);
 }
 
 static json_t *by_order_json(const struct replay_ctx *c, const uint64_t *v)
@@ -444,15 +444,15 @@ static json_t *reclaim_compaction_json(const struct replay_ctx *c, const struct 
 	json_object_set_new(o, "pages_migrated", jcount(mc->compact_migrated));
 	json_object_set_new(o, "compaction_success_by_order", by_order_json(c, mc->compact_success));
 	json_object_set_new(o, "compaction_fail_by_order", by_order_json(c, mc->compact_fail));
-	json_object_set_new(o, "frees_of_reclaimed_pages", jcount(c->frees_of_reclaimed));
-	json_object_set_new(o, "reclaimed_untied", jcount(c->reclaimed_untied));
-	json_object_set_new(o, "migrations_remapped", jcount(c->migrations_remapped));
+	json_object_set_new(o, "frees_of_reclaimed_pages", jcount(c->whatif.frees_of_reclaimed));
+	json_object_set_new(o, "reclaimed_untied", jcount(c->whatif.reclaimed_untied));
+	json_object_set_new(o, "migrations_remapped", jcount(c->whatif.migrations_remapped));
 	json_object_set_new(o, "free_pageblock_blocks", json_pack("{sI sI sI sI}",
-		"order", (json_int_t)c->cfg->pageblock_order, "start", (json_int_t)c->hi_blocks_start,
-		"min", (json_int_t)c->hi_blocks_min, "end", (json_int_t)c->hi_blocks_end));
+		"order", (json_int_t)c->cfg->pageblock_order, "start", (json_int_t)c->whatif.hi_blocks_start,
+		"min", (json_int_t)c->whatif.hi_blocks_min, "end", (json_int_t)c->whatif.hi_blocks_end));
 	json_object_set_new(o, "compact_at", at < 0 ? json_null() : json_pack("{sf sb so}",
-		"seconds", (double)at / 1e9, "done", c->compact_at_done, "pages_migrated",
-		c->compact_at_migrated < 0 ? json_null() : jcount((uint64_t)c->compact_at_migrated)));
+		"seconds", (double)at / 1e9, "done", c->whatif.compact_at_done, "pages_migrated",
+		c->whatif.compact_at_migrated < 0 ? json_null() : jcount((uint64_t)c->whatif.compact_at_migrated)));
 	return o;
 }
 
@@ -477,8 +477,8 @@ char *replay_summary_build(const struct replay_ctx *c, const struct replay_resul
 		json_object_set_new(o, "reclaim_compaction", reclaim_compaction_json(c, &mc));
 	}
 	json_object_set_new(o, "model_check", json_pack("{sb sI sI ss}",
-		"enabled", c->opts->paranoid, "checks", (json_int_t)c->paranoid_checks,
-		"failures", (json_int_t)c->paranoid_fail, "first_failure", c->paranoid_first));
+		"enabled", c->opts->paranoid, "checks", (json_int_t)c->count.paranoid_checks,
+		"failures", (json_int_t)c->count.paranoid_fail, "first_failure", c->count.paranoid_first));
 	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	return text;

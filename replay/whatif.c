@@ -25,11 +25,11 @@
 static bool bits_range(const struct replay_ctx *c, uint64_t pfn, unsigned int order, uint64_t *i,
 		       uint64_t *n)
 {
-	if (order >= 64 || pfn < c->owned_base)
+	if (order >= 64 || pfn < c->whatif.owned_base)
 		return false;
-	*i = pfn - c->owned_base;
+	*i = pfn - c->whatif.owned_base;
 	*n = 1ull << order;
-	return *i < c->owned_len && *n <= c->owned_len - *i;
+	return *i < c->whatif.owned_len && *n <= c->whatif.owned_len - *i;
 }
 
 static void bits_set(const struct replay_ctx *c, uint64_t *map, uint64_t pfn, unsigned int order, bool on)
@@ -73,7 +73,7 @@ static struct pfn_map_entry *tied_at(struct replay_ctx *c, uint64_t tag, uint64_
 {
 	struct pfn_map_entry *me;
 
-	if (tag == MODEL_PFN_NONE || !(me = pfn_map_get(&c->map, tag)) || me->val != pfn)
+	if (tag == MODEL_PFN_NONE || !(me = pfn_map_get(&c->whatif.map, tag)) || me->val != pfn)
 		return NULL;
 	return me;
 }
@@ -83,11 +83,11 @@ static void on_reclaimed(void *ctx, uint64_t tag, uint64_t pfn, unsigned int ord
 	struct replay_ctx *c = ctx;
 	struct pfn_map_entry *me = tied_at(c, tag, pfn);
 
-	bits_set(c, c->owned, pfn, order, false);
+	bits_set(c, c->whatif.owned, pfn, order, false);
 	if (me)
 		me->val = PFN_RECLAIMED;
 	else
-		c->reclaimed_untied++;
+		c->whatif.reclaimed_untied++;
 }
 
 static void on_migrated(void *ctx, uint64_t tag, uint64_t old_pfn, uint64_t new_pfn,
@@ -96,11 +96,11 @@ static void on_migrated(void *ctx, uint64_t tag, uint64_t old_pfn, uint64_t new_
 	struct replay_ctx *c = ctx;
 	struct pfn_map_entry *me = tied_at(c, tag, old_pfn);
 
-	bits_set(c, c->owned, old_pfn, order, false);
-	bits_set(c, c->owned, new_pfn, order, true);
+	bits_set(c, c->whatif.owned, old_pfn, order, false);
+	bits_set(c, c->whatif.owned, new_pfn, order, true);
 	if (me) {
 		me->val = new_pfn;
-		c->migrations_remapped++;
+		c->whatif.migrations_remapped++;
 	}
 }
 
@@ -126,13 +126,13 @@ void replay_whatif_hi_blocks_note(struct replay_ctx *c)
 {
 	uint64_t n = replay_whatif_hi_blocks(c);
 
-	if (!c->hi_blocks_seen) {
-		c->hi_blocks_seen = true;
-		c->hi_blocks_start = c->hi_blocks_min = n;
+	if (!c->whatif.hi_blocks_seen) {
+		c->whatif.hi_blocks_seen = true;
+		c->whatif.hi_blocks_start = c->whatif.hi_blocks_min = n;
 	}
-	if (n < c->hi_blocks_min)
-		c->hi_blocks_min = n;
-	c->hi_blocks_end = n;
+	if (n < c->whatif.hi_blocks_min)
+		c->whatif.hi_blocks_min = n;
+	c->whatif.hi_blocks_end = n;
 }
 
 /*
@@ -145,31 +145,31 @@ void replay_whatif_time(struct replay_ctx *c, uint64_t ts)
 	const struct model_config *cfg = c->cfg;
 	int64_t at = c->opts->settings.compact_at_ns;
 
-	if (!c->hi_blocks_seen)
+	if (!c->whatif.hi_blocks_seen)
 		replay_whatif_hi_blocks_note(c);	/* the start state's count */
 
 	if (cfg->compaction && cfg->compaction_proactiveness) {
-		if (!c->next_proactive)
-			c->next_proactive = replay_add_sat(ts, PROACTIVE_NS);
-		for (unsigned int n = 0; ts >= c->next_proactive && n < 64; n++) {
+		if (!c->whatif.next_proactive)
+			c->whatif.next_proactive = replay_add_sat(ts, PROACTIVE_NS);
+		for (unsigned int n = 0; ts >= c->whatif.next_proactive && n < 64; n++) {
 			model_compact_proactive(c->m);
-			c->next_proactive = replay_add_sat(c->next_proactive, PROACTIVE_NS);
+			c->whatif.next_proactive = replay_add_sat(c->whatif.next_proactive, PROACTIVE_NS);
 		}
-		if (ts >= c->next_proactive)
-			c->next_proactive = replay_add_sat(ts, PROACTIVE_NS);
+		if (ts >= c->whatif.next_proactive)
+			c->whatif.next_proactive = replay_add_sat(ts, PROACTIVE_NS);
 	}
-	if (at >= 0 && !c->compact_at_done && c->have_t0 && ts - c->t0 >= (uint64_t)at) {
-		c->compact_at_done = true;
-		c->compact_at_migrated = model_compact_memory(c->m);
+	if (at >= 0 && !c->whatif.compact_at_done && c->clock.have_t0 && ts - c->clock.t0 >= (uint64_t)at) {
+		c->whatif.compact_at_done = true;
+		c->whatif.compact_at_migrated = model_compact_memory(c->m);
 		replay_notable(c, ts, "compaction",
 			       "compact_memory at %.3f s: %lld pages migrated, %llu free blocks of "
-			       "pageblock order after", (double)(ts - c->t0) / 1e9,
-			       (long long)c->compact_at_migrated,
+			       "pageblock order after", (double)(ts - c->clock.t0) / 1e9,
+			       (long long)c->whatif.compact_at_migrated,
 			       (unsigned long long)replay_whatif_hi_blocks(c));
 	}
 }
 
-void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e)
+void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e)
 {
 	bool kernel_ok = e->pfn != TRACEFMT_PFN_NONE;
 	struct model_alloc_req req = {
@@ -190,36 +190,36 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e)
 	}
 	replay_attribute(c, e->pid, e->gfp, res.pfn != MODEL_PFN_NONE, res.pfn == MODEL_PFN_NONE,
 		  res.nr_fallbacks);
-	if ((res.flags & MODEL_ALLOC_R_KSWAPD_WAKE) && !c->first_kswapd_reported) {
-		c->first_kswapd_reported = true;
+	if ((res.flags & MODEL_ALLOC_R_KSWAPD_WAKE) && !c->whatif.first_kswapd_reported) {
+		c->whatif.first_kswapd_reported = true;
 		replay_notable(c, e->ts, "kswapd", "first kswapd wake-up (order %u request)", e->order);
 	}
 	if (res.flags & MODEL_ALLOC_R_NO_WATERMARKS) {
-		if (!c->first_breach_reported)
+		if (!c->whatif.first_breach_reported)
 			replay_notable(c, e->ts, "watermark",
 				"first watermark breach: order %u served below the min mark",
 				e->order);
-		c->first_breach_reported = true;
-		c->breaches++;
+		c->whatif.first_breach_reported = true;
+		c->whatif.breaches++;
 	}
 	if (res.pfn == MODEL_PFN_NONE) {
 		if (e->order < REPLAY_MAX_ORDERS)
-			c->wfail[e->order]++;
+			c->whatif.fail[e->order]++;
 		if (res.fail < MODEL_NR_ALLOC_FAIL)
-			c->wfail_reason[res.fail]++;
+			c->whatif.fail_reason[res.fail]++;
 	}
 	if (res.pfn == MODEL_PFN_NONE && e->order < REPLAY_MAX_ORDERS &&
-	    c->first_fail_reported[e->order]++ == 0)
+	    c->whatif.first_fail_reported[e->order]++ == 0)
 		replay_notable(c, e->ts, "failure", "first failed allocation of order %u (reason %d)",
 			e->order, (int)res.fail);
 	if (res.pfn != MODEL_PFN_NONE)
-		bits_set(c, c->owned, res.pfn, e->order, true);
+		bits_set(c, c->whatif.owned, res.pfn, e->order, true);
 	if (kernel_ok && res.pfn == e->pfn)
-		c->whatif_same_pfn++;
+		c->whatif.same_pfn++;
 	if (kernel_ok) {
-		struct pfn_map_entry *me = pfn_map_put(&c->map, e->pfn);
+		struct pfn_map_entry *me = pfn_map_put(&c->whatif.map, e->pfn);
 
-		bits_set(c, c->tied, e->pfn, e->order, true);
+		bits_set(c, c->whatif.tied, e->pfn, e->order, true);
 
 		if (me) {
 			me->val = res.pfn;
@@ -227,15 +227,15 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct cev *e)
 			me->left = 1u << e->order;
 		}
 	} else if (res.pfn != MODEL_PFN_NONE) {
-		c->whatif_unfreed++;
+		c->whatif.unfreed++;
 	}
 }
 
 /* The allocation whose range holds @pfn: the head is at one of the aligned candidates. */
 static struct pfn_map_entry *whatif_find(struct replay_ctx *c, uint64_t pfn, unsigned int order)
 {
-	for (unsigned int o = order; o < c->nr_fail_orders; o++) {
-		struct pfn_map_entry *me = pfn_map_get(&c->map, pfn & ~((1ull << o) - 1));
+	for (unsigned int o = order; o < c->count.nr_fail_orders; o++) {
+		struct pfn_map_entry *me = pfn_map_get(&c->whatif.map, pfn & ~((1ull << o) - 1));
 
 		/* the candidate head is at or below pfn: the difference cannot wrap */
 		if (me && me->order >= order && me->order < 64 &&
@@ -245,34 +245,34 @@ static struct pfn_map_entry *whatif_find(struct replay_ctx *c, uint64_t pfn, uns
 	return NULL;
 }
 
-void replay_whatif_free(struct replay_ctx *c, const struct cev *e)
+void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e)
 {
-	struct pfn_map_entry *me = bits_any(c, c->tied, e->pfn, e->order)
+	struct pfn_map_entry *me = bits_any(c, c->whatif.tied, e->pfn, e->order)
 				   ? whatif_find(c, e->pfn, e->order) : NULL;
 	struct model_free_result fr;
 	uint64_t target;
 
 	if (me) {
 		if (me->val == MODEL_PFN_NONE) {
-			c->whatif_frees_of_failed++;
+			c->whatif.frees_of_failed++;
 		} else if (me->val == PFN_RECLAIMED) {
-			c->frees_of_reclaimed++;
+			c->whatif.frees_of_reclaimed++;
 		} else {
 			target = me->val + (e->pfn - me->key);
-			bits_set(c, c->owned, target, e->order, false);
+			bits_set(c, c->whatif.owned, target, e->order, false);
 			model_free_pages(c->m, target, e->order, replay_model_cpu(c, e->cpu), 0, &fr);
 			replay_count_model_contra(c, fr.contradiction, e->ts, target);
 		}
-		bits_set(c, c->tied, e->pfn, e->order, false);
+		bits_set(c, c->whatif.tied, e->pfn, e->order, false);
 		if (me->left <= (1u << e->order))
-			pfn_map_del(&c->map, me);
+			pfn_map_del(&c->whatif.map, me);
 		else
 			me->left -= 1u << e->order;
 		return;
 	}
 	/* allocated before the capture (or never seen): freed at its own pfn */
-	c->whatif_untied_frees++;
-	if (bits_any(c, c->owned, e->pfn, e->order)) {
+	c->whatif.untied_frees++;
+	if (bits_any(c, c->whatif.owned, e->pfn, e->order)) {
 		replay_count_contra(c, RC_WHATIF_FREE_CONFLICT, e->ts, e->pfn);
 		return;
 	}
@@ -293,11 +293,11 @@ int replay_whatif_init(struct replay_ctx *c)
 			hi = zc->start_pfn + zc->spanned_pages;
 	}
 	/* aligned so that aligned blocks sit on whole words of the bitmaps */
-	c->owned_base = lo & ~((1ull << 14) - 1);
-	c->owned_len = hi > c->owned_base ? hi - c->owned_base : 0;
-	c->owned = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
-	c->tied = calloc(c->owned_len / 64 + 1, sizeof(uint64_t));
-	if (!c->owned || !c->tied)
+	c->whatif.owned_base = lo & ~((1ull << 14) - 1);
+	c->whatif.owned_len = hi > c->whatif.owned_base ? hi - c->whatif.owned_base : 0;
+	c->whatif.owned = calloc(c->whatif.owned_len / 64 + 1, sizeof(uint64_t));
+	c->whatif.tied = calloc(c->whatif.owned_len / 64 + 1, sizeof(uint64_t));
+	if (!c->whatif.owned || !c->whatif.tied)
 		return -ENOMEM;
 	if (c->cfg->reclaim || c->cfg->compaction) {
 		static const struct model_observer obs = {
@@ -307,25 +307,25 @@ int replay_whatif_init(struct replay_ctx *c)
 
 		model_observer_set(c->m, &obs, c);
 	}
-	c->compact_at_migrated = -1;
-	return pfn_map_init(&c->map, 1u << 12); /* it grows */
+	c->whatif.compact_at_migrated = -1;
+	return pfn_map_init(&c->whatif.map, 1u << 12); /* it grows */
 }
 
 void replay_whatif_release(struct replay_ctx *c)
 {
-	free(c->owned);
-	free(c->tied);
-	pfn_map_release(&c->map);
+	free(c->whatif.owned);
+	free(c->whatif.tied);
+	pfn_map_release(&c->whatif.map);
 }
 
-void replay_whatif_prefetch(const struct replay_ctx *c, const struct cev *e)
+void replay_whatif_prefetch(const struct replay_ctx *c, const struct reorder_event *e)
 {
 	uint64_t i;
 
-	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->owned_base)
+	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->whatif.owned_base)
 		return;
-	i = e->pfn - c->owned_base;
-	if (i < c->owned_len)
-		__builtin_prefetch(&c->tied[i >> 6]);
-	pfn_map_prefetch(&c->map, e->pfn);
+	i = e->pfn - c->whatif.owned_base;
+	if (i < c->whatif.owned_len)
+		__builtin_prefetch(&c->whatif.tied[i >> 6]);
+	pfn_map_prefetch(&c->whatif.map, e->pfn);
 }

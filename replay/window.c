@@ -14,7 +14,7 @@ static bool is_big_record(unsigned int type)
 	       type == TRACEFMT_ZONE_STATE || type == TRACEFMT_WMARK;
 }
 
-static void cev_from(struct cev *e, const struct tracefmt_event *ev)
+static void reorder_event_from(struct reorder_event *e, const struct tracefmt_event *ev)
 {
 	e->ts = ev->ts_ns;
 	e->cpu = ev->cpu;
@@ -77,7 +77,7 @@ static void cev_from(struct cev *e, const struct tracefmt_event *ev)
  */
 #define PREFETCH_AHEAD 12u
 
-static void prefetch_record(const struct replay_ctx *c, const struct cev *e)
+static void prefetch_record(const struct replay_ctx *c, const struct reorder_event *e)
 {
 	if (c->mode == REPLAY_SHADOW)
 		model_prefetch(c->m, e->pfn);
@@ -88,7 +88,7 @@ static void prefetch_record(const struct replay_ctx *c, const struct cev *e)
 void replay_window_pop(struct replay_ctx *c)
 {
 	struct reorder *r = &c->ro;
-	struct cev e;
+	struct reorder_event e;
 
 	if (r->fifo_len > PREFETCH_AHEAD)
 		prefetch_record(c, &r->fifo[(r->fifo_head + PREFETCH_AHEAD) & r->fifo_mask]);
@@ -107,9 +107,9 @@ void replay_window_pop(struct replay_ctx *c)
 void replay_window_push(struct replay_ctx *c, const struct tracefmt_event *ev)
 {
 	struct reorder *r = &c->ro;
-	struct cev e;
+	struct reorder_event e;
 
-	cev_from(&e, ev);
+	reorder_event_from(&e, ev);
 	if (is_big_record(ev->type)) {
 		while (!r->nr_side_free)
 			replay_window_pop(c);

@@ -16,6 +16,8 @@ import sys
 import time
 
 NA = "n/a"
+SYSCTL_DIR = "/proc/sys/vm"
+CAUGHT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -223,3 +225,51 @@ class Report:
             f.write("\n".join(self.text_parts) + "\n")
         with open(os.path.join(self.outdir, stem + ".md"), "w") as f:
             f.write("\n".join(self.md_parts) + "\n")
+
+
+class Interrupted(Exception):
+    """A signal asked the lab to stop; sysctls are restored on the way out."""
+
+
+def on_signal(signum, frame):
+    raise Interrupted(signum)
+
+
+def sysctl_read(name):
+    with open(os.path.join(SYSCTL_DIR, name)) as f:
+        return int(f.read().split()[0])
+
+
+def sysctl_write(name, value):
+    with open(os.path.join(SYSCTL_DIR, name), "w") as f:
+        f.write(f"{value}\n")
+
+
+class SysctlGuard:
+    """Saves the sysctls it is given and writes every one back on restore()."""
+
+    def __init__(self, names):
+        self.saved = {n: sysctl_read(n) for n in names}
+
+    def set(self, name, value):
+        if sysctl_read(name) != value:
+            sysctl_write(name, value)
+
+    def restore(self):
+        """Writes back each saved value that differs; signals are held off meanwhile.
+        Returns the lines to print."""
+        old = {s: signal.signal(s, signal.SIG_IGN) for s in CAUGHT_SIGNALS}
+        lines = []
+        try:
+            for name, value in self.saved.items():
+                try:
+                    now = sysctl_read(name)
+                    if now != value:
+                        sysctl_write(name, value)
+                        lines.append(f"# restored vm.{name}: {now} -> {value}")
+                except OSError as e:
+                    lines.append(f"# ERROR: could not restore vm.{name} to {value}: {e}")
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+        return lines

@@ -33,10 +33,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lab  # noqa: E402
-from lab import NA, dig, fmt_num  # noqa: E402
+from lab import NA, CAUGHT_SIGNALS, Interrupted, SysctlGuard, dig, fmt_num, on_signal  # noqa: E402
 
 PROG = "whatif_vs_kernel"
-SYSCTL_DIR = "/proc/sys/vm"
 # sysctl, replay option, values besides the host's (None: computed from the host's)
 SETTINGS = [
     ("percpu_pagelist_high_fraction", "pcp-high-fraction", [0, 8, 100, 1000]),
@@ -50,55 +49,6 @@ QUANTITIES = [
     ("fallbacks", "fallbacks", "fallbacks"),
 ]
 ZONE_NAMES = ["DMA", "DMA32", "Normal", "Movable", "Device"]
-CAUGHT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-
-
-class Interrupted(Exception):
-    """A signal asked the lab to stop; sysctls are restored on the way out."""
-
-
-def on_signal(signum, frame):
-    raise Interrupted(signum)
-
-
-def sysctl_read(name):
-    with open(os.path.join(SYSCTL_DIR, name)) as f:
-        return int(f.read().split()[0])
-
-
-def sysctl_write(name, value):
-    with open(os.path.join(SYSCTL_DIR, name), "w") as f:
-        f.write(f"{value}\n")
-
-
-class SysctlGuard:
-    """Saves the sysctls it is given and writes every one back on restore()."""
-
-    def __init__(self, names):
-        self.saved = {n: sysctl_read(n) for n in names}
-
-    def set(self, name, value):
-        if sysctl_read(name) != value:
-            sysctl_write(name, value)
-
-    def restore(self):
-        """Writes back each saved value that differs; signals are held off meanwhile.
-        Returns the lines to print."""
-        old = {s: signal.signal(s, signal.SIG_IGN) for s in CAUGHT_SIGNALS}
-        lines = []
-        try:
-            for name, value in self.saved.items():
-                try:
-                    now = sysctl_read(name)
-                    if now != value:
-                        sysctl_write(name, value)
-                        lines.append(f"# restored vm.{name}: {now} -> {value}")
-                except OSError as e:
-                    lines.append(f"# ERROR: could not restore vm.{name} to {value}: {e}")
-        finally:
-            for s, h in old.items():
-                signal.signal(s, h)
-        return lines
 
 
 

@@ -50,8 +50,9 @@ static const char *const edits[] = {
 static const int64_t extremes[] = { INT64_MIN, INT64_MAX, -1, 0, 1, 99, 255, 4294967296LL,
 				    INT64_MAX - 1, INT64_MIN + 1 };
 static const char *const texts[] = { "not json", "[]", "[1,2]", "{}", "[\"a\"]", "",
-				     "[\"Unmovable\",\"Movable\",\"Reclaimable\",\"HighAtomic\","
-				     "\"CMA\",\"Isolate\",\"x\",\"y\",\"z\"]", "null" };
+				     ("[\"Unmovable\",\"Movable\",\"Reclaimable\",\"HighAtomic\","
+				      "\"CMA\",\"Isolate\",\"x\",\"y\",\"z\"]"),
+				     "null" };
 
 static void bind_value(sqlite3_stmt *st, uint8_t kind, const uint8_t *v)
 {

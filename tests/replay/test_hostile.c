@@ -623,7 +623,7 @@ static void test_reorder_order(void)
 
 		REQUIRE(reorder_init(&r, N) == 0);
 		for (i = 0; i < N; i++) {
-			struct cev e;
+			struct reorder_event e;
 
 			memset(&e, 0, sizeof(e));
 			rng = rng * 1103515245u + 12345u;
@@ -635,13 +635,13 @@ static void test_reorder_order(void)
 		}
 		qsort(ref, N, sizeof(ref[0]), keyed_cmp);
 		for (i = 0; i < N; i++) {
-			struct cev e;
+			struct reorder_event e;
 
 			REQUIRE(reorder_pop(&r, &e) == 0);
 			bad += e.pfn != ref[i].idx;
 		}
 		CHECK_EQ_U64(bad, 0);
-		CHECK(reorder_pop(&r, &(struct cev){ 0 }) == -ENOENT);
+		CHECK(reorder_pop(&r, &(struct reorder_event){ 0 }) == -ENOENT);
 		reorder_release(&r);
 	}
 }
