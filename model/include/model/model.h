@@ -1034,6 +1034,9 @@ int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone
  * are kept per zone. The observer's migrated() names each move.
  */
 
+/* Extra bytes per page frame of the zones' spans with cfg.reclaim or cfg.compaction. */
+#define MODEL_PRESSURE_BYTES_PER_FRAME 21	/* LRU links 8, age 4, tag 8, head 1 */
+
 /**
  * model_compact_memory() - compact every populated zone of every node, as
  * writing 1 to /proc/sys/vm/compact_memory does.
