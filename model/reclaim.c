@@ -26,10 +26,14 @@ static inline uint32_t lru_id(uint64_t i)
 	return (uint32_t)i + 1;
 }
 
+/* Room for @n entries, the new ones zero; a first allocation stays untouched (calloc). */
 static void *grow(void *p, size_t n, size_t size, size_t old_n)
 {
-	unsigned char *q = realloc(p, (n ? n : 1) * size);
+	unsigned char *q;
 
+	if (!p)
+		return calloc(n ? n : 1, size);
+	q = realloc(p, (n ? n : 1) * size);
 	if (q && n > old_n)
 		memset(q + old_n * size, 0, (n - old_n) * size);
 	return q;
