@@ -42,9 +42,7 @@ int cmd_capture(int argc, char **argv)
 #include "capture_rec.h"
 #include "outfile.h"
 #include "sysinfo.h"
-#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 #include "snapshot.h"
-#endif
 
 #define OPT_NO_SNAPSHOT 256
 #define OPT_CLASSIC 257
@@ -362,7 +360,6 @@ static void print_summary(const char *out, const struct capture_stats *st, uint6
 		(double)st->checkpoint_max_ns / 1e6, (double)st->flush_max_ns / 1e6);
 }
 
-#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 /*
  * The BPF walk is triggered by writing vm.min_free_kbytes back with its own
  * value; the watermark recompute that follows resets every zone's
@@ -441,7 +438,6 @@ static void snapshot_at_start(struct capture *c, bool quiet)
 			sst.uncertain_lists, (double)sst.walk_ns / 1e6, (double)sst.cpu_ns / 1e6,
 			(double)sst.load_ns / 1e6, (double)sst.calib_ns / 1e6);
 }
-#endif
 
 /*
  * The drain runs in this thread: under load it must get a cpu within the
@@ -739,11 +735,7 @@ int cmd_capture(int argc, char **argv)
 
 	if (rec_opts_active(&ro)) {
 		rec = rec_create(&ro, opts.output, &opts, host_pageblock_order(),
-#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 				 snapshot ? snapshot_at_start : NULL);
-#else
-				 NULL);
-#endif
 		if (!rec)
 			return 2;
 		if (rec_first_output(&ro, opts.output, opts.replace, first_out, sizeof(first_out))) {
@@ -772,13 +764,8 @@ int cmd_capture(int argc, char **argv)
 	if (!quiet && st->classic_reason[0])
 		fprintf(stderr, "buddyscope capture: note: recording through the classic (slower) "
 				"tracepoints: %s\n", st->classic_reason);
-#ifdef BUDDYSCOPE_HAVE_SNAPSHOT
 	if (snapshot)
 		snapshot_at_start(c, quiet);
-#else
-	if (snapshot && !quiet)
-		fprintf(stderr, "buddyscope capture: built without the free-list snapshot\n");
-#endif
 	if (!quiet)
 		print_startup(st, start_cpu_ns);
 	if (cmd) {

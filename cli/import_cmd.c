@@ -24,9 +24,7 @@
 #include "commands.h"
 #include "tracedat.h"
 #include "tracefmt.h"
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
 #include "sysinfo.h"
-#endif
 
 static void usage(FILE *f)
 {
@@ -78,17 +76,12 @@ static char *header_create(const char *source, const char *clock, json_t *notes,
 
 	snprintf(tool, sizeof(tool), "buddyscope %s", BUDDYSCOPE_VERSION);
 	if (sysinfo_dir) {
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
 		struct sysinfo_header_opts o = { .root = sysinfo_dir, .source = source };
 		hdr = sysinfo_header_build(&o, err);
 		if (!hdr)
 			return NULL;
 		/* The files are a copy: when they were read is not when the trace ran. */
 		json_object_del(hdr, "start_time_unix_ns");
-#else
-		(void)err;
-		return NULL;
-#endif
 	} else {
 		hdr = json_object();
 		if (!hdr)
@@ -198,13 +191,7 @@ static struct tracefmt_event *checkpoints_read(const char *dir, uint32_t seq, si
 		fprintf(stderr, "buddyscope import: error: %s: %s\n", dir, strerror(errno));
 		return NULL;
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
 	int rc = sysinfo_checkpoint_read(dir, seq, 0, ev, MAX_CKPT_ZONES, nr, &err);
-#else
-	(void)seq;
-	int rc = -ENOTSUP;
-	snprintf(err.text, sizeof(err.text), "built without the sysinfo library");
-#endif
 	if (rc < 0) {
 		fprintf(stderr, "buddyscope import: error: %s: checkpoints: %s\n", dir,
 			err.text[0] ? err.text : strerror(-rc));
@@ -436,13 +423,6 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "buddyscope import: error: --instance is for trace.dat input\n");
 		return 2;
 	}
-#ifndef BUDDYSCOPE_HAVE_SYSINFO
-	if (sysinfo_dir || sysinfo_end_dir) {
-		fprintf(stderr, "buddyscope import: error: --sysinfo: built without the sysinfo "
-				"library (capture/sysinfo.c)\n");
-		return 2;
-	}
-#endif
 	struct tracefmt_error err = { 0 };
 	struct tracefmt_import_stats st;
 	struct tracedat_info ti;
@@ -467,7 +447,6 @@ int cmd_import(int argc, char **argv)
 				"%s\n", in_path, kind->from);
 		return 2;
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
 	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
 		if (sysinfo_dir_check(d, &err) < 0) {
 			cli_sysinfo_dir_fail("import", d, err.text);
@@ -476,7 +455,6 @@ int cmd_import(int argc, char **argv)
 					"its files)\n");
 			return 1;
 		}
-#endif
 	notes = json_array();
 	if (!notes || notes_before(kind, in_path, notes))
 		goto cleanup;

@@ -16,36 +16,16 @@ struct cmd {
 };
 
 static const struct cmd commands[] = {
-#ifdef HAVE_CMD_capture
 	{ "capture", cmd_capture, "record the page allocator of this host with eBPF" },
-#endif
-#ifdef HAVE_CMD_import
 	{ "import", cmd_import, "convert trace.dat, perf.data, ftrace or perf script text to .bst" },
-#endif
-#ifdef HAVE_CMD_info
 	{ "info", cmd_info, "describe a .bst trace: host, zones, events, losses" },
-#endif
-#ifdef HAVE_CMD_dump
 	{ "dump", cmd_dump, "print a trace's records as text or JSON lines" },
-#endif
-#ifdef HAVE_CMD_replay
 	{ "replay", cmd_replay, "replay a trace through the model (shadow or what-if)" },
-#endif
-#ifdef HAVE_CMD_sweep
 	{ "sweep", cmd_sweep, "what-if replays over a grid of settings" },
-#endif
-#ifdef HAVE_CMD_merge
 	{ "merge", cmd_merge, "join run stores written by sweep shards" },
-#endif
-#ifdef HAVE_CMD_report
 	{ "report", cmd_report, "render heatmaps, memory maps and an HTML index" },
-#endif
-#ifdef HAVE_CMD_export
 	{ "export", cmd_export, "write runs as CSV, JSON, a Perfetto trace or OpenMetrics" },
-#endif
-#ifdef HAVE_CMD_sysinfo
 	{ "sysinfo", cmd_sysinfo, "save this host's description for import --sysinfo" },
-#endif
 	{ NULL, NULL, NULL },
 };
 

@@ -12,7 +12,6 @@
 
 #include "commands.h"
 
-#if defined(BUDDYSCOPE_HAVE_REPLAY)
 #include "replay_sink_viz.h"
 
 static volatile int replay_stop;
@@ -243,15 +242,3 @@ int cmd_replay(int argc, char **argv)
 	signal(SIGTERM, SIG_DFL);
 	return status;
 }
-
-#else /* !BUDDYSCOPE_HAVE_REPLAY */
-
-int cmd_replay(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "buddyscope replay: error: built without replay support\n");
-	return 2;
-}
-
-#endif

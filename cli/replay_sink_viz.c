@@ -5,7 +5,6 @@
  * Also what `replay` and `sweep` share: one run into a store, the summary
  * printout and the progress line on stderr.
  */
-#if defined(BUDDYSCOPE_HAVE_REPLAY)
 
 #include <errno.h>
 #include <math.h>
@@ -444,5 +443,3 @@ out:
 	free(cs);
 	return ret;
 }
-
-#endif /* BUDDYSCOPE_HAVE_REPLAY */

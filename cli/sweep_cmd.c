@@ -33,7 +33,6 @@
 #include "commands.h"
 #include "shard.h"
 
-#if defined(BUDDYSCOPE_HAVE_REPLAY)
 #include <jansson.h>
 
 #include "replay_sink_viz.h"
@@ -515,15 +514,3 @@ out:
 	free(pts);
 	return status;
 }
-
-#else /* !BUDDYSCOPE_HAVE_REPLAY */
-
-int cmd_sweep(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "buddyscope sweep: error: built without replay support\n");
-	return 2;
-}
-
-#endif

@@ -8,9 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
 #include "sysinfo.h"
-#endif
 
 static void usage(FILE *f)
 {
@@ -37,7 +35,6 @@ int cmd_sysinfo(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-#ifdef BUDDYSCOPE_HAVE_SYSINFO
 	struct tracefmt_error err = { 0 };
 	const char *dir = argv[2];
 
@@ -56,8 +53,4 @@ int cmd_sysinfo(int argc, char **argv)
 		return cli_sysinfo_dir_fail("sysinfo", dir, err.text);
 	printf("%s: %u files written\n", dir, st.written);
 	return 0;
-#else
-	fprintf(stderr, "buddyscope sysinfo: error: built without the sysinfo library\n");
-	return 2;
-#endif
 }

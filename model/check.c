@@ -170,7 +170,7 @@ static int check_lists(const struct model *m, const struct zone *z, uint64_t *en
 		int64_t pages = 0;
 
 		for (unsigned int p = 0; p < MODEL_NR_PCP_LISTS; p++) {
-			unsigned int order = pindex_to_order(m, p);
+			unsigned int order = model_pindex_to_order(m, p);
 			int64_t n;
 
 			if (p >= NR_LOWORDER_PCP_LISTS && !m->thp_order) {

@@ -206,7 +206,7 @@ static bool compaction_suitable(struct model *m, struct zone *z, unsigned int or
 	uint64_t mark = z->wmark[order > PAGE_ALLOC_COSTLY_ORDER ? 1 : 0] + z->watermark_boost +
 			((uint64_t)2 << order);
 
-	if (!zone_watermark_ok(m, z, 0, mark, hz, MODEL_ALLOC_CMA))
+	if (!model_zone_watermark_ok(m, z, 0, mark, hz, MODEL_ALLOC_CMA))
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fi = model_fragmentation_index(z->nr_free, m->nr_orders, order);
@@ -279,7 +279,7 @@ static uint64_t isolate_freepages_block(struct compact_control *cc, uint64_t *st
 		n = (uint64_t)1 << st_order(s);
 		if (!__isolate_free_page(cc->m, z, pfn, st_order(s)))
 			break;
-		mark_allocated(cc->m, z, pfn, st_order(s), MODEL_MT_MOVABLE);
+		model_mark_allocated(cc->m, z, pfn, st_order(s), MODEL_MT_MOVABLE);
 		cc->freeblocks[cc->nr_freeblocks++] = (struct free_block){ pfn, st_order(s) };
 		cc->nr_freepages += n;
 		isolated_total += n;
@@ -385,7 +385,7 @@ static void compaction_free_page(struct compact_control *cc, uint64_t pfn)
 {
 	struct model_free_result fr = { .zone = (int)cc->zone->idx, .merged_pfn = MODEL_PFN_NONE };
 
-	free_checked(cc->m, cc->zone, pfn, 0, 0, MODEL_FREE_BUDDY, &fr);
+	model_free_checked(cc->m, cc->zone, pfn, 0, 0, MODEL_FREE_BUDDY, &fr);
 }
 
 /*
@@ -579,7 +579,7 @@ static int migrate_pages(struct compact_control *cc)
 			err = -ENOMEM;
 			break;
 		}
-		lru_move(cc->m, z, src, dst);
+		model_lru_move(cc->m, z, src, dst);
 		compaction_free_page(cc, src);
 		cc->migrated++;
 		cc->m->ctr.compact_migrated++;
@@ -659,7 +659,7 @@ static enum compact_result compact_zone(struct compact_control *cc)
 	if (cc->order >= 0) {
 		unsigned int wm = cc->alloc_flags & MODEL_ALLOC_WMARK_MASK;
 
-		if (zone_watermark_ok(m, z, (unsigned int)cc->order,
+		if (model_zone_watermark_ok(m, z, (unsigned int)cc->order,
 				      z->wmark[wm < 3 ? wm : 0] + z->watermark_boost, cc->hz,
 				      cc->alloc_flags))
 			return COMPACT_SUCCESS;
@@ -792,7 +792,7 @@ enum compact_result try_to_compact_pages(struct model *m, unsigned int order, un
  *
  * Models: mm/compaction.c wakeup_kcompactd(), kcompactd_node_suitable(), kcompactd_do_work().
  */
-void kcompactd_wake(struct model *m, unsigned int node, unsigned int order, int hz)
+void wakeup_kcompactd(struct model *m, unsigned int node, unsigned int order, int hz)
 {
 	bool suitable = false;
 
@@ -801,7 +801,7 @@ void kcompactd_wake(struct model *m, unsigned int node, unsigned int order, int 
 
 		if (z->node != node || (int)z->type > hz || !z->present)
 			continue;
-		if (zone_watermark_ok(m, z, order, z->wmark[0] + z->watermark_boost, hz, 0))
+		if (model_zone_watermark_ok(m, z, order, z->wmark[0] + z->watermark_boost, hz, 0))
 			continue;
 		suitable = compaction_suitable(m, z, order, hz);
 	}
@@ -824,7 +824,7 @@ void kcompactd_wake(struct model *m, unsigned int node, unsigned int order, int 
 			m->ctr.compact_deferred++;
 			continue;
 		}
-		if (zone_watermark_ok(m, z, order, z->wmark[0] + z->watermark_boost, (int)t, 0) ||
+		if (model_zone_watermark_ok(m, z, order, z->wmark[0] + z->watermark_boost, (int)t, 0) ||
 		    !compaction_suitable(m, z, order, (int)t))
 			continue;
 		status = compact_zone_safe(&cc);

@@ -84,8 +84,8 @@ struct journal {
 	bool failed;			/* could not grow: the changes cannot be undone */
 };
 
-void journal_save(struct journal *j, void *ptr, size_t len);
-void journal_release(struct model *m);
+void model_journal_save(struct journal *j, void *ptr, size_t len);
+void model_journal_release(struct model *m);
 
 /* struct per_cpu_pages - one (zone, cpu) pcp; lists live in the zone's link arrays. */
 struct per_cpu_pages {
@@ -100,6 +100,15 @@ struct per_cpu_pages {
 	uint32_t list_len[MODEL_NR_PCP_LISTS]; /* entries per pindex */
 };
 
+/* Indices of struct zone.wmark[], the kernel's enum zone_watermarks (include/linux/mmzone.h). */
+enum zone_watermarks {
+	WMARK_MIN,
+	WMARK_LOW,
+	WMARK_HIGH,
+	WMARK_PROMO,
+	NR_WMARK
+};
+
 /*
  * struct zone - one zone. nr_free[] and list_blocks[][] count blocks,
  * free_pages_mt[] pages; NR_FREE_PAGES is the sum over non-ISOLATE lists.
@@ -110,7 +119,7 @@ struct zone {
 	enum model_zone_type type;
 	char name[MODEL_ZONE_NAME_LEN];
 	uint64_t start_pfn, spanned, present, managed;
-	uint64_t wmark[4];		/* pages: MIN LOW HIGH PROMO, without boost */
+	uint64_t wmark[NR_WMARK];	/* pages, by enum zone_watermarks, without boost */
 	uint64_t watermark_boost;	/* pages */
 	uint64_t lowmem_reserve[MODEL_NR_ZONE_TYPES];
 	uint64_t nr_reserved_highatomic;
@@ -287,7 +296,7 @@ static inline uint8_t *pfn_state(struct zone *z, uint64_t pfn)
 static inline void jr_save(struct zone *z, void *p, size_t len)
 {
 	if (z->jr)
-		journal_save(z->jr, p, len);
+		model_journal_save(z->jr, p, len);
 }
 
 static inline void st_set(struct zone *z, uint64_t pfn, uint8_t v)
@@ -505,48 +514,48 @@ int model_zone_recompute(struct model *m);
 
 /* pageblock.c */
 void set_pageblock_migratetype(struct model *m, struct zone *z, uint64_t pfn, int mt);
-void change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
+void model_change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 			    int mt);
-bool pageblock_in_zone(const struct model *m, const struct zone *z, uint64_t pfn);
-void pageblock_count_pages(const struct model *m, const struct zone *z, uint64_t pfn,
+bool model_pageblock_in_zone(const struct model *m, const struct zone *z, uint64_t pfn);
+void model_pageblock_count_pages(const struct model *m, const struct zone *z, uint64_t pfn,
 			   uint64_t *free_pages, uint64_t *movable_pages);
 uint64_t move_freepages_block(struct model *m, struct zone *z, uint64_t pfn, int to_mt,
 			      uint64_t *movable_pages);
 
 /* page_alloc.c */
-void add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model_add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		      bool tail);
-void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn);
-void move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt);
+void model_del_from_free_list(struct model *m, struct zone *z, uint64_t pfn);
+void model_move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt);
 void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     bool to_tail, struct model_free_result *res);
 uint64_t __rmqueue(struct model *m, struct zone *z, unsigned int order, int mt,
 		   unsigned int alloc_flags, int *mode);
-void mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt);
-uint64_t containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn);
-bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn, unsigned int order);
-bool free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
+void model_mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt);
+uint64_t model_containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn);
+bool model_range_has_free(const struct model *m, const struct zone *z, uint64_t pfn, unsigned int order);
+bool model_free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 		  unsigned int cpu, unsigned int flags, struct model_free_result *res);
-bool zone_boost_step(struct model *m, struct zone *z);
+bool model_zone_boost_step(struct model *m, struct zone *z);
 int find_suitable_fallback(const struct model *m, const struct zone *z, unsigned int order, int mt,
 			   bool claimable);
 uint64_t get_page_from_freelist(struct model *m, unsigned int order, unsigned int alloc_flags,
 				struct alloc_context *ac);
-bool zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
+bool model_zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
 
 /* reclaim.c */
-int pressure_create(struct model *m);
-void pressure_destroy(struct model *m);
-int lru_resize(struct model *m, struct zone *z, uint64_t spanned, uint64_t nr_pageblocks);
+int model_pressure_create(struct model *m);
+void model_pressure_destroy(struct model *m);
+int model_lru_resize(struct model *m, struct zone *z, uint64_t spanned, uint64_t nr_pageblocks);
 void reset_cached_positions(struct model *m, struct zone *z);
-void lru_track_alloc(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model_lru_track_alloc(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     uint64_t tag);
-void lru_untrack_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order);
-void lru_move(struct model *m, struct zone *z, uint64_t from, uint64_t to);
-void kswapd_wake_record(struct model *m, unsigned int node, unsigned int order, int hz);
-void kswapd_run_pending(struct model *m);
-uint64_t alloc_pages_direct_pressure(struct model *m, unsigned int order, unsigned int alloc_flags,
+void model_lru_untrack_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order);
+void model_lru_move(struct model *m, struct zone *z, uint64_t from, uint64_t to);
+void model_kswapd_wake_record(struct model *m, unsigned int node, unsigned int order, int hz);
+void model_kswapd_run_pending(struct model *m);
+uint64_t model_alloc_pages_direct_pressure(struct model *m, unsigned int order, unsigned int alloc_flags,
 				     struct alloc_context *ac);
 bool pgdat_balanced(struct model *m, unsigned int node, unsigned int order, int hz);
 
@@ -564,26 +573,26 @@ enum compact_result {
 };
 enum compact_result try_to_compact_pages(struct model *m, unsigned int order, unsigned int alloc_flags,
 					 struct alloc_context *ac, bool async);
-void kcompactd_wake(struct model *m, unsigned int node, unsigned int order, int hz);
+void wakeup_kcompactd(struct model *m, unsigned int node, unsigned int order, int hz);
 
 /* reporting.c */
 bool __isolate_free_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order);
 
 /* pcp.c */
-bool pcp_allowed_order(const struct model *m, unsigned int order);
-unsigned int order_to_pindex(const struct model *m, int mt, unsigned int order);
-unsigned int pindex_to_order(const struct model *m, unsigned int pindex);
+bool model_pcp_allowed_order(const struct model *m, unsigned int order);
+unsigned int model_order_to_pindex(const struct model *m, int mt, unsigned int order);
+unsigned int model_pindex_to_order(const struct model *m, unsigned int pindex);
 uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, int mt,
 			 unsigned int alloc_flags, unsigned int cpu);
-void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model_free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     int remembered_mt, unsigned int cpu, unsigned int flags,
 		     struct model_free_result *res);
 void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64_t count,
 			unsigned int pindex, struct model_free_result *res);
-void pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int *pindex_out);
-int pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,
+void model_pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int *pindex_out);
+int model_pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,
 		   int *pindex);
-void pcp_setup(struct model *m, struct zone *z);
-void zone_pcp_sizes_apply(struct model *m, struct zone *z);
+void model_pcp_setup(struct model *m, struct zone *z);
+void model_zone_pcp_sizes_apply(struct model *m, struct zone *z);
 
 #endif

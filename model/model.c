@@ -283,15 +283,15 @@ static int derive_zone_numbers(struct model *m, bool use_recorded)
 		bool rec = use_recorded && !m->cfg.derive_all;
 
 		if (rec && zc->has_wmarks) {
-			z->wmark[0] = zc->wmark_min;
-			z->wmark[1] = zc->wmark_low;
-			z->wmark[2] = zc->wmark_high;
-			z->wmark[3] = zc->wmark_promo;
+			z->wmark[WMARK_MIN] = zc->wmark_min;
+			z->wmark[WMARK_LOW] = zc->wmark_low;
+			z->wmark[WMARK_HIGH] = zc->wmark_high;
+			z->wmark[WMARK_PROMO] = zc->wmark_promo;
 		} else {
-			z->wmark[0] = w[i].min;
-			z->wmark[1] = w[i].low;
-			z->wmark[2] = w[i].high;
-			z->wmark[3] = w[i].promo;
+			z->wmark[WMARK_MIN] = w[i].min;
+			z->wmark[WMARK_LOW] = w[i].low;
+			z->wmark[WMARK_HIGH] = w[i].high;
+			z->wmark[WMARK_PROMO] = w[i].promo;
 		}
 		if (rec && zc->has_lowmem_reserve)
 			memcpy(z->lowmem_reserve, zc->lowmem_reserve, sizeof(z->lowmem_reserve));
@@ -361,7 +361,7 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 		if (first >= z->start_pfn)
 			z->pb_count[MODEL_MT_MOVABLE]++;
 	}
-	if (m->press && lru_resize(m, z, spanned, nr_pb))
+	if (m->press && model_lru_resize(m, z, spanned, nr_pb))
 		return -ENOMEM;
 	z->nr_pageblocks = nr_pb;
 	z->spanned = spanned;
@@ -497,8 +497,8 @@ struct model *model_create(const struct model_config *cfg)
 		return NULL;
 	}
 	for (unsigned int i = 0; i < m->nr_zones; i++)
-		pcp_setup(m, &m->zones[i]);
-	if ((cfg->reclaim || cfg->compaction) && pressure_create(m))
+		model_pcp_setup(m, &m->zones[i]);
+	if ((cfg->reclaim || cfg->compaction) && model_pressure_create(m))
 		goto nomem;
 	return m;
 nomem:
@@ -518,10 +518,10 @@ void model_destroy(struct model *m)
 		free(m->zones[i].pcp);
 		free(m->zones[i].reported);
 	}
-	pressure_destroy(m);
+	model_pressure_destroy(m);
 	free(m->zones);
 	free(m->zone_order);
-	journal_release(m);
+	model_journal_release(m);
 	free(m);
 }
 
@@ -549,6 +549,9 @@ const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn)
 {
 	unsigned int lo = 0, hi = m->nr_zones;
 
+	/* zones never overlap, so the zone of the last lookup is the answer when it holds @pfn */
+	if (m->last_zone && zone_has_pfn(m->last_zone, pfn))
+		return m->last_zone;
 	/* last zone starting at or below pfn */
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
@@ -572,11 +575,9 @@ const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn)
 
 void model_prefetch(const struct model *m, uint64_t pfn)
 {
-	const struct zone *z = m->last_zone;
+	const struct zone *z = model_pfn_zone_const(m, pfn);
 	uint64_t off;
 
-	if (!z || !zone_has_pfn(z, pfn))
-		z = model_pfn_zone_const(m, pfn);
 	if (!z)
 		return;
 	off = pfn - z->start_pfn;
@@ -586,11 +587,8 @@ void model_prefetch(const struct model *m, uint64_t pfn)
 
 struct zone *model_pfn_zone(struct model *m, uint64_t pfn)
 {
-	struct zone *z = m->last_zone;
+	struct zone *z = (struct zone *)model_pfn_zone_const(m, pfn);
 
-	if (z && zone_has_pfn(z, pfn))
-		return z;
-	z = (struct zone *)model_pfn_zone_const(m, pfn);
 	if (z)
 		m->last_zone = z;
 	return z;
@@ -632,7 +630,7 @@ static int seed_check(struct model *m, uint64_t pfn, unsigned int order, struct 
 		return -ENOENT;
 	if (pfn + n > z->start_pfn + z->spanned)
 		return -EINVAL;
-	if (range_has_free(m, z, pfn, order))
+	if (model_range_has_free(m, z, pfn, order))
 		return -EEXIST;
 	*zp = z;
 	return 0;
@@ -652,7 +650,7 @@ int model_seed_buddy(struct model *m, uint64_t pfn, unsigned int order, int mt, 
 	if (ret)
 		return ret;
 	mark_free_tails(z, pfn, order);
-	add_to_free_list(m, z, pfn, order, mt, tail);
+	model_add_to_free_list(m, z, pfn, order, mt, tail);
 	return 0;
 }
 
@@ -667,12 +665,12 @@ int model_seed_pcp(struct model *m, unsigned int cpu, uint64_t pfn, unsigned int
 	int ret;
 
 	if (!m || cpu >= m->cfg.nr_cpus || mt < 0 || mt >= MODEL_MIGRATE_PCPTYPES ||
-	    !pcp_allowed_order(m, order))
+	    !model_pcp_allowed_order(m, order))
 		return -EINVAL;
 	ret = seed_check(m, pfn, order, &z);
 	if (ret)
 		return ret;
-	pindex = order_to_pindex(m, mt, order);
+	pindex = model_order_to_pindex(m, mt, order);
 	mark_free_tails(z, pfn, order);
 	st_set(z, pfn, st_pcp(get_pageblock_migratetype(m, z, pfn), order));
 	pcp_list_add(m, z, cpu, pindex, pfn, tail);
@@ -726,7 +724,7 @@ int model_free_range(struct model *m, uint64_t start_pfn, uint64_t nr_pages)
 		       pfn + ((uint64_t)2 << o) <= end)
 			o++;
 		memset(&fr, 0, sizeof(fr));
-		if (free_checked(m, z, pfn, o, 0, MODEL_FREE_TO_TAIL, &fr))
+		if (model_free_checked(m, z, pfn, o, 0, MODEL_FREE_TO_TAIL, &fr))
 			ret = -EEXIST;
 		pfn += (uint64_t)1 << o;
 	}
@@ -757,7 +755,7 @@ static void current_high_marks(const struct model *m, struct model_formula_wmark
 {
 	for (unsigned int i = 0; i < m->nr_zones; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
-		w[i].high = m->zones[i].wmark[2] + m->zones[i].watermark_boost;
+		w[i].high = m->zones[i].wmark[WMARK_HIGH] + m->zones[i].watermark_boost;
 	}
 }
 
@@ -802,7 +800,7 @@ static int hotplug_recompute(struct model *m)
 		zc->has_wmarks = zc->has_lowmem_reserve = zc->has_pcp = false;
 		m->zones[i].watermark_boost = 0;
 		m->zones[i].flags &= ~(unsigned int)MODEL_ZONE_BOOSTED_WATERMARK;
-		zone_pcp_sizes_apply(m, &m->zones[i]);
+		model_zone_pcp_sizes_apply(m, &m->zones[i]);
 	}
 	return 0;
 }
@@ -889,10 +887,10 @@ int model_zone_state_set(struct model *m, unsigned int zone, const struct model_
 	populated = z->present && z->managed;
 	z->present = st->present_pages;
 	z->managed = st->managed_pages;
-	z->wmark[0] = st->wmark_min;
-	z->wmark[1] = st->wmark_low;
-	z->wmark[2] = st->wmark_high;
-	z->wmark[3] = st->wmark_promo;
+	z->wmark[WMARK_MIN] = st->wmark_min;
+	z->wmark[WMARK_LOW] = st->wmark_low;
+	z->wmark[WMARK_HIGH] = st->wmark_high;
+	z->wmark[WMARK_PROMO] = st->wmark_promo;
 	z->watermark_boost = st->watermark_boost;
 	if (st->has_lowmem_reserve)
 		memcpy(z->lowmem_reserve, st->lowmem_reserve, sizeof(z->lowmem_reserve));
@@ -906,13 +904,13 @@ int model_zone_state_set(struct model *m, unsigned int zone, const struct model_
 	fz.managed_pages = z->managed;
 	fz.present_pages = z->present;
 	memset(&w, 0, sizeof(w));
-	ret = model_formulas_pcp_setup(&fz, z->wmark[1], &m->fs, &w);
+	ret = model_formulas_pcp_setup(&fz, z->wmark[WMARK_LOW], &m->fs, &w);
 	if (ret)
 		return ret;
 	z->pcp_batch = w.pcp_batch;
 	z->pcp_high_min = w.pcp_high_min;
 	z->pcp_high_max = w.pcp_high_max;
-	zone_pcp_sizes_apply(m, z);
+	model_zone_pcp_sizes_apply(m, z);
 	return 0;
 }
 
@@ -923,7 +921,7 @@ int model_zone_boost_watermark(struct model *m, unsigned int zone)
 {
 	if (!m || zone >= m->nr_zones)
 		return -EINVAL;
-	return zone_boost_step(m, &m->zones[zone]);
+	return model_zone_boost_step(m, &m->zones[zone]);
 }
 
 int model_zone_boost_set(struct model *m, unsigned int zone, uint64_t pages)

@@ -29,7 +29,7 @@ static const int fallbacks[MODEL_MIGRATE_PCPTYPES][2] = {
 /*
  * Models: mm/page_alloc.c __add_to_free_list(), v6.1/v6.18 (spec §1.3, §3.7).
  */
-void add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model_add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		      bool tail)
 {
 	uint32_t n = pfn_node(z, pfn), l = buddy_list(order, mt);
@@ -50,7 +50,7 @@ void add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsigned in
 /*
  * Models: mm/page_alloc.c del_page_from_free_list(), v6.1/v6.18 (spec §1.3).
  */
-void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
+void model_del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 {
 	uint8_t s = *pfn_state(z, pfn);
 	unsigned int order = st_order(s);
@@ -70,13 +70,13 @@ void del_from_free_list(struct model *m, struct zone *z, uint64_t pfn)
 /*
  * Models: mm/page_alloc.c move_to_free_list(), v6.1/v6.18 (spec §1.3: bulk moves go to the tail).
  */
-void move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt)
+void model_move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt)
 {
 	unsigned int order = st_order(*pfn_state(z, pfn));
 	bool reported = z->reported && order >= m->report_order && page_reported(m, z, pfn);
 
-	del_from_free_list(m, z, pfn);
-	add_to_free_list(m, z, pfn, order, mt, true);
+	model_del_from_free_list(m, z, pfn);
+	model_add_to_free_list(m, z, pfn, order, mt, true);
 	if (reported)	/* list_move_tail() keeps PageReported */
 		page_reported_set(m, z, pfn, true);
 }
@@ -86,7 +86,7 @@ void move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt)
  *
  * Models: mm/page_alloc.c prep_new_page() (movable-page heuristic of spec §10 item 5), v6.1/v6.18
  */
-void mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt)
+void model_mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt)
 {
 	(void)m;
 	st_fill(z, pfn, mt == MODEL_MT_MOVABLE ? ST_ALLOC_MOVABLE : ST_ALLOC, (size_t)1 << order);
@@ -147,15 +147,15 @@ void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 			if (bmt != mt && (!is_migrate_mergeable(mt) || !is_migrate_mergeable(bmt)))
 				break;
 		}
-		del_from_free_list(m, z, buddy);
+		model_del_from_free_list(m, z, buddy);
 		if (m->is_618 && bmt != mt)
-			change_pageblock_range(m, z, buddy, order, mt);
+			model_change_pageblock_range(m, z, buddy, order, mt);
 		pfn &= ~((uint64_t)1 << order);
 		order++;
 	}
 	if (!to_tail)
 		to_tail = buddy_merge_likely(m, z, pfn, order);
-	add_to_free_list(m, z, pfn, order, mt, to_tail);
+	model_add_to_free_list(m, z, pfn, order, mt, to_tail);
 	page_reporting_notify_free(m, order);
 	if (res) {
 		res->merged_pfn = pfn;
@@ -202,7 +202,7 @@ static void expand(struct model *m, struct zone *z, uint64_t pfn, unsigned int l
 {
 	while (high > low) {
 		high--;
-		add_to_free_list(m, z, pfn + ((uint64_t)1 << high), high, mt, false);
+		model_add_to_free_list(m, z, pfn + ((uint64_t)1 << high), high, mt, false);
 	}
 }
 
@@ -218,12 +218,12 @@ static uint64_t __rmqueue_smallest(struct model *m, struct zone *z, unsigned int
 		if (list_empty(z, l))
 			continue;
 		pfn = node_pfn(z, list_first(z, l));
-		del_from_free_list(m, z, pfn);
+		model_del_from_free_list(m, z, pfn);
 		expand(m, z, pfn, order, o, mt);
 		m->last_list_mt = mt;
 		if (m->obs.zone_locked)
 			m->obs.zone_locked(m->obs_ctx, pfn, order, mt,
-					   pcp_allowed_order(m, order) &&
+					   model_pcp_allowed_order(m, order) &&
 						   mt < MODEL_MIGRATE_PCPTYPES);
 		return pfn;
 	}
@@ -235,12 +235,13 @@ static uint64_t __rmqueue_smallest(struct model *m, struct zone *z, unsigned int
  *
  * Models: mm/page_alloc.c boost_watermark(), v6.1/v6.18 (spec §5.4).
  */
-bool zone_boost_step(struct model *m, struct zone *z)
+bool model_zone_boost_step(struct model *m, struct zone *z)
 {
-	if (!model_formulas_boost_max(z->managed, z->wmark[2], &m->fs))
+	if (!model_formulas_boost_max(z->managed, z->wmark[WMARK_HIGH], &m->fs))
 		return false;
 	zone_set(z, &z->watermark_boost,
-		 model_formulas_boost_step(z->managed, z->wmark[2], z->watermark_boost, &m->fs));
+		 model_formulas_boost_step(z->managed, z->wmark[WMARK_HIGH], z->watermark_boost,
+					   &m->fs));
 	m->ctr.boosts++;
 	return true;
 }
@@ -250,7 +251,7 @@ bool zone_boost_step(struct model *m, struct zone *z)
  */
 static bool boost_watermark(struct model *m, struct zone *z)
 {
-	if (!zone_boost_step(m, z))
+	if (!model_zone_boost_step(m, z))
 		return false;
 	m->res->boosts++;
 	m->res->flags |= MODEL_ALLOC_R_BOOST;
@@ -329,8 +330,8 @@ static bool steal_suitable_fallback(struct model *m, struct zone *z, uint64_t pf
 	if (old == MODEL_MT_HIGHATOMIC)
 		goto single_page;
 	if (cur_order >= m->pb_order) {
-		change_pageblock_range(m, z, pfn, cur_order, start_mt);
-		move_to_free_list(m, z, pfn, start_mt);
+		model_change_pageblock_range(m, z, pfn, cur_order, start_mt);
+		model_move_to_free_list(m, z, pfn, start_mt);
 		return true;
 	}
 	if (boost_watermark(m, z) && (alloc_flags & MODEL_ALLOC_KSWAPD))
@@ -353,7 +354,7 @@ static bool steal_suitable_fallback(struct model *m, struct zone *z, uint64_t pf
 	return false;
 
 single_page:
-	move_to_free_list(m, z, pfn, start_mt);
+	model_move_to_free_list(m, z, pfn, start_mt);
 	return false;
 }
 
@@ -409,16 +410,16 @@ static uint64_t try_to_claim_block(struct model *m, struct zone *z, uint64_t pfn
 	uint64_t free_pages, movable, alike;
 
 	if (cur_order >= m->pb_order) {
-		del_from_free_list(m, z, pfn);
-		change_pageblock_range(m, z, pfn, cur_order, start_mt);
+		model_del_from_free_list(m, z, pfn);
+		model_change_pageblock_range(m, z, pfn, cur_order, start_mt);
 		expand(m, z, pfn, order, cur_order, start_mt);
 		return pfn;
 	}
 	if (boost_watermark(m, z) && (alloc_flags & MODEL_ALLOC_KSWAPD))
 		zone_flags_set(z, MODEL_ZONE_BOOSTED_WATERMARK);
-	if (!pageblock_in_zone(m, z, pfn))
+	if (!model_pageblock_in_zone(m, z, pfn))
 		return MODEL_PFN_NONE;
-	pageblock_count_pages(m, z, pfn, &free_pages, &movable);
+	model_pageblock_count_pages(m, z, pfn, &free_pages, &movable);
 	if (start_mt == MODEL_MT_MOVABLE)
 		alike = movable;
 	else if (block_mt == MODEL_MT_MOVABLE)
@@ -475,7 +476,7 @@ static uint64_t __rmqueue_steal(struct model *m, struct zone *z, unsigned int or
 		if (fb < 0)
 			continue;
 		pfn = node_pfn(z, list_first(z, buddy_list(o, fb)));
-		del_from_free_list(m, z, pfn);
+		model_del_from_free_list(m, z, pfn);
 		expand(m, z, pfn, order, o, fb);
 		m->last_list_mt = fb;
 		note_fallback(m, z, pfn, order, o, start_mt, fb, false);
@@ -633,9 +634,9 @@ static bool __zone_watermark_ok(const struct model *m, const struct zone *z, uns
 }
 
 /*
- * Models: mm/page_alloc.c zone_watermark_ok(), v6.1/v6.18 (spec §2.3).
+ * Models: mm/page_alloc.c model_zone_watermark_ok(), v6.1/v6.18 (spec §2.3).
  */
-bool zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
+bool model_zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
 		       int highest_zoneidx, unsigned int alloc_flags)
 {
 	return __zone_watermark_ok(m, z, order, (int64_t)mark, highest_zoneidx, alloc_flags,
@@ -664,7 +665,7 @@ static bool zone_watermark_fast(const struct model *m, const struct zone *z, uns
 				 : (gfp & MODEL_GFP_ATOMIC_6_1) != 0;
 	if (!order && boost_bypass && z->watermark_boost &&
 	    (alloc_flags & MODEL_ALLOC_WMARK_MASK) == MODEL_ALLOC_WMARK_MIN)
-		return __zone_watermark_ok(m, z, order, (int64_t)z->wmark[0], hz, alloc_flags,
+		return __zone_watermark_ok(m, z, order, (int64_t)z->wmark[WMARK_MIN], hz, alloc_flags,
 					   free);
 	return false;
 }
@@ -684,7 +685,7 @@ bool pgdat_balanced(struct model *m, unsigned int node, unsigned int order, int 
 		if (z->node != node || !z->managed || (int)z->type > hz)
 			continue;
 		any = true;
-		if (zone_watermark_ok(m, z, order, z->wmark[2] + z->watermark_boost, hz, 0))
+		if (model_zone_watermark_ok(m, z, order, z->wmark[WMARK_HIGH] + z->watermark_boost, hz, 0))
 			return true;
 	}
 	return !any;	/* no managed zone to balance */
@@ -719,7 +720,7 @@ static void wakeup_kswapd(struct model *m, unsigned int node, unsigned int order
 	m->ctr.kswapd_wakes++;
 	m->res->flags |= MODEL_ALLOC_R_KSWAPD_WAKE;
 	if (m->press && m->cfg.reclaim)
-		kswapd_wake_record(m, node, order, hz);
+		model_kswapd_wake_record(m, node, order, hz);
 	else if (m->cfg.boost_clear == MODEL_BOOST_CLEAR_ON_WAKE)
 		model_kswapd_sleep(m, (int)node);
 }
@@ -732,7 +733,7 @@ static uint64_t rmqueue(struct model *m, struct zone *z, unsigned int order, int
 {
 	uint64_t pfn = MODEL_PFN_NONE;
 
-	if (pcp_allowed_order(m, order) && !(req_flags & MODEL_REQ_NO_PCP))
+	if (model_pcp_allowed_order(m, order) && !(req_flags & MODEL_REQ_NO_PCP))
 		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags, cpu);
 	if (pfn == MODEL_PFN_NONE) {
 		pfn = rmqueue_buddy(m, z, order, mt, alloc_flags);
@@ -742,7 +743,7 @@ static uint64_t rmqueue(struct model *m, struct zone *z, unsigned int order, int
 		}
 	}
 	if (pfn != MODEL_PFN_NONE)
-		mark_allocated(m, z, pfn, order, mt);
+		model_mark_allocated(m, z, pfn, order, mt);
 	if ((z->flags & MODEL_ZONE_BOOSTED_WATERMARK) &&
 	    (!m->is_618 || (alloc_flags & MODEL_ALLOC_KSWAPD))) {
 		zone_flags_clear(z, MODEL_ZONE_BOOSTED_WATERMARK);
@@ -774,9 +775,9 @@ static void reserve_highatomic_pageblock(struct model *m, struct zone *z, uint64
 		return;
 	/* nr_reserved_highatomic grows with the blocks' type (pageblock_write) */
 	if (m->is_618 && order >= m->pb_order) {
-		change_pageblock_range(m, z, pfn, order, MODEL_MT_HIGHATOMIC);
+		model_change_pageblock_range(m, z, pfn, order, MODEL_MT_HIGHATOMIC);
 	} else {
-		if (m->is_618 && !pageblock_in_zone(m, z, pfn))
+		if (m->is_618 && !model_pageblock_in_zone(m, z, pfn))
 			return;
 		move_freepages_block(m, z, pfn, MODEL_MT_HIGHATOMIC, NULL);
 		set_pageblock_migratetype(m, z, pfn, MODEL_MT_HIGHATOMIC);
@@ -831,7 +832,7 @@ retry:
 			goto retry;
 		}
 		if (m->is_618 && !(z->flags & MODEL_ZONE_BELOW_HIGH)) {
-			mark = z->wmark[2] + z->watermark_boost;
+			mark = z->wmark[WMARK_HIGH] + z->watermark_boost;
 			if (zone_watermark_fast(m, z, order, mark, ac->hz, alloc_flags, ac->gfp))
 				goto try_this_zone;
 			zone_flags_set(z, MODEL_ZONE_BELOW_HIGH);
@@ -1045,7 +1046,7 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 		pfn = get_page_from_freelist(m, order, alloc_flags, &ac);
 		res->flags |= MODEL_ALLOC_R_SLOWPATH;
 		if (pfn == MODEL_PFN_NONE && m->press) {
-			pfn = alloc_pages_direct_pressure(m, order, alloc_flags, &ac);
+			pfn = model_alloc_pages_direct_pressure(m, order, alloc_flags, &ac);
 			m->ctr.alloc_would_fail += pfn == MODEL_PFN_NONE;
 		}
 		if (pfn == MODEL_PFN_NONE && (req->req_flags & MODEL_REQ_MUST_SUCCEED)) {
@@ -1064,9 +1065,9 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 	}
 	if (m->press) {
 		/* kswapd runs before the new page reaches the LRU (the caller adds it later) */
-		kswapd_run_pending(m);
+		model_kswapd_run_pending(m);
 		if (pfn != MODEL_PFN_NONE)
-			lru_track_alloc(m, &m->zones[res->zone], pfn, order, ac.mt, req->tag);
+			model_lru_track_alloc(m, &m->zones[res->zone], pfn, order, ac.mt, req->tag);
 	}
 	return 0;
 }
@@ -1110,8 +1111,8 @@ int model_unreserve_highatomic(struct model *m, const struct model_alloc_req *re
 			 * the block is still HIGHATOMIC): pageblock_write does.
 			 */
 			if (o >= m->pb_order) {
-				move_to_free_list(m, z, pfn, mt);
-				change_pageblock_range(m, z, pfn, o, mt);
+				model_move_to_free_list(m, z, pfn, mt);
+				model_change_pageblock_range(m, z, pfn, o, mt);
 			} else {
 				set_pageblock_migratetype(m, z, pfn, mt);
 				move_freepages_block(m, z, pfn, mt, NULL);
@@ -1134,7 +1135,7 @@ static void free_result_init(struct model_free_result *res)
 }
 
 /* Head of the free or pcp block that contains @pfn, or MODEL_PFN_NONE. */
-uint64_t containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn)
+uint64_t model_containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn)
 {
 	if (!st_in_free_block(z->state[pfn - z->start_pfn]))
 		return MODEL_PFN_NONE;
@@ -1152,7 +1153,7 @@ uint64_t containing_free_head(const struct model *m, const struct zone *z, uint6
 }
 
 /* True when some page of [pfn, pfn + 2^order) is free (buddy or pcp). */
-bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn,
+bool model_range_has_free(const struct model *m, const struct zone *z, uint64_t pfn,
 			   unsigned int order)
 {
 	const uint8_t *s = &z->state[pfn - z->start_pfn];
@@ -1174,12 +1175,12 @@ bool range_has_free(const struct model *m, const struct zone *z, uint64_t pfn,
 }
 
 /* Remove the pcp entry at @pfn from whichever list holds it. */
-void pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int *pindex_out)
+void model_pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int *pindex_out)
 {
 	int cpu, pindex;
 	unsigned int order = st_order(*pfn_state(z, pfn));
 
-	pcp_find_owner(m, z, pfn, &cpu, &pindex);
+	model_pcp_find_owner(m, z, pfn, &cpu, &pindex);
 	list_unlink(z, pfn_node(z, pfn));
 	z->pcp[cpu].count -= (int64_t)1 << order;
 	z->pcp[cpu].list_len[pindex]--;
@@ -1204,7 +1205,7 @@ static uint64_t take_out_range(struct model *m, struct zone *z, uint64_t pfn, un
 	uint64_t end = pfn + ((uint64_t)1 << order), h, not_free = 0;
 	bool from_pcp = false, from_buddy = false;
 
-	h = containing_free_head(m, z, pfn);
+	h = model_containing_free_head(m, z, pfn);
 	if (h != MODEL_PFN_NONE && st_order(*pfn_state(z, h)) > order) {
 		uint8_t s = *pfn_state(z, h);
 		unsigned int co = st_order(s);
@@ -1214,12 +1215,12 @@ static uint64_t take_out_range(struct model *m, struct zone *z, uint64_t pfn, un
 
 		fr->list_mt = mt;
 		if (buddy) {
-			del_from_free_list(m, z, h);
+			model_del_from_free_list(m, z, h);
 			fr->split_from_order = co;
 			fr->split_from_pfn = h;
 			fr->source = MODEL_FORCE_FROM_BUDDY;
 		} else {
-			pcp_unlink(m, z, h, &fr->pcp_cpu, NULL);
+			model_pcp_unlink(m, z, h, &fr->pcp_cpu, NULL);
 			fr->source = MODEL_FORCE_FROM_PCP;
 		}
 		/* halve towards the target; the other half stays free */
@@ -1232,7 +1233,7 @@ static uint64_t take_out_range(struct model *m, struct zone *z, uint64_t pfn, un
 			if (pfn >= cur + half)
 				cur += half;
 			if (buddy)
-				add_to_free_list(m, z, other, co, mt, false);
+				model_add_to_free_list(m, z, other, co, mt, false);
 			else
 				__free_one_page(m, z, other, co,
 						get_pageblock_migratetype(m, z, other), false,
@@ -1250,13 +1251,13 @@ static uint64_t take_out_range(struct model *m, struct zone *z, uint64_t pfn, un
 				fr->split_from_order = st_order(s);
 				fr->split_from_pfn = p;
 			}
-			del_from_free_list(m, z, p);
+			model_del_from_free_list(m, z, p);
 			from_buddy = true;
 			p += (uint64_t)1 << st_order(s);
 		} else if (st_is_pcp(s)) {
 			if (fr->list_mt < 0)
 				fr->list_mt = st_mt(s);
-			pcp_unlink(m, z, p, &fr->pcp_cpu, NULL);
+			model_pcp_unlink(m, z, p, &fr->pcp_cpu, NULL);
 			from_pcp = true;
 			p += (uint64_t)1 << st_order(s);
 		} else {
@@ -1336,7 +1337,7 @@ int model_force_alloc(struct model *m, uint64_t pfn, unsigned int order, int cpu
 	z = force_take(m, pfn, order, res);
 	if (!z)
 		return 0;
-	mark_allocated(m, z, pfn, order, mt);
+	model_mark_allocated(m, z, pfn, order, mt);
 	return 0;
 }
 
@@ -1350,13 +1351,13 @@ int model_force_pcp_refill(struct model *m, unsigned int cpu, uint64_t pfn, unsi
 	unsigned int pindex;
 
 	if (!m || !res || cpu >= m->cfg.nr_cpus || order >= m->nr_orders ||
-	    (pfn & (((uint64_t)1 << order) - 1)) || !pcp_allowed_order(m, order) || mt < 0 ||
+	    (pfn & (((uint64_t)1 << order) - 1)) || !model_pcp_allowed_order(m, order) || mt < 0 ||
 	    mt >= MODEL_MIGRATE_PCPTYPES)
 		return -EINVAL;
 	z = force_take(m, pfn, order, res);
 	if (!z)
 		return 0;
-	pindex = order_to_pindex(m, mt, order);
+	pindex = model_order_to_pindex(m, mt, order);
 	mark_free_tails(z, pfn, order);
 	st_set(z, pfn, st_pcp(mt, order));
 	pcp_list_add(m, z, cpu, pindex, pfn, true);
@@ -1373,7 +1374,7 @@ static void free_block(struct model *m, struct zone *z, uint64_t pfn, unsigned i
 	bool to_tail = flags & MODEL_FREE_TO_TAIL;
 	int mt;
 
-	if (!pcp_allowed_order(m, order) || to_tail) {
+	if (!model_pcp_allowed_order(m, order) || to_tail) {
 		free_one_page(m, z, pfn, order, -1, to_tail, res);
 		goto buddy;
 	}
@@ -1389,7 +1390,7 @@ static void free_block(struct model *m, struct zone *z, uint64_t pfn, unsigned i
 		free_one_page(m, z, pfn, order, mt, false, res);
 		goto buddy;
 	}
-	free_pcp_commit(m, z, pfn, order, mt, get_pageblock_migratetype(m, z, pfn), cpu, flags,
+	model_free_pcp_commit(m, z, pfn, order, mt, get_pageblock_migratetype(m, z, pfn), cpu, flags,
 			res);
 	res->flags |= MODEL_FREE_R_PCP;
 	m->ctr.frees_pcp++;
@@ -1403,10 +1404,10 @@ buddy:
  * Free an aligned block inside @z; pages of it that are already free are
  * taken out first (the kernel's word wins). Return: true on that contradiction.
  */
-bool free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
+bool model_free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 		  unsigned int cpu, unsigned int flags, struct model_free_result *res)
 {
-	bool contra = range_has_free(m, z, pfn, order);
+	bool contra = model_range_has_free(m, z, pfn, order);
 
 	if (contra) {
 		struct model_force_result fr;
@@ -1438,7 +1439,7 @@ int model_free_pages(struct model *m, uint64_t pfn, unsigned int order, unsigned
 		return 0;
 	res->zone = (int)z->idx;
 	if (m->press)
-		lru_untrack_range(m, z, pfn, order);
+		model_lru_untrack_range(m, z, pfn, order);
 	if (pfn & (((uint64_t)1 << order) - 1)) {
 		/* never done by the kernel: free the range as its aligned pieces */
 		uint64_t end = pfn + ((uint64_t)1 << order);
@@ -1450,7 +1451,7 @@ int model_free_pages(struct model *m, uint64_t pfn, unsigned int order, unsigned
 
 			while (!(pfn & ((uint64_t)1 << o)) && pfn + ((uint64_t)2 << o) <= end)
 				o++;
-			if (range_has_free(m, z, pfn, o)) {
+			if (model_range_has_free(m, z, pfn, o)) {
 				struct model_force_result fr;
 
 				force_result_init(&fr);
@@ -1461,7 +1462,7 @@ int model_free_pages(struct model *m, uint64_t pfn, unsigned int order, unsigned
 		}
 		return 0;
 	}
-	free_checked(m, z, pfn, order, cpu, flags, res);
+	model_free_checked(m, z, pfn, order, cpu, flags, res);
 	return 0;
 }
 
@@ -1513,7 +1514,7 @@ int model_pcp_unlink_to_buddy(struct model *m, uint64_t pfn, unsigned int order,
 	z = pcp_entry_zone(m, pfn, order, res, &on_pcp);
 	if (!z || !on_pcp)
 		return 0;
-	pcp_unlink(m, z, pfn, &cpu, NULL);
+	model_pcp_unlink(m, z, pfn, &cpu, NULL);
 	free_block(m, z, pfn, order, (unsigned int)cpu, MODEL_FREE_BUDDY, res);
 	if (m->ctr.frees_pcp)
 		m->ctr.frees_pcp--;	/* the same free, now counted as direct */
@@ -1539,7 +1540,7 @@ int model_pcpu_drain_page(struct model *m, uint64_t pfn, unsigned int order,
 		/* the kernel says this block is in the buddy now: make it so */
 		if (pfn & (((uint64_t)1 << order) - 1))
 			return 0;
-		if (range_has_free(m, z, pfn, order)) {
+		if (model_range_has_free(m, z, pfn, order)) {
 			struct model_force_result fr;
 
 			force_result_init(&fr);
@@ -1551,7 +1552,7 @@ int model_pcpu_drain_page(struct model *m, uint64_t pfn, unsigned int order,
 	}
 	mt = (!m->is_618 && !z->nr_isolate_pageblock) ? st_mt(*pfn_state(z, pfn))
 						      : get_pageblock_migratetype(m, z, pfn);
-	pcp_unlink(m, z, pfn, NULL, NULL);
+	model_pcp_unlink(m, z, pfn, NULL, NULL);
 	__free_one_page(m, z, pfn, order, mt, false, res);
 	res->flags |= MODEL_FREE_R_DRAIN;
 	res->drained_blocks = 1;

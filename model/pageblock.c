@@ -114,7 +114,7 @@ int model_pageblock_set_migratetype(struct model *m, uint64_t pfn, int mt)
 /*
  * Models: mm/page_alloc.c change_pageblock_range(), v6.1/v6.18 (spec §2.8).
  */
-void change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
+void model_change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 			    int mt)
 {
 	uint64_t nr = order >= m->pb_order ? (uint64_t)1 << (order - m->pb_order) : 1;
@@ -124,7 +124,7 @@ void change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn, unsig
 }
 
 /* True when the whole pageblock of @pfn lies inside the zone (6.18 claim refuses otherwise). */
-bool pageblock_in_zone(const struct model *m, const struct zone *z, uint64_t pfn)
+bool model_pageblock_in_zone(const struct model *m, const struct zone *z, uint64_t pfn)
 {
 	uint64_t start = pfn & ~(m->pb_nr - 1);
 
@@ -149,7 +149,7 @@ static uint64_t scan_block(struct model *m, struct zone *z, uint64_t start, uint
 
 		if (st_is_buddy(s)) {
 			if (to_mt >= 0)
-				move_to_free_list(m, z, p, to_mt);
+				model_move_to_free_list(m, z, p, to_mt);
 			free_pages += (uint64_t)1 << st_order(s);
 			p += (uint64_t)1 << st_order(s);
 			continue;
@@ -170,7 +170,7 @@ static uint64_t scan_block(struct model *m, struct zone *z, uint64_t start, uint
 /*
  * Models: mm/page_alloc.c prep_move_freepages_block() (counting part), v6.18 (spec §2.8 C).
  */
-void pageblock_count_pages(const struct model *m, const struct zone *z, uint64_t pfn,
+void model_pageblock_count_pages(const struct model *m, const struct zone *z, uint64_t pfn,
 			   uint64_t *free_pages, uint64_t *movable_pages)
 {
 	uint64_t start = pfn & ~(m->pb_nr - 1);
@@ -217,11 +217,11 @@ int model_pageblock_claim(struct model *m, uint64_t pfn, int mt)
 	start = pfn & ~(m->pb_nr - 1);
 	if (start < z->start_pfn)
 		start = z->start_pfn;
-	h = containing_free_head(m, z, start);
+	h = model_containing_free_head(m, z, start);
 	if (h != MODEL_PFN_NONE && st_is_buddy(*pfn_state(z, h)) &&
 	    st_order(*pfn_state(z, h)) > m->pb_order) {
-		change_pageblock_range(m, z, h, st_order(*pfn_state(z, h)), mt);
-		move_to_free_list(m, z, h, mt);
+		model_change_pageblock_range(m, z, h, st_order(*pfn_state(z, h)), mt);
+		model_move_to_free_list(m, z, h, mt);
 		return 0;
 	}
 	set_pageblock_migratetype(m, z, pfn, mt);

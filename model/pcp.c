@@ -15,7 +15,7 @@
 /*
  * Models: mm/page_alloc.c pcp_allowed_order(), v6.1/v6.18 (spec §2.4)
  */
-bool pcp_allowed_order(const struct model *m, unsigned int order)
+bool model_pcp_allowed_order(const struct model *m, unsigned int order)
 {
 	return order <= PAGE_ALLOC_COSTLY_ORDER || (m->thp_order && order == m->thp_order);
 }
@@ -23,7 +23,7 @@ bool pcp_allowed_order(const struct model *m, unsigned int order)
 /*
  * Models: mm/page_alloc.c order_to_pindex(), v6.1/v6.18 (spec §4.1).
  */
-unsigned int order_to_pindex(const struct model *m, int mt, unsigned int order)
+unsigned int model_order_to_pindex(const struct model *m, int mt, unsigned int order)
 {
 	(void)m;
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
@@ -34,13 +34,13 @@ unsigned int order_to_pindex(const struct model *m, int mt, unsigned int order)
 /*
  * Models: mm/page_alloc.c pindex_to_order(), v6.1/v6.18 (spec §4.1).
  */
-unsigned int pindex_to_order(const struct model *m, unsigned int pindex)
+unsigned int model_pindex_to_order(const struct model *m, unsigned int pindex)
 {
 	return pindex < NR_LOWORDER_PCP_LISTS ? pindex / MODEL_MIGRATE_PCPTYPES : m->thp_order;
 }
 
 /* Which (cpu, pindex) list holds pcp entry @pfn: -ENOENT unless @pfn heads a pcp block. */
-int pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,
+int model_pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,
 		   int *pindex)
 {
 	uint16_t o;
@@ -129,7 +129,7 @@ uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, in
 			 unsigned int alloc_flags, unsigned int cpu)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
-	unsigned int pindex = order_to_pindex(m, mt, order);
+	unsigned int pindex = model_order_to_pindex(m, mt, order);
 	uint32_t l = pcp_list(m, cpu, pindex), n;
 	uint64_t pfn;
 
@@ -158,6 +158,9 @@ uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, in
 	list_unlink(z, n);
 	pcp->list_len[pindex]--;
 	pcp->count -= (int64_t)1 << order;
+	/* the next hit on this list marks the new head allocated: start loading its state byte */
+	if (!list_empty(z, l))
+		__builtin_prefetch(pfn_state(z, node_pfn(z, list_first(z, l))));
 	return pfn;
 }
 
@@ -184,7 +187,7 @@ void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64
 				p = 0;
 			l = pcp_list(m, cpu, (unsigned int)p);
 		} while (list_empty(z, l));
-		order = pindex_to_order(m, (unsigned int)p);
+		order = model_pindex_to_order(m, (unsigned int)p);
 		do {
 			uint32_t n = list_last(z, l);
 			uint64_t pfn = node_pfn(z, n);
@@ -348,7 +351,7 @@ static void free_commit_618(struct model *m, struct zone *z, unsigned int cpu, u
 	free_pcppages_bulk(m, z, cpu, nr_pcp_free_618(pcp, high, free_high), pindex, res);
 	res->flags |= MODEL_FREE_R_DRAIN;
 	if ((z->flags & MODEL_ZONE_BELOW_HIGH) &&
-	    zone_watermark_ok(m, z, 0, z->wmark[2] + z->watermark_boost, MODEL_ZONE_MOVABLE, 0))
+	    model_zone_watermark_ok(m, z, 0, z->wmark[WMARK_HIGH] + z->watermark_boost, MODEL_ZONE_MOVABLE, 0))
 		zone_flags_clear(z, MODEL_ZONE_BELOW_HIGH);
 }
 
@@ -357,12 +360,12 @@ static void free_commit_618(struct model *m, struct zone *z, unsigned int cpu, u
  *
  * Models: mm/page_alloc.c free_unref_page_commit() / free_frozen_page_commit(), v6.1/v6.18 (spec §3.3).
  */
-void free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model_free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     int remembered_mt, unsigned int cpu, unsigned int flags,
 		     struct model_free_result *res)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
-	unsigned int pindex = order_to_pindex(m, mt, order);
+	unsigned int pindex = model_order_to_pindex(m, mt, order);
 
 	if (m->is_618)
 		pcp->alloc_factor >>= 1;
@@ -401,7 +404,7 @@ static bool pcp_free_high_batch(const struct model *m, unsigned int cpu, uint32_
  *
  * Models: mm/page_alloc.c zone_set_pageset_high_and_batch() / pageset_update(), v6.1/v6.18 (spec §4.2, §12)
  */
-void zone_pcp_sizes_apply(struct model *m, struct zone *z)
+void model_zone_pcp_sizes_apply(struct model *m, struct zone *z)
 {
 	for (unsigned int c = 0; c < m->cfg.nr_cpus; c++) {
 		struct per_cpu_pages *pcp = &z->pcp[c];
@@ -420,9 +423,9 @@ void zone_pcp_sizes_apply(struct model *m, struct zone *z)
  *
  * Models: mm/page_alloc.c zone_set_pageset_high_and_batch(), setup_pcp_cacheinfo(), v6.1/v6.18 (spec §4.2)
  */
-void pcp_setup(struct model *m, struct zone *z)
+void model_pcp_setup(struct model *m, struct zone *z)
 {
-	zone_pcp_sizes_apply(m, z);
+	model_zone_pcp_sizes_apply(m, z);
 	for (unsigned int c = 0; c < m->cfg.nr_cpus; c++) {
 		struct per_cpu_pages *pcp = &z->pcp[c];
 

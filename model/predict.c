@@ -44,7 +44,7 @@ static inline bool is_inline(size_t len)
 	return len == 1 || len == 2 || len == 4 || len == 8;
 }
 
-void journal_save(struct journal *j, void *ptr, size_t len)
+void model_journal_save(struct journal *j, void *ptr, size_t len)
 {
 	struct journal_entry *e;
 
@@ -102,7 +102,7 @@ static void journal_undo(struct journal *j)
 	j->nr_bytes = 0;
 }
 
-void journal_release(struct model *m)
+void model_journal_release(struct model *m)
 {
 	free(m->journal.e);
 	free(m->journal.bytes);

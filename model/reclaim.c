@@ -43,7 +43,7 @@ static void *grow(void *p, size_t n, size_t size, size_t old_n)
  * Give a zone's LRU arrays room for @spanned pages and @nr_pageblocks skip
  * hints; new entries are "not a head" and "no skip".
  */
-int lru_resize(struct model *m, struct zone *z, uint64_t spanned, uint64_t nr_pageblocks)
+int model_lru_resize(struct model *m, struct zone *z, uint64_t spanned, uint64_t nr_pageblocks)
 {
 	struct zone_lru *zl = zone_lru(m, z);
 	uint64_t old = zl->info ? z->spanned : 0;
@@ -81,7 +81,7 @@ void reset_cached_positions(struct model *m, struct zone *z)
 	zl->cached_free_pfn = end ? (end - 1) & ~(m->pb_nr - 1) : 0;
 }
 
-int pressure_create(struct model *m)
+int model_pressure_create(struct model *m)
 {
 	m->press = calloc(1, sizeof(*m->press));
 	if (!m->press)
@@ -92,14 +92,14 @@ int pressure_create(struct model *m)
 	for (unsigned int i = 0; i < m->nr_zones; i++) {
 		struct zone *z = &m->zones[i];
 
-		if (lru_resize(m, z, z->spanned, z->nr_pageblocks))
+		if (model_lru_resize(m, z, z->spanned, z->nr_pageblocks))
 			return -ENOMEM;
 		reset_cached_positions(m, z);
 	}
 	return 0;
 }
 
-void pressure_destroy(struct model *m)
+void model_pressure_destroy(struct model *m)
 {
 	if (!m->press)
 		return;
@@ -145,7 +145,7 @@ static unsigned int info_order(uint8_t info)
  *
  * Models: mm/swap.c folio_add_lru() (spec 5.7 option 3).
  */
-void lru_track_alloc(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model_lru_track_alloc(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     uint64_t tag)
 {
 	struct zone_lru *zl = zone_lru(m, z);
@@ -154,7 +154,7 @@ void lru_track_alloc(struct model *m, struct zone *z, uint64_t pfn, unsigned int
 	if (mt != MODEL_MT_MOVABLE && mt != MODEL_MT_RECLAIMABLE)
 		return;
 	if (zl->info[i])	/* never expected: the range was free */
-		lru_untrack_range(m, z, pfn, order);
+		model_lru_untrack_range(m, z, pfn, order);
 	zl->info[i] = (uint8_t)(LRU_HEAD | (unsigned int)mt << 4 | order);
 	zl->seq[i] = m->press->seq++;
 	zl->tag[i] = tag;
@@ -173,7 +173,7 @@ static void lru_del(struct zone_lru *zl, uint64_t i)
  * A free touching a tracked allocation ends its tracking: a partly freed
  * allocation is no longer a whole unit to reclaim or move.
  */
-void lru_untrack_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order)
+void model_lru_untrack_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order)
 {
 	struct zone_lru *zl = zone_lru(m, z);
 	uint64_t end = pfn + ((uint64_t)1 << order);
@@ -197,7 +197,7 @@ void lru_untrack_range(struct model *m, struct zone *z, uint64_t pfn, unsigned i
 }
 
 /* A migrated allocation keeps its age: @to takes @from's place on the LRU. */
-void lru_move(struct model *m, struct zone *z, uint64_t from, uint64_t to)
+void model_lru_move(struct model *m, struct zone *z, uint64_t from, uint64_t to)
 {
 	struct zone_lru *zl = zone_lru(m, z);
 	uint64_t f = from - z->start_pfn, t = to - z->start_pfn;
@@ -247,7 +247,7 @@ static uint64_t reclaim_one(struct model *m, struct zone *z)
 	struct model_free_result fr = { .zone = (int)z->idx, .merged_pfn = MODEL_PFN_NONE };
 
 	lru_del(zl, i);
-	free_checked(m, z, pfn, order, 0, MODEL_FREE_BUDDY, &fr);
+	model_free_checked(m, z, pfn, order, 0, MODEL_FREE_BUDDY, &fr);
 	if (m->obs.reclaimed)
 		m->obs.reclaimed(m->obs_ctx, tag, pfn, order);
 	return (uint64_t)1 << order;
@@ -270,7 +270,7 @@ static uint64_t shrink_node(struct model *m, unsigned int node, int hz, uint64_t
 	return done;
 }
 
-void kswapd_wake_record(struct model *m, unsigned int node, unsigned int order, int hz)
+void model_kswapd_wake_record(struct model *m, unsigned int node, unsigned int order, int hz)
 {
 	struct node_reclaim *nr = &m->press->node[node];
 
@@ -367,11 +367,11 @@ static void balance_pgdat(struct model *m, unsigned int node, unsigned int order
 	if (pgdat_balanced(m, node, order, hz) && alloc_order > kc_order)
 		kc_order = alloc_order;
 	if (m->cfg.compaction && kc_order)
-		kcompactd_wake(m, node, kc_order, hz);
+		wakeup_kcompactd(m, node, kc_order, hz);
 }
 
 /* Run every kswapd woken during the allocation call that ends now. */
-void kswapd_run_pending(struct model *m)
+void model_kswapd_run_pending(struct model *m)
 {
 	struct model_alloc_result *saved = m->res;
 
@@ -451,7 +451,7 @@ static uint64_t retry_after_compaction(struct model *m, unsigned int order,
  * Models: mm/page_alloc.c __alloc_pages_slowpath(), __alloc_pages_direct_reclaim(),
  * __alloc_pages_direct_compact(), should_reclaim_retry(), v6.1/v6.18 (spec 2.10).
  */
-uint64_t alloc_pages_direct_pressure(struct model *m, unsigned int order, unsigned int alloc_flags,
+uint64_t model_alloc_pages_direct_pressure(struct model *m, unsigned int order, unsigned int alloc_flags,
 				     struct alloc_context *ac)
 {
 	bool costly = order > PAGE_ALLOC_COSTLY_ORDER, drained = false;

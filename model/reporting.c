@@ -47,17 +47,17 @@ bool __isolate_free_page(struct model *m, struct zone *z, uint64_t pfn, unsigned
 	uint64_t end = pfn + ((uint64_t)1 << order) - 1;
 
 	if (get_pageblock_migratetype(m, z, pfn) != m->mt_isolate &&
-	    !zone_watermark_ok(m, z, 0, z->wmark[0] + ((uint64_t)1 << order), 0,
+	    !model_zone_watermark_ok(m, z, 0, z->wmark[WMARK_MIN] + ((uint64_t)1 << order), 0,
 			       MODEL_ALLOC_CMA))
 		return false;
-	del_from_free_list(m, z, pfn);
+	model_del_from_free_list(m, z, pfn);
 	if (order + 1 < m->pb_order)
 		return true;
 	for (uint64_t p = pfn; p < end; p += m->pb_nr) {
 		if (!is_migrate_mergeable(get_pageblock_migratetype(m, z, p)))
 			continue;
 		if (m->is_618) {
-			if (!pageblock_in_zone(m, z, p))
+			if (!model_pageblock_in_zone(m, z, p))
 				continue;
 			move_freepages_block(m, z, p, MODEL_MT_MOVABLE, NULL);
 		}
@@ -164,10 +164,10 @@ static void page_reporting_process_zone(struct model *m, struct zone *z,
 					struct model_report_result *res)
 {
 	struct report_sg sg;
-	uint64_t mark = z->wmark[1] + z->watermark_boost +
+	uint64_t mark = z->wmark[WMARK_LOW] + z->watermark_boost +
 			((uint64_t)PAGE_REPORTING_CAPACITY << m->report_order);
 
-	if (!zone_watermark_ok(m, z, 0, mark, 0, MODEL_ALLOC_CMA)) {
+	if (!model_zone_watermark_ok(m, z, 0, mark, 0, MODEL_ALLOC_CMA)) {
 		res->zones_skipped++;
 		return;
 	}

@@ -37,7 +37,7 @@ int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_st
 	st->zone = (int)z->idx;
 	st->kind = MODEL_PFN_ALLOCATED;
 	st->pageblock_mt = get_pageblock_migratetype(m, z, pfn);
-	h = containing_free_head(m, z, pfn);
+	h = model_containing_free_head(m, z, pfn);
 	if (h == MODEL_PFN_NONE)
 		return 0;
 	s = z->state[h - z->start_pfn];
@@ -51,7 +51,7 @@ int model_pfn_state_get(const struct model *m, uint64_t pfn, struct model_pfn_st
 		return 0;
 	}
 	st->kind = MODEL_PFN_ON_PCP;
-	pcp_find_owner(m, z, h, &st->pcp_cpu, &st->pcp_pindex);
+	model_pcp_find_owner(m, z, h, &st->pcp_cpu, &st->pcp_pindex);
 	if (st->pcp_pindex < NR_LOWORDER_PCP_LISTS)
 		st->list_mt = st->pcp_pindex % MODEL_MIGRATE_PCPTYPES;
 	else
@@ -77,10 +77,10 @@ int model_zone_info_get(const struct model *m, unsigned int zone, struct model_z
 	out->spanned_pages = z->spanned;
 	out->present_pages = z->present;
 	out->managed_pages = z->managed;
-	out->wmark_min = z->wmark[0];
-	out->wmark_low = z->wmark[1];
-	out->wmark_high = z->wmark[2];
-	out->wmark_promo = z->wmark[3];
+	out->wmark_min = z->wmark[WMARK_MIN];
+	out->wmark_low = z->wmark[WMARK_LOW];
+	out->wmark_high = z->wmark[WMARK_HIGH];
+	out->wmark_promo = z->wmark[WMARK_PROMO];
 	out->watermark_boost = z->watermark_boost;
 	memcpy(out->lowmem_reserve, z->lowmem_reserve, sizeof(out->lowmem_reserve));
 	out->nr_free_pages = z->nr_free_pages;
@@ -161,7 +161,7 @@ long model_zone_pageblocks(const struct model *m, unsigned int zone,
 		pi->nr_free_pcp = 0;
 		/* a block's pages may belong to a larger free block that starts before it */
 		for (uint64_t p = start; p < end;) {
-			uint64_t h = containing_free_head(m, z, p);
+			uint64_t h = model_containing_free_head(m, z, p);
 			uint8_t s;
 
 			if (h == MODEL_PFN_NONE) {
@@ -211,14 +211,21 @@ int model_pcp_info_get(const struct model *m, unsigned int zone, unsigned int cp
 	return 0;
 }
 
-static long list_get(const struct zone *z, uint32_t l, uint64_t *buf, size_t len)
+/*
+ * Copy the first @len pfns of list @l, which holds @nr entries (the zone's
+ * counter, equal to the list's length: model_check() verifies it). Only the
+ * copied entries are walked: replay reads the front of pcp lists thousands
+ * of entries long, where walking to the end missed the cache at every entry.
+ */
+static long list_get(const struct zone *z, uint32_t l, uint64_t nr, uint64_t *buf, size_t len)
 {
-	long n = 0;
+	size_t n = 0;
 
-	for (uint32_t x = list_first(z, l); x != l; x = z->link[x].next, n++)
-		if (buf && (size_t)n < len)
-			buf[n] = node_pfn(z, x);
-	return n;
+	if (!buf)
+		return (long)nr;
+	for (uint32_t x = list_first(z, l); x != l && n < len; x = z->link[x].next)
+		buf[n++] = node_pfn(z, x);
+	return (long)nr;
 }
 
 long model_pcp_list_get(const struct model *m, unsigned int zone, unsigned int cpu,
@@ -228,7 +235,7 @@ long model_pcp_list_get(const struct model *m, unsigned int zone, unsigned int c
 
 	if (!z || cpu >= m->cfg.nr_cpus || pindex >= MODEL_NR_PCP_LISTS)
 		return -EINVAL;
-	return list_get(z, pcp_list(m, cpu, pindex), buf, len);
+	return list_get(z, pcp_list(m, cpu, pindex), z->pcp[cpu].list_len[pindex], buf, len);
 }
 
 long model_free_list_get(const struct model *m, unsigned int zone, unsigned int order, int mt,
@@ -238,7 +245,7 @@ long model_free_list_get(const struct model *m, unsigned int zone, unsigned int 
 
 	if (!z || order >= m->nr_orders || mt < 0 || mt >= (int)m->nr_mt)
 		return -EINVAL;
-	return list_get(z, buddy_list(order, mt), buf, len);
+	return list_get(z, buddy_list(order, mt), z->list_blocks[order][mt], buf, len);
 }
 
 /*

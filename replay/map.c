@@ -22,7 +22,7 @@ static size_t map_slot(const struct pfn_map *m, uint64_t key)
 	       (m->cap - 1);
 }
 
-int pfn_map_init(struct pfn_map *m, size_t cap)
+int replay_pfn_map_init(struct pfn_map *m, size_t cap)
 {
 	m->cap = cap;
 	m->n = 0;
@@ -37,18 +37,18 @@ int pfn_map_init(struct pfn_map *m, size_t cap)
 	return 0;
 }
 
-void pfn_map_release(struct pfn_map *m)
+void replay_pfn_map_release(struct pfn_map *m)
 {
 	free(m->e);
 	m->e = NULL;
 }
 
-void pfn_map_prefetch(const struct pfn_map *m, uint64_t key)
+void replay_pfn_map_prefetch(const struct pfn_map *m, uint64_t key)
 {
 	__builtin_prefetch(&m->e[map_slot(m, key)]);
 }
 
-struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key)
+struct pfn_map_entry *replay_pfn_map_get(struct pfn_map *m, uint64_t key)
 {
 	for (size_t i = map_slot(m, key);; i = (i + 1) & (m->cap - 1)) {
 		if (m->e[i].key == key)
@@ -62,18 +62,18 @@ static int map_grow(struct pfn_map *m)
 {
 	struct pfn_map old = *m;
 
-	if (pfn_map_init(m, old.cap * 2)) {
+	if (replay_pfn_map_init(m, old.cap * 2)) {
 		*m = old;
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.e[i].key != MAP_EMPTY)
-			*pfn_map_put(m, old.e[i].key) = old.e[i];
-	pfn_map_release(&old);
+			*replay_pfn_map_put(m, old.e[i].key) = old.e[i];
+	replay_pfn_map_release(&old);
 	return 0;
 }
 
-struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key)
+struct pfn_map_entry *replay_pfn_map_put(struct pfn_map *m, uint64_t key)
 {
 	size_t i;
 
@@ -88,7 +88,7 @@ struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key)
 	return &m->e[i];
 }
 
-void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e)
+void replay_pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e)
 {
 	size_t i = (size_t)(e - m->e), j = i;
 

@@ -18,7 +18,7 @@ static inline bool reorder_event_before(const struct reorder_event *a, const str
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
 
-int reorder_init(struct reorder *r, size_t window)
+int replay_reorder_init(struct reorder *r, size_t window)
 {
 	size_t cap = 1;
 
@@ -37,7 +37,7 @@ int reorder_init(struct reorder *r, size_t window)
 	return r->fifo && r->heap && r->side ? 0 : -ENOMEM;
 }
 
-void reorder_release(struct reorder *r)
+void replay_reorder_release(struct reorder *r)
 {
 	free(r->fifo);
 	free(r->heap);
@@ -86,7 +86,7 @@ static void heap_pop(struct reorder *r, struct reorder_event *out)
 	r->heap[i] = last;
 }
 
-void reorder_push(struct reorder *r, const struct reorder_event *e)
+void replay_reorder_push(struct reorder *r, const struct reorder_event *e)
 {
 	struct reorder_event x = *e;
 
@@ -100,7 +100,7 @@ void reorder_push(struct reorder *r, const struct reorder_event *e)
 	r->fifo_len++;
 }
 
-int reorder_pop(struct reorder *r, struct reorder_event *out)
+int replay_reorder_pop(struct reorder *r, struct reorder_event *out)
 {
 	bool from_fifo;
 

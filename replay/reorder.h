@@ -28,7 +28,7 @@ struct reorder_event {
 	uint64_t ts;
 	uint64_t pfn;
 	uint64_t gfp;
-	uint64_t seq;		/* arrival number, set by reorder_push() */
+	uint64_t seq;		/* arrival number, set by replay_reorder_push() */
 	uint32_t cpu, pid;
 	uint8_t type;
 	uint8_t order, order2;	/* order2: extfrag fallback order */
@@ -53,22 +53,22 @@ struct reorder {
 	uint64_t last_out_ts;
 };
 
-/* reorder_init() - an empty window of @window records. 0 or -ENOMEM. */
-int reorder_init(struct reorder *r, size_t window);
-/* reorder_release() - free what reorder_init() allocated; safe on a zeroed struct. */
-void reorder_release(struct reorder *r);
+/* replay_reorder_init() - an empty window of @window records. 0 or -ENOMEM. */
+int replay_reorder_init(struct reorder *r, size_t window);
+/* replay_reorder_release() - free what replay_reorder_init() allocated; safe on a zeroed struct. */
+void replay_reorder_release(struct reorder *r);
 
-static inline size_t reorder_len(const struct reorder *r)
+static inline size_t replay_reorder_len(const struct reorder *r)
 {
 	return r->fifo_len + r->heap_len;
 }
 
 /*
- * reorder_push() - add @e (copied, seq set). The caller pops while the
+ * replay_reorder_push() - add @e (copied, seq set). The caller pops while the
  * length exceeds the window, so at most window + 1 records are ever held.
  */
-void reorder_push(struct reorder *r, const struct reorder_event *e);
-/* reorder_pop() - take the oldest record into @out; 0, or -ENOENT when empty. */
-int reorder_pop(struct reorder *r, struct reorder_event *out);
+void replay_reorder_push(struct reorder *r, const struct reorder_event *e);
+/* replay_reorder_pop() - take the oldest record into @out; 0, or -ENOENT when empty. */
+int replay_reorder_pop(struct reorder *r, struct reorder_event *out);
 
 #endif

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The run as a few named phases: open (header, model, prescan, start state,
- * announce to the sink), feed (one record at a time through the reorder
- * window into the dispatch below), finish (drain, last samples, summary,
- * run_end). The dispatch hands each page event to shadow.c or whatif.c and
- * each big record to its concern; the counters every mode keeps live here.
+ * announce to the sink), feed (dispatch.c: one record at a time through the
+ * reorder window to its concern), finish (drain, last samples, summary,
+ * run_end); and the helpers every concern uses (sink errors, notable
+ * events, contradictions).
  */
 #include <errno.h>
 #include <math.h>
@@ -67,8 +67,8 @@ void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts
 		c->count.contra_uncertain++;
 }
 
-void replay_count_model_contra(struct replay_ctx *c, enum model_contradiction mc, uint64_t ts,
-			       uint64_t pfn)
+void replay_count_model_contra_seen(struct replay_ctx *c, enum model_contradiction mc,
+				    uint64_t ts, uint64_t pfn)
 {
 	switch (mc) {
 	case MODEL_CONTRA_NONE:
@@ -111,234 +111,6 @@ struct cpu_state *replay_cpu_state_grow(struct replay_ctx *c, uint32_t cpu)
 	return &c->cpus[cpu];
 }
 
-/* The first page event or checkpoint is the run's time 0; samples start from it. */
-static void run_clock_start(struct replay_ctx *c, uint64_t ts)
-{
-	if (c->clock.have_t0)
-		return;
-	c->clock.have_t0 = true;
-	c->clock.t0 = ts;
-	c->out.next_sample = replay_add_sat(ts, c->out.sample_ns);
-}
-
-static void paranoid_check(struct replay_ctx *c, const struct reorder_event *e)
-{
-	char buf[200];
-
-	c->count.paranoid_checks++;
-	if (!model_check(c->m, buf, sizeof(buf)))
-		return;
-	if (!c->count.paranoid_fail++) {
-		snprintf(c->count.paranoid_first, sizeof(c->count.paranoid_first), "after %s at t=%lld ns: %s",
-			 tracefmt_type_name(e->type), (long long)replay_rel_ns(c, e->ts), buf);
-		replay_notable(c, e->ts, "model_check", "model_check failed %s", c->count.paranoid_first);
-	}
-}
-
-/*
- * The kernel's own figures, read from the trace the same way in both modes:
- * a refill is a burst of zone_locked blocks with percpu_refill set (6.18
- * steal-mode pulls show only extfrag, spec 6.3) closed by the cpu's next
- * mm_page_alloc; drains are mm_page_pcpu_drain events.
- */
-static void trace_count(struct replay_ctx *c, const struct reorder_event *e)
-{
-	struct cpu_state *s = replay_cpu_state(c, e->cpu);
-	struct trace_counters *t = &c->count.tc;
-	bool pulled = false;
-
-	switch (e->type) {
-	case TRACEFMT_PAGE_ALLOC:
-		if (e->pfn == TRACEFMT_PFN_NONE)
-			t->alloc_failures++;
-		else
-			t->allocations++;
-		if (s)
-			s->refill_open = false;
-		break;
-	case TRACEFMT_PAGE_FREE:
-		t->frees++;
-		break;
-	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-		pulled = e->flag && replay_pcpable(c, e->order);
-		if (s)
-			s->last_zone_locked_pfn = e->pfn;
-		break;
-	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
-		t->fallbacks++;
-		pulled = c->prof_618 && replay_pcpable(c, e->order) && s && s->last_zone_locked_pfn != e->pfn;
-		break;
-	case TRACEFMT_PAGE_PCPU_DRAIN:
-		t->pcp_drains++;
-		t->pcp_drain_pages += 1ull << (e->order & 63);
-		break;
-	default:
-		break;
-	}
-	if (!pulled)
-		return;
-	t->pcp_refill_pages += 1ull << (e->order & 63);
-	if (s && !s->refill_open) {
-		s->refill_open = true;
-		t->pcp_refills++;
-	}
-}
-
-/* Time moves on: time 0, the last timestamp, an open checkpoint closes, samples fall due. */
-static void run_clock_advance(struct replay_ctx *c, const struct reorder_event *e, bool page)
-{
-	if (page)
-		run_clock_start(c, e->ts);
-	if (e->ts > c->clock.last_ts)
-		c->clock.last_ts = e->ts;
-	if (page && c->ck.open)
-		replay_checkpoint_close(c);
-	if (c->clock.have_t0 && e->ts >= c->out.next_sample && c->out.next_sample != UINT64_MAX) {
-		uint64_t steps = 1 + (e->ts - c->out.next_sample) / c->out.sample_ns;
-
-		replay_emit_samples(c, c->out.next_sample);
-		c->out.next_sample = steps > (UINT64_MAX - c->out.next_sample) / c->out.sample_ns
-				 ? UINT64_MAX : c->out.next_sample + steps * c->out.sample_ns;
-	}
-}
-
-/* What every page event counts, in both modes, before the mode handles it. */
-static void page_event_count(struct replay_ctx *c, const struct reorder_event *e)
-{
-	if (c->mode == REPLAY_WHATIF && c->prof_618)
-		replay_pcp_decay_due(c, e);
-	if (c->mode == REPLAY_WHATIF)
-		replay_whatif_time(c, e->ts);
-	c->count.events++;
-	trace_count(c, e);
-	if (c->count.uncertain && e->ts >= c->count.uncertain_until)
-		c->count.uncertain = false;
-	if (c->count.uncertain)
-		c->count.uncertain_events++;
-}
-
-/* A page event to the mode that handles it. */
-static void page_event_dispatch(struct replay_ctx *c, const struct reorder_event *e)
-{
-	bool shadow = c->mode == REPLAY_SHADOW;
-
-	switch (e->type) {
-	case TRACEFMT_PAGE_ALLOC:
-		if (shadow) {
-			replay_shadow_alloc(c, e);
-		} else {
-			if (e->pfn == TRACEFMT_PFN_NONE && e->order < REPLAY_MAX_ORDERS)
-				c->count.kfail[e->order]++;
-			replay_whatif_alloc(c, e);
-		}
-		break;
-	case TRACEFMT_PAGE_FREE:
-		if (replay_hotplug_free(c, e))
-			break;
-		if (shadow)
-			replay_shadow_free(c, e);
-		else
-			replay_whatif_free(c, e);
-		break;
-	case TRACEFMT_PAGE_FREE_BATCHED:
-		if (shadow)
-			replay_shadow_free_batched(c, e);
-		break;
-	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-		if (shadow)
-			replay_shadow_zone_locked(c, e);
-		break;
-	case TRACEFMT_PAGE_PCPU_DRAIN:
-		if (shadow)
-			replay_shadow_drain(c, e);
-		break;
-	case TRACEFMT_PAGE_ALLOC_EXTFRAG:
-		if (shadow)
-			replay_shadow_extfrag(c, e);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * A compact record leaving the reorder window (checkpoints and the other
- * big records go to replay_apply_record()). Page events before the start
- * state that it already holds are skipped.
- */
-void replay_apply_event(struct replay_ctx *c, const struct reorder_event *e)
-{
-	bool page = e->type >= TRACEFMT_PAGE_ALLOC && e->type <= TRACEFMT_PAGE_ALLOC_EXTFRAG;
-
-	if (page && e->ts < c->clock.start_ts && !replay_start_window_event_is_new(c, e)) {
-		c->count.skipped_before_start++;
-		return;
-	}
-	run_clock_advance(c, e, page);
-	if (page)
-		page_event_count(c, e);
-	c->count.by_type[e->type]++;
-	if (!page)
-		return;
-	if (!(c->mode == REPLAY_SHADOW && replay_stale_found(c, e)))
-		page_event_dispatch(c, e);
-	replay_page_reporting_due(c, e->ts);
-	if (c->opts->paranoid &&
-	    (c->opts->paranoid_every <= 1 || !(c->count.events % c->opts->paranoid_every)))
-		paranoid_check(c, e);
-}
-
-void replay_apply_record(struct replay_ctx *c, const struct tracefmt_event *ev)
-{
-	if (ev->ts_ns > c->clock.last_ts)
-		c->clock.last_ts = ev->ts_ns;
-	switch (ev->type) {
-	case TRACEFMT_CHECKPOINT:
-		run_clock_start(c, ev->ts_ns);
-		/* the what-if model follows other settings: its free counts are its own */
-		replay_checkpoint_add(c, ev);
-		break;
-	case TRACEFMT_COMM:
-		replay_comm_set(c, ev->pid, ev->u.comm.comm);
-		break;
-	case TRACEFMT_ZONE_STATE:
-		if (c->mode == REPLAY_SHADOW)
-			replay_zone_state_apply(c, ev);
-		break;
-	case TRACEFMT_WMARK:
-		if (c->mode == REPLAY_SHADOW)
-			replay_wmark_apply(c, ev);
-		break;
-	case TRACEFMT_LOST:
-		c->count.lost_records++;
-		c->count.lost_events += ev->u.lost.count;
-		if (ev->ts_ns >= c->clock.start_ts) {
-			c->count.uncertain = true;
-			c->count.uncertain_until = replay_add_sat(ev->ts_ns, REPLAY_UNCERTAIN_NS);
-			replay_notable(c, ev->ts_ns, "lost", "%llu events lost on cpu %u: uncertain until the "
-				"next checkpoint or for 1 s", (unsigned long long)ev->u.lost.count, ev->cpu);
-		}
-		break;
-	default:
-		break;
-	}
-	c->count.by_type[ev->type]++;
-}
-
-/* A record no host could produce is counted and never reaches the engine. */
-static bool record_rejected(struct replay_ctx *c, const struct tracefmt_event *ev)
-{
-	int k = replay_record_check(&c->lim, ev);
-
-	if (k < 0)
-		return false;
-	if (!c->count.rejected[k]++)
-		replay_notable(c, ev->ts_ns, "rejected", "first record with an impossible %s skipped "
-			"(%s on cpu %u)", replay_reject_names[k], tracefmt_type_name(ev->type),
-			ev->cpu);
-	return true;
-}
-
 void replay_opts_init(struct replay_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -372,7 +144,7 @@ static void ctx_destroy(struct replay_ctx *c)
 		tracefmt_reader_close(c->rd);
 	model_destroy(c->m);
 	replay_header_release(&c->hdr);
-	reorder_release(&c->ro);
+	replay_reorder_release(&c->ro);
 	replay_prescan_release(&c->ps);
 	replay_shadow_release(c);
 	replay_whatif_release(c);
@@ -445,7 +217,7 @@ static struct replay_ctx *ctx_create(const char *trace_path, const struct replay
 	if (!c)
 		return NULL;
 	c->cfg_owned = malloc(sizeof(*c->cfg_owned));
-	if (!c->cfg_owned || reorder_init(&c->ro, REPLAY_REORDER_WINDOW) ||
+	if (!c->cfg_owned || replay_reorder_init(&c->ro, REPLAY_REORDER_WINDOW) ||
 	    replay_attribution_init(c)) {
 		ctx_destroy(c);
 		return NULL;
@@ -516,7 +288,7 @@ static int modes_init(struct replay_ctx *c)
 	replay_limits_init(&c->lim, &c->hdr, c->cfg);
 	if (c->mode == REPLAY_WHATIF)
 		return replay_whatif_init(c);
-	return pfn_map_init(&c->shadow.stale, 1024);
+	return replay_pfn_map_init(&c->shadow.stale, 1024);
 }
 
 /* model_check() of the start state under --paranoid. */
@@ -635,31 +407,6 @@ int replay_ctx_open(struct replay_ctx **out, const char *trace_path,
 	return 0;
 }
 
-/*
- * One record of the main pass. @frac: the fraction of the file read when the
- * record was, needed on every 4096th record only; NAN asks the context's own
- * reader. Returns false once the run stops (a stop request, a sink's error).
- */
-bool replay_ctx_feed(struct replay_ctx *c, const struct tracefmt_event *ev, double frac)
-{
-	if (!c->complete || c->sink_ret)
-		return false;
-	if (replay_stop_requested(c)) {
-		c->complete = false;
-		return false;
-	}
-	c->count.records++;
-	if (ev->type == TRACEFMT_SNAPSHOT_BLOCK || ev->type == TRACEFMT_SNAPSHOT_MARK ||
-	    ev->type >= TRACEFMT_NR_TYPES || ev->type == 0)
-		return true;
-	if (record_rejected(c, ev))
-		return true;
-	replay_window_push(c, ev);
-	if (!(c->count.records & 0xfff))
-		replay_progress_every_4096(c, frac);
-	return !c->sink_ret;
-}
-
 void replay_ctx_stop(struct replay_ctx *c)
 {
 	c->complete = false;
@@ -727,7 +474,7 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 			 (unsigned long long)c->count.records, strerror(-r));
 		res->trace_truncated = true;
 	}
-	while (reorder_len(&c->ro))
+	while (replay_reorder_len(&c->ro))
 		replay_window_pop(c);
 	replay_checkpoint_close(c);
 	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++)

@@ -153,12 +153,12 @@ struct pfn_map {
 	unsigned int shift;	/* 64 - log2(cap) */
 };
 
-int pfn_map_init(struct pfn_map *m, size_t cap);
-void pfn_map_release(struct pfn_map *m);
-struct pfn_map_entry *pfn_map_get(struct pfn_map *m, uint64_t key);
-void pfn_map_prefetch(const struct pfn_map *m, uint64_t key);	/* a cache hint */
-struct pfn_map_entry *pfn_map_put(struct pfn_map *m, uint64_t key); /* NULL on ENOMEM */
-void pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
+int replay_pfn_map_init(struct pfn_map *m, size_t cap);
+void replay_pfn_map_release(struct pfn_map *m);
+struct pfn_map_entry *replay_pfn_map_get(struct pfn_map *m, uint64_t key);
+void replay_pfn_map_prefetch(const struct pfn_map *m, uint64_t key);	/* a cache hint */
+struct pfn_map_entry *replay_pfn_map_put(struct pfn_map *m, uint64_t key); /* NULL on ENOMEM */
+void replay_pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
 
 /*
  * validate.c: what comes from the file, checked before the model sees it.
@@ -479,15 +479,32 @@ int64_t replay_rel_ns(const struct replay_ctx *c, uint64_t ts);
 void replay_notable(struct replay_ctx *c, uint64_t ts, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts, uint64_t pfn);
-void replay_count_model_contra(struct replay_ctx *c, enum model_contradiction mc, uint64_t ts,
-			       uint64_t pfn);
-/* The dispatch of a page event and of a big record leaving the reorder window. */
-void replay_apply_event(struct replay_ctx *c, const struct reorder_event *e);
-void replay_apply_record(struct replay_ctx *c, const struct tracefmt_event *ev);
+void replay_count_model_contra_seen(struct replay_ctx *c, enum model_contradiction mc,
+				    uint64_t ts, uint64_t pfn);
 
-/* ---- window.c: the reorder window in a run ------------------------------- */
+/* Count the model's answer @mc; nearly always none, so the test is inline. */
+static inline void replay_count_model_contra(struct replay_ctx *c, enum model_contradiction mc,
+					     uint64_t ts, uint64_t pfn)
+{
+	if (mc != MODEL_CONTRA_NONE)
+		replay_count_model_contra_seen(c, mc, ts, pfn);
+}
+/* What-if: cache hints for a free a few records ahead, its map slot and tied-bitmap word. */
+static inline void replay_whatif_prefetch(const struct replay_ctx *c, const struct reorder_event *e)
+{
+	uint64_t i;
 
-void replay_window_push(struct replay_ctx *c, const struct tracefmt_event *ev);
+	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->whatif.owned_base)
+		return;
+	i = e->pfn - c->whatif.owned_base;
+	if (i < c->whatif.owned_len)
+		__builtin_prefetch(&c->whatif.tied[i >> 6]);
+	replay_pfn_map_prefetch(&c->whatif.map, e->pfn);
+}
+
+/* ---- dispatch.c: the main pass ------------------------------------------ */
+
+/* Apply the oldest record in the reorder window (the finish drains with it). */
 void replay_window_pop(struct replay_ctx *c);
 
 /* ---- prescan.c: the first pass and the start window ---------------------- */
@@ -523,8 +540,6 @@ int replay_whatif_init(struct replay_ctx *c);
 void replay_whatif_release(struct replay_ctx *c);
 void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e);
 void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e);
-/* Cache hints for a free a few records ahead: its map slot and tied-bitmap word. */
-void replay_whatif_prefetch(const struct replay_ctx *c, const struct reorder_event *e);
 void replay_whatif_time(struct replay_ctx *c, uint64_t ts);
 uint64_t replay_whatif_hi_blocks(const struct replay_ctx *c);
 void replay_whatif_hi_blocks_note(struct replay_ctx *c);

@@ -351,90 +351,79 @@ static void axes_free(struct grid_axis *ax, int n)
 			free(ax[i].values[k]);
 }
 
-int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
-		      struct replay_error *err)
+/*
+ * One "key=v1,v2,..." part of a grid into ax[*nax]; *nax counts the axes
+ * whose values were strdup'ed, so axes_free() frees them on any return.
+ */
+static int grid_axis_parse(char *tok, struct grid_axis *ax, int *nax, size_t *total,
+			   struct replay_error *err)
 {
-	struct grid_axis ax[16];
-	int nax = 0, ret = -EINVAL;
-	char *copy = strdup(grid), *rest, *tok;
-	size_t total = 1, idx[16] = { 0 };
-	char **out = NULL;
+	char *eq = strchr(tok, '='), *vals, *v;
+	struct replay_settings probe;
+	struct grid_axis *axis;
 
-	*points = NULL;
-	*nr_points = 0;
-	if (!copy)
-		return -ENOMEM;
-	memset(ax, 0, sizeof(ax));
-	/* strsep, not strtok: an empty part or value is a mistake to report, not skip. */
-	rest = copy;
-	while ((tok = strsep(&rest, ";"))) {
-		char *eq = strchr(tok, '='), *vals, *v;
-		struct replay_settings probe;
+	while (*tok == ' ')
+		tok++;
+	if (!*tok) {
+		replay_err_set(err, "grid: an empty part (a trailing or doubled ';')");
+		return -EINVAL;
+	}
+	if (!eq || eq == tok) {
+		replay_err_set(err, "grid: '%s' is not key=v1,v2,...", tok);
+		return -EINVAL;
+	}
+	if (*nax == 16) {
+		replay_err_set(err, "grid: more than 16 keys");
+		return -EINVAL;
+	}
+	*eq = '\0';
+	if (!setting_find(tok)) {
+		replay_err_set(err, "grid: unknown setting '%s'", tok);
+		return -EINVAL;
+	}
+	for (int a = 0; a < *nax; a++) {
+		if (!strcmp(ax[a].key, tok)) {
+			replay_err_set(err, "grid: key '%s' given twice", tok);
+			return -EINVAL;
+		}
+	}
+	axis = &ax[(*nax)++];
+	snprintf(axis->key, sizeof(axis->key), "%s", tok);
+	vals = eq + 1;
+	while ((v = strsep(&vals, ","))) {
+		if (!*v) {
+			replay_err_set(err, "grid: an empty value for '%s'", tok);
+			return -EINVAL;
+		}
+		replay_settings_init(&probe);
+		if (axis->n == 256) {
+			replay_err_set(err, "grid: more than 256 values for '%s'", tok);
+			return -EINVAL;
+		}
+		if (replay_settings_set(&probe, tok, v, err))
+			return -EINVAL;
+		axis->values[axis->n++] = strdup(v);
+	}
+	if (!axis->n) {
+		replay_err_set(err, "grid: no values for '%s'", tok);
+		return -EINVAL;
+	}
+	*total *= (size_t)axis->n;
+	if (*total > 100000) {
+		replay_err_set(err, "grid: more than 100000 points");
+		return -E2BIG;
+	}
+	return 0;
+}
 
-		while (*tok == ' ')
-			tok++;
-		if (!*tok) {
-			replay_err_set(err, "grid: an empty part (a trailing or doubled ';')");
-			goto out;
-		}
-		if (!eq || eq == tok) {
-			replay_err_set(err, "grid: '%s' is not key=v1,v2,...", tok);
-			goto out;
-		}
-		if (nax == 16) {
-			replay_err_set(err, "grid: more than 16 keys");
-			goto out;
-		}
-		*eq = '\0';
-		if (!setting_find(tok)) {
-			replay_err_set(err, "grid: unknown setting '%s'", tok);
-			goto out;
-		}
-		for (int a = 0; a < nax; a++) {
-			if (!strcmp(ax[a].key, tok)) {
-				replay_err_set(err, "grid: key '%s' given twice", tok);
-				goto out;
-			}
-		}
-		snprintf(ax[nax].key, sizeof(ax[nax].key), "%s", tok);
-		vals = eq + 1;
-		while ((v = strsep(&vals, ","))) {
-			if (!*v) {
-				replay_err_set(err, "grid: an empty value for '%s'", tok);
-				nax++;
-				goto out;
-			}
-			replay_settings_init(&probe);
-			if (ax[nax].n == 256 || replay_settings_set(&probe, tok, v, err)) {
-				if (ax[nax].n == 256)
-					replay_err_set(err, "grid: more than 256 values for '%s'", tok);
-				nax++;
-				goto out;
-			}
-			ax[nax].values[ax[nax].n++] = strdup(v);
-		}
-		if (!ax[nax].n) {
-			replay_err_set(err, "grid: no values for '%s'", tok);
-			nax++;
-			goto out;
-		}
-		total *= (size_t)ax[nax].n;
-		nax++;
-		if (total > 100000) {
-			replay_err_set(err, "grid: more than 100000 points");
-			ret = -E2BIG;
-			goto out;
-		}
-	}
-	if (!nax) {
-		replay_err_set(err, "grid: empty");
-		goto out;
-	}
-	out = calloc(total, sizeof(*out));
-	if (!out) {
-		ret = -ENOMEM;
-		goto out;
-	}
+/* Every combination of the axes' values, last key fastest; NULL on ENOMEM. */
+static char **grid_points_expand(const struct grid_axis *ax, int nax, size_t total)
+{
+	size_t idx[16] = { 0 };
+	char **out = calloc(total, sizeof(*out));
+
+	if (!out)
+		return NULL;
 	for (size_t p = 0; p < total; p++) {
 		char line[1024];
 		size_t len = 0;
@@ -451,10 +440,37 @@ int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
 			idx[a] = 0;
 		}
 	}
-	*points = out;
-	*nr_points = total;
-	ret = 0;
-out:
+	return out;
+}
+
+int replay_grid_parse(const char *grid, char ***points, size_t *nr_points,
+		      struct replay_error *err)
+{
+	struct grid_axis ax[16];
+	int nax = 0, ret = 0;
+	char *copy = strdup(grid), *rest, *tok;
+	size_t total = 1;
+
+	*points = NULL;
+	*nr_points = 0;
+	if (!copy)
+		return -ENOMEM;
+	memset(ax, 0, sizeof(ax));
+	/* strsep, not strtok: an empty part or value is a mistake to report, not skip. */
+	rest = copy;
+	while (!ret && (tok = strsep(&rest, ";")))
+		ret = grid_axis_parse(tok, ax, &nax, &total, err);
+	if (!ret && !nax) {
+		replay_err_set(err, "grid: empty");
+		ret = -EINVAL;
+	}
+	if (!ret) {
+		*points = grid_points_expand(ax, nax, total);
+		if (*points)
+			*nr_points = total;
+		else
+			ret = -ENOMEM;
+	}
 	axes_free(ax, nax);
 	free(copy);
 	return ret;

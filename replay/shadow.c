@@ -29,10 +29,10 @@ static void pull_prepare(struct replay_ctx *c, uint64_t pfn, unsigned int order,
 	struct model_free_result fr;
 	struct pfn_map_entry *me;
 
-	if (c->shadow.stale.n && (me = pfn_map_get(&c->shadow.stale, pfn))) {
+	if (c->shadow.stale.n && (me = replay_pfn_map_get(&c->shadow.stale, pfn))) {
 		unsigned int o = me->order;
 
-		pfn_map_del(&c->shadow.stale, me);
+		replay_pfn_map_del(&c->shadow.stale, me);
 		c->shadow.stale_found[STALE_IN_BUDDY]++;
 		model_free_pages(c->m, pfn, o, replay_model_cpu(c, cpu), MODEL_FREE_BUDDY, &fr);
 		return;
@@ -63,7 +63,7 @@ static void stale_set_aside(struct replay_ctx *c, uint64_t pfn, unsigned int ord
 	struct pfn_map_entry *me;
 
 	model_force_alloc(c->m, pfn, order, cpu, -1, &fr);
-	if (c->shadow.stale.n >= STALE_MAX || !(me = pfn_map_put(&c->shadow.stale, pfn))) {
+	if (c->shadow.stale.n >= STALE_MAX || !(me = replay_pfn_map_put(&c->shadow.stale, pfn))) {
 		c->shadow.stale_found[STALE_UNTRACKED]++;
 		return;
 	}
@@ -82,7 +82,7 @@ bool replay_stale_found(struct replay_ctx *c, const struct reorder_event *e)
 	struct model_free_result fr;
 	unsigned int order;
 
-	if (!c->shadow.stale.n || !(me = pfn_map_get(&c->shadow.stale, e->pfn)))
+	if (!c->shadow.stale.n || !(me = replay_pfn_map_get(&c->shadow.stale, e->pfn)))
 		return false;
 	/* a pull of it (zone_locked, extfrag, or the allocation a pull is pending for) is
 	 * placed when the pull is applied, after the prediction: pull_prepare() */
@@ -90,7 +90,7 @@ bool replay_stale_found(struct replay_ctx *c, const struct reorder_event *e)
 	    (e->type == TRACEFMT_PAGE_ALLOC && replay_pending_holds(c, e->cpu, e->pfn)))
 		return false;
 	order = me->order;
-	pfn_map_del(&c->shadow.stale, me);
+	replay_pfn_map_del(&c->shadow.stale, me);
 	switch (e->type) {
 	case TRACEFMT_PAGE_PCPU_DRAIN:
 		/* it was on a pcp list the model did not have it on */
@@ -564,5 +564,5 @@ void replay_shadow_release(struct replay_ctx *c)
 	for (unsigned int i = 0; i < c->nr_cpu_states; i++)
 		free(c->cpus[i].p);
 	free(c->cpus);
-	pfn_map_release(&c->shadow.stale);
+	replay_pfn_map_release(&c->shadow.stale);
 }

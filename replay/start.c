@@ -153,33 +153,15 @@ json_t *replay_host_settings_json(const struct replay_header *h)
 	return o;
 }
 
-int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
-			struct model_config *cfg, const struct replay_settings *given,
-			enum replay_mode mode, struct replay_error *err)
+/* The parts of the header's host object the model's config and the replay take. */
+static void header_host(struct replay_header *h, json_t *host, struct model_config *cfg)
 {
-	const struct replay_settings *set = given;
-	json_error_t jerr;
-	json_t *host, *sysctl, *zones, *z, *mts;
 	enum model_profile profile = MODEL_PROFILE_6_18;
+	json_t *mts, *z;
 	size_t i;
 	int64_t cpus;
-	bool derive_wmarks, derive_lowmem, derive_pcp;
+	const char *thp;
 
-	memset(h, 0, sizeof(*h));
-	h->root = json_loads(blob, 0, &jerr);
-	if (!h->root || !json_is_object(h->root)) {
-		replay_err_set(err, "%s: the trace header is not a JSON object (%s)", path,
-			h->root ? "wrong type" : jerr.text);
-		return -EINVAL;
-	}
-	if (replay_header_validate(path, h->root, err))
-		return -EINVAL;
-	h->settings = *given;
-	settings_drop_host_values(&h->settings, h->root);
-	set = &h->settings;
-	host = json_object_get(h->root, "host");
-	sysctl = json_object_get(h->root, "sysctl");
-	zones = json_object_get(h->root, "zones");
 	h->kernel_release = jstr(host, "kernel_release");
 	h->host = jstr(host, "hostname");
 	if (h->kernel_release) {
@@ -210,11 +192,20 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	cpus = jint(host, "cpus", 0);
 	h->header_cpus = (unsigned int)cpus;
 	cfg->nr_cpus = cpus <= 0 ? 1 : cpus > MODEL_MAX_CPUS ? MODEL_MAX_CPUS : (unsigned int)cpus;
-	{
-		const char *thp = jstr(host, "thp_enabled");
+	thp = jstr(host, "thp_enabled");
+	cfg->thp_enabled = !thp || strcmp(thp, "never");
+	header_llc(cfg, json_object_get(host, "llc"));
+	if (jint(host, "page_reporting_order", 0) > 0 &&
+	    jint(host, "page_reporting_order", 0) < (int64_t)cfg->nr_page_orders)
+		cfg->page_reporting_order = (unsigned int)jint(host, "page_reporting_order", 0);
+}
 
-		cfg->thp_enabled = !thp || strcmp(thp, "never");
-	}
+/* The host's vm sysctls. */
+static void header_sysctl(json_t *sysctl, struct model_config *cfg)
+{
+	json_t *lr = json_object_get(sysctl, "lowmem_reserve_ratio"), *z;
+	size_t i;
+
 	if (jint(sysctl, "min_free_kbytes", -1) > 0)
 		cfg->min_free_kbytes = (uint64_t)jint(sysctl, "min_free_kbytes", 0);
 	/*
@@ -224,10 +215,6 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	 * is at least the computed default, so either way it is a floor.
 	 */
 	cfg->user_min_free_kbytes = cfg->min_free_kbytes;
-	header_llc(cfg, json_object_get(host, "llc"));
-	if (jint(host, "page_reporting_order", 0) > 0 &&
-	    jint(host, "page_reporting_order", 0) < (int64_t)cfg->nr_page_orders)
-		cfg->page_reporting_order = (unsigned int)jint(host, "page_reporting_order", 0);
 	if (jint(sysctl, "watermark_scale_factor", -1) > 0)
 		cfg->watermark_scale_factor = (unsigned int)jint(sysctl, "watermark_scale_factor", 10);
 	if (jint(sysctl, "watermark_boost_factor", -1) >= 0)
@@ -240,23 +227,27 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 	if (jint(sysctl, "percpu_pagelist_high_fraction", -1) >= 0)
 		cfg->percpu_pagelist_high_fraction =
 			(unsigned int)jint(sysctl, "percpu_pagelist_high_fraction", 0);
-	{
-		json_t *lr = json_object_get(sysctl, "lowmem_reserve_ratio");
+	if (json_is_array(lr))
+		json_array_foreach(lr, i, z) {
+			if (i < MODEL_NR_ZONE_TYPES && json_is_integer(z))
+				cfg->lowmem_reserve_ratio[i] = (unsigned int)json_integer_value(z);
+		}
+}
 
-		if (json_is_array(lr))
-			json_array_foreach(lr, i, z) {
-				if (i < MODEL_NR_ZONE_TYPES && json_is_integer(z))
-					cfg->lowmem_reserve_ratio[i] =
-						(unsigned int)json_integer_value(z);
-			}
-	}
+/* Recorded outputs a what-if setting makes stale: the model derives them instead. */
+struct header_derive {
+	bool wmarks, lowmem, pcp;
+};
 
-	/* What-if settings: a changed input makes the recorded outputs stale. */
-	derive_wmarks = set->min_free_kbytes >= 0 || set->watermark_scale_factor >= 0 ||
-			set->nr_lowmem_reserve_ratio > 0;
-	derive_lowmem = set->nr_lowmem_reserve_ratio > 0;
-	derive_pcp = set->pcp_high_fraction >= 0 || set->pcp_batch >= 0 || set->nr_cpus >= 0 ||
-		     derive_wmarks;
+/* What-if settings over the host's config. */
+static void settings_apply(const struct replay_settings *set, enum replay_mode mode,
+			   struct model_config *cfg, struct header_derive *d)
+{
+	d->wmarks = set->min_free_kbytes >= 0 || set->watermark_scale_factor >= 0 ||
+		    set->nr_lowmem_reserve_ratio > 0;
+	d->lowmem = set->nr_lowmem_reserve_ratio > 0;
+	d->pcp = set->pcp_high_fraction >= 0 || set->pcp_batch >= 0 || set->nr_cpus >= 0 ||
+		 d->wmarks;
 	if (set->nr_page_orders >= 0) {
 		cfg->nr_page_orders = (unsigned int)set->nr_page_orders;
 		if (set->pageblock_order < 0 && cfg->pageblock_order >= cfg->nr_page_orders)
@@ -295,19 +286,61 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 		cfg->compaction_proactiveness = (unsigned int)set->compaction_proactiveness;
 	if (set->extfrag_threshold >= 0)
 		cfg->extfrag_threshold = (unsigned int)set->extfrag_threshold;
+}
 
-	if (!json_is_array(zones) || !json_array_size(zones)) {
-		if (replay_zones_infer(path, h, cfg->nr_page_orders, err) < 0)
-			return -EINVAL;
-		zones = json_object_get(h->root, "zones");
+/* The recorded watermarks, lowmem reserves and pcp sizes of zone @z, unless derived. */
+static void zone_recorded_outputs(json_t *z, struct model_zone_config *zc,
+				  const struct header_derive *d)
+{
+	json_t *prot = json_object_get(z, "protection");
+	json_t *pcp = json_object_get(z, "pcp");
+
+	if (!d->wmarks && json_is_integer(json_object_get(z, "min"))) {
+		/* zoneinfo's watermarks include the boost (capture/HEADER.md); the model's do not */
+		uint64_t boost = (uint64_t)jint(z, "boost", 0);
+
+		zc->has_wmarks = true;
+		zc->wmark_min = wmark_less_boost(jint(z, "min", 0), boost);
+		zc->wmark_low = wmark_less_boost(jint(z, "low", 0), boost);
+		zc->wmark_high = wmark_less_boost(jint(z, "high", 0), boost);
+		zc->wmark_promo = wmark_less_boost(jint(z, "promo", jint(z, "high", 0)), boost);
+		zc->watermark_boost = boost;
 	}
+	if (!d->lowmem && !d->wmarks && json_is_array(prot)) {
+		size_t k;
+		json_t *v;
+
+		zc->has_lowmem_reserve = true;
+		json_array_foreach(prot, k, v) {
+			if (k < MODEL_NR_ZONE_TYPES && json_is_integer(v))
+				zc->lowmem_reserve[k] = (uint64_t)json_integer_value(v);
+		}
+	}
+	if (!d->pcp && json_is_array(pcp) && json_array_size(pcp)) {
+		json_t *p0 = json_array_get(pcp, 0);
+
+		if (jint(p0, "batch", 0) > 0) {
+			zc->has_pcp = true;
+			zc->pcp_batch = (uint32_t)jint(p0, "batch", 1);
+			zc->pcp_high = (uint32_t)jint(p0, "high", 0);
+			zc->pcp_high_min = (uint32_t)jint(p0, "high_min", zc->pcp_high);
+			zc->pcp_high_max = (uint32_t)jint(p0, "high_max", zc->pcp_high);
+		}
+	}
+}
+
+/* The header's zones into the config; 0 or -EINVAL with @err naming the zone. */
+static int header_zones(const char *path, json_t *zones, struct model_config *cfg,
+			const struct header_derive *d, struct replay_error *err)
+{
+	json_t *z;
+	size_t i;
+
 	json_array_foreach(zones, i, z) {
 		struct model_zone_config *zc;
 		const char *name = jstr(z, "name");
 		int type = name ? zone_type_of(name) : -1;
 		int64_t spanned = jint(z, "spanned", 0);
-		json_t *prot = json_object_get(z, "protection");
-		json_t *pcp = json_object_get(z, "pcp");
 
 		if (type < 0) {
 			replay_err_set(err, "%s: header zone %zu has an unknown name '%s'", path, i,
@@ -331,44 +364,44 @@ int replay_header_parse(const char *path, const char *blob, struct replay_header
 		zc->managed_pages = (uint64_t)jint(z, "managed", (int64_t)zc->present_pages);
 		if (zc->node + 1 > cfg->nr_nodes)
 			cfg->nr_nodes = zc->node + 1;
-		if (!derive_wmarks && json_is_integer(json_object_get(z, "min"))) {
-			/* zoneinfo's watermarks include the boost (capture/HEADER.md); the model's do not */
-			uint64_t boost = (uint64_t)jint(z, "boost", 0);
-
-			zc->has_wmarks = true;
-			zc->wmark_min = wmark_less_boost(jint(z, "min", 0), boost);
-			zc->wmark_low = wmark_less_boost(jint(z, "low", 0), boost);
-			zc->wmark_high = wmark_less_boost(jint(z, "high", 0), boost);
-			zc->wmark_promo = wmark_less_boost(jint(z, "promo", jint(z, "high", 0)), boost);
-			zc->watermark_boost = boost;
-		}
-		if (!derive_lowmem && !derive_wmarks && json_is_array(prot)) {
-			size_t k;
-			json_t *v;
-
-			zc->has_lowmem_reserve = true;
-			json_array_foreach(prot, k, v) {
-				if (k < MODEL_NR_ZONE_TYPES && json_is_integer(v))
-					zc->lowmem_reserve[k] = (uint64_t)json_integer_value(v);
-			}
-		}
-		if (!derive_pcp && json_is_array(pcp) && json_array_size(pcp)) {
-			json_t *p0 = json_array_get(pcp, 0);
-
-			if (jint(p0, "batch", 0) > 0) {
-				zc->has_pcp = true;
-				zc->pcp_batch = (uint32_t)jint(p0, "batch", 1);
-				zc->pcp_high = (uint32_t)jint(p0, "high", 0);
-				zc->pcp_high_min = (uint32_t)jint(p0, "high_min", zc->pcp_high);
-				zc->pcp_high_max = (uint32_t)jint(p0, "high_max", zc->pcp_high);
-			}
-		}
+		zone_recorded_outputs(z, zc, d);
 	}
 	if (!cfg->nr_zones) {
 		replay_err_set(err, "%s: the trace header's zones are all empty", path);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int replay_header_parse(const char *path, const char *blob, struct replay_header *h,
+			struct model_config *cfg, const struct replay_settings *given,
+			enum replay_mode mode, struct replay_error *err)
+{
+	struct header_derive derive;
+	json_error_t jerr;
+	json_t *zones;
+
+	memset(h, 0, sizeof(*h));
+	h->root = json_loads(blob, 0, &jerr);
+	if (!h->root || !json_is_object(h->root)) {
+		replay_err_set(err, "%s: the trace header is not a JSON object (%s)", path,
+			h->root ? "wrong type" : jerr.text);
+		return -EINVAL;
+	}
+	if (replay_header_validate(path, h->root, err))
+		return -EINVAL;
+	h->settings = *given;
+	settings_drop_host_values(&h->settings, h->root);
+	header_host(h, json_object_get(h->root, "host"), cfg);
+	header_sysctl(json_object_get(h->root, "sysctl"), cfg);
+	settings_apply(&h->settings, mode, cfg, &derive);
+	zones = json_object_get(h->root, "zones");
+	if (!json_is_array(zones) || !json_array_size(zones)) {
+		if (replay_zones_infer(path, h, cfg->nr_page_orders, err) < 0)
+			return -EINVAL;
+		zones = json_object_get(h->root, "zones");
+	}
+	return header_zones(path, zones, cfg, &derive, err);
 }
 
 /*

@@ -73,7 +73,7 @@ static struct pfn_map_entry *tied_at(struct replay_ctx *c, uint64_t tag, uint64_
 {
 	struct pfn_map_entry *me;
 
-	if (tag == MODEL_PFN_NONE || !(me = pfn_map_get(&c->whatif.map, tag)) || me->val != pfn)
+	if (tag == MODEL_PFN_NONE || !(me = replay_pfn_map_get(&c->whatif.map, tag)) || me->val != pfn)
 		return NULL;
 	return me;
 }
@@ -217,7 +217,7 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e)
 	if (kernel_ok && res.pfn == e->pfn)
 		c->whatif.same_pfn++;
 	if (kernel_ok) {
-		struct pfn_map_entry *me = pfn_map_put(&c->whatif.map, e->pfn);
+		struct pfn_map_entry *me = replay_pfn_map_put(&c->whatif.map, e->pfn);
 
 		bits_set(c, c->whatif.tied, e->pfn, e->order, true);
 
@@ -235,7 +235,7 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e)
 static struct pfn_map_entry *whatif_find(struct replay_ctx *c, uint64_t pfn, unsigned int order)
 {
 	for (unsigned int o = order; o < c->count.nr_fail_orders; o++) {
-		struct pfn_map_entry *me = pfn_map_get(&c->whatif.map, pfn & ~((1ull << o) - 1));
+		struct pfn_map_entry *me = replay_pfn_map_get(&c->whatif.map, pfn & ~((1ull << o) - 1));
 
 		/* the candidate head is at or below pfn: the difference cannot wrap */
 		if (me && me->order >= order && me->order < 64 &&
@@ -265,7 +265,7 @@ void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e)
 		}
 		bits_set(c, c->whatif.tied, e->pfn, e->order, false);
 		if (me->left <= (1u << e->order))
-			pfn_map_del(&c->whatif.map, me);
+			replay_pfn_map_del(&c->whatif.map, me);
 		else
 			me->left -= 1u << e->order;
 		return;
@@ -308,24 +308,12 @@ int replay_whatif_init(struct replay_ctx *c)
 		model_observer_set(c->m, &obs, c);
 	}
 	c->whatif.compact_at_migrated = -1;
-	return pfn_map_init(&c->whatif.map, 1u << 12); /* it grows */
+	return replay_pfn_map_init(&c->whatif.map, 1u << 12); /* it grows */
 }
 
 void replay_whatif_release(struct replay_ctx *c)
 {
 	free(c->whatif.owned);
 	free(c->whatif.tied);
-	pfn_map_release(&c->whatif.map);
-}
-
-void replay_whatif_prefetch(const struct replay_ctx *c, const struct reorder_event *e)
-{
-	uint64_t i;
-
-	if (e->type != TRACEFMT_PAGE_FREE || e->pfn < c->whatif.owned_base)
-		return;
-	i = e->pfn - c->whatif.owned_base;
-	if (i < c->whatif.owned_len)
-		__builtin_prefetch(&c->whatif.tied[i >> 6]);
-	pfn_map_prefetch(&c->whatif.map, e->pfn);
+	replay_pfn_map_release(&c->whatif.map);
 }

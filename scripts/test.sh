@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install what the tests need, build with warnings as errors, and run the whole
-# suite: unit, golden, CLI, privileged capture tests (as root), the suite again
+# suite: unit, data-driven replay cases, CLI, privileged capture tests (as root), the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, and every fuzz target for
 # a bounded time with libFuzzer. Prints the wall time of every stage.
 # Usage (as root on Debian 12): scripts/test.sh
@@ -50,7 +50,7 @@ fi
 step_done
 
 step "build (warnings are errors)"
-cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDYSCOPE_WERROR=ON >/dev/null &&
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDYSCOPE_WERROR=ON &&
 	cmake --build build-test -j"$jobs" || exit 1
 step_done
 
@@ -61,7 +61,7 @@ step_done
 
 step "build under ASan + UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBUDDYSCOPE_WERROR=ON -DBUDDYSCOPE_SANITIZE=ON \
-	-DBUDDYSCOPE_BUILD_BENCH=OFF >/dev/null &&
+	-DBUDDYSCOPE_BUILD_BENCH=OFF &&
 	cmake --build build-asan -j"$jobs" || exit 1
 step_done
 
@@ -73,7 +73,7 @@ step_done
 
 step "build the fuzz targets"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDYSCOPE_FUZZ=ON \
-	-DBUDDYSCOPE_SANITIZE=ON -DBUDDYSCOPE_WITH_CAPTURE=OFF -DBUDDYSCOPE_BUILD_BENCH=OFF >/dev/null &&
+	-DBUDDYSCOPE_SANITIZE=ON -DBUDDYSCOPE_WITH_CAPTURE=OFF -DBUDDYSCOPE_BUILD_BENCH=OFF &&
 	cmake --build build-fuzz -j"$jobs" || exit 1
 step_done
 

@@ -27,7 +27,7 @@
 #include <stdbool.h>
 
 #define TRACEFMT_VERSION_MAJOR 1
-#define TRACEFMT_VERSION_MINOR 2
+#define TRACEFMT_VERSION_MINOR 3
 
 #define TRACEFMT_MAX_ORDERS 16	/* room for MAX_ORDER up to 15 */
 #define TRACEFMT_MAX_MT 8	/* migratetypes per zone in a checkpoint */
@@ -369,6 +369,10 @@ struct tracefmt_writer_opts {
 	int zstd_level;		   /* 0 = default (1); <0 fast levels */
 	bool uncompressed;	   /* store blocks without zstd (codec 0, FORMAT.md §3): readers
 				      skip decompression; about 2.3x the bytes on disk */
+	bool row_blocks;	   /* record blocks in the row form of format 1.2 (kind 1), which
+				      readers before 1.3 read; default: field-major blocks (kind
+				      3, FORMAT.md §4.1), ~2x faster to write and read, which
+				      those readers refuse (preamble flag bit 1) */
 	uint32_t block_records;	   /* records per block before a flush; 0 = default */
 	bool sync;		   /* fdatasync after each block (crash safety) */
 	unsigned int outfile_flags; /* enum outfile_flags (outfile/outfile.h): 0 writes a

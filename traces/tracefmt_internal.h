@@ -18,6 +18,7 @@
 #define TF_MAGIC_LEN 8
 #define TF_PREAMBLE_LEN 24
 #define TF_FLAG_LITTLE_ENDIAN 0x1u
+#define TF_FLAG_COLUMNS 0x2u /* 1.3: record blocks may be field-major (kind 3) */
 #define TF_HEADER_MAX (64u << 20)
 
 /* Block header (FORMAT.md §3). */
@@ -25,6 +26,7 @@
 #define TF_BLOCK_HDR_LEN 48
 #define TF_BLOCK_RECORDS 1 /* records payload */
 #define TF_BLOCK_END 2	   /* end of a complete trace */
+#define TF_BLOCK_COLUMNS 3 /* records payload, field-major (format 1.3) */
 #define TF_CODEC_NONE 0
 #define TF_CODEC_ZSTD 1
 /* Largest encoded record: a checkpoint (FORMAT.md §4.8). */
@@ -68,6 +70,70 @@ size_t tf_record_encode(struct tf_codec *c, const struct tracefmt_event *ev, uin
  */
 int tf_record_decode(struct tf_codec *c, const uint8_t **pos, const uint8_t *end,
 		     struct tracefmt_event *ev, const char **why);
+
+/*
+ * One decoded record as the reader keeps it: the first bytes of struct
+ * tracefmt_event, so that returning it is one copy. Page events, lost, comm
+ * and snapshot-mark records fill at most 32 bytes of the union; a record
+ * whose union member is larger (a snapshot block, a checkpoint, and types
+ * added after format 1.0) is not kept: the slot holds where it starts and
+ * the codec state before it, and the reader decodes it again from the block
+ * when it is returned (rare records, already checked once).
+ */
+#define TF_SLOT_UNION_BYTES 32
+
+struct tf_slot {
+	uint32_t type;
+	uint32_t cpu;
+	uint32_t pid;
+	uint32_t redecode; /* in pad0's place: 0 = the bytes are the record */
+	uint64_t ts_ns;
+	union {
+		uint8_t bytes[TF_SLOT_UNION_BYTES];
+		struct {
+			struct tf_codec codec; /* state before the record */
+			uint32_t raw_off;      /* its offset in the payload */
+		} again;
+	} u;
+};
+
+/*
+ * Field-major record blocks (kind 3, FORMAT.md §4.1). tf_columns collects
+ * the records of one block column by column; tf_columns_size() is the
+ * payload it would make now, tf_columns_finish() writes it out.
+ */
+struct tf_columns {
+	struct tf_codec codec;
+	uint32_t nr, compact, n12, n16, ncpu, npid;
+	uint8_t *kinds, *ts, *pfn, *order, *c12, *c16, *cpu, *pid; /* per-record columns */
+	uint8_t *rows;	   /* records in the row form of §4 */
+	size_t rows_len;
+};
+
+int tf_columns_init(struct tf_columns *c);
+void tf_columns_release(struct tf_columns *c);
+void tf_columns_reset(struct tf_columns *c, uint64_t first_ts_ns);
+void tf_columns_add(struct tf_columns *c, const struct tracefmt_event *ev);
+size_t tf_columns_size(const struct tf_columns *c);
+/* Lay the block's payload out at @out (tf_columns_size() bytes); returns its length. */
+size_t tf_columns_finish(const struct tf_columns *c, uint8_t *out);
+
+/*
+ * Decoding a field-major payload into @slots (room for nr_records). Row
+ * records go through @row, which decodes one from *@cur with @codec into
+ * @slot and returns 1 (kept in the slot), 0 (an unknown type, skipped) or
+ * a negative error with @why set. @raw has TF_COLUMNS_PAD readable bytes
+ * past @raw_len; @tmp has room for TF_COLUMNS_TMP(nr_records) values.
+ * Returns 0 with *@kept slots filled, or a negative error with *@bad_index
+ * (the record) and @why (a sentence) set.
+ */
+#define TF_COLUMNS_PAD 16
+#define TF_COLUMNS_TMP(nr) (5 * (size_t)(nr) + 3)
+typedef int (*tf_row_fn)(void *ctx, struct tf_codec *codec, const uint8_t **cur,
+			 const uint8_t *end, struct tf_slot *slot, char *why, size_t len);
+int tf_columns_decode(const uint8_t *raw, size_t raw_len, uint32_t nr_records, uint64_t first_ts_ns,
+		      struct tf_slot *slots, uint32_t *kept, tf_row_fn row, void *ctx,
+		      uint32_t *tmp, uint32_t *bad_index, char *why, size_t len);
 
 uint32_t tf_crc32c(uint32_t crc, const void *buf, size_t len);
 

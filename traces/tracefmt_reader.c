@@ -24,39 +24,19 @@
 
 #define RESYNC_CHUNK (64u << 10)
 
-/*
- * One decoded record of the current block, laid out as the first bytes of
- * struct tracefmt_event so that returning it is one copy. Page events, lost,
- * comm and snapshot-mark records fill at most 32 bytes of the union; a
- * record whose union member is larger (a snapshot block, a checkpoint, and
- * types added after format 1.0) is not kept: the slot holds where it starts
- * and the codec state before it, and next() decodes it again from the block
- * (rare records, already checked once). Small slots keep the block's slots
- * (65536 x 56 bytes at most) as close to the cache as they can be.
- */
-#define SLOT_UNION_BYTES 32
+#define SLOT_UNION_BYTES TF_SLOT_UNION_BYTES
 #define EVENT_UNION_BYTES 48 /* what next() defines of the union (tracefmt.h) */
 
-struct slot {
-	uint32_t type;
-	uint32_t cpu;
-	uint32_t pid;
-	uint32_t redecode; /* in pad0's place: 0 = the bytes are the record */
-	uint64_t ts_ns;
-	union {
-		uint8_t bytes[SLOT_UNION_BYTES];
-		struct {
-			struct tf_codec codec; /* state before the record */
-			uint32_t raw_off;      /* its offset in the payload */
-		} again;
-	} u;
-};
-
+/*
+ * The current block's records are kept in slots (struct tf_slot): small
+ * slots keep a block's slots (65536 x 56 bytes at most) as close to the
+ * cache as they can be.
+ */
 #define SLOT_BYTES (offsetof(struct tracefmt_event, u) + SLOT_UNION_BYTES)
-_Static_assert(sizeof(struct slot) == SLOT_BYTES, "a slot is the event's first bytes");
-_Static_assert(offsetof(struct slot, ts_ns) == offsetof(struct tracefmt_event, ts_ns) &&
-		       offsetof(struct slot, redecode) == offsetof(struct tracefmt_event, pad0) &&
-		       offsetof(struct slot, u) == offsetof(struct tracefmt_event, u),
+_Static_assert(sizeof(struct tf_slot) == SLOT_BYTES, "a slot is the event's first bytes");
+_Static_assert(offsetof(struct tf_slot, ts_ns) == offsetof(struct tracefmt_event, ts_ns) &&
+		       offsetof(struct tf_slot, redecode) == offsetof(struct tracefmt_event, pad0) &&
+		       offsetof(struct tf_slot, u) == offsetof(struct tracefmt_event, u),
 	       "slot and event prefixes agree");
 _Static_assert(sizeof(((struct tracefmt_event *)0)->u.extfrag) <= SLOT_UNION_BYTES &&
 		       sizeof(((struct tracefmt_event *)0)->u.alloc) <= SLOT_UNION_BYTES &&
@@ -89,8 +69,9 @@ struct tracefmt_reader {
 	size_t raw_cap;
 	uint8_t *raw;	     /* decoded payload */
 	size_t raw_len;
-	struct slot *slots;  /* the current block's records */
+	struct tf_slot *slots;  /* the current block's records */
 	uint32_t slots_cap;
+	uint32_t *col_tmp;   /* TF_COLUMNS_TMP(slots_cap) values for tf_columns_decode() */
 	uint32_t nr_slots, next_slot;
 	uint64_t first_unknown_off; /* first block of an unknown kind */
 	uint16_t first_unknown_kind;
@@ -224,10 +205,11 @@ static int check_preamble(struct tracefmt_reader *r, const uint8_t *pre, char *m
 			 "big-endian traces are not supported");
 		return -EPROTONOSUPPORT;
 	}
-	if (flags & ~TF_FLAG_LITTLE_ENDIAN) {
+	if (flags & ~(TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS)) {
 		snprintf(msg, len, "offset 12, field flags: unknown bits %#x set (flags %#x; format "
-			 "%d.%d defines only bit 0, little-endian)", flags & ~TF_FLAG_LITTLE_ENDIAN,
-			 flags, TRACEFMT_VERSION_MAJOR, TRACEFMT_VERSION_MINOR);
+			 "%d.%d defines only bits 0, little-endian, and 1, field-major blocks)",
+			 flags & ~(TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS), flags,
+			 TRACEFMT_VERSION_MAJOR, TRACEFMT_VERSION_MINOR);
 		return -EPROTONOSUPPORT;
 	}
 	*off = 16;
@@ -380,6 +362,7 @@ void tracefmt_reader_close(struct tracefmt_reader *r)
 	free(r->stored);
 	free(r->raw);
 	free(r->slots);
+	free(r->col_tmp);
 	free(r);
 }
 
@@ -483,10 +466,14 @@ static bool slots_reserve(struct tracefmt_reader *r, uint32_t n)
 {
 	if (n <= r->slots_cap)
 		return true;
-	struct slot *s = realloc(r->slots, (size_t)n * sizeof(*s) + sizeof(struct tracefmt_event));
+	struct tf_slot *s = realloc(r->slots, (size_t)n * sizeof(*s) + sizeof(struct tracefmt_event));
 	if (!s)
 		return false;
 	r->slots = s;
+	uint32_t *t = realloc(r->col_tmp, TF_COLUMNS_TMP(n) * sizeof(*t));
+	if (!t)
+		return false;
+	r->col_tmp = t;
 	r->slots_cap = n;
 	return true;
 }
@@ -498,26 +485,76 @@ static inline uint32_t peek_type(const uint8_t *p)
 }
 
 /*
- * Decode every record of the payload in r->raw into slots, checking each
- * one. Only when the whole block is good are its records made available;
- * otherwise it is counted corrupt and the first problem described. A
- * record of a type that fits a slot is decoded straight into it (the hot
- * path); others go through r->scratch.
+ * Decode the row-form record at *@cur into @s: a record of a type that fits
+ * a slot straight into it (the hot path), others through r->scratch, with
+ * what redecode() needs kept in the slot. Returns 1 (kept), 0 (a type this
+ * reader does not know, skipped) or the codec's error with @why set. Also
+ * the row decoder of field-major blocks (tf_columns_decode()).
  */
-static bool decode_block(struct tracefmt_reader *r, const struct tf_block_hdr *h, uint64_t off)
+static inline __attribute__((always_inline)) int row_to_slot(void *ctx, struct tf_codec *codec,
+							     const uint8_t **cur,
+							     const uint8_t *end,
+							     struct tf_slot *s, char *why,
+							     size_t len)
+{
+	struct tracefmt_reader *r = ctx;
+	const uint8_t *rec = *cur;
+	uint32_t type = peek_type(rec);
+	bool in_place = type < sizeof(type_fits_slot) && type_fits_slot[type];
+	struct tracefmt_event *ev = in_place ? (struct tracefmt_event *)(void *)s : &r->scratch;
+	const char *msg;
+
+	if (!in_place)
+		r->before = *codec;
+	int rc = tf_record_decode(codec, cur, end, ev, &msg);
+	if (__builtin_expect(rc == 1, 1)) {
+		if (in_place)
+			return 1;
+		memcpy(s, ev, offsetof(struct tf_slot, u));
+		s->redecode = 1;
+		s->u.again.codec = r->before;
+		s->u.again.raw_off = (uint32_t)(rec - r->raw);
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	if (rc == -ERANGE)
+		tracefmt_event_check(ev, why, len);
+	else
+		snprintf(why, len, "%s", msg);
+	return rc;
+}
+
+static int row_to_slot_fn(void *ctx, struct tf_codec *codec, const uint8_t **cur,
+			  const uint8_t *end, struct tf_slot *s, char *why, size_t len)
+{
+	return row_to_slot(ctx, codec, cur, end, s, why, len);
+}
+
+/* A block's records are in the slots: hand them out from the first. */
+static void slots_ready(struct tracefmt_reader *r, uint32_t kept, uint32_t seen)
+{
+	r->nr_slots = kept;
+	r->next_slot = 0;
+	r->st.skipped_records += seen - kept;
+}
+
+/*
+ * Decode every record of the row-form payload (kind 1) in r->raw into
+ * slots, checking each one. Only when the whole block is good are its
+ * records made available; otherwise it is counted corrupt and the first
+ * problem described.
+ */
+static bool decode_rows(struct tracefmt_reader *r, const struct tf_block_hdr *h, uint64_t off)
 {
 	const uint8_t *cur = r->raw, *end = r->raw + r->raw_len;
 	struct tf_codec codec;
 	uint32_t kept = 0, seen = 0;
+	char why[120];
 
-	if (!slots_reserve(r, h->nr_records)) {
-		corrupt(r, off, "no memory for its %u records", h->nr_records);
-		return false;
-	}
 	tf_codec_reset(&codec, h->first_ts_ns);
 	while (cur < end) {
 		const uint8_t *rec = cur;
-		const char *why;
 
 		/* Checked first: with nr_records 0 there are no slots to point into. */
 		if (seen == h->nr_records) {
@@ -525,36 +562,14 @@ static bool decode_block(struct tracefmt_reader *r, const struct tf_block_hdr *h
 				"(the next at payload byte %zu)", h->nr_records, (size_t)(rec - r->raw));
 			return false;
 		}
-		uint32_t type = peek_type(cur);
-		bool in_place = type < sizeof(type_fits_slot) && type_fits_slot[type];
-		struct tracefmt_event *ev =
-			in_place ? (struct tracefmt_event *)(void *)&r->slots[kept] : &r->scratch;
-
-		if (!in_place)
-			r->before = codec;
-		int rc = tf_record_decode(&codec, &cur, end, ev, &why);
+		int rc = row_to_slot(r, &codec, &cur, end, &r->slots[kept], why, sizeof(why));
 		seen++;
-		if (__builtin_expect(rc == 1, 1)) {
-			struct slot *s = &r->slots[kept++];
-			if (in_place)
-				continue;
-			memcpy(s, ev, offsetof(struct slot, u));
-			s->redecode = 1;
-			s->u.again.codec = r->before;
-			s->u.again.raw_off = (uint32_t)(rec - r->raw);
+		if (__builtin_expect(rc >= 0, 1)) {
+			kept += (uint32_t)rc;
 			continue;
 		}
-		if (rc == 0)
-			continue;
-		if (rc == -ERANGE) {
-			char what[120];
-			tracefmt_event_check(ev, what, sizeof(what));
-			corrupt(r, off, "record %u at payload byte %zu: %s", seen - 1,
-				(size_t)(rec - r->raw), what);
-		} else {
-			corrupt(r, off, "record %u at payload byte %zu: %s", seen - 1,
-				(size_t)(rec - r->raw), why);
-		}
+		corrupt(r, off, "record %u at payload byte %zu: %s", seen - 1, (size_t)(rec - r->raw),
+			why);
 		return false;
 	}
 	if (seen != h->nr_records) {
@@ -562,10 +577,35 @@ static bool decode_block(struct tracefmt_reader *r, const struct tf_block_hdr *h
 			h->nr_records, seen);
 		return false;
 	}
-	r->nr_slots = kept;
-	r->next_slot = 0;
-	r->st.skipped_records += seen - kept;
+	slots_ready(r, kept, seen);
 	return true;
+}
+
+/* The same for a field-major payload (kind 3, FORMAT.md §4.1). */
+static bool decode_columns(struct tracefmt_reader *r, const struct tf_block_hdr *h, uint64_t off)
+{
+	uint32_t kept, bad;
+	char why[160];
+	int rc = tf_columns_decode(r->raw, r->raw_len, h->nr_records, h->first_ts_ns, r->slots,
+				   &kept, row_to_slot_fn, r, r->col_tmp, &bad, why, sizeof(why));
+
+	if (rc) {
+		corrupt(r, off, "record %u: %s", bad, why);
+		return false;
+	}
+	slots_ready(r, kept, h->nr_records);
+	return true;
+}
+
+static bool decode_block(struct tracefmt_reader *r, const struct tf_block_hdr *h, uint64_t off)
+{
+	if (!slots_reserve(r, h->nr_records)) {
+		corrupt(r, off, "no memory for its %u records", h->nr_records);
+		return false;
+	}
+	if (h->kind == TF_BLOCK_COLUMNS)
+		return decode_columns(r, h, off);
+	return decode_rows(r, h, off);
 }
 
 /* The end block's payload: the writer's totals of records and record blocks. */
@@ -704,9 +744,11 @@ static bool buffers_reserve(struct tracefmt_reader *r, const struct tf_block_hdr
 		r->stored_cap = stored;
 	}
 	if (raw > r->raw_cap) {
-		uint8_t *p = realloc(r->raw, raw);
+		/* TF_COLUMNS_PAD readable bytes past the payload (tf_columns_decode()) */
+		uint8_t *p = realloc(r->raw, raw + TF_COLUMNS_PAD);
 		if (!p)
 			return false;
+		memset(p + r->raw_cap, 0, raw + TF_COLUMNS_PAD - r->raw_cap);
 		r->raw = p;
 		r->raw_cap = raw;
 	}
@@ -792,7 +834,7 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 			check_totals(r, off);
 			return false;
 		}
-		if (h.kind != TF_BLOCK_RECORDS) {
+		if (h.kind != TF_BLOCK_RECORDS && h.kind != TF_BLOCK_COLUMNS) {
 			/* A block kind from a newer minor version: skip it whole. */
 			if (!r->st.blocks_unknown++) {
 				r->first_unknown_off = off;
@@ -812,7 +854,7 @@ static __attribute__((noinline)) bool load_block(struct tracefmt_reader *r)
 }
 
 /* A record too large for its slot: decode it again from the block. */
-static void redecode(struct tracefmt_reader *r, const struct slot *s, struct tracefmt_event *ev)
+static void redecode(struct tracefmt_reader *r, const struct tf_slot *s, struct tracefmt_event *ev)
 {
 	struct tf_codec codec = s->u.again.codec;
 	const uint8_t *cur = r->raw + s->u.again.raw_off;
@@ -829,7 +871,7 @@ int tracefmt_reader_next(struct tracefmt_reader *r, struct tracefmt_event *ev)
 		if (!load_block(r))
 			return 0;
 	}
-	const struct slot *s = &r->slots[r->next_slot++];
+	const struct tf_slot *s = &r->slots[r->next_slot++];
 	if (__builtin_expect(!s->redecode, 1)) {
 		memcpy(ev, s, SLOT_BYTES);
 		memset((uint8_t *)ev + SLOT_BYTES, 0, EVENT_UNION_BYTES - SLOT_UNION_BYTES);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The streaming .bst writer. Records are encoded into one raw block buffer;
- * a full block (or an explicit flush) is compressed with zstd, checksummed and
+ * The streaming .bst writer. Records are collected column by column
+ * (tracefmt_columns.c; or, with row_blocks, encoded one after another into
+ * the raw block buffer); a full block (or an explicit flush) is compressed with zstd, checksummed and
  * appended with its header. A failed write (disk full) truncates the file back
  * to the end of the last complete block, so everything flushed before stays
  * readable, and the error sticks for later calls.
@@ -31,6 +32,8 @@ struct tracefmt_writer {
 	int level;
 	ZSTD_CCtx *cctx;
 	bool uncompressed; /* codec 0: payloads stored as encoded */
+	bool columns;	   /* field-major record blocks (kind 3); else row form (kind 1) */
+	struct tf_columns cols; /* the current block, when columns */
 	struct tf_codec codec;
 	uint32_t nr;		 /* records in the current block */
 	uint64_t first_ts_ns, last_ts_ns;
@@ -159,6 +162,9 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	if (w->block_records > TRACEFMT_BLOCK_MAX_RECORDS)
 		w->block_records = TRACEFMT_BLOCK_MAX_RECORDS;
 	w->sync = opts && opts->sync;
+	w->columns = !(opts && opts->row_blocks);
+	if (w->columns && tf_columns_init(&w->cols))
+		goto nomem;
 	w->raw = malloc(TRACEFMT_BLOCK_MAX_RAW);
 	w->out_cap = TF_BLOCK_HDR_LEN + ZSTD_compressBound(TRACEFMT_BLOCK_MAX_RAW);
 	w->out = malloc(w->out_cap);
@@ -177,7 +183,7 @@ struct tracefmt_writer *tracefmt_writer_create(const char *path, const void *hea
 	memcpy(pre, TF_MAGIC, TF_MAGIC_LEN);
 	tf_put_le16(pre + 8, TRACEFMT_VERSION_MAJOR);
 	tf_put_le16(pre + 10, TRACEFMT_VERSION_MINOR);
-	tf_put_le32(pre + 12, TF_FLAG_LITTLE_ENDIAN);
+	tf_put_le32(pre + 12, TF_FLAG_LITTLE_ENDIAN | (w->columns ? TF_FLAG_COLUMNS : 0));
 	tf_put_le32(pre + 16, (uint32_t)header_len);
 	tf_put_le32(pre + 20, tf_crc32c(0, header, header_len));
 	rc = emit(w, pre, sizeof(pre));
@@ -249,8 +255,10 @@ int tracefmt_writer_flush(struct tracefmt_writer *w)
 		return w->error;
 	if (!w->nr)
 		return 0;
-	int rc = write_block(w, TF_BLOCK_RECORDS, w->raw, w->raw_len, w->nr, w->first_ts_ns,
-			     w->last_ts_ns);
+	if (w->columns)
+		w->raw_len = tf_columns_finish(&w->cols, w->raw);
+	int rc = write_block(w, w->columns ? TF_BLOCK_COLUMNS : TF_BLOCK_RECORDS, w->raw,
+			     w->raw_len, w->nr, w->first_ts_ns, w->last_ts_ns);
 	if (rc == -EFBIG && !w->error) {
 		drop_at_limit(w, w->nr, w->first_ts_ns, w->last_ts_ns);
 		w->records -= w->nr;
@@ -271,8 +279,9 @@ int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_even
 		drop_at_limit(w, 1, ev->ts_ns, ev->ts_ns);
 		return 0;
 	}
+	/* a record takes at most TF_RECORD_MAX bytes, and its kind byte in a field-major block */
 	if (w->nr && (w->nr >= w->block_records ||
-		      w->raw_len + TF_RECORD_MAX > TRACEFMT_BLOCK_MAX_RAW)) {
+		      w->raw_len + TF_RECORD_MAX + w->columns > TRACEFMT_BLOCK_MAX_RAW)) {
 		int rc = tracefmt_writer_flush(w);
 		if (rc)
 			return rc;
@@ -282,11 +291,19 @@ int tracefmt_writer_append(struct tracefmt_writer *w, const struct tracefmt_even
 		}
 	}
 	if (!w->nr) {
-		tf_codec_reset(&w->codec, ev->ts_ns);
+		if (w->columns)
+			tf_columns_reset(&w->cols, ev->ts_ns);
+		else
+			tf_codec_reset(&w->codec, ev->ts_ns);
 		w->first_ts_ns = ev->ts_ns;
 		w->last_ts_ns = ev->ts_ns;
 	}
-	w->raw_len += tf_record_encode(&w->codec, ev, w->raw + w->raw_len);
+	if (w->columns) {
+		tf_columns_add(&w->cols, ev);
+		w->raw_len = tf_columns_size(&w->cols);
+	} else {
+		w->raw_len += tf_record_encode(&w->codec, ev, w->raw + w->raw_len);
+	}
 	/* first_ts_ns stays the first record's: it is the base of the deltas. */
 	if (ev->ts_ns > w->last_ts_ns)
 		w->last_ts_ns = ev->ts_ns;
@@ -308,6 +325,7 @@ uint64_t tracefmt_writer_bytes(const struct tracefmt_writer *w)
 static void writer_free(struct tracefmt_writer *w)
 {
 	ZSTD_freeCCtx(w->cctx);
+	tf_columns_release(&w->cols);
 	free(w->raw);
 	free(w->out);
 	free(w);
@@ -385,8 +403,10 @@ static int copy_block(struct tracefmt_writer *w, int fd, uint64_t off, const str
 	size_t len = TF_BLOCK_HDR_LEN + h->stored_len;
 	int rc;
 
-	if (h->kind != TF_BLOCK_RECORDS)
+	if (h->kind != TF_BLOCK_RECORDS && h->kind != TF_BLOCK_COLUMNS)
 		return 0;
+	if (h->kind == TF_BLOCK_COLUMNS && !w->columns)
+		return -EPROTONOSUPPORT; /* readers before 1.3 would refuse the copy */
 	if (len > w->out_cap)
 		return -EBADMSG;
 	rc = tf_pread_all(fd, w->out, len, off);
@@ -455,7 +475,10 @@ int tracefmt_writer_append_trace(struct tracefmt_writer *w, const char *path, ui
 		if (rc < 0) {
 			set_err(err, off, rc, "%s: copying the block at offset %llu: %s", path,
 				(unsigned long long)off,
-				rc == -EBADMSG ? "the block is corrupt" : strerror(-rc));
+				rc == -EBADMSG ? "the block is corrupt"
+				: rc == -EPROTONOSUPPORT ? "a field-major block (format 1.3) cannot "
+							   "go into a trace written with row_blocks"
+							 : strerror(-rc));
 			break;
 		}
 		off += TF_BLOCK_HDR_LEN + h.stored_len;

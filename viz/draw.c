@@ -18,7 +18,7 @@
 
 #define FONT "DejaVu Sans"
 
-void membuf_add(struct membuf *b, const void *p, size_t n)
+void viz_membuf_add(struct membuf *b, const void *p, size_t n)
 {
 	if (b->failed)
 		return;
@@ -41,7 +41,7 @@ void membuf_add(struct membuf *b, const void *p, size_t n)
 	b->data[b->len] = 0;
 }
 
-void membuf_printf(struct membuf *b, const char *fmt, ...)
+void viz_membuf_printf(struct membuf *b, const char *fmt, ...)
 {
 	char small[512];
 	va_list ap;
@@ -53,7 +53,7 @@ void membuf_printf(struct membuf *b, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n < sizeof(small)) {
-		membuf_add(b, small, (size_t)n);
+		viz_membuf_add(b, small, (size_t)n);
 		return;
 	}
 	{
@@ -66,37 +66,37 @@ void membuf_printf(struct membuf *b, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(big, (size_t)n + 1, fmt, ap);
 		va_end(ap);
-		membuf_add(b, big, (size_t)n);
+		viz_membuf_add(b, big, (size_t)n);
 		free(big);
 	}
 }
 
-void membuf_escape(struct membuf *b, const char *t)
+void viz_membuf_escape(struct membuf *b, const char *t)
 {
 	for (; t && *t; t++) {
 		switch (*t) {
 		case '<':
-			membuf_add(b, "&lt;", 4);
+			viz_membuf_add(b, "&lt;", 4);
 			break;
 		case '>':
-			membuf_add(b, "&gt;", 4);
+			viz_membuf_add(b, "&gt;", 4);
 			break;
 		case '&':
-			membuf_add(b, "&amp;", 5);
+			viz_membuf_add(b, "&amp;", 5);
 			break;
 		case '"':
-			membuf_add(b, "&quot;", 6);
+			viz_membuf_add(b, "&quot;", 6);
 			break;
 		default:
 			if ((unsigned char)*t < 0x20 && *t != '\n' && *t != '\t')
-				membuf_add(b, "?", 1);
+				viz_membuf_add(b, "?", 1);
 			else
-				membuf_add(b, t, 1);
+				viz_membuf_add(b, t, 1);
 		}
 	}
 }
 
-void membuf_release(struct membuf *b)
+void viz_membuf_release(struct membuf *b)
 {
 	free(b->data);
 	memset(b, 0, sizeof(*b));
@@ -106,11 +106,11 @@ static cairo_status_t write_mem(void *closure, const unsigned char *data, unsign
 {
 	struct membuf *b = closure;
 
-	membuf_add(b, data, len);
+	viz_membuf_add(b, data, len);
 	return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
-int canvas_begin(struct canvas *c, int svg, int w, int h, struct viz_figure *fig,
+int viz_canvas_begin(struct canvas *c, int svg, int w, int h, struct viz_figure *fig,
 		 const char *title)
 {
 	memset(c, 0, sizeof(*c));
@@ -134,36 +134,36 @@ int canvas_begin(struct canvas *c, int svg, int w, int h, struct viz_figure *fig
 	cairo_set_source_rgb(c->cr, 1, 1, 1);
 	cairo_paint(c->cr);
 	cairo_select_font_face(c->cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	membuf_printf(&c->text, "<title>");
-	membuf_escape(&c->text, title);
-	membuf_printf(&c->text, "</title>\n<g id=\"buddyscope-text\" class=\"%s\" "
+	viz_membuf_printf(&c->text, "<title>");
+	viz_membuf_escape(&c->text, title);
+	viz_membuf_printf(&c->text, "</title>\n<g id=\"buddyscope-text\" class=\"%s\" "
 				"fill-opacity=\"0\" font-family=\"DejaVu Sans\">\n",
 		      fig->kind);
-	canvas_text(c, w / 2.0, 24, 16, ALIGN_CENTER, 0, "title", title);
+	viz_canvas_text(c, w / 2.0, 24, 16, ALIGN_CENTER, 0, "title", title);
 	return 0;
 }
 
-void canvas_panel_begin(struct canvas *c, const char *id, const struct viz_rect *plot)
+void viz_canvas_panel_begin(struct canvas *c, const char *id, const struct viz_rect *plot)
 {
-	canvas_panel_end(c);
-	membuf_printf(&c->text, "<g class=\"panel\" id=\"");
-	membuf_escape(&c->text, id);
-	membuf_printf(&c->text, "\" data-x=\"%.1f\" data-y=\"%.1f\" data-w=\"%.1f\" data-h=\"%.1f\">\n",
+	viz_canvas_panel_end(c);
+	viz_membuf_printf(&c->text, "<g class=\"panel\" id=\"");
+	viz_membuf_escape(&c->text, id);
+	viz_membuf_printf(&c->text, "\" data-x=\"%.1f\" data-y=\"%.1f\" data-w=\"%.1f\" data-h=\"%.1f\">\n",
 		      plot->x, plot->y, plot->w, plot->h);
 	c->in_panel = 1;
 	if (c->fig->nr_panels < VIZ_MAX_PANELS)
 		c->fig->plot[c->fig->nr_panels++] = *plot;
 }
 
-void canvas_panel_end(struct canvas *c)
+void viz_canvas_panel_end(struct canvas *c)
 {
 	if (!c->in_panel)
 		return;
-	membuf_printf(&c->text, "</g>\n");
+	viz_membuf_printf(&c->text, "</g>\n");
 	c->in_panel = 0;
 }
 
-void canvas_text(struct canvas *c, double x, double y, double size, enum canvas_align align,
+void viz_canvas_text(struct canvas *c, double x, double y, double size, enum canvas_align align,
 		 int vertical, const char *cls, const char *text)
 {
 	cairo_text_extents_t ext;
@@ -188,54 +188,54 @@ void canvas_text(struct canvas *c, double x, double y, double size, enum canvas_
 	cairo_show_text(c->cr, text);
 	cairo_restore(c->cr);
 
-	membuf_printf(&c->text, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\"", cls,
+	viz_membuf_printf(&c->text, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\"", cls,
 		      x, y, size);
 	if (align != ALIGN_LEFT)
-		membuf_printf(&c->text, " text-anchor=\"%s\"",
+		viz_membuf_printf(&c->text, " text-anchor=\"%s\"",
 			      align == ALIGN_CENTER ? "middle" : "end");
 	if (vertical)
-		membuf_printf(&c->text, " transform=\"rotate(-90 %.1f %.1f)\"", x, y);
-	membuf_printf(&c->text, ">");
-	membuf_escape(&c->text, text);
-	membuf_printf(&c->text, "</text>\n");
+		viz_membuf_printf(&c->text, " transform=\"rotate(-90 %.1f %.1f)\"", x, y);
+	viz_membuf_printf(&c->text, ">");
+	viz_membuf_escape(&c->text, text);
+	viz_membuf_printf(&c->text, "</text>\n");
 }
 
-void canvas_hover(struct canvas *c, const struct viz_rect *r, const char *href, const char *text)
+void viz_canvas_hover(struct canvas *c, const struct viz_rect *r, const char *href, const char *text)
 {
-	membuf_printf(&c->text, "<rect class=\"hover\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+	viz_membuf_printf(&c->text, "<rect class=\"hover\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 				"height=\"%.1f\"><title>", r->x, r->y, r->w, r->h);
-	membuf_escape(&c->text, text);
-	membuf_printf(&c->text, "</title></rect>\n");
-	membuf_printf(&c->areas, "<area shape=\"rect\" coords=\"%d,%d,%d,%d\" href=\"#",
+	viz_membuf_escape(&c->text, text);
+	viz_membuf_printf(&c->text, "</title></rect>\n");
+	viz_membuf_printf(&c->areas, "<area shape=\"rect\" coords=\"%d,%d,%d,%d\" href=\"#",
 		      (int)floor(r->x), (int)floor(r->y), (int)ceil(r->x + r->w),
 		      (int)ceil(r->y + r->h));
-	membuf_escape(&c->areas, href);
-	membuf_printf(&c->areas, "\" title=\"");
-	membuf_escape(&c->areas, text);
-	membuf_printf(&c->areas, "\" alt=\"");
-	membuf_escape(&c->areas, text);
-	membuf_printf(&c->areas, "\">\n");
+	viz_membuf_escape(&c->areas, href);
+	viz_membuf_printf(&c->areas, "\" title=\"");
+	viz_membuf_escape(&c->areas, text);
+	viz_membuf_printf(&c->areas, "\" alt=\"");
+	viz_membuf_escape(&c->areas, text);
+	viz_membuf_printf(&c->areas, "\">\n");
 }
 
-void canvas_abort(struct canvas *c)
+void viz_canvas_abort(struct canvas *c)
 {
 	if (c->cr)
 		cairo_destroy(c->cr);
 	if (c->surf)
 		cairo_surface_destroy(c->surf);
-	membuf_release(&c->out);
-	membuf_release(&c->text);
-	membuf_release(&c->areas);
+	viz_membuf_release(&c->out);
+	viz_membuf_release(&c->text);
+	viz_membuf_release(&c->areas);
 	memset(c, 0, sizeof(*c));
 }
 
-int canvas_finish(struct canvas *c, const char *path, char sha[65])
+int viz_canvas_finish(struct canvas *c, const char *path, char sha[65])
 {
 	struct membuf file = { 0 };
 	int ret = 0;
 
-	canvas_panel_end(c);
-	membuf_printf(&c->text, "</g>\n");
+	viz_canvas_panel_end(c);
+	viz_membuf_printf(&c->text, "</g>\n");
 	cairo_destroy(c->cr);
 	c->cr = NULL;
 	if (c->svg) {
@@ -253,9 +253,9 @@ int canvas_finish(struct canvas *c, const char *path, char sha[65])
 			ret = -EINVAL;
 			goto out;
 		}
-		membuf_add(&file, c->out.data, (size_t)(end - (const char *)c->out.data));
-		membuf_add(&file, c->text.data, c->text.len);
-		membuf_add(&file, end, c->out.len - (size_t)(end - (const char *)c->out.data));
+		viz_membuf_add(&file, c->out.data, (size_t)(end - (const char *)c->out.data));
+		viz_membuf_add(&file, c->text.data, c->text.len);
+		viz_membuf_add(&file, end, c->out.len - (size_t)(end - (const char *)c->out.data));
 	} else {
 		cairo_surface_flush(c->surf);
 		if (cairo_surface_write_to_png_stream(c->surf, write_mem, &file) !=
@@ -271,16 +271,16 @@ int canvas_finish(struct canvas *c, const char *path, char sha[65])
 	viz_sha256_hex(file.data, file.len, sha);
 	ret = viz_file_write(path, file.data, file.len);
 out:
-	membuf_release(&file);
+	viz_membuf_release(&file);
 	cairo_surface_destroy(c->surf);
 	c->surf = NULL;
-	membuf_release(&c->out);
-	membuf_release(&c->text);
-	membuf_release(&c->areas);
+	viz_membuf_release(&c->out);
+	viz_membuf_release(&c->text);
+	viz_membuf_release(&c->areas);
 	return ret;
 }
 
-double nice_step(double span, int n)
+double viz_nice_step(double span, int n)
 {
 	double raw, mag, f;
 
@@ -292,7 +292,7 @@ double nice_step(double span, int n)
 	return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
-void fmt_number(double v, char *buf, size_t len)
+void viz_fmt_number(double v, char *buf, size_t len)
 {
 	double a = fabs(v);
 
@@ -306,7 +306,7 @@ void fmt_number(double v, char *buf, size_t len)
 		snprintf(buf, len, "%g", fabs(v) < 1e-12 ? 0.0 : v);
 }
 
-void draw_frame(struct canvas *c, const struct viz_rect *r)
+void viz_draw_frame(struct canvas *c, const struct viz_rect *r)
 {
 	cairo_set_source_rgb(c->cr, 0.2, 0.2, 0.2);
 	cairo_set_line_width(c->cr, 1);
@@ -323,7 +323,7 @@ static void tick_line(struct canvas *c, double x0, double y0, double x1, double 
 	cairo_stroke(c->cr);
 }
 
-void draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0, int64_t t1)
+void viz_draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0, int64_t t1)
 {
 	/* t1 + 1 ns without the int64 overflow at INT64_MAX */
 	double s0 = (double)t0 / 1e9, s1 = (double)t1 / 1e9 + 1e-9, step;
@@ -332,7 +332,7 @@ void draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0, int6
 
 	if (!(s1 > s0))
 		s1 = nextafter(s0, INFINITY);
-	step = nice_step(s1 - s0, 6);
+	step = viz_nice_step(s1 - s0, 6);
 
 	/* far from 0 a tiny step no longer moves v in a double: stop after a few ticks */
 	for (double v = ceil(s0 / step) * step; v <= s1 + step * 1e-9 && ticks < 32;
@@ -343,16 +343,16 @@ void draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0, int6
 			break;
 		tick_line(c, x, r->y + r->h, x, r->y + r->h + 4);
 		snprintf(buf, sizeof(buf), "%g", fabs(v) < step * 1e-6 ? 0.0 : v);
-		canvas_text(c, x, r->y + r->h + 16, 11, ALIGN_CENTER, 0, "tick", buf);
+		viz_canvas_text(c, x, r->y + r->h + 16, 11, ALIGN_CENTER, 0, "tick", buf);
 	}
-	canvas_text(c, r->x + r->w / 2, r->y + r->h + 32, 12, ALIGN_CENTER, 0, "xlabel",
+	viz_canvas_text(c, r->x + r->w / 2, r->y + r->h + 32, 12, ALIGN_CENTER, 0, "xlabel",
 		    "time since trace start (s)");
 }
 
-void draw_value_axis(struct canvas *c, const struct viz_rect *r, double lo, double hi,
+void viz_draw_value_axis(struct canvas *c, const struct viz_rect *r, double lo, double hi,
 		     const char *label)
 {
-	double step = nice_step(hi - lo, 4);
+	double step = viz_nice_step(hi - lo, 4);
 	char buf[32];
 
 	for (double v = ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
@@ -365,13 +365,13 @@ void draw_value_axis(struct canvas *c, const struct viz_rect *r, double lo, doub
 		cairo_line_to(c->cr, r->x + r->w, y);
 		cairo_stroke(c->cr);
 		cairo_restore(c->cr);
-		fmt_number(v, buf, sizeof(buf));
-		canvas_text(c, r->x - 7, y + 4, 11, ALIGN_RIGHT, 0, "tick", buf);
+		viz_fmt_number(v, buf, sizeof(buf));
+		viz_canvas_text(c, r->x - 7, y + 4, 11, ALIGN_RIGHT, 0, "tick", buf);
 	}
-	canvas_text(c, r->x - 50, r->y + r->h / 2, 12, ALIGN_CENTER, 1, "ylabel", label);
+	viz_canvas_text(c, r->x - 50, r->y + r->h / 2, 12, ALIGN_CENTER, 1, "ylabel", label);
 }
 
-void draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
+void viz_draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 		       const char *label)
 {
 	char buf[32];
@@ -384,7 +384,7 @@ void draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 		cairo_rectangle(c->cr, r->x, r->y + i, r->w, 1);
 		cairo_fill(c->cr);
 	}
-	draw_frame(c, r);
+	viz_draw_frame(c, r);
 	for (double v = 0; v <= vmax * 1.0001 && vmax > 0; v = v ? v * 10 : 1) {
 		double y = r->y + r->h - viz_heat_position(v, vmax) * r->h;
 
@@ -394,15 +394,15 @@ void draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 		if (v > 0 && (1 - viz_heat_position(v, vmax)) * r->h < 13)
 			continue;
 		tick_line(c, r->x + r->w, y, r->x + r->w + 4, y);
-		fmt_number(v, buf, sizeof(buf));
-		canvas_text(c, r->x + r->w + 7, y + 4, 10, ALIGN_LEFT, 0, "tick", buf);
+		viz_fmt_number(v, buf, sizeof(buf));
+		viz_canvas_text(c, r->x + r->w + 7, y + 4, 10, ALIGN_LEFT, 0, "tick", buf);
 	}
-	fmt_number(vmax, buf, sizeof(buf));
-	canvas_text(c, r->x + r->w + 7, r->y - 4, 10, ALIGN_LEFT, 0, "tick", buf);
-	canvas_text(c, r->x + r->w + 52, r->y + r->h / 2, 11, ALIGN_CENTER, 1, "legend", label);
+	viz_fmt_number(vmax, buf, sizeof(buf));
+	viz_canvas_text(c, r->x + r->w + 7, r->y - 4, 10, ALIGN_LEFT, 0, "tick", buf);
+	viz_canvas_text(c, r->x + r->w + 52, r->y + r->h / 2, 11, ALIGN_CENTER, 1, "legend", label);
 }
 
-void draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
+void viz_draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 			const char *label)
 {
 	double lmax = log10(1 + vmax);
@@ -416,7 +416,7 @@ void draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 		cairo_rectangle(c->cr, r->x, r->y + i, r->w, 1);
 		cairo_fill(c->cr);
 	}
-	draw_frame(c, r);
+	viz_draw_frame(c, r);
 	for (double v = 0; v <= vmax * 1.0001 && vmax > 0; v = v ? v * 10 : 1) {
 		for (int sign = -1; sign <= 1; sign += 2) {
 			double pos = lmax > 0 ? sign * log10(1 + v) / lmax : 0;
@@ -426,20 +426,20 @@ void draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 			if ((!v && sign < 0) || (v > 0 && fabs(pos) * r->h / 2 > r->h / 2 - 13))
 				continue;
 			tick_line(c, r->x + r->w, y, r->x + r->w + 4, y);
-			fmt_number(sign * v, buf, sizeof(buf));
-			canvas_text(c, r->x + r->w + 7, y + 4, 10, ALIGN_LEFT, 0, "tick", buf);
+			viz_fmt_number(sign * v, buf, sizeof(buf));
+			viz_canvas_text(c, r->x + r->w + 7, y + 4, 10, ALIGN_LEFT, 0, "tick", buf);
 		}
 	}
 	if (vmax > 0) {
-		fmt_number(vmax, buf, sizeof(buf));
-		canvas_text(c, r->x + r->w + 7, r->y - 4, 10, ALIGN_LEFT, 0, "tick", buf);
-		fmt_number(-vmax, buf, sizeof(buf));
-		canvas_text(c, r->x + r->w + 7, r->y + r->h + 10, 10, ALIGN_LEFT, 0, "tick", buf);
+		viz_fmt_number(vmax, buf, sizeof(buf));
+		viz_canvas_text(c, r->x + r->w + 7, r->y - 4, 10, ALIGN_LEFT, 0, "tick", buf);
+		viz_fmt_number(-vmax, buf, sizeof(buf));
+		viz_canvas_text(c, r->x + r->w + 7, r->y + r->h + 10, 10, ALIGN_LEFT, 0, "tick", buf);
 	}
-	canvas_text(c, r->x + r->w + 52, r->y + r->h / 2, 11, ALIGN_CENTER, 1, "legend", label);
+	viz_canvas_text(c, r->x + r->w + 52, r->y + r->h / 2, 11, ALIGN_CENTER, 1, "legend", label);
 }
 
-void draw_legend_item(struct canvas *c, double x, double y, const double rgb[3], int dashed,
+void viz_draw_legend_item(struct canvas *c, double x, double y, const double rgb[3], int dashed,
 		      int box, const char *text)
 {
 	cairo_save(c->cr);
@@ -461,10 +461,10 @@ void draw_legend_item(struct canvas *c, double x, double y, const double rgb[3],
 		cairo_stroke(c->cr);
 	}
 	cairo_restore(c->cr);
-	canvas_text(c, x + 22, y, 11, ALIGN_LEFT, 0, "legend", text);
+	viz_canvas_text(c, x + 22, y, 11, ALIGN_LEFT, 0, "legend", text);
 }
 
-void draw_series(struct canvas *c, const struct viz_rect *r, const double *v, size_t nr,
+void viz_draw_series(struct canvas *c, const struct viz_rect *r, const double *v, size_t nr,
 		 size_t stride, double lo, double hi, const double rgb[3], int dashed)
 {
 	static const double dash[] = { 5, 3 };

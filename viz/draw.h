@@ -21,10 +21,10 @@ struct membuf {
 	int failed;
 };
 
-void membuf_add(struct membuf *b, const void *p, size_t n);
-void membuf_printf(struct membuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void membuf_escape(struct membuf *b, const char *text);	/* XML/HTML escaping */
-void membuf_release(struct membuf *b);
+void viz_membuf_add(struct membuf *b, const void *p, size_t n);
+void viz_membuf_printf(struct membuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void viz_membuf_escape(struct membuf *b, const char *text);	/* XML/HTML escaping */
+void viz_membuf_release(struct membuf *b);
 
 enum canvas_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
 
@@ -36,53 +36,53 @@ struct canvas {
 	int height;
 	struct membuf out;	/* SVG bytes as Cairo writes them */
 	struct membuf text;	/* the text layer */
-	struct membuf areas;	/* <area> elements of the HTML image map (canvas_hover) */
+	struct membuf areas;	/* <area> elements of the HTML image map (viz_canvas_hover) */
 	int in_panel;
 	struct viz_figure *fig;
 };
 
 /* Start a figure of w x h pixels; fig (kind, name set by caller) gets sizes. */
-int canvas_begin(struct canvas *c, int svg, int w, int h, struct viz_figure *fig,
+int viz_canvas_begin(struct canvas *c, int svg, int w, int h, struct viz_figure *fig,
 		 const char *title);
 /* Group what follows as a panel; plot is its data area (recorded in fig). */
-void canvas_panel_begin(struct canvas *c, const char *id, const struct viz_rect *plot);
-void canvas_panel_end(struct canvas *c);
+void viz_canvas_panel_begin(struct canvas *c, const char *id, const struct viz_rect *plot);
+void viz_canvas_panel_end(struct canvas *c);
 /* Draw text; cls is its role ("title", "xlabel", "ylabel", "tick", "legend"). */
-void canvas_text(struct canvas *c, double x, double y, double size, enum canvas_align align,
+void viz_canvas_text(struct canvas *c, double x, double y, double size, enum canvas_align align,
 		 int vertical, const char *cls, const char *text);
 /*
  * A hover value for a rectangle of the figure: a transparent <rect> with a
  * <title> in the SVG's text layer, and an <area title> of the HTML image map
  * that links to the figure's own anchor @href (borrowed).
  */
-void canvas_hover(struct canvas *c, const struct viz_rect *cell, const char *href,
+void viz_canvas_hover(struct canvas *c, const struct viz_rect *cell, const char *href,
 		  const char *text);
 /* Finish and write the file; sha receives its SHA-256. */
-int canvas_finish(struct canvas *c, const char *path, char sha[65]);
-void canvas_abort(struct canvas *c);
+int viz_canvas_finish(struct canvas *c, const char *path, char sha[65]);
+void viz_canvas_abort(struct canvas *c);
 
 /* Axes and guides. Times are nanoseconds, drawn in seconds. */
-void draw_frame(struct canvas *c, const struct viz_rect *r);
-void draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0_ns, int64_t t1_ns);
-void draw_value_axis(struct canvas *c, const struct viz_rect *r, double lo, double hi,
+void viz_draw_frame(struct canvas *c, const struct viz_rect *r);
+void viz_draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0_ns, int64_t t1_ns);
+void viz_draw_value_axis(struct canvas *c, const struct viz_rect *r, double lo, double hi,
 		     const char *label);
 /* Vertical log colour bar for 0..vmax free blocks. */
-void draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
+void viz_draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 		       const char *label);
 /* Diverging colour bar for -vmax..vmax on a symmetric log scale. */
-void draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
+void viz_draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
 			const char *label);
 /* A legend entry: swatch (solid or dashed line) and text. */
-void draw_legend_item(struct canvas *c, double x, double y, const double rgb[3], int dashed,
+void viz_draw_legend_item(struct canvas *c, double x, double y, const double rgb[3], int dashed,
 		      int box, const char *text);
 /*
  * A line over nr equally spaced points across r, value range lo..hi;
  * NaN points break the line.
  */
-void draw_series(struct canvas *c, const struct viz_rect *r, const double *v, size_t nr,
+void viz_draw_series(struct canvas *c, const struct viz_rect *r, const double *v, size_t nr,
 		 size_t stride, double lo, double hi, const double rgb[3], int dashed);
 /* Pick 1, 2 or 5 x 10^k so that span / step is about n. */
-double nice_step(double span, int n);
-void fmt_number(double v, char *buf, size_t len);
+double viz_nice_step(double span, int n);
+void viz_fmt_number(double v, char *buf, size_t len);
 
 #endif

@@ -22,7 +22,7 @@
 #define PANEL_TITLE 22
 #define PANEL_AXIS 50
 
-uint32_t fig_heatmap_bins(void)
+uint32_t viz_fig_heatmap_bins(void)
 {
 	return PLOT_W;
 }
@@ -49,9 +49,9 @@ static void draw_order_axis(struct canvas *c, const struct viz_rect *r, uint32_t
 		double y = r->y + r->h - (o + 0.5) * r->h / nr_orders;
 
 		snprintf(buf, sizeof(buf), "%u", o);
-		canvas_text(c, r->x - 7, y + 4, 11, ALIGN_RIGHT, 0, "tick", buf);
+		viz_canvas_text(c, r->x - 7, y + 4, 11, ALIGN_RIGHT, 0, "tick", buf);
 	}
-	canvas_text(c, r->x - 40, r->y + r->h / 2, 12, ALIGN_CENTER, 1, "ylabel",
+	viz_canvas_text(c, r->x - 40, r->y + r->h / 2, 12, ALIGN_CENTER, 1, "ylabel",
 		    "order (2^order pages)");
 }
 
@@ -118,7 +118,7 @@ static int paint_grid(struct canvas *c, const struct viz_rect *r, const struct v
 	cairo_paint(c->cr);
 	cairo_surface_destroy(img);
 	free(colors);
-	draw_frame(c, r);
+	viz_draw_frame(c, r);
 	return 0;
 }
 
@@ -179,7 +179,7 @@ static void heat_hover(struct canvas *c, const struct viz_rect *r, const struct 
 					 diverging && sum > 0 ? "+" : "", sum / n,
 					 diverging ? " more than base" : "",
 					 o >= only_from ? " (order absent in base: 0 there)" : "");
-			canvas_hover(c, &cell, c->fig->name, text);
+			viz_canvas_hover(c, &cell, c->fig->name, text);
 		}
 	}
 }
@@ -196,22 +196,22 @@ static int heat_panel(struct canvas *c, uint32_t mt, const struct viz_zone *z,
 	int ret;
 
 	snprintf(id, sizeof(id), "%s-%s", diverging ? "diff" : "heatmap", z->mt_names[mt]);
-	canvas_panel_begin(c, id, &r);
-	canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
+	viz_canvas_panel_begin(c, id, &r);
+	viz_canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
 	ret = paint_grid(c, &r, g, vmax, diverging);
 	if (vmax == 0) {
 		/* All-zero panels are the darkest viridis colour: light text. */
-		canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0,
+		viz_canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0,
 			    diverging ? "note" : "note-on-dark",
 			    diverging ? "no difference" : "no free blocks of this migratetype");
 	}
 	draw_order_axis(c, &r, z->nr_orders);
-	draw_time_axis(c, &r, x->t0_ns, x->t1_ns);
+	viz_draw_time_axis(c, &r, x->t0_ns, x->t1_ns);
 	heat_hover(c, &r, g, x, z->mt_names[mt], diverging, only_from);
 	if (diverging)
-		draw_diff_colorbar(c, &bar, vmax, "change in free blocks");
+		viz_draw_diff_colorbar(c, &bar, vmax, "change in free blocks");
 	else
-		draw_log_colorbar(c, &bar, vmax, "free blocks (log scale)");
+		viz_draw_log_colorbar(c, &bar, vmax, "free blocks (log scale)");
 	return ret;
 }
 
@@ -220,7 +220,7 @@ static int heat_fig_height(const struct viz_zone *z, uint32_t panels)
 	return (int)(TOP + panels * (PANEL_TITLE + heat_plot_h(z->nr_orders) + PANEL_AXIS) + 8);
 }
 
-int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
+int viz_fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
 		struct viz_figure *fig)
 {
 	const struct viz_zone *z = d->zone;
@@ -230,7 +230,7 @@ int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
 	zone_title(z, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Free blocks by order over time: run %lld, %s",
 		 (long long)d->run_id, zt);
-	ret = canvas_begin(c, svg, FIG_W, heat_fig_height(z, z->nr_migratetypes), fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, heat_fig_height(z, z->nr_migratetypes), fig, title);
 	if (ret)
 		return ret;
 	for (uint32_t mt = 0; mt < z->nr_migratetypes && !ret; mt++) {
@@ -245,7 +245,7 @@ int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
 		viz_grid_release(&g);
 	}
 	if (ret) {
-		canvas_abort(c);
+		viz_canvas_abort(c);
 		return ret;
 	}
 	return 0;
@@ -272,7 +272,7 @@ static int grid_pad_orders(struct viz_grid *g, uint32_t ny)
 	return 0;
 }
 
-int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
+int viz_fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
 		     int svg, struct canvas *c, struct viz_figure *fig)
 {
 	/*
@@ -294,7 +294,7 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 	zone_title(z, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Free-block difference, run %lld minus run %lld: %s",
 		 (long long)other->run_id, (long long)base->run_id, zt);
-	ret = canvas_begin(c, svg, FIG_W, heat_fig_height(z, nm), fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, heat_fig_height(z, nm), fig, title);
 	if (ret)
 		return ret;
 	for (uint32_t mt = 0; mt < nm && !ret; mt++) {
@@ -321,7 +321,7 @@ int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_dat
 		viz_grid_release(&gd);
 	}
 	if (ret) {
-		canvas_abort(c);
+		viz_canvas_abort(c);
 		return ret;
 	}
 	return 0;
@@ -345,9 +345,9 @@ static int per_order_panel(struct canvas *c, const struct viz_rect *r,
 
 	if (!line)
 		return -ENOMEM;
-	canvas_panel_begin(c, id, r);
-	canvas_text(c, r->x, r->y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
-	draw_value_axis(c, r, lo, hi, ylabel);
+	viz_canvas_panel_begin(c, id, r);
+	viz_canvas_text(c, r->x, r->y - 7, 13, ALIGN_LEFT, 0, "panel-title", title);
+	viz_draw_value_axis(c, r, lo, hi, ylabel);
 	for (uint32_t o = 0; o < x->nr_orders; o++) {
 		double rgb[3];
 
@@ -358,22 +358,22 @@ static int per_order_panel(struct canvas *c, const struct viz_rect *r,
 			drawn += !isnan(line[b]);
 		}
 		viz_order_rgb(o, rgb);
-		draw_series(c, r, line, x->nr_bins, 1, lo, hi, rgb, 0);
+		viz_draw_series(c, r, line, x->nr_bins, 1, lo, hi, rgb, 0);
 	}
 	for (uint32_t o = 0; o < legend_orders; o++) {
 		double rgb[3];
 
 		viz_order_rgb(o, rgb);
 		snprintf(buf, sizeof(buf), "order %u", o);
-		draw_legend_item(c, r->x + r->w + 14, r->y + 10 + o * (r->h - 10) / legend_orders,
+		viz_draw_legend_item(c, r->x + r->w + 14, r->y + 10 + o * (r->h - 10) / legend_orders,
 				 rgb, 0, 0, buf);
 	}
 	if (!drawn)
-		canvas_text(c, r->x + r->w / 2, r->y + r->h / 2, 12, ALIGN_CENTER, 0, "note",
+		viz_canvas_text(c, r->x + r->w / 2, r->y + r->h / 2, 12, ALIGN_CENTER, 0, "note",
 			    gap_below > -INFINITY ? "-1 at every order: every request would succeed"
 						  : "no data");
-	draw_frame(c, r);
-	draw_time_axis(c, r, x->t0_ns, x->t1_ns);
+	viz_draw_frame(c, r);
+	viz_draw_time_axis(c, r, x->t0_ns, x->t1_ns);
 	free(line);
 	return 0;
 }
@@ -381,7 +381,7 @@ static int per_order_panel(struct canvas *c, const struct viz_rect *r,
 /* The note under a fragmentation index panel: what a missing line means. */
 static void frag_gap_note(struct canvas *c, const struct viz_rect *r)
 {
-	canvas_text(c, r->x, r->y + r->h + 46, 11, ALIGN_LEFT, 0, "note",
+	viz_canvas_text(c, r->x, r->y + r->h + 46, 11, ALIGN_LEFT, 0, "note",
 		    "no line where the index is -1: a request of that order would succeed");
 }
 
@@ -395,13 +395,15 @@ static double series_max(const double *v, size_t n, size_t stride)
 	return m;
 }
 
-int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
+int viz_fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 		struct viz_figure *fig)
 {
 	const struct viz_series *x = d->series;
 	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS;
-	static const char *const wm_names[] = { "min watermark", "low watermark",
-						"high watermark", "watermark boost" };
+	static const char *const wm_names[VIZ_NR_WMARK] = {
+		[VIZ_WMARK_MIN] = "min watermark", [VIZ_WMARK_LOW] = "low watermark",
+		[VIZ_WMARK_HIGH] = "high watermark", [VIZ_WMARK_BOOST] = "watermark boost",
+	};
 	static const char *const ctr_names[] = { "failures (all orders)", "fallbacks",
 						 "pageblock changes", "kswapd wakes" };
 	struct viz_rect r[4];
@@ -414,7 +416,7 @@ int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 		 (long long)d->run_id, zt);
 	for (int i = 0; i < 4; i++)
 		r[i] = (struct viz_rect){ PLOT_X, TOP + i * block + PANEL_TITLE, PLOT_W, ph };
-	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	snprintf(pt, sizeof(pt), "%s: fragmentation index per order", zt);
@@ -426,38 +428,38 @@ int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 		ret = per_order_panel(c, &r[1], x, x->unusable_index, 0, 1, "unusable-index", pt,
 				      "unusable free space index", x->nr_orders, -INFINITY);
 	if (ret) {
-		canvas_abort(c);
+		viz_canvas_abort(c);
 		return ret;
 	}
 
 	/* Free pages against the watermarks. */
 	hi = series_max(x->nr_free_pages, x->nr_bins, 1);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < VIZ_NR_WMARK; i++) {
 		double m = series_max(x->wmark[i], x->nr_bins, 1);
 
 		hi = m > hi ? m : hi;
 	}
 	hi = hi > 0 ? hi * 1.05 : 1;
-	canvas_panel_begin(c, "watermarks", &r[2]);
+	viz_canvas_panel_begin(c, "watermarks", &r[2]);
 	snprintf(pt, sizeof(pt), "%s: free pages and watermarks", zt);
-	canvas_text(c, r[2].x, r[2].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
-	draw_value_axis(c, &r[2], 0, hi, "pages");
+	viz_canvas_text(c, r[2].x, r[2].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
+	viz_draw_value_axis(c, &r[2], 0, hi, "pages");
 	viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 0.0, rgb);
-	draw_series(c, &r[2], x->nr_free_pages, x->nr_bins, 1, 0, hi, rgb, 0);
-	draw_legend_item(c, r[2].x + r[2].w + 14, r[2].y + 12, rgb, 0, 0, "free pages");
-	for (int i = 0; i < 4; i++) {
+	viz_draw_series(c, &r[2], x->nr_free_pages, x->nr_bins, 1, 0, hi, rgb, 0);
+	viz_draw_legend_item(c, r[2].x + r[2].w + 14, r[2].y + 12, rgb, 0, 0, "free pages");
+	for (int i = 0; i < VIZ_NR_WMARK; i++) {
 		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 0.3 + 0.2 * i, rgb);
-		draw_series(c, &r[2], x->wmark[i], x->nr_bins, 1, 0, hi, rgb, 1);
-		draw_legend_item(c, r[2].x + r[2].w + 14, r[2].y + 30 + 18 * i, rgb, 1, 0,
+		viz_draw_series(c, &r[2], x->wmark[i], x->nr_bins, 1, 0, hi, rgb, 1);
+		viz_draw_legend_item(c, r[2].x + r[2].w + 14, r[2].y + 30 + 18 * i, rgb, 1, 0,
 				 wm_names[i]);
 	}
-	draw_frame(c, &r[2]);
-	draw_time_axis(c, &r[2], x->t0_ns, x->t1_ns);
+	viz_draw_frame(c, &r[2]);
+	viz_draw_time_axis(c, &r[2], x->t0_ns, x->t1_ns);
 
 	/* Cumulative counters. */
 	failsum = malloc(x->nr_bins * sizeof(*failsum) + 1);
 	if (!failsum) {
-		canvas_abort(c);
+		viz_canvas_abort(c);
 		return -ENOMEM;
 	}
 	for (uint32_t b = 0; b < x->nr_bins; b++) {
@@ -476,24 +478,24 @@ int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 			hi = m > hi ? m : hi;
 		}
 		hi = hi > 0 ? hi * 1.05 : 1;
-		canvas_panel_begin(c, "counters", &r[3]);
+		viz_canvas_panel_begin(c, "counters", &r[3]);
 		snprintf(pt, sizeof(pt), "%s: cumulative events", zt);
-		canvas_text(c, r[3].x, r[3].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
-		draw_value_axis(c, &r[3], 0, hi, "events (count)");
+		viz_canvas_text(c, r[3].x, r[3].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
+		viz_draw_value_axis(c, &r[3], 0, hi, "events (count)");
 		for (int i = 0; i < 4; i++) {
 			viz_migratetype_rgb((uint32_t)i, rgb);
-			draw_series(c, &r[3], ctr[i], x->nr_bins, 1, 0, hi, rgb, i & 1);
-			draw_legend_item(c, r[3].x + r[3].w + 14, r[3].y + 12 + 18 * i, rgb,
+			viz_draw_series(c, &r[3], ctr[i], x->nr_bins, 1, 0, hi, rgb, i & 1);
+			viz_draw_legend_item(c, r[3].x + r[3].w + 14, r[3].y + 12 + 18 * i, rgb,
 					 i & 1, 0, ctr_names[i]);
 		}
-		draw_frame(c, &r[3]);
-		draw_time_axis(c, &r[3], x->t0_ns, x->t1_ns);
+		viz_draw_frame(c, &r[3]);
+		viz_draw_time_axis(c, &r[3], x->t0_ns, x->t1_ns);
 	}
 	free(failsum);
 	return 0;
 }
 
-int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
+int viz_fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
 			struct canvas *c, struct viz_figure *fig)
 {
 	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS, pw = 340;
@@ -506,7 +508,7 @@ int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_dat
 	zone_title(a->zone, zt, sizeof(zt));
 	snprintf(title, sizeof(title), "Indices side by side: run %lld (base) and run %lld, %s",
 		 (long long)a->run_id, (long long)b->run_id, zt);
-	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	for (int row = 0; row < 2 && !ret; row++) {
@@ -533,7 +535,7 @@ int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_dat
 		}
 	}
 	if (ret) {
-		canvas_abort(c);
+		viz_canvas_abort(c);
 		return ret;
 	}
 	return 0;
@@ -568,28 +570,28 @@ static void memmap_hover(struct canvas *c, const struct viz_zone *z, const struc
 			if (!n)
 				break;
 			cell.w = n * cs;
-			membuf_printf(&t, "pfn %#llx-%#llx: ", (unsigned long long)pfn,
+			viz_membuf_printf(&t, "pfn %#llx-%#llx: ", (unsigned long long)pfn,
 				      (unsigned long long)(pfn + (uint64_t)n * m->pageblock_pages - 1));
 			if (n > 1)
-				membuf_printf(&t, "%u pageblocks (", n);
+				viz_membuf_printf(&t, "%u pageblocks (", n);
 			for (uint32_t mt = 0; mt < VIZ_MAX_MIGRATETYPES; mt++) {
 				if (!counts[mt])
 					continue;
 				if (n > 1)
-					membuf_printf(&t, "%s%u ", sep++ ? ", " : "", counts[mt]);
-				membuf_printf(&t, "%s", mt < z->nr_migratetypes ? z->mt_names[mt] : "?");
+					viz_membuf_printf(&t, "%s%u ", sep++ ? ", " : "", counts[mt]);
+				viz_membuf_printf(&t, "%s", mt < z->nr_migratetypes ? z->mt_names[mt] : "?");
 			}
-			membuf_printf(&t, "%s, %llu of %llu pages free", n > 1 ? ")" : "",
+			viz_membuf_printf(&t, "%s, %llu of %llu pages free", n > 1 ? ")" : "",
 				      (unsigned long long)free_pages,
 				      (unsigned long long)n * m->pageblock_pages);
 			if (!t.failed)
-				canvas_hover(c, &cell, c->fig->name, (const char *)t.data);
-			membuf_release(&t);
+				viz_canvas_hover(c, &cell, c->fig->name, (const char *)t.data);
+			viz_membuf_release(&t);
 		}
 	}
 }
 
-int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
+int viz_fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
 	       struct canvas *c,
 		struct viz_figure *fig)
 {
@@ -614,18 +616,18 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 	viz_fmt_seconds(m->t_ns, tbuf, sizeof(tbuf));
 	snprintf(title, sizeof(title), "Pageblocks by migratetype and free space: run %lld, %s, t = %s s",
 		 (long long)run_id, zt, tbuf);
-	ret = canvas_begin(c, svg, FIG_W, h, fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, h, fig, title);
 	if (ret) {
 		viz_pbgrid_release(&g);
 		return ret;
 	}
-	canvas_panel_begin(c, "memmap", &r);
+	viz_canvas_panel_begin(c, "memmap", &r);
 	/* Legend: migratetype colours, then how free space shades a cell. */
 	for (uint32_t mt = 0; mt < z->nr_migratetypes; mt++) {
 		double rgb[3];
 
 		viz_migratetype_rgb(mt, rgb);
-		draw_legend_item(c, PLOT_X + 10 + mt * 118, legend_y, rgb, 0, 1, z->mt_names[mt]);
+		viz_draw_legend_item(c, PLOT_X + 10 + mt * 118, legend_y, rgb, 0, 1, z->mt_names[mt]);
 	}
 	for (int k = 0; k <= 2; k++) {
 		double rgb[3], f = k / 2.0;
@@ -634,7 +636,7 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 		for (int i = 0; i < 3; i++)
 			rgb[i] += (1 - rgb[i]) * 0.85 * f;
 		snprintf(buf, sizeof(buf), "%d%% free", k * 50);
-		draw_legend_item(c, PLOT_X + 10 + k * 100, legend_y + 20, rgb, 0, 1, buf);
+		viz_draw_legend_item(c, PLOT_X + 10 + k * 100, legend_y + 20, rgb, 0, 1, buf);
 	}
 	for (uint32_t i = 0; i < g.rows * g.cols; i++) {
 		double rgb[3], f = g.free_frac[i], gap = cs >= 4 ? 1 : 0;
@@ -649,31 +651,31 @@ int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap 
 				cs - gap, cs - gap);
 		cairo_fill(c->cr);
 	}
-	draw_frame(c, &r);
+	viz_draw_frame(c, &r);
 	memmap_hover(c, z, m, &g, &r, cs);
 	label_every = (int)ceil(14.0 / cs);
 	for (uint32_t row = 0; row < g.rows; row += (uint32_t)label_every) {
 		uint64_t pfn = z->start_pfn + (uint64_t)row * g.cols * m->pageblock_pages;
 
 		snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)pfn);
-		canvas_text(c, r.x - 5, r.y + row * cs + cs / 2 + 4, 10, ALIGN_RIGHT, 0, "tick",
+		viz_canvas_text(c, r.x - 5, r.y + row * cs + cs / 2 + 4, 10, ALIGN_RIGHT, 0, "tick",
 			    buf);
 	}
-	canvas_text(c, PLOT_X - 70, r.y + r.h / 2, 12, ALIGN_CENTER, 1, "ylabel",
+	viz_canvas_text(c, PLOT_X - 70, r.y + r.h / 2, 12, ALIGN_CENTER, 1, "ylabel",
 		    "pfn at row start");
-	col_step = (uint32_t)nice_step(g.cols, 6);
+	col_step = (uint32_t)viz_nice_step(g.cols, 6);
 	for (uint32_t col = 0; col <= g.cols; col += col_step ? col_step : 1) {
 		snprintf(buf, sizeof(buf), "%u", col);
-		canvas_text(c, r.x + col * cs, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", buf);
+		viz_canvas_text(c, r.x + col * cs, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", buf);
 	}
 	snprintf(buf, sizeof(buf), "pageblock in row (%u pages = %u KiB each at 4 KiB pages)",
 		 m->pageblock_pages, m->pageblock_pages * 4);
-	canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
+	viz_canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
 	viz_pbgrid_release(&g);
 	return 0;
 }
 
-int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, int svg,
+int viz_fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, int svg,
 		 struct canvas *c,
 		struct viz_figure *fig)
 {
@@ -688,18 +690,18 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 			dmax = rows[i].distance;
 	dmax = dmax > 0 ? dmax * 1.1 : 0.01;
 	snprintf(title, sizeof(title), "Shadow-mode fidelity: run %lld", (long long)run_id);
-	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, (int)(TOP + 2 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	for (int p = 0; p < 2; p++) {
 		struct viz_rect r = { PLOT_X, TOP + p * block + PANEL_TITLE, PLOT_W, ph };
 		double lo = 0, hi = p ? 1 : dmax;
 
-		canvas_panel_begin(c, p ? "pfn-rate" : "distance", &r);
-		canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
+		viz_canvas_panel_begin(c, p ? "pfn-rate" : "distance", &r);
+		viz_canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
 			    p ? "pfn prediction rate (cumulative)" :
 				"checkpoint distance: sum |model - kernel| / sum kernel");
-		draw_value_axis(c, &r, lo, hi, p ? "fraction predicted" : "relative distance");
+		viz_draw_value_axis(c, &r, lo, hi, p ? "fraction predicted" : "relative distance");
 		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, p ? 0.55 : 0.0, rgb);
 		cairo_save(c->cr);
 		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
@@ -735,15 +737,15 @@ int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, 
 				cairo_stroke(c->cr);
 		}
 		cairo_restore(c->cr);
-		draw_legend_item(c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,
+		viz_draw_legend_item(c, r.x + r.w + 14, r.y + 12, rgb, 0, 0,
 				 p ? "prediction rate" : "distance");
-		draw_frame(c, &r);
-		draw_time_axis(c, &r, t0, t1 > t0 ? t1 : t0); /* it widens an empty span */
+		viz_draw_frame(c, &r);
+		viz_draw_time_axis(c, &r, t0, t1 > t0 ? t1 : t0); /* it widens an empty span */
 	}
 	return 0;
 }
 
-int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas *c,
+int viz_fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas *c,
 		    struct viz_figure *fig)
 {
 	static const char *const what[] = { "allocations", "failed allocations",
@@ -756,7 +758,7 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 
 	snprintf(title, sizeof(title), "Who allocates and who fragments: run %lld",
 		 (long long)run_id);
-	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 3 * block + 8), fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, (int)(TOP + 3 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	for (int p = 0; p < 3 && !ret; p++) {
@@ -776,9 +778,9 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 		}
 		hi = hi > 0 ? hi * 1.1 : 1;
 		snprintf(buf, sizeof(buf), "top %zu commands by %s", top, what[p]);
-		canvas_panel_begin(c, p == 0 ? "allocations" : p == 1 ? "failures" : "extfrag",
+		viz_canvas_panel_begin(c, p == 0 ? "allocations" : p == 1 ? "failures" : "extfrag",
 				   &r);
-		canvas_text(c, r.x - px + PLOT_X - 60, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
+		viz_canvas_text(c, r.x - px + PLOT_X - 60, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title",
 			    buf);
 		viz_migratetype_rgb((uint32_t)(p == 0 ? 1 : p == 1 ? 0 : 4), rgb);
 		for (size_t i = 0; i < n; i++) {
@@ -792,30 +794,30 @@ int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas 
 			cairo_fill(c->cr);
 			snprintf(buf, sizeof(buf), "%s (%u pid%s)", rows[i].comm, rows[i].nr_pids,
 				 rows[i].nr_pids == 1 ? "" : "s");
-			canvas_text(c, r.x - 6, y + 11, 11, ALIGN_RIGHT, 0, "tick", buf);
+			viz_canvas_text(c, r.x - 6, y + 11, 11, ALIGN_RIGHT, 0, "tick", buf);
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-			canvas_text(c, r.x + (double)v / hi * r.w + 4, y + 11, 10, ALIGN_LEFT, 0,
+			viz_canvas_text(c, r.x + (double)v / hi * r.w + 4, y + 11, 10, ALIGN_LEFT, 0,
 				    "value", buf);
 		}
 		if (!n)
-			canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
+			viz_canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
 				    "none recorded");
-		draw_frame(c, &r);
+		viz_draw_frame(c, &r);
 		{
-			double step = nice_step(hi, 5);
+			double step = viz_nice_step(hi, 5);
 
 			for (double v = 0; v <= hi; v += step) {
-				fmt_number(v, buf, sizeof(buf));
-				canvas_text(c, r.x + v / hi * r.w, r.y + r.h + 14, 10,
+				viz_fmt_number(v, buf, sizeof(buf));
+				viz_canvas_text(c, r.x + v / hi * r.w, r.y + r.h + 14, 10,
 					    ALIGN_CENTER, 0, "tick", buf);
 			}
 		}
 		snprintf(buf, sizeof(buf), "%s (count) by command, its pids merged", what[p]);
-		canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
+		viz_canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", buf);
 		free(rows);
 	}
 	if (ret) {
-		canvas_abort(c);
+		viz_canvas_abort(c);
 		return ret;
 	}
 	return 0;
@@ -846,7 +848,7 @@ static double sweep_value(const struct viz_sweep_point *p, int outcome)
 	}
 }
 
-int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig)
+int viz_fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig)
 {
 	static const char *const what[] = {
 		"pages free in blocks of order >= 9, end", "failed allocations",
@@ -862,7 +864,7 @@ int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_
 		pos += (size_t)snprintf(keys + pos, sizeof(keys) - pos, "%s%s", k ? " / " : "",
 					sw->keys[k]);
 	snprintf(title, sizeof(title), "Sweep of %.120s: outcome by %s", sw->trace_path, keys);
-	ret = canvas_begin(c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
+	ret = viz_canvas_begin(c, svg, FIG_W, (int)(TOP + 4 * block + 8), fig, title);
 	if (ret)
 		return ret;
 	for (int o = 0; o < 4; o++) {
@@ -874,9 +876,9 @@ int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_
 			if (sweep_value(&sw->points[i], o) > hi)
 				hi = sweep_value(&sw->points[i], o);
 		hi = o == 3 ? 1 : hi > 0 ? hi * 1.1 : 1;
-		canvas_panel_begin(c, ids[o], &r);
-		canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", what[o]);
-		draw_value_axis(c, &r, 0, hi, o == 3 ? "index" : "count");
+		viz_canvas_panel_begin(c, ids[o], &r);
+		viz_canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", what[o]);
+		viz_draw_value_axis(c, &r, 0, hi, o == 3 ? "index" : "count");
 		viz_migratetype_rgb((uint32_t)o + 1, rgb);
 		cairo_save(c->cr);
 		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
@@ -905,13 +907,13 @@ int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_
 			else
 				snprintf(buf, sizeof(buf), "run %lld (%s): %.0f",
 					 (long long)sw->points[i].run_id, label, v);
-			canvas_hover(c, &cell, c->fig->name, buf);
-			canvas_text(c, x, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", label);
+			viz_canvas_hover(c, &cell, c->fig->name, buf);
+			viz_canvas_text(c, x, r.y + r.h + 14, 10, ALIGN_CENTER, 0, "tick", label);
 			cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
 		}
 		cairo_restore(c->cr);
-		draw_frame(c, &r);
-		canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", keys);
+		viz_draw_frame(c, &r);
+		viz_canvas_text(c, r.x + r.w / 2, r.y + r.h + 32, 12, ALIGN_CENTER, 0, "xlabel", keys);
 	}
 	return 0;
 }

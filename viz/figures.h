@@ -2,7 +2,7 @@
 /*
  * One function per kind of figure (figures.c). Each draws one format (PNG
  * or SVG) onto the canvas @c it begins, and fills @fig (size and panel
- * rectangles); the caller finishes the canvas (canvas_finish() writes the
+ * rectangles); the caller finishes the canvas (viz_canvas_finish() writes the
  * file). On error the canvas is already released. Private to viz/.
  */
 #ifndef BUDDYSCOPE_VIZ_FIGURES_H
@@ -18,28 +18,28 @@ struct fig_zone_data {
 };
 
 /* Bins a series needs so that each heatmap pixel column is one bin. */
-uint32_t fig_heatmap_bins(void);
+uint32_t viz_fig_heatmap_bins(void);
 
-int fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
+int viz_fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
 		struct viz_figure *fig);
-int fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
+int viz_fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 		struct viz_figure *fig);
-int fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
+int viz_fig_memmap(const struct viz_zone *z, int64_t run_id, const struct viz_pbmap *m, int svg,
 	       struct canvas *c,
 		struct viz_figure *fig);
-int fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, int svg,
+int viz_fig_fidelity(int64_t run_id, const struct viz_fidelity_row *rows, size_t n, int svg,
 		 struct canvas *c,
 		struct viz_figure *fig);
-int fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas *c,
+int viz_fig_attribution(struct viz_store *s, int64_t run_id, int svg, struct canvas *c,
 		struct viz_figure *fig);
-int fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
+int viz_fig_diff_heatmap(const struct fig_zone_data *base, const struct fig_zone_data *other,
 		     int svg, struct canvas *c,
 		struct viz_figure *fig);
-int fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
+int viz_fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone_data *b, int svg,
 			struct canvas *c,
 		struct viz_figure *fig);
 
 /* A sweep: each outcome against the grid's points, one panel per outcome. */
-int fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig);
+int viz_fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig);
 
 #endif

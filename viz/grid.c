@@ -122,14 +122,15 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 	x->unusable_index = zero_array((size_t)nr_bins * no);
 	x->failures = zero_array((size_t)nr_bins * no);
 	x->nr_free_pages = zero_array(nr_bins);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < VIZ_NR_WMARK; i++)
 		x->wmark[i] = zero_array(nr_bins);
 	x->fallbacks = zero_array(nr_bins);
 	x->pageblock_changes = zero_array(nr_bins);
 	x->kswapd_wakes = zero_array(nr_bins);
 	count = calloc(nr_bins, sizeof(*count));
 	if (!x->free_blocks || !x->frag_index || !x->unusable_index || !x->failures ||
-	    !x->nr_free_pages || !x->wmark[0] || !x->wmark[1] || !x->wmark[2] || !x->wmark[3] ||
+	    !x->nr_free_pages || !x->wmark[VIZ_WMARK_MIN] ||
+	    !x->wmark[VIZ_WMARK_LOW] || !x->wmark[VIZ_WMARK_HIGH] || !x->wmark[VIZ_WMARK_BOOST] ||
 	    !x->fallbacks || !x->pageblock_changes || !x->kswapd_wakes || !count) {
 		ret = -ENOMEM;
 		goto out;
@@ -160,7 +161,7 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 			goto out;
 		}
 		x->nr_free_pages[b] += (double)sqlite3_column_int64(st, 2);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < VIZ_NR_WMARK; i++)
 			x->wmark[i][b] += (double)sqlite3_column_int64(st, 3 + i);
 		for (int k = 0; k < 3; k++) {
 			double *dst = k == 0 ? x->frag_index : k == 1 ? x->unusable_index :
@@ -195,8 +196,9 @@ int viz_series_load(struct viz_store *s, int64_t run_id, uint32_t zone_idx, int6
 	}
 	/* Means of the gauges, then carry state forward through empty bins. */
 	for (uint32_t b = 0; b < nr_bins; b++) {
-		double *gauges[] = { x->nr_free_pages, x->wmark[0], x->wmark[1], x->wmark[2],
-				     x->wmark[3] };
+		double *gauges[] = { x->nr_free_pages, x->wmark[VIZ_WMARK_MIN],
+				     x->wmark[VIZ_WMARK_LOW], x->wmark[VIZ_WMARK_HIGH],
+				     x->wmark[VIZ_WMARK_BOOST] };
 		double *counters[] = { x->fallbacks, x->pageblock_changes, x->kswapd_wakes };
 
 		if (count[b]) {

@@ -149,21 +149,21 @@ static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, s
 {
 	switch (fc->id) {
 	case FK_HEATMAP:
-		return fig_heatmap(fc->a, svg, c, fig);
+		return viz_fig_heatmap(fc->a, svg, c, fig);
 	case FK_INDICES:
-		return fig_indices(fc->a, svg, c, fig);
+		return viz_fig_indices(fc->a, svg, c, fig);
 	case FK_MEMMAP:
-		return fig_memmap(fc->zone, fc->run_id, fc->map, svg, c, fig);
+		return viz_fig_memmap(fc->zone, fc->run_id, fc->map, svg, c, fig);
 	case FK_FIDELITY:
-		return fig_fidelity(fc->run_id, fc->fid, fc->nr_fid, svg, c, fig);
+		return viz_fig_fidelity(fc->run_id, fc->fid, fc->nr_fid, svg, c, fig);
 	case FK_ATTRIBUTION:
-		return fig_attribution(rc->s, fc->run_id, svg, c, fig);
+		return viz_fig_attribution(rc->s, fc->run_id, svg, c, fig);
 	case FK_DIFF:
-		return fig_diff_heatmap(fc->a, fc->b, svg, c, fig);
+		return viz_fig_diff_heatmap(fc->a, fc->b, svg, c, fig);
 	case FK_CMP_INDICES:
-		return fig_compare_indices(fc->a, fc->b, svg, c, fig);
+		return viz_fig_compare_indices(fc->a, fc->b, svg, c, fig);
 	case FK_SWEEP:
-		return fig_sweep(fc->sweep, svg, c, fig);
+		return viz_fig_sweep(fc->sweep, svg, c, fig);
 	}
 	return -EINVAL;
 }
@@ -193,7 +193,7 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 			continue;
 		path = malloc(len);
 		if (!path) {
-			membuf_release(&areas);
+			viz_membuf_release(&areas);
 			return -ENOMEM;
 		}
 		snprintf(path, len, "%s/%s.%s", rc->o->out_dir, name, svg ? "svg" : "png");
@@ -203,7 +203,7 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 			memset(&c.areas, 0, sizeof(c.areas));
 		}
 		if (!ret)
-			ret = canvas_finish(&c, path, sha);
+			ret = viz_canvas_finish(&c, path, sha);
 		if (ret) {
 			viz_err_set(rc->err, "%s: cannot render: %s", path, strerror(-ret));
 		} else {
@@ -221,7 +221,7 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 		struct viz_figure *nf = realloc(rc->figs, (rc->nr_figs + 1) * sizeof(*nf));
 
 		if (!nf) {
-			membuf_release(&areas);
+			viz_membuf_release(&areas);
 			return -ENOMEM;
 		}
 		rc->figs = nf;
@@ -230,47 +230,47 @@ static int emit(struct report_ctx *rc, const struct fig_call *fc, const char *na
 	if (!ret) {
 		const char *ext = rc->o->formats & VIZ_FORMAT_PNG ? "png" : "svg";
 
-		membuf_printf(&rc->html, "<figure id=\"");
-		membuf_escape(&rc->html, name);
-		membuf_printf(&rc->html, "\"><img src=\"");
-		membuf_escape(&rc->html, name);
-		membuf_printf(&rc->html, ".%s\" width=\"%d\" height=\"%d\" alt=\"", ext, fig.width,
+		viz_membuf_printf(&rc->html, "<figure id=\"");
+		viz_membuf_escape(&rc->html, name);
+		viz_membuf_printf(&rc->html, "\"><img src=\"");
+		viz_membuf_escape(&rc->html, name);
+		viz_membuf_printf(&rc->html, ".%s\" width=\"%d\" height=\"%d\" alt=\"", ext, fig.width,
 			      fig.height);
-		membuf_escape(&rc->html, caption);
+		viz_membuf_escape(&rc->html, caption);
 		if (areas.len) {
-			/* hover values: the image map of the cells canvas_hover() drew */
-			membuf_printf(&rc->html, "\" usemap=\"#map-");
-			membuf_escape(&rc->html, name);
-			membuf_printf(&rc->html, "\"><map name=\"map-");
-			membuf_escape(&rc->html, name);
-			membuf_printf(&rc->html, "\">\n");
-			membuf_add(&rc->html, areas.data, areas.len);
-			membuf_printf(&rc->html, "</map><figcaption>");
+			/* hover values: the image map of the cells viz_canvas_hover() drew */
+			viz_membuf_printf(&rc->html, "\" usemap=\"#map-");
+			viz_membuf_escape(&rc->html, name);
+			viz_membuf_printf(&rc->html, "\"><map name=\"map-");
+			viz_membuf_escape(&rc->html, name);
+			viz_membuf_printf(&rc->html, "\">\n");
+			viz_membuf_add(&rc->html, areas.data, areas.len);
+			viz_membuf_printf(&rc->html, "</map><figcaption>");
 		} else {
-			membuf_printf(&rc->html, "\"><figcaption>");
+			viz_membuf_printf(&rc->html, "\"><figcaption>");
 		}
-		membuf_escape(&rc->html, caption);
+		viz_membuf_escape(&rc->html, caption);
 		for (int svg = 0; svg < 2; svg++) {
 			if (!have[svg])
 				continue;
-			membuf_printf(&rc->html, " <a href=\"");
-			membuf_escape(&rc->html, name);
-			membuf_printf(&rc->html, ".%s\">%s</a>", svg ? "svg" : "png",
+			viz_membuf_printf(&rc->html, " <a href=\"");
+			viz_membuf_escape(&rc->html, name);
+			viz_membuf_printf(&rc->html, ".%s\">%s</a>", svg ? "svg" : "png",
 				      svg ? "SVG" : "PNG");
 		}
-		membuf_printf(&rc->html, "</figcaption></figure>\n");
+		viz_membuf_printf(&rc->html, "</figcaption></figure>\n");
 	}
-	membuf_release(&areas);
+	viz_membuf_release(&areas);
 	return ret;
 }
 
 static void html_row(struct membuf *h, const char *key, const char *value, int pre)
 {
-	membuf_printf(h, "<tr><th>");
-	membuf_escape(h, key);
-	membuf_printf(h, "</th><td>%s", pre ? "<pre>" : "");
-	membuf_escape(h, value ? value : "");
-	membuf_printf(h, "%s</td></tr>\n", pre ? "</pre>" : "");
+	viz_membuf_printf(h, "<tr><th>");
+	viz_membuf_escape(h, key);
+	viz_membuf_printf(h, "</th><td>%s", pre ? "<pre>" : "");
+	viz_membuf_escape(h, value ? value : "");
+	viz_membuf_printf(h, "%s</td></tr>\n", pre ? "</pre>" : "");
 }
 
 /* Flatten a JSON object into key/value rows; nested keys join with '.'. */
@@ -324,7 +324,7 @@ static int html_run_details(struct report_ctx *rc, const struct viz_run *r, uint
 
 	if (r->summary_json)
 		summary = json_loads(r->summary_json, 0, NULL);
-	membuf_printf(h, "<details class=\"raw\" id=\"run-%lld-details\"><summary>Run identity, "
+	viz_membuf_printf(h, "<details class=\"raw\" id=\"run-%lld-details\"><summary>Run identity, "
 			 "settings, notable replay events and the raw summary (%zu keys)"
 			 "</summary>\n<table class=\"meta\">\n",
 		      (long long)r->id, json_is_object(summary) ? json_leaf_count(summary) : 0);
@@ -347,11 +347,11 @@ static int html_run_details(struct report_ctx *rc, const struct viz_run *r, uint
 	html_row(h, "settings", pretty ? pretty : r->settings_json, 1);
 	free(pretty);
 	json_decref(settings);
-	membuf_printf(h, "</table>\n");
+	viz_membuf_printf(h, "</table>\n");
 
 	/* Notable replay events by kind (contradictions, failures, ...); the trace's own
 	 * event counts by tracepoint and lost events are in the summary table below. */
-	membuf_printf(h, "<h4>Notable replay events by kind</h4>\n<table class=\"counts\"><tr><th>kind</th>"
+	viz_membuf_printf(h, "<h4>Notable replay events by kind</h4>\n<table class=\"counts\"><tr><th>kind</th>"
 			 "<th>events</th></tr>\n");
 	if (sqlite3_prepare_v2(rc->s->db,
 			       "SELECT kind, count(*) FROM events WHERE run_id = ? GROUP BY kind"
@@ -370,9 +370,9 @@ static int html_run_details(struct report_ctx *rc, const struct viz_run *r, uint
 		html_row(h, kind, buf, 0);
 	}
 	sqlite3_finalize(st);
-	membuf_printf(h, "</table>\n");
+	viz_membuf_printf(h, "</table>\n");
 
-	membuf_printf(h, "<h4>Summary</h4>\n<table class=\"summary\">\n");
+	viz_membuf_printf(h, "<h4>Summary</h4>\n<table class=\"summary\">\n");
 	if (json_is_object(summary))
 		html_json_rows(h, "", summary, &lost_seen);
 	else
@@ -383,14 +383,14 @@ static int html_run_details(struct report_ctx *rc, const struct viz_run *r, uint
 			 (unsigned long long)lost_events);
 		html_row(h, "lost events", lost_events ? buf : "none reported", 0);
 	}
-	membuf_printf(h, "</table>\n</details>\n");
+	viz_membuf_printf(h, "</table>\n</details>\n");
 	return 0;
 }
 
 static int load_zone(struct report_ctx *rc, int64_t run_id, const struct viz_zone *z,
 		     int64_t t0, int64_t t1, struct viz_series *x)
 {
-	uint32_t bins = rc->o->heatmap_bins ? rc->o->heatmap_bins : fig_heatmap_bins();
+	uint32_t bins = rc->o->heatmap_bins ? rc->o->heatmap_bins : viz_fig_heatmap_bins();
 	int ret = viz_series_load(rc->s, run_id, z->idx, t0, t1, bins, x);
 
 	if (ret)
@@ -518,17 +518,17 @@ static int report_zone(struct report_ctx *rc, int64_t run_id, const struct viz_z
 		       const struct viz_zone_verdict *zv, int64_t t0, int64_t t1,
 		       const struct run_moments *rm, uint64_t *nr_samples)
 {
-	int quiet = zv->nr_samples && html_zone_quiet(z, zv), ret = 0;
+	int quiet = zv->nr_samples && viz_html_zone_quiet(z, zv), ret = 0;
 	struct viz_series x;
 	struct fig_zone_data d = { run_id, z, &x };
 	struct fig_call fc = { .a = &d, .run_id = run_id, .zone = z };
 	char name[160], cap[256];
 
-	membuf_printf(&rc->html, "<details class=\"zone\" id=\"run-%lld-z%u\"%s><summary>"
+	viz_membuf_printf(&rc->html, "<details class=\"zone\" id=\"run-%lld-z%u\"%s><summary>"
 				 "Node %d, zone ", (long long)run_id, z->idx, quiet ? "" : " open",
 		      z->node);
-	membuf_escape(&rc->html, z->name);
-	membuf_printf(&rc->html, " (pfn %#llx, %llu pages spanned, %llu managed)%s</summary>\n",
+	viz_membuf_escape(&rc->html, z->name);
+	viz_membuf_printf(&rc->html, " (pfn %#llx, %llu pages spanned, %llu managed)%s</summary>\n",
 		      (unsigned long long)z->start_pfn, (unsigned long long)z->spanned_pages,
 		      (unsigned long long)z->managed_pages,
 		      quiet ? ": nothing happened (free pages steady, no failure, fallback or "
@@ -559,7 +559,7 @@ static int report_zone(struct report_ctx *rc, int64_t run_id, const struct viz_z
 	if (!ret)
 		ret = zone_memmaps(rc, run_id, z, rc->o->from_ns > 0 ? rc->o->from_ns : INT64_MIN,
 				   rc->o->to_ns > 0 ? rc->o->to_ns : INT64_MAX, rm);
-	membuf_printf(&rc->html, "</details>\n");
+	viz_membuf_printf(&rc->html, "</details>\n");
 	return ret;
 }
 
@@ -578,7 +578,7 @@ static int report_fidelity(struct report_ctx *rc, int64_t run_id, int64_t t0, in
 		struct fig_call fc = { .id = FK_FIDELITY, .run_id = run_id, .fid = fid + first,
 				       .nr_fid = n };
 
-		membuf_printf(&rc->html, "<h3 id=\"run-%lld-fidelity\">Fidelity</h3>\n",
+		viz_membuf_printf(&rc->html, "<h3 id=\"run-%lld-fidelity\">Fidelity</h3>\n",
 			      (long long)run_id);
 		snprintf(name, sizeof(name), "run%lld-fidelity", (long long)run_id);
 		snprintf(cap, sizeof(cap), "Run %lld: shadow-mode fidelity over time",
@@ -602,7 +602,7 @@ static int report_attribution(struct report_ctx *rc, int64_t run_id)
 	{
 		struct fig_call fc = { .id = FK_ATTRIBUTION, .run_id = run_id };
 
-		membuf_printf(&rc->html, "<h3 id=\"run-%lld-attribution\">Who allocates and who "
+		viz_membuf_printf(&rc->html, "<h3 id=\"run-%lld-attribution\">Who allocates and who "
 					 "fragments</h3>\n", (long long)run_id);
 		snprintf(name, sizeof(name), "run%lld-attribution", (long long)run_id);
 		snprintf(cap, sizeof(cap),
@@ -611,7 +611,7 @@ static int report_attribution(struct report_ctx *rc, int64_t run_id)
 		ret = emit(rc, &fc, name, cap);
 	}
 	if (!ret)
-		ret = html_attribution(&rc->html, rc->s, run_id);
+		ret = viz_html_attribution(&rc->html, rc->s, run_id);
 	return ret;
 }
 
@@ -653,25 +653,25 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 			     (long long)run_id);
 		goto out;
 	}
-	membuf_printf(&rc->html, "<section id=\"run-%lld\">\n<h2>Run %lld: %s", (long long)run.id,
+	viz_membuf_printf(&rc->html, "<section id=\"run-%lld\">\n<h2>Run %lld: %s", (long long)run.id,
 		      (long long)run.id, run.mode);
 	if (run.label) {
-		membuf_printf(&rc->html, " &mdash; ");
-		membuf_escape(&rc->html, run.label);
+		viz_membuf_printf(&rc->html, " &mdash; ");
+		viz_membuf_escape(&rc->html, run.label);
 	}
-	membuf_printf(&rc->html, " <span class=\"status %s\">%s</span></h2>\n",
+	viz_membuf_printf(&rc->html, " <span class=\"status %s\">%s</span></h2>\n",
 		      viz_run_status_name(run.status), viz_run_status_name(run.status));
 	if (run.status != VIZ_RUN_COMPLETE)
-		membuf_printf(&rc->html, "<p class=\"warn\">This run did not finish normally (%s): "
+		viz_membuf_printf(&rc->html, "<p class=\"warn\">This run did not finish normally (%s): "
 					 "its figures show only what was recorded before it "
 					 "stopped.</p>\n", viz_run_status_name(run.status));
 	if (have_samples) {
-		membuf_printf(&rc->html, "<p class=\"window\">Window: t = %.3f s to %.3f s.</p>\n",
+		viz_membuf_printf(&rc->html, "<p class=\"window\">Window: t = %.3f s to %.3f s.</p>\n",
 			      t0 / 1e9, t1 / 1e9);
-		ret = html_verdict_run(&rc->html, rc->s, &run, zones, &v);
+		ret = viz_html_verdict_run(&rc->html, rc->s, &run, zones, &v);
 		run_moments_find(rc, run_id, &v, t0, t1, &rm);
 	} else {
-		membuf_printf(&rc->html, "<p class=\"warn\">No samples were recorded%s.</p>\n",
+		viz_membuf_printf(&rc->html, "<p class=\"warn\">No samples were recorded%s.</p>\n",
 			      rc->o->from_ns || rc->o->to_ns ? " in the window" : "");
 	}
 	for (size_t i = 0; i < nr_zones && !ret; i++) {
@@ -686,7 +686,7 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 		ret = report_attribution(rc, run_id);
 	if (!ret)
 		ret = html_run_details(rc, &run, nr_samples, nr_zones);
-	membuf_printf(&rc->html, "</section>\n");
+	viz_membuf_printf(&rc->html, "</section>\n");
 out:
 	viz_verdict_release(&v);
 	free(zones);
@@ -728,11 +728,11 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 			     (long long)base, (long long)other);
 		goto out;
 	}
-	membuf_printf(&rc->html, "<section id=\"compare\">\n<h2>Comparison: run %lld (base) and "
+	viz_membuf_printf(&rc->html, "<section id=\"compare\">\n<h2>Comparison: run %lld (base) and "
 				 "run %lld</h2>\n<p class=\"window\">Window: t = %.3f s to %.3f s."
 				 "</p>\n",
 		      (long long)base, (long long)other, t0 / 1e9, t1 / 1e9);
-	html_verdict_compare(&rc->html, za, &va, zb, &vb);
+	viz_html_verdict_compare(&rc->html, za, &va, zb, &vb);
 	for (size_t i = 0; i < na && !ret; i++) {
 		const struct viz_zone *zo = NULL;
 		struct viz_series xa, xb;
@@ -742,9 +742,9 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 			if (zb[j].node == za[i].node && !strcmp(zb[j].name, za[i].name))
 				zo = &zb[j];
 		if (!zo) {
-			membuf_printf(&rc->html, "<p class=\"warn\">Zone ");
-			membuf_escape(&rc->html, za[i].name);
-			membuf_printf(&rc->html, " of node %d has no match in run %lld.</p>\n",
+			viz_membuf_printf(&rc->html, "<p class=\"warn\">Zone ");
+			viz_membuf_escape(&rc->html, za[i].name);
+			viz_membuf_printf(&rc->html, " of node %d has no match in run %lld.</p>\n",
 				      za[i].node, (long long)other);
 			continue;
 		}
@@ -760,8 +760,8 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 			struct fig_zone_data da = { base, &za[i], &xa }, db = { other, zo, &xb };
 			struct fig_call fc = { .id = FK_DIFF, .a = &da, .b = &db, .run_id = other,
 					       .base_id = base };
-			int quiet = html_zone_quiet(&za[i], &va.zones[i]) &&
-				    html_zone_quiet(zo, &vb.zones[zo - zb]);
+			int quiet = viz_html_zone_quiet(&za[i], &va.zones[i]) &&
+				    viz_html_zone_quiet(zo, &vb.zones[zo - zb]);
 			char extra[160] = "";
 
 			if (za[i].nr_orders != zo->nr_orders)
@@ -770,11 +770,11 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 					 za[i].nr_orders < zo->nr_orders ? za[i].nr_orders : zo->nr_orders,
 					 (za[i].nr_orders > zo->nr_orders ? za[i].nr_orders : zo->nr_orders) - 1,
 					 (long long)(za[i].nr_orders > zo->nr_orders ? base : other));
-			membuf_printf(&rc->html, "<details class=\"zone\" id=\"compare-z%u\"%s>"
+			viz_membuf_printf(&rc->html, "<details class=\"zone\" id=\"compare-z%u\"%s>"
 						 "<summary>Node %d, zone ", za[i].idx,
 				      quiet ? "" : " open", za[i].node);
-			membuf_escape(&rc->html, za[i].name);
-			membuf_printf(&rc->html, "%s</summary>\n", quiet ? ": nothing happened in "
+			viz_membuf_escape(&rc->html, za[i].name);
+			viz_membuf_printf(&rc->html, "%s</summary>\n", quiet ? ": nothing happened in "
 					     "either run: folded" : "");
 			snprintf(name, sizeof(name), "compare-%lld-%lld-heatmap-z%u",
 				 (long long)base, (long long)other, za[i].idx);
@@ -796,12 +796,12 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 					 za[i].name, (long long)base, (long long)other);
 				ret = emit(rc, &fc, name, cap);
 			}
-			membuf_printf(&rc->html, "</details>\n");
+			viz_membuf_printf(&rc->html, "</details>\n");
 		}
 		viz_series_release(&xa);
 		viz_series_release(&xb);
 	}
-	membuf_printf(&rc->html, "</section>\n");
+	viz_membuf_printf(&rc->html, "</section>\n");
 out:
 	viz_verdict_release(&va);
 	viz_verdict_release(&vb);
@@ -816,18 +816,18 @@ static void nav_run_parts(struct report_ctx *rc, int64_t run_id)
 	struct viz_zone *zones = NULL;
 	size_t n = 0;
 
-	membuf_printf(&rc->html, "<ul><li><a href=\"#run-%lld-verdict\">verdict</a></li>",
+	viz_membuf_printf(&rc->html, "<ul><li><a href=\"#run-%lld-verdict\">verdict</a></li>",
 		      (long long)run_id);
 	if (!viz_zones_get(rc->s, run_id, &zones, &n)) {
 		for (size_t i = 0; i < n; i++) {
-			membuf_printf(&rc->html, "<li><a href=\"#run-%lld-z%u\">zone ",
+			viz_membuf_printf(&rc->html, "<li><a href=\"#run-%lld-z%u\">zone ",
 				      (long long)run_id, zones[i].idx);
-			membuf_escape(&rc->html, zones[i].name);
-			membuf_printf(&rc->html, "</a></li>");
+			viz_membuf_escape(&rc->html, zones[i].name);
+			viz_membuf_printf(&rc->html, "</a></li>");
 		}
 	}
 	free(zones);
-	membuf_printf(&rc->html, "<li><a href=\"#run-%lld-attribution\">who allocates</a></li>"
+	viz_membuf_printf(&rc->html, "<li><a href=\"#run-%lld-attribution\">who allocates</a></li>"
 				 "<li><a href=\"#run-%lld-details\">settings and raw summary</a>"
 				 "</li></ul>", (long long)run_id, (long long)run_id);
 }
@@ -848,16 +848,16 @@ static int report_sweeps(struct report_ctx *rc, const int64_t *ids, size_t nr, s
 		struct fig_call fc = { .id = FK_SWEEP, .sweep = &sw[i] };
 		char name[64], cap[400];
 
-		membuf_printf(&rc->html, "<section id=\"sweep-%zu\">\n<h2>Sweep of ", i + 1);
-		membuf_escape(&rc->html, sw[i].trace_path);
-		membuf_printf(&rc->html, " (%zu runs)</h2>\n", sw[i].nr_points);
-		html_sweep_table(&rc->html, &sw[i]);
+		viz_membuf_printf(&rc->html, "<section id=\"sweep-%zu\">\n<h2>Sweep of ", i + 1);
+		viz_membuf_escape(&rc->html, sw[i].trace_path);
+		viz_membuf_printf(&rc->html, " (%zu runs)</h2>\n", sw[i].nr_points);
+		viz_html_sweep_table(&rc->html, &sw[i]);
 		snprintf(name, sizeof(name), "sweep-%zu-outcomes", i + 1);
 		snprintf(cap, sizeof(cap), "Sweep %zu: each outcome against the settings that "
 			 "vary between its %zu runs (hover a point for its run)", i + 1,
 			 sw[i].nr_points);
 		ret = emit(rc, &fc, name, cap);
-		membuf_printf(&rc->html, "</section>\n");
+		viz_membuf_printf(&rc->html, "</section>\n");
 	}
 	viz_sweeps_release(sw, n);
 	*nr_sweeps = n;
@@ -941,16 +941,16 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 		free(all);
 		return ret;
 	}
-	membuf_add(&rc.html, html_head, sizeof(html_head) - 1);
+	viz_membuf_add(&rc.html, html_head, sizeof(html_head) - 1);
 	viz_time_iso((int64_t)time(NULL) * 1000, gen, sizeof(gen));
-	membuf_printf(&rc.html, "<p>Store <code>");
-	membuf_escape(&rc.html, s->path);
-	membuf_printf(&rc.html, "</code>, rendered %s. Heatmaps use viridis on a log scale, "
+	viz_membuf_printf(&rc.html, "<p>Store <code>");
+	viz_membuf_escape(&rc.html, s->path);
+	viz_membuf_printf(&rc.html, "</code>, rendered %s. Heatmaps use viridis on a log scale, "
 				"differences PuOr, memory maps the Okabe&ndash;Ito colours: all "
 				"readable with common colour-vision deficiencies.</p>\n",
 		      gen);
 	if (!opts.nr_runs)
-		membuf_printf(&rc.html, "<p class=\"warn\">The store holds no runs.</p>\n");
+		viz_membuf_printf(&rc.html, "<p class=\"warn\">The store holds no runs.</p>\n");
 	/*
 	 * Sweeps come first (the grid's answer before its runs' details); they
 	 * are drawn into a buffer of their own so the contents can list them.
@@ -965,38 +965,38 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 		rc.html = t;
 	}
 	/* Contents: the sweeps, one line per run, then the comparison. */
-	membuf_printf(&rc.html, "<nav><ul>\n");
+	viz_membuf_printf(&rc.html, "<nav><ul>\n");
 	for (size_t i = 0; i < nr_sweeps; i++)
-		membuf_printf(&rc.html, "<li><a href=\"#sweep-%zu\">Sweep %zu</a>: settings "
+		viz_membuf_printf(&rc.html, "<li><a href=\"#sweep-%zu\">Sweep %zu</a>: settings "
 					"against outcomes</li>\n", i + 1, i + 1);
 	for (size_t i = 0; i < opts.nr_runs; i++) {
 		struct viz_run r;
 
 		if (viz_run_get(s, opts.run_ids[i], &r))
 			continue;
-		membuf_printf(&rc.html, "<li><a href=\"#run-%lld\">Run %lld</a>: %s, ",
+		viz_membuf_printf(&rc.html, "<li><a href=\"#run-%lld\">Run %lld</a>: %s, ",
 			      (long long)r.id, (long long)r.id, r.mode);
-		membuf_escape(&rc.html, r.label ? r.label : r.trace_path);
-		membuf_printf(&rc.html, " (%s)", viz_run_status_name(r.status));
+		viz_membuf_escape(&rc.html, r.label ? r.label : r.trace_path);
+		viz_membuf_printf(&rc.html, " (%s)", viz_run_status_name(r.status));
 		nav_run_parts(&rc, r.id);
-		membuf_printf(&rc.html, "</li>\n");
+		viz_membuf_printf(&rc.html, "</li>\n");
 		viz_run_release(&r);
 	}
 	if (opts.compare_base)
-		membuf_printf(&rc.html, "<li><a href=\"#compare\">Comparison of run %lld (base) "
+		viz_membuf_printf(&rc.html, "<li><a href=\"#compare\">Comparison of run %lld (base) "
 					"and run %lld</a>: <a href=\"#compare-verdict\">would it "
 					"help?</a></li>\n",
 			      (long long)opts.compare_base, (long long)opts.compare_other);
-	membuf_printf(&rc.html, "</ul></nav>\n");
-	membuf_add(&rc.html, sweeps_html.data ? sweeps_html.data : (unsigned char *)"",
+	viz_membuf_printf(&rc.html, "</ul></nav>\n");
+	viz_membuf_add(&rc.html, sweeps_html.data ? sweeps_html.data : (unsigned char *)"",
 		   sweeps_html.len);
-	membuf_release(&sweeps_html);
+	viz_membuf_release(&sweeps_html);
 	for (size_t i = 0; i < opts.nr_runs && !ret; i++)
 		ret = report_run(&rc, opts.run_ids[i]);
 	if (!ret && opts.compare_base)
 		ret = report_compare(&rc, opts.compare_base, opts.compare_other);
 
-	membuf_printf(&rc.html, "</body>\n</html>\n");
+	viz_membuf_printf(&rc.html, "</body>\n</html>\n");
 	if (!ret && rc.html.failed)
 		ret = -ENOMEM;
 	if (!ret) {
@@ -1030,7 +1030,7 @@ int viz_report_write(struct viz_store *s, const struct viz_report_opts *o,
 	}
 	free(rc.figs);
 	free(index_path);
-	membuf_release(&rc.html);
+	viz_membuf_release(&rc.html);
 	free(all);
 	return ret;
 }

@@ -16,7 +16,7 @@
 #include "report_html.h"
 #include "tracefmt_gfp.h"
 
-const char *html_fragmentation_words(double u)
+const char *viz_html_fragmentation_words(double u)
 {
 	if (u < 0.25)
 		return "Not fragmented";
@@ -34,20 +34,20 @@ static void fmt_pages(uint64_t pages, char *buf, size_t len)
 
 static void td_u64(struct membuf *h, const char *key, uint64_t v)
 {
-	membuf_printf(h, "<td data-k=\"%s\">%llu</td>", key, (unsigned long long)v);
+	viz_membuf_printf(h, "<td data-k=\"%s\">%llu</td>", key, (unsigned long long)v);
 }
 
 static void td_index(struct membuf *h, const char *key, double v)
 {
-	membuf_printf(h, "<td data-k=\"%s\">%.3f</td>", key, v);
+	viz_membuf_printf(h, "<td data-k=\"%s\">%.3f</td>", key, v);
 }
 
 static void td_time(struct membuf *h, const char *key, int64_t t_ns)
 {
 	if (t_ns < 0)
-		membuf_printf(h, "<td data-k=\"%s\">&mdash;</td>", key);
+		viz_membuf_printf(h, "<td data-k=\"%s\">&mdash;</td>", key);
 	else
-		membuf_printf(h, "<td data-k=\"%s\">%.3f s</td>", key, t_ns / 1e9);
+		viz_membuf_printf(h, "<td data-k=\"%s\">%.3f s</td>", key, t_ns / 1e9);
 }
 
 /* The zone the headline speaks of: the one with the most free memory at the end. */
@@ -71,16 +71,16 @@ static void verdict_headline(struct membuf *h, const struct viz_zone *zones,
 	char pages[64];
 
 	if (!zv) {
-		membuf_printf(h, "<p class=\"headline\">No samples in the window: nothing to "
+		viz_membuf_printf(h, "<p class=\"headline\">No samples in the window: nothing to "
 				 "judge.</p>\n");
 		return;
 	}
 	fmt_pages(zv->high_free_end, pages, sizeof(pages));
-	membuf_printf(h, "<p class=\"headline\"><strong>%s</strong> for order-%u requests "
-			 "(%u KiB) in zone ", html_fragmentation_words(zv->unusable_end),
+	viz_membuf_printf(h, "<p class=\"headline\"><strong>%s</strong> for order-%u requests "
+			 "(%u KiB) in zone ", viz_html_fragmentation_words(zv->unusable_end),
 		      zv->high_order, 4u << zv->high_order);
-	membuf_escape(h, zones[zv->zone_idx].name);
-	membuf_printf(h, ", the zone with the most free memory: at t = %.3f s, %.1f%% of its "
+	viz_membuf_escape(h, zones[zv->zone_idx].name);
+	viz_membuf_printf(h, ", the zone with the most free memory: at t = %.3f s, %.1f%% of its "
 			 "free memory sits in blocks too small for such a request (unusable "
 			 "free space index %.3f; %.3f at t = %.3f s, worst %.3f at t = %.3f s). "
 			 "%s free in blocks of order &ge; %u. ",
@@ -88,11 +88,11 @@ static void verdict_headline(struct membuf *h, const struct viz_zone *zones,
 		      zv->unusable_start, zv->t_first_ns / 1e9, zv->unusable_worst,
 		      zv->unusable_worst_t_ns / 1e9, pages, zv->high_order);
 	if (v->failures)
-		membuf_printf(h, "<strong>%llu allocation%s failed</strong> in all zones",
+		viz_membuf_printf(h, "<strong>%llu allocation%s failed</strong> in all zones",
 			      (unsigned long long)v->failures, v->failures == 1 ? "" : "s");
 	else
-		membuf_printf(h, "No allocation failed");
-	membuf_printf(h, "; %llu fallback%s to another migratetype's free lists; %llu "
+		viz_membuf_printf(h, "No allocation failed");
+	viz_membuf_printf(h, "; %llu fallback%s to another migratetype's free lists; %llu "
 			 "pageblock%s changed migratetype.</p>\n",
 		      (unsigned long long)v->fallbacks, v->fallbacks == 1 ? "" : "s",
 		      (unsigned long long)v->pageblock_changes,
@@ -102,7 +102,7 @@ static void verdict_headline(struct membuf *h, const struct viz_zone *zones,
 static void verdict_table(struct membuf *h, const struct viz_zone *zones,
 			  const struct viz_verdict *v)
 {
-	membuf_printf(h, "<table class=\"verdict\" data-run=\"%lld\">\n<tr><th rowspan=\"2\">"
+	viz_membuf_printf(h, "<table class=\"verdict\" data-run=\"%lld\">\n<tr><th rowspan=\"2\">"
 			 "zone</th><th rowspan=\"2\">order watched</th><th colspan=\"4\">pages "
 			 "free in blocks of at least that order</th><th colspan=\"4\">unusable "
 			 "free space index at that order</th><th colspan=\"2\">failed "
@@ -115,14 +115,14 @@ static void verdict_table(struct membuf *h, const struct viz_zone *zones,
 	for (size_t i = 0; i < v->nr_zones; i++) {
 		const struct viz_zone_verdict *zv = &v->zones[i];
 
-		membuf_printf(h, "<tr data-zone=\"%u\"><th>", zv->zone_idx);
-		membuf_escape(h, zones[i].name);
+		viz_membuf_printf(h, "<tr data-zone=\"%u\"><th>", zv->zone_idx);
+		viz_membuf_escape(h, zones[i].name);
 		if (!zv->nr_samples) {
-			membuf_printf(h, "</th><td colspan=\"14\">no samples in the window</td>"
+			viz_membuf_printf(h, "</th><td colspan=\"14\">no samples in the window</td>"
 					 "</tr>\n");
 			continue;
 		}
-		membuf_printf(h, "</th><td>%u</td>", zv->high_order);
+		viz_membuf_printf(h, "</th><td>%u</td>", zv->high_order);
 		td_u64(h, "high_free_start", zv->high_free_start);
 		td_u64(h, "high_free_end", zv->high_free_end);
 		td_u64(h, "high_free_min", zv->high_free_min);
@@ -134,14 +134,14 @@ static void verdict_table(struct membuf *h, const struct viz_zone *zones,
 		td_u64(h, "failures", zv->failures);
 		td_time(h, "first_failure_t", zv->first_failure_t_ns);
 		td_u64(h, "fallbacks", zv->fallbacks);
-		membuf_printf(h, "<td data-k=\"fallback_burst\">%llu", (unsigned long long)zv->fallback_burst);
+		viz_membuf_printf(h, "<td data-k=\"fallback_burst\">%llu", (unsigned long long)zv->fallback_burst);
 		if (zv->fallback_burst_t_ns >= 0)
-			membuf_printf(h, " (%.3f s)", zv->fallback_burst_t_ns / 1e9);
-		membuf_printf(h, "</td>");
+			viz_membuf_printf(h, " (%.3f s)", zv->fallback_burst_t_ns / 1e9);
+		viz_membuf_printf(h, "</td>");
 		td_u64(h, "pageblock_changes", zv->pageblock_changes);
-		membuf_printf(h, "</tr>\n");
+		viz_membuf_printf(h, "</tr>\n");
 	}
-	membuf_printf(h, "</table>\n<p class=\"note\">The unusable free space index is the "
+	viz_membuf_printf(h, "</table>\n<p class=\"note\">The unusable free space index is the "
 			 "kernel's (mm/vmstat.c, /sys/kernel/debug/extfrag/unusable_index): the "
 			 "fraction of a zone's free memory in blocks smaller than the order asked "
 			 "for, 0 when every free page could serve the request, 1 when none could. "
@@ -159,37 +159,37 @@ static int verdict_fragmenters(struct membuf *h, struct viz_store *s, int64_t ru
 
 	if (ret)
 		return ret;
-	membuf_printf(h, "<p class=\"who\">");
+	viz_membuf_printf(h, "<p class=\"who\">");
 	if (!n) {
-		membuf_printf(h, "Who: no command's allocation fell back to another migratetype's "
+		viz_membuf_printf(h, "Who: no command's allocation fell back to another migratetype's "
 				 "pageblocks (no mm_page_alloc_extfrag events are attributed).");
 	} else {
-		membuf_printf(h, "Who fragmented (allocations that fell back to, or took, "
+		viz_membuf_printf(h, "Who fragmented (allocations that fell back to, or took, "
 				 "another migratetype's pageblocks): ");
 		for (size_t i = 0; i < n; i++) {
-			membuf_printf(h, "%s<strong>", i ? ", " : "");
-			membuf_escape(h, rows[i].comm);
-			membuf_printf(h, "</strong> %llu (%u pid%s)", (unsigned long long)rows[i].extfrag,
+			viz_membuf_printf(h, "%s<strong>", i ? ", " : "");
+			viz_membuf_escape(h, rows[i].comm);
+			viz_membuf_printf(h, "</strong> %llu (%u pid%s)", (unsigned long long)rows[i].extfrag,
 				      rows[i].nr_pids, rows[i].nr_pids == 1 ? "" : "s");
 		}
-		membuf_printf(h, ". Whole run: attribution is not kept by time.");
+		viz_membuf_printf(h, ". Whole run: attribution is not kept by time.");
 	}
-	membuf_printf(h, "</p>\n");
+	viz_membuf_printf(h, "</p>\n");
 	free(rows);
 	return 0;
 }
 
-int html_verdict_run(struct membuf *h, struct viz_store *s, const struct viz_run *r,
+int viz_html_verdict_run(struct membuf *h, struct viz_store *s, const struct viz_run *r,
 		     const struct viz_zone *zones, const struct viz_verdict *v)
 {
-	membuf_printf(h, "<div class=\"verdict\" id=\"run-%lld-verdict\">\n<h3>Verdict</h3>\n",
+	viz_membuf_printf(h, "<div class=\"verdict\" id=\"run-%lld-verdict\">\n<h3>Verdict</h3>\n",
 		      (long long)r->id);
 	verdict_headline(h, zones, v);
 	verdict_table(h, zones, v);
 	{
 		int ret = verdict_fragmenters(h, s, r->id);
 
-		membuf_printf(h, "</div>\n");
+		viz_membuf_printf(h, "</div>\n");
 		return ret;
 	}
 }
@@ -209,17 +209,17 @@ static void delta_row(struct membuf *h, struct delta_tally *t, const char *key, 
 	const char *judge = d == 0 ? "" : (d > 0) == (higher_is_better > 0) ? " (better)" :
 										      " (worse)";
 
-	membuf_printf(h, "<tr data-k=\"%s\"><th>", key);
-	membuf_escape(h, what);
+	viz_membuf_printf(h, "<tr data-k=\"%s\"><th>", key);
+	viz_membuf_escape(h, what);
 	if (is_index)
-		membuf_printf(h, "</th><td>%.3f</td><td>%.3f</td><td>%+.3f</td>", a, b, d);
+		viz_membuf_printf(h, "</th><td>%.3f</td><td>%.3f</td><td>%+.3f</td>", a, b, d);
 	else
-		membuf_printf(h, "</th><td>%.0f</td><td>%.0f</td><td>%+.0f</td>", a, b, d);
+		viz_membuf_printf(h, "</th><td>%.0f</td><td>%.0f</td><td>%+.0f</td>", a, b, d);
 	if (a != 0)
-		membuf_printf(h, "<td>%+.1f%%</td>", 100 * d / fabs(a));
+		viz_membuf_printf(h, "<td>%+.1f%%</td>", 100 * d / fabs(a));
 	else
-		membuf_printf(h, "<td>%s</td>", d == 0 ? "0%" : "(from 0)");
-	membuf_printf(h, "<td class=\"%s\">%s%s</td></tr>\n",
+		viz_membuf_printf(h, "<td>%s</td>", d == 0 ? "0%" : "(from 0)");
+	viz_membuf_printf(h, "<td class=\"%s\">%s%s</td></tr>\n",
 		      !*judge ? "same" : strstr(judge, "better") ? "better" : "worse", dir, judge);
 	if (!*judge)
 		t->same++;
@@ -229,7 +229,7 @@ static void delta_row(struct membuf *h, struct delta_tally *t, const char *key, 
 		t->worse++;
 }
 
-void html_verdict_compare(struct membuf *h, const struct viz_zone *za, const struct viz_verdict *a,
+void viz_html_verdict_compare(struct membuf *h, const struct viz_zone *za, const struct viz_verdict *a,
 			  const struct viz_zone *zb, const struct viz_verdict *b)
 {
 	struct membuf rows = { 0 };
@@ -267,7 +267,7 @@ void html_verdict_compare(struct membuf *h, const struct viz_zone *za, const str
 		  (double)b->fallbacks, -1, 0);
 	delta_row(&rows, &t, "pageblock_changes", "pageblock migratetype changes (all zones)",
 		  (double)a->pageblock_changes, (double)b->pageblock_changes, -1, 0);
-	membuf_printf(h, "<div class=\"verdict\" id=\"compare-verdict\">\n<h3>Would it help? "
+	viz_membuf_printf(h, "<div class=\"verdict\" id=\"compare-verdict\">\n<h3>Would it help? "
 			 "Run %lld against run %lld (base)</h3>\n<p class=\"headline\"><strong>%s"
 			 "</strong>: run %lld is better on %u outcome%s, worse on %u and unchanged on "
 			 "%u.</p>\n<table class=\"deltas\">\n<tr><th>outcome</th><th>run %lld "
@@ -278,15 +278,15 @@ void html_verdict_compare(struct membuf *h, const struct viz_zone *za, const str
 		      t.better ? "Mixed" : "No difference",
 		      (long long)b->run_id, t.better, t.better == 1 ? "" : "s", t.worse, t.same,
 		      (long long)a->run_id, (long long)b->run_id);
-	membuf_add(h, rows.data ? rows.data : (unsigned char *)"", rows.len);
-	membuf_release(&rows);
-	membuf_printf(h, "</table>\n<p class=\"note\">Better means more free memory in large "
+	viz_membuf_add(h, rows.data ? rows.data : (unsigned char *)"", rows.len);
+	viz_membuf_release(&rows);
+	viz_membuf_printf(h, "</table>\n<p class=\"note\">Better means more free memory in large "
 			 "blocks, a lower unusable index, fewer failures, fallbacks and pageblock "
 			 "changes. Relative change is against the base; from 0 it has none.</p>\n"
 			 "</div>\n");
 }
 
-int html_attribution(struct membuf *h, struct viz_store *s, int64_t run_id)
+int viz_html_attribution(struct membuf *h, struct viz_store *s, int64_t run_id)
 {
 	struct viz_comm_row *rows = NULL;
 	size_t n = 0;
@@ -296,47 +296,47 @@ int html_attribution(struct membuf *h, struct viz_store *s, int64_t run_id)
 		free(rows);
 		return ret;
 	}
-	membuf_printf(h, "<p>Each command with its pids merged; open one for its pids and gfp "
+	viz_membuf_printf(h, "<p>Each command with its pids merged; open one for its pids and gfp "
 			 "flags (the kernel's names).</p>\n<div class=\"comms\">\n");
 	for (size_t i = 0; i < n && !ret; i++) {
 		struct viz_attr_row *pr = NULL;
 		size_t np = 0;
 
-		membuf_printf(h, "<details class=\"comm\"><summary><strong>");
-		membuf_escape(h, rows[i].comm);
-		membuf_printf(h, "</strong>: %llu allocations, %llu failed, %llu fallback/steal "
+		viz_membuf_printf(h, "<details class=\"comm\"><summary><strong>");
+		viz_membuf_escape(h, rows[i].comm);
+		viz_membuf_printf(h, "</strong>: %llu allocations, %llu failed, %llu fallback/steal "
 				 "events; %u pid%s</summary>\n",
 			      (unsigned long long)rows[i].allocations,
 			      (unsigned long long)rows[i].failures,
 			      (unsigned long long)rows[i].extfrag, rows[i].nr_pids,
 			      rows[i].nr_pids == 1 ? "" : "s");
 		ret = viz_attribution_of_comm(s, run_id, rows[i].comm, 100, &pr, &np);
-		membuf_printf(h, "<table class=\"pids\"><tr><th>pid</th><th>gfp flags</th>"
+		viz_membuf_printf(h, "<table class=\"pids\"><tr><th>pid</th><th>gfp flags</th>"
 				 "<th>allocations</th><th>failed</th><th>fallback/steal</th></tr>\n");
 		for (size_t k = 0; k < np; k++) {
 			char gfp[256];
 
 			tracefmt_gfp_format(pr[k].gfp_flags, gfp, sizeof(gfp));
-			membuf_printf(h, "<tr><td>%d</td><td title=\"%#x\">", pr[k].pid,
+			viz_membuf_printf(h, "<tr><td>%d</td><td title=\"%#x\">", pr[k].pid,
 				      pr[k].gfp_flags);
-			membuf_escape(h, gfp);
-			membuf_printf(h, "</td><td>%llu</td><td>%llu</td><td>%llu</td></tr>\n",
+			viz_membuf_escape(h, gfp);
+			viz_membuf_printf(h, "</td><td>%llu</td><td>%llu</td><td>%llu</td></tr>\n",
 				      (unsigned long long)pr[k].allocations,
 				      (unsigned long long)pr[k].failures,
 				      (unsigned long long)pr[k].extfrag);
 		}
 		if (np == 100 && rows[i].nr_keys > 100)
-			membuf_printf(h, "<tr><td colspan=\"5\">(%u more rows: export --format json "
+			viz_membuf_printf(h, "<tr><td colspan=\"5\">(%u more rows: export --format json "
 					 "has them all)</td></tr>\n", rows[i].nr_keys - 100);
-		membuf_printf(h, "</table></details>\n");
+		viz_membuf_printf(h, "</table></details>\n");
 		free(pr);
 	}
-	membuf_printf(h, "</div>\n");
+	viz_membuf_printf(h, "</div>\n");
 	free(rows);
 	return ret;
 }
 
-int html_zone_quiet(const struct viz_zone *z, const struct viz_zone_verdict *zv)
+int viz_html_zone_quiet(const struct viz_zone *z, const struct viz_zone_verdict *zv)
 {
 	uint64_t still = z->managed_pages / 1000;
 
@@ -344,34 +344,34 @@ int html_zone_quiet(const struct viz_zone *z, const struct viz_zone_verdict *zv)
 	       zv->free_pages_max - zv->free_pages_min <= (still > 1 ? still : 1);
 }
 
-void html_sweep_table(struct membuf *h, const struct viz_sweep *sw)
+void viz_html_sweep_table(struct membuf *h, const struct viz_sweep *sw)
 {
-	membuf_printf(h, "<table class=\"sweep\" data-trace=\"%s\"><tr><th>run</th>",
+	viz_membuf_printf(h, "<table class=\"sweep\" data-trace=\"%s\"><tr><th>run</th>",
 		      sw->trace_sha256);
 	for (uint32_t k = 0; k < sw->nr_keys; k++) {
-		membuf_printf(h, "<th>");
-		membuf_escape(h, sw->keys[k]);
-		membuf_printf(h, "</th>");
+		viz_membuf_printf(h, "<th>");
+		viz_membuf_escape(h, sw->keys[k]);
+		viz_membuf_printf(h, "</th>");
 	}
-	membuf_printf(h, "<th>pages free in blocks of order &ge; 9, end</th><th>failed "
+	viz_membuf_printf(h, "<th>pages free in blocks of order &ge; 9, end</th><th>failed "
 			 "allocations</th><th>fallbacks</th><th>worst unusable index</th></tr>\n");
 	for (size_t i = 0; i < sw->nr_points; i++) {
 		const struct viz_sweep_point *p = &sw->points[i];
 
-		membuf_printf(h, "<tr data-run=\"%lld\"><td><a href=\"#run-%lld\">%lld</a></td>",
+		viz_membuf_printf(h, "<tr data-run=\"%lld\"><td><a href=\"#run-%lld\">%lld</a></td>",
 			      (long long)p->run_id, (long long)p->run_id, (long long)p->run_id);
 		for (uint32_t k = 0; k < sw->nr_keys; k++) {
-			membuf_printf(h, "<td>");
-			membuf_escape(h, p->values[k]);
-			membuf_printf(h, "</td>");
+			viz_membuf_printf(h, "<td>");
+			viz_membuf_escape(h, p->values[k]);
+			viz_membuf_printf(h, "</td>");
 		}
 		td_u64(h, "high_free_end", p->high_free_end);
 		td_u64(h, "failures", p->failures);
 		td_u64(h, "fallbacks", p->fallbacks);
 		td_index(h, "unusable_worst", p->unusable_worst);
-		membuf_printf(h, "</tr>\n");
+		viz_membuf_printf(h, "</tr>\n");
 	}
-	membuf_printf(h, "</table>\n<p class=\"note\">The grid is read from the runs' stored "
+	viz_membuf_printf(h, "</table>\n<p class=\"note\">The grid is read from the runs' stored "
 			 "settings; a setting a run left at the traced host's value shows that "
 			 "value (from its summary's host_settings), or \"host\" when unknown.</p>\n");
 }

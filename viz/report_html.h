@@ -12,23 +12,23 @@
 #include "draw.h"
 
 /* The words for an unusable free space index (0..1) at the watched order. */
-const char *html_fragmentation_words(double unusable);
+const char *viz_html_fragmentation_words(double unusable);
 
 /* A run's verdict: headline sentence, per-zone table, top fragmenters. */
-int html_verdict_run(struct membuf *h, struct viz_store *s, const struct viz_run *r,
+int viz_html_verdict_run(struct membuf *h, struct viz_store *s, const struct viz_run *r,
 		     const struct viz_zone *zones, const struct viz_verdict *v);
 
 /* A comparison's verdict: the deltas of every outcome, base against other. */
-void html_verdict_compare(struct membuf *h, const struct viz_zone *za, const struct viz_verdict *a,
+void viz_html_verdict_compare(struct membuf *h, const struct viz_zone *za, const struct viz_verdict *a,
 			  const struct viz_zone *zb, const struct viz_verdict *b);
 
 /* Every command with its counts, and its pids and gfp flags in a <details>. */
-int html_attribution(struct membuf *h, struct viz_store *s, int64_t run_id);
+int viz_html_attribution(struct membuf *h, struct viz_store *s, int64_t run_id);
 
 /* A sweep's table: each point's settings and outcomes. */
-void html_sweep_table(struct membuf *h, const struct viz_sweep *sw);
+void viz_html_sweep_table(struct membuf *h, const struct viz_sweep *sw);
 
 /* A zone did nothing worth a figure in the window: folded in the page. */
-int html_zone_quiet(const struct viz_zone *z, const struct viz_zone_verdict *zv);
+int viz_html_zone_quiet(const struct viz_zone *z, const struct viz_zone_verdict *zv);
 
 #endif

@@ -365,6 +365,15 @@ const char *viz_run_status_name(enum viz_run_status status);
 
 /* ---- grids: the numbers behind the images ---------------------------- */
 
+/* The watermark gauges of a series: the kernel's WMARK_MIN/LOW/HIGH and the boost. */
+enum viz_wmark {
+	VIZ_WMARK_MIN,
+	VIZ_WMARK_LOW,
+	VIZ_WMARK_HIGH,
+	VIZ_WMARK_BOOST,
+	VIZ_NR_WMARK
+};
+
 /*
  * A zone's samples resampled onto nr_bins equal time bins covering
  * [t0_ns, t1_ns] inclusive. Sample time t falls in bin
@@ -387,7 +396,7 @@ struct viz_series {
 	double *unusable_index;		/* [bin][order] */
 	double *failures;		/* [bin][order] */
 	double *nr_free_pages;		/* [bin] */
-	double *wmark[4];		/* [bin] min, low, high, boost */
+	double *wmark[VIZ_NR_WMARK];	/* [bin], by enum viz_wmark */
 	double *fallbacks;		/* [bin] */
 	double *pageblock_changes;	/* [bin] */
 	double *kswapd_wakes;		/* [bin] */

@@ -5,8 +5,8 @@
  * once, repeated (with shifted timestamps) up to --events, then written to a
  * file and read back, single-threaded, in CPU time: with zstd blocks (the
  * default) and uncompressed ones (codec 0), so the cost of the compression is
- * the difference, and reading with the file's SHA-256 computed in the same
- * pass. Peers in the same run: a bare pass over
+ * the difference, and with format 1.2's row blocks (row_blocks); reading
+ * also with the file's SHA-256 computed in the same pass. Peers in the same run: a bare pass over
  * the same events in memory (the speed ceiling), and a naive format — fixed
  * 40-byte records compressed with zstd level 1, the writer's default — for size.
  * Prints figures; never fails on a figure.
@@ -146,11 +146,30 @@ static uint64_t naive_bytes(const struct small *ev, size_t n)
 	return total;
 }
 
+/* --read FILE: only read FILE (best of 3), for profiling the reader. */
+static int read_only(const char *path)
+{
+	double best = 0;
+	size_t got = 0;
+	uint64_t sum = 0;
+
+	for (int rep = 0; rep < 3; rep++) {
+		double t = read_file(path, false, &got, &sum);
+		if (!rep || t < best)
+			best = t;
+	}
+	printf("read %s: %.1f M events/s (%.3f CPU s, %zu records)\n", path, got / best / 1e6, best,
+	       got);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--read"))
+		return read_only(argv[2]);
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_tracefmt TRACE.bst [EVENTS (default 20000000)] [OUT] "
-				"[ZSTD_LEVEL]\n");
+				"[ZSTD_LEVEL]\n       bench_tracefmt --read TRACE.bst\n");
 		return 2;
 	}
 	size_t target = argc > 2 ? strtoull(argv[2], NULL, 10) : 20000000;
@@ -183,6 +202,12 @@ int main(int argc, char **argv)
 	}
 	size_t total = target > n ? target : n;
 	uint64_t period = last - first + 1000;
+	if (getenv("BENCH_TRACEFMT_WRITE_ONLY")) { /* for profiling the writer */
+		double t = write_file(out, &wopts, src, n, total, period);
+		printf("write: %.1f M events/s (%.3f CPU s)\n", total / t / 1e6, t);
+		free(src);
+		return 0;
+	}
 
 	/*
 	 * Peer: a bare pass over the same events, turning each into a record
@@ -203,25 +228,33 @@ int main(int argc, char **argv)
 	printf("bare pass over the events: %.1f M events/s (sum %llu)\n", total / t_copy / 1e6,
 	       (unsigned long long)(bare_sum & 0xff));
 	uint64_t bytes = 0;
-	for (int plain = 0; plain < 2; plain++) {
-		wopts.uncompressed = plain;
-		double t_write = write_file(out, &wopts, src, n, total, period);
-		uint64_t b = file_size(out);
+	/* the default; codec 0; format 1.2's row blocks (what a 1.2 reader reads) */
+	static const char *const names[] = { "zstd blocks (the default, field-major)",
+					     "uncompressed blocks (codec 0, field-major)",
+					     "zstd row blocks (row_blocks: the layout of format 1.2)" };
+	char out_plain[4096], out_rows[4096];
+	snprintf(out_plain, sizeof(out_plain), "%s.codec0", out);
+	snprintf(out_rows, sizeof(out_rows), "%s.rows", out);
+	for (int plain = 0; plain < 3; plain++) {
+		const char *path = plain == 1 ? out_plain : plain == 2 ? out_rows : out;
+		wopts.uncompressed = plain == 1;
+		wopts.row_blocks = plain == 2;
+		double t_write = write_file(path, &wopts, src, n, total, period);
+		uint64_t b = file_size(path);
 		if (!plain)
 			bytes = b;
 		double t_read = 0, t_hash = 0;
 		size_t got = 0;
 		uint64_t sum = 0;
 		for (int rep = 0; rep < 3; rep++) {
-			double t = read_file(out, false, &got, &sum);
-			double th = read_file(out, true, &got, &sum);
+			double t = read_file(path, false, &got, &sum);
+			double th = read_file(path, true, &got, &sum);
 			if (!rep || t < t_read)
 				t_read = t;
 			if (!rep || th < t_hash)
 				t_hash = th;
 		}
-		printf("%s (%.2f bytes/event):\n", plain ? "uncompressed blocks (codec 0)"
-						      : "zstd blocks (the default)", (double)b / total);
+		printf("%s (%.2f bytes/event):\n", names[plain], (double)b / total);
 		printf("  write:             %8.1f M events/s  (%.3f CPU s)\n", total / t_write / 1e6,
 		       t_write);
 		printf("  read:              %8.1f M events/s  (%.3f CPU s, %zu events, sum %llu)\n",
@@ -234,8 +267,11 @@ int main(int argc, char **argv)
 	       "(ratio %.2f)\n",
 	       (double)bytes / total, (unsigned long long)bytes, (double)naive / n,
 	       (double)bytes / total / ((double)naive / n));
-	if (argc <= 3)
+	if (argc <= 3) {
 		unlink(out);
+		unlink(out_plain);
+		unlink(out_rows);
+	}
 	free(src);
 	return 0;
 }

@@ -242,17 +242,22 @@ static void test_join(void)
 	CHECK(recorder_join(out, paths, 2, &records, NULL) == -EEXIST);
 }
 
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_sizes),
+	HARNESS_CASE(test_alloc_fail),
+	HARNESS_CASE(test_extfrag),
+	HARNESS_CASE(test_free_order),
+	HARNESS_CASE(test_names),
+	HARNESS_CASE(test_files),
+	HARNESS_CASE(test_join),
+};
+
 int main(int argc, char **argv)
 {
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
 	REQUIRE(argc == 2);
 	work = argv[1];
 	mkdir(work, 0755);
-	test_sizes();
-	test_alloc_fail();
-	test_extfrag();
-	test_free_order();
-	test_names();
-	test_files();
-	test_join();
+	harness_run(cases, HARNESS_NR(cases));
 	return TEST_REPORT();
 }

@@ -610,23 +610,40 @@ static void test_without_pagetypeinfo(const char *tmp)
 	CHECK(!strcmp(ev[2].u.checkpoint.zone, "Normal"));
 }
 
+/* A scratch directory of the case's own (argv[2]). */
+static const char *scratch;
+
+static void test_without_pagetypeinfo_here(void)
+{
+	test_without_pagetypeinfo(scratch);
+}
+
+static void test_llc_here(void)
+{
+	char llc_root[4096];
+
+	snprintf(llc_root, sizeof(llc_root), "%s-llc", scratch);
+	test_llc(llc_root);
+}
+
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_zoneinfo_recorded),
+	HARNESS_CASE(test_zoneinfo_handwritten),
+	HARNESS_CASE(test_pagetypeinfo_recorded),
+	HARNESS_CASE(test_pagetypeinfo_handwritten),
+	HARNESS_CASE(test_checkpoint),
+	HARNESS_CASE(test_header),
+	{ "without_pagetypeinfo", test_without_pagetypeinfo_here },
+	HARNESS_CASE(test_zone_state),
+	{ "llc", test_llc_here },
+};
+
 int main(int argc, char **argv)
 {
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
 	REQUIRE(argc == 3);
 	data_root = argv[1];
-	test_zoneinfo_recorded();
-	test_zoneinfo_handwritten();
-	test_pagetypeinfo_recorded();
-	test_pagetypeinfo_handwritten();
-	test_checkpoint();
-	test_header();
-	test_without_pagetypeinfo(argv[2]);
-	test_zone_state();
-	{
-		char llc_root[4096];
-
-		snprintf(llc_root, sizeof(llc_root), "%s-llc", argv[2]);
-		test_llc(llc_root);
-	}
+	scratch = argv[2];
+	harness_run(cases, HARNESS_NR(cases));
 	return TEST_REPORT();
 }

@@ -125,10 +125,37 @@ void bst_build_block(struct bst_build *b, uint16_t kind, bool zstd, uint32_t nr_
 	b->block_len[b->nr_blocks] = TF_BLOCK_HDR_LEN + n;
 	b->block_nr[b->nr_blocks] = nr_records;
 	b->nr_blocks++;
-	if (kind == TF_BLOCK_RECORDS) {
+	if (kind == TF_BLOCK_RECORDS || kind == TF_BLOCK_COLUMNS) {
 		b->records += nr_records;
 		b->blocks++;
 	}
+}
+
+/* @evs as one field-major block (kind 3), as the writer makes it. */
+void bst_build_columns(struct bst_build *b, const struct tracefmt_event *evs, size_t n, bool zstd)
+{
+	/* One set of columns for the process: 2.4 MiB, too much to allocate per block. */
+	static struct tf_columns cols;
+	uint8_t *raw = NULL;
+
+	if (n == 0 || n > TRACEFMT_BLOCK_MAX_RECORDS || (!cols.kinds && tf_columns_init(&cols))) {
+		b->failed = true;
+		return;
+	}
+	tf_columns_reset(&cols, evs[0].ts_ns);
+	for (size_t i = 0; i < n && !b->failed; i++) {
+		if (tf_columns_size(&cols) + TF_RECORD_MAX + 1 > TRACEFMT_BLOCK_MAX_RAW)
+			b->failed = true;
+		else
+			tf_columns_add(&cols, &evs[i]);
+	}
+	raw = b->failed ? NULL : malloc(tf_columns_size(&cols) + 1);
+	if (raw)
+		bst_build_block(b, TF_BLOCK_COLUMNS, zstd, (uint32_t)n, raw,
+				tf_columns_finish(&cols, raw), evs[0].ts_ns);
+	else
+		b->failed = true;
+	free(raw);
 }
 
 void bst_build_events(struct bst_build *b, const struct tracefmt_event *evs, size_t n, bool zstd)
@@ -397,13 +424,17 @@ static void op_events(struct bst_build *b, struct src *s, struct gen *g, size_t 
 		b->failed = true;
 		return;
 	}
-	bool zstd = !(take(s, 1) & 1);
+	uint8_t mode = (uint8_t)take(s, 1);
+	bool zstd = !(mode & 1);
 	for (size_t i = 0; i < n; i++) {
 		event_from_bytes(s, g, &evs[i]);
 		if (evs[i].type < TRACEFMT_NR_TYPES && tracefmt_event_check(&evs[i], NULL, 0))
 			valid = false;
 	}
-	bst_build_events(b, evs, n, zstd);
+	if (mode & 2)
+		bst_build_columns(b, evs, n, zstd);
+	else
+		bst_build_events(b, evs, n, zstd);
 	if (t && !valid)
 		t->pristine = false;
 	truth_add(t, evs, n);
@@ -481,7 +512,8 @@ void bst_build_from_bytes(struct bst_build *b, const uint8_t *data, size_t size,
 			size_t n = (size_t)take(&s, 1);
 			for (size_t k = 0; k < n; k++)
 				raw[k] = (uint8_t)take(&s, 1);
-			bst_build_block(b, TF_BLOCK_RECORDS, nr & 1, nr >> 1, raw, n, take(&s, 2));
+			bst_build_block(b, n & 1 ? TF_BLOCK_COLUMNS : TF_BLOCK_RECORDS, nr & 1, nr >> 1,
+					raw, n, take(&s, 2));
 			if (truth)
 				truth->pristine = false;
 		} else if (op == OP_DAMAGE) {
@@ -500,7 +532,8 @@ void bst_build_from_bytes(struct bst_build *b, const uint8_t *data, size_t size,
 			uint8_t raw[16];
 			for (size_t k = 0; k < sizeof(raw); k++)
 				raw[k] = (uint8_t)take(&s, 1);
-			bst_build_block(b, (uint16_t)(3 + take(&s, 1)), false, 0, raw, sizeof(raw), 0);
+			bst_build_block(b, (uint16_t)(TF_BLOCK_COLUMNS + 1 + take(&s, 1)), false, 0, raw,
+					sizeof(raw), 0);
 		}
 	}
 	if (!ended)

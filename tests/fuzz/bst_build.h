@@ -11,9 +11,9 @@
  * call it with their own header blob.
  *
  * Library: tests/fuzz/bst_build.c, CMake target buddyscope::bst_build
- * (a fuzz target names it on its "fuzz-libs:" line). It uses the format's
- * internal encoder (traces/tracefmt_internal.h), so records are encoded
- * exactly as the writer encodes them.
+ * (tests/fuzz/CMakeLists.txt links the targets that need it). It uses the
+ * format's internal encoder (traces/tracefmt_internal.h), so records are
+ * encoded exactly as the writer encodes them.
  */
 #ifndef BUDDYSCOPE_BST_BUILD_H
 #define BUDDYSCOPE_BST_BUILD_H
@@ -54,13 +54,15 @@ void bst_build_preamble(struct bst_build *b, const void *header, size_t header_l
  * One block of @kind (1 records, 2 end, other kinds are unknown to readers)
  * holding @raw (@raw_len bytes) as its payload, zstd-compressed when @zstd,
  * with @nr_records in its header and both checksums right. Counts toward
- * the end block totals when @kind is 1.
+ * the end block totals when @kind is 1 or 3 (record blocks).
  */
 void bst_build_block(struct bst_build *b, uint16_t kind, bool zstd, uint32_t nr_records,
 		     const void *raw, size_t raw_len, uint64_t first_ts_ns);
 
 /* A record block of @n events, encoded as the writer does (n >= 1). */
 void bst_build_events(struct bst_build *b, const struct tracefmt_event *evs, size_t n, bool zstd);
+/* The same as one field-major block (kind 3, FORMAT.md §4.1). */
+void bst_build_columns(struct bst_build *b, const struct tracefmt_event *evs, size_t n, bool zstd);
 
 /* The end block with these totals (bst_build_end() uses the true ones). */
 void bst_build_end_totals(struct bst_build *b, uint64_t records, uint64_t blocks);

@@ -1,4 +1,3 @@
-/* fuzz-libs: tracefmt */
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target for the ftrace text importer (and, through

@@ -1,4 +1,3 @@
-/* fuzz-libs: tracefmt */
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target for the perf-script text importer: the checks of

@@ -1,4 +1,3 @@
-/* fuzz-libs: model */
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the input bytes choose a model configuration (profile,

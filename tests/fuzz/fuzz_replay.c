@@ -1,4 +1,3 @@
-/* fuzz-libs: replay tracefmt */
 // SPDX-License-Identifier: MIT
 /*
  * Structure-aware fuzz target for replay: the fuzzer's bytes become a valid

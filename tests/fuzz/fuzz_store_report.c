@@ -1,4 +1,3 @@
-/* fuzz-libs: viz */
 // SPDX-License-Identifier: MIT
 /*
  * Structure-aware fuzz target for the report's store reader: a small valid

@@ -1,4 +1,3 @@
-/* fuzz-libs: tracefmt bst_build */
 // SPDX-License-Identifier: MIT
 /*
  * Structure-aware fuzz target for the .bst reader: the bytes become a

@@ -1,4 +1,3 @@
-/* fuzz-libs: tracefmt */
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target for the .bst reader: any bytes, written to an in-memory file,

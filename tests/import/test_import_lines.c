@@ -894,20 +894,20 @@ static void test_layout(void)
 	CHECK(tracefmt_layout_from_pfns(0, 1, 0, &l) == -EINVAL);
 }
 
-int main(void)
-{
-	test_long_path();
-	test_ftrace_618();
-	test_ftrace_variants();
-	test_lost_and_ignored();
-	test_perf();
-	test_bad();
-	test_compressed();
-	test_comm_names();
-	test_comm_changes();
-	test_comm_bounded();
-	test_opts();
-	test_every_kind();
-	test_layout();
-	return TEST_REPORT();
-}
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_long_path),
+	HARNESS_CASE(test_ftrace_618),
+	HARNESS_CASE(test_ftrace_variants),
+	HARNESS_CASE(test_lost_and_ignored),
+	HARNESS_CASE(test_perf),
+	HARNESS_CASE(test_bad),
+	HARNESS_CASE(test_compressed),
+	HARNESS_CASE(test_comm_names),
+	HARNESS_CASE(test_comm_changes),
+	HARNESS_CASE(test_comm_bounded),
+	HARNESS_CASE(test_opts),
+	HARNESS_CASE(test_every_kind),
+	HARNESS_CASE(test_layout),
+};
+
+HARNESS_MAIN(cases)

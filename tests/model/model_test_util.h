@@ -10,6 +10,20 @@
 #include "harness.h"
 #include "model/model.h"
 
+static const char *const prof_name[] = { "6.1", "6.18" };
+
+/* A case that runs under every kernel profile: PROFILE_CASE(test_x) in the table. */
+#define PROFILE_CASE(fn)                                                               \
+	{ #fn, fn##_profiles }
+#define DEFINE_PROFILE_CASE(fn)                                                        \
+	static void fn##_profiles(void)                                                 \
+	{                                                                               \
+		for (int p = MODEL_PROFILE_6_1; p <= MODEL_PROFILE_6_18; p++) {         \
+			fprintf(stderr, "profile %s\n", prof_name[p]);                  \
+			fn((enum model_profile)p);                                      \
+		}                                                                       \
+	}
+
 #define NORMAL_START 1048576u		/* first pfn above 4 GiB */
 #define MAX_EVENTS 4096
 

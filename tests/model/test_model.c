@@ -10,7 +10,6 @@
 
 #include "model_test_util.h"
 
-static const char *const prof_name[] = { "6.1", "6.18" };
 
 /* One NORMAL zone of 4096 pages (four order-10 blocks) at pfn 2^20, all free. */
 static struct model *normal_zone(enum model_profile p, bool populate)
@@ -995,32 +994,50 @@ static void test_bad_config(void)
 	CHECK(model_create(&c) == NULL && errno == EINVAL);
 }
 
-int main(void)
-{
-	for (int p = MODEL_PROFILE_6_1; p <= MODEL_PROFILE_6_18; p++) {
-		fprintf(stderr, "profile %s\n", prof_name[p]);
-		test_split_order10(p);
-		test_merge(p);
-		test_placement(p);
-		test_fallback_difference(p);
-		test_watermark_boundary(p);
-		test_nofragment_spill(p);
-		test_boost(p);
-		test_pcp_refill_drain(p);
-		test_pcp_free_threshold(p);
-		test_two_nodes(p);
-		test_free_high(p);
-		test_decay(p);
-		test_highatomic_reserve(p);
-		test_force_alloc(p);
-		test_merge_types(p);
-		test_predict_and_refill(p);
-		test_pageblock_claim(p);
-		test_event_sequences(p);
-		test_nine_orders(p);
-		test_live_zoneinfo(p);
-	}
-	test_profiles();
-	test_bad_config();
-	return TEST_REPORT();
-}
+DEFINE_PROFILE_CASE(test_split_order10)
+DEFINE_PROFILE_CASE(test_merge)
+DEFINE_PROFILE_CASE(test_placement)
+DEFINE_PROFILE_CASE(test_fallback_difference)
+DEFINE_PROFILE_CASE(test_watermark_boundary)
+DEFINE_PROFILE_CASE(test_nofragment_spill)
+DEFINE_PROFILE_CASE(test_boost)
+DEFINE_PROFILE_CASE(test_pcp_refill_drain)
+DEFINE_PROFILE_CASE(test_pcp_free_threshold)
+DEFINE_PROFILE_CASE(test_two_nodes)
+DEFINE_PROFILE_CASE(test_free_high)
+DEFINE_PROFILE_CASE(test_decay)
+DEFINE_PROFILE_CASE(test_highatomic_reserve)
+DEFINE_PROFILE_CASE(test_force_alloc)
+DEFINE_PROFILE_CASE(test_merge_types)
+DEFINE_PROFILE_CASE(test_predict_and_refill)
+DEFINE_PROFILE_CASE(test_pageblock_claim)
+DEFINE_PROFILE_CASE(test_event_sequences)
+DEFINE_PROFILE_CASE(test_nine_orders)
+DEFINE_PROFILE_CASE(test_live_zoneinfo)
+
+static const struct harness_case cases[] = {
+	PROFILE_CASE(test_split_order10),
+	PROFILE_CASE(test_merge),
+	PROFILE_CASE(test_placement),
+	PROFILE_CASE(test_fallback_difference),
+	PROFILE_CASE(test_watermark_boundary),
+	PROFILE_CASE(test_nofragment_spill),
+	PROFILE_CASE(test_boost),
+	PROFILE_CASE(test_pcp_refill_drain),
+	PROFILE_CASE(test_pcp_free_threshold),
+	PROFILE_CASE(test_two_nodes),
+	PROFILE_CASE(test_free_high),
+	PROFILE_CASE(test_decay),
+	PROFILE_CASE(test_highatomic_reserve),
+	PROFILE_CASE(test_force_alloc),
+	PROFILE_CASE(test_merge_types),
+	PROFILE_CASE(test_predict_and_refill),
+	PROFILE_CASE(test_pageblock_claim),
+	PROFILE_CASE(test_event_sequences),
+	PROFILE_CASE(test_nine_orders),
+	PROFILE_CASE(test_live_zoneinfo),
+	HARNESS_CASE(test_profiles),
+	HARNESS_CASE(test_bad_config),
+};
+
+HARNESS_MAIN(cases)

@@ -13,20 +13,29 @@
 
 #include "model_test_util.h"
 
-static const char *const prof_name[] = { "6.1", "6.18" };
+
+/* @c (set up by the caller) plus one NORMAL zone of @pages at @start_pfn, as a model; every page free if @populate. */
+static struct model *normal_zone_model(struct model_config *c, uint64_t start_pfn, uint64_t pages,
+				       bool populate)
+{
+	struct model *m;
+
+	model_config_add_zone(c, 0, MODEL_ZONE_NORMAL, start_pfn, pages);
+	m = model_create(c);
+	REQUIRE(m);
+	if (populate)
+		REQUIRE(model_populate(m) == 0);
+	return m;
+}
 
 /* A NORMAL zone of @pages at NORMAL_START, reporting order @ro, nothing free. */
 static struct model *reporting_zone(enum model_profile p, uint64_t pages, unsigned int ro)
 {
 	struct model_config c;
-	struct model *m;
 
 	base_config(&c, p);
 	c.page_reporting_order = ro;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, pages);
-	m = model_create(&c);
-	REQUIRE(m);
-	return m;
+	return normal_zone_model(&c, NORMAL_START, pages, false);
 }
 
 static bool reported(const struct model *m, uint64_t pfn)
@@ -330,10 +339,7 @@ static void test_exact_tail_frees(enum model_profile p)
 	uint64_t l[4];
 
 	base_config(&c, p);
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, P, 4096);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, P, 4096, true);
 	CHECK_EQ_U64(alloc_one(m, 2, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P);
 	CHECK_EQ_U64(alloc_one(m, 2, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P + 4);
 	REQUIRE(model_free_pages(m, P + 3, 0, 0, MODEL_FREE_TO_TAIL, &fr) == 0);
@@ -371,10 +377,7 @@ static void test_unlink_to_buddy(enum model_profile p)
 
 	base_config(&c, p);
 	c.nr_cpus = 2;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, P, 4096);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, P, 4096, true);
 	CHECK_EQ_U64(alloc_one(m, 2, MODEL_GFP_HIGHUSER_MOVABLE, 0, MODEL_REQ_NO_PCP).pfn, P);
 	recorder_attach(m, &r);
 	model_counters_get(m, &ctr);
@@ -416,9 +419,7 @@ static void test_boost_ops(enum model_profile p)
 
 	base_config(&c, p);
 	c.min_free_kbytes = 4096;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
+	m = normal_zone_model(&c, NORMAL_START, 65536, false);
 	model_zone_info_get(m, 0, &zi);
 	CHECK_EQ_U64(zi.wmark_high, 1536);
 	for (unsigned int i = 0; i < 6; i++) {
@@ -470,10 +471,7 @@ static void test_highatomic_ops(enum model_profile p)
 	unsigned int allowed = p == MODEL_PROFILE_6_18 ? 2 : 3;
 
 	base_config(&c, p);
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, P, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, P, 65536, true);
 	for (unsigned int i = 0; i < 5; i++)
 		REQUIRE(model_force_alloc(m, P + 512 * i, 1, 0, MODEL_MT_UNMOVABLE, &fo) == 0);
 	for (unsigned int i = 0; i < 4; i++)
@@ -522,10 +520,7 @@ static void test_zone_state_set(enum model_profile p)
 	base_config(&c, p);
 	c.pcp_batch = 0;
 	c.nr_cpus = 2;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
-	REQUIRE(model_populate(m) == 0);
+	m = normal_zone_model(&c, NORMAL_START, 65536, true);
 	t.high = 5000;
 	REQUIRE(model_pcp_tuning_set(m, 0, 0, &t) == 0);
 	t.high = 100;
@@ -702,9 +697,7 @@ static void test_llc_flag(enum model_profile p)
 	c.cpu_llc_shared[1] = 1;
 	c.cpu_llc_bytes[2] = 778240;
 	c.cpu_llc_shared[2] = 1;
-	model_config_add_zone(&c, 0, MODEL_ZONE_NORMAL, NORMAL_START, 65536);
-	m = model_create(&c);
-	REQUIRE(m);
+	m = normal_zone_model(&c, NORMAL_START, 65536, false);
 	for (unsigned int cpu = 0; cpu < 4; cpu++) {
 		REQUIRE(model_pcp_info_get(m, 0, cpu, &pi) == 0);
 		CHECK_EQ_U64(pi.free_high_batch, want[cpu]);
@@ -712,23 +705,34 @@ static void test_llc_flag(enum model_profile p)
 	model_destroy(m);
 }
 
-int main(void)
-{
-	for (int p = MODEL_PROFILE_6_1; p <= MODEL_PROFILE_6_18; p++) {
-		fprintf(stderr, "profile %s\n", prof_name[p]);
-		test_reporting_pass(p);
-		test_reporting_retype(p);
-		test_reporting_half_block(p);
-		test_reporting_budget(p);
-		test_reporting_notify(p);
-		test_reported_seed(p);
-		test_exact_tail_frees(p);
-		test_unlink_to_buddy(p);
-		test_boost_ops(p);
-		test_highatomic_ops(p);
-		test_zone_state_set(p);
-		test_hotplug_recompute(p);
-		test_llc_flag(p);
-	}
-	return TEST_REPORT();
-}
+DEFINE_PROFILE_CASE(test_reporting_pass)
+DEFINE_PROFILE_CASE(test_reporting_retype)
+DEFINE_PROFILE_CASE(test_reporting_half_block)
+DEFINE_PROFILE_CASE(test_reporting_budget)
+DEFINE_PROFILE_CASE(test_reporting_notify)
+DEFINE_PROFILE_CASE(test_reported_seed)
+DEFINE_PROFILE_CASE(test_exact_tail_frees)
+DEFINE_PROFILE_CASE(test_unlink_to_buddy)
+DEFINE_PROFILE_CASE(test_boost_ops)
+DEFINE_PROFILE_CASE(test_highatomic_ops)
+DEFINE_PROFILE_CASE(test_zone_state_set)
+DEFINE_PROFILE_CASE(test_hotplug_recompute)
+DEFINE_PROFILE_CASE(test_llc_flag)
+
+static const struct harness_case cases[] = {
+	PROFILE_CASE(test_reporting_pass),
+	PROFILE_CASE(test_reporting_retype),
+	PROFILE_CASE(test_reporting_half_block),
+	PROFILE_CASE(test_reporting_budget),
+	PROFILE_CASE(test_reporting_notify),
+	PROFILE_CASE(test_reported_seed),
+	PROFILE_CASE(test_exact_tail_frees),
+	PROFILE_CASE(test_unlink_to_buddy),
+	PROFILE_CASE(test_boost_ops),
+	PROFILE_CASE(test_highatomic_ops),
+	PROFILE_CASE(test_zone_state_set),
+	PROFILE_CASE(test_hotplug_recompute),
+	PROFILE_CASE(test_llc_flag),
+};
+
+HARNESS_MAIN(cases)

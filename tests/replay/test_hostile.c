@@ -621,7 +621,7 @@ static void test_reorder_order(void)
 	for (int kind = 0; kind < 3; kind++) {
 		uint64_t i, bad = 0;
 
-		REQUIRE(reorder_init(&r, N) == 0);
+		REQUIRE(replay_reorder_init(&r, N) == 0);
 		for (i = 0; i < N; i++) {
 			struct reorder_event e;
 
@@ -631,34 +631,59 @@ static void test_reorder_order(void)
 			e.pfn = i;
 			ref[i].ts = e.ts;
 			ref[i].idx = i;
-			reorder_push(&r, &e);
+			replay_reorder_push(&r, &e);
 		}
 		qsort(ref, N, sizeof(ref[0]), keyed_cmp);
 		for (i = 0; i < N; i++) {
 			struct reorder_event e;
 
-			REQUIRE(reorder_pop(&r, &e) == 0);
+			REQUIRE(replay_reorder_pop(&r, &e) == 0);
 			bad += e.pfn != ref[i].idx;
 		}
 		CHECK_EQ_U64(bad, 0);
-		CHECK(reorder_pop(&r, &(struct reorder_event){ 0 }) == -ENOENT);
-		reorder_release(&r);
+		CHECK(replay_reorder_pop(&r, &(struct reorder_event){ 0 }) == -ENOENT);
+		replay_reorder_release(&r);
 	}
 }
 
-int main(void)
+static void test_records_shadow(void)
 {
-	REQUIRE(mkdtemp(dir));
-	test_header();
-	test_many_cpus();
 	test_records(REPLAY_SHADOW);
+}
+
+static void test_records_whatif(void)
+{
 	test_records(REPLAY_WHATIF);
-	test_checkpoint_counts();
+}
+
+static void test_timestamps_shadow(void)
+{
 	test_timestamps(REPLAY_SHADOW);
+}
+
+static void test_timestamps_whatif(void)
+{
 	test_timestamps(REPLAY_WHATIF);
-	test_stop();
-	test_sigterm();
-	test_reorder_order();
+}
+
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_header),
+	HARNESS_CASE(test_many_cpus),
+	HARNESS_CASE(test_records_shadow),
+	HARNESS_CASE(test_records_whatif),
+	HARNESS_CASE(test_checkpoint_counts),
+	HARNESS_CASE(test_timestamps_shadow),
+	HARNESS_CASE(test_timestamps_whatif),
+	HARNESS_CASE(test_stop),
+	HARNESS_CASE(test_sigterm),
+	HARNESS_CASE(test_reorder_order),
+};
+
+int main(int argc, char **argv)
+{
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
+	REQUIRE(mkdtemp(dir));
+	harness_run(cases, HARNESS_NR(cases));
 	if (!harness_failed) {
 		char cmd[600];
 

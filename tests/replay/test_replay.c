@@ -362,6 +362,32 @@ static json_t *summary_of(const struct collect *c)
 	return j;
 }
 
+/* Options of a test run: @mode, and model_check() after every event when @paranoid. */
+static void opts_for(struct replay_opts *o, enum replay_mode mode, bool paranoid)
+{
+	replay_opts_init(o);
+	o->mode = mode;
+	o->paranoid = paranoid;
+}
+
+/* Replay @path into a fresh collect sink; its summary (collect_release() frees all). */
+static json_t *collect_run(const char *path, const struct replay_opts *o, struct collect *c,
+			   struct replay_result *res)
+{
+	struct replay_error err;
+
+	memset(c, 0, sizeof(*c));
+	REQUIRE(replay_run(path, o, &collect_sink, c, res, &err) == 0);
+	return summary_of(c);
+}
+
+static void collect_release(json_t *j, struct collect *c, struct replay_result *res)
+{
+	json_decref(j);
+	free(c->summary);
+	replay_result_release(res);
+}
+
 /* Replay @path with no sink (paranoid), and its summary; @res is the caller's to release. */
 static json_t *summary_run(const char *path, enum replay_mode mode, struct replay_result *res)
 {
@@ -369,9 +395,7 @@ static json_t *summary_run(const char *path, enum replay_mode mode, struct repla
 	struct replay_error err;
 	json_t *j;
 
-	replay_opts_init(&o);
-	o.mode = mode;
-	o.paranoid = true;
+	opts_for(&o, mode, true);
 	REQUIRE(replay_run(path, &o, NULL, NULL, res, &err) == 0);
 	j = json_loads(res->summary_json, 0, NULL);
 	REQUIRE(j);
@@ -395,7 +419,6 @@ static void test_shadow(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	json_t *j, *fb;
 	/* the snapshot's counts: order 0: D, order 3: C, order 10: A and B */
@@ -445,11 +468,9 @@ static void test_shadow(const char *dir)
 	checkpoint(w, 9000, 3, ck3);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
+	opts_for(&o, REPLAY_SHADOW, true);
 	o.hash_trace = true;
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	j = collect_run(path, &o, &c, &res);
 	{
 		/* hashed in the replay's pass (prescan and rewind included): sha256sum's digest */
 		char want[65];
@@ -526,9 +547,7 @@ static void test_shadow(const char *dir)
 	}
 	/* the end sample is at 9000 - 200 ns after the first checkpoint */
 	CHECK_EQ_U64(c.last_t, 8800);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /* ---- no snapshot: a start laid out from the first checkpoint -------------------- */
@@ -540,7 +559,6 @@ static void test_checkpoint_start(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -560,10 +578,8 @@ static void test_checkpoint_start(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_SHADOW, true);
+	j = collect_run(path, &o, &c, &res);
 	CHECK(!strcmp(json_string_value(json_object_get(j, "start_state")), "checkpoint"));
 	CHECK(json_is_false(json_object_get(j, "pfn_prediction_meaningful")));
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_unplaced"), 0);
@@ -580,9 +596,7 @@ static void test_checkpoint_start(const char *dir)
 	CHECK_EQ_U64(c.last_nr_free, 2048 + 24 + 2 + 4 + 1);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 1);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /* ---- records out of time order across cpus ------------------------------------------ */
@@ -594,7 +608,6 @@ static void test_reorder(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -624,18 +637,14 @@ static void test_reorder(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_SHADOW, true);
+	j = collect_run(path, &o, &c, &res);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	/* predicted right: the allocation came first in time */
 	CHECK_EQ_U64(res.predicted, 1);
 	CHECK_EQ_U64(res.predicted_ok, 1);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /* ---- shadow: a stale pcp head is re-synchronised ------------------------------ */
@@ -660,7 +669,6 @@ static void test_shadow_pcp(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -706,10 +714,8 @@ static void test_shadow_pcp(const char *dir)
 	alloc(w, 1400, BASE + 1106, 0);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_SHADOW, true);
+	j = collect_run(path, &o, &c, &res);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "stale_pcp_entries"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "free_of_free_page"), 0);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "alloc_of_allocated_page"), 0);
@@ -730,9 +736,7 @@ static void test_shadow_pcp(const char *dir)
 		CHECK_EQ_U64(jpath_u(p, "baseline", "correct"), 1);
 	}
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /*
@@ -749,7 +753,6 @@ static void test_pcp_only_block_type(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	json_t *j;
 
@@ -772,17 +775,13 @@ static void test_pcp_only_block_type(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_SHADOW, true);
+	j = collect_run(path, &o, &c, &res);
 	CHECK_EQ_U64(res.predicted, 1);
 	CHECK_EQ_U64(res.predicted_ok, 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /*
@@ -853,7 +852,6 @@ static void test_walk_window(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1 };
 	json_t *j;
@@ -868,10 +866,8 @@ static void test_walk_window(const char *dir)
 	checkpoint(w, 200, 1, after);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_SHADOW, true);
+	j = collect_run(path, &o, &c, &res);
 	CHECK_EQ_U64(res.checkpoints, 1);
 	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
@@ -879,9 +875,7 @@ static void test_walk_window(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "pfn_prediction", "excluded_start_window"), 1);
 	CHECK_EQ_U64(res.predicted, 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /*
@@ -1051,7 +1045,6 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	struct tracefmt_writer *w;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	json_t *j, *p;
 
@@ -1065,9 +1058,8 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	alloc(w, 6000, BASE + 3070, 0);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_SHADOW, false);
+	j = collect_run(path, &o, &c, &res);
 	p = json_object_get(j, "pfn_prediction");
 	CHECK_EQ_U64(jpath_u(p, "buddy_served", "predicted"), 1);
 	CHECK_EQ_U64(jpath_u(p, "buddy_served", "correct"), 0);
@@ -1079,9 +1071,7 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	/* the same counter reaches the sink with the samples (the end sample sees them all) */
 	CHECK(c.counter_calls > 0);
 	CHECK_EQ_U64((uint64_t)c.refill_pages_sampled, n);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /*
@@ -1097,7 +1087,6 @@ static void test_checkpoint_scoring(const char *dir)
 	struct tracefmt_event ev;
 	struct replay_opts o;
 	struct replay_result res;
-	struct replay_error err;
 	struct collect c = { 0 };
 	const uint32_t before[11] = { 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0 };
 	const uint32_t snap_counts[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
@@ -1119,17 +1108,14 @@ static void test_checkpoint_scoring(const char *dir)
 	checkpoint(w, 200, 1, snap_counts);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	replay_opts_init(&o);
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_SHADOW, false);
+	j = collect_run(path, &o, &c, &res);
 	CHECK_EQ_U64(res.checkpoints, 1);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_before_start", NULL), 1);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_of_start_state", NULL), 1);
 	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
 	CHECK(fabs(json_real_value(json_object_get(j, "checkpoint_distance_first"))) < 1e-12);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 }
 
 /* ---- what-if: fewer orders, tied frees, untied frees ---------------------- */
@@ -1169,11 +1155,8 @@ static void test_whatif(const char *dir)
 	 * Same settings: the order-10 request is served (A and B are free),
 	 * every free is tied to its allocation, nothing is contradicted.
 	 */
-	replay_opts_init(&o);
-	o.mode = REPLAY_WHATIF;
-	o.paranoid = true;
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	opts_for(&o, REPLAY_WHATIF, true);
+	j = collect_run(path, &o, &c, &res);
 	CHECK(!strcmp(c.mode, "whatif"));
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
@@ -1185,22 +1168,16 @@ static void test_whatif(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	/* A came back whole: its order-10 buddy (BASE + 1024) is not free */
 	CHECK_EQ_U64(c.last_free_blocks[10][MT_MOVABLE], 2);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 
 	/*
 	 * --max-order 10: orders 0..9 only. The order-10 request fails as
 	 * "order too large" (spec 1.2: the largest block is 2^(orders-1)), and
 	 * its free is tied to a failed allocation, so it frees nothing.
 	 */
-	memset(&c, 0, sizeof(c));
-	replay_opts_init(&o);
-	o.mode = REPLAY_WHATIF;
-	o.paranoid = true;
+	opts_for(&o, REPLAY_WHATIF, true);
 	REQUIRE(replay_settings_set(&o.settings, "max-order", "10", &err) == 0);
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	j = collect_run(path, &o, &c, &res);
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
 	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 1);
@@ -1217,9 +1194,7 @@ static void test_whatif(const char *dir)
 	 * split: 4 order-9 blocks at the end.
 	 */
 	CHECK_EQ_U64(c.last_free_blocks[9][MT_MOVABLE], 4);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 
 	/*
 	 * --min-free-kbytes 65536: the min watermark alone (16384 pages x
@@ -1227,18 +1202,13 @@ static void test_whatif(const char *dir)
 	 * so both requests the kernel served can only be served below it:
 	 * two watermark breaches, no failure.
 	 */
-	memset(&c, 0, sizeof(c));
-	replay_opts_init(&o);
-	o.mode = REPLAY_WHATIF;
+	opts_for(&o, REPLAY_WHATIF, false);
 	REQUIRE(replay_settings_set(&o.settings, "min-free-kbytes", "65536", &err) == 0);
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	j = summary_of(&c);
+	j = collect_run(path, &o, &c, &res);
 	CHECK_EQ_U64(jpath_u(j, "watermark_breaches", NULL), 2);
 	CHECK_EQ_U64(json_integer_value(json_array_get(json_object_get(j, "failures_by_order"), 10)), 0);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
-	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	collect_release(j, &c, &res);
 
 	/* shadow mode refuses settings */
 	replay_opts_init(&o);
@@ -1260,8 +1230,7 @@ static json_t *whatif_summary(const char *path, const char *const *kv)
 	struct replay_error err;
 	json_t *j;
 
-	replay_opts_init(&o);
-	o.mode = REPLAY_WHATIF;
+	opts_for(&o, REPLAY_WHATIF, false);
 	for (; kv && kv[0]; kv += 2)
 		REQUIRE(replay_settings_set(&o.settings, kv[0], kv[1], &err) == 0);
 	REQUIRE(replay_run(path, &o, NULL, NULL, &res, &err) == 0);
@@ -1531,45 +1500,91 @@ static void test_settings(const char *dir)
 	CHECK_STR_CONTAINS(err.text, "max-order");
 }
 
-int main(void)
-{
-	char dir[] = "/tmp/bs-replay-test-XXXXXX";
+/* The cases take the scratch directory main() made. */
+static char tmp_dir[] = "/tmp/bs-replay-test-XXXXXX";
 
-	REQUIRE(mkdtemp(dir));
-	test_settings(dir);
-	test_shadow(dir);
-	test_shadow_pcp(dir);
-	test_checkpoint_start(dir);
-	test_checkpoint_scoring(dir);
-	test_shadow_inferences(dir);
-	test_page_reporting_schedule(dir);
-	test_hotplug(dir);
-	test_walk_window(dir);
-	test_pcp_only_block_type(dir);
-	test_first_pageblock(dir);
-	test_refill_leak(dir, 65);
-	test_refill_leak(dir, 200);
-	test_refill_leak(dir, 1000);
-	test_reorder(dir);
-	/*
-	 * The same events give the same figures under 6.1 (Debian 12): split,
-	 * merge, placement and the one-block refill (batch 1) do not differ.
-	 */
+#define IN_TMP_CASE(fn) { #fn, fn##_in_tmp }
+#define DEFINE_IN_TMP_CASE(fn)                                                         \
+	static void fn##_in_tmp(void)                                                   \
+	{                                                                               \
+		fn(tmp_dir);                                                            \
+	}
+DEFINE_IN_TMP_CASE(test_settings)
+DEFINE_IN_TMP_CASE(test_shadow)
+DEFINE_IN_TMP_CASE(test_shadow_pcp)
+DEFINE_IN_TMP_CASE(test_checkpoint_start)
+DEFINE_IN_TMP_CASE(test_checkpoint_scoring)
+DEFINE_IN_TMP_CASE(test_shadow_inferences)
+DEFINE_IN_TMP_CASE(test_page_reporting_schedule)
+DEFINE_IN_TMP_CASE(test_hotplug)
+DEFINE_IN_TMP_CASE(test_walk_window)
+DEFINE_IN_TMP_CASE(test_pcp_only_block_type)
+DEFINE_IN_TMP_CASE(test_first_pageblock)
+DEFINE_IN_TMP_CASE(test_reorder)
+DEFINE_IN_TMP_CASE(test_whatif)
+DEFINE_IN_TMP_CASE(test_host_settings)
+DEFINE_IN_TMP_CASE(test_bad_input)
+DEFINE_IN_TMP_CASE(test_model_too_big)
+
+/* Damages the trace the shadow case writes: that case runs first. */
+static void test_damage_after_shadow(void)
+{
+	test_shadow(tmp_dir);
+	test_damage(tmp_dir);
+}
+
+static void test_refill_leaks(void)
+{
+	test_refill_leak(tmp_dir, 65);
+	test_refill_leak(tmp_dir, 200);
+	test_refill_leak(tmp_dir, 1000);
+}
+
+/*
+ * The same events give the same figures under 6.1 (Debian 12): split,
+ * merge, placement and the one-block refill (batch 1) do not differ.
+ */
+static void test_shadow_6_1(void)
+{
 	release = "6.1.0-37-amd64";
-	test_shadow(dir);
-	test_shadow_pcp(dir);
+	test_shadow(tmp_dir);
+	test_shadow_pcp(tmp_dir);
 	release = "6.18.44";
-	test_whatif(dir);
-	test_host_settings(dir);
-	test_bad_input(dir);
-	test_model_too_big(dir);
-	test_damage(dir);
+}
+
+static const struct harness_case cases[] = {
+	IN_TMP_CASE(test_settings),
+	IN_TMP_CASE(test_shadow),
+	IN_TMP_CASE(test_shadow_pcp),
+	IN_TMP_CASE(test_checkpoint_start),
+	IN_TMP_CASE(test_checkpoint_scoring),
+	IN_TMP_CASE(test_shadow_inferences),
+	IN_TMP_CASE(test_page_reporting_schedule),
+	IN_TMP_CASE(test_hotplug),
+	IN_TMP_CASE(test_walk_window),
+	IN_TMP_CASE(test_pcp_only_block_type),
+	IN_TMP_CASE(test_first_pageblock),
+	HARNESS_CASE(test_refill_leaks),
+	IN_TMP_CASE(test_reorder),
+	HARNESS_CASE(test_shadow_6_1),
+	IN_TMP_CASE(test_whatif),
+	IN_TMP_CASE(test_host_settings),
+	IN_TMP_CASE(test_bad_input),
+	IN_TMP_CASE(test_model_too_big),
+	{ "damage", test_damage_after_shadow },
+};
+
+int main(int argc, char **argv)
+{
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
+	REQUIRE(mkdtemp(tmp_dir));
+	harness_run(cases, HARNESS_NR(cases));
 	if (!harness_failed) {
 		char cmd[600];
 
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_dir);
 		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
+			fprintf(stderr, "could not remove %s\n", tmp_dir);
 	}
 	return TEST_REPORT();
 }

@@ -128,13 +128,13 @@ static void test_short_buffer(void)
 	CHECK(tracefmt_event_format(&ev, TRACEFMT_DUMP_TEXT, NULL, 0) == whole);
 }
 
-int main(void)
-{
-	test_every_type_has_a_format();
-	test_alloc_lines();
-	test_names_escaped();
-	test_checkpoint_and_lost();
-	test_named_values();
-	test_short_buffer();
-	return TEST_REPORT();
-}
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_every_type_has_a_format),
+	HARNESS_CASE(test_alloc_lines),
+	HARNESS_CASE(test_names_escaped),
+	HARNESS_CASE(test_checkpoint_and_lost),
+	HARNESS_CASE(test_named_values),
+	HARNESS_CASE(test_short_buffer),
+};
+
+HARNESS_MAIN(cases)

@@ -419,7 +419,7 @@ static void test_lost_window(void)
 	REQUIRE(tracefmt_writer_close(w, &err) == 0);
 	struct tracefmt_reader *r = tracefmt_reader_open(path, &err);
 	REQUIRE(r);
-	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, 2);
+	CHECK_EQ_U64(tracefmt_reader_stats(r)->version_minor, TRACEFMT_VERSION_MINOR);
 	for (int i = 0; i < 4; i++) {
 		CHECK(tracefmt_reader_next(r, &ev) == 1);
 		CHECK(events_equal(&ev, &in[i]));
@@ -1041,7 +1041,7 @@ static void test_flag_bits(void)
 {
 	struct bst_build b;
 	bst_build_init(&b);
-	bst_build_preamble(&b, "{}", 2, 0x5);
+	bst_build_preamble(&b, "{}", 2, 0x7);
 	bst_build_end(&b);
 	write_bytes(tmp("flags.bst"), b.buf, b.len);
 	bst_build_release(&b);
@@ -1280,7 +1280,10 @@ static void test_value_limits(void)
 		bst_build_init(&b);
 		bst_build_preamble(&b, "{}", 2, 1);
 		build_events(&b, 41, 3);
-		bst_build_events(&b, pair, 2, i % 2);
+		if (i % 4 < 2)
+			bst_build_events(&b, pair, 2, i % 2);
+		else
+			bst_build_columns(&b, pair, 2, i % 2);
 		build_events(&b, 42, 2);
 		bst_build_end(&b);
 		st = read_image(&b, "limits.bst", &got);
@@ -1297,6 +1300,183 @@ static void test_value_limits(void)
 		}
 	}
 	CHECK_EQ_U64(bad, 0);
+}
+
+/*
+ * A field-major block of two records, byte for byte as FORMAT.md §4.1 lays
+ * it out (the bytes worked out by hand from the table there), and read
+ * back as the records written.
+ */
+static void test_columns_layout(void)
+{
+	static const uint8_t want[] = {
+		0x01, 0x1a,		/* kinds: alloc (new cpu, new pid); free (same cpu, pid) */
+		0x00, 0x06, 0, 0, 0, 0, 0, 0, /* ts: zigzag 0 and 3, four planes */
+		0x00, 0x02, 0x02, 0x00, 0, 0, 0, 0, /* pfn: zigzag 0x100 = 0x200, zigzag 1 = 2 */
+		0x00, 0x00,		/* order */
+		0x01,			/* c12: the alloc's migratetype */
+		0xc0, 0x0c, 0x00, 0x00, /* c16: the alloc's gfp_flags 0xcc0 */
+		0x01, 0x00,		/* cpu 1 */
+		0x07, 0x00, 0x00, 0x00, /* pid 7 */
+	};
+	struct tracefmt_event evs[2];
+	struct tf_columns c;
+	uint8_t out[64];
+
+	memset(evs, 0, sizeof(evs));
+	evs[0].type = TRACEFMT_PAGE_ALLOC;
+	evs[0].cpu = 1;
+	evs[0].pid = 7;
+	evs[0].ts_ns = 1000;
+	evs[0].u.alloc.pfn = 0x100;
+	evs[0].u.alloc.migratetype = 1;
+	evs[0].u.alloc.gfp_flags = 0xcc0;
+	evs[1] = evs[0];
+	evs[1].type = TRACEFMT_PAGE_FREE;
+	evs[1].ts_ns = 1003;
+	memset(&evs[1].u, 0, sizeof(evs[1].u));
+	evs[1].u.free.pfn = 0x101;
+	REQUIRE(tf_columns_init(&c) == 0);
+	tf_columns_reset(&c, 1000);
+	tf_columns_add(&c, &evs[0]);
+	tf_columns_add(&c, &evs[1]);
+	CHECK_EQ_U64(tf_columns_size(&c), sizeof(want));
+	CHECK_EQ_U64(tf_columns_finish(&c, out), sizeof(want));
+	CHECK(!memcmp(out, want, sizeof(want)));
+	tf_columns_release(&c);
+
+	struct bst_build b;
+	struct tracefmt_event ev;
+	struct tracefmt_error err;
+	bst_build_init(&b);
+	bst_build_preamble(&b, "{}", 2, TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS);
+	bst_build_block(&b, TF_BLOCK_COLUMNS, true, 2, want, sizeof(want), 1000);
+	bst_build_end(&b);
+	write_bytes(tmp("columns-layout.bst"), b.buf, b.len);
+	bst_build_release(&b);
+	struct tracefmt_reader *r = tracefmt_reader_open(tmp("columns-layout.bst"), &err);
+	REQUIRE(r);
+	for (int i = 0; i < 2; i++) {
+		CHECK(tracefmt_reader_next(r, &ev) == 1);
+		CHECK(events_equal(&ev, &evs[i]));
+	}
+	CHECK(tracefmt_reader_next(r, &ev) == 0);
+	CHECK(tracefmt_reader_stats(r)->complete);
+	tracefmt_reader_close(r);
+}
+
+/*
+ * Which records the columns hold (FORMAT.md §4.1): types 1-5 whose deltas
+ * fit 32 bits and whose pfn is not -1; everything else in the row form.
+ */
+static void test_columns_which(void)
+{
+	struct tf_columns c;
+	struct tracefmt_event ev;
+	uint32_t want_compact = 0;
+
+	REQUIRE(tf_columns_init(&c) == 0);
+	rng_state = 77;
+	tf_columns_reset(&c, 1000000000ull);
+	uint64_t last_ts = 1000000000ull, last_pfn = 0;
+	for (uint64_t i = 0; i < 5000; i++) {
+		make_event(&ev, i);
+		if (i % 97 == 0)
+			ev.ts_ns += 3000000000ull; /* a 3 s gap: beyond 32 bits of delta */
+		uint64_t pfn = 0;
+		uint32_t order;
+		bool page = tracefmt_event_page(&ev, &pfn, &order) &&
+			    ev.type <= TRACEFMT_PAGE_PCPU_DRAIN;
+		int64_t dts = (int64_t)(ev.ts_ns - last_ts), dpfn = (int64_t)(pfn - last_pfn);
+		bool compact = page && pfn != TRACEFMT_PFN_NONE && dts >= INT32_MIN &&
+			       dts <= INT32_MAX && dpfn >= INT32_MIN && dpfn <= INT32_MAX &&
+			       !(ev.type == TRACEFMT_PAGE_ALLOC && ev.u.alloc.gfp_flags > UINT32_MAX);
+		want_compact += compact;
+		last_ts = ev.ts_ns;
+		if (compact || (pfn != TRACEFMT_PFN_NONE && (page ||
+		    ev.type == TRACEFMT_PAGE_ALLOC_EXTFRAG || ev.type == TRACEFMT_SNAPSHOT_BLOCK)))
+			last_pfn = pfn; /* the row form moves the pfn state too */
+		if (ev.type == TRACEFMT_SNAPSHOT_BLOCK && ev.u.snapshot_block.pfn != TRACEFMT_PFN_NONE)
+			last_pfn = ev.u.snapshot_block.pfn;
+		tf_columns_add(&c, &ev);
+	}
+	CHECK_EQ_U64(c.nr, 5000);
+	CHECK_EQ_U64(c.compact, want_compact);
+	CHECK(want_compact > 1000 && want_compact < 4000); /* both forms are exercised */
+	tf_columns_release(&c);
+}
+
+/* A field-major block that breaks §4.1 is corrupt, skipped whole, and says why. */
+static void test_columns_hostile(void)
+{
+	static const struct {
+		uint8_t bytes[40];
+		size_t len;
+		uint32_t nr;
+		const char *why;
+	} cases[] = {
+		{ { 0x21 }, 1, 1, "kind byte 0x21 (payload byte 0) is not defined" },
+		{ { 0x06 }, 1, 1, "kind byte 0x6" },   /* extfrag is never compact */
+		{ { 0x08 }, 1, 1, "kind byte 0x8" },   /* a row record with a same-cpu bit */
+		{ { 0x02, 0, 0 }, 3, 1, "its columns need" },
+		{ { 0x00 }, 1, 2, "shorter than its 2 kind bytes" },
+		{ { 0x1a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7 }, 11, 1, "1 payload bytes follow" },
+		{ { 0x1a, 0, 0, 0, 0, 0, 0, 0, 0, 16 }, 10, 1, "order 16 is out of range" },
+		{ { 0x19, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0 }, 15, 1,
+		  "migratetype 8 is out of range" },
+		{ { 0x02 | 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x20 }, 12, 1,
+		  "cpu 8192 is out of range" },
+		{ { 0x00, 0x7f }, 2, 1, "record" },   /* a row record cut short */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bst_build b;
+		struct tracefmt_reader_stats st;
+		uint64_t got;
+
+		bst_build_init(&b);
+		bst_build_preamble(&b, "{}", 2, TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS);
+		build_events(&b, 31, 4);
+		bst_build_block(&b, TF_BLOCK_COLUMNS, i % 2, cases[i].nr, cases[i].bytes, cases[i].len,
+				100);
+		build_events(&b, 32, 5);
+		bst_build_end(&b);
+		st = read_image(&b, "columns-hostile.bst", &got);
+		CHECK_EQ_U64(got, 9);
+		CHECK_EQ_U64(st.blocks_corrupt, 1);
+		CHECK(!st.complete);
+		CHECK_STR_CONTAINS(st.first_corruption, cases[i].why);
+	}
+}
+
+/*
+ * row_blocks writes what readers before 1.3 read: row-form blocks and flag
+ * bit 1 clear. The default sets it, which those readers refuse (FORMAT.md §2).
+ */
+static void test_row_blocks(void)
+{
+	const struct tracefmt_writer_opts rows = { .row_blocks = true };
+	const char *hdr = "{\"format\":\"buddyscope-trace\",\"source\":\"test\"}";
+	size_t block = TF_PREAMBLE_LEN + strlen(hdr);
+	uint8_t buf[TF_PREAMBLE_LEN + 64 + TF_BLOCK_HDR_LEN];
+	struct tracefmt_reader_stats st;
+
+	for (int row = 0; row < 2; row++) {
+		const char *path = tmp(row ? "rows.bst" : "cols.bst");
+		write_opts = row ? &rows : NULL;
+		write_trace(path, 9, 20000, 5000, NULL, NULL, NULL);
+		write_opts = NULL;
+		CHECK_EQ_U64(read_and_compare(path, 9, 0, 0, &st), 20000);
+		CHECK(st.complete);
+		CHECK_EQ_U64(st.version_minor, 3);
+		int fd = open(path, O_RDONLY);
+		REQUIRE(fd >= 0);
+		REQUIRE(tf_pread_all(fd, buf, block + TF_BLOCK_HDR_LEN, 0) == 0);
+		close(fd);
+		CHECK_EQ_U64(tf_get_le32(buf + 12), row ? TF_FLAG_LITTLE_ENDIAN
+						       : TF_FLAG_LITTLE_ENDIAN | TF_FLAG_COLUMNS);
+		CHECK_EQ_U64(tf_get_le16(buf + block + 4), row ? TF_BLOCK_RECORDS : TF_BLOCK_COLUMNS);
+	}
 }
 
 static void test_type_names(void)
@@ -1400,28 +1580,39 @@ static void test_hash_while_reading(void)
 	tracefmt_reader_close(r);
 }
 
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_type_names),
+	HARNESS_CASE(test_roundtrip),
+	HARNESS_CASE(test_uncompressed),
+	HARNESS_CASE(test_edge_values),
+	HARNESS_CASE(test_lost_window),
+	HARNESS_CASE(test_size_limit),
+	HARNESS_CASE(test_event_page),
+	HARNESS_CASE(test_hostile_preambles),
+	HARNESS_CASE(test_unknown_type_skipped),
+	HARNESS_CASE(test_new_types_skippable),
+	HARNESS_CASE(test_new_types_edges),
+	HARNESS_CASE(test_cut_everywhere),
+	HARNESS_CASE(test_bit_flips),
+	HARNESS_CASE(test_write_limit),
+	HARNESS_CASE(test_end_totals),
+	HARNESS_CASE(test_flag_bits),
+	HARNESS_CASE(test_malformed_block_whole),
+	HARNESS_CASE(test_value_limits),
+	HARNESS_CASE(test_hash_while_reading),
+	HARNESS_CASE(test_columns_layout),
+	HARNESS_CASE(test_columns_which),
+	HARNESS_CASE(test_columns_hostile),
+	HARNESS_CASE(test_row_blocks),
+};
+
 int main(int argc, char **argv)
 {
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
+	if (argc > 1)
+		mkdir(argv[1], 0755);
 	snprintf(dir, sizeof(dir), "%s/tracefmt-tmp", argc > 1 ? argv[1] : ".");
 	mkdir(dir, 0755);
-	test_type_names();
-	test_roundtrip();
-	test_uncompressed();
-	test_edge_values();
-	test_lost_window();
-	test_size_limit();
-	test_event_page();
-	test_hostile_preambles();
-	test_unknown_type_skipped();
-	test_new_types_skippable();
-	test_new_types_edges();
-	test_cut_everywhere();
-	test_bit_flips();
-	test_write_limit();
-	test_end_totals();
-	test_flag_bits();
-	test_malformed_block_whole();
-	test_value_limits();
-	test_hash_while_reading();
+	harness_run(cases, HARNESS_NR(cases));
 	return TEST_REPORT();
 }

@@ -110,7 +110,7 @@ def check_svg(path, kind, nr_mt):
         check(two or "stress-ng (1 pid)" in all_text, f"{name}: bar label (pids merged)")
         check(("10250" if two else "10000") in texts(layer, "value"), f"{name}: bar value")
     elif kind == "sweep":
-        # viz/figures.c fig_sweep: one panel per outcome, in this order
+        # viz/figures.c viz_fig_sweep: one panel per outcome, in this order
         check(ids == ["high-free", "failures", "fallbacks", "unusable"], f"{name}: panels {ids}")
         check(any(t.startswith("Sweep of ") for t in texts(layer, "title")), f"{name}: title")
     else:

@@ -345,6 +345,18 @@ static int64_t query_int(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* Text long enough for SQLite to read a 100-byte header of, and refuse. */
+static void write_not_a_database(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	REQUIRE(f);
+	fputs("this is not a database, just some text that is long enough to have a "
+	      "header of one hundred bytes, which SQLite reads first...........",
+	      f);
+	fclose(f);
+}
+
 static void test_schema(void)
 {
 	struct synth p = { .nr_times = 5, .nr_zones = 1, .nr_orders = 11, .nr_mt = 3 };
@@ -410,15 +422,7 @@ static void test_schema(void)
 	CHECK(!viz_store_open(path, VIZ_STORE_CREATE, &err));
 	CHECK_STR_CONTAINS(err.text, "not a buddyscope run store");
 	path_in_tmp(path, sizeof(path), "garbage.db");
-	{
-		FILE *f = fopen(path, "w");
-
-		REQUIRE(f);
-		fputs("this is not a database, just some text that is long enough to have a "
-		      "header of one hundred bytes, which SQLite reads first...........",
-		      f);
-		fclose(f);
-	}
+	write_not_a_database(path);
 	CHECK(!viz_store_open(path, 0, &err));
 	CHECK_STR_CONTAINS(err.text, "garbage.db");
 }
@@ -576,6 +580,7 @@ static void test_export_merge(void)
 	}
 	free(ids);
 	path_in_tmp(path, sizeof(path), "garbage.db");
+	write_not_a_database(path);
 	CHECK(viz_store_merge(m, path, &copied, NULL) < 0);
 	viz_store_close(m);
 }
@@ -630,6 +635,7 @@ static void test_merge_dedup(void)
 	path_in_tmp(p1, sizeof(p1), "point1.db");
 	path_in_tmp(again, sizeof(again), "point1-again.db");
 	path_in_tmp(bad, sizeof(bad), "garbage.db");
+	write_not_a_database(bad);
 	path_in_tmp(out, sizeof(out), "dedup-out.db");
 	unlink(out);
 
@@ -1164,28 +1170,33 @@ static void test_memmap_pick(void)
 	viz_store_close(s);
 }
 
-int main(void)
+static const struct harness_case cases[] = {
+	HARNESS_CASE(test_sha256),
+	HARNESS_CASE(test_palette),
+	HARNESS_CASE(test_gfp_names),
+	HARNESS_CASE(test_verdict),
+	HARNESS_CASE(test_memmap_pick),
+	HARNESS_CASE(test_series_by_hand),
+	HARNESS_CASE(test_series_synthetic),
+	HARNESS_CASE(test_pbgrid),
+	HARNESS_CASE(test_attribution_fidelity),
+	HARNESS_CASE(test_schema),
+	HARNESS_CASE(test_interrupted),
+	HARNESS_CASE(test_export_merge),
+	HARNESS_CASE(test_merge_dedup),
+	HARNESS_CASE(test_schema2_store),
+	HARNESS_CASE(test_report_png),
+	HARNESS_CASE(test_report_tiny),
+	HARNESS_CASE(test_damaged),
+};
+
+int main(int argc, char **argv)
 {
 	const char *base = getenv("VIZ_TEST_TMP");
 
+	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
 	snprintf(tmpdir, sizeof(tmpdir), "%s/viz-unit-XXXXXX", base ? base : "/tmp");
 	REQUIRE(mkdtemp(tmpdir));
-	test_sha256();
-	test_palette();
-	test_gfp_names();
-	test_verdict();
-	test_memmap_pick();
-	test_series_by_hand();
-	test_series_synthetic();
-	test_pbgrid();
-	test_attribution_fidelity();
-	test_schema();
-	test_interrupted();
-	test_export_merge();
-	test_merge_dedup();
-	test_schema2_store();
-	test_report_png();
-	test_report_tiny();
-	test_damaged();
+	harness_run(cases, HARNESS_NR(cases));
 	return TEST_REPORT();
 }

@@ -630,7 +630,6 @@ enum model_req_flags {
 	/* Report what the allocation would do and change nothing: model_alloc_predict(). */
 	MODEL_REQ_DRY_RUN = 1 << 4,
 };
-#define MODEL_HAVE_REQ_DRY_RUN 1
 
 /**
  * struct model_alloc_req - one allocation request, as mm_page_alloc reports it.
