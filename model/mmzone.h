@@ -513,13 +513,13 @@ const struct zone *model_pfn_zone_const(const struct model *m, uint64_t pfn);
 int model_zone_recompute(struct model *m);
 
 /* pageblock.c */
-void set_pageblock_migratetype(struct model *m, struct zone *z, uint64_t pfn, int mt);
+void model_set_pageblock_migratetype(struct model *m, struct zone *z, uint64_t pfn, int mt);
 void model_change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 			    int mt);
 bool model_pageblock_in_zone(const struct model *m, const struct zone *z, uint64_t pfn);
 void model_pageblock_count_pages(const struct model *m, const struct zone *z, uint64_t pfn,
 			   uint64_t *free_pages, uint64_t *movable_pages);
-uint64_t move_freepages_block(struct model *m, struct zone *z, uint64_t pfn, int to_mt,
+uint64_t model_move_freepages_block(struct model *m, struct zone *z, uint64_t pfn, int to_mt,
 			      uint64_t *movable_pages);
 
 /* page_alloc.c */
@@ -527,9 +527,9 @@ void model_add_to_free_list(struct model *m, struct zone *z, uint64_t pfn, unsig
 		      bool tail);
 void model_del_from_free_list(struct model *m, struct zone *z, uint64_t pfn);
 void model_move_to_free_list(struct model *m, struct zone *z, uint64_t pfn, int mt);
-void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model___free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     bool to_tail, struct model_free_result *res);
-uint64_t __rmqueue(struct model *m, struct zone *z, unsigned int order, int mt,
+uint64_t model___rmqueue(struct model *m, struct zone *z, unsigned int order, int mt,
 		   unsigned int alloc_flags, int *mode);
 void model_mark_allocated(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt);
 uint64_t model_containing_free_head(const struct model *m, const struct zone *z, uint64_t pfn);
@@ -582,12 +582,12 @@ bool __isolate_free_page(struct model *m, struct zone *z, uint64_t pfn, unsigned
 bool model_pcp_allowed_order(const struct model *m, unsigned int order);
 unsigned int model_order_to_pindex(const struct model *m, int mt, unsigned int order);
 unsigned int model_pindex_to_order(const struct model *m, unsigned int pindex);
-uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, int mt,
+uint64_t model_rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, int mt,
 			 unsigned int alloc_flags, unsigned int cpu);
 void model_free_pcp_commit(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     int remembered_mt, unsigned int cpu, unsigned int flags,
 		     struct model_free_result *res);
-void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64_t count,
+void model_free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64_t count,
 			unsigned int pindex, struct model_free_result *res);
 void model_pcp_unlink(struct model *m, struct zone *z, uint64_t pfn, int *cpu_out, int *pindex_out);
 int model_pcp_find_owner(const struct model *m, const struct zone *z, uint64_t pfn, int *cpu,

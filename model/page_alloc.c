@@ -131,7 +131,7 @@ static bool buddy_merge_likely(const struct model *m, struct zone *z, uint64_t p
  *
  * Models: mm/page_alloc.c __free_one_page(), v6.1/v6.18 (spec §3.6).
  */
-void __free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+void model___free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     bool to_tail, struct model_free_result *res)
 {
 	/* the whole block, head included: a merge with a lower buddy makes the head a tail */
@@ -178,13 +178,13 @@ static void free_one_page(struct model *m, struct zone *z, uint64_t pfn, unsigne
 		uint64_t end = pfn + ((uint64_t)1 << order);
 
 		for (; pfn < end; pfn += (uint64_t)1 << piece)
-			__free_one_page(m, z, pfn, piece, get_pageblock_migratetype(m, z, pfn),
+			model___free_one_page(m, z, pfn, piece, get_pageblock_migratetype(m, z, pfn),
 					to_tail, res);
 		return;
 	}
 	if (mt < 0)
 		mt = get_pageblock_migratetype(m, z, pfn);
-	__free_one_page(m, z, pfn, order, mt, to_tail, res);
+	model___free_one_page(m, z, pfn, order, mt, to_tail, res);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -338,7 +338,7 @@ static bool steal_suitable_fallback(struct model *m, struct zone *z, uint64_t pf
 		zone_flags_set(z, MODEL_ZONE_BOOSTED_WATERMARK);
 	if (!whole_block)
 		goto single_page;
-	free_pages = move_freepages_block(m, z, pfn, start_mt, &movable);
+	free_pages = model_move_freepages_block(m, z, pfn, start_mt, &movable);
 	if (!free_pages)
 		goto single_page;
 	if (start_mt == MODEL_MT_MOVABLE)
@@ -348,7 +348,7 @@ static bool steal_suitable_fallback(struct model *m, struct zone *z, uint64_t pf
 	else
 		alike = 0;
 	if (free_pages + alike >= m->pb_nr / 2 || m->mobility_disabled) {
-		set_pageblock_migratetype(m, z, pfn, start_mt);
+		model_set_pageblock_migratetype(m, z, pfn, start_mt);
 		return true;
 	}
 	return false;
@@ -427,8 +427,8 @@ static uint64_t try_to_claim_block(struct model *m, struct zone *z, uint64_t pfn
 	else
 		alike = 0;
 	if (free_pages + alike >= m->pb_nr / 2 || m->mobility_disabled) {
-		move_freepages_block(m, z, pfn, start_mt, NULL);
-		set_pageblock_migratetype(m, z, pfn, start_mt);
+		model_move_freepages_block(m, z, pfn, start_mt, NULL);
+		model_set_pageblock_migratetype(m, z, pfn, start_mt);
 		return __rmqueue_smallest(m, z, order, start_mt);
 	}
 	return MODEL_PFN_NONE;
@@ -491,7 +491,7 @@ static uint64_t __rmqueue_steal(struct model *m, struct zone *z, unsigned int or
  *
  * Models: mm/page_alloc.c __rmqueue(), v6.1/v6.18 (spec §2.7).
  */
-uint64_t __rmqueue(struct model *m, struct zone *z, unsigned int order, int mt,
+uint64_t model___rmqueue(struct model *m, struct zone *z, unsigned int order, int mt,
 		   unsigned int alloc_flags, int *mode)
 {
 	uint64_t pfn;
@@ -564,7 +564,7 @@ static uint64_t rmqueue_buddy(struct model *m, struct zone *z, unsigned int orde
 		if (pfn != MODEL_PFN_NONE)
 			goto highatomic;
 	}
-	pfn = __rmqueue(m, z, order, mt, alloc_flags, &mode);
+	pfn = model___rmqueue(m, z, order, mt, alloc_flags, &mode);
 	if (pfn != MODEL_PFN_NONE || !(alloc_flags & (MODEL_ALLOC_OOM | MODEL_ALLOC_NON_BLOCK)))
 		return pfn;
 	pfn = __rmqueue_smallest(m, z, order, MODEL_MT_HIGHATOMIC);
@@ -734,7 +734,7 @@ static uint64_t rmqueue(struct model *m, struct zone *z, unsigned int order, int
 	uint64_t pfn = MODEL_PFN_NONE;
 
 	if (model_pcp_allowed_order(m, order) && !(req_flags & MODEL_REQ_NO_PCP))
-		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags, cpu);
+		pfn = model_rmqueue_pcplist(m, z, order, mt, alloc_flags, cpu);
 	if (pfn == MODEL_PFN_NONE) {
 		pfn = rmqueue_buddy(m, z, order, mt, alloc_flags);
 		if (pfn != MODEL_PFN_NONE) {
@@ -779,8 +779,8 @@ static void reserve_highatomic_pageblock(struct model *m, struct zone *z, uint64
 	} else {
 		if (m->is_618 && !model_pageblock_in_zone(m, z, pfn))
 			return;
-		move_freepages_block(m, z, pfn, MODEL_MT_HIGHATOMIC, NULL);
-		set_pageblock_migratetype(m, z, pfn, MODEL_MT_HIGHATOMIC);
+		model_move_freepages_block(m, z, pfn, MODEL_MT_HIGHATOMIC, NULL);
+		model_set_pageblock_migratetype(m, z, pfn, MODEL_MT_HIGHATOMIC);
 	}
 	m->ctr.highatomic_reserves++;
 	m->res->flags |= MODEL_ALLOC_R_HIGHATOMIC_RESERVE;
@@ -1114,8 +1114,8 @@ int model_unreserve_highatomic(struct model *m, const struct model_alloc_req *re
 				model_move_to_free_list(m, z, pfn, mt);
 				model_change_pageblock_range(m, z, pfn, o, mt);
 			} else {
-				set_pageblock_migratetype(m, z, pfn, mt);
-				move_freepages_block(m, z, pfn, mt, NULL);
+				model_set_pageblock_migratetype(m, z, pfn, mt);
+				model_move_freepages_block(m, z, pfn, mt, NULL);
 			}
 			return 1;
 		}
@@ -1235,7 +1235,7 @@ static uint64_t take_out_range(struct model *m, struct zone *z, uint64_t pfn, un
 			if (buddy)
 				model_add_to_free_list(m, z, other, co, mt, false);
 			else
-				__free_one_page(m, z, other, co,
+				model___free_one_page(m, z, other, co,
 						get_pageblock_migratetype(m, z, other), false,
 						NULL);
 		}
@@ -1546,14 +1546,14 @@ int model_pcpu_drain_page(struct model *m, uint64_t pfn, unsigned int order,
 			force_result_init(&fr);
 			take_out_range(m, z, pfn, order, &fr);
 		}
-		__free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, z, pfn), false,
+		model___free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, z, pfn), false,
 				res);
 		return 0;
 	}
 	mt = (!m->is_618 && !z->nr_isolate_pageblock) ? st_mt(*pfn_state(z, pfn))
 						      : get_pageblock_migratetype(m, z, pfn);
 	model_pcp_unlink(m, z, pfn, NULL, NULL);
-	__free_one_page(m, z, pfn, order, mt, false, res);
+	model___free_one_page(m, z, pfn, order, mt, false, res);
 	res->flags |= MODEL_FREE_R_DRAIN;
 	res->drained_blocks = 1;
 	res->drained_pages = 1u << order;

@@ -84,7 +84,7 @@ static uint8_t pageblock_byte(const struct model *m, uint8_t old, int mt)
 /*
  * Models: mm/page_alloc.c set_pageblock_migratetype(), v6.1/v6.18 (spec §1.4).
  */
-void set_pageblock_migratetype(struct model *m, struct zone *z, uint64_t pfn, int mt)
+void model_set_pageblock_migratetype(struct model *m, struct zone *z, uint64_t pfn, int mt)
 {
 	uint64_t idx = pb_index(m, z, pfn);
 
@@ -120,7 +120,7 @@ void model_change_pageblock_range(struct model *m, struct zone *z, uint64_t pfn,
 	uint64_t nr = order >= m->pb_order ? (uint64_t)1 << (order - m->pb_order) : 1;
 
 	for (uint64_t i = 0; i < nr; i++)
-		set_pageblock_migratetype(m, z, pfn + (i << m->pb_order), mt);
+		model_set_pageblock_migratetype(m, z, pfn + (i << m->pb_order), mt);
 }
 
 /* True when the whole pageblock of @pfn lies inside the zone (6.18 claim refuses otherwise). */
@@ -189,7 +189,7 @@ void model_pageblock_count_pages(const struct model *m, const struct zone *z, ui
  * Models: mm/page_alloc.c move_freepages_block(), v6.1/v6.18 (spec §1.3, §2.8 A).
  * Return: pages moved.
  */
-uint64_t move_freepages_block(struct model *m, struct zone *z, uint64_t pfn, int to_mt,
+uint64_t model_move_freepages_block(struct model *m, struct zone *z, uint64_t pfn, int to_mt,
 			      uint64_t *movable_pages)
 {
 	uint64_t start = pfn & ~(m->pb_nr - 1), end = start + m->pb_nr;
@@ -224,7 +224,7 @@ int model_pageblock_claim(struct model *m, uint64_t pfn, int mt)
 		model_move_to_free_list(m, z, h, mt);
 		return 0;
 	}
-	set_pageblock_migratetype(m, z, pfn, mt);
+	model_set_pageblock_migratetype(m, z, pfn, mt);
 	start = pfn & ~(m->pb_nr - 1);
 	scan_block(m, z, start < z->start_pfn ? z->start_pfn : start,
 		   start + m->pb_nr < z->start_pfn + z->spanned ? start + m->pb_nr

@@ -111,7 +111,7 @@ static int rmqueue_bulk(struct model *m, struct zone *z, unsigned int order, int
 	int mode = 0, i;
 
 	for (i = 0; i < count; i++) {
-		uint64_t pfn = __rmqueue(m, z, order, mt, alloc_flags, &mode);
+		uint64_t pfn = model___rmqueue(m, z, order, mt, alloc_flags, &mode);
 
 		if (pfn == MODEL_PFN_NONE)
 			break;
@@ -125,7 +125,7 @@ static int rmqueue_bulk(struct model *m, struct zone *z, unsigned int order, int
 /*
  * Models: mm/page_alloc.c rmqueue_pcplist() / __rmqueue_pcplist(), v6.1/v6.18 (spec §2.5).
  */
-uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, int mt,
+uint64_t model_rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, int mt,
 			 unsigned int alloc_flags, unsigned int cpu)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
@@ -170,7 +170,7 @@ uint64_t rmqueue_pcplist(struct model *m, struct zone *z, unsigned int order, in
  *
  * Models: mm/page_alloc.c free_pcppages_bulk(), v6.1/v6.18 (spec §3.4).
  */
-void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64_t count,
+void model_free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64_t count,
 			unsigned int pindex, struct model_free_result *res)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
@@ -200,7 +200,7 @@ void free_pcppages_bulk(struct model *m, struct zone *z, unsigned int cpu, int64
 			st_set(z, pfn, ST_ALLOC);
 			count -= (int64_t)1 << order;
 			pcp->count -= (int64_t)1 << order;
-			__free_one_page(m, z, pfn, order, mt, false, NULL);
+			model___free_one_page(m, z, pfn, order, mt, false, NULL);
 			m->ctr.pcp_drains++;
 			m->ctr.pcp_drained_pages += (uint64_t)1 << order;
 			if (res) {
@@ -252,7 +252,7 @@ static void free_commit_61(struct model *m, struct zone *z, unsigned int cpu, un
 		high = (int64_t)pcp->batch * 4 < high ? (int64_t)pcp->batch * 4 : high;
 	if (flags & MODEL_FREE_NO_DRAIN || pcp->count < high)
 		return;
-	free_pcppages_bulk(m, z, cpu, nr_pcp_free_61(pcp, high, free_high), pindex, res);
+	model_free_pcppages_bulk(m, z, cpu, nr_pcp_free_61(pcp, high, free_high), pindex, res);
 	res->flags |= MODEL_FREE_R_DRAIN;
 }
 
@@ -348,7 +348,7 @@ static void free_commit_618(struct model *m, struct zone *z, unsigned int cpu, u
 	high = nr_pcp_high_618(z, pcp, free_high);
 	if (pcp->count < high)
 		return;
-	free_pcppages_bulk(m, z, cpu, nr_pcp_free_618(pcp, high, free_high), pindex, res);
+	model_free_pcppages_bulk(m, z, cpu, nr_pcp_free_618(pcp, high, free_high), pindex, res);
 	res->flags |= MODEL_FREE_R_DRAIN;
 	if ((z->flags & MODEL_ZONE_BELOW_HIGH) &&
 	    model_zone_watermark_ok(m, z, 0, z->wmark[WMARK_HIGH] + z->watermark_boost, MODEL_ZONE_MOVABLE, 0))
@@ -448,7 +448,7 @@ static int64_t drain_pages_zone(struct model *m, struct zone *z, unsigned int cp
 	while (pcp->count > 0) {
 		int64_t chunk = (int64_t)pcp->batch << PCP_BATCH_SCALE_MAX;
 
-		free_pcppages_bulk(m, z, cpu, pcp->count < chunk ? pcp->count : chunk, 0, NULL);
+		model_free_pcppages_bulk(m, z, cpu, pcp->count < chunk ? pcp->count : chunk, 0, NULL);
 	}
 	return before;
 }
@@ -491,7 +491,7 @@ static int64_t decay_pcp_high(struct model *m, struct zone *z, unsigned int cpu)
 	while (to_drain > 0) {
 		int64_t chunk = to_drain < batch ? to_drain : batch;
 
-		free_pcppages_bulk(m, z, cpu, chunk, 0, NULL);
+		model_free_pcppages_bulk(m, z, cpu, chunk, 0, NULL);
 		to_drain -= chunk;
 	}
 	return before - pcp->count;

@@ -59,9 +59,9 @@ bool __isolate_free_page(struct model *m, struct zone *z, uint64_t pfn, unsigned
 		if (m->is_618) {
 			if (!model_pageblock_in_zone(m, z, p))
 				continue;
-			move_freepages_block(m, z, p, MODEL_MT_MOVABLE, NULL);
+			model_move_freepages_block(m, z, p, MODEL_MT_MOVABLE, NULL);
 		}
-		set_pageblock_migratetype(m, z, p, MODEL_MT_MOVABLE);
+		model_set_pageblock_migratetype(m, z, p, MODEL_MT_MOVABLE);
 	}
 	return true;
 }
@@ -79,7 +79,7 @@ static void putback_reported(struct model *m, struct zone *z, uint64_t pfn, unsi
 	uint8_t s;
 
 	m->pr_skip_notify = true;
-	__free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, z, pfn), true, NULL);
+	model___free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, z, pfn), true, NULL);
 	m->pr_skip_notify = false;
 	s = *pfn_state(z, pfn);
 	if (st_is_buddy(s) && st_order(s) == order) {

@@ -168,6 +168,7 @@ void replay_pfn_map_del(struct pfn_map *m, struct pfn_map_entry *e);
 #define REPLAY_MAX_WMARK_PAGES (1ll << 32) /* a watermark: pages of one zone, with room */
 #define REPLAY_MAX_PROTECTION_PAGES (1ll << 37) /* lowmem_reserve: 64 zones of 2^31 pages */
 #define REPLAY_MAX_HOST_CPUS 8192	/* x86-64 NR_CPUS maximum (arch/x86/Kconfig) */
+#define REPLAY_X86_NR_PAGE_ORDERS 11	/* x86-64 NR_PAGE_ORDERS: a header without the field */
 #define REPLAY_HEADER_MAX_ORDERS 16	/* TRACEFMT_MAX_ORDERS and REPLAY_MAX_ORDERS */
 
 /* Kinds of records that no host could produce, counted and skipped. */

@@ -184,8 +184,9 @@ static void header_host(struct replay_header *h, json_t *host, struct model_conf
 	}
 	if (h->nr_mt_names == 6)
 		cfg->nr_migratetypes = 6;
-	cfg->nr_page_orders = (unsigned int)jint(host, "nr_page_orders", 11);
-	cfg->pageblock_order = (unsigned int)jint(host, "pageblock_order", 9);
+	cfg->nr_page_orders = (unsigned int)jint(host, "nr_page_orders", REPLAY_X86_NR_PAGE_ORDERS);
+	cfg->pageblock_order = (unsigned int)jint(host, "pageblock_order",
+						  MODEL_X86_PAGEBLOCK_ORDER);
 	h->header_orders = cfg->nr_page_orders;
 	h->header_pb_order = cfg->pageblock_order;
 	/* validated 1..8192 or absent; the model folds cpus past its 1024 */
@@ -260,8 +261,9 @@ static void settings_apply(const struct replay_settings *set, enum replay_mode m
 		if (cfg->thp_order)
 			cfg->thp_order = cfg->pageblock_order;
 	}
-	/* THP pcp lists exist for orders 4 .. nr_page_orders - 1 only */
-	if (cfg->thp_order && (cfg->thp_order < 4 || cfg->thp_order >= cfg->nr_page_orders))
+	/* THP pcp lists exist above the costly order, up to nr_page_orders - 1 only */
+	if (cfg->thp_order && (cfg->thp_order <= MODEL_PAGE_ALLOC_COSTLY_ORDER ||
+			       cfg->thp_order >= cfg->nr_page_orders))
 		cfg->thp_order = 0;
 	if (set->min_free_kbytes >= 0)
 		cfg->min_free_kbytes = cfg->user_min_free_kbytes = (uint64_t)set->min_free_kbytes;

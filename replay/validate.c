@@ -61,9 +61,11 @@ static int check_host(const char *path, json_t *host, struct replay_error *err)
 		replay_err_set(err, "%s: header field host is not an object", path);
 		return -EINVAL;
 	}
-	if (check_int(path, "host", host, "nr_page_orders", 1, REPLAY_HEADER_MAX_ORDERS, 11,
-		      "a checkpoint record holds 16 orders", &orders, err) ||
-	    check_int(path, "host", host, "pageblock_order", 0, orders - 1, orders > 9 ? 9 : 0,
+	if (check_int(path, "host", host, "nr_page_orders", 1, REPLAY_HEADER_MAX_ORDERS,
+		      REPLAY_X86_NR_PAGE_ORDERS, "a checkpoint record holds 16 orders", &orders,
+		      err) ||
+	    check_int(path, "host", host, "pageblock_order", 0, orders - 1,
+		      orders > MODEL_X86_PAGEBLOCK_ORDER ? MODEL_X86_PAGEBLOCK_ORDER : 0,
 		      "a pageblock is smaller than the largest block, nr_page_orders - 1", &pb,
 		      err) ||
 	    check_int(path, "host", host, "cpus", 1, REPLAY_MAX_HOST_CPUS, 1,

@@ -292,8 +292,8 @@ int replay_whatif_init(struct replay_ctx *c)
 		if (zc->start_pfn + zc->spanned_pages > hi)
 			hi = zc->start_pfn + zc->spanned_pages;
 	}
-	/* aligned so that aligned blocks sit on whole words of the bitmaps */
-	c->whatif.owned_base = lo & ~((1ull << 14) - 1);
+	/* aligned past the largest block, so that aligned blocks sit on whole words of the bitmaps */
+	c->whatif.owned_base = lo & ~((1ull << MODEL_MAX_ORDERS) - 1);
 	c->whatif.owned_len = hi > c->whatif.owned_base ? hi - c->whatif.owned_base : 0;
 	c->whatif.owned = calloc(c->whatif.owned_len / 64 + 1, sizeof(uint64_t));
 	c->whatif.tied = calloc(c->whatif.owned_len / 64 + 1, sizeof(uint64_t));

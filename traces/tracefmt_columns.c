@@ -33,18 +33,15 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian hosts o
 #define KIND_MAX_TYPE TRACEFMT_PAGE_PCPU_DRAIN
 
 /*
- * Per type (index 0..7): whether a compact record of it has a c12 byte (the
- * u32 at union offset 12: migratetype, or free_batched's has_order) and a
- * c16 value (the u64 at offset 16: gfp_flags, or zone_locked's
- * percpu_refill). A c12 is below C12_LIMIT (the migratetypes' limit, which
- * any has_order a kernel prints, 0 or 1, is below too), so that the reader
- * checks the whole column at once.
+ * Bit t set: a compact record of type t has a c12 byte (the u32 at union
+ * offset 12: migratetype of types 1, 4, 5, or has_order of type 3) or a c16
+ * value (the u64 at offset 16: gfp_flags of type 1, percpu_refill of type
+ * 4). A c12 is below C12_LIMIT (the migratetypes' limit, which any has_order
+ * a kernel prints, 0 or 1, is below too), so that the reader checks the
+ * whole column at once.
  */
-static const uint8_t has12[8] = { [TRACEFMT_PAGE_ALLOC] = 1, [TRACEFMT_PAGE_FREE_BATCHED] = 1,
-				  [TRACEFMT_PAGE_ALLOC_ZONE_LOCKED] = 1,
-				  [TRACEFMT_PAGE_PCPU_DRAIN] = 1 };
-static const uint8_t has16[8] = { [TRACEFMT_PAGE_ALLOC] = 1,
-				  [TRACEFMT_PAGE_ALLOC_ZONE_LOCKED] = 1 };
+#define HAS12_TYPES 0x3au
+#define HAS16_TYPES 0x12u
 #define C12_LIMIT TRACEFMT_MAX_MT
 
 /* Bytes a column holds per record: kinds 1, ts 4, pfn 4, order 1, c12 1, c16 4, cpu 2, pid 4. */
@@ -53,25 +50,26 @@ static const uint8_t has16[8] = { [TRACEFMT_PAGE_ALLOC] = 1,
 int tf_columns_init(struct tf_columns *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->kinds = malloc((size_t)COL_MAX * COL_BYTES);
+	/* one allocation, the 4-byte columns first (aligned) */
+	c->ts = malloc((size_t)COL_MAX * COL_BYTES);
 	c->rows = malloc(TRACEFMT_BLOCK_MAX_RAW);
-	if (!c->kinds || !c->rows) {
+	if (!c->ts || !c->rows) {
 		tf_columns_release(c);
 		return -ENOMEM;
 	}
-	c->ts = c->kinds + COL_MAX;
-	c->pfn = c->ts + 4 * COL_MAX;
-	c->order = c->pfn + 4 * COL_MAX;
+	c->pfn = c->ts + COL_MAX;
+	c->c16 = c->pfn + COL_MAX;
+	c->pid = c->c16 + COL_MAX;
+	c->cpu = (uint16_t *)(void *)(c->pid + COL_MAX);
+	c->kinds = (uint8_t *)(c->cpu + COL_MAX);
+	c->order = c->kinds + COL_MAX;
 	c->c12 = c->order + COL_MAX;
-	c->c16 = c->c12 + COL_MAX;
-	c->cpu = c->c16 + 4 * COL_MAX;
-	c->pid = c->cpu + 2 * COL_MAX;
 	return 0;
 }
 
 void tf_columns_release(struct tf_columns *c)
 {
-	free(c->kinds);
+	free(c->ts);
 	free(c->rows);
 	memset(c, 0, sizeof(*c));
 }
@@ -81,12 +79,12 @@ void tf_columns_reset(struct tf_columns *c, uint64_t first_ts_ns)
 	tf_codec_reset(&c->codec, first_ts_ns);
 	c->nr = c->compact = c->n12 = c->n16 = c->ncpu = c->npid = 0;
 	c->rows_len = 0;
+	c->size = 0;
 }
 
 size_t tf_columns_size(const struct tf_columns *c)
 {
-	return (size_t)c->nr + 9 * (size_t)c->compact + c->n12 + 4 * (size_t)c->n16 +
-	       2 * (size_t)c->ncpu + 4 * (size_t)c->npid + c->rows_len;
+	return c->size;
 }
 
 static inline uint32_t zigzag32(int64_t d)
@@ -99,112 +97,146 @@ static inline bool fits_i32(int64_t d)
 	return d >= INT32_MIN && d <= INT32_MAX;
 }
 
-/* The page fields of @ev as the columns hold them; false if they do not fit. */
-static bool page_columns(const struct tracefmt_event *ev, uint64_t *pfn, uint32_t *order,
-			 uint32_t *c12, uint64_t *c16)
-{
-	*c12 = 0;
-	*c16 = 0;
-	switch (ev->type) {
-	case TRACEFMT_PAGE_ALLOC:
-		*pfn = ev->u.alloc.pfn;
-		*order = ev->u.alloc.order;
-		*c12 = (uint32_t)ev->u.alloc.migratetype;
-		*c16 = ev->u.alloc.gfp_flags;
-		break;
-	case TRACEFMT_PAGE_FREE:
-		*pfn = ev->u.free.pfn;
-		*order = ev->u.free.order;
-		break;
-	case TRACEFMT_PAGE_FREE_BATCHED:
-		*pfn = ev->u.free_batched.pfn;
-		*order = ev->u.free_batched.order;
-		*c12 = ev->u.free_batched.has_order;
-		break;
-	case TRACEFMT_PAGE_ALLOC_ZONE_LOCKED:
-		*pfn = ev->u.zone_locked.pfn;
-		*order = ev->u.zone_locked.order;
-		*c12 = (uint32_t)ev->u.zone_locked.migratetype;
-		*c16 = ev->u.zone_locked.percpu_refill;
-		break;
-	case TRACEFMT_PAGE_PCPU_DRAIN:
-		*pfn = ev->u.pcpu_drain.pfn;
-		*order = ev->u.pcpu_drain.order;
-		*c12 = (uint32_t)ev->u.pcpu_drain.migratetype;
-		break;
-	default:
-		return false;
-	}
-	return *pfn != TRACEFMT_PFN_NONE && *order <= 0xff && *c12 < C12_LIMIT &&
-	       *c16 <= UINT32_MAX && ev->cpu <= 0xffff;
-}
-
-static inline void put_planes(uint8_t *col, uint32_t i, uint32_t v, unsigned int nr_planes)
-{
-	for (unsigned int p = 0; p < nr_planes; p++)
-		col[p * COL_MAX + i] = (uint8_t)(v >> (8 * p));
-}
+/*
+ * The fields of types 1-5 sit at the same union offsets (pfn at 0, order at
+ * 8, c12 at 12, c16 at 16; tracefmt.h), so the writer reads them without a
+ * switch on the type, which mispredicts as types interleave; these masks
+ * keep what each type defines (a c16 of type 4 is 32 bits: its upper half
+ * is padding).
+ */
+static const uint64_t c16_mask[8] = { [TRACEFMT_PAGE_ALLOC] = UINT64_MAX,
+				      [TRACEFMT_PAGE_ALLOC_ZONE_LOCKED] = UINT32_MAX };
+_Static_assert(offsetof(struct tracefmt_event, u.alloc.gfp_flags) ==
+		       offsetof(struct tracefmt_event, u.zone_locked.percpu_refill) &&
+	       offsetof(struct tracefmt_event, u.alloc.migratetype) ==
+		       offsetof(struct tracefmt_event, u.free_batched.has_order) &&
+	       offsetof(struct tracefmt_event, u.pcpu_drain.migratetype) ==
+		       offsetof(struct tracefmt_event, u.zone_locked.migratetype) &&
+	       offsetof(struct tracefmt_event, u.free.order) ==
+		       offsetof(struct tracefmt_event, u.alloc.order) &&
+	       offsetof(struct tracefmt_event, u.alloc.pfn) == offsetof(struct tracefmt_event, u),
+	       "the page events share their field offsets");
 
 void tf_columns_add(struct tf_columns *c, const struct tracefmt_event *ev)
 {
 	struct tf_codec *s = &c->codec;
-	int64_t d_ts = (int64_t)(ev->ts_ns - s->last_ts_ns);
+	const uint8_t *u = (const uint8_t *)&ev->u;
+	uint32_t t = ev->type < 8 ? ev->type : 0, order, c12;
 	uint64_t pfn, c16;
-	uint32_t order, c12;
 
-	if (!page_columns(ev, &pfn, &order, &c12, &c16) || !fits_i32(d_ts) ||
-	    !fits_i32((int64_t)(pfn - s->last_pfn))) {
+	memcpy(&pfn, u, 8);
+	memcpy(&order, u + 8, 4);
+	memcpy(&c12, u + 12, 4);
+	memcpy(&c16, u + 16, 8);
+	c12 &= 0u - ((HAS12_TYPES >> t) & 1);
+	c16 &= c16_mask[t];
+	int64_t d_ts = (int64_t)(ev->ts_ns - s->last_ts_ns), d_pfn = (int64_t)(pfn - s->last_pfn);
+	bool compact = (t - 1 < KIND_MAX_TYPE) & (pfn != TRACEFMT_PFN_NONE) & (order <= 0xff) &
+		       (c12 < C12_LIMIT) & (c16 <= UINT32_MAX) & (ev->cpu <= 0xffff) &
+		       fits_i32(d_ts) & fits_i32(d_pfn);
+
+	if (__builtin_expect(!compact, 0)) {
+		size_t len = tf_record_encode(s, ev, c->rows + c->rows_len);
 		c->kinds[c->nr++] = 0;
-		c->rows_len += tf_record_encode(s, ev, c->rows + c->rows_len);
+		c->rows_len += len;
+		c->size += 1 + len;
 		return;
 	}
-	uint32_t t = ev->type, i = c->compact++;
-	uint8_t kind = (uint8_t)t;
+	/*
+	 * Optional columns: the entry is written always and counted only when
+	 * it is there. Everything is read into locals before the first store,
+	 * since a byte store may alias any field the compiler would reload.
+	 */
+	uint32_t cpu = ev->cpu, pid = ev->pid, nr = c->nr, i = c->compact, n12 = c->n12;
+	uint32_t n16 = c->n16, ncpu = c->ncpu, npid = c->npid;
+	uint32_t same_cpu = cpu == s->last_cpu, same_pid = pid == s->last_pid;
+	uint32_t h12 = (HAS12_TYPES >> t) & 1, h16 = (HAS16_TYPES >> t) & 1;
+	uint64_t ts = ev->ts_ns;
+	uint8_t *kinds = c->kinds, *order_col = c->order, *c12_col = c->c12;
+	uint32_t *ts_col = c->ts, *pfn_col = c->pfn, *c16_col = c->c16, *pid_col = c->pid;
+	uint16_t *cpu_col = c->cpu;
 
-	put_planes(c->ts, i, zigzag32(d_ts), 4);
-	put_planes(c->pfn, i, zigzag32((int64_t)(pfn - s->last_pfn)), 4);
-	c->order[i] = (uint8_t)order;
-	if (has12[t])
-		c->c12[c->n12++] = (uint8_t)c12;
-	if (has16[t])
-		put_planes(c->c16, c->n16++, (uint32_t)c16, 4);
-	if (ev->cpu == s->last_cpu)
-		kind |= KIND_SAME_CPU;
-	else
-		put_planes(c->cpu, c->ncpu++, ev->cpu, 2);
-	if (ev->pid == s->last_pid)
-		kind |= KIND_SAME_PID;
-	else
-		put_planes(c->pid, c->npid++, ev->pid, 4);
-	c->kinds[c->nr++] = kind;
-	s->last_ts_ns = ev->ts_ns;
+	ts_col[i] = zigzag32(d_ts);
+	pfn_col[i] = zigzag32(d_pfn);
+	c16_col[n16] = (uint32_t)c16;
+	pid_col[npid] = pid;
+	cpu_col[ncpu] = (uint16_t)cpu;
+	order_col[i] = (uint8_t)order;
+	c12_col[n12] = (uint8_t)c12;
+	kinds[nr] = (uint8_t)(t | same_cpu * KIND_SAME_CPU | same_pid * KIND_SAME_PID);
+	c->nr = nr + 1;
+	c->compact = i + 1;
+	c->n12 = n12 + h12;
+	c->n16 = n16 + h16;
+	c->ncpu = ncpu + !same_cpu;
+	c->npid = npid + !same_pid;
+	c->size += 10 + h12 + 4 * h16 + 2 * !same_cpu + 4 * !same_pid;
+	s->last_ts_ns = ts;
 	s->last_pfn = pfn;
-	s->last_cpu = ev->cpu;
-	s->last_pid = ev->pid;
+	s->last_cpu = cpu;
+	s->last_pid = pid;
 }
 
 /* Copy the first @n bytes of each of @nr_planes planes of @col to @out. */
-static uint8_t *copy_planes(uint8_t *out, const uint8_t *col, uint32_t n, unsigned int nr_planes)
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The @n values of @col as 4 byte planes at @out (16 values a step with SSE2); returns the end. */
+static uint8_t *planes4(uint8_t *out, const uint32_t *col, uint32_t n)
 {
-	for (unsigned int p = 0; p < nr_planes; p++) {
-		memcpy(out, col + (size_t)p * COL_MAX, n);
-		out += n;
+	uint32_t i = 0;
+
+#if defined(__SSE2__)
+	const __m128i low = _mm_set1_epi32(0xff);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v[4];
+		for (int k = 0; k < 4; k++)
+			v[k] = _mm_loadu_si128((const __m128i *)(const void *)(col + i + 4 * k));
+		for (int p = 0; p < 4; p++) {
+			__m128i b[4];
+			for (int k = 0; k < 4; k++)
+				b[k] = _mm_and_si128(_mm_srli_epi32(v[k], 8 * p), low);
+			/* bytes 0..255 in 32-bit lanes: packed without saturating */
+			__m128i w = _mm_packus_epi16(_mm_packs_epi32(b[0], b[1]),
+						     _mm_packs_epi32(b[2], b[3]));
+			_mm_storeu_si128((__m128i *)(void *)(out + (size_t)p * n + i), w);
+		}
 	}
-	return out;
+#endif
+	for (; i < n; i++)
+		for (int p = 0; p < 4; p++)
+			out[(size_t)p * n + i] = (uint8_t)(col[i] >> (8 * p));
+	return out + 4 * (size_t)n;
+}
+
+static uint8_t *planes2(uint8_t *out, const uint16_t *col, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		out[i] = (uint8_t)col[i];
+		out[n + i] = (uint8_t)(col[i] >> 8);
+	}
+	return out + 2 * (size_t)n;
+}
+
+static uint8_t *bytes(uint8_t *out, const uint8_t *col, uint32_t n)
+{
+	memcpy(out, col, n);
+	return out + n;
 }
 
 size_t tf_columns_finish(const struct tf_columns *c, uint8_t *out)
 {
 	uint8_t *p = out;
 
-	p = copy_planes(p, c->kinds, c->nr, 1);
-	p = copy_planes(p, c->ts, c->compact, 4);
-	p = copy_planes(p, c->pfn, c->compact, 4);
-	p = copy_planes(p, c->order, c->compact, 1);
-	p = copy_planes(p, c->c12, c->n12, 1);
-	p = copy_planes(p, c->c16, c->n16, 4);
-	p = copy_planes(p, c->cpu, c->ncpu, 2);
-	p = copy_planes(p, c->pid, c->npid, 4);
+	p = bytes(p, c->kinds, c->nr);
+	p = planes4(p, c->ts, c->compact);
+	p = planes4(p, c->pfn, c->compact);
+	p = bytes(p, c->order, c->compact);
+	p = bytes(p, c->c12, c->n12);
+	p = planes4(p, c->c16, c->n16);
+	p = planes2(p, c->cpu, c->ncpu);
+	p = planes4(p, c->pid, c->npid);
 	memcpy(p, c->rows, c->rows_len);
 	return (size_t)(p - out) + c->rows_len;
 }
@@ -214,9 +246,6 @@ struct col_counts {
 	uint32_t compact, n12, n16, ncpu, npid;
 };
 
-/* Bit t set: a compact record of type t has a c12 byte (types 1, 3, 4, 5) or a c16 value (1, 4). */
-#define HAS12_TYPES 0x3au
-#define HAS16_TYPES 0x12u
 
 /*
  * What a kind byte adds to the counts, as two words of a table (one load
@@ -483,6 +512,13 @@ int tf_columns_decode(const uint8_t *raw, size_t raw_len, uint32_t nr, uint64_t 
 	struct col_counts n;
 
 	*kept = 0;
+	if (nr == 0 && raw_len) { /* and with no records there are no slots or tmp to use */
+		*bad_index = 0;
+		snprintf(why, len, "%zu payload bytes follow its last record", raw_len);
+		return -EBADMSG;
+	}
+	if (nr == 0)
+		return 0;
 	if (raw_len < nr) {
 		*bad_index = 0;
 		snprintf(why, len, "the payload (%zu bytes) is shorter than its %u kind bytes",

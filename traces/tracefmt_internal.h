@@ -105,9 +105,12 @@ struct tf_slot {
 struct tf_columns {
 	struct tf_codec codec;
 	uint32_t nr, compact, n12, n16, ncpu, npid;
-	uint8_t *kinds, *ts, *pfn, *order, *c12, *c16, *cpu, *pid; /* per-record columns */
+	uint8_t *kinds, *order, *c12;	   /* byte columns */
+	uint32_t *ts, *pfn, *c16, *pid;	   /* values, put in byte planes by tf_columns_finish() */
+	uint16_t *cpu;
 	uint8_t *rows;	   /* records in the row form of §4 */
 	size_t rows_len;
+	size_t size;	   /* payload bytes tf_columns_finish() would write now */
 };
 
 int tf_columns_init(struct tf_columns *c);

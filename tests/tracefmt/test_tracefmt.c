@@ -1427,6 +1427,7 @@ static void test_columns_hostile(void)
 		{ { 0x02 | 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x20 }, 12, 1,
 		  "cpu 8192 is out of range" },
 		{ { 0x00, 0x7f }, 2, 1, "record" },   /* a row record cut short */
+		{ { 0x00 }, 1, 0, "1 payload bytes follow" }, /* no records, yet bytes */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
