@@ -46,12 +46,13 @@ static void usage(FILE *f)
 		"\n"
 		"what-if settings (default: the traced host's values):\n");
 	replay_cli_settings_help(f);
+	fprintf(f, "  --no-reclaim, --no-compaction  the same as --reclaim 0, --compaction 0\n");
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	enum { OPT_DB = 1000, OPT_MODE, OPT_CONFIG, OPT_JSON, OPT_INTERVAL, OPT_PARANOID,
-	       OPT_LABEL, OPT_HELP, OPT_MAPS, OPT_SETTING };
+	       OPT_LABEL, OPT_HELP, OPT_MAPS, OPT_NO_RECLAIM, OPT_NO_COMPACTION, OPT_SETTING };
 	struct option longopts[64];
 	struct replay_cli_run run;
 	struct replay_result res;
@@ -66,6 +67,7 @@ int cmd_replay(int argc, char **argv)
 		{ "sample-interval-ms", 1, OPT_INTERVAL }, { "paranoid", 2, OPT_PARANOID },
 		{ "label", 1, OPT_LABEL },     { "help", 0, OPT_HELP },
 		{ "maps", 1, OPT_MAPS },
+		{ "no-reclaim", 0, OPT_NO_RECLAIM }, { "no-compaction", 0, OPT_NO_COMPACTION },
 	};
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		longopts[n++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
@@ -138,6 +140,14 @@ int cmd_replay(int argc, char **argv)
 		case OPT_LABEL:
 			run.opts.label = optarg;
 			break;
+		case OPT_NO_RECLAIM:
+		case OPT_NO_COMPACTION: {
+			const char *name = c == OPT_NO_RECLAIM ? "reclaim" : "compaction";
+
+			if (replay_cli_setting("replay", &from_flags, name, "0") < 0)
+				return 2;
+			break;
+		}
 		case OPT_HELP:
 		case 'h':
 			usage(stdout);
@@ -182,10 +192,14 @@ int cmd_replay(int argc, char **argv)
 	}
 	/* the flags (checked above) are applied again on top of the config */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1)
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
 		if (c >= OPT_SETTING && replay_setting_at((size_t)(c - OPT_SETTING)))
 			replay_cli_setting("replay", &run.opts.settings,
 					   replay_setting_at((size_t)(c - OPT_SETTING))->name, optarg);
+		else if (c == OPT_NO_RECLAIM || c == OPT_NO_COMPACTION)
+			replay_cli_setting("replay", &run.opts.settings,
+					   c == OPT_NO_RECLAIM ? "reclaim" : "compaction", "0");
+	}
 	if (run.opts.mode == REPLAY_SHADOW) {
 		char *j = replay_settings_json(&run.opts.settings);
 		bool changed = j && strcmp(j, "{}");

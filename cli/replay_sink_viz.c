@@ -63,12 +63,16 @@ void replay_cli_settings_help(FILE *f)
 		const char *help = si->help;
 		int len = fprintf(f, "  --%s %s", si->name, si->arg);
 
-		fprintf(f, "%*s%lld..%lld", len < SETTING_HELP_COL ? SETTING_HELP_COL - len : 1, "",
-			si->min, si->max);
+		/* a range only for plain numbers: "0|1" and SECONDS say their own */
+		bool range = !strcmp(si->arg, "N") || strchr(si->arg, ',');
+
+		fprintf(f, "%*s", len < SETTING_HELP_COL ? SETTING_HELP_COL - len : 1, "");
+		if (range)
+			fprintf(f, "%lld..%lld", si->min, si->max);
 		/* each line of the help under the first */
 		for (const char *nl; *help; help = nl ? nl + 1 : help + strlen(help)) {
 			nl = strchr(help, '\n');
-			fprintf(f, "%s%.*s", help == si->help ? "; " : "\n" SETTING_HELP_INDENT,
+			fprintf(f, "%s%.*s", help != si->help ? "\n" SETTING_HELP_INDENT : range ? "; " : "",
 				nl ? (int)(nl - help) : (int)strlen(help), help);
 		}
 		fputc('\n', f);

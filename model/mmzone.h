@@ -155,6 +155,48 @@ struct pglist_data {
 	int zone_of_type[MODEL_NR_ZONE_TYPES];	/* this node's zone index per type, or -1 */
 };
 
+/*
+ * struct zone_lru - what-if bookkeeping of one zone (model/reclaim.c,
+ * model/compaction.c), allocated only with cfg.reclaim or cfg.compaction.
+ * The LRU is a circular list over link ids: 0 is the sentinel, pfn
+ * start_pfn + i is id i + 1 (so a zone growing at its end keeps its ids);
+ * the oldest allocation is at the head. info[] marks the heads.
+ */
+struct zone_lru {
+	uint32_t *next, *prev;		/* [spanned + 1] LRU links by link id */
+	uint32_t *seq;			/* [spanned] allocation sequence of a head (wraps) */
+	uint64_t *tag;			/* [spanned] caller's tag of a head */
+	uint8_t *info;			/* [spanned] LRU_HEAD | mt << 4 | order, 0 = not a head */
+	uint8_t *skip;			/* [nr_pageblocks] PB_migrate_skip hint */
+	uint64_t nr_pages;		/* pages on the LRU */
+	uint64_t cached_migrate_pfn[2];	/* compact_cached_migrate_pfn[async, sync] */
+	uint64_t cached_free_pfn;	/* compact_cached_free_pfn */
+	unsigned int compact_considered, compact_defer_shift, compact_order_failed;
+	bool blockskip_flush;		/* compact_blockskip_flush */
+};
+
+#define LRU_HEAD 0x80
+#define SWAP_CLUSTER_MAX 32
+#define COMPACT_CLUSTER_MAX 32
+#define MAX_RECLAIM_RETRIES 16
+#define COMPACT_MAX_DEFER_SHIFT 6
+
+/* Per-node what-if reclaim state. */
+struct node_reclaim {
+	bool kswapd_pending;		/* woken during the current call */
+	unsigned int kswapd_order;	/* max order woken for */
+	int kswapd_hz;			/* max highest zone woken for */
+	unsigned int kswapd_failures;	/* consecutive runs that reclaimed nothing */
+	unsigned int proactive_defer;	/* proactive checks still to skip */
+};
+
+struct pressure {
+	struct zone_lru *zl;		/* [nr_zones] */
+	struct node_reclaim node[MODEL_MAX_NODES];
+	uint32_t seq;			/* next allocation sequence */
+	bool in_kswapd;			/* a modelled kswapd/kcompactd is running */
+};
+
 struct model {
 	struct model_config cfg;
 	struct model_formula_settings fs;
@@ -184,6 +226,7 @@ struct model {
 	enum model_page_reporting_state pr_state;	/* prdev->state */
 	bool pr_skip_notify;		/* FPI_SKIP_REPORT_NOTIFY of the free in progress */
 	uint64_t min_free_kb;		/* the kernel's min_free_kbytes now (hotplug moves it) */
+	struct pressure *press;		/* what-if reclaim/compaction state, or NULL */
 };
 
 /* ---- state byte helpers ---- */
@@ -450,6 +493,19 @@ static inline void page_reporting_notify_free(struct model *m, unsigned int orde
 		m->pr_state = MODEL_PR_REQUESTED;
 }
 
+/* struct alloc_context - one request's zonelist walk (page_alloc.c, reclaim.c). */
+struct alloc_context {
+	const struct pglist_data *pgdat;
+	unsigned int nr_zonerefs;	/* zonelist entries to walk (THISNODE: local only) */
+	struct zone *preferred;
+	int hz;				/* highest zone type */
+	int mt;
+	uint64_t gfp;
+	unsigned int cpu;
+	unsigned int req_flags;
+	bool any_zone_passed;
+};
+
 /* ---- shared internal functions ---- */
 /* model.c */
 struct zone *model_pfn_zone(struct model *m, uint64_t pfn);
@@ -481,8 +537,46 @@ bool model_range_has_free(const struct model *m, const struct zone *z, uint64_t 
 bool model_free_checked(struct model *m, struct zone *z, uint64_t pfn, unsigned int order,
 		  unsigned int cpu, unsigned int flags, struct model_free_result *res);
 bool model_zone_boost_step(struct model *m, struct zone *z);
+int find_suitable_fallback(const struct model *m, const struct zone *z, unsigned int order, int mt,
+			   bool claimable);
+uint64_t get_page_from_freelist(struct model *m, unsigned int order, unsigned int alloc_flags,
+				struct alloc_context *ac);
 bool model_zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
+
+/* reclaim.c */
+int model_pressure_create(struct model *m);
+void model_pressure_destroy(struct model *m);
+int model_lru_resize(struct model *m, struct zone *z, uint64_t spanned, uint64_t nr_pageblocks);
+void reset_cached_positions(struct model *m, struct zone *z);
+void model_lru_track_alloc(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
+		     uint64_t tag);
+void model_lru_untrack_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order);
+void model_lru_move(struct model *m, struct zone *z, uint64_t from, uint64_t to);
+void model_kswapd_wake_record(struct model *m, unsigned int node, unsigned int order, int hz);
+void model_kswapd_run_pending(struct model *m);
+uint64_t model_alloc_pages_direct_pressure(struct model *m, unsigned int order, unsigned int alloc_flags,
+				     struct alloc_context *ac);
+bool pgdat_balanced(struct model *m, unsigned int node, unsigned int order, int hz);
+
+/* compaction.c */
+enum compact_result {
+	COMPACT_NOT_SUITABLE_ZONE = 1,
+	COMPACT_SKIPPED,
+	COMPACT_DEFERRED,
+	COMPACT_NO_SUITABLE_PAGE,
+	COMPACT_CONTINUE,
+	COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED,
+	COMPACT_CONTENDED,
+	COMPACT_SUCCESS,
+};
+enum compact_result try_to_compact_pages(struct model *m, unsigned int order, unsigned int alloc_flags,
+					 struct alloc_context *ac, bool async);
+void wakeup_kcompactd(struct model *m, unsigned int node, unsigned int order, int hz);
+
+/* reporting.c */
+bool __isolate_free_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order);
 
 /* pcp.c */
 bool model_pcp_allowed_order(const struct model *m, unsigned int order);

@@ -36,6 +36,8 @@ void model_config_init(struct model_config *cfg, enum model_profile profile)
 	memcpy(cfg->lowmem_reserve_ratio, ratio, sizeof(ratio));
 	cfg->thp_enabled = true;
 	cfg->boost_clear = MODEL_BOOST_CLEAR_MANUAL;
+	cfg->compaction_proactiveness = 20;
+	cfg->extfrag_threshold = 500;
 }
 
 int model_config_add_zone(struct model_config *cfg, unsigned int node, enum model_zone_type type,
@@ -166,6 +168,10 @@ int model_config_check(const struct model_config *c, struct model_config_fault *
 	if (c->boost_clear != MODEL_BOOST_CLEAR_MANUAL &&
 	    c->boost_clear != MODEL_BOOST_CLEAR_ON_WAKE)
 		return refuse(f, "boost_clear", -1);
+	if (c->compaction_proactiveness > 100)
+		return refuse(f, "compaction_proactiveness", -1);
+	if (c->extfrag_threshold > 1000)
+		return refuse(f, "extfrag_threshold", -1);
 	if (c->page_reporting_order >= c->nr_page_orders)
 		return refuse(f, "page_reporting_order", -1);
 	for (unsigned int i = 0; i < c->nr_cpus; i++)
@@ -355,6 +361,8 @@ static int zone_arrays_resize(struct model *m, struct zone *z, uint64_t spanned)
 		if (first >= z->start_pfn)
 			z->pb_count[MODEL_MT_MOVABLE]++;
 	}
+	if (m->press && model_lru_resize(m, z, spanned, nr_pb))
+		return -ENOMEM;
 	z->nr_pageblocks = nr_pb;
 	z->spanned = spanned;
 	z->alloc_bytes = spanned + (z->nr_lists + spanned) * sizeof(*link) + nr_pb +
@@ -490,6 +498,8 @@ struct model *model_create(const struct model_config *cfg)
 	}
 	for (unsigned int i = 0; i < m->nr_zones; i++)
 		model_pcp_setup(m, &m->zones[i]);
+	if ((cfg->reclaim || cfg->compaction) && model_pressure_create(m))
+		goto nomem;
 	return m;
 nomem:
 	model_destroy(m);
@@ -508,6 +518,7 @@ void model_destroy(struct model *m)
 		free(m->zones[i].pcp);
 		free(m->zones[i].reported);
 	}
+	model_pressure_destroy(m);
 	free(m->zones);
 	free(m->zone_order);
 	model_journal_release(m);

@@ -274,8 +274,8 @@ static bool should_try_claim_block(const struct model *m, unsigned int order, in
  *
  * Models: mm/page_alloc.c find_suitable_fallback(), v6.1/v6.18 (spec §2.8).
  */
-static int find_suitable_fallback(const struct model *m, const struct zone *z, unsigned int order,
-				  int mt, bool claimable)
+int find_suitable_fallback(const struct model *m, const struct zone *z, unsigned int order, int mt,
+			   bool claimable)
 {
 	if (!z->nr_free[order])
 		return -1;
@@ -634,7 +634,7 @@ static bool __zone_watermark_ok(const struct model *m, const struct zone *z, uns
 }
 
 /*
- * Models: mm/page_alloc.c zone_watermark_ok(), v6.1/v6.18 (spec §2.3).
+ * Models: mm/page_alloc.c model_zone_watermark_ok(), v6.1/v6.18 (spec §2.3).
  */
 bool model_zone_watermark_ok(struct model *m, struct zone *z, unsigned int order, uint64_t mark,
 		       int highest_zoneidx, unsigned int alloc_flags)
@@ -675,7 +675,7 @@ static bool zone_watermark_fast(const struct model *m, const struct zone *z, uns
  *
  * Models: mm/vmscan.c pgdat_balanced(), v6.1/v6.18 (spec §5.5).
  */
-static bool pgdat_balanced(struct model *m, unsigned int node, unsigned int order, int hz)
+bool pgdat_balanced(struct model *m, unsigned int node, unsigned int order, int hz)
 {
 	bool any = false;
 
@@ -712,11 +712,16 @@ static void wakeup_kswapd(struct model *m, unsigned int node, unsigned int order
 		if (z->watermark_boost)
 			boosted = true;
 	}
+	if (m->press && m->cfg.reclaim &&
+	    m->press->node[node].kswapd_failures >= MAX_RECLAIM_RETRIES)
+		return;	/* hopeless node */
 	if (!boosted && pgdat_balanced(m, node, order, hz))
 		return;
 	m->ctr.kswapd_wakes++;
 	m->res->flags |= MODEL_ALLOC_R_KSWAPD_WAKE;
-	if (m->cfg.boost_clear == MODEL_BOOST_CLEAR_ON_WAKE)
+	if (m->press && m->cfg.reclaim)
+		model_kswapd_wake_record(m, node, order, hz);
+	else if (m->cfg.boost_clear == MODEL_BOOST_CLEAR_ON_WAKE)
 		model_kswapd_sleep(m, (int)node);
 }
 
@@ -804,23 +809,11 @@ int model_pageblock_reserve_highatomic(struct model *m, uint64_t pfn, unsigned i
 /* Zonelist walk and the public allocation entry                          */
 /* ---------------------------------------------------------------------- */
 
-struct alloc_context {
-	const struct pglist_data *pgdat;
-	unsigned int nr_zonerefs;	/* zonelist entries to walk (THISNODE: local only) */
-	struct zone *preferred;
-	int hz;				/* highest zone type */
-	int mt;
-	uint64_t gfp;
-	unsigned int cpu;
-	unsigned int req_flags;
-	bool any_zone_passed;
-};
-
 /*
  * Models: mm/page_alloc.c get_page_from_freelist(), v6.1/v6.18 (spec §2.2).
  */
-static uint64_t get_page_from_freelist(struct model *m, unsigned int order,
-				       unsigned int alloc_flags, struct alloc_context *ac)
+uint64_t get_page_from_freelist(struct model *m, unsigned int order, unsigned int alloc_flags,
+				struct alloc_context *ac)
 {
 	bool retried = false;
 
@@ -1052,6 +1045,10 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 			wake_all_kswapds(m, order, &ac);
 		pfn = get_page_from_freelist(m, order, alloc_flags, &ac);
 		res->flags |= MODEL_ALLOC_R_SLOWPATH;
+		if (pfn == MODEL_PFN_NONE && m->press) {
+			pfn = model_alloc_pages_direct_pressure(m, order, alloc_flags, &ac);
+			m->ctr.alloc_would_fail += pfn == MODEL_PFN_NONE;
+		}
 		if (pfn == MODEL_PFN_NONE && (req->req_flags & MODEL_REQ_MUST_SUCCEED)) {
 			pfn = get_page_from_freelist(m, order,
 						     alloc_flags | MODEL_ALLOC_NO_WATERMARKS, &ac);
@@ -1062,10 +1059,16 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
 		res->flags &= ~(unsigned int)(MODEL_ALLOC_R_SLOWPATH | MODEL_ALLOC_R_NO_WATERMARKS);
 		alloc_fail(m, res, order,
 			   ac.any_zone_passed ? MODEL_FAIL_NO_BLOCK : MODEL_FAIL_WATERMARK);
-		return 0;
+	} else {
+		res->pfn = pfn;
+		m->ctr.alloc_success++;
 	}
-	res->pfn = pfn;
-	m->ctr.alloc_success++;
+	if (m->press) {
+		/* kswapd runs before the new page reaches the LRU (the caller adds it later) */
+		model_kswapd_run_pending(m);
+		if (pfn != MODEL_PFN_NONE)
+			model_lru_track_alloc(m, &m->zones[res->zone], pfn, order, ac.mt, req->tag);
+	}
 	return 0;
 }
 
@@ -1435,6 +1438,8 @@ int model_free_pages(struct model *m, uint64_t pfn, unsigned int order, unsigned
 	if (!z)
 		return 0;
 	res->zone = (int)z->idx;
+	if (m->press)
+		model_lru_untrack_range(m, z, pfn, order);
 	if (pfn & (((uint64_t)1 << order) - 1)) {
 		/* never done by the kernel: free the range as its aligned pieces */
 		uint64_t end = pfn + ((uint64_t)1 << order);

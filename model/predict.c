@@ -131,6 +131,8 @@ int model_alloc_predict(struct model *m, const struct model_alloc_req *req,
 
 	if (!m || !req || !res || req->cpu >= m->cfg.nr_cpus)
 		return -EINVAL;
+	if (m->press)	/* reclaim and compaction write state the journal does not undo */
+		return -EOPNOTSUPP;
 	if (!m->zone_save) {
 		m->zone_save = calloc(m->nr_zones, sizeof(*m->zone_save));
 		m->pcp_save = calloc(m->nr_zones, sizeof(*m->pcp_save));

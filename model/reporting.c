@@ -42,7 +42,7 @@ static void list_rotate_to_front(struct zone *z, uint32_t l, uint32_t n)
  *
  * Models: mm/page_alloc.c __isolate_free_page(), v6.1/v6.18
  */
-static bool isolate_free_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order)
+bool __isolate_free_page(struct model *m, struct zone *z, uint64_t pfn, unsigned int order)
 {
 	uint64_t end = pfn + ((uint64_t)1 << order) - 1;
 
@@ -132,7 +132,7 @@ static void page_reporting_cycle(struct model *m, struct zone *z, unsigned int o
 			break;
 		}
 		if (sg->offset) {
-			if (!isolate_free_page(m, z, pfn, order)) {
+			if (!__isolate_free_page(m, z, pfn, order)) {
 				res->isolate_failed++;
 				next = n;
 				break;

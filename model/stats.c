@@ -290,5 +290,12 @@ size_t model_memory_bytes(const struct model *m)
 	n = sizeof(*m) + m->nr_zones * (sizeof(struct zone) + sizeof(unsigned int));
 	for (unsigned int i = 0; i < m->nr_zones; i++)
 		n += m->zones[i].alloc_bytes;
+	if (m->press) {
+		n += sizeof(*m->press) + m->nr_zones * sizeof(*m->press->zl);
+		for (unsigned int i = 0; i < m->nr_zones; i++)
+			n += (m->zones[i].spanned + 1) * 2 * sizeof(uint32_t) +
+			     m->zones[i].spanned * (MODEL_PRESSURE_BYTES_PER_FRAME - 8) +
+			     m->zones[i].nr_pageblocks;
+	}
 	return n;
 }

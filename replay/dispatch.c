@@ -169,6 +169,8 @@ static void page_event_count(struct replay_ctx *c, const struct reorder_event *e
 {
 	if (c->mode == REPLAY_WHATIF && c->prof_618)
 		replay_pcp_decay_due(c, e);
+	if (c->mode == REPLAY_WHATIF)
+		replay_whatif_time(c, e->ts);
 	c->count.events++;
 	trace_count(c, e);
 	if (c->count.uncertain && e->ts >= c->count.uncertain_until)

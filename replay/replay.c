@@ -201,7 +201,8 @@ static int model_fits_memory(const char *path, const struct model_config *cfg,
 		frames += cfg->zones[z].spanned_pages;
 	if (pages <= 0 || psize <= 0)
 		return 0;
-	need = frames * MODEL_BYTES_PER_FRAME;
+	need = frames * (MODEL_BYTES_PER_FRAME +
+			 (cfg->reclaim || cfg->compaction ? MODEL_PRESSURE_BYTES_PER_FRAME : 0));
 	have = (uint64_t)pages * (uint64_t)psize;
 	if (need <= have / 2)
 		return 0;

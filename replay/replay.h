@@ -62,6 +62,14 @@ struct replay_settings {
 	int pcp_high_fraction;		/* --pcp-high-fraction (0 or >= 8) */
 	int pcp_batch;			/* --pcp-batch, pages */
 	int nr_cpus;			/* --cpus */
+	int compaction_proactiveness;	/* --compaction-proactiveness, 0..100 */
+	int extfrag_threshold;		/* --extfrag-threshold, 0..1000 (default 500) */
+	int reclaim;			/* --reclaim 0|1: model kswapd and direct reclaim
+					 * (what-if default 1; --no-reclaim) */
+	int compaction;			/* --compaction 0|1: model compaction (what-if
+					 * default 1; --no-compaction) */
+	int64_t compact_at_ns;		/* --compact-at SECONDS of trace time: compact all
+					 * memory then, as writing vm.compact_memory */
 };
 
 /* One what-if setting of replay's table, for front-ends that list or parse them. */

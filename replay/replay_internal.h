@@ -398,6 +398,15 @@ struct replay_whatif {
 	uint64_t first_fail_reported[REPLAY_MAX_ORDERS];
 	bool first_breach_reported;
 	bool first_kswapd_reported;
+	/* reclaim and compaction (model/reclaim.c, model/compaction.c) */
+	uint64_t frees_of_reclaimed;	/* trace frees of pages the model had reclaimed: skipped */
+	uint64_t reclaimed_untied;	/* reclaimed model allocations no trace free will name */
+	uint64_t migrations_remapped;	/* moves of tied allocations: their frees follow */
+	uint64_t next_proactive;	/* trace ns of kcompactd's next 500 ms check */
+	bool compact_at_done;
+	int64_t compact_at_migrated;	/* pages the --compact-at compaction moved, -1 not run */
+	uint64_t hi_blocks_start, hi_blocks_min, hi_blocks_end; /* pageblock-order free blocks */
+	bool hi_blocks_seen;
 };
 
 /* Attribution tables, open addressing, powers of two (attribution.c). */
@@ -567,6 +576,9 @@ int replay_whatif_init(struct replay_ctx *c);
 void replay_whatif_release(struct replay_ctx *c);
 void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e);
 void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e);
+void replay_whatif_time(struct replay_ctx *c, uint64_t ts);
+uint64_t replay_whatif_hi_blocks(const struct replay_ctx *c);
+void replay_whatif_hi_blocks_note(struct replay_ctx *c);
 
 /* ---- memory.c: sizes, watermarks, hotplug, reporting, pcp decay ----------- */
 

@@ -17,9 +17,30 @@ static const char *const counter_names[] = {
 	"model.steals", "model.boosts", "model.kswapd_wakes", "model.watermark_breaches",
 	"trace.allocations", "trace.alloc_failures", "trace.frees", "trace.pcp_refills",
 	"trace.pcp_refill_pages", "trace.pcp_drains", "trace.pcp_drain_pages", "trace.fallbacks",
+	/* what-if only (shadow sends the names above) */
+	"model.kswapd_runs", "model.pages_reclaimed", "model.direct_reclaim_stalls",
+	"model.compaction_runs", "model.pages_migrated", "model.free_pageblock_blocks",
 };
 
 #define NR_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
+#define NR_SHADOW_COUNTERS 20
+
+/* The what-if reclaim and compaction counters, v[20..]. */
+static void whatif_counters(struct replay_ctx *c, const struct model_counters *k, int64_t *v)
+{
+	uint64_t stalls = 0, runs = 0;
+
+	for (unsigned int o = 0; o < MODEL_MAX_ORDERS; o++)
+		stalls += k->direct_stalls[o];
+	for (unsigned int t = 0; t < MODEL_NR_COMPACT_TRIGGERS; t++)
+		runs += k->compact_runs[t];
+	v[20] = (int64_t)k->kswapd_runs;
+	v[21] = (int64_t)(k->kswapd_reclaimed + k->direct_reclaimed);
+	v[22] = (int64_t)stalls;
+	v[23] = (int64_t)runs;
+	v[24] = (int64_t)k->compact_migrated;
+	v[25] = (int64_t)c->whatif.hi_blocks_end;
+}
 
 /* The summary's model_counters and trace_counters, as they stand at @ts, to the sink. */
 static void emit_counters(struct replay_ctx *c, uint64_t ts)
@@ -56,7 +77,10 @@ static void emit_counters(struct replay_ctx *c, uint64_t ts)
 	v[17] = (int64_t)t->pcp_drains;
 	v[18] = (int64_t)t->pcp_drain_pages;
 	v[19] = (int64_t)t->fallbacks;
-	replay_sink_ok(c, c->sink->counters(c->sink_ctx, replay_rel_ns(c, ts), counter_names, v, NR_COUNTERS));
+	if (!shadow)
+		whatif_counters(c, k, v);
+	replay_sink_ok(c, c->sink->counters(c->sink_ctx, replay_rel_ns(c, ts), counter_names, v,
+					    shadow ? NR_SHADOW_COUNTERS : NR_COUNTERS));
 }
 
 void replay_emit_samples(struct replay_ctx *c, uint64_t ts)
@@ -71,6 +95,8 @@ void replay_emit_samples(struct replay_ctx *c, uint64_t ts)
 
 	if (c->sink_ret)
 		return;
+	if (c->mode != REPLAY_SHADOW)
+		replay_whatif_hi_blocks_note(c);
 	emit_counters(c, ts);
 	model_counters_get(c->m, &mc);
 	for (unsigned int o = 0; o < no; o++)

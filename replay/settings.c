@@ -18,6 +18,7 @@ enum setting_kind {
 	SET_INT,
 	SET_I64,
 	SET_LIST,
+	SET_SECONDS,		/* decimal seconds, stored as int64 ns */
 };
 
 struct setting_desc {
@@ -43,6 +44,16 @@ static const struct setting_desc settings_table[] = {
 	SD("pcp-high-fraction", SET_INT, pcp_high_fraction, 0, 1 << 20, "N", "0 or >= 8"),
 	SD("pcp-batch", SET_INT, pcp_batch, 1, 1 << 20, "N", ""),
 	SD("cpus", SET_INT, nr_cpus, 1, 1024, "N", ""),
+	SD("compaction-proactiveness", SET_INT, compaction_proactiveness, 0, 100, "N",
+	   "0: no proactive compaction"),
+	SD("extfrag-threshold", SET_INT, extfrag_threshold, 0, 1000, "N",
+	   "costly orders compact only above it"),
+	SD("reclaim", SET_INT, reclaim, 0, 1, "0|1",
+	   "model kswapd and direct reclaim (default 1;\n--no-reclaim is --reclaim 0)"),
+	SD("compaction", SET_INT, compaction, 0, 1, "0|1",
+	   "model compaction (default 1; --no-compaction\nis --compaction 0)"),
+	SD("compact-at", SET_SECONDS, compact_at_ns, 0, 1ll << 62, "SECONDS",
+	   "compact all memory at that trace time (seconds\nafter the first event), as writing\n/proc/sys/vm/compact_memory"),
 };
 #define NR_SETTINGS (sizeof(settings_table) / sizeof(settings_table[0]))
 
@@ -72,6 +83,11 @@ void replay_settings_init(struct replay_settings *s)
 	s->pcp_high_fraction = -1;
 	s->pcp_batch = -1;
 	s->nr_cpus = -1;
+	s->compaction_proactiveness = -1;
+	s->extfrag_threshold = -1;
+	s->reclaim = -1;
+	s->compaction = -1;
+	s->compact_at_ns = -1;
 }
 
 /* Accept "watermark_scale_factor" for "watermark-scale-factor". */
@@ -102,6 +118,22 @@ static int parse_ll(const char *text, long long *out)
 	return 0;
 }
 
+/* "1.5" -> 1500000000 ns; no sign, no exponent, at most nanosecond digits. */
+static int parse_seconds_ns(const char *text, long long *out)
+{
+	char *end;
+	double v;
+
+	if (!*text || *text == '-' || *text == '+' || strpbrk(text, "eEnNiIxX"))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || end == text || *end || !(v >= 0) || v > 4e9)
+		return -EINVAL;
+	*out = (long long)(v * 1e9 + 0.5);
+	return 0;
+}
+
 static int setting_store(struct replay_settings *s, const struct setting_desc *d,
 			 const long long *vals, int n, struct bs_error *err)
 {
@@ -123,6 +155,7 @@ static int setting_store(struct replay_settings *s, const struct setting_desc *d
 		*(int *)base = (int)vals[0];
 		break;
 	case SET_I64:
+	case SET_SECONDS:
 		*(int64_t *)base = vals[0];
 		break;
 	case SET_LIST:
@@ -161,6 +194,12 @@ int replay_settings_set(struct replay_settings *s, const char *name, const char 
 			replay_err_set(err, "%s: empty list", name);
 			return -EINVAL;
 		}
+	} else if (d->kind == SET_SECONDS) {
+		if (parse_seconds_ns(value, &vals[0])) {
+			replay_err_set(err, "%s: '%s' is not a number of seconds", name, value);
+			return -EINVAL;
+		}
+		n = 1;
 	} else {
 		if (parse_ll(value, &vals[0])) {
 			replay_err_set(err, "%s: '%s' is not an integer", name, value);
@@ -216,6 +255,11 @@ int replay_settings_load_json(struct replay_settings *s, const char *path,
 				}
 				vals[n++] = json_integer_value(e);
 			}
+		} else if (json_is_integer(v) && d->kind == SET_SECONDS) {
+			vals[n++] = json_integer_value(v) * 1000000000ll;
+		} else if (json_is_real(v) && d->kind == SET_SECONDS && json_real_value(v) >= 0 &&
+			   json_real_value(v) <= 4e9) {
+			vals[n++] = (long long)(json_real_value(v) * 1e9 + 0.5);
 		} else if (json_is_integer(v)) {
 			vals[n++] = json_integer_value(v);
 		} else {
@@ -223,7 +267,8 @@ int replay_settings_load_json(struct replay_settings *s, const char *path,
 		}
 		if (n <= 0) {
 			replay_err_set(err, "%s: setting '%s' needs %s", path, key,
-				d->kind == SET_LIST ? "an array of integers" : "an integer");
+				d->kind == SET_LIST ? "an array of integers"
+				: d->kind == SET_SECONDS ? "a number of seconds" : "an integer");
 			ret = -EINVAL;
 			break;
 		}
@@ -258,6 +303,11 @@ char *replay_settings_json(const struct replay_settings *s)
 			if (*(const int64_t *)base >= 0)
 				json_object_set_new(o, d->pub.name,
 						    json_integer(*(const int64_t *)base));
+			break;
+		case SET_SECONDS:
+			if (*(const int64_t *)base >= 0)
+				json_object_set_new(o, d->pub.name,
+						    json_real((double)*(const int64_t *)base / 1e9));
 			break;
 		case SET_LIST:
 			if (s->nr_lowmem_reserve_ratio > 0) {

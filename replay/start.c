@@ -109,6 +109,13 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 		s->pcp_batch = -1;
 	if (s->nr_cpus >= 0 && s->nr_cpus == jint(host, "cpus", -2))
 		s->nr_cpus = -1;
+	if (s->compaction_proactiveness >= 0 &&
+	    s->compaction_proactiveness == jint(sysctl, "compaction_proactiveness", -2))
+		s->compaction_proactiveness = -1;
+	if (s->reclaim == 1)	/* the kernel's own: modelled by default */
+		s->reclaim = -1;
+	if (s->compaction == 1)
+		s->compaction = -1;
 	for (int k = 0; same && k < s->nr_lowmem_reserve_ratio; k++)
 		same = json_integer_value(json_array_get(lr, (size_t)k)) == s->lowmem_reserve_ratio[k] &&
 		       json_is_integer(json_array_get(lr, (size_t)k));
@@ -136,6 +143,13 @@ json_t *replay_host_settings_json(const struct replay_header *h)
 	json_object_set(o, "pcp-high-fraction",
 			(v = json_object_get(sysctl, "percpu_pagelist_high_fraction")) ? v : json_null());
 	json_object_set(o, "cpus", (v = json_object_get(host, "cpus")) ? v : json_null());
+	json_object_set(o, "compaction-proactiveness",
+			(v = json_object_get(sysctl, "compaction_proactiveness")) ? v : json_null());
+	/* the kernel reclaims and compacts; nothing records extfrag_threshold or a compaction time */
+	json_object_set_new(o, "extfrag-threshold", json_null());
+	json_object_set_new(o, "reclaim", json_integer(1));
+	json_object_set_new(o, "compaction", json_integer(1));
+	json_object_set_new(o, "compact-at", json_null());
 	return o;
 }
 
@@ -207,6 +221,10 @@ static void header_sysctl(json_t *sysctl, struct model_config *cfg)
 	if (jint(sysctl, "watermark_boost_factor", -1) >= 0)
 		cfg->watermark_boost_factor = (unsigned int)jint(sysctl, "watermark_boost_factor",
 								 15000);
+	if (jint(sysctl, "compaction_proactiveness", -1) >= 0 &&
+	    jint(sysctl, "compaction_proactiveness", -1) <= 100)
+		cfg->compaction_proactiveness =
+			(unsigned int)jint(sysctl, "compaction_proactiveness", 20);
 	if (jint(sysctl, "percpu_pagelist_high_fraction", -1) >= 0)
 		cfg->percpu_pagelist_high_fraction =
 			(unsigned int)jint(sysctl, "percpu_pagelist_high_fraction", 0);
@@ -263,6 +281,13 @@ static void settings_apply(const struct replay_settings *set, enum replay_mode m
 		cfg->nr_cpus = (unsigned int)set->nr_cpus;
 	cfg->boost_clear = mode == REPLAY_WHATIF ? MODEL_BOOST_CLEAR_ON_WAKE
 						 : MODEL_BOOST_CLEAR_MANUAL;
+	/* what-if models reclaim and compaction itself; shadow takes them from the trace */
+	cfg->reclaim = mode == REPLAY_WHATIF && set->reclaim != 0;
+	cfg->compaction = mode == REPLAY_WHATIF && set->compaction != 0;
+	if (set->compaction_proactiveness >= 0)
+		cfg->compaction_proactiveness = (unsigned int)set->compaction_proactiveness;
+	if (set->extfrag_threshold >= 0)
+		cfg->extfrag_threshold = (unsigned int)set->extfrag_threshold;
 }
 
 /* The recorded watermarks, lowmem reserves and pcp sizes of zone @z, unless derived. */

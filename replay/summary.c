@@ -406,7 +406,7 @@ static json_t *whatif_json(const struct replay_ctx *c)
 }
 
 /* Shadow mode's reclaim and compaction (reclaim.c; SUMMARY.md "reclaim_compaction"). */
-static json_t *reclaim_compaction_json(const struct replay_ctx *c)
+static json_t *shadow_reclaim_compaction_json(const struct replay_ctx *c)
 {
 	const struct replay_mm *mm = &c->mm;
 	json_t *o = json_object(), *k = json_object();
@@ -432,6 +432,58 @@ static json_t *reclaim_compaction_json(const struct replay_ctx *c)
 	return o;
 }
 
+static json_t *by_order_json(const struct replay_ctx *c, const uint64_t *v)
+{
+	json_t *a = json_array();
+
+	for (unsigned int o = 0; o < c->cfg->nr_page_orders && o < MODEL_MAX_ORDERS; o++)
+		json_array_append_new(a, jcount(v[o]));
+	return a;
+}
+
+/* What-if reclaim and compaction outcomes (SUMMARY.md "reclaim_compaction"). */
+static json_t *whatif_reclaim_compaction_json(const struct replay_ctx *c,
+						    const struct model_counters *mc)
+{
+	int64_t at = c->opts->settings.compact_at_ns;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "reclaim", json_boolean(c->cfg->reclaim));
+	json_object_set_new(o, "compaction", json_boolean(c->cfg->compaction));
+	json_object_set_new(o, "compaction_proactiveness",
+			    jcount(c->cfg->compaction_proactiveness));
+	json_object_set_new(o, "extfrag_threshold", jcount(c->cfg->extfrag_threshold));
+	json_object_set_new(o, "kswapd_runs", jcount(mc->kswapd_runs));
+	json_object_set_new(o, "kswapd_reclaimed_pages", jcount(mc->kswapd_reclaimed));
+	json_object_set_new(o, "kswapd_shortfall_pages", jcount(mc->kswapd_shortfall));
+	json_object_set_new(o, "direct_reclaimed_pages", jcount(mc->direct_reclaimed));
+	json_object_set_new(o, "direct_reclaim_stalls_by_order", by_order_json(c, mc->direct_stalls));
+	json_object_set_new(o, "allocations_would_fail", jcount(mc->alloc_would_fail));
+	json_object_set_new(o, "boost_cycles", jcount(mc->boost_cycles));
+	json_object_set_new(o, "compaction_runs", json_pack("{sI sI sI sI}",
+		"direct", (json_int_t)mc->compact_runs[MODEL_COMPACT_DIRECT],
+		"kcompactd", (json_int_t)mc->compact_runs[MODEL_COMPACT_KCOMPACTD],
+		"proactive", (json_int_t)mc->compact_runs[MODEL_COMPACT_PROACTIVE],
+		"explicit", (json_int_t)mc->compact_runs[MODEL_COMPACT_EXPLICIT]));
+	json_object_set_new(o, "compaction_deferred", jcount(mc->compact_deferred));
+	json_object_set_new(o, "compaction_migrate_scanned", jcount(mc->compact_migrate_scanned));
+	json_object_set_new(o, "compaction_free_scanned", jcount(mc->compact_free_scanned));
+	json_object_set_new(o, "compaction_isolated", jcount(mc->compact_isolated));
+	json_object_set_new(o, "pages_migrated", jcount(mc->compact_migrated));
+	json_object_set_new(o, "compaction_success_by_order", by_order_json(c, mc->compact_success));
+	json_object_set_new(o, "compaction_fail_by_order", by_order_json(c, mc->compact_fail));
+	json_object_set_new(o, "frees_of_reclaimed_pages", jcount(c->whatif.frees_of_reclaimed));
+	json_object_set_new(o, "reclaimed_untied", jcount(c->whatif.reclaimed_untied));
+	json_object_set_new(o, "migrations_remapped", jcount(c->whatif.migrations_remapped));
+	json_object_set_new(o, "free_pageblock_blocks", json_pack("{sI sI sI sI}",
+		"order", (json_int_t)c->cfg->pageblock_order, "start", (json_int_t)c->whatif.hi_blocks_start,
+		"min", (json_int_t)c->whatif.hi_blocks_min, "end", (json_int_t)c->whatif.hi_blocks_end));
+	json_object_set_new(o, "compact_at", at < 0 ? json_null() : json_pack("{sf sb so}",
+		"seconds", (double)at / 1e9, "done", c->whatif.compact_at_done, "pages_migrated",
+		c->whatif.compact_at_migrated < 0 ? json_null() : jcount((uint64_t)c->whatif.compact_at_migrated)));
+	return o;
+}
+
 char *replay_summary_build(const struct replay_ctx *c, const struct replay_result *res,
 			   bool complete)
 {
@@ -448,9 +500,11 @@ char *replay_summary_build(const struct replay_ctx *c, const struct replay_resul
 	summary_add_model(o, c, res, &mc);
 	if (c->mode == REPLAY_SHADOW) {
 		summary_add_shadow(o, c, res);
-		json_object_set_new(o, "reclaim_compaction", reclaim_compaction_json(c));
-	} else
+		json_object_set_new(o, "reclaim_compaction", shadow_reclaim_compaction_json(c));
+	} else {
 		json_object_set_new(o, "whatif", whatif_json(c));
+		json_object_set_new(o, "reclaim_compaction", whatif_reclaim_compaction_json(c, &mc));
+	}
 	json_object_set_new(o, "model_check", json_pack("{sb sI sI ss}",
 		"enabled", c->opts->paranoid, "checks", (json_int_t)c->count.paranoid_checks,
 		"failures", (json_int_t)c->count.paranoid_fail, "first_failure", c->count.paranoid_first));

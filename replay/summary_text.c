@@ -138,6 +138,76 @@ static void put_changes(FILE *f, json_t *j)
 	}
 }
 
+static void put_orders(FILE *f, const char *what, json_t *a)
+{
+	size_t i, last = 0;
+	json_t *v;
+
+	json_array_foreach(a, i, v)
+		if (json_integer_value(v))
+			last = i + 1;
+	if (!last)
+		return;
+	fprintf(f, "    %s by order:", what);
+	json_array_foreach(a, i, v)
+		if (i < last)
+			fprintf(f, " %lld", (long long)json_integer_value(v));
+	fprintf(f, "\n");
+}
+
+/* The modelled reclaim and compaction (SUMMARY.md "reclaim_compaction"). */
+static void put_reclaim_compaction(FILE *f, json_t *r)
+{
+	json_t *runs = json_object_get(r, "compaction_runs"), *hb, *at;
+	long long stalls = 0;
+	size_t i;
+	json_t *v;
+
+	if (!r)
+		return;
+	json_array_foreach(json_object_get(r, "direct_reclaim_stalls_by_order"), i, v)
+		stalls += (long long)json_integer_value(v);
+	if (json_is_true(json_object_get(r, "reclaim"))) {
+		fprintf(f, "  reclaim: kswapd runs %lld (pages reclaimed %lld), direct reclaim "
+			"stalls %lld (pages %lld), boost cycles %lld\n", jll(r, "kswapd_runs"),
+			jll(r, "kswapd_reclaimed_pages"), stalls, jll(r, "direct_reclaimed_pages"),
+			jll(r, "boost_cycles"));
+		if (jll(r, "kswapd_shortfall_pages"))
+			fprintf(f, "    kswapd ran out of reclaimable pages (those allocated in the "
+				"trace) %lld pages short of HIGH, summed over its runs\n",
+				jll(r, "kswapd_shortfall_pages"));
+		put_orders(f, "direct reclaim stalls", json_object_get(r,
+				"direct_reclaim_stalls_by_order"));
+		fprintf(f, "    allocations that would have failed: %lld; trace frees of reclaimed "
+			"pages skipped: %lld\n", jll(r, "allocations_would_fail"),
+			jll(r, "frees_of_reclaimed_pages"));
+	} else {
+		fprintf(f, "  reclaim: not modelled (--no-reclaim)\n");
+	}
+	if (!json_is_true(json_object_get(r, "compaction"))) {
+		fprintf(f, "  compaction: not modelled (--no-compaction)\n");
+		return;
+	}
+	fprintf(f, "  compaction (proactiveness %lld, extfrag threshold %lld): runs direct %lld, "
+		"kcompactd %lld, proactive %lld, explicit %lld; pages scanned %lld migrate / "
+		"%lld free, migrated %lld\n", jll(r, "compaction_proactiveness"),
+		jll(r, "extfrag_threshold"), jll(runs, "direct"), jll(runs, "kcompactd"),
+		jll(runs, "proactive"), jll(runs, "explicit"), jll(r, "compaction_migrate_scanned"),
+		jll(r, "compaction_free_scanned"), jll(r, "pages_migrated"));
+	put_orders(f, "compaction successes", json_object_get(r, "compaction_success_by_order"));
+	put_orders(f, "compaction failures", json_object_get(r, "compaction_fail_by_order"));
+	hb = json_object_get(r, "free_pageblock_blocks");
+	fprintf(f, "  free blocks of order >= %lld (in pageblocks): start %lld, lowest %lld, "
+		"end %lld\n", jll(hb, "order"), jll(hb, "start"), jll(hb, "min"), jll(hb, "end"));
+	at = json_object_get(r, "compact_at");
+	if (json_is_object(at) && json_is_true(json_object_get(at, "done")))
+		fprintf(f, "  compact_memory at %.3f s: %lld pages migrated\n", jnum(at, "seconds"),
+			jll(at, "pages_migrated"));
+	else if (json_is_object(at))
+		fprintf(f, "  compact_memory at %.3f s: not reached (the trace ends earlier)\n",
+			jnum(at, "seconds"));
+}
+
 static void put_whatif(FILE *f, json_t *j)
 {
 	json_t *m = json_object_get(j, "model_counters");
@@ -145,6 +215,7 @@ static void put_whatif(FILE *f, json_t *j)
 	put_changes(f, j);
 	fprintf(f, "  watermark breaches: %lld, kswapd wakes: %lld, boosts: %lld\n",
 		jll(m, "watermark_breaches"), jll(m, "kswapd_wakes"), jll(m, "boosts"));
+	put_reclaim_compaction(f, json_object_get(j, "reclaim_compaction"));
 }
 
 static void put_failures(FILE *f, json_t *j)

@@ -3,7 +3,11 @@
  * What-if mode: each mm_page_alloc is re-asked of the model, which picks its
  * own pfn; frees are tied to the allocation that produced the page through
  * a kernel-pfn -> model-pfn map (map.c); pages allocated before the capture
- * are freed at their own pfns.
+ * are freed at their own pfns. The model reclaims and compacts by itself
+ * (cfg.reclaim, cfg.compaction): a reclaimed allocation's later frees are
+ * skipped and counted, a migrated one's map entry follows it to its new
+ * pfn; kcompactd's proactive check runs every 500 ms of trace time and
+ * --compact-at compacts all memory once at the time asked.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,6 +64,111 @@ static bool bits_any(const struct replay_ctx *c, const uint64_t *map, uint64_t p
 	return (map[i >> 6] >> (i & 63)) & ((1ull << n) - 1);
 }
 
+/* A map entry whose allocation the model reclaimed: its frees are skipped. */
+#define PFN_RECLAIMED (MODEL_PFN_NONE - 1)
+#define PROACTIVE_NS 500000000ull	/* HPAGE_FRAG_CHECK_INTERVAL_MSEC */
+
+/* The tied allocation @tag (its kernel pfn) if the model holds it at @pfn. */
+static struct pfn_map_entry *tied_at(struct replay_ctx *c, uint64_t tag, uint64_t pfn)
+{
+	struct pfn_map_entry *me;
+
+	if (tag == MODEL_PFN_NONE || !(me = replay_pfn_map_get(&c->whatif.map, tag)) || me->val != pfn)
+		return NULL;
+	return me;
+}
+
+static void on_reclaimed(void *ctx, uint64_t tag, uint64_t pfn, unsigned int order)
+{
+	struct replay_ctx *c = ctx;
+	struct pfn_map_entry *me = tied_at(c, tag, pfn);
+
+	bits_set(c, c->whatif.owned, pfn, order, false);
+	if (me)
+		me->val = PFN_RECLAIMED;
+	else
+		c->whatif.reclaimed_untied++;
+}
+
+static void on_migrated(void *ctx, uint64_t tag, uint64_t old_pfn, uint64_t new_pfn,
+			unsigned int order)
+{
+	struct replay_ctx *c = ctx;
+	struct pfn_map_entry *me = tied_at(c, tag, old_pfn);
+
+	bits_set(c, c->whatif.owned, old_pfn, order, false);
+	bits_set(c, c->whatif.owned, new_pfn, order, true);
+	if (me) {
+		me->val = new_pfn;
+		c->whatif.migrations_remapped++;
+	}
+}
+
+/* Free blocks of pageblock order, counted in pageblocks, over the reported zones. */
+uint64_t replay_whatif_hi_blocks(const struct replay_ctx *c)
+{
+	unsigned int pb = c->cfg->pageblock_order;
+	uint64_t n = 0;
+
+	for (unsigned int z = 0; z < model_zone_count(c->m); z++) {
+		uint64_t bi[MODEL_MAX_ORDERS];
+
+		if (model_zone_buddyinfo(c->m, z, bi))
+			continue;
+		for (unsigned int o = pb; o < c->cfg->nr_page_orders; o++)
+			n += bi[o] << (o - pb);
+	}
+	return n;
+}
+
+/* Keep the start, lowest and last count of pageblock-order free blocks (at sample times). */
+void replay_whatif_hi_blocks_note(struct replay_ctx *c)
+{
+	uint64_t n = replay_whatif_hi_blocks(c);
+
+	if (!c->whatif.hi_blocks_seen) {
+		c->whatif.hi_blocks_seen = true;
+		c->whatif.hi_blocks_start = c->whatif.hi_blocks_min = n;
+	}
+	if (n < c->whatif.hi_blocks_min)
+		c->whatif.hi_blocks_min = n;
+	c->whatif.hi_blocks_end = n;
+}
+
+/*
+ * Time-driven work before the event at @ts: kcompactd's proactive checks
+ * every 500 ms (at most 64 at once after a long quiet stretch: that many
+ * cover its longest deferral) and the one --compact-at compaction.
+ */
+void replay_whatif_time(struct replay_ctx *c, uint64_t ts)
+{
+	const struct model_config *cfg = c->cfg;
+	int64_t at = c->opts->settings.compact_at_ns;
+
+	if (!c->whatif.hi_blocks_seen)
+		replay_whatif_hi_blocks_note(c);	/* the start state's count */
+
+	if (cfg->compaction && cfg->compaction_proactiveness) {
+		if (!c->whatif.next_proactive)
+			c->whatif.next_proactive = replay_add_sat(ts, PROACTIVE_NS);
+		for (unsigned int n = 0; ts >= c->whatif.next_proactive && n < 64; n++) {
+			model_compact_proactive(c->m);
+			c->whatif.next_proactive = replay_add_sat(c->whatif.next_proactive, PROACTIVE_NS);
+		}
+		if (ts >= c->whatif.next_proactive)
+			c->whatif.next_proactive = replay_add_sat(ts, PROACTIVE_NS);
+	}
+	if (at >= 0 && !c->whatif.compact_at_done && c->clock.have_t0 && ts - c->clock.t0 >= (uint64_t)at) {
+		c->whatif.compact_at_done = true;
+		c->whatif.compact_at_migrated = model_compact_memory(c->m);
+		replay_notable(c, ts, "compaction",
+			       "compact_memory at %.3f s: %lld pages migrated, %llu free blocks of "
+			       "pageblock order after", (double)(ts - c->clock.t0) / 1e9,
+			       (long long)c->whatif.compact_at_migrated,
+			       (unsigned long long)replay_whatif_hi_blocks(c));
+	}
+}
+
 void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e)
 {
 	bool kernel_ok = e->pfn != TRACEFMT_PFN_NONE;
@@ -69,6 +178,7 @@ void replay_whatif_alloc(struct replay_ctx *c, const struct reorder_event *e)
 		.cpu = replay_model_cpu(c, e->cpu),
 		.preferred_node = -1,
 		.req_flags = MODEL_REQ_SLOWPATH | (kernel_ok ? MODEL_REQ_MUST_SUCCEED : 0),
+		.tag = kernel_ok ? e->pfn : MODEL_PFN_NONE,
 	};
 	struct model_alloc_result res;
 
@@ -145,6 +255,8 @@ void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e)
 	if (me) {
 		if (me->val == MODEL_PFN_NONE) {
 			c->whatif.frees_of_failed++;
+		} else if (me->val == PFN_RECLAIMED) {
+			c->whatif.frees_of_reclaimed++;
 		} else {
 			target = me->val + (e->pfn - me->key);
 			bits_set(c, c->whatif.owned, target, e->order, false);
@@ -187,6 +299,15 @@ int replay_whatif_init(struct replay_ctx *c)
 	c->whatif.tied = calloc(c->whatif.owned_len / 64 + 1, sizeof(uint64_t));
 	if (!c->whatif.owned || !c->whatif.tied)
 		return -ENOMEM;
+	if (c->cfg->reclaim || c->cfg->compaction) {
+		static const struct model_observer obs = {
+			.reclaimed = on_reclaimed,
+			.migrated = on_migrated,
+		};
+
+		model_observer_set(c->m, &obs, c);
+	}
+	c->whatif.compact_at_migrated = -1;
 	return replay_pfn_map_init(&c->whatif.map, 1u << 12); /* it grows */
 }
 

@@ -137,7 +137,7 @@ def model_samples(db, run_id):
 
 def summary_counter(summary, *names):
     """The first of the model_counters / whatif keys named that the summary has."""
-    for group in ("model_counters", "whatif", "compaction", "reclaim"):
+    for group in ("model_counters", "whatif", "reclaim_compaction", "compaction", "reclaim"):
         g = summary.get(group)
         if isinstance(g, dict):
             for n in names:

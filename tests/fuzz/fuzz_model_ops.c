@@ -6,7 +6,10 @@
  * forced allocations and pcp refills, drains, decay, single-page drains,
  * kswapd and reclaim state changes, highatomic unreserve, hotplug growth,
  * predictions (which must
- * equal the allocation that follows) - with model_check() after every one.
+ * equal the allocation that follows), and with what-if reclaim and/or
+ * compaction on (the first byte's high nibble / 5) their triggers: explicit
+ * and proactive compaction - with model_check() after every one. Held
+ * allocations follow the model's reclaim and migration through the observer.
  * A broken invariant aborts, which libFuzzer and the corpus driver report.
  */
 #include <stdint.h>
@@ -39,6 +42,37 @@ static const uint64_t fuzz_gfps[] = {
 
 static const uint64_t zone_starts[] = { 4096, 1048576, 2097152 };
 
+static struct held held[MAX_HELD];
+static int nr_held;
+
+/* The held allocation at @pfn, or -1. */
+static int held_find(uint64_t pfn)
+{
+	for (int k = 0; k < nr_held; k++)
+		if (held[k].pfn == pfn)
+			return k;
+	return -1;
+}
+
+static void on_reclaimed(void *ctx, uint64_t tag, uint64_t pfn, unsigned int order)
+{
+	int k = held_find(pfn);
+
+	(void)ctx, (void)tag, (void)order;
+	if (k >= 0)
+		held[k] = held[--nr_held];
+}
+
+static void on_migrated(void *ctx, uint64_t tag, uint64_t old_pfn, uint64_t new_pfn,
+			unsigned int order)
+{
+	int k = held_find(old_pfn);
+
+	(void)ctx, (void)tag, (void)order;
+	if (k >= 0)
+		held[k].pfn = new_pfn;
+}
+
 static void check_or_die(const struct model *m, size_t at)
 {
 	char msg[256];
@@ -60,10 +94,13 @@ static uint64_t any_pfn(const uint8_t *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct model_observer follow = {
+		.reclaimed = on_reclaimed,
+		.migrated = on_migrated,
+	};
 	struct model_config c;
 	struct model *m;
-	struct held held[MAX_HELD];
-	int nr_held = 0;
+	bool pressure;
 	size_t i;
 
 	if (size < 2)
@@ -72,6 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.nr_nodes = (data[0] & 2) ? 2 : 1;
 	c.nr_cpus = 1 + ((data[0] >> 2) & 3);
 	c.nr_page_orders = 10 + (unsigned int)((data[0] >> 4) % 5);
+	c.reclaim = (data[0] >> 4) / 5 & 1;
+	c.compaction = (data[0] >> 4) / 5 >= 2;
+	c.compaction_proactiveness = (data[1] & 7) * 100u / 7;
+	pressure = c.reclaim || c.compaction;
+	nr_held = 0;
 	c.pageblock_order = c.nr_page_orders > 10 ? 9 : 8;
 	c.thp_order = c.pageblock_order;
 	c.pcp_batch = data[1] % 32;
@@ -88,6 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (model_populate(m))
 		abort();
+	model_observer_set(m, &follow, NULL);
 	check_or_die(m, 0);
 
 	for (i = 2; i + 4 <= size; i += 4) {
@@ -107,7 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			req.cpu = b[3] % c.nr_cpus;
 			req.preferred_node = (b[3] >> 4) % 3 == 2 ? -1 : (int)((b[3] >> 4) % c.nr_nodes);
 			req.req_flags = (b[2] >> 4) & 7;
-			if (b[1] & 0x80) {
+			req.tag = b[3];
+			if ((b[1] & 0x80) && !pressure) {
 				/* a prediction must equal the allocation that follows it */
 				struct model_alloc_result pr;
 
@@ -161,7 +205,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			model_pcpu_drain_page(m, any_pfn(b + 1), b[3] % 4, &fr);
 			break;
 		case 10:
-			if (b[1] & 1)
+			if (pressure && (b[1] & 2)) {
+				if ((b[2] & 1) && c.compaction)
+					model_compact_memory(m);
+				else if (c.compaction)
+					model_compact_proactive(m);
+			} else if (b[1] & 1)
 				model_kswapd_sleep(m, -1);
 			else
 				model_reclaim_active_set(m, 0, MODEL_ZONE_NORMAL, b[2] & 1);

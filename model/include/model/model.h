@@ -44,10 +44,17 @@
  * favour, and leaves the state consistent. model_check() verifies the
  * structural invariants after any call.
  *
+ * Reclaim and compaction
+ * ----------------------
+ * Off by default: in shadow replay their frees come from the trace and
+ * kswapd runs are signalled with model_kswapd_sleep() /
+ * model_reclaim_active_set(). A what-if turns them on with cfg.reclaim and
+ * cfg.compaction: the model then remembers its own movable and reclaimable
+ * allocations in age order and reclaims or migrates them itself, telling
+ * the caller through the observer (see "Reclaim and compaction" below).
+ *
  * Not modelled
  * ------------
- * Reclaim and compaction (their frees come from the trace; kswapd runs are
- * signalled with model_kswapd_sleep() / model_reclaim_active_set()),
  * cpusets, dirty limits, node reclaim, memcg charging, compaction capture,
  * page isolation, shuffle,
  * unaccepted memory, 6.18 defrag_mode, the kswapd-busy node skip and the
@@ -235,6 +242,12 @@ struct model_config {
 	unsigned int page_reporting_order;	/* free page reporting (page_reporting.page_reporting_order
 						 * with a reporting device, e.g. virtio-balloon), 0 = off */
 	enum model_boost_clear boost_clear;
+	bool reclaim;				/* what-if: a modelled kswapd and direct reclaim free the
+						 * model's own oldest movable/reclaimable allocations
+						 * (model_reclaim_*; overrides boost_clear) */
+	bool compaction;			/* what-if: modelled compaction (model_compact_*) */
+	unsigned int compaction_proactiveness;	/* vm.compaction_proactiveness, 0..100 (default 20) */
+	unsigned int extfrag_threshold;		/* vm.extfrag_threshold, 0..1000 (default 500) */
 
 	bool derive_all;			/* ignore every has_* recorded value */
 	unsigned int nr_zones;
@@ -250,7 +263,8 @@ struct model_config {
  * derived min_free_kbytes, scale factor 10, boost factor 15000, lowmem ratio
  * {256, 256, 32, 0, 0}, high fraction 0, derived batch, THP on, boost
  * cleared manually, no LLC recorded, no user min_free_kbytes, free page
- * reporting off, no zones.
+ * reporting off, reclaim and compaction off (proactiveness 20, extfrag
+ * threshold 500), no zones.
  */
 void model_config_init(struct model_config *cfg, enum model_profile profile);
 
@@ -588,6 +602,11 @@ struct model_observer {
 			bool change_ownership);
 	/* Not a tracepoint: a pageblock changed type (claim, highatomic, seeding excluded). */
 	void (*pageblock_change)(void *ctx, uint64_t block_pfn, int old_mt, int new_mt);
+	/* What-if reclaim freed a whole allocation: @tag is its model_alloc_req.tag. */
+	void (*reclaimed)(void *ctx, uint64_t tag, uint64_t pfn, unsigned int order);
+	/* What-if compaction moved a whole allocation from @old_pfn to @new_pfn. */
+	void (*migrated)(void *ctx, uint64_t tag, uint64_t old_pfn, uint64_t new_pfn,
+			 unsigned int order);
 };
 
 /* model_observer_set() - install (copy) @obs with @ctx; NULL removes it. */
@@ -622,6 +641,9 @@ struct model_alloc_req {
 	int preferred_node;			/* -1 = the cpu's node */
 	unsigned int req_flags;			/* enum model_req_flags */
 	unsigned int alloc_flags;		/* MODEL_ALLOC_*, only with MODEL_REQ_ALLOC_FLAGS */
+	uint64_t tag;				/* caller's name for the allocation, handed back by the
+						 * reclaimed / migrated observers (cfg.reclaim or
+						 * cfg.compaction); e.g. the kernel's pfn */
 };
 
 /* Why an allocation failed (res.fail). */
@@ -708,7 +730,8 @@ int model_alloc_pages(struct model *m, const struct model_alloc_req *req,
  * first use (this call may allocate).
  *
  * Return: as model_alloc_pages(); -ENOMEM when the journal could not grow,
- * in which case the allocation stays applied.
+ * in which case the allocation stays applied; -EOPNOTSUPP (nothing done)
+ * with cfg.reclaim or cfg.compaction.
  */
 int model_alloc_predict(struct model *m, const struct model_alloc_req *req,
 			struct model_alloc_result *res);
@@ -964,6 +987,91 @@ int model_reclaim_active_set(struct model *m, unsigned int node, enum model_zone
 			     bool active);
 
 /* ---------------------------------------------------------------------- */
+/* Reclaim and compaction (what-if: cfg.reclaim, cfg.compaction)          */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * With cfg.reclaim or cfg.compaction the model keeps its own successful
+ * MOVABLE and RECLAIMABLE allocations (request migratetype) on a per-zone
+ * LRU, oldest first, each with its model_alloc_req.tag. A free that
+ * touches such an allocation (even part of it) takes it off the LRU for
+ * good. Pages the model did not allocate itself (seeded or untracked
+ * start state) are never reclaimed or migrated.
+ *
+ * Reclaim (cfg.reclaim; model/reclaim.c, KERNEL-FACTS.md "Reclaim"):
+ * - a kswapd wake (the allocator's own wakeup_kswapd(): the slow path, a
+ *   boosted zone) runs kswapd for that node when the model_alloc_pages()
+ *   call ends, before the call's own page joins the LRU (the kernel's
+ *   caller adds it later): while no eligible zone (node, type <= the highest zone
+ *   woken for) meets HIGH + boost for the order, it reclaims
+ *   SWAP_CLUSTER_MAX (32) pages of the oldest LRU allocations of the
+ *   eligible zones (whole allocations, freed straight to the buddy);
+ *   after 2 << order pages the order drops to 0. Then every boost of
+ *   those zones is cleared (a boost cycle when one was set) and, with
+ *   compaction, kcompactd runs for max(order, pageblock_order if boosted).
+ *   A run that reclaims nothing counts toward the node's 16 failures,
+ *   after which it is not woken until reclaim succeeds again.
+ * - an allocation with __GFP_DIRECT_RECLAIM refused at the MIN mark
+ *   enters direct reclaim: (compaction first for costly or non-movable
+ *   high orders) then up to 16 rounds of: reclaim 32 pages (a stall),
+ *   retry, drain the pcp lists once and retry, compact (order > 0),
+ *   retry. Costly orders without __GFP_RETRY_MAYFAIL, and __GFP_NORETRY,
+ *   stop after one round. Still refused: alloc_would_fail, then the
+ *   request's MODEL_REQ_MUST_SUCCEED applies as before.
+ * The observer's reclaimed() names each reclaimed allocation.
+ *
+ * Compaction (cfg.compaction; model/compaction.c, KERNEL-FACTS.md
+ * "Compaction"): a migrate scanner from the zone start, pageblock by
+ * pageblock, isolates up to 32 tracked order-0 MOVABLE allocations; a
+ * free scanner from the last pageblock down isolates free buddy blocks
+ * in MOVABLE/CMA pageblocks; each isolated page, last isolated first,
+ * moves to the next isolated free page in isolation order (a block's
+ * pages lowest first); the old page is freed to the buddy. Runs stop when
+ * the request's order is free (checked at pageblock boundaries), when the
+ * scanners meet, or for a proactive run when the zone's score is at or
+ * below the low mark. Skip hints, cached scanner positions and deferral
+ * are kept per zone. The observer's migrated() names each move.
+ */
+
+/* Extra bytes per page frame of the zones' spans with cfg.reclaim or cfg.compaction. */
+#define MODEL_PRESSURE_BYTES_PER_FRAME 21	/* LRU links 8, age 4, tag 8, head 1 */
+
+/**
+ * model_compact_memory() - compact every populated zone of every node, as
+ * writing 1 to /proc/sys/vm/compact_memory does.
+ * @m: model (cfg.compaction).
+ *
+ * Whole zones, skip hints ignored, no stop before the scanners meet.
+ * Models: mm/compaction.c compact_nodes() / compact_node(), (KERNEL-FACTS.md).
+ * Return: pages migrated, -EOPNOTSUPP (compaction off), -EINVAL.
+ */
+long model_compact_memory(struct model *m);
+
+/**
+ * model_compact_proactive() - one of kcompactd's 500 ms proactive checks, every node.
+ * @m: model (cfg.compaction).
+ *
+ * A node whose fragmentation score is above the high mark (spec 7.4) is
+ * compacted zone by zone until each zone's score is at or below the low
+ * mark; a pass that does not lower the node's score defers the node's
+ * next 63 checks (the kernel's 32 s timeout). The caller calls it every
+ * 500 ms of trace time. Nothing with proactiveness 0.
+ * Models: mm/compaction.c kcompactd() / proactive_compact_node(), (KERNEL-FACTS.md).
+ * Return: nodes compacted, -EOPNOTSUPP (compaction off), -EINVAL.
+ */
+int model_compact_proactive(struct model *m);
+
+/**
+ * model_fragmentation_score() - the node's proactive-compaction score, 0..100 (spec 7.4).
+ * @m: model. @node: node id.
+ * Return: the score, or -EINVAL.
+ */
+int model_fragmentation_score(const struct model *m, unsigned int node);
+
+/* model_reclaimable_pages() - pages on the zone's LRU (tracked allocations), or -EINVAL. */
+long model_reclaimable_pages(const struct model *m, unsigned int zone);
+
+/* ---------------------------------------------------------------------- */
 /* Free page reporting                                                    */
 /* ---------------------------------------------------------------------- */
 
@@ -1213,6 +1321,15 @@ long model_free_list_get(const struct model *m, unsigned int zone, unsigned int 
 int model_zone_frag_indices(const struct model *m, unsigned int zone, int frag[MODEL_MAX_ORDERS],
 			    int unusable[MODEL_MAX_ORDERS]);
 
+/* What started a compaction run (model_counters.compact_runs[]). */
+enum model_compact_trigger {
+	MODEL_COMPACT_DIRECT = 0,		/* a failing allocation (try_to_compact_pages) */
+	MODEL_COMPACT_KCOMPACTD,		/* kcompactd woken after a kswapd run */
+	MODEL_COMPACT_PROACTIVE,		/* kcompactd's proactive pass (model_compact_proactive()) */
+	MODEL_COMPACT_EXPLICIT,			/* /proc/sys/vm/compact_memory (model_compact_memory()) */
+	MODEL_NR_COMPACT_TRIGGERS,
+};
+
 /**
  * struct model_counters - cumulative counters since create.
  */
@@ -1242,6 +1359,24 @@ struct model_counters {
 	uint64_t reported_blocks;		/* blocks put back marked reported */
 	uint64_t reported_pages;
 	uint64_t contradictions[MODEL_NR_CONTRA];	/* by kind ([0] unused) */
+	/* what-if reclaim (cfg.reclaim) */
+	uint64_t kswapd_runs;			/* modelled balance_pgdat() runs */
+	uint64_t kswapd_reclaimed;		/* pages kswapd reclaimed */
+	uint64_t kswapd_shortfall;		/* pages runs that ran out of LRU pages still needed
+						 * for one eligible zone to pass HIGH + boost */
+	uint64_t direct_reclaimed;		/* pages direct reclaim reclaimed */
+	uint64_t direct_stalls[MODEL_MAX_ORDERS];	/* direct reclaim attempts by request order */
+	uint64_t alloc_would_fail;		/* requests still refused after reclaim and compaction */
+	uint64_t boost_cycles;			/* kswapd runs that ended a watermark boost */
+	/* what-if compaction (cfg.compaction) */
+	uint64_t compact_runs[MODEL_NR_COMPACT_TRIGGERS];	/* compact_zone() runs by trigger */
+	uint64_t compact_migrate_scanned;	/* pages the migrate scanner looked at */
+	uint64_t compact_free_scanned;		/* pages the free scanner looked at */
+	uint64_t compact_isolated;		/* free pages isolated as targets */
+	uint64_t compact_migrated;		/* pages moved */
+	uint64_t compact_success[MODEL_MAX_ORDERS];	/* order > 0 runs ending COMPACT_SUCCESS */
+	uint64_t compact_fail[MODEL_MAX_ORDERS];	/* order > 0 runs ending otherwise */
+	uint64_t compact_deferred;		/* runs skipped by compaction_deferred() */
 };
 
 /* model_counters_get() - copy the counters into @out. */

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What-if reclaim and compaction through replay, on small ftrace text
+ * traces imported here (tracefmt_import(), traces/textin.c) into one
+ * 8192-page Normal zone at BASE that starts all free (no snapshot: the boot
+ * state). Every expected count is worked out in the comments from
+ * spec/page-allocator.md 5.1/5.2 and model/KERNEL-FACTS.md "Reclaim" and
+ * "Compaction"; the text summary must show the effect.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+#include "replay.h"
+#include "tracefmt.h"
+
+#define BASE 1048576ull
+#define ZONE_PAGES 8192ull
+
+/* Recorded marks 4/5/6, boosting off, pcp high 0 / batch 1 (every refill one block). */
+static const char header[] =
+	"{\"format\":\"buddyscope-trace\",\"source\":\"test\","
+	"\"host\":{\"hostname\":\"t\",\"kernel_release\":\"6.18.44\",\"cpus\":1,"
+	"\"pageblock_order\":9,\"nr_page_orders\":11,\"migratetypes\":"
+	"[\"Unmovable\",\"Movable\",\"Reclaimable\",\"HighAtomic\",\"Isolate\"]},"
+	"\"sysctl\":{\"min_free_kbytes\":128,\"watermark_scale_factor\":10,"
+	"\"watermark_boost_factor\":0,\"percpu_pagelist_high_fraction\":0,"
+	"\"lowmem_reserve_ratio\":[256,256,32,0,0]},"
+	"\"zones\":[{\"node\":0,\"name\":\"Normal\",\"start_pfn\":1048576,\"spanned\":8192,"
+	"\"present\":8192,\"managed\":8192,\"nr_free_pages\":8192,\"min\":4,\"low\":5,"
+	"\"high\":6,\"promo\":7,\"boost\":0,\"protection\":[0,0,0,0,0],"
+	"\"pcp\":[{\"cpu\":0,\"count\":0,\"high\":0,\"batch\":1,\"high_min\":0,"
+	"\"high_max\":0}]}]}";
+
+static void line(FILE *f, double t, const char *ev, uint64_t pfn, unsigned int order)
+{
+	fprintf(f, "          stress-100     [000] .....  %.6f: %s: page=0000000000000000 "
+		"pfn=0x%llx order=%u", t, ev, (unsigned long long)pfn, order);
+	if (!strcmp(ev, "mm_page_alloc"))
+		fprintf(f, " migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE");
+	fprintf(f, "\n");
+}
+
+/* Import the text @txt into @bst. */
+static void import(const char *txt, const char *bst)
+{
+	struct tracefmt_import_stats st;
+	struct bs_error err;
+
+	if (tracefmt_import(TRACEFMT_IMPORT_FTRACE, txt, bst, header, strlen(header), NULL, &st,
+			    &err)) {
+		fprintf(stderr, "import: %s\n", err.text);
+		exit(1);
+	}
+	REQUIRE(st.bad_lines == 0);
+}
+
+/* Open @dir/@name.txt for writing; @txt and @bst get the text and trace paths. */
+static FILE *text_open(const char *dir, const char *name, char txt[512], char bst[512])
+{
+	FILE *f;
+
+	snprintf(txt, 512, "%s/%s.txt", dir, name);
+	snprintf(bst, 512, "%s/%s.bst", dir, name);
+	f = fopen(txt, "w");
+	REQUIRE(f);
+	return f;
+}
+
+static json_t *run(const char *bst, const char *const *kv, char **text)
+{
+	struct replay_opts o;
+	struct replay_result res;
+	struct bs_error err;
+	json_t *j;
+
+	replay_opts_init(&o);
+	o.mode = REPLAY_WHATIF;
+	o.paranoid = true;
+	for (; kv && kv[0]; kv += 2)
+		REQUIRE(replay_settings_set(&o.settings, kv[0], kv[1], &err) == 0);
+	if (replay_run(bst, &o, NULL, NULL, &res, &err)) {
+		fprintf(stderr, "replay: %s\n", err.text);
+		exit(1);
+	}
+	j = json_loads(res.summary_json, 0, NULL);
+	REQUIRE(j);
+	*text = replay_summary_text(res.summary_json);
+	REQUIRE(*text);
+	replay_result_release(&res);
+	return j;
+}
+
+static uint64_t ju(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+
+	if (b)
+		v = json_object_get(v, b);
+	return (uint64_t)json_integer_value(v);
+}
+
+/*
+ * kswapd under a raised min_free_kbytes. 193 order-4 GFP_HIGHUSER_MOVABLE
+ * allocations (no pcp for order 4; the model places them ascending from
+ * BASE, 16 pages each), then all freed.
+ * --min-free-kbytes 16384 (spec 5.1/5.2): MIN = 16384/4 = 4096 pages (the
+ * only zone), gap = max(4096/4, 8192 x 10/10000) = 1024, LOW 5120, HIGH
+ * 6144; THP's recommendation (capped at 5 % of 8192 pages, 1636 kB) is
+ * smaller, so it stays. Allocation k + 1 passes LOW while
+ * 8192 - 16k - 15 > 5120, i.e. k <= 191: the 193rd fails LOW, wakes kswapd
+ * (5120 - 15 <= 6144: not balanced) and is served at MIN. kswapd then
+ * reclaims 32 pages (two allocations) a step, oldest first; after the first
+ * step (32 >= compact_gap(4) = 32) it balances at order 0: free
+ * 8192 - 193 x 16 = 5104, 5104 + 32j > 6144 needs j = 33: 1056 pages, the
+ * first 66 allocations, whose 66 frees in the trace are then skipped.
+ * kcompactd, woken at order 4 when kswapd sleeps, finds order 4 passing
+ * MIN: no compaction. The baseline (recorded marks 4/5/6) never wakes
+ * kswapd.
+ */
+static void test_min_free_kbytes_reclaim(const char *dir)
+{
+	static const char *const raise[] = { "min-free-kbytes", "16384", NULL };
+	char txt[512], bst[512], *text;
+	json_t *j, *r, *z;
+	FILE *f;
+
+	f = text_open(dir, "reclaim", txt, bst);
+	for (unsigned int i = 0; i < 193; i++)
+		line(f, 0.1 + i * 1e-5, "mm_page_alloc", BASE + 16ull * i, 4);
+	for (unsigned int i = 0; i < 193; i++)
+		line(f, 0.2 + i * 1e-5, "mm_page_free", BASE + 16ull * i, 4);
+	fclose(f);
+	import(txt, bst);
+
+	j = run(bst, NULL, &text);
+	r = json_object_get(j, "reclaim_compaction");
+	CHECK(json_is_true(json_object_get(r, "reclaim")));
+	CHECK_EQ_U64(ju(r, "kswapd_runs", NULL), 0);
+	CHECK_EQ_U64(ju(r, "kswapd_reclaimed_pages", NULL), 0);
+	CHECK_STR_CONTAINS(text, "reclaim: kswapd runs 0 (pages reclaimed 0)");
+	json_decref(j);
+	free(text);
+
+	j = run(bst, raise, &text);
+	z = json_array_get(json_object_get(j, "zones"), 0);
+	CHECK_EQ_U64(ju(z, "min", NULL), 4096);
+	CHECK_EQ_U64(ju(z, "low", NULL), 5120);
+	CHECK_EQ_U64(ju(z, "high", NULL), 6144);
+	r = json_object_get(j, "reclaim_compaction");
+	CHECK_EQ_U64(ju(r, "kswapd_runs", NULL), 1);
+	CHECK_EQ_U64(ju(r, "kswapd_reclaimed_pages", NULL), 1056);
+	CHECK_EQ_U64(ju(r, "direct_reclaimed_pages", NULL), 0);
+	CHECK_EQ_U64(ju(r, "allocations_would_fail", NULL), 0);
+	CHECK_EQ_U64(ju(r, "frees_of_reclaimed_pages", NULL), 66);
+	CHECK_EQ_U64(ju(r, "pages_migrated", NULL), 0);
+	CHECK_EQ_U64(ju(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(ju(j, "model_check", "failures"), 0);
+	CHECK_STR_CONTAINS(text, "reclaim: kswapd runs 1 (pages reclaimed 1056)");
+	CHECK_STR_CONTAINS(text, "trace frees of reclaimed pages skipped: 66");
+	json_decref(j);
+	free(text);
+}
+
+/*
+ * --compact-at: compaction of all memory at a chosen trace time (Models:
+ * mm/compaction.c compact_node(); the scanner rules of KERNEL-FACTS.md).
+ * 8192 order-0 allocations fill the zone (pcp batch 1: ascending, so the
+ * model's pfn is the kernel's, BASE + i); reclaim is off so the last ones
+ * are merely served below MIN. Then everything is freed but BASE+5,
+ * BASE+6, BASE+100 (pageblock B0) and all of B15 (BASE+7680..) except
+ * BASE+7700 and the order-2 block BASE+8184..8187. Free blocks then:
+ * B1 order 9, BASE+1024 .. BASE+7167 six order-10 blocks, B14 order 9:
+ * 6 x 2 + 2 = 14 pageblocks' worth. At 0.3 s after the first event the
+ * migrate scanner takes S+5, S+6, S+100 from B0; the free scanner starts
+ * in B15 and takes BASE+7700, then the order-2 block (5 >= 3), handing
+ * them out highest first: S+100 -> BASE+8187, S+6 -> BASE+8186, S+5 ->
+ * BASE+8185; BASE+8184 and BASE+7700 go back. B0 is then free and merges
+ * with B1: 7 order-10 blocks and B14: 15 pageblocks' worth. The three
+ * pages' frees afterwards follow them to their new pfns: no contradiction.
+ * Pageblock-order free blocks: 16 at boot, none while the zone is full,
+ * 15 at the end.
+ */
+static void test_compact_at(const char *dir)
+{
+	static const char *const kv[] = { "compact-at", "0.3", "reclaim", "0", NULL };
+	char txt[512], bst[512], *text;
+	json_t *j, *r, *hb;
+	FILE *f;
+
+	f = text_open(dir, "compact", txt, bst);
+	for (uint64_t i = 0; i < ZONE_PAGES; i++)
+		line(f, 0.1 + (double)i * 1e-6, "mm_page_alloc", BASE + i, 0);
+	for (uint64_t i = 0; i < ZONE_PAGES; i++) {
+		bool keep = i == 5 || i == 6 || i == 100 ||
+			    (i >= 7680 && i != 7700 && (i < 8184 || i > 8187));
+
+		if (!keep)
+			line(f, 0.2 + (double)i * 1e-6, "mm_page_free", BASE + i, 0);
+	}
+	line(f, 0.45, "mm_page_free", BASE + 5, 0);
+	line(f, 0.45001, "mm_page_free", BASE + 6, 0);
+	line(f, 0.45002, "mm_page_free", BASE + 100, 0);
+	fclose(f);
+	import(txt, bst);
+
+	j = run(bst, kv, &text);
+	r = json_object_get(j, "reclaim_compaction");
+	CHECK(json_is_true(json_object_get(json_object_get(r, "compact_at"), "done")));
+	CHECK_EQ_U64(ju(r, "compact_at", "pages_migrated"), 3);
+	CHECK_EQ_U64(ju(r, "compaction_runs", "explicit"), 1);
+	CHECK_EQ_U64(ju(r, "pages_migrated", NULL), 3);
+	CHECK_EQ_U64(ju(r, "migrations_remapped", NULL), 3);
+	hb = json_object_get(r, "free_pageblock_blocks");
+	CHECK_EQ_U64(ju(hb, "order", NULL), 9);
+	CHECK_EQ_U64(ju(hb, "start", NULL), 16);	/* boot: 8 order-10 blocks */
+	CHECK_EQ_U64(ju(hb, "min", NULL), 0);	/* the zone full, at the 0.2 s sample */
+	CHECK_EQ_U64(ju(hb, "end", NULL), 15);	/* the three frees refill B15's order-2 block */
+	CHECK_EQ_U64(ju(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(ju(j, "model_check", "failures"), 0);
+	CHECK_STR_CONTAINS(text, "compact_memory at 0.300 s: 3 pages migrated");
+	json_decref(j);
+	free(text);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/bs-replay-pressure-XXXXXX";
+
+	REQUIRE(mkdtemp(dir));
+	test_min_free_kbytes_reclaim(dir);
+	test_compact_at(dir);
+	if (!harness_failed) {
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return TEST_REPORT();
+}
