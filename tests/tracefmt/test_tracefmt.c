@@ -1546,7 +1546,8 @@ static void test_columns_which(void)
 	}
 	CHECK_EQ_U64(c.nr, 5000);
 	CHECK_EQ_U64(c.compact, want_compact);
-	CHECK(want_compact > 1000 && want_compact < 4000); /* both forms are exercised */
+	/* both forms are exercised (at least 5 % each: page types are 5 of the 36) */
+	CHECK(want_compact > 250 && want_compact < 4750);
 	tf_columns_release(&c);
 }
 
