@@ -96,11 +96,16 @@ def real_checkpoints(buddyscope, trace):
     return cks
 
 
-def trace_first_ns(buddyscope, trace):
-    r = subprocess.run([buddyscope, "info", trace, "--json"], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise lab.LabError(f"info of {trace} failed: {r.stderr.strip()}")
-    return json.loads(r.stdout)["first_ns"]
+def replay_t0(buddyscope, trace):
+    """The replay's time 0 (replay/dispatch.c run_clock_start: the first page
+    event or checkpoint), which --compact-at counts from: the first checkpoint
+    record of any kind, as a capture writes its checkpoints before its first
+    page event."""
+    r = subprocess.run([buddyscope, "dump", trace, "--type", "checkpoint", "--json"],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or not r.stdout:
+        raise lab.LabError(f"dump of {trace} failed: {r.stderr.strip()}")
+    return min(json.loads(line)["ts_ns"] for line in r.stdout.splitlines())
 
 
 def varints(blob):
@@ -176,14 +181,14 @@ def part_a(args, rep, work):
     out = os.path.join(work, "a.out")
     lab.run_capture(args.buddyscope, trace, fragment_cmd(args, True, args.hold, out))
     f = read_fragment_out(out)
-    first = trace_first_ns(args.buddyscope, trace)
+    first = replay_t0(args.buddyscope, trace)
     real = real_checkpoints(args.buddyscope, trace)
     t_after = at_or_after(real, f["compact_end_ns"])
     t_before = before(real, f["compact_ns"])
     at_s = (f["compact_ns"] - first) / 1e9
     db = os.path.join(work, "a.db")
     s_model, run_model = replay_whatif(args, trace, db, ["--compact-at", f"{at_s:.6f}"])
-    s_base, run_base = replay_whatif(args, trace, db, [])
+    s_base, run_base = replay_whatif(args, trace, db, ["--no-compaction"])
     model = model_samples(db, run_model)
     base = model_samples(db, run_base)
     t_model = at_or_after(model, t_after) if t_after else None

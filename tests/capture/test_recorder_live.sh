@@ -81,7 +81,7 @@ check "free-order dump written" one_file "$dump"
 churn=$(dirname "$failalloc")/../../bench/capture_overhead/churn
 if [ -x "$churn" ]; then
 	# churn's workers outlive the SIGTERM its parent gets: few rounds, and not on our stdout.
-	"$bs" capture -o "$work/max.bst" --max-size 4M -d 60 --no-snapshot -q -- "$churn" 2 64 8 \
+	"$bs" capture -o "$work/max.bst" --max-size 4M -d 60 --no-snapshot -q -- "$churn" 2 64 32 \
 		>/dev/null 2>"$work/max.err"
 	check "max-size capture exit 0 ($(tail -c 300 "$work/max.err"))" [ $? -eq 0 ]
 	check "max-size said why it stopped" grep -q -- "--max-size 4.0 MiB reached" "$work/max.err"
@@ -109,12 +109,13 @@ check "requested dump written" one_file "$dump"
 [ -n "$dump" ] && check "requested dump holds a request trigger" \
 	[ "$(info "$dump" | jq -r '[.triggers[] | select(.kind == "request")] | length')" -eq 1 ]
 
-# 6. A full disk while switching files: exit 1, the message names the .partial being written,
+# 6. A full disk while switching files (enough churn to fill 3 MiB whatever the compression: field-major
+# blocks take ~3 bytes an event): exit 1, the message names the .partial being written,
 # which keeps its complete blocks; the files finished before it are complete.
 mkdir -p "$work/mnt"
 if [ -x "$churn" ] && mount -t tmpfs -o size=3m,mode=0755 buddyscope-rec "$work/mnt" 2>/dev/null; then
 	"$bs" capture -o "$work/mnt/full.bst" --switch-output 1M --no-snapshot -q -d 60 -- \
-		"$churn" 2 64 8 >/dev/null 2>"$work/full.err"
+		"$churn" 2 64 32 >/dev/null 2>"$work/full.err"
 	check "full disk: exit 1" [ $? -eq 1 ]
 	check "full disk: the message names the .partial ($(tail -c 300 "$work/full.err"))" \
 		grep -q -E "full\.[0-9]{4}\.[0-9T]{15}\.bst\.partial.*No space left on device" "$work/full.err"
