@@ -241,7 +241,7 @@ int viz_fig_heatmap(const struct fig_zone_data *d, int svg, struct canvas *c,
 		ret = viz_grid_heatmap(d->series, mt, &g);
 		if (ret)
 			break;
-		snprintf(pt, sizeof(pt), "%s: %s free blocks", zt, z->mt_names[mt]);
+		snprintf(pt, sizeof(pt), "%.48s: %.24s free blocks", zt, z->mt_names[mt]);
 		ret = heat_panel(c, mt, z, &g, 0, pt, d->series, z->nr_orders);
 		viz_grid_release(&g);
 	}
@@ -856,7 +856,7 @@ int viz_fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct 
 		"fallbacks", "worst unusable free space index (order 9)" };
 	static const char *const ids[] = { "high-free", "failures", "fallbacks", "unusable" };
 	const uint32_t ph = 150, block = PANEL_TITLE + ph + PANEL_AXIS + 14;
-	char title[320], keys[200], buf[160];
+	char title[360], keys[200], buf[160]; /* title: 8 + 120 + 13 + keys */
 	size_t pos = 0;
 	int ret;
 
