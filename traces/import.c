@@ -390,16 +390,24 @@ static int order_ok(struct body *b, const struct body_field *f, int32_t v)
 	return body_out_of_range(b, f, TRACEFMT_MAX_ORDERS - 1);
 }
 
+/*
+ * A field read as s32 and refused outside 0..@nr-1: the order and migratetype
+ * fields, which index free lists. On a refusal *@v holds the value read.
+ */
+static int body_index(struct body *b, const char *key, int32_t nr, int32_t *v)
+{
+	if (body_s32(b, key, v) < 0)
+		return -1;
+	if (*v >= 0 && *v < nr)
+		return 0;
+	return body_out_of_range(b, body_find(b, key), nr - 1);
+}
+
 static int body_order(struct body *b, const char *key, uint32_t *v)
 {
-	struct body_field *f = body_find(b, key);
 	int32_t x;
 
-	if (!f)
-		return body_missing(b, key);
-	if (parse_s32(f->val, f->val_len, &x) < 0)
-		return body_bad_value(b, f);
-	if (order_ok(b, f, x) < 0)
+	if (body_index(b, key, TRACEFMT_MAX_ORDERS, &x) < 0)
 		return -1;
 	*v = (uint32_t)x;
 	return 0;
@@ -408,15 +416,7 @@ static int body_order(struct body *b, const char *key, uint32_t *v)
 /* A migratetype field: a free-list index, 0..TRACEFMT_MAX_MT-1. */
 static int body_mt(struct body *b, const char *key, int32_t *v)
 {
-	struct body_field *f = body_find(b, key);
-
-	if (!f)
-		return body_missing(b, key);
-	if (parse_s32(f->val, f->val_len, v) < 0)
-		return body_bad_value(b, f);
-	if (*v >= 0 && *v < TRACEFMT_MAX_MT)
-		return 0;
-	return body_out_of_range(b, f, TRACEFMT_MAX_MT - 1);
+	return body_index(b, key, TRACEFMT_MAX_MT, v);
 }
 
 /*

@@ -396,6 +396,19 @@ static double series_max(const double *v, size_t n, size_t stride)
 	return m;
 }
 
+/* A value axis' top over @nr series of @n bins: their largest value plus 5%, 1 when all are 0. */
+static double series_top(const double *const *v, int nr, size_t n)
+{
+	double hi = 0;
+
+	for (int i = 0; i < nr; i++) {
+		double m = series_max(v[i], n, 1);
+
+		hi = m > hi ? m : hi;
+	}
+	return hi > 0 ? hi * 1.05 : 1;
+}
+
 int viz_fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 		struct viz_figure *fig)
 {
@@ -434,13 +447,13 @@ int viz_fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 	}
 
 	/* Free pages against the watermarks. */
-	hi = series_max(x->nr_free_pages, x->nr_bins, 1);
-	for (int i = 0; i < VIZ_NR_WMARK; i++) {
-		double m = series_max(x->wmark[i], x->nr_bins, 1);
+	{
+		const double *fw[1 + VIZ_NR_WMARK] = { x->nr_free_pages };
 
-		hi = m > hi ? m : hi;
+		for (int i = 0; i < VIZ_NR_WMARK; i++)
+			fw[1 + i] = x->wmark[i];
+		hi = series_top(fw, 1 + VIZ_NR_WMARK, x->nr_bins);
 	}
-	hi = hi > 0 ? hi * 1.05 : 1;
 	viz_canvas_panel_begin(c, "watermarks", &r[2]);
 	snprintf(pt, sizeof(pt), "%s: free pages and watermarks", zt);
 	viz_canvas_text(c, r[2].x, r[2].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
@@ -472,13 +485,7 @@ int viz_fig_indices(const struct fig_zone_data *d, int svg, struct canvas *c,
 		const double *ctr[] = { failsum, x->fallbacks, x->pageblock_changes,
 					x->kswapd_wakes };
 
-		hi = 0;
-		for (int i = 0; i < 4; i++) {
-			double m = series_max(ctr[i], x->nr_bins, 1);
-
-			hi = m > hi ? m : hi;
-		}
-		hi = hi > 0 ? hi * 1.05 : 1;
+		hi = series_top(ctr, 4, x->nr_bins);
 		viz_canvas_panel_begin(c, "counters", &r[3]);
 		snprintf(pt, sizeof(pt), "%s: cumulative events", zt);
 		viz_canvas_text(c, r[3].x, r[3].y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);

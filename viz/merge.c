@@ -61,6 +61,26 @@ static bool src_runs_have_grid(struct viz_store *s)
 }
 
 /*
+ * Run one copying statement with @id1 as ?1 and, when it has a ?2, @id2 as
+ * ?2; true when it ran to the end. The error stays on the connection for
+ * sqlite3_errmsg().
+ */
+static bool copy_step(struct viz_store *s, const char *sql, int64_t id1, int64_t id2)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, id1);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, id2);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
+}
+
+/*
  * Copy source run @old_id unless the destination has it already: the same
  * uuid, or a complete run of the same trace (SHA-256), mode and settings. A
  * shard that ran twice (a re-queued job writes new uuids) so adds nothing,
@@ -68,10 +88,8 @@ static bool src_runs_have_grid(struct viz_store *s)
  */
 static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct bs_error *err)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t new_id;
 	char sql[1024];
-	int rc;
 
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.runs (uuid, trace_path, trace_sha256, mode, label,"
@@ -84,13 +102,7 @@ static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct bs_
 		 " AND m.trace_sha256 = r.trace_sha256 AND m.mode = r.mode"
 		 " AND m.settings = r.settings)",
 		 src_runs_have_grid(s) ? "grid_index, grid" : "NULL, NULL");
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, old_id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE)
+	if (!copy_step(s, sql, old_id, 0))
 		goto fail;
 	if (sqlite3_changes(s->db) == 0) {
 		*copied = 0;
@@ -105,14 +117,7 @@ static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct bs_
 			 " WHERE run_id = ?2",
 			 child_tables[i][0], child_tables[i][1], child_tables[i][1],
 			 child_tables[i][0]);
-		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-			goto fail;
-		sqlite3_bind_int64(st, 1, new_id);
-		sqlite3_bind_int64(st, 2, old_id);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		st = NULL;
-		if (rc != SQLITE_DONE)
+		if (!copy_step(s, sql, new_id, old_id))
 			goto fail;
 	}
 	*copied = 1;
@@ -120,7 +125,6 @@ static int copy_run(struct viz_store *s, int64_t old_id, int *copied, struct bs_
 fail:
 	viz_err_set(err, "%s: cannot copy run %lld: %s", s->path, (long long)old_id,
 		    sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
 	return -EIO;
 }
 

@@ -1496,46 +1496,6 @@ void viz_pbmap_release(struct viz_pbmap *m)
 	m->free_pages = NULL;
 }
 
-int viz_attribution_top(struct viz_store *s, int64_t run_id, enum viz_attr_order by,
-			size_t limit, struct viz_attr_row **rows, size_t *n)
-{
-	static const char *const col[] = { "allocations", "failures", "extfrag" };
-	sqlite3_stmt *st = NULL;
-	struct viz_attr_row *v;
-	char sql[320];
-	size_t len = 0;
-
-	if ((unsigned)by > VIZ_ATTR_BY_EXTFRAG)
-		return -EINVAL;
-	v = calloc(limit ? limit : 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	snprintf(sql, sizeof(sql),
-		 "SELECT comm, pid, gfp_flags, allocations, failures, extfrag FROM attribution"
-		 " WHERE run_id = ? AND %s > 0 ORDER BY %s DESC, comm, pid, gfp_flags LIMIT ?",
-		 col[by], col[by]);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		free(v);
-		return viz_sql_fail(s, NULL);
-	}
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	while (len < limit && sqlite3_step(st) == SQLITE_ROW) {
-		struct viz_attr_row *r = &v[len++];
-
-		snprintf(r->comm, sizeof(r->comm), "%s", sqlite3_column_text(st, 0));
-		r->pid = sqlite3_column_int(st, 1);
-		r->gfp_flags = (uint32_t)sqlite3_column_int64(st, 2);
-		r->allocations = (uint64_t)sqlite3_column_int64(st, 3);
-		r->failures = (uint64_t)sqlite3_column_int64(st, 4);
-		r->extfrag = (uint64_t)sqlite3_column_int64(st, 5);
-	}
-	sqlite3_finalize(st);
-	*rows = v;
-	*n = len;
-	return 0;
-}
-
 int viz_fidelity_get(struct viz_store *s, int64_t run_id, struct viz_fidelity_row **rows,
 		     size_t *n)
 {

@@ -2,8 +2,9 @@
 /*
  * The numbers a report's verdict states (viz.h, struct viz_verdict): one pass
  * over each zone's raw samples, in time order, so the start, end and worst
- * values are the samples' own and not bin means. Also the attribution table
- * with a command's pids merged, for "who did it".
+ * values are the samples' own and not bin means. Also the attribution queries
+ * (by key, by command with its pids merged, one command's keys), for "who did
+ * it", through one loop.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -195,6 +196,83 @@ void viz_verdict_release(struct viz_verdict *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/*
+ * The attribution queries' one loop: @sql takes the run as its first
+ * parameter and the limit as its last, with @comm between them when not NULL;
+ * @fill reads the current row into the @row_size bytes at @row. @rows is the
+ * address of the caller's typed row pointer, hence void * and memcpy (a
+ * struct pointer is not written through void **); it gets an array calloc'd
+ * for at least one row, so an empty answer is not NULL, and is left as it was
+ * on failure.
+ */
+static int attr_query(struct viz_store *s, const char *sql, int64_t run_id, const char *comm,
+		      size_t limit, size_t row_size, void (*fill)(sqlite3_stmt *st, void *row),
+		      void *rows, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char *v = calloc(limit ? limit : 1, row_size);
+	size_t len = 0;
+	int i = 1;
+
+	if (!v)
+		return -ENOMEM;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		free(v);
+		return viz_sql_fail(s, NULL);
+	}
+	sqlite3_bind_int64(st, i++, run_id);
+	if (comm)
+		sqlite3_bind_text(st, i++, comm, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, i, (sqlite3_int64)limit);
+	while (len < limit && sqlite3_step(st) == SQLITE_ROW)
+		fill(st, v + row_size * len++);
+	sqlite3_finalize(st);
+	memcpy(rows, &v, sizeof(v));
+	*n = len;
+	return 0;
+}
+
+/* A row of SELECT comm, pid, gfp_flags, allocations, failures, extfrag. */
+static void fill_attr_row(sqlite3_stmt *st, void *row)
+{
+	struct viz_attr_row *r = row;
+
+	snprintf(r->comm, sizeof(r->comm), "%s", sqlite3_column_text(st, 0));
+	r->pid = sqlite3_column_int(st, 1);
+	r->gfp_flags = (uint32_t)sqlite3_column_int64(st, 2);
+	r->allocations = (uint64_t)sqlite3_column_int64(st, 3);
+	r->failures = (uint64_t)sqlite3_column_int64(st, 4);
+	r->extfrag = (uint64_t)sqlite3_column_int64(st, 5);
+}
+
+int viz_attribution_top(struct viz_store *s, int64_t run_id, enum viz_attr_order by, size_t limit,
+			struct viz_attr_row **rows, size_t *n)
+{
+	static const char *const col[] = { "allocations", "failures", "extfrag" };
+	char sql[320];
+
+	if ((unsigned)by > VIZ_ATTR_BY_EXTFRAG)
+		return -EINVAL;
+	snprintf(sql, sizeof(sql),
+		 "SELECT comm, pid, gfp_flags, allocations, failures, extfrag FROM attribution"
+		 " WHERE run_id = ? AND %s > 0 ORDER BY %s DESC, comm, pid, gfp_flags LIMIT ?",
+		 col[by], col[by]);
+	return attr_query(s, sql, run_id, NULL, limit, sizeof(**rows), fill_attr_row, rows, n);
+}
+
+static void fill_comm_row(sqlite3_stmt *st, void *row)
+{
+	struct viz_comm_row *r = row;
+	const unsigned char *comm = sqlite3_column_text(st, 0);
+
+	snprintf(r->comm, sizeof(r->comm), "%s", comm ? (const char *)comm : "");
+	r->allocations = (uint64_t)sqlite3_column_int64(st, 1);
+	r->failures = (uint64_t)sqlite3_column_int64(st, 2);
+	r->extfrag = (uint64_t)sqlite3_column_int64(st, 3);
+	r->nr_pids = (uint32_t)sqlite3_column_int64(st, 4);
+	r->nr_keys = (uint32_t)sqlite3_column_int64(st, 5);
+}
+
 int viz_attribution_by_comm(struct viz_store *s, int64_t run_id, enum viz_attr_order by,
 			    size_t limit, struct viz_comm_row **rows, size_t *n)
 {
@@ -202,75 +280,24 @@ int viz_attribution_by_comm(struct viz_store *s, int64_t run_id, enum viz_attr_o
 		"a DESC, e DESC, f DESC", "f DESC, e DESC, a DESC", "e DESC, f DESC, a DESC"
 	};
 	static const char *const col[] = { "a", "f", "e" };
-	sqlite3_stmt *st = NULL;
-	struct viz_comm_row *v;
 	char sql[400];
-	size_t len = 0;
 
 	if ((unsigned)by > VIZ_ATTR_BY_EXTFRAG)
 		return -EINVAL;
-	v = calloc(limit ? limit : 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
 	snprintf(sql, sizeof(sql),
 		 "SELECT comm, sum(allocations) AS a, sum(failures) AS f, sum(extfrag) AS e,"
 		 " count(DISTINCT pid), count(*) FROM attribution WHERE run_id = ?"
 		 " GROUP BY comm HAVING %s > 0 ORDER BY %s, comm LIMIT ?", col[by], order[by]);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		free(v);
-		return viz_sql_fail(s, NULL);
-	}
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	while (len < limit && sqlite3_step(st) == SQLITE_ROW) {
-		struct viz_comm_row *r = &v[len++];
-		const unsigned char *comm = sqlite3_column_text(st, 0);
-
-		snprintf(r->comm, sizeof(r->comm), "%s", comm ? (const char *)comm : "");
-		r->allocations = (uint64_t)sqlite3_column_int64(st, 1);
-		r->failures = (uint64_t)sqlite3_column_int64(st, 2);
-		r->extfrag = (uint64_t)sqlite3_column_int64(st, 3);
-		r->nr_pids = (uint32_t)sqlite3_column_int64(st, 4);
-		r->nr_keys = (uint32_t)sqlite3_column_int64(st, 5);
-	}
-	sqlite3_finalize(st);
-	*rows = v;
-	*n = len;
-	return 0;
+	return attr_query(s, sql, run_id, NULL, limit, sizeof(**rows), fill_comm_row, rows, n);
 }
 
 int viz_attribution_of_comm(struct viz_store *s, int64_t run_id, const char *comm, size_t limit,
 			    struct viz_attr_row **rows, size_t *n)
 {
-	sqlite3_stmt *st = NULL;
-	struct viz_attr_row *v = calloc(limit ? limit : 1, sizeof(*v));
-	size_t len = 0;
-
-	if (!v)
-		return -ENOMEM;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT pid, gfp_flags, allocations, failures, extfrag FROM"
-			       " attribution WHERE run_id = ? AND comm = ? ORDER BY pid,"
-			       " allocations DESC, gfp_flags LIMIT ?",
-			       -1, &st, NULL) != SQLITE_OK) {
-		free(v);
-		return viz_sql_fail(s, NULL);
-	}
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_text(st, 2, comm, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while (len < limit && sqlite3_step(st) == SQLITE_ROW) {
-		struct viz_attr_row *r = &v[len++];
-
-		snprintf(r->comm, sizeof(r->comm), "%s", comm);
-		r->pid = sqlite3_column_int(st, 0);
-		r->gfp_flags = (uint32_t)sqlite3_column_int64(st, 1);
-		r->allocations = (uint64_t)sqlite3_column_int64(st, 2);
-		r->failures = (uint64_t)sqlite3_column_int64(st, 3);
-		r->extfrag = (uint64_t)sqlite3_column_int64(st, 4);
-	}
-	sqlite3_finalize(st);
-	*rows = v;
-	*n = len;
-	return 0;
+	/* The comm column is selected back rather than copied from @comm: the row is its own. */
+	return attr_query(s,
+			  "SELECT comm, pid, gfp_flags, allocations, failures, extfrag FROM"
+			  " attribution WHERE run_id = ? AND comm = ? ORDER BY pid,"
+			  " allocations DESC, gfp_flags LIMIT ?",
+			  run_id, comm, limit, sizeof(**rows), fill_attr_row, rows, n);
 }
