@@ -628,8 +628,9 @@ struct capture_run {
 };
 
 /*
- * The getopt switch, one case an option in --help's order: it reads best
- * whole, so it stays over ~80 lines. Returns -1 to go on, else the exit status.
+ * The getopt switch, one case an option (the recorder's handed to
+ * parse_rec_opt()): a flat list that reads best whole, so it stays over ~80
+ * lines. Returns -1 to go on, else the exit status.
  */
 static int capture_parse_options(struct capture_run *r, int argc, char **argv)
 {
