@@ -585,103 +585,111 @@ static int command_status(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int cmd_capture(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "checkpoint-interval", required_argument, NULL, 'c' },
-		{ "buffer-mib", required_argument, NULL, 'b' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
-		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
-		{ "classic-tracepoints", no_argument, NULL, OPT_CLASSIC },
-		{ "nice", required_argument, NULL, OPT_NICE },
-		{ "realtime", required_argument, NULL, OPT_REALTIME },
-		{ "ring", required_argument, NULL, OPT_RING },
-		{ "snapshot-interval", required_argument, NULL, OPT_SNAP_INTERVAL },
-		{ "trigger", required_argument, NULL, OPT_TRIGGER },
-		{ "post", required_argument, NULL, OPT_POST },
-		{ "dump", required_argument, NULL, OPT_DUMP },
-		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
-		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-		{ "switch-output", required_argument, NULL, OPT_SWITCH },
-		{ "keep", required_argument, NULL, OPT_KEEP },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct capture_opts opts = { 0 };
-	struct drain_priority prio = { .nice = DEFAULT_DRAIN_NICE };
-	struct recorder_opts ro = { .post_ns = DEFAULT_POST_S * 1000000000ull,
-				    .note = rec_note_print };
-	struct recorder *rec = NULL;
+static const struct option capture_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "checkpoint-interval", required_argument, NULL, 'c' },
+	{ "buffer-mib", required_argument, NULL, 'b' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "classic-tracepoints", no_argument, NULL, OPT_CLASSIC },
+	{ "nice", required_argument, NULL, OPT_NICE },
+	{ "realtime", required_argument, NULL, OPT_REALTIME },
+	{ "ring", required_argument, NULL, OPT_RING },
+	{ "snapshot-interval", required_argument, NULL, OPT_SNAP_INTERVAL },
+	{ "trigger", required_argument, NULL, OPT_TRIGGER },
+	{ "post", required_argument, NULL, OPT_POST },
+	{ "dump", required_argument, NULL, OPT_DUMP },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "switch-output", required_argument, NULL, OPT_SWITCH },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One capture run: its options, then what it holds while it runs. */
+struct capture_run {
+	struct capture_opts opts;
+	struct drain_priority prio;
+	struct recorder_opts ro;
+	double duration_s;
+	bool quiet, tty, snapshot;
+	char **cmd;		/* COMMAND [ARG...], or NULL */
+	struct recorder *rec;
+	struct capture *c;
 	char first_out[4096];
-	struct bs_error err = { 0 };
-	enum capture_failure why;
-	struct capture *c = NULL;
-	const struct capture_stats *st;
-	struct sigaction sa;
-	double duration_s = 0;
-	uint64_t last_progress = 0, deadline = 0, now, start_cpu_ns;
-	bool quiet = false, tty = isatty(2), failed = false, snapshot = true, cmd_ended = false;
-	char **cmd = NULL;
-	pid_t child = -1;
-	int opt, status = 0, ret, rc = 1;
+	uint64_t deadline;	/* ns of capture_now_ns(), 0 = none */
+	pid_t child;		/* COMMAND while it runs, else -1 */
+	int status;		/* COMMAND's wait status once it ended */
+	bool failed, cmd_ended;
+};
+
+/*
+ * The getopt switch, one case an option (the recorder's handed to
+ * parse_rec_opt()): a flat list that reads best whole, so it stays over ~80
+ * lines. Returns -1 to go on, else the exit status.
+ */
+static int capture_parse_options(struct capture_run *r, int argc, char **argv)
+{
+	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:fd:c:b:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+o:fd:c:b:qh", capture_longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			opts.output = optarg;
+			r->opts.output = optarg;
 			break;
 		case 'f':
-			opts.replace = true;
+			r->opts.replace = true;
 			break;
 		case 'd':
-			if (!parse_duration(optarg, &duration_s)) {
+			if (!parse_duration(optarg, &r->duration_s)) {
 				return cli_usage_error("capture", "--duration '%s' is not "
 						             "a number of seconds from 0 to %.0f (a year)", optarg,
 					             MAX_DURATION_S);
 			}
 			break;
 		case 'c':
-			if (!parse_u32(optarg, &opts.checkpoint_interval_ms) ||
-			    !opts.checkpoint_interval_ms) {
+			if (!parse_u32(optarg, &r->opts.checkpoint_interval_ms) ||
+			    !r->opts.checkpoint_interval_ms) {
 				return cli_usage_error("capture", "--checkpoint-interval '%s' "
 						             "is not a positive number of milliseconds", optarg);
 			}
 			break;
 		case 'b':
-			if (!parse_u32(optarg, &opts.ringbuf_mib) || !opts.ringbuf_mib ||
-			    (opts.ringbuf_mib & (opts.ringbuf_mib - 1)) || opts.ringbuf_mib > 2048) {
+			if (!parse_u32(optarg, &r->opts.ringbuf_mib) || !r->opts.ringbuf_mib ||
+			    (r->opts.ringbuf_mib & (r->opts.ringbuf_mib - 1)) ||
+			    r->opts.ringbuf_mib > 2048) {
 				return cli_usage_error("capture", "--buffer-mib '%s' is not a "
 						             "power of two from 1 to 2048", optarg);
 			}
 			break;
 		case 'q':
-			quiet = true;
+			r->quiet = true;
 			break;
 		case OPT_NO_SNAPSHOT:
-			snapshot = false;
+			r->snapshot = false;
 			break;
 		case OPT_SNAPSHOT:
-			if (!parse_snapshot_method(optarg, &snapshot, &snapshot_method_chosen)) {
+			if (!parse_snapshot_method(optarg, &r->snapshot, &snapshot_method_chosen)) {
 				return cli_usage_error("capture", "--snapshot '%s' is not "
 						             "one of bpf, kpageflags, none, auto", optarg);
 			}
 			break;
 		case OPT_CLASSIC:
-			opts.classic_tracepoints = true;
+			r->opts.classic_tracepoints = true;
 			break;
 		case OPT_NICE:
-			if (!parse_int_range(optarg, -20, 19, &prio.nice)) {
+			if (!parse_int_range(optarg, -20, 19, &r->prio.nice)) {
 				return cli_usage_error("capture", "--nice '%s' is not a number "
 						             "from -20 to 19", optarg);
 			}
 			break;
 		case OPT_REALTIME:
-			if (!parse_int_range(optarg, 1, 99, &prio.rt)) {
+			if (!parse_int_range(optarg, 1, 99, &r->prio.rt)) {
 				return cli_usage_error("capture", "--realtime '%s' is not a "
 						             "SCHED_FIFO priority from 1 to 99", optarg);
 			}
@@ -696,7 +704,7 @@ int cmd_capture(int argc, char **argv)
 		case OPT_MAX_SIZE:
 		case OPT_SWITCH:
 		case OPT_KEEP:
-			if (!parse_rec_opt(opt, optarg, &ro))
+			if (!parse_rec_opt(opt, optarg, &r->ro))
 				return 2;
 			break;
 		case 'h':
@@ -707,23 +715,37 @@ int cmd_capture(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!opts.output) {
+	return -1;
+}
+
+/* What the options say together, and whether OUTPUT and COMMAND can be used. */
+static int capture_check_options(struct capture_run *r, int argc, char **argv)
+{
+	int ret;
+
+	if (!r->opts.output) {
 		cli_error("capture", "-o FILE is required");
 		usage(stderr);
 		return 2;
 	}
 	if (optind < argc)
-		cmd = argv + optind;
-	if (!rec_opts_check(&ro))
+		r->cmd = argv + optind;
+	if (!rec_opts_check(&r->ro))
 		return 2;
-	ro.quiet = quiet;
-	if (output_free(opts.output, opts.replace))
+	r->ro.quiet = r->quiet;
+	if (output_free(r->opts.output, r->opts.replace))
 		return 1;
-	if (cmd && (ret = command_runnable(cmd[0]))) {
+	if (r->cmd && (ret = command_runnable(r->cmd[0]))) {
 		cli_error("capture", "cannot run '%s': %s; nothing "
-				"recorded", cmd[0], strerror(-ret));
+				"recorded", r->cmd[0], strerror(-ret));
 		return 127;
 	}
+	return -1;
+}
+
+static void capture_signals_install(void)
+{
+	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -733,110 +755,126 @@ int cmd_capture(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_dump;
 	sigaction(SIGUSR1, &sa, NULL);
+}
 
-	if (recorder_opts_active(&ro)) {
-		if (snapshot)
-			ro.snapshot = snapshot_at_switch;
-		rec = recorder_create(&ro, opts.output, &opts, host_pageblock_order(), &err);
-		if (!rec) {
-			return cli_usage_error("capture", "%s", err.text);
-		}
-		if (recorder_first_output(&ro, opts.output, opts.replace, first_out,
-					  sizeof(first_out), &err)) {
-			cli_error("capture", "%s", err.text);
-			recorder_destroy(rec, NULL);
-			return 1;
-		}
-		opts.output = first_out;
+/* The flight recorder, when one of its options asks for it: it names the first file. */
+static int capture_recorder_start(struct capture_run *r)
+{
+	struct bs_error err = { 0 };
+
+	if (!recorder_opts_active(&r->ro))
+		return -1;
+	if (r->snapshot)
+		r->ro.snapshot = snapshot_at_switch;
+	r->rec = recorder_create(&r->ro, r->opts.output, &r->opts, host_pageblock_order(), &err);
+	if (!r->rec) {
+		return cli_usage_error("capture", "%s", err.text);
 	}
-	drain_priority_raise(&prio);
-	start_cpu_ns = capture_process_cpu_ns();
-	c = capture_create(&opts, &why, &err);
-	if (!c) {
-		cli_fail("capture", opts.output, errno, err.text);
-		if (why == CAPTURE_FAIL_NOT_ROOT)
-			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
-		recorder_destroy(rec, NULL);
+	if (recorder_first_output(&r->ro, r->opts.output, r->opts.replace, r->first_out,
+				  sizeof(r->first_out), &err)) {
+		cli_error("capture", "%s", err.text);
 		return 1;
 	}
-	st = capture_stats(c);
-	if (!quiet)
+	r->opts.output = r->first_out;
+	return -1;
+}
+
+/* Attaches the capture, says how it records, then starts COMMAND and the recorder. */
+static int capture_start(struct capture_run *r)
+{
+	struct bs_error err = { 0 };
+	enum capture_failure why;
+	const struct capture_stats *st;
+	uint64_t start_cpu_ns;
+
+	drain_priority_raise(&r->prio);
+	start_cpu_ns = capture_process_cpu_ns();
+	r->c = capture_create(&r->opts, &why, &err);
+	if (!r->c) {
+		cli_fail("capture", r->opts.output, errno, err.text);
+		if (why == CAPTURE_FAIL_NOT_ROOT)
+			fprintf(stderr, "buddyscope capture: hint: run it with sudo\n");
+		return 1;
+	}
+	st = capture_stats(r->c);
+	if (!r->quiet)
 		fprintf(stderr, "buddyscope capture: recording into %s.partial (renamed to %s at "
-				"the end)\n", opts.output, opts.output);
+				"the end)\n", r->opts.output, r->opts.output);
 	for (uint32_t i = 0; i < st->nr_missing; i++)
 		fprintf(stderr, "buddyscope capture: warning: this kernel has no tracepoint "
 				"kmem:%s; capturing the others without it\n", st->missing[i]);
-	if (!quiet && st->classic_reason[0])
+	if (!r->quiet && st->classic_reason[0])
 		fprintf(stderr, "buddyscope capture: note: recording through the classic (slower) "
 				"tracepoints: %s\n", st->classic_reason);
-	if (snapshot)
-		snapshot_at_start(c, quiet);
-	if (!quiet)
+	if (r->snapshot)
+		snapshot_at_start(r->c, r->quiet);
+	if (!r->quiet)
 		print_startup(st, start_cpu_ns);
-	if (cmd) {
+	if (r->cmd) {
 		fflush(stderr);
-		child = spawn(cmd, &prio);
-		if (child < 0) {
+		r->child = spawn(r->cmd, &r->prio);
+		if (r->child < 0) {
 			cli_error("capture", "fork: %s", strerror(errno));
-			goto cleanup;
+			return 1;
 		}
 	}
-	if (duration_s > 0)
-		deadline = st->start_ns + (uint64_t)(duration_s * 1e9);
-	if (rec && recorder_start(rec, c, &err)) {
+	if (r->duration_s > 0)
+		r->deadline = st->start_ns + (uint64_t)(r->duration_s * 1e9);
+	if (r->rec && recorder_start(r->rec, r->c, &err)) {
 		cli_error("capture", "%s", err.text);
-		failed = true;
+		r->failed = true;
 		stop_signal = SIGTERM;
 	}
+	return -1;
+}
+
+/* Drains until a signal, the clock, the recorder or COMMAND's end stops it. */
+static void capture_loop(struct capture_run *r)
+{
+	const struct capture_stats *st = capture_stats(r->c);
+	struct bs_error err = { 0 };
+	uint64_t last_progress = 0, now;
+	int ret;
 
 	while (!stop_signal) {
-		ret = capture_poll(c, 100, &err);
+		ret = capture_poll(r->c, 100, &err);
 		if (ret) {
-			if (tty && !quiet)
+			if (r->tty && !r->quiet)
 				fputc('\n', stderr); /* off the progress line */
 			cli_error("capture", "%s", err.text);
-			failed = true;
+			r->failed = true;
 			break;
 		}
 		now = capture_now_ns();
-		if (rec && dump_requested) {
+		if (r->rec && dump_requested) {
 			dump_requested = 0;
-			recorder_dump_request(rec);
+			recorder_dump_request(r->rec);
 		}
-		if (rec && (ret = recorder_poll(rec, c, now, &err)) != 0) {
+		if (r->rec && (ret = recorder_poll(r->rec, r->c, now, &err)) != 0) {
 			if (ret < 0)
 				cli_error("capture", "%s", err.text);
-			failed = ret < 0;
+			r->failed = ret < 0;
 			break;
 		}
-		if (!quiet && now - (last_progress ? last_progress : st->start_ns) >= 1000000000ull) {
-			print_progress(st, now, tty);
+		if (!r->quiet &&
+		    now - (last_progress ? last_progress : st->start_ns) >= 1000000000ull) {
+			print_progress(st, now, r->tty);
 			last_progress = now;
 		}
-		if (deadline && now >= deadline)
+		if (r->deadline && now >= r->deadline)
 			break;
-		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
-			child = -1;
-			cmd_ended = true;
+		if (r->child > 0 && waitpid(r->child, &r->status, WNOHANG) == r->child) {
+			r->child = -1;
+			r->cmd_ended = true;
 			break;
 		}
 	}
-	if (!quiet && tty && last_progress)
+	if (!r->quiet && r->tty && last_progress)
 		fputc('\n', stderr);
-	/* A reading still in flight is written first: the free-order triggers see it. */
-	if (!failed && capture_reading_settle(c, &err)) {
-		cli_error("capture", "%s", err.text);
-		failed = true;
-	}
-	recorder_before_finish(rec, c);
-	ret = capture_finish(c, &err);
-	if (ret && !failed) {
-		cli_fail("capture", opts.output, ret, err.text);
-		failed = true;
-	}
-	/* A ring's last segment is scratch: its dumps were said as they were written. */
-	if (!quiet && !failed && !ro.ring_bytes)
-		print_summary(capture_output(c), st, capture_now_ns());
+}
+
+static void print_losses(const struct capture_stats *st, bool quiet)
+{
 	if (st->lost)
 		fprintf(stderr, "buddyscope capture: warning: %llu events lost, written as %llu "
 				"lost-event records: %llu with the ring full (try a larger "
@@ -851,19 +889,68 @@ int cmd_capture(int argc, char **argv)
 		fprintf(stderr, "buddyscope capture: warning: %llu watermark recompute records lost "
 				"(over 64 recomputes between two reads of the rings)\n",
 			(unsigned long long)st->wmarks_overwritten);
-	if (child > 0) {
+}
+
+/* Writes the trace's end, says what was lost, and ends COMMAND; returns the exit status. */
+static int capture_end(struct capture_run *r)
+{
+	const struct capture_stats *st = capture_stats(r->c);
+	struct bs_error err = { 0 };
+	int ret;
+
+	/* A reading still in flight is written first: the free-order triggers see it. */
+	if (!r->failed && capture_reading_settle(r->c, &err)) {
+		cli_error("capture", "%s", err.text);
+		r->failed = true;
+	}
+	recorder_before_finish(r->rec, r->c);
+	ret = capture_finish(r->c, &err);
+	if (ret && !r->failed) {
+		cli_fail("capture", r->opts.output, ret, err.text);
+		r->failed = true;
+	}
+	/* A ring's last segment is scratch: its dumps were said as they were written. */
+	if (!r->quiet && !r->failed && !r->ro.ring_bytes)
+		print_summary(capture_output(r->c), st, capture_now_ns());
+	print_losses(st, r->quiet);
+	if (r->child > 0) {
 		/* Stopped by a signal or the clock while the command still runs. */
-		kill(child, SIGTERM);
-		waitpid(child, &status, 0);
-	} else if (cmd_ended && !quiet && command_status(status)) {
-		fprintf(stderr, "buddyscope capture: note: '%s' exited with status %d\n", cmd[0],
-			command_status(status));
+		kill(r->child, SIGTERM);
+		waitpid(r->child, &r->status, 0);
+	} else if (r->cmd_ended && !r->quiet && command_status(r->status)) {
+		fprintf(stderr, "buddyscope capture: note: '%s' exited with status %d\n", r->cmd[0],
+			command_status(r->status));
 	}
 	/* A capture that failed says 1 whatever the command did. */
-	rc = failed ? 1 : cmd_ended ? command_status(status) : 0;
-cleanup:
-	recorder_destroy(rec, c);
-	capture_destroy(c);
+	return r->failed ? 1 : r->cmd_ended ? command_status(r->status) : 0;
+}
+
+int cmd_capture(int argc, char **argv)
+{
+	struct capture_run r = {
+		.prio = { .nice = DEFAULT_DRAIN_NICE },
+		.ro = { .post_ns = DEFAULT_POST_S * 1000000000ull, .note = rec_note_print },
+		.tty = isatty(2),
+		.snapshot = true,
+		.child = -1,
+	};
+	int rc;
+
+	rc = capture_parse_options(&r, argc, argv);
+	if (rc < 0)
+		rc = capture_check_options(&r, argc, argv);
+	if (rc >= 0)
+		return rc;
+	capture_signals_install();
+	rc = capture_recorder_start(&r);
+	if (rc < 0)
+		rc = capture_start(&r);
+	if (rc < 0) {
+		capture_loop(&r);
+		rc = capture_end(&r);
+	}
+	recorder_destroy(r.rec, r.c);
+	capture_destroy(r.c);
 	return rc;
 }
 

@@ -55,52 +55,52 @@ static int parse_format(const char *name, enum viz_export_format *fmt)
 	return -EINVAL;
 }
 
-int cmd_export(int argc, char **argv)
+static const struct option export_longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "run", required_argument, NULL, 'r' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "out", required_argument, NULL, 'o' }, /* the old spelling, kept */
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The command line of one export. */
+struct export_args {
+	const char *db, *out;	/* out NULL: standard output */
+	enum viz_export_format fmt;
+	int64_t run_id;		/* 0: every run */
+};
+
+/* -1 to go on, else the exit status. */
+static int export_parse_options(struct export_args *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "run", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "out", required_argument, NULL, 'o' }, /* the old spelling, kept */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct bs_error err = { .text = "" };
-	struct viz_store *s = NULL;
-	const char *db = NULL, *out = NULL;
-	enum viz_export_format fmt = VIZ_EXPORT_CSV;
-	int have_fmt = 0, c, ret = 2;
-	int64_t run_id = 0;
-	uint64_t rows = 0;
-	struct outfile of = OUTFILE_INIT;
-	FILE *f = NULL;
+	int have_fmt = 0, c;
+	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		char *end;
-
+	while ((c = getopt_long(argc, argv, "o:h", export_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'r':
 			errno = 0;
-			run_id = strtoll(optarg, &end, 10);
-			if (errno || *end || run_id <= 0) {
+			a->run_id = strtoll(optarg, &end, 10);
+			if (errno || *end || a->run_id <= 0) {
 				return cli_usage_error("export", "--run '%s' is not a run "
 						             "id", optarg);
 			}
 			break;
 		case 'f':
 			have_fmt = 1;
-			if (parse_format(optarg, &fmt)) {
+			if (parse_format(optarg, &a->fmt)) {
 				return cli_usage_error("export", "--format '%s': use csv, json, "
 						             "perfetto or openmetrics", optarg);
 			}
 			break;
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'h':
 			export_usage(stdout);
@@ -110,11 +110,24 @@ int cmd_export(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!db || !have_fmt || optind != argc) {
+	if (!a->db || !have_fmt || optind != argc) {
 		export_usage(stderr);
 		return 2;
 	}
-	ret = 1;
+	return -1;
+}
+
+/* Writes the export to -o's file or standard output: 0 or 1. */
+static int export_write(const struct export_args *a)
+{
+	const char *db = a->db, *out = a->out;
+	struct bs_error err = { .text = "" };
+	struct viz_store *s = NULL;
+	struct outfile of = OUTFILE_INIT;
+	uint64_t rows = 0;
+	FILE *f = NULL;
+	int ret = 1;
+
 	s = viz_store_open(db, VIZ_STORE_READONLY, &err);
 	if (!s) {
 		cli_fail("export", db, errno, err.text);
@@ -132,7 +145,7 @@ int cmd_export(int argc, char **argv)
 	} else {
 		f = stdout;
 	}
-	int rc = viz_export_write(s, run_id, fmt, f, &rows, &err);
+	int rc = viz_export_write(s, a->run_id, a->fmt, f, &rows, &err);
 	if (rc || (out && of.error)) {
 		/* A write error is the output's, whatever the library said about it. */
 		if (out && of.error)
@@ -151,12 +164,20 @@ int cmd_export(int argc, char **argv)
 	}
 	if (out)
 		fprintf(stderr, "buddyscope export: wrote %llu %s to %s\n",
-			(unsigned long long)rows, format_units[fmt], out);
+			(unsigned long long)rows, format_units[a->fmt], out);
 	ret = 0;
 cleanup:
 	outfile_discard(&of);
 	viz_store_close(s);
 	return ret;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct export_args a = { .fmt = VIZ_EXPORT_CSV };
+	int ret = export_parse_options(&a, argc, argv);
+
+	return ret >= 0 ? ret : export_write(&a);
 }
 #else
 int cmd_export(int argc, char **argv)

@@ -337,54 +337,57 @@ static int import_run(const struct import_kind *k, const char *in_path, const ch
 	}
 }
 
-int cmd_import(int argc, char **argv)
+static const struct option import_longopts[] = {
+	{ "from", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "instance", required_argument, NULL, 'i' },
+	{ "sysinfo", required_argument, NULL, 's' },
+	{ "sysinfo-end", required_argument, NULL, 'e' },
+	{ "max-bad", required_argument, NULL, 'b' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The command line of one import. */
+struct import_args {
+	const char *from, *out_path, *in_path, *instance;
+	const char *sysinfo_dir, *sysinfo_end_dir;
+	const struct import_kind *kind;	/* --from's, else detected from the input */
+	unsigned long long max_bad;
+	bool quiet;
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int import_parse_options(struct import_args *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "instance", required_argument, NULL, 'i' },
-		{ "sysinfo", required_argument, NULL, 's' },
-		{ "sysinfo-end", required_argument, NULL, 'e' },
-		{ "max-bad", required_argument, NULL, 'b' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *from = NULL, *out_path = NULL, *sysinfo_dir = NULL, *sysinfo_end_dir = NULL;
-	const char *instance = NULL;
-	const struct import_kind *kind = NULL;
-	struct tracefmt_event *ckpt_first = NULL, *ckpt_last = NULL;
-	bool quiet = false;
-	unsigned long long max_bad = 0;
-	char *header = NULL, *end;
-	json_t *notes = NULL;
-	size_t header_len = 0;
-	int c, ret = 1;
+	char *end;
+	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qh", import_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			from = optarg;
+			a->from = optarg;
 			break;
 		case 'o':
-			out_path = optarg;
+			a->out_path = optarg;
 			break;
 		case 'i':
-			instance = optarg;
+			a->instance = optarg;
 			break;
 		case 's':
-			sysinfo_dir = optarg;
+			a->sysinfo_dir = optarg;
 			break;
 		case 'e':
-			sysinfo_end_dir = optarg;
+			a->sysinfo_end_dir = optarg;
 			break;
 		case 'q':
-			quiet = true;
+			a->quiet = true;
 			break;
 		case 'b':
 			errno = 0;
-			max_bad = strtoull(optarg, &end, 10);
+			a->max_bad = strtoull(optarg, &end, 10);
 			if (errno || *end || end == optarg || optarg[0] == '-') {
 				return cli_usage_error("import", "--max-bad wants a count, "
 						             "not '%s'", optarg);
@@ -398,37 +401,41 @@ int cmd_import(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!out_path || optind != argc - 1) {
+	if (!a->out_path || optind != argc - 1) {
 		cli_error("import", "%s",
-			!out_path ? "-o OUT.bst is required" : "expected exactly one input (or -)");
+			!a->out_path ? "-o OUT.bst is required" : "expected exactly one input (or -)");
 		usage(stderr);
 		return 2;
 	}
-	const char *in_path = argv[optind];
-	if (sysinfo_end_dir && !sysinfo_dir) {
+	a->in_path = argv[optind];
+	return -1;
+}
+
+/* What the options say together; finds the input's kind. -1 to go on, else the exit status. */
+static int import_check_options(struct import_args *a)
+{
+	const char *in_path = a->in_path, *out_path = a->out_path;
+	struct stat in_st, out_st;
+
+	if (a->sysinfo_end_dir && !a->sysinfo_dir) {
 		return cli_usage_error("import", "--sysinfo-end needs --sysinfo "
 				             "(the header and the start checkpoints come from it)");
 	}
-	if (from && !(kind = kind_from_name(from))) {
+	if (a->from && !(a->kind = kind_from_name(a->from))) {
 		return cli_usage_error("import", "--from wants ftrace, perf-script, "
-				             "perf.data or trace.dat, not '%s'", from);
+				             "perf.data or trace.dat, not '%s'", a->from);
 	}
-	if (!from && !strcmp(in_path, "-")) {
+	if (!a->from && !strcmp(in_path, "-")) {
 		return cli_usage_error("import", "stdin cannot be looked at before it is "
 				             "read: give --from ftrace or --from perf-script");
 	}
-	if (!strcmp(in_path, "-") && from && kind->fmt != TRACEFMT_IMPORT_FTRACE &&
-	    kind->fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
-		return cli_usage_error("import", "%s is read from a file, not stdin", kind->from);
+	if (!strcmp(in_path, "-") && a->from && a->kind->fmt != TRACEFMT_IMPORT_FTRACE &&
+	    a->kind->fmt != TRACEFMT_IMPORT_PERF_SCRIPT) {
+		return cli_usage_error("import", "%s is read from a file, not stdin", a->kind->from);
 	}
-	if (instance && from && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
+	if (a->instance && a->from && a->kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
 		return cli_usage_error("import", "--instance is for trace.dat input");
 	}
-	struct bs_error err = { 0 };
-	struct tracefmt_import_stats st;
-	struct tracedat_info ti;
-	struct stat in_st, out_st;
-
 	if (!strcmp(out_path, "-")) {
 		return cli_usage_error("import", "-o wants a file: the .bst cannot go to stdout");
 	}
@@ -437,68 +444,83 @@ int cmd_import(int argc, char **argv)
 	    in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
 		return cli_error("import", "%s: the output is the input file", out_path);
 	}
-	if (!from && !(kind = kind_detect(in_path, quiet)))
+	if (!a->from && !(a->kind = kind_detect(in_path, a->quiet)))
 		return 1;
-	if (instance && kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
+	if (a->instance && a->kind->fmt != TRACEFMT_IMPORT_TRACE_DAT) {
 		return cli_usage_error("import", "--instance is for trace.dat input; %s is "
-				             "%s", in_path, kind->from);
+				             "%s", in_path, a->kind->from);
 	}
-	for (const char *d = sysinfo_dir; d; d = d == sysinfo_dir ? sysinfo_end_dir : NULL)
-		if (sysinfo_dir_check(d, &err) < 0) {
-			cli_sysinfo_dir_fail("import", d, err.text);
+	return -1;
+}
+
+/* Both --sysinfo folders are complete, or the import stops before reading its input. */
+static int import_sysinfo_check(const struct import_args *a, struct bs_error *err)
+{
+	for (const char *d = a->sysinfo_dir; d;
+	     d = d == a->sysinfo_dir ? a->sysinfo_end_dir : NULL)
+		if (sysinfo_dir_check(d, err) < 0) {
+			cli_sysinfo_dir_fail("import", d, err->text);
 			fprintf(stderr, "buddyscope import: `buddyscope sysinfo save DIR` on the traced "
 					"host writes a complete directory (hostinfo/HEADER.md lists "
 					"its files)\n");
 			return 1;
 		}
-	notes = json_array();
-	if (!notes || notes_before(kind, in_path, notes))
-		goto cleanup;
-	header = header_create(kind->source, kind->clock, notes, in_path, sysinfo_dir,
-			       sysinfo_end_dir, &header_len, &err);
-	if (!header) {
-		cli_error("import", "%s", err.text[0] ? err.text : "cannot build the trace header");
-		goto cleanup;
+	return -1;
+}
+
+/* Says why an import that wrote nothing failed: its lines were not page events. */
+static void import_refused(const struct import_args *a, int rc,
+			   const struct tracefmt_import_stats *st)
+{
+	const struct import_kind *kind = a->kind;
+
+	if (rc < 0 && !st->events) {
+		bool dat = kind->fmt == TRACEFMT_IMPORT_TRACE_DAT;
+		cli_error("import", "%s: no kmem page event or lost-event "
+				"%s read from %" PRIu64 " %s; %s not written", a->in_path,
+			dat ? "record" : "line", st->lines, dat ? "records" : "lines", a->out_path);
+	} else {
+		cli_error("import", "%s: %" PRIu64 " kmem page lines could "
+				"not be parsed (allowed: %llu; --max-bad N accepts them); %s not "
+				"written", a->in_path, st->bad_lines, a->max_bad, a->out_path);
 	}
-	struct tracefmt_import_opts io = { 0 };
-	if (sysinfo_dir) {
-		ckpt_first = checkpoints_read(sysinfo_dir, 0, &io.nr_first);
-		if (!ckpt_first)
-			goto cleanup;
-		io.first = ckpt_first;
-	}
-	if (sysinfo_end_dir) {
-		ckpt_last = checkpoints_read(sysinfo_end_dir, 1, &io.nr_last);
-		if (!ckpt_last)
-			goto cleanup;
-		io.last = ckpt_last;
-	}
-	if (sysinfo_dir && !sysinfo_end_dir && !quiet)
-		end_dir_hint(sysinfo_dir);
+	if (a->from)
+		kind_mismatch_hint(a->in_path, kind);
+}
+
+/* Runs the importer with @io's checkpoints and says how it went: 0 or 1. */
+static int import_convert(const struct import_args *a, const char *header, size_t header_len,
+			  struct tracefmt_import_opts *io, struct bs_error *err)
+{
+	const struct import_kind *kind = a->kind;
+	const char *in_path = a->in_path, *out_path = a->out_path;
+	struct tracefmt_import_stats st;
+	struct tracedat_info ti;
 	struct progress prog = { .in_path = in_path, .t0 = now_s() };
-	if (!quiet) {
-		io.progress = progress_print;
-		io.progress_ctx = &prog;
+
+	if (!a->quiet) {
+		io->progress = progress_print;
+		io->progress_ctx = &prog;
 	}
 	double t0 = prog.t0;
-	io.max_bad_lines = max_bad;
+	io->max_bad_lines = a->max_bad;
 	memset(&ti, 0, sizeof(ti));
-	int rc = import_run(kind, in_path, out_path, instance, header, header_len, &io, &st, &ti,
-			    &err);
+	int rc = import_run(kind, in_path, out_path, a->instance, header, header_len, io, &st,
+			    &ti, err);
 	double secs = now_s() - t0;
 	if (rc == -ENOENT && kind->fmt == TRACEFMT_IMPORT_PERF_DATA && !st.lines) {
 		cli_error("import", "%s\nbuddyscope import: run `perf "
 				TRACEFMT_PERF_SCRIPT_ARGS " %s > %s.txt` where perf is, and "
-				"import that text", err.text, in_path, in_path);
-		goto cleanup;
+				"import that text", err->text, in_path, in_path);
+		return 1;
 	}
 	if (rc < 0 && !st.output_refused) {
 		if (st.lines)
 			cli_error("import", "%s (after %" PRIu64
-					" lines; %s not written)", err.text, st.lines, out_path);
+					" lines; %s not written)", err->text, st.lines, out_path);
 		else
-			cli_fail("import", in_path, rc, err.text);
-		goto cleanup;
+			cli_fail("import", in_path, rc, err->text);
+		return 1;
 	}
 	print_summary(in_path, rc ? NULL : out_path, &st, secs);
 	if (kind->fmt == TRACEFMT_IMPORT_TRACE_DAT)
@@ -509,28 +531,60 @@ int cmd_import(int argc, char **argv)
 			st.bad_line_numbers[i],
 			kind->fmt == TRACEFMT_IMPORT_TRACE_DAT ? "record" : "page line",
 			st.bad_line_reasons[i]);
-	if (rc < 0 && !st.events) {
-		bool dat = kind->fmt == TRACEFMT_IMPORT_TRACE_DAT;
-		cli_error("import", "%s: no kmem page event or lost-event "
-				"%s read from %" PRIu64 " %s; %s not written", in_path,
-			dat ? "record" : "line", st.lines, dat ? "records" : "lines", out_path);
-		if (from)
-			kind_mismatch_hint(in_path, kind);
-		goto cleanup;
-	}
 	if (rc < 0) {
-		cli_error("import", "%s: %" PRIu64 " kmem page lines could "
-				"not be parsed (allowed: %llu; --max-bad N accepts them); %s not "
-				"written", in_path, st.bad_lines, max_bad, out_path);
-		if (from)
-			kind_mismatch_hint(in_path, kind);
-		goto cleanup;
+		import_refused(a, rc, &st);
+		return 1;
 	}
 	if (kind->fmt == TRACEFMT_IMPORT_PERF_SCRIPT && !st.by_type[TRACEFMT_LOST])
 		fprintf(stderr, "buddyscope import: warning: %s: %s%s\n", in_path,
 			NOTE_PERF_TEXT_LOSS, strcmp(in_path, "-") ? " (noted in the trace header: "
 			"import_notes)" : "");
-	ret = 0;
+	return 0;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct import_args a = { 0 };
+	struct tracefmt_event *ckpt_first = NULL, *ckpt_last = NULL;
+	struct tracefmt_import_opts io = { 0 };
+	struct bs_error err = { 0 };
+	char *header = NULL;
+	json_t *notes = NULL;
+	size_t header_len = 0;
+	int ret;
+
+	ret = import_parse_options(&a, argc, argv);
+	if (ret < 0)
+		ret = import_check_options(&a);
+	if (ret < 0)
+		ret = import_sysinfo_check(&a, &err);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
+	notes = json_array();
+	if (!notes || notes_before(a.kind, a.in_path, notes))
+		goto cleanup;
+	header = header_create(a.kind->source, a.kind->clock, notes, a.in_path, a.sysinfo_dir,
+			       a.sysinfo_end_dir, &header_len, &err);
+	if (!header) {
+		cli_error("import", "%s", err.text[0] ? err.text : "cannot build the trace header");
+		goto cleanup;
+	}
+	if (a.sysinfo_dir) {
+		ckpt_first = checkpoints_read(a.sysinfo_dir, 0, &io.nr_first);
+		if (!ckpt_first)
+			goto cleanup;
+		io.first = ckpt_first;
+	}
+	if (a.sysinfo_end_dir) {
+		ckpt_last = checkpoints_read(a.sysinfo_end_dir, 1, &io.nr_last);
+		if (!ckpt_last)
+			goto cleanup;
+		io.last = ckpt_last;
+	}
+	if (a.sysinfo_dir && !a.sysinfo_end_dir && !a.quiet)
+		end_dir_hint(a.sysinfo_dir);
+	ret = import_convert(&a, header, header_len, &io, &err);
 cleanup:
 	json_decref(notes);
 	free(ckpt_first);

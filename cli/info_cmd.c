@@ -98,13 +98,10 @@ static json_t *triggers_json(const struct tracefmt_summary *in)
 	return a;
 }
 
-static json_t *build_json(const char *path, const struct tracefmt_reader_stats *st,
-			  const struct tracefmt_summary *in, json_t *hdr, unsigned int nr_mt,
-			  unsigned int nr_orders)
+/* The file and what its header says: file .. import_notes. */
+static void file_json(json_t *o, const char *path, const struct tracefmt_reader_stats *st,
+		      json_t *hdr)
 {
-	json_t *o = json_object();
-	double span_s = in->page_events > 1 ? (double)(in->last_ns - in->first_ns) / 1e9 : 0.0;
-
 	json_object_set_new(o, "file", json_string(path));
 	json_object_set_new(o, "file_size", json_integer((json_int_t)st->file_size));
 	char ver[32];
@@ -119,6 +116,13 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_t *notes = header_get(hdr, "import_notes");
 	json_object_set_new(o, "import_notes",
 			    json_is_array(notes) ? json_deep_copy(notes) : json_array());
+}
+
+/* The events and records, then what was lost: first_ns .. lost_records_without_window. */
+static void events_json(json_t *o, const struct tracefmt_reader_stats *st,
+			const struct tracefmt_summary *in)
+{
+	double span_s = in->page_events > 1 ? (double)(in->last_ns - in->first_ns) / 1e9 : 0.0;
 
 	json_object_set_new(o, "first_ns", json_integer((json_int_t)in->first_ns));
 	json_object_set_new(o, "last_ns", json_integer((json_int_t)in->last_ns));
@@ -154,7 +158,12 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_object_set_new(o, "lost_records", json_integer((json_int_t)in->lost_records));
 	json_object_set_new(o, "lost_records_without_window",
 			    json_integer((json_int_t)in->lost_records_unwindowed));
+}
 
+/* failed_allocations .. allocations_by_order_migratetype. */
+static void allocations_json(json_t *o, const struct tracefmt_summary *in, unsigned int nr_mt,
+			     unsigned int nr_orders)
+{
 	json_object_set_new(o, "failed_allocations", json_integer((json_int_t)in->failed));
 	json_t *fbo = json_array();
 	for (unsigned int ord = 0; ord < nr_orders; ord++)
@@ -168,74 +177,85 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 		json_array_append_new(abo, row);
 	}
 	json_object_set_new(o, "allocations_by_order_migratetype", abo);
+}
 
-	json_object_set_new(o, "checkpoints", json_integer((json_int_t)in->checkpoint_readings));
-	json_object_set_new(o, "comm_records",
-			    json_integer((json_int_t)in->by_type[TRACEFMT_COMM]));
-	zone_states_json(o, in);
-	json_object_set_new(o, "triggers", triggers_json(in));
+/* The snapshot's zones, each with its free blocks by order x migratetype (+ the unknown). */
+static json_t *snap_zones_json(const struct tracefmt_summary *in, unsigned int nr_mt,
+			       unsigned int nr_orders)
+{
+	json_t *zs = json_array();
 
-	json_t *snap = json_object();
-	json_object_set_new(snap, "present", json_boolean(in->snap_begin));
-	if (in->snap_begin) {
-		json_object_set_new(snap, "method",
-				    json_string(in->snap_method == TRACEFMT_SNAP_METHOD_BPF ? "bpf"
-						: in->snap_method == TRACEFMT_SNAP_METHOD_KPAGEFLAGS
-							? "kpageflags"
-							: "unknown"));
-		json_object_set_new(snap, "complete", json_boolean(in->snap_end));
-		json_object_set_new(snap, "walk_ns",
-				    json_integer(in->snap_end ? (json_int_t)(in->snap_end_ns -
-									     in->snap_begin_ns)
-							      : 0));
-		json_object_set_new(snap, "blocks", json_integer((json_int_t)in->snap_blocks));
-		json_object_set_new(snap, "buddy_pages", json_integer((json_int_t)in->snap_pages));
-		json_object_set_new(snap, "uncertain_blocks",
-				    json_integer((json_int_t)in->snap_uncertain));
-		static const struct {
-			uint32_t bit;
-			const char *key;
-		} mark_flags[] = {
-			{ TRACEFMT_SNAP_MARK_UNCERTAIN, "lists_changed_during_walk" },
-			{ TRACEFMT_SNAP_MARK_PCP_UNKNOWN, "pcp_unknown" },
-			{ TRACEFMT_SNAP_MARK_LIST_UNKNOWN, "list_order_unknown" },
-			{ TRACEFMT_SNAP_MARK_PCP_PARTIAL, "pcp_partial" },
-			{ TRACEFMT_SNAP_MARK_NR_FREE_MISMATCH, "nr_free_mismatch" },
-		};
-		json_t *warn = json_array();
-		for (size_t k = 0; k < sizeof(mark_flags) / sizeof(mark_flags[0]); k++)
-			if (in->snap_end_flags & mark_flags[k].bit)
-				json_array_append_new(warn, json_string(mark_flags[k].key));
-		json_object_set_new(snap, "warnings", warn);
-		json_t *pcp = json_array();
-		for (unsigned int c = 0; c < in->max_cpu_pcp; c++)
-			json_array_append_new(pcp,
-					      json_integer((json_int_t)in->snap_pcp_pages_by_cpu[c]));
-		json_object_set_new(snap, "pcp_pages_by_cpu", pcp);
-		json_t *zs = json_array();
-		for (size_t i = 0; i < in->nr_snap_zones; i++) {
-			const struct tracefmt_summary_snap_zone *z = &in->snap_zones[i];
-			json_t *zj = json_object();
-			json_object_set_new(zj, "node", json_integer(z->node));
-			json_object_set_new(zj, "zone", json_string(z->name));
-			json_object_set_new(zj, "pages", json_integer((json_int_t)z->pages));
-			json_t *fb = json_array();
-			for (unsigned int ord = 0; ord < nr_orders; ord++) {
-				json_t *row = json_array();
-				for (unsigned int m = 0; m <= nr_mt; m++) {
-					unsigned int col = m == nr_mt ? TRACEFMT_SUMMARY_MAX_MT : m;
-					json_array_append_new(row,
-							      json_integer((json_int_t)z->blocks[ord][col]));
-				}
-				json_array_append_new(fb, row);
+	for (size_t i = 0; i < in->nr_snap_zones; i++) {
+		const struct tracefmt_summary_snap_zone *z = &in->snap_zones[i];
+		json_t *zj = json_object();
+		json_object_set_new(zj, "node", json_integer(z->node));
+		json_object_set_new(zj, "zone", json_string(z->name));
+		json_object_set_new(zj, "pages", json_integer((json_int_t)z->pages));
+		json_t *fb = json_array();
+		for (unsigned int ord = 0; ord < nr_orders; ord++) {
+			json_t *row = json_array();
+			for (unsigned int m = 0; m <= nr_mt; m++) {
+				unsigned int col = m == nr_mt ? TRACEFMT_SUMMARY_MAX_MT : m;
+				json_array_append_new(row,
+						      json_integer((json_int_t)z->blocks[ord][col]));
 			}
-			json_object_set_new(zj, "free_blocks", fb);
-			json_array_append_new(zs, zj);
+			json_array_append_new(fb, row);
 		}
-		json_object_set_new(snap, "zones", zs);
+		json_object_set_new(zj, "free_blocks", fb);
+		json_array_append_new(zs, zj);
 	}
-	json_object_set_new(o, "snapshot", snap);
+	return zs;
+}
 
+static json_t *snapshot_json(const struct tracefmt_summary *in, unsigned int nr_mt,
+			     unsigned int nr_orders)
+{
+	static const struct {
+		uint32_t bit;
+		const char *key;
+	} mark_flags[] = {
+		{ TRACEFMT_SNAP_MARK_UNCERTAIN, "lists_changed_during_walk" },
+		{ TRACEFMT_SNAP_MARK_PCP_UNKNOWN, "pcp_unknown" },
+		{ TRACEFMT_SNAP_MARK_LIST_UNKNOWN, "list_order_unknown" },
+		{ TRACEFMT_SNAP_MARK_PCP_PARTIAL, "pcp_partial" },
+		{ TRACEFMT_SNAP_MARK_NR_FREE_MISMATCH, "nr_free_mismatch" },
+	};
+	json_t *snap = json_object();
+
+	json_object_set_new(snap, "present", json_boolean(in->snap_begin));
+	if (!in->snap_begin)
+		return snap;
+	json_object_set_new(snap, "method",
+			    json_string(in->snap_method == TRACEFMT_SNAP_METHOD_BPF ? "bpf"
+					: in->snap_method == TRACEFMT_SNAP_METHOD_KPAGEFLAGS
+						? "kpageflags"
+						: "unknown"));
+	json_object_set_new(snap, "complete", json_boolean(in->snap_end));
+	json_object_set_new(snap, "walk_ns",
+			    json_integer(in->snap_end ? (json_int_t)(in->snap_end_ns -
+								     in->snap_begin_ns)
+						      : 0));
+	json_object_set_new(snap, "blocks", json_integer((json_int_t)in->snap_blocks));
+	json_object_set_new(snap, "buddy_pages", json_integer((json_int_t)in->snap_pages));
+	json_object_set_new(snap, "uncertain_blocks",
+			    json_integer((json_int_t)in->snap_uncertain));
+	json_t *warn = json_array();
+	for (size_t k = 0; k < sizeof(mark_flags) / sizeof(mark_flags[0]); k++)
+		if (in->snap_end_flags & mark_flags[k].bit)
+			json_array_append_new(warn, json_string(mark_flags[k].key));
+	json_object_set_new(snap, "warnings", warn);
+	json_t *pcp = json_array();
+	for (unsigned int c = 0; c < in->max_cpu_pcp; c++)
+		json_array_append_new(pcp,
+				      json_integer((json_int_t)in->snap_pcp_pages_by_cpu[c]));
+	json_object_set_new(snap, "pcp_pages_by_cpu", pcp);
+	json_object_set_new(snap, "zones", snap_zones_json(in, nr_mt, nr_orders));
+	return snap;
+}
+
+/* What the reader found of the file's integrity: blocks_ok .. first_corruption. */
+static void integrity_json(json_t *o, const struct tracefmt_reader_stats *st)
+{
 	json_object_set_new(o, "blocks_ok", json_integer((json_int_t)st->blocks_ok));
 	json_object_set_new(o, "blocks_corrupt", json_integer((json_int_t)st->blocks_corrupt));
 	json_object_set_new(o, "bytes_skipped", json_integer((json_int_t)st->bytes_skipped));
@@ -254,6 +274,25 @@ static json_t *build_json(const char *path, const struct tracefmt_reader_stats *
 	json_object_set_new(o, "trailing_bytes", json_integer((json_int_t)st->trailing_bytes));
 	json_object_set_new(o, "stop_reason", json_string(st->stop_reason));
 	json_object_set_new(o, "first_corruption", json_string(st->first_corruption));
+}
+
+/* The --json object, its keys in the documented order: each part adds the next keys. */
+static json_t *build_json(const char *path, const struct tracefmt_reader_stats *st,
+			  const struct tracefmt_summary *in, json_t *hdr, unsigned int nr_mt,
+			  unsigned int nr_orders)
+{
+	json_t *o = json_object();
+
+	file_json(o, path, st, hdr);
+	events_json(o, st, in);
+	allocations_json(o, in, nr_mt, nr_orders);
+	json_object_set_new(o, "checkpoints", json_integer((json_int_t)in->checkpoint_readings));
+	json_object_set_new(o, "comm_records",
+			    json_integer((json_int_t)in->by_type[TRACEFMT_COMM]));
+	zone_states_json(o, in);
+	json_object_set_new(o, "triggers", triggers_json(in));
+	json_object_set_new(o, "snapshot", snapshot_json(in, nr_mt, nr_orders));
+	integrity_json(o, st);
 	return o;
 }
 
@@ -277,12 +316,10 @@ static const char *int_or_unknown(json_t *o, const char *key, char *buf, size_t 
 	return buf;
 }
 
-static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in,
-		       unsigned int nr_mt, 		       unsigned int nr_orders)
+/* trace, source and host lines. */
+static void print_host_text(json_t *o)
 {
 	json_t *host = json_object_get(o, "host");
-	json_t *names = json_object_get(host, "migratetypes");
-	char b[32];
 
 	printf("trace:       %s (%" JSON_INTEGER_FORMAT " bytes, format %s)\n",
 	       json_string_value(json_object_get(o, "file")),
@@ -303,6 +340,11 @@ static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in
 	} else {
 		printf("host:        (the header does not describe the host)\n");
 	}
+}
+
+/* The import notes, then the zones the header describes. */
+static void print_zones_text(json_t *o)
+{
 	json_t *zones = json_object_get(o, "zones");
 	size_t i;
 	json_t *z;
@@ -332,6 +374,15 @@ static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in
 			       json_integer_value(json_object_get(z, "high")));
 		}
 	}
+}
+
+/* The time span, the events by kind, the losses and the allocations by order x migratetype. */
+static void print_events_text(json_t *o, const struct tracefmt_summary *in, unsigned int nr_mt,
+			      unsigned int nr_orders)
+{
+	json_t *names = json_object_get(json_object_get(o, "host"), "migratetypes");
+	char b[32];
+
 	printf("time span:   %" PRIu64 " .. %" PRIu64 " ns (%.3f s)\n", in->first_ns, in->last_ns,
 	       json_real_value(json_object_get(o, "duration_s")));
 	printf("events:      %" PRIu64 " (%.0f per second)\n", in->page_events,
@@ -356,6 +407,11 @@ static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in
 			printf(" %11" PRIu64, in->allocs[ord][m]);
 		printf("\n");
 	}
+}
+
+/* Checkpoints, triggers, zone states and the mm records. */
+static void print_states_text(const struct tracefmt_summary *in)
+{
 	printf("checkpoints: %" PRIu64 " readings; pid->comm records: %" PRIu64 "\n",
 	       in->checkpoint_readings, in->by_type[TRACEFMT_COMM]);
 	for (size_t i = 0; i < in->nr_triggers; i++) {
@@ -379,6 +435,11 @@ static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in
 			       z->node, z->name, z->first.managed, z->last.managed,
 			       z->first.present, z->last.present, z->changes);
 	}
+}
+
+static void print_snapshot_text(json_t *o, const struct tracefmt_summary *in,
+				unsigned int nr_orders)
+{
 	json_t *snap = json_object_get(o, "snapshot");
 	if (in->snap_begin) {
 		printf("snapshot:    %s walk, %s, %" PRIu64 " blocks, %" PRIu64 " buddy pages, %"
@@ -415,6 +476,11 @@ static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in
 	} else {
 		printf("snapshot:    none\n");
 	}
+}
+
+/* What the reader found of the file's integrity. */
+static void print_integrity_text(json_t *o)
+{
 	printf("blocks:      %" JSON_INTEGER_FORMAT " read, %" JSON_INTEGER_FORMAT " corrupt, %"
 	       JSON_INTEGER_FORMAT " bytes skipped\n",
 	       json_integer_value(json_object_get(o, "blocks_ok")),
@@ -431,6 +497,17 @@ static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in
 		printf("  NOT COMPLETE: %s\n", json_string_value(json_object_get(o, "stop_reason")));
 	else
 		printf("  complete\n");
+}
+
+static void print_text(json_t *o, json_t *hdr, const struct tracefmt_summary *in,
+		       unsigned int nr_mt, unsigned int nr_orders)
+{
+	print_host_text(o);
+	print_zones_text(o);
+	print_events_text(o, in, nr_mt, nr_orders);
+	print_states_text(in);
+	print_snapshot_text(o, in, nr_orders);
+	print_integrity_text(o);
 	(void)hdr;
 }
 

@@ -5,6 +5,7 @@
  * index.html, and index every file in the store's reports table.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,121 +95,150 @@ static int parse_formats(const char *t, int *formats)
 	return ok && *formats;
 }
 
-int cmd_report(int argc, char **argv)
+static const struct option report_longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "out", required_argument, NULL, 'o' }, /* the old spelling, kept */
+	{ "run", required_argument, NULL, 'r' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "compare", required_argument, NULL, 'c' },
+	{ "from", required_argument, NULL, 'F' },
+	{ "to", required_argument, NULL, 'T' },
+	{ "at", required_argument, NULL, 'a' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The command line of one report; ids and at are owned here. */
+struct report_args {
+	const char *db;
+	struct viz_report_opts ro;
+	int64_t *ids, *at;
+	size_t nr_ids, nr_at;
+	bool have_to;
+};
+
+/* --run ID[,ID...], appended to @a's ids. -1 to go on, else the exit status. */
+static int report_add_runs(struct report_args *a, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "out", required_argument, NULL, 'o' }, /* the old spelling, kept */
-		{ "run", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "compare", required_argument, NULL, 'c' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct viz_report_opts ro = { 0 };
-	struct viz_report_result res = { 0 };
-	struct bs_error err = { .text = "" };
-	struct viz_store *s = NULL;
-	const char *db = NULL;
-	int64_t *ids = NULL, *at = NULL;
-	size_t nr_ids = 0, nr_at = 0;
-	int c, ret = 2, have_to = 0;
+	char *end;
+
+	for (const char *p = arg; *p; p = *end ? end + 1 : end) {
+		int64_t *n, id = parse_id(p, &end);
+
+		if (!id || (*end && *end != ',')) {
+			cli_error("report", "--run '%s' is not a run id", arg);
+			return 2;
+		}
+		n = realloc(a->ids, (a->nr_ids + 1) * sizeof(*a->ids));
+		if (!n)
+			return 1;
+		a->ids = n;
+		a->ids[a->nr_ids++] = id;
+	}
+	return -1;
+}
+
+/* --compare BASE_ID:OTHER_ID, --from S and --to S. -1 to go on, else 2. */
+static int report_parse_range(struct report_args *a, int c, const char *arg)
+{
+	char *end, *end2;
+
+	if (c == 'c') {
+		a->ro.compare_base = parse_id(arg, &end);
+		a->ro.compare_other = *end == ':' ? parse_id(end + 1, &end2) : 0;
+		if (!a->ro.compare_base || !a->ro.compare_other || *end2) {
+			cli_error("report", "--compare '%s': expected "
+					"BASE_ID:OTHER_ID", arg);
+			return 2;
+		}
+		return -1;
+	}
+	int64_t ns = parse_seconds(arg, &end);
+
+	if (ns < 0 || *end) {
+		cli_error("report", "--%s '%s': expected "
+				"seconds of trace time (0 or more)",
+			c == 'F' ? "from" : "to", arg);
+		return 2;
+	}
+	if (c == 'F')
+		a->ro.from_ns = ns;
+	else
+		a->ro.to_ns = ns;
+	a->have_to |= c == 'T';
+	return -1;
+}
+
+/* -1 to go on, else the exit status. */
+static int report_parse_options(struct report_args *a, int argc, char **argv)
+{
+	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		char *end, *p;
-
+	while ((c = getopt_long(argc, argv, "o:h", report_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'o':
-			ro.out_dir = optarg;
+			a->ro.out_dir = optarg;
 			break;
 		case 'r':
-			for (p = optarg; *p; p = *end ? end + 1 : end) {
-				int64_t *n, id = parse_id(p, &end);
-
-				if (!id || (*end && *end != ',')) {
-					cli_error("report", "--run '%s' is not a run id", optarg);
-					goto cleanup;
-				}
-				n = realloc(ids, (nr_ids + 1) * sizeof(*ids));
-				if (!n) {
-					ret = 1;
-					goto cleanup;
-				}
-				ids = n;
-				ids[nr_ids++] = id;
-			}
+			if ((ret = report_add_runs(a, optarg)) >= 0)
+				return ret;
 			break;
 		case 'f':
-			if (!parse_formats(optarg, &ro.formats)) {
+			if (!parse_formats(optarg, &a->ro.formats)) {
 				cli_error("report", "--format '%s': use png, "
 						"svg or png,svg", optarg);
-				goto cleanup;
+				return 2;
 			}
 			break;
-		case 'c': {
-			char *end2;
-
-			ro.compare_base = parse_id(optarg, &end);
-			ro.compare_other = *end == ':' ? parse_id(end + 1, &end2) : 0;
-			if (!ro.compare_base || !ro.compare_other || *end2) {
-				cli_error("report", "--compare '%s': expected "
-						"BASE_ID:OTHER_ID", optarg);
-				goto cleanup;
-			}
-			break;
-		}
+		case 'c':
 		case 'F':
-		case 'T': {
-			int64_t ns = parse_seconds(optarg, &end);
-
-			if (ns < 0 || *end) {
-				cli_error("report", "--%s '%s': expected "
-						"seconds of trace time (0 or more)",
-					c == 'F' ? "from" : "to", optarg);
-				goto cleanup;
-			}
-			if (c == 'F')
-				ro.from_ns = ns;
-			else
-				ro.to_ns = ns;
-			have_to |= c == 'T';
+		case 'T':
+			if ((ret = report_parse_range(a, c, optarg)) >= 0)
+				return ret;
 			break;
-		}
 		case 'a':
-			if (parse_at(optarg, &at, &nr_at)) {
+			if (parse_at(optarg, &a->at, &a->nr_at)) {
 				cli_error("report", "--at '%s': expected "
 						"seconds of trace time, comma-separated", optarg);
-				goto cleanup;
+				return 2;
 			}
 			break;
 		case 'h':
 			report_usage(stdout);
-			ret = 0;
-			goto cleanup;
+			return 0;
 		default:
 			report_usage(stderr);
-			goto cleanup;
+			return 2;
 		}
 	}
-	if (!db || !ro.out_dir || optind != argc) {
+	if (!a->db || !a->ro.out_dir || optind != argc) {
 		report_usage(stderr);
-		goto cleanup;
+		return 2;
 	}
-	if (have_to && ro.to_ns <= ro.from_ns) {
-		cli_error("report", "--to must be later than --from (%.3f s)", ro.from_ns / 1e9);
-		goto cleanup;
+	if (a->have_to && a->ro.to_ns <= a->ro.from_ns) {
+		cli_error("report", "--to must be later than --from (%.3f s)", a->ro.from_ns / 1e9);
+		return 2;
 	}
-	ro.at_ns = at;
-	ro.nr_at = nr_at;
-	ret = 1;
+	a->ro.at_ns = a->at;
+	a->ro.nr_at = a->nr_at;
+	return -1;
+}
+
+/* Opens the store (read-only if it must), renders and records the files: 0 or 1. */
+static int report_render(struct report_args *a)
+{
+	struct viz_report_opts *ro = &a->ro;
+	struct viz_report_result res = { 0 };
+	struct bs_error err = { .text = "" };
+	struct viz_store *s;
+	const char *db = a->db;
+	int ret = 1;
+
 	s = viz_store_open(db, 0, &err);
 	if (!s && (errno == EROFS || errno == EACCES)) {
 		/* A store we may not write: render all the same, record the files nowhere. */
@@ -221,22 +251,22 @@ int cmd_report(int argc, char **argv)
 		cli_fail("report", db, errno, err.text);
 		goto cleanup;
 	}
-	ro.run_ids = ids;
-	ro.nr_runs = nr_ids;
-	if (nr_ids)
-		fprintf(stderr, "buddyscope report: rendering %zu run%s%s from %s\n", nr_ids,
-			nr_ids == 1 ? "" : "s", ro.compare_base ? " and a comparison" : "", db);
+	ro->run_ids = a->ids;
+	ro->nr_runs = a->nr_ids;
+	if (a->nr_ids)
+		fprintf(stderr, "buddyscope report: rendering %zu run%s%s from %s\n", a->nr_ids,
+			a->nr_ids == 1 ? "" : "s", ro->compare_base ? " and a comparison" : "", db);
 	else
 		fprintf(stderr, "buddyscope report: rendering every run%s from %s\n",
-			ro.compare_base ? " and a comparison" : "", db);
-	int rc = viz_report_write(s, &ro, &res, &err);
+			ro->compare_base ? " and a comparison" : "", db);
+	int rc = viz_report_write(s, ro, &res, &err);
 	if (rc) {
 		cli_fail("report", db, rc, err.text[0] ? err.text : viz_store_error(s));
 		goto cleanup;
 	}
 	fprintf(stderr, "buddyscope report: wrote %zu files (%zu figures) to %s\n"
 			"open %s/index.html in a browser\n",
-		res.nr_files, res.nr_figures, ro.out_dir, ro.out_dir);
+		res.nr_files, res.nr_figures, ro->out_dir, ro->out_dir);
 	ret = 0;
 cleanup:
 	viz_report_result_release(&res);
@@ -246,8 +276,19 @@ cleanup:
 		if (rc && !ret)
 			ret = cli_fail("report", db, rc, NULL);
 	}
-	free(ids);
-	free(at);
+	return ret;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a = { 0 };
+	int ret;
+
+	ret = report_parse_options(&a, argc, argv);
+	if (ret < 0)
+		ret = report_render(&a);
+	free(a.ids);
+	free(a.at);
 	return ret;
 }
 #else

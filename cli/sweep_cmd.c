@@ -363,63 +363,63 @@ out:
 	free(runs);
 }
 
-int cmd_sweep(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "grid", required_argument, NULL, 'g' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "shard", required_argument, NULL, 's' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "sample-interval-ms", required_argument, NULL, 'i' },
-		{ "points-per-pass", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL, *grid = NULL, *config = NULL, *trace;
-	unsigned long jobs = 1, per_pass = SWEEP_POINTS_PER_PASS;
-	struct sweep_shard shard = { .index = 0, .count = 1, .source = "" };
-	char shard_msg[400];
-	uint64_t interval_ns = 0;
-	bool json = false;
-	struct replay_settings base;
-	struct bs_error err;
-	char **all = NULL;
-	size_t nr_all = 0, nr = 0;
-	struct point *pts = NULL;
-	int c, status = 0;
-	char *end;
+static const struct option sweep_longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "grid", required_argument, NULL, 'g' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "shard", required_argument, NULL, 's' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "sample-interval-ms", required_argument, NULL, 'i' },
+	{ "points-per-pass", required_argument, NULL, 'P' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
-	replay_settings_init(&base);
+/* The command line of one sweep. */
+struct sweep_args {
+	const char *db, *grid, *config, *trace;
+	unsigned long jobs, per_pass;
+	struct sweep_shard shard;
+	uint64_t interval_ns;	/* 0 = replay's default, UINT64_MAX = checkpoints only */
+	bool json;
+};
+
+/* -1 to go on, else the exit status. */
+static int sweep_parse_options(struct sweep_args *a, int argc, char **argv)
+{
+	char shard_msg[400];
+	char *end;
+	int c;
+
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", sweep_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'g':
-			grid = optarg;
+			a->grid = optarg;
 			break;
 		case 'j':
-			if (parse_count("jobs", optarg, &jobs))
+			if (parse_count("jobs", optarg, &a->jobs))
 				return 2;
 			break;
 		case 'P':
-			if (parse_count("points-per-pass", optarg, &per_pass))
+			if (parse_count("points-per-pass", optarg, &a->per_pass))
 				return 2;
 			break;
 		case 's':
-			if (sweep_shard_parse(optarg, &shard, shard_msg, sizeof(shard_msg))) {
+			if (sweep_shard_parse(optarg, &a->shard, shard_msg, sizeof(shard_msg))) {
 				return cli_usage_error("sweep", "%s", shard_msg);
 			}
 			break;
 		case 'c':
-			config = optarg;
+			a->config = optarg;
 			break;
 		case 'J':
-			json = true;
+			a->json = true;
 			break;
 		case 'i': {
 			unsigned long long ms = strtoull(optarg, &end, 10);
@@ -428,7 +428,7 @@ int cmd_sweep(int argc, char **argv)
 				return cli_usage_error("sweep", "--sample-interval-ms '%s' is "
 					             "not a number", optarg);
 			}
-			interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
+			a->interval_ns = ms ? ms * 1000000ull : UINT64_MAX;
 			break;
 		}
 		case 'h':
@@ -441,56 +441,64 @@ int cmd_sweep(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || !db || !grid) {
+	if (optind != argc - 1 || !a->db || !a->grid) {
 		cli_error("sweep", "%s",
 			optind != argc - 1 ? "give exactly one TRACE"
-			: !db ? "--db RUNS.db is required" : "--grid is required");
+			: !a->db ? "--db RUNS.db is required" : "--grid is required");
 		usage(stderr);
 		return 2;
 	}
-	trace = argv[optind];
-	if (access(trace, R_OK)) {
-		return cli_error("sweep", "%s: %s", trace, strerror(errno));
+	a->trace = argv[optind];
+	if (access(a->trace, R_OK)) {
+		return cli_error("sweep", "%s: %s", a->trace, strerror(errno));
 	}
-	if (config && (c = replay_settings_load_json(&base, config, &err))) {
-		cli_fail("sweep", config, c, err.text);
-		return 2;
-	}
-	if (replay_grid_parse(grid, &all, &nr_all, &err)) {
-		return cli_usage_error("sweep", "%s", err.text);
-	}
-	pts = calloc(nr_all, sizeof(*pts));
-	if (!pts) {
-		status = 1;
-		goto out;
-	}
-	for (size_t i = shard.index; i < nr_all; i += shard.count) {
+	return -1;
+}
+
+/* This shard's points of the grid's @nr_all into @pts; returns how many. */
+static size_t sweep_points(const struct sweep_args *a, char **all, size_t nr_all,
+			   struct point *pts)
+{
+	size_t nr = 0;
+
+	for (size_t i = a->shard.index; i < nr_all; i += a->shard.count) {
 		struct point *p = &pts[nr++];
 
 		p->settings = all[i];
 		p->index = i;
-		p->grid = grid;
+		p->grid = a->grid;
 		p->status = -1;
-		snprintf(p->tmp_db, sizeof(p->tmp_db), "%s.sweep-%ld-%zu.tmp", db, (long)getpid(), i);
-		snprintf(p->tmp_json, sizeof(p->tmp_json), "%s.sweep-%ld-%zu.json", db,
+		snprintf(p->tmp_db, sizeof(p->tmp_db), "%s.sweep-%ld-%zu.tmp", a->db,
+			 (long)getpid(), i);
+		snprintf(p->tmp_json, sizeof(p->tmp_json), "%s.sweep-%ld-%zu.json", a->db,
 			 (long)getpid(), i);
 	}
+	return nr;
+}
+
+/* Replays the @nr points a pass at a time and prints the table: 0, or 1 if one failed. */
+static int sweep_run(const struct sweep_args *a, const struct replay_settings *base,
+		     struct point *pts, size_t nr, size_t nr_all)
+{
+	const char *db = a->db;
+	int status = 0;
+
 #if defined(BUDDYSCOPE_HAVE_VIZ)
 	adopt_stranded(db);
 #endif
-	if (!json)
+	if (!a->json)
 		fprintf(stderr, "buddyscope sweep: %zu of %zu points (shard %lu/%lu%s%s), %lu at a "
-			"time\n", nr, nr_all, shard.index, shard.count, shard.source[0] ? ", from " : "",
-			shard.source, jobs);
-	if (!nr && (status = write_empty_store(db, shard.index, nr_all)))
-		goto out;
+			"time\n", nr, nr_all, a->shard.index, a->shard.count,
+			a->shard.source[0] ? ", from " : "", a->shard.source, a->jobs);
+	if (!nr && (status = write_empty_store(db, a->shard.index, nr_all)))
+		return status;
 	fflush(stdout);
 	fflush(stderr);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	for (size_t g = 0; g < nr && !sweep_stop; g += per_pass)
-		run_pass(trace, db, &pts[g], nr - g < per_pass ? nr - g : per_pass, &base,
-			 interval_ns, (unsigned int)jobs, json);
+	for (size_t g = 0; g < nr && !sweep_stop; g += a->per_pass)
+		run_pass(a->trace, db, &pts[g], nr - g < a->per_pass ? nr - g : a->per_pass, base,
+			 a->interval_ns, (unsigned int)a->jobs, a->json);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	for (size_t i = 0; i < nr; i++)
@@ -498,7 +506,42 @@ int cmd_sweep(int argc, char **argv)
 			status = 1;
 	if (sweep_stop)
 		fprintf(stderr, "buddyscope sweep: interrupted: points not started are marked failed\n");
-	print_table(pts, nr, json);
+	print_table(pts, nr, a->json);
+	return status;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	struct sweep_args a = {
+		.jobs = 1,
+		.per_pass = SWEEP_POINTS_PER_PASS,
+		.shard = { .index = 0, .count = 1, .source = "" },
+	};
+	struct replay_settings base;
+	struct bs_error err;
+	char **all = NULL;
+	size_t nr_all = 0, nr = 0;
+	struct point *pts = NULL;
+	int c, status;
+
+	replay_settings_init(&base);
+	status = sweep_parse_options(&a, argc, argv);
+	if (status >= 0)
+		return status;
+	if (a.config && (c = replay_settings_load_json(&base, a.config, &err))) {
+		cli_fail("sweep", a.config, c, err.text);
+		return 2;
+	}
+	if (replay_grid_parse(a.grid, &all, &nr_all, &err)) {
+		return cli_usage_error("sweep", "%s", err.text);
+	}
+	pts = calloc(nr_all, sizeof(*pts));
+	if (!pts) {
+		status = 1;
+		goto out;
+	}
+	nr = sweep_points(&a, all, nr_all, pts);
+	status = sweep_run(&a, &base, pts, nr, nr_all);
 out:
 	for (size_t i = 0; i < nr; i++)
 		json_decref(pts[i].summary);
