@@ -120,8 +120,9 @@ def varints(blob):
     return vals
 
 
-def model_samples(db, run_id):
-    """{t_ns: {zone: free blocks of order >= HIGH_ORDER}} from the run's samples."""
+def model_samples(db, run_id, t0):
+    """{t_ns: {zone: free blocks of order >= HIGH_ORDER}} from the run's samples, on the
+    trace's clock (the store keeps times from the run's time 0, @t0)."""
     con = sqlite3.connect(db)
     zones = {idx: (name, nr_orders, len(json.loads(mts)))
              for idx, name, nr_orders, mts in con.execute(
@@ -133,7 +134,7 @@ def model_samples(db, run_id):
         name, nr_orders, nr_mt = zones[zidx]
         v = varints(blob)
         high = sum(v[o * nr_mt + m] for o in range(HIGH_ORDER, nr_orders) for m in range(nr_mt))
-        out.setdefault(t_ns, {})[name] = high
+        out.setdefault(t_ns + t0, {})[name] = high
     con.close()
     return out
 
@@ -189,8 +190,8 @@ def part_a(args, rep, work):
     db = os.path.join(work, "a.db")
     s_model, run_model = replay_whatif(args, trace, db, ["--compact-at", f"{at_s:.6f}"])
     s_base, run_base = replay_whatif(args, trace, db, ["--no-compaction"])
-    model = model_samples(db, run_model)
-    base = model_samples(db, run_base)
+    model = model_samples(db, run_model, first)
+    base = model_samples(db, run_base, first)
     t_model = at_or_after(model, t_after) if t_after else None
     real_after, real_before = total(real.get(t_after)), total(real.get(t_before))
     model_after = total(model.get(t_model)) if t_model else None
@@ -225,9 +226,10 @@ def proactive_run(args, guard, value, i, work):
     lab.run_capture(args.buddyscope, trace, fragment_cmd(args, False, args.proactive_s, out))
     f = read_fragment_out(out)
     real = real_checkpoints(args.buddyscope, trace)
+    t0 = replay_t0(args.buddyscope, trace)
     start = min(real) if real else 0
     settle = start + (max(real) - start) // 2 if real else 0
-    return {"trace": trace, "value": value, "settle_ns": settle,
+    return {"trace": trace, "value": value, "settle_ns": settle, "t0": t0,
             "avail": settle_mean(real, settle), "migrated": vmstat_delta(f, "pgmigrate_success")}
 
 
@@ -251,7 +253,7 @@ def part_b(args, guard, rep, work):
             for r in runs[x]:
                 s, run_id = replay_whatif(args, r["trace"], db,
                                           ["--compaction-proactiveness", str(y)])
-                pa.append(settle_mean(model_samples(db, run_id), r["settle_ns"]) or 0)
+                pa.append(settle_mean(model_samples(db, run_id, r["t0"]), r["settle_ns"]) or 0)
                 pm.append(summary_counter(s, "compaction_pages_migrated", "pages_migrated",
                                           "compact_migrated") or 0)
             pred_a, pred_m = statistics.mean(pa), statistics.mean(pm)
