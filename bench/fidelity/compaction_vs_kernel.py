@@ -22,19 +22,17 @@ what-if replay compact and reclaim as the kernel does?
     blocks of order >= 9 over the checkpoints after the workload settled) and
     pages migrated, predicted / real, and whether the sign of the change from
     X to Y is right.
-(c) min_free_kbytes and watermark_scale_factor under pressure: this host has
-    no swap and its Normal zone grows when low (virtio-mem), so reclaim can
-    only be provoked on page cache; the part reads a file of FILE_MIB MiB
-    twice under two settings and compares the model's pages reclaimed by
-    kswapd with /proc/vmstat's pgsteal_kswapd delta, and says what it could
-    not provoke.
+(c) min_free_kbytes and watermark_scale_factor under pressure: NOT MEASURED by
+    this version. This host has no swap and its Normal zone grows when low
+    (virtio-mem), so only page-cache reclaim could be provoked; the part prints
+    that it was not run.
 
 Every sysctl is restored on any exit. Needs root. A benchmark that prints
 figures, never a pass/fail test.
 
 usage: compaction_vs_kernel.py BUDDYSCOPE --fragment PATH [--parts a,b,c]
        [--mib M] [--keep-every K] [--pipes N] [--hold S] [--runs N]
-       [--proactive-s S] [--file-mib M] [--out DIR]
+       [--proactive-s S] [--out DIR]
 """
 import argparse
 import json
@@ -97,15 +95,19 @@ def real_checkpoints(buddyscope, trace):
 
 
 def replay_t0(buddyscope, trace):
-    """The replay's time 0 (replay/dispatch.c run_clock_start: the first page
-    event or checkpoint), which --compact-at counts from: the first checkpoint
-    record of any kind, as a capture writes its checkpoints before its first
-    page event."""
-    r = subprocess.run([buddyscope, "dump", trace, "--type", "checkpoint", "--json"],
-                       capture_output=True, text=True)
-    if r.returncode != 0 or not r.stdout:
-        raise lab.LabError(f"dump of {trace} failed: {r.stderr.strip()}")
-    return min(json.loads(line)["ts_ns"] for line in r.stdout.splitlines())
+    """The replay's time 0, which --compact-at counts from (replay/dispatch.c
+    run_clock_start: the first page event or checkpoint): the first such
+    record in trace order, read from the head of `dump`."""
+    kinds = "checkpoint,mm_page_alloc,mm_page_free,mm_page_free_batched," \
+            "mm_page_alloc_zone_locked,mm_page_pcpu_drain,mm_page_alloc_extfrag"
+    p = subprocess.Popen([buddyscope, "dump", trace, "--type", kinds, "--json"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    first = p.stdout.readline()
+    p.kill()
+    p.wait()
+    if not first:
+        raise lab.LabError(f"dump of {trace}: no page event or checkpoint")
+    return json.loads(first)["ts_ns"]
 
 
 def varints(blob):
@@ -204,7 +206,9 @@ def part_a(args, rep, work):
     err = ratio(model_after, real_after)
     t.add([f"free blocks of order >= {HIGH_ORDER}", fmt_num(real_after), fmt_num(model_after),
            fmt_num(base_after), fmt_num(err, 3), fmt_num(real_before)])
-    t.add(["pages migrated", fmt_num(migrated_real), fmt_num(migrated_model), "0",
+    migrated_base = summary_counter(s_base, "compaction_pages_migrated", "pages_migrated",
+                                    "compact_migrated")
+    t.add(["pages migrated", fmt_num(migrated_real), fmt_num(migrated_model), fmt_num(migrated_base),
            fmt_num(ratio(migrated_model, migrated_real), 3), ""])
     notes = [f"trace {trace}: compact_memory written at {at_s:.3f} s, the kernel took "
              f"{(f['compact_end_ns'] - f['compact_ns']) / 1e9:.2f} s; compared at the checkpoint "
@@ -278,8 +282,8 @@ def sign_right(pred, real):
 def part_c(args, rep, work):
     rep.line()
     rep.line("## (c) min_free_kbytes / watermark_scale_factor under pressure")
-    rep.line("# not run by this version of the lab: this host has no swap and its Normal zone grows "
-             "when low (virtio-mem), so only page-cache reclaim can be provoked; see README.md")
+    rep.line("# NOT MEASURED: this version of the lab does not run part (c); this host has no swap and "
+             "its Normal zone grows when low (virtio-mem), so only page-cache reclaim could be provoked")
 
 
 def main():
