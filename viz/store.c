@@ -24,6 +24,8 @@
 #include "viz_internal.h"
 
 #define VIZ_BATCH_ROWS 8192
+/* How long a writer waits for another to release the store. */
+#define VIZ_BUSY_TIMEOUT_MS 10000
 
 /*
  * Upgrades applied when an older store is opened for writing: schema 2 added
@@ -455,6 +457,9 @@ static int store_create_new(const char *path, struct bs_error *err)
 			ret = schema_create(&tmp, err);
 		if (!ret)
 			ret = viz_exec(&tmp, "COMMIT", err);
+		/* WAL mode is kept in the file: openers racing on the new store need not switch it. */
+		if (!ret)
+			ret = viz_exec(&tmp, "PRAGMA journal_mode = WAL", err);
 	}
 	if (sqlite3_close(tmp.db) != SQLITE_OK && !ret)
 		ret = -EIO;
@@ -524,6 +529,45 @@ static int store_check_writable(struct viz_store *s, struct bs_error *err)
 	return -e;
 }
 
+/* Whether @s is in WAL mode already (a store this build made is from birth). */
+static bool store_is_wal(struct viz_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	bool wal = false;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+
+		wal = mode && !strcmp(mode, "wal");
+	}
+	sqlite3_finalize(st);
+	return wal;
+}
+
+/*
+ * Switch an older store to WAL mode. The switch needs the file to itself and
+ * SQLite does not wait for that (the busy timeout does not apply), so a busy
+ * answer is retried for as long as the busy timeout would have waited.
+ */
+static int store_use_wal(struct viz_store *s, struct bs_error *err)
+{
+	const struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int rc = SQLITE_OK;
+
+	for (int tries = 0; tries < VIZ_BUSY_TIMEOUT_MS / 20; tries++) {
+		if (store_is_wal(s))
+			return 0;
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return viz_sql_fail(s, err);
+}
+
 struct viz_store *viz_store_open(const char *path, int flags, struct bs_error *err)
 {
 	struct viz_store *s = calloc(1, sizeof(*s));
@@ -555,7 +599,7 @@ struct viz_store *viz_store_open(const char *path, int flags, struct bs_error *e
 			    s->db ? sqlite3_errmsg(s->db) : "out of memory", strerror(-ret));
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, VIZ_BUSY_TIMEOUT_MS);
 	ret = s->readonly ? 0 : store_check_writable(s, err);
 	if (!ret)
 		ret = check_schema(s, flags, err);
@@ -565,9 +609,9 @@ struct viz_store *viz_store_open(const char *path, int flags, struct bs_error *e
 	if (ret)
 		goto fail;
 	if (!s->readonly) {
-		ret = viz_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-				  "PRAGMA foreign_keys = ON;",
-			       err);
+		ret = store_use_wal(s, err);
+		if (!ret)
+			ret = viz_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err);
 		if (ret)
 			goto fail;
 	}
