@@ -7,6 +7,9 @@
  * With PFNFILE, the first round also writes the pfn of every page it
  * touched, as /proc/self/pagemap gives it (root sees pfns), one per line:
  * an account of the allocations that does not come from the tracepoints.
+ * A page the kernel is migrating (compaction, run by anyone on the host)
+ * reads as not present for a moment: it is touched again, which waits for
+ * the migration to end, and read again (MAX_RETOUCH times at most).
  * usage: capture_helper MIB [ROUNDS [PFNFILE]]
  */
 #include <fcntl.h>
@@ -16,6 +19,27 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define MAX_RETOUCH 1000
+
+/*
+ * The pagemap entry of page @i at @p, touched again while it is not present
+ * (a migration entry: bit 63 clear); 0 when it cannot be read.
+ */
+static uint64_t pagemap_entry(int fd, volatile char *p, size_t i, long page)
+{
+	off_t off = (off_t)(((uintptr_t)p / (uintptr_t)page + i) * sizeof(uint64_t));
+	uint64_t ent = 0;
+
+	for (int try = 0; try < MAX_RETOUCH; try++) {
+		if (pread(fd, &ent, sizeof(ent), off) != (ssize_t)sizeof(ent))
+			return 0;
+		if (ent >> 63)
+			break;
+		(void)p[i * (size_t)page]; /* faults on the migration entry until it is done */
+	}
+	return ent;
+}
+
 /* Write the pfns of the @n pages at @p to @path; 0 or -1. */
 static int pfns_write(const char *path, volatile char *p, size_t n, long page)
 {
@@ -24,13 +48,13 @@ static int pfns_write(const char *path, volatile char *p, size_t n, long page)
 	int ret = fd < 0 || !f ? -1 : 0;
 
 	for (size_t i = 0; !ret && i < n; i++) {
-		uint64_t ent;
-		off_t off = (off_t)(((uintptr_t)p / (uintptr_t)page + i) * sizeof(ent));
+		uint64_t ent = pagemap_entry(fd, p, i, page);
 
-		if (pread(fd, &ent, sizeof(ent), off) != (ssize_t)sizeof(ent))
-			ret = -1;
-		else if (ent >> 63) /* present: bits 0-54 are the pfn */
+		if (ent >> 63) /* present: bits 0-54 are the pfn */
 			fprintf(f, "%llu\n", (unsigned long long)(ent & ((1ull << 55) - 1)));
+		else
+			fprintf(stderr, "capture_helper: page %zu not present after %d touches\n",
+				i, MAX_RETOUCH);
 	}
 	if (f && fclose(f))
 		ret = -1;
