@@ -31,8 +31,20 @@ replays_from_snapshot() {
 		[ "$(jq -r .trace_complete "$work/replay.json")" = true ]
 }
 one_file() { set -- $1; [ $# -eq 1 ] && [ -f "$1" ]; }
+# A command for capture that waits (POLL_S at most: a bound for a hang, not a
+# time anything needs) until a file matching the glob $1 exists, then runs $2.
+# The captures below end on such handshakes, never on a sleep: a starved
+# recorder switches files and drains events late, but in the same order.
+POLL_S=120
+wait_for_file() {
+	printf 'i=0; until ls %s >/dev/null 2>&1; do [ $i -lt %d ] || { echo "no %s after %d s" >&2; exit 1; }; sleep 0.1; i=$((i + 1)); done; %s' \
+		"$1" $((POLL_S * 10)) "$1" "$POLL_S" "${2:-:}"
+}
 
-# 1. ring + alloc-fail: segments of 1 s, so the dump joins several.
+# 1. ring + alloc-fail: segments of 1 s, so the dump joins several: the
+# allocation fails once the ring holds two finished segments (the third
+# started), and the command ends once the dump is written (a starved drain
+# sees the failure late; a capture ended before it would dump nothing).
 "$failalloc" 2>"$work/failalloc.err"
 case $? in
 0) have_failalloc=1 ;;
@@ -40,8 +52,10 @@ case $? in
 *) bad "failalloc did not make an allocation fail: $(cat "$work/failalloc.err")"; have_failalloc=0 ;;
 esac
 if [ $have_failalloc = 1 ]; then
+	after_dump=$(wait_for_file "'$work/ring.0001.'*.bst")
+	ring_cmd=$(wait_for_file "'$work/ring.ring/segment.0003.'*" "'$failalloc' && { $after_dump; }")
 	"$bs" capture -o "$work/ring.bst" --ring 16M --snapshot-interval 1 --trigger alloc-fail \
-		--post 0.5 -q -- sh -c "sleep 2.5; '$failalloc'; sleep 1.5" 2>"$work/ring.err"
+		--post 0.5 -q -- sh -c "$ring_cmd" 2>"$work/ring.err"
 	check "ring capture exit 0 ($(tail -c 300 "$work/ring.err"))" [ $? -eq 0 ]
 	dump=$(ls "$work"/ring.0001.*.bst 2>/dev/null)
 	check "one dump written: '$dump'" one_file "$dump"
@@ -57,8 +71,11 @@ if [ $have_failalloc = 1 ]; then
 	fi
 fi
 
-# 2. switch-output every 1 s over ~4 s: 3+ files made, --keep 2 leaves 2.
-"$bs" capture -o "$work/sw.bst" --switch-output 1s --keep 2 -d 4 -q 2>"$work/sw.err"
+# 2. switch-output every 1 s until the fourth file is begun (however long a
+# loaded host makes a second: here the first file once took 3.4 s, and "-d 4"
+# made only two): 4 files made, --keep 2 leaves 2.
+sw_cmd=$(wait_for_file "'$work/sw.0004.'*")
+"$bs" capture -o "$work/sw.bst" --switch-output 1s --keep 2 -q -- sh -c "$sw_cmd" 2>"$work/sw.err"
 check "switch-output exit 0 ($(tail -c 300 "$work/sw.err"))" [ $? -eq 0 ]
 n=$(ls "$work"/sw.*.bst 2>/dev/null | wc -l)
 check "--keep 2 kept 2 files (found $n)" [ "$n" -eq 2 ]
@@ -77,11 +94,15 @@ check "free-order dump written" one_file "$dump"
 [ -n "$dump" ] && check "free-order trigger recorded with its limit" \
 	[ "$(info "$dump" | jq -r '[.triggers[] | select(.kind == "free-order" and .order == 9 and .limit == 100000000 and .value < 100000000)] | length')" -ge 1 ]
 
-# 4. --max-size: the churn makes more than 4 MiB; the capture stops itself below it, complete.
+# 4. --max-size: the churn runs until the capture stops itself below 4 MiB, complete.
 churn=$(dirname "$failalloc")/../../bench/capture_overhead/churn
+# churn rounds until capture ends it: how many events a round leaves in the
+# file depends on how many a starved drain lost, so no fixed count of rounds
+# is sure to fill a bound. churn's workers outlive the SIGTERM its parent
+# gets: short rounds, and not on our stdout. -d bounds a hang only.
+churn_on="while :; do '$churn' 2 64 4 || exit 1; done"
 if [ -x "$churn" ]; then
-	# churn's workers outlive the SIGTERM its parent gets: few rounds, and not on our stdout.
-	"$bs" capture -o "$work/max.bst" --max-size 4M -d 60 --no-snapshot -q -- "$churn" 2 64 32 \
+	"$bs" capture -o "$work/max.bst" --max-size 4M -d $POLL_S --no-snapshot -q -- sh -c "$churn_on" \
 		>/dev/null 2>"$work/max.err"
 	check "max-size capture exit 0 ($(tail -c 300 "$work/max.err"))" [ $? -eq 0 ]
 	check "max-size said why it stopped" grep -q -- "--max-size 4.0 MiB reached" "$work/max.err"
@@ -93,14 +114,14 @@ else
 fi
 
 # 5. capture --dump PIDFILE while a ring records.
-"$bs" capture -o "$work/req.bst" --ring 16M --pidfile "$work/pid" -d 30 -q 2>"$work/req.err" &
+"$bs" capture -o "$work/req.bst" --ring 16M --pidfile "$work/pid" -d $POLL_S -q 2>"$work/req.err" &
 rec=$!
 i=0
-while [ ! -s "$work/pid" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$work/pid" ] && [ $i -lt $((POLL_S * 10)) ]; do sleep 0.1; i=$((i + 1)); done
 "$bs" capture --dump "$work/pid" 2>>"$work/req.err"
 check "capture --dump exit 0" [ $? -eq 0 ]
 i=0
-while [ -z "$(ls "$work"/req.0001.*.bst 2>/dev/null)" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while [ -z "$(ls "$work"/req.0001.*.bst 2>/dev/null)" ] && [ $i -lt $((POLL_S * 10)) ]; do sleep 0.1; i=$((i + 1)); done
 kill -INT $rec; wait $rec
 check "recorder exit 0 after SIGINT ($(tail -c 300 "$work/req.err"))" [ $? -eq 0 ]
 check "pidfile removed" [ ! -e "$work/pid" ]
@@ -114,8 +135,8 @@ check "requested dump written" one_file "$dump"
 # which keeps its complete blocks; the files finished before it are complete.
 mkdir -p "$work/mnt"
 if [ -x "$churn" ] && mount -t tmpfs -o size=3m,mode=0755 buddyscope-rec "$work/mnt" 2>/dev/null; then
-	"$bs" capture -o "$work/mnt/full.bst" --switch-output 1M --no-snapshot -q -d 60 -- \
-		"$churn" 2 64 32 >/dev/null 2>"$work/full.err"
+	"$bs" capture -o "$work/mnt/full.bst" --switch-output 1M --no-snapshot -q -d $POLL_S -- \
+		sh -c "$churn_on" >/dev/null 2>"$work/full.err"
 	check "full disk: exit 1" [ $? -eq 1 ]
 	check "full disk: the message names the .partial ($(tail -c 300 "$work/full.err"))" \
 		grep -q -E "full\.[0-9]{4}\.[0-9T]{15}\.bst\.partial.*No space left on device" "$work/full.err"
