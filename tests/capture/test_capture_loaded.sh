@@ -44,13 +44,16 @@ check "loaded: every lost record has a window" \
 echo "loaded: $(info "$work/loaded.bst" | jq .events) events, $(ring_lost "$work/loaded.bst") lost for ring space (not asserted)"
 
 # 2. a certain loss: the recorder stopped while the rings overflow
-"$bs" capture -o "$work/stopped.bst" -b 1 --snapshot none -d 30 2>"$work/stopped.err" &
+# -d only bounds a hang: SIGINT ends it. The stop waits for the capture to
+# say it records (a 120 s bound; stopped before that, nothing could be lost).
+"$bs" capture -o "$work/stopped.bst" -b 1 --snapshot none -d 600 2>"$work/stopped.err" &
 cap=$!
 n=0
-until grep -q "recording into" "$work/stopped.err" 2>/dev/null || [ $n -ge 300 ]; do
+until grep -q "recording into" "$work/stopped.err" 2>/dev/null || [ $n -ge 1200 ]; do
 	sleep 0.1
 	n=$((n + 1))
 done
+check "stopped: the capture said it records within 120 s" grep -q "recording into" "$work/stopped.err"
 kill -STOP $cap
 "$churn" 2 32 4
 kill -CONT $cap
