@@ -81,6 +81,13 @@ static struct tracefmt_writer *trace_open(const char *path)
 	return trace_open_with(path, ZONE_PAGES, 0);
 }
 
+/* The usual trace of a case: @name in the case's folder @dir, its path left in @path. */
+static struct tracefmt_writer *trace_in(const char *dir, const char *name, char path[512])
+{
+	snprintf(path, 512, "%s/%s", dir, name);
+	return trace_open(path);
+}
+
 static void put(struct tracefmt_writer *w, struct tracefmt_event *ev)
 {
 	REQUIRE(tracefmt_writer_append(w, ev) == 0);
@@ -430,8 +437,7 @@ static void test_shadow(const char *dir)
 	/* the end: A merged again, C, D drained back and BASE + 1536 */
 	const uint32_t ck3[11] = { 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 
-	snprintf(path, sizeof(path), "%s/shadow.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "shadow.bst", path);
 	comm(w, 90, "testproc");
 	write_snapshot(w);
 	checkpoint(w, 200, 1, ck1);
@@ -564,8 +570,7 @@ static void test_checkpoint_start(const char *dir)
 	struct collect c = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/nosnap.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "nosnap.bst", path);
 	/* MOVABLE: 2 x order 10, 3 x order 3, 2 x order 0; UNMOVABLE: 1 x order 2, 1 x order 0 */
 	ev_init(&ev, TRACEFMT_CHECKPOINT, 200);
 	ev.u.checkpoint.seq = 1;
@@ -638,8 +643,7 @@ static void test_shadow_compaction(const char *dir)
 	const uint64_t run[6] = { BASE, BASE, BASE + ZONE_PAGES - 512, BASE + ZONE_PAGES, 1, 5 };
 	const uint64_t iso[4] = { BASE + 1024, BASE + 1536, 512, 9 };
 
-	snprintf(path, sizeof(path), "%s/compaction.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "compaction.bst", path);
 	write_snapshot(w);
 	checkpoint(w, 200, 1, ck1);
 	mm_record(w, TRACEFMT_COMPACTION_BEGIN, 1000, run, 5);
@@ -712,8 +716,7 @@ static void test_shadow_kswapd_boost(const char *dir)
 	json_t *j;
 	const uint64_t wake[3] = { 0, 2, 0 }, sleep_nid[1] = { 0 };
 
-	snprintf(path, sizeof(path), "%s/kswapd.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "kswapd.bst", path);
 	write_snapshot(w);
 	zone_state_boost(w, 160, 1, 512);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1000, wake, 3);
@@ -731,8 +734,7 @@ static void test_shadow_kswapd_boost(const char *dir)
 	replay_result_release(&res);
 
 	/* a second run begun with 512 takes them all */
-	snprintf(path, sizeof(path), "%s/kswapd2.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "kswapd2.bst", path);
 	write_snapshot(w);
 	zone_state_boost(w, 160, 1, 512);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1000, wake, 3);
@@ -763,8 +765,7 @@ static void test_reorder(const char *dir)
 	struct collect c = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/reorder.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "reorder.bst", path);
 	write_snapshot(w);
 	/*
 	 * cpu 1 allocates BASE at order 4 (zone_locked t = 990, alloc t =
@@ -824,8 +825,7 @@ static void test_shadow_pcp(const char *dir)
 	struct collect c = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/pcp.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "pcp.bst", path);
 	/* cpu 0's order-0 MOVABLE pcp list, head to tail: X, Y, Z */
 	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
 	snap_block(w, 110, BASE + 0, 10, 0);
@@ -908,8 +908,7 @@ static void test_pcp_only_block_type(const char *dir)
 	struct collect c = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/pcptype.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "pcptype.bst", path);
 	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
 	snap_block(w, 110, BASE + 0, 10, 0);
 	ev_init(&ev, TRACEFMT_SNAPSHOT_BLOCK, 111);
@@ -1008,8 +1007,7 @@ static void test_walk_window(const char *dir)
 	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/window.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "window.bst", path);
 	write_snapshot(w);
 	zone_locked(w, 120, BASE + 2048, 10);
 	alloc(w, 121, BASE + 2048, 10);
@@ -1086,8 +1084,7 @@ static void test_page_reporting_schedule(const char *dir)
 	struct replay_result res;
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/reporting.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "reporting.bst", path);
 	write_snapshot(w);
 	free_ev(w, 1000, BASE + 4096, 8);
 	free_ev(w, 1100, BASE + 4352, 8);
@@ -1244,8 +1241,7 @@ static void test_checkpoint_scoring(const char *dir)
 	const uint32_t snap_counts[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/ckscore.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "ckscore.bst", path);
 	checkpoint(w, 50, 0, before);
 	write_snapshot(w);
 	ev_init(&ev, TRACEFMT_CHECKPOINT, 149);
@@ -1730,17 +1726,4 @@ static const struct harness_case cases[] = {
 	{ "damage", test_damage_after_shadow },
 };
 
-int main(int argc, char **argv)
-{
-	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
-	REQUIRE(mkdtemp(tmp_dir));
-	harness_run(cases, HARNESS_NR(cases));
-	if (!harness_failed) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", tmp_dir);
-	}
-	return TEST_REPORT();
-}
+HARNESS_MAIN_TMPDIR(cases, tmp_dir)

@@ -235,12 +235,5 @@ int main(void)
 	REQUIRE(mkdtemp(dir));
 	test_min_free_kbytes_reclaim(dir);
 	test_compact_at(dir);
-	if (!harness_failed) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-	return TEST_REPORT();
+	return harness_finish_in(dir);
 }

@@ -107,12 +107,5 @@ int main(void)
 	CHECK(read_back(path, rep, exp) == -EINVAL);
 	CHECK_STR_CONTAINS(rep, path);
 	CHECK_STR_CONTAINS(rep, "t_ns");
-	if (!harness_failed) {
-		char cmd[400];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-	return TEST_REPORT();
+	return harness_finish_in(dir);
 }
