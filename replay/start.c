@@ -79,6 +79,13 @@ static bool host_pcp_batch_is(json_t *zones, int batch)
 	return any;
 }
 
+/* Drops (-1) a setting @v that was given equal to the header's @key of @obj. */
+static void drop_if_host(int *v, json_t *obj, const char *key)
+{
+	if (*v >= 0 && *v == jint(obj, key, -2))
+		*v = -1;
+}
+
 /*
  * A what-if setting equal to the traced host's value is no change: drop it,
  * so that giving the host's own values gives exactly the result of giving
@@ -90,28 +97,17 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 	json_t *lr = json_object_get(sysctl, "lowmem_reserve_ratio");
 	bool same = json_is_array(lr) && s->nr_lowmem_reserve_ratio > 0;
 
-	if (s->nr_page_orders >= 0 && s->nr_page_orders == jint(host, "nr_page_orders", -2))
-		s->nr_page_orders = -1;
-	if (s->pageblock_order >= 0 && s->pageblock_order == jint(host, "pageblock_order", -2))
-		s->pageblock_order = -1;
+	drop_if_host(&s->nr_page_orders, host, "nr_page_orders");
+	drop_if_host(&s->pageblock_order, host, "pageblock_order");
 	if (s->min_free_kbytes >= 0 && s->min_free_kbytes == jint(sysctl, "min_free_kbytes", -2))
 		s->min_free_kbytes = -1;
-	if (s->watermark_scale_factor >= 0 &&
-	    s->watermark_scale_factor == jint(sysctl, "watermark_scale_factor", -2))
-		s->watermark_scale_factor = -1;
-	if (s->watermark_boost_factor >= 0 &&
-	    s->watermark_boost_factor == jint(sysctl, "watermark_boost_factor", -2))
-		s->watermark_boost_factor = -1;
-	if (s->pcp_high_fraction >= 0 &&
-	    s->pcp_high_fraction == jint(sysctl, "percpu_pagelist_high_fraction", -2))
-		s->pcp_high_fraction = -1;
+	drop_if_host(&s->watermark_scale_factor, sysctl, "watermark_scale_factor");
+	drop_if_host(&s->watermark_boost_factor, sysctl, "watermark_boost_factor");
+	drop_if_host(&s->pcp_high_fraction, sysctl, "percpu_pagelist_high_fraction");
 	if (s->pcp_batch >= 0 && host_pcp_batch_is(json_object_get(root, "zones"), s->pcp_batch))
 		s->pcp_batch = -1;
-	if (s->nr_cpus >= 0 && s->nr_cpus == jint(host, "cpus", -2))
-		s->nr_cpus = -1;
-	if (s->compaction_proactiveness >= 0 &&
-	    s->compaction_proactiveness == jint(sysctl, "compaction_proactiveness", -2))
-		s->compaction_proactiveness = -1;
+	drop_if_host(&s->nr_cpus, host, "cpus");
+	drop_if_host(&s->compaction_proactiveness, sysctl, "compaction_proactiveness");
 	if (s->reclaim == 1)	/* the kernel's own: modelled by default */
 		s->reclaim = -1;
 	if (s->compaction == 1)
