@@ -123,24 +123,29 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 json_t *replay_host_settings_json(const struct replay_header *h)
 {
 	json_t *host = json_object_get(h->root, "host"), *sysctl = json_object_get(h->root, "sysctl");
-	json_t *o = json_object(), *v;
+	/* option name, and where the header records it: "host" (else "sysctl") and the key */
+	static const struct {
+		const char *option;
+		bool in_host;
+		const char *key;
+	} recorded[] = {
+		{ "max-order", true, "nr_page_orders" },
+		{ "pageblock-order", true, "pageblock_order" },
+		{ "min-free-kbytes", false, "min_free_kbytes" },
+		{ "watermark-scale-factor", false, "watermark_scale_factor" },
+		{ "watermark-boost-factor", false, "watermark_boost_factor" },
+		{ "lowmem-reserve-ratio", false, "lowmem_reserve_ratio" },
+		{ "pcp-high-fraction", false, "percpu_pagelist_high_fraction" },
+		{ "cpus", true, "cpus" },
+		{ "compaction-proactiveness", false, "compaction_proactiveness" },
+	};
+	json_t *o = json_object();
 
-	json_object_set(o, "max-order", (v = json_object_get(host, "nr_page_orders")) ? v : json_null());
-	json_object_set(o, "pageblock-order",
-			(v = json_object_get(host, "pageblock_order")) ? v : json_null());
-	json_object_set(o, "min-free-kbytes",
-			(v = json_object_get(sysctl, "min_free_kbytes")) ? v : json_null());
-	json_object_set(o, "watermark-scale-factor",
-			(v = json_object_get(sysctl, "watermark_scale_factor")) ? v : json_null());
-	json_object_set(o, "watermark-boost-factor",
-			(v = json_object_get(sysctl, "watermark_boost_factor")) ? v : json_null());
-	json_object_set(o, "lowmem-reserve-ratio",
-			(v = json_object_get(sysctl, "lowmem_reserve_ratio")) ? v : json_null());
-	json_object_set(o, "pcp-high-fraction",
-			(v = json_object_get(sysctl, "percpu_pagelist_high_fraction")) ? v : json_null());
-	json_object_set(o, "cpus", (v = json_object_get(host, "cpus")) ? v : json_null());
-	json_object_set(o, "compaction-proactiveness",
-			(v = json_object_get(sysctl, "compaction_proactiveness")) ? v : json_null());
+	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++) {
+		json_t *v = json_object_get(recorded[i].in_host ? host : sysctl, recorded[i].key);
+
+		json_object_set(o, recorded[i].option, v ? v : json_null());
+	}
 	/* the kernel reclaims and compacts; nothing records extfrag_threshold or a compaction time */
 	json_object_set_new(o, "extfrag-threshold", json_null());
 	json_object_set_new(o, "reclaim", json_integer(1));
