@@ -88,11 +88,18 @@ static int rows_load(struct viz_store *s, int64_t run_id, const char *name, stru
 	return ret;
 }
 
-/* A cumulative counter on the bins: last value per bin, carried forward, NaN before the first. */
+/*
+ * A cumulative counter on the bins: last value per bin, carried forward
+ * from the value before the window; 0 before its first row (replay sends the trace's counters from the first
+ * sample after the trace's first such record: they were 0 until then).
+ */
 static void cumulative_bins(const struct act_rows *r, const struct viz_activity *a, double *out)
 {
 	for (uint32_t b = 0; b < a->nr_bins; b++)
 		out[b] = NAN;
+	out[0] = 0;
+	for (size_t i = 0; i < r->n && r->t[i] < a->t0_ns; i++)
+		out[0] = r->v[i]; /* where the window starts after some rows */
 	for (size_t i = 0; i < r->n; i++)
 		if (r->t[i] >= a->t0_ns && r->t[i] <= a->t1_ns)
 			out[viz_time_bin(r->t[i], a->t0_ns, a->t1_ns, a->nr_bins)] = r->v[i];
@@ -118,13 +125,14 @@ static uint64_t window_total(const struct act_rows *r, int64_t t0, int64_t t1)
  * kswapd's awake share on the bins. Between two rows (tp, t] it is the
  * growth of the awake time over t - tp (trace), or 1 when the run count
  * grew (model: its runs take no trace time); the first row's interval
- * starts at the run's time 0. The bin of tp itself belongs to the interval before. Each bin keeps the largest share of the
+ * starts at @first_tp, the run's sample before it (the counters were 0
+ * then). The bin of tp itself belongs to the interval before. Each bin keeps the largest share of the
  * intervals that cover it.
  */
 static void awake_bins(const struct act_rows *r, int from_runs, const struct viz_activity *a,
-		       double *out)
+		       int64_t first_tp, double *out)
 {
-	int64_t tp = 0;
+	int64_t tp = first_tp;
 	double vp = 0;
 
 	for (uint32_t b = 0; b < a->nr_bins; b++)
@@ -155,6 +163,23 @@ static int series_alloc(struct viz_activity_series *x, uint32_t nr_bins)
 	return 0;
 }
 
+/* The run's last sample time before @t_ns (any zone), 0 when none. */
+static int64_t sample_before(struct viz_store *s, int64_t run_id, int64_t t_ns)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t t = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT MAX(t_ns) FROM samples WHERE run_id = ? AND t_ns < ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, t_ns);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return t;
+}
+
 /* One source: its rows, bins and totals. */
 static int source_load(struct viz_store *s, int64_t run_id, enum viz_activity_source src,
 		       struct viz_activity *a)
@@ -178,10 +203,12 @@ static int source_load(struct viz_store *s, int64_t run_id, enum viz_activity_so
 			rec = &rows[AC_DIRECT];
 			x->reclaim_direct_only = 1;
 		}
-		if (rows[AC_AWAKE_NS].n)
-			awake_bins(&rows[AC_AWAKE_NS], 0, a, x->kswapd_awake);
-		else
-			awake_bins(&rows[AC_KSWAPD_RUNS], 1, a, x->kswapd_awake);
+		const struct act_rows *aw = rows[AC_AWAKE_NS].n ? &rows[AC_AWAKE_NS]
+								 : &rows[AC_KSWAPD_RUNS];
+
+		if (aw->n)
+			awake_bins(aw, aw == &rows[AC_KSWAPD_RUNS], a,
+				   sample_before(s, run_id, aw->t[0]), x->kswapd_awake);
 		cumulative_bins(rec, a, x->reclaimed);
 		cumulative_bins(&rows[AC_MIGRATED], a, x->migrated);
 		cumulative_bins(&rows[AC_COMPACT], a, x->compaction_runs);

@@ -540,9 +540,9 @@ enum viz_activity_source {
 
 /*
  * One source's activity on the bins of struct viz_activity. Cumulative
- * series take the last value of a bin, carry it through empty bins and are
- * NaN before the source's first row in the window (struct viz_series's
- * rule). Totals are the window's: the last value at or before its end minus
+ * series take the last value of a bin and carry it through empty bins; they
+ * are 0 before the source's first row (replay sends the trace's counters
+ * once the trace has shown a record: 0 until then). Totals are the window's: the last value at or before its end minus
  * the last before its start (0 when none).
  */
 struct viz_activity_series {
