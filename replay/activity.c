@@ -9,6 +9,8 @@
  */
 #include <string.h>
 
+#include <jansson.h>
+
 #include "reorder.h"
 #include "replay_internal.h"
 
@@ -117,4 +119,24 @@ void replay_activity_emit(struct replay_ctx *c, uint64_t ts)
 	v[4] = (int64_t)a->compaction_runs;
 	v[5] = (int64_t)a->pages_migrated;
 	replay_sink_ok(c, c->sink->counters(c->sink_ctx, replay_rel_ns(c, ts), activity_names, v, 6));
+}
+
+/* The summary's trace_reclaim_compaction (SUMMARY.md), at the run's end; null when the trace showed none. */
+json_t *replay_activity_json(const struct replay_ctx *c)
+{
+	const struct replay_activity *a = &c->act;
+	uint64_t awake = a->awake_ns;
+
+	if (!a->seen)
+		return json_null();
+	for (unsigned int n = 0; n < MODEL_MAX_NODES; n++)
+		if (a->awake[n] && c->clock.last_ts > a->awake_since[n])
+			awake += c->clock.last_ts - a->awake_since[n];
+	return json_pack("{sI sf so sI sI sI}", "kswapd_runs", (json_int_t)a->kswapd_runs,
+			 "kswapd_awake_seconds", (double)awake / 1e9, "pages_reclaimed",
+			 a->have_pgsteal ? json_integer((json_int_t)(a->pgsteal_last > a->pgsteal_first
+				? a->pgsteal_last - a->pgsteal_first : 0)) : json_null(),
+			 "direct_reclaimed_pages", (json_int_t)a->direct_reclaimed,
+			 "compaction_runs", (json_int_t)a->compaction_runs,
+			 "pages_migrated", (json_int_t)a->pages_migrated);
 }

@@ -675,5 +675,7 @@ void replay_activity_note(struct replay_ctx *c, const struct reorder_event *e);
 void replay_activity_vmstat(struct replay_ctx *c, const struct tracefmt_event *ev);
 /* The trace.* activity counters at @ts to the sink (with every sample). */
 void replay_activity_emit(struct replay_ctx *c, uint64_t ts);
+/* The summary's trace_reclaim_compaction: the totals at the run's end, or null. */
+json_t *replay_activity_json(const struct replay_ctx *c);
 
 #endif

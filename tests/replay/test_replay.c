@@ -852,6 +852,22 @@ static void test_activity_over_time(const char *dir)
 		/* the last sample, at the free (2.5 ms): kswapd asleep since 1.5 ms */
 		CHECK_EQ_U64(act_at(c, "trace.kswapd_awake_ns", 25 * MS / 10), MS);
 		CHECK_EQ_U64(act_at(c, "trace.kswapd_runs", 25 * MS / 10), 1);
+		/* the summary's totals, and the text summary's line */
+		{
+			json_t *t = json_object_get(j, "trace_reclaim_compaction");
+			char *text = replay_summary_text(c->summary);
+
+			CHECK_EQ_U64(jpath_u(t, "kswapd_runs", NULL), 1);
+			CHECK(json_real_value(json_object_get(t, "kswapd_awake_seconds")) == 0.001);
+			CHECK_EQ_U64(jpath_u(t, "pages_reclaimed", NULL), 132);
+			CHECK_EQ_U64(jpath_u(t, "direct_reclaimed_pages", NULL), 32);
+			CHECK_EQ_U64(jpath_u(t, "compaction_runs", NULL), 1);
+			CHECK_EQ_U64(jpath_u(t, "pages_migrated", NULL), 30);
+			CHECK_STR_CONTAINS(text, "kernel (trace): kswapd runs 1 (awake 0.001 s), pages "
+					   "reclaimed 132, by direct reclaim 32; compaction runs 1, pages "
+					   "migrated 30");
+			free(text);
+		}
 		collect_release(j, c, &res);
 		free(c);
 	}
