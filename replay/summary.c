@@ -505,6 +505,7 @@ char *replay_summary_build(const struct replay_ctx *c, const struct replay_resul
 		json_object_set_new(o, "whatif", whatif_json(c));
 		json_object_set_new(o, "reclaim_compaction", whatif_reclaim_compaction_json(c, &mc));
 	}
+	json_object_set_new(o, "trace_reclaim_compaction", replay_activity_json(c));
 	json_object_set_new(o, "model_check", json_pack("{sb sI sI ss}",
 		"enabled", c->opts->paranoid, "checks", (json_int_t)c->count.paranoid_checks,
 		"failures", (json_int_t)c->count.paranoid_fail, "first_failure", c->count.paranoid_first));

@@ -208,6 +208,21 @@ static void put_reclaim_compaction(FILE *f, json_t *r)
 			jnum(at, "seconds"));
 }
 
+/* The traced kernel's reclaim and compaction (SUMMARY.md "trace_reclaim_compaction"), when the trace has any. */
+static void put_trace_reclaim_compaction(FILE *f, json_t *t)
+{
+	if (!json_is_object(t))
+		return;
+	fprintf(f, "  kernel (trace): kswapd runs %lld (awake %.3f s), pages reclaimed ",
+		jll(t, "kswapd_runs"), jnum(t, "kswapd_awake_seconds"));
+	if (json_is_integer(json_object_get(t, "pages_reclaimed")))
+		fprintf(f, "%lld", jll(t, "pages_reclaimed"));
+	else
+		fprintf(f, "unknown (no vmstat readings)");
+	fprintf(f, ", by direct reclaim %lld; compaction runs %lld, pages migrated %lld\n",
+		jll(t, "direct_reclaimed_pages"), jll(t, "compaction_runs"), jll(t, "pages_migrated"));
+}
+
 static void put_whatif(FILE *f, json_t *j)
 {
 	json_t *m = json_object_get(j, "model_counters");
@@ -262,6 +277,7 @@ char *replay_summary_text(const char *summary_json)
 		put_shadow(f, j);
 	else
 		put_whatif(f, j);
+	put_trace_reclaim_compaction(f, json_object_get(j, "trace_reclaim_compaction"));
 	put_counters(f, j, shadow);
 	put_failures(f, j);
 	notes = json_object_get(j, "notes");

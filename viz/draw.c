@@ -333,6 +333,9 @@ void viz_draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0, 
 	if (!(s1 > s0))
 		s1 = nextafter(s0, INFINITY);
 	step = viz_nice_step(s1 - s0, 6);
+	/* the axis' range in the text layer: figures meant to share a time axis can be checked for it */
+	viz_membuf_printf(&c->text, "<g class=\"time-axis\" data-t0-ns=\"%lld\" data-t1-ns=\"%lld\" "
+			  "data-x=\"%.1f\" data-w=\"%.1f\"/>\n", (long long)t0, (long long)t1, r->x, r->w);
 
 	/* far from 0 a tiny step no longer moves v in a double: stop after a few ticks */
 	for (double v = ceil(s0 / step) * step; v <= s1 + step * 1e-9 && ticks < 32;

@@ -231,6 +231,12 @@ struct collect {
 	int64_t refill_pages_sampled;
 	char sha[65];		/* trace_sha256() */
 	bool sha_before_end;
+	size_t nr_act;		/* the trace.* reclaim and compaction rows over time */
+	struct {
+		int64_t t_ns;
+		char name[32];
+		int64_t value;
+	} act[48];
 };
 
 static int c_begin(void *ctx, const struct replay_run_info *i)
@@ -328,12 +334,30 @@ static int c_counters(void *ctx, int64_t t, const char *const *names, const int6
 {
 	struct collect *c = ctx;
 
-	(void)t;
 	c->counter_calls++;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(names[i], "trace.pcp_refill_pages"))
 			c->refill_pages_sampled = values[i];
+		if ((!strncmp(names[i], "trace.kswapd", 12) || !strcmp(names[i], "trace.pages_reclaimed") ||
+		     !strcmp(names[i], "trace.direct_reclaimed") ||
+		     !strcmp(names[i], "trace.compaction_runs") ||
+		     !strcmp(names[i], "trace.pages_migrated")) &&
+		    c->nr_act < sizeof(c->act) / sizeof(c->act[0])) {
+			c->act[c->nr_act].t_ns = t;
+			snprintf(c->act[c->nr_act].name, sizeof(c->act[0].name), "%s", names[i]);
+			c->act[c->nr_act++].value = values[i];
+		}
+	}
 	return 0;
+}
+
+/* The value the sink got for counter @name at time @t_ns; -2 when none. */
+static int64_t act_at(const struct collect *c, const char *name, int64_t t_ns)
+{
+	for (size_t i = 0; i < c->nr_act; i++)
+		if (c->act[i].t_ns == t_ns && !strcmp(c->act[i].name, name))
+			return c->act[i].value;
+	return -2;
 }
 
 static int c_sha(void *ctx, const char *hex)
@@ -751,6 +775,104 @@ static void test_shadow_kswapd_boost(const char *dir)
 	json_decref(j);
 	free(c.summary);
 	replay_result_release(&res);
+}
+
+/* ---- the kernel's reclaim and compaction over time (activity.c) ------------ */
+
+static void vmstat(struct tracefmt_writer *w, uint64_t ts, uint32_t seq, const char *name,
+		   uint64_t value)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_VMSTAT, ts);
+	ev.u.vmstat.seq = seq;
+	ev.u.vmstat.value = value;
+	snprintf(ev.u.vmstat.name, sizeof(ev.u.vmstat.name), "%s", name);
+	put(w, &ev);
+}
+
+/*
+ * The trace.* counters at each sample, in both modes. Time 0 is the first
+ * page event (T0); a sample every 1 ms, taken when the first record at or
+ * after its time arrives, before that record is applied. kswapd of node 0
+ * wakes at 0.5 ms and sleeps at 1.5 ms (FORMAT.md: awake between
+ * kswapd_wake and kswapd_sleep): the 1 ms sample (taken at the sleep)
+ * sees it awake for 0.5 ms, the 2 ms one for 1 ms. Direct reclaim ends with
+ * nr_reclaimed 32 at 0.7 ms; a compaction run (begin 0.8 ms) migrates 30
+ * pages (0.85 ms). vmstat readings: pgsteal_anon 1000 + pgsteal_file 500
+ * at 0.1 ms, 1100 + 532 at 1.6 ms: 132 pages reclaimed in between
+ * (pgsteal_kswapd, a subtotal of the same pages, is not added).
+ */
+static void test_activity_over_time(const char *dir)
+{
+	const uint64_t T0 = 1000000, MS = 1000000;
+	const uint64_t wake[3] = { 0, 2, 0 }, nid0[1] = { 0 }, reclaimed[1] = { 32 };
+	const uint64_t run[5] = { BASE, BASE, BASE + ZONE_PAGES, BASE + ZONE_PAGES, 0 };
+	const uint64_t run_end[6] = { BASE, BASE + 512, BASE + 512, BASE + ZONE_PAGES, 0, 6 };
+	const uint64_t migrated[2] = { 30, 0 };
+	char path[512];
+	struct tracefmt_writer *w;
+
+	snprintf(path, sizeof(path), "%s/activity.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	alloc(w, T0, BASE + 0, 0);
+	vmstat(w, T0 + MS / 10, 1, "pgsteal_kswapd", 1400);
+	vmstat(w, T0 + MS / 10, 1, "pgsteal_anon", 1000);
+	vmstat(w, T0 + MS / 10, 1, "pgsteal_file", 500);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, T0 + MS / 2, wake, 3);
+	mm_record(w, TRACEFMT_VMSCAN_DIRECT_END, T0 + 7 * MS / 10, reclaimed, 1);
+	mm_record(w, TRACEFMT_COMPACTION_BEGIN, T0 + 8 * MS / 10, run, 5);
+	mm_record(w, TRACEFMT_COMPACTION_MIGRATEPAGES, T0 + 85 * MS / 100, migrated, 2);
+	mm_record(w, TRACEFMT_COMPACTION_END, T0 + 9 * MS / 10, run_end, 6);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, T0 + 15 * MS / 10, nid0, 1);
+	vmstat(w, T0 + 16 * MS / 10, 2, "pgsteal_kswapd", 1500);
+	vmstat(w, T0 + 16 * MS / 10, 2, "pgsteal_anon", 1100);
+	vmstat(w, T0 + 16 * MS / 10, 2, "pgsteal_file", 532);
+	free_ev(w, T0 + 25 * MS / 10, BASE + 0, 0);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	for (int mode = 0; mode < 2; mode++) {
+		struct replay_opts o;
+		struct replay_result res;
+		struct collect *c = calloc(1, sizeof(*c));
+		json_t *j;
+
+		REQUIRE(c);
+		opts_for(&o, mode ? REPLAY_WHATIF : REPLAY_SHADOW, false);
+		o.sample_interval_ns = MS;
+		j = collect_run(path, &o, c, &res);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_runs", MS), 1);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_awake_ns", MS), MS / 2);
+		CHECK_EQ_U64(act_at(c, "trace.pages_reclaimed", MS), 0);
+		CHECK_EQ_U64(act_at(c, "trace.direct_reclaimed", MS), 32);
+		CHECK_EQ_U64(act_at(c, "trace.compaction_runs", MS), 1);
+		CHECK_EQ_U64(act_at(c, "trace.pages_migrated", MS), 30);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_awake_ns", 2 * MS), MS);
+		CHECK_EQ_U64(act_at(c, "trace.pages_reclaimed", 2 * MS), 132);
+		CHECK_EQ_U64(act_at(c, "trace.compaction_runs", 2 * MS), 1);
+		/* the last sample, at the free (2.5 ms): kswapd asleep since 1.5 ms */
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_awake_ns", 25 * MS / 10), MS);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_runs", 25 * MS / 10), 1);
+		/* the summary's totals, and the text summary's line */
+		{
+			json_t *t = json_object_get(j, "trace_reclaim_compaction");
+			char *text = replay_summary_text(c->summary);
+
+			CHECK_EQ_U64(jpath_u(t, "kswapd_runs", NULL), 1);
+			CHECK(json_real_value(json_object_get(t, "kswapd_awake_seconds")) == 0.001);
+			CHECK_EQ_U64(jpath_u(t, "pages_reclaimed", NULL), 132);
+			CHECK_EQ_U64(jpath_u(t, "direct_reclaimed_pages", NULL), 32);
+			CHECK_EQ_U64(jpath_u(t, "compaction_runs", NULL), 1);
+			CHECK_EQ_U64(jpath_u(t, "pages_migrated", NULL), 30);
+			CHECK_STR_CONTAINS(text, "kernel (trace): kswapd runs 1 (awake 0.001 s), pages "
+					   "reclaimed 132, by direct reclaim 32; compaction runs 1, pages "
+					   "migrated 30");
+			free(text);
+		}
+		collect_release(j, c, &res);
+		free(c);
+	}
 }
 
 /* ---- records out of time order across cpus ------------------------------------------ */
@@ -1671,6 +1793,7 @@ DEFINE_IN_TMP_CASE(test_first_pageblock)
 DEFINE_IN_TMP_CASE(test_reorder)
 DEFINE_IN_TMP_CASE(test_shadow_compaction)
 DEFINE_IN_TMP_CASE(test_shadow_kswapd_boost)
+DEFINE_IN_TMP_CASE(test_activity_over_time)
 DEFINE_IN_TMP_CASE(test_whatif)
 DEFINE_IN_TMP_CASE(test_host_settings)
 DEFINE_IN_TMP_CASE(test_bad_input)
@@ -1718,6 +1841,7 @@ static const struct harness_case cases[] = {
 	IN_TMP_CASE(test_reorder),
 	IN_TMP_CASE(test_shadow_compaction),
 	IN_TMP_CASE(test_shadow_kswapd_boost),
+	IN_TMP_CASE(test_activity_over_time),
 	HARNESS_CASE(test_shadow_6_1),
 	IN_TMP_CASE(test_whatif),
 	IN_TMP_CASE(test_host_settings),

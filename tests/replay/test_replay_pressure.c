@@ -72,7 +72,49 @@ static FILE *text_open(const char *dir, const char *name, char txt[512], char bs
 	return f;
 }
 
-static json_t *run(const char *bst, const char *const *kv, char **text)
+/* The reclaim and compaction counters the sink was given over time (the store's counters rows). */
+#define MAX_ROWS 64
+struct rows {
+	size_t n;
+	struct {
+		int64_t t_ns;
+		char name[40];
+		int64_t value;
+	} row[MAX_ROWS];
+};
+
+static int rows_counters(void *ctx, int64_t t, const char *const *names, const int64_t *values,
+			 size_t n)
+{
+	struct rows *r = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], "model.kswapd_runs") && strcmp(names[i], "model.pages_reclaimed") &&
+		    strncmp(names[i], "model.compaction_runs", 21) &&
+		    strcmp(names[i], "model.pages_migrated"))
+			continue;
+		REQUIRE(r->n < MAX_ROWS);
+		r->row[r->n].t_ns = t;
+		snprintf(r->row[r->n].name, sizeof(r->row[r->n].name), "%s", names[i]);
+		r->row[r->n++].value = values[i];
+	}
+	return 0;
+}
+
+static const struct replay_sink rows_sink = { .counters = rows_counters };
+
+/* The value of counter @name at sample time @t_ns; -2 when no row says. */
+static int64_t row_at(const struct rows *r, const char *name, int64_t t_ns)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->row[i].t_ns == t_ns && !strcmp(r->row[i].name, name))
+			return r->row[i].value;
+	return -2;
+}
+
+/* Replay @bst in what-if mode with settings @kv; @r (may be NULL) gets the counters over time, a sample every @sample_ns. */
+static json_t *run_rows(const char *bst, const char *const *kv, char **text, struct rows *r,
+			uint64_t sample_ns)
 {
 	struct replay_opts o;
 	struct replay_result res;
@@ -82,9 +124,12 @@ static json_t *run(const char *bst, const char *const *kv, char **text)
 	replay_opts_init(&o);
 	o.mode = REPLAY_WHATIF;
 	o.paranoid = true;
+	o.sample_interval_ns = sample_ns;
 	for (; kv && kv[0]; kv += 2)
 		REQUIRE(replay_settings_set(&o.settings, kv[0], kv[1], &err) == 0);
-	if (replay_run(bst, &o, NULL, NULL, &res, &err)) {
+	if (r)
+		memset(r, 0, sizeof(*r));
+	if (replay_run(bst, &o, r ? &rows_sink : NULL, r, &res, &err)) {
 		fprintf(stderr, "replay: %s\n", err.text);
 		exit(1);
 	}
@@ -94,6 +139,11 @@ static json_t *run(const char *bst, const char *const *kv, char **text)
 	REQUIRE(*text);
 	replay_result_release(&res);
 	return j;
+}
+
+static json_t *run(const char *bst, const char *const *kv, char **text)
+{
+	return run_rows(bst, kv, text, NULL, 0);
 }
 
 static uint64_t ju(json_t *o, const char *a, const char *b)
@@ -165,6 +215,29 @@ static void test_min_free_kbytes_reclaim(const char *dir)
 	CHECK_STR_CONTAINS(text, "trace frees of reclaimed pages skipped: 66");
 	json_decref(j);
 	free(text);
+
+	/*
+	 * Over time, a sample every 1 ms from the first event (time 0): a
+	 * sample at time S is taken when the first event at or after S
+	 * arrives, before it is applied. Allocation k (from 0) is at
+	 * k x 10 us, so the 1 ms sample sees allocations 0..99 (no kswapd:
+	 * the 193rd, at 1.92 ms, is the first to fail LOW); the 2 ms sample,
+	 * taken at the first free (100 ms), sees the whole kswapd run.
+	 */
+	{
+		struct rows *rw = calloc(1, sizeof(*rw));
+
+		REQUIRE(rw);
+		j = run_rows(bst, raise, &text, rw, 1000000);
+		CHECK_EQ_U64(row_at(rw, "model.kswapd_runs", 1000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.pages_reclaimed", 1000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.kswapd_runs", 2000000), 1);
+		CHECK_EQ_U64(row_at(rw, "model.pages_reclaimed", 2000000), 1056);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 2000000), 0);
+		json_decref(j);
+		free(text);
+		free(rw);
+	}
 }
 
 /*
@@ -226,6 +299,32 @@ static void test_compact_at(const char *dir)
 	CHECK_STR_CONTAINS(text, "compact_memory at 0.300 s: 3 pages migrated");
 	json_decref(j);
 	free(text);
+
+	/*
+	 * Over time, a sample every 100 ms from the first event (0.1 s in the
+	 * trace: time 0). The 100 ms sample is taken at the first free (0.2 s),
+	 * the 200 ms one at the free at 0.45 s (time 350 ms; the samples it
+	 * skipped are not repeated), before the compaction that free's time
+	 * triggers; the last sample, at the last event (time 350.02 ms), shows
+	 * the one explicit run and its 3 pages.
+	 */
+	{
+		struct rows *rw = calloc(1, sizeof(*rw));
+
+		REQUIRE(rw);
+		j = run_rows(bst, kv, &text, rw, 100000000);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 100000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 200000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.pages_migrated", 200000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 350020000), 1);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs_explicit", 350020000), 1);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs_direct", 350020000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.pages_migrated", 350020000), 3);
+		CHECK_EQ_U64(row_at(rw, "model.pages_migrated", 300000000), -2); /* no sample then */
+		json_decref(j);
+		free(text);
+		free(rw);
+	}
 }
 
 int main(void)
