@@ -374,20 +374,26 @@ void viz_draw_value_axis(struct canvas *c, const struct viz_rect *r, double lo, 
 	viz_canvas_text(c, r->x - 50, r->y + r->h / 2, 12, ALIGN_CENTER, 1, "ylabel", label);
 }
 
-void viz_draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
-		       const char *label)
+/* A colour bar's ramp in @palette, its top the palette's end, one pixel row at a time, framed. */
+static void colorbar_ramp(struct canvas *c, const struct viz_rect *r, enum viz_palette palette)
 {
-	char buf[32];
-
 	for (int i = 0; i < (int)r->h; i++) {
 		double rgb[3];
 
-		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 1 - (i + 0.5) / r->h, rgb);
+		viz_palette_rgb(palette, 1 - (i + 0.5) / r->h, rgb);
 		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
 		cairo_rectangle(c->cr, r->x, r->y + i, r->w, 1);
 		cairo_fill(c->cr);
 	}
 	viz_draw_frame(c, r);
+}
+
+void viz_draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
+		       const char *label)
+{
+	char buf[32];
+
+	colorbar_ramp(c, r, VIZ_PALETTE_VIRIDIS);
 	for (double v = 0; v <= vmax * 1.0001 && vmax > 0; v = v ? v * 10 : 1) {
 		double y = r->y + r->h - viz_heat_position(v, vmax) * r->h;
 
@@ -411,15 +417,7 @@ void viz_draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double v
 	double lmax = log10(1 + vmax);
 	char buf[32];
 
-	for (int i = 0; i < (int)r->h; i++) {
-		double rgb[3];
-
-		viz_palette_rgb(VIZ_PALETTE_PUOR, 1 - (i + 0.5) / r->h, rgb);
-		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
-		cairo_rectangle(c->cr, r->x, r->y + i, r->w, 1);
-		cairo_fill(c->cr);
-	}
-	viz_draw_frame(c, r);
+	colorbar_ramp(c, r, VIZ_PALETTE_PUOR);
 	for (double v = 0; v <= vmax * 1.0001 && vmax > 0; v = v ? v * 10 : 1) {
 		for (int sign = -1; sign <= 1; sign += 2) {
 			double pos = lmax > 0 ? sign * log10(1 + v) / lmax : 0;
