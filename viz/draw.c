@@ -71,28 +71,27 @@ void viz_membuf_printf(struct membuf *b, const char *fmt, ...)
 	}
 }
 
+/* The entity that stands for @ch in XML/HTML text and attributes, or NULL. */
+static const char *xml_entity(char ch)
+{
+	static const char *const entity[] = { ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
+					      ['"'] = "&quot;" };
+
+	return (unsigned char)ch < sizeof(entity) / sizeof(entity[0]) ? entity[(unsigned char)ch]
+								       : NULL;
+}
+
 void viz_membuf_escape(struct membuf *b, const char *t)
 {
 	for (; t && *t; t++) {
-		switch (*t) {
-		case '<':
-			viz_membuf_add(b, "&lt;", 4);
-			break;
-		case '>':
-			viz_membuf_add(b, "&gt;", 4);
-			break;
-		case '&':
-			viz_membuf_add(b, "&amp;", 5);
-			break;
-		case '"':
-			viz_membuf_add(b, "&quot;", 6);
-			break;
-		default:
-			if ((unsigned char)*t < 0x20 && *t != '\n' && *t != '\t')
-				viz_membuf_add(b, "?", 1);
-			else
-				viz_membuf_add(b, t, 1);
-		}
+		const char *e = xml_entity(*t);
+
+		if (e)
+			viz_membuf_add(b, e, strlen(e));
+		else if ((unsigned char)*t < 0x20 && *t != '\n' && *t != '\t')
+			viz_membuf_add(b, "?", 1);
+		else
+			viz_membuf_add(b, t, 1);
 	}
 }
 
