@@ -421,6 +421,26 @@ static void collect_release(json_t *j, struct collect *c, struct replay_result *
 	replay_result_release(res);
 }
 
+/* A case's replay into the collecting sink: its options, what the sink saw and the result. */
+struct case_run {
+	struct replay_opts o;
+	struct collect c;
+	struct replay_result res;
+};
+
+/* Replay @path in @mode (model_check() after every event when @paranoid); its summary. */
+static json_t *case_replay(struct case_run *r, const char *path, enum replay_mode mode,
+			   bool paranoid)
+{
+	opts_for(&r->o, mode, paranoid);
+	return collect_run(path, &r->o, &r->c, &r->res);
+}
+
+static void case_release(struct case_run *r, json_t *j)
+{
+	collect_release(j, &r->c, &r->res);
+}
+
 /* Replay @path with no sink (paranoid), and its summary; @res is the caller's to release. */
 static json_t *summary_run(const char *path, enum replay_mode mode, struct replay_result *res)
 {
@@ -450,9 +470,7 @@ static void test_shadow(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j, *fb;
 	/* the snapshot's counts: order 0: D, order 3: C, order 10: A and B */
 	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
@@ -500,36 +518,36 @@ static void test_shadow(const char *dir)
 	checkpoint(w, 9000, 3, ck3);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	o.hash_trace = true;
-	j = collect_run(path, &o, &c, &res);
+	opts_for(&r.o, REPLAY_SHADOW, true);
+	r.o.hash_trace = true;
+	j = collect_run(path, &r.o, &r.c, &r.res);
 	{
 		/* hashed in the replay's pass (prescan and rewind included): sha256sum's digest */
 		char want[65];
 
 		sha256sum_of(path, want);
-		CHECK(!strcmp(res.trace_sha256, want));
-		CHECK(!strcmp(c.sha, want));
-		CHECK(c.sha_before_end);
+		CHECK(!strcmp(r.res.trace_sha256, want));
+		CHECK(!strcmp(r.c.sha, want));
+		CHECK(r.c.sha_before_end);
 	}
-	CHECK(!strcmp(c.mode, "shadow"));
-	CHECK_EQ_U64(c.run_begin, 1);
-	CHECK_EQ_U64(c.run_end, 1);
-	CHECK(c.complete && res.complete);
-	CHECK_EQ_U64(c.zones, 1);
+	CHECK(!strcmp(r.c.mode, "shadow"));
+	CHECK_EQ_U64(r.c.run_begin, 1);
+	CHECK_EQ_U64(r.c.run_end, 1);
+	CHECK(r.c.complete && r.res.complete);
+	CHECK_EQ_U64(r.c.zones, 1);
 	CHECK_EQ_U64(jpath_u(j, "events", NULL), 8);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "free_of_free_page"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "drain_not_on_pcp"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "alloc_of_allocated_page"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 3);
-	CHECK_EQ_U64(res.contradictions, 3);
-	CHECK_EQ_U64(res.checkpoints, 3);
-	CHECK_EQ_U64(c.fidelity, 3);
-	CHECK(fabs(c.distances[0] - 0.0) < 1e-12);
-	CHECK(fabs(c.distances[1] - 1.0 / 9.0) < 1e-12);
-	CHECK(fabs(c.distances[2] - 0.0) < 1e-12);
-	CHECK(fabs(res.checkpoint_distance_max - 1.0 / 9.0) < 1e-12);
-	CHECK(fabs(res.checkpoint_distance_mean - 1.0 / 27.0) < 1e-12);
+	CHECK_EQ_U64(r.res.contradictions, 3);
+	CHECK_EQ_U64(r.res.checkpoints, 3);
+	CHECK_EQ_U64(r.c.fidelity, 3);
+	CHECK(fabs(r.c.distances[0] - 0.0) < 1e-12);
+	CHECK(fabs(r.c.distances[1] - 1.0 / 9.0) < 1e-12);
+	CHECK(fabs(r.c.distances[2] - 0.0) < 1e-12);
+	CHECK(fabs(r.res.checkpoint_distance_max - 1.0 / 9.0) < 1e-12);
+	CHECK(fabs(r.res.checkpoint_distance_mean - 1.0 / 27.0) < 1e-12);
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
 	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 1);
@@ -541,16 +559,16 @@ static void test_shadow(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 9); /* the start, then 8 events */
 	/* the end state: 2 x 1024 + 8 + 1 + 1 free pages, by order as ck3 */
-	CHECK_EQ_U64(c.last_nr_free, 2058);
+	CHECK_EQ_U64(r.c.last_nr_free, 2058);
 	for (int ord = 0; ord < 11; ord++)
-		CHECK_EQ_U64(c.last_free_blocks[ord][MT_MOVABLE], ck3[ord]);
+		CHECK_EQ_U64(r.c.last_free_blocks[ord][MT_MOVABLE], ck3[ord]);
 	/* samples: three checkpoints and the end; maps: start and end */
-	CHECK_EQ_U64(c.samples, 4);
-	CHECK_EQ_U64(c.pbmaps, 2);
+	CHECK_EQ_U64(r.c.samples, 4);
+	CHECK_EQ_U64(r.c.pbmaps, 2);
 	/* attribution: two allocations and one failure by pid 42, "testproc" */
-	CHECK(!strcmp(c.attr_comm, "testproc"));
-	CHECK_EQ_U64(c.attr_allocs, 2);
-	CHECK_EQ_U64(c.attr_fails, 1);
+	CHECK(!strcmp(r.c.attr_comm, "testproc"));
+	CHECK_EQ_U64(r.c.attr_allocs, 2);
+	CHECK_EQ_U64(r.c.attr_fails, 1);
 	/*
 	 * pfn prediction (model dry run before each successful allocation):
 	 * step 1 predicts BASE (head of the order-10 list, lowest part kept:
@@ -560,9 +578,9 @@ static void test_shadow(const char *dir)
 	 * and pulled by a one-block refill - while the kernel said BASE + 1600:
 	 * wrong, pcp-served. 1 of 2.
 	 */
-	CHECK_EQ_U64(res.predicted, 2);
-	CHECK_EQ_U64(res.predicted_ok, 1);
-	CHECK(fabs(res.pfn_prediction_rate - 0.5) < 1e-12);
+	CHECK_EQ_U64(r.res.predicted, 2);
+	CHECK_EQ_U64(r.res.predicted_ok, 1);
+	CHECK(fabs(r.res.pfn_prediction_rate - 0.5) < 1e-12);
 	{
 		json_t *p = json_object_get(j, "pfn_prediction");
 		json_t *o4 = json_array_get(json_object_get(p, "by_order"), 4);
@@ -578,8 +596,8 @@ static void test_shadow(const char *dir)
 		CHECK_EQ_U64(jpath_u(p, "pcp_served", "correct"), 0);
 	}
 	/* the end sample is at 9000 - 200 ns after the first checkpoint */
-	CHECK_EQ_U64(c.last_t, 8800);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.c.last_t, 8800);
+	case_release(&r, j);
 }
 
 /* ---- no snapshot: a start laid out from the first checkpoint -------------------- */
@@ -589,9 +607,7 @@ static void test_checkpoint_start(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
 	w = trace_in(dir, "nosnap.bst", path);
@@ -609,25 +625,24 @@ static void test_checkpoint_start(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
 	CHECK(!strcmp(json_string_value(json_object_get(j, "start_state")), "checkpoint"));
 	CHECK(json_is_false(json_object_get(j, "pfn_prediction_meaningful")));
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_unplaced"), 0);
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_seeded"), 9);
 	/* the checkpoint the layout came from is the start state, not a fidelity sample */
-	CHECK_EQ_U64(res.checkpoints, 0);
+	CHECK_EQ_U64(r.res.checkpoints, 0);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_of_start_state", NULL), 1);
 	/* the layout reproduces the counts exactly: no merge undid them */
-	CHECK_EQ_U64(c.last_free_blocks[10][1], 2);
-	CHECK_EQ_U64(c.last_free_blocks[3][1], 3);
-	CHECK_EQ_U64(c.last_free_blocks[0][1], 2);
-	CHECK_EQ_U64(c.last_free_blocks[2][0], 1);
-	CHECK_EQ_U64(c.last_free_blocks[0][0], 1);
-	CHECK_EQ_U64(c.last_nr_free, 2048 + 24 + 2 + 4 + 1);
+	CHECK_EQ_U64(r.c.last_free_blocks[10][1], 2);
+	CHECK_EQ_U64(r.c.last_free_blocks[3][1], 3);
+	CHECK_EQ_U64(r.c.last_free_blocks[0][1], 2);
+	CHECK_EQ_U64(r.c.last_free_blocks[2][0], 1);
+	CHECK_EQ_U64(r.c.last_free_blocks[0][0], 1);
+	CHECK_EQ_U64(r.c.last_nr_free, 2048 + 24 + 2 + 4 + 1);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 1);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /* ---- reclaim and compaction in shadow mode (format 1.4, spec 5.7 option 2) ---------- */
@@ -733,10 +748,8 @@ static void test_shadow_kswapd_boost(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
 	struct bs_error err;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 	const uint64_t wake[3] = { 0, 2, 0 }, sleep_nid[1] = { 0 };
 
@@ -747,15 +760,15 @@ static void test_shadow_kswapd_boost(const char *dir)
 	zone_state_boost(w, 1100, 2, 1024);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, 1200, sleep_nid, 1);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
-	replay_opts_init(&o);
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	CHECK_EQ_U64(c.last_boost, 512);
-	j = summary_of(&c);
+	replay_opts_init(&r.o);
+	REQUIRE(replay_run(path, &r.o, &collect_sink, &r.c, &r.res, &err) == 0);
+	CHECK_EQ_U64(r.c.last_boost, 512);
+	j = summary_of(&r.c);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "kswapd_runs"), 1);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "boost_pages_cleared"), 512);
 	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	free(r.c.summary);
+	replay_result_release(&r.res);
 
 	/* a second run begun with 512 takes them all */
 	w = trace_in(dir, "kswapd2.bst", path);
@@ -766,15 +779,15 @@ static void test_shadow_kswapd_boost(const char *dir)
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1200, wake, 3);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, 1300, sleep_nid, 1);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
-	memset(&c, 0, sizeof(c));
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	CHECK_EQ_U64(c.last_boost, 0);
-	j = summary_of(&c);
+	memset(&r.c, 0, sizeof(r.c));
+	REQUIRE(replay_run(path, &r.o, &collect_sink, &r.c, &r.res, &err) == 0);
+	CHECK_EQ_U64(r.c.last_boost, 0);
+	j = summary_of(&r.c);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "kswapd_runs"), 2);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "boost_pages_cleared"), 1024);
 	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	free(r.c.summary);
+	replay_result_release(&r.res);
 }
 
 /* ---- the kernel's reclaim and compaction over time (activity.c) ------------ */
@@ -882,9 +895,7 @@ static void test_reorder(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
 	w = trace_in(dir, "reorder.bst", path);
@@ -912,14 +923,13 @@ static void test_reorder(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	/* predicted right: the allocation came first in time */
-	CHECK_EQ_U64(res.predicted, 1);
-	CHECK_EQ_U64(res.predicted_ok, 1);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.res.predicted, 1);
+	CHECK_EQ_U64(r.res.predicted_ok, 1);
+	case_release(&r, j);
 }
 
 /* ---- shadow: a stale pcp head is re-synchronised ------------------------------ */
@@ -942,9 +952,7 @@ static void test_shadow_pcp(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
 	w = trace_in(dir, "pcp.bst", path);
@@ -988,8 +996,7 @@ static void test_shadow_pcp(const char *dir)
 	alloc(w, 1400, BASE + 1106, 0);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "stale_pcp_entries"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "free_of_free_page"), 0);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "alloc_of_allocated_page"), 0);
@@ -997,8 +1004,8 @@ static void test_shadow_pcp(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "stale_pcp_entries_found", "in_buddy"), 1);
 	CHECK_EQ_U64(jpath_u(j, "stale_pcp_entries_found", "not_seen_again"), 0);
 	CHECK_EQ_U64(jpath_u(j, "start", "pcp_seeded"), 3);
-	CHECK_EQ_U64(res.predicted, 5);
-	CHECK_EQ_U64(res.predicted_ok, 2);
+	CHECK_EQ_U64(r.res.predicted, 5);
+	CHECK_EQ_U64(r.res.predicted_ok, 2);
 	{
 		json_t *p = json_object_get(j, "pfn_prediction");
 
@@ -1010,7 +1017,7 @@ static void test_shadow_pcp(const char *dir)
 		CHECK_EQ_U64(jpath_u(p, "baseline", "correct"), 1);
 	}
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /*
@@ -1025,9 +1032,7 @@ static void test_pcp_only_block_type(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
 	w = trace_in(dir, "pcptype.bst", path);
@@ -1048,13 +1053,12 @@ static void test_pcp_only_block_type(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
-	CHECK_EQ_U64(res.predicted, 1);
-	CHECK_EQ_U64(res.predicted_ok, 1);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
+	CHECK_EQ_U64(r.res.predicted, 1);
+	CHECK_EQ_U64(r.res.predicted_ok, 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /*
@@ -1123,9 +1127,7 @@ static void test_walk_window(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1 };
 	json_t *j;
 
@@ -1138,16 +1140,15 @@ static void test_walk_window(const char *dir)
 	checkpoint(w, 200, 1, after);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
-	CHECK_EQ_U64(res.checkpoints, 1);
-	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
+	CHECK_EQ_U64(r.res.checkpoints, 1);
+	CHECK(fabs(r.res.checkpoint_distance_max) < 1e-12);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "skipped_before_start", NULL), 1);
 	CHECK_EQ_U64(jpath_u(j, "pfn_prediction", "excluded_start_window"), 1);
-	CHECK_EQ_U64(res.predicted, 0);
+	CHECK_EQ_U64(r.res.predicted, 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /*
@@ -1314,9 +1315,7 @@ static void test_refill_leak(const char *dir, unsigned int n)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j, *p;
 
 	snprintf(path, sizeof(path), "%s/refill-%u.bst", dir, n);
@@ -1329,8 +1328,7 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	alloc(w, 6000, BASE + 3070, 0);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, false);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, false);
 	p = json_object_get(j, "pfn_prediction");
 	CHECK_EQ_U64(jpath_u(p, "buddy_served", "predicted"), 1);
 	CHECK_EQ_U64(jpath_u(p, "buddy_served", "correct"), 0);
@@ -1340,9 +1338,9 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refills"), 1);
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refill_pages"), n);
 	/* the same counter reaches the sink with the samples (the end sample sees them all) */
-	CHECK(c.counter_calls > 0);
-	CHECK_EQ_U64((uint64_t)c.refill_pages_sampled, n);
-	collect_release(j, &c, &res);
+	CHECK(r.c.counter_calls > 0);
+	CHECK_EQ_U64((uint64_t)r.c.refill_pages_sampled, n);
+	case_release(&r, j);
 }
 
 /*
@@ -1356,9 +1354,7 @@ static void test_checkpoint_scoring(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	const uint32_t before[11] = { 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0 };
 	const uint32_t snap_counts[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	json_t *j;
@@ -1378,14 +1374,13 @@ static void test_checkpoint_scoring(const char *dir)
 	checkpoint(w, 200, 1, snap_counts);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, false);
-	j = collect_run(path, &o, &c, &res);
-	CHECK_EQ_U64(res.checkpoints, 1);
+	j = case_replay(&r, path, REPLAY_SHADOW, false);
+	CHECK_EQ_U64(r.res.checkpoints, 1);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_before_start", NULL), 1);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_of_start_state", NULL), 1);
-	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK(fabs(r.res.checkpoint_distance_max) < 1e-12);
 	CHECK(fabs(json_real_value(json_object_get(j, "checkpoint_distance_first"))) < 1e-12);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /* ---- what-if: fewer orders, tied frees, untied frees ---------------------- */
@@ -1412,10 +1407,8 @@ static void write_whatif_trace(const char *path)
 static void test_whatif(const char *dir)
 {
 	char path[512];
-	struct replay_opts o;
-	struct replay_result res;
 	struct bs_error err;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j, *fb;
 
 	snprintf(path, sizeof(path), "%s/whatif.bst", dir);
@@ -1425,9 +1418,8 @@ static void test_whatif(const char *dir)
 	 * Same settings: the order-10 request is served (A and B are free),
 	 * every free is tied to its allocation, nothing is contradicted.
 	 */
-	opts_for(&o, REPLAY_WHATIF, true);
-	j = collect_run(path, &o, &c, &res);
-	CHECK(!strcmp(c.mode, "whatif"));
+	j = case_replay(&r, path, REPLAY_WHATIF, true);
+	CHECK(!strcmp(r.c.mode, "whatif"));
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
 	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 0);
@@ -1437,21 +1429,21 @@ static void test_whatif(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "whatif", "live_tied_allocations"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	/* A came back whole: its order-10 buddy (BASE + 1024) is not free */
-	CHECK_EQ_U64(c.last_free_blocks[10][MT_MOVABLE], 2);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.c.last_free_blocks[10][MT_MOVABLE], 2);
+	case_release(&r, j);
 
 	/*
 	 * --max-order 10: orders 0..9 only. The order-10 request fails as
 	 * "order too large" (spec 1.2: the largest block is 2^(orders-1)), and
 	 * its free is tied to a failed allocation, so it frees nothing.
 	 */
-	opts_for(&o, REPLAY_WHATIF, true);
-	REQUIRE(replay_settings_set(&o.settings, "max-order", "10", &err) == 0);
-	j = collect_run(path, &o, &c, &res);
+	opts_for(&r.o, REPLAY_WHATIF, true);
+	REQUIRE(replay_settings_set(&r.o.settings, "max-order", "10", &err) == 0);
+	j = collect_run(path, &r.o, &r.c, &r.res);
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
 	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 1);
-	CHECK_EQ_U64(res.failures_by_order[10], 1);
+	CHECK_EQ_U64(r.res.failures_by_order[10], 1);
 	CHECK_EQ_U64(jpath_u(j, "failures_by_reason", "order_too_large"), 1);
 	CHECK_EQ_U64(jpath_u(j, "whatif", "frees_of_failed"), 1);
 	CHECK_EQ_U64(jpath_u(j, "model", "nr_page_orders"), 10);
@@ -1463,8 +1455,8 @@ static void test_whatif(const char *dir)
 	 * one-block refill took D (the smallest order first), so no half was
 	 * split: 4 order-9 blocks at the end.
 	 */
-	CHECK_EQ_U64(c.last_free_blocks[9][MT_MOVABLE], 4);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.c.last_free_blocks[9][MT_MOVABLE], 4);
+	case_release(&r, j);
 
 	/*
 	 * --min-free-kbytes 65536: the min watermark alone (16384 pages x
@@ -1472,20 +1464,20 @@ static void test_whatif(const char *dir)
 	 * so both requests the kernel served can only be served below it:
 	 * two watermark breaches, no failure.
 	 */
-	opts_for(&o, REPLAY_WHATIF, false);
-	REQUIRE(replay_settings_set(&o.settings, "min-free-kbytes", "65536", &err) == 0);
-	j = collect_run(path, &o, &c, &res);
+	opts_for(&r.o, REPLAY_WHATIF, false);
+	REQUIRE(replay_settings_set(&r.o.settings, "min-free-kbytes", "65536", &err) == 0);
+	j = collect_run(path, &r.o, &r.c, &r.res);
 	CHECK_EQ_U64(jpath_u(j, "watermark_breaches", NULL), 2);
 	CHECK_EQ_U64(json_integer_value(json_array_get(json_object_get(j, "failures_by_order"), 10)), 0);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 
 	/* shadow mode refuses settings */
-	replay_opts_init(&o);
-	replay_settings_set(&o.settings, "max-order", "12", &err);
-	CHECK(replay_run(path, &o, NULL, NULL, &res, &err) == -EINVAL);
+	replay_opts_init(&r.o);
+	replay_settings_set(&r.o.settings, "max-order", "12", &err);
+	CHECK(replay_run(path, &r.o, NULL, NULL, &r.res, &err) == -EINVAL);
 	CHECK_STR_CONTAINS(err.text, "whatif");
-	replay_result_release(&res);
+	replay_result_release(&r.res);
 }
 
 /*
