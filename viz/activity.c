@@ -88,6 +88,16 @@ static int rows_load(struct viz_store *s, int64_t run_id, const char *name, stru
 	return ret;
 }
 
+/* A cumulative counter's last value before @t0 (0 when none). */
+static double value_before(const struct act_rows *r, int64_t t0)
+{
+	double before = 0;
+
+	for (size_t i = 0; i < r->n && r->t[i] < t0; i++)
+		before = r->v[i];
+	return before;
+}
+
 /*
  * A cumulative counter on the bins: last value per bin, carried forward
  * from the value before the window; 0 before its first row (replay sends the trace's counters from the first
@@ -97,9 +107,7 @@ static void cumulative_bins(const struct act_rows *r, const struct viz_activity 
 {
 	for (uint32_t b = 0; b < a->nr_bins; b++)
 		out[b] = NAN;
-	out[0] = 0;
-	for (size_t i = 0; i < r->n && r->t[i] < a->t0_ns; i++)
-		out[0] = r->v[i]; /* where the window starts after some rows */
+	out[0] = value_before(r, a->t0_ns); /* 0, unless the window starts after some rows */
 	for (size_t i = 0; i < r->n; i++)
 		if (r->t[i] >= a->t0_ns && r->t[i] <= a->t1_ns)
 			out[viz_time_bin(r->t[i], a->t0_ns, a->t1_ns, a->nr_bins)] = r->v[i];
@@ -111,13 +119,10 @@ static void cumulative_bins(const struct act_rows *r, const struct viz_activity 
 /* The growth of a cumulative counter over the window (a drop counts 0). */
 static uint64_t window_total(const struct act_rows *r, int64_t t0, int64_t t1)
 {
-	double before = 0, last = 0;
+	double before = value_before(r, t0), last = before;
 
-	for (size_t i = 0; i < r->n && r->t[i] <= t1; i++) {
-		if (r->t[i] < t0)
-			before = r->v[i];
+	for (size_t i = 0; i < r->n && r->t[i] <= t1; i++)
 		last = r->v[i];
-	}
 	return last > before ? (uint64_t)(last - before) : 0;
 }
 
@@ -216,6 +221,7 @@ static int source_load(struct viz_store *s, int64_t run_id, enum viz_activity_so
 		x->kswapd_awake_ns = window_total(&rows[AC_AWAKE_NS], a->t0_ns, a->t1_ns);
 		x->pages_reclaimed = window_total(rec, a->t0_ns, a->t1_ns);
 		x->compaction_runs_total = window_total(&rows[AC_COMPACT], a->t0_ns, a->t1_ns);
+		x->compaction_runs_before = (uint64_t)value_before(&rows[AC_COMPACT], a->t0_ns);
 		x->pages_migrated = window_total(&rows[AC_MIGRATED], a->t0_ns, a->t1_ns);
 	}
 	for (int k = 0; k < AC_NR; k++)

@@ -980,7 +980,8 @@ static void activity_ticks(struct canvas *c, const struct viz_rect *r, const str
 			   int k, const char *href)
 {
 	const struct viz_activity_series *x = &a->src[k];
-	double prev = 0, y0 = k == VIZ_ACTIVITY_TRACE ? r->y : r->y + r->h - 12;
+	double prev = (double)x->compaction_runs_before;
+	double y0 = k == VIZ_ACTIVITY_TRACE ? r->y : r->y + r->h - 12;
 	double span = (double)a->t1_ns - (double)a->t0_ns + 1;
 	char text[160];
 

@@ -560,6 +560,7 @@ struct viz_activity_series {
 	uint64_t pages_reclaimed;
 	uint64_t compaction_runs_total;
 	uint64_t pages_migrated;
+	uint64_t compaction_runs_before;	/* the count at the window's start (ticks are growth) */
 };
 
 struct viz_activity {
