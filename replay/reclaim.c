@@ -126,13 +126,14 @@ static void compaction_end(struct replay_ctx *c, const struct reorder_event *e)
  * @stride (isolate_freepages_block(), strict = false): a free block whose
  * head is a scanned pfn is isolated whole and the scan goes on after it;
  * pcp pages and the tails of free blocks are not PageBuddy and are passed.
- * With @apply the blocks leave the model (a block of order >=
- * pageblock_order - 1 retypes its pageblocks MOVABLE, as
- * __isolate_free_page() does); else they are only counted. Returns the
- * pages taken.
+ * A block that would bring the pages taken past @limit is passed too (the
+ * kernel did not take it: see isolate_freepages() below). With @apply the
+ * blocks leave the model (a block of order >= pageblock_order - 1 retypes
+ * its pageblocks MOVABLE, as __isolate_free_page() does); else they are
+ * only counted. Returns the pages taken.
  */
 static uint64_t free_scan(struct replay_ctx *c, uint64_t start, uint64_t end, unsigned int stride,
-			  bool apply)
+			  uint64_t limit, bool apply)
 {
 	uint64_t taken = 0;
 
@@ -141,7 +142,7 @@ static uint64_t free_scan(struct replay_ctx *c, uint64_t start, uint64_t end, un
 		struct model_force_result fr;
 
 		if (model_pfn_state_get(c->m, pfn, &st) || st.kind != MODEL_PFN_FREE_BUDDY ||
-		    st.head_pfn != pfn)
+		    st.head_pfn != pfn || taken + (1ull << st.order) > limit)
 			continue;
 		taken += 1ull << st.order;
 		if (apply) {
@@ -157,6 +158,31 @@ static uint64_t free_scan(struct replay_ctx *c, uint64_t start, uint64_t end, un
 }
 
 /*
+ * The stride (a power of two up to COMPACT_CLUSTER_MAX) whose scan with
+ * @limit takes closest to @want pages, the smallest of equals; *@diff: how
+ * far it stays.
+ */
+static unsigned int closest_stride(struct replay_ctx *c, uint64_t start, uint64_t end,
+				   uint64_t want, uint64_t limit, uint64_t *diff)
+{
+	unsigned int best = 1;
+
+	*diff = UINT64_MAX;
+	for (unsigned int stride = 1; stride <= COMPACT_CLUSTER_MAX; stride <<= 1) {
+		uint64_t n = free_scan(c, start, end, stride, limit, false);
+		uint64_t d = n > want ? n - want : want - n;
+
+		if (d < *diff) {
+			*diff = d;
+			best = stride;
+		}
+		if (!d)
+			break;
+	}
+	return best;
+}
+
+/*
  * mm_compaction_isolate_freepages: the kernel took @taken free pages of
  * [@start, @end). The stride of that scan is not in the record:
  * isolate_freepages() starts at 1 (sync) or COMPACT_CLUSTER_MAX (async),
@@ -164,33 +190,33 @@ static uint64_t free_scan(struct replay_ctx *c, uint64_t start, uint64_t end, un
  * COMPACT_CLUSTER_MAX, and drops it to 1 after one that gave pages. So
  * the powers of two up to COMPACT_CLUSTER_MAX are tried on the model's
  * lists, and the smallest stride whose scan takes exactly @taken pages is
- * applied; when none does, the closest one is, and the record counts as a
- * mismatch.
+ * applied. When none does (a mismatch), the kernel's scan stepped off the
+ * stride's grid: isolate_freepages_block() steps over a compound page
+ * whole from its head, and the model does not know the compound pages
+ * allocated before the capture. The scan is then repeated passing every
+ * block that would take it past @taken (a block the kernel took never
+ * exceeds what it took), with the stride that comes closest: the model
+ * never takes more than the kernel did. (Taking the closest stride's pages
+ * unbounded kept 4,128 pages allocated in the model that the kernel had
+ * free, to the end of a 1 GiB fragment capture: checkpoint distance 0.011
+ * after compact_memory, 0.0003 before it; 0.0059 with the bound.)
  */
 static void isolate_freepages(struct replay_ctx *c, const struct reorder_event *e)
 {
-	uint64_t start = e->pfn, end = e->gfp, taken = e->side;
-	uint64_t best_diff = UINT64_MAX;
-	unsigned int best = 1;
+	uint64_t start = e->pfn, end = e->gfp, taken = e->side, limit = UINT64_MAX, diff;
+	unsigned int stride;
 
 	c->mm.isolate_records++;
 	c->mm.pages_isolated_kernel += taken;
 	if (end <= start || end - start > (1ull << 20))
 		return;
-	for (unsigned int stride = 1; stride <= COMPACT_CLUSTER_MAX; stride <<= 1) {
-		uint64_t n = free_scan(c, start, end, stride, false);
-		uint64_t diff = n > taken ? n - taken : taken - n;
-
-		if (diff < best_diff) {
-			best_diff = diff;
-			best = stride;
-		}
-		if (!diff)
-			break;
-	}
-	if (best_diff)
+	stride = closest_stride(c, start, end, taken, limit, &diff);
+	if (diff) {
 		c->mm.isolate_mismatch++;
-	c->mm.pages_isolated_model += free_scan(c, start, end, best, true);
+		limit = taken;
+		stride = closest_stride(c, start, end, taken, limit, &diff);
+	}
+	c->mm.pages_isolated_model += free_scan(c, start, end, stride, limit, true);
 }
 
 void replay_mm_apply(struct replay_ctx *c, const struct reorder_event *e)
