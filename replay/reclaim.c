@@ -267,9 +267,150 @@ void replay_mm_checkpoint(struct replay_ctx *c)
 		c->mm.expect_until_checkpoint = false;
 }
 
+/*
+ * What-if (cfg.reclaim). The trace's frees include those of the kernel's
+ * own reclaim, made under the traced host's marks; they are applied as
+ * any free (the kernel chose those pages, and their allocations end
+ * there). The modelled kswapd is credited with them: from the trace's
+ * wakeup_kswapd (in the allocating task, before the allocation's
+ * mm_page_alloc) or kswapd_wake to its kswapd_sleep the node's modelled
+ * kswapd is held (model_kswapd_hold()); a wake the model's own marks ask
+ * for meanwhile runs at the sleep, counting the pages the kswapd pid
+ * freed in the window as reclaimed already (model_kswapd_release()). So
+ * with the host's own settings the model reclaims only what its free
+ * counts still lack (the pcp lists differ, 32-page steps against the
+ * kernel's larger passes), and a higher min_free_kbytes reclaims the
+ * difference. Frees of a task between its direct_reclaim_begin and _end
+ * are counted (direct reclaim in the model acts only for an allocation
+ * that cannot pass MIN, after those frees). Outside the trace's windows
+ * the model's kswapd runs as soon as it is woken.
+ */
+
+/* A window of @node opens: the model's kswapd waits for the trace's. */
+static void whatif_hold(struct replay_ctx *c, unsigned int node)
+{
+	struct replay_mm_node *kn = &c->mm.node[node];
+
+	if (kn->held || model_kswapd_hold(c->m, node))
+		return;
+	kn->held = true;
+	kn->window_freed = 0;
+	c->mm.kswapd_windows++;
+}
+
+static void whatif_release(struct replay_ctx *c, unsigned int node)
+{
+	struct replay_mm_node *kn = &c->mm.node[node];
+
+	if (!kn->held)
+		return;
+	kn->held = false;
+	if (model_kswapd_release(c->m, node, kn->window_freed) == 1) {
+		c->mm.kswapd_held_runs++;
+		c->mm.kswapd_credited += kn->window_freed;
+	}
+}
+
+static void kswapd_pid_learn(struct replay_ctx *c, unsigned int node, uint32_t pid)
+{
+	struct replay_mm_node *kn = &c->mm.node[node];
+
+	if (!kn->kswapd_pid_known)
+		c->mm.nr_kswapd_pids++;
+	kn->kswapd_pid_known = true;
+	kn->kswapd_pid = pid;
+}
+
+/* The slot of @pid among the tasks inside direct reclaim, or -1. */
+static int direct_slot(const struct replay_ctx *c, uint32_t pid)
+{
+	for (unsigned int i = 0; i < c->mm.nr_direct; i++)
+		if (c->mm.direct_pid[i] == pid)
+			return (int)i;
+	return -1;
+}
+
+static void direct_begin(struct replay_ctx *c, uint32_t pid)
+{
+	if (direct_slot(c, pid) < 0 && c->mm.nr_direct < REPLAY_MM_RUNS)
+		c->mm.direct_pid[c->mm.nr_direct++] = pid;
+}
+
+static void direct_end(struct replay_ctx *c, const struct reorder_event *e)
+{
+	int i = direct_slot(c, e->pid);
+
+	c->mm.direct_reported += e->gfp;
+	if (i >= 0)
+		c->mm.direct_pid[i] = c->mm.direct_pid[--c->mm.nr_direct];
+}
+
+void replay_mm_whatif_apply(struct replay_ctx *c, const struct reorder_event *e)
+{
+	unsigned int node = (unsigned int)e->pfn;
+
+	if (!c->cfg->reclaim)
+		return;
+	c->mm.records++;
+	switch (e->type) {
+	case TRACEFMT_VMSCAN_WAKEUP_KSWAPD:
+		if (node < c->cfg->nr_nodes)
+			whatif_hold(c, node);
+		break;
+	case TRACEFMT_VMSCAN_KSWAPD_WAKE:
+		if (node < c->cfg->nr_nodes) {
+			kswapd_pid_learn(c, node, e->pid);
+			whatif_hold(c, node);
+		}
+		break;
+	case TRACEFMT_VMSCAN_KSWAPD_SLEEP:
+		if (node < c->cfg->nr_nodes) {
+			kswapd_pid_learn(c, node, e->pid);
+			whatif_release(c, node);
+		}
+		break;
+	case TRACEFMT_VMSCAN_DIRECT_BEGIN:
+		direct_begin(c, e->pid);
+		break;
+	case TRACEFMT_VMSCAN_DIRECT_END:
+		direct_end(c, e);
+		break;
+	default:
+		break;
+	}
+}
+
+void replay_mm_whatif_free_note(struct replay_ctx *c, const struct reorder_event *e)
+{
+	uint64_t pages = 1ull << (e->order & 63);
+
+	for (unsigned int n = 0; n < c->cfg->nr_nodes && c->mm.nr_kswapd_pids; n++) {
+		struct replay_mm_node *kn = &c->mm.node[n];
+
+		if (kn->kswapd_pid_known && kn->kswapd_pid == e->pid) {
+			c->mm.kswapd_freed += pages;
+			if (kn->held)
+				kn->window_freed += pages;
+			return;
+		}
+	}
+	if (c->mm.nr_direct && direct_slot(c, e->pid) >= 0)
+		c->mm.direct_freed += pages;
+}
+
+void replay_mm_whatif_end(struct replay_ctx *c)
+{
+	for (unsigned int n = 0; n < c->cfg->nr_nodes; n++)
+		whatif_release(c, n);
+}
+
 void replay_mm_event_from(struct reorder_event *e, const struct tracefmt_event *ev)
 {
 	switch (ev->type) {
+	case TRACEFMT_VMSCAN_DIRECT_END:
+		e->gfp = ev->u.direct.nr_reclaimed;
+		break;
+	case TRACEFMT_VMSCAN_WAKEUP_KSWAPD:
 	case TRACEFMT_VMSCAN_KSWAPD_WAKE:
 	case TRACEFMT_VMSCAN_KSWAPD_SLEEP:
 		e->pfn = (uint64_t)(uint32_t)ev->u.wake.nid;
