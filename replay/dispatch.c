@@ -247,6 +247,8 @@ static void apply_event(struct replay_ctx *c, const struct reorder_event *e)
 			replay_activity_note(c, e);
 		if (c->mode == REPLAY_SHADOW && tracefmt_type_is_mm(e->type))
 			replay_mm_apply(c, e);
+		else if (tracefmt_type_is_mm(e->type))
+			replay_mm_whatif_apply(c, e);
 		return;
 	}
 	/* the two tests in front are the callees' own first ones, kept inline: one per event */

@@ -471,6 +471,8 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 	while (replay_reorder_len(&c->ro))
 		replay_window_pop(c);
 	replay_checkpoint_close(c);
+	if (c->mode == REPLAY_WHATIF)
+		replay_mm_whatif_end(c);
 	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++)
 		replay_pending_flush(c, cpu, c->clock.last_ts);
 	if (c->sink_ret || replay_stop_requested(c))

@@ -657,6 +657,53 @@ static void mm_record(struct tracefmt_writer *w, unsigned int type, uint64_t ts,
 	put(w, &ev);
 }
 
+/* zone_start, migrate_pfn, free_pfn, zone_end, sync (FORMAT.md type 21), status */
+static const uint64_t compaction_run[6] = { BASE, BASE, BASE + ZONE_PAGES - 512, BASE + ZONE_PAGES, 1, 5 };
+
+/*
+ * A compaction trace on the shared snapshot: its checkpoint (order 10: 2,
+ * order 3: 1, order 0: 1), a sync run's begin and one isolate_freepages
+ * record @iso (start, end, scanned, taken). The caller adds the run's
+ * page events and ends it with compaction_trace_end().
+ */
+static struct tracefmt_writer *compaction_trace_begin(const char *path, const uint64_t iso[4])
+{
+	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	struct tracefmt_writer *w = trace_open(path);
+
+	write_snapshot(w);
+	checkpoint(w, 200, 1, ck1);
+	mm_record(w, TRACEFMT_COMPACTION_BEGIN, 1000, compaction_run, 5);
+	mm_record(w, TRACEFMT_COMPACTION_ISOLATE_FREE, 1100, iso, 4);
+	return w;
+}
+
+/* The run's end, then checkpoint 2 with @ck2 (as checkpoint() reads it), and the file closed. */
+static void compaction_trace_end(struct tracefmt_writer *w, const uint32_t ck2[11])
+{
+	mm_record(w, TRACEFMT_COMPACTION_END, 1400, compaction_run, 6);
+	checkpoint(w, 2000, 2, ck2);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+}
+
+/*
+ * The replay of a compaction trace isolated @pages, as the kernel did, with
+ * @mismatch records no stride reproduced, and ends on the kernel's counts
+ * (distance 0); @j and @res are released.
+ */
+static void compaction_check_release(json_t *j, struct replay_result *res, uint64_t pages,
+				     uint64_t mismatch)
+{
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_kernel"), pages);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_model"), pages);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "isolate_freepages_mismatch"), mismatch);
+	CHECK_EQ_U64(res->checkpoints, 2);
+	CHECK(res->checkpoint_distance_max == 0.0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(res);
+}
+
 /*
  * A compaction run on the shared snapshot (write_snapshot()): the free
  * scanner isolates [BASE + 1024, BASE + 1536) and takes 9 pages, C (order
@@ -675,18 +722,12 @@ static void test_shadow_compaction(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_result res;
 	json_t *j;
-	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	/* after: D (released) and +1032 (migrated out) where C and D were */
 	const uint32_t ck2[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
-	/* zone_start, migrate_pfn, free_pfn, zone_end, sync (FORMAT.md type 21) */
-	const uint64_t run[6] = { BASE, BASE, BASE + ZONE_PAGES - 512, BASE + ZONE_PAGES, 1, 5 };
 	const uint64_t iso[4] = { BASE + 1024, BASE + 1536, 512, 9 };
 
-	w = trace_in(dir, "compaction.bst", path);
-	write_snapshot(w);
-	checkpoint(w, 200, 1, ck1);
-	mm_record(w, TRACEFMT_COMPACTION_BEGIN, 1000, run, 5);
-	mm_record(w, TRACEFMT_COMPACTION_ISOLATE_FREE, 1100, iso, 4);
+	snprintf(path, sizeof(path), "%s/compaction.bst", dir);
+	w = compaction_trace_begin(path, iso);
 	free_ev(w, 1200, BASE + 1032, 3);
 	{
 		struct tracefmt_event ev; /* the order-3 free goes through the pcp list */
@@ -699,23 +740,38 @@ static void test_shadow_compaction(const char *dir)
 	}
 	free_ev(w, 1300, BASE + 1041, 0);
 	drain(w, 1301, BASE + 1041);
-	mm_record(w, TRACEFMT_COMPACTION_END, 1400, run, 6);
-	checkpoint(w, 2000, 2, ck2);
-	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+	compaction_trace_end(w, ck2);
 
 	j = summary_run(path, REPLAY_SHADOW, &res);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(json_object_get(j, "reclaim_compaction"), "contradictions_expected",
 			     "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "compaction_runs"), 1);
-	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_kernel"), 9);
-	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_model"), 9);
-	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "isolate_freepages_mismatch"), 0);
-	CHECK_EQ_U64(res.checkpoints, 2);
-	CHECK(res.checkpoint_distance_max == 0.0);
-	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	json_decref(j);
-	replay_result_release(&res);
+	compaction_check_release(j, &res, 9, 0);
+}
+
+/*
+ * A free scan no stride reproduces: the kernel took 1 page of [BASE + 1024,
+ * BASE + 1536), where the model's free heads are C (order 3 at +1024) and
+ * D (order 0 at +1041). isolate_freepages_block() isolates a PageBuddy
+ * block whole, so C (8 pages) cannot be among what the kernel took: the
+ * one page is D, and the end checkpoint still has C (order 3: 1, order 0:
+ * 0, order 10: 2). A model taking the closest stride's 8 pages (C) would
+ * leave D free and C allocated to the end of the trace.
+ */
+static void test_shadow_compaction_takes_no_more(const char *dir)
+{
+	char path[512];
+	struct replay_result res;
+	json_t *j;
+	const uint32_t ck2[11] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	const uint64_t iso[4] = { BASE + 1024, BASE + 1536, 19, 1 };
+
+	snprintf(path, sizeof(path), "%s/compaction-capped.bst", dir);
+	compaction_trace_end(compaction_trace_begin(path, iso), ck2);
+
+	j = summary_run(path, REPLAY_SHADOW, &res);
+	compaction_check_release(j, &res, 1, 1);
 }
 
 /* A zone state of the Normal zone of the test traces with @boost (zoneinfo marks include it). */
@@ -1784,6 +1840,7 @@ DEFINE_IN_TMP_CASE(test_pcp_only_block_type)
 DEFINE_IN_TMP_CASE(test_first_pageblock)
 DEFINE_IN_TMP_CASE(test_reorder)
 DEFINE_IN_TMP_CASE(test_shadow_compaction)
+DEFINE_IN_TMP_CASE(test_shadow_compaction_takes_no_more)
 DEFINE_IN_TMP_CASE(test_shadow_kswapd_boost)
 DEFINE_IN_TMP_CASE(test_activity_over_time)
 DEFINE_IN_TMP_CASE(test_whatif)
@@ -1832,6 +1889,7 @@ static const struct harness_case cases[] = {
 	HARNESS_CASE(test_refill_leaks),
 	IN_TMP_CASE(test_reorder),
 	IN_TMP_CASE(test_shadow_compaction),
+	IN_TMP_CASE(test_shadow_compaction_takes_no_more),
 	IN_TMP_CASE(test_shadow_kswapd_boost),
 	IN_TMP_CASE(test_activity_over_time),
 	HARNESS_CASE(test_shadow_6_1),
