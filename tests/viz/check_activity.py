@@ -22,6 +22,8 @@ the run's first and last sample time in the store), PNG and SVG of the
 sizes the reports table says; run 2 (plain.txt, reclaim and compaction off)
 must say "no reclaim or compaction in this run" and have no figure; the
 comparison's figure spans the union of both runs' times, as its heatmap.
+
+from DIR STORE: run 1's report from 0.2 s (check_from()).
 """
 import os
 import re
@@ -123,11 +125,36 @@ def numbers(sec, source):
     return {k: int(v) for k, v in re.findall(r'data-k="([a-z_]+)">(\d+)<', m.group(1))}
 
 
+def check_from(d, db):
+    """run 1 from 0.2 s: the kernel's records all precede the window (its counts there are 0,
+    no tick), the model's compaction at 0.35 s (time 0 is 0.1 s in the trace) is in it."""
+    t1 = db.execute("SELECT MAX(t_ns) FROM samples WHERE run_id = 1").fetchone()[0]
+    sec = section(open(os.path.join(d, "index.html"), encoding="utf-8").read(), "run-1-activity")
+    check(numbers(sec, "trace") == {"kswapd_runs": 0, "pages_reclaimed": 0, "compaction_runs": 0,
+                                    "pages_migrated": 0}, f"from 0.2 s, kernel: {numbers(sec, 'trace')}")
+    check(numbers(sec, "model") == {"kswapd_runs": 0, "pages_reclaimed": 0, "compaction_runs": 1,
+                                    "pages_migrated": 3}, f"from 0.2 s, model: {numbers(sec, 'model')}")
+    figure(d, db, "run1-activity", 200000000, t1)
+    svg = open(os.path.join(d, "run1-activity.svg"), encoding="utf-8").read()
+    check("kernel: 1 compaction run" not in svg, "from 0.2 s: a tick for the kernel's earlier run")
+    check("model: 1 compaction run by t = " in svg, "from 0.2 s: the model's tick")
+    return report()
+
+
+def report():
+    for f in failures:
+        print("FAIL:", f, file=sys.stderr)
+    print(f"check_activity: {'ok' if not failures else str(len(failures)) + ' failures'}")
+    return 1 if failures else 0
+
+
 def main():
     if sys.argv[1] == "traces":
         write_traces(sys.argv[2])
         return 0
     d, db = sys.argv[2], sqlite3.connect(sys.argv[3])
+    if sys.argv[1] == "from":
+        return check_from(d, db)
     rng = {r: db.execute("SELECT MIN(t_ns), MAX(t_ns) FROM samples WHERE run_id = ?",
                          (r,)).fetchone() for r in (1, 2)}
     page = open(os.path.join(d, "index.html"), encoding="utf-8").read()
@@ -155,10 +182,7 @@ def main():
     check(section(page, "compare-activity") != "", "comparison: no section")
     check(rng[2][1] > rng[1][1], f"run 2 ends after run 1: {rng}")
     figure(d, db, "compare-1-2-activity", min(rng[1][0], rng[2][0]), max(rng[1][1], rng[2][1]))
-    for f in failures:
-        print("FAIL:", f, file=sys.stderr)
-    print(f"check_activity: {'ok' if not failures else str(len(failures)) + ' failures'}")
-    return 1 if failures else 0
+    return report()
 
 
 if __name__ == "__main__":

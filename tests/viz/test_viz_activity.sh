@@ -22,4 +22,8 @@ done
 "$bs" replay "$work/plain.bst" --db "$work/runs.db" --mode whatif --no-reclaim --no-compaction \
 	--sample-interval-ms 10 >/dev/null || exit 1
 "$bs" report --db "$work/runs.db" -o "$work/rep" --format png,svg --compare 1:2 >/dev/null || exit 1
-python3 "$src/check_activity.py" check "$work/rep" "$work/runs.db"
+python3 "$src/check_activity.py" check "$work/rep" "$work/runs.db" || exit 1
+# a window from 0.2 s: the kernel's activity (0.05-0.15 s after time 0) lies before it
+"$bs" report --db "$work/runs.db" -o "$work/rep-from" --format png,svg --run 1 --from 0.2 \
+	>/dev/null || exit 1
+python3 "$src/check_activity.py" from "$work/rep-from" "$work/runs.db"
