@@ -1411,6 +1411,12 @@ static int write_failed(struct capture *c, struct bs_error *err)
 		       (unsigned long long)(c->w ? tracefmt_writer_bytes(c->w) : c->st.bytes));
 }
 
+/* @ret, unless a write failed on the way: then that failure, described. */
+static int write_status(struct capture *c, int ret, struct bs_error *err)
+{
+	return c->write_err ? write_failed(c, err) : ret;
+}
+
 int capture_poll(struct capture *c, int timeout_ms, struct bs_error *err)
 {
 	int ret;
@@ -1422,9 +1428,7 @@ int capture_poll(struct capture *c, int timeout_ms, struct bs_error *err)
 	if (c->write_err)
 		return write_failed(c, err);
 	ret = periodic(c, capture_now_ns(), err);
-	if (c->write_err)
-		return write_failed(c, err);
-	return ret;
+	return write_status(c, ret, err);
 }
 
 int capture_reading_settle(struct capture *c, struct bs_error *err)
@@ -1434,9 +1438,7 @@ int capture_reading_settle(struct capture *c, struct bs_error *err)
 	if (c->finished)
 		return 0;
 	ret = reading_collect(c, err);
-	if (c->write_err)
-		return write_failed(c, err);
-	return ret;
+	return write_status(c, ret, err);
 }
 
 int capture_checkpoint(struct capture *c, struct bs_error *err)
@@ -1452,9 +1454,7 @@ int capture_checkpoint(struct capture *c, struct bs_error *err)
 		c->write_err = tracefmt_writer_flush(c->w);
 		c->last_flush_ns = capture_now_ns();
 	}
-	if (c->write_err)
-		return write_failed(c, err);
-	return ret;
+	return write_status(c, ret, err);
 }
 
 int capture_finish(struct capture *c, struct bs_error *err)
@@ -1546,9 +1546,7 @@ int capture_output_switch(struct capture *c, const char *path, struct bs_error *
 	if (!ret && !c->write_err)
 		c->write_err = tracefmt_writer_flush(c->w);
 	c->last_flush_ns = capture_now_ns();
-	if (c->write_err)
-		return write_failed(c, err);
-	return ret;
+	return write_status(c, ret, err);
 }
 
 const struct tracefmt_event *capture_last_reading(const struct capture *c, size_t *n)

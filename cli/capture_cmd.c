@@ -27,14 +27,8 @@
 
 #ifndef BUDDYSCOPE_WITH_CAPTURE
 
-int cmd_capture(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "buddyscope capture: built without capture support "
-			"(configure with -DBUDDYSCOPE_WITH_CAPTURE=ON; needs clang, bpftool, libbpf)\n");
-	return 2;
-}
+CLI_COMMAND_BUILT_WITHOUT(capture, "capture support (configure with -DBUDDYSCOPE_WITH_CAPTURE=ON; "
+				   "needs clang, bpftool, libbpf)")
 
 #else
 
@@ -708,11 +702,8 @@ static int capture_parse_options(struct capture_run *r, int argc, char **argv)
 				return 2;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return cli_help_or_usage(opt, usage);
 		}
 	}
 	return -1;
@@ -723,11 +714,8 @@ static int capture_check_options(struct capture_run *r, int argc, char **argv)
 {
 	int ret;
 
-	if (!r->opts.output) {
-		cli_error("capture", "-o FILE is required");
-		usage(stderr);
-		return 2;
-	}
+	if (!r->opts.output)
+		return cli_usage_fail("capture", usage, "-o FILE is required");
 	if (optind < argc)
 		r->cmd = argv + optind;
 	if (!rec_opts_check(&r->ro))

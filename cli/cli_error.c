@@ -46,6 +46,29 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+int cli_usage_fail(const char *cmd, void (*usage)(FILE *f), const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_verror(cmd, fmt, ap);
+	va_end(ap);
+	usage(stderr);
+	return 2;
+}
+
+int cli_built_without(const char *cmd, const char *what)
+{
+	fprintf(stderr, "buddyscope %s: built without %s\n", cmd, what);
+	return 2;
+}
+
+int cli_help_or_usage(int opt, void (*usage)(FILE *f))
+{
+	usage(opt == 'h' ? stdout : stderr);
+	return opt == 'h' ? 0 : 2;
+}
+
 int cli_fail(const char *cmd, const char *file, int err, const char *text)
 {
 	if (text && text[0])

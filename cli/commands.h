@@ -7,6 +7,8 @@
 #ifndef BUDDYSCOPE_CLI_COMMANDS_H
 #define BUDDYSCOPE_CLI_COMMANDS_H
 
+#include <stdio.h>
+
 int cmd_capture(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
@@ -26,8 +28,34 @@ int cmd_sysinfo(int argc, char **argv);
  */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * cli_help_or_usage() - the end of a command's option switch: for -h/--help
+ * (@opt 'h') prints @usage to stdout and returns 0; for anything else
+ * (an unknown option, a missing value) prints it to stderr and returns 2.
+ */
+int cli_help_or_usage(int opt, void (*usage)(FILE *f));
+
 /* cli_usage_error() - the same message for a usage error; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* cli_usage_fail() - cli_usage_error(), then @usage on stderr; returns 2. */
+int cli_usage_fail(const char *cmd, void (*usage)(FILE *f), const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * cli_built_without() - "buddyscope CMD: built without WHAT" on stderr, for a
+ * command whose part was left out of the build; returns 2.
+ */
+int cli_built_without(const char *cmd, const char *what);
+
+/* The whole sub-command cmd_NAME of a part left out of the build. */
+#define CLI_COMMAND_BUILT_WITHOUT(name, what)                                           \
+	int cmd_##name(int argc, char **argv)                                           \
+	{                                                                               \
+		(void)argc;                                                             \
+		(void)argv;                                                             \
+		return cli_built_without(#name, what);                                  \
+	}
 
 /*
  * cli_fail() - print "buddyscope CMD: error: TEXT", or "FILE: strerror(ERR)"

@@ -115,18 +115,12 @@ int cmd_dump(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h':
-			dump_usage(stdout);
-			return 0;
 		default:
-			dump_usage(stderr);
-			return 2;
+			return cli_help_or_usage(c, dump_usage);
 		}
 	}
-	if (optind != argc - 1) {
-		cli_error("dump", "expected exactly one trace file");
-		dump_usage(stderr);
-		return 2;
-	}
+	if (optind != argc - 1)
+		return cli_usage_fail("dump", dump_usage, "expected exactly one trace file");
 	path = argv[optind];
 	r = tracefmt_reader_open(path, &err);
 	if (!r)

@@ -103,11 +103,8 @@ static int export_parse_options(struct export_args *a, int argc, char **argv)
 			a->out = optarg;
 			break;
 		case 'h':
-			export_usage(stdout);
-			return 0;
 		default:
-			export_usage(stderr);
-			return 2;
+			return cli_help_or_usage(c, export_usage);
 		}
 	}
 	if (!a->db || !have_fmt || optind != argc) {
@@ -180,11 +177,5 @@ int cmd_export(int argc, char **argv)
 	return ret >= 0 ? ret : export_write(&a);
 }
 #else
-int cmd_export(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "buddyscope export: built without viz support (cairo, sqlite3)\n");
-	return 2;
-}
+CLI_COMMAND_BUILT_WITHOUT(export, "viz support (cairo, sqlite3)")
 #endif

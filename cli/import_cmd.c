@@ -394,19 +394,14 @@ static int import_parse_options(struct import_args *a, int argc, char **argv)
 			}
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return cli_help_or_usage(c, usage);
 		}
 	}
-	if (!a->out_path || optind != argc - 1) {
-		cli_error("import", "%s",
-			!a->out_path ? "-o OUT.bst is required" : "expected exactly one input (or -)");
-		usage(stderr);
-		return 2;
-	}
+	if (!a->out_path || optind != argc - 1)
+		return cli_usage_fail("import", usage, "%s",
+				      !a->out_path ? "-o OUT.bst is required"
+						   : "expected exactly one input (or -)");
 	a->in_path = argv[optind];
 	return -1;
 }

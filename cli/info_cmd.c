@@ -531,18 +531,12 @@ int cmd_info(int argc, char **argv)
 			as_json = true;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return cli_help_or_usage(c, usage);
 		}
 	}
-	if (optind != argc - 1) {
-		cli_error("info", "expected exactly one trace file");
-		usage(stderr);
-		return 2;
-	}
+	if (optind != argc - 1)
+		return cli_usage_fail("info", usage, "expected exactly one trace file");
 	const char *path = argv[optind];
 	struct bs_error err = { 0 };
 	r = tracefmt_reader_open(path, &err);

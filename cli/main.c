@@ -55,11 +55,8 @@ static int help_command(const char *name)
 	const struct cmd *c = find_command(name);
 	char *args[] = { (char *)name, "--help", NULL };
 
-	if (!c) {
-		cli_error("help", "unknown command '%s'", name);
-		usage(stderr);
-		return 2;
-	}
+	if (!c)
+		return cli_usage_fail("help", usage, "unknown command '%s'", name);
 	return c->fn(2, args);
 }
 
@@ -83,7 +80,5 @@ int main(int argc, char **argv)
 
 	if (c)
 		return c->fn(argc - 1, argv + 1);
-	cli_error(NULL, "unknown command '%s'", argv[1]);
-	usage(stderr);
-	return 2;
+	return cli_usage_fail(NULL, usage, "unknown command '%s'", argv[1]);
 }

@@ -63,11 +63,5 @@ int cmd_merge(int argc, char **argv)
 	return 0;
 }
 #else
-int cmd_merge(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "buddyscope merge: built without viz support (cairo, sqlite3)\n");
-	return 2;
-}
+CLI_COMMAND_BUILT_WITHOUT(merge, "viz support (cairo, sqlite3)")
 #endif

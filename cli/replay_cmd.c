@@ -183,18 +183,12 @@ static int replay_parse_options(struct replay_cli_run *run, const char **config,
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		cli_error("replay", "%s",
-			optind >= argc ? "no TRACE given" : "more than one TRACE given");
-		usage(stderr);
-		return 2;
-	}
+	if (optind != argc - 1)
+		return cli_usage_fail("replay", usage, "%s",
+				      optind >= argc ? "no TRACE given" : "more than one TRACE given");
 	run->trace = argv[optind];
-	if (!run->db) {
-		cli_error("replay", "--db RUNS.db is required");
-		usage(stderr);
-		return 2;
-	}
+	if (!run->db)
+		return cli_usage_fail("replay", usage, "--db RUNS.db is required");
 	return -1;
 }
 

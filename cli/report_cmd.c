@@ -209,11 +209,8 @@ static int report_parse_options(struct report_args *a, int argc, char **argv)
 			}
 			break;
 		case 'h':
-			report_usage(stdout);
-			return 0;
 		default:
-			report_usage(stderr);
-			return 2;
+			return cli_help_or_usage(c, report_usage);
 		}
 	}
 	if (!a->db || !a->ro.out_dir || optind != argc) {
@@ -292,11 +289,5 @@ int cmd_report(int argc, char **argv)
 	return ret;
 }
 #else
-int cmd_report(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "buddyscope report: built without viz support (cairo, sqlite3)\n");
-	return 2;
-}
+CLI_COMMAND_BUILT_WITHOUT(report, "viz support (cairo, sqlite3)")
 #endif

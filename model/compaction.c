@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * What-if compaction: the kernel's two scanners over one zone - a migrate
- * scanner from the zone start isolating the model's own order-0 movable
- * allocations, a free scanner from the zone end isolating free buddy
- * blocks of movable pageblocks - the migration of each isolated page to an
- * isolated free page, and the triggers: direct compaction from the slow
+ * scanner from the zone start isolating the model's own movable
+ * allocations (order 0; 6.9+ also folios below pageblock order), a free
+ * scanner from the zone end isolating free buddy blocks of movable
+ * pageblocks - the migration of each isolated allocation to isolated free
+ * pages, and the triggers: direct compaction from the slow
  * path, kcompactd after kswapd, proactive compaction, and an explicit
  * whole-memory compaction. Facts and their sources: model/KERNEL-FACTS.md
  * "Compaction". The fast free-list searches the kernel uses for order > 0
@@ -23,9 +24,14 @@ enum migrate_mode {
 	MIGRATE_SYNC,
 };
 
-struct free_block {
-	uint64_t pfn;
-	unsigned int order;
+/*
+ * A list of isolated free blocks of one order, as a ring: compaction takes
+ * from the head, isolation appends at the tail, a split puts its upper
+ * half back at the head of the lower order's list.
+ */
+struct free_list {
+	uint64_t *pfn;
+	uint32_t head, len, mask;	/* mask = capacity - 1 (a power of two) */
 };
 
 /* struct compact_control - one compact_zone() run (kernel's name and fields). */
@@ -42,14 +48,14 @@ struct compact_control {
 	bool direct_compaction, whole_zone, ignore_skip_hint, proactive_compaction;
 	bool finish_pageblock;
 	uint64_t migrate_pfn, free_pfn;
-	uint64_t *migratepages;		/* isolated sources, isolation order */
-	unsigned int nr_migratepages;
-	struct free_block *freeblocks;	/* isolated free blocks, isolation order */
-	unsigned int nr_freeblocks;
-	uint64_t next_free;		/* the next page compaction_alloc hands out */
+	bool large_folios;		/* 6.9+: free lists by order, large folios migrate */
+	uint64_t *migratepages;		/* isolated source heads, isolation order */
+	unsigned int nr_migrate_heads;	/* entries of migratepages */
+	unsigned int nr_migratepages;	/* pages they hold (the kernel counts pages) */
+	struct free_list freepages[MODEL_MAX_ORDERS];	/* isolated free blocks by order */
 	uint64_t nr_freepages;		/* isolated free pages not yet used */
-	uint64_t cap;			/* entries of both arrays */
-	uint64_t migrated;
+	uint64_t cap;			/* entries of migratepages */
+	uint64_t migrated;		/* pages */
 };
 
 static inline uint64_t pageblock_start_pfn(const struct model *m, uint64_t pfn)
@@ -65,6 +71,55 @@ static inline uint64_t pageblock_end_pfn(const struct model *m, uint64_t pfn)
 static inline uint64_t zone_end_pfn(const struct zone *z)
 {
 	return z->start_pfn + z->spanned;
+}
+
+static void free_list_push_tail(struct free_list *l, uint64_t pfn)
+{
+	l->pfn[(l->head + l->len++) & l->mask] = pfn;
+}
+
+static void free_list_push_head(struct free_list *l, uint64_t pfn)
+{
+	l->head = (l->head - 1) & l->mask;
+	l->pfn[l->head] = pfn;
+	l->len++;
+}
+
+static uint64_t free_list_pop_head(struct free_list *l)
+{
+	uint64_t pfn = l->pfn[l->head];
+
+	l->head = (l->head + 1) & l->mask;
+	l->len--;
+	return pfn;
+}
+
+/*
+ * Room for every block one run can hold at once: the isolated pages never
+ * pass the pages to migrate (at most a pageblock) by more than the last
+ * block taken, so no list holds more entries than a pageblock plus the
+ * largest block has pages.
+ */
+static int free_lists_alloc(struct compact_control *cc)
+{
+	uint64_t need = cc->m->pb_nr + ((uint64_t)1 << (cc->m->nr_orders - 1)) + 1;
+	uint32_t cap = 1;
+
+	while (cap < need)
+		cap <<= 1;
+	for (unsigned int o = 0; o < cc->m->nr_orders; o++) {
+		cc->freepages[o] = (struct free_list){ .pfn = malloc(cap * sizeof(uint64_t)),
+						       .mask = cap - 1 };
+		if (!cc->freepages[o].pfn)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void free_lists_free(struct compact_control *cc)
+{
+	for (unsigned int o = 0; o < cc->m->nr_orders; o++)
+		free(cc->freepages[o].pfn);
 }
 
 static uint8_t *skip_hint(struct compact_control *cc, uint64_t pfn)
@@ -250,6 +305,24 @@ static bool suitable_migration_target(struct compact_control *cc, uint64_t block
 /* ---------------------------------------------------------------------- */
 
 /*
+ * 6.9+: the block joins its order's list at the tail. Before: split_map_pages()
+ * splits every isolated block into order-0 pages pushed one by one at the
+ * head of one list, so the highest isolated pfn is handed out first.
+ *
+ * Models: mm/compaction.c isolate_freepages_block() (list_add_tail(...,
+ * &freelist[order])), split_map_pages().
+ */
+static void add_isolated_block(struct compact_control *cc, uint64_t pfn, unsigned int order)
+{
+	if (cc->large_folios) {
+		free_list_push_tail(&cc->freepages[order], pfn);
+		return;
+	}
+	for (uint64_t p = pfn; p < pfn + ((uint64_t)1 << order); p++)
+		free_list_push_head(&cc->freepages[0], p);
+}
+
+/*
  * Isolate free buddy blocks of [*start_pfn, end_pfn), every @stride pfns,
  * until there are as many free pages as pages to migrate; *start_pfn
  * says how far it got.
@@ -280,7 +353,7 @@ static uint64_t isolate_freepages_block(struct compact_control *cc, uint64_t *st
 		if (!__isolate_free_page(cc->m, z, pfn, st_order(s)))
 			break;
 		model_mark_allocated(cc->m, z, pfn, st_order(s), MODEL_MT_MOVABLE);
-		cc->freeblocks[cc->nr_freeblocks++] = (struct free_block){ pfn, st_order(s) };
+		add_isolated_block(cc, pfn, st_order(s));
 		cc->nr_freepages += n;
 		isolated_total += n;
 		scanned += n - 1;
@@ -302,10 +375,9 @@ static uint64_t isolate_freepages_block(struct compact_control *cc, uint64_t *st
  * Pageblocks from the free scanner's position down to the one after the
  * migrate scanner's: suitable targets (MOVABLE/CMA, not one free block of
  * pageblock order or more), skip hints honoured; a fully scanned block
- * gets its hint set. The isolated blocks are handed out last page first
- * (the kernel's split_map_pages() reverses the list).
+ * gets its hint set.
  *
- * Models: mm/compaction.c isolate_freepages(), split_map_pages().
+ * Models: mm/compaction.c isolate_freepages().
  */
 static void isolate_freepages(struct compact_control *cc)
 {
@@ -317,7 +389,6 @@ static void isolate_freepages(struct compact_control *cc)
 	uint64_t low_pfn = pageblock_end_pfn(m, cc->migrate_pfn);
 	unsigned int stride = cc->mode == MIGRATE_ASYNC ? COMPACT_CLUSTER_MAX : 1;
 
-	cc->nr_freeblocks = 0;
 	if (block_end_pfn > zone_end_pfn(z))
 		block_end_pfn = zone_end_pfn(z);
 	for (; block_start_pfn >= low_pfn; block_end_pfn = block_start_pfn,
@@ -349,50 +420,61 @@ static void isolate_freepages(struct compact_control *cc)
 		stride = stride << 1 < COMPACT_CLUSTER_MAX ? stride << 1 : COMPACT_CLUSTER_MAX;
 	}
 	cc->free_pfn = isolate_start_pfn;
-	if (cc->nr_freeblocks) {
-		struct free_block *last = &cc->freeblocks[cc->nr_freeblocks - 1];
-
-		cc->next_free = last->pfn + ((uint64_t)1 << last->order) - 1;
-	}
 }
 
-/* Models: mm/compaction.c compaction_alloc(): the head of the split list. */
-static uint64_t compaction_alloc(struct compact_control *cc)
+/* The lowest order from @order up whose list holds a block, or nr_orders. */
+static unsigned int first_free_order(const struct compact_control *cc, unsigned int order)
 {
-	struct free_block *b;
-	uint64_t pfn;
-
-	if (!cc->nr_freepages) {
-		isolate_freepages(cc);
-		if (!cc->nr_freepages)
-			return MODEL_PFN_NONE;
-	}
-	b = &cc->freeblocks[cc->nr_freeblocks - 1];
-	pfn = cc->next_free;
-	cc->nr_freepages--;
-	if (pfn == b->pfn) {
-		cc->nr_freeblocks--;
-		if (cc->nr_freeblocks)
-			cc->next_free = b[-1].pfn + ((uint64_t)1 << b[-1].order) - 1;
-	} else {
-		cc->next_free = pfn - 1;
-	}
-	return pfn;
-}
-
-/* Free one isolated or migrated-from page back to the buddy. */
-static void compaction_free_page(struct compact_control *cc, uint64_t pfn)
-{
-	struct model_free_result fr = { .zone = (int)cc->zone->idx, .merged_pfn = MODEL_PFN_NONE };
-
-	model_free_checked(cc->m, cc->zone, pfn, 0, 0, MODEL_FREE_BUDDY, &fr);
+	while (order < cc->m->nr_orders && !cc->freepages[order].len)
+		order++;
+	return order;
 }
 
 /*
- * Give back the isolated free pages not used, in list order; the cached
- * free scanner position moves back to the highest one's pageblock.
+ * A target of 2^@order pages: the head of the lowest non-empty list of
+ * that order or above, split down with each upper half put back at the
+ * head of its order's list; when no list has one, the free scanner runs
+ * once more. Before 6.9 every source is one page and the single list is
+ * refilled only when empty.
  *
- * Models: mm/compaction.c release_freepages() and compact_zone()'s out: label.
+ * Models: mm/compaction.c compaction_alloc().
+ * Return: the target's pfn, or MODEL_PFN_NONE (migrate_pages() then fails
+ * with -ENOMEM).
+ */
+static uint64_t compaction_alloc(struct compact_control *cc, unsigned int order)
+{
+	unsigned int start = first_free_order(cc, order);
+	uint64_t pfn;
+
+	if (start == cc->m->nr_orders) {
+		isolate_freepages(cc);
+		start = first_free_order(cc, order);
+		if (start == cc->m->nr_orders)
+			return MODEL_PFN_NONE;
+	}
+	pfn = free_list_pop_head(&cc->freepages[start]);
+	while (start > order) {
+		start--;
+		free_list_push_head(&cc->freepages[start], pfn + ((uint64_t)1 << start));
+	}
+	cc->nr_freepages -= (uint64_t)1 << order;
+	return pfn;
+}
+
+/* Free an isolated or migrated-from block back to the buddy. */
+static void compaction_free_block(struct compact_control *cc, uint64_t pfn, unsigned int order)
+{
+	struct model_free_result fr = { .zone = (int)cc->zone->idx, .merged_pfn = MODEL_PFN_NONE };
+
+	model_free_checked(cc->m, cc->zone, pfn, order, 0, MODEL_FREE_BUDDY, &fr);
+}
+
+/*
+ * Give back the isolated free blocks not used, order by order in list
+ * order; the cached free scanner position moves back to the highest one's
+ * pageblock.
+ *
+ * Models: mm/compaction.c release_free_list() and compact_zone()'s out: label.
  */
 static void release_freepages(struct compact_control *cc)
 {
@@ -400,13 +482,16 @@ static void release_freepages(struct compact_control *cc)
 
 	if (!cc->nr_freepages)
 		return;
-	while (cc->nr_freepages) {
-		uint64_t pfn = compaction_alloc(cc);
+	for (unsigned int o = 0; o < cc->m->nr_orders; o++) {
+		while (cc->freepages[o].len) {
+			uint64_t pfn = free_list_pop_head(&cc->freepages[o]);
 
-		if (pfn > high_pfn)
-			high_pfn = pfn;
-		compaction_free_page(cc, pfn);
+			if (pfn > high_pfn)
+				high_pfn = pfn;
+			compaction_free_block(cc, pfn, o);
+		}
 	}
+	cc->nr_freepages = 0;
 	free_pfn = pageblock_start_pfn(cc->m, high_pfn);
 	if (free_pfn > cc->zl->cached_free_pfn)
 		cc->zl->cached_free_pfn = free_pfn;
@@ -416,12 +501,36 @@ static void release_freepages(struct compact_control *cc)
 /* Migrate scanner and migration                                          */
 /* ---------------------------------------------------------------------- */
 
-/* An allocation the migrate scanner can take: a tracked order-0 MOVABLE one. */
+/*
+ * Whether a folio of @order is passed over: above the order asked for
+ * (not for whole-zone runs), or of pageblock order or more.
+ *
+ * Models: mm/compaction.c skip_isolation_on_order() (6.9+).
+ */
+static bool skip_isolation_on_order(const struct compact_control *cc, unsigned int order)
+{
+	if (cc->order >= 0 && order >= (unsigned int)cc->order)
+		return true;
+	return order >= cc->m->pb_order;
+}
+
+/*
+ * An allocation the migrate scanner can take: a tracked MOVABLE one, of
+ * order 0 or (6.9+) a folio skip_isolation_on_order() lets through.
+ */
 static bool page_migratable(const struct compact_control *cc, uint64_t pfn)
 {
 	uint8_t info = cc->zl->info[pfn - cc->zone->start_pfn];
+	unsigned int order = info & 0xf;
 
-	return info && !(info & 0xf) && ((info >> 4) & 7) == MODEL_MT_MOVABLE;
+	if (!info || ((info >> 4) & 7) != MODEL_MT_MOVABLE)
+		return false;
+	return !order || (cc->large_folios && !skip_isolation_on_order(cc, order));
+}
+
+static unsigned int head_order(const struct compact_control *cc, uint64_t pfn)
+{
+	return cc->zl->info[pfn - cc->zone->start_pfn] & 0xf;
 }
 
 /*
@@ -470,15 +579,15 @@ static void isolate_migratepages_block(struct compact_control *cc, uint64_t low_
 			scanned += n;
 			continue;
 		}
-		if (info && (info & 0xf)) {
-			uint64_t n = ((uint64_t)1 << (info & 0xf)) - 1;
+		if (!page_migratable(cc, low_pfn)) {
+			if (info && (info & 0xf)) {
+				uint64_t n = ((uint64_t)1 << (info & 0xf)) - 1;
 
-			low_pfn += n;
-			scanned += n;
+				low_pfn += n;
+				scanned += n;
+			}
 			goto isolate_fail;
 		}
-		if (!page_migratable(cc, low_pfn))
-			goto isolate_fail;
 		if (!skip_updated && valid) {
 			uint8_t *hint = skip_hint(cc, low_pfn);
 
@@ -493,8 +602,15 @@ static void isolate_migratepages_block(struct compact_control *cc, uint64_t low_
 				}
 			}
 		}
-		cc->migratepages[cc->nr_migratepages++] = low_pfn;
-		nr_isolated++;
+		cc->migratepages[cc->nr_migrate_heads++] = low_pfn;
+		{
+			uint64_t n = (uint64_t)1 << head_order(cc, low_pfn);
+
+			cc->nr_migratepages += (unsigned int)n;
+			nr_isolated += n;
+			low_pfn += n - 1;
+			scanned += n - 1;
+		}
 		if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock) {
 			low_pfn++;
 			break;
@@ -504,7 +620,7 @@ isolate_fail:
 		if (!skip_on_failure)
 			continue;
 		if (nr_isolated) {
-			cc->nr_migratepages = 0;	/* putback_movable_pages() */
+			cc->nr_migratepages = cc->nr_migrate_heads = 0;	/* putback_movable_pages() */
 			nr_isolated = 0;
 		}
 		if (low_pfn < next_skip_pfn) {
@@ -557,36 +673,39 @@ static bool isolate_migratepages(struct compact_control *cc)
 }
 
 /*
- * Move every isolated page, the last isolated first, to the next free
- * page; the old page is freed. Pages without a target stay where they are.
+ * Move every isolated allocation, the last isolated first, to a target of
+ * its order; the old block is freed. The first one without a target ends
+ * the call and the rest stay where they are.
  *
  * Models: mm/migrate.c migrate_pages() with compaction_alloc() (list order).
- * Return: 0, or -ENOMEM when some page found no target.
+ * Return: 0, or -ENOMEM when an allocation found no target.
  */
 static int migrate_pages(struct compact_control *cc)
 {
 	struct zone *z = cc->zone;
 	int err = 0;
 
-	for (unsigned int i = cc->nr_migratepages; i-- > 0;) {
+	for (unsigned int i = cc->nr_migrate_heads; i-- > 0;) {
 		uint64_t src = cc->migratepages[i], dst;
 		uint64_t tag = cc->zl->tag[src - z->start_pfn];
+		unsigned int order;
 
 		if (!page_migratable(cc, src))
 			continue;
-		dst = compaction_alloc(cc);
+		order = head_order(cc, src);
+		dst = compaction_alloc(cc, order);
 		if (dst == MODEL_PFN_NONE) {
 			err = -ENOMEM;
 			break;
 		}
 		model_lru_move(cc->m, z, src, dst);
-		compaction_free_page(cc, src);
-		cc->migrated++;
-		cc->m->ctr.compact_migrated++;
+		compaction_free_block(cc, src, order);
+		cc->migrated += (uint64_t)1 << order;
+		cc->m->ctr.compact_migrated += (uint64_t)1 << order;
 		if (cc->m->obs.migrated)
-			cc->m->obs.migrated(cc->m->obs_ctx, tag, src, dst, 0);
+			cc->m->obs.migrated(cc->m->obs_ctx, tag, src, dst, order);
 	}
-	cc->nr_migratepages = 0;
+	cc->nr_migratepages = cc->nr_migrate_heads = 0;
 	return err;
 }
 
@@ -669,11 +788,11 @@ static enum compact_result compact_zone(struct compact_control *cc)
 	if (compaction_restarting(cc->zl, cc->order < 0 ? 0 : (unsigned int)cc->order))
 		reset_isolation_suitable(m, z);
 	cc->cap = m->pb_nr > COMPACT_CLUSTER_MAX ? m->pb_nr : COMPACT_CLUSTER_MAX;
+	cc->large_folios = m->is_618;
 	cc->migratepages = malloc(cc->cap * sizeof(*cc->migratepages));
-	cc->freeblocks = malloc(cc->cap * sizeof(*cc->freeblocks));
-	if (!cc->migratepages || !cc->freeblocks) {
+	if (!cc->migratepages || free_lists_alloc(cc)) {
 		free(cc->migratepages);
-		free(cc->freeblocks);
+		free_lists_free(cc);
 		return COMPACT_CONTENDED;	/* nothing done */
 	}
 	if (cc->whole_zone) {
@@ -722,7 +841,7 @@ rescan:
 	}
 	release_freepages(cc);
 	free(cc->migratepages);
-	free(cc->freeblocks);
+	free_lists_free(cc);
 	compact_count(cc, ret);
 	return ret;
 }

@@ -183,7 +183,8 @@ struct zone_lru {
 
 /* Per-node what-if reclaim state. */
 struct node_reclaim {
-	bool kswapd_pending;		/* woken during the current call */
+	bool kswapd_pending;		/* woken during the current call (or the hold) */
+	bool kswapd_held;		/* the trace's kswapd is awake: runs wait for its end */
 	unsigned int kswapd_order;	/* max order woken for */
 	int kswapd_hz;			/* max highest zone woken for */
 	unsigned int kswapd_failures;	/* consecutive runs that reclaimed nothing */

@@ -454,20 +454,31 @@ static int64_t drain_pages_zone(struct model *m, struct zone *z, unsigned int cp
 }
 
 /*
- * Models: mm/page_alloc.c drain_pages() / drain_all_pages(), v6.1/v6.18 (spec §4.4)
+ * @fn on the pcp of @cpu (-1: every cpu) in every zone, zone by zone as
+ * drain_all_pages() and refresh_cpu_vm_stats() go; the sum of the pages it
+ * reports. Its frees land in the scratch result: no caller asked for them.
  */
-long model_drain_pcp(struct model *m, int cpu)
+static long for_each_pcp_of(struct model *m, int cpu,
+			    int64_t (*fn)(struct model *m, struct zone *z, unsigned int cpu))
 {
 	long total = 0;
 
-	if (!m || cpu >= (int)m->cfg.nr_cpus || cpu < -1)
-		return -EINVAL;
 	m->res = &m->scratch_res;
 	for (unsigned int zi = 0; zi < m->nr_zones; zi++)
 		for (unsigned int c = 0; c < m->cfg.nr_cpus; c++)
 			if (cpu < 0 || (unsigned int)cpu == c)
-				total += (long)drain_pages_zone(m, &m->zones[zi], c);
+				total += (long)fn(m, &m->zones[zi], c);
 	return total;
+}
+
+/*
+ * Models: mm/page_alloc.c drain_pages() / drain_all_pages(), v6.1/v6.18 (spec §4.4)
+ */
+long model_drain_pcp(struct model *m, int cpu)
+{
+	if (!m || cpu >= (int)m->cfg.nr_cpus || cpu < -1)
+		return -EINVAL;
+	return for_each_pcp_of(m, cpu, drain_pages_zone);
 }
 
 /*
@@ -502,16 +513,9 @@ static int64_t decay_pcp_high(struct model *m, struct zone *z, unsigned int cpu)
  */
 long model_pcp_decay(struct model *m, int cpu)
 {
-	long total = 0;
-
 	if (!m || cpu >= (int)m->cfg.nr_cpus || cpu < -1)
 		return -EINVAL;
 	if (!m->is_618)
 		return 0;
-	m->res = &m->scratch_res;
-	for (unsigned int zi = 0; zi < m->nr_zones; zi++)
-		for (unsigned int c = 0; c < m->cfg.nr_cpus; c++)
-			if (cpu < 0 || (unsigned int)cpu == c)
-				total += (long)decay_pcp_high(m, &m->zones[zi], c);
-	return total;
+	return for_each_pcp_of(m, cpu, decay_pcp_high);
 }

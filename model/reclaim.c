@@ -328,17 +328,23 @@ static void clear_boosts(struct model *m, unsigned int node, int hz)
  * One kswapd run for @node: boost reclaim (Σ boost pages while balanced),
  * then normal reclaim until balanced, 32 pages at a time; the order drops
  * to 0 after compact_gap(order) pages; boosts cleared; kcompactd woken.
+ * @credit pages count as reclaimed before the first step (the trace's
+ * own reclaim of a held run, model_kswapd_release()).
  *
  * Models: mm/vmscan.c balance_pgdat(), kswapd_shrink_node(), kswapd_try_to_sleep(), v6.1/v6.18
  * (spec 5.4, 5.5; KERNEL-FACTS.md "Reclaim").
  */
-static void balance_pgdat(struct model *m, unsigned int node, unsigned int order, int hz)
+static void balance_pgdat(struct model *m, unsigned int node, unsigned int order, int hz,
+			  uint64_t credit)
 {
 	struct node_reclaim *nr = &m->press->node[node];
-	uint64_t boost = node_boost(m, node, hz), boost_left = boost, reclaimed = 0;
+	uint64_t boost = node_boost(m, node, hz), reclaimed = credit;
+	uint64_t boost_left = boost > credit ? boost - credit : 0;
 	unsigned int alloc_order = order, kc_order = 0;
 
 	m->ctr.kswapd_runs++;
+	if (order && reclaimed >= ((uint64_t)2 << order))
+		order = 0;
 	for (;;) {
 		bool balanced = pgdat_balanced(m, node, order, hz);
 		uint64_t n;
@@ -357,7 +363,7 @@ static void balance_pgdat(struct model *m, unsigned int node, unsigned int order
 		if (order && reclaimed >= ((uint64_t)2 << order))
 			order = 0;
 	}
-	m->ctr.kswapd_reclaimed += reclaimed;
+	m->ctr.kswapd_reclaimed += reclaimed - credit;
 	nr->kswapd_failures = reclaimed ? 0 : nr->kswapd_failures + 1;
 	if (boost) {
 		clear_boosts(m, node, hz);
@@ -370,25 +376,59 @@ static void balance_pgdat(struct model *m, unsigned int node, unsigned int order
 		wakeup_kcompactd(m, node, kc_order, hz);
 }
 
-/* Run every kswapd woken during the allocation call that ends now. */
-void model_kswapd_run_pending(struct model *m)
+/* The woken kswapd of @node runs now, with @credit pages reclaimed already. */
+static void kswapd_run(struct model *m, unsigned int node, uint64_t credit)
 {
+	struct node_reclaim *nr = &m->press->node[node];
 	struct model_alloc_result *saved = m->res;
 
-	if (m->press->in_kswapd)
-		return;
+	nr->kswapd_pending = false;
 	m->press->in_kswapd = true;
 	m->res = &m->scratch_res;
+	balance_pgdat(m, node, nr->kswapd_order, nr->kswapd_hz, credit);
+	m->res = saved;
+	m->press->in_kswapd = false;
+}
+
+/* Run every kswapd woken during the allocation call that ends now, unless held. */
+void model_kswapd_run_pending(struct model *m)
+{
+	if (m->press->in_kswapd)
+		return;
 	for (unsigned int n = 0; n < m->cfg.nr_nodes; n++) {
 		struct node_reclaim *nr = &m->press->node[n];
 
-		if (!nr->kswapd_pending)
-			continue;
-		nr->kswapd_pending = false;
-		balance_pgdat(m, n, nr->kswapd_order, nr->kswapd_hz);
+		if (nr->kswapd_pending && !nr->kswapd_held)
+			kswapd_run(m, n, 0);
 	}
-	m->res = saved;
-	m->press->in_kswapd = false;
+}
+
+int model_kswapd_hold(struct model *m, unsigned int node)
+{
+	if (!m || node >= m->cfg.nr_nodes)
+		return -EINVAL;
+	if (!m->press || !m->cfg.reclaim)
+		return -EOPNOTSUPP;
+	m->press->node[node].kswapd_held = true;
+	return 0;
+}
+
+int model_kswapd_release(struct model *m, unsigned int node, uint64_t credit_pages)
+{
+	struct node_reclaim *nr;
+
+	if (!m || node >= m->cfg.nr_nodes)
+		return -EINVAL;
+	if (!m->press || !m->cfg.reclaim)
+		return -EOPNOTSUPP;
+	nr = &m->press->node[node];
+	if (!nr->kswapd_held)
+		return 0;
+	nr->kswapd_held = false;
+	if (!nr->kswapd_pending || m->press->in_kswapd)
+		return 0;
+	kswapd_run(m, node, credit_pages);
+	return 1;
 }
 
 /*

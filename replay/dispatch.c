@@ -14,7 +14,7 @@
 static bool is_big_record(unsigned int type)
 {
 	return type == TRACEFMT_CHECKPOINT || type == TRACEFMT_COMM || type == TRACEFMT_LOST ||
-	       type == TRACEFMT_ZONE_STATE || type == TRACEFMT_WMARK;
+	       type == TRACEFMT_ZONE_STATE || type == TRACEFMT_WMARK || type == TRACEFMT_VMSTAT;
 }
 
 static void reorder_event_from(struct reorder_event *e, const struct tracefmt_event *ev)
@@ -67,8 +67,10 @@ static void reorder_event_from(struct reorder_event *e, const struct tracefmt_ev
 		e->pfn = 0;
 		e->order = 0;
 		e->side = 0;
-		if (tracefmt_type_is_mm(ev->type))
+		if (tracefmt_type_is_mm(ev->type)) {
 			replay_mm_event_from(e, ev);
+			replay_activity_event_from(e, ev);
+		}
 		break;
 	}
 }
@@ -241,8 +243,12 @@ static void apply_event(struct replay_ctx *c, const struct reorder_event *e)
 		page_event_count(c, e);
 	c->count.by_type[e->type]++;
 	if (!page) {
+		if (tracefmt_type_is_mm(e->type))
+			replay_activity_note(c, e);
 		if (c->mode == REPLAY_SHADOW && tracefmt_type_is_mm(e->type))
 			replay_mm_apply(c, e);
+		else if (tracefmt_type_is_mm(e->type))
+			replay_mm_whatif_apply(c, e);
 		return;
 	}
 	/* the two tests in front are the callees' own first ones, kept inline: one per event */
@@ -275,6 +281,9 @@ static void apply_record(struct replay_ctx *c, const struct tracefmt_event *ev)
 	case TRACEFMT_WMARK:
 		if (c->mode == REPLAY_SHADOW)
 			replay_wmark_apply(c, ev);
+		break;
+	case TRACEFMT_VMSTAT:
+		replay_activity_vmstat(c, ev);
 		break;
 	case TRACEFMT_LOST:
 		c->count.lost_records++;

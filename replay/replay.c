@@ -75,30 +75,18 @@ void replay_count_contra(struct replay_ctx *c, enum replay_contra k, uint64_t ts
 void replay_count_model_contra_seen(struct replay_ctx *c, enum model_contradiction mc,
 				    uint64_t ts, uint64_t pfn)
 {
-	switch (mc) {
-	case MODEL_CONTRA_NONE:
-		break;
-	case MODEL_CONTRA_OUTSIDE:
-		replay_count_contra(c, RC_OUTSIDE, ts, pfn);
-		break;
-	case MODEL_CONTRA_CROSSES_ZONE:
-		replay_count_contra(c, RC_CROSSES_ZONE, ts, pfn);
-		break;
-	case MODEL_CONTRA_MISALIGNED:
-		replay_count_contra(c, RC_MISALIGNED, ts, pfn);
-		break;
-	case MODEL_CONTRA_ALREADY_FREE:
-		replay_count_contra(c, RC_FREE_OF_FREE, ts, pfn);
-		break;
-	case MODEL_CONTRA_NOT_FREE:
-		replay_count_contra(c, RC_ALLOC_OF_ALLOCATED, ts, pfn);
-		break;
-	case MODEL_CONTRA_NOT_ON_PCP:
-		replay_count_contra(c, RC_DRAIN_NOT_ON_PCP, ts, pfn);
-		break;
-	default:
-		break;
-	}
+	/* The replay's counter of each contradiction the model reports, plus one: 0 counts none. */
+	static const unsigned char counter_of[] = {
+		[MODEL_CONTRA_OUTSIDE] = RC_OUTSIDE + 1,
+		[MODEL_CONTRA_CROSSES_ZONE] = RC_CROSSES_ZONE + 1,
+		[MODEL_CONTRA_MISALIGNED] = RC_MISALIGNED + 1,
+		[MODEL_CONTRA_ALREADY_FREE] = RC_FREE_OF_FREE + 1,
+		[MODEL_CONTRA_NOT_FREE] = RC_ALLOC_OF_ALLOCATED + 1,
+		[MODEL_CONTRA_NOT_ON_PCP] = RC_DRAIN_NOT_ON_PCP + 1,
+	};
+
+	if ((unsigned int)mc < sizeof(counter_of) && counter_of[mc])
+		replay_count_contra(c, (enum replay_contra)(counter_of[mc] - 1), ts, pfn);
 }
 
 struct cpu_state *replay_cpu_state_grow(struct replay_ctx *c, uint32_t cpu)
@@ -483,6 +471,8 @@ int replay_ctx_finish(struct replay_ctx *c, int r, struct replay_result *res,
 	while (replay_reorder_len(&c->ro))
 		replay_window_pop(c);
 	replay_checkpoint_close(c);
+	if (c->mode == REPLAY_WHATIF)
+		replay_mm_whatif_end(c);
 	for (unsigned int cpu = 0; cpu < c->nr_cpu_states; cpu++)
 		replay_pending_flush(c, cpu, c->clock.last_ts);
 	if (c->sink_ret || replay_stop_requested(c))

@@ -198,7 +198,9 @@ struct replay_sink {
 	/*
 	 * cumulative counters at a sample time, once per time (not per zone):
 	 * "model.<key>" (SUMMARY.md model_counters) and "trace.<key>"
-	 * (trace_counters); a negative value is unknown
+	 * (trace_counters), and the reclaim and compaction over time of the
+	 * what-if model and of the traced kernel (viz/SCHEMA.md "counters");
+	 * a negative value is unknown. A time may come in several calls.
 	 */
 	int (*counters)(void *ctx, int64_t t_ns, const char *const *names, const int64_t *values,
 			size_t n);

@@ -338,6 +338,11 @@ struct replay_shadow {
 struct replay_mm_node {
 	bool awake;				/* between kswapd_wake and the run's end */
 	uint64_t boost_at_wake[MODEL_MAX_ZONES]; /* by model zone: boost when the run began */
+	/* what-if: the trace's kswapd window (model_kswapd_hold() .. _release()) */
+	bool held;
+	bool kswapd_pid_known;
+	uint32_t kswapd_pid;			/* the pid of its kswapd_wake / _sleep records */
+	uint64_t window_freed;			/* pages that pid freed in the open window */
 };
 
 struct replay_mm_run {
@@ -357,6 +362,31 @@ struct replay_mm {
 	uint64_t isolate_records, isolate_mismatch;
 	uint64_t pages_isolated_kernel, pages_isolated_model, pages_unplaced, pages_migrated;
 	uint64_t contra_expected[RC_NR];	/* contradictions inside compaction windows */
+	/* what-if: the trace's own reclaim (reclaim.c "What-if") */
+	uint32_t direct_pid[REPLAY_MM_RUNS];	/* tasks inside direct reclaim */
+	unsigned int nr_direct, nr_kswapd_pids;
+	uint64_t kswapd_windows;		/* trace kswapd windows held */
+	uint64_t kswapd_freed;			/* pages freed by kswapd pids */
+	uint64_t direct_freed;			/* pages freed by tasks inside direct reclaim */
+	uint64_t direct_reported;		/* Σ direct_reclaim_end nr_reclaimed */
+	uint64_t kswapd_held_runs;		/* model kswapd runs that waited for a window's end */
+	uint64_t kswapd_credited;		/* window pages those runs counted as reclaimed */
+};
+
+/*
+ * The kernel's reclaim and compaction over time, as the trace shows them
+ * (activity.c, both modes): cumulative, sent with every sample.
+ */
+struct replay_activity {
+	bool seen;				/* a record of types 16-36 was applied */
+	bool awake[MODEL_MAX_NODES];		/* kswapd between kswapd_wake and kswapd_sleep */
+	uint64_t awake_since[MODEL_MAX_NODES];	/* trace ns of that wake */
+	uint64_t awake_ns;			/* awake time of the runs ended, summed over nodes */
+	uint64_t kswapd_runs, direct_reclaimed, compaction_runs, pages_migrated;
+	bool have_pgsteal;			/* a pgsteal_anon/_file reading was seen */
+	uint32_t pgsteal_seq, pgsteal_first_seq;
+	uint64_t pgsteal_reading;		/* anon + file of the reading pgsteal_seq */
+	uint64_t pgsteal_first, pgsteal_last;	/* of the first and the latest reading */
 };
 
 /* Checkpoint comparison (checkpoint.c); the open one collects its zones' records. */
@@ -469,6 +499,7 @@ struct replay_ctx {
 	struct replay_memory mem;
 	struct replay_shadow shadow;
 	struct replay_mm mm;
+	struct replay_activity act;
 	struct replay_whatif whatif;
 	struct replay_attribution attr;
 };
@@ -647,5 +678,24 @@ void replay_mm_apply(struct replay_ctx *c, const struct reorder_event *e);
 bool replay_mm_expected(const struct replay_ctx *c);
 /* A checkpoint reading: windows whose runs have ended close. */
 void replay_mm_checkpoint(struct replay_ctx *c);
+/* What-if: a kswapd or direct reclaim record of the trace (the model's kswapd waits for the trace's). */
+void replay_mm_whatif_apply(struct replay_ctx *c, const struct reorder_event *e);
+/* What-if: a free of the trace, counted when the trace's reclaim made it. */
+void replay_mm_whatif_free_note(struct replay_ctx *c, const struct reorder_event *e);
+/* What-if, end of the trace: windows still open end there. */
+void replay_mm_whatif_end(struct replay_ctx *c);
+
+/* ---- the kernel's reclaim and compaction over time (activity.c) ----------- */
+
+/* What the compact form of a record of types 16-35 needs beyond reclaim.c's. */
+void replay_activity_event_from(struct reorder_event *e, const struct tracefmt_event *ev);
+/* A record of types 16-35 leaving the window (both modes). */
+void replay_activity_note(struct replay_ctx *c, const struct reorder_event *e);
+/* A vmstat record (type 36) leaving the window. */
+void replay_activity_vmstat(struct replay_ctx *c, const struct tracefmt_event *ev);
+/* The trace.* activity counters at @ts to the sink (with every sample). */
+void replay_activity_emit(struct replay_ctx *c, uint64_t ts);
+/* The summary's trace_reclaim_compaction: the totals at the run's end, or null. */
+json_t *replay_activity_json(const struct replay_ctx *c);
 
 #endif

@@ -20,6 +20,9 @@ static const char *const counter_names[] = {
 	/* what-if only (shadow sends the names above) */
 	"model.kswapd_runs", "model.pages_reclaimed", "model.direct_reclaim_stalls",
 	"model.compaction_runs", "model.pages_migrated", "model.free_pageblock_blocks",
+	/* model.compaction_runs by enum model_compact_trigger */
+	"model.compaction_runs_direct", "model.compaction_runs_kcompactd",
+	"model.compaction_runs_proactive", "model.compaction_runs_explicit",
 };
 
 #define NR_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
@@ -40,6 +43,10 @@ static void whatif_counters(struct replay_ctx *c, const struct model_counters *k
 	v[23] = (int64_t)runs;
 	v[24] = (int64_t)k->compact_migrated;
 	v[25] = (int64_t)c->whatif.hi_blocks_end;
+	v[26] = (int64_t)k->compact_runs[MODEL_COMPACT_DIRECT];
+	v[27] = (int64_t)k->compact_runs[MODEL_COMPACT_KCOMPACTD];
+	v[28] = (int64_t)k->compact_runs[MODEL_COMPACT_PROACTIVE];
+	v[29] = (int64_t)k->compact_runs[MODEL_COMPACT_EXPLICIT];
 }
 
 /* The summary's model_counters and trace_counters, as they stand at @ts, to the sink. */
@@ -98,6 +105,7 @@ void replay_emit_samples(struct replay_ctx *c, uint64_t ts)
 	if (c->mode != REPLAY_SHADOW)
 		replay_whatif_hi_blocks_note(c);
 	emit_counters(c, ts);
+	replay_activity_emit(c, ts);
 	model_counters_get(c->m, &mc);
 	for (unsigned int o = 0; o < no; o++)
 		fails[o] = c->mode == REPLAY_SHADOW ? c->count.kfail[o] : c->whatif.fail[o];

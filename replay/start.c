@@ -79,6 +79,13 @@ static bool host_pcp_batch_is(json_t *zones, int batch)
 	return any;
 }
 
+/* Drops (-1) a setting @v that was given equal to the header's @key of @obj. */
+static void drop_if_host(int *v, json_t *obj, const char *key)
+{
+	if (*v >= 0 && *v == jint(obj, key, -2))
+		*v = -1;
+}
+
 /*
  * A what-if setting equal to the traced host's value is no change: drop it,
  * so that giving the host's own values gives exactly the result of giving
@@ -90,28 +97,17 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 	json_t *lr = json_object_get(sysctl, "lowmem_reserve_ratio");
 	bool same = json_is_array(lr) && s->nr_lowmem_reserve_ratio > 0;
 
-	if (s->nr_page_orders >= 0 && s->nr_page_orders == jint(host, "nr_page_orders", -2))
-		s->nr_page_orders = -1;
-	if (s->pageblock_order >= 0 && s->pageblock_order == jint(host, "pageblock_order", -2))
-		s->pageblock_order = -1;
+	drop_if_host(&s->nr_page_orders, host, "nr_page_orders");
+	drop_if_host(&s->pageblock_order, host, "pageblock_order");
 	if (s->min_free_kbytes >= 0 && s->min_free_kbytes == jint(sysctl, "min_free_kbytes", -2))
 		s->min_free_kbytes = -1;
-	if (s->watermark_scale_factor >= 0 &&
-	    s->watermark_scale_factor == jint(sysctl, "watermark_scale_factor", -2))
-		s->watermark_scale_factor = -1;
-	if (s->watermark_boost_factor >= 0 &&
-	    s->watermark_boost_factor == jint(sysctl, "watermark_boost_factor", -2))
-		s->watermark_boost_factor = -1;
-	if (s->pcp_high_fraction >= 0 &&
-	    s->pcp_high_fraction == jint(sysctl, "percpu_pagelist_high_fraction", -2))
-		s->pcp_high_fraction = -1;
+	drop_if_host(&s->watermark_scale_factor, sysctl, "watermark_scale_factor");
+	drop_if_host(&s->watermark_boost_factor, sysctl, "watermark_boost_factor");
+	drop_if_host(&s->pcp_high_fraction, sysctl, "percpu_pagelist_high_fraction");
 	if (s->pcp_batch >= 0 && host_pcp_batch_is(json_object_get(root, "zones"), s->pcp_batch))
 		s->pcp_batch = -1;
-	if (s->nr_cpus >= 0 && s->nr_cpus == jint(host, "cpus", -2))
-		s->nr_cpus = -1;
-	if (s->compaction_proactiveness >= 0 &&
-	    s->compaction_proactiveness == jint(sysctl, "compaction_proactiveness", -2))
-		s->compaction_proactiveness = -1;
+	drop_if_host(&s->nr_cpus, host, "cpus");
+	drop_if_host(&s->compaction_proactiveness, sysctl, "compaction_proactiveness");
 	if (s->reclaim == 1)	/* the kernel's own: modelled by default */
 		s->reclaim = -1;
 	if (s->compaction == 1)
@@ -127,24 +123,29 @@ static void settings_drop_host_values(struct replay_settings *s, json_t *root)
 json_t *replay_host_settings_json(const struct replay_header *h)
 {
 	json_t *host = json_object_get(h->root, "host"), *sysctl = json_object_get(h->root, "sysctl");
-	json_t *o = json_object(), *v;
+	/* option name, and where the header records it: "host" (else "sysctl") and the key */
+	static const struct {
+		const char *option;
+		bool in_host;
+		const char *key;
+	} recorded[] = {
+		{ "max-order", true, "nr_page_orders" },
+		{ "pageblock-order", true, "pageblock_order" },
+		{ "min-free-kbytes", false, "min_free_kbytes" },
+		{ "watermark-scale-factor", false, "watermark_scale_factor" },
+		{ "watermark-boost-factor", false, "watermark_boost_factor" },
+		{ "lowmem-reserve-ratio", false, "lowmem_reserve_ratio" },
+		{ "pcp-high-fraction", false, "percpu_pagelist_high_fraction" },
+		{ "cpus", true, "cpus" },
+		{ "compaction-proactiveness", false, "compaction_proactiveness" },
+	};
+	json_t *o = json_object();
 
-	json_object_set(o, "max-order", (v = json_object_get(host, "nr_page_orders")) ? v : json_null());
-	json_object_set(o, "pageblock-order",
-			(v = json_object_get(host, "pageblock_order")) ? v : json_null());
-	json_object_set(o, "min-free-kbytes",
-			(v = json_object_get(sysctl, "min_free_kbytes")) ? v : json_null());
-	json_object_set(o, "watermark-scale-factor",
-			(v = json_object_get(sysctl, "watermark_scale_factor")) ? v : json_null());
-	json_object_set(o, "watermark-boost-factor",
-			(v = json_object_get(sysctl, "watermark_boost_factor")) ? v : json_null());
-	json_object_set(o, "lowmem-reserve-ratio",
-			(v = json_object_get(sysctl, "lowmem_reserve_ratio")) ? v : json_null());
-	json_object_set(o, "pcp-high-fraction",
-			(v = json_object_get(sysctl, "percpu_pagelist_high_fraction")) ? v : json_null());
-	json_object_set(o, "cpus", (v = json_object_get(host, "cpus")) ? v : json_null());
-	json_object_set(o, "compaction-proactiveness",
-			(v = json_object_get(sysctl, "compaction_proactiveness")) ? v : json_null());
+	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++) {
+		json_t *v = json_object_get(recorded[i].in_host ? host : sysctl, recorded[i].key);
+
+		json_object_set(o, recorded[i].option, v ? v : json_null());
+	}
 	/* the kernel reclaims and compacts; nothing records extfrag_threshold or a compaction time */
 	json_object_set_new(o, "extfrag-threshold", json_null());
 	json_object_set_new(o, "reclaim", json_integer(1));

@@ -441,6 +441,19 @@ static json_t *by_order_json(const struct replay_ctx *c, const uint64_t *v)
 	return a;
 }
 
+/* Pages on the model's LRUs: what its reclaim could still take. */
+static uint64_t lru_pages(const struct replay_ctx *c)
+{
+	uint64_t n = 0;
+
+	for (unsigned int z = 0; z < model_zone_count(c->m); z++) {
+		long p = model_reclaimable_pages(c->m, z);
+
+		n += p > 0 ? (uint64_t)p : 0;
+	}
+	return n;
+}
+
 /* What-if reclaim and compaction outcomes (SUMMARY.md "reclaim_compaction"). */
 static json_t *whatif_reclaim_compaction_json(const struct replay_ctx *c,
 						    const struct model_counters *mc)
@@ -456,7 +469,17 @@ static json_t *whatif_reclaim_compaction_json(const struct replay_ctx *c,
 	json_object_set_new(o, "kswapd_runs", jcount(mc->kswapd_runs));
 	json_object_set_new(o, "kswapd_reclaimed_pages", jcount(mc->kswapd_reclaimed));
 	json_object_set_new(o, "kswapd_shortfall_pages", jcount(mc->kswapd_shortfall));
+	json_object_set_new(o, "reclaimable_pages_end", jcount(lru_pages(c)));
 	json_object_set_new(o, "direct_reclaimed_pages", jcount(mc->direct_reclaimed));
+	json_object_set_new(o, "trace_reclaim", json_pack("{sI sI sI sI sI sI sI}",
+		"kswapd_windows", (json_int_t)c->mm.kswapd_windows,
+		"kswapd_freed_pages", (json_int_t)c->mm.kswapd_freed,
+		"direct_reclaim_freed_pages", (json_int_t)c->mm.direct_freed,
+		"direct_reclaim_reported_pages", (json_int_t)c->mm.direct_reported,
+		"kswapd_credited_pages", (json_int_t)c->mm.kswapd_credited,
+		"kswapd_held_runs", (json_int_t)c->mm.kswapd_held_runs,
+		"reclaimed_pages_total", (json_int_t)(c->mm.kswapd_freed + c->mm.direct_freed +
+						       mc->kswapd_reclaimed + mc->direct_reclaimed)));
 	json_object_set_new(o, "direct_reclaim_stalls_by_order", by_order_json(c, mc->direct_stalls));
 	json_object_set_new(o, "allocations_would_fail", jcount(mc->alloc_would_fail));
 	json_object_set_new(o, "boost_cycles", jcount(mc->boost_cycles));
@@ -505,6 +528,7 @@ char *replay_summary_build(const struct replay_ctx *c, const struct replay_resul
 		json_object_set_new(o, "whatif", whatif_json(c));
 		json_object_set_new(o, "reclaim_compaction", whatif_reclaim_compaction_json(c, &mc));
 	}
+	json_object_set_new(o, "trace_reclaim_compaction", replay_activity_json(c));
 	json_object_set_new(o, "model_check", json_pack("{sb sI sI ss}",
 		"enabled", c->opts->paranoid, "checks", (json_int_t)c->count.paranoid_checks,
 		"failures", (json_int_t)c->count.paranoid_fail, "first_failure", c->count.paranoid_first));

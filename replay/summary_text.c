@@ -155,6 +155,21 @@ static void put_orders(FILE *f, const char *what, json_t *a)
 	fprintf(f, "\n");
 }
 
+/* The trace's own reclaim, applied as frees, and what the model added (replay/reclaim.c "What-if"). */
+static void put_trace_reclaim(FILE *f, json_t *r)
+{
+	json_t *t = json_object_get(r, "trace_reclaim");
+
+	if (!t || (!jll(t, "kswapd_windows") && !jll(t, "kswapd_freed_pages") &&
+		   !jll(t, "direct_reclaim_freed_pages")))
+		return;
+	fprintf(f, "    reclaim in the trace (applied as its frees): kswapd %lld pages in %lld "
+		"windows, direct reclaim %lld pages; of it %lld credited to the model's held kswapd "
+		"runs; reclaimed in all (trace + model) %lld pages\n", jll(t, "kswapd_freed_pages"),
+		jll(t, "kswapd_windows"), jll(t, "direct_reclaim_freed_pages"),
+		jll(t, "kswapd_credited_pages"), jll(t, "reclaimed_pages_total"));
+}
+
 /* The modelled reclaim and compaction (SUMMARY.md "reclaim_compaction"). */
 static void put_reclaim_compaction(FILE *f, json_t *r)
 {
@@ -172,10 +187,13 @@ static void put_reclaim_compaction(FILE *f, json_t *r)
 			"stalls %lld (pages %lld), boost cycles %lld\n", jll(r, "kswapd_runs"),
 			jll(r, "kswapd_reclaimed_pages"), stalls, jll(r, "direct_reclaimed_pages"),
 			jll(r, "boost_cycles"));
+		put_trace_reclaim(f, r);
 		if (jll(r, "kswapd_shortfall_pages"))
-			fprintf(f, "    kswapd ran out of reclaimable pages (those allocated in the "
-				"trace) %lld pages short of HIGH, summed over its runs\n",
-				jll(r, "kswapd_shortfall_pages"));
+			fprintf(f, "    kswapd could not reclaim %lld pages it needed to reach HIGH "
+				"(summed over its runs): the model reclaims only allocations made in "
+				"the trace (pages allocated before the capture, such as page cache, are "
+				"not on its LRU; %lld pages were left on it at the end)\n",
+				jll(r, "kswapd_shortfall_pages"), jll(r, "reclaimable_pages_end"));
 		put_orders(f, "direct reclaim stalls", json_object_get(r,
 				"direct_reclaim_stalls_by_order"));
 		fprintf(f, "    allocations that would have failed: %lld; trace frees of reclaimed "
@@ -206,6 +224,21 @@ static void put_reclaim_compaction(FILE *f, json_t *r)
 	else if (json_is_object(at))
 		fprintf(f, "  compact_memory at %.3f s: not reached (the trace ends earlier)\n",
 			jnum(at, "seconds"));
+}
+
+/* The traced kernel's reclaim and compaction (SUMMARY.md "trace_reclaim_compaction"), when the trace has any. */
+static void put_trace_reclaim_compaction(FILE *f, json_t *t)
+{
+	if (!json_is_object(t))
+		return;
+	fprintf(f, "  kernel (trace): kswapd runs %lld (awake %.3f s), pages reclaimed ",
+		jll(t, "kswapd_runs"), jnum(t, "kswapd_awake_seconds"));
+	if (json_is_integer(json_object_get(t, "pages_reclaimed")))
+		fprintf(f, "%lld", jll(t, "pages_reclaimed"));
+	else
+		fprintf(f, "unknown (no vmstat readings)");
+	fprintf(f, ", by direct reclaim %lld; compaction runs %lld, pages migrated %lld\n",
+		jll(t, "direct_reclaimed_pages"), jll(t, "compaction_runs"), jll(t, "pages_migrated"));
 }
 
 static void put_whatif(FILE *f, json_t *j)
@@ -262,6 +295,7 @@ char *replay_summary_text(const char *summary_json)
 		put_shadow(f, j);
 	else
 		put_whatif(f, j);
+	put_trace_reclaim_compaction(f, json_object_get(j, "trace_reclaim_compaction"));
 	put_counters(f, j, shadow);
 	put_failures(f, j);
 	notes = json_object_get(j, "notes");

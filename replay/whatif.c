@@ -252,6 +252,8 @@ void replay_whatif_free(struct replay_ctx *c, const struct reorder_event *e)
 	struct model_free_result fr;
 	uint64_t target;
 
+	if (c->mm.nr_kswapd_pids || c->mm.nr_direct)
+		replay_mm_whatif_free_note(c, e);
 	if (me) {
 		if (me->val == MODEL_PFN_NONE) {
 			c->whatif.frees_of_failed++;

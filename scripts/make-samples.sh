@@ -118,6 +118,15 @@ save_sysinfo() {
 
 # The busiest tasks of a text trace: "N lines  comm" (ftrace TASK-PID, after
 # trace-cmd's "instance:" column if any, or perf COMM PID).
+# A tracefs instance $1 with a buffer of $2 KiB per cpu and the kmem events
+# on, then the host as the sample $name starts (its .sysinfo).
+instance_start() {
+	mkdir -p "$1"
+	echo "$2" > "$1/buffer_size_kb"
+	for e in $events; do echo 1 > "$1/events/kmem/$e/enable"; done
+	save_sysinfo "$out/$name.sysinfo"
+}
+
 top_tasks() {
 	case $2 in
 	ftrace) zstd -dc "$1" | grep ': mm_page_' |
@@ -235,10 +244,7 @@ perf script --show-lost-events -i perf.data | gzip -9 > $name.txt.gz" "$out/$nam
 name=ftrace-lossy-churn-$kver
 rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
 inst=$tracefs/instances/bs-lossy-$$
-mkdir -p "$inst"
-echo 64 > "$inst/buffer_size_kb"
-for e in $events; do echo 1 > "$inst/events/kmem/$e/enable"; done
-save_sysinfo "$out/$name.sysinfo"
+instance_start "$inst" 64
 rm -f "$work/stop"
 (while [ ! -e "$work/stop" ]; do dd bs=65536 count=1 status=none; sleep 0.05; done) \
 	< "$inst/trace_pipe" > "$work/lossy.txt" &
@@ -277,10 +283,7 @@ if command -v trace-cmd >/dev/null; then
 	name=ftrace-tracecmd-churn-$kver
 	rm -rf "$out/$name.sysinfo" "$out/$name.sysinfo-end"
 	inst=$tracefs/instances/bs-tc-$$
-	mkdir -p "$inst"
-	echo 32768 > "$inst/buffer_size_kb"
-	for e in $events; do echo 1 > "$inst/events/kmem/$e/enable"; done
-	save_sysinfo "$out/$name.sysinfo"
+	instance_start "$inst" 32768
 	echo 1 > "$inst/tracing_on"
 	sh "$work/workload.sh"
 	echo 0 > "$inst/tracing_on"

@@ -137,4 +137,31 @@ static inline void harness_run(const struct harness_case *cases, size_t nr)
 	(printf("%d passed, %d failed\n", harness_passed, harness_failed),             \
 	 harness_failed ? 1 : 0)
 
+/*
+ * The end of main() in a program with a scratch directory: @dir is removed
+ * when every check passed (a failure leaves it behind to look at), then
+ * TEST_REPORT() gives the exit status.
+ */
+static inline int harness_finish_in(const char *dir)
+{
+	if (!harness_failed) {
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return TEST_REPORT();
+}
+
+/* main() of a program whose cases share a scratch directory made from @dir, a mkdtemp template. */
+#define HARNESS_MAIN_TMPDIR(cases, dir)                                                 \
+	int main(int argc, char **argv)                                                 \
+	{                                                                               \
+		harness_start(&argc, &argv, cases, HARNESS_NR(cases));                  \
+		REQUIRE(mkdtemp(dir));                                                  \
+		harness_run(cases, HARNESS_NR(cases));                                  \
+		return harness_finish_in(dir);                                          \
+	}
+
 #endif

@@ -338,26 +338,32 @@ static int body_bad_value(struct body *b, const struct body_field *f)
 	return -1;
 }
 
-static int body_u64(struct body *b, const char *key, uint64_t *v)
+/* The field @key, marked used; NULL with the "missing field" reason set when it is not there. */
+static struct body_field *body_need(struct body *b, const char *key)
 {
 	struct body_field *f = body_find(b, key);
 
 	if (!f)
-		return body_missing(b, key);
-	if (import_parse_u64(f->val, f->val_len, v) < 0)
-		return body_bad_value(b, f);
-	return 0;
+		body_missing(b, key);
+	return f;
+}
+
+static int body_u64(struct body *b, const char *key, uint64_t *v)
+{
+	struct body_field *f = body_need(b, key);
+
+	if (!f)
+		return -1;
+	return import_parse_u64(f->val, f->val_len, v) < 0 ? body_bad_value(b, f) : 0;
 }
 
 static int body_s32(struct body *b, const char *key, int32_t *v)
 {
-	struct body_field *f = body_find(b, key);
+	struct body_field *f = body_need(b, key);
 
 	if (!f)
-		return body_missing(b, key);
-	if (parse_s32(f->val, f->val_len, v) < 0)
-		return body_bad_value(b, f);
-	return 0;
+		return -1;
+	return parse_s32(f->val, f->val_len, v) < 0 ? body_bad_value(b, f) : 0;
 }
 
 static int body_u32(struct body *b, const char *key, uint32_t *v)
@@ -1014,6 +1020,14 @@ static enum import_line_kind line_bad(char *reason, const char *fmt, ...)
 	return IMPORT_LINE_BAD;
 }
 
+/* After the last input record: the records given to be written after it (opts->last). */
+static int importer_finish(struct importer *im)
+{
+	if (im->started && im->opts)
+		return importer_put_extra(im, im->opts->last, im->opts->nr_last, im->last_ts);
+	return 0;
+}
+
 static int importer_run(struct importer *im, enum tracefmt_import_format fmt, struct textin *in)
 {
 	struct tracefmt_import_stats *st = im->st;
@@ -1088,9 +1102,7 @@ static int importer_run(struct importer *im, enum tracefmt_import_format fmt, st
 		if (rc < 0)
 			return rc;
 	}
-	if (im->started && im->opts)
-		return importer_put_extra(im, im->opts->last, im->opts->nr_last, im->last_ts);
-	return 0;
+	return importer_finish(im);
 }
 
 /* The record counterpart of importer_run(): one record per call of @next. */
@@ -1124,9 +1136,7 @@ static int importer_run_records(struct importer *im, import_record_fn next, void
 		if (rc < 0)
 			return rc;
 	}
-	if (im->started && im->opts)
-		return importer_put_extra(im, im->opts->last, im->opts->nr_last, im->last_ts);
-	return 0;
+	return importer_finish(im);
 }
 
 int tracefmt_import_stream(enum tracefmt_import_format fmt, struct textin *in,
@@ -1180,6 +1190,24 @@ static int import_worth_writing(const char *in_path, const struct tracefmt_impor
 	return rc;
 }
 
+/*
+ * The end of an import into @w after the records gave @rc: closed when all went
+ * well and the input was worth writing; otherwise abandoned, so that until the
+ * close the output is a temporary and on failure the output path is untouched.
+ */
+static int import_writer_finish(struct tracefmt_writer *w, int rc, const char *in_path,
+				const struct tracefmt_import_opts *opts,
+				struct tracefmt_import_stats *st, struct bs_error *err)
+{
+	if (!rc)
+		rc = import_worth_writing(in_path, opts, st, err);
+	if (rc < 0) {
+		tracefmt_writer_abandon(w);
+		return rc;
+	}
+	return tracefmt_writer_close(w, err);
+}
+
 static int emit_writer(void *ctx, const struct tracefmt_event *ev)
 {
 	return tracefmt_writer_append(ctx, ev);
@@ -1205,13 +1233,7 @@ int tracefmt_import_records(import_record_fn next, void *src, const char *in_pat
 	};
 	rc = importer_run_records(&im, next, src);
 	free(im.pids);
-	if (!rc)
-		rc = import_worth_writing(in_path, opts, stats, err);
-	if (rc < 0) {
-		tracefmt_writer_abandon(w);
-		return rc;
-	}
-	return tracefmt_writer_close(w, err);
+	return import_writer_finish(w, rc, in_path, opts, stats, err);
 }
 
 int tracefmt_import(enum tracefmt_import_format fmt, const char *in_path, const char *out_path,
@@ -1256,12 +1278,5 @@ int tracefmt_import_textin(enum tracefmt_import_format fmt, struct textin *in,
 		if (!rc)
 			rc = end_rc;
 	}
-	if (!rc)
-		rc = import_worth_writing(in_path, opts, stats, err);
-	/* Until the close the output is a temporary: on failure @out_path is untouched. */
-	if (rc < 0) {
-		tracefmt_writer_abandon(w);
-		return rc;
-	}
-	return tracefmt_writer_close(w, err);
+	return import_writer_finish(w, rc, in_path, opts, stats, err);
 }

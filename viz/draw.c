@@ -71,28 +71,27 @@ void viz_membuf_printf(struct membuf *b, const char *fmt, ...)
 	}
 }
 
+/* The entity that stands for @ch in XML/HTML text and attributes, or NULL. */
+static const char *xml_entity(char ch)
+{
+	static const char *const entity[] = { ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
+					      ['"'] = "&quot;" };
+
+	return (unsigned char)ch < sizeof(entity) / sizeof(entity[0]) ? entity[(unsigned char)ch]
+								       : NULL;
+}
+
 void viz_membuf_escape(struct membuf *b, const char *t)
 {
 	for (; t && *t; t++) {
-		switch (*t) {
-		case '<':
-			viz_membuf_add(b, "&lt;", 4);
-			break;
-		case '>':
-			viz_membuf_add(b, "&gt;", 4);
-			break;
-		case '&':
-			viz_membuf_add(b, "&amp;", 5);
-			break;
-		case '"':
-			viz_membuf_add(b, "&quot;", 6);
-			break;
-		default:
-			if ((unsigned char)*t < 0x20 && *t != '\n' && *t != '\t')
-				viz_membuf_add(b, "?", 1);
-			else
-				viz_membuf_add(b, t, 1);
-		}
+		const char *e = xml_entity(*t);
+
+		if (e)
+			viz_membuf_add(b, e, strlen(e));
+		else if ((unsigned char)*t < 0x20 && *t != '\n' && *t != '\t')
+			viz_membuf_add(b, "?", 1);
+		else
+			viz_membuf_add(b, t, 1);
 	}
 }
 
@@ -333,6 +332,9 @@ void viz_draw_time_axis(struct canvas *c, const struct viz_rect *r, int64_t t0, 
 	if (!(s1 > s0))
 		s1 = nextafter(s0, INFINITY);
 	step = viz_nice_step(s1 - s0, 6);
+	/* the axis' range in the text layer: figures meant to share a time axis can be checked for it */
+	viz_membuf_printf(&c->text, "<g class=\"time-axis\" data-t0-ns=\"%lld\" data-t1-ns=\"%lld\" "
+			  "data-x=\"%.1f\" data-w=\"%.1f\"/>\n", (long long)t0, (long long)t1, r->x, r->w);
 
 	/* far from 0 a tiny step no longer moves v in a double: stop after a few ticks */
 	for (double v = ceil(s0 / step) * step; v <= s1 + step * 1e-9 && ticks < 32;
@@ -371,20 +373,26 @@ void viz_draw_value_axis(struct canvas *c, const struct viz_rect *r, double lo, 
 	viz_canvas_text(c, r->x - 50, r->y + r->h / 2, 12, ALIGN_CENTER, 1, "ylabel", label);
 }
 
-void viz_draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
-		       const char *label)
+/* A colour bar's ramp in @palette, its top the palette's end, one pixel row at a time, framed. */
+static void colorbar_ramp(struct canvas *c, const struct viz_rect *r, enum viz_palette palette)
 {
-	char buf[32];
-
 	for (int i = 0; i < (int)r->h; i++) {
 		double rgb[3];
 
-		viz_palette_rgb(VIZ_PALETTE_VIRIDIS, 1 - (i + 0.5) / r->h, rgb);
+		viz_palette_rgb(palette, 1 - (i + 0.5) / r->h, rgb);
 		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
 		cairo_rectangle(c->cr, r->x, r->y + i, r->w, 1);
 		cairo_fill(c->cr);
 	}
 	viz_draw_frame(c, r);
+}
+
+void viz_draw_log_colorbar(struct canvas *c, const struct viz_rect *r, double vmax,
+		       const char *label)
+{
+	char buf[32];
+
+	colorbar_ramp(c, r, VIZ_PALETTE_VIRIDIS);
 	for (double v = 0; v <= vmax * 1.0001 && vmax > 0; v = v ? v * 10 : 1) {
 		double y = r->y + r->h - viz_heat_position(v, vmax) * r->h;
 
@@ -408,15 +416,7 @@ void viz_draw_diff_colorbar(struct canvas *c, const struct viz_rect *r, double v
 	double lmax = log10(1 + vmax);
 	char buf[32];
 
-	for (int i = 0; i < (int)r->h; i++) {
-		double rgb[3];
-
-		viz_palette_rgb(VIZ_PALETTE_PUOR, 1 - (i + 0.5) / r->h, rgb);
-		cairo_set_source_rgb(c->cr, rgb[0], rgb[1], rgb[2]);
-		cairo_rectangle(c->cr, r->x, r->y + i, r->w, 1);
-		cairo_fill(c->cr);
-	}
-	viz_draw_frame(c, r);
+	colorbar_ramp(c, r, VIZ_PALETTE_PUOR);
 	for (double v = 0; v <= vmax * 1.0001 && vmax > 0; v = v ? v * 10 : 1) {
 		for (int sign = -1; sign <= 1; sign += 2) {
 			double pos = lmax > 0 ? sign * log10(1 + v) / lmax : 0;

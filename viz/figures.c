@@ -925,3 +925,159 @@ int viz_fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct 
 	}
 	return 0;
 }
+
+/* ---- reclaim and compaction over time ----------------------------------- */
+
+/* Colours (Okabe-Ito): reclaimed vermillion, migrated blue, kswapd orange / sky blue. */
+static const double act_reclaim_rgb[3] = { 0.835, 0.369, 0.0 };
+static const double act_migrate_rgb[3] = { 0.0, 0.447, 0.698 };
+static const double act_awake_rgb[VIZ_NR_ACTIVITY_SOURCES][3] = { { 0.902, 0.624, 0.0 },
+								  { 0.337, 0.706, 0.914 } };
+static const char *const act_src_words[VIZ_NR_ACTIVITY_SOURCES] = { "model", "kernel" };
+
+/* The largest page count any run's lines reach, for one scale across panels. */
+static double activity_top(const struct fig_activity_data *runs, size_t n)
+{
+	double hi = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < VIZ_NR_ACTIVITY_SOURCES; k++) {
+			const struct viz_activity_series *x = &runs[i].act->src[k];
+			double m;
+
+			if (!x->present)
+				continue;
+			m = series_max(x->reclaimed, runs[i].act->nr_bins, 1);
+			hi = m > hi ? m : hi;
+			m = series_max(x->migrated, runs[i].act->nr_bins, 1);
+			hi = m > hi ? m : hi;
+		}
+	}
+	return hi > 0 ? hi * 1.05 : 1;
+}
+
+/* kswapd awake: a band over the bins, in the panel's upper half (model) or lower half (kernel) when both show. */
+static void activity_awake(struct canvas *c, const struct viz_rect *r, const struct viz_activity *a,
+			   int k, int both)
+{
+	const struct viz_activity_series *x = &a->src[k];
+	double y = r->y + (both && k == VIZ_ACTIVITY_TRACE ? r->h / 2 : 0), h = both ? r->h / 2 : r->h;
+
+	cairo_save(c->cr);
+	for (uint32_t b = 0; b < a->nr_bins; b++) {
+		if (!(x->kswapd_awake[b] > 0))
+			continue;
+		cairo_set_source_rgba(c->cr, act_awake_rgb[k][0], act_awake_rgb[k][1],
+				      act_awake_rgb[k][2], 0.15 + 0.35 * x->kswapd_awake[b]);
+		cairo_rectangle(c->cr, r->x + r->w * b / a->nr_bins, y, r->w / a->nr_bins + 0.01, h);
+		cairo_fill(c->cr);
+	}
+	cairo_restore(c->cr);
+}
+
+/* Compaction runs: a tick where the count grew, at the bottom (model) or the top (kernel), with a hover. */
+static void activity_ticks(struct canvas *c, const struct viz_rect *r, const struct viz_activity *a,
+			   int k, const char *href)
+{
+	const struct viz_activity_series *x = &a->src[k];
+	double prev = (double)x->compaction_runs_before;
+	double y0 = k == VIZ_ACTIVITY_TRACE ? r->y : r->y + r->h - 12;
+	double span = (double)a->t1_ns - (double)a->t0_ns + 1;
+	char text[160];
+
+	cairo_save(c->cr);
+	cairo_set_source_rgb(c->cr, 0.1, 0.1, 0.1);
+	cairo_set_line_width(c->cr, 1.5);
+	for (uint32_t b = 0; b < a->nr_bins; b++) {
+		double v = x->compaction_runs[b], px = r->x + (b + 0.5) * r->w / a->nr_bins;
+		struct viz_rect cell = { px - 3, y0, 6, 12 };
+
+		if (isnan(v) || !(v > prev)) {
+			prev = isnan(v) ? prev : v;
+			continue;
+		}
+		cairo_move_to(c->cr, px, y0);
+		cairo_line_to(c->cr, px, y0 + 12);
+		cairo_stroke(c->cr);
+		snprintf(text, sizeof(text), "%s: %.0f compaction run%s by t = %.3f s", act_src_words[k],
+			 v - prev, v - prev == 1 ? "" : "s",
+			 ((double)a->t0_ns + span * (b + 1) / a->nr_bins) / 1e9);
+		viz_canvas_hover(c, &cell, href, text);
+		prev = v;
+	}
+	cairo_restore(c->cr);
+}
+
+static void activity_legend(struct canvas *c, const struct viz_rect *r, const struct viz_activity *a)
+{
+	double x = r->x + r->w + 14, y = r->y + 12;
+	char buf[64];
+
+	for (int k = 0; k < VIZ_NR_ACTIVITY_SOURCES; k++) {
+		const struct viz_activity_series *s = &a->src[k];
+
+		if (!s->present)
+			continue;
+		snprintf(buf, sizeof(buf), "reclaimed (%s%s)", act_src_words[k],
+			 s->reclaim_direct_only ? ", direct" : "");
+		viz_draw_legend_item(c, x, y, act_reclaim_rgb, k, 0, buf);
+		snprintf(buf, sizeof(buf), "migrated (%s)", act_src_words[k]);
+		viz_draw_legend_item(c, x, y + 18, act_migrate_rgb, k, 0, buf);
+		snprintf(buf, sizeof(buf), "kswapd awake (%s)", act_src_words[k]);
+		viz_draw_legend_item(c, x, y + 36, act_awake_rgb[k], 0, 1, buf);
+		y += 60;
+	}
+	viz_canvas_text(c, x, y, 11, ALIGN_LEFT, 0, "legend", "| compaction run");
+}
+
+int viz_fig_activity(const struct fig_activity_data *runs, size_t n, int svg, struct canvas *c,
+		     struct viz_figure *fig)
+{
+	const uint32_t ph = 170, block = PANEL_TITLE + ph + PANEL_AXIS;
+	double hi = activity_top(runs, n);
+	char title[160], pt[128], id[48];
+	int ret;
+
+	if (!n || n > 2)
+		return -EINVAL;
+	if (n == 1)
+		snprintf(title, sizeof(title), "Reclaim and compaction over time: run %lld",
+			 (long long)runs[0].run_id);
+	else
+		snprintf(title, sizeof(title), "Reclaim and compaction over time: run %lld (base) "
+			 "and run %lld", (long long)runs[0].run_id, (long long)runs[1].run_id);
+	ret = viz_canvas_begin(c, svg, FIG_W, (int)(TOP + n * block + 8), fig, title);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n; i++) {
+		const struct viz_activity *a = runs[i].act;
+		struct viz_rect r = { PLOT_X, TOP + i * block + PANEL_TITLE, PLOT_W, ph };
+		int both = a->src[0].present && a->src[1].present;
+
+		snprintf(id, sizeof(id), "activity-run%lld", (long long)runs[i].run_id);
+		viz_canvas_panel_begin(c, id, &r);
+		snprintf(pt, sizeof(pt), "run %lld%s: pages reclaimed and migrated (cumulative)",
+			 (long long)runs[i].run_id, runs[i].base ? " (base)" : "");
+		viz_canvas_text(c, r.x, r.y - 7, 13, ALIGN_LEFT, 0, "panel-title", pt);
+		for (int k = 0; k < VIZ_NR_ACTIVITY_SOURCES; k++)
+			if (a->src[k].present)
+				activity_awake(c, &r, a, k, both);
+		viz_draw_value_axis(c, &r, 0, hi, "pages");
+		for (int k = 0; k < VIZ_NR_ACTIVITY_SOURCES; k++) {
+			const struct viz_activity_series *x = &a->src[k];
+
+			if (!x->present)
+				continue;
+			viz_draw_series(c, &r, x->reclaimed, a->nr_bins, 1, 0, hi, act_reclaim_rgb, k);
+			viz_draw_series(c, &r, x->migrated, a->nr_bins, 1, 0, hi, act_migrate_rgb, k);
+			activity_ticks(c, &r, a, k, fig->name);
+		}
+		if (!a->src[0].present && !a->src[1].present)
+			viz_canvas_text(c, r.x + r.w / 2, r.y + r.h / 2, 12, ALIGN_CENTER, 0, "note",
+					"no reclaim or compaction recorded in this run");
+		viz_draw_frame(c, &r);
+		viz_draw_time_axis(c, &r, a->t0_ns, a->t1_ns);
+		activity_legend(c, &r, a);
+	}
+	return 0;
+}

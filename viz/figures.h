@@ -39,6 +39,22 @@ int viz_fig_compare_indices(const struct fig_zone_data *a, const struct fig_zone
 			struct canvas *c,
 		struct viz_figure *fig);
 
+/* A run's reclaim and compaction (viz_activity_load() on its heatmaps' bins). */
+struct fig_activity_data {
+	int64_t run_id;
+	int base;				/* the base of a comparison */
+	const struct viz_activity *act;
+};
+
+/*
+ * Reclaim and compaction over time, one panel per run (1, or 2 for a
+ * comparison, on one value scale): kswapd awake shaded, pages reclaimed and
+ * migrated as lines (the model's solid, the traced kernel's dashed),
+ * compaction runs as ticks; x as the heatmaps' (PLOT_X, PLOT_W, same bins).
+ */
+int viz_fig_activity(const struct fig_activity_data *runs, size_t n, int svg, struct canvas *c,
+		     struct viz_figure *fig);
+
 /* A sweep: each outcome against the grid's points, one panel per outcome. */
 int viz_fig_sweep(const struct viz_sweep *sw, int svg, struct canvas *c, struct viz_figure *fig);
 

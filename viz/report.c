@@ -125,7 +125,7 @@ struct report_ctx {
 };
 
 enum fig_kind_id { FK_HEATMAP, FK_INDICES, FK_MEMMAP, FK_FIDELITY, FK_ATTRIBUTION, FK_DIFF,
-		   FK_CMP_INDICES, FK_SWEEP };
+		   FK_CMP_INDICES, FK_SWEEP, FK_ACTIVITY, FK_CMP_ACTIVITY };
 
 /* Everything a figure function needs; one struct so emit() can dispatch. */
 struct fig_call {
@@ -137,12 +137,15 @@ struct fig_call {
 	const struct viz_fidelity_row *fid;
 	size_t nr_fid;
 	const struct viz_sweep *sweep;
+	const struct fig_activity_data *act;	/* [nr_act] */
+	size_t nr_act;
 	int64_t run_id;
 	int64_t base_id;
 };
 
 static const char *const kind_names[] = { "heatmap", "indices", "memmap", "fidelity",
-					  "attribution", "compare-heatmap", "compare-indices", "sweep" };
+					  "attribution", "compare-heatmap", "compare-indices", "sweep",
+					  "activity", "compare-activity" };
 
 static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, struct canvas *c,
 		    struct viz_figure *fig)
@@ -164,6 +167,9 @@ static int call_fig(struct report_ctx *rc, const struct fig_call *fc, int svg, s
 		return viz_fig_compare_indices(fc->a, fc->b, svg, c, fig);
 	case FK_SWEEP:
 		return viz_fig_sweep(fc->sweep, svg, c, fig);
+	case FK_ACTIVITY:
+	case FK_CMP_ACTIVITY:
+		return viz_fig_activity(fc->act, fc->nr_act, svg, c, fig);
 	}
 	return -EINVAL;
 }
@@ -563,6 +569,101 @@ static int report_zone(struct report_ctx *rc, int64_t run_id, const struct viz_z
 	return ret;
 }
 
+/* One run's reclaim and compaction totals in words (escaped), for the activity section. */
+static void activity_words(struct membuf *h, int64_t run_id, const struct viz_activity *a)
+{
+	static const char *const who[VIZ_NR_ACTIVITY_SOURCES] = { "the model", "the traced kernel" };
+	char buf[320];
+
+	for (int k = 0; k < VIZ_NR_ACTIVITY_SOURCES; k++) {
+		const struct viz_activity_series *x = &a->src[k];
+
+		if (!x->present)
+			continue;
+		snprintf(buf, sizeof(buf), "Run %lld, %s: kswapd ran ", (long long)run_id, who[k]);
+		viz_membuf_printf(h, "<li data-source=\"%s\">", k == VIZ_ACTIVITY_TRACE ? "trace" : "model");
+		viz_membuf_escape(h, buf);
+		viz_membuf_printf(h, "<span data-k=\"kswapd_runs\">%llu</span> time%s",
+				  (unsigned long long)x->kswapd_runs, x->kswapd_runs == 1 ? "" : "s");
+		if (k == VIZ_ACTIVITY_TRACE)
+			viz_membuf_printf(h, " (awake %.3f s)", x->kswapd_awake_ns / 1e9);
+		viz_membuf_printf(h, ", <span data-k=\"pages_reclaimed\">%llu</span> pages reclaimed%s, "
+				  "<span data-k=\"compaction_runs\">%llu</span> compaction run%s, "
+				  "<span data-k=\"pages_migrated\">%llu</span> pages migrated.</li>\n",
+				  (unsigned long long)x->pages_reclaimed,
+				  x->reclaim_direct_only ? " by direct reclaim (the trace has no "
+				  "pgsteal readings)" : "",
+				  (unsigned long long)x->compaction_runs_total,
+				  x->compaction_runs_total == 1 ? "" : "s",
+				  (unsigned long long)x->pages_migrated);
+	}
+}
+
+/*
+ * Reclaim and compaction over time of one run or a comparison's two, on the
+ * heatmaps' time axis ([t0, t1], the heatmaps' bins); in words when there
+ * was none.
+ */
+static int report_activity(struct report_ctx *rc, const int64_t *ids, size_t n, int64_t t0,
+			   int64_t t1, const char *anchor)
+{
+	uint32_t bins = rc->o->heatmap_bins ? rc->o->heatmap_bins : viz_fig_heatmap_bins();
+	struct viz_activity act[2];
+	struct fig_activity_data d[2];
+	int ret = 0, seen = 0;
+	char name[96], cap[256];
+
+	memset(act, 0, sizeof(act));
+	for (size_t i = 0; i < n && !ret; i++) {
+		ret = viz_activity_load(rc->s, ids[i], t0, t1, bins, &act[i]);
+		if (ret)
+			viz_read_err(rc->err, rc->s, ret, "cannot read the reclaim and compaction "
+				     "counters of run %lld", (long long)ids[i]);
+		d[i] = (struct fig_activity_data){ ids[i], n > 1 && !i, &act[i] };
+		seen |= !ret && viz_activity_seen(&act[i]);
+	}
+	if (ret)
+		goto out;
+	viz_membuf_printf(&rc->html, "<h3 id=\"%s\">Reclaim and compaction</h3>\n", anchor);
+	if (!seen) {
+		if (n == 1)
+			viz_membuf_printf(&rc->html, "<p class=\"activity-none\">There was no reclaim or "
+					  "compaction in this run%s.</p>\n",
+					  act[0].src[0].present || act[0].src[1].present ? "" :
+					  " that it recorded (a what-if without reclaim and compaction "
+					  "models none; a trace without vmscan and compaction records "
+					  "shows none)");
+		else
+			viz_membuf_printf(&rc->html, "<p class=\"activity-none\">There was no reclaim or "
+					  "compaction in run %lld or run %lld.</p>\n",
+					  (long long)ids[0], (long long)ids[1]);
+		goto out;
+	}
+	viz_membuf_printf(&rc->html, "<ul class=\"activity\">\n");
+	for (size_t i = 0; i < n; i++)
+		activity_words(&rc->html, ids[i], &act[i]);
+	viz_membuf_printf(&rc->html, "</ul>\n");
+	{
+		struct fig_call fc = { .id = n > 1 ? FK_CMP_ACTIVITY : FK_ACTIVITY, .act = d,
+				       .nr_act = n, .run_id = ids[n - 1],
+				       .base_id = n > 1 ? ids[0] : 0 };
+
+		if (n > 1)
+			snprintf(name, sizeof(name), "compare-%lld-%lld-activity", (long long)ids[0],
+				 (long long)ids[1]);
+		else
+			snprintf(name, sizeof(name), "run%lld-activity", (long long)ids[0]);
+		snprintf(cap, sizeof(cap), "Reclaim and compaction over time, on the heatmaps' time "
+			 "axis: kswapd awake shaded, pages reclaimed and migrated (the model's solid, the "
+			 "traced kernel's dashed), compaction runs as ticks (hover one for its count)");
+		ret = emit(rc, &fc, name, cap);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		viz_activity_release(&act[i]);
+	return ret;
+}
+
 static int report_fidelity(struct report_ctx *rc, int64_t run_id, int64_t t0, int64_t t1)
 {
 	struct viz_fidelity_row *fid = NULL;
@@ -679,6 +780,12 @@ static int report_run(struct report_ctx *rc, int64_t run_id)
 
 		ret = report_zone(rc, run_id, &zones[i], have_samples ? &v.zones[i] : &none, t0, t1,
 				  &rm, &nr_samples);
+	}
+	if (!ret && have_samples) {
+		char anchor[48];
+
+		snprintf(anchor, sizeof(anchor), "run-%lld-activity", (long long)run_id);
+		ret = report_activity(rc, &run_id, 1, t0, t1, anchor);
 	}
 	if (!ret)
 		ret = report_fidelity(rc, run_id, t0, t1);
@@ -801,6 +908,11 @@ static int report_compare(struct report_ctx *rc, int64_t base, int64_t other)
 		viz_series_release(&xa);
 		viz_series_release(&xb);
 	}
+	if (!ret) {
+		const int64_t ids[2] = { base, other };
+
+		ret = report_activity(rc, ids, 2, t0, t1, "compare-activity");
+	}
 	viz_membuf_printf(&rc->html, "</section>\n");
 out:
 	viz_verdict_release(&va);
@@ -827,6 +939,8 @@ static void nav_run_parts(struct report_ctx *rc, int64_t run_id)
 		}
 	}
 	free(zones);
+	viz_membuf_printf(&rc->html, "<li><a href=\"#run-%lld-activity\">reclaim and compaction</a></li>",
+			  (long long)run_id);
 	viz_membuf_printf(&rc->html, "<li><a href=\"#run-%lld-attribution\">who allocates</a></li>"
 				 "<li><a href=\"#run-%lld-details\">settings and raw summary</a>"
 				 "</li></ul>", (long long)run_id, (long long)run_id);

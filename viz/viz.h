@@ -524,6 +524,72 @@ struct viz_fidelity_row {
 int viz_fidelity_get(struct viz_store *s, int64_t run_id, struct viz_fidelity_row **rows,
 		     size_t *n);
 
+/* ---- reclaim and compaction over time ---------------------------------- */
+
+/*
+ * Who did the reclaim and compaction a run shows: the replay's model (a
+ * what-if's kswapd, direct reclaim and compaction: counters "model.*") or
+ * the traced kernel (the trace's vmscan/compaction records and vmstat
+ * readings: "trace.*"; see viz/SCHEMA.md "counters").
+ */
+enum viz_activity_source {
+	VIZ_ACTIVITY_MODEL,
+	VIZ_ACTIVITY_TRACE,
+	VIZ_NR_ACTIVITY_SOURCES
+};
+
+/*
+ * One source's activity on the bins of struct viz_activity. Cumulative
+ * series take the last value of a bin and carry it through empty bins; they
+ * are 0 before the source's first row (replay sends the trace's counters
+ * once the trace has shown a record: 0 until then). Totals are the window's: the last value at or before its end minus
+ * the last before its start (0 when none).
+ */
+struct viz_activity_series {
+	int present;			/* the run stored this source's counters */
+	int reclaim_direct_only;	/* trace without pgsteal readings: @reclaimed is
+					 * direct reclaim's (direct_reclaim_end) alone */
+	double *kswapd_awake;		/* [bin] 0..1: the share of the bin kswapd was awake;
+					 * the model's runs take no trace time, so 1 over
+					 * the sample interval in which it ran */
+	double *reclaimed;		/* [bin] pages, cumulative */
+	double *migrated;		/* [bin] pages, cumulative */
+	double *compaction_runs;	/* [bin] cumulative */
+	uint64_t kswapd_runs;		/* window totals */
+	uint64_t kswapd_awake_ns;	/* trace only, summed over nodes */
+	uint64_t pages_reclaimed;
+	uint64_t compaction_runs_total;
+	uint64_t pages_migrated;
+	uint64_t compaction_runs_before;	/* the count at the window's start (ticks are growth) */
+};
+
+struct viz_activity {
+	int64_t t0_ns;			/* bins as struct viz_series: sample time t is in bin */
+	int64_t t1_ns;			/* floor((t - t0_ns) * nr_bins / (t1_ns - t0_ns + 1)) */
+	uint32_t nr_bins;
+	struct viz_activity_series src[VIZ_NR_ACTIVITY_SOURCES];
+};
+
+/**
+ * viz_activity_load() - a run's reclaim and compaction on time bins
+ * @s: store
+ * @run_id: run
+ * @t0_ns: first time covered (a report passes its heatmaps' range, so the
+ *         figure's x axis is theirs)
+ * @t1_ns: last time covered (>= t0_ns)
+ * @nr_bins: number of bins (>= 1)
+ * @out: filled; release with viz_activity_release()
+ *
+ * A run with no such counters (an older store, a trace without the records,
+ * a shadow run's model) has no source present.
+ */
+int viz_activity_load(struct viz_store *s, int64_t run_id, int64_t t0_ns, int64_t t1_ns,
+		      uint32_t nr_bins, struct viz_activity *out);
+void viz_activity_release(struct viz_activity *a);
+
+/* viz_activity_seen() - whether any source reclaimed, compacted or ran kswapd in the window. */
+int viz_activity_seen(const struct viz_activity *a);
+
 /* ---- verdicts: the numbers a report leads with ------------------------- */
 
 /*

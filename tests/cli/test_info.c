@@ -28,6 +28,17 @@ static json_t *run_info(const char *trace, int *status)
 	return j;
 }
 
+/* `info --json` on @trace, which must succeed (exit 0): its JSON. */
+static json_t *info_ok(const char *trace)
+{
+	int status;
+	json_t *j = run_info(trace, &status);
+
+	REQUIRE(j);
+	CHECK(status == 0);
+	return j;
+}
+
 static json_int_t geti(json_t *o, const char *path1, const char *path2)
 {
 	json_t *v = json_object_get(o, path1);
@@ -123,10 +134,7 @@ int main(int argc, char **argv)
 	}
 	REQUIRE(tracefmt_writer_close(w, &err) == 0);
 
-	int status;
-	json_t *j = run_info(path, &status);
-	REQUIRE(j);
-	CHECK(status == 0);
+	json_t *j = info_ok(path);
 	CHECK_EQ_U64(geti(j, "events_by_kind", "mm_page_alloc"), 1000);
 	CHECK_EQ_U64(geti(j, "events_by_kind", "mm_page_free"), frees);
 	CHECK_EQ_U64(geti(j, "events_by_kind", "mm_page_pcpu_drain"), drains);
@@ -186,9 +194,7 @@ int main(int argc, char **argv)
 	}
 	fclose(in);
 	fclose(out);
-	j = run_info(cut, &status);
-	REQUIRE(j);
-	CHECK(status == 0);
+	j = info_ok(cut);
 	CHECK_EQ_U64(geti(j, "events_by_kind", "mm_page_alloc"), 500);
 	CHECK(json_is_true(json_object_get(j, "truncated")));
 	CHECK_EQ_U64(geti(j, "intact_end", NULL), block1_end);
@@ -210,9 +216,7 @@ int main(int argc, char **argv)
 		fwrite(buf, 1, n, out);
 	fclose(in);
 	fclose(out);
-	j = run_info(twice, &status);
-	REQUIRE(j);
-	CHECK(status == 0);
+	j = info_ok(twice);
 	CHECK_EQ_U64(geti(j, "events_by_kind", "mm_page_alloc"), 1000);
 	CHECK(json_is_false(json_object_get(j, "complete")));
 	CHECK(json_is_false(json_object_get(j, "truncated")));

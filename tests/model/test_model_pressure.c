@@ -50,8 +50,9 @@ static void on_migrated(void *ctx, uint64_t tag, uint64_t old_pfn, uint64_t new_
 
 static struct moves moves;
 
-static struct model *pressure_zone(bool reclaim, bool compaction, unsigned int proactiveness,
-				   uint64_t min, uint64_t low, uint64_t high)
+static struct model *pressure_zone_as(enum model_profile profile, bool reclaim, bool compaction,
+				      unsigned int proactiveness, uint64_t min, uint64_t low,
+				      uint64_t high)
 {
 	static const struct model_observer obs = {
 		.reclaimed = on_reclaimed,
@@ -60,7 +61,7 @@ static struct model *pressure_zone(bool reclaim, bool compaction, unsigned int p
 	struct model_config c;
 	struct model *m;
 
-	base_config(&c, MODEL_PROFILE_6_18);
+	base_config(&c, profile);
 	c.watermark_boost_factor = 0;
 	c.reclaim = reclaim;
 	c.compaction = compaction;
@@ -77,17 +78,29 @@ static struct model *pressure_zone(bool reclaim, bool compaction, unsigned int p
 	return m;
 }
 
-/* One order-0 allocation outside the pcp, tagged with the pfn it must get. */
-static void alloc_at(struct model *m, uint64_t gfp, uint64_t expect)
+static struct model *pressure_zone(bool reclaim, bool compaction, unsigned int proactiveness,
+				   uint64_t min, uint64_t low, uint64_t high)
+{
+	return pressure_zone_as(MODEL_PROFILE_6_18, reclaim, compaction, proactiveness, min, low,
+				high);
+}
+
+/* One allocation of @order outside the pcp, tagged with the pfn it must get. */
+static void alloc_order_at(struct model *m, unsigned int order, uint64_t gfp, uint64_t expect)
 {
 	struct model_alloc_req req = {
-		.order = 0, .gfp_flags = gfp, .preferred_node = -1,
+		.order = order, .gfp_flags = gfp, .preferred_node = -1,
 		.req_flags = MODEL_REQ_NO_PCP | MODEL_REQ_MUST_SUCCEED, .tag = expect,
 	};
 	struct model_alloc_result res;
 
 	REQUIRE(model_alloc_pages(m, &req, &res) == 0);
 	REQUIRE(res.pfn == expect);
+}
+
+static void alloc_at(struct model *m, uint64_t gfp, uint64_t expect)
+{
+	alloc_order_at(m, 0, gfp, expect);
 }
 
 /* Allocate S .. S + n - 1 as movable pages that neither wake kswapd nor reclaim. */
@@ -212,25 +225,31 @@ static void test_nothing_to_reclaim(void)
 /*
  * Explicit compaction, /proc/sys/vm/compact_memory (Models: mm/compaction.c
  * compact_node(), compact_zone(), isolate_migratepages_block(),
- * isolate_freepages(), split_map_pages(), compaction_alloc()). Allocated:
- * B0 only S+5, S+6, S+100; B1, B2 all free; B3 all but S+1600 and
- * S+2040..2043. The migrate scanner starts at S, the free scanner at B3
- * (S+1536). Round 1: B0 yields S+5, S+6, S+100 (3 < 32, scanned to the
- * block end). The free scanner walks B3 upward: S+1600 (1 page), then the
- * order-2 block S+2040 makes 5 >= 3 and stops at S+2044. The list is
- * split and reversed: S+2043, S+2042, S+2041, S+2040, S+1600; the sources
- * go last isolated first: S+100 -> S+2043, S+6 -> S+2042, S+5 -> S+2041.
- * B0 is then free and merges with B1 into an order-10 block at S. Round 2:
- * B1 holds only tails of that block (not buddy heads): nothing, skip hint
- * set. Round 3: B2 is one order-9 block: nothing. Then the migrate scanner
- * (S+1536) meets the free scanner's block: COMPLETE. S+2040 and S+1600 go
- * back. Scanned: 3 x 512 migrate, 2044 - 1536 = 508 free. The other
- * node's DMA32 zone is compacted too: its migrate scanner scans its first
- * pageblock (512 pages, nothing movable) and meets the free scanner.
+ * isolate_freepages(), compaction_alloc()). Allocated: B0 only S+5, S+6,
+ * S+100; B1, B2 all free; B3 all but S+1600 and S+2040..2043. The migrate
+ * scanner starts at S, the free scanner at B3 (S+1536). Round 1: B0 yields
+ * S+5, S+6, S+100 (3 < 32, scanned to the block end). The free scanner
+ * walks B3 upward: S+1600 (1 page), then the order-2 block S+2040 makes
+ * 5 >= 3 and stops at S+2044. The sources go last isolated first. Before
+ * 6.9 (profile 6.1) split_map_pages() splits the blocks and reverses the
+ * list: S+2043, S+2042, S+2041, S+2040, S+1600, so S+100 -> S+2043,
+ * S+6 -> S+2042, S+5 -> S+2041, and S+2040, S+1600 go back. 6.9+ keeps one
+ * list per order ([0]: S+1600, [2]: S+2040) and takes the lowest order
+ * that fits: S+100 -> S+1600; S+6 splits S+2040 (S+2042 to the order-1
+ * list, S+2041 to the order-0 list) and takes S+2040; S+5 -> S+2041; the
+ * order-1 block S+2042 goes back. Either way B0 is then free and merges
+ * with B1 into an order-10 block at S. Round 2: B1 holds only tails of that
+ * block (not buddy heads): nothing, skip hint set. Round 3: B2 is one
+ * order-9 block: nothing. Then the migrate scanner (S+1536) meets the free
+ * scanner's block: COMPLETE. Scanned: 3 x 512 migrate, 2044 - 1536 = 508
+ * free. The other node's DMA32 zone is compacted too: its migrate scanner
+ * scans its first pageblock (512 pages, nothing movable) and meets the
+ * free scanner.
  */
-static void test_compact_memory_scanners(void)
+static void check_compact_memory_scanners(enum model_profile profile, const uint64_t new_pfn[3],
+					  uint64_t back_free, uint64_t kept)
 {
-	struct model *m = pressure_zone(false, true, 20, 8, 10, 12);
+	struct model *m = pressure_zone_as(profile, false, true, 20, 8, 10, 12);
 	struct model_counters ctr;
 
 	fill(m, ZONE_PAGES);
@@ -243,18 +262,17 @@ static void test_compact_memory_scanners(void)
 	CHECK_EQ_U64(model_compact_memory(m), 3);
 	CHECK_EQ_U64(moves.nr_migrated, 3);
 	CHECK_EQ_U64(moves.mig_old[0], S + 100);
-	CHECK_EQ_U64(moves.mig_new[0], S + 2043);
+	CHECK_EQ_U64(moves.mig_new[0], new_pfn[0]);
 	CHECK_EQ_U64(moves.mig_tag[0], S + 100);
 	CHECK_EQ_U64(moves.mig_old[1], S + 6);
-	CHECK_EQ_U64(moves.mig_new[1], S + 2042);
+	CHECK_EQ_U64(moves.mig_new[1], new_pfn[1]);
 	CHECK_EQ_U64(moves.mig_old[2], S + 5);
-	CHECK_EQ_U64(moves.mig_new[2], S + 2041);
+	CHECK_EQ_U64(moves.mig_new[2], new_pfn[2]);
 	CHECK_EQ_U64(buddyinfo_at(m, 0, 10), 1);
 	CHECK_EQ_U64(list_head(m, 0, 10, MODEL_MT_MOVABLE), S);
 	CHECK_EQ_U64(buddyinfo_at(m, 0, 9), 1);
-	CHECK(kind_of(m, S + 2040) == MODEL_PFN_FREE_BUDDY);
-	CHECK(kind_of(m, S + 1600) == MODEL_PFN_FREE_BUDDY);
-	CHECK(kind_of(m, S + 2041) == MODEL_PFN_ALLOCATED);
+	CHECK(kind_of(m, back_free) == MODEL_PFN_FREE_BUDDY);
+	CHECK(kind_of(m, kept) == MODEL_PFN_ALLOCATED);
 	model_counters_get(m, &ctr);
 	CHECK_EQ_U64(ctr.compact_runs[MODEL_COMPACT_EXPLICIT], 2);
 	CHECK_EQ_U64(ctr.compact_migrated, 3);
@@ -262,16 +280,104 @@ static void test_compact_memory_scanners(void)
 	CHECK_EQ_U64(ctr.compact_free_scanned, 508);
 	CHECK_MODEL(m);
 	/* A free of a moved page arrives at its new pfn (the caller maps it). */
-	free_page(m, S + 2041);
+	free_page(m, new_pfn[2]);
 	CHECK_EQ_U64(model_reclaimable_pages(m, 0), 2048 - 1533 - 5 - 1);
 	CHECK_MODEL(m);
 	model_destroy(m);
 }
 
-/* B0's odd pages and B3's even pages allocated, the rest of B0/B3 free, B1 and B2 full. */
-static struct model *checkerboard(unsigned int proactiveness)
+static void test_compact_memory_scanners(void)
 {
-	struct model *m = pressure_zone(false, true, proactiveness, 8, 10, 12);
+	check_compact_memory_scanners(MODEL_PROFILE_6_1,
+				      (const uint64_t[3]){ S + 2043, S + 2042, S + 2041 },
+				      S + 2040, S + 2041);
+	check_compact_memory_scanners(MODEL_PROFILE_6_18,
+				      (const uint64_t[3]){ S + 1600, S + 2040, S + 2041 },
+				      S + 2042, S + 1600);
+}
+
+/*
+ * A large folio under explicit compaction (6.9+; Models: mm/compaction.c
+ * skip_isolation_on_order(), isolate_migratepages_block(), compaction_alloc(),
+ * compact_zone()'s -ENOMEM case). B0 holds only the order-2 movable
+ * allocation at S+4 (allocated after S..S+3, it gets the order-2 buddy at
+ * S+4); B1 and B2 are free; B3 is full but for @holes. Order -1 isolates
+ * the folio whole (4 pages < 32: B0 scanned to its end).
+ * (a) Holes S+1600 and the order-2 block S+2040: the free scanner takes
+ *     S+1600 (1 < 4) and S+2040 (5 >= 4); the folio needs order 2: the
+ *     order-2 list gives S+2040. B0 is free: one order-10 block at S with
+ *     B1. S+1600 goes back. 4 pages migrated.
+ * (b) Holes S+1600, S+1602, S+1604, S+1606 (single pages): the scanner
+ *     takes all four (4 >= 4, stops at S+1607); no list of order >= 2 has a
+ *     block, so the free scanner runs once more: the isolated pages already
+ *     cover the pages to migrate, so it stops after the rest of B3 without
+ *     taking any; compaction_alloc() fails, migrate_pages() returns -ENOMEM
+ *     before the scanners met: the run ends CONTENDED (the kernel's
+ *     compact_memory stops so at the first folio it cannot place). Nothing
+ *     moves; the four pages go back.
+ * Before 6.9 (profile 6.1) the folio is a compound page the scanner steps
+ * over: nothing moves in either case.
+ */
+static struct model *folio_zone(enum model_profile profile, const uint64_t *holes,
+				unsigned int nr_holes)
+{
+	struct model *m = pressure_zone_as(profile, false, true, 20, 8, 10, 12);
+
+	for (unsigned int i = 0; i < 4; i++)
+		alloc_at(m, MODEL_GFP_MOVABLE, S + i);
+	alloc_order_at(m, 2, MODEL_GFP_MOVABLE, S + 4);
+	for (unsigned int i = 8; i < ZONE_PAGES; i++)
+		alloc_at(m, MODEL_GFP_MOVABLE, S + i);
+	for (uint64_t p = S; p < S + 1536; p++)
+		if (p < S + 4 || p >= S + 8)
+			free_page(m, p);
+	for (unsigned int i = 0; i < nr_holes; i++)
+		free_page(m, holes[i]);
+	return m;
+}
+
+static void test_compact_memory_large_folio(void)
+{
+	static const uint64_t a[] = { S + 1600, S + 2040, S + 2041, S + 2042, S + 2043 };
+	static const uint64_t b[] = { S + 1600, S + 1602, S + 1604, S + 1606 };
+	struct model_counters ctr;
+	struct model *m = folio_zone(MODEL_PROFILE_6_18, a, 5);
+
+	CHECK_EQ_U64(model_compact_memory(m), 4);
+	CHECK_EQ_U64(moves.nr_migrated, 1);
+	CHECK_EQ_U64(moves.mig_old[0], S + 4);
+	CHECK_EQ_U64(moves.mig_new[0], S + 2040);
+	CHECK_EQ_U64(moves.mig_tag[0], S + 4);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 10), 1);
+	CHECK(kind_of(m, S + 1600) == MODEL_PFN_FREE_BUDDY);
+	CHECK(kind_of(m, S + 2043) == MODEL_PFN_ALLOCATED);
+	model_counters_get(m, &ctr);
+	CHECK_EQ_U64(ctr.compact_migrated, 4);
+	CHECK_MODEL(m);
+	model_destroy(m);
+
+	m = folio_zone(MODEL_PROFILE_6_18, b, 4);
+	CHECK_EQ_U64(model_compact_memory(m), 0);
+	CHECK_EQ_U64(moves.nr_migrated, 0);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 10), 0);
+	CHECK(kind_of(m, S + 4) == MODEL_PFN_ALLOCATED);
+	for (unsigned int i = 0; i < 4; i++)
+		CHECK(kind_of(m, b[i]) == MODEL_PFN_FREE_BUDDY);
+	CHECK_MODEL(m);
+	model_destroy(m);
+
+	m = folio_zone(MODEL_PROFILE_6_1, a, 5);
+	CHECK_EQ_U64(model_compact_memory(m), 0);
+	CHECK_EQ_U64(moves.nr_migrated, 0);
+	CHECK(kind_of(m, S + 4) == MODEL_PFN_ALLOCATED);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
+/* B0's odd pages and B3's even pages allocated, the rest of B0/B3 free, B1 and B2 full. */
+static struct model *checkerboard_as(enum model_profile profile, unsigned int proactiveness)
+{
+	struct model *m = pressure_zone_as(profile, false, true, proactiveness, 8, 10, 12);
 
 	fill(m, ZONE_PAGES);
 	for (uint64_t k = 0; k < 512; k += 2) {
@@ -281,26 +387,56 @@ static struct model *checkerboard(unsigned int proactiveness)
 	return m;
 }
 
+static struct model *checkerboard(unsigned int proactiveness)
+{
+	return checkerboard_as(MODEL_PROFILE_6_18, proactiveness);
+}
+
 /*
  * Proactive compaction (Models: mm/compaction.c kcompactd() proactive
  * branch, fragmentation_score_node(), __compact_finished(); spec 7.4).
  * Free: 512 order-0 pages (B0 evens, B3 odds): extfrag at order 9 is 100,
  * the node score 100 x 2048 / 2049 = 99. Proactiveness 20 (6.18): low 80,
  * high min(80 + min(10, 40), 100) = 90; 99 > 90 compacts. Round 1 takes
- * 32 sources S+1, S+3 .. S+63; the free scanner takes B3's S+1537 ..
- * S+1599 (32 pages) and hands them out highest first, so S+63 -> S+1599
- * ... S+1 -> S+1537. The zone's score is still 100 > 80. Round 2 finishes
- * B0 (finish_pageblock: same block as the last migration): 224 sources
+ * 32 sources S+1, S+3 .. S+63 (migrated last first: S+63 .. S+1); the free
+ * scanner takes B3's S+1537 .. S+1599 (32 pages). Round 2 finishes B0
+ * (finish_pageblock: same block as the last migration): 224 sources
  * S+65 .. S+511; the free scanner continues at S+1600 and takes S+1601 ..
- * S+2047 (224), so S+511 -> S+2047 ... S+65 -> S+1601: every S+k goes to
- * S+1536+k. B0 is one free order-9 block, the score 0 <= 80: SUCCESS.
- * With proactiveness 10 the high mark is min(90 + 10, 100) = 100 and
- * nothing happens; with 0 never.
+ * S+2047 (224). Before 6.9 the split list hands out the highest first
+ * (S+63 -> S+1599 .. S+1 -> S+1537; S+511 -> S+2047 .. S+65 -> S+1601); 6.9+
+ * keeps the order-0 list in isolation order and hands out the lowest first
+ * (S+63 -> S+1537 .. S+1 -> S+1599; S+511 -> S+1601 .. S+65 -> S+2047).
+ * B0 is one free order-9 block, the score 0 <= 80: SUCCESS. With
+ * proactiveness 10 the high mark is min(90 + 10, 100) = 100 and nothing
+ * happens; with 0 never.
  */
+static void check_proactive_moves(enum model_profile profile, const uint64_t new_pfn[4])
+{
+	struct model *m = checkerboard_as(profile, 20);
+	struct model_counters ctr;
+
+	CHECK_EQ_U64(model_compact_proactive(m), 1);
+	CHECK_EQ_U64(moves.nr_migrated, 256);
+	CHECK_EQ_U64(moves.mig_old[0], S + 63);
+	CHECK_EQ_U64(moves.mig_new[0], new_pfn[0]);
+	CHECK_EQ_U64(moves.mig_old[31], S + 1);
+	CHECK_EQ_U64(moves.mig_new[31], new_pfn[1]);
+	CHECK_EQ_U64(moves.mig_old[32], S + 511);
+	CHECK_EQ_U64(moves.mig_new[32], new_pfn[2]);
+	CHECK_EQ_U64(moves.mig_old[255], S + 65);
+	CHECK_EQ_U64(moves.mig_new[255], new_pfn[3]);
+	CHECK_EQ_U64(buddyinfo_at(m, 0, 9), 1);
+	CHECK_EQ_U64(list_head(m, 0, 9, MODEL_MT_MOVABLE), S);
+	CHECK_EQ_U64(model_fragmentation_score(m, 0), 0);
+	model_counters_get(m, &ctr);
+	CHECK_EQ_U64(ctr.compact_runs[MODEL_COMPACT_PROACTIVE], 1);
+	CHECK_MODEL(m);
+	model_destroy(m);
+}
+
 static void test_proactive_compaction(void)
 {
 	struct model *m = checkerboard(10);
-	struct model_counters ctr;
 
 	CHECK_EQ_U64(model_fragmentation_score(m, 0), 99);
 	CHECK_EQ_U64(model_compact_proactive(m), 0);
@@ -311,24 +447,10 @@ static void test_proactive_compaction(void)
 	CHECK_EQ_U64(model_compact_proactive(m), 0);
 	model_destroy(m);
 
-	m = checkerboard(20);
-	CHECK_EQ_U64(model_compact_proactive(m), 1);
-	CHECK_EQ_U64(moves.nr_migrated, 256);
-	CHECK_EQ_U64(moves.mig_old[0], S + 63);
-	CHECK_EQ_U64(moves.mig_new[0], S + 1599);
-	CHECK_EQ_U64(moves.mig_old[31], S + 1);
-	CHECK_EQ_U64(moves.mig_new[31], S + 1537);
-	CHECK_EQ_U64(moves.mig_old[32], S + 511);
-	CHECK_EQ_U64(moves.mig_new[32], S + 2047);
-	CHECK_EQ_U64(moves.mig_old[255], S + 65);
-	CHECK_EQ_U64(moves.mig_new[255], S + 1601);
-	CHECK_EQ_U64(buddyinfo_at(m, 0, 9), 1);
-	CHECK_EQ_U64(list_head(m, 0, 9, MODEL_MT_MOVABLE), S);
-	CHECK_EQ_U64(model_fragmentation_score(m, 0), 0);
-	model_counters_get(m, &ctr);
-	CHECK_EQ_U64(ctr.compact_runs[MODEL_COMPACT_PROACTIVE], 1);
-	CHECK_MODEL(m);
-	model_destroy(m);
+	check_proactive_moves(MODEL_PROFILE_6_1,
+			      (const uint64_t[4]){ S + 1599, S + 1537, S + 2047, S + 1601 });
+	check_proactive_moves(MODEL_PROFILE_6_18,
+			      (const uint64_t[4]){ S + 1537, S + 1599, S + 1601, S + 2047 });
 }
 
 /*
@@ -404,6 +526,7 @@ int main(void)
 	test_direct_reclaim_stall();
 	test_nothing_to_reclaim();
 	test_compact_memory_scanners();
+	test_compact_memory_large_folio();
 	test_proactive_compaction();
 	test_direct_compaction_async_stride();
 	test_off_by_default();

@@ -266,6 +266,15 @@ static void op_force(struct run *r)
 	push_live(r, pfn, order);
 }
 
+/* A random page (a block of order 0) and its state; false when there is none. */
+static bool random_page(struct run *r, uint64_t *pfn, struct model_pfn_state *st)
+{
+	if (!random_block(r, 0, pfn))
+		return false;
+	model_pfn_state_get(r->m, *pfn, st);
+	return true;
+}
+
 /*
  * A random pcp entry moves to the buddy: drained (mm_page_pcpu_drain), or
  * re-routed because its free "really" went direct (pcp trylock failure).
@@ -276,10 +285,7 @@ static void op_pcp_to_buddy(struct run *r, bool drain)
 	struct model_free_result fr;
 	uint64_t pfn;
 
-	if (!random_block(r, 0, &pfn))
-		return;
-	model_pfn_state_get(r->m, pfn, &st);
-	if (st.kind != MODEL_PFN_ON_PCP)
+	if (!random_page(r, &pfn, &st) || st.kind != MODEL_PFN_ON_PCP)
 		return;
 	if (drain)
 		REQUIRE(model_pcpu_drain_page(r->m, st.head_pfn, st.order, &fr) == 0);
@@ -294,10 +300,8 @@ static void op_contradiction(struct run *r)
 	struct model_free_result fr;
 	uint64_t pfn;
 
-	if (!random_block(r, 0, &pfn))
-		return;
-	model_pfn_state_get(r->m, pfn, &st);
-	if (st.kind != MODEL_PFN_FREE_BUDDY && st.kind != MODEL_PFN_ON_PCP)
+	if (!random_page(r, &pfn, &st) ||
+	    (st.kind != MODEL_PFN_FREE_BUDDY && st.kind != MODEL_PFN_ON_PCP))
 		return;
 	REQUIRE(model_free_pages(r->m, pfn, 0, 0, 0, &fr) == 0);
 	CHECK(fr.contradiction == MODEL_CONTRA_ALREADY_FREE);

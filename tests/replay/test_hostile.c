@@ -679,17 +679,4 @@ static const struct harness_case cases[] = {
 	HARNESS_CASE(test_reorder_order),
 };
 
-int main(int argc, char **argv)
-{
-	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
-	REQUIRE(mkdtemp(dir));
-	harness_run(cases, HARNESS_NR(cases));
-	if (!harness_failed) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-	return TEST_REPORT();
-}
+HARNESS_MAIN_TMPDIR(cases, dir)

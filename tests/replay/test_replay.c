@@ -81,6 +81,13 @@ static struct tracefmt_writer *trace_open(const char *path)
 	return trace_open_with(path, ZONE_PAGES, 0);
 }
 
+/* The usual trace of a case: @name in the case's folder @dir, its path left in @path. */
+static struct tracefmt_writer *trace_in(const char *dir, const char *name, char path[512])
+{
+	snprintf(path, 512, "%s/%s", dir, name);
+	return trace_open(path);
+}
+
 static void put(struct tracefmt_writer *w, struct tracefmt_event *ev)
 {
 	REQUIRE(tracefmt_writer_append(w, ev) == 0);
@@ -224,6 +231,12 @@ struct collect {
 	int64_t refill_pages_sampled;
 	char sha[65];		/* trace_sha256() */
 	bool sha_before_end;
+	size_t nr_act;		/* the trace.* reclaim and compaction rows over time */
+	struct {
+		int64_t t_ns;
+		char name[32];
+		int64_t value;
+	} act[48];
 };
 
 static int c_begin(void *ctx, const struct replay_run_info *i)
@@ -321,12 +334,30 @@ static int c_counters(void *ctx, int64_t t, const char *const *names, const int6
 {
 	struct collect *c = ctx;
 
-	(void)t;
 	c->counter_calls++;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(names[i], "trace.pcp_refill_pages"))
 			c->refill_pages_sampled = values[i];
+		if ((!strncmp(names[i], "trace.kswapd", 12) || !strcmp(names[i], "trace.pages_reclaimed") ||
+		     !strcmp(names[i], "trace.direct_reclaimed") ||
+		     !strcmp(names[i], "trace.compaction_runs") ||
+		     !strcmp(names[i], "trace.pages_migrated")) &&
+		    c->nr_act < sizeof(c->act) / sizeof(c->act[0])) {
+			c->act[c->nr_act].t_ns = t;
+			snprintf(c->act[c->nr_act].name, sizeof(c->act[0].name), "%s", names[i]);
+			c->act[c->nr_act++].value = values[i];
+		}
+	}
 	return 0;
+}
+
+/* The value the sink got for counter @name at time @t_ns; -2 when none. */
+static int64_t act_at(const struct collect *c, const char *name, int64_t t_ns)
+{
+	for (size_t i = 0; i < c->nr_act; i++)
+		if (c->act[i].t_ns == t_ns && !strcmp(c->act[i].name, name))
+			return c->act[i].value;
+	return -2;
 }
 
 static int c_sha(void *ctx, const char *hex)
@@ -390,6 +421,26 @@ static void collect_release(json_t *j, struct collect *c, struct replay_result *
 	replay_result_release(res);
 }
 
+/* A case's replay into the collecting sink: its options, what the sink saw and the result. */
+struct case_run {
+	struct replay_opts o;
+	struct collect c;
+	struct replay_result res;
+};
+
+/* Replay @path in @mode (model_check() after every event when @paranoid); its summary. */
+static json_t *case_replay(struct case_run *r, const char *path, enum replay_mode mode,
+			   bool paranoid)
+{
+	opts_for(&r->o, mode, paranoid);
+	return collect_run(path, &r->o, &r->c, &r->res);
+}
+
+static void case_release(struct case_run *r, json_t *j)
+{
+	collect_release(j, &r->c, &r->res);
+}
+
 /* Replay @path with no sink (paranoid), and its summary; @res is the caller's to release. */
 static json_t *summary_run(const char *path, enum replay_mode mode, struct replay_result *res)
 {
@@ -419,9 +470,7 @@ static void test_shadow(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j, *fb;
 	/* the snapshot's counts: order 0: D, order 3: C, order 10: A and B */
 	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
@@ -430,8 +479,7 @@ static void test_shadow(const char *dir)
 	/* the end: A merged again, C, D drained back and BASE + 1536 */
 	const uint32_t ck3[11] = { 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 
-	snprintf(path, sizeof(path), "%s/shadow.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "shadow.bst", path);
 	comm(w, 90, "testproc");
 	write_snapshot(w);
 	checkpoint(w, 200, 1, ck1);
@@ -470,36 +518,36 @@ static void test_shadow(const char *dir)
 	checkpoint(w, 9000, 3, ck3);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	o.hash_trace = true;
-	j = collect_run(path, &o, &c, &res);
+	opts_for(&r.o, REPLAY_SHADOW, true);
+	r.o.hash_trace = true;
+	j = collect_run(path, &r.o, &r.c, &r.res);
 	{
 		/* hashed in the replay's pass (prescan and rewind included): sha256sum's digest */
 		char want[65];
 
 		sha256sum_of(path, want);
-		CHECK(!strcmp(res.trace_sha256, want));
-		CHECK(!strcmp(c.sha, want));
-		CHECK(c.sha_before_end);
+		CHECK(!strcmp(r.res.trace_sha256, want));
+		CHECK(!strcmp(r.c.sha, want));
+		CHECK(r.c.sha_before_end);
 	}
-	CHECK(!strcmp(c.mode, "shadow"));
-	CHECK_EQ_U64(c.run_begin, 1);
-	CHECK_EQ_U64(c.run_end, 1);
-	CHECK(c.complete && res.complete);
-	CHECK_EQ_U64(c.zones, 1);
+	CHECK(!strcmp(r.c.mode, "shadow"));
+	CHECK_EQ_U64(r.c.run_begin, 1);
+	CHECK_EQ_U64(r.c.run_end, 1);
+	CHECK(r.c.complete && r.res.complete);
+	CHECK_EQ_U64(r.c.zones, 1);
 	CHECK_EQ_U64(jpath_u(j, "events", NULL), 8);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "free_of_free_page"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "drain_not_on_pcp"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "alloc_of_allocated_page"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 3);
-	CHECK_EQ_U64(res.contradictions, 3);
-	CHECK_EQ_U64(res.checkpoints, 3);
-	CHECK_EQ_U64(c.fidelity, 3);
-	CHECK(fabs(c.distances[0] - 0.0) < 1e-12);
-	CHECK(fabs(c.distances[1] - 1.0 / 9.0) < 1e-12);
-	CHECK(fabs(c.distances[2] - 0.0) < 1e-12);
-	CHECK(fabs(res.checkpoint_distance_max - 1.0 / 9.0) < 1e-12);
-	CHECK(fabs(res.checkpoint_distance_mean - 1.0 / 27.0) < 1e-12);
+	CHECK_EQ_U64(r.res.contradictions, 3);
+	CHECK_EQ_U64(r.res.checkpoints, 3);
+	CHECK_EQ_U64(r.c.fidelity, 3);
+	CHECK(fabs(r.c.distances[0] - 0.0) < 1e-12);
+	CHECK(fabs(r.c.distances[1] - 1.0 / 9.0) < 1e-12);
+	CHECK(fabs(r.c.distances[2] - 0.0) < 1e-12);
+	CHECK(fabs(r.res.checkpoint_distance_max - 1.0 / 9.0) < 1e-12);
+	CHECK(fabs(r.res.checkpoint_distance_mean - 1.0 / 27.0) < 1e-12);
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
 	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 1);
@@ -511,16 +559,16 @@ static void test_shadow(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 9); /* the start, then 8 events */
 	/* the end state: 2 x 1024 + 8 + 1 + 1 free pages, by order as ck3 */
-	CHECK_EQ_U64(c.last_nr_free, 2058);
+	CHECK_EQ_U64(r.c.last_nr_free, 2058);
 	for (int ord = 0; ord < 11; ord++)
-		CHECK_EQ_U64(c.last_free_blocks[ord][MT_MOVABLE], ck3[ord]);
+		CHECK_EQ_U64(r.c.last_free_blocks[ord][MT_MOVABLE], ck3[ord]);
 	/* samples: three checkpoints and the end; maps: start and end */
-	CHECK_EQ_U64(c.samples, 4);
-	CHECK_EQ_U64(c.pbmaps, 2);
+	CHECK_EQ_U64(r.c.samples, 4);
+	CHECK_EQ_U64(r.c.pbmaps, 2);
 	/* attribution: two allocations and one failure by pid 42, "testproc" */
-	CHECK(!strcmp(c.attr_comm, "testproc"));
-	CHECK_EQ_U64(c.attr_allocs, 2);
-	CHECK_EQ_U64(c.attr_fails, 1);
+	CHECK(!strcmp(r.c.attr_comm, "testproc"));
+	CHECK_EQ_U64(r.c.attr_allocs, 2);
+	CHECK_EQ_U64(r.c.attr_fails, 1);
 	/*
 	 * pfn prediction (model dry run before each successful allocation):
 	 * step 1 predicts BASE (head of the order-10 list, lowest part kept:
@@ -530,9 +578,9 @@ static void test_shadow(const char *dir)
 	 * and pulled by a one-block refill - while the kernel said BASE + 1600:
 	 * wrong, pcp-served. 1 of 2.
 	 */
-	CHECK_EQ_U64(res.predicted, 2);
-	CHECK_EQ_U64(res.predicted_ok, 1);
-	CHECK(fabs(res.pfn_prediction_rate - 0.5) < 1e-12);
+	CHECK_EQ_U64(r.res.predicted, 2);
+	CHECK_EQ_U64(r.res.predicted_ok, 1);
+	CHECK(fabs(r.res.pfn_prediction_rate - 0.5) < 1e-12);
 	{
 		json_t *p = json_object_get(j, "pfn_prediction");
 		json_t *o4 = json_array_get(json_object_get(p, "by_order"), 4);
@@ -548,8 +596,8 @@ static void test_shadow(const char *dir)
 		CHECK_EQ_U64(jpath_u(p, "pcp_served", "correct"), 0);
 	}
 	/* the end sample is at 9000 - 200 ns after the first checkpoint */
-	CHECK_EQ_U64(c.last_t, 8800);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.c.last_t, 8800);
+	case_release(&r, j);
 }
 
 /* ---- no snapshot: a start laid out from the first checkpoint -------------------- */
@@ -559,13 +607,10 @@ static void test_checkpoint_start(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/nosnap.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "nosnap.bst", path);
 	/* MOVABLE: 2 x order 10, 3 x order 3, 2 x order 0; UNMOVABLE: 1 x order 2, 1 x order 0 */
 	ev_init(&ev, TRACEFMT_CHECKPOINT, 200);
 	ev.u.checkpoint.seq = 1;
@@ -580,25 +625,24 @@ static void test_checkpoint_start(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
 	CHECK(!strcmp(json_string_value(json_object_get(j, "start_state")), "checkpoint"));
 	CHECK(json_is_false(json_object_get(j, "pfn_prediction_meaningful")));
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_unplaced"), 0);
 	CHECK_EQ_U64(jpath_u(j, "start", "blocks_seeded"), 9);
 	/* the checkpoint the layout came from is the start state, not a fidelity sample */
-	CHECK_EQ_U64(res.checkpoints, 0);
+	CHECK_EQ_U64(r.res.checkpoints, 0);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_of_start_state", NULL), 1);
 	/* the layout reproduces the counts exactly: no merge undid them */
-	CHECK_EQ_U64(c.last_free_blocks[10][1], 2);
-	CHECK_EQ_U64(c.last_free_blocks[3][1], 3);
-	CHECK_EQ_U64(c.last_free_blocks[0][1], 2);
-	CHECK_EQ_U64(c.last_free_blocks[2][0], 1);
-	CHECK_EQ_U64(c.last_free_blocks[0][0], 1);
-	CHECK_EQ_U64(c.last_nr_free, 2048 + 24 + 2 + 4 + 1);
+	CHECK_EQ_U64(r.c.last_free_blocks[10][1], 2);
+	CHECK_EQ_U64(r.c.last_free_blocks[3][1], 3);
+	CHECK_EQ_U64(r.c.last_free_blocks[0][1], 2);
+	CHECK_EQ_U64(r.c.last_free_blocks[2][0], 1);
+	CHECK_EQ_U64(r.c.last_free_blocks[0][0], 1);
+	CHECK_EQ_U64(r.c.last_nr_free, 2048 + 24 + 2 + 4 + 1);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "checks"), 1);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /* ---- reclaim and compaction in shadow mode (format 1.4, spec 5.7 option 2) ---------- */
@@ -611,6 +655,53 @@ static void mm_record(struct tracefmt_writer *w, unsigned int type, uint64_t ts,
 	ev_init(&ev, type, ts);
 	REQUIRE(tracefmt_mm_set_args(&ev, args, n) >= 0);
 	put(w, &ev);
+}
+
+/* zone_start, migrate_pfn, free_pfn, zone_end, sync (FORMAT.md type 21), status */
+static const uint64_t compaction_run[6] = { BASE, BASE, BASE + ZONE_PAGES - 512, BASE + ZONE_PAGES, 1, 5 };
+
+/*
+ * A compaction trace on the shared snapshot: its checkpoint (order 10: 2,
+ * order 3: 1, order 0: 1), a sync run's begin and one isolate_freepages
+ * record @iso (start, end, scanned, taken). The caller adds the run's
+ * page events and ends it with compaction_trace_end().
+ */
+static struct tracefmt_writer *compaction_trace_begin(const char *path, const uint64_t iso[4])
+{
+	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	struct tracefmt_writer *w = trace_open(path);
+
+	write_snapshot(w);
+	checkpoint(w, 200, 1, ck1);
+	mm_record(w, TRACEFMT_COMPACTION_BEGIN, 1000, compaction_run, 5);
+	mm_record(w, TRACEFMT_COMPACTION_ISOLATE_FREE, 1100, iso, 4);
+	return w;
+}
+
+/* The run's end, then checkpoint 2 with @ck2 (as checkpoint() reads it), and the file closed. */
+static void compaction_trace_end(struct tracefmt_writer *w, const uint32_t ck2[11])
+{
+	mm_record(w, TRACEFMT_COMPACTION_END, 1400, compaction_run, 6);
+	checkpoint(w, 2000, 2, ck2);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+}
+
+/*
+ * The replay of a compaction trace isolated @pages, as the kernel did, with
+ * @mismatch records no stride reproduced, and ends on the kernel's counts
+ * (distance 0); @j and @res are released.
+ */
+static void compaction_check_release(json_t *j, struct replay_result *res, uint64_t pages,
+				     uint64_t mismatch)
+{
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_kernel"), pages);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_model"), pages);
+	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "isolate_freepages_mismatch"), mismatch);
+	CHECK_EQ_U64(res->checkpoints, 2);
+	CHECK(res->checkpoint_distance_max == 0.0);
+	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
+	json_decref(j);
+	replay_result_release(res);
 }
 
 /*
@@ -631,19 +722,12 @@ static void test_shadow_compaction(const char *dir)
 	struct tracefmt_writer *w;
 	struct replay_result res;
 	json_t *j;
-	const uint32_t ck1[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	/* after: D (released) and +1032 (migrated out) where C and D were */
 	const uint32_t ck2[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
-	/* zone_start, migrate_pfn, free_pfn, zone_end, sync (FORMAT.md type 21) */
-	const uint64_t run[6] = { BASE, BASE, BASE + ZONE_PAGES - 512, BASE + ZONE_PAGES, 1, 5 };
 	const uint64_t iso[4] = { BASE + 1024, BASE + 1536, 512, 9 };
 
 	snprintf(path, sizeof(path), "%s/compaction.bst", dir);
-	w = trace_open(path);
-	write_snapshot(w);
-	checkpoint(w, 200, 1, ck1);
-	mm_record(w, TRACEFMT_COMPACTION_BEGIN, 1000, run, 5);
-	mm_record(w, TRACEFMT_COMPACTION_ISOLATE_FREE, 1100, iso, 4);
+	w = compaction_trace_begin(path, iso);
 	free_ev(w, 1200, BASE + 1032, 3);
 	{
 		struct tracefmt_event ev; /* the order-3 free goes through the pcp list */
@@ -656,23 +740,38 @@ static void test_shadow_compaction(const char *dir)
 	}
 	free_ev(w, 1300, BASE + 1041, 0);
 	drain(w, 1301, BASE + 1041);
-	mm_record(w, TRACEFMT_COMPACTION_END, 1400, run, 6);
-	checkpoint(w, 2000, 2, ck2);
-	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+	compaction_trace_end(w, ck2);
 
 	j = summary_run(path, REPLAY_SHADOW, &res);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(json_object_get(j, "reclaim_compaction"), "contradictions_expected",
 			     "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "compaction_runs"), 1);
-	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_kernel"), 9);
-	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "pages_isolated_model"), 9);
-	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "isolate_freepages_mismatch"), 0);
-	CHECK_EQ_U64(res.checkpoints, 2);
-	CHECK(res.checkpoint_distance_max == 0.0);
-	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	json_decref(j);
-	replay_result_release(&res);
+	compaction_check_release(j, &res, 9, 0);
+}
+
+/*
+ * A free scan no stride reproduces: the kernel took 1 page of [BASE + 1024,
+ * BASE + 1536), where the model's free heads are C (order 3 at +1024) and
+ * D (order 0 at +1041). isolate_freepages_block() isolates a PageBuddy
+ * block whole, so C (8 pages) cannot be among what the kernel took: the
+ * one page is D, and the end checkpoint still has C (order 3: 1, order 0:
+ * 0, order 10: 2). A model taking the closest stride's 8 pages (C) would
+ * leave D free and C allocated to the end of the trace.
+ */
+static void test_shadow_compaction_takes_no_more(const char *dir)
+{
+	char path[512];
+	struct replay_result res;
+	json_t *j;
+	const uint32_t ck2[11] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
+	const uint64_t iso[4] = { BASE + 1024, BASE + 1536, 19, 1 };
+
+	snprintf(path, sizeof(path), "%s/compaction-capped.bst", dir);
+	compaction_trace_end(compaction_trace_begin(path, iso), ck2);
+
+	j = summary_run(path, REPLAY_SHADOW, &res);
+	compaction_check_release(j, &res, 1, 1);
 }
 
 /* A zone state of the Normal zone of the test traces with @boost (zoneinfo marks include it). */
@@ -705,34 +804,30 @@ static void test_shadow_kswapd_boost(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
 	struct bs_error err;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 	const uint64_t wake[3] = { 0, 2, 0 }, sleep_nid[1] = { 0 };
 
-	snprintf(path, sizeof(path), "%s/kswapd.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "kswapd.bst", path);
 	write_snapshot(w);
 	zone_state_boost(w, 160, 1, 512);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1000, wake, 3);
 	zone_state_boost(w, 1100, 2, 1024);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, 1200, sleep_nid, 1);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
-	replay_opts_init(&o);
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	CHECK_EQ_U64(c.last_boost, 512);
-	j = summary_of(&c);
+	replay_opts_init(&r.o);
+	REQUIRE(replay_run(path, &r.o, &collect_sink, &r.c, &r.res, &err) == 0);
+	CHECK_EQ_U64(r.c.last_boost, 512);
+	j = summary_of(&r.c);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "kswapd_runs"), 1);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "boost_pages_cleared"), 512);
 	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	free(r.c.summary);
+	replay_result_release(&r.res);
 
 	/* a second run begun with 512 takes them all */
-	snprintf(path, sizeof(path), "%s/kswapd2.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "kswapd2.bst", path);
 	write_snapshot(w);
 	zone_state_boost(w, 160, 1, 512);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1000, wake, 3);
@@ -740,15 +835,113 @@ static void test_shadow_kswapd_boost(const char *dir)
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, 1200, wake, 3);
 	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, 1300, sleep_nid, 1);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
-	memset(&c, 0, sizeof(c));
-	REQUIRE(replay_run(path, &o, &collect_sink, &c, &res, &err) == 0);
-	CHECK_EQ_U64(c.last_boost, 0);
-	j = summary_of(&c);
+	memset(&r.c, 0, sizeof(r.c));
+	REQUIRE(replay_run(path, &r.o, &collect_sink, &r.c, &r.res, &err) == 0);
+	CHECK_EQ_U64(r.c.last_boost, 0);
+	j = summary_of(&r.c);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "kswapd_runs"), 2);
 	CHECK_EQ_U64(jpath_u(j, "reclaim_compaction", "boost_pages_cleared"), 1024);
 	json_decref(j);
-	free(c.summary);
-	replay_result_release(&res);
+	free(r.c.summary);
+	replay_result_release(&r.res);
+}
+
+/* ---- the kernel's reclaim and compaction over time (activity.c) ------------ */
+
+static void vmstat(struct tracefmt_writer *w, uint64_t ts, uint32_t seq, const char *name,
+		   uint64_t value)
+{
+	struct tracefmt_event ev;
+
+	ev_init(&ev, TRACEFMT_VMSTAT, ts);
+	ev.u.vmstat.seq = seq;
+	ev.u.vmstat.value = value;
+	snprintf(ev.u.vmstat.name, sizeof(ev.u.vmstat.name), "%s", name);
+	put(w, &ev);
+}
+
+/*
+ * The trace.* counters at each sample, in both modes. Time 0 is the first
+ * page event (T0); a sample every 1 ms, taken when the first record at or
+ * after its time arrives, before that record is applied. kswapd of node 0
+ * wakes at 0.5 ms and sleeps at 1.5 ms (FORMAT.md: awake between
+ * kswapd_wake and kswapd_sleep): the 1 ms sample (taken at the sleep)
+ * sees it awake for 0.5 ms, the 2 ms one for 1 ms. Direct reclaim ends with
+ * nr_reclaimed 32 at 0.7 ms; a compaction run (begin 0.8 ms) migrates 30
+ * pages (0.85 ms). vmstat readings: pgsteal_anon 1000 + pgsteal_file 500
+ * at 0.1 ms, 1100 + 532 at 1.6 ms: 132 pages reclaimed in between
+ * (pgsteal_kswapd, a subtotal of the same pages, is not added).
+ */
+static void test_activity_over_time(const char *dir)
+{
+	const uint64_t T0 = 1000000, MS = 1000000;
+	const uint64_t wake[3] = { 0, 2, 0 }, nid0[1] = { 0 }, reclaimed[1] = { 32 };
+	const uint64_t run[5] = { BASE, BASE, BASE + ZONE_PAGES, BASE + ZONE_PAGES, 0 };
+	const uint64_t run_end[6] = { BASE, BASE + 512, BASE + 512, BASE + ZONE_PAGES, 0, 6 };
+	const uint64_t migrated[2] = { 30, 0 };
+	char path[512];
+	struct tracefmt_writer *w;
+
+	snprintf(path, sizeof(path), "%s/activity.bst", dir);
+	w = trace_open(path);
+	write_snapshot(w);
+	alloc(w, T0, BASE + 0, 0);
+	vmstat(w, T0 + MS / 10, 1, "pgsteal_kswapd", 1400);
+	vmstat(w, T0 + MS / 10, 1, "pgsteal_anon", 1000);
+	vmstat(w, T0 + MS / 10, 1, "pgsteal_file", 500);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_WAKE, T0 + MS / 2, wake, 3);
+	mm_record(w, TRACEFMT_VMSCAN_DIRECT_END, T0 + 7 * MS / 10, reclaimed, 1);
+	mm_record(w, TRACEFMT_COMPACTION_BEGIN, T0 + 8 * MS / 10, run, 5);
+	mm_record(w, TRACEFMT_COMPACTION_MIGRATEPAGES, T0 + 85 * MS / 100, migrated, 2);
+	mm_record(w, TRACEFMT_COMPACTION_END, T0 + 9 * MS / 10, run_end, 6);
+	mm_record(w, TRACEFMT_VMSCAN_KSWAPD_SLEEP, T0 + 15 * MS / 10, nid0, 1);
+	vmstat(w, T0 + 16 * MS / 10, 2, "pgsteal_kswapd", 1500);
+	vmstat(w, T0 + 16 * MS / 10, 2, "pgsteal_anon", 1100);
+	vmstat(w, T0 + 16 * MS / 10, 2, "pgsteal_file", 532);
+	free_ev(w, T0 + 25 * MS / 10, BASE + 0, 0);
+	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
+
+	for (int mode = 0; mode < 2; mode++) {
+		struct replay_opts o;
+		struct replay_result res;
+		struct collect *c = calloc(1, sizeof(*c));
+		json_t *j;
+
+		REQUIRE(c);
+		opts_for(&o, mode ? REPLAY_WHATIF : REPLAY_SHADOW, false);
+		o.sample_interval_ns = MS;
+		j = collect_run(path, &o, c, &res);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_runs", MS), 1);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_awake_ns", MS), MS / 2);
+		CHECK_EQ_U64(act_at(c, "trace.pages_reclaimed", MS), 0);
+		CHECK_EQ_U64(act_at(c, "trace.direct_reclaimed", MS), 32);
+		CHECK_EQ_U64(act_at(c, "trace.compaction_runs", MS), 1);
+		CHECK_EQ_U64(act_at(c, "trace.pages_migrated", MS), 30);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_awake_ns", 2 * MS), MS);
+		CHECK_EQ_U64(act_at(c, "trace.pages_reclaimed", 2 * MS), 132);
+		CHECK_EQ_U64(act_at(c, "trace.compaction_runs", 2 * MS), 1);
+		/* the last sample, at the free (2.5 ms): kswapd asleep since 1.5 ms */
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_awake_ns", 25 * MS / 10), MS);
+		CHECK_EQ_U64(act_at(c, "trace.kswapd_runs", 25 * MS / 10), 1);
+		/* the summary's totals, and the text summary's line */
+		{
+			json_t *t = json_object_get(j, "trace_reclaim_compaction");
+			char *text = replay_summary_text(c->summary);
+
+			CHECK_EQ_U64(jpath_u(t, "kswapd_runs", NULL), 1);
+			CHECK(json_real_value(json_object_get(t, "kswapd_awake_seconds")) == 0.001);
+			CHECK_EQ_U64(jpath_u(t, "pages_reclaimed", NULL), 132);
+			CHECK_EQ_U64(jpath_u(t, "direct_reclaimed_pages", NULL), 32);
+			CHECK_EQ_U64(jpath_u(t, "compaction_runs", NULL), 1);
+			CHECK_EQ_U64(jpath_u(t, "pages_migrated", NULL), 30);
+			CHECK_STR_CONTAINS(text, "kernel (trace): kswapd runs 1 (awake 0.001 s), pages "
+					   "reclaimed 132, by direct reclaim 32; compaction runs 1, pages "
+					   "migrated 30");
+			free(text);
+		}
+		collect_release(j, c, &res);
+		free(c);
+	}
 }
 
 /* ---- records out of time order across cpus ------------------------------------------ */
@@ -758,13 +951,10 @@ static void test_reorder(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/reorder.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "reorder.bst", path);
 	write_snapshot(w);
 	/*
 	 * cpu 1 allocates BASE at order 4 (zone_locked t = 990, alloc t =
@@ -789,14 +979,13 @@ static void test_reorder(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	/* predicted right: the allocation came first in time */
-	CHECK_EQ_U64(res.predicted, 1);
-	CHECK_EQ_U64(res.predicted_ok, 1);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.res.predicted, 1);
+	CHECK_EQ_U64(r.res.predicted_ok, 1);
+	case_release(&r, j);
 }
 
 /* ---- shadow: a stale pcp head is re-synchronised ------------------------------ */
@@ -819,13 +1008,10 @@ static void test_shadow_pcp(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/pcp.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "pcp.bst", path);
 	/* cpu 0's order-0 MOVABLE pcp list, head to tail: X, Y, Z */
 	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
 	snap_block(w, 110, BASE + 0, 10, 0);
@@ -866,8 +1052,7 @@ static void test_shadow_pcp(const char *dir)
 	alloc(w, 1400, BASE + 1106, 0);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "stale_pcp_entries"), 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "free_of_free_page"), 0);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "alloc_of_allocated_page"), 0);
@@ -875,8 +1060,8 @@ static void test_shadow_pcp(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "stale_pcp_entries_found", "in_buddy"), 1);
 	CHECK_EQ_U64(jpath_u(j, "stale_pcp_entries_found", "not_seen_again"), 0);
 	CHECK_EQ_U64(jpath_u(j, "start", "pcp_seeded"), 3);
-	CHECK_EQ_U64(res.predicted, 5);
-	CHECK_EQ_U64(res.predicted_ok, 2);
+	CHECK_EQ_U64(r.res.predicted, 5);
+	CHECK_EQ_U64(r.res.predicted_ok, 2);
 	{
 		json_t *p = json_object_get(j, "pfn_prediction");
 
@@ -888,7 +1073,7 @@ static void test_shadow_pcp(const char *dir)
 		CHECK_EQ_U64(jpath_u(p, "baseline", "correct"), 1);
 	}
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /*
@@ -903,13 +1088,10 @@ static void test_pcp_only_block_type(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/pcptype.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "pcptype.bst", path);
 	snap_mark(w, 100, TRACEFMT_SNAP_BEGIN, 0);
 	snap_block(w, 110, BASE + 0, 10, 0);
 	ev_init(&ev, TRACEFMT_SNAPSHOT_BLOCK, 111);
@@ -927,13 +1109,12 @@ static void test_pcp_only_block_type(const char *dir)
 	put(w, &ev);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
-	CHECK_EQ_U64(res.predicted, 1);
-	CHECK_EQ_U64(res.predicted_ok, 1);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
+	CHECK_EQ_U64(r.res.predicted, 1);
+	CHECK_EQ_U64(r.res.predicted_ok, 1);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /*
@@ -1002,14 +1183,11 @@ static void test_walk_window(const char *dir)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	const uint32_t after[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/window.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "window.bst", path);
 	write_snapshot(w);
 	zone_locked(w, 120, BASE + 2048, 10);
 	alloc(w, 121, BASE + 2048, 10);
@@ -1018,16 +1196,15 @@ static void test_walk_window(const char *dir)
 	checkpoint(w, 200, 1, after);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, true);
-	j = collect_run(path, &o, &c, &res);
-	CHECK_EQ_U64(res.checkpoints, 1);
-	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	j = case_replay(&r, path, REPLAY_SHADOW, true);
+	CHECK_EQ_U64(r.res.checkpoints, 1);
+	CHECK(fabs(r.res.checkpoint_distance_max) < 1e-12);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
 	CHECK_EQ_U64(jpath_u(j, "skipped_before_start", NULL), 1);
 	CHECK_EQ_U64(jpath_u(j, "pfn_prediction", "excluded_start_window"), 1);
-	CHECK_EQ_U64(res.predicted, 0);
+	CHECK_EQ_U64(r.res.predicted, 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /*
@@ -1086,8 +1263,7 @@ static void test_page_reporting_schedule(const char *dir)
 	struct replay_result res;
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/reporting.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "reporting.bst", path);
 	write_snapshot(w);
 	free_ev(w, 1000, BASE + 4096, 8);
 	free_ev(w, 1100, BASE + 4352, 8);
@@ -1195,9 +1371,7 @@ static void test_refill_leak(const char *dir, unsigned int n)
 {
 	char path[512];
 	struct tracefmt_writer *w;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j, *p;
 
 	snprintf(path, sizeof(path), "%s/refill-%u.bst", dir, n);
@@ -1210,8 +1384,7 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	alloc(w, 6000, BASE + 3070, 0);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, false);
-	j = collect_run(path, &o, &c, &res);
+	j = case_replay(&r, path, REPLAY_SHADOW, false);
 	p = json_object_get(j, "pfn_prediction");
 	CHECK_EQ_U64(jpath_u(p, "buddy_served", "predicted"), 1);
 	CHECK_EQ_U64(jpath_u(p, "buddy_served", "correct"), 0);
@@ -1221,9 +1394,9 @@ static void test_refill_leak(const char *dir, unsigned int n)
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refills"), 1);
 	CHECK_EQ_U64(jpath_u(j, "trace_counters", "pcp_refill_pages"), n);
 	/* the same counter reaches the sink with the samples (the end sample sees them all) */
-	CHECK(c.counter_calls > 0);
-	CHECK_EQ_U64((uint64_t)c.refill_pages_sampled, n);
-	collect_release(j, &c, &res);
+	CHECK(r.c.counter_calls > 0);
+	CHECK_EQ_U64((uint64_t)r.c.refill_pages_sampled, n);
+	case_release(&r, j);
 }
 
 /*
@@ -1237,15 +1410,12 @@ static void test_checkpoint_scoring(const char *dir)
 	char path[512];
 	struct tracefmt_writer *w;
 	struct tracefmt_event ev;
-	struct replay_opts o;
-	struct replay_result res;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	const uint32_t before[11] = { 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0 };
 	const uint32_t snap_counts[11] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2 };
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/ckscore.bst", dir);
-	w = trace_open(path);
+	w = trace_in(dir, "ckscore.bst", path);
 	checkpoint(w, 50, 0, before);
 	write_snapshot(w);
 	ev_init(&ev, TRACEFMT_CHECKPOINT, 149);
@@ -1260,14 +1430,13 @@ static void test_checkpoint_scoring(const char *dir)
 	checkpoint(w, 200, 1, snap_counts);
 	REQUIRE(tracefmt_writer_close(w, NULL) == 0);
 
-	opts_for(&o, REPLAY_SHADOW, false);
-	j = collect_run(path, &o, &c, &res);
-	CHECK_EQ_U64(res.checkpoints, 1);
+	j = case_replay(&r, path, REPLAY_SHADOW, false);
+	CHECK_EQ_U64(r.res.checkpoints, 1);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_before_start", NULL), 1);
 	CHECK_EQ_U64(jpath_u(j, "checkpoints_of_start_state", NULL), 1);
-	CHECK(fabs(res.checkpoint_distance_max) < 1e-12);
+	CHECK(fabs(r.res.checkpoint_distance_max) < 1e-12);
 	CHECK(fabs(json_real_value(json_object_get(j, "checkpoint_distance_first"))) < 1e-12);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 }
 
 /* ---- what-if: fewer orders, tied frees, untied frees ---------------------- */
@@ -1294,10 +1463,8 @@ static void write_whatif_trace(const char *path)
 static void test_whatif(const char *dir)
 {
 	char path[512];
-	struct replay_opts o;
-	struct replay_result res;
 	struct bs_error err;
-	struct collect c = { 0 };
+	struct case_run r = { 0 };
 	json_t *j, *fb;
 
 	snprintf(path, sizeof(path), "%s/whatif.bst", dir);
@@ -1307,9 +1474,8 @@ static void test_whatif(const char *dir)
 	 * Same settings: the order-10 request is served (A and B are free),
 	 * every free is tied to its allocation, nothing is contradicted.
 	 */
-	opts_for(&o, REPLAY_WHATIF, true);
-	j = collect_run(path, &o, &c, &res);
-	CHECK(!strcmp(c.mode, "whatif"));
+	j = case_replay(&r, path, REPLAY_WHATIF, true);
+	CHECK(!strcmp(r.c.mode, "whatif"));
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
 	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 0);
@@ -1319,21 +1485,21 @@ static void test_whatif(const char *dir)
 	CHECK_EQ_U64(jpath_u(j, "whatif", "live_tied_allocations"), 0);
 	CHECK_EQ_U64(jpath_u(j, "model_check", "failures"), 0);
 	/* A came back whole: its order-10 buddy (BASE + 1024) is not free */
-	CHECK_EQ_U64(c.last_free_blocks[10][MT_MOVABLE], 2);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.c.last_free_blocks[10][MT_MOVABLE], 2);
+	case_release(&r, j);
 
 	/*
 	 * --max-order 10: orders 0..9 only. The order-10 request fails as
 	 * "order too large" (spec 1.2: the largest block is 2^(orders-1)), and
 	 * its free is tied to a failed allocation, so it frees nothing.
 	 */
-	opts_for(&o, REPLAY_WHATIF, true);
-	REQUIRE(replay_settings_set(&o.settings, "max-order", "10", &err) == 0);
-	j = collect_run(path, &o, &c, &res);
+	opts_for(&r.o, REPLAY_WHATIF, true);
+	REQUIRE(replay_settings_set(&r.o.settings, "max-order", "10", &err) == 0);
+	j = collect_run(path, &r.o, &r.c, &r.res);
 	fb = json_object_get(j, "failures_by_order");
 	CHECK_EQ_U64(json_array_size(fb), 11);
 	CHECK_EQ_U64(json_integer_value(json_array_get(fb, 10)), 1);
-	CHECK_EQ_U64(res.failures_by_order[10], 1);
+	CHECK_EQ_U64(r.res.failures_by_order[10], 1);
 	CHECK_EQ_U64(jpath_u(j, "failures_by_reason", "order_too_large"), 1);
 	CHECK_EQ_U64(jpath_u(j, "whatif", "frees_of_failed"), 1);
 	CHECK_EQ_U64(jpath_u(j, "model", "nr_page_orders"), 10);
@@ -1345,8 +1511,8 @@ static void test_whatif(const char *dir)
 	 * one-block refill took D (the smallest order first), so no half was
 	 * split: 4 order-9 blocks at the end.
 	 */
-	CHECK_EQ_U64(c.last_free_blocks[9][MT_MOVABLE], 4);
-	collect_release(j, &c, &res);
+	CHECK_EQ_U64(r.c.last_free_blocks[9][MT_MOVABLE], 4);
+	case_release(&r, j);
 
 	/*
 	 * --min-free-kbytes 65536: the min watermark alone (16384 pages x
@@ -1354,20 +1520,20 @@ static void test_whatif(const char *dir)
 	 * so both requests the kernel served can only be served below it:
 	 * two watermark breaches, no failure.
 	 */
-	opts_for(&o, REPLAY_WHATIF, false);
-	REQUIRE(replay_settings_set(&o.settings, "min-free-kbytes", "65536", &err) == 0);
-	j = collect_run(path, &o, &c, &res);
+	opts_for(&r.o, REPLAY_WHATIF, false);
+	REQUIRE(replay_settings_set(&r.o.settings, "min-free-kbytes", "65536", &err) == 0);
+	j = collect_run(path, &r.o, &r.c, &r.res);
 	CHECK_EQ_U64(jpath_u(j, "watermark_breaches", NULL), 2);
 	CHECK_EQ_U64(json_integer_value(json_array_get(json_object_get(j, "failures_by_order"), 10)), 0);
 	CHECK_EQ_U64(jpath_u(j, "contradictions", "total"), 0);
-	collect_release(j, &c, &res);
+	case_release(&r, j);
 
 	/* shadow mode refuses settings */
-	replay_opts_init(&o);
-	replay_settings_set(&o.settings, "max-order", "12", &err);
-	CHECK(replay_run(path, &o, NULL, NULL, &res, &err) == -EINVAL);
+	replay_opts_init(&r.o);
+	replay_settings_set(&r.o.settings, "max-order", "12", &err);
+	CHECK(replay_run(path, &r.o, NULL, NULL, &r.res, &err) == -EINVAL);
 	CHECK_STR_CONTAINS(err.text, "whatif");
-	replay_result_release(&res);
+	replay_result_release(&r.res);
 }
 
 /*
@@ -1674,7 +1840,9 @@ DEFINE_IN_TMP_CASE(test_pcp_only_block_type)
 DEFINE_IN_TMP_CASE(test_first_pageblock)
 DEFINE_IN_TMP_CASE(test_reorder)
 DEFINE_IN_TMP_CASE(test_shadow_compaction)
+DEFINE_IN_TMP_CASE(test_shadow_compaction_takes_no_more)
 DEFINE_IN_TMP_CASE(test_shadow_kswapd_boost)
+DEFINE_IN_TMP_CASE(test_activity_over_time)
 DEFINE_IN_TMP_CASE(test_whatif)
 DEFINE_IN_TMP_CASE(test_host_settings)
 DEFINE_IN_TMP_CASE(test_bad_input)
@@ -1721,7 +1889,9 @@ static const struct harness_case cases[] = {
 	HARNESS_CASE(test_refill_leaks),
 	IN_TMP_CASE(test_reorder),
 	IN_TMP_CASE(test_shadow_compaction),
+	IN_TMP_CASE(test_shadow_compaction_takes_no_more),
 	IN_TMP_CASE(test_shadow_kswapd_boost),
+	IN_TMP_CASE(test_activity_over_time),
 	HARNESS_CASE(test_shadow_6_1),
 	IN_TMP_CASE(test_whatif),
 	IN_TMP_CASE(test_host_settings),
@@ -1730,17 +1900,4 @@ static const struct harness_case cases[] = {
 	{ "damage", test_damage_after_shadow },
 };
 
-int main(int argc, char **argv)
-{
-	harness_start(&argc, &argv, cases, HARNESS_NR(cases));
-	REQUIRE(mkdtemp(tmp_dir));
-	harness_run(cases, HARNESS_NR(cases));
-	if (!harness_failed) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", tmp_dir);
-	}
-	return TEST_REPORT();
-}
+HARNESS_MAIN_TMPDIR(cases, tmp_dir)

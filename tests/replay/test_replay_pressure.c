@@ -37,27 +37,41 @@ static const char header[] =
 	"\"pcp\":[{\"cpu\":0,\"count\":0,\"high\":0,\"batch\":1,\"high_min\":0,"
 	"\"high_max\":0}]}]}";
 
-static void line(FILE *f, double t, const char *ev, uint64_t pfn, unsigned int order)
+/* A page event of @task ("comm-pid") at @t seconds. */
+static void task_line(FILE *f, const char *task, double t, const char *ev, uint64_t pfn,
+		      unsigned int order)
 {
-	fprintf(f, "          stress-100     [000] .....  %.6f: %s: page=0000000000000000 "
-		"pfn=0x%llx order=%u", t, ev, (unsigned long long)pfn, order);
+	fprintf(f, "%16s     [000] .....  %.6f: %s: page=0000000000000000 "
+		"pfn=0x%llx order=%u", task, t, ev, (unsigned long long)pfn, order);
 	if (!strcmp(ev, "mm_page_alloc"))
 		fprintf(f, " migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE");
 	fprintf(f, "\n");
 }
 
-/* Import the text @txt into @bst. */
-static void import(const char *txt, const char *bst)
+static void line(FILE *f, double t, const char *ev, uint64_t pfn, unsigned int order)
+{
+	task_line(f, "stress-100", t, ev, pfn, order);
+}
+
+/* Import the text @txt into @bst, with the trace header @hdr (NULL: header). */
+static void import_with(const char *txt, const char *bst, const char *hdr)
 {
 	struct tracefmt_import_stats st;
 	struct bs_error err;
 
-	if (tracefmt_import(TRACEFMT_IMPORT_FTRACE, txt, bst, header, strlen(header), NULL, &st,
+	if (!hdr)
+		hdr = header;
+	if (tracefmt_import(TRACEFMT_IMPORT_FTRACE, txt, bst, hdr, strlen(hdr), NULL, &st,
 			    &err)) {
 		fprintf(stderr, "import: %s\n", err.text);
 		exit(1);
 	}
 	REQUIRE(st.bad_lines == 0);
+}
+
+static void import(const char *txt, const char *bst)
+{
+	import_with(txt, bst, NULL);
 }
 
 /* Open @dir/@name.txt for writing; @txt and @bst get the text and trace paths. */
@@ -72,7 +86,49 @@ static FILE *text_open(const char *dir, const char *name, char txt[512], char bs
 	return f;
 }
 
-static json_t *run(const char *bst, const char *const *kv, char **text)
+/* The reclaim and compaction counters the sink was given over time (the store's counters rows). */
+#define MAX_ROWS 64
+struct rows {
+	size_t n;
+	struct {
+		int64_t t_ns;
+		char name[40];
+		int64_t value;
+	} row[MAX_ROWS];
+};
+
+static int rows_counters(void *ctx, int64_t t, const char *const *names, const int64_t *values,
+			 size_t n)
+{
+	struct rows *r = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], "model.kswapd_runs") && strcmp(names[i], "model.pages_reclaimed") &&
+		    strncmp(names[i], "model.compaction_runs", 21) &&
+		    strcmp(names[i], "model.pages_migrated"))
+			continue;
+		REQUIRE(r->n < MAX_ROWS);
+		r->row[r->n].t_ns = t;
+		snprintf(r->row[r->n].name, sizeof(r->row[r->n].name), "%s", names[i]);
+		r->row[r->n++].value = values[i];
+	}
+	return 0;
+}
+
+static const struct replay_sink rows_sink = { .counters = rows_counters };
+
+/* The value of counter @name at sample time @t_ns; -2 when no row says. */
+static int64_t row_at(const struct rows *r, const char *name, int64_t t_ns)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->row[i].t_ns == t_ns && !strcmp(r->row[i].name, name))
+			return r->row[i].value;
+	return -2;
+}
+
+/* Replay @bst in what-if mode with settings @kv; @r (may be NULL) gets the counters over time, a sample every @sample_ns. */
+static json_t *run_rows(const char *bst, const char *const *kv, char **text, struct rows *r,
+			uint64_t sample_ns)
 {
 	struct replay_opts o;
 	struct replay_result res;
@@ -82,9 +138,12 @@ static json_t *run(const char *bst, const char *const *kv, char **text)
 	replay_opts_init(&o);
 	o.mode = REPLAY_WHATIF;
 	o.paranoid = true;
+	o.sample_interval_ns = sample_ns;
 	for (; kv && kv[0]; kv += 2)
 		REQUIRE(replay_settings_set(&o.settings, kv[0], kv[1], &err) == 0);
-	if (replay_run(bst, &o, NULL, NULL, &res, &err)) {
+	if (r)
+		memset(r, 0, sizeof(*r));
+	if (replay_run(bst, &o, r ? &rows_sink : NULL, r, &res, &err)) {
 		fprintf(stderr, "replay: %s\n", err.text);
 		exit(1);
 	}
@@ -94,6 +153,11 @@ static json_t *run(const char *bst, const char *const *kv, char **text)
 	REQUIRE(*text);
 	replay_result_release(&res);
 	return j;
+}
+
+static json_t *run(const char *bst, const char *const *kv, char **text)
+{
+	return run_rows(bst, kv, text, NULL, 0);
 }
 
 static uint64_t ju(json_t *o, const char *a, const char *b)
@@ -165,6 +229,29 @@ static void test_min_free_kbytes_reclaim(const char *dir)
 	CHECK_STR_CONTAINS(text, "trace frees of reclaimed pages skipped: 66");
 	json_decref(j);
 	free(text);
+
+	/*
+	 * Over time, a sample every 1 ms from the first event (time 0): a
+	 * sample at time S is taken when the first event at or after S
+	 * arrives, before it is applied. Allocation k (from 0) is at
+	 * k x 10 us, so the 1 ms sample sees allocations 0..99 (no kswapd:
+	 * the 193rd, at 1.92 ms, is the first to fail LOW); the 2 ms sample,
+	 * taken at the first free (100 ms), sees the whole kswapd run.
+	 */
+	{
+		struct rows *rw = calloc(1, sizeof(*rw));
+
+		REQUIRE(rw);
+		j = run_rows(bst, raise, &text, rw, 1000000);
+		CHECK_EQ_U64(row_at(rw, "model.kswapd_runs", 1000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.pages_reclaimed", 1000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.kswapd_runs", 2000000), 1);
+		CHECK_EQ_U64(row_at(rw, "model.pages_reclaimed", 2000000), 1056);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 2000000), 0);
+		json_decref(j);
+		free(text);
+		free(rw);
+	}
 }
 
 /*
@@ -226,6 +313,144 @@ static void test_compact_at(const char *dir)
 	CHECK_STR_CONTAINS(text, "compact_memory at 0.300 s: 3 pages migrated");
 	json_decref(j);
 	free(text);
+
+	/*
+	 * Over time, a sample every 100 ms from the first event (0.1 s in the
+	 * trace: time 0). The 100 ms sample is taken at the first free (0.2 s),
+	 * the 200 ms one at the free at 0.45 s (time 350 ms; the samples it
+	 * skipped are not repeated), before the compaction that free's time
+	 * triggers; the last sample, at the last event (time 350.02 ms), shows
+	 * the one explicit run and its 3 pages.
+	 */
+	{
+		struct rows *rw = calloc(1, sizeof(*rw));
+
+		REQUIRE(rw);
+		j = run_rows(bst, kv, &text, rw, 100000000);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 100000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 200000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.pages_migrated", 200000000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs", 350020000), 1);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs_explicit", 350020000), 1);
+		CHECK_EQ_U64(row_at(rw, "model.compaction_runs_direct", 350020000), 0);
+		CHECK_EQ_U64(row_at(rw, "model.pages_migrated", 350020000), 3);
+		CHECK_EQ_U64(row_at(rw, "model.pages_migrated", 300000000), -2); /* no sample then */
+		json_decref(j);
+		free(text);
+		free(rw);
+	}
+}
+
+/* header with min_free_kbytes 4096 and its marks (spec 5.1/5.2): MIN 1024, gap max(256, 8), LOW 1280, HIGH 1536. */
+static char *header_min_free_4096(void)
+{
+	static const char *const from[] = { "\"min_free_kbytes\":128", "\"min\":4,\"low\":5,",
+					    "\"high\":6," };
+	static const char *const to[] = { "\"min_free_kbytes\":4096", "\"min\":1024,\"low\":1280,",
+					  "\"high\":1536," };
+	char *h = malloc(sizeof(header) + 64), *p;
+
+	REQUIRE(h);
+	strcpy(h, header);
+	for (unsigned int i = 0; i < 3; i++) {
+		size_t nf = strlen(from[i]), nt = strlen(to[i]);
+
+		p = strstr(h, from[i]);
+		REQUIRE(p);
+		memmove(p + nt, p + nf, strlen(p + nf) + 1);
+		memcpy(p, to[i], nt);
+	}
+	return h;
+}
+
+/*
+ * The what-if of test_trace_kswapd_credit()'s trace: @runs model kswapd
+ * runs reclaiming @model_pages, @held of them at the window's end with its
+ * 320 pages as credit, the trace's 320 kswapd pages, @skipped frees of
+ * reclaimed allocations, no contradiction.
+ */
+static void check_trace_reclaim(json_t *j, uint64_t runs, uint64_t model_pages, uint64_t held,
+				uint64_t credited, uint64_t skipped)
+{
+	json_t *r = json_object_get(j, "reclaim_compaction"), *t = json_object_get(r, "trace_reclaim");
+
+	CHECK_EQ_U64(ju(r, "kswapd_runs", NULL), runs);
+	CHECK_EQ_U64(ju(r, "kswapd_reclaimed_pages", NULL), model_pages);
+	CHECK_EQ_U64(ju(t, "kswapd_windows", NULL), 1);
+	CHECK_EQ_U64(ju(t, "kswapd_freed_pages", NULL), 320);
+	CHECK_EQ_U64(ju(t, "kswapd_held_runs", NULL), held);
+	CHECK_EQ_U64(ju(t, "kswapd_credited_pages", NULL), credited);
+	CHECK_EQ_U64(ju(t, "reclaimed_pages_total", NULL), 320 + model_pages);
+	CHECK_EQ_U64(ju(r, "frees_of_reclaimed_pages", NULL), skipped);
+	CHECK_EQ_U64(ju(j, "contradictions", "total"), 0);
+	CHECK_EQ_U64(ju(j, "model_check", "failures"), 0);
+}
+
+/*
+ * The trace's own kswapd reclaim in a what-if (replay/reclaim.c "What-if").
+ * Host: min_free_kbytes 4096, marks 1024/1280/1536. 433 order-4 movable
+ * allocations (no pcp at order 4: the model's pfns are the kernel's,
+ * BASE + 16i, and its free counts the kernel's). Allocation i passes LOW
+ * while 8192 - 16i - 15 > 1280, i.e. i <= 431: the 433rd (i = 432) fails
+ * LOW and wakes kswapd; the trace shows mm_vmscan_wakeup_kswapd before it,
+ * then kswapd0 (pid 88) waking, freeing allocations 400..419 (not the
+ * oldest: the kernel's LRU is not the model's; 320 pages) and sleeping.
+ * Then every other allocation is freed.
+ * - Host settings: the model's wake at i = 432 waits for the trace's
+ *   kswapd; at its sleep the run counts the 320 pages as reclaimed:
+ *   compact_gap(4) = 32 <= 320 drops the order to 0, and 8192 - 433 x 16
+ *   + 320 = 1584 > HIGH 1536: balanced, nothing more. One run, 0 pages
+ *   reclaimed by the model, 320 in all - what the trace did (a model that
+ *   reclaimed at the wake would take 9 steps of 32 (1264 + 288 > 1536)
+ *   and reclaim 608 in all with the trace's 320).
+ * - --min-free-kbytes 6144: MIN 1536, gap 384, LOW 1920, HIGH 2304. The
+ *   LOW check fails first at i = 392 (8192 - 6272 - 15 = 1905 <= 1920),
+ *   with no trace window open: the model's kswapd runs at once, 13 steps
+ *   of 32 (1904 + 416 > 2304), the 26 oldest allocations. Free 2320:
+ *   i = 393..417 pass (2320 - 16m - 15 > 1920 for m <= 24), i = 418 fails
+ *   (1920 - 15) and the same run takes allocations 26..51: 832 pages in 2
+ *   runs. The trace's window (i = 432 passes LOW at 2112 - 15) records no
+ *   wake: its 320 pages are not credited. In all 832 + 320 = 1152, more
+ *   than the host's 320; the 52 reclaimed allocations' frees are skipped.
+ */
+static void test_trace_kswapd_credit(const char *dir)
+{
+	static const char *const raise[] = { "min-free-kbytes", "6144", NULL };
+	char txt[512], bst[512], *text, *hdr = header_min_free_4096();
+	json_t *j;
+	FILE *f;
+
+	f = text_open(dir, "kswapd-credit", txt, bst);
+	for (unsigned int i = 0; i < 432; i++)
+		line(f, 0.1 + i * 1e-5, "mm_page_alloc", BASE + 16ull * i, 4);
+	fprintf(f, "      stress-100     [000] .....  0.110000: mm_vmscan_wakeup_kswapd: nid=0 "
+		"order=4 gfp_flags=GFP_HIGHUSER_MOVABLE\n");
+	line(f, 0.110001, "mm_page_alloc", BASE + 16ull * 432, 4);
+	fprintf(f, "       kswapd0-88      [000] .....  0.110002: mm_vmscan_kswapd_wake: nid=0 "
+		"order=4\n");
+	for (unsigned int i = 400; i < 420; i++)
+		task_line(f, "kswapd0-88", 0.111 + i * 1e-6, "mm_page_free", BASE + 16ull * i, 4);
+	fprintf(f, "       kswapd0-88      [000] .....  0.112000: mm_vmscan_kswapd_sleep: nid=0\n");
+	for (unsigned int i = 0; i < 433; i++)
+		if (i < 400 || i >= 420)
+			line(f, 0.2 + i * 1e-5, "mm_page_free", BASE + 16ull * i, 4);
+	fclose(f);
+	import_with(txt, bst, hdr);
+	free(hdr);
+
+	j = run(bst, NULL, &text);
+	check_trace_reclaim(j, 1, 0, 1, 320, 0);
+	CHECK_STR_CONTAINS(text, "reclaim in the trace (applied as its frees): kswapd 320 pages in 1 "
+			   "windows");
+	CHECK_STR_CONTAINS(text, "reclaimed in all (trace + model) 320 pages");
+	json_decref(j);
+	free(text);
+
+	j = run(bst, raise, &text);
+	check_trace_reclaim(j, 2, 832, 0, 0, 52);
+	CHECK_STR_CONTAINS(text, "reclaim: kswapd runs 2 (pages reclaimed 832)");
+	json_decref(j);
+	free(text);
 }
 
 int main(void)
@@ -235,12 +460,6 @@ int main(void)
 	REQUIRE(mkdtemp(dir));
 	test_min_free_kbytes_reclaim(dir);
 	test_compact_at(dir);
-	if (!harness_failed) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-	return TEST_REPORT();
+	test_trace_kswapd_credit(dir);
+	return harness_finish_in(dir);
 }

@@ -12,6 +12,8 @@ import json
 import sqlite3
 import sys
 
+import store_blob
+
 try:
     from prometheus_client.openmetrics.parser import text_string_to_metric_families
 except ImportError:
@@ -20,15 +22,7 @@ except ImportError:
 
 
 def varints(blob, n, signed):
-    out, v, shift = [], 0, 0
-    for b in blob:
-        v |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            out.append((v >> 1) ^ -(v & 1) if signed else v)
-            v, shift = 0, 0
-    assert len(out) >= n, (len(out), n)
-    return out[:n]
+    return store_blob.varints(blob, n, signed, exact=False)
 
 
 def load_store(path):

@@ -19,6 +19,8 @@ import sqlite3
 import sys
 import xml.etree.ElementTree as ET
 
+from store_blob import varints
+
 SVG = "{http://www.w3.org/2000/svg}"
 failures = []
 ORDER = 9        # the order a verdict watches (viz.h VIZ_VERDICT_ORDER)
@@ -31,16 +33,6 @@ def check(cond, what):
         failures.append(what)
 
 
-def varints(blob, n, signed=False):
-    out, v, shift = [], 0, 0
-    for b in blob:
-        v |= (b & 0x7f) << shift
-        shift += 7
-        if not b & 0x80:
-            out.append((v >> 1) ^ -(v & 1) if signed else v)
-            v, shift = 0, 0
-    assert len(out) == n, (len(out), n)
-    return out
 
 
 def samples(db, run, zone, no, nm, upto):

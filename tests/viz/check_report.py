@@ -113,6 +113,11 @@ def check_svg(path, kind, nr_mt):
         # viz/figures.c viz_fig_sweep: one panel per outcome, in this order
         check(ids == ["high-free", "failures", "fallbacks", "unusable"], f"{name}: panels {ids}")
         check(any(t.startswith("Sweep of ") for t in texts(layer, "title")), f"{name}: title")
+    elif kind in ("activity", "compare-activity"):
+        # viz/figures.c viz_fig_activity: one panel per run, base first
+        check(len(ids) == (2 if kind == "compare-activity" else 1) and
+              all(i.startswith("activity-run") for i in ids), f"{name}: panels {ids}")
+        check("pages" in texts(layer, "ylabel"), f"{name}: y label")
     else:
         check(False, f"{name}: unknown kind {kind}")
     return w, h

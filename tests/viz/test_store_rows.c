@@ -4,7 +4,7 @@
  * 16): a zone with nr_orders 99 or migratetypes that are not JSON is refused
  * with a message naming the store file, the table and the column; samples
  * at the int64 time extremes are refused by name, without overflow (UBSan
- * builds check the arithmetic). The store is the synthetic one of synth.h, edited with
+ * builds check the arithmetic); so is a negative reclaim/compaction counter. The store is the synthetic one of synth.h, edited with
  * plain SQL as a damaged or hand-made file would be.
  */
 #include <errno.h>
@@ -98,6 +98,11 @@ int main(void)
 	store_with(path, "UPDATE pbmaps SET data = x'0102'");
 	CHECK(read_back(path, rep, exp) == -EINVAL);
 	CHECK_STR_CONTAINS(rep, "table pbmaps, column data");
+	/* a reclaim and compaction counter no replay writes (negative): the report names it */
+	store_with(path, "INSERT INTO counters VALUES (1, 5, 'model.pages_migrated', -3)");
+	CHECK(read_back(path, rep, exp) == -EINVAL);
+	CHECK_STR_CONTAINS(rep, path);
+	CHECK_STR_CONTAINS(rep, "table counters of run 1, counter model.pages_migrated at t_ns 5");
 	/* times at the int64 extremes: refused by name (viz_run_time_range), no overflow */
 	store_with(path, "UPDATE samples SET t_ns = -9223372036854775808 WHERE rowid = "
 		   "(SELECT min(rowid) FROM samples);"
@@ -107,12 +112,5 @@ int main(void)
 	CHECK(read_back(path, rep, exp) == -EINVAL);
 	CHECK_STR_CONTAINS(rep, path);
 	CHECK_STR_CONTAINS(rep, "t_ns");
-	if (!harness_failed) {
-		char cmd[400];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-	return TEST_REPORT();
+	return harness_finish_in(dir);
 }

@@ -20,7 +20,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 	exit 77
 fi
 rm -rf "$work" && mkdir -p "$work" || exit 1
-"$fill" "$work/runs.db" 30 2 11 4 || exit 1
+"$fill" "$work/runs.db" 30 2 11 4 --activity || exit 1
 "$bs" report --db "$work/runs.db" -o "$work/rep" --compare 1:2 || exit 1
 rep=$(cd "$work/rep" && pwd)
 
@@ -67,6 +67,14 @@ window.addEventListener("load", function () {
 	q.textContent = "NAV" + "CHECK verdict_top=" + (v ? Math.round(v.getBoundingClientRect().top) : -1) +
 		" height=" + document.documentElement.scrollHeight + " maps=" + maps + " areas=" + areas +
 		" toc=" + document.querySelectorAll("nav a").length;
+	/* reclaim and compaction: a section per run and one for the comparison; its figures decoded */
+	var act = 0;
+	for (var i = 0; i < imgs.length; i++)
+		if (/-activity\.(png|svg)$/.test(imgs[i].getAttribute("src")) && imgs[i].naturalWidth > 0)
+			act++;
+	q.textContent += " activity_sections=" + document.querySelectorAll('h3[id$="-activity"]').length +
+		" activity_figures=" + act + " activity_none=" +
+		document.querySelectorAll("p.activity-none").length;
 	document.body.appendChild(p);
 	document.body.appendChild(q);
 });
@@ -105,6 +113,11 @@ nmaps=$(grep -c 'usemap=' "$rep/index.html")
 	echo "FAIL: $nmaps images with hover maps in the page, $maps resolved in the browser" >&2
 	fail=1
 }
+# runs 1 and 2 (viz_fill --activity) and their comparison have figures; run 3 has none, in words
+case "$line" in
+*" activity_sections=4 activity_figures=3 activity_none=1"*) ;;
+*) echo "FAIL: reclaim and compaction sections, figures or the no-activity sentence ($line)" >&2; fail=1 ;;
+esac
 chrome --dump-dom "file://$rep/broken.html" >"$work/dom-broken.html"
 line=$(grep -o 'IMGCHECK[^<]*' "$work/dom-broken.html")
 echo "control with a missing image: $line"

@@ -2,13 +2,15 @@
 /*
  * Test helper: write a store of synthetic runs for the command-line tests.
  * usage: viz_fill OUT.db TIMES ZONES ORDERS MIGRATETYPES [--newer]
- *                 [--whatif-orders N] [--extras]
+ *                 [--whatif-orders N] [--extras] [--activity]
  * Run 1 is a complete baseline, run 2 a complete what-if, run 3 a what-if
  * left incomplete. --newer then stamps the store with a future schema.
  * --whatif-orders gives run 2 N orders (a max-order what-if). --extras adds,
  * to runs 1 and 2, a second stress-ng pid, a command whose name is HTML, and
  * a pageblock map of zone 0 at the middle time identical to the one at t = 0
- * (which a report must not show twice).
+ * (which a report must not show twice). --activity adds reclaim and
+ * compaction counters over time (the kernel's to runs 1 and 2, the model's to
+ * run 2).
  */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -42,6 +44,25 @@ static int add_extras(struct viz_store *s, const struct synth *p, int64_t run)
 	return ret;
 }
 
+/* Reclaim and compaction over time: the kernel's (trace.*) in runs 1 and 2, the model's too in run 2. */
+static int add_activity(struct viz_store *s, const struct synth *p, int64_t run, int model)
+{
+	static const char *const names[] = { "trace.kswapd_runs", "trace.kswapd_awake_ns",
+					     "trace.pages_reclaimed", "trace.compaction_runs",
+					     "trace.pages_migrated", "model.kswapd_runs",
+					     "model.pages_reclaimed", "model.compaction_runs",
+					     "model.pages_migrated" };
+	int ret = 0;
+
+	for (uint32_t i = 0; i < p->nr_times && !ret; i++) {
+		int64_t v[9] = { i / 3, (synth_t(i) - synth_t(0)) / 2, 32 * i, i / 5, 7 * i,
+				 i / 4, 64 * i, i / 6, 3 * i };
+
+		ret = viz_counters_add(s, run, synth_t(i), names, v, model ? 9 : 5);
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct synth p = { .nr_pageblocks = 64 };
@@ -49,11 +70,11 @@ int main(int argc, char **argv)
 	struct viz_store *s;
 	uint32_t whatif_orders = 0;
 	int64_t run;
-	int newer = 0, extras = 0;
+	int newer = 0, extras = 0, activity = 0;
 
 	if (argc < 6) {
 		fprintf(stderr, "usage: viz_fill OUT.db TIMES ZONES ORDERS MIGRATETYPES [--newer]"
-				" [--whatif-orders N] [--extras]\n");
+				" [--whatif-orders N] [--extras] [--activity]\n");
 		return 2;
 	}
 	p.nr_times = (uint32_t)atoi(argv[2]);
@@ -65,6 +86,8 @@ int main(int argc, char **argv)
 			newer = 1;
 		else if (!strcmp(argv[i], "--extras"))
 			extras = 1;
+		else if (!strcmp(argv[i], "--activity"))
+			activity = 1;
 		else if (!strcmp(argv[i], "--whatif-orders") && i + 1 < argc)
 			whatif_orders = (uint32_t)atoi(argv[++i]);
 		else
@@ -87,7 +110,8 @@ int main(int argc, char **argv)
 		if (v == 1 && whatif_orders)
 			q.nr_orders = whatif_orders;
 		if (synth_fill(s, &q, v < 2 ? 1 : 0, &run) ||
-		    (extras && v < 2 && add_extras(s, &q, run))) {
+		    (extras && v < 2 && add_extras(s, &q, run)) ||
+		    (activity && v < 2 && add_activity(s, &q, run, v == 1))) {
 			fprintf(stderr, "viz_fill: cannot write run %u\n", v + 1);
 			return 1;
 		}

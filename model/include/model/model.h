@@ -1068,6 +1068,37 @@ int model_compact_proactive(struct model *m);
  */
 int model_fragmentation_score(const struct model *m, unsigned int node);
 
+/**
+ * model_kswapd_hold() - the traced kswapd of @node is awake: the model's waits for it.
+ * @m: model (cfg.reclaim). @node: node id.
+ *
+ * A what-if replays the trace's frees, among them those of the kernel's
+ * own reclaim; a modelled kswapd reclaiming as well would count that
+ * reclaim twice. While held, a wake of the node's modelled kswapd (from
+ * model_alloc_pages()) is recorded but its run waits for
+ * model_kswapd_release(), so the trace's reclaim frees of the window are
+ * applied first. Direct reclaim is not held: it acts only for an
+ * allocation that cannot pass MIN, after the trace's frees.
+ * Return: 0, -EOPNOTSUPP (reclaim off), -EINVAL.
+ */
+int model_kswapd_hold(struct model *m, unsigned int node);
+
+/**
+ * model_kswapd_release() - the traced kswapd of @node ended its run, having freed @credit_pages.
+ * @m: model (cfg.reclaim). @node: node id. @credit_pages: the trace's reclaim frees of the window.
+ *
+ * When a wake was recorded during the hold, the run happens now, as
+ * model_alloc_pages() would have run it, with @credit_pages counted as
+ * reclaimed already: they pay the boost reclaim, the compact_gap() order
+ * drop and the failure count, so the model reclaims only what the node
+ * still lacks under the model's marks (kswapd_reclaimed counts only
+ * that). Without a recorded wake nothing runs: the model's marks never
+ * asked for reclaim, and the credit is not used.
+ * Return: 1 (the held run ran, with the credit), 0 (nothing ran),
+ * -EOPNOTSUPP (reclaim off), -EINVAL.
+ */
+int model_kswapd_release(struct model *m, unsigned int node, uint64_t credit_pages);
+
 /* model_reclaimable_pages() - pages on the zone's LRU (tracked allocations), or -EINVAL. */
 long model_reclaimable_pages(const struct model *m, unsigned int zone);
 
