@@ -710,12 +710,13 @@ static void check_start_state_records(const char *path)
 
 /*
  * Pages migrated during the capture, as the kernel counts them
- * (pgmigrate_success between the trace's first and last vmstat readings).
+ * (pgmigrate_success between the trace's first and last vmstat readings);
+ * 0 without the counter (a kernel without CONFIG_MIGRATION moves no page),
+ * which leaves the strictest check.
  */
 static uint64_t pages_migrated(const struct trace_summary *s)
 {
-	CHECK(s->have_migrated);
-	return s->migrated_last - s->migrated_first;
+	return s->have_migrated ? s->migrated_last - s->migrated_first : 0;
 }
 
 /*
