@@ -10,12 +10,17 @@
  * A page the kernel is migrating (compaction, run by anyone on the host)
  * reads as not present for a moment: it is touched again, which waits for
  * the migration to end, and read again (MAX_RETOUCH times at most).
- * usage: capture_helper MIB [ROUNDS [PFNFILE]]
+ * With "compact" after PFNFILE, the first round writes
+ * /proc/sys/vm/compact_memory between touching its pages and reading their
+ * pfns, so that some of them are likely to have moved (what another
+ * tenant's compaction does at random on a shared host).
+ * usage: capture_helper MIB [ROUNDS [PFNFILE [compact]]]
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -65,6 +70,17 @@ static int pfns_write(const char *path, volatile char *p, size_t n, long page)
 	return ret;
 }
 
+/* Compact every zone (root); a kernel without it or a refusal is only said. */
+static void compact_memory(void)
+{
+	int fd = open("/proc/sys/vm/compact_memory", O_WRONLY);
+
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		perror("capture_helper: /proc/sys/vm/compact_memory");
+	if (fd >= 0)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -87,6 +103,8 @@ int main(int argc, char **argv)
 		madvise((void *)p, len, MADV_NOHUGEPAGE);
 		for (size_t off = 0; off < len; off += (size_t)page)
 			p[off] = 1;
+		if (r == 0 && argc > 4 && !strcmp(argv[4], "compact"))
+			compact_memory();
 		if (r == 0 && argc > 3 && pfns_write(argv[3], p, len / (size_t)page, page))
 			return 1;
 		munmap((void *)p, len);
