@@ -22,17 +22,27 @@ what-if replay compact and reclaim as the kernel does?
     blocks of order >= 9 over the checkpoints after the workload settled) and
     pages migrated, predicted / real, and whether the sign of the change from
     X to Y is right.
-(c) min_free_kbytes and watermark_scale_factor under pressure: NOT MEASURED by
-    this version. This host has no swap and its Normal zone grows when low
-    (virtio-mem), so only page-cache reclaim could be provoked; the part prints
-    that it was not run.
+(c) min_free_kbytes and watermark_scale_factor under pressure. This host has
+    no swap, so the only pressure it allows is page cache: a file larger than
+    the memory available (made once, outside the captures) is read through
+    with dd under `buddyscope capture`, after the page cache was dropped, once
+    under each of the two values of a knob (the other knob at the host's
+    value): min_free_kbytes host vs 4 x host, watermark_scale_factor 10 vs
+    200. Each capture is replayed in what-if mode under the other value, and
+    the prediction is set against the real run under that value: kswapd
+    wake-ups (mm_vmscan_kswapd_wake events), pages kswapd reclaimed
+    (/proc/vmstat pgsteal_kswapd delta; predicted: the model's
+    kswapd_reclaimed_pages plus the trace's own kswapd frees, which the
+    what-if replay applies and credits to its kswapd), and the free-memory floor
+    (the fewest free pages of the Normal zone at any checkpoint). Beside each
+    prediction, the baseline "nothing changes": the capture's own real value.
 
 Every sysctl is restored on any exit. Needs root. A benchmark that prints
 figures, never a pass/fail test.
 
 usage: compaction_vs_kernel.py BUDDYSCOPE --fragment PATH [--parts a,b,c]
        [--mib M] [--keep-every K] [--pipes N] [--hold S] [--runs N]
-       [--proactive-s S] [--out DIR]
+       [--proactive-s S] [--pressure-file PATH] [--out DIR]
 """
 import argparse
 import json
@@ -223,18 +233,40 @@ def settle_mean(series, from_ns):
     return statistics.mean(vals) if vals else None
 
 
+def kcompactd_activity(buddyscope, trace):
+    """(pages kcompactd's compaction migrated, compaction runs by other tasks) in the
+    trace: Σ mm_compaction_migratepages nr_migrated of the tasks named kcompactd*,
+    as the model's proactive and kcompactd runs count; a run begun by another task
+    (a direct compaction, or a write to compact_memory by another tenant of the
+    host) disturbs the comparison."""
+    r = subprocess.run([buddyscope, "dump", trace, "--type",
+                        "comm,mm_compaction_begin,mm_compaction_migratepages", "--json"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise lab.LabError(f"dump of {trace} failed: {r.stderr.strip()}")
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    kcompactd = {rec["pid"] for rec in recs
+                 if rec["type"] == "comm" and rec.get("comm", "").startswith("kcompactd")}
+    migrated = sum(rec.get("nr_migrated", 0) for rec in recs
+                   if rec["type"] == "mm_compaction_migratepages" and rec.get("pid") in kcompactd)
+    others = sum(1 for rec in recs
+                 if rec["type"] == "mm_compaction_begin" and rec.get("pid") not in kcompactd)
+    return migrated, others
+
+
 def proactive_run(args, guard, value, i, work):
-    guard.set("compaction_proactiveness", value)
     trace = os.path.join(work, f"b-{value}-{i}.bst")
-    out = os.path.join(work, f"b-{value}-{i}.out")
-    lab.run_capture(args.buddyscope, trace, fragment_cmd(args, False, args.proactive_s, out))
-    f = read_fragment_out(out)
+    if not (args.reuse and os.path.exists(trace)):
+        guard.set("compaction_proactiveness", value)
+        lab.run_capture(args.buddyscope, trace,
+                        fragment_cmd(args, False, args.proactive_s, trace + ".out"))
     real = real_checkpoints(args.buddyscope, trace)
     t0 = replay_t0(args.buddyscope, trace)
     start = min(real) if real else 0
     settle = start + (max(real) - start) // 2 if real else 0
+    migrated, others = kcompactd_activity(args.buddyscope, trace)
     return {"trace": trace, "value": value, "settle_ns": settle, "t0": t0,
-            "avail": settle_mean(real, settle), "migrated": vmstat_delta(f, "pgmigrate_success")}
+            "avail": settle_mean(real, settle), "migrated": migrated, "disturbed": others}
 
 
 def part_b(args, guard, rep, work):
@@ -243,8 +275,20 @@ def part_b(args, guard, rep, work):
         for v in PROACTIVENESS:
             runs[v].append(proactive_run(args, guard, v, i, work))
     guard.restore()
+    every = {v: list(rs) for v, rs in runs.items()}
+    runs = {v: [r for r in rs if not r["disturbed"]] for v, rs in runs.items()}
+    missing = [v for v, rs in runs.items() if not rs]
+    if missing:
+        rep.line()
+        rep.line("## (b) proactive compaction: NOT COMPARED")
+        rep.line(f"# every run under proactiveness {', '.join(map(str, missing))} had compaction "
+                 "begun by other tasks (direct compaction, or compact_memory written by another "
+                 "tenant): " + ", ".join(f"{r['trace']}: {r['disturbed']} runs"
+                                          for v in missing for r in every[v]))
+        return
     db = os.path.join(work, "b.db")
-    t = lab.Table(["from -> to", f"order>={HIGH_ORDER} avail pred/real", "migrated pred/real",
+    t = lab.Table(["from -> to", f"order>={HIGH_ORDER} avail: real from", "predicted", "real to",
+                   "pred/real", "migrated: real from", "predicted", "real to", "pred/real",
                    "sign avail", "sign migrated"])
     real_avail = {v: statistics.mean([r["avail"] for r in runs[v] if r["avail"] is not None] or [0])
                   for v in PROACTIVENESS}
@@ -258,17 +302,26 @@ def part_b(args, guard, rep, work):
                 s, run_id = replay_whatif(args, r["trace"], db,
                                           ["--compaction-proactiveness", str(y)])
                 pa.append(settle_mean(model_samples(db, run_id, r["t0"]), r["settle_ns"]) or 0)
-                pm.append(summary_counter(s, "compaction_pages_migrated", "pages_migrated",
-                                          "compact_migrated") or 0)
+                pm.append(summary_counter(s, "pages_migrated", "compaction_pages_migrated") or 0)
             pred_a, pred_m = statistics.mean(pa), statistics.mean(pm)
             sa = sign_right(pred_a - real_avail[x], real_avail[y] - real_avail[x])
             sm = sign_right(pred_m - real_mig[x], real_mig[y] - real_mig[x])
-            t.add([f"{x} -> {y}", fmt_num(ratio(pred_a, real_avail[y]), 2),
-                   fmt_num(ratio(pred_m, real_mig[y]), 2), sa, sm])
+            t.add([f"{x} -> {y}", fmt_num(real_avail[x]), fmt_num(pred_a), fmt_num(real_avail[y]),
+                   fmt_num(ratio(pred_a, real_avail[y]), 2), fmt_num(real_mig[x]), fmt_num(pred_m),
+                   fmt_num(real_mig[y]), fmt_num(ratio(pred_m, real_mig[y]), 2), sa, sm])
+    spread = ", ".join(
+        f"{v}: avail {'/'.join(fmt_num(r['avail']) for r in runs[v])}, migrated "
+        f"{'/'.join(fmt_num(r['migrated']) for r in runs[v])}" for v in PROACTIVENESS)
+    dropped = [f"{os.path.basename(r['trace'])} ({r['disturbed']} runs by other tasks)"
+               for v in PROACTIVENESS for r in every[v] if r["disturbed"]]
     notes = [f"{args.runs} runs per setting, {args.proactive_s} s each; availability = mean free "
-             f"blocks of order >= {HIGH_ORDER} over the second half of each capture's checkpoints",
-             "real means: " + ", ".join(f"{v}: avail {fmt_num(real_avail[v])}, migrated "
-                                        f"{fmt_num(real_mig[v])}" for v in PROACTIVENESS),
+             f"blocks of order >= {HIGH_ORDER} over the second half of each capture's checkpoints; "
+             "migrated = pages kcompactd's compaction migrated in the capture (its "
+             "mm_compaction_migratepages records), the model's pages_migrated",
+             "the real runs one by one: " + spread,
+             "left out, compaction begun by other tasks in the capture: " + (", ".join(dropped)
+                                                                             or "none"),
+             "'real from' is the baseline: the prediction that the setting changes nothing",
              "targets: sign right in every pair; availability and pages migrated within 1.5x"]
     rep.table("(b) proactive compaction: predicted / real", t, notes)
 
@@ -279,11 +332,120 @@ def sign_right(pred, real):
     return "right" if (pred > 0) == (real > 0) and pred != 0 else "WRONG"
 
 
-def part_c(args, rep, work):
-    rep.line()
-    rep.line("## (c) min_free_kbytes / watermark_scale_factor under pressure")
-    rep.line("# NOT MEASURED: this version of the lab does not run part (c); this host has no swap and "
-             "its Normal zone grows when low (virtio-mem), so only page-cache reclaim could be provoked")
+PRESSURE_KNOBS = [
+    # (sysctl, replay option, value B from the host's value A)
+    ("min_free_kbytes", "--min-free-kbytes", lambda host: 4 * host),
+    ("watermark_scale_factor", "--watermark-scale-factor", lambda host: 200 if host != 200 else 10),
+]
+
+
+def read_vmstat():
+    with open("/proc/vmstat") as f:
+        return {k: int(v) for k, v in (line.split() for line in f)}
+
+
+def drop_page_cache():
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3")
+
+
+def pressure_file(path):
+    """A file of MemAvailable + 2 GiB (made once; kept for the next run when its size fits)."""
+    with open("/proc/meminfo") as f:
+        info = {line.split(":")[0]: int(line.split()[1]) for line in f}
+    mib = info["MemAvailable"] // 1024 + 2048
+    if os.path.exists(path) and os.path.getsize(path) >= mib << 20:
+        return path
+    r = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", f"count={mib}",
+                        "conv=fsync", "status=none"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise lab.LabError(f"cannot write the pressure file {path}: {r.stderr.strip()}")
+    return path
+
+
+def count_records(buddyscope, trace, kind):
+    r = subprocess.run([buddyscope, "dump", trace, "--type", kind], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise lab.LabError(f"dump of {trace} failed: {r.stderr.strip()}")
+    return len(r.stdout.splitlines())
+
+
+def free_pages(free_blocks):
+    return sum(sum(per_mt) << order for order, per_mt in enumerate(free_blocks))
+
+
+def real_free_floor(buddyscope, trace, zone="Normal"):
+    r = subprocess.run([buddyscope, "dump", trace, "--type", "checkpoint", "--json"],
+                       capture_output=True, text=True)
+    vals = [free_pages(rec["free_blocks"]) for rec in map(json.loads, r.stdout.splitlines())
+            if rec.get("zone") == zone and rec.get("seq") != SNAPSHOT_CHECKPOINT_SEQ]
+    return min(vals) if vals else None
+
+
+def model_free_floor(db, run_id, zone="Normal"):
+    con = sqlite3.connect(db)
+    row = con.execute("SELECT idx, nr_orders, migratetypes FROM zones WHERE run_id = ? AND name = ?",
+                      (run_id, zone)).fetchone()
+    if not row:
+        return None
+    zidx, nr_orders, nr_mt = row[0], row[1], len(json.loads(row[2]))
+    vals = []
+    for (blob,) in con.execute("SELECT free_blocks FROM samples WHERE run_id = ? AND zone_idx = ?",
+                               (run_id, zidx)):
+        v = varints(blob)
+        vals.append(sum(v[o * nr_mt + m] << o for o in range(nr_orders) for m in range(nr_mt)))
+    con.close()
+    return min(vals) if vals else None
+
+
+def pressure_run(args, guard, knob, value, path, work):
+    guard.set(knob, value)
+    trace = os.path.join(work, f"c-{knob}-{value}.bst")
+    drop_page_cache()
+    before = read_vmstat()
+    lab.run_capture(args.buddyscope, trace, ["dd", f"if={path}", "of=/dev/null", "bs=1M",
+                                             "status=none"])
+    after = read_vmstat()
+    return {"trace": trace, "value": value,
+            "wakes": count_records(args.buddyscope, trace, "mm_vmscan_kswapd_wake"),
+            "reclaimed": after.get("pgsteal_kswapd", 0) - before.get("pgsteal_kswapd", 0),
+            "floor": real_free_floor(args.buddyscope, trace)}
+
+
+def predict(args, run, option, value, db):
+    s, run_id = replay_whatif(args, run["trace"], db, [option, str(value)])
+    rc = s.get("reclaim_compaction") or {}
+    trace_reclaim = rc.get("trace_reclaim") or {}
+    return {"wakes": rc.get("kswapd_runs"),
+            "reclaimed": (rc.get("kswapd_reclaimed_pages") or 0) +
+                         (trace_reclaim.get("kswapd_freed_pages") or 0),
+            "floor": model_free_floor(db, run_id)}
+
+
+def part_c(args, guard, rep, work):
+    path = pressure_file(args.pressure_file)
+    db = os.path.join(work, "c.db")
+    t = lab.Table(["knob: capture -> predicted", "quantity", "baseline (capture's own)",
+                   "predicted", "real", "predicted / real", "baseline / real"])
+    for knob, option, other in PRESSURE_KNOBS:
+        host = int(guard.saved[knob])
+        values = [host, other(host)]
+        runs = {v: pressure_run(args, guard, knob, v, path, work) for v in values}
+        guard.restore()
+        for a, b in ((values[0], values[1]), (values[1], values[0])):
+            pred = predict(args, runs[a], option, b, db)
+            for q, name in (("wakes", "kswapd wake-ups"), ("reclaimed", "pages kswapd reclaimed"),
+                            ("floor", "free-page floor (Normal)")):
+                base, real = runs[a][q], runs[b][q]
+                t.add([f"{knob}: {a} -> {b}", name, fmt_num(base), fmt_num(pred[q]),
+                       fmt_num(real), fmt_num(ratio(pred[q], real), 2),
+                       fmt_num(ratio(base, real), 2)])
+    notes = [f"pressure: dd of {os.path.getsize(path) >> 20} MiB ({path}) after dropping the page "
+             "cache, one capture per value; page-cache reclaim only (no swap on this host)",
+             "the model reclaims only allocations it saw made in the trace (page cache read during "
+             "the capture), oldest first; the kernel's LRU also holds older pages"]
+    rep.table("(c) min_free_kbytes / watermark_scale_factor under page-cache pressure", t, notes)
 
 
 def main():
@@ -297,14 +459,18 @@ def main():
     ap.add_argument("--hold", type=int, default=3)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--proactive-s", type=int, default=20)
+    ap.add_argument("--pressure-file", default="/var/tmp/buddyscope-pressure.dat",
+                    help="part (c)'s file, larger than the memory available (made if missing)")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--reuse", action="store_true",
+                    help="part (b): use the captures already in --out instead of capturing again")
     args = ap.parse_args()
     lab.need_root(PROG)
     work = args.out or tempfile.mkdtemp(prefix="compaction-lab-")
     os.makedirs(work, exist_ok=True)
     rep = lab.Report(work)
     rep.preamble(lab.preamble(args.buddyscope))
-    guard = SysctlGuard(["compaction_proactiveness"])
+    guard = SysctlGuard(["compaction_proactiveness", "min_free_kbytes", "watermark_scale_factor"])
     for s in CAUGHT_SIGNALS:
         signal.signal(s, on_signal)
     parts = set(args.parts.split(","))
@@ -314,7 +480,7 @@ def main():
         if "b" in parts:
             part_b(args, guard, rep, work)
         if "c" in parts:
-            part_c(args, rep, work)
+            part_c(args, guard, rep, work)
     except Interrupted as e:
         print(f"\n# {PROG}: stopped by {signal.Signals(e.args[0]).name}", file=sys.stderr)
         return 1
