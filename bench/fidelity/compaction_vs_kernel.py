@@ -25,9 +25,9 @@ what-if replay compact and reclaim as the kernel does?
 (c) min_free_kbytes and watermark_scale_factor under pressure. This host has
     no swap, so the only pressure it allows is page cache: a file larger than
     the memory available (made once, outside the captures) is read through
-    with dd under `buddyscope capture`, after the page cache was dropped, once
-    under each of the two values of a knob (the other knob at the host's
-    value): min_free_kbytes host vs 4 x host, watermark_scale_factor 10 vs
+    with dd under `buddyscope capture`, after the page cache was dropped, RUNS
+    times under each of the two values of a knob, interleaved (the other knob
+    at the host's value; medians): min_free_kbytes host vs 4 x host, watermark_scale_factor 10 vs
     200. Each capture is replayed in what-if mode under the other value, and
     the prediction is set against the real run under that value: kswapd
     wake-ups (mm_vmscan_kswapd_wake events), pages kswapd reclaimed
@@ -399,9 +399,9 @@ def model_free_floor(db, run_id, zone="Normal"):
     return min(vals) if vals else None
 
 
-def pressure_run(args, guard, knob, value, path, work):
+def pressure_run(args, guard, knob, value, i, path, work):
     guard.set(knob, value)
-    trace = os.path.join(work, f"c-{knob}-{value}.bst")
+    trace = os.path.join(work, f"c-{knob}-{value}-{i}.bst")
     drop_page_cache()
     before = read_vmstat()
     lab.run_capture(args.buddyscope, trace, ["dd", f"if={path}", "of=/dev/null", "bs=1M",
@@ -423,26 +423,45 @@ def predict(args, run, option, value, db):
             "floor": model_free_floor(db, run_id)}
 
 
+def median_of(rows, q):
+    vals = [r[q] for r in rows if r[q] is not None]
+    return statistics.median(vals) if vals else None
+
+
+PRESSURE_QUANTITIES = (("wakes", "kswapd wake-ups"), ("reclaimed", "pages kswapd reclaimed"),
+                       ("floor", "free-page floor (Normal)"))
+
+
 def part_c(args, guard, rep, work):
     path = pressure_file(args.pressure_file)
+    drop_page_cache()
+    subprocess.run(["dd", f"if={path}", "of=/dev/null", "bs=1M", "status=none"])  # warm-up
     db = os.path.join(work, "c.db")
     t = lab.Table(["knob: capture -> predicted", "quantity", "baseline (capture's own)",
                    "predicted", "real", "predicted / real", "baseline / real"])
+    spread = []
     for knob, option, other in PRESSURE_KNOBS:
         host = int(guard.saved[knob])
         values = [host, other(host)]
-        runs = {v: pressure_run(args, guard, knob, v, path, work) for v in values}
+        runs = {v: [] for v in values}
+        for i in range(args.runs):
+            for v in values:
+                runs[v].append(pressure_run(args, guard, knob, v, i, path, work))
         guard.restore()
+        for v in values:
+            spread.append(f"{knob} {v}: " + "; ".join(
+                f"{name} " + "/".join(fmt_num(r[q]) for r in runs[v])
+                for q, name in PRESSURE_QUANTITIES))
         for a, b in ((values[0], values[1]), (values[1], values[0])):
-            pred = predict(args, runs[a], option, b, db)
-            for q, name in (("wakes", "kswapd wake-ups"), ("reclaimed", "pages kswapd reclaimed"),
-                            ("floor", "free-page floor (Normal)")):
-                base, real = runs[a][q], runs[b][q]
-                t.add([f"{knob}: {a} -> {b}", name, fmt_num(base), fmt_num(pred[q]),
-                       fmt_num(real), fmt_num(ratio(pred[q], real), 2),
-                       fmt_num(ratio(base, real), 2)])
+            preds = [predict(args, r, option, b, db) for r in runs[a]]
+            for q, name in PRESSURE_QUANTITIES:
+                base, real, pred = median_of(runs[a], q), median_of(runs[b], q), median_of(preds, q)
+                t.add([f"{knob}: {a} -> {b}", name, fmt_num(base), fmt_num(pred), fmt_num(real),
+                       fmt_num(ratio(pred, real), 2), fmt_num(ratio(base, real), 2)])
     notes = [f"pressure: dd of {os.path.getsize(path) >> 20} MiB ({path}) after dropping the page "
-             "cache, one capture per value; page-cache reclaim only (no swap on this host)",
+             f"cache, {args.runs} captures per value, interleaved, medians; page-cache reclaim only "
+             "(no swap on this host)",
+             "the real runs one by one: " + " | ".join(spread),
              "the model reclaims only allocations it saw made in the trace (page cache read during "
              "the capture), oldest first; the kernel's LRU also holds older pages"]
     rep.table("(c) min_free_kbytes / watermark_scale_factor under page-cache pressure", t, notes)
