@@ -9,7 +9,7 @@
 # Bounded on a slow or busy machine (CI allows 90 minutes):
 #   every test has a finite timeout (its TIMEOUT property, else ctest --timeout),
 #   and each ctest stage stops by its budget (ctest --stop-time):
-#   TEST_MINUTES (default 20) for the suite, ASAN_MINUTES (default 30) under the
+#   TEST_MINUTES (default 30) for the suite, ASAN_MINUTES (default 30) under the
 #   sanitizers. The fuzzers run FUZZ_SECONDS each (default 30), cut so that all
 #   of them together take at most FUZZ_TOTAL_SECONDS (default 600).
 #   The fuzzers start from a fixed seed (FUZZ_SEED, default 20261206; 0 = random).
@@ -54,9 +54,9 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDYSCOPE_WERROR=O
 	cmake --build build-test -j"$jobs" || exit 1
 step_done
 
-step "test suite (stops after ${TEST_MINUTES:-20} min)"
+step "test suite (stops after ${TEST_MINUTES:-30} min)"
 (cd build-test && ctest --output-on-failure -j"$jobs" --timeout 600 \
-	--stop-time "$(stop_at "${TEST_MINUTES:-20}")") || status=1
+	--stop-time "$(stop_at "${TEST_MINUTES:-30}")") || status=1
 step_done
 
 step "build under ASan + UBSan"
