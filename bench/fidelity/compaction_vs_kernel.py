@@ -30,8 +30,10 @@ what-if replay compact and reclaim as the kernel does?
     at the host's value; medians): min_free_kbytes host vs 4 x host, watermark_scale_factor 10 vs
     200. Each capture is replayed in what-if mode under the other value, and
     the prediction is set against the real run under that value: kswapd
-    wake-ups (mm_vmscan_kswapd_wake events), pages kswapd reclaimed
-    (/proc/vmstat pgsteal_kswapd delta; predicted: the model's
+    wake-ups (mm_vmscan_kswapd_wake events; predicted: the trace's kswapd
+    windows, which the what-if keeps, plus the model's own runs outside them),
+    pages kswapd reclaimed (the trace's /proc/vmstat pgsteal_kswapd growth;
+    predicted: the model's
     kswapd_reclaimed_pages plus the trace's own kswapd frees, which the
     what-if replay applies and credits to its kswapd), and the free-memory floor
     (the fewest free pages of the Normal zone at any checkpoint). Beside each
@@ -399,17 +401,24 @@ def model_free_floor(db, run_id, zone="Normal"):
     return min(vals) if vals else None
 
 
+def trace_vmstat_delta(buddyscope, trace, name):
+    """A /proc/vmstat counter's growth over the trace's readings (info --json)."""
+    r = subprocess.run([buddyscope, "info", trace, "--json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise lab.LabError(f"info of {trace} failed: {r.stderr.strip()}")
+    return ((json.loads(r.stdout).get("vmstat") or {}).get("delta") or {}).get(name)
+
+
 def pressure_run(args, guard, knob, value, i, path, work):
-    guard.set(knob, value)
     trace = os.path.join(work, f"c-{knob}-{value}-{i}.bst")
-    drop_page_cache()
-    before = read_vmstat()
-    lab.run_capture(args.buddyscope, trace, ["dd", f"if={path}", "of=/dev/null", "bs=1M",
-                                             "status=none"])
-    after = read_vmstat()
+    if not (args.reuse and os.path.exists(trace)):
+        guard.set(knob, value)
+        drop_page_cache()
+        lab.run_capture(args.buddyscope, trace, ["dd", f"if={path}", "of=/dev/null", "bs=1M",
+                                                 "status=none"])
     return {"trace": trace, "value": value,
             "wakes": count_records(args.buddyscope, trace, "mm_vmscan_kswapd_wake"),
-            "reclaimed": after.get("pgsteal_kswapd", 0) - before.get("pgsteal_kswapd", 0),
+            "reclaimed": trace_vmstat_delta(args.buddyscope, trace, "pgsteal_kswapd"),
             "floor": real_free_floor(args.buddyscope, trace)}
 
 
@@ -417,7 +426,11 @@ def predict(args, run, option, value, db):
     s, run_id = replay_whatif(args, run["trace"], db, [option, str(value)])
     rc = s.get("reclaim_compaction") or {}
     trace_reclaim = rc.get("trace_reclaim") or {}
-    return {"wakes": rc.get("kswapd_runs"),
+    # The what-if keeps the trace's kswapd windows (their frees are applied and
+    # credited, replay/README.md): its wake-ups are those windows plus the model's
+    # own runs outside them.
+    own = (rc.get("kswapd_runs") or 0) - (trace_reclaim.get("kswapd_held_runs") or 0)
+    return {"wakes": (trace_reclaim.get("kswapd_windows") or 0) + own,
             "reclaimed": (rc.get("kswapd_reclaimed_pages") or 0) +
                          (trace_reclaim.get("kswapd_freed_pages") or 0),
             "floor": model_free_floor(db, run_id)}
@@ -434,8 +447,9 @@ PRESSURE_QUANTITIES = (("wakes", "kswapd wake-ups"), ("reclaimed", "pages kswapd
 
 def part_c(args, guard, rep, work):
     path = pressure_file(args.pressure_file)
-    drop_page_cache()
-    subprocess.run(["dd", f"if={path}", "of=/dev/null", "bs=1M", "status=none"])  # warm-up
+    if not args.reuse:
+        drop_page_cache()
+        subprocess.run(["dd", f"if={path}", "of=/dev/null", "bs=1M", "status=none"])  # warm-up
     db = os.path.join(work, "c.db")
     t = lab.Table(["knob: capture -> predicted", "quantity", "baseline (capture's own)",
                    "predicted", "real", "predicted / real", "baseline / real"])
@@ -482,7 +496,7 @@ def main():
                     help="part (c)'s file, larger than the memory available (made if missing)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--reuse", action="store_true",
-                    help="part (b): use the captures already in --out instead of capturing again")
+                    help="parts (b), (c): use the captures already in --out instead of capturing again")
     args = ap.parse_args()
     lab.need_root(PROG)
     work = args.out or tempfile.mkdtemp(prefix="compaction-lab-")
