@@ -54,7 +54,6 @@ struct compact_control {
 	unsigned int nr_migratepages;	/* pages they hold (the kernel counts pages) */
 	struct free_list freepages[MODEL_MAX_ORDERS];	/* isolated free blocks by order */
 	uint64_t nr_freepages;		/* isolated free pages not yet used */
-	uint64_t cap;			/* entries of migratepages */
 	uint64_t migrated;		/* pages */
 };
 
@@ -98,28 +97,45 @@ static uint64_t free_list_pop_head(struct free_list *l)
  * Room for every block one run can hold at once: the isolated pages never
  * pass the pages to migrate (at most a pageblock) by more than the last
  * block taken, so no list holds more entries than a pageblock plus the
- * largest block has pages.
+ * largest block has pages; a power of two, for the ring's mask.
  */
-static int free_lists_alloc(struct compact_control *cc)
+static uint32_t free_list_cap(const struct model *m)
 {
-	uint64_t need = cc->m->pb_nr + ((uint64_t)1 << (cc->m->nr_orders - 1)) + 1;
+	uint64_t need = m->pb_nr + ((uint64_t)1 << (m->nr_orders - 1)) + 1;
 	uint32_t cap = 1;
 
 	while (cap < need)
 		cap <<= 1;
-	for (unsigned int o = 0; o < cc->m->nr_orders; o++) {
-		cc->freepages[o] = (struct free_list){ .pfn = malloc(cap * sizeof(uint64_t)),
-						       .mask = cap - 1 };
-		if (!cc->freepages[o].pfn)
-			return -ENOMEM;
-	}
+	return cap;
+}
+
+/* Sources: at most a pageblock's pages, or COMPACT_CLUSTER_MAX when a pageblock is smaller. */
+static uint64_t migrate_cap(const struct model *m)
+{
+	return m->pb_nr > COMPACT_CLUSTER_MAX ? m->pb_nr : COMPACT_CLUSTER_MAX;
+}
+
+int model_compact_scratch_create(struct model *m)
+{
+	size_t len = migrate_cap(m) + (size_t)m->nr_orders * free_list_cap(m);
+
+	m->press->compact_scratch = malloc(len * sizeof(uint64_t));
+	if (!m->press->compact_scratch)
+		return -ENOMEM;
+	m->press->compact_scratch_len = len;
 	return 0;
 }
 
-static void free_lists_free(struct compact_control *cc)
+/* Point one run's source array and free lists into the model's scratch buffer. */
+static void compact_control_lists(struct compact_control *cc)
 {
-	for (unsigned int o = 0; o < cc->m->nr_orders; o++)
-		free(cc->freepages[o].pfn);
+	uint64_t *p = cc->m->press->compact_scratch;
+	uint32_t cap = free_list_cap(cc->m);
+
+	cc->migratepages = p;
+	p += migrate_cap(cc->m);
+	for (unsigned int o = 0; o < cc->m->nr_orders; o++, p += cap)
+		cc->freepages[o] = (struct free_list){ .pfn = p, .mask = cap - 1 };
 }
 
 static uint8_t *skip_hint(struct compact_control *cc, uint64_t pfn)
@@ -787,14 +803,8 @@ static enum compact_result compact_zone(struct compact_control *cc)
 	}
 	if (compaction_restarting(cc->zl, cc->order < 0 ? 0 : (unsigned int)cc->order))
 		reset_isolation_suitable(m, z);
-	cc->cap = m->pb_nr > COMPACT_CLUSTER_MAX ? m->pb_nr : COMPACT_CLUSTER_MAX;
 	cc->large_folios = m->is_618;
-	cc->migratepages = malloc(cc->cap * sizeof(*cc->migratepages));
-	if (!cc->migratepages || free_lists_alloc(cc)) {
-		free(cc->migratepages);
-		free_lists_free(cc);
-		return COMPACT_CONTENDED;	/* nothing done */
-	}
+	compact_control_lists(cc);
 	if (cc->whole_zone) {
 		cc->migrate_pfn = start_pfn;
 		cc->free_pfn = pageblock_start_pfn(m, end_pfn - 1);
@@ -840,8 +850,6 @@ rescan:
 		}
 	}
 	release_freepages(cc);
-	free(cc->migratepages);
-	free_lists_free(cc);
 	compact_count(cc, ret);
 	return ret;
 }

@@ -193,6 +193,8 @@ struct node_reclaim {
 
 struct pressure {
 	struct zone_lru *zl;		/* [nr_zones] */
+	uint64_t *compact_scratch;	/* one compact_zone()'s lists (model/compaction.c) */
+	size_t compact_scratch_len;	/* entries */
 	struct node_reclaim node[MODEL_MAX_NODES];
 	uint32_t seq;			/* next allocation sequence */
 	bool in_kswapd;			/* a modelled kswapd/kcompactd is running */
@@ -553,6 +555,8 @@ void reset_cached_positions(struct model *m, struct zone *z);
 void model_lru_track_alloc(struct model *m, struct zone *z, uint64_t pfn, unsigned int order, int mt,
 		     uint64_t tag);
 void model_lru_untrack_range(struct model *m, struct zone *z, uint64_t pfn, unsigned int order);
+/* The buffers of one compaction run, made once with the pressure state (model/compaction.c). */
+int model_compact_scratch_create(struct model *m);
 void model_lru_move(struct model *m, struct zone *z, uint64_t from, uint64_t to);
 void model_kswapd_wake_record(struct model *m, unsigned int node, unsigned int order, int hz);
 void model_kswapd_run_pending(struct model *m);

@@ -96,7 +96,7 @@ int model_pressure_create(struct model *m)
 			return -ENOMEM;
 		reset_cached_positions(m, z);
 	}
-	return 0;
+	return model_compact_scratch_create(m);
 }
 
 void model_pressure_destroy(struct model *m)
@@ -114,6 +114,7 @@ void model_pressure_destroy(struct model *m)
 		free(zl->skip);
 	}
 	free(m->press->zl);
+	free(m->press->compact_scratch);
 	free(m->press);
 	m->press = NULL;
 }

@@ -291,7 +291,8 @@ size_t model_memory_bytes(const struct model *m)
 	for (unsigned int i = 0; i < m->nr_zones; i++)
 		n += m->zones[i].alloc_bytes;
 	if (m->press) {
-		n += sizeof(*m->press) + m->nr_zones * sizeof(*m->press->zl);
+		n += sizeof(*m->press) + m->nr_zones * sizeof(*m->press->zl) +
+		     m->press->compact_scratch_len * sizeof(uint64_t);
 		for (unsigned int i = 0; i < m->nr_zones; i++)
 			n += (m->zones[i].spanned + 1) * 2 * sizeof(uint32_t) +
 			     m->zones[i].spanned * (MODEL_PRESSURE_BYTES_PER_FRAME - 8) +
