@@ -341,11 +341,6 @@ PRESSURE_KNOBS = [
 ]
 
 
-def read_vmstat():
-    with open("/proc/vmstat") as f:
-        return {k: int(v) for k, v in (line.split() for line in f)}
-
-
 def drop_page_cache():
     os.sync()
     with open("/proc/sys/vm/drop_caches", "w") as f:
