@@ -348,17 +348,20 @@ def drop_page_cache():
 
 
 def pressure_file(path):
-    """A file of MemAvailable + 2 GiB (made once; kept for the next run when its size fits)."""
+    """A file of MemAvailable + 2 GiB; an existing one that is large enough is used as it is.
+    Returns whether it was made here (part_c then removes it)."""
     with open("/proc/meminfo") as f:
         info = {line.split(":")[0]: int(line.split()[1]) for line in f}
     mib = info["MemAvailable"] // 1024 + 2048
     if os.path.exists(path) and os.path.getsize(path) >= mib << 20:
-        return path
+        return False
     r = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", f"count={mib}",
                         "conv=fsync", "status=none"], capture_output=True, text=True)
     if r.returncode != 0:
+        if os.path.exists(path):
+            os.unlink(path)
         raise lab.LabError(f"cannot write the pressure file {path}: {r.stderr.strip()}")
-    return path
+    return True
 
 
 def count_records(buddyscope, trace, kind):
@@ -441,7 +444,16 @@ PRESSURE_QUANTITIES = (("wakes", "kswapd wake-ups"), ("reclaimed", "pages kswapd
 
 
 def part_c(args, guard, rep, work):
-    path = pressure_file(args.pressure_file)
+    path = args.pressure_file
+    made = pressure_file(path)
+    try:
+        pressure_table(args, guard, rep, work, path)
+    finally:
+        if made:
+            os.unlink(path)
+
+
+def pressure_table(args, guard, rep, work, path):
     if not args.reuse:
         drop_page_cache()
         subprocess.run(["dd", f"if={path}", "of=/dev/null", "bs=1M", "status=none"])  # warm-up
@@ -488,7 +500,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--proactive-s", type=int, default=20)
     ap.add_argument("--pressure-file", default="/var/tmp/buddyscope-pressure.dat",
-                    help="part (c)'s file, larger than the memory available (made if missing)")
+                    help="part (c)'s file, larger than the memory available (made and removed "
+                         "again if missing)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--reuse", action="store_true",
                     help="parts (b), (c): use the captures already in --out instead of capturing again")
