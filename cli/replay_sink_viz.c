@@ -361,10 +361,8 @@ static int cli_store_open(const struct replay_cli_run *r, struct cli_store *cs)
 	cs->sink = &viz_sink_ops;
 	cs->sink_ctx = &cs->vs;
 #else
-	if (r->db) {
-		return cli_error(r->cmd, "built without the run store (viz): --db "
-			       "cannot be written");
-	}
+	if (r->db)
+		return cli_built_without(r->cmd, "the run store (viz): --db cannot be written");
 #endif
 	return 0;
 }

@@ -158,12 +158,13 @@ void replay_whatif_time(struct replay_ctx *c, uint64_t ts)
 		if (ts >= c->whatif.next_proactive)
 			c->whatif.next_proactive = replay_add_sat(ts, PROACTIVE_NS);
 	}
-	if (at >= 0 && !c->whatif.compact_at_done && c->clock.have_t0 && ts - c->clock.t0 >= (uint64_t)at) {
+	/* replay_rel_ns(): an event older than time 0 (a checkpoint set it) is at 0, not wrapped. */
+	if (at >= 0 && !c->whatif.compact_at_done && c->clock.have_t0 && replay_rel_ns(c, ts) >= at) {
 		c->whatif.compact_at_done = true;
 		c->whatif.compact_at_migrated = model_compact_memory(c->m);
 		replay_notable(c, ts, "compaction",
 			       "compact_memory at %.3f s: %lld pages migrated, %llu free blocks of "
-			       "pageblock order after", (double)(ts - c->clock.t0) / 1e9,
+			       "pageblock order after", (double)replay_rel_ns(c, ts) / 1e9,
 			       (long long)c->whatif.compact_at_migrated,
 			       (unsigned long long)replay_whatif_hi_blocks(c));
 	}
