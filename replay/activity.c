@@ -14,13 +14,6 @@
 #include "reorder.h"
 #include "replay_internal.h"
 
-void replay_activity_event_from(struct reorder_event *e, const struct tracefmt_event *ev)
-{
-	/* reclaim.c's compact form keeps no direct_reclaim_end field: nr_reclaimed rides in gfp */
-	if (ev->type == TRACEFMT_VMSCAN_DIRECT_END)
-		e->gfp = ev->u.direct.nr_reclaimed;
-}
-
 /* kswapd of @node begins a run (mm_vmscan_kswapd_wake) or goes to sleep. */
 static void kswapd_state(struct replay_activity *a, unsigned int node, bool wake, uint64_t ts)
 {

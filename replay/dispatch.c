@@ -67,10 +67,8 @@ static void reorder_event_from(struct reorder_event *e, const struct tracefmt_ev
 		e->pfn = 0;
 		e->order = 0;
 		e->side = 0;
-		if (tracefmt_type_is_mm(ev->type)) {
+		if (tracefmt_type_is_mm(ev->type))
 			replay_mm_event_from(e, ev);
-			replay_activity_event_from(e, ev);
-		}
 		break;
 	}
 }

@@ -687,8 +687,6 @@ void replay_mm_whatif_end(struct replay_ctx *c);
 
 /* ---- the kernel's reclaim and compaction over time (activity.c) ----------- */
 
-/* What the compact form of a record of types 16-35 needs beyond reclaim.c's. */
-void replay_activity_event_from(struct reorder_event *e, const struct tracefmt_event *ev);
 /* A record of types 16-35 leaving the window (both modes). */
 void replay_activity_note(struct replay_ctx *c, const struct reorder_event *e);
 /* A vmstat record (type 36) leaving the window. */
