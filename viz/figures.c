@@ -938,22 +938,27 @@ static const char *const act_src_words[VIZ_NR_ACTIVITY_SOURCES] = { "model", "ke
 /* The largest page count any run's lines reach, for one scale across panels. */
 static double activity_top(const struct fig_activity_data *runs, size_t n)
 {
-	double hi = 0;
+	double hi = 1;	/* series_top()'s value when every series is 0 */
 
 	for (size_t i = 0; i < n; i++) {
+		const double *v[2 * VIZ_NR_ACTIVITY_SOURCES];
+		int nr = 0;
+
 		for (int k = 0; k < VIZ_NR_ACTIVITY_SOURCES; k++) {
 			const struct viz_activity_series *x = &runs[i].act->src[k];
-			double m;
 
-			if (!x->present)
-				continue;
-			m = series_max(x->reclaimed, runs[i].act->nr_bins, 1);
-			hi = m > hi ? m : hi;
-			m = series_max(x->migrated, runs[i].act->nr_bins, 1);
-			hi = m > hi ? m : hi;
+			if (x->present) {
+				v[nr++] = x->reclaimed;
+				v[nr++] = x->migrated;
+			}
+		}
+		if (nr) {
+			double top = series_top(v, nr, runs[i].act->nr_bins);
+
+			hi = top > hi ? top : hi;
 		}
 	}
-	return hi > 0 ? hi * 1.05 : 1;
+	return hi;
 }
 
 /* kswapd awake: a band over the bins, in the panel's upper half (model) or lower half (kernel) when both show. */
