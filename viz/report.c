@@ -926,6 +926,7 @@ out:
 static void nav_run_parts(struct report_ctx *rc, int64_t run_id)
 {
 	struct viz_zone *zones = NULL;
+	int64_t t0, t1;
 	size_t n = 0;
 
 	viz_membuf_printf(&rc->html, "<ul><li><a href=\"#run-%lld-verdict\">verdict</a></li>",
@@ -939,8 +940,10 @@ static void nav_run_parts(struct report_ctx *rc, int64_t run_id)
 		}
 	}
 	free(zones);
-	viz_membuf_printf(&rc->html, "<li><a href=\"#run-%lld-activity\">reclaim and compaction</a></li>",
-			  (long long)run_id);
+	if (!run_window(rc, run_id, &t0, &t1))	/* the section is written only with samples */
+		viz_membuf_printf(&rc->html,
+				  "<li><a href=\"#run-%lld-activity\">reclaim and compaction</a></li>",
+				  (long long)run_id);
 	viz_membuf_printf(&rc->html, "<li><a href=\"#run-%lld-attribution\">who allocates</a></li>"
 				 "<li><a href=\"#run-%lld-details\">settings and raw summary</a>"
 				 "</li></ul>", (long long)run_id, (long long)run_id);
