@@ -460,9 +460,6 @@ static uint64_t try_to_free_pages(struct model *m, unsigned int order, struct al
 	return done;
 }
 
-#define MODEL_GFP_RETRY_MAYFAIL 0x4000u
-#define MODEL_GFP_NORETRY 0x10000u
-
 /* A page from compaction: reset the zone's deferral as the kernel does on success. */
 static uint64_t retry_after_compaction(struct model *m, unsigned int order,
 				       unsigned int alloc_flags, struct alloc_context *ac)

@@ -133,6 +133,8 @@ static inline int model_mt_cma(unsigned int nr_migratetypes)
 #define MODEL_GFP_ATOMIC_6_1 0x200u	/* __GFP_ATOMIC, 6.1 only */
 #define MODEL_GFP_DIRECT_RECLAIM 0x400u
 #define MODEL_GFP_KSWAPD_RECLAIM 0x800u
+#define MODEL_GFP_RETRY_MAYFAIL 0x4000u	/* costly orders retry after compaction */
+#define MODEL_GFP_NORETRY 0x10000u	/* gives up after one compaction */
 #define MODEL_GFP_NOMEMALLOC 0x80000u
 #define MODEL_GFP_THISNODE 0x200000u
 #define MODEL_GFP_KERNEL (MODEL_GFP_DIRECT_RECLAIM | MODEL_GFP_KSWAPD_RECLAIM | \
