@@ -169,20 +169,23 @@ static int series_alloc(struct viz_activity_series *x, uint32_t nr_bins)
 }
 
 /* The run's last sample time before @t_ns (any zone), 0 when none. */
-static int64_t sample_before(struct viz_store *s, int64_t run_id, int64_t t_ns)
+/* *@t: the run's last sample time before @t_ns (0 when none). Return: 0 or a read error. */
+static int sample_before(struct viz_store *s, int64_t run_id, int64_t t_ns, int64_t *t)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t t = 0;
+	int rc;
 
+	*t = 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT MAX(t_ns) FROM samples WHERE run_id = ? AND t_ns < ?",
 			       -1, &st, NULL) != SQLITE_OK)
-		return 0;
+		return viz_sql_fail(s, NULL);
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int64(st, 2, t_ns);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		t = sqlite3_column_int64(st, 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*t = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return t;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : viz_sql_fail(s, NULL);
 }
 
 /* One source: its rows, bins and totals. */
@@ -211,9 +214,10 @@ static int source_load(struct viz_store *s, int64_t run_id, enum viz_activity_so
 		const struct act_rows *aw = rows[AC_AWAKE_NS].n ? &rows[AC_AWAKE_NS]
 								 : &rows[AC_KSWAPD_RUNS];
 
-		if (aw->n)
-			awake_bins(aw, aw == &rows[AC_KSWAPD_RUNS], a,
-				   sample_before(s, run_id, aw->t[0]), x->kswapd_awake);
+		int64_t before = 0;
+
+		if (aw->n && !(ret = sample_before(s, run_id, aw->t[0], &before)))
+			awake_bins(aw, aw == &rows[AC_KSWAPD_RUNS], a, before, x->kswapd_awake);
 		cumulative_bins(rec, a, x->reclaimed);
 		cumulative_bins(&rows[AC_MIGRATED], a, x->migrated);
 		cumulative_bins(&rows[AC_COMPACT], a, x->compaction_runs);
